@@ -1,0 +1,152 @@
+/**
+ * The plan: a first-class, serialisable object (schemas/plan.schema.json). The planner builds it
+ * purely from (DesiredFleet, ObservedFleet); `plan -o plan.json` saves it; `apply plan.json`
+ * executes exactly its steps after checking the fingerprints of the facts they depend on.
+ */
+
+import type { SecretRef } from "../config/types.js";
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Risk = "safe" | "disruptive" | "destructive";
+
+/** exact: fully determined by observed facts; predicted: depends on the outcome of an earlier step. */
+export type Fidelity = "exact" | "predicted";
+
+export type StepKind =
+  /** Re-check CLI vs running gateway versions right before anything that trusts sandbox state. */
+  | "preflight"
+  /** Snapshot a sandbox into the backup store (before a disruptive step, or because a policy is due). */
+  | "backup"
+  /** Put a backup taken earlier in this run back into a recreated sandbox. */
+  | "restore"
+  | "openshell-install"
+  | "gateway-retire"
+  | "gateway-start"
+  | "gateway-recover"
+  | "gateway-select"
+  | "sandbox-create"
+  | "sandbox-stale-recover"
+  | "guards-reemit"
+  | "lock-clear"
+  | "sandbox-recover"
+  | "sandbox-rebuild"
+  | "policy-add"
+  | "policy-remove"
+  | "inference-set"
+  | "shields"
+  | "sandbox-delete";
+
+export interface StepTarget {
+  kind: "host" | "gateway" | "sandbox";
+  /** Gateway or sandbox name; the host name for host-level steps. */
+  name: string;
+  gateway?: string;
+}
+
+/** Why a step exists: which desired field against which observed fact. */
+export interface StepReason {
+  summary: string;
+  desired?: { field: string; value: unknown; source?: string };
+  observed?: { fact: string; value: unknown };
+}
+
+/** An environment value: literal, or a secret reference resolved only at apply time. */
+export type EnvValue = { value: string } | { secret: SecretRef };
+
+/** A command the step runs on the host, as an argument list. */
+export interface PlannedCommand {
+  argv: string[];
+  env?: Record<string, EnvValue>;
+  /** Shell rendering with secrets redacted, exactly as shown to the user and journaled. */
+  display: string;
+  /** Exit codes that count as success (default [0]). */
+  okExitCodes?: number[];
+}
+
+export interface TextDiff {
+  label: string;
+  before: string;
+  after: string;
+}
+
+export interface Step {
+  /** Unique within the host, stable across re-plans of the same state: `<kind>:<target>`. */
+  id: string;
+  kind: StepKind;
+  target: StepTarget;
+  reason: StepReason;
+  risk: Risk;
+  fidelity: Fidelity;
+  /** Ids of earlier steps on the same host that must succeed first. */
+  dependsOn: string[];
+  /** Keys of the observed facts this step was planned from (see HostPlan.fingerprints). */
+  facts: string[];
+  commands: PlannedCommand[];
+  /** Step-specific parameters the executor needs (backup policy name, restore source, …). */
+  params?: Record<string, unknown>;
+  diff?: TextDiff[];
+  /** Printed when the step fails (recovery hint). */
+  hint?: string;
+}
+
+/** The structured schema-preflight refusal (design scenario 1), with its exact lines. */
+export interface PreflightBlock {
+  driver: "cluster-container" | "host-process" | "unknown";
+  installedVersion: string;
+  runningVersion: string | null;
+  runningImage?: string;
+  runningBinary?: string;
+  gateway: string;
+  /** The block exactly as printed, one entry per line (blank lines included). */
+  lines: string[];
+}
+
+export type HostPlanStatus =
+  | "no-changes"
+  | "changes"
+  /** Schema drift: every state-touching step refused. */
+  | "blocked"
+  | "unreachable"
+  /** Facts needed to plan are unknown; nothing planned that would trust them. */
+  | "unknown";
+
+export interface HostNote {
+  level: "info" | "warning";
+  message: string;
+  target?: StepTarget;
+}
+
+export interface HostPlan {
+  host: string;
+  status: HostPlanStatus;
+  steps: Step[];
+  block?: PreflightBlock;
+  notes: HostNote[];
+  /** fact key → sha256 of its canonical JSON, for every fact any step depends on. */
+  fingerprints: Record<string, string>;
+}
+
+export interface PlanSummary {
+  hosts: number;
+  hostsWithChanges: number;
+  blocked: number;
+  unreachable: number;
+  unknown: number;
+  steps: number;
+  byRisk: Record<Risk, number>;
+  byFidelity: Record<Fidelity, number>;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  kind: "nemoclaw-fleet-plan";
+  createdAt: string;
+  toolVersion: string;
+  fleet: { name: string; file: string; digest: string };
+  /** The selection this plan was made for; applying it can never widen it. */
+  selection: { limit: string | null; hosts: string[] };
+  options: { pruneUnmanaged: boolean };
+  hosts: HostPlan[];
+  summary: PlanSummary;
+}

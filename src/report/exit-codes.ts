@@ -1,0 +1,53 @@
+/**
+ * Documented exit codes (docs/exit-codes.md). Each failure class has its own code so scripts
+ * and CI can tell "the file is wrong" from "a host is down" from "someone else holds the lock".
+ */
+export const ExitCode = {
+  /** Success; for `plan`, nothing to do. */
+  Ok: 0,
+  /** Unexpected error (bug, I/O error on the controller, bad command-line usage). */
+  Error: 1,
+  /** `plan --detailed-exitcode`: changes pending. `backup due`: at least one policy is due. */
+  Changes: 2,
+  /** The fleet file, inventory or plan file is invalid. */
+  ValidationError: 3,
+  /** One or more hosts could not be reached (and none failed otherwise). */
+  Unreachable: 4,
+  /** One or more hosts failed a step. */
+  Failed: 5,
+  /** A saved plan is stale for one or more hosts; those hosts were refused. */
+  StalePlan: 6,
+  /** A host lock is held by another run; those hosts were refused. */
+  LockHeld: 7,
+  /** The schema preflight refused state-touching work on one or more hosts. */
+  PreflightRefused: 8,
+  /** Interrupted (SIGINT/SIGTERM); the journal records where the run stopped. */
+  Interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * When a run ends with several kinds of trouble, the most severe wins, in this order:
+ * failed > preflight refused > stale plan > lock held > unreachable > changes > ok.
+ */
+const SEVERITY: ExitCodeValue[] = [
+  ExitCode.Interrupted,
+  ExitCode.Error,
+  ExitCode.ValidationError,
+  ExitCode.Failed,
+  ExitCode.PreflightRefused,
+  ExitCode.StalePlan,
+  ExitCode.LockHeld,
+  ExitCode.Unreachable,
+  ExitCode.Changes,
+  ExitCode.Ok,
+];
+
+export function mostSevere(codes: Iterable<ExitCodeValue>): ExitCodeValue {
+  let best: ExitCodeValue = ExitCode.Ok;
+  for (const code of codes) {
+    if (SEVERITY.indexOf(code) < SEVERITY.indexOf(best)) best = code;
+  }
+  return best;
+}

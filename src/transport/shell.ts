@@ -1,0 +1,52 @@
+/**
+ * The one place where argument lists become POSIX shell text. SSH executes a command string,
+ * so every argv bound for a remote host passes through `renderArgv`; the same rendering is what
+ * plans show and journals record (with secrets redacted before they get here).
+ */
+
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Quote one word for sh: bare when it is obviously safe, single-quoted otherwise. */
+export function quote(word: string): string {
+  if (word === "") return "''";
+  if (SAFE_WORD.test(word)) return word;
+  return `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+export function renderArgv(argv: readonly string[]): string {
+  return argv.map(quote).join(" ");
+}
+
+export function assertEnvName(name: string): void {
+  if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
+}
+
+/** `env K=V … argv` rendering for non-secret environment. */
+export function renderWithEnv(argv: readonly string[], env: Record<string, string> = {}): string {
+  const names = Object.keys(env);
+  if (names.length === 0) return renderArgv(argv);
+  for (const name of names) assertEnvName(name);
+  const assignments = names.map((name) => `${name}=${quote(env[name] ?? "")}`);
+  return `env ${assignments.join(" ")} ${renderArgv(argv)}`;
+}
+
+/**
+ * A shell command that reads `names.length` lines from stdin into those environment variables,
+ * exports them, then runs argv with the rest of stdin. The secret values travel only on stdin.
+ */
+export function renderSecretPrelude(names: readonly string[], argv: readonly string[]): string {
+  for (const name of names) assertEnvName(name);
+  const reads = names.map((name) => `IFS= read -r ${name} && export ${name}`).join(" && ");
+  return `sh -c ${quote(`${reads} && exec "$@"`)} sh ${renderArgv(argv)}`;
+}
+
+/** Secret values are delivered one per line; a newline inside one would corrupt the stream. */
+export function encodeSecretLines(values: readonly string[]): string {
+  for (const value of values) {
+    if (value.includes("\n") || value.includes("\r")) {
+      throw new Error("a secret value contains a line break; secrets must be single-line");
+    }
+  }
+  return values.map((value) => `${value}\n`).join("");
+}

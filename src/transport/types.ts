@@ -1,0 +1,84 @@
+/**
+ * The one interface everything that touches a host goes through. Implemented by the local
+ * transport (execa) and the SSH transport (ssh2, one connection per host per run).
+ */
+
+import type { Readable, Writable } from "node:stream";
+
+/**
+ * What to run. Commands are argument lists; a `script` is POSIX sh source sent on stdin to
+ * `sh -s` (used by the probe so a host is observed in one round trip).
+ *
+ * `secretEnv` values reach the remote process through its environment, delivered on stdin
+ * ahead of any other input; they never appear in argv, in `display`, or in error messages.
+ */
+export type RemoteCommand =
+  | { argv: string[]; env?: Record<string, string>; secretEnv?: Record<string, string> }
+  | { script: string; env?: Record<string, string>; secretEnv?: Record<string, string> };
+
+export interface RunOptions {
+  /** Kill the command after this many milliseconds (reported as a timeout). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Input for the command (after any secrets). */
+  stdin?: string | Buffer | Readable;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export interface RunResult {
+  /** Null when the command ended by a signal or was killed. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: Buffer;
+  stderr: Buffer;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+/** A command whose output is consumed as a stream (tar pipes for backups and restores). */
+export interface RemoteProcess {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Resolves when the command ends; never rejects for a non-zero exit (check exitCode). */
+  done: Promise<Omit<RunResult, "stdout" | "stderr">>;
+  /** Terminate the remote command. */
+  kill(): void;
+}
+
+export interface Connection {
+  readonly host: string;
+  /** Run to completion, buffering stdout and stderr (they are also streamed to the callbacks). */
+  run(command: RemoteCommand, options?: RunOptions): Promise<RunResult>;
+  /** Start a command and hand back its streams. */
+  spawn(command: RemoteCommand, options?: Omit<RunOptions, "stdin" | "onStdout" | "onStderr">): Promise<RemoteProcess>;
+  /** Write a stream to a remote file atomically (temporary name, then rename). */
+  upload(source: Readable, remotePath: string, options?: { mode?: number; signal?: AbortSignal }): Promise<void>;
+  /** Read a remote file as a stream. */
+  download(remotePath: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  close(): Promise<void>;
+}
+
+/** Why a host could not be reached or a command did not complete. */
+export type TransportErrorKind =
+  | "unreachable"
+  | "auth-failed"
+  | "host-key-unknown"
+  | "host-key-changed"
+  | "timeout"
+  | "command-failed"
+  | "cancelled";
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportErrorKind,
+    readonly host: string,
+    /** One line a human can act on; never contains secret values. */
+    readonly cause_: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${host}: ${kind}: ${cause_}`, options);
+    this.name = "TransportError";
+  }
+}
