@@ -22,6 +22,7 @@ export type StepKind =
   | "restore"
   | "openshell-install"
   | "gateway-retire"
+  | "gateway-stop"
   | "gateway-start"
   | "gateway-recover"
   | "gateway-select"
