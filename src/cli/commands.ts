@@ -1,6 +1,7 @@
-/** The command list, in the order `nemoclaw --help` shows it. */
+/** The command list, in the order `nemoclaw --help` shows it. Each module registers itself. */
 import type { Command } from "commander";
+import { register as registerCompletion } from "./completion.js";
 
 export function registerCommands(program: Command): void {
-  void program;
+  registerCompletion(program);
 }
