@@ -1,0 +1,79 @@
+/**
+ * The backup manifest (schemas/backup-manifest.schema.json): what a backup in the store is, written
+ * beside its archive. Manifests read back from a store are validated against the schema, so a
+ * hand-edited or truncated one is reported instead of silently trusted.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+
+export const MANIFEST_FORMAT_VERSION = 1;
+export const ARCHIVE_FILE = "backup.tar";
+export const MANIFEST_FILE = "manifest.json";
+
+export interface VerificationResult {
+  at: string;
+  ok: boolean;
+  problem?: string;
+}
+
+export interface BackupManifest {
+  formatVersion: 1;
+  /** `<host>/<sandbox>/<timestamp>`. */
+  id: string;
+  host: string;
+  sandbox: string;
+  gateway: string;
+  openshell: { cliVersion: string | null; gatewayVersion: string | null };
+  agent: { type: string; version: string | null };
+  snapshot: { timestamp: string; label: string; path: string };
+  archive: { file: "backup.tar"; format: "tar"; sizeBytes: number; sha256: string };
+  createdAt: string;
+  policy: string;
+  runId: string;
+  toolVersion: string;
+  verified: VerificationResult | null;
+}
+
+const schema = JSON.parse(
+  readFileSync(new URL("../../schemas/backup-manifest.schema.json", import.meta.url), "utf8"),
+) as object;
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats(ajv);
+const validate = ajv.compile<BackupManifest>(schema);
+
+export class ManifestError extends Error {
+  constructor(
+    readonly location: string,
+    readonly problems: string[],
+  ) {
+    super(`${location}: invalid backup manifest: ${problems.join("; ")}`);
+    this.name = "ManifestError";
+  }
+}
+
+/** Parse and validate manifest text read from `location` (named in every error). */
+export function parseManifest(text: string, location: string): BackupManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(location, [`not JSON (${(error as Error).message})`]);
+  }
+  if (!validate(value)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+    throw new ManifestError(location, problems);
+  }
+  return value;
+}
+
+export function serializeManifest(manifest: BackupManifest): string {
+  if (!validate(manifest)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+    throw new ManifestError(manifest.id, problems);
+  }
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

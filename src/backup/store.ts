@@ -1,0 +1,253 @@
+/**
+ * The backup store: `<destination>/<host>/<sandbox>/<timestamp>/{backup.tar, manifest.json}`, in a
+ * local directory or a directory on a fleet host (see store-local.ts and store-ssh.ts for the two
+ * backends). Nothing partial is ever visible: a backup is assembled in a `.partial-…` directory
+ * beside its series and renamed into place only once the archive is complete, hashed, test-read
+ * and its manifest written; deletions rename into a `.partial-…` name first. Dot names are never
+ * listed, and the next run removes the ones whose writer is gone.
+ */
+import { randomBytes } from "node:crypto";
+import { posix } from "node:path";
+import type { Readable } from "node:stream";
+import { ArchiveInspector, inspectArchive, type ArchiveInspection } from "./inspect.js";
+import { ARCHIVE_FILE, MANIFEST_FILE, ManifestError, parseManifest, serializeManifest, type BackupManifest } from "./manifest.js";
+import { assertStoreComponent, isSnapshotTimestamp, isStoreComponent } from "./names.js";
+import { recordOf, type BackupRecord } from "./record.js";
+import { TarFormatError } from "./tar.js";
+import { archiveProblems, layoutProblems } from "./verify.js";
+
+/** Who is writing a partial entry, encoded in its name so a later run can tell if the writer died. */
+export interface PartialOwner {
+  machine: string;
+  pid: number;
+}
+
+export interface StoredDirectory {
+  /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
+  path: string;
+  /** manifest.json's text, or null when the directory has none. */
+  manifestText: string | null;
+}
+
+export interface PartialEntry {
+  /** Relative to the store root. */
+  path: string;
+  /** Last modification (ms since the epoch), when the backend can tell. */
+  modifiedMs: number | null;
+}
+
+export interface StoreScan {
+  directories: StoredDirectory[];
+  partials: PartialEntry[];
+}
+
+/** The file operations a store needs; all paths are relative to the store root. */
+export interface StoreBackend {
+  /** Shown to users and used in record locations: `/srv/backups` or `backup-01:/srv/backups`. */
+  readonly label: string;
+  scan(): Promise<StoreScan>;
+  makeDirectory(path: string): Promise<void>;
+  /** Write a new file from a stream, durably; rejects (leaving at most a partial file) on error or abort. */
+  writeStream(path: string, source: Readable, signal?: AbortSignal): Promise<void>;
+  /** Replace a small file atomically. */
+  writeText(path: string, text: string): Promise<void>;
+  readStream(path: string, signal?: AbortSignal): Promise<Readable>;
+  /** Rename a directory; fails when the target already exists. */
+  rename(from: string, to: string): Promise<void>;
+  /** Remove a file or directory tree; missing is fine. */
+  remove(path: string): Promise<void>;
+}
+
+const PARTIAL_NAME = /^\.partial-(\d+)-[0-9a-f]+@(.+)$/;
+/** A partial entry from another machine is only presumed abandoned after this long. */
+const FOREIGN_PARTIAL_MAX_AGE_MS = 24 * 3_600_000;
+
+function machineTag(machine: string): string {
+  return machine.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+export function partialName(owner: PartialOwner): string {
+  return `.partial-${owner.pid}-${randomBytes(4).toString("hex")}@${machineTag(owner.machine)}`;
+}
+
+function partialOwner(path: string): PartialOwner | null {
+  const match = PARTIAL_NAME.exec(posix.basename(path));
+  return match ? { pid: Number(match[1]), machine: match[2]! } : null;
+}
+
+export class BackupIntegrityError extends Error {
+  constructor(
+    readonly location: string,
+    readonly problems: string[],
+  ) {
+    super(`${location}: ${problems.join("; ")}`);
+    this.name = "BackupIntegrityError";
+  }
+}
+
+export interface InvalidEntry {
+  location: string;
+  problem: string;
+}
+
+export interface StoreListing {
+  records: BackupRecord[];
+  invalid: InvalidEntry[];
+  partials: PartialEntry[];
+}
+
+export interface WriteRequest {
+  host: string;
+  sandbox: string;
+  timestamp: string;
+  source: Readable;
+  /** Settles when whatever produces `source` has finished; a rejection aborts the write. */
+  sourceDone?: Promise<void>;
+  /** Read the archive back from the store and check it before committing. */
+  verify: boolean;
+  now: () => Date;
+  /** Build the manifest once the archive's size, hash and content are known. */
+  manifestFor(archive: { sizeBytes: number; sha256: string }, inspection: ArchiveInspection): BackupManifest;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+}
+
+export interface VerifyOutcome {
+  record: BackupRecord;
+  problems: string[];
+}
+
+function isMissingFile(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+}
+
+export class BackupStore {
+  constructor(
+    readonly backend: StoreBackend,
+    private readonly owner: PartialOwner,
+  ) {}
+
+  get label(): string {
+    return this.backend.label;
+  }
+
+  async list(): Promise<StoreListing> {
+    const scan = await this.backend.scan();
+    const records: BackupRecord[] = [];
+    const invalid: InvalidEntry[] = [];
+    for (const directory of scan.directories) {
+      const location = `${this.label}/${directory.path}`;
+      const [host, sandbox, timestamp, extra] = directory.path.split("/");
+      if (extra !== undefined || !host || !sandbox || !timestamp || ![host, sandbox, timestamp].every(isStoreComponent)) continue;
+      if (!isSnapshotTimestamp(timestamp)) {
+        invalid.push({ location, problem: "directory name is not a snapshot timestamp" });
+        continue;
+      }
+      if (directory.manifestText === null) {
+        invalid.push({ location, problem: `${MANIFEST_FILE} is missing` });
+        continue;
+      }
+      try {
+        const manifest = parseManifest(directory.manifestText, `${location}/${MANIFEST_FILE}`);
+        if (manifest.id !== directory.path) {
+          invalid.push({ location, problem: `manifest describes ${manifest.id}, not this directory` });
+          continue;
+        }
+        records.push(recordOf(manifest, this.label));
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        invalid.push({ location, problem: error.problems.join("; ") });
+      }
+    }
+    records.sort((a, b) => a.host.localeCompare(b.host) || a.sandbox.localeCompare(b.sandbox) || b.timestamp.localeCompare(a.timestamp));
+    return { records, invalid, partials: scan.partials };
+  }
+
+  async write(request: WriteRequest): Promise<BackupRecord> {
+    const host = assertStoreComponent("host name", request.host);
+    const sandbox = assertStoreComponent("sandbox name", request.sandbox);
+    if (!isSnapshotTimestamp(request.timestamp)) throw new Error(`not a snapshot timestamp: ${JSON.stringify(request.timestamp)}`);
+    const finalPath = `${host}/${sandbox}/${request.timestamp}`;
+    const partial = `${host}/${sandbox}/${partialName(this.owner)}`;
+    // Attach the consumer before any await: a child process's unread output is discarded at exit.
+    const inspector = new ArchiveInspector(request.onProgress);
+    request.source.on("error", (error) => inspector.destroy(error));
+    // Errors surface through the writer reading the inspector (an errored stream stays errored).
+    inspector.on("error", () => undefined);
+    request.source.pipe(inspector);
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      await this.backend.makeDirectory(partial);
+      writing = this.backend.writeStream(`${partial}/${ARCHIVE_FILE}`, inspector, request.signal);
+      await Promise.all([writing, request.sourceDone]);
+      const inspection = inspector.inspection();
+      const manifest = request.manifestFor({ sizeBytes: inspection.sizeBytes, sha256: inspection.sha256 }, inspection);
+      if (manifest.id !== finalPath) throw new Error(`manifest id ${manifest.id} does not match ${finalPath}`);
+      const problems = layoutProblems(manifest, inspection);
+      if (problems.length > 0) throw new BackupIntegrityError(`${this.label}/${finalPath}`, problems);
+      let committed = manifest;
+      if (request.verify) {
+        const reread = await inspectArchive(await this.backend.readStream(`${partial}/${ARCHIVE_FILE}`, request.signal), request.signal);
+        const rereadProblems = archiveProblems(manifest, reread);
+        if (rereadProblems.length > 0) throw new BackupIntegrityError(`${this.label}/${finalPath}`, rereadProblems);
+        committed = { ...manifest, verified: { at: request.now().toISOString(), ok: true } };
+      }
+      await this.backend.writeText(`${partial}/${MANIFEST_FILE}`, serializeManifest(committed));
+      await this.backend.rename(partial, finalPath);
+      return recordOf(committed, this.label);
+    } catch (error) {
+      request.source.destroy();
+      inspector.destroy();
+      await writing.catch(() => undefined);
+      await this.backend.remove(partial).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Re-hash and test-read a backup, and record the result in its manifest. */
+  async verify(record: BackupRecord, options: { now: () => Date; signal?: AbortSignal }): Promise<VerifyOutcome> {
+    let problems: string[];
+    try {
+      const source = await this.backend.readStream(`${record.id}/${ARCHIVE_FILE}`, options.signal);
+      problems = archiveProblems(record.manifest, await inspectArchive(source, options.signal));
+    } catch (error) {
+      if (!(error instanceof TarFormatError) && !isMissingFile(error)) throw error;
+      problems = [isMissingFile(error) ? `${ARCHIVE_FILE} is missing` : `archive unreadable: ${(error as Error).message}`];
+    }
+    const verified = { at: options.now().toISOString(), ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
+    const manifest: BackupManifest = { ...record.manifest, verified };
+    await this.backend.writeText(`${record.id}/${MANIFEST_FILE}`, serializeManifest(manifest));
+    return { record: recordOf(manifest, this.label), problems };
+  }
+
+  async openArchive(record: BackupRecord, signal?: AbortSignal): Promise<Readable> {
+    return this.backend.readStream(`${record.id}/${ARCHIVE_FILE}`, signal);
+  }
+
+  /** Delete a backup: first out of sight (one rename), then its files. */
+  async remove(record: BackupRecord): Promise<void> {
+    const trash = `${record.host}/${record.sandbox}/${partialName(this.owner)}`;
+    await this.backend.rename(record.id, trash);
+    await this.backend.remove(trash);
+  }
+
+  /**
+   * Remove partial entries whose writer is gone: on this machine, when its process no longer
+   * exists; from elsewhere, once older than a day (that writer cannot be asked).
+   */
+  async cleanPartials(options: { now: () => Date; isAlive: (pid: number) => boolean; partials?: PartialEntry[] }): Promise<string[]> {
+    const partials = options.partials ?? (await this.backend.scan()).partials;
+    const removed: string[] = [];
+    for (const partial of partials) {
+      const owner = partialOwner(partial.path);
+      if (!owner) continue;
+      const abandoned = owner.machine === machineTag(this.owner.machine)
+        ? owner.pid !== this.owner.pid && !options.isAlive(owner.pid)
+        : partial.modifiedMs !== null && options.now().getTime() - partial.modifiedMs > FOREIGN_PARTIAL_MAX_AGE_MS;
+      if (!abandoned) continue;
+      await this.backend.remove(partial.path);
+      removed.push(`${this.label}/${partial.path}`);
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BackupIntegrityError, BackupStore, partialName } from "../../../src/backup/store.js";
+import { LocalStoreBackend } from "../../../src/backup/store-local.js";
+import { manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
+
+let work: string;
+let nemoclaw: string;
+let root: string;
+const owner = { machine: "controller-1", pid: process.pid };
+const now = () => new Date("2026-07-10T02:00:05.000Z");
+
+function store(): BackupStore {
+  return new BackupStore(new LocalStoreBackend(root, () => partialName(owner)), owner);
+}
+
+async function writeBackup(target = store(), sandbox = "alice", verify = true) {
+  writeSnapshot(nemoclaw, sandbox);
+  const { stream, done } = tarStream(nemoclaw, sandbox);
+  return target.write({
+    host: "spark-01",
+    sandbox,
+    timestamp: TIMESTAMP,
+    source: stream,
+    sourceDone: done,
+    verify,
+    now,
+    manifestFor: (archive) => manifestFor("spark-01", sandbox, archive),
+  });
+}
+
+/** Everything under the store root, dot entries included. */
+function tree(dir = root, prefix = ""): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = `${prefix}${entry.name}`;
+    return entry.isDirectory() ? [`${path}/`, ...tree(join(dir, entry.name), `${path}/`)] : [path];
+  });
+}
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), "store-test-"));
+  nemoclaw = join(work, "home", ".nemoclaw");
+  root = join(work, "backups");
+});
+
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+describe("BackupStore (local directory)", () => {
+  it("commits archive and manifest together under host/sandbox/timestamp", async () => {
+    const record = await writeBackup();
+    const archive = readFileSync(join(root, "spark-01/alice", TIMESTAMP, "backup.tar"));
+    expect(record.sha256).toBe(createHash("sha256").update(archive).digest("hex"));
+    expect(record.sizeBytes).toBe(archive.length);
+    expect(record.verified).toBe(true);
+    expect(record.location).toBe(`${root}/spark-01/alice/${TIMESTAMP}`);
+    expect(tree()).toEqual(["spark-01/", "spark-01/alice/", `spark-01/alice/${TIMESTAMP}/`, `spark-01/alice/${TIMESTAMP}/backup.tar`, `spark-01/alice/${TIMESTAMP}/manifest.json`]);
+    const listing = await store().list();
+    expect(listing.records.map((r) => r.id)).toEqual([`spark-01/alice/${TIMESTAMP}`]);
+    expect(listing.invalid).toEqual([]);
+  });
+
+  it("leaves nothing behind when the source fails mid-stream", async () => {
+    const source = new PassThrough();
+    const writing = store().write({
+      host: "spark-01",
+      sandbox: "alice",
+      timestamp: TIMESTAMP,
+      source,
+      verify: false,
+      now,
+      manifestFor: (archive) => manifestFor("spark-01", "alice", archive),
+    });
+    source.write(Buffer.alloc(4096, 1));
+    source.destroy(new Error("connection reset"));
+    await expect(writing).rejects.toThrow();
+    expect(tree()).toEqual(["spark-01/", "spark-01/alice/"]);
+  });
+
+  it("rejects an archive without NemoClaw's manifest and commits nothing", async () => {
+    mkdirSync(join(nemoclaw, "rebuild-backups/alice", TIMESTAMP), { recursive: true });
+    writeFileSync(join(nemoclaw, "rebuild-backups/alice", TIMESTAMP, "x"), "x");
+    const { stream, done } = tarStream(nemoclaw, "alice");
+    const writing = store().write({
+      host: "spark-01",
+      sandbox: "alice",
+      timestamp: TIMESTAMP,
+      source: stream,
+      sourceDone: done,
+      verify: false,
+      now,
+      manifestFor: (archive) => manifestFor("spark-01", "alice", archive),
+    });
+    await expect(writing).rejects.toThrow(BackupIntegrityError);
+    await expect(writing).rejects.toThrow(/rebuild-manifest.json is missing/);
+    expect((await store().list()).records).toEqual([]);
+    expect(tree()).toEqual(["spark-01/", "spark-01/alice/"]);
+  });
+
+  it("verify finds a corrupted archive and records the result", async () => {
+    const record = await writeBackup();
+    const good = await store().verify(record, { now });
+    expect(good.problems).toEqual([]);
+    const path = join(root, "spark-01/alice", TIMESTAMP, "backup.tar");
+    const bytes = readFileSync(path);
+    bytes[bytes.indexOf("notes of alice")] ^= 0x01;
+    writeFileSync(path, bytes);
+    const bad = await store().verify(record, { now });
+    expect(bad.problems.join("\n")).toMatch(/sha256 [0-9a-f]{64} does not match/);
+    expect(bad.record.verified).toBe(false);
+    const [listed] = (await store().list()).records;
+    expect(listed?.verified).toBe(false);
+    expect(listed?.manifest.verified?.problem).toMatch(/sha256/);
+  });
+
+  it("verify reports a missing or truncated archive", async () => {
+    const record = await writeBackup();
+    const path = join(root, "spark-01/alice", TIMESTAMP, "backup.tar");
+    writeFileSync(path, readFileSync(path).subarray(0, 1024));
+    expect((await store().verify(record, { now })).problems.join("\n")).toMatch(/truncated/);
+    rmSync(path);
+    expect((await store().verify(record, { now })).problems).toEqual(["backup.tar is missing"]);
+  });
+
+  it("lists broken manifests as invalid, never as backups", async () => {
+    await writeBackup();
+    mkdirSync(join(root, "spark-01/alice/2026-07-09T02-00-00-000Z"));
+    mkdirSync(join(root, "spark-01/bob/2026-07-09T02-00-00-000Z"), { recursive: true });
+    writeFileSync(join(root, "spark-01/bob/2026-07-09T02-00-00-000Z/manifest.json"), "{ not json");
+    const listing = await store().list();
+    expect(listing.records).toHaveLength(1);
+    expect(listing.invalid.map((i) => i.problem)).toEqual(["manifest.json is missing", expect.stringMatching(/not JSON/)]);
+  });
+
+  it("removes a backup out of sight first", async () => {
+    const record = await writeBackup();
+    await store().remove(record);
+    expect(tree()).toEqual(["spark-01/", "spark-01/alice/"]);
+  });
+
+  it("cleans partial entries whose writer is gone, and only those", async () => {
+    const series = join(root, "spark-01/alice");
+    mkdirSync(series, { recursive: true });
+    const deadHere = ".partial-999999-aaaa@controller-1";
+    const aliveHere = ".partial-4242-bbbb@controller-1";
+    const oldElsewhere = ".partial-7-cccc@laptop";
+    const youngElsewhere = ".partial-8-dddd@laptop";
+    for (const name of [deadHere, aliveHere, oldElsewhere, youngElsewhere, ".unrelated"]) mkdirSync(join(series, name));
+    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    utimesSync(join(series, oldElsewhere), twoDaysAgo, twoDaysAgo);
+    utimesSync(join(series, youngElsewhere), now(), now());
+    const removed = await store().cleanPartials({ now, isAlive: (pid) => pid === 4242 });
+    expect(removed.sort()).toEqual([`${root}/spark-01/alice/${deadHere}`, `${root}/spark-01/alice/${oldElsewhere}`].sort());
+    expect(readdirSync(series).sort()).toEqual([aliveHere, youngElsewhere, ".unrelated"].sort());
+  });
+});
