@@ -1,0 +1,215 @@
+/**
+ * The apply event stream: ONE typed sequence of events that drives every view of a run — the
+ * listr2 live view, the plain line view, `--json` JSON Lines and the run journal. Whatever a user
+ * can see about a run, live or afterwards, is in these events (schemas/events.schema.json).
+ *
+ * Events never carry secret values: commands are shown by their redacted `display`, and output
+ * excerpts are scrubbed of every resolved secret before an event is created.
+ */
+
+import type { HostLockInfo } from "../observe/types.js";
+import type { StepKind } from "../plan/types.js";
+
+export const EVENTS_FORMAT_VERSION = 1;
+
+/** How a host ended up. Each maps to one exit code (see exitCodeForHostStatus). */
+export type HostStatus =
+  /** Every step ran and its postcondition held. */
+  | "ok"
+  /** Nothing to do on this host. */
+  | "no-changes"
+  /** A step failed (its dependents were skipped). */
+  | "failed"
+  /** The host could not be reached (before or during the run). */
+  | "unreachable"
+  /** The schema preflight refused state-touching work (planned block or re-check at apply time). */
+  | "blocked"
+  /** A saved plan no longer matches the host's facts; the host was refused. */
+  | "stale"
+  /** Another run holds the host's lock; the host was refused. */
+  | "locked"
+  /** Never started: a failure threshold stopped later waves, or the run was interrupted first. */
+  | "skipped"
+  /** Stopped part-way by Ctrl-C. */
+  | "interrupted";
+
+export type StepStatus = "ok" | "failed" | "skipped" | "cancelled";
+
+export interface RunIdentity {
+  user: string;
+  /** The controller machine (os.hostname()), used with pid to tell whether a lock holder is alive. */
+  machine: string;
+  pid: number;
+}
+
+/** A fact whose fingerprint changed between the saved plan and the host now. */
+export interface ChangedFact {
+  key: string;
+  /** Current value, rendered compactly (the plan file keeps only the old fingerprint). */
+  now: string;
+}
+
+/** How the steps re-planned from the current facts differ from the saved ones. */
+export interface StepDrift {
+  removed: string[];
+  added: string[];
+}
+
+export interface StoppedStep {
+  host: string;
+  /** The step in flight when the run stopped, or null when the host was between steps. */
+  step: string | null;
+  /** Steps of that host that had not started. */
+  notStarted: string[];
+}
+
+export type ApplyEventBody =
+  | {
+      type: "run-started";
+      toolVersion: string;
+      identity: RunIdentity;
+      fleet: { name: string; file: string; digest: string };
+      /** sha256 of the canonical plan JSON that this run executes. */
+      planHash: string;
+      source: "fleet" | "plan-file";
+      selection: { limit: string | null; hosts: string[] };
+      waves: string[][];
+      concurrency: number;
+      maxFailPercentage: number;
+      journal: string | null;
+      /** Steps planned per host, in execution order (ids). */
+      steps: Record<string, string[]>;
+    }
+  | { type: "wave-started"; wave: number; waves: number; hosts: string[] }
+  | {
+      type: "wave-finished";
+      wave: number;
+      hosts: number;
+      failed: number;
+      unreachable: number;
+      /** (failed + unreachable) / hosts × 100. */
+      failPercentage: number;
+    }
+  | {
+      type: "threshold-exceeded";
+      wave: number;
+      failPercentage: number;
+      maxFailPercentage: number;
+      /** Hosts of later waves that will not be started. */
+      skipped: string[];
+    }
+  | { type: "host-started"; host: string; steps: number }
+  | { type: "lock-acquired"; host: string; reclaimed: { holder: HostLockInfo; reason: string } | null }
+  | { type: "lock-released"; host: string }
+  | { type: "host-note"; host: string; level: "info" | "warning"; message: string }
+  | {
+      type: "step-started";
+      host: string;
+      step: string;
+      kind: StepKind;
+      target: string;
+      commands: string[];
+      attempt: number;
+    }
+  | {
+      type: "step-retrying";
+      host: string;
+      step: string;
+      attempt: number;
+      delayMs: number;
+      reason: string;
+    }
+  | {
+      type: "step-finished";
+      host: string;
+      step: string;
+      kind: StepKind;
+      status: StepStatus;
+      durationMs: number;
+      attempts: number;
+      exitCode: number | null;
+      /** Bounded, secret-scrubbed tail of the step's output. */
+      output: string;
+      /** One line: why the step failed, was skipped or cancelled. */
+      error: string | null;
+      /** NemoClaw's sandbox-create failure kind, when classified. */
+      failureKind: string | null;
+      /** What to do about it (may be several lines). */
+      hint: string | null;
+      /** When the step ran but the facts it should change were not as expected afterwards. */
+      postcondition: { expected: string; seen: string } | null;
+      notes: string[];
+    }
+  | {
+      type: "host-finished";
+      host: string;
+      status: HostStatus;
+      durationMs: number;
+      message: string | null;
+      /** The exact preflight block (status blocked). */
+      block: string[] | null;
+      /** The facts that changed (status stale). */
+      changedFacts: ChangedFact[] | null;
+      stepDrift: StepDrift | null;
+      /** Who holds the lock (status locked). */
+      holder: HostLockInfo | null;
+    }
+  | { type: "run-interrupting"; stage: "draining" | "aborting" }
+  | {
+      type: "run-finished";
+      exitCode: number;
+      durationMs: number;
+      interrupted: boolean;
+      /** Where an interrupted run stopped, per host that had work left. */
+      stoppedAt: StoppedStep[];
+      hosts: Record<HostStatus, number>;
+    };
+
+export type ApplyEventType = ApplyEventBody["type"];
+
+export type ApplyEvent = ApplyEventBody & {
+  /** Event format version (schemas/events.schema.json). */
+  v: typeof EVENTS_FORMAT_VERSION;
+  runId: string;
+  /** 1-based position in the run's stream. */
+  seq: number;
+  at: string;
+};
+
+export type EventOf<T extends ApplyEventType> = Extract<ApplyEvent, { type: T }>;
+
+export type EventListener = (event: ApplyEvent) => void;
+
+/** Stamps event bodies and hands them, in order, to every listener (views and the journal). */
+export class EventBus {
+  private seq = 0;
+  private readonly listeners: EventListener[] = [];
+
+  constructor(
+    readonly runId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  subscribe(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  emit(body: ApplyEventBody): ApplyEvent {
+    this.seq += 1;
+    const event = { ...body, v: EVENTS_FORMAT_VERSION, runId: this.runId, seq: this.seq, at: this.now().toISOString() } as ApplyEvent;
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+}
+
+export const HOST_STATUSES: readonly HostStatus[] = [
+  "ok",
+  "no-changes",
+  "failed",
+  "unreachable",
+  "blocked",
+  "stale",
+  "locked",
+  "skipped",
+  "interrupted",
+];

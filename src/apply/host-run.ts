@@ -1,0 +1,331 @@
+/**
+ * One host's run: refuse early what must not run (unreachable, blocked, nothing to do), resolve
+ * its secrets, take its lease lock (refusing if another run holds it), verify the plan still
+ * matches the host's facts, then its steps in dependency order — a failed step cancels its
+ * dependents — and finally release the lock. Emits every event about the host.
+ */
+
+import type { BackupRecord } from "../backup/service.js";
+import type { DesiredHost } from "../config/types.js";
+import type { HostLockInfo, ObservedHost } from "../observe/types.js";
+import type { HostPlan, Step } from "../plan/types.js";
+import type { Connection } from "../transport/types.js";
+import { secretKey, secretRefsOf } from "./command.js";
+import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
+import type { AcquireResult, HostLease, LockOptions } from "./lock.js";
+import { describeHolder } from "./lock.js";
+import { blockingDependency, orderSteps } from "./order.js";
+import type { RunContext } from "./run-context.js";
+import { runStep, type StepContext, type StepRunResult } from "./steps.js";
+
+interface HostEnd {
+  status: HostStatus;
+  message?: string | null;
+  block?: string[] | null;
+  changedFacts?: ChangedFact[] | null;
+  stepDrift?: StepDrift | null;
+  holder?: HostLockInfo | null;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** What a planned host status means before anything is attempted, or null when there is work to do. */
+export function plannedOutcome(hostPlan: HostPlan): HostEnd | null {
+  if (hostPlan.status === "unreachable") {
+    return { status: "unreachable", message: hostPlan.notes.map((note) => note.message).join("; ") || "unreachable when planned" };
+  }
+  if (hostPlan.status === "blocked") {
+    return {
+      status: "blocked",
+      message: hostPlan.notes.map((note) => note.message).join("; ") || "schema preflight refused",
+      block: hostPlan.block?.lines ?? null,
+    };
+  }
+  if (hostPlan.steps.length === 0) return { status: "no-changes" };
+  return null;
+}
+
+export class HostRun {
+  private readonly started = Date.now();
+  private observation: ObservedHost | null = null;
+  private lockLost: string | null = null;
+
+  constructor(
+    private readonly hostPlan: HostPlan,
+    private readonly run: RunContext,
+  ) {}
+
+  private get name(): string {
+    return this.hostPlan.host;
+  }
+
+  private finish(end: HostEnd): HostStatus {
+    this.run.events.emit({
+      type: "host-finished",
+      host: this.name,
+      status: end.status,
+      durationMs: Date.now() - this.started,
+      message: end.message ? this.run.redactor.scrub(end.message) : null,
+      block: end.block ?? null,
+      changedFacts: end.changedFacts ?? null,
+      stepDrift: end.stepDrift ?? null,
+      holder: end.holder ?? null,
+    });
+    return end.status;
+  }
+
+  /** Mark the steps that never ran, so the journal shows them with the reason. */
+  private skipSteps(steps: readonly Step[], reason: string): void {
+    for (const step of steps) {
+      this.run.events.emit({
+        type: "step-finished",
+        host: this.name,
+        step: step.id,
+        kind: step.kind,
+        status: "skipped",
+        durationMs: 0,
+        attempts: 0,
+        exitCode: null,
+        output: "",
+        error: reason,
+        failureKind: null,
+        hint: null,
+        postcondition: null,
+        notes: [],
+      });
+    }
+  }
+
+  async execute(): Promise<HostStatus> {
+    const early = plannedOutcome(this.hostPlan);
+    if (early) return this.finish(early);
+    if (this.run.control.stopping) return this.finish({ status: "skipped", message: "not started: the run was interrupted" });
+    this.run.events.emit({ type: "host-started", host: this.name, steps: this.hostPlan.steps.length });
+
+    let ordered: Step[];
+    let desired: DesiredHost;
+    try {
+      ordered = orderSteps(this.name, this.hostPlan.steps);
+      desired = this.run.desiredHost(this.name);
+    } catch (error) {
+      return this.finish({ status: "failed", message: errorText(error) });
+    }
+    const secrets = await this.resolveSecrets(ordered);
+    if (typeof secrets === "string") return this.finish({ status: "failed", message: secrets });
+
+    let connection: Connection;
+    try {
+      connection = await this.run.deps.pool.get(this.name);
+    } catch (error) {
+      return this.finish({ status: "unreachable", message: errorText(error) });
+    }
+
+    let acquired: AcquireResult;
+    try {
+      acquired = await this.run.deps.acquireLock(connection, this.lockOptions());
+    } catch (error) {
+      return this.finish({ status: "unreachable", message: `could not take the host lock: ${errorText(error)}` });
+    }
+    if (!acquired.acquired) {
+      const message = acquired.holder
+        ? `locked by ${describeHolder(acquired.holder)}; ${acquired.reason}`
+        : acquired.reason;
+      return this.finish({ status: "locked", message, holder: acquired.holder });
+    }
+    this.run.events.emit({ type: "lock-acquired", host: this.name, reclaimed: acquired.reclaimed });
+    const stopHeartbeat = this.startHeartbeat(acquired.lease);
+    try {
+      return await this.executeLocked(ordered, desired, connection, secrets);
+    } finally {
+      await stopHeartbeat();
+      await acquired.lease.release().then(
+        () => this.run.events.emit({ type: "lock-released", host: this.name }),
+        (error: unknown) =>
+          this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `could not release the host lock: ${errorText(error)}` }),
+      );
+    }
+  }
+
+  private lockOptions(): LockOptions {
+    return {
+      identity: this.run.deps.identity,
+      runId: this.run.runId,
+      ttlMs: this.run.options.lockTtlMs,
+      clock: { now: this.run.deps.now },
+      pidAlive: this.run.deps.pidAlive,
+    };
+  }
+
+  private async resolveSecrets(steps: readonly Step[]): Promise<Map<string, string> | string> {
+    const secrets = new Map<string, string>();
+    for (const ref of secretRefsOf(steps)) {
+      try {
+        const value = await this.run.deps.resolveSecret(ref);
+        this.run.redactor.add(value);
+        secrets.set(secretKey(ref), value);
+      } catch (error) {
+        const users = steps.filter((step) => secretRefsOf([step]).some((other) => secretKey(other) === secretKey(ref)));
+        return `secret ${secretKey(ref)} (needed by ${users.map((step) => step.id).join(", ")}) could not be resolved: ${errorText(error)}`;
+      }
+    }
+    return secrets;
+  }
+
+  /** Renew the lease every third of its length; a lease someone else took over stops the host. */
+  private startHeartbeat(lease: HostLease): () => Promise<void> {
+    let pending: Promise<void> = Promise.resolve();
+    const interval = Math.max(1_000, Math.floor(this.run.options.lockTtlMs / 3));
+    const timer = setInterval(() => {
+      pending = pending.then(async () => {
+        try {
+          if (!(await lease.renew())) this.lockLost = "the host lock was taken over by another run";
+        } catch (error) {
+          this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `lock heartbeat failed: ${errorText(error)}` });
+        }
+      });
+    }, interval);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await pending;
+    };
+  }
+
+  private async observe(desired: DesiredHost, connection: Connection): Promise<ObservedHost> {
+    this.observation ??= await this.run.deps.observeHost(desired, connection);
+    return this.observation;
+  }
+
+  /** Compare the facts the steps were planned from with the host now. */
+  private staleness(observed: ObservedHost): HostEnd | null {
+    const saved = this.hostPlan.fingerprints;
+    const keys = Object.keys(saved);
+    if (keys.length === 0) return null;
+    const now = this.run.deps.fingerprints(observed, keys);
+    const changed = keys.filter((key) => now[key] !== saved[key]);
+    if (changed.length === 0) return null;
+    const changedFacts = changed.map((key) => ({ key, now: this.run.deps.describeFact(observed, key) }));
+    const replanned = this.run.deps.replan?.(this.name, observed) ?? null;
+    const stepDrift = replanned ? diffStepIds(this.hostPlan, replanned) : null;
+    return {
+      status: "stale",
+      message: `the host changed since the plan was made (${changed.join(", ")}); re-run \`nemoclaw plan\``,
+      changedFacts,
+      stepDrift,
+    };
+  }
+
+  private async executeLocked(ordered: Step[], desired: DesiredHost, connection: Connection, secrets: Map<string, string>): Promise<HostStatus> {
+    let observed: ObservedHost;
+    try {
+      observed = await this.observe(desired, connection);
+    } catch (error) {
+      this.skipSteps(ordered, "not started: the host could not be observed");
+      return this.finish({ status: "unreachable", message: errorText(error) });
+    }
+    if (observed.unreachable) {
+      this.skipSteps(ordered, "not started: the host could not be observed");
+      return this.finish({ status: "unreachable", message: observed.unreachable.message });
+    }
+    const stale = this.staleness(observed);
+    if (stale) {
+      this.skipSteps(ordered, "not started: the plan is stale for this host");
+      return this.finish(stale);
+    }
+
+    const context = this.stepContext(desired, connection, secrets);
+    const succeeded = new Set<string>();
+    let failed = 0;
+    for (const [index, step] of ordered.entries()) {
+      // Steps an interruption keeps from starting stay pending: the run's end record lists them as not started.
+      if (this.run.control.stopping) return this.finish({ status: "interrupted", message: `stopped before ${step.id}` });
+      if (this.lockLost) {
+        this.skipSteps(ordered.slice(index), `not started: ${this.lockLost}`);
+        return this.finish({ status: "failed", message: this.lockLost });
+      }
+      const blocker = blockingDependency(step, succeeded);
+      if (blocker) {
+        this.skipSteps([step], `not run: ${blocker} did not succeed`);
+        continue;
+      }
+      const outcome = await this.runOne(step, context);
+      if (outcome.block) {
+        this.skipSteps(ordered.slice(index + 1), "not run: the schema preflight refused this host");
+        return this.finish({ status: "blocked", message: outcome.error, block: outcome.block });
+      }
+      if (outcome.status === "ok") succeeded.add(step.id);
+      else if (outcome.status === "cancelled") return this.finish({ status: "interrupted", message: `aborted during ${step.id}` });
+      else failed += 1;
+    }
+    if (failed > 0) return this.finish({ status: "failed", message: `${failed} step${failed === 1 ? "" : "s"} failed` });
+    return this.finish({ status: "ok" });
+  }
+
+  private async runOne(step: Step, context: StepContext): Promise<StepRunResult> {
+    const started = Date.now();
+    this.run.events.emit({
+      type: "step-started",
+      host: this.name,
+      step: step.id,
+      kind: step.kind,
+      target: step.target.gateway && step.target.kind === "sandbox" ? `${step.target.gateway}/${step.target.name}` : step.target.name,
+      commands: step.commands.map((command) => command.display),
+      attempt: 1,
+    });
+    const outcome = await runStep(step, context);
+    this.run.events.emit({
+      type: "step-finished",
+      host: this.name,
+      step: step.id,
+      kind: step.kind,
+      status: outcome.status,
+      durationMs: Date.now() - started,
+      attempts: outcome.attempts,
+      exitCode: outcome.exitCode,
+      output: outcome.output,
+      error: outcome.error,
+      failureKind: outcome.failureKind,
+      hint: outcome.hint,
+      postcondition: outcome.postcondition,
+      notes: outcome.notes.map((note) => this.run.redactor.scrub(note)),
+    });
+    return outcome;
+  }
+
+  private stepContext(desired: DesiredHost, connection: Connection, secrets: Map<string, string>): StepContext {
+    const backups = new Map<string, BackupRecord>();
+    return {
+      host: desired,
+      connection,
+      runId: this.run.runId,
+      secrets,
+      redactor: this.run.redactor,
+      abort: this.run.control.abortSignal,
+      stopping: () => this.run.control.stopping,
+      stepTimeoutMs: this.run.options.stepTimeoutMs,
+      retry: this.run.options.retry,
+      sleep: this.run.deps.sleep,
+      random: this.run.deps.random,
+      emit: (body) => this.run.events.emit(body),
+      observe: () => this.observe(desired, connection),
+      invalidate: () => {
+        this.observation = null;
+      },
+      backups,
+      backup: this.run.deps.backup,
+      backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
+      preflight: (observed) => this.run.deps.preflight(observed),
+    };
+  }
+}
+
+export function diffStepIds(saved: HostPlan, replanned: HostPlan): StepDrift {
+  const before = new Set(saved.steps.map((step) => step.id));
+  const after = new Set(replanned.steps.map((step) => step.id));
+  return {
+    removed: [...before].filter((id) => !after.has(id)),
+    added: [...after].filter((id) => !before.has(id)),
+  };
+}

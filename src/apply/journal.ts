@@ -1,0 +1,100 @@
+/**
+ * The run journal: every event of a run as JSON Lines in
+ * `${XDG_STATE_HOME:-~/.local/state}/nemoclaw-fleet/runs/<runId>.jsonl` (file 0600, dir 0700).
+ * Each record is appended and fsync'ed before the run moves on, so a crash (even SIGKILL) loses
+ * at most the record being written; readers tolerate a torn last line.
+ */
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { ApplyEvent } from "./events.js";
+import type { Redactor } from "./redact.js";
+
+export function journalDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(home, ".local", "state");
+  return join(stateHome, "nemoclaw-fleet", "runs");
+}
+
+export function journalPath(dir: string, runId: string): string {
+  return join(dir, `${runId}.jsonl`);
+}
+
+export class JournalWriter {
+  private fd: number | null;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+    private readonly redactor: Redactor,
+  ) {
+    this.fd = fd;
+  }
+
+  static open(dir: string, runId: string, redactor: Redactor): JournalWriter {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = journalPath(dir, runId);
+    // "ax": a run id is never reused; an existing file means something is badly wrong.
+    const fd = openSync(path, "ax", 0o600);
+    return new JournalWriter(path, fd, redactor);
+  }
+
+  /** Append one event and make it durable before returning. */
+  write(event: ApplyEvent): void {
+    if (this.fd === null) return;
+    const line = `${JSON.stringify(this.redactor.scrubValue(event))}\n`;
+    writeSync(this.fd, line);
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export interface JournalContents {
+  events: ApplyEvent[];
+  /** The last line was cut short (the run died while writing it). */
+  torn: boolean;
+}
+
+export function parseJournal(text: string): JournalContents {
+  const lines = text.split("\n");
+  const events: ApplyEvent[] = [];
+  let torn = false;
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    try {
+      events.push(JSON.parse(line) as ApplyEvent);
+    } catch {
+      if (index === lines.length - 1) torn = true;
+      else throw new Error(`journal line ${index + 1} is not valid JSON`);
+    }
+  });
+  return { events, torn };
+}
+
+export function readJournal(path: string): JournalContents {
+  try {
+    return parseJournal(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** Journal files in the directory, oldest first (run ids sort by start time). */
+export function listJournalFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return names
+    .filter((name) => name.endsWith(".jsonl"))
+    .sort()
+    .map((name) => join(dir, name));
+}

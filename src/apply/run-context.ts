@@ -1,0 +1,83 @@
+/**
+ * What the executor is given (dependencies, injected so tests need no module mocks) and the
+ * per-run context every host run shares.
+ */
+
+import type { BackupService } from "../backup/service.js";
+import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
+import type { ObservedHost } from "../observe/types.js";
+import type { HostPlan } from "../plan/types.js";
+import type { Connection } from "../transport/types.js";
+import type { RunControl } from "./control.js";
+import type { EventBus, RunIdentity } from "./events.js";
+import type { AcquireResult, LockOptions, PidAlive } from "./lock.js";
+import type { Redactor } from "./redact.js";
+import type { RetryPolicy } from "./retry.js";
+import type { Sleeper } from "./steps.js";
+
+export interface ApplyDeps {
+  fleet: DesiredFleet;
+  pool: { get(host: string): Promise<Connection> };
+  observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
+  backup: BackupService;
+  resolveSecret(ref: SecretRef): Promise<string>;
+  /** The schema preflight: NemoClaw's exact block when the CLI and a running gateway disagree, else null. */
+  preflight(observed: ObservedHost): string[] | null;
+  /** Fingerprints of the given fact keys (src/plan/fingerprint.ts). */
+  fingerprints(observed: ObservedHost, keys: string[]): Record<string, string>;
+  /** A fact's current value, compact, for the stale-plan report. */
+  describeFact(observed: ObservedHost, key: string): string;
+  /** Re-plan one host from a fresh observation, to show how a stale plan's steps would differ. */
+  replan?(host: string, observed: ObservedHost): HostPlan | null;
+  acquireLock(connection: Connection, options: LockOptions): Promise<AcquireResult>;
+  identity: RunIdentity;
+  pidAlive: PidAlive;
+  now(): Date;
+  sleep: Sleeper;
+  random(): number;
+  /** The event stream; the journal and the views are subscribed to it. */
+  events: EventBus;
+  redactor: Redactor;
+  control: RunControl;
+}
+
+export interface ApplyOptions {
+  source: "fleet" | "plan-file";
+  concurrency: number;
+  waves: WaveSpec[];
+  maxFailPercentage: number;
+  stepTimeoutMs: number;
+  lockTtlMs: number;
+  retry: RetryPolicy;
+  journalPath: string | null;
+  toolVersion: string;
+}
+
+export class RunContext {
+  constructor(
+    readonly deps: ApplyDeps,
+    readonly options: ApplyOptions,
+  ) {}
+
+  get runId(): string {
+    return this.deps.events.runId;
+  }
+
+  get events(): EventBus {
+    return this.deps.events;
+  }
+
+  get redactor() {
+    return this.deps.redactor;
+  }
+
+  get control(): RunControl {
+    return this.deps.control;
+  }
+
+  desiredHost(name: string): DesiredHost {
+    const host = this.deps.fleet.hosts.find((candidate) => candidate.name === name);
+    if (!host) throw new Error(`host ${name} is in the plan but not in the fleet (${this.deps.fleet.sourceFile})`);
+    return host;
+  }
+}

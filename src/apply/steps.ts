@@ -1,0 +1,270 @@
+/**
+ * Carrying out one step on one host. Every step has a deadline; its commands run in order with
+ * retries for known-transient failures only; sandbox-creating steps are classified with
+ * NemoClaw's kinds; preflight, backup/restore and stale recovery have their own handling; and
+ * after the step the host is re-observed to check that it did what it should.
+ */
+
+import type { BackupRecord, BackupService } from "../backup/service.js";
+import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
+import type { ObservedHost } from "../observe/types.js";
+import type { Step } from "../plan/types.js";
+import type { Connection } from "../transport/types.js";
+import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "./classify.js";
+import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
+import type { ApplyEventBody } from "./events.js";
+import { checkPostcondition } from "./postconditions.js";
+import type { Redactor } from "./redact.js";
+import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "./registry.js";
+import { backoffDelay, transientReason, type RetryPolicy } from "./retry.js";
+
+export interface StepRunResult {
+  status: "ok" | "failed" | "cancelled";
+  exitCode: number | null;
+  output: string;
+  error: string | null;
+  failureKind: string | null;
+  hint: string | null;
+  postcondition: { expected: string; seen: string } | null;
+  notes: string[];
+  attempts: number;
+  /** Set when the preflight refused: the exact block; the host must not be touched further. */
+  block: string[] | null;
+}
+
+export interface Sleeper {
+  (ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** Everything a step needs about its host and run. */
+export interface StepContext {
+  host: DesiredHost;
+  connection: Connection;
+  runId: string;
+  secrets: ResolvedSecrets;
+  redactor: Redactor;
+  /** Aborted by the second Ctrl-C: in-flight commands are killed. */
+  abort: AbortSignal;
+  /** True after the first Ctrl-C: no new attempts start. */
+  stopping(): boolean;
+  stepTimeoutMs: number;
+  retry: RetryPolicy;
+  sleep: Sleeper;
+  random: () => number;
+  emit(body: ApplyEventBody): void;
+  /** A current observation of the host: cached until a step runs, then re-probed. */
+  observe(): Promise<ObservedHost>;
+  /** Mark the cached observation out of date (a step may have changed the host). */
+  invalidate(): void;
+  /** Backups taken on this host during the run, by sandbox. */
+  backups: Map<string, BackupRecord>;
+  backup: BackupService;
+  backupPolicy(name: string): DesiredBackupPolicy | undefined;
+  /** The schema preflight: the exact block when the host's CLI and gateways disagree, else null. */
+  preflight(observed: ObservedHost): string[] | null;
+}
+
+class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly extra: Partial<StepRunResult> = {},
+  ) {
+    super(message);
+  }
+}
+
+function result(partial: Partial<StepRunResult> & Pick<StepRunResult, "status">): StepRunResult {
+  return {
+    exitCode: null,
+    output: "",
+    error: null,
+    failureKind: null,
+    hint: null,
+    postcondition: null,
+    notes: [],
+    attempts: 1,
+    block: null,
+    ...partial,
+  };
+}
+
+const CREATES_SANDBOX = new Set<Step["kind"]>(["sandbox-create", "sandbox-rebuild", "sandbox-stale-recover"]);
+
+function describeFailure(outcome: CommandOutcome, display: string): string {
+  if (outcome.timedOut) return `timed out: ${display}`;
+  if (outcome.error) return `${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`;
+  return `exit ${outcome.exitCode ?? "by signal"}: ${display}`;
+}
+
+interface CommandsRun {
+  ok: boolean;
+  failed: CommandOutcome | null;
+  failedDisplay: string;
+  output: string;
+  attempts: number;
+}
+
+/** Run the step's commands in order; a failing command is retried only when its failure is known to be transient. */
+async function runCommands(step: Step, context: StepContext, deadline: number): Promise<CommandsRun> {
+  let output = "";
+  let attempts = 1;
+  for (const command of step.commands) {
+    for (let attempt = 1; ; attempt += 1) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        return { ok: false, failed: { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: true, error: null }, failedDisplay: command.display, output, attempts };
+      }
+      const outcome = await runPlannedCommand(context.connection, command, context.secrets, { timeoutMs: remaining, signal: context.abort });
+      context.invalidate();
+      output += outcome.stdout + outcome.stderr;
+      attempts = Math.max(attempts, attempt);
+      if (outcome.ok) break;
+      const reason = transientReason({ ...outcome, createsSandbox: CREATES_SANDBOX.has(step.kind) });
+      if (reason === null || attempt >= context.retry.maxAttempts || context.stopping() || context.abort.aborted) {
+        return { ok: false, failed: outcome, failedDisplay: command.display, output, attempts };
+      }
+      const delayMs = backoffDelay(context.retry, attempt, context.random);
+      context.emit({ type: "step-retrying", host: context.host.name, step: step.id, attempt: attempt + 1, delayMs, reason });
+      await context.sleep(delayMs, context.abort);
+    }
+  }
+  return { ok: true, failed: null, failedDisplay: "", output, attempts };
+}
+
+function stringParam(step: Step, name: string): string | null {
+  const value = step.params?.[name];
+  return typeof value === "string" ? value : null;
+}
+
+async function runCommandStep(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
+  const run = await runCommands(step, context, deadline);
+  const output = outputExcerpt(run.output, context.redactor);
+  if (run.ok) return result({ status: "ok", exitCode: 0, output, attempts: run.attempts });
+  const failed = run.failed as CommandOutcome;
+  const cancelled = context.abort.aborted;
+  const base = {
+    status: cancelled ? ("cancelled" as const) : ("failed" as const),
+    exitCode: failed.exitCode,
+    output,
+    error: cancelled ? `cancelled: ${run.failedDisplay}` : describeFailure(failed, run.failedDisplay),
+    attempts: run.attempts,
+    hint: step.hint ?? null,
+  };
+  if (!CREATES_SANDBOX.has(step.kind) || cancelled) return result(base);
+  return result({ ...base, ...(await createFailureAdvice(step, context, run.output)) });
+}
+
+/** NemoClaw's classification of a failed create, its hint, and on arm64 the image-reference workaround. */
+async function createFailureAdvice(step: Step, context: StepContext, rawOutput: string): Promise<Partial<StepRunResult>> {
+  const { kind } = classifySandboxCreateFailure(rawOutput);
+  const gateway = step.target.gateway ?? "nemoclaw";
+  const hint = [sandboxCreateHint(kind, gateway), step.hint].filter((line): line is string => Boolean(line)).join("\n") || null;
+  if (kind !== "image_upload_container_missing") return { failureKind: kind, hint };
+  const observed = await context.observe().catch(() => null);
+  const arch = observed?.system.state === "known" ? observed.system.value.arch : stringParam(step, "arch");
+  if (arch !== "aarch64" && arch !== "arm64") return { failureKind: kind, hint };
+  const imageRef = builtImageRef(rawOutput);
+  const recreate = `re-run \`nemoclaw onboard --non-interactive\` for ${step.target.name} with the pushed image (${imageRef ? `localhost:5000/${imageRef}` : "localhost:5000/<built-image>"})`;
+  return { failureKind: kind, hint: [hint, imageRefWorkaroundText(imageRef, recreate)].filter(Boolean).join("\n") };
+}
+
+async function runPreflight(step: Step, context: StepContext): Promise<StepRunResult> {
+  const observed = await context.observe();
+  if (observed.unreachable) throw new StepFailure(`could not re-check versions: ${observed.unreachable.message}`);
+  const block = context.preflight(observed);
+  if (block === null) return result({ status: "ok", notes: ["OpenShell CLI and running gateways agree"] });
+  return result({ status: "failed", error: "schema preflight refused: OpenShell CLI and gateway versions differ", block, hint: step.hint ?? null });
+}
+
+async function runBackup(step: Step, context: StepContext): Promise<StepRunResult> {
+  const policyName = stringParam(step, "policy");
+  const policy = policyName ? context.backupPolicy(policyName) : undefined;
+  if (!policy) throw new StepFailure(`backup policy ${policyName ?? "(none named)"} is not in the fleet file`);
+  const sandbox = step.target.name;
+  const record = await context.backup.backupSandbox({
+    host: context.host,
+    connection: context.connection,
+    sandbox,
+    gateway: step.target.gateway ?? "nemoclaw",
+    policy,
+    runId: context.runId,
+    signal: context.abort,
+  });
+  context.backups.set(sandbox, record);
+  const verified = record.verified === true ? "verified" : record.verified === false ? "VERIFICATION FAILED" : "not verified";
+  if (record.verified === false) {
+    throw new StepFailure(`backup ${record.id} of ${sandbox} failed verification`, { notes: [`${record.location} (${verified})`] });
+  }
+  return result({ status: "ok", notes: [`backup ${record.id}: ${record.sizeBytes} bytes, sha256 ${record.sha256.slice(0, 12)}…, ${verified}, at ${record.location}`] });
+}
+
+async function runRestore(step: Step, context: StepContext): Promise<StepRunResult> {
+  const sandbox = step.target.name;
+  const record = context.backups.get(sandbox);
+  if (!record) throw new StepFailure(`no backup of ${sandbox} was taken in this run; refusing to restore`);
+  await context.backup.restoreSandbox({ record, host: context.host, connection: context.connection, sandbox, signal: context.abort });
+  context.invalidate();
+  return result({ status: "ok", notes: [`restored ${sandbox} from backup ${record.id}`] });
+}
+
+/**
+ * Stale registry entry (scenario 5): snapshot the entry and the shields state, recreate; on
+ * failure put the entry back exactly; on success clear the old sandbox's shields state.
+ */
+async function runStaleRecover(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
+  const sandbox = step.target.name;
+  const registry = await snapshotRegistry(context.connection);
+  const shields = await snapshotShields(context.connection, sandbox);
+  const recreated = await runCommandStep(step, context, deadline);
+  if (recreated.status !== "ok") {
+    const restoreNote = await restoreRegistryEntry(context.connection, registry, sandbox).catch(
+      (error: unknown) => `RESTORING THE REGISTRY ENTRY FAILED: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { ...recreated, notes: [...recreated.notes, restoreNote] };
+  }
+  const shieldsNote = await clearStaleShields(context.connection, sandbox, shields);
+  return { ...recreated, notes: [...recreated.notes, "recovered from a stale registry entry", ...(shieldsNote ? [shieldsNote] : [])] };
+}
+
+async function runByKind(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
+  switch (step.kind) {
+    case "preflight":
+      return runPreflight(step, context);
+    case "backup":
+      return runBackup(step, context);
+    case "restore":
+      return runRestore(step, context);
+    case "sandbox-stale-recover":
+      return runStaleRecover(step, context, deadline);
+    default:
+      return runCommandStep(step, context, deadline);
+  }
+}
+
+/** Run a step, then check its postcondition on a fresh observation. Never throws. */
+export async function runStep(step: Step, context: StepContext): Promise<StepRunResult> {
+  const deadline = Date.now() + context.stepTimeoutMs;
+  let outcome: StepRunResult;
+  try {
+    outcome = await runByKind(step, context, deadline);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const extra = error instanceof StepFailure ? error.extra : {};
+    context.invalidate();
+    return result({ status: context.abort.aborted ? "cancelled" : "failed", error: context.redactor.scrub(message), hint: step.hint ?? null, ...extra });
+  }
+  if (outcome.status !== "ok") return outcome;
+  const observed = await context.observe().catch((error: unknown) => error);
+  if (observed instanceof Error || !observed) {
+    return { ...outcome, status: "failed", error: `could not verify the step: ${observed instanceof Error ? observed.message : "no observation"}` };
+  }
+  const check = checkPostcondition(step, observed as ObservedHost);
+  if (check === null || check.holds) return outcome;
+  return {
+    ...outcome,
+    status: "failed",
+    error: `postcondition failed: expected ${check.expected}; saw ${check.seen}`,
+    postcondition: { expected: check.expected, seen: check.seen },
+    hint: step.hint ?? null,
+  };
+}

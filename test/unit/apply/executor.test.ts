@@ -1,0 +1,386 @@
+import { describe, expect, it } from "vitest";
+import { TransportError } from "../../../src/transport/types.js";
+import { parseWaves } from "../../../src/apply/waves.js";
+import { command, gateway, hostPlan, observed, plan, sandbox, step } from "./fixtures.js";
+import { harness } from "./harness.js";
+
+describe("applyPlan: order, results and locks", () => {
+  it("runs each host's steps in dependency order, locks and releases every host, exit 0", async () => {
+    const h = harness({ hosts: ["a", "b"] });
+    const summary = await h.run(
+      plan([
+        hostPlan("a", [step("second", ["first"]), step("first")]),
+        hostPlan("b", [step("only")]),
+      ]),
+    );
+    expect(h.calls.filter((call) => call.host === "a").map((call) => call.argv[1])).toEqual(["first", "second"]);
+    expect(summary.exitCode).toBe(0);
+    expect(summary.hosts.map((host) => [host.host, host.status])).toEqual([
+      ["a", "ok"],
+      ["b", "ok"],
+    ]);
+    expect(h.released.sort()).toEqual(["a", "b"]);
+    expect(h.ofType("lock-acquired").map((event) => event.host).sort()).toEqual(["a", "b"]);
+    expect(h.events[0]?.type).toBe("run-started");
+    expect(h.events.at(-1)?.type).toBe("run-finished");
+    expect(h.events.map((event) => event.seq)).toEqual(h.events.map((_, index) => index + 1));
+  });
+
+  it("does not lock or touch hosts with nothing to do, and reports planned unreachable and blocked hosts apart", async () => {
+    const h = harness({ hosts: ["quiet", "down", "drift"] });
+    const block = ["", "  OpenShell gateway schema preflight failed before applying fleet changes.", "  No sandbox data was changed."];
+    const summary = await h.run(
+      plan([
+        hostPlan("quiet", []),
+        hostPlan("down", [], { status: "unreachable", notes: [{ level: "warning", message: "connect ECONNREFUSED" }] }),
+        hostPlan("drift", [], { status: "blocked", block: { driver: "host-process", installedVersion: "0.0.72", runningVersion: "0.0.71", gateway: "nemoclaw", lines: block } }),
+      ]),
+    );
+    expect(h.calls).toEqual([]);
+    expect(h.ofType("lock-acquired")).toEqual([]);
+    expect(summary.hosts.map((host) => host.status)).toEqual(["no-changes", "unreachable", "blocked"]);
+    expect(summary.hosts[2]?.block).toEqual(block);
+    // Preflight refusal (8) is more severe than unreachable (4).
+    expect(summary.exitCode).toBe(8);
+  });
+
+  it("a failed step skips what depends on it, independent steps still run, exit 5", async () => {
+    const h = harness({
+      hosts: ["a"],
+      respond: (call) => (call.argv[1] === "broken" ? { exitCode: 3, stderr: "boom" } : {}),
+    });
+    const summary = await h.run(plan([hostPlan("a", [step("broken"), step("after", ["broken"]), step("later", ["after"]), step("independent")])]));
+    expect(h.stepEvent("a", "broken")).toMatchObject({ status: "failed", exitCode: 3, error: "exit 3: echo broken", output: "boom" });
+    expect(h.stepEvent("a", "after")).toMatchObject({ status: "skipped", error: "not run: broken did not succeed" });
+    expect(h.stepEvent("a", "later")).toMatchObject({ status: "skipped", error: "not run: after did not succeed" });
+    expect(h.stepEvent("a", "independent").status).toBe("ok");
+    expect(summary.hosts[0]?.status).toBe("failed");
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("counts okExitCodes as success", async () => {
+    const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1 }) });
+    await h.run(plan([hostPlan("a", [step("grep", [], { commands: [command(["grep", "x"], { okExitCodes: [0, 1] })] })])]));
+    expect(h.stepEvent("a", "grep").status).toBe("ok");
+  });
+
+  it("refuses a host whose lock another run holds, naming the holder, exit 7", async () => {
+    const holder = { runId: "20261122T090000Z-aaaaaa", user: "alice", machine: "ops-box", pid: 4711, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" };
+    const h = harness({ hosts: ["a", "b"], held: { a: holder } });
+    const summary = await h.run(plan([hostPlan("a", [step("x")]), hostPlan("b", [step("y")])]));
+    expect(h.hostStatus("a")).toBe("locked");
+    expect(summary.hosts[0]?.message).toContain("alice@ops-box (pid 4711)");
+    expect(summary.hosts[0]?.holder).toEqual(holder);
+    expect(h.calls.map((call) => call.host)).toEqual(["b"]);
+    expect(summary.exitCode).toBe(7);
+  });
+
+  it("reports a host whose connection fails as unreachable (4), apart from failed hosts (5 wins)", async () => {
+    const h = harness({ hosts: ["a", "b"], unreachable: ["a"], respond: () => ({ exitCode: 1 }) });
+    const summary = await h.run(plan([hostPlan("a", [step("x")]), hostPlan("b", [step("y")])]));
+    expect(summary.hosts.map((host) => host.status)).toEqual(["unreachable", "failed"]);
+    expect(summary.exitCode).toBe(5);
+    expect(h.ofType("run-finished")[0]?.hosts).toMatchObject({ unreachable: 1, failed: 1 });
+  });
+
+  it("never runs more hosts at once than the concurrency cap", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const h = harness({
+      hosts: ["a", "b", "c", "d", "e"],
+      options: { concurrency: 2 },
+      respond: async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return {};
+      },
+    });
+    await h.run(plan(["a", "b", "c", "d", "e"].map((host) => hostPlan(host, [step("s")]))));
+    expect(most).toBe(2);
+    expect(h.calls).toHaveLength(5);
+  });
+});
+
+describe("applyPlan: waves and the failure threshold", () => {
+  const five = ["h1", "h2", "h3", "h4", "h5"];
+  const fivePlan = () => plan(five.map((host) => hostPlan(host, [step("s")])));
+
+  it("stops later waves when a wave's failures exceed the maximum", async () => {
+    const h = harness({
+      hosts: five,
+      options: { waves: parseWaves("1,2"), maxFailPercentage: 0 },
+      respond: (call) => (call.host === "h2" ? { exitCode: 1 } : {}),
+    });
+    const summary = await h.run(fivePlan());
+    expect(h.ofType("wave-started").map((event) => event.hosts)).toEqual([["h1"], ["h2", "h3"]]);
+    expect(h.ofType("threshold-exceeded")).toMatchObject([{ wave: 2, failPercentage: 50, maxFailPercentage: 0, skipped: ["h4", "h5"] }]);
+    expect(h.calls.map((call) => call.host).sort()).toEqual(["h1", "h2", "h3"]);
+    expect(summary.hosts.map((host) => host.status)).toEqual(["ok", "failed", "ok", "skipped", "skipped"]);
+    expect(summary.hosts[3]?.message).toContain("exceeded the maximum failure percentage (50% > 0%)");
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("goes on when the failure percentage only equals the maximum", async () => {
+    const h = harness({
+      hosts: five,
+      options: { waves: parseWaves("1,2"), maxFailPercentage: 50 },
+      respond: (call) => (call.host === "h2" ? { exitCode: 1 } : {}),
+    });
+    await h.run(fivePlan());
+    expect(h.ofType("threshold-exceeded")).toEqual([]);
+    expect(h.ofType("wave-started")).toHaveLength(3);
+    expect(h.calls).toHaveLength(5);
+  });
+
+  it("counts unreachable hosts towards the threshold", async () => {
+    const h = harness({ hosts: five, unreachable: ["h1"], options: { waves: parseWaves("1"), maxFailPercentage: 0 } });
+    await h.run(fivePlan());
+    expect(h.ofType("threshold-exceeded")[0]?.skipped).toEqual(["h2", "h3", "h4", "h5"]);
+  });
+
+  it("puts only hosts with work into waves", async () => {
+    const h = harness({ hosts: ["idle", "busy1", "busy2"], options: { waves: parseWaves("1") } });
+    await h.run(plan([hostPlan("idle", []), hostPlan("busy1", [step("s")]), hostPlan("busy2", [step("s")])]));
+    expect(h.ofType("wave-started").map((event) => event.hosts)).toEqual([["busy1"], ["busy2"]]);
+  });
+});
+
+describe("applyPlan: stale plans", () => {
+  it("refuses a host whose facts changed since the plan, showing what changed and how the steps would differ", async () => {
+    const h = harness({
+      hosts: ["a", "b"],
+      fingerprints: (obs, keys) => Object.fromEntries(keys.map((key) => [key, obs.host === "a" && key === "registry:alice" ? "changed" : "same"])),
+    });
+    h.deps.replan = () => hostPlan("a", [step("policy-add:alice"), step("sandbox-rebuild:alice")]);
+    const summary = await h.run(
+      plan([
+        hostPlan("a", [step("policy-add:alice")], { fingerprints: { "registry:alice": "same", "gateway:nemoclaw": "same" } }),
+        hostPlan("b", [step("policy-add:bob")], { fingerprints: { "registry:bob": "same" } }),
+      ]),
+    );
+    expect(h.hostStatus("a")).toBe("stale");
+    expect(summary.hosts[0]?.changedFacts).toEqual([{ key: "registry:alice", now: "now(registry:alice)" }]);
+    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: ["sandbox-rebuild:alice"] });
+    expect(h.stepEvent("a", "policy-add:alice")).toMatchObject({ status: "skipped", error: "not started: the plan is stale for this host" });
+    expect(h.calls.map((call) => call.host)).toEqual(["b"]);
+    expect(summary.exitCode).toBe(6);
+  });
+});
+
+describe("applyPlan: preflight", () => {
+  const block = ["", "  OpenShell gateway schema preflight failed before applying fleet changes.", "  No sandbox data was changed."];
+
+  it("refuses the host with the exact block when the re-check finds drift, running nothing after it", async () => {
+    const h = harness({ hosts: ["a"], preflight: () => block });
+    const summary = await h.run(plan([hostPlan("a", [step("preflight:a", [], { commands: [] }), step("backup:alice", ["preflight:a"]), step("policy-add:bob")])]));
+    expect(h.calls).toEqual([]);
+    expect(h.backups).toEqual([]);
+    expect(summary.hosts[0]).toMatchObject({ status: "blocked", block });
+    expect(h.stepEvent("a", "policy-add:bob").status).toBe("skipped");
+    expect(summary.exitCode).toBe(8);
+  });
+
+  it("passes when CLI and gateways agree", async () => {
+    const h = harness({ hosts: ["a"] });
+    await h.run(plan([hostPlan("a", [step("preflight:a", [], { commands: [] }), step("policy-add:bob", ["preflight:a"])])]));
+    expect(h.stepEvent("a", "preflight:a").status).toBe("ok");
+    expect(h.calls).toHaveLength(1);
+  });
+});
+
+describe("applyPlan: retries", () => {
+  it("retries SUPERVISOR_BUSY with empty stdout, with backoff events", async () => {
+    const h = harness({ hosts: ["a"], respond: (_call, attempt) => (attempt === 1 ? { exitCode: 1, stderr: "SUPERVISOR_BUSY\n" } : { stdout: "recovered" }) });
+    await h.run(plan([hostPlan("a", [step("lock-clear:alice", [], { commands: [command(["nemoclaw", "alice", "recover"])] })])]));
+    expect(h.calls).toHaveLength(2);
+    expect(h.ofType("step-retrying")).toMatchObject([{ step: "lock-clear:alice", attempt: 2, reason: "SUPERVISOR_BUSY" }]);
+    expect(h.stepEvent("a", "lock-clear:alice")).toMatchObject({ status: "ok", attempts: 2 });
+  });
+
+  it("does not retry SUPERVISOR_BUSY when stdout is not empty, nor an unknown failure", async () => {
+    const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stdout: "partial", stderr: "SUPERVISOR_BUSY" }) });
+    await h.run(plan([hostPlan("a", [step("x")])]));
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it("retries image transfer resets of sandbox creation and gives up after the attempt limit", async () => {
+    const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stderr: "Connection reset by peer" }) });
+    await h.run(plan([hostPlan("a", [step("sandbox-create:alice")])]));
+    expect(h.calls).toHaveLength(3);
+    expect(h.stepEvent("a", "sandbox-create:alice")).toMatchObject({ status: "failed", attempts: 3, failureKind: "image_transfer_reset" });
+  });
+
+  it("retries a transport reset but not a timeout", async () => {
+    const reset = harness({
+      hosts: ["a"],
+      respond: (_call, attempt) => (attempt === 1 ? { error: new TransportError("unreachable", "a", "connection reset") } : {}),
+    });
+    await reset.run(plan([hostPlan("a", [step("x")])]));
+    expect(reset.stepEvent("a", "x")).toMatchObject({ status: "ok", attempts: 2 });
+
+    const slow = harness({ hosts: ["a"], respond: () => ({ timedOut: true }) });
+    await slow.run(plan([hostPlan("a", [step("x")])]));
+    expect(slow.calls).toHaveLength(1);
+    expect(slow.stepEvent("a", "x")).toMatchObject({ status: "failed", error: "timed out: echo x" });
+  });
+
+  it("gives every command the step's remaining time as its timeout", async () => {
+    const h = harness({ hosts: ["a"], options: { stepTimeoutMs: 5_000 } });
+    await h.run(plan([hostPlan("a", [step("x")])]));
+    expect(h.calls[0]?.timeoutMs).toBeGreaterThan(0);
+    expect(h.calls[0]?.timeoutMs).toBeLessThanOrEqual(5_000);
+  });
+});
+
+describe("applyPlan: postconditions", () => {
+  it("fails a step that exited 0 but did not change what it should, with expected vs seen", async () => {
+    const h = harness({ hosts: ["a"], observe: (host) => observed(host, { gateways: { state: "known", value: [gateway("nemoclaw", [])] } }) });
+    const summary = await h.run(plan([hostPlan("a", [step("sandbox-create:bob")])]));
+    expect(h.stepEvent("a", "sandbox-create:bob")).toMatchObject({
+      status: "failed",
+      postcondition: { expected: "sandbox bob Ready on gateway nemoclaw and registered", seen: "sandbox bob not present on gateway nemoclaw" },
+    });
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("re-observes after each step so later checks see the new state", async () => {
+    const h = harness({
+      hosts: ["a"],
+      observe: (host, calls) =>
+        observed(host, {
+          gateways: { state: "known", value: [gateway("nemoclaw", calls.length > 0 ? [sandbox("bob")] : [])] },
+          registry: {
+            state: "known",
+            value: { defaultSandbox: null, entries: calls.length > 0 ? [{ ...observed(host).registry, name: "bob" } as never] : [], locked: false },
+          },
+        }),
+    });
+    await h.run(plan([hostPlan("a", [step("sandbox-create:bob")])]));
+    expect(h.stepEvent("a", "sandbox-create:bob").status).toBe("ok");
+  });
+});
+
+describe("applyPlan: secrets", () => {
+  const withSecret = () =>
+    step("sandbox-create:alice", [], {
+      commands: [
+        command(["nemoclaw", "onboard", "--non-interactive"], {
+          env: { NEMOCLAW_SANDBOX_NAME: { value: "alice" }, NVIDIA_INFERENCE_API_KEY: { secret: { kind: "env", name: "NV_KEY" } } },
+          display: "env NEMOCLAW_SANDBOX_NAME=alice NVIDIA_INFERENCE_API_KEY=<secret env:NV_KEY> nemoclaw onboard --non-interactive",
+        }),
+      ],
+    });
+
+  it("passes resolved secrets as secretEnv only and scrubs them from output", async () => {
+    const h = harness({ hosts: ["a"], secrets: { NV_KEY: "nvapi-SECRET-123" }, respond: () => ({ exitCode: 1, stderr: "rejected key nvapi-SECRET-123" }) });
+    await h.run(plan([hostPlan("a", [withSecret()])]));
+    expect(h.calls[0]).toMatchObject({ env: { NEMOCLAW_SANDBOX_NAME: "alice" }, secretEnv: { NVIDIA_INFERENCE_API_KEY: "nvapi-SECRET-123" } });
+    expect(h.calls[0]?.argv.join(" ")).not.toContain("nvapi-SECRET-123");
+    expect(JSON.stringify(h.events)).not.toContain("nvapi-SECRET-123");
+    expect(h.stepEvent("a", "sandbox-create:alice").output).toBe("rejected key [REDACTED]");
+  });
+
+  it("fails the host before locking it when a secret cannot be resolved, naming the steps that need it", async () => {
+    const h = harness({ hosts: ["a"] });
+    const summary = await h.run(plan([hostPlan("a", [withSecret()])]));
+    expect(summary.hosts[0]?.message).toBe("secret env:NV_KEY (needed by sandbox-create:alice) could not be resolved: environment variable NV_KEY is not set");
+    expect(h.ofType("lock-acquired")).toEqual([]);
+    expect(h.calls).toEqual([]);
+  });
+});
+
+describe("applyPlan: sandbox creation failures", () => {
+  it("classifies an arm64 image-tar upload 404 and prints the image-reference workaround", async () => {
+    const h = harness({
+      hosts: ["a"],
+      respond: () => ({ exitCode: 1, stdout: "Successfully tagged openshell/sandbox-from:42\n", stderr: "failed to upload image tar into container" }),
+    });
+    await h.run(plan([hostPlan("a", [step("sandbox-create:alice")])]));
+    const event = h.stepEvent("a", "sandbox-create:alice");
+    expect(event.failureKind).toBe("image_upload_container_missing");
+    expect(event.hint).toContain("docker push localhost:5000/openshell/sandbox-from:42");
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it("gives the TLS hint for the step's gateway", async () => {
+    const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stderr: "invalid peer certificate: UnknownIssuer" }) });
+    await h.run(plan([hostPlan("a", [step("sandbox-create:alice", [], { target: { kind: "sandbox", name: "alice", gateway: "nemoclaw-8081" } })])]));
+    expect(h.stepEvent("a", "sandbox-create:alice")).toMatchObject({ failureKind: "tls_cert_mismatch" });
+    expect(h.stepEvent("a", "sandbox-create:alice").hint).toContain("openshell gateway trust -g nemoclaw-8081");
+  });
+});
+
+describe("applyPlan: backups", () => {
+  const backupThenRebuild = () => [
+    step("backup:alice", [], { kind: "backup", commands: [], params: { policy: "nightly" } }),
+    step("sandbox-rebuild:alice", ["backup:alice"], { risk: "disruptive" }),
+    step("restore:alice", ["sandbox-rebuild:alice"], { kind: "restore", commands: [] }),
+  ];
+
+  it("takes the backup through the backup service before the disruptive step and restores from it", async () => {
+    const h = harness({ hosts: ["a"] });
+    await h.run(plan([hostPlan("a", backupThenRebuild())]));
+    expect(h.backups).toEqual(["a/alice@nightly"]);
+    expect(h.restores).toEqual(["a/alice<-b-alice"]);
+    expect(h.stepEvent("a", "backup:alice").notes[0]).toContain("verified");
+  });
+
+  it("a failed backup refuses the disruptive step that needed it", async () => {
+    const h = harness({ hosts: ["a"], backupFails: true });
+    const summary = await h.run(plan([hostPlan("a", backupThenRebuild())]));
+    expect(h.stepEvent("a", "backup:alice")).toMatchObject({ status: "failed", error: "tar stream broke" });
+    expect(h.stepEvent("a", "sandbox-rebuild:alice")).toMatchObject({ status: "skipped", error: "not run: backup:alice did not succeed" });
+    expect(h.calls).toEqual([]);
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("a backup that failed verification counts as failed", async () => {
+    const h = harness({ hosts: ["a"], backupVerified: false });
+    await h.run(plan([hostPlan("a", backupThenRebuild())]));
+    expect(h.stepEvent("a", "backup:alice").status).toBe("failed");
+    expect(h.calls).toEqual([]);
+  });
+});
+
+describe("applyPlan: interruption", () => {
+  it("first Ctrl-C lets the running step finish, starts nothing new, records where it stopped, exit 130", async () => {
+    let h: ReturnType<typeof harness>;
+    h = harness({
+      hosts: ["a", "b"],
+      options: { concurrency: 1 },
+      respond: (call) => {
+        if (call.argv[1] === "one") h.control.interrupt();
+        return {};
+      },
+    });
+    const summary = await h.run(plan([hostPlan("a", [step("one"), step("two", ["one"])]), hostPlan("b", [step("three")])]));
+    expect(h.calls.map((call) => call.argv[1])).toEqual(["one"]);
+    expect(h.stepEvent("a", "one").status).toBe("ok");
+    expect(summary.hosts.map((host) => host.status)).toEqual(["interrupted", "skipped"]);
+    const finished = h.ofType("run-finished")[0];
+    expect(finished).toMatchObject({ interrupted: true, exitCode: 130 });
+    expect(finished?.stoppedAt).toEqual([{ host: "a", step: null, notStarted: ["two"] }]);
+    expect(h.released).toEqual(["a"]);
+    expect(summary.exitCode).toBe(130);
+  });
+
+  it("second Ctrl-C aborts the running command and marks the step cancelled", async () => {
+    let h: ReturnType<typeof harness>;
+    h = harness({
+      hosts: ["a"],
+      respond: () => {
+        h.control.interrupt();
+        h.control.interrupt();
+        return { error: new TransportError("cancelled", "a", "aborted") };
+      },
+    });
+    const summary = await h.run(plan([hostPlan("a", [step("long"), step("next", ["long"])])]));
+    expect(h.control.abortSignal.aborted).toBe(true);
+    expect(h.stepEvent("a", "long").status).toBe("cancelled");
+    expect(summary.hosts[0]?.status).toBe("interrupted");
+    expect(summary.stoppedAt).toEqual([{ host: "a", step: "long", notStarted: ["next"] }]);
+    expect(h.ofType("run-interrupting").map((event) => event.stage)).toEqual(["draining", "aborting"]);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * An executor wired to fakes: scripted command answers per host, an in-memory lock table, a
+ * programmable observation and a recording backup service. Every event is collected.
+ */
+import type { BackupRecord, BackupService } from "../../../src/backup/service.js";
+import { RunControl } from "../../../src/apply/control.js";
+import { EventBus, type ApplyEvent, type EventOf } from "../../../src/apply/events.js";
+import { applyPlan, type ApplyDeps, type ApplyOptions, type RunSummary } from "../../../src/apply/executor.js";
+import type { AcquireResult, HostLease } from "../../../src/apply/lock.js";
+import { Redactor } from "../../../src/apply/redact.js";
+import { DEFAULT_RETRY_POLICY } from "../../../src/apply/retry.js";
+import type { HostLockInfo, ObservedHost } from "../../../src/observe/types.js";
+import type { Plan } from "../../../src/plan/types.js";
+import type { Connection, RemoteCommand, RunOptions, RunResult } from "../../../src/transport/types.js";
+import { fleet, observed } from "./fixtures.js";
+
+export interface Answer {
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+  timedOut?: boolean;
+  /** Thrown instead of answering. */
+  error?: unknown;
+}
+
+export interface Call {
+  host: string;
+  argv: string[];
+  env: Record<string, string>;
+  secretEnv: Record<string, string>;
+  timeoutMs: number | undefined;
+}
+
+export interface HarnessOptions {
+  hosts: string[];
+  /** Answer for a command; default exit 0 with no output. May await (e.g. to hold a command in flight). */
+  respond?: (call: Call, attempt: number) => Answer | Promise<Answer>;
+  /** Hosts whose connection cannot be opened. */
+  unreachable?: string[];
+  /** Locks already held by other runs. */
+  held?: Record<string, HostLockInfo>;
+  observe?: (host: string, callsSoFar: Call[]) => ObservedHost;
+  preflight?: (observed: ObservedHost) => string[] | null;
+  fingerprints?: (observed: ObservedHost, keys: string[]) => Record<string, string>;
+  secrets?: Record<string, string>;
+  backupVerified?: boolean | null;
+  backupFails?: boolean;
+  options?: Partial<ApplyOptions>;
+}
+
+export interface Harness {
+  events: ApplyEvent[];
+  calls: Call[];
+  backups: string[];
+  restores: string[];
+  released: string[];
+  control: RunControl;
+  deps: ApplyDeps;
+  run(plan: Plan): Promise<RunSummary>;
+  ofType<T extends ApplyEvent["type"]>(type: T): EventOf<T>[];
+  stepEvent(host: string, step: string): EventOf<"step-finished">;
+  hostStatus(host: string): string | undefined;
+}
+
+function fakeLease(host: string, released: string[]): HostLease {
+  const info: HostLockInfo = { runId: "run-test", user: "ops", machine: "ctl", pid: 1, startedAt: "t", expiresAt: "t" };
+  return { info, renew: async () => true, release: async () => void released.push(host) };
+}
+
+export function harness(options: HarnessOptions): Harness {
+  const events: ApplyEvent[] = [];
+  const calls: Call[] = [];
+  const backups: string[] = [];
+  const restores: string[] = [];
+  const released: string[] = [];
+  const attempts = new Map<string, number>();
+  const bus = new EventBus("run-test", () => new Date("2026-11-22T10:00:00.000Z"));
+  bus.subscribe((event) => events.push(event));
+  const control = new RunControl(60_000, (stage) => bus.emit({ type: "run-interrupting", stage }));
+
+  const connection = (host: string): Connection => ({
+    host,
+    async run(command: RemoteCommand, runOptions: RunOptions = {}): Promise<RunResult> {
+      if (!("argv" in command)) throw new Error("scripts are not expected through the fake connection");
+      const call: Call = { host, argv: command.argv, env: command.env ?? {}, secretEnv: command.secretEnv ?? {}, timeoutMs: runOptions.timeoutMs };
+      calls.push(call);
+      const key = `${host} ${command.argv.join(" ")}`;
+      const attempt = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, attempt);
+      const answer = (await options.respond?.(call, attempt)) ?? {};
+      if (answer.error) throw answer.error;
+      return {
+        exitCode: answer.timedOut ? null : (answer.exitCode ?? 0),
+        signal: null,
+        stdout: Buffer.from(answer.stdout ?? ""),
+        stderr: Buffer.from(answer.stderr ?? ""),
+        durationMs: 1,
+        timedOut: answer.timedOut ?? false,
+      };
+    },
+    spawn: () => Promise.reject(new Error("not used")),
+    upload: () => Promise.reject(new Error("not used")),
+    download: () => Promise.reject(new Error("not used")),
+    close: async () => {},
+  });
+
+  const backup: BackupService = {
+    async backupSandbox(request) {
+      backups.push(`${request.host.name}/${request.sandbox}@${request.policy.name}`);
+      if (options.backupFails) throw new Error("tar stream broke");
+      return {
+        id: `b-${request.sandbox}`,
+        host: request.host.name,
+        sandbox: request.sandbox,
+        gateway: request.gateway,
+        policy: request.policy.name,
+        timestamp: "2026-11-22T10:00:00Z",
+        sizeBytes: 1024,
+        sha256: "f".repeat(64),
+        location: `/backups/${request.host.name}/${request.sandbox}`,
+        verified: options.backupVerified === undefined ? true : options.backupVerified,
+        manifest: {},
+      } as unknown as BackupRecord;
+    },
+    async restoreSandbox(request) {
+      restores.push(`${request.host.name}/${request.sandbox}<-${request.record.id}`);
+    },
+  };
+
+  const desired = fleet(options.hosts);
+  desired.backupPolicies.push({
+    name: "nightly",
+    hosts: { kind: "pattern", pattern: "*" },
+    sandboxNames: ["*"],
+    retention: { keepLast: 3 },
+    destination: { kind: "local", path: "/backups" },
+    verify: true,
+    beforeDisruptive: true,
+    strict: false,
+    source: { file: "/fleet/fleet.yaml", line: 1, column: 1, path: "backups[0]" },
+  });
+
+  const deps: ApplyDeps = {
+    fleet: desired,
+    pool: {
+      get: async (host) => {
+        if (options.unreachable?.includes(host)) throw new Error(`${host}: unreachable: connect ECONNREFUSED`);
+        return connection(host);
+      },
+    },
+    observeHost: async (host) => options.observe?.(host.name, calls) ?? observed(host.name),
+    backup,
+    resolveSecret: async (ref) => {
+      const key = ref.kind === "env" ? ref.name : ref.path;
+      const value = options.secrets?.[key];
+      if (value === undefined) throw new Error(`environment variable ${key} is not set`);
+      return value;
+    },
+    preflight: options.preflight ?? (() => null),
+    fingerprints: options.fingerprints ?? ((_observed, keys) => Object.fromEntries(keys.map((key) => [key, "same"]))),
+    describeFact: (_observed, key) => `now(${key})`,
+    replan: () => null,
+    acquireLock: async (conn): Promise<AcquireResult> => {
+      const holder = options.held?.[conn.host];
+      if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}` };
+      return { acquired: true, lease: fakeLease(conn.host, released), reclaimed: null };
+    },
+    identity: { user: "ops", machine: "ctl", pid: 1 },
+    pidAlive: () => true,
+    now: () => new Date("2026-11-22T10:00:00.000Z"),
+    sleep: async () => {},
+    random: () => 0.5,
+    events: bus,
+    redactor: new Redactor(),
+    control,
+  };
+
+  const applyOptions: ApplyOptions = {
+    source: "fleet",
+    concurrency: 4,
+    waves: [],
+    maxFailPercentage: 0,
+    stepTimeoutMs: 60_000,
+    lockTtlMs: 600_000,
+    retry: DEFAULT_RETRY_POLICY,
+    journalPath: null,
+    toolVersion: "0.1.0",
+    ...options.options,
+  };
+
+  const ofType = <T extends ApplyEvent["type"]>(type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+  return {
+    events,
+    calls,
+    backups,
+    restores,
+    released,
+    control,
+    deps,
+    run: (plan) => applyPlan(plan, deps, applyOptions),
+    ofType,
+    stepEvent: (host, stepId) => {
+      const found = ofType("step-finished").find((event) => event.host === host && event.step === stepId);
+      if (!found) throw new Error(`no step-finished for ${host} ${stepId}`);
+      return found;
+    },
+    hostStatus: (host) => ofType("host-finished").find((event) => event.host === host)?.status,
+  };
+}

@@ -1,0 +1,187 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { HostLockInfo } from "../../../src/observe/types.js";
+import {
+  acquireHostLock,
+  assessHolder,
+  parseLock,
+  readHostLock,
+  removeHostLock,
+  serializeLock,
+  type LockOptions,
+} from "../../../src/apply/lock.js";
+import { LocalShell } from "./local-shell.js";
+
+const T0 = new Date("2026-11-22T10:00:00.000Z");
+
+function options(overrides: Partial<LockOptions> & { runId: string }): LockOptions {
+  return {
+    identity: { user: "ops", machine: "controller-a", pid: 4242 },
+    ttlMs: 60_000,
+    clock: { now: () => T0 },
+    pidAlive: () => true,
+    ...overrides,
+  };
+}
+
+function holder(overrides: Partial<HostLockInfo> = {}): HostLockInfo {
+  return {
+    runId: "run-old",
+    user: "alice",
+    machine: "controller-b",
+    pid: 777,
+    startedAt: "2026-11-22T09:00:00.000Z",
+    expiresAt: "2026-11-22T10:30:00.000Z",
+    ...overrides,
+  };
+}
+
+let home: string;
+let shell: LocalShell;
+const lockPath = () => join(home, ".nemoclaw-fleet", "lock.json");
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), "ncf-lock-"));
+  shell = new LocalShell("spark-01", home);
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function plant(info: HostLockInfo): void {
+  mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });
+  writeFileSync(lockPath(), `${serializeLock(info)}\n`);
+}
+
+describe("assessHolder", () => {
+  const me = { user: "ops", machine: "controller-a", pid: 1 };
+  it("reclaims at once when the holder ran on this machine and its pid is gone", () => {
+    const result = assessHolder(holder({ machine: "controller-a" }), me, T0, () => false);
+    expect(result).toEqual({ reclaimable: true, reason: "its run (pid 777 on controller-a) is no longer running" });
+  });
+  it("does not judge a pid on another machine; waits for the lease", () => {
+    expect(assessHolder(holder(), me, T0, () => false).reclaimable).toBe(false);
+  });
+  it("reclaims an expired lease from any machine", () => {
+    const result = assessHolder(holder({ expiresAt: "2026-11-22T09:59:59.000Z" }), me, T0, () => true);
+    expect(result.reclaimable).toBe(true);
+    expect(result.reason).toContain("expired");
+  });
+  it("keeps a live lease of a live run on this machine", () => {
+    expect(assessHolder(holder({ machine: "controller-a" }), me, T0, () => true).reclaimable).toBe(false);
+  });
+});
+
+describe("acquireHostLock (real sh)", () => {
+  it("creates the lock with holder details, mode 0600 in a 0700 directory", async () => {
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-1" }));
+    expect(result.acquired).toBe(true);
+    const written = parseLock(readFileSync(lockPath(), "utf8"));
+    expect(written).toEqual({
+      runId: "run-1",
+      user: "ops",
+      machine: "controller-a",
+      pid: 4242,
+      startedAt: "2026-11-22T10:00:00.000Z",
+      expiresAt: "2026-11-22T10:01:00.000Z",
+    });
+    expect(statSync(lockPath()).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, ".nemoclaw-fleet")).mode & 0o777).toBe(0o700);
+  });
+
+  it("refuses a host whose lock is held by a live run, naming the holder, and leaves the lock alone", async () => {
+    plant(holder());
+    const before = readFileSync(lockPath(), "utf8");
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-2" }));
+    expect(result).toMatchObject({ acquired: false, holder: holder() });
+    expect(readFileSync(lockPath(), "utf8")).toBe(before);
+  });
+
+  it("reclaims a lock whose holder pid on this machine is dead", async () => {
+    plant(holder({ machine: "controller-a" }));
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-3", pidAlive: (pid) => pid !== 777 }));
+    expect(result.acquired).toBe(true);
+    if (!result.acquired) return;
+    expect(result.reclaimed?.holder.runId).toBe("run-old");
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-3");
+  });
+
+  it("reclaims an expired lease", async () => {
+    plant(holder({ expiresAt: "2026-11-22T09:00:01.000Z" }));
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-4" }));
+    expect(result.acquired && result.reclaimed?.reason).toContain("expired");
+  });
+
+  it("lets exactly one of many concurrent reclaimers win (compare-and-swap)", async () => {
+    plant(holder({ expiresAt: "2026-11-22T09:00:01.000Z" }));
+    const contenders = Array.from({ length: 6 }, (_, index) =>
+      acquireHostLock(new LocalShell("spark-01", home).asConnection(), options({ runId: `run-c${index}`, identity: { user: "ops", machine: `m${index}`, pid: 100 + index } })),
+    );
+    const results = await Promise.all(contenders);
+    const winners = results.filter((result) => result.acquired);
+    expect(winners).toHaveLength(1);
+    const final = parseLock(readFileSync(lockPath(), "utf8"));
+    expect(winners[0]?.acquired && winners[0].lease.info.runId).toBe(final?.runId);
+    for (const loser of results.filter((result) => !result.acquired)) {
+      expect(loser.acquired === false && loser.holder?.runId).toBe(final?.runId);
+    }
+  });
+
+  it("lets exactly one of many concurrent creators win on a free host", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => acquireHostLock(new LocalShell("spark-01", home).asConnection(), options({ runId: `run-n${index}` }))),
+    );
+    expect(results.filter((result) => result.acquired)).toHaveLength(1);
+  });
+
+  it("refuses (without touching it) a lock file that is not a valid lock", async () => {
+    mkdirSync(join(home, ".nemoclaw-fleet"));
+    writeFileSync(lockPath(), "garbage\n");
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-5" }));
+    expect(result).toMatchObject({ acquired: false, holder: null });
+    expect(readFileSync(lockPath(), "utf8")).toBe("garbage\n");
+  });
+});
+
+describe("Lease", () => {
+  it("renews its own lease and extends expiresAt", async () => {
+    let now = T0;
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-r", clock: { now: () => now } }));
+    if (!result.acquired) throw new Error("expected the lock");
+    now = new Date(T0.getTime() + 30_000);
+    expect(await result.lease.renew()).toBe(true);
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.expiresAt).toBe("2026-11-22T10:01:30.000Z");
+  });
+
+  it("notices when another run took the lock over and never overwrites it", async () => {
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-x" }));
+    if (!result.acquired) throw new Error("expected the lock");
+    plant(holder({ runId: "run-thief" }));
+    expect(await result.lease.renew()).toBe(false);
+    await result.lease.release();
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-thief");
+  });
+
+  it("release removes the lock and the directory it created", async () => {
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-y" }));
+    if (!result.acquired) throw new Error("expected the lock");
+    await result.lease.release();
+    expect(existsSync(join(home, ".nemoclaw-fleet"))).toBe(false);
+  });
+});
+
+describe("readHostLock / removeHostLock", () => {
+  it("reads and removes exactly the lock that was shown", async () => {
+    plant(holder());
+    const read = await readHostLock(shell.asConnection());
+    expect(read).toMatchObject({ present: true, holder: holder() });
+    if (!read.present) return;
+    plant(holder({ runId: "run-newer" }));
+    expect(await removeHostLock(shell.asConnection(), read.raw)).toBe(false);
+    expect(existsSync(lockPath())).toBe(true);
+    const again = await readHostLock(shell.asConnection());
+    if (!again.present) throw new Error("expected a lock");
+    expect(await removeHostLock(shell.asConnection(), again.raw)).toBe(true);
+    expect(await readHostLock(shell.asConnection())).toEqual({ present: false });
+  });
+});
