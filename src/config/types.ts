@@ -110,7 +110,11 @@ export interface DesiredHost {
   /** Non-secret environment set for every command on this host (Ansible's `environment:`). */
   environment: Record<string, string>;
   /** Pinned OpenShell version, when the fleet file pins one for this host or its groups. */
-  openshell?: { version: string };
+  openshell?: {
+    version: string;
+    /** URL of the OpenShell installer that installs the pinned version. */
+    installer?: string;
+  };
   gateways: DesiredGateway[];
   sandboxes: DesiredSandbox[];
   source: SourceRef;

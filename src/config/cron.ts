@@ -1,0 +1,132 @@
+/**
+ * Five-field cron expressions (minute hour day-of-month month day-of-week), as in crontab(5):
+ * `*`, values, ranges `a-b`, steps `*\/n` and `a-b/n`, lists `a,b`, month and weekday names,
+ * and 7 for Sunday.
+ */
+
+export interface CronSchedule {
+  minutes: number[];
+  hours: number[];
+  daysOfMonth: number[];
+  months: number[];
+  /** 0 = Sunday … 6 = Saturday. */
+  daysOfWeek: number[];
+  /** crontab(5): when both day fields are restricted, a day matches if EITHER matches. */
+  dayOfMonthRestricted: boolean;
+  dayOfWeekRestricted: boolean;
+}
+
+export type CronParseResult = { ok: true; schedule: CronSchedule } | { ok: false; message: string };
+
+interface FieldSpec {
+  name: string;
+  min: number;
+  max: number;
+  names?: string[];
+}
+
+const FIELDS: FieldSpec[] = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day-of-month", min: 1, max: 31 },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+  },
+  { name: "day-of-week", min: 0, max: 7, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] },
+];
+
+const MACROS: Record<string, string> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+};
+
+export function parseCron(expression: string): CronParseResult {
+  const trimmed = expression.trim();
+  const macro = MACROS[trimmed.toLowerCase()];
+  if (macro !== undefined) return { ok: false, message: `write "${macro}" instead of ${trimmed}: schedules are five-field cron expressions` };
+  const parts = trimmed.split(/\s+/).filter((p) => p !== "");
+  if (parts.length !== 5) {
+    return {
+      ok: false,
+      message: `cron expression has ${parts.length} field${parts.length === 1 ? "" : "s"}; expected 5 (minute hour day-of-month month day-of-week)`,
+    };
+  }
+  const sets: number[][] = [];
+  for (const [index, spec] of FIELDS.entries()) {
+    const result = parseField(parts[index]!, spec);
+    if (typeof result === "string") return { ok: false, message: `cron ${spec.name} field "${parts[index]}": ${result}` };
+    sets.push(result);
+  }
+  const daysOfWeek = [...new Set(sets[4]!.map((d) => (d === 7 ? 0 : d)))].sort((a, b) => a - b);
+  return {
+    ok: true,
+    schedule: {
+      minutes: sets[0]!,
+      hours: sets[1]!,
+      daysOfMonth: sets[2]!,
+      months: sets[3]!,
+      daysOfWeek,
+      dayOfMonthRestricted: parts[2] !== "*",
+      dayOfWeekRestricted: parts[4] !== "*",
+    },
+  };
+}
+
+/** The values a field allows, or a message saying what is wrong with it. */
+function parseField(field: string, spec: FieldSpec): number[] | string {
+  const values = new Set<number>();
+  for (const item of field.split(",")) {
+    if (item === "") return "empty list item";
+    const [rangeText, stepText, extra] = item.split("/");
+    if (extra !== undefined) return `"${item}" has more than one "/"`;
+    let step = 1;
+    if (stepText !== undefined) {
+      if (!/^\d+$/.test(stepText)) return `step "${stepText}" is not a number`;
+      step = Number(stepText);
+      if (step < 1 || step > spec.max) return `step ${step} is out of range 1-${spec.max}`;
+    }
+    let low: number;
+    let high: number;
+    if (rangeText === "*") {
+      low = spec.min;
+      high = spec.max;
+    } else {
+      const bounds = rangeText!.split("-");
+      if (bounds.length > 2) return `"${rangeText}" is not a value or a range`;
+      const first = parseValue(bounds[0]!, spec);
+      if (typeof first === "string") return first;
+      low = first;
+      if (bounds.length === 2) {
+        const second = parseValue(bounds[1]!, spec);
+        if (typeof second === "string") return second;
+        high = second;
+        if (high < low) return `range ${rangeText} runs backwards`;
+      } else {
+        // crontab(5): "a/n" means from a to the end of the range in steps of n.
+        high = stepText === undefined ? low : spec.max;
+      }
+    }
+    for (let v = low; v <= high; v += step) values.add(v);
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+function parseValue(text: string, spec: FieldSpec): number | string {
+  const byName = spec.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (byName >= 0) return spec.name === "month" ? byName + 1 : byName;
+  if (!/^\d+$/.test(text)) {
+    const names = spec.names === undefined ? "" : ` or a name (${spec.names[0]}-${spec.names[spec.names.length - 1]})`;
+    return `"${text}" is not a number${names}`;
+  }
+  const value = Number(text);
+  if (value < spec.min || value > spec.max) return `${value} is out of range ${spec.min}-${spec.max}`;
+  return value;
+}

@@ -1,0 +1,455 @@
+/* eslint-disable */
+/**
+ * Generated from schemas/fleet.schema.json by scripts/gen-types.mjs (npm run gen:types).
+ * Do not edit by hand: change the schema and regenerate.
+ */
+
+/**
+ * SSH login user (default: the local user, as in Ansible).
+ */
+export type User = string;
+/**
+ * SSH port.
+ */
+export type SshPort = number;
+/**
+ * SSH private key file(s), tried in order after the agent.
+ */
+export type IdentityFile = string | string[];
+/**
+ * SSH agent: `true` uses `$SSH_AUTH_SOCK`, a string is the agent socket path, `false` disables it.
+ */
+export type Agent = boolean | string;
+/**
+ * Passphrase of encrypted identity files, as a secret reference (`env:NAME` or `file:PATH`).
+ */
+export type Passphrase = string;
+/**
+ * Jump host(s) in order, as `host`, `user@host:port` or a comma-separated chain. A fleet host name reuses that host's connection settings.
+ */
+export type ProxyJump = string | string[];
+/**
+ * `strict` only accepts host keys already in known_hosts; `accept-new` records the key of a host seen for the first time.
+ */
+export type HostKeyChecking = "strict" | "accept-new";
+/**
+ * known_hosts file(s); the first is where `accept-new` records keys.
+ */
+export type KnownHostsFile = string | string[];
+/**
+ * Seconds to wait for the SSH connection.
+ */
+export type ConnectTimeout = number;
+/**
+ * Seconds between SSH keepalives (0 turns them off).
+ */
+export type KeepaliveInterval = number;
+/**
+ * Let `~/.ssh/config` fill in HostName, User, Port, IdentityFile and ProxyJump.
+ */
+export type SshConfig = boolean;
+/**
+ * `ssh`, or `local` to run commands on this machine.
+ */
+export type Connection = "ssh" | "local";
+/**
+ * Host name as in the inventory: letters, digits, `.`, `_`, `-`.
+ */
+export type HostName = string;
+/**
+ * Group name as in Ansible: letters, digits, `_`, `-`; starts with a letter or `_`.
+ */
+export type GroupName = string;
+/**
+ * Gateway port.
+ */
+export type GatewayPort = number;
+/**
+ * Hosts that run this gateway (default: all hosts).
+ */
+export type HostSelector =
+  | string
+  | {
+      /**
+       * Host names or globs.
+       */
+      names?: string[];
+      /**
+       * Group names.
+       */
+      groups?: string[];
+      labels?: StringMap1;
+    };
+/**
+ * Host name as in the inventory: letters, digits, `.`, `_`, `-`.
+ */
+export type HostName1 = string;
+/**
+ * Run this sandbox on every host the selector matches.
+ */
+export type HostSelector1 =
+  | string
+  | {
+      /**
+       * Host names or globs.
+       */
+      names?: string[];
+      /**
+       * Group names.
+       */
+      groups?: string[];
+      labels?: StringMap1;
+    };
+/**
+ * The provider API key, as a secret reference (`env:NAME` or `file:PATH`). A literal key is an error.
+ */
+export type SecretReference = string;
+/**
+ * Environment variable NemoClaw reads the key from on the host (default per provider, e.g. `NVIDIA_INFERENCE_API_KEY` for build).
+ */
+export type EnvironmentVariableName = string;
+/**
+ * Hosts whose sandboxes are backed up (default: all hosts).
+ */
+export type HostSelector2 =
+  | string
+  | {
+      /**
+       * Host names or globs.
+       */
+      names?: string[];
+      /**
+       * Group names.
+       */
+      groups?: string[];
+      labels?: StringMap1;
+    };
+
+/**
+ * A nemoclaw fleet file: the hosts, OpenShell gateways, NemoClaw sandboxes and backup policies of a fleet of DGX hosts. Hosts come from Ansible inventories and from `hosts:`; everything else is declared here.
+ */
+export interface FleetFile {
+  /**
+   * Version of this file format. `nemoclaw.dev/v1alpha1` files are still read (and migrated with a warning).
+   */
+  apiVersion: "nemoclaw.dev/v1";
+  /**
+   * Always `Fleet`.
+   */
+  kind: "Fleet";
+  metadata?: FleetMetadata;
+  /**
+   * Ansible inventories (YAML or INI), relative to this file. `-i` on the command line adds more.
+   */
+  inventory?: string | string[];
+  defaults?: HostSettings;
+  /**
+   * Host settings per group, merged with the inventory's groups. A host gets the settings of every group it is in.
+   */
+  groups?: {
+    [k: string]: HostSettings;
+  };
+  /**
+   * Hosts, merged by name with the inventory's hosts (settings here win).
+   */
+  hosts?: Host[];
+  /**
+   * OpenShell gateways NemoClaw runs on the hosts. Without this key, every host that carries a sandbox gets the default gateway `nemoclaw` on port 8080.
+   */
+  gateways?: Gateway[];
+  /**
+   * NemoClaw sandboxes (agents) and where they run.
+   */
+  sandboxes?: Sandbox[];
+  /**
+   * Scheduled, verified backups of sandboxes.
+   */
+  backupPolicies?: BackupPolicy[];
+  apply?: ApplySettings;
+}
+/**
+ * Names the fleet in plans, journals and locks.
+ */
+export interface FleetMetadata {
+  /**
+   * Fleet name: letters, digits, `.`, `_`, `-`.
+   */
+  name: string;
+  description?: string;
+}
+/**
+ * Connection and host settings. `defaults` applies them to every host, `groups.<name>` to the hosts of a group, and a `hosts` entry to one host.
+ */
+export interface HostSettings {
+  user?: User;
+  port?: SshPort;
+  identityFile?: IdentityFile;
+  agent?: Agent;
+  passphrase?: Passphrase;
+  proxyJump?: ProxyJump;
+  hostKeyChecking?: HostKeyChecking;
+  knownHostsFile?: KnownHostsFile;
+  connectTimeout?: ConnectTimeout;
+  keepaliveInterval?: KeepaliveInterval;
+  sshConfig?: SshConfig;
+  connection?: Connection;
+  environment?: Environment;
+  openshell?: OpenShellPin;
+  labels?: StringMap;
+  vars?: Vars;
+}
+/**
+ * Non-secret environment variables for every command on the host (like Ansible's `environment:`).
+ */
+export interface Environment {
+  [k: string]: string | number | boolean;
+}
+/**
+ * The OpenShell release the host should run.
+ */
+export interface OpenShellPin {
+  /**
+   * Pinned OpenShell version, e.g. `0.0.72`. Versions up to 0.0.36 run the cluster-container gateway driver, 0.0.37 and later the host-process driver.
+   */
+  version?: string;
+  /**
+   * URL of the OpenShell installer script.
+   */
+  installer?: string;
+}
+/**
+ * Labels for selectors (`key=value` in patterns).
+ */
+export interface StringMap {
+  [k: string]: string | number | boolean;
+}
+/**
+ * Free-form variables kept with the host (like inventory variables).
+ */
+export interface Vars {
+  [k: string]: unknown;
+}
+/**
+ * A host. Any host setting may be given here too.
+ */
+export interface Host {
+  name: HostName;
+  /**
+   * Address to connect to (default: the name). Like Ansible's `ansible_host`.
+   */
+  address?: string;
+  /**
+   * Groups the host is in, besides its inventory groups.
+   */
+  groups?: GroupName[];
+  user?: User;
+  port?: SshPort;
+  identityFile?: IdentityFile;
+  agent?: Agent;
+  passphrase?: Passphrase;
+  proxyJump?: ProxyJump;
+  hostKeyChecking?: HostKeyChecking;
+  knownHostsFile?: KnownHostsFile;
+  connectTimeout?: ConnectTimeout;
+  keepaliveInterval?: KeepaliveInterval;
+  sshConfig?: SshConfig;
+  connection?: Connection;
+  environment?: Environment;
+  openshell?: OpenShellPin;
+  labels?: StringMap;
+  vars?: Vars;
+}
+/**
+ * An OpenShell gateway managed by NemoClaw. Its name follows from its port: 8080 is `nemoclaw`, any other port P is `nemoclaw-P`.
+ */
+export interface Gateway {
+  port?: GatewayPort;
+  /**
+   * Gateway name; optional, and must agree with the port.
+   */
+  name?: string;
+  hosts?: HostSelector;
+  /**
+   * Gateway driver. Default: the one the pinned OpenShell version uses (up to 0.0.36 `cluster-container`, from 0.0.37 `host-process`).
+   */
+  driver?: "host-process" | "cluster-container";
+  /**
+   * Address the gateway listens on.
+   */
+  bind?: string;
+}
+export interface StringMap1 {
+  [k: string]: string | number | boolean;
+}
+/**
+ * A NemoClaw sandbox: one agent in an OpenShell sandbox on a gateway. Place it with exactly one of `host` and `hosts`.
+ */
+export interface Sandbox {
+  /**
+   * Sandbox name (NemoClaw's rule): 1-63 characters, lowercase letters, digits and `-`, starts with a letter, ends with a letter or digit, and not a NemoClaw command word such as `status` or `list`.
+   */
+  name: string;
+  host?: HostName1;
+  hosts?: HostSelector1;
+  /**
+   * Name of the gateway on that host.
+   */
+  gateway?: string;
+  /**
+   * Agent runtime.
+   */
+  agent?: "openclaw" | "hermes" | "langchain-deepagents-code";
+  /**
+   * NemoClaw inference provider (`NEMOCLAW_PROVIDER`): build, openai, anthropic, anthropicCompatible, gemini, openrouter, ollama, custom, vllm, nim-local, routed, hermes-provider, install-vllm, install-ollama (aliases: cloud = build, nim = nim-local).
+   */
+  provider?: string;
+  /**
+   * Model name (`NEMOCLAW_MODEL`).
+   */
+  model?: string;
+  /**
+   * Inference endpoint URL (`NEMOCLAW_ENDPOINT_URL`).
+   */
+  endpoint?: string;
+  credential?: SecretReference;
+  credentialEnv?: EnvironmentVariableName;
+  /**
+   * Network policy.
+   */
+  policy?: {
+    /**
+     * Policy tier (`NEMOCLAW_POLICY_TIER`).
+     */
+    tier?: "restricted" | "balanced" | "open";
+    /**
+     * Policy presets, the authoritative list (e.g. `pypi`, `npm`).
+     */
+    presets?: string[];
+  };
+  /**
+   * GPU passthrough: `auto`, `on` or `off`.
+   */
+  gpu?: "auto" | "on" | "off";
+  /**
+   * GPU device for the sandbox (`NEMOCLAW_SANDBOX_GPU_DEVICE`), e.g. `0`.
+   */
+  gpuDevice?: string;
+  /**
+   * Build the sandbox from a Dockerfile path on the host, or start it from an image reference.
+   */
+  from?: string;
+  /**
+   * CPU and memory for the sandbox.
+   */
+  resources?: {
+    /**
+     * CPUs, e.g. `4` or `1500m`.
+     */
+    cpu?: string | number;
+    /**
+     * Memory, e.g. `16Gi`.
+     */
+    memory?: string;
+  };
+  /**
+   * Config lockdown posture (`nemoclaw <name> shields up|down`).
+   */
+  shields?: "up" | "down";
+  /**
+   * Never remove or recreate this sandbox, even with `pruneUnmanaged`.
+   */
+  protect?: boolean;
+  /**
+   * Allow the arm64 image-upload workaround (local registry, recreate from the image reference) to be carried out, not only suggested.
+   */
+  imageRefWorkaround?: boolean;
+}
+/**
+ * Which sandboxes to back up, when, where to, and how many backups to keep.
+ */
+export interface BackupPolicy {
+  /**
+   * Policy name: letters, digits, `.`, `_`, `-`.
+   */
+  name: string;
+  hosts?: HostSelector2;
+  /**
+   * Sandbox names or globs (default: all).
+   */
+  sandboxes?: string[];
+  /**
+   * Five-field cron expression (minute hour day-of-month month day-of-week), e.g. `0 2 * * *`.
+   */
+  schedule?: string;
+  /**
+   * How many backups to keep; a backup is kept if any rule keeps it. Without retention, every backup is kept.
+   */
+  retention?: {
+    /**
+     * The newest N backups.
+     */
+    keepLast?: number;
+    /**
+     * The newest backup of each of the last N days.
+     */
+    keepDaily?: number;
+    /**
+     * The newest backup of each of the last N weeks.
+     */
+    keepWeekly?: number;
+    /**
+     * The newest backup of each of the last N months.
+     */
+    keepMonthly?: number;
+  };
+  /**
+   * Where backups are stored: a directory on this machine (relative to this file), or a directory on a fleet host reached over SSH (`host` + absolute `path`).
+   */
+  destination?: {
+    path: string;
+    host?: HostName;
+  };
+  /**
+   * Verify every backup after writing it (checksums and a test read).
+   */
+  verify?: boolean;
+  /**
+   * Back a sandbox up before any disruptive step on it (rebuild, gateway restart, upgrade).
+   */
+  beforeDisruptive?: boolean;
+  /**
+   * Fail the run when a selected sandbox could not be backed up.
+   */
+  strict?: boolean;
+}
+/**
+ * How `nemoclaw apply` rolls changes out.
+ */
+export interface ApplySettings {
+  /**
+   * Hosts worked on at once.
+   */
+  concurrency?: number;
+  /**
+   * Batch sizes, as host counts or percentages of the selected hosts, like Ansible's `serial` (the last size repeats).
+   *
+   * @minItems 1
+   */
+  waves?: [number | string, ...(number | string)[]];
+  /**
+   * Stop starting new waves once more than this percentage of hosts failed.
+   */
+  maxFailPercentage?: number;
+  /**
+   * Seconds one step may take on a host.
+   */
+  stepTimeout?: number;
+  /**
+   * Remove sandboxes found on hosts but not declared here (never protected ones).
+   */
+  pruneUnmanaged?: boolean;
+  /**
+   * Seconds a host lock lasts; an older lock whose holder is gone is taken over.
+   */
+  lockTtl?: number;
+}

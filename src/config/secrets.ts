@@ -1,0 +1,79 @@
+/**
+ * Secret references. The fleet file only ever names where a secret lives (`env:NAME`,
+ * `file:PATH`); the value is read at apply time and handed to the host on stdin or in the
+ * environment, never printed, planned, journaled or put in argv.
+ */
+import { readFile as readFileFromDisk } from "node:fs/promises";
+import { ENV_NAME } from "./names.js";
+import type { SecretRef } from "./types.js";
+
+export function formatSecretRef(ref: SecretRef): string {
+  return ref.kind === "env" ? `env:${ref.name}` : `file:${ref.path}`;
+}
+
+/** Parses `env:NAME` / `file:PATH`; undefined for anything else (literal values included). */
+export function parseSecretRef(text: string): SecretRef | undefined {
+  if (text.startsWith("env:")) {
+    const name = text.slice(4);
+    return ENV_NAME.test(name) ? { kind: "env", name } : undefined;
+  }
+  if (text.startsWith("file:") && text.length > 5) return { kind: "file", path: text.slice(5) };
+  return undefined;
+}
+
+/** Prefixes of well-known API key formats, so a pasted key gets a pointed error. */
+const KEY_SHAPES: { pattern: RegExp; what: string }[] = [
+  { pattern: /^nvapi-/, what: "an NVIDIA API key" },
+  { pattern: /^sk-ant-/, what: "an Anthropic API key" },
+  { pattern: /^sk-or-/, what: "an OpenRouter API key" },
+  { pattern: /^sk-/, what: "an OpenAI-style API key" },
+  { pattern: /^AIza[0-9A-Za-z_-]{20,}/, what: "a Google API key" },
+  { pattern: /^(ghp|gho|ghs|github_pat)_/, what: "a GitHub token" },
+  { pattern: /^hf_[A-Za-z0-9]{20,}/, what: "a Hugging Face token" },
+  { pattern: /^xai-/, what: "an xAI API key" },
+  { pattern: /^(AKIA|ASIA)[0-9A-Z]{16}$/, what: "an AWS access key" },
+  { pattern: /^gsk_/, what: "a Groq API key" },
+];
+
+/** Why a value is not an acceptable secret reference, or undefined when it is one. */
+export function secretRefProblem(value: string): string | undefined {
+  if (value.startsWith("env:")) {
+    return ENV_NAME.test(value.slice(4))
+      ? undefined
+      : `"env:" must be followed by an environment variable name (letters, digits, "_"; not starting with a digit)`;
+  }
+  if (value.startsWith("file:")) return value.length > 5 ? undefined : `"file:" must be followed by a path`;
+  const shape = KEY_SHAPES.find((k) => k.pattern.test(value));
+  const advice = "keep the secret out of the file: put it in an environment variable and write env:NAME, or in a file and write file:PATH";
+  if (shape !== undefined) return `looks like a literal API key (${shape.what}); ${advice}`;
+  if (/^[A-Za-z0-9_\-.=+/]{24,}$/.test(value)) return `looks like a literal API key or token; ${advice}`;
+  return `must be a secret reference (env:NAME or file:PATH), not a literal value; ${advice}`;
+}
+
+export interface SecretDeps {
+  env?: NodeJS.ProcessEnv;
+  readFile?: (p: string) => Promise<string>;
+}
+
+/**
+ * The secret's value. A file's single trailing newline is dropped (editors add one). Errors name
+ * the reference, never the value.
+ */
+export async function resolveSecret(ref: SecretRef, deps: SecretDeps = {}): Promise<string> {
+  if (ref.kind === "env") {
+    const value = (deps.env ?? process.env)[ref.name];
+    if (value === undefined || value === "") throw new Error(`secret ${formatSecretRef(ref)}: environment variable ${ref.name} is not set`);
+    return value;
+  }
+  const read = deps.readFile ?? ((p: string) => readFileFromDisk(p, "utf8"));
+  let text: string;
+  try {
+    text = await read(ref.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`secret ${formatSecretRef(ref)}: cannot read the file${code === undefined ? "" : ` (${code})`}`);
+  }
+  const value = text.replace(/\r?\n$/, "");
+  if (value === "") throw new Error(`secret ${formatSecretRef(ref)}: the file is empty`);
+  return value;
+}
