@@ -116,6 +116,10 @@ export interface HostNote {
   level: "info" | "warning";
   message: string;
   target?: StepTarget;
+  /** The observed fact the note is about (a key as in Step.facts), e.g. when it is unknown. */
+  fact?: string;
+  /** Excerpt of the raw output that left the fact unknown. */
+  excerpt?: string;
 }
 
 export interface HostPlan {
@@ -137,6 +141,21 @@ export interface PlanSummary {
   steps: number;
   byRisk: Record<Risk, number>;
   byFidelity: Record<Fidelity, number>;
+}
+
+/** Latest fleet backup time (ISO 8601) per backup policy → host → sandbox; input for "backups due". */
+export type BackupCatalogue = Record<string, Record<string, Record<string, string>>>;
+
+/** What `planFleet` needs besides the desired and observed state. */
+export interface PlanOptions {
+  limit: string | null;
+  hosts: string[];
+  pruneUnmanaged: boolean;
+  /** The only clock the planner reads (cron schedules, backup labels, createdAt). */
+  now: Date;
+  toolVersion: string;
+  /** Without a catalogue no backup is planned as due (policies are then evaluated by `backup due`). */
+  backupCatalogue?: BackupCatalogue;
 }
 
 export interface Plan {

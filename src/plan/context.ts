@@ -1,0 +1,135 @@
+/**
+ * Everything the rules for one host share: the desired host, what was observed, lookups over
+ * both, the notes and steps being collected, and what earlier rules decided (an OpenShell install
+ * that later steps wait for, gateways that will only exist after a start step, sandboxes an
+ * upgrade already recreates).
+ */
+import { globToRegExp, hostMatches } from "../config/selectors.js";
+import type { DesiredBackupPolicy, DesiredFleet, DesiredGateway, DesiredHost, DesiredSandbox, GatewayDriver } from "../config/types.js";
+import type { Fact, ObservedGateway, ObservedHost, ObservedSandbox, Registry, RegistryEntry } from "../observe/types.js";
+import { StepList } from "./steps.js";
+import type { HostNote, PlanOptions, PreflightBlock, Step, StepTarget } from "./types.js";
+import { driverOfVersion } from "./versions.js";
+
+/** What later rules may assume about a desired gateway. */
+export type GatewayOutlook =
+  | { state: "ready"; driver: GatewayDriver }
+  /** Will exist only after `step`; anything on it is predicted. */
+  | { state: "starting"; driver: GatewayDriver; step: Step }
+  /** Not usable in this plan (unknown, refused); a note says why. */
+  | { state: "unavailable" };
+
+/** What the presence rules found for a desired sandbox; settings and guards build on it. */
+export type SandboxState =
+  /** Registered, live and Ready on a usable gateway. */
+  | { kind: "present"; live: LiveSandbox; entry: RegistryEntry }
+  /** Registered but absent from its gateway; a stale recovery recreates it from the registry. */
+  | { kind: "recovering"; step: Step; entry: RegistryEntry };
+
+export interface LiveSandbox {
+  gateway: ObservedGateway;
+  sandbox: ObservedSandbox;
+}
+
+export class HostContext {
+  readonly notes: HostNote[] = [];
+  readonly steps = new StepList();
+  /** NemoClaw is installed: sandboxes (and host-process gateways) can be managed. */
+  nemoclawInstalled = false;
+  /** Set when the host must not be touched at all (schema drift, a refused downgrade). */
+  blocked = false;
+  /** The schema-preflight refusal, when drift is why the host is blocked. */
+  block: PreflightBlock | undefined;
+  /** The OpenShell version the host runs once planned steps are done (x.y.z core). */
+  version: string | null = null;
+  /** The step installing that version, when one is planned. */
+  installStep: Step | undefined;
+  readonly gateways = new Map<string, GatewayOutlook>();
+  /** Sandboxes an OpenShell upgrade already recreates or restores, mapped to the step that does. */
+  readonly handledSandboxes = new Map<string, Step>();
+  readonly sandboxes = new Map<string, SandboxState>();
+  /** How many notes say a needed fact is unknown (the host plan is then incomplete). */
+  unknownFacts = 0;
+  private hostPolicies: DesiredBackupPolicy[] | undefined;
+
+  constructor(
+    readonly fleet: DesiredFleet,
+    readonly host: DesiredHost,
+    readonly observed: ObservedHost,
+    readonly options: PlanOptions,
+    /** Sandbox names with `protect: true` anywhere in the fleet file. */
+    readonly protectedNames: ReadonlySet<string>,
+  ) {}
+
+  note(level: HostNote["level"], message: string, extra: Omit<HostNote, "level" | "message"> = {}): void {
+    this.notes.push({ level, message, ...extra });
+  }
+
+  /** A fact a rule needs is unknown: say which, with the excerpt, and plan nothing that trusts it. */
+  unknown(fact: string, value: { reason: string; excerpt: string }, consequence: string, target?: StepTarget): void {
+    this.unknownFacts += 1;
+    this.notes.push({
+      level: "warning",
+      message: `${fact} is unknown (${value.reason}); ${consequence}`,
+      fact,
+      excerpt: value.excerpt,
+      ...(target ? { target } : {}),
+    });
+  }
+
+  get driver(): GatewayDriver | null {
+    return this.version === null ? null : driverOfVersion(this.version);
+  }
+
+  observedGateways(): ObservedGateway[] {
+    return known(this.observed.gateways) ?? [];
+  }
+
+  observedGateway(name: string): ObservedGateway | undefined {
+    return this.observedGateways().find((gateway) => gateway.name === name);
+  }
+
+  get registry(): Registry | null {
+    return known(this.observed.registry);
+  }
+
+  registryEntry(name: string): RegistryEntry | undefined {
+    return this.registry?.entries.find((entry) => entry.name === name);
+  }
+
+  desiredGateway(name: string): DesiredGateway | undefined {
+    return this.host.gateways.find((gateway) => gateway.name === name);
+  }
+
+  desiredSandbox(name: string): DesiredSandbox | undefined {
+    return this.host.sandboxes.find((sandbox) => sandbox.name === name);
+  }
+
+  /** Desired sandboxes on a gateway, in file order. */
+  desiredSandboxesOn(gateway: string): DesiredSandbox[] {
+    return this.host.sandboxes.filter((sandbox) => sandbox.gateway === gateway);
+  }
+
+  /** Every sandbox a gateway reports, on gateways whose list is known. */
+  liveSandboxes(): LiveSandbox[] {
+    return this.observedGateways().flatMap((gateway) => (known(gateway.sandboxes) ?? []).map((sandbox) => ({ gateway, sandbox })));
+  }
+
+  liveSandbox(name: string): LiveSandbox | undefined {
+    return this.liveSandboxes().find((live) => live.sandbox.name === name);
+  }
+
+  /** Backup policies that cover a sandbox on this host, in file order. */
+  coveringPolicies(sandbox: string): DesiredBackupPolicy[] {
+    this.hostPolicies ??= this.fleet.backupPolicies.filter((policy) => hostMatches(this.host, policy.hosts, this.fleet));
+    return this.hostPolicies.filter((policy) => policy.sandboxNames.some((glob) => globToRegExp(glob).test(sandbox)));
+  }
+
+  isProtected(sandbox: string): boolean {
+    return this.desiredSandbox(sandbox)?.protect === true || this.protectedNames.has(sandbox);
+  }
+}
+
+export function known<T>(fact: Fact<T>): T | null {
+  return fact.state === "known" ? fact.value : null;
+}

@@ -1,0 +1,115 @@
+/** One host's plan: the rules in dependency order, then the preflight, status and fingerprints. */
+import { gatewayBinaryVersion } from "./commands/host.js";
+import { clusterImage } from "./commands/docker.js";
+import { openshellVersion } from "./commands/openshell.js";
+import { type HostContext, known } from "./context.js";
+import { factFingerprints, factKey, factKeysOf } from "./fingerprint.js";
+import { planDueBackups } from "./rules/backups.js";
+import { hostTarget } from "./rules/common.js";
+import { planGateways } from "./rules/gateways.js";
+import { planGuards } from "./rules/guards.js";
+import { planFatalMigrations, planOpenShellPresence, planPin, planSchemaCheck, preflightWording } from "./rules/openshell.js";
+import { planSandboxes } from "./rules/sandboxes.js";
+import { planSettings } from "./rules/settings.js";
+import { planUnmanaged } from "./rules/unmanaged.js";
+import type { HostPlan, HostPlanStatus, PlannedCommand } from "./types.js";
+import { versionCore } from "./versions.js";
+
+export function planHost(ctx: HostContext): HostPlan {
+  const { observed } = ctx;
+  if (observed.unreachable) {
+    ctx.note("warning", `unreachable (${observed.unreachable.kind}): ${observed.unreachable.message}`);
+    return finish(ctx, "unreachable");
+  }
+  const skipPreflight = runRules(ctx);
+  if (ctx.blocked) return finish(ctx, "blocked");
+  if (ctx.steps.steps.length > 0 && ctx.steps.trustsSandboxState && !skipPreflight.fresh) addPreflight(ctx, skipPreflight.gateways);
+  const status: HostPlanStatus = ctx.steps.steps.length > 0 ? "changes" : ctx.unknownFacts > 0 ? "unknown" : "no-changes";
+  return finish(ctx, status);
+}
+
+/** Runs the rules; reports what the preflight must leave out (a fresh host, crashed gateways). */
+function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<string> } {
+  const none = { fresh: false, gateways: new Set<string>() };
+  ctx.nemoclawInstalled = known(ctx.observed.nemoclaw)?.installed === true;
+  noteHostConditions(ctx);
+  if (!planOpenShellPresence(ctx)) return none;
+  const docker = known(ctx.observed.docker);
+  if (docker && !docker.reachable) {
+    ctx.note("warning", `Docker is not reachable (${docker.error ?? "no error text"}); nothing that needs it is planned`, { fact: "docker" });
+    return { fresh: ctx.installStep !== undefined, gateways: none.gateways };
+  }
+  if (ctx.installStep) {
+    planGateways(ctx);
+    planSandboxes(ctx);
+    return { fresh: true, gateways: none.gateways };
+  }
+  const crashed = planFatalMigrations(ctx);
+  if (ctx.blocked || !planSchemaCheck(ctx, crashed)) return none;
+  planPin(ctx);
+  if (ctx.blocked) return none;
+  planGateways(ctx);
+  planSandboxes(ctx);
+  planGuards(ctx);
+  planDueBackups(ctx);
+  planSettings(ctx);
+  planUnmanaged(ctx);
+  return { fresh: false, gateways: crashed };
+}
+
+function noteHostConditions(ctx: HostContext): void {
+  const { nemoclaw, registry, fleetLock } = ctx.observed;
+  if (nemoclaw.state === "unknown") ctx.unknown("nemoclaw", nemoclaw, "sandboxes are not planned");
+  else if (!nemoclaw.value.installed) ctx.note("warning", "NemoClaw is not installed: sandboxes cannot be managed on this host", { fact: "nemoclaw" });
+  if (known(registry)?.locked) ctx.note("warning", "NemoClaw's registry lock is held (another nemoclaw command may be writing); apply waits for it", { fact: "registry" });
+  const lock = known(fleetLock);
+  if (lock) ctx.note("info", `a fleet run holds this host's lock: ${lock.user}@${lock.machine} pid ${lock.pid} (run ${lock.runId}) until ${lock.expiresAt}`, { fact: "fleetLock" });
+}
+
+/**
+ * The first step of a host that trusts sandbox state: right before anything changes, the executor
+ * re-reads the CLI and each running gateway's version and refuses with the same block on drift.
+ */
+function addPreflight(ctx: HostContext, skip: ReadonlySet<string>): void {
+  const cli = known(ctx.observed.openshell);
+  const installed = cli?.version ? versionCore(cli.version) : null;
+  const running = ctx.observedGateways().filter((gateway) => !skip.has(gateway.name) && known(gateway.runningVersion) !== null);
+  const commands: PlannedCommand[] = [openshellVersion()];
+  for (const gateway of running) {
+    if (gateway.driver === "cluster-container") commands.push(clusterImage(gateway.name));
+    else if (gateway.binary) commands.push(gatewayBinaryVersion(gateway.binary));
+  }
+  const wording = preflightWording(ctx);
+  ctx.steps.prepend({
+    id: `preflight:${ctx.host.name}`,
+    kind: "preflight",
+    target: hostTarget(ctx),
+    reason: {
+      summary: "re-check the installed OpenShell against every running gateway right before anything changes",
+      observed: { fact: "openshell", value: installed },
+    },
+    risk: "safe",
+    fidelity: "exact",
+    facts: ["openshell", ...running.map((gateway) => factKey.gateway(gateway.name))].sort(),
+    commands,
+    params: {
+      installedVersion: installed,
+      gateways: running.map((gateway) => ({ name: gateway.name, driver: gateway.driver })),
+      action: wording.action,
+      command: wording.command,
+    },
+    hint: "On drift nothing was changed on this host; follow the recovery in the printed block.",
+  });
+}
+
+function finish(ctx: HostContext, status: HostPlanStatus): HostPlan {
+  const steps = status === "blocked" || status === "unreachable" ? [] : ctx.steps.steps;
+  return {
+    host: ctx.host.name,
+    status,
+    steps,
+    ...(status === "blocked" && ctx.block ? { block: ctx.block } : {}),
+    notes: ctx.notes,
+    fingerprints: factFingerprints(ctx.observed, factKeysOf({ steps })),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The planner: (DesiredFleet, ObservedFleet) → Plan. Pure: no I/O, no clock but `options.now`,
+ * no randomness, so the same inputs always give the same plan (and the same plan file).
+ */
+import type { DesiredFleet, DesiredHost } from "../config/types.js";
+import type { ObservedFleet } from "../observe/types.js";
+import { HostContext } from "./context.js";
+import { planHost } from "./host-planner.js";
+import { type HostPlan, PLAN_FORMAT_VERSION, type Plan, type PlanOptions, type PlanSummary } from "./types.js";
+
+export function planFleet(desired: DesiredFleet, observed: ObservedFleet, options: PlanOptions): Plan {
+  const desiredHosts = new Map(desired.hosts.map((host) => [host.name, host]));
+  const observedHosts = new Map(observed.hosts.map((host) => [host.host, host]));
+  const protectedNames = new Set(desired.hosts.flatMap((host) => host.sandboxes.filter((sandbox) => sandbox.protect).map((sandbox) => sandbox.name)));
+  const hosts = options.hosts.map((name) => {
+    const host = desiredHosts.get(name);
+    if (!host) throw new Error(`host ${JSON.stringify(name)} is selected but not in the fleet`);
+    const seen = observedHosts.get(name);
+    return seen ? planHost(new HostContext(desired, host, seen, options, protectedNames)) : notObserved(host);
+  });
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind: "nemoclaw-fleet-plan",
+    createdAt: options.now.toISOString(),
+    toolVersion: options.toolVersion,
+    fleet: { name: desired.name, file: desired.sourceFile, digest: desired.sourceDigest },
+    selection: { limit: options.limit, hosts: [...options.hosts] },
+    options: { pruneUnmanaged: options.pruneUnmanaged },
+    hosts,
+    summary: summarize(hosts),
+  };
+}
+
+function notObserved(host: DesiredHost): HostPlan {
+  return { host: host.name, status: "unknown", steps: [], notes: [{ level: "warning", message: "the host was not observed" }], fingerprints: {} };
+}
+
+export function summarize(hosts: readonly HostPlan[]): PlanSummary {
+  const summary: PlanSummary = {
+    hosts: hosts.length,
+    hostsWithChanges: 0,
+    blocked: 0,
+    unreachable: 0,
+    unknown: 0,
+    steps: 0,
+    byRisk: { safe: 0, disruptive: 0, destructive: 0 },
+    byFidelity: { exact: 0, predicted: 0 },
+  };
+  for (const host of hosts) {
+    if (host.status === "changes") summary.hostsWithChanges += 1;
+    if (host.status === "blocked") summary.blocked += 1;
+    if (host.status === "unreachable") summary.unreachable += 1;
+    if (host.status === "unknown") summary.unknown += 1;
+    for (const step of host.steps) {
+      summary.steps += 1;
+      summary.byRisk[step.risk] += 1;
+      summary.byFidelity[step.fidelity] += 1;
+    }
+  }
+  return summary;
+}

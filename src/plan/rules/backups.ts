@@ -1,0 +1,156 @@
+/**
+ * Backups and restores. A backup goes to each backup policy that covers the sandbox (carried out
+ * by the fleet backup engine, verified); a sandbox no policy covers is snapshotted with NemoClaw's
+ * own engine into ~/.nemoclaw/rebuild-backups on the host, so a gateway retire or recreate is
+ * never planned without a backup, policy or not (design scenario 3).
+ */
+import { previousFireTime } from "../../backup/cron.js";
+import { parseCron } from "../../config/cron.js";
+import type { DesiredBackupPolicy } from "../../config/types.js";
+import { snapshotCreate, snapshotRestore } from "../commands/nemoclaw.js";
+import type { HostContext, LiveSandbox } from "../context.js";
+import { factKey } from "../fingerprint.js";
+import type { PlannedCommand, Step } from "../types.js";
+import { sandboxTarget } from "./common.js";
+
+export type BackupPurpose = "openshell-upgrade" | "before-disruptive" | "before-delete" | "due";
+
+const PURPOSE_TEXT: Record<BackupPurpose, string> = {
+  "openshell-upgrade": "verified backup before the OpenShell upgrade",
+  "before-disruptive": "backup before a disruptive change",
+  "before-delete": "backup before deleting the sandbox",
+  due: "backup due by schedule",
+};
+
+export interface BackupRequest {
+  sandbox: string;
+  gateway: string;
+  purpose: BackupPurpose;
+  /** The policy whose store receives it; null = NemoClaw's on-host snapshot. */
+  policy: DesiredBackupPolicy | null;
+  /** Force verification even when the policy does not ask for it. */
+  verify?: boolean;
+  dependsOn?: (Step | undefined)[];
+  detail?: string;
+}
+
+/** The on-host snapshot label: one per plan, derived from the plan's clock. */
+export function snapshotLabel(ctx: HostContext): string {
+  return `fleet-${ctx.options.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+}
+
+export function planBackup(ctx: HostContext, request: BackupRequest): Step {
+  const { sandbox, gateway, policy } = request;
+  const existing = ctx.steps.get(`backup:${sandbox}${policy ? `@${policy.name}` : ""}`);
+  if (existing) {
+    const purposes = existing.params?.purposes as BackupPurpose[];
+    if (!purposes.includes(request.purpose)) purposes.push(request.purpose);
+    if (request.verify) existing.params!.verify = true;
+    return existing;
+  }
+  const label = snapshotLabel(ctx);
+  const commands: PlannedCommand[] = policy ? [] : [snapshotCreate(sandbox, label)];
+  return ctx.steps.add({
+    kind: "backup",
+    target: sandboxTarget(sandbox, gateway),
+    ...(policy ? { qualifier: policy.name } : {}),
+    reason: {
+      summary: `${PURPOSE_TEXT[request.purpose]}${request.detail ? ` (${request.detail})` : ""}`,
+      ...(policy ? { desired: { field: `backupPolicies.${policy.name}`, value: policy.name, source: `${policy.source.file}:${policy.source.line}` } } : {}),
+      observed: { fact: factKey.sandbox(gateway, sandbox), value: "live" },
+    },
+    risk: "safe",
+    dependsOn: request.dependsOn ?? [],
+    facts: [factKey.sandbox(gateway, sandbox), factKey.registryEntry(sandbox)],
+    commands,
+    params: {
+      sandbox,
+      gateway,
+      policy: policy?.name ?? null,
+      ...(policy ? { destination: policy.destination } : { snapshot: label }),
+      verify: request.verify === true || policy?.verify === true,
+      purposes: [request.purpose],
+    },
+    hint: policy
+      ? `No sandbox data was changed; check the backup store of policy ${policy.name} and re-run.`
+      : `No sandbox data was changed; \`nemoclaw ${sandbox} snapshot list\` shows the snapshots on the host.`,
+  });
+}
+
+export interface RestoreRequest {
+  sandbox: string;
+  gateway: string;
+  backup: Step;
+  dependsOn: (Step | undefined)[];
+  /** Act only when the sandbox did not survive, recreating it first with this command. */
+  onlyIfMissing?: PlannedCommand;
+  detail: string;
+}
+
+export function planRestore(ctx: HostContext, request: RestoreRequest): Step {
+  const { sandbox, gateway, backup } = request;
+  const label = backup.params?.snapshot;
+  const commands: PlannedCommand[] = [
+    ...(request.onlyIfMissing ? [request.onlyIfMissing] : []),
+    ...(typeof label === "string" ? [snapshotRestore(sandbox, label)] : []),
+  ];
+  return ctx.steps.add({
+    kind: "restore",
+    target: { kind: "sandbox", name: sandbox, gateway },
+    reason: { summary: request.detail, observed: { fact: factKey.sandbox(gateway, sandbox), value: "live before this run" } },
+    risk: "disruptive",
+    dependsOn: [backup, ...request.dependsOn],
+    predicted: true,
+    facts: [factKey.sandbox(gateway, sandbox)],
+    commands,
+    params: {
+      sandbox,
+      gateway,
+      from: backup.id,
+      policy: backup.params?.policy ?? null,
+      when: request.onlyIfMissing ? "sandbox-missing" : "always",
+    },
+    hint: `The backup from step ${backup.id} is kept; restore it by hand with \`nemoclaw backup restore\` if this step cannot finish.`,
+  });
+}
+
+/** Backups every policy with a schedule owes, given the catalogue of the latest ones taken. */
+export function planDueBackups(ctx: HostContext): void {
+  const catalogue = ctx.options.backupCatalogue;
+  if (!catalogue) return;
+  const ready = ctx.liveSandboxes().filter((live) => isBackupCandidate(ctx, live));
+  const dueByPolicy = new Map<string, Date | null>();
+  for (const live of ready) {
+    for (const policy of ctx.coveringPolicies(live.sandbox.name)) {
+      if (!policy.schedule) continue;
+      if (!dueByPolicy.has(policy.name)) dueByPolicy.set(policy.name, dueSince(ctx, policy));
+      const due = dueByPolicy.get(policy.name) ?? null;
+      if (due === null) continue;
+      const last = catalogue[policy.name]?.[ctx.host.name]?.[live.sandbox.name];
+      if (last !== undefined && Date.parse(last) >= due.getTime()) continue;
+      planBackup(ctx, {
+        sandbox: live.sandbox.name,
+        gateway: live.gateway.name,
+        purpose: "due",
+        policy,
+        detail: last === undefined ? `policy ${policy.name}: no backup yet` : `policy ${policy.name}: last ${last}, scheduled ${due.toISOString()}`,
+      });
+    }
+  }
+}
+
+function isBackupCandidate(ctx: HostContext, live: LiveSandbox): boolean {
+  const outlook = ctx.gateways.get(live.gateway.name);
+  return (
+    live.sandbox.phase === "Ready" &&
+    !ctx.handledSandboxes.has(live.sandbox.name) &&
+    (outlook === undefined ? live.gateway.health.status === "healthy" : outlook.state === "ready")
+  );
+}
+
+function dueSince(ctx: HostContext, policy: DesiredBackupPolicy): Date | null {
+  const parsed = parseCron(policy.schedule ?? "");
+  if (parsed.ok) return previousFireTime(parsed.schedule, ctx.options.now);
+  ctx.note("warning", `backup policy ${policy.name}: invalid schedule ${JSON.stringify(policy.schedule)} (${parsed.message}); no backup planned for it`);
+  return null;
+}

@@ -1,0 +1,63 @@
+/** Small helpers the rules share: targets, the onboard settings of a desired sandbox. */
+import type { DesiredSandbox } from "../../config/types.js";
+import type { OnboardSettings } from "../commands/nemoclaw.js";
+import type { HostContext } from "../context.js";
+import { defaultCredentialEnv, providerOptionKey } from "../providers.js";
+import type { StepTarget } from "../types.js";
+
+export function hostTarget(ctx: HostContext): StepTarget {
+  return { kind: "host", name: ctx.host.name };
+}
+
+export function gatewayTarget(gateway: string): StepTarget {
+  return { kind: "gateway", name: gateway };
+}
+
+export function sandboxTarget(sandbox: string, gateway: string): StepTarget {
+  return { kind: "sandbox", name: sandbox, gateway };
+}
+
+/** Where a desired field was written, for reasons (`fleet.yaml:12 sandboxes[0].agent`). */
+export function sourceOf(sandbox: DesiredSandbox, field: string): string {
+  return `${sandbox.source.file}:${sandbox.source.line} ${sandbox.source.path}.${field}`;
+}
+
+/**
+ * The onboard settings for a desired sandbox, or null (with a note) when its gateway is not
+ * declared on the host or its provider key has no environment variable to travel in.
+ */
+export function onboardSettingsFor(ctx: HostContext, sandbox: DesiredSandbox): OnboardSettings | null {
+  const gateway = ctx.desiredGateway(sandbox.gateway);
+  const target = sandboxTarget(sandbox.name, sandbox.gateway);
+  if (!gateway) {
+    ctx.note("warning", `sandbox ${sandbox.name} names gateway ${sandbox.gateway}, which is not declared for this host; it is not planned`, { target });
+    return null;
+  }
+  const provider = sandbox.provider === undefined ? undefined : providerOptionKey(sandbox.provider);
+  let credential: OnboardSettings["credential"];
+  if (sandbox.credential) {
+    const env = sandbox.credentialEnv ?? (provider === undefined ? null : defaultCredentialEnv(provider));
+    if (env === null) {
+      ctx.note("warning", `sandbox ${sandbox.name}: provider ${sandbox.provider ?? "(none)"} has no default key variable; set credentialEnv`, { target });
+      return null;
+    }
+    credential = { env, ref: sandbox.credential };
+  }
+  return {
+    sandbox: sandbox.name,
+    agent: sandbox.agent,
+    ...(provider !== undefined ? { provider } : {}),
+    ...(sandbox.model !== undefined ? { model: sandbox.model } : {}),
+    ...(sandbox.endpoint !== undefined ? { endpoint: sandbox.endpoint } : {}),
+    ...(credential ? { credential } : {}),
+    gatewayPort: gateway.port,
+    bindAddress: gateway.bind,
+    ...(sandbox.policy.tier !== undefined ? { policyTier: sandbox.policy.tier } : {}),
+    presets: sandbox.policy.presets,
+    gpu: sandbox.gpu,
+    ...(sandbox.gpuDevice !== undefined ? { gpuDevice: sandbox.gpuDevice } : {}),
+    ...(sandbox.from !== undefined ? { from: sandbox.from } : {}),
+    ...(sandbox.resources?.cpu !== undefined ? { cpu: sandbox.resources.cpu } : {}),
+    ...(sandbox.resources?.memory !== undefined ? { memory: sandbox.resources.memory } : {}),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Gateways: start the missing or stopped ones, recover the unhealthy ones — always before their
+ * sandboxes. Cluster era: `openshell gateway start` resumes from the existing volume (never
+ * `--recreate`, never a volume removal). Host-process era: NemoClaw starts a gateway only while
+ * onboarding a sandbox, so the gateway's first sandbox from the file is onboarded on its port.
+ */
+import type { DesiredGateway, GatewayDriver } from "../../config/types.js";
+import { killProcess } from "../commands/host.js";
+import { onboard } from "../commands/nemoclaw.js";
+import { gatewayStart, gatewayStop } from "../commands/openshell.js";
+import type { HostContext } from "../context.js";
+import { factKey } from "../fingerprint.js";
+import type { PlannedCommand, Risk, Step, StepKind, StepReason } from "../types.js";
+import { gatewayTarget, onboardSettingsFor } from "./common.js";
+
+export interface StartRequest {
+  kind: Extract<StepKind, "gateway-start" | "gateway-recover">;
+  driver: GatewayDriver;
+  reason: StepReason;
+  risk: Risk;
+  dependsOn?: (Step | undefined)[];
+  /** Commands that must run first (stopping what is left of the old process). */
+  before?: PlannedCommand[];
+  facts?: string[];
+  /** Extra executor parameters (e.g. `stopPid`: the observed pid a `kill` may only hit). */
+  params?: Record<string, unknown>;
+  hint?: string;
+}
+
+/** Plans starting a desired gateway, or notes why it cannot be; returns the step. */
+export function planGatewayStart(ctx: HostContext, gateway: DesiredGateway, request: StartRequest): Step | undefined {
+  let command: PlannedCommand;
+  let sandbox: string | undefined;
+  if (request.driver === "cluster-container") {
+    command = gatewayStart(gateway.name, gateway.port);
+  } else {
+    if (!ctx.nemoclawInstalled) {
+      ctx.note("warning", `gateway ${gateway.name} cannot be started: NemoClaw is not installed`, { target: gatewayTarget(gateway.name) });
+      return undefined;
+    }
+    const first = ctx.desiredSandboxesOn(gateway.name)[0];
+    const settings = first ? onboardSettingsFor(ctx, first) : null;
+    if (!first) {
+      ctx.note(
+        "warning",
+        `gateway ${gateway.name} has no sandbox in the fleet file; NemoClaw starts a host-process gateway only while onboarding a sandbox, so it is not started`,
+        { target: gatewayTarget(gateway.name) },
+      );
+    }
+    if (!settings || !first) return undefined;
+    command = onboard(settings);
+    sandbox = first.name;
+  }
+  const step = ctx.steps.add({
+    kind: request.kind,
+    target: gatewayTarget(gateway.name),
+    reason: request.reason,
+    risk: request.risk,
+    dependsOn: [ctx.installStep, ...(request.dependsOn ?? [])],
+    facts: [factKey.gateway(gateway.name), "openshell", ...(request.facts ?? [])],
+    commands: [...(request.before ?? []), command],
+    params: { gateway: gateway.name, port: gateway.port, driver: request.driver, ...(sandbox ? { sandbox } : {}), ...request.params },
+    ...(request.hint ? { hint: request.hint } : {}),
+  });
+  ctx.gateways.set(gateway.name, { state: "starting", driver: request.driver, step });
+  return step;
+}
+
+/** Gateways an earlier rule (upgrade, migration recovery) has not already decided. */
+export function planGateways(ctx: HostContext): void {
+  for (const gateway of ctx.host.gateways) {
+    if (ctx.gateways.has(gateway.name)) continue;
+    planGateway(ctx, gateway);
+  }
+  for (const observed of ctx.observedGateways()) {
+    if (!ctx.desiredGateway(observed.name)) {
+      ctx.note("info", `gateway ${observed.name} is not in the fleet file; it is left alone`, { target: gatewayTarget(observed.name) });
+    }
+  }
+}
+
+function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
+  const observed = ctx.observedGateway(gateway.name);
+  const target = gatewayTarget(gateway.name);
+  const desired = { field: "gateways", value: { name: gateway.name, port: gateway.port }, source: `${gateway.source.file}:${gateway.source.line}` };
+  const eraDriver = ctx.driver;
+  if (!observed) {
+    if (eraDriver === null) return;
+    planGatewayStart(ctx, gateway, {
+      kind: "gateway-start",
+      driver: eraDriver,
+      reason: { summary: `gateway ${gateway.name} does not exist`, desired, observed: { fact: factKey.gateway(gateway.name), value: null } },
+      risk: "safe",
+    });
+    return;
+  }
+  const driver = observed.driver === "unknown" ? null : observed.driver;
+  const health = observed.health;
+  if (health.status === "healthy") {
+    if (driver === null) {
+      ctx.note("warning", `gateway ${gateway.name} is healthy but its driver is unknown; its sandboxes are not planned`, { target, fact: factKey.gateway(gateway.name) });
+      ctx.gateways.set(gateway.name, { state: "unavailable" });
+      return;
+    }
+    if (observed.port !== null && observed.port !== gateway.port) {
+      ctx.note("warning", `gateway ${gateway.name} listens on port ${observed.port}, the fleet file says ${gateway.port}; a gateway's port is not changed in place`, { target });
+    }
+    ctx.gateways.set(gateway.name, { state: "ready", driver });
+    return;
+  }
+  if (health.status === "unknown" || driver === null) {
+    ctx.unknown(factKey.gateway(gateway.name), { reason: health.reason, excerpt: health.reason }, "nothing is planned for this gateway or its sandboxes", target);
+    ctx.gateways.set(gateway.name, { state: "unavailable" });
+    return;
+  }
+  const reason: StepReason = {
+    summary: `gateway ${gateway.name} is ${health.status}: ${health.reason}`,
+    desired,
+    observed: { fact: factKey.gateway(gateway.name), value: health.status },
+  };
+  if (health.status === "stopped") {
+    planGatewayStart(ctx, gateway, { kind: "gateway-start", driver, reason, risk: "safe", hint: startHint(driver, gateway.name) });
+    return;
+  }
+  const before =
+    driver === "cluster-container" ? [gatewayStop(gateway.name)] : observed.pid !== null ? [killProcess(observed.pid)] : [];
+  planGatewayStart(ctx, gateway, {
+    kind: "gateway-recover",
+    driver,
+    reason,
+    risk: "disruptive",
+    before,
+    ...(observed.pid !== null && driver === "host-process" ? { params: { stopPid: observed.pid } } : {}),
+    hint: startHint(driver, gateway.name),
+  });
+}
+
+function startHint(driver: GatewayDriver, gateway: string): string {
+  return driver === "cluster-container"
+    ? `Check \`openshell status\` and \`docker logs openshell-cluster-${gateway}\`; never use \`gateway start --recreate\` or remove its volume: that deletes every sandbox on it.`
+    : `Check \`openshell status\` and the gateway log under ~/.local/state/nemoclaw/; \`nemoclaw onboard --resume\` repairs the gateway with the installed OpenShell.`;
+}

@@ -1,0 +1,169 @@
+/**
+ * Is each desired sandbox there? Missing → create through NemoClaw's onboard. Registered but
+ * absent from a healthy named gateway → NemoClaw's stale recovery (design scenario 5), only after
+ * absence is confirmed on the named gateway, never while another gateway is active, never for a
+ * sandbox on a non-default per-port gateway. Present and Ready → guards and settings rules follow.
+ */
+import type { DesiredSandbox } from "../../config/types.js";
+import { onboard, type OnboardSettings, rebuild } from "../commands/nemoclaw.js";
+import { type HostContext, known } from "../context.js";
+import { factKey } from "../fingerprint.js";
+import type { Step } from "../types.js";
+import { onboardSettingsFor, sandboxTarget, sourceOf } from "./common.js";
+
+/** NemoClaw's default gateway (port 8080); every other gateway is per-port. */
+export const DEFAULT_GATEWAY = "nemoclaw";
+
+const ARM64 = new Set(["aarch64", "arm64"]);
+
+export function planSandboxCreate(
+  ctx: HostContext,
+  sandbox: DesiredSandbox,
+  settings: OnboardSettings,
+  dependsOn: (Step | undefined)[],
+  why: string,
+): Step {
+  const arch = known(ctx.observed.system)?.arch ?? null;
+  return ctx.steps.add({
+    kind: "sandbox-create",
+    target: sandboxTarget(sandbox.name, sandbox.gateway),
+    reason: {
+      summary: why,
+      desired: { field: "sandboxes", value: sandbox.name, source: sourceOf(sandbox, "name") },
+      observed: { fact: factKey.registryEntry(sandbox.name), value: null },
+    },
+    risk: "safe",
+    dependsOn: [ctx.installStep, ...dependsOn],
+    facts: [factKey.registryEntry(sandbox.name), factKey.gatewaySandboxes(sandbox.gateway), "system"],
+    commands: [onboard(settings)],
+    params: {
+      sandbox: sandbox.name,
+      gateway: sandbox.gateway,
+      // What the executor needs for the arm64 image-tar upload 404 (image_upload_container_missing).
+      hostArch: arch,
+      arm64: arch !== null && ARM64.has(arch),
+      fromDockerfile: sandbox.from ?? null,
+      imageRefWorkaround: sandbox.imageRefWorkaround,
+    },
+    hint: "A half-finished create continues with `nemoclaw onboard --resume`; the failure kind (NemoClaw's classifier) decides the exact recovery.",
+  });
+}
+
+export function planSandboxes(ctx: HostContext): void {
+  if (!ctx.nemoclawInstalled || ctx.host.sandboxes.length === 0) return;
+  if (ctx.observed.registry.state === "unknown") {
+    ctx.unknown("registry", ctx.observed.registry, "no sandbox is planned (created, recovered or changed) on this host");
+    return;
+  }
+  for (const sandbox of ctx.host.sandboxes) {
+    if (!ctx.handledSandboxes.has(sandbox.name)) planSandbox(ctx, sandbox);
+  }
+}
+
+function planSandbox(ctx: HostContext, sandbox: DesiredSandbox): void {
+  const target = sandboxTarget(sandbox.name, sandbox.gateway);
+  const outlook = ctx.gateways.get(sandbox.gateway);
+  if (outlook === undefined || outlook.state === "unavailable") {
+    ctx.note("info", `sandbox ${sandbox.name} is not planned: its gateway ${sandbox.gateway} is not usable in this plan`, { target });
+    return;
+  }
+  const entry = ctx.registryEntry(sandbox.name);
+  if (outlook.state === "starting") {
+    if (outlook.step.params?.sandbox === sandbox.name) return;
+    if (entry) {
+      ctx.note("info", `sandbox ${sandbox.name} is checked once gateway ${sandbox.gateway} runs again; plan again after this apply`, { target });
+      return;
+    }
+    const settings = onboardSettingsFor(ctx, sandbox);
+    if (settings) planSandboxCreate(ctx, sandbox, settings, [outlook.step], `sandbox ${sandbox.name} does not exist`);
+    return;
+  }
+  const gateway = ctx.observedGateway(sandbox.gateway)!;
+  if (gateway.sandboxes.state === "unknown") {
+    ctx.unknown(factKey.gatewaySandboxes(sandbox.gateway), gateway.sandboxes, `sandbox ${sandbox.name} is not planned`, target);
+    return;
+  }
+  const live = gateway.sandboxes.value.find((candidate) => candidate.name === sandbox.name);
+  const elsewhere = ctx.liveSandbox(sandbox.name);
+  if (!entry && !live) {
+    if (elsewhere) {
+      ctx.note("warning", `sandbox ${sandbox.name} runs on gateway ${elsewhere.gateway.name}, the fleet file puts it on ${sandbox.gateway}; moving a sandbox between gateways is not automated`, { target });
+      return;
+    }
+    const settings = onboardSettingsFor(ctx, sandbox);
+    if (settings) planSandboxCreate(ctx, sandbox, settings, [], `sandbox ${sandbox.name} does not exist`);
+    return;
+  }
+  if (!entry) {
+    ctx.note("warning", `sandbox ${sandbox.name} is live on gateway ${sandbox.gateway} but not registered with NemoClaw; nemoclaw commands cannot manage it`, { target, fact: factKey.registryEntry(sandbox.name) });
+    return;
+  }
+  if (entry.gatewayName !== sandbox.gateway) {
+    ctx.note("warning", `sandbox ${sandbox.name} is registered on gateway ${entry.gatewayName}, the fleet file puts it on ${sandbox.gateway}; moving a sandbox between gateways is not automated`, { target });
+    return;
+  }
+  if (!live) {
+    planStaleRecovery(ctx, sandbox, entry);
+    return;
+  }
+  if (live.phase !== "Ready") {
+    ctx.note(
+      "warning",
+      `sandbox ${sandbox.name} is stuck in phase ${live.phase}; nothing is planned for it (last resort: \`nemoclaw ${sandbox.name} rebuild --yes\`)`,
+      { target, fact: factKey.sandbox(sandbox.gateway, sandbox.name) },
+    );
+    return;
+  }
+  ctx.sandboxes.set(sandbox.name, { kind: "present", live: { gateway, sandbox: live }, entry });
+}
+
+function planStaleRecovery(ctx: HostContext, sandbox: DesiredSandbox, entry: NonNullable<ReturnType<HostContext["registryEntry"]>>): void {
+  const target = sandboxTarget(sandbox.name, sandbox.gateway);
+  const gateway = entry.gatewayName;
+  const refuse = (why: string) =>
+    ctx.note(
+      "warning",
+      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; \`nemoclaw ${sandbox.name} rebuild --yes\` or \`nemoclaw ${sandbox.name} destroy --yes\` by hand`,
+      { target, fact: factKey.registryEntry(sandbox.name) },
+    );
+  if (gateway !== DEFAULT_GATEWAY) {
+    refuse(`it belongs to the per-port gateway ${gateway}, not the default ${DEFAULT_GATEWAY}`);
+    return;
+  }
+  const active = ctx.observed.activeGateway;
+  if (active.state === "unknown") {
+    ctx.unknown("activeGateway", active, `stale recovery of ${sandbox.name} is not planned`, target);
+    return;
+  }
+  if (active.value !== gateway) {
+    refuse(`another gateway (${active.value ?? "none"}) is active`);
+    return;
+  }
+  const shields = known(ctx.observed.shields)?.find((state) => state.sandbox === sandbox.name);
+  const shieldsWereUp = shields?.mode === "locked";
+  const step = ctx.steps.add({
+    kind: "sandbox-stale-recover",
+    target,
+    reason: {
+      summary: `sandbox ${sandbox.name} is registered but absent from the healthy gateway ${gateway}: recreate it from the preserved registry metadata (no live state to back up)`,
+      desired: { field: "sandboxes", value: sandbox.name, source: sourceOf(sandbox, "name") },
+      observed: { fact: factKey.gatewaySandboxes(gateway), value: "absent" },
+    },
+    risk: "safe",
+    facts: [factKey.registryEntry(sandbox.name), factKey.gateway(gateway), factKey.gatewaySandboxes(gateway), "activeGateway", factKey.shields(sandbox.name)],
+    commands: [rebuild(sandbox.name)],
+    params: {
+      sandbox: sandbox.name,
+      gateway,
+      // Snapshot ~/.nemoclaw/sandboxes.json's entry first; put it back byte for byte if the recreate fails.
+      registry: { snapshot: true, restoreExactlyOnFailure: true },
+      // After success, drop the dead sandbox's shields state; say whether shields must be re-applied.
+      shields: { clearStaleState: true, reapply: shieldsWereUp },
+    },
+    hint: `If the recreate fails the registry entry is restored exactly; \`nemoclaw ${sandbox.name} destroy --yes\` removes it for good.`,
+  });
+  if (shieldsWereUp && sandbox.shields === undefined) {
+    ctx.note("warning", `shields were up on ${sandbox.name} before it was lost; re-apply them after recovery with \`nemoclaw ${sandbox.name} shields up\``, { target });
+  }
+  ctx.sandboxes.set(sandbox.name, { kind: "recovering", step, entry });
+}
