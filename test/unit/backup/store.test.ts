@@ -107,7 +107,8 @@ describe("BackupStore (local directory)", () => {
     expect(good.problems).toEqual([]);
     const path = join(root, "spark-01/alice", TIMESTAMP, "backup.tar");
     const bytes = readFileSync(path);
-    bytes[bytes.indexOf("notes of alice")] ^= 0x01;
+    const at = bytes.indexOf("notes of alice");
+    bytes[at] = bytes[at]! ^ 0x01;
     writeFileSync(path, bytes);
     const bad = await store().verify(record, { now });
     expect(bad.problems.join("\n")).toMatch(/sha256 [0-9a-f]{64} does not match/);

@@ -1,0 +1,180 @@
+/**
+ * The BackupService: back up one sandbox into its policy's store, or put a backup back into a
+ * sandbox. `nemoclaw backup` and apply's backup/restore steps both go through it.
+ *
+ * A backup: schema preflight on the host → `nemoclaw <sandbox> snapshot create` (NemoClaw's own
+ * engine, which picks the sandbox's gateway, per-port ones included) → the snapshot directory
+ * streamed as a tar straight into the store, hashed and test-read in flight, committed only when
+ * complete → the host's copy of the snapshot removed (the store holds it now).
+ */
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
+import { isValidSandboxName } from "../config/names.js";
+import { parseBackupManifest } from "../observe/parsers/backup-manifest.js";
+import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
+import type { Connection } from "../transport/types.js";
+import { TOOL_VERSION } from "../version.js";
+import { BackupStores, type HostConnections } from "./destinations.js";
+import { BackupRefusedError } from "./errors.js";
+import { createSnapshot, removeSnapshot, streamSnapshot, succeeded, type HostSnapshot } from "./host-commands.js";
+import { NEMOCLAW_MANIFEST, type ArchiveInspection } from "./inspect.js";
+import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
+import { BACKUP_PREFLIGHT, PreflightRefusedError, preflight } from "./preflight.js";
+import type { BackupRecord } from "./record.js";
+import { restoreBackup } from "./restore.js";
+import { BackupIntegrityError } from "./store.js";
+
+export type { BackupManifest } from "./manifest.js";
+export type { BackupRecord } from "./record.js";
+
+export interface BackupRequest {
+  host: DesiredHost;
+  connection: Connection;
+  sandbox: string;
+  gateway: string;
+  policy: DesiredBackupPolicy;
+  runId: string;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+  /** The host as just observed; observed afresh when absent. */
+  observed?: ObservedHost;
+}
+
+export interface RestoreRequest {
+  record: BackupRecord;
+  host: DesiredHost;
+  connection: Connection;
+  /** The sandbox to restore into (the backup's own, or another with the same agent type). */
+  sandbox: string;
+  signal?: AbortSignal;
+  observed?: ObservedHost;
+}
+
+export interface BackupService {
+  backupSandbox(request: BackupRequest): Promise<BackupRecord>;
+  restoreSandbox(request: RestoreRequest): Promise<void>;
+}
+
+export type ObserveHost = (host: DesiredHost, connection: Connection) => Promise<ObservedHost>;
+
+export interface BackupServiceDeps {
+  fleet: DesiredFleet;
+  pool: HostConnections;
+  now?: () => Date;
+  /** How hosts are observed (defaults to the one-round-trip probe). */
+  observeHost?: ObserveHost;
+  /** Share the stores with the caller (the CLI lists and prunes through the same ones). */
+  stores?: BackupStores;
+}
+
+async function defaultObserve(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
+  const { observeHost } = await import("../observe/host.js");
+  return observeHost(host, connection);
+}
+
+export interface LiveSandbox {
+  gateway: ObservedGateway;
+  sandbox: ObservedSandbox;
+}
+
+/** Where a sandbox lives on an observed host, preferring the gateway the caller expects. */
+export function findLiveSandbox(observed: ObservedHost, name: string, preferredGateway?: string): LiveSandbox | null {
+  if (observed.gateways.state !== "known") return null;
+  const gateways = [...observed.gateways.value].sort((a, b) => Number(b.name === preferredGateway) - Number(a.name === preferredGateway));
+  for (const gateway of gateways) {
+    if (gateway.sandboxes.state !== "known") continue;
+    const sandbox = gateway.sandboxes.value.find((candidate) => candidate.name === name);
+    if (sandbox) return { gateway, sandbox };
+  }
+  return null;
+}
+
+/** Label given to NemoClaw for snapshots this tool takes, so they are recognisable on the host. */
+export function snapshotLabel(runId: string): string {
+  return `fleet-${runId}`;
+}
+
+function buildManifest(
+  request: BackupRequest,
+  context: { snapshot: HostSnapshot; gateway: ObservedGateway; cliVersion: string; createdAt: string },
+  archive: { sizeBytes: number; sha256: string },
+  inspection: ArchiveInspection,
+): BackupManifest {
+  const { snapshot, gateway } = context;
+  const path = `rebuild-backups/${snapshot.sandbox}/${snapshot.timestamp}`;
+  const id = `${request.host.name}/${snapshot.sandbox}/${snapshot.timestamp}`;
+  const text = inspection.nemoclawManifests.get(`${path}/${NEMOCLAW_MANIFEST}`);
+  if (!text) throw new BackupIntegrityError(id, [`${path}/${NEMOCLAW_MANIFEST} is missing from the archive`]);
+  const nemoclaw = parseBackupManifest(text.toString("utf8"), path);
+  if (nemoclaw.state === "unknown") throw new BackupIntegrityError(id, [nemoclaw.reason]);
+  if (!nemoclaw.value.agentType) throw new BackupIntegrityError(id, [`${path}/${NEMOCLAW_MANIFEST} names no agent type`]);
+  return {
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    id,
+    host: request.host.name,
+    sandbox: snapshot.sandbox,
+    gateway: gateway.name,
+    openshell: {
+      cliVersion: context.cliVersion,
+      gatewayVersion: gateway.runningVersion.state === "known" ? gateway.runningVersion.value : null,
+    },
+    agent: { type: nemoclaw.value.agentType, version: nemoclaw.value.agentVersion },
+    snapshot: { timestamp: snapshot.timestamp, label: snapshotLabel(request.runId), path },
+    archive: { file: "backup.tar", format: "tar", ...archive },
+    createdAt: context.createdAt,
+    policy: request.policy.name,
+    runId: request.runId,
+    toolVersion: TOOL_VERSION,
+    verified: null,
+  };
+}
+
+export function createBackupService(deps: BackupServiceDeps): BackupService {
+  const now = deps.now ?? (() => new Date());
+  const observe = deps.observeHost ?? defaultObserve;
+  const stores = deps.stores ?? new BackupStores(deps.fleet, deps.pool);
+
+  async function backupSandbox(request: BackupRequest): Promise<BackupRecord> {
+    const hostName = request.host.name;
+    if (!isValidSandboxName(request.sandbox)) throw new BackupRefusedError(hostName, `${JSON.stringify(request.sandbox)} is not a valid sandbox name`);
+    const observed = request.observed ?? (await observe(request.host, request.connection));
+    const outcome = preflight(observed, BACKUP_PREFLIGHT);
+    if (outcome.state === "refused") throw new PreflightRefusedError(hostName, outcome.block);
+    if (outcome.state === "unknown") throw new BackupRefusedError(hostName, `cannot check OpenShell versions before backing up: ${outcome.reason}`);
+    const live = findLiveSandbox(observed, request.sandbox, request.gateway);
+    if (!live) throw new BackupRefusedError(hostName, `sandbox ${request.sandbox} is not live on any gateway of ${hostName}`);
+    if (live.sandbox.phase !== "Ready") throw new BackupRefusedError(hostName, `sandbox ${request.sandbox} is not Ready (phase ${live.sandbox.phase})`);
+
+    const store = await stores.open(request.policy.destination);
+    const snapshot = await createSnapshot(request.connection, request.sandbox, snapshotLabel(request.runId), request.signal);
+    try {
+      const tar = await streamSnapshot(request.connection, snapshot, request.signal);
+      const streamed = succeeded(request.connection, tar, "streaming the snapshot");
+      try {
+        return await store.write({
+          host: hostName,
+          sandbox: request.sandbox,
+          timestamp: snapshot.timestamp,
+          source: tar.stdout,
+          sourceDone: streamed,
+          verify: request.policy.verify,
+          now,
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+          manifestFor: (archive, inspection) =>
+            buildManifest(request, { snapshot, gateway: live.gateway, cliVersion: outcome.openshellVersion, createdAt: now().toISOString() }, archive, inspection),
+        });
+      } catch (error) {
+        tar.kill();
+        await streamed.catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await removeSnapshot(request.connection, snapshot).catch(() => undefined);
+    }
+  }
+
+  return {
+    backupSandbox,
+    restoreSandbox: (request) => restoreBackup({ stores, observe }, request),
+  };
+}
