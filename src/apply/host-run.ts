@@ -207,7 +207,7 @@ export class HostRun {
     const changed = keys.filter((key) => now[key] !== saved[key]);
     if (changed.length === 0) return null;
     const changedFacts = changed.map((key) => ({ key, now: this.run.deps.describeFact(observed, key) }));
-    const replanned = this.run.deps.replan?.(this.name, observed) ?? null;
+    const replanned = this.run.deps.replan(this.name, observed);
     const stepDrift = replanned ? diffStepIds(this.hostPlan, replanned) : null;
     return {
       status: "stale",
@@ -317,6 +317,7 @@ export class HostRun {
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
       preflight: (observed) => this.run.deps.preflight(observed),
+      replan: (observed) => this.run.deps.replan(this.name, observed),
     };
   }
 }

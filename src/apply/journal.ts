@@ -5,11 +5,17 @@
  * at most the record being written; readers tolerate a torn last line.
  */
 
+import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { ApplyEvent } from "./events.js";
 import type { Redactor } from "./redact.js";
+
+/** A run id: start time (UTC, sortable) and 6 random hex digits, e.g. `20261122T083000Z-3fa2c1`. */
+export function newRunId(now: Date, random: () => string = () => randomBytes(3).toString("hex")): string {
+  return `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${random()}`;
+}
 
 export function journalDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(home, ".local", "state");

@@ -27,8 +27,11 @@ export interface ApplyDeps {
   fingerprints(observed: ObservedHost, keys: string[]): Record<string, string>;
   /** A fact's current value, compact, for the stale-plan report. */
   describeFact(observed: ObservedHost, key: string): string;
-  /** Re-plan one host from a fresh observation, to show how a stale plan's steps would differ. */
-  replan?(host: string, observed: ObservedHost): HostPlan | null;
+  /**
+   * Plan one host afresh from an observation with the plan's own rules and options: checks each
+   * step's postcondition and shows how a stale plan's steps would differ. Null when not possible.
+   */
+  replan(host: string, observed: ObservedHost): HostPlan | null;
   acquireLock(connection: Connection, options: LockOptions): Promise<AcquireResult>;
   identity: RunIdentity;
   pidAlive: PidAlive;

@@ -8,7 +8,7 @@
 import type { BackupRecord, BackupService } from "../backup/service.js";
 import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
-import type { Step } from "../plan/types.js";
+import type { HostPlan, Step } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
 import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "./classify.js";
 import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
@@ -56,7 +56,9 @@ export interface StepContext {
   observe(): Promise<ObservedHost>;
   /** Mark the cached observation out of date (a step may have changed the host). */
   invalidate(): void;
-  /** Backups taken on this host during the run, by sandbox. */
+  /** The host planned afresh from an observation (for postconditions), or null when it cannot be. */
+  replan(observed: ObservedHost): HostPlan | null;
+  /** Backups taken on this host during the run, by the id of the step that took them. */
   backups: Map<string, BackupRecord>;
   backup: BackupService;
   backupPolicy(name: string): DesiredBackupPolicy | undefined;
@@ -160,9 +162,8 @@ async function createFailureAdvice(step: Step, context: StepContext, rawOutput: 
   const gateway = step.target.gateway ?? "nemoclaw";
   const hint = [sandboxCreateHint(kind, gateway), step.hint].filter((line): line is string => Boolean(line)).join("\n") || null;
   if (kind !== "image_upload_container_missing") return { failureKind: kind, hint };
-  const observed = await context.observe().catch(() => null);
-  const arch = observed?.system.state === "known" ? observed.system.value.arch : stringParam(step, "arch");
-  if (arch !== "aarch64" && arch !== "arm64") return { failureKind: kind, hint };
+  // The planner records whether the host is arm64 (the workaround is for Linux arm64 only, NemoClaw #3266).
+  if (step.params?.arm64 !== true) return { failureKind: kind, hint };
   const imageRef = builtImageRef(rawOutput);
   const recreate = `re-run \`nemoclaw onboard --non-interactive\` for ${step.target.name} with the pushed image (${imageRef ? `localhost:5000/${imageRef}` : "localhost:5000/<built-image>"})`;
   return { failureKind: kind, hint: [hint, imageRefWorkaroundText(imageRef, recreate)].filter(Boolean).join("\n") };
@@ -176,10 +177,12 @@ async function runPreflight(step: Step, context: StepContext): Promise<StepRunRe
   return result({ status: "failed", error: "schema preflight refused: OpenShell CLI and gateway versions differ", block, hint: step.hint ?? null });
 }
 
-async function runBackup(step: Step, context: StepContext): Promise<StepRunResult> {
+async function runBackup(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const policyName = stringParam(step, "policy");
-  const policy = policyName ? context.backupPolicy(policyName) : undefined;
-  if (!policy) throw new StepFailure(`backup policy ${policyName ?? "(none named)"} is not in the fleet file`);
+  // Without a policy the planner snapshots with NemoClaw's own engine on the host (plain commands).
+  if (policyName === null) return runCommandStep(step, context, deadline);
+  const policy = context.backupPolicy(policyName);
+  if (!policy) throw new StepFailure(`backup policy ${policyName} is not in the fleet file`);
   const sandbox = step.target.name;
   const record = await context.backup.backupSandbox({
     host: context.host,
@@ -190,21 +193,42 @@ async function runBackup(step: Step, context: StepContext): Promise<StepRunResul
     runId: context.runId,
     signal: context.abort,
   });
-  context.backups.set(sandbox, record);
-  const verified = record.verified === true ? "verified" : record.verified === false ? "VERIFICATION FAILED" : "not verified";
-  if (record.verified === false) {
-    throw new StepFailure(`backup ${record.id} of ${sandbox} failed verification`, { notes: [`${record.location} (${verified})`] });
+  const summary = `backup ${record.id}: ${record.sizeBytes} bytes, sha256 ${record.sha256.slice(0, 12)}…, at ${record.location}`;
+  if (record.verified === false) throw new StepFailure(`backup ${record.id} of ${sandbox} failed verification`, { notes: [summary] });
+  if (step.params?.verify === true && record.verified !== true) {
+    throw new StepFailure(`backup ${record.id} of ${sandbox} was not verified, and the step needs a verified backup`, { notes: [summary] });
   }
-  return result({ status: "ok", notes: [`backup ${record.id}: ${record.sizeBytes} bytes, sha256 ${record.sha256.slice(0, 12)}…, ${verified}, at ${record.location}`] });
+  context.backups.set(step.id, record);
+  return result({ status: "ok", notes: [`${summary}${record.verified ? ", verified" : ""}`] });
 }
 
-async function runRestore(step: Step, context: StepContext): Promise<StepRunResult> {
+/**
+ * Put a backup taken earlier in this run back. A restore planned "when missing" (after an
+ * OpenShell upgrade) acts only if the sandbox did not survive: its commands recreate the sandbox
+ * first. A policy backup goes back through the backup service; a NemoClaw snapshot through the
+ * step's own `snapshot restore` command.
+ */
+async function runRestore(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const sandbox = step.target.name;
-  const record = context.backups.get(sandbox);
-  if (!record) throw new StepFailure(`no backup of ${sandbox} was taken in this run; refusing to restore`);
+  if (step.params?.when === "sandbox-missing" && (await sandboxIsLive(context, step))) {
+    return result({ status: "ok", notes: [`${sandbox} survived; nothing to restore`] });
+  }
+  const ran = await runCommandStep(step, context, deadline);
+  if (ran.status !== "ok" || stringParam(step, "policy") === null) return ran;
+  const from = stringParam(step, "from") ?? "";
+  const record = context.backups.get(from);
+  if (!record) throw new StepFailure(`no backup from step ${from} was taken in this run; refusing to restore ${sandbox}`);
   await context.backup.restoreSandbox({ record, host: context.host, connection: context.connection, sandbox, signal: context.abort });
   context.invalidate();
-  return result({ status: "ok", notes: [`restored ${sandbox} from backup ${record.id}`] });
+  return { ...ran, notes: [...ran.notes, `restored ${sandbox} from backup ${record.id}`] };
+}
+
+async function sandboxIsLive(context: StepContext, step: Step): Promise<boolean> {
+  const observed = await context.observe();
+  if (observed.gateways.state === "unknown") throw new StepFailure(`cannot tell whether ${step.target.name} survived: gateways unknown (${observed.gateways.reason})`);
+  const gateway = observed.gateways.value.find((candidate) => candidate.name === (step.target.gateway ?? "nemoclaw"));
+  if (!gateway || gateway.sandboxes.state === "unknown") return false;
+  return gateway.sandboxes.value.some((candidate) => candidate.name === step.target.name);
 }
 
 /**
@@ -231,9 +255,9 @@ async function runByKind(step: Step, context: StepContext, deadline: number): Pr
     case "preflight":
       return runPreflight(step, context);
     case "backup":
-      return runBackup(step, context);
+      return runBackup(step, context, deadline);
     case "restore":
-      return runRestore(step, context);
+      return runRestore(step, context, deadline);
     case "sandbox-stale-recover":
       return runStaleRecover(step, context, deadline);
     default:
@@ -258,7 +282,7 @@ export async function runStep(step: Step, context: StepContext): Promise<StepRun
   if (observed instanceof Error || !observed) {
     return { ...outcome, status: "failed", error: `could not verify the step: ${observed instanceof Error ? observed.message : "no observation"}` };
   }
-  const check = checkPostcondition(step, observed as ObservedHost);
+  const check = checkPostcondition(step, observed as ObservedHost, context.replan(observed as ObservedHost));
   if (check === null || check.holds) return outcome;
   return {
     ...outcome,

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../../../src/transport/types.js";
 import { parseWaves } from "../../../src/apply/waves.js";
@@ -235,30 +238,46 @@ describe("applyPlan: retries", () => {
 });
 
 describe("applyPlan: postconditions", () => {
-  it("fails a step that exited 0 but did not change what it should, with expected vs seen", async () => {
-    const h = harness({ hosts: ["a"], observe: (host) => observed(host, { gateways: { state: "known", value: [gateway("nemoclaw", [])] } }) });
-    const summary = await h.run(plan([hostPlan("a", [step("sandbox-create:bob")])]));
-    expect(h.stepEvent("a", "sandbox-create:bob")).toMatchObject({
+  it("fails a step the re-plan still wants, with the planner's desired vs observed", async () => {
+    const again = step("policy-add:alice", [], {
+      reason: {
+        summary: "add policy preset npm",
+        desired: { field: "policy.presets", value: ["npm"] },
+        observed: { fact: "registry:alice", value: [] },
+      },
+    });
+    const h = harness({ hosts: ["a"], replan: (host) => hostPlan(host, [again]) });
+    const summary = await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+    expect(h.stepEvent("a", "policy-add:alice")).toMatchObject({
       status: "failed",
-      postcondition: { expected: "sandbox bob Ready on gateway nemoclaw and registered", seen: "sandbox bob not present on gateway nemoclaw" },
+      error: 'postcondition failed: expected policy.presets = ["npm"]; saw registry:alice = []',
+      postcondition: { expected: 'policy.presets = ["npm"]', seen: "registry:alice = []" },
     });
     expect(summary.exitCode).toBe(5);
   });
 
-  it("re-observes after each step so later checks see the new state", async () => {
+  it("re-observes after each step so the check sees the new state", async () => {
     const h = harness({
       hosts: ["a"],
-      observe: (host, calls) =>
-        observed(host, {
-          gateways: { state: "known", value: [gateway("nemoclaw", calls.length > 0 ? [sandbox("bob")] : [])] },
-          registry: {
-            state: "known",
-            value: { defaultSandbox: null, entries: calls.length > 0 ? [{ ...observed(host).registry, name: "bob" } as never] : [], locked: false },
-          },
-        }),
+      replan: (host, _observed, calls) => hostPlan(host, calls.length > 0 ? [] : [step("policy-add:alice")]),
     });
-    await h.run(plan([hostPlan("a", [step("sandbox-create:bob")])]));
-    expect(h.stepEvent("a", "sandbox-create:bob").status).toBe("ok");
+    await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+    expect(h.stepEvent("a", "policy-add:alice").status).toBe("ok");
+  });
+
+  it("fails a step whose facts cannot be read back", async () => {
+    const h = harness({
+      hosts: ["a"],
+      replan: (host) => hostPlan(host, [], { notes: [{ level: "warning", message: "registry unknown: corrupt JSON", fact: "registry:alice" }] }),
+    });
+    await h.run(plan([hostPlan("a", [step("policy-add:alice", [], { facts: ["registry:alice"] })])]));
+    expect(h.stepEvent("a", "policy-add:alice").postcondition).toEqual({ expected: "registry:alice readable after the step", seen: "registry unknown: corrupt JSON" });
+  });
+
+  it("checks a restore by the sandbox being back and Ready", async () => {
+    const h = harness({ hosts: ["a"], observe: (host) => observed(host, { gateways: { state: "known", value: [gateway("nemoclaw", [])] } }) });
+    await h.run(plan([hostPlan("a", [step("restore:alice", [], { kind: "restore", params: { when: "always", from: "x", policy: null } })])]));
+    expect(h.stepEvent("a", "restore:alice").postcondition).toEqual({ expected: "sandbox alice Ready on gateway nemoclaw", seen: "sandbox alice not present" });
   });
 });
 
@@ -297,7 +316,7 @@ describe("applyPlan: sandbox creation failures", () => {
       hosts: ["a"],
       respond: () => ({ exitCode: 1, stdout: "Successfully tagged openshell/sandbox-from:42\n", stderr: "failed to upload image tar into container" }),
     });
-    await h.run(plan([hostPlan("a", [step("sandbox-create:alice")])]));
+    await h.run(plan([hostPlan("a", [step("sandbox-create:alice", [], { params: { arm64: true, imageRefWorkaround: false } })])]));
     const event = h.stepEvent("a", "sandbox-create:alice");
     expect(event.failureKind).toBe("image_upload_container_missing");
     expect(event.hint).toContain("docker push localhost:5000/openshell/sandbox-from:42");
@@ -314,9 +333,9 @@ describe("applyPlan: sandbox creation failures", () => {
 
 describe("applyPlan: backups", () => {
   const backupThenRebuild = () => [
-    step("backup:alice", [], { kind: "backup", commands: [], params: { policy: "nightly" } }),
-    step("sandbox-rebuild:alice", ["backup:alice"], { risk: "disruptive" }),
-    step("restore:alice", ["sandbox-rebuild:alice"], { kind: "restore", commands: [] }),
+    step("backup:alice@nightly", [], { kind: "backup", commands: [], params: { policy: "nightly", verify: true } }),
+    step("sandbox-rebuild:alice", ["backup:alice@nightly"], { risk: "disruptive" }),
+    step("restore:alice", ["sandbox-rebuild:alice"], { kind: "restore", commands: [], params: { from: "backup:alice@nightly", policy: "nightly", when: "always" } }),
   ];
 
   it("takes the backup through the backup service before the disruptive step and restores from it", async () => {
@@ -324,14 +343,14 @@ describe("applyPlan: backups", () => {
     await h.run(plan([hostPlan("a", backupThenRebuild())]));
     expect(h.backups).toEqual(["a/alice@nightly"]);
     expect(h.restores).toEqual(["a/alice<-b-alice"]);
-    expect(h.stepEvent("a", "backup:alice").notes[0]).toContain("verified");
+    expect(h.stepEvent("a", "backup:alice@nightly").notes[0]).toContain("verified");
   });
 
   it("a failed backup refuses the disruptive step that needed it", async () => {
     const h = harness({ hosts: ["a"], backupFails: true });
     const summary = await h.run(plan([hostPlan("a", backupThenRebuild())]));
-    expect(h.stepEvent("a", "backup:alice")).toMatchObject({ status: "failed", error: "tar stream broke" });
-    expect(h.stepEvent("a", "sandbox-rebuild:alice")).toMatchObject({ status: "skipped", error: "not run: backup:alice did not succeed" });
+    expect(h.stepEvent("a", "backup:alice@nightly")).toMatchObject({ status: "failed", error: "tar stream broke" });
+    expect(h.stepEvent("a", "sandbox-rebuild:alice")).toMatchObject({ status: "skipped", error: "not run: backup:alice@nightly did not succeed" });
     expect(h.calls).toEqual([]);
     expect(summary.exitCode).toBe(5);
   });
@@ -339,8 +358,34 @@ describe("applyPlan: backups", () => {
   it("a backup that failed verification counts as failed", async () => {
     const h = harness({ hosts: ["a"], backupVerified: false });
     await h.run(plan([hostPlan("a", backupThenRebuild())]));
-    expect(h.stepEvent("a", "backup:alice").status).toBe("failed");
+    expect(h.stepEvent("a", "backup:alice@nightly").status).toBe("failed");
     expect(h.calls).toEqual([]);
+  });
+
+  it("a backup the step needs verified must be verified", async () => {
+    const h = harness({ hosts: ["a"], backupVerified: null });
+    await h.run(plan([hostPlan("a", backupThenRebuild())]));
+    expect(h.stepEvent("a", "backup:alice@nightly").error).toContain("was not verified");
+  });
+
+  it("without a policy the backup is NemoClaw's on-host snapshot command", async () => {
+    const h = harness({ hosts: ["a"] });
+    const snapshot = step("backup:alice", [], { kind: "backup", commands: [command(["nemoclaw", "alice", "snapshot", "create", "--name", "fleet-x"])], params: { policy: null } });
+    await h.run(plan([hostPlan("a", [snapshot])]));
+    expect(h.backups).toEqual([]);
+    expect(h.calls.map((call) => call.argv.join(" "))).toEqual(["nemoclaw alice snapshot create --name fleet-x"]);
+  });
+
+  it("a restore planned for a missing sandbox does nothing when the sandbox survived", async () => {
+    const h = harness({ hosts: ["a"] });
+    const restore = step("restore:alice", [], {
+      kind: "restore",
+      commands: [command(["nemoclaw", "onboard", "--non-interactive"])],
+      params: { from: "backup:alice@nightly", policy: "nightly", when: "sandbox-missing" },
+    });
+    await h.run(plan([hostPlan("a", [restore])]));
+    expect(h.calls).toEqual([]);
+    expect(h.stepEvent("a", "restore:alice")).toMatchObject({ status: "ok", notes: ["alice survived; nothing to restore"] });
   });
 });
 
@@ -382,5 +427,58 @@ describe("applyPlan: interruption", () => {
     expect(summary.hosts[0]?.status).toBe("interrupted");
     expect(summary.stoppedAt).toEqual([{ host: "a", step: "long", notStarted: ["next"] }]);
     expect(h.ofType("run-interrupting").map((event) => event.stage)).toEqual(["draining", "aborting"]);
+  });
+});
+
+describe("applyPlan: stale registry recovery", () => {
+  const original = `${JSON.stringify({ defaultSandbox: "alice", sandboxes: { alice: { name: "alice", gatewayName: "nemoclaw", policies: [] } } }, null, 2)}\n`;
+  const recover = () =>
+    step("sandbox-stale-recover:alice", [], {
+      kind: "sandbox-stale-recover",
+      commands: [command(["nemoclaw", "alice", "rebuild", "--yes"])],
+      params: { sandbox: "alice", gateway: "nemoclaw", registry: { snapshot: true, restoreExactlyOnFailure: true }, shields: { clearStaleState: true, reapply: true } },
+    });
+  const setup = () => {
+    const home = mkdtempSync(join(tmpdir(), "ncf-stale-"));
+    mkdirSync(join(home, ".nemoclaw", "state"), { recursive: true });
+    writeFileSync(join(home, ".nemoclaw", "sandboxes.json"), original);
+    writeFileSync(join(home, ".nemoclaw", "state", "shields-alice.json"), '{"shieldsDown":false}');
+    return home;
+  };
+
+  it("puts the registry entry back exactly when the recreate fails", async () => {
+    const home = setup();
+    try {
+      const h = harness({
+        hosts: ["a"],
+        home,
+        respond: () => {
+          // A failed rebuild that dropped the entry on its way down.
+          writeFileSync(join(home, ".nemoclaw", "sandboxes.json"), '{"defaultSandbox":null,"sandboxes":{}}');
+          return { exitCode: 1, stderr: "Error: sandbox create failed" };
+        },
+      });
+      await h.run(plan([hostPlan("a", [recover()])]));
+      expect(readFileSync(join(home, ".nemoclaw", "sandboxes.json"), "utf8")).toBe(original);
+      expect(h.stepEvent("a", "sandbox-stale-recover:alice")).toMatchObject({ status: "failed", notes: ["registry entry alice restored exactly as before the step"] });
+      expect(existsSync(join(home, ".nemoclaw", "state", "shields-alice.json"))).toBe(true);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("clears the old sandbox's shields state after success and says shields must be re-applied", async () => {
+    const home = setup();
+    try {
+      const h = harness({ hosts: ["a"], home });
+      await h.run(plan([hostPlan("a", [recover()])]));
+      const event = h.stepEvent("a", "sandbox-stale-recover:alice");
+      expect(event.status).toBe("ok");
+      expect(event.notes).toContain("recovered from a stale registry entry");
+      expect(event.notes.join("\n")).toContain("must be re-applied");
+      expect(existsSync(join(home, ".nemoclaw", "state", "shields-alice.json"))).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

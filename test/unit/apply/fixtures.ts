@@ -9,7 +9,8 @@ export function command(argv: string[], extra: Partial<PlannedCommand> = {}): Pl
 
 /** A step whose kind is the part of the id before ':' (or policy-add when the id has none). */
 export function step(id: string, dependsOn: string[] = [], extra: Partial<Step> = {}): Step {
-  const [kindPart, name = id] = id.includes(":") ? (id.split(":") as [string, string]) : ["policy-add", id];
+  const [kindPart, qualified = id] = id.includes(":") ? (id.split(":") as [string, string]) : ["policy-add", id];
+  const name = qualified.split("@")[0] as string;
   return {
     id,
     kind: kindPart as StepKind,

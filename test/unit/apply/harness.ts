@@ -10,9 +10,10 @@ import type { AcquireResult, HostLease } from "../../../src/apply/lock.js";
 import { Redactor } from "../../../src/apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../../../src/apply/retry.js";
 import type { HostLockInfo, ObservedHost } from "../../../src/observe/types.js";
-import type { Plan } from "../../../src/plan/types.js";
+import type { HostPlan, Plan } from "../../../src/plan/types.js";
 import type { Connection, RemoteCommand, RunOptions, RunResult } from "../../../src/transport/types.js";
-import { fleet, observed } from "./fixtures.js";
+import { fleet, hostPlan, observed } from "./fixtures.js";
+import { LocalShell } from "./local-shell.js";
 
 export interface Answer {
   exitCode?: number;
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   hosts: string[];
   /** Answer for a command; default exit 0 with no output. May await (e.g. to hold a command in flight). */
   respond?: (call: Call, attempt: number) => Answer | Promise<Answer>;
+  /** Run shell scripts (registry snapshot/restore) for real with this HOME. */
+  home?: string;
   /** Hosts whose connection cannot be opened. */
   unreachable?: string[];
   /** Locks already held by other runs. */
@@ -42,6 +45,8 @@ export interface HarnessOptions {
   observe?: (host: string, callsSoFar: Call[]) => ObservedHost;
   preflight?: (observed: ObservedHost) => string[] | null;
   fingerprints?: (observed: ObservedHost, keys: string[]) => Record<string, string>;
+  /** The host planned afresh; default: converged (no steps). */
+  replan?: (host: string, observed: ObservedHost, callsSoFar: Call[]) => HostPlan | null;
   secrets?: Record<string, string>;
   backupVerified?: boolean | null;
   backupFails?: boolean;
@@ -81,7 +86,10 @@ export function harness(options: HarnessOptions): Harness {
   const connection = (host: string): Connection => ({
     host,
     async run(command: RemoteCommand, runOptions: RunOptions = {}): Promise<RunResult> {
-      if (!("argv" in command)) throw new Error("scripts are not expected through the fake connection");
+      if (!("argv" in command)) {
+        if (!options.home) throw new Error("scripts are not expected through the fake connection");
+        return new LocalShell(host, options.home).run(command, runOptions);
+      }
       const call: Call = { host, argv: command.argv, env: command.env ?? {}, secretEnv: command.secretEnv ?? {}, timeoutMs: runOptions.timeoutMs };
       calls.push(call);
       const key = `${host} ${command.argv.join(" ")}`;
@@ -159,7 +167,7 @@ export function harness(options: HarnessOptions): Harness {
     preflight: options.preflight ?? (() => null),
     fingerprints: options.fingerprints ?? ((_observed, keys) => Object.fromEntries(keys.map((key) => [key, "same"]))),
     describeFact: (_observed, key) => `now(${key})`,
-    replan: () => null,
+    replan: (host, obs) => (options.replan ? options.replan(host, obs, calls) : hostPlan(host, [])),
     acquireLock: async (conn): Promise<AcquireResult> => {
       const holder = options.held?.[conn.host];
       if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}` };
