@@ -23,16 +23,16 @@ export function parseSecretRef(text: string): SecretRef | undefined {
 
 /** Prefixes of well-known API key formats, so a pasted key gets a pointed error. */
 const KEY_SHAPES: { pattern: RegExp; what: string }[] = [
-  { pattern: /^nvapi-/, what: "an NVIDIA API key" },
-  { pattern: /^sk-ant-/, what: "an Anthropic API key" },
-  { pattern: /^sk-or-/, what: "an OpenRouter API key" },
-  { pattern: /^sk-/, what: "an OpenAI-style API key" },
+  { pattern: /^nvapi-[A-Za-z0-9_-]{8,}/, what: "an NVIDIA API key" },
+  { pattern: /^sk-ant-[A-Za-z0-9_-]{8,}/, what: "an Anthropic API key" },
+  { pattern: /^sk-or-[A-Za-z0-9_-]{8,}/, what: "an OpenRouter API key" },
+  { pattern: /^sk-[A-Za-z0-9_-]{16,}/, what: "an OpenAI-style API key" },
   { pattern: /^AIza[0-9A-Za-z_-]{20,}/, what: "a Google API key" },
-  { pattern: /^(ghp|gho|ghs|github_pat)_/, what: "a GitHub token" },
+  { pattern: /^(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{16,}/, what: "a GitHub token" },
   { pattern: /^hf_[A-Za-z0-9]{20,}/, what: "a Hugging Face token" },
-  { pattern: /^xai-/, what: "an xAI API key" },
+  { pattern: /^xai-[A-Za-z0-9]{16,}/, what: "an xAI API key" },
   { pattern: /^(AKIA|ASIA)[0-9A-Z]{16}$/, what: "an AWS access key" },
-  { pattern: /^gsk_/, what: "a Groq API key" },
+  { pattern: /^gsk_[A-Za-z0-9]{16,}/, what: "a Groq API key" },
 ];
 
 /** Why a value is not an acceptable secret reference, or undefined when it is one. */
@@ -43,11 +43,18 @@ export function secretRefProblem(value: string): string | undefined {
       : `"env:" must be followed by an environment variable name (letters, digits, "_"; not starting with a digit)`;
   }
   if (value.startsWith("file:")) return value.length > 5 ? undefined : `"file:" must be followed by a path`;
-  const shape = KEY_SHAPES.find((k) => k.pattern.test(value));
-  const advice = "keep the secret out of the file: put it in an environment variable and write env:NAME, or in a file and write file:PATH";
-  if (shape !== undefined) return `looks like a literal API key (${shape.what}); ${advice}`;
-  if (/^[A-Za-z0-9_\-.=+/]{24,}$/.test(value)) return `looks like a literal API key or token; ${advice}`;
-  return `must be a secret reference (env:NAME or file:PATH), not a literal value; ${advice}`;
+  // Where only a reference is allowed, a long unbroken token is a pasted key too.
+  const shape = apiKeyShape(value) ?? (/^[A-Za-z0-9_\-.=+]{32,}$/.test(value) ? "a token" : undefined);
+  if (shape !== undefined) return `looks like a literal API key (${shape}); ${KEEP_SECRETS_OUT}`;
+  return `must be a secret reference (env:NAME or file:PATH), not a literal value; ${KEEP_SECRETS_OUT}`;
+}
+
+export const KEEP_SECRETS_OUT =
+  "keep the secret out of the file: put it in an environment variable and write env:NAME, or in a file and write file:PATH";
+
+/** What kind of key a value looks like, judged by the prefixes of well-known key formats. */
+export function apiKeyShape(value: string): string | undefined {
+  return KEY_SHAPES.find((k) => k.pattern.test(value))?.what;
 }
 
 export interface SecretDeps {

@@ -1,0 +1,241 @@
+/**
+ * Ansible inventory variables as host settings: `ansible_host`, `ansible_port`, `ansible_user`,
+ * `ansible_ssh_private_key_file`, `ansible_connection`, jump hosts hidden in
+ * `ansible_ssh_common_args`/`ansible_ssh_extra_args`, and nemoclaw's own `nemoclaw_labels` and
+ * `nemoclaw_openshell_version`. Every other variable is kept as a host variable.
+ */
+import type { DiagnosticBag } from "../diagnostics.js";
+import { shlexSplit } from "../inventory/ini-values.js";
+import type { InventoryVar, VarMap } from "../inventory/model.js";
+import { argumentProblem } from "../names.js";
+import { parseOpenShellVersion } from "../openshell-version.js";
+import { closest } from "../suggest.js";
+import type { SourceRef } from "../types.js";
+import { openshellVersionProblem, labelProblem } from "./fleet-layer.js";
+import { emptyLayer, parseProxyJump, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
+
+export interface InventoryLayerContext {
+  bag: DiagnosticBag;
+  /** Directory of the file a variable was written in (relative key paths resolve against it). */
+  baseDirOf(source: SourceRef): string;
+}
+
+const ADDRESS = ["ansible_host", "ansible_ssh_host"];
+const PORT = ["ansible_port", "ansible_ssh_port"];
+const USER = ["ansible_user", "ansible_ssh_user"];
+const KEY_FILE = ["ansible_ssh_private_key_file", "ansible_private_key_file"];
+const SSH_ARGS = ["ansible_ssh_common_args", "ansible_ssh_extra_args"];
+const PASSWORDS = [
+  "ansible_password",
+  "ansible_ssh_pass",
+  "ansible_ssh_password",
+  "ansible_become_pass",
+  "ansible_become_password",
+  "ansible_sudo_pass",
+];
+const NEMOCLAW_VARS = ["nemoclaw_labels", "nemoclaw_openshell_version"];
+
+export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): SettingsLayer {
+  const layer = emptyLayer();
+  const { bag } = ctx;
+  for (const [name, variable] of vars) {
+    const { value, source } = variable;
+    const at = source;
+    if (ADDRESS.includes(name)) {
+      const text = scalarText(value);
+      const problem = text === undefined ? `${name} must be a host name or address` : argumentProblem(name, text);
+      if (problem !== undefined) bag.error(at, problem);
+      else layer.address = { value: text!, source };
+    } else if (PORT.includes(name)) {
+      const port = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+      if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) bag.error(at, `${name} must be a port number (1-65535)`);
+      else layer.port = { value: port, source };
+    } else if (USER.includes(name)) {
+      const text = scalarText(value);
+      if (text === undefined || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text)) bag.error(at, `${name} must be a user name`);
+      else layer.user = { value: text, source };
+    } else if (KEY_FILE.includes(name)) {
+      const text = scalarText(value);
+      const problem = text === undefined ? `${name} must be a file path` : argumentProblem(name, text);
+      if (problem !== undefined) bag.error(at, problem);
+      else layer.identityFiles = { value: [resolveLocalPath(text!, ctx.baseDirOf(source))], source };
+    } else if (name === "ansible_connection") {
+      readConnection(variable, layer, bag);
+    } else if (SSH_ARGS.includes(name)) {
+      if (typeof value !== "string") bag.error(at, `${name} must be a string of ssh options`);
+      else readSshArgs(name, value, source, layer, ctx);
+    } else if (PASSWORDS.includes(name)) {
+      // Dropped, not kept as a variable: reports and plans show host variables.
+      bag.warning(at, `${name} is ignored: nemoclaw authenticates with keys or an SSH agent, never passwords`);
+    } else if (name.startsWith("ansible_become")) {
+      bag.warning(at, `${name} is ignored: nemoclaw runs NemoClaw as the login user and never uses become`);
+    } else if (name === "nemoclaw_labels") {
+      readLabels(variable, layer, bag);
+    } else if (name === "nemoclaw_openshell_version") {
+      const version = typeof value === "string" ? parseOpenShellVersion(value) : undefined;
+      if (version !== undefined) layer.openshellVersion = { value: version.text, source };
+      else if (typeof value === "number") bag.error(at, `${name} was read as the number ${value}; quote the version, e.g. "0.0.72"`);
+      else bag.error(at, openshellVersionProblem(String(value)));
+    } else if (name.startsWith("nemoclaw_")) {
+      const suggestion = closest(name, NEMOCLAW_VARS);
+      bag.error(at, `unknown variable ${name}${suggestion === undefined ? "" : `; did you mean ${suggestion}?`} (nemoclaw reads ${NEMOCLAW_VARS.join(" and ")})`);
+    } else {
+      layer.vars[name] = { value, source };
+    }
+  }
+  return layer;
+}
+
+function scalarText(value: unknown): string | undefined {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+}
+
+function readConnection({ value, source }: InventoryVar, layer: SettingsLayer, bag: DiagnosticBag): void {
+  if (value === "local") layer.connection = { value: "local", source };
+  else if (value === "ssh" || value === "smart" || value === "paramiko" || value === "paramiko_ssh") layer.connection = { value: "ssh", source };
+  else bag.error(source, `ansible_connection ${JSON.stringify(value)} is not supported; nemoclaw connects with ssh or local`);
+}
+
+function readLabels({ value, source }: InventoryVar, layer: SettingsLayer, bag: DiagnosticBag): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    bag.error(source, "nemoclaw_labels must be a mapping of label names to values");
+    return;
+  }
+  for (const [key, labelValue] of Object.entries(value)) {
+    const text = String(labelValue);
+    const problem = labelProblem(key, text);
+    if (problem !== undefined) bag.error(source, problem);
+    else layer.labels[key] = { value: text, source };
+  }
+}
+
+/** ssh options that take an argument, so the argument is not mistaken for an option. */
+const SSH_OPTIONS_WITH_ARGUMENT = new Set(["-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-L", "-m", "-O", "-Q", "-R", "-S", "-W", "-w"]);
+
+/** Reads the options nemoclaw can honour from Ansible's extra ssh arguments, and says which it ignores. */
+function readSshArgs(name: string, text: string, source: SourceRef, layer: SettingsLayer, ctx: InventoryLayerContext): void {
+  const { bag } = ctx;
+  const tokens = shlexSplit(text);
+  if (typeof tokens === "string") {
+    bag.error(source, `${name}: ${tokens}`);
+    return;
+  }
+  const ignored: string[] = [];
+  const setJump = (hops: HopSpec[] | string): void => {
+    if (typeof hops === "string") bag.error(source, `${name}: ${hops}`);
+    else layer.proxyJump = { value: hops, source };
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const flag = token.slice(0, 2);
+    const attached = token.length > 2 ? token.slice(2) : undefined;
+    const argument = (): string | undefined => attached ?? tokens[++i];
+    if (flag === "-o") {
+      const option = argument();
+      if (option !== undefined) readSshOption(name, option, source, layer, ctx, setJump, ignored);
+    } else if (flag === "-J") {
+      const jump = argument();
+      if (jump !== undefined) setJump(parseProxyJump(jump));
+    } else if (flag === "-i") {
+      const file = argument();
+      if (file !== undefined) layer.identityFiles = { value: [resolveLocalPath(file, ctx.baseDirOf(source))], source };
+    } else if (flag === "-p") {
+      const port = Number(argument());
+      if (Number.isInteger(port) && port >= 1 && port <= 65535) layer.port = { value: port, source };
+      else bag.error(source, `${name}: -p needs a port number`);
+    } else if (flag === "-l") {
+      const user = argument();
+      if (user !== undefined) layer.user = { value: user, source };
+    } else {
+      if (SSH_OPTIONS_WITH_ARGUMENT.has(flag) && attached === undefined) i++;
+      ignored.push(token);
+    }
+  }
+  if (ignored.length > 0) bag.warning(source, `${name}: ignoring ${ignored.join(" ")} (nemoclaw uses its own SSH client)`);
+}
+
+function readSshOption(
+  name: string,
+  option: string,
+  source: SourceRef,
+  layer: SettingsLayer,
+  ctx: InventoryLayerContext,
+  setJump: (hops: HopSpec[] | string) => void,
+  ignored: string[],
+): void {
+  const match = /^\s*([A-Za-z]+)\s*(?:=|\s)\s*(.*)$/.exec(option);
+  if (match === null) {
+    ctx.bag.error(source, `${name}: "-o ${option}" is not an ssh option (Key=Value)`);
+    return;
+  }
+  const key = match[1]!.toLowerCase();
+  const value = match[2]!.trim();
+  switch (key) {
+    case "proxyjump":
+      setJump(parseProxyJump(value));
+      return;
+    case "proxycommand":
+      setJump(jumpFromProxyCommand(value));
+      return;
+    case "stricthostkeychecking":
+      if (value === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
+      else if (value === "yes") layer.hostKeyChecking = { value: "strict", source };
+      else ctx.bag.warning(source, `${name}: StrictHostKeyChecking=${value} is not honoured; nemoclaw always verifies host keys (set hostKeyChecking: accept-new to trust new hosts on first contact)`);
+      return;
+    case "userknownhostsfile":
+      layer.knownHostsFiles = { value: value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
+      return;
+    case "connecttimeout":
+      if (/^\d+$/.test(value)) layer.connectTimeout = { value: Number(value), source };
+      return;
+    case "serveraliveinterval":
+      if (/^\d+$/.test(value)) layer.keepaliveInterval = { value: Number(value), source };
+      return;
+    case "identityfile":
+      layer.identityFiles = { value: [resolveLocalPath(value, ctx.baseDirOf(source))], source };
+      return;
+    case "port":
+      if (/^\d+$/.test(value)) layer.port = { value: Number(value), source };
+      return;
+    case "user":
+      layer.user = { value, source };
+      return;
+    default:
+      ignored.push(`-o ${option}`);
+  }
+}
+
+/**
+ * The common bastion forms of ProxyCommand: `ssh -W %h:%p [-p port] [-l user] [user@]bastion`
+ * and `ssh [user@]bastion nc %h %p`. Anything else cannot be reproduced and is refused.
+ */
+export function jumpFromProxyCommand(command: string): HopSpec[] | string {
+  const tokens = shlexSplit(command);
+  if (typeof tokens === "string" || tokens.length === 0 || !/(^|\/)ssh$/.test(tokens[0]!)) {
+    return `ProxyCommand "${command}" is not supported; use ProxyJump (or -J) instead`;
+  }
+  let user: string | undefined;
+  let port: number | undefined;
+  let destination: string | undefined;
+  let chain: HopSpec[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === "-p") port = Number(tokens[++i]);
+    else if (token === "-l") user = tokens[++i];
+    else if (token === "-J") {
+      const nested = parseProxyJump(tokens[++i] ?? "");
+      if (typeof nested === "string") return nested;
+      chain = nested;
+    } else if (token === "-W" || token === "-o" || token === "-i" || token === "-F") i++;
+    else if (token.startsWith("-")) continue;
+    else if (destination === undefined) destination = token;
+  }
+  if (destination === undefined) return `ProxyCommand "${command}" names no jump host`;
+  const hop = parseProxyJump(destination);
+  if (typeof hop === "string") return hop;
+  const last = hop[0]!;
+  return [
+    ...chain,
+    { host: last.host, ...((user ?? last.user) === undefined ? {} : { user: user ?? last.user! }), ...((port ?? last.port) === undefined ? {} : { port: port ?? last.port! }) },
+  ];
+}

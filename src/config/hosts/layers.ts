@@ -1,0 +1,93 @@
+/**
+ * Host settings come in layers (fleet defaults, inventory group and host variables, fleet
+ * `groups:` and `hosts:`). Each value keeps the position it was written at, so a problem found
+ * after merging (a jump host that does not exist) still points at the line that set it.
+ */
+import os from "node:os";
+import path from "node:path";
+import type { HostKeyChecking, SecretRef, SourceRef } from "../types.js";
+
+export interface Located<T> {
+  value: T;
+  source: SourceRef;
+}
+
+/** One hop of a ProxyJump chain as written: `[user@]host[:port]`. */
+export interface HopSpec {
+  host: string;
+  user?: string;
+  port?: number;
+}
+
+export interface SettingsLayer {
+  address?: Located<string>;
+  user?: Located<string>;
+  port?: Located<number>;
+  identityFiles?: Located<string[]>;
+  agent?: Located<boolean | string>;
+  passphrase?: Located<SecretRef>;
+  proxyJump?: Located<HopSpec[]>;
+  hostKeyChecking?: Located<HostKeyChecking>;
+  knownHostsFiles?: Located<string[]>;
+  /** Seconds. */
+  connectTimeout?: Located<number>;
+  /** Seconds. */
+  keepaliveInterval?: Located<number>;
+  sshConfig?: Located<boolean>;
+  connection?: Located<"ssh" | "local">;
+  openshellVersion?: Located<string>;
+  openshellInstaller?: Located<string>;
+  environment: Record<string, Located<string>>;
+  labels: Record<string, Located<string>>;
+  vars: Record<string, Located<unknown>>;
+}
+
+export function emptyLayer(): SettingsLayer {
+  return { environment: {}, labels: {}, vars: {} };
+}
+
+type ScalarKey = Exclude<keyof SettingsLayer, "environment" | "labels" | "vars">;
+
+/** Later layers win, field by field; environment, labels and vars merge key by key. */
+export function mergeLayers(layers: SettingsLayer[]): SettingsLayer {
+  const merged = emptyLayer();
+  for (const layer of layers) {
+    for (const key of Object.keys(layer) as (keyof SettingsLayer)[]) {
+      if (key === "environment" || key === "labels" || key === "vars") Object.assign(merged[key], layer[key]);
+      else if (layer[key] !== undefined) (merged as unknown as Record<ScalarKey, unknown>)[key] = layer[key];
+    }
+  }
+  return merged;
+}
+
+/** `~/x` is in the home directory of the user running nemoclaw; relative paths are relative to the file that wrote them. */
+export function resolveLocalPath(value: string, baseDir: string): string {
+  if (value === "~") return os.homedir();
+  if (value.startsWith("~/")) return path.join(os.homedir(), value.slice(2));
+  return path.resolve(baseDir, value);
+}
+
+const HOP = /^(?:ssh:\/\/)?(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s]+)(?::(\d+))?$/;
+
+/** Parses `h1,user@h2:2222` (or a list of such strings) into hops; a string result is an error message. */
+export function parseProxyJump(value: string | string[]): HopSpec[] | string {
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim());
+  if (items.length === 1 && (items[0] === "none" || items[0] === "")) return [];
+  const hops: HopSpec[] = [];
+  for (const item of items) {
+    const match = HOP.exec(item);
+    if (match === null) return `"${item}" is not a jump host; write host, user@host or user@host:port`;
+    const port = match[3] === undefined ? undefined : Number(match[3]);
+    if (port !== undefined && (port < 1 || port > 65535)) return `"${item}": port ${port} is out of range 1-65535`;
+    hops.push({
+      host: match[2]!.replace(/^\[(.*)\]$/, "$1"),
+      ...(match[1] === undefined ? {} : { user: match[1] }),
+      ...(port === undefined ? {} : { port }),
+    });
+  }
+  return hops;
+}
+
+export function formatHop(hop: HopSpec): string {
+  return `${hop.user === undefined ? "" : `${hop.user}@`}${hop.host}${hop.port === undefined ? "" : `:${hop.port}`}`;
+}

@@ -1,0 +1,269 @@
+/**
+ * How Ansible's INI inventory plugin reads values: host lines are split like a POSIX shell
+ * (shlex, `#` starts a comment), and every `key=value` value goes through Python's
+ * `ast.literal_eval`, falling back to the plain string. So `port=22` is a number, `x=True` a
+ * boolean, `x='a b'` the string `a b`, `labels="{'site': 'sjc'}"` a dict, and `x=yes` or
+ * `x=022` stay strings.
+ */
+
+/** POSIX shell-like word splitting with `#` comments (Python's shlex.split(comments=True)). */
+export function shlexSplit(line: string): string[] | string {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (ch === "#" && word === undefined) {
+      break;
+    } else if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return "no closing quotation";
+      word = (word ?? "") + line.slice(i + 1, end);
+      i = end;
+    } else if (ch === '"') {
+      let text = "";
+      let j = i + 1;
+      for (; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === "\\" && j + 1 < line.length && '\\"$`\n'.includes(line[j + 1]!)) j++;
+        text += line[j];
+      }
+      if (j >= line.length) return "no closing quotation";
+      word = (word ?? "") + text;
+      i = j;
+    } else if (ch === "\\" && i + 1 < line.length) {
+      word = (word ?? "") + line[i + 1];
+      i++;
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Ansible's `_parse_value`: a Python literal when the text is one, otherwise the text itself. */
+export function parseIniValue(text: string): unknown {
+  const parser = new LiteralParser(text);
+  try {
+    return parser.parseTop();
+  } catch (error) {
+    if (error instanceof NotALiteral) return text;
+    throw error;
+  }
+}
+
+class NotALiteral extends Error {}
+
+class LiteralParser {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  parseTop(): unknown {
+    this.skipSpace();
+    if (this.pos >= this.text.length) throw new NotALiteral();
+    const first = this.parseValue();
+    this.skipSpace();
+    // `1, 2` is a tuple to literal_eval.
+    if (this.peek() === ",") {
+      const items = [first];
+      while (this.peek() === ",") {
+        this.pos++;
+        this.skipSpace();
+        if (this.atEnd()) break;
+        items.push(this.parseValue());
+        this.skipSpace();
+      }
+      this.expectEnd();
+      return items;
+    }
+    this.expectEnd();
+    return first;
+  }
+
+  private expectEnd(): void {
+    this.skipSpace();
+    if (!this.atEnd()) throw new NotALiteral();
+  }
+
+  private atEnd(): boolean {
+    return this.pos >= this.text.length || this.text[this.pos] === "#";
+  }
+
+  private peek(): string | undefined {
+    return this.text[this.pos];
+  }
+
+  private skipSpace(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+  }
+
+  private parseValue(): unknown {
+    this.skipSpace();
+    const ch = this.peek();
+    if (ch === undefined) throw new NotALiteral();
+    if (ch === "'" || ch === '"') return this.parseStrings();
+    if (/[rRuU]/.test(ch) && (this.text[this.pos + 1] === "'" || this.text[this.pos + 1] === '"')) return this.parseStrings();
+    if (ch === "[") return this.parseSequence("]");
+    if (ch === "(") return this.parseSequence(")");
+    if (ch === "{") return this.parseBraces();
+    if (ch === "-" || ch === "+" || /[0-9.]/.test(ch)) return this.parseNumber();
+    for (const [word, value] of [
+      ["True", true],
+      ["False", false],
+      ["None", null],
+    ] as const) {
+      if (this.text.startsWith(word, this.pos) && !/[A-Za-z0-9_]/.test(this.text[this.pos + word.length] ?? "")) {
+        this.pos += word.length;
+        return value;
+      }
+    }
+    throw new NotALiteral();
+  }
+
+  /** Adjacent string literals concatenate in Python ('a' 'b' == 'ab'). */
+  private parseStrings(): string {
+    let out = this.parseString();
+    for (;;) {
+      const save = this.pos;
+      this.skipSpace();
+      const ch = this.peek();
+      if (ch === "'" || ch === '"') out += this.parseString();
+      else {
+        this.pos = save;
+        return out;
+      }
+    }
+  }
+
+  private parseString(): string {
+    let raw = false;
+    if (/[rR]/.test(this.peek()!)) {
+      raw = true;
+      this.pos++;
+    } else if (/[uU]/.test(this.peek()!)) this.pos++;
+    const quote = this.peek()!;
+    const triple = this.text.startsWith(quote.repeat(3), this.pos);
+    const delimiter = triple ? quote.repeat(3) : quote;
+    this.pos += delimiter.length;
+    let out = "";
+    while (!this.text.startsWith(delimiter, this.pos)) {
+      if (this.pos >= this.text.length) throw new NotALiteral();
+      const ch = this.text[this.pos]!;
+      if (ch === "\n" && !triple) throw new NotALiteral();
+      if (ch === "\\" && !raw) {
+        out += this.parseEscape();
+        continue;
+      }
+      if (ch === "\\" && raw) {
+        out += ch + (this.text[this.pos + 1] ?? "");
+        this.pos += 2;
+        continue;
+      }
+      out += ch;
+      this.pos++;
+    }
+    this.pos += delimiter.length;
+    return out;
+  }
+
+  private parseEscape(): string {
+    const next = this.text[this.pos + 1];
+    this.pos += 2;
+    const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0", a: "\x07", b: "\b", f: "\f", v: "\v", "\n": "" };
+    if (next !== undefined && simple[next] !== undefined) return simple[next];
+    const hexLength = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
+    if (hexLength > 0) {
+      const hex = this.text.slice(this.pos, this.pos + hexLength);
+      if (!new RegExp(`^[0-9A-Fa-f]{${hexLength}}$`).test(hex)) throw new NotALiteral();
+      this.pos += hexLength;
+      return String.fromCodePoint(parseInt(hex, 16));
+    }
+    return `\\${next ?? ""}`;
+  }
+
+  private parseSequence(close: string): unknown[] {
+    this.pos++;
+    const items: unknown[] = [];
+    this.skipSpace();
+    let sawComma = false;
+    while (this.peek() !== close) {
+      items.push(this.parseValue());
+      this.skipSpace();
+      if (this.peek() === ",") {
+        sawComma = true;
+        this.pos++;
+        this.skipSpace();
+      } else if (this.peek() !== close) throw new NotALiteral();
+    }
+    this.pos++;
+    // `(1)` is just 1 in Python; only a comma makes a tuple.
+    return close === ")" && items.length === 1 && !sawComma ? (items[0] as unknown[]) : items;
+  }
+
+  /** `{k: v}` is a dict, `{a, b}` a set (kept as a list). */
+  private parseBraces(): unknown {
+    this.pos++;
+    this.skipSpace();
+    if (this.peek() === "}") {
+      this.pos++;
+      return {};
+    }
+    const first = this.parseValue();
+    this.skipSpace();
+    if (this.peek() !== ":") {
+      const items: unknown[] = [first];
+      while (this.peek() === ",") {
+        this.pos++;
+        this.skipSpace();
+        if (this.peek() === "}") break;
+        items.push(this.parseValue());
+        this.skipSpace();
+      }
+      if (this.peek() !== "}") throw new NotALiteral();
+      this.pos++;
+      return items;
+    }
+    const dict: Record<string, unknown> = {};
+    let key = first;
+    for (;;) {
+      this.pos++; // ":"
+      dict[String(key)] = this.parseValue();
+      this.skipSpace();
+      if (this.peek() === ",") {
+        this.pos++;
+        this.skipSpace();
+      }
+      if (this.peek() === "}") {
+        this.pos++;
+        return dict;
+      }
+      key = this.parseValue();
+      this.skipSpace();
+      if (this.peek() !== ":") throw new NotALiteral();
+    }
+  }
+
+  private parseNumber(): number {
+    const match = /^[-+]?\s*(0[xX][0-9A-Fa-f_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?[\d_]*(?:[eE][-+]?\d+)?)/.exec(this.text.slice(this.pos));
+    const whole = match?.[0] ?? "";
+    const body = match?.[1] ?? "";
+    if (body === "" || body === "." || !/\d/.test(body)) throw new NotALiteral();
+    const negative = whole.trimStart().startsWith("-");
+    const digits = body.replace(/_/g, "");
+    let value: number;
+    if (/^0[xX]/.test(digits)) value = parseInt(digits.slice(2), 16);
+    else if (/^0[oO]/.test(digits)) value = parseInt(digits.slice(2), 8);
+    else if (/^0[bB]/.test(digits)) value = parseInt(digits.slice(2), 2);
+    else {
+      // Python 3 rejects decimal integers with leading zeros (022), so they stay strings.
+      if (/^0\d/.test(digits) && !/[.eE]/.test(digits) && !/^0+$/.test(digits)) throw new NotALiteral();
+      value = Number(digits);
+    }
+    if (Number.isNaN(value)) throw new NotALiteral();
+    this.pos += whole.length;
+    return negative ? -value : value;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Fleet file + inventories → DesiredFleet. Everything wrong is collected and reported at once
+ * (schema, inventories, cross-references), each problem at its file, line and column.
+ */
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { isMap } from "yaml";
+import { DiagnosticBag, FleetValidationError, type Diagnostic } from "./diagnostics.js";
+import { buildHosts } from "./hosts/build.js";
+import { loadInventories, type InventoryRequest } from "./inventory/load.js";
+import { API_V1, API_V1ALPHA1, migrateV1alpha1 } from "./migrate.js";
+import { nameProblem } from "./names.js";
+import { buildApplySettings, DEFAULT_APPLY } from "./resources/apply-settings.js";
+import { buildBackupPolicies } from "./resources/backups.js";
+import type { BuildContext } from "./resources/context.js";
+import { placeGateways } from "./resources/gateways.js";
+import { placeSandboxes } from "./resources/sandboxes.js";
+import { checkFleetSchema, type CheckedFleet, type SchemaIssue } from "./schema.js";
+import { formatPath, parseYaml, SourceRegistry, type YamlSource } from "./source.js";
+import { didYouMean } from "./suggest.js";
+import type { DesiredFleet, SourceRef } from "./types.js";
+
+export interface LoadOptions {
+  fleetFile?: string;
+  /** Extra inventories (`-i`), relative to cwd. */
+  inventories?: string[];
+  cwd?: string;
+}
+
+export interface FleetInspection {
+  /** Present when the sources were readable enough to build a fleet (it is only valid without errors). */
+  fleet?: DesiredFleet;
+  diagnostics: Diagnostic[];
+}
+
+/** Loads and checks a fleet; throws FleetValidationError (with every problem) when anything is wrong. */
+export async function loadFleet(options: LoadOptions): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }> {
+  const { fleet, diagnostics } = await inspectFleet(options);
+  const warnings = diagnostics.filter((d) => d.severity === "warning");
+  if (fleet === undefined || diagnostics.some((d) => d.severity === "error")) throw new FleetValidationError(diagnostics);
+  return { fleet, warnings };
+}
+
+const COMMAND_LINE = "<command line>";
+
+/** Like loadFleet, but returns the diagnostics instead of throwing (for `nemoclaw validate`). */
+export async function inspectFleet(options: LoadOptions): Promise<FleetInspection> {
+  const cwd = options.cwd ?? process.cwd();
+  const registry = new SourceRegistry(cwd);
+  const bag = new DiagnosticBag(registry);
+  const finish = (fleet?: DesiredFleet): FleetInspection => ({ ...(fleet === undefined ? {} : { fleet }), diagnostics: bag.items });
+
+  let fleetDoc: { yaml: YamlSource; checked: CheckedFleet; issues: SchemaIssue[]; absPath: string } | undefined;
+  if (options.fleetFile !== undefined) {
+    const absPath = path.resolve(cwd, options.fleetFile);
+    const read = await readFleetFile(absPath, registry, bag);
+    if (read === undefined) return finish();
+    fleetDoc = { ...read, absPath };
+  }
+
+  const requests: InventoryRequest[] = [];
+  if (fleetDoc !== undefined) {
+    const listed = fleetDoc.checked.data.inventory;
+    const entries = typeof listed === "string" ? [[undefined, listed] as const] : fleetDoc.checked.items(listed);
+    for (const [index, entry] of entries) {
+      requests.push({
+        path: path.resolve(path.dirname(fleetDoc.absPath), entry),
+        from: fleetDoc.yaml.ref(index === undefined ? ["inventory"] : ["inventory", index]),
+      });
+    }
+  }
+  for (const inventory of options.inventories ?? []) {
+    requests.push({ path: path.resolve(cwd, inventory), from: { file: COMMAND_LINE, line: 1, column: 1, path: `-i ${inventory}` } });
+  }
+  const inventory = await loadInventories(requests, registry, bag);
+
+  const baseDir = fleetDoc === undefined ? cwd : path.dirname(fleetDoc.absPath);
+  const hosts = buildHosts({
+    inventory,
+    ...(fleetDoc === undefined ? {} : { fleet: { checked: fleetDoc.checked, yaml: fleetDoc.yaml, baseDir } }),
+    bag,
+    baseDirOf: (source: SourceRef) => path.dirname(registry.absPath(source.file) ?? path.join(cwd, "x")),
+  });
+  const rootRef: SourceRef = fleetDoc?.yaml.ref([]) ?? requests[0]?.from ?? { file: COMMAND_LINE, line: 1, column: 1, path: "" };
+  if (hosts.length === 0) bag.error(rootRef, "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:");
+
+  let fleet: DesiredFleet;
+  if (fleetDoc === undefined) {
+    fleet = { apiVersion: API_V1, name: "inventory", sourceFile: "<inventory>", sourceDigest: "", hosts, backupPolicies: [], apply: DEFAULT_APPLY };
+  } else {
+    const ctx: BuildContext = {
+      yaml: fleetDoc.yaml,
+      checked: fleetDoc.checked,
+      bag,
+      hosts,
+      hostsByName: new Map(hosts.map((h) => [h.name, h])),
+      baseDir,
+    };
+    placeGateways(ctx);
+    placeSandboxes(ctx);
+    const backupPolicies = buildBackupPolicies(ctx);
+    const apply = buildApplySettings(ctx);
+    fleet = {
+      apiVersion: API_V1,
+      name: fleetName(fleetDoc.checked, fleetDoc.yaml, fleetDoc.absPath, bag),
+      sourceFile: fleetDoc.absPath,
+      sourceDigest: "",
+      hosts,
+      backupPolicies,
+      apply,
+    };
+    reportSchemaIssues(fleetDoc.issues, fleetDoc.yaml, bag);
+  }
+  fleet.sourceDigest = digestOf(registry);
+  return finish(fleet);
+}
+
+async function readFleetFile(absPath: string, registry: SourceRegistry, bag: DiagnosticBag): Promise<{ yaml: YamlSource; checked: CheckedFleet; issues: SchemaIssue[] } | undefined> {
+  let source;
+  try {
+    source = await registry.read(absPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    bag.error({ file: registry.displayName(absPath), line: 1, column: 1, path: "" }, code === "ENOENT" ? "fleet file does not exist" : `cannot read the fleet file (${code ?? String(error)})`);
+    return undefined;
+  }
+  const yaml = parseYaml(source, bag, "1.2");
+  if (yaml === undefined) return undefined;
+  if (!isMap(yaml.doc.contents)) {
+    bag.error(yaml.ref([]), yaml.doc.contents === null ? "the fleet file is empty" : "a fleet file is a mapping (apiVersion:, kind:, hosts:, …)");
+    return undefined;
+  }
+  const apiVersion = yaml.doc.get("apiVersion");
+  if (apiVersion === API_V1ALPHA1) migrateV1alpha1(yaml, bag);
+  else if (apiVersion !== undefined && apiVersion !== API_V1) {
+    bag.error(
+      yaml.ref(["apiVersion"]),
+      `unknown apiVersion ${JSON.stringify(apiVersion)}; this nemoclaw reads ${API_V1} (and the older ${API_V1ALPHA1})${typeof apiVersion === "string" ? didYouMean(apiVersion, [API_V1, API_V1ALPHA1]) : ""}`,
+    );
+    return undefined;
+  }
+  const { issues, checked } = checkFleetSchema(yaml.toJS());
+  if (checked === undefined) {
+    reportSchemaIssues(issues, yaml, bag);
+    return undefined;
+  }
+  return { yaml, checked, issues };
+}
+
+/**
+ * Schema findings go in last: where a specific check already explained a value (a sandbox
+ * name, a literal secret), the schema's generic complaint about the same value is dropped.
+ */
+function reportSchemaIssues(issues: SchemaIssue[], yaml: YamlSource, bag: DiagnosticBag): void {
+  for (const issue of issues) {
+    if (bag.hasErrorAt(yaml.file, formatPath(issue.path))) continue;
+    bag.error(yaml.ref(issue.path, issue.target), issue.message);
+  }
+}
+
+function fleetName(checked: CheckedFleet, yaml: YamlSource, absPath: string, bag: DiagnosticBag): string {
+  const written = checked.data.metadata?.name;
+  if (written !== undefined) return written;
+  const fromFile = path.basename(absPath).replace(/\.(ya?ml|json)$/i, "");
+  if (nameProblem("fleet", fromFile) !== undefined) {
+    bag.error(yaml.ref([]), `set metadata.name: the file name "${fromFile}" cannot name the fleet (letters, digits, ".", "_", "-")`);
+  }
+  return fromFile;
+}
+
+/** One digest over every file read, so a plan can tell whether its sources changed since. */
+function digestOf(registry: SourceRegistry): string {
+  const hash = createHash("sha256");
+  for (const source of registry.all().sort((a, b) => a.absPath.localeCompare(b.absPath))) {
+    hash.update(source.absPath).update("\0").update(source.text).update("\0");
+  }
+  return hash.digest("hex");
+}

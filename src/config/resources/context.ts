@@ -1,0 +1,79 @@
+/** What the builders of gateways, sandboxes, backup policies and apply settings share. */
+import type { DiagnosticBag } from "../diagnostics.js";
+import type { CheckedFleet } from "../schema.js";
+import { describeSelector, globToRegExp, parseHostPattern, PatternError, selectWith, termsMatchingNothing } from "../selectors.js";
+import type { Path, YamlSource } from "../source.js";
+import { closest } from "../suggest.js";
+import type { DesiredHost, HostSelector } from "../types.js";
+import type { HostSelector as RawSelector } from "../fleet-file.generated.js";
+
+export interface BuildContext {
+  yaml: YamlSource;
+  checked: CheckedFleet;
+  bag: DiagnosticBag;
+  hosts: DesiredHost[];
+  hostsByName: Map<string, DesiredHost>;
+  /** Directory of the fleet file. */
+  baseDir: string;
+}
+
+export const ALL_HOSTS: HostSelector = { kind: "pattern", pattern: "all" };
+
+/**
+ * A selector from the file, checked: it must parse, and it must select at least one host
+ * (a selector that selects nothing is a typo or a stale name). Terms that match nothing inside
+ * a selector that does select hosts get a warning.
+ */
+export function resolveSelector(raw: RawSelector | undefined, at: Path, ctx: BuildContext): { selector: HostSelector; hosts: DesiredHost[] } | undefined {
+  if (raw === undefined) return { selector: ALL_HOSTS, hosts: ctx.hosts };
+  const selector: HostSelector =
+    typeof raw === "string"
+      ? { kind: "pattern", pattern: raw }
+      : {
+          kind: "match",
+          ...(raw.names === undefined ? {} : { names: raw.names }),
+          ...(raw.groups === undefined ? {} : { groups: raw.groups }),
+          ...(raw.labels === undefined ? {} : { labels: Object.fromEntries(Object.entries(raw.labels).map(([k, v]) => [k, String(v)])) }),
+        };
+  let names: string[];
+  try {
+    names = selectWith(ctx.hosts, selector);
+  } catch (error) {
+    if (!(error instanceof PatternError)) throw error;
+    ctx.bag.error(ctx.yaml.ref(at), error.message);
+    return undefined;
+  }
+  if (names.length === 0) {
+    ctx.bag.error(ctx.yaml.ref(at), `selector ${describeSelector(selector)} matches no host${selectorHint(selector, ctx)}`);
+    return undefined;
+  }
+  if (selector.kind === "pattern") {
+    for (const term of termsMatchingNothing(ctx.hosts, selector.pattern)) {
+      ctx.bag.warning(ctx.yaml.ref(at), `"${term.text}" in selector '${selector.pattern}' matches no host${suggestFor(term.text, ctx)}`);
+    }
+  }
+  return { selector, hosts: ctx.hosts.filter((h) => names.includes(h.name)) };
+}
+
+function selectorHint(selector: HostSelector, ctx: BuildContext): string {
+  if (selector.kind !== "pattern") return "";
+  const terms = parseHostPattern(selector.pattern).filter((t) => t.kind !== "exclusion");
+  return terms.map((t) => suggestFor(t.text, ctx)).find((s) => s !== "") ?? "";
+}
+
+function suggestFor(text: string, ctx: BuildContext): string {
+  if (text.includes("=") || /[*?[~]/.test(text)) return "";
+  const candidates = new Set([...ctx.hosts.map((h) => h.name), ...ctx.hosts.flatMap((h) => h.groups)]);
+  const match = closest(text, candidates);
+  return match === undefined ? "" : `; did you mean "${match}"?`;
+}
+
+/** Whether a glob (sandbox names in backup policies) is well-formed. */
+export function globProblem(glob: string): string | undefined {
+  try {
+    globToRegExp(glob);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Sandboxes: NemoClaw's name rule, placement on one host or a selector, the gateway they live
+ * on, secrets as references only, and values that will reach a command line checked here rather
+ * than half-way through an apply.
+ */
+import type { Sandbox } from "../fleet-file.generated.js";
+import { argumentProblem, DEFAULT_GATEWAY_NAME, ENV_NAME, nameProblem, sandboxNameProblem } from "../names.js";
+import { apiKeyShape, parseSecretRef, secretRefProblem } from "../secrets.js";
+import { formatPath, type Path } from "../source.js";
+import { closest, didYouMean } from "../suggest.js";
+import type { DesiredHost, DesiredSandbox, SecretRef } from "../types.js";
+import { resolveSelector, type BuildContext } from "./context.js";
+import { implicitDefaultGateway } from "./gateways.js";
+import { resolveLocalPath } from "../hosts/layers.js";
+
+/**
+ * NEMOCLAW_PROVIDER values (and the aliases cloud and nim) NemoClaw's non-interactive onboard
+ * accepts. Others get a warning rather than an error: NemoClaw adds providers between releases.
+ */
+const KNOWN_PROVIDERS = [
+  "build",
+  "openai",
+  "anthropic",
+  "anthropicCompatible",
+  "gemini",
+  "openrouter",
+  "ollama",
+  "custom",
+  "vllm",
+  "nim-local",
+  "routed",
+  "hermes-provider",
+  "install-vllm",
+  "install-ollama",
+  "cloud",
+  "nim",
+];
+
+const CPU = /^\d+(\.\d+)?m?$/;
+const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P|k)?$/;
+/** An image reference: [registry[:port]/]repo[/more][:tag][@sha256:digest]. */
+const IMAGE_REF = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+
+export function placeSandboxes(ctx: BuildContext): void {
+  const implicitGateways = ctx.checked.data.gateways === undefined;
+  const placedAt = new Map<string, Path>(); // `${host}/${name}` → where it was first placed
+  for (const [index, raw] of ctx.checked.items(ctx.checked.data.sandboxes)) {
+    const at: Path = ["sandboxes", index];
+    const sandbox = sandboxFields(raw, at, ctx);
+    const hosts = placement(raw, at, ctx);
+    if (sandbox === undefined || hosts === undefined) continue;
+    for (const host of hosts) {
+      const gateway = host.gateways.find((g) => g.name === sandbox.gateway);
+      if (gateway === undefined) {
+        if (implicitGateways && sandbox.gateway === DEFAULT_GATEWAY_NAME) implicitDefaultGateway(host, sandbox.source);
+        else {
+          reportMissingGateway(host, sandbox.gateway, at, raw, ctx, implicitGateways);
+          continue;
+        }
+      }
+      const key = `${host.name}/${sandbox.name}`;
+      const first = placedAt.get(key);
+      if (first !== undefined) {
+        ctx.bag.error(
+          ctx.yaml.ref([...at, "name"]),
+          `sandbox "${sandbox.name}" is already on host ${host.name} (${formatPath(first)}); NemoClaw keeps one sandbox per name per host, whatever the gateway`,
+        );
+        continue;
+      }
+      placedAt.set(key, at);
+      host.sandboxes.push({ ...sandbox, host: host.name });
+    }
+  }
+}
+
+function placement(raw: Sandbox, at: Path, ctx: BuildContext): DesiredHost[] | undefined {
+  const { yaml, bag } = ctx;
+  if (raw.host !== undefined && raw.hosts !== undefined) {
+    bag.error(yaml.ref([...at, "hosts"], "key"), "set host (one host) or hosts (a selector), not both");
+    return undefined;
+  }
+  if (raw.host !== undefined) {
+    const host = ctx.hostsByName.get(raw.host);
+    if (host === undefined) {
+      bag.error(yaml.ref([...at, "host"]), `host "${raw.host}" is not in the fleet${didYouMean(raw.host, ctx.hostsByName.keys())}`);
+      return undefined;
+    }
+    return [host];
+  }
+  if (raw.hosts !== undefined) return resolveSelector(raw.hosts, [...at, "hosts"], ctx)?.hosts;
+  bag.error(yaml.ref(at), `sandbox "${raw.name}" needs host: (one host) or hosts: (a selector) to say where it runs`);
+  return undefined;
+}
+
+function reportMissingGateway(host: DesiredHost, gateway: string, at: Path, raw: Sandbox, ctx: BuildContext, implicit: boolean): void {
+  const declared = host.gateways.map((g) => g.name);
+  const where = ctx.yaml.ref(raw.gateway === undefined ? at : [...at, "gateway"]);
+  const detail = implicit
+    ? "without a gateways: list only the default gateway nemoclaw exists; declare it under gateways:"
+    : declared.length === 0
+      ? "no gateway is declared for that host"
+      : `gateways there: ${declared.join(", ")}${didYouMean(gateway, declared)}`;
+  ctx.bag.error(where, `gateway "${gateway}" is not declared on host ${host.name} (${detail})`);
+}
+
+/** The host-independent part of a sandbox, or undefined when it is too broken to place. */
+function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredSandbox, "host"> | undefined {
+  const { yaml, bag } = ctx;
+  let ok = true;
+  const fail = (field: Path, message: string, mask?: string): void => {
+    bag.error(yaml.ref([...at, ...field]), message, mask === undefined ? {} : { mask });
+    ok = false;
+  };
+
+  const nameIssue = sandboxNameProblem(raw.name);
+  if (nameIssue !== undefined) fail(["name"], nameIssue);
+
+  if (raw.provider !== undefined) {
+    const problem = argumentProblem("provider", raw.provider);
+    if (problem !== undefined) fail(["provider"], problem);
+    else if (!KNOWN_PROVIDERS.includes(raw.provider)) {
+      const suggestion = closest(raw.provider, KNOWN_PROVIDERS);
+      bag.warning(yaml.ref([...at, "provider"]), `"${raw.provider}" is not a NemoClaw provider this version knows${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`}`);
+    }
+  }
+  for (const field of ["model", "gpuDevice"] as const) {
+    const value = raw[field];
+    const problem = value === undefined ? undefined : argumentProblem(field, value);
+    if (problem !== undefined) fail([field], problem);
+  }
+  if (raw.endpoint !== undefined && !/^https?:\/\//.test(raw.endpoint)) fail(["endpoint"], "endpoint must be an http:// or https:// URL");
+
+  let credential: SecretRef | undefined;
+  if (raw.credential !== undefined) {
+    credential = parseSecretRef(raw.credential);
+    if (credential === undefined) fail(["credential"], `credential ${secretRefProblem(raw.credential)}`, raw.credential);
+    else if (credential.kind === "file") credential = { kind: "file", path: resolveLocalPath(credential.path, ctx.baseDir) };
+  }
+
+  if (raw.credentialEnv !== undefined && !ENV_NAME.test(raw.credentialEnv)) {
+    const shape = apiKeyShape(raw.credentialEnv);
+    fail(
+      ["credentialEnv"],
+      shape === undefined
+        ? `credentialEnv must be an environment variable name like NVIDIA_INFERENCE_API_KEY, not "${raw.credentialEnv}"`
+        : `credentialEnv looks like a literal API key (${shape}); it names the variable NemoClaw reads the key from on the host, and the key itself goes in credential: env:NAME`,
+      raw.credentialEnv,
+    );
+  }
+
+  const presets = raw.policy?.presets ?? [];
+  presets.forEach((preset, i) => {
+    const problem = nameProblem("preset", preset);
+    if (problem !== undefined) fail(["policy", "presets", i], problem);
+    else if (presets.indexOf(preset) !== i) fail(["policy", "presets", i], `preset "${preset}" is listed twice`);
+  });
+
+  if (raw.from !== undefined) {
+    const problem = argumentProblem("from", raw.from) ?? fromProblem(raw.from);
+    if (problem !== undefined) fail(["from"], problem);
+  }
+  const cpu = raw.resources?.cpu === undefined ? undefined : String(raw.resources.cpu);
+  if (cpu !== undefined && !CPU.test(cpu)) fail(["resources", "cpu"], `cpu must be a number of CPUs like 4, 0.5 or 1500m, not "${cpu}"`);
+  const memory = raw.resources?.memory;
+  if (memory !== undefined && !MEMORY.test(memory)) fail(["resources", "memory"], `memory must be a size like 16Gi or 512Mi, not "${memory}"`);
+
+  if (!ok) return undefined;
+  const resources = cpu === undefined && memory === undefined ? undefined : { ...(cpu === undefined ? {} : { cpu }), ...(memory === undefined ? {} : { memory }) };
+  return {
+    name: raw.name,
+    gateway: raw.gateway ?? DEFAULT_GATEWAY_NAME,
+    agent: raw.agent ?? "openclaw",
+    ...(raw.provider === undefined ? {} : { provider: raw.provider }),
+    ...(raw.model === undefined ? {} : { model: raw.model }),
+    ...(raw.endpoint === undefined ? {} : { endpoint: raw.endpoint }),
+    ...(credential === undefined ? {} : { credential }),
+    ...(raw.credentialEnv === undefined ? {} : { credentialEnv: raw.credentialEnv }),
+    policy: { ...(raw.policy?.tier === undefined ? {} : { tier: raw.policy.tier }), presets },
+    gpu: raw.gpu ?? "auto",
+    ...(raw.gpuDevice === undefined ? {} : { gpuDevice: raw.gpuDevice }),
+    ...(raw.from === undefined ? {} : { from: raw.from }),
+    ...(resources === undefined ? {} : { resources }),
+    ...(raw.shields === undefined ? {} : { shields: raw.shields }),
+    protect: raw.protect ?? false,
+    imageRefWorkaround: raw.imageRefWorkaround ?? false,
+    source: yaml.ref(at),
+  };
+}
+
+/** `from` is a Dockerfile path on the host (./Dockerfile, /srv/x/Dockerfile, ~/x) or an image reference. */
+function fromProblem(from: string): string | undefined {
+  if (/^(\.{1,2}\/|\/|~\/)/.test(from) || /(^|\/)Dockerfile[^/]*$/.test(from)) return undefined;
+  if (IMAGE_REF.test(from)) return undefined;
+  return `from must be a Dockerfile path on the host (./Dockerfile, /srv/agent/Dockerfile) or an image reference (registry.example.com/agent:1.2), not "${from}"`;
+}

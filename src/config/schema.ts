@@ -1,0 +1,200 @@
+/**
+ * Checks a fleet file against schemas/fleet.schema.json (the same schema editors use), turning
+ * ajv's errors into positioned, human messages, and prunes the invalid parts so the rest of
+ * the file can still be checked in the same run: every error is reported at once.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import type { FleetFile } from "./fleet-file.generated.js";
+import type { Path, PathSegment, Target } from "./source.js";
+import { didYouMean } from "./suggest.js";
+
+export interface SchemaIssue {
+  path: Path;
+  target: Target;
+  keyword: string;
+  message: string;
+}
+
+let compiled: ValidateFunction | undefined;
+
+export function fleetSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL("../../schemas/fleet.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
+}
+
+function validator(): ValidateFunction {
+  if (compiled === undefined) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    addFormats.default(ajv, ["uri"]);
+    // VS Code's keyword for a readable pattern error; ajv only needs to know it exists.
+    ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
+    compiled = ajv.compile(fleetSchema());
+  }
+  return compiled;
+}
+
+/**
+ * The fleet file after schema checking. Invalid values were removed (and list items whose
+ * required fields were invalid), so its shape matches the generated types; `items` gives each
+ * surviving list entry with its index in the file as written.
+ */
+export class CheckedFleet {
+  constructor(
+    readonly data: FleetFile,
+    private readonly originalIndices: WeakMap<object, number[]>,
+  ) {}
+
+  items<T>(list: T[] | undefined): [number, T][] {
+    if (list === undefined) return [];
+    const indices = this.originalIndices.get(list);
+    return list.map((item, i) => [indices?.[i] ?? i, item]);
+  }
+}
+
+/** Keywords whose failure leaves a value the loader cannot use (wrong type, missing field, unknown enum value). */
+const PRUNING = new Set(["type", "required", "enum", "const"]);
+
+export function checkFleetSchema(data: unknown): { issues: SchemaIssue[]; checked?: CheckedFleet } {
+  const validate = validator();
+  validate(data);
+  const issues = (validate.errors ?? []).flatMap((e) => toIssue(e, data));
+  const originalIndices = new WeakMap<object, number[]>();
+  let errors = validate.errors ?? [];
+  // Pruning one value can invalidate its parent (a required field gone), so repeat until valid.
+  for (let round = 0; errors.length > 0 && round < 20; round++) {
+    const targets = errors.filter((e) => PRUNING.has(e.keyword)).map((e) => pointerToPath(e.instancePath, data));
+    if (targets.length === 0) break;
+    if (targets.some((t) => t.length === 0)) return { issues };
+    for (const target of sortForRemoval(targets)) remove(data, target, originalIndices);
+    validate(data);
+    errors = validate.errors ?? [];
+  }
+  return { issues, checked: new CheckedFleet(data as FleetFile, originalIndices) };
+}
+
+function toIssue(error: ErrorObject, data: unknown): SchemaIssue[] {
+  const path = pointerToPath(error.instancePath, data);
+  const params = error.params as Record<string, unknown>;
+  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const value = error.data;
+  // propertyNames reports the inner failure with the offending key; the wrapper adds nothing.
+  if (error.keyword === "propertyNames") return [];
+  if (error.propertyName !== undefined) {
+    const message = schema.patternErrorMessage ?? `"${error.propertyName}" is not allowed as a name here`;
+    return [{ path: [...path, error.propertyName], target: "key", keyword: "pattern", message: String(message) }];
+  }
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const field = String(params.additionalProperty);
+      const known = Object.keys((schema.properties ?? {}) as object);
+      return [{ path: [...path, field], target: "key", keyword: error.keyword, message: `unknown field "${field}"${didYouMean(field, known)}` }];
+    }
+    case "required":
+      return [{ path, target: "value", keyword: error.keyword, message: `missing required field "${String(params.missingProperty)}"` }];
+    case "type":
+      return [{ path, target: "value", keyword: error.keyword, message: typeMessage(schema.type, value) }];
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      return [
+        {
+          path,
+          target: "value",
+          keyword: error.keyword,
+          message: `${JSON.stringify(value)} is not one of ${allowed.map((a) => `"${a}"`).join(", ")}${typeof value === "string" ? didYouMean(value, allowed) : ""}`,
+        },
+      ];
+    }
+    case "pattern":
+      return [{ path, target: "value", keyword: error.keyword, message: String(schema.patternErrorMessage ?? `${JSON.stringify(value)} does not match ${String(params.pattern)}`) }];
+    case "format":
+      return [{ path, target: "value", keyword: error.keyword, message: `${JSON.stringify(value)} is not a valid ${params.format === "uri" ? "URL" : String(params.format)}` }];
+    case "minimum":
+    case "maximum":
+      return [{ path, target: "value", keyword: error.keyword, message: rangeMessage(schema, value) }];
+    case "minLength":
+      return [{ path, target: "value", keyword: error.keyword, message: "must not be empty" }];
+    case "minItems":
+      return [{ path, target: "value", keyword: error.keyword, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }];
+    default:
+      return [{ path, target: "value", keyword: error.keyword, message: error.message ?? "is invalid" }];
+  }
+}
+
+function typeMessage(expected: unknown, value: unknown): string {
+  const names = (Array.isArray(expected) ? expected : [expected]).map((t) => TYPE_NAMES[String(t)] ?? String(t));
+  const wanted = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+  const hint = typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && names.some((n) => n.includes("number") || n.includes("integer")) ? " (remove the quotes)" : "";
+  return `must be ${wanted}, not ${describeJsonType(value)}${hint}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "true or false",
+  object: "a mapping",
+  array: "a list",
+  null: "empty",
+};
+
+function describeJsonType(value: unknown): string {
+  if (value === null || value === undefined) return "empty";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  if (typeof value === "boolean") return `${value}`;
+  return `the string ${JSON.stringify(value)}`;
+}
+
+function rangeMessage(schema: Record<string, unknown>, value: unknown): string {
+  const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
+  if (minimum !== undefined && maximum !== undefined) return `${String(value)} is out of range ${minimum}-${maximum}`;
+  if (minimum !== undefined) return `must be at least ${minimum}, not ${String(value)}`;
+  return `must be at most ${String(maximum)}, not ${String(value)}`;
+}
+
+/** JSON pointer to path segments, with list indices as numbers (so they print as `[2]`). */
+function pointerToPath(pointer: string, data: unknown): PathSegment[] {
+  if (pointer === "") return [];
+  const segments: PathSegment[] = [];
+  let node: unknown = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const segment: PathSegment = Array.isArray(node) && /^\d+$/.test(key) ? Number(key) : key;
+    segments.push(segment);
+    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[String(segment)] : undefined;
+  }
+  return segments;
+}
+
+/** Later list items first and children before parents, so earlier removals do not shift later targets. */
+function sortForRemoval(paths: PathSegment[][]): PathSegment[][] {
+  const compare = (a: PathSegment[], b: PathSegment[]): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const [x, y] = [a[i]!, b[i]!];
+      if (x === y) continue;
+      if (typeof x === "number" && typeof y === "number") return y - x;
+      return String(y).localeCompare(String(x));
+    }
+    return b.length - a.length;
+  };
+  const unique = new Map(paths.map((p) => [JSON.stringify(p), p]));
+  return [...unique.values()].sort(compare);
+}
+
+function remove(data: unknown, path: PathSegment[], originalIndices: WeakMap<object, number[]>): void {
+  let parent: unknown = data;
+  for (const segment of path.slice(0, -1)) {
+    parent = parent !== null && typeof parent === "object" ? (parent as Record<string, unknown>)[String(segment)] : undefined;
+  }
+  const last = path[path.length - 1]!;
+  if (Array.isArray(parent) && typeof last === "number") {
+    const indices = originalIndices.get(parent) ?? parent.map((_, i) => i);
+    indices.splice(last, 1);
+    parent.splice(last, 1);
+    originalIndices.set(parent, indices);
+  } else if (parent !== null && typeof parent === "object") {
+    delete (parent as Record<string, unknown>)[String(last)];
+  }
+}
