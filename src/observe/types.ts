@@ -117,6 +117,11 @@ export interface SandboxGuards {
   locks: GatewayLockFile[];
   /** Pids of OpenClaw gateway processes running in the sandbox. */
   agentGatewayPids: number[];
+  /**
+   * `/tmp/openclaw-*` directories the probe could not list as the sandbox user: their locks are
+   * missing from `locks`, so "no stale lock" is not proven for them.
+   */
+  unreadableLockDirs?: string[];
 }
 
 export interface ObservedSandbox {

@@ -1,0 +1,19 @@
+/** The fleet's own host lock `~/.nemoclaw-fleet/lock.json`, written by apply. */
+import type { Fact, HostLockInfo } from "../types.js";
+import { extractJson, isRecord, known, unknown } from "./text.js";
+
+export function parseFleetLock(text: string): Fact<HostLockInfo> {
+  const json = extractJson(text);
+  if (
+    isRecord(json) &&
+    typeof json.runId === "string" &&
+    typeof json.user === "string" &&
+    typeof json.machine === "string" &&
+    typeof json.pid === "number" &&
+    typeof json.startedAt === "string" &&
+    typeof json.expiresAt === "string"
+  ) {
+    return known({ runId: json.runId, user: json.user, machine: json.machine, pid: json.pid, startedAt: json.startedAt, expiresAt: json.expiresAt });
+  }
+  return unknown("lock.json is not a fleet lock {runId,user,machine,pid,startedAt,expiresAt}", text);
+}
