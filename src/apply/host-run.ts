@@ -129,9 +129,7 @@ export class HostRun {
       return this.finish({ status: "unreachable", message: `could not take the host lock: ${errorText(error)}` });
     }
     if (!acquired.acquired) {
-      const message = acquired.holder
-        ? `locked by ${describeHolder(acquired.holder)}; ${acquired.reason}`
-        : acquired.reason;
+      const message = acquired.holder ? `locked by ${describeHolder(acquired.holder)}` : acquired.reason;
       return this.finish({ status: "locked", message, holder: acquired.holder });
     }
     this.run.events.emit({ type: "lock-acquired", host: this.name, reclaimed: acquired.reclaimed });

@@ -139,11 +139,17 @@ function shieldsWereUp(raw: string): boolean {
   }
 }
 
+export interface ShieldsClearing {
+  note: string;
+  /** Shields were up on the old sandbox: the new one starts without them. */
+  mustReapply: boolean;
+}
+
 /**
  * After a recreate, shields state written for the OLD sandbox (same bytes as before the step) is
- * stale: remove it and its timer. Returns the note telling the user whether shields must be re-applied.
+ * stale: remove it and its timer, and tell whether shields must be re-applied. Null when there was none.
  */
-export async function clearStaleShields(connection: Connection, name: string, before: ShieldsSnapshot): Promise<string | null> {
+export async function clearStaleShields(connection: Connection, name: string, before: ShieldsSnapshot): Promise<ShieldsClearing | null> {
   if (before.raw === null) return null;
   const script = `set -u
 f="${shieldsPath(name)}"
@@ -151,8 +157,8 @@ timer="$HOME/.nemoclaw/state/shields-timer-${name}.json"
 if [ -f "$f" ] && [ "$(cat "$f"; printf x)" = ${quote(`${before.raw}x`)} ]; then rm -f "$f" "$timer"; echo CLEARED; else echo KEPT; fi
 `;
   const answer = (await runChecked(connection, script, `clearing shields state of ${name}`)).trim();
-  if (answer !== "CLEARED") return `shields state of ${name} was rewritten by the recreate; left as is`;
+  if (answer !== "CLEARED") return { note: `shields state of ${name} was rewritten by the recreate; left as is`, mustReapply: false };
   return shieldsWereUp(before.raw)
-    ? `cleared stale shields state of ${name}; shields were up on the old sandbox and must be re-applied (\`nemoclaw ${name} shields up\`)`
-    : `cleared stale shields state of ${name}; shields do not need to be re-applied`;
+    ? { note: `cleared stale shields state of ${name}; shields were up on the old sandbox and must be re-applied (\`nemoclaw ${name} shields up\`)`, mustReapply: true }
+    : { note: `cleared stale shields state of ${name}; shields do not need to be re-applied`, mustReapply: false };
 }

@@ -246,8 +246,9 @@ async function runStaleRecover(step: Step, context: StepContext, deadline: numbe
     );
     return { ...recreated, notes: [...recreated.notes, restoreNote] };
   }
-  const shieldsNote = await clearStaleShields(context.connection, sandbox, shields);
-  return { ...recreated, notes: [...recreated.notes, "recovered from a stale registry entry", ...(shieldsNote ? [shieldsNote] : [])] };
+  const cleared = await clearStaleShields(context.connection, sandbox, shields);
+  if (cleared?.mustReapply) context.emit({ type: "host-note", host: context.host.name, level: "warning", message: cleared.note });
+  return { ...recreated, notes: [...recreated.notes, "recovered from a stale registry entry", ...(cleared ? [cleared.note] : [])] };
 }
 
 async function runByKind(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {

@@ -236,6 +236,11 @@ export class RunTally {
     }
   }
 
+  /** One host's state so far (live views refresh hosts one at a time). */
+  hostState(name: string): HostState | undefined {
+    return this.hosts.get(name);
+  }
+
   summary(): RunSummary {
     const hosts = [...this.hosts.values()];
     // A journal without run-finished belongs to a run that died: it counts as interrupted.

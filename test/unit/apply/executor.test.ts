@@ -476,6 +476,7 @@ describe("applyPlan: stale registry recovery", () => {
       expect(event.status).toBe("ok");
       expect(event.notes).toContain("recovered from a stale registry entry");
       expect(event.notes.join("\n")).toContain("must be re-applied");
+      expect(h.ofType("host-note").map((note) => note.message).join("\n")).toContain("must be re-applied");
       expect(existsSync(join(home, ".nemoclaw", "state", "shields-alice.json"))).toBe(false);
     } finally {
       rmSync(home, { recursive: true, force: true });

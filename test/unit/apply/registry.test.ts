@@ -94,8 +94,9 @@ describe("registry and shields on a real shell", () => {
     writeFileSync(shields, '{"shieldsDown":false,"updatedAt":"2026-11-01T00:00:00Z"}');
     writeFileSync(timer, "{}");
     const before = await snapshotShields(shell.asConnection(), "alice");
-    const note = await clearStaleShields(shell.asConnection(), "alice", before);
-    expect(note).toContain("must be re-applied (`nemoclaw alice shields up`)");
+    const cleared = await clearStaleShields(shell.asConnection(), "alice", before);
+    expect(cleared?.mustReapply).toBe(true);
+    expect(cleared?.note).toContain("must be re-applied (`nemoclaw alice shields up`)");
     expect(existsSync(shields)).toBe(false);
     expect(existsSync(timer)).toBe(false);
   });
@@ -105,7 +106,7 @@ describe("registry and shields on a real shell", () => {
     writeFileSync(shields, '{"shieldsDown":false}');
     const before = await snapshotShields(shell.asConnection(), "alice");
     writeFileSync(shields, '{"shieldsDown":true}');
-    expect(await clearStaleShields(shell.asConnection(), "alice", before)).toContain("left as is");
+    expect((await clearStaleShields(shell.asConnection(), "alice", before))?.note).toContain("left as is");
     expect(existsSync(shields)).toBe(true);
   });
 

@@ -1,0 +1,85 @@
+/**
+ * The plain progress view: one or a few lines per event, for logs, CI and any output that is not
+ * a terminal. Every line names its host, so interleaved hosts stay readable with `grep`.
+ */
+import type { ApplyEvent } from "../apply/events.js";
+import { describeHolder } from "../apply/lock.js";
+import type { Colors } from "./color.js";
+import { formatDuration, hostStatusPaint, indent, labelled, lastLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
+
+/** Output lines shown under a failed step. */
+const FAILED_OUTPUT_LINES = 8;
+
+export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
+  const tag = (host: string) => colors.bold(`[${host}]`);
+  switch (event.type) {
+    case "run-started": {
+      const hosts = event.selection.hosts.length;
+      const withWork = event.waves.flat().length;
+      return [
+        `${colors.bold(`apply ${event.runId}`)}: ${hosts} host${hosts === 1 ? "" : "s"}, ${withWork} with changes, ${event.waves.length} wave${event.waves.length === 1 ? "" : "s"} (concurrency ${event.concurrency}, max fail ${event.maxFailPercentage}%)`,
+        ...(event.journal ? [colors.dim(`journal: ${event.journal}`)] : []),
+      ];
+    }
+    case "wave-started":
+      return [colors.bold(`wave ${event.wave}/${event.waves}: ${event.hosts.join(", ")}`)];
+    case "wave-finished":
+      return [`wave ${event.wave} finished: ${event.failed} failed, ${event.unreachable} unreachable of ${event.hosts} (${event.failPercentage.toFixed(0)}%)`];
+    case "threshold-exceeded":
+      return [
+        colors.red(
+          `wave ${event.wave} exceeded the maximum failure percentage (${event.failPercentage.toFixed(0)}% > ${event.maxFailPercentage}%): not starting ${event.skipped.join(", ")}`,
+        ),
+      ];
+    case "host-started":
+      return [`${tag(event.host)} started: ${event.steps} step${event.steps === 1 ? "" : "s"}`];
+    case "lock-acquired":
+      return event.reclaimed
+        ? [`${tag(event.host)} ${colors.yellow("reclaimed the host lock")} of ${describeHolder(event.reclaimed.holder)}: ${event.reclaimed.reason}`]
+        : [];
+    case "lock-released":
+      return [];
+    case "host-note":
+      return [`${tag(event.host)} ${event.level === "warning" ? colors.yellow("warning:") : "note:"} ${event.message}`];
+    case "step-started":
+      return [
+        `${tag(event.host)} ${colors.cyan(STEP_MARK.running)} ${event.step}`,
+        ...indent(event.commands, `${" ".repeat(event.host.length + 5)}${colors.dim("$ ")}`),
+      ];
+    case "step-retrying":
+      return [`${tag(event.host)} ${colors.yellow("↻")} ${event.step}: ${event.reason}; attempt ${event.attempt} in ${formatDuration(event.delayMs)}`];
+    case "step-finished": {
+      const paint = stepStatusPaint(event.status, colors);
+      const pad = " ".repeat(event.host.length + 5);
+      const head = `${tag(event.host)} ${paint(STEP_MARK[event.status])} ${event.step}${event.status === "skipped" ? "" : ` (${formatDuration(event.durationMs)})`}`;
+      if (event.status === "ok") return [head, ...indent(event.notes, pad)];
+      const lines = [`${head}: ${paint(event.error ?? event.status)}`];
+      if (event.failureKind) lines.push(`${pad}failure kind: ${event.failureKind}`);
+      if (event.status === "failed") lines.push(...indent(lastLines(event.output, FAILED_OUTPUT_LINES), `${pad}${colors.dim("| ")}`));
+      lines.push(...indent(event.notes, pad));
+      if (event.hint) lines.push(...labelled("hint: ", event.hint, pad, colors.yellow));
+      return lines;
+    }
+    case "host-finished": {
+      const paint = hostStatusPaint(event.status, colors);
+      const lines = [`${tag(event.host)} ${paint(event.status)}${event.durationMs > 0 ? ` (${formatDuration(event.durationMs)})` : ""}${event.message ? `: ${event.message}` : ""}`];
+      if (event.block) lines.push(...event.block);
+      for (const fact of event.changedFacts ?? []) lines.push(`    changed: ${fact.key} → ${fact.now}`);
+      if (event.stepDrift) {
+        for (const id of event.stepDrift.added) lines.push(`    a new plan would add ${id}`);
+        for (const id of event.stepDrift.removed) lines.push(`    a new plan would drop ${id}`);
+      }
+      return lines;
+    }
+    case "run-interrupting":
+      return [
+        colors.yellow(
+          event.stage === "draining"
+            ? "interrupted: letting running steps finish, starting nothing new (Ctrl-C again to abort them)"
+            : "aborting running steps",
+        ),
+      ];
+    case "run-finished":
+      return [];
+  }
+}

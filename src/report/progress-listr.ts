@@ -1,0 +1,135 @@
+/**
+ * The live terminal view (listr2): one line per host with work — its current step, how long that
+ * step has run and the host's status — updated as events arrive and once a second for the clocks.
+ * It folds the same event stream as the recap and the journal (RunTally), so what it shows is
+ * what they record.
+ */
+import { Listr, type ListrTask } from "listr2";
+import type { ApplyEvent, EventOf } from "../apply/events.js";
+import { RunTally, type HostState } from "../apply/tally.js";
+import { formatDuration } from "./progress-format.js";
+
+/** The title of a host's line at `now`. */
+export function hostTitle(host: HostState, now: Date, wave: number | null): string {
+  if (host.status) {
+    const done = host.steps.filter((step) => step.status === "ok").length;
+    const counts = host.steps.length > 0 ? ` ${done}/${host.steps.length} steps` : "";
+    const duration = host.durationMs ? `, ${formatDuration(host.durationMs)}` : "";
+    return `${host.host}: ${host.status}${counts}${duration}`;
+  }
+  if (!host.started) return `${host.host}: waiting${wave ? ` (wave ${wave})` : ""}`;
+  const index = host.steps.findIndex((step) => step.status === "running");
+  if (index === -1) return `${host.host}: preparing (lock, facts)`;
+  const step = host.steps[index] as HostState["steps"][number];
+  const elapsed = step.startedAt ? formatDuration(Math.max(0, now.getTime() - Date.parse(step.startedAt))) : "";
+  return `${host.host}: [${index + 1}/${host.steps.length}] ${step.id} ${elapsed}${step.attempts > 1 ? ` (attempt ${step.attempts})` : ""}`;
+}
+
+type Task = Parameters<ListrTask["task"]>[1];
+
+interface HostLine {
+  task: Task | null;
+  settle: ((error?: Error) => void) | null;
+  /** Finished before listr started its task. */
+  finished: boolean;
+}
+
+const QUIET: ReadonlySet<string> = new Set(["ok", "no-changes"]);
+
+export class ListrView {
+  private tally: RunTally | null = null;
+  private readonly lines = new Map<string, HostLine>();
+  private readonly waveOf = new Map<string, number>();
+  private running: Promise<unknown> | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly options: { now?: () => Date; renderer?: "default" | "silent" } = {},
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  readonly onEvent = (event: ApplyEvent): void => {
+    if (event.type === "run-started") this.start(event);
+    this.tally?.apply(event);
+    if ("host" in event) this.refresh(event.host);
+    if (event.type === "host-finished") this.settle(event);
+  };
+
+  private start(event: EventOf<"run-started">): void {
+    this.tally = new RunTally(event.runId);
+    event.waves.forEach((hosts, index) => hosts.forEach((host) => this.waveOf.set(host, index + 1)));
+    // Hosts without work stay off the live view (the recap lists them); waves give the order.
+    const hosts = event.waves.flat();
+    for (const host of hosts) this.lines.set(host, { task: null, settle: null, finished: false });
+    const list = new Listr(
+      hosts.map((host) => ({
+        title: host,
+        task: (_ctx: unknown, task: Task) =>
+          new Promise<void>((resolve, reject) => {
+            const line = this.lines.get(host) as HostLine;
+            line.task = task;
+            line.settle = (error) => (error ? reject(error) : resolve());
+            this.refresh(host);
+            if (line.finished) this.settleLine(host);
+          }),
+      })),
+      {
+        concurrent: true,
+        exitOnError: false,
+        registerSignalListeners: false,
+        renderer: this.options.renderer ?? "default",
+        rendererOptions: { collapseErrors: false, showErrorMessage: true, collapseSkips: false },
+      },
+    );
+    this.running = list.run().catch(() => undefined);
+    this.ticker = setInterval(() => {
+      for (const host of this.lines.keys()) this.refresh(host);
+    }, 1_000);
+    this.ticker.unref();
+  }
+
+  private state(host: string): HostState | undefined {
+    return this.tally?.hostState(host);
+  }
+
+  private refresh(host: string): void {
+    const line = this.lines.get(host);
+    const state = this.state(host);
+    if (!line?.task || !state || state.status) return;
+    line.task.title = hostTitle(state, this.now(), this.waveOf.get(host) ?? null);
+  }
+
+  private settle(event: EventOf<"host-finished">): void {
+    const line = this.lines.get(event.host);
+    if (!line) return;
+    line.finished = true;
+    if (line.settle) this.settleLine(event.host);
+  }
+
+  private settleLine(host: string): void {
+    const line = this.lines.get(host) as HostLine;
+    const state = this.state(host);
+    if (!line.task || !line.settle || !state?.status) return;
+    const title = hostTitle(state, this.now(), null);
+    if (state.status === "skipped") {
+      line.task.skip(title);
+      line.settle();
+    } else if (QUIET.has(state.status)) {
+      line.task.title = title;
+      line.settle();
+    } else {
+      line.task.title = title;
+      line.settle(new Error(state.message ?? state.status));
+    }
+    line.settle = null;
+  }
+
+  /** Wait for the view to draw its final state. */
+  async finish(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await this.running;
+  }
+}

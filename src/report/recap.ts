@@ -1,0 +1,91 @@
+/**
+ * The recap at the end of a run (and of `nemoclaw history <run>`): one line per host with its
+ * outcome and step counts, the detail that matters for hosts that did not finish cleanly, then the
+ * fleet totals, the exit code and where an interrupted run stopped.
+ */
+import type { HostStatus } from "../apply/events.js";
+import { HOST_STATUSES } from "../apply/events.js";
+import { describeHolder } from "../apply/lock.js";
+import type { HostState, RunSummary } from "../apply/tally.js";
+import type { Colors } from "./color.js";
+import { formatDuration, hostStatusPaint, indent, labelled, lastLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
+
+const EXIT_MEANING: Record<number, string> = {
+  0: "success",
+  4: "unreachable hosts",
+  5: "failed hosts",
+  6: "stale plan",
+  7: "host lock held",
+  8: "preflight refused",
+  130: "interrupted",
+};
+
+function stepCounts(host: HostState): string {
+  const count = (status: string) => host.steps.filter((step) => step.status === status).length;
+  const parts = [`${count("ok")} ok`];
+  for (const status of ["failed", "skipped", "cancelled", "pending"] as const) {
+    const n = count(status);
+    if (n > 0) parts.push(`${n} ${status === "pending" ? "not started" : status}`);
+  }
+  return parts.join(", ");
+}
+
+function hostDetail(host: HostState, colors: Colors): string[] {
+  const pad = "      ";
+  const lines: string[] = [];
+  if (host.reclaimed) lines.push(`${pad}reclaimed the lock of ${describeHolder(host.reclaimed.holder)} (${host.reclaimed.reason})`);
+  for (const step of host.steps) {
+    if (step.status !== "failed" && step.status !== "cancelled") continue;
+    lines.push(`${pad}${stepStatusPaint(step.status, colors)(STEP_MARK[step.status])} ${step.id}: ${step.error ?? step.status}`);
+    if (step.failureKind) lines.push(`${pad}  failure kind: ${step.failureKind}`);
+    if (step.postcondition) lines.push(`${pad}  expected: ${step.postcondition.expected}`, `${pad}  seen:     ${step.postcondition.seen}`);
+    lines.push(...indent(lastLines(step.output, 3), `${pad}  ${colors.dim("| ")}`));
+    lines.push(...indent(step.notes, `${pad}  `));
+    if (step.hint) lines.push(...labelled("hint: ", step.hint, `${pad}  `, colors.yellow));
+  }
+  for (const note of host.notes) lines.push(`${pad}${note.level === "warning" ? colors.yellow("warning: ") : ""}${note.message}`);
+  if (host.status === "locked" && host.holder) lines.push(`${pad}held by ${describeHolder(host.holder)}`);
+  if (host.status === "blocked" && host.block) lines.push(...host.block.map((line) => (line === "" ? "" : `    ${line}`)));
+  for (const fact of host.changedFacts ?? []) lines.push(`${pad}changed since the plan: ${fact.key} → ${fact.now}`);
+  if (host.stepDrift) {
+    for (const id of host.stepDrift.added) lines.push(`${pad}a new plan would add ${id}`);
+    for (const id of host.stepDrift.removed) lines.push(`${pad}a new plan would drop ${id}`);
+  }
+  return lines;
+}
+
+export function formatRecap(summary: RunSummary, colors: Colors): string[] {
+  const lines = [colors.bold(`RECAP ${summary.runId}`)];
+  const width = Math.max(4, ...summary.hosts.map((host) => host.host.length));
+  for (const host of summary.hosts) {
+    const status: HostStatus | "unfinished" = host.status ?? "unfinished";
+    const paint = host.status ? hostStatusPaint(host.status, colors) : colors.yellow;
+    const columns = [
+      `  ${host.host.padEnd(width)}`,
+      paint(status.padEnd(12)),
+      host.steps.length > 0 ? stepCounts(host) : "",
+      host.durationMs ? colors.dim(formatDuration(host.durationMs)) : "",
+    ];
+    lines.push(columns.filter(Boolean).join("  "));
+    if (host.message && host.status !== "ok" && host.status !== "no-changes") lines.push(`      ${host.message}`);
+    lines.push(...hostDetail(host, colors));
+  }
+  const counts = new Map<HostStatus, number>();
+  for (const host of summary.hosts) if (host.status) counts.set(host.status, (counts.get(host.status) ?? 0) + 1);
+  const totals = HOST_STATUSES.filter((status) => counts.has(status)).map((status) => hostStatusPaint(status, colors)(`${counts.get(status)} ${status}`));
+  lines.push("", `fleet: ${summary.hosts.length} host${summary.hosts.length === 1 ? "" : "s"}${totals.length ? ` — ${totals.join(", ")}` : ""}`);
+  if (summary.threshold) {
+    lines.push(colors.red(`wave ${summary.threshold.wave} exceeded the maximum failure percentage (${summary.threshold.failPercentage.toFixed(0)}% > ${summary.threshold.maxFailPercentage}%); ${summary.threshold.skipped.length} host(s) not started`));
+  }
+  if (summary.interrupted) {
+    lines.push(colors.yellow(summary.complete ? "interrupted; stopped at:" : "the run ended without finishing (killed or crashed); last known state:"));
+    for (const stop of summary.stoppedAt) {
+      const where = stop.step ? `during ${stop.step}` : "between steps";
+      lines.push(`  ${stop.host}: ${where}${stop.notStarted.length ? `; not started: ${stop.notStarted.join(", ")}` : ""}`);
+    }
+  }
+  const meaning = EXIT_MEANING[summary.exitCode] ?? "error";
+  lines.push(`exit ${summary.exitCode} (${meaning})${summary.durationMs !== null ? `, ${formatDuration(summary.durationMs)}` : ""}`);
+  if (summary.header?.journal) lines.push(colors.dim(`journal: ${summary.header.journal}`));
+  return lines;
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import type { ApplyEvent } from "../../../src/apply/events.js";
+import { RunTally } from "../../../src/apply/tally.js";
+import { createColors } from "../../../src/report/color.js";
+import { chooseProgressMode, jsonLinesView, plainLinesView } from "../../../src/report/progress.js";
+import { formatDuration } from "../../../src/report/progress-format.js";
+import { hostTitle, ListrView } from "../../../src/report/progress-listr.js";
+import { formatRecap } from "../../../src/report/recap.js";
+import { parseWaves } from "../../../src/apply/waves.js";
+import { command, hostPlan, plan, step } from "./fixtures.js";
+import { harness } from "./harness.js";
+
+const plain = createColors(false);
+const holder = { runId: "20261122T090000Z-aaaaaa", user: "alice", machine: "ops-box", pid: 4711, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" };
+
+/** A run with something of everything: success, failure with hint, lock held, threshold skip. */
+async function mixedRun(): Promise<ApplyEvent[]> {
+  const h = harness({
+    hosts: ["ok-host", "bad-host", "held-host", "late-host"],
+    held: { "held-host": holder },
+    options: { waves: parseWaves("1,2"), maxFailPercentage: 0 },
+    respond: (call) =>
+      call.host === "bad-host" ? { exitCode: 1, stdout: "Successfully tagged openshell/sandbox-from:9\n", stderr: "failed to upload image tar into container" } : { stdout: "fine" },
+  });
+  await h.run(
+    plan([
+      hostPlan("ok-host", [step("policy-add:alice", [], { commands: [command(["nemoclaw", "alice", "policy-add", "npm", "--yes"])] })]),
+      hostPlan("bad-host", [step("sandbox-create:bob", [], { params: { arm64: true, imageRefWorkaround: false } }), step("shields:bob", ["sandbox-create:bob"])]),
+      hostPlan("held-host", [step("policy-add:carol")]),
+      hostPlan("late-host", [step("policy-add:dave")]),
+    ]),
+  );
+  return h.events;
+}
+
+describe("the events contract", () => {
+  it("every event of a run validates against schemas/events.schema.json", async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(new URL("../../../schemas/events.schema.json", import.meta.url), "utf8")));
+    const events = await mixedRun();
+    const types = new Set(events.map((event) => event.type));
+    expect([...types]).toEqual(expect.arrayContaining(["run-started", "wave-started", "step-started", "step-finished", "host-finished", "threshold-exceeded", "run-finished"]));
+    for (const event of events) {
+      expect(validate(event), `${event.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it("--json writes one event per line, parseable back into the same events", async () => {
+    const events = await mixedRun();
+    let out = "";
+    const view = jsonLinesView((text) => (out += text));
+    events.forEach(view.onEvent);
+    expect(out.trimEnd().split("\n").map((line) => JSON.parse(line))).toEqual(events);
+  });
+});
+
+describe("the plain line view", () => {
+  it("names the host on every line, shows commands, failures with output and hints, refusals and the threshold", async () => {
+    let out = "";
+    const view = plainLinesView((text) => (out += text), plain);
+    (await mixedRun()).forEach(view.onEvent);
+    expect(out).toContain("apply run-test: 4 hosts, 4 with changes, 3 waves (concurrency 4, max fail 0%)");
+    expect(out).toContain("[ok-host] ▶ policy-add:alice");
+    expect(out).toContain("$ nemoclaw alice policy-add npm --yes");
+    expect(out).toMatch(/\[bad-host\] ✗ sandbox-create:bob \(\d+ms\): exit 1: echo sandbox-create:bob/);
+    expect(out).toContain("failure kind: image_upload_container_missing");
+    expect(out).toContain("| failed to upload image tar into container");
+    expect(out).toContain("hint: The gateway is healthy, but OpenShell's large image-tar upload failed (status code 404).");
+    expect(out).toContain("        1. docker run -d -p 5000:5000 --restart=always --name registry registry:2");
+    expect(out).toContain("[bad-host] – shields:bob: not run: sandbox-create:bob did not succeed");
+    expect(out).toContain("[held-host] locked: locked by run 20261122T090000Z-aaaaaa by alice@ops-box (pid 4711)");
+    expect(out).toContain("wave 2 exceeded the maximum failure percentage (50% > 0%): not starting late-host");
+    expect(out).not.toContain("\x1b[");
+  });
+
+  it("colours when asked to", async () => {
+    let out = "";
+    const view = plainLinesView((text) => (out += text), createColors(true));
+    (await mixedRun()).forEach(view.onEvent);
+    expect(out).toContain("\x1b[31m");
+  });
+});
+
+describe("the recap", () => {
+  it("lists every host with its outcome, the detail of what went wrong, totals and the exit code", async () => {
+    const events = await mixedRun();
+    const text = formatRecap(RunTally.fromEvents("run-test", events).summary(), plain).join("\n");
+    expect(text).toMatch(/ok-host\s+ok\s+1 ok/);
+    expect(text).toMatch(/bad-host\s+failed\s+0 ok, 1 failed, 1 skipped/);
+    expect(text).toContain("✗ sandbox-create:bob: exit 1");
+    expect(text).toContain("held by run 20261122T090000Z-aaaaaa by alice@ops-box (pid 4711)");
+    expect(text).toMatch(/late-host\s+skipped/);
+    expect(text).toContain("fleet: 4 hosts — 1 ok, 1 failed, 1 locked, 1 skipped");
+    expect(text).toContain("exit 5 (failed hosts)");
+  });
+
+  it("says where a run that died stopped, from its journal alone", () => {
+    const at = "2026-11-22T10:00:00.000Z";
+    const base = { v: 1 as const, runId: "r", at };
+    const events: ApplyEvent[] = [
+      { ...base, seq: 1, type: "run-started", toolVersion: "0.1.0", identity: { user: "u", machine: "m", pid: 1 }, fleet: { name: "f", file: "f.yaml", digest: "d" }, planHash: "0".repeat(64), source: "fleet", selection: { limit: null, hosts: ["a"] }, waves: [["a"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two", "three"] } },
+      { ...base, seq: 2, type: "host-started", host: "a", steps: 3 },
+      { ...base, seq: 3, type: "step-started", host: "a", step: "one", kind: "policy-add", target: "x", commands: [], attempt: 1 },
+      { ...base, seq: 4, type: "step-finished", host: "a", step: "one", kind: "policy-add", status: "ok", durationMs: 5, attempts: 1, exitCode: 0, output: "", error: null, failureKind: null, hint: null, postcondition: null, notes: [] },
+      { ...base, seq: 5, type: "step-started", host: "a", step: "two", kind: "policy-add", target: "x", commands: [], attempt: 1 },
+    ];
+    const summary = RunTally.fromEvents("r", events).summary();
+    expect(summary).toMatchObject({ complete: false, interrupted: true, exitCode: 130, stoppedAt: [{ host: "a", step: "two", notStarted: ["three"] }] });
+    const text = formatRecap(summary, plain).join("\n");
+    expect(text).toContain("the run ended without finishing (killed or crashed)");
+    expect(text).toContain("a: during two; not started: three");
+  });
+});
+
+describe("the live view", () => {
+  it("titles a host by its current step and that step's clock", () => {
+    const tally = new RunTally("r");
+    const base = { v: 1 as const, runId: "r" };
+    tally.apply({ ...base, seq: 1, at: "2026-11-22T10:00:00.000Z", type: "host-started", host: "a", steps: 2 });
+    tally.apply({ ...base, seq: 2, at: "2026-11-22T10:00:00.000Z", type: "step-started", host: "a", step: "sandbox-create:x", kind: "sandbox-create", target: "x", commands: [], attempt: 1 });
+    const state = tally.hostState("a");
+    if (!state) throw new Error("no state");
+    expect(hostTitle(state, new Date("2026-11-22T10:01:05.000Z"), 1)).toBe("a: [1/1] sandbox-create:x 1m05s");
+  });
+
+  it("shows waiting hosts with their wave", () => {
+    const tally = new RunTally("r");
+    tally.apply({ v: 1, runId: "r", seq: 1, at: "2026-11-22T10:00:00.000Z", type: "host-note", host: "b", level: "info", message: "x" });
+    expect(hostTitle(tally.hostState("b")!, new Date(), 2)).toBe("b: waiting (wave 2)");
+  });
+
+  it("follows a whole run to the end", async () => {
+    const view = new ListrView({ renderer: "silent" });
+    (await mixedRun()).forEach(view.onEvent);
+    await expect(view.finish()).resolves.toBeUndefined();
+  });
+});
+
+describe("choosing a view", () => {
+  it("JSON wins, then a terminal gets the live view, anything else plain lines", () => {
+    expect(chooseProgressMode({ json: true, isTTY: true })).toBe("json");
+    expect(chooseProgressMode({ json: false, isTTY: true })).toBe("live");
+    expect(chooseProgressMode({ json: false, isTTY: false })).toBe("lines");
+  });
+  it("formats durations compactly", () => {
+    expect([450, 1_250, 59_940, 65_000, 3_725_000].map(formatDuration)).toEqual(["450ms", "1.3s", "59.9s", "1m05s", "1h02m"]);
+  });
+});
