@@ -1,0 +1,148 @@
+/**
+ * What the stores hold, seen through the fleet file: listing (with filters), the latest backup per
+ * policy/host/sandbox (the planner's and `backup due`'s input), and which policies are due by their
+ * cron schedule.
+ */
+import { parseCron } from "../config/cron.js";
+import { globToRegExp } from "../config/selectors.js";
+import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
+import type { BackupCatalogue } from "../plan/types.js";
+import { previousFireTime } from "./cron.js";
+import { BackupStores, type HostConnections } from "./destinations.js";
+import type { BackupRecord } from "./record.js";
+import { policyCovers } from "./run.js";
+import type { BackupStore, InvalidEntry } from "./store.js";
+
+export interface RecordFilter {
+  hosts?: string[];
+  /** Sandbox names or globs. */
+  sandboxes?: string[];
+  policies?: string[];
+}
+
+export interface StoreContents {
+  /** Store label (`/srv/backups`, `backup-01:/srv/backups`). */
+  store: string;
+  policies: string[];
+  records: BackupRecord[];
+  invalid: InvalidEntry[];
+  /** Set when the store could not be read at all. */
+  error?: string;
+}
+
+export function matchesFilter(record: BackupRecord, filter: RecordFilter): boolean {
+  if (filter.hosts && !filter.hosts.includes(record.host)) return false;
+  if (filter.sandboxes && !filter.sandboxes.some((glob) => globToRegExp(glob).test(record.sandbox))) return false;
+  if (filter.policies && !filter.policies.includes(record.policy)) return false;
+  return true;
+}
+
+/** Read every destination of these policies once (stores shared by policies are read once). */
+export async function readStores(
+  stores: BackupStores,
+  policies: readonly DesiredBackupPolicy[],
+  filter: RecordFilter = {},
+): Promise<{ contents: StoreContents[]; stores: Map<string, BackupStore> }> {
+  const opened = new Map<string, BackupStore>();
+  const contents: StoreContents[] = [];
+  for (const { destination, policies: writers } of stores.destinationsOf(policies)) {
+    const names = writers.map((policy) => policy.name);
+    try {
+      const store = await stores.open(destination);
+      opened.set(store.label, store);
+      const listing = await store.list();
+      contents.push({ store: store.label, policies: names, records: listing.records.filter((record) => matchesFilter(record, filter)), invalid: listing.invalid });
+    } catch (error) {
+      const label = destination.kind === "local" ? destination.path : `${destination.host}:${destination.path}`;
+      contents.push({ store: label, policies: names, records: [], invalid: [], error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { contents, stores: opened };
+}
+
+function createdAt(record: BackupRecord): number {
+  return Date.parse(record.manifest.createdAt);
+}
+
+/**
+ * The newest usable backup per policy → host → sandbox (ISO time). A backup whose verification
+ * failed does not count: it is not a backup anyone could restore.
+ */
+export function catalogueOf(contents: readonly StoreContents[]): BackupCatalogue {
+  const catalogue: BackupCatalogue = {};
+  for (const { records, policies } of contents) {
+    for (const record of records) {
+      if (record.verified === false || !policies.includes(record.policy)) continue;
+      const byHost = (catalogue[record.policy] ??= {});
+      const bySandbox = (byHost[record.host] ??= {});
+      const current = bySandbox[record.sandbox];
+      if (current === undefined || Date.parse(current) < createdAt(record)) bySandbox[record.sandbox] = record.manifest.createdAt;
+    }
+  }
+  return catalogue;
+}
+
+/** The latest backup per policy/host/sandbox across every destination of the fleet's policies. */
+export async function readCatalogue(fleet: DesiredFleet, deps: { pool: HostConnections; stores?: BackupStores }): Promise<BackupCatalogue> {
+  const stores = deps.stores ?? new BackupStores(fleet, deps.pool);
+  const { contents } = await readStores(stores, fleet.backupPolicies);
+  const unreadable = contents.filter((entry) => entry.error !== undefined);
+  if (unreadable.length > 0) throw new Error(`backup store unreadable: ${unreadable.map((entry) => `${entry.store}: ${entry.error}`).join("; ")}`);
+  return catalogueOf(contents);
+}
+
+export interface SeriesDue {
+  host: string;
+  sandbox: string;
+  /** Latest usable backup (ISO), or null when there is none. */
+  latest: string | null;
+  due: boolean;
+}
+
+export interface PolicyDue {
+  policy: string;
+  schedule: string | null;
+  /** The most recent time the schedule fired (ISO), or null. */
+  firedAt: string | null;
+  due: boolean;
+  reason: string;
+  series: SeriesDue[];
+}
+
+/**
+ * Which policies are due: a policy is due when one of its series (a sandbox the fleet file puts on
+ * a covered host, or one the store already holds backups of for it) has no usable backup since
+ * the schedule last fired. Live sandboxes the file does not declare are only known once a run has
+ * backed them up, so a policy with no series at all is not due until it has been run once.
+ */
+export function duePolicies(fleet: DesiredFleet, policies: readonly DesiredBackupPolicy[], catalogue: BackupCatalogue, now: Date): PolicyDue[] {
+  return policies.map((policy): PolicyDue => {
+    const base = { policy: policy.name, schedule: policy.schedule ?? null };
+    if (!policy.schedule) return { ...base, firedAt: null, due: false, reason: "no schedule (run it by hand)", series: [] };
+    const parsed = parseCron(policy.schedule);
+    if (!parsed.ok) return { ...base, firedAt: null, due: false, reason: `invalid schedule: ${parsed.message}`, series: [] };
+    const fired = previousFireTime(parsed.schedule, now);
+    const byHost = catalogue[policy.name] ?? {};
+    const keys = new Map<string, { host: string; sandbox: string }>();
+    for (const host of fleet.hosts) {
+      for (const sandbox of host.sandboxes) {
+        if (policyCovers(fleet, policy, host, sandbox.name)) keys.set(`${host.name}/${sandbox.name}`, { host: host.name, sandbox: sandbox.name });
+      }
+    }
+    for (const [host, bySandbox] of Object.entries(byHost)) {
+      for (const sandbox of Object.keys(bySandbox)) keys.set(`${host}/${sandbox}`, { host, sandbox });
+    }
+    const series = [...keys.values()]
+      .sort((a, b) => a.host.localeCompare(b.host) || a.sandbox.localeCompare(b.sandbox))
+      .map(({ host, sandbox }): SeriesDue => {
+        const latest = byHost[host]?.[sandbox] ?? null;
+        const due = fired !== null && (latest === null || Date.parse(latest) < fired.getTime());
+        return { host, sandbox, latest, due };
+      });
+    const dueCount = series.filter((entry) => entry.due).length;
+    const firedAt = fired?.toISOString() ?? null;
+    if (series.length === 0) return { ...base, firedAt, due: false, reason: "no sandboxes known yet; run `nemoclaw backup run --policy " + policy.name + "` once", series };
+    const reason = dueCount === 0 ? `every backup is newer than the last scheduled time ${firedAt ?? "(never)"}` : `${dueCount} of ${series.length} sandbox(es) have no backup since ${firedAt}`;
+    return { ...base, firedAt, due: dueCount > 0, reason, series };
+  });
+}

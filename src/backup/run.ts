@@ -1,0 +1,252 @@
+/**
+ * `nemoclaw backup run`: every live sandbox, on every gateway of every selected host (per-port
+ * gateways included, which NemoClaw's own `backup-all` misses), that a policy covers. Hosts run in
+ * parallel up to a cap; within a host, sandboxes go one after another (NemoClaw serialises
+ * snapshot work on a host anyway). A host that fails the schema preflight gets NemoClaw's block
+ * and nothing is written for it; the others go on unless `--strict`.
+ */
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
+import { globToRegExp, hostMatches } from "../config/selectors.js";
+import type { ObservedHost } from "../observe/types.js";
+import type { PreflightBlock } from "../plan/types.js";
+import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
+import type { Connection } from "../transport/types.js";
+import type { BackupStores, HostConnections } from "./destinations.js";
+import { BACKUP_PREFLIGHT, PreflightRefusedError, preflight } from "./preflight.js";
+import type { BackupRecord } from "./record.js";
+import type { BackupService, ObserveHost } from "./service.js";
+
+export type MapHosts = <T>(
+  hostNames: string[],
+  concurrency: number,
+  fn: (host: string) => Promise<T>,
+) => Promise<Map<string, { ok: true; value: T } | { ok: false; error: unknown }>>;
+
+export interface SandboxOutcome {
+  host: string;
+  sandbox: string;
+  gateway: string | null;
+  policy: string;
+  status: "backed-up" | "skipped" | "failed";
+  reason?: string;
+  record?: BackupRecord;
+}
+
+export type HostStatus = "ok" | "refused" | "unreachable" | "failed" | "not-started";
+
+export interface HostOutcome {
+  host: string;
+  status: HostStatus;
+  /** Host-level problems (unreachable, versions unreadable, a gateway whose sandboxes could not be listed). */
+  problems: string[];
+  block?: PreflightBlock;
+  sandboxes: SandboxOutcome[];
+}
+
+export interface RunReport {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  policies: string[];
+  hosts: HostOutcome[];
+  /** Leftovers of interrupted runs removed from the stores. */
+  cleaned: string[];
+  /** Stores that could not be tidied (their backups then fail on their own). */
+  storeProblems: string[];
+}
+
+export type RunEvent =
+  | { type: "host-start"; host: string }
+  | { type: "sandbox-start"; host: string; sandbox: string; policy: string }
+  | { type: "sandbox-progress"; host: string; sandbox: string; policy: string; bytes: number }
+  | { type: "sandbox-done"; outcome: SandboxOutcome }
+  | { type: "host-done"; outcome: HostOutcome };
+
+export interface RunDeps {
+  fleet: DesiredFleet;
+  pool: HostConnections;
+  observeHost: ObserveHost;
+  service: BackupService;
+  stores: BackupStores;
+  mapHosts: MapHosts;
+  now: () => Date;
+  isAlive: (pid: number) => boolean;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface RunOptions {
+  policies: DesiredBackupPolicy[];
+  /** Hosts selected by --limit, in fleet order. */
+  hosts: string[];
+  /** Fail on skipped sandboxes, and stop starting hosts once one is refused. */
+  strict: boolean;
+  concurrency: number;
+  runId: string;
+  signal?: AbortSignal;
+}
+
+/** Does this policy cover that sandbox on that host? */
+export function policyCovers(fleet: DesiredFleet, policy: DesiredBackupPolicy, host: DesiredHost, sandbox: string): boolean {
+  return hostMatches(host, policy.hosts, fleet) && policy.sandboxNames.some((glob) => globToRegExp(glob).test(sandbox));
+}
+
+interface Candidate {
+  sandbox: string;
+  gateway: string | null;
+  phase: string | null;
+  policy: DesiredBackupPolicy;
+}
+
+/**
+ * What to back up on an observed host: each live sandbox once per covering policy, plus sandboxes
+ * the fleet file declares there that are not live (reported as skipped). Gateways whose sandbox
+ * list is unknown are returned as problems: their sandboxes cannot be covered.
+ */
+export function backupCandidates(
+  fleet: DesiredFleet,
+  policies: readonly DesiredBackupPolicy[],
+  host: DesiredHost,
+  observed: ObservedHost,
+): { candidates: Candidate[]; problems: string[] } {
+  const candidates: Candidate[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const cover = (sandbox: string, gateway: string | null, phase: string | null) => {
+    for (const policy of policies) if (policyCovers(fleet, policy, host, sandbox)) candidates.push({ sandbox, gateway, phase, policy });
+  };
+  if (observed.gateways.state === "unknown") {
+    problems.push(`gateways could not be listed: ${observed.gateways.reason}`);
+  } else {
+    for (const gateway of observed.gateways.value) {
+      if (gateway.sandboxes.state === "unknown") {
+        problems.push(`gateway ${gateway.name}: sandboxes could not be listed (${gateway.sandboxes.reason})`);
+        continue;
+      }
+      for (const sandbox of gateway.sandboxes.value) {
+        if (seen.has(sandbox.name)) continue;
+        seen.add(sandbox.name);
+        cover(sandbox.name, gateway.name, sandbox.phase);
+      }
+    }
+  }
+  if (observed.gateways.state === "known") {
+    for (const declared of host.sandboxes) if (!seen.has(declared.name)) cover(declared.name, declared.gateway, null);
+  }
+  return { candidates, problems };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function runBackups(options: RunOptions, deps: RunDeps): Promise<RunReport> {
+  const startedAt = deps.now().toISOString();
+  const cleaned: string[] = [];
+  const storeProblems: string[] = [];
+  for (const { destination } of deps.stores.destinationsOf(options.policies)) {
+    try {
+      const store = await deps.stores.open(destination);
+      cleaned.push(...(await store.cleanPartials({ now: deps.now, isAlive: deps.isAlive })));
+    } catch (error) {
+      storeProblems.push(errorMessage(error));
+    }
+  }
+
+  const hostsByName = new Map(deps.fleet.hosts.map((host) => [host.name, host]));
+  const hostNames = options.hosts.filter((name) => {
+    const host = hostsByName.get(name);
+    return host !== undefined && options.policies.some((policy) => hostMatches(host, policy.hosts, deps.fleet));
+  });
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+
+  const backupHost = async (name: string): Promise<HostOutcome> => {
+    const host = hostsByName.get(name)!;
+    const outcome: HostOutcome = { host: name, status: "ok", problems: [], sandboxes: [] };
+    if (signal.aborted) return { ...outcome, status: "not-started", problems: [options.signal?.aborted ? "interrupted" : "not started: --strict stopped the run"] };
+    deps.onEvent?.({ type: "host-start", host: name });
+    let connection: Connection;
+    let observed: ObservedHost;
+    try {
+      connection = await deps.pool.get(name);
+      observed = await deps.observeHost(host, connection);
+    } catch (error) {
+      return { ...outcome, status: "unreachable", problems: [errorMessage(error)] };
+    }
+    if (observed.unreachable) return { ...outcome, status: "unreachable", problems: [`${observed.unreachable.kind}: ${observed.unreachable.message}`] };
+    const check = preflight(observed, BACKUP_PREFLIGHT);
+    if (check.state === "refused") {
+      if (options.strict) stop.abort();
+      return { ...outcome, status: "refused", block: check.block };
+    }
+    if (check.state === "unknown") return { ...outcome, status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
+
+    const { candidates, problems } = backupCandidates(deps.fleet, options.policies, host, observed);
+    outcome.problems.push(...problems);
+    for (const candidate of candidates) {
+      const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
+      const strict = options.strict || candidate.policy.strict;
+      let result: SandboxOutcome;
+      if (candidate.phase !== "Ready") {
+        const reason = candidate.phase === null ? "declared in the fleet file but not live on any gateway" : `not Ready (phase ${candidate.phase})`;
+        result = { ...base, status: strict ? "failed" : "skipped", reason };
+      } else if (signal.aborted) {
+        result = { ...base, status: "skipped", reason: options.signal?.aborted ? "interrupted" : "--strict stopped the run" };
+      } else {
+        deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, policy: candidate.policy.name });
+        try {
+          const record = await deps.service.backupSandbox({
+            host,
+            connection,
+            sandbox: candidate.sandbox,
+            gateway: candidate.gateway ?? "",
+            policy: candidate.policy,
+            runId: options.runId,
+            signal,
+            observed,
+            onProgress: (bytes) => deps.onEvent?.({ type: "sandbox-progress", host: name, sandbox: candidate.sandbox, policy: candidate.policy.name, bytes }),
+          });
+          result = { ...base, status: "backed-up", record };
+        } catch (error) {
+          if (error instanceof PreflightRefusedError) outcome.block = error.block;
+          result = { ...base, status: "failed", reason: errorMessage(error) };
+        }
+      }
+      outcome.sandboxes.push(result);
+      deps.onEvent?.({ type: "sandbox-done", outcome: result });
+    }
+    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
+    return outcome;
+  };
+
+  const results = await deps.mapHosts(hostNames, options.concurrency, async (name) => {
+    const outcome = await backupHost(name);
+    deps.onEvent?.({ type: "host-done", outcome });
+    return outcome;
+  });
+  const hosts = hostNames.map((name): HostOutcome => {
+    const result = results.get(name);
+    if (result?.ok) return result.value;
+    return { host: name, status: "failed", problems: [errorMessage(result?.error ?? "no result")], sandboxes: [] };
+  });
+  return { runId: options.runId, startedAt, finishedAt: deps.now().toISOString(), policies: options.policies.map((p) => p.name), hosts, cleaned, storeProblems };
+}
+
+export function runExitCode(report: RunReport): ExitCodeValue {
+  const codes: ExitCodeValue[] = report.hosts.map((host) => {
+    switch (host.status) {
+      case "ok":
+        return ExitCode.Ok;
+      case "refused":
+        return ExitCode.PreflightRefused;
+      case "unreachable":
+        return ExitCode.Unreachable;
+      case "not-started":
+        // Only a refusal under --strict or an interrupt leaves hosts unstarted; those set the code.
+        return ExitCode.Ok;
+      case "failed":
+        return ExitCode.Failed;
+    }
+  });
+  return mostSevere(codes);
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { recordOf } from "../../../src/backup/record.js";
+import { parseBackupReference, selectBackup } from "../../../src/backup/select.js";
+import { manifestFor } from "./helpers.js";
+
+const records = ["2026-07-08T02-00-00-000Z", "2026-07-10T02-00-00-123Z", "2026-07-10T14-00-00-000Z", "2026-07-09T02-00-00-000Z"].map((timestamp) =>
+  recordOf(manifestFor("spark-01", "alice", { sizeBytes: 1, sha256: "0".repeat(64) }, {}, timestamp), "/backups"),
+);
+
+describe("backup references", () => {
+  it("parses host/sandbox[@time]", () => {
+    expect(parseBackupReference("spark-01/alice")).toEqual({ host: "spark-01", sandbox: "alice", at: null });
+    expect(parseBackupReference("spark-01/alice@2026-07-10")).toEqual({ host: "spark-01", sandbox: "alice", at: "2026-07-10" });
+    expect(() => parseBackupReference("alice")).toThrow(/expected <host>\/<sandbox>/);
+    expect(() => parseBackupReference("a/b/c")).toThrow();
+  });
+
+  it("picks the newest without a time", () => {
+    expect(selectBackup(records, parseBackupReference("spark-01/alice")).timestamp).toBe("2026-07-10T14-00-00-000Z");
+  });
+
+  it("accepts the listed timestamp, its ISO form, or a unique prefix", () => {
+    expect(selectBackup(records, parseBackupReference("spark-01/alice@2026-07-10T02-00-00-123Z")).timestamp).toBe("2026-07-10T02-00-00-123Z");
+    expect(selectBackup(records, parseBackupReference("spark-01/alice@2026-07-10T02:00:00.123Z")).timestamp).toBe("2026-07-10T02-00-00-123Z");
+    expect(selectBackup(records, parseBackupReference("spark-01/alice@2026-07-09")).timestamp).toBe("2026-07-09T02-00-00-000Z");
+  });
+
+  it("explains ambiguous and unknown times", () => {
+    expect(() => selectBackup(records, parseBackupReference("spark-01/alice@2026-07-10"))).toThrow(/matches 2 backups/);
+    expect(() => selectBackup(records, parseBackupReference("spark-01/alice@2025"))).toThrow(/no backup of spark-01\/alice at 2025; newest first: 2026-07-10T14/);
+    expect(() => selectBackup(records, parseBackupReference("spark-02/alice"))).toThrow(/no backups of spark-02\/alice/);
+  });
+});
