@@ -50,9 +50,7 @@ interface Evidence {
 }
 
 export function assembleGateways(probe: ProbeOutput, context: GatewayContext): Fact<ObservedGateway[]> {
-  const clusterPs = probe.get("cluster-ps");
-  const containers: Fact<string[]> =
-    clusterPs === undefined || clusterPs.absent ? known([]) : parseClusterContainerNames(captured(clusterPs));
+  const containers = clusterContainers(probe);
   const gatewayList = listEntries(probe);
 
   const evidence = new Map<string, Evidence>();
@@ -127,6 +125,16 @@ export function assembleGateways(probe: ProbeOutput, context: GatewayContext): F
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((found) => observeGateway(found, probe, context, containers));
   return known(gateways);
+}
+
+/** Names of the `openshell-cluster-*` containers; none when Docker is not installed at all. */
+function clusterContainers(probe: ProbeOutput): Fact<string[]> {
+  const clusterPs = probe.get("cluster-ps");
+  if (clusterPs === undefined) return unknown("the probe ended before it listed cluster containers");
+  if (!clusterPs.absent) return parseClusterContainerNames(captured(clusterPs));
+  const dockerInfo = probe.get("docker-info");
+  if (dockerInfo?.absent) return known([]);
+  return unknown("Docker is not reachable, so cluster-era gateway containers could not be listed", dockerInfo?.body ?? "");
 }
 
 function listEntries(probe: ProbeOutput): GatewayListEntry[] {
@@ -217,7 +225,7 @@ function runningVersionOf(
     const version = clusterImageVersion(found.container.value.image);
     return version === null ? unknown("the cluster container's image tag is not an OpenShell version", found.container.value.image) : known(version);
   }
-  if (driver !== "host-process") return known(null);
+  if (driver === "unknown") return unknown("cannot tell which driver runs this gateway, so not which version", containers.state === "unknown" ? containers.excerpt : "");
   if (liveProcess === null) return known(liveVersion(found));
   const fromExe = versionOfRun(probe.get("running-version", `${liveProcess.pid} exe`));
   if (fromExe !== null) return known(fromExe);

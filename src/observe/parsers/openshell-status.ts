@@ -79,8 +79,8 @@ export function parseOpenShellStatus(run: Captured): Fact<GatewayStatusReport> {
   if (status !== undefined) {
     if (/^Connected\s*\(HTTP\)/i.test(status)) return report("connected_http", status);
     if (/^Connected\b/i.test(status)) return report("connected", null);
-    if (/^Disconnected\b/i.test(status)) return report("disconnected", error?.line ?? status);
-    if (/^Error\b/i.test(status)) return report("error", error?.line ?? status);
+    if (/^Disconnected\b/i.test(status)) return report("disconnected", error?.line ?? `Status: ${status}`);
+    if (/^Error\b/i.test(status)) return report("error", error?.line ?? `Status: ${status}`);
     return unknown(`openshell status printed an unknown status "${status}"`, run.output);
   }
   if (error?.kind === "no-gateway-configured" || error?.kind === "no-active-gateway") return report("not_configured", error.line);

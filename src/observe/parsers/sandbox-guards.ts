@@ -95,7 +95,8 @@ function lockPid(contents: string): number | null {
  * openclaw never counts: `openclaw-gateway …`, `openclaw gateway …`, `node …/openclaw gateway …`.
  */
 export function isOpenClawGateway(argv: string[]): boolean {
-  const base = (word: string | undefined) => (word ?? "").split("/").at(-1) ?? "";
+  // `openclaw` is a node script (`openclaw.mjs` behind the bin link); node may name either.
+  const base = (word: string | undefined) => (word ?? "").split("/").at(-1)?.replace(/\.[cm]?js$/, "") ?? "";
   const [first, second, third] = argv.map((word) => word.trim());
   if (base(first) === "openclaw-gateway") return true;
   if (base(first) === "openclaw") return second === "gateway" || second === undefined || second === "";
