@@ -154,7 +154,7 @@ async function readFleetFile(absPath: string, registry: SourceRegistry, bag: Dia
 function reportSchemaIssues(issues: SchemaIssue[], yaml: YamlSource, bag: DiagnosticBag): void {
   for (const issue of issues) {
     if (bag.hasErrorAt(yaml.file, formatPath(issue.path))) continue;
-    bag.error(yaml.ref(issue.path, issue.target), issue.message);
+    bag.error(yaml.ref(issue.path, issue.target), issue.message, issue.mask === undefined ? {} : { mask: issue.mask });
   }
 }
 

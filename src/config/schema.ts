@@ -8,6 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { FleetFile } from "./fleet-file.generated.js";
 import type { Path, PathSegment, Target } from "./source.js";
+import { literalSecret } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 
 export interface SchemaIssue {
@@ -15,7 +16,11 @@ export interface SchemaIssue {
   target: Target;
   keyword: string;
   message: string;
+  /** A value to keep out of excerpts: what was written where only a secret reference belongs. */
+  mask?: string;
 }
+
+const SECRET_DEFINITIONS = new Set(["SecretReference", "Passphrase"]);
 
 let compiled: ValidateFunction | undefined;
 
@@ -90,8 +95,13 @@ function toIssue(error: ErrorObject, data: unknown): SchemaIssue[] {
       const known = Object.keys((schema.properties ?? {}) as object);
       return [{ path: [...path, field], target: "key", keyword: error.keyword, message: `unknown field "${field}"${didYouMean(field, known)}` }];
     }
-    case "required":
-      return [{ path, target: "value", keyword: error.keyword, message: `missing required field "${String(params.missingProperty)}"` }];
+    case "required": {
+      const missing = String(params.missingProperty);
+      // NemoClaw refuses to build from a Dockerfile without an explicit sandbox name.
+      const fromDockerfile = path[0] === "sandboxes" && path.length === 2 && missing === "name" && isRecord(value) && value.from !== undefined;
+      const hint = fromDockerfile ? " (NemoClaw needs a sandbox name to build from a Dockerfile)" : "";
+      return [{ path, target: "value", keyword: error.keyword, message: `missing required field "${missing}"${hint}` }];
+    }
     case "type":
       return [{ path, target: "value", keyword: error.keyword, message: typeMessage(schema.type, value) }];
     case "enum": {
@@ -105,8 +115,12 @@ function toIssue(error: ErrorObject, data: unknown): SchemaIssue[] {
         },
       ];
     }
-    case "pattern":
-      return [{ path, target: "value", keyword: error.keyword, message: String(schema.patternErrorMessage ?? `${JSON.stringify(value)} does not match ${String(params.pattern)}`) }];
+    case "pattern": {
+      const secret = SECRET_DEFINITIONS.has(String(schema.title)) && typeof value === "string" ? literalSecret(value) : undefined;
+      const shown = secret === undefined ? JSON.stringify(value) : "the value";
+      const message = String(schema.patternErrorMessage ?? `${shown} does not match ${String(params.pattern)}`);
+      return [{ path, target: "value", keyword: error.keyword, message, ...(secret === undefined ? {} : { mask: secret }) }];
+    }
     case "format":
       return [{ path, target: "value", keyword: error.keyword, message: `${JSON.stringify(value)} is not a valid ${params.format === "uri" ? "URL" : String(params.format)}` }];
     case "minimum":
@@ -121,10 +135,17 @@ function toIssue(error: ErrorObject, data: unknown): SchemaIssue[] {
   }
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 function typeMessage(expected: unknown, value: unknown): string {
   const names = (Array.isArray(expected) ? expected : [expected]).map((t) => TYPE_NAMES[String(t)] ?? String(t));
   const wanted = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-  const hint = typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && names.some((n) => n.includes("number") || n.includes("integer")) ? " (remove the quotes)" : "";
+  const numeric = typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && names.some((n) => n.includes("number") || n.includes("integer"));
+  // YAML 1.1 read yes/no/on/off as booleans; fleet files are YAML 1.2, where they are strings.
+  const yaml11Boolean = typeof value === "string" && /^(yes|no|on|off|y|n)$/i.test(value) && names.includes(TYPE_NAMES.boolean!);
+  const hint = numeric ? " (remove the quotes)" : yaml11Boolean ? " (write true or false)" : "";
   return `must be ${wanted}, not ${describeJsonType(value)}${hint}`;
 }
 

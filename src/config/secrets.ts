@@ -49,6 +49,11 @@ export function secretRefProblem(value: string): string | undefined {
   return `must be a secret reference (env:NAME or file:PATH), not a literal value; ${KEEP_SECRETS_OUT}`;
 }
 
+/** The text to mask in excerpts: a value not even shaped like a reference may be the secret itself. */
+export function literalSecret(value: string): string | undefined {
+  return value.startsWith("env:") || value.startsWith("file:") ? undefined : value;
+}
+
 export const KEEP_SECRETS_OUT =
   "keep the secret out of the file: put it in an environment variable and write env:NAME, or in a file and write file:PATH";
 

@@ -190,7 +190,11 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     bag.warning(source.ref(line, column, ""), firstLine(warning.message));
   }
   if (doc.errors.length > 0) {
+    // One error per position: the parser often reports a follow-on error at the same spot.
+    const seen = new Set<number>();
     for (const error of doc.errors) {
+      if (seen.has(error.pos[0])) continue;
+      seen.add(error.pos[0]);
       const { line, column } = source.position(error.pos[0]);
       bag.error(source.ref(line, column, ""), `YAML syntax error: ${firstLine(error.message)}`);
     }

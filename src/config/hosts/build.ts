@@ -38,7 +38,7 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
   const fleetEntries = fleetHostEntries(input);
 
   for (const [name, entry] of fleetEntries) {
-    inventory.host(name, entry.source);
+    inventory.host(name, entry.nameSource);
     for (const group of entry.groups) inventory.addHostToGroup(name, group, entry.source);
   }
   inventory.finish();
@@ -55,6 +55,8 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
     }
     return layer;
   };
+  // Every inventory group's variables are checked, even those of groups without hosts.
+  for (const group of inventory.groups.keys()) inventoryGroupLayer(group);
   const fleetGroupLayers = new Map<string, SettingsLayer>();
   for (const [group, settings] of Object.entries(fleet?.checked.data.groups ?? {})) {
     fleetGroupLayers.set(group, fleetLayer(settings, ["groups", group], { yaml: fleet!.yaml, baseDir: fleet!.baseDir, bag }));
@@ -85,6 +87,7 @@ interface FleetHostEntry {
   layer: SettingsLayer;
   groups: string[];
   source: SourceRef;
+  nameSource: SourceRef;
 }
 
 function fleetHostEntries({ fleet, bag }: HostBuildInput): Map<string, FleetHostEntry> {
@@ -102,6 +105,7 @@ function fleetHostEntries({ fleet, bag }: HostBuildInput): Map<string, FleetHost
       layer: fleetLayer(host, at, { yaml, baseDir, bag }),
       groups: host.groups ?? [],
       source: yaml.ref(at),
+      nameSource: yaml.ref([...at, "name"]),
     });
   }
   return entries;

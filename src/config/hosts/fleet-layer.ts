@@ -3,7 +3,7 @@ import type { DiagnosticBag } from "../diagnostics.js";
 import type { HostSettings } from "../fleet-file.generated.js";
 import { argumentProblem, controlCharacterProblem } from "../names.js";
 import { parseOpenShellVersion } from "../openshell-version.js";
-import { apiKeyShape, parseSecretRef, secretRefProblem } from "../secrets.js";
+import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
 import type { Path, YamlSource } from "../source.js";
 import { emptyLayer, parseProxyJump, resolveLocalPath, type Located, type SettingsLayer } from "./layers.js";
 
@@ -48,7 +48,8 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
   }
   if (raw.passphrase !== undefined) {
     const ref = parseSecretRef(raw.passphrase);
-    if (ref === undefined) bag.error(yaml.ref([...at, "passphrase"]), `passphrase ${secretRefProblem(raw.passphrase)}`, { mask: raw.passphrase });
+    const mask = literalSecret(raw.passphrase);
+    if (ref === undefined) bag.error(yaml.ref([...at, "passphrase"]), `passphrase ${secretRefProblem(raw.passphrase)}`, mask === undefined ? {} : { mask });
     else layer.passphrase = located("passphrase", ref.kind === "file" ? { kind: "file", path: resolveLocalPath(ref.path, ctx.baseDir) } : ref);
   }
   if (raw.proxyJump !== undefined) {

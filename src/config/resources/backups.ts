@@ -32,12 +32,13 @@ export function buildBackupPolicies(ctx: BuildContext): DesiredBackupPolicy[] {
     if (placement === undefined) ok = false;
 
     const globs = raw.sandboxes ?? ["*"];
+    const names = new Set((placement?.hosts ?? []).flatMap((h) => h.sandboxes.map((s) => s.name)));
+    if (placement !== undefined && names.size === 0) bag.warning(yaml.ref([...at, "name"]), `backup policy "${raw.name}" covers no sandbox: its hosts run none`);
     globs.forEach((glob, i) => {
       const problem = globProblem(glob) ?? argumentProblem("sandbox glob", glob);
       if (problem !== undefined) return fail(["sandboxes", i], problem);
-      const names = (placement?.hosts ?? []).flatMap((h) => h.sandboxes.map((s) => s.name));
-      if (placement !== undefined && !names.some((n) => globToRegExp(glob).test(n))) {
-        bag.warning(yaml.ref([...at, "sandboxes", i]), `"${glob}" matches no sandbox on the policy's hosts${didYouMean(glob, new Set(names))}`);
+      if (names.size > 0 && ![...names].some((n) => globToRegExp(glob).test(n))) {
+        bag.warning(yaml.ref([...at, "sandboxes", i]), `"${glob}" matches no sandbox on the policy's hosts${didYouMean(glob, names)}`);
       }
     });
 

@@ -5,7 +5,7 @@
  */
 import type { Sandbox } from "../fleet-file.generated.js";
 import { argumentProblem, DEFAULT_GATEWAY_NAME, ENV_NAME, nameProblem, sandboxNameProblem } from "../names.js";
-import { apiKeyShape, parseSecretRef, secretRefProblem } from "../secrets.js";
+import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
 import { formatPath, type Path } from "../source.js";
 import { closest, didYouMean } from "../suggest.js";
 import type { DesiredHost, DesiredSandbox, SecretRef } from "../types.js";
@@ -133,7 +133,7 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
   let credential: SecretRef | undefined;
   if (raw.credential !== undefined) {
     credential = parseSecretRef(raw.credential);
-    if (credential === undefined) fail(["credential"], `credential ${secretRefProblem(raw.credential)}`, raw.credential);
+    if (credential === undefined) fail(["credential"], `credential ${secretRefProblem(raw.credential)}`, literalSecret(raw.credential));
     else if (credential.kind === "file") credential = { kind: "file", path: resolveLocalPath(credential.path, ctx.baseDir) };
   }
 
