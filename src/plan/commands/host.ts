@@ -1,8 +1,7 @@
 /** Plain host commands: stopping a host-process gateway and running the OpenShell installer. */
+import { DEFAULT_OPENSHELL_INSTALLER } from "../../config/openshell-version.js";
 import type { PlannedCommand } from "../types.js";
 import { literalEnv, plannedCommand } from "./render.js";
-
-export const OPENSHELL_INSTALLER_URL = "https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh";
 
 /** SIGTERM to the observed gateway pid; the executor checks the process is the one observed. */
 export function killProcess(pid: number): PlannedCommand {
@@ -15,7 +14,7 @@ export function killProcess(pid: number): PlannedCommand {
  */
 export function installOpenShell(version: string, options: { acknowledgeBreaking: boolean }): PlannedCommand {
   return plannedCommand(
-    ["sh", "-c", `curl -LsSf ${OPENSHELL_INSTALLER_URL} | sh`],
+    ["sh", "-c", `curl -LsSf ${DEFAULT_OPENSHELL_INSTALLER} | sh`],
     literalEnv([
       ["OPENSHELL_VERSION", `v${version}`],
       ["OPENSHELL_ACK_BREAKING_UPGRADE", options.acknowledgeBreaking ? "1" : undefined],

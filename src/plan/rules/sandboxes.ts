@@ -4,15 +4,13 @@
  * absence is confirmed on the named gateway, never while another gateway is active, never for a
  * sandbox on a non-default per-port gateway. Present and Ready → guards and settings rules follow.
  */
+import { DEFAULT_GATEWAY_NAME } from "../../config/names.js";
 import type { DesiredSandbox } from "../../config/types.js";
 import { onboard, type OnboardSettings, rebuild } from "../commands/nemoclaw.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { Step } from "../types.js";
 import { onboardSettingsFor, sandboxTarget, sourceOf } from "./common.js";
-
-/** NemoClaw's default gateway (port 8080); every other gateway is per-port. */
-export const DEFAULT_GATEWAY = "nemoclaw";
 
 const ARM64 = new Set(["aarch64", "arm64"]);
 
@@ -126,8 +124,8 @@ function planStaleRecovery(ctx: HostContext, sandbox: DesiredSandbox, entry: Non
       `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; \`nemoclaw ${sandbox.name} rebuild --yes\` or \`nemoclaw ${sandbox.name} destroy --yes\` by hand`,
       { target, fact: factKey.registryEntry(sandbox.name) },
     );
-  if (gateway !== DEFAULT_GATEWAY) {
-    refuse(`it belongs to the per-port gateway ${gateway}, not the default ${DEFAULT_GATEWAY}`);
+  if (gateway !== DEFAULT_GATEWAY_NAME) {
+    refuse(`it belongs to the per-port gateway ${gateway}, not the default ${DEFAULT_GATEWAY_NAME}`);
     return;
   }
   const active = ctx.observed.activeGateway;

@@ -1,0 +1,97 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { PlanFileError, planProblems, readPlanFile, writePlanFile } from "../../../src/plan/planfile.js";
+import type { Plan } from "../../../src/plan/types.js";
+import { ExitCode } from "../../../src/report/exit-codes.js";
+import { converged, liveSandbox, known, planOf, safeGuards } from "./builders.js";
+
+function samplePlan(): Plan {
+  const scenario = converged();
+  scenario.host.openshell = { version: "0.0.85" };
+  liveSandbox(scenario.observed).guards = known(safeGuards());
+  return planOf(scenario);
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "nemoclaw-planfile-"));
+});
+
+function expectPlanFileError(path: string, pattern: RegExp): void {
+  let caught: unknown;
+  try {
+    readPlanFile(path);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(PlanFileError);
+  expect((caught as PlanFileError).exitCode).toBe(ExitCode.ValidationError);
+  expect((caught as PlanFileError).message).toMatch(pattern);
+}
+
+describe("plan files", () => {
+  it("round-trip exactly and leave no temporary file behind", () => {
+    const plan = samplePlan();
+    const path = join(dir, "plan.json");
+    writePlanFile(path, plan);
+    expect(readPlanFile(path)).toEqual(plan);
+    expect(readdirSync(dir)).toEqual(["plan.json"]);
+    expect(readFileSync(path, "utf8")).not.toMatch(/NVIDIA_KEY=|nvapi-/);
+  });
+
+  it("are valid against schemas/plan.schema.json, including blocked, unreachable and unknown hosts", () => {
+    const blocked = converged();
+    const gateways = blocked.observed.gateways;
+    if (gateways.state === "known") gateways.value[0]!.runningVersion = known("0.0.70");
+    expect(planProblems(JSON.parse(JSON.stringify(planOf(blocked))))).toEqual([]);
+    const unreachable = converged();
+    unreachable.observed.unreachable = { kind: "auth-failed", message: "publickey denied" };
+    expect(planProblems(JSON.parse(JSON.stringify(planOf(unreachable))))).toEqual([]);
+    expect(planProblems(JSON.parse(JSON.stringify(samplePlan())))).toEqual([]);
+  });
+
+  it("reject invalid JSON, wrong versions and schema violations with clear messages (exit 3)", () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{ not json");
+    expectPlanFileError(bad, /bad\.json: not a usable plan file:\n {2}is not JSON/);
+
+    const future = join(dir, "future.json");
+    writeFileSync(future, JSON.stringify({ ...samplePlan(), formatVersion: 2 }));
+    expectPlanFileError(future, /formatVersion 2 is not supported \(this nemoclaw reads 1\)/);
+
+    const plan = samplePlan();
+    (plan.hosts[0]!.steps[1] as { risk: string }).risk = "yolo";
+    (plan.hosts[0]!.steps[1] as unknown as Record<string, unknown>).extra = true;
+    const invalid = join(dir, "invalid.json");
+    writeFileSync(invalid, JSON.stringify(plan));
+    expectPlanFileError(invalid, /\/hosts\/0\/steps\/1\/risk: must be equal to one of the allowed values: "safe", "disruptive", "destructive"/);
+    expectPlanFileError(invalid, /\/hosts\/0\/steps\/1: unexpected property "extra"/);
+
+    expectPlanFileError(join(dir, "missing.json"), /missing\.json: not a usable plan file:\n {2}cannot be read/);
+  });
+
+  it("reject what the schema cannot see: forward dependencies, missing fingerprints, hosts outside the selection", () => {
+    const plan = samplePlan();
+    const host = plan.hosts[0]!;
+    host.steps[1]!.dependsOn = ["restore:assistant"];
+    delete host.fingerprints["openshell"];
+    plan.selection.hosts = ["spark-99"];
+    expect(planProblems(JSON.parse(JSON.stringify(plan)))).toEqual([
+      "/hosts/0: host spark-01 is not in selection.hosts",
+      "/hosts/0/steps/0: fact openshell has no fingerprint",
+      "/hosts/0/steps/1: depends on restore:assistant, which is not an earlier step of spark-01",
+      "/hosts/0/steps/3: fact openshell has no fingerprint",
+      "/hosts/0/steps/4: fact openshell has no fingerprint",
+    ]);
+  });
+
+  it("never contain a secret value, only its reference", () => {
+    const scenario = converged();
+    scenario.observed.gateways = known([]);
+    const text = JSON.stringify(planOf(scenario));
+    expect(text).toContain('"secret":{"kind":"env","name":"NVIDIA_KEY"}');
+    expect(text).toContain("NVIDIA_INFERENCE_API_KEY=<secret env:NVIDIA_KEY>");
+  });
+});

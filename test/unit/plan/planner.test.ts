@@ -1,0 +1,837 @@
+/**
+ * The planner, table-driven: each case starts from one converged host, changes what its scenario
+ * is about, and states the expected status, the steps in order (`<id> <risk> <fidelity>`), key
+ * command lines and notes.
+ */
+import { describe, expect, it } from "vitest";
+import type { HostPlan, HostPlanStatus, PlanOptions } from "../../../src/plan/types.js";
+import {
+  clusterGateway,
+  converged,
+  desiredGateway,
+  desiredSandbox,
+  gateway,
+  GUARD_PATHS,
+  guardFile,
+  hostPlanOf,
+  hostProcessGateway,
+  known,
+  liveSandbox,
+  observedSandbox,
+  policy,
+  registryEntries,
+  registryEntry,
+  safeGuards,
+  type Scenario,
+  unknown,
+} from "./builders.js";
+
+interface Case {
+  name: string;
+  setup?: (s: Scenario) => void;
+  options?: Partial<PlanOptions>;
+  status: HostPlanStatus;
+  /** `<id> <risk> <fidelity>` per step, in order. */
+  steps: string[];
+  /** Substrings that must appear, in this order, across the steps' command lines. */
+  commands?: string[];
+  /** Substrings no command line may contain. */
+  neverCommands?: string[];
+  notes?: RegExp[];
+  check?: (plan: HostPlan) => void;
+}
+
+const PREFLIGHT = "preflight:spark-01 safe exact";
+
+/** Upgrades need every gateway's sandboxes and a healthy, Ready sandbox: the converged host has them. */
+function pin(s: Scenario, version: string): void {
+  s.host.openshell = { version };
+}
+
+function setGuards(s: Scenario, guards: Parameters<typeof safeGuards>[0]): void {
+  liveSandbox(s.observed).guards = known(safeGuards(guards));
+}
+
+function asCluster(s: Scenario, version = "0.0.36"): void {
+  s.observed.openshell = known({ installed: true, version, path: "/usr/local/bin/openshell" });
+  s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+  s.observed.gateways = known([clusterGateway("nemoclaw", version)]);
+}
+
+function onlyRegistry(s: Scenario, ...entries: ReturnType<typeof registryEntry>[]): void {
+  s.observed.registry = known({ defaultSandbox: entries[0]?.name ?? null, entries, locked: false });
+}
+
+function withoutLiveSandbox(s: Scenario, name = "assistant", gatewayName = "nemoclaw"): void {
+  const gw = gateway(s.observed, gatewayName);
+  if (gw.sandboxes.state === "known") gw.sandboxes = known(gw.sandboxes.value.filter((sandbox) => sandbox.name !== name));
+}
+
+const cases: Case[] = [
+  // ── Baseline ────────────────────────────────────────────────────────────────────────────────
+  { name: "a converged host needs nothing", status: "no-changes", steps: [], check: (plan) => expect(plan.notes).toEqual([]) },
+  {
+    name: "an unreachable host gets no steps",
+    setup: (s) => {
+      s.observed.unreachable = { kind: "timeout", message: "no answer within 30s" };
+    },
+    status: "unreachable",
+    steps: [],
+    notes: [/unreachable \(timeout\): no answer within 30s/],
+  },
+  {
+    name: "unknown OpenShell CLI: nothing planned, the note names the fact and excerpt",
+    setup: (s) => {
+      s.observed.openshell = unknown("openshell --version failed", "bash: openshell: Permission denied");
+      withoutLiveSandbox(s);
+      onlyRegistry(s);
+    },
+    status: "unknown",
+    steps: [],
+    check: (plan) => expect(plan.notes).toContainEqual(expect.objectContaining({ fact: "openshell", excerpt: "bash: openshell: Permission denied" })),
+  },
+
+  // ── Schema drift (scenario 1) ─────────────────────────────────────────────────────────────
+  {
+    name: "host-process drift blocks the host with NemoClaw's block and no steps",
+    setup: (s) => {
+      gateway(s.observed).runningVersion = known("0.0.71");
+    },
+    status: "blocked",
+    steps: [],
+    check: (plan) => {
+      expect(plan.block).toMatchObject({ driver: "host-process", installedVersion: "0.0.72", runningVersion: "0.0.71", runningBinary: "/home/op/.local/bin/openshell-gateway" });
+      expect(plan.block?.lines).toContain("  Running gateway binary: /home/op/.local/bin/openshell-gateway (0.0.71)");
+      expect(plan.block?.lines).toContain("    2. Rerun `nemoclaw apply /srv/fleet/fleet.yaml` after `openshell status` reports a healthy NemoClaw gateway.");
+    },
+  },
+  {
+    name: "cluster image drift blocks the host",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      gateway(s.observed).runningVersion = known("0.0.35");
+      gateway(s.observed).image = "ghcr.io/nvidia/openshell/cluster:0.0.35";
+    },
+    status: "blocked",
+    steps: [],
+    check: (plan) => {
+      expect(plan.block).toMatchObject({ driver: "cluster-container", runningImage: "ghcr.io/nvidia/openshell/cluster:0.0.35" });
+      expect(plan.block?.lines[1]).toBe("  OpenShell gateway schema preflight failed before applying fleet changes.");
+    },
+  },
+  {
+    name: "protobuf mismatch output blocks the host (unknown-driver block)",
+    setup: (s) => {
+      gateway(s.observed).health.protobufMismatch =
+        'Error: status: Internal, message: "failed to decode Protobuf message: Sandbox.metadata: SandboxResponse.sandbox: invalid wire type value: 6"';
+    },
+    status: "blocked",
+    steps: [],
+    check: (plan) => {
+      expect(plan.block?.driver).toBe("unknown");
+      expect(plan.block?.lines[1]).toBe("  OpenShell gateway/schema mismatch was detected while applying fleet changes.");
+    },
+  },
+  {
+    name: "drift leaves a host byte-identical even when other things differ",
+    setup: (s) => {
+      gateway(s.observed).runningVersion = known("0.0.71");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+      setGuards(s, { files: [], locks: [], agentGatewayPids: [] });
+    },
+    status: "blocked",
+    steps: [],
+  },
+  {
+    name: "a running gateway's version unknown: drift cannot be ruled out, nothing planned",
+    setup: (s) => {
+      gateway(s.observed).runningVersion = unknown("openshell-gateway --version timed out", "timeout after 15s");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+    },
+    status: "unknown",
+    steps: [],
+    notes: [/gateway:nemoclaw is unknown \(openshell-gateway --version timed out\)/],
+  },
+
+  // ── Fatal migrations ──────────────────────────────────────────────────────────────────────
+  {
+    name: "fatal migration on an older binary: restart through NemoClaw with the installed version",
+    setup: (s) => {
+      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
+      s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
+      const gw = gateway(s.observed);
+      gw.runningVersion = known("0.0.85");
+      gw.binary = "/usr/bin/openshell-gateway";
+      gw.pid = null;
+      gw.health = { status: "healthy", reason: "Status: Connected", fatalMigration: "Error: × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations", protobufMismatch: null };
+      gw.sandboxes = unknown("gateway is not running");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["openshell --version", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive"],
+    neverCommands: ["/usr/bin/openshell-gateway --version"],
+    check: (plan) => {
+      expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process" });
+      expect(plan.steps[0]!.params).toMatchObject({ gateways: [] });
+    },
+  },
+  {
+    name: "fatal migration with nothing new enough installed: blocked, never downgraded",
+    setup: (s) => {
+      const gw = gateway(s.observed);
+      gw.runningVersion = known("0.0.72");
+      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: "migration 6 was previously applied but is missing in the resolved migrations", protobufMismatch: null };
+    },
+    status: "blocked",
+    steps: [],
+    notes: [/can never be downgraded onto a database a newer one migrated/],
+    check: (plan) => expect(plan.block?.driver).toBe("host-process"),
+  },
+  {
+    name: "fatal migration when the installed gateway binary lags the CLI: blocked",
+    setup: (s) => {
+      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
+      s.observed.gatewayBinary = known({ installed: true, version: "0.0.85", path: "/home/op/.local/bin/openshell-gateway" });
+      const gw = gateway(s.observed);
+      gw.runningVersion = known("0.0.85");
+      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: "migration 6 was previously applied but is missing in the resolved migrations", protobufMismatch: null };
+    },
+    status: "blocked",
+    steps: [],
+  },
+
+  // ── OpenShell pin (scenario 3) ────────────────────────────────────────────────────────────
+  {
+    name: "a pin lower than installed is refused",
+    setup: (s) => pin(s, "0.0.71"),
+    status: "blocked",
+    steps: [],
+    notes: [/pins 0\.0\.71, lower than the installed 0\.0\.72: refused/],
+  },
+  {
+    name: "in-era upgrade: snapshot every live sandbox, stop, install, start through NemoClaw, restore only if missing",
+    setup: (s) => pin(s, "0.0.85"),
+    status: "changes",
+    steps: [
+      PREFLIGHT,
+      "backup:assistant safe exact",
+      "gateway-stop:nemoclaw disruptive exact",
+      "openshell-install:spark-01 disruptive exact",
+      "gateway-start:nemoclaw safe predicted",
+      "restore:assistant disruptive predicted",
+    ],
+    commands: [
+      "nemoclaw assistant snapshot create --name fleet-20261122T093000Z",
+      "kill 4242",
+      "env OPENSHELL_VERSION=v0.0.85 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh | sh'",
+      "nemoclaw onboard --non-interactive",
+      "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
+    ],
+    neverCommands: ["OPENSHELL_ACK_BREAKING_UPGRADE", "gateway destroy"],
+    check: (plan) => {
+      const restore = plan.steps.find((step) => step.kind === "restore")!;
+      expect(restore.params).toMatchObject({ when: "sandbox-missing", from: "backup:assistant" });
+      expect(plan.steps.find((step) => step.kind === "backup")!.params).toMatchObject({ verify: true, purposes: ["openshell-upgrade"] });
+      expect(plan.steps.find((step) => step.kind === "gateway-stop")!.dependsOn).toEqual(["backup:assistant"]);
+    },
+  },
+  {
+    name: "in-era upgrade backs up to the covering policy's store",
+    setup: (s) => {
+      pin(s, "0.0.85");
+      s.fleet.backupPolicies.push(policy("nightly", { verify: false }));
+    },
+    status: "changes",
+    steps: [
+      PREFLIGHT,
+      "backup:assistant@nightly safe exact",
+      "gateway-stop:nemoclaw disruptive exact",
+      "openshell-install:spark-01 disruptive exact",
+      "gateway-start:nemoclaw safe predicted",
+      "restore:assistant disruptive predicted",
+    ],
+    check: (plan) => {
+      const backup = plan.steps[1]!;
+      expect(backup.commands).toEqual([]);
+      expect(backup.params).toMatchObject({ policy: "nightly", verify: true, destination: { kind: "local", path: "/backups" } });
+    },
+  },
+  {
+    name: "0.0.36 → 0.0.72: back up, retire the cluster gateway with the old CLI, install with the ack, recreate, restore",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      pin(s, "0.0.72");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("coder")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("coder"));
+    },
+    status: "changes",
+    steps: [
+      PREFLIGHT,
+      "backup:assistant safe exact",
+      "backup:coder safe exact",
+      "gateway-retire:nemoclaw destructive exact",
+      "openshell-install:spark-01 disruptive exact",
+      "gateway-start:nemoclaw safe predicted",
+      "restore:assistant disruptive predicted",
+      "sandbox-create:coder safe predicted",
+      "restore:coder disruptive predicted",
+    ],
+    commands: [
+      "docker inspect --type container --format '{{.Config.Image}}' openshell-cluster-nemoclaw",
+      "openshell gateway destroy -g nemoclaw",
+      "env OPENSHELL_VERSION=v0.0.72 OPENSHELL_ACK_BREAKING_UPGRADE=1 sh -c",
+      "NEMOCLAW_SANDBOX_NAME=assistant",
+      "nemoclaw assistant snapshot restore",
+      "NEMOCLAW_SANDBOX_NAME=coder",
+    ],
+    check: (plan) => {
+      const retire = plan.steps.find((step) => step.kind === "gateway-retire")!;
+      expect(retire.dependsOn).toEqual(["backup:assistant", "backup:coder"]);
+      expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "always" });
+    },
+  },
+  {
+    name: "cluster-era upgrade within the era also retires (the CLI never upgrades an existing cluster container)",
+    setup: (s) => {
+      asCluster(s, "0.0.30");
+      pin(s, "0.0.36");
+    },
+    status: "changes",
+    steps: [
+      PREFLIGHT,
+      "backup:assistant safe exact",
+      "gateway-retire:nemoclaw destructive exact",
+      "openshell-install:spark-01 disruptive exact",
+      "gateway-start:nemoclaw safe predicted",
+      "sandbox-create:assistant safe predicted",
+      "restore:assistant disruptive predicted",
+    ],
+    commands: ["openshell gateway destroy -g nemoclaw", "env OPENSHELL_VERSION=v0.0.36 sh -c", "openshell gateway start --name nemoclaw --port 8080"],
+    neverCommands: ["OPENSHELL_ACK_BREAKING_UPGRADE", "--recreate"],
+  },
+  {
+    name: "upgrade refused while a live sandbox is not in the fleet file",
+    setup: (s) => {
+      pin(s, "0.0.85");
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("scratch")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("scratch"));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/OpenShell stays at 0\.0\.72 \(the fleet file pins 0\.0\.85\): sandbox scratch is not in the fleet file/, /sandbox scratch .* is not in the fleet file; --prune would delete it/],
+  },
+  {
+    name: "upgrade refused while a sandbox is not Ready (it could not be backed up)",
+    setup: (s) => {
+      pin(s, "0.0.85");
+      liveSandbox(s.observed).phase = "Provisioning";
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox assistant on nemoclaw is Provisioning and cannot be backed up/],
+  },
+  {
+    name: "upgrade refused while a gateway's sandbox list is unknown",
+    setup: (s) => {
+      pin(s, "0.0.85");
+      gateway(s.observed).sandboxes = unknown("openshell sandbox list failed", "Error: transport error");
+    },
+    status: "unknown",
+    steps: [],
+    notes: [/gateway:nemoclaw\/sandboxes is unknown/, /OpenShell stays at 0\.0\.72/],
+  },
+  {
+    name: "upgrade refused when retiring would destroy a protected sandbox",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      pin(s, "0.0.72");
+      s.host.sandboxes[0]!.protect = true;
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox assistant is protected and retiring its gateway would destroy it/],
+  },
+  {
+    name: "fresh host: install the pinned OpenShell, then the gateway (onboarding its first sandbox), then the rest",
+    setup: (s) => {
+      pin(s, "0.0.72");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      s.observed.activeGateway = known(null);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: ["openshell-install:spark-01 safe exact", "gateway-start:nemoclaw safe predicted", "sandbox-create:coder safe predicted"],
+    commands: ["env OPENSHELL_VERSION=v0.0.72 sh -c", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_SANDBOX_NAME=coder"],
+  },
+  {
+    name: "OpenShell missing and nothing pinned: a note, nothing planned",
+    setup: (s) => {
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/OpenShell is not installed and the fleet file pins no openshell.version/],
+  },
+  {
+    name: "NemoClaw missing: sandboxes cannot be managed",
+    setup: (s) => {
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.host.sandboxes.push(desiredSandbox("coder"));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/NemoClaw is not installed: sandboxes cannot be managed/],
+  },
+
+  // ── Gateways ──────────────────────────────────────────────────────────────────────────────
+  {
+    name: "missing host-process gateway: started by onboarding its first sandbox",
+    setup: (s) => {
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_GATEWAY_BIND_ADDRESS=127.0.0.1", "nemoclaw onboard --non-interactive"],
+    check: (plan) => expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process" }),
+  },
+  {
+    name: "stopped cluster gateway resumes from its volume (never --recreate)",
+    setup: (s) => {
+      asCluster(s);
+      const gw = gateway(s.observed);
+      gw.health = { status: "stopped", reason: "container openshell-cluster-nemoclaw exited", fatalMigration: null, protobufMismatch: null };
+      gw.runningVersion = known(null);
+      gw.sandboxes = unknown("gateway stopped");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["openshell gateway start --name nemoclaw --port 8080"],
+    neverCommands: ["--recreate", "volume rm"],
+    notes: [/assistant is checked once gateway nemoclaw runs again/],
+  },
+  {
+    name: "unhealthy cluster gateway: stop (keeps state) then start",
+    setup: (s) => {
+      asCluster(s);
+      gateway(s.observed).health = { status: "unhealthy", reason: "HEALTHCHECK_NODE_PRESSURE: DiskPressure", fatalMigration: null, protobufMismatch: null };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["openshell gateway stop --name nemoclaw", "openshell gateway start --name nemoclaw --port 8080"],
+  },
+  {
+    name: "unreachable host-process gateway: stop the observed pid, restart through NemoClaw",
+    setup: (s) => {
+      gateway(s.observed).health = { status: "unreachable", reason: "Connection refused", fatalMigration: null, protobufMismatch: null };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["kill 4242", "nemoclaw onboard --non-interactive"],
+    check: (plan) => expect(plan.steps[1]!.params).toMatchObject({ stopPid: 4242 }),
+  },
+  {
+    name: "a healthy gateway on another port than the file says: a warning, no change in place",
+    setup: (s) => {
+      gateway(s.observed).port = 8090;
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/listens on port 8090, the fleet file says 8080/],
+  },
+  {
+    name: "missing per-port gateway nemoclaw-8081 onboards on its own port",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw-8081 safe exact"],
+    commands: ["NEMOCLAW_SANDBOX_NAME=coder", "NEMOCLAW_GATEWAY_PORT=8081"],
+  },
+  {
+    name: "a gateway not in the file is left alone",
+    setup: (s) => {
+      s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("openshell", { port: 17670, sandboxes: known([]) })]);
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/gateway openshell is not in the fleet file; it is left alone/],
+  },
+
+  // ── Guards (scenario 2) ───────────────────────────────────────────────────────────────────
+  {
+    name: "guards gone and a stale lock: re-emit guards, clear exactly that lock, then relaunch",
+    setup: (s) =>
+      setGuards(s, {
+        files: [guardFile(GUARD_PATHS.proxyEnv, { present: false, owner: null, group: null, mode: null, type: null }), guardFile(GUARD_PATHS.safetyNet, { present: false, owner: null, group: null, mode: null, type: null }), guardFile(GUARD_PATHS.ciao)],
+        locks: [{ path: "/tmp/openclaw-1000/gateway.8f2a.lock", pid: 77, stale: true }],
+        agentGatewayPids: [],
+      }),
+    status: "changes",
+    steps: [PREFLIGHT, "guards-reemit:assistant safe exact", "lock-clear:assistant safe exact", "sandbox-recover:assistant safe exact"],
+    commands: ["label=openshell.ai/sandbox-name=$1", "docker exec --user root", "mktemp", "chown root:root", "chmod 444", "rm -f -- /tmp/openclaw-1000/gateway.8f2a.lock", "nemoclaw assistant recover"],
+    check: (plan) => {
+      expect(plan.steps[2]!.dependsOn).toEqual(["guards-reemit:assistant"]);
+      expect(plan.steps[3]!.dependsOn).toEqual(["guards-reemit:assistant", "lock-clear:assistant"]);
+      expect(plan.steps[1]!.reason.summary).toBe("/tmp/nemoclaw-proxy-env.sh is missing; /tmp/nemoclaw-sandbox-safety-net.js is missing");
+      expect(plan.steps[3]!.hint).toMatch(/rebuild as the last resort/);
+    },
+  },
+  {
+    name: "a guard with the wrong mode while the agent runs: re-emit only, no relaunch",
+    setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { mode: "644" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
+    status: "changes",
+    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+    notes: [/agent gateway in assistant is running \(pid 311\)/],
+    check: (plan) => expect(plan.steps[1]!.reason.summary).toBe("/tmp/nemoclaw-proxy-env.sh has mode 644, not 0444"),
+  },
+  {
+    name: "a guard owned by the sandbox user is unsafe",
+    setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv), guardFile(GUARD_PATHS.safetyNet, { owner: "sandbox", group: "sandbox" }), guardFile(GUARD_PATHS.ciao)] }),
+    status: "changes",
+    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+  },
+  {
+    name: "a guard that is a symlink is unsafe",
+    setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { type: "symbolic link" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
+    status: "changes",
+    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+  },
+  {
+    name: "only a stale lock and no agent: clear it, then relaunch",
+    setup: (s) => setGuards(s, { locks: [{ path: "/tmp/openclaw-1000/gateway.1.lock", pid: null, stale: true }, { path: "/tmp/openclaw-1000/gateway.2.lock", pid: 9, stale: false }], agentGatewayPids: [] }),
+    status: "changes",
+    steps: [PREFLIGHT, "lock-clear:assistant safe exact", "sandbox-recover:assistant safe exact"],
+    commands: ["rm -f -- /tmp/openclaw-1000/gateway.1.lock", "nemoclaw assistant recover"],
+    neverCommands: ["gateway.2.lock"],
+  },
+  {
+    name: "cluster-era guard repair runs through kubectl in the gateway container; no privileged recover there",
+    setup: (s) => {
+      asCluster(s);
+      setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { present: false }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)], agentGatewayPids: [] });
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+    commands: ["docker exec openshell-cluster-nemoclaw kubectl -n openshell exec assistant -- sh -c"],
+    neverCommands: ["nemoclaw assistant recover"],
+    notes: [/needs the docker driver's privileged control/],
+  },
+  {
+    name: "guards unknown: nothing planned for them, the note carries the excerpt",
+    setup: (s) => {
+      liveSandbox(s.observed).guards = unknown("sandbox exec failed", "sandbox 'assistant' is not ready");
+    },
+    status: "unknown",
+    steps: [],
+    check: (plan) => expect(plan.notes[0]).toMatchObject({ fact: "sandbox:nemoclaw/assistant", excerpt: "sandbox 'assistant' is not ready" }),
+  },
+  {
+    name: "a stale lock outside /tmp/openclaw-*/ is never removed",
+    setup: (s) => setGuards(s, { locks: [{ path: "/sandbox/.openclaw/gateway.lock", pid: null, stale: true }] }),
+    status: "no-changes",
+    steps: [],
+    notes: [/stale lock \/sandbox\/.openclaw\/gateway.lock in assistant is not an OpenClaw gateway lock/],
+  },
+
+  // ── Sandbox presence (scenarios 4, 5) ─────────────────────────────────────────────────────
+  {
+    name: "missing sandbox: onboard with the file's settings, the key as a secret",
+    setup: (s) => {
+      s.host.sandboxes.push(
+        desiredSandbox("coder", { gpu: "on", gpuDevice: "0", policy: { tier: "restricted", presets: ["pypi", "npm"] }, resources: { cpu: "4", memory: "16Gi" }, from: "/srv/images/coder/Dockerfile", imageRefWorkaround: true }),
+      );
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
+    commands: [
+      "env NEMOCLAW_SANDBOX_NAME=coder NEMOCLAW_AGENT=openclaw NEMOCLAW_PROVIDER=build NEMOCLAW_MODEL=nvidia/nemotron-3-super-120b-a12b NVIDIA_INFERENCE_API_KEY=<secret env:NVIDIA_KEY> NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_GATEWAY_BIND_ADDRESS=127.0.0.1 NEMOCLAW_POLICY_TIER=restricted NEMOCLAW_POLICY_MODE=custom NEMOCLAW_POLICY_PRESETS=pypi,npm NEMOCLAW_SANDBOX_GPU=1 NEMOCLAW_SANDBOX_GPU_DEVICE=0 NEMOCLAW_FROM_DOCKERFILE=/srv/images/coder/Dockerfile NEMOCLAW_CPU=4 NEMOCLAW_RAM=16Gi NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 nemoclaw onboard --non-interactive",
+    ],
+    check: (plan) => {
+      const create = plan.steps[1]!;
+      expect(create.commands[0]!.env?.NVIDIA_INFERENCE_API_KEY).toEqual({ secret: { kind: "env", name: "NVIDIA_KEY" } });
+      expect(create.commands[0]!.argv).toEqual(["nemoclaw", "onboard", "--non-interactive"]);
+      expect(create.params).toMatchObject({ hostArch: "aarch64", arm64: true, fromDockerfile: "/srv/images/coder/Dockerfile", imageRefWorkaround: true });
+    },
+  },
+  {
+    name: "credentialEnv names the variable the key travels in; an OpenAI sandbox defaults to OPENAI_API_KEY",
+    setup: (s) => {
+      s.host.sandboxes.push(desiredSandbox("coder", { credentialEnv: "MY_NVIDIA_KEY" }), desiredSandbox("chat", { provider: "openai", model: "gpt-5.4", credential: { kind: "file", path: "/etc/keys/openai" } }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact", "sandbox-create:chat safe exact"],
+    commands: ["MY_NVIDIA_KEY=<secret env:NVIDIA_KEY>", "NEMOCLAW_PROVIDER=openai NEMOCLAW_MODEL=gpt-5.4 OPENAI_API_KEY=<secret file:/etc/keys/openai>"],
+    notes: [/different inference routes/],
+  },
+  {
+    name: "stale registry entry on the healthy default gateway: recover from the registry metadata",
+    setup: (s) => {
+      withoutLiveSandbox(s);
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-stale-recover:assistant safe exact"],
+    commands: ["nemoclaw assistant rebuild --yes"],
+    notes: [/shields were up on assistant before it was lost; re-apply them/],
+    check: (plan) =>
+      expect(plan.steps[1]!.params).toEqual({
+        sandbox: "assistant",
+        gateway: "nemoclaw",
+        registry: { snapshot: true, restoreExactlyOnFailure: true },
+        shields: { clearStaleState: true, reapply: true },
+      }),
+  },
+  {
+    name: "stale entry refused while another gateway is active",
+    setup: (s) => {
+      withoutLiveSandbox(s);
+      s.observed.activeGateway = known("openshell");
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/stale recovery refused: another gateway \(openshell\) is active/],
+  },
+  {
+    name: "stale entry refused on a non-default per-port gateway",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes = [desiredSandbox("assistant", { gateway: "nemoclaw-8081" })];
+      s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("nemoclaw-8081", { sandboxes: known([]) })]);
+      gateway(s.observed).sandboxes = known([]);
+      onlyRegistry(s, registryEntry("assistant", { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/stale recovery refused: it belongs to the per-port gateway nemoclaw-8081/],
+  },
+  {
+    name: "stale entry on an unhealthy named gateway: recover the gateway first, judge the sandbox after",
+    setup: (s) => {
+      withoutLiveSandbox(s);
+      gateway(s.observed).health = { status: "unhealthy", reason: "Status: Error", fatalMigration: null, protobufMismatch: null };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    neverCommands: ["rebuild"],
+    check: (plan) => expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant" }),
+  },
+  {
+    name: "a sandbox stuck in Error: a warning and the rebuild hint, no step",
+    setup: (s) => {
+      liveSandbox(s.observed).phase = "Error";
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/stuck in phase Error; nothing is planned for it \(last resort: `nemoclaw assistant rebuild --yes`\)/],
+  },
+  {
+    name: "live but not registered with NemoClaw: cannot be managed",
+    setup: (s) => onlyRegistry(s),
+    status: "no-changes",
+    steps: [],
+    notes: [/live on gateway nemoclaw but not registered with NemoClaw/],
+  },
+  {
+    name: "registry unknown: no sandbox planned",
+    setup: (s) => {
+      s.observed.registry = unknown("sandboxes.json is not valid JSON", "{\"sandboxes\": ");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+    },
+    status: "unknown",
+    steps: [],
+    notes: [/registry is unknown/],
+  },
+
+  // ── Settings ──────────────────────────────────────────────────────────────────────────────
+  {
+    name: "policy presets differ: add and remove one by one (safe), with a text diff",
+    setup: (s) => {
+      s.host.sandboxes[0]!.policy = { presets: ["pypi", "github"] };
+      registryEntries(s.observed)[0]!.policies = ["github", "slack"];
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "policy-add:assistant safe exact", "policy-remove:assistant safe exact"],
+    commands: ["nemoclaw assistant policy-add pypi --yes", "nemoclaw assistant policy-remove slack --yes"],
+    check: (plan) => expect(plan.steps[1]!.diff).toEqual([{ label: "assistant policy presets", before: "github\nslack\n", after: "github\npypi\n" }]),
+  },
+  {
+    name: "model differs: one gateway-wide inference set",
+    setup: (s) => {
+      s.host.sandboxes[0]!.model = "nvidia/llama-3.3-nemotron-super-49b-v1";
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "inference-set:nemoclaw safe exact"],
+    commands: ["nemoclaw assistant inference set --provider nvidia-prod --model nvidia/llama-3.3-nemotron-super-49b-v1"],
+  },
+  {
+    name: "two sandboxes on one gateway want different routes: a warning, no inference set",
+    setup: (s) => {
+      s.host.sandboxes.push(desiredSandbox("coder", { model: "gpt-5.4", provider: "openai" }));
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("coder")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("coder"));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandboxes on gateway nemoclaw want different inference routes \(assistant: build nvidia\/nemotron-3-super-120b-a12b; coder: openai gpt-5\.4\)/],
+  },
+  {
+    name: "agent differs: backup (beforeDisruptive) then rebuild with the new agent",
+    setup: (s) => {
+      s.host.sandboxes[0]!.agent = "hermes";
+      s.fleet.backupPolicies.push(policy("nightly"), policy("weekly", { beforeDisruptive: false }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant@nightly safe exact", "sandbox-rebuild:assistant disruptive exact"],
+    commands: ["env NEMOCLAW_AGENT=hermes NEMOCLAW_SANDBOX_GPU=auto nemoclaw assistant rebuild --yes"],
+    check: (plan) => {
+      expect(plan.steps[2]!.dependsOn).toEqual(["backup:assistant@nightly"]);
+      expect(plan.steps[2]!.diff).toEqual([{ label: "settings", before: "agent: openclaw\n", after: "agent: hermes\n" }]);
+      expect(plan.steps[1]!.params).toMatchObject({ purposes: ["before-disruptive"] });
+    },
+  },
+  {
+    name: "a protected sandbox is never rebuilt",
+    setup: (s) => {
+      s.host.sandboxes[0]!.agent = "hermes";
+      s.host.sandboxes[0]!.protect = true;
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox assistant is protected: refusing the rebuild its settings need \(agent openclaw → hermes\)/],
+  },
+  {
+    name: "GPU mode and image differ: one rebuild carries both",
+    setup: (s) => {
+      s.host.sandboxes[0]!.gpu = "off";
+      s.host.sandboxes[0]!.from = "/srv/images/assistant/Dockerfile";
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-rebuild:assistant disruptive exact"],
+    commands: ["env NEMOCLAW_AGENT=openclaw NEMOCLAW_SANDBOX_GPU=0 NEMOCLAW_FROM_DOCKERFILE=/srv/images/assistant/Dockerfile nemoclaw assistant rebuild --yes"],
+  },
+  {
+    name: "shields up wanted, mutable observed: shields up",
+    setup: (s) => {
+      s.host.sandboxes[0]!.shields = "up";
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant safe exact"],
+    commands: ["nemoclaw assistant shields up"],
+  },
+  {
+    name: "stale recovery, then the settings it cannot restore follow as predicted steps",
+    setup: (s) => {
+      withoutLiveSandbox(s);
+      s.host.sandboxes[0]!.shields = "up";
+      s.host.sandboxes[0]!.policy = { presets: ["pypi"] };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-stale-recover:assistant safe exact", "policy-add:assistant safe predicted", "shields:assistant safe predicted"],
+  },
+
+  // ── Unmanaged ─────────────────────────────────────────────────────────────────────────────
+  {
+    name: "an unmanaged sandbox is reported, not touched",
+    setup: (s) => {
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("scratch")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("scratch"));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox scratch \(gateway nemoclaw\) is not in the fleet file; --prune would delete it/],
+  },
+  {
+    name: "--prune deletes it after a backup to the policy covering it",
+    setup: (s) => {
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("scratch")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("scratch"));
+      s.fleet.backupPolicies.push(policy("nightly", { sandboxNames: ["scr*"] }));
+    },
+    options: { pruneUnmanaged: true },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:scratch@nightly safe exact", "sandbox-delete:scratch destructive exact"],
+    commands: ["nemoclaw scratch destroy --yes"],
+  },
+  {
+    name: "--prune never deletes a name protected anywhere in the file",
+    setup: (s) => {
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("vault")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("vault"));
+      s.fleet.hosts.push({ ...s.host, name: "spark-02", sandboxes: [desiredSandbox("vault", { host: "spark-02", protect: true })] });
+    },
+    options: { pruneUnmanaged: true, hosts: ["spark-01"] },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox vault is not in the fleet file but is not deleted: the name is protected in the fleet file/],
+  },
+
+  // ── Backups due ───────────────────────────────────────────────────────────────────────────
+  {
+    name: "a scheduled policy with no backup yet is due",
+    setup: (s) => s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" })),
+    options: { backupCatalogue: {} },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant@nightly safe exact"],
+    check: (plan) => expect(plan.steps[1]!.reason.summary).toBe("backup due by schedule (policy nightly: no backup yet)"),
+  },
+  {
+    name: "a backup newer than the last scheduled time is not due",
+    setup: (s) => s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" })),
+    options: { backupCatalogue: { nightly: { "spark-01": { assistant: "2026-11-22T02:04:00.000Z" } } } },
+    status: "no-changes",
+    steps: [],
+  },
+  {
+    name: "a backup older than the last scheduled time is due",
+    setup: (s) => s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" })),
+    options: { backupCatalogue: { nightly: { "spark-01": { assistant: "2026-11-21T02:04:00.000Z" } } } },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant@nightly safe exact"],
+  },
+  {
+    name: "without a catalogue no backup is planned as due",
+    setup: (s) => s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" })),
+    status: "no-changes",
+    steps: [],
+  },
+];
+
+function commandText(plan: HostPlan): string[] {
+  return plan.steps.flatMap((step) => step.commands.map((command) => command.display));
+}
+
+describe("planFleet, table-driven", () => {
+  it.each(cases)("$name", (testCase) => {
+    const scenario = converged();
+    testCase.setup?.(scenario);
+    const plan = hostPlanOf(scenario, testCase.options);
+    expect(plan.steps.map((step) => `${step.id} ${step.risk} ${step.fidelity}`)).toEqual(testCase.steps);
+    expect(plan.status).toBe(testCase.status);
+    const commands = commandText(plan).join("\n");
+    let from = 0;
+    for (const expected of testCase.commands ?? []) {
+      const at = commands.indexOf(expected, from);
+      expect(at, `command text containing ${JSON.stringify(expected)} after offset ${from}:\n${commands}`).toBeGreaterThanOrEqual(0);
+      from = at + expected.length;
+    }
+    for (const forbidden of testCase.neverCommands ?? []) expect(commands).not.toContain(forbidden);
+    const messages = plan.notes.map((note) => note.message);
+    for (const pattern of testCase.notes ?? []) expect(messages.some((message) => pattern.test(message)), `a note matching ${pattern} in ${JSON.stringify(messages)}`).toBe(true);
+    if (plan.status === "blocked" || plan.status === "unreachable") expect(plan.steps).toEqual([]);
+    for (const step of plan.steps) {
+      for (const dependency of step.dependsOn) expect(plan.steps.findIndex((s) => s.id === dependency)).toBeLessThan(plan.steps.indexOf(step));
+      for (const fact of step.facts) expect(plan.fingerprints[fact]).toMatch(/^[0-9a-f]{64}$/);
+    }
+    testCase.check?.(plan);
+  });
+
+  it("has at least 40 cases", () => expect(cases.length).toBeGreaterThanOrEqual(40));
+});
