@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { catalogueOf, duePolicies, readStores } from "../../../src/backup/catalogue.js";
+import { BackupStores } from "../../../src/backup/destinations.js";
+import { executePrune, planPrune } from "../../../src/backup/prune.js";
+import { formatSnapshotTimestamp } from "../../../src/backup/names.js";
+import type { DesiredFleet } from "../../../src/config/types.js";
+import { desiredHost, fleet, policy } from "./fixtures.js";
+import { manifestFor, tarStream, writeSnapshot } from "./helpers.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "catalogue-test-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const noConnections = { get: async () => Promise.reject(new Error("no hosts in this test")) };
+
+/** Write real backups into the policy's local store, one per creation time. */
+async function seed(desired: DesiredFleet, policyName: string, host: string, sandbox: string, times: string[], verified: (i: number) => boolean | null = () => null) {
+  const stores = new BackupStores(desired, noConnections);
+  const target = desired.backupPolicies.find((p) => p.name === policyName)!;
+  const store = await stores.open(target.destination);
+  for (const [index, time] of times.entries()) {
+    const timestamp = formatSnapshotTimestamp(new Date(time));
+    writeSnapshot(join(dir, "home"), sandbox, timestamp);
+    const { stream, done } = tarStream(join(dir, "home"), sandbox, timestamp);
+    const record = await store.write({
+      host,
+      sandbox,
+      timestamp,
+      source: stream,
+      sourceDone: done,
+      verify: false,
+      now: () => new Date(time),
+      manifestFor: (archive) => manifestFor(host, sandbox, archive, { createdAt: time, policy: policyName }, timestamp),
+    });
+    const state = verified(index);
+    if (state !== null) {
+      const outcome = await store.verify(record, { now: () => new Date(time) });
+      expect(outcome.problems).toEqual([]);
+    }
+  }
+}
+
+function nightly(days: number, end = Date.UTC(2026, 6, 31, 2)): string[] {
+  return Array.from({ length: days }, (_, i) => new Date(end - i * 86_400_000).toISOString());
+}
+
+describe("due", () => {
+  it("is due when a covered sandbox has no backup since the schedule last fired", async () => {
+    const desired = fleet(
+      [desiredHost("spark-01", [{ name: "alice" }, { name: "bob" }])],
+      [policy("nightly", { schedule: "0 2 * * *", destination: { kind: "local", path: join(dir, "store") } }), policy("manual", { destination: { kind: "local", path: join(dir, "store") } })],
+    );
+    await seed(desired, "nightly", "spark-01", "alice", ["2026-07-10T02:00:30.000Z"]);
+    const { contents } = await readStores(new BackupStores(desired, noConnections), desired.backupPolicies);
+    const catalogue = catalogueOf(contents);
+    expect(catalogue).toEqual({ nightly: { "spark-01": { alice: "2026-07-10T02:00:30.000Z" } } });
+
+    const [due, manual] = duePolicies(desired, desired.backupPolicies, catalogue, new Date("2026-07-10T03:00:00Z"));
+    expect(due).toMatchObject({ policy: "nightly", due: true, firedAt: "2026-07-10T02:00:00.000Z" });
+    expect(due?.series).toEqual([
+      { host: "spark-01", sandbox: "alice", latest: "2026-07-10T02:00:30.000Z", due: false },
+      { host: "spark-01", sandbox: "bob", latest: null, due: true },
+    ]);
+    expect(manual).toMatchObject({ due: false, reason: "no schedule (run it by hand)" });
+  });
+
+  it("is not due once every series has a backup after the last fire time", () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { schedule: "0 2 * * *" })]);
+    const catalogue = { nightly: { "spark-01": { alice: "2026-07-10T02:00:30.000Z" } } };
+    expect(duePolicies(desired, desired.backupPolicies, catalogue, new Date("2026-07-11T01:59:00Z"))[0]?.due).toBe(false);
+    expect(duePolicies(desired, desired.backupPolicies, catalogue, new Date("2026-07-11T02:00:00Z"))[0]?.due).toBe(true);
+  });
+
+  it("counts series found only in the store, and ignores backups that failed verification", () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { schedule: "0 2 * * *" })]);
+    const due = duePolicies(desired, desired.backupPolicies, { nightly: { "spark-01": { unmanaged: "2026-07-09T02:00:00.000Z" } } }, new Date("2026-07-10T03:00:00Z"));
+    expect(due[0]?.series).toEqual([{ host: "spark-01", sandbox: "unmanaged", latest: "2026-07-09T02:00:00.000Z", due: true }]);
+    expect(duePolicies(desired, desired.backupPolicies, {}, new Date("2026-07-10T03:00:00Z"))[0]).toMatchObject({ due: false, series: [] });
+  });
+});
+
+describe("prune", () => {
+  it("deletes exactly what its plan previews, per policy and series, keeping the newest verified", async () => {
+    const store = { kind: "local" as const, path: join(dir, "store") };
+    const desired = fleet(
+      [desiredHost("spark-01")],
+      [policy("nightly", { destination: store }, { keepLast: 2 }), policy("monthly", { destination: store }, { keepMonthly: 12 })],
+    );
+    const times = nightly(5);
+    // Only the fourth newest is verified: it must survive keepLast 2.
+    await seed(desired, "nightly", "spark-01", "alice", times, (i) => (i === 3 ? true : null));
+    await seed(desired, "nightly", "spark-01", "bob", times.slice(0, 3));
+    await seed(desired, "monthly", "spark-01", "alice", ["2026-05-01T00:00:00.000Z", "2026-06-01T00:00:00.000Z"]);
+
+    const stores = new BackupStores(desired, noConnections);
+    const { contents } = await readStores(stores, desired.backupPolicies);
+    const plan = planPrune(contents, desired.backupPolicies);
+    const ids = (records: { id: string; manifest: { policy: string } }[]) => records.map((r) => `${r.manifest.policy}:${r.id}`);
+    const ts = (time: string) => formatSnapshotTimestamp(new Date(time));
+    expect(ids(plan.remove)).toEqual([
+      `nightly:spark-01/alice/${ts(times[2]!)}`,
+      `nightly:spark-01/alice/${ts(times[4]!)}`,
+      `nightly:spark-01/bob/${ts(times[2]!)}`,
+    ]);
+    const kept = plan.series.find((s) => s.policy === "nightly" && s.sandbox === "alice")!.decisions.filter((d) => d.keep);
+    expect(kept.map((d) => d.reasons)).toEqual([["last"], ["last"], ["newest verified"]]);
+
+    const result = await executePrune(plan, (record) => stores.storeOf(record));
+    expect(ids(result.removed)).toEqual(ids(plan.remove));
+    expect(result.failed).toEqual([]);
+
+    const after = await readStores(new BackupStores(desired, noConnections), desired.backupPolicies);
+    const remaining = after.contents.flatMap((c) => c.records);
+    expect(remaining).toHaveLength(5 + 3 + 2 - 3);
+    expect(planPrune(after.contents, desired.backupPolicies).remove).toEqual([]);
+  });
+
+  it("leaves policies without retention rules alone", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("forever", { destination: { kind: "local", path: join(dir, "store") } })]);
+    await seed(desired, "forever", "spark-01", "alice", nightly(3));
+    const { contents } = await readStores(new BackupStores(desired, noConnections), desired.backupPolicies);
+    const plan = planPrune(contents, desired.backupPolicies);
+    expect(plan.remove).toEqual([]);
+    expect(plan.skipped).toEqual([{ policy: "forever", reason: "no retention rules: every backup is kept" }]);
+  });
+});

@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BackupStores } from "../../../src/backup/destinations.js";
+import { recordOf } from "../../../src/backup/record.js";
+import { runBackups, runExitCode, type RunEvent } from "../../../src/backup/run.js";
+import type { BackupRequest, BackupService } from "../../../src/backup/service.js";
+import type { DesiredFleet } from "../../../src/config/types.js";
+import type { ObservedHost } from "../../../src/observe/types.js";
+import { ExitCode } from "../../../src/report/exit-codes.js";
+import { mapHosts } from "../../../src/transport/pool.js";
+import type { Connection } from "../../../src/transport/types.js";
+import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "./fixtures.js";
+import { manifestFor } from "./helpers.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "run-test-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>) {
+  const calls: BackupRequest[] = [];
+  const events: RunEvent[] = [];
+  const service: BackupService = {
+    async backupSandbox(request) {
+      calls.push(request);
+      return recordOf(manifestFor(request.host.name, request.sandbox, { sizeBytes: 10, sha256: "a".repeat(64) }, { policy: request.policy.name }), "/store");
+    },
+    async restoreSandbox() {
+      throw new Error("not used");
+    },
+  };
+  const pool = {
+    async get(host: string): Promise<Connection> {
+      const value = observed[host];
+      if (value instanceof Error) throw value;
+      return { host } as Connection;
+    },
+  };
+  const deps = {
+    fleet: desired,
+    pool,
+    observeHost: async (host: { name: string }) => observed[host.name] as ObservedHost,
+    service,
+    stores: new BackupStores(desired, pool),
+    mapHosts,
+    now: () => new Date("2026-07-10T02:00:00Z"),
+    isAlive: () => false,
+    onEvent: (event: RunEvent) => events.push(event),
+  };
+  const run = (options: Partial<Parameters<typeof runBackups>[0]> = {}) =>
+    runBackups({ policies: desired.backupPolicies, hosts: desired.hosts.map((h) => h.name), strict: false, concurrency: 4, runId: "run-1", ...options }, deps);
+  return { calls, events, run };
+}
+
+describe("runBackups", () => {
+  it("covers every live sandbox on every gateway, per-port ones included, and reports the rest", async () => {
+    const desired = fleet(
+      [desiredHost("spark-01", [{ name: "alice" }, { name: "gone" }])],
+      [policy("nightly", { destination: { kind: "local", path: dir } })],
+    );
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [
+        gateway("nemoclaw", [sandbox("alice"), sandbox("bob", "Provisioning")]),
+        gateway("nemoclaw-8081", [sandbox("carol")]),
+      ]),
+    });
+    const report = await run();
+    expect(calls.map((call) => [call.sandbox, call.gateway, call.policy.name, call.runId])).toEqual([
+      ["alice", "nemoclaw", "nightly", "run-1"],
+      ["carol", "nemoclaw-8081", "nightly", "run-1"],
+    ]);
+    const host = report.hosts[0]!;
+    expect(host.status).toBe("ok");
+    expect(host.sandboxes.map((s) => [s.sandbox, s.status, s.reason ?? null])).toEqual([
+      ["alice", "backed-up", null],
+      ["bob", "skipped", "not Ready (phase Provisioning)"],
+      ["carol", "backed-up", null],
+      ["gone", "skipped", "declared in the fleet file but not live on any gateway"],
+    ]);
+    expect(runExitCode(report)).toBe(ExitCode.Ok);
+  });
+
+  it("backs up a sandbox once per covering policy, only what each policy selects", async () => {
+    const desired = fleet(
+      [desiredHost("spark-01"), desiredHost("station-01", [], { groups: ["station"] })],
+      [
+        policy("nightly", { destination: { kind: "local", path: dir } }),
+        policy("stations", { hosts: { kind: "pattern", pattern: "station" }, sandboxNames: ["b*"], destination: { kind: "local", path: dir } }),
+      ],
+    );
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]),
+      "station-01": observedHost("station-01", [gateway("nemoclaw", [sandbox("bob"), sandbox("alice")])]),
+    });
+    await run();
+    expect(calls.map((call) => `${call.host.name}/${call.sandbox}:${call.policy.name}`).sort()).toEqual([
+      "spark-01/alice:nightly",
+      "station-01/alice:nightly",
+      "station-01/bob:nightly",
+      "station-01/bob:stations",
+    ]);
+  });
+
+  it("refuses a drifted host with the block and writes nothing for it, while others go on", async () => {
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")], "0.0.43")]),
+      "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("alice")])]),
+    });
+    const report = await run();
+    expect(calls.map((call) => call.host.name)).toEqual(["spark-02"]);
+    const refused = report.hosts.find((host) => host.host === "spark-01")!;
+    expect(refused.status).toBe("refused");
+    expect(refused.block?.lines[1]).toBe("  OpenShell gateway schema preflight failed before backing up sandboxes.");
+    expect(report.hosts.find((host) => host.host === "spark-02")?.status).toBe("ok");
+    expect(runExitCode(report)).toBe(ExitCode.PreflightRefused);
+  });
+
+  it("--strict fails non-Ready sandboxes and stops starting hosts after a refusal", async () => {
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const drifted = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")], "0.0.43")]),
+      "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("alice")])]),
+    });
+    const report = await drifted.run({ strict: true, concurrency: 1 });
+    expect(report.hosts.map((host) => host.status)).toEqual(["refused", "not-started"]);
+    expect(drifted.calls).toEqual([]);
+    expect(runExitCode(report)).toBe(ExitCode.PreflightRefused);
+
+    const notReady = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice", "Error")])]),
+      "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("alice")])]),
+    });
+    const strictReport = await notReady.run({ strict: true });
+    expect(strictReport.hosts[0]?.sandboxes[0]).toMatchObject({ status: "failed", reason: "not Ready (phase Error)" });
+    expect(runExitCode(strictReport)).toBe(ExitCode.Failed);
+  });
+
+  it("reports unreachable hosts and gateways whose sandboxes cannot be listed", async () => {
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const { run } = harness(desired, {
+      "spark-01": new Error("spark-01: unreachable: connect ECONNREFUSED"),
+      "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("alice")]), gateway("nemoclaw-8081", null)]),
+    });
+    const report = await run();
+    expect(report.hosts[0]).toMatchObject({ status: "unreachable", problems: ["spark-01: unreachable: connect ECONNREFUSED"] });
+    expect(report.hosts[1]).toMatchObject({ status: "failed", problems: ["gateway nemoclaw-8081: sandboxes could not be listed (sandbox list timed out)"] });
+    expect(report.hosts[1]?.sandboxes.map((s) => s.status)).toEqual(["backed-up"]);
+    expect(runExitCode(report)).toBe(ExitCode.Failed);
+  });
+});
