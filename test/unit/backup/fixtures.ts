@@ -90,6 +90,7 @@ function registryEntry(name: string, agent: string | null): RegistryEntry {
     credentialEnv: null,
     policyTier: null,
     policies: [],
+    gpuMode: null,
     fromDockerfile: null,
     imageTag: null,
     openshellVersion: null,
