@@ -124,6 +124,10 @@ export type HostSelector2 =
       groups?: string[];
       labels?: StringMap1;
     };
+/**
+ * Host name as in the inventory: letters, digits, `.`, `_`, `-`.
+ */
+export type HostName2 = string;
 
 /**
  * A nemoclaw fleet file: the hosts, OpenShell gateways, NemoClaw sandboxes and backup policies of a fleet of DGX hosts. Hosts come from Ansible inventories and from `hosts:`; everything else is declared here.
@@ -406,8 +410,11 @@ export interface BackupPolicy {
    * Where backups are stored: a directory on this machine (relative to this file), or a directory on a fleet host reached over SSH (`host` + absolute `path`).
    */
   destination?: {
+    /**
+     * Directory for the backups: on this machine (relative to this file), or an absolute path on `host`.
+     */
     path: string;
-    host?: HostName;
+    host?: HostName2;
   };
   /**
    * Verify every backup after writing it (checksums and a test read).

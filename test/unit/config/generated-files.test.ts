@@ -1,0 +1,37 @@
+/**
+ * Files generated from a single source of truth must match a fresh generation: the fleet file
+ * types (from the schema), docs/fleet-file.md (from the schema) and docs/exit-codes.md (from
+ * src/report/exit-codes.ts). Regenerate with `npm run gen:types` and `node scripts/gen-docs.mjs`.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ExitCode } from "../../../src/report/exit-codes.js";
+import { EXIT_CODES_DOC, FLEET_DOC, renderDocs } from "../../../scripts/gen-docs.mjs";
+import { generateFleetTypes, OUTPUT_PATH } from "../../../scripts/gen-types.mjs";
+
+describe("generated files", () => {
+  it("src/config/fleet-file.generated.ts matches the schema", async () => {
+    expect(readFileSync(OUTPUT_PATH, "utf8")).toBe(await generateFleetTypes());
+  });
+
+  it("docs/fleet-file.md and docs/exit-codes.md match their sources", async () => {
+    const docs = await renderDocs();
+    expect(readFileSync(FLEET_DOC, "utf8")).toBe(docs[FLEET_DOC]);
+    expect(readFileSync(EXIT_CODES_DOC, "utf8")).toBe(docs[EXIT_CODES_DOC]);
+  });
+
+  it("docs/exit-codes.md lists every exit code with its meaning", () => {
+    const doc = readFileSync(EXIT_CODES_DOC, "utf8");
+    for (const [name, code] of Object.entries(ExitCode)) expect(doc).toMatch(new RegExp(`^\\| ${code} \\| \`${name}\` \\| \\S`, "m"));
+  });
+
+  it("docs/fleet-file.md documents every field of the schema", () => {
+    const doc = readFileSync(FLEET_DOC, "utf8");
+    const schema = JSON.parse(readFileSync(new URL("../../../schemas/fleet.schema.json", import.meta.url), "utf8")) as {
+      properties: Record<string, unknown>;
+      definitions: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    const fields = [...Object.keys(schema.properties), ...Object.values(schema.definitions).flatMap((d) => Object.keys(d.properties ?? {}))];
+    for (const field of fields) expect(doc).toContain(`| \`${field}\``);
+  });
+});
