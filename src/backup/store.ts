@@ -206,18 +206,27 @@ export class BackupStore {
 
   /** Re-hash and test-read a backup, and record the result in its manifest. */
   async verify(record: BackupRecord, options: { now: () => Date; signal?: AbortSignal }): Promise<VerifyOutcome> {
-    let problems: string[];
-    try {
-      const source = await this.backend.readStream(`${record.id}/${ARCHIVE_FILE}`, options.signal);
-      problems = archiveProblems(record.manifest, await inspectArchive(source, options.signal));
-    } catch (error) {
-      if (!(error instanceof TarFormatError) && !isMissingFile(error)) throw error;
-      problems = [isMissingFile(error) ? `${ARCHIVE_FILE} is missing` : `archive unreadable: ${(error as Error).message}`];
-    }
+    const problems = await this.storedArchiveProblems(record, options.signal);
     const verified = { at: options.now().toISOString(), ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
     const manifest: BackupManifest = { ...record.manifest, verified };
     await this.backend.writeText(`${record.id}/${MANIFEST_FILE}`, serializeManifest(manifest));
     return { record: recordOf(manifest, this.label), problems };
+  }
+
+  private async storedArchiveProblems(record: BackupRecord, signal?: AbortSignal): Promise<string[]> {
+    let source: Readable;
+    try {
+      source = await this.backend.readStream(`${record.id}/${ARCHIVE_FILE}`, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return [isMissingFile(error) ? `${ARCHIVE_FILE} is missing` : `${ARCHIVE_FILE} cannot be read: ${(error as Error).message}`];
+    }
+    try {
+      return archiveProblems(record.manifest, await inspectArchive(source, signal));
+    } catch (error) {
+      if (!(error instanceof TarFormatError)) throw error;
+      return [`archive unreadable: ${error.message}`];
+    }
   }
 
   async openArchive(record: BackupRecord, signal?: AbortSignal): Promise<Readable> {
