@@ -10,6 +10,7 @@ import { extractJson, isRecord, known, stringOrNull, unknown } from "./text.js";
 
 export function parseRegistry(text: string, locked: boolean): Fact<Registry> {
   const json = extractJson(text);
+  if (json === undefined) return unknown("sandboxes.json is not valid JSON", text);
   if (!isRecord(json) || !isRecord(json.sandboxes)) return unknown("sandboxes.json has no `sandboxes` object", text);
   const entries: RegistryEntry[] = [];
   for (const [key, raw] of Object.entries(json.sandboxes)) {

@@ -1,0 +1,42 @@
+/**
+ * Observe many hosts at once, at most `concurrency` in flight; one slow or dead host never
+ * stalls the others, and every selected host comes back (unreachable ones say why).
+ */
+import type { DesiredFleet } from "../config/types.js";
+import { mapHosts } from "../transport/pool.js";
+import { type Connection, TransportError } from "../transport/types.js";
+import { type ObserveOptions, observeHost, unreachableHost } from "./host.js";
+import type { ObservedFleet, ObservedHost } from "./types.js";
+
+export interface ObserveFleetDeps {
+  pool: { get(host: string): Promise<Connection> };
+  concurrency: number;
+  /** Called as each host is observed (progress output). */
+  onHost?: (host: ObservedHost) => void;
+  observe?: ObserveOptions;
+}
+
+export async function observeFleet(fleet: DesiredFleet, hostNames: string[], deps: ObserveFleetDeps): Promise<ObservedFleet> {
+  const hostsByName = new Map(fleet.hosts.map((host) => [host.name, host]));
+  const now = deps.observe?.now ?? (() => new Date());
+  const results = await mapHosts(hostNames, deps.concurrency, async (name) => {
+    const host = hostsByName.get(name);
+    if (host === undefined) throw new Error(`host "${name}" is not in the fleet`);
+    let observed: ObservedHost;
+    try {
+      observed = await observeHost(host, await deps.pool.get(name), deps.observe);
+    } catch (error) {
+      const cause = error instanceof TransportError ? { kind: error.kind, message: error.cause_ } : { kind: "error", message: String(error instanceof Error ? error.message : error) };
+      observed = unreachableHost(name, cause, now().toISOString(), 0);
+    }
+    deps.onHost?.(observed);
+    return observed;
+  });
+  return {
+    hosts: hostNames.map((name) => {
+      const result = results.get(name);
+      if (result?.ok) return result.value;
+      throw result?.error ?? new Error(`host "${name}" was not observed`);
+    }),
+  };
+}
