@@ -4,7 +4,7 @@
  */
 
 /** NemoClaw's snapshot timestamp: `new Date().toISOString().replace(/[:.]/g, "-")`. */
-const SNAPSHOT_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/;
+const SNAPSHOT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
 
 export function isSnapshotTimestamp(value: string): boolean {
   return SNAPSHOT_TIMESTAMP.test(value);
@@ -12,13 +12,6 @@ export function isSnapshotTimestamp(value: string): boolean {
 
 export function formatSnapshotTimestamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, "-");
-}
-
-export function parseSnapshotTimestamp(value: string): Date | null {
-  const match = SNAPSHOT_TIMESTAMP.exec(value);
-  if (!match) return null;
-  const date = new Date(`${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /**
