@@ -1,0 +1,340 @@
+/** loadFleet: layering, jump hosts, placement, migration, defaults and failure reporting. */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FleetValidationError } from "../../../src/config/diagnostics.js";
+import { inspectFleet, loadFleet } from "../../../src/config/load.js";
+import type { DesiredFleet, DesiredHost, SshConnectionSettings } from "../../../src/config/types.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory holding the given files (paths relative to it). */
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "nemoclaw-config-"));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const HEADER = "apiVersion: nemoclaw.dev/v1\nkind: Fleet\n";
+
+function host(fleet: DesiredFleet, name: string): DesiredHost {
+  const found = fleet.hosts.find((h) => h.name === name);
+  if (found === undefined) throw new Error(`no host ${name}`);
+  return found;
+}
+
+function ssh(fleet: DesiredFleet, name: string): SshConnectionSettings {
+  const { connection } = host(fleet, name);
+  if (connection.kind !== "ssh") throw new Error(`${name} is not an ssh host`);
+  return connection;
+}
+
+describe("host settings precedence", () => {
+  // Each host stops the chain at a different layer, so each layer is shown to beat the one below.
+  const dir = () =>
+    tree({
+      "hosts.ini": [
+        "[all:vars]",
+        "ansible_user=from-all",
+        "[dgx:children]",
+        "spark",
+        "[dgx:vars]",
+        "ansible_user=from-parent-group",
+        "ansible_port=2001",
+        "[spark]",
+        "s-defaults-vs-all",
+        "s-group-order",
+        "s-inventory-host ansible_user=from-inventory-host",
+        "s-fleet-host ansible_user=from-inventory-host",
+        "[spark:vars]",
+        "ansible_user=from-child-group",
+        "[rack_a]",
+        "s-group-order",
+        "[rack_a:vars]",
+        "ansible_port=3001",
+        "[rack_b]",
+        "s-group-order",
+        "[rack_b:vars]",
+        "ansible_port=3002",
+      ].join("\n"),
+    });
+
+  it("applies defaults < all < groups (parents first, then by name) < fleet groups < host vars < fleet hosts", async () => {
+    const base = dir();
+    writeFileSync(path.join(base, "fleet.yaml"), `${HEADER}inventory: [hosts.ini]
+defaults: { user: from-defaults, port: 1001, keepaliveInterval: 5 }
+groups:
+  spark: { user: from-fleet-group }
+hosts:
+  - name: s-fleet-host
+    user: from-fleet-host
+  - name: standalone
+`);
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(ssh(fleet, "standalone").user).toBe("from-all"); // all beats defaults
+    expect(ssh(fleet, "standalone").port).toBe(1001); // defaults where nothing else sets it
+    expect(ssh(fleet, "s-group-order").port).toBe(3002); // depth 1 groups by name: dgx, rack_a, then rack_b
+    expect(ssh(fleet, "s-defaults-vs-all").port).toBe(2001); // parent group dgx beats defaults
+    expect(ssh(fleet, "s-defaults-vs-all").user).toBe("from-fleet-group"); // fleet groups beat inventory groups
+    expect(ssh(fleet, "s-inventory-host").user).toBe("from-inventory-host"); // host vars beat fleet groups
+    expect(ssh(fleet, "s-fleet-host").user).toBe("from-fleet-host"); // fleet hosts beat everything
+    expect(ssh(fleet, "s-fleet-host").keepaliveIntervalMs).toBe(5000);
+  });
+
+  it("orders a host's groups parents first, then by name, and adds fleet-file memberships", async () => {
+    const base = dir();
+    writeFileSync(path.join(base, "fleet.yaml"), `${HEADER}inventory: [hosts.ini]
+hosts:
+  - name: s-group-order
+    groups: [zeta]
+`);
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(host(fleet, "s-group-order").groups).toEqual(["dgx", "rack_a", "rack_b", "zeta", "spark"]);
+  });
+
+  it("uses child group vars over parent group vars", async () => {
+    const base = dir();
+    writeFileSync(path.join(base, "fleet.yaml"), `${HEADER}inventory: [hosts.ini]\n`);
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(ssh(fleet, "s-group-order").user).toBe("from-child-group");
+  });
+});
+
+describe("jump hosts", () => {
+  it("resolves a fleet host used as a jump to its own settings, and never makes a host jump through itself", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}defaults:
+  proxyJump: bastion
+  identityFile: keys/lab
+hosts:
+  - name: bastion
+    address: 203.0.113.10
+    port: 2022
+    user: jump
+    identityFile: ~/.ssh/bastion
+  - name: spark-01
+  - name: spark-02
+    proxyJump: admin@bastion:22
+`,
+    });
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(ssh(fleet, "bastion").proxyJump).toEqual([]);
+    expect(ssh(fleet, "spark-01").identityFiles).toEqual([path.join(base, "keys/lab")]);
+    expect(ssh(fleet, "spark-01").proxyJump).toEqual([
+      { host: "bastion", address: "203.0.113.10", port: 2022, user: "jump", identityFiles: [path.join(os.homedir(), ".ssh/bastion")], fleetHost: "bastion" },
+    ]);
+    expect(ssh(fleet, "spark-02").proxyJump).toMatchObject([{ fleetHost: "bastion", user: "admin", port: 22 }]);
+  });
+
+  it("goes through a jump host's own jumps first, and takes raw addresses as they are", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts:
+  - name: inner-gw
+    address: 10.1.0.1
+    proxyJump: ops@gw.example.com:2222
+  - name: spark-01
+    user: nvidia
+    proxyJump: [inner-gw]
+`,
+    });
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(ssh(fleet, "spark-01").proxyJump.map((hop) => [hop.host, hop.address, hop.port, hop.user])).toEqual([
+      ["gw.example.com", "gw.example.com", 2222, "ops"],
+      ["inner-gw", "10.1.0.1", 22, expect.any(String)],
+    ]);
+  });
+
+  it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-J ops@gw.example.com:2200'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -p 2201 ops@gw.example.com\"'",
+      ].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect(ssh(fleet, "a").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2200, user: "ops" }]);
+    expect(ssh(fleet, "b").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2201, user: "ops" }]);
+  });
+});
+
+describe("placement", () => {
+  it("puts a sandbox with a selector on every matching host, and gateways where their selector says", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts:
+  - { name: spark-01, groups: [spark], labels: { rack: a } }
+  - { name: spark-02, groups: [spark], labels: { rack: b } }
+  - { name: station-01, groups: [station], openshell: { version: "0.0.36" } }
+gateways:
+  - port: 8080
+  - name: nemoclaw-9000
+    hosts: { groups: [station] }
+sandboxes:
+  - name: assistant
+    hosts: "spark:!rack=b"
+  - name: coder
+    host: station-01
+    gateway: nemoclaw-9000
+`,
+    });
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(host(fleet, "spark-01").sandboxes.map((s) => [s.name, s.host, s.gateway])).toEqual([["assistant", "spark-01", "nemoclaw"]]);
+    expect(host(fleet, "spark-02").sandboxes).toEqual([]);
+    expect(host(fleet, "station-01").gateways.map((g) => [g.name, g.port, g.driver])).toEqual([
+      ["nemoclaw", 8080, "cluster-container"],
+      ["nemoclaw-9000", 9000, "cluster-container"],
+    ]);
+    expect(host(fleet, "spark-01").gateways[0]?.driver).toBeUndefined();
+  });
+
+  it("gives hosts with sandboxes the default gateway when the file has no gateways: key", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }, { name: spark-02 }]
+sandboxes:
+  - { name: assistant, host: spark-01 }
+`,
+    });
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(host(fleet, "spark-01").gateways).toMatchObject([{ name: "nemoclaw", port: 8080, bind: "127.0.0.1" }]);
+    expect(host(fleet, "spark-02").gateways).toEqual([]);
+  });
+
+  it("fills in defaults for sandboxes, backup policies and apply settings", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]
+sandboxes:
+  - { name: assistant, host: spark-01, credential: "file:keys/nvidia" }
+backupPolicies:
+  - name: nightly
+apply:
+  waves: [1, "25%"]
+  stepTimeout: 60
+`,
+    });
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(host(fleet, "spark-01").sandboxes[0]).toMatchObject({
+      agent: "openclaw",
+      gateway: "nemoclaw",
+      gpu: "auto",
+      protect: false,
+      imageRefWorkaround: false,
+      policy: { presets: [] },
+      credential: { kind: "file", path: path.join(base, "keys/nvidia") },
+    });
+    expect(fleet.backupPolicies[0]).toMatchObject({
+      hosts: { kind: "pattern", pattern: "all" },
+      sandboxNames: ["*"],
+      retention: {},
+      destination: { kind: "local", path: path.join(base, "backups") },
+      verify: true,
+      beforeDisruptive: true,
+      strict: false,
+    });
+    expect(fleet.apply).toEqual({
+      concurrency: 32,
+      waves: [
+        { size: 1, unit: "hosts" },
+        { size: 25, unit: "percent" },
+      ],
+      maxFailPercentage: 0,
+      stepTimeoutMs: 60_000,
+      pruneUnmanaged: false,
+      lockTtlMs: 3_600_000,
+    });
+    expect(fleet.name).toBe("fleet");
+  });
+});
+
+describe("nemoclaw.dev/v1alpha1", () => {
+  it("is migrated with a warning per change, keeping positions of the file as written", async () => {
+    const base = tree({
+      "old.yaml": `apiVersion: nemoclaw.dev/v1alpha1
+kind: Fleet
+hosts:
+  - name: spark-01
+sandboxes:
+  - name: assistant
+    host: spark-01
+    credentialEnv: NVIDIA_API_KEY
+    gpu: true
+backups:
+  - name: nightly
+    schedule: "0 2 * * *"
+`,
+    });
+    const { fleet, warnings } = await loadFleet({ fleetFile: "old.yaml", cwd: base });
+    expect(fleet.apiVersion).toBe("nemoclaw.dev/v1");
+    expect(host(fleet, "spark-01").sandboxes[0]).toMatchObject({ credential: { kind: "env", name: "NVIDIA_API_KEY" }, gpu: "on" });
+    expect(host(fleet, "spark-01").sandboxes[0]?.credentialEnv).toBeUndefined();
+    expect(fleet.backupPolicies.map((p) => [p.name, p.source.line, p.source.path])).toEqual([["nightly", 11, "backupPolicies[0]"]]);
+    expect(warnings.map((w) => `${w.line}:${w.column} ${w.message}`)).toEqual([
+      "1:13 nemoclaw.dev/v1alpha1 is deprecated; the file was read as nemoclaw.dev/v1. Update apiVersion and the fields flagged below",
+      "10:1 backups: is now backupPolicies:",
+      "8:5 credentialEnv: NVIDIA_API_KEY is now credential: env:NVIDIA_API_KEY",
+      "9:10 gpu: true is now gpu: on",
+    ]);
+  });
+});
+
+describe("loading without a fleet file", () => {
+  it("takes hosts from the inventories only, relative to the working directory", async () => {
+    const base = tree({ "inv/lab.yaml": "all:\n  hosts:\n    spark-01:\n      ansible_connection: local\n" });
+    const { fleet } = await loadFleet({ inventories: ["inv/lab.yaml"], cwd: base });
+    expect(fleet).toMatchObject({ name: "inventory", sourceFile: "<inventory>", backupPolicies: [] });
+    expect(fleet.hosts.map((h) => [h.name, h.connection.kind, h.groups])).toEqual([["spark-01", "local", ["ungrouped"]]]);
+  });
+
+  it("reads group_vars and host_vars beside the inventory, overriding inline variables", async () => {
+    const base = tree({
+      "inv/hosts.ini": "[spark]\nspark-01 ansible_port=2000\nspark-02\n[spark:vars]\nansible_user=inline\n",
+      "inv/group_vars/spark.yml": "ansible_user: from-group-vars\n",
+      "inv/host_vars/spark-01/10-port.yaml": "ansible_port: 2222\n",
+      "inv/host_vars/spark-01/20-labels.yaml": "nemoclaw_labels: { rack: a }\n",
+    });
+    const { fleet } = await loadFleet({ inventories: ["inv/hosts.ini"], cwd: base });
+    expect(ssh(fleet, "spark-01")).toMatchObject({ user: "from-group-vars", port: 2222 });
+    expect(host(fleet, "spark-01").labels).toEqual({ rack: "a" });
+    expect(ssh(fleet, "spark-02")).toMatchObject({ user: "from-group-vars", port: 22 });
+  });
+});
+
+describe("failures", () => {
+  it("throws one FleetValidationError carrying every problem", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]
+sandboxes:
+  - { name: Bad, host: spark-01 }
+  - { name: fine, host: spark-09 }
+`,
+    });
+    const error = await loadFleet({ fleetFile: "fleet.yaml", cwd: base }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FleetValidationError);
+    const diagnostics = (error as FleetValidationError).diagnostics;
+    expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(["fleet.yaml:5:13", "fleet.yaml:6:25"]);
+    expect((error as Error).message).toMatch(/^fleet\.yaml:5:13: sandboxes\[0\]\.name: sandbox names are lowercase.*\(and 1 more errors\)$/);
+  });
+
+  it("reports a missing fleet file and an empty fleet", async () => {
+    const base = tree({ "empty.yaml": `${HEADER}` });
+    expect((await inspectFleet({ fleetFile: "nope.yaml", cwd: base })).diagnostics.map((d) => d.message)).toEqual(["fleet file does not exist"]);
+    expect((await inspectFleet({ fleetFile: "empty.yaml", cwd: base })).diagnostics.map((d) => d.message)).toEqual([
+      "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:",
+    ]);
+  });
+
+  it("records a digest of everything read, which changes when an inventory changes", async () => {
+    const base = tree({ "fleet.yaml": `${HEADER}inventory: [hosts.ini]\n`, "hosts.ini": "spark-01\n" });
+    const first = (await loadFleet({ fleetFile: "fleet.yaml", cwd: base })).fleet.sourceDigest;
+    expect((await loadFleet({ fleetFile: "fleet.yaml", cwd: base })).fleet.sourceDigest).toBe(first);
+    writeFileSync(path.join(base, "hosts.ini"), "spark-01 ansible_port=2222\n");
+    expect((await loadFleet({ fleetFile: "fleet.yaml", cwd: base })).fleet.sourceDigest).not.toBe(first);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
