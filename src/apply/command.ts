@@ -4,24 +4,21 @@
  * secret-free excerpt of what it printed.
  */
 
+import { formatSecretRef } from "../config/secrets.js";
 import type { SecretRef } from "../config/types.js";
 import type { PlannedCommand, Step } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
 import type { Redactor } from "./redact.js";
 
-/** Resolved secret values for one host's steps, keyed by secretKey(ref). */
+/** Resolved secret values for one host's steps, keyed by the reference's text (`env:NAME`, `file:PATH`). */
 export type ResolvedSecrets = ReadonlyMap<string, string>;
-
-export function secretKey(ref: SecretRef): string {
-  return ref.kind === "env" ? `env:${ref.name}` : `file:${ref.path}`;
-}
 
 export function secretRefsOf(steps: readonly Step[]): SecretRef[] {
   const refs = new Map<string, SecretRef>();
   for (const step of steps) {
     for (const command of step.commands) {
       for (const value of Object.values(command.env ?? {})) {
-        if ("secret" in value) refs.set(secretKey(value.secret), value.secret);
+        if ("secret" in value) refs.set(formatSecretRef(value.secret), value.secret);
       }
     }
   }
@@ -52,8 +49,8 @@ export async function runPlannedCommand(
       env[name] = value.value;
       continue;
     }
-    const resolved = secrets.get(secretKey(value.secret));
-    if (resolved === undefined) throw new Error(`secret ${secretKey(value.secret)} for ${name} was not resolved`);
+    const resolved = secrets.get(formatSecretRef(value.secret));
+    if (resolved === undefined) throw new Error(`secret ${formatSecretRef(value.secret)} for ${name} was not resolved`);
     secretEnv[name] = resolved;
   }
   const remote = {

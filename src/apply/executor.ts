@@ -8,6 +8,7 @@
 
 import { createHash } from "node:crypto";
 import type { HostPlan, Plan } from "../plan/types.js";
+import { mapHosts } from "../transport/pool.js";
 import { HostRun, plannedOutcome } from "./host-run.js";
 import { orderSteps } from "./order.js";
 import { RunContext, type ApplyDeps, type ApplyOptions } from "./run-context.js";
@@ -19,19 +20,6 @@ export type { RunSummary } from "./tally.js";
 
 export function planHash(plan: Plan): string {
   return createHash("sha256").update(JSON.stringify(plan)).digest("hex");
-}
-
-/** Run `fn` over items with at most `limit` in flight; one slow item never holds up the others' slots. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function stepOrder(hostPlan: HostPlan): string[] {
@@ -94,13 +82,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
       break;
     }
     deps.events.emit({ type: "wave-started", wave: number, waves: waves.length, hosts: wave.map((hostPlan) => hostPlan.host) });
-    let failed = 0;
-    let unreachable = 0;
-    await forEachLimited(wave, options.concurrency, async (hostPlan) => {
-      const status = await new HostRun(hostPlan, run).execute();
-      if (status === "failed") failed += 1;
-      if (status === "unreachable") unreachable += 1;
-    });
+    const byName = new Map(wave.map((hostPlan) => [hostPlan.host, hostPlan]));
+    const outcomes = await mapHosts([...byName.keys()], options.concurrency, (host) => new HostRun(byName.get(host) as HostPlan, run).execute());
+    // HostRun.execute never rejects; a rejection here would be a bug, counted as a failure.
+    const statuses = [...outcomes.values()].map((outcome) => (outcome.ok ? outcome.value : "failed"));
+    const failed = statuses.filter((status) => status === "failed").length;
+    const unreachable = statuses.filter((status) => status === "unreachable").length;
     const percentage = failPercentage(failed + unreachable, wave.length);
     deps.events.emit({ type: "wave-finished", wave: number, hosts: wave.length, failed, unreachable, failPercentage: percentage });
     const later = waves.slice(index + 1).flat();

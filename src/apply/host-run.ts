@@ -10,7 +10,8 @@ import type { DesiredHost } from "../config/types.js";
 import type { HostLockInfo, ObservedHost } from "../observe/types.js";
 import type { HostPlan, Step } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
-import { secretKey, secretRefsOf } from "./command.js";
+import { formatSecretRef } from "../config/secrets.js";
+import { secretRefsOf } from "./command.js";
 import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
 import type { AcquireResult, HostLease, LockOptions } from "./lock.js";
 import { describeHolder } from "./lock.js";
@@ -61,7 +62,10 @@ export class HostRun {
     return this.hostPlan.host;
   }
 
+  private finished: HostStatus | null = null;
+
   private finish(end: HostEnd): HostStatus {
+    this.finished = end.status;
     this.run.events.emit({
       type: "host-finished",
       host: this.name,
@@ -98,7 +102,16 @@ export class HostRun {
     }
   }
 
+  /** Run the host; never throws — an unexpected error fails the host with its message. */
   async execute(): Promise<HostStatus> {
+    try {
+      return await this.executeHost();
+    } catch (error) {
+      return this.finished ?? this.finish({ status: "failed", message: `unexpected error: ${errorText(error)}` });
+    }
+  }
+
+  private async executeHost(): Promise<HostStatus> {
     const early = plannedOutcome(this.hostPlan);
     if (early) return this.finish(early);
     if (this.run.control.stopping) return this.finish({ status: "skipped", message: "not started: the run was interrupted" });
@@ -162,10 +175,10 @@ export class HostRun {
       try {
         const value = await this.run.deps.resolveSecret(ref);
         this.run.redactor.add(value);
-        secrets.set(secretKey(ref), value);
+        secrets.set(formatSecretRef(ref), value);
       } catch (error) {
-        const users = steps.filter((step) => secretRefsOf([step]).some((other) => secretKey(other) === secretKey(ref)));
-        return `secret ${secretKey(ref)} (needed by ${users.map((step) => step.id).join(", ")}) could not be resolved: ${errorText(error)}`;
+        const users = steps.filter((step) => secretRefsOf([step]).some((other) => formatSecretRef(other) === formatSecretRef(ref)));
+        return `${errorText(error)} (needed by ${users.map((step) => step.id).join(", ")})`;
       }
     }
     return secrets;
@@ -314,7 +327,7 @@ export class HostRun {
       backups,
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
-      preflight: (observed) => this.run.deps.preflight(observed),
+      preflight: (observed, wording) => this.run.deps.preflight(observed, wording),
       replan: (observed) => this.run.deps.replan(this.name, observed),
     };
   }

@@ -3,6 +3,7 @@
  * per-run context every host run shares.
  */
 
+import type { PreflightOutcome } from "../backup/preflight.js";
 import type { BackupService } from "../backup/service.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
@@ -21,8 +22,8 @@ export interface ApplyDeps {
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
   backup: BackupService;
   resolveSecret(ref: SecretRef): Promise<string>;
-  /** The schema preflight: NemoClaw's exact block when the CLI and a running gateway disagree, else null. */
-  preflight(observed: ObservedHost): string[] | null;
+  /** The schema preflight (src/backup/preflight.ts): NemoClaw's exact block when the CLI and a running gateway disagree. */
+  preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;
   /** Fingerprints of the given fact keys (src/plan/fingerprint.ts). */
   fingerprints(observed: ObservedHost, keys: string[]): Record<string, string>;
   /** A fact's current value, compact, for the stale-plan report. */

@@ -8,6 +8,7 @@
 import type { BackupRecord, BackupService } from "../backup/service.js";
 import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
+import type { PreflightOutcome } from "../backup/preflight.js";
 import type { HostPlan, Step } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
 import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "./classify.js";
@@ -62,8 +63,8 @@ export interface StepContext {
   backups: Map<string, BackupRecord>;
   backup: BackupService;
   backupPolicy(name: string): DesiredBackupPolicy | undefined;
-  /** The schema preflight: the exact block when the host's CLI and gateways disagree, else null. */
-  preflight(observed: ObservedHost): string[] | null;
+  /** The schema preflight on an observation, worded with the step's action and command. */
+  preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;
 }
 
 class StepFailure extends Error {
@@ -169,12 +170,28 @@ async function createFailureAdvice(step: Step, context: StepContext, rawOutput: 
   return { failureKind: kind, hint: [hint, imageRefWorkaroundText(imageRef, recreate)].filter(Boolean).join("\n") };
 }
 
+/**
+ * Re-check, right before anything changes, that the installed OpenShell CLI and every running
+ * gateway agree — on a fresh observation (the probe reads the same versions the step's commands
+ * show). Drift refuses the host with NemoClaw's block; versions that cannot be read fail the step.
+ */
 async function runPreflight(step: Step, context: StepContext): Promise<StepRunResult> {
   const observed = await context.observe();
-  if (observed.unreachable) throw new StepFailure(`could not re-check versions: ${observed.unreachable.message}`);
-  const block = context.preflight(observed);
-  if (block === null) return result({ status: "ok", notes: ["OpenShell CLI and running gateways agree"] });
-  return result({ status: "failed", error: "schema preflight refused: OpenShell CLI and gateway versions differ", block, hint: step.hint ?? null });
+  const wording = { action: stringParam(step, "action") ?? "applying fleet changes", command: stringParam(step, "command") ?? "nemoclaw apply" };
+  const outcome = context.preflight(observed, wording);
+  switch (outcome.state) {
+    case "clean":
+      return result({ status: "ok", notes: [`OpenShell ${outcome.openshellVersion}: the CLI and every running gateway agree`] });
+    case "refused":
+      return result({
+        status: "failed",
+        error: "schema preflight refused: the OpenShell CLI and a running gateway differ",
+        block: outcome.block.lines,
+        hint: step.hint ?? null,
+      });
+    case "unknown":
+      throw new StepFailure(`could not re-check OpenShell versions: ${outcome.reason}`);
+  }
 }
 
 async function runBackup(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {

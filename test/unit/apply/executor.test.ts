@@ -304,7 +304,7 @@ describe("applyPlan: secrets", () => {
   it("fails the host before locking it when a secret cannot be resolved, naming the steps that need it", async () => {
     const h = harness({ hosts: ["a"] });
     const summary = await h.run(plan([hostPlan("a", [withSecret()])]));
-    expect(summary.hosts[0]?.message).toBe("secret env:NV_KEY (needed by sandbox-create:alice) could not be resolved: environment variable NV_KEY is not set");
+    expect(summary.hosts[0]?.message).toBe("secret env:NV_KEY: environment variable NV_KEY is not set (needed by sandbox-create:alice)");
     expect(h.ofType("lock-acquired")).toEqual([]);
     expect(h.calls).toEqual([]);
   });

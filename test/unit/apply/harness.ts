@@ -43,6 +43,7 @@ export interface HarnessOptions {
   /** Locks already held by other runs. */
   held?: Record<string, HostLockInfo>;
   observe?: (host: string, callsSoFar: Call[]) => ObservedHost;
+  /** Block lines the preflight refuses with; default: versions agree. */
   preflight?: (observed: ObservedHost) => string[] | null;
   fingerprints?: (observed: ObservedHost, keys: string[]) => Record<string, string>;
   /** The host planned afresh; default: converged (no steps). */
@@ -161,10 +162,15 @@ export function harness(options: HarnessOptions): Harness {
     resolveSecret: async (ref) => {
       const key = ref.kind === "env" ? ref.name : ref.path;
       const value = options.secrets?.[key];
-      if (value === undefined) throw new Error(`environment variable ${key} is not set`);
+      if (value === undefined) throw new Error(`secret env:${key}: environment variable ${key} is not set`);
       return value;
     },
-    preflight: options.preflight ?? (() => null),
+    preflight: (obs) => {
+      const lines = options.preflight?.(obs) ?? null;
+      return lines
+        ? { state: "refused", block: { driver: "host-process", installedVersion: "0.0.72", runningVersion: "0.0.71", gateway: "nemoclaw", lines } }
+        : { state: "clean", openshellVersion: "0.0.72" };
+    },
     fingerprints: options.fingerprints ?? ((_observed, keys) => Object.fromEntries(keys.map((key) => [key, "same"]))),
     describeFact: (_observed, key) => `now(${key})`,
     replan: (host, obs) => (options.replan ? options.replan(host, obs, calls) : hostPlan(host, [])),

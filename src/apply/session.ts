@@ -1,0 +1,319 @@
+/**
+ * One `nemoclaw apply` from start to end: read the source (fleet file → observe and plan now;
+ * saved plan → narrow it to --limit), show the plan and get the user's yes, then run the executor
+ * with the real parts wired in — connection pool, probe, backup service, secrets, locks, journal,
+ * views and Ctrl-C — and print the recap. src/cli/apply.ts only parses flags and calls this.
+ */
+
+import { hostname, userInfo } from "node:os";
+import { createInterface } from "node:readline/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { preflight } from "../backup/preflight.js";
+import { createBackupService, type BackupService } from "../backup/service.js";
+import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
+import { loadFleet } from "../config/load.js";
+import { resolveSecret } from "../config/secrets.js";
+import { selectHosts } from "../config/selectors.js";
+import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
+import { observeFleet } from "../observe/fleet.js";
+import { observeHost } from "../observe/host.js";
+import type { ObservedHost } from "../observe/types.js";
+import { factFingerprints } from "../plan/fingerprint.js";
+import { PlanFileError, readPlanFile } from "../plan/planfile.js";
+import { planFleet } from "../plan/planner.js";
+import type { Plan } from "../plan/types.js";
+import { colorsFor, type Colors } from "../report/color.js";
+import { ExitCode, type ExitCodeValue } from "../report/exit-codes.js";
+import { renderPlanHuman } from "../report/plan-human.js";
+import { chooseProgressMode, jsonLinesView, plainLinesView, type ProgressView } from "../report/progress.js";
+import { ListrView } from "../report/progress-listr.js";
+import { formatRecap } from "../report/recap.js";
+import { ConnectionPool } from "../transport/pool.js";
+import type { Connection } from "../transport/types.js";
+import { TOOL_VERSION } from "../version.js";
+import { RunControl } from "./control.js";
+import { EventBus, type RunIdentity } from "./events.js";
+import { applyPlan } from "./executor.js";
+import { JournalWriter, journalDir, newRunId } from "./journal.js";
+import { acquireHostLock, localPidAlive } from "./lock.js";
+import { Redactor } from "./redact.js";
+import { DEFAULT_RETRY_POLICY } from "./retry.js";
+import { confirmationFor, describeFact, isPlanFile, narrowPlan } from "./source.js";
+
+export interface ApplySessionOptions {
+  inventory: string[];
+  limit?: string;
+  json: boolean;
+  yes: boolean;
+  concurrency?: number;
+  waves?: WaveSpec[];
+  maxFailPercentage?: number;
+  prune: boolean;
+  /** False with --no-color. */
+  color: boolean;
+}
+
+export interface HostPool {
+  get(host: string): Promise<Connection>;
+  closeAll(): Promise<void>;
+}
+
+interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface SessionDeps {
+  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  selectHosts(fleet: DesiredFleet, limit: string | undefined): string[];
+  openPool(hosts: DesiredHost[]): HostPool;
+  observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
+  backupService(fleet: DesiredFleet, pool: HostPool): BackupService;
+  resolveSecret(ref: SecretRef): Promise<string>;
+  /** Ask on the terminal; the answer line. */
+  ask(question: string): Promise<string>;
+  stdout: Output;
+  stderr: Output;
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  now(): Date;
+  identity: RunIdentity;
+  journalDir: string;
+  /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+/** Ctrl-C once: running steps get this long to finish before they are aborted. */
+const DRAIN_MS = 120_000;
+
+interface Prepared {
+  fleet: DesiredFleet;
+  plan: Plan;
+  pool: HostPool;
+  savedPlan: boolean;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+async function prepare(source: string | undefined, options: ApplySessionOptions, deps: SessionDeps, colors: { out: Colors; err: Colors }): Promise<Prepared | ExitCodeValue> {
+  const validationFailed = (error: unknown): ExitCodeValue => {
+    if (error instanceof FleetValidationError) {
+      deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colors.err.enabled }));
+      return ExitCode.ValidationError;
+    }
+    if (error instanceof PlanFileError) {
+      deps.stderr.write(`${error.message}\n`);
+      return ExitCode.ValidationError;
+    }
+    throw error;
+  };
+  const load = async (fleetFile: string | undefined): Promise<DesiredFleet> => {
+    const { fleet, warnings } = await deps.loadFleet(fleetFile, options.inventory);
+    if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: colors.err.enabled }));
+    return fleet;
+  };
+
+  if (source !== undefined && isPlanFile(source)) {
+    let plan: Plan;
+    let fleet: DesiredFleet;
+    try {
+      plan = readPlanFile(source);
+      fleet = await load(plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file);
+    } catch (error) {
+      return validationFailed(error);
+    }
+    if (fleet.sourceDigest !== plan.fleet.digest) {
+      deps.stderr.write(`warning: ${plan.fleet.file} (or its inventories) changed since the plan was made; the saved steps are applied as they are\n`);
+    }
+    if (options.prune) deps.stderr.write("warning: --prune has no effect on a saved plan (it was decided when the plan was made)\n");
+    if (options.limit !== undefined) {
+      let allowed: string[];
+      try {
+        allowed = deps.selectHosts(fleet, options.limit);
+      } catch (error) {
+        return validationFailed(error);
+      }
+      const narrowed = narrowPlan(plan, allowed, options.limit);
+      if (narrowed.outside.length > 0) {
+        deps.stderr.write(`warning: --limit can only narrow a saved plan; not in it: ${narrowed.outside.join(", ")}\n`);
+      }
+      if (narrowed.plan.hosts.length === 0) {
+        deps.stderr.write(`nemoclaw apply: --limit '${options.limit}' selects none of the plan's hosts (${plan.selection.hosts.join(", ")})\n`);
+        return ExitCode.Error;
+      }
+      plan = narrowed.plan;
+    }
+    const hosts = new Set(plan.selection.hosts);
+    return { fleet, plan, pool: deps.openPool(fleet.hosts.filter((host) => hosts.has(host.name))), savedPlan: true };
+  }
+
+  let fleet: DesiredFleet;
+  let hosts: string[];
+  try {
+    fleet = await load(source);
+    hosts = deps.selectHosts(fleet, options.limit);
+  } catch (error) {
+    return validationFailed(error);
+  }
+  const selected = new Set(hosts);
+  const pool = deps.openPool(fleet.hosts.filter((host) => selected.has(host.name)));
+  deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
+  const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency });
+  const plan = planFleet(fleet, observed, {
+    limit: options.limit ?? null,
+    hosts,
+    pruneUnmanaged: options.prune || fleet.apply.pruneUnmanaged,
+    now: deps.now(),
+    toolVersion: TOOL_VERSION,
+  });
+  if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
+  return { fleet, plan, pool, savedPlan: false };
+}
+
+async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue | null> {
+  const { plan } = prepared;
+  const confirmation = confirmationFor({
+    steps: plan.summary.steps,
+    savedPlan: prepared.savedPlan,
+    yes: options.yes,
+    json: options.json,
+    interactive: deps.stdinIsTTY,
+  });
+  switch (confirmation.kind) {
+    case "not-needed":
+    case "given":
+      return null;
+    case "refuse":
+      deps.stderr.write(`nemoclaw apply: refusing to apply ${plural(plan.summary.steps, "step")} without confirmation: ${confirmation.reason}\n`);
+      return ExitCode.Error;
+    case "ask": {
+      const answer = await deps.ask(
+        `\nApply ${plural(plan.summary.steps, "step")} on ${plural(plan.summary.hostsWithChanges, "host")}? Only 'yes' will be accepted: `,
+      );
+      if (answer.trim() === "yes") return null;
+      deps.stderr.write("Apply cancelled; nothing was changed.\n");
+      return ExitCode.Error;
+    }
+  }
+}
+
+function createView(options: ApplySessionOptions, deps: SessionDeps, plan: Plan, colors: Colors): ProgressView {
+  const write = (text: string) => void deps.stdout.write(text);
+  switch (chooseProgressMode({ json: options.json, isTTY: deps.stdout.isTTY === true && plan.summary.steps > 0 })) {
+    case "json":
+      return jsonLinesView(write);
+    case "lines":
+      return plainLinesView(write, colors);
+    case "live":
+      return new ListrView();
+  }
+}
+
+export async function runApplySession(source: string | undefined, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue> {
+  const colors = { out: colorsFor(deps.stdout, options.color, deps.env), err: colorsFor(deps.stderr, options.color, deps.env) };
+  const prepared = await prepare(source, options, deps, colors);
+  if (typeof prepared === "number") return prepared;
+  const { fleet, plan, pool } = prepared;
+  try {
+    const refusal = await confirmed(prepared, options, deps);
+    if (refusal !== null) return refusal;
+
+    const runId = newRunId(deps.now());
+    const redactor = new Redactor();
+    const events = new EventBus(runId, deps.now);
+    let journal: JournalWriter;
+    try {
+      journal = JournalWriter.open(deps.journalDir, runId, redactor);
+    } catch (error) {
+      deps.stderr.write(`nemoclaw apply: cannot write the run journal in ${deps.journalDir}: ${(error as Error).message}; nothing was changed\n`);
+      return ExitCode.Error;
+    }
+    // The journal first: a record is on disk before any view shows it.
+    events.subscribe((event) => journal.write(event));
+    const view = createView(options, deps, plan, colors.out);
+    events.subscribe(view.onEvent);
+    const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
+    const stopListening = deps.onInterrupt(() => control.interrupt());
+    try {
+      const summary = await applyPlan(
+        plan,
+        {
+          fleet,
+          pool,
+          observeHost: deps.observeHost,
+          backup: deps.backupService(fleet, pool),
+          resolveSecret: deps.resolveSecret,
+          preflight,
+          fingerprints: factFingerprints,
+          describeFact,
+          replan: (host, observed) =>
+            planFleet(fleet, { hosts: [observed] }, { limit: null, hosts: [host], pruneUnmanaged: plan.options.pruneUnmanaged, now: deps.now(), toolVersion: TOOL_VERSION }).hosts[0] ?? null,
+          acquireLock: acquireHostLock,
+          identity: deps.identity,
+          pidAlive: localPidAlive,
+          now: deps.now,
+          sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+          random: Math.random,
+          events,
+          redactor,
+          control,
+        },
+        {
+          source: prepared.savedPlan ? "plan-file" : "fleet",
+          concurrency: options.concurrency ?? fleet.apply.concurrency,
+          waves: options.waves ?? fleet.apply.waves,
+          maxFailPercentage: options.maxFailPercentage ?? fleet.apply.maxFailPercentage,
+          stepTimeoutMs: fleet.apply.stepTimeoutMs,
+          lockTtlMs: fleet.apply.lockTtlMs,
+          retry: DEFAULT_RETRY_POLICY,
+          journalPath: journal.path,
+          toolVersion: TOOL_VERSION,
+        },
+      );
+      await view.finish();
+      if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
+      return summary.exitCode;
+    } finally {
+      stopListening();
+      journal.close();
+    }
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+export function defaultSessionDeps(): SessionDeps {
+  return {
+    loadFleet: (fleetFile, inventories) => loadFleet({ ...(fleetFile !== undefined ? { fleetFile } : {}), inventories }),
+    selectHosts,
+    openPool: (hosts) => new ConnectionPool(hosts),
+    observeHost: (host, connection) => observeHost(host, connection),
+    backupService: (fleet, pool) => createBackupService({ fleet, pool }),
+    resolveSecret: (ref) => resolveSecret(ref),
+    async ask(question) {
+      const terminal = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await terminal.question(question);
+      } finally {
+        terminal.close();
+      }
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: process.stdin.isTTY === true,
+    env: process.env,
+    now: () => new Date(),
+    identity: { user: userInfo().username, machine: hostname(), pid: process.pid },
+    journalDir: journalDir(),
+    onInterrupt(handler) {
+      process.on("SIGINT", handler);
+      process.on("SIGTERM", handler);
+      return () => {
+        process.off("SIGINT", handler);
+        process.off("SIGTERM", handler);
+      };
+    },
+  };
+}

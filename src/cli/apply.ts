@@ -1,0 +1,71 @@
+/**
+ * `nemoclaw apply <fleet.yaml | plan.json>`: observe → plan → show → confirm → apply, or carry
+ * out a saved plan exactly (hosts whose facts changed are refused as stale). Progress is live on a
+ * terminal, plain lines otherwise, JSON Lines with --json; every run is journaled. Heavy modules
+ * load inside the action so `--help` and `--version` stay fast.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import { parseWaves } from "../apply/waves.js";
+import type { ApplySessionOptions } from "../apply/session.js";
+import type { WaveSpec } from "../config/types.js";
+import { withCommonOptions } from "./common.js";
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return number;
+}
+
+function percentage(value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number) || number < 0 || number > 100) throw new InvalidArgumentError("expected a percentage from 0 to 100");
+  return number;
+}
+
+function waves(value: string): WaveSpec[] {
+  try {
+    return parseWaves(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+const HELP_AFTER = `
+With a fleet file, apply observes the selected hosts, shows the plan and asks for confirmation
+(--yes for unattended runs; without a terminal and without --yes it refuses). With a plan saved by
+\`nemoclaw plan -o plan.json\`, it carries out exactly those steps after re-observing each host: a
+host whose facts changed since the plan is refused as stale; --limit can only narrow the plan.
+
+Each host is locked while it is changed (~/.nemoclaw-fleet/lock.json on the host); a host another
+run holds is refused, naming the holder (\`nemoclaw unlock\` removes a dead run's lock). Every run
+is journaled (\`nemoclaw history\`). Ctrl-C once lets running steps finish and starts nothing new;
+twice aborts them.
+
+Exit codes: 0 done, 4 unreachable hosts, 5 failed hosts, 6 stale plan, 7 host lock held,
+8 schema preflight refused, 130 interrupted (see docs/exit-codes.md and docs/apply.md).
+
+Examples:
+  nemoclaw apply fleet.yaml
+  nemoclaw apply fleet.yaml --limit 'spark-*' --waves 1,25%,100% --max-fail-percentage 10
+  nemoclaw plan fleet.yaml -o plan.json && nemoclaw apply plan.json
+  nemoclaw apply fleet.yaml --yes --json > run.jsonl`;
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command("apply")
+      .argument("[source]", "fleet file, or a plan file saved by `nemoclaw plan -o`")
+      .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
+  )
+    .option("-y, --yes", "apply without asking for confirmation", false)
+    .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", positiveInteger)
+    .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
+    .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage)
+    .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
+    .option("--no-color", "no colours in the output")
+    .addHelpText("after", HELP_AFTER)
+    .action(async (source: string | undefined, options: ApplySessionOptions) => {
+      const { runApplySession, defaultSessionDeps } = await import("../apply/session.js");
+      process.exitCode = await runApplySession(source, options, defaultSessionDeps());
+    });
+}

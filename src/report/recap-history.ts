@@ -1,0 +1,27 @@
+/** `nemoclaw history`: the list of past runs, newest first, one line each. */
+import type { RunListing } from "../apply/history.js";
+import type { HostStatus } from "../apply/events.js";
+import { HOST_STATUSES } from "../apply/events.js";
+import type { Colors } from "./color.js";
+import { formatDuration, hostStatusPaint } from "./progress-format.js";
+
+export function formatRunList(runs: readonly RunListing[], colors: Colors): string[] {
+  if (runs.length === 0) return ["no runs recorded yet"];
+  return runs.map((run) => {
+    const outcomes = HOST_STATUSES.filter((status) => run.outcomes[status])
+      .map((status: HostStatus) => hostStatusPaint(status, colors)(`${run.outcomes[status]} ${status}`))
+      .join(", ");
+    const state = run.complete ? `exit ${run.exitCode}` : colors.yellow("did not finish");
+    const who = run.user && run.machine ? `${run.user}@${run.machine}` : "?";
+    return [
+      colors.bold(run.runId),
+      who,
+      run.fleet ?? "?",
+      `${run.hosts} host${run.hosts === 1 ? "" : "s"}${outcomes ? ` (${outcomes})` : ""}`,
+      state,
+      run.durationMs !== null ? colors.dim(formatDuration(run.durationMs)) : "",
+    ]
+      .filter(Boolean)
+      .join("  ");
+  });
+}
