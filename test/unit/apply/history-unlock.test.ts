@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { findRun, listRuns } from "../../../src/apply/history.js";
+import { JournalWriter } from "../../../src/apply/journal.js";
+import { serializeLock } from "../../../src/apply/lock.js";
+import { unlockExitCode, unlockHost } from "../../../src/apply/unlock.js";
+import { Redactor } from "../../../src/apply/redact.js";
+import { hostPlan, plan, step } from "./fixtures.js";
+import { harness } from "./harness.js";
+import { LocalShell } from "./local-shell.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "ncf-history-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function recordRun(runId: string, fail: boolean): Promise<void> {
+  const h = harness({ hosts: ["a", "b"], respond: (call) => (fail && call.host === "b" ? { exitCode: 1 } : {}) });
+  const writer = JournalWriter.open(dir, runId, new Redactor());
+  h.deps.events.subscribe((event) => writer.write({ ...event, runId }));
+  await h.run(plan([hostPlan("a", [step("x")]), hostPlan("b", [step("y")])]));
+  writer.close();
+}
+
+describe("history", () => {
+  it("lists runs newest first with who, outcome and exit code", async () => {
+    await recordRun("20261122T080000Z-aaaaaa", false);
+    await recordRun("20261122T090000Z-bbbbbb", true);
+    const runs = listRuns(dir, 10);
+    expect(runs.map((run) => [run.runId, run.exitCode, run.outcomes])).toEqual([
+      ["20261122T090000Z-bbbbbb", 5, { ok: 1, failed: 1 }],
+      ["20261122T080000Z-aaaaaa", 0, { ok: 2 }],
+    ]);
+    expect(runs[0]).toMatchObject({ user: "ops", machine: "ctl", fleet: "/fleet/fleet.yaml", complete: true, hosts: 2 });
+    expect(listRuns(dir, 1)).toHaveLength(1);
+  });
+
+  it("finds a run by id, unique prefix or `last`, and says why not otherwise", async () => {
+    await recordRun("20261122T080000Z-aaaaaa", false);
+    await recordRun("20261122T090000Z-bbbbbb", false);
+    expect(findRun(dir, "last")).toEqual({ path: join(dir, "20261122T090000Z-bbbbbb.jsonl") });
+    expect(findRun(dir, "20261122T08")).toEqual({ path: join(dir, "20261122T080000Z-aaaaaa.jsonl") });
+    expect(findRun(dir, "20261122T")).toMatchObject({ problem: expect.stringContaining("matches 2 runs") });
+    expect(findRun(dir, "nope")).toMatchObject({ problem: expect.stringContaining("no run") });
+  });
+
+  it("treats a journal without its end record as a run that did not finish", async () => {
+    await recordRun("20261122T100000Z-cccccc", false);
+    const path = join(dir, "20261122T100000Z-cccccc.jsonl");
+    const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+    const cut = lines.findIndex((line) => line.includes('"step-finished"'));
+    // Killed right after the first step finished, mid-way through writing the next record.
+    writeFileSync(path, `${lines.slice(0, cut + 1).join("\n")}\n{"v":1,"type":"host-fin`);
+    expect(listRuns(dir, 5)[0]).toMatchObject({ complete: false, exitCode: 130 });
+  });
+});
+
+describe("unlock", () => {
+  const me = { identity: { user: "ops", machine: "ctl", pid: 1 }, now: () => new Date("2026-11-22T10:00:00Z"), pidAlive: () => true };
+  const live = { runId: "r-live", user: "alice", machine: "other", pid: 5, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" };
+  const plant = (home: string, text: string) => {
+    mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });
+    writeFileSync(join(home, ".nemoclaw-fleet", "lock.json"), `${text}\n`);
+  };
+
+  it("refuses a live lease without --force, naming the holder, and removes it with --force", async () => {
+    plant(dir, serializeLock(live));
+    const shell = new LocalShell("h", dir).asConnection();
+    const refused = await unlockHost("h", async () => shell, false, me);
+    expect(refused).toMatchObject({ result: "refused", holder: live });
+    expect(unlockExitCode([refused])).toBe(7);
+    expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(true);
+    const forced = await unlockHost("h", async () => shell, true, me);
+    expect(forced).toMatchObject({ result: "removed", reason: expect.stringContaining("forced") });
+    expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(false);
+  });
+
+  it("removes an expired lease without --force and reports hosts without a lock", async () => {
+    plant(dir, serializeLock({ ...live, expiresAt: "2026-11-22T09:30:00Z" }));
+    const shell = new LocalShell("h", dir).asConnection();
+    expect(await unlockHost("h", async () => shell, false, me)).toMatchObject({ result: "removed", reason: expect.stringContaining("expired") });
+    const again = await unlockHost("h", async () => shell, false, me);
+    expect(again).toEqual({ host: "h", result: "no-lock" });
+    expect(unlockExitCode([again])).toBe(0);
+  });
+
+  it("reports an unreachable host apart", async () => {
+    const outcome = await unlockHost("h", async () => Promise.reject(new Error("connect ECONNREFUSED")), false, me);
+    expect(outcome).toEqual({ host: "h", result: "unreachable", message: "connect ECONNREFUSED" });
+    expect(unlockExitCode([outcome])).toBe(4);
+  });
+});
