@@ -4,7 +4,9 @@
  * that later steps wait for, gateways that will only exist after a start step, sandboxes an
  * upgrade already recreates).
  */
-import { globToRegExp, hostMatches } from "../config/selectors.js";
+import { previousFireTime } from "../backup/cron.js";
+import { parseCron } from "../config/cron.js";
+import { compileSelector, globToRegExp } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredGateway, DesiredHost, DesiredSandbox, GatewayDriver } from "../config/types.js";
 import type { Fact, ObservedGateway, ObservedHost, ObservedSandbox, Registry, RegistryEntry } from "../observe/types.js";
 import { StepList } from "./steps.js";
@@ -31,6 +33,43 @@ export interface LiveSandbox {
   sandbox: ObservedSandbox;
 }
 
+/** Work shared by every host of one plan: compiled selectors and globs, policies' last fire times. */
+export class FleetMemo {
+  private readonly globs = new Map<string, RegExp>();
+  private readonly selectors = new Map<DesiredBackupPolicy, (host: DesiredHost) => boolean>();
+  private readonly fireTimes = new Map<DesiredBackupPolicy, { due: Date | null } | { problem: string }>();
+
+  /** NemoClaw snapshot label for backups no policy covers: one per plan, from the plan's clock. */
+  readonly snapshotLabel: string;
+
+  constructor(readonly now: Date) {
+    this.snapshotLabel = `fleet-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+  }
+
+  glob(pattern: string): RegExp {
+    let compiled = this.globs.get(pattern);
+    if (!compiled) this.globs.set(pattern, (compiled = globToRegExp(pattern)));
+    return compiled;
+  }
+
+  policyCoversHost(policy: DesiredBackupPolicy, host: DesiredHost): boolean {
+    let matches = this.selectors.get(policy);
+    if (!matches) this.selectors.set(policy, (matches = compileSelector(policy.hosts)));
+    return matches(host);
+  }
+
+  /** When the policy's schedule last fired at or before now (null: never), or why it cannot be read. */
+  lastFireTime(policy: DesiredBackupPolicy): { due: Date | null } | { problem: string } {
+    let result = this.fireTimes.get(policy);
+    if (!result) {
+      const parsed = parseCron(policy.schedule ?? "");
+      result = parsed.ok ? { due: previousFireTime(parsed.schedule, this.now) } : { problem: parsed.message };
+      this.fireTimes.set(policy, result);
+    }
+    return result;
+  }
+}
+
 export class HostContext {
   readonly notes: HostNote[] = [];
   readonly steps = new StepList();
@@ -51,6 +90,11 @@ export class HostContext {
   /** How many notes say a needed fact is unknown (the host plan is then incomplete). */
   unknownFacts = 0;
   private hostPolicies: DesiredBackupPolicy[] | undefined;
+  private readonly policiesBySandbox = new Map<string, DesiredBackupPolicy[]>();
+  private live: LiveSandbox[] | undefined;
+  private liveByName: Map<string, LiveSandbox> | undefined;
+  private entriesByName: Map<string, RegistryEntry> | undefined;
+  private desiredByName: Map<string, DesiredSandbox> | undefined;
 
   constructor(
     readonly fleet: DesiredFleet,
@@ -59,6 +103,7 @@ export class HostContext {
     readonly options: PlanOptions,
     /** Sandbox names with `protect: true` anywhere in the fleet file. */
     readonly protectedNames: ReadonlySet<string>,
+    readonly memo: FleetMemo,
   ) {}
 
   note(level: HostNote["level"], message: string, extra: Omit<HostNote, "level" | "message"> = {}): void {
@@ -94,7 +139,8 @@ export class HostContext {
   }
 
   registryEntry(name: string): RegistryEntry | undefined {
-    return this.registry?.entries.find((entry) => entry.name === name);
+    this.entriesByName ??= new Map((this.registry?.entries ?? []).map((entry) => [entry.name, entry]));
+    return this.entriesByName.get(name);
   }
 
   desiredGateway(name: string): DesiredGateway | undefined {
@@ -102,7 +148,8 @@ export class HostContext {
   }
 
   desiredSandbox(name: string): DesiredSandbox | undefined {
-    return this.host.sandboxes.find((sandbox) => sandbox.name === name);
+    this.desiredByName ??= new Map(this.host.sandboxes.map((sandbox) => [sandbox.name, sandbox]));
+    return this.desiredByName.get(name);
   }
 
   /** Desired sandboxes on a gateway, in file order. */
@@ -112,17 +159,24 @@ export class HostContext {
 
   /** Every sandbox a gateway reports, on gateways whose list is known. */
   liveSandboxes(): LiveSandbox[] {
-    return this.observedGateways().flatMap((gateway) => (known(gateway.sandboxes) ?? []).map((sandbox) => ({ gateway, sandbox })));
+    this.live ??= this.observedGateways().flatMap((gateway) => (known(gateway.sandboxes) ?? []).map((sandbox) => ({ gateway, sandbox })));
+    return this.live;
   }
 
   liveSandbox(name: string): LiveSandbox | undefined {
-    return this.liveSandboxes().find((live) => live.sandbox.name === name);
+    this.liveByName ??= new Map(this.liveSandboxes().map((live) => [live.sandbox.name, live]));
+    return this.liveByName.get(name);
   }
 
   /** Backup policies that cover a sandbox on this host, in file order. */
   coveringPolicies(sandbox: string): DesiredBackupPolicy[] {
-    this.hostPolicies ??= this.fleet.backupPolicies.filter((policy) => hostMatches(this.host, policy.hosts, this.fleet));
-    return this.hostPolicies.filter((policy) => policy.sandboxNames.some((glob) => globToRegExp(glob).test(sandbox)));
+    let covering = this.policiesBySandbox.get(sandbox);
+    if (!covering) {
+      this.hostPolicies ??= this.fleet.backupPolicies.filter((policy) => this.memo.policyCoversHost(policy, this.host));
+      covering = this.hostPolicies.filter((policy) => policy.sandboxNames.some((glob) => this.memo.glob(glob).test(sandbox)));
+      this.policiesBySandbox.set(sandbox, covering);
+    }
+    return covering;
   }
 
   isProtected(sandbox: string): boolean {

@@ -84,20 +84,15 @@ export function factKeysOf(hostPlan: Pick<HostPlan, "steps">): string[] {
 
 /** JSON with object keys sorted at every level and volatile fields dropped. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalise(value));
-}
-
-function canonicalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonicalise);
-  if (value === undefined) return null;
-  if (value === null || typeof value !== "object") return value;
-  const sorted: Record<string, unknown> = {};
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value !== "object") return JSON.stringify(value);
+  const fields: string[] = [];
   for (const key of Object.keys(value).sort()) {
     const field = (value as Record<string, unknown>)[key];
-    if (VOLATILE_FIELDS.has(key) || field === undefined) continue;
-    sorted[key] = canonicalise(field);
+    if (field !== undefined && !VOLATILE_FIELDS.has(key)) fields.push(`${JSON.stringify(key)}:${canonicalJson(field)}`);
   }
-  return sorted;
+  return `{${fields.join(",")}}`;
 }
 
 function gatewayOf(observed: ObservedHost, name: string): Fact<ObservedGateway | null> {

@@ -4,7 +4,7 @@
  */
 import type { DesiredFleet, DesiredHost } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import { HostContext } from "./context.js";
+import { FleetMemo, HostContext } from "./context.js";
 import { planHost } from "./host-planner.js";
 import { type HostPlan, PLAN_FORMAT_VERSION, type Plan, type PlanOptions, type PlanSummary } from "./types.js";
 
@@ -12,11 +12,12 @@ export function planFleet(desired: DesiredFleet, observed: ObservedFleet, option
   const desiredHosts = new Map(desired.hosts.map((host) => [host.name, host]));
   const observedHosts = new Map(observed.hosts.map((host) => [host.host, host]));
   const protectedNames = new Set(desired.hosts.flatMap((host) => host.sandboxes.filter((sandbox) => sandbox.protect).map((sandbox) => sandbox.name)));
+  const memo = new FleetMemo(options.now);
   const hosts = options.hosts.map((name) => {
     const host = desiredHosts.get(name);
     if (!host) throw new Error(`host ${JSON.stringify(name)} is selected but not in the fleet`);
     const seen = observedHosts.get(name);
-    return seen ? planHost(new HostContext(desired, host, seen, options, protectedNames)) : notObserved(host);
+    return seen ? planHost(new HostContext(desired, host, seen, options, protectedNames, memo)) : notObserved(host);
   });
   return {
     formatVersion: PLAN_FORMAT_VERSION,

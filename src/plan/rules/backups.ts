@@ -4,8 +4,6 @@
  * own engine into ~/.nemoclaw/rebuild-backups on the host, so a gateway retire or recreate is
  * never planned without a backup, policy or not (design scenario 3).
  */
-import { previousFireTime } from "../../backup/cron.js";
-import { parseCron } from "../../config/cron.js";
 import type { DesiredBackupPolicy } from "../../config/types.js";
 import { snapshotCreate, snapshotRestore } from "../commands/nemoclaw.js";
 import type { HostContext, LiveSandbox } from "../context.js";
@@ -34,11 +32,6 @@ export interface BackupRequest {
   detail?: string;
 }
 
-/** The on-host snapshot label: one per plan, derived from the plan's clock. */
-export function snapshotLabel(ctx: HostContext): string {
-  return `fleet-${ctx.options.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
-}
-
 export function planBackup(ctx: HostContext, request: BackupRequest): Step {
   const { sandbox, gateway, policy } = request;
   const existing = ctx.steps.get(`backup:${sandbox}${policy ? `@${policy.name}` : ""}`);
@@ -48,7 +41,7 @@ export function planBackup(ctx: HostContext, request: BackupRequest): Step {
     if (request.verify) existing.params!.verify = true;
     return existing;
   }
-  const label = snapshotLabel(ctx);
+  const label = ctx.memo.snapshotLabel;
   const commands: PlannedCommand[] = policy ? [] : [snapshotCreate(sandbox, label)];
   return ctx.steps.add({
     kind: "backup",
@@ -119,12 +112,17 @@ export function planDueBackups(ctx: HostContext): void {
   const catalogue = ctx.options.backupCatalogue;
   if (!catalogue) return;
   const ready = ctx.liveSandboxes().filter((live) => isBackupCandidate(ctx, live));
-  const dueByPolicy = new Map<string, Date | null>();
+  const unreadable = new Set<string>();
   for (const live of ready) {
     for (const policy of ctx.coveringPolicies(live.sandbox.name)) {
       if (!policy.schedule) continue;
-      if (!dueByPolicy.has(policy.name)) dueByPolicy.set(policy.name, dueSince(ctx, policy));
-      const due = dueByPolicy.get(policy.name) ?? null;
+      const fired = ctx.memo.lastFireTime(policy);
+      if ("problem" in fired) {
+        if (!unreadable.has(policy.name)) ctx.note("warning", `backup policy ${policy.name}: invalid schedule ${JSON.stringify(policy.schedule)} (${fired.problem}); no backup planned for it`);
+        unreadable.add(policy.name);
+        continue;
+      }
+      const due = fired.due;
       if (due === null) continue;
       const last = catalogue[policy.name]?.[ctx.host.name]?.[live.sandbox.name];
       if (last !== undefined && Date.parse(last) >= due.getTime()) continue;
@@ -146,11 +144,4 @@ function isBackupCandidate(ctx: HostContext, live: LiveSandbox): boolean {
     !ctx.handledSandboxes.has(live.sandbox.name) &&
     (outlook === undefined ? live.gateway.health.status === "healthy" : outlook.state === "ready")
   );
-}
-
-function dueSince(ctx: HostContext, policy: DesiredBackupPolicy): Date | null {
-  const parsed = parseCron(policy.schedule ?? "");
-  if (parsed.ok) return previousFireTime(parsed.schedule, ctx.options.now);
-  ctx.note("warning", `backup policy ${policy.name}: invalid schedule ${JSON.stringify(policy.schedule)} (${parsed.message}); no backup planned for it`);
-  return null;
 }

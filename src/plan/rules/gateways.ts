@@ -95,6 +95,13 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
     return;
   }
   const driver = observed.driver === "unknown" ? null : observed.driver;
+  if (gateway.driver !== undefined && driver !== null && gateway.driver !== driver) {
+    ctx.note(
+      "warning",
+      `gateway ${gateway.name} runs the ${driver} driver, the fleet file asks for ${gateway.driver}; a driver change happens by pinning openshell.version across 0.0.37 (with backups), never in place`,
+      { target, fact: factKey.gateway(gateway.name) },
+    );
+  }
   const health = observed.health;
   if (health.status === "healthy") {
     if (driver === null) {

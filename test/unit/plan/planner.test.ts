@@ -456,6 +456,15 @@ const cases: Case[] = [
     commands: ["NEMOCLAW_SANDBOX_NAME=coder", "NEMOCLAW_GATEWAY_PORT=8081"],
   },
   {
+    name: "a driver the file asks for that differs from the running one is never changed in place",
+    setup: (s) => {
+      s.host.gateways[0]!.driver = "cluster-container";
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/runs the host-process driver, the fleet file asks for cluster-container; a driver change happens by pinning openshell.version across 0.0.37/],
+  },
+  {
     name: "a gateway not in the file is left alone",
     setup: (s) => {
       s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("openshell", { port: 17670, sandboxes: known([]) })]);

@@ -1,0 +1,126 @@
+/**
+ * Planning 1,000 hosts × 10 sandboxes, with a realistic mix of work (lost guards, preset changes,
+ * missing sandboxes, one drifted host in fifty, scheduled backups), then rendering it for people
+ * and as JSON. The planner is pure, so this is the whole cost of `nemoclaw plan` after observation.
+ */
+import { performance } from "node:perf_hooks";
+import { planFleet } from "../dist/plan/planner.js";
+import { renderPlanHuman } from "../dist/report/plan-human.js";
+import { renderPlanJson } from "../dist/report/plan-json.js";
+import { createColors } from "../dist/report/color.js";
+
+const HOSTS = 1000;
+const SANDBOXES = 10;
+const known = (value) => ({ state: "known", value });
+const source = (path) => ({ file: "/srv/fleet/fleet.yaml", line: 1, column: 1, path });
+const guardFile = (path, present = true) => ({ path, present, owner: "root", group: "root", mode: "444", type: "regular file" });
+const GUARDS = ["/tmp/nemoclaw-proxy-env.sh", "/tmp/nemoclaw-sandbox-safety-net.js", "/tmp/nemoclaw-ciao-network-guard.js"];
+
+function desiredHost(index) {
+  const name = `spark-${String(index).padStart(4, "0")}`;
+  const sandboxes = Array.from({ length: SANDBOXES }, (_, s) => ({
+    name: `agent-${s}`,
+    host: name,
+    gateway: "nemoclaw",
+    agent: "openclaw",
+    provider: "build",
+    model: "nvidia/nemotron-3-super-120b-a12b",
+    credential: { kind: "env", name: "NVIDIA_API_KEY" },
+    policy: { presets: index % 7 === 0 && s === 0 ? ["pypi", "npm"] : ["pypi"] },
+    gpu: "auto",
+    protect: false,
+    imageRefWorkaround: false,
+    source: source(`sandboxes[${s}]`),
+  }));
+  return {
+    name,
+    connection: { kind: "local" },
+    groups: ["spark", `rack_${index % 20}`],
+    labels: {},
+    vars: {},
+    environment: {},
+    gateways: [{ name: "nemoclaw", port: 8080, bind: "127.0.0.1", source: source("gateways[0]") }],
+    sandboxes,
+    source: source(`hosts[${index}]`),
+  };
+}
+
+function observedHost(index) {
+  const name = `spark-${String(index).padStart(4, "0")}`;
+  const live = Array.from({ length: SANDBOXES }, (_, s) => s).filter((s) => !(index % 11 === 0 && s === 9));
+  const sandboxes = live.map((s) => ({
+    name: `agent-${s}`,
+    phase: "Ready",
+    createdAt: "2026-11-01 08:00:00",
+    guards: known({
+      files: GUARDS.map((path, g) => guardFile(path, !(index % 10 === 0 && s === 1 && g === 0))),
+      locks: index % 10 === 0 && s === 1 ? [{ path: "/tmp/openclaw-1000/gateway.1.lock", pid: null, stale: true }] : [],
+      agentGatewayPids: index % 10 === 0 && s === 1 ? [] : [300 + s],
+    }),
+  }));
+  const entries = live.map((s) => ({
+    name: `agent-${s}`, gatewayName: "nemoclaw", gatewayPort: 8080, agent: "openclaw", agentVersion: "2026.6.10",
+    provider: "nvidia-prod", model: "nvidia/nemotron-3-super-120b-a12b", endpointUrl: null, credentialEnv: "NVIDIA_INFERENCE_API_KEY",
+    policyTier: "balanced", policies: ["pypi"], gpuMode: "auto", fromDockerfile: null, imageTag: null, openshellVersion: "0.0.72",
+    openshellDriver: "docker", nemoclawVersion: "0.1.0", createdAt: null,
+  }));
+  return {
+    host: name,
+    unreachable: null,
+    observedAt: "2026-11-22T09:29:58.000Z",
+    durationMs: 800,
+    system: known({ hostname: name, os: null, arch: "aarch64", kernel: "6.11", dgxModel: "DGX Spark" }),
+    gpus: known([]),
+    docker: known({ reachable: true, serverVersion: "28.3.2", error: null }),
+    openshell: known({ installed: true, version: "0.0.72", path: "/usr/bin/openshell" }),
+    gatewayBinary: known({ installed: true, version: "0.0.72", path: "/usr/bin/openshell-gateway" }),
+    nemoclaw: known({ installed: true, version: "0.1.0", path: "/usr/bin/nemoclaw" }),
+    activeGateway: known("nemoclaw"),
+    gateways: known([{
+      name: "nemoclaw", port: 8080, endpoint: "http://127.0.0.1:8080", driver: "host-process", registered: true,
+      runningVersion: known(index % 50 === 0 ? "0.0.71" : "0.0.72"), image: null, binary: "/usr/bin/openshell-gateway", pid: 4242,
+      health: { status: "healthy", reason: "Status: Connected", fatalMigration: null, protobufMismatch: null },
+      sandboxes: known(sandboxes),
+    }]),
+    registry: known({ defaultSandbox: "agent-0", entries, locked: false }),
+    shields: known([]),
+    hostBackups: known([]),
+    fleetLock: known(null),
+  };
+}
+
+const hosts = Array.from({ length: HOSTS }, (_, i) => desiredHost(i + 1));
+const fleet = {
+  apiVersion: "nemoclaw.dev/v1", name: "bench", sourceFile: "/srv/fleet/fleet.yaml", sourceDigest: "sha256:0",
+  hosts,
+  backupPolicies: [{
+    name: "nightly", hosts: { kind: "pattern", pattern: "spark" }, sandboxNames: ["agent-*"], schedule: "0 2 * * *",
+    retention: { keepLast: 7 }, destination: { kind: "local", path: "/backups" }, verify: true, beforeDisruptive: true, strict: false,
+    source: source("backupPolicies[0]"),
+  }],
+  apply: { concurrency: 32, waves: [], maxFailPercentage: 0, stepTimeoutMs: 900_000, pruneUnmanaged: false, lockTtlMs: 3_600_000 },
+};
+const observed = { hosts: Array.from({ length: HOSTS }, (_, i) => observedHost(i + 1)) };
+const catalogue = { nightly: Object.fromEntries(hosts.map((host, i) => [host.name, Object.fromEntries(host.sandboxes.map((s) => [s.name, i % 3 === 0 ? "2026-11-20T02:00:00Z" : "2026-11-22T02:05:00Z"]))])) };
+const options = { limit: null, hosts: hosts.map((host) => host.name), pruneUnmanaged: false, now: new Date("2026-11-22T09:30:00Z"), toolVersion: "bench", backupCatalogue: catalogue };
+
+function time(label, fn, runs = 5) {
+  fn();
+  const samples = [];
+  let result;
+  for (let run = 0; run < runs; run += 1) {
+    globalThis.gc?.();
+    const start = performance.now();
+    result = fn();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  process.stdout.write(`${label.padEnd(44)} median ${samples[Math.floor(runs / 2)].toFixed(1)} ms  (min ${samples[0].toFixed(1)}, max ${samples[runs - 1].toFixed(1)})\n`);
+  return result;
+}
+
+const plan = time(`planFleet ${HOSTS} hosts × ${SANDBOXES} sandboxes`, () => planFleet(fleet, observed, options));
+const { summary } = plan;
+process.stdout.write(`  → ${summary.steps} steps on ${summary.hostsWithChanges} hosts, ${summary.blocked} blocked\n`);
+time("renderPlanHuman (grouped)", () => renderPlanHuman(plan, { colors: createColors(false) }));
+time("renderPlanJson", () => renderPlanJson(plan));

@@ -1,0 +1,113 @@
+/**
+ * `nemoclaw plan [fleet.yaml] [-i inv] [--limit …] [--json] [-o plan.json] [--detailed-exitcode] [--prune]`:
+ * load → select → observe (one round trip per host) → plan (pure) → render. Changes nothing.
+ * Heavy modules load inside the action so `--help` and `--version` stay fast.
+ */
+import type { Command } from "commander";
+import type { DesiredFleet } from "../config/types.js";
+import type { ObservedFleet } from "../observe/types.js";
+import type { ExitCodeValue } from "../report/exit-codes.js";
+import { type CommonOptions, withCommonOptions } from "./common.js";
+
+export interface PlanCommandOptions extends CommonOptions {
+  out?: string;
+  detailedExitcode: boolean;
+  prune: boolean;
+  /** False with --no-color. */
+  color: boolean;
+}
+
+export interface PlanCommandDeps {
+  load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string }>;
+  select(fleet: DesiredFleet, limit: string | undefined): string[];
+  observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
+  now(): Date;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command("plan")
+      .argument("[fleet]", "fleet file (default: hosts from the inventories only)")
+      .description("observe every selected host and show, in order and with reasons, what apply would change; changes nothing"),
+  )
+    .option("-o, --out <file>", "save the plan with fact fingerprints, for `nemoclaw apply <file>`")
+    .option("--detailed-exitcode", "exit 0 when there is nothing to do, 2 when changes are pending", false)
+    .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
+    .option("--no-color", "no colours in the output")
+    .action(async (fleetFile: string | undefined, options: PlanCommandOptions) => {
+      process.exitCode = await runPlanCommand(fleetFile, options, await defaultDeps());
+    });
+}
+
+export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { ExitCode }, { FleetValidationError, formatDiagnostics }, { TOOL_VERSION }] =
+    await Promise.all([
+      import("../plan/planner.js"),
+      import("../plan/planfile.js"),
+      import("../report/plan-human.js"),
+      import("../report/plan-json.js"),
+      import("../report/color.js"),
+      import("../report/exit-codes.js"),
+      import("../config/diagnostics.js"),
+      import("../version.js"),
+    ]);
+  let fleet: DesiredFleet;
+  let hosts: string[];
+  try {
+    const loaded = await deps.load(fleetFile, options.inventory);
+    if (loaded.warnings) deps.stderr.write(loaded.warnings);
+    fleet = loaded.fleet;
+    hosts = deps.select(fleet, options.limit);
+  } catch (error) {
+    if (!(error instanceof FleetValidationError)) throw error;
+    deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colorsFor(deps.stderr, options.color, deps.env).enabled }));
+    return ExitCode.ValidationError;
+  }
+  deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
+  const observed = await deps.observe(fleet, hosts);
+  const plan = planFleet(fleet, observed, {
+    limit: options.limit ?? null,
+    hosts,
+    pruneUnmanaged: options.prune || fleet.apply.pruneUnmanaged,
+    now: deps.now(),
+    toolVersion: TOOL_VERSION,
+  });
+  if (options.out) writePlanFile(options.out, plan);
+  deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
+  if (options.out && !options.json) deps.stderr.write(`Saved the plan to ${options.out}; run \`nemoclaw apply ${options.out}\` to carry it out.\n`);
+  return planExitCode(plan, { detailed: options.detailedExitcode });
+}
+
+async function defaultDeps(): Promise<PlanCommandDeps> {
+  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { ConnectionPool }, { observeFleet }] = await Promise.all([
+    import("../config/load.js"),
+    import("../config/selectors.js"),
+    import("../config/diagnostics.js"),
+    import("../transport/pool.js"),
+    import("../observe/fleet.js"),
+  ]);
+  return {
+    async load(fleetFile, inventories) {
+      const { fleet, warnings } = await loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
+      return { fleet, warnings: warnings.length > 0 ? formatDiagnostics(warnings, { color: false }) : "" };
+    },
+    select: selectHosts,
+    async observe(fleet, hosts) {
+      // Every fleet host, so a selected host can reach its bastion when that is a fleet host too.
+      const pool = new ConnectionPool(fleet.hosts);
+      try {
+        return await observeFleet(fleet, hosts, { pool, concurrency: fleet.apply.concurrency });
+      } finally {
+        await pool.closeAll();
+      }
+    },
+    now: () => new Date(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
+}

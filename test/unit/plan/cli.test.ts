@@ -1,0 +1,102 @@
+/** `nemoclaw plan` wiring, with the loader and observation injected. */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { type PlanCommandDeps, type PlanCommandOptions, register, runPlanCommand } from "../../../src/cli/plan.js";
+import { FleetValidationError } from "../../../src/config/diagnostics.js";
+import { readPlanFile } from "../../../src/plan/planfile.js";
+import type { Plan } from "../../../src/plan/types.js";
+import { ExitCode } from "../../../src/report/exit-codes.js";
+import { converged, NOW, type Scenario } from "./builders.js";
+
+function harness(scenario: Scenario, overrides: Partial<PlanCommandDeps> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const observedFor: string[][] = [];
+  const deps: PlanCommandDeps = {
+    load: async () => ({ fleet: scenario.fleet, warnings: "" }),
+    select: (fleet) => fleet.hosts.map((host) => host.name),
+    observe: async (_fleet, hosts) => {
+      observedFor.push(hosts);
+      return { hosts: scenario.observedHosts.filter((host) => hosts.includes(host.host)) };
+    },
+    now: () => NOW,
+    stdout: { write: (text: string) => out.push(text), isTTY: false },
+    stderr: { write: (text: string) => err.push(text), isTTY: false },
+    env: {},
+    ...overrides,
+  };
+  return { deps, out, err, observedFor };
+}
+
+function options(overrides: Partial<PlanCommandOptions> = {}): PlanCommandOptions {
+  return { inventory: [], json: false, detailedExitcode: false, prune: false, color: true, ...overrides };
+}
+
+function withPendingChange(): Scenario {
+  const scenario = converged();
+  scenario.host.sandboxes[0]!.policy = { presets: ["pypi"] };
+  return scenario;
+}
+
+describe("nemoclaw plan", () => {
+  it("prints the grouped plan and exits 0 without --detailed-exitcode", async () => {
+    const { deps, out, err } = harness(withPendingChange());
+    expect(await runPlanCommand("fleet.yaml", options(), deps)).toBe(ExitCode.Ok);
+    expect(out.join("")).toContain("policy-add  sandbox assistant @ nemoclaw");
+    expect(err.join("")).toContain("Observing 1 host…");
+  });
+
+  it("--detailed-exitcode: 2 with changes, 0 without", async () => {
+    expect(await runPlanCommand("fleet.yaml", options({ detailedExitcode: true }), harness(withPendingChange()).deps)).toBe(ExitCode.Changes);
+    expect(await runPlanCommand("fleet.yaml", options({ detailedExitcode: true }), harness(converged()).deps)).toBe(ExitCode.Ok);
+  });
+
+  it("--json prints the Plan; -o saves it for apply", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nemoclaw-plan-cli-"));
+    const file = join(dir, "plan.json");
+    const { deps, out } = harness(withPendingChange());
+    await runPlanCommand("fleet.yaml", options({ json: true, out: file, limit: "spark-*" }), deps);
+    const printed = JSON.parse(out.join("")) as Plan;
+    expect(printed.selection).toEqual({ limit: "spark-*", hosts: ["spark-01"] });
+    expect(readPlanFile(file)).toEqual(printed);
+    expect(readFileSync(file, "utf8")).toBe(`${JSON.stringify(printed, null, 2)}\n`);
+  });
+
+  it("--prune and the fleet's apply.pruneUnmanaged both prune", async () => {
+    const scenario = converged();
+    const { deps, out } = harness(scenario);
+    await runPlanCommand("fleet.yaml", options({ json: true, prune: true }), deps);
+    expect((JSON.parse(out.join("")) as Plan).options.pruneUnmanaged).toBe(true);
+    scenario.fleet.apply.pruneUnmanaged = true;
+    const second = harness(scenario);
+    await runPlanCommand("fleet.yaml", options({ json: true }), second.deps);
+    expect((JSON.parse(second.out.join("")) as Plan).options.pruneUnmanaged).toBe(true);
+  });
+
+  it("observes only the selected hosts", async () => {
+    const { deps, observedFor } = harness(converged(), { select: () => ["spark-01"] });
+    await runPlanCommand(undefined, options({ limit: "spark-01" }), deps);
+    expect(observedFor).toEqual([["spark-01"]]);
+  });
+
+  it("a bad fleet file or --limit exits 3 with the diagnostics, observing nothing", async () => {
+    const failing = harness(converged(), {
+      select: () => {
+        throw new FleetValidationError([{ file: "<command line>", line: 1, column: 1, path: "--limit", message: "--limit 'gpu-*' matches no host", severity: "error" }]);
+      },
+    });
+    expect(await runPlanCommand("fleet.yaml", options({ limit: "gpu-*" }), failing.deps)).toBe(ExitCode.ValidationError);
+    expect(failing.err.join("")).toContain("--limit 'gpu-*' matches no host");
+    expect(failing.observedFor).toEqual([]);
+  });
+
+  it("registers its options", () => {
+    const program = new Command("nemoclaw");
+    register(program);
+    const plan = program.commands.find((command) => command.name() === "plan")!;
+    expect(plan.options.map((option) => option.long)).toEqual(["--inventory", "--limit", "--json", "--out", "--detailed-exitcode", "--prune", "--no-color"]);
+  });
+});
