@@ -1,0 +1,78 @@
+/** `nemoclaw validate`: output, JSON shape and exit codes, on the shipped example and on broken files. */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runValidateCommand, type ValidateCommandOptions } from "../../../src/cli/validate.js";
+import { validateFleet } from "../../../src/config/validate.js";
+import { ExitCode } from "../../../src/report/exit-codes.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const INVALID = "test/fixtures/fleet/invalid";
+
+async function run(fleetFile: string | undefined, options: Partial<ValidateCommandOptions> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runValidateCommand(
+    fleetFile,
+    { inventory: [], json: false, color: false, ...options },
+    {
+      validate: (request) => validateFleet({ ...request, cwd: ROOT }),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+    },
+  );
+  return { code, stdout, stderr };
+}
+
+describe("nemoclaw validate", () => {
+  it("accepts the dgx-lab example and summarises it", async () => {
+    const { code, stdout, stderr } = await run("playbooks/dgx-lab.yaml");
+    expect(code).toBe(ExitCode.Ok);
+    expect(stderr).toBe("");
+    expect(stdout).toBe("✓ playbooks/dgx-lab.yaml is valid: 6 hosts, 7 gateways, 9 sandboxes, 2 backup policies\n");
+  });
+
+  it("prints every error with its position and exits with the validation error code", async () => {
+    const { code, stdout, stderr } = await run(`${INVALID}/sandbox-name-command-word.yaml`);
+    expect(code).toBe(ExitCode.ValidationError);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`${INVALID}/sandbox-name-command-word.yaml:6:11: sandboxes[0].name: "status" is a NemoClaw command word`);
+    expect(stderr).toContain(`${INVALID}/sandbox-name-command-word.yaml:8:11: sandboxes[1].name: "backup-all" is a NemoClaw command word`);
+    expect(stderr).toContain("  - name: status\n            ^\n");
+    expect(stderr).toMatch(/✗ .* is invalid: 2 errors\n$/);
+  });
+
+  it("prints { valid, errors, warnings, summary } with --json", async () => {
+    const { code, stdout } = await run(`${INVALID}/v1alpha1-hosts.yaml`, { json: true });
+    expect(code).toBe(ExitCode.ValidationError);
+    const report = JSON.parse(stdout) as { valid: boolean; errors: { line: number; column: number; path: string; severity: string }[]; warnings: unknown[]; summary: unknown };
+    expect(report.valid).toBe(false);
+    expect(report.errors.map((e) => [e.line, e.column, e.path, e.severity])).toEqual([
+      [7, 5, "sandboxes[0].hosts", "error"],
+      [8, 5, "sandboxes[0].credentialEnv", "error"],
+      [10, 1, "backups", "error"],
+    ]);
+    expect(report.warnings).toHaveLength(1);
+    expect(report.summary).toEqual({ hosts: 1, gateways: 1, sandboxes: 1, backupPolicies: 1 });
+  });
+
+  it("checks --limit against the fleet", async () => {
+    const ok = await run("playbooks/dgx-lab.yaml", { limit: "spark:&rack_a" });
+    expect(ok.stdout).toContain("; --limit selects 2 hosts");
+    const bad = await run("playbooks/dgx-lab.yaml", { limit: "gpu-*" });
+    expect(bad.code).toBe(ExitCode.ValidationError);
+    expect(bad.stderr).toContain("<command line>:1:1: --limit: --limit 'gpu-*' matches no host");
+  });
+
+  it("checks inventories alone with -i", async () => {
+    const { code, stdout } = await run(undefined, { inventory: ["inventory/dgx-lab.yaml"] });
+    expect(code).toBe(ExitCode.Ok);
+    expect(stdout).toBe("✓ inventory/dgx-lab.yaml is valid: 6 hosts, 0 gateways, 0 sandboxes, 0 backup policies\n");
+  });
+
+  it("needs a fleet file or an inventory", async () => {
+    const { code, stderr } = await run(undefined);
+    expect(code).toBe(ExitCode.Error);
+    expect(stderr).toMatch(/give a fleet file, or inventories with -i/);
+  });
+});
