@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
+import type { BackupCatalogue } from "../plan/types.js";
 import type { ExitCodeValue } from "../report/exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 
@@ -21,6 +22,10 @@ export interface PlanCommandDeps {
   load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string }>;
   select(fleet: DesiredFleet, limit: string | undefined): string[];
   observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
+  /** The latest backup per policy, host and sandbox, read from the policies' stores. */
+  catalogue(fleet: DesiredFleet): Promise<BackupCatalogue>;
+  /** Release connections opened for observation and the stores. */
+  close(): Promise<void>;
   now(): Date;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
@@ -68,13 +73,21 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
     return ExitCode.ValidationError;
   }
   deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
-  const observed = await deps.observe(fleet, hosts);
+  let observed: ObservedFleet;
+  let backupCatalogue: BackupCatalogue | undefined;
+  try {
+    observed = await deps.observe(fleet, hosts);
+    backupCatalogue = await readCatalogueForPlan(fleet, deps);
+  } finally {
+    await deps.close();
+  }
   const plan = planFleet(fleet, observed, {
     limit: options.limit ?? null,
     hosts,
     pruneUnmanaged: options.prune || fleet.apply.pruneUnmanaged,
     now: deps.now(),
     toolVersion: TOOL_VERSION,
+    ...(backupCatalogue ? { backupCatalogue } : {}),
   });
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
@@ -82,29 +95,41 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   return planExitCode(plan, { detailed: options.detailedExitcode });
 }
 
+/**
+ * Scheduled backups are planned only from a readable catalogue; an unreadable store costs the plan
+ * its "backups due" steps (with a warning), never the rest of the plan.
+ */
+async function readCatalogueForPlan(fleet: DesiredFleet, deps: PlanCommandDeps): Promise<BackupCatalogue | undefined> {
+  if (!fleet.backupPolicies.some((policy) => policy.schedule !== undefined)) return undefined;
+  try {
+    return await deps.catalogue(fleet);
+  } catch (error) {
+    deps.stderr.write(`warning: no backups are planned as due: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+}
+
 async function defaultDeps(): Promise<PlanCommandDeps> {
-  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { ConnectionPool }, { observeFleet }] = await Promise.all([
+  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { ConnectionPool }, { observeFleet }, { readCatalogue }] = await Promise.all([
     import("../config/load.js"),
     import("../config/selectors.js"),
     import("../config/diagnostics.js"),
     import("../transport/pool.js"),
     import("../observe/fleet.js"),
+    import("../backup/catalogue.js"),
   ]);
+  let pool: InstanceType<typeof ConnectionPool> | undefined;
+  // Every fleet host, so a selected host can reach its bastion (or a store) when that is a fleet host too.
+  const connections = (fleet: DesiredFleet) => (pool ??= new ConnectionPool(fleet.hosts));
   return {
     async load(fleetFile, inventories) {
       const { fleet, warnings } = await loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
       return { fleet, warnings: warnings.length > 0 ? formatDiagnostics(warnings, { color: false }) : "" };
     },
     select: selectHosts,
-    async observe(fleet, hosts) {
-      // Every fleet host, so a selected host can reach its bastion when that is a fleet host too.
-      const pool = new ConnectionPool(fleet.hosts);
-      try {
-        return await observeFleet(fleet, hosts, { pool, concurrency: fleet.apply.concurrency });
-      } finally {
-        await pool.closeAll();
-      }
-    },
+    observe: (fleet, hosts) => observeFleet(fleet, hosts, { pool: connections(fleet), concurrency: fleet.apply.concurrency }),
+    catalogue: (fleet) => readCatalogue(fleet, { pool: connections(fleet) }),
+    close: async () => pool?.closeAll(),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

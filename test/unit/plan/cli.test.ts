@@ -9,7 +9,7 @@ import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import { readPlanFile } from "../../../src/plan/planfile.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { ExitCode } from "../../../src/report/exit-codes.js";
-import { converged, NOW, type Scenario } from "./builders.js";
+import { converged, NOW, policy, type Scenario } from "./builders.js";
 
 function harness(scenario: Scenario, overrides: Partial<PlanCommandDeps> = {}) {
   const out: string[] = [];
@@ -22,6 +22,8 @@ function harness(scenario: Scenario, overrides: Partial<PlanCommandDeps> = {}) {
       observedFor.push(hosts);
       return { hosts: scenario.observedHosts.filter((host) => hosts.includes(host.host)) };
     },
+    catalogue: async () => ({}),
+    close: async () => undefined,
     now: () => NOW,
     stdout: { write: (text: string) => out.push(text), isTTY: false },
     stderr: { write: (text: string) => err.push(text), isTTY: false },
@@ -91,6 +93,27 @@ describe("nemoclaw plan", () => {
     expect(await runPlanCommand("fleet.yaml", options({ limit: "gpu-*" }), failing.deps)).toBe(ExitCode.ValidationError);
     expect(failing.err.join("")).toContain("--limit 'gpu-*' matches no host");
     expect(failing.observedFor).toEqual([]);
+  });
+
+  it("plans scheduled backups from the stores' catalogue, and without it when a store is unreadable", async () => {
+    const scenario = converged();
+    scenario.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" }));
+    const due = harness(scenario);
+    await runPlanCommand("fleet.yaml", options({ json: true }), due.deps);
+    expect((JSON.parse(due.out.join("")) as Plan).hosts[0]!.steps.map((step) => step.id)).toEqual(["preflight:spark-01", "backup:assistant@nightly"]);
+    let closed = false;
+    const unreadable = harness(scenario, {
+      catalogue: async () => {
+        throw new Error("backup store unreadable: /backups: EACCES");
+      },
+      close: async () => {
+        closed = true;
+      },
+    });
+    await runPlanCommand("fleet.yaml", options({ json: true }), unreadable.deps);
+    expect((JSON.parse(unreadable.out.join("")) as Plan).hosts[0]!.steps).toEqual([]);
+    expect(unreadable.err.join("")).toContain("warning: no backups are planned as due: backup store unreadable: /backups: EACCES");
+    expect(closed).toBe(true);
   });
 
   it("registers its options", () => {
