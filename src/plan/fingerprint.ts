@@ -85,14 +85,31 @@ export function factKeysOf(hostPlan: Pick<HostPlan, "steps">): string[] {
 /** JSON with object keys sorted at every level and volatile fields dropped. */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (typeof value !== "object") return JSON.stringify(value);
-  const fields: string[] = [];
+  if (Array.isArray(value)) {
+    let text = "[";
+    for (let index = 0; index < value.length; index += 1) text += `${index > 0 ? "," : ""}${canonicalJson(value[index])}`;
+    return `${text}]`;
+  }
+  let text = "{";
   for (const key of Object.keys(value).sort()) {
     const field = (value as Record<string, unknown>)[key];
-    if (field !== undefined && !VOLATILE_FIELDS.has(key)) fields.push(`${JSON.stringify(key)}:${canonicalJson(field)}`);
+    if (field === undefined || VOLATILE_FIELDS.has(key)) continue;
+    text += `${text.length > 1 ? "," : ""}${quotedKey(key)}:${canonicalJson(field)}`;
   }
-  return `{${fields.join(",")}}`;
+  return `${text}}`;
+}
+
+/** Fact field names repeat on every host; quote each once. */
+const QUOTED_KEYS = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < 10_000) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 function gatewayOf(observed: ObservedHost, name: string): Fact<ObservedGateway | null> {
