@@ -4,7 +4,7 @@
  * hints NemoClaw prints for each kind and the arm64 image-reference workaround (NemoClaw #3266).
  */
 
-import { renderArgv } from "../transport/shell.js";
+import { renderWithEnv } from "../transport/shell.js";
 
 export type SandboxCreateFailureKind =
   | "image_transfer_timeout"
@@ -100,36 +100,56 @@ const LOCAL_REGISTRY = "localhost:5000";
 /** The image the failed create built (`Successfully tagged <ref>` or `Built image <ref>`). */
 export function builtImageRef(output: string): string | null {
   const text = output.replace(ANSI, "");
-  const match = /^Successfully tagged\s+(\S+)/m.exec(text) ?? /^\s*Built image\s+(\S+)/m.exec(text);
+  const match = /^\s*Successfully tagged\s+(\S+)/m.exec(text) ?? /^\s*Built image\s+(\S+)/m.exec(text);
   return match?.[1] ?? null;
 }
 
-export function localRegistryRef(imageRef: string): string {
-  return `${LOCAL_REGISTRY}/${imageRef}`;
+export interface WorkaroundCommand {
+  argv: string[];
+  env?: Record<string, string>;
+  /** Exit codes that do not stop the workaround. */
+  okExitCodes?: number[];
+}
+
+export interface WorkaroundTarget {
+  sandbox: string;
+  gateway: string;
+  gpu: boolean;
 }
 
 /**
- * The arm64 image-reference workaround as argument lists: a local registry, the built image
- * pushed into it. Recreating the sandbox from the pushed reference is the caller's part (it knows
- * the original command).
+ * NemoClaw's arm64 image-reference workaround (#3266) as commands: a local registry, the built
+ * image pushed into it, and the sandbox created from that reference on its own gateway with
+ * NemoClaw's runtime command. `nemoclaw onboard --resume` (the caller's part, with the create's
+ * own environment) then finds the sandbox Ready and finishes agent setup, presets and registry.
  */
-export function imageRefWorkaroundCommands(imageRef: string): string[][] {
-  const pushed = localRegistryRef(imageRef);
+export function imageRefWorkaroundCommands(imageRef: string, target: WorkaroundTarget): WorkaroundCommand[] {
+  const pushed = `${LOCAL_REGISTRY}/${imageRef}`;
   return [
-    ["docker", "run", "-d", "-p", "5000:5000", "--restart=always", "--name", "registry", "registry:2"],
-    ["docker", "tag", imageRef, pushed],
-    ["docker", "push", pushed],
+    // A registry left by an earlier workaround is reused: start it (fails harmlessly when absent)…
+    { argv: ["docker", "start", "registry"], okExitCodes: [0, 1] },
+    // …or create it (a name conflict means the start above already brought it up).
+    { argv: ["docker", "run", "-d", "-p", "5000:5000", "--restart=always", "--name", "registry", "registry:2"], okExitCodes: [0, 125] },
+    { argv: ["docker", "tag", imageRef, pushed] },
+    { argv: ["docker", "push", pushed] },
+    {
+      argv: [
+        "openshell", "sandbox", "create", "--from", pushed, "--name", target.sandbox,
+        ...(target.gpu ? ["--gpu"] : []),
+        "--", "env", "CHAT_UI_URL=http://127.0.0.1:18789", "NEMOCLAW_DASHBOARD_PORT=18789", "nemoclaw-start",
+      ],
+      env: { OPENSHELL_GATEWAY: target.gateway },
+    },
   ];
 }
 
 /** The workaround printed as exact commands, for when the fleet file does not allow carrying it out. */
-export function imageRefWorkaroundText(imageRef: string | null, recreate: string): string {
-  const ref = imageRef ?? "<built-image>";
-  const lines = [
-    "On Linux arm64 (DGX Spark) use an image reference instead of the tar upload:",
-    ...imageRefWorkaroundCommands(ref).map((argv, index) => `  ${index + 1}. ${renderArgv(argv)}`),
-    `  4. ${recreate}`,
-    "Or run `nemoclaw onboard --resume`. Set `imageRefWorkaround: true` on the sandbox to let apply do this.",
-  ];
-  return lines.join("\n");
+export function imageRefWorkaroundText(imageRef: string | null, target: WorkaroundTarget): string {
+  const commands = imageRefWorkaroundCommands(imageRef ?? "<built-image>", target).filter((command) => command.argv[1] !== "start");
+  return [
+    "On Linux arm64 (DGX Spark) create the sandbox from an image reference instead of the tar upload:",
+    ...commands.map((command, index) => `  ${index + 1}. ${renderWithEnv(command.argv, command.env)}`),
+    `  ${commands.length + 1}. nemoclaw onboard --non-interactive --resume   (with the same environment as the failed create)`,
+    "Set `imageRefWorkaround: true` on the sandbox to let apply carry this out.",
+  ].join("\n");
 }

@@ -9,9 +9,18 @@ import type { BackupRecord, BackupService } from "../backup/service.js";
 import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightOutcome } from "../backup/preflight.js";
-import type { HostPlan, Step } from "../plan/types.js";
+import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
-import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "./classify.js";
+import { renderWithEnv } from "../transport/shell.js";
+import {
+  builtImageRef,
+  classifySandboxCreateFailure,
+  imageRefWorkaroundCommands,
+  imageRefWorkaroundText,
+  sandboxCreateHint,
+  type SandboxCreateFailureKind,
+  type WorkaroundTarget,
+} from "./classify.js";
 import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
 import type { ApplyEventBody } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
@@ -154,20 +163,79 @@ async function runCommandStep(step: Step, context: StepContext, deadline: number
     hint: step.hint ?? null,
   };
   if (!CREATES_SANDBOX.has(step.kind) || cancelled) return result(base);
-  return result({ ...base, ...(await createFailureAdvice(step, context, run.output)) });
+  const advice = createFailureAdvice(step, run.output);
+  if (advice.workaround && step.kind === "sandbox-create" && step.params?.imageRefWorkaround === true) {
+    return carryOutImageRefWorkaround(step, context, deadline, advice.workaround, run.output);
+  }
+  return result({ ...base, failureKind: advice.kind, hint: advice.hint });
+}
+
+interface CreateFailureAdvice {
+  kind: SandboxCreateFailureKind;
+  hint: string | null;
+  /** Set for image_upload_container_missing on arm64 when the built image is known. */
+  workaround: { imageRef: string; target: WorkaroundTarget } | null;
 }
 
 /** NemoClaw's classification of a failed create, its hint, and on arm64 the image-reference workaround. */
-async function createFailureAdvice(step: Step, context: StepContext, rawOutput: string): Promise<Partial<StepRunResult>> {
+function createFailureAdvice(step: Step, rawOutput: string): CreateFailureAdvice {
   const { kind } = classifySandboxCreateFailure(rawOutput);
   const gateway = step.target.gateway ?? "nemoclaw";
   const hint = [sandboxCreateHint(kind, gateway), step.hint].filter((line): line is string => Boolean(line)).join("\n") || null;
-  if (kind !== "image_upload_container_missing") return { failureKind: kind, hint };
-  // The planner records whether the host is arm64 (the workaround is for Linux arm64 only, NemoClaw #3266).
-  if (step.params?.arm64 !== true) return { failureKind: kind, hint };
+  // The planner records whether the host is arm64; the workaround is for Linux arm64 only (NemoClaw #3266).
+  if (kind !== "image_upload_container_missing" || step.params?.arm64 !== true) return { kind, hint, workaround: null };
+  const gpu = step.commands.some((command) => {
+    const value = command.env?.NEMOCLAW_SANDBOX_GPU;
+    return value !== undefined && "value" in value && value.value === "1";
+  });
+  const target: WorkaroundTarget = { sandbox: step.target.name, gateway, gpu };
   const imageRef = builtImageRef(rawOutput);
-  const recreate = `re-run \`nemoclaw onboard --non-interactive\` for ${step.target.name} with the pushed image (${imageRef ? `localhost:5000/${imageRef}` : "localhost:5000/<built-image>"})`;
-  return { failureKind: kind, hint: [hint, imageRefWorkaroundText(imageRef, recreate)].filter(Boolean).join("\n") };
+  return {
+    kind,
+    hint: [hint, imageRefWorkaroundText(imageRef, target)].filter(Boolean).join("\n"),
+    workaround: imageRef ? { imageRef, target } : null,
+  };
+}
+
+/**
+ * The fleet file allows it: push the built image to a local registry, create the sandbox from
+ * that reference, then let `nemoclaw onboard --resume` (same environment) finish the sandbox.
+ */
+async function carryOutImageRefWorkaround(
+  step: Step,
+  context: StepContext,
+  deadline: number,
+  workaround: { imageRef: string; target: WorkaroundTarget },
+  firstOutput: string,
+): Promise<StepRunResult> {
+  context.emit({
+    type: "host-note",
+    host: context.host.name,
+    level: "info",
+    message: `${step.id}: image_upload_container_missing on arm64; carrying out the image-reference workaround with ${workaround.imageRef}`,
+  });
+  const commands: PlannedCommand[] = imageRefWorkaroundCommands(workaround.imageRef, workaround.target).map((command) => ({
+    argv: command.argv,
+    ...(command.env ? { env: Object.fromEntries(Object.entries(command.env).map(([name, value]) => [name, { value }])) } : {}),
+    ...(command.okExitCodes ? { okExitCodes: command.okExitCodes } : {}),
+    display: renderWithEnv(command.argv, command.env),
+  }));
+  for (const onboard of step.commands) commands.push({ ...onboard, argv: [...onboard.argv, "--resume"], display: `${onboard.display} --resume` });
+  const run = await runCommands({ ...step, commands }, context, deadline);
+  const output = outputExcerpt(`${firstOutput}${run.output}`, context.redactor);
+  const used = `localhost:5000/${workaround.imageRef}`;
+  if (run.ok) {
+    return result({ status: "ok", exitCode: 0, output, notes: [`the image-tar upload failed (image_upload_container_missing); created from ${used} with the image-reference workaround`] });
+  }
+  const failed = run.failed as CommandOutcome;
+  return result({
+    status: context.abort.aborted ? "cancelled" : "failed",
+    exitCode: failed.exitCode,
+    output,
+    error: `image-reference workaround failed: ${describeFailure(failed, run.failedDisplay)}`,
+    failureKind: "image_upload_container_missing",
+    hint: imageRefWorkaroundText(workaround.imageRef, workaround.target),
+  });
 }
 
 /**

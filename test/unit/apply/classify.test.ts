@@ -77,15 +77,22 @@ describe("hints and the arm64 workaround", () => {
     expect(builtImageRef("  Built image openshell/sandbox-from:42\n")).toBe("openshell/sandbox-from:42");
     expect(builtImageRef("no image here")).toBeNull();
   });
-  it("gives the registry, tag and push commands exactly", () => {
-    expect(imageRefWorkaroundCommands("openshell/sandbox-from:42")).toEqual([
-      ["docker", "run", "-d", "-p", "5000:5000", "--restart=always", "--name", "registry", "registry:2"],
-      ["docker", "tag", "openshell/sandbox-from:42", "localhost:5000/openshell/sandbox-from:42"],
-      ["docker", "push", "localhost:5000/openshell/sandbox-from:42"],
+  it("creates from a local-registry reference on the sandbox's gateway", () => {
+    const commands = imageRefWorkaroundCommands("openshell/sandbox-from:42", { sandbox: "alice", gateway: "nemoclaw", gpu: true });
+    expect(commands.map((command) => command.argv.join(" "))).toEqual([
+      "docker start registry",
+      "docker run -d -p 5000:5000 --restart=always --name registry registry:2",
+      "docker tag openshell/sandbox-from:42 localhost:5000/openshell/sandbox-from:42",
+      "docker push localhost:5000/openshell/sandbox-from:42",
+      "openshell sandbox create --from localhost:5000/openshell/sandbox-from:42 --name alice --gpu -- env CHAT_UI_URL=http://127.0.0.1:18789 NEMOCLAW_DASHBOARD_PORT=18789 nemoclaw-start",
     ]);
-    const text = imageRefWorkaroundText("openshell/sandbox-from:42", "recreate it");
+    expect(commands[4]?.env).toEqual({ OPENSHELL_GATEWAY: "nemoclaw" });
+  });
+  it("prints the workaround as exact commands", () => {
+    const text = imageRefWorkaroundText("openshell/sandbox-from:42", { sandbox: "alice", gateway: "nemoclaw-8081", gpu: false });
     expect(text).toContain("1. docker run -d -p 5000:5000 --restart=always --name registry registry:2");
     expect(text).toContain("3. docker push localhost:5000/openshell/sandbox-from:42");
-    expect(text).toContain("4. recreate it");
+    expect(text).toContain("4. env OPENSHELL_GATEWAY=nemoclaw-8081 openshell sandbox create --from localhost:5000/openshell/sandbox-from:42 --name alice -- env");
+    expect(text).toContain("5. nemoclaw onboard --non-interactive --resume");
   });
 });

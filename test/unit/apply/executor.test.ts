@@ -323,6 +323,47 @@ describe("applyPlan: sandbox creation failures", () => {
     expect(h.calls).toHaveLength(1);
   });
 
+  it("carries out the image-reference workaround when the fleet file allows it", async () => {
+    const h = harness({
+      hosts: ["a"],
+      respond: (call) =>
+        call.argv[1] === "onboard" && !call.argv.includes("--resume")
+          ? { exitCode: 1, stdout: "  Successfully tagged openshell/sandbox-from:42\n", stderr: "Error: failed to upload image tar into container" }
+          : {},
+    });
+    await h.run(
+      plan([
+        hostPlan("a", [
+          step("sandbox-create:alice", [], {
+            commands: [command(["nemoclaw", "onboard", "--non-interactive"], { env: { NEMOCLAW_SANDBOX_NAME: { value: "alice" } } })],
+            params: { arm64: true, imageRefWorkaround: true },
+          }),
+        ]),
+      ]),
+    );
+    expect(h.calls.map((call) => call.argv.slice(0, 4).join(" "))).toEqual([
+      "nemoclaw onboard --non-interactive",
+      "docker start registry",
+      "docker run -d -p",
+      "docker tag openshell/sandbox-from:42 localhost:5000/openshell/sandbox-from:42",
+      "docker push localhost:5000/openshell/sandbox-from:42",
+      "openshell sandbox create --from",
+      "nemoclaw onboard --non-interactive --resume",
+    ]);
+    expect(h.calls[5]?.env).toEqual({ OPENSHELL_GATEWAY: "nemoclaw" });
+    expect(h.calls[6]?.env).toEqual({ NEMOCLAW_SANDBOX_NAME: "alice" });
+    const event = h.stepEvent("a", "sandbox-create:alice");
+    expect(event.status).toBe("ok");
+    expect(event.notes[0]).toContain("created from localhost:5000/openshell/sandbox-from:42 with the image-reference workaround");
+  });
+
+  it("does not carry out the workaround on x86_64", async () => {
+    const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stdout: "Built image openshell/sandbox-from:1\n", stderr: "failed to upload image tar into container" }) });
+    await h.run(plan([hostPlan("a", [step("sandbox-create:alice", [], { params: { arm64: false, imageRefWorkaround: true } })])]));
+    expect(h.calls).toHaveLength(1);
+    expect(h.stepEvent("a", "sandbox-create:alice").hint).not.toContain("localhost:5000");
+  });
+
   it("gives the TLS hint for the step's gateway", async () => {
     const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stderr: "invalid peer certificate: UnknownIssuer" }) });
     await h.run(plan([hostPlan("a", [step("sandbox-create:alice", [], { target: { kind: "sandbox", name: "alice", gateway: "nemoclaw-8081" } })])]));

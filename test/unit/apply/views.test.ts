@@ -71,8 +71,9 @@ describe("the plain line view", () => {
     expect(out).toContain("| failed to upload image tar into container");
     expect(out).toContain("hint: The gateway is healthy, but OpenShell's large image-tar upload failed (status code 404).");
     expect(out).toContain("        1. docker run -d -p 5000:5000 --restart=always --name registry registry:2");
+    expect(out).toContain("        5. nemoclaw onboard --non-interactive --resume");
     expect(out).toContain("[bad-host] – shields:bob: not run: sandbox-create:bob did not succeed");
-    expect(out).toContain("[held-host] locked: locked by run 20261122T090000Z-aaaaaa by alice@ops-box (pid 4711)");
+    expect(out).toMatch(/\[held-host\] locked( \(\d+ms\))?: locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\)/);
     expect(out).toContain("wave 2 exceeded the maximum failure percentage (50% > 0%): not starting late-host");
     expect(out).not.toContain("\x1b[");
   });
