@@ -50,3 +50,30 @@ export function encodeSecretLines(values: readonly string[]): string {
   }
   return values.map((value) => `${value}\n`).join("");
 }
+
+/** Prefix of the stderr line through which a supervised remote command reports its process group. */
+export const PROCESS_GROUP_MARKER = "nemoclaw-fleet-pgid:";
+
+/**
+ * Wrap shell text for a remote login shell so the command can always be stopped:
+ * - sshd makes the session shell a session leader and the text ends in `exec`, so `$$` is both
+ *   the command's pid and its process group; it is reported on stderr (one marker line) so a
+ *   `kill -- -<pgid>` on another channel reaches the whole group (an SSH signal request reaches
+ *   only the leader, and sshd refuses it for root logins);
+ * - a watchdog in the same group polls the sshd session process (`$PPID`) and kills the group
+ *   when that process is gone, so a dropped connection or a crashed controller leaves nothing
+ *   running. It holds none of the session's pipes, so it never delays the channel's close.
+ */
+export function renderSupervised(command: string, pollSeconds = 5): string {
+  const watchdog =
+    `(trap '' INT HUP; while kill -0 $$ 2>/dev/null; do ` +
+    `kill -0 $PPID 2>/dev/null || { kill -s KILL -- -$$ 2>/dev/null; exit 0; }; sleep ${pollSeconds}; done)` +
+    ` </dev/null >/dev/null 2>&1 &`;
+  return `echo ${PROCESS_GROUP_MARKER}$$ >&2; ${watchdog} exec ${command}`;
+}
+
+/** `kill` for a supervised command's process group, run on a separate channel. */
+export function renderKillProcessGroup(pgid: number, signal: "TERM" | "KILL"): string {
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`invalid process group id: ${pgid}`);
+  return renderArgv(["kill", "-s", signal, "--", `-${pgid}`]);
+}

@@ -1,0 +1,92 @@
+/**
+ * What both transports share: checking a command before it runs, and `run` expressed on top of
+ * `spawn` (feed stdin, collect and stream output, wait for the end), so the two never drift.
+ */
+import type { Readable, Writable } from "node:stream";
+import { firstLine } from "./errors.js";
+import { assertEnvName } from "./shell.js";
+import { TransportError, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
+
+/** Reject what can never run correctly, before anything is sent to a host. */
+export function checkCommand(host: string, command: RemoteCommand, stdin?: RunOptions["stdin"]): void {
+  for (const name of [...Object.keys(command.env ?? {}), ...Object.keys(command.secretEnv ?? {})]) {
+    assertEnvName(name);
+  }
+  if ("argv" in command) {
+    if (command.argv.length === 0 || command.argv[0] === "") {
+      throw new TransportError("command-failed", host, "empty command");
+    }
+  } else if (stdin !== undefined) {
+    // The script itself is the shell's stdin; extra input would be read as more script.
+    throw new TransportError("command-failed", host, "a script command cannot take separate stdin");
+  }
+}
+
+/** Node-style signal names (`SIGTERM`) whichever way the transport reported them. */
+export function normalizeSignal(name: string | null | undefined): string | null {
+  if (!name) return null;
+  return name.startsWith("SIG") ? name : `SIG${name}`;
+}
+
+export function cancelledError(host: string, signal: AbortSignal | undefined): TransportError {
+  const reason = signal?.reason instanceof Error ? `: ${signal.reason.message}` : "";
+  return new TransportError("cancelled", host, `command cancelled${reason}`);
+}
+
+/**
+ * Send `input` (if any) to a process's stdin and close it. A failing input stream must not look
+ * like the end of input (the command would act on truncated data), so it is reported instead.
+ */
+export function feedStdin(stdin: Writable, input: RunOptions["stdin"], onInputError: (error: Error) => void): void {
+  stdin.on("error", () => undefined); // a process that exits without reading its input is not an error here
+  if (input === undefined) {
+    stdin.end();
+  } else if (typeof input === "string" || Buffer.isBuffer(input)) {
+    stdin.end(input);
+  } else {
+    input.once("error", (error) => {
+      input.unpipe(stdin);
+      onInputError(error);
+    });
+    input.pipe(stdin);
+  }
+}
+
+/** Collect a stream into one Buffer, passing each chunk to `onChunk` as it arrives. */
+function collect(stream: Readable, onChunk: ((chunk: Buffer) => void) | undefined): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      onChunk?.(chunk);
+    });
+    stream.once("end", () => resolve(Buffer.concat(chunks)));
+    stream.once("close", () => resolve(Buffer.concat(chunks)));
+    stream.once("error", reject);
+  });
+}
+
+/** `Connection.run` in terms of `Connection.spawn`. */
+export async function runToCompletion(
+  host: string,
+  start: (options: Omit<RunOptions, "stdin" | "onStdout" | "onStderr">) => Promise<RemoteProcess>,
+  options: RunOptions,
+): Promise<RunResult> {
+  const spawnOptions: Omit<RunOptions, "stdin" | "onStdout" | "onStderr"> = {};
+  if (options.timeoutMs !== undefined) spawnOptions.timeoutMs = options.timeoutMs;
+  if (options.signal !== undefined) spawnOptions.signal = options.signal;
+  const child = await start(spawnOptions);
+  const stdout = collect(child.stdout, options.onStdout);
+  const stderr = collect(child.stderr, options.onStderr);
+  let inputError: Error | undefined;
+  feedStdin(child.stdin, options.stdin, (error) => {
+    inputError = error;
+    child.kill();
+  });
+  const outcome = await child.done;
+  const result = { ...outcome, stdout: await stdout, stderr: await stderr };
+  if (inputError) {
+    throw new TransportError("command-failed", host, `reading the command's input failed: ${firstLine(inputError.message)}`, { cause: inputError });
+  }
+  return result;
+}

@@ -1,0 +1,182 @@
+/**
+ * known_hosts, read the way OpenSSH reads it: plain and `[host]:port` names, wildcard and negated
+ * patterns, hashed `|1|salt|hash` entries, `@revoked` markers. `@cert-authority` lines are skipped
+ * because host certificates are not supported (the host's own key must be listed).
+ */
+import { createHash, createHmac } from "node:crypto";
+import { mkdir, open, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+export interface HostKey {
+  /** Key type as named inside the key blob, e.g. `ssh-ed25519`, `ssh-rsa`, `ecdsa-sha2-nistp256`. */
+  type: string;
+  blob: Buffer;
+}
+
+export interface KnownHostEntry {
+  marker: "revoked" | null;
+  /** Comma-separated patterns, or one hashed name `|1|salt|hash`. */
+  names: string;
+  key: HostKey;
+  file: string;
+  line: number;
+}
+
+export type HostKeyVerdict =
+  | { status: "match"; entry: KnownHostEntry }
+  | { status: "unknown"; otherTypes: KnownHostEntry[] }
+  | { status: "changed"; known: KnownHostEntry }
+  | { status: "revoked"; entry: KnownHostEntry };
+
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+export function knownHostsName(address: string, port: number): string {
+  return port === 22 ? address : `[${address}]:${port}`;
+}
+
+/** `SHA256:<base64 without padding>`, as `ssh-keygen -l` prints it. */
+export function fingerprint(blob: Buffer): string {
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+/** The type name at the start of an SSH public key blob (uint32 length + string). */
+export function keyTypeOfBlob(blob: Buffer): string {
+  if (blob.length < 4) throw new Error("malformed SSH public key blob");
+  const length = blob.readUInt32BE(0);
+  if (length > blob.length - 4) throw new Error("malformed SSH public key blob");
+  return blob.subarray(4, 4 + length).toString("latin1");
+}
+
+export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const fields = line.split(/\s+/);
+    let marker: KnownHostEntry["marker"] = null;
+    if (fields[0]?.startsWith("@")) {
+      const word = fields.shift();
+      if (word !== "@revoked") return; // @cert-authority: host certificates are not supported
+      marker = "revoked";
+    }
+    const [names, type, base64] = fields;
+    if (names === undefined || type === undefined || base64 === undefined) return;
+    const blob = Buffer.from(base64, "base64");
+    // A line whose blob does not carry the type it claims is corrupt; OpenSSH skips those too.
+    if (blob.length === 0 || safeKeyType(blob) !== type) return;
+    entries.push({ marker, names, key: { type, blob }, file, line: index + 1 });
+  });
+  return entries;
+}
+
+function safeKeyType(blob: Buffer): string | null {
+  try {
+    return keyTypeOfBlob(blob);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an entry's name field covers `name` (already in `knownHostsName` form). */
+export function entryMatchesName(names: string, name: string): boolean {
+  if (names.startsWith("|1|")) return hashedNameMatches(names, name);
+  let matched = false;
+  for (const pattern of names.split(",")) {
+    if (pattern.startsWith("!")) {
+      if (globMatches(pattern.slice(1), name)) return false;
+    } else if (globMatches(pattern, name)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+function hashedNameMatches(hashed: string, name: string): boolean {
+  const [, , salt, hash] = hashed.split("|");
+  if (salt === undefined || hash === undefined) return false;
+  const digest = createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64");
+  return digest === hash;
+}
+
+/** OpenSSH's pattern language: `*` and `?`, case-insensitive host names. */
+export function globMatches(pattern: string, text: string): boolean {
+  const source = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replaceAll("*", ".*")
+    .replaceAll("?", ".");
+  return new RegExp(`^${source}$`).test(text.toLowerCase());
+}
+
+/**
+ * Judge a presented key: revoked anywhere wins; a listed key of the same type that differs is a
+ * changed key; no key of that type for the name is unknown (keys of other types are reported so
+ * the message can say so).
+ */
+export function verifyHostKey(entries: KnownHostEntry[], name: string, presented: HostKey): HostKeyVerdict {
+  const revoked = entries.find((entry) => entry.marker === "revoked" && entry.key.blob.equals(presented.blob));
+  if (revoked) return { status: "revoked", entry: revoked };
+  const forName = entries.filter((entry) => entry.marker === null && entryMatchesName(entry.names, name));
+  const match = forName.find((entry) => entry.key.blob.equals(presented.blob));
+  if (match) return { status: "match", entry: match };
+  const sameType = forName.find((entry) => entry.key.type === presented.type);
+  if (sameType) return { status: "changed", known: sameType };
+  return { status: "unknown", otherTypes: forName };
+}
+
+/** Key types listed for a name, so the handshake can prefer an algorithm whose key is known. */
+export function knownKeyTypes(entries: KnownHostEntry[], name: string): string[] {
+  const types = entries
+    .filter((entry) => entry.marker === null && entryMatchesName(entry.names, name))
+    .map((entry) => entry.key.type);
+  return [...new Set(types)];
+}
+
+export async function readKnownHostsFiles(files: readonly string[]): Promise<KnownHostEntry[]> {
+  const all: KnownHostEntry[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
+    all.push(...parseKnownHosts(text, file));
+  }
+  return all;
+}
+
+export function formatKnownHostsLine(name: string, key: HostKey): string {
+  return `${name} ${key.type} ${key.blob.toString("base64")}`;
+}
+
+const appendQueues = new Map<string, Promise<void>>();
+
+/**
+ * Record a key for `accept-new`. The line goes out in one O_APPEND write so concurrent writers
+ * (other processes) never interleave partial lines; writers in this process queue per file, and
+ * a line already present is not written twice.
+ */
+export function appendKnownHost(file: string, name: string, key: HostKey): Promise<void> {
+  const previous = appendQueues.get(file) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => appendOnce(file, name, key));
+  appendQueues.set(file, next);
+  return next;
+}
+
+async function appendOnce(file: string, name: string, key: HostKey): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const handle = await open(file, "a+", 0o600);
+  try {
+    const current = await handle.readFile("utf8");
+    const existing = parseKnownHosts(current, file);
+    if (existing.some((entry) => entry.marker === null && entryMatchesName(entry.names, name) && entry.key.blob.equals(key.blob))) {
+      return;
+    }
+    const separator = current === "" || current.endsWith("\n") ? "" : "\n";
+    await handle.write(`${separator}${formatKnownHostsLine(name, key)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

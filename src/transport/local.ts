@@ -1,0 +1,140 @@
+/**
+ * Commands on the controller itself (`connection: local`). argv runs directly, without a shell;
+ * each command gets its own process group so a timeout or cancel ends everything it started.
+ */
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { chmod, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { execa } from "execa";
+import { firstLine } from "./errors.js";
+import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
+
+export interface LocalConnectionOptions {
+  /** Non-secret environment for every command (the host's `environment`). */
+  environment?: Record<string, string>;
+  /** How long a timed-out or cancelled command gets after SIGTERM before SIGKILL. */
+  killGraceMs?: number;
+}
+
+type SpawnOptions = Omit<RunOptions, "stdin" | "onStdout" | "onStderr">;
+
+export class LocalConnection implements Connection {
+  private readonly environment: Record<string, string>;
+  private readonly killGraceMs: number;
+
+  constructor(
+    readonly host: string,
+    options: LocalConnectionOptions = {},
+  ) {
+    this.environment = options.environment ?? {};
+    this.killGraceMs = options.killGraceMs ?? 2000;
+  }
+
+  run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
+    checkCommand(this.host, command, options.stdin);
+    return runToCompletion(this.host, (spawnOptions) => this.spawn(command, spawnOptions), options);
+  }
+
+  async spawn(command: RemoteCommand, options: SpawnOptions = {}): Promise<RemoteProcess> {
+    checkCommand(this.host, command);
+    if (options.signal?.aborted) throw cancelledError(this.host, options.signal);
+    const [file, ...args] = "argv" in command ? command.argv : ["sh", "-s"];
+    const started = Date.now();
+    const child = execa(file as string, args, {
+      env: { ...this.environment, ...command.env, ...command.secretEnv },
+      extendEnv: true,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      buffer: false,
+      reject: false,
+      stripFinalNewline: false,
+      detached: true,
+    });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    child.stdout.pipe(stdout);
+    child.stderr.pipe(stderr);
+    if ("script" in command) child.stdin.end(command.script);
+
+    let timedOut = false;
+    let cancelled = false;
+    let exited = false;
+    const killGroup = (signal: NodeJS.Signals): void => {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    const terminate = (): void => {
+      killGroup("SIGTERM");
+      setTimeout(() => killGroup("SIGKILL"), this.killGraceMs).unref();
+    };
+    const timer =
+      options.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            terminate();
+          }, options.timeoutMs)
+        : undefined;
+    const onAbort = (): void => {
+      cancelled = true;
+      terminate();
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    const done = child.then((result) => {
+      exited = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (cancelled) throw cancelledError(this.host, options.signal);
+      const notFound = (result as { code?: string }).code === "ENOENT";
+      if (notFound) stderr.write(`${file}: command not found\n`);
+      return {
+        exitCode: notFound ? 127 : (result.exitCode ?? null),
+        signal: normalizeSignal(result.signal),
+        durationMs: Date.now() - started,
+        timedOut,
+      };
+    });
+    done.catch(() => undefined);
+    return { stdin: child.stdin, stdout, stderr, done, kill: terminate };
+  }
+
+  async upload(source: Readable, remotePath: string, options: { mode?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const temporary = join(dirname(remotePath), `.${basename(remotePath)}.tmp-${randomBytes(6).toString("hex")}`);
+    try {
+      await pipeline(source, createWriteStream(temporary, { flags: "wx", mode: options.mode ?? 0o666 }), {
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (options.mode !== undefined) await chmod(temporary, options.mode);
+      await rename(temporary, remotePath);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      if (options.signal?.aborted) throw cancelledError(this.host, options.signal);
+      throw new TransportError("command-failed", this.host, `upload to ${remotePath} failed: ${firstLine(String((error as Error).message))}`, { cause: error });
+    }
+  }
+
+  async download(remotePath: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    if (options.signal?.aborted) throw cancelledError(this.host, options.signal);
+    const stream = createReadStream(remotePath, options.signal ? { signal: options.signal } : {});
+    await new Promise<void>((resolve, reject) => {
+      stream.once("open", () => resolve());
+      stream.once("error", (error) =>
+        reject(new TransportError("command-failed", this.host, `download of ${remotePath} failed: ${firstLine(error.message)}`, { cause: error })),
+      );
+    });
+    return stream;
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between commands.
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Dialing one SSH endpoint with ssh2: host key checked against known_hosts before anything else
+ * is sent, credentials from the auth plan, connect timeout and keepalive, and every failure
+ * classified. Retries live in `dialWithRetry`: only failures where no session could have started.
+ */
+import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Client, type ServerHostKeyAlgorithm } from "ssh2";
+import { classifyConnectError, isRetryableConnectError } from "./errors.js";
+import {
+  appendKnownHost,
+  fingerprint,
+  keyTypeOfBlob,
+  knownHostsName,
+  knownKeyTypes,
+  readKnownHostsFiles,
+  verifyHostKey,
+  type HostKey,
+  type KnownHostEntry,
+} from "./known-hosts.js";
+import { authHandlerFor, planAuth, type SecretResolver } from "./ssh-auth.js";
+import { describeEndpoint, type SshEndpoint } from "./ssh-endpoint.js";
+import { TransportError } from "./types.js";
+
+export interface DialOptions {
+  /** The fleet host this connection serves; every error names it. */
+  host: string;
+  /** An already open stream to the endpoint (a channel forwarded by a jump host). */
+  sock?: Duplex;
+  /** Set when the endpoint is a jump host, so messages say which hop failed. */
+  asBastion?: boolean;
+  resolveSecret: SecretResolver;
+}
+
+/** ssh2's host key algorithms, in its default order. */
+const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "ssh-rsa",
+];
+
+/**
+ * Prefer algorithms whose key known_hosts already lists (as OpenSSH does); otherwise a host
+ * known by its RSA key would present its ed25519 key and look unknown.
+ */
+export function hostKeyAlgorithmsFor(knownTypes: string[]): ServerHostKeyAlgorithm[] {
+  const preferred = knownTypes.flatMap((type): ServerHostKeyAlgorithm[] =>
+    type === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : HOST_KEY_ALGORITHMS.filter((algorithm) => algorithm === type),
+  );
+  return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
+}
+
+function where(endpoint: SshEndpoint, asBastion: boolean | undefined): string {
+  return asBastion ? `via jump host ${endpoint.label} (${describeEndpoint(endpoint)})` : describeEndpoint(endpoint);
+}
+
+/** The verdict on a presented key, as a TransportError when the connection must be refused. */
+export async function judgeHostKey(
+  host: string,
+  endpoint: SshEndpoint,
+  entries: KnownHostEntry[],
+  key: HostKey,
+  context: string,
+): Promise<TransportError | null> {
+  const name = knownHostsName(endpoint.address, endpoint.port);
+  const verdict = verifyHostKey(entries, name, key);
+  const presented = `${fingerprint(key.blob)} (${key.type})`;
+  switch (verdict.status) {
+    case "match":
+      return null;
+    case "revoked":
+      return new TransportError(
+        "host-key-changed",
+        host,
+        `${context}: host key ${presented} is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}; refusing to connect`,
+      );
+    case "changed": {
+      const known = verdict.known;
+      return new TransportError(
+        "host-key-changed",
+        host,
+        `${context}: HOST KEY CHANGED for ${endpoint.label} (${name}): known_hosts has ${fingerprint(known.key.blob)} (${known.key.type}, ${known.file}:${known.line}) but the host presented ${presented}; refusing to connect. If the host was reinstalled, verify the new key and remove the old one: ssh-keygen -R '${name}'`,
+      );
+    }
+    case "unknown": {
+      if (endpoint.hostKeyChecking === "accept-new") {
+        const file = endpoint.knownHostsFiles[0];
+        if (file === undefined) {
+          return new TransportError("host-key-unknown", host, `${context}: accept-new needs a known_hosts file to record ${presented} in`);
+        }
+        await appendKnownHost(file, name, key);
+        return null;
+      }
+      const others = verdict.otherTypes.length > 0 ? `; known_hosts lists only ${[...new Set(verdict.otherTypes.map((entry) => entry.key.type))].join(", ")} keys for it` : "";
+      return new TransportError(
+        "host-key-unknown",
+        host,
+        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use hostKeyChecking: accept-new`,
+      );
+    }
+  }
+}
+
+export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise<Client> {
+  const context = where(endpoint, options.asBastion);
+  const plan = await planAuth(options.host, endpoint, options.resolveSecret);
+  if (plan.methods.length === 0) {
+    const detail = plan.notes.length > 0 ? plan.notes.join("; ") : "no agent and no identity file";
+    throw new TransportError("auth-failed", options.host, `${context}: no credentials to offer: ${detail}`);
+  }
+  const entries = await readKnownHostsFiles(endpoint.knownHostsFiles);
+  const algorithms = hostKeyAlgorithmsFor(knownKeyTypes(entries, knownHostsName(endpoint.address, endpoint.port)));
+
+  const client = new Client();
+  let refusal: TransportError | null = null;
+  return new Promise<Client>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      const classified = refusal ?? classifyConnectError(options.host, context, error);
+      reject(classified.kind === "auth-failed" && plan.notes.length > 0 ? withNotes(classified, plan.notes) : classified);
+    };
+    client.on("ready", () => {
+      settled = true;
+      resolve(client);
+    });
+    client.on("error", (error: Error & { level?: string }) => {
+      // Agent and per-key signing problems are not fatal: ssh2 moves on to the next method.
+      if (error.level === "agent" || /^Error (while )?signing/.test(error.message)) {
+        plan.notes.push(`agent: ${error.message}`);
+        return;
+      }
+      fail(error);
+    });
+    client.on("close", () => fail(new Error("connection closed during the SSH handshake")));
+    client.connect({
+      host: endpoint.address,
+      port: endpoint.port,
+      ...(options.sock ? { sock: options.sock } : {}),
+      username: endpoint.user,
+      readyTimeout: endpoint.connectTimeoutMs,
+      keepaliveInterval: endpoint.keepaliveIntervalMs,
+      keepaliveCountMax: 3,
+      authHandler: authHandlerFor(plan) as never,
+      algorithms: { serverHostKey: algorithms },
+      hostVerifier: (blob: Buffer, verify: (valid: boolean) => void) => {
+        let key: HostKey;
+        try {
+          key = { type: keyTypeOfBlob(blob), blob };
+        } catch {
+          refusal = new TransportError("host-key-unknown", options.host, `${context}: the host presented a malformed host key`);
+          verify(false);
+          return;
+        }
+        judgeHostKey(options.host, endpoint, entries, key, context).then(
+          (verdict) => {
+            refusal = verdict;
+            verify(verdict === null);
+          },
+          (error: unknown) => {
+            refusal = new TransportError("host-key-unknown", options.host, `${context}: recording the host key failed: ${(error as Error).message}`);
+            verify(false);
+          },
+        );
+      },
+    });
+  });
+}
+
+function withNotes(error: TransportError, notes: string[]): TransportError {
+  return new TransportError(error.kind, error.host, `${error.cause_} (${notes.join("; ")})`, { cause: error.cause });
+}
+
+export interface RetryPolicy {
+  /** Further attempts after the first, for unreachable-class failures only. */
+  retries: number;
+  /** Delay before the first retry; doubles each time. */
+  backoffMs: number;
+}
+
+/**
+ * Dial again after connection failures (refused, reset, timed out, no route): nothing can have
+ * run yet. Host key and authentication failures are final.
+ */
+export async function dialWithRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retryable = error instanceof TransportError && isRetryableConnectError(error);
+      if (!retryable || tries >= policy.retries || signal?.aborted) throw error;
+      await sleep(policy.backoffMs * 2 ** tries, undefined, signal ? { signal } : {}).catch(() => undefined);
+      if (signal?.aborted) throw error;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The part of ~/.ssh/config a fleet needs: `Host` blocks (patterns, `!negation`), `HostName`,
+ * `User`, `Port`, `IdentityFile`, `ProxyJump` and `Include`. First value wins, IdentityFile
+ * accumulates, as in ssh_config(5). `Match` blocks are not evaluated (their settings never apply),
+ * except `Match all`, which behaves like `Host *`.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import { globMatches } from "./known-hosts.js";
+
+export interface SshConfigLine {
+  /** Host patterns of the enclosing block; null for lines before the first Host (they apply to all). */
+  patterns: string[] | null;
+  keyword: string;
+  value: string;
+  file: string;
+  line: number;
+}
+
+export interface SshConfigResult {
+  hostName?: string;
+  user?: string;
+  port?: number;
+  identityFiles: string[];
+  /** The raw ProxyJump value (`none` already removed). */
+  proxyJump?: string;
+}
+
+export interface SshConfigContext {
+  /** Local home directory, for `~` and `%d`. */
+  home: string;
+  /** Local user name, for `%u`. */
+  localUser: string;
+  readText?: (path: string) => Promise<string>;
+  listDir?: (path: string) => Promise<string[]>;
+}
+
+const NEVER = ["\0never"];
+
+/** Parse a config file and everything it includes into a flat list of lines with their block. */
+export async function loadSshConfig(file: string, context: SshConfigContext): Promise<SshConfigLine[]> {
+  const readText = context.readText ?? ((path: string) => readFile(path, "utf8"));
+  const listDir = context.listDir ?? ((path: string) => readdir(path));
+  const sshDir = join(context.home, ".ssh");
+  const lines: SshConfigLine[] = [];
+
+  async function parseFile(path: string, inherited: string[] | null, depth: number): Promise<void> {
+    if (depth > 16) throw new Error(`${path}: Include nested too deeply`);
+    let text: string;
+    try {
+      text = await readText(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    let patterns = inherited;
+    const rawLines = text.split(/\r?\n/);
+    for (let index = 0; index < rawLines.length; index++) {
+      const parsed = splitLine(rawLines[index] ?? "");
+      if (!parsed) continue;
+      const { keyword, args } = parsed;
+      const where = `${path}:${index + 1}`;
+      if (keyword === "host") {
+        patterns = args;
+      } else if (keyword === "match") {
+        patterns = args.length === 1 && args[0]?.toLowerCase() === "all" ? ["*"] : NEVER;
+      } else if (keyword === "include") {
+        for (const pattern of args) {
+          const expanded = expandTilde(pattern, context.home);
+          const absolute = isAbsolute(expanded) ? expanded : join(sshDir, expanded);
+          for (const included of await expandGlob(absolute, listDir)) {
+            await parseFile(included, patterns, depth + 1);
+          }
+        }
+      } else {
+        if (args.length === 0) throw new Error(`${where}: ${keyword} needs a value`);
+        lines.push({ patterns, keyword, value: args.join(" "), file: path, line: index + 1 });
+      }
+    }
+  }
+
+  await parseFile(file, null, 0);
+  return lines;
+}
+
+/** Split `Keyword value`, `Keyword=value` and double-quoted arguments; null for blanks and comments. */
+function splitLine(raw: string): { keyword: string; args: string[] } | null {
+  const line = raw.trim();
+  if (line === "" || line.startsWith("#")) return null;
+  const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
+  const keyword = (match ? match[1] : line) ?? line;
+  const rest = match?.[2] ?? "";
+  const args: string[] = [];
+  const tokenPattern = /"([^"]*)"|(\S+)/g;
+  for (const token of rest.matchAll(tokenPattern)) {
+    const value = token[1] ?? token[2] ?? "";
+    if (token[2]?.startsWith("#")) break;
+    args.push(value);
+  }
+  return { keyword: keyword.toLowerCase(), args };
+}
+
+function expandTilde(path: string, home: string): string {
+  if (path === "~") return home;
+  if (path.startsWith("~/")) return join(home, path.slice(2));
+  return path;
+}
+
+/** Expand `*` and `?` in any path component (Include's glob(3) use). */
+async function expandGlob(path: string, listDir: (path: string) => Promise<string[]>): Promise<string[]> {
+  if (!/[*?]/.test(path)) return [path];
+  const parts = path.split("/");
+  let current = [parts[0] === "" ? "/" : (parts[0] ?? "")];
+  for (const part of parts.slice(1)) {
+    if (part === "") continue;
+    const next: string[] = [];
+    for (const base of current) {
+      if (!/[*?]/.test(part)) {
+        next.push(join(base, part));
+        continue;
+      }
+      let names: string[];
+      try {
+        names = await listDir(base);
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) {
+        if (!name.startsWith(".") && globMatches(part, name)) next.push(join(base, name));
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** Whether a Host line's patterns select `alias` (any positive match and no negated match). */
+export function hostPatternsMatch(patterns: string[], alias: string): boolean {
+  let matched = false;
+  for (const pattern of patterns) {
+    if (pattern.startsWith("!")) {
+      if (globMatches(pattern.slice(1), alias)) return false;
+    } else if (globMatches(pattern, alias)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+/** The settings that apply to `alias`, with `%` tokens and `~` expanded. */
+export function resolveSshConfig(lines: SshConfigLine[], alias: string, context: SshConfigContext): SshConfigResult {
+  const result: SshConfigResult = { identityFiles: [] };
+  let proxyJumpSeen = false;
+  const rawIdentityFiles: string[] = [];
+  for (const entry of lines) {
+    if (entry.patterns !== null && !hostPatternsMatch(entry.patterns, alias)) continue;
+    const where = `${entry.file}:${entry.line}`;
+    switch (entry.keyword) {
+      case "hostname":
+        result.hostName ??= entry.value;
+        break;
+      case "user":
+        result.user ??= entry.value;
+        break;
+      case "port":
+        if (result.port === undefined) {
+          const port = Number(entry.value);
+          if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${where}: bad Port '${entry.value}'`);
+          result.port = port;
+        }
+        break;
+      case "identityfile":
+        rawIdentityFiles.push(entry.value);
+        break;
+      case "proxyjump":
+        if (!proxyJumpSeen) {
+          proxyJumpSeen = true;
+          if (entry.value.toLowerCase() !== "none") result.proxyJump = entry.value;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  const hostName = result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias;
+  if (result.hostName) result.hostName = hostName;
+  const remoteUser = result.user ?? context.localUser;
+  result.identityFiles = rawIdentityFiles.map((file) =>
+    expandTilde(expandTokens(file, { ...context, alias: hostName, remoteUser }), context.home),
+  );
+  return result;
+}
+
+function expandTokens(value: string, tokens: SshConfigContext & { alias: string; remoteUser: string }): string {
+  return value.replace(/%([%dhur])/g, (_, token: string) => {
+    switch (token) {
+      case "%":
+        return "%";
+      case "d":
+        return tokens.home;
+      case "h":
+        return tokens.alias;
+      case "u":
+        return tokens.localUser;
+      default:
+        return tokens.remoteUser;
+    }
+  });
+}
+
+export interface JumpSpec {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+/** `[user@]host[:port]` or `ssh://[user@]host[:port]`, comma-separated; IPv6 in brackets. */
+export function parseProxyJump(value: string): JumpSpec[] {
+  return value.split(",").map((raw) => {
+    let text = raw.trim();
+    if (text.startsWith("ssh://")) text = text.slice("ssh://".length);
+    const at = text.lastIndexOf("@");
+    const user = at >= 0 ? text.slice(0, at) : undefined;
+    const hostPort = at >= 0 ? text.slice(at + 1) : text;
+    const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(hostPort);
+    const host = match?.[1] ?? match?.[2];
+    if (!match || !host || (user !== undefined && user === "")) throw new Error(`bad ProxyJump hop '${raw.trim()}'`);
+    const spec: JumpSpec = { host };
+    if (user !== undefined) spec.user = user;
+    if (match[3] !== undefined) {
+      const port = Number(match[3]);
+      if (port < 1 || port > 65535) throw new Error(`bad ProxyJump port in '${raw.trim()}'`);
+      spec.port = port;
+    }
+    return spec;
+  });
+}

@@ -1,0 +1,402 @@
+/**
+ * One SSH connection per host for the whole run; every command is a channel on it. Commands are
+ * supervised (see `renderSupervised`) so a timeout or cancel ends the remote process group, not
+ * just the channel: TERM through a signal request and a `kill` on a second channel, then KILL.
+ */
+import { PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Client, ClientChannel } from "ssh2";
+import { assertSucceeded, firstLine } from "./errors.js";
+import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
+import { Limiter } from "./limiter.js";
+import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
+
+export interface SshConnectionOptions {
+  /** Non-secret environment for every command (the host's `environment`). */
+  environment?: Record<string, string>;
+  /** Channels open at once on the connection; stay under sshd's MaxSessions (default 10). */
+  maxChannels?: number;
+  /** Time a command gets after TERM before KILL, and after KILL before it is abandoned. */
+  killGraceMs?: number;
+  /** Called by `close()`, e.g. to close jump connections this connection owns. */
+  onClose?: () => Promise<void> | void;
+}
+
+type SpawnOptions = Omit<RunOptions, "stdin" | "onStdout" | "onStderr">;
+
+/** The shell text and the stdin prefix for a command, built only through shell.ts. */
+export function renderRemoteCommand(command: RemoteCommand, environment: Record<string, string>): { text: string; stdinPrefix: string } {
+  const env = { ...environment, ...command.env };
+  const argv = "argv" in command ? command.argv : ["sh", "-s"];
+  const withEnv = Object.keys(env).length > 0 ? ["env", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), ...argv] : argv;
+  const secretNames = Object.keys(command.secretEnv ?? {});
+  const text = secretNames.length > 0 ? renderSecretPrelude(secretNames, withEnv) : renderArgv(withEnv);
+  const secrets = secretNames.length > 0 ? encodeSecretLines(secretNames.map((name) => command.secretEnv?.[name] ?? "")) : "";
+  const script = "script" in command ? command.script : "";
+  return { text, stdinPrefix: secrets + script };
+}
+
+/** Removes the process-group marker line from stderr and reports the id it carries. */
+class MarkerFilter extends Transform {
+  private pending: Buffer | null = Buffer.alloc(0);
+
+  constructor(private readonly onProcessGroup: (pgid: number) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.pending === null) {
+      callback(null, chunk);
+      return;
+    }
+    const data = Buffer.concat([this.pending, chunk]);
+    const marker = Buffer.from(PROCESS_GROUP_MARKER);
+    const at = data.indexOf(marker);
+    const lineEnd = at >= 0 ? data.indexOf(0x0a, at) : -1;
+    if (at >= 0 && lineEnd >= 0) {
+      this.pending = null;
+      const pgid = Number(data.subarray(at + marker.length, lineEnd).toString("latin1"));
+      if (Number.isInteger(pgid) && pgid > 1) this.onProcessGroup(pgid);
+      callback(null, Buffer.concat([data.subarray(0, at), data.subarray(lineEnd + 1)]));
+    } else if (data.length > 65536) {
+      // Something printed a lot before the marker; stop looking rather than hold output back.
+      this.pending = null;
+      callback(null, data);
+    } else {
+      this.pending = data;
+      callback();
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(null, this.pending && this.pending.length > 0 ? this.pending : undefined);
+  }
+}
+
+export class SshConnection implements Connection {
+  private readonly environment: Record<string, string>;
+  private readonly channels: Limiter;
+  private readonly killGraceMs: number;
+  private client: Client | null;
+  private closing = false;
+
+  /**
+   * `client` is the connection dialled by `openConnection`; `redial` opens a fresh one when it
+   * has dropped, before a new command (a command that was running when it dropped is never re-run).
+   */
+  constructor(
+    readonly host: string,
+    client: Client,
+    private readonly redial: () => Promise<Client>,
+    private readonly options: SshConnectionOptions = {},
+  ) {
+    this.environment = options.environment ?? {};
+    this.channels = new Limiter(options.maxChannels ?? 8);
+    this.killGraceMs = options.killGraceMs ?? 2000;
+    this.client = null;
+    this.adopt(client);
+  }
+
+  private adopt(client: Client): void {
+    this.client = client;
+    client.on("error", () => undefined); // reported through the channels and the close below
+    client.on("close", () => {
+      if (this.client === client) this.client = null;
+    });
+  }
+
+  private async connected(): Promise<Client> {
+    if (this.closing) throw new TransportError("cancelled", this.host, "the connection is closed");
+    if (this.client) return this.client;
+    const client = await this.redial();
+    if (this.closing) {
+      client.end();
+      throw new TransportError("cancelled", this.host, "the connection is closed");
+    }
+    this.adopt(client);
+    return client;
+  }
+
+  run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
+    checkCommand(this.host, command, options.stdin);
+    return runToCompletion(this.host, (spawnOptions) => this.spawn(command, spawnOptions), options);
+  }
+
+  async spawn(command: RemoteCommand, options: SpawnOptions = {}): Promise<RemoteProcess> {
+    checkCommand(this.host, command);
+    const { text, stdinPrefix } = renderRemoteCommand(command, this.environment);
+    if (options.signal?.aborted) throw cancelledError(this.host, options.signal);
+    const release = await this.channels.acquire();
+    let channel: ClientChannel;
+    let client: Client;
+    try {
+      client = await this.connected();
+      channel = await openExec(this.host, client, renderSupervised(text));
+    } catch (error) {
+      release();
+      throw error;
+    }
+    // A script is the whole of the shell's input, so its stdin ends with it.
+    return this.supervise(client, channel, stdinPrefix, "script" in command, options, release);
+  }
+
+  private supervise(
+    client: Client,
+    channel: ClientChannel,
+    stdinPrefix: string,
+    endInput: boolean,
+    options: SpawnOptions,
+    release: () => void,
+  ): RemoteProcess {
+    const started = Date.now();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let processGroup: number | null = null;
+    let pendingSignal: "TERM" | "KILL" | null = null;
+    let exitCode: number | null = null;
+    let exitSignal: string | null = null;
+    let timedOut = false;
+    let cancelled = false;
+    let terminating: Promise<void> | null = null;
+
+    /** `kill` the whole process group on a second channel; resolves when that command is done. */
+    const killGroup = async (signal: "TERM" | "KILL"): Promise<void> => {
+      if (processGroup === null) {
+        pendingSignal = signal; // sent as soon as the group id arrives
+        return;
+      }
+      try {
+        // Outside the channel limit: it must get through when every channel is busy.
+        const killer = await openExec(this.host, client, renderKillProcessGroup(processGroup, signal));
+        killer.resume();
+        killer.stderr.resume();
+        killer.end();
+        await new Promise((resolve) => killer.once("close", resolve));
+      } catch {
+        // the connection is gone: then so is the process group (see renderSupervised)
+      }
+    };
+    /**
+     * sshd turns a signal request into kill() of the session leader only (and refuses it for
+     * root logins), so the group is signalled with `kill` as well: background children too.
+     */
+    const signalRemote = (signal: "TERM" | "KILL"): Promise<void> => {
+      try {
+        channel.signal(signal);
+      } catch {
+        // the channel is already closing
+      }
+      return killGroup(signal);
+    };
+
+    const markerFilter = new MarkerFilter((pgid) => {
+      processGroup = pgid;
+      if (pendingSignal) void killGroup(pendingSignal);
+    });
+    channel.pipe(stdout);
+    channel.stderr.pipe(markerFilter).pipe(stderr);
+    let exitReported = false;
+    // ssh2 emits 'close' with the exit status or signal (the 'exit' event itself may already have
+    // fired while the channel was being handed over).
+    const closed = new Promise<"closed">((resolve) => {
+      channel.once("close", (code?: number | null, signal?: string) => {
+        exitReported = code !== undefined;
+        exitCode = typeof code === "number" ? code : null;
+        exitSignal = normalizeSignal(signal);
+        release();
+        resolve("closed");
+      });
+    });
+    let abandon: () => void = () => undefined;
+    const abandoned = new Promise<"abandoned">((resolve) => {
+      abandon = () => resolve("abandoned");
+    });
+    const closedWithin = async (ms: number): Promise<boolean> => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      });
+      const result = await Promise.race([closed.then(() => true), expired]);
+      clearTimeout(timer);
+      return result;
+    };
+
+    const terminate = (): Promise<void> => {
+      terminating ??= (async () => {
+        for (const signal of ["TERM", "KILL"] as const) {
+          const killed = signalRemote(signal);
+          const ended = await closedWithin(this.killGraceMs);
+          await Promise.race([killed, sleep(this.killGraceMs)]);
+          if (ended) return;
+        }
+        // sshd keeps a channel open until its process exits; stop waiting for this one.
+        channel.unpipe(stdout);
+        markerFilter.unpipe(stderr);
+        stdout.end();
+        stderr.end();
+        channel.close();
+        release();
+        abandon();
+      })();
+      return terminating;
+    };
+
+    const timer =
+      options.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            void terminate();
+          }, options.timeoutMs)
+        : undefined;
+    const onAbort = (): void => {
+      cancelled = true;
+      void terminate();
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    const done = Promise.race([closed, abandoned]).then(async (how) => {
+      if (terminating) await terminating; // the group kill finishes before the caller hears "timed out"
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (cancelled) throw cancelledError(this.host, options.signal);
+      if (how === "closed" && !terminating && !exitReported) {
+        throw new TransportError("unreachable", this.host, "the connection was lost while a command ran; it may or may not have completed");
+      }
+      // Abandoned: the process ignored TERM and KILL reached it by no route we could see.
+      if (how === "abandoned" && exitCode === null && exitSignal === null) exitSignal = "SIGKILL";
+      return { exitCode, signal: exitSignal, durationMs: Date.now() - started, timedOut };
+    });
+    done.catch(() => undefined);
+
+    if (endInput) channel.end(stdinPrefix);
+    else if (stdinPrefix !== "") channel.write(stdinPrefix);
+    return { stdin: channel, stdout, stderr, done, kill: () => void terminate() };
+  }
+
+  async upload(source: Readable, remotePath: string, options: { mode?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const mode = options.mode === undefined ? "" : options.mode.toString(8);
+    const child = await this.spawn({ argv: ["sh", "-c", ATOMIC_WRITE_SCRIPT, "sh", remotePath, mode] }, options.signal ? { signal: options.signal } : {});
+    const stderr = collectText(child.stderr);
+    child.stdout.resume();
+    let sourceError: Error | undefined;
+    source.once("error", (error) => {
+      sourceError = error;
+      source.unpipe(child.stdin);
+      child.kill(); // never end stdin here: the script would rename a truncated file into place
+    });
+    source.pipe(child.stdin);
+    const outcome = await child.done;
+    if (sourceError) {
+      throw new TransportError("command-failed", this.host, `upload to ${remotePath}: reading the source failed: ${firstLine(sourceError.message)}`, { cause: sourceError });
+    }
+    assertSucceeded(this.host, `upload to ${remotePath}`, { ...outcome, stdout: Buffer.alloc(0), stderr: Buffer.from(await stderr) });
+  }
+
+  async download(remotePath: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const child = await this.spawn({ argv: ["cat", "--", remotePath] }, options.signal ? { signal: options.signal } : {});
+    child.stdin.end();
+    const stderr = collectText(child.stderr);
+    const output = new PassThrough();
+    const failure = (outcome: Omit<RunResult, "stdout" | "stderr">, text: string): TransportError | null => {
+      try {
+        assertSucceeded(this.host, `download of ${remotePath}`, { ...outcome, stdout: Buffer.alloc(0), stderr: Buffer.from(text) });
+        return null;
+      } catch (error) {
+        return error as TransportError;
+      }
+    };
+    // Hand the stream over once data flows or the command has ended, so a missing file is an
+    // error from `download` itself rather than from the stream later.
+    const firstData = new Promise<"data">((resolve) =>
+      child.stdout.once("data", (chunk: Buffer) => {
+        output.write(chunk);
+        child.stdout.pipe(output, { end: false });
+        resolve("data");
+      }),
+    );
+    const settled = child.done.then(async (outcome) => failure(outcome, await stderr));
+    const early = await Promise.race([firstData, settled]);
+    if (early instanceof TransportError) throw early;
+    const finish = (): void => {
+      settled.then(
+        (error) => (error ? output.destroy(error) : output.end()),
+        (error: unknown) => output.destroy(error as Error),
+      );
+    };
+    if (child.stdout.readableEnded) finish();
+    else child.stdout.once("end", finish);
+    return output;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      await new Promise<void>((resolve) => {
+        client.once("close", () => resolve());
+        client.end();
+        setTimeout(resolve, 2000).unref();
+      });
+    }
+    await this.options.onClose?.();
+  }
+}
+
+/**
+ * Write stdin to a temporary file beside the target, then rename it into place. With a mode the
+ * file is private (umask 077) until chmod, so a secret is never briefly world-readable.
+ */
+const ATOMIC_WRITE_SCRIPT = [
+  "set -e",
+  'target=$1; mode=$2',
+  'case $target in */*) dir=${target%/*}/ ;; *) dir= ;; esac',
+  'tmp="${dir}.${target##*/}.nemoclaw-tmp.$$"',
+  "trap 'rm -f -- \"$tmp\"' EXIT",
+  "trap 'exit 143' TERM",
+  "trap 'exit 130' INT",
+  'if [ -n "$mode" ]; then umask 077; fi',
+  'cat > "$tmp"',
+  'if [ -n "$mode" ]; then chmod "$mode" "$tmp"; fi',
+  'mv -f -- "$tmp" "$target"',
+  "trap - EXIT",
+].join("\n");
+
+/**
+ * Open a session channel and exec `text`. sshd frees a closed session's slot a moment after the
+ * close, so a busy connection can briefly see "open failed" (MaxSessions); the command has not
+ * started then, so opening again is safe.
+ */
+async function openExec(host: string, client: Client, text: string): Promise<ClientChannel> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await execOnce(client, text);
+    } catch (error) {
+      const openRefused = typeof (error as { reason?: unknown }).reason === "number";
+      if (!openRefused || attempt >= 10) {
+        throw new TransportError("unreachable", host, `cannot start a command: ${firstLine((error as Error).message)}`, { cause: error });
+      }
+      await sleep(Math.min(20 * 2 ** attempt, 1000));
+    }
+  }
+}
+
+function execOnce(client: Client, text: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(text, (error, channel) => (error ? reject(error) : resolve(channel)));
+    } catch (error) {
+      reject(error as Error);
+    }
+  });
+}
+
+function collectText(stream: Readable): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    stream.once("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
