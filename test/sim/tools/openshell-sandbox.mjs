@@ -1,0 +1,587 @@
+// @ts-check
+// `openshell sandbox …`: create, get, list, delete, exec, upload, download, ssh-config.
+// Commands inside a sandbox run for real in its namespace (lib/sandbox.mjs).
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { isatty } from "node:tty";
+import { flagValue, hasFlag, parseArgs } from "../lib/args.mjs";
+import { bold, clapError, cyan, dimmed, green, grpcStatus, mietteError, red, TRANSPORT_REFUSED, yellow } from "../lib/ansi.mjs";
+import { deployClusterGateway, readActiveGateway, readMetadata } from "../lib/gateways.mjs";
+import { buildImage, findImage, resolveCommunityImage } from "../lib/images.mjs";
+import { checkFormat, connect, fail, outputFlag, resolveGateway } from "../lib/openshell-context.mjs";
+import { policyObject, policyYaml, styleYamlLine } from "../lib/policy.mjs";
+import { createSandbox, deleteSandbox } from "../lib/sandboxes.mjs";
+import { exitCodeOf, execInSandbox, spawnInSandbox } from "../lib/sandbox.mjs";
+import { gatewayAnswers, gatewayByPort, loadState, reportedPhase, updateState } from "../lib/state.mjs";
+import { atLeast, isClusterEra, SINCE } from "../lib/versions.mjs";
+import { formatEpochMs, sortedJson } from "../lib/util.mjs";
+
+/**
+ * @typedef {import("../lib/runtime.mjs").ToolContext} ToolContext
+ * @typedef {import("../lib/openshell-context.mjs").Globals} Globals
+ * @typedef {import("../lib/state.mjs").SimState} SimState
+ * @typedef {import("../lib/state.mjs").Gateway} Gateway
+ * @typedef {import("../lib/state.mjs").Sandbox} Sandbox
+ */
+
+const MAX_STDIN_PAYLOAD = 4 * 1024 * 1024;
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+export async function runSandbox(ctx, globals, args) {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case "create":
+      return create(ctx, globals, rest);
+    case "get":
+      return get(ctx, globals, rest);
+    case "list":
+    case "ls":
+      return list(ctx, globals, rest);
+    case "delete":
+    case "rm":
+      return remove(ctx, globals, rest);
+    case "exec":
+      if (!atLeast(ctx.version, SINCE.sandboxExec)) break;
+      return exec(ctx, globals, rest);
+    case "upload":
+      return upload(ctx, globals, rest);
+    case "download":
+      return download(ctx, globals, rest);
+    case "ssh-config":
+      return sshConfig(ctx, globals, rest);
+    case "connect":
+    case "provider":
+    case "stop":
+    case "start":
+      ctx.err(`fleet-sim: 'openshell sandbox ${sub}' is not simulated\n`);
+      return 64;
+  }
+  ctx.err(clapError(`unrecognized subcommand '${sub ?? ""}'`, "openshell sandbox [OPTIONS] <COMMAND>"));
+  return 2;
+}
+
+/**
+ * The sandbox a state-reading command works on, after the gateway's protobuf fault (if any).
+ * @param {ToolContext} ctx
+ * @param {Gateway} gateway
+ */
+function checkProtobuf(ctx, gateway) {
+  if (gateway.protobufMismatch) fail(ctx, mietteError(grpcStatus("Internal", gateway.protobufMismatch)));
+}
+
+/** @param {ToolContext} ctx @param {Gateway} gateway @param {string} name */
+function requireSandbox(ctx, gateway, name) {
+  const sandbox = gateway.sandboxes[name];
+  if (!sandbox) fail(ctx, mietteError(grpcStatus("NotFound", "sandbox not found")));
+  return sandbox;
+}
+
+/** @param {ToolContext} ctx @param {SimState} state @param {Sandbox} sandbox */
+function sandboxJson(ctx, state, sandbox) {
+  const base = {
+    created_at: formatEpochMs(sandbox.createdAtMs),
+    current_policy_version: sandbox.policyVersion,
+    id: sandbox.id,
+    labels: sandbox.labels,
+    name: sandbox.name,
+    phase: reportedPhase(state, sandbox),
+    resource_version: sandbox.resourceVersion,
+  };
+  return atLeast(ctx.version, SINCE.statusJson) ? { ...base, annotations: sandbox.annotations, workspace: "default" } : base;
+}
+
+/** @param {string} phase */
+function colorPhase(phase) {
+  if (phase === "Ready") return green(phase);
+  if (phase === "Error") return red(phase);
+  if (phase === "Provisioning") return yellow(phase);
+  if (phase === "Deleting") return dimmed(phase);
+  return phase;
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+function list(ctx, globals, args) {
+  const usage = "openshell sandbox list [OPTIONS]";
+  /** @type {Record<string, import("../lib/args.mjs").FlagSpec>} */
+  const flags = {
+    "--limit": { value: true },
+    "--offset": { value: true },
+    "--ids": {},
+    "--names": {},
+    ...(atLeast(ctx.version, SINCE.sandboxLabels) ? { "--selector": { value: true } } : {}),
+    ...(atLeast(ctx.version, SINCE.workspaces) ? { "--all-workspaces": {} } : {}),
+    ...outputFlag(ctx, SINCE.sandboxListOutput),
+  };
+  const parsed = parseArgs(args, { usage, flags }, ctx.err);
+  const format = flagValue(parsed, "--output") ?? "table";
+  checkFormat(ctx, format, usage);
+  const { state, gateway } = connect(ctx, resolveGateway(ctx, globals));
+  checkProtobuf(ctx, gateway);
+  const selector = flagValue(parsed, "--selector");
+  const wanted = selector ? selector.split(",").map((pair) => pair.split("=")) : [];
+  const offset = Number(flagValue(parsed, "--offset") ?? 0);
+  const limit = Number(flagValue(parsed, "--limit") ?? 100);
+  const sandboxes = Object.values(gateway.sandboxes)
+    .filter((s) => wanted.every(([key, value]) => key !== undefined && s.labels[key] === value))
+    .sort((a, b) => a.createdAtMs - b.createdAtMs)
+    .slice(offset, offset + limit);
+  if (format !== "table") {
+    ctx.out(`${sortedJson(sandboxes.map((s) => sandboxJson(ctx, state, s)))}\n`);
+    return 0;
+  }
+  const idsOnly = hasFlag(parsed, "--ids");
+  const namesOnly = hasFlag(parsed, "--names");
+  const allWorkspaces = hasFlag(parsed, "--all-workspaces");
+  if (sandboxes.length === 0) {
+    if (!idsOnly && !namesOnly) ctx.out("No sandboxes found.\n");
+    return 0;
+  }
+  if (idsOnly || namesOnly) {
+    ctx.out(sandboxes.map((s) => (idsOnly ? s.id : allWorkspaces ? `default/${s.name}` : s.name)).join("\n") + "\n");
+    return 0;
+  }
+  const nameWidth = Math.max(4, ...sandboxes.map((s) => s.name.length));
+  const legacy = isClusterEra(ctx.version);
+  let text = "";
+  if (legacy) {
+    const nsWidth = Math.max(9, gateway.sandboxNamespace.length);
+    text += `${bold("NAME".padEnd(nameWidth))}  ${bold("NAMESPACE".padEnd(nsWidth))}  ${bold("CREATED".padEnd(19))}  ${bold("PHASE")}\n`;
+    for (const s of sandboxes) {
+      text += `${s.name.padEnd(nameWidth)}  ${gateway.sandboxNamespace.padEnd(nsWidth)}  ${formatEpochMs(s.createdAtMs).padEnd(19)}  ${colorPhase(reportedPhase(state, s))}\n`;
+    }
+  } else {
+    const prefix = (/** @type {string} */ ws) => (allWorkspaces ? `${ws.padEnd(9)}  ` : "");
+    text += `${allWorkspaces ? `${bold("WORKSPACE".padEnd(9))}  ` : ""}${bold("NAME".padEnd(nameWidth))}  ${bold("CREATED".padEnd(19))}  ${bold("PHASE")}\n`;
+    for (const s of sandboxes) {
+      text += `${prefix("default")}${s.name.padEnd(nameWidth)}  ${formatEpochMs(s.createdAtMs).padEnd(19)}  ${colorPhase(reportedPhase(state, s))}\n`;
+    }
+  }
+  ctx.out(text);
+  return 0;
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+function get(ctx, globals, args) {
+  const usage = "openshell sandbox get [OPTIONS] [NAME]";
+  const parsed = parseArgs(args, { usage, flags: { "--policy-only": {}, ...outputFlag(ctx, SINCE.statusJson) } }, ctx.err);
+  const format = flagValue(parsed, "--output") ?? "table";
+  checkFormat(ctx, format, usage);
+  const name = requireName(ctx, parsed.positionals[0]);
+  const { state, gateway } = connect(ctx, resolveGateway(ctx, globals));
+  checkProtobuf(ctx, gateway);
+  const sandbox = requireSandbox(ctx, gateway, name);
+  if (hasFlag(parsed, "--policy-only")) {
+    ctx.out(policyYaml(sandbox.presets));
+    return 0;
+  }
+  const revision = sandbox.policyVersion > 0 ? sandbox.policyVersion : null;
+  if (format !== "table") {
+    ctx.out(`${sortedJson({ ...sandboxJson(ctx, state, sandbox), policy: policyObject(sandbox.presets), policy_source: "sandbox", revision })}\n`);
+    return 0;
+  }
+  let text = `${bold(cyan("Sandbox:"))}\n\n  ${dimmed("Id:")} ${sandbox.id}\n  ${dimmed("Name:")} ${sandbox.name}\n`;
+  if (isClusterEra(ctx.version)) text += `  ${dimmed("Namespace:")} ${gateway.sandboxNamespace}\n`;
+  text += `  ${dimmed("Phase:")} ${reportedPhase(state, sandbox)}\n`;
+  if (atLeast(ctx.version, SINCE.resourceVersion)) text += `  ${dimmed("Resource version:")} ${sandbox.resourceVersion}\n`;
+  const labels = Object.entries(sandbox.labels).sort(([a], [b]) => a.localeCompare(b));
+  if (labels.length > 0) text += `  ${dimmed("Labels:")} \n${labels.map(([k, v]) => `    ${k}: ${v}\n`).join("")}`;
+  const annotations = Object.entries(sandbox.annotations).sort(([a], [b]) => a.localeCompare(b));
+  if (annotations.length > 0 && atLeast(ctx.version, SINCE.annotations)) {
+    text += `  ${dimmed("Annotations:")} \n${annotations.map(([k, v]) => `    ${k}: ${v}\n`).join("")}`;
+  }
+  text += `  ${dimmed("Policy source:")} sandbox\n`;
+  if (revision !== null) text += `  ${dimmed("Revision:")} ${revision}\n`;
+  text += `\n${bold(cyan("Policy:"))}\n\n`;
+  text += policyYaml(sandbox.presets)
+    .trimEnd()
+    .split("\n")
+    .map((line) => `  ${styleYamlLine(line)}\n`)
+    .join("");
+  ctx.out(text);
+  return 0;
+}
+
+/** @param {ToolContext} ctx @param {string | undefined} name @returns {string} */
+function requireName(ctx, name) {
+  if (name) return name;
+  return fail(
+    ctx,
+    mietteError("No sandbox name provided and no last-used sandbox.\nSpecify a sandbox name or connect to one first: openshell sandbox connect <name>"),
+  );
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+async function remove(ctx, globals, args) {
+  const usage = "openshell sandbox delete [OPTIONS] [NAMES]...";
+  const parsed = parseArgs(args, { usage, flags: { "--all": {} } }, ctx.err);
+  const target = resolveGateway(ctx, globals);
+  const { gateway } = connect(ctx, target);
+  checkProtobuf(ctx, gateway);
+  let names = parsed.positionals;
+  if (hasFlag(parsed, "--all")) {
+    names = Object.keys(gateway.sandboxes);
+    if (names.length === 0) {
+      ctx.out("No sandboxes to delete.\n");
+      return 0;
+    }
+  }
+  for (const name of names) {
+    const deleted = await updateState(ctx.paths, (state) => {
+      const live = gatewayByPort(state, target.port);
+      return live ? deleteSandbox(ctx.paths, state, live, name) : false;
+    });
+    ctx.out(deleted ? `${bold(green("✓"))} Deleted sandbox ${name}\n` : `${yellow("!")} Sandbox ${name} not found\n`);
+  }
+  return 0;
+}
+
+const ADJECTIVES = ["affordable", "brave", "calm", "eager", "gentle", "lucky", "nimble", "quiet", "sturdy", "witty"];
+const ANIMALS = ["scorpion", "otter", "heron", "lynx", "marmot", "newt", "osprey", "tapir", "wombat", "yak"];
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+async function create(ctx, globals, args) {
+  const usage = "openshell sandbox create [OPTIONS] [-- <COMMAND>...]";
+  const v = ctx.version;
+  const legacy = isClusterEra(v);
+  /** @type {Record<string, import("../lib/args.mjs").FlagSpec>} */
+  const flags = {
+    "--name": { value: true },
+    "--from": { value: true },
+    "--policy": { value: true },
+    "--provider": { value: true, repeat: true },
+    "--upload": { value: true, repeat: atLeast(v, "0.0.56") },
+    "--no-git-ignore": {},
+    "--keep": {},
+    "--no-keep": {},
+    "--editor": { value: true },
+    "--forward": { value: true },
+    "--tty": {},
+    "--no-tty": {},
+    "--auto-providers": {},
+    "--no-auto-providers": {},
+    "--gpu": atLeast(v, SINCE.gpuCount) ? { optionalValue: true } : {},
+    ...(atLeast(v, SINCE.cpuMemoryFlags) ? { "--cpu": { value: true }, "--memory": { value: true } } : {}),
+    ...(atLeast(v, SINCE.sandboxLabels) ? { "--label": { value: true, repeat: true } } : {}),
+    ...(atLeast(v, "0.0.53") ? { "--approval-mode": { value: true } } : {}),
+    ...(atLeast(v, "0.0.58") ? { "--driver-config-json": { value: true } } : {}),
+    ...(atLeast(v, "0.0.59") ? { "--env": { value: true, repeat: true } } : {}),
+    ...(atLeast(v, "0.0.111") ? { "--detach": {} } : {}),
+    ...(legacy ? { "--bootstrap": {}, "--no-bootstrap": {}, "--remote": { value: true }, "--ssh-key": { value: true } } : {}),
+    ...outputFlag(ctx, SINCE.statusJson),
+  };
+  const parsed = parseArgs(args, { usage, flags }, ctx.err);
+  const format = flagValue(parsed, "--output") ?? "table";
+  checkFormat(ctx, format, usage);
+  const command = parsed.trailing ?? [];
+
+  // Era A auto-deploys a gateway when none answers, unless --no-bootstrap.
+  if (legacy && !hasFlag(parsed, "--no-bootstrap")) await bootstrapIfUnreachable(ctx, globals);
+  const target = resolveGateway(ctx, globals);
+  const refused = legacy
+    ? TRANSPORT_REFUSED
+    : mietteError(
+        `failed to connect to gateway '${target.name}' at ${target.endpoint}. Start the gateway service with the installed package manager, or register a different endpoint with \`openshell gateway add <endpoint>\`.`,
+        ["transport error", "tcp connect error", "Connection refused (os error 111)"],
+      );
+  const { state, gateway } = connect(ctx, target, refused);
+
+  const policy = flagValue(parsed, "--policy") ?? ctx.env.OPENSHELL_SANDBOX_POLICY;
+  if (policy && !existsSync(policy)) {
+    fail(ctx, mietteError(`failed to read sandbox policy from ${policy}`, [`No such file or directory (os error 2)`]));
+  }
+  const image = await resolveFrom(ctx, state, gateway, flagValue(parsed, "--from"));
+  checkProtobuf(ctx, gateway);
+  const name = flagValue(parsed, "--name") ?? `${pick(ADJECTIVES)}-${pick(ANIMALS)}`;
+  if (gateway.sandboxes[name]) {
+    fail(ctx, mietteError(`sandbox '${name}' already exists\n\nhint: delete it first with: openshell sandbox delete <name>\n      or use a different name`));
+  }
+  if (image.startsWith("localhost:5000/") && !state.docker.registry[image]) {
+    fail(ctx, mietteError(`sandbox entered error phase while provisioning: ImagePullBackOff: Back-off pulling image "${image}"`));
+  }
+  /** @type {Record<string, string>} */
+  const labels = Object.fromEntries((parsed.flags.get("--label") ?? []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+  const structured = format !== "table";
+  if (structured) ctx.err("Provisioning sandbox (structured output on stdout)...\n");
+  else ctx.out(`\n${bold(cyan("Created sandbox:"))} ${bold(name)}\n\n  ${dimmed("[0.0s]")} Requesting compute...\n`);
+  const sandbox = await updateState(ctx.paths, async (live) => {
+    const liveGateway = gatewayByPort(live, target.port);
+    if (!liveGateway) throw new Error("gateway vanished during create");
+    return createSandbox(ctx.paths, live, liveGateway, { name, image, command, labels });
+  });
+  if (!structured) {
+    ctx.out(`${dimmed("[0.4s]")} Sandbox allocated\n${dimmed("[2.1s]")} Image pulled\n${dimmed("[3.2s]")} Sandbox ready\n`);
+  }
+  for (const spec of parsed.flags.get("--upload") ?? []) {
+    const [local, dest] = spec.includes(":") ? [spec.slice(0, spec.indexOf(":")), spec.slice(spec.indexOf(":") + 1)] : [spec, undefined];
+    ctx.err(`  ${dimmed("•")} Uploading files to ${dest ?? "~"}...\n`);
+    await uploadInto(ctx, gateway.name, sandbox, local, dest);
+    ctx.err(`  ${bold(green("✓"))} Files uploaded\n`);
+  }
+  if (structured) ctx.out(`${sortedJson(sandboxJson(ctx, loadState(ctx.paths), sandbox))}\n`);
+  return 0;
+}
+
+/** @param {string[]} items */
+function pick(items) {
+  return /** @type {string} */ (items[Math.floor(Math.random() * items.length)]);
+}
+
+/**
+ * Era A: `sandbox create` without `--no-bootstrap` deploys the gateway it cannot reach.
+ * @param {ToolContext} ctx
+ * @param {Globals} globals
+ */
+async function bootstrapIfUnreachable(ctx, globals) {
+  const name = globals.gateway ?? readActiveGateway(ctx.paths) ?? "openshell";
+  const metadata = readMetadata(ctx.paths, name);
+  const state = loadState(ctx.paths);
+  const existing = metadata ? gatewayByPort(state, Number(new URL(metadata.gateway_endpoint).port || 443)) : null;
+  if (existing && gatewayAnswers(state, existing)) return;
+  if (state.docker.daemon !== "running") return;
+  const port = metadata?.gateway_port || 8080;
+  const image = ctx.env.OPENSHELL_CLUSTER_IMAGE || `ghcr.io/nvidia/openshell/cluster:${ctx.env.IMAGE_TAG || ctx.version}`;
+  ctx.err(`No gateway reachable for '${name}'; deploying it now.\n`);
+  const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port, image, recreate: false }));
+  ctx.err(result.lines.map((line) => `${line}\n`).join(""));
+}
+
+/**
+ * `--from` resolution (`resolve_from`): Dockerfile → build (and, in era A, upload into the
+ * cluster container), directory → its Dockerfile, otherwise an image reference.
+ * @param {ToolContext} ctx
+ * @param {SimState} state
+ * @param {Gateway} gateway
+ * @param {string | undefined} from
+ */
+async function resolveFrom(ctx, state, gateway, from) {
+  if (!from) return "ghcr.io/nvidia/openshell-community/sandboxes/base:latest";
+  const path = resolve(from);
+  let dockerfile = null;
+  if (existsSync(path) && statSync(path).isFile()) {
+    if (!basename(path).toLowerCase().includes("dockerfile")) {
+      fail(ctx, mietteError(`local --from file is not a Dockerfile or rootfs tar (.tar/.tar.gz/.tgz): ${from}`));
+    }
+    dockerfile = path;
+  } else if (existsSync(path) && statSync(path).isDirectory()) {
+    if (!existsSync(join(path, "Dockerfile"))) fail(ctx, mietteError(`No Dockerfile found in directory: ${from}`));
+    dockerfile = join(path, "Dockerfile");
+  } else if (/^(\/|\.\.?\/|~\/)/.test(from) || from === "." || from === "..") {
+    fail(
+      ctx,
+      mietteError(`local --from path does not exist: ${from}\nUse an existing Dockerfile, directory containing Dockerfile, rootfs tar (.tar/.tar.gz/.tgz), or a container image reference.`),
+    );
+  }
+  if (!dockerfile) return resolveCommunityImage(from);
+  if (state.docker.daemon !== "running") {
+    fail(ctx, mietteError("failed to build image", ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"]));
+  }
+  const tag = `openshell/sandbox-from:${Math.floor(Date.now() / 1000)}`;
+  ctx.err(`Building image ${cyan(tag)} from ${dockerfile}\n  ${dimmed("Context:")} ${dirname(dockerfile)}\n  ${dimmed("Gateway:")} ${gateway.name}\n\n`);
+  const lines = await updateState(ctx.paths, (s) => buildImage(s, dockerfile, tag));
+  ctx.err(lines.map((line) => `  ${line}\n`).join(""));
+  if (gateway.driver === "cluster-container") {
+    ctx.err(`  [progress] Exporting image ${tag}\n`);
+    const arm64 = ["aarch64", "arm64"].includes(state.host.arch);
+    if (arm64 && state.options.arm64UploadFailure) {
+      fail(
+        ctx,
+        mietteError("failed to upload image tar into container", [
+          `Docker responded with status code 404: No such container: openshell-cluster-${gateway.name}`,
+        ]),
+      );
+    }
+    ctx.err("  [progress] Uploaded to gateway\n");
+    ctx.err(`  [progress] Image ${tag} is available in the gateway\n\n`);
+  } else {
+    ctx.err(`\n${bold(green("✓"))} Image ${cyan(tag)} is available in the local Docker daemon for gateway '${gateway.name}'.\n\n`);
+  }
+  return tag;
+}
+
+/**
+ * The stdin payload `sandbox exec` sends (read fully when stdin is not a terminal).
+ * @param {ToolContext} ctx
+ */
+function readStdinPayload(ctx) {
+  if (isatty(0)) return Buffer.alloc(0);
+  /** @type {Buffer[]} */
+  const chunks = [];
+  let total = 0;
+  const buffer = Buffer.alloc(65536);
+  for (;;) {
+    let n = 0;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      if (code === "EAGAIN") continue;
+      if (code === "EOF" || code === "EBADF") break;
+      throw error;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    total += n;
+    if (total > MAX_STDIN_PAYLOAD) {
+      fail(ctx, mietteError(`stdin payload exceeds ${MAX_STDIN_PAYLOAD} byte limit; pipe smaller inputs or use \`sandbox upload\``));
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+async function exec(ctx, globals, args) {
+  const usage = "openshell sandbox exec [OPTIONS] -- <COMMAND>...";
+  const parsed = parseArgs(
+    args,
+    {
+      usage,
+      flags: {
+        "--name": { value: true, short: "-n" },
+        "--workdir": { value: true },
+        "--timeout": { value: true },
+        "--tty": {},
+        "--no-tty": {},
+        "--env": { value: true, repeat: true },
+      },
+    },
+    ctx.err,
+  );
+  const command = [...parsed.positionals, ...(parsed.trailing ?? [])];
+  if (command.length === 0) {
+    ctx.err(clapError("the following required arguments were not provided:\n  <COMMAND>...", usage));
+    return 2;
+  }
+  const name = requireName(ctx, flagValue(parsed, "--name"));
+  const { state, gateway } = connect(ctx, resolveGateway(ctx, globals));
+  checkProtobuf(ctx, gateway);
+  const sandbox = requireSandbox(ctx, gateway, name);
+  const phase = reportedPhase(state, sandbox);
+  if (phase !== "Ready") fail(ctx, mietteError(`sandbox '${name}' is not ready (phase: ${phase}); wait for it to reach Ready state`));
+  const stdin = readStdinPayload(ctx);
+  /** @type {Record<string, string>} */
+  const env = Object.fromEntries((parsed.flags.get("--env") ?? []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+  const code = await execInSandbox(ctx.paths, gateway.name, sandbox, command, {
+    env,
+    workdir: flagValue(parsed, "--workdir") ?? "/sandbox",
+    stdin,
+  });
+  return code;
+}
+
+/**
+ * `mkdir -p <dest> && cat | tar xf - -C <dest>` in the sandbox, fed by a local tar.
+ * @param {ToolContext} ctx
+ * @param {string} gatewayName
+ * @param {Sandbox} sandbox
+ * @param {string} local
+ * @param {string | undefined} dest
+ */
+async function uploadInto(ctx, gatewayName, sandbox, local, dest) {
+  const source = resolve(local);
+  if (!existsSync(source)) fail(ctx, mietteError(`local path does not exist: ${local}`));
+  const isFilePath = statSync(source).isFile() && dest !== undefined && !dest.endsWith("/");
+  const remote = isFilePath
+    ? ["/bin/sh", "-c", 'mkdir -p "$(dirname "$1")" && cat > "$1"', "sh", /** @type {string} */ (dest)]
+    : ["/bin/sh", "-c", 'mkdir -p "$1" && cat | tar xf - -C "$1"', "sh", dest ?? "."];
+  const inside = spawnInSandbox(ctx.paths, gatewayName, sandbox, remote, { stdio: ["pipe", "ignore", "inherit"] });
+  const producer = isFilePath
+    ? spawn("cat", [source], { stdio: ["ignore", "pipe", "inherit"] })
+    : spawn("tar", ["cf", "-", "-C", dirname(source), basename(source)], { stdio: ["ignore", "pipe", "inherit"] });
+  if (producer.stdout && inside.stdin) producer.stdout.pipe(inside.stdin);
+  const [, code] = await Promise.all([exitCodeOf(producer), exitCodeOf(inside)]);
+  if (code !== 0) fail(ctx, mietteError(`ssh tar extract exited with status ${code}`));
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+async function upload(ctx, globals, args) {
+  const usage = "openshell sandbox upload [OPTIONS] <NAME> <LOCAL_PATH> [DEST]";
+  const parsed = parseArgs(args, { usage, flags: { "--no-git-ignore": {} } }, ctx.err);
+  const [name, local, dest] = parsed.positionals;
+  if (!name || !local) {
+    ctx.err(clapError("the following required arguments were not provided:\n  <NAME>\n  <LOCAL_PATH>", usage));
+    return 2;
+  }
+  const { gateway } = connect(ctx, resolveGateway(ctx, globals));
+  checkProtobuf(ctx, gateway);
+  const sandbox = requireSandbox(ctx, gateway, name);
+  if (!existsSync(resolve(local))) fail(ctx, mietteError(`local path does not exist: ${local}`));
+  ctx.err(`Uploading ${local} -> sandbox:${dest ?? "~"}\n`);
+  await uploadInto(ctx, gateway.name, sandbox, local, dest);
+  ctx.err(`${bold(green("✓"))} Upload complete\n`);
+  return 0;
+}
+
+/**
+ * Run a command in the sandbox and collect its stdout.
+ * @param {ToolContext} ctx
+ * @param {string} gatewayName
+ * @param {Sandbox} sandbox
+ * @param {string[]} argv
+ */
+async function captureInSandbox(ctx, gatewayName, sandbox, argv) {
+  const child = spawnInSandbox(ctx.paths, gatewayName, sandbox, argv, { stdio: ["ignore", "pipe", "ignore"] });
+  /** @type {Buffer[]} */
+  const chunks = [];
+  child.stdout?.on("data", (chunk) => chunks.push(chunk));
+  const code = await exitCodeOf(child);
+  return { code, stdout: Buffer.concat(chunks).toString("utf8") };
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+async function download(ctx, globals, args) {
+  const usage = "openshell sandbox download [OPTIONS] <NAME> <SANDBOX_PATH> [DEST]";
+  const parsed = parseArgs(args, { usage, flags: {} }, ctx.err);
+  const [name, path, dest] = parsed.positionals;
+  if (!name || !path) {
+    ctx.err(clapError("the following required arguments were not provided:\n  <NAME>\n  <SANDBOX_PATH>", usage));
+    return 2;
+  }
+  const { gateway } = connect(ctx, resolveGateway(ctx, globals));
+  checkProtobuf(ctx, gateway);
+  const sandbox = requireSandbox(ctx, gateway, name);
+  ctx.err(`Downloading sandbox:${path} -> ${dest ?? "."}\n`);
+  const probe = await captureInSandbox(ctx, gateway.name, sandbox, ["/bin/sh", "-c", 'pwd -P && realpath -e -- "$1"', "sh", path]);
+  const [root = "/sandbox", resolved] = probe.stdout.trim().split("\n");
+  if (probe.code !== 0 || !resolved) fail(ctx, mietteError(`sandbox source path '${path}' does not exist`));
+  if (atLeast(ctx.version, SINCE.downloadRestricted) && resolved !== root && !resolved.startsWith(`${root}/`)) {
+    fail(ctx, mietteError(`sandbox source path '${path}' resolves to '${resolved}', outside the sandbox workspace (${root})`));
+  }
+  const isDir = (await captureInSandbox(ctx, gateway.name, sandbox, ["/bin/sh", "-c", 'test -d "$1"', "sh", resolved])).code === 0;
+  const destination = resolve(dest ?? ".");
+  const remote = isDir ? ["tar", "cf", "-", "-C", resolved, "."] : ["tar", "cf", "-", "-C", dirname(resolved), "--", basename(resolved)];
+  const intoDir = isDir || (existsSync(destination) && statSync(destination).isDirectory());
+  const extractDir = intoDir ? destination : mkdtempSync(join(dirname(destination), ".download-"));
+  mkdirSync(extractDir, { recursive: true });
+  const inside = spawnInSandbox(ctx.paths, gateway.name, sandbox, remote, { stdio: ["ignore", "pipe", "inherit"] });
+  const consumer = spawn("tar", ["xf", "-", "-C", extractDir], { stdio: ["pipe", "ignore", "inherit"] });
+  if (inside.stdout && consumer.stdin) inside.stdout.pipe(consumer.stdin);
+  const [code] = await Promise.all([exitCodeOf(inside), exitCodeOf(consumer)]);
+  if (!intoDir) {
+    renameSync(join(extractDir, basename(resolved)), destination);
+    rmSync(extractDir, { recursive: true, force: true });
+  }
+  if (code !== 0) fail(ctx, mietteError(`ssh tar exited with status ${code}`));
+  ctx.err(`${bold(green("✓"))} Download complete\n`);
+  return 0;
+}
+
+/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
+function sshConfig(ctx, globals, args) {
+  const usage = "openshell sandbox ssh-config [OPTIONS] [NAME]";
+  const parsed = parseArgs(args, { usage, flags: {} }, ctx.err);
+  const name = requireName(ctx, parsed.positionals[0]);
+  const target = resolveGateway(ctx, globals);
+  const { gateway } = connect(ctx, target);
+  checkProtobuf(ctx, gateway);
+  requireSandbox(ctx, gateway, name);
+  const workspaces = atLeast(ctx.version, SINCE.workspaces);
+  const alias = workspaces ? `openshell-${name}.${globals.workspace}` : `openshell-${name}`;
+  const proxy = `${ctx.paths.openshellBin} ssh-proxy --gateway-name ${target.name} --name ${name}${workspaces ? ` --workspace ${globals.workspace}` : ""}`;
+  ctx.out(
+    `Host ${alias}\n  User sandbox\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n  ServerAliveInterval 15\n  ServerAliveCountMax 3\n  ProxyCommand ${proxy}\n`,
+  );
+  return 0;
+}
+

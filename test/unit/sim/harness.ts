@@ -1,0 +1,67 @@
+// Runs the simulator's shims the way a host would: HOME and PATH set, output captured raw.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installSimulator, stopSimulator } from "../../sim/index.mjs";
+
+export type Scenario = NonNullable<Parameters<typeof installSimulator>[0]["scenario"]>;
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Buffer;
+}
+
+export interface SimHost {
+  home: string;
+  binDir: string;
+  /** Run a command line through `sh -c` on the simulated host. */
+  sh(script: string, options?: { env?: Record<string, string>; input?: Buffer | string }): Promise<RunResult>;
+  /** Run one program (found on the host's PATH) with arguments. */
+  run(program: string, args: string[], options?: { env?: Record<string, string>; input?: Buffer | string }): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+/** Uid/gid the shims run as (a plain user when the tests run as root), undefined to keep ours. */
+export interface AsUser {
+  uid: number;
+  gid: number;
+}
+
+export async function startHost(scenario: Scenario, asUser?: AsUser): Promise<SimHost> {
+  const home = mkdtempSync(join(tmpdir(), "fleet-sim-test-"));
+  const { binDir } = await installSimulator({ home, scenario, ...(asUser ?? {}) });
+  const baseEnv = { HOME: home, PATH: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: "C.UTF-8" };
+  const run = (program: string, args: string[], options: { env?: Record<string, string>; input?: Buffer | string } = {}) =>
+    new Promise<RunResult>((resolve, reject) => {
+      const child = spawn(program, args, { env: { ...baseEnv, ...(options.env ?? {}) }, cwd: home, ...(asUser ?? {}) });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+      child.on("error", reject);
+      child.on("close", (code, signal) => {
+        const stdoutBytes = Buffer.concat(out);
+        resolve({ code: code ?? (signal ? 128 : 1), stdout: stdoutBytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), stdoutBytes });
+      });
+      child.stdin.end(options.input ?? "");
+    });
+  return {
+    home,
+    binDir,
+    run,
+    sh: (script, options) => run("/bin/sh", ["-c", script], options),
+    async stop() {
+      await stopSimulator({ home });
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Strip OpenShell's SGR colour codes the way NemoClaw's parsers do. */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}

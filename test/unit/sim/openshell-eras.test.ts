@@ -1,0 +1,246 @@
+// The simulated `openshell` prints what each OpenShell era prints (openshell-surface.md §3):
+// raw ANSI tables even when piped, JSON only from the versions that have it, clap errors for
+// commands an era does not have.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SimHost, startHost, stripAnsi } from "./harness.js";
+
+const B = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const DIM = (s: string) => `\x1b[2m${s}\x1b[0m`;
+const GREEN = (s: string) => `\x1b[32m${s}\x1b[39m`;
+const TITLE = (s: string) => `\x1b[1m\x1b[36m${s}\x1b[39m\x1b[0m`;
+const CREATED = "2026-04-20T10:00:00Z";
+
+describe("OpenShell 0.0.36 (cluster-container era)", { timeout: 120_000 }, () => {
+  let host: SimHost;
+  beforeAll(async () => {
+    host = await startHost({ openshell: { version: "0.0.36" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha", createdAt: CREATED }] }] });
+  }, 120_000);
+  afterAll(() => host.stop());
+
+  it("prints its version like clap", async () => {
+    expect((await host.run("openshell", ["--version"])).stdout).toBe("openshell 0.0.36\n");
+  });
+
+  it("lists sandboxes with the NAMESPACE column and raw colour codes", async () => {
+    const result = await host.run("openshell", ["sandbox", "list"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `${B("NAME ")}  ${B("NAMESPACE")}  ${B("CREATED            ")}  ${B("PHASE")}\nalpha  openshell  2026-04-20 10:00:00  ${GREEN("Ready")}\n`,
+    );
+  });
+
+  it("has no -o on sandbox list yet", async () => {
+    const result = await host.run("openshell", ["sandbox", "list", "-o", "json"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: unexpected argument '-o' found\n\nUsage: openshell sandbox list [OPTIONS]\n\nFor more information, try '--help'.\n");
+  });
+
+  it("has no gateway list", async () => {
+    const result = await host.run("openshell", ["gateway", "list"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unrecognized subcommand 'list'");
+  });
+
+  it("prints the legacy status block before connecting", async () => {
+    const result = await host.run("openshell", ["status"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `${TITLE("Server Status")}\n\n  ${DIM("Gateway:")} nemoclaw\n  ${DIM("Server:")} https://127.0.0.1:8080\n  ${DIM("Status:")} ${GREEN("Connected")}\n  ${DIM("Version:")} 0.0.36\n`,
+    );
+  });
+
+  it("shows local gateway metadata in gateway info", async () => {
+    const result = await host.run("openshell", ["gateway", "info", "-g", "nemoclaw"]);
+    expect(result.stdout).toBe(`${TITLE("Gateway Info")}\n\n  ${DIM("Gateway:")} nemoclaw\n  ${DIM("Gateway endpoint:")} https://127.0.0.1:8080\n`);
+  });
+
+  it("prints Namespace in sandbox get", async () => {
+    const text = stripAnsi((await host.run("openshell", ["sandbox", "get", "alpha"])).stdout);
+    expect(text).toMatch(/^Sandbox:\n\n {2}Id: [0-9a-f-]{36}\n {2}Name: alpha\n {2}Namespace: openshell\n {2}Phase: Ready\n {2}Policy source: sandbox\n/);
+    expect(text).not.toContain("Resource version");
+  });
+
+  it("answers docker inspect of the cluster container", async () => {
+    const result = await host.run("docker", [
+      "inspect",
+      "--type",
+      "container",
+      "--format",
+      "{{.Config.Image}} {{.State.Running}} {{.State.Health.Status}} {{json .NetworkSettings.Ports}}",
+      "openshell-cluster-nemoclaw",
+    ]);
+    expect(result.stdout).toBe('ghcr.io/nvidia/openshell/cluster:0.0.36 true healthy {"30051/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"}]}\n');
+  });
+
+  it("execs into a sandbox pod through kubectl in the cluster container", async () => {
+    const result = await host.run("docker", ["exec", "openshell-cluster-nemoclaw", "kubectl", "-n", "openshell", "exec", "alpha", "--", "cat", "/sandbox/.openclaw/workspace/AGENTS.md"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("# AGENTS.md");
+  });
+
+  it("starts an already running gateway as a no-op and destroys it with its sandboxes", async () => {
+    const start = await host.run("openshell", ["gateway", "start", "--name", "nemoclaw"]);
+    expect(start.code).toBe(0);
+    expect(start.stderr).toBe(`\x1b[1m\x1b[32m✓\x1b[39m\x1b[0m Gateway 'nemoclaw' is already running.\n`);
+    expect((await host.run("openshell", ["gateway", "destroy", "-g", "nemoclaw"])).code).toBe(0);
+    const inspect = await host.run("docker", ["inspect", "--type", "container", "openshell-cluster-nemoclaw"]);
+    expect(inspect.code).toBe(1);
+    expect(inspect.stderr).toBe("Error: No such container: openshell-cluster-nemoclaw\n");
+    expect((await host.run("openshell", ["sandbox", "list", "--no-bootstrap"])).stderr).toContain("unexpected argument '--no-bootstrap'");
+    const noGateway = await host.run("openshell", ["sandbox", "list"]);
+    expect(noGateway.code).toBe(1);
+    expect(noGateway.stderr).toBe(
+      "Error:   × No active gateway.\n  │ Set one with: openshell gateway select <name>\n  │ Or register one with: openshell gateway add <endpoint>\n\n",
+    );
+  });
+});
+
+describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
+  let host: SimHost;
+  beforeAll(async () => {
+    host = await startHost({
+      openshell: { version: "0.0.72" },
+      gateways: [{ port: 8080, sandboxes: [{ name: "alpha", createdAt: CREATED }, { name: "plain", managed: false, phase: "Provisioning", createdAt: CREATED }] }],
+    });
+  }, 120_000);
+  afterAll(() => host.stop());
+
+  it("lists sandboxes without NAMESPACE and colours phases", async () => {
+    const result = await host.run("openshell", ["sandbox", "list"]);
+    expect(result.stdout).toBe(
+      `${B("NAME ")}  ${B("CREATED            ")}  ${B("PHASE")}\nalpha  2026-04-20 10:00:00  ${GREEN("Ready")}\nplain  2026-04-20 10:00:00  \x1b[33mProvisioning\x1b[39m\n`,
+    );
+  });
+
+  it("emits the v0.0.44–0.0.91 JSON fields, keys sorted", async () => {
+    const result = await host.run("openshell", ["sandbox", "list", "-o", "json"]);
+    const rows = JSON.parse(result.stdout);
+    expect(Object.keys(rows[0])).toEqual(["created_at", "current_policy_version", "id", "labels", "name", "phase", "resource_version"]);
+    expect(rows[0]).toMatchObject({ name: "alpha", created_at: "2026-04-20 10:00:00", phase: "Ready", labels: {} });
+    expect(result.stdout.startsWith("[\n  {\n    \"created_at\"")).toBe(true);
+  });
+
+  it("refuses the removed gateway lifecycle commands with clap's error", async () => {
+    const result = await host.run("openshell", ["gateway", "destroy", "-g", "nemoclaw"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: unrecognized subcommand 'destroy'\n\nUsage: openshell gateway [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.\n");
+  });
+
+  it("lists gateways with the active one marked and green", async () => {
+    const result = await host.run("openshell", ["gateway", "list"]);
+    expect(result.stdout).toBe(
+      `  ${B("NAME    ")}  ${B("ENDPOINT             ")}  ${B("TYPE ")}  ${B("SOURCE")}  ${B("AUTH")}\n${GREEN("* nemoclaw  http://127.0.0.1:8080  local  user    plaintext")}\n`,
+    );
+    const json = JSON.parse((await host.run("openshell", ["gateway", "list", "-o", "json"])).stdout);
+    expect(json).toEqual([{ active: true, auth: "plaintext", endpoint: "http://127.0.0.1:8080", name: "nemoclaw", source: "user", type: "local" }]);
+  });
+
+  it("has no status -o before 0.0.92", async () => {
+    expect((await host.run("openshell", ["status", "-o", "json"])).code).toBe(2);
+  });
+
+  it("reports a missing sandbox as a gRPC NotFound and a missing delete as a warning", async () => {
+    const get = await host.run("openshell", ["sandbox", "get", "ghost"]);
+    expect(get.code).toBe(1);
+    expect(get.stderr).toMatch(/^Error: {3}× status: NotFound, message: "sandbox not found", details: \[\], metadata: MetadataMap \{ headers: \{.*\} \}\n\n$/);
+    const del = await host.run("openshell", ["sandbox", "delete", "ghost"]);
+    expect(del.code).toBe(0);
+    expect(del.stdout).toBe("\x1b[33m!\x1b[39m Sandbox ghost not found\n");
+  });
+
+  it("propagates the exit code of sandbox exec and refuses a sandbox that is not Ready", async () => {
+    const exec = await host.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "sh", "-c", "echo out; echo err >&2; exit 7"]);
+    expect(exec).toMatchObject({ code: 7, stdout: "out\n", stderr: "err\n" });
+    const refused = await host.run("openshell", ["sandbox", "exec", "-n", "plain", "--", "true"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe("Error:   × sandbox 'plain' is not ready (phase: Provisioning); wait for it to reach Ready state\n\n");
+  });
+
+  it("passes stdin to sandbox exec", async () => {
+    const result = await host.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "cat"], { input: "hello from stdin" });
+    expect(result.stdout).toBe("hello from stdin");
+  });
+
+  it("restricts sandbox download to /sandbox from 0.0.41", async () => {
+    const result = await host.run("openshell", ["sandbox", "download", "alpha", "/etc/hostname", "/tmp"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Error:   × sandbox source path '/etc/hostname' resolves to '/etc/hostname', outside the sandbox workspace (/sandbox)");
+  });
+
+  it("prints ssh-config without a workspace suffix before 0.0.88", async () => {
+    const result = await host.run("openshell", ["sandbox", "ssh-config", "alpha"]);
+    expect(result.stdout).toBe(
+      `Host openshell-alpha\n  User sandbox\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n  ServerAliveInterval 15\n  ServerAliveCountMax 3\n  ProxyCommand ${host.home}/.local/bin/openshell ssh-proxy --gateway-name nemoclaw --name alpha\n`,
+    );
+  });
+
+  it("finds Docker-driver sandbox containers by label", async () => {
+    const result = await host.run("docker", [
+      "ps",
+      "-a",
+      "--no-trunc",
+      "--filter",
+      "label=openshell.ai/managed-by=openshell",
+      "--filter",
+      "label=openshell.ai/sandbox-name=alpha",
+      "--format",
+      "{{.ID}}\\t{{.Names}}\\t{{.Status}}",
+    ]);
+    expect(result.stdout).toMatch(/^[0-9a-f]{64}\topenshell-alpha-[0-9a-f-]{36}\tUp .+\n$/);
+  });
+});
+
+describe("OpenShell 0.0.101 (JSON everywhere, workspaces)", { timeout: 120_000 }, () => {
+  let host: SimHost;
+  beforeAll(async () => {
+    host = await startHost({ openshell: { version: "0.0.101" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha", createdAt: CREATED, presets: ["npm"] }] }] });
+  }, 120_000);
+  afterAll(() => host.stop());
+
+  it("adds annotations and workspace to the sandbox JSON", async () => {
+    const rows = JSON.parse((await host.run("openshell", ["sandbox", "list", "-o", "json"])).stdout);
+    expect(Object.keys(rows[0])).toEqual(["annotations", "created_at", "current_policy_version", "id", "labels", "name", "phase", "resource_version", "workspace"]);
+    expect(rows[0]).toMatchObject({ workspace: "default", current_policy_version: 2 });
+  });
+
+  it("prints sandbox get as JSON with the policy", async () => {
+    const detail = JSON.parse((await host.run("openshell", ["sandbox", "get", "alpha", "-o", "json"])).stdout);
+    expect(detail).toMatchObject({ name: "alpha", policy_source: "sandbox", revision: 2 });
+    expect(Object.keys(detail.policy.network_policies)).toEqual(["npm"]);
+  });
+
+  it("prints status as JSON", async () => {
+    const result = await host.run("openshell", ["status", "-o", "json"]);
+    expect(JSON.parse(result.stdout)).toEqual({
+      authentication: { mode: "gateway", status: "not_required" },
+      gateway: "nemoclaw",
+      server: "http://127.0.0.1:8080",
+      status: "connected",
+      version: "0.0.101",
+    });
+  });
+
+  it("answers gateway info from the live gateway", async () => {
+    const text = await host.run("openshell", ["gateway", "info"]);
+    expect(stripAnsi(text.stdout)).toBe(
+      "Gateway Info\n\n  Gateway: nemoclaw\n  Server: http://127.0.0.1:8080\n  Status: healthy\n  Version: 0.0.101\n  Compute drivers:\n    docker\n      Driver version: 28.3.2\n",
+    );
+    const json = JSON.parse((await host.run("openshell", ["gateway", "info", "-o", "json"])).stdout);
+    expect(json.compute_drivers).toEqual([{ capabilities: { driver_name: "docker", driver_version: "28.3.2" }, name: "docker" }]);
+  });
+
+  it("names Docker containers and SSH aliases by workspace", async () => {
+    const names = (await host.run("docker", ["ps", "--format", "{{.Names}}"])).stdout;
+    expect(names).toMatch(/^openshell-default--alpha-[0-9a-f-]{36}\n$/);
+    expect((await host.run("openshell", ["sandbox", "ssh-config", "alpha"])).stdout).toContain("Host openshell-alpha.default\n");
+  });
+
+  it("reports no configured gateway as JSON", async () => {
+    const result = await host.run("openshell", ["status", "-o", "json"], { env: { OPENSHELL_GATEWAY: "" } });
+    expect(result.code).toBe(0);
+    await host.run("rm", ["-f", `${host.home}/.config/openshell/active_gateway`]);
+    const none = await host.run("openshell", ["status", "-o", "json"]);
+    expect(none).toMatchObject({ code: 0, stdout: '{\n  "status": "not_configured"\n}\n' });
+  });
+});
