@@ -8,6 +8,7 @@
 import { hostname, userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readCatalogue } from "../backup/catalogue.js";
 import { preflight } from "../backup/preflight.js";
 import { createBackupService, type BackupService } from "../backup/service.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
@@ -21,7 +22,7 @@ import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { PlanFileError, readPlanFile } from "../plan/planfile.js";
 import { planFleet } from "../plan/planner.js";
-import type { Plan } from "../plan/types.js";
+import type { BackupCatalogue, Plan } from "../plan/types.js";
 import { colorsFor, type Colors } from "../report/color.js";
 import { ExitCode, type ExitCodeValue } from "../report/exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
@@ -64,6 +65,8 @@ interface Output {
 }
 
 export interface SessionDeps {
+  /** Latest backup per policy/host/sandbox, for scheduled backups (as `nemoclaw plan` reads it). */
+  readCatalogue(fleet: DesiredFleet, pool: HostPool): Promise<BackupCatalogue>;
   loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
   selectHosts(fleet: DesiredFleet, limit: string | undefined): string[];
   openPool(hosts: DesiredHost[]): HostPool;
@@ -91,6 +94,8 @@ interface Prepared {
   plan: Plan;
   pool: HostPool;
   savedPlan: boolean;
+  /** The backup catalogue the plan was made with (re-plans use it too). */
+  catalogue: BackupCatalogue | undefined;
 }
 
 function plural(count: number, word: string): string {
@@ -145,8 +150,8 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
       }
       plan = narrowed.plan;
     }
-    const hosts = new Set(plan.selection.hosts);
-    return { fleet, plan, pool: deps.openPool(fleet.hosts.filter((host) => hosts.has(host.name))), savedPlan: true };
+    // Every fleet host is known to the pool (only used ones are connected): a bastion may be a fleet host.
+    return { fleet, plan, pool: deps.openPool(fleet.hosts), savedPlan: true, catalogue: undefined };
   }
 
   let fleet: DesiredFleet;
@@ -157,19 +162,31 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   } catch (error) {
     return validationFailed(error);
   }
-  const selected = new Set(hosts);
-  const pool = deps.openPool(fleet.hosts.filter((host) => selected.has(host.name)));
+  const pool = deps.openPool(fleet.hosts);
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
   const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency });
+  const catalogue = await catalogueFor(fleet, pool, deps);
   const plan = planFleet(fleet, observed, {
     limit: options.limit ?? null,
     hosts,
     pruneUnmanaged: options.prune || fleet.apply.pruneUnmanaged,
     now: deps.now(),
     toolVersion: TOOL_VERSION,
+    ...(catalogue ? { backupCatalogue: catalogue } : {}),
   });
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
-  return { fleet, plan, pool, savedPlan: false };
+  return { fleet, plan, pool, savedPlan: false, catalogue };
+}
+
+/** As `nemoclaw plan` does: scheduled backups only from a readable catalogue; an unreadable store drops just those. */
+async function catalogueFor(fleet: DesiredFleet, pool: HostPool, deps: SessionDeps): Promise<BackupCatalogue | undefined> {
+  if (!fleet.backupPolicies.some((policy) => policy.schedule !== undefined)) return undefined;
+  try {
+    return await deps.readCatalogue(fleet, pool);
+  } catch (error) {
+    deps.stderr.write(`warning: no backups are planned as due: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
 }
 
 async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue | null> {
@@ -249,7 +266,14 @@ export async function runApplySession(source: string | undefined, options: Apply
           fingerprints: factFingerprints,
           describeFact,
           replan: (host, observed) =>
-            planFleet(fleet, { hosts: [observed] }, { limit: null, hosts: [host], pruneUnmanaged: plan.options.pruneUnmanaged, now: deps.now(), toolVersion: TOOL_VERSION }).hosts[0] ?? null,
+            planFleet(fleet, { hosts: [observed] }, {
+              limit: null,
+              hosts: [host],
+              pruneUnmanaged: plan.options.pruneUnmanaged,
+              now: deps.now(),
+              toolVersion: TOOL_VERSION,
+              ...(prepared.catalogue ? { backupCatalogue: prepared.catalogue } : {}),
+            }).hosts[0] ?? null,
           acquireLock: acquireHostLock,
           identity: deps.identity,
           pidAlive: localPidAlive,
@@ -289,6 +313,7 @@ export function defaultSessionDeps(): SessionDeps {
     loadFleet: (fleetFile, inventories) => loadFleet({ ...(fleetFile !== undefined ? { fleetFile } : {}), inventories }),
     selectHosts,
     openPool: (hosts) => new ConnectionPool(hosts),
+    readCatalogue: (fleet, pool) => readCatalogue(fleet, { pool }),
     observeHost: (host, connection) => observeHost(host, connection),
     backupService: (fleet, pool) => createBackupService({ fleet, pool }),
     resolveSecret: (ref) => resolveSecret(ref),
