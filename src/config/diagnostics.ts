@@ -25,7 +25,7 @@ export class FleetValidationError extends Error {
       message ??
         (first === undefined
           ? "invalid fleet"
-          : `${formatLocation(first)}${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ""}`),
+          : `${formatLocation(first)}${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? "s" : ""})` : ""}`),
     );
     this.name = "FleetValidationError";
     this.diagnostics = diagnostics;

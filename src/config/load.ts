@@ -79,7 +79,10 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
     inventory,
     ...(fleetDoc === undefined ? {} : { fleet: { checked: fleetDoc.checked, yaml: fleetDoc.yaml, baseDir } }),
     bag,
-    baseDirOf: (source: SourceRef) => path.dirname(registry.absPath(source.file) ?? path.join(cwd, "x")),
+    baseDirOf: (source: SourceRef) => {
+      const file = registry.absPath(source.file);
+      return file === undefined ? cwd : path.dirname(file);
+    },
   });
   const rootRef: SourceRef = fleetDoc?.yaml.ref([]) ?? requests[0]?.from ?? { file: COMMAND_LINE, line: 1, column: 1, path: "" };
   if (hosts.length === 0) bag.error(rootRef, "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:");

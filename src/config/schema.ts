@@ -66,11 +66,16 @@ export function checkFleetSchema(data: unknown): { issues: SchemaIssue[]; checke
   const issues = (validate.errors ?? []).flatMap((e) => toIssue(e, data));
   const originalIndices = new WeakMap<object, number[]>();
   let errors = validate.errors ?? [];
-  // Pruning one value can invalidate its parent (a required field gone), so repeat until valid.
+  // Not a mapping at all: nothing to salvage.
+  if (errors.some((e) => e.keyword === "type" && e.instancePath === "")) return { issues };
+  // Pruning one value can invalidate its parent (a required field gone), so repeat until nothing
+  // more can be pruned. The root stays even when apiVersion or kind is wrong: the rest is still checked.
   for (let round = 0; errors.length > 0 && round < 20; round++) {
-    const targets = errors.filter((e) => PRUNING.has(e.keyword)).map((e) => pointerToPath(e.instancePath, data));
+    const targets = errors
+      .filter((e) => PRUNING.has(e.keyword))
+      .map((e) => pointerToPath(e.instancePath, data))
+      .filter((t) => t.length > 0);
     if (targets.length === 0) break;
-    if (targets.some((t) => t.length === 0)) return { issues };
     for (const target of sortForRemoval(targets)) remove(data, target, originalIndices);
     validate(data);
     errors = validate.errors ?? [];
@@ -163,7 +168,7 @@ function describeJsonType(value: unknown): string {
   if (value === null || value === undefined) return "empty";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "number") return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "boolean") return `${value}`;
   return `the string ${JSON.stringify(value)}`;
 }

@@ -40,45 +40,44 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
   const { bag } = ctx;
   for (const [name, variable] of vars) {
     const { value, source } = variable;
-    const at = source;
     if (ADDRESS.includes(name)) {
       const text = scalarText(value);
       const problem = text === undefined ? `${name} must be a host name or address` : argumentProblem(name, text);
-      if (problem !== undefined) bag.error(at, problem);
+      if (problem !== undefined) bag.error(source, problem);
       else layer.address = { value: text!, source };
     } else if (PORT.includes(name)) {
       const port = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
-      if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) bag.error(at, `${name} must be a port number (1-65535)`);
+      if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) bag.error(source, `${name} must be a port number (1-65535)`);
       else layer.port = { value: port, source };
     } else if (USER.includes(name)) {
       const text = scalarText(value);
-      if (text === undefined || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text)) bag.error(at, `${name} must be a user name`);
+      if (text === undefined || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text)) bag.error(source, `${name} must be a user name`);
       else layer.user = { value: text, source };
     } else if (KEY_FILE.includes(name)) {
       const text = scalarText(value);
       const problem = text === undefined ? `${name} must be a file path` : argumentProblem(name, text);
-      if (problem !== undefined) bag.error(at, problem);
+      if (problem !== undefined) bag.error(source, problem);
       else layer.identityFiles = { value: [resolveLocalPath(text!, ctx.baseDirOf(source))], source };
     } else if (name === "ansible_connection") {
       readConnection(variable, layer, bag);
     } else if (SSH_ARGS.includes(name)) {
-      if (typeof value !== "string") bag.error(at, `${name} must be a string of ssh options`);
+      if (typeof value !== "string") bag.error(source, `${name} must be a string of ssh options`);
       else readSshArgs(name, value, source, layer, ctx);
     } else if (PASSWORDS.includes(name)) {
       // Dropped, not kept as a variable: reports and plans show host variables.
-      bag.warning(at, `${name} is ignored: nemoclaw authenticates with keys or an SSH agent, never passwords`);
+      bag.warning(source, `${name} is ignored: nemoclaw authenticates with keys or an SSH agent, never passwords`);
     } else if (name.startsWith("ansible_become")) {
-      bag.warning(at, `${name} is ignored: nemoclaw runs NemoClaw as the login user and never uses become`);
+      bag.warning(source, `${name} is ignored: nemoclaw runs NemoClaw as the login user and never uses become`);
     } else if (name === "nemoclaw_labels") {
       readLabels(variable, layer, bag);
     } else if (name === "nemoclaw_openshell_version") {
       const version = typeof value === "string" ? parseOpenShellVersion(value) : undefined;
       if (version !== undefined) layer.openshellVersion = { value: version.text, source };
-      else if (typeof value === "number") bag.error(at, `${name} was read as the number ${value}; quote the version, e.g. "0.0.72"`);
-      else bag.error(at, openshellVersionProblem(String(value)));
+      else if (typeof value === "number") bag.error(source, `${name} was read as the number ${value}; quote the version, e.g. "0.0.72"`);
+      else bag.error(source, openshellVersionProblem(String(value)));
     } else if (name.startsWith("nemoclaw_")) {
       const suggestion = closest(name, NEMOCLAW_VARS);
-      bag.error(at, `unknown variable ${name}${suggestion === undefined ? "" : `; did you mean ${suggestion}?`} (nemoclaw reads ${NEMOCLAW_VARS.join(" and ")})`);
+      bag.error(source, `unknown variable ${name}${suggestion === undefined ? "" : `; did you mean ${suggestion}?`} (nemoclaw reads ${NEMOCLAW_VARS.join(" and ")})`);
     } else {
       layer.vars[name] = { value, source };
     }

@@ -49,12 +49,13 @@ export function parseIniValue(text: string): unknown {
   try {
     return parser.parseTop();
   } catch (error) {
-    if (error instanceof NotALiteral) return text;
+    if (error === NOT_A_LITERAL) return text;
     throw error;
   }
 }
 
-class NotALiteral extends Error {}
+/** Thrown (one shared instance, no stack trace to build) when the text is not a Python literal. */
+const NOT_A_LITERAL = Symbol("not a literal");
 
 class LiteralParser {
   private pos = 0;
@@ -63,7 +64,7 @@ class LiteralParser {
 
   parseTop(): unknown {
     this.skipSpace();
-    if (this.pos >= this.text.length) throw new NotALiteral();
+    if (this.pos >= this.text.length) throw NOT_A_LITERAL;
     const first = this.parseValue();
     this.skipSpace();
     // `1, 2` is a tuple to literal_eval.
@@ -85,7 +86,7 @@ class LiteralParser {
 
   private expectEnd(): void {
     this.skipSpace();
-    if (!this.atEnd()) throw new NotALiteral();
+    if (!this.atEnd()) throw NOT_A_LITERAL;
   }
 
   private atEnd(): boolean {
@@ -103,7 +104,7 @@ class LiteralParser {
   private parseValue(): unknown {
     this.skipSpace();
     const ch = this.peek();
-    if (ch === undefined) throw new NotALiteral();
+    if (ch === undefined) throw NOT_A_LITERAL;
     if (ch === "'" || ch === '"') return this.parseStrings();
     if (/[rRuU]/.test(ch) && (this.text[this.pos + 1] === "'" || this.text[this.pos + 1] === '"')) return this.parseStrings();
     if (ch === "[") return this.parseSequence("]");
@@ -120,7 +121,7 @@ class LiteralParser {
         return value;
       }
     }
-    throw new NotALiteral();
+    throw NOT_A_LITERAL;
   }
 
   /** Adjacent string literals concatenate in Python ('a' 'b' == 'ab'). */
@@ -150,9 +151,9 @@ class LiteralParser {
     this.pos += delimiter.length;
     let out = "";
     while (!this.text.startsWith(delimiter, this.pos)) {
-      if (this.pos >= this.text.length) throw new NotALiteral();
+      if (this.pos >= this.text.length) throw NOT_A_LITERAL;
       const ch = this.text[this.pos]!;
-      if (ch === "\n" && !triple) throw new NotALiteral();
+      if (ch === "\n" && !triple) throw NOT_A_LITERAL;
       if (ch === "\\" && !raw) {
         out += this.parseEscape();
         continue;
@@ -177,7 +178,7 @@ class LiteralParser {
     const hexLength = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
     if (hexLength > 0) {
       const hex = this.text.slice(this.pos, this.pos + hexLength);
-      if (!new RegExp(`^[0-9A-Fa-f]{${hexLength}}$`).test(hex)) throw new NotALiteral();
+      if (!new RegExp(`^[0-9A-Fa-f]{${hexLength}}$`).test(hex)) throw NOT_A_LITERAL;
       this.pos += hexLength;
       return String.fromCodePoint(parseInt(hex, 16));
     }
@@ -196,7 +197,7 @@ class LiteralParser {
         sawComma = true;
         this.pos++;
         this.skipSpace();
-      } else if (this.peek() !== close) throw new NotALiteral();
+      } else if (this.peek() !== close) throw NOT_A_LITERAL;
     }
     this.pos++;
     // `(1)` is just 1 in Python; only a comma makes a tuple.
@@ -222,7 +223,7 @@ class LiteralParser {
         items.push(this.parseValue());
         this.skipSpace();
       }
-      if (this.peek() !== "}") throw new NotALiteral();
+      if (this.peek() !== "}") throw NOT_A_LITERAL;
       this.pos++;
       return items;
     }
@@ -242,7 +243,7 @@ class LiteralParser {
       }
       key = this.parseValue();
       this.skipSpace();
-      if (this.peek() !== ":") throw new NotALiteral();
+      if (this.peek() !== ":") throw NOT_A_LITERAL;
     }
   }
 
@@ -250,7 +251,7 @@ class LiteralParser {
     const match = /^[-+]?\s*(0[xX][0-9A-Fa-f_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?[\d_]*(?:[eE][-+]?\d+)?)/.exec(this.text.slice(this.pos));
     const whole = match?.[0] ?? "";
     const body = match?.[1] ?? "";
-    if (body === "" || body === "." || !/\d/.test(body)) throw new NotALiteral();
+    if (body === "" || body === "." || !/\d/.test(body)) throw NOT_A_LITERAL;
     const negative = whole.trimStart().startsWith("-");
     const digits = body.replace(/_/g, "");
     let value: number;
@@ -259,10 +260,10 @@ class LiteralParser {
     else if (/^0[bB]/.test(digits)) value = parseInt(digits.slice(2), 2);
     else {
       // Python 3 rejects decimal integers with leading zeros (022), so they stay strings.
-      if (/^0\d/.test(digits) && !/[.eE]/.test(digits) && !/^0+$/.test(digits)) throw new NotALiteral();
+      if (/^0\d/.test(digits) && !/[.eE]/.test(digits) && !/^0+$/.test(digits)) throw NOT_A_LITERAL;
       value = Number(digits);
     }
-    if (Number.isNaN(value)) throw new NotALiteral();
+    if (Number.isNaN(value)) throw NOT_A_LITERAL;
     this.pos += whole.length;
     return negative ? -value : value;
   }

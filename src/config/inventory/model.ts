@@ -30,6 +30,10 @@ export interface InventoryGroup {
 export class Inventory {
   readonly hosts = new Map<string, InventoryHost>();
   readonly groups = new Map<string, InventoryGroup>();
+  /** host → groups that list it directly; group → its parents (indexes for large inventories). */
+  private readonly directGroups = new Map<string, Set<string>>();
+  private readonly parents = new Map<string, Set<string>>();
+  private depths = new Map<string, number>();
 
   constructor(private readonly rootSource: SourceRef) {
     this.group("all", rootSource);
@@ -56,13 +60,19 @@ export class Inventory {
 
   addHostToGroup(hostName: string, groupName: string, source: SourceRef): void {
     const group = this.group(groupName, source);
-    if (!group.hosts.includes(hostName)) group.hosts.push(hostName);
+    const memberships = setIn(this.directGroups, hostName);
+    if (memberships.has(groupName)) return;
+    memberships.add(groupName);
+    group.hosts.push(hostName);
   }
 
   addChild(parent: string, child: string, source: SourceRef): void {
     const group = this.group(parent, source);
     this.group(child, source);
-    if (!group.children.includes(child)) group.children.push(child);
+    if (group.children.includes(child)) return;
+    group.children.push(child);
+    setIn(this.parents, child).add(parent);
+    this.depths = new Map();
   }
 
   /**
@@ -70,21 +80,20 @@ export class Inventory {
    * group are in `ungrouped`, as in Ansible.
    */
   groupsOf(hostName: string): string[] {
-    const direct = [...this.groups.values()].filter((g) => g.hosts.includes(hostName)).map((g) => g.name);
     const found = new Set<string>();
     const visit = (name: string): void => {
       if (found.has(name)) return;
       found.add(name);
       for (const parent of this.parentsOf(name)) visit(parent);
     };
-    direct.forEach(visit);
+    for (const group of this.directGroups.get(hostName) ?? []) visit(group);
     found.delete("all");
     const named = [...found].filter((g) => g !== "ungrouped");
     return named.length > 0 ? named : ["ungrouped"];
   }
 
   parentsOf(groupName: string): string[] {
-    return [...this.groups.values()].filter((g) => g.children.includes(groupName)).map((g) => g.name);
+    return [...(this.parents.get(groupName) ?? [])];
   }
 
   /**
@@ -93,18 +102,35 @@ export class Inventory {
    */
   depthOf(groupName: string, seen: ReadonlySet<string> = new Set()): number {
     if (groupName === "all") return 0;
+    const known = this.depths.get(groupName);
+    if (known !== undefined) return known;
     const parents = this.parentsOf(groupName).filter((p) => p !== "all" && !seen.has(p));
     const next = new Set([...seen, groupName]);
-    return parents.length === 0 ? 1 : 1 + Math.max(...parents.map((p) => this.depthOf(p, next)));
+    const depth = parents.length === 0 ? 1 : 1 + Math.max(...parents.map((p) => this.depthOf(p, next)));
+    if (seen.size === 0) this.depths.set(groupName, depth);
+    return depth;
   }
 
   /** Ansible gives a host that is in no named group the implicit group `ungrouped`. */
   finish(): void {
     const ungrouped = this.group("ungrouped", this.rootSource);
     for (const host of this.hosts.keys()) {
-      const named = [...this.groups.values()].some((g) => g.name !== "all" && g.name !== "ungrouped" && g.hosts.includes(host));
-      if (!named && !ungrouped.hosts.includes(host)) ungrouped.hosts.push(host);
-      if (named) ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host);
+      const memberships = setIn(this.directGroups, host);
+      const named = [...memberships].some((g) => g !== "all" && g !== "ungrouped");
+      if (!named && !memberships.has("ungrouped")) this.addHostToGroup(host, "ungrouped", this.rootSource);
+      if (named && memberships.has("ungrouped")) {
+        memberships.delete("ungrouped");
+        ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host);
+      }
     }
   }
+}
+
+function setIn<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
 }

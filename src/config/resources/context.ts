@@ -52,7 +52,8 @@ export function resolveSelector(raw: RawSelector | undefined, at: Path, ctx: Bui
       ctx.bag.warning(ctx.yaml.ref(at), `"${term.text}" in selector '${selector.pattern}' matches no host${suggestFor(term.text, ctx)}`);
     }
   }
-  return { selector, hosts: ctx.hosts.filter((h) => names.includes(h.name)) };
+  const selected = new Set(names);
+  return { selector, hosts: ctx.hosts.filter((h) => selected.has(h.name)) };
 }
 
 function selectorHint(selector: HostSelector, ctx: BuildContext): string {

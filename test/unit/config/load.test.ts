@@ -318,7 +318,7 @@ sandboxes:
     expect(error).toBeInstanceOf(FleetValidationError);
     const diagnostics = (error as FleetValidationError).diagnostics;
     expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(["fleet.yaml:5:13", "fleet.yaml:6:25"]);
-    expect((error as Error).message).toMatch(/^fleet\.yaml:5:13: sandboxes\[0\]\.name: sandbox names are lowercase.*\(and 1 more errors\)$/);
+    expect((error as Error).message).toMatch(/^fleet\.yaml:5:13: sandboxes\[0\]\.name: sandbox names are lowercase.*\(and 1 more error\)$/);
   });
 
   it("reports a missing fleet file and an empty fleet", async () => {
