@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { DiagnosticBag, SourceTexts } from "./diagnostics.js";
 import type { SourceRef } from "./types.js";
 
@@ -123,16 +123,6 @@ export class YamlSource {
     const offset = this.offsetOf(segments, target);
     const { line, column } = this.source.position(offset);
     return { file: this.source.file, line, column, path: formatPath(segments) };
-  }
-
-  /** The YAML node at a path, for rewriting values in place (keeps their positions). */
-  nodeAt(segments: Path): Node | undefined {
-    let node: unknown = this.doc.contents;
-    for (const segment of segments) {
-      node = this.child(node, segment)?.value;
-      if (node === undefined) return undefined;
-    }
-    return node as Node;
   }
 
   private offsetOf(segments: Path, target: Target): number {

@@ -58,10 +58,12 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
   // Every inventory group's variables are checked, even those of groups without hosts.
   for (const group of inventory.groups.keys()) inventoryGroupLayer(group);
   const fleetGroupLayers = new Map<string, SettingsLayer>();
-  for (const [group, settings] of Object.entries(fleet?.checked.data.groups ?? {})) {
-    fleetGroupLayers.set(group, fleetLayer(settings, ["groups", group], { yaml: fleet!.yaml, baseDir: fleet!.baseDir, bag }));
+  const defaults: SettingsLayer[] = [];
+  if (fleet !== undefined) {
+    const context = { yaml: fleet.yaml, baseDir: fleet.baseDir, bag };
+    for (const [group, settings] of Object.entries(fleet.checked.data.groups ?? {})) fleetGroupLayers.set(group, fleetLayer(settings, ["groups", group], context));
+    if (fleet.checked.data.defaults !== undefined) defaults.push(fleetLayer(fleet.checked.data.defaults, ["defaults"], context));
   }
-  const defaults = fleet?.checked.data.defaults === undefined ? [] : [fleetLayer(fleet.checked.data.defaults, ["defaults"], { yaml: fleet.yaml, baseDir: fleet.baseDir, bag })];
 
   const byDepth = (a: string, b: string) => inventory.depthOf(a) - inventory.depthOf(b) || a.localeCompare(b);
   const drafts = [...inventory.hosts.values()].map((invHost) => {
