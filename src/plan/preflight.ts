@@ -70,9 +70,10 @@ export function checkSchema(
   const gateways = host.gateways.value.filter((gateway) => !ignore.has(gateway.name));
   const drifts: GatewayDrift[] = [];
   for (const gateway of gateways) {
+    // As in NemoClaw, only a running gateway can drift; starting a stopped one is the gateway rule's call.
+    if (gateway.health.status === "stopped") continue;
     const running = gateway.runningVersion;
     if (running.state === "unknown") {
-      if (gateway.health.status === "stopped") continue;
       return { state: "unknown", fact: `gateway:${gateway.name}`, reason: running.reason, excerpt: running.excerpt };
     }
     if (running.value === null) continue;

@@ -8,9 +8,10 @@ import type { DesiredGateway, GatewayDriver } from "../../config/types.js";
 import { killProcess } from "../commands/host.js";
 import { onboard } from "../commands/nemoclaw.js";
 import { gatewayStart, gatewayStop } from "../commands/openshell.js";
-import type { HostContext } from "../context.js";
+import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { PlannedCommand, Risk, Step, StepKind, StepReason } from "../types.js";
+import { sameVersion, versionCore } from "../versions.js";
 import { gatewayTarget, onboardSettingsFor } from "./common.js";
 
 export interface StartRequest {
@@ -126,6 +127,17 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
     observed: { fact: factKey.gateway(gateway.name), value: health.status },
   };
   if (health.status === "stopped") {
+    const image = driver === "cluster-container" ? known(observed.runningVersion) : null;
+    if (image && ctx.version !== null && versionCore(image) !== null && !sameVersion(image, ctx.version)) {
+      // `gateway start` resumes the existing container, old image and all: it would come back drifted.
+      ctx.note(
+        "warning",
+        `gateway ${gateway.name} is stopped and its container is OpenShell ${image} while the CLI is ${ctx.version}; starting it would resume the old image (schema drift), so it is not started — back up its sandboxes and recreate it with \`nemoclaw onboard --resume\``,
+        { target, fact: factKey.gateway(gateway.name) },
+      );
+      ctx.gateways.set(gateway.name, { state: "unavailable" });
+      return;
+    }
     planGatewayStart(ctx, gateway, { kind: "gateway-start", driver, reason, risk: "safe", hint: startHint(driver, gateway.name) });
     return;
   }

@@ -65,7 +65,11 @@ export function planOpenShellPresence(ctx: HostContext): boolean {
 
 /**
  * Step 2: gateways whose log shows `migration N was previously applied but is missing…`.
- * Returns the names handled here (the drift check must not count their stale version).
+ * Such a gateway dies at startup, so it usually runs no more: what crashed is the binary it was
+ * started from (the running one, or the one NemoClaw's marker names). A restart through NemoClaw
+ * runs the `openshell-gateway` installed beside the CLI; that helps only when the installed one
+ * is the CLI's version and the crashed binary is older (a different, older binary or a running
+ * older version). Returns the names handled here (the drift check must not count them).
  */
 export function planFatalMigrations(ctx: HostContext): Set<string> {
   const handled = new Set<string>();
@@ -82,26 +86,32 @@ export function planFatalMigrations(ctx: HostContext): Set<string> {
       continue;
     }
     const binary = ctx.observed.gatewayBinary;
-    if (gateway.driver === "host-process" && binary.state === "unknown") {
+    if (binary.state === "unknown") {
       ctx.unknown("gatewayBinary", binary, `gateway ${gateway.name} is not restarted`, target);
       continue;
     }
-    const crashed = gateway.runningVersion.value;
-    const installedBinary = known(binary);
+    const installedBinary = binary.value;
+    const running = gateway.runningVersion.value;
     const restartRunsInstalled =
       gateway.driver === "host-process" &&
-      installedBinary?.installed === true &&
+      installedBinary.installed &&
       installedBinary.version !== null &&
       versionCore(installedBinary.version) !== null &&
       sameVersion(installedBinary.version, installed);
-    const crashedOlder = crashed !== null && versionCore(crashed) !== null && compareVersions(crashed, installed) < 0;
+    if (running === null && gateway.binary === null) {
+      ctx.unknown(factKey.gateway(gateway.name), { reason: "neither the running version nor the binary that crashed is known", excerpt: fatal }, "the crashed gateway is not restarted", target);
+      continue;
+    }
+    const crashedIsInstalled = running === null && gateway.binary === installedBinary.path;
+    const crashedOlder = running !== null ? versionCore(running) !== null && compareVersions(running, installed) < 0 : !crashedIsInstalled;
+    const crashed = running ?? (crashedIsInstalled ? installedBinary.version : null) ?? "unknown";
     const desired = ctx.desiredGateway(gateway.name);
     if (restartRunsInstalled && crashedOlder && desired) {
       planGatewayStart(ctx, desired, {
         kind: "gateway-recover",
         driver: "host-process",
         reason: {
-          summary: `gateway ${gateway.name} (${crashed}) dies on a database migrated by a newer OpenShell; restart it with the installed ${installed}`,
+          summary: `gateway ${gateway.name} (${gateway.binary ?? "host-process gateway"}, ${crashed}) dies on a database migrated by a newer OpenShell; restart it with the installed ${installed}`,
           observed: { fact: factKey.gateway(gateway.name), value: fatal },
         },
         risk: "disruptive",
@@ -117,7 +127,7 @@ export function planFatalMigrations(ctx: HostContext): Set<string> {
       continue;
     }
     ctx.blocked = true;
-    ctx.block = preflightBlock({ kind: "drift", drift: gatewayDrift(gateway, crashed ?? "unknown", installed) }, installed, preflightWording(ctx));
+    ctx.block = preflightBlock({ kind: "drift", drift: gatewayDrift(gateway, crashed, installed) }, installed, preflightWording(ctx));
     ctx.note(
       "warning",
       `gateway ${gateway.name} crashed: ${fatal}. Nothing installed is newer than the OpenShell that migrated its database, and a gateway can never be downgraded onto a database a newer one migrated; install an OpenShell at least that new`,

@@ -42,6 +42,7 @@ interface Case {
 }
 
 const PREFLIGHT = "preflight:spark-01 safe exact";
+const MIGRATION_6 = "Error: × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations";
 
 /** Upgrades need every gateway's sandboxes and a healthy, Ready sandbox: the converged host has them. */
 function pin(s: Scenario, version: string): void {
@@ -155,37 +156,52 @@ const cases: Case[] = [
 
   // ── Fatal migrations ──────────────────────────────────────────────────────────────────────
   {
-    name: "fatal migration on an older binary: restart through NemoClaw with the installed version",
+    name: "fatal migration: a dead gateway started from an older binary is restarted through NemoClaw with the installed one",
     setup: (s) => {
       s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
       s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
       const gw = gateway(s.observed);
-      gw.runningVersion = known("0.0.85");
+      gw.runningVersion = known(null);
       gw.binary = "/usr/bin/openshell-gateway";
       gw.pid = null;
-      gw.health = { status: "healthy", reason: "Status: Connected", fatalMigration: "Error: × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations", protobufMismatch: null };
+      gw.health = { status: "unhealthy", reason: "the gateway log shows a fatal migration error", fatalMigration: MIGRATION_6, protobufMismatch: null };
       gw.sandboxes = unknown("gateway is not running");
     },
     status: "changes",
     steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
     commands: ["openshell --version", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive"],
-    neverCommands: ["/usr/bin/openshell-gateway --version"],
+    neverCommands: ["/usr/bin/openshell-gateway --version", "kill"],
     check: (plan) => {
       expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process" });
+      expect(plan.steps[1]!.reason.observed).toEqual({ fact: "gateway:nemoclaw", value: MIGRATION_6 });
       expect(plan.steps[0]!.params).toMatchObject({ gateways: [] });
     },
   },
   {
-    name: "fatal migration with nothing new enough installed: blocked, never downgraded",
+    name: "fatal migration while an older version still runs: stop the observed pid, restart with the installed version",
+    setup: (s) => {
+      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
+      s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
+      const gw = gateway(s.observed);
+      gw.runningVersion = known("0.0.85");
+      gw.health = { status: "unhealthy", reason: "the gateway log shows a fatal migration error", fatalMigration: MIGRATION_6, protobufMismatch: null };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["kill 4242", "nemoclaw onboard --non-interactive"],
+  },
+  {
+    name: "fatal migration of the installed binary itself: nothing new enough is installed, blocked",
     setup: (s) => {
       const gw = gateway(s.observed);
-      gw.runningVersion = known("0.0.72");
-      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: "migration 6 was previously applied but is missing in the resolved migrations", protobufMismatch: null };
+      gw.runningVersion = known(null);
+      gw.pid = null;
+      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: MIGRATION_6, protobufMismatch: null };
     },
     status: "blocked",
     steps: [],
     notes: [/can never be downgraded onto a database a newer one migrated/],
-    check: (plan) => expect(plan.block?.driver).toBe("host-process"),
+    check: (plan) => expect(plan.block).toMatchObject({ driver: "host-process", runningVersion: "0.0.72", runningBinary: "/home/op/.local/bin/openshell-gateway" }),
   },
   {
     name: "fatal migration when the installed gateway binary lags the CLI: blocked",
@@ -193,11 +209,26 @@ const cases: Case[] = [
       s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
       s.observed.gatewayBinary = known({ installed: true, version: "0.0.85", path: "/home/op/.local/bin/openshell-gateway" });
       const gw = gateway(s.observed);
-      gw.runningVersion = known("0.0.85");
-      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: "migration 6 was previously applied but is missing in the resolved migrations", protobufMismatch: null };
+      gw.runningVersion = known(null);
+      gw.binary = "/usr/bin/openshell-gateway";
+      gw.pid = null;
+      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: MIGRATION_6, protobufMismatch: null };
     },
     status: "blocked",
     steps: [],
+  },
+  {
+    name: "fatal migration with neither version nor binary of the crashed gateway known: a note, no restart",
+    setup: (s) => {
+      const gw = gateway(s.observed);
+      gw.runningVersion = known(null);
+      gw.binary = null;
+      gw.pid = null;
+      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: MIGRATION_6, protobufMismatch: null };
+    },
+    status: "unknown",
+    steps: [],
+    notes: [/gateway:nemoclaw is unknown \(neither the running version nor the binary that crashed is known\)/],
   },
 
   // ── OpenShell pin (scenario 3) ────────────────────────────────────────────────────────────
@@ -415,6 +446,19 @@ const cases: Case[] = [
     commands: ["openshell gateway start --name nemoclaw --port 8080"],
     neverCommands: ["--recreate", "volume rm"],
     notes: [/assistant is checked once gateway nemoclaw runs again/],
+  },
+  {
+    name: "a stopped cluster gateway on an older image is not resumed (it would come back drifted)",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      const gw = gateway(s.observed);
+      gw.health = { status: "stopped", reason: "container openshell-cluster-nemoclaw is not running", fatalMigration: null, protobufMismatch: null };
+      gw.runningVersion = known("0.0.35");
+      gw.sandboxes = unknown("gateway stopped");
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/its container is OpenShell 0\.0\.35 while the CLI is 0\.0\.36; starting it would resume the old image/, /sandbox assistant is not planned: its gateway nemoclaw is not usable/],
   },
   {
     name: "unhealthy cluster gateway: stop (keeps state) then start",
