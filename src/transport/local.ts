@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { chmod, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished, pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { firstLine } from "./errors.js";
 import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
@@ -34,7 +34,7 @@ export class LocalConnection implements Connection {
     this.killGraceMs = options.killGraceMs ?? 2000;
   }
 
-  run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
+  async run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
     checkCommand(this.host, command, options.stdin);
     return runToCompletion(this.host, (spawnOptions) => this.spawn(command, spawnOptions), options);
   }
@@ -58,7 +58,9 @@ export class LocalConnection implements Connection {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     child.stdout.pipe(stdout);
-    child.stderr.pipe(stderr);
+    // Ended by hand below: a missing command gets a shell-like message first.
+    child.stderr.pipe(stderr, { end: false });
+    const stderrDrained = finished(child.stderr).catch(() => undefined);
     if ("script" in command) child.stdin.end(command.script);
 
     let timedOut = false;
@@ -89,13 +91,15 @@ export class LocalConnection implements Connection {
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
-    const done = child.then((result) => {
+    const done = child.then(async (result) => {
       exited = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      if (cancelled) throw cancelledError(this.host, options.signal);
       const notFound = (result as { code?: string }).code === "ENOENT";
+      await stderrDrained;
       if (notFound) stderr.write(`${file}: command not found\n`);
+      stderr.end();
+      if (cancelled) throw cancelledError(this.host, options.signal);
       return {
         exitCode: notFound ? 127 : (result.exitCode ?? null),
         signal: normalizeSignal(result.signal),

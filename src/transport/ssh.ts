@@ -118,7 +118,7 @@ export class SshConnection implements Connection {
     return client;
   }
 
-  run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
+  async run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
     checkCommand(this.host, command, options.stdin);
     return runToCompletion(this.host, (spawnOptions) => this.spawn(command, spawnOptions), options);
   }

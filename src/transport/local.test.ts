@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { LocalConnection } from "./local.js";
+
+const connection = new LocalConnection("ctl", { environment: { FLEET_SITE: "lab" }, killGraceMs: 500 });
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+describe("LocalConnection", () => {
+  it("runs argv directly, without a shell", async () => {
+    const result = await connection.run({ argv: ["printf", "%s|%s", "$HOME", "a b; echo injected"] });
+    expect(result.stdout.toString()).toBe("$HOME|a b; echo injected");
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("runs a script through sh with env, secret env and the host environment", async () => {
+    const result = await connection.run({
+      script: 'printf "%s %s %s" "$FLEET_SITE" "$MODE" "$TOKEN"\nexit 4\n',
+      env: { MODE: "dry run" },
+      secretEnv: { TOKEN: "t0k3n" },
+    });
+    expect(result.stdout.toString()).toBe("lab dry run t0k3n");
+    expect(result.exitCode).toBe(4);
+  });
+
+  it("feeds stdin and streams binary output exactly", async () => {
+    const input = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const chunks: Buffer[] = [];
+    const result = await connection.run({ argv: ["cat"] }, { stdin: input, onStdout: (chunk) => chunks.push(chunk) });
+    expect(result.stdout.equals(input)).toBe(true);
+    expect(Buffer.concat(chunks).equals(input)).toBe(true);
+  });
+
+  it("reports a missing command the way a shell would", async () => {
+    const result = await connection.run({ argv: ["nemoclaw-no-such-binary", "--version"] });
+    expect(result.exitCode).toBe(127);
+    expect(result.stderr.toString()).toBe("nemoclaw-no-such-binary: command not found\n");
+  });
+
+  it("kills the whole process tree on timeout", async () => {
+    let printed = "";
+    const result = await connection.run({ argv: ["sh", "-c", 'sleep 300 & echo "$! $$"; wait'] }, { timeoutMs: 300, onStdout: (c) => (printed += c.toString()) });
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).toBeNull();
+    expect(result.signal).toBe("SIGTERM");
+    const pids = (printed.match(/\d+/g) ?? []).map(Number);
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it("rejects with a cancelled error when the signal aborts", async () => {
+    const controller = new AbortController();
+    const running = connection.run({ argv: ["sleep", "300"] }, { signal: controller.signal });
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ kind: "cancelled", host: "ctl" });
+  });
+
+  it("refuses a script with separate stdin", async () => {
+    await expect(connection.run({ script: "cat" }, { stdin: "x" })).rejects.toMatchObject({ kind: "command-failed" });
+  });
+
+  it("uploads atomically with a mode and downloads the bytes back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "local-upload-"));
+    const target = join(dir, "secret.env");
+    await connection.upload(Readable.from([Buffer.from("KEY=1\n")]), target, { mode: 0o600 });
+    expect(readFileSync(target, "utf8")).toBe("KEY=1\n");
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await connection.download(target)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe("KEY=1\n");
+  });
+
+  it("keeps the old file when the upload source fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "local-upload-"));
+    const target = join(dir, "config.json");
+    writeFileSync(target, "old");
+    const failing = new Readable({
+      read() {
+        this.push("partial");
+        this.destroy(new Error("source broke"));
+      },
+    });
+    await expect(connection.upload(failing, target)).rejects.toMatchObject({ kind: "command-failed" });
+    expect(readFileSync(target, "utf8")).toBe("old");
+    expect(readdirSync(dir)).toEqual(["config.json"]);
+  });
+
+  it("reports a missing file on download", async () => {
+    await expect(connection.download("/nonexistent/nemoclaw")).rejects.toMatchObject({ kind: "command-failed", host: "ctl" });
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { keyTypeOfBlob, parseKnownHosts, type HostKey } from "./known-hosts.js";
+import { hostKeyAlgorithmsFor, judgeHostKey } from "./ssh-client.js";
+import type { SshEndpoint } from "./ssh-endpoint.js";
+
+const OLD = "AAAAC3NzaC1lZDI1NTE5AAAAIALcYe4SwyhtMsy8e5a7S5wKKJMgVHZV/J1+IaFzfVqJ";
+const OLD_FINGERPRINT = "SHA256:mag0NMnmGlO/yxdJnE1TP/r5S+kEWhpPG4ErdEU4R0o";
+const NEW = "AAAAC3NzaC1lZDI1NTE5AAAAIGVY1amh1WEKtWPkJV6B5Hy0LYuTEbqhm5Noy2npVpR1";
+
+const key = (base64: string): HostKey => {
+  const blob = Buffer.from(base64, "base64");
+  return { type: keyTypeOfBlob(blob), blob };
+};
+
+function endpoint(change: Partial<SshEndpoint> = {}): SshEndpoint {
+  return {
+    label: "spark-01",
+    address: "10.0.0.11",
+    port: 2222,
+    user: "nvidia",
+    identityFiles: [],
+    defaultIdentities: true,
+    agentSocket: null,
+    hostKeyChecking: "strict",
+    knownHostsFiles: ["/home/op/.ssh/known_hosts"],
+    connectTimeoutMs: 10_000,
+    keepaliveIntervalMs: 15_000,
+    ...change,
+  };
+}
+
+describe("judgeHostKey", () => {
+  const known = parseKnownHosts(`[10.0.0.11]:2222 ssh-ed25519 ${OLD}`, "/home/op/.ssh/known_hosts");
+
+  it("accepts the listed key", async () => {
+    expect(await judgeHostKey("spark-01", endpoint(), known, key(OLD), "nvidia@10.0.0.11:2222")).toBeNull();
+  });
+
+  it("refuses a changed key in one line naming the host, both fingerprints and the file", async () => {
+    for (const hostKeyChecking of ["strict", "accept-new"] as const) {
+      const error = await judgeHostKey("spark-01", endpoint({ hostKeyChecking }), known, key(NEW), "nvidia@10.0.0.11:2222");
+      expect(error?.kind).toBe("host-key-changed");
+      expect(error?.message).toMatch(/^spark-01: host-key-changed: nvidia@10\.0\.0\.11:2222: HOST KEY CHANGED for spark-01 \(\[10\.0\.0\.11\]:2222\)/);
+      expect(error?.message).toContain(`known_hosts has ${OLD_FINGERPRINT} (ssh-ed25519, /home/op/.ssh/known_hosts:1)`);
+      expect(error?.message).toContain("the host presented SHA256:");
+      expect(error?.message).not.toContain("\n");
+    }
+  });
+
+  it("refuses an unknown key under strict checking and records it under accept-new", async () => {
+    const strict = await judgeHostKey("spark-02", endpoint({ label: "spark-02", address: "10.0.0.12" }), known, key(NEW), "x");
+    expect(strict?.kind).toBe("host-key-unknown");
+    expect(strict?.message).toContain("hostKeyChecking: accept-new");
+
+    const file = join(mkdtempSync(join(tmpdir(), "judge-")), "known_hosts");
+    const accepted = await judgeHostKey("spark-02", endpoint({ address: "10.0.0.12", port: 22, hostKeyChecking: "accept-new", knownHostsFiles: [file] }), [], key(NEW), "x");
+    expect(accepted).toBeNull();
+    expect(readFileSync(file, "utf8")).toBe(`10.0.0.12 ssh-ed25519 ${NEW}\n`);
+  });
+});
+
+describe("hostKeyAlgorithmsFor", () => {
+  it("prefers the algorithms of keys already known for the host", () => {
+    expect(hostKeyAlgorithmsFor(["ssh-rsa"]).slice(0, 4)).toEqual(["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-ed25519"]);
+    expect(hostKeyAlgorithmsFor(["ecdsa-sha2-nistp256"])[0]).toBe("ecdsa-sha2-nistp256");
+    expect(hostKeyAlgorithmsFor([])).toHaveLength(7);
+  });
+});

@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { SshConnectionSettings } from "../config/types.js";
+import { defaultEndpointContext, RouteResolver } from "./ssh-endpoint.js";
+
+function settings(change: Partial<SshConnectionSettings> = {}): SshConnectionSettings {
+  return {
+    kind: "ssh",
+    address: "spark-01",
+    port: 22,
+    user: "op",
+    identityFiles: [],
+    agent: false,
+    proxyJump: [],
+    hostKeyChecking: "strict",
+    knownHostsFiles: ["~/.ssh/known_hosts"],
+    connectTimeoutMs: 10_000,
+    keepaliveIntervalMs: 15_000,
+    useSshConfig: true,
+    ...change,
+  };
+}
+
+function homeWithConfig(config: string): string {
+  const home = mkdtempSync(join(tmpdir(), "endpoint-home-"));
+  mkdirSync(join(home, ".ssh"));
+  writeFileSync(join(home, ".ssh", "config"), config);
+  return home;
+}
+
+const CONFIG = [
+  "Host spark-*",
+  "  HostName %h.dgx.lab",
+  "  User nvidia",
+  "  Port 2222",
+  "  IdentityFile ~/.ssh/dgx",
+  "  ProxyJump ops@gate.lab:2200,inner",
+  "Host inner",
+  "  HostName 10.9.0.1",
+  "  IdentityFile ~/.ssh/inner",
+  "",
+].join("\n");
+
+describe("RouteResolver", () => {
+  it("lets ~/.ssh/config fill in what the fleet left at ssh's defaults, jumps included", async () => {
+    const home = homeWithConfig(CONFIG);
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", settings({ identityFiles: ["~/.ssh/fleet"] }));
+    expect(route.target).toMatchObject({
+      label: "spark-01",
+      address: "spark-01.dgx.lab",
+      port: 2222,
+      user: "nvidia",
+      identityFiles: [join(home, ".ssh/fleet"), join(home, ".ssh/dgx")],
+      defaultIdentities: false,
+      knownHostsFiles: [join(home, ".ssh/known_hosts")],
+    });
+    expect(route.jumps.map((j) => [j.label, j.address, j.port, j.user, j.identityFiles])).toEqual([
+      ["gate.lab", "gate.lab", 2200, "ops", [join(home, ".ssh/fleet")]],
+      ["inner", "10.9.0.1", 22, "op", [join(home, ".ssh/inner")]],
+    ]);
+  });
+
+  it("keeps explicit fleet settings over the config, and the fleet's jumps over ProxyJump", async () => {
+    const home = homeWithConfig(CONFIG);
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
+    const bastion = settings({ address: "10.0.0.2", user: "jump", identityFiles: ["/keys/bastion"], hostKeyChecking: "accept-new", useSshConfig: false });
+    const fleetResolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {}, fleetHost: (name) => (name === "bastion" ? bastion : undefined) }));
+    const target = settings({
+      port: 2022,
+      user: "admin",
+      proxyJump: [{ host: "bastion", address: "10.0.0.2", port: 22, user: "jump", identityFiles: ["/keys/bastion"], fleetHost: "bastion" }],
+    });
+    const route = await fleetResolver.resolve("spark-01", target);
+    expect(route.target).toMatchObject({ address: "spark-01.dgx.lab", port: 2022, user: "admin", hostKeyChecking: "strict" });
+    expect(route.jumps).toHaveLength(1);
+    expect(route.jumps[0]).toMatchObject({ label: "bastion", address: "10.0.0.2", user: "jump", identityFiles: ["/keys/bastion"], hostKeyChecking: "accept-new" });
+    expect((await resolver.resolve("spark-01", settings({ useSshConfig: false }))).target).toMatchObject({ address: "spark-01", port: 22, user: "op" });
+  });
+
+  it("falls back to OpenSSH's default identities and applies forced overrides", async () => {
+    const home = homeWithConfig("");
+    const socket = join(home, "agent.sock");
+    writeFileSync(socket, "");
+    const resolver = new RouteResolver(
+      defaultEndpointContext({ home, localUser: "op", env: { SSH_AUTH_SOCK: socket }, overrides: { hostKeyChecking: "accept-new", knownHostsFiles: ["/tmp/kh"], agent: true } }),
+    );
+    const { target } = await resolver.resolve("spark-01", settings());
+    expect(target.identityFiles).toEqual(["id_ed25519", "id_ecdsa", "id_rsa"].map((name) => join(home, ".ssh", name)));
+    expect(target.defaultIdentities).toBe(true);
+    expect(target.agentSocket).toBe(socket);
+    expect(target.hostKeyChecking).toBe("accept-new");
+    expect(target.knownHostsFiles).toEqual(["/tmp/kh"]);
+  });
+
+  it("uses no agent when its socket does not exist", async () => {
+    const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(""), env: { SSH_AUTH_SOCK: "/nonexistent/agent" } }));
+    expect((await resolver.resolve("h", settings({ agent: true }))).target.agentSocket).toBeNull();
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * Authentication and host keys against real OpenSSH hosts: agent and key files (ed25519, ECDSA,
+ * RSA, encrypted with a passphrase), known_hosts policies (strict, accept-new, hashed entries,
+ * @revoked, a changed key), and ~/.ssh/config including a ProxyJump chain.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DesiredHost, SecretRef, SshConnectionSettings } from "../../src/config/types.js";
+import { openConnection, type ConnectOptions } from "../../src/transport/connect.js";
+import { TransportError } from "../../src/transport/types.js";
+import { startFleet, type TestFleet } from "../fleet/index.mjs";
+
+let fleet: TestFleet;
+let work: string;
+/** A home with no ~/.ssh, so no default identity or user config can help by accident. */
+let emptyHome: string;
+const keys: Record<string, string> = {};
+const PASSPHRASE = "correct horse battery staple";
+
+function keygen(name: string, type: string, passphrase = ""): void {
+  const file = join(work, name);
+  const bits = type === "rsa" ? ["-b", "3072"] : type === "ecdsa" ? ["-b", "256"] : [];
+  execFileSync("ssh-keygen", ["-q", "-t", type, ...bits, "-N", passphrase, "-C", name, "-f", file]);
+  keys[name] = file;
+}
+
+function fingerprintOf(publicKeyFile: string): string {
+  const blob = Buffer.from(readFileSync(publicKeyFile, "utf8").trim().split(/\s+/)[1] ?? "", "base64");
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+function hostWith(name: string, change: Partial<SshConnectionSettings>): DesiredHost {
+  const base = fleet.fleetHost(name) as DesiredHost;
+  if (base.connection.kind !== "ssh") throw new Error("expected ssh");
+  return { ...base, connection: { ...base.connection, ...change } };
+}
+
+async function whoami(host: DesiredHost, options: ConnectOptions = {}): Promise<string> {
+  const connection = await openConnection(host, { home: emptyHome, retries: 0, ...options });
+  try {
+    return (await connection.run({ argv: ["id", "-un"] })).stdout.toString().trim();
+  } finally {
+    await connection.close();
+  }
+}
+
+function userOf(name: string): string {
+  return fleet.hosts.find((h) => h.name === name)!.user;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "nemoclaw-auth-"));
+  emptyHome = join(work, "home");
+  mkdirSync(emptyHome);
+  keygen("id_ecdsa", "ecdsa");
+  keygen("id_rsa", "rsa");
+  keygen("id_encrypted", "ed25519", PASSPHRASE);
+  keygen("id_stranger", "ed25519");
+  fleet = await startFleet({
+    hosts: [{ name: "keys-1" }, { name: "hk-1" }, { name: "hk-2" }, { name: "far-1", behindBastion: true }],
+    bastion: true,
+    agent: true,
+    authorizedKeys: ["id_ecdsa", "id_rsa", "id_encrypted"].map((name) => readFileSync(`${keys[name]}.pub`, "utf8").trim()),
+  });
+});
+
+afterAll(async () => {
+  await fleet?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("authentication", () => {
+  it("authenticates with a key held by a real ssh-agent", async () => {
+    const host = hostWith("keys-1", { identityFiles: [], agent: fleet.agentSocket! });
+    expect(await whoami(host)).toBe(userOf("keys-1"));
+  });
+
+  it("refuses to connect without any credential and says why", async () => {
+    const host = hostWith("keys-1", { identityFiles: [], agent: false });
+    await expect(whoami(host)).rejects.toMatchObject({ kind: "auth-failed", host: "keys-1" });
+  });
+
+  it.each(["id_ecdsa", "id_rsa"])("authenticates with an identity file (%s)", async (name) => {
+    expect(await whoami(hostWith("keys-1", { identityFiles: [keys[name]!] }))).toBe(userOf("keys-1"));
+  });
+
+  it("authenticates with an ed25519 identity file", async () => {
+    expect(await whoami(hostWith("keys-1", {}))).toBe(userOf("keys-1"));
+  });
+
+  it("decrypts an encrypted key with the passphrase from its secret reference", async () => {
+    const asked: SecretRef[] = [];
+    const resolveSecret = async (ref: SecretRef) => {
+      asked.push(ref);
+      return PASSPHRASE;
+    };
+    const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], passphrase: { kind: "env", name: "DGX_KEY_PASSPHRASE" } });
+    expect(await whoami(host, { resolveSecret })).toBe(userOf("keys-1"));
+    expect(asked).toEqual([{ kind: "env", name: "DGX_KEY_PASSPHRASE" }]);
+  });
+
+  it("never prompts for an encrypted key: it reports the key it could not use", async () => {
+    const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!] });
+    const error = (await whoami(host).catch((e: unknown) => e)) as TransportError;
+    expect(error.kind).toBe("auth-failed");
+    expect(error.message).toContain(`${keys.id_encrypted}: encrypted and no passphrase configured`);
+  });
+
+  it("reports a wrong passphrase", async () => {
+    const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], passphrase: { kind: "env", name: "X" } });
+    const error = (await whoami(host, { resolveSecret: async () => "wrong" }).catch((e: unknown) => e)) as TransportError;
+    expect(error.kind).toBe("auth-failed");
+    expect(error.message).toContain("the configured passphrase does not decrypt it");
+  });
+
+  it("reports a key the host does not accept as an authentication failure", async () => {
+    const error = (await whoami(hostWith("keys-1", { identityFiles: [keys.id_stranger!] })).catch((e: unknown) => e)) as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.kind).toBe("auth-failed");
+    expect(error.message).toMatch(/^keys-1: auth-failed: /);
+  });
+});
+
+describe("host keys", () => {
+  it("refuses an unknown host key by default, naming its fingerprint", async () => {
+    const empty = join(work, "known_hosts_empty");
+    writeFileSync(empty, "");
+    const error = (await whoami(hostWith("hk-1", { knownHostsFiles: [empty] })).catch((e: unknown) => e)) as TransportError;
+    expect(error.kind).toBe("host-key-unknown");
+    expect(error.message).toContain(fingerprintOf(fleet.hosts.find((h) => h.name === "hk-1")!.hostKeyFile));
+  });
+
+  it("accepts and records a new key with accept-new, then knows it strictly", async () => {
+    const file = join(work, "known_hosts_new");
+    const first = hostWith("hk-1", { knownHostsFiles: [file], hostKeyChecking: "accept-new" });
+    expect(await whoami(first)).toBe(userOf("hk-1"));
+    const hk1 = fleet.hosts.find((h) => h.name === "hk-1")!;
+    const recorded = readFileSync(file, "utf8");
+    expect(recorded).toBe(`[127.0.0.1]:${hk1.port} ${readFileSync(hk1.hostKeyFile, "utf8").split(" ").slice(0, 2).join(" ")}\n`);
+    expect(await whoami(hostWith("hk-1", { knownHostsFiles: [file] }))).toBe(userOf("hk-1"));
+  });
+
+  it("matches hashed known_hosts entries", async () => {
+    const hashed = join(work, "known_hosts_hashed");
+    copyFileSync(fleet.knownHostsFile, hashed);
+    execFileSync("ssh-keygen", ["-q", "-H", "-f", hashed]);
+    expect(readFileSync(hashed, "utf8")).toMatch(/^\|1\|/);
+    expect(await whoami(hostWith("hk-1", { knownHostsFiles: [hashed] }))).toBe(userOf("hk-1"));
+  });
+
+  it("refuses a key marked @revoked even with accept-new", async () => {
+    const hk1 = fleet.hosts.find((h) => h.name === "hk-1")!;
+    const revoked = join(work, "known_hosts_revoked");
+    writeFileSync(revoked, `@revoked * ${readFileSync(hk1.hostKeyFile, "utf8")}`);
+    const error = (await whoami(hostWith("hk-1", { knownHostsFiles: [revoked], hostKeyChecking: "accept-new" })).catch((e: unknown) => e)) as TransportError;
+    expect(error.kind).toBe("host-key-changed");
+    expect(error.message).toContain("@revoked");
+  });
+
+  it("always refuses a changed host key, naming the host and both fingerprints", async () => {
+    const hk2 = fleet.hosts.find((h) => h.name === "hk-2")!;
+    const before = fingerprintOf(hk2.hostKeyFile);
+    await fleet.rotateHostKey("hk-2");
+    const after = fingerprintOf(hk2.hostKeyFile);
+    expect(after).not.toBe(before);
+    for (const hostKeyChecking of ["strict", "accept-new"] as const) {
+      const error = (await whoami(hostWith("hk-2", { hostKeyChecking })).catch((e: unknown) => e)) as TransportError;
+      expect(error.kind).toBe("host-key-changed");
+      expect(error.host).toBe("hk-2");
+      expect(error.message).toContain(before);
+      expect(error.message).toContain(after);
+      expect(error.message.split("\n")).toHaveLength(1);
+    }
+    expect(readFileSync(fleet.knownHostsFile, "utf8")).not.toContain(readFileSync(hk2.hostKeyFile, "utf8").split(" ")[1]);
+  });
+});
+
+describe("~/.ssh/config", () => {
+  it("fills in HostName, Port, User, IdentityFile and a ProxyJump chain", async () => {
+    const home = join(work, "config-home");
+    mkdirSync(join(home, ".ssh", "conf.d"), { recursive: true });
+    copyFileSync(keys.id_ecdsa!, join(home, ".ssh", "lab_key"));
+    const far = fleet.hosts.find((h) => h.name === "far-1")!;
+    const bastion = fleet.bastion!;
+    writeFileSync(join(home, ".ssh", "config"), ["Include conf.d/*.conf", "Host *", "  IdentityFile ~/.ssh/lab_key", ""].join("\n"));
+    writeFileSync(
+      join(home, ".ssh", "conf.d", "lab.conf"),
+      [
+        "Host lab-far",
+        `  HostName ${far.address}`,
+        `  Port ${far.port}`,
+        `  User ${far.user}`,
+        "  ProxyJump lab-bastion",
+        "Host lab-bastion",
+        `  HostName ${bastion.address}`,
+        `  Port=${bastion.port}`,
+        `  User ${bastion.user}`,
+        "",
+      ].join("\n"),
+    );
+    // Port 22 and the local user name are the fleet's defaults, so the config's Port and User apply.
+    const host = hostWith("far-1", { address: "lab-far", port: 22, user: userInfo().username, identityFiles: [], proxyJump: [], useSshConfig: true });
+    const forwardsBefore = await fleet.forwardCount();
+    expect(await whoami(host, { home })).toBe(far.user);
+    expect(await fleet.forwardCount()).toBe(forwardsBefore + 1);
+  });
+});
