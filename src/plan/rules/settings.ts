@@ -42,8 +42,10 @@ function recreateChanges(desired: DesiredSandbox, entry: RegistryEntry): FieldCh
   const changes: FieldChange[] = [];
   const recordedAgent = (entry.agent ?? "openclaw").toLowerCase();
   if (desired.agent.toLowerCase() !== recordedAgent) changes.push({ field: "agent", before: recordedAgent, after: desired.agent });
+  // NemoClaw may record what `auto` resolved to ("0" on a host without a GPU), so `auto` in the
+  // file accepts any recorded mode; only an explicit on/off can differ.
   const recordedGpu = entry.gpuMode === null ? undefined : GPU_RECORDED[entry.gpuMode];
-  if (recordedGpu !== undefined && recordedGpu !== desired.gpu) changes.push({ field: "gpu", before: recordedGpu, after: desired.gpu });
+  if (desired.gpu !== "auto" && recordedGpu !== undefined && recordedGpu !== desired.gpu) changes.push({ field: "gpu", before: recordedGpu, after: desired.gpu });
   if ((desired.from ?? null) !== (entry.fromDockerfile ?? null)) {
     changes.push({ field: "from", before: entry.fromDockerfile ?? "(NemoClaw image)", after: desired.from ?? "(NemoClaw image)" });
   }

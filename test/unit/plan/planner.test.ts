@@ -771,6 +771,14 @@ const cases: Case[] = [
     commands: ["env NEMOCLAW_AGENT=openclaw NEMOCLAW_SANDBOX_GPU=0 NEMOCLAW_FROM_DOCKERFILE=/srv/images/assistant/Dockerfile nemoclaw assistant rebuild --yes"],
   },
   {
+    name: "gpu auto accepts whatever NemoClaw recorded (auto resolves to 0 on a host without a GPU)",
+    setup: (s) => {
+      registryEntries(s.observed)[0]!.gpuMode = "0";
+    },
+    status: "no-changes",
+    steps: [],
+  },
+  {
     name: "shields up wanted, mutable observed: shields up",
     setup: (s) => {
       s.host.sandboxes[0]!.shields = "up";
