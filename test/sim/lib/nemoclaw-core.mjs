@@ -4,7 +4,7 @@
 // port (both drivers), create a sandbox with guards and a running OpenClaw gateway, apply
 // policy presets, and repair a sandbox's guards (reference §5).
 
-import { accessSync, constants, existsSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { bold, green } from "./ansi.mjs";
 import {
@@ -91,7 +91,8 @@ export function resolveOpenshell(ctx) {
   for (const path of /** @type {string[]} */ (candidates)) {
     if (!existsSync(path) || !isExecutable(path)) continue;
     const version = binaryVersion(path);
-    if (version) return { path, version };
+    // The simulator's PATH links stand for ~/.local/bin being on PATH: report the real file.
+    if (version) return { path: realpathSync(path), version };
   }
   return null;
 }

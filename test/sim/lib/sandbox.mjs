@@ -36,6 +36,8 @@ import {
 const ENTER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "sandbox-enter.sh");
 const SANDBOX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const OPENCLAW_CONFIG = "/sandbox/.openclaw/openclaw.json";
+/** The sandbox's pid 1: starts the OpenClaw gateway, then reaps children forever. */
+const SANDBOX_INIT = "/usr/local/lib/nemoclaw/nemoclaw-start";
 /** Uid foreign-owned guard files get when the simulator can chown (outside every mapping). */
 export const FOREIGN_UID = 65534;
 
@@ -96,6 +98,11 @@ export function createSandboxTree(paths, gateway, name) {
   // `openclaw-gateway` is `sleep` under that name, so both its argv0 and its comm say what it is.
   const sleepBinary = existsSync("/usr/bin/sleep") ? "/usr/bin/sleep" : "/bin/sleep";
   symlinkSync(sleepBinary, join(root, "opt/openclaw/bin/openclaw-gateway"));
+  writeFileSync(
+    join(root, SANDBOX_INIT.slice(1)),
+    "#!/bin/sh\n# Launch the OpenClaw gateway and stay up as the sandbox's init.\nopenclaw-gateway infinity </dev/null >>/tmp/gateway.log 2>&1 &\nsleep infinity </dev/null >/dev/null 2>&1 &\nwait\n",
+    { mode: 0o755 },
+  );
   for (const preload of PRELOADS) {
     writeFileSync(join(root, "usr/local/lib/nemoclaw/preloads", preload), preloadSource(preload), { mode: 0o644 });
     chmodSync(join(root, "usr/local/lib/nemoclaw/preloads", preload), 0o644);
@@ -385,11 +392,7 @@ function signalNumber(signal) {
 export async function startHolder(paths, gateway, sandbox, options) {
   stopHolder(sandbox);
   const root = sandboxRoot(paths, gateway, sandbox.name);
-  const init = insideCommand({ PATH: `/opt/openclaw/bin:${SANDBOX_PATH}` }, "/", [
-    "/bin/sh",
-    "-c",
-    "openclaw-gateway infinity </dev/null >>/tmp/gateway.log 2>&1 & sleep infinity </dev/null >/dev/null 2>&1 & wait",
-  ]);
+  const init = insideCommand({ PATH: `/opt/openclaw/bin:${SANDBOX_PATH}` }, "/", ["/bin/sh", SANDBOX_INIT]);
   const credentials = options.spawnAs ?? enterCredentials(root);
   const child = spawn("unshare", unshareArgs(paths, gateway, sandbox, init, { pidNamespace: true }), {
     detached: true,
