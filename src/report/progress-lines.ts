@@ -10,6 +10,12 @@ import { formatDuration, hostStatusPaint, indent, labelled, lastLines, STEP_MARK
 /** Output lines shown under a failed step. */
 const FAILED_OUTPUT_LINES = 8;
 
+/** Long in-sandbox scripts are cut to their first line here; the journal and --json keep them whole. */
+function firstLine(command: string): string {
+  const lines = command.split("\n");
+  return lines.length === 1 ? command : `${lines[0]} … (${lines.length - 1} more lines; see the journal)`;
+}
+
 export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
   const tag = (host: string) => colors.bold(`[${host}]`);
   switch (event.type) {
@@ -44,7 +50,7 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
     case "step-started":
       return [
         `${tag(event.host)} ${colors.cyan(STEP_MARK.running)} ${event.step}`,
-        ...indent(event.commands, `${" ".repeat(event.host.length + 5)}${colors.dim("$ ")}`),
+        ...indent(event.commands.map(firstLine), `${" ".repeat(event.host.length + 5)}${colors.dim("$ ")}`),
       ];
     case "step-retrying":
       return [`${tag(event.host)} ${colors.yellow("↻")} ${event.step}: ${event.reason}; attempt ${event.attempt} in ${formatDuration(event.delayMs)}`];
