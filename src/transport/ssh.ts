@@ -261,7 +261,8 @@ export class SshConnection implements Connection {
       options.signal?.removeEventListener("abort", onAbort);
       if (cancelled) throw cancelledError(this.host, options.signal);
       if (how === "closed" && !terminating && !exitReported) {
-        throw new TransportError("unreachable", this.host, "the connection was lost while a command ran; it may or may not have completed");
+        // Not "unreachable": that kind promises nothing ran, and this command may have.
+        throw new TransportError("command-failed", this.host, "the connection was lost while the command ran; it may or may not have completed");
       }
       // Abandoned: the process ignored TERM and KILL reached it by no route we could see.
       if (how === "abandoned" && exitCode === null && exitSignal === null) exitSignal = "SIGKILL";

@@ -60,7 +60,16 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Why a host could not be reached or a command did not complete. */
+/**
+ * Why a host could not be reached or a command did not complete.
+ * - `unreachable`: no connection, or a command could not be started; nothing ran, so trying
+ *   again later is safe.
+ * - `auth-failed`, `host-key-unknown`, `host-key-changed`: refused before anything ran; retrying
+ *   will not help until the credentials or known_hosts change.
+ * - `timeout`, `cancelled`: the command was started and then stopped (its process group killed).
+ * - `command-failed`: the command did not succeed — including a connection lost while it ran, in
+ *   which case it may or may not have completed and must not simply be run again.
+ */
 export type TransportErrorKind =
   | "unreachable"
   | "auth-failed"

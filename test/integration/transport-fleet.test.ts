@@ -166,6 +166,26 @@ describe("timeouts and cancellation", () => {
     expect(await gone(pidsIn(printed), 5000)).toBe(true);
   });
 
+  it("reports a connection lost mid-command as a possibly-run failure, and dials again for the next command", async () => {
+    const connection = await pool.get("work-1");
+    const connectionsBefore = await fleet.connectionCount("work-1");
+    let sessionProcess = 0;
+    const running = connection.run(
+      { argv: ["sh", "-c", "echo $PPID; exec sleep 300"] },
+      {
+        onStdout: (chunk) => {
+          // The command's parent is the sshd process serving this connection: end it, as a crash would.
+          sessionProcess = Number(chunk.toString().trim());
+          process.kill(sessionProcess, "SIGKILL");
+        },
+      },
+    );
+    await expect(running).rejects.toMatchObject({ kind: "command-failed", host: "work-1", cause_: expect.stringContaining("may or may not have completed") });
+    expect(sessionProcess).toBeGreaterThan(1);
+    expect((await connection.run({ argv: ["true"] })).exitCode).toBe(0);
+    expect(await fleet.connectionCount("work-1")).toBe(connectionsBefore + 1);
+  });
+
   it("ends the remote process when the connection drops", async () => {
     const connection = await openConnection(host("work-2"));
     const child = await connection.spawn({ argv: ["sh", "-c", "echo $$; exec sleep 300"] });
