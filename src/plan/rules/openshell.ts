@@ -65,11 +65,12 @@ export function planOpenShellPresence(ctx: HostContext): boolean {
 
 /**
  * Step 2: gateways whose log shows `migration N was previously applied but is missing…`.
- * Such a gateway dies at startup, so it usually runs no more: what crashed is the binary it was
- * started from (the running one, or the one NemoClaw's marker names). A restart through NemoClaw
- * runs the `openshell-gateway` installed beside the CLI; that helps only when the installed one
- * is the CLI's version and the crashed binary is older (a different, older binary or a running
- * older version). Returns the names handled here (the drift check must not count them).
+ * Such a gateway is dead whatever `status` says. A restart through NemoClaw runs the
+ * `openshell-gateway` installed beside the CLI; that helps only when the installed binary is the
+ * CLI's version and the binary that crashed is older. What crashed is known when an older version
+ * still runs, or when the binary NemoClaw recorded is the installed one (then nothing installed is
+ * new enough); any other dead binary's version is unknown, and nothing is restarted on a guess.
+ * Returns the names handled here (the drift check must not count them).
  */
 export function planFatalMigrations(ctx: HostContext): Set<string> {
   const handled = new Set<string>();
@@ -91,20 +92,23 @@ export function planFatalMigrations(ctx: HostContext): Set<string> {
       continue;
     }
     const installedBinary = binary.value;
-    const running = gateway.runningVersion.value;
     const restartRunsInstalled =
       gateway.driver === "host-process" &&
       installedBinary.installed &&
       installedBinary.version !== null &&
       versionCore(installedBinary.version) !== null &&
       sameVersion(installedBinary.version, installed);
-    if (running === null && gateway.binary === null) {
-      ctx.unknown(factKey.gateway(gateway.name), { reason: "neither the running version nor the binary that crashed is known", excerpt: fatal }, "the crashed gateway is not restarted", target);
+    const crashed = gateway.runningVersion.value ?? (gateway.binary !== null && gateway.binary === installedBinary.path ? installedBinary.version : null);
+    if (crashed === null) {
+      ctx.unknown(
+        factKey.gateway(gateway.name),
+        { reason: `the version of the binary that crashed (${gateway.binary ?? "not recorded"}) is not known`, excerpt: fatal },
+        "the crashed gateway is not restarted; `nemoclaw onboard --resume` restarts it with the installed OpenShell",
+        target,
+      );
       continue;
     }
-    const crashedIsInstalled = running === null && gateway.binary === installedBinary.path;
-    const crashedOlder = running !== null ? versionCore(running) !== null && compareVersions(running, installed) < 0 : !crashedIsInstalled;
-    const crashed = running ?? (crashedIsInstalled ? installedBinary.version : null) ?? "unknown";
+    const crashedOlder = versionCore(crashed) !== null && compareVersions(crashed, installed) < 0;
     const desired = ctx.desiredGateway(gateway.name);
     if (restartRunsInstalled && crashedOlder && desired) {
       planGatewayStart(ctx, desired, {

@@ -20,7 +20,8 @@ export function planUnmanaged(ctx: HostContext): void {
     const gateway = entry?.gatewayName ?? live!.gateway.name;
     const target = sandboxTarget(name, gateway);
     if (!prune) {
-      ctx.note("info", `sandbox ${name} (gateway ${gateway}) is not in the fleet file; --prune would delete it`, { target });
+      const consequence = ctx.protectedNames.has(name) ? "its name is protected, so --prune never deletes it" : "--prune would delete it";
+      ctx.note("info", `sandbox ${name} (gateway ${gateway}) is not in the fleet file; ${consequence}`, { target });
       continue;
     }
     const refuse = (why: string) => ctx.note("warning", `sandbox ${name} is not in the fleet file but is not deleted: ${why}`, { target });

@@ -156,7 +156,7 @@ const cases: Case[] = [
 
   // ── Fatal migrations ──────────────────────────────────────────────────────────────────────
   {
-    name: "fatal migration: a dead gateway started from an older binary is restarted through NemoClaw with the installed one",
+    name: "fatal migration of a dead gateway whose binary's version is unknown: a note, nothing restarted on a guess",
     setup: (s) => {
       s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
       s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
@@ -167,15 +167,14 @@ const cases: Case[] = [
       gw.health = { status: "unhealthy", reason: "the gateway log shows a fatal migration error", fatalMigration: MIGRATION_6, protobufMismatch: null };
       gw.sandboxes = unknown("gateway is not running");
     },
-    status: "changes",
-    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
-    commands: ["openshell --version", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive"],
-    neverCommands: ["/usr/bin/openshell-gateway --version", "kill"],
-    check: (plan) => {
-      expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process" });
-      expect(plan.steps[1]!.reason.observed).toEqual({ fact: "gateway:nemoclaw", value: MIGRATION_6 });
-      expect(plan.steps[0]!.params).toMatchObject({ gateways: [] });
-    },
+    status: "unknown",
+    steps: [],
+    check: (plan) =>
+      expect(plan.notes[0]).toMatchObject({
+        fact: "gateway:nemoclaw",
+        excerpt: MIGRATION_6,
+        message: expect.stringMatching(/the version of the binary that crashed \(\/usr\/bin\/openshell-gateway\) is not known/),
+      }),
   },
   {
     name: "fatal migration while an older version still runs: stop the observed pid, restart with the installed version",
@@ -188,7 +187,13 @@ const cases: Case[] = [
     },
     status: "changes",
     steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
-    commands: ["kill 4242", "nemoclaw onboard --non-interactive"],
+    commands: ["openshell --version", "kill 4242", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive"],
+    neverCommands: ["openshell-gateway --version"],
+    check: (plan) => {
+      expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process", stopPid: 4242 });
+      expect(plan.steps[1]!.reason.observed).toEqual({ fact: "gateway:nemoclaw", value: MIGRATION_6 });
+      expect(plan.steps[0]!.params).toMatchObject({ gateways: [] });
+    },
   },
   {
     name: "fatal migration of the installed binary itself: nothing new enough is installed, blocked",
@@ -209,26 +214,11 @@ const cases: Case[] = [
       s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
       s.observed.gatewayBinary = known({ installed: true, version: "0.0.85", path: "/home/op/.local/bin/openshell-gateway" });
       const gw = gateway(s.observed);
-      gw.runningVersion = known(null);
-      gw.binary = "/usr/bin/openshell-gateway";
-      gw.pid = null;
+      gw.runningVersion = known("0.0.85");
       gw.health = { status: "unhealthy", reason: "exited", fatalMigration: MIGRATION_6, protobufMismatch: null };
     },
     status: "blocked",
     steps: [],
-  },
-  {
-    name: "fatal migration with neither version nor binary of the crashed gateway known: a note, no restart",
-    setup: (s) => {
-      const gw = gateway(s.observed);
-      gw.runningVersion = known(null);
-      gw.binary = null;
-      gw.pid = null;
-      gw.health = { status: "unhealthy", reason: "exited", fatalMigration: MIGRATION_6, protobufMismatch: null };
-    },
-    status: "unknown",
-    steps: [],
-    notes: [/gateway:nemoclaw is unknown \(neither the running version nor the binary that crashed is known\)/],
   },
 
   // ── OpenShell pin (scenario 3) ────────────────────────────────────────────────────────────
