@@ -164,18 +164,12 @@ export async function startHostProcessGateway(paths, state, options) {
   };
   const logPath = join(stateDir, "openshell-gateway.log");
   const known = maxMigration(version);
-  const log = (/** @type {string} */ line) => appendFileSync(logPath, `${line}\n`);
-  const stamp = () => new Date().toISOString().replace(/Z$/, "000Z");
-  log(`${stamp()}  INFO openshell_server: Starting OpenShell server bind=127.0.0.1:${options.port} version=${version}`);
-  log(`${stamp()}  INFO openshell_server::compute: Using compute driver driver="docker"`);
-  log(`${stamp()}  INFO openshell_server::persistence: Running database migrations db=sqlite:${dbPath}`);
+  const error = gateway.dbMigration > known ? migrationError(known + 1) : null;
+  appendGatewayStart(logPath, { port: options.port, version, dbPath, error });
 
   /** @type {{ pid: number; startTime: number }} */
   let processRecord;
-  let error = null;
-  if (gateway.dbMigration > known) {
-    error = `execution error: migration error: migration ${known + 1} was previously applied but is missing in the resolved migrations`;
-    log(`Error:   × ${error}`);
+  if (error) {
     processRecord = await exitedProcess(options.binary);
     gateway.process = null;
   } else {
@@ -189,7 +183,6 @@ export async function startHostProcessGateway(paths, state, options) {
     });
     gateway.process = { ...processRecord, binary: options.binary };
     gateway.version = version;
-    log(`${stamp()}  INFO openshell_server: Gateway listening addr=127.0.0.1:${options.port}`);
   }
   writeFileAtomic(join(stateDir, "openshell-gateway.pid"), `${processRecord.pid}\n`, 0o644);
   const marker = {
@@ -207,6 +200,28 @@ export async function startHostProcessGateway(paths, state, options) {
   };
   writeFileAtomic(join(stateDir, "runtime.json"), `${JSON.stringify(marker, null, 2)}\n`, 0o600);
   return { started: error === null, gateway, logPath, error };
+}
+
+/** sqlx `VersionMissing` as OpenShell wraps it. @param {number} migration */
+export function migrationError(migration) {
+  return `execution error: migration error: migration ${migration} was previously applied but is missing in the resolved migrations`;
+}
+
+/**
+ * The gateway's startup lines in its log (tracing's format), ending in the fatal error of a
+ * start that failed.
+ * @param {string} logPath
+ * @param {{ port: number; version: string; dbPath: string; error: string | null }} start
+ */
+export function appendGatewayStart(logPath, start) {
+  const stamp = () => new Date().toISOString().replace(/Z$/, "000Z");
+  const lines = [
+    `${stamp()}  INFO openshell_server: Starting OpenShell server bind=127.0.0.1:${start.port} version=${start.version}`,
+    `${stamp()}  INFO openshell_server::compute: Using compute driver driver="docker"`,
+    `${stamp()}  INFO openshell_server::persistence: Running database migrations db=sqlite:${start.dbPath}`,
+    start.error ? `Error:   × ${start.error}` : `${stamp()}  INFO openshell_server: Gateway listening addr=127.0.0.1:${start.port}`,
+  ];
+  appendFileSync(logPath, `${lines.join("\n")}\n`);
 }
 
 /**

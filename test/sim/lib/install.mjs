@@ -8,7 +8,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, wri
 import { join } from "node:path";
 import { backupSandboxState } from "./backups.mjs";
 import {
+  appendGatewayStart,
   deployClusterGateway,
+  migrationError,
   newGateway,
   removeRegistration,
   startHostProcessGateway,
@@ -216,6 +218,10 @@ async function installGateway(paths, state, spec, cliVersion) {
     if (status === "stopped") {
       stopHostProcessGateway(result.gateway);
       while (isRecordedProcessAlive(result.gateway.process)) await sleep(5);
+    }
+    if (status === "running" && spec.fatalMigration !== undefined) {
+      // A later start attempt died on the database while the earlier process kept answering.
+      appendGatewayStart(result.logPath, { port, version, dbPath: join(result.gateway.stateDir ?? "", "openshell.db"), error: migrationError(spec.fatalMigration) });
     }
     writeMetadata(paths, { name, gateway_endpoint: `http://127.0.0.1:${port}`, is_remote: false, gateway_port: 0, auth_mode: "plaintext" });
   }

@@ -78,7 +78,8 @@ export function outputFlag(ctx, since) {
 
 /** @param {ToolContext} ctx @param {string} format @param {string} usage */
 export function checkFormat(ctx, format, usage) {
-  if (["table", "yaml", "json"].includes(format)) return;
+  if (format === "table" || format === "json") return;
+  if (format === "yaml") fail(ctx, "fleet-sim: '-o yaml' is not simulated; use -o json\n", 64);
   ctx.err(clapError(`invalid value '${format}' for '--output <OUTPUT>'\n  [possible values: table, yaml, json]`, usage));
   throw new SimExit(2);
 }

@@ -2,6 +2,8 @@
 // The `docker` CLI against the simulated daemon: cluster-container gateways (era A), Docker-
 // driver sandbox containers (era B), the local registry of the arm64 workaround, images.
 
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { destroyClusterGateway } from "../lib/gateways.mjs";
 import { renderTemplate, TemplateError } from "../lib/gotemplate.mjs";
 import { addImage, findImage, splitReference } from "../lib/images.mjs";
@@ -537,9 +539,15 @@ async function removeContainers(ctx, args) {
       if (c.running && !force) return "running";
       state.docker.containers = state.docker.containers.filter((other) => other !== c);
       const sandbox = c.role === "sandbox" && c.gateway && c.sandbox ? state.gateways[c.gateway]?.sandboxes[c.sandbox] : undefined;
-      if (sandbox) {
-        // The writable layer, and with it /sandbox, is gone; the gateway still has the record.
+      if (sandbox && c.gateway) {
+        // The writable layer, and with it /sandbox and /tmp, is gone; the gateway still has the record.
         stopHolder(sandbox);
+        const root = sandboxRoot(ctx.paths, c.gateway, sandbox.name);
+        for (const dir of ["sandbox", "tmp"]) {
+          rmSync(join(root, dir), { recursive: true, force: true });
+          mkdirSync(join(root, dir), { mode: dir === "tmp" ? 0o1777 : 0o755 });
+          if (dir === "tmp") chmodSync(join(root, dir), 0o1777);
+        }
         sandbox.container = null;
         sandbox.phase = "Error";
       }

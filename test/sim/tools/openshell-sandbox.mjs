@@ -9,7 +9,7 @@ import { isatty } from "node:tty";
 import { flagValue, hasFlag, parseArgs } from "../lib/args.mjs";
 import { bold, clapError, cyan, dimmed, green, grpcStatus, mietteError, red, TRANSPORT_REFUSED, yellow } from "../lib/ansi.mjs";
 import { deployClusterGateway, readActiveGateway, readMetadata } from "../lib/gateways.mjs";
-import { buildImage, findImage, resolveCommunityImage } from "../lib/images.mjs";
+import { buildImage, resolveCommunityImage } from "../lib/images.mjs";
 import { checkFormat, connect, fail, outputFlag, resolveGateway } from "../lib/openshell-context.mjs";
 import { policyObject, policyYaml, styleYamlLine } from "../lib/policy.mjs";
 import { createSandbox, deleteSandbox } from "../lib/sandboxes.mjs";

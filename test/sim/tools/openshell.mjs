@@ -3,11 +3,10 @@
 // commands live in openshell-sandbox.mjs. Version gates follow openshell-surface.md §1.1.
 
 import { flagValue, hasFlag, parseArgs } from "../lib/args.mjs";
-import { bold, clapError, cyan, dimmed, green, HTTP_CLIENT_REFUSED, mietteError, red, yellow } from "../lib/ansi.mjs";
+import { bold, clapError, cyan, dimmed, green, HTTP_CLIENT_REFUSED, mietteError, yellow } from "../lib/ansi.mjs";
 import {
   deployClusterGateway,
   destroyClusterGateway,
-  endpointPort,
   listMetadata,
   readActiveGateway,
   readMetadata,
@@ -18,7 +17,7 @@ import {
 import { checkFormat, connect, fail, NO_ACTIVE_GATEWAY, outputFlag, resolveGateway } from "../lib/openshell-context.mjs";
 import { containerByName, gatewayAnswers, gatewayByPort, loadState, updateState } from "../lib/state.mjs";
 import { atLeast, isClusterEra, SINCE } from "../lib/versions.mjs";
-import { SimExit, sortedJson } from "../lib/util.mjs";
+import { sortedJson } from "../lib/util.mjs";
 import { runSandbox } from "./openshell-sandbox.mjs";
 
 /**

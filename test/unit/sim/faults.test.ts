@@ -99,6 +99,15 @@ describe("gateway faults", { timeout: 60_000 }, () => {
     expect(status.stderr.endsWith(HTTP_REFUSED)).toBe(true);
   });
 
+  it("a fatal migration in the log while a process still answers (a naive status check passes)", async () => {
+    const h = await use({ openshell: { version: "0.0.85" }, statusOutput: "stdout", gateways: [{ state: "running", fatalMigration: 6, dbMigration: 5 }] });
+    const status = await h.run("openshell", ["status"]);
+    expect(status.code).toBe(0);
+    expect(stripAnsi(status.stdout)).toContain("  Status: Connected\n");
+    const log = readFileSync(join(h.home, ".local/state/nemoclaw/openshell-docker-gateway/openshell-gateway.log"), "utf8");
+    expect(log.trimEnd().split("\n").pop()).toBe("Error:   × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations");
+  });
+
   it("a registered gateway that does not answer gives the transport errors", async () => {
     const h = await use({ gateways: [{ unreachable: true, sandboxes: [{ name: "alpha" }] }] });
     expect(await h.run("openshell", ["sandbox", "list"])).toMatchObject({ code: 1, stdout: "", stderr: REFUSED });
