@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import type { Client } from "ssh2";
 import { firstLine } from "./errors.js";
 import { Limiter } from "./limiter.js";
-import { dial, dialWithRetry, type RetryPolicy } from "./ssh-client.js";
+import { dial, dialWithRetry, endClient, type RetryPolicy } from "./ssh-client.js";
 import { describeEndpoint, type SshEndpoint } from "./ssh-endpoint.js";
 import type { SecretResolver } from "./ssh-auth.js";
 import { TransportError } from "./types.js";
@@ -92,13 +92,5 @@ function forward(host: string, client: Client, jump: SshEndpoint, target: SshEnd
     } catch (error) {
       failed(error as Error);
     }
-  });
-}
-
-export function endClient(client: Client): Promise<void> {
-  return new Promise((resolve) => {
-    client.once("close", () => resolve());
-    client.end();
-    setTimeout(resolve, 2000).unref();
   });
 }

@@ -200,3 +200,12 @@ export async function dialWithRetry<T>(attempt: () => Promise<T>, policy: RetryP
     }
   }
 }
+
+/** End a connection politely, without waiting more than two seconds for the server. */
+export function endClient(client: Client): Promise<void> {
+  return new Promise((resolve) => {
+    client.once("close", () => resolve());
+    client.end();
+    setTimeout(resolve, 2000).unref();
+  });
+}

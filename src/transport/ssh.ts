@@ -9,6 +9,7 @@ import type { Client, ClientChannel } from "ssh2";
 import { assertSucceeded, firstLine } from "./errors.js";
 import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
 import { Limiter } from "./limiter.js";
+import { endClient } from "./ssh-client.js";
 import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
 import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
 
@@ -79,6 +80,7 @@ export class SshConnection implements Connection {
   private readonly channels: Limiter;
   private readonly killGraceMs: number;
   private client: Client | null;
+  private redialing: Promise<Client> | null = null;
   private closing = false;
 
   /**
@@ -109,12 +111,16 @@ export class SshConnection implements Connection {
   private async connected(): Promise<Client> {
     if (this.closing) throw new TransportError("cancelled", this.host, "the connection is closed");
     if (this.client) return this.client;
-    const client = await this.redial();
+    // Commands waiting at once share one new connection.
+    this.redialing ??= this.redial().finally(() => {
+      this.redialing = null;
+    });
+    const client = await this.redialing;
     if (this.closing) {
       client.end();
       throw new TransportError("cancelled", this.host, "the connection is closed");
     }
-    this.adopt(client);
+    if (this.client !== client) this.adopt(client);
     return client;
   }
 
@@ -254,6 +260,7 @@ export class SshConnection implements Connection {
       void terminate();
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort(); // aborted while the channel was opening
 
     const done = Promise.race([closed, abandoned]).then(async (how) => {
       if (terminating) await terminating; // the group kill finishes before the caller hears "timed out"
@@ -261,11 +268,11 @@ export class SshConnection implements Connection {
       options.signal?.removeEventListener("abort", onAbort);
       if (cancelled) throw cancelledError(this.host, options.signal);
       if (how === "closed" && !terminating && !exitReported) {
+        if (this.closing) throw new TransportError("cancelled", this.host, "the connection was closed while the command ran");
         // Not "unreachable": that kind promises nothing ran, and this command may have.
         throw new TransportError("command-failed", this.host, "the connection was lost while the command ran; it may or may not have completed");
       }
-      // Abandoned: the process ignored TERM and KILL reached it by no route we could see.
-      if (how === "abandoned" && exitCode === null && exitSignal === null) exitSignal = "SIGKILL";
+      // Abandoned (the channel outlived TERM and KILL): no exit status to report.
       return { exitCode, signal: exitSignal, durationMs: Date.now() - started, timedOut };
     });
     done.catch(() => undefined);
@@ -334,13 +341,7 @@ export class SshConnection implements Connection {
     this.closing = true;
     const client = this.client;
     this.client = null;
-    if (client) {
-      await new Promise<void>((resolve) => {
-        client.once("close", () => resolve());
-        client.end();
-        setTimeout(resolve, 2000).unref();
-      });
-    }
+    if (client) await endClient(client);
     await this.options.onClose?.();
   }
 }

@@ -9,7 +9,8 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DesiredHost } from "../../src/config/types.js";
-import { openConnection } from "../../src/transport/connect.js";
+import { openConnection, routeResolverFor } from "../../src/transport/connect.js";
+import { JumpHosts } from "../../src/transport/jump-hosts.js";
 import { ConnectionPool, mapHosts } from "../../src/transport/pool.js";
 import { TransportError } from "../../src/transport/types.js";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
@@ -115,6 +116,32 @@ describe("bastion", () => {
     }
     expect(await fleet.connectionCount("bastion")).toBe(1);
     expect(await fleet.forwardCount()).toBe(HIDDEN_HOSTS.length);
+  });
+
+  it("sets up at most the per-bastion limit of forwarded connections at once", async () => {
+    const jumps = new JumpHosts({ concurrency: 2, retry: { retries: 0, backoffMs: 0 }, resolveSecret: async () => "" });
+    const routes = routeResolverFor({ fleetHosts: fleet.hosts.map((h) => host(h.name)) });
+    let active = 0;
+    let peak = 0;
+    try {
+      await Promise.all(
+        [...HIDDEN_HOSTS, ...HIDDEN_HOSTS].map(async (name) => {
+          const settings = host(name).connection;
+          if (settings.kind !== "ssh") throw new Error("expected ssh");
+          const route = await routes.resolve(name, settings);
+          await jumps.through(name, route.jumps, route.target, async (sock) => {
+            active++;
+            peak = Math.max(peak, active);
+            await sleep(50); // a handshake in progress
+            sock?.destroy();
+            active--;
+          });
+        }),
+      );
+    } finally {
+      await jumps.closeAll();
+    }
+    expect(peak).toBe(2);
   });
 
   it("cannot reach a hidden host without the bastion", async () => {
