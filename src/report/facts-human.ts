@@ -49,8 +49,9 @@ function row(label: string, text: string): string {
 
 function show<T>(fact: Fact<T>, c: Colors, render: (value: T) => string): string {
   if (fact.state === "known") return render(fact.value);
-  const excerpt = fact.excerpt.split("\n")[0] ?? "";
-  return c.yellow(`unknown: ${fact.reason}`) + (excerpt ? c.dim(` — ${excerpt}`) : "");
+  const excerpt = fact.excerpt.split("\n")[0]?.trim() ?? "";
+  const adds = excerpt !== "" && !fact.reason.includes(excerpt.slice(0, 60));
+  return c.yellow(`unknown: ${fact.reason}`) + (adds ? c.dim(` — ${excerpt}`) : "");
 }
 
 function binary(label: string, fact: Fact<BinaryFacts>, c: Colors): string {

@@ -5,13 +5,13 @@
  * and `{{.State.Health.Status}}` separately (it fails on a container without a health check).
  */
 import type { Fact } from "../types.js";
-import { type Captured, extractJson, isRecord, known, nonEmptyLines, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, extractJson, isRecord, known, nonEmptyLines, stripAnsi, unknown } from "./text.js";
 
 export const CLUSTER_CONTAINER_PREFIX = "openshell-cluster-";
 
 /** Gateway names of the cluster containers `docker ps -a` lists. */
 export function parseClusterContainerNames(run: Captured): Fact<string[]> {
-  if (run.exitCode !== 0) return unknown(`docker ps exited ${run.exitCode ?? "without finishing"}`, run.output);
+  if (run.exitCode !== 0) return unknown(`docker ps ${describeExit(run.exitCode)}`, run.output);
   const names: string[] = [];
   for (const line of nonEmptyLines(run.output)) {
     const name = line.trim();
@@ -30,7 +30,7 @@ export interface ClusterContainer {
 
 export function parseClusterInspect(run: Captured): Fact<ClusterContainer> {
   const lines = stripAnsi(run.output).replace(/\r/g, "").split("\n").map((line) => line.trim());
-  if (run.exitCode !== 0) return unknown(`docker inspect exited ${run.exitCode ?? "without finishing"}`, run.output);
+  if (run.exitCode !== 0) return unknown(`docker inspect ${describeExit(run.exitCode)}`, run.output);
   const [image, running, ports] = lines;
   if (!image || (running !== "true" && running !== "false")) return unknown("docker inspect did not print image and running state", run.output);
   return known({ image, running: running === "true", hostPorts: hostPortsOf(ports ?? "") });

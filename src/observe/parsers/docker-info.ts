@@ -1,6 +1,6 @@
 /** `docker info --format '{{.ServerVersion}}'` (also tolerates the full `docker info` text). */
 import type { DockerFacts, Fact } from "../types.js";
-import { type Captured, firstLineMatching, known, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, firstLineMatching, known, stripAnsi, unknown } from "./text.js";
 
 const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|permission denied while trying to connect to the Docker daemon|error during connect/i;
 
@@ -13,5 +13,5 @@ export function parseDockerInfo(run: Captured): Fact<DockerFacts> {
     const version = full ? full[1]! : /^\d+\.\d+(?:\.\d+)?\S*$/.test(text) ? text : null;
     if (version !== null) return known({ reachable: true, serverVersion: version, error: null });
   }
-  return unknown(`docker info ${run.exitCode === 0 ? "printed no server version" : `exited ${run.exitCode ?? "without finishing"}`}`, run.output);
+  return unknown(`docker info ${run.exitCode === 0 ? "printed no server version" : describeExit(run.exitCode)}`, run.output);
 }

@@ -5,7 +5,7 @@
  */
 import type { Fact } from "../types.js";
 import { classifyOpenShellError } from "./openshell-errors.js";
-import { type Captured, extractJson, isRecord, keyValueLines, known, stringOrNull, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, extractJson, isRecord, keyValueLines, known, stringOrNull, stripAnsi, unknown } from "./text.js";
 
 export interface GatewayInfoReport {
   form: "local" | "live";
@@ -46,7 +46,7 @@ export function parseGatewayInfo(run: Captured): Fact<GatewayInfoResult> {
   const error = classifyOpenShellError(run.output);
   if (run.exitCode !== 0 || !/Gateway Info/.test(stripAnsi(run.output))) {
     if (error !== null) return known({ kind: "error", errorKind: error.kind, line: error.line });
-    return unknown(`openshell gateway info exited ${run.exitCode ?? "without finishing"}`, run.output);
+    return unknown(`openshell gateway info ${describeExit(run.exitCode)}`, run.output);
   }
 
   const fields = keyValueLines(run.output);

@@ -5,7 +5,7 @@
 import type { Fact } from "../types.js";
 import { classifyOpenShellError, describeOpenShellError } from "./openshell-errors.js";
 import { parseTable } from "./table.js";
-import { type Captured, extractJson, isRecord, known, stringOrNull, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, extractJson, isRecord, known, stringOrNull, stripAnsi, unknown } from "./text.js";
 
 export interface GatewayListEntry {
   name: string;
@@ -19,7 +19,7 @@ export interface GatewayListEntry {
 export function parseGatewayList(run: Captured): Fact<GatewayListEntry[]> {
   if (run.exitCode !== 0) {
     const error = classifyOpenShellError(run.output);
-    return unknown(`openshell gateway list exited ${run.exitCode ?? "without finishing"}${error ? `: ${describeOpenShellError(error)}` : ""}`, run.output);
+    return unknown(`openshell gateway list ${describeExit(run.exitCode)}${error ? `: ${describeOpenShellError(error)}` : ""}`, run.output);
   }
   if (/^\s*No gateways found\.?\s*$/m.test(stripAnsi(run.output))) return known([]);
 

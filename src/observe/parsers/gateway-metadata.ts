@@ -19,7 +19,12 @@ export function parseGatewayMetadata(text: string, directoryName: string): Fact<
   return known({
     name: stringOrNull(json.name) ?? directoryName,
     endpoint,
-    port: numberOrNull(json.gateway_port) ?? portOfEndpoint(endpoint),
+    // `gateway add` may record 0: then the endpoint tells the port.
+    port: positive(numberOrNull(json.gateway_port)) ?? portOfEndpoint(endpoint),
     isRemote: json.is_remote === true,
   });
+}
+
+function positive(port: number | null): number | null {
+  return port !== null && port > 0 ? port : null;
 }

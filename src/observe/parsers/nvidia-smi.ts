@@ -3,10 +3,10 @@
  * GB10 (DGX Spark) has unified memory and reports `[N/A]` for memory.total.
  */
 import type { Fact, GpuFacts } from "../types.js";
-import { type Captured, known, nonEmptyLines, unknown } from "./text.js";
+import { type Captured, describeExit, known, nonEmptyLines, unknown } from "./text.js";
 
 export function parseNvidiaSmi(run: Captured): Fact<GpuFacts[]> {
-  if (run.exitCode !== 0) return unknown(`nvidia-smi exited ${run.exitCode ?? "without finishing"}`, run.output);
+  if (run.exitCode !== 0) return unknown(`nvidia-smi ${describeExit(run.exitCode)}`, run.output);
   const gpus: GpuFacts[] = [];
   for (const line of nonEmptyLines(run.output)) {
     const fields = line.split(",").map((field) => field.trim());

@@ -5,7 +5,7 @@
  */
 import type { Fact } from "../types.js";
 import { classifyOpenShellError, describeOpenShellError } from "./openshell-errors.js";
-import { type Captured, extractJson, isRecord, keyValueLines, known, stringOrNull, unknown } from "./text.js";
+import { type Captured, describeExit, extractJson, isRecord, keyValueLines, known, stringOrNull, unknown } from "./text.js";
 
 export type GatewayStatusState =
   | "connected"
@@ -69,7 +69,7 @@ export function parseOpenShellStatus(run: Captured): Fact<GatewayStatusReport> {
         return report("error", error.line);
       default:
         return unknown(
-          `openshell status exited ${run.exitCode ?? "without finishing"}${error ? ` (${describeOpenShellError(error)})` : ""}`,
+          `openshell status ${describeExit(run.exitCode)}${error ? ` (${describeOpenShellError(error)})` : ""}`,
           run.output,
         );
     }

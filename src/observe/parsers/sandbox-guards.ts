@@ -11,7 +11,7 @@
  */
 import type { Fact, GatewayLockFile, GuardFile, SandboxGuards } from "../types.js";
 import { classifyOpenShellError, describeOpenShellError } from "./openshell-errors.js";
-import { type Captured, extractJson, isRecord, known, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, extractJson, isRecord, known, stripAnsi, unknown } from "./text.js";
 
 /** The proxy env and the two critical preloads NemoClaw's guard recovery restores (reference §5). */
 export const GUARD_FILE_PATHS = [
@@ -37,7 +37,7 @@ export function parseSandboxGuards(run: Captured): Fact<ParsedGuards> {
   const end = lines.indexOf(GUARDS_END, begin + 1);
   if (begin < 0 || end < 0) {
     const error = classifyOpenShellError(run.output);
-    const why = error ? describeOpenShellError(error) : `sandbox exec exited ${run.exitCode ?? "without finishing"} without running the probe`;
+    const why = error ? describeOpenShellError(error) : `sandbox exec ${describeExit(run.exitCode)} without running the probe`;
     return unknown(`could not look inside the sandbox: ${why}`, run.output);
   }
 

@@ -6,7 +6,7 @@
 import type { Fact } from "../types.js";
 import { classifyOpenShellError, describeOpenShellError } from "./openshell-errors.js";
 import { parseTable } from "./table.js";
-import { type Captured, extractJson, isRecord, known, stringOrNull, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, extractJson, isRecord, known, stringOrNull, stripAnsi, unknown } from "./text.js";
 
 export interface SandboxListRow {
   name: string;
@@ -25,7 +25,7 @@ export function parseSandboxList(run: Captured): Fact<SandboxListRow[]> {
   const text = stripAnsi(run.output);
   if (run.exitCode !== 0) {
     const error = classifyOpenShellError(text);
-    return unknown(`openshell sandbox list exited ${run.exitCode ?? "without finishing"}${error ? `: ${describeOpenShellError(error)}` : ""}`, text);
+    return unknown(`openshell sandbox list ${describeExit(run.exitCode)}${error ? `: ${describeOpenShellError(error)}` : ""}`, text);
   }
   if (/^\s*No sandboxes found\.?\s*$/m.test(text)) return known([]);
 

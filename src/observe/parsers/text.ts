@@ -15,6 +15,16 @@ export interface Captured {
 const ANSI = /\x1b\[[0-9;]*m/g;
 const EXCERPT_MAX = 400;
 
+/**
+ * How a command ended, for reasons: the probe bounds commands with coreutils `timeout`, which
+ * exits 124 when it had to stop one.
+ */
+export function describeExit(exitCode: number | null): string {
+  if (exitCode === null) return "did not finish";
+  if (exitCode === 124) return "timed out";
+  return `exited ${exitCode}`;
+}
+
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, "");
 }
@@ -40,10 +50,15 @@ export function nonEmptyLines(text: string): string[] {
     .filter((line) => line.trim() !== "");
 }
 
-/** The first line matching `pattern`, trimmed; null when none does. */
+const LINE_MAX = 240;
+
+/** The first line matching `pattern`, trimmed (and shortened when very long); null when none does. */
 export function firstLineMatching(text: string, pattern: RegExp): string | null {
   for (const line of stripAnsi(text).split("\n")) {
-    if (pattern.test(line)) return line.trim();
+    if (pattern.test(line)) {
+      const trimmed = line.trim();
+      return trimmed.length > LINE_MAX ? `${trimmed.slice(0, LINE_MAX)}…` : trimmed;
+    }
   }
   return null;
 }

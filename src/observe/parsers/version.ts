@@ -5,7 +5,7 @@
  * suffixes are kept so a report shows exactly what is installed.
  */
 import type { BinaryFacts, Fact } from "../types.js";
-import { type Captured, known, stripAnsi, unknown } from "./text.js";
+import { type Captured, describeExit, known, stripAnsi, unknown } from "./text.js";
 
 const VERSION = String.raw`v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)`;
 const ANY_VERSION = new RegExp(String.raw`(?:^|[\s/@])${VERSION}(?=$|[\s,;)])`, "m");
@@ -22,7 +22,7 @@ export function versionFromText(text: string, tool: string): string | null {
 export function parseBinaryVersion(run: Captured, tool: string, path: string): Fact<BinaryFacts> {
   const version = run.exitCode === 0 ? versionFromText(run.output, tool) : null;
   if (version === null) {
-    const why = run.exitCode === null ? "did not finish" : run.exitCode === 0 ? "printed no version" : `exited ${run.exitCode}`;
+    const why = run.exitCode === 0 ? "printed no version" : describeExit(run.exitCode);
     return unknown(`${tool} at ${path}: \`--version\` ${why}`, run.output);
   }
   return known({ installed: true, version, path });

@@ -106,6 +106,9 @@ describe("host files", () => {
       state: "known",
       value: { name: "nemoclaw", endpoint: "https://127.0.0.1:8080", port: 8080, isRemote: false },
     });
+    expect(parseGatewayMetadata('{"name":"nemoclaw-8081","gateway_endpoint":"http://127.0.0.1:8081","is_remote":false,"gateway_port":0,"auth_mode":"plaintext"}', "nemoclaw-8081")).toMatchObject({
+      value: { port: 8081 },
+    });
     expect(parseGatewayMetadata("{not json", "x").state).toBe("unknown");
   });
 

@@ -243,7 +243,8 @@ describe("probe on a fake host", () => {
           { path: "/tmp/openclaw-1000/gateway.dead0002.lock", pid: 2147483645, stale: true },
           { path: "/tmp/openclaw-1000/gateway.live0001.lock", pid: agentGateway.pid, stale: false },
         ],
-        agentGatewayPids: [agentGateway.pid],
+        // The host's whole /proc is visible here: other OpenClaw gateways may run beside ours.
+        agentGatewayPids: expect.arrayContaining([agentGateway.pid]),
         unreadableLockDirs: [],
       },
     });
@@ -293,7 +294,7 @@ describe("probe on a bare host", () => {
         state: "known",
         value: { reachable: false, serverVersion: null, error: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" },
       });
-      expect(host.openshell).toMatchObject({ state: "unknown", reason: expect.stringMatching(/exited 124/) });
+      expect(host.openshell).toMatchObject({ state: "unknown", reason: expect.stringMatching(/--version` timed out/) });
       expect(host.gatewayBinary).toEqual({ state: "known", value: { installed: false, version: null, path: null } });
       expect(host.nemoclaw).toEqual({ state: "known", value: { installed: false, version: null, path: null } });
       expect(host.registry).toEqual({ state: "known", value: { defaultSandbox: null, entries: [], locked: false } });
