@@ -21,7 +21,7 @@ import {
 import { nemoclawGatewayName, simPaths } from "./paths.mjs";
 import { startDaemon } from "./processes.mjs";
 import { writeRegistry } from "./registry.mjs";
-import { agentLockPath, GUARD_PATHS, PRELOADS, sandboxRoot, stopHolder } from "./sandbox.mjs";
+import { agentLockPath, GUARD_PATHS, PRELOADS, sandboxRoot, startHolder, stopHolder } from "./sandbox.mjs";
 import { createSandbox } from "./sandboxes.mjs";
 import { linkInstalledTools, writeShim } from "./shims.mjs";
 import { containerByName, saveState } from "./state.mjs";
@@ -269,6 +269,11 @@ async function installSandbox(paths, state, gateway, spec, options, foreignOwned
     for (const path of guards.wrongOwner ?? []) {
       if (options.canChown) foreignOwned.push(join(root, path));
       else sandbox.foreignOwned.push(path);
+    }
+    if (sandbox.foreignOwned.length > 0 && sandbox.holder) {
+      // The foreign-owner mounts are made when a namespace starts: restart the running one.
+      stopHolder(sandbox);
+      sandbox.holder = await startHolder(paths, gateway.name, sandbox, { agentUid: state.options.agentUid });
     }
     for (const preload of spec.preloadsMissing ?? []) {
       if (PRELOADS.includes(preload)) rmSync(join(root, "usr/local/lib/nemoclaw/preloads", preload), { force: true });

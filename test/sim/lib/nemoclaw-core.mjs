@@ -405,7 +405,11 @@ export async function recoverAgent(ctx, state, gateway, sandbox) {
       );
       return "refused";
     }
-    sandbox.foreignOwned = sandbox.foreignOwned.filter((path) => !unsafe.includes(path));
+    if (sandbox.foreignOwned.some((path) => unsafe.includes(path))) {
+      // The foreign-owner mount lives in the running namespace: relaunch in a fresh one.
+      stopHolder(sandbox);
+      sandbox.foreignOwned = sandbox.foreignOwned.filter((path) => !unsafe.includes(path));
+    }
     for (const path of unsafe) rmSync(join(root, path), { force: true });
     emitGuards(root, { generatedByRecovery: true, only: unsafe });
   }

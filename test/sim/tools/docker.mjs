@@ -79,6 +79,11 @@ function options(args, valued) {
       positionals.push(arg);
       continue;
     }
+    if (/^-[a-zA-Z]{2,}$/.test(arg) && ![...arg.slice(1)].some((letter) => valued.includes(`-${letter}`))) {
+      // Combined short flags (`-aq`, `-it`).
+      for (const letter of arg.slice(1)) flags.set(`-${letter}`, [""]);
+      continue;
+    }
     const eq = arg.indexOf("=");
     const name = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
     let value = "";
@@ -359,7 +364,7 @@ async function exec(ctx, state, args) {
     ctx.err(`Error response from daemon: container ${container.id} is not running\n`);
     return 1;
   }
-  const interactive = flags.has("-i") || flags.has("--interactive") || flags.has("-it") || flags.has("-ti");
+  const interactive = flags.has("-i") || flags.has("--interactive");
   const env = Object.fromEntries(
     [...(flags.get("-e") ?? []), ...(flags.get("--env") ?? [])].map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
   );

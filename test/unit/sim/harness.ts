@@ -1,9 +1,10 @@
 // Runs the simulator's shims the way a host would: HOME and PATH set, output captured raw.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { installSimulator, stopSimulator } from "../../sim/index.mjs";
 
 export type Scenario = NonNullable<Parameters<typeof installSimulator>[0]["scenario"]>;
@@ -31,9 +32,30 @@ export interface AsUser {
   gid: number;
 }
 
-export async function startHost(scenario: Scenario, asUser?: AsUser): Promise<SimHost> {
+/**
+ * Install from a process running as `asUser` itself (not root handing over a uid), the way a
+ * developer without privileges uses the simulator.
+ */
+function installAsUser(home: string, scenario: Scenario, asUser: AsUser): Promise<{ binDir: string }> {
+  const script = `import(${JSON.stringify(INDEX)}).then(async (sim) => process.stdout.write(JSON.stringify(await sim.installSimulator(JSON.parse(process.argv[1])))))`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", script, JSON.stringify({ home, scenario })], { ...asUser, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (err += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`install as uid ${asUser.uid} failed: ${err}`))));
+  });
+}
+
+const INDEX = fileURLToPath(new URL("../../sim/index.mjs", import.meta.url));
+
+export async function startHost(scenario: Scenario, asUser?: AsUser, options: { installUnprivileged?: boolean } = {}): Promise<SimHost> {
   const home = mkdtempSync(join(tmpdir(), "fleet-sim-test-"));
-  const { binDir } = await installSimulator({ home, scenario, ...(asUser ?? {}) });
+  if (asUser && options.installUnprivileged) chownSync(home, asUser.uid, asUser.gid);
+  const { binDir } =
+    asUser && options.installUnprivileged ? await installAsUser(home, scenario, asUser) : await installSimulator({ home, scenario, ...(asUser ?? {}) });
   const baseEnv = { HOME: home, PATH: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: "C.UTF-8" };
   const run = (program: string, args: string[], options: { env?: Record<string, string>; input?: Buffer | string } = {}) =>
     new Promise<RunResult>((resolve, reject) => {

@@ -92,6 +92,16 @@ describe("inside a sandbox", { timeout: 60_000 }, () => {
     expect(result.stdout).toBe("0\nnobody 444\nroot 444\n");
     expect(readSimState({ home: h.home }).processes.every((p) => p.alive)).toBe(true);
   });
+
+  it("shows a foreign owner even when installed without privileges to chown", async () => {
+    const user = unprivileged ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    const h = await startHost({ gateways: [{ sandboxes: [{ name: "alpha", guards: { wrongOwner: ["/tmp/nemoclaw-proxy-env.sh"] } }] }] }, user, { installUnprivileged: true });
+    host = h;
+    const result = await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "stat", "-c", "%U %a", "/tmp/nemoclaw-proxy-env.sh"]);
+    expect(result.stdout).toBe("nobody 444\n");
+    expect((await h.run("nemoclaw", ["alpha", "recover"])).stdout).toContain("[gateway-recovery] WARNING: /tmp/nemoclaw-proxy-env.sh missing or unsafe");
+    expect((await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "stat", "-c", "%U %a", "/tmp/nemoclaw-proxy-env.sh"])).stdout).toBe("root 444\n");
+  });
 });
 
 describe("processes", { timeout: 60_000 }, () => {
