@@ -12,7 +12,7 @@
  *   shields:<name>           one sandbox's shields state
  * A missing resource fingerprints as `null`, an unknown fact as its unknown record.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Fact, ObservedGateway, ObservedHost } from "../observe/types.js";
 import type { HostPlan } from "./types.js";
 
@@ -72,7 +72,7 @@ export function factValue(observed: ObservedHost, key: string): unknown {
 export function factFingerprints(observed: ObservedHost, keys: Iterable<string>): Record<string, string> {
   const fingerprints: Record<string, string> = {};
   for (const key of [...new Set(keys)].sort()) {
-    fingerprints[key] = createHash("sha256").update(canonicalJson(factValue(observed, key))).digest("hex");
+    fingerprints[key] = hash("sha256", canonicalJson(factValue(observed, key)), "hex");
   }
   return fingerprints;
 }
