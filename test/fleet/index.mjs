@@ -172,8 +172,9 @@ export async function stopFleet(state) {
   const handlers = await descendantsOf(listeners);
   await terminate([...handlers, ...listeners, ...(state.agent ? [state.agent] : [])]);
   if (state.simHomes.length > 0) {
-    const sim = await loadSimulator();
-    for (const home of state.simHomes) await sim.stopSimulator({ home }).catch(() => undefined);
+    // Without the simulator its processes are still ended below, as processes of the host users.
+    const sim = await loadSimulator().catch(() => null);
+    for (const home of state.simHomes) await sim?.stopSimulator({ home }).catch(() => undefined);
   }
   if (state.root && state.users.length > 0) {
     const uids = (await fleetUsers()).filter((u) => state.users.includes(u.name)).map((u) => u.uid);
