@@ -95,7 +95,7 @@ export function checkSchema(
 }
 
 /** The drift a gateway shows against the installed CLI, or null when they agree. */
-export function driftOf(gateway: ObservedGateway, currentVersion: string, installedVersion: string): GatewayDrift | null {
+function driftOf(gateway: ObservedGateway, currentVersion: string, installedVersion: string): GatewayDrift | null {
   if (versionCore(currentVersion) !== null && sameVersion(currentVersion, installedVersion)) return null;
   return gatewayDrift(gateway, currentVersion, installedVersion);
 }

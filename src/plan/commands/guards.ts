@@ -8,10 +8,10 @@ import type { GatewayDriver } from "../../config/types.js";
 import type { PlannedCommand } from "../types.js";
 import { execAsRootInDockerSandbox, execInClusterSandbox } from "./docker.js";
 
-export const PROXY_ENV_FILE = "/tmp/nemoclaw-proxy-env.sh";
-export const PRELOAD_SOURCE_DIR = "/usr/local/lib/nemoclaw/preloads";
+const PROXY_ENV_FILE = "/tmp/nemoclaw-proxy-env.sh";
+const PRELOAD_SOURCE_DIR = "/usr/local/lib/nemoclaw/preloads";
 /** NemoClaw's GATEWAY_PRELOAD_GUARDS: an agent gateway must never run without these two. */
-export const CRITICAL_PRELOADS = ["sandbox-safety-net.js", "ciao-network-guard.js"] as const;
+const CRITICAL_PRELOADS = ["sandbox-safety-net.js", "ciao-network-guard.js"] as const;
 export const REQUIRED_GUARD_FILES = [PROXY_ENV_FILE, ...CRITICAL_PRELOADS.map((name) => `/tmp/nemoclaw-${name}`)];
 
 /** Only OpenClaw gateway lock files (/tmp/openclaw-<dir>/gateway.<id>.lock) are ever removed. */
@@ -42,7 +42,7 @@ const REEMIT_SCRIPT = [
 ].join("\n");
 
 /** How to reach a sandbox as root for its gateway's driver. */
-export function inSandbox(driver: GatewayDriver, gateway: string, sandbox: string, argv: string[]): PlannedCommand {
+function inSandbox(driver: GatewayDriver, gateway: string, sandbox: string, argv: string[]): PlannedCommand {
   return driver === "cluster-container" ? execInClusterSandbox(gateway, sandbox, argv) : execAsRootInDockerSandbox(sandbox, argv);
 }
 

@@ -27,7 +27,7 @@ export interface OnboardSettings {
 const GPU_ENV: Record<GpuMode, string> = { auto: "auto", on: "1", off: "0" };
 
 /** The non-interactive onboard environment (NemoClaw `commands.mdx` §Environment Variables). */
-export function onboardEnv(settings: OnboardSettings): CommandEnv {
+function onboardEnv(settings: OnboardSettings): CommandEnv {
   const env = literalEnv([
     ["NEMOCLAW_SANDBOX_NAME", settings.sandbox],
     ["NEMOCLAW_AGENT", settings.agent],
