@@ -3,11 +3,12 @@
  * RSA, encrypted with a passphrase), known_hosts policies (strict, accept-new, hashed entries,
  * @revoked, a changed key), and ~/.ssh/config including a ProxyJump chain.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DesiredHost, SecretRef, SshConnectionSettings } from "../../src/config/types.js";
 import { openConnection, type ConnectOptions } from "../../src/transport/connect.js";
@@ -101,6 +102,21 @@ describe("authentication", () => {
     const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], passphrase: { kind: "env", name: "DGX_KEY_PASSPHRASE" } });
     expect(await whoami(host, { resolveSecret })).toBe(userOf("keys-1"));
     expect(asked).toEqual([{ kind: "env", name: "DGX_KEY_PASSPHRASE" }]);
+  });
+
+  it("uses an encrypted key through an agent that holds it, without its passphrase", async () => {
+    const socket = join(work, "encrypted-agent.sock");
+    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    try {
+      for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(20);
+      const askpass = join(work, "askpass.sh");
+      writeFileSync(askpass, `#!/bin/sh\necho '${PASSPHRASE}'\n`, { mode: 0o700 });
+      execFileSync("ssh-add", ["-q", keys.id_encrypted!], { env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force", DISPLAY: ":0" }, stdio: "ignore" });
+      const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], agent: socket });
+      expect(await whoami(host)).toBe(userOf("keys-1"));
+    } finally {
+      agent.kill();
+    }
   });
 
   it("never prompts for an encrypted key: it reports the key it could not use", async () => {
