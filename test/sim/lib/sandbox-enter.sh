@@ -6,6 +6,8 @@
 #
 # Usage: sandbox-enter.sh <root> <stage-dir> <foreign-owned paths, ':'-separated> <command...>
 set -e
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
 root=$1
 stage=$2
 foreign=$3

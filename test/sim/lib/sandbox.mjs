@@ -336,7 +336,8 @@ export function spawnInSandbox(paths, gateway, sandbox, argv, options) {
   const inside = insideCommand(options.env ?? {}, options.workdir ?? "/sandbox", argv);
   const credentials = enterCredentials(root);
   if (holderAlive(sandbox) && sandbox.holder) {
-    const args = ["--target", String(sandbox.holder.initPid), "--user", "--mount", "--pid", "--root", "--wd", "--preserve-credentials", ...inside];
+    // nsenter does not take its child down with it; the death signal does.
+    const args = ["--target", String(sandbox.holder.initPid), "--user", "--mount", "--pid", "--root", "--wd", "--preserve-credentials", "setpriv", "--pdeathsig", "KILL", "--", ...inside];
     return spawn("nsenter", args, { stdio: options.stdio, ...credentials });
   }
   return spawn("unshare", unshareArgs(paths, gateway, sandbox, inside, { pidNamespace: true }), {
@@ -362,6 +363,14 @@ export function execInSandbox(paths, gateway, sandbox, argv, options = {}) {
   if (Buffer.isBuffer(stdin) && child.stdin) {
     child.stdin.on("error", () => {});
     child.stdin.end(stdin);
+  }
+  // A caller's timeout kills the CLI; take the command in the sandbox with it (unshare ignores
+  // SIGTERM while it waits, so SIGKILL; its --kill-child and nsenter's death signal do the rest).
+  for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT", "SIGHUP"])) {
+    process.once(signal, () => {
+      child.kill("SIGKILL");
+      process.exit(128 + signalNumber(signal));
+    });
   }
   return exitCodeOf(child);
 }

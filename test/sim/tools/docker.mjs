@@ -343,7 +343,7 @@ function inspect(ctx, state, args) {
     code = 1;
   }
   if (format) ctx.out(found.map((object) => `${withTemplate(ctx, () => renderTemplate(format, object))}\n`).join(""));
-  else if (found.length > 0 || code === 0) ctx.out(`${JSON.stringify(found, null, 4)}\n`);
+  else ctx.out(`${JSON.stringify(found, null, 4)}\n`);
   return code;
 }
 
