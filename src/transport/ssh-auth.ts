@@ -4,7 +4,8 @@
  * (a secret reference), and every key that had to be skipped is remembered for the error message.
  */
 import { readFile } from "node:fs/promises";
-import { utils, type AnyAuthMethod, type ParsedKey } from "ssh2";
+// ssh2 is CommonJS: Node's ESM loader only sees the exports its lexer can detect, and `utils` is not one.
+import ssh2, { type AnyAuthMethod, type ParsedKey } from "ssh2";
 import type { SecretRef } from "../config/types.js";
 import type { SshEndpoint } from "./ssh-endpoint.js";
 import { TransportError } from "./types.js";
@@ -30,7 +31,7 @@ export async function planAuth(host: string, endpoint: SshEndpoint, resolveSecre
       if (!endpoint.defaultIdentities) notes.push(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : "unreadable"}`);
       continue;
     }
-    let parsed = utils.parseKey(data);
+    let parsed = ssh2.utils.parseKey(data);
     if (parsed instanceof Error && /no passphrase given/i.test(parsed.message)) {
       if (endpoint.passphrase === undefined) {
         notes.push(`${file}: encrypted and no passphrase configured (load it into the agent or set passphrase)`);
@@ -40,7 +41,7 @@ export async function planAuth(host: string, endpoint: SshEndpoint, resolveSecre
       passphrase ??= resolveSecret(ref).catch((error: unknown) => {
         throw new TransportError("auth-failed", host, `passphrase for ${file}: ${(error as Error).message}`, { cause: error });
       });
-      parsed = utils.parseKey(data, await passphrase);
+      parsed = ssh2.utils.parseKey(data, await passphrase);
       if (parsed instanceof Error) {
         notes.push(`${file}: the configured passphrase does not decrypt it`);
         continue;
