@@ -17,6 +17,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["test/integration/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // Each file brings up its own fleet; keep CPU contention bounded on 2-core CI machines.

@@ -1,0 +1,43 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const run = promisify(execFile);
+
+async function nemoclaw(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run("node", ["dist/cli/main.js", ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+describe("the compiled CLI", () => {
+  it("prints its version", async () => {
+    const { stdout, code } = await nemoclaw("--version");
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("lists every command in --help, and each command explains itself", async () => {
+    const { stdout } = await nemoclaw("--help");
+    const commands = ["validate", "facts", "plan", "apply", "backup", "history", "unlock", "completion"];
+    for (const command of commands) expect(stdout).toContain(command);
+    for (const command of commands) {
+      const help = await nemoclaw(command, "--help");
+      expect(help.code, `${command} --help`).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`Usage: nemoclaw ${command}`));
+    }
+  });
+
+  it("loads every command module, including the SSH transport, without the test runner's loader", async () => {
+    // Contacting a host that does not exist forces the transport, observe and plan modules to load.
+    const result = await nemoclaw("plan", "playbooks/dgx-lab.yaml", "--limit", "spark-01", "--json");
+    expect(result.stderr).not.toMatch(/not in cache|SyntaxError|Cannot find module/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ kind: "nemoclaw-fleet-plan" });
+  });
+});
