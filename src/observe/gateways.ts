@@ -178,6 +178,7 @@ function observeGateway(found: Evidence, probe: ProbeOutput, context: GatewayCon
     portForGatewayName(found.name) ??
     (container !== null && container.hostPorts.length === 1 ? container.hostPorts[0]! : null);
 
+  const runningVersion = runningVersionOf(found, driver, liveProcess, probe, containers);
   const list = probe.get("sandbox-list", found.name);
   if (list !== undefined) found.rawOutputs.push(list.body);
   const guardSections = probe.sections.filter((section) => section.name === "sandbox-guards" && section.key.startsWith(`${found.name} `));
@@ -189,9 +190,10 @@ function observeGateway(found: Evidence, probe: ProbeOutput, context: GatewayCon
     endpoint,
     driver,
     registered: found.metadata !== null || found.listEntry !== null,
-    runningVersion: runningVersionOf(found, driver, liveProcess, probe, containers),
+    runningVersion,
     image: container?.image ?? null,
     binary: driver === "host-process" ? (liveProcess?.argv[0] ?? marker?.gatewayBin ?? null) : null,
+    binaryVersion: binaryVersionOf(found, driver, liveProcess, probe, runningVersion),
     pid: liveProcess?.pid ?? null,
     health: healthOf(found, driver, liveProcess),
     sandboxes: sandboxesOf(found, list, probe),
@@ -235,6 +237,23 @@ function runningVersionOf(
   }
   const fromArgv0 = versionOfRun(probe.get("running-version", `${liveProcess.pid} argv0`));
   return fromArgv0 !== null ? known(fromArgv0) : unknown(`could not read the version of the running gateway binary (pid ${liveProcess.pid})`, runs);
+}
+
+function binaryVersionOf(
+  found: Evidence,
+  driver: GatewayDriver | "unknown",
+  liveProcess: ProcessView | null,
+  probe: ProbeOutput,
+  runningVersion: Fact<string | null>,
+): Fact<string | null> {
+  if (driver !== "host-process") return known(null);
+  if (liveProcess !== null) return runningVersion;
+  const recorded = found.marker?.state === "known" ? found.marker.value.gatewayBin : null;
+  if (recorded === null || found.markerLeaf === null) return known(null);
+  const run = probe.get("recorded-binary-version", found.markerLeaf);
+  if (run === undefined) return unknown(`the recorded gateway binary ${recorded} was not asked for its version (it is missing, or not an openshell-gateway)`);
+  const version = versionOfRun(run);
+  return version !== null ? known(version) : unknown(`could not read the version of ${recorded}`, run.body);
 }
 
 function versionOfRun(section: ProbeSection | undefined): string | null {

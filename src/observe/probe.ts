@@ -283,6 +283,11 @@ for ncf_d in "$NCF_NCS"/openshell-docker-gateway "$NCF_NCS"/openshell-docker-gat
   else ncf_absent gateway-log "$ncf_l" 'no gateway log'; fi
   ncf_proc "$(sed -n 's/.*"pid" *: *\([0-9][0-9]*\).*/\1/p' "$ncf_d/runtime.json" 2>/dev/null | head -n 1)"
   ncf_proc "$(head -n 1 "$ncf_d/openshell-gateway.pid" 2>/dev/null)"
+  # The binary NemoClaw launched, asked even when nothing runs (which binary crashed, and how old).
+  ncf_b=$(sed -n 's/.*"gatewayBin" *: *"\([^"]*\)".*/\1/p' "$ncf_d/runtime.json" 2>/dev/null | head -n 1)
+  case $ncf_b in
+    /*/openshell-gateway) if [ -f "$ncf_b" ] && [ -x "$ncf_b" ]; then ncf_run recorded-binary-version "$ncf_l" "$NCF_T" "$ncf_b" --version; fi ;;
+  esac
 done
 
 # Per gateway: status, info, sandboxes; then inside each listed sandbox

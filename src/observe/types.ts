@@ -75,8 +75,14 @@ export interface ObservedGateway {
   runningVersion: Fact<string | null>;
   /** Cluster era: the container image, e.g. `ghcr.io/nvidia/openshell/cluster:0.0.36`. */
   image: string | null;
-  /** Host-process era: the path of the binary actually running. */
+  /** Host-process era: the path of the binary actually running (or, when none runs, the one NemoClaw's marker recorded). */
   binary: string | null;
+  /**
+   * Host-process era: `--version` of `binary` — the running image's when a gateway runs, else
+   * the recorded file's now (e.g. the binary a crashed gateway was started from). Null when
+   * there is no such binary.
+   */
+  binaryVersion?: Fact<string | null>;
   /** Host-process era: pid of the running gateway, when one is alive. */
   pid: number | null;
   health: GatewayHealth;

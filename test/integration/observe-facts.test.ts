@@ -21,7 +21,7 @@ const CIAO = "/tmp/nemoclaw-ciao-network-guard.js";
 const SCENARIOS: Record<string, object> = {
   healthy: { gateways: [{ port: 8080, sandboxes: [{ name: "alpha" }] }], shields: { alpha: "down" }, backups: [{ sandbox: "alpha" }] },
   "drift-host-process": { openshell: { version: "0.0.72" }, gateways: [{ port: 8080, version: "0.0.69", sandboxes: [{ name: "alpha" }] }] },
-  "drift-cluster": { arch: "x86_64", openshell: { version: "0.0.36" }, gateways: [{ port: 8080, driver: "cluster-container", version: "0.0.30" }] },
+  "drift-cluster": { arch: "x86_64", openshell: { version: "0.0.36" }, gateways: [{ port: 8080, driver: "cluster-container", version: "0.0.30", sandboxes: [{ name: "alpha" }] }] },
   "fatal-migration": { gateways: [{ port: 8080, version: "0.0.69", fatalMigration: 6 }] },
   protobuf: { gateways: [{ port: 8080, protobufMismatch: true, sandboxes: [{ name: "alpha" }] }] },
   guards: {
@@ -170,10 +170,12 @@ describe("nemoclaw facts --json on a simulated fleet", () => {
       image: "ghcr.io/nvidia/openshell/cluster:0.0.30",
       runningVersion: { state: "known", value: "0.0.30" },
       health: { status: "healthy" },
+      sandboxes: { state: "known", value: [{ name: "alpha", phase: "Ready", guards: { state: "known" } }] },
     });
   });
 
   it("a gateway that crashed on a migration is unhealthy whatever a naive check says", () => {
+    expect(gateway("fatal-migration")).toMatchObject({ pid: null, binaryVersion: { state: "known", value: "0.0.69" } });
     expect(gateway("fatal-migration").health).toMatchObject({
       status: "unhealthy",
       fatalMigration: expect.stringMatching(/migration 6 was previously applied but is missing in the resolved migrations/),

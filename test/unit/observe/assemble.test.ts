@@ -192,6 +192,7 @@ describe("host-process gateways (≥0.0.37)", () => {
       binary: "/home/dgx/.local/bin/openshell-gateway",
       pid: 4242,
       runningVersion: { state: "known", value: "0.0.72" },
+      binaryVersion: { state: "known", value: "0.0.72" },
       health: { status: "healthy", reason: "connected", fatalMigration: null, protobufMismatch: null },
       sandboxes: { state: "known", value: [{ name: "alpha", phase: "Ready", guards: { state: "unknown" } }] },
     });
@@ -224,6 +225,22 @@ describe("host-process gateways (≥0.0.37)", () => {
       { name: "status", key: "nemoclaw", body: fixture("status/connection-refused.txt"), rc: 1 },
     ])));
     expect(gateway).toMatchObject({ pid: null, runningVersion: { state: "known", value: null }, health: { status: "stopped" } });
+  });
+
+  it("a crashed gateway: the version of the binary NemoClaw started it from", () => {
+    const crashed = (extra: FakeSection[]) =>
+      onlyGateway(assemble(hostProcessGateway([{ name: "process", key: "4242", body: "alive no" }, ...extra], ["running-version 4242 exe", "running-version 4242 argv0"])));
+    expect(crashed([{ name: "recorded-binary-version", key: "openshell-docker-gateway", body: "openshell-gateway 0.0.69" }])).toMatchObject({
+      pid: null,
+      binary: "/home/dgx/.local/bin/openshell-gateway",
+      runningVersion: { state: "known", value: null },
+      binaryVersion: { state: "known", value: "0.0.69" },
+    });
+    expect(crashed([]).binaryVersion).toMatchObject({ state: "unknown", reason: expect.stringMatching(/was not asked/) });
+    expect(crashed([{ name: "recorded-binary-version", key: "openshell-docker-gateway", body: "Segmentation fault", rc: 139 }]).binaryVersion).toMatchObject({
+      state: "unknown",
+      excerpt: "Segmentation fault",
+    });
   });
 
   it("a fatal migration in the log is unhealthy even when status says Connected", () => {

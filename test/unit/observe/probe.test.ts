@@ -48,6 +48,7 @@ describe("probe on a fake host", () => {
   let env: Record<string, string>;
   let agentGateway: ChildProcess;
   let hostGateway: ChildProcess;
+  let oldGatewayBin: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ncf-probe-"));
@@ -58,7 +59,7 @@ describe("probe on a fake host", () => {
     // A live OpenClaw gateway in the sandbox and a live host-process gateway started from an
     // older binary than the one installed now (argv0 names it, like a real exec does).
     agentGateway = spawn("bash", ["-c", "exec -a openclaw-gateway sleep 300"], { stdio: "ignore" });
-    const oldGatewayBin = join(dir, "old", "openshell-gateway");
+    oldGatewayBin = join(dir, "old", "openshell-gateway");
     stub(oldGatewayBin, 'echo "openshell-gateway 0.0.69"');
     hostGateway = spawn("bash", ["-c", `exec -a "${oldGatewayBin}" sleep 300`], { stdio: "ignore" });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -127,7 +128,10 @@ describe("probe on a fake host", () => {
     );
     write(join(state, "openshell-docker-gateway/openshell-gateway.pid"), `${hostGateway.pid}\n`);
     write(join(state, "openshell-docker-gateway/openshell-gateway.log"), "INFO openshell_server: Starting OpenShell server\n");
-    write(join(state, "openshell-docker-gateway-8081/runtime.json"), JSON.stringify({ version: 1, pid: 2147483646, driver: "docker", endpoint: "http://127.0.0.1:8081" }));
+    write(
+      join(state, "openshell-docker-gateway-8081/runtime.json"),
+      JSON.stringify({ version: 1, pid: 2147483646, driver: "docker", endpoint: "http://127.0.0.1:8081", gatewayBin: oldGatewayBin }, null, 2),
+    );
     write(
       join(state, "openshell-docker-gateway-8081/openshell-gateway.log"),
       "Error:   × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations\n",
@@ -224,6 +228,7 @@ describe("probe on a fake host", () => {
       registered: true,
       // The binary actually running, not the marker's openshellVersion nor the installed one.
       runningVersion: { state: "known", value: "0.0.69" },
+      binaryVersion: { state: "known", value: "0.0.69" },
       pid: hostGateway.pid,
       binary: expect.stringMatching(/old\/openshell-gateway$/),
       health: { status: "healthy", fatalMigration: null, protobufMismatch: null },
@@ -257,6 +262,9 @@ describe("probe on a fake host", () => {
       registered: false,
       pid: null,
       runningVersion: { state: "known", value: null },
+      // Nothing runs; the binary NemoClaw started it from is what crashed.
+      binary: oldGatewayBin,
+      binaryVersion: { state: "known", value: "0.0.69" },
       health: { status: "unhealthy", fatalMigration: expect.stringMatching(/migration 6 was previously applied but is missing/) },
       sandboxes: { state: "unknown", reason: expect.stringMatching(/refused/) },
     });
