@@ -62,12 +62,16 @@ export const PROCESS_GROUP_MARKER = "nemoclaw-fleet-pgid:";
  *   only the leader, and sshd refuses it for root logins);
  * - a watchdog in the same group polls the sshd session process (`$PPID`) and kills the group
  *   when that process is gone, so a dropped connection or a crashed controller leaves nothing
- *   running. It holds none of the session's pipes, so it never delays the channel's close.
+ *   running. It holds none of the session's pipes, so it never delays the channel's close. It
+ *   looks often at first and then every `pollSeconds`, so after the many short commands of a run
+ *   it goes away almost at once (`sleep 1` where fractional sleeps are not supported).
  */
 export function renderSupervised(command: string, pollSeconds = 5): string {
+  if (!Number.isInteger(pollSeconds) || pollSeconds < 1) throw new Error(`invalid watchdog interval: ${pollSeconds}`);
   const watchdog =
-    `(trap '' INT HUP; while kill -0 $$ 2>/dev/null; do ` +
-    `kill -0 $PPID 2>/dev/null || { kill -s KILL -- -$$ 2>/dev/null; exit 0; }; sleep ${pollSeconds}; done)` +
+    `(trap '' INT HUP; n=0; while kill -0 $$ 2>/dev/null; do ` +
+    `kill -0 $PPID 2>/dev/null || { kill -s KILL -- -$$ 2>/dev/null; exit 0; }; ` +
+    `case $n in 0) t=0.1;; 1) t=0.5;; *) t=${pollSeconds};; esac; n=$((n+1)); sleep $t 2>/dev/null || sleep 1; done)` +
     ` </dev/null >/dev/null 2>&1 &`;
   return `echo ${PROCESS_GROUP_MARKER}$$ >&2; ${watchdog} exec ${command}`;
 }
