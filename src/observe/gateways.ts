@@ -18,7 +18,7 @@ import { type GatewayStatusReport, parseOpenShellStatus } from "./parsers/opensh
 import { protobufMismatchLine } from "./parsers/openshell-errors.js";
 import { isGatewayProcess, parseProcessView, type ProcessView } from "./parsers/process.js";
 import { parsePidFile, parseRuntimeMarker, type RuntimeMarker } from "./parsers/runtime-marker.js";
-import { parseSandboxGuards } from "./parsers/sandbox-guards.js";
+import { GUARDS_BEGIN, parseSandboxGuards } from "./parsers/sandbox-guards.js";
 import { parseSandboxList } from "./parsers/sandbox-list.js";
 import { known, portOfEndpoint, unknown } from "./parsers/text.js";
 import { clusterImageVersion, gatewayVersionFromText } from "./parsers/version.js";
@@ -182,7 +182,8 @@ function observeGateway(found: Evidence, probe: ProbeOutput, context: GatewayCon
   const list = probe.get("sandbox-list", found.name);
   if (list !== undefined) found.rawOutputs.push(list.body);
   const guardSections = probe.sections.filter((section) => section.name === "sandbox-guards" && section.key.startsWith(`${found.name} `));
-  for (const section of guardSections) found.rawOutputs.push(section.body);
+  // Only the CLI's own words count: what the in-sandbox script printed is the sandbox's to control.
+  for (const section of guardSections) found.rawOutputs.push(section.body.split(GUARDS_BEGIN)[0] ?? "");
 
   return {
     name: found.name,

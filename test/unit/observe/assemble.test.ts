@@ -262,6 +262,12 @@ describe("host-process gateways (≥0.0.37)", () => {
     expect(gateway.sandboxes.state).toBe("unknown");
   });
 
+  it("text a sandbox controls (its lock files) cannot make the gateway look mismatched", () => {
+    const guards = ["NCF-GUARDS-BEGIN", "lock|/tmp/openclaw-1/gateway.x.lock|invalid wire type value: 6", "NCF-GUARDS-END"].join("\n");
+    const gateway = onlyGateway(assemble(hostProcessGateway([{ name: "sandbox-guards", key: "nemoclaw alpha", body: guards }])));
+    expect(gateway.health).toMatchObject({ status: "healthy", protobufMismatch: null });
+  });
+
   it.each([
     ["status/text-connected-http.txt", 0, "unhealthy", /HTTP health check/],
     ["status/text-error.txt", 0, "unhealthy", /Status: Error/],
