@@ -65,7 +65,7 @@ import { createUsers, deleteUsers, fleetUsers, userName } from "./users.mjs";
  * @property {string} runId
  * @property {string} dir
  * @property {boolean} ownsDir
- * @property {import("./proc.mjs").ProcessId | null} owner  null: detached, live while its sshds are
+ * @property {import("./proc.mjs").ProcessId | null} owner  null once a detached fleet is up: live while its sshds are
  * @property {boolean} root
  * @property {string[]} users
  * @property {import("./netns.mjs").PrivateNetwork | null} network
@@ -260,7 +260,9 @@ export async function startFleet(options) {
     runId,
     dir,
     ownsDir: !options.dir,
-    owner: options.detached ? null : await processId(process.pid),
+    // Even a detached fleet belongs to this process until it is up: a sweep running meanwhile
+    // must not take it for a crashed one before its sshd processes are recorded.
+    owner: await processId(process.pid),
     root,
     users: [],
     network: null,
@@ -278,6 +280,7 @@ export async function startFleet(options) {
   await saveState(state); // registered before any user or namespace exists (see sweepStaleFleets)
   try {
     await buildFleet(state, options);
+    if (options.detached) state.owner = null; // from now on it lives as long as its sshd processes
     await saveState(state);
   } catch (error) {
     await stopFleet(state).catch(() => undefined);
@@ -377,6 +380,7 @@ async function buildFleet(state, options) {
   await Promise.all(
     names.map(async (name) => {
       const hostDir = join(dir, "hosts", name);
+      await rm(hostDir, { recursive: true, force: true }); // a reused --dir must not count old log lines
       await mkdir(hostDir, { recursive: true });
       hostKeys[name] = await generateKey(join(hostDir, "ssh_host_ed25519_key"), `${name}-host-key`);
       await writeFile(join(hostDir, "authorized_keys"), authorizedKeys, { mode: 0o644 });
