@@ -23,9 +23,9 @@ cd -- "$1" || exit 1
 find . -mindepth 3 -maxdepth 4 -name '.partial-*' -printf "$2 P\\t%T@\\t%P\\n"
 for d in */*/*/; do
   [ -d "$d" ] || continue
-  if [ -f "$d${MANIFEST_FILE}" ]; then
+  if [ -f "\${d}${MANIFEST_FILE}" ]; then
     printf '%s M\\t%s\\t' "$2" "\${d%/}"
-    base64 -w0 < "$d${MANIFEST_FILE}" || exit 1
+    base64 -w0 < "\${d}${MANIFEST_FILE}" || exit 1
     printf '\\n'
   else
     printf '%s D\\t%s\\n' "$2" "\${d%/}"

@@ -6,6 +6,8 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupIntegrityError, BackupStore, partialName } from "../../../src/backup/store.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
+import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
+import { LocalConnection } from "../../../src/transport/local.js";
 import { manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
 
 let work: string;
@@ -14,8 +16,15 @@ let root: string;
 const owner = { machine: "controller-1", pid: process.pid };
 const now = () => new Date("2026-07-10T02:00:05.000Z");
 
+/** The same store logic over both backends: a local directory, and a directory behind a Connection. */
+const BACKENDS = {
+  "a local directory": () => new LocalStoreBackend(root, () => partialName(owner)),
+  "a directory on a host (SSH backend over a local connection)": () => new SshStoreBackend(new LocalConnection("store-host"), root),
+};
+let backend: keyof typeof BACKENDS;
+
 function store(): BackupStore {
-  return new BackupStore(new LocalStoreBackend(root, () => partialName(owner)), owner);
+  return new BackupStore(BACKENDS[backend](), owner);
 }
 
 async function writeBackup(target = store(), sandbox = "alice", verify = true) {
@@ -50,14 +59,18 @@ beforeEach(() => {
 
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-describe("BackupStore (local directory)", () => {
+describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore in %s", (name) => {
+  beforeEach(() => {
+    backend = name;
+  });
+
   it("commits archive and manifest together under host/sandbox/timestamp", async () => {
     const record = await writeBackup();
     const archive = readFileSync(join(root, "spark-01/alice", TIMESTAMP, "backup.tar"));
     expect(record.sha256).toBe(createHash("sha256").update(archive).digest("hex"));
     expect(record.sizeBytes).toBe(archive.length);
     expect(record.verified).toBe(true);
-    expect(record.location).toBe(`${root}/spark-01/alice/${TIMESTAMP}`);
+    expect(record.location).toBe(`${store().label}/spark-01/alice/${TIMESTAMP}`);
     expect(tree()).toEqual(["spark-01/", "spark-01/alice/", `spark-01/alice/${TIMESTAMP}/`, `spark-01/alice/${TIMESTAMP}/backup.tar`, `spark-01/alice/${TIMESTAMP}/manifest.json`]);
     const listing = await store().list();
     expect(listing.records.map((r) => r.id)).toEqual([`spark-01/alice/${TIMESTAMP}`]);
@@ -124,7 +137,7 @@ describe("BackupStore (local directory)", () => {
     writeFileSync(path, readFileSync(path).subarray(0, 1024));
     expect((await store().verify(record, { now })).problems.join("\n")).toMatch(/truncated/);
     rmSync(path);
-    expect((await store().verify(record, { now })).problems).toEqual(["backup.tar is missing"]);
+    expect((await store().verify(record, { now })).problems).toEqual([expect.stringMatching(/^backup\.tar (is missing|cannot be read: .*(ENOENT|no such file))/i)]);
   });
 
   it("lists broken manifests as invalid, never as backups", async () => {
@@ -155,7 +168,8 @@ describe("BackupStore (local directory)", () => {
     utimesSync(join(series, oldElsewhere), twoDaysAgo, twoDaysAgo);
     utimesSync(join(series, youngElsewhere), now(), now());
     const removed = await store().cleanPartials({ now, isAlive: (pid) => pid === 4242 });
-    expect(removed.sort()).toEqual([`${root}/spark-01/alice/${deadHere}`, `${root}/spark-01/alice/${oldElsewhere}`].sort());
+    const label = store().label;
+    expect(removed.sort()).toEqual([`${label}/spark-01/alice/${deadHere}`, `${label}/spark-01/alice/${oldElsewhere}`].sort());
     expect(readdirSync(series).sort()).toEqual([aliveHere, youngElsewhere, ".unrelated"].sort());
   });
 });
