@@ -244,6 +244,20 @@ function knownHostsName(address, port) {
 }
 
 /**
+ * Two fleets in one directory would overwrite each other's keys, homes and logs.
+ * @param {string} dir
+ */
+async function refuseRunningFleetIn(dir) {
+  let state;
+  try {
+    state = JSON.parse(await readFile(join(dir, "fleet.json"), "utf8"));
+  } catch {
+    return;
+  }
+  if (await isLive(state)) throw new Error(`a test fleet is already running in ${dir}; stop it first (node scripts/test-fleet.mjs down --dir ${dir})`);
+}
+
+/**
  * @param {FleetOptions} options
  */
 export async function startFleet(options) {
@@ -252,6 +266,7 @@ export async function startFleet(options) {
   await sweepStaleFleets();
 
   const runId = randomBytes(8).readBigUInt64BE().toString(36).slice(-5).padStart(5, "0");
+  if (options.dir) await refuseRunningFleetIn(resolve(options.dir));
   const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), "nemoclaw-fleet-"));
   await mkdir(dir, { recursive: true });
   await chmod(dir, 0o755); // per-host users must reach their homes inside
