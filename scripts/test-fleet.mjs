@@ -80,6 +80,11 @@ async function down() {
 }
 
 const command = process.argv[2];
-if (command === "up") await up();
-else if (command === "down") await down();
-else fail(command === undefined ? "missing command" : `unknown command '${command}'`);
+try {
+  if (command === "up") await up();
+  else if (command === "down") await down();
+  else fail(command === undefined ? "missing command" : `unknown command '${command}'`);
+} catch (error) {
+  process.stderr.write(`test-fleet: ${/** @type {Error} */ (error).message}\n`);
+  process.exit(1);
+}
