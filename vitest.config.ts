@@ -8,6 +8,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          // Both projects run under one `npm test`; units first, then the sshd-backed suite.
+          sequence: { groupOrder: 0 },
           include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
           environment: "node",
         },
@@ -15,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
