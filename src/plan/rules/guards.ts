@@ -8,7 +8,8 @@ import { recover } from "../commands/nemoclaw.js";
 import { GATEWAY_LOCK_PATH, REQUIRED_GUARD_FILES, reemitGuards, removeLockFiles } from "../commands/guards.js";
 import type { HostContext, LiveSandbox } from "../context.js";
 import { factKey } from "../fingerprint.js";
-import type { GuardFile, SandboxGuards } from "../../observe/types.js";
+import { guardFileProblem } from "../../observe/guard-safety.js";
+import type { SandboxGuards } from "../../observe/types.js";
 import { sandboxTarget } from "./common.js";
 
 export function planGuards(ctx: HostContext): void {
@@ -110,12 +111,4 @@ function guardProblems(guards: SandboxGuards): string[] {
     if (problem && (required || file.present)) problems.push(problem);
   }
   return problems;
-}
-
-function guardFileProblem(file: GuardFile): string | null {
-  if (!file.present) return `${file.path} is missing`;
-  if (file.type !== "regular file") return `${file.path} is a ${file.type ?? "file of unknown type"}, not a regular file`;
-  if (file.owner !== "root" || file.group !== "root") return `${file.path} is owned by ${file.owner ?? "?"}:${file.group ?? "?"}, not root:root`;
-  if (file.mode?.replace(/^0+(?=\d)/, "") !== "444") return `${file.path} has mode ${file.mode ?? "?"}, not 0444`;
-  return null;
 }

@@ -542,6 +542,13 @@ const cases: Case[] = [
     steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
   },
   {
+    name: "an empty guard file is unsafe (stat calls it a regular empty file)",
+    setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { type: "regular empty file" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
+    status: "changes",
+    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+    check: (plan) => expect(plan.steps[1]!.reason.summary).toBe("/tmp/nemoclaw-proxy-env.sh is empty"),
+  },
+  {
     name: "a guard that is a symlink is unsafe",
     setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { type: "symbolic link" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
     status: "changes",
