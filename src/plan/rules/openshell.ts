@@ -68,8 +68,9 @@ export function planOpenShellPresence(ctx: HostContext): boolean {
  * Such a gateway is dead whatever `status` says. A restart through NemoClaw runs the
  * `openshell-gateway` installed beside the CLI; that helps only when the installed binary is the
  * CLI's version and the binary that crashed is older. What crashed is known when an older version
- * still runs, or when the binary NemoClaw recorded is the installed one (then nothing installed is
- * new enough); any other dead binary's version is unknown, and nothing is restarted on a guess.
+ * still runs, when observe could ask the binary NemoClaw's marker recorded for its version, or when
+ * that binary is the installed one (then nothing installed is new enough); otherwise its version is
+ * unknown, and nothing is restarted on a guess.
  * Returns the names handled here (the drift check must not count them).
  */
 export function planFatalMigrations(ctx: HostContext): Set<string> {
@@ -98,7 +99,9 @@ export function planFatalMigrations(ctx: HostContext): Set<string> {
       installedBinary.version !== null &&
       versionCore(installedBinary.version) !== null &&
       sameVersion(installedBinary.version, installed);
-    const crashed = gateway.runningVersion.value ?? (gateway.binary !== null && gateway.binary === installedBinary.path ? installedBinary.version : null);
+    const recorded = gateway.binaryVersion?.state === "known" ? gateway.binaryVersion.value : null;
+    const crashed =
+      gateway.runningVersion.value ?? recorded ?? (gateway.binary !== null && gateway.binary === installedBinary.path ? installedBinary.version : null);
     if (crashed === null) {
       ctx.unknown(
         factKey.gateway(gateway.name),

@@ -177,6 +177,24 @@ const cases: Case[] = [
       }),
   },
   {
+    name: "fatal migration of a dead gateway whose recorded binary reports an older version: restart with the installed version",
+    setup: (s) => {
+      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
+      s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
+      const gw = gateway(s.observed);
+      gw.runningVersion = known(null);
+      gw.binary = "/home/op/.local/share/openshell/0.0.85/openshell-gateway";
+      gw.binaryVersion = known("0.0.85");
+      gw.pid = null;
+      gw.health = { status: "unhealthy", reason: "the gateway log shows a fatal migration error", fatalMigration: MIGRATION_6, protobufMismatch: null };
+      gw.sandboxes = unknown("gateway is not running");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive"],
+    neverCommands: ["kill "],
+  },
+  {
     name: "fatal migration while an older version still runs: stop the observed pid, restart with the installed version",
     setup: (s) => {
       s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
