@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { ApplyEvent, EventOf } from "../../src/apply/events.js";
 import type { Plan } from "../../src/plan/types.js";
 
-export const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+/** The built CLI; NEMOCLAW_TEST_CLI points the tests at another build. */
+export const CLI = process.env.NEMOCLAW_TEST_CLI ?? fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 /** A provider key the journal, plans and output must never contain. */
 export const SECRET = "nvapi-it-SECRET-7f3a9c";
