@@ -129,7 +129,7 @@ export function nodeArch(arch) {
  * `VersionMissing` error, leaving the pid file and marker pointing at a dead pid.
  * @param {SimPaths} paths
  * @param {SimState} state
- * @param {{ name: string; port: number; binary: string; cliVersion: string; spawnAs?: { uid: number; gid: number } }} options
+ * @param {{ name: string; port: number; binary: string; cliVersion: string }} options
  * @returns {Promise<{ started: boolean; gateway: Gateway; logPath: string; error: string | null }>}
  */
 export async function startHostProcessGateway(paths, state, options) {
@@ -179,7 +179,6 @@ export async function startHostProcessGateway(paths, state, options) {
       kind: "openshell-gateway",
       label: options.name,
       env,
-      ...(options.spawnAs ?? {}),
     });
     gateway.process = { ...processRecord, binary: options.binary };
     gateway.version = version;

@@ -53,7 +53,7 @@ export function recordedPids(paths) {
  * @param {{ pidsDir: string }} paths
  * @param {string} command
  * @param {string[]} args
- * @param {{ argv0?: string; kind: string; label: string; uid?: number; gid?: number; env?: NodeJS.ProcessEnv }} options
+ * @param {{ argv0?: string; kind: string; label: string; env?: NodeJS.ProcessEnv }} options
  */
 export function startDaemon(paths, command, args, options) {
   const child = spawn(command, args, {
@@ -61,7 +61,6 @@ export function startDaemon(paths, command, args, options) {
     detached: true,
     stdio: "ignore",
     env: options.env ?? {},
-    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
   });
   child.unref();
   return recordPid(paths, /** @type {number} */ (child.pid), options.kind, options.label);
@@ -78,7 +77,8 @@ export async function killRecorded(paths) {
   const deadline = Date.now() + 2000;
   while (Date.now() < deadline && alive.some((record) => isRecordedProcessAlive(record))) await sleep(20);
   for (const record of alive) if (isRecordedProcessAlive(record)) signal(record.pid, "SIGKILL");
-  while (alive.some((record) => isRecordedProcessAlive(record))) await sleep(10);
+  const killDeadline = Date.now() + 5000;
+  while (Date.now() < killDeadline && alive.some((record) => isRecordedProcessAlive(record))) await sleep(10);
   rmSync(paths.pidsDir, { recursive: true, force: true });
 }
 

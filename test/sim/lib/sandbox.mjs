@@ -395,14 +395,14 @@ function signalNumber(signal) {
  * @param {SimPaths} paths
  * @param {string} gateway
  * @param {Sandbox} sandbox
- * @param {{ agentUid: number; spawnAs?: { uid: number; gid: number } }} options
+ * @param {{ agentUid: number }} options
  * @returns {Promise<SandboxHolder>}
  */
 export async function startHolder(paths, gateway, sandbox, options) {
   stopHolder(sandbox);
   const root = sandboxRoot(paths, gateway, sandbox.name);
   const init = insideCommand({ PATH: `/opt/openclaw/bin:${SANDBOX_PATH}` }, "/", ["/bin/sh", SANDBOX_INIT]);
-  const credentials = options.spawnAs ?? enterCredentials(root);
+  const credentials = enterCredentials(root);
   const child = spawn("unshare", unshareArgs(paths, gateway, sandbox, init, { pidNamespace: true }), {
     detached: true,
     stdio: "ignore",

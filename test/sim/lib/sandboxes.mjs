@@ -25,7 +25,6 @@ import { randomHex, uuid } from "./util.mjs";
  * @property {Record<string, string>} [files] extra files under the root, by absolute path
  * @property {string[]} [presets]
  * @property {number} [createdAtMs]
- * @property {{ uid: number; gid: number }} [spawnAs]
  */
 
 /**
@@ -116,10 +115,7 @@ export async function createSandbox(paths, state, gateway, options) {
     });
     emitGuards(root);
     if (options.agentRunning ?? true) {
-      sandbox.holder = await startHolder(paths, gateway.name, sandbox, {
-        agentUid: state.options.agentUid,
-        spawnAs: options.spawnAs,
-      });
+      sandbox.holder = await startHolder(paths, gateway.name, sandbox, { agentUid: state.options.agentUid });
     }
   } else if (options.files) {
     seedFiles(root, options.files);

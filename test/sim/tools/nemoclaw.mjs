@@ -596,7 +596,13 @@ async function rebuild(ctx, entry, args) {
     return result;
   });
   if (!outcome.ok) {
-    await updateRegistry(ctx.paths, (registry) => void (registry.sandboxes[entry.name] = registrySnapshot), ctx.err);
+    await updateRegistry(
+      ctx.paths,
+      (registry) => {
+        registry.sandboxes[entry.name] = registrySnapshot;
+      },
+      ctx.err,
+    );
     printArm64HintsIfArm(ctx, entry.name, outcome.imageTag);
     die(ctx, `  ✗ Rebuild of '${entry.name}' failed; the registry entry was restored unchanged.`);
   }
