@@ -49,10 +49,16 @@ export interface ChangedFact {
   now: string;
 }
 
-/** How the steps re-planned from the current facts differ from the saved ones. */
+/** A step by id, with the planner's one-line reason. */
+export interface StepSketch {
+  id: string;
+  summary: string;
+}
+
+/** How the steps re-planned from the current facts differ from the saved ones (the "diff of the diff"). */
 export interface StepDrift {
-  removed: string[];
-  added: string[];
+  removed: StepSketch[];
+  added: StepSketch[];
 }
 
 export interface StoppedStep {

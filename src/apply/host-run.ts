@@ -268,7 +268,11 @@ export class HostRun {
       }
       if (outcome.status === "ok") succeeded.add(step.id);
       else if (outcome.status === "cancelled") return this.finish({ status: "interrupted", message: `aborted during ${step.id}` });
-      else failed += 1;
+      else if (outcome.lostHost) {
+        // A host that stopped answering is reported apart from one where a step failed.
+        this.skipSteps(ordered.slice(index + 1), "not started: the host stopped answering");
+        return this.finish({ status: "unreachable", message: `stopped answering during ${step.id}: ${outcome.error ?? ""}` });
+      } else failed += 1;
     }
     if (failed > 0) return this.finish({ status: "failed", message: `${failed} step${failed === 1 ? "" : "s"} failed` });
     return this.finish({ status: "ok" });
@@ -334,10 +338,11 @@ export class HostRun {
 }
 
 export function diffStepIds(saved: HostPlan, replanned: HostPlan): StepDrift {
+  const sketch = (step: Step) => ({ id: step.id, summary: step.reason.summary });
   const before = new Set(saved.steps.map((step) => step.id));
   const after = new Set(replanned.steps.map((step) => step.id));
   return {
-    removed: [...before].filter((id) => !after.has(id)),
-    added: [...after].filter((id) => !before.has(id)),
+    removed: saved.steps.filter((step) => !after.has(step.id)).map(sketch),
+    added: replanned.steps.filter((step) => !before.has(step.id)).map(sketch),
   };
 }

@@ -39,10 +39,10 @@ export function narrowPlan(plan: Plan, allowed: readonly string[], limit: string
   };
 }
 
-/** A fact's current value for the stale-plan report, compact. */
+/** A fact's current value for the stale-plan report (canonical JSON; the plan file keeps only its fingerprint). */
 export function describeFact(observed: ObservedHost, key: string): string {
   const text = canonicalJson(factValue(observed, key));
-  return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+  return text.length > 2_000 ? `${text.slice(0, 1_999)}…` : text;
 }
 
 /** Whether carrying out the plan needs the user's yes, and how to get it. */

@@ -10,7 +10,7 @@ import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightOutcome } from "../backup/preflight.js";
 import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
-import type { Connection } from "../transport/types.js";
+import { TransportError, type Connection } from "../transport/types.js";
 import { renderWithEnv } from "../transport/shell.js";
 import {
   builtImageRef,
@@ -40,6 +40,8 @@ export interface StepRunResult {
   attempts: number;
   /** Set when the preflight refused: the exact block; the host must not be touched further. */
   block: string[] | null;
+  /** The step failed because the host stopped answering (not because of what it ran). */
+  lostHost: boolean;
 }
 
 export interface Sleeper {
@@ -96,6 +98,7 @@ function result(partial: Partial<StepRunResult> & Pick<StepRunResult, "status">)
     notes: [],
     attempts: 1,
     block: null,
+    lostHost: false,
     ...partial,
   };
 }
@@ -161,6 +164,7 @@ async function runCommandStep(step: Step, context: StepContext, deadline: number
     error: cancelled ? `cancelled: ${run.failedDisplay}` : describeFailure(failed, run.failedDisplay),
     attempts: run.attempts,
     hint: step.hint ?? null,
+    lostHost: failed.error instanceof TransportError && failed.error.kind === "unreachable",
   };
   if (!CREATES_SANDBOX.has(step.kind) || cancelled) return result(base);
   const advice = createFailureAdvice(step, run.output);
@@ -366,7 +370,10 @@ export async function runStep(step: Step, context: StepContext): Promise<StepRun
   if (outcome.status !== "ok") return outcome;
   const observed = await context.observe().catch((error: unknown) => error);
   if (observed instanceof Error || !observed) {
-    return { ...outcome, status: "failed", error: `could not verify the step: ${observed instanceof Error ? observed.message : "no observation"}` };
+    return { ...outcome, status: "failed", error: `could not verify the step: ${observed instanceof Error ? observed.message : "no observation"}`, lostHost: true };
+  }
+  if ((observed as ObservedHost).unreachable) {
+    return { ...outcome, status: "failed", error: `could not verify the step: the host stopped answering (${(observed as ObservedHost).unreachable?.message})`, lostHost: true };
   }
   const check = checkPostcondition(step, observed as ObservedHost, context.replan(observed as ObservedHost));
   if (check === null || check.holds) return outcome;

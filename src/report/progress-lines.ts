@@ -72,8 +72,8 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
       if (event.block) lines.push(...event.block);
       for (const fact of event.changedFacts ?? []) lines.push(`    changed: ${fact.key} → ${fact.now}`);
       if (event.stepDrift) {
-        for (const id of event.stepDrift.added) lines.push(`    a new plan would add ${id}`);
-        for (const id of event.stepDrift.removed) lines.push(`    a new plan would drop ${id}`);
+        for (const step of event.stepDrift.added) lines.push(`    a new plan would add ${step.id}: ${step.summary}`);
+        for (const step of event.stepDrift.removed) lines.push(`    a new plan would drop ${step.id}: ${step.summary}`);
       }
       return lines;
     }

@@ -48,8 +48,8 @@ function hostDetail(host: HostState, colors: Colors): string[] {
   if (host.status === "blocked" && host.block) lines.push(...host.block.map((line) => (line === "" ? "" : `    ${line}`)));
   for (const fact of host.changedFacts ?? []) lines.push(`${pad}changed since the plan: ${fact.key} → ${fact.now}`);
   if (host.stepDrift) {
-    for (const id of host.stepDrift.added) lines.push(`${pad}a new plan would add ${id}`);
-    for (const id of host.stepDrift.removed) lines.push(`${pad}a new plan would drop ${id}`);
+    for (const step of host.stepDrift.added) lines.push(`${pad}a new plan would add ${step.id}: ${step.summary}`);
+    for (const step of host.stepDrift.removed) lines.push(`${pad}a new plan would drop ${step.id}: ${step.summary}`);
   }
   return lines;
 }

@@ -86,6 +86,16 @@ describe("applyPlan: order, results and locks", () => {
     expect(h.ofType("run-finished")[0]?.hosts).toMatchObject({ unreachable: 1, failed: 1 });
   });
 
+  it("reports a host that stops answering mid-run as unreachable, not failed", async () => {
+    const lost = new TransportError("unreachable", "a", "connection lost");
+    const h = harness({ hosts: ["a"], respond: (call) => (call.argv[1] === "second" ? { error: lost } : {}) });
+    const summary = await h.run(plan([hostPlan("a", [step("first"), step("second"), step("third")])]));
+    expect(h.calls.filter((call) => call.argv[1] === "second")).toHaveLength(3);
+    expect(summary.hosts[0]).toMatchObject({ status: "unreachable" });
+    expect(h.stepEvent("a", "third")).toMatchObject({ status: "skipped", error: "not started: the host stopped answering" });
+    expect(summary.exitCode).toBe(4);
+  });
+
   it("never runs more hosts at once than the concurrency cap", async () => {
     let inFlight = 0;
     let most = 0;
@@ -165,7 +175,7 @@ describe("applyPlan: stale plans", () => {
     );
     expect(h.hostStatus("a")).toBe("stale");
     expect(summary.hosts[0]?.changedFacts).toEqual([{ key: "registry:alice", now: "now(registry:alice)" }]);
-    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: ["sandbox-rebuild:alice"] });
+    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: [{ id: "sandbox-rebuild:alice", summary: "because of sandbox-rebuild:alice" }] });
     expect(h.stepEvent("a", "policy-add:alice")).toMatchObject({ status: "skipped", error: "not started: the plan is stale for this host" });
     expect(h.calls.map((call) => call.host)).toEqual(["b"]);
     expect(summary.exitCode).toBe(6);
