@@ -5,6 +5,7 @@ import { register as registerBackup } from "./backup.js";
 import { register as registerCompletion } from "./completion.js";
 import { register as registerFacts } from "./facts.js";
 import { register as registerHistory } from "./history.js";
+import { register as registerInit } from "./init.js";
 import { register as registerPlan } from "./plan.js";
 import { register as registerUnlock } from "./unlock.js";
 import { register as registerValidate } from "./validate.js";
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   registerBackup(program);
   registerHistory(program);
   registerUnlock(program);
+  registerInit(program);
   registerCompletion(program);
 }
