@@ -55,9 +55,15 @@ function onboardEnv(settings: OnboardSettings): CommandEnv {
   };
 }
 
-/** Creates the sandbox, starting its gateway first when needed (host-process era). */
-export function onboard(settings: OnboardSettings): PlannedCommand {
-  return plannedCommand(["nemoclaw", "onboard", "--non-interactive"], onboardEnv(settings));
+/**
+ * Creates the sandbox, starting its gateway first when needed (host-process era). With `recreate`,
+ * an existing sandbox of that name is deleted and created again with the file's settings — the
+ * documented way to apply what neither `rebuild` (it resumes with the recorded provider) nor
+ * `inference set` can change.
+ */
+export function onboard(settings: OnboardSettings, options: { recreate?: boolean } = {}): PlannedCommand {
+  const argv = ["nemoclaw", "onboard", "--non-interactive", ...(options.recreate ? ["--recreate-sandbox"] : [])];
+  return plannedCommand(argv, onboardEnv(settings));
 }
 
 /** Repairs a stopped in-sandbox agent gateway through NemoClaw's privileged controller. */
@@ -85,15 +91,12 @@ export function policyRemove(sandbox: string, preset: string): PlannedCommand {
   return plannedCommand(["nemoclaw", sandbox, "policy-remove", preset, "--yes"]);
 }
 
-/** Switches the gateway-wide route and syncs this sandbox's registry row and agent config. */
-export function inferenceSet(
-  sandbox: string,
-  route: { provider: string; model: string; endpoint?: string; credentialEnv?: string },
-): PlannedCommand {
-  const argv = ["nemoclaw", sandbox, "inference", "set", "--provider", route.provider, "--model", route.model];
-  if (route.endpoint) argv.push("--endpoint-url", route.endpoint);
-  if (route.credentialEnv) argv.push("--credential-env", route.credentialEnv);
-  return plannedCommand(argv);
+/**
+ * Switches the gateway-wide route to another model of the same provider and syncs this sandbox's
+ * agent config (`provider` is the OpenShell provider name, e.g. `nvidia-prod`).
+ */
+export function inferenceSet(sandbox: string, route: { provider: string; model: string }): PlannedCommand {
+  return plannedCommand(["nemoclaw", "inference", "set", "--provider", route.provider, "--model", route.model, "--sandbox", sandbox]);
 }
 
 export function shields(sandbox: string, posture: ShieldsPosture): PlannedCommand {

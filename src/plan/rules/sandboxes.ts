@@ -20,6 +20,7 @@ export function planSandboxCreate(
   settings: OnboardSettings,
   dependsOn: (Step | undefined)[],
   why: string,
+  options: { recreate?: boolean; risk?: Step["risk"] } = {},
 ): Step {
   const arch = known(ctx.observed.system)?.arch ?? null;
   return ctx.steps.add({
@@ -30,10 +31,10 @@ export function planSandboxCreate(
       desired: { field: "sandboxes", value: sandbox.name, source: sourceOf(sandbox, "name") },
       observed: { fact: factKey.registryEntry(sandbox.name), value: null },
     },
-    risk: "safe",
+    risk: options.risk ?? "safe",
     dependsOn: [ctx.installStep, ...dependsOn],
     facts: [factKey.registryEntry(sandbox.name), factKey.gatewaySandboxes(sandbox.gateway), "system"],
-    commands: [onboard(settings)],
+    commands: [onboard(settings, { recreate: options.recreate === true })],
     params: {
       sandbox: sandbox.name,
       gateway: sandbox.gateway,

@@ -1,10 +1,12 @@
 /**
  * Settings that differ between NemoClaw's registry and the fleet file, changed the least
- * disruptive way: policy presets one by one, the inference route with `inference set` (it is
- * gateway-wide), shields with `shields up|down`, and only what nothing else can change (agent,
- * GPU mode, image, policy tier) with a rebuild — backed up first when a policy asks, and never on
- * a protected sandbox. GPU device and CPU/memory are not recorded in the registry, so they are
- * applied at create/rebuild time but cannot be compared here.
+ * disruptive way: policy presets one by one, another model of the same provider with
+ * `inference set` (the route is gateway-wide), shields with `shields up|down`; what only a
+ * recreate applies (agent, GPU mode, image, policy tier) with a rebuild; and a new provider or
+ * endpoint — baked into the agent's config, which `rebuild` keeps — by recreating the sandbox
+ * through onboard between a backup and a restore. Backups come first when a policy asks, always
+ * before a recreate, and nothing disruptive touches a protected sandbox. GPU device and CPU/memory
+ * are not recorded in the registry, so they are applied at create/rebuild time but never compared.
  */
 import type { DesiredSandbox, ShieldsPosture } from "../../config/types.js";
 import { inferenceSet, policyAdd, policyRemove, rebuild, recreateEnv, shields } from "../commands/nemoclaw.js";
@@ -13,23 +15,30 @@ import { factKey } from "../fingerprint.js";
 import { gatewayProviderName, providerOptionKey, sameProvider } from "../providers.js";
 import type { RegistryEntry } from "../../observe/types.js";
 import type { PlannedCommand, Step, TextDiff } from "../types.js";
-import { planBackup } from "./backups.js";
+import { planBackup, planRestore } from "./backups.js";
 import { gatewayTarget, onboardSettingsFor, sandboxTarget, sourceOf } from "./common.js";
+import { planSandboxCreate } from "./sandboxes.js";
 
 const GPU_RECORDED: Record<string, DesiredSandbox["gpu"]> = { auto: "auto", "1": "on", "0": "off" };
 
 export function planSettings(ctx: HostContext): void {
+  const routes = desiredRoutes(ctx);
   const after = new Map<string, Step | undefined>();
+  // Sandboxes whose route only a recreate can change: planned (or refused) here, never switched.
+  const needRecreate = new Set<string>();
   for (const [name, state] of ctx.sandboxes) {
     const desired = ctx.desiredSandbox(name)!;
     const base = state.kind === "recovering" ? state.step : undefined;
-    const rebuilt = planRebuild(ctx, desired, state, base);
-    const last = rebuilt ?? base;
+    const route = routes.get(desired.gateway);
+    if (route && state.kind === "present" && needsRecreate(route, state.entry)) needRecreate.add(name);
+    const recreate = needRecreate.has(name) ? planRouteRecreate(ctx, desired, route!, state.entry, base) : undefined;
+    const last = recreate ?? planRebuild(ctx, desired, state, base) ?? base;
     after.set(name, last);
-    planPresets(ctx, desired, state.entry, last);
+    // A recreate onboards with the file's preset list (custom mode), so only the others need presets.
+    if (!recreate) planPresets(ctx, desired, state.entry, last);
     planShields(ctx, desired, state, last);
   }
-  planRoutes(ctx, after);
+  planRouteSwitches(ctx, routes, after, needRecreate);
 }
 
 interface FieldChange {
@@ -175,45 +184,88 @@ function describeRoute(route: Route): string {
   return [route.provider, route.model ?? "(default model)", route.endpoint].filter(Boolean).join(" ");
 }
 
-/** One inference route per gateway: refuse when the file asks for several on the same gateway. */
-function planRoutes(ctx: HostContext, after: Map<string, Step | undefined>): void {
+/** One inference route per gateway: a gateway whose sandboxes ask for several gets none (a note says why). */
+function desiredRoutes(ctx: HostContext): Map<string, Route> {
+  const routes = new Map<string, Route>();
   for (const gateway of ctx.host.gateways) {
     const wanting = ctx.desiredSandboxesOn(gateway.name).flatMap((sandbox) => {
       const route = routeOf(sandbox);
       return route ? [{ sandbox, route }] : [];
     });
     const distinct = new Map(wanting.map(({ route }) => [describeRoute(route), route]));
-    const target = gatewayTarget(gateway.name);
     if (distinct.size > 1) {
       const listed = wanting.map(({ sandbox, route }) => `${sandbox.name}: ${describeRoute(route)}`).join("; ");
-      ctx.note("warning", `sandboxes on gateway ${gateway.name} want different inference routes (${listed}); the route is gateway-wide, so none is changed`, { target });
+      ctx.note("warning", `sandboxes on gateway ${gateway.name} want different inference routes (${listed}); the route is gateway-wide, so none is changed`, { target: gatewayTarget(gateway.name) });
       continue;
     }
     const route = distinct.values().next().value;
-    if (!route) continue;
-    const stale = wanting.filter(({ sandbox }) => {
+    if (route) routes.set(gateway.name, route);
+  }
+  return routes;
+}
+
+/** Another provider, or another endpoint, is baked into the agent's config: only a recreate applies it. */
+function needsRecreate(route: Route, entry: RegistryEntry): boolean {
+  if (entry.provider !== null && !sameProvider(route.provider, entry.provider)) return true;
+  return route.endpoint !== undefined && route.endpoint !== entry.endpointUrl;
+}
+
+function routeDiffers(route: Route, entry: RegistryEntry): boolean {
+  if (entry.provider === null || !sameProvider(route.provider, entry.provider)) return true;
+  if (route.model !== undefined && route.model !== entry.model) return true;
+  return route.endpoint !== undefined && route.endpoint !== entry.endpointUrl;
+}
+
+function routeLines(route: { provider: string | null; model: string | null | undefined; endpoint: string | null | undefined }): string {
+  return lines(Object.entries(route).map(([key, value]) => `${key}: ${value ?? "(unset)"}`));
+}
+
+/**
+ * Backup → `onboard --recreate-sandbox` with the file's settings → restore. The backup is taken
+ * whatever the policies say: recreating loses the sandbox's state.
+ */
+function planRouteRecreate(ctx: HostContext, desired: DesiredSandbox, route: Route, entry: RegistryEntry, base: Step | undefined): Step | undefined {
+  const target = sandboxTarget(desired.name, desired.gateway);
+  const change = `inference ${describeRoute({ provider: entry.provider ?? "(unset)", model: entry.model ?? undefined, endpoint: entry.endpointUrl ?? undefined })} → ${describeRoute(route)}`;
+  if (ctx.isProtected(desired.name)) {
+    ctx.note("warning", `sandbox ${desired.name} is protected: refusing the recreate its new provider or endpoint needs (${change}); set protect: false to allow it`, { target });
+    return undefined;
+  }
+  const settings = onboardSettingsFor(ctx, desired);
+  if (!settings) return undefined;
+  const policies = ctx.coveringPolicies(desired.name);
+  const backups = (policies.length > 0 ? policies : [null]).map((policy) =>
+    planBackup(ctx, { sandbox: desired.name, gateway: desired.gateway, purpose: "before-disruptive", policy, verify: true, dependsOn: [base], detail: "recreate for a new inference provider" }),
+  );
+  const created = planSandboxCreate(ctx, desired, settings, backups, `${change}: the provider and endpoint are baked into the agent's config, so the sandbox is recreated`, {
+    recreate: true,
+    risk: "disruptive",
+  });
+  created.diff = [{ label: `${desired.name} inference route`, before: routeLines({ provider: entry.provider, model: entry.model, endpoint: entry.endpointUrl }), after: routeLines({ provider: gatewayProviderName(route.provider), model: route.model, endpoint: route.endpoint }) }];
+  return planRestore(ctx, { sandbox: desired.name, gateway: desired.gateway, backup: backups[0]!, dependsOn: [created], detail: `restore ${desired.name} from this run's backup into its recreated sandbox` });
+}
+
+/** Another model of the same provider: `inference set`, once per sandbox whose agent config must follow. */
+function planRouteSwitches(ctx: HostContext, routes: Map<string, Route>, after: Map<string, Step | undefined>, needRecreate: Set<string>): void {
+  for (const [gatewayName, route] of routes) {
+    const target = gatewayTarget(gatewayName);
+    const stale = ctx.desiredSandboxesOn(gatewayName).filter((sandbox) => {
       const state = ctx.sandboxes.get(sandbox.name);
-      return state !== undefined && routeDiffers(route, state.entry);
+      return state !== undefined && !needRecreate.has(sandbox.name) && routeDiffers(route, state.entry);
     });
     if (stale.length === 0) continue;
     if (route.model === undefined) {
-      ctx.note("warning", `the inference route of gateway ${gateway.name} differs but the fleet file names no model; \`inference set\` needs one`, { target });
+      ctx.note("warning", `the inference route of gateway ${gatewayName} differs but the fleet file names no model; \`inference set\` needs one`, { target });
       continue;
     }
     for (const entry of ctx.registry?.entries ?? []) {
-      if (entry.gatewayName === gateway.name && !ctx.desiredSandbox(entry.name) && routeDiffers(route, entry)) {
-        ctx.note("warning", `unmanaged sandbox ${entry.name} shares gateway ${gateway.name}; the route change applies to it too`, { target });
+      if (entry.gatewayName === gatewayName && !ctx.desiredSandbox(entry.name) && routeDiffers(route, entry)) {
+        ctx.note("warning", `unmanaged sandbox ${entry.name} shares gateway ${gatewayName}; the route change applies to it too`, { target });
       }
     }
-    const commands: PlannedCommand[] = stale.map(({ sandbox }) =>
-      inferenceSet(sandbox.name, {
-        provider: gatewayProviderName(route.provider),
-        model: route.model!,
-        ...(route.endpoint ? { endpoint: route.endpoint } : {}),
-        ...(sandbox.credentialEnv ? { credentialEnv: sandbox.credentialEnv } : {}),
-      }),
-    );
-    const first = stale[0]!.sandbox;
+    const desiredRoute = { provider: gatewayProviderName(route.provider), model: route.model, endpoint: route.endpoint ?? null };
+    const commands: PlannedCommand[] = stale.map((sandbox) => inferenceSet(sandbox.name, { provider: desiredRoute.provider, model: route.model! }));
+    const first = stale[0]!;
     ctx.steps.add({
       kind: "inference-set",
       target,
@@ -223,24 +275,14 @@ function planRoutes(ctx: HostContext, after: Map<string, Step | undefined>): voi
         observed: { fact: factKey.registryEntry(first.name), value: recordedRoute(ctx.sandboxes.get(first.name)!.entry) },
       },
       risk: "safe",
-      dependsOn: stale.map(({ sandbox }) => after.get(sandbox.name)),
-      facts: [factKey.gateway(gateway.name), ...stale.map(({ sandbox }) => factKey.registryEntry(sandbox.name))],
+      dependsOn: stale.map((sandbox) => after.get(sandbox.name)),
+      facts: [factKey.gateway(gatewayName), ...stale.map((sandbox) => factKey.registryEntry(sandbox.name))],
       commands,
-      params: { gateway: gateway.name, sandboxes: stale.map(({ sandbox }) => sandbox.name) },
-      diff: stale.map(({ sandbox }) => ({
-        label: `${sandbox.name} inference route`,
-        before: lines(Object.entries(recordedRoute(ctx.sandboxes.get(sandbox.name)!.entry)).map(([key, value]) => `${key}: ${value ?? "(unset)"}`)),
-        after: lines(Object.entries({ provider: gatewayProviderName(route.provider), model: route.model, endpoint: route.endpoint ?? null }).map(([key, value]) => `${key}: ${value ?? "(unset)"}`)),
-      })),
+      params: { gateway: gatewayName, sandboxes: stale.map((sandbox) => sandbox.name) },
+      diff: stale.map((sandbox) => ({ label: `${sandbox.name} inference route`, before: routeLines(recordedRoute(ctx.sandboxes.get(sandbox.name)!.entry)), after: routeLines(desiredRoute) })),
       hint: `A provider without credentials on the gateway needs \`nemoclaw credentials add <provider>\` first; \`nemoclaw inference get\` shows the route.`,
     });
   }
-}
-
-function routeDiffers(route: Route, entry: RegistryEntry): boolean {
-  if (entry.provider === null || !sameProvider(route.provider, entry.provider)) return true;
-  if (route.model !== undefined && route.model !== entry.model) return true;
-  return route.endpoint !== undefined && route.endpoint !== entry.endpointUrl;
 }
 
 function recordedRoute(entry: RegistryEntry): { provider: string | null; model: string | null; endpoint: string | null } {

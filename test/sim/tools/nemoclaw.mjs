@@ -56,6 +56,8 @@ export async function run(ctx) {
       return list(ctx, rest);
     case "backup-all":
       return backupAll(ctx);
+    case "inference":
+      return inference(ctx, rest);
     case "sandbox":
       // Canonical form: `nemoclaw sandbox <action> <name> …`.
       return sandboxAction(ctx, rest[1] ?? "", rest[0] ?? "", rest.slice(2));
@@ -478,6 +480,48 @@ async function sandboxAction(ctx, name, action, args) {
       return policyList(ctx, entry);
   }
   return notSimulated(ctx, `<sandbox> ${action}`);
+}
+
+/**
+ * `nemoclaw inference get [--json] [--sandbox N]` and `nemoclaw inference set --provider P --model M
+ * [--sandbox N]`: the route is gateway-wide; the sandbox (default: the registry's default) picks the
+ * gateway, and `set` records the route on every registry row of that gateway, as NemoClaw syncs them.
+ * @param {ToolContext} ctx @param {string[]} args
+ */
+async function inference(ctx, args) {
+  const [verb, ...flags] = args;
+  const registry = readRegistry(ctx.paths);
+  const name = valueOf(flags, "--sandbox") ?? registry.defaultSandbox ?? Object.keys(registry.sandboxes)[0];
+  const entry = name ? registry.sandboxes[name] : undefined;
+  if (!entry) die(ctx, name ? `  Sandbox '${name}' does not exist.` : "  No sandboxes are registered. Run 'nemoclaw onboard' first.");
+  const { gatewayName, gateway, answers } = liveContext(ctx, entry);
+  if (!gateway || !answers) die(ctx, `  OpenShell gateway '${gatewayName}' is not reachable. Run 'openshell status' to check it.`);
+  if (verb === "get") {
+    const route = gateway.inference;
+    if (!route) die(ctx, "  OpenShell inference route is not configured.");
+    say(ctx, has(flags, "--json") ? JSON.stringify({ provider: route.provider, model: route.model }, null, 2) : `Provider: ${route.provider}\nModel: ${route.model}`);
+    return 0;
+  }
+  if (verb !== "set") return notSimulated(ctx, `inference ${verb ?? ""}`.trim());
+  const provider = valueOf(flags, "--provider");
+  const model = valueOf(flags, "--model");
+  if (!provider || !model) die(ctx, "  Usage: nemoclaw inference set --provider <provider> --model <model> [--sandbox <name>]");
+  if (!gateway.providers[provider]) die(ctx, `  Provider '${provider}' is not registered on gateway '${gatewayName}'. Add it with 'nemoclaw credentials add ${provider}'.`);
+  await updateState(ctx.paths, (state) => {
+    const live = /** @type {Gateway} */ (state.gateways[gatewayName]);
+    live.inference = { provider, model };
+  });
+  await updateRegistry(
+    ctx.paths,
+    (rows) => {
+      for (const row of Object.values(rows.sandboxes)) {
+        if (entryGatewayName(row) === gatewayName) Object.assign(row, { provider, model });
+      }
+    },
+    ctx.err,
+  );
+  say(ctx, `  ✓ Inference route set: ${provider} / ${model}`);
+  return 0;
 }
 
 /** @param {ToolContext} ctx @param {RegistryEntry} entry */

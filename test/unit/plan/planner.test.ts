@@ -737,7 +737,41 @@ const cases: Case[] = [
     },
     status: "changes",
     steps: [PREFLIGHT, "inference-set:nemoclaw safe exact"],
-    commands: ["nemoclaw assistant inference set --provider nvidia-prod --model nvidia/llama-3.3-nemotron-super-49b-v1"],
+    commands: ["nemoclaw inference set --provider nvidia-prod --model nvidia/llama-3.3-nemotron-super-49b-v1 --sandbox assistant"],
+    neverCommands: ["--endpoint-url", "--credential-env"],
+  },
+  {
+    name: "provider differs: the route is baked into the agent config, so backup → recreate through onboard → restore",
+    setup: (s) => {
+      Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined });
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-create:assistant disruptive exact", "restore:assistant disruptive predicted"],
+    commands: ["nemoclaw assistant snapshot create", "NEMOCLAW_PROVIDER=openai", "NEMOCLAW_MODEL=gpt-5.4", "nemoclaw onboard --non-interactive --recreate-sandbox", "nemoclaw assistant snapshot restore"],
+    neverCommands: ["inference set", "rebuild"],
+    check: (plan) => {
+      expect(plan.steps[2]!.dependsOn).toContain("backup:assistant");
+      expect(plan.steps[3]!.dependsOn).toEqual(expect.arrayContaining(["backup:assistant", "sandbox-create:assistant"]));
+      expect(plan.steps[1]!.params).toMatchObject({ verify: true });
+    },
+  },
+  {
+    name: "endpoint differs within a provider: recreated too (the endpoint is baked into the agent config)",
+    setup: (s) => {
+      s.host.sandboxes[0]!.endpoint = "https://nim.internal.example.com/v1";
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-create:assistant disruptive exact", "restore:assistant disruptive predicted"],
+    commands: ["NEMOCLAW_ENDPOINT_URL=https://nim.internal.example.com/v1", "--recreate-sandbox"],
+  },
+  {
+    name: "a protected sandbox is never recreated for a new provider",
+    setup: (s) => {
+      Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined, protect: true });
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox assistant is protected: refusing the recreate its new provider or endpoint needs/],
   },
   {
     name: "two sandboxes on one gateway want different routes: a warning, no inference set",

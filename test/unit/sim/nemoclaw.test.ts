@@ -112,3 +112,22 @@ describe("per-sandbox actions", { timeout: 90_000 }, () => {
     expect((await h.run("nemoclaw", ["alpha", "status", "--json"])).stdout).toBe('{\n  "schemaVersion": 1,\n  "name": "alpha",\n  "found": false\n}\n');
   });
 });
+
+describe("nemoclaw inference", { timeout: 90_000 }, () => {
+  it("switches the gateway-wide route to another model of a registered provider and records it", async () => {
+    const h = await use({ arch: "x86_64" });
+    const env = { NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "nvapi-secret-value" };
+    expect((await h.run("nemoclaw", ONBOARD, { env })).code).toBe(0);
+
+    const set = await h.run("nemoclaw", ["inference", "set", "--provider", "nvidia-prod", "--model", "nvidia/llama-3.3-nemotron-super-49b-v1", "--sandbox", "alpha"]);
+    expect(set.code).toBe(0);
+    const get = await h.run("nemoclaw", ["inference", "get", "--sandbox", "alpha"]);
+    expect(get.stdout).toBe("Provider: nvidia-prod\nModel: nvidia/llama-3.3-nemotron-super-49b-v1\n");
+    const registry = JSON.parse(readFileSync(join(h.home, ".nemoclaw/sandboxes.json"), "utf8"));
+    expect(registry.sandboxes.alpha).toMatchObject({ provider: "nvidia-prod", model: "nvidia/llama-3.3-nemotron-super-49b-v1" });
+
+    const unregistered = await h.run("nemoclaw", ["inference", "set", "--provider", "openai-api", "--model", "gpt-5.4", "--sandbox", "alpha"]);
+    expect(unregistered.code).toBe(1);
+    expect(unregistered.stderr).toContain("Provider 'openai-api' is not registered on gateway 'nemoclaw'");
+  });
+});
