@@ -133,7 +133,7 @@ export function renderPrune(plan: PrunePlan, result: PruneResult | null, colors:
   for (const series of plan.series) {
     lines.push(colors.bold(`${series.store}: ${series.host}/${series.sandbox} (${series.policy})`));
     for (const decision of series.decisions) {
-      const mark = decision.keep ? colors.green("keep  ") : colors.red(result ? "delete" : "would delete");
+      const mark = decision.keep ? colors.green("keep".padEnd(12)) : colors.red((result ? "delete" : "would delete").padEnd(12));
       lines.push(`  ${mark} ${decision.record.timestamp}${decision.keep ? colors.dim(`  ${decision.reasons.join(", ")}`) : ""}`);
     }
   }
