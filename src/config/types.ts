@@ -21,6 +21,15 @@ export type SecretRef = { kind: "env"; name: string } | { kind: "file"; path: st
 
 export type HostKeyChecking = "strict" | "accept-new";
 
+/**
+ * Which connection settings a fleet file or inventory actually wrote. ~/.ssh/config fills in only
+ * what was not written (as `ssh` without `-p`/`-l` would); absent means all were written.
+ */
+export interface WrittenSettings {
+  port: boolean;
+  user: boolean;
+}
+
 export interface JumpHop {
   /** Host name as declared in the fleet or inventory, or a raw address. */
   host: string;
@@ -30,6 +39,7 @@ export interface JumpHop {
   identityFiles: string[];
   /** When the hop is itself a fleet host, its name (so its connection settings and key are reused). */
   fleetHost?: string;
+  explicit?: WrittenSettings;
 }
 
 export interface SshConnectionSettings {
@@ -51,6 +61,7 @@ export interface SshConnectionSettings {
   keepaliveIntervalMs: number;
   /** Whether ~/.ssh/config may fill in HostName, User, Port, IdentityFile and ProxyJump. */
   useSshConfig: boolean;
+  explicit?: WrittenSettings;
 }
 
 export interface LocalConnectionSettings {

@@ -47,7 +47,7 @@ describe("RouteResolver", () => {
   it("lets ~/.ssh/config fill in what the fleet left at ssh's defaults, jumps included", async () => {
     const home = homeWithConfig(CONFIG);
     const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
-    const route = await resolver.resolve("spark-01", settings({ identityFiles: ["~/.ssh/fleet"] }));
+    const route = await resolver.resolve("spark-01", settings({ identityFiles: ["~/.ssh/fleet"], explicit: { port: false, user: false } }));
     expect(route.target).toMatchObject({
       label: "spark-01",
       address: "spark-01.dgx.lab",
@@ -78,6 +78,13 @@ describe("RouteResolver", () => {
     expect(route.jumps).toHaveLength(1);
     expect(route.jumps[0]).toMatchObject({ label: "bastion", address: "10.0.0.2", user: "jump", identityFiles: ["/keys/bastion"], hostKeyChecking: "accept-new" });
     expect((await resolver.resolve("spark-01", settings({ useSshConfig: false }))).target).toMatchObject({ address: "spark-01", port: 22, user: "op" });
+  });
+
+  it("keeps a port 22 and a user the fleet wrote explicitly, even when they equal ssh's defaults", async () => {
+    const home = homeWithConfig(CONFIG);
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", settings({ port: 22, user: "op", explicit: { port: true, user: true } }));
+    expect(route.target).toMatchObject({ address: "spark-01.dgx.lab", port: 22, user: "op" });
   });
 
   it("falls back to OpenSSH's default identities and applies forced overrides", async () => {

@@ -102,7 +102,14 @@ export class RouteResolver {
   /** A hop from the fleet: the hop's own address and keys, auth and trust settings of its fleet host when it is one. */
   private async fleetHop(hop: JumpHop, target: SshConnectionSettings): Promise<SshEndpoint> {
     const base = (hop.fleetHost !== undefined ? this.context.fleetHost(hop.fleetHost) : undefined) ?? target;
-    const hopSettings: SshConnectionSettings = { ...base, address: hop.address, port: hop.port, user: hop.user, identityFiles: hop.identityFiles };
+    const hopSettings: SshConnectionSettings = {
+      ...base,
+      address: hop.address,
+      port: hop.port,
+      user: hop.user,
+      identityFiles: hop.identityFiles,
+      ...(hop.explicit ? { explicit: hop.explicit } : {}),
+    };
     const config = base.useSshConfig ? await this.lookup(hop.address) : undefined;
     return this.endpoint(hop.host, hopSettings, base, config);
   }
@@ -126,15 +133,16 @@ export class RouteResolver {
   }
 
   /**
-   * Fleet settings win over ~/.ssh/config, except where they hold the built-in defaults
-   * (port 22, the local user name): there the config's Port and User apply, as they would for
-   * `ssh` run without `-p`/`-l`. Config identity files come after the fleet's.
+   * Settings the fleet file or inventory wrote win over ~/.ssh/config; for the ones nobody wrote,
+   * the config's Port and User apply, as they would for `ssh` run without `-p`/`-l`. Config identity
+   * files come after the fleet's.
    */
   private endpoint(label: string, settings: SshConnectionSettings, trust: SshConnectionSettings, config: SshConfigResult | undefined): SshEndpoint {
     const { overrides, home } = this.context;
     const address = config?.hostName ?? settings.address;
-    const port = settings.port === 22 && config?.port !== undefined ? config.port : settings.port;
-    const user = settings.user === this.context.localUser && config?.user !== undefined ? config.user : settings.user;
+    const written = settings.explicit ?? { port: true, user: true };
+    const port = !written.port && config?.port !== undefined ? config.port : settings.port;
+    const user = !written.user && config?.user !== undefined ? config.user : settings.user;
     const explicit = [...settings.identityFiles, ...(config?.identityFiles ?? [])].map((file) => expandHome(file, home));
     const identityFiles = [...new Set(explicit)];
     const endpoint: SshEndpoint = {

@@ -164,6 +164,7 @@ function toDesiredHost(name: string, groups: string[], layer: SettingsLayer, sou
           connectTimeoutMs: (layer.connectTimeout?.value ?? 10) * 1000,
           keepaliveIntervalMs: (layer.keepaliveInterval?.value ?? 15) * 1000,
           useSshConfig: layer.sshConfig?.value ?? true,
+          explicit: { port: layer.port !== undefined, user: layer.user !== undefined },
         };
   return {
     name,
@@ -218,6 +219,7 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
           port: hop.port ?? 22,
           user: hop.user ?? settings.user,
           identityFiles: settings.identityFiles,
+          explicit: { port: hop.port !== undefined, user: hop.user !== undefined },
         });
       }
     }
@@ -244,6 +246,7 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
         user: hop.user ?? jump.user,
         identityFiles: jump.identityFiles,
         fleetHost: jumpHost.name,
+        explicit: { port: hop.port !== undefined || (jump.explicit?.port ?? true), user: hop.user !== undefined || (jump.explicit?.user ?? true) },
       },
     ];
   };
