@@ -44,7 +44,11 @@ export function plannedOutcome(hostPlan: HostPlan): HostEnd | null {
       block: hostPlan.block?.lines ?? null,
     };
   }
-  if (hostPlan.steps.length === 0) return { status: "no-changes" };
+  if (hostPlan.steps.length === 0) {
+    // A host whose facts were partly unknown had nothing planned that would trust them: say why.
+    const unknown = hostPlan.status === "unknown" ? hostPlan.notes.map((note) => note.message).join("; ") : "";
+    return { status: "no-changes", message: unknown || null };
+  }
   return null;
 }
 

@@ -67,7 +67,7 @@ export function formatRecap(summary: RunSummary, colors: Colors): string[] {
       host.durationMs ? colors.dim(formatDuration(host.durationMs)) : "",
     ];
     lines.push(columns.filter(Boolean).join("  "));
-    if (host.message && host.status !== "ok" && host.status !== "no-changes") lines.push(`      ${host.message}`);
+    if (host.message && host.status !== "ok") lines.push(`      ${host.message}`);
     lines.push(...hostDetail(host, colors));
   }
   const counts = new Map<HostStatus, number>();

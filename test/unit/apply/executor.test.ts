@@ -42,6 +42,7 @@ describe("applyPlan: order, results and locks", () => {
     expect(h.calls).toEqual([]);
     expect(h.ofType("lock-acquired")).toEqual([]);
     expect(summary.hosts.map((host) => host.status)).toEqual(["no-changes", "unreachable", "blocked"]);
+    expect(summary.hosts[1]?.message).toBe("connect ECONNREFUSED");
     expect(summary.hosts[2]?.block).toEqual(block);
     // Preflight refusal (8) is more severe than unreachable (4).
     expect(summary.exitCode).toBe(8);
