@@ -4,13 +4,12 @@
  * cron schedule.
  */
 import { parseCron } from "../config/cron.js";
-import { globToRegExp } from "../config/selectors.js";
+import { globToRegExp, policyCovers } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
 import { previousFireTime } from "./cron.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import type { BackupRecord } from "./record.js";
-import { policyCovers } from "./run.js";
 import type { BackupStore, InvalidEntry } from "./store.js";
 
 export interface RecordFilter {

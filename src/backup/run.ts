@@ -6,7 +6,7 @@
  * and nothing is written for it; the others go on unless `--strict`.
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
-import { globToRegExp, hostMatches } from "../config/selectors.js";
+import { hostMatches, policyCovers } from "../config/selectors.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
@@ -83,11 +83,6 @@ export interface RunOptions {
   concurrency: number;
   runId: string;
   signal?: AbortSignal;
-}
-
-/** Does this policy cover that sandbox on that host? */
-export function policyCovers(fleet: DesiredFleet, policy: DesiredBackupPolicy, host: DesiredHost, sandbox: string): boolean {
-  return hostMatches(host, policy.hosts, fleet) && policy.sandboxNames.some((glob) => globToRegExp(glob).test(sandbox));
 }
 
 interface Candidate {

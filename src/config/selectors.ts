@@ -4,7 +4,7 @@
  * The same code evaluates `--limit`, gateway and sandbox placement and backup policies.
  */
 import { FleetValidationError } from "./diagnostics.js";
-import type { DesiredFleet, DesiredHost, HostSelector } from "./types.js";
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost, HostSelector } from "./types.js";
 
 export type TermKind = "union" | "intersection" | "exclusion";
 
@@ -164,4 +164,17 @@ export function termsMatchingNothing(hosts: readonly DesiredHost[], pattern: str
 export function describeSelector(selector: HostSelector): string {
   if (selector.kind === "pattern") return `'${selector.pattern}'`;
   return JSON.stringify({ names: selector.names, groups: selector.groups, labels: selector.labels });
+}
+
+/**
+ * Does a backup policy cover a sandbox of this name? (Its host side is `hostMatches` on
+ * `policy.hosts`.) `toRegExp` lets a caller that checks many names reuse compiled globs.
+ */
+export function policyCoversName(policy: DesiredBackupPolicy, sandbox: string, toRegExp: (glob: string) => RegExp = globToRegExp): boolean {
+  return policy.sandboxNames.some((glob) => toRegExp(glob).test(sandbox));
+}
+
+/** Does a backup policy cover this sandbox on this host? The one definition plan and backup share. */
+export function policyCovers(fleet: DesiredFleet, policy: DesiredBackupPolicy, host: DesiredHost, sandbox: string): boolean {
+  return hostMatches(host, policy.hosts, fleet) && policyCoversName(policy, sandbox);
 }

@@ -6,7 +6,7 @@
  */
 import { previousFireTime } from "../backup/cron.js";
 import { parseCron } from "../config/cron.js";
-import { compileSelector, globToRegExp } from "../config/selectors.js";
+import { compileSelector, globToRegExp, policyCoversName } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredGateway, DesiredHost, DesiredSandbox, GatewayDriver } from "../config/types.js";
 import type { Fact, ObservedGateway, ObservedHost, ObservedSandbox, Registry, RegistryEntry } from "../observe/types.js";
 import { StepList } from "./steps.js";
@@ -173,7 +173,7 @@ export class HostContext {
     let covering = this.policiesBySandbox.get(sandbox);
     if (!covering) {
       this.hostPolicies ??= this.fleet.backupPolicies.filter((policy) => this.memo.policyCoversHost(policy, this.host));
-      covering = this.hostPolicies.filter((policy) => policy.sandboxNames.some((glob) => this.memo.glob(glob).test(sandbox)));
+      covering = this.hostPolicies.filter((policy) => policyCoversName(policy, sandbox, (glob) => this.memo.glob(glob)));
       this.policiesBySandbox.set(sandbox, covering);
     }
     return covering;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
-import { globToRegExp, hostMatches, parseHostPattern, PatternError, selectHosts, selectWith, termsMatchingNothing } from "../../../src/config/selectors.js";
-import type { DesiredFleet, DesiredHost } from "../../../src/config/types.js";
+import { globToRegExp, hostMatches, parseHostPattern, PatternError, policyCovers, selectHosts, selectWith, termsMatchingNothing } from "../../../src/config/selectors.js";
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../../../src/config/types.js";
 
 function host(name: string, groups: string[], labels: Record<string, string> = {}): DesiredHost {
   return {
@@ -112,5 +112,25 @@ describe("--limit", () => {
     expect(() => selectHosts(fleet, "gpu-*")).toThrow(FleetValidationError);
     expect(() => selectHosts(fleet, "gpu-*")).toThrow("--limit 'gpu-*' matches no host");
     expect(() => selectHosts(fleet, "spark,!")).toThrow(/--limit 'spark,!': "!" needs a host/);
+  });
+});
+
+describe("backup policy coverage", () => {
+  const policy = (hostsPattern: string, sandboxNames: string[]): DesiredBackupPolicy => ({
+    name: "nightly",
+    hosts: { kind: "pattern", pattern: hostsPattern },
+    sandboxNames,
+    retention: {},
+    destination: { kind: "local", path: "/backups" },
+    verify: true,
+    beforeDisruptive: true,
+    strict: false,
+    source: { file: "fleet.yaml", line: 1, column: 1, path: "backupPolicies[0]" },
+  });
+
+  it("needs both the host selector and a sandbox name glob to match", () => {
+    expect(policyCovers(fleet, policy("station", ["assist*"]), hosts[3]!, "assistant")).toBe(true);
+    expect(policyCovers(fleet, policy("station", ["assist*"]), hosts[0]!, "assistant")).toBe(false);
+    expect(policyCovers(fleet, policy("all", ["coder", "assist*"]), hosts[0]!, "scratch")).toBe(false);
   });
 });
