@@ -5,6 +5,7 @@
  */
 import type { Sandbox } from "../fleet-file.generated.js";
 import { argumentProblem, DEFAULT_GATEWAY_NAME, ENV_NAME, nameProblem, sandboxNameProblem } from "../names.js";
+import { KNOWN_PROVIDER_NAMES } from "../providers.js";
 import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
 import { formatPath, type Path } from "../source.js";
 import { closest, didYouMean } from "../suggest.js";
@@ -12,29 +13,6 @@ import type { DesiredHost, DesiredSandbox, SecretRef } from "../types.js";
 import { resolveSelector, type BuildContext } from "./context.js";
 import { implicitDefaultGateway } from "./gateways.js";
 import { resolveLocalPath } from "../hosts/layers.js";
-
-/**
- * NEMOCLAW_PROVIDER values (and the aliases cloud and nim) NemoClaw's non-interactive onboard
- * accepts. Others get a warning rather than an error: NemoClaw adds providers between releases.
- */
-const KNOWN_PROVIDERS = [
-  "build",
-  "openai",
-  "anthropic",
-  "anthropicCompatible",
-  "gemini",
-  "openrouter",
-  "ollama",
-  "custom",
-  "vllm",
-  "nim-local",
-  "routed",
-  "hermes-provider",
-  "install-vllm",
-  "install-ollama",
-  "cloud",
-  "nim",
-];
 
 const CPU = /^\d+(\.\d+)?m?$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P|k)?$/;
@@ -118,8 +96,8 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
   if (raw.provider !== undefined) {
     const problem = argumentProblem("provider", raw.provider);
     if (problem !== undefined) fail(["provider"], problem);
-    else if (!KNOWN_PROVIDERS.includes(raw.provider)) {
-      const suggestion = closest(raw.provider, KNOWN_PROVIDERS);
+    else if (!KNOWN_PROVIDER_NAMES.includes(raw.provider)) {
+      const suggestion = closest(raw.provider, KNOWN_PROVIDER_NAMES);
       bag.warning(yaml.ref([...at, "provider"]), `"${raw.provider}" is not a NemoClaw provider this version knows${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`}`);
     }
   }

@@ -2,7 +2,7 @@
 import type { DesiredSandbox } from "../../config/types.js";
 import type { OnboardSettings } from "../commands/nemoclaw.js";
 import type { HostContext } from "../context.js";
-import { defaultCredentialEnv, providerOptionKey } from "../providers.js";
+import { defaultCredentialEnv, providerOptionKey } from "../../config/providers.js";
 import type { StepTarget } from "../types.js";
 
 export function hostTarget(ctx: HostContext): StepTarget {

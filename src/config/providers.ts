@@ -7,8 +7,8 @@
 
 interface ProviderInfo {
   key: string;
-  /** OpenShell gateway provider name. */
-  gatewayProvider: string;
+  /** OpenShell gateway provider name; unknown for providers that only set up another one. */
+  gatewayProvider?: string;
   /** Environment variable the onboard wizard reads the key from; null for local providers. */
   credentialEnv: string | null;
 }
@@ -24,6 +24,10 @@ const PROVIDERS: ProviderInfo[] = [
   { key: "vllm", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "nim-local", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null },
+  { key: "openrouter", credentialEnv: null },
+  { key: "routed", credentialEnv: null },
+  { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null },
+  { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
 ];
 
 /** Onboard aliases (`cloud` → `build`, `nim` → `nim-local`) and legacy registry names. */
@@ -33,6 +37,12 @@ function lookup(name: string): ProviderInfo | undefined {
   const canonical = ALIASES[name] ?? name;
   return PROVIDERS.find((provider) => provider.key === canonical) ?? PROVIDERS.find((provider) => provider.gatewayProvider === canonical);
 }
+
+/**
+ * Every NEMOCLAW_PROVIDER value NemoClaw's non-interactive onboard accepts, aliases included. The
+ * fleet file only warns about others: NemoClaw adds providers between releases.
+ */
+export const KNOWN_PROVIDER_NAMES: readonly string[] = [...PROVIDERS.map((provider) => provider.key), ...Object.keys(ALIASES).filter((alias) => alias !== "nvidia-nim")];
 
 /** The option key for NEMOCLAW_PROVIDER (unknown names pass through unchanged). */
 export function providerOptionKey(name: string): string {
