@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
 import { hostStateDigest } from "../sim/index.mjs";
-import { CliProcess, cliEnv, sandboxYaml, writeFleetFile } from "./apply-support.js";
+import { CliProcess, cliEnv, runCli, sandboxYaml, writeFleetFile } from "./apply-support.js";
 
 let fleet: TestFleet;
 let dir: string;
@@ -38,6 +38,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await fleet?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("confirmation", () => {
+  it("without a terminal and without --yes, apply shows the plan and refuses clearly, changing nothing", async () => {
+    const before = await hostStateDigest({ home: home("w2") });
+    const run = await runCli(["apply", fleetFile], { cwd: dir, env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("sandbox-create");
+    expect(run.stderr).toContain("refusing to apply");
+    expect(run.stderr).toContain("pass --yes to apply unattended");
+    expect(await hostStateDigest({ home: home("w2") })).toBe(before);
+  });
 });
 
 describe("waves and the maximum failure percentage", () => {

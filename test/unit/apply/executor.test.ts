@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../../../src/transport/types.js";
 import { parseWaves } from "../../../src/apply/waves.js";
-import { command, gateway, hostPlan, observed, plan, sandbox, step } from "./fixtures.js";
+import { command, gateway, hostPlan, observed, plan, step } from "./fixtures.js";
 import { harness } from "./harness.js";
 
 describe("applyPlan: order, results and locks", () => {

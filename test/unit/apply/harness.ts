@@ -89,7 +89,7 @@ export function harness(options: HarnessOptions): Harness {
     async run(command: RemoteCommand, runOptions: RunOptions = {}): Promise<RunResult> {
       if (!("argv" in command)) {
         if (!options.home) throw new Error("scripts are not expected through the fake connection");
-        return new LocalShell(host, options.home).run(command, runOptions);
+        return new LocalShell(host, options.home).run(command);
       }
       const call: Call = { host, argv: command.argv, env: command.env ?? {}, secretEnv: command.secretEnv ?? {}, timeoutMs: runOptions.timeoutMs };
       calls.push(call);

@@ -3,7 +3,7 @@
  * directory: enough to exercise the lock and registry scripts for real in unit tests.
  */
 import { spawn } from "node:child_process";
-import type { Connection, RemoteCommand, RunOptions, RunResult } from "../../../src/transport/types.js";
+import type { Connection, RemoteCommand, RunResult } from "../../../src/transport/types.js";
 
 export class LocalShell implements Pick<Connection, "host" | "run" | "close"> {
   readonly runs: RemoteCommand[] = [];
@@ -13,7 +13,7 @@ export class LocalShell implements Pick<Connection, "host" | "run" | "close"> {
     private readonly home: string,
   ) {}
 
-  run(command: RemoteCommand, options: RunOptions = {}): Promise<RunResult> {
+  run(command: RemoteCommand): Promise<RunResult> {
     this.runs.push(command);
     const started = Date.now();
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: this.home, ...(command.env ?? {}), ...(command.secretEnv ?? {}) };
