@@ -7,6 +7,8 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostStateDigest, readSimState } from "../sim/index.mjs";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
@@ -124,6 +126,14 @@ describe("apply converges the fleet", () => {
     expect(await hostStateDigest({ home: home("spark-03") })).toBe(driftDigestBefore);
     expect(existsSync(join(home("spark-03"), ".nemoclaw-fleet"))).toBe(false);
     expect(first.events.some((event) => event.type === "step-started" && event.host === "spark-03")).toBe(false);
+  });
+
+  it("prints JSON Lines events that all follow schemas/events.schema.json", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(new URL("../../schemas/events.schema.json", import.meta.url), "utf8")));
+    expect(first.events.length).toBeGreaterThan(20);
+    for (const event of first.events) expect(validate(event), `${event.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
   });
 
   it("releases every host lock", () => {
