@@ -613,7 +613,15 @@ async function rebuild(ctx, entry, args) {
   selectGateway(ctx, gatewayName);
   const registrySnapshot = JSON.parse(JSON.stringify(entry));
   const model = typeof entry.model === "string" ? entry.model : PROVIDERS.build?.model ?? "";
-  const from = typeof entry.fromDockerfile === "string" ? entry.fromDockerfile : null;
+  // The inner non-interactive onboard reads the settings only a recreate applies from its environment.
+  const env = ctx.env;
+  const from = env.NEMOCLAW_FROM_DOCKERFILE ?? (typeof entry.fromDockerfile === "string" ? entry.fromDockerfile : null);
+  const recreated = {
+    ...(env.NEMOCLAW_SANDBOX_GPU ? { sandboxGpuMode: env.NEMOCLAW_SANDBOX_GPU, sandboxGpuEnabled: env.NEMOCLAW_SANDBOX_GPU !== "0", gpuEnabled: env.NEMOCLAW_SANDBOX_GPU !== "0" } : {}),
+    ...(env.NEMOCLAW_AGENT ? { agent: env.NEMOCLAW_AGENT } : {}),
+    ...(env.NEMOCLAW_POLICY_TIER ? { policyTier: env.NEMOCLAW_POLICY_TIER } : {}),
+    fromDockerfile: from,
+  };
   const presets = entry.policies ?? [];
   let manifest = null;
   if (sandbox) {
@@ -657,7 +665,7 @@ async function rebuild(ctx, entry, args) {
   await updateRegistry(
     ctx.paths,
     (registry) => {
-      registry.sandboxes[entry.name] = { ...registry.sandboxes[entry.name], name: entry.name, imageTag: outcome.imageTag, openshellVersion: cli.version, nemoclawVersion: ctx.version };
+      registry.sandboxes[entry.name] = { ...registry.sandboxes[entry.name], ...recreated, name: entry.name, imageTag: outcome.imageTag, openshellVersion: cli.version, nemoclawVersion: ctx.version };
     },
     ctx.err,
   );

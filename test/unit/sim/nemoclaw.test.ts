@@ -131,3 +131,18 @@ describe("nemoclaw inference", { timeout: 90_000 }, () => {
     expect(unregistered.stderr).toContain("Provider 'openai-api' is not registered on gateway 'nemoclaw'");
   });
 });
+
+describe("nemoclaw rebuild", { timeout: 90_000 }, () => {
+  it("keeps the workspace and applies the recreate-only settings its inner onboard reads from the environment", async () => {
+    const h = await use({ arch: "x86_64" });
+    expect((await h.run("nemoclaw", ONBOARD, { env: { NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "k", NEMOCLAW_SANDBOX_GPU: "1" } })).code).toBe(0);
+    await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "sh", "-c", "echo kept > /sandbox/.openclaw/workspace/notes.md"]);
+
+    const rebuilt = await h.run("nemoclaw", ["alpha", "rebuild", "--yes"], { env: { NEMOCLAW_SANDBOX_GPU: "0", NEMOCLAW_POLICY_TIER: "restricted" } });
+    expect(rebuilt.code).toBe(0);
+    const registry = JSON.parse(readFileSync(join(h.home, ".nemoclaw/sandboxes.json"), "utf8"));
+    expect(registry.sandboxes.alpha).toMatchObject({ sandboxGpuMode: "0", sandboxGpuEnabled: false, policyTier: "restricted" });
+    const notes = await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "cat", "/sandbox/.openclaw/workspace/notes.md"]);
+    expect(notes.stdout).toBe("kept\n");
+  });
+});
