@@ -8,11 +8,11 @@
 import { hostname, userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readCatalogue } from "../backup/catalogue.js";
+import { catalogueIfScheduled, readCatalogue } from "../backup/catalogue.js";
 import { preflight } from "../backup/preflight.js";
 import { createBackupService, type BackupService } from "../backup/service.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
-import { loadFleet } from "../config/load.js";
+import { loadFleetFrom, readFleetInput } from "../config/input.js";
 import { resolveSecret } from "../config/secrets.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
@@ -154,18 +154,13 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
     return { fleet, plan, pool: deps.openPool(fleet.hosts), savedPlan: true, catalogue: undefined };
   }
 
-  let fleet: DesiredFleet;
-  let hosts: string[];
-  try {
-    fleet = await load(source);
-    hosts = deps.selectHosts(fleet, options.limit);
-  } catch (error) {
-    return validationFailed(error);
-  }
+  const input = await readFleetInput(source, { inventories: options.inventory, limit: options.limit, color: colors.err.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
+  if (typeof input === "number") return input;
+  const { fleet, hosts } = input;
   const pool = deps.openPool(fleet.hosts);
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
   const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency });
-  const catalogue = await catalogueFor(fleet, pool, deps);
+  const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
   const plan = planFleet(fleet, observed, {
     limit: options.limit ?? null,
     hosts,
@@ -176,17 +171,6 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   });
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   return { fleet, plan, pool, savedPlan: false, catalogue };
-}
-
-/** As `nemoclaw plan` does: scheduled backups only from a readable catalogue; an unreadable store drops just those. */
-async function catalogueFor(fleet: DesiredFleet, pool: HostPool, deps: SessionDeps): Promise<BackupCatalogue | undefined> {
-  if (!fleet.backupPolicies.some((policy) => policy.schedule !== undefined)) return undefined;
-  try {
-    return await deps.readCatalogue(fleet, pool);
-  } catch (error) {
-    deps.stderr.write(`warning: no backups are planned as due: ${error instanceof Error ? error.message : String(error)}\n`);
-    return undefined;
-  }
 }
 
 async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue | null> {
@@ -310,7 +294,7 @@ export async function runApplySession(source: string | undefined, options: Apply
 
 export function defaultSessionDeps(): SessionDeps {
   return {
-    loadFleet: (fleetFile, inventories) => loadFleet({ ...(fleetFile !== undefined ? { fleetFile } : {}), inventories }),
+    loadFleet: loadFleetFrom,
     selectHosts,
     openPool: (hosts) => new ConnectionPool(hosts),
     readCatalogue: (fleet, pool) => readCatalogue(fleet, { pool }),

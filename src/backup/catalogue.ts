@@ -90,6 +90,20 @@ export async function readCatalogue(fleet: DesiredFleet, deps: { pool: HostConne
   return catalogueOf(contents);
 }
 
+/**
+ * Scheduled backups are planned only from a readable catalogue: an unreadable store costs a plan
+ * its "backups due" steps (with a warning), never the rest of it. Undefined when nothing is scheduled.
+ */
+export async function catalogueIfScheduled(fleet: DesiredFleet, read: () => Promise<BackupCatalogue>, warn: (text: string) => void): Promise<BackupCatalogue | undefined> {
+  if (!fleet.backupPolicies.some((policy) => policy.schedule !== undefined)) return undefined;
+  try {
+    return await read();
+  } catch (error) {
+    warn(`warning: no backups are planned as due: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+}
+
 export interface SeriesDue {
   host: string;
   sandbox: string;

@@ -155,29 +155,18 @@ interface Context {
 }
 
 async function withContext(fleetFile: string, options: BackupOptions, action: (context: Context) => Promise<ExitCodeValue>): Promise<ExitCodeValue> {
-  const [{ loadFleet }, { selectHosts }, { FleetValidationError, formatDiagnostics }, { ConnectionPool }, { BackupStores }, { colorsFor }, { ExitCode }] =
-    await Promise.all([
-      import("../config/load.js"),
-      import("../config/selectors.js"),
-      import("../config/diagnostics.js"),
-      import("../transport/pool.js"),
-      import("../backup/destinations.js"),
-      import("../report/color.js"),
-      import("../report/exit-codes.js"),
-    ]);
+  const [{ loadFleetFrom, readFleetInput }, { selectHosts }, { ConnectionPool }, { BackupStores }, { colorsFor }, { ExitCode }] = await Promise.all([
+    import("../config/input.js"),
+    import("../config/selectors.js"),
+    import("../transport/pool.js"),
+    import("../backup/destinations.js"),
+    import("../report/color.js"),
+    import("../report/exit-codes.js"),
+  ]);
   const errColors = colorsFor(process.stderr, options.color);
-  let fleet: DesiredFleet;
-  let hosts: string[];
-  try {
-    const loaded = await loadFleet({ fleetFile, inventories: options.inventory });
-    if (loaded.warnings.length > 0) process.stderr.write(formatDiagnostics(loaded.warnings, { color: errColors.enabled }));
-    fleet = loaded.fleet;
-    hosts = selectHosts(fleet, options.limit);
-  } catch (error) {
-    if (!(error instanceof FleetValidationError)) throw error;
-    process.stderr.write(formatDiagnostics(error.diagnostics, { color: errColors.enabled }));
-    return ExitCode.ValidationError;
-  }
+  const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: loadFleetFrom, select: selectHosts, stderr: process.stderr });
+  if (typeof input === "number") return input;
+  const { fleet, hosts } = input;
   const unknown = options.policy.filter((name) => !fleet.backupPolicies.some((policy) => policy.name === name));
   if (fleet.backupPolicies.length === 0 || unknown.length > 0) {
     const known = fleet.backupPolicies.map((policy) => policy.name).join(", ") || "none";

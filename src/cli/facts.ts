@@ -4,6 +4,7 @@
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
 import type { Command } from "commander";
+import type { FleetInputDeps } from "../config/input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../report/exit-codes.js";
@@ -14,9 +15,7 @@ export interface FactsCommandOptions extends CommonOptions {
   color: boolean;
 }
 
-export interface FactsCommandDeps {
-  load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string }>;
-  select(fleet: DesiredFleet, limit: string | undefined): string[];
+export interface FactsCommandDeps extends FleetInputDeps {
   observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
@@ -37,25 +36,15 @@ export function register(program: Command): void {
 }
 
 export async function runFactsCommand(fleetFile: string | undefined, options: FactsCommandOptions, deps: FactsCommandDeps): Promise<ExitCodeValue> {
-  const [{ renderFactsHuman }, { renderFactsJson, factsExitCode }, { colorsFor }, { ExitCode }, { FleetValidationError, formatDiagnostics }] = await Promise.all([
+  const [{ renderFactsHuman }, { renderFactsJson, factsExitCode }, { colorsFor }, { readFleetInput }] = await Promise.all([
     import("../report/facts-human.js"),
     import("../report/facts-json.js"),
     import("../report/color.js"),
-    import("../report/exit-codes.js"),
-    import("../config/diagnostics.js"),
+    import("../config/input.js"),
   ]);
-  let fleet: DesiredFleet;
-  let hosts: string[];
-  try {
-    const loaded = await deps.load(fleetFile, options.inventory);
-    if (loaded.warnings) deps.stderr.write(loaded.warnings);
-    fleet = loaded.fleet;
-    hosts = deps.select(fleet, options.limit);
-  } catch (error) {
-    if (!(error instanceof FleetValidationError)) throw error;
-    deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colorsFor(deps.stderr, options.color, deps.env).enabled }));
-    return ExitCode.ValidationError;
-  }
+  const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
+  if (typeof input === "number") return input;
+  const { fleet, hosts } = input;
   if (!options.json) deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
   const observed = await deps.observe(fleet, hosts);
   deps.stdout.write(options.json ? renderFactsJson(observed) : renderFactsHuman(observed, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
@@ -63,21 +52,18 @@ export async function runFactsCommand(fleetFile: string | undefined, options: Fa
 }
 
 async function defaultDeps(): Promise<FactsCommandDeps> {
-  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { ConnectionPool }, { observeFleet }] = await Promise.all([
-    import("../config/load.js"),
+  const [{ loadFleetFrom }, { selectHosts }, { ConnectionPool }, { observeFleet }] = await Promise.all([
+    import("../config/input.js"),
     import("../config/selectors.js"),
-    import("../config/diagnostics.js"),
     import("../transport/pool.js"),
     import("../observe/fleet.js"),
   ]);
   return {
-    async load(fleetFile, inventories) {
-      const { fleet, warnings } = await loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
-      return { fleet, warnings: warnings.length > 0 ? formatDiagnostics(warnings, { color: false }) : "" };
-    },
+    load: loadFleetFrom,
     select: selectHosts,
     async observe(fleet, hosts) {
-      const pool = new ConnectionPool(fleet.hosts.filter((host) => hosts.includes(host.name)));
+      // Every fleet host, so a selected host can reach its bastion when that is a fleet host too.
+      const pool = new ConnectionPool(fleet.hosts);
       try {
         return await observeFleet(fleet, hosts, { pool, concurrency: fleet.apply.concurrency });
       } finally {

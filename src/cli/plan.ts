@@ -4,6 +4,7 @@
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
 import type { Command } from "commander";
+import type { FleetInputDeps } from "../config/input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
@@ -18,9 +19,7 @@ export interface PlanCommandOptions extends CommonOptions {
   color: boolean;
 }
 
-export interface PlanCommandDeps {
-  load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string }>;
-  select(fleet: DesiredFleet, limit: string | undefined): string[];
+export interface PlanCommandDeps extends FleetInputDeps {
   observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
   /** The latest backup per policy, host and sandbox, read from the policies' stores. */
   catalogue(fleet: DesiredFleet): Promise<BackupCatalogue>;
@@ -49,35 +48,26 @@ export function register(program: Command): void {
 }
 
 export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { ExitCode }, { FleetValidationError, formatDiagnostics }, { TOOL_VERSION }] =
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { TOOL_VERSION }] =
     await Promise.all([
       import("../plan/planner.js"),
       import("../plan/planfile.js"),
       import("../report/plan-human.js"),
       import("../report/plan-json.js"),
       import("../report/color.js"),
-      import("../report/exit-codes.js"),
-      import("../config/diagnostics.js"),
+      import("../config/input.js"),
+      import("../backup/catalogue.js"),
       import("../version.js"),
     ]);
-  let fleet: DesiredFleet;
-  let hosts: string[];
-  try {
-    const loaded = await deps.load(fleetFile, options.inventory);
-    if (loaded.warnings) deps.stderr.write(loaded.warnings);
-    fleet = loaded.fleet;
-    hosts = deps.select(fleet, options.limit);
-  } catch (error) {
-    if (!(error instanceof FleetValidationError)) throw error;
-    deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colorsFor(deps.stderr, options.color, deps.env).enabled }));
-    return ExitCode.ValidationError;
-  }
+  const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
+  if (typeof input === "number") return input;
+  const { fleet, hosts } = input;
   deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
   let observed: ObservedFleet;
   let backupCatalogue: BackupCatalogue | undefined;
   try {
     observed = await deps.observe(fleet, hosts);
-    backupCatalogue = await readCatalogueForPlan(fleet, deps);
+    backupCatalogue = await catalogueIfScheduled(fleet, () => deps.catalogue(fleet), (text) => deps.stderr.write(text));
   } finally {
     await deps.close();
   }
@@ -95,25 +85,10 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   return planExitCode(plan, { detailed: options.detailedExitcode });
 }
 
-/**
- * Scheduled backups are planned only from a readable catalogue; an unreadable store costs the plan
- * its "backups due" steps (with a warning), never the rest of the plan.
- */
-async function readCatalogueForPlan(fleet: DesiredFleet, deps: PlanCommandDeps): Promise<BackupCatalogue | undefined> {
-  if (!fleet.backupPolicies.some((policy) => policy.schedule !== undefined)) return undefined;
-  try {
-    return await deps.catalogue(fleet);
-  } catch (error) {
-    deps.stderr.write(`warning: no backups are planned as due: ${error instanceof Error ? error.message : String(error)}\n`);
-    return undefined;
-  }
-}
-
 async function defaultDeps(): Promise<PlanCommandDeps> {
-  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { ConnectionPool }, { observeFleet }, { readCatalogue }] = await Promise.all([
-    import("../config/load.js"),
+  const [{ loadFleetFrom }, { selectHosts }, { ConnectionPool }, { observeFleet }, { readCatalogue }] = await Promise.all([
+    import("../config/input.js"),
     import("../config/selectors.js"),
-    import("../config/diagnostics.js"),
     import("../transport/pool.js"),
     import("../observe/fleet.js"),
     import("../backup/catalogue.js"),
@@ -122,10 +97,7 @@ async function defaultDeps(): Promise<PlanCommandDeps> {
   // Every fleet host, so a selected host can reach its bastion (or a store) when that is a fleet host too.
   const connections = (fleet: DesiredFleet) => (pool ??= new ConnectionPool(fleet.hosts));
   return {
-    async load(fleetFile, inventories) {
-      const { fleet, warnings } = await loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
-      return { fleet, warnings: warnings.length > 0 ? formatDiagnostics(warnings, { color: false }) : "" };
-    },
+    load: loadFleetFrom,
     select: selectHosts,
     observe: (fleet, hosts) => observeFleet(fleet, hosts, { pool: connections(fleet), concurrency: fleet.apply.concurrency }),
     catalogue: (fleet) => readCatalogue(fleet, { pool: connections(fleet) }),

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FactsCommandDeps, runFactsCommand } from "../../src/cli/facts.js";
-import { loadFleet } from "../../src/config/load.js";
+import { loadFleetFrom } from "../../src/config/input.js";
 import { selectHosts } from "../../src/config/selectors.js";
 import { observeFleet } from "../../src/observe/fleet.js";
 import type { ObservedFleet, ObservedGateway, ObservedHost } from "../../src/observe/types.js";
@@ -80,10 +80,7 @@ beforeAll(async () => {
   }
   const out: string[] = [];
   const deps: FactsCommandDeps = {
-    async load(fleetFile, inventories) {
-      const loaded = await loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
-      return { fleet: loaded.fleet, warnings: "" };
-    },
+    load: loadFleetFrom,
     select: selectHosts,
     async observe(desired, hosts) {
       const pool = new ConnectionPool(desired.hosts);

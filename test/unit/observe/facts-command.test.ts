@@ -42,7 +42,7 @@ function deps(observed: ObservedFleet, overrides: Partial<FactsCommandDeps> = {}
   const err: string[] = [];
   const fleet = { hosts: [] } as unknown as DesiredFleet;
   const value: FactsCommandDeps = {
-    load: async () => ({ fleet, warnings: "" }),
+    load: async () => ({ fleet, warnings: [] }),
     select: () => observed.hosts.map((host) => host.host),
     observe: async () => observed,
     stdout: { write: (text: string) => out.push(text) },

@@ -16,7 +16,7 @@ function harness(scenario: Scenario, overrides: Partial<PlanCommandDeps> = {}) {
   const err: string[] = [];
   const observedFor: string[][] = [];
   const deps: PlanCommandDeps = {
-    load: async () => ({ fleet: scenario.fleet, warnings: "" }),
+    load: async () => ({ fleet: scenario.fleet, warnings: [] }),
     select: (fleet) => fleet.hosts.map((host) => host.name),
     observe: async (_fleet, hosts) => {
       observedFor.push(hosts);

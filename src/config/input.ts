@@ -1,0 +1,41 @@
+/**
+ * What every command that works on hosts starts with: load the fleet file and inventories, print
+ * their warnings, select `--limit`. A bad file or limit prints every diagnostic and ends in exit 3;
+ * anything else is a real error and is rethrown.
+ */
+import { ExitCode } from "../report/exit-codes.js";
+import { FleetValidationError, formatDiagnostics, type Diagnostic } from "./diagnostics.js";
+import type { DesiredFleet } from "./types.js";
+
+export interface FleetInput {
+  fleet: DesiredFleet;
+  hosts: string[];
+}
+
+export interface FleetInputDeps {
+  load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  select(fleet: DesiredFleet, limit: string | undefined): string[];
+  stderr: { write(text: string): unknown };
+}
+
+export async function readFleetInput(
+  fleetFile: string | undefined,
+  options: { inventories: string[]; limit: string | undefined; color: boolean },
+  deps: FleetInputDeps,
+): Promise<FleetInput | typeof ExitCode.ValidationError> {
+  try {
+    const { fleet, warnings } = await deps.load(fleetFile, options.inventories);
+    if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: options.color }));
+    return { fleet, hosts: deps.select(fleet, options.limit) };
+  } catch (error) {
+    if (!(error instanceof FleetValidationError)) throw error;
+    deps.stderr.write(formatDiagnostics(error.diagnostics, { color: options.color }));
+    return ExitCode.ValidationError;
+  }
+}
+
+/** loadFleet with the signature FleetInputDeps.load takes. */
+export async function loadFleetFrom(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }> {
+  const { loadFleet } = await import("./load.js");
+  return loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
+}
