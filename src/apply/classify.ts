@@ -4,7 +4,7 @@
  * hints NemoClaw prints for each kind and the arm64 image-reference workaround (NemoClaw #3266).
  */
 
-import { renderWithEnv } from "../transport/shell.js";
+import { imageRefWorkaroundCommands, type WorkaroundTarget } from "../plan/commands/image-ref-workaround.js";
 
 export type SandboxCreateFailureKind =
   | "image_transfer_timeout"
@@ -95,8 +95,6 @@ export function sandboxCreateHint(kind: SandboxCreateFailureKind, gateway: strin
   }
 }
 
-const LOCAL_REGISTRY = "localhost:5000";
-
 /** The image the failed create built (`Successfully tagged <ref>` or `Built image <ref>`). */
 export function builtImageRef(output: string): string | null {
   const text = output.replace(ANSI, "");
@@ -104,51 +102,12 @@ export function builtImageRef(output: string): string | null {
   return match?.[1] ?? null;
 }
 
-export interface WorkaroundCommand {
-  argv: string[];
-  env?: Record<string, string>;
-  /** Exit codes that do not stop the workaround. */
-  okExitCodes?: number[];
-}
-
-export interface WorkaroundTarget {
-  sandbox: string;
-  gateway: string;
-  gpu: boolean;
-}
-
-/**
- * NemoClaw's arm64 image-reference workaround (#3266) as commands: a local registry, the built
- * image pushed into it, and the sandbox created from that reference on its own gateway with
- * NemoClaw's runtime command. `nemoclaw onboard --resume` (the caller's part, with the create's
- * own environment) then finds the sandbox Ready and finishes agent setup, presets and registry.
- */
-export function imageRefWorkaroundCommands(imageRef: string, target: WorkaroundTarget): WorkaroundCommand[] {
-  const pushed = `${LOCAL_REGISTRY}/${imageRef}`;
-  return [
-    // A registry left by an earlier workaround is reused: start it (fails harmlessly when absent)…
-    { argv: ["docker", "start", "registry"], okExitCodes: [0, 1] },
-    // …or create it (a name conflict means the start above already brought it up).
-    { argv: ["docker", "run", "-d", "-p", "5000:5000", "--restart=always", "--name", "registry", "registry:2"], okExitCodes: [0, 125] },
-    { argv: ["docker", "tag", imageRef, pushed] },
-    { argv: ["docker", "push", pushed] },
-    {
-      argv: [
-        "openshell", "sandbox", "create", "--from", pushed, "--name", target.sandbox,
-        ...(target.gpu ? ["--gpu"] : []),
-        "--", "env", "CHAT_UI_URL=http://127.0.0.1:18789", "NEMOCLAW_DASHBOARD_PORT=18789", "nemoclaw-start",
-      ],
-      env: { OPENSHELL_GATEWAY: target.gateway },
-    },
-  ];
-}
-
 /** The workaround printed as exact commands, for when the fleet file does not allow carrying it out. */
 export function imageRefWorkaroundText(imageRef: string | null, target: WorkaroundTarget): string {
   const commands = imageRefWorkaroundCommands(imageRef ?? "<built-image>", target).filter((command) => command.argv[1] !== "start");
   return [
     "On Linux arm64 (DGX Spark) create the sandbox from an image reference instead of the tar upload:",
-    ...commands.map((command, index) => `  ${index + 1}. ${renderWithEnv(command.argv, command.env)}`),
+    ...commands.map((command, index) => `  ${index + 1}. ${command.display}`),
     `  ${commands.length + 1}. nemoclaw onboard --non-interactive --resume   (with the same environment as the failed create)`,
     "Set `imageRefWorkaround: true` on the sandbox to let apply carry this out.",
   ].join("\n");

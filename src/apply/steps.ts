@@ -11,15 +11,13 @@ import type { ObservedHost } from "../observe/types.js";
 import type { PreflightOutcome } from "../backup/preflight.js";
 import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
 import { TransportError, type Connection } from "../transport/types.js";
-import { renderWithEnv } from "../transport/shell.js";
+import { imageRefWorkaroundCommands, pushedImageRef, type WorkaroundTarget } from "../plan/commands/image-ref-workaround.js";
 import {
   builtImageRef,
   classifySandboxCreateFailure,
-  imageRefWorkaroundCommands,
   imageRefWorkaroundText,
   sandboxCreateHint,
   type SandboxCreateFailureKind,
-  type WorkaroundTarget,
 } from "./classify.js";
 import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
 import type { ApplyEventBody } from "./events.js";
@@ -218,16 +216,11 @@ async function carryOutImageRefWorkaround(
     level: "info",
     message: `${step.id}: image_upload_container_missing on arm64; carrying out the image-reference workaround with ${workaround.imageRef}`,
   });
-  const commands: PlannedCommand[] = imageRefWorkaroundCommands(workaround.imageRef, workaround.target).map((command) => ({
-    argv: command.argv,
-    ...(command.env ? { env: Object.fromEntries(Object.entries(command.env).map(([name, value]) => [name, { value }])) } : {}),
-    ...(command.okExitCodes ? { okExitCodes: command.okExitCodes } : {}),
-    display: renderWithEnv(command.argv, command.env),
-  }));
+  const commands: PlannedCommand[] = imageRefWorkaroundCommands(workaround.imageRef, workaround.target);
   for (const onboard of step.commands) commands.push({ ...onboard, argv: [...onboard.argv, "--resume"], display: `${onboard.display} --resume` });
   const run = await runCommands({ ...step, commands }, context, deadline);
   const output = outputExcerpt(`${firstOutput}${run.output}`, context.redactor);
-  const used = `localhost:5000/${workaround.imageRef}`;
+  const used = pushedImageRef(workaround.imageRef);
   if (run.ok) {
     return result({ status: "ok", exitCode: 0, output, notes: [`the image-tar upload failed (image_upload_container_missing); created from ${used} with the image-reference workaround`] });
   }

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  builtImageRef,
-  classifySandboxCreateFailure,
-  imageRefWorkaroundCommands,
-  imageRefWorkaroundText,
-  sandboxCreateHint,
-} from "../../../src/apply/classify.js";
+import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "../../../src/apply/classify.js";
+import { imageRefWorkaroundCommands } from "../../../src/plan/commands/image-ref-workaround.js";
 
 describe("classifySandboxCreateFailure (NemoClaw's kinds, in NemoClaw's order)", () => {
   const cases: [string, string, string][] = [
@@ -86,7 +81,8 @@ describe("hints and the arm64 workaround", () => {
       "docker push localhost:5000/openshell/sandbox-from:42",
       "openshell sandbox create --from localhost:5000/openshell/sandbox-from:42 --name alice --gpu -- env CHAT_UI_URL=http://127.0.0.1:18789 NEMOCLAW_DASHBOARD_PORT=18789 nemoclaw-start",
     ]);
-    expect(commands[4]?.env).toEqual({ OPENSHELL_GATEWAY: "nemoclaw" });
+    expect(commands[4]?.env).toEqual({ OPENSHELL_GATEWAY: { value: "nemoclaw" } });
+    expect(commands.slice(0, 2).map((command) => command.okExitCodes)).toEqual([[0, 1], [0, 125]]);
   });
   it("prints the workaround as exact commands", () => {
     const text = imageRefWorkaroundText("openshell/sandbox-from:42", { sandbox: "alice", gateway: "nemoclaw-8081", gpu: false });
