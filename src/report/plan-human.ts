@@ -104,7 +104,8 @@ function summaryLine(plan: Plan, colors: Colors): string {
     .map(([label, hosts, paint]) => paint(`${hosts.length} ${label} (${hostList(hosts, 8)})`));
   if (summary.steps === 0) {
     const clean = summary.hosts - summary.blocked - summary.unreachable - summary.unknown;
-    return `${colors.bold(`No changes: ${count(clean, "host")} match the fleet file.`)}${tail.length > 0 ? ` ${tail.join(", ")}.` : ""}`;
+    const head = clean > 0 ? `No changes: ${count(clean, "host")} match the fleet file.` : "No changes planned.";
+    return `${colors.bold(head)}${tail.length > 0 ? ` ${tail.join(", ")}.` : ""}`;
   }
   const risks = (["safe", "disruptive", "destructive"] as const)
     .filter((risk) => summary.byRisk[risk] > 0)

@@ -82,7 +82,7 @@ describe("renderPlanHuman", () => {
   it("says so when there is nothing to do", () => {
     const scenario = fleetScenario();
     const rendered = renderPlanHuman(planOf(scenario, { hosts: ["spark-41", "spark-42"] }), { colors: plain });
-    expect(rendered.trimEnd().split("\n").at(-1)).toBe("No changes: 0 hosts match the fleet file. 1 blocked (spark-41), 1 unreachable (spark-42).");
+    expect(rendered.trimEnd().split("\n").at(-1)).toBe("No changes planned. 1 blocked (spark-41), 1 unreachable (spark-42).");
   });
 
   it("colours risk when colours are on", () => {
