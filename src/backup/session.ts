@@ -1,0 +1,259 @@
+/**
+ * One `nemoclaw backup …` subcommand from start to end: read the fleet file and --limit, open the
+ * connection pool and stores, run the core (run, list, verify, prune, restore, due), render, and map
+ * the outcome to an exit code. src/cli/backup.ts only defines the commands and calls these.
+ */
+import { newRunId } from "../apply/journal.js";
+import { loadFleetFrom, readFleetInput } from "../config/input.js";
+import { selectHosts } from "../config/selectors.js";
+import type { CommonOptions } from "../cli/common.js";
+import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
+import { observeHost } from "../observe/host.js";
+import * as human from "../report/backup-human.js";
+import * as json from "../report/backup-json.js";
+import { colorsFor, type Colors } from "../report/color.js";
+import { ExitCode, type ExitCodeValue } from "../report/exit-codes.js";
+import { ConnectionPool, mapHosts } from "../transport/pool.js";
+import { TransportError } from "../transport/types.js";
+import { catalogueOf, duePolicies, readStores, type RecordFilter } from "./catalogue.js";
+import { BackupStores } from "./destinations.js";
+import { PreflightRefusedError } from "./preflight.js";
+import { executePrune, planPrune } from "./prune.js";
+import { runBackups, runExitCode } from "./run.js";
+import { parseBackupReference, selectBackup } from "./select.js";
+import { createBackupService } from "./service.js";
+import type { VerifyOutcome } from "./store.js";
+
+export interface BackupOptions extends CommonOptions {
+  policy: string[];
+  color: boolean;
+}
+
+export interface FilterOptions extends BackupOptions {
+  host: string[];
+  sandbox: string[];
+}
+
+export interface RunCommandOptions extends BackupOptions {
+  strict: boolean;
+  concurrency?: string;
+  due: boolean;
+}
+
+interface Context {
+  fleet: DesiredFleet;
+  /** Hosts selected by --limit. */
+  hosts: string[];
+  /** Policies selected by --policy (all when none given). */
+  policies: DesiredBackupPolicy[];
+  pool: ConnectionPool;
+  stores: BackupStores;
+  colors: Colors;
+  errColors: Colors;
+  now: () => Date;
+  write(text: string): void;
+  warn(text: string): void;
+}
+
+export async function withContext(fleetFile: string, options: BackupOptions, action: (context: Context) => Promise<ExitCodeValue>): Promise<ExitCodeValue> {
+  const errColors = colorsFor(process.stderr, options.color);
+  const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: loadFleetFrom, select: selectHosts, stderr: process.stderr });
+  if (typeof input === "number") return input;
+  const { fleet, hosts } = input;
+  const unknown = options.policy.filter((name) => !fleet.backupPolicies.some((policy) => policy.name === name));
+  if (fleet.backupPolicies.length === 0 || unknown.length > 0) {
+    const known = fleet.backupPolicies.map((policy) => policy.name).join(", ") || "none";
+    process.stderr.write(
+      `nemoclaw backup: ${unknown.length > 0 ? `no backup policy named ${unknown.join(", ")}` : `${fleetFile} defines no backupPolicies`} (policies: ${known})\n`,
+    );
+    return ExitCode.ValidationError;
+  }
+  const policies = options.policy.length === 0 ? fleet.backupPolicies : fleet.backupPolicies.filter((policy) => options.policy.includes(policy.name));
+  const pool = new ConnectionPool(fleet.hosts);
+  try {
+    return await action({
+      fleet,
+      hosts,
+      policies,
+      pool,
+      stores: new BackupStores(fleet, pool),
+      colors: colorsFor(process.stdout, options.color),
+      errColors,
+      now: () => new Date(),
+      write: (text) => process.stdout.write(text),
+      warn: (text) => process.stderr.write(text),
+    });
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+/** Ctrl-C / SIGTERM cancel the work in flight (remote commands are killed, partial backups removed). */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function filterOf(context: Context, options: FilterOptions): RecordFilter {
+  const limited = options.limit === undefined ? undefined : context.hosts;
+  const hosts = options.host.length > 0 ? options.host.filter((host) => limited === undefined || limited.includes(host)) : limited;
+  return {
+    ...(hosts ? { hosts } : {}),
+    ...(options.sandbox.length > 0 ? { sandboxes: options.sandbox } : {}),
+    ...(options.policy.length > 0 ? { policies: options.policy } : {}),
+  };
+}
+
+export async function runCommand(context: Context, options: RunCommandOptions): Promise<ExitCodeValue> {
+  const concurrency = options.concurrency === undefined ? context.fleet.apply.concurrency : Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    context.warn(`nemoclaw backup run: --concurrency must be a positive whole number, got ${options.concurrency}\n`);
+    return ExitCode.Error;
+  }
+  let policies = context.policies;
+  if (options.due) {
+    const { contents } = await readStores(context.stores, policies);
+    const dues = duePolicies(context.fleet, policies, catalogueOf(contents), context.now());
+    policies = policies.filter((policy) => dues.some((due) => due.policy === policy.name && due.due));
+    if (policies.length === 0) {
+      context.write(options.json ? json.dueJson(dues) : "No backup policy is due.\n");
+      return ExitCode.Ok;
+    }
+  }
+  const interrupt = interruptSignal();
+  try {
+    const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, observeHost, stores: context.stores });
+    const report = await runBackups(
+      { policies, hosts: context.hosts, strict: options.strict, concurrency, runId: newRunId(context.now()), signal: interrupt.signal },
+      {
+        fleet: context.fleet,
+        pool: context.pool,
+        observeHost,
+        service,
+        stores: context.stores,
+        mapHosts,
+        now: context.now,
+        isAlive,
+        onEvent: (event) => {
+          if (options.json) return;
+          const line = human.renderRunEvent(event, context.errColors);
+          if (line) context.warn(line);
+        },
+      },
+    );
+    context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
+    return interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+export async function listCommand(context: Context, options: FilterOptions): Promise<ExitCodeValue> {
+  const { contents } = await readStores(context.stores, context.policies, filterOf(context, options));
+  context.write(options.json ? json.listingJson(contents) : human.renderListing(contents, context.now(), context.colors));
+  return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
+}
+
+export async function verifyCommand(context: Context, options: FilterOptions & { latest: boolean }): Promise<ExitCodeValue> {
+  const { contents } = await readStores(context.stores, context.policies, filterOf(context, options));
+  const results: VerifyOutcome[] = [];
+  for (const store of contents) {
+    const seen = new Set<string>();
+    for (const record of store.records) {
+      const series = `${record.host}/${record.sandbox}`;
+      if (options.latest && seen.has(series)) continue;
+      seen.add(series);
+      const outcome = await (await context.stores.storeOf(record)).verify(record, { now: context.now });
+      results.push(outcome);
+      if (!options.json) context.warn(human.renderVerifyOutcome(outcome, context.errColors));
+    }
+  }
+  context.write(options.json ? json.verifyJson(results) : human.renderVerifySummary(results, context.colors));
+  const unreadable = contents.some((store) => store.error !== undefined);
+  if (results.some((result) => result.problems.length > 0)) return ExitCode.Failed;
+  return unreadable ? ExitCode.Unreachable : ExitCode.Ok;
+}
+
+export async function pruneCommand(context: Context, options: FilterOptions & { dryRun: boolean }): Promise<ExitCodeValue> {
+  const { contents } = await readStores(context.stores, context.policies, filterOf(context, options));
+  const plan = planPrune(contents, context.policies);
+  const result = options.dryRun ? null : await executePrune(plan, (record) => context.stores.storeOf(record));
+  context.write(options.json ? json.pruneJson(plan, result) : human.renderPrune(plan, result, context.colors));
+  if (result && result.failed.length > 0) return ExitCode.Failed;
+  return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
+}
+
+export async function restoreCommand(context: Context, source: string, options: BackupOptions & { to?: string }): Promise<ExitCodeValue> {
+  let reference;
+  let target;
+  try {
+    reference = parseBackupReference(source);
+    target = options.to ? parseBackupReference(options.to, "--to") : { ...reference, at: null };
+    if (target.at !== null) throw new Error(`--to ${options.to}: name a sandbox, not a time`);
+  } catch (error) {
+    context.warn(`nemoclaw backup restore: ${(error as Error).message}\n`);
+    return ExitCode.Error;
+  }
+  const host = context.fleet.hosts.find((candidate) => candidate.name === target.host);
+  if (!host) {
+    context.warn(`nemoclaw backup restore: ${target.host} is not a host of this fleet\n`);
+    return ExitCode.Error;
+  }
+  const { contents } = await readStores(context.stores, context.policies, { hosts: [reference.host], sandboxes: [reference.sandbox] });
+  for (const store of contents.filter((entry) => entry.error !== undefined)) context.warn(`! ${store.store}: ${store.error}\n`);
+  let record;
+  try {
+    record = selectBackup(contents.flatMap((store) => store.records), reference);
+  } catch (error) {
+    context.warn(`nemoclaw backup restore: ${(error as Error).message}\n`);
+    return ExitCode.Error;
+  }
+  const subject = { record, target: { host: target.host, sandbox: target.sandbox } };
+  if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
+  const interrupt = interruptSignal();
+  try {
+    const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, stores: context.stores });
+    await service.restoreSandbox({ record, host, connection: await context.pool.get(host.name), sandbox: target.sandbox, signal: interrupt.signal });
+    context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
+    return ExitCode.Ok;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const block = error instanceof PreflightRefusedError ? error.block.lines : undefined;
+    if (options.json) context.write(json.restoreJson({ ...subject, ok: false, error: message, ...(block ? { block } : {}) }));
+    else context.warn(block ? `${target.host}:\n${block.join("\n")}\n` : `nemoclaw backup restore: ${message}\n`);
+    if (interrupt.signal.aborted) return ExitCode.Interrupted;
+    if (error instanceof PreflightRefusedError) return ExitCode.PreflightRefused;
+    if (error instanceof TransportError && error.kind !== "command-failed" && error.kind !== "timeout") return ExitCode.Unreachable;
+    return ExitCode.Failed;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+export async function dueCommand(context: Context, options: BackupOptions): Promise<ExitCodeValue> {
+  const { contents } = await readStores(context.stores, context.policies);
+  const unreadable = contents.filter((store) => store.error !== undefined);
+  for (const store of unreadable) context.warn(`nemoclaw backup due: ${store.store}: ${store.error}\n`);
+  if (unreadable.length > 0) return ExitCode.Unreachable;
+  const dues = duePolicies(context.fleet, context.policies, catalogueOf(contents), context.now());
+  context.write(options.json ? json.dueJson(dues) : human.renderDue(dues, context.colors));
+  return dues.some((due) => due.due) ? ExitCode.Changes : ExitCode.Ok;
+}
