@@ -139,7 +139,7 @@ export function duePolicies(fleet: DesiredFleet, policies: readonly DesiredBacku
     const keys = new Map<string, { host: string; sandbox: string }>();
     for (const host of fleet.hosts) {
       for (const sandbox of host.sandboxes) {
-        if (policyCovers(fleet, policy, host, sandbox.name)) keys.set(`${host.name}/${sandbox.name}`, { host: host.name, sandbox: sandbox.name });
+        if (policyCovers(policy, host, sandbox.name)) keys.set(`${host.name}/${sandbox.name}`, { host: host.name, sandbox: sandbox.name });
       }
     }
     for (const [host, bySandbox] of Object.entries(byHost)) {

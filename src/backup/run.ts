@@ -98,7 +98,6 @@ interface Candidate {
  * list is unknown are returned as problems: their sandboxes cannot be covered.
  */
 export function backupCandidates(
-  fleet: DesiredFleet,
   policies: readonly DesiredBackupPolicy[],
   host: DesiredHost,
   observed: ObservedHost,
@@ -107,7 +106,7 @@ export function backupCandidates(
   const problems: string[] = [];
   const seen = new Set<string>();
   const cover = (sandbox: string, gateway: string | null, phase: string | null) => {
-    for (const policy of policies) if (policyCovers(fleet, policy, host, sandbox)) candidates.push({ sandbox, gateway, phase, policy });
+    for (const policy of policies) if (policyCovers(policy, host, sandbox)) candidates.push({ sandbox, gateway, phase, policy });
   };
   if (observed.gateways.state === "unknown") {
     problems.push(`gateways could not be listed: ${observed.gateways.reason}`);
@@ -150,7 +149,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   const hostsByName = new Map(deps.fleet.hosts.map((host) => [host.name, host]));
   const hostNames = options.hosts.filter((name) => {
     const host = hostsByName.get(name);
-    return host !== undefined && options.policies.some((policy) => hostMatches(host, policy.hosts, deps.fleet));
+    return host !== undefined && options.policies.some((policy) => hostMatches(host, policy.hosts));
   });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -176,7 +175,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     }
     if (check.state === "unknown") return { ...outcome, status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
 
-    const { candidates, problems } = backupCandidates(deps.fleet, options.policies, host, observed);
+    const { candidates, problems } = backupCandidates(options.policies, host, observed);
     outcome.problems.push(...problems);
     for (const candidate of candidates) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };

@@ -107,12 +107,8 @@ function patternMatches(terms: PatternTerm[], host: DesiredHost): boolean {
   );
 }
 
-/**
- * Whether a host is selected. Patterns and object selectors need only the host's own name,
- * groups and labels; the fleet is accepted so every selector call site reads the same.
- */
-export function hostMatches(host: DesiredHost, selector: HostSelector, fleet: DesiredFleet): boolean {
-  void fleet;
+/** Whether a host is selected. Selectors need only the host's own name, groups and labels. */
+export function hostMatches(host: DesiredHost, selector: HostSelector): boolean {
   return compileSelector(selector)(host);
 }
 
@@ -175,6 +171,6 @@ export function policyCoversName(policy: DesiredBackupPolicy, sandbox: string, t
 }
 
 /** Does a backup policy cover this sandbox on this host? The one definition plan and backup share. */
-export function policyCovers(fleet: DesiredFleet, policy: DesiredBackupPolicy, host: DesiredHost, sandbox: string): boolean {
-  return hostMatches(host, policy.hosts, fleet) && policyCoversName(policy, sandbox);
+export function policyCovers(policy: DesiredBackupPolicy, host: DesiredHost, sandbox: string): boolean {
+  return hostMatches(host, policy.hosts) && policyCoversName(policy, sandbox);
 }

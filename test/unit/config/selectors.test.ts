@@ -97,8 +97,8 @@ describe("object selectors", () => {
   });
 
   it("answers hostMatches the same way as selection", () => {
-    expect(hostMatches(hosts[2]!, { kind: "pattern", pattern: "rack_b" }, fleet)).toBe(true);
-    expect(hostMatches(hosts[2]!, { kind: "match", labels: { site: "sjc" } }, fleet)).toBe(false);
+    expect(hostMatches(hosts[2]!, { kind: "pattern", pattern: "rack_b" })).toBe(true);
+    expect(hostMatches(hosts[2]!, { kind: "match", labels: { site: "sjc" } })).toBe(false);
   });
 });
 
@@ -129,8 +129,8 @@ describe("backup policy coverage", () => {
   });
 
   it("needs both the host selector and a sandbox name glob to match", () => {
-    expect(policyCovers(fleet, policy("station", ["assist*"]), hosts[3]!, "assistant")).toBe(true);
-    expect(policyCovers(fleet, policy("station", ["assist*"]), hosts[0]!, "assistant")).toBe(false);
-    expect(policyCovers(fleet, policy("all", ["coder", "assist*"]), hosts[0]!, "scratch")).toBe(false);
+    expect(policyCovers(policy("station", ["assist*"]), hosts[3]!, "assistant")).toBe(true);
+    expect(policyCovers(policy("station", ["assist*"]), hosts[0]!, "assistant")).toBe(false);
+    expect(policyCovers(policy("all", ["coder", "assist*"]), hosts[0]!, "scratch")).toBe(false);
   });
 });
