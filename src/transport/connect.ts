@@ -5,7 +5,6 @@
  */
 import type { DesiredHost, HostKeyChecking } from "../config/types.js";
 import { JumpHosts } from "./jump-hosts.js";
-import { LocalConnection } from "./local.js";
 import type { SecretResolver } from "./ssh-auth.js";
 import { dial, dialWithRetry, type RetryPolicy } from "./ssh-client.js";
 import { defaultEndpointContext, RouteResolver, type Route } from "./ssh-endpoint.js";
@@ -85,6 +84,8 @@ export function routeResolverFor(options: ConnectOptions): RouteResolver {
 
 export async function openConnection(host: DesiredHost, options: ConnectOptions = {}): Promise<Connection> {
   if (host.connection.kind === "local") {
+    // Loaded on demand: execa costs every SSH-only run ~150 ms of start-up.
+    const { LocalConnection } = await import("./local.js");
     return new LocalConnection(host.name, { environment: host.environment, ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
   }
   const route: Route = await routeResolverFor(options).resolve(host.name, host.connection);
