@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -35,14 +36,19 @@ export interface BackupManifest {
   verified: VerificationResult | null;
 }
 
-const schema = JSON.parse(
-  readFileSync(new URL("../../schemas/backup-manifest.schema.json", import.meta.url), "utf8"),
-) as object;
+let compiled: ValidateFunction<BackupManifest> | undefined;
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-addFormats.default(ajv, ["date-time"]);
-const validate = ajv.compile<BackupManifest>(schema);
+/** Compiled on first use: every command that merely loads the backup modules would pay ~100 ms. */
+function validator(): ValidateFunction<BackupManifest> {
+  if (compiled === undefined) {
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/backup-manifest.schema.json", import.meta.url), "utf8")) as object;
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    // ajv-formats is CommonJS: under NodeNext its default import is the module object.
+    addFormats.default(ajv, ["date-time"]);
+    compiled = ajv.compile<BackupManifest>(schema);
+  }
+  return compiled;
+}
 
 export class ManifestError extends Error {
   constructor(
@@ -62,6 +68,7 @@ export function parseManifest(text: string, location: string): BackupManifest {
   } catch (error) {
     throw new ManifestError(location, [`not JSON (${(error as Error).message})`]);
   }
+  const validate = validator();
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
     throw new ManifestError(location, problems);
