@@ -2,21 +2,26 @@
 /**
  * Entry point. Each command lives in its own module under src/cli/ and registers itself here;
  * the heavy parts (ssh2, ajv, listr2) load only when a command actually runs, so `--version`
- * and `--help` start fast.
+ * and `--help` start fast. A lone `--version` is answered before commander and the command
+ * modules load at all: scripts and shell prompts call it most.
  */
-import { Command } from "commander";
 import { TOOL_VERSION } from "../version.js";
-import { registerCommands } from "./commands.js";
 
-const program = new Command("nemoclaw")
-  .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
-  .version(TOOL_VERSION, "-V, --version")
-  .showSuggestionAfterError(true)
-  .configureHelp({ sortSubcommands: false });
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  process.stdout.write(`${TOOL_VERSION}\n`);
+} else {
+  const [{ Command }, { registerCommands }] = await Promise.all([import("commander"), import("./commands.js")]);
+  const program = new Command("nemoclaw")
+    .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
+    .version(TOOL_VERSION, "-V, --version")
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false });
 
-registerCommands(program);
+  registerCommands(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+  program.parseAsync(process.argv).catch((error: unknown) => {
+    process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
