@@ -10,6 +10,7 @@ import {
   knownHostsName,
   knownKeyTypes,
   parseKnownHosts,
+  readKnownHostsFiles,
   verifyHostKey,
   type HostKey,
 } from "./known-hosts.js";
@@ -88,6 +89,23 @@ describe("known_hosts", () => {
     const entries = parseKnownHosts([`spark-09 ecdsa-sha2-nistp256 ${ECDSA}`, `spark-09,spark-10 ssh-ed25519 ${ED_A}`].join("\n"), "kh");
     expect(knownKeyTypes(entries, "spark-09")).toEqual(["ecdsa-sha2-nistp256", "ssh-ed25519"]);
     expect(knownKeyTypes(entries, "spark-10")).toEqual(["ssh-ed25519"]);
+  });
+
+  it("reports the entries for a name in file order, literal names and patterns alike", () => {
+    const entries = parseKnownHosts([`*.lab ssh-ed25519 ${ED_B}`, `spark-01.lab ecdsa-sha2-nistp256 ${ECDSA}`, `Spark-01.LAB,spark-02.lab ssh-ed25519 ${ED_A}`].join("\n"), "kh");
+    expect(knownKeyTypes(entries, "spark-01.lab")).toEqual(["ssh-ed25519", "ecdsa-sha2-nistp256"]);
+    expect(verifyHostKey(entries, "spark-01.lab", key(ED_A)).status).toBe("match");
+    // The first same-type entry in the file is the one a changed key is reported against.
+    const changed = verifyHostKey(entries, "spark-02.lab", { type: "ssh-ed25519", blob: Buffer.from(ECDSA, "base64") });
+    expect(changed.status === "changed" && changed.known.line).toBe(1);
+  });
+
+  it("reads a known_hosts file again once it changed", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "known-hosts-")), "known_hosts");
+    writeFileSync(file, `spark-01 ssh-ed25519 ${ED_A}\n`);
+    expect(verifyHostKey(await readKnownHostsFiles([file]), "spark-01", key(ED_A)).status).toBe("match");
+    writeFileSync(file, `spark-01 ssh-ed25519 ${ED_B}\n`);
+    expect(verifyHostKey(await readKnownHostsFiles([file]), "spark-01", key(ED_A)).status).toBe("changed");
   });
 
   it("appends a new key once, after existing lines, even when several hosts record at once", async () => {

@@ -108,14 +108,58 @@ export function globMatches(pattern: string, text: string): boolean {
 }
 
 /**
+ * Where to look for a name: entries listing only literal names are indexed by them, the rest
+ * (wildcards, negations, hashed names) are always tried. Every dial of a run looks up one name in
+ * the same entries, so without the index a fleet of N hosts in a known_hosts of N lines costs N²
+ * pattern matches (seconds at 1,000 hosts).
+ */
+interface EntryIndex {
+  literal: Map<string, number[]>;
+  patterns: number[];
+  revoked: KnownHostEntry[];
+}
+
+const indexes = new WeakMap<readonly KnownHostEntry[], EntryIndex>();
+
+function indexOf(entries: readonly KnownHostEntry[]): EntryIndex {
+  let index = indexes.get(entries);
+  if (index) return index;
+  index = { literal: new Map(), patterns: [], revoked: [] };
+  entries.forEach((entry, position) => {
+    if (entry.marker === "revoked") {
+      index.revoked.push(entry);
+      return;
+    }
+    if (entry.names.startsWith("|1|") || /[*?!]/.test(entry.names)) {
+      index.patterns.push(position);
+      return;
+    }
+    for (const name of new Set(entry.names.toLowerCase().split(","))) {
+      const positions = index.literal.get(name);
+      if (positions) positions.push(position);
+      else index.literal.set(name, [position]);
+    }
+  });
+  indexes.set(entries, index);
+  return index;
+}
+
+/** The (unrevoked) entries whose names cover `name`, in file order. */
+function entriesForName(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+  const index = indexOf(entries);
+  const positions = [...(index.literal.get(name.toLowerCase()) ?? []), ...index.patterns].sort((a, b) => a - b);
+  return positions.map((position) => entries[position] as KnownHostEntry).filter((entry) => entryMatchesName(entry.names, name));
+}
+
+/**
  * Judge a presented key: revoked anywhere wins; a listed key of the same type that differs is a
  * changed key; no key of that type for the name is unknown (keys of other types are reported so
  * the message can say so).
  */
 export function verifyHostKey(entries: KnownHostEntry[], name: string, presented: HostKey): HostKeyVerdict {
-  const revoked = entries.find((entry) => entry.marker === "revoked" && entry.key.blob.equals(presented.blob));
+  const revoked = indexOf(entries).revoked.find((entry) => entry.key.blob.equals(presented.blob));
   if (revoked) return { status: "revoked", entry: revoked };
-  const forName = entries.filter((entry) => entry.marker === null && entryMatchesName(entry.names, name));
+  const forName = entriesForName(entries, name);
   const match = forName.find((entry) => entry.key.blob.equals(presented.blob));
   if (match) return { status: "match", entry: match };
   const sameType = forName.find((entry) => entry.key.type === presented.type);
@@ -125,14 +169,17 @@ export function verifyHostKey(entries: KnownHostEntry[], name: string, presented
 
 /** Key types listed for a name, so the handshake can prefer an algorithm whose key is known. */
 export function knownKeyTypes(entries: KnownHostEntry[], name: string): string[] {
-  const types = entries
-    .filter((entry) => entry.marker === null && entryMatchesName(entry.names, name))
-    .map((entry) => entry.key.type);
-  return [...new Set(types)];
+  return [...new Set(entriesForName(entries, name).map((entry) => entry.key.type))];
 }
 
+/** The last text read from each file and its entries: re-parsed only when the text changed. */
+const parsedFiles = new Map<string, { text: string; entries: KnownHostEntry[] }>();
+/** The last combined list per file list, reused while every file is unchanged (so is its index). */
+const combinedLists = new Map<string, { parts: KnownHostEntry[][]; all: KnownHostEntry[] }>();
+
+/** Every entry of the files, in order. Files are read on every call; unchanged ones are not parsed again. */
 export async function readKnownHostsFiles(files: readonly string[]): Promise<KnownHostEntry[]> {
-  const all: KnownHostEntry[] = [];
+  const parts: KnownHostEntry[][] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -141,8 +188,18 @@ export async function readKnownHostsFiles(files: readonly string[]): Promise<Kno
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       throw error;
     }
-    all.push(...parseKnownHosts(text, file));
+    let parsed = parsedFiles.get(file);
+    if (parsed?.text !== text) {
+      parsed = { text, entries: parseKnownHosts(text, file) };
+      parsedFiles.set(file, parsed);
+    }
+    parts.push(parsed.entries);
   }
+  const key = files.join("\n");
+  const previous = combinedLists.get(key);
+  if (previous && previous.parts.length === parts.length && previous.parts.every((part, i) => part === parts[i])) return previous.all;
+  const all = parts.flat();
+  combinedLists.set(key, { parts, all });
   return all;
 }
 
