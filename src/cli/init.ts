@@ -91,7 +91,8 @@ The hosts stay in the inventory: the file lists it under \`inventory:\` (relativ
 the inventory you use with Ansible keeps working for both tools. Without --openshell, every
 selected host is observed once (read-only) and the release most hosts run becomes the default
 pin; hosts on another release get their own pin, so the first \`nemoclaw plan\` upgrades nothing.
-With --openshell no host is contacted.
+With --openshell no host is contacted. --limit observes only the hosts it selects; the file
+still covers the whole inventory.
 
 Without -o the file goes to stdout, with paths relative to the current directory.
 
