@@ -218,8 +218,16 @@ describe("~/.ssh/config", () => {
         "",
       ].join("\n"),
     );
-    // Port 22 and the local user name are the fleet's defaults, so the config's Port and User apply.
-    const host = hostWith("far-1", { address: "lab-far", port: 22, user: userInfo().username, identityFiles: [], proxyJump: [], useSshConfig: true });
+    // Nothing wrote this host's port or user, so the config's Port and User apply.
+    const host = hostWith("far-1", {
+      address: "lab-far",
+      port: 22,
+      user: userInfo().username,
+      identityFiles: [],
+      proxyJump: [],
+      useSshConfig: true,
+      explicit: { port: false, user: false },
+    });
     const forwardsBefore = await fleet.forwardCount();
     expect(await whoami(host, { home })).toBe(far.user);
     expect(await fleet.forwardCount()).toBe(forwardsBefore + 1);
