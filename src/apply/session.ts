@@ -208,7 +208,7 @@ function createView(options: ApplySessionOptions, deps: SessionDeps, plan: Plan,
     case "lines":
       return plainLinesView(write, colors);
     case "live":
-      return new ListrView();
+      return new ListrView(colors);
   }
 }
 

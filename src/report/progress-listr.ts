@@ -4,10 +4,36 @@
  * It folds the same event stream as the recap and the journal (RunTally), so what it shows is
  * what they record.
  */
-import { Listr, type ListrTask } from "listr2";
+import { Listr, ListrDefaultRendererLogLevels as Level, type ListrTask, type LoggerFormat } from "listr2";
 import type { ApplyEvent, EventOf } from "../apply/events.js";
 import { RunTally, type HostState } from "../apply/tally.js";
+import type { Colors } from "./color.js";
 import { formatDuration } from "./progress-format.js";
+
+/**
+ * listr2 colours its icons through a colour library that reads the environment on its own; this
+ * map makes the live view follow the same decision as every other output (NO_COLOR, FORCE_COLOR,
+ * --no-color, a terminal or not).
+ */
+export function iconColors(colors: Colors): Partial<Record<Level, LoggerFormat>> {
+  const format = (paint: (text: string) => string): LoggerFormat => (text) => paint(text ?? "");
+  const [yellow, green, red, dim] = [format(colors.yellow), format(colors.green), format(colors.red), format(colors.dim)];
+  return {
+    [Level.PENDING]: yellow,
+    [Level.COMPLETED]: green,
+    [Level.COMPLETED_WITH_FAILED_SUBTASKS]: yellow,
+    [Level.COMPLETED_WITH_FAILED_SISTER_TASKS]: red,
+    [Level.SKIPPED_WITH_COLLAPSE]: yellow,
+    [Level.SKIPPED_WITHOUT_COLLAPSE]: yellow,
+    [Level.RETRY]: yellow,
+    [Level.ROLLING_BACK]: red,
+    [Level.ROLLED_BACK]: red,
+    [Level.FAILED]: red,
+    [Level.FAILED_WITH_FAILED_SUBTASKS]: red,
+    [Level.WAITING]: dim,
+    [Level.PAUSED]: yellow,
+  };
+}
 
 /** The title of a host's line at `now`. */
 export function hostTitle(host: HostState, now: Date, wave: number | null): string {
@@ -44,6 +70,7 @@ export class ListrView {
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(
+    private readonly colors: Colors,
     private readonly options: { now?: () => Date; renderer?: "default" | "silent" } = {},
   ) {}
 
@@ -81,7 +108,7 @@ export class ListrView {
         exitOnError: false,
         registerSignalListeners: false,
         renderer: this.options.renderer ?? "default",
-        rendererOptions: { collapseErrors: false, showErrorMessage: true, collapseSkips: false },
+        rendererOptions: { collapseErrors: false, showErrorMessage: true, collapseSkips: false, color: iconColors(this.colors) },
       },
     );
     this.running = list.run().catch(() => undefined);

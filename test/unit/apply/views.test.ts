@@ -7,7 +7,8 @@ import { RunTally } from "../../../src/apply/tally.js";
 import { createColors } from "../../../src/report/color.js";
 import { chooseProgressMode, jsonLinesView, plainLinesView } from "../../../src/report/progress.js";
 import { formatDuration } from "../../../src/report/progress-format.js";
-import { hostTitle, ListrView } from "../../../src/report/progress-listr.js";
+import { ListrDefaultRendererLogLevels } from "listr2";
+import { hostTitle, iconColors, ListrView } from "../../../src/report/progress-listr.js";
 import { formatRecap } from "../../../src/report/recap.js";
 import { parseWaves } from "../../../src/apply/waves.js";
 import { command, hostPlan, plan, step } from "./fixtures.js";
@@ -135,7 +136,7 @@ describe("the live view", () => {
   });
 
   it("follows a whole run to the end", async () => {
-    const view = new ListrView({ renderer: "silent" });
+    const view = new ListrView(createColors(false), { renderer: "silent" });
     (await mixedRun()).forEach(view.onEvent);
     await expect(view.finish()).resolves.toBeUndefined();
   });
@@ -149,5 +150,16 @@ describe("choosing a view", () => {
   });
   it("formats durations compactly", () => {
     expect([450, 1_250, 59_940, 65_000, 3_725_000].map(formatDuration)).toEqual(["450ms", "1.3s", "59.9s", "1m05s", "1h02m"]);
+  });
+});
+
+describe("the live view's icon colours", () => {
+  it("follow the CLI's colour decision instead of listr2's own reading of the environment", () => {
+    const plain = iconColors(createColors(false));
+    const painted = iconColors(createColors(true));
+    expect(plain[ListrDefaultRendererLogLevels.COMPLETED]?.("✔")).toBe("✔");
+    expect(plain[ListrDefaultRendererLogLevels.FAILED]?.("✖")).toBe("✖");
+    expect(painted[ListrDefaultRendererLogLevels.COMPLETED]?.("✔")).toBe("\x1b[32m✔\x1b[39m");
+    expect(painted[ListrDefaultRendererLogLevels.FAILED]?.("✖")).toBe("\x1b[31m✖\x1b[39m");
   });
 });
