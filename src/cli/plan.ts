@@ -81,7 +81,9 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   });
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
-  if (options.out && !options.json) deps.stderr.write(`Saved the plan to ${options.out}; run \`nemoclaw apply ${options.out}\` to carry it out.\n`);
+  if (options.out && !options.json) {
+    deps.stderr.write(plan.summary.steps > 0 ? `Saved the plan to ${options.out}; run \`nemoclaw apply ${options.out}\` to carry it out.\n` : `Saved the plan to ${options.out}; it has nothing to do.\n`);
+  }
   return planExitCode(plan, { detailed: options.detailedExitcode });
 }
 

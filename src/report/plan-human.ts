@@ -104,7 +104,7 @@ function summaryLine(plan: Plan, colors: Colors): string {
     .map(([label, hosts, paint]) => paint(`${hosts.length} ${label} (${hostList(hosts, 8)})`));
   if (summary.steps === 0) {
     const clean = summary.hosts - summary.blocked - summary.unreachable - summary.unknown;
-    const head = clean > 0 ? `No changes: ${count(clean, "host")} match the fleet file.` : "No changes planned.";
+    const head = clean > 0 ? `No changes: ${count(clean, "host")} ${clean === 1 ? "matches" : "match"} the fleet file.` : "No changes planned.";
     return `${colors.bold(head)}${tail.length > 0 ? ` ${tail.join(", ")}.` : ""}`;
   }
   const risks = (["safe", "disruptive", "destructive"] as const)

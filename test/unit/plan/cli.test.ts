@@ -56,6 +56,17 @@ describe("nemoclaw plan", () => {
     expect(await runPlanCommand("fleet.yaml", options({ detailedExitcode: true }), harness(converged()).deps)).toBe(ExitCode.Ok);
   });
 
+  it("-o says how to carry the plan out, or that it has nothing to do; the summary counts in-sync hosts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nemoclaw-plan-cli-"));
+    const pending = harness(withPendingChange());
+    await runPlanCommand("fleet.yaml", options({ out: join(dir, "pending.json") }), pending.deps);
+    expect(pending.err.join("")).toContain(`run \`nemoclaw apply ${join(dir, "pending.json")}\` to carry it out`);
+    const idle = harness(converged());
+    await runPlanCommand("fleet.yaml", options({ out: join(dir, "idle.json") }), idle.deps);
+    expect(idle.err.join("")).toContain(`Saved the plan to ${join(dir, "idle.json")}; it has nothing to do.`);
+    expect(idle.out.join("")).toContain("No changes: 1 host matches the fleet file.");
+  });
+
   it("--json prints the Plan; -o saves it for apply", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nemoclaw-plan-cli-"));
     const file = join(dir, "plan.json");
