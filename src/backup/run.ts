@@ -6,7 +6,7 @@
  * and nothing is written for it; the others go on unless `--strict`.
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
-import { hostMatches, policyCovers } from "../config/selectors.js";
+import { globToRegExp, hostMatches, policyCovers } from "../config/selectors.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
@@ -83,6 +83,8 @@ export interface RunOptions {
   concurrency: number;
   runId: string;
   signal?: AbortSignal;
+  /** Only sandboxes whose name matches one of these globs (all when absent). */
+  sandboxes?: string[];
 }
 
 interface Candidate {
@@ -177,7 +179,8 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
 
     const { candidates, problems } = backupCandidates(options.policies, host, observed);
     outcome.problems.push(...problems);
-    for (const candidate of candidates) {
+    const wanted = options.sandboxes?.map(globToRegExp);
+    for (const candidate of candidates.filter((entry) => wanted === undefined || wanted.some((glob) => glob.test(entry.sandbox)))) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;
       let result: SandboxOutcome;

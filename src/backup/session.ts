@@ -35,6 +35,7 @@ export interface FilterOptions extends BackupOptions {
 }
 
 export interface RunCommandOptions extends BackupOptions {
+  sandbox: string[];
   strict: boolean;
   concurrency?: string;
   due: boolean;
@@ -142,7 +143,15 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   try {
     const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, observeHost, stores: context.stores });
     const report = await runBackups(
-      { policies, hosts: context.hosts, strict: options.strict, concurrency, runId: newRunId(context.now()), signal: interrupt.signal },
+      {
+        policies,
+        hosts: context.hosts,
+        strict: options.strict,
+        concurrency,
+        runId: newRunId(context.now()),
+        signal: interrupt.signal,
+        ...(options.sandbox.length > 0 ? { sandboxes: options.sandbox } : {}),
+      },
       {
         fleet: context.fleet,
         pool: context.pool,

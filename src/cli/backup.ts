@@ -56,6 +56,7 @@ export function register(program: Command): void {
     .option("--strict", "fail on any sandbox that is not Ready, and stop at the first host the schema preflight refuses", false)
     .option("--concurrency <n>", "hosts backed up at once (default: apply.concurrency)")
     .option("--due", "only the policies whose schedule is due", false)
+    .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
     .action(async (fleetFile: string, options: RunCommandOptions) => {
       const session = await import("../backup/session.js");
       process.exitCode = await session.withContext(fleetFile, options, (context) => session.runCommand(context, options));

@@ -104,6 +104,16 @@ describe("runBackups", () => {
     ]);
   });
 
+  it("backs up only the sandboxes named by --sandbox", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice"), sandbox("bob")]), gateway("nemoclaw-8081", [sandbox("alina")])]),
+    });
+    const report = await run({ sandboxes: ["al*"] });
+    expect(calls.map((call) => call.sandbox)).toEqual(["alice", "alina"]);
+    expect(report.hosts[0]!.sandboxes.map((s) => s.sandbox)).toEqual(["alice", "alina"]);
+  });
+
   it("refuses a drifted host with the block and writes nothing for it, while others go on", async () => {
     const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
     const { calls, run } = harness(desired, {
