@@ -69,6 +69,10 @@ export async function startHost(scenario: Scenario, asUser?: AsUser, options: { 
         const stdoutBytes = Buffer.concat(out);
         resolve({ code: code ?? (signal ? 128 : 1), stdout: stdoutBytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), stdoutBytes });
       });
+      // A tool that exits without reading its input (a missing command, say) closes the pipe first.
+      child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") reject(error);
+      });
       child.stdin.end(options.input ?? "");
     });
   return {
