@@ -182,6 +182,8 @@ export async function startHostProcessGateway(paths, state, options) {
     });
     gateway.process = { ...processRecord, binary: options.binary };
     gateway.version = version;
+    // "Unreachable" describes the process that hung; a freshly started one answers.
+    gateway.unreachable = false;
   }
   writeFileAtomic(join(stateDir, "openshell-gateway.pid"), `${processRecord.pid}\n`, 0o644);
   const marker = {
