@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need on a Debian/Ubuntu machine: the OpenSSH server and
+# client (real test hosts), iproute2 (network namespaces for the bastion tests) and passwd (one
+# user per test host). Does nothing when they are present; needs root otherwise.
+set -euo pipefail
+
+missing=()
+[ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
+command -v ssh-keygen >/dev/null 2>&1 && command -v ssh-agent >/dev/null 2>&1 || missing+=(openssh-client)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v newusers >/dev/null 2>&1 || missing+=(passwd)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-deps: missing ${missing[*]}; install them or run as root (see docs/testing.md)" >&2
+  exit 1
+fi
+# The tests start their own sshd processes; keep the package from starting a system one.
+policy=/usr/sbin/policy-rc.d
+added_policy=no
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  added_policy=yes
+fi
+trap 'if [ "$added_policy" = yes ]; then rm -f "$policy"; fi' EXIT
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
