@@ -69,6 +69,23 @@ export interface StoppedStep {
   notStarted: string[];
 }
 
+/** What a finished step reports: the executor's result, the step-finished event and the tally share it. */
+export interface StepOutcome {
+  attempts: number;
+  exitCode: number | null;
+  /** Bounded, secret-scrubbed tail of the step's output. */
+  output: string;
+  /** One line: why the step failed, was skipped or cancelled. */
+  error: string | null;
+  /** NemoClaw's sandbox-create failure kind, when classified. */
+  failureKind: string | null;
+  /** What to do about it (may be several lines). */
+  hint: string | null;
+  /** When the step ran but the facts it should change were not as expected afterwards. */
+  postcondition: { expected: string; seen: string } | null;
+  notes: string[];
+}
+
 export type ApplyEventBody =
   | {
       type: "run-started";
@@ -125,27 +142,14 @@ export type ApplyEventBody =
       delayMs: number;
       reason: string;
     }
-  | {
+  | ({
       type: "step-finished";
       host: string;
       step: string;
       kind: StepKind;
       status: StepStatus;
       durationMs: number;
-      attempts: number;
-      exitCode: number | null;
-      /** Bounded, secret-scrubbed tail of the step's output. */
-      output: string;
-      /** One line: why the step failed, was skipped or cancelled. */
-      error: string | null;
-      /** NemoClaw's sandbox-create failure kind, when classified. */
-      failureKind: string | null;
-      /** What to do about it (may be several lines). */
-      hint: string | null;
-      /** When the step ran but the facts it should change were not as expected afterwards. */
-      postcondition: { expected: string; seen: string } | null;
-      notes: string[];
-    }
+    } & StepOutcome)
   | {
       type: "host-finished";
       host: string;

@@ -20,22 +20,14 @@ import {
   type SandboxCreateFailureKind,
 } from "./classify.js";
 import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
-import type { ApplyEventBody } from "./events.js";
+import type { ApplyEventBody, StepOutcome } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
 import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "./registry.js";
 import { backoffDelay, transientReason, type RetryPolicy } from "./retry.js";
 
-export interface StepRunResult {
+export interface StepRunResult extends StepOutcome {
   status: "ok" | "failed" | "cancelled";
-  exitCode: number | null;
-  output: string;
-  error: string | null;
-  failureKind: string | null;
-  hint: string | null;
-  postcondition: { expected: string; seen: string } | null;
-  notes: string[];
-  attempts: number;
   /** Set when the preflight refused: the exact block; the host must not be touched further. */
   block: string[] | null;
   /** The step failed because the host stopped answering (not because of what it ran). */

@@ -6,25 +6,17 @@
 
 import type { StepKind } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
-import type { ApplyEvent, ChangedFact, EventOf, HostStatus, StepDrift, StepStatus, StoppedStep } from "./events.js";
+import type { ApplyEvent, ChangedFact, EventOf, HostStatus, StepDrift, StepOutcome, StepStatus, StoppedStep } from "./events.js";
 import { HOST_STATUSES } from "./events.js";
 import type { HostLockInfo } from "../observe/types.js";
 
-export interface StepState {
+export interface StepState extends StepOutcome {
   id: string;
   kind: StepKind | null;
   status: StepStatus | "pending" | "running";
   commands: string[];
   startedAt: string | null;
   durationMs: number | null;
-  attempts: number;
-  exitCode: number | null;
-  output: string;
-  error: string | null;
-  failureKind: string | null;
-  hint: string | null;
-  postcondition: { expected: string; seen: string } | null;
-  notes: string[];
 }
 
 export interface HostState {
