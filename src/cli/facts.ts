@@ -52,26 +52,10 @@ export async function runFactsCommand(fleetFile: string | undefined, options: Fa
 }
 
 async function defaultDeps(): Promise<FactsCommandDeps> {
-  const [{ loadFleetFrom }, { selectHosts }, { ConnectionPool }, { observeFleet }] = await Promise.all([
+  const [{ loadFleetFrom }, { selectHosts }, { observeSelected }] = await Promise.all([
     import("../config/input.js"),
     import("../config/selectors.js"),
-    import("../transport/pool.js"),
     import("../observe/fleet.js"),
   ]);
-  return {
-    load: loadFleetFrom,
-    select: selectHosts,
-    async observe(fleet, hosts) {
-      // Every fleet host, so a selected host can reach its bastion when that is a fleet host too.
-      const pool = new ConnectionPool(fleet.hosts);
-      try {
-        return await observeFleet(fleet, hosts, { pool, concurrency: fleet.apply.concurrency });
-      } finally {
-        await pool.closeAll();
-      }
-    },
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-  };
+  return { load: loadFleetFrom, select: selectHosts, observe: observeSelected, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

@@ -3,7 +3,7 @@
  * stalls the others, and every selected host comes back (unreachable ones say why).
  */
 import type { DesiredFleet } from "../config/types.js";
-import { mapHosts } from "../transport/pool.js";
+import { ConnectionPool, mapHosts } from "../transport/pool.js";
 import { type Connection, TransportError } from "../transport/types.js";
 import { type ObserveOptions, observeHost, unreachableHost } from "./host.js";
 import type { ObservedFleet, ObservedHost } from "./types.js";
@@ -39,4 +39,17 @@ export async function observeFleet(fleet: DesiredFleet, hostNames: string[], dep
       throw result?.error ?? new Error(`host "${name}" was not observed`);
     }),
   };
+}
+
+/**
+ * Observe the selected hosts through a pool of every fleet host (a selected host's bastion may be a
+ * fleet host too), closing the connections afterwards.
+ */
+export async function observeSelected(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet> {
+  const pool = new ConnectionPool(fleet.hosts);
+  try {
+    return await observeFleet(fleet, hosts, { pool, concurrency: fleet.apply.concurrency });
+  } finally {
+    await pool.closeAll();
+  }
 }
