@@ -2,12 +2,20 @@
  * Planning 1,000 hosts × 10 sandboxes, with a realistic mix of work (lost guards, preset changes,
  * missing sandboxes, one drifted host in fifty, scheduled backups), then rendering it for people
  * and as JSON. The planner is pure, so this is the whole cost of `nemoclaw plan` after observation.
+ *
+ *   node --expose-gc bench/plan-1000.bench.mjs [--json]   (bench/run.mjs runs it in its own
+ *   process, so the peak RSS it reports is planning's own; NCF_BENCH_DIST picks the build)
  */
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { planFleet } from "../dist/plan/planner.js";
-import { renderPlanHuman } from "../dist/report/plan-human.js";
-import { renderPlanJson } from "../dist/report/plan-json.js";
-import { createColors } from "../dist/report/color.js";
+import { fileURLToPath } from "node:url";
+
+const DIST = process.env.NCF_BENCH_DIST ?? fileURLToPath(new URL("../dist", import.meta.url));
+const JSON_OUTPUT = process.argv.includes("--json");
+const { planFleet } = await import(join(DIST, "plan", "planner.js"));
+const { renderPlanHuman } = await import(join(DIST, "report", "plan-human.js"));
+const { renderPlanJson } = await import(join(DIST, "report", "plan-json.js"));
+const { createColors } = await import(join(DIST, "report", "color.js"));
 
 const HOSTS = 1000;
 const SANDBOXES = 10;
@@ -119,13 +127,19 @@ function time(label, fn, runs = 5) {
     wall.push(performance.now() - start);
     cpu.push((used.user + used.system) / 1000);
   }
-  const median = (samples) => samples.sort((a, b) => a - b)[Math.floor(runs / 2)].toFixed(1);
-  process.stdout.write(`${label.padEnd(44)} median ${median(wall)} ms wall, ${median(cpu)} ms cpu  (${runs} runs)\n`);
-  return result;
+  const median = (samples) => samples.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  if (!JSON_OUTPUT) process.stdout.write(`${label.padEnd(44)} median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms cpu  (${runs} runs)\n`);
+  return { result, wallMs: median(wall), cpuMs: median(cpu) };
 }
 
-const plan = time(`planFleet ${HOSTS} hosts × ${SANDBOXES} sandboxes`, () => planFleet(fleet, observed, options));
-const { summary } = plan;
-process.stdout.write(`  → ${summary.steps} steps on ${summary.hostsWithChanges} hosts, ${summary.blocked} blocked\n`);
-time("renderPlanHuman (grouped)", () => renderPlanHuman(plan, { colors: createColors(false) }));
-time("renderPlanJson", () => renderPlanJson(plan));
+const planned = time(`planFleet ${HOSTS} hosts × ${SANDBOXES} sandboxes`, () => planFleet(fleet, observed, options));
+const { summary } = planned.result;
+if (!JSON_OUTPUT) process.stdout.write(`  → ${summary.steps} steps on ${summary.hostsWithChanges} hosts, ${summary.blocked} blocked\n`);
+const human = time("renderPlanHuman (grouped)", () => renderPlanHuman(planned.result, { colors: createColors(false) }));
+const json = time("renderPlanJson", () => renderPlanJson(planned.result));
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+if (JSON_OUTPUT) {
+  const round = (ms) => Math.round(ms * 10) / 10;
+  const result = { hosts: HOSTS, sandboxes: SANDBOXES, steps: summary.steps, planMs: round(planned.wallMs), planCpuMs: round(planned.cpuMs), renderHumanMs: round(human.wallMs), renderJsonMs: round(json.wallMs), peakRssMb };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else process.stdout.write(`peak RSS ${peakRssMb} MB (node itself included)\n`);

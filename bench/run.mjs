@@ -1,13 +1,461 @@
 // @ts-check
 /**
- * `npm run bench`: runs every bench/*.bench.mjs in turn (after `npm run build`), each printing its
- * own timings. Speed is measured here, never asserted in tests.
+ * `npm run bench` (build, then this): nemoclaw against the physical floor and against Ansible.
+ *
+ *   start-up       `nemoclaw --version`, beside a bare `node -e 0`
+ *   plan-1000      planning 1,000 hosts × 10 sandboxes in process: time and peak RSS
+ *   stream         one 128 MiB sandbox streamed into the store, against `ssh host tar | sha256sum`
+ *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself
+ *   sim fleets     N sshd hosts with the OpenShell/NemoClaw simulator: plan, an apply that
+ *                  converges every host, the no-op apply after it, and `backup run` of N × 10 MiB
+ *
+ * Each fleet measurement is taken several times, the tools in turn within each round (so a busy
+ * spell of the machine hits them alike), and the median counts. The floor is the same work with
+ * one OpenSSH `ssh` per host, all at once; Ansible runs playbooks doing the same work at forks = N.
+ * Prints a table of medians and ratios and writes everything to .bench-results/latest.json.
+ * Every fleet, process and ControlPersist master it starts is stopped at the end, on failure and
+ * on Ctrl-C. Speed is measured here, never asserted in tests.
+ *
+ *   node bench/run.mjs [--sizes 10,50] [--runs 3] [--only startup,plan-1000,stream,bare,sim]
+ *                      [--no-ansible] [--full] [--dist DIR] [--out FILE]
  */
-import { readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, totalmem, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { ansibleVersion, closeControlMasters, runPlaybook, VARIANTS } from "./lib/ansible.mjs";
+import { hashFloor, scriptFloor, shellQuote } from "./lib/floor.mjs";
+import { SANDBOX, startBenchFleet } from "./lib/hosts.mjs";
+import { killRunningChildren, median, round, summarize, timed } from "./lib/measure.mjs";
+import { cpuBusyShare, formatTable } from "./lib/report.mjs";
 
-const dir = new URL(".", import.meta.url);
-const benches = readdirSync(dir).filter((name) => name.endsWith(".bench.mjs")).sort();
-for (const name of benches) {
-  process.stdout.write(`\n## ${name}\n`);
-  await import(new URL(name, dir).href);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WORKSPACE_MIB = 10;
+const STREAM_MIB = 128;
+const STARTUP_RUNS = 21;
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10,50" },
+    runs: { type: "string", default: "3" },
+    only: { type: "string", default: "startup,plan-1000,stream,bare,sim" },
+    "no-ansible": { type: "boolean", default: false },
+    full: { type: "boolean", default: false },
+    dist: { type: "string", default: join(ROOT, "dist") },
+    out: { type: "string", default: join(ROOT, ".bench-results", "latest.json") },
+  },
+});
+const SIZES = args.sizes.split(",").map(Number);
+const RUNS = Number(args.runs);
+const ONLY = new Set(args.only.split(","));
+const DIST = resolve(args.dist);
+const CLI = join(DIST, "cli", "main.js");
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run bench\` (it builds first) or \`npm run build\``);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(RUNS) || RUNS < 1) throw new Error("--sizes and --runs take positive whole numbers");
+
+// ---- cleanup: everything started is stopped, also on Ctrl-C -----------------------------------
+
+/** @type {Set<import("./lib/hosts.mjs").BenchFleet>} */
+const liveFleets = new Set();
+const work = mkdtempSync(join(tmpdir(), "nemoclaw-bench-"));
+chmodSync(work, 0o755); // as root each host is its own user, and sshd reads its authorized keys as that user
+let interrupted = false;
+for (const signal of /** @type {NodeJS.Signals[]} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\nbench: ${signal}: stopping everything it started…\n`);
+    killRunningChildren();
+    void cleanUp().finally(() => process.exit(130));
+  });
 }
+
+/** @type {Promise<void> | undefined} */
+let cleaning;
+/** Stop every fleet still up and remove the work directory; once, whoever asks first. */
+function cleanUp() {
+  cleaning ??= (async () => {
+    for (const bench of liveFleets) {
+      await closeControlMasters(bench).catch(() => undefined);
+      await bench.stop().catch((error) => process.stderr.write(`bench: stopping the ${bench.kind} fleet: ${error.message}\n`));
+      liveFleets.delete(bench);
+    }
+    rmSync(work, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+// ---- output --------------------------------------------------------------------------------------
+
+/** @param {string} line */
+function say(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+/** @type {Record<string, unknown>[]} */
+const results = [];
+/** Busy share of the CPUs, sampled while the bench itself was idle. */
+const otherWork = /** @type {number[]} */ ([]);
+
+/**
+ * @param {Record<string, unknown>} entry
+ */
+function record(entry) {
+  results.push(entry);
+  const s = /** @type {ReturnType<typeof summarize>} */ (entry.stats);
+  say(`  ${String(entry.work).padEnd(16)} N=${String(entry.hosts ?? "-").padEnd(3)} ${String(entry.tool).padEnd(24)} median ${fmtMs(s.medianMs)}  [${s.samplesMs.map(fmtMs).join(", ")}]${s.medianCpuMs !== null ? `  cpu ${fmtMs(s.medianCpuMs)}` : ""}`);
+}
+
+/** @param {number} ms */
+function fmtMs(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+// ---- the product, run as users run it -----------------------------------------------------------
+
+/**
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ */
+function cliEnv(bench) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env, NVIDIA_API_KEY: "nvapi-bench-not-a-key", XDG_STATE_HOME: join(bench.dir, "state"), NO_COLOR: "1" };
+  delete env.SSH_AUTH_SOCK;
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+/**
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @param {string[]} args
+ * @param {(sample: import("./lib/measure.mjs").Sample) => string | null} check  null when the run did its work
+ */
+async function nemoclaw(bench, args, check) {
+  const sample = await timed(["node", CLI, ...args], { cwd: bench.dir, env: cliEnv(bench), scratch: bench.dir, keepOutput: true });
+  const problem = sample.code === 0 ? check(sample) : `exit ${sample.code}`;
+  if (problem) throw new Error(`nemoclaw ${args.join(" ")}: ${problem}\n${sample.stderr}\n${sample.stdout.slice(-3000)}`);
+  return sample;
+}
+
+/** @param {import("./lib/measure.mjs").Sample} sample */
+function planObservedEveryHost(sample) {
+  const plan = JSON.parse(sample.stdout);
+  const unreachable = plan.hosts.filter((/** @type {{ status: string }} */ host) => host.status === "unreachable");
+  return unreachable.length > 0 ? `${unreachable.length} hosts unreachable` : null;
+}
+
+/**
+ * @param {string} stdout  JSON Lines events
+ * @param {number} expectedOk  hosts that must end "ok" (with changes) — the others "no-changes"
+ */
+function applyOutcome(stdout, expectedOk) {
+  const events = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+  const finished = events.filter((event) => event.type === "host-finished");
+  const ok = finished.filter((event) => event.status === "ok").length;
+  const bad = finished.filter((event) => event.status !== "ok" && event.status !== "no-changes");
+  if (bad.length > 0) return `${bad.length} hosts ended ${bad[0].status}: ${bad[0].message ?? ""}`;
+  if (ok !== expectedOk) return `${ok} hosts changed, expected ${expectedOk}`;
+  return null;
+}
+
+/**
+ * Run each tool once per round, `rounds` times, and record the medians.
+ * @param {{ work: string, hosts: number, fleet: string, mib?: number }} what
+ * @param {number} rounds
+ * @param {{ tool: string, once: () => Promise<import("./lib/measure.mjs").Sample>, prepare?: () => void | Promise<void>, rounds?: number }[]} tools
+ */
+async function rounds(what, rounds, tools) {
+  /** @type {Map<string, import("./lib/measure.mjs").Sample[]>} */
+  const samples = new Map(tools.map((tool) => [tool.tool, []]));
+  /** @type {Map<string, string[]>} */
+  const failures = new Map(tools.map((tool) => [tool.tool, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const tool of tools) {
+      if (interrupted || round >= (tool.rounds ?? rounds)) continue;
+      await tool.prepare?.();
+      try {
+        samples.get(tool.tool)?.push(await tool.once());
+      } catch (error) {
+        // A run that did not do its work has no valid time; it is reported, and the others go on.
+        if (interrupted) return;
+        const message = error instanceof Error ? error.message : String(error);
+        failures.get(tool.tool)?.push(message);
+        say(`  ! ${what.work}, ${tool.tool}: ${message.split("\n")[0]}`);
+      }
+    }
+  }
+  for (const tool of tools) {
+    const done = samples.get(tool.tool) ?? [];
+    const failed = failures.get(tool.tool) ?? [];
+    if (done.length > 0) record({ ...what, tool: tool.tool, stats: summarize(done), ...(failed.length > 0 ? { failures: failed } : {}) });
+    else results.push({ ...what, tool: tool.tool, failures: failed });
+  }
+}
+
+// ---- the fleet suites ----------------------------------------------------------------------------
+
+/**
+ * @typedef {object} Budget
+ * @property {boolean} ansible
+ * @property {readonly ("tuned" | "plain")[]} ansibleVariants
+ * @property {Record<"tuned" | "plain", number>} ansibleRuns
+ * @property {number} convergeRuns
+ */
+
+/**
+ * How many samples each tool gets. The whole bench has to fit in half an hour on two cores, and
+ * at 50 hosts one plain Ansible run takes a minute or two and one simulated probe of the fleet
+ * (every CLI call a node process) most of a minute; unless --full those are sampled less.
+ * @param {"bare" | "sim"} kind
+ * @param {number} size
+ * @returns {Budget}
+ */
+function budgetFor(kind, size) {
+  const large = size >= 50 && !args.full;
+  const heavy = large && kind === "sim";
+  return {
+    ansible: useAnsible,
+    ansibleVariants: heavy ? VARIANTS.filter((variant) => variant === "tuned") : VARIANTS,
+    ansibleRuns: { tuned: heavy ? 1 : RUNS, plain: large ? 1 : RUNS },
+    convergeRuns: heavy ? 1 : RUNS,
+  };
+}
+
+/**
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @param {import("./lib/floor.mjs").FloorScript} floor
+ */
+async function runFloor(bench, floor) {
+  floor.clean();
+  const sample = await timed(["sh", floor.file], { cwd: bench.dir, scratch: bench.dir });
+  const failed = floor.failures();
+  if (failed.length > 0) throw new Error(`floor ${floor.file}: no result from ${failed.join(", ")}`);
+  return sample;
+}
+
+/** Probe output that reached its end. @param {string} output */
+const probeFinished = (output) => /@@NCF [0-9a-f]+ END done rc=0/.test(output);
+
+/**
+ * Observe (plan) and the no-op apply: the floor is the probe, once per host.
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @param {Budget} budget
+ */
+async function observeSuite(bench, budget) {
+  const what = { hosts: bench.size, fleet: bench.kind };
+  const probe = readFileSync(bench.probeFile, "utf8");
+  const floor = scriptFloor(bench, { name: "probe", input: probe, done: probeFinished });
+  // OpenSSH's default key exchange (sntrup761x25519) costs its client ~0.1 s of CPU per
+  // connection; ssh2 negotiates curve25519-sha256. The same floor with that key exchange shows
+  // what is left once the crypto is equal. On bare hosts only: there the handshake is most of the work.
+  const floorX25519 = scriptFloor(bench, { name: "probe-x25519", input: probe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: probeFinished });
+  const ansible = budget.ansible ? budget.ansibleVariants : [];
+  const noReemit = { reemit_argv: ["true"] };
+  await rounds({ ...what, work: "plan" }, RUNS, [
+    { tool: "nemoclaw", once: () => nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost) },
+    { tool: "floor", once: () => runFloor(bench, floor) },
+    ...(bench.kind === "bare" ? [{ tool: "floor (curve25519)", once: () => runFloor(bench, floorX25519) }] : []),
+    ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: noReemit }) })),
+  ]);
+  if (bench.kind === "bare") {
+    // Its floor is the plan's: a no-op apply observes and plans, nothing more.
+    await rounds({ ...what, work: "no-op apply" }, RUNS, [
+      { tool: "nemoclaw", once: () => nemoclaw(bench, ["apply", "fleet.yaml", "--yes", "--json"], (sample) => applyOutcome(sample.stdout, 0)) },
+      ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: noReemit }) })),
+    ]);
+  }
+}
+
+/**
+ * An apply that converges every host (guard files lost in every sandbox → re-emitted), the
+ * no-op apply after it, and backups. Sim fleets only.
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @param {Budget} budget
+ */
+async function simSuite(bench, budget) {
+  const what = { hosts: bench.size, fleet: bench.kind };
+  const ansible = budget.ansible ? budget.ansibleVariants : [];
+
+  // The re-emit command exactly as the product plans it.
+  bench.breakGuards();
+  const planned = await nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost);
+  const steps = JSON.parse(planned.stdout).hosts.flatMap((/** @type {{ steps: { kind: string, commands: { argv: string[] }[] }[] }} */ host) => host.steps);
+  const reemit = steps.find((/** @type {{ kind: string }} */ step) => step.kind === "guards-reemit");
+  // The schema preflight before a change runs no command of its own: it re-reads the probe's facts.
+  if (!reemit || steps.some((/** @type {{ kind: string }} */ step) => step.kind !== "guards-reemit" && step.kind !== "preflight")) {
+    throw new Error(`expected a guards-reemit step on every host, got ${steps.map((/** @type {{ kind: string }} */ step) => step.kind).join(", ") || "none"}`);
+  }
+  const reemitArgv = /** @type {string[]} */ (reemit.commands[0]?.argv);
+  const probe = readFileSync(bench.probeFile, "utf8");
+  const convergeFloor = scriptFloor(bench, {
+    name: "converge",
+    input: `${probe}\n${reemitArgv.map(shellQuote).join(" ")} && echo BENCH-CONVERGED\n`,
+    done: (output) => probeFinished(output) && output.includes("BENCH-CONVERGED"),
+  });
+  const vars = { reemit_argv: reemitArgv };
+  // The last tool of a round leaves the fleet converged, so the no-op apply finds nothing to do.
+  await rounds({ ...what, work: "converge apply" }, budget.convergeRuns, [
+    { tool: "floor", prepare: () => bench.breakGuards(), once: () => runFloor(bench, convergeFloor) },
+    ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], prepare: () => bench.breakGuards(), once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: vars }) })),
+    { tool: "nemoclaw", prepare: () => bench.breakGuards(), once: () => nemoclaw(bench, ["apply", "fleet.yaml", "--yes", "--json"], (sample) => applyOutcome(sample.stdout, bench.size)) },
+  ]);
+  await rounds({ ...what, work: "no-op apply" }, RUNS, [
+    { tool: "nemoclaw", once: () => nemoclaw(bench, ["apply", "fleet.yaml", "--yes", "--json"], (sample) => applyOutcome(sample.stdout, 0)) },
+    ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: vars }) })),
+  ]);
+
+  bench.fillWorkspaces(WORKSPACE_MIB);
+  const store = join(bench.dir, "store");
+  const emptyStore = () => {
+    rmSync(store, { recursive: true, force: true });
+    mkdirSync(store, { recursive: true });
+  };
+  // The floor streams the workspace itself; "floor + snapshot" first has NemoClaw snapshot it,
+  // as `backup run` and the playbook do, then streams the snapshot and removes it.
+  const backupFloor = hashFloor(bench, { name: "backup", command: (host) => ["tar", "-cf", "-", "-C", join(bench.sandboxRoot(host), "sandbox"), ".openclaw/workspace"] });
+  const snapshotFloor = hashFloor(bench, {
+    name: "backup-snapshot",
+    command: () => ["sh", "-s"],
+    input: [
+      "set -e",
+      `nemoclaw ${SANDBOX} snapshot create --name bench >/dev/null`,
+      `d=$(ls -1d "$HOME/.nemoclaw/rebuild-backups/${SANDBOX}"/*/ | tail -n 1); t=$(basename "$d")`,
+      `tar -cf - -C "$HOME/.nemoclaw" "rebuild-backups/${SANDBOX}/$t"`,
+      'rm -rf "$d"',
+      "",
+    ].join("\n"),
+  });
+  await rounds({ ...what, work: "backup", mib: bench.size * WORKSPACE_MIB }, RUNS, [
+    {
+      tool: "nemoclaw",
+      prepare: emptyStore,
+      once: () =>
+        nemoclaw(bench, ["backup", "run", "fleet.yaml", "--json"], (sample) => {
+          const report = JSON.parse(sample.stdout);
+          const done = report.hosts.flatMap((/** @type {{ sandboxes: { status: string }[] }} */ host) => host.sandboxes).filter((/** @type {{ status: string }} */ s) => s.status === "backed-up");
+          return done.length === bench.size ? null : `${done.length} of ${bench.size} sandboxes backed up`;
+        }),
+    },
+    { tool: "floor", once: () => runFloor(bench, backupFloor) },
+    { tool: "floor + snapshot", once: () => runFloor(bench, snapshotFloor) },
+    ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], prepare: emptyStore, once: () => runPlaybook(bench, { playbook: "backup", variant, extraVars: { sandbox: SANDBOX, store } }) })),
+  ]);
+  emptyStore();
+}
+
+// ---- in-process and single-host benches ---------------------------------------------------------
+
+async function startupSuite() {
+  /** @type {import("./lib/measure.mjs").Sample[]} */
+  const ours = [];
+  /** @type {import("./lib/measure.mjs").Sample[]} */
+  const bare = [];
+  for (let run = 0; run < STARTUP_RUNS; run += 1) {
+    ours.push(await timed(["node", CLI, "--version"], { cwd: ROOT, scratch: work }));
+    bare.push(await timed(["node", "-e", "0"], { cwd: ROOT, scratch: work }));
+  }
+  record({ work: "start-up", tool: "nemoclaw --version", stats: summarize(ours) });
+  record({ work: "start-up", tool: "node -e 0", stats: summarize(bare) });
+}
+
+/**
+ * A bench script in its own process (so its peak RSS is its own), reporting JSON on stdout.
+ * @param {string} script
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function childBench(script, env) {
+  const sample = await timed(["node", "--expose-gc", join(ROOT, "bench", script), "--json"], { cwd: ROOT, env: { ...process.env, NCF_BENCH_DIST: DIST, ...env }, scratch: work, keepOutput: true });
+  if (sample.code !== 0) throw new Error(`${script} exited ${sample.code}:\n${sample.stderr}`);
+  return JSON.parse(sample.stdout.trim().split("\n").pop() ?? "{}");
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+const started = new Date();
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  memoryGiB: round(totalmem() / 2 ** 30, 1),
+  kernel: release(),
+  node: process.version,
+  openssh: execFileSync("ssh", ["-V"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim() || "unknown",
+  ansible: await ansibleVersion(),
+  loadAtStart: loadavg().map((value) => round(value, 2)),
+  /** Share of both cores busy over 3 s before the bench started: other work on the machine. */
+  busyBeforeStart: round(await cpuBusyShare(3000), 2),
+};
+// `ssh -V` prints on stderr.
+if (machine.openssh === "unknown") machine.openssh = execFileSync("sh", ["-c", "ssh -V 2>&1"], { encoding: "utf8" }).trim();
+say(`nemoclaw bench: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.node}, ${machine.openssh}, ${machine.ansible ?? "no Ansible"}`);
+say(`load average ${machine.loadAtStart.join(" ")}; ${Math.round(machine.busyBeforeStart * 100)}% of the CPUs busy with other work before the start`);
+const useAnsible = !args["no-ansible"] && machine.ansible !== null;
+
+try {
+  if (ONLY.has("startup")) {
+    say("\n## start-up");
+    await startupSuite();
+  }
+  if (ONLY.has("plan-1000")) {
+    say("\n## planning 1,000 hosts × 10 sandboxes in process");
+    const plan = await childBench("plan-1000.bench.mjs", {});
+    results.push({ work: "plan 1,000 hosts", tool: "nemoclaw (in process)", ...plan });
+    say(`  planFleet median ${fmtMs(plan.planMs)} (cpu ${fmtMs(plan.planCpuMs)}), render ${fmtMs(plan.renderHumanMs)} human / ${fmtMs(plan.renderJsonMs)} JSON, peak RSS ${plan.peakRssMb} MB`);
+  }
+  if (ONLY.has("stream")) {
+    say(`\n## one ${STREAM_MIB} MiB sandbox stream`);
+    const stream = await childBench("backup-throughput.bench.mjs", { NCF_BENCH_BACKUP_MIB: String(STREAM_MIB) });
+    results.push({ work: "backup stream", ...stream });
+    for (const line of stream.results) say(`  ${line.label.padEnd(40)} ${fmtMs(line.ms).padStart(9)}  ${line.mibPerSecond.toFixed(1).padStart(7)} MiB/s  ${Math.round((line.mibPerSecond / stream.results[0].mibPerSecond) * 100)}% of floor`);
+  }
+  for (const kind of /** @type {const} */ (["bare", "sim"])) {
+    if (!ONLY.has(kind)) continue;
+    for (const size of SIZES) {
+      if (interrupted) break;
+      say(`\n## ${kind} fleet, ${size} hosts`);
+      const budget = budgetFor(kind, size);
+      // Nothing of the bench runs now: whatever keeps the CPUs busy is other work on the machine.
+      const busy = round(await cpuBusyShare(2000), 2);
+      otherWork.push(busy);
+      say(`  (${Math.round(busy * 100)}% of the CPUs busy with other work before this suite)`);
+      const setupStarted = Date.now();
+      const bench = await startBenchFleet({ kind, size, dir: join(work, `${kind}-${size}`), dist: DIST });
+      liveFleets.add(bench);
+      say(`  (fleet up in ${fmtMs(Date.now() - setupStarted)})`);
+      try {
+        await observeSuite(bench, budget);
+        if (kind === "sim") await simSuite(bench, budget);
+      } finally {
+        if (!interrupted) {
+          await bench.stop();
+          liveFleets.delete(bench);
+        }
+      }
+    }
+  }
+} finally {
+  await cleanUp();
+  // Interrupted: the signal handler reports and exits once the cleanup is done.
+  if (interrupted) await new Promise(() => undefined);
+}
+
+const finished = new Date();
+const report = {
+  startedAt: started.toISOString(),
+  finishedAt: finished.toISOString(),
+  durationS: round((finished.getTime() - started.getTime()) / 1000),
+  options: { sizes: SIZES, runs: RUNS, only: [...ONLY], ansible: useAnsible, full: args.full, dist: DIST },
+  machine: { ...machine, loadAtEnd: loadavg().map((value) => round(value, 2)), load1DuringSamples: loadSummary(results), busyBetweenSuites: otherWork },
+  results,
+};
+mkdirSync(join(args.out, ".."), { recursive: true });
+writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+say(`\n${formatTable(report)}`);
+say(`\nResults: ${args.out} (${report.durationS} s)`);
+
+/** @param {Record<string, unknown>[]} entries */
+function loadSummary(entries) {
+  const loads = entries.flatMap((entry) => /** @type {{ load1?: number[] } | undefined} */ (entry.stats)?.load1 ?? []);
+  return loads.length > 0 ? { min: Math.min(...loads), median: round(median(loads), 2), max: Math.max(...loads) } : null;
+}
+

@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * The physical floor: the same work done with nothing but the OpenSSH client, one `ssh` per
+ * host, all hosts at once. Each floor is a small sh script (written once, run per sample) whose
+ * per-host output goes to a file, so a run that silently failed is caught afterwards.
+ */
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * @param {string} word
+ */
+export function shellQuote(word) {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+/**
+ * `ssh` to one test host with its key and known_hosts only (no user ssh_config).
+ * @param {import("../../test/fleet/index.mjs").TestFleet} fleet
+ * @param {import("../../test/fleet/index.mjs").TestHost} host
+ * @param {string[]} extraOptions  e.g. ["-o", "KexAlgorithms=curve25519-sha256"]
+ */
+function sshCommand(fleet, host, extraOptions) {
+  return [
+    "ssh",
+    "-F",
+    "/dev/null",
+    "-i",
+    fleet.identityFile,
+    "-p",
+    String(host.port),
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${fleet.knownHostsFile}`,
+    ...extraOptions,
+    `${host.user}@${host.address}`,
+  ]
+    .map(shellQuote)
+    .join(" ");
+}
+
+/**
+ * @typedef {object} FloorScript
+ * @property {string} file         run with `sh <file>`
+ * @property {() => string[]} failures  hosts whose output does not show the work was done
+ * @property {() => void} clean         remove the outputs of the last run
+ */
+
+/**
+ * Every host at once: `ssh host sh -s < input > out/<host>`.
+ * @param {import("./hosts.mjs").BenchFleet} bench
+ * @param {{ name: string, input: string, extraOptions?: string[], done: (output: string) => boolean }} spec
+ * @returns {FloorScript}
+ */
+export function scriptFloor(bench, spec) {
+  const inputFile = join(bench.dir, `${spec.name}.input.sh`);
+  writeFileSync(inputFile, spec.input);
+  const outputOf = (/** @type {string} */ host) => join(bench.dir, "out", `${spec.name}.${host}`);
+  const lines = bench.fleet.hosts.map((host) => `${sshCommand(bench.fleet, host, spec.extraOptions ?? [])} sh -s < ${shellQuote(inputFile)} > ${shellQuote(outputOf(host.name))} 2>&1 &`);
+  return writeFloor(bench, spec.name, lines, (host) => spec.done(readOutput(outputOf(host))), outputOf);
+}
+
+/**
+ * Every host at once: `ssh host <command> [< input] | sha256sum > out/<host>`, the command
+ * writing an archive to stdout.
+ * @param {import("./hosts.mjs").BenchFleet} bench
+ * @param {{ name: string, command: (host: import("../../test/fleet/index.mjs").TestHost) => string[], input?: string }} spec
+ * @returns {FloorScript}
+ */
+export function hashFloor(bench, spec) {
+  const outputOf = (/** @type {string} */ host) => join(bench.dir, "out", `${spec.name}.${host}`);
+  let redirect = "";
+  if (spec.input !== undefined) {
+    const inputFile = join(bench.dir, `${spec.name}.input.sh`);
+    writeFileSync(inputFile, spec.input);
+    redirect = ` < ${shellQuote(inputFile)}`;
+  }
+  const lines = bench.fleet.hosts.map(
+    (host) => `{ ${sshCommand(bench.fleet, host, [])} ${spec.command(host).map(shellQuote).join(" ")}${redirect} | sha256sum > ${shellQuote(outputOf(host.name))}; } &`,
+  );
+  return writeFloor(bench, spec.name, lines, (host) => /^[0-9a-f]{64} /.test(readOutput(outputOf(host))), outputOf);
+}
+
+/**
+ * @param {import("./hosts.mjs").BenchFleet} bench
+ * @param {string} name
+ * @param {string[]} lines
+ * @param {(host: string) => boolean} done
+ * @param {(host: string) => string} outputOf
+ * @returns {FloorScript}
+ */
+function writeFloor(bench, name, lines, done, outputOf) {
+  const file = join(bench.dir, `${name}.floor.sh`);
+  writeFileSync(file, `${lines.join("\n")}\nwait\n`);
+  return {
+    file,
+    failures: () => bench.fleet.hosts.map((host) => host.name).filter((host) => !done(host)),
+    clean: () => {
+      for (const host of bench.fleet.hosts) rmSync(outputOf(host.name), { force: true });
+    },
+  };
+}
+
+/** @param {string} file */
+function readOutput(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,110 @@
+// @ts-check
+/**
+ * The fleets the bench measures on: N real OpenSSH sshd hosts from test/fleet, either
+ *
+ *  - "bare": nothing installed, so the probe is a few dozen cheap shell lookups and what is
+ *    measured is the tool itself (connection setup, round trips, its own CPU), or
+ *  - "sim":  the OpenShell/NemoClaw simulator (test/sim) on each host, one gateway with one
+ *    sandbox, so the probe does what it does on a real DGX host: 17 CLI calls, one of them
+ *    inside the sandbox. Every simulated CLI call is a node process on this same machine.
+ *
+ * Beside the fleet it writes the fleet file, the probe script the product sends (built by the
+ * product's own code, so the floor runs exactly the same script), and the helpers that put a
+ * host back into the state a measurement starts from.
+ */
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { startFleet } from "../../test/fleet/index.mjs";
+
+export const SANDBOX = "assistant";
+export const GATEWAY = "nemoclaw";
+/** The guard files a sandbox loses in a pod recreate (design scenario 2); apply re-emits them. */
+export const GUARD_FILES = ["nemoclaw-proxy-env.sh", "nemoclaw-sandbox-safety-net.js", "nemoclaw-ciao-network-guard.js"];
+/** A fixed nonce: the floor must send byte for byte what the product sends. */
+const NONCE = "0123456789abcdef0123456789abcdef";
+
+/**
+ * @typedef {object} BenchFleet
+ * @property {"bare" | "sim"} kind
+ * @property {number} size
+ * @property {string} dir              fleet.yaml, probe.sh and scratch files live here
+ * @property {import("../../test/fleet/index.mjs").TestFleet} fleet
+ * @property {string} probeFile
+ * @property {() => void} breakGuards  remove the guard files in every sandbox
+ * @property {(mib: number) => void} fillWorkspaces  put mib MiB of random data in every sandbox's workspace
+ * @property {(host: import("../../test/fleet/index.mjs").TestHost) => string} sandboxRoot
+ * @property {() => Promise<void>} stop
+ */
+
+/** @param {number} index */
+function hostName(index) {
+  return `spark-${String(index + 1).padStart(2, "0")}`;
+}
+
+/**
+ * @param {"bare" | "sim"} kind
+ * @param {number} size
+ */
+function fleetYaml(kind, size) {
+  const lines = ["apiVersion: nemoclaw.dev/v1", "kind: Fleet", `metadata: { name: bench-${kind}-${size} }`, "inventory: [fleet/inventory.yml]", `apply: { concurrency: ${size} }`];
+  if (kind === "sim") {
+    lines.push(
+      'defaults:\n  openshell: { version: "0.0.72" }',
+      "gateways:\n  - port: 8080",
+      `sandboxes:\n  - name: ${SANDBOX}\n    hosts: all\n    provider: build\n    model: nvidia/nemotron-3-super-120b-a12b\n    credential: env:NVIDIA_API_KEY`,
+      "backupPolicies:\n  - name: bench\n    destination: { path: ./store }\n    verify: true",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * @param {{ kind: "bare" | "sim", size: number, dir: string, dist: string }} options
+ * @returns {Promise<BenchFleet>}
+ */
+export async function startBenchFleet({ kind, size, dir, dist }) {
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755); // per-host users reach their homes inside
+  const hosts = Array.from({ length: size }, (_, index) => ({
+    name: hostName(index),
+    ...(kind === "sim" ? { scenario: { hostname: hostName(index), gateways: [{ port: 8080, sandboxes: [{ name: SANDBOX }] }] } } : {}),
+  }));
+  const fleet = await startFleet({ dir: join(dir, "fleet"), hosts });
+  try {
+    writeFileSync(join(dir, "fleet.yaml"), fleetYaml(kind, size));
+    const { buildProbeScript } = await import(join(dist, "observe", "probe.js"));
+    const probeFile = join(dir, "probe.sh");
+    writeFileSync(probeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [] }));
+    mkdirSync(join(dir, "store"), { recursive: true });
+    mkdirSync(join(dir, "out"), { recursive: true });
+    /** @type {Promise<void> | undefined} */
+    let stopping;
+    const sandboxRoot = (/** @type {import("../../test/fleet/index.mjs").TestHost} */ host) => join(host.home, ".fleet-sim", "sandboxes", GATEWAY, SANDBOX, "root");
+    return {
+      kind,
+      size,
+      dir,
+      fleet,
+      probeFile,
+      sandboxRoot,
+      breakGuards() {
+        for (const host of fleet.hosts) for (const file of GUARD_FILES) rmSync(join(sandboxRoot(host), "tmp", file), { force: true });
+      },
+      fillWorkspaces(mib) {
+        for (const host of fleet.hosts) {
+          const file = join(sandboxRoot(host), "sandbox", ".openclaw", "workspace", "bench.bin");
+          const fd = openSync(file, "w", 0o644);
+          for (let written = 0; written < mib; written += 1) writeSync(fd, randomBytes(1024 * 1024));
+          closeSync(fd);
+          chownSync(file, host.uid, host.gid);
+        }
+      },
+      // Once, however many ask (an interrupt and the suite's own end can race).
+      stop: () => (stopping ??= fleet.stop()),
+    };
+  } catch (error) {
+    await fleet.stop();
+    throw error;
+  }
+}
