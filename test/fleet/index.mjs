@@ -13,7 +13,8 @@
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
@@ -128,6 +129,10 @@ async function registeredFleets() {
  * is always seen as live.
  */
 export async function sweepStaleFleets() {
+  await whileSweepLocked(sweepUnlocked);
+}
+
+async function sweepUnlocked() {
   const root = process.getuid?.() === 0;
   const users = root ? await fleetUsers() : [];
   const namespaces = root ? await fleetNamespaces() : [];
@@ -147,6 +152,44 @@ export async function sweepStaleFleets() {
       await stopNamespaceProcesses(namespace);
       await deletePrivateNetwork({ namespace, outsideLink: `${namespace}o` });
     }
+  }
+}
+
+/**
+ * Sweeps take turns: fleets starting at once would otherwise all stop the same crashed fleet.
+ * The lock names its holder; one whose holder has died (or that stayed empty, its holder dying
+ * between creating and writing it) is taken over.
+ * @param {() => Promise<void>} work
+ */
+async function whileSweepLocked(work) {
+  await mkdir(REGISTRY, { recursive: true, mode: 0o700 });
+  const lock = join(REGISTRY, "sweep.lock");
+  const me = await processId(process.pid);
+  for (;;) {
+    try {
+      await writeFile(lock, JSON.stringify(me), { flag: "wx" });
+      break;
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
+      if (await abandoned(lock)) await rm(lock, { force: true });
+      else await sleep(50 + Math.random() * 100);
+    }
+  }
+  try {
+    await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** @param {string} lock */
+async function abandoned(lock) {
+  try {
+    const text = await readFile(lock, "utf8");
+    if (text === "") return Date.now() - (await stat(lock)).mtimeMs > 5000;
+    return !(await isRunning(JSON.parse(text)));
+  } catch {
+    return false; // removed meanwhile: simply try again
   }
 }
 

@@ -74,9 +74,17 @@ export async function deleteUsers(names) {
     try {
       await withPasswdLockRetry("userdel", [name]);
     } catch (error) {
-      if (!/does not exist/.test(String(/** @type {Error} */ (error).message))) throw error;
+      // Another sweep may remove the same user between userdel's lookup and its edit of
+      // /etc/passwd ("cannot remove entry"): gone is what was wanted.
+      if (await userExists(name)) throw error;
     }
   }
+}
+
+/** @param {string} name */
+async function userExists(name) {
+  const passwd = await readFile("/etc/passwd", "utf8");
+  return passwd.split("\n").some((line) => line.startsWith(`${name}:`));
 }
 
 /**
