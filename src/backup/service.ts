@@ -66,9 +66,14 @@ export interface BackupServiceDeps {
   stores?: BackupStores;
 }
 
-async function defaultObserve(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
+/**
+ * The observation a backup or restore needs: versions for the preflight, gateways, sandboxes and
+ * the registry. Guard files inside sandboxes are not read: nothing here acts on them, and entering
+ * every sandbox is the probe's costliest part.
+ */
+export async function observeForBackup(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
   const { observeHost } = await import("../observe/host.js");
-  return observeHost(host, connection);
+  return observeHost(host, connection, { sandboxGuards: false });
 }
 
 export interface LiveSandbox {
@@ -130,7 +135,7 @@ function buildManifest(
 
 export function createBackupService(deps: BackupServiceDeps): BackupService {
   const now = deps.now ?? (() => new Date());
-  const observe = deps.observeHost ?? defaultObserve;
+  const observe = deps.observeHost ?? observeForBackup;
   const stores = deps.stores ?? new BackupStores(deps.fleet, deps.pool);
 
   async function backupSandbox(request: BackupRequest): Promise<BackupRecord> {

@@ -8,7 +8,6 @@ import { loadFleetFrom, readFleetInput } from "../config/input.js";
 import { selectHosts } from "../config/selectors.js";
 import type { CommonOptions } from "../cli/common.js";
 import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
-import { observeHost } from "../observe/host.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
 import { colorsFor, type Colors } from "../report/color.js";
@@ -21,7 +20,7 @@ import { PreflightRefusedError } from "./preflight.js";
 import { executePrune, planPrune } from "./prune.js";
 import { runBackups, runExitCode } from "./run.js";
 import { parseBackupReference, selectBackup } from "./select.js";
-import { createBackupService } from "./service.js";
+import { createBackupService, observeForBackup } from "./service.js";
 import type { VerifyOutcome } from "./store.js";
 
 export interface BackupOptions extends CommonOptions {
@@ -141,7 +140,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   }
   const interrupt = interruptSignal();
   try {
-    const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, observeHost, stores: context.stores });
+    const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, stores: context.stores });
     const report = await runBackups(
       {
         policies,
@@ -155,7 +154,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
       {
         fleet: context.fleet,
         pool: context.pool,
-        observeHost,
+        observeHost: observeForBackup,
         service,
         stores: context.stores,
         mapHosts,

@@ -30,6 +30,8 @@ export interface ObserveOptions {
   now?: () => Date;
   /** Bound for each command inside the probe, seconds. */
   commandTimeoutSec?: number;
+  /** Check guard files inside every sandbox (default true); without, each sandbox's guards are unknown. */
+  sandboxGuards?: boolean;
 }
 
 export async function observeHost(host: DesiredHost, connection: Connection, options: ObserveOptions = {}): Promise<ObservedHost> {
@@ -42,6 +44,7 @@ export async function observeHost(host: DesiredHost, connection: Connection, opt
     nonce,
     gatewayNames: host.gateways.map((gateway) => gateway.name),
     ...(options.commandTimeoutSec !== undefined ? { commandTimeoutSec: options.commandTimeoutSec } : {}),
+    ...(options.sandboxGuards !== undefined ? { sandboxGuards: options.sandboxGuards } : {}),
   });
   const elapsed = () => Math.round(performance.now() - started);
   try {

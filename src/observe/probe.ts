@@ -20,6 +20,11 @@ export interface ProbeInput {
   commandTimeoutSec?: number;
   /** Bound for each in-sandbox probe (`openshell sandbox exec`), seconds. */
   sandboxExecTimeoutSec?: number;
+  /**
+   * Enter every sandbox to check its guard files and gateway locks (default). Off for callers
+   * that never read them: each check is a session into the sandbox, the probe's costliest part.
+   */
+  sandboxGuards?: boolean;
 }
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -40,6 +45,7 @@ export function buildProbeScript(input: ProbeInput): string {
     `NCF_T=${positiveSeconds(input.commandTimeoutSec ?? 15)}`,
     `NCF_TX=${positiveSeconds(input.sandboxExecTimeoutSec ?? 20)}`,
     `NCF_GUARD_SCRIPT=${quote(GUARD_SCRIPT)}`,
+    `NCF_GUARDS=${input.sandboxGuards === false ? 0 : 1}`,
   ];
   return `${header.join("\n")}\n${PROBE_BODY}`;
 }
@@ -316,7 +322,7 @@ if [ -n "$NCF_OS" ]; then
     ncf_openshell status "$ncf_g" 0.0.92 status -g "$ncf_g"
     ncf_openshell gateway-info "$ncf_g" 0.0.85 gateway info -g "$ncf_g"
     ncf_openshell sandbox-list "$ncf_g" 0.0.44 sandbox list -g "$ncf_g"
-    [ "$NCF_RC" = 0 ] || continue
+    [ "$NCF_RC" = 0 ] && [ "$NCF_GUARDS" = 1 ] || continue
     for ncf_sb in $(ncf_sandbox_names "$NCF_OUT"); do
       ncf_valid "$ncf_sb" || continue
       ncf_run sandbox-guards "$ncf_g $ncf_sb" "$NCF_TX" "$NCF_OS" sandbox exec -g "$ncf_g" -n "$ncf_sb" -- sh -c "$NCF_GUARD_SCRIPT"

@@ -270,6 +270,22 @@ describe("probe on a fake host", () => {
     });
   });
 
+  it("without sandbox guards, enters no sandbox but still lists them with their versions", { timeout: 60_000 }, () => {
+    const nonce = newProbeNonce();
+    const script = buildProbeScript({ nonce, gatewayNames: ["nemoclaw"], commandTimeoutSec: 2, sandboxGuards: false });
+    const result = runProbe("/bin/sh", script, env);
+    expect(result.status).toBe(0);
+    const probe = parseProbeOutput(result.stdout, nonce);
+    expect(probe.finished).toBe(true);
+    expect(probe.all("sandbox-guards")).toHaveLength(0);
+    const host = observe(result.stdout, nonce);
+    expect(host.openshell).toMatchObject({ state: "known", value: { version: "0.0.72" } });
+    const nemoclaw = gateway(host, "nemoclaw");
+    expect(nemoclaw.runningVersion).toEqual({ state: "known", value: "0.0.69" });
+    if (nemoclaw.sandboxes.state !== "known") throw new Error(nemoclaw.sandboxes.reason);
+    expect(nemoclaw.sandboxes.value[0]).toMatchObject({ name: "alpha", phase: "Ready", guards: { state: "unknown", reason: expect.stringMatching(/did not enter/) } });
+  });
+
   it("one exec: the script needs nothing but its own stdin", () => {
     const nonce = newProbeNonce();
     const script = buildProbeScript({ nonce, gatewayNames: [], commandTimeoutSec: 2 });
