@@ -314,17 +314,25 @@ async function simSuite(bench, budget) {
   // The floor streams the workspace itself; "floor + snapshot" first has NemoClaw snapshot it,
   // as `backup run` and the playbook do, then streams the snapshot and removes it.
   const backupFloor = hashFloor(bench, { name: "backup", command: (host) => ["tar", "-cf", "-", "-C", join(bench.sandboxRoot(host), "sandbox"), ".openclaw/workspace"] });
+  const snapshotScript = [
+    "set -e",
+    `nemoclaw ${SANDBOX} snapshot create --name bench >/dev/null`,
+    `d=$(ls -1d "$HOME/.nemoclaw/rebuild-backups/${SANDBOX}"/*/ | tail -n 1); t=$(basename "$d")`,
+    `tar -cf - -C "$HOME/.nemoclaw" "rebuild-backups/${SANDBOX}/$t"`,
+    'rm -rf "$d"',
+    "",
+  ].join("\n");
   const snapshotFloor = hashFloor(bench, {
     name: "backup-snapshot",
     command: () => ["sh", "-s"],
-    input: [
-      "set -e",
-      `nemoclaw ${SANDBOX} snapshot create --name bench >/dev/null`,
-      `d=$(ls -1d "$HOME/.nemoclaw/rebuild-backups/${SANDBOX}"/*/ | tail -n 1); t=$(basename "$d")`,
-      `tar -cf - -C "$HOME/.nemoclaw" "rebuild-backups/${SANDBOX}/$t"`,
-      'rm -rf "$d"',
-      "",
-    ].join("\n"),
+    input: snapshotScript,
+  });
+  // `backup run` also observes each host first (the schema preflight): the same probe, its
+  // output discarded, before the snapshot.
+  const preflightFloor = hashFloor(bench, {
+    name: "backup-preflight",
+    command: () => ["sh", "-s"],
+    input: `{\n${readFileSync(bench.backupProbeFile, "utf8")}\n} >/dev/null 2>&1\n${snapshotScript}`,
   });
   await rounds({ ...what, work: "backup", mib: bench.size * WORKSPACE_MIB }, RUNS, [
     {
@@ -339,6 +347,7 @@ async function simSuite(bench, budget) {
     },
     { tool: "floor", once: () => runFloor(bench, backupFloor) },
     { tool: "floor + snapshot", once: () => runFloor(bench, snapshotFloor) },
+    { tool: "floor + preflight + snapshot", once: () => runFloor(bench, preflightFloor) },
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], prepare: emptyStore, once: () => runPlaybook(bench, { playbook: "backup", variant, extraVars: { sandbox: SANDBOX, store } }) })),
   ]);
   emptyStore();

@@ -31,6 +31,7 @@ const NONCE = "0123456789abcdef0123456789abcdef";
  * @property {string} dir              fleet.yaml, probe.sh and scratch files live here
  * @property {import("../../test/fleet/index.mjs").TestFleet} fleet
  * @property {string} probeFile
+ * @property {string} backupProbeFile
  * @property {() => void} breakGuards  remove the guard files in every sandbox
  * @property {(mib: number) => void} fillWorkspaces  put mib MiB of random data in every sandbox's workspace
  * @property {(host: import("../../test/fleet/index.mjs").TestHost) => string} sandboxRoot
@@ -76,6 +77,9 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
     const { buildProbeScript } = await import(join(dist, "observe", "probe.js"));
     const probeFile = join(dir, "probe.sh");
     writeFileSync(probeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [] }));
+    // What `backup run` sends first: the same probe without entering the sandboxes.
+    const backupProbeFile = join(dir, "backup-probe.sh");
+    writeFileSync(backupProbeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [], sandboxGuards: false }));
     mkdirSync(join(dir, "store"), { recursive: true });
     mkdirSync(join(dir, "out"), { recursive: true });
     /** @type {Promise<void> | undefined} */
@@ -87,6 +91,7 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
       dir,
       fleet,
       probeFile,
+      backupProbeFile,
       sandboxRoot,
       breakGuards() {
         for (const host of fleet.hosts) for (const file of GUARD_FILES) rmSync(join(sandboxRoot(host), "tmp", file), { force: true });

@@ -83,8 +83,8 @@ export function formatTable(report) {
     if (backups.length > 0) {
       lines.push(
         "",
-        "| backup throughput | N | MiB | nemoclaw | floor | ours ÷ floor | floor + snapshot | ours ÷ it | Ansible tuned | Ansible plain |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| backup throughput | N | MiB | nemoclaw | floor | ours ÷ floor | floor + snapshot | ours ÷ it | floor + preflight + snapshot | ours ÷ it | Ansible tuned | Ansible plain |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
       );
       for (const row of backups) {
         const rate = (/** @type {string} */ tool) => {
@@ -93,7 +93,7 @@ export function formatTable(report) {
         };
         const mibs = (/** @type {number | undefined} */ value) => (value === undefined ? "—" : `${value.toFixed(1)} MiB/s`);
         lines.push(
-          `| ${row.fleet} | ${row.hosts} | ${row.mib} | ${mibs(rate("nemoclaw"))} | ${mibs(rate("floor"))} | ${ratio(rate("nemoclaw"), rate("floor"))} | ${mibs(rate("floor + snapshot"))} | ${ratio(rate("nemoclaw"), rate("floor + snapshot"))} | ${mibs(rate("ansible tuned"))} | ${mibs(rate("ansible plain"))} |`,
+          `| ${row.fleet} | ${row.hosts} | ${row.mib} | ${mibs(rate("nemoclaw"))} | ${mibs(rate("floor"))} | ${ratio(rate("nemoclaw"), rate("floor"))} | ${mibs(rate("floor + snapshot"))} | ${ratio(rate("nemoclaw"), rate("floor + snapshot"))} | ${mibs(rate("floor + preflight + snapshot"))} | ${ratio(rate("nemoclaw"), rate("floor + preflight + snapshot"))} | ${mibs(rate("ansible tuned"))} | ${mibs(rate("ansible plain"))} |`,
         );
       }
     }
