@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option("--latest", "only the newest backup of each host/sandbox", false)
     .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
       const session = await import("../backup/session.js");
-    process.exitCode = await session.withContext(fleetFile, options, (context) => session.verifyCommand(context, options));
+      process.exitCode = await session.withContext(fleetFile, options, (context) => session.verifyCommand(context, options));
     });
 
   withFilters(
@@ -96,7 +96,7 @@ export function register(program: Command): void {
     .option("--dry-run", "show what would be deleted, delete nothing", false)
     .action(async (fleetFile: string, options: FilterOptions & { dryRun: boolean }) => {
       const session = await import("../backup/session.js");
-    process.exitCode = await session.withContext(fleetFile, options, (context) => session.pruneCommand(context, options));
+      process.exitCode = await session.withContext(fleetFile, options, (context) => session.pruneCommand(context, options));
     });
 
   withBackupOptions(
