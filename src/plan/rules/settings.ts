@@ -115,22 +115,21 @@ function planPresets(ctx: HostContext, desired: DesiredSandbox, entry: RegistryE
     diff: [diff],
   };
   const source = sourceOf(desired, "policy.presets");
-  if (added.length > 0) {
+  const changes = [
+    { kind: "policy-add" as const, verb: "add", presets: added, command: policyAdd },
+    { kind: "policy-remove" as const, verb: "remove", presets: removed, command: policyRemove },
+  ];
+  for (const change of changes.filter((candidate) => candidate.presets.length > 0)) {
     ctx.steps.add({
       ...common,
-      kind: "policy-add",
-      reason: { summary: `add policy preset${added.length > 1 ? "s" : ""} ${added.join(", ")}`, desired: { field: "policy.presets", value: wanted, source }, observed: { fact: factKey.registryEntry(desired.name), value: entry.policies } },
-      commands: added.map((preset) => policyAdd(desired.name, preset)),
-      params: { sandbox: desired.name, presets: added },
-    });
-  }
-  if (removed.length > 0) {
-    ctx.steps.add({
-      ...common,
-      kind: "policy-remove",
-      reason: { summary: `remove policy preset${removed.length > 1 ? "s" : ""} ${removed.join(", ")}`, desired: { field: "policy.presets", value: wanted, source }, observed: { fact: factKey.registryEntry(desired.name), value: entry.policies } },
-      commands: removed.map((preset) => policyRemove(desired.name, preset)),
-      params: { sandbox: desired.name, presets: removed },
+      kind: change.kind,
+      reason: {
+        summary: `${change.verb} policy preset${change.presets.length > 1 ? "s" : ""} ${change.presets.join(", ")}`,
+        desired: { field: "policy.presets", value: wanted, source },
+        observed: { fact: factKey.registryEntry(desired.name), value: entry.policies },
+      },
+      commands: change.presets.map((preset) => change.command(desired.name, preset)),
+      params: { sandbox: desired.name, presets: change.presets },
     });
   }
 }
