@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // Generates docs/fleet-file.md from schemas/fleet.schema.json and docs/exit-codes.md from
-// src/report/exit-codes.ts, so the reference pages cannot drift from what the code accepts and
+// src/exit-codes.ts, so the reference pages cannot drift from what the code accepts and
 // returns. Unit tests regenerate both and compare them with the committed files.
 //   node scripts/gen-docs.mjs
 import { readFile, writeFile } from "node:fs/promises";
@@ -198,7 +198,7 @@ errors keep pointing at the file as written:
 
 /* ------------------------------------------------------------------ exit codes */
 
-/** @param {string} source text of src/report/exit-codes.ts */
+/** @param {string} source text of src/exit-codes.ts */
 export function renderExitCodesDoc(source) {
   const codes = [...source.matchAll(/\/\*\*\s*((?:(?!\*\/)[\s\S])*?)\s*\*\/\s*(\w+):\s*(\d+),/g)].map((m) => ({
     meaning: oneLine(m[1] ?? ""),
@@ -210,7 +210,7 @@ export function renderExitCodesDoc(source) {
   const out = [
     "# Exit codes",
     "",
-    "<!-- Generated from src/report/exit-codes.ts by scripts/gen-docs.mjs; edit the source, not this page. -->",
+    "<!-- Generated from src/exit-codes.ts by scripts/gen-docs.mjs; edit the source, not this page. -->",
     "",
     "Every nemoclaw command exits with one of these codes, so scripts and CI can tell \"the file is",
     "wrong\" from \"a host is down\" from \"someone else holds the lock\".",
@@ -233,7 +233,7 @@ function oneLine(text) {
 
 export async function renderDocs() {
   const schema = JSON.parse(await readFile(at("schemas/fleet.schema.json"), "utf8"));
-  const exitCodes = await readFile(at("src/report/exit-codes.ts"), "utf8");
+  const exitCodes = await readFile(at("src/exit-codes.ts"), "utf8");
   return { [FLEET_DOC]: renderFleetFileDoc(schema), [EXIT_CODES_DOC]: renderExitCodesDoc(exitCodes) };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { TransportError } from "../transport/types.js";
-import { classifySandboxCreateFailure, isTransientCreateFailure } from "./classify.js";
+import { classifySandboxCreateFailure, isTransientCreateFailure } from "../host/nemoclaw/create-failure.js";
 
 export interface AttemptOutcome {
   /** The command finished with an exit code that counts as failure. */

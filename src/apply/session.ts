@@ -24,7 +24,7 @@ import { PlanFileError, readPlanFile } from "../plan/planfile.js";
 import { planFleet } from "../plan/planner.js";
 import type { BackupCatalogue, Plan } from "../plan/types.js";
 import { colorsFor, type Colors } from "../report/color.js";
-import { ExitCode, type ExitCodeValue } from "../report/exit-codes.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
 import { chooseProgressMode, jsonLinesView, plainLinesView, type ProgressView } from "../report/progress.js";
 import { ListrView } from "../report/progress-listr.js";

@@ -11,19 +11,19 @@ import type { ObservedHost } from "../observe/types.js";
 import type { PreflightOutcome } from "../backup/preflight.js";
 import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
 import { TransportError, type Connection } from "../transport/types.js";
-import { imageRefWorkaroundCommands, pushedImageRef, type WorkaroundTarget } from "../plan/commands/image-ref-workaround.js";
+import { imageRefWorkaroundCommands, pushedImageRef, type WorkaroundTarget } from "../host/nemoclaw/image-ref-workaround.js";
 import {
   builtImageRef,
   classifySandboxCreateFailure,
   imageRefWorkaroundText,
   sandboxCreateHint,
   type SandboxCreateFailureKind,
-} from "./classify.js";
+} from "../host/nemoclaw/create-failure.js";
 import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
 import type { ApplyEventBody, StepOutcome } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
-import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "./registry.js";
+import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "../host/nemoclaw/registry-edit.js";
 import { backoffDelay, transientReason, type RetryPolicy } from "./retry.js";
 
 export interface StepRunResult extends StepOutcome {

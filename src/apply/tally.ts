@@ -5,7 +5,7 @@
  */
 
 import type { StepKind } from "../plan/types.js";
-import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
+import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { ApplyEvent, ChangedFact, EventOf, HostStatus, StepDrift, StepOutcome, StepStatus, StoppedStep } from "./events.js";
 import { HOST_STATUSES } from "./events.js";
 import type { HostLockInfo } from "../observe/types.js";

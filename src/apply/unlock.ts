@@ -4,7 +4,7 @@
  * it was shown is left alone.
  */
 import type { HostLockInfo } from "../observe/types.js";
-import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
+import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
 import type { RunIdentity } from "./events.js";
 import { assessHolder, readHostLock, removeHostLock, type PidAlive } from "./lock.js";

@@ -3,17 +3,6 @@
  * joined into a path, so a strange host or sandbox name can never climb out of the store.
  */
 
-/** NemoClaw's snapshot timestamp: `new Date().toISOString().replace(/[:.]/g, "-")`. */
-const SNAPSHOT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
-
-export function isSnapshotTimestamp(value: string): boolean {
-  return SNAPSHOT_TIMESTAMP.test(value);
-}
-
-export function formatSnapshotTimestamp(date: Date): string {
-  return date.toISOString().replace(/[:.]/g, "-");
-}
-
 /**
  * A single path component of the store: no separators, no leading dot (dot names are the store's
  * own temporary entries), no control characters.

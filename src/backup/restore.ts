@@ -20,7 +20,7 @@ import {
   nemoclawDir,
   removePath,
   restoreSnapshot,
-} from "./host-commands.js";
+} from "../host/run.js";
 import { ArchiveInspector, NEMOCLAW_MANIFEST } from "./inspect.js";
 import { PreflightRefusedError, RESTORE_PREFLIGHT, preflight } from "./preflight.js";
 import type { ObserveHost, RestoreRequest } from "./service.js";

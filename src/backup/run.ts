@@ -9,7 +9,7 @@ import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/t
 import { globToRegExp, hostMatches, policyCovers } from "../config/selectors.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
-import { ExitCode, mostSevere, type ExitCodeValue } from "../report/exit-codes.js";
+import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
 import type { BackupStores, HostConnections } from "./destinations.js";
 import { BACKUP_PREFLIGHT, PreflightRefusedError, preflight } from "./preflight.js";

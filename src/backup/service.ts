@@ -9,13 +9,13 @@
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { isValidSandboxName } from "../config/names.js";
-import { parseBackupManifest } from "../observe/parsers/backup-manifest.js";
+import { parseBackupManifest } from "../host/nemoclaw/snapshots.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
-import { createSnapshot, removeSnapshot, streamSnapshot, succeeded, type HostSnapshot } from "./host-commands.js";
+import { createSnapshot, removeSnapshot, streamSnapshot, succeeded, type HostSnapshot } from "../host/run.js";
 import { NEMOCLAW_MANIFEST, type ArchiveInspection } from "./inspect.js";
 import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
 import { BACKUP_PREFLIGHT, PreflightRefusedError, preflight } from "./preflight.js";

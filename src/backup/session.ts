@@ -11,7 +11,7 @@ import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
 import { colorsFor, type Colors } from "../report/color.js";
-import { ExitCode, type ExitCodeValue } from "../report/exit-codes.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { ConnectionPool, mapHosts } from "../transport/pool.js";
 import { TransportError } from "../transport/types.js";
 import { catalogueOf, duePolicies, readStores, type RecordFilter } from "./catalogue.js";

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { Connection } from "../transport/types.js";
-import { makePrivateDirectory, moveDirectory, removePath, runChecked } from "./host-commands.js";
+import { makePrivateDirectory, moveDirectory, removePath, runChecked } from "../host/run.js";
 import { MANIFEST_FILE } from "./manifest.js";
 import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory } from "./store.js";
 

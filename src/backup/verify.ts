@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import type { BackupManifest } from "./manifest.js";
 import { NEMOCLAW_MANIFEST, type ArchiveInspection } from "./inspect.js";
 import type { TarEntry } from "./tar.js";
-import { parseBackupManifest } from "../observe/parsers/backup-manifest.js";
+import { parseBackupManifest } from "../host/nemoclaw/snapshots.js";
 
 function inside(root: string, path: string): boolean {
   return path === root || path.startsWith(`${root}/`);

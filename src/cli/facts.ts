@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { FleetInputDeps } from "../config/input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import type { ExitCodeValue } from "../report/exit-codes.js";
+import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 
 export interface FactsCommandOptions extends CommonOptions {

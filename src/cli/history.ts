@@ -32,7 +32,7 @@ export function register(program: Command): void {
         import("../report/color.js"),
         import("../report/recap-history.js"),
         import("../report/recap.js"),
-        import("../report/exit-codes.js"),
+        import("../exit-codes.js"),
       ]);
       const dir = journalDir();
       const colors = colorsFor(process.stdout, options.color);

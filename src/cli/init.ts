@@ -22,7 +22,7 @@ import {
 } from "../config/starter-fleet.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import type { ExitCodeValue } from "../report/exit-codes.js";
+import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 
 export interface InitCommandOptions extends CommonOptions {
@@ -100,7 +100,7 @@ export function register(program: Command): void {
 export async function runInitCommand(options: InitCommandOptions, deps: InitCommandDeps): Promise<ExitCodeValue> {
   const [path, { ExitCode }, { FleetValidationError, formatDiagnostics }, { colorsFor }] = await Promise.all([
     import("node:path"),
-    import("../report/exit-codes.js"),
+    import("../exit-codes.js"),
     import("../config/diagnostics.js"),
     import("../report/color.js"),
   ]);

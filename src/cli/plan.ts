@@ -8,7 +8,7 @@ import type { FleetInputDeps } from "../config/input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
-import type { ExitCodeValue } from "../report/exit-codes.js";
+import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 
 export interface PlanCommandOptions extends CommonOptions {

@@ -37,7 +37,7 @@ export function register(program: Command): void {
           import("../transport/pool.js"),
           import("../report/color.js"),
           import("../report/recap-unlock.js"),
-          import("../report/exit-codes.js"),
+          import("../exit-codes.js"),
           import("node:os"),
         ]);
       const fleetFile = options.fleet ?? (existsSync("fleet.yaml") ? "fleet.yaml" : undefined);

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import type { ValidationReport } from "../config/validate.js";
-import type { ExitCodeValue } from "../report/exit-codes.js";
+import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 
 export interface ValidateCommandOptions extends CommonOptions {
@@ -55,7 +55,7 @@ export function register(program: Command): void {
 
 export async function runValidateCommand(fleetFile: string | undefined, options: ValidateCommandOptions, deps: ValidateCommandDeps): Promise<ExitCodeValue> {
   const [{ ExitCode }, { formatDiagnostics }, { colorsFor }] = await Promise.all([
-    import("../report/exit-codes.js"),
+    import("../exit-codes.js"),
     import("../config/diagnostics.js"),
     import("../report/color.js"),
   ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "../report/exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { FleetValidationError, type Diagnostic } from "./diagnostics.js";
 import { readFleetInput } from "./input.js";
 import type { DesiredFleet } from "./types.js";

@@ -3,7 +3,7 @@
  * their warnings, select `--limit`. A bad file or limit prints every diagnostic and ends in exit 3;
  * anything else is a real error and is rethrown.
  */
-import { ExitCode } from "../report/exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { DesiredFleet } from "./types.js";
 

@@ -7,41 +7,20 @@
  */
 
 import type { GatewayDriver } from "../config/types.js";
+import type { BinaryFacts } from "../host/binary-version.js";
+import type { DockerFacts } from "../host/docker/info.js";
+import type { GatewayLockFile, GuardFile, SandboxGuards } from "../host/nemoclaw/guards.js";
+import type { Registry, RegistryEntry } from "../host/nemoclaw/registry.js";
+import type { ShieldsState } from "../host/nemoclaw/shields.js";
+import type { HostBackup } from "../host/nemoclaw/snapshots.js";
+import type { SandboxPhase } from "../host/openshell/sandbox-list.js";
+import type { Fact } from "../host/output.js";
+import type { SystemFacts } from "../host/system/facts.js";
+import type { HostLockInfo } from "../host/system/fleet-lock.js";
+import type { GpuFacts } from "../host/system/nvidia-smi.js";
 
-export type Fact<T> =
-  | { state: "known"; value: T }
-  | { state: "unknown"; reason: string; excerpt: string };
-
-export interface SystemFacts {
-  hostname: string;
-  os: { id: string; versionId: string; prettyName: string } | null;
-  /** `uname -m`: aarch64, x86_64, … */
-  arch: string;
-  kernel: string;
-  /** DGX model when the host identifies as one (`DGX Spark`, `DGX Station`, …), else null. */
-  dgxModel: string | null;
-}
-
-export interface GpuFacts {
-  name: string;
-  memoryMiB: number | null;
-  driverVersion: string | null;
-  uuid: string | null;
-}
-
-export interface DockerFacts {
-  reachable: boolean;
-  serverVersion: string | null;
-  /** The daemon's error when unreachable (e.g. `Cannot connect to the Docker daemon`). */
-  error: string | null;
-}
-
-export interface BinaryFacts {
-  installed: boolean;
-  /** Parsed version (`0.0.72`, `0.0.86-dev.3+g2bf9969`), null when installed but unparseable. */
-  version: string | null;
-  path: string | null;
-}
+// The facts each host adapter reads, under the names the later stages use.
+export type { BinaryFacts, DockerFacts, Fact, GatewayLockFile, GpuFacts, GuardFile, HostBackup, HostLockInfo, Registry, RegistryEntry, SandboxGuards, SandboxPhase, ShieldsState, SystemFacts };
 
 export type GatewayHealthStatus =
   /** Status Connected and, where visible, the gateway process/container is up and its log is clean. */
@@ -89,104 +68,12 @@ export interface ObservedGateway {
   sandboxes: Fact<ObservedSandbox[]>;
 }
 
-export type SandboxPhase =
-  | "Ready"
-  | "Provisioning"
-  | "Error"
-  | "Deleting"
-  | "Stopping"
-  | "Stopped"
-  | "Starting"
-  | "Unknown"
-  | (string & {});
-
-export interface GuardFile {
-  path: string;
-  present: boolean;
-  owner: string | null;
-  group: string | null;
-  /** Octal permission bits, e.g. `444`. */
-  mode: string | null;
-  /** `regular file`, `symbolic link`, … as `stat` reports it. */
-  type: string | null;
-}
-
-export interface GatewayLockFile {
-  path: string;
-  pid: number | null;
-  /** True when no live OpenClaw gateway process in the sandbox owns the lock. */
-  stale: boolean;
-}
-
-export interface SandboxGuards {
-  files: GuardFile[];
-  locks: GatewayLockFile[];
-  /** Pids of OpenClaw gateway processes running in the sandbox. */
-  agentGatewayPids: number[];
-  /**
-   * `/tmp/openclaw-*` directories the probe could not list as the sandbox user: their locks are
-   * missing from `locks`, so "no stale lock" is not proven for them.
-   */
-  unreadableLockDirs?: string[];
-}
-
 export interface ObservedSandbox {
   name: string;
   phase: SandboxPhase;
   createdAt: string | null;
   /** Guard files, locks and the in-sandbox agent gateway; unknown when the sandbox could not be entered. */
   guards: Fact<SandboxGuards>;
-}
-
-/** One row of `~/.nemoclaw/sandboxes.json`, the fields the planner and backups use. */
-export interface RegistryEntry {
-  name: string;
-  gatewayName: string;
-  gatewayPort: number | null;
-  agent: string | null;
-  agentVersion: string | null;
-  provider: string | null;
-  model: string | null;
-  endpointUrl: string | null;
-  credentialEnv: string | null;
-  policyTier: string | null;
-  policies: string[];
-  gpuMode: string | null;
-  fromDockerfile: string | null;
-  imageTag: string | null;
-  openshellVersion: string | null;
-  openshellDriver: string | null;
-  nemoclawVersion: string | null;
-  createdAt: string | null;
-}
-
-export interface Registry {
-  defaultSandbox: string | null;
-  entries: RegistryEntry[];
-  /** The registry lock directory exists (another NemoClaw command may be writing). */
-  locked: boolean;
-}
-
-export interface ShieldsState {
-  sandbox: string;
-  mode: "mutable_default" | "locked" | "temporarily_unlocked" | "error";
-}
-
-export interface HostBackup {
-  sandbox: string;
-  timestamp: string;
-  path: string;
-  agentType: string | null;
-  agentVersion: string | null;
-}
-
-export interface HostLockInfo {
-  runId: string;
-  user: string;
-  machine: string;
-  pid: number;
-  startedAt: string;
-  expiresAt: string;
 }
 
 export interface ObservedHost {

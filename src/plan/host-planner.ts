@@ -1,7 +1,7 @@
 /** One host's plan: the rules in dependency order, then the preflight, status and fingerprints. */
-import { gatewayBinaryVersion } from "./commands/host.js";
-import { clusterImage } from "./commands/docker.js";
-import { openshellVersion } from "./commands/openshell.js";
+import { gatewayBinaryVersion } from "../host/system/commands.js";
+import { clusterImage } from "../host/docker/commands.js";
+import { openshellVersion } from "../host/openshell/commands.js";
 import { type HostContext, known } from "./context.js";
 import { factFingerprints, factKey, factKeysOf } from "./fingerprint.js";
 import { planDueBackups } from "./rules/backups.js";

@@ -7,7 +7,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import { ExitCode } from "../report/exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "./types.js";
 
 export class PlanFileError extends Error {

@@ -5,6 +5,7 @@
  * (`formatOpenShellStateRpcIssue` in NemoClaw's `gateway-drift.ts`), so operators see the text
  * their runbooks already quote. Plan/apply and backups share it with their own action and command.
  */
+import { clusterContainerName } from "../host/docker/cluster.js";
 import type { ObservedGateway, ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "./types.js";
 import { sameVersion, versionCore } from "./versions.js";
@@ -48,11 +49,6 @@ export type SchemaCheck =
   | { state: "clean" }
   | { state: "issue"; issue: SchemaIssue }
   | { state: "unknown"; fact: string; reason: string; excerpt: string };
-
-/** Cluster container name NemoClaw derives from a gateway name. */
-export function clusterContainerName(gateway: string): string {
-  return `openshell-cluster-${gateway}`;
-}
 
 /**
  * Compare the installed CLI with every running gateway (cluster drift first, then host-process

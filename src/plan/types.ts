@@ -4,7 +4,9 @@
  * executes exactly its steps after checking the fingerprints of the facts they depend on.
  */
 
-import type { SecretRef } from "../config/types.js";
+import type { EnvValue, PlannedCommand } from "../host/command.js";
+
+export type { EnvValue, PlannedCommand };
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -50,19 +52,6 @@ export interface StepReason {
   summary: string;
   desired?: { field: string; value: unknown; source?: string };
   observed?: { fact: string; value: unknown };
-}
-
-/** An environment value: literal, or a secret reference resolved only at apply time. */
-export type EnvValue = { value: string } | { secret: SecretRef };
-
-/** A command the step runs on the host, as an argument list. */
-export interface PlannedCommand {
-  argv: string[];
-  env?: Record<string, EnvValue>;
-  /** Shell rendering with secrets redacted, exactly as shown to the user and journaled. */
-  display: string;
-  /** Exit codes that count as success (default [0]). */
-  okExitCodes?: number[];
 }
 
 export interface TextDiff {

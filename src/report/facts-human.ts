@@ -4,7 +4,7 @@
  * registry, shields, backups and any fleet lock. Unknown facts say why, in yellow.
  */
 import { compareOpenShellVersions, parseOpenShellVersion } from "../config/openshell-version.js";
-import { sandboxGuardProblems } from "../observe/guard-safety.js";
+import { sandboxGuardProblems } from "../host/nemoclaw/guard-safety.js";
 import type { BinaryFacts, Fact, GatewayHealthStatus, ObservedFleet, ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Colors } from "./color.js";
 

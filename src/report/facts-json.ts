@@ -1,6 +1,6 @@
 /** `nemoclaw facts --json`: the ObservedFleet as observed (docs/facts.md), and the command's exit code. */
 import type { ObservedFleet } from "../observe/types.js";
-import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 
 export function renderFactsJson(observed: ObservedFleet): string {
   return `${JSON.stringify(observed, null, 2)}\n`;

@@ -1,6 +1,6 @@
 /** The machine view of a plan: the versioned Plan object (schemas/plan.schema.json), and its exit code. */
 import type { HostPlanStatus, Plan } from "../plan/types.js";
-import { ExitCode, type ExitCodeValue, mostSevere } from "./exit-codes.js";
+import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 
 export function renderPlanJson(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;

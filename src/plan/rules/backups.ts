@@ -5,7 +5,7 @@
  * never planned without a backup, policy or not (design scenario 3).
  */
 import type { DesiredBackupPolicy } from "../../config/types.js";
-import { snapshotCreate, snapshotRestore } from "../commands/nemoclaw.js";
+import { snapshotCreate, snapshotRestore } from "../../host/nemoclaw/commands.js";
 import type { HostContext, LiveSandbox } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { PlannedCommand, Step } from "../types.js";

@@ -1,6 +1,6 @@
 /** Small helpers the rules share: targets, the onboard settings of a desired sandbox. */
 import type { DesiredSandbox } from "../../config/types.js";
-import type { OnboardSettings } from "../commands/nemoclaw.js";
+import type { OnboardSettings } from "../../host/nemoclaw/commands.js";
 import type { HostContext } from "../context.js";
 import { defaultCredentialEnv, providerOptionKey } from "../../config/providers.js";
 import type { StepTarget } from "../types.js";

@@ -5,9 +5,9 @@
  * onboarding a sandbox, so the gateway's first sandbox from the file is onboarded on its port.
  */
 import type { DesiredGateway, GatewayDriver } from "../../config/types.js";
-import { killProcess } from "../commands/host.js";
-import { onboard } from "../commands/nemoclaw.js";
-import { gatewayStart, gatewayStop } from "../commands/openshell.js";
+import { killProcess } from "../../host/system/commands.js";
+import { onboard } from "../../host/nemoclaw/commands.js";
+import { gatewayStart, gatewayStop } from "../../host/openshell/commands.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { PlannedCommand, Risk, Step, StepKind, StepReason } from "../types.js";

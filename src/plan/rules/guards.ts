@@ -4,11 +4,11 @@
  * behind; relaunching the agent gateway then crash-loops unguarded. So: re-emit the guards, clear
  * exactly the stale locks observed, and only then relaunch. Rebuild stays a hint, never a step.
  */
-import { recover } from "../commands/nemoclaw.js";
-import { GATEWAY_LOCK_PATH, REQUIRED_GUARD_FILES, reemitGuards, removeLockFiles } from "../commands/guards.js";
+import { recover } from "../../host/nemoclaw/commands.js";
+import { GATEWAY_LOCK_PATH, REQUIRED_GUARD_FILES, reemitGuards, removeLockFiles } from "../../host/nemoclaw/guard-repair.js";
 import type { HostContext, LiveSandbox } from "../context.js";
 import { factKey } from "../fingerprint.js";
-import { guardFileProblem } from "../../observe/guard-safety.js";
+import { guardFileProblem } from "../../host/nemoclaw/guard-safety.js";
 import type { SandboxGuards } from "../../observe/types.js";
 import { sandboxTarget } from "./common.js";
 

@@ -7,9 +7,9 @@
  *   3. CLI/gateway drift or protobuf mismatch → blocked with NemoClaw's preflight block, no steps;
  *   4. a pin lower than installed is refused; a higher pin is upgraded with verified backups first.
  */
-import { installOpenShell, killProcess } from "../commands/host.js";
-import { onboard } from "../commands/nemoclaw.js";
-import { gatewayDestroy } from "../commands/openshell.js";
+import { installOpenShell, killProcess } from "../../host/system/commands.js";
+import { onboard } from "../../host/nemoclaw/commands.js";
+import { gatewayDestroy } from "../../host/openshell/commands.js";
 import { type HostContext, type LiveSandbox, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import { APPLY_PREFLIGHT_ACTION, checkSchema, gatewayDrift, preflightBlock, type PreflightWording } from "../preflight.js";

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_GATEWAY_NAME } from "../../config/names.js";
 import type { DesiredSandbox } from "../../config/types.js";
-import { onboard, type OnboardSettings, rebuild } from "../commands/nemoclaw.js";
+import { onboard, type OnboardSettings, rebuild } from "../../host/nemoclaw/commands.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { Step } from "../types.js";

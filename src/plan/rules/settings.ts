@@ -9,7 +9,7 @@
  * are not recorded in the registry, so they are applied at create/rebuild time but never compared.
  */
 import type { DesiredSandbox, ShieldsPosture } from "../../config/types.js";
-import { inferenceSet, policyAdd, policyRemove, rebuild, recreateEnv, shields } from "../commands/nemoclaw.js";
+import { inferenceSet, policyAdd, policyRemove, rebuild, recreateEnv, shields } from "../../host/nemoclaw/commands.js";
 import type { HostContext, SandboxState } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import { gatewayProviderName, providerOptionKey, sameProvider } from "../../config/providers.js";

@@ -3,7 +3,7 @@
  * `--prune` (or `apply.pruneUnmanaged`), never when the name is protected anywhere in the file,
  * and after a backup to every policy that covers them.
  */
-import { destroy } from "../commands/nemoclaw.js";
+import { destroy } from "../../host/nemoclaw/commands.js";
 import type { HostContext } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import { planBackup } from "./backups.js";

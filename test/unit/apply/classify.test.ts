@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "../../../src/apply/classify.js";
-import { imageRefWorkaroundCommands } from "../../../src/plan/commands/image-ref-workaround.js";
+import { builtImageRef, classifySandboxCreateFailure, imageRefWorkaroundText, sandboxCreateHint } from "../../../src/host/nemoclaw/create-failure.js";
+import { imageRefWorkaroundCommands } from "../../../src/host/nemoclaw/image-ref-workaround.js";
 
 describe("classifySandboxCreateFailure (NemoClaw's kinds, in NemoClaw's order)", () => {
   const cases: [string, string, string][] = [

@@ -8,7 +8,7 @@ import {
   restoredRegistryContent,
   snapshotRegistry,
   snapshotShields,
-} from "../../../src/apply/registry.js";
+} from "../../../src/host/nemoclaw/registry-edit.js";
 import { LocalShell } from "./local-shell.js";
 
 const entry = (name: string, extra: Record<string, unknown> = {}) => ({ name, model: "m", provider: "nvidia-prod", gatewayName: "nemoclaw", gatewayPort: 8080, policies: [], ...extra });

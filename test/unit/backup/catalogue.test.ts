@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogueOf, duePolicies, readStores } from "../../../src/backup/catalogue.js";
 import { BackupStores } from "../../../src/backup/destinations.js";
 import { executePrune, planPrune } from "../../../src/backup/prune.js";
-import { formatSnapshotTimestamp } from "../../../src/backup/names.js";
+import { formatSnapshotTimestamp } from "../../../src/host/nemoclaw/snapshots.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { desiredHost, fleet, policy } from "./fixtures.js";
 import { manifestFor, tarStream, writeSnapshot } from "./helpers.js";

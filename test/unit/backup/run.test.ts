@@ -8,7 +8,7 @@ import { runBackups, runExitCode, type RunEvent } from "../../../src/backup/run.
 import type { BackupRequest, BackupService } from "../../../src/backup/service.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
-import { ExitCode } from "../../../src/report/exit-codes.js";
+import { ExitCode } from "../../../src/exit-codes.js";
 import { mapHosts } from "../../../src/transport/pool.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "./fixtures.js";

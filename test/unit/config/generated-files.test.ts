@@ -1,11 +1,11 @@
 /**
  * Files generated from a single source of truth must match a fresh generation: the fleet file
  * types (from the schema), docs/fleet-file.md (from the schema) and docs/exit-codes.md (from
- * src/report/exit-codes.ts). Regenerate with `npm run gen:types` and `node scripts/gen-docs.mjs`.
+ * src/exit-codes.ts). Regenerate with `npm run gen:types` and `node scripts/gen-docs.mjs`.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "../../../src/report/exit-codes.js";
+import { ExitCode } from "../../../src/exit-codes.js";
 import { EXIT_CODES_DOC, FLEET_DOC, renderDocs } from "../../../scripts/gen-docs.mjs";
 import { generateFleetTypes, OUTPUT_PATH } from "../../../scripts/gen-types.mjs";
 

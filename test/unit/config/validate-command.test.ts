@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runValidateCommand, type ValidateCommandOptions } from "../../../src/cli/validate.js";
 import { validateFleet } from "../../../src/config/validate.js";
-import { ExitCode } from "../../../src/report/exit-codes.js";
+import { ExitCode } from "../../../src/exit-codes.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const INVALID = "test/fixtures/fleet/invalid";

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { assembleHost } from "../../../src/observe/host.js";
-import { parseProbeOutput } from "../../../src/observe/sections.js";
+import { parseProbeOutput } from "../../../src/host/probe/sections.js";
 import type { ObservedGateway, ObservedHost } from "../../../src/observe/types.js";
 import { fixture } from "./fixtures.js";
 import { baseSections, type FakeSection, NONCE, probeStdout } from "./probe-output.js";

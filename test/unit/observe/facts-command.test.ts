@@ -4,7 +4,7 @@ import { type FactsCommandDeps, runFactsCommand } from "../../../src/cli/facts.j
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { assembleHost, unreachableHost } from "../../../src/observe/host.js";
-import { parseProbeOutput } from "../../../src/observe/sections.js";
+import { parseProbeOutput } from "../../../src/host/probe/sections.js";
 import type { ObservedFleet } from "../../../src/observe/types.js";
 import { fixture } from "./fixtures.js";
 import { baseSections, NONCE, probeStdout } from "./probe-output.js";

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { parseBackupManifest } from "../../../src/observe/parsers/backup-manifest.js";
-import { parseDgxModel } from "../../../src/observe/parsers/dgx.js";
-import { parseClusterContainerNames, parseClusterHealth, parseClusterInspect } from "../../../src/observe/parsers/docker-cluster.js";
-import { parseDockerInfo } from "../../../src/observe/parsers/docker-info.js";
-import { parseFleetLock } from "../../../src/observe/parsers/fleet-lock.js";
-import { fatalMigrationLine } from "../../../src/observe/parsers/gateway-log.js";
-import { parseGatewayMetadata } from "../../../src/observe/parsers/gateway-metadata.js";
-import { parseNvidiaSmi } from "../../../src/observe/parsers/nvidia-smi.js";
-import { parseOsRelease } from "../../../src/observe/parsers/os-release.js";
-import { isGatewayProcess, parseProcessView } from "../../../src/observe/parsers/process.js";
-import { parseRegistry } from "../../../src/observe/parsers/registry.js";
-import { parsePidFile, parseRuntimeMarker } from "../../../src/observe/parsers/runtime-marker.js";
-import { parseShieldsFile, sandboxOfShieldsFile } from "../../../src/observe/parsers/shields.js";
-import { clusterImageVersion, gatewayVersionFromText, parseBinaryVersion, versionFromText } from "../../../src/observe/parsers/version.js";
+import { parseBackupManifest } from "../../../src/host/nemoclaw/snapshots.js";
+import { parseDgxModel } from "../../../src/host/system/dgx.js";
+import { parseClusterContainerNames, parseClusterHealth, parseClusterInspect } from "../../../src/host/docker/cluster.js";
+import { parseDockerInfo } from "../../../src/host/docker/info.js";
+import { parseFleetLock } from "../../../src/host/system/fleet-lock.js";
+import { fatalMigrationLine } from "../../../src/host/openshell/gateway-log.js";
+import { parseGatewayMetadata } from "../../../src/host/openshell/gateway-metadata.js";
+import { parseNvidiaSmi } from "../../../src/host/system/nvidia-smi.js";
+import { parseOsRelease } from "../../../src/host/system/os-release.js";
+import { isGatewayProcess, parseProcessView } from "../../../src/host/system/process.js";
+import { parseRegistry } from "../../../src/host/nemoclaw/registry.js";
+import { parsePidFile, parseRuntimeMarker } from "../../../src/host/nemoclaw/runtime-marker.js";
+import { parseShieldsFile, sandboxOfShieldsFile } from "../../../src/host/nemoclaw/shields.js";
+import { clusterImageVersion, gatewayVersionFromText, parseBinaryVersion, versionFromText } from "../../../src/host/binary-version.js";
 import { fixture, ran } from "./fixtures.js";
 
 describe("--version", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseGatewayInfo } from "../../../src/observe/parsers/gateway-info.js";
-import { parseGatewayList } from "../../../src/observe/parsers/gateway-list.js";
-import { classifyOpenShellError } from "../../../src/observe/parsers/openshell-errors.js";
-import { parseOpenShellStatus } from "../../../src/observe/parsers/openshell-status.js";
-import { parseSandboxList } from "../../../src/observe/parsers/sandbox-list.js";
+import { parseGatewayInfo } from "../../../src/host/openshell/gateway-info.js";
+import { parseGatewayList } from "../../../src/host/openshell/gateway-list.js";
+import { classifyOpenShellError } from "../../../src/host/openshell/errors.js";
+import { parseOpenShellStatus } from "../../../src/host/openshell/status.js";
+import { parseSandboxList } from "../../../src/host/openshell/sandbox-list.js";
 import { fixture, ran } from "./fixtures.js";
 
 describe("openshell sandbox list", () => {

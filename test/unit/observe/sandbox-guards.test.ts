@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOpenClawGateway, parseSandboxGuards } from "../../../src/observe/parsers/sandbox-guards.js";
+import { isOpenClawGateway, parseSandboxGuards } from "../../../src/host/nemoclaw/guards.js";
 import { fixture } from "./fixtures.js";
 
 const GOOD_FILES = [

@@ -8,7 +8,7 @@ import { type PlanCommandDeps, type PlanCommandOptions, register, runPlanCommand
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import { readPlanFile } from "../../../src/plan/planfile.js";
 import type { Plan } from "../../../src/plan/types.js";
-import { ExitCode } from "../../../src/report/exit-codes.js";
+import { ExitCode } from "../../../src/exit-codes.js";
 import { converged, NOW, policy, type Scenario } from "./builders.js";
 
 function harness(scenario: Scenario, overrides: Partial<PlanCommandDeps> = {}) {

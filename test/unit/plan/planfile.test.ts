@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { PlanFileError, planProblems, readPlanFile, writePlanFile } from "../../../src/plan/planfile.js";
 import type { Plan } from "../../../src/plan/types.js";
-import { ExitCode } from "../../../src/report/exit-codes.js";
+import { ExitCode } from "../../../src/exit-codes.js";
 import { converged, liveSandbox, known, planOf, safeGuards } from "./builders.js";
 
 function samplePlan(): Plan {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { planProblems } from "../../../src/plan/planfile.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { createColors, shouldUseColor } from "../../../src/report/color.js";
-import { ExitCode } from "../../../src/report/exit-codes.js";
+import { ExitCode } from "../../../src/exit-codes.js";
 import { renderPlanHuman } from "../../../src/report/plan-human.js";
 import { planExitCode, renderPlanJson } from "../../../src/report/plan-json.js";
 import { desiredHost, fleet, gateway, GUARD_PATHS, guardFile, known, liveSandbox, observedHost, planOf, safeGuards, type Scenario } from "./builders.js";

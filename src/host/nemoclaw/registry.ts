@@ -1,0 +1,95 @@
+/**
+ * NemoClaw's registry `~/.nemoclaw/sandboxes.json` (reference §3.2) and its gateway binding
+ * rule (§6.3): `gatewayPort` wins (8080 → `nemoclaw`, P → `nemoclaw-P`); else `gatewayName` must
+ * be `nemoclaw` or `nemoclaw-<port>` (not `nemoclaw-8080`); neither → `nemoclaw`; anything else
+ * is invalid and NemoClaw fails closed — so does this parser (the registry becomes unknown).
+ */
+import type { Fact } from "../output.js";
+import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT, gatewayNameForPort, portForGatewayName } from "../../config/names.js";
+import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
+
+/** One row of `~/.nemoclaw/sandboxes.json`, the fields the planner and backups use. */
+export interface RegistryEntry {
+  name: string;
+  gatewayName: string;
+  gatewayPort: number | null;
+  agent: string | null;
+  agentVersion: string | null;
+  provider: string | null;
+  model: string | null;
+  endpointUrl: string | null;
+  credentialEnv: string | null;
+  policyTier: string | null;
+  policies: string[];
+  gpuMode: string | null;
+  fromDockerfile: string | null;
+  imageTag: string | null;
+  openshellVersion: string | null;
+  openshellDriver: string | null;
+  nemoclawVersion: string | null;
+  createdAt: string | null;
+}
+
+export interface Registry {
+  defaultSandbox: string | null;
+  entries: RegistryEntry[];
+  /** The registry lock directory exists (another NemoClaw command may be writing). */
+  locked: boolean;
+}
+
+export function parseRegistry(text: string, locked: boolean): Fact<Registry> {
+  const json = extractJson(text);
+  if (json === undefined) return unknown("sandboxes.json is not valid JSON", text);
+  if (!isRecord(json) || !isRecord(json.sandboxes)) return unknown("sandboxes.json has no `sandboxes` object", text);
+  const entries: RegistryEntry[] = [];
+  for (const [key, raw] of Object.entries(json.sandboxes)) {
+    if (!isRecord(raw)) return unknown(`sandboxes.json entry "${key}" is not an object`, text);
+    // A placeholder reserved before create; NemoClaw never treats it as a sandbox.
+    if (raw.pendingRouteReservation === true) continue;
+    const binding = gatewayBinding(raw);
+    if (binding === null) {
+      return unknown(`Invalid persisted sandbox gateway binding for "${key}" (gatewayName ${JSON.stringify(raw.gatewayName)}, gatewayPort ${JSON.stringify(raw.gatewayPort)})`, text);
+    }
+    entries.push({
+      name: stringOrNull(raw.name) ?? key,
+      gatewayName: binding.name,
+      gatewayPort: binding.port,
+      agent: stringOrNull(raw.agent),
+      agentVersion: stringOrNull(raw.agentVersion),
+      provider: stringOrNull(raw.provider),
+      model: stringOrNull(raw.model),
+      endpointUrl: stringOrNull(raw.endpointUrl),
+      credentialEnv: stringOrNull(raw.credentialEnv),
+      policyTier: stringOrNull(raw.policyTier),
+      policies: Array.isArray(raw.policies) ? raw.policies.filter((policy): policy is string => typeof policy === "string") : [],
+      gpuMode: gpuModeOf(raw),
+      fromDockerfile: stringOrNull(raw.fromDockerfile),
+      imageTag: stringOrNull(raw.imageTag),
+      openshellVersion: stringOrNull(raw.openshellVersion),
+      openshellDriver: stringOrNull(raw.openshellDriver),
+      nemoclawVersion: stringOrNull(raw.nemoclawVersion),
+      createdAt: stringOrNull(raw.createdAt),
+    });
+  }
+  return known({ defaultSandbox: stringOrNull(json.defaultSandbox), entries, locked });
+}
+
+function gatewayBinding(entry: Record<string, unknown>): { name: string; port: number } | null {
+  const port = entry.gatewayPort;
+  if (port !== undefined && port !== null) {
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+    return { name: gatewayNameForPort(port), port };
+  }
+  const name = entry.gatewayName;
+  if (name === undefined || name === null) return { name: DEFAULT_GATEWAY_NAME, port: DEFAULT_GATEWAY_PORT };
+  const namedPort = typeof name === "string" ? portForGatewayName(name) : undefined;
+  return namedPort === undefined ? null : { name: name as string, port: namedPort };
+}
+
+/** `sandboxGpuMode` as recorded; older entries only carry the `gpuEnabled` boolean. */
+function gpuModeOf(entry: Record<string, unknown>): string | null {
+  const mode = stringOrNull(entry.sandboxGpuMode);
+  if (mode !== null) return mode;
+  const enabled = entry.sandboxGpuEnabled ?? entry.gpuEnabled;
+  return typeof enabled === "boolean" ? (enabled ? "1" : "0") : null;
+}

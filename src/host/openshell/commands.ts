@@ -1,0 +1,24 @@
+/** Command lines for the `openshell` CLI (reference: openshell-surface §2, nemoclaw-surface §2.2). */
+import { plannedCommand, type PlannedCommand } from "../command.js";
+
+export function openshellVersion(): PlannedCommand {
+  return plannedCommand(["openshell", "--version"]);
+}
+
+/**
+ * Cluster era (≤ 0.0.36): starts a gateway, or resumes a stopped one from its existing volume.
+ * Never `--recreate`: that destroys the container AND the volume.
+ */
+export function gatewayStart(gateway: string, port: number): PlannedCommand {
+  return plannedCommand(["openshell", "gateway", "start", "--name", gateway, "--port", String(port)]);
+}
+
+/** Cluster era: stops the container only; state stays in the volume. */
+export function gatewayStop(gateway: string): PlannedCommand {
+  return plannedCommand(["openshell", "gateway", "stop", "--name", gateway]);
+}
+
+/** Cluster era only (the command is gone from 0.0.37): removes container, volume and metadata. */
+export function gatewayDestroy(gateway: string): PlannedCommand {
+  return plannedCommand(["openshell", "gateway", "destroy", "-g", gateway]);
+}
