@@ -7,6 +7,7 @@
 import { formatSecretRef } from "../config/secrets.js";
 import type { SecretRef } from "../config/types.js";
 import type { PlannedCommand, Step } from "../plan/types.js";
+import { stripAnsi } from "../host/output.js";
 import type { Connection } from "../transport/types.js";
 import type { Redactor } from "./redact.js";
 
@@ -74,13 +75,12 @@ export async function runPlannedCommand(
   }
 }
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 export const OUTPUT_EXCERPT_CHARS = 4_000;
 
 /** The tail of the output (where errors are), without colour codes or secrets, at most `limit` characters. */
 export function outputExcerpt(text: string, redactor: Redactor, limit = OUTPUT_EXCERPT_CHARS): string {
   // Scrub before cutting, so a secret split by the cut cannot survive as a fragment.
-  const clean = redactor.scrub(text.replace(ANSI, "").replace(/\r\n?/g, "\n")).trimEnd();
+  const clean = redactor.scrub(stripAnsi(text).replace(/\r\n?/g, "\n")).trimEnd();
   if (clean.length <= limit) return clean;
   return `…${clean.slice(clean.length - limit + 1)}`;
 }

@@ -5,7 +5,7 @@
  * dependents — and finally release the lock. Emits every event about the host.
  */
 
-import type { BackupRecord } from "../backup/service.js";
+import type { TakenBackup } from "./backup-port.js";
 import type { DesiredHost } from "../config/types.js";
 import type { HostLockInfo, ObservedHost } from "../observe/types.js";
 import type { HostPlan, Step } from "../plan/types.js";
@@ -314,7 +314,7 @@ export class HostRun {
   }
 
   private stepContext(desired: DesiredHost, connection: Connection, secrets: Map<string, string>): StepContext {
-    const backups = new Map<string, BackupRecord>();
+    const backups = new Map<string, TakenBackup>();
     return {
       host: desired,
       connection,

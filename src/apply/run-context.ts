@@ -3,8 +3,8 @@
  * per-run context every host run shares.
  */
 
-import type { PreflightOutcome } from "../backup/preflight.js";
-import type { BackupService } from "../backup/service.js";
+import type { PreflightOutcome } from "../plan/preflight.js";
+import type { SandboxBackups } from "./backup-port.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { HostPlan } from "../plan/types.js";
@@ -20,7 +20,7 @@ export interface ApplyDeps {
   fleet: DesiredFleet;
   pool: { get(host: string): Promise<Connection> };
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
-  backup: BackupService;
+  backup: SandboxBackups;
   resolveSecret(ref: SecretRef): Promise<string>;
   /** The schema preflight (src/backup/preflight.ts): NemoClaw's exact block when the CLI and a running gateway disagree. */
   preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;

@@ -5,10 +5,10 @@
  * after the step the host is re-observed to check that it did what it should.
  */
 
-import type { BackupRecord, BackupService } from "../backup/service.js";
+import type { SandboxBackups, TakenBackup } from "./backup-port.js";
 import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
 import type { ObservedHost } from "../observe/types.js";
-import type { PreflightOutcome } from "../backup/preflight.js";
+import type { PreflightOutcome } from "../plan/preflight.js";
 import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
 import { TransportError, type Connection } from "../transport/types.js";
 import { imageRefWorkaroundCommands, pushedImageRef, type WorkaroundTarget } from "../host/nemoclaw/image-ref-workaround.js";
@@ -61,8 +61,8 @@ export interface StepContext {
   /** The host planned afresh from an observation (for postconditions), or null when it cannot be. */
   replan(observed: ObservedHost): HostPlan | null;
   /** Backups taken on this host during the run, by the id of the step that took them. */
-  backups: Map<string, BackupRecord>;
-  backup: BackupService;
+  backups: Map<string, TakenBackup>;
+  backup: SandboxBackups;
   backupPolicy(name: string): DesiredBackupPolicy | undefined;
   /** The schema preflight on an observation, worded with the step's action and command. */
   preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;

@@ -3,11 +3,10 @@
  * policy/host/sandbox (the planner's and `backup due`'s input), and which policies are due by their
  * cron schedule.
  */
-import { parseCron } from "../config/cron.js";
+import { parseCron, previousFireTime } from "../config/cron.js";
 import { globToRegExp, policyCovers } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
-import { previousFireTime } from "./cron.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import type { BackupRecord } from "./record.js";
 import type { BackupStore, InvalidEntry } from "./store.js";

@@ -1,3 +1,5 @@
+import type { PreflightBlock } from "../plan/types.js";
+
 /** A backup or restore that was refused before anything was changed, with the reason to act on. */
 export class BackupRefusedError extends Error {
   constructor(
@@ -6,5 +8,16 @@ export class BackupRefusedError extends Error {
   ) {
     super(`${host}: ${reason}`);
     this.name = "BackupRefusedError";
+  }
+}
+
+/** The schema preflight refused the host: nothing was written for it. */
+export class PreflightRefusedError extends Error {
+  constructor(
+    readonly host: string,
+    readonly block: PreflightBlock,
+  ) {
+    super(`${host}: OpenShell gateway schema preflight refused the operation${block.lines.join("\n")}`);
+    this.name = "PreflightRefusedError";
   }
 }

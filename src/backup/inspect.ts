@@ -6,9 +6,8 @@
 import { createHash } from "node:crypto";
 import { Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
 import { TarReader, type TarEntry } from "./tar.js";
-
-export const NEMOCLAW_MANIFEST = "rebuild-manifest.json";
 
 export interface ArchiveInspection {
   sha256: string;
@@ -20,7 +19,7 @@ export interface ArchiveInspection {
 
 export class ArchiveInspector extends Transform {
   private readonly hash = createHash("sha256");
-  private readonly reader = new TarReader((name) => name.endsWith(`/${NEMOCLAW_MANIFEST}`));
+  private readonly reader = new TarReader((name) => name.endsWith(`/${SNAPSHOT_MANIFEST}`));
   private bytes = 0;
   private result: ArchiveInspection | null = null;
 

@@ -12,18 +12,12 @@ import { isValidSandboxName } from "../config/names.js";
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
-import {
-  extractArchive,
-  homeOf,
-  makePrivateDirectory,
-  moveDirectory,
-  nemoclawDir,
-  removePath,
-  restoreSnapshot,
-} from "../host/run.js";
-import { ArchiveInspector, NEMOCLAW_MANIFEST } from "./inspect.js";
-import { PreflightRefusedError, RESTORE_PREFLIGHT, preflight } from "./preflight.js";
-import type { ObserveHost, RestoreRequest } from "./service.js";
+import { restoreSnapshot, sandboxSnapshotsDir, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir } from "../host/nemoclaw/snapshots.js";
+import { extractArchive, homeOf, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
+import { ArchiveInspector } from "./inspect.js";
+import { RESTORE_PREFLIGHT, preflight } from "../plan/preflight.js";
+import { PreflightRefusedError } from "./errors.js";
+import type { ObserveHost, RestoreRequest } from "./requests.js";
 import { BackupIntegrityError } from "./store.js";
 import { archiveProblems } from "./verify.js";
 
@@ -46,12 +40,6 @@ function liveSandboxPhase(observed: ObservedHost, sandbox: string): string | nul
     if (found) return found.phase;
   }
   return null;
-}
-
-/** The same snapshot as seen by the target: NemoClaw checks a snapshot's sandboxName and backupPath. */
-export function retargetSnapshotManifest(text: string, target: { sandboxName: string; backupPath: string }): string {
-  const raw = JSON.parse(text) as Record<string, unknown>;
-  return `${JSON.stringify({ ...raw, sandboxName: target.sandboxName, backupPath: target.backupPath }, null, 2)}\n`;
 }
 
 export async function restoreBackup(deps: { stores: BackupStores; observe: ObserveHost }, request: RestoreRequest): Promise<void> {
@@ -77,10 +65,10 @@ export async function restoreBackup(deps: { stores: BackupStores; observe: Obser
   }
 
   const store = await deps.stores.storeOf(record);
-  const home = await homeOf(connection, request.signal);
+  const home = await homeOf(connection, request.signal ? { signal: request.signal } : {});
   const staging = `${home}/.nemoclaw-fleet/restore/${randomBytes(6).toString("hex")}`;
   const timestamp = record.manifest.snapshot.timestamp;
-  const placed = `${nemoclawDir(home)}/rebuild-backups/${target}/${timestamp}`;
+  const placed = snapshotDir({ home, sandbox: target, timestamp });
   try {
     await makePrivateDirectory(connection, staging);
     const inspector = new ArchiveInspector();
@@ -91,15 +79,15 @@ export async function restoreBackup(deps: { stores: BackupStores; observe: Obser
     const problems = archiveProblems(record.manifest, inspection);
     if (problems.length > 0) throw new BackupIntegrityError(record.location, problems);
 
-    await extractArchive(connection, `${staging}/backup.tar`, staging, request.signal);
+    await extractArchive(connection, `${staging}/backup.tar`, staging, request.signal ? { signal: request.signal } : {});
     const unpacked = `${staging}/${record.manifest.snapshot.path}`;
-    const nemoclawManifest = inspection.nemoclawManifests.get(`${record.manifest.snapshot.path}/${NEMOCLAW_MANIFEST}`);
-    if (!nemoclawManifest) throw new BackupIntegrityError(record.location, [`${NEMOCLAW_MANIFEST} is missing from the archive`]);
+    const nemoclawManifest = inspection.nemoclawManifests.get(`${record.manifest.snapshot.path}/${SNAPSHOT_MANIFEST}`);
+    if (!nemoclawManifest) throw new BackupIntegrityError(record.location, [`${SNAPSHOT_MANIFEST} is missing from the archive`]);
     const retargeted = retargetSnapshotManifest(nemoclawManifest.toString("utf8"), { sandboxName: target, backupPath: placed });
-    await connection.upload(Readable.from([Buffer.from(retargeted, "utf8")]), `${unpacked}/${NEMOCLAW_MANIFEST}`, { mode: 0o600 });
-    await makePrivateDirectory(connection, `${nemoclawDir(home)}/rebuild-backups/${target}`);
+    await connection.upload(Readable.from([Buffer.from(retargeted, "utf8")]), `${unpacked}/${SNAPSHOT_MANIFEST}`, { mode: 0o600 });
+    await makePrivateDirectory(connection, sandboxSnapshotsDir(home, target));
     await moveDirectory(connection, unpacked, placed);
-    await restoreSnapshot(connection, target, timestamp, request.signal);
+    await restoreSnapshot(connection, target, timestamp, request.signal ? { signal: request.signal } : {});
   } finally {
     await removePath(connection, staging).catch(() => undefined);
   }

@@ -12,7 +12,8 @@ import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
 import type { BackupStores, HostConnections } from "./destinations.js";
-import { BACKUP_PREFLIGHT, PreflightRefusedError, preflight } from "./preflight.js";
+import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
+import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
 import type { BackupService, ObserveHost } from "./service.js";
 

@@ -9,52 +9,31 @@
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { isValidSandboxName } from "../config/names.js";
-import { parseBackupManifest } from "../host/nemoclaw/snapshots.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
-import { createSnapshot, removeSnapshot, streamSnapshot, succeeded, type HostSnapshot } from "../host/run.js";
-import { NEMOCLAW_MANIFEST, type ArchiveInspection } from "./inspect.js";
+import { createSnapshot, removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
+import { succeeded } from "../host/run.js";
+import type { ArchiveInspection } from "./inspect.js";
 import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
-import { BACKUP_PREFLIGHT, PreflightRefusedError, preflight } from "./preflight.js";
+import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
+import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
+import type { BackupRequest, ObserveHost, RestoreRequest } from "./requests.js";
 import { restoreBackup } from "./restore.js";
 import { BackupIntegrityError } from "./store.js";
 
 export type { BackupManifest } from "./manifest.js";
 export type { BackupRecord } from "./record.js";
-
-export interface BackupRequest {
-  host: DesiredHost;
-  connection: Connection;
-  sandbox: string;
-  gateway: string;
-  policy: DesiredBackupPolicy;
-  runId: string;
-  signal?: AbortSignal;
-  onProgress?: (bytes: number) => void;
-  /** The host as just observed; observed afresh when absent. */
-  observed?: ObservedHost;
-}
-
-export interface RestoreRequest {
-  record: BackupRecord;
-  host: DesiredHost;
-  connection: Connection;
-  /** The sandbox to restore into (the backup's own, or another with the same agent type). */
-  sandbox: string;
-  signal?: AbortSignal;
-  observed?: ObservedHost;
-}
+export type { BackupRequest, ObserveHost, RestoreRequest } from "./requests.js";
 
 export interface BackupService {
   backupSandbox(request: BackupRequest): Promise<BackupRecord>;
   restoreSandbox(request: RestoreRequest): Promise<void>;
 }
 
-export type ObserveHost = (host: DesiredHost, connection: Connection) => Promise<ObservedHost>;
 
 export interface BackupServiceDeps {
   fleet: DesiredFleet;
@@ -105,13 +84,13 @@ function buildManifest(
   inspection: ArchiveInspection,
 ): BackupManifest {
   const { snapshot, gateway } = context;
-  const path = `rebuild-backups/${snapshot.sandbox}/${snapshot.timestamp}`;
+  const path = snapshotRelativePath(snapshot.sandbox, snapshot.timestamp);
   const id = `${request.host.name}/${snapshot.sandbox}/${snapshot.timestamp}`;
-  const text = inspection.nemoclawManifests.get(`${path}/${NEMOCLAW_MANIFEST}`);
-  if (!text) throw new BackupIntegrityError(id, [`${path}/${NEMOCLAW_MANIFEST} is missing from the archive`]);
+  const text = inspection.nemoclawManifests.get(`${path}/${SNAPSHOT_MANIFEST}`);
+  if (!text) throw new BackupIntegrityError(id, [`${path}/${SNAPSHOT_MANIFEST} is missing from the archive`]);
   const nemoclaw = parseBackupManifest(text.toString("utf8"), path);
   if (nemoclaw.state === "unknown") throw new BackupIntegrityError(id, [nemoclaw.reason]);
-  if (!nemoclaw.value.agentType) throw new BackupIntegrityError(id, [`${path}/${NEMOCLAW_MANIFEST} names no agent type`]);
+  if (!nemoclaw.value.agentType) throw new BackupIntegrityError(id, [`${path}/${SNAPSHOT_MANIFEST} names no agent type`]);
   return {
     formatVersion: MANIFEST_FORMAT_VERSION,
     id,
@@ -150,7 +129,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     if (live.sandbox.phase !== "Ready") throw new BackupRefusedError(hostName, `sandbox ${request.sandbox} is not Ready (phase ${live.sandbox.phase})`);
 
     const store = await stores.open(request.policy.destination);
-    const snapshot = await createSnapshot(request.connection, request.sandbox, snapshotLabel(request.runId), request.signal);
+    const snapshot = await createSnapshot(request.connection, request.sandbox, snapshotLabel(request.runId), request.signal ? { signal: request.signal } : {});
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");

@@ -4,34 +4,12 @@
  * renames and removals are plain coreutils/findutils commands (a fleet host is a Linux machine).
  * Listing the whole store is one command, so `backup list` costs one round trip per store.
  */
-import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { Connection } from "../transport/types.js";
-import { makePrivateDirectory, moveDirectory, removePath, runChecked } from "../host/run.js";
+import { listTree, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
 import { MANIFEST_FILE } from "./manifest.js";
-import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory } from "./store.js";
-
-/**
- * Prints, relative to the store root ($1): `P <tab> mtime <tab> path` for each partial entry,
- * `M <tab> path <tab> base64(manifest)` for each backup directory with a manifest, `D <tab> path`
- * for one without. Each record is framed by a per-call nonce ($2) so no file content can forge one.
- */
-const SCAN_SCRIPT = `
-[ -d "$1" ] || exit 0
-cd -- "$1" || exit 1
-find . -mindepth 3 -maxdepth 4 -name '.partial-*' -printf "$2 P\\t%T@\\t%P\\n"
-for d in */*/*/; do
-  [ -d "$d" ] || continue
-  if [ -f "\${d}${MANIFEST_FILE}" ]; then
-    printf '%s M\\t%s\\t' "$2" "\${d%/}"
-    base64 -w0 < "\${d}${MANIFEST_FILE}" || exit 1
-    printf '\\n'
-  else
-    printf '%s D\\t%s\\n' "$2" "\${d%/}"
-  fi
-done
-`;
+import type { StoreBackend, StoreScan } from "./store.js";
 
 export class SshStoreBackend implements StoreBackend {
   constructor(
@@ -48,23 +26,11 @@ export class SshStoreBackend implements StoreBackend {
   }
 
   async scan(): Promise<StoreScan> {
-    const nonce = randomBytes(8).toString("hex");
-    const output = await runChecked(this.connection, ["sh", "-c", SCAN_SCRIPT, "sh", this.root, nonce], `listing the backup store ${this.root}`);
-    const directories: StoredDirectory[] = [];
-    const partials: PartialEntry[] = [];
-    for (const line of output.split("\n")) {
-      if (!line.startsWith(`${nonce} `)) continue;
-      const [kind, first, second] = line.slice(nonce.length + 1).split("\t");
-      if (kind === "P" && first !== undefined && second) {
-        const seconds = Number(first);
-        partials.push({ path: second, modifiedMs: Number.isFinite(seconds) ? seconds * 1000 : null });
-      } else if (kind === "M" && first && second !== undefined) {
-        directories.push({ path: first, manifestText: Buffer.from(second, "base64").toString("utf8") });
-      } else if (kind === "D" && first) {
-        directories.push({ path: first, manifestText: null });
-      }
-    }
-    return { directories, partials };
+    const listing = await listTree(this.connection, this.root, MANIFEST_FILE);
+    return {
+      directories: listing.directories.map((directory) => ({ path: directory.path, manifestText: directory.markerText })),
+      partials: listing.partials,
+    };
   }
 
   async makeDirectory(path: string): Promise<void> {

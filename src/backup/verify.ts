@@ -6,7 +6,8 @@
  */
 import { posix } from "node:path";
 import type { BackupManifest } from "./manifest.js";
-import { NEMOCLAW_MANIFEST, type ArchiveInspection } from "./inspect.js";
+import { SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
+import type { ArchiveInspection } from "./inspect.js";
 import type { TarEntry } from "./tar.js";
 import { parseBackupManifest } from "../host/nemoclaw/snapshots.js";
 
@@ -38,9 +39,9 @@ export function layoutProblems(manifest: BackupManifest, inspection: ArchiveInsp
     if (problem) problems.push(problem);
     if (problems.length >= 5) break;
   }
-  const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${NEMOCLAW_MANIFEST}`);
+  const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${SNAPSHOT_MANIFEST}`);
   if (!nemoclawManifest) {
-    problems.push(`${root}/${NEMOCLAW_MANIFEST} is missing from the archive`);
+    problems.push(`${root}/${SNAPSHOT_MANIFEST} is missing from the archive`);
     return problems;
   }
   const snapshot = parseBackupManifest(nemoclawManifest.toString("utf8"), root);

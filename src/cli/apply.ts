@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
-import type { ApplySessionOptions } from "../apply/session.js";
+import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
 import { withCommonOptions } from "./common.js";
 
@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (source: string | undefined, options: ApplySessionOptions) => {
-      const { runApplySession, defaultSessionDeps } = await import("../apply/session.js");
+      const { runApplySession, defaultSessionDeps } = await import("./apply-session.js");
       process.exitCode = await runApplySession(source, options, defaultSessionDeps());
     });
 }

@@ -4,7 +4,7 @@
  * calls src/backup/session.ts, loaded inside the action so `--help` and `--version` stay fast.
  */
 import type { Command } from "commander";
-import type { BackupOptions, FilterOptions, RunCommandOptions } from "../backup/session.js";
+import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
 import { withCommonOptions } from "./common.js";
 
 function collect(value: string, previous: string[]): string[] {
@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option("--due", "only the policies whose schedule is due", false)
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
     .action(async (fleetFile: string, options: RunCommandOptions) => {
-      const session = await import("../backup/session.js");
+      const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, (context) => session.runCommand(context, options));
     });
 
@@ -67,7 +67,7 @@ export function register(program: Command): void {
       backup.command("list").argument("[fleet]", "fleet file", "fleet.yaml").description("backups in the stores: age, size, verified or not"),
     ),
   ).action(async (fleetFile: string, options: FilterOptions) => {
-    const session = await import("../backup/session.js");
+    const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, (context) => session.listCommand(context, options));
   });
 
@@ -81,7 +81,7 @@ export function register(program: Command): void {
   )
     .option("--latest", "only the newest backup of each host/sandbox", false)
     .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
-      const session = await import("../backup/session.js");
+      const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, (context) => session.verifyCommand(context, options));
     });
 
@@ -95,7 +95,7 @@ export function register(program: Command): void {
   )
     .option("--dry-run", "show what would be deleted, delete nothing", false)
     .action(async (fleetFile: string, options: FilterOptions & { dryRun: boolean }) => {
-      const session = await import("../backup/session.js");
+      const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, (context) => session.pruneCommand(context, options));
     });
 
@@ -108,7 +108,7 @@ export function register(program: Command): void {
   )
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
     .action(async (source: string, fleetFile: string, options: BackupOptions & { to?: string }) => {
-      const session = await import("../backup/session.js");
+      const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, (context) => session.restoreCommand(context, source, options));
     });
 
@@ -118,7 +118,7 @@ export function register(program: Command): void {
       .argument("[fleet]", "fleet file", "fleet.yaml")
       .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
   ).action(async (fleetFile: string, options: BackupOptions) => {
-    const session = await import("../backup/session.js");
+    const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, (context) => session.dueCommand(context, options));
   });
 }

@@ -10,7 +10,7 @@ import { selectHosts } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
 import { validateFleet } from "../config/validate.js";
 import type { ObservedFleet, ObservedHost } from "../observe/types.js";
-import { fleetNameFrom, renderStarterFleet } from "../config/starter-fleet.js";
+import { fleetNameFrom, renderStarterFleet } from "../report/starter-fleet.js";
 import { runInitCommand, type InitCommandDeps, type InitCommandOptions } from "./init.js";
 
 const SCHEMA = fileURLToPath(new URL("../../schemas/fleet.schema.json", import.meta.url));

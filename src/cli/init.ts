@@ -19,7 +19,7 @@ import {
   renderStarterFleet,
   type HostOpenShell,
   type StarterFleet,
-} from "../config/starter-fleet.js";
+} from "../report/starter-fleet.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";

@@ -31,7 +31,7 @@ export function register(program: Command): void {
       const [{ unlockExitCode, unlockHost }, { localPidAlive }, { loadFleet }, { FleetValidationError, formatDiagnostics }, { ConnectionPool }, { colorsFor }, { formatUnlockOutcome }, { ExitCode }, os] =
         await Promise.all([
           import("../apply/unlock.js"),
-          import("../apply/lock.js"),
+          import("../host/system/process.js"),
           import("../config/load.js"),
           import("../config/diagnostics.js"),
           import("../transport/pool.js"),

@@ -15,7 +15,8 @@ export interface Captured {
   exitCode: number | null;
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
+/** Colour and other CSI sequences (OpenShell colours tables even when piped; progress output moves the cursor). */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const EXCERPT_MAX = 400;
 
 /**

@@ -9,23 +9,24 @@
 import { portForGatewayName } from "../config/names.js";
 import { driverForVersion, parseOpenShellVersion } from "../config/openshell-version.js";
 import type { GatewayDriver } from "../config/types.js";
-import { type ClusterContainer, parseClusterContainerNames, parseClusterHealth, parseClusterInspect } from "../host/docker/cluster.js";
+import type { ClusterContainer } from "../host/docker/cluster.js";
+import { type ClusterContainerEvidence, readClusterContainers } from "../host/docker/probe.js";
+import { GUARDS_BEGIN, parseSandboxGuards } from "../host/nemoclaw/guards.js";
+import { type GatewayStateDir, readGatewayStateDirs } from "../host/nemoclaw/probe.js";
+import type { RuntimeMarker } from "../host/nemoclaw/runtime-marker.js";
+import { protobufMismatchLine } from "../host/openshell/errors.js";
 import { fatalMigrationLine } from "../host/openshell/gateway-log.js";
 import { type GatewayInfoResult, parseGatewayInfo } from "../host/openshell/gateway-info.js";
-import { type GatewayListEntry, parseGatewayList } from "../host/openshell/gateway-list.js";
-import { type GatewayMetadata, parseGatewayMetadata } from "../host/openshell/gateway-metadata.js";
-import { type GatewayStatusReport, parseOpenShellStatus } from "../host/openshell/status.js";
-import { protobufMismatchLine } from "../host/openshell/errors.js";
-import { isGatewayProcess, parseProcessView, type ProcessView } from "../host/system/process.js";
-import { parsePidFile, parseRuntimeMarker, type RuntimeMarker } from "../host/nemoclaw/runtime-marker.js";
-import { GUARDS_BEGIN, parseSandboxGuards } from "../host/nemoclaw/guards.js";
+import type { GatewayListEntry } from "../host/openshell/gateway-list.js";
+import type { GatewayMetadata } from "../host/openshell/gateway-metadata.js";
+import { type GatewayAnswers, gatewayAnswers, gatewaysAsked, readGatewayList, readGatewayMetadata } from "../host/openshell/probe.js";
 import { parseSandboxList } from "../host/openshell/sandbox-list.js";
-import { known, portOfEndpoint, unknown } from "../host/output.js";
+import { type GatewayStatusReport, parseOpenShellStatus } from "../host/openshell/status.js";
 import { clusterImageVersion, gatewayVersionFromText } from "../host/binary-version.js";
+import { known, portOfEndpoint, unknown } from "../host/output.js";
 import { captured, type ProbeOutput, type ProbeSection } from "../host/probe/sections.js";
+import { isGatewayProcess, type ProcessView } from "../host/system/process.js";
 import type { BinaryFacts, Fact, GatewayHealth, ObservedGateway, ObservedSandbox } from "./types.js";
-
-const MARKER_LEAF = "openshell-docker-gateway";
 
 export interface GatewayContext {
   /** The installed OpenShell CLI; its version decides the era when nothing else does. */
@@ -38,139 +39,81 @@ interface Evidence {
   metadata: GatewayMetadata | null;
   listEntry: GatewayListEntry | null;
   /** Null: no such container. */
-  container: Fact<ClusterContainer> | null;
-  containerHealth: string | null;
-  marker: Fact<RuntimeMarker> | null;
-  markerLeaf: string | null;
-  logTail: string | null;
-  processes: ProcessView[];
+  cluster: ClusterContainerEvidence | null;
+  /** Null: NemoClaw keeps no state directory for this gateway. */
+  stateDir: GatewayStateDir | null;
+  answers: GatewayAnswers | null;
   status: Fact<GatewayStatusReport> | null;
   info: Fact<GatewayInfoResult> | null;
   rawOutputs: string[];
 }
 
 export function assembleGateways(probe: ProbeOutput, context: GatewayContext): Fact<ObservedGateway[]> {
-  const containers = clusterContainers(probe);
-  const gatewayList = listEntries(probe);
+  const containers = readClusterContainers(probe);
 
   const evidence = new Map<string, Evidence>();
   const evidenceFor = (name: string): Evidence => {
     let found = evidence.get(name);
     if (found === undefined) {
-      found = {
-        name,
-        metadata: null,
-        listEntry: null,
-        container: null,
-        containerHealth: null,
-        marker: null,
-        markerLeaf: null,
-        logTail: null,
-        processes: [],
-        status: null,
-        info: null,
-        rawOutputs: [],
-      };
+      found = { name, metadata: null, listEntry: null, cluster: null, stateDir: null, answers: null, status: null, info: null, rawOutputs: [] };
       evidence.set(name, found);
     }
     return found;
   };
 
-  for (const section of probe.all("gateway-metadata")) {
-    const name = section.key.split(" ")[1];
-    if (name === undefined || section.exitCode !== 0) continue;
-    const metadata = parseGatewayMetadata(section.body, name);
-    // The user layer shadows the system layer, and the probe reports the user layer first.
-    if (metadata.state === "known") evidenceFor(name).metadata ??= metadata.value;
-  }
-  for (const entry of gatewayList) evidenceFor(entry.name).listEntry = entry;
+  for (const [name, metadata] of readGatewayMetadata(probe)) evidenceFor(name).metadata = metadata;
+  for (const entry of readGatewayList(probe)) evidenceFor(entry.name).listEntry = entry;
   if (containers.state === "known") {
-    for (const name of containers.value) {
-      const found = evidenceFor(name);
-      const inspect = probe.get("cluster-inspect", name);
-      found.container = inspect === undefined ? unknown("the probe did not inspect this container") : parseClusterInspect(captured(inspect));
-      const health = probe.get("cluster-health", name);
-      found.containerHealth = health === undefined ? null : parseClusterHealth(captured(health));
-    }
+    for (const [name, cluster] of containers.value) evidenceFor(name).cluster = cluster;
   }
-  for (const section of probe.all("runtime-marker")) {
-    const name = gatewayNameOfStateDir(section.key);
-    if (name === null) continue;
-    const found = evidenceFor(name);
-    found.markerLeaf = section.key;
-    found.marker = section.absent ? null : section.exitCode === 0 ? parseRuntimeMarker(section.body) : unknown("runtime.json could not be read", section.body);
-    const log = probe.get("gateway-log", section.key);
-    found.logTail = log !== undefined && log.exitCode === 0 ? log.body : null;
-    found.processes = pidsOfStateDir(probe, section.key, found.marker).flatMap((pid) => {
-      const view = probe.get("process", String(pid));
-      return view === undefined ? [] : [parseProcessView(pid, view.body)];
-    });
-  }
-  for (const section of probe.all("status")) {
-    const found = evidence.get(section.key);
-    const status = parseOpenShellStatus(captured(section));
+  for (const stateDir of readGatewayStateDirs(probe)) evidenceFor(stateDir.gateway).stateDir = stateDir;
+  for (const name of gatewaysAsked(probe)) {
+    const answers = gatewayAnswers(probe, name);
+    const status = parseOpenShellStatus(captured(answers.status!));
+    const found = evidence.get(name);
     // A name the fleet file expects but nothing on the host knows is not a gateway.
     if (found === undefined && !(status.state === "known" && answered(status.value))) continue;
-    const gateway = found ?? evidenceFor(section.key);
+    const gateway = found ?? evidenceFor(name);
+    gateway.answers = answers;
     gateway.status = status;
-    gateway.rawOutputs.push(section.body);
-    const info = probe.get("gateway-info", section.key);
-    if (info !== undefined) {
-      gateway.info = parseGatewayInfo(captured(info));
-      gateway.rawOutputs.push(info.body);
+    gateway.rawOutputs.push(answers.status!.body);
+    if (answers.info !== undefined) {
+      gateway.info = parseGatewayInfo(captured(answers.info));
+      gateway.rawOutputs.push(answers.info.body);
     }
   }
 
   const gateways = [...evidence.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((found) => observeGateway(found, probe, context, containers));
+    .map((found) => observeGateway(found, context, containers));
   return known(gateways);
-}
-
-/** Names of the `openshell-cluster-*` containers; none when Docker is not installed at all. */
-function clusterContainers(probe: ProbeOutput): Fact<string[]> {
-  const clusterPs = probe.get("cluster-ps");
-  if (clusterPs === undefined) return unknown("the probe ended before it listed cluster containers");
-  if (!clusterPs.absent) return parseClusterContainerNames(captured(clusterPs));
-  const dockerInfo = probe.get("docker-info");
-  if (dockerInfo?.absent) return known([]);
-  return unknown("Docker is not reachable, so cluster-era gateway containers could not be listed", dockerInfo?.body ?? "");
-}
-
-function listEntries(probe: ProbeOutput): GatewayListEntry[] {
-  const section = probe.get("gateway-list");
-  if (section === undefined || section.absent) return [];
-  const list = parseGatewayList(captured(section));
-  return list.state === "known" ? list.value : [];
 }
 
 function answered(status: GatewayStatusReport): boolean {
   return status.state === "connected" || status.state === "connected_http" || status.state === "error";
 }
 
-/** `openshell-docker-gateway` → `nemoclaw`, `openshell-docker-gateway-8081` → `nemoclaw-8081`. */
-function gatewayNameOfStateDir(leaf: string): string | null {
-  if (leaf === MARKER_LEAF) return "nemoclaw";
-  const port = new RegExp(`^${MARKER_LEAF}-(\\d+)$`).exec(leaf)?.[1];
-  return port === undefined ? null : `nemoclaw-${port}`;
+function markerOf(found: Evidence): RuntimeMarker | null {
+  return found.stateDir?.marker?.state === "known" ? found.stateDir.marker.value : null;
 }
 
-function pidsOfStateDir(probe: ProbeOutput, leaf: string, marker: Fact<RuntimeMarker> | null): number[] {
-  const pidFile = probe.get("gateway-pidfile", leaf);
-  const pids = [
-    marker?.state === "known" ? marker.value.pid : null,
-    pidFile !== undefined && pidFile.exitCode === 0 ? parsePidFile(pidFile.body) : null,
-  ];
-  return [...new Set(pids.filter((pid): pid is number => pid !== null))];
+/** NemoClaw wrote a runtime marker for this gateway (readable or not). */
+function hasMarker(found: Evidence): boolean {
+  return (found.stateDir?.marker ?? null) !== null;
 }
 
-function observeGateway(found: Evidence, probe: ProbeOutput, context: GatewayContext, containers: Fact<string[]>): ObservedGateway {
-  const liveProcess = found.processes.find((view) => view.alive && isGatewayProcess(view)) ?? null;
+function containerOf(found: Evidence): ClusterContainer | null {
+  return found.cluster?.container.state === "known" ? found.cluster.container.value : null;
+}
+
+function observeGateway(found: Evidence, context: GatewayContext, containers: Fact<Map<string, ClusterContainerEvidence>>): ObservedGateway {
+  const processes = found.stateDir?.processes ?? [];
+  const liveProcess = processes.find((view) => view.alive && isGatewayProcess(view)) ?? null;
   const driver = driverOf(found, liveProcess, context, containers);
-  const marker = found.marker?.state === "known" ? found.marker.value : null;
+  const marker = markerOf(found);
   const status = found.status?.state === "known" ? found.status.value : null;
   const info = found.info?.state === "known" && found.info.value.kind === "info" ? found.info.value.report : null;
-  const container = found.container?.state === "known" ? found.container.value : null;
+  const container = containerOf(found);
   const endpoint = found.metadata?.endpoint ?? found.listEntry?.endpoint ?? marker?.endpoint ?? status?.server ?? info?.endpoint ?? null;
   const port =
     found.metadata?.port ??
@@ -178,12 +121,11 @@ function observeGateway(found: Evidence, probe: ProbeOutput, context: GatewayCon
     portForGatewayName(found.name) ??
     (container !== null && container.hostPorts.length === 1 ? container.hostPorts[0]! : null);
 
-  const runningVersion = runningVersionOf(found, driver, liveProcess, probe, containers);
-  const list = probe.get("sandbox-list", found.name);
+  const runningVersion = runningVersionOf(found, driver, liveProcess, containers);
+  const list = found.answers?.sandboxList;
   if (list !== undefined) found.rawOutputs.push(list.body);
-  const guardSections = probe.sections.filter((section) => section.name === "sandbox-guards" && section.key.startsWith(`${found.name} `));
   // Only the CLI's own words count: what the in-sandbox script printed is the sandbox's to control.
-  for (const section of guardSections) found.rawOutputs.push(section.body.split(GUARDS_BEGIN)[0] ?? "");
+  for (const section of found.answers?.guards.values() ?? []) found.rawOutputs.push(section.body.split(GUARDS_BEGIN)[0] ?? "");
 
   return {
     name: found.name,
@@ -194,18 +136,18 @@ function observeGateway(found: Evidence, probe: ProbeOutput, context: GatewayCon
     runningVersion,
     image: container?.image ?? null,
     binary: driver === "host-process" ? (liveProcess?.argv[0] ?? marker?.gatewayBin ?? null) : null,
-    binaryVersion: binaryVersionOf(found, driver, liveProcess, probe, runningVersion),
+    binaryVersion: binaryVersionOf(found, driver, liveProcess, runningVersion),
     pid: liveProcess?.pid ?? null,
     health: healthOf(found, driver, liveProcess),
-    sandboxes: sandboxesOf(found, list, probe),
+    sandboxes: sandboxesOf(found, list),
   };
 }
 
-function driverOf(found: Evidence, liveProcess: ProcessView | null, context: GatewayContext, containers: Fact<string[]>): GatewayDriver | "unknown" {
-  const container = found.container?.state === "known" ? found.container.value : null;
+function driverOf(found: Evidence, liveProcess: ProcessView | null, context: GatewayContext, containers: Fact<Map<string, ClusterContainerEvidence>>): GatewayDriver | "unknown" {
+  const container = containerOf(found);
   if (container?.running) return "cluster-container";
-  if (found.marker !== null || liveProcess !== null) return "host-process";
-  if (found.container !== null) return "cluster-container";
+  if (hasMarker(found) || liveProcess !== null) return "host-process";
+  if (found.cluster !== null) return "cluster-container";
   const version = context.openshell.state === "known" && context.openshell.value.version !== null ? parseOpenShellVersion(context.openshell.value.version) : undefined;
   if (version === undefined) return "unknown";
   const era = driverForVersion(version);
@@ -217,26 +159,27 @@ function runningVersionOf(
   found: Evidence,
   driver: GatewayDriver | "unknown",
   liveProcess: ProcessView | null,
-  probe: ProbeOutput,
-  containers: Fact<string[]>,
+  containers: Fact<Map<string, ClusterContainerEvidence>>,
 ): Fact<string | null> {
   if (driver === "cluster-container") {
-    if (found.container === null) {
+    if (found.cluster === null) {
       return containers.state === "known" ? known(null) : unknown(`cannot see openshell-cluster-${found.name}: ${containers.reason}`, containers.excerpt);
     }
-    if (found.container.state === "unknown") return found.container;
-    const version = clusterImageVersion(found.container.value.image);
-    return version === null ? unknown("the cluster container's image tag is not an OpenShell version", found.container.value.image) : known(version);
+    const container = found.cluster.container;
+    if (container.state === "unknown") return container;
+    const version = clusterImageVersion(container.value.image);
+    return version === null ? unknown("the cluster container's image tag is not an OpenShell version", container.value.image) : known(version);
   }
   if (driver === "unknown") return unknown("cannot tell which driver runs this gateway, so not which version", containers.state === "unknown" ? containers.excerpt : "");
   if (liveProcess === null) return known(liveVersion(found));
-  const fromExe = versionOfRun(probe.get("running-version", `${liveProcess.pid} exe`));
+  const versionRun = (how: "exe" | "argv0") => found.stateDir?.runningVersion(liveProcess.pid, how);
+  const fromExe = versionOfRun(versionRun("exe"));
   if (fromExe !== null) return known(fromExe);
-  const runs = ["exe", "argv0"].flatMap((how) => probe.get("running-version", `${liveProcess.pid} ${how}`)?.body ?? []).join("\n");
+  const runs = (["exe", "argv0"] as const).flatMap((how) => versionRun(how)?.body ?? []).join("\n");
   if (liveProcess.exeDeleted) {
     return unknown(`the running gateway (pid ${liveProcess.pid}) was started from a binary that has since been replaced; its version cannot be read`, runs);
   }
-  const fromArgv0 = versionOfRun(probe.get("running-version", `${liveProcess.pid} argv0`));
+  const fromArgv0 = versionOfRun(versionRun("argv0"));
   return fromArgv0 !== null ? known(fromArgv0) : unknown(`could not read the version of the running gateway binary (pid ${liveProcess.pid})`, runs);
 }
 
@@ -244,14 +187,13 @@ function binaryVersionOf(
   found: Evidence,
   driver: GatewayDriver | "unknown",
   liveProcess: ProcessView | null,
-  probe: ProbeOutput,
   runningVersion: Fact<string | null>,
 ): Fact<string | null> {
   if (driver !== "host-process") return known(null);
   if (liveProcess !== null) return runningVersion;
-  const recorded = found.marker?.state === "known" ? found.marker.value.gatewayBin : null;
-  if (recorded === null || found.markerLeaf === null) return known(null);
-  const run = probe.get("recorded-binary-version", found.markerLeaf);
+  const recorded = markerOf(found)?.gatewayBin ?? null;
+  if (recorded === null) return known(null);
+  const run = found.stateDir?.recordedBinaryVersion;
   if (run === undefined) return unknown(`the recorded gateway binary ${recorded} was not asked for its version (it is missing, or not an openshell-gateway)`);
   const version = versionOfRun(run);
   return version !== null ? known(version) : unknown(`could not read the version of ${recorded}`, run.body);
@@ -270,7 +212,8 @@ function liveVersion(found: Evidence): string | null {
 }
 
 function healthOf(found: Evidence, driver: GatewayDriver | "unknown", liveProcess: ProcessView | null): GatewayHealth {
-  const fatalMigration = driver === "host-process" && found.logTail !== null ? fatalMigrationLine(found.logTail) : null;
+  const logTail = found.stateDir?.logTail ?? null;
+  const fatalMigration = driver === "host-process" && logTail !== null ? fatalMigrationLine(logTail) : null;
   const protobufMismatch = found.rawOutputs.map(protobufMismatchLine).find((line) => line !== null) ?? null;
   const health = (status: GatewayHealth["status"], reason: string): GatewayHealth => ({ status, reason, fatalMigration, protobufMismatch });
 
@@ -279,12 +222,12 @@ function healthOf(found: Evidence, driver: GatewayDriver | "unknown", liveProces
 
   const status = found.status;
   const connected = status?.state === "known" && status.value.state === "connected";
-  const container = found.container?.state === "known" ? found.container.value : null;
+  const container = containerOf(found);
   if (driver === "cluster-container" && container !== null && !container.running) {
     return health("stopped", `container openshell-cluster-${found.name} is not running`);
   }
-  if (driver === "host-process" && found.marker !== null && liveProcess === null && !connected) {
-    const pids = found.processes.map((view) => view.pid);
+  if (driver === "host-process" && hasMarker(found) && liveProcess === null && !connected) {
+    const pids = (found.stateDir?.processes ?? []).map((view) => view.pid);
     return health("stopped", pids.length > 0 ? `gateway process ${pids.join(", ")} is not running` : "no gateway process is recorded as running");
   }
 
@@ -296,8 +239,9 @@ function healthOf(found: Evidence, driver: GatewayDriver | "unknown", liveProces
       if (report.gateway !== null && report.gateway !== found.name) {
         return health("unknown", `openshell status answered for gateway "${report.gateway}", not "${found.name}"`);
       }
-      if (driver === "cluster-container" && found.containerHealth !== null && found.containerHealth !== "healthy") {
-        return health("unhealthy", `container health check reports ${found.containerHealth}`);
+      const containerHealth = found.cluster?.health ?? null;
+      if (driver === "cluster-container" && containerHealth !== null && containerHealth !== "healthy") {
+        return health("unhealthy", `container health check reports ${containerHealth}`);
       }
       const info = found.info?.state === "known" && found.info.value.kind === "info" ? found.info.value.report : null;
       if (info?.form === "live" && info.status !== null && info.status !== "healthy") {
@@ -322,7 +266,7 @@ function healthOf(found: Evidence, driver: GatewayDriver | "unknown", liveProces
   }
 }
 
-function sandboxesOf(found: Evidence, list: ProbeSection | undefined, probe: ProbeOutput): Fact<ObservedSandbox[]> {
+function sandboxesOf(found: Evidence, list: ProbeSection | undefined): Fact<ObservedSandbox[]> {
   if (list === undefined) {
     return found.status === null
       ? unknown("the OpenShell CLI is not installed, so sandboxes could not be listed")
@@ -332,7 +276,7 @@ function sandboxesOf(found: Evidence, list: ProbeSection | undefined, probe: Pro
   if (rows.state === "unknown") return rows;
   return known(
     rows.value.map((row) => {
-      const guards = probe.get("sandbox-guards", `${found.name} ${row.name}`);
+      const guards = found.answers?.guards.get(row.name);
       return {
         name: row.name,
         phase: row.phase,

@@ -4,8 +4,7 @@
  * that later steps wait for, gateways that will only exist after a start step, sandboxes an
  * upgrade already recreates).
  */
-import { previousFireTime } from "../backup/cron.js";
-import { parseCron } from "../config/cron.js";
+import { parseCron, previousFireTime } from "../config/cron.js";
 import { compileSelector, globToRegExp, policyCoversName } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredGateway, DesiredHost, DesiredSandbox, GatewayDriver } from "../config/types.js";
 import type { Fact, ObservedGateway, ObservedHost, ObservedSandbox, Registry, RegistryEntry } from "../observe/types.js";

@@ -6,6 +6,7 @@
  * their runbooks already quote. Plan/apply and backups share it with their own action and command.
  */
 import { clusterContainerName } from "../host/docker/cluster.js";
+import { stripAnsi } from "../host/output.js";
 import type { ObservedGateway, ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "./types.js";
 import { sameVersion, versionCore } from "./versions.js";
@@ -15,6 +16,8 @@ const CLI_DISPLAY_NAME = "NemoClaw";
 
 /** The action and command plan and apply name in the block. */
 export const APPLY_PREFLIGHT_ACTION = "applying fleet changes";
+export const BACKUP_PREFLIGHT = { action: "backing up sandboxes", command: "nemoclaw backup run" };
+export const RESTORE_PREFLIGHT = { action: "restoring a sandbox backup", command: "nemoclaw backup restore" };
 
 export type GatewayDrift =
   | {
@@ -178,5 +181,34 @@ export function preflightBlock(issue: SchemaIssue, installedVersion: string, wor
 }
 
 function compactOutput(output: string): string {
-  return output.replace(/\x1b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim().slice(0, 260);
+  return stripAnsi(output).replace(/\s+/g, " ").trim().slice(0, 260);
+}
+
+export type PreflightOutcome =
+  | { state: "clean"; openshellVersion: string }
+  | { state: "refused"; block: PreflightBlock }
+  /** Versions could not be established (OpenShell missing, gateways unreadable): not safe either. */
+  | { state: "unknown"; reason: string };
+
+/**
+ * The preflight right before state-touching work on a freshly observed host (apply's first step,
+ * each backup and restore): clean, refused with the block worded for the caller, or unknown —
+ * a host whose versions cannot be read is not trusted either.
+ */
+export function preflight(observed: ObservedHost, wording: PreflightWording): PreflightOutcome {
+  if (observed.unreachable) return { state: "unknown", reason: `unreachable: ${observed.unreachable.message}` };
+  const openshell = observed.openshell;
+  if (openshell.state === "unknown") return { state: "unknown", reason: `OpenShell CLI version unknown: ${openshell.reason}` };
+  if (!openshell.value.installed) return { state: "unknown", reason: "OpenShell is not installed" };
+  if (openshell.value.version === null) return { state: "unknown", reason: "the installed OpenShell CLI did not report a version" };
+  const installed = openshell.value.version;
+  const check = checkSchema(observed, installed);
+  switch (check.state) {
+    case "clean":
+      return { state: "clean", openshellVersion: installed };
+    case "issue":
+      return { state: "refused", block: preflightBlock(check.issue, installed, wording) };
+    case "unknown":
+      return { state: "unknown", reason: `${check.fact}: ${check.reason}` };
+  }
 }

@@ -3,6 +3,7 @@
  * NemoClaw's preflight block verbatim for refused hosts), the store listing, verification, the
  * prune plan and the due report. JSON output is the structured objects themselves (backup-json.ts).
  */
+import { stripAnsi } from "../host/output.js";
 import type { PolicyDue, StoreContents } from "../backup/catalogue.js";
 import type { PrunePlan, PruneResult } from "../backup/prune.js";
 import type { BackupRecord } from "../backup/record.js";
@@ -40,7 +41,7 @@ function verifiedText(record: BackupRecord, colors: Colors): string {
 
 function table(rows: string[][], colors: Colors): string[] {
   // Widths ignore colour codes so columns line up with and without colour.
-  const visible = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "").length;
+  const visible = (text: string) => stripAnsi(text).length;
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => visible(row[column] ?? ""))));
   return rows.map((row, index) => {
     const line = row.map((cell, column) => (column === row.length - 1 ? cell : cell + " ".repeat(widths[column]! - visible(cell)))).join("  ");

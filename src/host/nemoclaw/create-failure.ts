@@ -4,6 +4,7 @@
  * hints NemoClaw prints for each kind and the arm64 image-reference workaround (NemoClaw #3266).
  */
 
+import { stripAnsi } from "../output.js";
 import { imageRefWorkaroundCommands, type WorkaroundTarget } from "./image-ref-workaround.js";
 
 export type SandboxCreateFailureKind =
@@ -21,8 +22,6 @@ export interface SandboxCreateFailure {
   /** The image reached the gateway before the failure (NemoClaw's `uploadedToGateway`). */
   uploadedToGateway: boolean;
 }
-
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 const NETWORK_ERROR =
   /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ESOCKETTIMEDOUT|network request.*failed|getaddrinfo|fetch failed|socket hang up|network timeout/i;
@@ -47,7 +46,7 @@ function hasPluginInstallNetworkDenial(text: string, lines: string[]): boolean {
 }
 
 export function classifySandboxCreateFailure(output: string): SandboxCreateFailure {
-  const text = output.replace(ANSI, "");
+  const text = stripAnsi(output);
   const lines = text.split(/\r?\n/);
   const uploadedToGateway = /\[progress\]\s+Uploaded to gateway/i.test(text) || /Image .*available in the gateway/i.test(text);
   const result = (kind: SandboxCreateFailureKind): SandboxCreateFailure => ({ kind, uploadedToGateway });
@@ -97,7 +96,7 @@ export function sandboxCreateHint(kind: SandboxCreateFailureKind, gateway: strin
 
 /** The image the failed create built (`Successfully tagged <ref>` or `Built image <ref>`). */
 export function builtImageRef(output: string): string | null {
-  const text = output.replace(ANSI, "");
+  const text = stripAnsi(output);
   const match = /^\s*Successfully tagged\s+(\S+)/m.exec(text) ?? /^\s*Built image\s+(\S+)/m.exec(text);
   return match?.[1] ?? null;
 }

@@ -5,14 +5,11 @@
  * replaced by a generated one that requires both guards. Run as root in the sandbox.
  */
 import type { PlannedCommand } from "../command.js";
+import { CRITICAL_PRELOADS, PROXY_ENV_FILE } from "./guards.js";
 import type { GatewayDriver } from "../../config/types.js";
 import { execAsRootInDockerSandbox, execInClusterSandbox } from "../docker/commands.js";
 
-const PROXY_ENV_FILE = "/tmp/nemoclaw-proxy-env.sh";
 const PRELOAD_SOURCE_DIR = "/usr/local/lib/nemoclaw/preloads";
-/** NemoClaw's GATEWAY_PRELOAD_GUARDS: an agent gateway must never run without these two. */
-const CRITICAL_PRELOADS = ["sandbox-safety-net.js", "ciao-network-guard.js"] as const;
-export const REQUIRED_GUARD_FILES = [PROXY_ENV_FILE, ...CRITICAL_PRELOADS.map((name) => `/tmp/nemoclaw-${name}`)];
 
 /** Only OpenClaw gateway lock files (/tmp/openclaw-<dir>/gateway.<id>.lock) are ever removed. */
 export const GATEWAY_LOCK_PATH = /^\/tmp\/openclaw-[^/]+\/gateway\.[^/]+\.lock$/;

@@ -12,6 +12,7 @@
 import type { Fact } from "../output.js";
 import { classifyOpenShellError, describeOpenShellError } from "../openshell/errors.js";
 import { type Captured, describeExit, extractJson, isRecord, known, stripAnsi, unknown } from "../output.js";
+import { shell } from "../probe/shell.js";
 
 export interface GuardFile {
   path: string;
@@ -43,12 +44,12 @@ export interface SandboxGuards {
   unreadableLockDirs?: string[];
 }
 
-/** The proxy env and the two critical preloads NemoClaw's guard recovery restores (reference §5). */
-export const GUARD_FILE_PATHS = [
-  "/tmp/nemoclaw-proxy-env.sh",
-  "/tmp/nemoclaw-sandbox-safety-net.js",
-  "/tmp/nemoclaw-ciao-network-guard.js",
-] as const;
+export const PROXY_ENV_FILE = "/tmp/nemoclaw-proxy-env.sh";
+/** NemoClaw's GATEWAY_PRELOAD_GUARDS: an agent gateway must never run without these two. */
+export const CRITICAL_PRELOADS = ["sandbox-safety-net.js", "ciao-network-guard.js"] as const;
+
+/** The proxy env and the two critical preloads NemoClaw's guard recovery restores (real-cli-2026-12 §5). */
+export const GUARD_FILE_PATHS: readonly string[] = [PROXY_ENV_FILE, ...CRITICAL_PRELOADS.map((name) => `/tmp/nemoclaw-${name}`)];
 
 export const GUARDS_BEGIN = "NCF-GUARDS-BEGIN";
 export const GUARDS_END = "NCF-GUARDS-END";
@@ -136,3 +137,31 @@ export function isOpenClawGateway(argv: string[]): boolean {
   }
   return false;
 }
+
+/**
+ * Runs inside each sandbox as the sandbox user: stat of the guard files, the OpenClaw gateway
+ * lock files with their contents, and the processes whose command line mentions openclaw (only
+ * their first three argv words, so no argument values leave the sandbox). Line format in
+ * parsers/sandbox-guards.ts.
+ */
+export const GUARD_PROBE_SCRIPT = [
+  `printf '%s\\n' ${GUARDS_BEGIN}`,
+  `for f in ${GUARD_FILE_PATHS.join(" ")}; do`,
+  shell`  if [ -e "$f" ] || [ -L "$f" ]; then stat -c 'guard|%n|%u|%U|%g|%G|%a|%F' "$f" 2>&1 | head -n 1; else printf 'guard-missing|%s\n' "$f"; fi`,
+  "done",
+  "for d in /tmp/openclaw-*; do",
+  shell`  [ -d "$d" ] || continue`,
+  shell`  if [ -r "$d" ] && [ -x "$d" ]; then`,
+  shell`    for l in "$d"/gateway.*.lock; do`,
+  shell`      [ -f "$l" ] || continue`,
+  shell`      printf 'lock|%s|' "$l" | tr '\n' ' '; head -c 1024 "$l" 2>/dev/null | tr '\n\r' '  '; printf '\n'`,
+  "    done",
+  shell`  else printf 'lockdir-unreadable|%s\n' "$d"; fi`,
+  "done",
+  shell`for c in $(grep -l openclaw /proc/[0-9]*/cmdline 2>/dev/null); do`,
+  shell`  p=\${c#/proc/}; p=\${p%/cmdline}`,
+  shell`  a=$(tr '\n\t\000' '  \n' < "$c" 2>/dev/null | head -n 3 | cut -c 1-200 | tr '\n' '\t')`,
+  shell`  printf 'proc|%s|%s\n' "$p" "$a"`,
+  "done",
+  `printf '%s\\n' ${GUARDS_END}`,
+].join("\n");

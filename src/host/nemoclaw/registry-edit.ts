@@ -13,40 +13,29 @@
 import { isDeepStrictEqual } from "node:util";
 import { quote } from "../../transport/shell.js";
 import type { Connection } from "../../transport/types.js";
+import { runChecked } from "../run.js";
+import { parseRegistryDocument, type RegistryDocument } from "./registry.js";
+import { parseShieldsFile } from "./shields.js";
 
 const REGISTRY = "$HOME/.nemoclaw/sandboxes.json";
+const SCRIPT_OPTIONS = { timeoutMs: 30_000 };
 
 export interface RegistrySnapshot {
   /** The file's exact bytes, or null when it did not exist. */
   raw: string | null;
 }
 
-interface RegistryDocument {
-  sandboxes?: Record<string, unknown>;
-  defaultSandbox?: string | null;
-  [key: string]: unknown;
-}
-
-async function runChecked(connection: Connection, script: string, what: string): Promise<string> {
-  const result = await connection.run({ script }, { timeoutMs: 30_000 });
-  if (result.exitCode !== 0) {
-    const detail = result.stderr.toString("utf8").trim().split("\n").slice(-1)[0] ?? "";
-    throw new Error(`${what} failed (exit ${result.exitCode ?? result.signal})${detail ? `: ${detail}` : ""}`);
-  }
-  return result.stdout.toString("utf8");
-}
-
 export async function snapshotRegistry(connection: Connection): Promise<RegistrySnapshot> {
   // A marker line first, so an absent file and an empty file are told apart without trimming the content.
-  const out = await runChecked(connection, `f="${REGISTRY}"\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n`, "reading ~/.nemoclaw/sandboxes.json");
+  const out = await runChecked(connection, { script: `f="${REGISTRY}"\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n` }, "reading ~/.nemoclaw/sandboxes.json", SCRIPT_OPTIONS);
   if (out.startsWith("ABSENT")) return { raw: null };
   return { raw: out.slice("PRESENT\n".length) };
 }
 
-function parseRegistry(raw: string): RegistryDocument {
-  const value = JSON.parse(raw) as unknown;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("~/.nemoclaw/sandboxes.json is not a JSON object");
-  return value as RegistryDocument;
+function registryDocument(raw: string): RegistryDocument {
+  const parsed = parseRegistryDocument(raw);
+  if ("problem" in parsed) throw new Error(`~/.nemoclaw/sandboxes.json: ${parsed.problem}`);
+  return parsed.document;
 }
 
 function withoutEntry(document: RegistryDocument, name: string): RegistryDocument {
@@ -62,9 +51,9 @@ function withoutEntry(document: RegistryDocument, name: string): RegistryDocumen
  */
 export function restoredRegistryContent(snapshot: string, current: string | null, name: string): string | null {
   if (current === snapshot) return null;
-  const before = parseRegistry(snapshot);
+  const before = registryDocument(snapshot);
   if (current === null) return snapshot;
-  const now = parseRegistry(current);
+  const now = registryDocument(current);
   if (isDeepStrictEqual(withoutEntry(before, name), withoutEntry(now, name))) return snapshot;
   const merged: RegistryDocument = { ...now, sandboxes: { ...(now.sandboxes ?? {}) } };
   const entry = before.sandboxes?.[name];
@@ -109,7 +98,7 @@ export async function restoreRegistryEntry(connection: Connection, snapshot: Reg
     const current = await snapshotRegistry(connection);
     const next = restoredRegistryContent(snapshot.raw, current.raw, name);
     if (next === null) return `registry entry ${name} is unchanged`;
-    const answer = (await runChecked(connection, casScript(current.raw, next), "restoring ~/.nemoclaw/sandboxes.json")).trim();
+    const answer = (await runChecked(connection, { script: casScript(current.raw, next) }, "restoring ~/.nemoclaw/sandboxes.json", SCRIPT_OPTIONS)).trim();
     if (answer === "WRITTEN") return `registry entry ${name} restored exactly as before the step`;
     if (answer === "BUSY") throw new Error("~/.nemoclaw/sandboxes.json.lock stayed held for 12 s; the registry entry was NOT restored");
   }
@@ -126,17 +115,8 @@ function shieldsPath(name: string): string {
 }
 
 export async function snapshotShields(connection: Connection, name: string): Promise<ShieldsSnapshot> {
-  const out = await runChecked(connection, `f=${`"${shieldsPath(name)}"`}\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n`, `reading shields state of ${name}`);
+  const out = await runChecked(connection, { script: `f=${`"${shieldsPath(name)}"`}\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n` }, `reading shields state of ${name}`, SCRIPT_OPTIONS);
   return { raw: out.startsWith("ABSENT") ? null : out.slice("PRESENT\n".length) };
-}
-
-/** NemoClaw's shields modes: no file → mutable_default, shieldsDown false → locked, true → temporarily_unlocked. */
-function shieldsWereUp(raw: string): boolean {
-  try {
-    return (JSON.parse(raw) as { shieldsDown?: unknown }).shieldsDown === false;
-  } catch {
-    return false;
-  }
 }
 
 export interface ShieldsClearing {
@@ -156,9 +136,9 @@ f="${shieldsPath(name)}"
 timer="$HOME/.nemoclaw/state/shields-timer-${name}.json"
 if [ -f "$f" ] && [ "$(cat "$f"; printf x)" = ${quote(`${before.raw}x`)} ]; then rm -f "$f" "$timer"; echo CLEARED; else echo KEPT; fi
 `;
-  const answer = (await runChecked(connection, script, `clearing shields state of ${name}`)).trim();
+  const answer = (await runChecked(connection, { script }, `clearing shields state of ${name}`, SCRIPT_OPTIONS)).trim();
   if (answer !== "CLEARED") return { note: `shields state of ${name} was rewritten by the recreate; left as is`, mustReapply: false };
-  return shieldsWereUp(before.raw)
+  return parseShieldsFile(name, before.raw).mode === "locked"
     ? { note: `cleared stale shields state of ${name}; shields were up on the old sandbox and must be re-applied (\`nemoclaw ${name} shields up\`)`, mustReapply: true }
     : { note: `cleared stale shields state of ${name}; shields do not need to be re-applied`, mustReapply: false };
 }

@@ -1,12 +1,33 @@
 /**
- * NemoClaw's registry `~/.nemoclaw/sandboxes.json` (reference §3.2) and its gateway binding
- * rule (§6.3): `gatewayPort` wins (8080 → `nemoclaw`, P → `nemoclaw-P`); else `gatewayName` must
- * be `nemoclaw` or `nemoclaw-<port>` (not `nemoclaw-8080`); neither → `nemoclaw`; anything else
- * is invalid and NemoClaw fails closed — so does this parser (the registry becomes unknown).
+ * NemoClaw's registry `~/.nemoclaw/sandboxes.json` (nemoclaw-surface §3.2), read here and only
+ * here, and its gateway binding rule (§6.3): `gatewayPort` wins (8080 → `nemoclaw`, P →
+ * `nemoclaw-P`); else `gatewayName` must be `nemoclaw` or `nemoclaw-<port>` (not `nemoclaw-8080`);
+ * neither → `nemoclaw`; anything else is invalid and NemoClaw fails closed — so does this reader
+ * (the registry becomes unknown).
  */
 import type { Fact } from "../output.js";
 import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT, gatewayNameForPort, portForGatewayName } from "../../config/names.js";
 import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
+
+/** The file as NemoClaw writes it: the rows under `sandboxes`, the default, and whatever else it keeps. */
+export interface RegistryDocument {
+  sandboxes?: Record<string, unknown>;
+  defaultSandbox?: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * The registry document, or why the text is not one. Like NemoClaw's `load()`
+ * (`src/lib/state/registry.ts`), an object without a `sandboxes` object has no sandboxes; text that
+ * is not a JSON object is a problem here (NemoClaw would fall back to an empty registry, which
+ * would make every registered sandbox look absent).
+ */
+export function parseRegistryDocument(text: string): { document: RegistryDocument } | { problem: string } {
+  const json = extractJson(text);
+  if (json === undefined) return { problem: "sandboxes.json is not valid JSON" };
+  if (!isRecord(json)) return { problem: "sandboxes.json is not a JSON object" };
+  return { document: json as RegistryDocument };
+}
 
 /** One row of `~/.nemoclaw/sandboxes.json`, the fields the planner and backups use. */
 export interface RegistryEntry {
@@ -38,12 +59,13 @@ export interface Registry {
 }
 
 export function parseRegistry(text: string, locked: boolean): Fact<Registry> {
-  const json = extractJson(text);
-  if (json === undefined) return unknown("sandboxes.json is not valid JSON", text);
-  if (!isRecord(json) || !isRecord(json.sandboxes)) return unknown("sandboxes.json has no `sandboxes` object", text);
+  const parsed = parseRegistryDocument(text);
+  if ("problem" in parsed) return unknown(parsed.problem, text);
+  const json = parsed.document;
   const entries: RegistryEntry[] = [];
-  for (const [key, raw] of Object.entries(json.sandboxes)) {
-    if (!isRecord(raw)) return unknown(`sandboxes.json entry "${key}" is not an object`, text);
+  for (const [key, raw] of Object.entries(isRecord(json.sandboxes) ? json.sandboxes : {})) {
+    // NemoClaw skips rows that are not objects (sandboxRegistryEntries).
+    if (!isRecord(raw)) continue;
     // A placeholder reserved before create; NemoClaw never treats it as a sandbox.
     if (raw.pendingRouteReservation === true) continue;
     const binding = gatewayBinding(raw);

@@ -1,6 +1,8 @@
 /**
- * `~/.nemoclaw/state/shields-<name>.json` (reference §3.4): no file → `mutable_default`,
- * `shieldsDown: true` → `temporarily_unlocked`, otherwise `locked`; unreadable → `error`.
+ * `~/.nemoclaw/state/shields-<name>.json`, read as NemoClaw reads it (real-cli-2026-12 §6,
+ * `shields/index.ts:706-712`): no file, or a file without `shieldsDown` → `mutable_default`;
+ * `shieldsDown: true` → `temporarily_unlocked`; `shieldsDown: false` → `locked`; a file that is
+ * not a JSON object → `error`.
  */
 import { extractJson, isRecord } from "../output.js";
 
@@ -12,7 +14,9 @@ export interface ShieldsState {
 export function parseShieldsFile(sandbox: string, text: string): ShieldsState {
   const json = extractJson(text);
   if (!isRecord(json)) return { sandbox, mode: "error" };
-  return { sandbox, mode: json.shieldsDown === true ? "temporarily_unlocked" : "locked" };
+  if (json.shieldsDown === true) return { sandbox, mode: "temporarily_unlocked" };
+  if (json.shieldsDown === false) return { sandbox, mode: "locked" };
+  return { sandbox, mode: "mutable_default" };
 }
 
 /** The sandbox a state file belongs to; null for the timer/transition/lock files beside them. */

@@ -1,10 +1,18 @@
 /**
- * `~/.nemoclaw/rebuild-backups/<sandbox>/<timestamp>/rebuild-manifest.json` (reference §3.5):
- * a backup exists only once its manifest (`version`, `sandboxName`, `timestamp`, `agentType`,
- * `agentVersion`, …) is written.
+ * NemoClaw's snapshot store on a host, `~/.nemoclaw/rebuild-backups/<sandbox>/<timestamp>/`
+ * (real-cli-2026-12 §7.1): snapshots, rebuilds, `backup-all` and pre-recreate backups all land
+ * there, and a directory is a backup only once its `rebuild-manifest.json` is written. NemoClaw's
+ * own engine (`nemoclaw <sandbox> snapshot create|restore`) does the sandbox side, so its layout,
+ * audit and sanitisation hold; this module finds the snapshot it made, streams it, and puts
+ * snapshots back.
  */
+import type { Connection, RemoteProcess } from "../../transport/types.js";
 import type { Fact } from "../output.js";
 import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
+import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js";
+import { snapshotCreate, snapshotRestore } from "./commands.js";
+
+export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
 
 export interface HostBackup {
   sandbox: string;
@@ -18,7 +26,7 @@ export interface HostBackup {
 export function parseBackupManifest(text: string, directory: string): Fact<HostBackup> {
   const json = extractJson(text);
   if (!isRecord(json) || typeof json.version !== "number" || typeof json.sandboxName !== "string") {
-    return unknown(`${directory}/rebuild-manifest.json is not a NemoClaw backup manifest`, text);
+    return unknown(`${directory}/${SNAPSHOT_MANIFEST} is not a NemoClaw backup manifest`, text);
   }
   const segments = directory.split("/");
   return known({
@@ -39,4 +47,78 @@ export function isSnapshotTimestamp(value: string): boolean {
 
 export function formatSnapshotTimestamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, "-");
+}
+
+/** The same snapshot as seen by the target: NemoClaw checks a snapshot's sandboxName and backupPath. */
+export function retargetSnapshotManifest(text: string, target: { sandboxName: string; backupPath: string }): string {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  return `${JSON.stringify({ ...raw, sandboxName: target.sandboxName, backupPath: target.backupPath }, null, 2)}\n`;
+}
+
+export interface HostSnapshot {
+  /** The host user's home directory (absolute). */
+  home: string;
+  sandbox: string;
+  timestamp: string;
+}
+
+export function nemoclawDir(home: string): string {
+  return `${home}/.nemoclaw`;
+}
+
+/** Where a snapshot lives relative to `~/.nemoclaw` (also its path inside our archives). */
+export function snapshotRelativePath(sandbox: string, timestamp: string): string {
+  return `rebuild-backups/${sandbox}/${timestamp}`;
+}
+
+/** The directory holding every snapshot of one sandbox. */
+export function sandboxSnapshotsDir(home: string, sandbox: string): string {
+  return `${nemoclawDir(home)}/rebuild-backups/${sandbox}`;
+}
+
+export function snapshotDir(snapshot: HostSnapshot): string {
+  return `${nemoclawDir(snapshot.home)}/${snapshotRelativePath(snapshot.sandbox, snapshot.timestamp)}`;
+}
+
+/** Home directory first, then the sandbox's snapshot directory names (none when it has none). */
+const LIST_SNAPSHOTS = 'printf "%s\\n" "$HOME"; d="$HOME/.nemoclaw/rebuild-backups/$1"; if [ -d "$d" ]; then ls -1A -- "$d"; fi';
+
+async function listSnapshots(connection: Connection, sandbox: string, options: RunCheckedOptions): Promise<{ home: string; timestamps: Set<string> }> {
+  const output = await runChecked(connection, { argv: ["sh", "-c", LIST_SNAPSHOTS, "sh", sandbox] }, "listing NemoClaw snapshots", options);
+  const [home = "", ...names] = output.split("\n");
+  if (!home.startsWith("/")) throw new HostCommandError(connection.host, "finding the home directory", `HOME is ${JSON.stringify(home)}`);
+  return { home, timestamps: new Set(names.filter(isSnapshotTimestamp)) };
+}
+
+/**
+ * `nemoclaw <sandbox> snapshot create --name <label>`, then the directory it made: the one new
+ * snapshot directory of that sandbox (NemoClaw picks the timestamp; its output format is not relied on).
+ */
+export async function createSnapshot(connection: Connection, sandbox: string, label: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
+  const before = await listSnapshots(connection, sandbox, options);
+  await runChecked(connection, { argv: snapshotCreate(sandbox, label).argv }, `nemoclaw ${sandbox} snapshot create`, options);
+  const after = await listSnapshots(connection, sandbox, options);
+  const created = [...after.timestamps].filter((timestamp) => !before.timestamps.has(timestamp));
+  if (created.length !== 1) {
+    throw new HostCommandError(
+      connection.host,
+      `nemoclaw ${sandbox} snapshot create`,
+      created.length === 0 ? "no new snapshot directory appeared" : `several snapshots appeared at once (${created.join(", ")}); retry`,
+    );
+  }
+  return { home: after.home, sandbox, timestamp: created[0]! };
+}
+
+/** The snapshot as a tar stream in NemoClaw's layout (`rebuild-backups/<sandbox>/<timestamp>/…`). */
+export async function streamSnapshot(connection: Connection, snapshot: HostSnapshot, signal?: AbortSignal): Promise<RemoteProcess> {
+  const relative = snapshotRelativePath(snapshot.sandbox, snapshot.timestamp);
+  return connection.spawn({ argv: ["tar", "-cf", "-", "-C", nemoclawDir(snapshot.home), "--", relative] }, signal ? { signal } : {});
+}
+
+export async function removeSnapshot(connection: Connection, snapshot: HostSnapshot): Promise<void> {
+  await runChecked(connection, { argv: ["rm", "-rf", "--", snapshotDir(snapshot)] }, "removing the host copy of the snapshot");
+}
+
+export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, options: RunCheckedOptions = {}): Promise<void> {
+  await runChecked(connection, { argv: snapshotRestore(sandbox, timestamp).argv }, `nemoclaw ${sandbox} snapshot restore ${timestamp}`, options);
 }

@@ -9,7 +9,7 @@
  *
  * The shell always prints a newline before END, so the body is the text in between.
  */
-import type { Captured } from "../output.js";
+import { type Captured, type Fact, unknown } from "../output.js";
 
 export interface ProbeSection {
   name: string;
@@ -40,6 +40,32 @@ export class ProbeOutput {
     for (const section of this.sections) if (section.name === name) latest.set(section.key, section);
     return [...latest.values()];
   }
+
+  /** A fact read from one section; a section the probe never reached, or cut off, is unknown and says so. */
+  fact<T>(name: string, key: string, read: (section: ProbeSection) => Fact<T>): Fact<T> {
+    const section = this.get(name, key);
+    if (section === undefined) return unknown(`the probe ended before it reported ${name}`);
+    if (!section.complete) return unknown(`the probe was cut off while reading ${name}`, section.body);
+    return read(section);
+  }
+
+  /** The probe got past the section of this name (sections listed before it are all there). */
+  reachedPast(name: string): boolean {
+    return this.get(name)?.complete === true;
+  }
+
+  /** The `meta` section's `key=value` lines (user, home, the OPENSHELL_GATEWAY the login shell has). */
+  meta(key: string): string | undefined {
+    this.metaValues ??= new Map(
+      (this.get("meta")?.body ?? "").split("\n").flatMap((line) => {
+        const at = line.indexOf("=");
+        return at > 0 ? [[line.slice(0, at), line.slice(at + 1)] as [string, string]] : [];
+      }),
+    );
+    return this.metaValues.get(key);
+  }
+
+  private metaValues: Map<string, string> | undefined;
 }
 
 export function captured(section: ProbeSection): Captured {

@@ -31,3 +31,14 @@ export function isGatewayProcess(view: ProcessView): boolean {
   const argv0 = view.argv[0] ?? "";
   return /(?:^|\/)openshell-(?:gateway|server)$/.test(argv0);
 }
+
+/** Liveness of a pid on this machine: signal 0 probes without delivering anything. */
+export function localPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

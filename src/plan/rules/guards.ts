@@ -5,7 +5,8 @@
  * exactly the stale locks observed, and only then relaunch. Rebuild stays a hint, never a step.
  */
 import { recover } from "../../host/nemoclaw/commands.js";
-import { GATEWAY_LOCK_PATH, REQUIRED_GUARD_FILES, reemitGuards, removeLockFiles } from "../../host/nemoclaw/guard-repair.js";
+import { GATEWAY_LOCK_PATH, reemitGuards, removeLockFiles } from "../../host/nemoclaw/guard-repair.js";
+import { GUARD_FILE_PATHS } from "../../host/nemoclaw/guards.js";
 import type { HostContext, LiveSandbox } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import { guardFileProblem } from "../../host/nemoclaw/guard-safety.js";
@@ -27,7 +28,7 @@ function planSandboxGuards(ctx: HostContext, live: LiveSandbox): void {
     return;
   }
   const guards = sandbox.guards.value;
-  const unprobed = REQUIRED_GUARD_FILES.filter((path) => !guards.files.some((file) => file.path === path));
+  const unprobed = GUARD_FILE_PATHS.filter((path) => !guards.files.some((file) => file.path === path));
   if (unprobed.length > 0) {
     ctx.unknown(fact, { reason: `not probed: ${unprobed.join(", ")}`, excerpt: "" }, `guards of ${sandbox.name} are not checked`, target);
     return;
@@ -59,7 +60,7 @@ function planSandboxGuards(ctx: HostContext, live: LiveSandbox): void {
           risk: "safe",
           facts,
           commands: [reemitGuards(driver, gateway.name, sandbox.name)],
-          params: { sandbox: sandbox.name, gateway: gateway.name, files: REQUIRED_GUARD_FILES },
+          params: { sandbox: sandbox.name, gateway: gateway.name, files: GUARD_FILE_PATHS },
           hint: "The packaged preloads under /usr/local/lib/nemoclaw/preloads/ are missing or unsafe: the sandbox image is damaged; rebuild it as the last resort.",
         });
   const clear =
@@ -106,7 +107,7 @@ function planSandboxGuards(ctx: HostContext, live: LiveSandbox): void {
 function guardProblems(guards: SandboxGuards): string[] {
   const problems: string[] = [];
   for (const file of guards.files) {
-    const required = REQUIRED_GUARD_FILES.includes(file.path);
+    const required = GUARD_FILE_PATHS.includes(file.path);
     const problem = guardFileProblem(file);
     if (problem && (required || file.present)) problems.push(problem);
   }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findRun, listRuns } from "../../../src/apply/history.js";
 import { JournalWriter } from "../../../src/apply/journal.js";
-import { serializeLock } from "../../../src/apply/lock.js";
+import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { unlockExitCode, unlockHost } from "../../../src/apply/unlock.js";
 import { Redactor } from "../../../src/apply/redact.js";
 import { hostPlan, plan, step } from "./fixtures.js";

@@ -6,12 +6,11 @@ import type { HostLockInfo } from "../../../src/observe/types.js";
 import {
   acquireHostLock,
   assessHolder,
-  parseLock,
   readHostLock,
   removeHostLock,
-  serializeLock,
   type LockOptions,
 } from "../../../src/apply/lock.js";
+import { parseLock, serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { LocalShell } from "./local-shell.js";
 
 const T0 = new Date("2026-11-22T10:00:00.000Z");

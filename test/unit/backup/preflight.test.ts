@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BACKUP_PREFLIGHT, preflight } from "../../../src/backup/preflight.js";
+import { BACKUP_PREFLIGHT, preflight } from "../../../src/plan/preflight.js";
 import { gateway, observedHost, sandbox } from "./fixtures.js";
 
 describe("backup preflight", () => {

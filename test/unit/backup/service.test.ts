@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupStores } from "../../../src/backup/destinations.js";
 import { BackupRefusedError } from "../../../src/backup/errors.js";
-import { PreflightRefusedError } from "../../../src/backup/preflight.js";
+import { PreflightRefusedError } from "../../../src/backup/errors.js";
 import { createBackupService } from "../../../src/backup/service.js";
 import { BackupIntegrityError } from "../../../src/backup/store.js";
 import type { ObservedHost } from "../../../src/observe/types.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCron } from "../../../src/config/cron.js";
+import { parseCron, previousFireTime } from "../../../src/config/cron.js";
 
 describe("parseCron", () => {
   it("expands values, ranges, steps, lists and names", () => {
@@ -43,5 +43,43 @@ describe("parseCron", () => {
     const result = parseCron(expression);
     expect(result.ok).toBe(false);
     expect(result.ok ? "" : result.message).toMatch(message);
+  });
+});
+
+function previous(expression: string, now: string): string | null {
+  const parsed = parseCron(expression);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return previousFireTime(parsed.schedule, new Date(now))?.toISOString() ?? null;
+}
+
+describe("previousFireTime", () => {
+  it("returns the same day's run once it has passed, else the day before", () => {
+    expect(previous("0 2 * * *", "2026-07-10T02:00:00Z")).toBe("2026-07-10T02:00:00.000Z");
+    expect(previous("0 2 * * *", "2026-07-10T01:59:59Z")).toBe("2026-07-09T02:00:00.000Z");
+    expect(previous("30 2 * * *", "2026-07-10T02:29:00Z")).toBe("2026-07-09T02:30:00.000Z");
+  });
+
+  it("steps back through hours and minutes", () => {
+    expect(previous("*/15 * * * *", "2026-07-10T10:44:30Z")).toBe("2026-07-10T10:30:00.000Z");
+    expect(previous("45 9,17 * * *", "2026-07-10T17:10:00Z")).toBe("2026-07-10T09:45:00.000Z");
+    expect(previous("50 * * * *", "2026-07-10T00:10:00Z")).toBe("2026-07-09T23:50:00.000Z");
+  });
+
+  it("restricts to weekdays and months", () => {
+    // 2026-07-11 is a Saturday.
+    expect(previous("0 3 * * mon-fri", "2026-07-12T12:00:00Z")).toBe("2026-07-10T03:00:00.000Z");
+    expect(previous("0 0 1 */3 *", "2026-05-15T00:00:00Z")).toBe("2026-04-01T00:00:00.000Z");
+    expect(previous("0 0 * * 7", "2026-07-14T00:00:00Z")).toBe("2026-07-12T00:00:00.000Z");
+  });
+
+  it("ORs day-of-month and day-of-week when both are restricted", () => {
+    // 2026-07-13 is a Monday; the 15th is a Wednesday.
+    expect(previous("0 0 15 * mon", "2026-07-14T12:00:00Z")).toBe("2026-07-13T00:00:00.000Z");
+    expect(previous("0 0 15 * mon", "2026-07-15T12:00:00Z")).toBe("2026-07-15T00:00:00.000Z");
+    expect(previous("0 0 * * mon", "2026-07-15T12:00:00Z")).toBe("2026-07-13T00:00:00.000Z");
+  });
+
+  it("finds leap days years back", () => {
+    expect(previous("0 0 29 2 *", "2027-03-01T00:00:00Z")).toBe("2024-02-29T00:00:00.000Z");
   });
 });

@@ -193,6 +193,8 @@ describe("host files", () => {
     expect(parseShieldsFile("a", '{"shieldsDown":true,"shieldsDownAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "temporarily_unlocked" });
     expect(parseShieldsFile("a", '{"shieldsDown":false}')).toEqual({ sandbox: "a", mode: "locked" });
     expect(parseShieldsFile("a", "garbage")).toEqual({ sandbox: "a", mode: "error" });
+    // NemoClaw reads a state file without shieldsDown as the mutable default, not as locked.
+    expect(parseShieldsFile("a", '{"updatedAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "mutable_default" });
     expect(sandboxOfShieldsFile("shields-my-assistant.json")).toBe("my-assistant");
     expect(sandboxOfShieldsFile("shields-timer-my-assistant.json")).toBeNull();
     expect(sandboxOfShieldsFile("shields-transition-lock-a.json")).toBeNull();

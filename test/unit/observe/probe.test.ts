@@ -9,7 +9,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assembleHost } from "../../../src/observe/host.js";
-import { buildProbeScript, newProbeNonce } from "../../../src/host/probe/script.js";
+import { buildProbeScript, newProbeNonce } from "../../../src/observe/probe.js";
 import { parseProbeOutput } from "../../../src/host/probe/sections.js";
 import type { ObservedGateway, ObservedHost } from "../../../src/observe/types.js";
 

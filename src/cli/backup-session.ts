@@ -6,22 +6,23 @@
 import { newRunId } from "../apply/journal.js";
 import { loadFleetFrom, readFleetInput } from "../config/input.js";
 import { selectHosts } from "../config/selectors.js";
-import type { CommonOptions } from "../cli/common.js";
+import type { CommonOptions } from "./common.js";
 import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
 import { colorsFor, type Colors } from "../report/color.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { localPidAlive } from "../host/system/process.js";
 import { ConnectionPool, mapHosts } from "../transport/pool.js";
 import { TransportError } from "../transport/types.js";
-import { catalogueOf, duePolicies, readStores, type RecordFilter } from "./catalogue.js";
-import { BackupStores } from "./destinations.js";
-import { PreflightRefusedError } from "./preflight.js";
-import { executePrune, planPrune } from "./prune.js";
-import { runBackups, runExitCode } from "./run.js";
-import { parseBackupReference, selectBackup } from "./select.js";
-import { createBackupService, observeForBackup } from "./service.js";
-import type { VerifyOutcome } from "./store.js";
+import { catalogueOf, duePolicies, readStores, type RecordFilter } from "../backup/catalogue.js";
+import { BackupStores } from "../backup/destinations.js";
+import { PreflightRefusedError } from "../backup/errors.js";
+import { executePrune, planPrune } from "../backup/prune.js";
+import { runBackups, runExitCode } from "../backup/run.js";
+import { parseBackupReference, selectBackup } from "../backup/select.js";
+import { createBackupService, observeForBackup } from "../backup/service.js";
+import type { VerifyOutcome } from "../backup/store.js";
 
 export interface BackupOptions extends CommonOptions {
   policy: string[];
@@ -103,15 +104,6 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function filterOf(context: Context, options: FilterOptions): RecordFilter {
   const limited = options.limit === undefined ? undefined : context.hosts;
   const hosts = options.host.length > 0 ? options.host.filter((host) => limited === undefined || limited.includes(host)) : limited;
@@ -159,7 +151,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
         stores: context.stores,
         mapHosts,
         now: context.now,
-        isAlive,
+        isAlive: localPidAlive,
         onEvent: (event) => {
           if (options.json) return;
           const line = human.renderRunEvent(event, context.errColors);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { confirmationFor, isPlanFile, narrowPlan } from "../../../src/apply/source.js";
-import { hostPlan, plan, step } from "./fixtures.js";
+import { hostPlan, plan, step } from "../apply/fixtures.js";
 
 describe("isPlanFile", () => {
   let dir: string;

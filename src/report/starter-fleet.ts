@@ -3,8 +3,8 @@
  * OpenShell release to pin (the one most hosts run, others keep theirs), the sandboxes found on the
  * hosts, and the file's text with commented examples. Pure: the command observes and writes.
  */
-import { nameProblem } from "./names.js";
-import { compareOpenShellVersions, parseOpenShellVersion } from "./openshell-version.js";
+import { nameProblem } from "../config/names.js";
+import { compareOpenShellVersions, parseOpenShellVersion } from "../config/openshell-version.js";
 import type { ObservedFleet, ObservedHost } from "../observe/types.js";
 
 /** What one host told us about its OpenShell. */

@@ -1,0 +1,30 @@
+/** What the backup service is asked to do: back up one sandbox, or put a backup back into one. */
+import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
+import type { ObservedHost } from "../observe/types.js";
+import type { Connection } from "../transport/types.js";
+import type { BackupRecord } from "./record.js";
+
+export interface BackupRequest {
+  host: DesiredHost;
+  connection: Connection;
+  sandbox: string;
+  gateway: string;
+  policy: DesiredBackupPolicy;
+  runId: string;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+  /** The host as just observed; observed afresh when absent. */
+  observed?: ObservedHost;
+}
+
+export interface RestoreRequest {
+  record: BackupRecord;
+  host: DesiredHost;
+  connection: Connection;
+  /** The sandbox to restore into (the backup's own, or another with the same agent type). */
+  sandbox: string;
+  signal?: AbortSignal;
+  observed?: ObservedHost;
+}
+
+export type ObserveHost = (host: DesiredHost, connection: Connection) => Promise<ObservedHost>;

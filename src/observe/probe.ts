@@ -1,0 +1,74 @@
+/**
+ * The probe: the adapters' fragments composed into one read-only POSIX sh script that observes a
+ * whole host in ONE exec (framework and section format in src/host/probe/). The order matters:
+ * each fragment may use what an earlier one found (Docker's reachability, the OpenShell CLI and its
+ * version), and every fragment that finds a gateway name adds it to the list the last fragment
+ * asks OpenShell about.
+ */
+import { randomBytes } from "node:crypto";
+import { CLUSTER_PROBE, DOCKER_PROBE } from "../host/docker/probe.js";
+import { GUARD_PROBE_SCRIPT } from "../host/nemoclaw/guards.js";
+import { NEMOCLAW_BINARY_PROBE, NEMOCLAW_FILES_PROBE, NEMOCLAW_GATEWAY_STATE_PROBE } from "../host/nemoclaw/probe.js";
+import { OPENSHELL_BINARIES_PROBE, OPENSHELL_CONFIG_PROBE, OPENSHELL_GATEWAYS_PROBE } from "../host/openshell/probe.js";
+import { PROBE_END, PROBE_FRAMEWORK, PROBE_SAFE_NAME } from "../host/probe/shell.js";
+import { FLEET_LOCK_PROBE, SYSTEM_PROBE } from "../host/system/probe.js";
+import { quote } from "../transport/shell.js";
+
+export interface ProbeInput {
+  /** Marks this run's sections; never reaches any command's argv or environment. */
+  nonce: string;
+  /** Gateways the fleet file expects on the host: probed even when the CLI does not list them. */
+  gatewayNames: readonly string[];
+  /** Bound for each external command, seconds (NemoClaw's probe timeout is 15 s). */
+  commandTimeoutSec?: number;
+  /** Bound for each in-sandbox probe (`openshell sandbox exec`), seconds. */
+  sandboxExecTimeoutSec?: number;
+  /**
+   * Enter every sandbox to check its guard files and gateway locks (default). Off for callers
+   * that never read them: each check is a session into the sandbox, the probe's costliest part.
+   */
+  sandboxGuards?: boolean;
+}
+
+/** The section printed right after NemoClaw's files: once it is there, they were all listed. */
+export const AFTER_NEMOCLAW_FILES = "fleet-lock";
+
+const FRAGMENTS = [
+  SYSTEM_PROBE,
+  DOCKER_PROBE,
+  OPENSHELL_BINARIES_PROBE,
+  NEMOCLAW_BINARY_PROBE,
+  OPENSHELL_CONFIG_PROBE,
+  NEMOCLAW_FILES_PROBE,
+  FLEET_LOCK_PROBE,
+  CLUSTER_PROBE,
+  NEMOCLAW_GATEWAY_STATE_PROBE,
+  OPENSHELL_GATEWAYS_PROBE,
+  PROBE_END,
+];
+
+export function newProbeNonce(): string {
+  return randomBytes(16).toString("hex");
+}
+
+export function buildProbeScript(input: ProbeInput): string {
+  if (!/^[0-9a-f]{16,}$/.test(input.nonce)) throw new Error("probe nonce must be at least 16 lowercase hex digits");
+  for (const name of input.gatewayNames) {
+    if (!PROBE_SAFE_NAME.test(name)) throw new Error(`invalid gateway name for the probe: ${JSON.stringify(name)}`);
+  }
+  const header = [
+    "# nemoclaw fleet probe (read-only)",
+    `NCF_NONCE=${quote(input.nonce)}`,
+    `NCF_DESIRED=${quote(input.gatewayNames.join(" "))}`,
+    `NCF_T=${positiveSeconds(input.commandTimeoutSec ?? 15)}`,
+    `NCF_TX=${positiveSeconds(input.sandboxExecTimeoutSec ?? 20)}`,
+    `NCF_GUARD_SCRIPT=${quote(GUARD_PROBE_SCRIPT)}`,
+    `NCF_GUARDS=${input.sandboxGuards === false ? 0 : 1}`,
+  ];
+  return [header.join("\n"), PROBE_FRAMEWORK, ...FRAGMENTS].join("\n");
+}
+
+function positiveSeconds(value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`probe timeout must be a whole number of seconds ≥ 1, got ${value}`);
+  return value;
+}
