@@ -10,7 +10,7 @@ export default defineConfig({
           name: "unit",
           // Both projects run under one `npm test`; units first, then the sshd-backed suite.
           sequence: { groupOrder: 0 },
-          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
+          include: ["test/unit/**/*.test.ts"],
           environment: "node",
         },
       },

@@ -33,6 +33,9 @@ export type HostStatus =
   /** Stopped part-way by Ctrl-C. */
   | "interrupted";
 
+/** What a run carries out: a freshly made plan, a saved plan file, or `nemoclaw backup run`. */
+export type RunSource = "fleet" | "plan-file" | "backup";
+
 export type StepStatus = "ok" | "failed" | "skipped" | "cancelled";
 
 export interface RunIdentity {
@@ -94,7 +97,7 @@ export type ApplyEventBody =
       fleet: { name: string; file: string; digest: string };
       /** sha256 of the canonical plan JSON that this run executes. */
       planHash: string;
-      source: "fleet" | "plan-file";
+      source: RunSource;
       selection: { limit: string | null; hosts: string[] };
       waves: string[][];
       concurrency: number;

@@ -3,7 +3,7 @@
  * (`nemoclaw history <run>`), both folded with the same RunTally the live run used.
  */
 import { basename } from "node:path";
-import type { HostStatus } from "./events.js";
+import type { HostStatus, RunSource } from "./events.js";
 import { listJournalFiles, readJournal } from "./journal.js";
 import { RunTally, type RunSummary } from "./tally.js";
 
@@ -13,7 +13,7 @@ export interface RunListing {
   user: string | null;
   machine: string | null;
   fleet: string | null;
-  source: "fleet" | "plan-file" | null;
+  source: RunSource | null;
   hosts: number;
   outcomes: Partial<Record<HostStatus, number>>;
   exitCode: number;

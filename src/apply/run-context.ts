@@ -10,7 +10,7 @@ import type { ObservedHost } from "../observe/types.js";
 import type { HostPlan } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
 import type { RunControl } from "./control.js";
-import type { EventBus, RunIdentity } from "./events.js";
+import type { EventBus, RunIdentity, RunSource } from "./events.js";
 import type { AcquireResult, LockOptions, PidAlive } from "./lock.js";
 import type { Redactor } from "./redact.js";
 import type { RetryPolicy } from "./retry.js";
@@ -46,7 +46,7 @@ export interface ApplyDeps {
 }
 
 export interface ApplyOptions {
-  source: "fleet" | "plan-file";
+  source: RunSource;
   concurrency: number;
   waves: WaveSpec[];
   maxFailPercentage: number;

@@ -11,6 +11,7 @@ import type { ObservedHost } from "../observe/types.js";
 import type { PreflightOutcome } from "../plan/preflight.js";
 import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
 import { TransportError, type Connection } from "../transport/types.js";
+import { resumedOnboard } from "../host/nemoclaw/commands.js";
 import { imageRefWorkaroundCommands, pushedImageRef, type WorkaroundTarget } from "../host/nemoclaw/image-ref-workaround.js";
 import {
   builtImageRef,
@@ -19,7 +20,8 @@ import {
   sandboxCreateHint,
   type SandboxCreateFailureKind,
 } from "../host/nemoclaw/create-failure.js";
-import { outputExcerpt, runPlannedCommand, type CommandOutcome, type ResolvedSecrets } from "./command.js";
+import { type CommandOutcome, type ResolvedSecrets, runPlannedCommand } from "../host/command.js";
+import { outputExcerpt } from "./command.js";
 import type { ApplyEventBody, StepOutcome } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
@@ -209,7 +211,7 @@ async function carryOutImageRefWorkaround(
     message: `${step.id}: image_upload_container_missing on arm64; carrying out the image-reference workaround with ${workaround.imageRef}`,
   });
   const commands: PlannedCommand[] = imageRefWorkaroundCommands(workaround.imageRef, workaround.target);
-  for (const onboard of step.commands) commands.push({ ...onboard, argv: [...onboard.argv, "--resume"], display: `${onboard.display} --resume` });
+  for (const onboard of step.commands) commands.push(resumedOnboard(onboard));
   const run = await runCommands({ ...step, commands }, context, deadline);
   const output = outputExcerpt(`${firstOutput}${run.output}`, context.redactor);
   const used = pushedImageRef(workaround.imageRef);

@@ -56,8 +56,23 @@ export interface RunReport {
   storeProblems: string[];
 }
 
+/** A backup a run will attempt on a host: one sandbox to one policy's store. */
+export interface BackupStepSketch {
+  /** `backup:<sandbox>@<policy>`, the id a planned backup step of the same sandbox and policy has. */
+  id: string;
+  sandbox: string;
+  gateway: string | null;
+  policy: string;
+}
+
+export function backupStepId(sandbox: string, policy: string): string {
+  return `backup:${sandbox}@${policy}`;
+}
+
 export type RunEvent =
   | { type: "host-start"; host: string }
+  /** What the host will be asked for, once it is observed and passed the preflight. */
+  | { type: "host-plan"; host: string; steps: BackupStepSketch[] }
   | { type: "sandbox-start"; host: string; sandbox: string; policy: string }
   | { type: "sandbox-progress"; host: string; sandbox: string; policy: string; bytes: number }
   | { type: "sandbox-done"; outcome: SandboxOutcome }
@@ -181,7 +196,13 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     const { candidates, problems } = backupCandidates(options.policies, host, observed);
     outcome.problems.push(...problems);
     const wanted = options.sandboxes?.map(globToRegExp);
-    for (const candidate of candidates.filter((entry) => wanted === undefined || wanted.some((glob) => glob.test(entry.sandbox)))) {
+    const selected = candidates.filter((entry) => wanted === undefined || wanted.some((glob) => glob.test(entry.sandbox)));
+    deps.onEvent?.({
+      type: "host-plan",
+      host: name,
+      steps: selected.map((entry) => ({ id: backupStepId(entry.sandbox, entry.policy.name), sandbox: entry.sandbox, gateway: entry.gateway, policy: entry.policy.name })),
+    });
+    for (const candidate of selected) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;
       let result: SandboxOutcome;

@@ -5,14 +5,13 @@
  * views and Ctrl-C — and print the recap. src/cli/apply.ts only parses flags and calls this.
  */
 
-import { hostname, userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { catalogueIfScheduled, readCatalogue } from "../backup/catalogue.js";
 import { preflight } from "../plan/preflight.js";
 import { createBackupService, type BackupService } from "../backup/service.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
-import { loadFleetFrom, readFleetInput } from "../config/input.js";
+import { loadFleetFrom, readFleetInput } from "./fleet-input.js";
 import { resolveSecret } from "../config/secrets.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
@@ -31,11 +30,12 @@ import { ListrView } from "../report/progress-listr.js";
 import { formatRecap } from "../report/recap.js";
 import { ConnectionPool } from "../transport/pool.js";
 import type { Connection } from "../transport/types.js";
+import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
-import { EventBus, type RunIdentity } from "../apply/events.js";
+import { EventBus } from "../apply/events.js";
 import { applyPlan } from "../apply/executor.js";
-import { JournalWriter, journalDir, newRunId } from "../apply/journal.js";
+import { JournalWriter, newRunId } from "../apply/journal.js";
 import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
@@ -55,17 +55,7 @@ export interface ApplySessionOptions {
   color: boolean;
 }
 
-export interface HostPool {
-  get(host: string): Promise<Connection>;
-  closeAll(): Promise<void>;
-}
-
-interface Output {
-  write(text: string): unknown;
-  isTTY?: boolean;
-}
-
-export interface SessionDeps {
+export interface SessionDeps extends ProcessDeps {
   /** Latest backup per policy/host/sandbox, for scheduled backups (as `nemoclaw plan` reads it). */
   readCatalogue(fleet: DesiredFleet, pool: HostPool): Promise<BackupCatalogue>;
   loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
@@ -76,15 +66,7 @@ export interface SessionDeps {
   resolveSecret(ref: SecretRef): Promise<string>;
   /** Ask on the terminal; the answer line. */
   ask(question: string): Promise<string>;
-  stdout: Output;
-  stderr: Output;
   stdinIsTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  now(): Date;
-  identity: RunIdentity;
-  journalDir: string;
-  /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
-  onInterrupt(handler: () => void): () => void;
 }
 
 /** Ctrl-C once: running steps get this long to finish before they are aborted. */
@@ -160,7 +142,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   const { fleet, hosts } = input;
   const pool = deps.openPool(fleet.hosts);
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
-  const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency });
+  const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: deps.observeHost });
   const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
   const plan = planFleet(fleet, observed, {
     limit: options.limit ?? null,
@@ -295,6 +277,7 @@ export async function runApplySession(source: string | undefined, options: Apply
 
 export function defaultSessionDeps(): SessionDeps {
   return {
+    ...processDeps(),
     loadFleet: loadFleetFrom,
     selectHosts,
     openPool: (hosts) => new ConnectionPool(hosts),
@@ -310,20 +293,6 @@ export function defaultSessionDeps(): SessionDeps {
         terminal.close();
       }
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
     stdinIsTTY: process.stdin.isTTY === true,
-    env: process.env,
-    now: () => new Date(),
-    identity: { user: userInfo().username, machine: hostname(), pid: process.pid },
-    journalDir: journalDir(),
-    onInterrupt(handler) {
-      process.on("SIGINT", handler);
-      process.on("SIGTERM", handler);
-      return () => {
-        process.off("SIGINT", handler);
-        process.off("SIGTERM", handler);
-      };
-    },
   };
 }

@@ -1,28 +1,35 @@
 /**
  * One `nemoclaw backup …` subcommand from start to end: read the fleet file and --limit, open the
  * connection pool and stores, run the core (run, list, verify, prune, restore, due), render, and map
- * the outcome to an exit code. src/cli/backup.ts only defines the commands and calls these.
+ * the outcome to an exit code. `backup run` is journaled like an apply, so `nemoclaw history` shows
+ * it. src/cli/backup.ts only defines the commands and calls these with `defaultBackupDeps()`.
  */
-import { newRunId } from "../apply/journal.js";
-import { loadFleetFrom, readFleetInput } from "../config/input.js";
-import { selectHosts } from "../config/selectors.js";
-import type { CommonOptions } from "./common.js";
-import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
-import * as human from "../report/backup-human.js";
-import * as json from "../report/backup-json.js";
-import { colorsFor, type Colors } from "../report/color.js";
-import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { localPidAlive } from "../host/system/process.js";
-import { ConnectionPool, mapHosts } from "../transport/pool.js";
-import { TransportError } from "../transport/types.js";
+import { EventBus } from "../apply/events.js";
+import { JournalWriter, newRunId } from "../apply/journal.js";
+import { Redactor } from "../apply/redact.js";
 import { catalogueOf, duePolicies, readStores, type RecordFilter } from "../backup/catalogue.js";
 import { BackupStores } from "../backup/destinations.js";
 import { PreflightRefusedError } from "../backup/errors.js";
 import { executePrune, planPrune } from "../backup/prune.js";
-import { runBackups, runExitCode } from "../backup/run.js";
+import { type MapHosts, runBackups, runExitCode } from "../backup/run.js";
 import { parseBackupReference, selectBackup } from "../backup/select.js";
-import { createBackupService, observeForBackup } from "../backup/service.js";
+import { type BackupService, createBackupService, type ObserveHost, observeForBackup } from "../backup/service.js";
 import type { VerifyOutcome } from "../backup/store.js";
+import type { Diagnostic } from "../config/diagnostics.js";
+import { selectHosts } from "../config/selectors.js";
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { localPidAlive } from "../host/system/process.js";
+import * as human from "../report/backup-human.js";
+import * as json from "../report/backup-json.js";
+import { BackupRunEvents } from "../report/backup-run-events.js";
+import { colorsFor, type Colors } from "../report/color.js";
+import { ConnectionPool, mapHosts } from "../transport/pool.js";
+import { TransportError } from "../transport/types.js";
+import { TOOL_VERSION } from "../version.js";
+import type { CommonOptions } from "./common.js";
+import { loadFleetFrom, readFleetInput } from "./fleet-input.js";
+import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 
 export interface BackupOptions extends CommonOptions {
   policy: string[];
@@ -41,48 +48,79 @@ export interface RunCommandOptions extends BackupOptions {
   due: boolean;
 }
 
+export interface BackupSessionDeps extends ProcessDeps {
+  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  selectHosts(fleet: DesiredFleet, limit: string | undefined): string[];
+  openPool(hosts: DesiredHost[]): HostPool;
+  openStores(fleet: DesiredFleet, pool: HostPool): BackupStores;
+  backupService(fleet: DesiredFleet, pool: HostPool, stores: BackupStores, now: () => Date): BackupService;
+  observeHost: ObserveHost;
+  mapHosts: MapHosts;
+  /** Liveness of a pid on this machine (partial backups of dead runs are removed). */
+  pidAlive(pid: number): boolean;
+}
+
+export function defaultBackupDeps(): BackupSessionDeps {
+  return {
+    ...processDeps(),
+    loadFleet: loadFleetFrom,
+    selectHosts,
+    openPool: (hosts) => new ConnectionPool(hosts),
+    openStores: (fleet, pool) => new BackupStores(fleet, pool),
+    backupService: (fleet, pool, stores, now) => createBackupService({ fleet, pool, stores, now }),
+    observeHost: observeForBackup,
+    mapHosts,
+    pidAlive: localPidAlive,
+  };
+}
+
 interface Context {
   fleet: DesiredFleet;
   /** Hosts selected by --limit. */
   hosts: string[];
   /** Policies selected by --policy (all when none given). */
   policies: DesiredBackupPolicy[];
-  pool: ConnectionPool;
+  pool: HostPool;
   stores: BackupStores;
   colors: Colors;
   errColors: Colors;
-  now: () => Date;
+  deps: BackupSessionDeps;
   write(text: string): void;
   warn(text: string): void;
 }
 
-export async function withContext(fleetFile: string, options: BackupOptions, action: (context: Context) => Promise<ExitCodeValue>): Promise<ExitCodeValue> {
-  const errColors = colorsFor(process.stderr, options.color);
-  const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: loadFleetFrom, select: selectHosts, stderr: process.stderr });
+export async function withContext(
+  fleetFile: string,
+  options: BackupOptions,
+  deps: BackupSessionDeps,
+  action: (context: Context) => Promise<ExitCodeValue>,
+): Promise<ExitCodeValue> {
+  const errColors = colorsFor(deps.stderr, options.color, deps.env);
+  const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
   if (typeof input === "number") return input;
   const { fleet, hosts } = input;
   const unknown = options.policy.filter((name) => !fleet.backupPolicies.some((policy) => policy.name === name));
   if (fleet.backupPolicies.length === 0 || unknown.length > 0) {
     const known = fleet.backupPolicies.map((policy) => policy.name).join(", ") || "none";
-    process.stderr.write(
+    deps.stderr.write(
       `nemoclaw backup: ${unknown.length > 0 ? `no backup policy named ${unknown.join(", ")}` : `${fleetFile} defines no backupPolicies`} (policies: ${known})\n`,
     );
     return ExitCode.ValidationError;
   }
   const policies = options.policy.length === 0 ? fleet.backupPolicies : fleet.backupPolicies.filter((policy) => options.policy.includes(policy.name));
-  const pool = new ConnectionPool(fleet.hosts);
+  const pool = deps.openPool(fleet.hosts);
   try {
     return await action({
       fleet,
       hosts,
       policies,
       pool,
-      stores: new BackupStores(fleet, pool),
-      colors: colorsFor(process.stdout, options.color),
+      stores: deps.openStores(fleet, pool),
+      colors: colorsFor(deps.stdout, options.color, deps.env),
       errColors,
-      now: () => new Date(),
-      write: (text) => process.stdout.write(text),
-      warn: (text) => process.stderr.write(text),
+      deps,
+      write: (text) => void deps.stdout.write(text),
+      warn: (text) => void deps.stderr.write(text),
     });
   } finally {
     await pool.closeAll();
@@ -90,18 +128,10 @@ export async function withContext(fleetFile: string, options: BackupOptions, act
 }
 
 /** Ctrl-C / SIGTERM cancel the work in flight (remote commands are killed, partial backups removed). */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+function interruptSignal(deps: BackupSessionDeps): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
+  const dispose = deps.onInterrupt(() => controller.abort());
+  return { signal: controller.signal, dispose };
 }
 
 function filterOf(context: Context, options: FilterOptions): RecordFilter {
@@ -123,52 +153,78 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   let policies = context.policies;
   if (options.due) {
     const { contents } = await readStores(context.stores, policies);
-    const dues = duePolicies(context.fleet, policies, catalogueOf(contents), context.now());
+    const dues = duePolicies(context.fleet, policies, catalogueOf(contents), context.deps.now());
     policies = policies.filter((policy) => dues.some((due) => due.policy === policy.name && due.due));
     if (policies.length === 0) {
       context.write(options.json ? json.dueJson(dues) : "No backup policy is due.\n");
       return ExitCode.Ok;
     }
   }
-  const interrupt = interruptSignal();
+  const runId = newRunId(context.deps.now());
+  let journal: JournalWriter;
   try {
-    const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, stores: context.stores });
+    journal = JournalWriter.open(context.deps.journalDir, runId, new Redactor());
+  } catch (error) {
+    context.warn(`nemoclaw backup run: cannot write the run journal in ${context.deps.journalDir}: ${(error as Error).message}; nothing was backed up\n`);
+    return ExitCode.Error;
+  }
+  const bus = new EventBus(runId, context.deps.now);
+  bus.subscribe((event) => journal.write(event));
+  const recorded = new BackupRunEvents(bus, context.deps.now);
+  recorded.runStarted({
+    toolVersion: TOOL_VERSION,
+    identity: context.deps.identity,
+    fleet: context.fleet,
+    policies: policies.map((policy) => policy.name),
+    limit: options.limit ?? null,
+    hosts: context.hosts,
+    sandboxes: options.sandbox,
+    concurrency,
+    journal: journal.path,
+  });
+  const interrupt = interruptSignal(context.deps);
+  try {
+    const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const report = await runBackups(
       {
         policies,
         hosts: context.hosts,
         strict: options.strict,
         concurrency,
-        runId: newRunId(context.now()),
+        runId,
         signal: interrupt.signal,
         ...(options.sandbox.length > 0 ? { sandboxes: options.sandbox } : {}),
       },
       {
         fleet: context.fleet,
         pool: context.pool,
-        observeHost: observeForBackup,
+        observeHost: context.deps.observeHost,
         service,
         stores: context.stores,
-        mapHosts,
-        now: context.now,
-        isAlive: localPidAlive,
+        mapHosts: context.deps.mapHosts,
+        now: context.deps.now,
+        isAlive: context.deps.pidAlive,
         onEvent: (event) => {
+          recorded.onRunEvent(event);
           if (options.json) return;
           const line = human.renderRunEvent(event, context.errColors);
           if (line) context.warn(line);
         },
       },
     );
+    const exitCode = interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
+    recorded.runFinished(report, exitCode, interrupt.signal.aborted);
     context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
-    return interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
+    return exitCode;
   } finally {
     interrupt.dispose();
+    journal.close();
   }
 }
 
 export async function listCommand(context: Context, options: FilterOptions): Promise<ExitCodeValue> {
   const { contents } = await readStores(context.stores, context.policies, filterOf(context, options));
-  context.write(options.json ? json.listingJson(contents) : human.renderListing(contents, context.now(), context.colors));
+  context.write(options.json ? json.listingJson(contents) : human.renderListing(contents, context.deps.now(), context.colors));
   return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
 }
 
@@ -181,7 +237,7 @@ export async function verifyCommand(context: Context, options: FilterOptions & {
       const series = `${record.host}/${record.sandbox}`;
       if (options.latest && seen.has(series)) continue;
       seen.add(series);
-      const outcome = await (await context.stores.storeOf(record)).verify(record, { now: context.now });
+      const outcome = await (await context.stores.storeOf(record)).verify(record, { now: context.deps.now });
       results.push(outcome);
       if (!options.json) context.warn(human.renderVerifyOutcome(outcome, context.errColors));
     }
@@ -228,9 +284,9 @@ export async function restoreCommand(context: Context, source: string, options: 
   }
   const subject = { record, target: { host: target.host, sandbox: target.sandbox } };
   if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-  const interrupt = interruptSignal();
+  const interrupt = interruptSignal(context.deps);
   try {
-    const service = createBackupService({ fleet: context.fleet, pool: context.pool, now: context.now, stores: context.stores });
+    const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     await service.restoreSandbox({ record, host, connection: await context.pool.get(host.name), sandbox: target.sandbox, signal: interrupt.signal });
     context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
     return ExitCode.Ok;
@@ -253,7 +309,7 @@ export async function dueCommand(context: Context, options: BackupOptions): Prom
   const unreadable = contents.filter((store) => store.error !== undefined);
   for (const store of unreadable) context.warn(`nemoclaw backup due: ${store.store}: ${store.error}\n`);
   if (unreadable.length > 0) return ExitCode.Unreachable;
-  const dues = duePolicies(context.fleet, context.policies, catalogueOf(contents), context.now());
+  const dues = duePolicies(context.fleet, context.policies, catalogueOf(contents), context.deps.now());
   context.write(options.json ? json.dueJson(dues) : human.renderDue(dues, context.colors));
   return dues.some((due) => due.due) ? ExitCode.Changes : ExitCode.Ok;
 }

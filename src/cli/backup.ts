@@ -1,7 +1,7 @@
 /**
  * `nemoclaw backup run|list|verify|prune|restore|due`: fleet-wide sandbox backups with retention,
  * checksums and restore. This module only defines the commands and their options; each action
- * calls src/backup/session.ts, loaded inside the action so `--help` and `--version` stay fast.
+ * calls src/cli/backup-session.ts, loaded inside the action so `--help` and `--version` stay fast.
  */
 import type { Command } from "commander";
 import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
@@ -59,7 +59,7 @@ export function register(program: Command): void {
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
     .action(async (fleetFile: string, options: RunCommandOptions) => {
       const session = await import("./backup-session.js");
-      process.exitCode = await session.withContext(fleetFile, options, (context) => session.runCommand(context, options));
+      process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.runCommand(context, options));
     });
 
   withFilters(
@@ -68,7 +68,7 @@ export function register(program: Command): void {
     ),
   ).action(async (fleetFile: string, options: FilterOptions) => {
     const session = await import("./backup-session.js");
-    process.exitCode = await session.withContext(fleetFile, options, (context) => session.listCommand(context, options));
+    process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.listCommand(context, options));
   });
 
   withFilters(
@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option("--latest", "only the newest backup of each host/sandbox", false)
     .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
       const session = await import("./backup-session.js");
-      process.exitCode = await session.withContext(fleetFile, options, (context) => session.verifyCommand(context, options));
+      process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.verifyCommand(context, options));
     });
 
   withFilters(
@@ -96,7 +96,7 @@ export function register(program: Command): void {
     .option("--dry-run", "show what would be deleted, delete nothing", false)
     .action(async (fleetFile: string, options: FilterOptions & { dryRun: boolean }) => {
       const session = await import("./backup-session.js");
-      process.exitCode = await session.withContext(fleetFile, options, (context) => session.pruneCommand(context, options));
+      process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.pruneCommand(context, options));
     });
 
   withBackupOptions(
@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
     .action(async (source: string, fleetFile: string, options: BackupOptions & { to?: string }) => {
       const session = await import("./backup-session.js");
-      process.exitCode = await session.withContext(fleetFile, options, (context) => session.restoreCommand(context, source, options));
+      process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.restoreCommand(context, source, options));
     });
 
   withBackupOptions(
@@ -119,6 +119,6 @@ export function register(program: Command): void {
       .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
   ).action(async (fleetFile: string, options: BackupOptions) => {
     const session = await import("./backup-session.js");
-    process.exitCode = await session.withContext(fleetFile, options, (context) => session.dueCommand(context, options));
+    process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.dueCommand(context, options));
   });
 }

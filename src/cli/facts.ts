@@ -4,7 +4,7 @@
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
 import type { Command } from "commander";
-import type { FleetInputDeps } from "../config/input.js";
+import type { FleetInputDeps } from "./fleet-input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
@@ -40,7 +40,7 @@ export async function runFactsCommand(fleetFile: string | undefined, options: Fa
     import("../report/facts-human.js"),
     import("../report/facts-json.js"),
     import("../report/color.js"),
-    import("../config/input.js"),
+    import("./fleet-input.js"),
   ]);
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
@@ -53,7 +53,7 @@ export async function runFactsCommand(fleetFile: string | undefined, options: Fa
 
 async function defaultDeps(): Promise<FactsCommandDeps> {
   const [{ loadFleetFrom }, { selectHosts }, { observeSelected }] = await Promise.all([
-    import("../config/input.js"),
+    import("./fleet-input.js"),
     import("../config/selectors.js"),
     import("../observe/fleet.js"),
   ]);

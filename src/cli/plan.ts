@@ -4,7 +4,7 @@
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
 import type { Command } from "commander";
-import type { FleetInputDeps } from "../config/input.js";
+import type { FleetInputDeps } from "./fleet-input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
@@ -55,7 +55,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
       import("../report/plan-human.js"),
       import("../report/plan-json.js"),
       import("../report/color.js"),
-      import("../config/input.js"),
+      import("./fleet-input.js"),
       import("../backup/catalogue.js"),
       import("../version.js"),
     ]);
@@ -89,7 +89,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
 
 async function defaultDeps(): Promise<PlanCommandDeps> {
   const [{ loadFleetFrom }, { selectHosts }, { ConnectionPool }, { observeFleet }, { readCatalogue }] = await Promise.all([
-    import("../config/input.js"),
+    import("./fleet-input.js"),
     import("../config/selectors.js"),
     import("../transport/pool.js"),
     import("../observe/fleet.js"),

@@ -2,15 +2,29 @@
  * `nemoclaw unlock <host>… [--force]`: show and remove the fleet lock on hosts. A live lease is
  * refused without --force (exit 7); a dead run's lock is removed.
  */
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
+import type { UnlockDeps } from "../apply/unlock.js";
+import type { Diagnostic } from "../config/diagnostics.js";
+import type { DesiredFleet, DesiredHost } from "../config/types.js";
+import type { ExitCodeValue } from "../exit-codes.js";
+import type { HostPool, Output } from "./session-deps.js";
 
-interface UnlockOptions {
+export interface UnlockOptions {
   fleet?: string;
   inventory: string[];
   force: boolean;
   json: boolean;
   color: boolean;
+}
+
+export interface UnlockCommandDeps extends UnlockDeps {
+  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  /** Whether ./fleet.yaml exists (the default fleet file). */
+  defaultFleetExists(): boolean;
+  openPool(hosts: DesiredHost[]): HostPool;
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -28,43 +42,61 @@ export function register(program: Command): void {
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
     .action(async (hosts: string[], options: UnlockOptions) => {
-      const [{ unlockExitCode, unlockHost }, { localPidAlive }, { loadFleet }, { FleetValidationError, formatDiagnostics }, { ConnectionPool }, { colorsFor }, { formatUnlockOutcome }, { ExitCode }, os] =
-        await Promise.all([
-          import("../apply/unlock.js"),
-          import("../host/system/process.js"),
-          import("../config/load.js"),
-          import("../config/diagnostics.js"),
-          import("../transport/pool.js"),
-          import("../report/color.js"),
-          import("../report/recap-unlock.js"),
-          import("../exit-codes.js"),
-          import("node:os"),
-        ]);
-      const fleetFile = options.fleet ?? (existsSync("fleet.yaml") ? "fleet.yaml" : undefined);
-      let fleet;
-      try {
-        ({ fleet } = await loadFleet({ ...(fleetFile !== undefined ? { fleetFile } : {}), inventories: options.inventory }));
-      } catch (error) {
-        if (!(error instanceof FleetValidationError)) throw error;
-        process.stderr.write(formatDiagnostics(error.diagnostics, { color: colorsFor(process.stderr, options.color).enabled }));
-        process.exitCode = ExitCode.ValidationError;
-        return;
-      }
-      const unknown = hosts.filter((host) => !fleet.hosts.some((candidate) => candidate.name === host));
-      if (unknown.length > 0) {
-        process.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}\n`);
-        process.exitCode = ExitCode.ValidationError;
-        return;
-      }
-      const pool = new ConnectionPool(fleet.hosts.filter((host) => hosts.includes(host.name)));
-      const deps = { identity: { user: os.userInfo().username, machine: os.hostname(), pid: process.pid }, now: () => new Date(), pidAlive: localPidAlive };
-      try {
-        const outcomes = await Promise.all(hosts.map((host) => unlockHost(host, () => pool.get(host), options.force, deps)));
-        const colors = colorsFor(process.stdout, options.color);
-        process.stdout.write(options.json ? `${JSON.stringify(outcomes, null, 2)}\n` : `${outcomes.map((outcome) => formatUnlockOutcome(outcome, colors)).join("\n")}\n`);
-        process.exitCode = unlockExitCode(outcomes);
-      } finally {
-        await pool.closeAll();
-      }
+      process.exitCode = await runUnlockCommand(hosts, options, await defaultDeps());
     });
+}
+
+export async function runUnlockCommand(hosts: string[], options: UnlockOptions, deps: UnlockCommandDeps): Promise<ExitCodeValue> {
+  const [{ unlockExitCode, unlockHost }, { FleetValidationError, formatDiagnostics }, { colorsFor }, { formatUnlockOutcome }, { ExitCode }] = await Promise.all([
+    import("../apply/unlock.js"),
+    import("../config/diagnostics.js"),
+    import("../report/color.js"),
+    import("../report/recap-unlock.js"),
+    import("../exit-codes.js"),
+  ]);
+  const fleetFile = options.fleet ?? (deps.defaultFleetExists() ? "fleet.yaml" : undefined);
+  let fleet: DesiredFleet;
+  try {
+    ({ fleet } = await deps.loadFleet(fleetFile, options.inventory));
+  } catch (error) {
+    if (!(error instanceof FleetValidationError)) throw error;
+    deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colorsFor(deps.stderr, options.color, deps.env).enabled }));
+    return ExitCode.ValidationError;
+  }
+  const unknown = hosts.filter((host) => !fleet.hosts.some((candidate) => candidate.name === host));
+  if (unknown.length > 0) {
+    deps.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}\n`);
+    return ExitCode.ValidationError;
+  }
+  const pool = deps.openPool(fleet.hosts.filter((host) => hosts.includes(host.name)));
+  try {
+    const outcomes = await Promise.all(hosts.map((host) => unlockHost(host, () => pool.get(host), options.force, deps)));
+    const colors = colorsFor(deps.stdout, options.color, deps.env);
+    deps.stdout.write(options.json ? `${JSON.stringify(outcomes, null, 2)}\n` : `${outcomes.map((outcome) => formatUnlockOutcome(outcome, colors)).join("\n")}\n`);
+    return unlockExitCode(outcomes);
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+async function defaultDeps(): Promise<UnlockCommandDeps> {
+  const [{ existsSync }, { localPidAlive }, { loadFleetFrom }, { ConnectionPool }, { processDeps }] = await Promise.all([
+    import("node:fs"),
+    import("../host/system/process.js"),
+    import("./fleet-input.js"),
+    import("../transport/pool.js"),
+    import("./session-deps.js"),
+  ]);
+  const { stdout, stderr, env, identity, now } = processDeps();
+  return {
+    loadFleet: loadFleetFrom,
+    defaultFleetExists: () => existsSync("fleet.yaml"),
+    openPool: (hosts) => new ConnectionPool(hosts),
+    identity,
+    now,
+    pidAlive: localPidAlive,
+    stdout,
+    stderr,
+    env,
+  };
 }

@@ -2,7 +2,7 @@
  * Observe many hosts at once, at most `concurrency` in flight; one slow or dead host never
  * stalls the others, and every selected host comes back (unreachable ones say why).
  */
-import type { DesiredFleet } from "../config/types.js";
+import type { DesiredFleet, DesiredHost } from "../config/types.js";
 import { ConnectionPool, mapHosts } from "../transport/pool.js";
 import { type Connection, TransportError } from "../transport/types.js";
 import { type ObserveOptions, observeHost, unreachableHost } from "./host.js";
@@ -14,6 +14,8 @@ export interface ObserveFleetDeps {
   /** Called as each host is observed (progress output). */
   onHost?: (host: ObservedHost) => void;
   observe?: ObserveOptions;
+  /** How one host is observed (default: the one-round-trip probe). */
+  observeHost?: (host: DesiredHost, connection: Connection, options?: ObserveOptions) => Promise<ObservedHost>;
 }
 
 export async function observeFleet(fleet: DesiredFleet, hostNames: string[], deps: ObserveFleetDeps): Promise<ObservedFleet> {
@@ -24,7 +26,7 @@ export async function observeFleet(fleet: DesiredFleet, hostNames: string[], dep
     if (host === undefined) throw new Error(`host "${name}" is not in the fleet`);
     let observed: ObservedHost;
     try {
-      observed = await observeHost(host, await deps.pool.get(name), deps.observe);
+      observed = await (deps.observeHost ?? observeHost)(host, await deps.pool.get(name), deps.observe);
     } catch (error) {
       const cause = error instanceof TransportError ? { kind: error.kind, message: error.cause_ } : { kind: "error", message: String(error instanceof Error ? error.message : error) };
       observed = unreachableHost(name, cause, now().toISOString(), 0);

@@ -15,6 +15,7 @@ export function formatRunList(runs: readonly RunListing[], colors: Colors): stri
     const who = run.user && run.machine ? `${run.user}@${run.machine}` : "?";
     return [
       colors.bold(run.runId),
+      run.source === "backup" ? "backup run" : "apply     ",
       who,
       run.fleet ?? "?",
       `${run.hosts} host${run.hosts === 1 ? "" : "s"}${outcomes ? ` (${outcomes})` : ""}`,

@@ -55,7 +55,7 @@ function hostDetail(host: HostState, colors: Colors): string[] {
 }
 
 export function formatRecap(summary: RunSummary, colors: Colors): string[] {
-  const lines = [colors.bold(`RECAP ${summary.runId}`)];
+  const lines = [colors.bold(`RECAP ${summary.runId}${summary.header?.source === "backup" ? " (backup run)" : ""}`)];
   const width = Math.max(4, ...summary.hosts.map((host) => host.host.length));
   for (const host of summary.hosts) {
     const status: HostStatus | "unfinished" = host.status ?? "unfinished";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FactsCommandDeps, runFactsCommand } from "../../src/cli/facts.js";
-import { loadFleetFrom } from "../../src/config/input.js";
+import { loadFleetFrom } from "../../src/cli/fleet-input.js";
 import { selectHosts } from "../../src/config/selectors.js";
 import { observeFleet } from "../../src/observe/fleet.js";
 import type { ObservedFleet, ObservedGateway, ObservedHost } from "../../src/observe/types.js";

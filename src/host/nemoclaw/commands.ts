@@ -65,6 +65,11 @@ export function onboard(settings: OnboardSettings, options: { recreate?: boolean
   return plannedCommand(argv, onboardEnv(settings));
 }
 
+/** The same onboard, continuing the session a failed run left (`onboard --resume`, same environment). */
+export function resumedOnboard(command: PlannedCommand): PlannedCommand {
+  return plannedCommand([...command.argv, "--resume"], command.env ?? {});
+}
+
 /** Repairs a stopped in-sandbox agent gateway through NemoClaw's privileged controller. */
 export function recover(sandbox: string): PlannedCommand {
   return plannedCommand(["nemoclaw", sandbox, "recover"]);

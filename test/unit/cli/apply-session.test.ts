@@ -1,63 +1,101 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+/**
+ * `nemoclaw apply` as a use case, wired to fakes: the fleet the loader returns, an observation the
+ * test scripts (and changes once the command that fixes it has run), a connection that runs the
+ * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
+ * and what reaches the host.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { confirmationFor, isPlanFile, narrowPlan } from "../../../src/apply/source.js";
-import { hostPlan, plan, step } from "../apply/fixtures.js";
+import { listRuns } from "../../../src/apply/history.js";
+import { listJournalFiles } from "../../../src/apply/journal.js";
+import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
+import { ExitCode } from "../../../src/exit-codes.js";
+import type { ObservedHost } from "../../../src/observe/types.js";
+import type { Connection, RemoteCommand, RunResult } from "../../../src/transport/types.js";
+import { LocalShell } from "../apply/local-shell.js";
+import { converged, NOW, registryEntries } from "../plan/builders.js";
 
-describe("isPlanFile", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "ncf-source-"));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("tells a saved plan from a fleet file by its kind", () => {
-    const saved = join(dir, "plan.json");
-    writeFileSync(saved, JSON.stringify(plan([])));
-    const fleet = join(dir, "fleet.yaml");
-    writeFileSync(fleet, "apiVersion: nemoclaw.dev/v1\nkind: Fleet\n");
-    const jsonFleet = join(dir, "fleet.json");
-    writeFileSync(jsonFleet, '{"apiVersion":"nemoclaw.dev/v1","kind":"Fleet"}');
-    expect(isPlanFile(saved)).toBe(true);
-    expect(isPlanFile(fleet)).toBe(false);
-    expect(isPlanFile(jsonFleet)).toBe(false);
-    expect(isPlanFile(join(dir, "missing.json"))).toBe(false);
-  });
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "apply-session-"));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("narrowPlan", () => {
-  const saved = () => plan([hostPlan("a", [step("x")]), hostPlan("b", [step("y")]), hostPlan("c", [])]);
+const OPTIONS: ApplySessionOptions = { inventory: [], json: false, yes: false, prune: false, color: false };
 
-  it("keeps only the plan's hosts the limit also selects", () => {
-    const { plan: narrowed, outside } = narrowPlan(saved(), ["b", "c"], "b,c");
-    expect(narrowed.hosts.map((host) => host.host)).toEqual(["b", "c"]);
-    expect(narrowed.selection).toEqual({ limit: "b,c", hosts: ["b", "c"] });
-    expect(outside).toEqual([]);
+/** One host whose sandbox lacks the preset the fleet file asks for: one policy-add to do. */
+function session(answers: { stdinIsTTY?: boolean; answer?: string } = {}) {
+  const scenario = converged();
+  scenario.host.sandboxes[0]!.policy.presets = ["npm"];
+  let out = "";
+  let err = "";
+  const ran: string[][] = [];
+  const shell = new LocalShell("spark-01", dir);
+  const connection = {
+    host: "spark-01",
+    async run(command: RemoteCommand): Promise<RunResult> {
+      if ("script" in command) return shell.run(command);
+      ran.push(command.argv);
+      return { exitCode: 0, signal: null, stdout: Buffer.from(""), stderr: Buffer.from(""), durationMs: 1, timedOut: false };
+    },
+  } as unknown as Connection;
+  const observe = (): ObservedHost => {
+    const observed = structuredClone(scenario.observed);
+    if (ran.some((argv) => argv.includes("policy-add"))) registryEntries(observed)[0]!.policies = ["npm"];
+    return observed;
+  };
+  const deps: SessionDeps = {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    env: {},
+    now: () => NOW,
+    identity: { user: "ops", machine: "ctl", pid: process.pid },
+    journalDir: join(dir, "runs"),
+    onInterrupt: () => () => undefined,
+    loadFleet: async () => ({ fleet: scenario.fleet, warnings: [] }),
+    selectHosts: (fleet) => fleet.hosts.map((host) => host.name),
+    openPool: () => ({ get: async () => connection, closeAll: async () => undefined }),
+    readCatalogue: async () => ({}),
+    observeHost: async () => observe(),
+    backupService: () => ({
+      backupSandbox: async () => {
+        throw new Error("no backups in this test");
+      },
+      restoreSandbox: async () => undefined,
+    }),
+    resolveSecret: async () => "nvapi-secret",
+    ask: async () => answers.answer ?? "",
+    stdinIsTTY: answers.stdinIsTTY ?? false,
+  };
+  return { deps, ran, out: () => out, err: () => err };
+}
+
+describe("apply as a use case", () => {
+  it("without a terminal and without --yes shows the plan, refuses, and touches nothing (exit 1)", async () => {
+    const s = session();
+    expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Error);
+    expect(s.out()).toContain("policy-add");
+    expect(s.err()).toContain("refusing to apply 2 steps without confirmation: stdin is not a terminal");
+    expect(s.ran).toEqual([]);
+    expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
   });
 
-  it("can never widen the selection: hosts outside the plan are reported, not added", () => {
-    const original = saved();
-    original.selection = { limit: "a,b,c", hosts: ["a", "b", "c"] };
-    const { plan: narrowed, outside } = narrowPlan(original, ["a", "d", "e"], "a,d,e");
-    expect(narrowed.hosts.map((host) => host.host)).toEqual(["a"]);
-    expect(outside).toEqual(["d", "e"]);
-    expect(narrowed.selection.limit).toBe("a,b,c:&a,d,e");
+  it("asks on a terminal and takes only 'yes'", async () => {
+    const s = session({ stdinIsTTY: true, answer: "y" });
+    expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Error);
+    expect(s.err()).toContain("Apply cancelled; nothing was changed.");
+    expect(s.ran).toEqual([]);
   });
-});
 
-describe("confirmationFor", () => {
-  const base = { steps: 3, savedPlan: false, yes: false, json: false, interactive: true };
-  it("asks on a terminal", () => {
-    expect(confirmationFor(base)).toEqual({ kind: "ask" });
-  });
-  it("refuses clearly without a terminal and without --yes", () => {
-    expect(confirmationFor({ ...base, interactive: false })).toEqual({ kind: "refuse", reason: "stdin is not a terminal, so there is no one to ask; pass --yes to apply unattended" });
-    expect(confirmationFor({ ...base, json: true }).kind).toBe("refuse");
-  });
-  it("takes --yes, and needs nothing for a saved plan or for nothing to do", () => {
-    expect(confirmationFor({ ...base, interactive: false, yes: true })).toEqual({ kind: "given" });
-    expect(confirmationFor({ ...base, interactive: false, savedPlan: true })).toEqual({ kind: "not-needed" });
-    expect(confirmationFor({ ...base, interactive: false, steps: 0 })).toEqual({ kind: "not-needed" });
+  it("with --yes --json runs the step, prints the event stream and journals the run", async () => {
+    const s = session();
+    expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, s.deps)).toBe(ExitCode.Ok);
+    expect(s.ran).toEqual([["nemoclaw", "assistant", "policy-add", "npm", "--yes"]]);
+    const events = s.out().trim().split("\n").map((line) => JSON.parse(line) as { type: string });
+    expect(events[0]?.type).toBe("run-started");
+    expect(events.at(-1)).toMatchObject({ type: "run-finished", exitCode: 0 });
+    expect(listRuns(join(dir, "runs"), 5)).toMatchObject([{ source: "fleet", outcomes: { ok: 1 }, exitCode: 0 }]);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "../exit-codes.js";
-import { FleetValidationError, type Diagnostic } from "./diagnostics.js";
-import { readFleetInput } from "./input.js";
-import type { DesiredFleet } from "./types.js";
+import { ExitCode } from "../../../src/exit-codes.js";
+import { FleetValidationError, type Diagnostic } from "../../../src/config/diagnostics.js";
+import { readFleetInput } from "../../../src/cli/fleet-input.js";
+import type { DesiredFleet } from "../../../src/config/types.js";
 
 const fleet = { name: "lab", hosts: [] } as unknown as DesiredFleet;
 const diagnostic = (severity: "error" | "warning", message: string): Diagnostic => ({ file: "fleet.yaml", line: 3, column: 5, path: "hosts[0].port", message, severity });

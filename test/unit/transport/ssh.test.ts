@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderRemoteCommand } from "./ssh.js";
+import { renderRemoteCommand } from "../../../src/transport/ssh.js";
 
 describe("renderRemoteCommand", () => {
   it("renders argv with the host environment and the command's env", () => {

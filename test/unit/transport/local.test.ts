@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { LocalConnection } from "./local.js";
+import { LocalConnection } from "../../../src/transport/local.js";
 
 const connection = new LocalConnection("ctl", { environment: { FLEET_SITE: "lab" }, killGraceMs: 500 });
 

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { keyTypeOfBlob, parseKnownHosts, type HostKey } from "./known-hosts.js";
-import { hostKeyAlgorithmsFor, judgeHostKey } from "./ssh-client.js";
-import type { SshEndpoint } from "./ssh-endpoint.js";
+import { keyTypeOfBlob, parseKnownHosts, type HostKey } from "../../../src/transport/known-hosts.js";
+import { hostKeyAlgorithmsFor, judgeHostKey } from "../../../src/transport/ssh-client.js";
+import type { SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
 
 const OLD = "AAAAC3NzaC1lZDI1NTE5AAAAIALcYe4SwyhtMsy8e5a7S5wKKJMgVHZV/J1+IaFzfVqJ";
 const OLD_FINGERPRINT = "SHA256:mag0NMnmGlO/yxdJnE1TP/r5S+kEWhpPG4ErdEU4R0o";

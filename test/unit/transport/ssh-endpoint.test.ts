@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { SshConnectionSettings } from "../config/types.js";
-import { defaultEndpointContext, RouteResolver } from "./ssh-endpoint.js";
+import type { SshConnectionSettings } from "../../../src/config/types.js";
+import { defaultEndpointContext, RouteResolver } from "../../../src/transport/ssh-endpoint.js";
 
 function settings(change: Partial<SshConnectionSettings> = {}): SshConnectionSettings {
   return {

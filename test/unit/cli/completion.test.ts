@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { bashCompletion, zshCompletion } from "./completion.js";
+import { bashCompletion, zshCompletion } from "../../../src/cli/completion.js";
 
 function sampleProgram(): Command {
   const program = new Command("nemoclaw");

@@ -9,7 +9,7 @@ import {
   snapshotRegistry,
   snapshotShields,
 } from "../../../src/host/nemoclaw/registry-edit.js";
-import { LocalShell } from "./local-shell.js";
+import { LocalShell } from "../apply/local-shell.js";
 
 const entry = (name: string, extra: Record<string, unknown> = {}) => ({ name, model: "m", provider: "nvidia-prod", gatewayName: "nemoclaw", gatewayPort: 8080, policies: [], ...extra });
 const registryText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

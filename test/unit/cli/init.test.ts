@@ -4,16 +4,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { hostProcessGateway, known, observedHost, observedSandbox, registryEntry } from "../../test/unit/plan/builders.js";
-import { loadFleet } from "../config/load.js";
-import { selectHosts } from "../config/selectors.js";
-import type { DesiredFleet } from "../config/types.js";
-import { validateFleet } from "../config/validate.js";
-import type { ObservedFleet, ObservedHost } from "../observe/types.js";
-import { fleetNameFrom, renderStarterFleet } from "../report/starter-fleet.js";
-import { runInitCommand, type InitCommandDeps, type InitCommandOptions } from "./init.js";
+import { hostProcessGateway, known, observedHost, observedSandbox, registryEntry } from "../plan/builders.js";
+import { loadFleet } from "../../../src/config/load.js";
+import { selectHosts } from "../../../src/config/selectors.js";
+import type { DesiredFleet } from "../../../src/config/types.js";
+import { validateFleet } from "../../../src/config/validate.js";
+import type { ObservedFleet, ObservedHost } from "../../../src/observe/types.js";
+import { fleetNameFrom, renderStarterFleet } from "../../../src/report/starter-fleet.js";
+import { runInitCommand, type InitCommandDeps, type InitCommandOptions } from "../../../src/cli/init.js";
 
-const SCHEMA = fileURLToPath(new URL("../../schemas/fleet.schema.json", import.meta.url));
+const SCHEMA = fileURLToPath(new URL("../../../schemas/fleet.schema.json", import.meta.url));
 
 const INVENTORY = `[spark]
 spark-01 ansible_host=10.0.0.11

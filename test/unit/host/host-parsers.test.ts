@@ -13,7 +13,7 @@ import { parseRegistry } from "../../../src/host/nemoclaw/registry.js";
 import { parsePidFile, parseRuntimeMarker } from "../../../src/host/nemoclaw/runtime-marker.js";
 import { parseShieldsFile, sandboxOfShieldsFile } from "../../../src/host/nemoclaw/shields.js";
 import { clusterImageVersion, gatewayVersionFromText, parseBinaryVersion, versionFromText } from "../../../src/host/binary-version.js";
-import { fixture, ran } from "./fixtures.js";
+import { fixture, ran } from "../observe/fixtures.js";
 
 describe("--version", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BACKUP_PREFLIGHT, preflight } from "../../../src/plan/preflight.js";
-import { gateway, observedHost, sandbox } from "./fixtures.js";
+import { gateway, observedHost, sandbox } from "../backup/fixtures.js";
 
 describe("backup preflight", () => {
   it("passes when every running gateway matches the CLI", () => {

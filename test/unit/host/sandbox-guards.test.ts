@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isOpenClawGateway, parseSandboxGuards } from "../../../src/host/nemoclaw/guards.js";
-import { fixture } from "./fixtures.js";
+import { fixture } from "../observe/fixtures.js";
 
 const GOOD_FILES = [
   "guard|/tmp/nemoclaw-proxy-env.sh|0|root|0|root|444|regular file",

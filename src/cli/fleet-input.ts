@@ -4,8 +4,8 @@
  * anything else is a real error and is rethrown.
  */
 import { ExitCode } from "../exit-codes.js";
-import { FleetValidationError, formatDiagnostics, type Diagnostic } from "./diagnostics.js";
-import type { DesiredFleet } from "./types.js";
+import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
+import type { DesiredFleet } from "../config/types.js";
 
 export interface FleetInput {
   fleet: DesiredFleet;
@@ -36,6 +36,6 @@ export async function readFleetInput(
 
 /** loadFleet with the signature FleetInputDeps.load takes. */
 export async function loadFleetFrom(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }> {
-  const { loadFleet } = await import("./load.js");
+  const { loadFleet } = await import("../config/load.js");
   return loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
 }

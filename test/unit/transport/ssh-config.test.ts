@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext } from "./ssh-config.js";
+import { loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext } from "../../../src/transport/ssh-config.js";
 
 function contextWith(files: Record<string, string>): SshConfigContext {
   return {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, encodeSecretLines, renderSupervised } from "./shell.js";
+import { PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, encodeSecretLines, renderSupervised } from "../../../src/transport/shell.js";
 
 const run = promisify(execFile);
 

@@ -13,7 +13,7 @@ import {
   readKnownHostsFiles,
   verifyHostKey,
   type HostKey,
-} from "./known-hosts.js";
+} from "../../../src/transport/known-hosts.js";
 
 // Real keys made with ssh-keygen; the hashed line is `ssh-keygen -H` output for [spark-01.lab]:2222.
 const ED_A = "AAAAC3NzaC1lZDI1NTE5AAAAIALcYe4SwyhtMsy8e5a7S5wKKJMgVHZV/J1+IaFzfVqJ";

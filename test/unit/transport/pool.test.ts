@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { DesiredHost } from "../config/types.js";
-import { Limiter } from "./limiter.js";
-import { LocalConnection } from "./local.js";
-import { ConnectionPool, mapHosts } from "./pool.js";
+import type { DesiredHost } from "../../../src/config/types.js";
+import { Limiter } from "../../../src/transport/limiter.js";
+import { LocalConnection } from "../../../src/transport/local.js";
+import { ConnectionPool, mapHosts } from "../../../src/transport/pool.js";
 
 function localHost(name: string, environment: Record<string, string> = {}): DesiredHost {
   return {

@@ -4,7 +4,7 @@ import { parseGatewayList } from "../../../src/host/openshell/gateway-list.js";
 import { classifyOpenShellError } from "../../../src/host/openshell/errors.js";
 import { parseOpenShellStatus } from "../../../src/host/openshell/status.js";
 import { parseSandboxList } from "../../../src/host/openshell/sandbox-list.js";
-import { fixture, ran } from "./fixtures.js";
+import { fixture, ran } from "../observe/fixtures.js";
 
 describe("openshell sandbox list", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertSucceeded, classifyConnectError, isRetryableConnectError } from "./errors.js";
-import { TransportError, type RunResult } from "./types.js";
+import { assertSucceeded, classifyConnectError, isRetryableConnectError } from "../../../src/transport/errors.js";
+import { TransportError, type RunResult } from "../../../src/transport/types.js";
 
 const where = "nvidia@10.0.0.11:22";
 

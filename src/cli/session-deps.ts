@@ -1,0 +1,49 @@
+/**
+ * What every command that works on hosts is given by its caller, so each use case can be run in a
+ * test with fakes: where output goes, the clock, who runs it, where journals live, how Ctrl-C
+ * reaches it. `processDeps()` wires them to this process.
+ */
+import { hostname, userInfo } from "node:os";
+import type { RunIdentity } from "../apply/events.js";
+import { journalDir } from "../apply/journal.js";
+import type { Connection } from "../transport/types.js";
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface HostPool {
+  get(host: string): Promise<Connection>;
+  closeAll(): Promise<void>;
+}
+
+export interface ProcessDeps {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+  now(): Date;
+  identity: RunIdentity;
+  journalDir: string;
+  /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export function processDeps(): ProcessDeps {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    now: () => new Date(),
+    identity: { user: userInfo().username, machine: hostname(), pid: process.pid },
+    journalDir: journalDir(),
+    onInterrupt(handler) {
+      process.on("SIGINT", handler);
+      process.on("SIGTERM", handler);
+      return () => {
+        process.off("SIGINT", handler);
+        process.off("SIGTERM", handler);
+      };
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * `nemoclaw backup …` as a use case, wired to fakes: a fleet the loader returns, observations and a
+ * backup service the test scripts, a store in a temp directory, output and journal captured. Checks
+ * what a user sees (output on the injected streams, exit codes) and that `backup run` is journaled
+ * so `nemoclaw history` lists it with apply's events.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listRuns, summarizeJournal } from "../../../src/apply/history.js";
+import { listJournalFiles, readJournal } from "../../../src/apply/journal.js";
+import { BackupStores } from "../../../src/backup/destinations.js";
+import { recordOf } from "../../../src/backup/record.js";
+import type { BackupService } from "../../../src/backup/service.js";
+import { type BackupSessionDeps, dueCommand, runCommand, withContext } from "../../../src/cli/backup-session.js";
+import type { DesiredFleet } from "../../../src/config/types.js";
+import { ExitCode } from "../../../src/exit-codes.js";
+import type { ObservedHost } from "../../../src/observe/types.js";
+import { mapHosts } from "../../../src/transport/pool.js";
+import type { Connection } from "../../../src/transport/types.js";
+import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "../backup/fixtures.js";
+import { manifestFor } from "../backup/helpers.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "backup-session-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Scripted {
+  observed: Record<string, ObservedHost>;
+  /** Resolves only when the run is aborted (to test Ctrl-C). */
+  hang?: boolean;
+}
+
+function session(desired: DesiredFleet, scripted: Scripted) {
+  let out = "";
+  let err = "";
+  let interrupt: (() => void) | null = null;
+  const backedUp: string[] = [];
+  const service: BackupService = {
+    async backupSandbox(request) {
+      if (scripted.hang) {
+        await new Promise<void>((_, reject) => request.signal?.addEventListener("abort", () => reject(new Error("cancelled"))));
+      }
+      backedUp.push(`${request.host.name}/${request.sandbox}`);
+      return recordOf(manifestFor(request.host.name, request.sandbox, { sizeBytes: 10, sha256: "a".repeat(64) }, { policy: request.policy.name }), "/store");
+    },
+    async restoreSandbox() {
+      throw new Error("not used");
+    },
+  };
+  const deps: BackupSessionDeps = {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    env: {},
+    now: () => new Date("2026-07-10T02:00:00Z"),
+    identity: { user: "ops", machine: "ctl", pid: 4242 },
+    journalDir: join(dir, "runs"),
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => (interrupt = null);
+    },
+    loadFleet: async () => ({ fleet: desired, warnings: [] }),
+    selectHosts: (fleetValue) => fleetValue.hosts.map((host) => host.name),
+    openPool: () => ({ get: async (host: string) => ({ host }) as Connection, closeAll: async () => undefined }),
+    openStores: (fleetValue, pool) => new BackupStores(fleetValue, pool),
+    backupService: () => service,
+    observeHost: async (host) => scripted.observed[host.name]!,
+    mapHosts,
+    pidAlive: () => false,
+  };
+  const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, sandbox: [] as string[], strict: false, due: false };
+  return {
+    deps,
+    backedUp,
+    out: () => out,
+    err: () => err,
+    interrupt: () => interrupt?.(),
+    run: (extra: Partial<typeof options> = {}) => withContext("fleet.yaml", { ...options, ...extra }, deps, (context) => runCommand(context, { ...options, ...extra })),
+    due: () => withContext("fleet.yaml", options, deps, (context) => dueCommand(context, options)),
+  };
+}
+
+describe("backup run as a use case", () => {
+  it("backs up, prints the report on its own stdout, and journals the run so history lists it as a backup run", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const s = session(desired, { observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) } });
+    expect(await s.run()).toBe(ExitCode.Ok);
+    expect(s.backedUp).toEqual(["spark-01/alice"]);
+    expect(s.out()).toContain("spark-01: ok, 1 backed up, 0 skipped, 0 failed");
+
+    const [journal] = listJournalFiles(join(dir, "runs"));
+    const types = readJournal(journal!).events.map((event) => event.type);
+    expect(types).toEqual(["run-started", "host-started", "step-started", "step-finished", "host-finished", "run-finished"]);
+    const [run] = listRuns(join(dir, "runs"), 10);
+    expect(run).toMatchObject({ source: "backup", hosts: 1, outcomes: { ok: 1 }, exitCode: 0, complete: true });
+    const summary = summarizeJournal(journal!);
+    expect(summary.hosts[0]?.steps.map((step) => [step.id, step.kind, step.status])).toEqual([["backup:alice@nightly", "backup", "ok"]]);
+  });
+
+  it("journals a host the schema preflight refuses as blocked, with NemoClaw's block, and exits 8", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const drifted = observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")], "0.0.43")]);
+    const s = session(desired, { observed: { "spark-01": drifted } });
+    expect(await s.run()).toBe(ExitCode.PreflightRefused);
+    expect(s.backedUp).toEqual([]);
+    const summary = summarizeJournal(listJournalFiles(join(dir, "runs"))[0]!);
+    expect(summary.hosts[0]?.status).toBe("blocked");
+    expect(summary.hosts[0]?.block).toContain("  OpenShell gateway schema preflight failed before backing up sandboxes.");
+    expect(summary.exitCode).toBe(ExitCode.PreflightRefused);
+  });
+
+  it("stops on Ctrl-C: exit 130, and the journal says the run was interrupted", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const s = session(desired, { observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) }, hang: true });
+    const running = s.run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    s.interrupt();
+    expect(await running).toBe(ExitCode.Interrupted);
+    const summary = summarizeJournal(listJournalFiles(join(dir, "runs"))[0]!);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.hosts[0]?.steps[0]).toMatchObject({ id: "backup:alice@nightly", status: "failed", error: "cancelled" });
+  });
+
+  it("refuses an unknown policy on its own stderr with the validation exit code, writing no journal", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly")]);
+    const s = session(desired, { observed: {} });
+    expect(await s.run({ policy: ["weekly"] })).toBe(ExitCode.ValidationError);
+    expect(s.err()).toBe("nemoclaw backup: no backup policy named weekly (policies: nightly)\n");
+    expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
+  });
+
+  it("says a policy is due (exit 2) when its store has no backup since the schedule fired", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { schedule: "0 2 * * *", destination: { kind: "local", path: join(dir, "store") } })]);
+    const s = session(desired, { observed: {} });
+    expect(await s.due()).toBe(ExitCode.Changes);
+    expect(s.out()).toContain("nightly");
+  });
+});

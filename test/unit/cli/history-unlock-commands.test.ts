@@ -1,0 +1,93 @@
+/** `nemoclaw history` and `nemoclaw unlock` as use cases, on injected streams and a temp journal directory / HOME. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventBus } from "../../../src/apply/events.js";
+import { JournalWriter } from "../../../src/apply/journal.js";
+import { Redactor } from "../../../src/apply/redact.js";
+import { runHistoryCommand } from "../../../src/cli/history.js";
+import { runUnlockCommand } from "../../../src/cli/unlock.js";
+import { ExitCode } from "../../../src/exit-codes.js";
+import { serializeLock } from "../../../src/host/system/fleet-lock.js";
+import { BackupRunEvents } from "../../../src/report/backup-run-events.js";
+import { fleet as backupFleet } from "../backup/fixtures.js";
+import { fleet } from "../apply/fixtures.js";
+import { LocalShell } from "../apply/local-shell.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "ncf-cli-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function streams() {
+  let out = "";
+  let err = "";
+  return { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (err += text) }, env: {}, out: () => out, err: () => err };
+}
+
+function recordBackupRun(runId: string): void {
+  const now = () => new Date("2026-07-10T02:00:00Z");
+  const writer = JournalWriter.open(dir, runId, new Redactor());
+  const bus = new EventBus(runId, now);
+  bus.subscribe((event) => writer.write(event));
+  const events = new BackupRunEvents(bus, now);
+  const desired = backupFleet([], []);
+  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1 }, fleet: desired, policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
+  events.onRunEvent({ type: "host-start", host: "spark-01" });
+  events.onRunEvent({ type: "host-plan", host: "spark-01", steps: [{ id: "backup:alice@nightly", sandbox: "alice", gateway: "nemoclaw", policy: "nightly" }] });
+  const outcome = { host: "spark-01", sandbox: "alice", gateway: "nemoclaw", policy: "nightly", status: "failed" as const, reason: "snapshot failed" };
+  events.onRunEvent({ type: "sandbox-done", outcome });
+  const host = { host: "spark-01", status: "failed" as const, problems: [], sandboxes: [outcome] };
+  events.onRunEvent({ type: "host-done", outcome: host });
+  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [] }, 5, false);
+  writer.close();
+}
+
+describe("nemoclaw history", () => {
+  it("lists backup runs beside applies and shows one in full", async () => {
+    recordBackupRun("20261122T080000Z-aaaaaa");
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    expect(list.out()).toMatch(/^20261122T080000Z-aaaaaa {2}backup run {2}ops@ctl .* 1 host \(1 failed\) {2}exit 5/);
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.out()).toContain("RECAP 20261122T080000Z-aaaaaa (backup run)");
+    expect(one.out()).toContain("✗ backup:alice@nightly: snapshot failed");
+  });
+
+  it("names an unknown run on stderr and exits 1", async () => {
+    const s = streams();
+    expect(await runHistoryCommand("nope", { json: false, last: 20, color: false }, { journalDir: dir, ...s })).toBe(ExitCode.Error);
+    expect(s.err()).toContain('nemoclaw history: no run "nope"');
+  });
+});
+
+describe("nemoclaw unlock", () => {
+  const deps = (s: ReturnType<typeof streams>) => ({
+    ...s,
+    loadFleet: async () => ({ fleet: fleet(["a"]), warnings: [] }),
+    defaultFleetExists: () => false,
+    openPool: () => ({ get: async () => new LocalShell("a", dir).asConnection(), closeAll: async () => undefined }),
+    identity: { user: "ops", machine: "ctl", pid: 1 },
+    now: () => new Date("2026-11-22T10:00:00Z"),
+    pidAlive: () => false,
+  });
+
+  it("removes a dead run's lock and says whose it was", async () => {
+    mkdirSync(join(dir, ".nemoclaw-fleet"));
+    const lock = join(dir, ".nemoclaw-fleet", "lock.json");
+    writeFileSync(lock, `${serializeLock({ runId: "r-old", user: "ops", machine: "ctl", pid: 999, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" })}\n`);
+    const s = streams();
+    expect(await runUnlockCommand(["a"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.Ok);
+    expect(existsSync(lock)).toBe(false);
+    expect(s.out()).toContain("r-old");
+  });
+
+  it("refuses a host that is not in the fleet (exit 3)", async () => {
+    const s = streams();
+    expect(await runUnlockCommand(["zz"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.ValidationError);
+    expect(s.err()).toBe("nemoclaw unlock: not in /fleet/fleet.yaml: zz\n");
+  });
+});
