@@ -27,7 +27,8 @@ const DIST = process.env.NCF_BENCH_DIST ?? fileURLToPath(new URL("../dist", impo
 const JSON_OUTPUT = process.argv.includes("--json");
 const { createBackupService } = await import(join(DIST, "backup", "service.js"));
 const { BackupStores } = await import(join(DIST, "backup", "destinations.js"));
-const { createSnapshot, removeSnapshot, streamSnapshot, succeeded } = await import(join(DIST, "backup", "host-commands.js"));
+const { createSnapshot, removeSnapshot, streamSnapshot } = await import(join(DIST, "host", "nemoclaw", "snapshots.js"));
+const { succeeded } = await import(join(DIST, "host", "run.js"));
 const { ConnectionPool } = await import(join(DIST, "transport", "pool.js"));
 
 const MIB = Number(process.env.NCF_BENCH_BACKUP_MIB ?? 256);

@@ -89,6 +89,11 @@ export interface StepOutcome {
   notes: string[];
 }
 
+/** The outcome of a step before anything is known about it. */
+export function emptyOutcome(): StepOutcome {
+  return { attempts: 0, exitCode: null, output: "", error: null, failureKind: null, hint: null, postcondition: null, notes: [] };
+}
+
 export type ApplyEventBody =
   | {
       type: "run-started";

@@ -3,26 +3,9 @@
  * exactly — and the rules that keep a saved plan's selection from ever growing.
  */
 
-import { readFileSync } from "node:fs";
 import { canonicalJson, factValue } from "../plan/fingerprint.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Plan } from "../plan/types.js";
-
-/** A saved plan is JSON with the plan's kind; anything else is a fleet file (YAML). */
-export function isPlanFile(path: string): boolean {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return false;
-  }
-  if (!text.trimStart().startsWith("{")) return false;
-  try {
-    return (JSON.parse(text) as { kind?: unknown }).kind === "nemoclaw-fleet-plan";
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Keep only the plan's hosts that `allowed` also selects: `--limit` on a saved plan can narrow

@@ -22,7 +22,7 @@ import {
 } from "../host/nemoclaw/create-failure.js";
 import { type CommandOutcome, type ResolvedSecrets, runPlannedCommand } from "../host/command.js";
 import { outputExcerpt } from "./command.js";
-import type { ApplyEventBody, StepOutcome } from "./events.js";
+import { type ApplyEventBody, emptyOutcome, type StepOutcome } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
 import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "../host/nemoclaw/registry-edit.js";
@@ -81,13 +81,7 @@ class StepFailure extends Error {
 
 function result(partial: Partial<StepRunResult> & Pick<StepRunResult, "status">): StepRunResult {
   return {
-    exitCode: null,
-    output: "",
-    error: null,
-    failureKind: null,
-    hint: null,
-    postcondition: null,
-    notes: [],
+    ...emptyOutcome(),
     attempts: 1,
     block: null,
     lostHost: false,

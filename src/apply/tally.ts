@@ -7,7 +7,7 @@
 import type { StepKind } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { ApplyEvent, ChangedFact, EventOf, HostStatus, StepDrift, StepOutcome, StepStatus, StoppedStep } from "./events.js";
-import { HOST_STATUSES } from "./events.js";
+import { emptyOutcome, HOST_STATUSES } from "./events.js";
 import type { HostLockInfo } from "../observe/types.js";
 
 export interface StepState extends StepOutcome {
@@ -77,18 +77,11 @@ function newStep(id: string): StepState {
   return {
     id,
     kind: null,
+    ...emptyOutcome(),
     status: "pending",
     commands: [],
     startedAt: null,
     durationMs: null,
-    attempts: 0,
-    exitCode: null,
-    output: "",
-    error: null,
-    failureKind: null,
-    hint: null,
-    postcondition: null,
-    notes: [],
   };
 }
 

@@ -19,7 +19,7 @@ import { observeFleet } from "../observe/fleet.js";
 import { observeHost } from "../observe/host.js";
 import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
-import { PlanFileError, readPlanFile } from "../plan/planfile.js";
+import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
 import { planFleet } from "../plan/planner.js";
 import type { BackupCatalogue, Plan } from "../plan/types.js";
 import { colorsFor, type Colors } from "../report/color.js";
@@ -30,6 +30,7 @@ import { ListrView } from "../report/progress-listr.js";
 import { formatRecap } from "../report/recap.js";
 import { ConnectionPool } from "../transport/pool.js";
 import type { Connection } from "../transport/types.js";
+import { planOptionsFor } from "./plan.js";
 import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
@@ -40,7 +41,7 @@ import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
-import { confirmationFor, describeFact, isPlanFile, narrowPlan } from "../apply/source.js";
+import { confirmationFor, describeFact, narrowPlan } from "../apply/source.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -144,14 +145,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
   const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: deps.observeHost });
   const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
-  const plan = planFleet(fleet, observed, {
-    limit: options.limit ?? null,
-    hosts,
-    pruneUnmanaged: options.prune || fleet.apply.pruneUnmanaged,
-    now: deps.now(),
-    toolVersion: TOOL_VERSION,
-    ...(catalogue ? { backupCatalogue: catalogue } : {}),
-  });
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { limit: options.limit, hosts, prune: options.prune }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   return { fleet, plan, pool, savedPlan: false, catalogue };
 }

@@ -9,6 +9,7 @@ import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import type { Output } from "./session-deps.js";
 
 export interface FactsCommandOptions extends CommonOptions {
   /** False with --no-color. */
@@ -17,8 +18,8 @@ export interface FactsCommandOptions extends CommonOptions {
 
 export interface FactsCommandDeps extends FleetInputDeps {
   observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdout: Output;
+  stderr: Output;
   env: NodeJS.ProcessEnv;
 }
 

@@ -7,9 +7,11 @@ import type { Command } from "commander";
 import type { FleetInputDeps } from "./fleet-input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import type { BackupCatalogue } from "../plan/types.js";
+import type { BackupCatalogue, PlanOptions } from "../plan/types.js";
+import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import type { Output } from "./session-deps.js";
 
 export interface PlanCommandOptions extends CommonOptions {
   out?: string;
@@ -26,9 +28,26 @@ export interface PlanCommandDeps extends FleetInputDeps {
   /** Release connections opened for observation and the stores. */
   close(): Promise<void>;
   now(): Date;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdout: Output;
+  stderr: Output;
   env: NodeJS.ProcessEnv;
+}
+
+/** The planner's options for a plan made now from the command line's selection. */
+export function planOptionsFor(
+  fleet: DesiredFleet,
+  selection: { limit: string | undefined; hosts: string[]; prune: boolean },
+  now: Date,
+  backupCatalogue: BackupCatalogue | undefined,
+): PlanOptions {
+  return {
+    limit: selection.limit ?? null,
+    hosts: selection.hosts,
+    pruneUnmanaged: selection.prune || fleet.apply.pruneUnmanaged,
+    now,
+    toolVersion: TOOL_VERSION,
+    ...(backupCatalogue ? { backupCatalogue } : {}),
+  };
 }
 
 export function register(program: Command): void {
@@ -48,16 +67,15 @@ export function register(program: Command): void {
 }
 
 export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { TOOL_VERSION }] =
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }] =
     await Promise.all([
       import("../plan/planner.js"),
-      import("../plan/planfile.js"),
+      import("../report/plan-file.js"),
       import("../report/plan-human.js"),
       import("../report/plan-json.js"),
       import("../report/color.js"),
       import("./fleet-input.js"),
       import("../backup/catalogue.js"),
-      import("../version.js"),
     ]);
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
@@ -71,14 +89,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   } finally {
     await deps.close();
   }
-  const plan = planFleet(fleet, observed, {
-    limit: options.limit ?? null,
-    hosts,
-    pruneUnmanaged: options.prune || fleet.apply.pruneUnmanaged,
-    now: deps.now(),
-    toolVersion: TOOL_VERSION,
-    ...(backupCatalogue ? { backupCatalogue } : {}),
-  });
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { limit: options.limit, hosts, prune: options.prune }, deps.now(), backupCatalogue));
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
   if (options.out && !options.json) {

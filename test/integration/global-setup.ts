@@ -12,6 +12,7 @@ import { sweepStaleFleets } from "../fleet/index.mjs";
 export default async function prepare(): Promise<void> {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   execFileSync("scripts/install-test-deps.sh", { cwd: root, stdio: "inherit" });
+  execFileSync("node", ["scripts/pre-build.mjs"], { cwd: root, stdio: "inherit" });
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
   execFileSync("node", ["scripts/post-build.mjs"], { cwd: root, stdio: "inherit" });
   await sweepStaleFleets();

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { confirmationFor, isPlanFile, narrowPlan } from "../../../src/apply/source.js";
+import { confirmationFor, narrowPlan } from "../../../src/apply/source.js";
+import { isPlanFile } from "../../../src/report/plan-file.js";
 import { hostPlan, plan, step } from "./fixtures.js";
 
 describe("isPlanFile", () => {

@@ -4,7 +4,7 @@
  * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
  * and what reaches the host.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -97,5 +97,16 @@ describe("apply as a use case", () => {
     expect(events[0]?.type).toBe("run-started");
     expect(events.at(-1)).toMatchObject({ type: "run-finished", exitCode: 0 });
     expect(listRuns(join(dir, "runs"), 5)).toMatchObject([{ source: "fleet", outcomes: { ok: 1 }, exitCode: 0 }]);
+  });
+});
+
+describe("apply of a saved plan file", () => {
+  it("refuses a file that is not a usable plan as a validation error (exit 3), naming the problem", async () => {
+    const s = session();
+    const file = join(dir, "plan.json");
+    writeFileSync(file, JSON.stringify({ kind: "nemoclaw-fleet-plan", formatVersion: 99 }));
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${file}: not a usable plan file:`);
+    expect(s.err()).toContain("formatVersion 99 is not supported");
   });
 });

@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { type PlanCommandDeps, type PlanCommandOptions, register, runPlanCommand } from "../../../src/cli/plan.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
-import { readPlanFile } from "../../../src/plan/planfile.js";
+import { readPlanFile } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { converged, NOW, policy, type Scenario } from "./builders.js";

@@ -1,6 +1,6 @@
 /** Rendering plans for people (grouped, coloured or not) and machines (JSON, exit codes), across hosts. */
 import { describe, expect, it } from "vitest";
-import { planProblems } from "../../../src/plan/planfile.js";
+import { planProblems } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { createColors, shouldUseColor } from "../../../src/report/color.js";
 import { ExitCode } from "../../../src/exit-codes.js";

@@ -2,16 +2,16 @@
  * Plan files: `plan -o plan.json` writes the Plan (fingerprints included) atomically;
  * `apply plan.json` reads it back through the same JSON Schema users can validate against, plus
  * the checks a schema cannot express (step order, fingerprints for every fact a step names).
+ * The plan itself is made in src/plan, which does no I/O.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import { ExitCode } from "../exit-codes.js";
-import { PLAN_FORMAT_VERSION, type Plan } from "./types.js";
+import { PLAN_FORMAT_VERSION, type Plan } from "../plan/types.js";
 
+/** A plan file that cannot be carried out; commands report it as a validation error (exit 3). */
 export class PlanFileError extends Error {
-  readonly exitCode = ExitCode.ValidationError;
   constructor(
     readonly file: string,
     readonly problems: string[],
@@ -105,4 +105,20 @@ function consistencyProblems(plan: Plan): string[] {
     });
   });
   return problems;
+}
+
+/** A saved plan is JSON with the plan's kind; anything else is a fleet file (YAML). */
+export function isPlanFile(path: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return false;
+  }
+  if (!text.trimStart().startsWith("{")) return false;
+  try {
+    return (JSON.parse(text) as { kind?: unknown }).kind === "nemoclaw-fleet-plan";
+  } catch {
+    return false;
+  }
 }

@@ -2,10 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { PlanFileError, planProblems, readPlanFile, writePlanFile } from "../../../src/plan/planfile.js";
+import { PlanFileError, planProblems, readPlanFile, writePlanFile } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
-import { ExitCode } from "../../../src/exit-codes.js";
-import { converged, liveSandbox, known, planOf, safeGuards } from "./builders.js";
+import { converged, liveSandbox, known, planOf, safeGuards } from "../plan/builders.js";
 
 function samplePlan(): Plan {
   const scenario = converged();
@@ -27,7 +26,6 @@ function expectPlanFileError(path: string, pattern: RegExp): void {
     caught = error;
   }
   expect(caught).toBeInstanceOf(PlanFileError);
-  expect((caught as PlanFileError).exitCode).toBe(ExitCode.ValidationError);
   expect((caught as PlanFileError).message).toMatch(pattern);
 }
 
