@@ -36,6 +36,6 @@ export async function readFleetInput(
 
 /** loadFleet with the signature FleetInputDeps.load takes. */
 export async function loadFleetFrom(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }> {
-  const { loadFleet } = await import("../config/load.js");
-  return loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories });
+  const [{ loadFleet }, { NEMOCLAW_RELEASE_RULES }] = await Promise.all([import("../config/load.js"), import("../host/nemoclaw/release-rules.js")]);
+  return loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories, releaseRules: NEMOCLAW_RELEASE_RULES });
 }

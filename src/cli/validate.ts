@@ -102,6 +102,6 @@ function countOf(n: number, singular: string, before = "", after = "", plural = 
 }
 
 async function defaultDeps(): Promise<ValidateCommandDeps> {
-  const { validateFleet } = await import("../config/validate.js");
-  return { validate: validateFleet, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const [{ validateFleet }, { NEMOCLAW_RELEASE_RULES }] = await Promise.all([import("../config/validate.js"), import("../host/nemoclaw/release-rules.js")]);
+  return { validate: (options) => validateFleet({ ...options, releaseRules: NEMOCLAW_RELEASE_RULES }), stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

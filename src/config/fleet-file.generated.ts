@@ -198,6 +198,7 @@ export interface HostSettings {
   sshConfig?: SshConfig;
   connection?: Connection;
   environment?: Environment;
+  nemoclaw?: NemoClawRelease;
   openshell?: OpenShellPin;
   labels?: StringMap;
   vars?: Vars;
@@ -209,11 +210,20 @@ export interface Environment {
   [k: string]: string | number | boolean;
 }
 /**
- * The OpenShell release the host should run.
+ * The NemoClaw release the host should run. It decides the OpenShell version too: each NemoClaw release pins one OpenShell release and installs it itself (see docs/releases.md).
+ */
+export interface NemoClawRelease {
+  /**
+   * NemoClaw release, e.g. `0.0.124` (pins OpenShell 0.0.116). Releases from 0.0.25 (the OpenShell 0.0.36 cluster era) to 0.0.130 are supported.
+   */
+  version: string;
+}
+/**
+ * The OpenShell release a host WITHOUT NemoClaw should run. On a NemoClaw host OpenShell belongs to NemoClaw: choose the NemoClaw release (nemoclaw.version) and the OpenShell version follows from its pin; an openshell.version given there must be one that release accepts.
  */
 export interface OpenShellPin {
   /**
-   * Pinned OpenShell version, e.g. `0.0.72`. Versions up to 0.0.36 run the cluster-container gateway driver, 0.0.37 and later the host-process driver.
+   * Pinned OpenShell version, e.g. `0.0.116`. Versions up to 0.0.36 run the cluster-container gateway driver, 0.0.37 and later the host-process driver. Installed with OpenShell's own installer, which needs root or passwordless sudo on the host.
    */
   version?: string;
   /**
@@ -259,6 +269,7 @@ export interface Host {
   sshConfig?: SshConfig;
   connection?: Connection;
   environment?: Environment;
+  nemoclaw?: NemoClawRelease;
   openshell?: OpenShellPin;
   labels?: StringMap;
   vars?: Vars;

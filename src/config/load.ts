@@ -18,13 +18,17 @@ import { placeSandboxes } from "./resources/sandboxes.js";
 import { checkFleetSchema, type CheckedFleet, type SchemaIssue } from "./schema.js";
 import { formatPath, parseYaml, SourceRegistry, type YamlSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
-import type { DesiredFleet, SourceRef } from "./types.js";
+import { versionWithin } from "./openshell-version.js";
+import type { ReleaseRules, TargetRelease } from "./release-rules.js";
+import type { DesiredFleet, DesiredHost, SourceRef } from "./types.js";
 
 export interface LoadOptions {
   fleetFile?: string;
   /** Extra inventories (`-i`), relative to cwd. */
   inventories?: string[];
   cwd?: string;
+  /** Check settings against the releases each host is to run (src/host/nemoclaw/release-rules.ts). */
+  releaseRules?: ReleaseRules;
 }
 
 export interface FleetInspection {
@@ -84,6 +88,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
       return file === undefined ? cwd : path.dirname(file);
     },
   });
+  const targets = options.releaseRules === undefined ? new Map<string, TargetRelease>() : checkReleases(hosts, options.releaseRules, bag);
   const rootRef: SourceRef = fleetDoc?.yaml.ref([]) ?? requests[0]?.from ?? { file: COMMAND_LINE, line: 1, column: 1, path: "" };
   if (hosts.length === 0) bag.error(rootRef, "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:");
 
@@ -98,6 +103,8 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
       hosts,
       hostsByName: new Map(hosts.map((h) => [h.name, h])),
       baseDir,
+      ...(options.releaseRules === undefined ? {} : { releaseRules: options.releaseRules }),
+      targets,
     };
     placeGateways(ctx);
     placeSandboxes(ctx);
@@ -116,6 +123,49 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   }
   fleet.sourceDigest = digestOf(registry);
   return finish(fleet);
+}
+
+/**
+ * Each host's NemoClaw release must be one the tool can plan with, and an OpenShell pin beside it
+ * must be one that release runs: on a NemoClaw host OpenShell belongs to NemoClaw. Returns the
+ * releases each host is to run. Each problem is told once at the line that causes it.
+ */
+function checkReleases(hosts: DesiredHost[], rules: ReleaseRules, bag: DiagnosticBag): Map<string, TargetRelease> {
+  const told = new Set<string>();
+  const once = (source: SourceRef, message: string) => {
+    const key = `${source.file}:${source.line}:${source.column} ${message}`;
+    if (!told.has(key)) bag.error(source, message);
+    told.add(key);
+  };
+  const targets = new Map<string, TargetRelease>();
+  for (const host of hosts) {
+    if (host.nemoclaw === undefined) continue;
+    const pin = rules.pinOf(host.nemoclaw.version);
+    if ("problem" in pin) {
+      once(host.nemoclaw.source, pin.problem);
+      continue;
+    }
+    const openshell = host.openshell;
+    if (openshell !== undefined && !versionWithin(openshell.version, pin.min, pin.max)) {
+      const runs = pin.min === pin.max ? `OpenShell ${pin.max}` : `OpenShell ${pin.min}–${pin.max}`;
+      once(
+        openshell.source ?? host.source,
+        `openshell.version ${openshell.version} disagrees with nemoclaw.version ${host.nemoclaw.version} (${formatRef(host.nemoclaw.source)}), which runs ${runs}: on a NemoClaw host OpenShell follows the NemoClaw release; remove openshell.version${choose(openshell.version)} (docs/releases.md)`,
+      );
+      continue;
+    }
+    targets.set(host.name, { nemoclaw: host.nemoclaw.version, openshell: openshell?.version ?? pin.max });
+  }
+  return targets;
+
+  function choose(version: string): string {
+    const release = rules.releaseRunning(version);
+    return release === null ? "" : ` or choose a NemoClaw release that runs it (the newest is v${release})`;
+  }
+}
+
+function formatRef(source: SourceRef): string {
+  return `${source.file}:${source.line}:${source.column}`;
 }
 
 async function readFleetFile(absPath: string, registry: SourceRegistry, bag: DiagnosticBag): Promise<{ yaml: YamlSource; checked: CheckedFleet; issues: SchemaIssue[] } | undefined> {

@@ -34,3 +34,15 @@ export function driverForVersion(version: OpenShellVersion): GatewayDriver {
 }
 
 export const DEFAULT_OPENSHELL_INSTALLER = "https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh";
+
+/** Whether `version` (any x.y.z text, NemoClaw's or OpenShell's) is `since` or later; false when it is not a version. */
+export function versionAtLeast(version: string, since: string): boolean {
+  const have = parseOpenShellVersion(version);
+  const want = parseOpenShellVersion(since);
+  return have !== undefined && want !== undefined && compareOpenShellVersions(have, want) >= 0;
+}
+
+/** Whether `version` lies in [from, to] (x.y.z, suffixes ignored). */
+export function versionWithin(version: string, from: string, to: string): boolean {
+  return versionAtLeast(version, from) && versionAtLeast(to, version);
+}

@@ -120,11 +120,17 @@ export interface DesiredHost {
   vars: Record<string, unknown>;
   /** Non-secret environment set for every command on this host (Ansible's `environment:`). */
   environment: Record<string, string>;
+  /**
+   * The NemoClaw release the host should run, when the fleet file names one for this host or its
+   * groups; the OpenShell version then follows from that release's pin.
+   */
+  nemoclaw?: { version: string; source: SourceRef };
   /** Pinned OpenShell version, when the fleet file pins one for this host or its groups. */
   openshell?: {
     version: string;
     /** URL of the OpenShell installer that installs the pinned version. */
     installer?: string;
+    source?: SourceRef;
   };
   gateways: DesiredGateway[];
   sandboxes: DesiredSandbox[];

@@ -173,9 +173,16 @@ function toDesiredHost(name: string, groups: string[], layer: SettingsLayer, sou
     labels: Object.fromEntries(Object.entries(layer.labels).map(([k, v]) => [k, v.value])),
     vars: Object.fromEntries(Object.entries(layer.vars).map(([k, v]) => [k, v.value])),
     environment: Object.fromEntries(Object.entries(layer.environment).map(([k, v]) => [k, v.value])),
+    ...(layer.nemoclawVersion === undefined ? {} : { nemoclaw: { version: layer.nemoclawVersion.value, source: layer.nemoclawVersion.source } }),
     ...(layer.openshellVersion === undefined
       ? {}
-      : { openshell: { version: layer.openshellVersion.value, installer: layer.openshellInstaller?.value ?? DEFAULT_OPENSHELL_INSTALLER } }),
+      : {
+          openshell: {
+            version: layer.openshellVersion.value,
+            installer: layer.openshellInstaller?.value ?? DEFAULT_OPENSHELL_INSTALLER,
+            source: layer.openshellVersion.source,
+          },
+        }),
     gateways: [],
     sandboxes: [],
     source,

@@ -71,6 +71,11 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
     if (version === undefined) bag.error(yaml.ref([...at, "openshell", "version"]), openshellVersionProblem(raw.openshell.version));
     else layer.openshellVersion = { value: version.text, source: yaml.ref([...at, "openshell", "version"]) };
   }
+  if (raw.nemoclaw?.version !== undefined) {
+    const version = parseOpenShellVersion(raw.nemoclaw.version);
+    if (version === undefined) bag.error(yaml.ref([...at, "nemoclaw", "version"]), nemoclawVersionProblem(raw.nemoclaw.version));
+    else layer.nemoclawVersion = { value: version.text, source: yaml.ref([...at, "nemoclaw", "version"]) };
+  }
   if (raw.openshell?.installer !== undefined) {
     const installer = raw.openshell.installer;
     if (!/^https:\/\//.test(installer)) bag.error(yaml.ref([...at, "openshell", "installer"]), "the OpenShell installer must be an https:// URL");
@@ -94,7 +99,11 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
 }
 
 export function openshellVersionProblem(text: string): string {
-  return `"${text}" is not an OpenShell version; write it like 0.0.72`;
+  return `"${text}" is not an OpenShell version; write it like 0.0.116`;
+}
+
+export function nemoclawVersionProblem(text: string): string {
+  return `"${text}" is not a NemoClaw release; write it like 0.0.124`;
 }
 
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;

@@ -2,7 +2,7 @@
  * Ansible inventory variables as host settings: `ansible_host`, `ansible_port`, `ansible_user`,
  * `ansible_ssh_private_key_file`, `ansible_connection`, jump hosts hidden in
  * `ansible_ssh_common_args`/`ansible_ssh_extra_args`, and nemoclaw's own `nemoclaw_labels` and
- * `nemoclaw_openshell_version`. Every other variable is kept as a host variable.
+ * `nemoclaw_version`, `nemoclaw_openshell_version`. Every other variable is kept as a host variable.
  */
 import type { DiagnosticBag } from "../diagnostics.js";
 import { shlexSplit } from "../inventory/ini-values.js";
@@ -11,7 +11,7 @@ import { argumentProblem } from "../names.js";
 import { parseOpenShellVersion } from "../openshell-version.js";
 import { closest } from "../suggest.js";
 import type { SourceRef } from "../types.js";
-import { openshellVersionProblem, labelProblem } from "./fleet-layer.js";
+import { labelProblem, nemoclawVersionProblem, openshellVersionProblem } from "./fleet-layer.js";
 import { emptyLayer, parseProxyJump, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
 
 export interface InventoryLayerContext {
@@ -33,7 +33,7 @@ const PASSWORDS = [
   "ansible_become_password",
   "ansible_sudo_pass",
 ];
-const NEMOCLAW_VARS = ["nemoclaw_labels", "nemoclaw_openshell_version"];
+const NEMOCLAW_VARS = ["nemoclaw_labels", "nemoclaw_version", "nemoclaw_openshell_version"];
 
 export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): SettingsLayer {
   const layer = emptyLayer();
@@ -75,9 +75,14 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       if (version !== undefined) layer.openshellVersion = { value: version.text, source };
       else if (typeof value === "number") bag.error(source, `${name} was read as the number ${value}; quote the version, e.g. "0.0.72"`);
       else bag.error(source, openshellVersionProblem(String(value)));
+    } else if (name === "nemoclaw_version") {
+      const version = typeof value === "string" ? parseOpenShellVersion(value) : undefined;
+      if (version !== undefined) layer.nemoclawVersion = { value: version.text, source };
+      else if (typeof value === "number") bag.error(source, `${name} was read as the number ${value}; quote the release, e.g. "0.0.124"`);
+      else bag.error(source, nemoclawVersionProblem(String(value)));
     } else if (name.startsWith("nemoclaw_")) {
       const suggestion = closest(name, NEMOCLAW_VARS);
-      bag.error(source, `unknown variable ${name}${suggestion === undefined ? "" : `; did you mean ${suggestion}?`} (nemoclaw reads ${NEMOCLAW_VARS.join(" and ")})`);
+      bag.error(source, `unknown variable ${name}${suggestion === undefined ? "" : `; did you mean ${suggestion}?`} (nemoclaw reads ${NEMOCLAW_VARS.join(", ")})`);
     } else {
       layer.vars[name] = { value, source };
     }

@@ -36,6 +36,7 @@ export interface SettingsLayer {
   sshConfig?: Located<boolean>;
   connection?: Located<"ssh" | "local">;
   openshellVersion?: Located<string>;
+  nemoclawVersion?: Located<string>;
   openshellInstaller?: Located<string>;
   environment: Record<string, Located<string>>;
   labels: Record<string, Located<string>>;

@@ -4,6 +4,7 @@ import type { CheckedFleet } from "../schema.js";
 import { describeSelector, globToRegExp, parseHostPattern, PatternError, selectWith, termsMatchingNothing } from "../selectors.js";
 import type { Path, YamlSource } from "../source.js";
 import { closest } from "../suggest.js";
+import type { ReleaseRules, SettingProblem, TargetRelease } from "../release-rules.js";
 import type { DesiredHost, HostSelector } from "../types.js";
 import type { HostSelector as RawSelector } from "../fleet-file.generated.js";
 
@@ -15,6 +16,34 @@ export interface BuildContext {
   hostsByName: Map<string, DesiredHost>;
   /** Directory of the fleet file. */
   baseDir: string;
+  /** What the hosts' releases allow; absent when the caller checks nothing release-specific. */
+  releaseRules?: ReleaseRules;
+  /** The releases each host is to run, for hosts whose fleet file names a usable NemoClaw release. */
+  targets: Map<string, TargetRelease>;
+}
+
+/**
+ * Report a setting's release problems at its field, once per message: an entry placed on many
+ * hosts of the same release is told once.
+ */
+export function reportSettingProblems(ctx: BuildContext, at: Path, check: (target: TargetRelease | undefined) => SettingProblem[], hosts: DesiredHost[]): void {
+  if (ctx.releaseRules === undefined) return;
+  const seen = new Set<string>();
+  const targets = new Map<string, TargetRelease | undefined>([["", undefined]]);
+  for (const host of hosts) {
+    const target = ctx.targets.get(host.name);
+    if (target !== undefined) targets.set(`${target.nemoclaw}/${target.openshell}`, target);
+  }
+  for (const target of targets.values()) {
+    for (const found of check(target)) {
+      const key = `${found.field.join(".")}\0${found.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const ref = ctx.yaml.ref([...at, ...found.field]);
+      if (found.severity === "error") ctx.bag.error(ref, found.message);
+      else ctx.bag.warning(ref, found.message);
+    }
+  }
 }
 
 export const ALL_HOSTS: HostSelector = { kind: "pattern", pattern: "all" };

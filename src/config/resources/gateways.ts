@@ -7,7 +7,7 @@ import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT, gatewayNameForPort, portFor
 import { driverForVersion, parseOpenShellVersion } from "../openshell-version.js";
 import { formatPath } from "../source.js";
 import type { DesiredGateway, DesiredHost, GatewayDriver, SourceRef } from "../types.js";
-import { resolveSelector, type BuildContext } from "./context.js";
+import { reportSettingProblems, resolveSelector, type BuildContext } from "./context.js";
 
 export const DEFAULT_BIND = "127.0.0.1";
 
@@ -23,12 +23,10 @@ export function placeGateways(ctx: BuildContext): void {
       bag.error(yaml.ref([...at, "bind"]), `bind must be an IP address such as 127.0.0.1, not "${bind}"`);
       continue;
     }
-    if (bind === "0.0.0.0" || bind === "::") {
-      bag.warning(yaml.ref([...at, "bind"]), "the gateway would listen on every interface; NemoClaw refuses 0.0.0.0 for host-process gateways while JWT auth is on");
-    }
     const placement = resolveSelector(gateway.hosts, [...at, "hosts"], ctx);
     if (placement === undefined) continue;
     const source = yaml.ref(at);
+    reportSettingProblems(ctx, at, (target) => ctx.releaseRules!.gatewayProblems(desiredGateway(port, bind, gateway.driver, source), target), placement.hosts);
     const conflicts: string[] = [];
     for (const host of placement.hosts) {
       const key = `${host.name}:${port}`;
@@ -38,7 +36,7 @@ export function placeGateways(ctx: BuildContext): void {
         continue;
       }
       placedBy.set(key, formatPath(at));
-      const driver = gatewayDriver(gateway.driver, host);
+      const driver = gatewayDriver(gateway.driver, host, ctx);
       if (driver === "conflict") {
         conflicts.push(host.name);
         continue;
@@ -46,8 +44,7 @@ export function placeGateways(ctx: BuildContext): void {
       host.gateways.push(desiredGateway(port, bind, driver, source));
     }
     if (conflicts.length > 0) {
-      const first = ctx.hostsByName.get(conflicts[0]!)!;
-      const pinned = first.openshell!.version;
+      const pinned = openshellOf(ctx.hostsByName.get(conflicts[0]!)!, ctx)!;
       bag.error(
         yaml.ref([...at, "driver"]),
         `driver ${gateway.driver} contradicts OpenShell ${pinned} pinned for ${conflicts.join(", ")}: that version runs ${driverForVersion(parseOpenShellVersion(pinned)!)} gateways`,
@@ -79,14 +76,20 @@ function gatewayPort(port: number | undefined, name: string | undefined, at: (st
  * The driver for a gateway on a host: as written, or what the pinned OpenShell version runs.
  * "conflict" when both are known and disagree (that gateway could never be started).
  */
-function gatewayDriver(written: GatewayDriver | undefined, host: DesiredHost): GatewayDriver | undefined | "conflict" {
-  const era = pinnedDriver(host);
+function gatewayDriver(written: GatewayDriver | undefined, host: DesiredHost, ctx: BuildContext): GatewayDriver | undefined | "conflict" {
+  const era = pinnedDriver(host, ctx);
   if (written !== undefined && era !== undefined && written !== era) return "conflict";
   return written ?? era;
 }
 
-function pinnedDriver(host: DesiredHost): GatewayDriver | undefined {
-  const pinned = host.openshell === undefined ? undefined : parseOpenShellVersion(host.openshell.version);
+/** The OpenShell version the host is to run: its NemoClaw release's, or the one the file pins. */
+function openshellOf(host: DesiredHost, ctx: BuildContext): string | undefined {
+  return ctx.targets.get(host.name)?.openshell ?? host.openshell?.version;
+}
+
+function pinnedDriver(host: DesiredHost, ctx: BuildContext): GatewayDriver | undefined {
+  const version = openshellOf(host, ctx);
+  const pinned = version === undefined ? undefined : parseOpenShellVersion(version);
   return pinned === undefined ? undefined : driverForVersion(pinned);
 }
 
@@ -95,8 +98,8 @@ export function desiredGateway(port: number, bind: string, driver: GatewayDriver
 }
 
 /** Without a `gateways:` key, a host that carries sandboxes gets NemoClaw's default gateway. */
-export function implicitDefaultGateway(host: DesiredHost, source: SourceRef): DesiredGateway {
-  const gateway = desiredGateway(DEFAULT_GATEWAY_PORT, DEFAULT_BIND, pinnedDriver(host), source);
+export function implicitDefaultGateway(host: DesiredHost, source: SourceRef, ctx: BuildContext): DesiredGateway {
+  const gateway = desiredGateway(DEFAULT_GATEWAY_PORT, DEFAULT_BIND, pinnedDriver(host, ctx), source);
   host.gateways.push(gateway);
   return gateway;
 }

@@ -5,12 +5,11 @@
  */
 import type { Sandbox } from "../fleet-file.generated.js";
 import { argumentProblem, DEFAULT_GATEWAY_NAME, ENV_NAME, nameProblem, sandboxNameProblem } from "../names.js";
-import { KNOWN_PROVIDER_NAMES } from "../providers.js";
 import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
 import { formatPath, type Path } from "../source.js";
-import { closest, didYouMean } from "../suggest.js";
+import { didYouMean } from "../suggest.js";
 import type { DesiredHost, DesiredSandbox, SecretRef } from "../types.js";
-import { resolveSelector, type BuildContext } from "./context.js";
+import { reportSettingProblems, resolveSelector, type BuildContext } from "./context.js";
 import { implicitDefaultGateway } from "./gateways.js";
 import { resolveLocalPath } from "../hosts/layers.js";
 
@@ -27,10 +26,11 @@ export function placeSandboxes(ctx: BuildContext): void {
     const sandbox = sandboxFields(raw, at, ctx);
     const hosts = placement(raw, at, ctx);
     if (sandbox === undefined || hosts === undefined) continue;
+    reportSettingProblems(ctx, at, (target) => ctx.releaseRules!.sandboxProblems(sandbox, undefined, target), hosts);
     for (const host of hosts) {
       const gateway = host.gateways.find((g) => g.name === sandbox.gateway);
       if (gateway === undefined) {
-        if (implicitGateways && sandbox.gateway === DEFAULT_GATEWAY_NAME) implicitDefaultGateway(host, sandbox.source);
+        if (implicitGateways && sandbox.gateway === DEFAULT_GATEWAY_NAME) implicitDefaultGateway(host, sandbox.source, ctx);
         else {
           reportMissingGateway(host, sandbox.gateway, at, raw, ctx, implicitGateways);
           continue;
@@ -96,10 +96,6 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
   if (raw.provider !== undefined) {
     const problem = argumentProblem("provider", raw.provider);
     if (problem !== undefined) fail(["provider"], problem);
-    else if (!KNOWN_PROVIDER_NAMES.includes(raw.provider)) {
-      const suggestion = closest(raw.provider, KNOWN_PROVIDER_NAMES);
-      bag.warning(yaml.ref([...at, "provider"]), `"${raw.provider}" is not a NemoClaw provider this version knows${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`}`);
-    }
   }
   for (const field of ["model", "gpuDevice"] as const) {
     const value = raw[field];

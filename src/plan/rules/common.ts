@@ -2,7 +2,7 @@
 import type { DesiredSandbox } from "../../config/types.js";
 import type { OnboardSettings } from "../../host/nemoclaw/commands.js";
 import type { HostContext } from "../context.js";
-import { defaultCredentialEnv, providerOptionKey } from "../../config/providers.js";
+import { defaultCredentialEnv, providerOptionKey } from "../../host/nemoclaw/providers.js";
 import type { StepTarget } from "../types.js";
 
 export function hostTarget(ctx: HostContext): StepTarget {

@@ -12,7 +12,7 @@ import type { DesiredSandbox, ShieldsPosture } from "../../config/types.js";
 import { inferenceSet, policyAdd, policyRemove, rebuild, recreateEnv, shields } from "../../host/nemoclaw/commands.js";
 import type { HostContext, SandboxState } from "../context.js";
 import { factKey } from "../fingerprint.js";
-import { gatewayProviderName, providerOptionKey, sameProvider } from "../../config/providers.js";
+import { gatewayProviderName, providerOptionKey, sameProvider } from "../../host/nemoclaw/providers.js";
 import type { RegistryEntry } from "../../observe/types.js";
 import type { PlannedCommand, Step, TextDiff } from "../types.js";
 import { planBackup, planRestore } from "./backups.js";

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../../src/config/diagnostics.js";
 import { inspectFleet } from "../../../src/config/load.js";
+import { NEMOCLAW_RELEASE_RULES } from "../../../src/host/nemoclaw/release-rules.js";
 
 const DIR = fileURLToPath(new URL("../../fixtures/fleet/invalid/", import.meta.url));
 const EXPECT = /^#\s*expect(-warning)?:\s*(?:(\S+?):)?(\d+):(\d+): (\S*): (.+)$/;
@@ -56,7 +57,7 @@ describe("invalid fleet fixtures", () => {
 
   it.each(fixtures)("%s reports exactly its expected diagnostics", async (fixture) => {
     const expected = expectationsOf(fixture);
-    const { diagnostics } = await inspectFleet({ fleetFile: fixture, cwd: DIR });
+    const { diagnostics } = await inspectFleet({ fleetFile: fixture, cwd: DIR, releaseRules: NEMOCLAW_RELEASE_RULES });
     const unmatched = [...diagnostics];
     const missing: Expectation[] = [];
     for (const want of expected) {
@@ -77,7 +78,7 @@ describe("invalid fleet fixtures", () => {
 
   it("never echoes a literal secret in an excerpt", async () => {
     for (const fixture of ["literal-api-key.yaml", "literal-passphrase.yaml"]) {
-      const { diagnostics } = await inspectFleet({ fleetFile: fixture, cwd: DIR });
+      const { diagnostics } = await inspectFleet({ fleetFile: fixture, cwd: DIR, releaseRules: NEMOCLAW_RELEASE_RULES });
       const excerpts = diagnostics.map((d) => d.excerpt ?? "").join("\n");
       expect(excerpts).toContain("<redacted>");
       expect(excerpts).not.toMatch(/nvapi-|sk-proj-|hunter2/);

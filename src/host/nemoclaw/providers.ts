@@ -1,0 +1,100 @@
+/**
+ * NemoClaw's inference providers under their two names: the selection key a fleet file and
+ * `NEMOCLAW_PROVIDER` use (`build`, `openai`, …) and the OpenShell provider name NemoClaw records in
+ * its registry and `inference set --provider` takes (`nvidia-prod`, `openai-api`, …), with the
+ * release each key arrived in (real-cli-2026-12 §3: the keys of NemoClaw `d50338aa`, ≈v0.0.76, and
+ * the later additions).
+ */
+import { versionAtLeast } from "../../config/openshell-version.js";
+
+interface ProviderInfo {
+  key: string;
+  /** OpenShell gateway provider name; unknown for providers that only set up another one. */
+  gatewayProvider?: string;
+  /** Environment variable the onboard wizard reads the key from; null for local providers. */
+  credentialEnv: string | null;
+  /** First release that accepts the key; absent for keys every supported release accepts. */
+  since?: string;
+  /** The first release is not established (added after the sources that were read): warn, do not refuse. */
+  sinceUncertain?: boolean;
+}
+
+const PROVIDERS: ProviderInfo[] = [
+  { key: "build", gatewayProvider: "nvidia-prod", credentialEnv: "NVIDIA_INFERENCE_API_KEY" },
+  { key: "openai", gatewayProvider: "openai-api", credentialEnv: "OPENAI_API_KEY" },
+  { key: "anthropic", gatewayProvider: "anthropic-prod", credentialEnv: "ANTHROPIC_API_KEY" },
+  { key: "anthropicCompatible", gatewayProvider: "compatible-anthropic-endpoint", credentialEnv: "COMPATIBLE_ANTHROPIC_API_KEY" },
+  { key: "gemini", gatewayProvider: "gemini-api", credentialEnv: "GEMINI_API_KEY" },
+  { key: "custom", gatewayProvider: "compatible-endpoint", credentialEnv: "COMPATIBLE_API_KEY" },
+  { key: "ollama", gatewayProvider: "ollama-local", credentialEnv: null },
+  { key: "vllm", gatewayProvider: "vllm-local", credentialEnv: null },
+  { key: "nim-local", gatewayProvider: "vllm-local", credentialEnv: null },
+  { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null },
+  { key: "routed", credentialEnv: null },
+  { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null },
+  { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
+  { key: "install-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
+  { key: "start-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
+  // #6461: openrouter, its provider openrouter-api and key OPENROUTER_API_KEY.
+  { key: "openrouter", gatewayProvider: "openrouter-api", credentialEnv: "OPENROUTER_API_KEY", since: "0.0.79" },
+  { key: "llama-cpp", credentialEnv: null, since: "0.0.124", sinceUncertain: true },
+  { key: "install-llama-cpp", credentialEnv: null, since: "0.0.124", sinceUncertain: true },
+];
+
+/** Onboard aliases (matched case-insensitively by NemoClaw) and legacy registry names. */
+const ALIASES: Record<string, string> = {
+  cloud: "build",
+  nim: "nim-local",
+  "nvidia-nim": "build",
+  anthropiccompatible: "anthropicCompatible",
+  hermes: "hermes-provider",
+  hermesprovider: "hermes-provider",
+  nous: "hermes-provider",
+  "nous-portal": "hermes-provider",
+  "open-router": "openrouter",
+  openrouterai: "openrouter",
+};
+
+function lookup(name: string): ProviderInfo | undefined {
+  const canonical = ALIASES[name.toLowerCase()] ?? name;
+  return (
+    PROVIDERS.find((provider) => provider.key === canonical) ??
+    PROVIDERS.find((provider) => provider.key.toLowerCase() === canonical.toLowerCase()) ??
+    PROVIDERS.find((provider) => provider.gatewayProvider === canonical)
+  );
+}
+
+/** Every provider name NemoClaw's non-interactive onboard accepts in some release, aliases included. */
+export const KNOWN_PROVIDER_NAMES: readonly string[] = [...PROVIDERS.map((provider) => provider.key), ...Object.keys(ALIASES).filter((alias) => alias !== "nvidia-nim")];
+
+/** The option key for NEMOCLAW_PROVIDER (unknown names pass through unchanged). */
+export function providerOptionKey(name: string): string {
+  return lookup(name)?.key ?? name;
+}
+
+/** The OpenShell provider name `inference set --provider` takes. */
+export function gatewayProviderName(name: string): string {
+  return lookup(name)?.gatewayProvider ?? name;
+}
+
+/** The variable NemoClaw reads the provider key from when the fleet file names none. */
+export function defaultCredentialEnv(name: string): string | null {
+  return lookup(name)?.credentialEnv ?? null;
+}
+
+/** Whether a provider named in the fleet file is the one a registry row records. */
+export function sameProvider(desired: string, recorded: string): boolean {
+  return providerOptionKey(desired) === providerOptionKey(recorded) || gatewayProviderName(desired) === gatewayProviderName(recorded);
+}
+
+/** Whether a NemoClaw release takes this provider; `unsure` when its first release is not established. */
+export function providerAvailability(name: string, nemoclaw: string): "known" | "unknown-name" | "too-old" | "unsure" {
+  const provider = lookup(name);
+  if (provider === undefined) return "unknown-name";
+  if (provider.since === undefined || versionAtLeast(nemoclaw, provider.since)) return "known";
+  return provider.sinceUncertain ? "unsure" : "too-old";
+}
+
+export function providerSince(name: string): string | undefined {
+  return lookup(name)?.since;
+}

@@ -1,0 +1,172 @@
+/**
+ * What each NemoClaw release is and supports, for the commands the fleet tool sends and the
+ * settings it may ask for. Facts and their sources are in real-cli-2026-12 (§0 pins, §2 commands,
+ * §3 onboard environment, §4 write path, §5 recover, §6 shields, §8 installer); where a feature's
+ * first release is known only to within one release (NemoClaw is cut as bare tags from main), the
+ * later of the two is used, so the tool never sends a command a release might lack.
+ */
+import { parseOpenShellVersion, versionAtLeast, versionWithin } from "../../config/openshell-version.js";
+
+export const OLDEST_NEMOCLAW = "0.0.25";
+export const NEWEST_NEMOCLAW = "0.0.130";
+
+/** The OpenShell versions a NemoClaw release accepts at onboard; its installer installs `max`. */
+export interface OpenShellPin {
+  min: string;
+  max: string;
+}
+
+interface PinBand {
+  from: string;
+  to: string;
+  pin: OpenShellPin | null;
+}
+
+/**
+ * NemoClaw's pin (`nemoclaw-blueprint/blueprint.yaml` min/max and `scripts/install-openshell.sh`)
+ * by release band. v0.0.25–v0.0.38 accepted the range 0.0.32–0.0.36 (the cluster era); v0.0.70 is
+ * either 0.0.44 or 0.0.71 (the release notes and the pin commit disagree); the pin of
+ * v0.0.112–v0.0.113 was never established.
+ */
+const PIN_BANDS: readonly PinBand[] = [
+  { from: "0.0.25", to: "0.0.38", pin: { min: "0.0.32", max: "0.0.36" } },
+  { from: "0.0.39", to: "0.0.39", pin: { min: "0.0.37", max: "0.0.37" } },
+  { from: "0.0.40", to: "0.0.48", pin: { min: "0.0.39", max: "0.0.39" } },
+  { from: "0.0.49", to: "0.0.69", pin: { min: "0.0.44", max: "0.0.44" } },
+  { from: "0.0.70", to: "0.0.70", pin: { min: "0.0.44", max: "0.0.71" } },
+  { from: "0.0.71", to: "0.0.73", pin: { min: "0.0.71", max: "0.0.71" } },
+  { from: "0.0.74", to: "0.0.83", pin: { min: "0.0.72", max: "0.0.72" } },
+  { from: "0.0.84", to: "0.0.105", pin: { min: "0.0.85", max: "0.0.85" } },
+  { from: "0.0.106", to: "0.0.111", pin: { min: "0.0.101", max: "0.0.101" } },
+  { from: "0.0.112", to: "0.0.113", pin: null },
+  { from: "0.0.114", to: "0.0.123", pin: { min: "0.0.106", max: "0.0.106" } },
+  { from: "0.0.124", to: NEWEST_NEMOCLAW, pin: { min: "0.0.116", max: "0.0.116" } },
+];
+
+/** A NemoClaw version as the tool understands it. */
+export type NemoClawRelease =
+  | { kind: "known"; version: string; pin: OpenShellPin }
+  /** Newer than every release the tool knows: treated as the newest one, with a note. */
+  | { kind: "newer"; version: string; treatedAs: string; pin: OpenShellPin }
+  | { kind: "older"; version: string }
+  /** A real release whose OpenShell pin is not known. */
+  | { kind: "pin-unknown"; version: string }
+  /** No release number (`nemoclaw v0.1.0` is the package's own placeholder, not a release). */
+  | { kind: "unversioned"; version: string };
+
+export function nemoclawRelease(version: string): NemoClawRelease {
+  const parsed = parseOpenShellVersion(version);
+  if (parsed === undefined || parsed.major !== 0 || parsed.minor !== 0) return { kind: "unversioned", version };
+  const core = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+  if (!versionAtLeast(core, OLDEST_NEMOCLAW)) return { kind: "older", version: core };
+  const band = PIN_BANDS.find((candidate) => versionWithin(core, candidate.from, candidate.to));
+  if (band === undefined) return { kind: "newer", version: core, treatedAs: NEWEST_NEMOCLAW, pin: PIN_BANDS.at(-1)!.pin! };
+  if (band.pin === null) return { kind: "pin-unknown", version: core };
+  return { kind: "known", version: core, pin: band.pin };
+}
+
+/** The release to plan with: its own, or the newest known for a newer one; null when it cannot be used. */
+export function usableRelease(release: NemoClawRelease): { version: string; pin: OpenShellPin } | null {
+  if (release.kind === "known") return { version: release.version, pin: release.pin };
+  if (release.kind === "newer") return { version: release.treatedAs, pin: release.pin };
+  return null;
+}
+
+/** Why a release cannot be planned with, in a sentence; null when it can. */
+export function releaseProblem(release: NemoClawRelease): string | null {
+  switch (release.kind) {
+    case "known":
+    case "newer":
+      return null;
+    case "older":
+      return `NemoClaw v${release.version} is older than the oldest release this tool supports (v${OLDEST_NEMOCLAW})`;
+    case "pin-unknown":
+      return `the OpenShell version NemoClaw v${release.version} pins is not known; choose another release`;
+    case "unversioned":
+      return `"${release.version}" is not a NemoClaw release number (v0.0.N)`;
+  }
+}
+
+export function pinAccepts(pin: OpenShellPin, openshell: string): boolean {
+  return versionWithin(openshell, pin.min, pin.max);
+}
+
+export function describePin(pin: OpenShellPin): string {
+  return pin.min === pin.max ? `OpenShell ${pin.max}` : `OpenShell ${pin.min}–${pin.max}`;
+}
+
+/** The newest NemoClaw release whose pin accepts this OpenShell version (what to choose to run it). */
+export function newestReleasePinning(openshell: string): string | null {
+  for (const band of [...PIN_BANDS].reverse()) {
+    if (band.pin !== null && pinAccepts(band.pin, openshell)) return band.to;
+  }
+  return null;
+}
+
+/** First release with each feature the tool relies on. */
+export const NEMOCLAW_SINCE = {
+  /** `onboard --fresh` (#2437). */
+  onboardFresh: "0.0.29",
+  /** `<sb> recover` (#2960, v0.0.34 or v0.0.35). */
+  recover: "0.0.35",
+  /** `recover` restores the guards from the packaged preloads before relaunching (#5321). Before: it relaunches unguarded. */
+  recoverRestoresGuards: "0.0.64",
+  /** `NEMOCLAW_SANDBOX_GPU`, `NEMOCLAW_SANDBOX_GPU_DEVICE`, `--sandbox-gpu` (#3001). */
+  sandboxGpu: "0.0.39",
+  /** `inference set --provider --model --sandbox` (#3319). */
+  inferenceSet: "0.0.39",
+  /** `NEMOCLAW_GATEWAY_BIND_ADDRESS` (05-12). */
+  bindAddress: "0.0.40",
+  /** `snapshot restore --yes` (#3796). */
+  snapshotRestoreYes: "0.0.49",
+  /** `NEMOCLAW_CPU`, `NEMOCLAW_RAM`, `NEMOCLAW_RESOURCE_PROFILE`. */
+  resources: "0.0.52",
+  /** `onboard --recreate-sandbox` backs the workspace up first and restores it (#4197); before, it deletes without a backup. */
+  recreateKeepsState: "0.0.53",
+  /** `<sb> status --json` (#4323). */
+  sandboxStatusJson: "0.0.56",
+  /** The host-mediated gateway controller: `recover` relaunches only a stopped agent gateway (#5874). */
+  gatewayControl: "0.0.70",
+  /** `<sb> gateway restart` (#5874; the v0.0.71 release notes are the first to describe it). */
+  gatewayRestart: "0.0.71",
+  /** Docker-driver gateways run with JWT auth: `NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0` is refused. */
+  gatewayJwt: "0.0.71",
+  /** `rebuild` needs the third-party notice accepted (`NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1`) (#5876). */
+  rebuildConsent: "0.0.74",
+  /** `openrouter` as a NEMOCLAW_PROVIDER key (#6461). */
+  openrouter: "0.0.79",
+  /** `<sb> stop` / `<sb> start` (#6748). */
+  sandboxStopStart: "0.0.80",
+} as const;
+
+/** Last release with each feature that was removed. */
+export const NEMOCLAW_UNTIL = {
+  /** `<sb> shields up|down|status`, removed by #10722 (2026-08-31); v0.0.117 is taken as the first release without. */
+  shields: "0.0.116",
+} as const;
+
+export function nemoclawHas(version: string, feature: keyof typeof NEMOCLAW_SINCE): boolean {
+  return versionAtLeast(version, NEMOCLAW_SINCE[feature]);
+}
+
+export function nemoclawHasShields(version: string): boolean {
+  return versionAtLeast(NEMOCLAW_UNTIL.shields, version);
+}
+
+/** How `<sb> recover` treats missing guard files (real-cli-2026-12 §5). */
+export type RecoverBehaviour =
+  /** No `recover` command at all. */
+  | "absent"
+  /** Relaunches the agent gateway even without its guards: never to be used while guards are missing. */
+  | "unguarded"
+  /** Restores the guards from the packaged preloads, then relaunches. */
+  | "restores-guards"
+  /** Relaunches only a stopped agent gateway, restoring the whole guard chain first; a running one is left alone. */
+  | "gateway-control";
+
+export function recoverBehaviour(version: string): RecoverBehaviour {
+  if (!nemoclawHas(version, "recover")) return "absent";
+  if (!nemoclawHas(version, "recoverRestoresGuards")) return "unguarded";
+  if (!nemoclawHas(version, "gatewayControl")) return "restores-guards";
+  return "gateway-control";
+}
