@@ -59,6 +59,18 @@ export class DiagnosticBag {
     return this.items.filter((d) => d.severity === "warning");
   }
 
+  /** An empty bag on the same sources, for trying a reading whose problems may not count. */
+  scratch(): DiagnosticBag {
+    return new DiagnosticBag(this.sources);
+  }
+
+  /** Takes over what a scratch bag collected. */
+  absorb(other: DiagnosticBag): void {
+    for (const item of other.items) {
+      if (!this.items.some((d) => d.file === item.file && d.line === item.line && d.column === item.column && d.message === item.message)) this.items.push(item);
+    }
+  }
+
   hasErrorAt(file: string, path: string): boolean {
     return this.items.some((d) => d.severity === "error" && d.file === file && d.path === path);
   }

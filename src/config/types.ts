@@ -164,7 +164,12 @@ export interface DesiredBackupPolicy {
  * `role=edge`); the object form ANDs its keys and ORs the entries within each key.
  */
 export type HostSelector =
-  | { kind: "pattern"; pattern: string }
+  | {
+      kind: "pattern";
+      pattern: string;
+      /** The hosts the pattern selected when the fleet was loaded (subscripts need the whole inventory). */
+      hosts?: readonly string[];
+    }
   | { kind: "match"; names?: string[]; groups?: string[]; labels?: Record<string, string> };
 
 export interface WaveSpec {
@@ -185,6 +190,13 @@ export interface ApplySettings {
   lockTtlMs: number;
 }
 
+/** An inventory group as Ansible keeps it: its own hosts and child groups, in declaration order. */
+export interface FleetGroup {
+  name: string;
+  hosts: string[];
+  children: string[];
+}
+
 export interface DesiredFleet {
   apiVersion: string;
   name: string;
@@ -193,6 +205,8 @@ export interface DesiredFleet {
   /** SHA-256 of the fleet file and inventories as read, for plan files and the journal. */
   sourceDigest: string;
   hosts: DesiredHost[];
+  /** The inventory's groups (with the fleet file's memberships), `all` and `ungrouped` first, for host patterns. */
+  groups?: FleetGroup[];
   backupPolicies: DesiredBackupPolicy[];
   apply: ApplySettings;
 }
