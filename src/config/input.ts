@@ -5,6 +5,7 @@
  */
 import { ExitCode } from "../report/exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { selectLimit } from "./selectors.js";
 import type { DesiredFleet } from "./types.js";
 
 export interface FleetInput {
@@ -26,7 +27,10 @@ export async function readFleetInput(
   try {
     const { fleet, warnings } = await deps.load(fleetFile, options.inventories);
     if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: options.color }));
-    return { fleet, hosts: deps.select(fleet, options.limit) };
+    const hosts = deps.select(fleet, options.limit);
+    // Like Ansible, say which parts of --limit matched nothing (the limit as a whole matched something).
+    for (const warning of selectLimit(fleet, options.limit).warnings) deps.stderr.write(`warning: ${warning}\n`);
+    return { fleet, hosts };
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
     deps.stderr.write(formatDiagnostics(error.diagnostics, { color: options.color }));

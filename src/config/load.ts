@@ -9,7 +9,7 @@ import { DiagnosticBag, FleetValidationError, type Diagnostic } from "./diagnost
 import { buildHosts } from "./hosts/build.js";
 import { loadInventories, type InventoryRequest, type LoadedInventory } from "./inventory/load.js";
 import type { CommandRunner } from "./inventory/script.js";
-import { decryptInlineVaults, VaultKeyring, type VaultIdentity } from "./inventory/vault.js";
+import { decryptInlineVaults, vaultIdentitiesFromEnv, VaultKeyring, type VaultIdentity } from "./inventory/vault.js";
 import { needsValue } from "./hosts/inventory-layer.js";
 import { API_V1, API_V1ALPHA1, migrateV1alpha1 } from "./migrate.js";
 import { nameProblem } from "./names.js";
@@ -29,7 +29,7 @@ export interface LoadOptions {
   /** Extra inventories (`-i`), relative to cwd. */
   inventories?: string[];
   cwd?: string;
-  /** Vault passwords for encrypted inventories and variables files. */
+  /** Vault passwords for encrypted inventories and variables files (default: from the environment, as Ansible reads them). */
   vaultIds?: VaultIdentity[];
   /** Runs inventory scripts and ansible-inventory (tests stand in for them). */
   run?: CommandRunner;
@@ -83,7 +83,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   for (const inventory of options.inventories ?? []) {
     requests.push({ path: path.resolve(cwd, inventory), from: { file: COMMAND_LINE, line: 1, column: 1, path: `-i ${inventory}` } });
   }
-  const keyring = new VaultKeyring(options.vaultIds ?? []);
+  const keyring = new VaultKeyring(options.vaultIds ?? vaultIdentitiesFromEnv(process.env));
   loaded = await loadInventories(requests, registry, bag, { vault: keyring, ...(options.run === undefined ? {} : { run: options.run }) });
   const { inventory } = loaded;
   const varMaps = [...inventory.groups.values(), ...inventory.hosts.values()].flatMap((e) => [e.vars, ...e.fileVars.filter((v) => v !== undefined)]);

@@ -16,7 +16,9 @@ export { parseHostPattern, PatternError, type PatternTerm } from "./patterns.js"
  * loader records), groups list their hosts in Ansible's order; without it, each group is the hosts
  * that name it, in fleet order.
  */
-export function universeOf(hosts: readonly DesiredHost[], groups?: readonly FleetGroup[]): PatternUniverse {
+type PatternHost = Pick<DesiredHost, "name" | "labels"> & { groups?: readonly string[] };
+
+export function universeOf(hosts: readonly PatternHost[], groups?: readonly FleetGroup[]): PatternUniverse {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const tree = new Map((groups ?? derivedGroups(hosts)).map((g) => [g.name, g]));
   const memo = new Map<string, string[]>();
@@ -56,10 +58,10 @@ function descendants(name: string, tree: ReadonlyMap<string, FleetGroup>): strin
   return ordered;
 }
 
-function derivedGroups(hosts: readonly DesiredHost[]): FleetGroup[] {
+function derivedGroups(hosts: readonly PatternHost[]): FleetGroup[] {
   const groups = new Map<string, FleetGroup>([["all", { name: "all", hosts: hosts.map((h) => h.name), children: [] }]]);
   for (const host of hosts) {
-    for (const group of host.groups) {
+    for (const group of host.groups ?? []) {
       let entry = groups.get(group);
       if (entry === undefined) groups.set(group, (entry = { name: group, hosts: [], children: [] }));
       entry.hosts.push(host.name);

@@ -40,6 +40,20 @@ export function parseVaultId(value: string): VaultIdentity {
   return at > 0 ? { label: value.slice(0, at), file: value.slice(at + 1) } : { label: "default", file: value };
 }
 
+/**
+ * Vault passwords named in the environment, as Ansible's configuration takes them:
+ * `ANSIBLE_VAULT_IDENTITY_LIST` (comma-separated `[label@]file`) and `ANSIBLE_VAULT_PASSWORD_FILE`.
+ */
+export function vaultIdentitiesFromEnv(env: NodeJS.ProcessEnv): VaultIdentity[] {
+  const listed = (env.ANSIBLE_VAULT_IDENTITY_LIST ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "")
+    .map(parseVaultId);
+  const file = env.ANSIBLE_VAULT_PASSWORD_FILE?.trim();
+  return file === undefined || file === "" || listed.some((identity) => identity.file === file) ? listed : [...listed, { label: "default", file }];
+}
+
 /** Decrypts vault text with the passwords it was given; reads each password only when first needed. */
 export class VaultKeyring {
   private readonly passwords = new Map<VaultIdentity, Promise<string>>();
