@@ -5,7 +5,7 @@
  */
 import { ExitCode } from "../report/exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { selectLimit } from "./selectors.js";
+import { limitWarnings } from "./selectors.js";
 import type { DesiredFleet } from "./types.js";
 
 export interface FleetInput {
@@ -29,7 +29,7 @@ export async function readFleetInput(
     if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: options.color }));
     const hosts = deps.select(fleet, options.limit);
     // Like Ansible, say which parts of --limit matched nothing (the limit as a whole matched something).
-    for (const warning of selectLimit(fleet, options.limit).warnings) deps.stderr.write(`warning: ${warning}\n`);
+    for (const warning of limitWarnings(fleet, options.limit)) deps.stderr.write(`warning: ${warning}\n`);
     return { fleet, hosts };
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;

@@ -161,6 +161,15 @@ export function selectLimit(fleet: DesiredFleet, limit: string | undefined, read
   return { hosts, listed: all.filter((h) => selected.has(h)), warnings };
 }
 
+/** What selectLimit warns about; nothing when the limit cannot be evaluated (that error is reported elsewhere). */
+export function limitWarnings(fleet: DesiredFleet, limit: string | undefined): string[] {
+  try {
+    return selectLimit(fleet, limit).warnings;
+  } catch {
+    return [];
+  }
+}
+
 /** `--limit`: every host when no limit is given; a limit that selects nothing is an error. */
 export function selectHosts(fleet: DesiredFleet, limit: string | undefined): string[] {
   return selectLimit(fleet, limit).hosts;
