@@ -28,6 +28,11 @@ export type HostKeyChecking = "strict" | "accept-new";
 export interface WrittenSettings {
   port: boolean;
   user: boolean;
+  /** The rest default to written (true) when absent. */
+  knownHostsFiles?: boolean;
+  hostKeyChecking?: boolean;
+  connectTimeout?: boolean;
+  keepaliveInterval?: boolean;
 }
 
 export interface JumpHop {

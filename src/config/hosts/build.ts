@@ -163,7 +163,14 @@ function toDesiredHost(name: string, groups: string[], layer: SettingsLayer, sou
           connectTimeoutMs: (layer.connectTimeout?.value ?? 10) * 1000,
           keepaliveIntervalMs: (layer.keepaliveInterval?.value ?? 15) * 1000,
           useSshConfig: layer.sshConfig?.value ?? true,
-          explicit: { port: layer.port !== undefined, user: layer.user !== undefined },
+          explicit: {
+            port: layer.port !== undefined,
+            user: layer.user !== undefined,
+            knownHostsFiles: layer.knownHostsFiles !== undefined,
+            hostKeyChecking: layer.hostKeyChecking !== undefined,
+            connectTimeout: layer.connectTimeout !== undefined,
+            keepaliveInterval: layer.keepaliveInterval !== undefined,
+          },
         };
   return {
     name,
