@@ -103,7 +103,8 @@ const jsonFloatTag: ScalarTag = {
 
 /** Tags for reading JSON as Python's json module does (integers exact, floats stay floats). */
 export function pythonJsonTags(tags: Tags): Tags {
-  return [...tags.filter((t) => typeof t !== "string" && tagOf(t) !== jsonIntTag.tag && tagOf(t) !== jsonFloatTag.tag), jsonIntTag, jsonFloatTag];
+  // First: the JSON schema ends in a catch-all tag that refuses every other plain scalar.
+  return [jsonIntTag, jsonFloatTag, ...tags.filter((t) => typeof t !== "string" && tagOf(t) !== jsonIntTag.tag && tagOf(t) !== jsonFloatTag.tag)];
 }
 
 function exactInteger(value: bigint): number | bigint {
