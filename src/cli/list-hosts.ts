@@ -11,7 +11,14 @@ import { selectLimit } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
 import { colorsFor } from "../report/color.js";
 import { ExitCode, type ExitCodeValue } from "../report/exit-codes.js";
-import type { CommonOptions } from "./common.js";
+
+/** The shared options this needs (see withCommonOptions in common.ts). */
+interface ListHostsOptions {
+  inventory: string[];
+  limit?: string;
+  json: boolean;
+  color?: boolean;
+}
 
 export interface ListHostsDeps {
   load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Parameters<typeof formatDiagnostics>[0] }>;
@@ -30,11 +37,11 @@ export function fleetArgumentOf(command: Command): string | undefined {
 }
 
 export async function listHostsInstead(command: Command, deps: ListHostsDeps = defaultDeps()): Promise<ExitCodeValue> {
-  const options = command.opts<CommonOptions & { color?: boolean }>();
+  const options = command.opts<ListHostsOptions>();
   return listHosts(fleetArgumentOf(command), options, deps);
 }
 
-export async function listHosts(source: string | undefined, options: CommonOptions & { color?: boolean }, deps: ListHostsDeps): Promise<ExitCodeValue> {
+export async function listHosts(source: string | undefined, options: ListHostsOptions, deps: ListHostsDeps): Promise<ExitCodeValue> {
   const color = colorsFor(deps.stderr, options.color ?? true, deps.env).enabled;
   try {
     const plan = source === undefined ? undefined : await deps.savedPlan(source);
