@@ -6,6 +6,7 @@ import { register as registerCompletion } from "./completion.js";
 import { register as registerFacts } from "./facts.js";
 import { register as registerHistory } from "./history.js";
 import { register as registerInit } from "./init.js";
+import { register as registerInventory } from "./inventory.js";
 import { register as registerPlan } from "./plan.js";
 import { register as registerUnlock } from "./unlock.js";
 import { register as registerValidate } from "./validate.js";
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerBackup(program);
   registerHistory(program);
   registerUnlock(program);
+  registerInventory(program);
   registerInit(program);
   registerCompletion(program);
 }

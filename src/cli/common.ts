@@ -1,6 +1,7 @@
 /**
- * Options every command shares, the Ansible way: `-i/--inventory` (repeatable), `--limit`, `--json`.
- * This module stays free of heavy imports: it is loaded for `--help` and `--version` too.
+ * Options every command shares, the Ansible way: `-i/--inventory` (repeatable), `--limit`,
+ * `--list-hosts`, the vault password options, `--json`. This module stays free of heavy imports:
+ * it is loaded for `--help` and `--version` too.
  */
 import type { Command } from "commander";
 
@@ -8,6 +9,9 @@ export interface CommonOptions {
   inventory: string[];
   limit?: string;
   json: boolean;
+  listHosts?: boolean;
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -15,8 +19,42 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function withCommonOptions(command: Command): Command {
+  return withVaultOptions(
+    command
+      .option("-i, --inventory <path>", "Ansible inventory: INI, YAML, JSON, a directory, an inventory script or a plugin file; repeatable", collect, [])
+      .option("-l, --limit <pattern>", "only these hosts, as Ansible's --limit: names, globs, groups, ~regex, group[0:2], @file, label=value; ',' or ':' to add, '&' to intersect, '!' to exclude")
+      .option("--list-hosts", "print the hosts --limit selects, as `ansible --list-hosts` does, and exit; contacts no host")
+      .option("--json", "machine-readable output (see docs/json-output.md)", false),
+  ).hook("preAction", async (thisCommand, actionCommand) => {
+    if (actionCommand.opts<CommonOptions>().listHosts !== true) return;
+    const { listHostsInstead } = await import("./list-hosts.js");
+    // The command's own action must not run: contacting hosts is exactly what was not asked for.
+    throw new FinishedEarly(await listHostsInstead(actionCommand));
+  });
+}
+
+/** Thrown from a hook that already did the command's work: the entry point exits with `exitCode`. */
+export class FinishedEarly extends Error {
+  constructor(readonly exitCode: number) {
+    super("finished early");
+  }
+}
+
+/**
+ * `--vault-password-file` and `--vault-id`, for vault-encrypted inventories and variables. They go
+ * where Ansible's own configuration puts them (ANSIBLE_VAULT_PASSWORD_FILE and
+ * ANSIBLE_VAULT_IDENTITY_LIST), so every loader, and `ansible-inventory` run for plugin files,
+ * sees them.
+ */
+export function withVaultOptions(command: Command): Command {
   return command
-    .option("-i, --inventory <path>", "Ansible inventory (YAML or INI); repeatable", collect, [])
-    .option("-l, --limit <pattern>", "only these hosts: names, globs, groups, label=value; ',' or ':' to add, '&' to intersect, '!' to exclude")
-    .option("--json", "machine-readable output (see docs/json-output.md)", false);
+    .option("--vault-password-file <file>", "vault password file (an executable file is run for the password); repeatable", collect, [])
+    .option("--vault-id <[label@]file>", "vault identity: a label and its password file; repeatable", collect, [])
+    .hook("preAction", (_thisCommand, actionCommand) => {
+      const { vaultPasswordFile = [], vaultId = [] } = actionCommand.opts<CommonOptions>();
+      const identities = [...vaultId, ...vaultPasswordFile.map((file) => `default@${file}`)];
+      if (identities.length === 0) return;
+      const existing = process.env.ANSIBLE_VAULT_IDENTITY_LIST;
+      process.env.ANSIBLE_VAULT_IDENTITY_LIST = [...(existing ? [existing] : []), ...identities].join(",");
+    });
 }

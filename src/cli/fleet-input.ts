@@ -5,6 +5,7 @@
  */
 import { ExitCode } from "../exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
+import { limitWarnings } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
 
 export interface FleetInput {
@@ -26,7 +27,10 @@ export async function readFleetInput(
   try {
     const { fleet, warnings } = await deps.load(fleetFile, options.inventories);
     if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: options.color }));
-    return { fleet, hosts: deps.select(fleet, options.limit) };
+    const hosts = deps.select(fleet, options.limit);
+    // Like Ansible, say which parts of --limit matched nothing (the limit as a whole matched something).
+    for (const warning of limitWarnings(fleet, options.limit)) deps.stderr.write(`warning: ${warning}\n`);
+    return { fleet, hosts };
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
     deps.stderr.write(formatDiagnostics(error.diagnostics, { color: options.color }));

@@ -59,6 +59,18 @@ export class DiagnosticBag {
     return this.items.filter((d) => d.severity === "warning");
   }
 
+  /** An empty bag on the same sources, for trying a reading whose problems may not count. */
+  scratch(): DiagnosticBag {
+    return new DiagnosticBag(this.sources);
+  }
+
+  /** Takes over what a scratch bag collected. */
+  absorb(other: DiagnosticBag): void {
+    for (const item of other.items) {
+      if (!this.items.some((d) => d.file === item.file && d.line === item.line && d.column === item.column && d.message === item.message)) this.items.push(item);
+    }
+  }
+
   hasErrorAt(file: string, path: string): boolean {
     return this.items.some((d) => d.severity === "error" && d.file === file && d.path === path);
   }
@@ -71,6 +83,7 @@ export class DiagnosticBag {
     let excerpt = this.sources.lineText(at.file, at.line);
     // A literal secret must not be echoed to terminals and CI logs, not even in an error message.
     if (excerpt !== undefined && mask !== undefined && mask.length > 0) excerpt = excerpt.split(mask).join("<redacted>");
+    if (excerpt !== undefined) excerpt = maskSecretAssignments(excerpt);
     this.items.push({
       file: at.file,
       line: at.line,
@@ -81,6 +94,23 @@ export class DiagnosticBag {
       ...(excerpt === undefined ? {} : { excerpt }),
     });
   }
+}
+
+/**
+ * A source line with the values of password-like assignments masked: `ansible_password=…`,
+ * `ansible_become_pass: …`, `"vault_token": "…"` (any name holding "pass", "secret" or "token").
+ * Inventories write such values in the clear; excerpts must not carry them to logs.
+ */
+export function maskSecretAssignments(line: string): string {
+  return line.replace(
+    /(["']?)([\w.-]*(?:pass|secret|token)[\w.-]*)\1(\s*)([=:])(\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*)(.*)/gi,
+    (whole, quote: string, name: string, before: string, separator: string, after: string, value: string, rest: string) => {
+      if (value === "" || value.startsWith("!vault")) return whole;
+      // A YAML value runs to the end of the line (up to a comment, or the end of a flow mapping).
+      const tail = separator === ":" && !/^["']/.test(value) ? rest.replace(/^[^#,}]*?(\s*)(?=[#,}]|$)/, "$1") : rest;
+      return `${quote}${name}${quote}${before}${separator}${after}<masked>${maskSecretAssignments(tail)}`;
+    },
+  );
 }
 
 function formatLocation(d: Diagnostic): string {

@@ -7,7 +7,10 @@ import path from "node:path";
 import { isMap } from "yaml";
 import { DiagnosticBag, FleetValidationError, type Diagnostic } from "./diagnostics.js";
 import { buildHosts } from "./hosts/build.js";
-import { loadInventories, type InventoryRequest } from "./inventory/load.js";
+import { loadInventories, type InventoryRequest, type LoadedInventory } from "./inventory/load.js";
+import type { CommandRunner } from "./inventory/script.js";
+import { decryptInlineVaults, vaultIdentitiesFromEnv, VaultKeyring, type VaultIdentity } from "./inventory/vault.js";
+import { needsValue } from "./hosts/inventory-layer.js";
 import { API_V1, API_V1ALPHA1, migrateV1alpha1 } from "./migrate.js";
 import { nameProblem } from "./names.js";
 import { buildApplySettings, DEFAULT_APPLY } from "./resources/apply-settings.js";
@@ -16,7 +19,8 @@ import type { BuildContext } from "./resources/context.js";
 import { placeGateways } from "./resources/gateways.js";
 import { placeSandboxes } from "./resources/sandboxes.js";
 import { checkFleetSchema, type CheckedFleet, type SchemaIssue } from "./schema.js";
-import { formatPath, parseYaml, SourceRegistry, type YamlSource } from "./source.js";
+import { universeOf } from "./selectors.js";
+import { formatPath, parseYaml, SourceReadError, SourceRegistry, type YamlSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 import { versionWithin } from "./openshell-version.js";
 import type { ReleaseRules, TargetRelease } from "./release-rules.js";
@@ -29,11 +33,17 @@ export interface LoadOptions {
   cwd?: string;
   /** Check settings against the releases each host is to run (src/host/nemoclaw/release-rules.ts). */
   releaseRules?: ReleaseRules;
+  /** Vault passwords for encrypted inventories and variables files (default: from the environment, as Ansible reads them). */
+  vaultIds?: VaultIdentity[];
+  /** Runs inventory scripts and ansible-inventory (tests stand in for them). */
+  run?: CommandRunner;
 }
 
 export interface FleetInspection {
   /** Present when the sources were readable enough to build a fleet (it is only valid without errors). */
   fleet?: DesiredFleet;
+  /** The inventories as read, for `nemoclaw inventory`. */
+  inventory?: LoadedInventory;
   diagnostics: Diagnostic[];
 }
 
@@ -52,7 +62,8 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   const cwd = options.cwd ?? process.cwd();
   const registry = new SourceRegistry(cwd);
   const bag = new DiagnosticBag(registry);
-  const finish = (fleet?: DesiredFleet): FleetInspection => ({ ...(fleet === undefined ? {} : { fleet }), diagnostics: bag.items });
+  let loaded: LoadedInventory | undefined;
+  const finish = (fleet?: DesiredFleet): FleetInspection => ({ ...(fleet === undefined ? {} : { fleet }), ...(loaded === undefined ? {} : { inventory: loaded }), diagnostics: bag.items });
 
   let fleetDoc: { yaml: YamlSource; checked: CheckedFleet; issues: SchemaIssue[]; absPath: string } | undefined;
   if (options.fleetFile !== undefined) {
@@ -76,11 +87,16 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   for (const inventory of options.inventories ?? []) {
     requests.push({ path: path.resolve(cwd, inventory), from: { file: COMMAND_LINE, line: 1, column: 1, path: `-i ${inventory}` } });
   }
-  const inventory = await loadInventories(requests, registry, bag);
+  const keyring = new VaultKeyring(options.vaultIds ?? vaultIdentitiesFromEnv(process.env));
+  loaded = await loadInventories(requests, registry, bag, { vault: keyring, ...(options.run === undefined ? {} : { run: options.run }) });
+  const { inventory } = loaded;
+  const varMaps = [...inventory.groups.values(), ...inventory.hosts.values()].flatMap((e) => [e.vars, ...e.fileVars.filter((v) => v !== undefined)]);
+  await decryptInlineVaults(varMaps, keyring, needsValue, bag);
 
   const baseDir = fleetDoc === undefined ? cwd : path.dirname(fleetDoc.absPath);
   const hosts = buildHosts({
     inventory,
+    sourceCount: loaded.sourceDirs.length,
     ...(fleetDoc === undefined ? {} : { fleet: { checked: fleetDoc.checked, yaml: fleetDoc.yaml, baseDir } }),
     bag,
     baseDirOf: (source: SourceRef) => {
@@ -92,9 +108,10 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   const rootRef: SourceRef = fleetDoc?.yaml.ref([]) ?? requests[0]?.from ?? { file: COMMAND_LINE, line: 1, column: 1, path: "" };
   if (hosts.length === 0) bag.error(rootRef, "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:");
 
+  const groups = inventory.tree();
   let fleet: DesiredFleet;
   if (fleetDoc === undefined) {
-    fleet = { apiVersion: API_V1, name: "inventory", sourceFile: "<inventory>", sourceDigest: "", hosts, backupPolicies: [], apply: DEFAULT_APPLY };
+    fleet = { apiVersion: API_V1, name: "inventory", sourceFile: "<inventory>", sourceDigest: "", hosts, groups, backupPolicies: [], apply: DEFAULT_APPLY };
   } else {
     const ctx: BuildContext = {
       yaml: fleetDoc.yaml,
@@ -102,6 +119,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
       bag,
       hosts,
       hostsByName: new Map(hosts.map((h) => [h.name, h])),
+      universe: universeOf(hosts, groups),
       baseDir,
       ...(options.releaseRules === undefined ? {} : { releaseRules: options.releaseRules }),
       targets,
@@ -116,6 +134,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
       sourceFile: fleetDoc.absPath,
       sourceDigest: "",
       hosts,
+      groups,
       backupPolicies,
       apply,
     };
@@ -173,8 +192,9 @@ async function readFleetFile(absPath: string, registry: SourceRegistry, bag: Dia
   try {
     source = await registry.read(absPath);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    bag.error({ file: registry.displayName(absPath), line: 1, column: 1, path: "" }, code === "ENOENT" ? "fleet file does not exist" : `cannot read the fleet file (${code ?? String(error)})`);
+    if (!(error instanceof SourceReadError)) throw error;
+    const at = { file: registry.displayName(absPath), line: error.position?.line ?? 1, column: error.position?.column ?? 1, path: "" };
+    bag.error(at, error.code === "ENOENT" ? "fleet file does not exist" : `the fleet file ${error.message}`);
     return undefined;
   }
   const yaml = parseYaml(source, bag, "1.2");

@@ -1,77 +1,110 @@
 /**
- * Host selectors: Ansible-style patterns (`spark,station`, `spark:&rack_a:!spark-03`,
- * `site=sjc`, `spark-0[1-3]`, `~regex`) and the object form `{ names, groups, labels }`.
- * The same code evaluates `--limit`, gateway and sandbox placement and backup policies.
+ * Host selectors: Ansible host patterns (src/config/patterns.ts) and the object form
+ * `{ names, groups, labels }`. The same code evaluates `--limit`, gateway and sandbox placement
+ * and backup policies.
  */
+import { readFileSync } from "node:fs";
 import { FleetValidationError } from "./diagnostics.js";
-import type { DesiredBackupPolicy, DesiredFleet, DesiredHost, HostSelector } from "./types.js";
+import { evaluatePattern, parseHostPattern, PatternError, splitHostPattern, type PatternTerm, type PatternUniverse } from "./patterns.js";
+import { closest } from "./suggest.js";
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost, FleetGroup, HostSelector } from "./types.js";
 
-export type TermKind = "union" | "intersection" | "exclusion";
+export { parseHostPattern, PatternError, type PatternTerm } from "./patterns.js";
 
-export interface PatternTerm {
-  kind: TermKind;
-  /** The term as written, without its `&`/`!` prefix. */
-  text: string;
-  matches(host: DesiredHost): boolean;
+/**
+ * The hosts and groups patterns are evaluated against. With the inventory's group tree (what the
+ * loader records), groups list their hosts in Ansible's order; without it, each group is the hosts
+ * that name it, in fleet order.
+ */
+type PatternHost = Pick<DesiredHost, "name" | "labels"> & { groups?: readonly string[] };
+
+export function universeOf(hosts: readonly PatternHost[], groups?: readonly FleetGroup[]): PatternUniverse {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const tree = new Map((groups ?? derivedGroups(hosts)).map((g) => [g.name, g]));
+  const memo = new Map<string, string[]>();
+  const groupHosts = (name: string): string[] => {
+    let listed = memo.get(name);
+    if (listed === undefined) {
+      listed = [...new Set(descendants(name, tree).flatMap((g) => tree.get(g)?.hosts ?? []))].filter((h) => byName.has(h));
+      memo.set(name, listed);
+    }
+    return listed;
+  };
+  return {
+    hosts: hosts.map((h) => h.name),
+    groups: [...tree.keys()],
+    groupHosts,
+    labels: (host) => byName.get(host)?.labels ?? {},
+  };
 }
 
-export class PatternError extends Error {}
+/** A group and the groups below it, level by level, each level in declaration order (Ansible's get_descendants). */
+function descendants(name: string, tree: ReadonlyMap<string, FleetGroup>): string[] {
+  const ordered = [name];
+  const seen = new Set(ordered);
+  let level = [name];
+  while (level.length > 0) {
+    const next: string[] = [];
+    for (const group of level) {
+      for (const child of tree.get(group)?.children ?? []) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        ordered.push(child);
+        next.push(child);
+      }
+    }
+    level = next;
+  }
+  return ordered;
+}
 
-/** Splits and compiles a pattern; throws PatternError with a readable message when it is malformed. */
-export function parseHostPattern(pattern: string): PatternTerm[] {
-  const trimmed = pattern.trim();
-  if (trimmed === "") throw new PatternError("host pattern is empty");
-  return splitTerms(trimmed).map((raw) => {
-    const text = raw.trim();
-    if (text === "") throw new PatternError(`host pattern "${pattern}" has an empty term`);
-    const kind: TermKind = text.startsWith("!") ? "exclusion" : text.startsWith("&") ? "intersection" : "union";
-    const atom = kind === "union" ? text : text.slice(1).trim();
-    if (atom === "") throw new PatternError(`"${text}" needs a host, group or label after "${text[0]}"`);
-    return { kind, text: atom, matches: compileAtom(atom) };
-  });
+function derivedGroups(hosts: readonly PatternHost[]): FleetGroup[] {
+  const groups = new Map<string, FleetGroup>([["all", { name: "all", hosts: hosts.map((h) => h.name), children: [] }]]);
+  for (const host of hosts) {
+    for (const group of host.groups ?? []) {
+      let entry = groups.get(group);
+      if (entry === undefined) groups.set(group, (entry = { name: group, hosts: [], children: [] }));
+      entry.hosts.push(host.name);
+    }
+  }
+  return [...groups.values()];
 }
 
 /**
- * Ansible splits on "," when the pattern has one, otherwise on ":" (not inside a `[..]` class
- * such as `spark-[01:04]`).
+ * Whether a host is selected. A pattern selector resolved when the fleet was loaded is a lookup;
+ * otherwise the pattern is evaluated against this host alone (enough for names, groups, globs
+ * and labels, not for subscripts).
  */
-function splitTerms(pattern: string): string[] {
-  if (pattern.includes(",")) return pattern.split(",");
-  const terms: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of pattern) {
-    if (ch === "[") depth++;
-    if (ch === "]") depth = Math.max(0, depth - 1);
-    if (ch === ":" && depth === 0) {
-      terms.push(current);
-      current = "";
-    } else current += ch;
-  }
-  terms.push(current);
-  return terms;
+export function hostMatches(host: DesiredHost, selector: HostSelector): boolean {
+  return compileSelector(selector)(host);
 }
 
-function compileAtom(atom: string): (host: DesiredHost) => boolean {
-  if (atom === "all" || atom === "*") return () => true;
-  if (atom.startsWith("~")) {
-    let regex: RegExp;
-    try {
-      regex = new RegExp(atom.slice(1));
-    } catch (error) {
-      throw new PatternError(`"${atom}" is not a valid regular expression: ${(error as Error).message}`);
+export function compileSelector(selector: HostSelector): (host: DesiredHost) => boolean {
+  if (selector.kind === "pattern") {
+    if (selector.hosts !== undefined) {
+      const selected = new Set(selector.hosts);
+      return (host) => selected.has(host.name);
     }
-    return (host) => regex.test(host.name) || host.groups.some((g) => regex.test(g));
+    const terms = parseHostPattern(selector.pattern);
+    return (host) => evaluatePattern(universeOf([host]), terms).hosts.length > 0;
   }
-  const equals = atom.indexOf("=");
-  if (equals >= 0) {
-    const key = atom.slice(0, equals).trim();
-    if (key === "") throw new PatternError(`"${atom}" needs a label name before "="`);
-    const value = globToRegExp(atom.slice(equals + 1).trim());
-    return (host) => host.labels[key] !== undefined && value.test(host.labels[key]);
+  const names = selector.names?.map(globToRegExp);
+  const groups = selector.groups?.map(globToRegExp);
+  const labels = Object.entries(selector.labels ?? {}).map(([key, value]) => [key, globToRegExp(value)] as const);
+  return (host) =>
+    (names === undefined || names.some((n) => n.test(host.name))) &&
+    (groups === undefined || groups.some((g) => host.groups.some((hostGroup) => g.test(hostGroup)))) &&
+    labels.every(([key, value]) => host.labels[key] !== undefined && value.test(host.labels[key]));
+}
+
+/** Host names a selector picks, in fleet order. */
+export function selectWith(hosts: readonly DesiredHost[], selector: HostSelector, universe: PatternUniverse = universeOf(hosts)): string[] {
+  if (selector.kind === "pattern") {
+    const selected = new Set(evaluatePattern(universe, parseHostPattern(selector.pattern)).hosts);
+    return hosts.filter((h) => selected.has(h.name)).map((h) => h.name);
   }
-  const glob = globToRegExp(atom);
-  return (host) => glob.test(host.name) || host.groups.some((g) => glob.test(g));
+  const matches = compileSelector(selector);
+  return hosts.filter((h) => matches(h)).map((h) => h.name);
 }
 
 /** Shell-style glob (`*`, `?`, `[abc]`, `[!a-c]`) to an anchored regular expression. */
@@ -93,68 +126,84 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** What `--limit` selects, how Ansible lists it, and the parts of it that matched nothing. */
+export interface LimitSelection {
+  /** Selected hosts in fleet order (the order runs work in). */
+  hosts: string[];
+  /** The same hosts in the order `ansible --list-hosts` prints them. */
+  listed: string[];
+  warnings: string[];
+}
+
 /**
- * Ansible's order of evaluation: unions first (`all` when there are none), then
- * intersections, then exclusions, whatever their position in the pattern.
+ * `--limit`, as Ansible's subset: the pattern (with `@file` parts replaced by the file's lines,
+ * one pattern each, like a .retry file) narrows `all`. Throws FleetValidationError when the
+ * pattern is malformed or selects nothing.
  */
-function patternMatches(terms: PatternTerm[], host: DesiredHost): boolean {
-  const unions = terms.filter((t) => t.kind === "union");
-  const inUnion = unions.length === 0 || unions.some((t) => t.matches(host));
-  return (
-    inUnion &&
-    terms.filter((t) => t.kind === "intersection").every((t) => t.matches(host)) &&
-    !terms.filter((t) => t.kind === "exclusion").some((t) => t.matches(host))
-  );
-}
-
-/** Whether a host is selected. Selectors need only the host's own name, groups and labels. */
-export function hostMatches(host: DesiredHost, selector: HostSelector): boolean {
-  return compileSelector(selector)(host);
-}
-
-export function compileSelector(selector: HostSelector): (host: DesiredHost) => boolean {
-  if (selector.kind === "pattern") {
-    const terms = parseHostPattern(selector.pattern);
-    return (host) => patternMatches(terms, host);
+export function selectLimit(fleet: DesiredFleet, limit: string | undefined, readText: (path: string) => string = (p) => readFileSync(p, "utf8")): LimitSelection {
+  const universe = universeOf(fleet.hosts, fleet.groups);
+  const all = universe.groupHosts("all");
+  if (limit === undefined) return { hosts: fleet.hosts.map((h) => h.name), listed: [...all], warnings: [] };
+  const fail = (message: string): never => {
+    throw new FleetValidationError([{ file: "<command line>", line: 1, column: 1, path: "--limit", message, severity: "error" }], message);
+  };
+  let result;
+  try {
+    result = evaluatePattern(universe, parseHostPattern(limitParts(limit, readText, fail)));
+  } catch (error) {
+    if (error instanceof PatternError) return fail(`--limit '${limit}': ${error.message}`);
+    throw error;
   }
-  const names = selector.names?.map(globToRegExp);
-  const groups = selector.groups?.map(globToRegExp);
-  const labels = Object.entries(selector.labels ?? {}).map(([key, value]) => [key, globToRegExp(value)] as const);
-  return (host) =>
-    (names === undefined || names.some((n) => n.test(host.name))) &&
-    (groups === undefined || groups.some((g) => host.groups.some((hostGroup) => g.test(hostGroup)))) &&
-    labels.every(([key, value]) => host.labels[key] !== undefined && value.test(host.labels[key]));
+  const selected = new Set(result.hosts);
+  const hosts = fleet.hosts.filter((h) => selected.has(h.name)).map((h) => h.name);
+  if (hosts.length === 0) fail(`--limit '${limit}' matches no host${hintFor(result.unmatched, universe)}`);
+  const warnings = result.unmatched.map((term) => `--limit '${limit}': "${term.text}" matches no host${suggestionFor(term.text, universe)}`);
+  return { hosts, listed: all.filter((h) => selected.has(h)), warnings };
 }
 
-/** Host names a selector picks, in fleet order. */
-export function selectWith(hosts: readonly DesiredHost[], selector: HostSelector): string[] {
-  const matches = compileSelector(selector);
-  return hosts.filter((h) => matches(h)).map((h) => h.name);
+/** What selectLimit warns about; nothing when the limit cannot be evaluated (that error is reported elsewhere). */
+export function limitWarnings(fleet: DesiredFleet, limit: string | undefined): string[] {
+  try {
+    return selectLimit(fleet, limit).warnings;
+  } catch {
+    return [];
+  }
 }
 
 /** `--limit`: every host when no limit is given; a limit that selects nothing is an error. */
 export function selectHosts(fleet: DesiredFleet, limit: string | undefined): string[] {
-  if (limit === undefined) return fleet.hosts.map((h) => h.name);
-  const fail = (message: string): never => {
-    throw new FleetValidationError(
-      [{ file: "<command line>", line: 1, column: 1, path: "--limit", message, severity: "error" }],
-      message,
-    );
-  };
-  let selected: string[] = [];
-  try {
-    selected = selectWith(fleet.hosts, { kind: "pattern", pattern: limit });
-  } catch (error) {
-    if (error instanceof PatternError) fail(`--limit '${limit}': ${error.message}`);
-    throw error;
-  }
-  if (selected.length === 0) fail(`--limit '${limit}' matches no host`);
-  return selected;
+  return selectLimit(fleet, limit).hosts;
+}
+
+function limitParts(limit: string, readText: (path: string) => string, fail: (message: string) => never): string[] {
+  return splitHostPattern(limit).flatMap((part) => {
+    if (!part.startsWith("@")) return [part];
+    const file = part.slice(1);
+    let text: string;
+    try {
+      text = readText(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return fail(code === "ENOENT" ? `--limit ${part}: no such file` : code === "EISDIR" ? `--limit ${part}: is a directory, not a file of host names` : `--limit ${part}: cannot read it (${code ?? String(error)})`);
+    }
+    return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  });
 }
 
 /** Union and intersection terms that match no host at all: almost always a typo. */
-export function termsMatchingNothing(hosts: readonly DesiredHost[], pattern: string): PatternTerm[] {
-  return parseHostPattern(pattern).filter((t) => t.kind !== "exclusion" && !hosts.some((h) => t.matches(h)));
+export function termsMatchingNothing(hosts: readonly DesiredHost[], pattern: string, universe: PatternUniverse = universeOf(hosts)): PatternTerm[] {
+  return evaluatePattern(universe, parseHostPattern(pattern)).unmatched.filter((t) => t.kind !== "exclusion");
+}
+
+function hintFor(unmatched: readonly PatternTerm[], universe: PatternUniverse): string {
+  return unmatched.map((t) => suggestionFor(t.text, universe)).find((s) => s !== "") ?? "";
+}
+
+/** "; did you mean …?" for a plain name that is close to a host or group name. */
+export function suggestionFor(text: string, universe: PatternUniverse): string {
+  if (/[=*?[~@]/.test(text)) return "";
+  const match = closest(text, [...universe.hosts, ...universe.groups.filter((g) => g !== "all" && g !== "ungrouped")]);
+  return match === undefined ? "" : `; did you mean "${match}"?`;
 }
 
 export function describeSelector(selector: HostSelector): string {

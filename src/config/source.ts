@@ -3,9 +3,11 @@
  * problem found anywhere later (schema, cross-references, inventory merge) can name the exact
  * line and column.
  */
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { pythonJsonTags, pyyamlTags } from "./inventory/yaml-schema.js";
 import type { DiagnosticBag, SourceTexts } from "./diagnostics.js";
 import type { SourceRef } from "./types.js";
 
@@ -25,6 +27,93 @@ export function formatPath(segments: Path): string {
   return out;
 }
 
+/** Fleet files, inventories and ssh configs are read whole; anything larger is refused. */
+export const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
+
+/** A file that cannot be read as text, with where the problem is when it is inside the file. */
+export class SourceReadError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly position?: { line: number; column: number },
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A regular file of at most `maxBytes`, as UTF-8 text. FIFOs, devices and directories are refused
+ * without blocking (the file is opened non-blocking and checked before any read); bytes that are
+ * not UTF-8 are refused with their line and column, never replaced.
+ */
+export async function readTextFile(absPath: string, maxBytes = MAX_SOURCE_BYTES): Promise<string> {
+  let handle;
+  try {
+    handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "EIO";
+    throw new SourceReadError(code === "ENOENT" ? "does not exist" : code === "EACCES" ? "permission denied" : `cannot be opened (${code})`, code);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new SourceReadError("is a directory, not a file", "EISDIR");
+    if (!info.isFile()) throw new SourceReadError(`is not a regular file (${kindOf(info)}); refusing to read it`, "ENOTREG");
+    if (info.size > maxBytes) throw new SourceReadError(`is ${info.size} bytes; files over ${maxBytes} bytes are refused`, "EFBIG");
+    const bytes = Buffer.alloc(info.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return decodeUtf8(bytes.subarray(0, filled));
+  } finally {
+    await handle.close();
+  }
+}
+
+function kindOf(info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  if (info.isSocket()) return "a socket";
+  return "not a file";
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** UTF-8 text (a leading BOM dropped), or a SourceReadError at the first byte that is not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const before = new TextDecoder().decode(bytes.subarray(0, bad));
+    const lines = before.split("\n");
+    throw new SourceReadError(
+      `is not UTF-8 text: byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at line ${lines.length}, column ${lines[lines.length - 1]!.length + 1}`,
+      "EILSEQ",
+      { line: lines.length, column: lines[lines.length - 1]!.length + 1 },
+    );
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    try {
+      strictUtf8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return 0;
+}
+
 export class SourceFile {
   readonly lines: string[];
   private readonly lineStarts: number[] = [0];
@@ -32,11 +121,13 @@ export class SourceFile {
   /**
    * @param file how the file is shown to the user (relative to the working directory when inside it)
    * @param absPath where it is
+   * @param secret text that must never be shown (a decrypted vault): no excerpts of it
    */
   constructor(
     readonly file: string,
     readonly absPath: string,
     readonly text: string,
+    readonly secret = false,
   ) {
     this.lines = text.split(/\r?\n/);
     for (let i = 0; i < text.length; i++) if (text[i] === "\n") this.lineStarts.push(i + 1);
@@ -70,10 +161,11 @@ export class SourceRegistry implements SourceTexts {
     return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : absPath;
   }
 
+  /** Reads a file once (see readTextFile for what is refused); throws SourceReadError. */
   async read(absPath: string): Promise<SourceFile> {
     const known = [...this.files.values()].find((f) => f.absPath === absPath);
     if (known !== undefined) return known;
-    const text = await readFile(absPath, "utf8");
+    const text = await readTextFile(absPath);
     const source = new SourceFile(this.displayName(absPath), absPath, text);
     this.files.set(source.file, source);
     return source;
@@ -86,7 +178,8 @@ export class SourceRegistry implements SourceTexts {
   }
 
   lineText(file: string, line: number): string | undefined {
-    return this.files.get(file)?.lines[line - 1];
+    const source = this.files.get(file);
+    return source === undefined || source.secret ? undefined : source.lines[line - 1];
   }
 
   /** The absolute path behind a displayed file name (relative paths in a file resolve against its directory). */
@@ -113,9 +206,9 @@ export class YamlSource {
     return this.source.file;
   }
 
-  /** The document as plain data (YAML merge keys and aliases resolved). */
+  /** The document as plain data (YAML merge keys and aliases resolved; parseYaml checked it converts). */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   }
 
   /** The position of `segments`, or of its nearest ancestor present in the file. */
@@ -168,13 +261,23 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
+/** Alias expansion beyond this is refused (an alias bomb would otherwise take all memory). */
+export const MAX_ALIAS_COUNT = 1000;
+
 /**
- * Parses YAML, reporting syntax errors (and duplicate keys) at their position. `version` 1.1 is
- * what Ansible's PyYAML speaks (yes/no are booleans); fleet files use YAML 1.2.
+ * Parses YAML, reporting syntax errors at their position. Fleet files are YAML 1.2 and refuse
+ * duplicate keys. Inventories (`version` 1.1) are read as Ansible reads them (yaml-schema.ts): a
+ * duplicate key is a warning and the last value wins. `json` reads JSON as Python's json module.
  */
-export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1" | "1.2"): YamlSource | undefined {
+export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1" | "1.2" | "json"): YamlSource | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { version, lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+  const options =
+    version === "1.2"
+      ? { version, uniqueKeys: true }
+      : version === "1.1"
+        ? { version, schema: "yaml-1.1", customTags: pyyamlTags, uniqueKeys: false }
+        : { version: "1.2" as const, schema: "json", customTags: pythonJsonTags, uniqueKeys: false };
+  const doc = parseDocument(source.text, { ...options, lineCounter, prettyErrors: false, merge: version !== "json" });
   for (const warning of doc.warnings) {
     const { line, column } = source.position(warning.pos[0]);
     bag.warning(source.ref(line, column, ""), firstLine(warning.message));
@@ -190,7 +293,46 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     }
     return undefined;
   }
-  return new YamlSource(source, doc);
+  if (version !== "1.2") warnAboutDuplicateKeys(doc, source, bag);
+  const yaml = new YamlSource(source, doc);
+  try {
+    yaml.toJS();
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const { line, column } = source.position(firstAliasOffset(doc));
+    bag.error(source.ref(line, column, ""), `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes): refusing what looks like an alias bomb`);
+    return undefined;
+  }
+  return yaml;
+}
+
+/** PyYAML keeps the last of duplicate keys; Ansible warns about each. */
+function warnAboutDuplicateKeys(doc: Document, source: SourceFile, bag: DiagnosticBag): void {
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = keyText(pair.key);
+        if (key === undefined) continue;
+        if (seen.has(key)) {
+          const { line, column } = source.position(rangeStart(pair.key) ?? 0);
+          bag.warning(source.ref(line, column, ""), `duplicate key "${key}": the last value is used (as in Ansible)`);
+        }
+        seen.add(key);
+      }
+    },
+  });
+}
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, alias) {
+      offset = rangeStart(alias) ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function firstLine(message: string): string {

@@ -28,6 +28,11 @@ export type HostKeyChecking = "strict" | "accept-new";
 export interface WrittenSettings {
   port: boolean;
   user: boolean;
+  /** The rest default to written (true) when absent. */
+  knownHostsFiles?: boolean;
+  hostKeyChecking?: boolean;
+  connectTimeout?: boolean;
+  keepaliveInterval?: boolean;
 }
 
 export interface JumpHop {
@@ -170,7 +175,12 @@ export interface DesiredBackupPolicy {
  * `role=edge`); the object form ANDs its keys and ORs the entries within each key.
  */
 export type HostSelector =
-  | { kind: "pattern"; pattern: string }
+  | {
+      kind: "pattern";
+      pattern: string;
+      /** The hosts the pattern selected when the fleet was loaded (subscripts need the whole inventory). */
+      hosts?: readonly string[];
+    }
   | { kind: "match"; names?: string[]; groups?: string[]; labels?: Record<string, string> };
 
 export interface WaveSpec {
@@ -191,6 +201,13 @@ export interface ApplySettings {
   lockTtlMs: number;
 }
 
+/** An inventory group as Ansible keeps it: its own hosts and child groups, in declaration order. */
+export interface FleetGroup {
+  name: string;
+  hosts: string[];
+  children: string[];
+}
+
 export interface DesiredFleet {
   apiVersion: string;
   name: string;
@@ -199,6 +216,8 @@ export interface DesiredFleet {
   /** SHA-256 of the fleet file and inventories as read, for plan files and the journal. */
   sourceDigest: string;
   hosts: DesiredHost[];
+  /** The inventory's groups (with the fleet file's memberships), `all` and `ungrouped` first, for host patterns. */
+  groups?: FleetGroup[];
   backupPolicies: DesiredBackupPolicy[];
   apply: ApplySettings;
 }

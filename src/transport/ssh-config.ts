@@ -1,8 +1,9 @@
 /**
- * The part of ~/.ssh/config a fleet needs: `Host` blocks (patterns, `!negation`), `HostName`,
- * `User`, `Port`, `IdentityFile`, `ProxyJump` and `Include`. First value wins, IdentityFile
- * accumulates, as in ssh_config(5). `Match` blocks are not evaluated (their settings never apply),
- * except `Match all`, which behaves like `Host *`.
+ * The built-in ~/.ssh/config reader, for machines without OpenSSH's `ssh` (openssh-config.ts asks
+ * `ssh -G` when there is one): `Host` blocks (patterns, `!negation`), `Include`, and the keywords
+ * nemoclaw honours (HONOURED_KEYWORDS). First value wins, IdentityFile accumulates, as in
+ * ssh_config(5). `Match` blocks are not evaluated (their settings never apply), except
+ * `Match all`, which behaves like `Host *`; the keywords they set are reported as unsupported.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
@@ -24,7 +25,79 @@ export interface SshConfigResult {
   identityFiles: string[];
   /** The raw ProxyJump value (`none` already removed). */
   proxyJump?: string;
+  /** The raw ProxyCommand value (`none` already removed). */
+  proxyCommand?: string;
+  knownHostsFiles?: string[];
+  /** As written or as `ssh -G` prints it: yes/true, no/false, ask, accept-new. */
+  strictHostKeyChecking?: string;
+  connectTimeoutSec?: number;
+  serverAliveIntervalSec?: number;
+  identityAgent?: string;
+  /** Keywords set for the host that nemoclaw cannot honour, as `keyword value`. */
+  unsupported: string[];
 }
+
+/** Keywords nemoclaw takes from the configuration. */
+export const HONOURED_KEYWORDS = new Set([
+  "host",
+  "hostname",
+  "user",
+  "port",
+  "identityfile",
+  "proxyjump",
+  "proxycommand",
+  "userknownhostsfile",
+  "stricthostkeychecking",
+  "connecttimeout",
+  "serveraliveinterval",
+  "identityagent",
+]);
+
+/** Keywords that only matter to an interactive ssh, a tunnel or a multiplexer: nothing changes for nemoclaw. */
+export const IRRELEVANT_KEYWORDS = new Set([
+  "addkeystoagent",
+  "batchmode",
+  "clearallforwardings",
+  "compression",
+  "controlmaster",
+  "controlpath",
+  "controlpersist",
+  "dynamicforward",
+  "enableescapecommandline",
+  "escapechar",
+  "exitonforwardfailure",
+  "forkafterauthentication",
+  "forwardagent",
+  "forwardx11",
+  "forwardx11timeout",
+  "forwardx11trusted",
+  "gatewayports",
+  "hashknownhosts",
+  "ipqos",
+  "kbdinteractiveauthentication",
+  "localcommand",
+  "localforward",
+  "loglevel",
+  "logverbose",
+  "numberofpasswordprompts",
+  "passwordauthentication",
+  "permitlocalcommand",
+  "permitremoteopen",
+  "remotecommand",
+  "remoteforward",
+  "requesttty",
+  "sessiontype",
+  "stdinnull",
+  "streamlocalbindmask",
+  "streamlocalbindunlink",
+  "syslogfacility",
+  "tcpkeepalive",
+  "tunnel",
+  "tunneldevice",
+  "updatehostkeys",
+  "visualhostkey",
+  "xauthlocation",
+]);
 
 export interface SshConfigContext {
   /** Local home directory, for `~` and `%d`. */
@@ -64,6 +137,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
         patterns = args;
       } else if (keyword === "match") {
         patterns = args.length === 1 && args[0]?.toLowerCase() === "all" ? ["*"] : NEVER;
+        if (patterns === NEVER) lines.push({ patterns: ["*"], keyword: "match", value: args.join(" "), file: path, line: index + 1 });
       } else if (keyword === "include") {
         for (const pattern of args) {
           const expanded = expandTilde(pattern, context.home);
@@ -149,7 +223,7 @@ export function hostPatternsMatch(patterns: string[], alias: string): boolean {
 
 /** The settings that apply to `alias`, with `%` tokens and `~` expanded. */
 export function resolveSshConfig(lines: SshConfigLine[], alias: string, context: SshConfigContext): SshConfigResult {
-  const result: SshConfigResult = { identityFiles: [] };
+  const result: SshConfigResult = { identityFiles: [], unsupported: [] };
   let proxyJumpSeen = false;
   const rawIdentityFiles: string[] = [];
   for (const entry of lines) {
@@ -173,22 +247,46 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         rawIdentityFiles.push(entry.value);
         break;
       case "proxyjump":
+      case "proxycommand":
+        // One of the two applies: whichever comes first (ssh_config(5)).
         if (!proxyJumpSeen) {
           proxyJumpSeen = true;
-          if (entry.value.toLowerCase() !== "none") result.proxyJump = entry.value;
+          if (entry.value.toLowerCase() !== "none") result[entry.keyword === "proxyjump" ? "proxyJump" : "proxyCommand"] = entry.value;
         }
         break;
+      case "userknownhostsfile":
+        result.knownHostsFiles ??= entry.value.split(/\s+/).map((file) => expandTilde(file, context.home));
+        break;
+      case "stricthostkeychecking":
+        result.strictHostKeyChecking ??= entry.value.toLowerCase();
+        break;
+      case "connecttimeout":
+        if (/^\d+$/.test(entry.value)) result.connectTimeoutSec ??= Number(entry.value);
+        break;
+      case "serveraliveinterval":
+        if (/^\d+$/.test(entry.value)) result.serverAliveIntervalSec ??= Number(entry.value);
+        break;
+      case "identityagent":
+        result.identityAgent ??= entry.value;
+        break;
+      case "match":
+        result.unsupported.push(`Match ${entry.value} (${where}: Match blocks are only evaluated when OpenSSH's ssh is installed)`);
+        break;
       default:
+        if (!IRRELEVANT_KEYWORDS.has(entry.keyword) && !result.unsupported.some((u) => u.startsWith(`${entry.keyword} `))) result.unsupported.push(`${entry.keyword} ${entry.value}`);
         break;
     }
   }
   const hostName = result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias;
   if (result.hostName) result.hostName = hostName;
   const remoteUser = result.user ?? context.localUser;
-  result.identityFiles = rawIdentityFiles.map((file) =>
-    expandTilde(expandTokens(file, { ...context, alias: hostName, remoteUser }), context.home),
-  );
+  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser);
   return result;
+}
+
+/** IdentityFile values with `~` and the `%d %u %h %r %%` tokens expanded, as ssh does. */
+export function expandIdentityFiles(files: readonly string[], context: SshConfigContext, hostName: string, remoteUser: string): string[] {
+  return files.map((file) => expandTilde(expandTokens(file, { ...context, alias: hostName, remoteUser }), context.home));
 }
 
 function expandTokens(value: string, tokens: SshConfigContext & { alias: string; remoteUser: string }): string {

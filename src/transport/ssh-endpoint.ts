@@ -5,8 +5,10 @@
 import { existsSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
-import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings } from "../config/types.js";
-import { loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
+import { jumpFromProxyCommand } from "../config/hosts/inventory-layer.js";
+import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings, WrittenSettings } from "../config/types.js";
+import { OpenSshConfig } from "./openssh-config.js";
+import { expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
 
 export interface SshEndpoint {
   /** Name used in messages: the fleet host, or the jump host as written. */
@@ -48,6 +50,10 @@ export interface EndpointContext {
   overrides: EndpointOverrides;
   /** Connection settings of a fleet host, so a jump through it reuses them. */
   fleetHost: (name: string) => SshConnectionSettings | undefined;
+  /** Asks OpenSSH (`ssh -G`); false uses the built-in reader only. */
+  openssh: OpenSshConfig | false;
+  /** Where warnings about settings that cannot be honoured go. */
+  warn: (message: string) => void;
 }
 
 const DEFAULT_IDENTITIES = ["id_ed25519", "id_ecdsa", "id_rsa"];
@@ -61,6 +67,8 @@ export function defaultEndpointContext(partial: Partial<EndpointContext> = {}): 
     sshConfigFile: partial.sshConfigFile ?? join(home, ".ssh", "config"),
     overrides: partial.overrides ?? {},
     fleetHost: partial.fleetHost ?? (() => undefined),
+    openssh: partial.openssh ?? new OpenSshConfig(),
+    warn: partial.warn ?? ((message) => process.stderr.write(`warning: ${message}\n`)),
   };
 }
 
@@ -72,27 +80,70 @@ function safeUserName(): string {
   }
 }
 
-/** Loads ~/.ssh/config once per context, only when some host asks for it. */
+/**
+ * Resolves each host's route, asking ~/.ssh/config through OpenSSH's `ssh -G` (the built-in
+ * reader when there is no `ssh`), each alias once.
+ */
 export class RouteResolver {
   private configLines: Promise<SshConfigLine[]> | undefined;
+  private builtIn = false;
+  private readonly warned = new Set<string>();
 
   constructor(readonly context: EndpointContext) {}
 
   async resolve(hostName: string, settings: SshConnectionSettings): Promise<Route> {
-    const config = settings.useSshConfig ? await this.lookup(settings.address) : undefined;
+    const config = settings.useSshConfig ? await this.lookup(settings.address, settings, hostName) : undefined;
     const target = this.endpoint(hostName, settings, settings, config);
     let jumps: SshEndpoint[];
-    if (settings.proxyJump.length > 0 || !config?.proxyJump) {
+    if (settings.proxyJump.length > 0 || (config?.proxyJump === undefined && config?.proxyCommand === undefined)) {
       jumps = await Promise.all(settings.proxyJump.map((hop) => this.fleetHop(hop, settings)));
-    } else {
+    } else if (config.proxyJump !== undefined) {
       jumps = await this.configHops(config.proxyJump, settings);
+    } else {
+      const hops = jumpFromProxyCommand(config.proxyCommand!);
+      if (typeof hops === "string") {
+        this.warnOnce(`proxycommand ${hostName}`, `~/.ssh/config: ${hostName}: ${hops}; connecting directly`);
+        jumps = [];
+      } else jumps = await this.configHops(hops.map((h) => `${h.user === undefined ? "" : `${h.user}@`}${h.host}${h.port === undefined ? "" : `:${h.port}`}`).join(","), settings);
     }
     return { jumps, target };
   }
 
-  private async lookup(alias: string): Promise<SshConfigResult> {
-    this.configLines ??= loadSshConfig(this.context.sshConfigFile, this.sshConfigContext());
-    return resolveSshConfig(await this.configLines, alias, this.sshConfigContext());
+  private async lookup(alias: string, settings: SshConnectionSettings, label: string): Promise<SshConfigResult> {
+    const { openssh } = this.context;
+    let result: SshConfigResult | undefined;
+    if (openssh !== false && !this.builtIn) {
+      const written = settings.explicit ?? { port: true, user: true };
+      try {
+        const answer = await openssh.lookup({
+          alias,
+          ...(this.context.sshConfigFile === join(homedir(), ".ssh", "config") ? {} : { configFile: this.context.sshConfigFile }),
+          ...(written.user ? { user: settings.user } : {}),
+          ...(written.port ? { port: settings.port } : {}),
+        });
+        const remoteUser = answer.user ?? (written.user ? settings.user : this.context.localUser);
+        result = { ...answer, identityFiles: expandIdentityFiles(answer.identityFiles, this.sshConfigContext(), answer.hostName ?? alias, remoteUser) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        this.builtIn = true;
+      }
+    }
+    if (result === undefined) {
+      this.configLines ??= loadSshConfig(this.context.sshConfigFile, this.sshConfigContext());
+      result = resolveSshConfig(await this.configLines, alias, this.sshConfigContext());
+    }
+    for (const setting of result.unsupported) {
+      const keyword = setting.split(" ")[0]!;
+      this.warnOnce(keyword, `ssh config sets ${setting} for ${label}; nemoclaw cannot honour ${keyword} (it uses its own SSH client), so it connects without it`);
+    }
+    return result;
+  }
+
+  /** One warning per keyword, naming the first host it was found for. */
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.context.warn(message);
   }
 
   private sshConfigContext(): SshConfigContext {
@@ -110,7 +161,7 @@ export class RouteResolver {
       identityFiles: hop.identityFiles,
       ...(hop.explicit ? { explicit: hop.explicit } : {}),
     };
-    const config = base.useSshConfig ? await this.lookup(hop.address) : undefined;
+    const config = base.useSshConfig ? await this.lookup(hop.address, hopSettings, hop.host) : undefined;
     return this.endpoint(hop.host, hopSettings, base, config);
   }
 
@@ -118,7 +169,7 @@ export class RouteResolver {
   private async configHops(proxyJump: string, target: SshConnectionSettings): Promise<SshEndpoint[]> {
     return Promise.all(
       parseProxyJump(proxyJump).map(async (spec) => {
-        const config = await this.lookup(spec.host);
+        const config = await this.lookup(spec.host, { ...target, explicit: { port: spec.port !== undefined, user: spec.user !== undefined }, ...(spec.port === undefined ? {} : { port: spec.port }), ...(spec.user === undefined ? {} : { user: spec.user }) }, spec.host);
         const hopSettings: SshConnectionSettings = {
           ...target,
           address: spec.host,
@@ -126,7 +177,7 @@ export class RouteResolver {
           user: spec.user ?? config.user ?? this.context.localUser,
           identityFiles: config.identityFiles.length > 0 ? config.identityFiles : target.identityFiles,
         };
-        const hostName = config.hostName === undefined ? undefined : { hostName: config.hostName, identityFiles: [] };
+        const hostName = config.hostName === undefined ? undefined : { hostName: config.hostName, identityFiles: [], unsupported: [] };
         return this.endpoint(spec.host, hopSettings, target, hostName);
       }),
     );
@@ -152,12 +203,15 @@ export class RouteResolver {
       user,
       identityFiles: identityFiles.length > 0 ? identityFiles : DEFAULT_IDENTITIES.map((name) => join(home, ".ssh", name)),
       defaultIdentities: identityFiles.length === 0,
-      agentSocket: this.agentSocket(overrides.agent ?? trust.agent),
-      hostKeyChecking: overrides.hostKeyChecking ?? trust.hostKeyChecking,
-      knownHostsFiles: (overrides.knownHostsFiles ?? trust.knownHostsFiles).map((file) => expandHome(file, home)),
-      connectTimeoutMs: trust.connectTimeoutMs,
-      keepaliveIntervalMs: trust.keepaliveIntervalMs,
+      agentSocket: this.agentSocket(overrides.agent ?? (trust.agent === true && config?.identityAgent !== undefined ? identityAgent(config.identityAgent) : trust.agent)),
+      hostKeyChecking: overrides.hostKeyChecking ?? (!isWritten(trust, "hostKeyChecking") && config?.strictHostKeyChecking === "accept-new" ? "accept-new" : trust.hostKeyChecking),
+      knownHostsFiles: (overrides.knownHostsFiles ?? (!isWritten(trust, "knownHostsFiles") && config?.knownHostsFiles !== undefined ? config.knownHostsFiles : trust.knownHostsFiles)).map((file) => expandHome(file, home)),
+      connectTimeoutMs: !isWritten(trust, "connectTimeout") && config?.connectTimeoutSec !== undefined ? config.connectTimeoutSec * 1000 : trust.connectTimeoutMs,
+      keepaliveIntervalMs: !isWritten(trust, "keepaliveInterval") && config?.serverAliveIntervalSec !== undefined ? config.serverAliveIntervalSec * 1000 : trust.keepaliveIntervalMs,
     };
+    if (config?.strictHostKeyChecking !== undefined && /^(no|false|off)$/.test(config.strictHostKeyChecking)) {
+      this.warnOnce("stricthostkeychecking", `ssh config sets StrictHostKeyChecking ${config.strictHostKeyChecking} for ${label}; nemoclaw always verifies host keys (set hostKeyChecking: accept-new to trust new hosts on first contact)`);
+    }
     if (trust.passphrase !== undefined) endpoint.passphrase = trust.passphrase;
     return endpoint;
   }
@@ -167,6 +221,18 @@ export class RouteResolver {
     const socket = agent === true ? this.context.env.SSH_AUTH_SOCK : expandHome(agent, this.context.home);
     return socket !== undefined && socket !== "" && existsSync(socket) ? socket : null;
   }
+}
+
+/** Whether the fleet file or inventory wrote a setting (absent `explicit` means everything was written). */
+function isWritten(settings: SshConnectionSettings, key: keyof WrittenSettings): boolean {
+  return settings.explicit === undefined || settings.explicit[key] !== false;
+}
+
+/** IdentityAgent: `none` turns the agent off, `SSH_AUTH_SOCK` means the environment's. */
+function identityAgent(value: string): boolean | string {
+  if (value.toLowerCase() === "none") return false;
+  if (value === "SSH_AUTH_SOCK" || value === "$SSH_AUTH_SOCK") return true;
+  return value;
 }
 
 export function expandHome(path: string, home: string): string {

@@ -2,13 +2,13 @@
  * The fleet's hosts: inventory hosts merged by name with the fleet file's `hosts:`, group
  * memberships from both, and connection settings layered with Ansible's precedence:
  *
- *   fleet defaults < inventory `all` vars < inventory group vars (parents first, then by name)
- *   < fleet `groups:` < inventory host vars < fleet `hosts:` entry
+ *   fleet defaults < inventory group-level variables (Ansible's order: see inventory/model.ts)
+ *   < fleet `groups:` (in the same group order) < inventory host variables < fleet `hosts:` entry
  */
 import net from "node:net";
 import os from "node:os";
 import type { DiagnosticBag } from "../diagnostics.js";
-import type { Inventory } from "../inventory/model.js";
+import type { Inventory, VarMap } from "../inventory/model.js";
 import { nameProblem } from "../names.js";
 import type { CheckedFleet } from "../schema.js";
 import { DEFAULT_OPENSHELL_INSTALLER } from "../openshell-version.js";
@@ -27,6 +27,8 @@ export interface FleetSource {
 
 export interface HostBuildInput {
   inventory: Inventory;
+  /** How many inventory directories contributed group_vars/ and host_vars/. */
+  sourceCount: number;
   fleet?: FleetSource;
   bag: DiagnosticBag;
   baseDirOf: InventoryLayerContext["baseDirOf"];
@@ -41,22 +43,20 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
     inventory.host(name, entry.nameSource);
     for (const group of entry.groups) inventory.addHostToGroup(name, group, entry.source);
   }
-  inventory.finish();
+  inventory.reconcile();
   checkInventoryNames(inventory, bag);
   warnAboutEmptyFleetGroups(input);
 
   const inventoryContext: InventoryLayerContext = { bag, baseDirOf: input.baseDirOf };
-  const groupLayers = new Map<string, SettingsLayer>();
-  const inventoryGroupLayer = (group: string): SettingsLayer => {
-    let layer = groupLayers.get(group);
-    if (layer === undefined) {
-      layer = inventoryLayer(inventory.groups.get(group)?.vars ?? new Map(), inventoryContext);
-      groupLayers.set(group, layer);
-    }
+  // One layer per variable map, built once: a group's variables are checked where they are
+  // written, even for groups without hosts, and shared by every host of the group.
+  const layers = new Map<VarMap, SettingsLayer>();
+  const layerOf = (vars: VarMap): SettingsLayer => {
+    let layer = layers.get(vars);
+    if (layer === undefined) layers.set(vars, (layer = inventoryLayer(vars, inventoryContext)));
     return layer;
   };
-  // Every inventory group's variables are checked, even those of groups without hosts.
-  for (const group of inventory.groups.keys()) inventoryGroupLayer(group);
+  for (const group of inventory.groups.values()) [group.vars, ...group.fileVars.filter((v) => v !== undefined)].forEach(layerOf);
   const fleetGroupLayers = new Map<string, SettingsLayer>();
   const defaults: SettingsLayer[] = [];
   if (fleet !== undefined) {
@@ -65,16 +65,15 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
     if (fleet.checked.data.defaults !== undefined) defaults.push(fleetLayer(fleet.checked.data.defaults, ["defaults"], context));
   }
 
-  const byDepth = (a: string, b: string) => inventory.depthOf(a) - inventory.depthOf(b) || a.localeCompare(b);
   const drafts = [...inventory.hosts.values()].map((invHost) => {
-    const groups = inventory.groupsOf(invHost.name).sort(byDepth);
+    const groups = inventory.sortedGroupsOf(invHost.name);
+    const { groupLevel, hostLevel } = inventory.varLayersOf(invHost.name, input.sourceCount);
     const entry = fleetEntries.get(invHost.name);
     const layer = mergeLayers([
       ...defaults,
-      inventoryGroupLayer("all"),
-      ...groups.map(inventoryGroupLayer),
+      ...groupLevel.map(layerOf),
       ...groups.flatMap((g) => fleetGroupLayers.get(g) ?? []),
-      inventoryLayer(invHost.vars, inventoryContext),
+      ...hostLevel.map(layerOf),
       ...(entry === undefined ? [] : [entry.layer]),
     ]);
     return { name: invHost.name, groups, layer, source: entry?.source ?? invHost.source };
@@ -164,7 +163,14 @@ function toDesiredHost(name: string, groups: string[], layer: SettingsLayer, sou
           connectTimeoutMs: (layer.connectTimeout?.value ?? 10) * 1000,
           keepaliveIntervalMs: (layer.keepaliveInterval?.value ?? 15) * 1000,
           useSshConfig: layer.sshConfig?.value ?? true,
-          explicit: { port: layer.port !== undefined, user: layer.user !== undefined },
+          explicit: {
+            port: layer.port !== undefined,
+            user: layer.user !== undefined,
+            knownHostsFiles: layer.knownHostsFiles !== undefined,
+            hostKeyChecking: layer.hostKeyChecking !== undefined,
+            connectTimeout: layer.connectTimeout !== undefined,
+            keepaliveInterval: layer.keepaliveInterval !== undefined,
+          },
         };
   return {
     name,

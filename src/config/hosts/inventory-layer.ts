@@ -7,6 +7,7 @@
 import type { DiagnosticBag } from "../diagnostics.js";
 import { shlexSplit } from "../inventory/ini-values.js";
 import type { InventoryVar, VarMap } from "../inventory/model.js";
+import { holdsVault, toPlain, VaultValue } from "../inventory/values.js";
 import { argumentProblem } from "../names.js";
 import { parseOpenShellVersion } from "../openshell-version.js";
 import { closest } from "../suggest.js";
@@ -34,11 +35,23 @@ const PASSWORDS = [
   "ansible_sudo_pass",
 ];
 const NEMOCLAW_VARS = ["nemoclaw_labels", "nemoclaw_version", "nemoclaw_openshell_version"];
+const CONNECTION = new Set([...ADDRESS, ...PORT, ...USER, ...KEY_FILE, ...SSH_ARGS, "ansible_connection"]);
+
+/** Variables whose values nemoclaw uses, so a vault-encrypted one must be decrypted. */
+export function needsValue(name: string): boolean {
+  return CONNECTION.has(name) || name.startsWith("nemoclaw_");
+}
 
 export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): SettingsLayer {
   const layer = emptyLayer();
   const { bag } = ctx;
-  for (const [name, variable] of vars) {
+  for (const [name, written] of vars) {
+    if (holdsVault(written.value) && !PASSWORDS.includes(name) && !name.startsWith("ansible_become")) {
+      if (needsValue(name)) bag.error(written.source, `${name} is vault-encrypted; give --vault-password-file (or --vault-id) so nemoclaw can read it`);
+      else bag.warning(written.source, `${name} is vault-encrypted and not decrypted (nemoclaw does not need it); it is left out of the host's variables`);
+      continue;
+    }
+    const variable: InventoryVar = { ...written, value: written.value instanceof VaultValue ? written.value : toPlain(written.value) };
     const { value, source } = variable;
     if (ADDRESS.includes(name)) {
       const text = scalarText(value);

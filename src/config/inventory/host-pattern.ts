@@ -1,67 +1,101 @@
 /**
- * Host entries in inventories: `name`, `name:port`, `[v6::addr]:port` and Ansible ranges
- * `spark-[01:04]` (zero padding kept), `[a:c]`, `[1:10:2]`.
+ * Host entries in inventories, read as ansible-core 2.14 reads them (_expand_hostpattern and
+ * expand_hostname_range in lib/ansible/plugins/inventory/__init__.py): `name`, `name:port`,
+ * `[v6::addr]:port`, and ranges `spark-[01:04]` (zero padding kept; begin and end of equal
+ * length), `[a:c]`, `[a:Z]` (a-z then A-Z), `[1:10:2]`, `[:3]` (from 0), several per name.
+ *
+ * One entry may expand to at most MAX_RANGE_HOSTS hosts: a range typo like `spark-[0:3000000]`
+ * is refused before anything is expanded, instead of exhausting memory.
  */
+import { parseAddress } from "./address.js";
+
+export const MAX_RANGE_HOSTS = 100_000;
 
 export interface HostEntry {
   names: string[];
   port?: number;
 }
 
+const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+interface Range {
+  head: string;
+  values: { count: number; at(i: number): string };
+  tail: string;
+}
+
+/** The names (and port) a host entry stands for, or a message saying why it cannot be read. */
 export function parseHostEntry(text: string): HostEntry | string {
-  let pattern = text.trim();
-  let port: number | undefined;
-  const bracketedV6 = /^\[([0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)\](?::(\d+))?$/.exec(pattern);
-  if (bracketedV6 !== null) return { names: [bracketedV6[1]!], ...(bracketedV6[2] === undefined ? {} : { port: Number(bracketedV6[2]) }) };
-  const colonsOutsideBrackets = pattern.replace(/\[[^\]]*\]/g, "").split(":").length - 1;
-  if (colonsOutsideBrackets === 1) {
-    const at = pattern.lastIndexOf(":");
-    const portText = pattern.slice(at + 1);
-    if (!/^\d+$/.test(portText)) return `"${text}": port "${portText}" is not a number`;
-    port = Number(portText);
-    if (port < 1 || port > 65535) return `"${text}": port ${port} is out of range 1-65535`;
-    pattern = pattern.slice(0, at);
-  } else if (colonsOutsideBrackets > 1) {
-    return { names: [pattern] }; // a bare IPv6 address
-  }
-  const names = expandRanges(pattern);
+  const address = parseAddress(text);
+  // What Ansible cannot read as an address is taken whole, as one name.
+  const pattern = address?.host ?? text;
+  const port = address?.port;
+  if (port !== undefined && (port < 1 || port > 65535)) return `"${text}": port ${port} is out of range 1-65535`;
+  if (!pattern.includes("[")) return { names: [pattern], ...(port === undefined ? {} : { port }) };
+  const count = countNames(pattern);
+  if (typeof count === "string") return `"${text}": ${count}`;
+  if (count > MAX_RANGE_HOSTS) return `"${text}" expands to ${count} hosts; one entry may expand to at most ${MAX_RANGE_HOSTS}`;
+  const names = expand(pattern);
   if (typeof names === "string") return `"${text}": ${names}`;
   return { names, ...(port === undefined ? {} : { port }) };
 }
 
-function expandRanges(pattern: string): string[] | string {
-  const open = pattern.indexOf("[");
-  if (open < 0) return pattern.includes("]") ? `unmatched "]"` : [pattern];
-  const close = pattern.indexOf("]", open);
-  if (close < 0) return `unmatched "["`;
-  const values = expandRange(pattern.slice(open + 1, close));
-  if (typeof values === "string") return values;
-  const rest = expandRanges(pattern.slice(close + 1));
-  if (typeof rest === "string") return rest;
-  const head = pattern.slice(0, open);
-  return values.flatMap((v) => rest.map((r) => `${head}${v}${r}`));
+/** How many names a pattern expands to, checked range by range without expanding any. */
+function countNames(pattern: string): number | string {
+  let total = 1;
+  let rest = pattern;
+  while (rest.includes("[")) {
+    const range = firstRange(rest);
+    if (typeof range === "string") return range;
+    total *= range.values.count;
+    if (total > MAX_RANGE_HOSTS) return total;
+    rest = range.tail;
+  }
+  return total;
 }
 
-function expandRange(body: string): string[] | string {
-  const parts = body.split(":");
-  if (parts.length < 2 || parts.length > 3) return `range [${body}] must look like [start:end] or [start:end:step]`;
-  const [start, end, stepText = "1"] = parts as [string, string, string?];
-  if (!/^\d+$/.test(stepText) || Number(stepText) < 1) return `range [${body}] has an invalid step`;
+function expand(pattern: string): string[] | string {
+  if (!pattern.includes("[")) return [pattern];
+  const range = firstRange(pattern);
+  if (typeof range === "string") return range;
+  const out: string[] = [];
+  for (let i = 0; i < range.values.count; i++) {
+    const rest = expand(`${range.head}${range.values.at(i)}${range.tail}`);
+    if (typeof rest === "string") return rest;
+    out.push(...rest);
+  }
+  return out;
+}
+
+/** The first `[begin:end(:step)]` of a pattern (Ansible splits at the first `[` and first `]`). */
+function firstRange(pattern: string): Range | string {
+  const open = pattern.indexOf("[");
+  const close = pattern.indexOf("]");
+  if (close < 0) return `unmatched "["`;
+  if (close < open) return `unmatched "]"`;
+  const head = pattern.slice(0, open);
+  const body = pattern.slice(open + 1, close);
+  const tail = pattern.slice(close + 1);
+  const bounds = body.split(":");
+  if (bounds.length !== 2 && bounds.length !== 3) return `range [${body}] must be begin:end or begin:end:step`;
+  const begin = bounds[0] === "" ? "0" : bounds[0]!;
+  const end = bounds[1]!;
+  const stepText = bounds[2] ?? "1";
+  if (end === "") return `range [${body}] must give an end`;
+  if (!/^[0-9]+$/.test(stepText) || Number(stepText) === 0) return `range [${body}] has an invalid step "${stepText}"`;
   const step = Number(stepText);
-  if (/^\d+$/.test(start) && /^\d+$/.test(end)) {
-    const [from, to] = [Number(start), Number(end)];
-    if (to < from) return `range [${body}] runs backwards`;
-    const width = start.length;
-    const out: string[] = [];
-    for (let n = from; n <= to; n += step) out.push(String(n).padStart(width, "0"));
-    return out;
+  const [from, to] = [LETTERS.indexOf(begin), LETTERS.indexOf(end)];
+  if (begin.length === 1 && end.length === 1 && from >= 0 && to >= 0) {
+    if (from > to) return `range [${body}] must have begin <= end`;
+    const count = Math.floor((to - from) / step) + 1;
+    return { head, tail, values: { count, at: (i) => LETTERS[from + i * step]! } };
   }
-  if (/^[a-z]$/i.test(start) && /^[a-z]$/i.test(end)) {
-    const [from, to] = [start.charCodeAt(0), end.charCodeAt(0)];
-    if (to < from) return `range [${body}] runs backwards`;
-    const out: string[] = [];
-    for (let c = from; c <= to; c += step) out.push(String.fromCharCode(c));
-    return out;
-  }
-  return `range [${body}] must be numeric ([01:04]) or alphabetic ([a:c])`;
+  if (!/^[0-9]+$/.test(begin) || !/^[0-9]+$/.test(end)) return `range [${body}] must be numeric ([01:04]) or alphabetic ([a:c])`;
+  const padded = begin.length > 1 && begin.startsWith("0");
+  if (padded && begin.length !== end.length) return `range [${body}] must give begin and end with the same number of digits`;
+  const [low, high] = [Number(begin), Number(end)];
+  // Ansible expands a backwards numeric range to no hosts at all; that is never what was meant.
+  if (high < low) return `range [${body}] runs backwards (it would stand for no host)`;
+  const count = Math.floor((high - low) / step) + 1;
+  return { head, tail, values: { count, at: (i) => (padded ? String(low + i * step).padStart(begin.length, "0") : String(low + i * step)) } };
 }

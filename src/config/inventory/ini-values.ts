@@ -3,8 +3,9 @@
  * (shlex, `#` starts a comment), and every `key=value` value goes through Python's
  * `ast.literal_eval`, falling back to the plain string. So `port=22` is a number, `x=True` a
  * boolean, `x='a b'` the string `a b`, `labels="{'site': 'sjc'}"` a dict, and `x=yes` or
- * `x=022` stay strings.
+ * `x=022` stay strings. Floats are kept as Python floats and big integers exactly (values.ts).
  */
+import { PyFloat } from "./values.js";
 
 /** POSIX shell-like word splitting with `#` comments (Python's shlex.split(comments=True)). */
 export function shlexSplit(line: string): string[] | string {
@@ -247,24 +248,28 @@ class LiteralParser {
     }
   }
 
-  private parseNumber(): number {
+  /** Python numbers: floats stay floats (`1e3` is 1000.0), integers stay exact (bigint past 2^53). */
+  private parseNumber(): unknown {
     const match = /^[-+]?\s*(0[xX][0-9A-Fa-f_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?[\d_]*(?:[eE][-+]?\d+)?)/.exec(this.text.slice(this.pos));
     const whole = match?.[0] ?? "";
     const body = match?.[1] ?? "";
-    if (body === "" || body === "." || !/\d/.test(body)) throw NOT_A_LITERAL;
+    if (body === "" || body === "." || !/\d/.test(body) || /__|_$|^_|_\.|\._/.test(body.replace(/^0[xXoObB]_?/, "0"))) throw NOT_A_LITERAL;
     const negative = whole.trimStart().startsWith("-");
     const digits = body.replace(/_/g, "");
-    let value: number;
-    if (/^0[xX]/.test(digits)) value = parseInt(digits.slice(2), 16);
-    else if (/^0[oO]/.test(digits)) value = parseInt(digits.slice(2), 8);
-    else if (/^0[bB]/.test(digits)) value = parseInt(digits.slice(2), 2);
-    else {
-      // Python 3 rejects decimal integers with leading zeros (022), so they stay strings.
-      if (/^0\d/.test(digits) && !/[.eE]/.test(digits) && !/^0+$/.test(digits)) throw NOT_A_LITERAL;
-      value = Number(digits);
-    }
-    if (Number.isNaN(value)) throw NOT_A_LITERAL;
     this.pos += whole.length;
-    return negative ? -value : value;
+    if (/^0[xXoObB]/.test(digits)) return exactInteger(BigInt(`0${digits[1]!.toLowerCase()}${digits.slice(2)}`), negative);
+    if (/[.eE]/.test(digits)) {
+      const value = Number(digits);
+      if (Number.isNaN(value)) throw NOT_A_LITERAL;
+      return new PyFloat(negative ? -value : value);
+    }
+    // Python 3 rejects decimal integers with leading zeros (022), so they stay strings.
+    if (/^0\d/.test(digits) && !/^0+$/.test(digits)) throw NOT_A_LITERAL;
+    return exactInteger(BigInt(digits), negative);
   }
+}
+
+function exactInteger(value: bigint, negative: boolean): number | bigint {
+  const signed = negative ? -value : value;
+  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed;
 }

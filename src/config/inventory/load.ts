@@ -1,16 +1,32 @@
 /**
- * Reads Ansible inventories (files or directories, YAML or INI) plus the `group_vars/` and
- * `host_vars/` directories beside them, into one merged Inventory.
+ * Reads Ansible inventory sources into one Inventory, choosing for each file what Ansible's
+ * inventory plugins would (ansible-core 2.14, in the order of its default `enabled` list):
+ *
+ * 1. an executable file is an inventory script, run with `--list`;
+ * 2. a `.yml`/`.yaml` file with a top-level `plugin:` key is a plugin configuration, read
+ *    through `ansible-inventory`;
+ * 3. a file ending in `.yml`, `.yaml` or `.json`, or without an extension, is a YAML inventory
+ *    when it reads as one (JSON in the inventory-script shape, such as `ansible-inventory --list`
+ *    output, is read as that); otherwise
+ * 4. it is INI.
+ *
+ * A directory is read entry by entry in name order, recursing into subdirectories and skipping
+ * what Ansible skips: hidden entries, `group_vars`, `host_vars`, `vars_plugins`, and names ending
+ * in .pyc .pyo .swp .bak ~ .rpm .md .txt .rst .orig .ini .cfg .retry (INVENTORY_IGNORE_EXTS).
+ * Vault-encrypted files are decrypted with the keyring; then `group_vars/` and `host_vars/` beside
+ * each source (vars-files.ts).
  */
-import { readdir, stat } from "node:fs/promises";
+import { access, constants, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
-import { parseYaml, type SourceRegistry } from "../source.js";
-import { closest } from "../suggest.js";
+import { parseYaml, SourceFile, SourceReadError, type SourceRegistry } from "../source.js";
 import type { SourceRef } from "../types.js";
 import { readIniInventory } from "./ini.js";
-import { Inventory, type VarMap } from "./model.js";
-import { readVars, readYamlInventory } from "./yaml-inventory.js";
+import { Inventory } from "./model.js";
+import { looksLikeScriptJson, readInventoryScript, readPluginInventory, readScriptJson, runCommand, type CommandRunner } from "./script.js";
+import { applyVarsFiles } from "./vars-files.js";
+import { isVaultText, VaultError, VaultKeyring } from "./vault.js";
+import { isRecord, readYamlInventory } from "./yaml-inventory.js";
 
 export interface InventoryRequest {
   /** Absolute path of an inventory file or directory. */
@@ -19,89 +35,134 @@ export interface InventoryRequest {
   from: SourceRef;
 }
 
-/** Ansible's YAML inventory plugin only takes these extensions; everything else is INI. */
-const YAML_EXTENSIONS = new Set([".yml", ".yaml", ".json"]);
-const VARS_EXTENSIONS = new Set(["", ".yml", ".yaml", ".json"]);
-/** Files Ansible skips in inventory directories. */
-const IGNORED = /(^\.|~$|\.(orig|bak|ini\.example|md|txt|retry|pyc|pyo|cfg)$)/;
+export interface InventoryOptions {
+  vault?: VaultKeyring;
+  /** Runs inventory scripts and ansible-inventory. */
+  run?: CommandRunner;
+}
 
-export async function loadInventories(requests: InventoryRequest[], registry: SourceRegistry, bag: DiagnosticBag): Promise<Inventory> {
+export interface LoadedInventory {
+  inventory: Inventory;
+  /** Directories whose group_vars/ and host_vars/ were read, in order (Ansible's inventory sources). */
+  sourceDirs: string[];
+}
+
+const YAML_EXTENSIONS = new Set([".yml", ".yaml", ".json"]);
+const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
+
+interface ReadContext {
+  inventory: Inventory;
+  registry: SourceRegistry;
+  bag: DiagnosticBag;
+  vault: VaultKeyring;
+  run: CommandRunner;
+}
+
+export async function loadInventories(requests: InventoryRequest[], registry: SourceRegistry, bag: DiagnosticBag, options: InventoryOptions = {}): Promise<LoadedInventory> {
   const root: SourceRef = requests[0]?.from ?? { file: "<inventory>", line: 1, column: 1, path: "" };
   const inventory = new Inventory(root);
-  const varsDirs: string[] = [];
+  const ctx: ReadContext = { inventory, registry, bag, vault: options.vault ?? new VaultKeyring([]), run: options.run ?? runCommand };
+  const sourceDirs: string[] = [];
   for (const request of requests) {
     const info = await stat(request.path).catch(() => undefined);
     if (info === undefined) {
       bag.error(request.from, `inventory ${registry.displayName(request.path)} does not exist`);
       continue;
     }
-    const files = info.isDirectory() ? await inventoryFilesIn(request.path) : [request.path];
-    for (const file of files) await readInventoryFile(file, inventory, registry, bag);
+    if (info.isDirectory()) await readDirectory(request.path, ctx);
+    else if (info.isFile()) await readInventoryFile(request.path, ctx);
+    else {
+      bag.error(request.from, `inventory ${registry.displayName(request.path)} is not a regular file or directory; refusing to read it`);
+      continue;
+    }
     const dir = info.isDirectory() ? request.path : path.dirname(request.path);
-    if (!varsDirs.includes(dir)) varsDirs.push(dir);
+    if (!sourceDirs.includes(dir)) sourceDirs.push(dir);
   }
-  inventory.finish();
-  for (const dir of varsDirs) {
-    await applyVarsDir(path.join(dir, "group_vars"), "group", inventory, registry, bag);
-    await applyVarsDir(path.join(dir, "host_vars"), "host", inventory, registry, bag);
-  }
-  return inventory;
+  inventory.reconcile();
+  await applyVarsFiles(sourceDirs, inventory, { registry, bag, vault: ctx.vault });
+  return { inventory, sourceDirs };
 }
 
-async function inventoryFilesIn(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && !IGNORED.test(e.name))
-    .map((e) => path.join(dir, e.name))
-    .sort();
+async function readDirectory(dir: string, ctx: ReadContext): Promise<void> {
+  const names = (await readdir(dir)).filter((name) => !IGNORED.test(name)).sort(byBytes);
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const info = await stat(full).catch(() => undefined);
+    if (info?.isDirectory()) await readDirectory(full, ctx);
+    else if (info?.isFile()) await readInventoryFile(full, ctx);
+  }
 }
 
-async function readInventoryFile(file: string, inventory: Inventory, registry: SourceRegistry, bag: DiagnosticBag): Promise<void> {
-  const source = await registry.read(file);
-  if (YAML_EXTENSIONS.has(path.extname(file).toLowerCase())) {
-    const yaml = parseYaml(source, bag, "1.1");
-    if (yaml !== undefined) readYamlInventory(yaml, inventory, bag);
-  } else {
-    readIniInventory(source, inventory, bag);
+/** Python sorts file names by their bytes. */
+export function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+async function readInventoryFile(file: string, ctx: ReadContext): Promise<void> {
+  const { registry, bag } = ctx;
+  if (await isExecutable(file)) {
+    await readInventoryScript(file, ctx, new SourceFile(registry.displayName(file), file, ""));
+    return;
   }
+  let source: SourceFile;
+  try {
+    source = await registry.read(file);
+  } catch (error) {
+    if (!(error instanceof SourceReadError)) throw error;
+    bag.error({ file: registry.displayName(file), line: error.position?.line ?? 1, column: error.position?.column ?? 1, path: "" }, `inventory ${error.message}`);
+    return;
+  }
+  if (isVaultText(source.text)) {
+    try {
+      source = registry.add(new SourceFile(`${source.file} (decrypted)`, source.absPath, await ctx.vault.decrypt(source.text), true));
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      bag.error(source.ref(1, 1, ""), `cannot read this inventory: ${error.message}`);
+      return;
+    }
+  }
+  const extension = path.extname(file).toLowerCase();
+  if (YAML_EXTENSIONS.has(extension) || extension === "") {
+    if (await readAsYaml(source, extension, ctx)) return;
+  }
+  readIniInventory(source, ctx.inventory, bag);
 }
 
 /**
- * `group_vars/<group>` and `host_vars/<host>`: a file (no extension, .yml, .yaml, .json) or a
- * directory of such files read in name order. They override the inventory's inline variables.
+ * Reads the file as YAML when Ansible's auto or yaml plugin would take it: its text is JSON (tried
+ * first, as Ansible's loader does) or YAML whose top level is a mapping of groups. False when the
+ * INI reader should read it instead. A file named .yml/.yaml/.json that is neither YAML of that
+ * shape nor INI reports the YAML problem, which explains it best.
  */
-async function applyVarsDir(dir: string, kind: "group" | "host", inventory: Inventory, registry: SourceRegistry, bag: DiagnosticBag): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (entries === undefined) return;
-  const known = kind === "group" ? [...inventory.groups.keys()] : [...inventory.hosts.keys()];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith(".")) continue;
-    const extension = entry.isDirectory() ? "" : path.extname(entry.name);
-    if (!VARS_EXTENSIONS.has(extension.toLowerCase())) continue;
-    const name = entry.isDirectory() ? entry.name : entry.name.slice(0, entry.name.length - extension.length);
-    const full = path.join(dir, entry.name);
-    const files = entry.isDirectory() ? await varsFilesUnder(full) : [full];
-    const target: VarMap | undefined = kind === "group" ? inventory.groups.get(name)?.vars : inventory.hosts.get(name)?.vars;
-    if (target === undefined) {
-      const suggestion = closest(name, known);
-      bag.warning(
-        { file: registry.displayName(full), line: 1, column: 1, path: "" },
-        `${kind}_vars/${entry.name} is for ${kind} "${name}", which no inventory declares${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`}`,
-      );
-      continue;
-    }
-    for (const file of files) {
-      const source = await registry.read(file);
-      const yaml = parseYaml(source, bag, "1.1");
-      if (yaml !== undefined) readVars(yaml, yaml.toJS(), [], target, bag);
-    }
+async function readAsYaml(source: SourceFile, extension: string, ctx: ReadContext): Promise<boolean> {
+  const { bag } = ctx;
+  const scratch = bag.scratch();
+  const asJson = parseYaml(source, bag.scratch(), "json");
+  const yaml = asJson ?? parseYaml(source, scratch, "1.1");
+  const data = yaml?.toJS();
+  if (yaml !== undefined && isRecord(data) && Object.keys(data).length > 0) {
+    bag.absorb(scratch);
+    if (typeof data.plugin === "string" && (extension === ".yml" || extension === ".yaml")) await readPluginInventory(source.absPath, data.plugin, ctx, source);
+    else if (looksLikeScriptJson(data)) await readScriptJson(yaml, ctx, undefined);
+    else readYamlInventory(yaml, ctx.inventory, bag);
+    return true;
   }
+  if (extension === "" || data === null || readsAsIni(source, ctx)) return false;
+  if (yaml === undefined) bag.absorb(scratch);
+  else bag.error(yaml.ref([]), "a YAML inventory is a mapping of groups, usually starting with all:");
+  return true;
 }
 
-async function varsFilesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith(".") && VARS_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
+/** Whether the INI reader takes the file without a single error (tried on a scratch inventory). */
+function readsAsIni(source: SourceFile, ctx: ReadContext): boolean {
+  const scratch = ctx.bag.scratch();
+  readIniInventory(source, new Inventory(source.ref(1, 1, "")), scratch);
+  return scratch.errors.length === 0;
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  return access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,6 +1,9 @@
 /**
- * Ansible YAML inventories: a tree of groups, each with `hosts`, `vars` and `children`
- * (usually under `all:`). Host keys may carry ranges (`spark-[01:04]`) and ports (`name:2222`).
+ * Ansible YAML inventories, read as ansible-core 2.14's yaml plugin reads them: a tree of groups,
+ * each with `hosts`, `vars` and `children` (a plain string stands for a one-entry mapping), host
+ * keys with ranges (`spark-[01:04]`) and ports (`name:2222`). Where Ansible only warns and drops
+ * what it cannot read (an unknown key such as a misspelt `hots:`, a group that is not a mapping),
+ * nemoclaw reports an error instead, so no host silently goes missing.
  */
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { Path, YamlSource } from "../source.js";
@@ -29,61 +32,73 @@ class GroupReader {
   ) {}
 
   group(name: string, body: unknown, path: Path): void {
-    const group = this.inventory.group(name, this.yaml.ref(path, "key"));
+    this.inventory.group(name, this.yaml.ref(path, "key"));
     if (body === null || body === undefined) return;
     if (!isRecord(body)) {
       this.bag.error(this.yaml.ref(path), `group "${name}" must be a mapping with hosts, vars and/or children`);
       return;
     }
-    for (const [key, value] of Object.entries(body)) {
+    for (const [key, raw] of Object.entries(body)) {
       const at = [...path, key];
-      if (key === "vars") this.vars(value, at, group.vars);
+      if (!GROUP_KEYS.includes(key)) {
+        this.bag.error(this.yaml.ref(at, "key"), `unknown key "${key}" in group "${name}"${didYouMean(key, GROUP_KEYS)} (a group has hosts, vars and children)`);
+        continue;
+      }
+      // Ansible reads `hosts: web1` as `hosts: { web1: }`.
+      const value = typeof raw === "string" ? { [raw]: null } : raw;
+      if (value === null || value === undefined) continue;
+      if (!isRecord(value)) {
+        this.bag.error(this.yaml.ref(at), `${key} of group "${name}" must be a mapping${key === "vars" ? " of names to values" : key === "hosts" ? " of host names (to their variables or nothing)" : " of group names"}`);
+        continue;
+      }
+      if (key === "vars") this.groupVars(name, value, at);
       else if (key === "hosts") this.hosts(name, value, at);
-      else if (key === "children") this.children(name, value, at);
-      else this.bag.error(this.yaml.ref(at, "key"), `unknown key "${key}" in group "${name}"${didYouMean(key, GROUP_KEYS)} (a group has hosts, vars and children)`);
+      else this.children(name, value, at);
     }
   }
 
-  private hosts(groupName: string, value: unknown, path: Path): void {
-    if (value === null || value === undefined) return;
-    if (!isRecord(value)) {
-      this.bag.error(this.yaml.ref(path), `hosts of group "${groupName}" must be a mapping of host names (to their variables or nothing)`);
-      return;
+  private groupVars(groupName: string, vars: Record<string, unknown>, path: Path): void {
+    for (const [key, value] of Object.entries(vars)) {
+      const source = this.yaml.ref([...path, key]);
+      const problem = this.inventory.setGroupVar(groupName, key, { value, source });
+      if (problem !== undefined) this.bag.error(source, problem);
     }
-    for (const [pattern, vars] of Object.entries(value)) {
+  }
+
+  private hosts(groupName: string, hosts: Record<string, unknown>, path: Path): void {
+    for (const [pattern, vars] of Object.entries(hosts)) {
       const at = [...path, pattern];
       const entry = parseHostEntry(pattern);
       if (typeof entry === "string") {
         this.bag.error(this.yaml.ref(at, "key"), `invalid host ${entry}`);
         continue;
       }
+      if (vars !== null && vars !== undefined && !isRecord(vars)) {
+        this.bag.error(this.yaml.ref(at), `host "${pattern}" must map to its variables (a mapping) or to nothing`);
+        continue;
+      }
       for (const name of entry.names) {
+        const isNew = !this.inventory.hosts.has(name);
         const host = this.inventory.host(name, this.yaml.ref(at, "key"));
         this.inventory.addHostToGroup(name, groupName, this.yaml.ref(at, "key"));
-        if (entry.port !== undefined) host.vars.set("ansible_port", { value: entry.port, source: this.yaml.ref(at, "key") });
-        this.vars(vars, at, host.vars);
+        // Ansible takes the port only from the entry that creates the host.
+        if (isNew && entry.port !== undefined) host.vars.set("ansible_port", { value: entry.port, source: this.yaml.ref(at, "key") });
+        readVars(this.yaml, vars, at, host.vars, this.bag);
       }
     }
   }
 
-  private children(parent: string, value: unknown, path: Path): void {
-    if (value === null || value === undefined) return;
-    if (!isRecord(value)) {
-      this.bag.error(this.yaml.ref(path), `children of group "${parent}" must be a mapping of group names`);
-      return;
+  private children(parent: string, children: Record<string, unknown>, path: Path): void {
+    for (const [child, body] of Object.entries(children)) {
+      const at = [...path, child];
+      this.group(child, body, at);
+      const loop = this.inventory.addChild(parent, child, this.yaml.ref(at, "key"));
+      if (loop !== undefined) this.bag.error(this.yaml.ref(at, "key"), loop);
     }
-    for (const [child, body] of Object.entries(value)) {
-      this.inventory.addChild(parent, child, this.yaml.ref([...path, child], "key"));
-      this.group(child, body, [...path, child]);
-    }
-  }
-
-  vars(value: unknown, path: Path, into: VarMap): void {
-    readVars(this.yaml, value, path, into, this.bag);
   }
 }
 
-/** Variables from a mapping (inventory `vars:`, host entries, group_vars/host_vars files). */
+/** Variables from a mapping (host entries, group_vars/host_vars files). */
 export function readVars(yaml: YamlSource, value: unknown, path: Path, into: VarMap, bag: DiagnosticBag): void {
   if (value === null || value === undefined) return;
   if (!isRecord(value)) {
@@ -94,5 +109,5 @@ export function readVars(yaml: YamlSource, value: unknown, path: Path, into: Var
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }

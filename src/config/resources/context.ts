@@ -1,7 +1,8 @@
 /** What the builders of gateways, sandboxes, backup policies and apply settings share. */
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { CheckedFleet } from "../schema.js";
-import { describeSelector, globToRegExp, parseHostPattern, PatternError, selectWith, termsMatchingNothing } from "../selectors.js";
+import type { PatternUniverse } from "../patterns.js";
+import { describeSelector, globToRegExp, parseHostPattern, PatternError, selectWith, suggestionFor, termsMatchingNothing } from "../selectors.js";
 import type { Path, YamlSource } from "../source.js";
 import { closest } from "../suggest.js";
 import type { ReleaseRules, SettingProblem, TargetRelease } from "../release-rules.js";
@@ -14,6 +15,8 @@ export interface BuildContext {
   bag: DiagnosticBag;
   hosts: DesiredHost[];
   hostsByName: Map<string, DesiredHost>;
+  /** The hosts and groups patterns are evaluated against. */
+  universe: PatternUniverse;
   /** Directory of the fleet file. */
   baseDir: string;
   /** What the hosts' releases allow; absent when the caller checks nothing release-specific. */
@@ -66,7 +69,7 @@ export function resolveSelector(raw: RawSelector | undefined, at: Path, ctx: Bui
         };
   let names: string[];
   try {
-    names = selectWith(ctx.hosts, selector);
+    names = selectWith(ctx.hosts, selector, ctx.universe);
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;
     ctx.bag.error(ctx.yaml.ref(at), error.message);
@@ -77,25 +80,20 @@ export function resolveSelector(raw: RawSelector | undefined, at: Path, ctx: Bui
     return undefined;
   }
   if (selector.kind === "pattern") {
-    for (const term of termsMatchingNothing(ctx.hosts, selector.pattern)) {
-      ctx.bag.warning(ctx.yaml.ref(at), `"${term.text}" in selector '${selector.pattern}' matches no host${suggestFor(term.text, ctx)}`);
+    for (const term of termsMatchingNothing(ctx.hosts, selector.pattern, ctx.universe)) {
+      ctx.bag.warning(ctx.yaml.ref(at), `"${term.text}" in selector '${selector.pattern}' matches no host${suggestionFor(term.text, ctx.universe)}`);
     }
   }
   const selected = new Set(names);
-  return { selector, hosts: ctx.hosts.filter((h) => selected.has(h.name)) };
+  // Pattern selectors keep what they selected: later stages check one host at a time, and a
+  // subscript (`spark[0]`) only means something against the whole inventory.
+  return { selector: selector.kind === "pattern" ? { ...selector, hosts: names } : selector, hosts: ctx.hosts.filter((h) => selected.has(h.name)) };
 }
 
 function selectorHint(selector: HostSelector, ctx: BuildContext): string {
   if (selector.kind !== "pattern") return "";
   const terms = parseHostPattern(selector.pattern).filter((t) => t.kind !== "exclusion");
-  return terms.map((t) => suggestFor(t.text, ctx)).find((s) => s !== "") ?? "";
-}
-
-function suggestFor(text: string, ctx: BuildContext): string {
-  if (text.includes("=") || /[*?[~]/.test(text)) return "";
-  const candidates = new Set([...ctx.hosts.map((h) => h.name), ...ctx.hosts.flatMap((h) => h.groups)]);
-  const match = closest(text, candidates);
-  return match === undefined ? "" : `; did you mean "${match}"?`;
+  return terms.map((t) => suggestionFor(t.text, ctx.universe)).find((s) => s !== "") ?? "";
 }
 
 /** Whether a glob (sandbox names in backup policies) is well-formed. */

@@ -17,9 +17,11 @@ function contextWith(files: Record<string, string>): SshConfigContext {
   };
 }
 
+/** The settings for `alias`; `unsupported` only when something was (checked on its own below). */
 async function resolve(files: Record<string, string>, alias: string) {
   const context = contextWith(files);
-  return resolveSshConfig(await loadSshConfig("/home/op/.ssh/config", context), alias, context);
+  const { unsupported, ...settings } = resolveSshConfig(await loadSshConfig("/home/op/.ssh/config", context), alias, context);
+  return unsupported.length === 0 ? settings : { ...settings, unsupported };
 }
 
 describe("ssh_config", () => {
@@ -82,7 +84,37 @@ describe("ssh_config", () => {
     const files = {
       "/home/op/.ssh/config": ["Match host spark-* exec true", "  User matched", "Match all", "  Port 2022"].join("\n"),
     };
-    expect(await resolve(files, "spark-01")).toEqual({ port: 2022, identityFiles: [] });
+    expect(await resolve(files, "spark-01")).toEqual({
+      port: 2022,
+      identityFiles: [],
+      unsupported: ["Match host spark-* exec true (/home/op/.ssh/config:1: Match blocks are only evaluated when OpenSSH's ssh is installed)"],
+    });
+  });
+
+  it("honours the known_hosts, host key, timeout and agent keywords, and names the ones it cannot honour", async () => {
+    const files = {
+      "/home/op/.ssh/config": [
+        "Host *",
+        "  UserKnownHostsFile ~/.ssh/kh_lab /etc/kh",
+        "  StrictHostKeyChecking accept-new",
+        "  ConnectTimeout 7",
+        "  ServerAliveInterval 30",
+        "  IdentityAgent none",
+        "  ProxyCommand ssh -W %h:%p bastion",
+        "  CertificateFile ~/.ssh/id_cert.pub",
+        "  ForwardAgent yes",
+      ].join("\n"),
+    };
+    expect(await resolve(files, "spark-01")).toEqual({
+      identityFiles: [],
+      knownHostsFiles: ["/home/op/.ssh/kh_lab", "/etc/kh"],
+      strictHostKeyChecking: "accept-new",
+      connectTimeoutSec: 7,
+      serverAliveIntervalSec: 30,
+      identityAgent: "none",
+      proxyCommand: "ssh -W %h:%p bastion",
+      unsupported: ["certificatefile ~/.ssh/id_cert.pub"],
+    });
   });
 
   it("names the file and line of a bad value", async () => {

@@ -1,0 +1,103 @@
+/**
+ * ~/.ssh/config as OpenSSH itself resolves it: `ssh -G HOST` prints every setting ssh would use
+ * for HOST after Include, Match, Host, CanonicalizeHostname and the system-wide file. Settings that
+ * differ from what `ssh -G -F /dev/null` prints (OpenSSH's defaults) were set by the configuration;
+ * nemoclaw honours those it can and names the others, once per keyword, in a warning.
+ *
+ * Without an `ssh` binary, the built-in reader (ssh-config.ts) answers instead.
+ */
+import { execFile } from "node:child_process";
+import { Limiter } from "./limiter.js";
+import { HONOURED_KEYWORDS, IRRELEVANT_KEYWORDS, type SshConfigResult } from "./ssh-config.js";
+
+export interface OpenSshQuery {
+  alias: string;
+  /** `-F FILE`; undefined reads ~/.ssh/config and the system file, exactly as `ssh HOST` does. */
+  configFile?: string;
+  /** `-l USER` and `-p PORT` when the fleet wrote them, so `Match user` and `%r` see them. */
+  user?: string;
+  port?: number;
+}
+
+/** Runs `ssh ARGS` and returns its stdout; rejects with code ENOENT when there is no ssh. */
+export type SshRunner = (args: string[]) => Promise<string>;
+
+export const runSsh: SshRunner = (args) =>
+  new Promise((resolve, reject) => {
+    execFile("ssh", args, { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) resolve(stdout);
+      else reject(Object.assign(new Error(`ssh ${args.join(" ")}: ${stderr.trim().split("\n")[0] ?? error.message}`), { code: error.code }));
+    });
+  });
+
+/** Answers `ssh -G` queries, at most four at once, each alias once. */
+export class OpenSshConfig {
+  private baseline: Promise<Map<string, string[]>> | undefined;
+  private readonly answers = new Map<string, Promise<SshConfigResult>>();
+  private readonly limiter = new Limiter(4);
+
+  constructor(private readonly run: SshRunner = runSsh) {}
+
+  lookup(query: OpenSshQuery): Promise<SshConfigResult> {
+    const key = JSON.stringify(query);
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = this.resolve(query);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async resolve(query: OpenSshQuery): Promise<SshConfigResult> {
+    this.baseline ??= this.limiter.run(() => this.run(["-G", "-F", "/dev/null", "nemoclaw-defaults.invalid"])).then(parseSshG);
+    const args = ["-G", ...(query.configFile === undefined ? [] : ["-F", query.configFile]), ...(query.user === undefined ? [] : ["-l", query.user]), ...(query.port === undefined ? [] : ["-p", String(query.port)]), "--", query.alias];
+    const [defaults, settings] = await Promise.all([this.baseline, this.limiter.run(() => this.run(args)).then(parseSshG)]);
+    const set = (keyword: string): string[] | undefined => {
+      const value = settings.get(keyword);
+      return value === undefined || sameValues(value, defaults.get(keyword)) ? undefined : value;
+    };
+    const first = (keyword: string): string | undefined => set(keyword)?.[0];
+    const result: SshConfigResult = { identityFiles: set("identityfile") ?? [], unsupported: [] };
+    const hostName = settings.get("hostname")?.[0];
+    if (hostName !== undefined && hostName !== query.alias) result.hostName = hostName;
+    const user = first("user");
+    if (user !== undefined) result.user = user;
+    const port = Number(first("port"));
+    if (Number.isInteger(port) && port > 0) result.port = port;
+    const proxyJump = first("proxyjump");
+    if (proxyJump !== undefined && proxyJump.toLowerCase() !== "none") result.proxyJump = proxyJump;
+    const proxyCommand = first("proxycommand");
+    if (proxyCommand !== undefined && proxyCommand.toLowerCase() !== "none") result.proxyCommand = proxyCommand;
+    const knownHosts = set("userknownhostsfile");
+    if (knownHosts !== undefined) result.knownHostsFiles = knownHosts.flatMap((line) => line.split(/\s+/)).filter((f) => f !== "");
+    const strict = first("stricthostkeychecking");
+    if (strict !== undefined) result.strictHostKeyChecking = strict;
+    const connectTimeout = Number(first("connecttimeout"));
+    if (Number.isInteger(connectTimeout) && connectTimeout > 0) result.connectTimeoutSec = connectTimeout;
+    const keepalive = Number(first("serveraliveinterval"));
+    if (Number.isInteger(keepalive) && keepalive >= 0 && first("serveraliveinterval") !== undefined) result.serverAliveIntervalSec = keepalive;
+    const agent = first("identityagent");
+    if (agent !== undefined) result.identityAgent = agent;
+    for (const [keyword, values] of settings) {
+      if (HONOURED_KEYWORDS.has(keyword) || IRRELEVANT_KEYWORDS.has(keyword) || sameValues(values, defaults.get(keyword))) continue;
+      result.unsupported.push(`${keyword} ${values.join(",")}`);
+    }
+    return result;
+  }
+}
+
+/** `ssh -G` output: one `keyword value` per line; some keywords repeat (identityfile, certificatefile). */
+export function parseSshG(text: string): Map<string, string[]> {
+  const settings = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const match = /^(\S+) (.*)$/.exec(line.trimEnd());
+    if (match === null) continue;
+    const keyword = match[1]!.toLowerCase();
+    settings.set(keyword, [...(settings.get(keyword) ?? []), match[2]!]);
+  }
+  return settings;
+}
+
+function sameValues(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((value, i) => value === b[i]);
+}

@@ -1,0 +1,136 @@
+/**
+ * ~/.ssh/config resolution against OpenSSH's own `ssh -G` on the same file: the address, user,
+ * port, identity files and jump hosts nemoclaw dials must be the ones ssh would use, through
+ * `ssh -G` (Include, Match) and through the built-in reader used where ssh is missing.
+ * scripts/install-test-deps.sh installs openssh-client; without ssh these tests fail and say so.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SshConnectionSettings } from "../../src/config/types.js";
+import { parseSshG } from "../../src/transport/openssh-config.js";
+import { expandIdentityFiles } from "../../src/transport/ssh-config.js";
+import { defaultEndpointContext, RouteResolver } from "../../src/transport/ssh-endpoint.js";
+
+let home: string;
+let config: string;
+const localUser = os.userInfo().username;
+
+beforeAll(() => {
+  try {
+    execFileSync("sh", ["-c", "command -v ssh"]);
+  } catch {
+    throw new Error("ssh is not installed: run scripts/install-test-deps.sh (as root), which installs openssh-client");
+  }
+  // ssh expands ~ with the account's home, so the test's files live there, under a private name.
+  home = os.homedir();
+  const dir = mkdtempSync(path.join(home, ".nemoclaw-ssh-parity-"));
+  config = path.join(dir, "config");
+  mkdirSync(path.join(dir, "conf.d"));
+  writeFileSync(path.join(dir, "conf.d", "10-lab"), ["Host lab-*", "  User labuser", "  Port 2201", ""].join("\n"));
+  writeFileSync(
+    config,
+    [
+      `Include ${path.join(dir, "conf.d")}/*`,
+      "Host spark-*",
+      "  HostName %h.dgx.lab",
+      "  User nvidia",
+      "  IdentityFile ~/.ssh/dgx_%r",
+      "  ProxyJump ops@gate.lab:2200",
+      "Host spark-01",
+      "  User ignored-second-value",
+      "  Port 2222",
+      "Host !spark-02 *.example.com",
+      "  User example",
+      "Host bare",
+      "  HostName 10.9.0.1",
+      "  IdentityFile %d/.ssh/bare",
+      "  ProxyJump none",
+      "Host *",
+      "  IdentityFile ~/.ssh/common",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    `${config}-match`,
+    ["Match host *.dgx.lab user nvidia", "  Port 2299", "Host spark-*", "  HostName %h.dgx.lab", "  User nvidia", "Match originalhost special", "  User matched", ""].join("\n"),
+  );
+});
+
+afterAll(() => {
+  if (config !== undefined) rmSync(path.dirname(config), { recursive: true, force: true });
+});
+
+function settings(address: string): SshConnectionSettings {
+  return {
+    kind: "ssh",
+    address,
+    port: 22,
+    user: localUser,
+    identityFiles: [],
+    agent: false,
+    proxyJump: [],
+    hostKeyChecking: "strict",
+    knownHostsFiles: ["~/.ssh/known_hosts"],
+    connectTimeoutMs: 10_000,
+    keepaliveIntervalMs: 15_000,
+    useSshConfig: true,
+    explicit: { port: false, user: false },
+  };
+}
+
+/** What `ssh -G` says ssh would dial for `alias`, identity files expanded as ssh expands them. */
+function openssh(file: string, alias: string) {
+  const settings = parseSshG(execFileSync("ssh", ["-G", "-F", file, alias], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  const [hostName, user, port] = ["hostname", "user", "port"].map((k) => settings.get(k)![0]!);
+  const defaults = parseSshG(execFileSync("ssh", ["-G", "-F", "/dev/null", alias], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  const files = settings.get("identityfile")!;
+  const configured = files.join() === defaults.get("identityfile")!.join() ? [] : files;
+  return {
+    address: hostName,
+    user,
+    port: Number(port),
+    identityFiles: expandIdentityFiles(configured, { home, localUser }, hostName!, user!),
+    proxyJump: settings.get("proxyjump")?.[0],
+  };
+}
+
+const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other"];
+
+describe.each([
+  ["through ssh -G", true],
+  ["with the built-in reader", false],
+])("nemoclaw resolves ~/.ssh/config %s as ssh -G does", (_, useOpenSsh) => {
+  it.each(ALIASES)("%s", async (alias) => {
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: {}, sshConfigFile: config, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const route = await resolver.resolve(alias, settings(alias));
+    const expected = openssh(config, alias);
+    expect({ address: route.target.address, user: route.target.user, port: route.target.port }).toEqual({ address: expected.address, user: expected.user, port: expected.port });
+    expect(route.target.defaultIdentities ? [] : route.target.identityFiles).toEqual(expected.identityFiles);
+    expect(route.jumps.map((j) => `${j.user}@${j.address}:${j.port}`).join(",") || undefined).toBe(
+      expected.proxyJump === undefined ? undefined : expected.proxyJump.split(",").map((hop) => (hop.includes("@") ? hop : `${localUser}@${hop}`)).map((hop) => (/:\d+$/.test(hop) ? hop : `${hop}:22`)).join(","),
+    );
+  });
+});
+
+describe("Match, which only OpenSSH evaluates", () => {
+  it.each(["spark-01", "special", "plain"])("%s", async (alias) => {
+    const warnings: string[] = [];
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: {}, sshConfigFile: `${config}-match`, warn: (m) => warnings.push(m) }));
+    const route = await resolver.resolve(alias, settings(alias));
+    const expected = openssh(`${config}-match`, alias);
+    expect({ address: route.target.address, user: route.target.user, port: route.target.port }).toEqual({ address: expected.address, user: expected.user, port: expected.port });
+    expect(warnings).toEqual([]);
+  });
+
+  it("names a keyword it cannot honour once, with the host", async () => {
+    writeFileSync(`${config}-cert`, "Host *\n  CertificateFile ~/.ssh/id_cert.pub\n  ForwardAgent yes\n");
+    const warnings: string[] = [];
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: {}, sshConfigFile: `${config}-cert`, warn: (m) => warnings.push(m) }));
+    await resolver.resolve("a", settings("a"));
+    await resolver.resolve("b", settings("b"));
+    expect(warnings).toEqual([expect.stringMatching(/^ssh config sets certificatefile .*id_cert\.pub for a; nemoclaw cannot honour certificatefile/)]);
+  });
+});
