@@ -112,7 +112,8 @@ export class RouteResolver {
   private async lookup(alias: string, settings: SshConnectionSettings, label: string): Promise<SshConfigResult> {
     const { openssh } = this.context;
     let result: SshConfigResult | undefined;
-    if (openssh !== false && !this.builtIn) {
+    // ssh -G resolves `~` and relative Includes against the account's home, so another home needs the built-in reader.
+    if (openssh !== false && !this.builtIn && this.context.home === homedir()) {
       const written = settings.explicit ?? { port: true, user: true };
       try {
         const answer = await openssh.lookup({
