@@ -75,7 +75,7 @@ try {
   closeSync(fd);
 
   const connection = await pool.get("spark-01");
-  const snapshot = await createSnapshot(connection, "alice", "bench");
+  const snapshot = await createSnapshot(connection, "alice", "nemoclaw", "bench");
   const relative = `rebuild-backups/${snapshot.sandbox}/${snapshot.timestamp}`;
 
   /**

@@ -8,7 +8,8 @@
  */
 
 import { compareOpenShellVersions, parseOpenShellVersion } from "../config/openshell-version.js";
-import type { ObservedGateway, ObservedHost } from "../observe/types.js";
+import { describePin, pinAccepts, type OpenShellPin } from "../host/nemoclaw/releases.js";
+import type { BinaryFacts, Fact, ObservedGateway, ObservedHost } from "../observe/types.js";
 import type { HostPlan, Step, StepReason } from "../plan/types.js";
 
 export type PostconditionResult = { holds: true } | { holds: false; expected: string; seen: string };
@@ -31,8 +32,10 @@ function seenOf(reason: StepReason): string {
 
 /** The restore's sandbox is back and Ready (a restore is not something the planner plans again). */
 function restoredSandbox(step: Step, observed: ObservedHost): PostconditionResult {
-  const name = step.target.name;
-  const gatewayName = step.target.gateway ?? "nemoclaw";
+  return sandboxReady(observed, step.target.name, step.target.gateway ?? "nemoclaw");
+}
+
+function sandboxReady(observed: ObservedHost, name: string, gatewayName: string): PostconditionResult {
   const expected = `sandbox ${name} Ready on gateway ${gatewayName}`;
   if (observed.gateways.state === "unknown") return { holds: false, expected, seen: `gateways unknown (${observed.gateways.reason})` };
   const gateway = observed.gateways.value.find((candidate) => candidate.name === gatewayName);
@@ -46,16 +49,6 @@ function restoredSandbox(step: Step, observed: ObservedHost): PostconditionResul
 function observedGateway(observed: ObservedHost, name: string): { gateway: ObservedGateway | null } | PostconditionResult {
   if (observed.gateways.state === "unknown") return { holds: false, expected: `gateway ${name} readable after the step`, seen: `gateways unknown (${observed.gateways.reason})` };
   return { gateway: observed.gateways.value.find((candidate) => candidate.name === name) ?? null };
-}
-
-/** The gateway process the step stopped is gone (the next steps start it again). */
-function gatewayStopped(step: Step, observed: ObservedHost): PostconditionResult {
-  const name = String(step.params?.gateway ?? step.target.name);
-  const pid = step.params?.stopPid;
-  const found = observedGateway(observed, name);
-  if ("holds" in found) return found;
-  const expected = `gateway ${name} process ${String(pid)} stopped`;
-  return found.gateway?.pid === pid ? { holds: false, expected, seen: `process ${String(pid)} still runs` } : { holds: true };
 }
 
 /** The retired gateway is neither registered nor running any more. */
@@ -72,25 +65,108 @@ function gatewayRetired(step: Step, observed: ObservedHost): PostconditionResult
 function openShellInstalled(step: Step, observed: ObservedHost): PostconditionResult {
   const pin = String(step.reason.desired?.value ?? "");
   const expected = `openshell ${pin} installed`;
-  if (observed.openshell.state === "unknown") return { holds: false, expected, seen: `openshell unknown (${observed.openshell.reason})` };
-  const cli = observed.openshell.value;
-  if (!cli.installed) return { holds: false, expected, seen: "openshell not installed" };
-  const have = cli.version === null ? undefined : parseOpenShellVersion(cli.version);
-  const want = parseOpenShellVersion(pin);
-  return have !== undefined && want !== undefined && compareOpenShellVersions(have, want) === 0
-    ? { holds: true }
-    : { holds: false, expected, seen: `openshell ${cli.version ?? "of unknown version"}` };
+  const cli = installedVersion(observed.openshell, "openshell");
+  if ("seen" in cli) return { holds: false, expected, seen: cli.seen };
+  return sameCore(cli.version, pin) ? { holds: true } : { holds: false, expected, seen: `openshell ${cli.version}` };
+}
+
+function installedVersion(fact: Fact<BinaryFacts>, name: string): { version: string } | { seen: string } {
+  if (fact.state === "unknown") return { seen: `${name} unknown (${fact.reason})` };
+  if (!fact.value.installed) return { seen: `${name} not installed` };
+  const parsed = fact.value.version === null ? undefined : parseOpenShellVersion(fact.value.version);
+  return parsed === undefined ? { seen: `${name} of unknown version (${fact.value.version ?? "none printed"})` } : { version: parsed.text };
+}
+
+function sameCore(a: string, b: string): boolean {
+  const left = parseOpenShellVersion(a);
+  const right = parseOpenShellVersion(b);
+  return left !== undefined && right !== undefined && compareOpenShellVersions(left, right) === 0;
+}
+
+/** The releases the host runs, read from `nemoclaw --version` and `openshell --version` after the step. */
+function runningReleases(observed: ObservedHost): { nemoclaw: string; openshell: string } | { seen: string } {
+  const nemoclaw = installedVersion(observed.nemoclaw, "nemoclaw");
+  if ("seen" in nemoclaw) return nemoclaw;
+  const openshell = installedVersion(observed.openshell, "openshell");
+  if ("seen" in openshell) return { seen: `NemoClaw v${nemoclaw.version}, ${openshell.seen}` };
+  return { nemoclaw: nemoclaw.version, openshell: openshell.version };
 }
 
 /**
- * Steps that are a means to a later step's end (the upgrade path: stop, retire, install) leave the
- * host in a state the planner would plan more work for; they are checked against their own effect.
- * Restores are checked directly too: the planner never plans a restore again.
+ * NemoClaw's installer is judged by what the host runs afterwards, never by its exit code: NemoClaw
+ * at the release, OpenShell within that release's pin, and on a fresh host the sandbox its onboard
+ * created.
  */
-const OWN_EFFECT: Partial<Record<Step["kind"], (step: Step, observed: ObservedHost) => PostconditionResult>> = {
-  "gateway-stop": gatewayStopped,
+function nemoclawInstalled(step: Step, observed: ObservedHost): PostconditionResult {
+  const version = String(step.params?.nemoclaw);
+  const pin = step.params?.openshell as OpenShellPin;
+  const expected = `NemoClaw v${version} with ${describePin(pin)}`;
+  const running = runningReleases(observed);
+  if ("seen" in running) return { holds: false, expected, seen: running.seen };
+  if (!sameCore(running.nemoclaw, version) || !pinAccepts(pin, running.openshell)) {
+    return { holds: false, expected, seen: `NemoClaw v${running.nemoclaw} with OpenShell ${running.openshell}` };
+  }
+  const onboarded = step.params?.onboarded;
+  return typeof onboarded === "string" ? sandboxReady(observed, onboarded, String(step.params?.gateway ?? "nemoclaw")) : { holds: true };
+}
+
+/**
+ * The end of a release change: the host runs the planned releases, every gateway of the fleet
+ * file answers on the new OpenShell, and every sandbox that was live before is Ready again with
+ * nothing left for the guard rules to repair.
+ */
+function releaseVerified(step: Step, observed: ObservedHost, replanned: HostPlan | null): PostconditionResult {
+  const version = String(step.params?.nemoclaw);
+  const openshell = String(step.params?.openshell);
+  const running = runningReleases(observed);
+  const expected = `NemoClaw v${version} with OpenShell ${openshell}`;
+  if ("seen" in running) return { holds: false, expected, seen: running.seen };
+  if (!sameCore(running.nemoclaw, version) || !sameCore(running.openshell, openshell)) {
+    return { holds: false, expected, seen: `NemoClaw v${running.nemoclaw} with OpenShell ${running.openshell}` };
+  }
+  for (const name of stringList(step.params?.gateways)) {
+    const found = observedGateway(observed, name);
+    if ("holds" in found) return found;
+    const gateway = found.gateway;
+    const wanted = `gateway ${name} healthy on OpenShell ${openshell}`;
+    if (gateway === null) return { holds: false, expected: wanted, seen: `gateway ${name} not found` };
+    if (gateway.health.status !== "healthy") return { holds: false, expected: wanted, seen: `gateway ${name} ${gateway.health.status} (${gateway.health.reason})` };
+    const runs = gateway.runningVersion.state === "known" ? gateway.runningVersion.value : null;
+    if (runs !== null && !sameCore(runs, openshell)) return { holds: false, expected: wanted, seen: `gateway ${name} runs OpenShell ${runs}` };
+  }
+  for (const name of stringList(step.params?.sandboxes)) {
+    const where = sandboxGateway(observed, name);
+    const ready = sandboxReady(observed, name, where ?? "nemoclaw");
+    if (!ready.holds) return ready;
+    const repair = replanned?.steps.find((candidate) => GUARD_REPAIRS.has(candidate.kind) && candidate.target.name === name);
+    if (repair) return { holds: false, expected: `sandbox ${name} with its guards and agent gateway intact`, seen: repair.reason.summary };
+  }
+  return { holds: true };
+}
+
+/** What the guard rules plan for a sandbox whose guards or agent gateway need repair. */
+const GUARD_REPAIRS = new Set<Step["kind"]>(["lock-clear", "sandbox-gateway-restart", "sandbox-recover", "sandbox-rebuild"]);
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+function sandboxGateway(observed: ObservedHost, name: string): string | null {
+  if (observed.gateways.state === "unknown") return null;
+  const gateway = observed.gateways.value.find((candidate) => candidate.sandboxes.state === "known" && candidate.sandboxes.value.some((sandbox) => sandbox.name === name));
+  return gateway?.name ?? null;
+}
+
+/**
+ * Steps that are a means to a later step's end (the upgrade path: retire, install) leave the host
+ * in a state the planner would plan more work for; they are checked against their own effect.
+ * Restores and release verification are checked directly too: the planner never plans them again.
+ */
+const OWN_EFFECT: Partial<Record<Step["kind"], (step: Step, observed: ObservedHost, replanned: HostPlan | null) => PostconditionResult>> = {
   "gateway-retire": gatewayRetired,
+  "nemoclaw-install": nemoclawInstalled,
   "openshell-install": openShellInstalled,
+  "release-verify": releaseVerified,
   restore: restoredSandbox,
 };
 
@@ -101,7 +177,7 @@ const OWN_EFFECT: Partial<Record<Step["kind"], (step: Step, observed: ObservedHo
 export function checkPostcondition(step: Step, observed: ObservedHost, replanned: HostPlan | null): PostconditionResult | null {
   if (observed.unreachable) return { holds: false, expected: "the host answering the probe", seen: `unreachable: ${observed.unreachable.message}` };
   const ownEffect = OWN_EFFECT[step.kind];
-  if (ownEffect) return ownEffect(step, observed);
+  if (ownEffect) return ownEffect(step, observed, replanned);
   if (NOT_REPLANNED.has(step.kind) || replanned === null) return null;
   if (replanned.status === "blocked") {
     return { holds: false, expected: "OpenShell CLI and running gateways of the same version", seen: replanned.block?.lines.find((line) => line.trim() !== "")?.trim() ?? "schema preflight block" };

@@ -89,7 +89,7 @@ function result(partial: Partial<StepRunResult> & Pick<StepRunResult, "status">)
   };
 }
 
-const CREATES_SANDBOX = new Set<Step["kind"]>(["sandbox-create", "sandbox-rebuild", "sandbox-stale-recover"]);
+const CREATES_SANDBOX = new Set<Step["kind"]>(["sandbox-create", "sandbox-recreate", "sandbox-rebuild", "sandbox-stale-recover"]);
 
 function describeFailure(outcome: CommandOutcome, display: string): string {
   if (outcome.timedOut) return `timed out: ${display}`;
@@ -172,13 +172,9 @@ function createFailureAdvice(step: Step, rawOutput: string): CreateFailureAdvice
   const { kind } = classifySandboxCreateFailure(rawOutput);
   const gateway = step.target.gateway ?? "nemoclaw";
   const hint = [sandboxCreateHint(kind, gateway), step.hint].filter((line): line is string => Boolean(line)).join("\n") || null;
-  // The planner records whether the host is arm64; the workaround is for Linux arm64 only (NemoClaw #3266).
-  if (kind !== "image_upload_container_missing" || step.params?.arm64 !== true) return { kind, hint, workaround: null };
-  const gpu = step.commands.some((command) => {
-    const value = command.env?.NEMOCLAW_SANDBOX_GPU;
-    return value !== undefined && "value" in value && value.value === "1";
-  });
-  const target: WorkaroundTarget = { sandbox: step.target.name, gateway, gpu };
+  // The planner records the create as NemoClaw would run it on arm64 hosts only: the workaround is for Linux arm64 (NemoClaw #3266).
+  const target = step.params?.imageRefTarget as WorkaroundTarget | undefined;
+  if (kind !== "image_upload_container_missing" || step.params?.arm64 !== true || target === undefined) return { kind, hint, workaround: null };
   const imageRef = builtImageRef(rawOutput);
   return {
     kind,
@@ -273,24 +269,26 @@ async function runBackup(step: Step, context: StepContext, deadline: number): Pr
 }
 
 /**
- * Put a backup taken earlier in this run back. A restore planned "when missing" (after an
- * OpenShell upgrade) acts only if the sandbox did not survive: its commands recreate the sandbox
- * first. A policy backup goes back through the backup service; a NemoClaw snapshot through the
- * step's own `snapshot restore` command.
+ * Put a backup taken earlier in this run back. A restore that may recreate the sandbox (after a
+ * release upgrade) runs that recreate only when the sandbox is missing; one planned "when
+ * missing" leaves a sandbox that survived as it is. A policy backup goes back through the backup
+ * service; a NemoClaw snapshot through the step's own `snapshot restore` command.
  */
 async function runRestore(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const sandbox = step.target.name;
-  if (step.params?.when === "sandbox-missing" && (await sandboxIsLive(context, step))) {
+  const recreates = step.params?.recreateIfMissing === true;
+  const live = recreates ? await sandboxIsLive(context, step) : false;
+  if (step.params?.when === "sandbox-missing" && live) {
     return result({ status: "ok", notes: [`${sandbox} survived; nothing to restore`] });
   }
-  const ran = await runCommandStep(step, context, deadline);
+  const ran = await runCommandStep(live ? { ...step, commands: step.commands.slice(1) } : step, context, deadline);
   if (ran.status !== "ok" || stringParam(step, "policy") === null) return ran;
   const from = stringParam(step, "from") ?? "";
   const record = context.backups.get(from);
   if (!record) throw new StepFailure(`no backup from step ${from} was taken in this run; refusing to restore ${sandbox}`);
   await context.backup.restoreSandbox({ record, host: context.host, connection: context.connection, sandbox, signal: context.abort });
   context.invalidate();
-  return { ...ran, notes: [...ran.notes, `restored ${sandbox} from backup ${record.id}`] };
+  return { ...ran, notes: [...ran.notes, ...(recreates && !live ? [`recreated ${sandbox}`] : []), `restored ${sandbox} from backup ${record.id}`] };
 }
 
 async function sandboxIsLive(context: StepContext, step: Step): Promise<boolean> {

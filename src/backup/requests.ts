@@ -1,5 +1,7 @@
 /** What the backup service is asked to do: back up one sandbox, or put a backup back into one. */
 import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
+import type { Releases } from "../host/nemoclaw/commands.js";
+import { releasesOf } from "../host/nemoclaw/releases.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import type { BackupRecord } from "./record.js";
@@ -28,3 +30,9 @@ export interface RestoreRequest {
 }
 
 export type ObserveHost = (host: DesiredHost, connection: Connection) => Promise<ObservedHost>;
+
+/** The NemoClaw and OpenShell releases an observed host runs, for the commands a backup or restore sends. */
+export function hostReleases(observed: ObservedHost): Releases | null {
+  const version = (fact: ObservedHost["nemoclaw"]) => (fact.state === "known" ? fact.value.version : null);
+  return releasesOf(version(observed.nemoclaw), version(observed.openshell));
+}

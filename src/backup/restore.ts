@@ -15,6 +15,7 @@ import type { BackupStores } from "./destinations.js";
 import { restoreSnapshot, sandboxSnapshotsDir, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir } from "../host/nemoclaw/snapshots.js";
 import { extractArchive, homeOf, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
 import { ArchiveInspector } from "./inspect.js";
+import { hostReleases } from "./requests.js";
 import { RESTORE_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { ObserveHost, RestoreRequest } from "./requests.js";
@@ -64,6 +65,9 @@ export async function restoreBackup(deps: { stores: BackupStores; observe: Obser
     throw new BackupRefusedError(host, `backup ${record.id} holds a ${record.manifest.agent.type} agent, but ${target} runs ${agent}; refusing to restore across agent types`);
   }
 
+  const release = hostReleases(observed);
+  if (release === null) throw new BackupRefusedError(host, "cannot tell which NemoClaw release runs there, so not how to call its snapshot restore");
+
   const store = await deps.stores.storeOf(record);
   const home = await homeOf(connection, request.signal ? { signal: request.signal } : {});
   const staging = `${home}/.nemoclaw-fleet/restore/${randomBytes(6).toString("hex")}`;
@@ -87,7 +91,7 @@ export async function restoreBackup(deps: { stores: BackupStores; observe: Obser
     await connection.upload(Readable.from([Buffer.from(retargeted, "utf8")]), `${unpacked}/${SNAPSHOT_MANIFEST}`, { mode: 0o600 });
     await makePrivateDirectory(connection, sandboxSnapshotsDir(home, target));
     await moveDirectory(connection, unpacked, placed);
-    await restoreSnapshot(connection, target, timestamp, request.signal ? { signal: request.signal } : {});
+    await restoreSnapshot(connection, target, timestamp, release, request.signal ? { signal: request.signal } : {});
   } finally {
     await removePath(connection, staging).catch(() => undefined);
   }

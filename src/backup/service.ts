@@ -129,7 +129,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     if (live.sandbox.phase !== "Ready") throw new BackupRefusedError(hostName, `sandbox ${request.sandbox} is not Ready (phase ${live.sandbox.phase})`);
 
     const store = await stores.open(request.policy.destination);
-    const snapshot = await createSnapshot(request.connection, request.sandbox, snapshotLabel(request.runId), request.signal ? { signal: request.signal } : {});
+    const snapshot = await createSnapshot(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), request.signal ? { signal: request.signal } : {});
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");

@@ -38,6 +38,16 @@ export function plannedCommand(argv: string[], env: CommandEnv = {}, okExitCodes
   };
 }
 
+/** A planned command without secrets as the transport runs it (adapters that run their own commands use it). */
+export function remoteCommand(command: PlannedCommand): { argv: string[]; env?: Record<string, string> } {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(command.env ?? {})) {
+    if (!("value" in value)) throw new Error(`${command.display}: ${name} is a secret and cannot be passed here`);
+    env[name] = value.value;
+  }
+  return { argv: command.argv, ...(Object.keys(env).length > 0 ? { env } : {}) };
+}
+
 /** Environment of literal values, skipping unset ones, in the order given. */
 export function literalEnv(entries: [string, string | undefined][]): CommandEnv {
   const env: CommandEnv = {};

@@ -8,6 +8,7 @@ import { parseCron, previousFireTime } from "../config/cron.js";
 import { compileSelector, globToRegExp, policyCoversName } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredGateway, DesiredHost, DesiredSandbox, GatewayDriver } from "../config/types.js";
 import type { Fact, ObservedGateway, ObservedHost, ObservedSandbox, Registry, RegistryEntry } from "../observe/types.js";
+import type { Releases } from "../host/nemoclaw/commands.js";
 import { StepList } from "./steps.js";
 import type { HostNote, PlanOptions, PreflightBlock, Step, StepTarget } from "./types.js";
 import { driverOfVersion } from "./versions.js";
@@ -82,6 +83,11 @@ export class HostContext {
   version: string | null = null;
   /** The step installing that version, when one is planned. */
   installStep: Step | undefined;
+  /**
+   * The NemoClaw and OpenShell releases the host runs once planned steps are done: what every
+   * NemoClaw command is built for. Null without NemoClaw (nothing that needs it is planned).
+   */
+  release: Releases | null = null;
   readonly gateways = new Map<string, GatewayOutlook>();
   /** Sandboxes an OpenShell upgrade already recreates or restores, mapped to the step that does. */
   readonly handledSandboxes = new Map<string, Step>();
@@ -105,7 +111,9 @@ export class HostContext {
     readonly memo: FleetMemo,
   ) {}
 
+  /** Say something about the host once: rules that reach the same conclusion twice add one note. */
   note(level: HostNote["level"], message: string, extra: Omit<HostNote, "level" | "message"> = {}): void {
+    if (this.notes.some((note) => note.level === level && note.message === message)) return;
     this.notes.push({ level, message, ...extra });
   }
 
@@ -176,6 +184,15 @@ export class HostContext {
       this.policiesBySandbox.set(sandbox, covering);
     }
     return covering;
+  }
+
+  /**
+   * Where a sandbox is backed up before a disruptive step: every covering policy marked
+   * beforeDisruptive, or (null) NemoClaw's own snapshot on the host when none is.
+   */
+  disruptionBackupPolicies(sandbox: string): (DesiredBackupPolicy | null)[] {
+    const policies = this.coveringPolicies(sandbox).filter((policy) => policy.beforeDisruptive);
+    return policies.length > 0 ? policies : [null];
   }
 
   isProtected(sandbox: string): boolean {

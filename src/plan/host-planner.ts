@@ -8,7 +8,8 @@ import { planDueBackups } from "./rules/backups.js";
 import { hostTarget } from "./rules/common.js";
 import { planGateways } from "./rules/gateways.js";
 import { planGuards } from "./rules/guards.js";
-import { planFatalMigrations, planOpenShellPresence, planPin, planSchemaCheck, preflightWording } from "./rules/openshell.js";
+import { planFatalMigrations, planSchemaCheck, preflightWording } from "./rules/openshell.js";
+import { planReleaseChange, planReleases } from "./rules/releases.js";
 import { planSandboxes } from "./rules/sandboxes.js";
 import { planSettings } from "./rules/settings.js";
 import { planUnmanaged } from "./rules/unmanaged.js";
@@ -31,9 +32,8 @@ export function planHost(ctx: HostContext): HostPlan {
 /** Runs the rules; reports what the preflight must leave out (a fresh host, crashed gateways). */
 function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<string> } {
   const none = { fresh: false, gateways: new Set<string>() };
-  ctx.nemoclawInstalled = known(ctx.observed.nemoclaw)?.installed === true;
   noteHostConditions(ctx);
-  if (!planOpenShellPresence(ctx)) return none;
+  if (!planReleases(ctx)) return none;
   const docker = known(ctx.observed.docker);
   if (docker && !docker.reachable) {
     ctx.note("warning", `Docker is not reachable (${docker.error ?? "no error text"}); nothing that needs it is planned`, { fact: "docker" });
@@ -46,7 +46,7 @@ function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<str
   }
   const crashed = planFatalMigrations(ctx);
   if (ctx.blocked || !planSchemaCheck(ctx, crashed)) return none;
-  planPin(ctx);
+  planReleaseChange(ctx);
   if (ctx.blocked) return none;
   planGateways(ctx);
   planSandboxes(ctx);
@@ -60,7 +60,9 @@ function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<str
 function noteHostConditions(ctx: HostContext): void {
   const { nemoclaw, registry, fleetLock } = ctx.observed;
   if (nemoclaw.state === "unknown") ctx.unknown("nemoclaw", nemoclaw, "sandboxes are not planned");
-  else if (!nemoclaw.value.installed) ctx.note("warning", "NemoClaw is not installed: sandboxes cannot be managed on this host", { fact: "nemoclaw" });
+  else if (!nemoclaw.value.installed && ctx.host.nemoclaw === undefined) {
+    ctx.note("warning", "NemoClaw is not installed: sandboxes cannot be managed on this host (set nemoclaw.version to install it)", { fact: "nemoclaw" });
+  }
   if (known(registry)?.locked) ctx.note("warning", "NemoClaw's registry lock is held (another nemoclaw command may be writing); apply waits for it", { fact: "registry" });
   const lock = known(fleetLock);
   if (lock) ctx.note("info", `a fleet run holds this host's lock: ${lock.user}@${lock.machine} pid ${lock.pid} (run ${lock.runId}) until ${lock.expiresAt}`, { fact: "fleetLock" });

@@ -12,12 +12,14 @@ import type { Fidelity, PlannedCommand, Risk, Step, StepKind, StepReason, StepTa
  * (the install) is fully determined without knowing how the stop went.
  */
 const STATE_CHANGING: ReadonlySet<StepKind> = new Set<StepKind>([
+  "nemoclaw-install",
   "openshell-install",
   "gateway-start",
   "gateway-recover",
   "sandbox-create",
   "sandbox-stale-recover",
   "sandbox-rebuild",
+  "sandbox-recreate",
   "restore",
 ]);
 

@@ -22,18 +22,25 @@ export type StepKind =
   | "backup"
   /** Put a backup taken earlier in this run back into a recreated sandbox. */
   | "restore"
+  /** NemoClaw's installer at a release (with the OpenShell that release pins). */
+  | "nemoclaw-install"
+  /** After a release change: the host runs what was planned, checked by observation. */
+  | "release-verify"
+  /** OpenShell's own installer, on a host without NemoClaw. */
   | "openshell-install"
   | "gateway-retire"
-  | "gateway-stop"
   | "gateway-start"
   | "gateway-recover"
   | "gateway-select"
   | "sandbox-create"
   | "sandbox-stale-recover"
-  | "guards-reemit"
   | "lock-clear"
   | "sandbox-recover"
   | "sandbox-rebuild"
+  /** `onboard --recreate-sandbox` with new settings: what only a recreate applies. */
+  | "sandbox-recreate"
+  /** `<sb> gateway restart`: relaunch a running agent gateway, re-emitting its guards. */
+  | "sandbox-gateway-restart"
   | "policy-add"
   | "policy-remove"
   | "inference-set"

@@ -20,7 +20,11 @@ export function execAsRootInDockerSandbox(sandbox: string, argv: string[]): Plan
   return plannedCommand(["sh", "-c", script, "sh", sandbox, ...argv]);
 }
 
-/** Cluster era: run argv in the sandbox pod through the k3s inside the gateway container. */
+/**
+ * Cluster era: run argv in the sandbox pod's `agent` container through the k3s inside the gateway
+ * container, naming the container as NemoClaw always does (`kubectl exec -n openshell -c agent`,
+ * real-cli-2026-12 §10).
+ */
 export function execInClusterSandbox(gateway: string, sandbox: string, argv: string[]): PlannedCommand {
-  return plannedCommand(["docker", "exec", clusterContainerName(gateway), "kubectl", "-n", "openshell", "exec", sandbox, "--", ...argv]);
+  return plannedCommand(["docker", "exec", clusterContainerName(gateway), "kubectl", "exec", "-n", "openshell", "-c", "agent", sandbox, "--", ...argv]);
 }

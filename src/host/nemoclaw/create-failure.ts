@@ -5,7 +5,7 @@
  */
 
 import { stripAnsi } from "../output.js";
-import { imageRefWorkaroundCommands, type WorkaroundTarget } from "./image-ref-workaround.js";
+import { imageRefWorkaroundDisplay, type WorkaroundTarget } from "./image-ref-workaround.js";
 
 export type SandboxCreateFailureKind =
   | "image_transfer_timeout"
@@ -103,10 +103,10 @@ export function builtImageRef(output: string): string | null {
 
 /** The workaround printed as exact commands, for when the fleet file does not allow carrying it out. */
 export function imageRefWorkaroundText(imageRef: string | null, target: WorkaroundTarget): string {
-  const commands = imageRefWorkaroundCommands(imageRef ?? "<built-image>", target).filter((command) => command.argv[1] !== "start");
+  const commands = imageRefWorkaroundDisplay(imageRef ?? "<built-image>", target);
   return [
     "On Linux arm64 (DGX Spark) create the sandbox from an image reference instead of the tar upload:",
-    ...commands.map((command, index) => `  ${index + 1}. ${command.display}`),
+    ...commands.map((command, index) => `  ${index + 1}. ${command}`),
     `  ${commands.length + 1}. nemoclaw onboard --non-interactive --resume   (with the same environment as the failed create)`,
     "Set `imageRefWorkaround: true` on the sandbox to let apply carry this out.",
   ].join("\n");

@@ -72,6 +72,17 @@ export function usableRelease(release: NemoClawRelease): { version: string; pin:
   return null;
 }
 
+/**
+ * The releases commands are built for, from the versions a host reports; null when its NemoClaw is
+ * not a release the tool can plan with. OpenShell falls back to what that release pins.
+ */
+export function releasesOf(nemoclaw: string | null, openshell: string | null): { nemoclaw: string; openshell: string } | null {
+  const usable = nemoclaw === null ? null : usableRelease(nemoclawRelease(nemoclaw));
+  if (usable === null) return null;
+  const core = openshell === null ? undefined : parseOpenShellVersion(openshell);
+  return { nemoclaw: usable.version, openshell: core === undefined ? usable.pin.max : `${core.major}.${core.minor}.${core.patch}` };
+}
+
 /** Why a release cannot be planned with, in a sentence; null when it can. */
 export function releaseProblem(release: NemoClawRelease): string | null {
   switch (release.kind) {

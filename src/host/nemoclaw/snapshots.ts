@@ -10,7 +10,8 @@ import type { Connection, RemoteProcess } from "../../transport/types.js";
 import type { Fact } from "../output.js";
 import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
 import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js";
-import { snapshotCreate, snapshotRestore } from "./commands.js";
+import { remoteCommand } from "../command.js";
+import { type Releases, snapshotCreate, snapshotRestore } from "./commands.js";
 
 export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
 
@@ -94,9 +95,9 @@ async function listSnapshots(connection: Connection, sandbox: string, options: R
  * `nemoclaw <sandbox> snapshot create --name <label>`, then the directory it made: the one new
  * snapshot directory of that sandbox (NemoClaw picks the timestamp; its output format is not relied on).
  */
-export async function createSnapshot(connection: Connection, sandbox: string, label: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
+export async function createSnapshot(connection: Connection, sandbox: string, gateway: string, label: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
   const before = await listSnapshots(connection, sandbox, options);
-  await runChecked(connection, { argv: snapshotCreate(sandbox, label).argv }, `nemoclaw ${sandbox} snapshot create`, options);
+  await runChecked(connection, remoteCommand(snapshotCreate(sandbox, label, gateway)), `nemoclaw ${sandbox} snapshot create`, options);
   const after = await listSnapshots(connection, sandbox, options);
   const created = [...after.timestamps].filter((timestamp) => !before.timestamps.has(timestamp));
   if (created.length !== 1) {
@@ -119,6 +120,6 @@ export async function removeSnapshot(connection: Connection, snapshot: HostSnaps
   await runChecked(connection, { argv: ["rm", "-rf", "--", snapshotDir(snapshot)] }, "removing the host copy of the snapshot");
 }
 
-export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, options: RunCheckedOptions = {}): Promise<void> {
-  await runChecked(connection, { argv: snapshotRestore(sandbox, timestamp).argv }, `nemoclaw ${sandbox} snapshot restore ${timestamp}`, options);
+export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, release: Releases, options: RunCheckedOptions = {}): Promise<void> {
+  await runChecked(connection, remoteCommand(snapshotRestore(sandbox, timestamp, release)), `nemoclaw ${sandbox} snapshot restore ${timestamp}`, options);
 }

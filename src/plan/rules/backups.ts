@@ -11,10 +11,10 @@ import { factKey } from "../fingerprint.js";
 import type { PlannedCommand, Step } from "../types.js";
 import { sandboxTarget } from "./common.js";
 
-export type BackupPurpose = "openshell-upgrade" | "before-disruptive" | "before-delete" | "due";
+export type BackupPurpose = "release-upgrade" | "before-disruptive" | "before-delete" | "due";
 
 const PURPOSE_TEXT: Record<BackupPurpose, string> = {
-  "openshell-upgrade": "verified backup before the OpenShell upgrade",
+  "release-upgrade": "verified backup before the release change",
   "before-disruptive": "backup before a disruptive change",
   "before-delete": "backup before deleting the sandbox",
   due: "backup due by schedule",
@@ -42,7 +42,7 @@ export function planBackup(ctx: HostContext, request: BackupRequest): Step {
     return existing;
   }
   const label = ctx.memo.snapshotLabel;
-  const commands: PlannedCommand[] = policy ? [] : [snapshotCreate(sandbox, label)];
+  const commands: PlannedCommand[] = policy ? [] : [snapshotCreate(sandbox, label, gateway)];
   return ctx.steps.add({
     kind: "backup",
     target: sandboxTarget(sandbox, gateway),
@@ -75,8 +75,10 @@ export interface RestoreRequest {
   gateway: string;
   backup: Step;
   dependsOn: (Step | undefined)[];
-  /** Act only when the sandbox did not survive, recreating it first with this command. */
-  onlyIfMissing?: PlannedCommand;
+  /** Recreate the sandbox with this command first, when it is missing at the time of the restore. */
+  recreateIfMissing?: PlannedCommand;
+  /** `if-recreated`: a sandbox that survived is left as it is; `always` (default): its content is put back too. */
+  restore?: "if-recreated" | "always";
   detail: string;
 }
 
@@ -84,8 +86,8 @@ export function planRestore(ctx: HostContext, request: RestoreRequest): Step {
   const { sandbox, gateway, backup } = request;
   const label = backup.params?.snapshot;
   const commands: PlannedCommand[] = [
-    ...(request.onlyIfMissing ? [request.onlyIfMissing] : []),
-    ...(typeof label === "string" ? [snapshotRestore(sandbox, label)] : []),
+    ...(request.recreateIfMissing ? [request.recreateIfMissing] : []),
+    ...(typeof label === "string" && ctx.release !== null ? [snapshotRestore(sandbox, label, ctx.release)] : []),
   ];
   return ctx.steps.add({
     kind: "restore",
@@ -101,7 +103,8 @@ export function planRestore(ctx: HostContext, request: RestoreRequest): Step {
       gateway,
       from: backup.id,
       policy: backup.params?.policy ?? null,
-      when: request.onlyIfMissing ? "sandbox-missing" : "always",
+      when: request.restore === "if-recreated" ? "sandbox-missing" : "always",
+      recreateIfMissing: request.recreateIfMissing !== undefined,
     },
     hint: `The backup from step ${backup.id} is kept; restore it by hand with \`nemoclaw backup restore\` if this step cannot finish.`,
   });

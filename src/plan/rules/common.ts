@@ -3,6 +3,7 @@ import type { DesiredSandbox } from "../../config/types.js";
 import type { OnboardSettings } from "../../host/nemoclaw/commands.js";
 import type { HostContext } from "../context.js";
 import { defaultCredentialEnv, providerOptionKey } from "../../host/nemoclaw/providers.js";
+import { NEMOCLAW_RELEASE_RULES } from "../../host/nemoclaw/release-rules.js";
 import type { StepTarget } from "../types.js";
 
 export function hostTarget(ctx: HostContext): StepTarget {
@@ -23,8 +24,27 @@ export function sourceOf(sandbox: DesiredSandbox, field: string): string {
 }
 
 /**
+ * The release the host runs takes the sandbox's settings (src/host/nemoclaw/release-rules.ts).
+ * A fleet file that chooses the release was checked at load; one that does not is checked here,
+ * against the release observed — a setting the release would refuse or ignore is never sent.
+ */
+function releaseTakes(ctx: HostContext, sandbox: DesiredSandbox): boolean {
+  if (ctx.release === null) return true;
+  const gateway = ctx.desiredGateway(sandbox.gateway);
+  const problems = [...NEMOCLAW_RELEASE_RULES.sandboxProblems(sandbox, gateway, ctx.release), ...(gateway ? NEMOCLAW_RELEASE_RULES.gatewayProblems(gateway, ctx.release) : [])];
+  const errors = problems.filter((problem) => problem.severity === "error");
+  if (errors.length === 0) return true;
+  const where = `${sandbox.source.file}:${sandbox.source.line}`;
+  ctx.note("warning", `sandbox ${sandbox.name} (${where}) is not planned: ${errors.map((problem) => `${problem.field.join(".")}: ${problem.message}`).join("; ")}`, {
+    target: sandboxTarget(sandbox.name, sandbox.gateway),
+  });
+  return false;
+}
+
+/**
  * The onboard settings for a desired sandbox, or null (with a note) when its gateway is not
- * declared on the host or its provider key has no environment variable to travel in.
+ * declared on the host, the release the host runs would refuse a setting, or its provider key has
+ * no environment variable to travel in.
  */
 export function onboardSettingsFor(ctx: HostContext, sandbox: DesiredSandbox): OnboardSettings | null {
   const gateway = ctx.desiredGateway(sandbox.gateway);
@@ -33,6 +53,7 @@ export function onboardSettingsFor(ctx: HostContext, sandbox: DesiredSandbox): O
     ctx.note("warning", `sandbox ${sandbox.name} names gateway ${sandbox.gateway}, which is not declared for this host; it is not planned`, { target });
     return null;
   }
+  if (!releaseTakes(ctx, sandbox)) return null;
   const provider = sandbox.provider === undefined ? undefined : providerOptionKey(sandbox.provider);
   let credential: OnboardSettings["credential"];
   if (sandbox.credential) {

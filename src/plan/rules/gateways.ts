@@ -35,7 +35,7 @@ export function planGatewayStart(ctx: HostContext, gateway: DesiredGateway, requ
   if (request.driver === "cluster-container") {
     command = gatewayStart(gateway.name, gateway.port);
   } else {
-    if (!ctx.nemoclawInstalled) {
+    if (!ctx.nemoclawInstalled || ctx.release === null) {
       ctx.note("warning", `gateway ${gateway.name} cannot be started: NemoClaw is not installed`, { target: gatewayTarget(gateway.name) });
       return undefined;
     }
@@ -49,7 +49,7 @@ export function planGatewayStart(ctx: HostContext, gateway: DesiredGateway, requ
       );
     }
     if (!settings || !first) return undefined;
-    command = onboard(settings);
+    command = onboard(settings, ctx.release);
     sandbox = first.name;
   }
   const step = ctx.steps.add({

@@ -1,25 +1,38 @@
 /**
  * Guard files and stale locks (design scenario 2). After a pod/container recreate the proxy env
  * and the critical preloads can be gone or unsafe, and a stale OpenClaw gateway lock is left
- * behind; relaunching the agent gateway then crash-loops unguarded. So: re-emit the guards, clear
- * exactly the stale locks observed, and only then relaunch. Rebuild stays a hint, never a step.
+ * behind; relaunching the agent gateway then crash-loops unguarded. The tool never writes guard
+ * files itself: it clears exactly the stale locks observed and lets NemoClaw's own mechanism of
+ * the release restore the guards while it relaunches (real-cli-2026-12 §5, §14.5):
+ *   - from v0.0.71 `<sb> gateway restart` re-emits the guard chain and relaunches a running agent
+ *     gateway; `<sb> recover` relaunches a stopped one, restoring the guard chain first;
+ *   - v0.0.64–v0.0.70 `recover` restores the guards from the packaged preloads when it relaunches;
+ *     a running gateway is left alone (its guards come back at its next relaunch);
+ *   - v0.0.35–v0.0.63 `recover` relaunches without guards when they are missing, so only a
+ *     rebuild (backed up first) restores them; with intact guards it is safe;
+ *   - before v0.0.35 there is no `recover` at all.
  */
-import { recover } from "../../host/nemoclaw/commands.js";
-import { GATEWAY_LOCK_PATH, reemitGuards, removeLockFiles } from "../../host/nemoclaw/guard-repair.js";
+import { GATEWAY_LOCK_PATH, removeLockFiles } from "../../host/nemoclaw/guard-repair.js";
 import { GUARD_FILE_PATHS } from "../../host/nemoclaw/guards.js";
+import { guardFileProblem } from "../../host/nemoclaw/guard-safety.js";
+import { gatewayRestart, rebuild, recover, type Releases } from "../../host/nemoclaw/commands.js";
+import { nemoclawHas, recoverBehaviour } from "../../host/nemoclaw/releases.js";
+import type { SandboxGuards } from "../../observe/types.js";
 import type { HostContext, LiveSandbox } from "../context.js";
 import { factKey } from "../fingerprint.js";
-import { guardFileProblem } from "../../host/nemoclaw/guard-safety.js";
-import type { SandboxGuards } from "../../observe/types.js";
+import type { Step } from "../types.js";
+import { planBackup } from "./backups.js";
 import { sandboxTarget } from "./common.js";
 
 export function planGuards(ctx: HostContext): void {
+  const release = ctx.release;
+  if (release === null) return;
   for (const state of ctx.sandboxes.values()) {
-    if (state.kind === "present") planSandboxGuards(ctx, state.live);
+    if (state.kind === "present") planSandboxGuards(ctx, release, state.live);
   }
 }
 
-function planSandboxGuards(ctx: HostContext, live: LiveSandbox): void {
+function planSandboxGuards(ctx: HostContext, release: Releases, live: LiveSandbox): void {
   const { gateway, sandbox } = live;
   const target = sandboxTarget(sandbox.name, gateway.name);
   const fact = factKey.sandbox(gateway.name, sandbox.name);
@@ -43,26 +56,15 @@ function planSandboxGuards(ctx: HostContext, live: LiveSandbox): void {
   if (unreadable.length > 0) {
     ctx.unknown(fact, { reason: `lock directories not readable: ${unreadable.join(", ")}`, excerpt: "" }, "a stale lock there cannot be ruled out or removed", target);
   }
-  if (problems.length === 0 && removable.length === 0) return;
+  const running = guards.agentGatewayPids.length > 0;
+  if (problems.length === 0 && removable.length === 0 && running) return;
   if (gateway.driver === "unknown") {
-    ctx.note("warning", `guards of ${sandbox.name} need repair (${problems.join("; ")}) but the gateway driver is unknown`, { target, fact: factKey.gateway(gateway.name) });
+    ctx.note("warning", `the agent gateway of ${sandbox.name} needs repair (${[...problems, ...removable].join("; ")}) but the gateway driver is unknown`, { target, fact: factKey.gateway(gateway.name) });
     return;
   }
-  const driver = gateway.driver;
   const facts = [fact, factKey.gateway(gateway.name)];
-  const reemit =
-    problems.length === 0
-      ? undefined
-      : ctx.steps.add({
-          kind: "guards-reemit",
-          target,
-          reason: { summary: problems.join("; "), observed: { fact, value: problems } },
-          risk: "safe",
-          facts,
-          commands: [reemitGuards(driver, gateway.name, sandbox.name)],
-          params: { sandbox: sandbox.name, gateway: gateway.name, files: GUARD_FILE_PATHS },
-          hint: "The packaged preloads under /usr/local/lib/nemoclaw/preloads/ are missing or unsafe: the sandbox image is damaged; rebuild it as the last resort.",
-        });
+  const behaviour = recoverBehaviour(release.nemoclaw);
+  const why = problems.join("; ");
   const clear =
     removable.length === 0
       ? undefined
@@ -71,35 +73,89 @@ function planSandboxGuards(ctx: HostContext, live: LiveSandbox): void {
           target,
           reason: { summary: `stale OpenClaw gateway lock: ${removable.join(", ")}`, observed: { fact, value: removable } },
           risk: "safe",
-          dependsOn: [reemit],
           facts,
-          commands: [removeLockFiles(driver, gateway.name, sandbox.name, removable)],
+          commands: [removeLockFiles(gateway.driver, gateway.name, sandbox.name, removable)],
           params: { sandbox: sandbox.name, gateway: gateway.name, paths: removable },
         });
-  if (guards.agentGatewayPids.length > 0) {
-    if (problems.length > 0) {
-      ctx.note("info", `the agent gateway in ${sandbox.name} is running (pid ${guards.agentGatewayPids.join(", ")}); the guards are restored for its next launch`, { target });
+
+  if (running) {
+    if (problems.length === 0) return;
+    if (nemoclawHas(release.nemoclaw, "gatewayRestart")) {
+      ctx.steps.add({
+        kind: "sandbox-gateway-restart",
+        target,
+        reason: { summary: `${why}: relaunch the running agent gateway with NemoClaw's gateway restart, which re-emits the guard chain first`, observed: { fact, value: problems } },
+        risk: "disruptive",
+        dependsOn: [clear],
+        facts,
+        commands: [gatewayRestart(sandbox.name)],
+        params: { sandbox: sandbox.name, gateway: gateway.name },
+        hint: `If the restart fails, the sandbox image may lack the packaged preloads; rebuild it as the last resort: \`nemoclaw ${sandbox.name} rebuild --yes\`.`,
+      });
+      return;
     }
-    return;
-  }
-  if (driver === "cluster-container") {
     ctx.note(
       "warning",
-      `the agent gateway in ${sandbox.name} is not running; \`nemoclaw ${sandbox.name} recover\` needs the docker driver's privileged control, which the cluster driver lacks — relaunch it by hand after the guards are back, or rebuild as the last resort`,
-      { target },
+      `the agent gateway in ${sandbox.name} runs (pid ${guards.agentGatewayPids.join(", ")}) with ${why}; NemoClaw v${release.nemoclaw} has no gateway restart, so ${behaviour === "restores-guards" || behaviour === "gateway-control" ? "recover restores the guards at its next relaunch" : `only a rebuild restores them (\`nemoclaw ${sandbox.name} rebuild --yes\`)`}`,
+      { target, fact },
     );
     return;
   }
+
+  // The agent gateway is down: relaunch it (after its stale locks are gone) with its guards.
+  const safeRecover = behaviour === "gateway-control" || behaviour === "restores-guards" || (behaviour === "unguarded" && problems.length === 0);
+  if (safeRecover) {
+    ctx.steps.add({
+      kind: "sandbox-recover",
+      target,
+      reason: {
+        summary: `the agent gateway in ${sandbox.name} is not running; relaunch it with NemoClaw's recover${problems.length > 0 ? `, which restores its guards first (${why})` : ""}`,
+        observed: { fact, value: problems.length > 0 ? problems : "no agent gateway process" },
+      },
+      risk: "safe",
+      dependsOn: [clear],
+      facts,
+      commands: [recover(sandbox.name)],
+      params: { sandbox: sandbox.name, gateway: gateway.name },
+      hint: `If recover cannot relaunch the agent gateway, rebuild as the last resort: \`nemoclaw ${sandbox.name} rebuild --yes\` (state is backed up and restored).`,
+    });
+    return;
+  }
+  if (problems.length === 0) {
+    ctx.note("warning", `the agent gateway in ${sandbox.name} is not running; NemoClaw v${release.nemoclaw} has no recover: relaunch it with \`nemoclaw ${sandbox.name} connect\``, { target });
+    return;
+  }
+  planGuardRebuild(ctx, release, live, why, clear);
+}
+
+/**
+ * The last resort where the release's recover would relaunch without guards (before v0.0.64) or
+ * does not exist: a rebuild recreates the sandbox from its image with its guards, state backed up.
+ */
+function planGuardRebuild(ctx: HostContext, release: Releases, live: LiveSandbox, why: string, clear: Step | undefined): void {
+  const { gateway, sandbox } = live;
+  const target = sandboxTarget(sandbox.name, gateway.name);
+  if (ctx.isProtected(sandbox.name)) {
+    ctx.note("warning", `sandbox ${sandbox.name} is protected: refusing the rebuild its guards need (${why}); NemoClaw v${release.nemoclaw}'s recover would relaunch it unguarded`, { target });
+    return;
+  }
+  const backups = ctx.disruptionBackupPolicies(sandbox.name).map((policy) =>
+    planBackup(ctx, { sandbox: sandbox.name, gateway: gateway.name, purpose: "before-disruptive", policy, verify: true, dependsOn: [clear], detail: "rebuild to restore guards" }),
+  );
+  const desired = ctx.desiredSandbox(sandbox.name);
   ctx.steps.add({
-    kind: "sandbox-recover",
+    kind: "sandbox-rebuild",
     target,
-    reason: { summary: `the agent gateway in ${sandbox.name} is not running; relaunch it with its guards in place`, observed: { fact, value: "no agent gateway process" } },
-    risk: "safe",
-    dependsOn: [reemit, clear],
-    facts,
-    commands: [recover(sandbox.name)],
+    reason: {
+      summary: `${why}, and the agent gateway is down: NemoClaw v${release.nemoclaw}'s recover would relaunch it without guards, so the sandbox is rebuilt (its state backed up and restored)`,
+      observed: { fact: factKey.sandbox(gateway.name, sandbox.name), value: why },
+    },
+    risk: "disruptive",
+    dependsOn: [clear, ...backups],
+    facts: [factKey.sandbox(gateway.name, sandbox.name), factKey.gateway(gateway.name), factKey.registryEntry(sandbox.name)],
+    commands: [rebuild(sandbox.name, release, desired?.resources)],
     params: { sandbox: sandbox.name, gateway: gateway.name },
-    hint: `If recover cannot relaunch the agent gateway, rebuild as the last resort: \`nemoclaw ${sandbox.name} rebuild --yes\` (state is backed up and restored).`,
+    hint: `NemoClaw keeps the pre-rebuild backup; \`nemoclaw ${sandbox.name} snapshot list\` shows it.`,
   });
 }
 

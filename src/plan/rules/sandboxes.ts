@@ -6,7 +6,9 @@
  */
 import { DEFAULT_GATEWAY_NAME } from "../../config/names.js";
 import type { DesiredSandbox } from "../../config/types.js";
-import { onboard, type OnboardSettings, rebuild } from "../../host/nemoclaw/commands.js";
+import { onboard, type OnboardMode, type OnboardSettings, rebuild, type Releases } from "../../host/nemoclaw/commands.js";
+import type { WorkaroundTarget } from "../../host/nemoclaw/image-ref-workaround.js";
+import { nemoclawHas } from "../../host/nemoclaw/releases.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { Step } from "../types.js";
@@ -14,17 +16,24 @@ import { onboardSettingsFor, sandboxTarget, sourceOf } from "./common.js";
 
 const ARM64 = new Set(["aarch64", "arm64"]);
 
+/**
+ * `nemoclaw onboard` of one sandbox: a new one, or (`recreate`) the existing one deleted and created
+ * again with the file's settings — NemoClaw's supported way to change what only a recreate applies.
+ */
 export function planSandboxCreate(
   ctx: HostContext,
+  release: Releases,
   sandbox: DesiredSandbox,
   settings: OnboardSettings,
   dependsOn: (Step | undefined)[],
   why: string,
-  options: { recreate?: boolean; risk?: Step["risk"] } = {},
+  options: { mode?: OnboardMode; risk?: Step["risk"] } = {},
 ): Step {
   const arch = known(ctx.observed.system)?.arch ?? null;
+  const arm64 = arch !== null && ARM64.has(arch);
+  const mode = options.mode ?? "create";
   return ctx.steps.add({
-    kind: "sandbox-create",
+    kind: mode === "recreate" ? "sandbox-recreate" : "sandbox-create",
     target: sandboxTarget(sandbox.name, sandbox.gateway),
     reason: {
       summary: why,
@@ -34,32 +43,51 @@ export function planSandboxCreate(
     risk: options.risk ?? "safe",
     dependsOn: [ctx.installStep, ...dependsOn],
     facts: [factKey.registryEntry(sandbox.name), factKey.gatewaySandboxes(sandbox.gateway), "system"],
-    commands: [onboard(settings, { recreate: options.recreate === true })],
+    commands: [onboard(settings, release, mode)],
     params: {
       sandbox: sandbox.name,
       gateway: sandbox.gateway,
       // What the executor needs for the arm64 image-tar upload 404 (image_upload_container_missing).
       hostArch: arch,
-      arm64: arch !== null && ARM64.has(arch),
+      arm64,
       fromDockerfile: sandbox.from ?? null,
       imageRefWorkaround: sandbox.imageRefWorkaround,
+      ...(arm64 ? { imageRefTarget: workaroundTarget(ctx, release, sandbox, settings) } : {}),
     },
     hint: "A half-finished create continues with `nemoclaw onboard --resume`; the failure kind (NemoClaw's classifier) decides the exact recovery.",
   });
 }
 
+/** The sandbox as NemoClaw would create it, for the image-reference workaround's own create. */
+function workaroundTarget(ctx: HostContext, release: Releases, sandbox: DesiredSandbox, settings: OnboardSettings): WorkaroundTarget {
+  const hostHasGpu = (known(ctx.observed.gpus)?.length ?? 0) > 0;
+  // Up to v0.0.38 NemoClaw gave the GPU to the gateway and created sandboxes without `--gpu`.
+  const gpu = nemoclawHas(release.nemoclaw, "sandboxGpu") && (settings.gpu === "on" || (settings.gpu === "auto" && hostHasGpu));
+  return {
+    sandbox: sandbox.name,
+    gateway: sandbox.gateway,
+    agent: settings.agent,
+    gpu,
+    ...(gpu && settings.gpuDevice !== undefined ? { gpuDevice: settings.gpuDevice } : {}),
+    ...(settings.cpu !== undefined ? { cpu: settings.cpu } : {}),
+    ...(settings.memory !== undefined ? { memory: settings.memory } : {}),
+    openshell: release.openshell,
+  };
+}
+
 export function planSandboxes(ctx: HostContext): void {
-  if (!ctx.nemoclawInstalled || ctx.host.sandboxes.length === 0) return;
+  const release = ctx.release;
+  if (!ctx.nemoclawInstalled || release === null || ctx.host.sandboxes.length === 0) return;
   if (ctx.observed.registry.state === "unknown") {
     ctx.unknown("registry", ctx.observed.registry, "no sandbox is planned (created, recovered or changed) on this host");
     return;
   }
   for (const sandbox of ctx.host.sandboxes) {
-    if (!ctx.handledSandboxes.has(sandbox.name)) planSandbox(ctx, sandbox);
+    if (!ctx.handledSandboxes.has(sandbox.name)) planSandbox(ctx, release, sandbox);
   }
 }
 
-function planSandbox(ctx: HostContext, sandbox: DesiredSandbox): void {
+function planSandbox(ctx: HostContext, release: Releases, sandbox: DesiredSandbox): void {
   const target = sandboxTarget(sandbox.name, sandbox.gateway);
   const outlook = ctx.gateways.get(sandbox.gateway);
   if (outlook === undefined || outlook.state === "unavailable") {
@@ -74,7 +102,7 @@ function planSandbox(ctx: HostContext, sandbox: DesiredSandbox): void {
       return;
     }
     const settings = onboardSettingsFor(ctx, sandbox);
-    if (settings) planSandboxCreate(ctx, sandbox, settings, [outlook.step], `sandbox ${sandbox.name} does not exist`);
+    if (settings) planSandboxCreate(ctx, release, sandbox, settings, [outlook.step], `sandbox ${sandbox.name} does not exist`);
     return;
   }
   const gateway = ctx.observedGateway(sandbox.gateway)!;
@@ -90,7 +118,7 @@ function planSandbox(ctx: HostContext, sandbox: DesiredSandbox): void {
       return;
     }
     const settings = onboardSettingsFor(ctx, sandbox);
-    if (settings) planSandboxCreate(ctx, sandbox, settings, [], `sandbox ${sandbox.name} does not exist`);
+    if (settings) planSandboxCreate(ctx, release, sandbox, settings, [], `sandbox ${sandbox.name} does not exist`);
     return;
   }
   if (!entry) {
@@ -102,7 +130,7 @@ function planSandbox(ctx: HostContext, sandbox: DesiredSandbox): void {
     return;
   }
   if (!live) {
-    planStaleRecovery(ctx, sandbox, entry);
+    planStaleRecovery(ctx, release, sandbox, entry);
     return;
   }
   if (live.phase !== "Ready") {
@@ -116,7 +144,7 @@ function planSandbox(ctx: HostContext, sandbox: DesiredSandbox): void {
   ctx.sandboxes.set(sandbox.name, { kind: "present", live: { gateway, sandbox: live }, entry });
 }
 
-function planStaleRecovery(ctx: HostContext, sandbox: DesiredSandbox, entry: NonNullable<ReturnType<HostContext["registryEntry"]>>): void {
+function planStaleRecovery(ctx: HostContext, release: Releases, sandbox: DesiredSandbox, entry: NonNullable<ReturnType<HostContext["registryEntry"]>>): void {
   const target = sandboxTarget(sandbox.name, sandbox.gateway);
   const gateway = entry.gatewayName;
   const refuse = (why: string) =>
@@ -150,7 +178,7 @@ function planStaleRecovery(ctx: HostContext, sandbox: DesiredSandbox, entry: Non
     },
     risk: "safe",
     facts: [factKey.registryEntry(sandbox.name), factKey.gateway(gateway), factKey.gatewaySandboxes(gateway), "activeGateway", factKey.shields(sandbox.name)],
-    commands: [rebuild(sandbox.name)],
+    commands: [rebuild(sandbox.name, release, sandbox.resources)],
     params: {
       sandbox: sandbox.name,
       gateway,

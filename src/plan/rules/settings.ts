@@ -1,15 +1,18 @@
 /**
- * Settings that differ between NemoClaw's registry and the fleet file, changed the least
- * disruptive way: policy presets one by one, another model of the same provider with
- * `inference set` (the route is gateway-wide), shields with `shields up|down`; what only a
- * recreate applies (agent, GPU mode, image, policy tier) with a rebuild; and a new provider or
- * endpoint — baked into the agent's config, which `rebuild` keeps — by recreating the sandbox
- * through onboard between a backup and a restore. Backups come first when a policy asks, always
- * before a recreate, and nothing disruptive touches a protected sandbox. GPU device and CPU/memory
- * are not recorded in the registry, so they are applied at create/rebuild time but never compared.
+ * Settings that differ between NemoClaw's registry and the fleet file, changed the way NemoClaw
+ * supports (real-cli-2026-12 §4, §14.1): policy presets one by one at runtime, another model of
+ * the same provider with `inference set` (the route is gateway-wide), shields with `shields
+ * up|down` on releases that have them; and what only a recreate applies — agent, GPU mode,
+ * Dockerfile, policy tier, another provider or endpoint — with `onboard --fresh --name <sb>
+ * --recreate-sandbox`, never with `rebuild` (which recreates from the registry and ignores the
+ * onboard environment). A verified backup comes first; NemoClaw keeps the workspace across the
+ * recreate from v0.0.53, and before that this run's backup is restored into the new sandbox.
+ * Nothing disruptive touches a protected sandbox. GPU device and CPU/memory are not recorded in the
+ * registry, so they are applied on every create and recreate but never compared.
  */
 import type { DesiredSandbox, ShieldsPosture } from "../../config/types.js";
-import { inferenceSet, policyAdd, policyRemove, rebuild, recreateEnv, shields } from "../../host/nemoclaw/commands.js";
+import { inferenceSet, policyAdd, policyRemove, type Releases, shields } from "../../host/nemoclaw/commands.js";
+import { nemoclawHas, nemoclawHasShields, NEMOCLAW_UNTIL } from "../../host/nemoclaw/releases.js";
 import type { HostContext, SandboxState } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import { gatewayProviderName, providerOptionKey, sameProvider } from "../../host/nemoclaw/providers.js";
@@ -22,23 +25,25 @@ import { planSandboxCreate } from "./sandboxes.js";
 const GPU_RECORDED: Record<string, DesiredSandbox["gpu"]> = { auto: "auto", "1": "on", "0": "off" };
 
 export function planSettings(ctx: HostContext): void {
+  const release = ctx.release;
+  if (release === null) return;
   const routes = desiredRoutes(ctx);
   const after = new Map<string, Step | undefined>();
-  // Sandboxes whose route only a recreate can change: planned (or refused) here, never switched.
-  const needRecreate = new Set<string>();
+  // Sandboxes recreated here (or refused a recreate): their route is never switched.
+  const recreated = new Set<string>();
   for (const [name, state] of ctx.sandboxes) {
     const desired = ctx.desiredSandbox(name)!;
     const base = state.kind === "recovering" ? state.step : undefined;
-    const route = routes.get(desired.gateway);
-    if (route && state.kind === "present" && needsRecreate(route, state.entry)) needRecreate.add(name);
-    const recreate = needRecreate.has(name) ? planRouteRecreate(ctx, desired, route!, state.entry, base) : undefined;
-    const last = recreate ?? planRebuild(ctx, desired, state, base) ?? base;
+    const changes = [...recreateChanges(desired, state.entry), ...routeRecreateChanges(routes.get(desired.gateway), state)];
+    if (changes.length > 0) recreated.add(name);
+    const recreate = changes.length > 0 ? planRecreate(ctx, release, desired, state, changes, base) : undefined;
+    const last = recreate ?? base;
     after.set(name, last);
-    // A recreate onboards with the file's preset list (custom mode), so only the others need presets.
-    if (!recreate) planPresets(ctx, desired, state.entry, last);
-    planShields(ctx, desired, state, last);
+    // A recreate onboards with the file's preset list, so only the others need presets.
+    if (changes.length === 0) planPresets(ctx, desired, state.entry, last);
+    planShields(ctx, release.nemoclaw, desired, state, last);
   }
-  planRouteSwitches(ctx, routes, after, needRecreate);
+  planRouteSwitches(ctx, release, routes, after, recreated);
 }
 
 interface FieldChange {
@@ -64,40 +69,50 @@ function recreateChanges(desired: DesiredSandbox, entry: RegistryEntry): FieldCh
   return changes;
 }
 
-function planRebuild(ctx: HostContext, desired: DesiredSandbox, state: SandboxState, base: Step | undefined): Step | undefined {
-  const changes = recreateChanges(desired, state.entry);
-  if (changes.length === 0) return undefined;
+/** Another provider, or another endpoint, is baked into the agent's config: only a recreate applies it. */
+function routeRecreateChanges(route: Route | undefined, state: SandboxState): FieldChange[] {
+  if (route === undefined || state.kind !== "present" || !needsRecreate(route, state.entry)) return [];
+  const entry = state.entry;
+  return [
+    {
+      field: "inference",
+      before: describeRoute({ provider: entry.provider ?? "(unset)", model: entry.model ?? undefined, endpoint: entry.endpointUrl ?? undefined }),
+      after: describeRoute(route),
+    },
+  ];
+}
+
+/**
+ * Backup → `onboard --fresh --name <sb> --recreate-sandbox` with the file's settings → (before
+ * v0.0.53, which recreated without keeping state) restore from this run's backup. The backup is
+ * taken whatever the policies say: a recreate can lose the sandbox's state.
+ */
+function planRecreate(ctx: HostContext, release: Releases, desired: DesiredSandbox, state: SandboxState, changes: FieldChange[], base: Step | undefined): Step | undefined {
   const target = sandboxTarget(desired.name, desired.gateway);
   const summary = changes.map((change) => `${change.field} ${change.before} → ${change.after}`).join(", ");
   if (ctx.isProtected(desired.name)) {
-    ctx.note("warning", `sandbox ${desired.name} is protected: refusing the rebuild its settings need (${summary}); set protect: false to allow it`, { target });
+    ctx.note("warning", `sandbox ${desired.name} is protected: refusing the recreate its settings need (${summary}); set protect: false to allow it`, { target });
     return undefined;
   }
   const settings = onboardSettingsFor(ctx, desired);
   if (!settings) return undefined;
   const backups =
     state.kind === "present"
-      ? ctx
-          .coveringPolicies(desired.name)
-          .filter((policy) => policy.beforeDisruptive)
-          .map((policy) => planBackup(ctx, { sandbox: desired.name, gateway: desired.gateway, purpose: "before-disruptive", policy, dependsOn: [base], detail: "rebuild" }))
+      ? ctx.disruptionBackupPolicies(desired.name).map((policy) =>
+          planBackup(ctx, { sandbox: desired.name, gateway: desired.gateway, purpose: "before-disruptive", policy, verify: true, dependsOn: [base], detail: "recreate" }),
+        )
       : [];
-  return ctx.steps.add({
-    kind: "sandbox-rebuild",
-    target,
-    reason: {
-      summary: `${summary}: only a rebuild applies ${changes.length === 1 ? "this" : "these"}`,
-      desired: { field: changes.map((change) => change.field).join(", "), value: Object.fromEntries(changes.map((change) => [change.field, change.after])), source: sourceOf(desired, changes[0]!.field) },
-      observed: { fact: factKey.registryEntry(desired.name), value: Object.fromEntries(changes.map((change) => [change.field, change.before])) },
-    },
+  const created = planSandboxCreate(ctx, release, desired, settings, [base, ...backups], `${summary}: only a recreate applies ${changes.length === 1 ? "this" : "these"}`, {
+    mode: "recreate",
     risk: "disruptive",
-    dependsOn: [base, ...backups],
-    facts: [factKey.registryEntry(desired.name), factKey.sandbox(desired.gateway, desired.name)],
-    commands: [rebuild(desired.name, recreateEnv(settings))],
-    params: { sandbox: desired.name, gateway: desired.gateway, changes: changes.map((change) => change.field) },
-    diff: [settingsDiff("settings", changes)],
-    hint: `NemoClaw keeps the pre-rebuild backup; \`nemoclaw ${desired.name} snapshot list\` shows it.`,
   });
+  created.reason.desired = { field: changes.map((change) => change.field).join(", "), value: Object.fromEntries(changes.map((change) => [change.field, change.after])), source: sourceOf(desired, changes[0]!.field) };
+  created.reason.observed = { fact: factKey.registryEntry(desired.name), value: Object.fromEntries(changes.map((change) => [change.field, change.before])) };
+  created.params = { ...created.params, changes: changes.map((change) => change.field) };
+  created.diff = [settingsDiff(`${desired.name} settings`, changes)];
+  created.hint = `NemoClaw keeps its pre-recreate backup under ~/.nemoclaw/rebuild-backups/${desired.name}/; \`nemoclaw ${desired.name} snapshot list\` shows it, and this run's backup is kept in the store.`;
+  if (nemoclawHas(release.nemoclaw, "recreateKeepsState") || backups[0] === undefined) return created;
+  return planRestore(ctx, { sandbox: desired.name, gateway: desired.gateway, backup: backups[0], dependsOn: [created], detail: `restore ${desired.name} from this run's backup: NemoClaw v${release.nemoclaw} recreates without keeping state` });
 }
 
 function planPresets(ctx: HostContext, desired: DesiredSandbox, entry: RegistryEntry, base: Step | undefined): void {
@@ -134,10 +149,14 @@ function planPresets(ctx: HostContext, desired: DesiredSandbox, entry: RegistryE
   }
 }
 
-function planShields(ctx: HostContext, desired: DesiredSandbox, state: SandboxState, base: Step | undefined): void {
+function planShields(ctx: HostContext, release: string, desired: DesiredSandbox, state: SandboxState, base: Step | undefined): void {
   const wanted = desired.shields;
   if (wanted === undefined) return;
   const target = sandboxTarget(desired.name, desired.gateway);
+  if (!nemoclawHasShields(release)) {
+    ctx.note("warning", `shields: ${wanted} for ${desired.name} cannot be applied: NemoClaw v${release} has no shields (removed after v${NEMOCLAW_UNTIL.shields}); remove shields: from the fleet file`, { target });
+    return;
+  }
   const fact = factKey.shields(desired.name);
   let current: ShieldsPosture;
   if (state.kind === "recovering") {
@@ -203,7 +222,6 @@ function desiredRoutes(ctx: HostContext): Map<string, Route> {
   return routes;
 }
 
-/** Another provider, or another endpoint, is baked into the agent's config: only a recreate applies it. */
 function needsRecreate(route: Route, entry: RegistryEntry): boolean {
   if (entry.provider !== null && !sameProvider(route.provider, entry.provider)) return true;
   return route.endpoint !== undefined && route.endpoint !== entry.endpointUrl;
@@ -219,33 +237,8 @@ function routeLines(route: { provider: string | null; model: string | null | und
   return lines(Object.entries(route).map(([key, value]) => `${key}: ${value ?? "(unset)"}`));
 }
 
-/**
- * Backup → `onboard --recreate-sandbox` with the file's settings → restore. The backup is taken
- * whatever the policies say: recreating loses the sandbox's state.
- */
-function planRouteRecreate(ctx: HostContext, desired: DesiredSandbox, route: Route, entry: RegistryEntry, base: Step | undefined): Step | undefined {
-  const target = sandboxTarget(desired.name, desired.gateway);
-  const change = `inference ${describeRoute({ provider: entry.provider ?? "(unset)", model: entry.model ?? undefined, endpoint: entry.endpointUrl ?? undefined })} → ${describeRoute(route)}`;
-  if (ctx.isProtected(desired.name)) {
-    ctx.note("warning", `sandbox ${desired.name} is protected: refusing the recreate its new provider or endpoint needs (${change}); set protect: false to allow it`, { target });
-    return undefined;
-  }
-  const settings = onboardSettingsFor(ctx, desired);
-  if (!settings) return undefined;
-  const policies = ctx.coveringPolicies(desired.name);
-  const backups = (policies.length > 0 ? policies : [null]).map((policy) =>
-    planBackup(ctx, { sandbox: desired.name, gateway: desired.gateway, purpose: "before-disruptive", policy, verify: true, dependsOn: [base], detail: "recreate for a new inference provider" }),
-  );
-  const created = planSandboxCreate(ctx, desired, settings, backups, `${change}: the provider and endpoint are baked into the agent's config, so the sandbox is recreated`, {
-    recreate: true,
-    risk: "disruptive",
-  });
-  created.diff = [{ label: `${desired.name} inference route`, before: routeLines({ provider: entry.provider, model: entry.model, endpoint: entry.endpointUrl }), after: routeLines({ provider: gatewayProviderName(route.provider), model: route.model, endpoint: route.endpoint }) }];
-  return planRestore(ctx, { sandbox: desired.name, gateway: desired.gateway, backup: backups[0]!, dependsOn: [created], detail: `restore ${desired.name} from this run's backup into its recreated sandbox` });
-}
-
 /** Another model of the same provider: `inference set`, once per sandbox whose agent config must follow. */
-function planRouteSwitches(ctx: HostContext, routes: Map<string, Route>, after: Map<string, Step | undefined>, needRecreate: Set<string>): void {
+function planRouteSwitches(ctx: HostContext, release: Releases, routes: Map<string, Route>, after: Map<string, Step | undefined>, needRecreate: Set<string>): void {
   for (const [gatewayName, route] of routes) {
     const target = gatewayTarget(gatewayName);
     const stale = ctx.desiredSandboxesOn(gatewayName).filter((sandbox) => {
@@ -263,7 +256,9 @@ function planRouteSwitches(ctx: HostContext, routes: Map<string, Route>, after: 
       }
     }
     const desiredRoute = { provider: gatewayProviderName(route.provider), model: route.model, endpoint: route.endpoint ?? null };
-    const commands: PlannedCommand[] = stale.map((sandbox) => inferenceSet(sandbox.name, { provider: desiredRoute.provider, model: route.model! }));
+    // Before v0.0.39 OpenShell sets the gateway's route once; later NemoClaw syncs each sandbox's agent config too.
+    const perSandbox = stale.map((sandbox) => inferenceSet(sandbox.name, gatewayName, { provider: desiredRoute.provider, model: route.model! }, release));
+    const commands: PlannedCommand[] = [...new Map(perSandbox.map((command) => [command.display, command])).values()];
     const first = stale[0]!;
     ctx.steps.add({
       kind: "inference-set",

@@ -7,6 +7,9 @@ import { parseWaves } from "../../../src/apply/waves.js";
 import { command, gateway, hostPlan, observed, plan, step } from "./fixtures.js";
 import { harness } from "./harness.js";
 
+/** A cluster-era sandbox as NemoClaw creates it (no GPU flag, --no-bootstrap on OpenShell 0.0.36). */
+const CLUSTER_ERA_TARGET = { sandbox: "alice", gateway: "nemoclaw", agent: "openclaw", gpu: false, openshell: "0.0.36" };
+
 describe("applyPlan: order, results and locks", () => {
   it("runs each host's steps in dependency order, locks and releases every host, exit 0", async () => {
     const h = harness({ hosts: ["a", "b"] });
@@ -327,7 +330,7 @@ describe("applyPlan: sandbox creation failures", () => {
       hosts: ["a"],
       respond: () => ({ exitCode: 1, stdout: "Successfully tagged openshell/sandbox-from:42\n", stderr: "failed to upload image tar into container" }),
     });
-    await h.run(plan([hostPlan("a", [step("sandbox-create:alice", [], { params: { arm64: true, imageRefWorkaround: false } })])]));
+    await h.run(plan([hostPlan("a", [step("sandbox-create:alice", [], { params: { arm64: true, imageRefWorkaround: false, imageRefTarget: CLUSTER_ERA_TARGET } })])]));
     const event = h.stepEvent("a", "sandbox-create:alice");
     expect(event.failureKind).toBe("image_upload_container_missing");
     expect(event.hint).toContain("docker push localhost:5000/openshell/sandbox-from:42");
@@ -347,18 +350,18 @@ describe("applyPlan: sandbox creation failures", () => {
         hostPlan("a", [
           step("sandbox-create:alice", [], {
             commands: [command(["nemoclaw", "onboard", "--non-interactive"], { env: { NEMOCLAW_SANDBOX_NAME: { value: "alice" } } })],
-            params: { arm64: true, imageRefWorkaround: true },
+            params: { arm64: true, imageRefWorkaround: true, imageRefTarget: CLUSTER_ERA_TARGET },
           }),
         ]),
       ]),
     );
-    expect(h.calls.map((call) => call.argv.slice(0, 4).join(" "))).toEqual([
+    expect(h.calls.map((call) => (call.argv[0] === "sh" ? call.argv.slice(4) : call.argv.slice(0, 4)).join(" "))).toEqual([
       "nemoclaw onboard --non-interactive",
       "docker start registry",
       "docker run -d -p",
       "docker tag openshell/sandbox-from:42 localhost:5000/openshell/sandbox-from:42",
       "docker push localhost:5000/openshell/sandbox-from:42",
-      "openshell sandbox create --from",
+      "openclaw --from localhost:5000/openshell/sandbox-from:42 --name alice --no-bootstrap -- env CHAT_UI_URL=http://127.0.0.1:18789 NEMOCLAW_DASHBOARD_PORT=18789 nemoclaw-start",
       "nemoclaw onboard --non-interactive --resume",
     ]);
     expect(h.calls[5]?.env).toEqual({ OPENSHELL_GATEWAY: "nemoclaw" });
@@ -433,11 +436,23 @@ describe("applyPlan: backups", () => {
     const restore = step("restore:alice", [], {
       kind: "restore",
       commands: [command(["nemoclaw", "onboard", "--non-interactive"])],
-      params: { from: "backup:alice@nightly", policy: "nightly", when: "sandbox-missing" },
+      params: { from: "backup:alice@nightly", policy: "nightly", when: "sandbox-missing", recreateIfMissing: true },
     });
     await h.run(plan([hostPlan("a", [restore])]));
     expect(h.calls).toEqual([]);
     expect(h.stepEvent("a", "restore:alice")).toMatchObject({ status: "ok", notes: ["alice survived; nothing to restore"] });
+  });
+
+  it("a restore that recreates only when missing puts the content back into a sandbox that is there, without recreating it", async () => {
+    const h = harness({ hosts: ["a"] });
+    const restore = step("restore:alice", [], {
+      kind: "restore",
+      commands: [command(["nemoclaw", "onboard", "--non-interactive", "--recreate-sandbox"]), command(["nemoclaw", "alice", "snapshot", "restore", "fleet-1", "--yes"])],
+      params: { from: "backup:alice", policy: null, when: "always", recreateIfMissing: true },
+    });
+    await h.run(plan([hostPlan("a", [restore])]));
+    expect(h.calls.map((call) => call.argv.join(" "))).toEqual(["nemoclaw alice snapshot restore fleet-1 --yes"]);
+    expect(h.stepEvent("a", "restore:alice").status).toBe("ok");
   });
 });
 

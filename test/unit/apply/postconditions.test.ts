@@ -2,12 +2,27 @@ import { describe, expect, it } from "vitest";
 import { checkPostcondition } from "../../../src/apply/postconditions.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import type { HostPlan, Step } from "../../../src/plan/types.js";
-import { clusterGateway, converged, gateway, hostPlanOf, known, type Scenario, unknown } from "../plan/builders.js";
+import {
+  asCluster,
+  choose,
+  converged,
+  gateway,
+  GUARD_PATHS,
+  guardFile,
+  hostPlanOf,
+  hostProcessGateway,
+  known,
+  liveSandbox,
+  observedSandbox,
+  runs,
+  safeGuards,
+  type Scenario,
+} from "../plan/builders.js";
 
-/** The in-era upgrade 0.0.72 → 0.0.85: backup, gateway-stop, openshell-install, gateway-start, restore. */
+/** The in-era upgrade v0.0.80 → v0.0.90 (OpenShell 0.0.72 → 0.0.85): backup, nemoclaw-install, restore, release-verify. */
 function upgrade(): { scenario: Scenario; plan: HostPlan; step: (kind: Step["kind"]) => Step } {
   const scenario = converged();
-  scenario.host.openshell = { version: "0.0.85" };
+  choose(scenario, "0.0.90");
   const plan = hostPlanOf(scenario);
   return { scenario, plan, step: (kind) => plan.steps.find((candidate) => candidate.kind === kind)! };
 }
@@ -19,35 +34,77 @@ function after(scenario: Scenario, change: (observed: ObservedHost) => void): { 
 }
 
 describe("postconditions of the steps that only lead to a later step", () => {
-  it("gateway-stop holds once its process is gone, although the stopped gateway's sandboxes can no longer be read", () => {
+  it("nemoclaw-install is judged by the releases the host runs afterwards, never by the installer's exit code", () => {
     const { scenario, step } = upgrade();
-    const { observed, replanned } = after(scenario, (host) => {
-      Object.assign(gateway(host), { pid: null, sandboxes: unknown("gateway is not running"), health: { status: "stopped", reason: "pid 4242 is gone", fatalMigration: null, protobufMismatch: null } });
+    const install = step("nemoclaw-install");
+    expect(checkPostcondition(install, scenario.observed, null)).toEqual({ holds: false, expected: "NemoClaw v0.0.90 with OpenShell 0.0.85", seen: "NemoClaw v0.0.80 with OpenShell 0.0.72" });
+    const half = after(scenario, (host) => {
+      host.nemoclaw = known({ installed: true, version: "0.0.90", path: "/home/op/.local/bin/nemoclaw" });
     });
-    expect(checkPostcondition(step("gateway-stop"), observed, replanned)).toEqual({ holds: true });
+    expect(checkPostcondition(install, half.observed, half.replanned)).toMatchObject({ holds: false, seen: "NemoClaw v0.0.90 with OpenShell 0.0.72" });
+    const { observed, replanned } = after(scenario, (host) => runs({ ...scenario, observed: host }, "0.0.90-3-g1a2b3c4", "0.0.85"));
+    expect(checkPostcondition(install, observed, replanned)).toEqual({ holds: true });
   });
 
-  it("gateway-stop fails while the stopped pid still runs", () => {
-    const { scenario, step } = upgrade();
-    const { observed, replanned } = after(scenario, () => {});
-    expect(checkPostcondition(step("gateway-stop"), observed, replanned)).toEqual({ holds: false, expected: "gateway nemoclaw process 4242 stopped", seen: "process 4242 still runs" });
+  it("nemoclaw-install on a fresh host holds only once the sandbox its onboard made is Ready", () => {
+    const scenario = converged();
+    choose(scenario, "0.0.124");
+    scenario.observed.nemoclaw = known({ installed: false, version: null, path: null });
+    scenario.observed.openshell = known({ installed: false, version: null, path: null });
+    scenario.observed.gateways = known([]);
+    const install = hostPlanOf(scenario).steps.find((candidate) => candidate.kind === "nemoclaw-install")!;
+    expect(checkPostcondition(install, scenario.observed, null)).toMatchObject({ holds: false, seen: "nemoclaw not installed" });
+    const { observed } = after(scenario, (host) => {
+      host.gateways = known([hostProcessGateway("nemoclaw", { sandboxes: known([]) })]);
+      runs({ ...scenario, observed: host }, "0.0.124", "0.0.116");
+    });
+    expect(checkPostcondition(install, observed, null)).toEqual({ holds: false, expected: "sandbox assistant Ready on gateway nemoclaw", seen: "sandbox assistant not present" });
+    gateway(observed).sandboxes = known([observedSandbox("assistant")]);
+    expect(checkPostcondition(install, observed, null)).toEqual({ holds: true });
   });
 
-  it("openshell-install holds when the CLI reports the pinned version, and fails otherwise", () => {
+  it("release-verify needs the planned releases, every gateway healthy on the new OpenShell, every sandbox Ready with nothing to repair", () => {
     const { scenario, step } = upgrade();
-    expect(checkPostcondition(step("openshell-install"), scenario.observed, null)).toMatchObject({ holds: false, seen: "openshell 0.0.72" });
+    const verify = step("release-verify");
+    const upgraded = after(scenario, (host) => runs({ ...scenario, observed: host }, "0.0.90", "0.0.85"));
+    expect(checkPostcondition(verify, upgraded.observed, upgraded.replanned)).toEqual({ holds: true });
+
+    gateway(upgraded.observed).runningVersion = known("0.0.72");
+    expect(checkPostcondition(verify, upgraded.observed, null)).toEqual({ holds: false, expected: "gateway nemoclaw healthy on OpenShell 0.0.85", seen: "gateway nemoclaw runs OpenShell 0.0.72" });
+    gateway(upgraded.observed).runningVersion = known("0.0.85");
+
+    liveSandbox(upgraded.observed).phase = "Provisioning";
+    expect(checkPostcondition(verify, upgraded.observed, null)).toEqual({ holds: false, expected: "sandbox assistant Ready on gateway nemoclaw", seen: "sandbox assistant is Provisioning" });
+    liveSandbox(upgraded.observed).phase = "Ready";
+
+    const unguarded = after(scenario, (host) => {
+      liveSandbox(host).guards = known(safeGuards({ files: [guardFile(GUARD_PATHS.proxyEnv, { present: false }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }));
+    });
+    expect(checkPostcondition(verify, unguarded.observed, unguarded.replanned)).toMatchObject({
+      holds: false,
+      expected: "sandbox assistant with its guards and agent gateway intact",
+      seen: expect.stringMatching(/\/tmp\/nemoclaw-proxy-env.sh is missing/),
+    });
+  });
+
+  it("openshell-install on a host without NemoClaw holds when the CLI reports the pinned version", () => {
+    const scenario = converged();
+    scenario.host.sandboxes = [];
+    scenario.host.openshell = { version: "0.0.85" };
+    scenario.observed.nemoclaw = known({ installed: false, version: null, path: null });
+    scenario.observed.gateways = known([]);
+    const install = hostPlanOf(scenario).steps.find((candidate) => candidate.kind === "openshell-install")!;
+    expect(checkPostcondition(install, scenario.observed, null)).toMatchObject({ holds: false, seen: "openshell 0.0.72" });
     const { observed, replanned } = after(scenario, (host) => {
       host.openshell = known({ installed: true, version: "0.0.85", path: "/home/op/.local/bin/openshell" });
     });
-    expect(checkPostcondition(step("openshell-install"), observed, replanned)).toEqual({ holds: true });
+    expect(checkPostcondition(install, observed, replanned)).toEqual({ holds: true });
   });
 
   it("gateway-retire holds once the cluster gateway is neither registered nor healthy", () => {
     const scenario = converged();
-    scenario.observed.openshell = known({ installed: true, version: "0.0.36", path: "/usr/local/bin/openshell" });
-    scenario.observed.gatewayBinary = known({ installed: false, version: null, path: null });
-    scenario.observed.gateways = known([clusterGateway("nemoclaw", "0.0.36")]);
-    scenario.host.openshell = { version: "0.0.72" };
+    asCluster(scenario, "0.0.36");
+    choose(scenario, "0.0.80");
     const retire = hostPlanOf(scenario).steps.find((candidate) => candidate.kind === "gateway-retire")!;
     expect(checkPostcondition(retire, scenario.observed, null)).toMatchObject({ holds: false, expected: "gateway nemoclaw retired" });
     const { observed, replanned } = after(scenario, (host) => {

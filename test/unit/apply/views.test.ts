@@ -29,7 +29,7 @@ async function mixedRun(): Promise<ApplyEvent[]> {
   await h.run(
     plan([
       hostPlan("ok-host", [step("policy-add:alice", [], { commands: [command(["nemoclaw", "alice", "policy-add", "npm", "--yes"])] })]),
-      hostPlan("bad-host", [step("sandbox-create:bob", [], { params: { arm64: true, imageRefWorkaround: false } }), step("shields:bob", ["sandbox-create:bob"])]),
+      hostPlan("bad-host", [step("sandbox-create:bob", [], { params: { arm64: true, imageRefWorkaround: false, imageRefTarget: { sandbox: "bob", gateway: "nemoclaw", agent: "openclaw", gpu: false, openshell: "0.0.36" } } }), step("shields:bob", ["sandbox-create:bob"])]),
       hostPlan("held-host", [step("policy-add:carol")]),
       hostPlan("late-host", [step("policy-add:dave")]),
     ]),

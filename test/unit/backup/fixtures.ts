@@ -100,7 +100,7 @@ function registryEntry(name: string, agent: string | null): RegistryEntry {
   };
 }
 
-export function observedHost(host: string, gateways: ObservedGateway[], options: { cliVersion?: string; agents?: Record<string, string | null> } = {}): ObservedHost {
+export function observedHost(host: string, gateways: ObservedGateway[], options: { cliVersion?: string; nemoclawVersion?: string; agents?: Record<string, string | null> } = {}): ObservedHost {
   const unknownFact = { state: "unknown" as const, reason: "not needed", excerpt: "" };
   const names = gateways.flatMap((g) => (g.sandboxes.state === "known" ? g.sandboxes.value.map((s) => s.name) : []));
   return {
@@ -113,7 +113,7 @@ export function observedHost(host: string, gateways: ObservedGateway[], options:
     docker: unknownFact,
     openshell: { state: "known", value: { installed: true, version: options.cliVersion ?? "0.0.72", path: "/home/u/.local/bin/openshell" } },
     gatewayBinary: unknownFact,
-    nemoclaw: unknownFact,
+    nemoclaw: { state: "known", value: { installed: true, version: options.nemoclawVersion ?? "0.0.80", path: "/home/u/.local/bin/nemoclaw" } },
     activeGateway: { state: "known", value: "nemoclaw" },
     gateways: { state: "known", value: gateways },
     registry: {

@@ -144,6 +144,17 @@ describe("BackupService", () => {
     await expect(restore("carol")).rejects.toThrow(/holds a openclaw agent, but carol runs hermes/);
   });
 
+  it("refuses a restore onto a host whose NemoClaw release it cannot tell, before anything is placed there", async () => {
+    const observed = healthy();
+    const { backup, service, desired, connections, homes } = setup(observed);
+    const record = await backup("alice");
+    observed["spark-02"] = observedHost("spark-02", [gateway("nemoclaw-8081", [sandbox("carol")])], { nemoclawVersion: "0.1.0", agents: { carol: "openclaw" } });
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" })).rejects.toThrow(
+      /spark-02: cannot tell which NemoClaw release runs there/,
+    );
+    expect(existsSync(join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol"))).toBe(false);
+  });
+
   it("refuses to restore a corrupted backup and leaves the sandbox as it was", async () => {
     const { homes, backup, service, desired, connections } = setup(healthy());
     const record = await backup("alice");

@@ -173,7 +173,7 @@ export function registryEntry(name: string, overrides: Partial<RegistryEntry> = 
     imageTag: "nemoclaw-sandbox-local:abc",
     openshellVersion: "0.0.72",
     openshellDriver: "docker",
-    nemoclawVersion: "0.1.0",
+    nemoclawVersion: "0.0.80",
     createdAt: "2026-11-01T08:00:00.000Z",
     ...overrides,
   };
@@ -190,7 +190,7 @@ export function observedHost(name: string, overrides: Partial<ObservedHost> = {}
     docker: known({ reachable: true, serverVersion: "28.3.2", error: null }),
     openshell: known({ installed: true, version: "0.0.72", path: "/home/op/.local/bin/openshell" }),
     gatewayBinary: known({ installed: true, version: "0.0.72", path: "/home/op/.local/bin/openshell-gateway" }),
-    nemoclaw: known({ installed: true, version: "0.1.0", path: "/home/op/.local/bin/nemoclaw" }),
+    nemoclaw: known({ installed: true, version: "0.0.80", path: "/home/op/.local/bin/nemoclaw" }),
     activeGateway: known("nemoclaw"),
     gateways: known([hostProcessGateway()]),
     registry: known({ defaultSandbox: "assistant", entries: [registryEntry("assistant")], locked: false }),
@@ -258,4 +258,35 @@ export function planOf(scenario: Scenario, options: Partial<PlanOptions> = {}): 
 
 export function hostPlanOf(scenario: Scenario, options: Partial<PlanOptions> = {}): HostPlan {
   return planOf(scenario, options).hosts[0]!;
+}
+
+/** The fleet file chooses this NemoClaw release for the scenario's host. */
+export function choose(s: Scenario, version: string): void {
+  s.host.nemoclaw = { version, source: source(`hosts[${s.host.name}].nemoclaw.version`) };
+}
+
+/**
+ * The observed host runs this NemoClaw and OpenShell: the CLIs, the installed gateway binary (host
+ * process era), every running gateway and the registry's records agree.
+ */
+export function runs(s: Scenario, nemoclaw: string, openshell: string): void {
+  const hostProcess = Number(openshell.split(".")[2]) >= 37;
+  s.observed.nemoclaw = known({ installed: true, version: nemoclaw, path: "/home/op/.local/bin/nemoclaw" });
+  s.observed.openshell = known({ installed: true, version: openshell, path: "/home/op/.local/bin/openshell" });
+  s.observed.gatewayBinary = hostProcess
+    ? known({ installed: true, version: openshell, path: "/home/op/.local/bin/openshell-gateway" })
+    : known({ installed: false, version: null, path: null });
+  if (s.observed.gateways.state === "known") {
+    for (const gw of s.observed.gateways.value) if (gw.runningVersion.state === "known" && gw.runningVersion.value !== null) gw.runningVersion = known(openshell);
+  }
+  if (s.observed.registry.state === "known") {
+    for (const entry of s.observed.registry.value.entries) Object.assign(entry, { nemoclawVersion: nemoclaw, openshellVersion: openshell });
+  }
+}
+
+/** The host is in the cluster era: NemoClaw v0.0.38 with OpenShell `version` (≤ 0.0.36) and a cluster gateway. */
+export function asCluster(s: Scenario, version = "0.0.36", nemoclaw = "0.0.38"): void {
+  s.observed.gateways = known([clusterGateway("nemoclaw", version)]);
+  runs(s, nemoclaw, version);
+  s.observed.openshell = known({ installed: true, version, path: "/usr/local/bin/openshell" });
 }

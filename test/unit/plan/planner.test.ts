@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import type { HostPlan, HostPlanStatus, PlanOptions } from "../../../src/plan/types.js";
 import {
+  asCluster,
+  choose,
   clusterGateway,
   converged,
   desiredGateway,
@@ -21,6 +23,7 @@ import {
   policy,
   registryEntries,
   registryEntry,
+  runs,
   safeGuards,
   type Scenario,
   unknown,
@@ -44,19 +47,10 @@ interface Case {
 const PREFLIGHT = "preflight:spark-01 safe exact";
 const MIGRATION_6 = "Error: × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations";
 
-/** Upgrades need every gateway's sandboxes and a healthy, Ready sandbox: the converged host has them. */
-function pin(s: Scenario, version: string): void {
-  s.host.openshell = { version };
-}
+const MISSING = { present: false, owner: null, group: null, mode: null, type: null };
 
 function setGuards(s: Scenario, guards: Parameters<typeof safeGuards>[0]): void {
   liveSandbox(s.observed).guards = known(safeGuards(guards));
-}
-
-function asCluster(s: Scenario, version = "0.0.36"): void {
-  s.observed.openshell = known({ installed: true, version, path: "/usr/local/bin/openshell" });
-  s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
-  s.observed.gateways = known([clusterGateway("nemoclaw", version)]);
 }
 
 function onlyRegistry(s: Scenario, ...entries: ReturnType<typeof registryEntry>[]): void {
@@ -158,8 +152,7 @@ const cases: Case[] = [
   {
     name: "fatal migration of a dead gateway whose binary's version is unknown: a note, nothing restarted on a guess",
     setup: (s) => {
-      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
-      s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
+      runs(s, "0.0.110", "0.0.101");
       const gw = gateway(s.observed);
       gw.runningVersion = known(null);
       gw.binary = "/usr/bin/openshell-gateway";
@@ -179,8 +172,7 @@ const cases: Case[] = [
   {
     name: "fatal migration of a dead gateway whose recorded binary reports an older version: restart with the installed version",
     setup: (s) => {
-      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
-      s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
+      runs(s, "0.0.110", "0.0.101");
       const gw = gateway(s.observed);
       gw.runningVersion = known(null);
       gw.binary = "/home/op/.local/share/openshell/0.0.85/openshell-gateway";
@@ -197,15 +189,14 @@ const cases: Case[] = [
   {
     name: "fatal migration while an older version still runs: stop the observed pid, restart with the installed version",
     setup: (s) => {
-      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
-      s.observed.gatewayBinary = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell-gateway" });
+      runs(s, "0.0.110", "0.0.101");
       const gw = gateway(s.observed);
       gw.runningVersion = known("0.0.85");
       gw.health = { status: "unhealthy", reason: "the gateway log shows a fatal migration error", fatalMigration: MIGRATION_6, protobufMismatch: null };
     },
     status: "changes",
     steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
-    commands: ["openshell --version", "kill 4242", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive"],
+    commands: ["openshell --version", "kill 4242", "NEMOCLAW_GATEWAY_PORT=8080", "nemoclaw onboard --non-interactive --fresh --name assistant"],
     neverCommands: ["openshell-gateway --version"],
     check: (plan) => {
       expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process", stopPid: 4242 });
@@ -229,7 +220,7 @@ const cases: Case[] = [
   {
     name: "fatal migration when the installed gateway binary lags the CLI: blocked",
     setup: (s) => {
-      s.observed.openshell = known({ installed: true, version: "0.0.101", path: "/home/op/.local/bin/openshell" });
+      runs(s, "0.0.110", "0.0.101");
       s.observed.gatewayBinary = known({ installed: true, version: "0.0.85", path: "/home/op/.local/bin/openshell-gateway" });
       const gw = gateway(s.observed);
       gw.runningVersion = known("0.0.85");
@@ -239,55 +230,76 @@ const cases: Case[] = [
     steps: [],
   },
 
-  // ── OpenShell pin (scenario 3) ────────────────────────────────────────────────────────────
+  // ── Releases (scenario 3): NemoClaw chooses, OpenShell follows ─────────────────────────────
   {
-    name: "a pin lower than installed is refused",
-    setup: (s) => pin(s, "0.0.71"),
+    name: "an older NemoClaw release than installed is refused: there is no downgrade",
+    setup: (s) => choose(s, "0.0.60"),
     status: "blocked",
     steps: [],
-    notes: [/pins 0\.0\.71, lower than the installed 0\.0\.72: refused/],
+    notes: [/nemoclaw.version 0.0.60 is older than the installed v0.0.80: refused — there is no downgrade path/],
   },
   {
-    name: "in-era upgrade: snapshot every live sandbox, stop, install, start through NemoClaw, restore only if missing",
-    setup: (s) => pin(s, "0.0.85"),
+    name: "an OpenShell pin on a NemoClaw host changes nothing: OpenShell follows the NemoClaw release",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.85" };
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/openshell.version pins 0.0.85, but on a NemoClaw host OpenShell follows the NemoClaw release \(v0.0.80 runs 0.0.72\)/],
+  },
+  {
+    name: "the installed release chosen again needs nothing",
+    setup: (s) => choose(s, "0.0.80"),
+    status: "no-changes",
+    steps: [],
+    check: (plan) => expect(plan.notes).toEqual([]),
+  },
+  {
+    name: "in-era upgrade: snapshot every live sandbox, NemoClaw's installer at the release, restore only if missing, verify",
+    setup: (s) => choose(s, "0.0.90"),
     status: "changes",
     steps: [
       PREFLIGHT,
       "backup:assistant safe exact",
-      "gateway-stop:nemoclaw disruptive exact",
-      "openshell-install:spark-01 disruptive exact",
-      "gateway-start:nemoclaw safe predicted",
+      "nemoclaw-install:spark-01 disruptive exact",
       "restore:assistant disruptive predicted",
+      "release-verify:spark-01 safe predicted",
     ],
     commands: [
-      "nemoclaw assistant snapshot create --name fleet-20261122T093000Z",
-      "kill 4242",
-      "env OPENSHELL_VERSION=v0.0.85 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh | sh'",
-      "nemoclaw onboard --non-interactive",
+      "env OPENSHELL_GATEWAY=nemoclaw nemoclaw assistant snapshot create --name fleet-20261122T093000Z",
+      "env NEMOCLAW_INSTALL_TAG=v0.0.90 NEMOCLAW_NON_INTERACTIVE=1",
+      "NEMOCLAW_SANDBOX_NAME=assistant sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'",
+      "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
       "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
     ],
-    neverCommands: ["OPENSHELL_ACK_BREAKING_UPGRADE", "gateway destroy"],
+    neverCommands: ["NEMOCLAW_ACCEPT_EXPERIMENTAL_OPENSHELL_UPGRADE", "gateway destroy", "kill ", "OPENSHELL_VERSION", "rebuild"],
     check: (plan) => {
       const restore = plan.steps.find((step) => step.kind === "restore")!;
-      expect(restore.params).toMatchObject({ when: "sandbox-missing", from: "backup:assistant" });
-      expect(plan.steps.find((step) => step.kind === "backup")!.params).toMatchObject({ verify: true, purposes: ["openshell-upgrade"] });
-      expect(plan.steps.find((step) => step.kind === "gateway-stop")!.dependsOn).toEqual(["backup:assistant"]);
+      expect(restore.params).toMatchObject({ when: "sandbox-missing", recreateIfMissing: true, from: "backup:assistant" });
+      expect(plan.steps.find((step) => step.kind === "backup")!.params).toMatchObject({ verify: true, purposes: ["release-upgrade"] });
+      const install = plan.steps.find((step) => step.kind === "nemoclaw-install")!;
+      expect(install.dependsOn).toEqual(["backup:assistant"]);
+      expect(install.params).toMatchObject({ nemoclaw: "0.0.90", openshell: { min: "0.0.85", max: "0.0.85" } });
+      expect(install.reason.summary).toBe("NemoClaw v0.0.80 → v0.0.90 (OpenShell 0.0.72 → 0.0.85)");
+      const verify = plan.steps.find((step) => step.kind === "release-verify")!;
+      expect(verify.commands).toEqual([]);
+      expect(verify.params).toEqual({ nemoclaw: "0.0.90", openshell: "0.0.85", gateways: ["nemoclaw"], sandboxes: ["assistant"] });
+      expect(verify.dependsOn).toEqual(["nemoclaw-install:spark-01", "restore:assistant"]);
     },
   },
   {
     name: "in-era upgrade backs up to the covering policy's store",
     setup: (s) => {
-      pin(s, "0.0.85");
+      choose(s, "0.0.90");
       s.fleet.backupPolicies.push(policy("nightly", { verify: false }));
     },
     status: "changes",
     steps: [
       PREFLIGHT,
       "backup:assistant@nightly safe exact",
-      "gateway-stop:nemoclaw disruptive exact",
-      "openshell-install:spark-01 disruptive exact",
-      "gateway-start:nemoclaw safe predicted",
+      "nemoclaw-install:spark-01 disruptive exact",
       "restore:assistant disruptive predicted",
+      "release-verify:spark-01 safe predicted",
     ],
     check: (plan) => {
       const backup = plan.steps[1]!;
@@ -296,10 +308,27 @@ const cases: Case[] = [
     },
   },
   {
-    name: "0.0.36 → 0.0.72: back up, retire the cluster gateway with the old CLI, install with the ack, recreate, restore",
+    name: "a release with shields: locked shields are lowered for the snapshot first",
+    setup: (s) => {
+      choose(s, "0.0.90");
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked", downUntil: null }]);
+    },
+    status: "changes",
+    steps: [
+      PREFLIGHT,
+      "shields:assistant@backup safe exact",
+      "backup:assistant safe exact",
+      "nemoclaw-install:spark-01 disruptive exact",
+      "restore:assistant disruptive predicted",
+      "release-verify:spark-01 safe predicted",
+    ],
+    commands: ["nemoclaw assistant shields down", "nemoclaw assistant snapshot create"],
+  },
+  {
+    name: "v0.0.38 → v0.0.80 (OpenShell 0.0.36 → 0.0.72): back up, retire the cluster gateway with the old CLI, install with the upgrade accepted, restore every sandbox",
     setup: (s) => {
       asCluster(s, "0.0.36");
-      pin(s, "0.0.72");
+      choose(s, "0.0.80");
       s.host.sandboxes.push(desiredSandbox("coder"));
       gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("coder")]);
       onlyRegistry(s, registryEntry("assistant"), registryEntry("coder"));
@@ -310,60 +339,65 @@ const cases: Case[] = [
       "backup:assistant safe exact",
       "backup:coder safe exact",
       "gateway-retire:nemoclaw destructive exact",
-      "openshell-install:spark-01 disruptive exact",
-      "gateway-start:nemoclaw safe predicted",
+      "nemoclaw-install:spark-01 disruptive exact",
       "restore:assistant disruptive predicted",
-      "sandbox-create:coder safe predicted",
       "restore:coder disruptive predicted",
+      "release-verify:spark-01 safe predicted",
     ],
     commands: [
       "docker inspect --type container --format '{{.Config.Image}}' openshell-cluster-nemoclaw",
       "openshell gateway destroy -g nemoclaw",
-      "env OPENSHELL_VERSION=v0.0.72 OPENSHELL_ACK_BREAKING_UPGRADE=1 sh -c",
-      "NEMOCLAW_SANDBOX_NAME=assistant",
-      "nemoclaw assistant snapshot restore",
-      "NEMOCLAW_SANDBOX_NAME=coder",
+      "env NEMOCLAW_INSTALL_TAG=v0.0.80 NEMOCLAW_NON_INTERACTIVE=1 NEMOCLAW_ACCEPT_EXPERIMENTAL_OPENSHELL_UPGRADE=1",
+      "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
+      "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
+      "nemoclaw coder snapshot restore",
     ],
     check: (plan) => {
       const retire = plan.steps.find((step) => step.kind === "gateway-retire")!;
       expect(retire.dependsOn).toEqual(["backup:assistant", "backup:coder"]);
-      expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "always" });
+      expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "always", recreateIfMissing: true });
+      expect(plan.steps.find((step) => step.kind === "nemoclaw-install")!.reason.summary).toMatch(/out of the cluster era/);
     },
   },
   {
-    name: "cluster-era upgrade within the era also retires (the CLI never upgrades an existing cluster container)",
+    name: "an unusable installed release: nothing that depends on it is planned, and the note says how to move on",
     setup: (s) => {
-      asCluster(s, "0.0.30");
-      pin(s, "0.0.36");
+      s.observed.nemoclaw = known({ installed: true, version: "0.1.0", path: "/home/op/.local/bin/nemoclaw" });
+      s.host.sandboxes.push(desiredSandbox("coder"));
     },
-    status: "changes",
-    steps: [
-      PREFLIGHT,
-      "backup:assistant safe exact",
-      "gateway-retire:nemoclaw destructive exact",
-      "openshell-install:spark-01 disruptive exact",
-      "gateway-start:nemoclaw safe predicted",
-      "sandbox-create:assistant safe predicted",
-      "restore:assistant disruptive predicted",
-    ],
-    commands: ["openshell gateway destroy -g nemoclaw", "env OPENSHELL_VERSION=v0.0.36 sh -c", "openshell gateway start --name nemoclaw --port 8080"],
-    neverCommands: ["OPENSHELL_ACK_BREAKING_UPGRADE", "--recreate"],
+    status: "unknown",
+    steps: [],
+    notes: [/"0.1.0" is not a NemoClaw release number/],
+  },
+  {
+    name: "a release whose OpenShell pin is not known cannot be chosen",
+    setup: (s) => choose(s, "0.0.112"),
+    status: "no-changes",
+    steps: [],
+    notes: [/nemoclaw.version 0.0.112: the OpenShell version NemoClaw v0.0.112 pins is not known/],
+  },
+  {
+    name: "a newer NemoClaw than this tool knows is planned for as the newest known release",
+    setup: (s) => runs(s, "0.0.140", "0.0.116"),
+    status: "no-changes",
+    steps: [],
+    notes: [/NemoClaw v0.0.140 is newer than the newest release this tool knows \(v0.0.130\)/],
   },
   {
     name: "upgrade refused while a live sandbox is not in the fleet file",
     setup: (s) => {
-      pin(s, "0.0.85");
+      choose(s, "0.0.90");
       gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("scratch")]);
       onlyRegistry(s, registryEntry("assistant"), registryEntry("scratch"));
     },
     status: "no-changes",
     steps: [],
-    notes: [/OpenShell stays at 0\.0\.72 \(the fleet file pins 0\.0\.85\): sandbox scratch is not in the fleet file/, /sandbox scratch .* is not in the fleet file; --prune would delete it/],
+    notes: [/NemoClaw stays at v0\.0\.80 \(the fleet file chooses v0\.0\.90\): sandbox scratch is not in the fleet file/, /sandbox scratch .* is not in the fleet file; --prune would delete it/],
   },
   {
     name: "upgrade refused while a sandbox is not Ready (it could not be backed up)",
     setup: (s) => {
-      pin(s, "0.0.85");
+      choose(s, "0.0.90");
       liveSandbox(s.observed).phase = "Provisioning";
     },
     status: "no-changes",
@@ -373,18 +407,18 @@ const cases: Case[] = [
   {
     name: "upgrade refused while a gateway's sandbox list is unknown",
     setup: (s) => {
-      pin(s, "0.0.85");
+      choose(s, "0.0.90");
       gateway(s.observed).sandboxes = unknown("openshell sandbox list failed", "Error: transport error");
     },
     status: "unknown",
     steps: [],
-    notes: [/gateway:nemoclaw\/sandboxes is unknown/, /OpenShell stays at 0\.0\.72/],
+    notes: [/gateway:nemoclaw\/sandboxes is unknown/, /NemoClaw stays at v0\.0\.80/],
   },
   {
     name: "upgrade refused when retiring would destroy a protected sandbox",
     setup: (s) => {
       asCluster(s, "0.0.36");
-      pin(s, "0.0.72");
+      choose(s, "0.0.80");
       s.host.sandboxes[0]!.protect = true;
     },
     status: "no-changes",
@@ -392,10 +426,24 @@ const cases: Case[] = [
     notes: [/sandbox assistant is protected and retiring its gateway would destroy it/],
   },
   {
-    name: "fresh host: install the pinned OpenShell, then the gateway (onboarding its first sandbox), then the rest",
+    name: "upgrade refused when OpenShell 0.0.88+ would refuse a sandbox's name",
     setup: (s) => {
-      pin(s, "0.0.72");
+      const long = "research-assistant-01";
+      s.host.sandboxes[0]!.name = long;
+      liveSandbox(s.observed).name = long;
+      onlyRegistry(s, registryEntry(long));
+      choose(s, "0.0.110");
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox research-assistant-01 has a name OpenShell 0\.0\.101 refuses \(at most 19 characters, no "--"\); rename it first/],
+  },
+  {
+    name: "fresh host: NemoClaw's installer at the chosen release onboards the first sandbox; the others are onboarded after",
+    setup: (s) => {
+      choose(s, "0.0.124");
       s.host.sandboxes.push(desiredSandbox("coder"));
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
       s.observed.openshell = known({ installed: false, version: null, path: null });
       s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
       s.observed.gateways = known([]);
@@ -403,11 +451,28 @@ const cases: Case[] = [
       onlyRegistry(s);
     },
     status: "changes",
-    steps: ["openshell-install:spark-01 safe exact", "gateway-start:nemoclaw safe predicted", "sandbox-create:coder safe predicted"],
-    commands: ["env OPENSHELL_VERSION=v0.0.72 sh -c", "NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_SANDBOX_NAME=coder"],
+    steps: ["nemoclaw-install:spark-01 safe exact", "sandbox-create:coder safe predicted"],
+    commands: ["env NEMOCLAW_INSTALL_TAG=v0.0.124", "NEMOCLAW_SANDBOX_NAME=assistant sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'", "--name coder"],
+    neverCommands: ["OPENSHELL_VERSION", "--name assistant"],
+    check: (plan) => expect(plan.steps[0]!.params).toMatchObject({ nemoclaw: "0.0.124", openshell: { min: "0.0.116", max: "0.0.116" }, onboarded: "assistant", gateway: "nemoclaw" }),
   },
   {
-    name: "OpenShell missing and nothing pinned: a note, nothing planned",
+    name: "a host without NemoClaw keeps an OpenShell pin through OpenShell's installer",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.72" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: ["openshell-install:spark-01 safe exact"],
+    commands: ["env OPENSHELL_VERSION=v0.0.72 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh | sh'"],
+  },
+  {
+    name: "OpenShell missing beside NemoClaw and no release chosen: a note, nothing planned",
     setup: (s) => {
       s.observed.openshell = known({ installed: false, version: null, path: null });
       s.observed.gateways = known([]);
@@ -415,10 +480,10 @@ const cases: Case[] = [
     },
     status: "no-changes",
     steps: [],
-    notes: [/OpenShell is not installed and the fleet file pins no openshell.version/],
+    notes: [/NemoClaw v0.0.80 is installed but OpenShell is not; set nemoclaw.version for this host/],
   },
   {
-    name: "NemoClaw missing: sandboxes cannot be managed",
+    name: "NemoClaw missing and no release chosen: sandboxes cannot be managed",
     setup: (s) => {
       s.observed.nemoclaw = known({ installed: false, version: null, path: null });
       s.host.sandboxes.push(desiredSandbox("coder"));
@@ -437,7 +502,8 @@ const cases: Case[] = [
     },
     status: "changes",
     steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
-    commands: ["NEMOCLAW_SANDBOX_NAME=assistant", "NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_GATEWAY_BIND_ADDRESS=127.0.0.1", "nemoclaw onboard --non-interactive"],
+    commands: ["NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_POLICY_MODE=skip", "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw"],
+    neverCommands: ["NEMOCLAW_GATEWAY_BIND_ADDRESS", "NEMOCLAW_SANDBOX_NAME"],
     check: (plan) => expect(plan.steps[1]!.params).toMatchObject({ sandbox: "assistant", driver: "host-process" }),
   },
   {
@@ -505,7 +571,7 @@ const cases: Case[] = [
     },
     status: "changes",
     steps: [PREFLIGHT, "gateway-start:nemoclaw-8081 safe exact"],
-    commands: ["NEMOCLAW_SANDBOX_NAME=coder", "NEMOCLAW_GATEWAY_PORT=8081"],
+    commands: ["NEMOCLAW_GATEWAY_PORT=8081", "--name coder"],
   },
   {
     name: "a driver the file asks for that differs from the running one is never changed in place",
@@ -526,51 +592,73 @@ const cases: Case[] = [
     notes: [/gateway openshell is not in the fleet file; it is left alone/],
   },
 
-  // ── Guards (scenario 2) ───────────────────────────────────────────────────────────────────
+  // ── Guards (scenario 2), per release ──────────────────────────────────────────────────────
   {
-    name: "guards gone and a stale lock: re-emit guards, clear exactly that lock, then relaunch",
+    name: "guards gone and a stale lock while the agent is down: clear exactly that lock, then recover (which restores guards on v0.0.80)",
     setup: (s) =>
       setGuards(s, {
-        files: [guardFile(GUARD_PATHS.proxyEnv, { present: false, owner: null, group: null, mode: null, type: null }), guardFile(GUARD_PATHS.safetyNet, { present: false, owner: null, group: null, mode: null, type: null }), guardFile(GUARD_PATHS.ciao)],
+        files: [guardFile(GUARD_PATHS.proxyEnv, MISSING), guardFile(GUARD_PATHS.safetyNet, MISSING), guardFile(GUARD_PATHS.ciao)],
         locks: [{ path: "/tmp/openclaw-1000/gateway.8f2a.lock", pid: 77, stale: true }],
         agentGatewayPids: [],
       }),
     status: "changes",
-    steps: [PREFLIGHT, "guards-reemit:assistant safe exact", "lock-clear:assistant safe exact", "sandbox-recover:assistant safe exact"],
-    commands: ["label=openshell.ai/sandbox-name=$1", "docker exec --user root", "mktemp", "chown root:root", "chmod 444", "rm -f -- /tmp/openclaw-1000/gateway.8f2a.lock", "nemoclaw assistant recover"],
+    steps: [PREFLIGHT, "lock-clear:assistant safe exact", "sandbox-recover:assistant safe exact"],
+    commands: ["label=openshell.ai/sandbox-name=$1", "docker exec --user root", "rm -f -- /tmp/openclaw-1000/gateway.8f2a.lock", "nemoclaw assistant recover"],
+    neverCommands: ["chmod", "chown", "mktemp"],
     check: (plan) => {
-      expect(plan.steps[2]!.dependsOn).toEqual(["guards-reemit:assistant"]);
-      expect(plan.steps[3]!.dependsOn).toEqual(["guards-reemit:assistant", "lock-clear:assistant"]);
-      expect(plan.steps[1]!.reason.summary).toBe("/tmp/nemoclaw-proxy-env.sh is missing; /tmp/nemoclaw-sandbox-safety-net.js is missing");
-      expect(plan.steps[3]!.hint).toMatch(/rebuild as the last resort/);
+      expect(plan.steps[2]!.dependsOn).toEqual(["lock-clear:assistant"]);
+      expect(plan.steps[2]!.reason.summary).toMatch(/\/tmp\/nemoclaw-proxy-env.sh is missing; \/tmp\/nemoclaw-sandbox-safety-net.js is missing/);
+      expect(plan.steps[2]!.hint).toMatch(/rebuild as the last resort/);
     },
   },
   {
-    name: "a guard with the wrong mode while the agent runs: re-emit only, no relaunch",
+    name: "a guard with the wrong mode while the agent runs: NemoClaw's gateway restart re-emits the chain (recover would do nothing)",
     setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { mode: "644" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
     status: "changes",
-    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
-    notes: [/agent gateway in assistant is running \(pid 311\)/],
-    check: (plan) => expect(plan.steps[1]!.reason.summary).toBe("/tmp/nemoclaw-proxy-env.sh has mode 644, not 0444"),
+    steps: [PREFLIGHT, "sandbox-gateway-restart:assistant disruptive exact"],
+    commands: ["nemoclaw assistant gateway restart"],
+    neverCommands: ["recover", "chmod"],
+    check: (plan) => expect(plan.steps[1]!.reason.summary).toMatch(/^\/tmp\/nemoclaw-proxy-env.sh has mode 644, not 0444/),
   },
   {
     name: "a guard owned by the sandbox user is unsafe",
     setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv), guardFile(GUARD_PATHS.safetyNet, { owner: "sandbox", group: "sandbox" }), guardFile(GUARD_PATHS.ciao)] }),
     status: "changes",
-    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+    steps: [PREFLIGHT, "sandbox-gateway-restart:assistant disruptive exact"],
   },
   {
     name: "an empty guard file is unsafe (stat calls it a regular empty file)",
     setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { type: "regular empty file" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
     status: "changes",
-    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
-    check: (plan) => expect(plan.steps[1]!.reason.summary).toBe("/tmp/nemoclaw-proxy-env.sh is empty"),
+    steps: [PREFLIGHT, "sandbox-gateway-restart:assistant disruptive exact"],
+    check: (plan) => expect(plan.steps[1]!.reason.summary).toMatch(/^\/tmp\/nemoclaw-proxy-env.sh is empty/),
   },
   {
     name: "a guard that is a symlink is unsafe",
     setup: (s) => setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { type: "symbolic link" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }),
     status: "changes",
-    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
+    steps: [PREFLIGHT, "sandbox-gateway-restart:assistant disruptive exact"],
+  },
+  {
+    name: "v0.0.60 has no gateway restart: a running agent with a bad guard is a note with the rebuild, nothing is sent",
+    setup: (s) => {
+      runs(s, "0.0.60", "0.0.44");
+      setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { mode: "644" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] });
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/NemoClaw v0.0.60 has no gateway restart, so only a rebuild restores them \(`nemoclaw assistant rebuild --yes`\)/],
+  },
+  {
+    name: "v0.0.60's recover relaunches without guards: a stopped agent with a missing guard is rebuilt, backed up first",
+    setup: (s) => {
+      runs(s, "0.0.60", "0.0.44");
+      setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, MISSING), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)], agentGatewayPids: [] });
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-rebuild:assistant disruptive exact"],
+    commands: ["nemoclaw assistant snapshot create", "nemoclaw assistant rebuild --yes"],
+    neverCommands: ["recover", "NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE"],
   },
   {
     name: "only a stale lock and no agent: clear it, then relaunch",
@@ -581,16 +669,19 @@ const cases: Case[] = [
     neverCommands: ["gateway.2.lock"],
   },
   {
-    name: "cluster-era guard repair runs through kubectl in the gateway container; no privileged recover there",
+    name: "cluster era: locks are cleared in the pod's agent container; a missing guard means a rebuild",
     setup: (s) => {
       asCluster(s);
-      setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, { present: false }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)], agentGatewayPids: [] });
+      setGuards(s, {
+        files: [guardFile(GUARD_PATHS.proxyEnv, { present: false }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)],
+        locks: [{ path: "/tmp/openclaw-1000/gateway.1.lock", pid: null, stale: true }],
+        agentGatewayPids: [],
+      });
     },
     status: "changes",
-    steps: [PREFLIGHT, "guards-reemit:assistant safe exact"],
-    commands: ["docker exec openshell-cluster-nemoclaw kubectl -n openshell exec assistant -- sh -c"],
+    steps: [PREFLIGHT, "lock-clear:assistant safe exact", "backup:assistant safe exact", "sandbox-rebuild:assistant disruptive exact"],
+    commands: ["docker exec openshell-cluster-nemoclaw kubectl exec -n openshell -c agent assistant -- rm -f -- /tmp/openclaw-1000/gateway.1.lock", "nemoclaw assistant rebuild --yes"],
     neverCommands: ["nemoclaw assistant recover"],
-    notes: [/needs the docker driver's privileged control/],
   },
   {
     name: "guards unknown: nothing planned for them, the note carries the excerpt",
@@ -611,8 +702,9 @@ const cases: Case[] = [
 
   // ── Sandbox presence (scenarios 4, 5) ─────────────────────────────────────────────────────
   {
-    name: "missing sandbox: onboard with the file's settings, the key as a secret",
+    name: "missing sandbox: onboard with the file's settings as v0.0.60 takes them, the key as a secret",
     setup: (s) => {
+      runs(s, "0.0.60", "0.0.44");
       s.host.sandboxes.push(
         desiredSandbox("coder", { gpu: "on", gpuDevice: "0", policy: { tier: "restricted", presets: ["pypi", "npm"] }, resources: { cpu: "4", memory: "16Gi" }, from: "/srv/images/coder/Dockerfile", imageRefWorkaround: true }),
       );
@@ -620,14 +712,40 @@ const cases: Case[] = [
     status: "changes",
     steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
     commands: [
-      "env NEMOCLAW_SANDBOX_NAME=coder NEMOCLAW_AGENT=openclaw NEMOCLAW_PROVIDER=build NEMOCLAW_MODEL=nvidia/nemotron-3-super-120b-a12b NVIDIA_INFERENCE_API_KEY=<secret env:NVIDIA_KEY> NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_GATEWAY_BIND_ADDRESS=127.0.0.1 NEMOCLAW_POLICY_TIER=restricted NEMOCLAW_POLICY_MODE=custom NEMOCLAW_POLICY_PRESETS=pypi,npm NEMOCLAW_SANDBOX_GPU=1 NEMOCLAW_SANDBOX_GPU_DEVICE=0 NEMOCLAW_FROM_DOCKERFILE=/srv/images/coder/Dockerfile NEMOCLAW_CPU=4 NEMOCLAW_RAM=16Gi NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 nemoclaw onboard --non-interactive",
+      "env NEMOCLAW_PROVIDER=build NEMOCLAW_MODEL=nvidia/nemotron-3-super-120b-a12b NVIDIA_INFERENCE_API_KEY=<secret env:NVIDIA_KEY> NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_POLICY_TIER=restricted NEMOCLAW_POLICY_MODE=custom NEMOCLAW_POLICY_PRESETS=pypi,npm NEMOCLAW_SANDBOX_GPU=1 NEMOCLAW_SANDBOX_GPU_DEVICE=0 NEMOCLAW_CPU=4 NEMOCLAW_RAM=16Gi NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 nemoclaw onboard --non-interactive --fresh --name coder --agent openclaw --from /srv/images/coder/Dockerfile",
     ],
     check: (plan) => {
       const create = plan.steps[1]!;
       expect(create.commands[0]!.env?.NVIDIA_INFERENCE_API_KEY).toEqual({ secret: { kind: "env", name: "NVIDIA_KEY" } });
-      expect(create.commands[0]!.argv).toEqual(["nemoclaw", "onboard", "--non-interactive"]);
-      expect(create.params).toMatchObject({ hostArch: "aarch64", arm64: true, fromDockerfile: "/srv/images/coder/Dockerfile", imageRefWorkaround: true });
+      expect(create.commands[0]!.argv).toEqual(["nemoclaw", "onboard", "--non-interactive", "--fresh", "--name", "coder", "--agent", "openclaw", "--from", "/srv/images/coder/Dockerfile"]);
+      expect(create.params).toMatchObject({
+        hostArch: "aarch64",
+        arm64: true,
+        fromDockerfile: "/srv/images/coder/Dockerfile",
+        imageRefWorkaround: true,
+        imageRefTarget: { sandbox: "coder", gateway: "nemoclaw", agent: "openclaw", gpu: true, gpuDevice: "0", cpu: "4", memory: "16Gi", openshell: "0.0.44" },
+      });
     },
+  },
+  {
+    name: "a setting the observed release cannot take is never sent: the sandbox is not planned and the note names the field",
+    setup: (s) => {
+      s.host.sandboxes.push(desiredSandbox("coder", { gpu: "on", gpuDevice: "0" }));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox coder \(\/srv\/fleet\/fleet.yaml:10\) is not planned: gpuDevice: OpenShell 0.0.72 \(run by NemoClaw v0.0.80\) has no sandbox create --gpu-device/],
+  },
+  {
+    name: "the oldest releases: no --fresh before v0.0.29, no GPU, resources or bind settings sent",
+    setup: (s) => {
+      asCluster(s, "0.0.32", "0.0.27");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
+    commands: ["nemoclaw onboard --non-interactive --name coder --agent openclaw"],
+    neverCommands: ["--fresh", "NEMOCLAW_SANDBOX_GPU", "NEMOCLAW_CPU", "NEMOCLAW_GATEWAY_BIND_ADDRESS"],
   },
   {
     name: "credentialEnv names the variable the key travels in; an OpenAI sandbox defaults to OPENAI_API_KEY",
@@ -741,19 +859,34 @@ const cases: Case[] = [
     neverCommands: ["--endpoint-url", "--credential-env"],
   },
   {
-    name: "provider differs: the route is baked into the agent config, so backup → recreate through onboard → restore",
+    name: "provider differs: the route is baked into the agent config, so a verified backup, then NemoClaw's recreate (which restores its own state)",
     setup: (s) => {
       Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined });
     },
     status: "changes",
-    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-create:assistant disruptive exact", "restore:assistant disruptive predicted"],
-    commands: ["nemoclaw assistant snapshot create", "NEMOCLAW_PROVIDER=openai", "NEMOCLAW_MODEL=gpt-5.4", "nemoclaw onboard --non-interactive --recreate-sandbox", "nemoclaw assistant snapshot restore"],
-    neverCommands: ["inference set", "rebuild"],
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact"],
+    commands: [
+      "nemoclaw assistant snapshot create",
+      "NEMOCLAW_PROVIDER=openai NEMOCLAW_MODEL=gpt-5.4",
+      "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
+    ],
+    neverCommands: ["inference set", "rebuild", "snapshot restore"],
     check: (plan) => {
       expect(plan.steps[2]!.dependsOn).toContain("backup:assistant");
-      expect(plan.steps[3]!.dependsOn).toEqual(expect.arrayContaining(["backup:assistant", "sandbox-create:assistant"]));
       expect(plan.steps[1]!.params).toMatchObject({ verify: true });
+      expect(plan.steps[2]!.params).toMatchObject({ changes: ["inference"] });
     },
+  },
+  {
+    name: "before v0.0.53 a recreate does not carry the sandbox's state: this run's backup is restored after it",
+    setup: (s) => {
+      runs(s, "0.0.50", "0.0.44");
+      Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined });
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact", "restore:assistant disruptive predicted"],
+    commands: ["nemoclaw assistant snapshot create", "--recreate-sandbox", "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes"],
+    check: (plan) => expect(plan.steps[3]!.dependsOn).toEqual(expect.arrayContaining(["backup:assistant", "sandbox-recreate:assistant"])),
   },
   {
     name: "endpoint differs within a provider: recreated too (the endpoint is baked into the agent config)",
@@ -761,7 +894,7 @@ const cases: Case[] = [
       s.host.sandboxes[0]!.endpoint = "https://nim.internal.example.com/v1";
     },
     status: "changes",
-    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-create:assistant disruptive exact", "restore:assistant disruptive predicted"],
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact"],
     commands: ["NEMOCLAW_ENDPOINT_URL=https://nim.internal.example.com/v1", "--recreate-sandbox"],
   },
   {
@@ -771,7 +904,7 @@ const cases: Case[] = [
     },
     status: "no-changes",
     steps: [],
-    notes: [/sandbox assistant is protected: refusing the recreate its new provider or endpoint needs/],
+    notes: [/sandbox assistant is protected: refusing the recreate its settings need \(inference .* → openai gpt-5\.4\); set protect: false to allow it/],
   },
   {
     name: "two sandboxes on one gateway want different routes: a warning, no inference set",
@@ -785,39 +918,40 @@ const cases: Case[] = [
     notes: [/sandboxes on gateway nemoclaw want different inference routes \(assistant: build nvidia\/nemotron-3-super-120b-a12b; coder: openai gpt-5\.4\)/],
   },
   {
-    name: "agent differs: backup (beforeDisruptive) then rebuild with the new agent",
+    name: "agent differs: backup to the beforeDisruptive policy, then onboard --recreate-sandbox with the new agent (never rebuild with NEMOCLAW_AGENT)",
     setup: (s) => {
       s.host.sandboxes[0]!.agent = "hermes";
       s.fleet.backupPolicies.push(policy("nightly"), policy("weekly", { beforeDisruptive: false }));
     },
     status: "changes",
-    steps: [PREFLIGHT, "backup:assistant@nightly safe exact", "sandbox-rebuild:assistant disruptive exact"],
-    commands: ["env NEMOCLAW_AGENT=hermes NEMOCLAW_SANDBOX_GPU=auto nemoclaw assistant rebuild --yes"],
+    steps: [PREFLIGHT, "backup:assistant@nightly safe exact", "sandbox-recreate:assistant disruptive exact"],
+    commands: ["nemoclaw onboard --non-interactive --fresh --name assistant --agent hermes --recreate-sandbox"],
+    neverCommands: ["NEMOCLAW_AGENT", "rebuild"],
     check: (plan) => {
       expect(plan.steps[2]!.dependsOn).toEqual(["backup:assistant@nightly"]);
-      expect(plan.steps[2]!.diff).toEqual([{ label: "settings", before: "agent: openclaw\n", after: "agent: hermes\n" }]);
+      expect(plan.steps[2]!.diff).toEqual([{ label: "assistant settings", before: "agent: openclaw\n", after: "agent: hermes\n" }]);
       expect(plan.steps[1]!.params).toMatchObject({ purposes: ["before-disruptive"] });
     },
   },
   {
-    name: "a protected sandbox is never rebuilt",
+    name: "a protected sandbox is never recreated for a new agent",
     setup: (s) => {
       s.host.sandboxes[0]!.agent = "hermes";
       s.host.sandboxes[0]!.protect = true;
     },
     status: "no-changes",
     steps: [],
-    notes: [/sandbox assistant is protected: refusing the rebuild its settings need \(agent openclaw → hermes\)/],
+    notes: [/sandbox assistant is protected: refusing the recreate its settings need \(agent openclaw → hermes\)/],
   },
   {
-    name: "GPU mode and image differ: one rebuild carries both",
+    name: "GPU mode and image differ: one recreate carries both",
     setup: (s) => {
       s.host.sandboxes[0]!.gpu = "off";
       s.host.sandboxes[0]!.from = "/srv/images/assistant/Dockerfile";
     },
     status: "changes",
-    steps: [PREFLIGHT, "sandbox-rebuild:assistant disruptive exact"],
-    commands: ["env NEMOCLAW_AGENT=openclaw NEMOCLAW_SANDBOX_GPU=0 NEMOCLAW_FROM_DOCKERFILE=/srv/images/assistant/Dockerfile nemoclaw assistant rebuild --yes"],
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact"],
+    commands: ["NEMOCLAW_SANDBOX_GPU=0 NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --from /srv/images/assistant/Dockerfile --recreate-sandbox"],
   },
   {
     name: "gpu auto accepts whatever NemoClaw recorded (auto resolves to 0 on a host without a GPU)",

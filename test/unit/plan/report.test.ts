@@ -1,5 +1,6 @@
 /** Rendering plans for people (grouped, coloured or not) and machines (JSON, exit codes), across hosts. */
 import { describe, expect, it } from "vitest";
+import { plannedCommand } from "../../../src/host/command.js";
 import { planProblems } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { createColors, shouldUseColor } from "../../../src/report/color.js";
@@ -34,7 +35,7 @@ describe("planning several hosts", () => {
       unreachable: 1,
       unknown: 0,
       steps: 80,
-      byRisk: { safe: 80, disruptive: 0, destructive: 0 },
+      byRisk: { safe: 40, disruptive: 40, destructive: 0 },
       byFidelity: { exact: 80, predicted: 0 },
     });
   });
@@ -53,11 +54,10 @@ describe("renderPlanHuman", () => {
   const text = renderPlanHuman(planOf(fleetScenario()), { colors: plain });
 
   it("shows one identical change on 40 hosts once, with its host list", () => {
-    expect(text.match(/guards-reemit {2}sandbox assistant @ nemoclaw/g)).toHaveLength(1);
+    expect(text.match(/sandbox-gateway-restart {2}sandbox assistant @ nemoclaw/g)).toHaveLength(1);
     expect(text).toContain("on 40 hosts: spark-01, spark-02, spark-03, spark-04, spark-05, spark-06, spark-07, spark-08 … and 32 more");
     expect(text).toContain("why: /tmp/nemoclaw-proxy-env.sh is missing");
     expect(text).toContain("[safe · exact]");
-    expect(text).toMatch(/\n {7}… \d+ more lines \(see --json\)\n/);
   });
 
   it("prints the preflight block verbatim and groups notes", () => {
@@ -67,7 +67,7 @@ describe("renderPlanHuman", () => {
   });
 
   it("ends with one summary line: counts by risk and fidelity, blocked and unreachable hosts", () => {
-    expect(text.trimEnd().split("\n").at(-1)).toBe("Plan: 80 steps on 40 of 42 hosts — 80 safe; 80 exact. 1 blocked (spark-41), 1 unreachable (spark-42).");
+    expect(text.trimEnd().split("\n").at(-1)).toBe("Plan: 80 steps on 40 of 42 hosts — 40 safe, 40 disruptive; 80 exact. 1 blocked (spark-41), 1 unreachable (spark-42).");
     expect(text).not.toContain("\x1b[");
   });
 
@@ -77,6 +77,12 @@ describe("renderPlanHuman", () => {
     const rendered = renderPlanHuman(planOf(scenario, { hosts: ["spark-01"] }), { colors: plain });
     expect(rendered).toContain("       - agent: openclaw\n       + agent: hermes");
     expect(rendered).toContain("[disruptive · exact]");
+  });
+
+  it("shows the first line of a command that spans lines, and how many more there are", () => {
+    const plan = planOf(fleetScenario(), { hosts: ["spark-01"] });
+    plan.hosts[0]!.steps[1]!.commands = [plannedCommand(["sh", "-c", "set -e\necho one\necho two"])];
+    expect(renderPlanHuman(plan, { colors: plain })).toMatch(/\$ sh -c 'set -e\n {7}… 2 more lines \(see --json\)\n/);
   });
 
   it("says so when there is nothing to do", () => {
