@@ -350,7 +350,7 @@ export interface Sandbox {
    */
   gpuDevice?: string;
   /**
-   * Build the sandbox from a Dockerfile path on the host, or start it from an image reference.
+   * Build the sandbox from this Dockerfile on the host (an absolute path; NemoClaw takes no image references): onboard --from <Dockerfile>.
    */
   from?: string;
   /**

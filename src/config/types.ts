@@ -106,7 +106,7 @@ export interface DesiredSandbox {
   policy: { tier?: PolicyTier; presets: string[] };
   gpu: GpuMode;
   gpuDevice?: string;
-  /** A Dockerfile path (on the host) or an image reference. */
+  /** The absolute path of a Dockerfile on the host (NemoClaw builds only from a Dockerfile). */
   from?: string;
   resources?: { cpu?: string; memory?: string };
   shields?: ShieldsPosture;

@@ -15,8 +15,6 @@ import { resolveLocalPath } from "../hosts/layers.js";
 
 const CPU = /^\d+(\.\d+)?m?$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P|k)?$/;
-/** An image reference: [registry[:port]/]repo[/more][:tag][@sha256:digest]. */
-const IMAGE_REF = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
 export function placeSandboxes(ctx: BuildContext): void {
   const implicitGateways = ctx.checked.data.gateways === undefined;
@@ -161,9 +159,15 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
   };
 }
 
-/** `from` is a Dockerfile path on the host (./Dockerfile, /srv/x/Dockerfile, ~/x) or an image reference. */
+/**
+ * `from` is a Dockerfile on the host, by absolute path: NemoClaw's onboard takes only a Dockerfile
+ * (`--from <Dockerfile>`, "Custom Dockerfile not found" otherwise) and records it resolved, so a
+ * relative path would never match what the host reports.
+ */
 function fromProblem(from: string): string | undefined {
-  if (/^(\.{1,2}\/|\/|~\/)/.test(from) || /(^|\/)Dockerfile[^/]*$/.test(from)) return undefined;
-  if (IMAGE_REF.test(from)) return undefined;
-  return `from must be a Dockerfile path on the host (./Dockerfile, /srv/agent/Dockerfile) or an image reference (registry.example.com/agent:1.2), not "${from}"`;
+  if (from.startsWith("/")) return undefined;
+  if (/^(\.{1,2}\/|~\/)/.test(from) || /(^|\/)Dockerfile[^/]*$/.test(from)) {
+    return `from must be the absolute path of the Dockerfile on the host (NemoClaw records it resolved, so "${from}" would never match), like /srv/agents/edge/Dockerfile`;
+  }
+  return `from must be the absolute path of a Dockerfile on the host, like /srv/agents/edge/Dockerfile: NemoClaw builds sandboxes only from a Dockerfile (onboard --from <Dockerfile>), not from "${from}"`;
 }

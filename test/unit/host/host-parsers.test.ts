@@ -24,6 +24,9 @@ describe("--version", () => {
     ["version/openshell-gateway-0.0.43.txt", "openshell-gateway", "0.0.43"],
     ["version/openshell-gateway-0.0.101.txt", "openshell-gateway", "0.0.101"],
     ["version/nemoclaw-oclif.txt", "nemoclaw", "0.1.0"],
+    // NemoClaw prints `nemoclaw v<git describe>`: a release tag, or a tag with commits on top.
+    ["version/nemoclaw-0.0.124.txt", "nemoclaw", "0.0.124"],
+    ["version/nemoclaw-describe.txt", "nemoclaw", "0.0.76-3-g1a2b3c4"],
   ])("%s", (path, tool, version) => {
     expect(versionFromText(fixture(path), tool)).toBe(version);
     expect(parseBinaryVersion(ran(path), tool, `/usr/bin/${tool}`)).toEqual({ state: "known", value: { installed: true, version, path: `/usr/bin/${tool}` } });
@@ -47,6 +50,8 @@ describe("--version", () => {
       excerpt: "Illegal instruction",
     });
     expect(parseBinaryVersion({ output: "usage: openshell …", exitCode: 0 }, "openshell", "/x/openshell").state).toBe("unknown");
+    // OpenShell 0.0.28–0.0.30 print a tag name instead of their version (NemoClaw #2207).
+    expect(parseBinaryVersion(ran("version/openshell-m-dev.txt"), "openshell", "/x/openshell")).toMatchObject({ state: "unknown", reason: "openshell at /x/openshell: `--version` printed no version" });
   });
 
   it.each([
