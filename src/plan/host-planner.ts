@@ -42,6 +42,7 @@ function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<str
   if (ctx.installStep) {
     planGateways(ctx);
     planSandboxes(ctx);
+    planDueBackups(ctx);
     return { fresh: true, gateways: none.gateways };
   }
   const crashed = planFatalMigrations(ctx);

@@ -110,14 +110,24 @@ export function planRestore(ctx: HostContext, request: RestoreRequest): Step {
   });
 }
 
-/** Backups every policy with a schedule owes, given the catalogue of the latest ones taken. */
+/**
+ * Backups every policy with a schedule owes, given the catalogue of the latest ones taken: for
+ * each live, Ready sandbox nothing else touches, and for each sandbox this plan brings into being
+ * (after the step that does), so the plan after an apply has nothing left to do.
+ */
 export function planDueBackups(ctx: HostContext): void {
   const catalogue = ctx.options.backupCatalogue;
   if (!catalogue) return;
-  const ready = ctx.liveSandboxes().filter((live) => isBackupCandidate(ctx, live));
+  const candidates = [
+    ...ctx
+      .liveSandboxes()
+      .filter((live) => isBackupCandidate(ctx, live))
+      .map((live) => ({ sandbox: live.sandbox.name, gateway: live.gateway.name, after: undefined as Step | undefined })),
+    ...madeByThisPlan(ctx),
+  ];
   const unreadable = new Set<string>();
-  for (const live of ready) {
-    for (const policy of ctx.coveringPolicies(live.sandbox.name)) {
+  for (const { sandbox, gateway, after } of candidates) {
+    for (const policy of ctx.coveringPolicies(sandbox)) {
       if (!policy.schedule) continue;
       const fired = ctx.memo.lastFireTime(policy);
       if ("problem" in fired) {
@@ -127,17 +137,36 @@ export function planDueBackups(ctx: HostContext): void {
       }
       const due = fired.due;
       if (due === null) continue;
-      const last = catalogue[policy.name]?.[ctx.host.name]?.[live.sandbox.name];
+      const last = catalogue[policy.name]?.[ctx.host.name]?.[sandbox];
       if (last !== undefined && Date.parse(last) >= due.getTime()) continue;
       planBackup(ctx, {
-        sandbox: live.sandbox.name,
-        gateway: live.gateway.name,
+        sandbox,
+        gateway,
         purpose: "due",
         policy,
-        detail: last === undefined ? `policy ${policy.name}: no backup yet` : `policy ${policy.name}: last ${last}, scheduled ${due.toISOString()}`,
+        dependsOn: [after],
+        detail: `policy ${policy.name}: ${last === undefined ? "no backup yet" : `last ${last}, scheduled ${due.toISOString()}`}${after === undefined ? "" : `; taken once ${after.id} has run`}`,
       });
     }
   }
+}
+
+/** Steps that leave a sandbox newly created (or recreated) on this host, by sandbox. */
+const MAKES_SANDBOX = new Set<Step["kind"]>(["sandbox-create", "sandbox-recreate", "sandbox-stale-recover", "restore"]);
+
+/** The desired sandboxes a step of this plan creates, recreates or restores, with that step. */
+function madeByThisPlan(ctx: HostContext): { sandbox: string; gateway: string; after: Step }[] {
+  return ctx.host.sandboxes.flatMap((desired) => {
+    const step = [...ctx.steps.steps]
+      .reverse()
+      .find(
+        (candidate) =>
+          (MAKES_SANDBOX.has(candidate.kind) && candidate.target.kind === "sandbox" && candidate.target.name === desired.name) ||
+          candidate.params?.onboarded === desired.name ||
+          (candidate.kind.startsWith("gateway-") && candidate.params?.sandbox === desired.name),
+      );
+    return step ? [{ sandbox: desired.name, gateway: desired.gateway, after: step }] : [];
+  });
 }
 
 function isBackupCandidate(ctx: HostContext, live: LiveSandbox): boolean {

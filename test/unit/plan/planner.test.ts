@@ -1041,6 +1041,34 @@ const cases: Case[] = [
     steps: [PREFLIGHT, "backup:assistant@nightly safe exact"],
   },
   {
+    name: "a sandbox this plan creates gets the backup its scheduled policy owes, after the create (apply then plan has nothing left)",
+    setup: (s) => {
+      s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" }));
+      s.host.sandboxes.push(desiredSandbox("coder"));
+    },
+    options: { backupCatalogue: { nightly: { "spark-01": { assistant: "2026-11-22T02:04:00.000Z" } } } },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact", "backup:coder@nightly safe predicted"],
+    check: (plan) => {
+      expect(plan.steps[2]!.dependsOn).toEqual(["sandbox-create:coder"]);
+      expect(plan.steps[2]!.reason.summary).toBe("backup due by schedule (policy nightly: no backup yet; taken once sandbox-create:coder has run)");
+    },
+  },
+  {
+    name: "on a fresh host the sandbox NemoClaw's installer onboards is backed up after the install",
+    setup: (s) => {
+      choose(s, "0.0.124");
+      s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" }));
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    options: { backupCatalogue: {} },
+    status: "changes",
+    steps: ["nemoclaw-install:spark-01 safe exact", "backup:assistant@nightly safe predicted"],
+  },
+  {
     name: "without a catalogue no backup is planned as due",
     setup: (s) => s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" })),
     status: "no-changes",
