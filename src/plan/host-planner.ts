@@ -12,6 +12,7 @@ import { planFatalMigrations, planSchemaCheck, preflightWording } from "./rules/
 import { planReleaseChange, planReleases } from "./rules/releases.js";
 import { planSandboxes } from "./rules/sandboxes.js";
 import { planSettings } from "./rules/settings.js";
+import { narrowToTargets } from "./rules/targets.js";
 import { planUnmanaged } from "./rules/unmanaged.js";
 import type { HostPlan, HostPlanStatus, PlannedCommand } from "./types.js";
 import { versionCore } from "./versions.js";
@@ -24,6 +25,7 @@ export function planHost(ctx: HostContext): HostPlan {
   }
   const skipPreflight = runRules(ctx);
   if (ctx.blocked) return finish(ctx, "blocked");
+  narrowToTargets(ctx);
   if (ctx.steps.steps.length > 0 && ctx.steps.trustsSandboxState && !skipPreflight.fresh) addPreflight(ctx, skipPreflight.gateways);
   const status: HostPlanStatus = ctx.steps.steps.length > 0 ? "changes" : ctx.unknownFacts > 0 ? "unknown" : "no-changes";
   return finish(ctx, status);

@@ -2,6 +2,7 @@
  * The planner: (DesiredFleet, ObservedFleet) → Plan. Pure: no I/O, no clock but `options.now`,
  * no randomness, so the same inputs always give the same plan (and the same plan file).
  */
+import { formatSandboxAddress } from "./rules/targets.js";
 import type { DesiredFleet, DesiredHost } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import { FleetMemo, HostContext } from "./context.js";
@@ -26,7 +27,11 @@ export function planFleet(desired: DesiredFleet, observed: ObservedFleet, option
     toolVersion: options.toolVersion,
     fleet: { name: desired.name, file: desired.sourceFile, digest: desired.sourceDigest },
     selection: { limit: options.limit, hosts: [...options.hosts] },
-    options: { pruneUnmanaged: options.pruneUnmanaged },
+    options: {
+      pruneUnmanaged: options.pruneUnmanaged,
+      replace: (options.replace ?? []).map(formatSandboxAddress),
+      targets: options.targets === undefined ? null : options.targets.map(formatSandboxAddress),
+    },
     hosts,
     summary: summarize(hosts),
   };

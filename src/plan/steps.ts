@@ -89,6 +89,14 @@ export class StepList {
     return this.trusting.size > 0;
   }
 
+  /** Keeps only the steps with these ids (a closed set: every dependency of a kept step is in it). */
+  retain(ids: ReadonlySet<string>): void {
+    const kept = this.steps.filter((step) => ids.has(step.id));
+    this.steps.splice(0, this.steps.length, ...kept);
+    for (const id of [...this.byId.keys()]) if (!ids.has(id)) this.byId.delete(id);
+    for (const id of [...this.trusting]) if (!ids.has(id)) this.trusting.delete(id);
+  }
+
   /** Puts a step first and makes every step without dependencies wait for it. */
   prepend(step: Omit<Step, "dependsOn">): void {
     for (const other of this.steps) if (other.dependsOn.length === 0) other.dependsOn.push(step.id);

@@ -143,10 +143,20 @@ export interface PlanSummary {
 export type BackupCatalogue = Record<string, Record<string, Record<string, string>>>;
 
 /** What `planFleet` needs besides the desired and observed state. */
+/** A sandbox on a host, as written on the command line: `<sandbox>@<host>`. */
+export interface SandboxAddress {
+  sandbox: string;
+  host: string;
+}
+
 export interface PlanOptions {
   limit: string | null;
   hosts: string[];
   pruneUnmanaged: boolean;
+  /** `--replace`: recreate these sandboxes (verified backup first) although their settings match. */
+  replace?: SandboxAddress[];
+  /** `--target`: plan only the steps for these sandboxes and what they depend on. */
+  targets?: SandboxAddress[];
   /** The only clock the planner reads (cron schedules, backup labels, createdAt). */
   now: Date;
   toolVersion: string;
@@ -162,7 +172,8 @@ export interface Plan {
   fleet: { name: string; file: string; digest: string };
   /** The selection this plan was made for; applying it can never widen it. */
   selection: { limit: string | null; hosts: string[] };
-  options: { pruneUnmanaged: boolean };
+  /** `replace` and `targets` as `<sandbox>@<host>`; absent in plans written before they existed. */
+  options: { pruneUnmanaged: boolean; replace?: string[]; targets?: string[] | null };
   hosts: HostPlan[];
   summary: PlanSummary;
 }

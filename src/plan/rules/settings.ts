@@ -21,6 +21,7 @@ import type { PlannedCommand, Step, TextDiff } from "../types.js";
 import { planBackup, planRestore } from "./backups.js";
 import { gatewayTarget, onboardSettingsFor, sandboxTarget, sourceOf } from "./common.js";
 import { planSandboxCreate } from "./sandboxes.js";
+import { isReplacementRequested } from "./targets.js";
 
 const GPU_RECORDED: Record<string, DesiredSandbox["gpu"]> = { auto: "auto", "1": "on", "0": "off" };
 
@@ -34,7 +35,7 @@ export function planSettings(ctx: HostContext): void {
   for (const [name, state] of ctx.sandboxes) {
     const desired = ctx.desiredSandbox(name)!;
     const base = state.kind === "recovering" ? state.step : undefined;
-    const changes = [...recreateChanges(desired, state.entry), ...routeRecreateChanges(routes.get(desired.gateway), state)];
+    const changes = [...recreateChanges(desired, state.entry), ...routeRecreateChanges(routes.get(desired.gateway), state), ...replacement(ctx, desired, state)];
     if (changes.length > 0) recreated.add(name);
     const recreate = changes.length > 0 ? planRecreate(ctx, release, desired, state, changes, base) : undefined;
     const last = recreate ?? base;
@@ -69,6 +70,12 @@ function recreateChanges(desired: DesiredSandbox, entry: RegistryEntry): FieldCh
   return changes;
 }
 
+/** `--replace <sandbox>@<host>` on a sandbox that is there: recreated like a settings change. */
+function replacement(ctx: HostContext, desired: DesiredSandbox, state: SandboxState): FieldChange[] {
+  if (state.kind !== "present" || !isReplacementRequested(ctx, desired.name)) return [];
+  return [{ field: "replace", before: "", after: `--replace ${desired.name}@${ctx.host.name}` }];
+}
+
 /** Another provider, or another endpoint, is baked into the agent's config: only a recreate applies it. */
 function routeRecreateChanges(route: Route | undefined, state: SandboxState): FieldChange[] {
   if (route === undefined || state.kind !== "present" || !needsRecreate(route, state.entry)) return [];
@@ -89,7 +96,8 @@ function routeRecreateChanges(route: Route | undefined, state: SandboxState): Fi
  */
 function planRecreate(ctx: HostContext, release: Releases, desired: DesiredSandbox, state: SandboxState, changes: FieldChange[], base: Step | undefined): Step | undefined {
   const target = sandboxTarget(desired.name, desired.gateway);
-  const summary = changes.map((change) => `${change.field} ${change.before} → ${change.after}`).join(", ");
+  const summary = changes.map((change) => (change.field === "replace" ? `replacement requested (${change.after})` : `${change.field} ${change.before} → ${change.after}`)).join(", ");
+  const settingChanges = changes.filter((change) => change.field !== "replace");
   if (ctx.isProtected(desired.name)) {
     ctx.note("warning", `sandbox ${desired.name} is protected: refusing the recreate its settings need (${summary}); set protect: false to allow it`, { target });
     return undefined;
@@ -102,14 +110,16 @@ function planRecreate(ctx: HostContext, release: Releases, desired: DesiredSandb
           planBackup(ctx, { sandbox: desired.name, gateway: desired.gateway, purpose: "before-disruptive", policy, verify: true, dependsOn: [base], detail: "recreate" }),
         )
       : [];
-  const created = planSandboxCreate(ctx, release, desired, settings, [base, ...backups], `${summary}: only a recreate applies ${changes.length === 1 ? "this" : "these"}`, {
+  const why = settingChanges.length === 0 ? summary : `${summary}: only a recreate applies ${changes.length === 1 ? "this" : "these"}`;
+  const created = planSandboxCreate(ctx, release, desired, settings, [base, ...backups], why, {
     mode: "recreate",
     risk: "disruptive",
   });
-  created.reason.desired = { field: changes.map((change) => change.field).join(", "), value: Object.fromEntries(changes.map((change) => [change.field, change.after])), source: sourceOf(desired, changes[0]!.field) };
+  const source = settingChanges[0] === undefined ? "the command line (--replace)" : sourceOf(desired, settingChanges[0].field);
+  created.reason.desired = { field: changes.map((change) => change.field).join(", "), value: Object.fromEntries(changes.map((change) => [change.field, change.after])), source };
   created.reason.observed = { fact: factKey.registryEntry(desired.name), value: Object.fromEntries(changes.map((change) => [change.field, change.before])) };
   created.params = { ...created.params, changes: changes.map((change) => change.field) };
-  created.diff = [settingsDiff(`${desired.name} settings`, changes)];
+  if (settingChanges.length > 0) created.diff = [settingsDiff(`${desired.name} settings`, settingChanges)];
   created.hint = `NemoClaw keeps its pre-recreate backup under ~/.nemoclaw/rebuild-backups/${desired.name}/; \`nemoclaw ${desired.name} snapshot list\` shows it, and this run's backup is kept in the store.`;
   if (nemoclawHas(release.nemoclaw, "recreateKeepsState") || backups[0] === undefined) return created;
   return planRestore(ctx, { sandbox: desired.name, gateway: desired.gateway, backup: backups[0], dependsOn: [created], detail: `restore ${desired.name} from this run's backup: NemoClaw v${release.nemoclaw} recreates without keeping state` });

@@ -1017,6 +1017,67 @@ const cases: Case[] = [
     notes: [/sandbox vault is not in the fleet file but is not deleted: the name is protected in the fleet file/],
   },
 
+  // ── --replace and --target ────────────────────────────────────────────────────────────────
+  {
+    name: "--replace recreates a sandbox whose settings match, after a verified backup",
+    options: { replace: [{ sandbox: "assistant", host: "spark-01" }] },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact"],
+    commands: ["nemoclaw assistant snapshot create", "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox"],
+    check: (plan) => {
+      const recreate = plan.steps[2]!;
+      expect(recreate.reason.summary).toBe("replacement requested (--replace assistant@spark-01)");
+      expect(recreate.reason.desired?.source).toBe("the command line (--replace)");
+      expect(recreate.diff).toBeUndefined();
+      expect(plan.steps[1]!.params).toMatchObject({ verify: true, purposes: ["before-disruptive"] });
+    },
+  },
+  {
+    name: "--replace of another host's sandbox changes nothing here",
+    options: { replace: [{ sandbox: "assistant", host: "spark-02" }] },
+    status: "no-changes",
+    steps: [],
+  },
+  {
+    name: "--replace never recreates a protected sandbox",
+    setup: (s) => {
+      s.host.sandboxes[0]!.protect = true;
+    },
+    options: { replace: [{ sandbox: "assistant", host: "spark-01" }] },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox assistant is protected: refusing the recreate its settings need \(replacement requested \(--replace assistant@spark-01\)\)/],
+  },
+  {
+    name: "--target keeps the targeted sandbox's steps and what they depend on, and says what it left out",
+    setup: (s) => {
+      s.host.sandboxes.push(desiredSandbox("coder"), desiredSandbox("chat"));
+      s.host.sandboxes[0]!.policy = { presets: ["pypi"] };
+    },
+    options: { targets: [{ sandbox: "coder", host: "spark-01" }] },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
+    notes: [/--target: 2 steps for other sandboxes or the host are left out of this plan; plan without --target to see the whole change/],
+  },
+  {
+    name: "--target of a sandbox on a gateway that must start first keeps the gateway start",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("first", { gateway: "nemoclaw-8081" }), desiredSandbox("second", { gateway: "nemoclaw-8081" }));
+    },
+    options: { targets: [{ sandbox: "second", host: "spark-01" }] },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw-8081 safe exact", "sandbox-create:second safe predicted"],
+  },
+  {
+    name: "--target of a sandbox with nothing to do leaves the host with no changes",
+    setup: (s) => s.host.sandboxes.push(desiredSandbox("coder")),
+    options: { targets: [{ sandbox: "assistant", host: "spark-01" }] },
+    status: "no-changes",
+    steps: [],
+    notes: [/--target: 1 step for other sandboxes or the host is left out of this plan/],
+  },
+
   // ── Backups due ───────────────────────────────────────────────────────────────────────────
   {
     name: "a scheduled policy with no backup yet is due",
