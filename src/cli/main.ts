@@ -11,7 +11,12 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else {
-  const [{ Command }, { registerCommands }, { FinishedEarly }] = await Promise.all([import("commander"), import("./commands.js"), import("./common.js")]);
+  const [{ Command }, { registerCommands }, { FinishedEarly }, { optionTypo }] = await Promise.all([
+    import("commander"),
+    import("./commands.js"),
+    import("./common.js"),
+    import("./option-typos.js"),
+  ]);
   const program = new Command("nemoclaw")
     .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
     .version(TOOL_VERSION, "-V, --version")
@@ -20,12 +25,19 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
 
   registerCommands(program);
 
-  program.parseAsync(process.argv).catch((error: unknown) => {
-    if (error instanceof FinishedEarly) {
-      process.exitCode = error.exitCode;
-      return;
-    }
-    process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
+  // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.
+  const typo = optionTypo(program, args);
+  if (typo !== null) {
+    process.stderr.write(`${typo}\n`);
     process.exitCode = 1;
-  });
+  } else {
+    program.parseAsync(process.argv).catch((error: unknown) => {
+      if (error instanceof FinishedEarly) {
+        process.exitCode = error.exitCode;
+        return;
+      }
+      process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+  }
 }
