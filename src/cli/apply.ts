@@ -9,6 +9,7 @@ import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
 import { withCommonOptions } from "./common.js";
+import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -54,7 +55,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command("apply")
-      .argument("[source]", "fleet file, or a plan file saved by `nemoclaw plan -o`")
+      .argument("[source]", `fleet file, or a plan file saved by \`nemoclaw plan -o\` (default: ./${DEFAULT_FLEET_FILE}; with -i and no file, the inventories alone)`)
       .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
   )
     .option("-y, --yes", "apply without asking for confirmation", false)

@@ -6,6 +6,10 @@
 import type { Command } from "commander";
 import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
 import { withCommonOptions } from "./common.js";
+import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
+
+/** Backups always need a fleet file: the policies live there. */
+const FLEET_FILE = "fleet file with the backup policies";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -50,7 +54,7 @@ export function register(program: Command): void {
   withBackupOptions(
     backup
       .command("run")
-      .argument("[fleet]", "fleet file", "fleet.yaml")
+      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("back up every live sandbox the policies cover, on every gateway of every selected host"),
   )
     .option("--strict", "fail on any sandbox that is not Ready, and stop at the first host the schema preflight refuses", false)
@@ -64,7 +68,7 @@ export function register(program: Command): void {
 
   withFilters(
     withBackupOptions(
-      backup.command("list").argument("[fleet]", "fleet file", "fleet.yaml").description("backups in the stores: age, size, verified or not"),
+      backup.command("list").argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE).description("backups in the stores: age, size, verified or not"),
     ),
   ).action(async (fleetFile: string, options: FilterOptions) => {
     const session = await import("./backup-session.js");
@@ -75,7 +79,7 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("verify")
-        .argument("[fleet]", "fleet file", "fleet.yaml")
+        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
         .description("re-hash backups and test-read them (tar listing, NemoClaw manifest); records the result"),
     ),
   )
@@ -89,7 +93,7 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("prune")
-        .argument("[fleet]", "fleet file", "fleet.yaml")
+        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
         .description("delete backups each policy's retention (keepLast/Daily/Weekly/Monthly) no longer keeps"),
     ),
   )
@@ -103,7 +107,7 @@ export function register(program: Command): void {
     backup
       .command("restore")
       .argument("<backup>", "<host>/<sandbox>[@<time>]: the newest backup, or the one at that time")
-      .argument("[fleet]", "fleet file", "fleet.yaml")
+      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("restore a backup into its sandbox, or with --to into another sandbox on any host"),
   )
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
@@ -115,7 +119,7 @@ export function register(program: Command): void {
   withBackupOptions(
     backup
       .command("due")
-      .argument("[fleet]", "fleet file", "fleet.yaml")
+      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
   ).action(async (fleetFile: string, options: BackupOptions) => {
     const session = await import("./backup-session.js");

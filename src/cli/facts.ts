@@ -9,6 +9,7 @@ import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import type { Output } from "./session-deps.js";
 
 export interface FactsCommandOptions extends CommonOptions {
@@ -27,7 +28,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command("facts")
-      .argument("[fleet]", "fleet file (default: hosts from the inventories only)")
+      .argument("[fleet]", FLEET_ARGUMENT_HELP)
       .description("observe the selected hosts and show what is there: versions, gateways, sandboxes, guards, backups; changes nothing"),
   )
     .option("--no-color", "no colours in the output")

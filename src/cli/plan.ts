@@ -11,6 +11,7 @@ import type { BackupCatalogue, PlanOptions } from "../plan/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import type { Output } from "./session-deps.js";
 
 export interface PlanCommandOptions extends CommonOptions {
@@ -54,7 +55,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command("plan")
-      .argument("[fleet]", "fleet file (default: hosts from the inventories only)")
+      .argument("[fleet]", FLEET_ARGUMENT_HELP)
       .description("observe every selected host and show, in order and with reasons, what apply would change; changes nothing"),
   )
     .option("-o, --out <file>", "save the plan with fact fingerprints, for `nemoclaw apply <file>`")
