@@ -130,6 +130,8 @@ export type ApplyEventBody =
       skipped: string[];
     }
   | { type: "host-started"; host: string; steps: number }
+  /** Another run holds the host's lock; this run waits for it (`--lock-timeout`) for at most `timeoutMs`. */
+  | { type: "lock-waiting"; host: string; holder: HostLockInfo; timeoutMs: number }
   | { type: "lock-acquired"; host: string; reclaimed: { holder: HostLockInfo; reason: string } | null }
   | { type: "lock-released"; host: string }
   | { type: "host-note"; host: string; level: "info" | "warning"; message: string }

@@ -13,7 +13,7 @@ import type { Connection } from "../transport/types.js";
 import { formatSecretRef } from "../config/secrets.js";
 import { secretRefsOf } from "./command.js";
 import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
-import type { AcquireResult, HostLease, LockOptions } from "./lock.js";
+import type { AcquireResult, HostLease, LockOptions, LockWait } from "./lock.js";
 import { describeHolder } from "./lock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
@@ -146,7 +146,9 @@ export class HostRun {
       return this.finish({ status: "unreachable", message: `could not take the host lock: ${errorText(error)}` });
     }
     if (!acquired.acquired) {
-      const message = acquired.holder ? `locked by ${describeHolder(acquired.holder)}` : acquired.reason;
+      if (this.run.control.stopping) return this.finish({ status: "skipped", message: "not started: the run was interrupted while waiting for the host lock" });
+      const waited = acquired.waitedMs ? `; waited ${Math.round(acquired.waitedMs / 1000)}s for it` : "";
+      const message = `${acquired.holder ? `locked by ${describeHolder(acquired.holder)}` : acquired.reason}${waited}`;
       return this.finish({ status: "locked", message, holder: acquired.holder });
     }
     this.run.events.emit({ type: "lock-acquired", host: this.name, reclaimed: acquired.reclaimed });
@@ -170,6 +172,18 @@ export class HostRun {
       ttlMs: this.run.options.lockTtlMs,
       clock: { now: this.run.deps.now },
       pidAlive: this.run.deps.pidAlive,
+      ...(this.run.options.lockTimeoutMs ? { wait: this.lockWait(this.run.options.lockTimeoutMs) } : {}),
+    };
+  }
+
+  /** `--lock-timeout`: wait for another run's lock, told as an event, ended at once by Ctrl-C. */
+  private lockWait(timeoutMs: number): LockWait {
+    const { control, deps, events } = this.run;
+    return {
+      timeoutMs,
+      sleep: (ms) => deps.sleep(ms, control.stopSignal),
+      stopped: () => control.stopping,
+      onWait: (holder) => events.emit({ type: "lock-waiting", host: this.name, holder, timeoutMs }),
     };
   }
 

@@ -52,6 +52,8 @@ export interface ApplyOptions {
   maxFailPercentage: number;
   stepTimeoutMs: number;
   lockTtlMs: number;
+  /** How long to wait for a host lock another run holds before refusing the host; 0 refuses at once. */
+  lockTimeoutMs?: number;
   retry: RetryPolicy;
   journalPath: string | null;
   toolVersion: string;

@@ -52,6 +52,8 @@ export interface ApplySessionOptions {
   waves?: WaveSpec[];
   maxFailPercentage?: number;
   prune: boolean;
+  /** --lock-timeout, in ms: how long to wait for a host lock another run holds. */
+  lockTimeout?: number;
   /** False with --no-color. */
   color: boolean;
 }
@@ -252,6 +254,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           maxFailPercentage: options.maxFailPercentage ?? fleet.apply.maxFailPercentage,
           stepTimeoutMs: fleet.apply.stepTimeoutMs,
           lockTtlMs: fleet.apply.lockTtlMs,
+          lockTimeoutMs: options.lockTimeout ?? 0,
           retry: DEFAULT_RETRY_POLICY,
           journalPath: journal.path,
           toolVersion: TOOL_VERSION,

@@ -39,6 +39,8 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
       ];
     case "host-started":
       return [`${tag(event.host)} started: ${event.steps} step${event.steps === 1 ? "" : "s"}`];
+    case "lock-waiting":
+      return [`${tag(event.host)} ${colors.yellow("waiting")} up to ${formatDuration(event.timeoutMs)} for the host lock of ${describeHolder(event.holder)}`];
     case "lock-acquired":
       return event.reclaimed
         ? [`${tag(event.host)} ${colors.yellow("reclaimed the host lock")} of ${describeHolder(event.reclaimed.holder)}: ${event.reclaimed.reason}`]

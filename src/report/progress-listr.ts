@@ -44,6 +44,11 @@ export function hostTitle(host: HostState, now: Date, wave: number | null): stri
     return `${host.host}: ${host.status}${counts}${duration}`;
   }
   if (!host.started) return `${host.host}: waiting${wave ? ` (wave ${wave})` : ""}`;
+  if (host.waitingForLock) {
+    const { holder, until } = host.waitingForLock;
+    const left = formatDuration(Math.max(0, Date.parse(until) - now.getTime()));
+    return `${host.host}: waiting for the host lock of run ${holder.runId} (${holder.user}@${holder.machine}), ${left} left`;
+  }
   const index = host.steps.findIndex((step) => step.status === "running");
   if (index === -1) return `${host.host}: preparing (lock, facts)`;
   const step = host.steps[index] as HostState["steps"][number];

@@ -79,6 +79,66 @@ describe("applyPlan: order, results and locks", () => {
     expect(summary.exitCode).toBe(7);
   });
 
+  describe("--lock-timeout", () => {
+    const holder = { runId: "20261122T090000Z-aaaaaa", user: "alice", machine: "ops-box", pid: 4711, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" };
+
+    it("waits for a held lock — told as lock-waiting — and then runs the host", async () => {
+      const h = harness({ hosts: ["a"], options: { lockTimeoutMs: 300_000 } });
+      const acquire = h.deps.acquireLock;
+      h.deps.acquireLock = async (connection, options) => {
+        expect(options.wait?.timeoutMs).toBe(300_000);
+        options.wait?.onWait?.(holder);
+        await options.wait?.sleep(1_000);
+        return acquire(connection, options);
+      };
+      const summary = await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(h.ofType("lock-waiting")).toEqual([expect.objectContaining({ host: "a", holder, timeoutMs: 300_000 })]);
+      expect(summary.hosts[0]).toMatchObject({ status: "ok", waitingForLock: null });
+      expect(summary.exitCode).toBe(0);
+    });
+
+    it("refuses the host as without a wait once it runs out, saying how long it waited", async () => {
+      const h = harness({ hosts: ["a"], options: { lockTimeoutMs: 60_000 } });
+      h.deps.acquireLock = async () => ({ acquired: false, holder, reason: "its lease is live", waitedMs: 60_000 });
+      const summary = await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(summary.hosts[0]).toMatchObject({ status: "locked", holder });
+      expect(summary.hosts[0]?.message).toMatch(/^locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\).*; waited 60s for it$/);
+      expect(summary.exitCode).toBe(7);
+    });
+
+    it("a Ctrl-C while waiting ends the wait at once: the host is not started (exit 130)", async () => {
+      const h = harness({ hosts: ["a"], options: { lockTimeoutMs: 600_000 } });
+      let sleptWith: AbortSignal | undefined;
+      h.deps.sleep = async (_ms, signal) => {
+        sleptWith = signal;
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      };
+      h.deps.acquireLock = async (_connection, options) => {
+        options.wait?.onWait?.(holder);
+        setImmediate(() => h.control.interrupt());
+        await options.wait?.sleep(15_000);
+        expect(options.wait?.stopped()).toBe(true);
+        return { acquired: false, holder, reason: "its lease is live", waitedMs: 1 };
+      };
+      const summary = await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(sleptWith?.aborted).toBe(true);
+      expect(summary.hosts[0]).toMatchObject({ status: "skipped", message: "not started: the run was interrupted while waiting for the host lock" });
+      expect(h.calls).toEqual([]);
+      expect(summary.exitCode).toBe(130);
+    });
+
+    it("without it, a held lock is refused at once: no wait is asked for", async () => {
+      const h = harness({ hosts: ["a"] });
+      let asked: unknown = "not called";
+      h.deps.acquireLock = async (_connection, options) => {
+        asked = options.wait;
+        return { acquired: false, holder, reason: "its lease is live" };
+      };
+      await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(asked).toBeUndefined();
+    });
+  });
+
   it("reports a host whose connection fails as unreachable (4), apart from failed hosts (5 wins)", async () => {
     const h = harness({ hosts: ["a", "b"], unreachable: ["a"], respond: () => ({ exitCode: 1 }) });
     const summary = await h.run(plan([hostPlan("a", [step("x")]), hostPlan("b", [step("y")])]));

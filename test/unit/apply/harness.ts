@@ -174,9 +174,11 @@ export function harness(options: HarnessOptions): Harness {
     fingerprints: options.fingerprints ?? ((_observed, keys) => Object.fromEntries(keys.map((key) => [key, "same"]))),
     describeFact: (_observed, key) => `now(${key})`,
     replan: (host, obs) => (options.replan ? options.replan(host, obs, calls) : hostPlan(host, [])),
-    acquireLock: async (conn): Promise<AcquireResult> => {
+    acquireLock: async (conn, lockOptions): Promise<AcquireResult> => {
       const holder = options.held?.[conn.host];
-      if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}` };
+      // A held lock is never released here: a wait (--lock-timeout) runs out.
+      if (holder && lockOptions.wait) lockOptions.wait.onWait?.(holder);
+      if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}`, ...(lockOptions.wait ? { waitedMs: lockOptions.wait.timeoutMs } : {}) };
       return { acquired: true, lease: fakeLease(conn.host, released), reclaimed: null };
     },
     identity: { user: "ops", machine: "ctl", pid: 1 },

@@ -22,7 +22,7 @@ async function mixedRun(): Promise<ApplyEvent[]> {
   const h = harness({
     hosts: ["ok-host", "bad-host", "held-host", "late-host"],
     held: { "held-host": holder },
-    options: { waves: parseWaves("1,2"), maxFailPercentage: 0 },
+    options: { waves: parseWaves("1,2"), maxFailPercentage: 0, lockTimeoutMs: 30_000 },
     respond: (call) =>
       call.host === "bad-host" ? { exitCode: 1, stdout: "Successfully tagged openshell/sandbox-from:9\n", stderr: "failed to upload image tar into container" } : { stdout: "fine" },
   });
@@ -44,7 +44,7 @@ describe("the events contract", () => {
     const validate = ajv.compile(JSON.parse(readFileSync(new URL("../../../schemas/events.schema.json", import.meta.url), "utf8")));
     const events = await mixedRun();
     const types = new Set(events.map((event) => event.type));
-    expect([...types]).toEqual(expect.arrayContaining(["run-started", "wave-started", "step-started", "step-finished", "host-finished", "threshold-exceeded", "run-finished"]));
+    expect([...types]).toEqual(expect.arrayContaining(["run-started", "wave-started", "step-started", "step-finished", "host-finished", "threshold-exceeded", "run-finished", "lock-waiting"]));
     for (const event of events) {
       expect(validate(event), `${event.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
@@ -74,7 +74,8 @@ describe("the plain line view", () => {
     expect(out).toContain("        1. docker run -d -p 5000:5000 --restart=always --name registry registry:2");
     expect(out).toContain("        5. nemoclaw onboard --non-interactive --resume");
     expect(out).toContain("[bad-host] – shields:bob: not run: sandbox-create:bob did not succeed");
-    expect(out).toMatch(/\[held-host\] locked( \(\d+ms\))?: locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\)/);
+    expect(out).toContain("[held-host] waiting up to 30.0s for the host lock of run 20261122T090000Z-aaaaaa by alice@ops-box (pid 4711)");
+    expect(out).toMatch(/\[held-host\] locked( \(\d+ms\))?: locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\).*; waited 30s for it/);
     expect(out).toContain("wave 2 exceeded the maximum failure percentage (50% > 0%): not starting late-host");
     expect(out).not.toContain("\x1b[");
   });
@@ -133,6 +134,16 @@ describe("the live view", () => {
     const tally = new RunTally("r");
     tally.apply({ v: 1, runId: "r", seq: 1, at: "2026-11-22T10:00:00.000Z", type: "host-note", host: "b", level: "info", message: "x" });
     expect(hostTitle(tally.hostState("b")!, new Date(), 2)).toBe("b: waiting (wave 2)");
+  });
+
+  it("shows a host waiting for another run's lock (--lock-timeout), with the time left, until it gets it", () => {
+    const tally = new RunTally("r");
+    const at = "2026-11-22T10:00:00.000Z";
+    tally.apply({ v: 1, runId: "r", seq: 1, at, type: "host-started", host: "a", steps: 1 });
+    tally.apply({ v: 1, runId: "r", seq: 2, at, type: "lock-waiting", host: "a", holder, timeoutMs: 300_000 });
+    expect(hostTitle(tally.hostState("a")!, new Date("2026-11-22T10:01:00.000Z"), null)).toBe("a: waiting for the host lock of run 20261122T090000Z-aaaaaa (alice@ops-box), 4m00s left");
+    tally.apply({ v: 1, runId: "r", seq: 3, at, type: "lock-acquired", host: "a", reclaimed: null });
+    expect(hostTitle(tally.hostState("a")!, new Date("2026-11-22T10:01:00.000Z"), null)).toBe("a: preparing (lock, facts)");
   });
 
   it("follows a whole run to the end", async () => {

@@ -4,12 +4,13 @@
  * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
  * and what reaches the host.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listRuns } from "../../../src/apply/history.js";
 import { listJournalFiles } from "../../../src/apply/journal.js";
+import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
@@ -97,6 +98,21 @@ describe("apply as a use case", () => {
     expect(events[0]?.type).toBe("run-started");
     expect(events.at(-1)).toMatchObject({ type: "run-finished", exitCode: 0 });
     expect(listRuns(join(dir, "runs"), 5)).toMatchObject([{ source: "fleet", outcomes: { ok: 1 }, exitCode: 0 }]);
+  });
+});
+
+describe("apply --lock-timeout", () => {
+  it("waits for a lock another run holds on the host, then carries on once it is released", async () => {
+    const s = session();
+    const holder = { runId: "20261122T090000Z-aaaaaa", user: "alice", machine: "ops-box", pid: 4711, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { mode: 0o700 });
+    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), `${serializeLock(holder)}\n`);
+    setTimeout(() => rmSync(join(dir, ".nemoclaw-fleet", "lock.json")), 300);
+    const code = await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true, lockTimeout: 30_000 }, { ...s.deps, now: () => new Date() });
+    expect(code, s.err()).toBe(ExitCode.Ok);
+    const events = s.out().trim().split("\n").map((line) => JSON.parse(line) as { type: string });
+    expect(events.filter((event) => event.type === "lock-waiting")).toEqual([expect.objectContaining({ host: "spark-01", holder, timeoutMs: 30_000 })]);
+    expect(s.ran).toEqual([["nemoclaw", "assistant", "policy-add", "npm", "--yes"]]);
   });
 });
 
