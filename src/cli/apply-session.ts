@@ -67,8 +67,8 @@ export interface SessionDeps extends ProcessDeps {
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
   backupService(fleet: DesiredFleet, pool: HostPool): BackupService;
   resolveSecret(ref: SecretRef): Promise<string>;
-  /** Ask on the terminal; the answer line. */
-  ask(question: string): Promise<string>;
+  /** Ask on the terminal; the answer line, or null when the user pressed Ctrl-C instead. */
+  ask(question: string): Promise<string | null>;
   stdinIsTTY: boolean;
 }
 
@@ -172,6 +172,10 @@ async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps:
       const answer = await deps.ask(
         `\nApply ${plural(plan.summary.steps, "step")} on ${plural(plan.summary.hostsWithChanges, "host")}? Only 'yes' will be accepted: `,
       );
+      if (answer === null) {
+        deps.stderr.write("\nInterrupted; nothing was changed.\n");
+        return ExitCode.Interrupted;
+      }
       if (answer.trim() === "yes") return null;
       deps.stderr.write("Apply cancelled; nothing was changed.\n");
       return ExitCode.Error;
@@ -286,6 +290,10 @@ export function defaultSessionDeps(): SessionDeps {
       const terminal = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await terminal.question(question);
+      } catch (error) {
+        // readline rejects the question when Ctrl-C is pressed at the prompt.
+        if ((error as { code?: unknown }).code === "ABORT_ERR") return null;
+        throw error;
       } finally {
         terminal.close();
       }

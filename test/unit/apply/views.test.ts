@@ -130,6 +130,21 @@ describe("the live view", () => {
     expect(hostTitle(state, new Date("2026-11-22T10:01:05.000Z"), 1)).toBe("a: [1/1] sandbox-create:x 1m05s");
   });
 
+  it("after a Ctrl-C, says at once on every line what the interruption does to that host", () => {
+    const tally = new RunTally("r");
+    const base = { v: 1 as const, runId: "r", at: "2026-11-22T10:00:00.000Z" };
+    tally.apply({ ...base, seq: 1, type: "run-started", toolVersion: "0", identity: { user: "u", machine: "m", pid: 1 }, fleet: { name: "f", file: "f", digest: "d" }, planHash: "h", source: "fleet", selection: { limit: null, hosts: ["a", "b", "c"] }, waves: [["a", "b"], ["c"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two"], b: ["x"], c: ["y"] } });
+    tally.apply({ ...base, seq: 2, type: "host-started", host: "a", steps: 2 });
+    tally.apply({ ...base, seq: 3, type: "step-started", host: "a", step: "one", kind: "sandbox-create", target: "x", commands: [], attempt: 1 });
+    tally.apply({ ...base, seq: 4, type: "host-started", host: "b", steps: 1 });
+    const now = new Date("2026-11-22T10:00:10.000Z");
+    const title = (host: string, stage: "draining" | "aborting") => hostTitle(tally.hostState(host)!, now, 2, stage);
+    expect(title("a", "draining")).toBe("a: [1/2] one 10.0s — interrupted: finishing this step, then stopping (Ctrl-C again aborts)");
+    expect(title("b", "draining")).toBe("b: preparing (lock, facts) — interrupted: stopping (Ctrl-C again aborts)");
+    expect(title("c", "draining")).toBe("c: will not start (interrupted)");
+    expect(title("a", "aborting")).toBe("a: [1/2] one 10.0s — aborting");
+  });
+
   it("shows waiting hosts with their wave", () => {
     const tally = new RunTally("r");
     tally.apply({ v: 1, runId: "r", seq: 1, at: "2026-11-22T10:00:00.000Z", type: "host-note", host: "b", level: "info", message: "x" });

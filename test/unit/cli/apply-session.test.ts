@@ -27,7 +27,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const OPTIONS: ApplySessionOptions = { inventory: [], json: false, yes: false, prune: false, color: false };
 
 /** One host whose sandbox lacks the preset the fleet file asks for: one policy-add to do. */
-function session(answers: { stdinIsTTY?: boolean; answer?: string } = {}) {
+function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {}) {
   const scenario = converged();
   scenario.host.sandboxes[0]!.policy.presets = ["npm"];
   let out = "";
@@ -67,7 +67,7 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string } = {}) {
       restoreSandbox: async () => undefined,
     }),
     resolveSecret: async () => "nvapi-secret",
-    ask: async () => answers.answer ?? "",
+    ask: async () => (answers.answer === undefined ? "" : answers.answer),
     stdinIsTTY: answers.stdinIsTTY ?? false,
   };
   return { deps, ran, out: () => out, err: () => err };
@@ -87,6 +87,13 @@ describe("apply as a use case", () => {
     const s = session({ stdinIsTTY: true, answer: "y" });
     expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Error);
     expect(s.err()).toContain("Apply cancelled; nothing was changed.");
+    expect(s.ran).toEqual([]);
+  });
+
+  it("Ctrl-C at the prompt cancels at once, saying nothing was changed (exit 130)", async () => {
+    const s = session({ stdinIsTTY: true, answer: null });
+    expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Interrupted);
+    expect(s.err()).toContain("Interrupted; nothing was changed.");
     expect(s.ran).toEqual([]);
   });
 
