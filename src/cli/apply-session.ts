@@ -41,7 +41,7 @@ import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
-import { confirmationFor, describeFact, narrowPlan } from "../apply/source.js";
+import { confirmationFor, explainChange, narrowPlan } from "../apply/source.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -137,7 +137,11 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
       plan = narrowed.plan;
     }
     // Every fleet host is known to the pool (only used ones are connected): a bastion may be a fleet host.
-    return { fleet, plan, pool: deps.openPool(fleet.hosts), savedPlan: true, catalogue: undefined };
+    const pool = deps.openPool(fleet.hosts);
+    // A stale host is re-planned to show how its steps would differ; backups the saved plan has
+    // because a schedule made them due are only re-planned with the stores' catalogue.
+    const catalogue = hasDueBackups(plan) ? await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text)) : undefined;
+    return { fleet, plan, pool, savedPlan: true, catalogue };
   }
 
   const input = await readFleetInput(source, { inventories: options.inventory, limit: options.limit, color: colors.err.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
@@ -150,6 +154,10 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { limit: options.limit, hosts, prune: options.prune }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   return { fleet, plan, pool, savedPlan: false, catalogue };
+}
+
+function hasDueBackups(plan: Plan): boolean {
+  return plan.hosts.some((host) => host.steps.some((step) => step.kind === "backup" && (step.params?.purposes as string[] | undefined)?.includes("due")));
 }
 
 async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue | null> {
@@ -231,7 +239,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           resolveSecret: deps.resolveSecret,
           preflight,
           fingerprints: factFingerprints,
-          describeFact,
+          explainChange,
           replan: (host, observed) =>
             planFleet(fleet, { hosts: [observed] }, {
               limit: null,

@@ -230,13 +230,13 @@ describe("applyPlan: stale plans", () => {
     h.deps.replan = () => hostPlan("a", [step("policy-add:alice"), step("sandbox-rebuild:alice")]);
     const summary = await h.run(
       plan([
-        hostPlan("a", [step("policy-add:alice")], { fingerprints: { "registry:alice": "same", "gateway:nemoclaw": "same" } }),
+        hostPlan("a", [step("policy-add:alice")], { fingerprints: { "registry:alice": "same", "gateway:nemoclaw": "same" }, factValues: { "registry:alice": { policies: [] } } }),
         hostPlan("b", [step("policy-add:bob")], { fingerprints: { "registry:bob": "same" } }),
       ]),
     );
     expect(h.hostStatus("a")).toBe("stale");
-    expect(summary.hosts[0]?.changedFacts).toEqual([{ key: "registry:alice", now: "now(registry:alice)" }]);
-    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: [{ id: "sandbox-rebuild:alice", summary: "because of sandbox-rebuild:alice" }] });
+    expect(summary.hosts[0]?.changedFacts).toEqual([{ key: "registry:alice", fields: [{ field: "f", before: '{"policies":[]}', after: "now(registry:alice)" }] }]);
+    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: [{ id: "sandbox-rebuild:alice", summary: "because of sandbox-rebuild:alice" }], changed: [] });
     expect(h.stepEvent("a", "policy-add:alice")).toMatchObject({ status: "skipped", error: "not started: the plan is stale for this host" });
     expect(h.calls.map((call) => call.host)).toEqual(["b"]);
     expect(summary.exitCode).toBe(6);
@@ -372,12 +372,21 @@ describe("applyPlan: secrets", () => {
     expect(h.stepEvent("a", "sandbox-create:alice").output).toBe("rejected key [REDACTED]");
   });
 
-  it("fails the host before locking it when a secret cannot be resolved, naming the steps that need it", async () => {
+  it("fails the host before any step when a secret cannot be resolved, naming the steps that need it", async () => {
     const h = harness({ hosts: ["a"] });
     const summary = await h.run(plan([hostPlan("a", [withSecret()])]));
-    expect(summary.hosts[0]?.message).toBe("secret env:NV_KEY: environment variable NV_KEY is not set (needed by sandbox-create:alice)");
-    expect(h.ofType("lock-acquired")).toEqual([]);
+    expect(summary.hosts[0]).toMatchObject({ status: "failed", message: "secret env:NV_KEY: environment variable NV_KEY is not set (needed by sandbox-create:alice)" });
+    expect(h.ofType("step-started")).toEqual([]);
     expect(h.calls).toEqual([]);
+    expect(h.released).toEqual(["a"]);
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("a stale host is refused as stale (exit 6) even when a secret its plan needs is missing", async () => {
+    const h = harness({ hosts: ["a"], fingerprints: (_observed, keys) => Object.fromEntries(keys.map((key) => [key, "changed"])) });
+    const summary = await h.run(plan([hostPlan("a", [withSecret()], { fingerprints: { "registry:alice": "same" } })]));
+    expect(summary.hosts[0]).toMatchObject({ status: "stale" });
+    expect(summary.exitCode).toBe(6);
   });
 });
 

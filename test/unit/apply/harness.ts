@@ -172,7 +172,7 @@ export function harness(options: HarnessOptions): Harness {
         : { state: "clean", openshellVersion: "0.0.72" };
     },
     fingerprints: options.fingerprints ?? ((_observed, keys) => Object.fromEntries(keys.map((key) => [key, "same"]))),
-    describeFact: (_observed, key) => `now(${key})`,
+    explainChange: (_observed, key, recorded) => (recorded === undefined ? { key, now: `now(${key})` } : { key, fields: [{ field: "f", before: JSON.stringify(recorded), after: `now(${key})` }] }),
     replan: (host, obs) => (options.replan ? options.replan(host, obs, calls) : hostPlan(host, [])),
     acquireLock: async (conn, lockOptions): Promise<AcquireResult> => {
       const holder = options.held?.[conn.host];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import type { ApplyEvent } from "../../../src/apply/events.js";
+import type { ApplyEvent, ChangedFact, StepDrift } from "../../../src/apply/events.js";
 import { RunTally } from "../../../src/apply/tally.js";
 import { createColors } from "../../../src/report/color.js";
 import { chooseProgressMode, jsonLinesView, plainLinesView } from "../../../src/report/progress.js";
@@ -99,6 +99,49 @@ describe("the recap", () => {
     expect(text).toMatch(/late-host\s+skipped/);
     expect(text).toContain("fleet: 4 hosts — 1 ok, 1 failed, 1 locked, 1 skipped");
     expect(text).toContain("exit 5 (failed hosts)");
+  });
+
+  it("explains a stale host field by field, and lists only the steps a new plan would do differently", () => {
+    const at = "2026-11-22T10:00:00.000Z";
+    const base = { v: 1 as const, runId: "r", at };
+    const finished = (seq: number, host: string, changedFacts: ChangedFact[], stepDrift: StepDrift): ApplyEvent => ({
+      ...base,
+      seq,
+      type: "host-finished",
+      host,
+      status: "stale",
+      durationMs: 5,
+      message: "the host changed since the plan was made; re-run `nemoclaw plan`",
+      block: null,
+      changedFacts,
+      stepDrift,
+      holder: null,
+    });
+    const events: ApplyEvent[] = [
+      finished(1, "p1", [{ key: "registry:alice", fields: [{ field: "policies", before: '["npm"]', after: '["npm","pypi"]' }, { field: "model", before: '"a"', after: '"b"' }] }, { key: "sandbox:nemoclaw/bob", fields: [{ field: "", before: '{"name":"bob"}', after: "null" }] }], {
+        added: [{ id: "policy-remove:alice", summary: "remove policy preset pypi" }],
+        removed: [],
+        changed: [{ id: "inference-set:alice", before: "route to a", after: "route to b" }],
+      }),
+      finished(2, "p2", [{ key: "registry:carol", fields: [], masked: ["endpointUrl"] }, { key: "registry:dave", now: '{"policies":[]}' }], { added: [], removed: [], changed: [] }),
+    ];
+    const text = formatRecap(RunTally.fromEvents("r", events).summary(), plain).join("\n");
+    expect(text).toContain(
+      [
+        "      changed: registry:alice",
+        '        policies: ["npm"] → ["npm","pypi"]',
+        '        model: "a" → "b"',
+        '      changed: sandbox:nemoclaw/bob: {"name":"bob"} → null',
+        "      a new plan would add policy-remove:alice: remove policy preset pypi",
+        "      a new plan would change inference-set:alice: route to a → route to b",
+      ].join("\n"),
+    );
+    expect(text).toContain("      changed: registry:carol: a masked field (endpointUrl)\n      changed: registry:dave, now {\"policies\":[]}\n      a new plan would have the same steps; re-plan to carry them out");
+    expect(text).not.toContain("would drop");
+    let out = "";
+    const view = plainLinesView((line) => (out += line), plain);
+    events.forEach(view.onEvent);
+    expect(out).toContain('[p1] stale (5ms): the host changed since the plan was made; re-run `nemoclaw plan`\n    changed: registry:alice\n      policies: ["npm"] → ["npm","pypi"]');
   });
 
   it("says where a run that died stopped, from its journal alone", () => {
