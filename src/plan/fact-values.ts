@@ -11,7 +11,7 @@
  */
 import { maskSecretAssignments } from "../config/diagnostics.js";
 import { apiKeyShape } from "../config/secrets.js";
-import { canonicalJson, factValue } from "./fingerprint.js";
+import { canonicalJson, factValue, VOLATILE_FIELDS } from "./fingerprint.js";
 import type { ObservedHost } from "../observe/types.js";
 
 export const MASKED = "<masked>";
@@ -32,7 +32,7 @@ export function factValues(observed: ObservedHost, keys: Iterable<string>): Reco
 
 /** A fact's value now, as a plan records it. */
 export function recordedFact(observed: ObservedHost, key: string): unknown {
-  return JSON.parse(canonicalJson(masked(factValue(observed, key))));
+  return recorded(factValue(observed, key));
 }
 
 /** The fields that differ between two recorded values of one fact. */
@@ -60,16 +60,27 @@ export function compactValue(value: unknown): string {
 const TOKEN = /[A-Za-z0-9_-]{12,}/g;
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)[^\s@/]+@/gi;
 
+const ASSIGNMENT_NAME = /pass|secret|token/i;
+
+/** Most fact strings are short names and versions: the patterns only run where they could match. */
 function maskText(text: string): string {
-  const keysMasked = text.replace(TOKEN, (token) => (apiKeyShape(token) === undefined ? token : MASKED));
-  return maskSecretAssignments(keysMasked.replace(URL_PASSWORD, `$1${MASKED}@`));
+  let result = text.length >= 12 ? text.replace(TOKEN, (token) => (apiKeyShape(token) === undefined ? token : MASKED)) : text;
+  if (result.includes("://")) result = result.replace(URL_PASSWORD, `$1${MASKED}@`);
+  return ASSIGNMENT_NAME.test(result) ? maskSecretAssignments(result) : result;
 }
 
-function masked(value: unknown): unknown {
+/** The value as canonical JSON would write it — keys sorted, undefined and volatile fields dropped — with strings masked. */
+function recorded(value: unknown): unknown {
   if (typeof value === "string") return maskText(value);
-  if (Array.isArray(value)) return value.map(masked);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, masked(field)]));
-  return value;
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(recorded);
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined && !VOLATILE_FIELDS.has(key)) result[key] = recorded(field);
+  }
+  return result;
 }
 
 type JsonObject = Record<string, unknown>;
