@@ -6,13 +6,10 @@
  * with the spelling that was meant.
  */
 import type { Command, Option } from "commander";
+import { readWords, takesValue } from "./command-words.js";
 
 function longName(option: Option): string | undefined {
   return option.long?.replace(/^--/, "");
-}
-
-function takesValue(option: Option): boolean {
-  return option.required || option.optional;
 }
 
 function argumentName(option: Option): string {
@@ -32,48 +29,27 @@ function meant(option: Option, value: string | undefined): string {
  * names the word, what it would have meant, and what to write instead.
  */
 export function optionTypo(program: Command, args: readonly string[]): string | null {
-  // The command the words select so far (`backup run …` → run), and the options in scope there.
-  let command = program;
-  const path = ["nemoclaw"];
-  let options = [...program.options];
-  for (let index = 0; index < args.length; index += 1) {
-    const word = args[index] as string;
-    if (word === "--") return null;
-    if (word.startsWith("--")) {
-      const option = options.find((candidate) => candidate.long === word);
-      if (option && takesValue(option) && option.required) index += 1;
-      continue;
+  const { path, options, words } = readWords(program, args);
+  const where = ["nemoclaw", ...path].join(" ");
+  for (const [index, word] of words.entries()) {
+    if (word.kind !== "option" || word.text.startsWith("--")) continue;
+    const body = word.text.slice(1);
+    const equals = body.indexOf("=");
+    const name = equals < 0 ? body : body.slice(0, equals);
+    const value = equals < 0 ? undefined : body.slice(equals + 1);
+    if (name.length > 1) {
+      const long = options.find((candidate) => longName(candidate) === name) ?? uniquePrefix(options, name);
+      if (!long) continue;
+      const next = words[index + 1];
+      const valueNext = value === undefined && takesValue(long) && next !== undefined && next.kind !== "option" ? next.text : value;
+      const short = body[0] as string;
+      const misread = options.find((candidate) => candidate.short === `-${short}`);
+      const reading = misread ? ` (one dash takes one letter: it would be read as -${short} '${body.slice(1)}')` : "";
+      return `${where}: ${word.text} is not an option${reading}; write ${meant(long, valueNext)}${takesValue(long) ? ` or ${long.long}=${valueNext ?? `<${argumentName(long)}>`}` : ""}`;
     }
-    if (word.startsWith("-") && word.length > 1 && !/^-\d/.test(word)) {
-      const body = word.slice(1);
-      const equals = body.indexOf("=");
-      const name = equals < 0 ? body : body.slice(0, equals);
-      const value = equals < 0 ? undefined : body.slice(equals + 1);
-      const where = path.join(" ");
-      if (name.length > 1) {
-        const long = options.find((candidate) => longName(candidate) === name) ?? uniquePrefix(options, name);
-        if (long) {
-          const valueNext = value === undefined && takesValue(long) && index + 1 < args.length ? args[index + 1] : value;
-          const short = body[0] as string;
-          const misread = options.find((candidate) => candidate.short === `-${short}`);
-          const reading = misread ? ` (one dash takes one letter: it would be read as -${short} '${body.slice(1)}')` : "";
-          return `${where}: ${word} is not an option${reading}; write ${meant(long, valueNext)}${takesValue(long) ? ` or ${long.long}=${valueNext ?? `<${argumentName(long)}>`}` : ""}`;
-        }
-      } else if (value !== undefined) {
-        const short = options.find((candidate) => candidate.short === `-${name}`);
-        if (short && takesValue(short)) {
-          return `${where}: ${word} would give -${name} the value '=${value}'; write ${meant(short, value)}${short.long ? ` or ${short.long}=${value}` : ""}`;
-        }
-      }
-      const short = options.find((candidate) => candidate.short === `-${body[0]}`);
-      if (short && takesValue(short) && short.required && body.length === 1) index += 1;
-      continue;
-    }
-    const sub = command.commands.find((candidate) => candidate.name() === word || candidate.aliases().includes(word));
-    if (sub) {
-      command = sub;
-      path.push(sub.name());
-      options = [...sub.options, ...options];
+    if (value !== undefined) {
+      const short = options.find((candidate) => candidate.short === `-${name}`);
+      if (short && takesValue(short)) return `${where}: ${word.text} would give -${name} the value '=${value}'; write ${meant(short, value)}${short.long ? ` or ${short.long}=${value}` : ""}`;
     }
   }
   return null;
