@@ -95,10 +95,12 @@ describe("the npm package", () => {
     expect(existsSync(join(dir, reference))).toBe(true);
   });
 
-  it("prints shell completion that knows the commands", async () => {
+  it("prints shell completion scripts whose completions know the commands", async () => {
     const bash = await cli(["completion", "bash"]);
     expect(bash.code).toBe(0);
-    expect(bash.stdout).toContain("complete -o filenames -F _nemoclaw_complete nemoclaw");
-    expect(bash.stdout).toContain("init");
+    expect(bash.stdout).toContain("complete -F _nemoclaw_complete nemoclaw");
+    for (const shell of ["zsh", "fish"]) expect((await cli(["completion", shell])).code, shell).toBe(0);
+    const words = await cli(["__complete", "--", ""]);
+    expect(words.stdout).toMatch(/^init\t/m);
   });
 });
