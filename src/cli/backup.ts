@@ -27,6 +27,11 @@ function withFilters(command: Command): Command {
     .option("--sandbox <glob>", "only backups of sandboxes matching this name or glob; repeatable", collect, []);
 }
 
+/** A subcommand's exit codes and examples, under its own --help. */
+function helpAfter(exitCodes: string, examples: string[]): string {
+  return `\nExit codes: ${exitCodes} (see docs/exit-codes.md and docs/backups.md).\n\nExamples:\n${examples.map((example) => `  ${example}`).join("\n")}`;
+}
+
 const HELP_AFTER = `
 Backups live in each policy's destination as <destination>/<host>/<sandbox>/<timestamp>/ with
 backup.tar (NemoClaw's own snapshot layout, restorable by hand with \`nemoclaw <sandbox> snapshot
@@ -61,6 +66,15 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "hosts backed up at once (default: apply.concurrency)")
     .option("--due", "only the policies whose schedule is due", false)
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
+    .addHelpText(
+      "after",
+      helpAfter("0 every backup taken (and verified where asked), 3 invalid fleet file, inventory, --limit or --policy, 4 unreachable hosts, 5 a backup failed, 8 schema preflight refused, 130 interrupted", [
+        "nemoclaw backup run                                  # every policy of ./fleet.yaml",
+        "nemoclaw backup run fleet.yaml --policy nightly --limit spark",
+        "nemoclaw backup run fleet.yaml --due                 # from cron or a systemd timer",
+        "nemoclaw backup run fleet.yaml --sandbox 'research-*' --json",
+      ]),
+    )
     .action(async (fleetFile: string, options: RunCommandOptions) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.runCommand(context, options));
@@ -70,7 +84,16 @@ export function register(program: Command): void {
     withBackupOptions(
       backup.command("list").argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE).description("backups in the stores: age, size, verified or not"),
     ),
-  ).action(async (fleetFile: string, options: FilterOptions) => {
+  )
+    .addHelpText(
+      "after",
+      helpAfter("0 listed, 3 invalid fleet file or --policy, 4 a store could not be read", [
+        "nemoclaw backup list",
+        "nemoclaw backup list fleet.yaml --host spark-01 --sandbox alice",
+        "nemoclaw backup list --json | jq '.stores[].records[] | {host, sandbox, timestamp, verified}'",
+      ]),
+    )
+    .action(async (fleetFile: string, options: FilterOptions) => {
     const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.listCommand(context, options));
   });
@@ -84,6 +107,13 @@ export function register(program: Command): void {
     ),
   )
     .option("--latest", "only the newest backup of each host/sandbox", false)
+    .addHelpText(
+      "after",
+      helpAfter("0 every backup verified, 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup failed verification", [
+        "nemoclaw backup verify --latest",
+        "nemoclaw backup verify fleet.yaml --host spark-01 --json",
+      ]),
+    )
     .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.verifyCommand(context, options));
@@ -98,6 +128,13 @@ export function register(program: Command): void {
     ),
   )
     .option("--dry-run", "show what would be deleted, delete nothing", false)
+    .addHelpText(
+      "after",
+      helpAfter("0 pruned (or shown with --dry-run), 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup could not be deleted", [
+        "nemoclaw backup prune --dry-run",
+        "nemoclaw backup prune fleet.yaml --policy nightly",
+      ]),
+    )
     .action(async (fleetFile: string, options: FilterOptions & { dryRun: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.pruneCommand(context, options));
@@ -111,6 +148,14 @@ export function register(program: Command): void {
       .description("restore a backup into its sandbox, or with --to into another sandbox on any host"),
   )
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
+    .addHelpText(
+      "after",
+      helpAfter("0 restored, 1 no such backup, host or sandbox, 3 invalid fleet file or --policy, 4 the host or store could not be reached, 5 the restore failed, 8 schema preflight refused, 130 interrupted", [
+        "nemoclaw backup restore spark-01/alice                # the newest backup",
+        "nemoclaw backup restore spark-01/alice@2026-07-10 fleet.yaml",
+        "nemoclaw backup restore spark-01/alice --to spark-02/alice",
+      ]),
+    )
     .action(async (source: string, fleetFile: string, options: BackupOptions & { to?: string }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.restoreCommand(context, source, options));
@@ -121,7 +166,15 @@ export function register(program: Command): void {
       .command("due")
       .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
-  ).action(async (fleetFile: string, options: BackupOptions) => {
+  )
+    .addHelpText(
+      "after",
+      helpAfter("0 none due, 2 a policy is due, 3 invalid fleet file or --policy, 4 a store could not be read", [
+        "nemoclaw backup due",
+        "nemoclaw backup due fleet.yaml --policy nightly || nemoclaw backup run fleet.yaml --due",
+      ]),
+    )
+    .action(async (fleetFile: string, options: BackupOptions) => {
     const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.dueCommand(context, options));
   });

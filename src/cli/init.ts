@@ -90,7 +90,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command("init")
-      .description("write a starter fleet file for the hosts of an existing Ansible inventory"),
+      .description("write a fleet file for the hosts of an Ansible inventory, declaring what they run now"),
   )
     .option("-o, --out <file>", "write the fleet file here (atomically) instead of to stdout")
     .option("--force", "replace the --out file when it exists", false)

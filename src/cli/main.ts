@@ -24,6 +24,23 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     .configureHelp({ sortSubcommands: false });
 
   registerCommands(program);
+  program.addHelpText(
+    "after",
+    `
+Every command reads ./fleet.yaml when no fleet file is named (with -i and no fleet file, the
+inventories alone), and explains itself with \`nemoclaw <command> --help\`. Documentation: docs/
+in the package (docs/README.md).
+
+Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode) or a backup
+due, 3 invalid fleet file, inventory or plan file, 4 unreachable hosts, 5 failed hosts, 6 stale
+plan, 7 host lock held, 8 schema preflight refused, 130 interrupted (docs/exit-codes.md).
+
+Examples:
+  nemoclaw init -i inventory/hosts.ini -o fleet.yaml   # a fleet file from what the hosts run
+  nemoclaw plan -o plan.json                           # what would change, saved
+  nemoclaw apply plan.json                             # exactly that, nothing else
+  nemoclaw backup run --due                            # backups whose schedule is due`,
+  );
 
   // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.
   const typo = optionTypo(program, args);

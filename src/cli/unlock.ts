@@ -40,6 +40,21 @@ export function register(program: Command): void {
     .option("--force", "remove a lock even while its lease is live (only when you know its run is gone)", false)
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
+    .addHelpText(
+      "after",
+      `
+Shows each host's lock and removes it when its run is dead: taken on this machine by a pid that is
+gone, or its lease expired. A live lease is refused unless --force — use it only when you know
+that run is gone (an apply reclaims dead runs' locks by itself).
+
+Exit codes: 0 removed or no lock, 3 a host not in the fleet, 4 a host unreachable, 7 a live lease
+refused or the lock changed meanwhile (see docs/exit-codes.md and docs/apply.md).
+
+Examples:
+  nemoclaw unlock spark-03
+  nemoclaw unlock spark-03 spark-04 --fleet lab.yaml
+  nemoclaw unlock spark-03 --force --json`,
+    )
     .action(async (hosts: string[], options: UnlockOptions) => {
       process.exitCode = await runUnlockCommand(hosts, options, await defaultDeps());
     });
