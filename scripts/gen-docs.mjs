@@ -63,7 +63,7 @@ function section(title, node, defs, anchor) {
     const required = new Set(node.required ?? []);
     for (const [field, raw] of Object.entries(node.properties)) {
       const property = resolve(raw, defs);
-      const description = (raw.description ?? property.description ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+      const description = `${raw.description ?? property.description ?? ""}${examplesText(raw, property)}`.replace(/\|/g, "\\|").replace(/\n/g, " ");
       const fieldText = `\`${field}\`${required.has(field) ? " (required)" : ""}`;
       lines.push(`| ${fieldText} | ${typeText(raw, defs)} | ${defaultText(raw, property)} | ${description} |`);
       if (!raw.$ref && property.type === "object" && property.properties) nested.push([field, property]);
@@ -78,7 +78,7 @@ function section(title, node, defs, anchor) {
     const required = new Set(property.required ?? []);
     for (const [sub, raw] of Object.entries(property.properties)) {
       const resolved = resolve(raw, defs);
-      const description = (raw.description ?? resolved.description ?? "").replace(/\|/g, "\\|");
+      const description = `${raw.description ?? resolved.description ?? ""}${examplesText(raw, resolved)}`.replace(/\|/g, "\\|");
       lines.push(`| \`${sub}\`${required.has(sub) ? " (required)" : ""} | ${typeText(raw, defs)} | ${defaultText(raw, resolved)} | ${description} |`);
     }
     lines.push("");
@@ -120,6 +120,16 @@ function typeText(node, defs) {
       return t;
     })
     .join(" or ");
+}
+
+/** The schema's examples (what editors offer as you type), a few of them, after the description. */
+/** @param {Schema} raw @param {Schema} resolved */
+function examplesText(raw, resolved) {
+  const items = raw.items ?? resolved.items;
+  const examples = raw.examples ?? resolved.examples ?? (items ? resolve(items, {}).examples : undefined);
+  if (!Array.isArray(examples) || examples.length === 0) return "";
+  const shown = examples.slice(0, 6).map((/** @type {unknown} */ value) => `\`${typeof value === "string" ? value : JSON.stringify(value)}\``);
+  return ` Examples: ${shown.join(", ")}${examples.length > 6 ? ", …" : "."}`;
 }
 
 /** @param {Schema} raw @param {Schema} resolved */

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian/Ubuntu machine: the OpenSSH server and client (real
 # test hosts, and `ssh -G` to compare ~/.ssh/config resolution with), iproute2 (network namespaces
-# for the bastion tests), passwd (one user per test host) and ansible-core (`ansible-inventory` and
-# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with). Does
-# nothing when they are present; needs root otherwise.
+# for the bastion tests), passwd (one user per test host), ansible-core (`ansible-inventory` and
+# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), and zsh and
+# fish (the completion scripts are run in the real shells). Does nothing when they are present;
+# needs root otherwise.
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,8 @@ command -v ssh-keygen >/dev/null 2>&1 && command -v ssh-agent >/dev/null 2>&1 ||
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v newusers >/dev/null 2>&1 || missing+=(passwd)
 command -v ansible-inventory >/dev/null 2>&1 && command -v ansible >/dev/null 2>&1 || missing+=(ansible-core)
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

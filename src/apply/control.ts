@@ -8,6 +8,7 @@ export type InterruptStage = "draining" | "aborting";
 
 export class RunControl {
   private readonly abortController = new AbortController();
+  private readonly stopController = new AbortController();
   private drainTimer: NodeJS.Timeout | null = null;
   private stage: InterruptStage | null = null;
 
@@ -24,10 +25,16 @@ export class RunControl {
     return this.abortController.signal;
   }
 
+  /** Aborted at the first interrupt: ends waits that start nothing (a lock wait, a backoff). */
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
   /** One Ctrl-C (or SIGTERM). Returns the stage the run is now in. */
   interrupt(): InterruptStage {
     if (this.stage === null) {
       this.stage = "draining";
+      this.stopController.abort(new Error("interrupted"));
       this.onStage("draining");
       this.drainTimer = setTimeout(() => this.abort(), this.drainMs);
       this.drainTimer.unref();
@@ -40,6 +47,7 @@ export class RunControl {
   private abort(): void {
     if (this.abortController.signal.aborted) return;
     this.stage = "aborting";
+    if (!this.stopController.signal.aborted) this.stopController.abort(new Error("interrupted"));
     if (this.drainTimer) clearTimeout(this.drainTimer);
     this.onStage("aborting");
     this.abortController.abort(new Error("aborted by a second interrupt"));

@@ -8,7 +8,10 @@
  */
 
 import type { HostLockInfo } from "../observe/types.js";
+import type { FieldChange } from "../plan/fact-values.js";
 import type { StepKind } from "../plan/types.js";
+
+export type { FieldChange };
 
 export const EVENTS_FORMAT_VERSION = 1;
 
@@ -48,8 +51,12 @@ export interface RunIdentity {
 /** A fact whose fingerprint changed between the saved plan and the host now. */
 export interface ChangedFact {
   key: string;
-  /** Current value, rendered compactly (the plan file keeps only the old fingerprint). */
-  now: string;
+  /** The fields that changed, old → new, from the values the plan recorded (HostPlan.factValues). */
+  fields?: FieldChange[];
+  /** When no recorded field differs: the masked fields, one of which must have changed unseen. */
+  masked?: string[];
+  /** The current value, compact, when the plan recorded no values to compare with. */
+  now?: string;
 }
 
 /** A step by id, with the planner's one-line reason. */
@@ -58,10 +65,21 @@ export interface StepSketch {
   summary: string;
 }
 
+/** A step both plans have, whose reason or settings differ: the saved one → the new one. */
+export interface StepChange {
+  id: string;
+  before: string;
+  after: string;
+}
+
 /** How the steps re-planned from the current facts differ from the saved ones (the "diff of the diff"). */
 export interface StepDrift {
+  /** Saved steps a new plan would no longer have. */
   removed: StepSketch[];
+  /** Steps only a new plan would have. */
   added: StepSketch[];
+  /** Steps both have that a new plan would do differently. */
+  changed?: StepChange[];
 }
 
 export interface StoppedStep {
@@ -130,6 +148,8 @@ export type ApplyEventBody =
       skipped: string[];
     }
   | { type: "host-started"; host: string; steps: number }
+  /** Another run holds the host's lock; this run waits for it (`--lock-timeout`) for at most `timeoutMs`. */
+  | { type: "lock-waiting"; host: string; holder: HostLockInfo; timeoutMs: number }
   | { type: "lock-acquired"; host: string; reclaimed: { holder: HostLockInfo; reason: string } | null }
   | { type: "lock-released"; host: string }
   | { type: "host-note"; host: string; level: "info" | "warning"; message: string }

@@ -1,7 +1,7 @@
 /**
- * One host's run: refuse early what must not run (unreachable, blocked, nothing to do), resolve
- * its secrets, take its lease lock (refusing if another run holds it), verify the plan still
- * matches the host's facts, then its steps in dependency order — a failed step cancels its
+ * One host's run: refuse early what must not run (unreachable, blocked, nothing to do), take its
+ * lease lock (refusing if another run holds it), verify the plan still matches the host's facts,
+ * resolve its secrets, then its steps in dependency order — a failed step cancels its
  * dependents — and finally release the lock. Emits every event about the host.
  */
 
@@ -13,7 +13,8 @@ import type { Connection } from "../transport/types.js";
 import { formatSecretRef } from "../config/secrets.js";
 import { secretRefsOf } from "./command.js";
 import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
-import type { AcquireResult, HostLease, LockOptions } from "./lock.js";
+import { stepDrift } from "./source.js";
+import type { AcquireResult, HostLease, LockOptions, LockWait } from "./lock.js";
 import { describeHolder } from "./lock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
@@ -129,9 +130,6 @@ export class HostRun {
     } catch (error) {
       return this.finish({ status: "failed", message: errorText(error) });
     }
-    const secrets = await this.resolveSecrets(ordered);
-    if (typeof secrets === "string") return this.finish({ status: "failed", message: secrets });
-
     let connection: Connection;
     try {
       connection = await this.run.deps.pool.get(this.name);
@@ -146,13 +144,15 @@ export class HostRun {
       return this.finish({ status: "unreachable", message: `could not take the host lock: ${errorText(error)}` });
     }
     if (!acquired.acquired) {
-      const message = acquired.holder ? `locked by ${describeHolder(acquired.holder)}` : acquired.reason;
+      if (this.run.control.stopping) return this.finish({ status: "skipped", message: "not started: the run was interrupted while waiting for the host lock" });
+      const waited = acquired.waitedMs ? `; waited ${Math.round(acquired.waitedMs / 1000)}s for it` : "";
+      const message = `${acquired.holder ? `locked by ${describeHolder(acquired.holder)}` : acquired.reason}${waited}`;
       return this.finish({ status: "locked", message, holder: acquired.holder });
     }
     this.run.events.emit({ type: "lock-acquired", host: this.name, reclaimed: acquired.reclaimed });
     const stopHeartbeat = this.startHeartbeat(acquired.lease);
     try {
-      return await this.executeLocked(ordered, desired, connection, secrets);
+      return await this.executeLocked(ordered, desired, connection);
     } finally {
       await stopHeartbeat();
       await acquired.lease.release().then(
@@ -170,6 +170,18 @@ export class HostRun {
       ttlMs: this.run.options.lockTtlMs,
       clock: { now: this.run.deps.now },
       pidAlive: this.run.deps.pidAlive,
+      ...(this.run.options.lockTimeoutMs ? { wait: this.lockWait(this.run.options.lockTimeoutMs) } : {}),
+    };
+  }
+
+  /** `--lock-timeout`: wait for another run's lock, told as an event, ended at once by Ctrl-C. */
+  private lockWait(timeoutMs: number): LockWait {
+    const { control, deps, events } = this.run;
+    return {
+      timeoutMs,
+      sleep: (ms) => deps.sleep(ms, control.stopSignal),
+      stopped: () => control.stopping,
+      onWait: (holder) => events.emit({ type: "lock-waiting", host: this.name, holder, timeoutMs }),
     };
   }
 
@@ -221,18 +233,17 @@ export class HostRun {
     const now = this.run.deps.fingerprints(observed, keys);
     const changed = keys.filter((key) => now[key] !== saved[key]);
     if (changed.length === 0) return null;
-    const changedFacts = changed.map((key) => ({ key, now: this.run.deps.describeFact(observed, key) }));
+    const changedFacts = changed.map((key) => this.run.deps.explainChange(observed, key, this.hostPlan.factValues?.[key]));
     const replanned = this.run.deps.replan(this.name, observed);
-    const stepDrift = replanned ? diffStepIds(this.hostPlan, replanned) : null;
     return {
       status: "stale",
       message: `the host changed since the plan was made (${changed.join(", ")}); re-run \`nemoclaw plan\``,
       changedFacts,
-      stepDrift,
+      stepDrift: replanned ? stepDrift(this.hostPlan, replanned) : null,
     };
   }
 
-  private async executeLocked(ordered: Step[], desired: DesiredHost, connection: Connection, secrets: Map<string, string>): Promise<HostStatus> {
+  private async executeLocked(ordered: Step[], desired: DesiredHost, connection: Connection): Promise<HostStatus> {
     let observed: ObservedHost;
     try {
       observed = await this.observe(desired, connection);
@@ -249,6 +260,9 @@ export class HostRun {
       this.skipSteps(ordered, "not started: the plan is stale for this host");
       return this.finish(stale);
     }
+    // Only a plan that still holds needs its secrets: a stale host is refused as stale even when one is missing.
+    const secrets = await this.resolveSecrets(ordered);
+    if (typeof secrets === "string") return this.finish({ status: "failed", message: secrets });
 
     const context = this.stepContext(desired, connection, secrets);
     const succeeded = new Set<string>();
@@ -339,14 +353,4 @@ export class HostRun {
       replan: (observed) => this.run.deps.replan(this.name, observed),
     };
   }
-}
-
-export function diffStepIds(saved: HostPlan, replanned: HostPlan): StepDrift {
-  const sketch = (step: Step) => ({ id: step.id, summary: step.reason.summary });
-  const before = new Set(saved.steps.map((step) => step.id));
-  const after = new Set(replanned.steps.map((step) => step.id));
-  return {
-    removed: saved.steps.filter((step) => !after.has(step.id)).map(sketch),
-    added: replanned.steps.filter((step) => !before.has(step.id)).map(sketch),
-  };
 }

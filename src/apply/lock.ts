@@ -2,6 +2,7 @@
  * Per-host lease locks on the fleet lock file (src/host/system/fleet-lock.ts): a lock left by a
  * dead run is reclaimed — at once when it was taken on this machine and its holder pid is gone,
  * otherwise once its lease has expired — and a held lease is renewed by the run's heartbeat.
+ * A live holder is refused at once, or waited for up to a limit (`--lock-timeout`).
  */
 import { createLockFile, LOCK_FILE, parseLock, readLockFile, serializeLock, swapLockFile, type HostLockInfo } from "../host/system/fleet-lock.js";
 import type { Connection } from "../transport/types.js";
@@ -41,7 +42,20 @@ export interface HostLease {
 
 export type AcquireResult =
   | { acquired: true; lease: HostLease; reclaimed: { holder: HostLockInfo; reason: string } | null }
-  | { acquired: false; holder: HostLockInfo | null; reason: string };
+  /** `waitedMs`: how long a live holder was waited for before giving up (with LockOptions.wait). */
+  | { acquired: false; holder: HostLockInfo | null; reason: string; waitedMs?: number };
+
+/** Waiting for a live holder to let go, polling with backoff. */
+export interface LockWait {
+  /** Give up (and refuse, as without waiting) after this long. */
+  timeoutMs: number;
+  /** Sleep between polls; may end early, e.g. when the run is interrupted. */
+  sleep(ms: number): Promise<void>;
+  /** True once the run is stopping: waiting ends with the refusal. */
+  stopped(): boolean;
+  /** Called once, when a live holder is first found. */
+  onWait?(holder: HostLockInfo): void;
+}
 
 export interface LockOptions {
   identity: RunIdentity;
@@ -51,11 +65,16 @@ export interface LockOptions {
   pidAlive: PidAlive;
   /** Per lock round trip. */
   timeoutMs?: number;
+  /** Wait for a live holder instead of refusing at once. */
+  wait?: LockWait;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 /** Creating can race with a release or a reclaim between our attempts; a few rounds settle it. */
 const MAX_ACQUIRE_ROUNDS = 4;
+/** Polls for a held lock: after 1 s, then doubling up to every 15 s (one round trip each). */
+const FIRST_POLL_MS = 1_000;
+const MAX_POLL_MS = 15_000;
 
 class Lease implements HostLease {
   private content: string;
@@ -86,7 +105,22 @@ class Lease implements HostLease {
   }
 }
 
+/** Take the host's lock; with `options.wait`, a live holder is polled for until the wait's limit. */
 export async function acquireHostLock(connection: Connection, options: LockOptions): Promise<AcquireResult> {
+  const { wait } = options;
+  const started = options.clock.now().getTime();
+  for (let poll = FIRST_POLL_MS; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
+    const result = await acquireOnce(connection, options);
+    if (result.acquired || wait === undefined || result.holder === null) return result;
+    const waitedMs = options.clock.now().getTime() - started;
+    if (waitedMs >= wait.timeoutMs || wait.stopped()) return poll === FIRST_POLL_MS ? result : { ...result, waitedMs };
+    if (poll === FIRST_POLL_MS) wait.onWait?.(result.holder);
+    await wait.sleep(Math.min(poll, wait.timeoutMs - waitedMs));
+    if (wait.stopped()) return { ...result, waitedMs: options.clock.now().getTime() - started };
+  }
+}
+
+async function acquireOnce(connection: Connection, options: LockOptions): Promise<AcquireResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   let reclaimed: { holder: HostLockInfo; reason: string } | null = null;
   for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round += 1) {

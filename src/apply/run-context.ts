@@ -10,7 +10,7 @@ import type { ObservedHost } from "../observe/types.js";
 import type { HostPlan } from "../plan/types.js";
 import type { Connection } from "../transport/types.js";
 import type { RunControl } from "./control.js";
-import type { EventBus, RunIdentity, RunSource } from "./events.js";
+import type { ChangedFact, EventBus, RunIdentity, RunSource } from "./events.js";
 import type { AcquireResult, LockOptions, PidAlive } from "./lock.js";
 import type { Redactor } from "./redact.js";
 import type { RetryPolicy } from "./retry.js";
@@ -26,8 +26,8 @@ export interface ApplyDeps {
   preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;
   /** Fingerprints of the given fact keys (src/plan/fingerprint.ts). */
   fingerprints(observed: ObservedHost, keys: string[]): Record<string, string>;
-  /** A fact's current value, compact, for the stale-plan report. */
-  describeFact(observed: ObservedHost, key: string): string;
+  /** How a changed fact differs from the value the plan recorded (undefined: none recorded), for the stale-plan report. */
+  explainChange(observed: ObservedHost, key: string, recorded: unknown): ChangedFact;
   /**
    * Plan one host afresh from an observation with the plan's own rules and options: checks each
    * step's postcondition and shows how a stale plan's steps would differ. Null when not possible.
@@ -52,6 +52,8 @@ export interface ApplyOptions {
   maxFailPercentage: number;
   stepTimeoutMs: number;
   lockTtlMs: number;
+  /** How long to wait for a host lock another run holds before refusing the host; 0 refuses at once. */
+  lockTimeoutMs?: number;
   retry: RetryPolicy;
   journalPath: string | null;
   toolVersion: string;

@@ -1,11 +1,14 @@
 /**
  * What `nemoclaw apply <file>` was given — a fleet file to plan now, or a saved plan to carry out
- * exactly — and the rules that keep a saved plan's selection from ever growing.
+ * exactly — the rules that keep a saved plan's selection from ever growing, and how a plan that
+ * went stale is explained: the facts that changed, field by field, and the steps a new plan
+ * would really do differently.
  */
 
-import { canonicalJson, factValue } from "../plan/fingerprint.js";
+import { compactValue, fieldChanges, maskedFields, recordedFact } from "../plan/fact-values.js";
 import type { ObservedHost } from "../observe/types.js";
-import type { Plan } from "../plan/types.js";
+import type { HostPlan, Plan, Step } from "../plan/types.js";
+import type { ChangedFact, StepDrift } from "./events.js";
 
 /**
  * Keep only the plan's hosts that `allowed` also selects: `--limit` on a saved plan can narrow
@@ -22,10 +25,40 @@ export function narrowPlan(plan: Plan, allowed: readonly string[], limit: string
   };
 }
 
-/** A fact's current value for the stale-plan report (canonical JSON; the plan file keeps only its fingerprint). */
-export function describeFact(observed: ObservedHost, key: string): string {
-  const text = canonicalJson(factValue(observed, key));
-  return text.length > 2_000 ? `${text.slice(0, 1_999)}…` : text;
+/**
+ * How a fact whose fingerprint changed differs from the value the plan recorded (`recorded`;
+ * undefined for plans that recorded none, then only its current value can be shown).
+ */
+export function explainChange(observed: ObservedHost, key: string, recorded: unknown): ChangedFact {
+  const now = recordedFact(observed, key);
+  if (recorded === undefined) return { key, now: compactValue(now) };
+  const fields = fieldChanges(recorded, now);
+  return fields.length > 0 ? { key, fields } : { key, fields, masked: maskedFields(now) };
+}
+
+/** What a reader compares of a step: its reason and the settings it changes (not time-stamped labels). */
+function sketch(step: Step): string {
+  const settings = (step.diff ?? []).map((diff) => `${diff.label}: ${diff.after.split("\n").filter(Boolean).join(", ") || "none"}`);
+  return [step.reason.summary, ...settings].join("; ");
+}
+
+/**
+ * The steps a plan made from the host now would do differently from the saved ones: steps only
+ * one of them has, and steps both have whose reason or settings differ. Steps that are the same
+ * in both are not listed.
+ */
+export function stepDrift(saved: HostPlan, replanned: HostPlan): StepDrift {
+  const before = new Map(saved.steps.map((step) => [step.id, step]));
+  const after = new Map(replanned.steps.map((step) => [step.id, step]));
+  const changed = replanned.steps.flatMap((step) => {
+    const old = before.get(step.id);
+    return old && sketch(old) !== sketch(step) ? [{ id: step.id, before: sketch(old), after: sketch(step) }] : [];
+  });
+  return {
+    removed: saved.steps.filter((step) => !after.has(step.id)).map((step) => ({ id: step.id, summary: step.reason.summary })),
+    added: replanned.steps.filter((step) => !before.has(step.id)).map((step) => ({ id: step.id, summary: step.reason.summary })),
+    changed,
+  };
 }
 
 /** Whether carrying out the plan needs the user's yes, and how to get it. */

@@ -32,6 +32,8 @@ export interface HostState {
   changedFacts: ChangedFact[] | null;
   stepDrift: StepDrift | null;
   holder: HostLockInfo | null;
+  /** While the host waits for another run's lock: whose, and until when (ISO time). */
+  waitingForLock: { holder: HostLockInfo; until: string } | null;
   reclaimed: { holder: HostLockInfo; reason: string } | null;
   notes: { level: "info" | "warning"; message: string }[];
 }
@@ -98,6 +100,7 @@ function newHost(host: string, stepIds: string[]): HostState {
     changedFacts: null,
     stepDrift: null,
     holder: null,
+    waitingForLock: null,
     reclaimed: null,
     notes: [],
   };
@@ -162,9 +165,15 @@ export class RunTally {
         host.startedAt = event.at;
         return;
       }
-      case "lock-acquired":
-        this.host(event.host).reclaimed = event.reclaimed;
+      case "lock-waiting":
+        this.host(event.host).waitingForLock = { holder: event.holder, until: new Date(Date.parse(event.at) + event.timeoutMs).toISOString() };
         return;
+      case "lock-acquired": {
+        const host = this.host(event.host);
+        host.reclaimed = event.reclaimed;
+        host.waitingForLock = null;
+        return;
+      }
       case "lock-released":
         return;
       case "host-note":
@@ -201,6 +210,7 @@ export class RunTally {
       case "host-finished": {
         const host = this.host(event.host);
         Object.assign(host, {
+          waitingForLock: null,
           status: event.status,
           durationMs: event.durationMs,
           message: event.message,

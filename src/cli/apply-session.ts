@@ -41,7 +41,7 @@ import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
-import { confirmationFor, describeFact, narrowPlan } from "../apply/source.js";
+import { confirmationFor, explainChange, narrowPlan } from "../apply/source.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -52,6 +52,8 @@ export interface ApplySessionOptions {
   waves?: WaveSpec[];
   maxFailPercentage?: number;
   prune: boolean;
+  /** --lock-timeout, in ms: how long to wait for a host lock another run holds. */
+  lockTimeout?: number;
   /** False with --no-color. */
   color: boolean;
 }
@@ -65,8 +67,8 @@ export interface SessionDeps extends ProcessDeps {
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
   backupService(fleet: DesiredFleet, pool: HostPool): BackupService;
   resolveSecret(ref: SecretRef): Promise<string>;
-  /** Ask on the terminal; the answer line. */
-  ask(question: string): Promise<string>;
+  /** Ask on the terminal; the answer line, or null when the user pressed Ctrl-C instead. */
+  ask(question: string): Promise<string | null>;
   stdinIsTTY: boolean;
 }
 
@@ -135,7 +137,11 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
       plan = narrowed.plan;
     }
     // Every fleet host is known to the pool (only used ones are connected): a bastion may be a fleet host.
-    return { fleet, plan, pool: deps.openPool(fleet.hosts), savedPlan: true, catalogue: undefined };
+    const pool = deps.openPool(fleet.hosts);
+    // A stale host is re-planned to show how its steps would differ; backups the saved plan has
+    // because a schedule made them due are only re-planned with the stores' catalogue.
+    const catalogue = hasDueBackups(plan) ? await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text)) : undefined;
+    return { fleet, plan, pool, savedPlan: true, catalogue };
   }
 
   const input = await readFleetInput(source, { inventories: options.inventory, limit: options.limit, color: colors.err.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
@@ -148,6 +154,10 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { limit: options.limit, hosts, prune: options.prune }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   return { fleet, plan, pool, savedPlan: false, catalogue };
+}
+
+function hasDueBackups(plan: Plan): boolean {
+  return plan.hosts.some((host) => host.steps.some((step) => step.kind === "backup" && (step.params?.purposes as string[] | undefined)?.includes("due")));
 }
 
 async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue | null> {
@@ -170,6 +180,10 @@ async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps:
       const answer = await deps.ask(
         `\nApply ${plural(plan.summary.steps, "step")} on ${plural(plan.summary.hostsWithChanges, "host")}? Only 'yes' will be accepted: `,
       );
+      if (answer === null) {
+        deps.stderr.write("\nInterrupted; nothing was changed.\n");
+        return ExitCode.Interrupted;
+      }
       if (answer.trim() === "yes") return null;
       deps.stderr.write("Apply cancelled; nothing was changed.\n");
       return ExitCode.Error;
@@ -225,7 +239,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           resolveSecret: deps.resolveSecret,
           preflight,
           fingerprints: factFingerprints,
-          describeFact,
+          explainChange,
           replan: (host, observed) =>
             planFleet(fleet, { hosts: [observed] }, {
               limit: null,
@@ -252,6 +266,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           maxFailPercentage: options.maxFailPercentage ?? fleet.apply.maxFailPercentage,
           stepTimeoutMs: fleet.apply.stepTimeoutMs,
           lockTtlMs: fleet.apply.lockTtlMs,
+          lockTimeoutMs: options.lockTimeout ?? 0,
           retry: DEFAULT_RETRY_POLICY,
           journalPath: journal.path,
           toolVersion: TOOL_VERSION,
@@ -283,6 +298,10 @@ export function defaultSessionDeps(): SessionDeps {
       const terminal = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await terminal.question(question);
+      } catch (error) {
+        // readline rejects the question when Ctrl-C is pressed at the prompt.
+        if ((error as { code?: unknown }).code === "ABORT_ERR") return null;
+        throw error;
       } finally {
         terminal.close();
       }

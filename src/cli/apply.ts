@@ -9,6 +9,7 @@ import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
 import { withCommonOptions } from "./common.js";
+import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -20,6 +21,19 @@ function percentage(value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number) || number < 0 || number > 100) throw new InvalidArgumentError("expected a percentage from 0 to 100");
   return number;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** A duration as Terraform's -lock-timeout takes it (Go's form): 30s, 5m, 1h30m, 500ms; 0 for none. */
+export function durationMs(value: string): number {
+  const text = value.trim();
+  if (text === "0") return 0;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) {
+    throw new InvalidArgumentError(/^\d+(\.\d+)?$/.test(text) ? `give a unit: ${text}s, ${text}m or ${text}h` : "expected a duration such as 30s, 5m or 1h30m");
+  }
+  return Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * (DURATION_UNITS_MS[unit as string] as number), 0));
 }
 
 function waves(value: string): WaveSpec[] {
@@ -37,7 +51,8 @@ With a fleet file, apply observes the selected hosts, shows the plan and asks fo
 host whose facts changed since the plan is refused as stale; --limit can only narrow the plan.
 
 Each host is locked while it is changed (~/.nemoclaw-fleet/lock.json on the host); a host another
-run holds is refused, naming the holder (\`nemoclaw unlock\` removes a dead run's lock). Every run
+run holds is refused, naming the holder — or, with --lock-timeout, waited for up to that long
+first (\`nemoclaw unlock\` removes a dead run's lock). Every run
 is journaled (\`nemoclaw history\`). Ctrl-C once lets running steps finish and starts nothing new;
 twice aborts them.
 
@@ -48,13 +63,14 @@ Examples:
   nemoclaw apply fleet.yaml
   nemoclaw apply fleet.yaml --limit 'spark-*' --waves 1,25%,100% --max-fail-percentage 10
   nemoclaw plan fleet.yaml -o plan.json && nemoclaw apply plan.json
-  nemoclaw apply fleet.yaml --yes --json > run.jsonl`;
+  nemoclaw apply fleet.yaml --yes --json > run.jsonl
+  nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host`;
 
 export function register(program: Command): void {
   withCommonOptions(
     program
       .command("apply")
-      .argument("[source]", "fleet file, or a plan file saved by `nemoclaw plan -o`")
+      .argument("[source]", `fleet file, or a plan file saved by \`nemoclaw plan -o\` (default: ./${DEFAULT_FLEET_FILE}; with -i and no file, the inventories alone)`)
       .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
   )
     .option("-y, --yes", "apply without asking for confirmation", false)
@@ -62,6 +78,7 @@ export function register(program: Command): void {
     .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
     .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage)
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
+    .option("--lock-timeout <duration>", "wait this long (30s, 5m, 1h30m) for a host lock another run holds before refusing the host (default: 0, refuse at once)", durationMs)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (source: string | undefined, options: ApplySessionOptions) => {

@@ -6,6 +6,10 @@
 import type { Command } from "commander";
 import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
 import { withCommonOptions } from "./common.js";
+import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
+
+/** Backups always need a fleet file: the policies live there. */
+const FLEET_FILE = "fleet file with the backup policies";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -21,6 +25,11 @@ function withFilters(command: Command): Command {
   return command
     .option("--host <name>", "only backups of this host; repeatable", collect, [])
     .option("--sandbox <glob>", "only backups of sandboxes matching this name or glob; repeatable", collect, []);
+}
+
+/** A subcommand's exit codes and examples, under its own --help. */
+function helpAfter(exitCodes: string, examples: string[]): string {
+  return `\nExit codes: ${exitCodes} (see docs/exit-codes.md and docs/backups.md).\n\nExamples:\n${examples.map((example) => `  ${example}`).join("\n")}`;
 }
 
 const HELP_AFTER = `
@@ -50,13 +59,22 @@ export function register(program: Command): void {
   withBackupOptions(
     backup
       .command("run")
-      .argument("[fleet]", "fleet file", "fleet.yaml")
+      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("back up every live sandbox the policies cover, on every gateway of every selected host"),
   )
     .option("--strict", "fail on any sandbox that is not Ready, and stop at the first host the schema preflight refuses", false)
     .option("--concurrency <n>", "hosts backed up at once (default: apply.concurrency)")
     .option("--due", "only the policies whose schedule is due", false)
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
+    .addHelpText(
+      "after",
+      helpAfter("0 every backup taken (and verified where asked), 3 invalid fleet file, inventory, --limit or --policy, 4 unreachable hosts, 5 a backup failed, 8 schema preflight refused, 130 interrupted", [
+        "nemoclaw backup run                                  # every policy of ./fleet.yaml",
+        "nemoclaw backup run fleet.yaml --policy nightly --limit spark",
+        "nemoclaw backup run fleet.yaml --due                 # from cron or a systemd timer",
+        "nemoclaw backup run fleet.yaml --sandbox 'research-*' --json",
+      ]),
+    )
     .action(async (fleetFile: string, options: RunCommandOptions) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.runCommand(context, options));
@@ -64,9 +82,18 @@ export function register(program: Command): void {
 
   withFilters(
     withBackupOptions(
-      backup.command("list").argument("[fleet]", "fleet file", "fleet.yaml").description("backups in the stores: age, size, verified or not"),
+      backup.command("list").argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE).description("backups in the stores: age, size, verified or not"),
     ),
-  ).action(async (fleetFile: string, options: FilterOptions) => {
+  )
+    .addHelpText(
+      "after",
+      helpAfter("0 listed, 3 invalid fleet file or --policy, 4 a store could not be read", [
+        "nemoclaw backup list",
+        "nemoclaw backup list fleet.yaml --host spark-01 --sandbox alice",
+        "nemoclaw backup list --json | jq '.stores[].records[] | {host, sandbox, timestamp, verified}'",
+      ]),
+    )
+    .action(async (fleetFile: string, options: FilterOptions) => {
     const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.listCommand(context, options));
   });
@@ -75,11 +102,18 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("verify")
-        .argument("[fleet]", "fleet file", "fleet.yaml")
+        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
         .description("re-hash backups and test-read them (tar listing, NemoClaw manifest); records the result"),
     ),
   )
     .option("--latest", "only the newest backup of each host/sandbox", false)
+    .addHelpText(
+      "after",
+      helpAfter("0 every backup verified, 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup failed verification", [
+        "nemoclaw backup verify --latest",
+        "nemoclaw backup verify fleet.yaml --host spark-01 --json",
+      ]),
+    )
     .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.verifyCommand(context, options));
@@ -89,11 +123,18 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("prune")
-        .argument("[fleet]", "fleet file", "fleet.yaml")
+        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
         .description("delete backups each policy's retention (keepLast/Daily/Weekly/Monthly) no longer keeps"),
     ),
   )
     .option("--dry-run", "show what would be deleted, delete nothing", false)
+    .addHelpText(
+      "after",
+      helpAfter("0 pruned (or shown with --dry-run), 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup could not be deleted", [
+        "nemoclaw backup prune --dry-run",
+        "nemoclaw backup prune fleet.yaml --policy nightly",
+      ]),
+    )
     .action(async (fleetFile: string, options: FilterOptions & { dryRun: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.pruneCommand(context, options));
@@ -103,10 +144,18 @@ export function register(program: Command): void {
     backup
       .command("restore")
       .argument("<backup>", "<host>/<sandbox>[@<time>]: the newest backup, or the one at that time")
-      .argument("[fleet]", "fleet file", "fleet.yaml")
+      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("restore a backup into its sandbox, or with --to into another sandbox on any host"),
   )
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
+    .addHelpText(
+      "after",
+      helpAfter("0 restored, 1 no such backup, host or sandbox, 3 invalid fleet file or --policy, 4 the host or store could not be reached, 5 the restore failed, 8 schema preflight refused, 130 interrupted", [
+        "nemoclaw backup restore spark-01/alice                # the newest backup",
+        "nemoclaw backup restore spark-01/alice@2026-07-10 fleet.yaml",
+        "nemoclaw backup restore spark-01/alice --to spark-02/alice",
+      ]),
+    )
     .action(async (source: string, fleetFile: string, options: BackupOptions & { to?: string }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.restoreCommand(context, source, options));
@@ -115,9 +164,17 @@ export function register(program: Command): void {
   withBackupOptions(
     backup
       .command("due")
-      .argument("[fleet]", "fleet file", "fleet.yaml")
+      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
       .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
-  ).action(async (fleetFile: string, options: BackupOptions) => {
+  )
+    .addHelpText(
+      "after",
+      helpAfter("0 none due, 2 a policy is due, 3 invalid fleet file or --policy, 4 a store could not be read", [
+        "nemoclaw backup due",
+        "nemoclaw backup due fleet.yaml --policy nightly || nemoclaw backup run fleet.yaml --due",
+      ]),
+    )
+    .action(async (fleetFile: string, options: BackupOptions) => {
     const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.dueCommand(context, options));
   });

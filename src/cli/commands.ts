@@ -8,12 +8,14 @@ import { register as registerHistory } from "./history.js";
 import { register as registerInit } from "./init.js";
 import { register as registerInventory } from "./inventory.js";
 import { register as registerPlan } from "./plan.js";
+import { register as registerShow } from "./show.js";
 import { register as registerUnlock } from "./unlock.js";
 import { register as registerValidate } from "./validate.js";
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
   registerPlan(program);
+  registerShow(program);
   registerApply(program);
   registerFacts(program);
   registerBackup(program);

@@ -9,6 +9,7 @@ import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import type { Output } from "./session-deps.js";
 
 export interface FactsCommandOptions extends CommonOptions {
@@ -23,14 +24,29 @@ export interface FactsCommandDeps extends FleetInputDeps {
   env: NodeJS.ProcessEnv;
 }
 
+const HELP_AFTER = `
+One read-only round trip per host: the system, the installed OpenShell and NemoClaw, each gateway
+(driver, the version actually running, health), its sandboxes with their guard files and locks,
+NemoClaw's registry, shields, local backups and any fleet lock. plan and apply see the same facts.
+With -i and no fleet file it works on an inventory alone, whether or not OpenShell is installed.
+
+Exit codes: 0 every host observed, 3 invalid fleet file, inventory or --limit, 4 a host could not
+be reached or its observation did not finish (see docs/exit-codes.md and docs/facts.md).
+
+Examples:
+  nemoclaw facts                                       # ./fleet.yaml
+  nemoclaw facts -i inventory/hosts.ini --limit spark-01
+  nemoclaw facts fleet.yaml --json | jq '.hosts[] | {host, openshell: .openshell.value.version}'`;
+
 export function register(program: Command): void {
   withCommonOptions(
     program
       .command("facts")
-      .argument("[fleet]", "fleet file (default: hosts from the inventories only)")
+      .argument("[fleet]", FLEET_ARGUMENT_HELP)
       .description("observe the selected hosts and show what is there: versions, gateways, sandboxes, guards, backups; changes nothing"),
   )
     .option("--no-color", "no colours in the output")
+    .addHelpText("after", HELP_AFTER)
     .action(async (fleetFile: string | undefined, options: FactsCommandOptions) => {
       process.exitCode = await runFactsCommand(fleetFile, options, await defaultDeps());
     });

@@ -1,12 +1,14 @@
 /**
- * What every command that works on hosts starts with: load the fleet file and inventories, print
- * their warnings, select `--limit`. A bad file or limit prints every diagnostic and ends in exit 3;
- * anything else is a real error and is rethrown.
+ * What every command that works on hosts starts with: load the fleet file (./fleet.yaml when none
+ * is named and no inventories are given) and inventories, print their warnings, select `--limit`.
+ * A bad file or limit prints every diagnostic and ends in exit 3; anything else is a real error
+ * and is rethrown.
  */
 import { ExitCode } from "../exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
 import { limitWarnings } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
+import { DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
 
 export interface FleetInput {
   fleet: DesiredFleet;
@@ -20,10 +22,11 @@ export interface FleetInputDeps {
 }
 
 export async function readFleetInput(
-  fleetFile: string | undefined,
+  named: string | undefined,
   options: { inventories: string[]; limit: string | undefined; color: boolean },
   deps: FleetInputDeps,
 ): Promise<FleetInput | typeof ExitCode.ValidationError> {
+  const fleetFile = fleetFileFor(named, options.inventories);
   try {
     const { fleet, warnings } = await deps.load(fleetFile, options.inventories);
     if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: options.color }));
@@ -34,6 +37,7 @@ export async function readFleetInput(
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
     deps.stderr.write(formatDiagnostics(error.diagnostics, { color: options.color }));
+    if (named === undefined && fleetFile !== undefined) deps.stderr.write(DEFAULTED_HINT);
     return ExitCode.ValidationError;
   }
 }

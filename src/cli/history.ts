@@ -34,7 +34,21 @@ export function register(program: Command): void {
     .option("-n, --last <count>", "how many runs to list", count, 20)
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
-    .addHelpText("after", "\nJournals live in ${XDG_STATE_HOME:-~/.local/state}/nemoclaw-fleet/runs/<run>.jsonl (see docs/journal.md).")
+    .addHelpText(
+      "after",
+      `
+Journals live in \${XDG_STATE_HOME:-~/.local/state}/nemoclaw-fleet/runs/<run>.jsonl, one per apply or
+backup run, written before anything is shown (see docs/journal.md). A run that was killed shows
+as "did not finish", with where it stopped.
+
+Exit codes: 0 shown, 1 no such run (see docs/exit-codes.md).
+
+Examples:
+  nemoclaw history
+  nemoclaw history last
+  nemoclaw history 20261122T0830                       # a unique prefix of a run id
+  nemoclaw history last --json | jq '.hosts[] | select(.status != "ok") | .host'`,
+    )
     .action(async (run: string | undefined, options: HistoryOptions) => {
       const { processDeps } = await import("./session-deps.js");
       process.exitCode = await runHistoryCommand(run, options, processDeps());

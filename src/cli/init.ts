@@ -1,25 +1,17 @@
 /**
  * `nemoclaw init -i <inventory>… [-o fleet.yaml] [--openshell <version>] [--name <fleet>]`: a
  * starter fleet file for hosts you already keep in an Ansible inventory. The hosts stay in the
- * inventory; the file references it, pins the OpenShell release the hosts run (observed in one
- * round trip per host, or given with --openshell, then no host is contacted), declares the default
- * gateway, and carries a commented example sandbox and nightly backup policy. Hosts keep the
- * release they run, so the first `nemoclaw plan` upgrades nothing (it installs OpenShell only
- * where it is missing).
+ * inventory; the file references it and declares what the hosts run now, observed in one round
+ * trip per host: the NemoClaw release and the OpenShell it pinned, the gateways by port, and the
+ * sandboxes NemoClaw's registry records with their agent, provider, model, policy and image. So
+ * the first `nemoclaw plan` changes nothing (it installs OpenShell only where it is missing).
+ * With --openshell no host is contacted and only that pin is written.
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { parseOpenShellVersion } from "../config/openshell-version.js";
-import {
-  commonestVersion,
-  fleetNameError,
-  fleetNameFrom,
-  foundSandboxes,
-  openShellOf,
-  renderStarterFleet,
-  type HostOpenShell,
-  type StarterFleet,
-} from "../report/starter-fleet.js";
+import { fleetNameError, fleetNameFrom, renderStarterFleet, type StarterFleet } from "../report/starter-fleet.js";
+import { choosePins, commonestVersion, importedGateways, importedSandboxes, releasesOf, type HostOpenShell, type PinOf } from "../report/starter-import.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
@@ -30,6 +22,8 @@ export interface InitCommandOptions extends CommonOptions {
   force: boolean;
   openshell?: string;
   name?: string;
+  /** --schema: the `$schema` reference to write instead of the schema's URL (a URL, or a path). */
+  schema?: string;
   /** False with --no-color. */
   color: boolean;
 }
@@ -38,8 +32,8 @@ export interface InitCommandDeps {
   load(inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string }>;
   select(fleet: DesiredFleet, limit: string | undefined): string[];
   observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
-  /** Absolute path of the fleet file schema that ships with this installation. */
-  schemaPath: string;
+  /** The OpenShell versions a NemoClaw release runs (src/host/nemoclaw/release-rules.ts). */
+  pinOf: PinOf;
   cwd: string;
   exists(path: string): boolean;
   /** Atomically create `path` (replace it only when `replace`); throws when it exists otherwise. */
@@ -62,15 +56,26 @@ function fleetNameArgument(value: string): string {
   return value;
 }
 
+/** The fleet schema's \`$id\`: the same reference on every machine, unlike the installed file's path. */
+export const FLEET_SCHEMA_URL = "https://nemoclaw.dev/schemas/fleet.schema.json";
+
 const HELP_AFTER = `
 The hosts stay in the inventory: the file lists it under \`inventory:\` (relative to the file), so
 the inventory you use with Ansible keeps working for both tools. Without --openshell, every
-selected host is observed once (read-only) and the release most hosts run becomes the default
-pin; hosts on another release get their own pin, so the first \`nemoclaw plan\` upgrades nothing.
-With --openshell no host is contacted. --limit observes only the hosts it selects; the file
-still covers the whole inventory.
+selected host is observed once (read-only) and the file declares what they run now:
+  - the NemoClaw release and OpenShell most hosts run as defaults (nemoclaw.version,
+    openshell.version); hosts on other releases keep theirs
+  - the gateways, by port, on the hosts that run them
+  - the sandboxes NemoClaw's registry records, with agent, provider, model, policy tier and
+    presets and image, and a credential reference (env:<the variable NemoClaw reads on the host>)
+so the first \`nemoclaw plan\` changes nothing. With --openshell no host is contacted and only that
+pin is written. --limit observes only the hosts it selects; the file still covers the whole
+inventory.
 
-Without -o the file goes to stdout, with paths relative to the current directory.
+The file starts with a \`# yaml-language-server: $schema=\` line for editors, pointing at the
+schema's URL (${FLEET_SCHEMA_URL}), the same on every machine; --schema writes another
+reference (a path is written relative to the file, e.g. a copy of schemas/fleet.schema.json kept in
+the repository). Without -o the file goes to stdout, with paths relative to the current directory.
 
 Exit codes: 0 written, 1 bad usage or nothing to pin, 3 invalid inventory, 4 a host could not be
 reached (the file is still written from the others; see docs/exit-codes.md).
@@ -78,18 +83,20 @@ reached (the file is still written from the others; see docs/exit-codes.md).
 Examples:
   nemoclaw init -i inventory/hosts.ini -o fleet.yaml
   nemoclaw init -i inventory/hosts.ini --openshell 0.0.72 > fleet.yaml
-  nemoclaw init -i inventory/prod.yml -i inventory/lab.yml --name dgx -o fleet.yaml --json`;
+  nemoclaw init -i inventory/prod.yml -i inventory/lab.yml --name dgx -o fleet.yaml --json
+  nemoclaw init -i hosts.ini -o fleet.yaml --schema schemas/fleet.schema.json`;
 
 export function register(program: Command): void {
   withCommonOptions(
     program
       .command("init")
-      .description("write a starter fleet file for the hosts of an existing Ansible inventory"),
+      .description("write a fleet file for the hosts of an Ansible inventory, declaring what they run now"),
   )
     .option("-o, --out <file>", "write the fleet file here (atomically) instead of to stdout")
     .option("--force", "replace the --out file when it exists", false)
     .option("--openshell <version>", "pin this OpenShell version instead of observing the hosts", versionArgument)
     .option("--name <fleet>", "fleet name (default: the first inventory's file name)", fleetNameArgument)
+    .option("--schema <url-or-path>", `the \`$schema\` reference editors read (default: ${FLEET_SCHEMA_URL})`)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (options: InitCommandOptions) => {
@@ -130,26 +137,32 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     if (!options.json) deps.stderr.write(`Observing ${selected.length} host${selected.length === 1 ? "" : "s"}…\n`);
     observed = await deps.observe(fleet, selected);
   }
-  const hosts: HostOpenShell[] = observed ? observed.hosts.map(openShellOf) : selected.map((host) => ({ host, status: "not-observed" }));
-  const version = options.openshell ?? commonestVersion(hosts);
+  const hosts: HostOpenShell[] = observed ? observed.hosts.map(releasesOf) : selected.map((host) => ({ host, status: "not-observed" }));
+  const pins = options.openshell === undefined ? choosePins(hosts, deps.pinOf) : { openshell: options.openshell, nemoclaw: null, overrides: [], unpinned: [] };
   const unreachable = hosts.filter((host) => host.status === "unreachable");
   for (const host of hosts) {
     if (host.status === "unreachable" || host.status === "unknown") deps.stderr.write(`warning: ${host.host}: ${host.status}: ${host.reason}\n`);
   }
-  if (version === undefined) {
+  if (pins === undefined) {
     const code = unreachable.length === hosts.length ? ExitCode.Unreachable : ExitCode.Error;
     return fail("no selected host reported an installed OpenShell version; pin one with --openshell <version>", code);
   }
 
   const baseDir = outPath === undefined ? deps.cwd : path.dirname(outPath);
   const relative = (target: string) => path.relative(baseDir, path.resolve(deps.cwd, target)) || ".";
+  const groups: Record<string, string[]> = { all: fleet.hosts.map((host) => host.name) };
+  for (const host of fleet.hosts) for (const group of host.groups) (groups[group] ??= []).push(host.name);
+  const { declared, unregistered } = observed ? importedSandboxes(observed) : { declared: [], unregistered: [] };
   const starter: StarterFleet = {
     name: options.name ?? fleetNameFrom(path.basename(options.inventory[0] as string)),
     inventories: options.inventory.map(relative),
-    schemaPath: deps.schemaPath,
-    openshell: { version, source: options.openshell === undefined ? "observed" : "flag" },
+    schema: options.schema === undefined ? FLEET_SCHEMA_URL : /^[a-z][a-z0-9+.-]*:\/\//i.test(options.schema) ? options.schema : relative(options.schema),
+    pins: { ...pins, source: options.openshell === undefined ? "observed" : "flag" },
     hosts,
-    sandboxes: observed ? foundSandboxes(observed) : [],
+    gateways: observed ? importedGateways(observed) : [],
+    sandboxes: declared,
+    unregistered,
+    groups,
     date: deps.today().toISOString().slice(0, 10),
     fileName: options.out ?? "fleet.yaml",
   };
@@ -164,15 +177,31 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     }
   }
   if (options.json) {
-    const { name, inventories, schemaPath, openshell, sandboxes } = starter;
-    deps.stdout.write(`${JSON.stringify({ fleetFile: outPath ?? null, name, inventories, schemaPath, openshell, hosts, sandboxes, yaml: text }, null, 2)}\n`);
+    const { name, inventories, schema, gateways, sandboxes } = starter;
+    const source = starter.pins.source;
+    const summary = {
+      fleetFile: outPath ?? null,
+      name,
+      inventories,
+      schema,
+      nemoclaw: pins.nemoclaw === null ? null : { version: pins.nemoclaw, source },
+      openshell: { version: pins.openshell, source },
+      overrides: pins.overrides,
+      hosts,
+      gateways,
+      sandboxes,
+      unregistered,
+      yaml: text,
+    };
+    deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
     if (outPath === undefined) deps.stdout.write(text);
     const target = starter.fileName;
+    const placed = declared.reduce((count, sandbox) => count + sandbox.hosts.length, 0);
     const colors = colorsFor(deps.stderr, options.color, deps.env);
     const where = options.out === undefined ? "Fleet file" : `Wrote ${options.out}`;
     deps.stderr.write(
-      `${colors.green("✓")} ${where}: ${hosts.length} host${hosts.length === 1 ? "" : "s"} from ${options.inventory.join(", ")}, OpenShell ${version} (${starter.openshell.source === "flag" ? "--openshell" : "observed"}).\n` +
+      `${colors.green("✓")} ${where}: ${hosts.length} host${hosts.length === 1 ? "" : "s"} from ${options.inventory.join(", ")}, ${pins.nemoclaw === null ? "" : `NemoClaw ${pins.nemoclaw}, `}OpenShell ${pins.openshell} (${starter.pins.source === "flag" ? "--openshell" : "observed"}), ${placed} sandbox${placed === 1 ? "" : "es"} imported.\n` +
         `  Next: nemoclaw validate ${target} && nemoclaw plan ${target}\n`,
     );
   }
@@ -180,13 +209,13 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
 }
 
 async function defaultDeps(): Promise<InitCommandDeps> {
-  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { observeSelected }, fs, { fileURLToPath }] = await Promise.all([
+  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { observeSelected }, fs, { NEMOCLAW_RELEASE_RULES }] = await Promise.all([
     import("../config/load.js"),
     import("../config/selectors.js"),
     import("../config/diagnostics.js"),
     import("../observe/fleet.js"),
     import("node:fs"),
-    import("node:url"),
+    import("../host/nemoclaw/release-rules.js"),
   ]);
   return {
     async load(inventories) {
@@ -195,7 +224,7 @@ async function defaultDeps(): Promise<InitCommandDeps> {
     },
     select: selectHosts,
     observe: observeSelected,
-    schemaPath: fileURLToPath(new URL("../../schemas/fleet.schema.json", import.meta.url)),
+    pinOf: (version) => NEMOCLAW_RELEASE_RULES.pinOf(version),
     cwd: process.cwd(),
     exists: (path) => fs.existsSync(path),
     writeFile(path, text, replace) {

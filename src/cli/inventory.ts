@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { FleetInspection, LoadOptions } from "../config/load.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { withVaultOptions } from "./common.js";
+import { DEFAULT_FLEET_FILE, DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
 
 export interface InventoryCommandOptions {
   inventory: string[];
@@ -55,7 +56,7 @@ export function register(program: Command): void {
   withVaultOptions(
     program
       .command("inventory")
-      .argument("[fleet]", "fleet file whose inventories to read (default: only those given with -i)")
+      .argument("[fleet]", `fleet file whose inventories to read (default: ./${DEFAULT_FLEET_FILE}; with -i and no fleet file, those inventories alone)`)
       .argument("[group]", "with --graph: the group to start from (default: all); alone, an argument that is not a file is this group")
       .description("show the Ansible inventory as nemoclaw reads it, in ansible-inventory's formats; contacts no host"),
   )
@@ -97,14 +98,18 @@ export async function runInventoryCommand(fleetOrGroup: string | undefined, grou
     graphStart = fleetOrGroup;
     fleetFile = undefined;
   }
-  if (fleetFile === undefined && options.inventory.length === 0) return fail("give inventories with -i (or a fleet file that lists them)");
+  const defaulted = fleetFile === undefined && options.inventory.length === 0;
+  fleetFile = fleetFileFor(fleetFile, options.inventory);
 
   const inspection = await deps.inspect({ ...(fleetFile === undefined ? {} : { fleetFile }), inventories: options.inventory });
   const color = colorsFor(deps.stderr, options.color, deps.env).enabled;
   const inventoryProblems = inspection.diagnostics.filter((d) => d.severity === "warning" || !/the fleet has no hosts/.test(d.message));
   if (inventoryProblems.length > 0) deps.stderr.write(formatDiagnostics(inventoryProblems, { color }));
   const loaded = inspection.inventory;
-  if (loaded === undefined || inventoryProblems.some((d) => d.severity === "error")) return ExitCode.ValidationError;
+  if (loaded === undefined || inventoryProblems.some((d) => d.severity === "error")) {
+    if (defaulted) deps.stderr.write(DEFAULTED_HINT);
+    return ExitCode.ValidationError;
+  }
   const view = { inventory: loaded.inventory, sourceCount: loaded.sourceDirs.length };
   const universe = universeOf(
     [...loaded.inventory.hosts.keys()].map((name) => ({ name, labels: {} })),

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { FleetValidationError, formatDiagnostics } from "../config/diagnostics.js";
+import { fleetFileFor } from "./fleet-default.js";
 import { loadFleetFrom } from "./fleet-input.js";
 import { selectLimit } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
@@ -41,8 +42,9 @@ export async function listHostsInstead(command: Command, deps: ListHostsDeps = d
   return listHosts(fleetArgumentOf(command), options, deps);
 }
 
-export async function listHosts(source: string | undefined, options: ListHostsOptions, deps: ListHostsDeps): Promise<ExitCodeValue> {
+export async function listHosts(named: string | undefined, options: ListHostsOptions, deps: ListHostsDeps): Promise<ExitCodeValue> {
   const color = colorsFor(deps.stderr, options.color ?? true, deps.env).enabled;
+  const source = fleetFileFor(named, options.inventory);
   try {
     const plan = source === undefined ? undefined : await deps.savedPlan(source);
     const { fleet, warnings } = await deps.load(plan === undefined ? source : plan.fleetFile, options.inventory);

@@ -11,7 +11,12 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else {
-  const [{ Command }, { registerCommands }, { FinishedEarly }] = await Promise.all([import("commander"), import("./commands.js"), import("./common.js")]);
+  const [{ Command }, { registerCommands }, { FinishedEarly }, { optionTypo }] = await Promise.all([
+    import("commander"),
+    import("./commands.js"),
+    import("./common.js"),
+    import("./option-typos.js"),
+  ]);
   const program = new Command("nemoclaw")
     .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
     .version(TOOL_VERSION, "-V, --version")
@@ -19,13 +24,37 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     .configureHelp({ sortSubcommands: false });
 
   registerCommands(program);
+  program.addHelpText(
+    "after",
+    `
+Every command reads ./fleet.yaml when no fleet file is named (with -i and no fleet file, the
+inventories alone), and explains itself with \`nemoclaw <command> --help\`. Documentation: docs/
+in the package (docs/README.md).
 
-  program.parseAsync(process.argv).catch((error: unknown) => {
-    if (error instanceof FinishedEarly) {
-      process.exitCode = error.exitCode;
-      return;
-    }
-    process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
+Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode) or a backup
+due, 3 invalid fleet file, inventory or plan file, 4 unreachable hosts, 5 failed hosts, 6 stale
+plan, 7 host lock held, 8 schema preflight refused, 130 interrupted (docs/exit-codes.md).
+
+Examples:
+  nemoclaw init -i inventory/hosts.ini -o fleet.yaml   # a fleet file from what the hosts run
+  nemoclaw plan -o plan.json                           # what would change, saved
+  nemoclaw apply plan.json                             # exactly that, nothing else
+  nemoclaw backup run --due                            # backups whose schedule is due`,
+  );
+
+  // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.
+  const typo = optionTypo(program, args);
+  if (typo !== null) {
+    process.stderr.write(`${typo}\n`);
     process.exitCode = 1;
-  });
+  } else {
+    program.parseAsync(process.argv).catch((error: unknown) => {
+      if (error instanceof FinishedEarly) {
+        process.exitCode = error.exitCode;
+        return;
+      }
+      process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+  }
 }

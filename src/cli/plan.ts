@@ -11,6 +11,7 @@ import type { BackupCatalogue, PlanOptions } from "../plan/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import type { Output } from "./session-deps.js";
 
 export interface PlanCommandOptions extends CommonOptions {
@@ -50,17 +51,37 @@ export function planOptionsFor(
   };
 }
 
+const HELP_AFTER = `
+Observes every selected host (one read-only round trip each), compares it with the fleet file and
+prints the steps apply would take, in order: each with why, its risk (safe, disruptive,
+destructive), its fidelity (exact, or predicted from an earlier step) and its exact command lines.
+-o saves the plan with fingerprints of the facts it was made from: \`nemoclaw apply plan.json\`
+carries out exactly those steps and refuses hosts that changed since; \`nemoclaw show plan.json\`
+prints it again.
+
+Exit codes: 0 planned (with --detailed-exitcode: nothing to do), 2 changes pending or facts
+unknown (with --detailed-exitcode), 3 invalid fleet file, inventory or --limit, 4 unreachable
+hosts, 8 schema preflight refused (see docs/exit-codes.md and docs/plan.md).
+
+Examples:
+  nemoclaw plan                                        # ./fleet.yaml
+  nemoclaw plan fleet.yaml --limit 'spark:&rack_a'
+  nemoclaw plan fleet.yaml -o plan.json && nemoclaw show plan.json
+  nemoclaw plan fleet.yaml --detailed-exitcode; [ $? -ne 2 ] || echo "changes pending"
+  nemoclaw plan fleet.yaml --json | jq '.summary'`;
+
 export function register(program: Command): void {
   withCommonOptions(
     program
       .command("plan")
-      .argument("[fleet]", "fleet file (default: hosts from the inventories only)")
+      .argument("[fleet]", FLEET_ARGUMENT_HELP)
       .description("observe every selected host and show, in order and with reasons, what apply would change; changes nothing"),
   )
     .option("-o, --out <file>", "save the plan with fact fingerprints, for `nemoclaw apply <file>`")
     .option("--detailed-exitcode", "exit 0 when there is nothing to do, 2 when changes are pending", false)
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
     .option("--no-color", "no colours in the output")
+    .addHelpText("after", HELP_AFTER)
     .action(async (fleetFile: string | undefined, options: PlanCommandOptions) => {
       process.exitCode = await runPlanCommand(fleetFile, options, await defaultDeps());
     });

@@ -7,6 +7,7 @@ import type { UnlockDeps } from "../apply/unlock.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import type { DesiredFleet, DesiredHost } from "../config/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
+import { DEFAULT_FLEET_FILE, DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
 import type { HostPool, Output } from "./session-deps.js";
 
 export interface UnlockOptions {
@@ -19,8 +20,6 @@ export interface UnlockOptions {
 
 export interface UnlockCommandDeps extends UnlockDeps {
   loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
-  /** Whether ./fleet.yaml exists (the default fleet file). */
-  defaultFleetExists(): boolean;
   openPool(hosts: DesiredHost[]): HostPool;
   stdout: Output;
   stderr: Output;
@@ -36,11 +35,26 @@ export function register(program: Command): void {
     .command("unlock")
     .argument("<hosts...>", "hosts whose fleet lock to remove")
     .description("show and remove the fleet lock (~/.nemoclaw-fleet/lock.json) that a run left on hosts")
-    .option("-f, --fleet <file>", "fleet file with the hosts' connection settings (default: ./fleet.yaml when it exists)")
+    .option("-f, --fleet <file>", `fleet file with the hosts' connection settings (default: ./${DEFAULT_FLEET_FILE}; with -i and no --fleet, the inventories alone)`)
     .option("-i, --inventory <path>", "Ansible inventory (YAML or INI); repeatable", collect, [])
     .option("--force", "remove a lock even while its lease is live (only when you know its run is gone)", false)
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
+    .addHelpText(
+      "after",
+      `
+Shows each host's lock and removes it when its run is dead: taken on this machine by a pid that is
+gone, or its lease expired. A live lease is refused unless --force — use it only when you know
+that run is gone (an apply reclaims dead runs' locks by itself).
+
+Exit codes: 0 removed or no lock, 3 a host not in the fleet, 4 a host unreachable, 7 a live lease
+refused or the lock changed meanwhile (see docs/exit-codes.md and docs/apply.md).
+
+Examples:
+  nemoclaw unlock spark-03
+  nemoclaw unlock spark-03 spark-04 --fleet lab.yaml
+  nemoclaw unlock spark-03 --force --json`,
+    )
     .action(async (hosts: string[], options: UnlockOptions) => {
       process.exitCode = await runUnlockCommand(hosts, options, await defaultDeps());
     });
@@ -54,13 +68,14 @@ export async function runUnlockCommand(hosts: string[], options: UnlockOptions, 
     import("../report/recap-unlock.js"),
     import("../exit-codes.js"),
   ]);
-  const fleetFile = options.fleet ?? (deps.defaultFleetExists() ? "fleet.yaml" : undefined);
+  const fleetFile = fleetFileFor(options.fleet, options.inventory);
   let fleet: DesiredFleet;
   try {
     ({ fleet } = await deps.loadFleet(fleetFile, options.inventory));
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
     deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colorsFor(deps.stderr, options.color, deps.env).enabled }));
+    if (options.fleet === undefined && fleetFile !== undefined) deps.stderr.write(DEFAULTED_HINT);
     return ExitCode.ValidationError;
   }
   const unknown = hosts.filter((host) => !fleet.hosts.some((candidate) => candidate.name === host));
@@ -80,8 +95,7 @@ export async function runUnlockCommand(hosts: string[], options: UnlockOptions, 
 }
 
 async function defaultDeps(): Promise<UnlockCommandDeps> {
-  const [{ existsSync }, { localPidAlive }, { loadFleetFrom }, { ConnectionPool }, { processDeps }] = await Promise.all([
-    import("node:fs"),
+  const [{ localPidAlive }, { loadFleetFrom }, { ConnectionPool }, { processDeps }] = await Promise.all([
     import("../host/system/process.js"),
     import("./fleet-input.js"),
     import("../transport/pool.js"),
@@ -90,7 +104,6 @@ async function defaultDeps(): Promise<UnlockCommandDeps> {
   const { stdout, stderr, env, identity, now } = processDeps();
   return {
     loadFleet: loadFleetFrom,
-    defaultFleetExists: () => existsSync("fleet.yaml"),
     openPool: (hosts) => new ConnectionPool(hosts),
     identity,
     now,

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { ValidationReport } from "../config/validate.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import { DEFAULTED_HINT, FLEET_ARGUMENT_HELP, fleetFileFor } from "./fleet-default.js";
 
 export interface ValidateCommandOptions extends CommonOptions {
   /** False with --no-color. */
@@ -34,6 +35,7 @@ Checks, reporting every problem at once as file:line:col: path: message:
 Exit codes: 0 valid (warnings allowed), 3 invalid (see docs/exit-codes.md).
 
 Examples:
+  nemoclaw validate                                    # ./fleet.yaml
   nemoclaw validate playbooks/dgx-lab.yaml
   nemoclaw validate fleet.yaml -i inventory/prod.ini --limit 'spark:&rack_a'
   nemoclaw validate -i inventory/dgx-lab.yaml          # inventories only
@@ -43,7 +45,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command("validate")
-      .argument("[fleet]", "fleet file (default: check the inventories given with -i only)")
+      .argument("[fleet]", FLEET_ARGUMENT_HELP)
       .description("check a fleet file and its inventories for every error at once, without contacting any host"),
   )
     .option("--no-color", "no colours in the output")
@@ -53,16 +55,13 @@ export function register(program: Command): void {
     });
 }
 
-export async function runValidateCommand(fleetFile: string | undefined, options: ValidateCommandOptions, deps: ValidateCommandDeps): Promise<ExitCodeValue> {
+export async function runValidateCommand(named: string | undefined, options: ValidateCommandOptions, deps: ValidateCommandDeps): Promise<ExitCodeValue> {
   const [{ ExitCode }, { formatDiagnostics }, { colorsFor }] = await Promise.all([
     import("../exit-codes.js"),
     import("../config/diagnostics.js"),
     import("../report/color.js"),
   ]);
-  if (fleetFile === undefined && options.inventory.length === 0) {
-    deps.stderr.write("nemoclaw validate: give a fleet file, or inventories with -i\n");
-    return ExitCode.Error;
-  }
+  const fleetFile = fleetFileFor(named, options.inventory);
   const report = await deps.validate({
     ...(fleetFile === undefined ? {} : { fleetFile }),
     inventories: options.inventory,
@@ -80,6 +79,7 @@ export async function runValidateCommand(fleetFile: string | undefined, options:
       deps.stdout.write(`${out.green("✓")} ${subject} is valid: ${describeSummary(report)}${countOf(report.warnings.length, "warning", " (", ")")}\n`);
     } else {
       deps.stderr.write(`${colors.red("✗")} ${subject} is invalid: ${countOf(report.errors.length, "error")}${countOf(report.warnings.length, "warning", ", ")}\n`);
+      if (named === undefined && fleetFile !== undefined) deps.stderr.write(DEFAULTED_HINT);
     }
   }
   return report.valid ? ExitCode.Ok : ExitCode.ValidationError;

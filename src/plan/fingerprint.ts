@@ -34,7 +34,7 @@ const TOP_LEVEL = [
 type TopLevelKey = (typeof TOP_LEVEL)[number];
 
 /** Fields that change on every observation without meaning anything changed on the host. */
-const VOLATILE_FIELDS = new Set(["observedAt", "durationMs"]);
+export const VOLATILE_FIELDS: ReadonlySet<string> = new Set(["observedAt", "durationMs"]);
 
 export const factKey = {
   gateway: (gateway: string) => `gateway:${gateway}`,

@@ -4,6 +4,7 @@ import { clusterImage } from "../host/docker/commands.js";
 import { openshellVersion } from "../host/openshell/commands.js";
 import { type HostContext, known } from "./context.js";
 import { factFingerprints, factKey, factKeysOf } from "./fingerprint.js";
+import { factValues } from "./fact-values.js";
 import { planDueBackups } from "./rules/backups.js";
 import { hostTarget } from "./rules/common.js";
 import { planGateways } from "./rules/gateways.js";
@@ -109,12 +110,14 @@ function addPreflight(ctx: HostContext, skip: ReadonlySet<string>): void {
 
 function finish(ctx: HostContext, status: HostPlanStatus): HostPlan {
   const steps = status === "blocked" || status === "unreachable" ? [] : ctx.steps.steps;
+  const keys = factKeysOf({ steps });
   return {
     host: ctx.host.name,
     status,
     steps,
     ...(status === "blocked" && ctx.block ? { block: ctx.block } : {}),
     notes: ctx.notes,
-    fingerprints: factFingerprints(ctx.observed, factKeysOf({ steps })),
+    fingerprints: factFingerprints(ctx.observed, keys),
+    factValues: factValues(ctx.observed, keys),
   };
 }

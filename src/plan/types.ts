@@ -126,6 +126,12 @@ export interface HostPlan {
   notes: HostNote[];
   /** fact key → sha256 of its canonical JSON, for every fact any step depends on. */
   fingerprints: Record<string, string>;
+  /**
+   * fact key → the value that was fingerprinted, with secret-shaped strings masked
+   * (src/plan/fact-values.ts): what lets a stale plan say which fields changed. Absent in plans
+   * made before it was recorded.
+   */
+  factValues?: Record<string, unknown>;
 }
 
 export interface PlanSummary {

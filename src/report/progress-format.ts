@@ -1,5 +1,5 @@
 /** Small formatting pieces the apply views share: durations, status words and their colours. */
-import type { HostStatus, StepStatus } from "../apply/events.js";
+import type { ChangedFact, HostStatus, StepDrift, StepStatus } from "../apply/events.js";
 import type { Colors, Paint } from "./color.js";
 
 export function formatDuration(ms: number | null): string {
@@ -66,6 +66,30 @@ export function lastLines(text: string, count: number): string[] {
 
 export function indent(lines: readonly string[], prefix: string): string[] {
   return lines.map((line) => `${prefix}${line}`);
+}
+
+/**
+ * Why a host was refused as stale, for the views and the recap: per changed fact the fields that
+ * changed (old → new), then the steps a new plan would do differently — only those.
+ */
+export function staleLines(changedFacts: readonly ChangedFact[] | null, drift: StepDrift | null): string[] {
+  const shown = (value: string | null) => value ?? "(none)";
+  const lines: string[] = [];
+  for (const fact of changedFacts ?? []) {
+    const fields = fact.fields ?? [];
+    const whole = fields.length === 1 && fields[0]?.field === "" ? fields[0] : undefined;
+    if (whole) lines.push(`changed: ${fact.key}: ${shown(whole.before)} → ${shown(whole.after)}`);
+    else if (fields.length > 0) lines.push(`changed: ${fact.key}`, ...fields.map((change) => `  ${change.field}: ${shown(change.before)} → ${shown(change.after)}`));
+    else if (fact.masked && fact.masked.length > 0) lines.push(`changed: ${fact.key}: a masked field (${fact.masked.join(", ")})`);
+    else lines.push(`changed: ${fact.key}${fact.now === undefined ? "" : `, now ${fact.now}`}`);
+  }
+  if (drift) {
+    for (const step of drift.added) lines.push(`a new plan would add ${step.id}: ${step.summary}`);
+    for (const step of drift.changed ?? []) lines.push(`a new plan would change ${step.id}: ${step.before} → ${step.after}`);
+    for (const step of drift.removed) lines.push(`a new plan would drop ${step.id}: ${step.summary}`);
+    if (drift.added.length + drift.removed.length + (drift.changed?.length ?? 0) === 0) lines.push("a new plan would have the same steps; re-plan to carry them out");
+  }
+  return lines;
 }
 
 /** A multi-line text under a label: the label on the first line, the rest aligned beneath it. */

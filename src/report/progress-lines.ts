@@ -5,7 +5,7 @@
 import type { ApplyEvent } from "../apply/events.js";
 import { describeHolder } from "../apply/lock.js";
 import type { Colors } from "./color.js";
-import { formatDuration, hostStatusPaint, indent, labelled, lastLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
+import { formatDuration, hostStatusPaint, indent, labelled, lastLines, staleLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
 
 /** Output lines shown under a failed step. */
 const FAILED_OUTPUT_LINES = 8;
@@ -39,6 +39,8 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
       ];
     case "host-started":
       return [`${tag(event.host)} started: ${event.steps} step${event.steps === 1 ? "" : "s"}`];
+    case "lock-waiting":
+      return [`${tag(event.host)} ${colors.yellow("waiting")} up to ${formatDuration(event.timeoutMs)} for the host lock of ${describeHolder(event.holder)}`];
     case "lock-acquired":
       return event.reclaimed
         ? [`${tag(event.host)} ${colors.yellow("reclaimed the host lock")} of ${describeHolder(event.reclaimed.holder)}: ${event.reclaimed.reason}`]
@@ -70,11 +72,7 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
       const paint = hostStatusPaint(event.status, colors);
       const lines = [`${tag(event.host)} ${paint(event.status)}${event.durationMs > 0 ? ` (${formatDuration(event.durationMs)})` : ""}${event.message ? `: ${event.message}` : ""}`];
       if (event.block) lines.push(...event.block);
-      for (const fact of event.changedFacts ?? []) lines.push(`    changed: ${fact.key} → ${fact.now}`);
-      if (event.stepDrift) {
-        for (const step of event.stepDrift.added) lines.push(`    a new plan would add ${step.id}: ${step.summary}`);
-        for (const step of event.stepDrift.removed) lines.push(`    a new plan would drop ${step.id}: ${step.summary}`);
-      }
+      lines.push(...indent(staleLines(event.changedFacts, event.stepDrift), "    "));
       return lines;
     }
     case "run-interrupting":

@@ -5,6 +5,7 @@
  * what they record.
  */
 import { Listr, ListrDefaultRendererLogLevels as Level, type ListrTask, type LoggerFormat } from "listr2";
+import type { InterruptStage } from "../apply/control.js";
 import type { ApplyEvent, EventOf } from "../apply/events.js";
 import { RunTally, type HostState } from "../apply/tally.js";
 import type { Colors } from "./color.js";
@@ -35,8 +36,17 @@ export function iconColors(colors: Colors): Partial<Record<Level, LoggerFormat>>
   };
 }
 
-/** The title of a host's line at `now`. */
-export function hostTitle(host: HostState, now: Date, wave: number | null): string {
+/** The title of a host's line at `now`; after a Ctrl-C (`stage`), what the interruption does to it. */
+export function hostTitle(host: HostState, now: Date, wave: number | null, stage: InterruptStage | null = null): string {
+  const title = runningTitle(host, now, wave);
+  if (stage === null || host.status) return title;
+  if (!host.started) return `${host.host}: will not start (interrupted)`;
+  if (stage === "aborting") return `${title} — aborting`;
+  const running = host.steps.some((step) => step.status === "running");
+  return `${title} — interrupted: ${running ? "finishing this step, then stopping" : "stopping"} (Ctrl-C again aborts)`;
+}
+
+function runningTitle(host: HostState, now: Date, wave: number | null): string {
   if (host.status) {
     const done = host.steps.filter((step) => step.status === "ok").length;
     const counts = host.steps.length > 0 ? ` ${done}/${host.steps.length} steps` : "";
@@ -44,6 +54,11 @@ export function hostTitle(host: HostState, now: Date, wave: number | null): stri
     return `${host.host}: ${host.status}${counts}${duration}`;
   }
   if (!host.started) return `${host.host}: waiting${wave ? ` (wave ${wave})` : ""}`;
+  if (host.waitingForLock) {
+    const { holder, until } = host.waitingForLock;
+    const left = formatDuration(Math.max(0, Date.parse(until) - now.getTime()));
+    return `${host.host}: waiting for the host lock of run ${holder.runId} (${holder.user}@${holder.machine}), ${left} left`;
+  }
   const index = host.steps.findIndex((step) => step.status === "running");
   if (index === -1) return `${host.host}: preparing (lock, facts)`;
   const step = host.steps[index] as HostState["steps"][number];
@@ -68,6 +83,8 @@ export class ListrView {
   private readonly waveOf = new Map<string, number>();
   private running: Promise<unknown> | null = null;
   private ticker: NodeJS.Timeout | null = null;
+  /** Set by the first Ctrl-C (and the second): every line says at once what it means for its host. */
+  private stage: InterruptStage | null = null;
 
   constructor(
     private readonly colors: Colors,
@@ -83,6 +100,10 @@ export class ListrView {
     this.tally?.apply(event);
     if ("host" in event) this.refresh(event.host);
     if (event.type === "host-finished") this.settle(event);
+    if (event.type === "run-interrupting") {
+      this.stage = event.stage;
+      for (const host of this.lines.keys()) this.refresh(host);
+    }
   };
 
   private start(event: EventOf<"run-started">): void {
@@ -126,7 +147,7 @@ export class ListrView {
     const line = this.lines.get(host);
     const state = this.state(host);
     if (!line?.task || !state || state.status) return;
-    line.task.title = hostTitle(state, this.now(), this.waveOf.get(host) ?? null);
+    line.task.title = hostTitle(state, this.now(), this.waveOf.get(host) ?? null, this.stage);
   }
 
   private settle(event: EventOf<"host-finished">): void {

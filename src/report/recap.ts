@@ -8,7 +8,7 @@ import { HOST_STATUSES } from "../apply/events.js";
 import { describeHolder } from "../apply/lock.js";
 import type { HostState, RunSummary } from "../apply/tally.js";
 import type { Colors } from "./color.js";
-import { formatDuration, hostStatusPaint, indent, labelled, lastLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
+import { formatDuration, hostStatusPaint, indent, labelled, lastLines, staleLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
 
 const EXIT_MEANING: Record<number, string> = {
   0: "success",
@@ -46,11 +46,7 @@ function hostDetail(host: HostState, colors: Colors): string[] {
   for (const note of host.notes) lines.push(`${pad}${note.level === "warning" ? colors.yellow("warning: ") : ""}${note.message}`);
   if (host.status === "locked" && host.holder) lines.push(`${pad}held by ${describeHolder(host.holder)}`);
   if (host.status === "blocked" && host.block) lines.push(...host.block.map((line) => (line === "" ? "" : `    ${line}`)));
-  for (const fact of host.changedFacts ?? []) lines.push(`${pad}changed since the plan: ${fact.key} → ${fact.now}`);
-  if (host.stepDrift) {
-    for (const step of host.stepDrift.added) lines.push(`${pad}a new plan would add ${step.id}: ${step.summary}`);
-    for (const step of host.stepDrift.removed) lines.push(`${pad}a new plan would drop ${step.id}: ${step.summary}`);
-  }
+  lines.push(...indent(staleLines(host.changedFacts, host.stepDrift), pad));
   return lines;
 }
 

@@ -67,8 +67,9 @@ describe("applying a saved plan", () => {
     const stale = run.ofType("host-finished").find((event) => event.host === "p1");
     expect(stale?.status).toBe("stale");
     expect(stale?.message).toContain("registry:alice");
-    expect(stale?.changedFacts?.find((fact) => fact.key === "registry:alice")?.now).toContain("pypi");
+    expect(stale?.changedFacts).toEqual([{ key: "registry:alice", fields: [{ field: "policies", before: "[]", after: '["pypi"]' }] }]);
     expect(stale?.stepDrift?.added).toEqual([{ id: "policy-remove:alice", summary: expect.stringContaining("pypi") }]);
+    expect(stale?.stepDrift?.removed).toEqual([]);
     expect(run.ofType("step-started")).toEqual([]);
     expect(await hostStateDigest({ home: host("p1").home })).toBe(before);
   });

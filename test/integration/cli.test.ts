@@ -25,13 +25,20 @@ describe("the compiled CLI", () => {
 
   it("lists every command in --help, and each command explains itself", async () => {
     const { stdout } = await nemoclaw("--help");
-    const commands = ["validate", "facts", "plan", "apply", "backup", "history", "unlock", "completion"];
+    const commands = ["validate", "facts", "plan", "show", "apply", "backup", "history", "unlock", "inventory", "init", "completion"];
     for (const command of commands) expect(stdout).toContain(command);
     for (const command of commands) {
       const help = await nemoclaw(command, "--help");
       expect(help.code, `${command} --help`).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`Usage: nemoclaw ${command}`));
+      expect(help.stdout, `${command} --help`).toMatch(/\nExit codes: 0 [\s\S]*\nExamples:\n {2}/);
     }
+  });
+
+  it("refuses a single-dash long option before doing anything, naming what was meant", async () => {
+    const result = await nemoclaw("plan", "playbooks/dgx-lab.yaml", "-out=plan.json");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("nemoclaw plan: -out=plan.json is not an option (one dash takes one letter: it would be read as -o 'ut=plan.json'); write -o plan.json or --out=plan.json\n");
   });
 
   it("loads every command module, including the SSH transport, without the test runner's loader", async () => {

@@ -128,13 +128,13 @@ const SCENARIOS: Record<string, RecipeScenario> = {
     },
   },
 
-  /** Hosts an Ansible INI inventory already lists: two Sparks on 0.0.72, a Station still on 0.0.71. */
+  /** Hosts an Ansible INI inventory already lists: two Sparks on NemoClaw v0.0.76 (OpenShell 0.0.72), a Station still on v0.0.73 (0.0.71). */
   "existing-ansible-hosts": {
     inventory: "inventory/hosts.ini",
     hosts: [
       { name: "spark-01", groups: ["spark"], scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "assistant" }] }] } },
       { name: "spark-02", groups: ["spark"], scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "assistant" }] }] } },
-      { name: "station-01", groups: ["station"], scenario: { arch: "x86_64", openshell: { version: "0.0.71" }, gateways: [{ port: 8080, sandboxes: [] }] } },
+      { name: "station-01", groups: ["station"], scenario: { arch: "x86_64", nemoclaw: { version: "0.0.73" }, openshell: { version: "0.0.71" }, gateways: [{ port: 8080, sandboxes: [] }] } },
     ],
     verify(context) {
       // Nothing was changed on the Station: it keeps the release it runs.

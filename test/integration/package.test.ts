@@ -78,21 +78,29 @@ describe("the npm package", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, errors: [] });
   });
 
-  it("starts a fleet file from an inventory whose schema line points at the installed schema", async () => {
+  it("starts a fleet file from an inventory with a portable schema line: the schema's URL, or --schema relative to the file", async () => {
     const result = await cli(["init", "-i", join(installed, "inventory", "dgx-lab.ini"), "--openshell", "0.0.72", "-o", "fleet.yaml"]);
     expect(result.code, result.stderr).toBe(0);
+    const schema = join(installed, "schemas", "fleet.schema.json");
     const firstLine = readFileSync(join(dir, "fleet.yaml"), "utf8").split("\n")[0];
-    expect(firstLine).toBe(`# yaml-language-server: $schema=${join(installed, "schemas", "fleet.schema.json")}`);
-    expect(existsSync(join(installed, "schemas", "fleet.schema.json"))).toBe(true);
+    expect(firstLine).toBe(`# yaml-language-server: $schema=${JSON.parse(readFileSync(schema, "utf8")).$id}`);
     const validated = await cli(["validate", "fleet.yaml"]);
     expect(validated.code, validated.stderr).toBe(0);
     expect(validated.stdout).toContain("fleet.yaml is valid: 6 hosts");
+
+    const local = await cli(["init", "-i", join(installed, "inventory", "dgx-lab.ini"), "--openshell", "0.0.72", "-o", "local.yaml", "--schema", schema]);
+    expect(local.code, local.stderr).toBe(0);
+    const reference = /\$schema=(.*)$/.exec(readFileSync(join(dir, "local.yaml"), "utf8").split("\n")[0] ?? "")?.[1] ?? "";
+    expect(reference.startsWith("/")).toBe(false);
+    expect(existsSync(join(dir, reference))).toBe(true);
   });
 
-  it("prints shell completion that knows the commands", async () => {
+  it("prints shell completion scripts whose completions know the commands", async () => {
     const bash = await cli(["completion", "bash"]);
     expect(bash.code).toBe(0);
-    expect(bash.stdout).toContain("complete -o filenames -F _nemoclaw_complete nemoclaw");
-    expect(bash.stdout).toContain("init");
+    expect(bash.stdout).toContain("complete -F _nemoclaw_complete nemoclaw");
+    for (const shell of ["zsh", "fish"]) expect((await cli(["completion", shell])).code, shell).toBe(0);
+    const words = await cli(["__complete", "--", ""]);
+    expect(words.stdout).toMatch(/^init\t/m);
   });
 });

@@ -82,6 +82,66 @@ describe("applyPlan: order, results and locks", () => {
     expect(summary.exitCode).toBe(7);
   });
 
+  describe("--lock-timeout", () => {
+    const holder = { runId: "20261122T090000Z-aaaaaa", user: "alice", machine: "ops-box", pid: 4711, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" };
+
+    it("waits for a held lock — told as lock-waiting — and then runs the host", async () => {
+      const h = harness({ hosts: ["a"], options: { lockTimeoutMs: 300_000 } });
+      const acquire = h.deps.acquireLock;
+      h.deps.acquireLock = async (connection, options) => {
+        expect(options.wait?.timeoutMs).toBe(300_000);
+        options.wait?.onWait?.(holder);
+        await options.wait?.sleep(1_000);
+        return acquire(connection, options);
+      };
+      const summary = await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(h.ofType("lock-waiting")).toEqual([expect.objectContaining({ host: "a", holder, timeoutMs: 300_000 })]);
+      expect(summary.hosts[0]).toMatchObject({ status: "ok", waitingForLock: null });
+      expect(summary.exitCode).toBe(0);
+    });
+
+    it("refuses the host as without a wait once it runs out, saying how long it waited", async () => {
+      const h = harness({ hosts: ["a"], options: { lockTimeoutMs: 60_000 } });
+      h.deps.acquireLock = async () => ({ acquired: false, holder, reason: "its lease is live", waitedMs: 60_000 });
+      const summary = await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(summary.hosts[0]).toMatchObject({ status: "locked", holder });
+      expect(summary.hosts[0]?.message).toMatch(/^locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\).*; waited 60s for it$/);
+      expect(summary.exitCode).toBe(7);
+    });
+
+    it("a Ctrl-C while waiting ends the wait at once: the host is not started (exit 130)", async () => {
+      const h = harness({ hosts: ["a"], options: { lockTimeoutMs: 600_000 } });
+      let sleptWith: AbortSignal | undefined;
+      h.deps.sleep = async (_ms, signal) => {
+        sleptWith = signal;
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      };
+      h.deps.acquireLock = async (_connection, options) => {
+        options.wait?.onWait?.(holder);
+        setImmediate(() => h.control.interrupt());
+        await options.wait?.sleep(15_000);
+        expect(options.wait?.stopped()).toBe(true);
+        return { acquired: false, holder, reason: "its lease is live", waitedMs: 1 };
+      };
+      const summary = await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(sleptWith?.aborted).toBe(true);
+      expect(summary.hosts[0]).toMatchObject({ status: "skipped", message: "not started: the run was interrupted while waiting for the host lock" });
+      expect(h.calls).toEqual([]);
+      expect(summary.exitCode).toBe(130);
+    });
+
+    it("without it, a held lock is refused at once: no wait is asked for", async () => {
+      const h = harness({ hosts: ["a"] });
+      let asked: unknown = "not called";
+      h.deps.acquireLock = async (_connection, options) => {
+        asked = options.wait;
+        return { acquired: false, holder, reason: "its lease is live" };
+      };
+      await h.run(plan([hostPlan("a", [step("x")])]));
+      expect(asked).toBeUndefined();
+    });
+  });
+
   it("reports a host whose connection fails as unreachable (4), apart from failed hosts (5 wins)", async () => {
     const h = harness({ hosts: ["a", "b"], unreachable: ["a"], respond: () => ({ exitCode: 1 }) });
     const summary = await h.run(plan([hostPlan("a", [step("x")]), hostPlan("b", [step("y")])]));
@@ -173,13 +233,13 @@ describe("applyPlan: stale plans", () => {
     h.deps.replan = () => hostPlan("a", [step("policy-add:alice"), step("sandbox-rebuild:alice")]);
     const summary = await h.run(
       plan([
-        hostPlan("a", [step("policy-add:alice")], { fingerprints: { "registry:alice": "same", "gateway:nemoclaw": "same" } }),
+        hostPlan("a", [step("policy-add:alice")], { fingerprints: { "registry:alice": "same", "gateway:nemoclaw": "same" }, factValues: { "registry:alice": { policies: [] } } }),
         hostPlan("b", [step("policy-add:bob")], { fingerprints: { "registry:bob": "same" } }),
       ]),
     );
     expect(h.hostStatus("a")).toBe("stale");
-    expect(summary.hosts[0]?.changedFacts).toEqual([{ key: "registry:alice", now: "now(registry:alice)" }]);
-    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: [{ id: "sandbox-rebuild:alice", summary: "because of sandbox-rebuild:alice" }] });
+    expect(summary.hosts[0]?.changedFacts).toEqual([{ key: "registry:alice", fields: [{ field: "f", before: '{"policies":[]}', after: "now(registry:alice)" }] }]);
+    expect(summary.hosts[0]?.stepDrift).toEqual({ removed: [], added: [{ id: "sandbox-rebuild:alice", summary: "because of sandbox-rebuild:alice" }], changed: [] });
     expect(h.stepEvent("a", "policy-add:alice")).toMatchObject({ status: "skipped", error: "not started: the plan is stale for this host" });
     expect(h.calls.map((call) => call.host)).toEqual(["b"]);
     expect(summary.exitCode).toBe(6);
@@ -315,12 +375,21 @@ describe("applyPlan: secrets", () => {
     expect(h.stepEvent("a", "sandbox-create:alice").output).toBe("rejected key [REDACTED]");
   });
 
-  it("fails the host before locking it when a secret cannot be resolved, naming the steps that need it", async () => {
+  it("fails the host before any step when a secret cannot be resolved, naming the steps that need it", async () => {
     const h = harness({ hosts: ["a"] });
     const summary = await h.run(plan([hostPlan("a", [withSecret()])]));
-    expect(summary.hosts[0]?.message).toBe("secret env:NV_KEY: environment variable NV_KEY is not set (needed by sandbox-create:alice)");
-    expect(h.ofType("lock-acquired")).toEqual([]);
+    expect(summary.hosts[0]).toMatchObject({ status: "failed", message: "secret env:NV_KEY: environment variable NV_KEY is not set (needed by sandbox-create:alice)" });
+    expect(h.ofType("step-started")).toEqual([]);
     expect(h.calls).toEqual([]);
+    expect(h.released).toEqual(["a"]);
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("a stale host is refused as stale (exit 6) even when a secret its plan needs is missing", async () => {
+    const h = harness({ hosts: ["a"], fingerprints: (_observed, keys) => Object.fromEntries(keys.map((key) => [key, "changed"])) });
+    const summary = await h.run(plan([hostPlan("a", [withSecret()], { fingerprints: { "registry:alice": "same" } })]));
+    expect(summary.hosts[0]).toMatchObject({ status: "stale" });
+    expect(summary.exitCode).toBe(6);
   });
 });
 

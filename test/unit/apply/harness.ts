@@ -172,11 +172,13 @@ export function harness(options: HarnessOptions): Harness {
         : { state: "clean", openshellVersion: "0.0.72" };
     },
     fingerprints: options.fingerprints ?? ((_observed, keys) => Object.fromEntries(keys.map((key) => [key, "same"]))),
-    describeFact: (_observed, key) => `now(${key})`,
+    explainChange: (_observed, key, recorded) => (recorded === undefined ? { key, now: `now(${key})` } : { key, fields: [{ field: "f", before: JSON.stringify(recorded), after: `now(${key})` }] }),
     replan: (host, obs) => (options.replan ? options.replan(host, obs, calls) : hostPlan(host, [])),
-    acquireLock: async (conn): Promise<AcquireResult> => {
+    acquireLock: async (conn, lockOptions): Promise<AcquireResult> => {
       const holder = options.held?.[conn.host];
-      if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}` };
+      // A held lock is never released here: a wait (--lock-timeout) runs out.
+      if (holder && lockOptions.wait) lockOptions.wait.onWait?.(holder);
+      if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}`, ...(lockOptions.wait ? { waitedMs: lockOptions.wait.timeoutMs } : {}) };
       return { acquired: true, lease: fakeLease(conn.host, released), reclaimed: null };
     },
     identity: { user: "ops", machine: "ctl", pid: 1 },

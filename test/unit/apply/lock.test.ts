@@ -142,6 +142,75 @@ describe("acquireHostLock (real sh)", () => {
   });
 });
 
+describe("acquireHostLock with a wait (--lock-timeout)", () => {
+  /** A clock that only moves when the lock sleeps: each sleep advances it by what was asked. */
+  function waiting(timeoutMs: number, during: (sleptMs: number[]) => void = () => {}) {
+    let now = T0.getTime();
+    const slept: number[] = [];
+    const seen: string[] = [];
+    let stopped = false;
+    return {
+      slept,
+      seen,
+      stop: () => (stopped = true),
+      clock: { now: () => new Date(now) },
+      wait: {
+        timeoutMs,
+        sleep: async (ms: number) => {
+          slept.push(ms);
+          now += ms;
+          during(slept);
+        },
+        stopped: () => stopped,
+        onWait: (info: HostLockInfo) => seen.push(info.runId),
+      },
+    };
+  }
+
+  it("takes the lock as soon as the holder releases it, polling with backoff", async () => {
+    plant(holder());
+    const w = waiting(60_000, (slept) => {
+      if (slept.length === 3) rmSync(lockPath());
+    });
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-w", clock: w.clock, wait: w.wait }));
+    expect(result.acquired).toBe(true);
+    expect(w.slept).toEqual([1_000, 2_000, 4_000]);
+    expect(w.seen).toEqual(["run-old"]);
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-w");
+  });
+
+  it("gives up after the timeout as it refuses without one, saying how long it waited", async () => {
+    plant(holder({ expiresAt: "2026-11-22T12:00:00.000Z" }));
+    const w = waiting(20_000);
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-w", clock: w.clock, wait: w.wait }));
+    expect(result).toMatchObject({ acquired: false, holder: { runId: "run-old" }, waitedMs: 20_000 });
+    expect(w.slept).toEqual([1_000, 2_000, 4_000, 8_000, 5_000]);
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-old");
+  });
+
+  it("polls at most every 15 s, and reclaims the lease once it expires while waiting", async () => {
+    plant(holder({ expiresAt: "2026-11-22T10:01:00.000Z" }));
+    const w = waiting(300_000);
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-w", clock: w.clock, wait: w.wait }));
+    expect(result.acquired && result.reclaimed?.reason).toContain("expired");
+    expect(w.slept).toEqual([1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000]);
+  });
+
+  it("stops waiting when the run stops (Ctrl-C), and never waits for a lock file that is not a lock", async () => {
+    plant(holder());
+    const w = waiting(600_000, (slept) => {
+      if (slept.length === 2) w.stop();
+    });
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-w", clock: w.clock, wait: w.wait }));
+    expect(result).toMatchObject({ acquired: false, waitedMs: 3_000 });
+
+    writeFileSync(lockPath(), "garbage\n");
+    const garbage = waiting(600_000);
+    expect(await acquireHostLock(shell.asConnection(), options({ runId: "run-g", clock: garbage.clock, wait: garbage.wait }))).toMatchObject({ acquired: false, holder: null });
+    expect(garbage.slept).toEqual([]);
+  });
+});
+
 describe("Lease", () => {
   it("renews its own lease and extends expiresAt", async () => {
     let now = T0;

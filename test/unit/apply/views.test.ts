@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import type { ApplyEvent } from "../../../src/apply/events.js";
+import type { ApplyEvent, ChangedFact, StepDrift } from "../../../src/apply/events.js";
 import { RunTally } from "../../../src/apply/tally.js";
 import { createColors } from "../../../src/report/color.js";
 import { chooseProgressMode, jsonLinesView, plainLinesView } from "../../../src/report/progress.js";
@@ -22,7 +22,7 @@ async function mixedRun(): Promise<ApplyEvent[]> {
   const h = harness({
     hosts: ["ok-host", "bad-host", "held-host", "late-host"],
     held: { "held-host": holder },
-    options: { waves: parseWaves("1,2"), maxFailPercentage: 0 },
+    options: { waves: parseWaves("1,2"), maxFailPercentage: 0, lockTimeoutMs: 30_000 },
     respond: (call) =>
       call.host === "bad-host" ? { exitCode: 1, stdout: "Successfully tagged openshell/sandbox-from:9\n", stderr: "failed to upload image tar into container" } : { stdout: "fine" },
   });
@@ -44,7 +44,7 @@ describe("the events contract", () => {
     const validate = ajv.compile(JSON.parse(readFileSync(new URL("../../../schemas/events.schema.json", import.meta.url), "utf8")));
     const events = await mixedRun();
     const types = new Set(events.map((event) => event.type));
-    expect([...types]).toEqual(expect.arrayContaining(["run-started", "wave-started", "step-started", "step-finished", "host-finished", "threshold-exceeded", "run-finished"]));
+    expect([...types]).toEqual(expect.arrayContaining(["run-started", "wave-started", "step-started", "step-finished", "host-finished", "threshold-exceeded", "run-finished", "lock-waiting"]));
     for (const event of events) {
       expect(validate(event), `${event.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
@@ -74,7 +74,8 @@ describe("the plain line view", () => {
     expect(out).toContain("        1. docker run -d -p 5000:5000 --restart=always --name registry registry:2");
     expect(out).toContain("        5. nemoclaw onboard --non-interactive --resume");
     expect(out).toContain("[bad-host] – shields:bob: not run: sandbox-create:bob did not succeed");
-    expect(out).toMatch(/\[held-host\] locked( \(\d+ms\))?: locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\)/);
+    expect(out).toContain("[held-host] waiting up to 30.0s for the host lock of run 20261122T090000Z-aaaaaa by alice@ops-box (pid 4711)");
+    expect(out).toMatch(/\[held-host\] locked( \(\d+ms\))?: locked by run 20261122T090000Z-aaaaaa by alice@ops-box \(pid 4711\).*; waited 30s for it/);
     expect(out).toContain("wave 2 exceeded the maximum failure percentage (50% > 0%): not starting late-host");
     expect(out).not.toContain("\x1b[");
   });
@@ -98,6 +99,49 @@ describe("the recap", () => {
     expect(text).toMatch(/late-host\s+skipped/);
     expect(text).toContain("fleet: 4 hosts — 1 ok, 1 failed, 1 locked, 1 skipped");
     expect(text).toContain("exit 5 (failed hosts)");
+  });
+
+  it("explains a stale host field by field, and lists only the steps a new plan would do differently", () => {
+    const at = "2026-11-22T10:00:00.000Z";
+    const base = { v: 1 as const, runId: "r", at };
+    const finished = (seq: number, host: string, changedFacts: ChangedFact[], stepDrift: StepDrift): ApplyEvent => ({
+      ...base,
+      seq,
+      type: "host-finished",
+      host,
+      status: "stale",
+      durationMs: 5,
+      message: "the host changed since the plan was made; re-run `nemoclaw plan`",
+      block: null,
+      changedFacts,
+      stepDrift,
+      holder: null,
+    });
+    const events: ApplyEvent[] = [
+      finished(1, "p1", [{ key: "registry:alice", fields: [{ field: "policies", before: '["npm"]', after: '["npm","pypi"]' }, { field: "model", before: '"a"', after: '"b"' }] }, { key: "sandbox:nemoclaw/bob", fields: [{ field: "", before: '{"name":"bob"}', after: "null" }] }], {
+        added: [{ id: "policy-remove:alice", summary: "remove policy preset pypi" }],
+        removed: [],
+        changed: [{ id: "inference-set:alice", before: "route to a", after: "route to b" }],
+      }),
+      finished(2, "p2", [{ key: "registry:carol", fields: [], masked: ["endpointUrl"] }, { key: "registry:dave", now: '{"policies":[]}' }], { added: [], removed: [], changed: [] }),
+    ];
+    const text = formatRecap(RunTally.fromEvents("r", events).summary(), plain).join("\n");
+    expect(text).toContain(
+      [
+        "      changed: registry:alice",
+        '        policies: ["npm"] → ["npm","pypi"]',
+        '        model: "a" → "b"',
+        '      changed: sandbox:nemoclaw/bob: {"name":"bob"} → null',
+        "      a new plan would add policy-remove:alice: remove policy preset pypi",
+        "      a new plan would change inference-set:alice: route to a → route to b",
+      ].join("\n"),
+    );
+    expect(text).toContain("      changed: registry:carol: a masked field (endpointUrl)\n      changed: registry:dave, now {\"policies\":[]}\n      a new plan would have the same steps; re-plan to carry them out");
+    expect(text).not.toContain("would drop");
+    let out = "";
+    const view = plainLinesView((line) => (out += line), plain);
+    events.forEach(view.onEvent);
+    expect(out).toContain('[p1] stale (5ms): the host changed since the plan was made; re-run `nemoclaw plan`\n    changed: registry:alice\n      policies: ["npm"] → ["npm","pypi"]');
   });
 
   it("says where a run that died stopped, from its journal alone", () => {
@@ -129,10 +173,35 @@ describe("the live view", () => {
     expect(hostTitle(state, new Date("2026-11-22T10:01:05.000Z"), 1)).toBe("a: [1/1] sandbox-create:x 1m05s");
   });
 
+  it("after a Ctrl-C, says at once on every line what the interruption does to that host", () => {
+    const tally = new RunTally("r");
+    const base = { v: 1 as const, runId: "r", at: "2026-11-22T10:00:00.000Z" };
+    tally.apply({ ...base, seq: 1, type: "run-started", toolVersion: "0", identity: { user: "u", machine: "m", pid: 1 }, fleet: { name: "f", file: "f", digest: "d" }, planHash: "h", source: "fleet", selection: { limit: null, hosts: ["a", "b", "c"] }, waves: [["a", "b"], ["c"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two"], b: ["x"], c: ["y"] } });
+    tally.apply({ ...base, seq: 2, type: "host-started", host: "a", steps: 2 });
+    tally.apply({ ...base, seq: 3, type: "step-started", host: "a", step: "one", kind: "sandbox-create", target: "x", commands: [], attempt: 1 });
+    tally.apply({ ...base, seq: 4, type: "host-started", host: "b", steps: 1 });
+    const now = new Date("2026-11-22T10:00:10.000Z");
+    const title = (host: string, stage: "draining" | "aborting") => hostTitle(tally.hostState(host)!, now, 2, stage);
+    expect(title("a", "draining")).toBe("a: [1/2] one 10.0s — interrupted: finishing this step, then stopping (Ctrl-C again aborts)");
+    expect(title("b", "draining")).toBe("b: preparing (lock, facts) — interrupted: stopping (Ctrl-C again aborts)");
+    expect(title("c", "draining")).toBe("c: will not start (interrupted)");
+    expect(title("a", "aborting")).toBe("a: [1/2] one 10.0s — aborting");
+  });
+
   it("shows waiting hosts with their wave", () => {
     const tally = new RunTally("r");
     tally.apply({ v: 1, runId: "r", seq: 1, at: "2026-11-22T10:00:00.000Z", type: "host-note", host: "b", level: "info", message: "x" });
     expect(hostTitle(tally.hostState("b")!, new Date(), 2)).toBe("b: waiting (wave 2)");
+  });
+
+  it("shows a host waiting for another run's lock (--lock-timeout), with the time left, until it gets it", () => {
+    const tally = new RunTally("r");
+    const at = "2026-11-22T10:00:00.000Z";
+    tally.apply({ v: 1, runId: "r", seq: 1, at, type: "host-started", host: "a", steps: 1 });
+    tally.apply({ v: 1, runId: "r", seq: 2, at, type: "lock-waiting", host: "a", holder, timeoutMs: 300_000 });
+    expect(hostTitle(tally.hostState("a")!, new Date("2026-11-22T10:01:00.000Z"), null)).toBe("a: waiting for the host lock of run 20261122T090000Z-aaaaaa (alice@ops-box), 4m00s left");
+    tally.apply({ v: 1, runId: "r", seq: 3, at, type: "lock-acquired", host: "a", reclaimed: null });
+    expect(hostTitle(tally.hostState("a")!, new Date("2026-11-22T10:01:00.000Z"), null)).toBe("a: preparing (lock, facts)");
   });
 
   it("follows a whole run to the end", async () => {

@@ -4,18 +4,21 @@
  * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
  * and what reaches the host.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listRuns } from "../../../src/apply/history.js";
 import { listJournalFiles } from "../../../src/apply/journal.js";
+import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import type { Connection, RemoteCommand, RunResult } from "../../../src/transport/types.js";
 import { LocalShell } from "../apply/local-shell.js";
-import { converged, NOW, registryEntries } from "../plan/builders.js";
+import { writePlanFile } from "../../../src/report/plan-file.js";
+import { converged, desiredSandbox, NOW, planOf, policy, registryEntries, type Scenario } from "../plan/builders.js";
+import { secretRefsOf } from "../../../src/apply/command.js";
 
 let dir: string;
 beforeEach(() => {
@@ -26,9 +29,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const OPTIONS: ApplySessionOptions = { inventory: [], json: false, yes: false, prune: false, color: false };
 
 /** One host whose sandbox lacks the preset the fleet file asks for: one policy-add to do. */
-function session(answers: { stdinIsTTY?: boolean; answer?: string } = {}) {
+function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {}, setup: (scenario: Scenario) => void = () => {}) {
   const scenario = converged();
   scenario.host.sandboxes[0]!.policy.presets = ["npm"];
+  setup(scenario);
+  let catalogueReads = 0;
   let out = "";
   let err = "";
   const ran: string[][] = [];
@@ -57,7 +62,10 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string } = {}) {
     loadFleet: async () => ({ fleet: scenario.fleet, warnings: [] }),
     selectHosts: (fleet) => fleet.hosts.map((host) => host.name),
     openPool: () => ({ get: async () => connection, closeAll: async () => undefined }),
-    readCatalogue: async () => ({}),
+    readCatalogue: async () => {
+      catalogueReads += 1;
+      return {};
+    },
     observeHost: async () => observe(),
     backupService: () => ({
       backupSandbox: async () => {
@@ -66,10 +74,10 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string } = {}) {
       restoreSandbox: async () => undefined,
     }),
     resolveSecret: async () => "nvapi-secret",
-    ask: async () => answers.answer ?? "",
+    ask: async () => (answers.answer === undefined ? "" : answers.answer),
     stdinIsTTY: answers.stdinIsTTY ?? false,
   };
-  return { deps, ran, out: () => out, err: () => err };
+  return { deps, ran, scenario, out: () => out, err: () => err, catalogueReads: () => catalogueReads };
 }
 
 describe("apply as a use case", () => {
@@ -89,6 +97,13 @@ describe("apply as a use case", () => {
     expect(s.ran).toEqual([]);
   });
 
+  it("Ctrl-C at the prompt cancels at once, saying nothing was changed (exit 130)", async () => {
+    const s = session({ stdinIsTTY: true, answer: null });
+    expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Interrupted);
+    expect(s.err()).toContain("Interrupted; nothing was changed.");
+    expect(s.ran).toEqual([]);
+  });
+
   it("with --yes --json runs the step, prints the event stream and journals the run", async () => {
     const s = session();
     expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, s.deps)).toBe(ExitCode.Ok);
@@ -100,7 +115,55 @@ describe("apply as a use case", () => {
   });
 });
 
+describe("apply --lock-timeout", () => {
+  it("waits for a lock another run holds on the host, then carries on once it is released", async () => {
+    const s = session();
+    const holder = { runId: "20261122T090000Z-aaaaaa", user: "alice", machine: "ops-box", pid: 4711, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { mode: 0o700 });
+    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), `${serializeLock(holder)}\n`);
+    setTimeout(() => rmSync(join(dir, ".nemoclaw-fleet", "lock.json")), 300);
+    const code = await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true, lockTimeout: 30_000 }, { ...s.deps, now: () => new Date() });
+    expect(code, s.err()).toBe(ExitCode.Ok);
+    const events = s.out().trim().split("\n").map((line) => JSON.parse(line) as { type: string });
+    expect(events.filter((event) => event.type === "lock-waiting")).toEqual([expect.objectContaining({ host: "spark-01", holder, timeoutMs: 30_000 })]);
+    expect(s.ran).toEqual([["nemoclaw", "assistant", "policy-add", "npm", "--yes"]]);
+  });
+});
+
 describe("apply of a saved plan file", () => {
+  it("a stale host is explained field by field, and a backup the schedule made due is not said to be dropped", async () => {
+    const s = session({}, (scenario) => scenario.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" })));
+    const file = join(dir, "due.json");
+    const saved = planOf(s.scenario, { backupCatalogue: {} });
+    expect(saved.hosts[0]!.steps.map((step) => step.id)).toContain("backup:assistant@nightly");
+    writePlanFile(file, saved);
+    registryEntries(s.scenario.observed)[0]!.policies = ["pypi"];
+    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.StalePlan);
+    const events = s.out().trim().split("\n").map((line) => JSON.parse(line) as { type: string; status?: string; changedFacts?: unknown; stepDrift?: { removed: unknown[]; added: { id: string }[] } });
+    const stale = events.find((event) => event.type === "host-finished");
+    expect(stale).toMatchObject({ status: "stale", changedFacts: [{ key: "registry:assistant", fields: [{ field: "policies", before: "[]", after: '["pypi"]' }] }] });
+    expect(stale?.stepDrift?.removed).toEqual([]);
+    expect(stale?.stepDrift?.added.map((step) => step.id)).toEqual(["policy-remove:assistant"]);
+    expect(s.catalogueReads()).toBe(1);
+    expect(s.ran).toEqual([]);
+  });
+
+  it("is stale (exit 6) even when a secret its steps need is missing", async () => {
+    const s = session({}, (scenario) => scenario.host.sandboxes.push(desiredSandbox("coder")));
+    const file = join(dir, "secret.json");
+    const saved = planOf(s.scenario);
+    expect(secretRefsOf(saved.hosts[0]!.steps)).toEqual([{ kind: "env", name: "NVIDIA_KEY" }]);
+    writePlanFile(file, saved);
+    registryEntries(s.scenario.observed)[0]!.policies = ["pypi"];
+    s.deps.resolveSecret = async () => {
+      throw new Error("secret env:NV_KEY: environment variable NV_KEY is not set");
+    };
+    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.StalePlan);
+    registryEntries(s.scenario.observed)[0]!.policies = [];
+    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.Failed);
+    expect(s.out()).toContain("environment variable NV_KEY is not set (needed by sandbox-create:coder)");
+  });
+
   it("refuses a file that is not a usable plan as a validation error (exit 3), naming the problem", async () => {
     const s = session();
     const file = join(dir, "plan.json");

@@ -35,4 +35,29 @@ describe("readFleetInput", () => {
     });
     await expect(readFleetInput("fleet.yaml", { inventories: [], limit: undefined, color: false }, deps)).rejects.toThrow("EIO");
   });
+
+  it("reads ./fleet.yaml when no fleet file is named, unless inventories are given with -i alone", async () => {
+    const asked: (string | undefined)[] = [];
+    const { deps } = harness(async () => ({ fleet, warnings: [] }));
+    const load = async (file: string | undefined) => {
+      asked.push(file);
+      return { fleet, warnings: [] };
+    };
+    await readFleetInput(undefined, { inventories: [], limit: undefined, color: false }, { ...deps, load });
+    await readFleetInput(undefined, { inventories: ["hosts.ini"], limit: undefined, color: false }, { ...deps, load });
+    await readFleetInput("prod.yaml", { inventories: ["hosts.ini"], limit: undefined, color: false }, { ...deps, load });
+    expect(asked).toEqual(["fleet.yaml", undefined, "prod.yaml"]);
+  });
+
+  it("says ./fleet.yaml was read by default when it is missing or invalid, and only then", async () => {
+    const missing = async () => {
+      throw new FleetValidationError([{ ...diagnostic("error", "fleet file does not exist"), line: 1, column: 1, path: "" }]);
+    };
+    const defaulted = harness(missing);
+    expect(await readFleetInput(undefined, { inventories: [], limit: undefined, color: false }, defaulted.deps)).toBe(ExitCode.ValidationError);
+    expect(defaulted.stderr()).toContain("fleet.yaml:1:1: fleet file does not exist\n(no fleet file was named, so ./fleet.yaml was read; name one, or give inventories with -i to work from them alone)\n");
+    const named = harness(missing);
+    await readFleetInput("fleet.yaml", { inventories: [], limit: undefined, color: false }, named.deps);
+    expect(named.stderr()).not.toContain("no fleet file was named");
+  });
 });

@@ -68,7 +68,6 @@ describe("nemoclaw unlock", () => {
   const deps = (s: ReturnType<typeof streams>) => ({
     ...s,
     loadFleet: async () => ({ fleet: fleet(["a"]), warnings: [] }),
-    defaultFleetExists: () => false,
     openPool: () => ({ get: async () => new LocalShell("a", dir).asConnection(), closeAll: async () => undefined }),
     identity: { user: "ops", machine: "ctl", pid: 1 },
     now: () => new Date("2026-11-22T10:00:00Z"),

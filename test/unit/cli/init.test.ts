@@ -4,16 +4,20 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { hostProcessGateway, known, observedHost, observedSandbox, registryEntry } from "../plan/builders.js";
+import { hostProcessGateway, known, observedHost, observedSandbox, registryEntry, NOW } from "../plan/builders.js";
 import { loadFleet } from "../../../src/config/load.js";
+import { NEMOCLAW_RELEASE_RULES } from "../../../src/host/nemoclaw/release-rules.js";
+import { planFleet } from "../../../src/plan/planner.js";
 import { selectHosts } from "../../../src/config/selectors.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { validateFleet } from "../../../src/config/validate.js";
 import type { ObservedFleet, ObservedHost } from "../../../src/observe/types.js";
 import { fleetNameFrom, renderStarterFleet } from "../../../src/report/starter-fleet.js";
-import { runInitCommand, type InitCommandDeps, type InitCommandOptions } from "../../../src/cli/init.js";
+import { choosePins } from "../../../src/report/starter-import.js";
+import { FLEET_SCHEMA_URL, runInitCommand, type InitCommandDeps, type InitCommandOptions } from "../../../src/cli/init.js";
 
 const SCHEMA = fileURLToPath(new URL("../../../schemas/fleet.schema.json", import.meta.url));
+const pinOf = (version: string) => NEMOCLAW_RELEASE_RULES.pinOf(version);
 
 const INVENTORY = `[spark]
 spark-01 ansible_host=10.0.0.11
@@ -37,15 +41,39 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The lab as observed: two Sparks on 0.0.72, a Station still on 0.0.71, a Spark without OpenShell. */
+/** A Spark on NemoClaw v0.0.83 (OpenShell 0.0.72) running assistant with two presets. */
+function spark(name: string): ObservedHost {
+  return observedHost(name, {
+    nemoclaw: known({ installed: true, version: "0.0.83", path: "/home/nvidia/.local/bin/nemoclaw" }),
+    registry: known({ defaultSandbox: "assistant", entries: [registryEntry("assistant", { policies: ["npm", "pypi"] })], locked: false }),
+  });
+}
+
+/**
+ * The lab as observed: two Sparks on NemoClaw v0.0.83, a Station still on v0.0.73 (OpenShell
+ * 0.0.71) with a hermes agent and an OpenAI sandbox on a second gateway, a Spark without OpenShell.
+ */
 function lab(): ObservedHost[] {
+  const onStation = { runningVersion: known("0.0.71"), binary: "/home/nvidia/.local/bin/openshell-gateway" };
   return [
-    observedHost("spark-01"),
-    observedHost("spark-02"),
+    spark("spark-01"),
+    spark("spark-02"),
     observedHost("station-01", {
       openshell: known({ installed: true, version: "0.0.71", path: "/home/nvidia/.local/bin/openshell" }),
-      gateways: known([hostProcessGateway("nemoclaw", { sandboxes: known([observedSandbox("researcher")]) }), hostProcessGateway("nemoclaw-8081", { sandboxes: known([observedSandbox("coder")]) })]),
-      registry: known({ defaultSandbox: null, entries: [registryEntry("researcher"), registryEntry("coder", { gatewayName: "nemoclaw-8081", gatewayPort: 8081 })], locked: false }),
+      gatewayBinary: known({ installed: true, version: "0.0.71", path: "/home/nvidia/.local/bin/openshell-gateway" }),
+      nemoclaw: known({ installed: true, version: "0.0.73", path: "/home/nvidia/.local/bin/nemoclaw" }),
+      gateways: known([
+        hostProcessGateway("nemoclaw", { ...onStation, sandboxes: known([observedSandbox("researcher"), observedSandbox("scratch")]) }),
+        hostProcessGateway("nemoclaw-8081", { ...onStation, sandboxes: known([observedSandbox("coder")]) }),
+      ]),
+      registry: known({
+        defaultSandbox: null,
+        entries: [
+          registryEntry("researcher", { agent: "hermes", policyTier: "restricted" }),
+          registryEntry("coder", { gatewayName: "nemoclaw-8081", gatewayPort: 8081, provider: "openai-api", model: "gpt-5.1", endpointUrl: "https://api.openai.com/v1", credentialEnv: "OPENAI_API_KEY", fromDockerfile: "/srv/images/coder/Dockerfile" }),
+        ],
+        locked: false,
+      }),
     }),
     observedHost("spark-04", { openshell: known({ installed: false, version: null, path: null }), gateways: known([]), registry: known({ defaultSandbox: null, entries: [], locked: false }) }),
   ];
@@ -76,7 +104,7 @@ function harness(observe: (hosts: string[]) => ObservedHost[] = (hosts) => lab()
       observed.push(hosts);
       return { hosts: observe(hosts) };
     },
-    schemaPath: SCHEMA,
+    pinOf,
     cwd: dir,
     exists: existsSync,
     writeFile(path, text, replace) {
@@ -96,54 +124,136 @@ function options(overrides: Partial<InitCommandOptions> = {}): InitCommandOption
 }
 
 describe("nemoclaw init", () => {
-  it("writes a fleet file that validates, references the inventory and pins what every host runs", async () => {
+  it("imports what every host runs: releases, gateways, sandboxes with their settings", async () => {
     const run = harness();
     expect(await runInitCommand(options({ out: "fleet.yaml" }), run.deps)).toBe(0);
     const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
-    expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=${SCHEMA}`);
-    expect(existsSync(SCHEMA)).toBe(true);
+    expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=${FLEET_SCHEMA_URL}`);
     expect(parse(text)).toEqual({
       apiVersion: "nemoclaw.dev/v1",
       kind: "Fleet",
       metadata: { name: "lab" },
       inventory: ["inventory/lab.ini"],
-      defaults: { openshell: { version: "0.0.72" } },
-      hosts: [{ name: "station-01", openshell: { version: "0.0.71" } }],
-      gateways: [{ port: 8080 }],
+      defaults: { nemoclaw: { version: "0.0.83" }, openshell: { version: "0.0.72" } },
+      hosts: [{ name: "station-01", nemoclaw: { version: "0.0.73" }, openshell: { version: "0.0.71" } }],
+      gateways: [{ port: 8080 }, { port: 8081, hosts: "station-01" }],
+      sandboxes: [
+        {
+          name: "assistant",
+          hosts: { names: ["spark-01", "spark-02"] },
+          provider: "build",
+          model: "nvidia/nemotron-3-super-120b-a12b",
+          credential: "env:NVIDIA_INFERENCE_API_KEY",
+          policy: { tier: "balanced", presets: ["npm", "pypi"] },
+        },
+        {
+          name: "coder",
+          host: "station-01",
+          gateway: "nemoclaw-8081",
+          provider: "openai",
+          model: "gpt-5.1",
+          credential: "env:OPENAI_API_KEY",
+          from: "/srv/images/coder/Dockerfile",
+          policy: { tier: "balanced" },
+        },
+        {
+          name: "researcher",
+          host: "station-01",
+          agent: "hermes",
+          provider: "build",
+          model: "nvidia/nemotron-3-super-120b-a12b",
+          credential: "env:NVIDIA_INFERENCE_API_KEY",
+          policy: { tier: "restricted" },
+        },
+      ],
     });
 
-    const report = await validateFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir });
+    const report = await validateFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir, releaseRules: NEMOCLAW_RELEASE_RULES });
     expect(report.errors).toEqual([]);
     expect(report.valid).toBe(true);
-    // Each host keeps the release it runs (the one without OpenShell gets the default).
-    const { fleet } = await loadFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir });
-    expect(Object.fromEntries(fleet.hosts.map((host) => [host.name, host.openshell?.version]))).toEqual({
-      "spark-01": "0.0.72",
-      "spark-02": "0.0.72",
-      "spark-04": "0.0.72",
-      "station-01": "0.0.71",
+    const { fleet } = await loadFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir, releaseRules: NEMOCLAW_RELEASE_RULES });
+    expect(Object.fromEntries(fleet.hosts.map((host) => [host.name, [host.nemoclaw?.version, host.openshell?.version]]))).toEqual({
+      "spark-01": ["0.0.83", "0.0.72"],
+      "spark-02": ["0.0.83", "0.0.72"],
+      "spark-04": ["0.0.83", "0.0.72"],
+      "station-01": ["0.0.73", "0.0.71"],
     });
-    expect(fleet.hosts.every((host) => host.gateways.map((gateway) => gateway.name).join() === "nemoclaw")).toBe(true);
   });
 
-  it("says in comments where the pin came from and which sandboxes it found, with commented examples", async () => {
+  it("the first plan of the file it writes changes nothing, except installing OpenShell where it is missing", async () => {
+    const run = harness();
+    await runInitCommand(options({ out: "fleet.yaml" }), run.deps);
+    const { fleet } = await loadFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir, releaseRules: NEMOCLAW_RELEASE_RULES });
+    const plan = planFleet(fleet, { hosts: lab() }, { limit: null, hosts: fleet.hosts.map((host) => host.name), pruneUnmanaged: false, now: NOW, toolVersion: "0.1.0" });
+    const stepsOf = (host: string) => plan.hosts.find((candidate) => candidate.host === host)?.steps.map((step) => step.id);
+    expect(stepsOf("spark-01")).toEqual([]);
+    expect(stepsOf("spark-02")).toEqual([]);
+    expect(stepsOf("station-01")).toEqual([]);
+    expect(stepsOf("spark-04")).toContain("openshell-install:spark-04");
+  });
+
+  it("says in comments where each part came from, what it did not import, and keeps the commented policy example", async () => {
     const run = harness();
     await runInitCommand(options({ out: "fleet.yaml" }), run.deps);
     const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
-    expect(text).toContain("# The release 2 hosts run: spark-01, spark-02.");
-    expect(text).toContain("# Not installed on spark-04: plan installs this release there.");
-    expect(text).toContain("#   coder (gateway nemoclaw-8081) on station-01");
-    expect(text).toContain("#   researcher (gateway nemoclaw) on station-01");
-    expect(text).toContain("#   assistant (gateway nemoclaw) on spark-01, spark-02");
-    // Uncommenting the examples (an editor's toggle strips "# ") gives a sandbox and a nightly policy.
-    const [head, examples] = text.split(/^(?=# sandboxes:)/m) as [string, string];
-    const uncommented = head + examples.replace(/^# /gm, "");
-    writeFileSync(join(dir, "uncommented.yaml"), uncommented);
+    expect(text).toContain("# The releases 2 hosts run: spark-01, spark-02.");
+    expect(text).toContain("# OpenShell is not installed on spark-04: plan installs this release there.");
+    expect(text).toContain("#   scratch (gateway nemoclaw) on station-01");
+    expect(text).toContain("# The sandboxes NemoClaw's registry records on the hosts (~/.nemoclaw/sandboxes.json)");
+    // Uncommenting the policy example (an editor's toggle strips "# ") gives a nightly policy.
+    const [head, example] = text.split(/^(?=# backupPolicies:)/m) as [string, string];
+    writeFileSync(join(dir, "uncommented.yaml"), head + example.replace(/^# /gm, ""));
     const report = await validateFleet({ fleetFile: join(dir, "uncommented.yaml"), cwd: dir });
     expect(report.errors).toEqual([]);
     expect(report.summary).toMatchObject({ sandboxes: 4, backupPolicies: 1 });
-    expect(report.valid).toBe(true);
-    expect(run.stderr()).toContain("Wrote fleet.yaml: 4 hosts from inventory/lab.ini, OpenShell 0.0.72 (observed).");
+    expect(run.stderr()).toContain("Wrote fleet.yaml: 4 hosts from inventory/lab.ini, NemoClaw 0.0.83, OpenShell 0.0.72 (observed), 4 sandboxes imported.");
+  });
+
+  it("with no sandbox registered, keeps a commented example that validates once uncommented", async () => {
+    const bare = (host: ObservedHost): ObservedHost => ({ ...host, gateways: known([hostProcessGateway("nemoclaw", { sandboxes: known([]) })]), registry: known({ defaultSandbox: null, entries: [], locked: false }) });
+    const run = harness((hosts) => lab().filter((host) => hosts.includes(host.host) && host.host.startsWith("spark-0") && host.host !== "spark-04").map(bare));
+    await runInitCommand(options({ out: "fleet.yaml", limit: "spark-01,spark-02" }), run.deps);
+    const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
+    expect(parse(text).sandboxes).toBeUndefined();
+    writeFileSync(join(dir, "uncommented.yaml"), text.replace(/^# (sandboxes:|backupPolicies:|  )/gm, "$1"));
+    const report = await validateFleet({ fleetFile: join(dir, "uncommented.yaml"), cwd: dir });
+    expect(report.errors).toEqual([]);
+    expect(report.summary).toMatchObject({ sandboxes: 4, backupPolicies: 1 });
+  });
+
+  it("pins only OpenShell when NemoClaw cannot be pinned on some host, saying why", async () => {
+    const run = harness((hosts) => lab().map((host) => (host.host === "spark-02" ? { ...host, nemoclaw: known({ installed: true, version: "0.1.0", path: null }) } : host)).filter((host) => hosts.includes(host.host)));
+    await runInitCommand(options({ out: "fleet.yaml" }), run.deps);
+    const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
+    expect(parse(text).defaults).toEqual({ openshell: { version: "0.0.72" } });
+    expect(text).toContain("# NemoClaw is not pinned (nemoclaw.version), because on some hosts it could not be:");
+    expect(text).toMatch(/# {3}spark-02: .*0\.1\.0/);
+    expect((await validateFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir, releaseRules: NEMOCLAW_RELEASE_RULES })).errors).toEqual([]);
+  });
+
+  it("never copies credentials from an endpoint URL", async () => {
+    const run = harness((hosts) =>
+      lab()
+        .filter((host) => hosts.includes(host.host))
+        .map((host) =>
+          host.host === "spark-01"
+            ? { ...host, registry: known({ defaultSandbox: null, entries: [registryEntry("assistant", { provider: "compatible-endpoint", endpointUrl: "https://svc:hunter2@llm.internal/v1", credentialEnv: "COMPATIBLE_API_KEY" })], locked: false }) }
+            : host,
+        ),
+    );
+    await runInitCommand(options({ out: "fleet.yaml" }), run.deps);
+    const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
+    expect(text).not.toContain("hunter2");
+    expect(text).toContain("# its endpoint carries credentials in the URL and is not copied here; set endpoint yourself");
+  });
+
+  it("writes the schema's URL for editors, or the reference --schema gives (a path relative to the file)", async () => {
+    await runInitCommand(options({ out: "fleet.yaml", schema: "https://example.com/fleet.schema.json" }), harness().deps);
+    expect(readFileSync(join(dir, "fleet.yaml"), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/fleet.schema.json");
+    mkdirSync(join(dir, "fleet"));
+    await runInitCommand(options({ out: "fleet/lab.yaml", schema: "schemas/fleet.schema.json" }), harness().deps);
+    expect(readFileSync(join(dir, "fleet", "lab.yaml"), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=../schemas/fleet.schema.json");
+    expect(JSON.parse(readFileSync(SCHEMA, "utf8")).$id).toBe(FLEET_SCHEMA_URL);
   });
 
   it("pins the --openshell version without contacting any host", async () => {
@@ -171,10 +281,22 @@ describe("nemoclaw init", () => {
       fleetFile: join(dir, "fleet", "lab.yaml"),
       name: "lab",
       inventories: ["../inventory/lab.ini"],
-      schemaPath: SCHEMA,
+      schema: FLEET_SCHEMA_URL,
+      nemoclaw: { version: "0.0.83", source: "observed" },
       openshell: { version: "0.0.72", source: "observed" },
+      overrides: [{ host: "station-01", nemoclaw: "0.0.73", openshell: "0.0.71" }],
+      gateways: [
+        { port: 8080, name: "nemoclaw", hosts: ["spark-01", "spark-02", "station-01"] },
+        { port: 8081, name: "nemoclaw-8081", hosts: ["station-01"] },
+      ],
+      unregistered: [{ name: "scratch", gateway: "nemoclaw", hosts: ["station-01"] }],
     });
-    expect(summary.hosts).toContainEqual({ host: "station-01", status: "installed", version: "0.0.71" });
+    expect(summary.sandboxes.map((sandbox: { name: string; hosts: string[] }) => [sandbox.name, sandbox.hosts])).toEqual([
+      ["assistant", ["spark-01", "spark-02"]],
+      ["coder", ["station-01"]],
+      ["researcher", ["station-01"]],
+    ]);
+    expect(summary.hosts).toContainEqual({ host: "station-01", status: "installed", version: "0.0.71", nemoclaw: "0.0.73" });
     expect(summary.hosts).toContainEqual({ host: "spark-04", status: "not-installed", reason: "openshell is not installed" });
     expect(summary.yaml).toBe(readFileSync(join(dir, "fleet", "lab.yaml"), "utf8"));
     expect((await validateFleet({ fleetFile: join(dir, "fleet", "lab.yaml"), cwd: dir })).valid).toBe(true);
@@ -197,7 +319,7 @@ describe("nemoclaw init", () => {
     expect(await runInitCommand(options({ out: "fleet.yaml" }), run.deps)).toBe(4);
     expect(run.stderr()).toContain("warning: spark-02: unreachable: spark-02: connection refused");
     const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
-    expect(text).toContain("# Not observed: spark-02; run `nemoclaw facts` on them before relying on this pin.");
+    expect(text).toContain("# Not observed: spark-02; run `nemoclaw facts` on them before relying on these pins.");
     expect(parse(text).defaults.openshell.version).toBe("0.0.72");
   });
 
@@ -227,23 +349,60 @@ describe("nemoclaw init", () => {
 
 describe("the starter file's text", () => {
   it("quotes names that YAML would read as something else", () => {
+    const hosts = [
+      { host: "true", status: "installed" as const, version: "0.1", nemoclaw: null },
+      { host: "1.5", status: "installed" as const, version: "0.2", nemoclaw: null },
+    ];
     const text = renderStarterFleet(
       {
         name: "1.5",
         inventories: ["inventories/a b.ini"],
-        schemaPath: SCHEMA,
-        openshell: { version: "0.1", source: "observed" },
-        hosts: [
-          { host: "true", status: "installed", version: "0.1" },
-          { host: "1.5", status: "installed", version: "0.2" },
-        ],
-        sandboxes: [],
+        schema: FLEET_SCHEMA_URL,
+        pins: { ...choosePins(hosts, pinOf)!, source: "observed" },
+        hosts,
+        gateways: [{ port: 8081, name: "nemoclaw-8081", hosts: ["true", "1.5"] }],
+        sandboxes: [{ name: "assistant", gateway: "nemoclaw", hosts: ["1.5"], settings: { model: "yes", presets: ["on"] }, notes: [] }],
+        unregistered: [],
+        groups: { all: ["true", "1.5", "no"], "1.5": ["true", "1.5"] },
         date: "2026-11-22",
         fileName: "fleet.yaml",
       },
       (value) => JSON.stringify(value),
     );
-    expect(parse(text)).toMatchObject({ metadata: { name: "1.5" }, defaults: { openshell: { version: "0.1" } }, hosts: [{ name: "1.5", openshell: { version: "0.2" } }] });
+    expect(parse(text)).toMatchObject({
+      metadata: { name: "1.5" },
+      defaults: { openshell: { version: "0.2" } },
+      hosts: [{ name: "true", openshell: { version: "0.1" } }],
+      gateways: [{ port: 8080 }, { port: 8081, hosts: { names: ["true", "1.5"] } }],
+      sandboxes: [{ name: "assistant", host: "1.5", model: "yes", policy: { presets: ["on"] } }],
+    });
+  });
+
+  it("places a resource on all hosts, on the one group with exactly its hosts, or by name", () => {
+    const hosts = [{ host: "a", status: "installed" as const, version: "0.0.72", nemoclaw: "0.0.83" }];
+    const render = (gatewayHosts: string[]) =>
+      parse(
+        renderStarterFleet(
+          {
+            name: "lab",
+            inventories: ["hosts.ini"],
+            schema: FLEET_SCHEMA_URL,
+            pins: { ...choosePins(hosts, pinOf)!, source: "observed" },
+            hosts,
+            gateways: [{ port: 8081, name: "nemoclaw-8081", hosts: gatewayHosts }],
+            sandboxes: [],
+            unregistered: [],
+            groups: { all: ["a", "b", "c"], spark: ["a", "b"], rack: ["b", "c"] },
+            date: "2026-11-22",
+            fileName: "fleet.yaml",
+          },
+          (value) => JSON.stringify(value),
+        ),
+      ).gateways[1];
+    expect(render(["c", "b", "a"])).toEqual({ port: 8081, hosts: "all" });
+    expect(render(["b", "a"])).toEqual({ port: 8081, hosts: "spark" });
+    expect(render(["a", "c"])).toEqual({ port: 8081, hosts: { names: ["a", "c"] } });
+    expect(render(["c"])).toEqual({ port: 8081, hosts: "c" });
   });
 
   it("names the fleet after the inventory file", () => {

@@ -8,14 +8,14 @@ import { ExitCode } from "../../../src/exit-codes.js";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const INVALID = "test/fixtures/fleet/invalid";
 
-async function run(fleetFile: string | undefined, options: Partial<ValidateCommandOptions> = {}) {
+async function run(fleetFile: string | undefined, options: Partial<ValidateCommandOptions> = {}, cwd = ROOT) {
   let stdout = "";
   let stderr = "";
   const code = await runValidateCommand(
     fleetFile,
     { inventory: [], json: false, color: false, ...options },
     {
-      validate: (request) => validateFleet({ ...request, cwd: ROOT }),
+      validate: (request) => validateFleet({ ...request, cwd }),
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
       env: {},
@@ -70,9 +70,18 @@ describe("nemoclaw validate", () => {
     expect(stdout).toBe("✓ inventory/dgx-lab.yaml is valid: 6 hosts, 0 gateways, 0 sandboxes, 0 backup policies\n");
   });
 
-  it("needs a fleet file or an inventory", async () => {
+  it("reads ./fleet.yaml when neither a fleet file nor -i is given", async () => {
+    expect(await run(undefined, {}, `${ROOT}test/fixtures/fleet/default-dir`)).toEqual({
+      code: ExitCode.Ok,
+      stdout: "✓ fleet.yaml is valid: 1 host, 1 gateway, 0 sandboxes, 0 backup policies\n",
+      stderr: "",
+    });
+  });
+
+  it("says that ./fleet.yaml was read when it is missing", async () => {
     const { code, stderr } = await run(undefined);
-    expect(code).toBe(ExitCode.Error);
-    expect(stderr).toMatch(/give a fleet file, or inventories with -i/);
+    expect(code).toBe(ExitCode.ValidationError);
+    expect(stderr).toContain("fleet.yaml:1:1: fleet file does not exist");
+    expect(stderr).toContain("(no fleet file was named, so ./fleet.yaml was read; name one, or give inventories with -i to work from them alone)");
   });
 });
