@@ -115,11 +115,22 @@ function defaultsLines(starter: StarterFleet): string[] {
   const lines = ["defaults:"];
   if (pins.source === "flag") lines.push("  # Given with --openshell; plan installs or upgrades to it (backups first) where hosts differ.");
   else lines.push(`  # The release${pins.nemoclaw === null ? "" : "s"} ${onPin.length === 1 ? "1 host runs" : `${onPin.length} hosts run`}: ${listHosts(onPin)}.`);
-  if (missing.length > 0) lines.push(`  # OpenShell is not installed on ${listHosts(missing)}: plan installs this release there.`);
+  if (missing.length > 0) {
+    lines.push(
+      pins.nemoclaw === null
+        ? `  # OpenShell is not installed on ${listHosts(missing)}: plan installs this release there.`
+        : `  # OpenShell is not installed on ${listHosts(missing)}: plan installs this NemoClaw release there, which installs its OpenShell.`,
+    );
+  }
   if (unseen.length > 0) lines.push(`  # Not observed: ${listHosts(unseen)}; run \`nemoclaw facts\` on them before relying on these pins.`);
   if (pins.nemoclaw !== null) {
-    lines.push("  # Each NemoClaw release pins the OpenShell it installs; openshell.version below is what these", "  # hosts run under it (docs/fleet-file.md).", `  nemoclaw: { version: ${quotedVersion(pins.nemoclaw)} }`);
-  } else if (pins.unpinned.length > 0) {
+    lines.push(
+      `  # Each NemoClaw release pins the OpenShell it installs: these hosts run OpenShell ${pins.openshell} under it (docs/releases.md).`,
+      `  nemoclaw: { version: ${quotedVersion(pins.nemoclaw)} }`,
+    );
+    return lines;
+  }
+  if (pins.unpinned.length > 0) {
     lines.push("  # NemoClaw is not pinned (nemoclaw.version), because on some hosts it could not be:");
     lines.push(...pins.unpinned.map((host) => `  #   ${host.host}: ${host.reason}`));
   }
@@ -136,8 +147,9 @@ function overrideLines(starter: StarterFleet, scalar: Scalar): string[] {
     "hosts:",
     ...starter.pins.overrides.flatMap((pin) => [
       `  - name: ${scalar(pin.host)}`,
+      // With a NemoClaw release, OpenShell follows it.
       ...(pin.nemoclaw === undefined ? [] : [`    nemoclaw: { version: ${quotedVersion(pin.nemoclaw)} }`]),
-      ...(pin.openshell === undefined ? [] : [`    openshell: { version: ${quotedVersion(pin.openshell)} }`]),
+      ...(pin.openshell === undefined || pin.nemoclaw !== undefined ? [] : [`    openshell: { version: ${quotedVersion(pin.openshell)} }`]),
     ]),
   ];
 }

@@ -134,8 +134,8 @@ describe("nemoclaw init", () => {
       kind: "Fleet",
       metadata: { name: "lab" },
       inventory: ["inventory/lab.ini"],
-      defaults: { nemoclaw: { version: "0.0.83" }, openshell: { version: "0.0.72" } },
-      hosts: [{ name: "station-01", nemoclaw: { version: "0.0.73" }, openshell: { version: "0.0.71" } }],
+      defaults: { nemoclaw: { version: "0.0.83" } },
+      hosts: [{ name: "station-01", nemoclaw: { version: "0.0.73" } }],
       gateways: [{ port: 8080 }, { port: 8081, hosts: "station-01" }],
       sandboxes: [
         {
@@ -172,15 +172,16 @@ describe("nemoclaw init", () => {
     expect(report.errors).toEqual([]);
     expect(report.valid).toBe(true);
     const { fleet } = await loadFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir, releaseRules: NEMOCLAW_RELEASE_RULES });
+    // OpenShell follows the NemoClaw release (v0.0.83 pins 0.0.72, v0.0.73 pins 0.0.71): no OpenShell pin is written.
     expect(Object.fromEntries(fleet.hosts.map((host) => [host.name, [host.nemoclaw?.version, host.openshell?.version]]))).toEqual({
-      "spark-01": ["0.0.83", "0.0.72"],
-      "spark-02": ["0.0.83", "0.0.72"],
-      "spark-04": ["0.0.83", "0.0.72"],
-      "station-01": ["0.0.73", "0.0.71"],
+      "spark-01": ["0.0.83", undefined],
+      "spark-02": ["0.0.83", undefined],
+      "spark-04": ["0.0.83", undefined],
+      "station-01": ["0.0.73", undefined],
     });
   });
 
-  it("the first plan of the file it writes changes nothing, except installing OpenShell where it is missing", async () => {
+  it("the first plan of the file it writes changes nothing, except installing NemoClaw where it is missing", async () => {
     const run = harness();
     await runInitCommand(options({ out: "fleet.yaml" }), run.deps);
     const { fleet } = await loadFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir, releaseRules: NEMOCLAW_RELEASE_RULES });
@@ -189,7 +190,7 @@ describe("nemoclaw init", () => {
     expect(stepsOf("spark-01")).toEqual([]);
     expect(stepsOf("spark-02")).toEqual([]);
     expect(stepsOf("station-01")).toEqual([]);
-    expect(stepsOf("spark-04")).toContain("openshell-install:spark-04");
+    expect(stepsOf("spark-04")).toContain("nemoclaw-install:spark-04");
   });
 
   it("says in comments where each part came from, what it did not import, and keeps the commented policy example", async () => {
@@ -197,7 +198,7 @@ describe("nemoclaw init", () => {
     await runInitCommand(options({ out: "fleet.yaml" }), run.deps);
     const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
     expect(text).toContain("# The releases 2 hosts run: spark-01, spark-02.");
-    expect(text).toContain("# OpenShell is not installed on spark-04: plan installs this release there.");
+    expect(text).toContain("# OpenShell is not installed on spark-04: plan installs this NemoClaw release there, which installs its OpenShell.");
     expect(text).toContain("#   scratch (gateway nemoclaw) on station-01");
     expect(text).toContain("# The sandboxes NemoClaw's registry records on the hosts (~/.nemoclaw/sandboxes.json)");
     // Uncommenting the policy example (an editor's toggle strips "# ") gives a nightly policy.
@@ -320,7 +321,7 @@ describe("nemoclaw init", () => {
     expect(run.stderr()).toContain("warning: spark-02: unreachable: spark-02: connection refused");
     const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
     expect(text).toContain("# Not observed: spark-02; run `nemoclaw facts` on them before relying on these pins.");
-    expect(parse(text).defaults.openshell.version).toBe("0.0.72");
+    expect(parse(text).defaults.nemoclaw.version).toBe("0.0.80");
   });
 
   it("writes nothing when no host reports a version, and says how to pin one", async () => {
@@ -334,7 +335,7 @@ describe("nemoclaw init", () => {
     const run = harness();
     expect(await runInitCommand(options({ out: "fleet.yaml", limit: "station" }), run.deps)).toBe(0);
     expect(run.observed).toEqual([["station-01"]]);
-    expect(parse(readFileSync(join(dir, "fleet.yaml"), "utf8")).defaults.openshell.version).toBe("0.0.71");
+    expect(parse(readFileSync(join(dir, "fleet.yaml"), "utf8")).defaults.nemoclaw.version).toBe("0.0.73");
   });
 
   it("reports an invalid inventory with file and line, and needs -i", async () => {
