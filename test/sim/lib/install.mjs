@@ -120,7 +120,7 @@ export async function install(home, scenario, options) {
     nemoclaw: scenario.nemoclaw === null ? null : { openshellMin: scenario.nemoclaw?.openshellMin ?? null, openshellMax: scenario.nemoclaw?.openshellMax ?? null },
     options: {
       agentUid: scenario.agentUid ?? 1000,
-      statusStream: scenario.statusOutput ?? "stderr",
+      statusStream: scenario.statusOutput ?? "stdout",
       arm64UploadFailure: Boolean(scenario.faults?.arm64UploadFailure),
       slow: scenario.faults?.slow ?? [],
       openclawVersion: scenario.openclawVersion ?? "2026.6.10",

@@ -6,7 +6,7 @@
 
 import { accessSync, constants, existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { bold, green } from "./ansi.mjs";
+import { bold, green, grpcStatus, mietteError } from "./ansi.mjs";
 import {
   binaryVersion,
   clusterImageVersion,
@@ -134,7 +134,8 @@ export function detectRpcIssue(ctx, state, gatewayName, cliVersion) {
     }
   }
   if (gateway?.protobufMismatch && gatewayRunning(state, gateway)) {
-    return { kind: "protobuf_mismatch", output: `Error: × status: Internal, message: ${JSON.stringify(gateway.protobufMismatch)}` };
+    // What `openshell sandbox list` printed; NemoClaw quotes it whitespace-collapsed.
+    return { kind: "protobuf_mismatch", output: mietteError(grpcStatus(cliVersion, "Internal", gateway.protobufMismatch)) };
   }
   return null;
 }

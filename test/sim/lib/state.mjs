@@ -60,6 +60,8 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string | null} container era B Docker container name
  * @property {SandboxHolder | null} holder
  * @property {string[]} foreignOwned guard paths shown with a foreign owner (non-root fallback)
+ * @property {{ cpu: string | null; memory: string | null; gpu: boolean }} [resources] what `sandbox create` was given
+ * @property {string[]} [providers]
  *
  * @typedef {object} Gateway
  * @property {string} name
@@ -76,7 +78,10 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string} sandboxNamespace
  * @property {Record<string, Sandbox>} sandboxes
  * @property {Record<string, {type: string; credentialEnv: string | null; credentialSha256: string | null}>} providers
- * @property {{ provider: string; model: string } | null} inference
+ * @property {{ provider: string; model: string } | null} inference the user route, as NemoClaw reads it
+ * @property {Record<string, InferenceRoute>} [routes] `openshell inference` routes by name
+ *
+ * @typedef {{ provider: string; model: string; version: number; timeoutSecs: number }} InferenceRoute
  *
  * @typedef {object} SimState
  * @property {1} version
@@ -186,6 +191,7 @@ export function gatewayAnswers(state, gateway) {
  * @param {Sandbox} sandbox
  */
 export function reportedPhase(state, sandbox) {
+  if (sandbox.phase === "Stopped") return "Stopped";
   if (sandbox.container) {
     const container = containerByName(state, sandbox.container);
     if (!container?.running || state.docker.daemon !== "running") return "Provisioning";

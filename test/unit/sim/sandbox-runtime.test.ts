@@ -145,7 +145,7 @@ describe("OpenShell installer", { timeout: 60_000 }, () => {
     expect((await h.sh(`${installer} | OPENSHELL_VERSION=v0.0.85 sh`)).code).toBe(0);
     expect((await h.run("openshell", ["--version"])).stdout).toBe("openshell 0.0.85\n");
     expect(readSimState({ home: h.home }).gateways.nemoclaw?.process?.pid).toBe(before);
-    expect(stripAnsi((await h.run("openshell", ["status"])).stderr)).toContain("Version: 0.0.72\n");
+    expect(stripAnsi((await h.run("openshell", ["status"])).stdout)).toContain("Version: 0.0.72\n");
   });
 
   it("fails like curl for any other URL", async () => {
