@@ -130,15 +130,17 @@ export function nodeArch(arch) {
  * `VersionMissing` error, leaving the pid file and marker pointing at a dead pid.
  * @param {SimPaths} paths
  * @param {SimState} state
- * @param {{ name: string; port: number; binary: string; cliVersion: string }} options
+ * @param {{ name: string; port: number; binary: string; cliVersion: string; packagedUnit?: boolean }} options
  * @returns {Promise<{ started: boolean; gateway: Gateway; logPath: string; error: string | null }>}
  */
 export async function startHostProcessGateway(paths, state, options) {
   const version = binaryVersion(options.binary);
   if (!version) throw new Error(`fleet-sim: ${options.binary} is not an openshell-gateway binary`);
-  const stateDir = gatewayStateDir(paths, options.port);
+  const packaged = options.packagedUnit === true;
+  // The packaged user unit keeps its state in ~/.local/state/openshell and speaks mTLS.
+  const stateDir = packaged ? join(paths.home, ".local", "state", "openshell") : gatewayStateDir(paths, options.port);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = `${packaged ? "https" : "http"}://127.0.0.1:${options.port}`;
   const gateway =
     state.gateways[options.name] ??
     newGateway({ name: options.name, port: options.port, driver: "host-process", endpoint, version });
@@ -200,7 +202,7 @@ export async function startHostProcessGateway(paths, state, options) {
     dockerHost: "unix:///var/run/docker.sock",
     createdAt: new Date().toISOString(),
   };
-  writeFileAtomic(join(stateDir, "runtime.json"), `${JSON.stringify(marker, null, 2)}\n`, 0o600);
+  if (!packaged) writeFileAtomic(join(stateDir, "runtime.json"), `${JSON.stringify(marker, null, 2)}\n`, 0o600);
   return { started: error === null, gateway, logPath, error };
 }
 

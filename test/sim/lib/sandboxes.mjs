@@ -194,3 +194,20 @@ export async function startSandbox(paths, state, gateway, sandbox) {
     if (guarded) sandbox.holder = await startHolder(paths, gateway.name, sandbox, { agentUid: state.options.agentUid });
   }
 }
+
+/**
+ * OpenShell's server-side sandbox name rules (InvalidArgument), from 0.0.88; before that only
+ * the 253-byte limit applied (OS@v0.0.85:crates/openshell-server/src/grpc/validation.rs:111-117).
+ * @param {string} gatewayVersion
+ * @param {string} name
+ * @returns {string | null}
+ */
+export function sandboxNameProblem(gatewayVersion, name) {
+  const bytes = Buffer.byteLength(name);
+  if (!atLeast(gatewayVersion, SINCE.workspaces)) return bytes > 253 ? `name exceeds maximum length (${bytes} > 253)` : null;
+  if (bytes > 19) return `name exceeds maximum length (${bytes} > 19)`;
+  if (!/^[a-z0-9-]*$/.test(name)) return "name must contain only lowercase alphanumeric characters or hyphens";
+  if (name.startsWith("-") || name.endsWith("-")) return "name must not start or end with a hyphen";
+  if (name.includes("--")) return "name must not contain consecutive hyphens";
+  return null;
+}

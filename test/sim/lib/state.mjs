@@ -88,11 +88,24 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string} home
  * @property {number} uid owner of the simulated home
  * @property {number} gid
- * @property {{ hostname: string; arch: string; kernel: string; gpus: {name: string; memoryMiB: number | null; driverVersion: string; uuid: string}[] | null; nvidiaSmiFails: boolean }} host
+ * @property {{ hostname: string; arch: string; kernel: string; gpus: {name: string; memoryMiB: number | null; driverVersion: string; uuid: string}[] | null; nvidiaSmiFails: boolean; sudo: "nopasswd" | "password" | "absent"; systemdUser: boolean }} host
  * @property {{ installed: boolean; daemon: "running" | "down"; version: string; containers: Container[]; images: Image[]; registry: Record<string, string> }} docker
- * @property {{ openshellMin: string | null; openshellMax: string | null } | null} nemoclaw
- * @property {{ agentUid: number; statusStream: "stdout" | "stderr"; arm64UploadFailure: boolean; slow: {match: string; delayMs: number}[]; openclawVersion: string; latestOpenshell: string }} options
+ * @property {{ version: string; openshellMin: string | null; openshellMax: string | null; usageNoticeAccepted: boolean } | null} nemoclaw
+ * @property {SimOptions} options
  * @property {Record<string, Gateway>} gateways
+ *
+ * @typedef {object} SimOptions
+ * @property {number} agentUid
+ * @property {"stdout" | "stderr"} statusStream
+ * @property {boolean} arm64UploadFailure
+ * @property {{match: string; delayMs: number}[]} slow
+ * @property {string} openclawVersion the OpenClaw release the installed NemoClaw bundles
+ * @property {string} latestOpenshell
+ * @property {string} latestNemoclaw what `NEMOCLAW_INSTALL_TAG` defaults to (`lkg`)
+ * @property {string[]} backupFails sandboxes whose state backups fail (backup-all, snapshot, pre-recreate)
+ * @property {string[]} partialBackup sandboxes whose pre-recreate backup is partial
+ * @property {string[]} restoreFails sandboxes whose restore after a recreate is partial
+ * @property {{ fatalExitsZero: boolean; failsAfterSuccess: boolean }} installer field failures of the NemoClaw installer
  */
 
 /** @param {{ state: string }} paths @returns {SimState} */

@@ -13,7 +13,7 @@ import { clusterDeployText, deployClusterGateway } from "../lib/gateways.mjs";
 import { buildImage, resolveCommunityImage } from "../lib/images.mjs";
 import { checkFormat, connect, fail, resolveGateway, tryResolveGateway } from "../lib/openshell-context.mjs";
 import { policyObject, policyYaml, styleYamlLine } from "../lib/policy.mjs";
-import { createSandbox, deleteSandbox, startSandbox, stopSandbox } from "../lib/sandboxes.mjs";
+import { createSandbox, deleteSandbox, sandboxNameProblem, startSandbox, stopSandbox } from "../lib/sandboxes.mjs";
 import { exitCodeOf, execInSandbox, spawnInSandbox } from "../lib/sandbox.mjs";
 import { gatewayAnswers, gatewayByPort, loadState, reportedPhase, updateState } from "../lib/state.mjs";
 import { atLeast, DOCKERFILE_FROM_REMOVED, isClusterEra, SINCE } from "../lib/versions.mjs";
@@ -322,22 +322,6 @@ async function bootstrapGateway(ctx, allowed) {
   return { name, endpoint: result.endpoint, port: Number(new URL(result.endpoint).port) };
 }
 
-/**
- * OpenShell's server-side sandbox name rules (InvalidArgument), from 0.0.88; before that only
- * the 253-byte limit applied (OS@v0.0.85:crates/openshell-server/src/grpc/validation.rs:111-117).
- * @param {string} gatewayVersion
- * @param {string} name
- * @returns {string | null}
- */
-export function sandboxNameProblem(gatewayVersion, name) {
-  const bytes = Buffer.byteLength(name);
-  if (!atLeast(gatewayVersion, SINCE.workspaces)) return bytes > 253 ? `name exceeds maximum length (${bytes} > 253)` : null;
-  if (bytes > 19) return `name exceeds maximum length (${bytes} > 19)`;
-  if (!/^[a-z0-9-]*$/.test(name)) return "name must contain only lowercase alphanumeric characters or hyphens";
-  if (name.startsWith("-") || name.endsWith("-")) return "name must not start or end with a hyphen";
-  if (name.includes("--")) return "name must not contain consecutive hyphens";
-  return null;
-}
 
 /**
  * `--from` resolution (`resolve_from`): Dockerfile → build (and, in era A, upload into the
