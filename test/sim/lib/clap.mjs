@@ -20,6 +20,7 @@
  * @property {string} [valueName]
  * @property {string[]} [values] possible values
  * @property {"u16" | "u32" | "u64"} [integer] a numeric value parser
+ * @property {(value: string) => string | null} [check] a custom value parser: the reason a value is refused
  * @property {string[]} [conflicts]
  * @property {string[]} [overrides] `overrides_with`: the later of the two wins
  * @property {boolean} [required]
@@ -288,6 +289,8 @@ function parseCommand(command, argv, env, inheritedGlobals) {
         errorText(`invalid value '${value}' for '${renderArg(arg, undefined)}'`, { after: `  [possible values: ${arg.values.join(", ")}]\n`, tips }),
       );
     }
+    const refused = arg.check?.(value);
+    if (refused) throw new ClapError(errorText(`invalid value '${value}' for '${renderArg(arg, undefined)}': ${refused}`));
     if (arg.integer) {
       const reason = integerProblem(value, { u16: "65535", u32: "4294967295", u64: "18446744073709551615" }[arg.integer]);
       if (reason) throw new ClapError(errorText(`invalid value '${value}' for '${renderArg(arg, undefined)}': ${reason}`));

@@ -158,7 +158,7 @@ const ARGS = {
     ["0.0.1", null, { id: "no_keep", long: "no-keep", action: "setTrue", conflicts: ["keep", "editor", "forward"] }],
     ["0.0.1", null, { id: "editor", long: "editor", action: "set", values: ["vscode", "cursor"], conflicts: ["no_keep"] }],
     ["0.0.1", "0.0.68", { id: "gpu", long: "gpu", action: "setTrue" }],
-    ["0.0.69", null, { id: "gpu", long: "gpu", action: "set", numArgs: [0, 1], valueName: "COUNT" }],
+    ["0.0.69", null, { id: "gpu", long: "gpu", action: "set", numArgs: [0, 1], valueName: "COUNT", check: gpuCount }],
     ["0.0.37", "0.0.60", { id: "gpu_device", long: "gpu-device", action: "set", requires: ["gpu"] }],
     ["0.0.41", null, { id: "cpu", long: "cpu", action: "set" }],
     ["0.0.41", null, { id: "memory", long: "memory", action: "set" }],
@@ -234,6 +234,13 @@ const ARGS = {
     ["0.0.1", null, { id: "no_git_ignore", long: "no-git-ignore", action: "setTrue" }],
   ],
 };
+
+/** `parse_gpu_request` (OS@v0.0.111:crates/openshell-cli/src/main.rs): empty = the driver's default. @param {string} value */
+function gpuCount(value) {
+  if (value === "") return null;
+  if (!/^\+?\d+$/.test(value) || Number(value) > 4294967295) return "GPU count must be a positive integer";
+  return Number(value) === 0 ? "GPU count must be greater than 0" : null;
+}
 
 /** Commands the simulator implements; every other command is accepted by name and refused as not simulated. */
 const SIMULATED = new Set([

@@ -161,6 +161,18 @@ export function deleteSandbox(paths, state, gateway, name) {
  * @param {Sandbox} sandbox
  */
 export function stopSandbox(state, sandbox) {
+  stopContainer(state, sandbox);
+  sandbox.phase = "Stopped";
+  sandbox.resourceVersion += 1;
+}
+
+/**
+ * `docker stop` of a sandbox's container: the gateway keeps its phase (it then reports the
+ * sandbox as Provisioning until the supervisor is back).
+ * @param {SimState} state
+ * @param {Sandbox} sandbox
+ */
+export function stopContainer(state, sandbox) {
   const container = sandbox.container ? containerByName(state, sandbox.container) : null;
   if (container?.running) {
     container.running = false;
@@ -168,8 +180,6 @@ export function stopSandbox(state, sandbox) {
     container.exitCode = 0;
   }
   stopHolder(sandbox);
-  sandbox.phase = "Stopped";
-  sandbox.resourceVersion += 1;
 }
 
 /**
@@ -181,13 +191,25 @@ export function stopSandbox(state, sandbox) {
  * @param {Sandbox} sandbox
  */
 export async function startSandbox(paths, state, gateway, sandbox) {
+  sandbox.phase = "Ready";
+  sandbox.resourceVersion += 1;
+  await startContainer(paths, state, gateway, sandbox);
+}
+
+/**
+ * `docker start` of a sandbox's container: `nemoclaw-start` relaunches the agent gateway — only
+ * with its guards intact.
+ * @param {SimPaths} paths
+ * @param {SimState} state
+ * @param {Gateway} gateway
+ * @param {Sandbox} sandbox
+ */
+export async function startContainer(paths, state, gateway, sandbox) {
   const container = sandbox.container ? containerByName(state, sandbox.container) : null;
   if (container && !container.running) {
     container.running = true;
     container.startedAtMs = Date.now();
   }
-  sandbox.phase = "Ready";
-  sandbox.resourceVersion += 1;
   if (sandbox.managed && !agentRunning(sandbox)) {
     const root = sandboxRoot(paths, gateway.name, sandbox.name);
     const guarded = [PROXY_ENV, ...CRITICAL_GUARDS.map((guard) => `/tmp/nemoclaw-${guard}`)].every((path) => guardIsSafe(root, path, sandbox));

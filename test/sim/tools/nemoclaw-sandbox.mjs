@@ -27,7 +27,7 @@ import { presetHosts, presetNames } from "../lib/policy.mjs";
 import { entryGatewayName, hasAcceptedUsageNotice, readRegistry, updateRegistry } from "../lib/registry.mjs";
 import { NC } from "../lib/releases.mjs";
 import { agentRunning, sandboxRoot } from "../lib/sandbox.mjs";
-import { deleteSandbox, startSandbox, stopSandbox } from "../lib/sandboxes.mjs";
+import { deleteSandbox, startContainer, stopContainer } from "../lib/sandboxes.mjs";
 import { containerByName, gatewayAnswers, loadState, reportedPhase, updateState } from "../lib/state.mjs";
 import { readJsonIfExists, SimExit, writeFileAtomic } from "../lib/util.mjs";
 import { atLeast } from "../lib/versions.mjs";
@@ -523,8 +523,8 @@ async function stopOrStart(ctx, entry, action) {
   await updateState(ctx.paths, async (live) => {
     const liveGateway = /** @type {Gateway} */ (live.gateways[gatewayName]);
     const liveSandbox = /** @type {Sandbox} */ (liveGateway.sandboxes[entry.name]);
-    if (action === "stop") stopSandbox(live, liveSandbox);
-    else await startSandbox(ctx.paths, live, liveGateway, liveSandbox);
+    if (action === "stop") stopContainer(live, liveSandbox);
+    else await startContainer(ctx.paths, live, liveGateway, liveSandbox);
   });
   say(ctx, action === "stop" ? `  ✓ Sandbox '${entry.name}' stopped` : `  ✓ Sandbox '${entry.name}' started`);
   return 0;
