@@ -88,6 +88,13 @@ describe("OpenShell 0.0.36 (cluster-container era)", { timeout: 120_000 }, () =>
     expect(result.stdout).toContain("# AGENTS.md");
   });
 
+  it("reaches the agent container with or without -c agent (the pod has no other), and refuses other containers", async () => {
+    const kubectl = (...args: string[]) => host.run("docker", ["exec", "openshell-cluster-nemoclaw", "kubectl", "exec", "-n", "openshell", ...args]);
+    expect((await kubectl("-c", "agent", "alpha", "--", "id", "-u")).stdout).toBe("0\n");
+    expect((await kubectl("alpha", "--", "id", "-u")).stdout).toBe("0\n");
+    expect(await kubectl("-c", "sidecar", "alpha", "--", "true")).toMatchObject({ code: 1, stderr: "Error from server (BadRequest): container sidecar is not valid for pod alpha\n" });
+  });
+
   it("starts an already running gateway as a no-op and destroys it with its sandboxes", async () => {
     const start = await host.run("openshell", ["gateway", "start", "--name", "nemoclaw"]);
     expect(start.code).toBe(0);
