@@ -26,8 +26,8 @@ import { createSandbox } from "./sandboxes.mjs";
 import { linkInstalledTools, writeShim } from "./shims.mjs";
 import { containerByName, saveState } from "./state.mjs";
 import { deadPid, isRecordedProcessAlive, sleep, uuid } from "./util.mjs";
-import { isClusterEra, maxMigration } from "./versions.mjs";
-import { bundledOpenclaw, DEFAULT_NEMOCLAW, nemoclawFor, openshellPin } from "./releases.mjs";
+import { atLeast, isClusterEra, maxMigration } from "./versions.mjs";
+import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, openshellPin } from "./releases.mjs";
 
 /**
  * @typedef {import("./state.mjs").SimState} SimState
@@ -164,7 +164,11 @@ export async function install(home, scenario, options) {
     const gateway = await installGateway(paths, state, spec, cliVersion ?? "0.0.72", join(dir, "openshell-gateway"));
     for (const sandboxSpec of spec.sandboxes ?? []) {
       const entry = await installSandbox(paths, state, gateway, sandboxSpec, options, foreignOwned);
-      if (entry) registryEntries[sandboxSpec.name] = { ...entry, openshellVersion: cliVersion, nemoclawVersion, ...(sandboxSpec.registryEntry ?? {}) };
+      if (entry) {
+        // The NVIDIA key's variable of the release that onboarded it (#5366, v0.0.65).
+        const credentialEnv = atLeast(nemoclawVersion ?? DEFAULT_NEMOCLAW, NC.nvidiaInferenceKey) ? "NVIDIA_INFERENCE_API_KEY" : "NVIDIA_API_KEY";
+        registryEntries[sandboxSpec.name] = { ...entry, credentialEnv, openshellVersion: cliVersion, nemoclawVersion, ...(sandboxSpec.registryEntry ?? {}) };
+      }
     }
   }
 

@@ -64,8 +64,9 @@ import { NC } from "./releases.mjs";
  * @returns {Record<string, ProviderInfo>}
  */
 export function providerTable(version) {
-  // #5366 (≈v0.0.64) moved the NVIDIA key from NVIDIA_API_KEY to NVIDIA_INFERENCE_API_KEY.
-  const nvidiaKey = atLeast(version, "0.0.64") ? "NVIDIA_INFERENCE_API_KEY" : "NVIDIA_API_KEY";
+  // #5366 (ef8e43bd, first in v0.0.65) moved the NVIDIA key from NVIDIA_API_KEY to
+  // NVIDIA_INFERENCE_API_KEY, keeping NVIDIA_API_KEY as a legacy alias (credentialValue below).
+  const nvidiaKey = atLeast(version, NC.nvidiaInferenceKey) ? "NVIDIA_INFERENCE_API_KEY" : "NVIDIA_API_KEY";
   /** @type {Record<string, ProviderInfo>} */
   const table = {
     build: { providerName: "nvidia-prod", label: "NVIDIA Endpoints", credentialEnv: nvidiaKey, model: "nvidia/nemotron-3-super-120b-a12b", type: "nvidia" },
@@ -120,6 +121,40 @@ export function providerKey(ctx, raw) {
     throw new SimExit(1);
   }
   return normalized;
+}
+
+/**
+ * The credential non-interactive onboard resolves for a provider, or exits 1 with the release's
+ * text. NEMOCLAW_PROVIDER_KEY fills the provider's variable when that is unset (#648, every
+ * supported release); from v0.0.65 NVIDIA_API_KEY is a legacy alias of NVIDIA_INFERENCE_API_KEY
+ * (NC@d50338aa:src/lib/credentials/store.ts:51-53,215-225). An NVIDIA key must start with `nvapi-`
+ * (src/lib/validation.ts `validateNvidiaApiKeyValue`). NemoClaw's credentials.json store is not
+ * modelled: only the environment counts.
+ * @param {ToolContext} ctx
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} key provider key
+ * @param {ProviderInfo} provider
+ * @param {(message: string) => never} fail prints the message and exits 1 (records the session failure)
+ * @returns {string | undefined}
+ */
+export function credentialValue(ctx, env, key, provider, fail) {
+  const envName = provider.credentialEnv;
+  if (!envName) return undefined;
+  const aliases = envName === "NVIDIA_INFERENCE_API_KEY" ? ["NVIDIA_API_KEY"] : [];
+  const value = [envName, ...aliases].map((name) => (env[name] ?? "").trim()).find(Boolean) || (env.NEMOCLAW_PROVIDER_KEY ?? "").trim();
+  const nvidia = envName === "NVIDIA_INFERENCE_API_KEY" || envName === "NVIDIA_API_KEY";
+  const helpUrl = "https://build.nvidia.com/settings/api-keys";
+  if (!value) {
+    if (key === "build") {
+      // logMissingNvidiaApiKeyHelp (#4426, v0.0.54) added the `Set with:` lines.
+      const lines = [`  ${envName} (or NEMOCLAW_PROVIDER_KEY) is required for NVIDIA Endpoints in non-interactive mode.`];
+      if (atLeast(ctx.version, NC.missingKeyHints)) lines.push("  Set with:", `  export ${envName}=nvapi-...`, `  Get a key from ${helpUrl}`);
+      return fail(lines.join("\n"));
+    }
+    return fail(`  ${envName} (or NEMOCLAW_PROVIDER_KEY) is required for ${provider.label} in non-interactive mode.`);
+  }
+  if (nvidia && !value.startsWith("nvapi-")) return fail(`  Invalid NVIDIA API key. Must start with nvapi-\n  Get a key from ${helpUrl}`);
+  return value;
 }
 
 /** Agents NemoClaw can put in a sandbox, with the aliases NEMOCLAW_AGENT and --agent accept. */

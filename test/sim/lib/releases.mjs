@@ -118,6 +118,10 @@ export const NC = {
   statusJson: "0.0.56",
   /** A bare `inference set` prints the OpenShell hint (#4566). */
   inferenceSetHint: "0.0.56",
+  /** The `Set with:` lines after a missing NVIDIA key (#4426). */
+  missingKeyHints: "0.0.54",
+  /** NVIDIA_INFERENCE_API_KEY replaces NVIDIA_API_KEY, which stays a legacy alias (#5366). */
+  nvidiaInferenceKey: "0.0.65",
   /** Recovery restores guards from the packaged preloads (#5321). */
   recoverRestoresGuards: "0.0.64",
   /** An interrupted session resumes without --resume (#5487). */

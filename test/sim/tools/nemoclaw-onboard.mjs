@@ -17,6 +17,7 @@ import {
   createManagedSandbox,
   ensureGateway,
   providerKey,
+  credentialValue,
   providerTable,
   recoverAgent,
   recoveryMode,
@@ -239,10 +240,7 @@ export async function onboard(ctx, args) {
     failStep(ctx, "inference", `  Invalid NEMOCLAW_MODEL for provider '${key}': ${model}\n  Model values may only contain letters, numbers, '.', '_', ':', '/', and '-'.`);
   }
   const endpointUrl = env.NEMOCLAW_ENDPOINT_URL ?? session?.endpointUrl ?? null;
-  const credential = provider.credentialEnv ? env[provider.credentialEnv] : undefined;
-  if (provider.credentialEnv && !credential) {
-    failStep(ctx, "inference", `  ${provider.credentialEnv} is required for ${provider.label} in non-interactive mode.\n  Set it in the environment and re-run 'nemoclaw onboard --non-interactive'.`);
-  }
+  const credential = credentialValue(ctx, env, key, provider, (message) => failStep(ctx, "inference", message));
   if (key === "custom" && !endpointUrl) failStep(ctx, "inference", "  NEMOCLAW_ENDPOINT_URL is required for the OpenAI-compatible endpoint provider.");
   say(ctx, `  Using ${provider.label} with model: ${model}`);
   writeSession(ctx, { provider: key, model, endpointUrl });

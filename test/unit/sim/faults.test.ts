@@ -127,7 +127,7 @@ describe("gateway faults", { timeout: 60_000 }, () => {
     const pid = readFileSync(join(h.home, ".local/state/nemoclaw/openshell-docker-gateway/openshell-gateway.pid"), "utf8").trim();
     await h.run("kill", [pid]);
     await h.sh(`while kill -0 ${pid} 2>/dev/null; do sleep 0.05; done`);
-    const onboard = await h.run("nemoclaw", ["onboard", "--non-interactive"], { env: { NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "k", NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE: "1" } });
+    const onboard = await h.run("nemoclaw", ["onboard", "--non-interactive"], { env: { NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "nvapi-k", NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE: "1" } });
     expect(onboard.code, onboard.stdout + onboard.stderr).toBe(0);
     expect((await h.run("openshell", ["sandbox", "list"])).code).toBe(0);
   });

@@ -52,7 +52,7 @@ describe("onboard", { timeout: 120_000 }, () => {
 
   it("validates in NemoClaw's order, with its texts and exit codes", async () => {
     const h = await use({ arch: "x86_64" });
-    const ok = { NVIDIA_INFERENCE_API_KEY: "k" };
+    const ok = { NVIDIA_INFERENCE_API_KEY: "nvapi-k" };
     const onboard = (env: Record<string, string>, extra: string[] = []) => h.run("nemoclaw", [...ONBOARD, ...extra], { env: { ...ok, ...env } });
     expect(await onboard({}, ["--bogus"])).toMatchObject({ code: 2, stderr: "  Nonexistent flag: --bogus\nSee more help with --help\n" });
     expect(await onboard({}, ["--resume", "--fresh"])).toMatchObject({
@@ -92,6 +92,18 @@ describe("onboard", { timeout: 120_000 }, () => {
     expect((await onboard({ NEMOCLAW_SANDBOX_NAME: "alpha", NEMOCLAW_POLICY_MODE: "custom", NEMOCLAW_POLICY_PRESETS: "npm,nope" })).stderr).toBe("  Unknown policy preset(s): nope\n");
   });
 
+  it("takes the NVIDIA key from the release's variable (NVIDIA_API_KEY before v0.0.65), or NEMOCLAW_PROVIDER_KEY", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.44" } });
+    const env = { NEMOCLAW_SANDBOX_NAME: "alpha" };
+    const refused = await h.run("nemoclaw", ONBOARD, { env: { ...env, NVIDIA_INFERENCE_API_KEY: "nvapi-k" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.endsWith("  NVIDIA_API_KEY (or NEMOCLAW_PROVIDER_KEY) is required for NVIDIA Endpoints in non-interactive mode.\n")).toBe(true);
+    const badPrefix = await h.run("nemoclaw", ONBOARD, { env: { ...env, NEMOCLAW_PROVIDER_KEY: "sk-1" } });
+    expect(badPrefix).toMatchObject({ code: 1 });
+    expect(badPrefix.stderr.endsWith("  Invalid NVIDIA API key. Must start with nvapi-\n  Get a key from https://build.nvidia.com/settings/api-keys\n")).toBe(true);
+    expect((await h.run("nemoclaw", ONBOARD, { env: { ...env, NVIDIA_API_KEY: "nvapi-k" } })).code).toBe(0);
+  });
+
   it("asks for the third-party notice only until it was accepted once; openrouter only from v0.0.79", async () => {
     const h = await use({ nemoclaw: { version: "0.0.79" } });
     const refused = await h.run("nemoclaw", ["onboard", "--non-interactive"], { env: { NEMOCLAW_PROVIDER: "ollama" } });
@@ -99,14 +111,14 @@ describe("onboard", { timeout: 120_000 }, () => {
     expect(refused.stderr.endsWith("  Non-interactive onboarding requires --yes-i-accept-third-party-software or NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1.\n")).toBe(true);
     const missingKey = await h.run("nemoclaw", ONBOARD, { env: { NEMOCLAW_PROVIDER: "open-router", NEMOCLAW_SANDBOX_NAME: "alpha" } });
     expect(missingKey.stderr).toContain("  [non-interactive] Third-party software notice accepted via --yes-i-accept-third-party-software.\n");
-    expect(missingKey.stderr.endsWith("  OPENROUTER_API_KEY is required for OpenRouter in non-interactive mode.\n  Set it in the environment and re-run 'nemoclaw onboard --non-interactive'.\n")).toBe(true);
+    expect(missingKey.stderr.endsWith("  OPENROUTER_API_KEY (or NEMOCLAW_PROVIDER_KEY) is required for OpenRouter in non-interactive mode.\n")).toBe(true);
     // Accepted once, it is not asked again.
     expect((await h.run("nemoclaw", ["onboard", "--non-interactive"], { env: { NEMOCLAW_PROVIDER: "openrouter" } })).stderr).not.toContain("Third-Party");
   });
 
   it("recreates with --fresh --name --recreate-sandbox: backup, delete, create, restore; presets carried over unless overridden", async () => {
     const h = await use({ arch: "x86_64", gateways: [{ sandboxes: [{ name: "alpha", presets: ["npm"], files: { "/sandbox/.openclaw/workspace/notes.md": "kept\n" } }] }] });
-    const env = { NVIDIA_INFERENCE_API_KEY: "k", NEMOCLAW_AGENT: "hermes" };
+    const env = { NVIDIA_INFERENCE_API_KEY: "nvapi-k", NEMOCLAW_AGENT: "hermes" };
     const result = await h.run("nemoclaw", [...ONBOARD, "--fresh", "--name", "alpha", "--recreate-sandbox"], { env });
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
@@ -122,7 +134,7 @@ describe("onboard", { timeout: 120_000 }, () => {
     expect(overridden.stdout).toContain("  [non-interactive] NEMOCLAW_POLICY_PRESETS overrides previous presets on recreate (was: npm).\n");
     expect(registry(h).sandboxes.alpha.policies).toEqual(["pypi"]);
 
-    const differentAgent = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { NVIDIA_INFERENCE_API_KEY: "k" } });
+    const differentAgent = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { NVIDIA_INFERENCE_API_KEY: "nvapi-k" } });
     expect(differentAgent.code).toBe(1);
     expect(differentAgent.stderr).toBe("  Aborting: choose a different name or set NEMOCLAW_RECREATE_SANDBOX=1 to recreate 'alpha'.\n  Example: nemoclaw onboard --name my-assistant\n");
   });
@@ -130,7 +142,7 @@ describe("onboard", { timeout: 120_000 }, () => {
   it("aborts a recreate before deleting anything when the backup fails", async () => {
     const h = await use({ gateways: [{ sandboxes: [{ name: "alpha" }] }], faults: { backupFails: ["alpha"] } });
     const id = readSimState({ home: h.home }).gateways.nemoclaw?.sandboxes.alpha?.id;
-    const result = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--recreate-sandbox"], { env: { NVIDIA_INFERENCE_API_KEY: "k" } });
+    const result = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--recreate-sandbox"], { env: { NVIDIA_INFERENCE_API_KEY: "nvapi-k" } });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("  State backup failed — aborting recreate to prevent data loss.\n  Set NEMOCLAW_RECREATE_WITHOUT_BACKUP=1 to recreate without preserving state.\n");
     expect(readSimState({ home: h.home }).gateways.nemoclaw?.sandboxes.alpha?.id).toBe(id);
@@ -299,7 +311,7 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
 describe("inference, backup-all, upgrade-sandboxes", { timeout: 120_000 }, () => {
   it("inference set: gateway providers (onboard keys from v0.0.76), and the bare command by era", async () => {
     const h = await use({ arch: "x86_64" });
-    expect((await h.run("nemoclaw", ONBOARD, { env: { NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "k" } })).code).toBe(0);
+    expect((await h.run("nemoclaw", ONBOARD, { env: { NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "nvapi-k" } })).code).toBe(0);
     const set = await h.run("nemoclaw", ["inference", "set", "--provider", "build", "--model", "nvidia/llama-3.3-nemotron-super-49b-v1", "--sandbox", "alpha"]);
     expect(set).toMatchObject({ code: 0, stdout: expect.stringContaining("  Setting OpenShell inference route: nvidia-prod / nvidia/llama-3.3-nemotron-super-49b-v1\n") });
     expect(registry(h).sandboxes.alpha).toMatchObject({ provider: "nvidia-prod", model: "nvidia/llama-3.3-nemotron-super-49b-v1" });
