@@ -10,6 +10,7 @@ import { gatewayMetadataPath, gatewayStateDir } from "./paths.mjs";
 import { startDaemon } from "./processes.mjs";
 import { stopHolder } from "./sandbox.mjs";
 import { containerByName } from "./state.mjs";
+import { bold, green } from "./ansi.mjs";
 import { atLeast, maxMigration } from "./versions.mjs";
 import { processStartTime, randomHex, sha256, writeFileAtomic } from "./util.mjs";
 
@@ -129,15 +130,17 @@ export function nodeArch(arch) {
  * `VersionMissing` error, leaving the pid file and marker pointing at a dead pid.
  * @param {SimPaths} paths
  * @param {SimState} state
- * @param {{ name: string; port: number; binary: string; cliVersion: string }} options
+ * @param {{ name: string; port: number; binary: string; cliVersion: string; packagedUnit?: boolean }} options
  * @returns {Promise<{ started: boolean; gateway: Gateway; logPath: string; error: string | null }>}
  */
 export async function startHostProcessGateway(paths, state, options) {
   const version = binaryVersion(options.binary);
   if (!version) throw new Error(`fleet-sim: ${options.binary} is not an openshell-gateway binary`);
-  const stateDir = gatewayStateDir(paths, options.port);
+  const packaged = options.packagedUnit === true;
+  // The packaged user unit keeps its state in ~/.local/state/openshell and speaks mTLS.
+  const stateDir = packaged ? join(paths.home, ".local", "state", "openshell") : gatewayStateDir(paths, options.port);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = `${packaged ? "https" : "http"}://127.0.0.1:${options.port}`;
   const gateway =
     state.gateways[options.name] ??
     newGateway({ name: options.name, port: options.port, driver: "host-process", endpoint, version });
@@ -199,7 +202,7 @@ export async function startHostProcessGateway(paths, state, options) {
     dockerHost: "unix:///var/run/docker.sock",
     createdAt: new Date().toISOString(),
   };
-  writeFileAtomic(join(stateDir, "runtime.json"), `${JSON.stringify(marker, null, 2)}\n`, 0o600);
+  if (!packaged) writeFileAtomic(join(stateDir, "runtime.json"), `${JSON.stringify(marker, null, 2)}\n`, 0o600);
   return { started: error === null, gateway, logPath, error };
 }
 
@@ -249,26 +252,33 @@ export function stopHostProcessGateway(gateway) {
 }
 
 /**
- * Era A `gateway start` (and the auto-bootstrap of `sandbox create`): create, resume or report
- * the `openshell-cluster-<name>` container. Returns the progress lines it printed.
+ * @typedef {{ kind: "already-running" | "fresh" | "resume" | "recreate"; containerExists: boolean; endpoint: string }} ClusterDeploy
+ */
+
+/**
+ * Cluster era `gateway start` (and the auto-bootstrap of `sandbox create`): create, resume or
+ * report the `openshell-cluster-<name>` container (OS@v0.0.36:crates/openshell-bootstrap/src/lib.rs:294-548).
  * @param {SimPaths} paths
  * @param {SimState} state
- * @param {{ name: string; port: number; image: string; recreate: boolean }} options
- * @returns {{ lines: string[]; alreadyRunning: boolean }}
+ * @param {{ name: string; port: number; image: string; recreate: boolean; plaintext?: boolean }} options
+ * @returns {ClusterDeploy}
  */
 export function deployClusterGateway(paths, state, options) {
   const containerName = `openshell-cluster-${options.name}`;
   const existing = containerByName(state, containerName);
-  if (existing?.running && !options.recreate) {
-    return { lines: [`✓ Gateway '${options.name}' is already running.`], alreadyRunning: true };
-  }
-  if (options.recreate) destroyClusterGateway(paths, state, options.name);
-  /** @type {string[]} */
-  const lines = [];
-  const now = Date.now();
   const current = state.gateways[options.name];
-  if (current && (existing || current.container)) {
-    lines.push("[status] Resuming gateway from existing state", "[progress] Reusing existing TLS certificates");
+  const stored = readMetadata(paths, options.name);
+  if (existing?.running && !options.recreate && current) {
+    return { kind: "already-running", containerExists: true, endpoint: current.endpoint };
+  }
+  const resuming = Boolean(current && (existing || current.container)) && !options.recreate;
+  if (options.recreate && current) destroyClusterGateway(paths, state, options.name);
+  const now = Date.now();
+  // Resuming prefers the port recorded for the gateway over the CLI default.
+  const port = resuming ? (current?.port ?? options.port) : stored && stored.gateway_port > 0 && !options.recreate ? stored.gateway_port : options.port;
+  const scheme = options.plaintext ? "http" : "https";
+  let endpoint = `${scheme}://127.0.0.1:${port}`;
+  if (resuming && current) {
     // On resume the existing container is reused as is: no image upgrade.
     const container = existing ?? createClusterContainer(state, options.name, current.port, options.image, now);
     container.running = true;
@@ -279,30 +289,23 @@ export function deployClusterGateway(paths, state, options) {
     if (!atLeast(version, "0.0.22")) wipeSandboxes(paths, current);
     current.version = version;
     current.container = container.name;
+    endpoint = current.endpoint;
   } else {
-    lines.push(
-      `[status] Pulling image ${options.image}`,
-      `[status] Starting gateway '${options.name}'`,
-      "[progress] Generating TLS certificates",
-      "[status] Waiting for gateway to become ready",
-    );
-    const container = createClusterContainer(state, options.name, options.port, options.image, now);
+    const container = createClusterContainer(state, options.name, port, options.image, now);
     const record = newGateway({
       name: options.name,
-      port: options.port,
+      port,
       driver: "cluster-container",
-      endpoint: `https://127.0.0.1:${options.port}`,
+      endpoint,
       version: clusterImageVersion(options.image) ?? "0.0.0",
     });
     record.container = container.name;
     record.dbMigration = 3;
     state.gateways[options.name] = record;
   }
-  const port = state.gateways[options.name]?.port ?? options.port;
-  writeMetadata(paths, { name: options.name, gateway_endpoint: `https://127.0.0.1:${port}`, is_remote: false, gateway_port: port });
+  writeMetadata(paths, { name: options.name, gateway_endpoint: endpoint, is_remote: false, gateway_port: port });
   writeActiveGateway(paths, options.name);
-  lines.push(`✓ Gateway '${options.name}' is ready.`);
-  return { lines, alreadyRunning: false };
+  return { kind: options.recreate ? "recreate" : resuming ? "resume" : "fresh", containerExists: Boolean(existing), endpoint };
 }
 
 /**
@@ -356,3 +359,32 @@ function wipeSandboxes(paths, gateway) {
   gateway.sandboxes = {};
   rmSync(join(paths.sandboxesDir, gateway.name), { recursive: true, force: true });
 }
+
+/**
+ * What a non-TTY cluster deploy prints on stderr (`deploy_gateway_with_panel`, `print_deploy_summary`;
+ * OS@v0.0.36:crates/openshell-cli/src/run.rs:1296-1401, crates/openshell-bootstrap/src/lib.rs:294-548).
+ * @param {string} name
+ * @param {ClusterDeploy} result
+ */
+export function clusterDeployText(name, result) {
+  if (result.kind === "already-running") return `${bold(green("✓"))} Gateway '${name}' is already running.\n`;
+  const steps = {
+    fresh: ["Checking Docker", "Downloading gateway", "Initializing environment", "Starting gateway"],
+    resume: ["Checking Docker", "Resuming gateway from existing state", ...(result.containerExists ? [] : ["Downloading gateway"]), "Initializing environment", "Starting gateway"],
+    recreate: ["Checking Docker", "Removing existing gateway", "Downloading gateway", "Initializing environment", "Starting gateway"],
+  }[result.kind];
+  return [
+    `Deploying local gateway ${name}...`,
+    ...steps.map((step) => `  ${step}`),
+    `Gateway ${name} ready.`,
+    "",
+    `${bold(green("✓"))} Gateway ready`,
+    "",
+    `  ${bold("Name:")} ${name}`,
+    `  ${bold("Endpoint:")} ${result.endpoint}`,
+    "",
+    `${bold(green("✓"))} Active gateway set to '${name}'`,
+    "",
+  ].join("\n");
+}
+

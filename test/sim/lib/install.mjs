@@ -20,13 +20,14 @@ import {
 } from "./gateways.mjs";
 import { nemoclawGatewayName, simPaths } from "./paths.mjs";
 import { startDaemon } from "./processes.mjs";
-import { writeRegistry } from "./registry.mjs";
+import { saveUsageNoticeAcceptance, writeRegistry } from "./registry.mjs";
 import { agentLockPath, GUARD_PATHS, PRELOADS, sandboxRoot, startHolder, stopHolder } from "./sandbox.mjs";
 import { createSandbox } from "./sandboxes.mjs";
 import { linkInstalledTools, writeShim } from "./shims.mjs";
 import { containerByName, saveState } from "./state.mjs";
 import { deadPid, isRecordedProcessAlive, sleep, uuid } from "./util.mjs";
-import { isClusterEra, maxMigration } from "./versions.mjs";
+import { atLeast, isClusterEra, maxMigration } from "./versions.mjs";
+import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, openshellPin } from "./releases.mjs";
 
 /**
  * @typedef {import("./state.mjs").SimState} SimState
@@ -72,19 +73,22 @@ import { isClusterEra, maxMigration } from "./versions.mjs";
  * @property {{ name: string; memoryMiB?: number | null; driverVersion?: string; uuid?: string }[]} [gpus]
  * @property {"ok" | "fails" | "absent"} [nvidiaSmi]
  * @property {false | { daemon?: "running" | "down"; version?: string }} [docker]
- * @property {null | { version: string }} [openshell]
- * @property {null | { version?: string; openshellMin?: string; openshellMax?: string }} [nemoclaw]
+ * @property {null | { version: string; location?: "local" | "system" }} [openshell]
+ * @property {null | { version?: string; openshellMin?: string; openshellMax?: string; usageNoticeAccepted?: boolean }} [nemoclaw]
  * @property {string | null} [activeGateway]
  * @property {ScenarioGateway[]} [gateways]
  * @property {{ defaultSandbox?: string | null; entries?: Record<string, Record<string, unknown>> }} [registry]
  * @property {{ owner?: "alive" | "dead"; ageSeconds?: number }} [registryLock]
  * @property {Record<string, "up" | "down">} [shields]
  * @property {{ sandbox: string }[]} [backups]
- * @property {{ arm64UploadFailure?: boolean; slow?: { match: string; delayMs: number }[] }} [faults]
+ * @property {{ arm64UploadFailure?: boolean; slow?: { match: string; delayMs: number }[]; backupFails?: string[]; partialBackup?: string[]; restoreFails?: string[]; installer?: { fatalExitsZero?: boolean; failsAfterSuccess?: boolean } }} [faults]
  * @property {"stdout" | "stderr"} [statusOutput]
  * @property {number} [agentUid]
  * @property {string} [openclawVersion]
  * @property {string} [latestOpenshell]
+ * @property {string} [latestNemoclaw]
+ * @property {"nopasswd" | "password" | "absent"} [sudo]
+ * @property {boolean} [systemdUser]
  */
 
 const PROTOBUF_DEFAULT = "failed to decode Protobuf message: Sandbox.metadata: SandboxResponse.sandbox: invalid wire type value: 6";
@@ -100,7 +104,9 @@ export async function install(home, scenario, options) {
   for (const dir of [paths.sim, paths.binDir, paths.sandboxesDir, paths.localBin]) mkdirSync(dir, { recursive: true });
   writeFileSync(paths.callsLog, "");
   const arch = scenario.arch ?? "aarch64";
-  const cliVersion = scenario.openshell === null ? null : (scenario.openshell?.version ?? "0.0.72");
+  const release = selectReleases(scenario);
+  const cliVersion = release.openshell;
+  const nemoclawVersion = release.nemoclaw;
   const docker = scenario.docker === false ? null : (scenario.docker ?? {});
   const nvidiaSmi = scenario.nvidiaSmi ?? "ok";
   /** @type {SimState} */
@@ -115,16 +121,23 @@ export async function install(home, scenario, options) {
       kernel: scenario.kernel ?? (arch === "x86_64" ? "6.8.0-85-generic" : "6.11.0-1016-nvidia"),
       gpus: nvidiaSmi === "absent" ? null : defaultGpus(scenario, arch),
       nvidiaSmiFails: nvidiaSmi === "fails",
+      sudo: scenario.sudo ?? "nopasswd",
+      systemdUser: scenario.systemdUser ?? true,
     },
     docker: { installed: docker !== null, daemon: docker?.daemon ?? "running", version: docker?.version ?? "28.3.2", containers: [], images: [], registry: {} },
-    nemoclaw: scenario.nemoclaw === null ? null : { openshellMin: scenario.nemoclaw?.openshellMin ?? null, openshellMax: scenario.nemoclaw?.openshellMax ?? null },
+    nemoclaw: nemoclawVersion === null ? null : { version: nemoclawVersion, openshellMin: release.min, openshellMax: release.max, usageNoticeAccepted: false },
     options: {
       agentUid: scenario.agentUid ?? 1000,
-      statusStream: scenario.statusOutput ?? "stderr",
+      statusStream: scenario.statusOutput ?? "stdout",
       arm64UploadFailure: Boolean(scenario.faults?.arm64UploadFailure),
       slow: scenario.faults?.slow ?? [],
-      openclawVersion: scenario.openclawVersion ?? "2026.6.10",
+      openclawVersion: scenario.openclawVersion ?? bundledOpenclaw(nemoclawVersion ?? DEFAULT_NEMOCLAW),
       latestOpenshell: scenario.latestOpenshell ?? "0.0.111",
+      latestNemoclaw: scenario.latestNemoclaw ?? "0.0.130",
+      backupFails: scenario.faults?.backupFails ?? [],
+      partialBackup: scenario.faults?.partialBackup ?? [],
+      restoreFails: scenario.faults?.restoreFails ?? [],
+      installer: { fatalExitsZero: Boolean(scenario.faults?.installer?.fatalExitsZero), failsAfterSuccess: Boolean(scenario.faults?.installer?.failsAfterSuccess) },
     },
     gateways: {},
   };
@@ -132,11 +145,15 @@ export async function install(home, scenario, options) {
   for (const tool of ["uname", "curl", ...(docker ? ["docker"] : []), ...(nvidiaSmi === "absent" ? [] : ["nvidia-smi"])]) {
     writeShim(join(paths.binDir, tool), home, tool, "-");
   }
+  let dir = paths.localBin;
   if (cliVersion) {
-    writeShim(paths.openshellBin, home, "openshell", cliVersion);
-    if (!isClusterEra(cliVersion)) writeShim(paths.gatewayBin, home, "openshell-gateway", cliVersion);
+    // NemoClaw installs OpenShell beside the active CLI (~/.local/bin here); a bare host has the packages.
+    const location = scenario.openshell?.location ?? (nemoclawVersion ? "local" : "system");
+    dir = location === "system" ? paths.systemBin : paths.localBin;
+    writeShim(join(dir, "openshell"), home, "openshell", cliVersion);
+    if (!isClusterEra(cliVersion)) writeShim(join(dir, "openshell-gateway"), home, "openshell-gateway", cliVersion);
   }
-  if (scenario.nemoclaw !== null) writeShim(paths.nemoclawBin, home, "nemoclaw", scenario.nemoclaw?.version ?? "0.0.76");
+  if (nemoclawVersion) writeShim(paths.nemoclawBin, home, "nemoclaw", nemoclawVersion);
   linkInstalledTools(paths);
 
   /** @type {string[]} */
@@ -144,10 +161,14 @@ export async function install(home, scenario, options) {
   /** @type {Record<string, Record<string, unknown>>} */
   const registryEntries = {};
   for (const spec of scenario.gateways ?? []) {
-    const gateway = await installGateway(paths, state, spec, cliVersion ?? "0.0.72");
+    const gateway = await installGateway(paths, state, spec, cliVersion ?? "0.0.72", join(dir, "openshell-gateway"));
     for (const sandboxSpec of spec.sandboxes ?? []) {
       const entry = await installSandbox(paths, state, gateway, sandboxSpec, options, foreignOwned);
-      if (entry) registryEntries[sandboxSpec.name] = { ...entry, openshellVersion: cliVersion, nemoclawVersion: scenario.nemoclaw?.version ?? "0.0.76" };
+      if (entry) {
+        // The NVIDIA key's variable of the release that onboarded it (#5366, v0.0.65).
+        const credentialEnv = atLeast(nemoclawVersion ?? DEFAULT_NEMOCLAW, NC.nvidiaInferenceKey) ? "NVIDIA_INFERENCE_API_KEY" : "NVIDIA_API_KEY";
+        registryEntries[sandboxSpec.name] = { ...entry, credentialEnv, openshellVersion: cliVersion, nemoclawVersion, ...(sandboxSpec.registryEntry ?? {}) };
+      }
     }
   }
 
@@ -156,6 +177,11 @@ export async function install(home, scenario, options) {
     writeRegistry(paths, { sandboxes: /** @type {any} */ (entries), defaultSandbox: scenario.registry?.defaultSandbox ?? Object.keys(entries)[0] ?? null });
   }
   if (scenario.registryLock) installRegistryLock(paths, scenario.registryLock);
+  // A host that onboarded once accepted the third-party notice (`~/.nemoclaw/usage-notice.json`).
+  if (state.nemoclaw && (scenario.nemoclaw?.usageNoticeAccepted ?? Object.keys(entries).length > 0)) {
+    state.nemoclaw.usageNoticeAccepted = true;
+    saveUsageNoticeAcceptance(paths);
+  }
   for (const [sandbox, posture] of Object.entries(scenario.shields ?? {})) {
     mkdirSync(paths.nemoclawStateDir, { recursive: true, mode: 0o700 });
     const now = new Date().toISOString();
@@ -175,6 +201,28 @@ export async function install(home, scenario, options) {
   return { binDir: paths.binDir, foreignOwned };
 }
 
+/**
+ * The NemoClaw release and the OpenShell it runs: `nemoclaw.version` selects the release and its
+ * pin is installed; `openshell.version` overrides that (drift, or a bare OpenShell host); a
+ * scenario naming only OpenShell gets the NemoClaw release that pins it (releases.mjs).
+ * @param {Scenario} scenario
+ */
+function selectReleases(scenario) {
+  const named = scenario.nemoclaw === null ? null : scenario.nemoclaw?.version;
+  const nemoclaw = scenario.nemoclaw === null ? null : (named ?? (scenario.openshell ? nemoclawFor(scenario.openshell.version) : DEFAULT_NEMOCLAW));
+  const pin = nemoclaw ? openshellPin(nemoclaw) : null;
+  if (nemoclaw && !pin && !scenario.openshell) {
+    throw new Error(`fleet-sim: the OpenShell pin of NemoClaw v${nemoclaw} is not established; set scenario.openshell.version`);
+  }
+  const openshell = scenario.openshell === null ? null : (scenario.openshell?.version ?? pin?.pin ?? null);
+  return {
+    nemoclaw,
+    openshell,
+    min: scenario.nemoclaw?.openshellMin ?? pin?.min ?? null,
+    max: scenario.nemoclaw?.openshellMax ?? pin?.max ?? null,
+  };
+}
+
 /** @param {Scenario} scenario @param {string} arch */
 function defaultGpus(scenario, arch) {
   const gpus = scenario.gpus ?? (arch === "x86_64" ? [{ name: "NVIDIA RTX PRO 6000 Blackwell Workstation Edition", memoryMiB: 97887 }] : [{ name: "NVIDIA GB10", memoryMiB: null }]);
@@ -191,9 +239,10 @@ function defaultGpus(scenario, arch) {
  * @param {SimState} state
  * @param {ScenarioGateway} spec
  * @param {string} cliVersion
+ * @param {string} cliGatewayBin the `openshell-gateway` installed beside the CLI
  * @returns {Promise<Gateway>}
  */
-async function installGateway(paths, state, spec, cliVersion) {
+async function installGateway(paths, state, spec, cliVersion, cliGatewayBin) {
   const port = spec.port ?? 8080;
   const name = spec.name ?? nemoclawGatewayName(port);
   const version = spec.version ?? cliVersion;
@@ -209,8 +258,8 @@ async function installGateway(paths, state, spec, cliVersion) {
       container.exitCode = status === "crashed" ? 1 : 0;
     }
   } else {
-    const binary = spec.binary ?? (version === cliVersion ? paths.gatewayBin : join(paths.optDir, `openshell-${version}`, "openshell-gateway"));
-    if (!existsSync(binary) || binary !== paths.gatewayBin) writeShim(binary, paths.home, "openshell-gateway", version);
+    const binary = spec.binary ?? (version === cliVersion ? cliGatewayBin : join(paths.optDir, `openshell-${version}`, "openshell-gateway"));
+    if (!existsSync(binary) || binary !== cliGatewayBin) writeShim(binary, paths.home, "openshell-gateway", version);
     const seeded = state.gateways[name] ?? newGateway({ name, port, driver, endpoint: `http://127.0.0.1:${port}`, version });
     seeded.dbMigration = spec.dbMigration ?? (status === "crashed" ? Math.max(spec.fatalMigration ?? 0, maxMigration(version) + 1) : 0);
     state.gateways[name] = seeded;

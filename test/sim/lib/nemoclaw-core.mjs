@@ -4,9 +4,9 @@
 // port (both drivers), create a sandbox with guards and a running OpenClaw gateway, apply
 // policy presets, and repair a sandbox's guards (reference §5).
 
-import { accessSync, constants, existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { accessSync, appendFileSync, constants, existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { bold, green } from "./ansi.mjs";
+import { bold, green, grpcStatus, mietteError } from "./ansi.mjs";
 import {
   binaryVersion,
   clusterImageVersion,
@@ -19,7 +19,10 @@ import {
 } from "./gateways.mjs";
 import { addImage, buildImage } from "./images.mjs";
 import { gatewayStateDir } from "./paths.mjs";
-import { PRESET_HOSTS } from "./policy.mjs";
+import { presetHosts } from "./policy.mjs";
+import { ClapError, parse } from "./clap.mjs";
+import { openshellCommandTree } from "./openshell-cli.mjs";
+import { sandboxNameProblem } from "./sandboxes.mjs";
 import {
   agentRunning,
   CRITICAL_GUARDS,
@@ -28,6 +31,7 @@ import {
   GUARD_PATHS,
   holderAlive,
   packagedPreloadIsSafe,
+  PRELOADS,
   PROXY_ENV,
   sandboxRoot,
   staleAgentLocks,
@@ -37,7 +41,8 @@ import {
 import { createSandbox } from "./sandboxes.mjs";
 import { containerByName, gatewayRunning } from "./state.mjs";
 import { collapseWhitespace, isRecordedProcessAlive, processCmdline, sha256, sleep, SimExit } from "./util.mjs";
-import { isClusterEra } from "./versions.mjs";
+import { atLeast, DOCKERFILE_FROM_REMOVED, isClusterEra } from "./versions.mjs";
+import { NC } from "./releases.mjs";
 
 /**
  * @typedef {import("./runtime.mjs").ToolContext} ToolContext
@@ -47,20 +52,141 @@ import { isClusterEra } from "./versions.mjs";
  * @typedef {{ kind: "image_drift"; image: string; version: string } | { kind: "host_process_drift"; binary: string; version: string } | { kind: "protobuf_mismatch"; output: string }} RpcIssue
  */
 
-/** Inference providers NemoClaw's non-interactive onboard accepts (NEMOCLAW_PROVIDER). */
-export const PROVIDERS = /** @type {Record<string, {providerName: string; label: string; credentialEnv: string | null; model: string; type: string}>} */ ({
-  build: { providerName: "nvidia-prod", label: "NVIDIA Endpoints", credentialEnv: "NVIDIA_INFERENCE_API_KEY", model: "nvidia/nemotron-3-super-120b-a12b", type: "nvidia" },
-  openai: { providerName: "openai-api", label: "OpenAI", credentialEnv: "OPENAI_API_KEY", model: "gpt-5", type: "openai" },
-  anthropic: { providerName: "anthropic-prod", label: "Anthropic", credentialEnv: "ANTHROPIC_API_KEY", model: "claude-sonnet-4-5", type: "anthropic" },
-  anthropicCompatible: { providerName: "compatible-anthropic-endpoint", label: "Other Anthropic-compatible endpoint", credentialEnv: "COMPATIBLE_ANTHROPIC_API_KEY", model: "claude-sonnet-4-5", type: "anthropic" },
-  gemini: { providerName: "gemini-api", label: "Google Gemini", credentialEnv: "GEMINI_API_KEY", model: "gemini-2.5-pro", type: "openai" },
-  custom: { providerName: "compatible-endpoint", label: "Other OpenAI-compatible endpoint", credentialEnv: "COMPATIBLE_API_KEY", model: "", type: "openai" },
-  ollama: { providerName: "ollama-local", label: "Local Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai" },
-  vllm: { providerName: "vllm-local", label: "Local vLLM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai" },
-  "nim-local": { providerName: "nim-local", label: "Local NIM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai" },
+/**
+ * @typedef {{ providerName: string; label: string; credentialEnv: string | null; model: string; type: string; local?: boolean }} ProviderInfo
+ */
+
+/**
+ * What each NEMOCLAW_PROVIDER key sets up (NC@d50338aa:src/lib/onboard/providers.ts:70-230): the
+ * OpenShell provider name and the variable its credential comes from. Default models are the
+ * simulator's.
+ * @param {string} version NemoClaw release
+ * @returns {Record<string, ProviderInfo>}
+ */
+export function providerTable(version) {
+  // #5366 (ef8e43bd, first in v0.0.65) moved the NVIDIA key from NVIDIA_API_KEY to
+  // NVIDIA_INFERENCE_API_KEY, keeping NVIDIA_API_KEY as a legacy alias (credentialValue below).
+  const nvidiaKey = atLeast(version, NC.nvidiaInferenceKey) ? "NVIDIA_INFERENCE_API_KEY" : "NVIDIA_API_KEY";
+  /** @type {Record<string, ProviderInfo>} */
+  const table = {
+    build: { providerName: "nvidia-prod", label: "NVIDIA Endpoints", credentialEnv: nvidiaKey, model: "nvidia/nemotron-3-super-120b-a12b", type: "nvidia" },
+    openai: { providerName: "openai-api", label: "OpenAI", credentialEnv: "OPENAI_API_KEY", model: "gpt-5", type: "openai" },
+    anthropic: { providerName: "anthropic-prod", label: "Anthropic", credentialEnv: "ANTHROPIC_API_KEY", model: "claude-sonnet-4-5", type: "anthropic" },
+    anthropicCompatible: { providerName: "compatible-anthropic-endpoint", label: "Other Anthropic-compatible endpoint", credentialEnv: "COMPATIBLE_ANTHROPIC_API_KEY", model: "claude-sonnet-4-5", type: "anthropic" },
+    gemini: { providerName: "gemini-api", label: "Google Gemini", credentialEnv: "GEMINI_API_KEY", model: "gemini-2.5-pro", type: "openai" },
+    hermesProvider: { providerName: "hermes-provider", label: "Hermes Provider", credentialEnv: "OPENAI_API_KEY", model: "moonshotai/kimi-k2", type: "openai" },
+    ollama: { providerName: "ollama-local", label: "Local Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
+    custom: { providerName: "compatible-endpoint", label: "Other OpenAI-compatible endpoint", credentialEnv: "COMPATIBLE_API_KEY", model: "", type: "openai" },
+    "nim-local": { providerName: "nvidia-nim", label: "Local NIM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
+    vllm: { providerName: "vllm-local", label: "Local vLLM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
+    routed: { providerName: "nvidia-router", label: "NVIDIA model router", credentialEnv: nvidiaKey, model: "nvidia/nemotron-3-super-120b-a12b", type: "nvidia" },
+    "install-vllm": { providerName: "vllm-local", label: "Managed vLLM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
+    "install-ollama": { providerName: "ollama-local", label: "Local Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
+    "install-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
+    "start-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
+  };
+  if (atLeast(version, NC.openrouter)) {
+    table.openrouter = { providerName: "openrouter-api", label: "OpenRouter", credentialEnv: "OPENROUTER_API_KEY", model: "openrouter/auto", type: "openai" };
+  }
+  return table;
+}
+
+/**
+ * `getNonInteractiveProvider`: trimmed, lower-cased, aliased; null when unset; an unknown key is
+ * refused with the release's `Valid values:` line.
+ * @param {ToolContext} ctx
+ * @param {string | undefined} raw
+ * @returns {string | null}
+ */
+export function providerKey(ctx, raw) {
+  const key = (raw ?? "").trim().toLowerCase();
+  if (!key) return null;
+  /** @type {Record<string, string>} */
+  const aliases = {
+    cloud: "build",
+    nim: "nim-local",
+    anthropiccompatible: "anthropicCompatible",
+    hermes: "hermesProvider",
+    "hermes-provider": "hermesProvider",
+    hermesprovider: "hermesProvider",
+    nous: "hermesProvider",
+    "nous-portal": "hermesProvider",
+    ...(atLeast(ctx.version, NC.openrouter) ? { "open-router": "openrouter", openrouterai: "openrouter" } : {}),
+  };
+  const normalized = aliases[key] ?? key;
+  const table = providerTable(ctx.version);
+  if (!table[normalized]) {
+    const valid = Object.keys(table).map((name) => (name === "hermesProvider" ? "hermes-provider" : name));
+    ctx.err(`  Unsupported NEMOCLAW_PROVIDER: ${key}\n  Valid values: ${valid.join(", ")}\n`);
+    throw new SimExit(1);
+  }
+  return normalized;
+}
+
+/**
+ * The credential non-interactive onboard resolves for a provider, or exits 1 with the release's
+ * text. NEMOCLAW_PROVIDER_KEY fills the provider's variable when that is unset (#648, every
+ * supported release); from v0.0.65 NVIDIA_API_KEY is a legacy alias of NVIDIA_INFERENCE_API_KEY
+ * (NC@d50338aa:src/lib/credentials/store.ts:51-53,215-225). An NVIDIA key must start with `nvapi-`
+ * (src/lib/validation.ts `validateNvidiaApiKeyValue`). NemoClaw's credentials.json store is not
+ * modelled: only the environment counts.
+ * @param {ToolContext} ctx
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} key provider key
+ * @param {ProviderInfo} provider
+ * @param {(message: string) => never} fail prints the message and exits 1 (records the session failure)
+ * @returns {string | undefined}
+ */
+export function credentialValue(ctx, env, key, provider, fail) {
+  const envName = provider.credentialEnv;
+  if (!envName) return undefined;
+  const aliases = envName === "NVIDIA_INFERENCE_API_KEY" ? ["NVIDIA_API_KEY"] : [];
+  const value = [envName, ...aliases].map((name) => (env[name] ?? "").trim()).find(Boolean) || (env.NEMOCLAW_PROVIDER_KEY ?? "").trim();
+  const nvidia = envName === "NVIDIA_INFERENCE_API_KEY" || envName === "NVIDIA_API_KEY";
+  const helpUrl = "https://build.nvidia.com/settings/api-keys";
+  if (!value) {
+    if (key === "build") {
+      // logMissingNvidiaApiKeyHelp (#4426, v0.0.54) added the `Set with:` lines.
+      const lines = [`  ${envName} (or NEMOCLAW_PROVIDER_KEY) is required for NVIDIA Endpoints in non-interactive mode.`];
+      if (atLeast(ctx.version, NC.missingKeyHints)) lines.push("  Set with:", `  export ${envName}=nvapi-...`, `  Get a key from ${helpUrl}`);
+      return fail(lines.join("\n"));
+    }
+    return fail(`  ${envName} (or NEMOCLAW_PROVIDER_KEY) is required for ${provider.label} in non-interactive mode.`);
+  }
+  if (nvidia && !value.startsWith("nvapi-")) return fail(`  Invalid NVIDIA API key. Must start with nvapi-\n  Get a key from ${helpUrl}`);
+  return value;
+}
+
+/** Agents NemoClaw can put in a sandbox, with the aliases NEMOCLAW_AGENT and --agent accept. */
+export const AGENTS = /** @type {Record<string, { display: string; aliases: string[] }>} */ ({
+  openclaw: { display: "OpenClaw", aliases: [] },
+  hermes: { display: "Hermes", aliases: ["nemohermes"] },
+  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", aliases: ["dcode", "deepagents", "langchain"] },
 });
 
-export const PROVIDER_ALIASES = /** @type {Record<string, string>} */ ({ cloud: "build", nim: "nim-local" });
+/** @param {string} raw @returns {string | null} */
+export function agentName(raw) {
+  const key = raw.trim().toLowerCase();
+  for (const [name, agent] of Object.entries(AGENTS)) if (name === key || agent.aliases.includes(key)) return name;
+  return null;
+}
+
+/** @param {unknown} agent registry value (null = OpenClaw) */
+export function agentDisplay(agent) {
+  return AGENTS[typeof agent === "string" && agent ? agent : "openclaw"]?.display ?? String(agent);
+}
+
+/**
+ * Node's report of an exception nothing catches (NemoClaw has no top-level handler): the
+ * error line and a stand-in stack, exit 1.
+ * @param {ToolContext} ctx
+ * @param {string} message
+ * @returns {never}
+ */
+export function uncaught(ctx, message) {
+  ctx.err(`${message.startsWith("Error") ? message : `Error: ${message}`}\n    at Object.<anonymous> (nemoclaw/dist/nemoclaw.js)\n\nNode.js ${process.version}\n`);
+  throw new SimExit(1);
+}
 
 /** @param {ToolContext} ctx @param {string} line */
 export function say(ctx, line = "") {
@@ -104,7 +230,7 @@ export function resolveOpenshell(ctx) {
  * @param {string} openshellPath
  */
 export function resolveGatewayBinary(ctx, openshellPath) {
-  const candidates = [ctx.env.NEMOCLAW_OPENSHELL_GATEWAY_BIN, join(dirname(openshellPath), "openshell-gateway"), ctx.paths.gatewayBin];
+  const candidates = [ctx.env.NEMOCLAW_OPENSHELL_GATEWAY_BIN, join(dirname(openshellPath), "openshell-gateway"), ctx.paths.gatewayBin, join(ctx.paths.systemBin, "openshell-gateway")];
   return candidates.find((path) => path && existsSync(path) && isExecutable(path) && binaryVersion(path)) ?? null;
 }
 
@@ -134,7 +260,8 @@ export function detectRpcIssue(ctx, state, gatewayName, cliVersion) {
     }
   }
   if (gateway?.protobufMismatch && gatewayRunning(state, gateway)) {
-    return { kind: "protobuf_mismatch", output: `Error: × status: Internal, message: ${JSON.stringify(gateway.protobufMismatch)}` };
+    // What `openshell sandbox list` printed; NemoClaw quotes it whitespace-collapsed.
+    return { kind: "protobuf_mismatch", output: mietteError(grpcStatus(cliVersion, "Internal", gateway.protobufMismatch)) };
   }
   return null;
 }
@@ -285,28 +412,81 @@ function registerHostGateway(ctx, name, port) {
 }
 
 /**
- * `openshell gateway select <gw>` as NemoClaw runs it.
+ * `openshell gateway select <gw>` as NemoClaw runs it (onboard relays OpenShell's line).
  * @param {ToolContext} ctx
  * @param {string} name
+ * @param {{ quiet?: boolean }} [options]
  */
-export function selectGateway(ctx, name) {
+export function selectGateway(ctx, name, options = {}) {
   writeActiveGateway(ctx.paths, name);
-  say(ctx, `${bold(green("✓"))} Active gateway set to '${name}'`);
+  if (!options.quiet) say(ctx, `${bold(green("✓"))} Active gateway set to '${name}'`);
+}
+
+/** @param {ToolContext} ctx */
+export function requireOpenshell(ctx) {
+  const cli = resolveOpenshell(ctx);
+  if (!cli) {
+    ctx.err("  ✗ openshell CLI not found. Install OpenShell (https://github.com/NVIDIA/OpenShell) and re-run.\n");
+    throw new SimExit(1);
+  }
+  return cli;
+}
+
+/**
+ * @typedef {object} ManagedCreate
+ * @property {string} name
+ * @property {string | null} from Dockerfile path or image reference
+ * @property {string} model
+ * @property {string[]} presets
+ * @property {boolean} gpu
+ * @property {string | null} gpuDevice
+ * @property {{ cpu: string | null; memory: string | null }} resources
+ * @property {string[]} providers
+ */
+
+/**
+ * The `openshell sandbox create` command line NemoClaw runs (NC@d50338aa:src/lib/onboard.ts,
+ * sandbox-gpu-create.ts; resources only when `sandbox create --help` lists them).
+ * @param {ManagedCreate} options
+ * @param {string} source `--from` value
+ * @param {string} policyFile
+ */
+export function nemoclawCreateArgv(options, source, policyFile) {
+  return [
+    "sandbox", "create", "--from", source, "--name", options.name, "--policy", policyFile,
+    ...(options.gpu ? ["--gpu"] : []),
+    ...(options.gpuDevice ? ["--gpu-device", options.gpuDevice] : []),
+    ...(options.resources.cpu ? ["--cpu", options.resources.cpu] : []),
+    ...(options.resources.memory ? ["--memory", options.resources.memory] : []),
+    ...options.providers.flatMap((provider) => ["--provider", provider]),
+    "--", "env", "CHAT_UI_URL=http://127.0.0.1:18789", "NEMOCLAW_DASHBOARD_PORT=18789", `NEMOCLAW_MODEL=${options.model}`, "nemoclaw-start",
+  ];
 }
 
 /**
  * Onboard step 6 / rebuild: build the sandbox image and create the sandbox through the
- * gateway. In the cluster era a Dockerfile goes through the image-tar upload into the cluster
- * container, which is where the Linux arm64 404 fault strikes.
+ * installed `openshell`, whose own parser judges the command line first (a flag the installed
+ * release lacks fails the create as it would on a host). In the cluster era a Dockerfile goes
+ * through the image-tar upload into the cluster container, where the Linux arm64 404 strikes.
  * @param {ToolContext} ctx
  * @param {SimState} state
  * @param {Gateway} gateway
- * @param {{ name: string; from: string | null; model: string; presets: string[] }} options
- * @returns {Promise<{ ok: true; sandbox: Sandbox; imageTag: string } | { ok: false; imageTag: string; output: string }>}
+ * @param {ManagedCreate} options
+ * @returns {Promise<{ ok: true; sandbox: Sandbox; imageTag: string } | { ok: false; imageTag: string; output: string; argv: string[] }>}
  */
 export async function createManagedSandbox(ctx, state, gateway, options) {
-  say(ctx, `  Creating sandbox '${options.name}' (this takes a few minutes on first run)...`);
+  const cli = requireOpenshell(ctx);
   const dockerfile = options.from && existsSync(options.from) ? options.from : null;
+  const policyFile = join(ctx.paths.nemoclawDir, "policies", `${options.name}.yaml`);
+  const argv = nemoclawCreateArgv(options, dockerfile ? dirname(dockerfile) : (options.from ?? join(ctx.paths.nemoclawDir, "source")), policyFile);
+  try {
+    parse(openshellCommandTree(cli.version), argv, {});
+  } catch (error) {
+    if (!(error instanceof ClapError)) throw error;
+    ctx.err(error.text);
+    return { ok: false, imageTag: "", output: error.text, argv };
+  }
+  say(ctx, `  Creating sandbox '${options.name}' (this takes a few minutes on first run)...`);
   let imageTag = options.from && !dockerfile ? options.from : "";
   if (!imageTag) {
     say(ctx, "  Building sandbox image...");
@@ -319,13 +499,31 @@ export async function createManagedSandbox(ctx, state, gateway, options) {
       if (["aarch64", "arm64"].includes(state.host.arch) && state.options.arm64UploadFailure) {
         const output = `Error:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: No such container: openshell-cluster-${gateway.name}`;
         for (const line of output.split("\n")) say(ctx, `  ${line}`);
-        return { ok: false, imageTag, output };
+        return { ok: false, imageTag, output, argv };
       }
       say(ctx, "  [progress] Uploaded to gateway");
     }
   }
-  const command = ["env", "CHAT_UI_URL=http://127.0.0.1:18789", "NEMOCLAW_DASHBOARD_PORT=18789", `NEMOCLAW_MODEL=${options.model}`, "nemoclaw-start"];
-  const sandbox = await createSandbox(ctx.paths, state, gateway, { name: options.name, image: imageTag, command, presets: [] });
+  if (dockerfile && atLeast(cli.version, DOCKERFILE_FROM_REMOVED)) {
+    const output = mietteError(`--from no longer builds local images: ${dirname(dockerfile)}\nBuild and push the image, then pass its reference to --from.`);
+    ctx.err(output);
+    return { ok: false, imageTag, output, argv };
+  }
+  const problem = sandboxNameProblem(gateway.version, options.name);
+  if (problem) {
+    const output = mietteError(grpcStatus(cli.version, "InvalidArgument", problem));
+    ctx.err(output);
+    return { ok: false, imageTag, output, argv };
+  }
+  const command = argv.slice(argv.indexOf("--") + 1);
+  const sandbox = await createSandbox(ctx.paths, state, gateway, {
+    name: options.name,
+    image: imageTag,
+    command,
+    presets: [],
+    resources: { cpu: options.resources.cpu, memory: options.resources.memory, gpu: options.gpu },
+    providers: options.providers,
+  });
   say(ctx, `  Created sandbox: ${options.name}`);
   say(ctx, "  Waiting for sandbox to become ready...");
   say(ctx, `  ✓ Sandbox '${options.name}' created`);
@@ -339,21 +537,27 @@ function defaultImageBuild(state, tag) {
 }
 
 /**
- * The arm64 image-reference workaround hints (`printSandboxCreateRecoveryHints`, #3266).
+ * The arm64 image-reference workaround (`printSandboxCreateRecoveryHints`, #3266/#4934, reference
+ * §11): step 3 is NemoClaw's own create command with the registry image and a policy placeholder,
+ * without `--no-bootstrap`. The lead-in lines are stand-ins.
  * @param {ToolContext} ctx
- * @param {{ name: string; imageTag: string }} options
+ * @param {{ name: string; imageTag: string; argv?: string[] }} options
  */
 export function printArm64Hints(ctx, options) {
   const ref = options.imageTag;
+  const argv = [...(options.argv ?? nemoclawCreateArgv({ name: options.name, from: ref, model: "", presets: [], gpu: false, gpuDevice: null, resources: { cpu: null, memory: null }, providers: [] }, ref, "p"))];
+  argv[argv.indexOf("--from") + 1] = `localhost:5000/${ref}`;
+  argv[argv.indexOf("--policy") + 1] = "<your-policy-file>";
+  const step3 = [...argv.slice(0, argv.indexOf("--")), "--", "env", "<YOUR_RUNTIME_ENV>", "nemoclaw-start"];
   ctx.err(
     [
       "",
       "  Sandbox creation failed: OpenShell could not upload the sandbox image into the gateway (failed to upload image tar into container).",
-      "  The gateway container is healthy; the large image-tar upload path fails on Linux arm64 (#3266).",
+      "  On Linux arm64 the image-tar upload path can fail although the gateway is healthy.",
       "  Workaround: serve the image from a local registry and create the sandbox from the image reference:",
       "    1. docker run -d -p 5000:5000 --restart=always --name registry registry:2",
       `    2. docker tag ${ref} localhost:5000/${ref} && docker push localhost:5000/${ref}`,
-      `    3. openshell sandbox create --from localhost:5000/${ref} --name ${options.name} --policy <your-policy-file> -- env <YOUR_RUNTIME_ENV> nemoclaw-start`,
+      `    3. openshell ${step3.join(" ")}`,
       "  Or retry with: nemoclaw onboard --resume",
       "",
     ].join("\n"),
@@ -361,62 +565,116 @@ export function printArm64Hints(ctx, options) {
 }
 
 /**
- * Apply presets to a live sandbox the way `policy-add` does, one policy version each.
+ * Apply presets to a live sandbox the way `policy-add` does, one policy version each
+ * (NC@d50338aa:src/lib/actions/sandbox/policy-channel.ts; `policy-add` prints the endpoints line
+ * itself before confirming).
  * @param {ToolContext} ctx
  * @param {Sandbox} sandbox
  * @param {string[]} presets
+ * @param {{ quiet?: boolean }} [options]
  */
-export function applyPresets(ctx, sandbox, presets) {
+export function applyPresets(ctx, sandbox, presets, options = {}) {
   for (const preset of presets) {
     if (sandbox.presets.includes(preset)) continue;
-    say(ctx, `  Widening sandbox egress — adding: ${(PRESET_HOSTS[preset] ?? []).join(", ")}`);
+    if (!options.quiet) say(ctx, `  Widening sandbox egress — adding: ${presetHosts(preset).join(", ")}`);
     sandbox.policyVersion += 1;
     sandbox.resourceVersion += 1;
     sandbox.presets.push(preset);
-    const hash = sha256(`${sandbox.id}:${sandbox.presets.join(",")}`).slice(0, 12);
-    say(ctx, `${bold(green("✓"))} Policy version ${sandbox.policyVersion} submitted (hash: ${hash})`);
-    say(ctx, `${bold(green("✓"))} Policy version ${sandbox.policyVersion} loaded (active version: ${sandbox.policyVersion})`);
-    say(ctx, `  Applied preset: ${preset}`);
+    if (!options.quiet) say(ctx, `  Applied preset: ${preset}`);
   }
 }
 
 /**
- * NemoClaw's guard-chain recovery before an OpenClaw gateway relaunch (reference §5.2/§5.3):
- * restore missing or unsafe guards from the packaged preloads, remove stale gateway locks,
- * relaunch — and refuse to relaunch unguarded.
+ * @param {ToolContext} ctx
+ * @param {Sandbox} sandbox
+ * @param {string} preset
+ */
+export function removePresetFromPolicy(ctx, sandbox, preset) {
+  say(ctx, `  Narrowing sandbox egress — removing: ${presetHosts(preset).join(", ")}`);
+  sandbox.presets = sandbox.presets.filter((p) => p !== preset);
+  sandbox.policyVersion += 1;
+  sandbox.resourceVersion += 1;
+  say(ctx, `  Removed preset: ${preset}`);
+}
+
+/**
+ * @typedef {"fail-open" | "critical-preloads" | "guard-chain"} RecoveryMode
+ * @typedef {{ result: "running" | "relaunched" | "refused"; log: string[] }} RecoveryOutcome
+ */
+
+/**
+ * How a release repairs the agent gateway when it relaunches it (reference §5): before
+ * ≈v0.0.64 the in-sandbox script relaunches even without the proxy-env file (fail-open); from
+ * ≈v0.0.64 it restores the two critical preloads and the proxy env from the packaged sources;
+ * from ≈v0.0.70 nemoclaw-gateway-control restores the whole guard chain.
+ * @param {string} version NemoClaw release
+ * @returns {RecoveryMode}
+ */
+export function recoveryMode(version) {
+  if (atLeast(version, NC.gatewayControl)) return "guard-chain";
+  if (atLeast(version, NC.recoverRestoresGuards)) return "critical-preloads";
+  return "fail-open";
+}
+
+/**
+ * Relaunch a sandbox's agent gateway the way the release's recovery does. A running gateway is
+ * left alone unless `force` (`<sb> gateway restart`). The `[gateway-recovery]` lines go to the
+ * sandbox's /tmp/gateway.log, and are returned for the caller.
  * @param {ToolContext} ctx
  * @param {SimState} state
  * @param {Gateway} gateway
  * @param {Sandbox} sandbox
- * @returns {Promise<"already-running" | "relaunched" | "refused">}
+ * @param {{ mode: RecoveryMode; force?: boolean }} options
+ * @returns {Promise<RecoveryOutcome>}
  */
-export async function recoverAgent(ctx, state, gateway, sandbox) {
+export async function recoverAgent(ctx, state, gateway, sandbox, options) {
+  if (agentRunning(sandbox) && !options.force) return { result: "running", log: [] };
   const root = sandboxRoot(ctx.paths, gateway.name, sandbox.name);
-  const unsafe = GUARD_PATHS.filter((path) => !guardIsSafe(root, path, sandbox));
-  if (agentRunning(sandbox) && unsafe.length === 0) return "already-running";
-  if (unsafe.length > 0) {
-    if (unsafe.includes(PROXY_ENV)) {
-      say(ctx, `[gateway-recovery] WARNING: ${PROXY_ENV} missing or unsafe - restoring library guards from packaged preloads (#2478/#2701)`);
+  /** @type {string[]} */
+  const log = [];
+  const refuse = () => {
+    writeGatewayLog(root, log);
+    return /** @type {RecoveryOutcome} */ ({ result: "refused", log });
+  };
+  const proxyPresent = existsSync(join(root, PROXY_ENV));
+  const nodeOptions = proxyPresent ? readFileSync(join(root, PROXY_ENV), "utf8") : "";
+  const guardsNamed = nodeOptions.includes("nemoclaw-sandbox-safety-net") && nodeOptions.includes("nemoclaw-ciao-network-guard");
+  if (options.mode === "fail-open") {
+    if (!proxyPresent) log.push(`[gateway-recovery] WARNING: ${PROXY_ENV} missing - gateway launching without library guards (#2478)`);
+    else if (!guardsNamed) {
+      log.push(`[gateway-recovery] ERROR: ${PROXY_ENV} present but NODE_OPTIONS missing safety-net preload or ciao preload - refusing unguarded gateway relaunch (#2478)`);
+      return refuse();
     }
-    const sourcesSafe = CRITICAL_GUARDS.every((preload) => packagedPreloadIsSafe(root, preload));
-    if (!sourcesSafe) {
-      ctx.err(
-        "[gateway-recovery] ERROR: NODE_OPTIONS missing safety-net preload or ciao preload after trusted recovery - refusing unguarded gateway relaunch (#2478/#2701)\n",
-      );
-      return "refused";
+  } else {
+    const chain = options.mode === "guard-chain" ? GUARD_PATHS : [PROXY_ENV, ...CRITICAL_GUARDS.map((name) => `/tmp/nemoclaw-${name}`)];
+    const unsafe = chain.filter((path) => !guardIsSafe(root, path, sandbox) || (path === PROXY_ENV && !guardsNamed));
+    if (unsafe.length > 0) {
+      if (options.mode === "guard-chain") log.push("[gateway-recovery] WARNING: /tmp guard chain missing or unsafe - restoring library guards from packaged preloads (#2478/#2701)");
+      else if (!proxyPresent) log.push(`[gateway-recovery] WARNING: ${PROXY_ENV} missing - restoring library guards from packaged preloads (#2478/#2701)`);
+      else if (!guardsNamed) log.push(`[gateway-recovery] WARNING: ${PROXY_ENV} incomplete - persisting library guards from packaged preloads (#2478/#2701)`);
+      const sources = options.mode === "guard-chain" ? PRELOADS.filter((name) => GUARD_PATHS.includes(`/tmp/nemoclaw-${name}`)) : CRITICAL_GUARDS;
+      const unavailable = sources.find((name) => !packagedPreloadIsSafe(root, name));
+      if (unavailable) {
+        log.push(`[gateway-recovery] ERROR: trusted preload source /usr/local/lib/nemoclaw/preloads/${unavailable} unavailable - refusing preload install`);
+        return refuse();
+      }
+      if (sandbox.foreignOwned.some((path) => unsafe.includes(path))) {
+        // The foreign-owner mount lives in the running namespace: relaunch in a fresh one.
+        stopHolder(sandbox);
+        sandbox.foreignOwned = sandbox.foreignOwned.filter((path) => !unsafe.includes(path));
+      }
+      for (const path of unsafe) rmSync(join(root, path), { force: true });
+      emitGuards(root, { generatedByRecovery: true, only: unsafe });
     }
-    if (sandbox.foreignOwned.some((path) => unsafe.includes(path))) {
-      // The foreign-owner mount lives in the running namespace: relaunch in a fresh one.
-      stopHolder(sandbox);
-      sandbox.foreignOwned = sandbox.foreignOwned.filter((path) => !unsafe.includes(path));
-    }
-    for (const path of unsafe) rmSync(join(root, path), { force: true });
-    emitGuards(root, { generatedByRecovery: true, only: unsafe });
   }
   for (const lock of staleAgentLocks(root, sandbox)) rmSync(lock, { force: true });
-  if (!agentRunning(sandbox)) {
-    if (holderAlive(sandbox)) stopHolder(sandbox);
-    sandbox.holder = await startHolder(ctx.paths, gateway.name, sandbox, { agentUid: state.options.agentUid });
-  }
-  return "relaunched";
+  if (holderAlive(sandbox)) stopHolder(sandbox);
+  sandbox.holder = await startHolder(ctx.paths, gateway.name, sandbox, { agentUid: state.options.agentUid });
+  writeGatewayLog(root, log);
+  return { result: "relaunched", log };
+}
+
+/** @param {string} root @param {string[]} lines */
+function writeGatewayLog(root, lines) {
+  if (lines.length > 0) appendFileSync(join(root, "tmp/gateway.log"), `${lines.join("\n")}\n`);
 }

@@ -1,21 +1,69 @@
 // @ts-check
-// How `openshell` finds the gateway a command talks to (`resolve_gateway` in main.rs) and what
-// it prints when nothing answers there.
+// How `openshell` finds the gateway a command talks to (`resolve_gateway` in main.rs), the
+// global arguments every command shares, and what it prints when nothing answers there.
 
-import { clapError, mietteError, TRANSPORT_REFUSED } from "./ansi.mjs";
+import { mietteError, TRANSPORT_REFUSED } from "./ansi.mjs";
+import { globalValue } from "./clap.mjs";
 import { endpointPort, listMetadata, readActiveGateway, readMetadata } from "./gateways.mjs";
 import { gatewayAnswers, gatewayByPort, loadState } from "./state.mjs";
 import { SimExit } from "./util.mjs";
-import { atLeast } from "./versions.mjs";
+import { isClusterEra } from "./versions.mjs";
 
 /**
  * @typedef {import("./runtime.mjs").ToolContext} ToolContext
+ * @typedef {import("./clap.mjs").Matches} Matches
  * @typedef {{ gateway?: string; endpoint?: string; workspace: string }} Globals
  * @typedef {{ name: string; endpoint: string; port: number }} Target
  */
 
-export const NO_ACTIVE_GATEWAY =
-  "No active gateway.\nSet one with: openshell gateway select <name>\nOr register one with: openshell gateway add <endpoint>";
+/**
+ * The global arguments after clap propagated them (`-g` wins over `OPENSHELL_GATEWAY`).
+ * @param {Matches} root
+ * @returns {Globals}
+ */
+export function globalsOf(root) {
+  const gateway = globalValue(root, "gateway")?.trim();
+  return {
+    gateway: gateway || undefined,
+    endpoint: globalValue(root, "gateway_endpoint") || undefined,
+    workspace: globalValue(root, "workspace") ?? "default",
+  };
+}
+
+/**
+ * `resolve_gateway`: the error texts changed when the cluster era ended (0.0.37).
+ * @param {ToolContext} ctx
+ */
+export function noActiveGatewayText(ctx) {
+  return isClusterEra(ctx.version)
+    ? "No active gateway.\nSet one with: openshell gateway select <name>\nOr deploy a new gateway: openshell gateway start"
+    : "No active gateway.\nSet one with: openshell gateway select <name>\nOr register one with: openshell gateway add <endpoint>";
+}
+
+/** @param {ToolContext} ctx @param {string} name */
+function unknownGatewayText(ctx, name) {
+  return isClusterEra(ctx.version)
+    ? `Unknown gateway '${name}'.\nDeploy it first: openshell gateway start --name ${name}\nOr list available gateways: openshell gateway select`
+    : `Unknown gateway '${name}'.\nRegister it first: openshell gateway add <endpoint> --name ${name}\nOr list available gateways: openshell gateway select`;
+}
+
+/**
+ * The gateway a command talks to, or null with the error text `resolve_gateway` returns.
+ * @param {ToolContext} ctx
+ * @param {Globals} globals
+ * @returns {{ target: Target; error: null } | { target: null; error: string }}
+ */
+export function tryResolveGateway(ctx, globals) {
+  if (globals.endpoint) {
+    const byEndpoint = listMetadata(ctx.paths).find((m) => m.gateway_endpoint === globals.endpoint);
+    return { target: { name: globals.gateway ?? byEndpoint?.name ?? globals.endpoint, endpoint: globals.endpoint, port: endpointPort(globals.endpoint) }, error: null };
+  }
+  const name = globals.gateway ?? readActiveGateway(ctx.paths);
+  if (!name) return { target: null, error: noActiveGatewayText(ctx) };
+  const metadata = readMetadata(ctx.paths, name);
+  if (!metadata) return { target: null, error: unknownGatewayText(ctx, name) };
+  return { target: { name: metadata.name, endpoint: metadata.gateway_endpoint, port: endpointPort(metadata.gateway_endpoint) }, error: null };
+}
 
 /**
  * @param {ToolContext} ctx
@@ -23,22 +71,9 @@ export const NO_ACTIVE_GATEWAY =
  * @returns {Target}
  */
 export function resolveGateway(ctx, globals) {
-  if (globals.endpoint) {
-    const byEndpoint = listMetadata(ctx.paths).find((m) => m.gateway_endpoint === globals.endpoint);
-    return { name: globals.gateway ?? byEndpoint?.name ?? globals.endpoint, endpoint: globals.endpoint, port: endpointPort(globals.endpoint) };
-  }
-  const name = globals.gateway ?? readActiveGateway(ctx.paths);
-  if (!name) fail(ctx, mietteError(NO_ACTIVE_GATEWAY));
-  const metadata = readMetadata(ctx.paths, name);
-  if (!metadata) {
-    fail(
-      ctx,
-      mietteError(
-        `Unknown gateway '${name}'.\nRegister it first: openshell gateway add <endpoint> --name ${name}\nOr list available gateways: openshell gateway select`,
-      ),
-    );
-  }
-  return { name: metadata.name, endpoint: metadata.gateway_endpoint, port: endpointPort(metadata.gateway_endpoint) };
+  const resolved = tryResolveGateway(ctx, globals);
+  if (!resolved.target) return fail(ctx, mietteError(resolved.error));
+  return resolved.target;
 }
 
 /**
@@ -52,7 +87,7 @@ export function connect(ctx, target, refusedText = TRANSPORT_REFUSED) {
   const state = loadState(ctx.paths);
   const gateway = gatewayByPort(state, target.port);
   if (!gateway || !gatewayAnswers(state, gateway)) fail(ctx, refusedText);
-  return { state, gateway };
+  return { state, gateway: /** @type {import("./state.mjs").Gateway} */ (gateway) };
 }
 
 /**
@@ -67,20 +102,10 @@ export function fail(ctx, text, code = 1) {
 }
 
 /**
- * `-o/--output` exists per command from a given version; before that it is an unknown flag.
+ * `-o yaml` parses (clap lists it) but the simulator only writes table and JSON.
  * @param {ToolContext} ctx
- * @param {string} since
- * @returns {Record<string, import("./args.mjs").FlagSpec>}
+ * @param {string} format
  */
-export function outputFlag(ctx, since) {
-  return atLeast(ctx.version, since) ? { "--output": { value: true, short: "-o" } } : {};
-}
-
-/** @param {ToolContext} ctx @param {string} format @param {string} usage */
-export function checkFormat(ctx, format, usage) {
-  if (format === "table" || format === "json") return;
+export function checkFormat(ctx, format) {
   if (format === "yaml") fail(ctx, "fleet-sim: '-o yaml' is not simulated; use -o json\n", 64);
-  ctx.err(clapError(`invalid value '${format}' for '--output <OUTPUT>'\n  [possible values: table, yaml, json]`, usage));
-  throw new SimExit(2);
 }
-

@@ -19,6 +19,8 @@ export function simPaths(home) {
     /** Host tools (docker, nvidia-smi, uname, curl) and links to the installed CLIs. */
     binDir: join(sim, "bin"),
     sandboxesDir: join(sim, "sandboxes"),
+    /** Where OS packages put binaries (a stand-in for /usr/bin). */
+    systemBin: join(sim, "system", "usr", "bin"),
     /** Older OpenShell gateway binaries a drifted gateway may still be running from. */
     optDir: join(sim, "opt"),
     localBin,

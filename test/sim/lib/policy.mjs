@@ -4,27 +4,59 @@
 
 import { dimmed } from "./ansi.mjs";
 
-/** Hosts each preset adds to the sandbox's egress policy. */
-export const PRESET_HOSTS = /** @type {Record<string, string[]>} */ ({
-  npm: ["registry.npmjs.org", "registry.yarnpkg.com"],
-  pypi: ["pypi.org", "files.pythonhosted.org"],
-  huggingface: ["huggingface.co", "cdn-lfs.huggingface.co", "router.huggingface.co"],
-  brew: ["formulae.brew.sh", "github.com", "ghcr.io", "pkg-containers.githubusercontent.com", "objects.githubusercontent.com", "raw.githubusercontent.com"],
+/**
+ * The built-in presets (NC@d50338aa:nemoclaw-blueprint/policies/presets/) and messaging channels,
+ * with the hosts each opens. The host lists are the simulator's; the names are NemoClaw's.
+ */
+const PRESET_HOSTS = /** @type {Record<string, string[]>} */ ({
   brave: ["api.search.brave.com"],
-  slack: ["slack.com", "api.slack.com", "hooks.slack.com", "wss-primary.slack.com", "wss-backup.slack.com"],
+  brew: ["formulae.brew.sh", "github.com", "ghcr.io", "pkg-containers.githubusercontent.com", "objects.githubusercontent.com", "raw.githubusercontent.com"],
+  "claude-code": ["api.anthropic.com", "statsig.anthropic.com"],
   discord: ["discord.com", "gateway.discord.gg", "cdn.discordapp.com", "media.discordapp.net"],
-  telegram: ["api.telegram.org"],
-  jira: ["*.atlassian.net", "auth.atlassian.com", "api.atlassian.com"],
-  outlook: ["graph.microsoft.com", "login.microsoftonline.com", "outlook.office365.com", "outlook.office.com"],
   github: ["github.com", "api.github.com", "codeload.github.com"],
+  huggingface: ["huggingface.co", "cdn-lfs.huggingface.co", "router.huggingface.co"],
+  jira: ["*.atlassian.net", "auth.atlassian.com", "api.atlassian.com"],
   "local-inference": ["host.openshell.internal"],
+  "nous-audio": ["inference-api.nousresearch.com"],
+  "nous-browser": ["inference-api.nousresearch.com"],
+  "nous-code": ["inference-api.nousresearch.com"],
+  "nous-image": ["inference-api.nousresearch.com"],
+  "nous-web": ["inference-api.nousresearch.com"],
+  npm: ["registry.npmjs.org", "registry.yarnpkg.com"],
+  "observability-otlp-local": ["host.openshell.internal"],
+  "openclaw-diagnostics-otel-local": ["host.openshell.internal"],
+  "openclaw-pricing": ["openrouter.ai"],
+  outlook: ["graph.microsoft.com", "login.microsoftonline.com", "outlook.office365.com", "outlook.office.com"],
+  "public-reference": ["en.wikipedia.org", "www.wikidata.org"],
+  pypi: ["pypi.org", "files.pythonhosted.org"],
+  slack: ["slack.com", "api.slack.com", "hooks.slack.com", "wss-primary.slack.com", "wss-backup.slack.com"],
+  tavily: ["api.tavily.com"],
+  teams: ["teams.microsoft.com", "graph.microsoft.com"],
+  telegram: ["api.telegram.org"],
+  weather: ["api.open-meteo.com"],
+  wechat: ["api.weixin.qq.com"],
+  whatsapp: ["graph.facebook.com"],
 });
 
-/** Presets a policy tier suggests (`NEMOCLAW_POLICY_MODE=suggested`). */
+/**
+ * The preset names a release knows. The d50338aa set is used for every release (later ones add
+ * more; a host's own list is authoritative).
+ * @param {string} _version
+ */
+export function presetNames(_version) {
+  return Object.keys(PRESET_HOSTS);
+}
+
+/** @param {string} preset */
+export function presetHosts(preset) {
+  return PRESET_HOSTS[preset] ?? [];
+}
+
+/** Presets a policy tier suggests (NC@d50338aa:nemoclaw-blueprint/policies/tiers.yaml). */
 export const TIER_PRESETS = /** @type {Record<string, string[]>} */ ({
   restricted: [],
-  balanced: ["npm", "pypi", "huggingface", "local-inference"],
-  open: ["npm", "pypi", "huggingface", "brew", "brave", "slack", "discord", "telegram", "jira", "outlook", "local-inference"],
+  balanced: ["npm", "pypi", "huggingface", "brew", "brave"],
+  open: ["npm", "pypi", "huggingface", "brew", "brave", "weather", "public-reference", "slack", "discord", "telegram", "wechat", "whatsapp", "teams", "jira", "outlook"],
 });
 
 /** @param {string[]} presets */
@@ -33,7 +65,7 @@ export function policyObject(presets) {
   const networkPolicies = {};
   for (const preset of presets) {
     networkPolicies[preset] = {
-      endpoints: (PRESET_HOSTS[preset] ?? []).map((host) => ({ access: "read-write", host, port: 443 })),
+      endpoints: presetHosts(preset).map((host) => ({ access: "read-write", host, port: 443 })),
       name: preset,
     };
   }

@@ -88,3 +88,26 @@ export function entryGatewayName(entry) {
   if (typeof entry.gatewayPort === "number") return entry.gatewayPort === 8080 ? "nemoclaw" : `nemoclaw-${entry.gatewayPort}`;
   return typeof entry.gatewayName === "string" && entry.gatewayName ? entry.gatewayName : "nemoclaw";
 }
+
+/** The third-party notice version NemoClaw asks consent for (NC@d50338aa:bin/lib/usage-notice.json). */
+export const USAGE_NOTICE_VERSION = "2026-04-01b";
+
+/** @param {SimPaths} paths */
+export function usageNoticePath(paths) {
+  return join(paths.nemoclawDir, "usage-notice.json");
+}
+
+/** @param {SimPaths} paths */
+export function hasAcceptedUsageNotice(paths) {
+  try {
+    return JSON.parse(readFileSync(usageNoticePath(paths), "utf8")).acceptedVersion === USAGE_NOTICE_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+/** `saveUsageNoticeAcceptance`: `{acceptedVersion, acceptedAt}`, 0600 in a 0700 directory. @param {SimPaths} paths */
+export function saveUsageNoticeAcceptance(paths) {
+  mkdirSync(paths.nemoclawDir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(usageNoticePath(paths), JSON.stringify({ acceptedVersion: USAGE_NOTICE_VERSION, acceptedAt: new Date().toISOString() }, null, 2), 0o600);
+}

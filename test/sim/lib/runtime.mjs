@@ -22,6 +22,7 @@ const TOOL_MODULES = /** @type {Record<string, string>} */ ({
   "openshell-gateway": "../tools/openshell-gateway.mjs",
   "openshell-installer": "../tools/openshell-installer.mjs",
   nemoclaw: "../tools/nemoclaw.mjs",
+  "nemoclaw-installer": "../tools/nemoclaw-installer.mjs",
   docker: "../tools/docker.mjs",
   "nvidia-smi": "../tools/nvidia-smi.mjs",
   uname: "../tools/uname.mjs",

@@ -6,7 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { sandboxDir } from "./paths.mjs";
-import { createSandboxTree, emitGuards, seedOpenclawState, startHolder, stopHolder } from "./sandbox.mjs";
+import { agentRunning, createSandboxTree, CRITICAL_GUARDS, emitGuards, guardIsSafe, PROXY_ENV, sandboxRoot, seedOpenclawState, startHolder, stopHolder } from "./sandbox.mjs";
+import { containerByName } from "./state.mjs";
 import { atLeast, SINCE } from "./versions.mjs";
 import { randomHex, uuid } from "./util.mjs";
 
@@ -25,6 +26,8 @@ import { randomHex, uuid } from "./util.mjs";
  * @property {Record<string, string>} [files] extra files under the root, by absolute path
  * @property {string[]} [presets]
  * @property {number} [createdAtMs]
+ * @property {{ cpu: string | null; memory: string | null; gpu: boolean }} [resources] limits `sandbox create` was given
+ * @property {string[]} [providers]
  */
 
 /**
@@ -78,6 +81,8 @@ export async function createSandbox(paths, state, gateway, options) {
     container: null,
     holder: null,
     foreignOwned: [],
+    resources: options.resources ?? { cpu: null, memory: null, gpu: false },
+    providers: options.providers ?? [],
   };
   const root = createSandboxTree(paths, gateway.name, sandbox.name);
   if (gateway.driver === "host-process") {
@@ -147,4 +152,84 @@ export function deleteSandbox(paths, state, gateway, name) {
   rmSync(sandboxDir(paths, gateway.name, name), { recursive: true, force: true });
   delete gateway.sandboxes[name];
   return true;
+}
+
+/**
+ * Stop a sandbox the way OpenShell ≥ 0.0.105 does: its container (Docker driver) stops, the
+ * workspace stays, the phase becomes Stopped.
+ * @param {SimState} state
+ * @param {Sandbox} sandbox
+ */
+export function stopSandbox(state, sandbox) {
+  stopContainer(state, sandbox);
+  sandbox.phase = "Stopped";
+  sandbox.resourceVersion += 1;
+}
+
+/**
+ * `docker stop` of a sandbox's container: the gateway keeps its phase (it then reports the
+ * sandbox as Provisioning until the supervisor is back).
+ * @param {SimState} state
+ * @param {Sandbox} sandbox
+ */
+export function stopContainer(state, sandbox) {
+  const container = sandbox.container ? containerByName(state, sandbox.container) : null;
+  if (container?.running) {
+    container.running = false;
+    container.finishedAtMs = Date.now();
+    container.exitCode = 0;
+  }
+  stopHolder(sandbox);
+}
+
+/**
+ * Start a stopped sandbox: the container runs again and `nemoclaw-start` relaunches the agent
+ * gateway — only with its guards intact, as in a restarted container.
+ * @param {SimPaths} paths
+ * @param {SimState} state
+ * @param {Gateway} gateway
+ * @param {Sandbox} sandbox
+ */
+export async function startSandbox(paths, state, gateway, sandbox) {
+  sandbox.phase = "Ready";
+  sandbox.resourceVersion += 1;
+  await startContainer(paths, state, gateway, sandbox);
+}
+
+/**
+ * `docker start` of a sandbox's container: `nemoclaw-start` relaunches the agent gateway — only
+ * with its guards intact.
+ * @param {SimPaths} paths
+ * @param {SimState} state
+ * @param {Gateway} gateway
+ * @param {Sandbox} sandbox
+ */
+export async function startContainer(paths, state, gateway, sandbox) {
+  const container = sandbox.container ? containerByName(state, sandbox.container) : null;
+  if (container && !container.running) {
+    container.running = true;
+    container.startedAtMs = Date.now();
+  }
+  if (sandbox.managed && !agentRunning(sandbox)) {
+    const root = sandboxRoot(paths, gateway.name, sandbox.name);
+    const guarded = [PROXY_ENV, ...CRITICAL_GUARDS.map((guard) => `/tmp/nemoclaw-${guard}`)].every((path) => guardIsSafe(root, path, sandbox));
+    if (guarded) sandbox.holder = await startHolder(paths, gateway.name, sandbox, { agentUid: state.options.agentUid });
+  }
+}
+
+/**
+ * OpenShell's server-side sandbox name rules (InvalidArgument), from 0.0.88; before that only
+ * the 253-byte limit applied (OS@v0.0.85:crates/openshell-server/src/grpc/validation.rs:111-117).
+ * @param {string} gatewayVersion
+ * @param {string} name
+ * @returns {string | null}
+ */
+export function sandboxNameProblem(gatewayVersion, name) {
+  const bytes = Buffer.byteLength(name);
+  if (!atLeast(gatewayVersion, SINCE.workspaces)) return bytes > 253 ? `name exceeds maximum length (${bytes} > 253)` : null;
+  if (bytes > 19) return `name exceeds maximum length (${bytes} > 19)`;
+  if (!/^[a-z0-9-]*$/.test(name)) return "name must contain only lowercase alphanumeric characters or hyphens";
+  if (name.startsWith("-") || name.endsWith("-")) return "name must not start or end with a hyphen";
+  if (name.includes("--")) return "name must not contain consecutive hyphens";
+  return null;
 }

@@ -44,21 +44,35 @@ export function installerScript(home) {
 }
 
 /**
- * Links in the host-tools bin dir (first on PATH) to the installed CLIs, so `command -v`
- * finds them; a link to an uninstalled binary dangles, which `command -v` treats as absent.
+ * Links in the host-tools bin dir (first on PATH) to the installed CLIs, so `command -v` finds
+ * them. A user-local install (`~/.local/bin`, where NemoClaw installs) comes before the package
+ * location (`~/.fleet-sim/system/usr/bin`, standing in for /usr/bin), as ~/.local/bin precedes
+ * /usr/bin on a default PATH; a link to an uninstalled binary dangles, which `command -v` treats
+ * as absent.
  * @param {import("./paths.mjs").SimPaths} paths
  */
 export function linkInstalledTools(paths) {
   mkdirSync(paths.binDir, { recursive: true });
-  for (const [name, target] of [
+  for (const [name, local] of [
     ["openshell", paths.openshellBin],
     ["openshell-gateway", paths.gatewayBin],
     ["nemoclaw", paths.nemoclawBin],
   ]) {
     const link = join(paths.binDir, /** @type {string} */ (name));
+    const system = join(paths.systemBin, /** @type {string} */ (name));
+    const target = existsSync(/** @type {string} */ (local)) || !existsSync(system) ? /** @type {string} */ (local) : system;
     if (existsLink(link)) rmSync(link);
-    symlinkSync(/** @type {string} */ (target), link);
+    symlinkSync(target, link);
   }
+}
+
+/**
+ * The NemoClaw installer the simulated `curl` serves for https://www.nvidia.com/nemoclaw.sh;
+ * `bash` runs it with the caller's environment (NEMOCLAW_INSTALL_TAG, …).
+ * @param {string} home
+ */
+export function nemoclawInstallerScript(home) {
+  return `#!/bin/sh\n# NemoClaw installer bootstrap.\nset -e\nexec ${shellQuote(process.execPath)} ${shellQuote(ENTRY)} ${shellQuote(home)} nemoclaw-installer - "$@"\n`;
 }
 
 /** @param {string} path */

@@ -60,6 +60,8 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string | null} container era B Docker container name
  * @property {SandboxHolder | null} holder
  * @property {string[]} foreignOwned guard paths shown with a foreign owner (non-root fallback)
+ * @property {{ cpu: string | null; memory: string | null; gpu: boolean }} [resources] what `sandbox create` was given
+ * @property {string[]} [providers]
  *
  * @typedef {object} Gateway
  * @property {string} name
@@ -76,18 +78,34 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string} sandboxNamespace
  * @property {Record<string, Sandbox>} sandboxes
  * @property {Record<string, {type: string; credentialEnv: string | null; credentialSha256: string | null}>} providers
- * @property {{ provider: string; model: string } | null} inference
+ * @property {{ provider: string; model: string } | null} inference the user route, as NemoClaw reads it
+ * @property {Record<string, InferenceRoute>} [routes] `openshell inference` routes by name
+ *
+ * @typedef {{ provider: string; model: string; version: number; timeoutSecs: number }} InferenceRoute
  *
  * @typedef {object} SimState
  * @property {1} version
  * @property {string} home
  * @property {number} uid owner of the simulated home
  * @property {number} gid
- * @property {{ hostname: string; arch: string; kernel: string; gpus: {name: string; memoryMiB: number | null; driverVersion: string; uuid: string}[] | null; nvidiaSmiFails: boolean }} host
+ * @property {{ hostname: string; arch: string; kernel: string; gpus: {name: string; memoryMiB: number | null; driverVersion: string; uuid: string}[] | null; nvidiaSmiFails: boolean; sudo: "nopasswd" | "password" | "absent"; systemdUser: boolean }} host
  * @property {{ installed: boolean; daemon: "running" | "down"; version: string; containers: Container[]; images: Image[]; registry: Record<string, string> }} docker
- * @property {{ openshellMin: string | null; openshellMax: string | null } | null} nemoclaw
- * @property {{ agentUid: number; statusStream: "stdout" | "stderr"; arm64UploadFailure: boolean; slow: {match: string; delayMs: number}[]; openclawVersion: string; latestOpenshell: string }} options
+ * @property {{ version: string; openshellMin: string | null; openshellMax: string | null; usageNoticeAccepted: boolean } | null} nemoclaw
+ * @property {SimOptions} options
  * @property {Record<string, Gateway>} gateways
+ *
+ * @typedef {object} SimOptions
+ * @property {number} agentUid
+ * @property {"stdout" | "stderr"} statusStream
+ * @property {boolean} arm64UploadFailure
+ * @property {{match: string; delayMs: number}[]} slow
+ * @property {string} openclawVersion the OpenClaw release the installed NemoClaw bundles
+ * @property {string} latestOpenshell
+ * @property {string} latestNemoclaw what `NEMOCLAW_INSTALL_TAG` defaults to (`lkg`)
+ * @property {string[]} backupFails sandboxes whose state backups fail (backup-all, snapshot, pre-recreate)
+ * @property {string[]} partialBackup sandboxes whose pre-recreate backup is partial
+ * @property {string[]} restoreFails sandboxes whose restore after a recreate is partial
+ * @property {{ fatalExitsZero: boolean; failsAfterSuccess: boolean }} installer field failures of the NemoClaw installer
  */
 
 /** @param {{ state: string }} paths @returns {SimState} */
@@ -186,6 +204,7 @@ export function gatewayAnswers(state, gateway) {
  * @param {Sandbox} sandbox
  */
 export function reportedPhase(state, sandbox) {
+  if (sandbox.phase === "Stopped") return "Stopped";
   if (sandbox.container) {
     const container = containerByName(state, sandbox.container);
     if (!container?.running || state.docker.daemon !== "running") return "Provisioning";

@@ -52,8 +52,18 @@ export const SINCE = {
   annotations: "0.0.84",
   liveGatewayInfo: "0.0.85",
   workspaces: "0.0.88",
+  authenticationLine: "0.0.91",
   statusJson: "0.0.92",
+  sandboxStopStart: "0.0.105",
+  mainProcess: "0.0.111",
 };
+
+/**
+ * The first OpenShell release that refuses a local Dockerfile or directory for `sandbox create
+ * --from` (OS#3214, merged 2026-09-07, after 0.0.116 was published; the release number is not
+ * established, so the simulator takes the next one).
+ */
+export const DOCKERFILE_FROM_REMOVED = "0.0.117";
 
 /**
  * The highest `_sqlx_migrations` version a gateway binary knows (openshell-surface.md §4.4).

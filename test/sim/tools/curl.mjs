@@ -1,15 +1,16 @@
 // @ts-check
-// `curl` on an offline host: the OpenShell installer URL is served (the simulated installer),
+// `curl` on an offline host: the OpenShell and NemoClaw installer URLs are served (the simulated installers),
 // loopback URLs reach a simulated gateway if one answers on that port, anything else fails
 // to resolve — the way curl reports each.
 
 import { writeFileSync } from "node:fs";
-import { installerScript } from "../lib/shims.mjs";
+import { installerScript, nemoclawInstallerScript } from "../lib/shims.mjs";
 import { gatewayAnswers, gatewayByPort, loadState } from "../lib/state.mjs";
 
 /** @typedef {import("../lib/runtime.mjs").ToolContext} ToolContext */
 
 const INSTALLER = /^https:\/\/raw\.githubusercontent\.com\/NVIDIA\/OpenShell\/[^/]+\/install\.sh$/;
+const NEMOCLAW_INSTALLER = /^https:\/\/www\.nvidia\.com\/nemoclaw\.sh$/;
 const VALUED = new Set(["-o", "--output", "-w", "--write-out", "-m", "--max-time", "--retry", "--max-redirs", "--connect-timeout", "-X", "--request", "-H", "--header", "--cacert", "--cert", "--key", "-d", "--data"]);
 
 /** @param {ToolContext} ctx */
@@ -51,6 +52,7 @@ export function run(ctx) {
     return 0;
   };
   if (INSTALLER.test(url)) return respond(installerScript(ctx.paths.home));
+  if (NEMOCLAW_INSTALLER.test(url)) return respond(nemoclawInstallerScript(ctx.paths.home));
   if (["127.0.0.1", "localhost"].includes(parsed.hostname)) {
     const port = parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
     const state = loadState(ctx.paths);

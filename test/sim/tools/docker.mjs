@@ -396,9 +396,13 @@ async function kubectl(ctx, state, container, args, dockerInteractive) {
   /** @type {string[]} */
   const words = [];
   let stdin = false;
+  /** @type {string | undefined} */
+  let containerName;
   for (let i = 0; i < head.length; i++) {
     const arg = /** @type {string} */ (head[i]);
-    if (["-n", "--namespace", "-c", "--container", "-o", "--output"].includes(arg)) i++;
+    if (arg === "-c" || arg === "--container") containerName = head[++i];
+    else if (arg.startsWith("--container=")) containerName = arg.slice("--container=".length);
+    else if (["-n", "--namespace", "-o", "--output"].includes(arg)) i++;
     else if (arg.startsWith("-")) stdin ||= arg === "--stdin" || /^-[a-z]*i[a-z]*$/.test(arg);
     else words.push(arg);
   }
@@ -416,6 +420,17 @@ async function kubectl(ctx, state, container, args, dockerInteractive) {
     const pod = pods.find((p) => p.name === podName);
     if (!pod || !gateway) {
       ctx.err(`Error from server (NotFound): pods "${podName}" not found\n`);
+      return 1;
+    }
+    // OpenShell's Kubernetes driver gives each sandbox pod one container, `agent`, plus the
+    // finished init container `workspace-init` (OS@v0.0.36:crates/openshell-driver-kubernetes/src/driver.rs:1022-1090),
+    // so without -c kubectl execs into `agent` too.
+    if (containerName === "workspace-init") {
+      ctx.err(`error: unable to upgrade connection: container not found ("workspace-init")\n`);
+      return 1;
+    }
+    if (containerName !== undefined && containerName !== "agent") {
+      ctx.err(`Error from server (BadRequest): container ${containerName} is not valid for pod ${podName}\n`);
       return 1;
     }
     return execInSandbox(ctx.paths, gateway.name, pod, command, { stdin: dockerInteractive && stdin ? "inherit" : "ignore" });

@@ -1,21 +1,22 @@
 // @ts-check
-// `openshell sandbox …`: create, get, list, delete, exec, upload, download, ssh-config.
-// Commands inside a sandbox run for real in its namespace (lib/sandbox.mjs).
+// `openshell sandbox …`: create, get, list, delete, stop, start (≥ 0.0.105), exec, upload,
+// download, ssh-config — after clap has parsed them (tools/openshell.mjs). Commands inside a
+// sandbox run for real in its namespace (lib/sandbox.mjs).
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
-import { flagValue, hasFlag, parseArgs } from "../lib/args.mjs";
-import { bold, clapError, cyan, dimmed, green, grpcStatus, mietteError, red, TRANSPORT_REFUSED, yellow } from "../lib/ansi.mjs";
-import { deployClusterGateway, readActiveGateway, readMetadata } from "../lib/gateways.mjs";
+import { bold, cyan, dimmed, green, grpcStatus, mietteError, red, TRANSPORT_REFUSED, yellow } from "../lib/ansi.mjs";
+import { isPresent, valueOf, valuesOf } from "../lib/clap.mjs";
+import { clusterDeployText, deployClusterGateway } from "../lib/gateways.mjs";
 import { buildImage, resolveCommunityImage } from "../lib/images.mjs";
-import { checkFormat, connect, fail, outputFlag, resolveGateway } from "../lib/openshell-context.mjs";
+import { checkFormat, connect, fail, resolveGateway, tryResolveGateway } from "../lib/openshell-context.mjs";
 import { policyObject, policyYaml, styleYamlLine } from "../lib/policy.mjs";
-import { createSandbox, deleteSandbox } from "../lib/sandboxes.mjs";
+import { createSandbox, deleteSandbox, sandboxNameProblem, startSandbox, stopSandbox } from "../lib/sandboxes.mjs";
 import { exitCodeOf, execInSandbox, spawnInSandbox } from "../lib/sandbox.mjs";
 import { gatewayAnswers, gatewayByPort, loadState, reportedPhase, updateState } from "../lib/state.mjs";
-import { atLeast, isClusterEra, SINCE } from "../lib/versions.mjs";
+import { atLeast, DOCKERFILE_FROM_REMOVED, isClusterEra, SINCE } from "../lib/versions.mjs";
 import { formatEpochMs, sortedJson } from "../lib/util.mjs";
 
 /**
@@ -24,42 +25,41 @@ import { formatEpochMs, sortedJson } from "../lib/util.mjs";
  * @typedef {import("../lib/state.mjs").SimState} SimState
  * @typedef {import("../lib/state.mjs").Gateway} Gateway
  * @typedef {import("../lib/state.mjs").Sandbox} Sandbox
+ * @typedef {import("../lib/clap.mjs").Matches} Matches
  */
 
 const MAX_STDIN_PAYLOAD = 4 * 1024 * 1024;
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-export async function runSandbox(ctx, globals, args) {
-  const [sub, ...rest] = args;
+/**
+ * @param {ToolContext} ctx
+ * @param {Globals} globals
+ * @param {string} sub
+ * @param {Matches} m
+ */
+export async function runSandbox(ctx, globals, sub, m) {
   switch (sub) {
     case "create":
-      return create(ctx, globals, rest);
+      return create(ctx, globals, m);
     case "get":
-      return get(ctx, globals, rest);
+      return get(ctx, globals, m);
     case "list":
-    case "ls":
-      return list(ctx, globals, rest);
+      return list(ctx, globals, m);
     case "delete":
-    case "rm":
-      return remove(ctx, globals, rest);
-    case "exec":
-      if (!atLeast(ctx.version, SINCE.sandboxExec)) break;
-      return exec(ctx, globals, rest);
-    case "upload":
-      return upload(ctx, globals, rest);
-    case "download":
-      return download(ctx, globals, rest);
-    case "ssh-config":
-      return sshConfig(ctx, globals, rest);
-    case "connect":
-    case "provider":
+      return remove(ctx, globals, m);
     case "stop":
     case "start":
-      ctx.err(`fleet-sim: 'openshell sandbox ${sub}' is not simulated\n`);
-      return 64;
+      return stopOrStart(ctx, globals, m, sub);
+    case "exec":
+      return exec(ctx, globals, m);
+    case "upload":
+      return upload(ctx, globals, m);
+    case "download":
+      return download(ctx, globals, m);
+    case "ssh-config":
+      return sshConfig(ctx, globals, m);
   }
-  ctx.err(clapError(`unrecognized subcommand '${sub ?? ""}'`, "openshell sandbox [OPTIONS] <COMMAND>"));
-  return 2;
+  ctx.err(`fleet-sim: 'openshell sandbox ${sub}' is not simulated\n`);
+  return 64;
 }
 
 /**
@@ -68,13 +68,13 @@ export async function runSandbox(ctx, globals, args) {
  * @param {Gateway} gateway
  */
 function checkProtobuf(ctx, gateway) {
-  if (gateway.protobufMismatch) fail(ctx, mietteError(grpcStatus("Internal", gateway.protobufMismatch)));
+  if (gateway.protobufMismatch) fail(ctx, mietteError(grpcStatus(ctx.version, "Internal", gateway.protobufMismatch)));
 }
 
 /** @param {ToolContext} ctx @param {Gateway} gateway @param {string} name */
 function requireSandbox(ctx, gateway, name) {
   const sandbox = gateway.sandboxes[name];
-  if (!sandbox) fail(ctx, mietteError(grpcStatus("NotFound", "sandbox not found")));
+  if (!sandbox) fail(ctx, mietteError(grpcStatus(ctx.version, "NotFound", "sandbox not found")));
   return sandbox;
 }
 
@@ -89,7 +89,12 @@ function sandboxJson(ctx, state, sandbox) {
     phase: reportedPhase(state, sandbox),
     resource_version: sandbox.resourceVersion,
   };
-  return atLeast(ctx.version, SINCE.statusJson) ? { ...base, annotations: sandbox.annotations, workspace: "default" } : base;
+  // `annotations` from 0.0.84, `workspace` from 0.0.88 (OS@v0.0.84:…/run.rs:3435, OS@v0.0.88:…/run.rs:3641).
+  return {
+    ...base,
+    ...(atLeast(ctx.version, SINCE.annotations) ? { annotations: sandbox.annotations } : {}),
+    ...(atLeast(ctx.version, SINCE.workspaces) ? { workspace: "default" } : {}),
+  };
 }
 
 /** @param {string} phase */
@@ -98,31 +103,20 @@ function colorPhase(phase) {
   if (phase === "Error") return red(phase);
   if (phase === "Provisioning") return yellow(phase);
   if (phase === "Deleting") return dimmed(phase);
+  if (phase === "Stopped" || phase === "Stopping" || phase === "Starting") return yellow(phase);
   return phase;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function list(ctx, globals, args) {
-  const usage = "openshell sandbox list [OPTIONS]";
-  /** @type {Record<string, import("../lib/args.mjs").FlagSpec>} */
-  const flags = {
-    "--limit": { value: true },
-    "--offset": { value: true },
-    "--ids": {},
-    "--names": {},
-    ...(atLeast(ctx.version, SINCE.sandboxLabels) ? { "--selector": { value: true } } : {}),
-    ...(atLeast(ctx.version, SINCE.workspaces) ? { "--all-workspaces": {} } : {}),
-    ...outputFlag(ctx, SINCE.sandboxListOutput),
-  };
-  const parsed = parseArgs(args, { usage, flags }, ctx.err);
-  const format = flagValue(parsed, "--output") ?? "table";
-  checkFormat(ctx, format, usage);
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+function list(ctx, globals, m) {
+  const format = valueOf(m, "output") ?? "table";
+  checkFormat(ctx, format);
   const { state, gateway } = connect(ctx, resolveGateway(ctx, globals));
   checkProtobuf(ctx, gateway);
-  const selector = flagValue(parsed, "--selector");
+  const selector = valueOf(m, "selector");
   const wanted = selector ? selector.split(",").map((pair) => pair.split("=")) : [];
-  const offset = Number(flagValue(parsed, "--offset") ?? 0);
-  const limit = Number(flagValue(parsed, "--limit") ?? 100);
+  const offset = Number(valueOf(m, "offset") ?? 0);
+  const limit = Number(valueOf(m, "limit") ?? 100);
   const sandboxes = Object.values(gateway.sandboxes)
     .filter((s) => wanted.every(([key, value]) => key !== undefined && s.labels[key] === value))
     .sort((a, b) => a.createdAtMs - b.createdAtMs)
@@ -131,9 +125,9 @@ function list(ctx, globals, args) {
     ctx.out(`${sortedJson(sandboxes.map((s) => sandboxJson(ctx, state, s)))}\n`);
     return 0;
   }
-  const idsOnly = hasFlag(parsed, "--ids");
-  const namesOnly = hasFlag(parsed, "--names");
-  const allWorkspaces = hasFlag(parsed, "--all-workspaces");
+  const idsOnly = isPresent(m, "ids");
+  const namesOnly = isPresent(m, "names");
+  const allWorkspaces = isPresent(m, "all_workspaces");
   if (sandboxes.length === 0) {
     if (!idsOnly && !namesOnly) ctx.out("No sandboxes found.\n");
     return 0;
@@ -162,17 +156,15 @@ function list(ctx, globals, args) {
   return 0;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function get(ctx, globals, args) {
-  const usage = "openshell sandbox get [OPTIONS] [NAME]";
-  const parsed = parseArgs(args, { usage, flags: { "--policy-only": {}, ...outputFlag(ctx, SINCE.statusJson) } }, ctx.err);
-  const format = flagValue(parsed, "--output") ?? "table";
-  checkFormat(ctx, format, usage);
-  const name = requireName(ctx, parsed.positionals[0]);
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+function get(ctx, globals, m) {
+  const format = valueOf(m, "output") ?? "table";
+  checkFormat(ctx, format);
+  const name = requireName(ctx, valueOf(m, "name"));
   const { state, gateway } = connect(ctx, resolveGateway(ctx, globals));
   checkProtobuf(ctx, gateway);
   const sandbox = requireSandbox(ctx, gateway, name);
-  if (hasFlag(parsed, "--policy-only")) {
+  if (isPresent(m, "policy_only")) {
     ctx.out(policyYaml(sandbox.presets));
     return 0;
   }
@@ -212,15 +204,13 @@ function requireName(ctx, name) {
   );
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-async function remove(ctx, globals, args) {
-  const usage = "openshell sandbox delete [OPTIONS] [NAMES]...";
-  const parsed = parseArgs(args, { usage, flags: { "--all": {} } }, ctx.err);
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+async function remove(ctx, globals, m) {
   const target = resolveGateway(ctx, globals);
   const { gateway } = connect(ctx, target);
   checkProtobuf(ctx, gateway);
-  let names = parsed.positionals;
-  if (hasFlag(parsed, "--all")) {
+  let names = valuesOf(m, "names");
+  if (isPresent(m, "all")) {
     names = Object.keys(gateway.sandboxes);
     if (names.length === 0) {
       ctx.out("No sandboxes to delete.\n");
@@ -240,60 +230,37 @@ async function remove(ctx, globals, args) {
 const ADJECTIVES = ["affordable", "brave", "calm", "eager", "gentle", "lucky", "nimble", "quiet", "sturdy", "witty"];
 const ANIMALS = ["scorpion", "otter", "heron", "lynx", "marmot", "newt", "osprey", "tapir", "wombat", "yak"];
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-async function create(ctx, globals, args) {
-  const usage = "openshell sandbox create [OPTIONS] [-- <COMMAND>...]";
-  const v = ctx.version;
-  const legacy = isClusterEra(v);
-  /** @type {Record<string, import("../lib/args.mjs").FlagSpec>} */
-  const flags = {
-    "--name": { value: true },
-    "--from": { value: true },
-    "--policy": { value: true },
-    "--provider": { value: true, repeat: true },
-    "--upload": { value: true, repeat: atLeast(v, "0.0.56") },
-    "--no-git-ignore": {},
-    "--keep": {},
-    "--no-keep": {},
-    "--editor": { value: true },
-    "--forward": { value: true },
-    "--tty": {},
-    "--no-tty": {},
-    "--auto-providers": {},
-    "--no-auto-providers": {},
-    "--gpu": atLeast(v, SINCE.gpuCount) ? { optionalValue: true } : {},
-    ...(atLeast(v, SINCE.cpuMemoryFlags) ? { "--cpu": { value: true }, "--memory": { value: true } } : {}),
-    ...(atLeast(v, SINCE.sandboxLabels) ? { "--label": { value: true, repeat: true } } : {}),
-    ...(atLeast(v, "0.0.53") ? { "--approval-mode": { value: true } } : {}),
-    ...(atLeast(v, "0.0.58") ? { "--driver-config-json": { value: true } } : {}),
-    ...(atLeast(v, "0.0.59") ? { "--env": { value: true, repeat: true } } : {}),
-    ...(atLeast(v, "0.0.111") ? { "--detach": {} } : {}),
-    ...(legacy ? { "--bootstrap": {}, "--no-bootstrap": {}, "--remote": { value: true }, "--ssh-key": { value: true } } : {}),
-    ...outputFlag(ctx, SINCE.statusJson),
-  };
-  const parsed = parseArgs(args, { usage, flags }, ctx.err);
-  const format = flagValue(parsed, "--output") ?? "table";
-  checkFormat(ctx, format, usage);
-  const command = parsed.trailing ?? [];
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+async function create(ctx, globals, m) {
+  const legacy = isClusterEra(ctx.version);
+  const format = valueOf(m, "output") ?? "table";
+  checkFormat(ctx, format);
+  const command = valuesOf(m, "command");
 
-  // Era A auto-deploys a gateway when none answers, unless --no-bootstrap.
-  if (legacy && !hasFlag(parsed, "--no-bootstrap")) await bootstrapIfUnreachable(ctx, globals);
-  const target = resolveGateway(ctx, globals);
+  // The cluster era deploys a gateway when none is configured, unless --no-bootstrap.
+  const resolved = tryResolveGateway(ctx, globals);
+  const target = resolved.target ?? (legacy ? await bootstrapGateway(ctx, !isPresent(m, "no_bootstrap")) : resolveGateway(ctx, globals));
   const refused = legacy
-    ? TRANSPORT_REFUSED
+    ? `\n${yellow("!")} Gateway '${target.name}' is not reachable.\n\n  To destroy and recreate the gateway:\n\n    ${cyan(`openshell gateway destroy --name ${target.name}`)} && ${cyan("openshell gateway start")}\n\n${TRANSPORT_REFUSED}`
     : mietteError(
         `failed to connect to gateway '${target.name}' at ${target.endpoint}. Start the gateway service with the installed package manager, or register a different endpoint with \`openshell gateway add <endpoint>\`.`,
         ["transport error", "tcp connect error", "Connection refused (os error 111)"],
       );
   const { state, gateway } = connect(ctx, target, refused);
 
-  const policy = flagValue(parsed, "--policy") ?? ctx.env.OPENSHELL_SANDBOX_POLICY;
+  const policy = valueOf(m, "policy") ?? ctx.env.OPENSHELL_SANDBOX_POLICY;
   if (policy && !existsSync(policy)) {
     fail(ctx, mietteError(`failed to read sandbox policy from ${policy}`, [`No such file or directory (os error 2)`]));
   }
-  const image = await resolveFrom(ctx, state, gateway, flagValue(parsed, "--from"));
+  const requested = valueOf(m, "name");
+  // The gateway validates the name before anything is built (≥ 0.0.88, OS@v0.0.111:crates/openshell-server/src/grpc/validation.rs:115-162).
+  if (requested) {
+    const problem = sandboxNameProblem(gateway.version, requested);
+    if (problem) fail(ctx, mietteError(grpcStatus(ctx.version, "InvalidArgument", problem)));
+  }
+  const image = await resolveFrom(ctx, state, gateway, valueOf(m, "from"));
   checkProtobuf(ctx, gateway);
-  const name = flagValue(parsed, "--name") ?? `${pick(ADJECTIVES)}-${pick(ANIMALS)}`;
+  const name = requested ?? `${pick(ADJECTIVES)}-${pick(ANIMALS)}`;
   if (gateway.sandboxes[name]) {
     fail(ctx, mietteError(`sandbox '${name}' already exists\n\nhint: delete it first with: openshell sandbox delete <name>\n      or use a different name`));
   }
@@ -301,19 +268,19 @@ async function create(ctx, globals, args) {
     fail(ctx, mietteError(`sandbox entered error phase while provisioning: ImagePullBackOff: Back-off pulling image "${image}"`));
   }
   /** @type {Record<string, string>} */
-  const labels = Object.fromEntries((parsed.flags.get("--label") ?? []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+  const labels = Object.fromEntries(valuesOf(m, "labels").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
   const structured = format !== "table";
   if (structured) ctx.err("Provisioning sandbox (structured output on stdout)...\n");
   else ctx.out(`\n${bold(cyan("Created sandbox:"))} ${bold(name)}\n\n  ${dimmed("[0.0s]")} Requesting compute...\n`);
   const sandbox = await updateState(ctx.paths, async (live) => {
     const liveGateway = gatewayByPort(live, target.port);
     if (!liveGateway) throw new Error("gateway vanished during create");
-    return createSandbox(ctx.paths, live, liveGateway, { name, image, command, labels });
+    return createSandbox(ctx.paths, live, liveGateway, { name, image, command, labels, resources: { cpu: valueOf(m, "cpu") ?? null, memory: valueOf(m, "memory") ?? null, gpu: isPresent(m, "gpu") }, providers: valuesOf(m, "providers") });
   });
   if (!structured) {
     ctx.out(`${dimmed("[0.4s]")} Sandbox allocated\n${dimmed("[2.1s]")} Image pulled\n${dimmed("[3.2s]")} Sandbox ready\n`);
   }
-  for (const spec of parsed.flags.get("--upload") ?? []) {
+  for (const spec of valuesOf(m, "upload")) {
     const [local, dest] = spec.includes(":") ? [spec.slice(0, spec.indexOf(":")), spec.slice(spec.indexOf(":") + 1)] : [spec, undefined];
     ctx.err(`  ${dimmed("•")} Uploading files to ${dest ?? "~"}...\n`);
     await uploadInto(ctx, gateway.name, sandbox, local, dest);
@@ -329,23 +296,32 @@ function pick(items) {
 }
 
 /**
- * Era A: `sandbox create` without `--no-bootstrap` deploys the gateway it cannot reach.
+ * The cluster era: `sandbox create` with no resolvable gateway deploys one (unless
+ * `--no-bootstrap`), named after OPENSHELL_GATEWAY or `openshell` — never after `-g`
+ * (OS@v0.0.36:crates/openshell-cli/src/run.rs:1919-1945, bootstrap.rs:113-200).
  * @param {ToolContext} ctx
- * @param {Globals} globals
+ * @param {boolean} allowed
+ * @returns {Promise<import("../lib/openshell-context.mjs").Target>}
  */
-async function bootstrapIfUnreachable(ctx, globals) {
-  const name = globals.gateway ?? readActiveGateway(ctx.paths) ?? "openshell";
-  const metadata = readMetadata(ctx.paths, name);
+async function bootstrapGateway(ctx, allowed) {
+  if (!allowed) {
+    fail(ctx, mietteError("No active gateway.\nSet one with: openshell gateway select <name>\nOr deploy a new gateway: openshell gateway start"));
+  }
   const state = loadState(ctx.paths);
-  const existing = metadata ? gatewayByPort(state, Number(new URL(metadata.gateway_endpoint).port || 443)) : null;
-  if (existing && gatewayAnswers(state, existing)) return;
-  if (state.docker.daemon !== "running") return;
-  const port = metadata?.gateway_port || 8080;
+  if (state.docker.daemon !== "running") {
+    fail(ctx, mietteError("failed to connect to Docker", ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"]));
+  }
+  const name = ctx.env.OPENSHELL_GATEWAY?.trim() || "openshell";
   const image = ctx.env.OPENSHELL_CLUSTER_IMAGE || `ghcr.io/nvidia/openshell/cluster:${ctx.env.IMAGE_TAG || ctx.version}`;
-  ctx.err(`No gateway reachable for '${name}'; deploying it now.\n`);
-  const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port, image, recreate: false }));
-  ctx.err(result.lines.map((line) => `${line}\n`).join(""));
+  ctx.err(
+    `\n${bold(cyan("ℹ"))} No gateway found — starting one automatically.\n\n  The Gateway provides a secure control plane for OpenShell. It streamlines\n  access for humans and agents alike — handles sandbox orchestration, and\n  enables secure, concurrent agent workflows.\n\n  Manage it later with: ${bold("openshell status")} or ${bold("openshell gateway stop")}\n\n`,
+  );
+  const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port: 8080, image, recreate: false }));
+  // `run_bootstrap` prints the deploy lines and the summary; it activates the gateway silently.
+  ctx.err(`${clusterDeployText(name, result).split("\n").slice(0, -3).join("\n")}\n`);
+  return { name, endpoint: result.endpoint, port: Number(new URL(result.endpoint).port) };
 }
+
 
 /**
  * `--from` resolution (`resolve_from`): Dockerfile → build (and, in era A, upload into the
@@ -374,6 +350,10 @@ async function resolveFrom(ctx, state, gateway, from) {
     );
   }
   if (!dockerfile) return resolveCommunityImage(from);
+  if (atLeast(ctx.version, DOCKERFILE_FROM_REMOVED)) {
+    // Stand-in text: the wording of the release that dropped local builds (OS#3214) is not known.
+    fail(ctx, mietteError(`--from no longer builds local images: ${from}\nBuild and push the image, then pass its reference to --from.`));
+  }
   if (state.docker.daemon !== "running") {
     fail(ctx, mietteError("failed to build image", ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"]));
   }
@@ -430,30 +410,14 @@ function readStdinPayload(ctx) {
   return Buffer.concat(chunks);
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-async function exec(ctx, globals, args) {
-  const usage = "openshell sandbox exec [OPTIONS] -- <COMMAND>...";
-  const parsed = parseArgs(
-    args,
-    {
-      usage,
-      flags: {
-        "--name": { value: true, short: "-n" },
-        "--workdir": { value: true },
-        "--timeout": { value: true },
-        "--tty": {},
-        "--no-tty": {},
-        "--env": { value: true, repeat: true },
-      },
-    },
-    ctx.err,
-  );
-  const command = [...parsed.positionals, ...(parsed.trailing ?? [])];
-  if (command.length === 0) {
-    ctx.err(clapError("the following required arguments were not provided:\n  <COMMAND>...", usage));
-    return 2;
-  }
-  const name = requireName(ctx, flagValue(parsed, "--name"));
+/**
+ * `sandbox exec`: the command is clap's trailing_var_arg + allow_hyphen_values, so an unknown
+ * flag (or anything after the first command word) already belongs to the remote command.
+ * @param {ToolContext} ctx @param {Globals} globals @param {Matches} m
+ */
+async function exec(ctx, globals, m) {
+  const command = valuesOf(m, "command");
+  const name = requireName(ctx, valueOf(m, "name"));
   const { state, gateway } = connect(ctx, resolveGateway(ctx, globals));
   checkProtobuf(ctx, gateway);
   const sandbox = requireSandbox(ctx, gateway, name);
@@ -461,10 +425,10 @@ async function exec(ctx, globals, args) {
   if (phase !== "Ready") fail(ctx, mietteError(`sandbox '${name}' is not ready (phase: ${phase}); wait for it to reach Ready state`));
   const stdin = readStdinPayload(ctx);
   /** @type {Record<string, string>} */
-  const env = Object.fromEntries((parsed.flags.get("--env") ?? []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+  const env = Object.fromEntries(valuesOf(m, "envs").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
   const code = await execInSandbox(ctx.paths, gateway.name, sandbox, command, {
     env,
-    workdir: flagValue(parsed, "--workdir") ?? "/sandbox",
+    workdir: valueOf(m, "workdir") ?? "/sandbox",
     stdin,
   });
   return code;
@@ -494,15 +458,11 @@ async function uploadInto(ctx, gatewayName, sandbox, local, dest) {
   if (code !== 0) fail(ctx, mietteError(`ssh tar extract exited with status ${code}`));
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-async function upload(ctx, globals, args) {
-  const usage = "openshell sandbox upload [OPTIONS] <NAME> <LOCAL_PATH> [DEST]";
-  const parsed = parseArgs(args, { usage, flags: { "--no-git-ignore": {} } }, ctx.err);
-  const [name, local, dest] = parsed.positionals;
-  if (!name || !local) {
-    ctx.err(clapError("the following required arguments were not provided:\n  <NAME>\n  <LOCAL_PATH>", usage));
-    return 2;
-  }
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+async function upload(ctx, globals, m) {
+  const name = /** @type {string} */ (valueOf(m, "name"));
+  const local = /** @type {string} */ (valueOf(m, "local_path"));
+  const dest = valueOf(m, "dest");
   const { gateway } = connect(ctx, resolveGateway(ctx, globals));
   checkProtobuf(ctx, gateway);
   const sandbox = requireSandbox(ctx, gateway, name);
@@ -529,15 +489,11 @@ async function captureInSandbox(ctx, gatewayName, sandbox, argv) {
   return { code, stdout: Buffer.concat(chunks).toString("utf8") };
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-async function download(ctx, globals, args) {
-  const usage = "openshell sandbox download [OPTIONS] <NAME> <SANDBOX_PATH> [DEST]";
-  const parsed = parseArgs(args, { usage, flags: {} }, ctx.err);
-  const [name, path, dest] = parsed.positionals;
-  if (!name || !path) {
-    ctx.err(clapError("the following required arguments were not provided:\n  <NAME>\n  <SANDBOX_PATH>", usage));
-    return 2;
-  }
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+async function download(ctx, globals, m) {
+  const name = /** @type {string} */ (valueOf(m, "name"));
+  const path = /** @type {string} */ (valueOf(m, "sandbox_path"));
+  const dest = valueOf(m, "dest");
   const { gateway } = connect(ctx, resolveGateway(ctx, globals));
   checkProtobuf(ctx, gateway);
   const sandbox = requireSandbox(ctx, gateway, name);
@@ -567,11 +523,9 @@ async function download(ctx, globals, args) {
   return 0;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function sshConfig(ctx, globals, args) {
-  const usage = "openshell sandbox ssh-config [OPTIONS] [NAME]";
-  const parsed = parseArgs(args, { usage, flags: {} }, ctx.err);
-  const name = requireName(ctx, parsed.positionals[0]);
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+function sshConfig(ctx, globals, m) {
+  const name = requireName(ctx, valueOf(m, "name"));
   const target = resolveGateway(ctx, globals);
   const { gateway } = connect(ctx, target);
   checkProtobuf(ctx, gateway);
@@ -585,3 +539,43 @@ function sshConfig(ctx, globals, args) {
   return 0;
 }
 
+
+/**
+ * `sandbox stop|start [NAME]` (≥ 0.0.105; OS@v0.0.111:crates/openshell-cli/src/run.rs:2415-2467 and
+ * the server rules of crates/openshell-server/src/compute/mod.rs:1000-1240).
+ * @param {ToolContext} ctx @param {Globals} globals @param {Matches} m @param {"stop" | "start"} action
+ */
+async function stopOrStart(ctx, globals, m, action) {
+  const name = requireName(ctx, valueOf(m, "name"));
+  const target = resolveGateway(ctx, globals);
+  const { state, gateway } = connect(ctx, target);
+  checkProtobuf(ctx, gateway);
+  const sandbox = requireSandbox(ctx, gateway, name);
+  const phase = reportedPhase(state, sandbox);
+  if (action === "stop") {
+    if (phase !== "Stopped") {
+      if (phase !== "Ready" && phase !== "Stopping") {
+        fail(ctx, mietteError(grpcStatus(ctx.version, "FailedPrecondition", `sandbox must be Ready to stop (current phase: ${phase})`)));
+      }
+      await updateState(ctx.paths, (live) => {
+        const liveGateway = gatewayByPort(live, target.port);
+        const liveSandbox = liveGateway?.sandboxes[name];
+        if (liveSandbox) stopSandbox(live, liveSandbox);
+      });
+    }
+    ctx.out(`${bold(green("✓"))} Stopped sandbox ${name}\n`);
+    return 0;
+  }
+  if (phase !== "Ready") {
+    if (phase !== "Stopped" && phase !== "Starting") {
+      fail(ctx, mietteError(grpcStatus(ctx.version, "FailedPrecondition", `sandbox must be Stopped to start (current phase: ${phase})`)));
+    }
+    await updateState(ctx.paths, async (live) => {
+      const liveGateway = gatewayByPort(live, target.port);
+      const liveSandbox = liveGateway?.sandboxes[name];
+      if (liveGateway && liveSandbox) await startSandbox(ctx.paths, live, liveGateway, liveSandbox);
+    });
+  }
+  ctx.out(`${bold(green("✓"))} Started sandbox ${name}\n`);
+  return 0;
+}

@@ -1,10 +1,12 @@
 // @ts-check
-// The `openshell` CLI: global flags, `status`, the `gateway` commands of both eras. Sandbox
-// commands live in openshell-sandbox.mjs. Version gates follow openshell-surface.md §1.1.
+// The `openshell` CLI: the command line is parsed by the release's clap tree (lib/clap.mjs,
+// lib/openshell-cli.mjs) exactly as the real binary parses it; then `status`, the `gateway`
+// commands of both eras and `inference` run here, `sandbox` commands in openshell-sandbox.mjs.
 
-import { flagValue, hasFlag, parseArgs } from "../lib/args.mjs";
-import { bold, clapError, cyan, dimmed, green, HTTP_CLIENT_REFUSED, mietteError, yellow } from "../lib/ansi.mjs";
+import { bold, cyan, dimmed, green, HTTP_CLIENT_REFUSED, mietteError, yellow } from "../lib/ansi.mjs";
+import { ClapError, HelpRequested, isPresent, leaf, parse, valueOf } from "../lib/clap.mjs";
 import {
+  clusterDeployText,
   deployClusterGateway,
   destroyClusterGateway,
   listMetadata,
@@ -14,47 +16,77 @@ import {
   writeActiveGateway,
   writeMetadata,
 } from "../lib/gateways.mjs";
-import { checkFormat, connect, fail, NO_ACTIVE_GATEWAY, outputFlag, resolveGateway } from "../lib/openshell-context.mjs";
+import { checkFormat, connect, fail, globalsOf, noActiveGatewayText, tryResolveGateway } from "../lib/openshell-context.mjs";
+import { openshellCommandTree } from "../lib/openshell-cli.mjs";
 import { containerByName, gatewayAnswers, gatewayByPort, loadState, updateState } from "../lib/state.mjs";
 import { atLeast, isClusterEra, SINCE } from "../lib/versions.mjs";
 import { sortedJson } from "../lib/util.mjs";
+import { runInference } from "./openshell-inference.mjs";
 import { runSandbox } from "./openshell-sandbox.mjs";
 
 /**
  * @typedef {import("../lib/runtime.mjs").ToolContext} ToolContext
  * @typedef {import("../lib/openshell-context.mjs").Globals} Globals
+ * @typedef {import("../lib/clap.mjs").Matches} Matches
  */
 
-const ROOT_USAGE = "openshell [OPTIONS] <COMMAND>";
+/**
+ * What `--version` prints: `openshell <VERSION>`; builds of 0.0.28–0.0.30 matched a `vm-dev`
+ * tag in `git describe` and print `m-dev` (OS@v0.0.28:crates/openshell-core/build.rs:66).
+ * @param {string} version
+ */
+export function printedVersion(version) {
+  return atLeast(version, "0.0.28") && !atLeast(version, "0.0.31") ? "m-dev" : version;
+}
 
 /** @param {ToolContext} ctx */
 export async function run(ctx) {
-  const { globals, rest } = takeGlobals(ctx);
-  const [command, ...args] = rest;
-  if (command === "-V" || command === "--version") {
-    ctx.out(`openshell ${ctx.version}\n`);
-    return 0;
+  /** @type {Matches} */
+  let root;
+  try {
+    root = parse(openshellCommandTree(ctx.version), ctx.args, ctx.env);
+  } catch (error) {
+    if (error instanceof ClapError) {
+      ctx.err(error.text);
+      return error.exitCode;
+    }
+    if (error instanceof HelpRequested) {
+      if (error.kind === "help") return notSimulated(ctx, `${error.usageName} --help`);
+      ctx.out(`${error.usageName.replaceAll(" ", "-")} ${printedVersion(ctx.version)}\n`);
+      return 0;
+    }
+    throw error;
   }
+  const { path, matches } = leaf(root);
+  const command = path.join(" ");
+  if (matches.unparsed) return notSimulated(ctx, command);
+  const globals = globalsOf(root);
   switch (command) {
     case "status":
-      return status(ctx, globals, args);
-    case "gateway":
-    case "gw":
-      return gatewayCommand(ctx, globals, args);
-    case "sandbox":
-    case "sb":
-      return runSandbox(ctx, globals, args);
-    case undefined:
-      ctx.err(`Usage: ${ROOT_USAGE}\n\nFor more information, try '--help'.\n`);
-      return 2;
-    default:
-      if (KNOWN_BUT_NOT_SIMULATED.includes(command)) return notSimulated(ctx, command);
-      ctx.err(clapError(`unrecognized subcommand '${command}'`, ROOT_USAGE));
-      return 2;
+      return status(ctx, globals, matches);
+    case "gateway info":
+      return gatewayInfo(ctx, globals, matches);
+    case "gateway select":
+      return gatewaySelect(ctx, globals, matches);
+    case "gateway add":
+      return gatewayAdd(ctx, matches);
+    case "gateway list":
+      return gatewayList(ctx, globals, matches);
+    case "gateway remove":
+      return gatewayRemove(ctx, globals, matches);
+    case "gateway start":
+      return clusterStart(ctx, matches);
+    case "gateway stop":
+    case "gateway destroy":
+      return clusterStopOrDestroy(ctx, globals, matches, /** @type {"stop" | "destroy"} */ (path[1]));
+    case "inference set":
+    case "inference get":
+      return runInference(ctx, globals, /** @type {"set" | "get"} */ (path[1]), matches);
   }
+  if (path[0] === "sandbox" && path.length === 2) return runSandbox(ctx, globals, /** @type {string} */ (path[1]), matches);
+  // A group without a subcommand prints its help (exit 0).
+  return notSimulated(ctx, `${command ? `${command} ` : ""}(help output)`);
 }
-
-const KNOWN_BUT_NOT_SIMULATED = ["forward", "fwd", "policy", "pol", "provider", "inference", "logs", "lg", "settings", "doctor", "term", "completions", "ssh-proxy", "whoami", "workspace", "ws", "service", "svc", "rule"];
 
 /** @param {ToolContext} ctx @param {string} what */
 function notSimulated(ctx, what) {
@@ -63,143 +95,91 @@ function notSimulated(ctx, what) {
 }
 
 /**
- * Global flags may appear anywhere before `--` (clap `global = true`).
- * @param {ToolContext} ctx
- * @returns {{ globals: Globals; rest: string[] }}
- */
-function takeGlobals(ctx) {
-  /** @type {Globals} */
-  const globals = {
-    gateway: ctx.env.OPENSHELL_GATEWAY?.trim() || undefined,
-    endpoint: ctx.env.OPENSHELL_GATEWAY_ENDPOINT || undefined,
-    workspace: ctx.env.OPENSHELL_WORKSPACE || "default",
-  };
-  /** @type {string[]} */
-  const rest = [];
-  const args = ctx.args;
-  for (let i = 0; i < args.length; i++) {
-    const arg = /** @type {string} */ (args[i]);
-    if (arg === "--") {
-      rest.push(...args.slice(i));
-      break;
-    }
-    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const takeValue = () => inline ?? args[++i] ?? "";
-    if (name === "-g" || name === "--gateway") globals.gateway = takeValue();
-    else if (name === "--gateway-endpoint") globals.endpoint = takeValue();
-    else if (name === "--workspace" && atLeast(ctx.version, SINCE.workspaces)) globals.workspace = takeValue();
-    else if (name === "--gateway-insecure" && !isClusterEra(ctx.version)) continue;
-    else if (/^-v+$/.test(name) || name === "--verbose") continue;
-    else rest.push(arg);
-  }
-  return { globals, rest };
-}
-
-/**
- * The human status block: stderr by default (as NemoClaw observed it), stdout on request.
+ * The human status block goes to stdout (`println!`, OS@v0.0.111:crates/openshell-cli/src/commands/gateway.rs);
+ * a scenario can move it to stderr (`statusOutput: "stderr"`), as NemoClaw once documented.
  * @param {ToolContext} ctx
  */
 function statusWriter(ctx) {
   const stream = loadState(ctx.paths).options.statusStream;
-  return stream === "stdout" ? ctx.out : ctx.err;
+  return stream === "stderr" ? ctx.err : ctx.out;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function status(ctx, globals, args) {
-  const usage = "openshell status [OPTIONS]";
-  const parsed = parseArgs(args, { usage, flags: outputFlag(ctx, SINCE.statusJson) }, ctx.err);
-  const format = flagValue(parsed, "--output") ?? "table";
-  checkFormat(ctx, format, usage);
-  const modern = atLeast(ctx.version, SINCE.statusJson);
-  const hasGateway = Boolean(globals.endpoint || globals.gateway || readActiveGateway(ctx.paths));
-  if (!hasGateway && modern) {
-    if (format === "json") ctx.out(`${sortedJson({ status: "not_configured" })}\n`);
-    else ctx.out("No gateway configured.\nRegister a gateway with: openshell gateway add <endpoint>\n");
+/**
+ * `status`: with no resolvable gateway (none configured, or an unknown `-g`/`OPENSHELL_GATEWAY`)
+ * every release prints the "No gateway configured." block and exits 0
+ * (OS@v0.0.36:…/main.rs:1838-1852; OS@v0.0.72:…/main.rs:2086-2101; OS@v0.0.111:…/main.rs:2360-2388).
+ * @param {ToolContext} ctx @param {Globals} globals @param {Matches} m
+ */
+function status(ctx, globals, m) {
+  const format = valueOf(m, "output") ?? "table";
+  checkFormat(ctx, format);
+  const resolved = tryResolveGateway(ctx, globals);
+  const write = statusWriter(ctx);
+  if (!resolved.target) {
+    if (format === "json") ctx.out(`${JSON.stringify({ status: "not_configured" }, null, 2)}\n`);
+    else {
+      const hint = isClusterEra(ctx.version) ? `Deploy a gateway with: ${dimmed("openshell gateway start")}` : `Register a gateway with: ${dimmed("openshell gateway add <endpoint>")}`;
+      write(`${bold(cyan("Gateway Status"))}\n\n  ${dimmed("Status:")} No gateway configured.\n\n${hint}\n`);
+    }
     return 0;
   }
-  const target = resolveGateway(ctx, globals);
+  const target = resolved.target;
   const state = loadState(ctx.paths);
   const gateway = gatewayByPort(state, target.port);
   const answers = Boolean(gateway && gatewayAnswers(state, gateway));
-  const write = statusWriter(ctx);
   const header = `${bold(cyan("Server Status"))}\n\n  ${dimmed("Gateway:")} ${target.name}\n  ${dimmed("Server:")} ${target.endpoint}\n`;
-  if (!modern) {
-    // Legacy prints the header before it tries to connect.
+  const authLine = atLeast(ctx.version, SINCE.authenticationLine);
+  if (!atLeast(ctx.version, SINCE.statusJson)) {
+    // Before 0.0.92 the header is printed before connecting.
     write(header);
     if (!answers || !gateway) fail(ctx, HTTP_CLIENT_REFUSED);
-    write(`  ${dimmed("Status:")} ${green("Connected")}\n  ${dimmed("Version:")} ${gateway.version}\n`);
+    const auth = authLine ? `  ${dimmed("Authentication:")} ${authenticationText(target.endpoint)}\n` : "";
+    write(`  ${dimmed("Status:")} ${green("Connected")}\n${auth}  ${dimmed("Version:")} ${gateway.version}\n`);
     return 0;
   }
   if (!answers || !gateway) fail(ctx, HTTP_CLIENT_REFUSED);
   const mtls = target.endpoint.startsWith("https://");
-  if (format !== "table") {
+  if (format === "json") {
     const authentication = mtls ? { provider: "mTLS transport", status: "authenticated" } : { mode: "gateway", status: "not_required" };
     ctx.out(`${sortedJson({ authentication, gateway: target.name, server: target.endpoint, status: "connected", version: gateway.version })}\n`);
     return 0;
   }
-  const auth = mtls ? `${green("Authenticated")} (mTLS transport)` : `${green("Not required")} (gateway)`;
-  write(`${header}  ${dimmed("Status:")} ${green("Connected")}\n  ${dimmed("Authentication:")} ${auth}\n  ${dimmed("Version:")} ${gateway.version}\n`);
+  write(`${header}  ${dimmed("Status:")} ${green("Connected")}\n  ${dimmed("Authentication:")} ${authenticationText(target.endpoint)}\n  ${dimmed("Version:")} ${gateway.version}\n`);
   return 0;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-async function gatewayCommand(ctx, globals, args) {
-  const [sub, ...rest] = args;
-  const usage = "openshell gateway [OPTIONS] <COMMAND>";
-  const legacy = isClusterEra(ctx.version);
-  switch (sub) {
-    case "info":
-      return gatewayInfo(ctx, globals, rest);
-    case "select":
-      return gatewaySelect(ctx, globals, rest);
-    case "add":
-      return gatewayAdd(ctx, rest);
-    case "list":
-      if (legacy) break;
-      return gatewayList(ctx, globals, rest);
-    case "remove":
-      if (legacy) break;
-      return gatewayRemove(ctx, globals, rest);
-    case "start":
-    case "stop":
-    case "destroy":
-      if (!legacy) break;
-      return clusterLifecycle(ctx, globals, sub, rest);
-    case "login":
-    case "logout":
-    case "trust":
-      return notSimulated(ctx, `gateway ${sub}`);
-    case undefined:
-      ctx.err(`Usage: ${usage}\n\nFor more information, try '--help'.\n`);
-      return 2;
-  }
-  ctx.err(clapError(`unrecognized subcommand '${sub}'`, usage));
-  return 2;
+/** `Authenticated (mTLS transport)` over https, `Not required (gateway)` over plaintext. @param {string} endpoint */
+function authenticationText(endpoint) {
+  return endpoint.startsWith("https://") ? `${green("Authenticated")} (mTLS transport)` : `${green("Not required")} (gateway)`;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function gatewayInfo(ctx, globals, args) {
-  const usage = "openshell gateway info [OPTIONS]";
-  const live = atLeast(ctx.version, SINCE.liveGatewayInfo);
-  const parsed = parseArgs(args, { usage, flags: live ? outputFlag(ctx, SINCE.liveGatewayInfo) : { "--name": { value: true } } }, ctx.err);
-  const name = flagValue(parsed, "--name") ?? globals.gateway ?? readActiveGateway(ctx.paths);
-  if (!live) {
-    if (!name) fail(ctx, mietteError(NO_ACTIVE_GATEWAY));
+/**
+ * `gateway info`: local metadata before 0.0.85 (`--name` / OPENSHELL_GATEWAY / `-g` / active /
+ * `openshell`), a live admin RPC from 0.0.85.
+ * @param {ToolContext} ctx @param {Globals} globals @param {Matches} m
+ */
+function gatewayInfo(ctx, globals, m) {
+  if (!atLeast(ctx.version, SINCE.liveGatewayInfo)) {
+    const name = valueOf(m, "name") ?? globals.gateway ?? readActiveGateway(ctx.paths) ?? "openshell";
     const metadata = readMetadata(ctx.paths, name);
-    if (!metadata) fail(ctx, mietteError(`No gateway metadata found for '${name}'.`));
+    if (!metadata) {
+      const hint = isClusterEra(ctx.version) ? `Deploy a gateway first with: openshell gateway start --name ${name}` : `Register it first: openshell gateway add <endpoint> --name ${name}`;
+      fail(ctx, mietteError(`No gateway metadata found for '${name}'.\n${hint}`));
+    }
     let text = `${bold(cyan("Gateway Info"))}\n\n  ${dimmed("Gateway:")} ${metadata.name}\n  ${dimmed("Gateway endpoint:")} ${metadata.gateway_endpoint}\n`;
     if (metadata.remote_host) text += `  ${dimmed("Remote host:")} ${metadata.remote_host}\n`;
     if (metadata.resolved_host) text += `  ${dimmed("Resolved host:")} ${metadata.resolved_host}\n`;
     ctx.out(text);
     return 0;
   }
-  const format = flagValue(parsed, "--output") ?? "table";
-  checkFormat(ctx, format, usage);
-  if (!name && !globals.endpoint) fail(ctx, mietteError("No gateway configured.\nRegister a gateway with: openshell gateway add <endpoint>"));
-  const target = resolveGateway(ctx, globals);
+  const format = valueOf(m, "output") ?? "table";
+  checkFormat(ctx, format);
+  const resolved = tryResolveGateway(ctx, globals);
+  if (!resolved.target) fail(ctx, mietteError("No gateway configured.\nRegister a gateway with: openshell gateway add <endpoint>"));
+  const target = resolved.target;
   const { state, gateway } = connect(ctx, target);
   const drivers = [{ name: "docker", capabilities: { driver_name: "docker", driver_version: state.docker.version } }];
-  if (format !== "table") {
+  if (format === "json") {
     ctx.out(`${sortedJson({ auth: null, compute_drivers: drivers, gateway: target.name, server: target.endpoint, status: "healthy", version: gateway.version })}\n`);
     return 0;
   }
@@ -209,12 +189,20 @@ function gatewayInfo(ctx, globals, args) {
   return 0;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function gatewayList(ctx, globals, args) {
-  const usage = "openshell gateway list [OPTIONS]";
-  const parsed = parseArgs(args, { usage, flags: outputFlag(ctx, SINCE.gatewayListOutput) }, ctx.err);
-  const format = flagValue(parsed, "--output") ?? "table";
-  checkFormat(ctx, format, usage);
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+function gatewayList(ctx, globals, m) {
+  const format = valueOf(m, "output") ?? "table";
+  checkFormat(ctx, format);
+  printGatewayList(ctx, globals, format);
+  return 0;
+}
+
+/**
+ * @param {ToolContext} ctx
+ * @param {Globals} globals
+ * @param {string} format
+ */
+function printGatewayList(ctx, globals, format) {
   const gateways = listMetadata(ctx.paths);
   const active = globals.gateway ?? readActiveGateway(ctx.paths);
   const withSource = atLeast(ctx.version, SINCE.gatewayListSource);
@@ -222,7 +210,7 @@ function gatewayList(ctx, globals, args) {
     g.auth_mode === "cloudflare_jwt" ? "cloud" : g.is_remote ? "remote" : "local";
   const authOf = (/** @type {import("../lib/gateways.mjs").GatewayMetadata} */ g) =>
     g.auth_mode ?? (g.gateway_endpoint.startsWith("http://") ? "plaintext" : "mtls");
-  if (format !== "table") {
+  if (format === "json") {
     const rows = gateways.map((g) => ({
       active: g.name === active,
       auth: authOf(g),
@@ -235,11 +223,11 @@ function gatewayList(ctx, globals, args) {
         : {}),
     }));
     ctx.out(`${sortedJson(rows)}\n`);
-    return 0;
+    return;
   }
   if (gateways.length === 0) {
     ctx.out(`No gateways found.\n\nRegister a gateway with: ${dimmed("openshell gateway add <endpoint>")}\n`);
-    return 0;
+    return;
   }
   const nameWidth = Math.max(4, ...gateways.map((g) => g.name.length));
   const endpointWidth = Math.max(8, ...gateways.map((g) => g.gateway_endpoint.length));
@@ -254,20 +242,20 @@ function gatewayList(ctx, globals, args) {
     text += `${isActive ? green(line) : line}\n`;
   }
   ctx.out(text);
-  return 0;
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function gatewaySelect(ctx, globals, args) {
-  const usage = "openshell gateway select [OPTIONS] [NAME]";
-  const parsed = parseArgs(args, { usage, flags: {} }, ctx.err);
-  const name = parsed.positionals[0];
+/**
+ * `gateway select [NAME]` (`gateway_use`, OS@v0.0.36:…/run.rs:753-766, OS@v0.0.111:…/commands/gateway.rs:474-490).
+ * @param {ToolContext} ctx @param {Globals} globals @param {Matches} m
+ */
+function gatewaySelect(ctx, globals, m) {
+  const name = valueOf(m, "name");
   if (!name) {
     // Without a TTY there is nothing to choose from interactively: print the list.
     if (isClusterEra(ctx.version)) {
       const names = listMetadata(ctx.paths).map((g) => g.name);
       ctx.out(names.length ? `${names.join("\n")}\n` : "No gateways found.\n");
-    } else gatewayList(ctx, globals, []);
+    } else printGatewayList(ctx, globals, "table");
     if (listMetadata(ctx.paths).length > 0) ctx.err(`\nSelect a gateway with: ${dimmed("openshell gateway select <name>")}\n`);
     return 0;
   }
@@ -286,29 +274,20 @@ function gatewaySelect(ctx, globals, args) {
   return 0;
 }
 
-/** @param {ToolContext} ctx @param {string[]} args */
-function gatewayAdd(ctx, args) {
-  const usage = "openshell gateway add [OPTIONS] <ENDPOINT>";
-  const parsed = parseArgs(
-    args,
-    { usage, flags: { "--name": { value: true }, "--local": {}, "--remote": { value: true }, "--ssh-key": { value: true } } },
-    ctx.err,
-  );
-  const raw = parsed.positionals[0];
-  if (!raw) {
-    ctx.err(clapError("the following required arguments were not provided:\n  <ENDPOINT>", usage));
-    return 2;
-  }
+/** @param {ToolContext} ctx @param {Matches} m */
+function gatewayAdd(ctx, m) {
+  const raw = /** @type {string} */ (valueOf(m, "endpoint"));
+  if (isPresent(m, "oidc_issuer")) return notSimulated(ctx, "gateway add --oidc-issuer");
   const endpoint = raw.includes("://") ? raw : `https://${raw}`;
   const host = new URL(endpoint).hostname;
   const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(host);
-  const name = flagValue(parsed, "--name") ?? (loopback && !isClusterEra(ctx.version) ? "openshell" : host);
+  const name = valueOf(m, "name") ?? (loopback && !isClusterEra(ctx.version) ? "openshell" : host);
   if (readMetadata(ctx.paths, name)) {
     const remove = isClusterEra(ctx.version) ? `openshell gateway destroy --name ${name}` : `openshell gateway remove ${name}`;
     fail(ctx, mietteError(`Gateway '${name}' already exists.\nRemove it first with: ${remove}\nOr choose a different name with: --name <name>`));
   }
-  const local = hasFlag(parsed, "--local");
-  const remote = flagValue(parsed, "--remote");
+  const local = isPresent(m, "local");
+  const remote = valueOf(m, "remote");
   const check = bold(green("✓"));
   if (endpoint.startsWith("http://")) {
     const isRemote = !local && (Boolean(remote) || !loopback);
@@ -326,12 +305,10 @@ function gatewayAdd(ctx, args) {
   return notSimulated(ctx, "gateway add (edge/browser authentication)");
 }
 
-/** @param {ToolContext} ctx @param {Globals} globals @param {string[]} args */
-function gatewayRemove(ctx, globals, args) {
-  const usage = "openshell gateway remove [OPTIONS] [NAME]";
-  const parsed = parseArgs(args, { usage, flags: {} }, ctx.err);
-  const name = parsed.positionals[0] ?? globals.gateway ?? readActiveGateway(ctx.paths);
-  if (!name) fail(ctx, mietteError(NO_ACTIVE_GATEWAY));
+/** @param {ToolContext} ctx @param {Globals} globals @param {Matches} m */
+function gatewayRemove(ctx, globals, m) {
+  const name = valueOf(m, "name") ?? globals.gateway ?? readActiveGateway(ctx.paths);
+  if (!name) fail(ctx, mietteError(noActiveGatewayText(ctx)));
   if (!readMetadata(ctx.paths, name)) {
     fail(ctx, mietteError(`No gateway metadata found for '${name}'.\nList available gateways: openshell gateway select`));
   }
@@ -340,57 +317,59 @@ function gatewayRemove(ctx, globals, args) {
   return 0;
 }
 
-/**
- * Era A `gateway start|stop|destroy` (openshell-surface.md §4.1).
- * @param {ToolContext} ctx
- * @param {Globals} globals
- * @param {"start" | "stop" | "destroy"} action
- * @param {string[]} args
- */
-async function clusterLifecycle(ctx, globals, action, args) {
-  const usage = `openshell gateway ${action} [OPTIONS]`;
-  /** @type {Record<string, import("../lib/args.mjs").FlagSpec>} */
-  const common = { "--name": { value: true }, "--remote": { value: true }, "--ssh-key": { value: true } };
-  const startFlags = {
-    "--port": { value: true },
-    "--gateway-host": { value: true },
-    "--recreate": {},
-    "--plaintext": {},
-    "--disable-gateway-auth": {},
-    "--registry-username": { value: true },
-    "--registry-token": { value: true },
-    "--gpu": {},
-  };
-  const parsed = parseArgs(args, { usage, flags: action === "start" ? { ...common, ...startFlags } : common }, ctx.err);
-  if (flagValue(parsed, "--remote")) return notSimulated(ctx, `gateway ${action} --remote`);
-  const name = flagValue(parsed, "--name") ?? globals.gateway ?? "openshell";
+/** @param {ToolContext} ctx */
+function requireDocker(ctx) {
   const state = loadState(ctx.paths);
   if (state.docker.daemon !== "running") {
     fail(ctx, mietteError("failed to connect to Docker", ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"]));
   }
-  if (action === "start") {
-    const port = Number(flagValue(parsed, "--port") ?? readMetadata(ctx.paths, name)?.gateway_port ?? 8080);
-    const image = ctx.env.OPENSHELL_CLUSTER_IMAGE || `ghcr.io/nvidia/openshell/cluster:${ctx.env.IMAGE_TAG || ctx.version}`;
-    const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port, image, recreate: hasFlag(parsed, "--recreate") }));
-    ctx.err(result.lines.map((line) => `${line.startsWith("✓") ? `${bold(green("✓"))}${line.slice(1)}` : line}\n`).join(""));
-    return 0;
-  }
-  const container = containerByName(state, `openshell-cluster-${name}`);
-  if (action === "stop") {
-    if (!container) fail(ctx, mietteError(`Gateway '${name}' not found.`));
-    await updateState(ctx.paths, (s) => {
-      const c = containerByName(s, `openshell-cluster-${name}`);
-      if (c) {
-        c.running = false;
-        c.finishedAtMs = Date.now();
-        c.exitCode = 0;
-      }
-    });
-    ctx.err(`${bold(green("✓"))} Gateway '${name}' stopped.\n`);
-    return 0;
-  }
-  await updateState(ctx.paths, (s) => destroyClusterGateway(ctx.paths, s, name));
-  ctx.err(`${bold(green("✓"))} Gateway '${name}' destroyed.\n`);
+  return state;
+}
+
+/**
+ * Cluster era `gateway start` (OS@v0.0.36:…/run.rs:1426-1520): the name is `--name` (default
+ * `openshell`, env OPENSHELL_GATEWAY) — the global `-g` is not consulted.
+ * @param {ToolContext} ctx @param {Matches} m
+ */
+async function clusterStart(ctx, m) {
+  if (valueOf(m, "remote")) return notSimulated(ctx, "gateway start --remote");
+  const name = valueOf(m, "name") ?? "openshell";
+  requireDocker(ctx);
+  const port = Number(valueOf(m, "port") ?? 8080);
+  const image = ctx.env.OPENSHELL_CLUSTER_IMAGE || `ghcr.io/nvidia/openshell/cluster:${ctx.env.IMAGE_TAG || ctx.version}`;
+  const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port, image, recreate: isPresent(m, "recreate"), plaintext: isPresent(m, "plaintext") }));
+  ctx.err(clusterDeployText(name, result));
   return 0;
 }
 
+/**
+ * Cluster era `gateway stop|destroy` (OS@v0.0.36:…/main.rs:1732-1750, run.rs:1609-1650): the name
+ * is `--name` / OPENSHELL_GATEWAY, then `-g`, then the active gateway, then `openshell`.
+ * `destroy` reports success even when nothing existed (OS#898).
+ * @param {ToolContext} ctx @param {Globals} globals @param {Matches} m @param {"stop" | "destroy"} action
+ */
+async function clusterStopOrDestroy(ctx, globals, m, action) {
+  if (valueOf(m, "remote")) return notSimulated(ctx, `gateway ${action} --remote`);
+  const name = valueOf(m, "name") ?? globals.gateway ?? readActiveGateway(ctx.paths) ?? "openshell";
+  const metadata = readMetadata(ctx.paths, name);
+  if (metadata?.is_remote) return notSimulated(ctx, `gateway ${action} of a remote registration`);
+  requireDocker(ctx);
+  if (action === "stop") {
+    ctx.err(`• Stopping gateway ${name}...\n`);
+    const found = await updateState(ctx.paths, (s) => {
+      const c = containerByName(s, `openshell-cluster-${name}`);
+      if (!c) return false;
+      c.running = false;
+      c.finishedAtMs = Date.now();
+      c.exitCode = 0;
+      return true;
+    });
+    if (!found) fail(ctx, mietteError(`No such container: openshell-cluster-${name}`));
+    ctx.err(`${bold(green("✓"))} Gateway ${name} stopped.\n`);
+    return 0;
+  }
+  ctx.err(`• Destroying gateway ${name}...\n`);
+  await updateState(ctx.paths, (s) => destroyClusterGateway(ctx.paths, s, name));
+  ctx.err(`${bold(green("✓"))} Gateway ${name} destroyed.\n`);
+  return 0;
+}

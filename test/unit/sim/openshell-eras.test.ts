@@ -1,6 +1,7 @@
-// The simulated `openshell` prints what each OpenShell era prints (openshell-surface.md §3):
-// raw ANSI tables even when piped, JSON only from the versions that have it, clap errors for
-// commands an era does not have.
+// The simulated `openshell` prints what each OpenShell release prints: raw ANSI tables even when
+// piped, JSON only from the releases that have it, and clap's own refusal (text and exit 2) for
+// every command or flag a release does not have. The expected clap texts are the real parser's
+// output for these command lines (OpenShell's clap definitions per tag, built against clap 4.6).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimHost, startHost, stripAnsi } from "./harness.js";
@@ -39,13 +40,21 @@ describe("OpenShell 0.0.36 (cluster-container era)", { timeout: 120_000 }, () =>
   it("has no gateway list", async () => {
     const result = await host.run("openshell", ["gateway", "list"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("error: unrecognized subcommand 'list'");
+    expect(result.stderr).toBe("error: unrecognized subcommand 'list'\n\nUsage: openshell gateway [OPTIONS] [COMMAND]\n\nFor more information, try '--help'.\n");
   });
 
-  it("prints the legacy status block before connecting", async () => {
+  it("takes the create command without `--` and has --no-bootstrap, but no --cpu", async () => {
+    const result = await host.run("openshell", ["sandbox", "create", "--name", "beta", "--cpu", "2", "--", "env"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: unexpected argument '--cpu' found\n\n  tip: a similar argument exists: '--gpu'\n  tip: to pass '--cpu' as a value, use '-- --cpu'\n\nUsage: openshell sandbox create --name <NAME> --gpu [COMMAND]...\n\nFor more information, try '--help'.\n",
+    );
+  });
+
+  it("prints the legacy status block before connecting, on stdout", async () => {
     const result = await host.run("openshell", ["status"]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(
+    expect(result.stdout).toBe(
       `${TITLE("Server Status")}\n\n  ${DIM("Gateway:")} nemoclaw\n  ${DIM("Server:")} https://127.0.0.1:8080\n  ${DIM("Status:")} ${GREEN("Connected")}\n  ${DIM("Version:")} 0.0.36\n`,
     );
   });
@@ -79,11 +88,20 @@ describe("OpenShell 0.0.36 (cluster-container era)", { timeout: 120_000 }, () =>
     expect(result.stdout).toContain("# AGENTS.md");
   });
 
+  it("reaches the agent container with or without -c agent (the pod has no other), and refuses other containers", async () => {
+    const kubectl = (...args: string[]) => host.run("docker", ["exec", "openshell-cluster-nemoclaw", "kubectl", "exec", "-n", "openshell", ...args]);
+    expect((await kubectl("-c", "agent", "alpha", "--", "id", "-u")).stdout).toBe("0\n");
+    expect((await kubectl("alpha", "--", "id", "-u")).stdout).toBe("0\n");
+    expect(await kubectl("-c", "sidecar", "alpha", "--", "true")).toMatchObject({ code: 1, stderr: "Error from server (BadRequest): container sidecar is not valid for pod alpha\n" });
+  });
+
   it("starts an already running gateway as a no-op and destroys it with its sandboxes", async () => {
     const start = await host.run("openshell", ["gateway", "start", "--name", "nemoclaw"]);
     expect(start.code).toBe(0);
     expect(start.stderr).toBe(`\x1b[1m\x1b[32m✓\x1b[39m\x1b[0m Gateway 'nemoclaw' is already running.\n`);
-    expect((await host.run("openshell", ["gateway", "destroy", "-g", "nemoclaw"])).code).toBe(0);
+    const destroy = await host.run("openshell", ["gateway", "destroy", "-g", "nemoclaw"]);
+    expect(destroy.code).toBe(0);
+    expect(destroy.stderr).toBe(`• Destroying gateway nemoclaw...\n\x1b[1m\x1b[32m✓\x1b[39m\x1b[0m Gateway nemoclaw destroyed.\n`);
     const inspect = await host.run("docker", ["inspect", "--type", "container", "openshell-cluster-nemoclaw"]);
     expect(inspect.code).toBe(1);
     expect(inspect.stderr).toBe("Error: No such container: openshell-cluster-nemoclaw\n");
@@ -91,8 +109,11 @@ describe("OpenShell 0.0.36 (cluster-container era)", { timeout: 120_000 }, () =>
     const noGateway = await host.run("openshell", ["sandbox", "list"]);
     expect(noGateway.code).toBe(1);
     expect(noGateway.stderr).toBe(
-      "Error:   × No active gateway.\n  │ Set one with: openshell gateway select <name>\n  │ Or register one with: openshell gateway add <endpoint>\n\n",
+      "Error:   × No active gateway.\n  │ Set one with: openshell gateway select <name>\n  │ Or deploy a new gateway: openshell gateway start\n\n",
     );
+    const status = await host.run("openshell", ["status"]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toBe(`${TITLE("Gateway Status")}\n\n  ${DIM("Status:")} No gateway configured.\n\nDeploy a gateway with: ${DIM("openshell gateway start")}\n`);
   });
 });
 
@@ -124,7 +145,10 @@ describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
   it("refuses the removed gateway lifecycle commands with clap's error", async () => {
     const result = await host.run("openshell", ["gateway", "destroy", "-g", "nemoclaw"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("error: unrecognized subcommand 'destroy'\n\nUsage: openshell gateway [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.\n");
+    expect(result.stderr).toBe("error: unrecognized subcommand 'destroy'\n\nUsage: openshell gateway [OPTIONS] [COMMAND]\n\nFor more information, try '--help'.\n");
+    const start = await host.run("openshell", ["gateway", "start", "--name", "nemoclaw"]);
+    expect(start.code).toBe(2);
+    expect(start.stderr).toBe("error: unrecognized subcommand 'start'\n\nUsage: openshell gateway [OPTIONS] [COMMAND]\n\nFor more information, try '--help'.\n");
   });
 
   it("lists gateways with the active one marked and green", async () => {
@@ -136,14 +160,31 @@ describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
     expect(json).toEqual([{ active: true, auth: "plaintext", endpoint: "http://127.0.0.1:8080", name: "nemoclaw", source: "user", type: "local" }]);
   });
 
-  it("has no status -o before 0.0.92", async () => {
-    expect((await host.run("openshell", ["status", "-o", "json"])).code).toBe(2);
+  it("has no status -o before 0.0.92, and no --workspace before 0.0.88", async () => {
+    const status = await host.run("openshell", ["status", "-o", "json"]);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toBe("error: unexpected argument '-o' found\n\nUsage: openshell status [OPTIONS]\n\nFor more information, try '--help'.\n");
+    const workspace = await host.run("openshell", ["sandbox", "list", "--workspace", "default"]);
+    expect(workspace.code).toBe(2);
+    expect(workspace.stderr).toBe("error: unexpected argument '--workspace' found\n\nUsage: openshell sandbox list [OPTIONS]\n\nFor more information, try '--help'.\n");
+  });
+
+  it("takes an unknown flag after `sandbox exec -n` as the start of the command, like clap", async () => {
+    const result = await host.run("openshell", ["sandbox", "exec", "-n", "alpha", "--workspace", "default", "--", "true"]);
+    expect(result.code).toBe(127);
+  });
+
+  it("has no sandbox stop before 0.0.105", async () => {
+    const result = await host.run("openshell", ["sandbox", "stop", "alpha"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: unrecognized subcommand 'stop'\n\nUsage: openshell sandbox [OPTIONS] [COMMAND]\n\nFor more information, try '--help'.\n");
   });
 
   it("reports a missing sandbox as a gRPC NotFound and a missing delete as a warning", async () => {
     const get = await host.run("openshell", ["sandbox", "get", "ghost"]);
     expect(get.code).toBe(1);
-    expect(get.stderr).toMatch(/^Error: {3}× status: NotFound, message: "sandbox not found", details: \[\], metadata: MetadataMap \{ headers: \{.*\} \}\n\n$/);
+    // tonic 0.14 (OpenShell ≥ 0.0.61) prints the code's description.
+    expect(get.stderr).toBe(`Error:   × code: 'Some requested entity was not found', message: "sandbox not found"\n\n`);
     const del = await host.run("openshell", ["sandbox", "delete", "ghost"]);
     expect(del.code).toBe(0);
     expect(del.stdout).toBe("\x1b[33m!\x1b[39m Sandbox ghost not found\n");
@@ -154,7 +195,8 @@ describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
     expect(exec).toMatchObject({ code: 7, stdout: "out\n", stderr: "err\n" });
     const refused = await host.run("openshell", ["sandbox", "exec", "-n", "plain", "--", "true"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe("Error:   × sandbox 'plain' is not ready (phase: Provisioning); wait for it to reach Ready state\n\n");
+    // miette wraps at 78 columns.
+    expect(refused.stderr).toBe("Error:   × sandbox 'plain' is not ready (phase: Provisioning); wait for it to reach\n  │ Ready state\n\n");
   });
 
   it("passes stdin to sandbox exec", async () => {
@@ -165,7 +207,7 @@ describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
   it("restricts sandbox download to /sandbox from 0.0.41", async () => {
     const result = await host.run("openshell", ["sandbox", "download", "alpha", "/etc/hostname", "/tmp"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("Error:   × sandbox source path '/etc/hostname' resolves to '/etc/hostname', outside the sandbox workspace (/sandbox)");
+    expect(result.stderr).toContain("Error:   × sandbox source path '/etc/hostname' resolves to '/etc/hostname', outside\n  │ the sandbox workspace (/sandbox)\n");
   });
 
   it("prints ssh-config without a workspace suffix before 0.0.88", async () => {
@@ -234,6 +276,14 @@ describe("OpenShell 0.0.101 (JSON everywhere, workspaces)", { timeout: 120_000 }
     const names = (await host.run("docker", ["ps", "--format", "{{.Names}}"])).stdout;
     expect(names).toMatch(/^openshell-default--alpha-[0-9a-f-]{36}\n$/);
     expect((await host.run("openshell", ["sandbox", "ssh-config", "alpha"])).stdout).toContain("Host openshell-alpha.default\n");
+  });
+
+  it("validates sandbox names on the gateway from 0.0.88", async () => {
+    const long = await host.run("openshell", ["sandbox", "create", "--name", "a-very-long-sandbox-name", "--", "true"]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toBe(`Error:   × code: 'Client specified an invalid argument', message: "name exceeds\n  │ maximum length (24 > 19)"\n\n`);
+    const hyphens = await host.run("openshell", ["sandbox", "create", "--name", "my--box", "--", "true"]);
+    expect(hyphens.stderr).toBe(`Error:   × code: 'Client specified an invalid argument', message: "name must not\n  │ contain consecutive hyphens"\n\n`);
   });
 
   it("reports no configured gateway as JSON", async () => {

@@ -99,7 +99,10 @@ describe("inside a sandbox", { timeout: 60_000 }, () => {
     host = h;
     const result = await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "stat", "-c", "%U %a", "/tmp/nemoclaw-proxy-env.sh"]);
     expect(result.stdout).toBe("nobody 444\n");
-    expect((await h.run("nemoclaw", ["alpha", "recover"])).stdout).toContain("[gateway-recovery] WARNING: /tmp/nemoclaw-proxy-env.sh missing or unsafe");
+    // The agent gateway runs, so recover leaves it alone (≥ v0.0.70); gateway restart re-emits the chain.
+    expect((await h.run("nemoclaw", ["alpha", "recover"])).stdout).toBe("  Probe complete: OpenClaw gateway is running in 'alpha'.\n");
+    expect((await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "stat", "-c", "%U %a", "/tmp/nemoclaw-proxy-env.sh"])).stdout).toBe("nobody 444\n");
+    expect((await h.run("nemoclaw", ["alpha", "gateway", "restart"])).code).toBe(0);
     expect((await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "stat", "-c", "%U %a", "/tmp/nemoclaw-proxy-env.sh"])).stdout).toBe("root 444\n");
   });
 });
@@ -121,8 +124,8 @@ describe("processes", { timeout: 60_000 }, () => {
 describe("OpenShell installer", { timeout: 60_000 }, () => {
   const installer = "curl -fsSL https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh";
 
-  it("refuses to cross 0.0.36 → 0.0.37 without the acknowledgement, then installs CLI and gateway binary", async () => {
-    const h = await use({ openshell: { version: "0.0.36" }, gateways: [{}] });
+  it("refuses to cross 0.0.36 → 0.0.37 without the acknowledgement, then installs the packages and the openshell gateway", async () => {
+    const h = await use({ openshell: { version: "0.0.36" }, nemoclaw: null, gateways: [{}] });
     const refused = await h.sh(`${installer} | OPENSHELL_VERSION=v0.0.72 sh`);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`openshell: warning: detected existing OpenShell 0.0.36 at ${h.binDir}/openshell\n`);
@@ -133,19 +136,32 @@ describe("OpenShell installer", { timeout: 60_000 }, () => {
     const acked = await h.sh(`${installer} | OPENSHELL_VERSION=v0.0.72 OPENSHELL_ACK_BREAKING_UPGRADE=1 sh`);
     expect(acked.code).toBe(0);
     expect(acked.stderr).toContain("openshell: warning: continuing because OPENSHELL_ACK_BREAKING_UPGRADE=1 is set\n");
+    expect(acked.stderr.endsWith("openshell: openshell status reports connected\n")).toBe(true);
     expect((await h.run("openshell", ["--version"])).stdout).toBe("openshell 0.0.72\n");
     expect((await h.run("openshell-gateway", ["--version"])).stdout).toBe("openshell-gateway 0.0.72\n");
+    // The packaged unit's gateway is registered as `openshell` on :17670 and made active.
+    expect(stripAnsi((await h.run("openshell", ["status"])).stdout)).toBe(
+      "Server Status\n\n  Gateway: openshell\n  Server: https://127.0.0.1:17670\n  Status: Connected\n  Version: 0.0.72\n",
+    );
     const image = await h.run("docker", ["inspect", "--type", "container", "--format", "{{.Config.Image}}", "openshell-cluster-nemoclaw"]);
     expect(image.stdout).toBe("ghcr.io/nvidia/openshell/cluster:0.0.36\n");
   });
 
-  it("does not restart a running host-process gateway", async () => {
+  it("needs root or sudo", async () => {
+    const h = await use({ nemoclaw: null, sudo: "password" }, unprivileged);
+    const refused = await h.sh(`${installer} | OPENSHELL_VERSION=v0.0.85 sh`);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.endsWith("sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required\n")).toBe(true);
+  });
+
+  it("on a NemoClaw host: NemoClaw's gateway keeps its binary, ~/.local/bin shadows the packages, and `openshell` becomes the active gateway", async () => {
     const h = await use({ openshell: { version: "0.0.72" }, gateways: [{}] });
     const before = readSimState({ home: h.home }).gateways.nemoclaw?.process?.pid;
     expect((await h.sh(`${installer} | OPENSHELL_VERSION=v0.0.85 sh`)).code).toBe(0);
-    expect((await h.run("openshell", ["--version"])).stdout).toBe("openshell 0.0.85\n");
+    expect((await h.run("openshell", ["--version"])).stdout).toBe("openshell 0.0.72\n");
     expect(readSimState({ home: h.home }).gateways.nemoclaw?.process?.pid).toBe(before);
-    expect(stripAnsi((await h.run("openshell", ["status"])).stderr)).toContain("Version: 0.0.72\n");
+    expect(stripAnsi((await h.run("openshell", ["status"])).stdout)).toContain("  Gateway: openshell\n");
+    expect(stripAnsi((await h.run("openshell", ["status", "-g", "nemoclaw"])).stdout)).toContain("Version: 0.0.72\n");
   });
 
   it("fails like curl for any other URL", async () => {

@@ -1,0 +1,167 @@
+// @ts-check
+// The release model: which OpenShell each NemoClaw release accepts and installs, and from which
+// NemoClaw release each behaviour the simulator branches on exists. NemoClaw releases are located
+// by their release-notes commits on NVIDIA/NemoClaw main (tags are not in the mirror), so a
+// boundary is ±1 release where noted ("≈").
+
+import { atLeast, compareVersions } from "./versions.mjs";
+
+/**
+ * NemoClaw release band → OpenShell range it accepts (blueprint `min/max_openshell_version`)
+ * and the version its installer puts on a fresh host (`PIN_VERSION = MAX_VERSION`,
+ * scripts/install-openshell.sh). Sources: NC `nemoclaw-blueprint/blueprint.yaml` history (#1809,
+ * #2141, #2307, #2393, #3001, #3323, #3925, #5596, #6020) and, after the mirror ends
+ * (2026-07-08), NC#8800, NC#10541, NC#10758, NC#11790 via the reference.
+ * @type {{ from: string; to: string; min: string; max: string }[]}
+ */
+const PINS = [
+  { from: "0.0.16", to: "0.0.21", min: "0.0.24", max: "0.0.26" },
+  { from: "0.0.22", to: "0.0.22", min: "0.0.29", max: "0.0.29" },
+  { from: "0.0.23", to: "0.0.24", min: "0.0.32", max: "0.0.32" },
+  { from: "0.0.25", to: "0.0.38", min: "0.0.32", max: "0.0.36" },
+  { from: "0.0.39", to: "0.0.39", min: "0.0.37", max: "0.0.37" },
+  { from: "0.0.40", to: "0.0.48", min: "0.0.39", max: "0.0.39" },
+  { from: "0.0.49", to: "0.0.69", min: "0.0.44", max: "0.0.44" },
+  // #5596 (0.0.71) merged hours before v0.0.70's release notes, which do not mention it; v0.0.70
+  // is taken to pin 0.0.71, like v0.0.71–v0.0.73.
+  { from: "0.0.70", to: "0.0.73", min: "0.0.71", max: "0.0.71" },
+  { from: "0.0.74", to: "0.0.83", min: "0.0.72", max: "0.0.72" },
+  { from: "0.0.84", to: "0.0.105", min: "0.0.85", max: "0.0.85" },
+  { from: "0.0.106", to: "0.0.111", min: "0.0.101", max: "0.0.101" },
+  // v0.0.112 and v0.0.113: pin not established.
+  { from: "0.0.114", to: "0.0.123", min: "0.0.106", max: "0.0.106" },
+  { from: "0.0.124", to: "0.0.130", min: "0.0.116", max: "0.0.116" },
+];
+
+/** The release a scenario gets when it names neither NemoClaw nor OpenShell. */
+export const DEFAULT_NEMOCLAW = "0.0.76";
+
+/**
+ * @param {string} nemoclaw
+ * @returns {{ min: string; max: string; pin: string } | null} null: not established
+ */
+export function openshellPin(nemoclaw) {
+  const band = PINS.find((entry) => atLeast(nemoclaw, entry.from) && atLeast(entry.to, nemoclaw));
+  return band ? { min: band.min, max: band.max, pin: band.max } : null;
+}
+
+/**
+ * The NemoClaw release a scenario that names only an OpenShell version gets: the reference
+ * release of that pin, else the newest release whose range holds it, else (OpenShell newer than
+ * every pin that fits) the newest release pinning something older — a host where OpenShell was
+ * upgraded past NemoClaw's pin — else the oldest modelled release.
+ * @param {string} openshell
+ */
+export function nemoclawFor(openshell) {
+  const reference = /** @type {Record<string, string>} */ ({
+    "0.0.36": "0.0.38",
+    "0.0.37": "0.0.39",
+    "0.0.39": "0.0.48",
+    "0.0.44": "0.0.69",
+    "0.0.71": "0.0.73",
+    "0.0.72": DEFAULT_NEMOCLAW,
+    "0.0.85": "0.0.105",
+    "0.0.101": "0.0.111",
+    "0.0.106": "0.0.123",
+    "0.0.116": "0.0.130",
+  })[openshell];
+  if (reference) return reference;
+  const holding = [...PINS].reverse().find((entry) => atLeast(openshell, entry.min) && atLeast(entry.max, openshell));
+  if (holding) return holding.to;
+  const older = [...PINS].reverse().find((entry) => compareVersions(entry.max, openshell) < 0);
+  return older ? older.to : /** @type {{ from: string }} */ (PINS[0]).from;
+}
+
+/**
+ * The first NemoClaw release with each behaviour (or, for `…Removed`, the first without it).
+ * Evidence: NC@d50338aa history mapped to releases by their release-notes commits.
+ */
+export const NC = {
+  /** `list --json` (#2147). */
+  listJson: "0.0.32",
+  /** Per-sandbox actions became strict oclif commands (#2775–#2970); before, unknown flags were ignored. */
+  strictFlags: "0.0.34",
+  /** Onboard moved from its hand parser to oclif (#2810). */
+  onboardOclif: "0.0.34",
+  /** `<sb> recover` (#2960, 2026-05-04: v0.0.34 or v0.0.35). */
+  recover: "0.0.35",
+  /** `onboard --fresh` (#2437). */
+  onboardFresh: "0.0.29",
+  /** `onboard --control-ui-port` (#2411). */
+  onboardControlUiPort: "0.0.31",
+  /** `onboard --gpu/--no-gpu` (#2799). */
+  onboardGpu: "0.0.36",
+  /** `onboard --yes/-y`. */
+  onboardYes: "0.0.38",
+  /** Docker-driver gateway, `--sandbox-gpu*` (#3001), `inference set` (#3319), `destroy --cleanup-gateway` (#3229). */
+  dockerDriver: "0.0.39",
+  inferenceSet: "0.0.39",
+  /** `inference get` (#3424). */
+  inferenceGet: "0.0.40",
+  /** The installer backs up with the existing CLI and retires a < 0.0.37 gateway (#3383). */
+  installerRetiresLegacyGateway: "0.0.40",
+  /** The current public dispatcher (#3635): RequiredArgsError and `Parsing --` printed. */
+  publicDispatch: "0.0.46",
+  /** `snapshot restore --force/--yes` (#3796). */
+  snapshotRestoreForce: "0.0.49",
+  /** FailedFlagValidationError printed instead of an unhandled rejection (#3447). */
+  flagValidationPrinted: "0.0.51",
+  /** OpenShell-owned spellings get a hint (#3447). */
+  openshellHints: "0.0.51",
+  /** Resource profiles, NEMOCLAW_CPU/RAM (#3348). */
+  resourceProfiles: "0.0.52",
+  /** `onboard --no-ollama-autostart` (#4212). */
+  onboardNoOllamaAutostart: "0.0.52",
+  /** Pre-recreate state backup and NEMOCLAW_RECREATE_WITHOUT_BACKUP (#4197). */
+  recreateBackup: "0.0.53",
+  /** `<sb> status --json` (#4323). */
+  statusJson: "0.0.56",
+  /** A bare `inference set` prints the OpenShell hint (#4566). */
+  inferenceSetHint: "0.0.56",
+  /** The `Set with:` lines after a missing NVIDIA key (#4426). */
+  missingKeyHints: "0.0.54",
+  /** NVIDIA_INFERENCE_API_KEY replaces NVIDIA_API_KEY, which stays a legacy alias (#5366). */
+  nvidiaInferenceKey: "0.0.65",
+  /** Recovery restores guards from the packaged preloads (#5321). */
+  recoverRestoresGuards: "0.0.64",
+  /** An interrupted session resumes without --resume (#5487). */
+  autoResume: "0.0.66",
+  /** `onboard --agents` (#5440). */
+  onboardAgents: "0.0.66",
+  /** Rebuild strips the onboard selection from its environment (#5787); five variables. */
+  rebuildIsolation: "0.0.69",
+  /** `inference set --endpoint-url/--credential-env/--inference-api` (#5877). */
+  inferenceSetEndpoint: "0.0.69",
+  /** Host-mediated gateway control: `recover` via nemoclaw-gateway-control, `<sb> gateway restart` (#5874). */
+  gatewayControl: "0.0.70",
+  /** NEMOCLAW_SKIP_UNREACHABLE_SANDBOX_BACKUP (#6199). */
+  skipUnreachableBackup: "0.0.73",
+  /** 19 isolated variables (#5876, #6251), rebuild consent, `--tool-disclosure`, `<sb> inference set`, `Example:` line. */
+  rebuildIsolationFull: "0.0.74",
+  toolDisclosure: "0.0.74",
+  /** `--observability` (#6340), strict backup-all (#6362), onboard keys in `inference set` (#6321). */
+  observability: "0.0.76",
+  strictBackupAll: "0.0.76",
+  inferenceSetOnboardKeys: "0.0.76",
+  /** `openrouter` provider key (#6461). */
+  openrouter: "0.0.79",
+  /** `<sb> stop` / `<sb> start` (NC#6748, 2026-07-13). */
+  sandboxStopStart: "0.0.80",
+  /** NemoClaw's own ≤ 19 chars / no `--` sandbox-name rule (#8523, from its 0.0.99 pin, first released with 0.0.101). */
+  shortSandboxNames: "0.0.106",
+  /** Shields removed from core by #10722 (2026-08-31); the first release without them is taken to be v0.0.117. */
+  shieldsRemoved: "0.0.117",
+};
+
+/**
+ * The OpenClaw release each NemoClaw release bundles (blueprint history: #1522, #2464, #2484,
+ * #4260, and v0.0.75's notes). Later releases are not modelled separately.
+ * @param {string} nemoclaw
+ */
+export function bundledOpenclaw(nemoclaw) {
+  if (atLeast(nemoclaw, "0.0.75")) return "2026.6.10";
+  if (atLeast(nemoclaw, "0.0.52")) return "2026.5.22";
+  if (atLeast(nemoclaw, "0.0.31")) return "2026.4.24";
+  if (atLeast(nemoclaw, "0.0.29")) return "2026.4.9";
+  return "2026.4.2";
+}
