@@ -110,6 +110,39 @@ export async function createSnapshot(connection: Connection, sandbox: string, ga
   return { home: after.home, sandbox, timestamp: created[0]! };
 }
 
+/** Per snapshot directory of a sandbox: `<timestamp>\t<file count>\t<manifest on one line>`. */
+const DESCRIBE_SNAPSHOTS = [
+  'd="$HOME/.nemoclaw/rebuild-backups/$1"',
+  '[ -d "$d" ] || exit 0',
+  'for s in "$d"/*/; do',
+  '  m="$s/rebuild-manifest.json"; [ -f "$m" ] || continue',
+  '  printf "%s\\t%s\\t" "$(basename "$s")" "$(find "$s" -type f | wc -l | tr -d " ")"; tr -d "\\n" < "$m"; printf "\\n"',
+  "done",
+].join("\n");
+
+export interface CheckedSnapshot {
+  timestamp: string;
+  files: number;
+}
+
+/**
+ * Check, after `snapshot create --name <label>`, that NemoClaw finished the snapshot: a directory
+ * whose manifest (written last, §7.1) names this sandbox and label, holding files besides it.
+ */
+export async function checkLabelledSnapshot(connection: Connection, sandbox: string, label: string, options: RunCheckedOptions = {}): Promise<CheckedSnapshot> {
+  const output = await runChecked(connection, { argv: ["sh", "-c", DESCRIBE_SNAPSHOTS, "sh", sandbox] }, `reading NemoClaw's snapshots of ${sandbox}`, options);
+  for (const line of output.split("\n")) {
+    const [timestamp = "", count = "", manifest = ""] = line.split("\t");
+    const json = extractJson(manifest);
+    if (!isSnapshotTimestamp(timestamp) || !isRecord(json) || json.name !== label) continue;
+    if (json.sandboxName !== sandbox) throw new HostCommandError(connection.host, `checking snapshot ${label}`, `its manifest names sandbox ${String(json.sandboxName)}, not ${sandbox}`);
+    const files = Number(count);
+    if (!(files > 1)) throw new HostCommandError(connection.host, `checking snapshot ${label}`, `${timestamp} holds no files besides its manifest`);
+    return { timestamp, files };
+  }
+  throw new HostCommandError(connection.host, `checking snapshot ${label}`, `no snapshot of ${sandbox} with a manifest naming ${label} was found`);
+}
+
 /** The snapshot as a tar stream in NemoClaw's layout (`rebuild-backups/<sandbox>/<timestamp>/…`). */
 export async function streamSnapshot(connection: Connection, snapshot: HostSnapshot, signal?: AbortSignal): Promise<RemoteProcess> {
   const relative = snapshotRelativePath(snapshot.sandbox, snapshot.timestamp);
