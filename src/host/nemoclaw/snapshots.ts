@@ -38,6 +38,77 @@ export function parseBackupManifest(text: string, directory: string): Fact<HostB
   });
 }
 
+const CONTROL = /[\u0000-\u001f\u007f\\]/;
+
+/** A path below the snapshot (or below the sandbox's state directory): relative, in normal form, never climbing. */
+function isSafeRelativePath(value: unknown): boolean {
+  return typeof value === "string" && value !== "" && !CONTROL.test(value) && isCanonicalPath(value);
+}
+
+/** An absolute path in normal form (the sandbox's state directory, the snapshot's own path). */
+function isSafeAbsolutePath(value: unknown): value is string {
+  return typeof value === "string" && value.startsWith("/") && !CONTROL.test(value) && (value === "/" || isCanonicalPath(value.slice(1)));
+}
+
+function isCanonicalPath(value: string): boolean {
+  return value.split("/").every((part) => part !== "" && part !== "." && part !== "..");
+}
+
+/**
+ * Every path NemoClaw's restore takes from a snapshot's rebuild-manifest.json (src/lib/state/sandbox.ts
+ * RebuildManifest at NC@d50338aa): the directories and files it copies back (`stateDirs`,
+ * `backedUpDirs`, `stateFiles[].path`, per-instance `stateDirs`/`backedUpDirs`) must stay below the
+ * snapshot; where it copies them to (`dir`, `writableDir`, `instances[].dataDir`) must be plain
+ * absolute paths in the sandbox; and `backupPath` must be the snapshot itself. Releases before NemoClaw
+ * checked these itself would follow a `../` out of the snapshot on the host. The text must be
+ * exactly JSON, as restore rewrites it.
+ */
+export function snapshotManifestProblems(text: string, relativeDir: string): string[] {
+  const where = `${relativeDir}/${SNAPSHOT_MANIFEST}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return [`${where} is not JSON (${(error as Error).message})`];
+  }
+  if (!isRecord(json)) return [`${where} is not a NemoClaw backup manifest`];
+  const problems: string[] = [];
+  const relative = (value: unknown, field: string): void => {
+    if (!isSafeRelativePath(value)) problems.push(`${where}: ${field} ${JSON.stringify(value)} is not a path inside the snapshot`);
+  };
+  const relativeList = (value: unknown, field: string): void => {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) problems.push(`${where}: ${field} is not a list`);
+    else value.forEach((item, index) => relative(item, `${field}[${index}]`));
+  };
+  const absolute = (value: unknown, field: string): void => {
+    if (value !== undefined && !isSafeAbsolutePath(value)) problems.push(`${where}: ${field} ${JSON.stringify(value)} is not a plain absolute path`);
+  };
+  relativeList(json.stateDirs, "stateDirs");
+  relativeList(json.backedUpDirs, "backedUpDirs");
+  if (json.stateFiles !== undefined) {
+    if (!Array.isArray(json.stateFiles)) problems.push(`${where}: stateFiles is not a list`);
+    else json.stateFiles.forEach((spec: unknown, index) => relative(isRecord(spec) ? spec.path : undefined, `stateFiles[${index}].path`));
+  }
+  absolute(json.dir, "dir");
+  absolute(json.writableDir, "writableDir");
+  if (json.instances !== undefined) {
+    if (!Array.isArray(json.instances)) problems.push(`${where}: instances is not a list`);
+    else {
+      json.instances.forEach((instance: unknown, index) => {
+        const record = isRecord(instance) ? instance : {};
+        relativeList(record.stateDirs, `instances[${index}].stateDirs`);
+        relativeList(record.backedUpDirs, `instances[${index}].backedUpDirs`);
+        absolute(record.dataDir, `instances[${index}].dataDir`);
+      });
+    }
+  }
+  if (!isSafeAbsolutePath(json.backupPath) || !json.backupPath.endsWith(`/${relativeDir}`)) {
+    problems.push(`${where}: backupPath ${JSON.stringify(json.backupPath)} is not this snapshot's directory`);
+  }
+  return problems;
+}
+
 /** NemoClaw's snapshot timestamp: `new Date().toISOString().replace(/[:.]/g, "-")`. */
 const SNAPSHOT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
 
