@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -92,6 +92,21 @@ describe("LocalConnection", () => {
     await expect(connection.upload(failing, target)).rejects.toMatchObject({ kind: "command-failed" });
     expect(readFileSync(target, "utf8")).toBe("old");
     expect(readdirSync(dir)).toEqual(["config.json"]);
+  });
+
+  it("never writes through a symbolic link at the target", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "local-upload-"));
+    mkdirSync(join(dir, "victim-dir"));
+    writeFileSync(join(dir, "victim-file"), "keep");
+    symlinkSync("victim-dir", join(dir, "to-dir"));
+    symlinkSync("victim-file", join(dir, "to-file"));
+    for (const name of ["to-dir", "to-file"]) await connection.upload(Readable.from([Buffer.from("new")]), join(dir, name), { mode: 0o600 });
+    expect(readdirSync(join(dir, "victim-dir"))).toEqual([]);
+    expect(readFileSync(join(dir, "victim-file"), "utf8")).toBe("keep");
+    expect(["to-dir", "to-file"].map((name) => [lstatSync(join(dir, name)).isFile(), readFileSync(join(dir, name), "utf8")])).toEqual([
+      [true, "new"],
+      [true, "new"],
+    ]);
   });
 
   it("reports a missing file on download", async () => {
