@@ -11,6 +11,8 @@ import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/t
 import { isValidSandboxName } from "../config/names.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
+import { localPidAlive } from "../host/system/process.js";
+import { currentOwner, type PartialOwner } from "./owner.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
@@ -43,6 +45,10 @@ export interface BackupServiceDeps {
   observeHost?: ObserveHost;
   /** Share the stores with the caller (the CLI lists and prunes through the same ones). */
   stores?: BackupStores;
+  /** This run, as named in restore staging directories (default: this process). */
+  owner?: PartialOwner;
+  /** Liveness of a pid on this machine (default: a signal-0 probe). */
+  isAlive?: (pid: number) => boolean;
 }
 
 /**
@@ -159,6 +165,6 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   return {
     backupSandbox,
-    restoreSandbox: (request) => restoreBackup({ stores, observe }, request),
+    restoreSandbox: (request) => restoreBackup({ stores, observe, now, owner: deps.owner ?? currentOwner(), isAlive: deps.isAlive ?? localPidAlive }, request),
   };
 }

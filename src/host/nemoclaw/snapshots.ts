@@ -190,6 +190,35 @@ export async function removeSnapshot(connection: Connection, snapshot: HostSnaps
   await runChecked(connection, { argv: ["rm", "-rf", "--", snapshotDir(snapshot)] }, "removing the host copy of the snapshot");
 }
 
+/**
+ * Moves a snapshot directory into NemoClaw's store in one rename, creating the sandbox's snapshot
+ * directory (0700) when needed. Like NemoClaw itself, it refuses a store reached through a symbolic
+ * link; `mv -T -n` renames onto the target path itself and never replaces anything there.
+ * Prints `placed`, or `exists` when the target path is already taken (the source is then left).
+ */
+const PLACE_SNAPSHOT = `
+set -e
+from=$1; to=$2; shift 2
+for p in "$@"; do
+  if [ -L "$p" ]; then echo "$p is a symbolic link" >&2; exit 3; fi
+  [ -e "$p" ] || mkdir -m 700 -- "$p"
+  if [ ! -d "$p" ]; then echo "$p is not a directory" >&2; exit 3; fi
+done
+if [ -e "$to" ] || [ -L "$to" ]; then echo exists; exit 0; fi
+mv -T -n -- "$from" "$to" || :
+if [ ! -e "$from" ]; then echo placed
+elif [ -e "$to" ] || [ -L "$to" ]; then echo exists
+else echo "cannot move $from to $to" >&2; exit 1
+fi
+`;
+
+export async function placeSnapshot(connection: Connection, from: string, snapshot: HostSnapshot, options: RunCheckedOptions = {}): Promise<"placed" | "exists"> {
+  const nemoclaw = nemoclawDir(snapshot.home);
+  const parents = [nemoclaw, `${nemoclaw}/rebuild-backups`, sandboxSnapshotsDir(snapshot.home, snapshot.sandbox)];
+  const output = await runChecked(connection, { argv: ["sh", "-c", PLACE_SNAPSHOT, "sh", from, snapshotDir(snapshot), ...parents] }, `placing the snapshot in ${parents[2]}`, options);
+  return output.trim() === "placed" ? "placed" : "exists";
+}
+
 export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, options: RunCheckedOptions = {}): Promise<void> {
   await runChecked(connection, { argv: snapshotRestore(sandbox, timestamp).argv }, `nemoclaw ${sandbox} snapshot restore ${timestamp}`, options);
 }
