@@ -288,12 +288,17 @@ export class SshConnection implements Connection {
     const stderr = collectText(child.stderr);
     child.stdout.resume();
     let sourceError: Error | undefined;
-    source.once("error", (error) => {
+    const fail = (error: Error): void => {
       sourceError = error;
       source.unpipe(child.stdin);
       child.kill(); // never end stdin here: the script would rename a truncated file into place
-    });
-    source.pipe(child.stdin);
+    };
+    // A source can fail (or be used up) while the channel opens; piping it then would wait forever.
+    if (source.errored || source.destroyed || source.readableEnded) fail(source.errored ?? new Error("the source stream was already closed"));
+    else {
+      source.once("error", fail);
+      source.pipe(child.stdin);
+    }
     const outcome = await child.done;
     if (sourceError) {
       throw new TransportError("command-failed", this.host, `upload to ${remotePath}: reading the source failed: ${firstLine(sourceError.message)}`, { cause: sourceError });
