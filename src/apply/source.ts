@@ -22,6 +22,15 @@ export function narrowPlan(plan: Plan, allowed: readonly string[], limit: string
   };
 }
 
+/**
+ * The hosts a saved plan names that the fleet file (and its inventories) no longer has: without
+ * their connection settings nothing can be checked or run there, so the plan is refused as a whole.
+ */
+export function hostsOutsideFleet(plan: Plan, fleetHosts: readonly string[]): string[] {
+  const known = new Set(fleetHosts);
+  return [...new Set([...plan.selection.hosts, ...plan.hosts.map((hostPlan) => hostPlan.host)])].filter((host) => !known.has(host));
+}
+
 /** A fact's current value for the stale-plan report (canonical JSON; the plan file keeps only its fingerprint). */
 export function describeFact(observed: ObservedHost, key: string): string {
   const text = canonicalJson(factValue(observed, key));
