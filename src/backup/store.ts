@@ -99,6 +99,8 @@ export interface WriteRequest {
 export interface VerifyOutcome {
   record: BackupRecord;
   problems: string[];
+  /** Why the result could not be written into the manifest (a full disk, say); the previous result stays there. */
+  notRecorded?: string;
 }
 
 function isMissingFile(error: unknown): boolean {
@@ -193,7 +195,13 @@ export class BackupStore {
     const problems = await this.storedArchiveProblems(record, options.signal);
     const verified = { at: options.now().toISOString(), ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
     const manifest: BackupManifest = { ...record.manifest, verified };
-    await this.backend.writeText(`${record.id}/${MANIFEST_FILE}`, serializeManifest(manifest));
+    try {
+      await this.backend.writeText(`${record.id}/${MANIFEST_FILE}`, serializeManifest(manifest));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // The verification itself stands; only recording it failed.
+      return { record: recordOf(manifest, this.label), problems, notRecorded: `the result could not be recorded in ${MANIFEST_FILE}: ${(error as Error).message}` };
+    }
     return { record: recordOf(manifest, this.label), problems };
   }
 
