@@ -73,7 +73,7 @@ export type RunEvent =
   | { type: "host-start"; host: string }
   /** What the host will be asked for, once it is observed and passed the preflight. */
   | { type: "host-plan"; host: string; steps: BackupStepSketch[] }
-  | { type: "sandbox-start"; host: string; sandbox: string; policy: string }
+  | { type: "sandbox-start"; host: string; sandbox: string; gateway: string; policy: string }
   | { type: "sandbox-progress"; host: string; sandbox: string; policy: string; bytes: number }
   | { type: "sandbox-done"; outcome: SandboxOutcome }
   | { type: "host-done"; outcome: HostOutcome };
@@ -220,7 +220,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       } else if (signal.aborted) {
         result = { ...base, status: "skipped", reason: options.signal?.aborted ? "interrupted" : "--strict stopped the run" };
       } else {
-        deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, policy: candidate.policy.name });
+        deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, gateway: candidate.gateway ?? "", policy: candidate.policy.name });
         try {
           const record = await deps.service.backupSandbox({
             host,

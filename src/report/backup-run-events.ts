@@ -10,7 +10,7 @@ import { RunTally } from "../apply/tally.js";
 import { backupStepId, type HostOutcome, type RunEvent, type RunReport, type SandboxOutcome } from "../backup/run.js";
 import { snapshotLabel } from "../backup/service.js";
 import type { DesiredFleet } from "../config/types.js";
-import { snapshotCreate } from "../host/nemoclaw/commands.js";
+import { pinnedSnapshotCreate } from "../host/nemoclaw/snapshots.js";
 
 export interface BackupRunHeader {
   toolVersion: string;
@@ -95,7 +95,7 @@ export class BackupRunEvents {
           step: backupStepId(event.sandbox, event.policy),
           kind: "backup",
           target: event.sandbox,
-          commands: [snapshotCreate(event.sandbox, snapshotLabel(this.bus.runId)).display],
+          commands: [pinnedSnapshotCreate(event.sandbox, snapshotLabel(this.bus.runId), event.gateway).display],
           attempt: 1,
         });
         return;

@@ -10,6 +10,7 @@ import type { Connection, RemoteProcess } from "../../transport/types.js";
 import type { Fact } from "../output.js";
 import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
 import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js";
+import { literalEnv, plannedCommand, type PlannedCommand } from "../command.js";
 import { snapshotCreate, snapshotRestore } from "./commands.js";
 
 export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
@@ -162,12 +163,23 @@ async function listSnapshots(connection: Connection, sandbox: string, options: R
 }
 
 /**
- * `nemoclaw <sandbox> snapshot create --name <label>`, then the directory it made: the one new
+ * `nemoclaw <sandbox> snapshot create --name <label>` with the sandbox's gateway pinned in
+ * `OPENSHELL_GATEWAY` (real-cli-2026-12 §14.4, §14.8): releases that ask OpenShell without naming
+ * a gateway then ask the right one, per-port gateways included, without anyone switching the
+ * host's active gateway for them.
+ */
+export function pinnedSnapshotCreate(sandbox: string, label: string, gateway: string): PlannedCommand {
+  return plannedCommand(snapshotCreate(sandbox, label).argv, literalEnv([["OPENSHELL_GATEWAY", gateway]]));
+}
+
+/**
+ * Takes the snapshot (`pinnedSnapshotCreate`), then finds the directory it made: the one new
  * snapshot directory of that sandbox (NemoClaw picks the timestamp; its output format is not relied on).
  */
-export async function createSnapshot(connection: Connection, sandbox: string, label: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
+export async function createSnapshot(connection: Connection, sandbox: string, label: string, gateway: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
   const before = await listSnapshots(connection, sandbox, options);
-  await runChecked(connection, { argv: snapshotCreate(sandbox, label).argv }, `nemoclaw ${sandbox} snapshot create`, options);
+  const command = pinnedSnapshotCreate(sandbox, label, gateway);
+  await runChecked(connection, { argv: command.argv, env: { OPENSHELL_GATEWAY: gateway } }, `nemoclaw ${sandbox} snapshot create`, options);
   const after = await listSnapshots(connection, sandbox, options);
   const created = [...after.timestamps].filter((timestamp) => !before.timestamps.has(timestamp));
   if (created.length !== 1) {

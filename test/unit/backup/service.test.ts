@@ -25,6 +25,10 @@ name="$1"; shift
 echo "$name $*" >> "$HOME/nemoclaw.calls"
 case "$1 $2" in
   "snapshot create")
+    echo "OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
+    # As NemoClaw does since #5225: select the sandbox's registered gateway first.
+    gw=nemoclaw; [ -f "$HOME/sandboxes/$name.gateway" ] && gw=$(cat "$HOME/sandboxes/$name.gateway")
+    openshell gateway select "$gw" >/dev/null
     ts=$(date -u +%Y-%m-%dT%H-%M-%S-%3NZ)
     d="$HOME/.nemoclaw/rebuild-backups/$name/$ts"
     mkdir -p "$d/workspace"
@@ -42,6 +46,14 @@ case "$1 $2" in
     echo "Restored $name from $3" ;;
   *) echo "unexpected: $name $*" >&2; exit 64 ;;
 esac
+`;
+
+/** `openshell gateway select` as OpenShell records it. */
+const FAKE_OPENSHELL = `#!/bin/sh
+[ "$1 $2" = "gateway select" ] || { echo "unexpected: $*" >&2; exit 64; }
+mkdir -p "\${XDG_CONFIG_HOME:-$HOME/.config}/openshell"
+printf '%s' "$3" > "\${XDG_CONFIG_HOME:-$HOME/.config}/openshell/active_gateway"
+echo "✓ Active gateway set to '$3'" >&2
 `;
 
 let dir: string;
@@ -74,6 +86,8 @@ beforeEach(() => {
   mkdirSync(bin);
   writeFileSync(join(bin, "nemoclaw"), FAKE_NEMOCLAW);
   chmodSync(join(bin, "nemoclaw"), 0o755);
+  writeFileSync(join(bin, "openshell"), FAKE_OPENSHELL);
+  chmodSync(join(bin, "openshell"), 0o755);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -127,6 +141,18 @@ describe("BackupService", () => {
     const placed = join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol", record.timestamp);
     const manifest = JSON.parse(readFileSync(join(placed, "rebuild-manifest.json"), "utf8")) as Record<string, unknown>;
     expect(manifest).toMatchObject({ sandboxName: "carol", backupPath: placed, timestamp: record.timestamp, agentType: "openclaw" });
+  });
+
+  it("pins the sandbox's gateway for NemoClaw's snapshot and leaves the host's active gateway as it was", async () => {
+    const { homes, backup } = setup({ ...healthy(), "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("bob")]), gateway("nemoclaw-8081", [sandbox("alice")])]) });
+    const active = join(homes["spark-01"], ".config/openshell/active_gateway");
+    mkdirSync(join(homes["spark-01"], ".config/openshell"), { recursive: true });
+    writeFileSync(active, "nemoclaw");
+    writeFileSync(join(homes["spark-01"], "sandboxes/alice.gateway"), "nemoclaw-8081");
+    const record = await backup("alice");
+    expect(record.gateway).toBe("nemoclaw-8081");
+    expect(readFileSync(join(homes["spark-01"], "nemoclaw.env"), "utf8")).toBe("OPENSHELL_GATEWAY=nemoclaw-8081\n");
+    expect(readFileSync(active, "utf8")).toBe("nemoclaw");
   });
 
   it("refuses a drifted host before NemoClaw is run, and stores nothing", async () => {
