@@ -109,6 +109,36 @@ describe("LocalConnection", () => {
     ]);
   });
 
+  it("gives commands a minimal environment: never the controller's other secrets, only the step's own", async () => {
+    const traced = { AWS_SECRET_ACCESS_KEY: "controller-aws-secret-7f3a", GITHUB_TOKEN: "ghp_controller_token_91c2", OPENAI_API_KEY: "sk-controller-key-55d1" };
+    const saved = { ...process.env };
+    Object.assign(process.env, traced, { LC_TIME: "C", TMPDIR: "/tmp" });
+    try {
+      const environ = async (command: Parameters<LocalConnection["run"]>[0]) => {
+        const result = await connection.run(command);
+        return Object.fromEntries(
+          result.stdout
+            .toString()
+            .split("\0")
+            .filter(Boolean)
+            .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+        );
+      };
+      const direct = await environ({ argv: ["cat", "/proc/self/environ"], env: { STEP_SETTING: "x" }, secretEnv: { NVIDIA_API_KEY: "nvapi-the-step-secret" } });
+      const scripted = await environ({ script: "exec cat /proc/$$/environ\n" });
+      for (const seen of [direct, scripted]) {
+        expect(Object.keys(seen).filter((name) => !/^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_\w+|TERM|TMPDIR|XDG_\w+|FLEET_SITE|STEP_SETTING|NVIDIA_API_KEY|PWD|SHLVL|_)$/.test(name))).toEqual([]);
+        for (const value of Object.values(traced)) expect(Object.values(seen)).not.toContain(value);
+        expect(seen).toMatchObject({ FLEET_SITE: "lab", PATH: process.env.PATH, LC_TIME: "C", TMPDIR: "/tmp" });
+      }
+      expect(direct).toMatchObject({ NVIDIA_API_KEY: "nvapi-the-step-secret", STEP_SETTING: "x" });
+      expect(scripted.NVIDIA_API_KEY).toBeUndefined();
+    } finally {
+      for (const name of [...Object.keys(traced), "LC_TIME", "TMPDIR"]) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it("reports a missing file on download", async () => {
     await expect(connection.download("/nonexistent/nemoclaw")).rejects.toMatchObject({ kind: "command-failed", host: "ctl" });
   });
