@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listRuns } from "../../../src/apply/history.js";
+import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import { listJournalFiles } from "../../../src/apply/journal.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
 import { ExitCode } from "../../../src/exit-codes.js";
@@ -135,6 +136,18 @@ describe("apply of a saved plan file", () => {
     expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
     expect(s.err()).toContain(`${file}: not a usable plan file:\n  is not JSON (damaged or cut short?)`);
     expect(s.err()).not.toMatch(/YAML|fleet file/);
+    expect(s.ran).toEqual([]);
+  });
+
+  it("says which plan a missing fleet file comes from", async () => {
+    const file = await savedPlan();
+    const s = session();
+    s.deps.loadFleet = async () => {
+      throw new FleetValidationError([{ file: "fleet.yaml", line: 1, column: 1, path: "", message: "fleet file does not exist", severity: "error" }]);
+    };
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${file}: the plan was made from `);
+    expect(s.err()).toContain(" (fleet.file), which apply reads for the hosts' settings:\nfleet.yaml:1:1: fleet file does not exist");
     expect(s.ran).toEqual([]);
   });
 
