@@ -151,14 +151,11 @@ export function policyRemove(sandbox: string, preset: string): PlannedCommand {
 }
 
 /**
- * Switches the gateway-wide inference route to another model and syncs this sandbox's agent
- * config (`provider` is the OpenShell provider name, e.g. `nvidia-prod`). Releases before v0.0.39
- * have no `nemoclaw inference set`: OpenShell's own sets the route on the gateway.
+ * `nemoclaw inference set --provider P --model M --sandbox <sb>` (from v0.0.39): the gateway-wide
+ * route, and the sandbox's agent config with it (`provider` is the OpenShell provider name, e.g.
+ * `nvidia-prod`). Earlier releases change a model only by a recreate (the planner plans one).
  */
-export function inferenceSet(sandbox: string, gateway: string, route: { provider: string; model: string }, release: Releases): PlannedCommand {
-  if (!nemoclawHas(release.nemoclaw, "inferenceSet")) {
-    return plannedCommand(["openshell", "inference", "set", "-g", gateway, "--provider", route.provider, "--model", route.model]);
-  }
+export function inferenceSet(sandbox: string, route: { provider: string; model: string }): PlannedCommand {
   return plannedCommand(["nemoclaw", "inference", "set", "--provider", route.provider, "--model", route.model, "--sandbox", sandbox]);
 }
 

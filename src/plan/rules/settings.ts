@@ -35,7 +35,7 @@ export function planSettings(ctx: HostContext): void {
   for (const [name, state] of ctx.sandboxes) {
     const desired = ctx.desiredSandbox(name)!;
     const base = state.kind === "recovering" ? state.step : undefined;
-    const changes = [...recreateChanges(desired, state.entry), ...routeRecreateChanges(routes.get(desired.gateway), state), ...replacement(ctx, desired, state)];
+    const changes = [...recreateChanges(desired, state.entry), ...routeRecreateChanges(routes.get(desired.gateway), state, release), ...replacement(ctx, desired, state)];
     if (changes.length > 0) recreated.add(name);
     const recreate = changes.length > 0 ? planRecreate(ctx, release, desired, state, changes, base) : undefined;
     const last = recreate ?? base;
@@ -44,7 +44,7 @@ export function planSettings(ctx: HostContext): void {
     if (changes.length === 0) planPresets(ctx, desired, state.entry, last);
     planShields(ctx, release.nemoclaw, desired, state, last);
   }
-  planRouteSwitches(ctx, release, routes, after, recreated);
+  planRouteSwitches(ctx, routes, after, recreated);
 }
 
 interface FieldChange {
@@ -76,9 +76,15 @@ function replacement(ctx: HostContext, desired: DesiredSandbox, state: SandboxSt
   return [{ field: "replace", before: "", after: `--replace ${desired.name}@${ctx.host.name}` }];
 }
 
-/** Another provider, or another endpoint, is baked into the agent's config: only a recreate applies it. */
-function routeRecreateChanges(route: Route | undefined, state: SandboxState): FieldChange[] {
-  if (route === undefined || state.kind !== "present" || !needsRecreate(route, state.entry)) return [];
+/**
+ * Another provider, or another endpoint, is baked into the agent's config: only a recreate applies
+ * it. Before v0.0.39 so is another model: there is no `nemoclaw inference set`, and OpenShell's
+ * own changes the gateway's route but neither the agent's config nor NemoClaw's registry.
+ */
+function routeRecreateChanges(route: Route | undefined, state: SandboxState, release: Releases): FieldChange[] {
+  if (route === undefined || state.kind !== "present") return [];
+  const recreate = needsRecreate(route, state.entry) || (!nemoclawHas(release.nemoclaw, "inferenceSet") && routeDiffers(route, state.entry));
+  if (!recreate) return [];
   const entry = state.entry;
   return [
     {
@@ -248,7 +254,7 @@ function routeLines(route: { provider: string | null; model: string | null | und
 }
 
 /** Another model of the same provider: `inference set`, once per sandbox whose agent config must follow. */
-function planRouteSwitches(ctx: HostContext, release: Releases, routes: Map<string, Route>, after: Map<string, Step | undefined>, needRecreate: Set<string>): void {
+function planRouteSwitches(ctx: HostContext, routes: Map<string, Route>, after: Map<string, Step | undefined>, needRecreate: Set<string>): void {
   for (const [gatewayName, route] of routes) {
     const target = gatewayTarget(gatewayName);
     const stale = ctx.desiredSandboxesOn(gatewayName).filter((sandbox) => {
@@ -266,8 +272,8 @@ function planRouteSwitches(ctx: HostContext, release: Releases, routes: Map<stri
       }
     }
     const desiredRoute = { provider: gatewayProviderName(route.provider), model: route.model, endpoint: route.endpoint ?? null };
-    // Before v0.0.39 OpenShell sets the gateway's route once; later NemoClaw syncs each sandbox's agent config too.
-    const perSandbox = stale.map((sandbox) => inferenceSet(sandbox.name, gatewayName, { provider: desiredRoute.provider, model: route.model! }, release));
+    // NemoClaw syncs each sandbox's agent config with the route (releases without it recreate instead).
+    const perSandbox = stale.map((sandbox) => inferenceSet(sandbox.name, { provider: desiredRoute.provider, model: route.model! }));
     const commands: PlannedCommand[] = [...new Map(perSandbox.map((command) => [command.display, command])).values()];
     const first = stale[0]!;
     ctx.steps.add({

@@ -860,6 +860,18 @@ const cases: Case[] = [
     neverCommands: ["--endpoint-url", "--credential-env"],
   },
   {
+    name: "before v0.0.39 a model change is a recreate: there is no nemoclaw inference set, and OpenShell's changes neither the agent's config nor the registry",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      s.host.sandboxes[0]!.model = "nvidia/llama-3.3-nemotron-super-49b-v1";
+    },
+    status: "changes",
+    // v0.0.38 recreates without keeping state (before v0.0.53): this run's backup goes back.
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact", "restore:assistant disruptive predicted"],
+    commands: ["NEMOCLAW_MODEL=nvidia/llama-3.3-nemotron-super-49b-v1", "--recreate-sandbox"],
+    neverCommands: ["inference set"],
+  },
+  {
     name: "provider differs: the route is baked into the agent config, so a verified backup, then NemoClaw's recreate (which restores its own state)",
     setup: (s) => {
       Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined });

@@ -1,0 +1,135 @@
+/**
+ * Every kind of change the planner makes, on one host per NemoClaw release band, against the
+ * strict simulator of that release: it accepts only what the real release accepts, so an apply
+ * that succeeds shows every command was one the release takes and honours; the plan after it is
+ * empty (each change converges in one apply). The releases span the cluster era (v0.0.38 with
+ * OpenShell 0.0.36) to the newest (v0.0.124 with OpenShell 0.0.116).
+ */
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSimState } from "../sim/index.mjs";
+import { startFleet, type TestFleet } from "../fleet/index.mjs";
+import type { EventOf } from "../../src/apply/events.js";
+import { CliProcess, cliEnv, planOf, planSteps, writeFleetFile } from "./apply-support.js";
+
+interface Band {
+  host: string;
+  nemoclaw: string;
+  /** The releases that have `<sb> shields` (up to v0.0.116). */
+  shields: boolean;
+  /** The releases with `nemoclaw inference set` (from v0.0.39); before, a model change is a recreate. */
+  inferenceSet: boolean;
+}
+
+const BANDS: Band[] = [
+  { host: "r038", nemoclaw: "0.0.38", shields: true, inferenceSet: false },
+  { host: "r060", nemoclaw: "0.0.60", shields: true, inferenceSet: true },
+  { host: "r080", nemoclaw: "0.0.80", shields: true, inferenceSet: true },
+  { host: "r110", nemoclaw: "0.0.110", shields: true, inferenceSet: true },
+  { host: "r124", nemoclaw: "0.0.124", shields: false, inferenceSet: true },
+];
+
+const NEW_MODEL = "nvidia/llama-3.3-nemotron-super-49b-v1";
+
+let fleet: TestFleet;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let fleetFile: string;
+let apply: { code: number | null; stderr: string; steps: EventOf<"step-finished">[]; hosts: EventOf<"host-finished">[] };
+
+/** What each host runs before the apply: one sandbox per kind of change, on NemoClaw's default gateway. */
+function scenario(band: Band): Record<string, unknown> {
+  return {
+    nemoclaw: { version: band.nemoclaw },
+    gateways: [
+      {
+        port: 8080,
+        sandboxes: [
+          { name: "presets", presets: ["npm"] },
+          { name: "rebooted", guards: { missing: "all" }, staleLock: true, agentGateway: "stopped" },
+          { name: "lost", live: false, registered: true },
+          { name: "agent" },
+        ],
+      },
+    ],
+  };
+}
+
+/** What the fleet file wants on every host. */
+function sandboxes(band: Band): string {
+  const entry = (name: string, extra: string[] = [], gateway = "nemoclaw") =>
+    [
+      `  - name: ${name}`,
+      `    host: ${band.host}`,
+      `    gateway: ${gateway}`,
+      "    provider: build",
+      ...(band.inferenceSet ? [`    model: ${NEW_MODEL}`] : []),
+      "    credential: env:NV_KEY",
+      ...extra.map((line) => `    ${line}`),
+    ].join("\n");
+  return [
+    entry("presets", ["policy: { presets: [pypi] }", ...(band.shields ? ["shields: up"] : [])]),
+    entry("rebooted"),
+    entry("lost"),
+    entry("agent", ["agent: hermes"]),
+    entry("extra"),
+    entry("first", [], "nemoclaw-8081"),
+  ].join("\n");
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "ncf-release-matrix-"));
+  chmodSync(dir, 0o755);
+  fleet = await startFleet({ dir: join(dir, "fleet"), hosts: BANDS.map((band) => ({ name: band.host, scenario: scenario(band) })) });
+  const hosts = BANDS.map((band) => [`  - name: ${band.host}`, `    nemoclaw: { version: "${band.nemoclaw}" }`].join("\n")).join("\n");
+  const gateways = ["gateways:", "  - port: 8080", "  - port: 8081"].join("\n");
+  fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `hosts:\n${hosts}\n${gateways}\nsandboxes:\n${BANDS.map(sandboxes).join("\n")}\n`);
+  env = cliEnv(join(dir, "state"));
+  const cli = new CliProcess(["apply", fleetFile, "--yes", "--json"], { cwd: dir, env });
+  const run = await cli.finished();
+  apply = { code: run.code, stderr: run.stderr, steps: cli.ofType("step-finished"), hosts: cli.ofType("host-finished") };
+}, 900_000);
+
+afterAll(async () => {
+  await fleet?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const home = (host: string) => fleet.hosts.find((candidate) => candidate.name === host)!.home;
+
+describe.each(BANDS)("NemoClaw v$nemoclaw", (band) => {
+  const steps = () => apply.steps.filter((event) => event.host === band.host);
+
+  it("carries out every change with commands the release accepts", () => {
+    const failed = steps().filter((event) => event.status !== "ok");
+    expect(failed.map((event) => `${event.step}: ${event.error}\n${event.output}`), apply.stderr).toEqual([]);
+    expect(apply.hosts.find((event) => event.host === band.host)?.status).toBe("ok");
+  });
+
+  it("plans each kind of change the way that release supports", () => {
+    const kinds = new Set(steps().map((event) => event.kind));
+    for (const kind of ["lock-clear", "sandbox-stale-recover", "sandbox-recreate", "policy-add", "policy-remove", "gateway-start", "sandbox-create"]) {
+      expect(kinds, kind).toContain(kind);
+    }
+    if (band.inferenceSet) expect(kinds).toContain("inference-set");
+    if (band.shields) expect(kinds).toContain("shields");
+    // A stopped agent with its guards gone: NemoClaw's recover where it restores them, else a backed-up rebuild.
+    expect(kinds).toContain(band.nemoclaw === "0.0.38" || band.nemoclaw === "0.0.60" ? "sandbox-rebuild" : "sandbox-recover");
+  });
+
+  it("never sends a command the release would ignore or refuse", () => {
+    const calls = readSimState({ home: home(band.host) }).calls.map((call: { tool: string; argv: string[] }) => `${call.tool} ${call.argv.join(" ")}`);
+    expect(calls.filter((call: string) => call.startsWith("nemoclaw") && call.includes(" rebuild") && /NEMOCLAW_AGENT|NEMOCLAW_SANDBOX_GPU/.test(call))).toEqual([]);
+    if (!band.shields) expect(calls.filter((call: string) => / shields /.test(call))).toEqual([]);
+  });
+});
+
+describe("after the apply", () => {
+  it("exits 0, and the next plan has nothing left to do on any release", async () => {
+    expect(apply.code, apply.stderr).toBe(0);
+    const plan = planSteps(await planOf(fleetFile, { cwd: dir, env }));
+    expect(plan).toEqual(Object.fromEntries(BANDS.map((band) => [band.host, { status: "no-changes", steps: [] }])));
+  });
+});
