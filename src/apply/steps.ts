@@ -106,33 +106,37 @@ interface CommandsRun {
   failedDisplay: string;
   output: string;
   attempts: number;
+  /** The last command's exit code (an installer's counts as run whatever it is; it is still recorded). */
+  exitCode: number | null;
 }
 
 /** Run the step's commands in order; a failing command is retried only when its failure is known to be transient. */
 async function runCommands(step: Step, context: StepContext, deadline: number): Promise<CommandsRun> {
   let output = "";
   let attempts = 1;
+  let exitCode: number | null = 0;
   for (const command of step.commands) {
     for (let attempt = 1; ; attempt += 1) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        return { ok: false, failed: { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: true, error: null }, failedDisplay: command.display, output, attempts };
+        return { ok: false, failed: { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: true, error: null }, failedDisplay: command.display, output, attempts, exitCode: null };
       }
       const outcome = await runPlannedCommand(context.connection, command, context.secrets, { timeoutMs: remaining, signal: context.abort });
       context.invalidate();
       output += outcome.stdout + outcome.stderr;
       attempts = Math.max(attempts, attempt);
+      exitCode = outcome.exitCode;
       if (outcome.ok) break;
       const reason = transientReason({ ...outcome, createsSandbox: CREATES_SANDBOX.has(step.kind) });
       if (reason === null || attempt >= context.retry.maxAttempts || context.stopping() || context.abort.aborted) {
-        return { ok: false, failed: outcome, failedDisplay: command.display, output, attempts };
+        return { ok: false, failed: outcome, failedDisplay: command.display, output, attempts, exitCode };
       }
       const delayMs = backoffDelay(context.retry, attempt, context.random);
       context.emit({ type: "step-retrying", host: context.host.name, step: step.id, attempt: attempt + 1, delayMs, reason });
       await context.sleep(delayMs, context.abort);
     }
   }
-  return { ok: true, failed: null, failedDisplay: "", output, attempts };
+  return { ok: true, failed: null, failedDisplay: "", output, attempts, exitCode };
 }
 
 function stringParam(step: Step, name: string): string | null {
@@ -143,7 +147,7 @@ function stringParam(step: Step, name: string): string | null {
 async function runCommandStep(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const run = await runCommands(step, context, deadline);
   const output = outputExcerpt(run.output, context.redactor);
-  if (run.ok) return result({ status: "ok", exitCode: 0, output, attempts: run.attempts });
+  if (run.ok) return result({ status: "ok", exitCode: run.exitCode, output, attempts: run.attempts });
   const failed = run.failed as CommandOutcome;
   const cancelled = context.abort.aborted;
   const base = {

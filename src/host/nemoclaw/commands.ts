@@ -191,7 +191,19 @@ export const NEMOCLAW_INSTALLER_URL = "https://www.nvidia.com/nemoclaw.sh";
  */
 export function installNemoClaw(
   target: string,
-  options: { crossesClusterEra: boolean; onboard: { settings: OnboardSettings; release: Releases } | null },
+  options: {
+    /**
+     * The cluster-era gateway was backed up and retired before the installer runs: its own pre-upgrade
+     * backup would find no sandbox running (NEMOCLAW_OPENSHELL_UPGRADE_PREPARED, NC@d50338aa:scripts/install.sh).
+     */
+    legacyRetired: boolean;
+    /**
+     * Registered sandboxes from before NemoClaw recorded image provenance, confirmed as created from its
+     * managed image (NEMOCLAW_CONFIRM_LEGACY_MANAGED_RECREATE, the exact JSON array it lists).
+     */
+    legacyManaged: string[];
+    onboard: { settings: OnboardSettings; release: Releases } | null;
+  },
 ): PlannedCommand {
   // The installer runs `onboard` without flags: what onboard otherwise takes as --name, --agent and --from goes in its environment.
   const onboardEnvironment = options.onboard
@@ -210,7 +222,8 @@ export function installNemoClaw(
       ...literalEnv([
         ["NEMOCLAW_INSTALL_TAG", `v${target}`],
         ["NEMOCLAW_NON_INTERACTIVE", "1"],
-        ["NEMOCLAW_ACCEPT_EXPERIMENTAL_OPENSHELL_UPGRADE", options.crossesClusterEra ? "1" : undefined],
+        ["NEMOCLAW_OPENSHELL_UPGRADE_PREPARED", options.legacyRetired ? "1" : undefined],
+        ["NEMOCLAW_CONFIRM_LEGACY_MANAGED_RECREATE", options.legacyManaged.length > 0 ? JSON.stringify([...options.legacyManaged].sort()) : undefined],
       ]),
       ...onboardEnvironment,
     },

@@ -25,6 +25,7 @@ import { OPENSHELL_SINCE } from "../../host/openshell/releases.js";
 import { installOpenShell } from "../../host/system/commands.js";
 import { type HostContext, type LiveSandbox, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
+import type { RegistryEntry } from "../../observe/types.js";
 import type { Step } from "../types.js";
 import { compareVersions, driverOfVersion, sameVersion, versionCore } from "../versions.js";
 import { planBackup, planRestore } from "./backups.js";
@@ -188,7 +189,7 @@ function planNemoClawInstall(ctx: HostContext, target: { version: string; pin: O
     },
     risk: why.risk,
     facts: ["nemoclaw", "openshell"],
-    commands: [installNemoClaw(target.version, { crossesClusterEra: false, onboard: first ? { settings: first.settings, release } : null })],
+    commands: [installNemoClaw(target.version, { legacyRetired: false, legacyManaged: [], onboard: first ? { settings: first.settings, release } : null })],
     // The installer's onboard makes the first sandbox; the step holds only once it is Ready.
     params: { nemoclaw: target.version, openshell: target.pin, ...(first ? { onboarded: first.settings.sandbox, gateway: first.gateway } : {}) },
     trustsSandboxState: false,
@@ -344,7 +345,7 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
     risk: "disruptive",
     dependsOn: [...allBackups, ...retired],
     facts: ["nemoclaw", "openshell", "gateways"],
-    commands: [installNemoClaw(target.version, { crossesClusterEra, onboard: first ? { settings: first.settings, release } : null })],
+    commands: [installNemoClaw(target.version, { legacyRetired: retired.length > 0, legacyManaged: legacyManaged(ctx), onboard: first ? { settings: first.settings, release } : null })],
     params: { nemoclaw: target.version, openshell: target.pin, ...(first ? { sandbox: first.settings.sandbox, gateway: first.gateway } : {}) },
     hint: "The installer's exit code is not trusted either way: the step is judged by the releases the host runs afterwards. The verified backups of this run are kept; `nemoclaw backup restore` puts one back.",
   });
@@ -387,6 +388,19 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
     },
     hint: "The host is not on the planned release or lost a sandbox: later waves are not started. This run's verified backups are kept for `nemoclaw backup restore`.",
   });
+}
+
+/**
+ * Registry rows from before NemoClaw recorded provenance (no `nemoclawVersion`, no Dockerfile):
+ * its installer recreates them from its managed image only once their names are confirmed. The
+ * fleet file confirms it for its sandboxes without `from` (upgradeIsSafe refuses the others).
+ */
+function legacyManaged(ctx: HostContext): string[] {
+  return (ctx.registry?.entries ?? []).filter((entry) => isLegacyEntry(entry) && ctx.desiredSandbox(entry.name)?.from === undefined).map((entry) => entry.name);
+}
+
+function isLegacyEntry(entry: RegistryEntry): boolean {
+  return (entry.nemoclawVersion === null || entry.nemoclawVersion.trim() === "") && entry.fromDockerfile === null;
 }
 
 /**
@@ -449,6 +463,10 @@ function upgradeIsSafe(ctx: HostContext, running: { nemoclaw: string; openshell:
     else if (retire && ctx.isProtected(sandbox.name)) refusals.push(`sandbox ${sandbox.name} is protected and retiring its gateway would destroy it`);
     if (!ctx.coveringPolicies(sandbox.name)[0] && !ctx.registryEntry(sandbox.name)) {
       refusals.push(`sandbox ${sandbox.name} is covered by no backup policy and not registered with NemoClaw, so it cannot be backed up`);
+    }
+    const entry = ctx.registryEntry(sandbox.name);
+    if (entry && isLegacyEntry(entry) && ctx.desiredSandbox(sandbox.name)?.from !== undefined) {
+      refusals.push(`sandbox ${sandbox.name} predates NemoClaw's image provenance and the fleet file builds it from a Dockerfile, but NemoClaw's installer would recreate it from its managed image; upgrade this host by hand`);
     }
     if (routableNames && (sandbox.name.length > 19 || sandbox.name.includes("--"))) {
       refusals.push(`sandbox ${sandbox.name} has a name OpenShell ${target.pin.max} refuses (at most 19 characters, no "--"); rename it first`);

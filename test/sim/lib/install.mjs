@@ -81,7 +81,7 @@ import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, openshellPin } from
  * @property {{ owner?: "alive" | "dead"; ageSeconds?: number }} [registryLock]
  * @property {Record<string, "up" | "down">} [shields]
  * @property {{ sandbox: string }[]} [backups]
- * @property {{ arm64UploadFailure?: boolean; slow?: { match: string; delayMs: number }[]; backupFails?: string[]; partialBackup?: string[]; restoreFails?: string[]; installer?: { fatalExitsZero?: boolean; failsAfterSuccess?: boolean } }} [faults]
+ * @property {{ arm64UploadFailure?: boolean; slow?: { match: string; delayMs: number }[]; backupFails?: string[]; partialBackup?: string[]; restoreFails?: string[]; installer?: { fatalExitsZero?: boolean; failsAfterSuccess?: boolean; nodeTooOld?: boolean } }} [faults]
  * @property {"stdout" | "stderr"} [statusOutput]
  * @property {number} [agentUid]
  * @property {string} [openclawVersion]
@@ -137,7 +137,11 @@ export async function install(home, scenario, options) {
       backupFails: scenario.faults?.backupFails ?? [],
       partialBackup: scenario.faults?.partialBackup ?? [],
       restoreFails: scenario.faults?.restoreFails ?? [],
-      installer: { fatalExitsZero: Boolean(scenario.faults?.installer?.fatalExitsZero), failsAfterSuccess: Boolean(scenario.faults?.installer?.failsAfterSuccess) },
+      installer: {
+        fatalExitsZero: Boolean(scenario.faults?.installer?.fatalExitsZero),
+        failsAfterSuccess: Boolean(scenario.faults?.installer?.failsAfterSuccess),
+        nodeTooOld: Boolean(scenario.faults?.installer?.nodeTooOld),
+      },
     },
     gateways: {},
   };

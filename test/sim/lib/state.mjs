@@ -105,7 +105,7 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string[]} backupFails sandboxes whose state backups fail (backup-all, snapshot, pre-recreate)
  * @property {string[]} partialBackup sandboxes whose pre-recreate backup is partial
  * @property {string[]} restoreFails sandboxes whose restore after a recreate is partial
- * @property {{ fatalExitsZero: boolean; failsAfterSuccess: boolean }} installer field failures of the NemoClaw installer
+ * @property {{ fatalExitsZero: boolean; failsAfterSuccess: boolean; nodeTooOld: boolean }} installer field failures of the NemoClaw installer
  */
 
 /** @param {{ state: string }} paths @returns {SimState} */

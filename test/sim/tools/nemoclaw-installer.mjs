@@ -80,6 +80,8 @@ export async function run(ctx) {
   if (!state.docker.installed || state.docker.daemon !== "running") return error("Docker is not running. Start Docker and rerun the installer.");
 
   ctx.out("\n[1/3] Node.js\n  ──────────────────────────────────────────────────\n");
+  // NC@d50338aa:scripts/install.sh RUNTIME_REQUIREMENT_MSG; the installer stops before touching NemoClaw.
+  if (faults.nodeTooOld) return error("NemoClaw requires Node.js >=22.16.0 and npm >=10.");
   info(`Node.js found: ${process.version}`);
   ctx.out("\n[2/3] NemoClaw CLI\n  ──────────────────────────────────────────────────\n");
 

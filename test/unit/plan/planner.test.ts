@@ -347,7 +347,7 @@ const cases: Case[] = [
     commands: [
       "docker inspect --type container --format '{{.Config.Image}}' openshell-cluster-nemoclaw",
       "openshell gateway destroy -g nemoclaw",
-      "env NEMOCLAW_INSTALL_TAG=v0.0.80 NEMOCLAW_NON_INTERACTIVE=1 NEMOCLAW_ACCEPT_EXPERIMENTAL_OPENSHELL_UPGRADE=1",
+      "env NEMOCLAW_INSTALL_TAG=v0.0.80 NEMOCLAW_NON_INTERACTIVE=1 NEMOCLAW_OPENSHELL_UPGRADE_PREPARED=1",
       "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
       "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
       "nemoclaw coder snapshot restore",
@@ -358,6 +358,42 @@ const cases: Case[] = [
       expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "always", recreateIfMissing: true });
       expect(plan.steps.find((step) => step.kind === "nemoclaw-install")!.reason.summary).toMatch(/out of the cluster era/);
     },
+  },
+  {
+    name: "sandboxes from before NemoClaw recorded image provenance are confirmed to its installer by name, when the fleet file builds them from its image",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      choose(s, "0.0.80");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("coder")]);
+      onlyRegistry(s, registryEntry("assistant", { nemoclawVersion: null }), registryEntry("coder", { nemoclawVersion: null }));
+    },
+    status: "changes",
+    steps: [
+      PREFLIGHT,
+      "backup:assistant safe exact",
+      "backup:coder safe exact",
+      "gateway-retire:nemoclaw destructive exact",
+      "nemoclaw-install:spark-01 disruptive exact",
+      "restore:assistant disruptive predicted",
+      "restore:coder disruptive predicted",
+      "release-verify:spark-01 safe predicted",
+    ],
+    commands: [`NEMOCLAW_CONFIRM_LEGACY_MANAGED_RECREATE='["assistant","coder"]'`],
+  },
+  {
+    name: "an upgrade is refused for a sandbox from before image provenance that the fleet file builds from a Dockerfile",
+    setup: (s) => {
+      asCluster(s, "0.0.36");
+      choose(s, "0.0.80");
+      s.host.sandboxes[0]!.from = "/srv/agents/assistant/Dockerfile";
+      onlyRegistry(s, registryEntry("assistant", { nemoclawVersion: null, fromDockerfile: null }));
+    },
+    // The Dockerfile is still applied on the installed release (the recreate any settings change gets).
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "sandbox-recreate:assistant disruptive exact", "restore:assistant disruptive predicted"],
+    neverCommands: ["nemoclaw.sh"],
+    notes: [/NemoClaw stays at v0\.0\.38 .*sandbox assistant predates NemoClaw's image provenance and the fleet file builds it from a Dockerfile/],
   },
   {
     name: "an unusable installed release: nothing that depends on it is planned, and the note says how to move on",
