@@ -3,13 +3,14 @@
  * strict simulator of that release: it accepts only what the real release accepts, so an apply
  * that succeeds shows every command was one the release takes and honours; the plan after it is
  * empty (each change converges in one apply). The releases span the cluster era (v0.0.38 with
- * OpenShell 0.0.36) to the newest (v0.0.124 with OpenShell 0.0.116).
+ * OpenShell 0.0.36) to the newest (v0.0.124 with OpenShell 0.0.116). Beside each, a host of the
+ * same release whose gateway drifted from the CLI is refused with NemoClaw's block and left as it was.
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSimState } from "../sim/index.mjs";
+import { hostStateDigest, readSimState } from "../sim/index.mjs";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
 import type { EventOf } from "../../src/apply/events.js";
 import { CliProcess, cliEnv, planOf, planSteps, writeFleetFile } from "./apply-support.js";
@@ -21,14 +22,16 @@ interface Band {
   shields: boolean;
   /** The releases with `nemoclaw inference set` (from v0.0.39); before, a model change is a recreate. */
   inferenceSet: boolean;
+  /** An older gateway than the OpenShell the release pins: the schema drift of design scenario 1. */
+  driftedGateway: string;
 }
 
 const BANDS: Band[] = [
-  { host: "r038", nemoclaw: "0.0.38", shields: true, inferenceSet: false },
-  { host: "r060", nemoclaw: "0.0.60", shields: true, inferenceSet: true },
-  { host: "r080", nemoclaw: "0.0.80", shields: true, inferenceSet: true },
-  { host: "r110", nemoclaw: "0.0.110", shields: true, inferenceSet: true },
-  { host: "r124", nemoclaw: "0.0.124", shields: false, inferenceSet: true },
+  { host: "r038", nemoclaw: "0.0.38", shields: true, inferenceSet: false, driftedGateway: "0.0.35" },
+  { host: "r060", nemoclaw: "0.0.60", shields: true, inferenceSet: true, driftedGateway: "0.0.43" },
+  { host: "r080", nemoclaw: "0.0.80", shields: true, inferenceSet: true, driftedGateway: "0.0.71" },
+  { host: "r110", nemoclaw: "0.0.110", shields: true, inferenceSet: true, driftedGateway: "0.0.100" },
+  { host: "r124", nemoclaw: "0.0.124", shields: false, inferenceSet: true, driftedGateway: "0.0.115" },
 ];
 
 const NEW_MODEL = "nvidia/llama-3.3-nemotron-super-49b-v1";
@@ -38,6 +41,14 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 let fleetFile: string;
 let apply: { code: number | null; stderr: string; steps: EventOf<"step-finished">[]; hosts: EventOf<"host-finished">[] };
+const driftDigests = new Map<string, string>();
+
+const drifted = (band: Band) => `${band.host}-drift`;
+
+/** The same release with its gateway still on an older OpenShell, and a sandbox the fleet file changes. */
+function driftScenario(band: Band): Record<string, unknown> {
+  return { nemoclaw: { version: band.nemoclaw }, gateways: [{ port: 8080, version: band.driftedGateway, sandboxes: [{ name: "presets", presets: ["npm"] }] }] };
+}
 
 /** What each host runs before the apply: one sandbox per kind of change, on NemoClaw's default gateway. */
 function scenario(band: Band): Record<string, unknown> {
@@ -82,10 +93,18 @@ function sandboxes(band: Band): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ncf-release-matrix-"));
   chmodSync(dir, 0o755);
-  fleet = await startFleet({ dir: join(dir, "fleet"), hosts: BANDS.map((band) => ({ name: band.host, scenario: scenario(band) })) });
-  const hosts = BANDS.map((band) => [`  - name: ${band.host}`, `    nemoclaw: { version: "${band.nemoclaw}" }`].join("\n")).join("\n");
+  fleet = await startFleet({
+    dir: join(dir, "fleet"),
+    hosts: BANDS.flatMap((band) => [
+      { name: band.host, scenario: scenario(band) },
+      { name: drifted(band), scenario: driftScenario(band) },
+    ]),
+  });
+  for (const band of BANDS) driftDigests.set(band.host, await hostStateDigest({ home: home(drifted(band)) }));
+  const hosts = BANDS.flatMap((band) => [band.host, drifted(band)].map((name) => [`  - name: ${name}`, `    nemoclaw: { version: "${band.nemoclaw}" }`].join("\n"))).join("\n");
+  const driftSandboxes = BANDS.map((band) => [`  - name: presets`, `    host: ${drifted(band)}`, "    provider: build", "    credential: env:NV_KEY", "    policy: { presets: [pypi] }"].join("\n"));
   const gateways = ["gateways:", "  - port: 8080", "  - port: 8081"].join("\n");
-  fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `hosts:\n${hosts}\n${gateways}\nsandboxes:\n${BANDS.map(sandboxes).join("\n")}\n`);
+  fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `hosts:\n${hosts}\n${gateways}\nsandboxes:\n${[...BANDS.map(sandboxes), ...driftSandboxes].join("\n")}\n`);
   env = cliEnv(join(dir, "state"));
   const cli = new CliProcess(["apply", fleetFile, "--yes", "--json"], { cwd: dir, env });
   const run = await cli.finished();
@@ -119,6 +138,14 @@ describe.each(BANDS)("NemoClaw v$nemoclaw", (band) => {
     expect(kinds).toContain(band.nemoclaw === "0.0.38" || band.nemoclaw === "0.0.60" ? "sandbox-rebuild" : "sandbox-recover");
   });
 
+  it("refuses the host whose gateway drifted from the CLI with NemoClaw's block, and leaves it byte-identical", async () => {
+    const finished = apply.hosts.find((event) => event.host === drifted(band));
+    expect(finished?.status).toBe("blocked");
+    expect(finished?.block).toEqual(expect.arrayContaining(["  Refusing to trust OpenShell sandbox state while the host CLI and gateway schema may be out of sync.", "  No sandbox data was changed."]));
+    expect(apply.steps.filter((event) => event.host === drifted(band))).toEqual([]);
+    expect(await hostStateDigest({ home: home(drifted(band)) })).toBe(driftDigests.get(band.host));
+  });
+
   it("never sends a command the release would ignore or refuse", () => {
     const calls = readSimState({ home: home(band.host) }).calls.map((call: { tool: string; argv: string[] }) => `${call.tool} ${call.argv.join(" ")}`);
     expect(calls.filter((call: string) => call.startsWith("nemoclaw") && call.includes(" rebuild") && /NEMOCLAW_AGENT|NEMOCLAW_SANDBOX_GPU/.test(call))).toEqual([]);
@@ -127,9 +154,11 @@ describe.each(BANDS)("NemoClaw v$nemoclaw", (band) => {
 });
 
 describe("after the apply", () => {
-  it("exits 0, and the next plan has nothing left to do on any release", async () => {
-    expect(apply.code, apply.stderr).toBe(0);
+  it("exits 8 (the drifted hosts), and the next plan has nothing left to do on any release", async () => {
+    expect(apply.code, apply.stderr).toBe(8);
     const plan = planSteps(await planOf(fleetFile, { cwd: dir, env }));
-    expect(plan).toEqual(Object.fromEntries(BANDS.map((band) => [band.host, { status: "no-changes", steps: [] }])));
+    expect(plan).toEqual(
+      Object.fromEntries(BANDS.flatMap((band) => [[band.host, { status: "no-changes", steps: [] }], [drifted(band), { status: "blocked", steps: [] }]])),
+    );
   });
 });
