@@ -21,7 +21,7 @@ import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
 import { planFleet } from "../plan/planner.js";
-import type { BackupCatalogue, Plan } from "../plan/types.js";
+import type { BackupCatalogue, Plan, SandboxAddress } from "../plan/types.js";
 import { colorsFor, type Colors } from "../report/color.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
@@ -31,6 +31,8 @@ import { formatRecap } from "../report/recap.js";
 import { ConnectionPool } from "../transport/pool.js";
 import type { Connection } from "../transport/types.js";
 import { planOptionsFor } from "./plan.js";
+import { resolveSandboxAddresses } from "./sandbox-addresses.js";
+import { parseSandboxAddress } from "../plan/rules/targets.js";
 import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
@@ -52,6 +54,9 @@ export interface ApplySessionOptions {
   waves?: WaveSpec[];
   maxFailPercentage?: number;
   prune: boolean;
+  /** `<sandbox>@<host>`, repeatable: --replace and --target. */
+  replace?: string[];
+  target?: string[];
   /** --lock-timeout, in ms: how long to wait for a host lock another run holds. */
   lockTimeout?: number;
   /** False with --no-color. */
@@ -129,6 +134,9 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
       deps.stderr.write(`warning: ${plan.fleet.file} (or its inventories) changed since the plan was made; the saved steps are applied as they are\n`);
     }
     if (options.prune) deps.stderr.write("warning: --prune has no effect on a saved plan (it was decided when the plan was made)\n");
+    if (options.replace?.length || options.target?.length) {
+      deps.stderr.write("warning: --replace and --target have no effect on a saved plan (they were decided when the plan was made)\n");
+    }
     if (options.limit !== undefined) {
       let allowed: string[];
       try {
@@ -156,14 +164,29 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
 
   const input = await readFleetInput(source, { inventories: options.inventory, limit: options.limit, color: colors.err.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
   if (typeof input === "number") return input;
-  const { fleet, hosts } = input;
+  const { fleet } = input;
+  const addressed = resolveSandboxAddresses(fleet, input.hosts, { ...(options.replace ? { replace: options.replace } : {}), ...(options.target ? { target: options.target } : {}) });
+  if ("problems" in addressed) {
+    for (const problem of addressed.problems) deps.stderr.write(`nemoclaw apply: ${problem}\n`);
+    return ExitCode.ValidationError;
+  }
+  const { hosts } = addressed;
   const pool = deps.openPool(fleet.hosts);
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
   const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: deps.observeHost });
   const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { limit: options.limit, hosts, prune: options.prune }, deps.now(), catalogue));
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   return { fleet, plan, pool, savedPlan: false, catalogue };
+}
+
+/** The --replace and --target a plan was made with, to plan a host again the same way. */
+function savedAddresses(plan: Plan): { replace?: SandboxAddress[]; targets?: SandboxAddress[] } {
+  const parse = (texts: string[]) => texts.map(parseSandboxAddress).filter((address): address is SandboxAddress => !("problem" in address));
+  return {
+    ...(plan.options.replace && plan.options.replace.length > 0 ? { replace: parse(plan.options.replace) } : {}),
+    ...(plan.options.targets ? { targets: parse(plan.options.targets) } : {}),
+  };
 }
 
 function hasDueBackups(plan: Plan): boolean {
@@ -255,6 +278,7 @@ export async function runApplySession(source: string | undefined, options: Apply
               limit: null,
               hosts: [host],
               pruneUnmanaged: plan.options.pruneUnmanaged,
+              ...savedAddresses(plan),
               now: deps.now(),
               toolVersion: TOOL_VERSION,
               ...(prepared.catalogue ? { backupCatalogue: prepared.catalogue } : {}),

@@ -4,6 +4,7 @@
  * terminal, plain lines otherwise, JSON Lines with --json; every run is journaled. Heavy modules
  * load inside the action so `--help` and `--version` stay fast.
  */
+import { collectAddress } from "./sandbox-addresses.js";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
@@ -64,7 +65,8 @@ Examples:
   nemoclaw apply fleet.yaml --limit 'spark-*' --waves 1,25%,100% --max-fail-percentage 10
   nemoclaw plan fleet.yaml -o plan.json && nemoclaw apply plan.json
   nemoclaw apply fleet.yaml --yes --json > run.jsonl
-  nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host`;
+  nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host
+  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first`;
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -78,6 +80,8 @@ export function register(program: Command): void {
     .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
     .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage)
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
+    .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
+    .option("--target <sandbox@host>", "apply only this sandbox's steps and the steps they need (repeatable)", collectAddress)
     .option("--lock-timeout <duration>", "wait this long (30s, 5m, 1h30m) for a host lock another run holds before refusing the host (default: 0, refuse at once)", durationMs)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)

@@ -1,5 +1,6 @@
 /**
- * `nemoclaw plan [fleet.yaml] [-i inv] [--limit …] [--json] [-o plan.json] [--detailed-exitcode] [--prune]`:
+ * `nemoclaw plan [fleet.yaml] [-i inv] [--limit …] [--json] [-o plan.json] [--detailed-exitcode] [--prune]
+ * [--replace <sandbox@host>]… [--target <sandbox@host>]…`:
  * load → select → observe (one round trip per host) → plan (pure) → render. Changes nothing.
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
@@ -7,17 +8,21 @@ import type { Command } from "commander";
 import type { FleetInputDeps } from "./fleet-input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import type { BackupCatalogue, PlanOptions } from "../plan/types.js";
+import type { BackupCatalogue, PlanOptions, SandboxAddress } from "../plan/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
+import { collectAddress, resolveSandboxAddresses } from "./sandbox-addresses.js";
 import type { Output } from "./session-deps.js";
 
 export interface PlanCommandOptions extends CommonOptions {
   out?: string;
   detailedExitcode: boolean;
   prune: boolean;
+  /** `<sandbox>@<host>`, repeatable. */
+  replace?: string[];
+  target?: string[];
   /** False with --no-color. */
   color: boolean;
 }
@@ -37,7 +42,7 @@ export interface PlanCommandDeps extends FleetInputDeps {
 /** The planner's options for a plan made now from the command line's selection. */
 export function planOptionsFor(
   fleet: DesiredFleet,
-  selection: { limit: string | undefined; hosts: string[]; prune: boolean },
+  selection: { limit: string | undefined; hosts: string[]; prune: boolean; replace?: SandboxAddress[]; targets?: SandboxAddress[] },
   now: Date,
   backupCatalogue: BackupCatalogue | undefined,
 ): PlanOptions {
@@ -45,6 +50,8 @@ export function planOptionsFor(
     limit: selection.limit ?? null,
     hosts: selection.hosts,
     pruneUnmanaged: selection.prune || fleet.apply.pruneUnmanaged,
+    ...(selection.replace && selection.replace.length > 0 ? { replace: selection.replace } : {}),
+    ...(selection.targets ? { targets: selection.targets } : {}),
     now,
     toolVersion: TOOL_VERSION,
     ...(backupCatalogue ? { backupCatalogue } : {}),
@@ -68,6 +75,8 @@ Examples:
   nemoclaw plan fleet.yaml --limit 'spark:&rack_a'
   nemoclaw plan fleet.yaml -o plan.json && nemoclaw show plan.json
   nemoclaw plan fleet.yaml --detailed-exitcode; [ $? -ne 2 ] || echo "changes pending"
+  nemoclaw plan fleet.yaml --target coder@spark-02        # only that sandbox's steps (and what they need)
+  nemoclaw plan fleet.yaml --replace coder@spark-02       # recreate it, verified backup first
   nemoclaw plan fleet.yaml --json | jq '.summary'`;
 
 export function register(program: Command): void {
@@ -80,6 +89,8 @@ export function register(program: Command): void {
     .option("-o, --out <file>", "save the plan with fact fingerprints, for `nemoclaw apply <file>`")
     .option("--detailed-exitcode", "exit 0 when there is nothing to do, 2 when changes are pending", false)
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
+    .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
+    .option("--target <sandbox@host>", "plan only this sandbox's steps and the steps they need (repeatable)", collectAddress)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (fleetFile: string | undefined, options: PlanCommandOptions) => {
@@ -88,7 +99,7 @@ export function register(program: Command): void {
 }
 
 export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }] =
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { ExitCode }] =
     await Promise.all([
       import("../plan/planner.js"),
       import("../report/plan-file.js"),
@@ -97,10 +108,17 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
       import("../report/color.js"),
       import("./fleet-input.js"),
       import("../backup/catalogue.js"),
+      import("../exit-codes.js"),
     ]);
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
-  const { fleet, hosts } = input;
+  const { fleet } = input;
+  const addressed = resolveSandboxAddresses(fleet, input.hosts, { ...(options.replace ? { replace: options.replace } : {}), ...(options.target ? { target: options.target } : {}) });
+  if ("problems" in addressed) {
+    for (const problem of addressed.problems) deps.stderr.write(`nemoclaw plan: ${problem}\n`);
+    return ExitCode.ValidationError;
+  }
+  const { hosts } = addressed;
   deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
   let observed: ObservedFleet;
   let backupCatalogue: BackupCatalogue | undefined;
@@ -110,7 +128,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   } finally {
     await deps.close();
   }
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { limit: options.limit, hosts, prune: options.prune }, deps.now(), backupCatalogue));
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), backupCatalogue));
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
   if (options.out && !options.json) {

@@ -123,6 +123,23 @@ describe("apply as a use case", () => {
   });
 });
 
+describe("apply --target and --replace", () => {
+  it("--target runs only that sandbox's steps, and says what it left out", async () => {
+    const s = session();
+    s.scenario.host.sandboxes.push(desiredSandbox("coder"));
+    expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, target: ["assistant@spark-01"] }, s.deps)).toBe(ExitCode.Ok);
+    expect(s.ran).toEqual([["nemoclaw", "assistant", "policy-add", "npm", "--yes"]]);
+    expect(s.out()).toContain("--target: 1 step for other sandboxes or the host is left out of this plan");
+  });
+
+  it("refuses an address that is not a sandbox of the fleet file (exit 3), and says it has no effect on a saved plan", async () => {
+    const s = session();
+    expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, replace: ["ghost@spark-01"] }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("nemoclaw apply: --replace ghost@spark-01: the fleet file puts no sandbox ghost on spark-01");
+    expect(s.ran).toEqual([]);
+  });
+});
+
 describe("apply --lock-timeout", () => {
   it("waits for a lock another run holds on the host, then carries on once it is released", async () => {
     const s = session();

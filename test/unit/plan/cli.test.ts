@@ -43,6 +43,48 @@ function withPendingChange(): Scenario {
   return scenario;
 }
 
+describe("nemoclaw plan --replace and --target", () => {
+  function twoHosts(): Scenario {
+    const scenario = converged();
+    const second = { ...scenario.host, name: "spark-02", sandboxes: scenario.host.sandboxes.map((sandbox) => ({ ...sandbox, host: "spark-02" })) };
+    scenario.fleet.hosts.push(second);
+    scenario.observedHosts.push({ ...structuredClone(scenario.observed), host: "spark-02" });
+    return scenario;
+  }
+
+  it("--replace recreates the named sandbox, and the plan file records it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nemoclaw-plan-replace-"));
+    const { deps, out } = harness(twoHosts());
+    expect(await runPlanCommand("fleet.yaml", options({ replace: ["assistant@spark-02"], out: join(dir, "plan.json"), json: true }), deps)).toBe(ExitCode.Ok);
+    const plan = JSON.parse(out.join("")) as Plan;
+    expect(plan.hosts.map((host) => [host.host, host.steps.map((step) => step.id)])).toEqual([
+      ["spark-01", []],
+      ["spark-02", ["preflight:spark-02", "backup:assistant", "sandbox-recreate:assistant"]],
+    ]);
+    expect(readPlanFile(join(dir, "plan.json")).options).toMatchObject({ replace: ["assistant@spark-02"], targets: null });
+  });
+
+  it("--target observes only the hosts it names and plans only that sandbox's steps", async () => {
+    const scenario = twoHosts();
+    for (const host of scenario.fleet.hosts) host.sandboxes[0]!.policy = { presets: ["pypi"] };
+    const { deps, out, observedFor } = harness(scenario);
+    expect(await runPlanCommand("fleet.yaml", options({ target: ["assistant@spark-01"], json: true }), deps)).toBe(ExitCode.Ok);
+    expect(observedFor).toEqual([["spark-01"]]);
+    const plan = JSON.parse(out.join("")) as Plan;
+    expect(plan.hosts.map((host) => host.host)).toEqual(["spark-01"]);
+    expect(plan.options.targets).toEqual(["assistant@spark-01"]);
+  });
+
+  it("refuses an address that names no sandbox of the fleet file on a selected host, before observing (exit 3)", async () => {
+    const { deps, err, observedFor } = harness(twoHosts());
+    expect(await runPlanCommand("fleet.yaml", options({ replace: ["asistant@spark-02", "x@spark-9"], target: ["nohost"] }), deps)).toBe(ExitCode.ValidationError);
+    expect(err.join("")).toContain("nemoclaw plan: --replace asistant@spark-02: the fleet file puts no sandbox asistant on spark-02; did you mean assistant@spark-02?");
+    expect(err.join("")).toContain("nemoclaw plan: --replace x@spark-9: host spark-9 is not in the fleet; did you mean spark-01?");
+    expect(err.join("")).toContain('nemoclaw plan: --target nohost: "nohost" is not <sandbox>@<host>');
+    expect(observedFor).toEqual([]);
+  });
+});
+
 describe("nemoclaw plan", () => {
   it("prints the grouped plan and exits 0 without --detailed-exitcode", async () => {
     const { deps, out, err } = harness(withPendingChange());
@@ -131,6 +173,6 @@ describe("nemoclaw plan", () => {
     const program = new Command("nemoclaw");
     register(program);
     const plan = program.commands.find((command) => command.name() === "plan")!;
-    expect(plan.options.map((option) => option.long)).toEqual(["--inventory", "--limit", "--list-hosts", "--json", "--vault-password-file", "--vault-id", "--out", "--detailed-exitcode", "--prune", "--no-color"]);
+    expect(plan.options.map((option) => option.long)).toEqual(["--inventory", "--limit", "--list-hosts", "--json", "--vault-password-file", "--vault-id", "--out", "--detailed-exitcode", "--prune", "--replace", "--target", "--no-color"]);
   });
 });

@@ -1,0 +1,53 @@
+/**
+ * `--replace <sandbox>@<host>` and `--target <sandbox>@<host>` (Terraform's -replace and -target):
+ * each names a sandbox the fleet file puts on a selected host, checked before anything is observed.
+ * `--target` also narrows the hosts to those it names.
+ */
+import type { DesiredFleet } from "../config/types.js";
+import { closest } from "../config/suggest.js";
+import { parseSandboxAddress } from "../plan/rules/targets.js";
+import type { SandboxAddress } from "../plan/types.js";
+
+/** Commander's collector for a repeatable option. */
+export function collectAddress(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export interface AddressedSelection {
+  replace: SandboxAddress[];
+  /** Undefined without --target. */
+  targets?: SandboxAddress[];
+  /** The selected hosts, narrowed to the targets' hosts with --target. */
+  hosts: string[];
+}
+
+export function resolveSandboxAddresses(fleet: DesiredFleet, selected: string[], flags: { replace?: string[]; target?: string[] }): AddressedSelection | { problems: string[] } {
+  const problems: string[] = [];
+  const resolve = (flag: string, texts: string[]) =>
+    texts.flatMap((text) => {
+      const address = parseSandboxAddress(text);
+      const problem = "problem" in address ? address.problem : addressProblem(fleet, selected, address);
+      if (problem === undefined) return [address as SandboxAddress];
+      problems.push(`--${flag} ${text}: ${problem}`);
+      return [];
+    });
+  const replace = resolve("replace", flags.replace ?? []);
+  const targets = flags.target === undefined || flags.target.length === 0 ? undefined : resolve("target", flags.target);
+  if (problems.length > 0) return { problems };
+  const hosts = targets === undefined ? selected : selected.filter((host) => targets.some((address) => address.host === host));
+  return { replace, ...(targets ? { targets } : {}), hosts };
+}
+
+function addressProblem(fleet: DesiredFleet, selected: string[], address: SandboxAddress): string | undefined {
+  const host = fleet.hosts.find((candidate) => candidate.name === address.host);
+  if (!host) {
+    const suggestion = closest(address.host, fleet.hosts.map((candidate) => candidate.name));
+    return `host ${address.host} is not in the fleet${suggestion ? `; did you mean ${suggestion}?` : ""}`;
+  }
+  if (!selected.includes(host.name)) return `host ${host.name} is not selected (--limit)`;
+  if (!host.sandboxes.some((sandbox) => sandbox.name === address.sandbox)) {
+    const suggestion = closest(address.sandbox, host.sandboxes.map((sandbox) => sandbox.name));
+    return `the fleet file puts no sandbox ${address.sandbox} on ${host.name}${suggestion ? `; did you mean ${suggestion}@${host.name}?` : ""}`;
+  }
+  return undefined;
+}
