@@ -3,7 +3,7 @@
  * `file:PATH`); the value is read at apply time and handed to the host on stdin or in the
  * environment, never printed, planned, journaled or put in argv.
  */
-import { readFile as readFileFromDisk } from "node:fs/promises";
+import { readTextFile } from "./source.js";
 import { ENV_NAME } from "./names.js";
 import type { SecretRef } from "./types.js";
 
@@ -77,13 +77,13 @@ export async function resolveSecret(ref: SecretRef, deps: SecretDeps = {}): Prom
     if (value === undefined || value === "") throw new Error(`secret ${formatSecretRef(ref)}: environment variable ${ref.name} is not set`);
     return value;
   }
-  const read = deps.readFile ?? ((p: string) => readFileFromDisk(p, "utf8"));
+  // A secret is a line or a few of text: a FIFO, a device or a large file is refused, never waited on.
+  const read = deps.readFile ?? ((p: string) => readTextFile(p, 64 * 1024));
   let text: string;
   try {
     text = await read(ref.path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`secret ${formatSecretRef(ref)}: cannot read the file${code === undefined ? "" : ` (${code})`}`);
+    throw new Error(`secret ${formatSecretRef(ref)}: cannot read the file: ${(error as Error).message}`);
   }
   const value = text.replace(/\r?\n$/, "");
   if (value === "") throw new Error(`secret ${formatSecretRef(ref)}: the file is empty`);

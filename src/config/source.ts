@@ -47,6 +47,11 @@ export class SourceReadError extends Error {
  * not UTF-8 are refused with their line and column, never replaced.
  */
 export async function readTextFile(absPath: string, maxBytes = MAX_SOURCE_BYTES): Promise<string> {
+  return decodeUtf8(await readRegularFile(absPath, maxBytes));
+}
+
+/** The bytes of a regular file of at most `maxBytes` (what readTextFile refuses, this refuses too). */
+export async function readRegularFile(absPath: string, maxBytes: number): Promise<Buffer> {
   let handle;
   try {
     handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -66,7 +71,7 @@ export async function readTextFile(absPath: string, maxBytes = MAX_SOURCE_BYTES)
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return decodeUtf8(bytes.subarray(0, filled));
+    return bytes.subarray(0, filled);
   } finally {
     await handle.close();
   }

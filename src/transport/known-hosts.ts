@@ -4,7 +4,8 @@
  * because host certificates are not supported (the host's own key must be listed).
  */
 import { createHash, createHmac } from "node:crypto";
-import { mkdir, open, readFile } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
+import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
 import { dirname } from "node:path";
 
 export interface HostKey {
@@ -183,10 +184,10 @@ export async function readKnownHostsFiles(files: readonly string[]): Promise<Kno
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      text = await readTextFile(file, MAX_SOURCE_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw error;
+      throw new Error(`known_hosts file ${file}: ${(error as Error).message}`, { cause: error });
     }
     let parsed = parsedFiles.get(file);
     if (parsed?.text !== text) {

@@ -3,7 +3,7 @@
  * Never prompts: an encrypted key is used through the agent or with the configured passphrase
  * (a secret reference), and every key that had to be skipped is remembered for the error message.
  */
-import { readFile } from "node:fs/promises";
+import { readRegularFile } from "../config/source.js";
 // ssh2 is CommonJS: Node's ESM loader only sees the exports its lexer can detect, and `utils` is not one.
 import ssh2, { type AnyAuthMethod, type ParsedKey } from "ssh2";
 import type { SecretRef } from "../config/types.js";
@@ -11,6 +11,9 @@ import type { SshEndpoint } from "./ssh-endpoint.js";
 import { TransportError } from "./types.js";
 
 export type SecretResolver = (ref: SecretRef) => Promise<string>;
+
+/** A private key is a few kilobytes; anything this large is not one (nor a FIFO, a device or a directory). */
+const MAX_KEY_BYTES = 1024 * 1024;
 
 export interface AuthPlan {
   methods: AnyAuthMethod[];
@@ -26,9 +29,9 @@ export async function planAuth(host: string, endpoint: SshEndpoint, resolveSecre
   for (const file of endpoint.identityFiles) {
     let data: Buffer;
     try {
-      data = await readFile(file);
+      data = await readRegularFile(file, MAX_KEY_BYTES);
     } catch (error) {
-      if (!endpoint.defaultIdentities) notes.push(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : "unreadable"}`);
+      if (!endpoint.defaultIdentities) notes.push(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message}`);
       continue;
     }
     let parsed = ssh2.utils.parseKey(data);

@@ -5,7 +5,8 @@
  * ssh_config(5). `Match` blocks are not evaluated (their settings never apply), except
  * `Match all`, which behaves like `Host *`; the keywords they set are reported as unsupported.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
+import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
 import { isAbsolute, join } from "node:path";
 import { globMatches } from "./known-hosts.js";
 
@@ -112,7 +113,7 @@ const NEVER = ["\0never"];
 
 /** Parse a config file and everything it includes into a flat list of lines with their block. */
 export async function loadSshConfig(file: string, context: SshConfigContext): Promise<SshConfigLine[]> {
-  const readText = context.readText ?? ((path: string) => readFile(path, "utf8"));
+  const readText = context.readText ?? ((path: string) => readTextFile(path, MAX_SOURCE_BYTES));
   const listDir = context.listDir ?? ((path: string) => readdir(path));
   const sshDir = join(context.home, ".ssh");
   const lines: SshConfigLine[] = [];
@@ -124,7 +125,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
       text = await readText(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw error;
+      throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
     }
     let patterns = inherited;
     const rawLines = text.split(/\r?\n/);
