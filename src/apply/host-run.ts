@@ -16,6 +16,7 @@ import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
 import { stepDrift } from "./source.js";
 import type { AcquireResult, HostLease, LockOptions, LockWait } from "./lock.js";
 import { describeHolder } from "./lock.js";
+import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
 import { runStep, type StepContext, type StepRunResult } from "./steps.js";
@@ -118,7 +119,10 @@ export class HostRun {
 
   private async executeHost(): Promise<HostStatus> {
     const early = plannedOutcome(this.hostPlan);
-    if (early) return this.finish(early);
+    if (early) {
+      if (early.status === "no-changes") await this.removeLeftLock();
+      return this.finish(early);
+    }
     if (this.run.control.stopping) return this.finish({ status: "skipped", message: "not started: the run was interrupted" });
     this.run.events.emit({ type: "host-started", host: this.name, steps: this.hostPlan.steps.length });
 
@@ -160,6 +164,24 @@ export class HostRun {
         (error: unknown) =>
           this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `could not release the host lock: ${errorText(error)}` }),
       );
+    }
+  }
+
+  /**
+   * A host with nothing to do is never locked; a lock a crashed run of this machine left there is
+   * removed all the same (re-read and re-checked first, and only if it is still that dead run's).
+   */
+  private async removeLeftLock(): Promise<void> {
+    if (!this.run.options.leftLocks?.includes(this.name)) return;
+    const outcome = await unlockHost(this.name, () => this.run.deps.pool.get(this.name), false, {
+      identity: this.run.deps.identity,
+      now: this.run.deps.now,
+      pidAlive: this.run.deps.pidAlive,
+    });
+    if (outcome.result === "removed") {
+      this.run.events.emit({ type: "host-note", host: this.name, level: "info", message: `removed the lock ${outcome.holder ? `run ${outcome.holder.runId}` : "a run"} left: ${outcome.reason}` });
+    } else if (outcome.result === "unreachable") {
+      this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `could not remove the lock a dead run left: ${outcome.message}` });
     }
   }
 

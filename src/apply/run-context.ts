@@ -54,6 +54,11 @@ export interface ApplyOptions {
   lockTtlMs: number;
   /** How long to wait for a host lock another run holds before refusing the host; 0 refuses at once. */
   lockTimeoutMs?: number;
+  /**
+   * Hosts whose lock, in the observation the plan was made from, a dead run of this machine left:
+   * removed even when the host has nothing to do, so it does not lock other controllers out.
+   */
+  leftLocks?: readonly string[];
   retry: RetryPolicy;
   journalPath: string | null;
   toolVersion: string;

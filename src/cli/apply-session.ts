@@ -87,6 +87,8 @@ interface Prepared {
   savedPlan: boolean;
   /** The backup catalogue the plan was made with (re-plans use it too). */
   catalogue: BackupCatalogue | undefined;
+  /** Hosts the plan's observation found locked by a run of this machine that is gone. */
+  leftLocks: string[];
 }
 
 function plural(count: number, word: string): string {
@@ -159,7 +161,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
     // A stale host is re-planned to show how its steps would differ; backups the saved plan has
     // because a schedule made them due are only re-planned with the stores' catalogue.
     const catalogue = hasDueBackups(plan) ? await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text)) : undefined;
-    return { fleet, plan, pool, savedPlan: true, catalogue };
+    return { fleet, plan, pool, savedPlan: true, catalogue, leftLocks: [] };
   }
 
   const input = await readFleetInput(source, { inventories: options.inventory, limit: options.limit, color: colors.err.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
@@ -177,7 +179,11 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
-  return { fleet, plan, pool, savedPlan: false, catalogue };
+  const leftLocks = observed.hosts.filter((host) => {
+    const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;
+    return lock !== null && lock.machine === deps.identity.machine && !localPidAlive(lock.pid);
+  });
+  return { fleet, plan, pool, savedPlan: false, catalogue, leftLocks: leftLocks.map((host) => host.host) };
 }
 
 /** The --replace and --target a plan was made with, to plan a host again the same way. */
@@ -301,6 +307,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           stepTimeoutMs: fleet.apply.stepTimeoutMs,
           lockTtlMs: fleet.apply.lockTtlMs,
           lockTimeoutMs: options.lockTimeout ?? 0,
+          leftLocks: prepared.leftLocks,
           retry: DEFAULT_RETRY_POLICY,
           journalPath: journal.path,
           toolVersion: TOOL_VERSION,

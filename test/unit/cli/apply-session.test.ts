@@ -4,7 +4,7 @@
  * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
  * and what reaches the host.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -137,6 +137,36 @@ describe("apply --target and --replace", () => {
     expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, replace: ["ghost@spark-01"] }, s.deps)).toBe(ExitCode.ValidationError);
     expect(s.err()).toContain("nemoclaw apply: --replace ghost@spark-01: the fleet file puts no sandbox ghost on spark-01");
     expect(s.ran).toEqual([]);
+  });
+});
+
+describe("a lock a crashed run of this machine left", () => {
+  it("is removed on a host that has nothing to do, so it locks no other controller out", async () => {
+    // A pid no process has: the run that took the lock was killed.
+    const holder = { runId: "20261122T090000Z-dead00", user: "ops", machine: "ctl", pid: 2 ** 22 + 17, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const s = session({}, (scenario) => {
+      scenario.host.sandboxes[0]!.policy.presets = [];
+      scenario.observed.fleetLock = { state: "known", value: holder };
+    });
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { mode: 0o700 });
+    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), `${serializeLock(holder)}\n`);
+    expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() })).toBe(ExitCode.Ok);
+    expect(s.ran).toEqual([]);
+    expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(false);
+    const notes = s.out().trim().split("\n").map((line) => JSON.parse(line) as { type: string; message?: string }).filter((event) => event.type === "host-note");
+    expect(notes).toEqual([expect.objectContaining({ message: expect.stringMatching(/^removed the lock run 20261122T090000Z-dead00 left: its run \(pid \d+ on ctl\) is no longer running$/) })]);
+  });
+
+  it("is left alone when its run is still alive", async () => {
+    const holder = { runId: "20261122T090000Z-live00", user: "ops", machine: "ctl", pid: process.pid, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const s = session({}, (scenario) => {
+      scenario.host.sandboxes[0]!.policy.presets = [];
+      scenario.observed.fleetLock = { state: "known", value: holder };
+    });
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { mode: 0o700 });
+    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), `${serializeLock(holder)}\n`);
+    expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() })).toBe(ExitCode.Ok);
+    expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(true);
   });
 });
 
