@@ -183,6 +183,8 @@ export type ApplyEventBody =
       host: string;
       status: HostStatus;
       durationMs: number;
+      /** SSH sessions this run opened on the host (its plan's observation included); null when not counted. */
+      sessions: number | null;
       message: string | null;
       /** The exact preflight block (status blocked). */
       block: string[] | null;

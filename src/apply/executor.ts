@@ -66,6 +66,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
         host: hostPlan.host,
         status: "skipped",
         durationMs: 0,
+        sessions: deps.pool.sessionsOpened?.(hostPlan.host) ?? null,
         message,
         block: null,
         changedFacts: null,

@@ -8,14 +8,16 @@
 import type { TakenBackup } from "./backup-port.js";
 import type { DesiredHost } from "../config/types.js";
 import type { HostLockInfo, ObservedHost } from "../observe/types.js";
-import type { HostPlan, Step } from "../plan/types.js";
+import type { HostPlan, PlannedCommand, Step } from "../plan/types.js";
+import type { CommandOutcome } from "../host/command.js";
 import type { Connection } from "../transport/types.js";
 import { formatSecretRef } from "../config/secrets.js";
 import { secretRefsOf } from "./command.js";
 import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
 import { stepDrift } from "./source.js";
 import type { AcquireResult, HostLease, LockOptions, LockWait } from "./lock.js";
-import { describeHolder } from "./lock.js";
+import { describeHolder, leaseOn, lockFor } from "./lock.js";
+import { serializeLock } from "../host/system/fleet-lock.js";
 import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
@@ -58,6 +60,10 @@ export class HostRun {
   private readonly started = Date.now();
   private observation: ObservedHost | null = null;
   private lockLost: string | null = null;
+  private lease: HostLease | null = null;
+  /** Set while the host's last step runs: its round trip releases the lock once its commands succeed. */
+  private releaseWithLastStep = false;
+  private releasedWithLastStep = false;
 
   constructor(
     private readonly hostPlan: HostPlan,
@@ -77,6 +83,7 @@ export class HostRun {
       host: this.name,
       status: end.status,
       durationMs: Date.now() - this.started,
+      sessions: this.run.deps.pool.sessionsOpened?.(this.name) ?? null,
       message: end.message ? this.run.redactor.scrub(end.message) : null,
       block: end.block ?? null,
       changedFacts: end.changedFacts ?? null,
@@ -143,7 +150,7 @@ export class HostRun {
 
     let acquired: AcquireResult;
     try {
-      acquired = await this.run.deps.acquireLock(connection, this.lockOptions());
+      acquired = await this.lockAndObserve(desired, connection);
     } catch (error) {
       return this.finish({ status: "unreachable", message: `could not take the host lock: ${errorText(error)}` });
     }
@@ -154,17 +161,36 @@ export class HostRun {
       return this.finish({ status: "locked", message, holder: acquired.holder });
     }
     this.run.events.emit({ type: "lock-acquired", host: this.name, reclaimed: acquired.reclaimed });
+    this.lease = acquired.lease;
     const stopHeartbeat = this.startHeartbeat(acquired.lease);
     try {
       return await this.executeLocked(ordered, desired, connection);
     } finally {
       await stopHeartbeat();
-      await acquired.lease.release().then(
+      // Released already when the host's last round trip took the lock away with it.
+      if (!this.releasedWithLastStep) await acquired.lease.release().then(
         () => this.run.events.emit({ type: "lock-released", host: this.name }),
         (error: unknown) =>
           this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `could not release the host lock: ${errorText(error)}` }),
       );
     }
+  }
+
+  /**
+   * Take the host lock and observe the host in one round trip (the observation then trusted for
+   * the staleness check and the preflight, both right before the first change). A lock that is
+   * held, or whose taking did not report, goes the long way: acquire (reclaiming a dead run's
+   * lock, waiting with --lock-timeout), then observe on its own.
+   */
+  private async lockAndObserve(desired: DesiredHost, connection: Connection): Promise<AcquireResult> {
+    const options = this.lockOptions();
+    const mine = lockFor(options);
+    const trip = await this.run.deps.runAndObserve(desired, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
+    if (trip.lockCreated?.created) {
+      if (!trip.observed.unreachable) this.observation = trip.observed;
+      return { acquired: true, lease: leaseOn(connection, mine, options), reclaimed: null };
+    }
+    return this.run.deps.acquireLock(connection, options);
   }
 
   /**
@@ -301,6 +327,8 @@ export class HostRun {
         this.skipSteps([step], `not run: ${blocker} did not succeed`);
         continue;
       }
+      // The last step's round trip also releases the lock, once its commands succeed.
+      this.releaseWithLastStep = index === ordered.length - 1;
       const outcome = await this.runOne(step, context);
       if (outcome.block) {
         this.skipSteps(ordered.slice(index + 1), "not run: the schema preflight refused this host");
@@ -349,6 +377,34 @@ export class HostRun {
     return outcome;
   }
 
+  /**
+   * A step's commands and the observation that checks them, in one round trip; the observation is
+   * kept for the step's postcondition (and the next step), unless the host stopped answering.
+   */
+  private async runCommands(
+    desired: DesiredHost,
+    connection: Connection,
+    secrets: Map<string, string>,
+    commands: readonly PlannedCommand[],
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<CommandOutcome[]> {
+    const release = this.releaseWithLastStep && this.lease !== null ? this.lease.content : undefined;
+    const answer = await this.run.deps.runAndObserve(desired, connection, {
+      commands,
+      secrets,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      ...(release !== undefined ? { releaseLock: release } : {}),
+    });
+    this.observation = answer.observed.unreachable ? null : answer.observed;
+    if (answer.lockReleased === "swapped") {
+      this.lease?.released();
+      this.releasedWithLastStep = true;
+      this.run.events.emit({ type: "lock-released", host: this.name });
+    }
+    return answer.outcomes;
+  }
+
   private stepContext(desired: DesiredHost, connection: Connection, secrets: Map<string, string>): StepContext {
     const backups = new Map<string, TakenBackup>();
     return {
@@ -368,6 +424,7 @@ export class HostRun {
       invalidate: () => {
         this.observation = null;
       },
+      runCommands: (commands, options) => this.runCommands(desired, connection, secrets, commands, options),
       backups,
       verifiedBackups: new Set(),
       backup: this.run.deps.backup,

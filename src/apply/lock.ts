@@ -35,9 +35,13 @@ export function describeHolder(holder: HostLockInfo): string {
 /** A held lock: renewed by the run's heartbeat, released at the end. */
 export interface HostLease {
   readonly info: HostLockInfo;
+  /** The lock file's text while it is ours (what a release must still find). */
+  readonly content: string;
   /** Extend the lease. False when the lock is no longer ours (someone reclaimed it). */
   renew(): Promise<boolean>;
   release(): Promise<void>;
+  /** The lock was removed in another round trip (with the host's last step): nothing is left to renew or release. */
+  released(): void;
 }
 
 export type AcquireResult =
@@ -77,7 +81,8 @@ const FIRST_POLL_MS = 1_000;
 const MAX_POLL_MS = 15_000;
 
 class Lease implements HostLease {
-  private content: string;
+  content: string;
+  private gone = false;
 
   constructor(
     private readonly connection: Connection,
@@ -92,6 +97,7 @@ class Lease implements HostLease {
   }
 
   async renew(): Promise<boolean> {
+    if (this.gone) return true;
     const next = serializeLock({ ...this.current, expiresAt: new Date(this.options.clock.now().getTime() + this.options.ttlMs).toISOString() });
     const answer = await swapLockFile(this.connection, this.content, next, this.options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     if (answer === "swapped") this.content = next;
@@ -101,8 +107,25 @@ class Lease implements HostLease {
 
   /** Remove the lock if it is still ours; leaves the host as it was when the directory was ours alone. */
   async release(): Promise<void> {
+    if (this.gone) return;
     await swapLockFile(this.connection, this.content, null, this.options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+    this.gone = true;
   }
+
+  released(): void {
+    this.gone = true;
+  }
+}
+
+/** The lock this run takes on a host now, for a round trip that creates it while it observes. */
+export function lockFor(options: LockOptions): HostLockInfo {
+  const now = options.clock.now();
+  return { runId: options.runId, ...options.identity, startedAt: now.toISOString(), expiresAt: new Date(now.getTime() + options.ttlMs).toISOString() };
+}
+
+/** The lease on a lock such a round trip created. */
+export function leaseOn(connection: Connection, info: HostLockInfo, options: LockOptions): HostLease {
+  return new Lease(connection, info, options);
 }
 
 /** Take the host's lock; with `options.wait`, a live holder is polled for until the wait's limit. */
@@ -125,12 +148,7 @@ async function acquireOnce(connection: Connection, options: LockOptions): Promis
   let reclaimed: { holder: HostLockInfo; reason: string } | null = null;
   for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round += 1) {
     const now = options.clock.now();
-    const mine: HostLockInfo = {
-      runId: options.runId,
-      ...options.identity,
-      startedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + options.ttlMs).toISOString(),
-    };
+    const mine = lockFor(options);
     const created = await createLockFile(connection, serializeLock(mine), timeoutMs);
     if (created.created) return { acquired: true, lease: new Lease(connection, mine, options), reclaimed };
     if (created.current === "") continue; // released between our link and our read

@@ -13,13 +13,17 @@ import type { RunControl } from "./control.js";
 import type { ChangedFact, EventBus, RunIdentity, RunSource } from "./events.js";
 import type { AcquireResult, LockOptions, PidAlive } from "./lock.js";
 import type { Redactor } from "./redact.js";
+import type { RunAndObserve } from "./round-trip.js";
 import type { RetryPolicy } from "./retry.js";
 import type { Sleeper } from "./steps.js";
 
 export interface ApplyDeps {
   fleet: DesiredFleet;
-  pool: { get(host: string): Promise<Connection> };
+  /** The hosts' connections; `sessionsOpened` counts the round trips a run makes (docs/performance.md). */
+  pool: { get(host: string): Promise<Connection>; sessionsOpened?(host: string): number };
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
+  /** Commands, then the host's observation, in one round trip; also takes and releases the lock (src/apply/round-trip.ts). */
+  runAndObserve: RunAndObserve;
   backup: SandboxBackups;
   resolveSecret(ref: SecretRef): Promise<string>;
   /** The schema preflight (src/backup/preflight.ts): NemoClaw's exact block when the CLI and a running gateway disagree. */

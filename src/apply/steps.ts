@@ -20,7 +20,7 @@ import {
   sandboxCreateHint,
   type SandboxCreateFailureKind,
 } from "../host/nemoclaw/create-failure.js";
-import { type CommandOutcome, type ResolvedSecrets, runPlannedCommand } from "../host/command.js";
+import type { CommandOutcome, ResolvedSecrets } from "../host/command.js";
 import { outputExcerpt } from "./command.js";
 import { type ApplyEventBody, emptyOutcome, type StepOutcome } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
@@ -61,6 +61,11 @@ export interface StepContext {
   observe(): Promise<ObservedHost>;
   /** Mark the cached observation out of date (a step may have changed the host). */
   invalidate(): void;
+  /**
+   * Run commands in order, in one round trip with the host's observation after them (which then
+   * becomes the current one); the first that fails stops the rest. One outcome per command run.
+   */
+  runCommands(commands: readonly PlannedCommand[], options: { timeoutMs: number; signal: AbortSignal }): Promise<CommandOutcome[]>;
   /** The host planned afresh from an observation (for postconditions), or null when it cannot be. */
   replan(observed: ObservedHost): HostPlan | null;
   /** Backups taken on this host during the run, by the id of the step that took them. */
@@ -110,31 +115,43 @@ interface CommandsRun {
   exitCode: number | null;
 }
 
-/** Run the step's commands in order; a failing command is retried only when its failure is known to be transient. */
+/**
+ * Run the step's commands in order, in one round trip with the observation that checks them; a
+ * failing command is retried (with the commands after it) only when its failure is known to be
+ * transient.
+ */
 async function runCommands(step: Step, context: StepContext, deadline: number): Promise<CommandsRun> {
   let output = "";
-  let attempts = 1;
   let exitCode: number | null = 0;
-  for (const command of step.commands) {
-    for (let attempt = 1; ; attempt += 1) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        return { ok: false, failed: { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: true, error: null }, failedDisplay: command.display, output, attempts, exitCode: null };
-      }
-      const outcome = await runPlannedCommand(context.connection, command, context.secrets, { timeoutMs: remaining, signal: context.abort });
-      context.invalidate();
-      output += outcome.stdout + outcome.stderr;
-      attempts = Math.max(attempts, attempt);
-      exitCode = outcome.exitCode;
-      if (outcome.ok) break;
-      const reason = transientReason({ ...outcome, createsSandbox: CREATES_SANDBOX.has(step.kind) });
-      if (reason === null || attempt >= context.retry.maxAttempts || context.stopping() || context.abort.aborted) {
-        return { ok: false, failed: outcome, failedDisplay: command.display, output, attempts, exitCode };
-      }
-      const delayMs = backoffDelay(context.retry, attempt, context.random);
-      context.emit({ type: "step-retrying", host: context.host.name, step: step.id, attempt: attempt + 1, delayMs, reason });
-      await context.sleep(delayMs, context.abort);
+  let next = 0;
+  let attempt = 1;
+  let attempts = 1;
+  while (next < step.commands.length) {
+    const remaining = deadline - Date.now();
+    const pending = step.commands.slice(next);
+    if (remaining <= 0) {
+      return { ok: false, failed: { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: true, error: null }, failedDisplay: pending[0]?.display ?? "", output, attempts, exitCode: null };
     }
+    const outcomes = await context.runCommands(pending, { timeoutMs: remaining, signal: context.abort });
+    attempts = Math.max(attempts, attempt);
+    for (const outcome of outcomes) {
+      output += outcome.stdout + outcome.stderr;
+      exitCode = outcome.exitCode;
+      if (!outcome.ok) break;
+      next += 1;
+      attempt = 1;
+    }
+    if (next === step.commands.length) break;
+    const failed = outcomes.at(-1) ?? { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: false, error: new Error("the command did not run") };
+    const command = step.commands[next]!;
+    const reason = transientReason({ ...failed, createsSandbox: CREATES_SANDBOX.has(step.kind) });
+    if (reason === null || attempt >= context.retry.maxAttempts || context.stopping() || context.abort.aborted) {
+      return { ok: false, failed, failedDisplay: command.display, output, attempts, exitCode };
+    }
+    const delayMs = backoffDelay(context.retry, attempt, context.random);
+    attempt += 1;
+    context.emit({ type: "step-retrying", host: context.host.name, step: step.id, attempt, delayMs, reason });
+    await context.sleep(delayMs, context.abort);
   }
   return { ok: true, failed: null, failedDisplay: "", output, attempts, exitCode };
 }

@@ -17,6 +17,7 @@ import { selectHosts } from "../config/selectors.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
 import { observeFleet } from "../observe/fleet.js";
 import { observeHost } from "../observe/host.js";
+import { runAndObserve, type RunAndObserve } from "../apply/round-trip.js";
 import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
@@ -70,6 +71,8 @@ export interface SessionDeps extends ProcessDeps {
   selectHosts(fleet: DesiredFleet, limit: string | undefined): string[];
   openPool(hosts: DesiredHost[]): HostPool;
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
+  /** A step's commands with the observation that checks them (and the lock), in one round trip. */
+  runAndObserve: RunAndObserve;
   backupService(fleet: DesiredFleet, pool: HostPool): BackupService;
   resolveSecret(ref: SecretRef): Promise<string>;
   /** Ask on the terminal; the answer line, or null when the user pressed Ctrl-C instead. */
@@ -274,6 +277,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           fleet,
           pool,
           observeHost: deps.observeHost,
+          runAndObserve: deps.runAndObserve,
           backup: deps.backupService(fleet, pool),
           resolveSecret: deps.resolveSecret,
           preflight,
@@ -333,6 +337,7 @@ export function defaultSessionDeps(): SessionDeps {
     openPool: (hosts) => new ConnectionPool(hosts),
     readCatalogue: (fleet, pool) => readCatalogue(fleet, { pool }),
     observeHost: (host, connection) => observeHost(host, connection),
+    runAndObserve,
     backupService: (fleet, pool) => createBackupService({ fleet, pool }),
     resolveSecret: (ref) => resolveSecret(ref),
     async ask(question) {

@@ -15,6 +15,8 @@ export interface Output {
 
 export interface HostPool {
   get(host: string): Promise<Connection>;
+  /** SSH sessions opened on the host so far (absent where they are not counted). */
+  sessionsOpened?(host: string): number;
   closeAll(): Promise<void>;
 }
 

@@ -1,14 +1,13 @@
 /**
  * A planned command: argv plus environment, and its display — rendered through the transport's
  * quoting (the one place argv becomes shell text), with each secret shown as `<secret env:NAME>`
- * so plans, journals and terminals never carry a secret value — and how one is run: environment
- * split into plain values and secrets (secrets travel as secretEnv, never in argv), a deadline,
- * cancellation.
+ * so plans, journals and terminals never carry a secret value — and what running one gives back.
+ * Commands run in batches with the host's observation (src/host/batch.ts): secrets travel on
+ * stdin into the environment of exactly the commands that name them, never in argv.
  */
 import { formatSecretRef } from "../config/secrets.js";
 import { assertEnvName, quote, renderArgv } from "../transport/shell.js";
 import type { SecretRef } from "../config/types.js";
-import type { Connection } from "../transport/types.js";
 
 /** An environment value: literal, or a secret reference resolved only at apply time. */
 export type EnvValue = { value: string } | { secret: SecretRef };
@@ -71,42 +70,4 @@ export interface CommandOutcome {
   timedOut: boolean;
   /** Thrown by the transport (unreachable, cancelled, …); null when the command ran to completion. */
   error: unknown;
-}
-
-export async function runPlannedCommand(
-  connection: Connection,
-  command: PlannedCommand,
-  secrets: ResolvedSecrets,
-  options: { timeoutMs: number; signal: AbortSignal },
-): Promise<CommandOutcome> {
-  const env: Record<string, string> = {};
-  const secretEnv: Record<string, string> = {};
-  for (const [name, value] of Object.entries(command.env ?? {})) {
-    if ("value" in value) {
-      env[name] = value.value;
-      continue;
-    }
-    const resolved = secrets.get(formatSecretRef(value.secret));
-    if (resolved === undefined) throw new Error(`secret ${formatSecretRef(value.secret)} for ${name} was not resolved`);
-    secretEnv[name] = resolved;
-  }
-  const remote = {
-    argv: command.argv,
-    ...(Object.keys(env).length > 0 ? { env } : {}),
-    ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}),
-  };
-  try {
-    const result = await connection.run(remote, { timeoutMs: options.timeoutMs, signal: options.signal });
-    const okCodes = command.okExitCodes ?? [0];
-    return {
-      exitCode: result.exitCode,
-      ok: !result.timedOut && result.exitCode !== null && okCodes.includes(result.exitCode),
-      stdout: result.stdout.toString("utf8"),
-      stderr: result.stderr.toString("utf8"),
-      timedOut: result.timedOut,
-      error: null,
-    };
-  } catch (error) {
-    return { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: false, error };
-  }
 }

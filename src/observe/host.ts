@@ -30,20 +30,47 @@ export interface ObserveOptions {
 }
 
 export async function observeHost(host: DesiredHost, connection: Connection, options: ObserveOptions = {}): Promise<ObservedHost> {
+  return (await observeHostWith(host, connection, {}, options)).observed;
+}
+
+/** Work done in the same round trip as an observation (see ProbeInput.before/after). */
+export interface RoundTrip {
+  before?: string;
+  after?: string;
+  /** Secret values `before` hands to its commands (the transport delivers them on stdin). */
+  secretEnv?: Record<string, string>;
+  /** Time `before` may take, added to the probe's bound. */
+  extraTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface RoundTripResult {
+  observed: ObservedHost;
+  /** Every section of the round trip (`before`'s and `after`'s too); null when nothing came back. */
+  probe: ProbeOutput | null;
+  /** Why the round trip ended early: it timed out, or the transport failed (null: it finished). */
+  stopped: { timedOut: boolean; error: unknown } | null;
+}
+
+/** Observe the host in one round trip together with other work (taking the lock, a step's commands). */
+export async function observeHostWith(host: DesiredHost, connection: Connection, trip: RoundTrip, options: ObserveOptions = {}): Promise<RoundTripResult> {
   const now = options.now ?? (() => new Date());
   const observedAt = now().toISOString();
   const started = performance.now();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const timeoutMs = (options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) + (trip.extraTimeoutMs ?? 0);
   const nonce = newProbeNonce();
   const script = buildProbeScript({
     nonce,
     gatewayNames: host.gateways.map((gateway) => gateway.name),
     ...(options.commandTimeoutSec !== undefined ? { commandTimeoutSec: options.commandTimeoutSec } : {}),
     ...(options.sandboxGuards !== undefined ? { sandboxGuards: options.sandboxGuards } : {}),
+    ...(trip.before !== undefined ? { before: trip.before } : {}),
+    ...(trip.after !== undefined ? { after: trip.after } : {}),
   });
   const elapsed = () => Math.round(performance.now() - started);
+  const secretEnv = trip.secretEnv && Object.keys(trip.secretEnv).length > 0 ? { secretEnv: trip.secretEnv } : {};
   try {
-    const result = await connection.run({ script }, { timeoutMs });
+    const result = await connection.run({ script, ...secretEnv }, { timeoutMs, ...(trip.signal ? { signal: trip.signal } : {}) });
     const probe = parseProbeOutput(result.stdout.toString("utf8"), nonce);
     let problem: ObservedHost["unreachable"] = null;
     if (result.timedOut) {
@@ -53,9 +80,13 @@ export async function observeHost(host: DesiredHost, connection: Connection, opt
       const ending = result.exitCode !== null ? `exited ${result.exitCode}` : `was killed by ${result.signal ?? "a signal"}`;
       problem = { kind: "probe-failed", message: `the probe ${ending} before it finished${stderr ? `: ${stderr}` : ""}` };
     }
-    return assembleHost(host.name, probe, { observedAt, durationMs: elapsed(), unreachable: problem });
+    return {
+      observed: assembleHost(host.name, probe, { observedAt, durationMs: elapsed(), unreachable: problem }),
+      probe,
+      stopped: result.timedOut ? { timedOut: true, error: null } : null,
+    };
   } catch (error) {
-    return unreachableHost(host.name, causeOf(error), observedAt, elapsed());
+    return { observed: unreachableHost(host.name, causeOf(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
   }
 }
 

@@ -28,6 +28,12 @@ export interface ProbeInput {
    * that never read them: each check is a session into the sandbox, the probe's costliest part.
    */
   sandboxGuards?: boolean;
+  /**
+   * Shell run in the same round trip before the observation (taking the host lock, a step's
+   * commands) and after it (releasing the lock); they report through their own sections.
+   */
+  before?: string;
+  after?: string;
 }
 
 /** The section printed right after NemoClaw's files: once it is there, they were all listed. */
@@ -65,7 +71,7 @@ export function buildProbeScript(input: ProbeInput): string {
     `NCF_GUARD_SCRIPT=${quote(GUARD_PROBE_SCRIPT)}`,
     `NCF_GUARDS=${input.sandboxGuards === false ? 0 : 1}`,
   ];
-  return [header.join("\n"), PROBE_FRAMEWORK, ...FRAGMENTS].join("\n");
+  return [header.join("\n"), PROBE_FRAMEWORK, input.before ?? "", ...FRAGMENTS, input.after ?? ""].join("\n");
 }
 
 function positiveSeconds(value: number): number {

@@ -132,6 +132,7 @@ export class BackupRunEvents {
           host: host.host,
           status: HOST_STATUS[host.status],
           durationMs: this.since(host.host),
+          sessions: null,
           message: host.problems.length > 0 ? host.problems.join("; ") : null,
           block: host.block?.lines ?? null,
           changedFacts: null,

@@ -7,6 +7,7 @@ import type { DesiredHost } from "../config/types.js";
 import { defaultSecretResolver, openConnection, retryPolicy, routeResolverFor, type ConnectOptions } from "./connect.js";
 import { JumpHosts } from "./jump-hosts.js";
 import type { RouteResolver } from "./ssh-endpoint.js";
+import { CountedConnection } from "./counted.js";
 import type { Connection } from "./types.js";
 
 export type PoolOptions = Omit<ConnectOptions, "jumpHosts" | "fleetHosts" | "routes">;
@@ -14,6 +15,7 @@ export type PoolOptions = Omit<ConnectOptions, "jumpHosts" | "fleetHosts" | "rou
 export class ConnectionPool {
   private readonly hosts: Map<string, DesiredHost>;
   private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly counted = new Map<string, CountedConnection>();
   private readonly jumpHosts: JumpHosts;
   private readonly routes: RouteResolver;
   private closed = false;
@@ -41,10 +43,19 @@ export class ConnectionPool {
     if (existing) return existing;
     const host = this.hosts.get(hostName);
     if (!host) return Promise.reject(new Error(`unknown host ${JSON.stringify(hostName)}`));
-    const opening = openConnection(host, { ...this.options, jumpHosts: this.jumpHosts, routes: this.routes });
+    const opening = openConnection(host, { ...this.options, jumpHosts: this.jumpHosts, routes: this.routes }).then((connection) => {
+      const counted = new CountedConnection(connection);
+      this.counted.set(hostName, counted);
+      return counted;
+    });
     opening.catch(() => undefined);
     this.connections.set(hostName, opening);
     return opening;
+  }
+
+  /** SSH sessions (commands, streams, transfers) opened on the host in this run; 0 before it was connected. */
+  sessionsOpened(hostName: string): number {
+    return this.counted.get(hostName)?.sessions ?? 0;
   }
 
   async closeAll(): Promise<void> {

@@ -34,7 +34,18 @@ function apply(fleetFile: string, extra: string[] = []): CliProcess {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ncf-apply-int-"));
   chmodSync(dir, 0o755);
-  const scenario = { gateways: [{ port: 8080, sandboxes: [] }], faults: { slow: [{ match: "^nemoclaw onboard", delayMs: SLOW_ONBOARD_MS }] } };
+  // bob's onboard outlasts a second apply's planning (that apply must find the hosts locked), and
+  // frank's never ends within the test: the run that creates it is killed while it runs.
+  const scenario = {
+    gateways: [{ port: 8080, sandboxes: [] }],
+    faults: {
+      slow: [
+        { match: "^nemoclaw onboard .*--name bob\\b", delayMs: 20_000 },
+        { match: "^nemoclaw onboard .*--name frank\\b", delayMs: 120_000 },
+        { match: "^nemoclaw onboard", delayMs: SLOW_ONBOARD_MS },
+      ],
+    },
+  };
   fleet = await startFleet({ dir: join(dir, "fleet"), hosts: [{ name: "h1", scenario }, { name: "h2", scenario }] });
   env = cliEnv(join(dir, "state"));
 }, 180_000);

@@ -12,6 +12,7 @@
  *
  * Each operation is one shell script, one round trip.
  */
+import type { ProbeSection } from "../probe/sections.js";
 import { quote } from "../../transport/shell.js";
 import type { Connection } from "../../transport/types.js";
 import type { Fact } from "../output.js";
@@ -119,7 +120,11 @@ interface ScriptAnswer {
 }
 
 async function runScript(connection: Connection, script: string, timeoutMs: number): Promise<ScriptAnswer> {
-  const stdout = await runChecked(connection, { script }, "lock operation", { timeoutMs });
+  return splitAnswer(await runChecked(connection, { script }, "lock operation", { timeoutMs }));
+}
+
+/** The status word on the first line, the lock's text after it. */
+function splitAnswer(stdout: string): ScriptAnswer {
   const newline = stdout.indexOf("\n");
   const status = (newline === -1 ? stdout : stdout.slice(0, newline)).trim();
   return { status, rest: newline === -1 ? "" : stdout.slice(newline + 1).trim() };
@@ -141,6 +146,43 @@ export type SwapLockAnswer = "swapped" | "busy" | "changed";
 export async function swapLockFile(connection: Connection, expected: string, replacement: string | null, timeoutMs: number): Promise<SwapLockAnswer> {
   const answer = await runScript(connection, swapScript(expected, replacement), timeoutMs);
   return answer.status === "SWAPPED" ? "swapped" : answer.status === "BUSY" ? "busy" : "changed";
+}
+
+/**
+ * The same lock operations as fragments of a round trip that also observes the host (the probe's
+ * framework, ncf_emit): each runs in a subshell, so its `exit` ends only the operation, and reports
+ * its answer as one section.
+ */
+function lockFragment(section: string, script: string): string {
+  return `ncf_lk_out=$( ( ${script} ) 2>/dev/null ); ncf_emit ${section} '' "$?" "$ncf_lk_out"\n`;
+}
+
+export const LOCK_CREATE_SECTION = "lock-create";
+export const LOCK_RELEASE_SECTION = "lock-release";
+
+/** `createLockFile` as a fragment (section lock-create). */
+export function createLockFragment(content: string): string {
+  return lockFragment(LOCK_CREATE_SECTION, createScript(content));
+}
+
+/** Removing the lock while it still reads `expected`, as a fragment (section lock-release). */
+export function releaseLockFragment(expected: string): string {
+  return lockFragment(LOCK_RELEASE_SECTION, swapScript(expected, null));
+}
+
+/** What a lock-create section answered; null when the operation did not report (it failed, or never ran). */
+export function readCreateLockSection(section: ProbeSection | undefined): CreateLockAnswer | null {
+  if (section === undefined || !section.complete || section.exitCode !== 0) return null;
+  const answer = splitAnswer(section.body);
+  if (answer.status === "ACQUIRED") return { created: true };
+  return answer.status === "HELD" ? { created: false, current: answer.rest } : null;
+}
+
+/** What a lock-release section answered; null when it did not report. */
+export function readReleaseLockSection(section: ProbeSection | undefined): SwapLockAnswer | null {
+  if (section === undefined || !section.complete || section.exitCode !== 0) return null;
+  const { status } = splitAnswer(section.body);
+  return status === "SWAPPED" ? "swapped" : status === "BUSY" ? "busy" : status === "CHANGED" ? "changed" : null;
 }
 
 /** The lock file's content, or null when there is none. */

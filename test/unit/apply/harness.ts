@@ -8,6 +8,9 @@ import { EventBus, type ApplyEvent, type EventOf } from "../../../src/apply/even
 import { applyPlan, type ApplyDeps, type ApplyOptions, type RunSummary } from "../../../src/apply/executor.js";
 import type { AcquireResult, HostLease } from "../../../src/apply/lock.js";
 import { Redactor } from "../../../src/apply/redact.js";
+import type { RunAndObserve } from "../../../src/apply/round-trip.js";
+import { formatSecretRef } from "../../../src/config/secrets.js";
+import type { CommandOutcome } from "../../../src/host/command.js";
 import { DEFAULT_RETRY_POLICY } from "../../../src/apply/retry.js";
 import type { HostLockInfo, ObservedHost } from "../../../src/observe/types.js";
 import type { HostPlan, Plan } from "../../../src/plan/types.js";
@@ -70,7 +73,40 @@ export interface Harness {
 
 function fakeLease(host: string, released: string[]): HostLease {
   const info: HostLockInfo = { runId: "run-test", user: "ops", machine: "ctl", pid: 1, startedAt: "t", expiresAt: "t" };
-  return { info, renew: async () => true, release: async () => void released.push(host) };
+  return { info, content: "fake", renew: async () => true, release: async () => void released.push(host), released: () => undefined };
+}
+
+/**
+ * A stand-in for the round trip: each command through the connection on its own (so tests see
+ * every call), stopping at the first that fails, then the observation. The lock is taken by
+ * `acquireLock` instead (the lock part does not report), and released at the end.
+ */
+export function commandsThenObserve(observe: (host: string) => ObservedHost): RunAndObserve {
+  return async (host, connection, request) => {
+    const outcomes: CommandOutcome[] = [];
+    for (const command of request.commands) {
+      const env: Record<string, string> = {};
+      const secretEnv: Record<string, string> = {};
+      for (const [name, value] of Object.entries(command.env ?? {})) {
+        if ("value" in value) env[name] = value.value;
+        else secretEnv[name] = request.secrets.get(formatSecretRef(value.secret)) ?? "";
+      }
+      let outcome: CommandOutcome;
+      try {
+        const result = await connection.run(
+          { argv: command.argv, ...(Object.keys(env).length > 0 ? { env } : {}), ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}) },
+          { timeoutMs: request.timeoutMs, ...(request.signal ? { signal: request.signal } : {}) },
+        );
+        const ok = !result.timedOut && result.exitCode !== null && (command.okExitCodes ?? [0]).includes(result.exitCode);
+        outcome = { exitCode: result.exitCode, ok, stdout: result.stdout.toString("utf8"), stderr: result.stderr.toString("utf8"), timedOut: result.timedOut, error: null };
+      } catch (error) {
+        outcome = { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: false, error };
+      }
+      outcomes.push(outcome);
+      if (!outcome.ok) break;
+    }
+    return { outcomes, observed: observe(host.name), lockCreated: null, lockReleased: null };
+  };
 }
 
 export function harness(options: HarnessOptions): Harness {
@@ -158,6 +194,7 @@ export function harness(options: HarnessOptions): Harness {
       },
     },
     observeHost: async (host) => options.observe?.(host.name, calls) ?? observed(host.name),
+    runAndObserve: commandsThenObserve((host) => options.observe?.(host, calls) ?? observed(host)),
     backup,
     resolveSecret: async (ref) => {
       const key = ref.kind === "env" ? ref.name : ref.path;

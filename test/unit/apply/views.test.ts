@@ -111,6 +111,7 @@ describe("the recap", () => {
       host,
       status: "stale",
       durationMs: 5,
+      sessions: 2,
       message: "the host changed since the plan was made; re-run `nemoclaw plan`",
       block: null,
       changedFacts,

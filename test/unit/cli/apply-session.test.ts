@@ -20,6 +20,7 @@ import { planFleet } from "../../../src/plan/planner.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { writePlanFile } from "../../../src/report/plan-file.js";
 import { LocalShell } from "../apply/local-shell.js";
+import { commandsThenObserve } from "../apply/harness.js";
 import { converged, desiredSandbox, NOW, planOf, policy, registryEntries, type Scenario } from "../plan/builders.js";
 import { secretRefsOf } from "../../../src/apply/command.js";
 
@@ -70,6 +71,7 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {},
       return {};
     },
     observeHost: async () => observe(),
+    runAndObserve: commandsThenObserve(() => observe()),
     backupService: () => ({
       backupSandbox: async () => {
         throw new Error("no backups in this test");

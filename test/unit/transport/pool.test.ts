@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DesiredHost } from "../../../src/config/types.js";
 import { Limiter } from "../../../src/transport/limiter.js";
-import { LocalConnection } from "../../../src/transport/local.js";
 import { ConnectionPool, mapHosts } from "../../../src/transport/pool.js";
 
 function localHost(name: string, environment: Record<string, string> = {}): DesiredHost {
@@ -83,8 +82,12 @@ describe("ConnectionPool", () => {
     const pool = new ConnectionPool([localHost("ctl", { NEMOCLAW_SITE: "lab" })]);
     const first = await pool.get("ctl");
     expect(await pool.get("ctl")).toBe(first);
-    expect(first).toBeInstanceOf(LocalConnection);
+    expect(pool.sessionsOpened("ctl")).toBe(0);
     expect((await first.run({ argv: ["sh", "-c", 'printf %s "$NEMOCLAW_SITE"'] })).stdout.toString()).toBe("lab");
+    // Every command is one session on the host; the run counts them.
+    await first.run({ argv: ["true"] });
+    expect(pool.sessionsOpened("ctl")).toBe(2);
+    expect(pool.sessionsOpened("nope")).toBe(0);
     await expect(pool.get("nope")).rejects.toThrow('unknown host "nope"');
     await pool.closeAll();
     await expect(pool.get("ctl")).rejects.toThrow("the connection pool is closed");

@@ -1,0 +1,74 @@
+/**
+ * One round trip per step (docs/performance.md): a step's commands, then the observation that
+ * checks them, in ONE exec — and, on the host's first round trip, the host lock taken before the
+ * observation; on its last, the lock released after it once every command succeeded. Apply then
+ * opens about one SSH session per step, plus one for the plan's observation and one to lock and
+ * observe again right before the first change.
+ */
+import type { DesiredHost } from "../config/types.js";
+import { commandBatch, readCommandBatch } from "../host/batch.js";
+import type { CommandOutcome, PlannedCommand, ResolvedSecrets } from "../host/command.js";
+import {
+  type CreateLockAnswer,
+  createLockFragment,
+  LOCK_CREATE_SECTION,
+  LOCK_RELEASE_SECTION,
+  readCreateLockSection,
+  readReleaseLockSection,
+  releaseLockFragment,
+  type SwapLockAnswer,
+} from "../host/system/fleet-lock.js";
+import { observeHostWith } from "../observe/host.js";
+import type { ObservedHost } from "../observe/types.js";
+import type { Connection } from "../transport/types.js";
+
+export interface RoundTripRequest {
+  /** Run in order; the first that fails stops the rest. */
+  commands: readonly PlannedCommand[];
+  secrets: ResolvedSecrets;
+  /** Take the host lock with this content before anything else. */
+  createLock?: string;
+  /** Remove the host lock (while it still reads this) after the observation, if every command succeeded. */
+  releaseLock?: string;
+  /** Time the commands may take (the observation has its own bound). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface RoundTripAnswer {
+  /** One per command that ran, in order: the last is the one that failed, if one did. */
+  outcomes: CommandOutcome[];
+  observed: ObservedHost;
+  /** Null when not asked for, or when the operation did not report. */
+  lockCreated: CreateLockAnswer | null;
+  lockReleased: SwapLockAnswer | null;
+}
+
+export type RunAndObserve = (host: DesiredHost, connection: Connection, request: RoundTripRequest) => Promise<RoundTripAnswer>;
+
+export const runAndObserve: RunAndObserve = async (host, connection, request) => {
+  // Commands after a lock that may be someone else's would run unlocked.
+  if (request.createLock !== undefined && request.commands.length > 0) throw new Error("a round trip that takes the lock runs no commands");
+  const batch = commandBatch(request.commands, request.secrets, request.timeoutMs);
+  const before = `${request.createLock !== undefined ? createLockFragment(request.createLock) : ""}${batch.fragment}`;
+  const after = request.releaseLock !== undefined ? `if [ "$ncf_b_ok" = 1 ]; then\n${releaseLockFragment(request.releaseLock)}fi\n` : undefined;
+  const trip = await observeHostWith(host, connection, {
+    before,
+    ...(after !== undefined ? { after } : {}),
+    secretEnv: batch.secretEnv,
+    extraTimeoutMs: request.timeoutMs,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  const stopped = trip.stopped ?? { timedOut: false, error: null };
+  return {
+    outcomes: trip.probe === null ? failedBeforeRunning(request.commands, stopped) : readCommandBatch(trip.probe, request, stopped),
+    observed: trip.observed,
+    lockCreated: request.createLock !== undefined ? readCreateLockSection(trip.probe?.get(LOCK_CREATE_SECTION)) : null,
+    lockReleased: request.releaseLock !== undefined ? readReleaseLockSection(trip.probe?.get(LOCK_RELEASE_SECTION)) : null,
+  };
+};
+
+/** Nothing came back: the first command is reported as not run, with the transport's error. */
+function failedBeforeRunning(commands: readonly PlannedCommand[], stopped: { timedOut: boolean; error: unknown }): CommandOutcome[] {
+  return commands.length === 0 ? [] : [{ exitCode: null, ok: false, stdout: "", stderr: "", timedOut: stopped.timedOut, error: stopped.error }];
+}

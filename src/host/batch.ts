@@ -1,0 +1,109 @@
+/**
+ * A step's planned commands as one shell fragment, so they and the observation that checks them
+ * share ONE round trip (docs/performance.md): the commands run in order, each with its own
+ * environment, stdin from /dev/null and its stdout and stderr kept apart, and the first that fails
+ * (an exit code outside its own `okExitCodes`) stops the rest. Each command's result comes back as
+ * probe-format sections (src/host/probe/sections.ts); the fragment runs inside the probe's
+ * framework, before the probe's own fragments.
+ *
+ * Secret values reach the shell as environment variables on stdin (the transport's secret prelude);
+ * the fragment moves each into a shell variable, unsets it, and hands it to exactly the commands
+ * that name it — never to the other commands, nor to the observation after them.
+ */
+import { formatSecretRef } from "../config/secrets.js";
+import { assertEnvName, renderArgv } from "../transport/shell.js";
+import type { CommandOutcome, PlannedCommand, ResolvedSecrets } from "./command.js";
+import type { ProbeOutput } from "./probe/sections.js";
+
+/** Section names: `batch-out <i>` and `batch-err <i>`, the index in the batch, with the command's exit code. */
+const OUT = "batch-out";
+const ERR = "batch-err";
+/** `batch-timeout <i>`: the step's deadline passed before or while command i ran. */
+const TIMEOUT = "batch-timeout";
+
+export interface CommandBatch {
+  /** Shell source for the probe framework (it uses `ncf_emit`). */
+  fragment: string;
+  /** Values for the transport's secret prelude, by environment variable name. */
+  secretEnv: Record<string, string>;
+}
+
+/**
+ * The fragment running `commands`. A variable name two commands give different secret values is
+ * refused (split the batch instead): one name carries one value through the prelude.
+ */
+export function commandBatch(commands: readonly PlannedCommand[], secrets: ResolvedSecrets, timeoutMs: number): CommandBatch {
+  const secretEnv: Record<string, string> = {};
+  const lines = [
+    "ncf_b_dir=$(mktemp -d 2>/dev/null) || { echo 'cannot make a temporary directory' >&2; exit 3; }",
+    "ncf_b_ok=1",
+    // The step's deadline, for every command together; `timeout` (NCF_TO) enforces it where the host has one.
+    `ncf_b_end=$(( $(date +%s) + ${Math.max(1, Math.ceil(timeoutMs / 1000))} ))`,
+  ];
+  for (const command of commands) {
+    for (const [name, value] of Object.entries(command.env ?? {})) {
+      if (!("secret" in value)) continue;
+      assertEnvName(name);
+      const resolved = secrets.get(formatSecretRef(value.secret));
+      if (resolved === undefined) throw new Error(`secret ${formatSecretRef(value.secret)} for ${name} was not resolved`);
+      if (secretEnv[name] !== undefined && secretEnv[name] !== resolved) throw new Error(`${name} carries two different secrets in one batch`);
+      secretEnv[name] = resolved;
+    }
+  }
+  for (const name of Object.keys(secretEnv)) lines.push(`ncf_s_${name}=\${${name}-}; unset ${name}`);
+  commands.forEach((command, index) => {
+    const assignments: string[] = [];
+    const literal: string[] = [];
+    for (const [name, value] of Object.entries(command.env ?? {})) {
+      if ("secret" in value) assignments.push(`${name}="$ncf_s_${name}"`);
+      else literal.push(`${name}=${value.value}`);
+    }
+    const argv = literal.length > 0 ? ["env", ...literal, ...command.argv] : [...command.argv];
+    const okCodes = (command.okExitCodes ?? [0]).join("|");
+    lines.push(
+      `if [ "$ncf_b_ok" = 1 ]; then`,
+      `  ncf_b_left=$((ncf_b_end - $(date +%s)))`,
+      `  if [ "$ncf_b_left" -le 0 ]; then ncf_b_ok=0; ncf_emit ${TIMEOUT} ${index} 0 ''; else`,
+      `  ${[...assignments, `$NCF_TO \${NCF_TO:+"$ncf_b_left"}`, renderArgv(argv)].join(" ")} </dev/null >"$ncf_b_dir/o" 2>"$ncf_b_dir/e"; ncf_b_rc=$?`,
+      `  if [ -n "$NCF_TO" ] && [ "$(date +%s)" -ge "$ncf_b_end" ] && { [ "$ncf_b_rc" = 124 ] || [ "$ncf_b_rc" = 137 ]; }; then ncf_b_ok=0; ncf_emit ${TIMEOUT} ${index} 0 ''; fi`,
+      `  ncf_emit ${OUT} ${index} "$ncf_b_rc" "$(cat "$ncf_b_dir/o")"`,
+      `  ncf_emit ${ERR} ${index} "$ncf_b_rc" "$(cat "$ncf_b_dir/e")"`,
+      `  case $ncf_b_rc in ${okCodes}) ;; *) ncf_b_ok=0 ;; esac`,
+      "  fi",
+      "fi",
+    );
+  });
+  lines.push(`rm -rf -- "$ncf_b_dir"`, ...Object.keys(secretEnv).map((name) => `unset ncf_s_${name}`));
+  return { fragment: `${lines.join("\n")}\n`, secretEnv };
+}
+
+/**
+ * What each command of the batch did, in order, up to the first that failed or did not report
+ * (`stopped` says why: the round trip timed out, or ended early). Commands after those did not run.
+ */
+export function readCommandBatch(probe: ProbeOutput, batch: { commands: readonly PlannedCommand[] }, stopped: { timedOut: boolean; error: unknown }): CommandOutcome[] {
+  const outcomes: CommandOutcome[] = [];
+  for (const [index, command] of batch.commands.entries()) {
+    if (probe.get(TIMEOUT, String(index)) !== undefined) {
+      const out = probe.get(OUT, String(index));
+      const err = probe.get(ERR, String(index));
+      outcomes.push({ exitCode: null, ok: false, stdout: out?.body ?? "", stderr: err?.body ?? "", timedOut: true, error: null });
+      return outcomes;
+    }
+    const out = probe.get(OUT, String(index));
+    const err = probe.get(ERR, String(index));
+    if (out === undefined || err === undefined || !out.complete || !err.complete || out.exitCode === null) {
+      outcomes.push({ exitCode: null, ok: false, stdout: out?.body ?? "", stderr: err?.body ?? "", timedOut: stopped.timedOut, error: stopped.timedOut ? null : (stopped.error ?? new Error("the round trip ended before this command reported")) });
+      return outcomes;
+    }
+    const ok = (command.okExitCodes ?? [0]).includes(out.exitCode);
+    outcomes.push({ exitCode: out.exitCode, ok, stdout: withNewline(out.body), stderr: withNewline(err.body), timedOut: false, error: null });
+    if (!ok) return outcomes;
+  }
+  return outcomes;
+}
+
+/** `$(cat …)` drops the output's final newlines; one is put back so joined outputs stay on their lines. */
+function withNewline(text: string): string {
+  return text === "" || text.endsWith("\n") ? text : `${text}\n`;
+}

@@ -1,0 +1,85 @@
+/**
+ * One round trip per step, on a real shell: the step's commands in order with their own
+ * environment, stopping at the first that fails, the host lock taken before and released after,
+ * and the observation in the same exec.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAndObserve } from "../../../src/apply/round-trip.js";
+import { plannedCommand } from "../../../src/host/command.js";
+import { CountedConnection } from "../../../src/transport/counted.js";
+import { LocalConnection } from "../../../src/transport/local.js";
+import { desiredHost } from "../plan/builders.js";
+
+let home: string;
+let connection: CountedConnection;
+const host = desiredHost("spark-01");
+const LOCK = '{"runId":"r1","user":"ops","machine":"ctl","pid":1,"startedAt":"t","expiresAt":"t"}';
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), "nemoclaw-round-trip-"));
+  connection = new CountedConnection(new LocalConnection("spark-01", { environment: { HOME: home } }));
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+describe("runAndObserve", () => {
+  it("runs the commands in order with their outputs apart, stops at the first that fails, and observes, in one session", async () => {
+    const answer = await runAndObserve(host, connection, {
+      commands: [
+        plannedCommand(["sh", "-c", "echo to-out; echo to-err >&2"]),
+        plannedCommand(["sh", "-c", "exit 3"], {}, [0, 3]),
+        plannedCommand(["sh", "-c", "echo failing; exit 7"]),
+        plannedCommand(["touch", join(home, "never")]),
+      ],
+      secrets: new Map(),
+      timeoutMs: 30_000,
+    });
+    expect(answer.outcomes.map((outcome) => [outcome.exitCode, outcome.ok, outcome.stdout, outcome.stderr])).toEqual([
+      [0, true, "to-out\n", "to-err\n"],
+      [3, true, "", ""],
+      [7, false, "failing\n", ""],
+    ]);
+    expect(existsSync(join(home, "never"))).toBe(false);
+    expect(answer.observed.unreachable).toBeNull();
+    expect(answer.observed.system.state).toBe("known");
+    expect(connection.sessions).toBe(1);
+  });
+
+  it("hands a secret to exactly the command that names it, never to the others or the observation", async () => {
+    const answer = await runAndObserve(host, connection, {
+      commands: [
+        plannedCommand(["sh", "-c", 'printf %s "${NV_KEY-unset}"'], { NV_KEY: { secret: { kind: "env", name: "SRC" } }, SITE: { value: "lab a" } }),
+        plannedCommand(["sh", "-c", 'printf "%s %s" "${NV_KEY-unset}" "${SITE-unset}"']),
+      ],
+      secrets: new Map([["env:SRC", "nvapi-xyz"]]),
+      timeoutMs: 30_000,
+    });
+    expect(answer.outcomes.map((outcome) => outcome.stdout)).toEqual(["nvapi-xyz\n", "unset unset\n"]);
+  });
+
+  it("takes the host lock before observing, and a second taker finds it held", async () => {
+    const first = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0 });
+    expect(first.lockCreated).toEqual({ created: true });
+    expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
+    expect(first.observed.fleetLock).toEqual({ state: "known", value: JSON.parse(LOCK) });
+    const second = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK.replace("r1", "r2"), timeoutMs: 0 });
+    expect(second.lockCreated).toEqual({ created: false, current: LOCK });
+  });
+
+  it("releases the lock after the observation only when every command succeeded", async () => {
+    await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0 });
+    const failed = await runAndObserve(host, connection, { commands: [plannedCommand(["false"])], secrets: new Map(), releaseLock: LOCK, timeoutMs: 30_000 });
+    expect(failed.lockReleased).toBeNull();
+    expect(existsSync(join(home, ".nemoclaw-fleet", "lock.json"))).toBe(true);
+    const done = await runAndObserve(host, connection, { commands: [plannedCommand(["true"])], secrets: new Map(), releaseLock: LOCK, timeoutMs: 30_000 });
+    expect(done.lockReleased).toBe("swapped");
+    expect(existsSync(join(home, ".nemoclaw-fleet"))).toBe(false);
+  });
+
+  it("reports a command cut off by the round trip's deadline as timed out", async () => {
+    const answer = await runAndObserve(host, connection, { commands: [plannedCommand(["sleep", "30"])], secrets: new Map(), timeoutMs: 200 });
+    expect(answer.outcomes).toMatchObject([{ ok: false, exitCode: null }]);
+  }, 60_000);
+});
