@@ -11,6 +11,7 @@ import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
 import { withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
+import { withMetricsOption } from "./metrics-option.js";
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -66,14 +67,17 @@ Examples:
   nemoclaw plan fleet.yaml -o plan.json && nemoclaw apply plan.json
   nemoclaw apply fleet.yaml --yes --json > run.jsonl
   nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host
-  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first`;
+  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first
+  nemoclaw apply plan.json --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-apply.prom`;
 
 export function register(program: Command): void {
-  withCommonOptions(
-    program
-      .command("apply")
-      .argument("[source]", `fleet file, or a plan file saved by \`nemoclaw plan -o\` (default: ./${DEFAULT_FLEET_FILE}; with -i and no file, the inventories alone)`)
-      .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
+  withMetricsOption(
+    withCommonOptions(
+      program
+        .command("apply")
+        .argument("[source]", `fleet file, or a plan file saved by \`nemoclaw plan -o\` (default: ./${DEFAULT_FLEET_FILE}; with -i and no file, the inventories alone)`)
+        .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
+    ),
   )
     .option("-y, --yes", "apply without asking for confirmation", false)
     .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", positiveInteger)

@@ -48,6 +48,7 @@ function deps(observed: ObservedFleet, overrides: Partial<FactsCommandDeps> = {}
     stdout: { write: (text: string) => out.push(text) },
     stderr: { write: (text: string) => err.push(text) },
     env: {},
+    now: () => new Date("2026-07-08T00:01:00.000Z"),
     ...overrides,
   };
   return { value, out, err };

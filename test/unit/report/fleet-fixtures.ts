@@ -1,0 +1,59 @@
+/**
+ * The demo's field scenarios as built observations (test/unit/plan/builders.ts), for rendering
+ * tests: spark-01 healthy (the fleet file adds coder), spark-02 guards lost with a stale gateway
+ * lock, spark-03 a stale registry entry, station-01 schema drift, spark-09 unreachable — and on
+ * spark-01 an unmanaged sandbox whose name is hostile markup, as an untrusted host could report.
+ */
+import type { DesiredFleet } from "../../../src/config/types.js";
+import type { ObservedFleet } from "../../../src/observe/types.js";
+import { planFleet } from "../../../src/plan/planner.js";
+import type { Plan } from "../../../src/plan/types.js";
+import { desiredHost, desiredSandbox, fleet, gateway, GUARD_PATHS, guardFile, known, NOW, observedHost, observedSandbox, safeGuards, unknown } from "../plan/builders.js";
+
+export { NOW };
+
+export const HOSTILE = `<img src=x onerror="alert(1)">&amp;"quote'\\back`;
+export const STALE_LOCK = "/tmp/openclaw-1000/gateway.8f2a.lock";
+
+export function demoFleet(): { fleet: DesiredFleet; observed: ObservedFleet; plan: Plan } {
+  const desired = fleet([
+    desiredHost("spark-01", { sandboxes: [desiredSandbox("assistant", { host: "spark-01" }), desiredSandbox("coder", { host: "spark-01" })] }),
+    desiredHost("spark-02"),
+    desiredHost("spark-03"),
+    desiredHost("station-01"),
+    desiredHost("spark-09"),
+  ]);
+  const spark01 = observedHost("spark-01");
+  gateway(spark01).sandboxes = known([observedSandbox("assistant"), observedSandbox(HOSTILE)]);
+
+  const spark02 = observedHost("spark-02", {
+    fleetLock: known({ runId: "20261122T090000Z-aaaaaa", user: "ops", machine: "ctl-01", pid: 4711, startedAt: "2026-11-22T09:00:00.000Z", expiresAt: "2026-11-22T09:10:00.000Z" }),
+  });
+  gateway(spark02).sandboxes = known([
+    observedSandbox("assistant", {
+      guards: known(
+        safeGuards({
+          files: Object.values(GUARD_PATHS).map((path) => guardFile(path, { present: false, owner: null, group: null, mode: null, type: null })),
+          locks: [{ path: STALE_LOCK, pid: 77, stale: true }],
+          agentGatewayPids: [],
+        }),
+      ),
+    }),
+  ]);
+
+  const spark03 = observedHost("spark-03");
+  gateway(spark03).sandboxes = known([]);
+
+  const station01 = observedHost("station-01", { system: known({ hostname: "station-01", os: null, arch: "x86_64", kernel: "6.8.0", dgxModel: "DGX Station" }) });
+  gateway(station01).runningVersion = known("0.0.71");
+  gateway(station01).binary = `/home/op/.local/bin/openshell-gateway</pre><script>alert(2)</script>`;
+
+  const spark09 = observedHost("spark-09", { unreachable: { kind: "timeout", message: "no answer within 30s" } });
+  for (const key of ["system", "gpus", "docker", "openshell", "gatewayBinary", "nemoclaw", "activeGateway", "gateways", "registry", "shields", "hostBackups", "fleetLock"] as const) {
+    (spark09 as unknown as Record<string, unknown>)[key] = unknown("the host could not be reached");
+  }
+
+  const observed = { hosts: [spark01, spark02, spark03, station01, spark09] };
+  const plan = planFleet(desired, observed, { limit: null, hosts: desired.hosts.map((host) => host.name), pruneUnmanaged: false, now: NOW, toolVersion: "0.1.0" });
+  return { fleet: desired, observed, plan };
+}
