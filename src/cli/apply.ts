@@ -9,15 +9,9 @@ import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
-import { withCommonOptions } from "./common.js";
+import { wholeNumber, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { withMetricsOption } from "./metrics-option.js";
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
-  return number;
-}
 
 function percentage(value: string): number {
   const number = Number(value);
@@ -80,7 +74,7 @@ export function register(program: Command): void {
     ),
   )
     .option("-y, --yes", "apply without asking for confirmation", false)
-    .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", positiveInteger)
+    .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", wholeNumber)
     .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
     .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage)
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)

@@ -4,6 +4,7 @@
  * lock, spark-03 a stale registry entry, station-01 schema drift, spark-09 unreachable — and on
  * spark-01 an unmanaged sandbox whose name is hostile markup, as an untrusted host could report.
  */
+import type { PolicyFreshness, SeriesFreshness } from "../../../src/backup/catalogue.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import type { ObservedFleet } from "../../../src/observe/types.js";
 import { planFleet } from "../../../src/plan/planner.js";
@@ -56,4 +57,18 @@ export function demoFleet(): { fleet: DesiredFleet; observed: ObservedFleet; pla
   const observed = { hosts: [spark01, spark02, spark03, station01, spark09] };
   const plan = planFleet(desired, observed, { limit: null, hosts: desired.hosts.map((host) => host.name), pruneUnmanaged: false, now: NOW, toolVersion: "0.1.0" });
   return { fleet: desired, observed, plan };
+}
+
+/** spark-01's assistant, backed up and verified after last night's 02:00 fire. */
+export const FRESH_ASSISTANT: SeriesFreshness = {
+  host: "spark-01",
+  sandbox: "assistant",
+  latestVerified: "2026-11-22T02:00:30.000Z",
+  newest: { createdAt: "2026-11-22T02:00:30.000Z", verified: true },
+  state: "fresh",
+};
+
+/** A nightly policy (02:00 UTC) whose store holds these series. */
+export function nightlyFreshness(series: SeriesFreshness[]): PolicyFreshness {
+  return { policy: "nightly", schedule: "0 2 * * *", firedAt: "2026-11-22T02:00:00.000Z", intervalSeconds: 86_400, stores: [{ store: "/srv/backups", error: null }], series };
 }

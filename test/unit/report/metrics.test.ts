@@ -16,7 +16,7 @@ import { gauge, renderExposition, stateSet, writeMetricsFile } from "../../../sr
 import { OutputPathError } from "../../../src/report/output-file.js";
 import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
 import { checkMetrics, PROMTOOL_MISSING } from "../../support/promtool.js";
-import { demoFleet, HOSTILE, NOW } from "./fleet-fixtures.js";
+import { demoFleet, FRESH_ASSISTANT, HOSTILE, nightlyFreshness, NOW } from "./fleet-fixtures.js";
 
 let dir: string;
 beforeEach(() => {
@@ -183,18 +183,8 @@ describe("a run as metrics", () => {
 
 describe("backups as metrics", () => {
   const policies: PolicyFreshness[] = [
-    {
-      policy: "nightly",
-      schedule: "0 2 * * *",
-      firedAt: "2026-11-22T02:00:00.000Z",
-      intervalSeconds: 86_400,
-      stores: [{ store: "/srv/backups", error: null }],
-      series: [
-        { host: "spark-01", sandbox: "assistant", latestVerified: "2026-11-22T02:00:30.000Z", newest: { createdAt: "2026-11-22T02:00:30.000Z", verified: true }, state: "fresh" },
-        { host: "spark-02", sandbox: "assistant", latestVerified: null, newest: null, state: "never" },
-      ],
-    },
-    { policy: "offsite", schedule: null, firedAt: null, intervalSeconds: null, stores: [{ store: "backup-01:/srv", error: "connection refused" }], series: [{ host: "spark-01", sandbox: "assistant", latestVerified: null, newest: null, state: "unknown" }] },
+    nightlyFreshness([FRESH_ASSISTANT, { host: "spark-02", sandbox: "assistant", latestVerified: null, newest: null, state: "never" }]),
+    { policy: "offsite", schedule: null, firedAt: null, intervalSeconds: null, stores: [{ store: "backup-01:/srv", error: "connection refused" }], series: [{ ...FRESH_ASSISTANT, latestVerified: null, newest: null, state: "unknown" }] },
   ];
   const families = parseExposition(renderExposition(backupFamilies(policies, NOW)));
 
