@@ -16,11 +16,12 @@ import { type CommonOptions, wholeNumber, withCommonOptions } from "./common.js"
 import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import type { FleetInputDeps } from "./fleet-input.js";
 import type { HistoryDeps } from "./history.js";
+import { checkMetricsFile, type MetricsOption, withMetricsOption, writeMetrics } from "./metrics-option.js";
 
 /** Where the page goes when --html is not given. */
 export const DEFAULT_REPORT_FILE = "nemoclaw-report.html";
 
-export interface ReportCommandOptions extends CommonOptions {
+export interface ReportCommandOptions extends CommonOptions, MetricsOption {
   /** The page's file; `-` for stdout. */
   html?: string;
   fromFacts?: string;
@@ -51,6 +52,8 @@ Without --from-facts the hosts are observed now (one read-only round trip each) 
 \`nemoclaw plan\` would; --from-facts takes facts saved by \`nemoclaw facts --json\` instead, and
 --from-plan a plan saved by \`nemoclaw plan -o\` (or \`--json\`); with either, no host is contacted
 (the backup stores are still read). Default output: ./${DEFAULT_REPORT_FILE}; --html - writes to stdout.
+--metrics-file writes everything the page shows as Prometheus metrics too, so one timer serves
+both (docs/monitoring.md).
 
 Exit codes: 0 written, 1 the page could not be written, 3 invalid fleet file, inventory, facts or
 plan file (see docs/exit-codes.md and docs/monitoring.md).
@@ -60,14 +63,17 @@ Examples:
   nemoclaw report fleet.yaml --html /srv/www/fleet/index.html
   nemoclaw facts --json > facts.json && nemoclaw report --from-facts facts.json
   nemoclaw plan -o plan.json && nemoclaw report --from-plan plan.json --from-facts facts.json
-  nemoclaw report --json | jq '.hosts[] | {host, state, explanation}'`;
+  nemoclaw report --json | jq '.hosts[] | {host, state, explanation}'
+  nemoclaw report --html /srv/www/fleet/index.html --metrics-file /var/lib/prometheus/node-exporter/nemoclaw.prom`;
 
 export function register(program: Command): void {
-  withCommonOptions(
-    program
-      .command("report")
-      .argument("[fleet]", FLEET_ARGUMENT_HELP)
-      .description("write the fleet on one self-contained HTML page: hosts × gateways × sandboxes by state, versions, preflight blocks, backup freshness, last runs"),
+  withMetricsOption(
+    withCommonOptions(
+      program
+        .command("report")
+        .argument("[fleet]", FLEET_ARGUMENT_HELP)
+        .description("write the fleet on one self-contained HTML page: hosts × gateways × sandboxes by state, versions, preflight blocks, backup freshness, last runs"),
+    ),
   )
     .option("--html <file>", `where to write the page (default: ./${DEFAULT_REPORT_FILE}; - for stdout)`)
     .option("--from-facts <file>", "facts saved by `nemoclaw facts --json`, instead of observing the hosts now")
@@ -98,6 +104,8 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
     { fleetStatus, HOST_STATES },
     { renderReportHtml },
     { latestRunOfEachKind, listRuns },
+    { backupFamilies, observedFamilies, planFamilies, runFamilies },
+    { mergeFamilies },
     { TOOL_VERSION },
     { resolve },
     { pathToFileURL },
@@ -114,6 +122,8 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
     import("../report/fleet-status.js"),
     import("../report/report-html.js"),
     import("../apply/history.js"),
+    import("../report/fleet-metrics.js"),
+    import("../report/metrics.js"),
     import("../version.js"),
     import("node:path"),
     import("node:url"),
@@ -128,6 +138,8 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
   if (htmlPath === "-" && options.json) return fail("--json and --html - both want stdout; give --html a file", ExitCode.Error);
   const badPath = htmlPath === null || htmlPath === "-" ? null : outputPathProblem(htmlPath);
   if (badPath !== null) return fail(`--html ${htmlPath}: ${badPath}`, ExitCode.Error);
+  const badMetrics = checkMetricsFile("report", options.metricsFile, deps.stderr);
+  if (badMetrics !== null) return badMetrics;
 
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: false }, deps);
   if (typeof input === "number") return input;
@@ -222,6 +234,20 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
       ...runs.filter((run) => run.damaged !== null).map((run) => `journal ${run.journal}: ${run.damaged}`),
     ],
   };
+
+  // Everything the page shows, as the commands that know each part would write it.
+  const metrics = await writeMetrics(
+    "report",
+    options.metricsFile,
+    () => [
+      ...observedFamilies(hosts),
+      ...planFamilies(hosts),
+      ...(report.backups ? backupFamilies(report.backups, now) : []),
+      ...mergeFamilies(report.latestRuns.map(({ kind, summary }) => runFamilies(kind, summary))),
+    ],
+    deps,
+  );
+  if (metrics !== ExitCode.Ok) return metrics;
 
   if (options.json) deps.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   if (htmlPath === null) return ExitCode.Ok;

@@ -44,6 +44,17 @@ export function stateSet(labels: Labels, label: string, states: readonly string[
   return all.map((state) => ({ labels: { ...labels, [label]: state }, value: state === current ? 1 : 0 }));
 }
 
+/** One family per name: the samples of same-named families (e.g. the runs of two commands) together. */
+export function mergeFamilies(groups: readonly (readonly MetricFamily[])[]): MetricFamily[] {
+  const merged = new Map<string, MetricFamily>();
+  for (const metric of groups.flat()) {
+    const existing = merged.get(metric.name);
+    if (existing) existing.samples.push(...metric.samples);
+    else merged.set(metric.name, { ...metric, samples: [...metric.samples] });
+  }
+  return [...merged.values()];
+}
+
 function escapeHelp(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }

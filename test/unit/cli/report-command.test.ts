@@ -9,10 +9,15 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ReportCommandDeps, type ReportCommandOptions, runReportCommand } from "../../../src/cli/report.js";
+import { EventBus } from "../../../src/apply/events.js";
+import { JournalWriter } from "../../../src/apply/journal.js";
+import { Redactor } from "../../../src/apply/redact.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { writePlanFile } from "../../../src/report/plan-file.js";
 import type { FleetReport } from "../../../src/report/report-html.js";
-import { demoFleet, NOW } from "../report/fleet-fixtures.js";
+import { demoFleet, NOW, runEvents } from "../report/fleet-fixtures.js";
+import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
+import { checkMetrics, PROMTOOL_MISSING } from "../../support/promtool.js";
 
 let dir: string;
 beforeEach(() => {
@@ -123,5 +128,28 @@ describe("nemoclaw report", () => {
     writeFileSync(join(dir, "plan.json"), text);
     expect(await runReportCommand("fleet.yaml", options({ fromPlan: join(dir, "plan.json") }), edited.deps)).toBe(ExitCode.ValidationError);
     expect(edited.err()).toContain("does not match its planDigest");
+  });
+
+  it("--metrics-file writes everything the page shows: the fleet, the plan, the backups and the latest run of each kind", async ({ skip }) => {
+    const h = harness();
+    const runs = join(dir, "runs");
+    for (const [runId, source] of [["20261122T080000Z-aaaaaa", "fleet"], ["20261122T090000Z-bbbbbb", "backup"]] as const) {
+      const journal = JournalWriter.open(runs, runId, new Redactor());
+      const bus = new EventBus(runId, () => NOW);
+      bus.subscribe((event) => journal.write(event));
+      for (const body of runEvents(source)) bus.emit(body);
+      journal.close();
+    }
+    const path = join(dir, "nemoclaw.prom");
+    expect(await runReportCommand("fleet.yaml", options({ html: join(dir, "fleet.html"), metricsFile: path }), h.deps)).toBe(ExitCode.Ok);
+    const text = readFileSync(path, "utf8");
+    const families = parseExposition(text);
+    expect(stateOf(families, "nemoclaw_host_state", { host: "station-01" })).toBe("blocked");
+    expect(stateOf(families, "nemoclaw_sandbox_state", { host: "spark-02", sandbox: "assistant" })).toBe("guards");
+    expect(valueOf(families, "nemoclaw_run_info", { command: "apply", run_id: "20261122T080000Z-aaaaaa" })).toBe(1);
+    expect(valueOf(families, "nemoclaw_run_info", { command: "backup run", run_id: "20261122T090000Z-bbbbbb" })).toBe(1);
+    expect(valueOf(families, "nemoclaw_run_exit_code", { command: "backup run" })).toBe(5);
+    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
+    expect(checkMetrics(text)).toEqual({ code: 0, output: "" });
   });
 });

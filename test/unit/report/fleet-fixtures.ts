@@ -4,6 +4,7 @@
  * lock, spark-03 a stale registry entry, station-01 schema drift, spark-09 unreachable — and on
  * spark-01 an unmanaged sandbox whose name is hostile markup, as an untrusted host could report.
  */
+import type { ApplyEventBody, RunSource } from "../../../src/apply/events.js";
 import type { PolicyFreshness, SeriesFreshness } from "../../../src/backup/catalogue.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import type { ObservedFleet } from "../../../src/observe/types.js";
@@ -71,4 +72,34 @@ export const FRESH_ASSISTANT: SeriesFreshness = {
 /** A nightly policy (02:00 UTC) whose store holds these series. */
 export function nightlyFreshness(series: SeriesFreshness[]): PolicyFreshness {
   return { policy: "nightly", schedule: "0 2 * * *", firedAt: "2026-11-22T02:00:00.000Z", intervalSeconds: 86_400, stores: [{ store: "/srv/backups", error: null }], series };
+}
+
+/**
+ * The events of a run on spark-01 and station-01: on spark-01 one step ok and one failed, station-01
+ * refused by the preflight; exit 5 after 61.5 s.
+ */
+export function runEvents(source: RunSource): ApplyEventBody[] {
+  const finished = { durationMs: 10, attempts: 1, output: "", failureKind: null, hint: null, postcondition: null, notes: [] };
+  const host = { message: null, changedFacts: null, stepDrift: null, holder: null };
+  return [
+    {
+      type: "run-started",
+      toolVersion: "0.1.0",
+      identity: { user: "ops", machine: "ctl-01", pid: 1 },
+      fleet: { name: "lab", file: "/srv/fleet/fleet.yaml", digest: "sha256:x" },
+      planHash: "x",
+      source,
+      selection: { limit: null, hosts: ["spark-01", "station-01"] },
+      waves: [["spark-01", "station-01"]],
+      concurrency: 2,
+      maxFailPercentage: 0,
+      journal: null,
+      steps: { "spark-01": ["sandbox-create:coder", "policy-add:coder"], "station-01": [] },
+    },
+    { type: "step-finished", host: "spark-01", step: "sandbox-create:coder", kind: "sandbox-create", status: "ok", exitCode: 0, error: null, ...finished },
+    { type: "step-finished", host: "spark-01", step: "policy-add:coder", kind: "policy-add", status: "failed", exitCode: 1, error: "boom", ...finished },
+    { type: "host-finished", host: "spark-01", status: "failed", durationMs: 1100, block: null, ...host },
+    { type: "host-finished", host: "station-01", status: "blocked", durationMs: 10, block: ["  refused"], ...host },
+    { type: "run-finished", exitCode: 5, durationMs: 61_500, interrupted: false, stoppedAt: [], hosts: { ok: 0, "no-changes": 0, failed: 1, unreachable: 0, blocked: 1, stale: 0, locked: 0, skipped: 0, interrupted: 0 } },
+  ];
 }

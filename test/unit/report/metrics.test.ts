@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EventBus, type ApplyEventBody } from "../../../src/apply/events.js";
+import { EventBus } from "../../../src/apply/events.js";
 import { RunTally } from "../../../src/apply/tally.js";
 import type { PolicyFreshness } from "../../../src/backup/catalogue.js";
 import { backupFamilies, observedFamilies, planFamilies, runFamilies } from "../../../src/report/fleet-metrics.js";
@@ -16,7 +16,7 @@ import { gauge, renderExposition, stateSet, writeMetricsFile } from "../../../sr
 import { OutputPathError } from "../../../src/report/output-file.js";
 import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
 import { checkMetrics, PROMTOOL_MISSING } from "../../support/promtool.js";
-import { demoFleet, FRESH_ASSISTANT, HOSTILE, nightlyFreshness, NOW } from "./fleet-fixtures.js";
+import { demoFleet, FRESH_ASSISTANT, HOSTILE, nightlyFreshness, NOW, runEvents } from "./fleet-fixtures.js";
 
 let dir: string;
 beforeEach(() => {
@@ -138,26 +138,7 @@ describe("a run as metrics", () => {
     const bus = new EventBus("20261122T090000Z-abc123", () => NOW);
     const tally = new RunTally(bus.runId);
     bus.subscribe((event) => tally.apply(event));
-    const emit = (body: ApplyEventBody) => bus.emit(body);
-    emit({
-      type: "run-started",
-      toolVersion: "0.1.0",
-      identity: { user: "ops", machine: "ctl-01", pid: 1 },
-      fleet: { name: "lab", file: "/srv/fleet.yaml", digest: "sha256:x" },
-      planHash: "x",
-      source: "fleet",
-      selection: { limit: null, hosts: ["spark-01", "station-01"] },
-      waves: [["spark-01", "station-01"]],
-      concurrency: 2,
-      maxFailPercentage: 0,
-      journal: null,
-      steps: { "spark-01": ["sandbox-create:coder", "policy-add:coder"], "station-01": [] },
-    });
-    emit({ type: "step-finished", host: "spark-01", step: "sandbox-create:coder", kind: "sandbox-create", status: "ok", durationMs: 1000, attempts: 1, exitCode: 0, output: "", error: null, failureKind: null, hint: null, postcondition: null, notes: [] });
-    emit({ type: "step-finished", host: "spark-01", step: "policy-add:coder", kind: "policy-add", status: "failed", durationMs: 10, attempts: 1, exitCode: 1, output: "", error: "boom", failureKind: null, hint: null, postcondition: null, notes: [] });
-    emit({ type: "host-finished", host: "spark-01", status: "failed", durationMs: 1100, message: null, block: null, changedFacts: null, stepDrift: null, holder: null });
-    emit({ type: "host-finished", host: "station-01", status: "blocked", durationMs: 10, message: null, block: ["  refused"], changedFacts: null, stepDrift: null, holder: null });
-    emit({ type: "run-finished", exitCode: 5, durationMs: 61_500, interrupted: false, stoppedAt: [], hosts: tally.hostCounts() });
+    for (const body of runEvents("fleet")) bus.emit(body);
     return tally.summary();
   }
 
