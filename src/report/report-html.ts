@@ -1,7 +1,7 @@
 /**
  * `nemoclaw report`: the fleet on one self-contained HTML page — inline CSS, no script, no
  * network, no external asset (its Content-Security-Policy forbids them) — readable in light and
- * dark mode and on paper. Every state is a colour AND a word, and every coloured cell says why in
+ * dark mode and on paper (print always takes the light palette). Every state is a colour AND a word, and every coloured cell says why in
  * text, so the page also works in print and for colour-blind readers. Everything from hosts is
  * escaped by the `html` template (src/report/html.ts).
  */
@@ -148,7 +148,11 @@ function blocksSection(hosts: readonly HostView[]): Html {
   if (blocked.length === 0) return html``;
   return html`<section id="blocks"><h2>Schema preflight blocks</h2>
 <p>NemoClaw's own refusal, verbatim. Nothing that trusts sandbox state runs on these hosts until <code>nemoclaw onboard --resume</code> brings the gateway to the installed OpenShell.</p>
-${blocked.map(({ host, index }) => html`<article class="block tone-bad" id="block-${index}" data-host="${host.host}"><h3>${host.host}</h3><pre>${(host.block?.lines ?? []).join("\n")}</pre></article>`)}
+${blocked.map(
+  // HTML drops a newline right after <pre>: one is added so the block's own first (blank) line stays.
+  ({ host, index }) => html`<article class="block tone-bad" id="block-${index}" data-host="${host.host}"><h3>${host.host}</h3><pre>
+${(host.block?.lines ?? []).join("\n")}</pre></article>`,
+)}
 </section>`;
 }
 
@@ -213,7 +217,7 @@ const STYLE = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--quiet:#59636e;--line:#d1d9e0;--panel:#f6f8fa;
 --good-fg:#116329;--good-bg:#dafbe1;--warn-fg:#7d4e00;--warn-bg:#fff8c5;--bad-fg:#a40e26;--bad-bg:#ffebe9;
 --down-fg:#ffffff;--down-bg:#59636e;--odd-fg:#6639ba;--odd-bg:#fbefff;--missing-fg:#953800;--missing-bg:#fff1e5;--plain-fg:#59636e;--plain-bg:#eff2f5}
-@media (prefers-color-scheme: dark){:root{--bg:#0d1117;--fg:#e6edf3;--quiet:#9198a1;--line:#3d444d;--panel:#151b23;
+@media screen and (prefers-color-scheme: dark){:root{--bg:#0d1117;--fg:#e6edf3;--quiet:#9198a1;--line:#3d444d;--panel:#151b23;
 --good-fg:#7ee787;--good-bg:#0f3a1d;--warn-fg:#f2cc60;--warn-bg:#3b2e05;--bad-fg:#ffa198;--bad-bg:#4b1113;
 --down-fg:#0d1117;--down-bg:#9198a1;--odd-fg:#d2a8ff;--odd-bg:#2e1a4a;--missing-fg:#ffa657;--missing-bg:#3d1f00;--plain-fg:#9198a1;--plain-bg:#212830}}
 *{box-sizing:border-box}
@@ -256,7 +260,7 @@ dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem}dt{color
 .legend-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:.5rem 2rem}.legend li{margin:.25rem 0}
 footer{margin-top:2rem;color:var(--quiet);font-size:.85em}
 @media print{
-:root{--bg:#fff;--fg:#000;--panel:#fff}
+:root{--panel:#fff}
 body{padding:0;font-size:10.5pt}
 nav,.legend summary{display:none}
 .badge,.sandbox,.block,[class*="tone-"],tr.host>th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
