@@ -19,7 +19,7 @@ import type { HistoryDeps } from "./history.js";
 import { checkMetricsFile, type MetricsOption, withMetricsOption, writeMetrics } from "./metrics-option.js";
 
 /** Where the page goes when --html is not given. */
-export const DEFAULT_REPORT_FILE = "nemoclaw-report.html";
+const DEFAULT_REPORT_FILE = "nemoclaw-report.html";
 
 export interface ReportCommandOptions extends CommonOptions, MetricsOption {
   /** The page's file; `-` for stdout. */

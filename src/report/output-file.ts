@@ -44,12 +44,6 @@ export function outputPathProblem(path: string): string | null {
   return null;
 }
 
-/** Throws OutputPathError when `path` cannot be written. */
-export function checkOutputPath(path: string): void {
-  const problem = outputPathProblem(path);
-  if (problem !== null) throw new OutputPathError(path, problem);
-}
-
 /**
  * Write `text` to `path` through a temporary file beside it (a dot name that no `*.prom` glob or
  * directory listing picks up), flushed to disk, then renamed over `path`. `mode`, when given, is

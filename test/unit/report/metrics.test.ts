@@ -202,3 +202,15 @@ describe("writing the file", () => {
     expect(() => writeMetricsFile(path, [])).toThrow(`${path}: directory ${join(dir, "missing")} does not exist`);
   });
 });
+
+describe("docs/monitoring.md", () => {
+  it("lists every metric the tool writes, with its labels, and no other", () => {
+    const doc = readFileSync(new URL("../../../docs/monitoring.md", import.meta.url), "utf8");
+    const documented = new Map(
+      [...doc.matchAll(/^\| `(nemoclaw_[a-z_]+)` \| ([^|]*) \|/gm)].map((row) => [row[1]!, [...row[2]!.matchAll(/`([a-z_]+)`/g)].map((label) => label[1]!)]),
+    );
+    const hosts = fleetStatus({ ...demoFleet(), now: NOW });
+    const written = [...observedFamilies(hosts), ...planFamilies(hosts), ...runFamilies("apply", new RunTally("r").summary()), ...backupFamilies([], NOW)];
+    expect(new Map(written.map((family) => [family.name, [...family.labelNames]]))).toEqual(documented);
+  });
+});
