@@ -7,10 +7,11 @@
  * installed, otherwise `connection: local` hosts each with its own HOME and PATH — with the
  * OpenShell/NemoClaw simulator (test/sim) first on their PATH and a few field faults, writes a
  * fleet file for them, and runs the built CLI through validate → plan → apply → backup run →
- * plan, narrating each stage in a line and checking that each did what it should. Everything it
- * started is stopped at the end, on failure and on Ctrl-C.
+ * plan, narrating each stage in a line and checking that each did what it should, then writes
+ * the fleet report page (`nemoclaw report`) and says where it is. Everything it started is
+ * stopped at the end, on failure and on Ctrl-C.
  *
- *   node scripts/demo.mjs [--local]     (npm run demo builds first)
+ *   node scripts/demo.mjs [--local] [--report page.html]     (npm run demo builds first)
  *
  * Exit 0 when every stage did what was expected, 1 when one did not, 130 when interrupted.
  */
@@ -18,109 +19,15 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { DEMO_KEY, DRIFTED, EXPECTED_BACKUPS, HOSTS, sshdInstalled, startHosts } from "./demo-fleet.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist", "cli", "main.js");
-const SSHD_CANDIDATES = ["/usr/sbin/sshd", "/usr/local/sbin/sshd", "/usr/bin/sshd"];
-const STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-/** A provider key for the simulated hosts: the fleet file only ever names it (env:NVIDIA_API_KEY). */
-const DEMO_KEY = "nvapi-demo-not-a-real-key";
-
-/**
- * The fleet: one healthy host and one field fault per other host.
- * @type {{ name: string; model: string; story: string; groups: string[]; scenario: object }[]}
- */
-const HOSTS = [
-  {
-    name: "spark-01",
-    model: "DGX Spark",
-    story: "healthy; the fleet file adds a second sandbox, coder",
-    groups: ["spark"],
-    scenario: { hostname: "spark-01", gateways: [{ port: 8080, sandboxes: [{ name: "assistant" }] }] },
-  },
-  {
-    name: "spark-02",
-    model: "DGX Spark",
-    story: "rebooted: guard files gone, a stale gateway lock, the agent gateway down",
-    groups: ["spark"],
-    scenario: {
-      hostname: "spark-02",
-      gateways: [{ port: 8080, sandboxes: [{ name: "assistant", guards: { missing: "all" }, staleLock: true, agentGateway: "stopped" }] }],
-    },
-  },
-  {
-    name: "spark-03",
-    model: "DGX Spark",
-    story: "stale registry entry: assistant is registered but gone from its gateway",
-    groups: ["spark"],
-    scenario: { hostname: "spark-03", gateways: [{ port: 8080, sandboxes: [{ name: "assistant", live: false }] }] },
-  },
-  {
-    name: "station-01",
-    model: "DGX Station",
-    story: "schema drift: OpenShell CLI 0.0.72, its gateway still runs a 0.0.71 binary",
-    groups: ["station"],
-    scenario: { hostname: "station-01", arch: "x86_64", gateways: [{ port: 8080, version: "0.0.71", sandboxes: [{ name: "assistant" }] }] },
-  },
-];
-
-const DRIFTED = "station-01";
-
-/** Sandboxes the backup run must have stored, per host. */
-const EXPECTED_BACKUPS = { "spark-01": ["assistant", "coder"], "spark-02": ["assistant"], "spark-03": ["assistant"] };
-
-const SANDBOXES = `sandboxes:
-  - name: assistant                  # on every host
-    hosts: all
-    provider: build
-    model: nvidia/nemotron-3-super-120b-a12b
-    credential: env:NVIDIA_API_KEY   # a reference; the key itself never enters the file
-  - name: coder                      # new: apply creates it
-    host: spark-01
-    provider: build
-    model: nvidia/nemotron-3-super-120b-a12b
-    credential: env:NVIDIA_API_KEY
-    policy: { presets: [npm] }
-
-backupPolicies:
-  - name: nightly
-    schedule: "0 2 * * *"
-    retention: { keepDaily: 7, keepWeekly: 4 }
-    destination: { path: ./backups }
-`;
-
-/**
- * @param {{ inventory?: string; localHosts?: { name: string; groups: string[]; home: string; binDir: string }[] }} where
- */
-function fleetFile(where) {
-  const hosts = (where.localHosts ?? []).map(
-    (host) => `  - name: ${host.name}
-    groups: [${host.groups.join(", ")}]
-    connection: local
-    environment:                     # each simulated host has its own HOME and PATH
-      HOME: ${JSON.stringify(host.home)}
-      PATH: ${JSON.stringify(`${host.binDir}:${STANDARD_PATH}`)}
-      XDG_CONFIG_HOME: ${JSON.stringify(join(host.home, ".config"))}
-      XDG_STATE_HOME: ${JSON.stringify(join(host.home, ".local", "state"))}
-`,
-  );
-  return [
-    `# yaml-language-server: $schema=${join(ROOT, "schemas", "fleet.schema.json")}`,
-    "apiVersion: nemoclaw.dev/v1",
-    "kind: Fleet",
-    "metadata: { name: demo, description: Four simulated DGX hosts with field faults. }",
-    ...(where.inventory ? [`inventory: [${where.inventory}]`] : []),
-    ...(hosts.length > 0 ? ["hosts:", ...hosts] : []),
-    "defaults:",
-    '  openshell: { version: "0.0.72" }',
-    "gateways:",
-    "  - port: 8080                       # the default gateway, named nemoclaw",
-    SANDBOXES,
-  ].join("\n");
-}
+/** Where the demo leaves its fleet report page (it outlives the demo's temporary directory). */
+const DEFAULT_REPORT = "nemoclaw-demo-report.html";
 
 // ---- output ---------------------------------------------------------------------------------
 
@@ -261,57 +168,19 @@ function checkFinalPlan(plan) {
   good(`as expected: nothing left to do; ${DRIFTED} waits for \`nemoclaw onboard --resume\` on the host`);
 }
 
-// ---- the fleet --------------------------------------------------------------------------------
-
-function sshdInstalled() {
-  return SSHD_CANDIDATES.some((path) => existsSync(path));
-}
-
-/**
- * @param {string} dir
- * @param {boolean} local
- * @returns {Promise<{ description: string; fleetYaml: string; stop: () => Promise<void> }>}
- */
-async function startHosts(dir, local) {
-  if (!local) {
-    const { startFleet } = await import("../test/fleet/index.mjs");
-    const fleet = await startFleet({
-      dir: join(dir, "fleet"),
-      hosts: HOSTS.map((host) => ({ name: host.name, groups: host.groups, scenario: host.scenario })),
-    });
-    return {
-      description: "real OpenSSH sshd hosts on 127.0.0.1",
-      fleetYaml: fleetFile({ inventory: "fleet/inventory.yml" }),
-      stop: () => fleet.stop(),
-    };
-  }
-  const { installSimulator, stopSimulator } = await import("../test/sim/index.mjs");
-  /** @type {{ name: string; groups: string[]; home: string; binDir: string }[]} */
-  const installed = [];
-  const stop = async () => {
-    for (const host of installed) await stopSimulator({ home: host.home });
-  };
-  try {
-    for (const host of HOSTS) {
-      const home = join(dir, "homes", host.name);
-      const { binDir } = await installSimulator({ home, scenario: host.scenario });
-      installed.push({ name: host.name, groups: host.groups, home, binDir });
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { description: "local hosts (connection: local), each with its own HOME and PATH", fleetYaml: fleetFile({ localHosts: installed }), stop };
-}
-
 // ---- main -----------------------------------------------------------------------------------
 
 async function main() {
-  const { values } = parseArgs({ options: { local: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+  const { values } = parseArgs({
+    options: { local: { type: "boolean", default: false }, report: { type: "string", default: DEFAULT_REPORT }, help: { type: "boolean", short: "h", default: false } },
+  });
   if (values.help) {
-    say("usage: node scripts/demo.mjs [--local]   (npm run demo builds first)\n  --local  simulated hosts on this machine (connection: local) even when sshd is installed");
+    say(
+      `usage: node scripts/demo.mjs [--local] [--report page.html]   (npm run demo builds first)\n  --local   simulated hosts on this machine (connection: local) even when sshd is installed\n  --report  where to write the fleet report page (default: ./${DEFAULT_REPORT})`,
+    );
     return 0;
   }
+  const reportPage = resolve(values.report);
   if (!existsSync(CLI)) {
     process.stderr.write("demo: dist/cli/main.js is missing; run `npm run demo` (it builds first) or `npm run build`\n");
     return 1;
@@ -368,6 +237,13 @@ async function main() {
     code = await stage(5, ["plan", "fleet.yaml", "-o", "plan-after.json"], "plan again: the fleet converged", options);
     expect(code === 8, `the second plan exited ${code}, expected 8 (${DRIFTED} still blocked)`);
     checkFinalPlan(readPlan(join(dir, "plan-after.json")));
+
+    say("");
+    say(`${colors.bold(`nemoclaw report fleet.yaml --html ${reportPage}`)}  ${colors.dim("— the fleet on one page: hosts, gateways and sandboxes by state, versions, the preflight block, backups, the runs")}`);
+    code = await nemoclaw(["report", "fleet.yaml", "--html", reportPage], options);
+    if (interrupted) throw new UnexpectedOutcome("interrupted");
+    expect(code === 0 && existsSync(reportPage), `report exited ${code}${existsSync(reportPage) ? "" : ` and wrote no ${reportPage}`}`);
+    say(`${colors.green("✓")} the fleet report is ${reportPage} — open ${pathToFileURL(reportPage).href} in a browser`);
 
     say("");
     say(colors.bold("Done. Next: npm test runs the test suite; docs/getting-started.md takes you to your own fleet."));

@@ -2,9 +2,10 @@
 # Installs what the tests need on a Debian/Ubuntu machine: the OpenSSH server and client (real
 # test hosts, and `ssh -G` to compare ~/.ssh/config resolution with), iproute2 (network namespaces
 # for the bastion tests), passwd (one user per test host), ansible-core (`ansible-inventory` and
-# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), and zsh and
-# fish (the completion scripts are run in the real shells). Does nothing when they are present;
-# needs root otherwise.
+# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), zsh and fish
+# (the completion scripts are run in the real shells), prometheus (its `promtool` checks the
+# metrics files and the example alert rules) and chromium (the report page is opened in headless
+# Chromium). Does nothing when they are present; needs root otherwise.
 set -euo pipefail
 
 missing=()
@@ -15,13 +16,16 @@ command -v newusers >/dev/null 2>&1 || missing+=(passwd)
 command -v ansible-inventory >/dev/null 2>&1 && command -v ansible >/dev/null 2>&1 || missing+=(ansible-core)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-deps: missing ${missing[*]}; install them or run as root (see docs/testing.md)" >&2
   exit 1
 fi
-# The tests start their own sshd processes; keep the package from starting a system one.
+# The tests start their own sshd processes; keep the packages from starting system services
+# (sshd, prometheus).
 policy=/usr/sbin/policy-rc.d
 added_policy=no
 if [ ! -e "$policy" ]; then

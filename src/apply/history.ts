@@ -104,3 +104,31 @@ export function findRun(dir: string, wanted: string): { path: string } | { probl
   if (matches.length === 0) return { problem: `no run ${JSON.stringify(wanted)} in ${dir} (\`nemoclaw history\` lists them)` };
   return { problem: `${JSON.stringify(wanted)} matches ${matches.length} runs: ${matches.map(runIdOf).join(", ")}` };
 }
+
+/** What a run was, as `nemoclaw history` names it. */
+export type RunKind = "apply" | "backup run";
+
+export function runKind(source: RunSource | null): RunKind {
+  return source === "backup" ? "backup run" : "apply";
+}
+
+/**
+ * The newest run of each kind, read in full, newest kind first: journals are read newest first
+ * until one of each is found. A journal that cannot be read is passed over.
+ */
+export function latestRunOfEachKind(dir: string): { kind: RunKind; summary: RunSummary }[] {
+  const found = new Map<RunKind, RunSummary>();
+  for (const path of listJournalFiles(dir).reverse()) {
+    let summary: RunSummary;
+    try {
+      summary = readRun(path).summary;
+    } catch {
+      continue;
+    }
+    if (summary.header === null) continue;
+    const kind = runKind(summary.header.source);
+    if (!found.has(kind)) found.set(kind, summary);
+    if (found.size === 2) break;
+  }
+  return [...found].map(([kind, summary]) => ({ kind, summary }));
+}

@@ -3,7 +3,7 @@
  * policy/host/sandbox (the planner's and `backup due`'s input), and which policies are due by their
  * cron schedule.
  */
-import { parseCron, previousFireTime } from "../config/cron.js";
+import { longestInterval, parseCron, previousFireTime } from "../config/cron.js";
 import { globToRegExp, policyCovers } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
@@ -135,26 +135,105 @@ export function duePolicies(fleet: DesiredFleet, policies: readonly DesiredBacku
     if (!parsed.ok) return { ...base, firedAt: null, due: false, reason: `invalid schedule: ${parsed.message}`, series: [] };
     const fired = previousFireTime(parsed.schedule, now);
     const byHost = catalogue[policy.name] ?? {};
-    const keys = new Map<string, { host: string; sandbox: string }>();
-    for (const host of fleet.hosts) {
-      for (const sandbox of host.sandboxes) {
-        if (policyCovers(policy, host, sandbox.name)) keys.set(`${host.name}/${sandbox.name}`, { host: host.name, sandbox: sandbox.name });
-      }
-    }
-    for (const [host, bySandbox] of Object.entries(byHost)) {
-      for (const sandbox of Object.keys(bySandbox)) keys.set(`${host}/${sandbox}`, { host, sandbox });
-    }
-    const series = [...keys.values()]
-      .sort((a, b) => a.host.localeCompare(b.host) || a.sandbox.localeCompare(b.sandbox))
-      .map(({ host, sandbox }): SeriesDue => {
+    const series = seriesOf(fleet, policy, Object.entries(byHost).flatMap(([host, bySandbox]) => Object.keys(bySandbox).map((sandbox) => ({ host, sandbox })))).map(
+      ({ host, sandbox }): SeriesDue => {
         const latest = byHost[host]?.[sandbox] ?? null;
-        const due = fired !== null && (latest === null || Date.parse(latest) < fired.getTime());
-        return { host, sandbox, latest, due };
-      });
+        return { host, sandbox, latest, due: isDue(latest, fired) };
+      },
+    );
     const dueCount = series.filter((entry) => entry.due).length;
     const firedAt = fired?.toISOString() ?? null;
     if (series.length === 0) return { ...base, firedAt, due: false, reason: "no sandboxes known yet; run `nemoclaw backup run --policy " + policy.name + "` once", series };
     const reason = dueCount === 0 ? `every backup is newer than the last scheduled time ${firedAt ?? "(never)"}` : `${dueCount} of ${series.length} sandbox(es) have no backup since ${firedAt}`;
     return { ...base, firedAt, due: dueCount > 0, reason, series };
   });
+}
+
+/**
+ * A policy's series, sorted: every sandbox the fleet file puts on a host the policy covers, and
+ * every one the store already holds backups of for it.
+ */
+function seriesOf(fleet: DesiredFleet, policy: DesiredBackupPolicy, stored: Iterable<{ host: string; sandbox: string }>): { host: string; sandbox: string }[] {
+  const keys = new Map<string, { host: string; sandbox: string }>();
+  for (const host of fleet.hosts) {
+    for (const sandbox of host.sandboxes) {
+      if (policyCovers(policy, host, sandbox.name)) keys.set(`${host.name}/${sandbox.name}`, { host: host.name, sandbox: sandbox.name });
+    }
+  }
+  for (const { host, sandbox } of stored) keys.set(`${host}/${sandbox}`, { host, sandbox });
+  return [...keys.values()].sort((a, b) => a.host.localeCompare(b.host) || a.sandbox.localeCompare(b.sandbox));
+}
+
+/** A series is due when the schedule fired and it has no usable backup since. */
+function isDue(latest: string | null, fired: Date | null): boolean {
+  return fired !== null && (latest === null || Date.parse(latest) < fired.getTime());
+}
+
+/**
+ * How a series stands against its policy, worst first: `never` backed up; its newest backup
+ * `failed` verification; `overdue` (no usable backup since the schedule last fired, as `backup
+ * due` says); the backup that covers the schedule is `unverified`; `fresh` (a verified backup
+ * newer than the schedule's last fire — for a policy without a schedule, a verified backup);
+ * `unknown` when a store of the policy could not be read.
+ */
+export type FreshnessState = "fresh" | "unverified" | "failed" | "overdue" | "never" | "unknown";
+
+export const FRESHNESS_STATES: readonly FreshnessState[] = ["fresh", "unverified", "failed", "overdue", "never", "unknown"];
+
+export interface SeriesFreshness {
+  host: string;
+  sandbox: string;
+  /** Creation time (ISO) of the newest backup that passed verification, or null. */
+  latestVerified: string | null;
+  /** The newest backup in the store, and its last verification (null: never verified). */
+  newest: { createdAt: string; verified: boolean | null } | null;
+  state: FreshnessState;
+}
+
+export interface PolicyFreshness {
+  policy: string;
+  schedule: string | null;
+  /** When the schedule last fired (ISO), or null. */
+  firedAt: string | null;
+  /** The longest time between two fires of the schedule, in seconds (src/config/cron.ts), or null. */
+  intervalSeconds: number | null;
+  /** The stores the policy writes to, and why one could not be read (its series are then unknown). */
+  stores: { store: string; error: string | null }[];
+  series: SeriesFreshness[];
+}
+
+/** Each policy's backups against its schedule: what `nemoclaw report` and the metrics files show. */
+export function backupFreshness(fleet: DesiredFleet, policies: readonly DesiredBackupPolicy[], contents: readonly StoreContents[], now: Date): PolicyFreshness[] {
+  return policies.map((policy): PolicyFreshness => {
+    const parsed = policy.schedule ? parseCron(policy.schedule) : null;
+    const schedule = parsed?.ok ? parsed.schedule : null;
+    const fired = schedule ? previousFireTime(schedule, now) : null;
+    const interval = schedule ? longestInterval(schedule, now) : null;
+    const stored = contents.filter((store) => store.policies.includes(policy.name));
+    const records = stored.flatMap((store) => store.records.filter((record) => record.policy === policy.name));
+    return {
+      policy: policy.name,
+      schedule: policy.schedule ?? null,
+      firedAt: fired?.toISOString() ?? null,
+      intervalSeconds: interval === null ? null : interval / 1000,
+      stores: stored.map((store) => ({ store: store.store, error: store.error ?? null })),
+      series: seriesOf(fleet, policy, records).map(({ host, sandbox }) => {
+        const freshness = seriesFreshness(host, sandbox, records, fired);
+        return stored.some((store) => store.error !== undefined) ? { ...freshness, state: "unknown" } : freshness;
+      }),
+    };
+  });
+}
+
+function seriesFreshness(host: string, sandbox: string, records: readonly BackupRecord[], fired: Date | null): SeriesFreshness {
+  const mine = records.filter((record) => record.host === host && record.sandbox === sandbox).sort((a, b) => createdAt(b) - createdAt(a));
+  const newest = mine[0];
+  const latestVerified = mine.find((record) => record.verified === true)?.manifest.createdAt ?? null;
+  const latestUsable = mine.find((record) => record.verified !== false)?.manifest.createdAt ?? null;
+  const base = { host, sandbox, latestVerified, newest: newest ? { createdAt: newest.manifest.createdAt, verified: newest.verified } : null };
+  if (!newest) return { ...base, state: "never" };
+  if (newest.verified === false) return { ...base, state: "failed" };
+  if (isDue(latestUsable, fired)) return { ...base, state: "overdue" };
+  if (latestVerified === null || isDue(latestVerified, fired)) return { ...base, state: "unverified" };
+  return { ...base, state: "fresh" };
 }

@@ -24,7 +24,7 @@ import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js"
 import { planFleet } from "../plan/planner.js";
 import type { BackupCatalogue, Plan, SandboxAddress } from "../plan/types.js";
 import { colorsFor, type Colors } from "../report/color.js";
-import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
 import { chooseProgressMode, jsonLinesView, plainLinesView, type ProgressView } from "../report/progress.js";
 import { ListrView } from "../report/progress-listr.js";
@@ -34,6 +34,8 @@ import type { Connection } from "../transport/types.js";
 import { planOptionsFor } from "./plan.js";
 import { resolveSandboxAddresses } from "./sandbox-addresses.js";
 import { parseSandboxAddress } from "../plan/rules/targets.js";
+import { checkMetricsFile, writeMetrics } from "./metrics-option.js";
+import { runFamilies } from "../report/fleet-metrics.js";
 import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
@@ -62,6 +64,8 @@ export interface ApplySessionOptions {
   lockTimeout?: number;
   /** False with --no-color. */
   color: boolean;
+  /** --metrics-file: the run's outcome as Prometheus metrics. */
+  metricsFile?: string;
 }
 
 export interface SessionDeps extends ProcessDeps {
@@ -247,6 +251,8 @@ function createView(options: ApplySessionOptions, deps: SessionDeps, plan: Plan,
 
 export async function runApplySession(source: string | undefined, options: ApplySessionOptions, deps: SessionDeps): Promise<ExitCodeValue> {
   const colors = { out: colorsFor(deps.stdout, options.color, deps.env), err: colorsFor(deps.stderr, options.color, deps.env) };
+  const badPath = checkMetricsFile("apply", options.metricsFile, deps.stderr);
+  if (badPath !== null) return badPath;
   const prepared = await prepare(source, options, deps, colors);
   if (typeof prepared === "number") return prepared;
   const { fleet, plan, pool } = prepared;
@@ -319,7 +325,7 @@ export async function runApplySession(source: string | undefined, options: Apply
       );
       await view.finish();
       if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
-      return summary.exitCode;
+      return mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
     } finally {
       stopListening();
       journal.close();

@@ -9,14 +9,9 @@ import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
-import { withCommonOptions } from "./common.js";
+import { wholeNumber, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
-  return number;
-}
+import { withMetricsOption } from "./metrics-option.js";
 
 function percentage(value: string): number {
   const number = Number(value);
@@ -66,17 +61,20 @@ Examples:
   nemoclaw plan fleet.yaml -o plan.json && nemoclaw apply plan.json
   nemoclaw apply fleet.yaml --yes --json > run.jsonl
   nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host
-  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first`;
+  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first
+  nemoclaw apply plan.json --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-apply.prom`;
 
 export function register(program: Command): void {
-  withCommonOptions(
-    program
-      .command("apply")
-      .argument("[source]", `fleet file, or a plan file saved by \`nemoclaw plan -o\` (default: ./${DEFAULT_FLEET_FILE}; with -i and no file, the inventories alone)`)
-      .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
+  withMetricsOption(
+    withCommonOptions(
+      program
+        .command("apply")
+        .argument("[source]", `fleet file, or a plan file saved by \`nemoclaw plan -o\` (default: ./${DEFAULT_FLEET_FILE}; with -i and no file, the inventories alone)`)
+        .description("carry out the plan: many hosts at once, in waves, with locks, live progress and a journal"),
+    ),
   )
     .option("-y, --yes", "apply without asking for confirmation", false)
-    .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", positiveInteger)
+    .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", wholeNumber)
     .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
     .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage)
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)

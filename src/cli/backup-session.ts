@@ -7,7 +7,7 @@
 import { EventBus } from "../apply/events.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
 import { Redactor } from "../apply/redact.js";
-import { catalogueOf, duePolicies, readStores, type RecordFilter } from "../backup/catalogue.js";
+import { backupFreshness, catalogueOf, duePolicies, readStores, type RecordFilter, type StoreContents } from "../backup/catalogue.js";
 import { BackupStores } from "../backup/destinations.js";
 import { PreflightRefusedError } from "../backup/errors.js";
 import { executePrune, planPrune } from "../backup/prune.js";
@@ -18,20 +18,22 @@ import type { VerifyOutcome } from "../backup/store.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
-import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 import { localPidAlive } from "../host/system/process.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
 import { BackupRunEvents } from "../report/backup-run-events.js";
 import { colorsFor, type Colors } from "../report/color.js";
+import { backupFamilies, runFamilies } from "../report/fleet-metrics.js";
 import { ConnectionPool, mapHosts } from "../transport/pool.js";
 import { TransportError } from "../transport/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CommonOptions } from "./common.js";
 import { loadFleetFrom, readFleetInput } from "./fleet-input.js";
+import { checkMetricsFile, type MetricsOption, writeMetrics } from "./metrics-option.js";
 import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 
-export interface BackupOptions extends CommonOptions {
+export interface BackupOptions extends CommonOptions, MetricsOption {
   policy: string[];
   color: boolean;
 }
@@ -96,6 +98,8 @@ export async function withContext(
   action: (context: Context) => Promise<ExitCodeValue>,
 ): Promise<ExitCodeValue> {
   const errColors = colorsFor(deps.stderr, options.color, deps.env);
+  const badPath = checkMetricsFile("backup", options.metricsFile, deps.stderr);
+  if (badPath !== null) return badPath;
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
   if (typeof input === "number") return input;
   const { fleet, hosts } = input;
@@ -215,7 +219,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     const exitCode = interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
     recorded.runFinished(report, exitCode, interrupt.signal.aborted);
     context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
-    return exitCode;
+    return mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", recorded.summary()), context.deps)]);
   } finally {
     interrupt.dispose();
     journal.close();
@@ -244,8 +248,11 @@ export async function verifyCommand(context: Context, options: FilterOptions & {
   }
   context.write(options.json ? json.verifyJson(results) : human.renderVerifySummary(results, context.colors));
   const unreadable = contents.some((store) => store.error !== undefined);
-  if (results.some((result) => result.problems.length > 0 || result.notRecorded !== undefined)) return ExitCode.Failed;
-  return unreadable ? ExitCode.Unreachable : ExitCode.Ok;
+  const outcome = results.some((result) => result.problems.length > 0 || result.notRecorded !== undefined) ? ExitCode.Failed : unreadable ? ExitCode.Unreachable : ExitCode.Ok;
+  if (options.metricsFile === undefined) return outcome;
+  // The stores as verification left them, every series of the policies (not only those verified now).
+  const after = await readStores(context.stores, context.policies);
+  return mostSevere([outcome, await writeBackupMetrics("backup verify", context, after.contents, options.metricsFile)]);
 }
 
 export async function pruneCommand(context: Context, options: FilterOptions & { dryRun: boolean }): Promise<ExitCodeValue> {
@@ -304,12 +311,18 @@ export async function restoreCommand(context: Context, source: string, options: 
   }
 }
 
+/** The stores against the policies, as `backup due` and `backup verify` write them with --metrics-file. */
+function writeBackupMetrics(command: string, context: Context, contents: readonly StoreContents[], path: string | undefined): Promise<ExitCodeValue> {
+  return writeMetrics(command, path, () => backupFamilies(backupFreshness(context.fleet, context.policies, contents, context.deps.now()), context.deps.now()), context.deps);
+}
+
 export async function dueCommand(context: Context, options: BackupOptions): Promise<ExitCodeValue> {
   const { contents } = await readStores(context.stores, context.policies);
+  const metrics = await writeBackupMetrics("backup due", context, contents, options.metricsFile);
   const unreadable = contents.filter((store) => store.error !== undefined);
   for (const store of unreadable) context.warn(`nemoclaw backup due: ${store.store}: ${store.error}\n`);
-  if (unreadable.length > 0) return ExitCode.Unreachable;
+  if (unreadable.length > 0) return mostSevere([ExitCode.Unreachable, metrics]);
   const dues = duePolicies(context.fleet, context.policies, catalogueOf(contents), context.deps.now());
   context.write(options.json ? json.dueJson(dues) : human.renderDue(dues, context.colors));
-  return dues.some((due) => due.due) ? ExitCode.Changes : ExitCode.Ok;
+  return mostSevere([dues.some((due) => due.due) ? ExitCode.Changes : ExitCode.Ok, metrics]);
 }

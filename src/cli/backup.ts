@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
 import { withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
+import { withMetricsOption } from "./metrics-option.js";
 
 /** Backups always need a fleet file: the policies live there. */
 const FLEET_FILE = "fleet file with the backup policies";
@@ -56,11 +57,13 @@ export function register(program: Command): void {
     .description("fleet-wide sandbox backups: run, list, verify, prune, restore, and which policies are due")
     .addHelpText("after", HELP_AFTER);
 
-  withBackupOptions(
-    backup
-      .command("run")
-      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
-      .description("back up every live sandbox the policies cover, on every gateway of every selected host"),
+  withMetricsOption(
+    withBackupOptions(
+      backup
+        .command("run")
+        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+        .description("back up every live sandbox the policies cover, on every gateway of every selected host"),
+    ),
   )
     .option("--strict", "fail on any sandbox that is not Ready, and stop at the first host the schema preflight refuses", false)
     .option("--concurrency <n>", "hosts backed up at once (default: apply.concurrency)")
@@ -73,6 +76,7 @@ export function register(program: Command): void {
         "nemoclaw backup run fleet.yaml --policy nightly --limit spark",
         "nemoclaw backup run fleet.yaml --due                 # from cron or a systemd timer",
         "nemoclaw backup run fleet.yaml --sandbox 'research-*' --json",
+        "nemoclaw backup run --due --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-backup-run.prom",
       ]),
     )
     .action(async (fleetFile: string, options: RunCommandOptions) => {
@@ -98,12 +102,14 @@ export function register(program: Command): void {
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.listCommand(context, options));
   });
 
-  withFilters(
-    withBackupOptions(
-      backup
-        .command("verify")
-        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
-        .description("re-hash backups and test-read them (tar listing, NemoClaw manifest); records the result"),
+  withMetricsOption(
+    withFilters(
+      withBackupOptions(
+        backup
+          .command("verify")
+          .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+          .description("re-hash backups and test-read them (tar listing, NemoClaw manifest); records the result"),
+      ),
     ),
   )
     .option("--latest", "only the newest backup of each host/sandbox", false)
@@ -112,6 +118,7 @@ export function register(program: Command): void {
       helpAfter("0 every backup verified, 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup failed verification", [
         "nemoclaw backup verify --latest",
         "nemoclaw backup verify fleet.yaml --host spark-01 --json",
+        "nemoclaw backup verify --latest --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-backups.prom",
       ]),
     )
     .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
@@ -161,17 +168,20 @@ export function register(program: Command): void {
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.restoreCommand(context, source, options));
     });
 
-  withBackupOptions(
-    backup
-      .command("due")
-      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
-      .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
+  withMetricsOption(
+    withBackupOptions(
+      backup
+        .command("due")
+        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+        .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
+    ),
   )
     .addHelpText(
       "after",
       helpAfter("0 none due, 2 a policy is due, 3 invalid fleet file or --policy, 4 a store could not be read", [
         "nemoclaw backup due",
         "nemoclaw backup due fleet.yaml --policy nightly || nemoclaw backup run fleet.yaml --due",
+        "nemoclaw backup due --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-backups.prom",
       ]),
     )
     .action(async (fleetFile: string, options: BackupOptions) => {

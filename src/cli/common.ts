@@ -3,7 +3,7 @@
  * `--list-hosts`, the vault password options, `--json`. This module stays free of heavy imports:
  * it is loaded for `--help` and `--version` too.
  */
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 
 export interface CommonOptions {
   inventory: string[];
@@ -57,4 +57,11 @@ export function withVaultOptions(command: Command): Command {
       const existing = process.env.ANSIBLE_VAULT_IDENTITY_LIST;
       process.env.ANSIBLE_VAULT_IDENTITY_LIST = [...(existing ? [existing] : []), ...identities].join(",");
     });
+}
+
+/** An option value that must be a whole number of at least 1 (`--runs`, `--last`, `--concurrency`). */
+export function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return number;
 }

@@ -26,6 +26,11 @@ const OPTION_VALUES: Record<string, ValueKind> = {
   "--vault-id": "files",
   "--schema": "files",
   "--fleet": "files",
+  "--metrics-file": "files",
+  "--html": "files",
+  "--from-facts": "files",
+  "--from-plan": "files",
+  "--journal-dir": "files",
 };
 
 /** The values positional arguments take, by argument name; any other argument is a file. */

@@ -10,9 +10,10 @@ import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
+import { checkMetricsFile, type MetricsOption, withMetricsOption, writeMetrics } from "./metrics-option.js";
 import type { Output } from "./session-deps.js";
 
-export interface FactsCommandOptions extends CommonOptions {
+export interface FactsCommandOptions extends CommonOptions, MetricsOption {
   /** False with --no-color. */
   color: boolean;
 }
@@ -22,6 +23,7 @@ export interface FactsCommandDeps extends FleetInputDeps {
   stdout: Output;
   stderr: Output;
   env: NodeJS.ProcessEnv;
+  now(): Date;
 }
 
 const HELP_AFTER = `
@@ -36,14 +38,17 @@ be reached or its observation did not finish (see docs/exit-codes.md and docs/fa
 Examples:
   nemoclaw facts                                       # ./fleet.yaml
   nemoclaw facts -i inventory/hosts.ini --limit spark-01
-  nemoclaw facts fleet.yaml --json | jq '.hosts[] | {host, openshell: .openshell.value.version}'`;
+  nemoclaw facts fleet.yaml --json | jq '.hosts[] | {host, openshell: .openshell.value.version}'
+  nemoclaw facts --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-facts.prom`;
 
 export function register(program: Command): void {
-  withCommonOptions(
-    program
-      .command("facts")
-      .argument("[fleet]", FLEET_ARGUMENT_HELP)
-      .description("observe the selected hosts and show what is there: versions, gateways, sandboxes, guards, backups; changes nothing"),
+  withMetricsOption(
+    withCommonOptions(
+      program
+        .command("facts")
+        .argument("[fleet]", FLEET_ARGUMENT_HELP)
+        .description("observe the selected hosts and show what is there: versions, gateways, sandboxes, guards, backups; changes nothing"),
+    ),
   )
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
@@ -53,19 +58,25 @@ export function register(program: Command): void {
 }
 
 export async function runFactsCommand(fleetFile: string | undefined, options: FactsCommandOptions, deps: FactsCommandDeps): Promise<ExitCodeValue> {
-  const [{ renderFactsHuman }, { renderFactsJson, factsExitCode }, { colorsFor }, { readFleetInput }] = await Promise.all([
+  const [{ renderFactsHuman }, { renderFactsJson, factsExitCode }, { colorsFor }, { readFleetInput }, { fleetStatus }, { observedFamilies }, { mostSevere }] = await Promise.all([
     import("../report/facts-human.js"),
     import("../report/facts-json.js"),
     import("../report/color.js"),
     import("./fleet-input.js"),
+    import("../report/fleet-status.js"),
+    import("../report/fleet-metrics.js"),
+    import("../exit-codes.js"),
   ]);
+  const badPath = checkMetricsFile("facts", options.metricsFile, deps.stderr);
+  if (badPath !== null) return badPath;
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
   const { fleet, hosts } = input;
   if (!options.json) deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
   const observed = await deps.observe(fleet, hosts);
   deps.stdout.write(options.json ? renderFactsJson(observed) : renderFactsHuman(observed, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
-  return factsExitCode(observed);
+  const metrics = await writeMetrics("facts", options.metricsFile, () => observedFamilies(fleetStatus({ fleet, observed, plan: null, now: deps.now() })), deps);
+  return mostSevere([factsExitCode(observed), metrics]);
 }
 
 async function defaultDeps(): Promise<FactsCommandDeps> {
@@ -74,5 +85,5 @@ async function defaultDeps(): Promise<FactsCommandDeps> {
     import("../config/selectors.js"),
     import("../observe/fleet.js"),
   ]);
-  return { load: loadFleetFrom, select: selectHosts, observe: observeSelected, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { load: loadFleetFrom, select: selectHosts, observe: observeSelected, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() };
 }

@@ -3,8 +3,9 @@
  * or one run's hosts and steps (`last` for the latest). Reads only the controller's journal
  * directory.
  */
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import type { ExitCodeValue } from "../exit-codes.js";
+import { wholeNumber } from "./common.js";
 import type { Output } from "./session-deps.js";
 
 export interface HistoryOptions {
@@ -20,18 +21,12 @@ export interface HistoryDeps {
   env: NodeJS.ProcessEnv;
 }
 
-function count(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
-  return number;
-}
-
 export function register(program: Command): void {
   program
     .command("history")
     .argument("[run]", "a run id (or a unique prefix of one, or `last`) to show in full")
     .description("list past runs (applies and backup runs), or show one run's hosts and steps, from the run journals")
-    .option("-n, --last <count>", "how many runs to list", count, 20)
+    .option("-n, --last <count>", "how many runs to list", wholeNumber, 20)
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
     .addHelpText(

@@ -13,10 +13,11 @@ import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
+import { checkMetricsFile, type MetricsOption, withMetricsOption, writeMetrics } from "./metrics-option.js";
 import { collectAddress, resolveSandboxAddresses } from "./sandbox-addresses.js";
 import type { Output } from "./session-deps.js";
 
-export interface PlanCommandOptions extends CommonOptions {
+export interface PlanCommandOptions extends CommonOptions, MetricsOption {
   out?: string;
   detailedExitcode: boolean;
   prune: boolean;
@@ -77,14 +78,17 @@ Examples:
   nemoclaw plan fleet.yaml --detailed-exitcode; [ $? -ne 2 ] || echo "changes pending"
   nemoclaw plan fleet.yaml --target coder@spark-02        # only that sandbox's steps (and what they need)
   nemoclaw plan fleet.yaml --replace coder@spark-02       # recreate it, verified backup first
-  nemoclaw plan fleet.yaml --json | jq '.summary'`;
+  nemoclaw plan fleet.yaml --json | jq '.summary'
+  nemoclaw plan --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-plan.prom   # from a timer`;
 
 export function register(program: Command): void {
-  withCommonOptions(
-    program
-      .command("plan")
-      .argument("[fleet]", FLEET_ARGUMENT_HELP)
-      .description("observe every selected host and show, in order and with reasons, what apply would change; changes nothing"),
+  withMetricsOption(
+    withCommonOptions(
+      program
+        .command("plan")
+        .argument("[fleet]", FLEET_ARGUMENT_HELP)
+        .description("observe every selected host and show, in order and with reasons, what apply would change; changes nothing"),
+    ),
   )
     .option("-o, --out <file>", "save the plan with fact fingerprints, for `nemoclaw apply <file>`")
     .option("--detailed-exitcode", "exit 0 when there is nothing to do, 2 when changes are pending", false)
@@ -99,7 +103,7 @@ export function register(program: Command): void {
 }
 
 export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { ExitCode }] =
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { ExitCode, mostSevere }, { fleetStatus }, { observedFamilies, planFamilies }, { outputPathProblem }] =
     await Promise.all([
       import("../plan/planner.js"),
       import("../report/plan-file.js"),
@@ -109,7 +113,17 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
       import("./fleet-input.js"),
       import("../backup/catalogue.js"),
       import("../exit-codes.js"),
+      import("../report/fleet-status.js"),
+      import("../report/fleet-metrics.js"),
+      import("../report/output-file.js"),
     ]);
+  const badPath = checkMetricsFile("plan", options.metricsFile, deps.stderr);
+  if (badPath !== null) return badPath;
+  const badOut = options.out === undefined ? null : outputPathProblem(options.out);
+  if (badOut !== null) {
+    deps.stderr.write(`nemoclaw plan: -o ${options.out}: ${badOut}\n`);
+    return ExitCode.Error;
+  }
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
   const { fleet } = input;
@@ -134,7 +148,16 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   if (options.out && !options.json) {
     deps.stderr.write(plan.summary.steps > 0 ? `Saved the plan to ${options.out}; run \`nemoclaw apply ${options.out}\` to carry it out.\n` : `Saved the plan to ${options.out}; it has nothing to do.\n`);
   }
-  return planExitCode(plan, { detailed: options.detailedExitcode });
+  const metrics = await writeMetrics(
+    "plan",
+    options.metricsFile,
+    () => {
+      const hosts = fleetStatus({ fleet, observed, plan, now: deps.now() });
+      return [...observedFamilies(hosts), ...planFamilies(hosts)];
+    },
+    deps,
+  );
+  return mostSevere([planExitCode(plan, { detailed: options.detailedExitcode }), metrics]);
 }
 
 async function defaultDeps(): Promise<PlanCommandDeps> {

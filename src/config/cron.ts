@@ -173,3 +173,20 @@ export function previousFireTime(schedule: CronSchedule, now: Date): Date | null
   }
   return null;
 }
+
+/**
+ * The longest time, in ms, between two consecutive fires among the schedule's last `fires` fire
+ * times at or before `now` (a weekday schedule's weekend gap included): how old its newest backup
+ * may grow while every scheduled run succeeds. Null when the schedule fired fewer than twice.
+ */
+export function longestInterval(schedule: CronSchedule, now: Date, fires = 8): number | null {
+  let later = previousFireTime(schedule, now);
+  let longest: number | null = null;
+  for (let count = 1; later !== null && count < fires; count += 1) {
+    const earlier = previousFireTime(schedule, new Date(later.getTime() - 60_000));
+    if (earlier === null) break;
+    longest = Math.max(longest ?? 0, later.getTime() - earlier.getTime());
+    later = earlier;
+  }
+  return longest;
+}

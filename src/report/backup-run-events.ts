@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ApplyEventBody, EventBus, HostStatus, RunIdentity } from "../apply/events.js";
-import { RunTally } from "../apply/tally.js";
+import { RunTally, type RunSummary } from "../apply/tally.js";
 import { backupStepId, type HostOutcome, type RunEvent, type RunReport, type SandboxOutcome } from "../backup/run.js";
 import { snapshotLabel } from "../backup/service.js";
 import type { DesiredFleet } from "../config/types.js";
@@ -142,6 +142,11 @@ export class BackupRunEvents {
         return;
       }
     }
+  }
+
+  /** The run folded so far, as `nemoclaw history` folds its journal. */
+  summary(): RunSummary {
+    return this.tally.summary();
   }
 
   runFinished(report: RunReport, exitCode: number, interrupted: boolean): void {

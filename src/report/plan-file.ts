@@ -8,12 +8,12 @@
  * The plan itself is made in src/plan, which does no I/O.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { plannedCommand } from "../host/command.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/types.js";
+import { writeFileAtomically } from "./output-file.js";
 
 export const PLAN_KIND = "nemoclaw-fleet-plan";
 
@@ -73,7 +73,12 @@ function withDerivedDisplays(plan: Plan): Plan {
   return plan;
 }
 
-export function readPlanFile(path: string): Plan {
+/**
+ * A plan file, checked. `apply` needs the digest `plan -o` writes; a reader that only shows a plan
+ * (`report --from-plan`) also takes `plan --json` output, which has none. A digest that does not
+ * match is refused either way: an edited plan is not the plan that was made.
+ */
+export function readPlanFile(path: string, options: { requireDigest: boolean } = { requireDigest: true }): Plan {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -91,10 +96,10 @@ export function readPlanFile(path: string): Plan {
   const problems = planProblems(value);
   if (problems.length > 0) throw new PlanFileError(path, problems);
   const plan = value as Plan;
-  if (recorded === undefined) {
+  if (recorded === undefined && options.requireDigest) {
     throw new PlanFileError(path, ["has no planDigest: only a plan saved with `nemoclaw plan -o` can be applied (make the plan again with -o)"]);
   }
-  if (recorded !== planDigest(plan)) {
+  if (recorded !== undefined && recorded !== planDigest(plan)) {
     throw new PlanFileError(path, [
       "does not match its planDigest: the plan was changed after `nemoclaw plan -o` wrote it (steps, commands, hosts or facts edited); nothing is applied from an edited plan — make the plan again",
     ]);
@@ -104,17 +109,11 @@ export function readPlanFile(path: string): Plan {
 
 /** Writes the plan, with its digest, through a temporary file in the same directory and a rename. */
 export function writePlanFile(path: string, plan: Plan): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, `${JSON.stringify({ ...plan, planDigest: planDigest(plan) }, null, 2)}\n`, { flag: "wx" });
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(path, `${JSON.stringify({ ...plan, planDigest: planDigest(plan) }, null, 2)}\n`);
 }
 
-function describeSchemaError(error: ErrorObject): string {
+/** One schema error as `<JSON pointer>: <what is wrong>`. */
+export function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath === "" ? "(top level)" : error.instancePath;
   const detail =
     error.keyword === "additionalProperties"

@@ -1,5 +1,5 @@
 /** `nemoclaw history`: the list of past runs, newest first, one line each. */
-import type { RunListing } from "../apply/history.js";
+import { runKind, type RunListing } from "../apply/history.js";
 import type { HostStatus } from "../apply/events.js";
 import { HOST_STATUSES } from "../apply/events.js";
 import type { Colors } from "./color.js";
@@ -15,7 +15,7 @@ export function formatRunList(runs: readonly RunListing[], colors: Colors): stri
     const who = run.user && run.machine ? `${run.user}@${run.machine}` : "?";
     return [
       colors.bold(run.runId),
-      run.source === "backup" ? "backup run" : "apply     ",
+      runKind(run.source).padEnd(10),
       who,
       run.fleet ?? "?",
       `${run.hosts} host${run.hosts === 1 ? "" : "s"}${outcomes ? ` (${outcomes})` : ""}`,

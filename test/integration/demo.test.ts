@@ -1,14 +1,19 @@
 /**
  * `npm run demo` (scripts/demo.mjs) as a newcomer runs it: every stage does what the demo says,
- * over real sshd hosts and over local hosts, and it leaves nothing behind — also when
- * interrupted with Ctrl-C in the middle of apply.
+ * over real sshd hosts and over local hosts, it ends by writing the fleet report page, and it
+ * leaves nothing else behind — also when interrupted with Ctrl-C in the middle of apply.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
 
 const DEMO = fileURLToPath(new URL("../../scripts/demo.mjs", import.meta.url));
+/** Where the demos leave their report pages (the demo's own directory is gone when it ends). */
+const PAGES = mkdtempSync(join(tmpdir(), "ncf-demo-pages-"));
+afterAll(() => rmSync(PAGES, { recursive: true, force: true }));
 
 interface DemoRun {
   code: number | null;
@@ -67,6 +72,14 @@ function expectEveryStageAsExpected(run: DemoRun): void {
   expect(run.output).not.toContain("nvapi-demo-not-a-real-key");
 }
 
+/** The demo ends by writing the fleet report page and saying where it is. */
+function expectReportPage(run: DemoRun, page: string): void {
+  expect(run.output).toContain(`✓ the fleet report is ${page} — open ${pathToFileURL(page).href} in a browser`);
+  const html = readFileSync(page, "utf8");
+  for (const host of ["spark-01", "spark-02", "spark-03"]) expect(html).toContain(`data-host="${host}" data-state="ok"`);
+  expect(html).toContain('data-host="station-01" data-state="blocked"');
+}
+
 function expectNothingLeft(run: DemoRun): void {
   expect(run.dir).toMatch(/nemoclaw-demo-/);
   expect(existsSync(run.dir)).toBe(false);
@@ -74,25 +87,30 @@ function expectNothingLeft(run: DemoRun): void {
 }
 
 describe.concurrent("npm run demo", () => {
-  it("runs the main job on real sshd hosts, checks each stage and stops everything", async () => {
-    const run = await runDemo([]);
+  it("runs the main job on real sshd hosts, checks each stage, writes the report page and stops everything", async () => {
+    const page = join(PAGES, "sshd.html");
+    const run = await runDemo(["--report", page]);
     expectEveryStageAsExpected(run);
     expect(run.output).toContain("real OpenSSH sshd hosts on 127.0.0.1");
+    expectReportPage(run, page);
     expectNothingLeft(run);
   }, 600_000);
 
   it("runs the same job on local hosts when asked (as it does without sshd)", async () => {
-    const run = await runDemo(["--local"]);
+    const page = join(PAGES, "local.html");
+    const run = await runDemo(["--local", "--report", page]);
     expectEveryStageAsExpected(run);
     expect(run.output).toContain("local hosts (connection: local), each with its own HOME and PATH");
+    expectReportPage(run, page);
     expectNothingLeft(run);
   }, 600_000);
 
   it("stops the run and everything it started on Ctrl-C, exiting 130", async () => {
-    const run = await runDemo([], /\[3\/5\] nemoclaw apply/);
+    const run = await runDemo(["--report", join(PAGES, "interrupted.html")], /\[3\/5\] nemoclaw apply/);
     expect(run.code, run.output).toBe(130);
     expect(run.output).toContain("Interrupted: stopping the demo and everything it started");
     expect(run.output).not.toContain("[4/5]");
+    expect(existsSync(join(PAGES, "interrupted.html"))).toBe(false);
     expectNothingLeft(run);
   }, 600_000);
 });

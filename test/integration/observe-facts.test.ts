@@ -94,6 +94,7 @@ beforeAll(async () => {
     stdout: { write: (text: string) => out.push(text) },
     stderr: { write: () => true },
     env: {},
+    now: () => new Date(),
   };
   exitCode = await runFactsCommand(undefined, { inventory: [fleet.inventoryPath], json: true, color: false }, deps);
   observed = JSON.parse(out.join("")) as ObservedFleet;

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { catalogueOf, duePolicies, readStores } from "../../../src/backup/catalogue.js";
+import { backupFreshness, catalogueOf, duePolicies, readStores } from "../../../src/backup/catalogue.js";
 import { BackupStores } from "../../../src/backup/destinations.js";
 import { executePrune, planPrune } from "../../../src/backup/prune.js";
 import { formatSnapshotTimestamp } from "../../../src/host/nemoclaw/snapshots.js";
@@ -81,6 +81,46 @@ describe("due", () => {
     const due = duePolicies(desired, desired.backupPolicies, { nightly: { "spark-01": { unmanaged: "2026-07-09T02:00:00.000Z" } } }, new Date("2026-07-10T03:00:00Z"));
     expect(due[0]?.series).toEqual([{ host: "spark-01", sandbox: "unmanaged", latest: "2026-07-09T02:00:00.000Z", due: true }]);
     expect(duePolicies(desired, desired.backupPolicies, {}, new Date("2026-07-10T03:00:00Z"))[0]).toMatchObject({ due: false, series: [] });
+  });
+});
+
+describe("freshness", () => {
+  it("judges each series against its policy: fresh, unverified, failed, overdue, never", async () => {
+    const store = { kind: "local" as const, path: join(dir, "store") };
+    const desired = fleet(
+      [desiredHost("spark-01", [{ name: "fresh" }, { name: "unverified" }, { name: "failed" }, { name: "overdue" }, { name: "never" }])],
+      [policy("nightly", { schedule: "0 2 * * 1-5", destination: store })],
+    );
+    const lastNight = "2026-07-10T02:00:30.000Z";
+    await seed(desired, "nightly", "spark-01", "fresh", ["2026-07-09T02:00:30.000Z", lastNight], () => true);
+    await seed(desired, "nightly", "spark-01", "unverified", ["2026-07-09T02:00:30.000Z", lastNight], (i) => (i === 0 ? true : null));
+    await seed(desired, "nightly", "spark-01", "failed", [lastNight], () => true);
+    await seed(desired, "nightly", "spark-01", "overdue", ["2026-07-09T02:00:30.000Z"], () => true);
+    const stores = new BackupStores(desired, noConnections);
+    const { contents } = await readStores(stores, desired.backupPolicies);
+    // The newest backup of "failed" is damaged after it was verified; verify records the failure.
+    const failed = contents[0]!.records.find((record) => record.sandbox === "failed")!;
+    writeFileSync(join(dir, "store", failed.id, "backup.tar"), "damaged");
+    await (await stores.storeOf(failed)).verify(failed, { now: () => new Date("2026-07-10T04:00:00Z") });
+
+    const after = (await readStores(stores, desired.backupPolicies)).contents;
+    const [nightlyFreshness] = backupFreshness(desired, desired.backupPolicies, after, new Date("2026-07-10T05:00:00Z"));
+    expect(nightlyFreshness).toMatchObject({ policy: "nightly", firedAt: "2026-07-10T02:00:00.000Z", intervalSeconds: 3 * 86_400, stores: [{ store: join(dir, "store"), error: null }] });
+    expect(Object.fromEntries(nightlyFreshness!.series.map((entry) => [entry.sandbox, entry.state]))).toEqual({
+      failed: "failed",
+      fresh: "fresh",
+      never: "never",
+      overdue: "overdue",
+      unverified: "unverified",
+    });
+    const unverified = nightlyFreshness!.series.find((entry) => entry.sandbox === "unverified")!;
+    expect(unverified).toMatchObject({ latestVerified: "2026-07-09T02:00:30.000Z", newest: { createdAt: lastNight, verified: null } });
+  });
+
+  it("leaves a policy without a schedule fresh once verified, and every series unknown when its store cannot be read", () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("manual")]);
+    const [manual] = backupFreshness(desired, desired.backupPolicies, [{ store: "/gone", policies: ["manual"], records: [], invalid: [], error: "ENOENT" }], new Date("2026-07-10T05:00:00Z"));
+    expect(manual).toMatchObject({ schedule: null, firedAt: null, intervalSeconds: null, stores: [{ store: "/gone", error: "ENOENT" }], series: [{ sandbox: "alice", state: "unknown" }] });
   });
 });
 

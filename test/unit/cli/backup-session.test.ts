@@ -4,9 +4,9 @@
  * what a user sees (output on the injected streams, exit codes) and that `backup run` is journaled
  * so `nemoclaw history` lists it with apply's events.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listRuns, summarizeJournal } from "../../../src/apply/history.js";
 import { listJournalFiles, readJournal } from "../../../src/apply/journal.js";
@@ -23,6 +23,7 @@ import { mapHosts } from "../../../src/transport/pool.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "../backup/fixtures.js";
 import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "../backup/helpers.js";
+import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
 
 const owner = { machine: "ctl", pid: 4242 };
 
@@ -82,7 +83,7 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     out: () => out,
     err: () => err,
     interrupt: () => interrupt?.(),
-    run: (extra: Partial<typeof options> = {}) => withContext("fleet.yaml", { ...options, ...extra }, deps, (context) => runCommand(context, { ...options, ...extra })),
+    run: (extra: Partial<typeof options & { metricsFile: string }> = {}) => withContext("fleet.yaml", { ...options, ...extra }, deps, (context) => runCommand(context, { ...options, ...extra })),
     due: () => withContext("fleet.yaml", options, deps, (context) => dueCommand(context, options)),
   };
 }
@@ -173,5 +174,61 @@ describe("backup verify as a use case", () => {
     expect(await withContext("fleet.yaml", { ...options, json: false }, human.deps, (context) => verifyCommand(context, { ...options, json: false }))).toBe(ExitCode.Failed);
     expect(human.err()).toContain("! the result could not be recorded in manifest.json: ENOSPC");
     expect(human.out()).toBe("2 of 2 backup(s) verified; 2 result(s) could not be recorded in the store\n");
+  });
+});
+
+describe("--metrics-file", () => {
+  it("backup run writes the run's outcome, each host's status and its duration", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const s = session(desired, { observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) } });
+    expect(await s.run({ metricsFile: join(dir, "backup-run.prom") })).toBe(ExitCode.Ok);
+    const families = parseExposition(readFileSync(join(dir, "backup-run.prom"), "utf8"));
+    expect(valueOf(families, "nemoclaw_run_exit_code", { command: "backup run" })).toBe(0);
+    expect(stateOf(families, "nemoclaw_run_host_status", { command: "backup run", host: "spark-01" }, "status")).toBe("ok");
+    expect(valueOf(families, "nemoclaw_run_steps", { command: "backup run", status: "ok" })).toBe(1);
+    const [journal] = listJournalFiles(join(dir, "runs"));
+    expect(valueOf(families, "nemoclaw_run_info", { command: "backup run" })).toBe(1);
+    expect(families.get("nemoclaw_run_info")!.samples[0]!.labels.run_id).toBe(basename(journal!, ".jsonl"));
+  });
+
+  it("backup due writes each sandbox's backups against the policy, also when a store cannot be read", async () => {
+    const store = join(dir, "store");
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { schedule: "0 2 * * *", destination: { kind: "local", path: store } })]);
+    const s = session(desired, { observed: {} });
+    const path = join(dir, "backups.prom");
+    const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, metricsFile: path };
+    expect(await withContext("fleet.yaml", options, s.deps, (context) => dueCommand(context, options))).toBe(ExitCode.Changes);
+    let families = parseExposition(readFileSync(path, "utf8"));
+    expect(stateOf(families, "nemoclaw_backup_state", { policy: "nightly", host: "spark-01", sandbox: "alice" })).toBe("never");
+    expect(valueOf(families, "nemoclaw_backup_policy_interval_seconds", { policy: "nightly" })).toBe(86_400);
+
+    const real = new BackupStores(desired, { get: async () => ({}) as Connection });
+    s.deps.openStores = () =>
+      ({
+        open: async () => Promise.reject(new Error("EACCES: permission denied")),
+        destinationsOf: (policies: never) => real.destinationsOf(policies),
+      }) as unknown as BackupStores;
+    expect(await withContext("fleet.yaml", options, s.deps, (context) => dueCommand(context, options))).toBe(ExitCode.Unreachable);
+    families = parseExposition(readFileSync(path, "utf8"));
+    expect(valueOf(families, "nemoclaw_backup_store_up", { store })).toBe(0);
+    expect(stateOf(families, "nemoclaw_backup_state", { policy: "nightly", sandbox: "alice" })).toBe("unknown");
+  });
+
+  it("refuses a path it cannot write before reading the fleet file, naming the path", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly")]);
+    const s = session(desired, { observed: {} });
+    let loaded = false;
+    s.deps.loadFleet = async () => {
+      loaded = true;
+      return { fleet: desired, warnings: [] };
+    };
+    const missing = join(dir, "no-such-dir", "backups.prom");
+    const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, metricsFile: missing };
+    expect(await withContext("fleet.yaml", options, s.deps, (context) => dueCommand(context, options))).toBe(ExitCode.Error);
+    expect(s.err()).toBe(`nemoclaw backup: --metrics-file ${missing}: directory ${join(dir, "no-such-dir")} does not exist\n`);
+    const directory = { ...options, metricsFile: dir };
+    expect(await withContext("fleet.yaml", directory, s.deps, (context) => dueCommand(context, directory))).toBe(ExitCode.Error);
+    expect(s.err()).toContain(`--metrics-file ${dir}: is a directory; name a file in it`);
+    expect(loaded).toBe(false);
   });
 });

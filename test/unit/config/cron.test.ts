@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCron, previousFireTime } from "../../../src/config/cron.js";
+import { longestInterval, parseCron, previousFireTime } from "../../../src/config/cron.js";
 
 describe("parseCron", () => {
   it("expands values, ranges, steps, lists and names", () => {
@@ -81,5 +81,28 @@ describe("previousFireTime", () => {
 
   it("finds leap days years back", () => {
     expect(previous("0 0 29 2 *", "2027-03-01T00:00:00Z")).toBe("2024-02-29T00:00:00.000Z");
+  });
+});
+
+describe("longestInterval", () => {
+  const schedule = (expression: string) => {
+    const parsed = parseCron(expression);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.schedule;
+  };
+  const now = new Date("2026-07-08T12:00:00Z"); // a Wednesday
+
+  it("is the schedule's period when it is regular", () => {
+    expect(longestInterval(schedule("0 2 * * *"), now)).toBe(86_400_000);
+    expect(longestInterval(schedule("*/15 * * * *"), now)).toBe(15 * 60_000);
+  });
+
+  it("takes the longest gap among the last fires: a weekday schedule's weekend", () => {
+    expect(longestInterval(schedule("0 2 * * 1-5"), now)).toBe(3 * 86_400_000);
+    expect(longestInterval(schedule("0 2 * * 1-5"), now, 2)).toBe(86_400_000);
+  });
+
+  it("is null for a schedule that fired fewer than twice", () => {
+    expect(longestInterval(schedule("0 2 * * *"), now, 1)).toBeNull();
   });
 });

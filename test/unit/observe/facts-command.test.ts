@@ -1,5 +1,9 @@
 /** `nemoclaw facts`: rendering and exit codes, with injected load/select/observe. */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
 import { type FactsCommandDeps, runFactsCommand } from "../../../src/cli/facts.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
@@ -48,6 +52,7 @@ function deps(observed: ObservedFleet, overrides: Partial<FactsCommandDeps> = {}
     stdout: { write: (text: string) => out.push(text) },
     stderr: { write: (text: string) => err.push(text) },
     env: {},
+    now: () => new Date("2026-07-08T00:01:00.000Z"),
     ...overrides,
   };
   return { value, out, err };
@@ -95,5 +100,36 @@ describe("nemoclaw facts", () => {
     const { value, err } = deps({ hosts: [] }, { load: async () => Promise.reject(new FleetValidationError([diagnostic])) });
     expect(await runFactsCommand("fleet.yaml", options, value)).toBe(3);
     expect(err.join("")).toContain("fleet.yaml:4:3: hosts[0].name: host name is empty");
+  });
+
+  it("--metrics-file writes what was observed, as the textfile collector reads it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "facts-metrics-"));
+    try {
+      const path = join(dir, "facts.prom");
+      const { value } = deps({ hosts: [spark, down] });
+      expect(await runFactsCommand(undefined, { ...options, json: true, metricsFile: path }, value)).toBe(4);
+      const text = readFileSync(path, "utf8");
+      expect(text.split("\n")[0]).toBe("# nemoclaw facts, 2026-07-08T00:01:00.000Z");
+      const families = parseExposition(text);
+      expect(valueOf(families, "nemoclaw_host_up", { host: "spark-01" })).toBe(1);
+      expect(valueOf(families, "nemoclaw_host_up", { host: "spark-02" })).toBe(0);
+      expect(valueOf(families, "nemoclaw_host_schema_drift", { host: "spark-01" })).toBe(1);
+      expect(families.get("nemoclaw_gateway_info")!.samples[0]!.labels).toEqual({ host: "spark-01", gateway: "nemoclaw", driver: "host-process", running_version: "0.0.69" });
+      expect(stateOf(families, "nemoclaw_sandbox_guard_state", { host: "spark-01", sandbox: "alpha" })).toBe("problem");
+      expect(valueOf(families, "nemoclaw_sandbox_stale_gateway_locks", { host: "spark-01", sandbox: "alpha" })).toBe(1);
+      expect(valueOf(families, "nemoclaw_registry_stale_entries", { host: "spark-01" })).toBe(1);
+      // facts compares nothing with the fleet file: no host state.
+      expect(families.has("nemoclaw_host_state")).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--metrics-file it cannot write is refused before any host is observed", async () => {
+    let observed = false;
+    const { value, err } = deps({ hosts: [spark] }, { observe: async () => ((observed = true), { hosts: [spark] }) });
+    expect(await runFactsCommand(undefined, { ...options, metricsFile: "/nonexistent-dir/facts.prom" }, value)).toBe(1);
+    expect(err.join("")).toBe("nemoclaw facts: --metrics-file /nonexistent-dir/facts.prom: directory /nonexistent-dir does not exist\n");
+    expect(observed).toBe(false);
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * Files the tool is asked to write (plan files, metrics files, the report page): checked before
+ * any work starts, so a typo in a path fails at once and names the path, and written atomically —
+ * a temporary file in the same directory, then one rename — so a reader (node_exporter's textfile
+ * collector, a browser, `nemoclaw apply`) never sees half a file.
+ */
+import { randomBytes } from "node:crypto";
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+/** A path the tool cannot write, with why; the message names the path and the option it came from. */
+export class OutputPathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = "OutputPathError";
+  }
+}
+
+/** Why `path` cannot be written as a file (its directory missing, not a directory, not writable, or `path` a directory), or null. */
+export function outputPathProblem(path: string): string | null {
+  const directory = dirname(resolve(path));
+  let directoryStat;
+  try {
+    directoryStat = statSync(directory);
+  } catch {
+    return `directory ${directory} does not exist`;
+  }
+  if (!directoryStat.isDirectory()) return `${directory} is not a directory`;
+  try {
+    accessSync(directory, constants.W_OK | constants.X_OK);
+  } catch {
+    return `directory ${directory} is not writable`;
+  }
+  try {
+    const target = statSync(path);
+    if (target.isDirectory()) return "is a directory; name a file in it";
+    if (!target.isFile()) return "exists and is not a regular file";
+  } catch {
+    // Not there yet: it will be created.
+  }
+  return null;
+}
+
+/**
+ * Write `text` to `path` through a temporary file beside it (a dot name that no `*.prom` glob or
+ * directory listing picks up), flushed to disk, then renamed over `path`. `mode`, when given, is
+ * set whatever the umask (a metrics file must be readable by the exporter's user).
+ */
+export function writeFileAtomically(path: string, text: string, options: { mode?: number } = {}): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(3).toString("hex")}.tmp`);
+  try {
+    const fd = openSync(temporary, "wx");
+    try {
+      if (options.mode !== undefined) fchmodSync(fd, options.mode);
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const problem = outputPathProblem(path);
+    throw new OutputPathError(path, problem ?? `cannot be written: ${(error as Error).message}`);
+  }
+}
