@@ -98,8 +98,8 @@ export function runEvents(source: RunSource): ApplyEventBody[] {
     },
     { type: "step-finished", host: "spark-01", step: "sandbox-create:coder", kind: "sandbox-create", status: "ok", exitCode: 0, error: null, ...finished },
     { type: "step-finished", host: "spark-01", step: "policy-add:coder", kind: "policy-add", status: "failed", exitCode: 1, error: "boom", ...finished },
-    { type: "host-finished", host: "spark-01", status: "failed", durationMs: 1100, block: null, ...host },
-    { type: "host-finished", host: "station-01", status: "blocked", durationMs: 10, block: ["  refused"], ...host },
+    { type: "host-finished", host: "spark-01", status: "failed", durationMs: 1100, sessions: 4, block: null, ...host },
+    { type: "host-finished", host: "station-01", status: "blocked", durationMs: 10, sessions: 1, block: ["  refused"], ...host },
     { type: "run-finished", exitCode: 5, durationMs: 61_500, interrupted: false, stoppedAt: [], hosts: { ok: 0, "no-changes": 0, failed: 1, unreachable: 0, blocked: 1, stale: 0, locked: 0, skipped: 0, interrupted: 0 } },
   ];
 }
