@@ -175,6 +175,47 @@ function installerOnboard(ctx: HostContext): { settings: OnboardSettings; gatewa
  * onboard creates the first sandbox of the first gateway in the fleet file, starting that gateway.
  */
 function planNemoClawInstall(ctx: HostContext, target: { version: string; pin: OpenShellPin }, why: { reason: string; risk: "safe" | "disruptive" }): void {
+  const { step, first } = addInstallStep(ctx, target, {
+    summary: (first) => `${why.reason}; install NemoClaw v${target.version} (${describePin(target.pin)})${first ? `, onboarding sandbox ${first}` : ""}`,
+    observed: known(ctx.observed.nemoclaw)?.version ?? null,
+    risk: why.risk,
+    facts: [],
+    dependsOn: [],
+    legacy: { retired: false, managed: [] },
+    // The installer's onboard makes the first sandbox; the step holds only once it is Ready.
+    onboardedParam: "onboarded",
+    fresh: true,
+    hint: "Its log is in the step output.",
+  });
+  ctx.nemoclawInstalled = true;
+  if (first) {
+    ctx.gateways.set(first.gateway, { state: "starting", driver: driverOfVersion(target.pin.max), step });
+    ctx.handledSandboxes.set(first.settings.sandbox, step);
+  }
+}
+
+/**
+ * The `nemoclaw-install` step: NemoClaw's installer at the release, onboarding the host's first
+ * sandbox of the fleet file with the settings that release takes (the host's release is the
+ * target from here on). Judged by what the host runs afterwards (src/apply/postconditions.ts).
+ */
+function addInstallStep(
+  ctx: HostContext,
+  target: { version: string; pin: OpenShellPin },
+  options: {
+    summary: (firstSandbox: string | undefined) => string;
+    observed: string | null;
+    risk: Step["risk"];
+    facts: string[];
+    dependsOn: Step[];
+    legacy: { retired: boolean; managed: string[] };
+    /** `onboarded`: the step holds only once that sandbox is Ready (a fresh host); `sandbox`: for the record. */
+    onboardedParam: "onboarded" | "sandbox";
+    /** Nothing on the host is trusted or touched before it (no preflight needed for it). */
+    fresh?: boolean;
+    hint: string;
+  },
+): { step: Step; first: { settings: OnboardSettings; gateway: string } | null } {
   const release = { nemoclaw: target.version, openshell: target.pin.max };
   // The installer's onboard runs the new release: its settings are checked and built for it.
   ctx.release = release;
@@ -183,25 +224,21 @@ function planNemoClawInstall(ctx: HostContext, target: { version: string; pin: O
     kind: "nemoclaw-install",
     target: hostTarget(ctx),
     reason: {
-      summary: `${why.reason}; install NemoClaw v${target.version} (${describePin(target.pin)})${first ? `, onboarding sandbox ${first.settings.sandbox}` : ""}`,
+      summary: options.summary(first?.settings.sandbox),
       desired: { field: "nemoclaw.version", value: target.version, source: sourceOfRelease(ctx) },
-      observed: { fact: "nemoclaw", value: known(ctx.observed.nemoclaw)?.version ?? null },
+      observed: { fact: "nemoclaw", value: options.observed },
     },
-    risk: why.risk,
-    facts: ["nemoclaw", "openshell"],
-    commands: [installNemoClaw(target.version, { legacyRetired: false, legacyManaged: [], onboard: first ? { settings: first.settings, release } : null })],
-    // The installer's onboard makes the first sandbox; the step holds only once it is Ready.
-    params: { nemoclaw: target.version, openshell: target.pin, ...(first ? { onboarded: first.settings.sandbox, gateway: first.gateway } : {}) },
-    trustsSandboxState: false,
-    hint: "The installer's exit code is not trusted either way: the step is judged by the releases the host runs afterwards. Its log is in the step output.",
+    risk: options.risk,
+    dependsOn: options.dependsOn,
+    facts: ["nemoclaw", "openshell", ...options.facts],
+    commands: [installNemoClaw(target.version, { legacyRetired: options.legacy.retired, legacyManaged: options.legacy.managed, onboard: first ? { settings: first.settings, release } : null })],
+    params: { nemoclaw: target.version, openshell: target.pin, ...(first ? { [options.onboardedParam]: first.settings.sandbox, gateway: first.gateway } : {}) },
+    trustsSandboxState: options.fresh !== true,
+    hint: `The installer's exit code is not trusted either way: the step is judged by the releases the host runs afterwards. ${options.hint}`,
   });
   ctx.installStep = step;
   ctx.version = target.pin.max;
-  ctx.nemoclawInstalled = true;
-  if (first) {
-    ctx.gateways.set(first.gateway, { state: "starting", driver: driverOfVersion(target.pin.max), step });
-    ctx.handledSandboxes.set(first.settings.sandbox, step);
-  }
+  return { step, first };
 }
 
 function sourceOfRelease(ctx: HostContext): string {
@@ -331,26 +368,16 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
       );
     }
   }
-  const release = { nemoclaw: target.version, openshell: to };
-  ctx.release = release;
-  const first = installerOnboard(ctx);
-  const install = ctx.steps.add({
-    kind: "nemoclaw-install",
-    target: hostTarget(ctx),
-    reason: {
-      summary: `${move}${crossesClusterEra ? ", out of the cluster era (old gateway state is incompatible)" : ""}`,
-      desired: { field: "nemoclaw.version", value: target.version, source: sourceOfRelease(ctx) },
-      observed: { fact: "nemoclaw", value: running.nemoclaw },
-    },
+  const { step: install, first } = addInstallStep(ctx, target, {
+    summary: () => `${move}${crossesClusterEra ? ", out of the cluster era (old gateway state is incompatible)" : ""}`,
+    observed: running.nemoclaw,
     risk: "disruptive",
+    facts: ["gateways"],
     dependsOn: [...allBackups, ...retired],
-    facts: ["nemoclaw", "openshell", "gateways"],
-    commands: [installNemoClaw(target.version, { legacyRetired: retired.length > 0, legacyManaged: legacyManaged(ctx), onboard: first ? { settings: first.settings, release } : null })],
-    params: { nemoclaw: target.version, openshell: target.pin, ...(first ? { sandbox: first.settings.sandbox, gateway: first.gateway } : {}) },
-    hint: "The installer's exit code is not trusted either way: the step is judged by the releases the host runs afterwards. The verified backups of this run are kept; `nemoclaw backup restore` puts one back.",
+    legacy: { retired: retired.length > 0, managed: legacyManaged(ctx) },
+    onboardedParam: "sandbox",
+    hint: "The verified backups of this run are kept; `nemoclaw backup restore` puts one back.",
   });
-  ctx.installStep = install;
-  ctx.version = to;
 
   const driver = driverOfVersion(to);
   const brought: Step[] = [install];
