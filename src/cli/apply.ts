@@ -4,7 +4,7 @@
  * terminal, plain lines otherwise, JSON Lines with --json; every run is journaled. Heavy modules
  * load inside the action so `--help` and `--version` stay fast.
  */
-import { collectAddress } from "./sandbox-addresses.js";
+import { withScopeOptions } from "./sandbox-addresses.js";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
@@ -65,7 +65,7 @@ Examples:
   nemoclaw apply plan.json --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-apply.prom`;
 
 export function register(program: Command): void {
-  withMetricsOption(
+  const command = withMetricsOption(
     withCommonOptions(
       program
         .command("apply")
@@ -76,10 +76,8 @@ export function register(program: Command): void {
     .option("-y, --yes", "apply without asking for confirmation", false)
     .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", wholeNumber)
     .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
-    .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage)
-    .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
-    .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
-    .option("--target <sandbox@host>", "apply only this sandbox's steps and the steps they need (repeatable)", collectAddress)
+    .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage);
+  withScopeOptions(command, "apply")
     .option("--lock-timeout <duration>", "wait this long (30s, 5m, 1h30m) for a host lock another run holds before refusing the host (default: 0, refuse at once)", durationMs)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)

@@ -14,7 +14,7 @@ import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
 import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import { checkMetricsFile, type MetricsOption, withMetricsOption, writeMetrics } from "./metrics-option.js";
-import { collectAddress, resolveSandboxAddresses } from "./sandbox-addresses.js";
+import { resolveSandboxAddresses, withScopeOptions } from "./sandbox-addresses.js";
 import type { Output } from "./session-deps.js";
 
 export interface PlanCommandOptions extends CommonOptions, MetricsOption {
@@ -82,7 +82,7 @@ Examples:
   nemoclaw plan --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-plan.prom   # from a timer`;
 
 export function register(program: Command): void {
-  withMetricsOption(
+  const command = withMetricsOption(
     withCommonOptions(
       program
         .command("plan")
@@ -91,10 +91,8 @@ export function register(program: Command): void {
     ),
   )
     .option("-o, --out <file>", "save the plan with fact fingerprints, for `nemoclaw apply <file>`")
-    .option("--detailed-exitcode", "exit 0 when there is nothing to do, 2 when changes are pending", false)
-    .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
-    .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
-    .option("--target <sandbox@host>", "plan only this sandbox's steps and the steps they need (repeatable)", collectAddress)
+    .option("--detailed-exitcode", "exit 0 when there is nothing to do, 2 when changes are pending", false);
+  withScopeOptions(command, "plan")
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (fleetFile: string | undefined, options: PlanCommandOptions) => {

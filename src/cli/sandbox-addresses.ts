@@ -3,14 +3,23 @@
  * each names a sandbox the fleet file puts on a selected host, checked before anything is observed.
  * `--target` also narrows the hosts to those it names.
  */
+import type { Command } from "commander";
 import type { DesiredFleet } from "../config/types.js";
 import { closest } from "../config/suggest.js";
 import { parseSandboxAddress } from "../plan/rules/targets.js";
 import type { SandboxAddress } from "../plan/types.js";
 
 /** Commander's collector for a repeatable option. */
-export function collectAddress(value: string, previous: string[] = []): string[] {
+function collectAddress(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** What plan and apply may change beyond the fleet file's differences: --prune, --replace, --target. */
+export function withScopeOptions(command: Command, verb: "plan" | "apply"): Command {
+  return command
+    .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
+    .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
+    .option("--target <sandbox@host>", `${verb} only this sandbox's steps and the steps they need (repeatable)`, collectAddress);
 }
 
 export interface AddressedSelection {
