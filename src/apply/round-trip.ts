@@ -6,7 +6,7 @@
  * observe again right before the first change.
  */
 import type { DesiredHost } from "../config/types.js";
-import { commandBatch, readCommandBatch } from "../host/batch.js";
+import { commandBatch, ifBatchSucceeded, readCommandBatch } from "../host/batch.js";
 import type { CommandOutcome, PlannedCommand, ResolvedSecrets } from "../host/command.js";
 import {
   type CreateLockAnswer,
@@ -51,7 +51,7 @@ export const runAndObserve: RunAndObserve = async (host, connection, request) =>
   if (request.createLock !== undefined && request.commands.length > 0) throw new Error("a round trip that takes the lock runs no commands");
   const batch = commandBatch(request.commands, request.secrets, request.timeoutMs);
   const before = `${request.createLock !== undefined ? createLockFragment(request.createLock) : ""}${batch.fragment}`;
-  const after = request.releaseLock !== undefined ? `if [ "$ncf_b_ok" = 1 ]; then\n${releaseLockFragment(request.releaseLock)}fi\n` : undefined;
+  const after = request.releaseLock !== undefined ? ifBatchSucceeded(releaseLockFragment(request.releaseLock)) : undefined;
   const trip = await observeHostWith(host, connection, {
     before,
     ...(after !== undefined ? { after } : {}),

@@ -77,6 +77,11 @@ export function commandBatch(commands: readonly PlannedCommand[], secrets: Resol
   return { fragment: `${lines.join("\n")}\n`, secretEnv };
 }
 
+/** Shell that runs after the batch (and the observation) only when every command of the batch succeeded. */
+export function ifBatchSucceeded(fragment: string): string {
+  return `if [ "$ncf_b_ok" = 1 ]; then\n${fragment}fi\n`;
+}
+
 /**
  * What each command of the batch did, in order, up to the first that failed or did not report
  * (`stopped` says why: the round trip timed out, or ended early). Commands after those did not run.
