@@ -51,11 +51,16 @@ function installAsUser(home: string, scenario: Scenario, asUser: AsUser): Promis
 
 const INDEX = fileURLToPath(new URL("../../sim/index.mjs", import.meta.url));
 
-export async function startHost(scenario: Scenario, asUser?: AsUser, options: { installUnprivileged?: boolean } = {}): Promise<SimHost> {
+/** How each simulated command runs (test/sim/README.md, "Two modes"); by default FLEET_SIM_MODE's. */
+export type SimMode = "resident" | "process";
+
+export async function startHost(scenario: Scenario, asUser?: AsUser, options: { installUnprivileged?: boolean; mode?: SimMode } = {}): Promise<SimHost> {
   const home = mkdtempSync(join(tmpdir(), "fleet-sim-test-"));
   if (asUser && options.installUnprivileged) chownSync(home, asUser.uid, asUser.gid);
   const { binDir } =
-    asUser && options.installUnprivileged ? await installAsUser(home, scenario, asUser) : await installSimulator({ home, scenario, ...(asUser ?? {}) });
+    asUser && options.installUnprivileged
+      ? await installAsUser(home, scenario, asUser)
+      : await installSimulator({ home, scenario, ...(asUser ?? {}), ...(options.mode ? { mode: options.mode } : {}) });
   const baseEnv = { HOME: home, PATH: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: "C.UTF-8" };
   const run = (program: string, args: string[], options: { env?: Record<string, string>; input?: Buffer | string } = {}) =>
     new Promise<RunResult>((resolve, reject) => {
