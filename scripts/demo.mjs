@@ -212,12 +212,13 @@ function checkFirstPlan(plan) {
   const ids = (/** @type {string} */ host) => hostPlan(plan, host).steps.map((step) => step.id);
   expect(ids("spark-01").includes("sandbox-create:coder"), "spark-01: no step creates the sandbox coder");
   const spark02 = ids("spark-02");
-  for (const id of ["guards-reemit:assistant", "lock-clear:assistant", "sandbox-recover:assistant"]) expect(spark02.includes(id), `spark-02: ${id} is not planned`);
-  expect(spark02.indexOf("guards-reemit:assistant") < spark02.indexOf("sandbox-recover:assistant"), "spark-02: the relaunch is not planned after the guards");
+  for (const id of ["lock-clear:assistant", "sandbox-recover:assistant"]) expect(spark02.includes(id), `spark-02: ${id} is not planned`);
+  // NemoClaw's recover restores the guards before it relaunches; the stale lock goes first.
+  expect(spark02.indexOf("lock-clear:assistant") < spark02.indexOf("sandbox-recover:assistant"), "spark-02: the relaunch is not planned after the stale lock is cleared");
   expect(ids("spark-03").includes("sandbox-stale-recover:assistant"), "spark-03: the stale registry entry is not planned for recovery");
   const drifted = hostPlan(plan, DRIFTED);
   expect(drifted.status === "blocked" && drifted.steps.length === 0, `${DRIFTED}: expected blocked with no steps, got ${drifted.status} with ${drifted.steps.length} steps`);
-  good(`as expected: coder created on spark-01, guards before the relaunch on spark-02, a stale-entry recovery on spark-03, ${DRIFTED} refused`);
+  good(`as expected: coder created on spark-01, the stale lock cleared before NemoClaw's guarded relaunch on spark-02, a stale-entry recovery on spark-03, ${DRIFTED} refused`);
 }
 
 /** @param {string} stateDir */

@@ -19,6 +19,8 @@ export interface RunListing {
   exitCode: number;
   /** False for a run that died without its end record. */
   complete: boolean;
+  /** What is wrong with the journal (unreadable lines, or the file itself), or null. */
+  damaged: string | null;
   durationMs: number | null;
   journal: string;
 }
@@ -27,11 +29,24 @@ function runIdOf(path: string): string {
   return basename(path, ".jsonl");
 }
 
-export function summarizeJournal(path: string): RunSummary {
-  return RunTally.fromEvents(runIdOf(path), readJournal(path).events).summary();
+/** How a journal's damaged lines are described: `line 1 is not a readable event`. */
+function damageOf(lines: readonly number[]): string | null {
+  if (lines.length === 0) return null;
+  const shown = lines.slice(0, 5).join(", ") + (lines.length > 5 ? `, … (${lines.length} in all)` : "");
+  return `line${lines.length === 1 ? "" : "s"} ${shown} ${lines.length === 1 ? "is" : "are"} not a readable event`;
 }
 
-function listing(path: string, summary: RunSummary): RunListing {
+/** One run as its journal tells it, and what is wrong with the journal (null when nothing). */
+export function readRun(path: string): { summary: RunSummary; damaged: string | null } {
+  const { events, damagedLines } = readJournal(path);
+  return { summary: RunTally.fromEvents(runIdOf(path), events).summary(), damaged: damageOf(damagedLines) };
+}
+
+export function summarizeJournal(path: string): RunSummary {
+  return readRun(path).summary;
+}
+
+function listing(path: string, summary: RunSummary, damaged: string | null): RunListing {
   const outcomes: Partial<Record<HostStatus, number>> = {};
   for (const host of summary.hosts) if (host.status) outcomes[host.status] = (outcomes[host.status] ?? 0) + 1;
   return {
@@ -45,8 +60,18 @@ function listing(path: string, summary: RunSummary): RunListing {
     outcomes,
     exitCode: summary.exitCode,
     complete: summary.complete,
+    damaged,
     durationMs: summary.durationMs,
     journal: path,
+  };
+}
+
+/** A journal that cannot be read at all still appears in the listing, as damaged. */
+function unreadable(path: string, error: unknown): RunListing {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    ...listing(path, new RunTally(runIdOf(path)).summary(), `cannot be read: ${reason}`),
+    complete: false,
   };
 }
 
@@ -55,7 +80,14 @@ export function listRuns(dir: string, count: number): RunListing[] {
   return listJournalFiles(dir)
     .reverse()
     .slice(0, count)
-    .map((path) => listing(path, summarizeJournal(path)));
+    .map((path) => {
+      try {
+        const { summary, damaged } = readRun(path);
+        return listing(path, summary, damaged);
+      } catch (error) {
+        return unreadable(path, error);
+      }
+    });
 }
 
 /** A run by its id, a unique prefix of it, or `last`. */

@@ -347,6 +347,7 @@ export class HostRun {
         this.observation = null;
       },
       backups,
+      verifiedBackups: new Set(),
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
       preflight: (observed, wording) => this.run.deps.preflight(observed, wording),

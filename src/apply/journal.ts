@@ -64,22 +64,37 @@ export interface JournalContents {
   events: ApplyEvent[];
   /** The last line was cut short (the run died while writing it). */
   torn: boolean;
+  /** 1-based numbers of other lines that are not readable events (a damaged journal); they are skipped. */
+  damagedLines: number[];
 }
 
+function isEvent(value: unknown): value is ApplyEvent {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === "string";
+}
+
+/**
+ * The events of a journal. A damaged line (edited, or hit by a disk fault) is skipped and
+ * counted, so the rest of the run — and every other run — can still be read.
+ */
 export function parseJournal(text: string): JournalContents {
   const lines = text.split("\n");
   const events: ApplyEvent[] = [];
+  const damagedLines: number[] = [];
   let torn = false;
   lines.forEach((line, index) => {
     if (line.trim() === "") return;
+    let value: unknown;
     try {
-      events.push(JSON.parse(line) as ApplyEvent);
+      value = JSON.parse(line);
     } catch {
       if (index === lines.length - 1) torn = true;
-      else throw new Error(`journal line ${index + 1} is not valid JSON`);
+      else damagedLines.push(index + 1);
+      return;
     }
+    if (isEvent(value)) events.push(value);
+    else damagedLines.push(index + 1);
   });
-  return { events, torn };
+  return { events, torn, damagedLines };
 }
 
 export function readJournal(path: string): JournalContents {

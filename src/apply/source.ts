@@ -61,6 +61,15 @@ export function stepDrift(saved: HostPlan, replanned: HostPlan): StepDrift {
   };
 }
 
+/**
+ * The hosts a saved plan names that the fleet file (and its inventories) no longer has: without
+ * their connection settings nothing can be checked or run there, so the plan is refused as a whole.
+ */
+export function hostsOutsideFleet(plan: Plan, fleetHosts: readonly string[]): string[] {
+  const known = new Set(fleetHosts);
+  return [...new Set([...plan.selection.hosts, ...plan.hosts.map((hostPlan) => hostPlan.host)])].filter((host) => !known.has(host));
+}
+
 /** Whether carrying out the plan needs the user's yes, and how to get it. */
 export type Confirmation = { kind: "not-needed" } | { kind: "given" } | { kind: "ask" } | { kind: "refuse"; reason: string };
 

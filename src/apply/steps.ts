@@ -26,6 +26,7 @@ import { type ApplyEventBody, emptyOutcome, type StepOutcome } from "./events.js
 import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
 import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "../host/nemoclaw/registry-edit.js";
+import { checkLabelledSnapshot } from "../host/nemoclaw/snapshots.js";
 import { backoffDelay, transientReason, type RetryPolicy } from "./retry.js";
 
 export interface StepRunResult extends StepOutcome {
@@ -64,6 +65,8 @@ export interface StepContext {
   replan(observed: ObservedHost): HostPlan | null;
   /** Backups taken on this host during the run, by the id of the step that took them. */
   backups: Map<string, TakenBackup>;
+  /** Ids of this run's backup steps whose backup was verified (a step may require them). */
+  verifiedBackups: Set<string>;
   backup: SandboxBackups;
   backupPolicy(name: string): DesiredBackupPolicy | undefined;
   /** The schema preflight on an observation, worded with the step's action and command. */
@@ -246,7 +249,7 @@ async function runPreflight(step: Step, context: StepContext): Promise<StepRunRe
 async function runBackup(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const policyName = stringParam(step, "policy");
   // Without a policy the planner snapshots with NemoClaw's own engine on the host (plain commands).
-  if (policyName === null) return runCommandStep(step, context, deadline);
+  if (policyName === null) return runSnapshotBackup(step, context, deadline);
   const policy = context.backupPolicy(policyName);
   if (!policy) throw new StepFailure(`backup policy ${policyName} is not in the fleet file`);
   const sandbox = step.target.name;
@@ -265,7 +268,26 @@ async function runBackup(step: Step, context: StepContext, deadline: number): Pr
     throw new StepFailure(`backup ${record.id} of ${sandbox} was not verified, and the step needs a verified backup`, { notes: [summary] });
   }
   context.backups.set(step.id, record);
+  if (record.verified === true) context.verifiedBackups.add(step.id);
   return result({ status: "ok", notes: [`${summary}${record.verified ? ", verified" : ""}`] });
+}
+
+/** NemoClaw's own snapshot on the host; verified, when the step needs it, by the manifest NemoClaw writes last. */
+async function runSnapshotBackup(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
+  const ran = await runCommandStep(step, context, deadline);
+  const label = stringParam(step, "snapshot");
+  if (ran.status !== "ok" || step.params?.verify !== true || label === null) return ran;
+  const checked = await checkLabelledSnapshot(context.connection, step.target.name, label, { signal: context.abort });
+  context.verifiedBackups.add(step.id);
+  return { ...ran, notes: [...ran.notes, `NemoClaw snapshot ${label} (${checked.timestamp}): ${checked.files} files, manifest written, verified`] };
+}
+
+/** A step that may only run after verified backups (a gateway retire) checks that this run has them. */
+function requireVerifiedBackups(step: Step, context: StepContext): void {
+  const required = step.params?.requiresVerifiedBackups;
+  if (!Array.isArray(required)) return;
+  const missing = required.filter((id) => typeof id !== "string" || !context.verifiedBackups.has(id));
+  if (missing.length > 0) throw new StepFailure(`refusing ${step.id}: no verified backup from ${missing.join(", ")} in this run`);
 }
 
 /**
@@ -320,6 +342,7 @@ async function runStaleRecover(step: Step, context: StepContext, deadline: numbe
 }
 
 async function runByKind(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
+  requireVerifiedBackups(step, context);
   switch (step.kind) {
     case "preflight":
       return runPreflight(step, context);

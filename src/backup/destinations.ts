@@ -3,21 +3,17 @@
  * relative to the fleet file) or a directory on a fleet host. Stores are opened once per run and
  * shared by every policy that writes to the same place.
  */
-import { hostname } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { BackupDestination, DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import type { Connection } from "../transport/types.js";
 import type { BackupRecord } from "./record.js";
-import { BackupStore, partialName, type PartialOwner } from "./store.js";
+import { currentOwner, type PartialOwner } from "./owner.js";
+import { BackupStore, partialName } from "./store.js";
 import { LocalStoreBackend } from "./store-local.js";
 import { SshStoreBackend } from "./store-ssh.js";
 
 export interface HostConnections {
   get(host: string): Promise<Connection>;
-}
-
-export function currentOwner(): PartialOwner {
-  return { machine: hostname(), pid: process.pid };
 }
 
 /** A local destination's absolute path: relative paths are relative to the fleet file. */

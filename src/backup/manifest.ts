@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { snapshotRelativePath } from "../host/nemoclaw/snapshots.js";
+import { isStoreComponent } from "./names.js";
 
 export const MANIFEST_FORMAT_VERSION = 1;
 export const ARCHIVE_FILE = "backup.tar";
@@ -73,7 +75,20 @@ export function parseManifest(text: string, location: string): BackupManifest {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
     throw new ManifestError(location, problems);
   }
+  const problems = pathProblems(value);
+  if (problems.length > 0) throw new ManifestError(location, problems);
   return value;
+}
+
+/** The paths a manifest names must be the ones its host, sandbox and timestamp make: nothing else can be joined into a path. */
+function pathProblems(manifest: BackupManifest): string[] {
+  const problems: string[] = [];
+  const { host, sandbox, snapshot } = manifest;
+  if (!isStoreComponent(host)) problems.push(`/host ${JSON.stringify(host)} cannot be a path component`);
+  if (manifest.id !== `${host}/${sandbox}/${snapshot.timestamp}`) problems.push(`/id ${JSON.stringify(manifest.id)} is not <host>/<sandbox>/<timestamp>`);
+  const path = snapshotRelativePath(sandbox, snapshot.timestamp);
+  if (snapshot.path !== path) problems.push(`/snapshot/path ${JSON.stringify(snapshot.path)} is not ${path}`);
+  return problems;
 }
 
 /** Manifests are checked on the way out too: the store never holds one it would refuse to read. */

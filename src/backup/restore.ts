@@ -1,25 +1,37 @@
 /**
  * Putting a backup back: schema preflight on the target host, the target sandbox must exist and
  * run the same agent type, then the archive travels from the store to a private staging directory
- * on the host, checked in flight (sha256, size, layout) before anything is unpacked. The snapshot
- * is unpacked there, its NemoClaw manifest re-targeted (sandbox name and path), moved into
- * `~/.nemoclaw/rebuild-backups/<target>/<timestamp>` in one rename, and handed to
- * `nemoclaw <target> snapshot restore <timestamp>`: NemoClaw's own restore does the sandbox side.
+ * on the host (`~/.nemoclaw-fleet/restore/<pid>-<random>@<machine>/`), checked in flight (sha256,
+ * size, layout) before anything is unpacked. GNU tar unpacks it into an empty directory there, and
+ * the unpacked tree must be exactly what verify approved (names, types, links, content) before
+ * anything moves. The snapshot's NemoClaw manifest is re-targeted (sandbox name and path), the
+ * snapshot moved into `~/.nemoclaw/rebuild-backups/<target>/<timestamp>` in one rename, and handed
+ * to `nemoclaw <target> snapshot restore <timestamp>`: NemoClaw's own restore does the sandbox side.
+ *
+ * A restore interrupted after the rename finds its snapshot already placed the next time and goes
+ * on with it, once the placed tree is checked to be exactly this backup; anything else at that path
+ * is refused. Every restore first removes staging directories that killed runs left behind.
  */
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { isValidSandboxName } from "../config/names.js";
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
-import { restoreSnapshot, sandboxSnapshotsDir, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir } from "../host/nemoclaw/snapshots.js";
-import { extractArchive, homeOf, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
-import { ArchiveInspector } from "./inspect.js";
+import { placeSnapshot, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir } from "../host/nemoclaw/snapshots.js";
+import { describeTree, extractArchive, homeOf, listEntryAges, makePrivateDirectory, removePath } from "../host/system/files.js";
+import type { Connection } from "../transport/types.js";
+import { ArchiveInspector, type ArchiveInspection } from "./inspect.js";
+import { isStoreComponent } from "./names.js";
+import { isAbandoned, ownedName, type PartialOwner } from "./owner.js";
+import type { BackupRecord } from "./record.js";
+import { expectedTree, subtree, treeDifferences } from "./restore-tree.js";
+import { TarFormatError } from "./tar.js";
 import { hostReleases } from "./requests.js";
 import { RESTORE_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { ObserveHost, RestoreRequest } from "./requests.js";
-import { BackupIntegrityError } from "./store.js";
+import { BackupIntegrityError, type BackupStore } from "./store.js";
 import { archiveProblems } from "./verify.js";
 
 /** NemoClaw's default agent when a registry entry names none. */
@@ -43,7 +55,60 @@ function liveSandboxPhase(observed: ObservedHost, sandbox: string): string | nul
   return null;
 }
 
-export async function restoreBackup(deps: { stores: BackupStores; observe: ObserveHost }, request: RestoreRequest): Promise<void> {
+export interface RestoreDeps {
+  stores: BackupStores;
+  observe: ObserveHost;
+  /** This run, named in its staging directory so later runs can tell when it is gone. */
+  owner: PartialOwner;
+  now: () => Date;
+  /** Liveness of a pid on this machine. */
+  isAlive: (pid: number) => boolean;
+}
+
+/** Where restores stage archives on a host, one private directory per run. */
+export function restoreStagingRoot(home: string): string {
+  return `${home}/.nemoclaw-fleet/restore`;
+}
+
+/**
+ * Removes staging directories that killed restores left: this machine's, once their process is
+ * gone; any other, once nothing in it changed for a day. A restore running now — here or from
+ * another controller — keeps its own. Returns the removed paths; a failure never stops the restore.
+ */
+export async function sweepStaging(connection: Connection, root: string, deps: Pick<RestoreDeps, "owner" | "now" | "isAlive">): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    for (const entry of await listEntryAges(connection, root)) {
+      if (!isStoreComponent(entry.name)) continue;
+      if (!isAbandoned(entry.name, entry.modifiedMs, { self: deps.owner, now: deps.now, isAlive: deps.isAlive })) continue;
+      await removePath(connection, `${root}/${entry.name}`);
+      removed.push(`${root}/${entry.name}`);
+    }
+  } catch {
+    // Leftovers are tidied on a later run; they never block this one.
+  }
+  return removed;
+}
+
+/** Copies the archive to the host while reading it; a stream that is not a readable tar is an integrity problem, not a crash. */
+async function uploadVetted(connection: Connection, store: BackupStore, record: BackupRecord, to: string, signal?: AbortSignal): Promise<ArchiveInspection> {
+  const inspector = new ArchiveInspector();
+  let unreadable: TarFormatError | null = null;
+  inspector.on("error", (error) => {
+    if (error instanceof TarFormatError) unreadable = error;
+  });
+  const source = await store.openArchive(record, signal);
+  source.on("error", (error) => inspector.destroy(error));
+  try {
+    await connection.upload(source.pipe(inspector), to, { mode: 0o600, ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (unreadable !== null) throw new BackupIntegrityError(record.location, [`archive unreadable: ${(unreadable as TarFormatError).message}`]);
+    throw error;
+  }
+  return inspector.inspection();
+}
+
+export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest): Promise<void> {
   const { record, connection } = request;
   const host = request.host.name;
   const target = request.sandbox;
@@ -69,29 +134,43 @@ export async function restoreBackup(deps: { stores: BackupStores; observe: Obser
   if (release === null) throw new BackupRefusedError(host, "cannot tell which NemoClaw release runs there, so not how to call its snapshot restore");
 
   const store = await deps.stores.storeOf(record);
-  const home = await homeOf(connection, request.signal ? { signal: request.signal } : {});
-  const staging = `${home}/.nemoclaw-fleet/restore/${randomBytes(6).toString("hex")}`;
+  const options = request.signal ? { signal: request.signal } : {};
+  const home = await homeOf(connection, options);
+  const stagingRoot = restoreStagingRoot(home);
+  await sweepStaging(connection, stagingRoot, deps);
+  const staging = `${stagingRoot}/${ownedName(deps.owner)}`;
+  const root = record.manifest.snapshot.path;
   const timestamp = record.manifest.snapshot.timestamp;
-  const placed = snapshotDir({ home, sandbox: target, timestamp });
+  const snapshot = { home, sandbox: target, timestamp };
+  const placed = snapshotDir(snapshot);
   try {
+    await makePrivateDirectory(connection, stagingRoot);
     await makePrivateDirectory(connection, staging);
-    const inspector = new ArchiveInspector();
-    const source = await store.openArchive(record, request.signal);
-    source.on("error", (error) => inspector.destroy(error));
-    await connection.upload(source.pipe(inspector), `${staging}/backup.tar`, { mode: 0o600, ...(request.signal ? { signal: request.signal } : {}) });
-    const inspection = inspector.inspection();
+    await makePrivateDirectory(connection, `${staging}/tree`);
+    const inspection = await uploadVetted(connection, store, record, `${staging}/backup.tar`, request.signal);
     const problems = archiveProblems(record.manifest, inspection);
     if (problems.length > 0) throw new BackupIntegrityError(record.location, problems);
 
-    await extractArchive(connection, `${staging}/backup.tar`, staging, request.signal ? { signal: request.signal } : {});
-    const unpacked = `${staging}/${record.manifest.snapshot.path}`;
-    const nemoclawManifest = inspection.nemoclawManifests.get(`${record.manifest.snapshot.path}/${SNAPSHOT_MANIFEST}`);
-    if (!nemoclawManifest) throw new BackupIntegrityError(record.location, [`${SNAPSHOT_MANIFEST} is missing from the archive`]);
-    const retargeted = retargetSnapshotManifest(nemoclawManifest.toString("utf8"), { sandboxName: target, backupPath: placed });
-    await connection.upload(Readable.from([Buffer.from(retargeted, "utf8")]), `${unpacked}/${SNAPSHOT_MANIFEST}`, { mode: 0o600 });
-    await makePrivateDirectory(connection, sandboxSnapshotsDir(home, target));
-    await moveDirectory(connection, unpacked, placed);
-    await restoreSnapshot(connection, target, timestamp, release, request.signal ? { signal: request.signal } : {});
+    // Unpack with GNU tar into the empty staging tree, then check that tree against what was approved.
+    await extractArchive(connection, `${staging}/backup.tar`, `${staging}/tree`, root, options);
+    const staged = await describeTree(connection, `${staging}/tree`, options);
+    const differences = treeDifferences(expectedTree(inspection.entries), staged);
+    if (differences.length > 0) throw new BackupIntegrityError(record.location, [`unpacked on ${host}, the archive differs from what was verified: ${differences.join("; ")}`]);
+
+    const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${SNAPSHOT_MANIFEST}`)!;
+    const retargeted = Buffer.from(retargetSnapshotManifest(nemoclawManifest.toString("utf8"), { sandboxName: target, backupPath: placed }), "utf8");
+    await connection.upload(Readable.from([retargeted]), `${staging}/tree/${root}/${SNAPSHOT_MANIFEST}`, { mode: 0o600, ...options });
+    const ready = subtree(staged, root);
+    ready.set(SNAPSHOT_MANIFEST, { type: "file", size: retargeted.length, link: "", sha256: createHash("sha256").update(retargeted).digest("hex") });
+
+    if ((await placeSnapshot(connection, `${staging}/tree/${root}`, snapshot, options)) === "exists") {
+      // A restore of this backup that was interrupted after placing it, or someone else's snapshot.
+      const existing = treeDifferences(ready, await describeTree(connection, placed, options));
+      if (existing.length > 0) {
+        throw new BackupRefusedError(host, `${placed} already exists and is not this backup (${existing.join("; ")}); move it away or restore another backup`);
+      }
+    }
+    await restoreSnapshot(connection, target, timestamp, release, options);
   } finally {
     await removePath(connection, staging).catch(() => undefined);
   }

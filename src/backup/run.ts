@@ -73,7 +73,7 @@ export type RunEvent =
   | { type: "host-start"; host: string }
   /** What the host will be asked for, once it is observed and passed the preflight. */
   | { type: "host-plan"; host: string; steps: BackupStepSketch[] }
-  | { type: "sandbox-start"; host: string; sandbox: string; policy: string }
+  | { type: "sandbox-start"; host: string; sandbox: string; gateway: string; policy: string }
   | { type: "sandbox-progress"; host: string; sandbox: string; policy: string; bytes: number }
   | { type: "sandbox-done"; outcome: SandboxOutcome }
   | { type: "host-done"; outcome: HostOutcome };
@@ -186,14 +186,17 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       return { ...outcome, status: "unreachable", problems: [errorMessage(error)] };
     }
     if (observed.unreachable) return { ...outcome, status: "unreachable", problems: [`${observed.unreachable.kind}: ${observed.unreachable.message}`] };
+    // Without OpenShell nothing can be live: only sandboxes the fleet file puts there are reported
+    // (skipped), and a host with nothing selected has simply nothing to do.
+    const withoutOpenShell = observed.openshell.state === "known" && !observed.openshell.value.installed;
     const check = preflight(observed, BACKUP_PREFLIGHT);
     if (check.state === "refused") {
       if (options.strict) stop.abort();
       return { ...outcome, status: "refused", block: check.block };
     }
-    if (check.state === "unknown") return { ...outcome, status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
+    if (check.state === "unknown" && !withoutOpenShell) return { ...outcome, status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
 
-    const { candidates, problems } = backupCandidates(options.policies, host, observed);
+    const { candidates, problems } = backupCandidates(options.policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
     outcome.problems.push(...problems);
     const wanted = options.sandboxes?.map(globToRegExp);
     const selected = candidates.filter((entry) => wanted === undefined || wanted.some((glob) => glob.test(entry.sandbox)));
@@ -207,12 +210,17 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       const strict = options.strict || candidate.policy.strict;
       let result: SandboxOutcome;
       if (candidate.phase !== "Ready") {
-        const reason = candidate.phase === null ? "declared in the fleet file but not live on any gateway" : `not Ready (phase ${candidate.phase})`;
+        const reason =
+          candidate.phase !== null
+            ? `not Ready (phase ${candidate.phase})`
+            : withoutOpenShell
+              ? "declared in the fleet file, but OpenShell is not installed on this host"
+              : "declared in the fleet file but not live on any gateway";
         result = { ...base, status: strict ? "failed" : "skipped", reason };
       } else if (signal.aborted) {
         result = { ...base, status: "skipped", reason: options.signal?.aborted ? "interrupted" : "--strict stopped the run" };
       } else {
-        deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, policy: candidate.policy.name });
+        deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, gateway: candidate.gateway ?? "", policy: candidate.policy.name });
         try {
           const record = await deps.service.backupSandbox({
             host,

@@ -3,18 +3,22 @@
  * sandbox. `nemoclaw backup` and apply's backup/restore steps both go through it.
  *
  * A backup: schema preflight on the host → `nemoclaw <sandbox> snapshot create` (NemoClaw's own
- * engine, which picks the sandbox's gateway, per-port ones included) → the snapshot directory
- * streamed as a tar straight into the store, hashed and test-read in flight, committed only when
- * complete → the host's copy of the snapshot removed (the store holds it now).
+ * engine) with the sandbox's gateway pinned in OPENSHELL_GATEWAY, per-port ones included, and the
+ * host's active gateway selected again if NemoClaw switched it → the snapshot directory streamed
+ * as a tar straight into the store, hashed and test-read in flight, committed only when complete
+ * → the host's copy of the snapshot removed (the store holds it now).
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { isValidSandboxName } from "../config/names.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
+import { localPidAlive } from "../host/system/process.js";
+import { currentOwner, type PartialOwner } from "./owner.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
 import { createSnapshot, removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
+import { reselectGateway, selectedGateway } from "../host/openshell/active-gateway.js";
 import { succeeded } from "../host/run.js";
 import type { ArchiveInspection } from "./inspect.js";
 import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
@@ -43,6 +47,10 @@ export interface BackupServiceDeps {
   observeHost?: ObserveHost;
   /** Share the stores with the caller (the CLI lists and prunes through the same ones). */
   stores?: BackupStores;
+  /** This run, as named in restore staging directories (default: this process). */
+  owner?: PartialOwner;
+  /** Liveness of a pid on this machine (default: a signal-0 probe). */
+  isAlive?: (pid: number) => boolean;
 }
 
 /**
@@ -129,7 +137,22 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     if (live.sandbox.phase !== "Ready") throw new BackupRefusedError(hostName, `sandbox ${request.sandbox} is not Ready (phase ${live.sandbox.phase})`);
 
     const store = await stores.open(request.policy.destination);
-    const snapshot = await createSnapshot(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), request.signal ? { signal: request.signal } : {});
+    const options = request.signal ? { signal: request.signal } : {};
+    // NemoClaw's snapshot may select the sandbox's gateway as the host's active one; put it back.
+    const active = await selectedGateway(request.connection, options);
+    let snapshot: HostSnapshot;
+    try {
+      snapshot = await createSnapshot(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), options);
+    } catch (error) {
+      await reselectGateway(request.connection, active, options).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await reselectGateway(request.connection, active, options);
+    } catch (error) {
+      await removeSnapshot(request.connection, snapshot).catch(() => undefined);
+      throw error;
+    }
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");
@@ -159,6 +182,6 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   return {
     backupSandbox,
-    restoreSandbox: (request) => restoreBackup({ stores, observe }, request),
+    restoreSandbox: (request) => restoreBackup({ stores, observe, now, owner: deps.owner ?? currentOwner(), isAlive: deps.isAlive ?? localPidAlive }, request),
   };
 }

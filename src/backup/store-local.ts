@@ -103,9 +103,12 @@ export class LocalStoreBackend implements StoreBackend {
     try {
       await handle.writeFile(text, "utf8");
       await handle.sync();
-    } finally {
+    } catch (error) {
       await handle.close();
+      await rm(temporary, { force: true });
+      throw error;
     }
+    await handle.close();
     try {
       await rename(temporary, target);
     } catch (error) {

@@ -6,22 +6,16 @@
  * and its manifest written; deletions rename into a `.partial-…` name first. Dot names are never
  * listed, and the next run removes the ones whose writer is gone.
  */
-import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { ArchiveInspector, inspectArchive, type ArchiveInspection } from "./inspect.js";
 import { ARCHIVE_FILE, MANIFEST_FILE, ManifestError, parseManifest, serializeManifest, type BackupManifest } from "./manifest.js";
 import { isSnapshotTimestamp } from "../host/nemoclaw/snapshots.js";
 import { assertStoreComponent, isStoreComponent } from "./names.js";
+import { isAbandoned, ownedName, ownerOf, type PartialOwner } from "./owner.js";
 import { recordOf, type BackupRecord } from "./record.js";
 import { TarFormatError } from "./tar.js";
 import { archiveProblems, layoutProblems } from "./verify.js";
-
-/** Who is writing a partial entry, encoded in its name so a later run can tell if the writer died. */
-export interface PartialOwner {
-  machine: string;
-  pid: number;
-}
 
 export interface StoredDirectory {
   /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
@@ -59,21 +53,10 @@ export interface StoreBackend {
   remove(path: string): Promise<void>;
 }
 
-const PARTIAL_NAME = /^\.partial-(\d+)-[0-9a-f]+@(.+)$/;
-/** A partial entry from another machine is only presumed abandoned after this long. */
-const FOREIGN_PARTIAL_MAX_AGE_MS = 24 * 3_600_000;
-
-function machineTag(machine: string): string {
-  return machine.replace(/[^A-Za-z0-9._-]/g, "_");
-}
+const PARTIAL_PREFIX = ".partial-";
 
 export function partialName(owner: PartialOwner): string {
-  return `.partial-${owner.pid}-${randomBytes(4).toString("hex")}@${machineTag(owner.machine)}`;
-}
-
-function partialOwner(path: string): PartialOwner | null {
-  const match = PARTIAL_NAME.exec(posix.basename(path));
-  return match ? { pid: Number(match[1]), machine: match[2]! } : null;
+  return `${PARTIAL_PREFIX}${ownedName(owner)}`;
 }
 
 export class BackupIntegrityError extends Error {
@@ -116,6 +99,8 @@ export interface WriteRequest {
 export interface VerifyOutcome {
   record: BackupRecord;
   problems: string[];
+  /** Why the result could not be written into the manifest (a full disk, say); the previous result stays there. */
+  notRecorded?: string;
 }
 
 function isMissingFile(error: unknown): boolean {
@@ -210,7 +195,13 @@ export class BackupStore {
     const problems = await this.storedArchiveProblems(record, options.signal);
     const verified = { at: options.now().toISOString(), ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
     const manifest: BackupManifest = { ...record.manifest, verified };
-    await this.backend.writeText(`${record.id}/${MANIFEST_FILE}`, serializeManifest(manifest));
+    try {
+      await this.backend.writeText(`${record.id}/${MANIFEST_FILE}`, serializeManifest(manifest));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // The verification itself stands; only recording it failed.
+      return { record: recordOf(manifest, this.label), problems, notRecorded: `the result could not be recorded in ${MANIFEST_FILE}: ${(error as Error).message}` };
+    }
     return { record: recordOf(manifest, this.label), problems };
   }
 
@@ -249,12 +240,9 @@ export class BackupStore {
     const partials = options.partials ?? (await this.backend.scan()).partials;
     const removed: string[] = [];
     for (const partial of partials) {
-      const owner = partialOwner(partial.path);
-      if (!owner) continue;
-      const abandoned = owner.machine === machineTag(this.owner.machine)
-        ? owner.pid !== this.owner.pid && !options.isAlive(owner.pid)
-        : partial.modifiedMs !== null && options.now().getTime() - partial.modifiedMs > FOREIGN_PARTIAL_MAX_AGE_MS;
-      if (!abandoned) continue;
+      const name = posix.basename(partial.path);
+      if (!name.startsWith(PARTIAL_PREFIX) || ownerOf(name.slice(PARTIAL_PREFIX.length)) === null) continue;
+      if (!isAbandoned(name.slice(PARTIAL_PREFIX.length), partial.modifiedMs, { self: this.owner, now: options.now, isAlive: options.isAlive })) continue;
       await this.backend.remove(partial.path);
       removed.push(`${this.label}/${partial.path}`);
     }

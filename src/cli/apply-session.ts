@@ -41,7 +41,7 @@ import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
-import { confirmationFor, explainChange, narrowPlan } from "../apply/source.js";
+import { confirmationFor, explainChange, hostsOutsideFleet, narrowPlan } from "../apply/source.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -111,9 +111,19 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
     let fleet: DesiredFleet;
     try {
       plan = readPlanFile(source);
-      fleet = await load(plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file);
     } catch (error) {
       return validationFailed(error);
+    }
+    try {
+      fleet = await load(plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file);
+    } catch (error) {
+      deps.stderr.write(`${source}: the plan was made from ${plan.fleet.file} (fleet.file), which apply reads for the hosts' settings:\n`);
+      return validationFailed(error);
+    }
+    const outside = hostsOutsideFleet(plan, fleet.hosts.map((host) => host.name));
+    if (outside.length > 0) {
+      deps.stderr.write(`${source}: not a usable plan file:\n  names host(s) that are not in ${plan.fleet.file}: ${outside.join(", ")}; nothing was applied\n`);
+      return ExitCode.ValidationError;
     }
     if (fleet.sourceDigest !== plan.fleet.digest) {
       deps.stderr.write(`warning: ${plan.fleet.file} (or its inventories) changed since the plan was made; the saved steps are applied as they are\n`);

@@ -244,7 +244,7 @@ export async function verifyCommand(context: Context, options: FilterOptions & {
   }
   context.write(options.json ? json.verifyJson(results) : human.renderVerifySummary(results, context.colors));
   const unreadable = contents.some((store) => store.error !== undefined);
-  if (results.some((result) => result.problems.length > 0)) return ExitCode.Failed;
+  if (results.some((result) => result.problems.length > 0 || result.notRecorded !== undefined)) return ExitCode.Failed;
   return unreadable ? ExitCode.Unreachable : ExitCode.Ok;
 }
 

@@ -56,7 +56,7 @@ Examples:
 }
 
 export async function runHistoryCommand(run: string | undefined, options: HistoryOptions, deps: HistoryDeps): Promise<ExitCodeValue> {
-  const [{ findRun, listRuns, summarizeJournal }, { colorsFor }, { formatRunList }, { formatRecap }, { ExitCode }] = await Promise.all([
+  const [{ findRun, listRuns, readRun }, { colorsFor }, { formatRunList }, { formatRecap }, { ExitCode }] = await Promise.all([
     import("../apply/history.js"),
     import("../report/color.js"),
     import("../report/recap-history.js"),
@@ -74,7 +74,15 @@ export async function runHistoryCommand(run: string | undefined, options: Histor
     deps.stderr.write(`nemoclaw history: ${found.problem}\n`);
     return ExitCode.Error;
   }
-  const summary = summarizeJournal(found.path);
+  let read: ReturnType<typeof readRun>;
+  try {
+    read = readRun(found.path);
+  } catch (error) {
+    deps.stderr.write(`nemoclaw history: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.Error;
+  }
+  const { summary, damaged } = read;
+  if (damaged !== null) deps.stderr.write(`warning: ${found.path}: damaged journal: ${damaged}; the run is shown from the lines that could be read\n`);
   deps.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRecap(summary, colors).join("\n")}\n`);
   return ExitCode.Ok;
 }

@@ -55,6 +55,11 @@ export async function listHosts(named: string | undefined, options: ListHostsOpt
     deps.stdout.write(options.json ? `${JSON.stringify({ hosts }, null, 2)}\n` : `  hosts (${hosts.length}):\n${hosts.map((host) => `    ${host}\n`).join("")}`);
     return ExitCode.Ok;
   } catch (error) {
+    // A broken saved plan (PlanFileError, from the lazily loaded plan-file module) is a validation error too.
+    if (error instanceof Error && error.name === "PlanFileError") {
+      deps.stderr.write(`${error.message}\n`);
+      return ExitCode.ValidationError;
+    }
     if (!(error instanceof FleetValidationError)) throw error;
     deps.stderr.write(formatDiagnostics(error.diagnostics, { color }));
     return ExitCode.ValidationError;

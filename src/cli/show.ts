@@ -48,11 +48,10 @@ export function register(program: Command): void {
 }
 
 export async function runShowCommand(file: string, options: ShowOptions, deps: ShowDeps): Promise<ExitCodeValue> {
-  const [{ ExitCode }, { PlanFileError }, { renderPlanHuman }, { renderPlanJson }, { colorsFor }] = await Promise.all([
+  const [{ ExitCode }, { PlanFileError, planDigest }, { renderPlanHuman }, { colorsFor }] = await Promise.all([
     import("../exit-codes.js"),
     import("../report/plan-file.js"),
     import("../report/plan-human.js"),
-    import("../report/plan-json.js"),
     import("../report/color.js"),
   ]);
   let plan: Plan;
@@ -65,7 +64,8 @@ export async function runShowCommand(file: string, options: ShowOptions, deps: S
     return ExitCode.ValidationError;
   }
   if (options.json) {
-    deps.stdout.write(renderPlanJson(plan));
+    // The file as `plan -o` wrote it: the plan and the digest it was checked against.
+    deps.stdout.write(`${JSON.stringify({ ...plan, planDigest: planDigest(plan) }, null, 2)}\n`);
     return ExitCode.Ok;
   }
   const colors = colorsFor(deps.stdout, options.color, deps.env);

@@ -49,7 +49,7 @@ export type KeepaliveInterval = number;
  */
 export type SshConfig = boolean;
 /**
- * `ssh`, or `local` to run commands on this machine.
+ * `ssh`, or `local` to run commands on this machine. Local commands do not inherit nemoclaw's environment: they get PATH, HOME, USER, LOGNAME, LANG, LC_*, TERM, TMPDIR and the XDG base directories, then the host's `environment`.
  */
 export type Connection = "ssh" | "local";
 /**

@@ -294,6 +294,7 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     return undefined;
   }
   if (version !== "1.2") warnAboutDuplicateKeys(doc, source, bag);
+  if (refuseComplexKeys(doc, source, bag)) return undefined;
   const yaml = new YamlSource(source, doc);
   try {
     yaml.toJS();
@@ -304,6 +305,25 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     return undefined;
   }
   return yaml;
+}
+
+/**
+ * A key that is itself a list or mapping (`? [a, b]`) names nothing a fleet file or inventory has,
+ * and plain data cannot hold it (converting would stringify it, with a warning on stderr). Each is
+ * an error at the key; returns whether there was one.
+ */
+function refuseComplexKeys(doc: Document, source: SourceFile, bag: DiagnosticBag): boolean {
+  let found = false;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (!isMap(key) && !isSeq(key)) return;
+      found = true;
+      const { line, column } = source.position(rangeStart(pair.key) ?? 0);
+      bag.error(source.ref(line, column, ""), `a key must be a plain value, not a ${isMap(key) ? "mapping" : "list"} (YAML complex keys are not supported)`);
+    },
+  });
+  return found;
 }
 
 /** PyYAML keeps the last of duplicate keys; Ansible warns about each. */

@@ -31,7 +31,6 @@ export type StepKind =
   | "gateway-retire"
   | "gateway-start"
   | "gateway-recover"
-  | "gateway-select"
   | "sandbox-create"
   | "sandbox-stale-recover"
   | "lock-clear"

@@ -119,14 +119,18 @@ export function renderListing(contents: readonly StoreContents[], now: Date, col
   return `${lines.join("\n")}`;
 }
 
-export function renderVerifyOutcome({ record, problems }: VerifyOutcome, colors: Colors): string {
-  if (problems.length === 0) return `${colors.green("✓")} ${record.location}: sha256 and contents check out\n`;
-  return `${colors.red("✗")} ${record.location}:\n${problems.map((problem) => `    ${problem}\n`).join("")}`;
+export function renderVerifyOutcome({ record, problems, notRecorded }: VerifyOutcome, colors: Colors): string {
+  const unrecorded = notRecorded === undefined ? "" : `    ${colors.yellow("!")} ${notRecorded}\n`;
+  if (problems.length === 0) return `${colors.green("✓")} ${record.location}: sha256 and contents check out\n${unrecorded}`;
+  return `${colors.red("✗")} ${record.location}:\n${problems.map((problem) => `    ${problem}\n`).join("")}${unrecorded}`;
 }
 
 export function renderVerifySummary(results: readonly VerifyOutcome[], colors: Colors): string {
   const bad = results.filter((result) => result.problems.length > 0).length;
-  return `${results.length - bad} of ${results.length} backup(s) verified${bad > 0 ? `, ${colors.red(`${bad} failed`)}` : ""}\n`;
+  const unrecorded = results.filter((result) => result.notRecorded !== undefined).length;
+  const failed = bad > 0 ? `, ${colors.red(`${bad} failed`)}` : "";
+  const notWritten = unrecorded > 0 ? `; ${colors.yellow(`${unrecorded} result(s) could not be recorded in the store`)}` : "";
+  return `${results.length - bad} of ${results.length} backup(s) verified${failed}${notWritten}\n`;
 }
 
 export function renderPrune(plan: PrunePlan, result: PruneResult | null, colors: Colors): string {

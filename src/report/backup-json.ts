@@ -23,7 +23,15 @@ export function listingJson(contents: readonly StoreContents[]): string {
 
 export function verifyJson(results: readonly VerifyOutcome[]): string {
   return document({
-    results: results.map(({ record, problems }) => ({ id: record.id, location: record.location, ok: problems.length === 0, problems, record })),
+    results: results.map(({ record, problems, notRecorded }) => ({
+      id: record.id,
+      location: record.location,
+      ok: problems.length === 0,
+      problems,
+      recorded: notRecorded === undefined,
+      ...(notRecorded !== undefined ? { notRecorded } : {}),
+      record,
+    })),
   });
 }
 

@@ -95,7 +95,7 @@ export class BackupRunEvents {
           step: backupStepId(event.sandbox, event.policy),
           kind: "backup",
           target: event.sandbox,
-          commands: [snapshotCreate(event.sandbox, snapshotLabel(this.bus.runId)).display],
+          commands: [snapshotCreate(event.sandbox, snapshotLabel(this.bus.runId), event.gateway).display],
           attempt: 1,
         });
         return;

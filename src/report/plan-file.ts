@@ -1,14 +1,21 @@
 /**
- * Plan files: `plan -o plan.json` writes the Plan (fingerprints included) atomically;
- * `apply plan.json` reads it back through the same JSON Schema users can validate against, plus
- * the checks a schema cannot express (step order, fingerprints for every fact a step names).
+ * Plan files: `plan -o plan.json` writes the Plan (fingerprints included) atomically, with
+ * `planDigest`, the sha256 of everything else in it; `apply plan.json` reads it back through the
+ * same JSON Schema users can validate against, plus the checks a schema cannot express (step
+ * order, fingerprints for every fact a step names), and refuses a file whose content no longer
+ * matches its digest. Each command's `display` is derived again from its argv and environment
+ * (src/host/command.ts), so what is shown and journaled is what runs, whatever the file says.
  * The plan itself is made in src/plan, which does no I/O.
  */
+import { createHash } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { plannedCommand } from "../host/command.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/types.js";
+
+export const PLAN_KIND = "nemoclaw-fleet-plan";
 
 /** A plan file that cannot be carried out; commands report it as a validation error (exit 3). */
 export class PlanFileError extends Error {
@@ -44,6 +51,28 @@ export function planProblems(value: unknown): string[] {
   return consistencyProblems(value as Plan);
 }
 
+/** JSON with every object's keys sorted, so the digest does not depend on how the file was laid out. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === "object" && !Array.isArray(field) ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : field,
+  );
+}
+
+/** `sha256:<hex>` of a plan's content (everything but the digest itself). */
+export function planDigest(plan: Plan): string {
+  return `sha256:${createHash("sha256").update(canonical(plan)).digest("hex")}`;
+}
+
+/** The plan with each command's display rendered again from its argv and environment. */
+function withDerivedDisplays(plan: Plan): Plan {
+  for (const host of plan.hosts) {
+    for (const step of host.steps) {
+      step.commands = step.commands.map((command) => ({ ...command, display: plannedCommand(command.argv, command.env ?? {}, command.okExitCodes).display }));
+    }
+  }
+  return plan;
+}
+
 export function readPlanFile(path: string): Plan {
   let text: string;
   try {
@@ -55,18 +84,29 @@ export function readPlanFile(path: string): Plan {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PlanFileError(path, [`is not JSON: ${(error as Error).message}`]);
+    throw new PlanFileError(path, [`is not JSON (damaged or cut short?): ${(error as Error).message}`]);
   }
+  const recorded = typeof value === "object" && value !== null ? (value as { planDigest?: unknown }).planDigest : undefined;
+  if (recorded !== undefined) delete (value as { planDigest?: unknown }).planDigest;
   const problems = planProblems(value);
   if (problems.length > 0) throw new PlanFileError(path, problems);
-  return value as Plan;
+  const plan = value as Plan;
+  if (recorded === undefined) {
+    throw new PlanFileError(path, ["has no planDigest: only a plan saved with `nemoclaw plan -o` can be applied (make the plan again with -o)"]);
+  }
+  if (recorded !== planDigest(plan)) {
+    throw new PlanFileError(path, [
+      "does not match its planDigest: the plan was changed after `nemoclaw plan -o` wrote it (steps, commands, hosts or facts edited); nothing is applied from an edited plan — make the plan again",
+    ]);
+  }
+  return withDerivedDisplays(plan);
 }
 
-/** Writes the plan through a temporary file in the same directory and a rename. */
+/** Writes the plan, with its digest, through a temporary file in the same directory and a rename. */
 export function writePlanFile(path: string, plan: Plan): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, `${JSON.stringify(plan, null, 2)}\n`, { flag: "wx" });
+    writeFileSync(temporary, `${JSON.stringify({ ...plan, planDigest: planDigest(plan) }, null, 2)}\n`, { flag: "wx" });
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
@@ -107,7 +147,12 @@ function consistencyProblems(plan: Plan): string[] {
   return problems;
 }
 
-/** A saved plan is JSON with the plan's kind; anything else is a fleet file (YAML). */
+/**
+ * Whether `path` is meant as a saved plan rather than a fleet file (YAML): JSON with the plan's
+ * kind, or with a plan's formatVersion and no fleet apiVersion — and, when it is not even JSON,
+ * text that names the plan's kind or starts like a JSON object without a fleet's apiVersion. So
+ * a damaged or cut-short plan is reported as a broken plan file, not read as a fleet file.
+ */
 export function isPlanFile(path: string): boolean {
   let text: string;
   try {
@@ -117,8 +162,10 @@ export function isPlanFile(path: string): boolean {
   }
   if (!text.trimStart().startsWith("{")) return false;
   try {
-    return (JSON.parse(text) as { kind?: unknown }).kind === "nemoclaw-fleet-plan";
+    const value = JSON.parse(text) as Record<string, unknown> | null;
+    if (typeof value !== "object" || value === null) return false;
+    return value.kind === PLAN_KIND || ("formatVersion" in value && !("apiVersion" in value));
   } catch {
-    return false;
+    return text.includes(`"${PLAN_KIND}"`) || !/\bapiVersion\b/.test(text);
   }
 }

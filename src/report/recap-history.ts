@@ -11,7 +11,7 @@ export function formatRunList(runs: readonly RunListing[], colors: Colors): stri
     const outcomes = HOST_STATUSES.filter((status) => run.outcomes[status])
       .map((status: HostStatus) => hostStatusPaint(status, colors)(`${run.outcomes[status]} ${status}`))
       .join(", ");
-    const state = run.complete ? `exit ${run.exitCode}` : colors.yellow("did not finish");
+    const state = run.damaged !== null ? colors.red(`damaged journal: ${run.damaged}`) : run.complete ? `exit ${run.exitCode}` : colors.yellow("did not finish");
     const who = run.user && run.machine ? `${run.user}@${run.machine}` : "?";
     return [
       colors.bold(run.runId),

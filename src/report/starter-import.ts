@@ -177,7 +177,7 @@ function settingsOf(entry: RegistryEntry): { settings: SandboxSettings; notes: s
       if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(entry.endpointUrl)) notes.push("its endpoint carries credentials in the URL and is not copied here; set endpoint yourself");
       else settings.endpoint = entry.endpointUrl;
     }
-    const defaultEnv = defaultCredentialEnv(provider);
+    const defaultEnv = defaultCredentialEnv(provider, entry.nemoclawVersion);
     const env = entry.credentialEnv ?? defaultEnv;
     if (env !== null) settings.credential = `env:${env}`;
     if (entry.credentialEnv !== null && entry.credentialEnv !== defaultEnv) settings.credentialEnv = entry.credentialEnv;

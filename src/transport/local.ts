@@ -1,6 +1,11 @@
 /**
  * Commands on the controller itself (`connection: local`). argv runs directly, without a shell;
  * each command gets its own process group so a timeout or cancel ends everything it started.
+ *
+ * A command gets the environment a login on the host would need, not the controller's: the
+ * variables below, taken from the nemoclaw process, then the host's `environment:` from the fleet
+ * file, then the command's own (and the one secret its step needs). Whatever else the controller's
+ * shell holds — cloud credentials, tokens, other API keys — never reaches a command.
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -21,6 +26,21 @@ export interface LocalConnectionOptions {
 }
 
 type SpawnOptions = Omit<RunOptions, "stdin" | "onStdout" | "onStderr">;
+
+/**
+ * What a local command inherits: where programs and the user's files are, who the user is, the
+ * locale and terminal, the temporary directory, and the XDG base directories (where OpenShell and
+ * NemoClaw keep their configuration and state, and rootless Docker its socket).
+ */
+const INHERITED = new Set(["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"]);
+
+export function inheritedEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (INHERITED.has(name) || name.startsWith("LC_"))) kept[name] = value;
+  }
+  return kept;
+}
 
 export class LocalConnection implements Connection {
   private readonly environment: Record<string, string>;
@@ -45,8 +65,8 @@ export class LocalConnection implements Connection {
     const [file, ...args] = "argv" in command ? command.argv : ["sh", "-s"];
     const started = Date.now();
     const child = execa(file as string, args, {
-      env: { ...this.environment, ...command.env, ...command.secretEnv },
-      extendEnv: true,
+      env: { ...inheritedEnvironment(process.env), ...this.environment, ...command.env, ...command.secretEnv },
+      extendEnv: false,
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",

@@ -19,6 +19,8 @@ export interface OpenSshQuery {
   port?: number;
 }
 
+const SYSTEM_SSH_CONFIG = "/etc/ssh/ssh_config";
+
 /** Runs `ssh ARGS` and returns its stdout; rejects with code ENOENT when there is no ssh. */
 export type SshRunner = (args: string[]) => Promise<string>;
 
@@ -33,6 +35,7 @@ export const runSsh: SshRunner = (args) =>
 /** Answers `ssh -G` queries, at most four at once, each alias once. */
 export class OpenSshConfig {
   private baseline: Promise<Map<string, string[]>> | undefined;
+  private systemBaseline: Promise<Map<string, string[]>> | undefined;
   private readonly answers = new Map<string, Promise<SshConfigResult>>();
   private readonly limiter = new Limiter(4);
 
@@ -51,7 +54,12 @@ export class OpenSshConfig {
   private async resolve(query: OpenSshQuery): Promise<SshConfigResult> {
     this.baseline ??= this.limiter.run(() => this.run(["-G", "-F", "/dev/null", "nemoclaw-defaults.invalid"])).then(parseSshG);
     const args = ["-G", ...(query.configFile === undefined ? [] : ["-F", query.configFile]), ...(query.user === undefined ? [] : ["-l", query.user]), ...(query.port === undefined ? [] : ["-p", String(query.port)]), "--", query.alias];
-    const [defaults, settings] = await Promise.all([this.baseline, this.limiter.run(() => this.run(args)).then(parseSshG)]);
+    // What the distribution's /etc/ssh/ssh_config sets for every host (Debian: SendEnv, GSSAPIAuthentication)
+    // is not the user's choice: a keyword nemoclaw cannot honour is reported only when set beyond it.
+    this.systemBaseline ??= this.limiter
+      .run(() => this.run(["-G", "-F", SYSTEM_SSH_CONFIG, "nemoclaw-defaults.invalid"]))
+      .then(parseSshG, () => this.baseline!);
+    const [defaults, system, settings] = await Promise.all([this.baseline, this.systemBaseline, this.limiter.run(() => this.run(args)).then(parseSshG)]);
     const set = (keyword: string): string[] | undefined => {
       const value = settings.get(keyword);
       return value === undefined || sameValues(value, defaults.get(keyword)) ? undefined : value;
@@ -79,7 +87,7 @@ export class OpenSshConfig {
     const agent = first("identityagent");
     if (agent !== undefined) result.identityAgent = agent;
     for (const [keyword, values] of settings) {
-      if (HONOURED_KEYWORDS.has(keyword) || IRRELEVANT_KEYWORDS.has(keyword) || sameValues(values, defaults.get(keyword))) continue;
+      if (HONOURED_KEYWORDS.has(keyword) || IRRELEVANT_KEYWORDS.has(keyword) || sameValues(values, defaults.get(keyword)) || sameValues(values, system.get(keyword))) continue;
       result.unsupported.push(`${keyword} ${values.join(",")}`);
     }
     return result;

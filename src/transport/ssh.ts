@@ -288,12 +288,17 @@ export class SshConnection implements Connection {
     const stderr = collectText(child.stderr);
     child.stdout.resume();
     let sourceError: Error | undefined;
-    source.once("error", (error) => {
+    const fail = (error: Error): void => {
       sourceError = error;
       source.unpipe(child.stdin);
       child.kill(); // never end stdin here: the script would rename a truncated file into place
-    });
-    source.pipe(child.stdin);
+    };
+    // A source can fail (or be used up) while the channel opens; piping it then would wait forever.
+    if (source.errored || source.destroyed || source.readableEnded) fail(source.errored ?? new Error("the source stream was already closed"));
+    else {
+      source.once("error", fail);
+      source.pipe(child.stdin);
+    }
     const outcome = await child.done;
     if (sourceError) {
       throw new TransportError("command-failed", this.host, `upload to ${remotePath}: reading the source failed: ${firstLine(sourceError.message)}`, { cause: sourceError });
@@ -347,21 +352,25 @@ export class SshConnection implements Connection {
 }
 
 /**
- * Write stdin to a temporary file beside the target, then rename it into place. With a mode the
- * file is private (umask 077) until chmod, so a secret is never briefly world-readable.
+ * Write stdin to a temporary file beside the target, then rename it into place. The temporary file
+ * is made by mktemp (a fresh random name, created exclusively, 0600), so nothing planted beside the
+ * target can redirect the write; `mv -T` renames over the target itself, so a symbolic link or a
+ * directory at the target is replaced or refused, never written through. With a mode the file stays
+ * private until chmod, so a secret is never briefly world-readable; without one it gets the
+ * umask's usual mode.
  */
 const ATOMIC_WRITE_SCRIPT = [
   "set -e",
   'target=$1; mode=$2',
   'case $target in */*) dir=${target%/*}/ ;; *) dir= ;; esac',
-  'tmp="${dir}.${target##*/}.nemoclaw-tmp.$$"',
+  'if [ -z "$mode" ]; then mode=$(printf %o $(( 0666 & ~0$(umask) ))); fi',
+  'tmp=$(mktemp -- "${dir}.${target##*/}.nemoclaw-tmp.XXXXXXXX")',
   "trap 'rm -f -- \"$tmp\"' EXIT",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
-  'if [ -n "$mode" ]; then umask 077; fi',
   'cat > "$tmp"',
-  'if [ -n "$mode" ]; then chmod "$mode" "$tmp"; fi',
-  'mv -f -- "$tmp" "$target"',
+  'chmod "$mode" "$tmp"',
+  'mv -f -T -- "$tmp" "$target"',
   "trap - EXIT",
 ].join("\n");
 

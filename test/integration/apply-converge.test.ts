@@ -49,7 +49,8 @@ beforeAll(async () => {
       "sandboxes:",
       sandboxYaml("alice", 'hosts: "spark-01,spark-02,spark-03"', "    policy: { presets: [npm] }\n"),
       sandboxYaml("bob", "host: spark-01"),
-      sandboxYaml("carol", "host: spark-04", "    imageRefWorkaround: true\n"),
+      // NemoClaw v0.0.38 (the cluster era) has no sandbox GPU setting: carol leaves it to NemoClaw.
+      sandboxYaml("carol", "host: spark-04", "    imageRefWorkaround: true\n").replace('    gpu: "off"\n', ""),
       sandboxYaml("dave", "host: spark-05"),
       "",
     ].join("\n"),
@@ -84,15 +85,15 @@ describe("apply converges the fleet", () => {
     });
   });
 
-  it("runs guards before the relaunch and creates from the image reference on arm64", () => {
+  it("clears the stale lock before NemoClaw's recover restores the guards and relaunches, and creates from the image reference on arm64", () => {
     const order = first.events.filter((event): event is EventOf<"step-finished"> => event.type === "step-finished" && event.host === "spark-02").map((event) => event.step);
-    expect(order.indexOf("guards-reemit:alice")).toBeLessThan(order.indexOf("sandbox-recover:alice"));
-    expect(order.indexOf("lock-clear:alice")).toBeLessThan(order.indexOf("sandbox-recover:alice"));
+    expect(order).toEqual(["preflight:spark-02", "lock-clear:alice", "sandbox-recover:alice", "policy-add:alice"]);
     const carol = first.events.find((event): event is EventOf<"step-finished"> => event.type === "step-finished" && event.step === "sandbox-create:carol");
     expect(carol?.notes.join("\n")).toContain("with the image-reference workaround");
     const calls = readSimState({ home: home("spark-04") }).calls.map((call) => `${call.tool} ${call.argv.join(" ")}`);
     expect(calls.some((call) => /^docker push localhost:5000\//.test(call))).toBe(true);
-    expect(calls.some((call) => /^openshell sandbox create --from localhost:5000\//.test(call))).toBe(true);
+    // NemoClaw's base policy, and --no-bootstrap on the cluster driver (real-cli-2026-12 §11).
+    expect(calls.some((call) => /^openshell sandbox create --policy \S+\/\.nemoclaw\/source\/nemoclaw-blueprint\/policies\/openclaw-sandbox\.yaml --from localhost:5000\/\S+ --name carol --no-bootstrap -- env /.test(call))).toBe(true);
   });
 
   it("recovers the stale registry entry and says shields must be re-applied", () => {

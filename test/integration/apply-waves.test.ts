@@ -32,7 +32,8 @@ beforeAll(async () => {
     ],
   });
   env = cliEnv(join(dir, "state"));
-  fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `sandboxes:\n${sandboxYaml("alpha", 'hosts: "w1,w2,w3"')}`);
+  // The canary runs NemoClaw v0.0.38, which has no sandbox GPU setting: alpha leaves it to NemoClaw.
+  fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `sandboxes:\n${sandboxYaml("alpha", 'hosts: "w1,w2,w3"').replace('    gpu: "off"\n', "")}`);
 }, 180_000);
 
 afterAll(async () => {

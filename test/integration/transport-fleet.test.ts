@@ -315,6 +315,19 @@ describe("streams, files and secrets", () => {
     expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
   });
 
+  it("never writes through a symbolic link at the target", async () => {
+    const connection = await pool.get("work-1");
+    const home = fleet.hosts.find((h) => h.name === "work-1")!.home;
+    const setup = await connection.run({
+      script: `set -e; cd "$HOME"; mkdir -p victim-dir; printf 'keep\\n' > victim-file; ln -sfn victim-dir to-dir; ln -sfn victim-file to-file\n`,
+    });
+    expect(setup.exitCode, setup.stderr.toString()).toBe(0);
+    await connection.upload(Readable.from([Buffer.from("new\n")]), `${home}/to-dir`, { mode: 0o600 });
+    await connection.upload(Readable.from([Buffer.from("new\n")]), `${home}/to-file`, { mode: 0o600 });
+    const after = await connection.run({ script: 'cd "$HOME"; ls -A victim-dir; cat victim-file; for f in to-dir to-file; do [ -L "$f" ] && echo "$f is a link"; cat "$f"; done; ls -a | grep -c nemoclaw-tmp\n' });
+    expect(after.stdout.toString()).toBe("keep\nnew\nnew\n0\n");
+  });
+
   it("reports a download of a missing file as a failed command", async () => {
     const connection = await pool.get("work-1");
     await expect(connection.download("/nonexistent/file")).rejects.toMatchObject({ kind: "command-failed", host: "work-1" });

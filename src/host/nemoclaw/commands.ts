@@ -196,7 +196,17 @@ export function installNemoClaw(
   target: string,
   options: { crossesClusterEra: boolean; onboard: { settings: OnboardSettings; release: Releases } | null },
 ): PlannedCommand {
-  const onboardEnvironment = options.onboard ? { ...onboardEnv(options.onboard.settings, options.onboard.release), ...literalEnv([["NEMOCLAW_SANDBOX_NAME", options.onboard.settings.sandbox]]) } : ACCEPT_THIRD_PARTY;
+  // The installer runs `onboard` without flags: what onboard otherwise takes as --name, --agent and --from goes in its environment.
+  const onboardEnvironment = options.onboard
+    ? {
+        ...onboardEnv(options.onboard.settings, options.onboard.release),
+        ...literalEnv([
+          ["NEMOCLAW_SANDBOX_NAME", options.onboard.settings.sandbox],
+          ["NEMOCLAW_AGENT", options.onboard.settings.agent],
+          ["NEMOCLAW_FROM_DOCKERFILE", options.onboard.settings.from],
+        ]),
+      }
+    : ACCEPT_THIRD_PARTY;
   return plannedCommand(
     ["sh", "-c", `curl -fsSL ${NEMOCLAW_INSTALLER_URL} | bash`],
     {

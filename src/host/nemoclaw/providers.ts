@@ -6,6 +6,7 @@
  * the later additions).
  */
 import { versionAtLeast } from "../../config/openshell-version.js";
+import { nemoclawHas } from "./releases.js";
 
 interface ProviderInfo {
   key: string;
@@ -77,9 +78,14 @@ export function gatewayProviderName(name: string): string {
   return lookup(name)?.gatewayProvider ?? name;
 }
 
-/** The variable NemoClaw reads the provider key from when the fleet file names none. */
-export function defaultCredentialEnv(name: string): string | null {
-  return lookup(name)?.credentialEnv ?? null;
+/**
+ * The variable NemoClaw reads the provider key from when the fleet file names none, for the
+ * release that will read it (null: the newest); the NVIDIA key had another name before v0.0.65.
+ */
+export function defaultCredentialEnv(name: string, nemoclaw: string | null): string | null {
+  const env = lookup(name)?.credentialEnv ?? null;
+  if (env === "NVIDIA_INFERENCE_API_KEY" && nemoclaw !== null && !nemoclawHas(nemoclaw, "nvidiaInferenceKey")) return "NVIDIA_API_KEY";
+  return env;
 }
 
 /** Whether a provider named in the fleet file is the one a registry row records. */

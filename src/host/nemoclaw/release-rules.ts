@@ -10,7 +10,17 @@ import { closest } from "../../config/suggest.js";
 import type { DesiredGateway, DesiredSandbox } from "../../config/types.js";
 import { OPENSHELL_SINCE, OPENSHELL_UNTIL } from "../openshell/releases.js";
 import { KNOWN_PROVIDER_NAMES, providerAvailability, providerSince } from "./providers.js";
-import { nemoclawHas, nemoclawHasShields, nemoclawRelease, NEMOCLAW_SINCE, NEMOCLAW_UNTIL, newestReleasePinning, releaseProblem, usableRelease } from "./releases.js";
+import {
+  nemoclawHas,
+  nemoclawHasShields,
+  nemoclawRelease,
+  NEMOCLAW_SINCE,
+  NEMOCLAW_UNTIL,
+  NEWEST_NEMOCLAW,
+  newestReleasePinning,
+  releaseProblem,
+  usableRelease,
+} from "./releases.js";
 
 /** OpenShell ≥ 0.0.88 (`MAX_ROUTABLE_NAME_LEN` in openshell-server's grpc validation). */
 const ROUTABLE_NAME_MAX = 19;
@@ -112,6 +122,10 @@ function gatewayProblems(gateway: DesiredGateway, target: TargetRelease | undefi
 export const NEMOCLAW_RELEASE_RULES: ReleaseRules = {
   pinOf(version) {
     const release = nemoclawRelease(version);
+    // A host found on a newer release is planned for as the newest known one; choosing one is not, since its pin is not known.
+    if (release.kind === "newer") {
+      return { problem: `NemoClaw v${release.version} is newer than the newest release this tool knows (v${NEWEST_NEMOCLAW}), so the OpenShell it pins is not known; choose v${NEWEST_NEMOCLAW} or older` };
+    }
     const usable = usableRelease(release);
     return usable === null ? { problem: releaseProblem(release)! } : usable.pin;
   },

@@ -126,6 +126,8 @@ export const NEMOCLAW_SINCE = {
   sandboxGpu: "0.0.39",
   /** `inference set --provider --model --sandbox` (#3319). */
   inferenceSet: "0.0.39",
+  /** NVIDIA's key is read from `NVIDIA_INFERENCE_API_KEY`, `NVIDIA_API_KEY` staying an alias (#5366); before, only from `NVIDIA_API_KEY`. */
+  nvidiaInferenceKey: "0.0.65",
   /** `NEMOCLAW_GATEWAY_BIND_ADDRESS` (05-12). */
   bindAddress: "0.0.40",
   /** `snapshot restore --yes` (#3796). */

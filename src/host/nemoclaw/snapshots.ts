@@ -39,6 +39,77 @@ export function parseBackupManifest(text: string, directory: string): Fact<HostB
   });
 }
 
+const CONTROL = /[\u0000-\u001f\u007f\\]/;
+
+/** A path below the snapshot (or below the sandbox's state directory): relative, in normal form, never climbing. */
+function isSafeRelativePath(value: unknown): boolean {
+  return typeof value === "string" && value !== "" && !CONTROL.test(value) && isCanonicalPath(value);
+}
+
+/** An absolute path in normal form (the sandbox's state directory, the snapshot's own path). */
+function isSafeAbsolutePath(value: unknown): value is string {
+  return typeof value === "string" && value.startsWith("/") && !CONTROL.test(value) && (value === "/" || isCanonicalPath(value.slice(1)));
+}
+
+function isCanonicalPath(value: string): boolean {
+  return value.split("/").every((part) => part !== "" && part !== "." && part !== "..");
+}
+
+/**
+ * Every path NemoClaw's restore takes from a snapshot's rebuild-manifest.json (src/lib/state/sandbox.ts
+ * RebuildManifest at NC@d50338aa): the directories and files it copies back (`stateDirs`,
+ * `backedUpDirs`, `stateFiles[].path`, per-instance `stateDirs`/`backedUpDirs`) must stay below the
+ * snapshot; where it copies them to (`dir`, `writableDir`, `instances[].dataDir`) must be plain
+ * absolute paths in the sandbox; and `backupPath` must be the snapshot itself. Releases before NemoClaw
+ * checked these itself would follow a `../` out of the snapshot on the host. The text must be
+ * exactly JSON, as restore rewrites it.
+ */
+export function snapshotManifestProblems(text: string, relativeDir: string): string[] {
+  const where = `${relativeDir}/${SNAPSHOT_MANIFEST}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return [`${where} is not JSON (${(error as Error).message})`];
+  }
+  if (!isRecord(json)) return [`${where} is not a NemoClaw backup manifest`];
+  const problems: string[] = [];
+  const relative = (value: unknown, field: string): void => {
+    if (!isSafeRelativePath(value)) problems.push(`${where}: ${field} ${JSON.stringify(value)} is not a path inside the snapshot`);
+  };
+  const relativeList = (value: unknown, field: string): void => {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) problems.push(`${where}: ${field} is not a list`);
+    else value.forEach((item, index) => relative(item, `${field}[${index}]`));
+  };
+  const absolute = (value: unknown, field: string): void => {
+    if (value !== undefined && !isSafeAbsolutePath(value)) problems.push(`${where}: ${field} ${JSON.stringify(value)} is not a plain absolute path`);
+  };
+  relativeList(json.stateDirs, "stateDirs");
+  relativeList(json.backedUpDirs, "backedUpDirs");
+  if (json.stateFiles !== undefined) {
+    if (!Array.isArray(json.stateFiles)) problems.push(`${where}: stateFiles is not a list`);
+    else json.stateFiles.forEach((spec: unknown, index) => relative(isRecord(spec) ? spec.path : undefined, `stateFiles[${index}].path`));
+  }
+  absolute(json.dir, "dir");
+  absolute(json.writableDir, "writableDir");
+  if (json.instances !== undefined) {
+    if (!Array.isArray(json.instances)) problems.push(`${where}: instances is not a list`);
+    else {
+      json.instances.forEach((instance: unknown, index) => {
+        const record = isRecord(instance) ? instance : {};
+        relativeList(record.stateDirs, `instances[${index}].stateDirs`);
+        relativeList(record.backedUpDirs, `instances[${index}].backedUpDirs`);
+        absolute(record.dataDir, `instances[${index}].dataDir`);
+      });
+    }
+  }
+  if (!isSafeAbsolutePath(json.backupPath) || !json.backupPath.endsWith(`/${relativeDir}`)) {
+    problems.push(`${where}: backupPath ${JSON.stringify(json.backupPath)} is not this snapshot's directory`);
+  }
+  return problems;
+}
+
 /** NemoClaw's snapshot timestamp: `new Date().toISOString().replace(/[:.]/g, "-")`. */
 const SNAPSHOT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
 
@@ -92,7 +163,8 @@ async function listSnapshots(connection: Connection, sandbox: string, options: R
 }
 
 /**
- * `nemoclaw <sandbox> snapshot create --name <label>`, then the directory it made: the one new
+ * `nemoclaw <sandbox> snapshot create --name <label>` with the sandbox's gateway pinned in
+ * `OPENSHELL_GATEWAY` (real-cli-2026-12 §14.4, §14.8), then the directory it made: the one new
  * snapshot directory of that sandbox (NemoClaw picks the timestamp; its output format is not relied on).
  */
 export async function createSnapshot(connection: Connection, sandbox: string, gateway: string, label: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
@@ -110,6 +182,39 @@ export async function createSnapshot(connection: Connection, sandbox: string, ga
   return { home: after.home, sandbox, timestamp: created[0]! };
 }
 
+/** Per snapshot directory of a sandbox: `<timestamp>\t<file count>\t<manifest on one line>`. */
+const DESCRIBE_SNAPSHOTS = [
+  'd="$HOME/.nemoclaw/rebuild-backups/$1"',
+  '[ -d "$d" ] || exit 0',
+  'for s in "$d"/*/; do',
+  '  m="$s/rebuild-manifest.json"; [ -f "$m" ] || continue',
+  '  printf "%s\\t%s\\t" "$(basename "$s")" "$(find "$s" -type f | wc -l | tr -d " ")"; tr -d "\\n" < "$m"; printf "\\n"',
+  "done",
+].join("\n");
+
+export interface CheckedSnapshot {
+  timestamp: string;
+  files: number;
+}
+
+/**
+ * Check, after `snapshot create --name <label>`, that NemoClaw finished the snapshot: a directory
+ * whose manifest (written last, §7.1) names this sandbox and label, holding files besides it.
+ */
+export async function checkLabelledSnapshot(connection: Connection, sandbox: string, label: string, options: RunCheckedOptions = {}): Promise<CheckedSnapshot> {
+  const output = await runChecked(connection, { argv: ["sh", "-c", DESCRIBE_SNAPSHOTS, "sh", sandbox] }, `reading NemoClaw's snapshots of ${sandbox}`, options);
+  for (const line of output.split("\n")) {
+    const [timestamp = "", count = "", manifest = ""] = line.split("\t");
+    const json = extractJson(manifest);
+    if (!isSnapshotTimestamp(timestamp) || !isRecord(json) || json.name !== label) continue;
+    if (json.sandboxName !== sandbox) throw new HostCommandError(connection.host, `checking snapshot ${label}`, `its manifest names sandbox ${String(json.sandboxName)}, not ${sandbox}`);
+    const files = Number(count);
+    if (!(files > 1)) throw new HostCommandError(connection.host, `checking snapshot ${label}`, `${timestamp} holds no files besides its manifest`);
+    return { timestamp, files };
+  }
+  throw new HostCommandError(connection.host, `checking snapshot ${label}`, `no snapshot of ${sandbox} with a manifest naming ${label} was found`);
+}
+
 /** The snapshot as a tar stream in NemoClaw's layout (`rebuild-backups/<sandbox>/<timestamp>/…`). */
 export async function streamSnapshot(connection: Connection, snapshot: HostSnapshot, signal?: AbortSignal): Promise<RemoteProcess> {
   const relative = snapshotRelativePath(snapshot.sandbox, snapshot.timestamp);
@@ -118,6 +223,35 @@ export async function streamSnapshot(connection: Connection, snapshot: HostSnaps
 
 export async function removeSnapshot(connection: Connection, snapshot: HostSnapshot): Promise<void> {
   await runChecked(connection, { argv: ["rm", "-rf", "--", snapshotDir(snapshot)] }, "removing the host copy of the snapshot");
+}
+
+/**
+ * Moves a snapshot directory into NemoClaw's store in one rename, creating the sandbox's snapshot
+ * directory (0700) when needed. Like NemoClaw itself, it refuses a store reached through a symbolic
+ * link; `mv -T -n` renames onto the target path itself and never replaces anything there.
+ * Prints `placed`, or `exists` when the target path is already taken (the source is then left).
+ */
+const PLACE_SNAPSHOT = `
+set -e
+from=$1; to=$2; shift 2
+for p in "$@"; do
+  if [ -L "$p" ]; then echo "$p is a symbolic link" >&2; exit 3; fi
+  [ -e "$p" ] || mkdir -m 700 -- "$p"
+  if [ ! -d "$p" ]; then echo "$p is not a directory" >&2; exit 3; fi
+done
+if [ -e "$to" ] || [ -L "$to" ]; then echo exists; exit 0; fi
+mv -T -n -- "$from" "$to" || :
+if [ ! -e "$from" ]; then echo placed
+elif [ -e "$to" ] || [ -L "$to" ]; then echo exists
+else echo "cannot move $from to $to" >&2; exit 1
+fi
+`;
+
+export async function placeSnapshot(connection: Connection, from: string, snapshot: HostSnapshot, options: RunCheckedOptions = {}): Promise<"placed" | "exists"> {
+  const nemoclaw = nemoclawDir(snapshot.home);
+  const parents = [nemoclaw, `${nemoclaw}/rebuild-backups`, sandboxSnapshotsDir(snapshot.home, snapshot.sandbox)];
+  const output = await runChecked(connection, { argv: ["sh", "-c", PLACE_SNAPSHOT, "sh", from, snapshotDir(snapshot), ...parents] }, `placing the snapshot in ${parents[2]}`, options);
+  return output.trim() === "placed" ? "placed" : "exists";
 }
 
 export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, release: Releases, options: RunCheckedOptions = {}): Promise<void> {

@@ -17,8 +17,84 @@ export async function makePrivateDirectory(connection: Connection, path: string)
   await runChecked(connection, { argv: ["mkdir", "-p", "-m", "700", "--", path] }, `creating ${path}`);
 }
 
-export async function extractArchive(connection: Connection, archive: string, into: string, options: RunCheckedOptions = {}): Promise<void> {
-  await runChecked(connection, { argv: ["tar", "--no-same-owner", "-xf", archive, "-C", into] }, "unpacking the backup", options);
+/**
+ * Unpack `member` (and what lies beneath it) of a tar archive with GNU tar into `into`, which must be
+ * an empty directory the caller just made. GNU tar's defaults keep everything inside it: leading `/`
+ * is stripped and names with `..` are refused, and a link pointing up or out is only created once
+ * every other entry is in place, so nothing is ever written through one; `--keep-old-files` makes a
+ * name that occurs twice an error instead of a replacement; `--no-same-owner` keeps the files the
+ * login user's.
+ */
+export async function extractArchive(connection: Connection, archive: string, into: string, member: string, options: RunCheckedOptions = {}): Promise<void> {
+  await runChecked(
+    connection,
+    { argv: ["tar", "--extract", "--no-same-owner", "--keep-old-files", `--file=${archive}`, `--directory=${into}`, "--", member] },
+    "unpacking the backup",
+    options,
+  );
+}
+
+export type TreeNodeType = "file" | "directory" | "symlink" | "other";
+
+/** One path below a directory on a host, as `lstat` sees it. */
+export interface TreeNode {
+  type: TreeNodeType;
+  /** Bytes, for regular files. */
+  size: number;
+  /** Target, for symbolic links. */
+  link: string;
+  /** Content digest, for regular files. */
+  sha256: string | null;
+}
+
+/**
+ * Every path below $1 (never following a link): NUL-separated type, path, size and link target per
+ * entry; an empty field; then `<sha256>  ./<path>` for each regular file.
+ */
+const DESCRIBE_TREE_SCRIPT = `
+cd -- "$1" || exit 1
+find . -mindepth 1 -printf '%y\\0%P\\0%s\\0%l\\0' || exit 1
+printf '\\0'
+find . -mindepth 1 -type f -exec sha256sum -z -- {} + || exit 1
+`;
+
+const FIND_TYPES: Record<string, TreeNodeType> = { f: "file", d: "directory", l: "symlink" };
+
+/** What lies below a directory on a host, keyed by path relative to it (one round trip). */
+export async function describeTree(connection: Connection, dir: string, options: RunCheckedOptions = {}): Promise<Map<string, TreeNode>> {
+  const output = await runChecked(connection, { argv: ["sh", "-c", DESCRIBE_TREE_SCRIPT, "sh", dir] }, `listing ${dir}`, options);
+  const fields = output.split("\0");
+  const tree = new Map<string, TreeNode>();
+  let at = 0;
+  for (; at + 3 < fields.length && fields[at] !== ""; at += 4) {
+    const [type, path, size, link] = fields.slice(at, at + 4) as [string, string, string, string];
+    tree.set(path, { type: FIND_TYPES[type] ?? "other", size: type === "f" ? Number(size) : 0, link: type === "l" ? link : "", sha256: null });
+  }
+  for (const line of fields.slice(at + 1)) {
+    const match = /^([0-9a-f]{64}) {2}\.\/(.*)$/s.exec(line);
+    const node = match ? tree.get(match[2]!) : undefined;
+    if (node) node.sha256 = match![1]!;
+  }
+  return tree;
+}
+
+/** The entries directly in a directory, each with the latest modification anywhere inside it (ms since the epoch). */
+export async function listEntryAges(connection: Connection, dir: string, options: RunCheckedOptions = {}): Promise<Array<{ name: string; modifiedMs: number | null }>> {
+  const script = `[ -d "$1" ] || exit 0
+cd -- "$1" || exit 1
+find . -mindepth 1 -printf '%T@ %P\\0'`;
+  const output = await runChecked(connection, { argv: ["sh", "-c", script, "sh", dir] }, `listing ${dir}`, options);
+  const newest = new Map<string, number | null>();
+  for (const record of output.split("\0")) {
+    const space = record.indexOf(" ");
+    if (space < 0) continue;
+    const seconds = Number(record.slice(0, space));
+    const name = record.slice(space + 1).split("/")[0]!;
+    const previous = newest.get(name) ?? null;
+    const modified = Number.isFinite(seconds) ? seconds * 1000 : null;
+    newest.set(name, modified === null ? previous : Math.max(previous ?? 0, modified));
+  }
+  return [...newest].map(([name, modifiedMs]) => ({ name, modifiedMs }));
 }
 
 /**

@@ -57,7 +57,7 @@ export function onboardSettingsFor(ctx: HostContext, sandbox: DesiredSandbox): O
   const provider = sandbox.provider === undefined ? undefined : providerOptionKey(sandbox.provider);
   let credential: OnboardSettings["credential"];
   if (sandbox.credential) {
-    const env = sandbox.credentialEnv ?? (provider === undefined ? null : defaultCredentialEnv(provider));
+    const env = sandbox.credentialEnv ?? (provider === undefined ? null : defaultCredentialEnv(provider, ctx.release?.nemoclaw ?? null));
     if (env === null) {
       ctx.note("warning", `sandbox ${sandbox.name}: provider ${sandbox.provider ?? "(none)"} has no default key variable; set credentialEnv`, { target });
       return null;

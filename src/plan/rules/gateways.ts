@@ -99,7 +99,7 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
   if (gateway.driver !== undefined && driver !== null && gateway.driver !== driver) {
     ctx.note(
       "warning",
-      `gateway ${gateway.name} runs the ${driver} driver, the fleet file asks for ${gateway.driver}; a driver change happens by pinning openshell.version across 0.0.37 (with backups), never in place`,
+      `gateway ${gateway.name} runs the ${driver} driver, the fleet file asks for ${gateway.driver}; the driver follows the OpenShell release: it changes only by moving the host to a NemoClaw release on the other side of OpenShell 0.0.37 (nemoclaw.version, with backups), never in place`,
       { target, fact: factKey.gateway(gateway.name) },
     );
   }

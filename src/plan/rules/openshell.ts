@@ -79,7 +79,7 @@ export function planFatalMigrations(ctx: HostContext): Set<string> {
         before: gateway.pid !== null ? [killProcess(gateway.pid)] : [],
         facts: ["gatewayBinary"],
         ...(gateway.pid !== null ? { params: { stopPid: gateway.pid } } : {}),
-        hint: "If the restarted gateway still reports a migration error, the database is newer than the installed OpenShell: install a version at least as new as the one that migrated it.",
+        hint: "If the restarted gateway still reports a migration error, the database is newer than the installed OpenShell: move the host to a NemoClaw release whose OpenShell is at least as new as the one that migrated it (nemoclaw.version; docs/releases.md).",
       });
       continue;
     }
@@ -91,7 +91,7 @@ export function planFatalMigrations(ctx: HostContext): Set<string> {
     ctx.block = preflightBlock({ kind: "drift", drift: gatewayDrift(gateway, crashed, installed) }, installed, preflightWording(ctx));
     ctx.note(
       "warning",
-      `gateway ${gateway.name} crashed: ${fatal}. Nothing installed is newer than the OpenShell that migrated its database, and a gateway can never be downgraded onto a database a newer one migrated; install an OpenShell at least that new`,
+      `gateway ${gateway.name} crashed: ${fatal}. Nothing installed is newer than the OpenShell that migrated its database, and a gateway can never be downgraded onto a database a newer one migrated; choose a NemoClaw release whose OpenShell is at least that new (nemoclaw.version; on a host without NemoClaw, openshell.version)`,
       { target, fact: factKey.gateway(gateway.name) },
     );
     return handled;

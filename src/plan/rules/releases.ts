@@ -175,6 +175,8 @@ function installerOnboard(ctx: HostContext): { settings: OnboardSettings; gatewa
  */
 function planNemoClawInstall(ctx: HostContext, target: { version: string; pin: OpenShellPin }, why: { reason: string; risk: "safe" | "disruptive" }): void {
   const release = { nemoclaw: target.version, openshell: target.pin.max };
+  // The installer's onboard runs the new release: its settings are checked and built for it.
+  ctx.release = release;
   const first = installerOnboard(ctx);
   const step = ctx.steps.add({
     kind: "nemoclaw-install",
@@ -194,7 +196,6 @@ function planNemoClawInstall(ctx: HostContext, target: { version: string; pin: O
   });
   ctx.installStep = step;
   ctx.version = target.pin.max;
-  ctx.release = release;
   ctx.nemoclawInstalled = true;
   if (first) {
     ctx.gateways.set(first.gateway, { state: "starting", driver: driverOfVersion(target.pin.max), step });
@@ -225,7 +226,7 @@ export function planReleaseChange(ctx: HostContext): void {
     if (pin && !sameVersion(pin, ctx.version)) {
       ctx.note(
         "warning",
-        `openshell.version pins ${pin}, but on a NemoClaw host OpenShell follows the NemoClaw release (v${running.nemoclaw} runs ${ctx.version}); choose the NemoClaw release with nemoclaw.version instead (docs/releases.md). Nothing is changed`,
+        `openshell.version pins ${pin}, but on a NemoClaw host OpenShell follows the NemoClaw release (the host runs NemoClaw v${running.nemoclaw}, which pins ${describePin(usableRelease(nemoclawRelease(running.nemoclaw))!.pin)}, with OpenShell ${ctx.version}); choose the NemoClaw release with nemoclaw.version instead (docs/releases.md). Nothing is changed`,
         { fact: "openshell" },
       );
     }
@@ -330,6 +331,7 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
     }
   }
   const release = { nemoclaw: target.version, openshell: to };
+  ctx.release = release;
   const first = installerOnboard(ctx);
   const install = ctx.steps.add({
     kind: "nemoclaw-install",
@@ -348,7 +350,6 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
   });
   ctx.installStep = install;
   ctx.version = to;
-  ctx.release = release;
 
   const driver = driverOfVersion(to);
   const brought: Step[] = [install];

@@ -23,7 +23,7 @@ import { startDaemon } from "./processes.mjs";
 import { saveUsageNoticeAcceptance, writeRegistry } from "./registry.mjs";
 import { agentLockPath, GUARD_PATHS, PRELOADS, sandboxRoot, startHolder, stopHolder } from "./sandbox.mjs";
 import { createSandbox } from "./sandboxes.mjs";
-import { linkInstalledTools, writeLauncher, writeShim } from "./shims.mjs";
+import { linkInstalledTools, writeLauncher, writeNemoClawSource, writeShim } from "./shims.mjs";
 import { containerByName, saveState } from "./state.mjs";
 import { deadPid, isRecordedProcessAlive, sleep, uuid } from "./util.mjs";
 import { atLeast, isClusterEra, maxMigration } from "./versions.mjs";
@@ -154,7 +154,10 @@ export async function install(home, scenario, options) {
     writeShim(join(dir, "openshell"), home, "openshell", cliVersion);
     if (!isClusterEra(cliVersion)) writeShim(join(dir, "openshell-gateway"), home, "openshell-gateway", cliVersion);
   }
-  if (nemoclawVersion) writeShim(paths.nemoclawBin, home, "nemoclaw", nemoclawVersion);
+  if (nemoclawVersion) {
+    writeShim(paths.nemoclawBin, home, "nemoclaw", nemoclawVersion);
+    writeNemoClawSource(paths);
+  }
   linkInstalledTools(paths);
 
   /** @type {string[]} */

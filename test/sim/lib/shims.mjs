@@ -7,6 +7,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } f
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { simPaths } from "./paths.mjs";
+import { policyYaml } from "./policy.mjs";
 import { writeFileAtomic } from "./util.mjs";
 
 const LIB_DIR = dirname(fileURLToPath(import.meta.url));
@@ -64,6 +65,22 @@ export function shimScript(home, tool, version) {
  */
 export function writeShim(path, home, tool, version) {
   writeFileAtomic(path, shimScript(home, tool, version), 0o755);
+}
+
+/**
+ * What NemoClaw's installer lays down besides its CLI: the source tree in `~/.nemoclaw/source`
+ * (NC@d50338aa:scripts/install.sh `NEMOCLAW_SOURCE_ROOT`), whose base sandbox policies
+ * (`nemoclaw-blueprint/policies/openclaw-sandbox.yaml`, and an agent's `agents/<agent>/
+ * policy-additions.yaml`) an `openshell sandbox create --policy` reads.
+ * @param {import("./paths.mjs").SimPaths} paths
+ */
+export function writeNemoClawSource(paths) {
+  const source = join(paths.nemoclawDir, "source");
+  const policy = `${policyYaml([])}`;
+  for (const file of [join(source, "nemoclaw-blueprint", "policies", "openclaw-sandbox.yaml"), join(source, "agents", "hermes", "policy-additions.yaml")]) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, policy, 0o644);
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { ensureGateway, resolveOpenshell } from "../lib/nemoclaw-core.mjs";
 import { installOpenshellPin } from "../lib/openshell-install.mjs";
 import { readRegistry } from "../lib/registry.mjs";
 import { bundledOpenclaw, NC, openshellPin } from "../lib/releases.mjs";
-import { linkInstalledTools, writeShim } from "../lib/shims.mjs";
+import { linkInstalledTools, writeNemoClawSource, writeShim } from "../lib/shims.mjs";
 import { loadState, updateState } from "../lib/state.mjs";
 import { atLeast, compareVersions, isClusterEra } from "../lib/versions.mjs";
 
@@ -172,6 +172,7 @@ async function installNemoclaw(ctx, target, info) {
   info("Installing NemoClaw from GitHub…");
   info(`Resolved install ref: v${target}`);
   writeShim(ctx.paths.nemoclawBin, ctx.paths.home, "nemoclaw", target);
+  writeNemoClawSource(ctx.paths);
   linkInstalledTools(ctx.paths);
   info("Created user-local shim at ~/.local/bin/nemoclaw");
   const pin = /** @type {{ min: string; max: string }} */ (openshellPin(target));

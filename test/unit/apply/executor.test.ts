@@ -479,6 +479,46 @@ describe("applyPlan: backups", () => {
     expect(summary.exitCode).toBe(5);
   });
 
+  const snapshotThenRetire = (verify: boolean) => [
+    step("backup:alice", [], {
+      kind: "backup",
+      commands: [command(["nemoclaw", "alice", "snapshot", "create", "--name", "fleet-1"])],
+      params: { policy: null, snapshot: "fleet-1", verify },
+    }),
+    step("gateway-retire:nemoclaw", ["backup:alice"], {
+      kind: "gateway-retire",
+      target: { kind: "gateway", name: "nemoclaw" },
+      risk: "destructive",
+      commands: [command(["openshell", "gateway", "destroy", "-g", "nemoclaw"])],
+      params: { gateway: "nemoclaw", requiresVerifiedBackups: ["backup:alice"] },
+    }),
+  ];
+  const listsSnapshot = (manifest: Record<string, unknown>) => (call: { argv: string[] }) =>
+    call.argv[0] === "sh" && call.argv[2]?.includes("rebuild-backups") ? { stdout: `2026-11-22T10-00-00-000Z\t4\t${JSON.stringify(manifest)}\n` } : {};
+
+  it("a NemoClaw snapshot the plan needs verified is checked by the manifest NemoClaw writes last", async () => {
+    const h = harness({ hosts: ["a"], respond: listsSnapshot({ version: 1, sandboxName: "alice", name: "fleet-1" }) });
+    await h.run(plan([hostPlan("a", snapshotThenRetire(true))]));
+    expect(h.stepEvent("a", "backup:alice").status).toBe("ok");
+    expect(h.stepEvent("a", "backup:alice").notes).toContain("NemoClaw snapshot fleet-1 (2026-11-22T10-00-00-000Z): 4 files, manifest written, verified");
+    // The retire ran (its postcondition is judged against the harness's unchanged observation).
+    expect(h.calls.map((call) => call.argv.join(" "))).toContain("openshell gateway destroy -g nemoclaw");
+  });
+
+  it("a snapshot without its manifest fails the backup, and nothing is retired", async () => {
+    const h = harness({ hosts: ["a"], respond: listsSnapshot({ version: 1, sandboxName: "alice", name: "other" }) });
+    await h.run(plan([hostPlan("a", snapshotThenRetire(true))]));
+    expect(h.stepEvent("a", "backup:alice")).toMatchObject({ status: "failed", error: "a: checking snapshot fleet-1: no snapshot of alice with a manifest naming fleet-1 was found" });
+    expect(h.calls.map((call) => call.argv.join(" "))).not.toContain("openshell gateway destroy -g nemoclaw");
+  });
+
+  it("a step that requires verified backups refuses when this run's backup was not verified", async () => {
+    const h = harness({ hosts: ["a"] });
+    await h.run(plan([hostPlan("a", snapshotThenRetire(false))]));
+    expect(h.stepEvent("a", "gateway-retire:nemoclaw")).toMatchObject({ status: "failed", error: "refusing gateway-retire:nemoclaw: no verified backup from backup:alice in this run" });
+    expect(h.calls.map((call) => call.argv.join(" "))).not.toContain("openshell gateway destroy -g nemoclaw");
+  });
+
   it("a backup that failed verification counts as failed", async () => {
     const h = harness({ hosts: ["a"], backupVerified: false });
     await h.run(plan([hostPlan("a", backupThenRebuild())]));

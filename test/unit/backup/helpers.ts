@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { BackupManifest } from "../../../src/backup/manifest.js";
+import type { StoreBackend } from "../../../src/backup/store.js";
 
 export const TIMESTAMP = "2026-07-10T02-00-00-123Z";
 
@@ -52,5 +53,21 @@ export function manifestFor(
     toolVersion: "0.1.0",
     verified: null,
     ...overrides,
+  };
+}
+
+/** A backend on a disk with no space left: every small write fails as the kernel says. */
+export function diskFull(inner: StoreBackend): StoreBackend {
+  return {
+    label: inner.label,
+    scan: () => inner.scan(),
+    makeDirectory: (path) => inner.makeDirectory(path),
+    writeStream: (path, source, signal) => inner.writeStream(path, source, signal),
+    writeText: async () => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    },
+    readStream: (path, signal) => inner.readStream(path, signal),
+    rename: (from, to) => inner.rename(from, to),
+    remove: (path) => inner.remove(path),
   };
 }

@@ -129,6 +129,31 @@ describe("runBackups", () => {
     expect(runExitCode(report)).toBe(ExitCode.PreflightRefused);
   });
 
+  it("never fails a host without OpenShell: nothing selected is nothing to do, declared sandboxes are skipped", async () => {
+    const nightly = policy("nightly", { destination: { kind: "local", path: dir } });
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02"), desiredHost("spark-03", [{ name: "alice" }])], [nightly]);
+    const withoutOpenShell = (name: string): ObservedHost => ({
+      ...observedHost(name, []),
+      openshell: { state: "known", value: { installed: false, version: null, path: null } },
+      gateways: { state: "unknown", reason: "the OpenShell CLI is not installed", excerpt: "" },
+    });
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")], "0.0.43")]),
+      "spark-02": withoutOpenShell("spark-02"),
+      "spark-03": withoutOpenShell("spark-03"),
+    });
+    const report = await run();
+    expect(calls).toEqual([]);
+    expect(report.hosts.map((host) => [host.host, host.status, host.problems])).toEqual([
+      ["spark-01", "refused", []],
+      ["spark-02", "ok", []],
+      ["spark-03", "ok", []],
+    ]);
+    expect(report.hosts[2]!.sandboxes.map((s) => [s.sandbox, s.status, s.reason])).toEqual([["alice", "skipped", "declared in the fleet file, but OpenShell is not installed on this host"]]);
+    expect(runExitCode(report)).toBe(ExitCode.PreflightRefused);
+    expect(runExitCode(await harness(fleet([desiredHost("spark-02")], [nightly]), { "spark-02": withoutOpenShell("spark-02") }).run())).toBe(ExitCode.Ok);
+  });
+
   it("--strict fails non-Ready sandboxes and stops starting hosts after a refusal", async () => {
     const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
     const drifted = harness(desired, {

@@ -3,7 +3,7 @@
  * stand-in `nemoclaw` on PATH whose snapshot create/restore copy a sandbox's state directory the
  * way NemoClaw lays snapshots out, and a local store.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -14,7 +14,10 @@ import { createBackupService } from "../../../src/backup/service.js";
 import { BackupIntegrityError } from "../../../src/backup/store.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { LocalConnection } from "../../../src/transport/local.js";
+import type { BackupDestination } from "../../../src/config/types.js";
+import { ATTACKS, craftedSnapshot, sha256 } from "./crafted-tar.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "./fixtures.js";
+import { manifestFor, TIMESTAMP } from "./helpers.js";
 
 const FAKE_NEMOCLAW = `#!/bin/sh
 set -e
@@ -22,6 +25,10 @@ name="$1"; shift
 echo "$name $*" >> "$HOME/nemoclaw.calls"
 case "$1 $2" in
   "snapshot create")
+    echo "OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
+    # As NemoClaw does since #5225: select the sandbox's registered gateway first.
+    gw=nemoclaw; [ -f "$HOME/sandboxes/$name.gateway" ] && gw=$(cat "$HOME/sandboxes/$name.gateway")
+    openshell gateway select "$gw" >/dev/null
     ts=$(date -u +%Y-%m-%dT%H-%M-%S-%3NZ)
     d="$HOME/.nemoclaw/rebuild-backups/$name/$ts"
     mkdir -p "$d/workspace"
@@ -30,6 +37,7 @@ case "$1 $2" in
     printf '{"version":1,"sandboxName":"%s","timestamp":"%s","agentType":"%s","agentVersion":"2026.6.10","backupPath":"%s","name":"%s"}' "$name" "$ts" "$agent" "$d" "$4" > "$d/rebuild-manifest.json"
     echo "Snapshot created: $ts" ;;
   "snapshot restore")
+    if [ -f "$HOME/fail-restore-once" ]; then rm -f "$HOME/fail-restore-once"; echo "Restore failed" >&2; exit 1; fi
     d="$HOME/.nemoclaw/rebuild-backups/$name/$3"
     grep -q "\\"sandboxName\\": \\"$name\\"" "$d/rebuild-manifest.json" || { echo "manifest is for another sandbox" >&2; exit 1; }
     grep -q "\\"backupPath\\": \\"$d\\"" "$d/rebuild-manifest.json" || { echo "manifest path mismatch" >&2; exit 1; }
@@ -38,6 +46,14 @@ case "$1 $2" in
     echo "Restored $name from $3" ;;
   *) echo "unexpected: $name $*" >&2; exit 64 ;;
 esac
+`;
+
+/** `openshell gateway select` as OpenShell records it. */
+const FAKE_OPENSHELL = `#!/bin/sh
+[ "$1 $2" = "gateway select" ] || { echo "unexpected: $*" >&2; exit 64; }
+mkdir -p "\${XDG_CONFIG_HOME:-$HOME/.config}/openshell"
+printf '%s' "$3" > "\${XDG_CONFIG_HOME:-$HOME/.config}/openshell/active_gateway"
+echo "✓ Active gateway set to '$3'" >&2
 `;
 
 let dir: string;
@@ -70,6 +86,8 @@ beforeEach(() => {
   mkdirSync(bin);
   writeFileSync(join(bin, "nemoclaw"), FAKE_NEMOCLAW);
   chmodSync(join(bin, "nemoclaw"), 0o755);
+  writeFileSync(join(bin, "openshell"), FAKE_OPENSHELL);
+  chmodSync(join(bin, "openshell"), 0o755);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -125,6 +143,18 @@ describe("BackupService", () => {
     expect(manifest).toMatchObject({ sandboxName: "carol", backupPath: placed, timestamp: record.timestamp, agentType: "openclaw" });
   });
 
+  it("pins the sandbox's gateway for NemoClaw's snapshot and leaves the host's active gateway as it was", async () => {
+    const { homes, backup } = setup({ ...healthy(), "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("bob")]), gateway("nemoclaw-8081", [sandbox("alice")])]) });
+    const active = join(homes["spark-01"], ".config/openshell/active_gateway");
+    mkdirSync(join(homes["spark-01"], ".config/openshell"), { recursive: true });
+    writeFileSync(active, "nemoclaw");
+    writeFileSync(join(homes["spark-01"], "sandboxes/alice.gateway"), "nemoclaw-8081");
+    const record = await backup("alice");
+    expect(record.gateway).toBe("nemoclaw-8081");
+    expect(readFileSync(join(homes["spark-01"], "nemoclaw.env"), "utf8")).toBe("OPENSHELL_GATEWAY=nemoclaw-8081\n");
+    expect(readFileSync(active, "utf8")).toBe("nemoclaw");
+  });
+
   it("refuses a drifted host before NemoClaw is run, and stores nothing", async () => {
     const { homes, backup, stores, desired } = setup({ ...healthy(), "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")], "0.0.43")]) });
     await expect(backup("alice")).rejects.toThrow(PreflightRefusedError);
@@ -169,5 +199,103 @@ describe("BackupService", () => {
     );
     expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(before);
     expect(existsSync(join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol"))).toBe(false);
+  });
+});
+
+/** A crafted archive put in the store as spark-01/alice's backup, with a manifest that matches its bytes. */
+async function plantBackup(stores: BackupStores, destination: BackupDestination, data: Buffer, timestamp = TIMESTAMP) {
+  const series = join(dir, "store/spark-01/alice", timestamp);
+  mkdirSync(series, { recursive: true });
+  writeFileSync(join(series, "backup.tar"), data);
+  writeFileSync(join(series, "manifest.json"), JSON.stringify(manifestFor("spark-01", "alice", { sizeBytes: data.length, sha256: sha256(data) }, {}, timestamp)));
+  const [record] = (await (await stores.open(destination)).list()).records;
+  return record!;
+}
+
+/** Everything in a home outside the sandbox a restore may change, as one digest. */
+function homeDigest(home: string): string {
+  const walk = (path: string): string[] =>
+    readdirSync(path, { withFileTypes: true }).flatMap((entry) => {
+      const full = join(path, entry.name);
+      if (entry.isSymbolicLink()) return [`${full} -> ${readlinkSync(full)}`];
+      if (entry.isDirectory()) return [`${full}/`, ...walk(full)];
+      return [`${full} ${readFileSync(full, "utf8")}`];
+    });
+  const ignored = (line: string) => line.includes("/sandboxes/carol") || line.includes("/nemoclaw.calls") || /\/\.nemoclaw-fleet\/(restore\/)?$/.test(line);
+  return walk(home).filter((line) => !ignored(line)).join("\n");
+}
+
+describe("BackupService restores only what verify approved", () => {
+  it.each(ATTACKS)("refuses the crafted backup %s and changes nothing outside the sandbox", async (attack) => {
+    const { homes, service, desired, connections, stores } = setup(healthy());
+    const record = await plantBackup(stores, desired.backupPolicies[0]!.destination, craftedSnapshot(attack, "alice", TIMESTAMP));
+    mkdirSync(join(homes["spark-02"], ".ssh"));
+    writeFileSync(join(homes["spark-02"], ".ssh/authorized_keys"), "ssh-ed25519 AAAA operator\n");
+    const before = { home: homeDigest(homes["spark-02"]), passwd: statSync("/etc/passwd").nlink, carol: readTree(join(homes["spark-02"], "sandboxes/carol")) };
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" })).rejects.toThrow(BackupIntegrityError);
+    expect({ home: homeDigest(homes["spark-02"]), passwd: statSync("/etc/passwd").nlink, carol: readTree(join(homes["spark-02"], "sandboxes/carol")) }).toEqual(before);
+    expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
+  });
+
+  it("checks the tree GNU tar unpacked against the verified archive before anything moves", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    // A tar that unpacks more than the archive holds: the staged tree must be refused.
+    writeFileSync(join(bin, "tar"), `#!/bin/sh\n/usr/bin/env -u PATH PATH=/usr/bin:/bin tar "$@" || exit $?\nfor a in "$@"; do case $a in --directory=*) d=\${a#--directory=};; esac; done\nln -s / "$d/rebuild-backups/alice/${record.timestamp}/workspace/hostroot"\n`);
+    chmodSync(join(bin, "tar"), 0o755);
+    const before = readTree(join(homes["spark-02"], "sandboxes/carol"));
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" })).rejects.toThrow(
+      /the archive differs from what was verified: rebuild-backups\/alice\/.*\/workspace\/hostroot \(a symbolic link to "\/"\) is not in the backup/,
+    );
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(before);
+    expect(existsSync(join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol"))).toBe(false);
+    expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
+  });
+
+  it("refuses a truncated archive cleanly and removes its staging", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const archive = join(dir, "store/spark-01/alice", record.timestamp, "backup.tar");
+    writeFileSync(archive, readFileSync(archive).subarray(0, 1700));
+    const restoring = service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    await expect(restoring).rejects.toThrow(BackupIntegrityError);
+    await expect(restoring).rejects.toThrow(/archive unreadable: archive is truncated/);
+    expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
+  });
+
+  it("completes when re-run after an interruption left the snapshot placed", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const restore = () => service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    // NemoClaw's restore fails the first time (as if the run was killed right after the rename).
+    writeFileSync(join(homes["spark-02"], "fail-restore-once"), "");
+    await expect(restore()).rejects.toThrow(/snapshot restore/);
+    const placed = join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol", record.timestamp);
+    expect(existsSync(placed)).toBe(true);
+    await restore();
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(readTree(join(homes["spark-01"], "sandboxes/alice")));
+
+    // Anything else at that path is never taken for the backup.
+    writeFileSync(join(placed, "workspace", "notes.md"), "someone else's snapshot");
+    await expect(restore()).rejects.toThrow(/already exists and is not this backup \(workspace\/notes\.md has other content\)/);
+  });
+
+  it("sweeps staging that killed restores left, and never a live restore's", async () => {
+    const { homes, backup, desired, connections, stores } = setup(healthy());
+    const record = await backup("alice");
+    const service = createBackupService({ fleet: desired, pool: { get: async (host) => connections[host]! }, stores, observeHost: async (host) => healthy()[host.name as "spark-01"]!, owner: { machine: "ctl", pid: 1 }, isAlive: (pid) => pid === 4242 });
+    const staging = join(homes["spark-02"], ".nemoclaw-fleet/restore");
+    const old = new Date(Date.now() - 2 * 24 * 3_600_000);
+    const leftovers = { "999-0a0b@ctl": null, "4242-0a0b@ctl": null, "77-0a0b@other": null, "78-0a0b@other": old, "5f2c9a1b3d4e": old, "5f2c9a1b3d4f": null };
+    for (const [name, time] of Object.entries(leftovers)) {
+      mkdirSync(join(staging, name), { recursive: true });
+      writeFileSync(join(staging, name, "backup.tar"), "x");
+      if (time) {
+        utimesSync(join(staging, name, "backup.tar"), time, time);
+        utimesSync(join(staging, name), time, time);
+      }
+    }
+    await service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    expect(readdirSync(staging).sort()).toEqual(["4242-0a0b@ctl", "5f2c9a1b3d4f", "77-0a0b@other"]);
   });
 });

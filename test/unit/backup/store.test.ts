@@ -8,7 +8,7 @@ import { BackupIntegrityError, BackupStore, partialName } from "../../../src/bac
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
 import { LocalConnection } from "../../../src/transport/local.js";
-import { manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
+import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
 
 let work: string;
 let nemoclaw: string;
@@ -129,6 +129,20 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     const [listed] = (await store().list()).records;
     expect(listed?.verified).toBe(false);
     expect(listed?.manifest.verified?.problem).toMatch(/sha256/);
+  });
+
+  it("verify keeps its result when the manifest cannot be written (a full disk)", async () => {
+    const record = await writeBackup();
+    const path = join(root, "spark-01/alice", TIMESTAMP, "backup.tar");
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf("notes of alice");
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(path, bytes);
+    const outcome = await new BackupStore(diskFull(BACKENDS[backend]()), owner).verify(record, { now });
+    expect(outcome.problems.join("\n")).toMatch(/sha256 [0-9a-f]{64} does not match/);
+    expect(outcome.notRecorded).toMatch(/^the result could not be recorded in manifest\.json: ENOSPC: no space left on device/);
+    // The previous result stays in the store.
+    expect((await store().list()).records[0]?.verified).toBe(true);
   });
 
   it("verify reports a missing or truncated archive", async () => {

@@ -4,19 +4,22 @@
  * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
  * and what reaches the host.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listRuns } from "../../../src/apply/history.js";
+import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import { listJournalFiles } from "../../../src/apply/journal.js";
 import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import type { Connection, RemoteCommand, RunResult } from "../../../src/transport/types.js";
-import { LocalShell } from "../apply/local-shell.js";
+import { planFleet } from "../../../src/plan/planner.js";
+import type { Plan } from "../../../src/plan/types.js";
 import { writePlanFile } from "../../../src/report/plan-file.js";
+import { LocalShell } from "../apply/local-shell.js";
 import { converged, desiredSandbox, NOW, planOf, policy, registryEntries, type Scenario } from "../plan/builders.js";
 import { secretRefsOf } from "../../../src/apply/command.js";
 
@@ -78,6 +81,11 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {},
     stdinIsTTY: answers.stdinIsTTY ?? false,
   };
   return { deps, ran, scenario, out: () => out, err: () => err, catalogueReads: () => catalogueReads };
+}
+
+/** What `nemoclaw plan` makes of the session's fleet and host. */
+function runPlanForTest(s: ReturnType<typeof session>): Plan {
+  return planFleet(s.scenario.fleet, { hosts: [structuredClone(s.scenario.observed)] }, { limit: null, hosts: ["spark-01"], pruneUnmanaged: false, now: NOW, toolVersion: "0.1.0" });
 }
 
 describe("apply as a use case", () => {
@@ -171,5 +179,69 @@ describe("apply of a saved plan file", () => {
     expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
     expect(s.err()).toContain(`${file}: not a usable plan file:`);
     expect(s.err()).toContain("formatVersion 99 is not supported");
+  });
+
+  /** The session's plan, saved as `plan -o` saves it, with `edit` applied to the plan first. */
+  async function savedPlan(edit: (plan: Plan) => void = () => undefined): Promise<string> {
+    const s = session();
+    const file = join(dir, "saved.json");
+    const planned = runPlanForTest(s);
+    edit(planned);
+    writePlanFile(file, planned);
+    return file;
+  }
+
+  it("reports a damaged plan file as a broken plan file (exit 3), not as a fleet file", async () => {
+    const file = await savedPlan();
+    writeFileSync(file, readFileSync(file, "utf8").slice(0, 200));
+    const s = session();
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${file}: not a usable plan file:\n  is not JSON (damaged or cut short?)`);
+    expect(s.err()).not.toMatch(/YAML|fleet file/);
+    expect(s.ran).toEqual([]);
+  });
+
+  it("says which plan a missing fleet file comes from", async () => {
+    const file = await savedPlan();
+    const s = session();
+    s.deps.loadFleet = async () => {
+      throw new FleetValidationError([{ file: "fleet.yaml", line: 1, column: 1, path: "", message: "fleet file does not exist", severity: "error" }]);
+    };
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${file}: the plan was made from `);
+    expect(s.err()).toContain(" (fleet.file), which apply reads for the hosts' settings:\nfleet.yaml:1:1: fleet file does not exist");
+    expect(s.ran).toEqual([]);
+  });
+
+  it("refuses, as a whole and before anything runs, a plan naming a host that is not in the fleet (exit 3)", async () => {
+    const file = await savedPlan((plan) => {
+      const other = structuredClone(plan.hosts[0]!);
+      other.host = "spark-99";
+      plan.hosts.push(other);
+      plan.selection.hosts.push("spark-99");
+    });
+    const s = session();
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("names host(s) that are not in");
+    expect(s.err()).toContain("spark-99; nothing was applied");
+    expect(s.ran).toEqual([]);
+    expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
+  });
+
+  it("refuses a plan whose command was edited after it was saved (exit 3), and runs the reviewed one otherwise", async () => {
+    const file = await savedPlan();
+    const saved = JSON.parse(readFileSync(file, "utf8")) as Plan;
+    const step = saved.hosts[0]!.steps.find((candidate) => candidate.kind === "policy-add")!;
+    step.commands[0]!.argv = ["nemoclaw", "assistant", "destroy", "--yes"];
+    writeFileSync(file, JSON.stringify(saved));
+    const s = session();
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("does not match its planDigest");
+    expect(s.ran).toEqual([]);
+
+    const good = await savedPlan();
+    const again = session();
+    expect(await runApplySession(good, OPTIONS, again.deps)).toBe(ExitCode.Ok);
+    expect(again.ran).toEqual([["nemoclaw", "assistant", "policy-add", "npm", "--yes"]]);
   });
 });

@@ -13,14 +13,18 @@ import { listJournalFiles, readJournal } from "../../../src/apply/journal.js";
 import { BackupStores } from "../../../src/backup/destinations.js";
 import { recordOf } from "../../../src/backup/record.js";
 import type { BackupService } from "../../../src/backup/service.js";
-import { type BackupSessionDeps, dueCommand, runCommand, withContext } from "../../../src/cli/backup-session.js";
+import { BackupStore, partialName } from "../../../src/backup/store.js";
+import { LocalStoreBackend } from "../../../src/backup/store-local.js";
+import { type BackupSessionDeps, dueCommand, runCommand, verifyCommand, withContext } from "../../../src/cli/backup-session.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { mapHosts } from "../../../src/transport/pool.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "../backup/fixtures.js";
-import { manifestFor } from "../backup/helpers.js";
+import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "../backup/helpers.js";
+
+const owner = { machine: "ctl", pid: 4242 };
 
 let dir: string;
 beforeEach(() => {
@@ -137,5 +141,37 @@ describe("backup run as a use case", () => {
     const s = session(desired, { observed: {} });
     expect(await s.due()).toBe(ExitCode.Changes);
     expect(s.out()).toContain("nightly");
+  });
+});
+
+describe("backup verify as a use case", () => {
+  it("on a store whose disk is full reports every backup, keeps the results and exits 5", async () => {
+    const storeDir = join(dir, "store");
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: storeDir } })]);
+    const writer = new BackupStore(new LocalStoreBackend(storeDir, () => partialName(owner)), owner);
+    const nemoclaw = join(dir, "home/.nemoclaw");
+    for (const sandboxName of ["alice", "bob"]) {
+      writeSnapshot(nemoclaw, sandboxName);
+      const { stream, done } = tarStream(nemoclaw, sandboxName);
+      await writer.write({ host: "spark-01", sandbox: sandboxName, timestamp: TIMESTAMP, source: stream, sourceDone: done, verify: true, now: () => new Date(), manifestFor: (archive) => manifestFor("spark-01", sandboxName, archive) });
+    }
+    const s = session(desired, { observed: {} });
+    const full = new BackupStore(diskFull(new LocalStoreBackend(storeDir, () => partialName(owner))), owner);
+    const real = new BackupStores(desired, { get: async () => ({}) as Connection });
+    s.deps.openStores = () => ({ open: async () => full, storeOf: async () => full, destinationsOf: (policies: never) => real.destinationsOf(policies) }) as unknown as BackupStores;
+    const options = { inventory: [] as string[], json: true, policy: [] as string[], color: false, host: [] as string[], sandbox: [] as string[], latest: false };
+    expect(await withContext("fleet.yaml", options, s.deps, (context) => verifyCommand(context, options))).toBe(ExitCode.Failed);
+    const results = (JSON.parse(s.out()) as { results: { id: string; ok: boolean; recorded: boolean; notRecorded?: string }[] }).results;
+    expect(results.map((result) => [result.id, result.ok, result.recorded])).toEqual([
+      [`spark-01/alice/${TIMESTAMP}`, true, false],
+      [`spark-01/bob/${TIMESTAMP}`, true, false],
+    ]);
+    expect(results[0]?.notRecorded).toMatch(/ENOSPC: no space left on device/);
+
+    const human = session(desired, { observed: {} });
+    human.deps.openStores = s.deps.openStores;
+    expect(await withContext("fleet.yaml", { ...options, json: false }, human.deps, (context) => verifyCommand(context, { ...options, json: false }))).toBe(ExitCode.Failed);
+    expect(human.err()).toContain("! the result could not be recorded in manifest.json: ENOSPC");
+    expect(human.out()).toBe("2 of 2 backup(s) verified; 2 result(s) could not be recorded in the store\n");
   });
 });

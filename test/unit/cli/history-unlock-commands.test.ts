@@ -1,5 +1,5 @@
 /** `nemoclaw history` and `nemoclaw unlock` as use cases, on injected streams and a temp journal directory / HOME. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -54,6 +54,24 @@ describe("nemoclaw history", () => {
     const one = streams();
     expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
     expect(one.out()).toContain("RECAP 20261122T080000Z-aaaaaa (backup run)");
+    expect(one.out()).toContain("✗ backup:alice@nightly: snapshot failed");
+  });
+
+  it("lists a journal whose first line is damaged as damaged, and every other run as before", async () => {
+    recordBackupRun("20261122T080000Z-aaaaaa");
+    recordBackupRun("20261122T090000Z-bbbbbb");
+    const damaged = join(dir, "20261122T090000Z-bbbbbb.jsonl");
+    const [, ...rest] = readFileSync(damaged, "utf8").split("\n");
+    writeFileSync(damaged, ["{\"type\":\"run-sta\u0000rted\"", ...rest].join("\n"));
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    const lines = list.out().trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^20261122T090000Z-bbbbbb .*damaged journal: line 1 is not a readable event/);
+    expect(lines[1]).toMatch(/^20261122T080000Z-aaaaaa {2}backup run {2}ops@ctl .* exit 5/);
+    const one = streams();
+    expect(await runHistoryCommand("20261122T090000Z-bbbbbb", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.err()).toContain("damaged journal: line 1 is not a readable event; the run is shown from the lines that could be read");
     expect(one.out()).toContain("✗ backup:alice@nightly: snapshot failed");
   });
 

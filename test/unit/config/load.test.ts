@@ -332,6 +332,31 @@ sandboxes:
     ]);
   });
 
+  it("refuses YAML complex keys at their position, without a warning from Node", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts:\n  - name: spark-01\n    labels:\n      ? [a, b]\n      : x\n? { x: 1 }\n: 2\n`,
+      "inv.yml": "all:\n  hosts:\n    ? [s1, s2]\n    :\n",
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    try {
+      const fleet = await inspectFleet({ fleetFile: "fleet.yaml", cwd: base });
+      expect(fleet.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`)).toEqual([
+        "fleet.yaml:6:9: a key must be a plain value, not a list (YAML complex keys are not supported)",
+        "fleet.yaml:8:3: a key must be a plain value, not a mapping (YAML complex keys are not supported)",
+      ]);
+      const inventory = await inspectFleet({ inventories: ["inv.yml"], cwd: base });
+      expect(inventory.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`)).toContain(
+        "inv.yml:3:7: a key must be a plain value, not a list (YAML complex keys are not supported)",
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it("records a digest of everything read, which changes when an inventory changes", async () => {
     const base = tree({ "fleet.yaml": `${HEADER}inventory: [hosts.ini]\n`, "hosts.ini": "spark-01\n" });
     const first = (await loadFleet({ fleetFile: "fleet.yaml", cwd: base })).fleet.sourceDigest;

@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { type PlanCommandDeps, type PlanCommandOptions, register, runPlanCommand } from "../../../src/cli/plan.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
-import { readPlanFile } from "../../../src/report/plan-file.js";
+import { planDigest, readPlanFile } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { converged, NOW, policy, type Scenario } from "./builders.js";
@@ -75,7 +75,7 @@ describe("nemoclaw plan", () => {
     const printed = JSON.parse(out.join("")) as Plan;
     expect(printed.selection).toEqual({ limit: "spark-*", hosts: ["spark-01"] });
     expect(readPlanFile(file)).toEqual(printed);
-    expect(readFileSync(file, "utf8")).toBe(`${JSON.stringify(printed, null, 2)}\n`);
+    expect(readFileSync(file, "utf8")).toBe(`${JSON.stringify({ ...printed, planDigest: planDigest(printed) }, null, 2)}\n`);
   });
 
   it("--prune and the fleet's apply.pruneUnmanaged both prune", async () => {

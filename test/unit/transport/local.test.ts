@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -92,6 +92,51 @@ describe("LocalConnection", () => {
     await expect(connection.upload(failing, target)).rejects.toMatchObject({ kind: "command-failed" });
     expect(readFileSync(target, "utf8")).toBe("old");
     expect(readdirSync(dir)).toEqual(["config.json"]);
+  });
+
+  it("never writes through a symbolic link at the target", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "local-upload-"));
+    mkdirSync(join(dir, "victim-dir"));
+    writeFileSync(join(dir, "victim-file"), "keep");
+    symlinkSync("victim-dir", join(dir, "to-dir"));
+    symlinkSync("victim-file", join(dir, "to-file"));
+    for (const name of ["to-dir", "to-file"]) await connection.upload(Readable.from([Buffer.from("new")]), join(dir, name), { mode: 0o600 });
+    expect(readdirSync(join(dir, "victim-dir"))).toEqual([]);
+    expect(readFileSync(join(dir, "victim-file"), "utf8")).toBe("keep");
+    expect(["to-dir", "to-file"].map((name) => [lstatSync(join(dir, name)).isFile(), readFileSync(join(dir, name), "utf8")])).toEqual([
+      [true, "new"],
+      [true, "new"],
+    ]);
+  });
+
+  it("gives commands a minimal environment: never the controller's other secrets, only the step's own", async () => {
+    const traced = { AWS_SECRET_ACCESS_KEY: "controller-aws-secret-7f3a", GITHUB_TOKEN: "ghp_controller_token_91c2", OPENAI_API_KEY: "sk-controller-key-55d1" };
+    const saved = { ...process.env };
+    Object.assign(process.env, traced, { LC_TIME: "C", TMPDIR: "/tmp" });
+    try {
+      const environ = async (command: Parameters<LocalConnection["run"]>[0]) => {
+        const result = await connection.run(command);
+        return Object.fromEntries(
+          result.stdout
+            .toString()
+            .split("\0")
+            .filter(Boolean)
+            .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+        );
+      };
+      const direct = await environ({ argv: ["cat", "/proc/self/environ"], env: { STEP_SETTING: "x" }, secretEnv: { NVIDIA_API_KEY: "nvapi-the-step-secret" } });
+      const scripted = await environ({ script: "exec cat /proc/$$/environ\n" });
+      for (const seen of [direct, scripted]) {
+        expect(Object.keys(seen).filter((name) => !/^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_\w+|TERM|TMPDIR|XDG_\w+|FLEET_SITE|STEP_SETTING|NVIDIA_API_KEY|PWD|SHLVL|_)$/.test(name))).toEqual([]);
+        for (const value of Object.values(traced)) expect(Object.values(seen)).not.toContain(value);
+        expect(seen).toMatchObject({ FLEET_SITE: "lab", PATH: process.env.PATH, LC_TIME: "C", TMPDIR: "/tmp" });
+      }
+      expect(direct).toMatchObject({ NVIDIA_API_KEY: "nvapi-the-step-secret", STEP_SETTING: "x" });
+      expect(scripted.NVIDIA_API_KEY).toBeUndefined();
+    } finally {
+      for (const name of [...Object.keys(traced), "LC_TIME", "TMPDIR"]) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 
   it("reports a missing file on download", async () => {
