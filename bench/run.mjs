@@ -4,6 +4,7 @@
  *
  *   start-up       `nemoclaw --version`, beside a bare `node -e 0`
  *   planning       planning 1,000 and 10,000 hosts × 10 sandboxes in process: time and peak RSS
+ *   sim-calls      what one simulated CLI call costs in each simulator mode, beside a native program
  *   stream         one 128 MiB sandbox streamed into the store, against `ssh host tar | sha256sum`
  *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself
  *   sim fleets     N sshd hosts with the OpenShell/NemoClaw simulator: plan, an apply that
@@ -18,7 +19,7 @@
  * Every fleet, process and ControlPersist master it starts is stopped at the end, on failure and
  * on Ctrl-C. Speed is measured here, never asserted in tests.
  *
- *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,stream,bare,sim]
+ *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,sim-calls,stream,bare,sim]
  *                      [--no-ansible] [--full] [--dist DIR] [--out FILE]
  */
 import { execFileSync } from "node:child_process";
@@ -47,7 +48,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: "string", default: "10,50,100" },
     runs: { type: "string", default: "3" },
-    only: { type: "string", default: "startup,planning,stream,bare,sim" },
+    only: { type: "string", default: "startup,planning,sim-calls,stream,bare,sim" },
     "no-ansible": { type: "boolean", default: false },
     full: { type: "boolean", default: false },
     dist: { type: "string", default: join(ROOT, "dist") },
@@ -292,6 +293,9 @@ async function observeSuite(bench, budget) {
   const floorX25519 = scriptFloor(bench, { name: "probe-x25519", input: probe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: probeFinished });
   const ansible = budget.ansible ? budget.ansibleVariants : [];
   const nothingToConverge = { converge_argv: {} };
+  // A simulated host's first CLI call starts its resident simulator (test/sim/README.md, "Two
+  // modes"): one unmeasured probe of every host, over SSH as every tool calls, starts them all.
+  if (bench.kind === "sim") await runFloor(bench, floor);
   await rounds(bench, { ...what, work: "plan" }, RUNS, [
     { tool: "nemoclaw", once: () => nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost) },
     { tool: "floor", once: () => runFloor(bench, floor) },
@@ -469,6 +473,12 @@ try {
       results.push({ work: "plan in process", tool: "nemoclaw (in process)", ...plan });
       say(`  planFleet median ${fmtMs(plan.planMs)} (cpu ${fmtMs(plan.planCpuMs)}) for ${plan.steps} steps, render ${fmtMs(plan.renderHumanMs)} human / ${fmtMs(plan.renderJsonMs)} JSON, peak RSS ${plan.peakRssMb} MB`);
     }
+  }
+  if (ONLY.has("sim-calls")) {
+    say("\n## one simulated CLI call");
+    const calls = await childBench("sim-calls.bench.mjs", [], {});
+    results.push({ work: "simulated call", ...calls });
+    for (const line of calls.results) say(`  ${line.mode.padEnd(9)} ${line.command.padEnd(40)} ${fmtMs(line.wallMs)} wall, ${fmtMs(line.cpuMs)} cpu per call`);
   }
   if (ONLY.has("stream")) {
     say(`\n## one ${STREAM_MIB} MiB sandbox stream`);

@@ -134,6 +134,21 @@ export function formatTable(report) {
   const startup = entries.filter((entry) => entry.work === "start-up" && entry.stats);
   const planning = /** @type {Record<string, number>[]} */ (/** @type {unknown} */ (entries.filter((entry) => entry.work === "plan in process")));
   const stream = /** @type {{ results?: { label: string, mibPerSecond: number }[] } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "backup stream")));
+  const calls = /** @type {{ results?: { mode: string, command: string, wallMs: number, cpuMs: number }[] } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "simulated call")));
+  if (calls?.results) {
+    const native = calls.results.find((line) => line.mode === "native");
+    const commands = [...new Set(calls.results.filter((line) => line.mode !== "native").map((line) => line.command))];
+    const cost = (/** @type {string} */ mode, /** @type {string} */ command) => {
+      const line = calls.results?.find((candidate) => candidate.mode === mode && candidate.command === command);
+      return line ? `${line.cpuMs.toFixed(1)} ms (${line.wallMs.toFixed(1)} ms)` : "—";
+    };
+    lines.push(
+      "",
+      "| one simulated call: CPU (wall) | per process | resident | a native program behind a sh shim |",
+      "|---|--:|--:|--:|",
+      ...commands.map((command) => `| \`${command}\` | ${cost("process", command)} | ${cost("resident", command)} | ${native ? `${native.cpuMs.toFixed(1)} ms (${native.wallMs.toFixed(1)} ms)` : "—"} |`),
+    );
+  }
   if (startup.length > 0 || planning.length > 0 || stream?.results) {
     lines.push("", "| measure | result | target |", "|---|--:|--:|");
     for (const entry of startup) lines.push(`| ${entry.tool} (median of ${entry.stats?.runs}) | ${Math.round(entry.stats?.medianMs ?? 0)} ms | ${entry.tool.startsWith("nemoclaw") ? "< 150 ms" : ""} |`);
