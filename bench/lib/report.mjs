@@ -200,34 +200,38 @@ function sessionsTable(rows) {
 }
 
 /**
- * nemoclaw's time per host at each fleet size, and the line through them: what each added host
- * costs and what a run costs however small the fleet.
+ * nemoclaw's time per host at each fleet size, and the lines through them: what each added host
+ * costs in time and in nemoclaw's own CPU (which other work on the machine distorts least), and
+ * what a run costs however small the fleet.
  * @param {FleetRow[]} rows
  */
 function growthTable(rows) {
-  /** @type {Map<string, { work: string, fleet: string, points: [number, number][] }>} */
+  /** @type {Map<string, { work: string, fleet: string, points: [number, number][], cpuPoints: [number, number][] }>} */
   const growth = new Map();
   for (const row of rows) {
-    const ms = row.tools.get("nemoclaw")?.medianMs;
-    if (ms === undefined || row.mib !== undefined) continue;
+    const stats = row.tools.get("nemoclaw");
+    if (stats === undefined || row.mib !== undefined) continue;
     const key = `${row.work}|${row.fleet}`;
-    if (!growth.has(key)) growth.set(key, { work: row.work, fleet: row.fleet, points: [] });
-    growth.get(key)?.points.push([row.hosts, ms]);
+    const entry = growth.get(key) ?? { work: row.work, fleet: row.fleet, points: [], cpuPoints: [] };
+    entry.points.push([row.hosts, stats.medianMs]);
+    if (stats.medianCpuMs !== null) entry.cpuPoints.push([row.hosts, stats.medianCpuMs]);
+    growth.set(key, entry);
   }
   const grown = [...growth.values()].filter((entry) => entry.points.length >= 2);
   if (grown.length === 0) return [];
   const sizes = [...new Set(rows.map((row) => row.hosts))].sort((a, b) => a - b);
   return [
     "",
-    `| growth (nemoclaw) | fleet | ${sizes.map((size) => `per host at N = ${size}`).join(" | ")} | slope: each added host | fixed cost |`,
-    `|---|---|${sizes.map(() => "--:|").join("")}--:|--:|`,
+    `| growth (nemoclaw) | fleet | ${sizes.map((size) => `per host at N = ${size}`).join(" | ")} | each added host | fixed cost | CPU: each added host |`,
+    `|---|---|${sizes.map(() => "--:|").join("")}--:|--:|--:|`,
     ...grown.map((entry) => {
       const line = growthLine(entry.points);
+      const cpu = growthLine(entry.cpuPoints);
       const perHost = sizes.map((size) => {
         const ms = entry.points.find(([hosts]) => hosts === size)?.[1];
         return ms === undefined ? "—" : `${Math.round(ms / size)} ms`;
       });
-      return `| ${entry.work} | ${entry.fleet} | ${perHost.join(" | ")} | ${line ? `${Math.round(line.slopeMs)} ms` : "—"} | ${line ? seconds(line.fixedMs) : "—"} |`;
+      return `| ${entry.work} | ${entry.fleet} | ${perHost.join(" | ")} | ${line ? `${Math.round(line.slopeMs)} ms` : "—"} | ${line ? seconds(line.fixedMs) : "—"} | ${cpu ? `${cpu.slopeMs.toFixed(1)} ms` : "—"} |`;
     }),
   ];
 }
