@@ -98,11 +98,12 @@ try {
   const stores = new BackupStores(fleetForStores, pool);
   const store = await stores.open({ kind: "local", path: storeRoot });
   let run = 0;
+  // A stored backup is named by its snapshot (host/sandbox/snapshot timestamp): each run stores
+  // the one snapshot taken above and removes it again.
+  const timestamp = snapshot.timestamp;
   /** @param {boolean} verify */
   const streamOnce = async (verify) => {
-    run += 1;
     const tar = await streamSnapshot(connection, snapshot);
-    const timestamp = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, run)).toISOString().replace(/[:.]/g, "-");
     await store.write({
       host: "spark-01",
       sandbox: "alice",

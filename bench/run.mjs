@@ -3,20 +3,23 @@
  * `npm run bench` (build, then this): nemoclaw against the physical floor and against Ansible.
  *
  *   start-up       `nemoclaw --version`, beside a bare `node -e 0`
- *   plan-1000      planning 1,000 hosts × 10 sandboxes in process: time and peak RSS
+ *   planning       planning 1,000 and 10,000 hosts × 10 sandboxes in process: time and peak RSS
+ *   sim-calls      what one simulated CLI call costs in each simulator mode, beside a native program
  *   stream         one 128 MiB sandbox streamed into the store, against `ssh host tar | sha256sum`
  *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself
  *   sim fleets     N sshd hosts with the OpenShell/NemoClaw simulator: plan, an apply that
  *                  converges every host, the no-op apply after it, and `backup run` of N × 10 MiB
  *
  * Each fleet measurement is taken several times, the tools in turn within each round (so a busy
- * spell of the machine hits them alike), and the median counts. The floor is the same work with
- * one OpenSSH `ssh` per host, all at once; Ansible runs playbooks doing the same work at forks = N.
- * Prints a table of medians and ratios and writes everything to .bench-results/latest.json.
+ * spell of the machine hits them alike), and the median counts; beside each time, the SSH
+ * connections and commands per host that the hosts' sshd logged. The floor is the same work with
+ * one OpenSSH `ssh` per host, all at once; Ansible runs playbooks doing the same work at forks = N
+ * (at N ≥ 100 only with --full). Fleet sizes give the growth: time per host and its slope.
+ * Prints tables of medians and ratios and writes everything to .bench-results/latest.json.
  * Every fleet, process and ControlPersist master it starts is stopped at the end, on failure and
  * on Ctrl-C. Speed is measured here, never asserted in tests.
  *
- *   node bench/run.mjs [--sizes 10,50] [--runs 3] [--only startup,plan-1000,stream,bare,sim]
+ *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,sim-calls,stream,bare,sim]
  *                      [--no-ansible] [--full] [--dist DIR] [--out FILE]
  */
 import { execFileSync } from "node:child_process";
@@ -35,12 +38,17 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORKSPACE_MIB = 10;
 const STREAM_MIB = 128;
 const STARTUP_RUNS = 21;
+/** In-process planning: hosts, and the runs each size gets. */
+const PLANNING = [
+  { hosts: 1000, runs: 5 },
+  { hosts: 10_000, runs: 3 },
+];
 
 const { values: args } = parseArgs({
   options: {
-    sizes: { type: "string", default: "10,50" },
+    sizes: { type: "string", default: "10,50,100" },
     runs: { type: "string", default: "3" },
-    only: { type: "string", default: "startup,plan-1000,stream,bare,sim" },
+    only: { type: "string", default: "startup,planning,sim-calls,stream,bare,sim" },
     "no-ansible": { type: "boolean", default: false },
     full: { type: "boolean", default: false },
     dist: { type: "string", default: join(ROOT, "dist") },
@@ -105,7 +113,8 @@ const otherWork = /** @type {number[]} */ ([]);
 function record(entry) {
   results.push(entry);
   const s = /** @type {ReturnType<typeof summarize>} */ (entry.stats);
-  say(`  ${String(entry.work).padEnd(16)} N=${String(entry.hosts ?? "-").padEnd(3)} ${String(entry.tool).padEnd(24)} median ${fmtMs(s.medianMs)}  [${s.samplesMs.map(fmtMs).join(", ")}]${s.medianCpuMs !== null ? `  cpu ${fmtMs(s.medianCpuMs)}` : ""}`);
+  const ssh = s.sessionsPerHost !== null ? `  ssh/host ${s.connectionsPerHost} conn, ${s.sessionsPerHost} cmd${s.reportedSessionsPerHost !== null ? ` (tool says ${s.reportedSessionsPerHost})` : ""}` : "";
+  say(`  ${String(entry.work).padEnd(16)} N=${String(entry.hosts ?? "-").padEnd(3)} ${String(entry.tool).padEnd(24)} median ${fmtMs(s.medianMs)}  [${s.samplesMs.map(fmtMs).join(", ")}]${s.medianCpuMs !== null ? `  cpu ${fmtMs(s.medianCpuMs)}` : ""}${ssh}`);
 }
 
 /** @param {number} ms */
@@ -145,13 +154,18 @@ function planObservedEveryHost(sample) {
   return unreachable.length > 0 ? `${unreachable.length} hosts unreachable` : null;
 }
 
+/** @param {string} stdout  JSON Lines events */
+function hostsFinished(stdout) {
+  const events = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+  return events.filter((event) => event.type === "host-finished");
+}
+
 /**
  * @param {string} stdout  JSON Lines events
  * @param {number} expectedOk  hosts that must end "ok" (with changes) — the others "no-changes"
  */
 function applyOutcome(stdout, expectedOk) {
-  const events = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
-  const finished = events.filter((event) => event.type === "host-finished");
+  const finished = hostsFinished(stdout);
   const ok = finished.filter((event) => event.status === "ok").length;
   const bad = finished.filter((event) => event.status !== "ok" && event.status !== "no-changes");
   if (bad.length > 0) return `${bad.length} hosts ended ${bad[0].status}: ${bad[0].message ?? ""}`;
@@ -160,12 +174,37 @@ function applyOutcome(stdout, expectedOk) {
 }
 
 /**
- * Run each tool once per round, `rounds` times, and record the medians.
- * @param {{ work: string, hosts: number, fleet: string, mib?: number }} what
+ * The SSH sessions nemoclaw itself reports for an apply, per host: `sessions` in its
+ * `host-finished` events (docs/json-output.md). Null for a build that does not report them: the
+ * tables then show only the count the hosts' sshd logged.
+ * @param {import("./lib/measure.mjs").Sample} sample  an `apply --json` run
+ */
+function reportedSessionsPerHost(sample) {
+  const counts = hostsFinished(sample.stdout).map((event) => event.sessions);
+  if (counts.length === 0 || !counts.every((count) => typeof count === "number")) return null;
+  return counts.reduce((sum, count) => sum + count, 0) / counts.length;
+}
+
+/**
+ * `nemoclaw apply --yes --json`, checked for the hosts it must have changed.
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @param {string} fleetFile
+ * @param {number} expectedOk
+ */
+async function apply(bench, fleetFile, expectedOk) {
+  const sample = await nemoclaw(bench, ["apply", fleetFile, "--yes", "--json"], (run) => applyOutcome(run.stdout, expectedOk));
+  return { ...sample, reportedSessionsPerHost: reportedSessionsPerHost(sample) };
+}
+
+/**
+ * Run each tool once per round, `rounds` times, and record the medians, with the SSH connections
+ * and commands per host that the hosts' sshd logged during each run.
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @param {{ work: string, hosts: number, fleet: string, mib?: number, stepsPerHost?: number }} what
  * @param {number} rounds
  * @param {{ tool: string, once: () => Promise<import("./lib/measure.mjs").Sample>, prepare?: () => void | Promise<void>, rounds?: number }[]} tools
  */
-async function rounds(what, rounds, tools) {
+async function rounds(bench, what, rounds, tools) {
   /** @type {Map<string, import("./lib/measure.mjs").Sample[]>} */
   const samples = new Map(tools.map((tool) => [tool.tool, []]));
   /** @type {Map<string, string[]>} */
@@ -175,7 +214,10 @@ async function rounds(what, rounds, tools) {
       if (interrupted || round >= (tool.rounds ?? rounds)) continue;
       await tool.prepare?.();
       try {
-        samples.get(tool.tool)?.push(await tool.once());
+        const before = await bench.sshCounts();
+        const sample = await tool.once();
+        const after = await bench.sshCounts();
+        samples.get(tool.tool)?.push({ ...sample, connectionsPerHost: (after.connections - before.connections) / bench.size, sessionsPerHost: (after.sessions - before.sessions) / bench.size });
       } catch (error) {
         // A run that did not do its work has no valid time; it is reported, and the others go on.
         if (interrupted) return;
@@ -204,21 +246,20 @@ async function rounds(what, rounds, tools) {
  */
 
 /**
- * How many samples each tool gets. The whole bench has to fit in half an hour on two cores, and
- * at 50 hosts one plain Ansible run takes a minute or two and one simulated probe of the fleet
- * (every CLI call a node process) most of a minute; unless --full those are sampled less.
- * @param {"bare" | "sim"} kind
+ * How many samples each tool gets. The whole bench has to fit in about half an hour on two
+ * cores: at 50 hosts one plain Ansible run takes a minute or two, so unless --full it runs once
+ * there, and at 100 hosts (a growth point, where nemoclaw is compared with its floor only)
+ * Ansible does not run.
  * @param {number} size
  * @returns {Budget}
  */
-function budgetFor(kind, size) {
+function budgetFor(size) {
   const large = size >= 50 && !args.full;
-  const heavy = large && kind === "sim";
   return {
-    ansible: useAnsible,
-    ansibleVariants: heavy ? VARIANTS.filter((variant) => variant === "tuned") : VARIANTS,
-    ansibleRuns: { tuned: heavy ? 1 : RUNS, plain: large ? 1 : RUNS },
-    convergeRuns: heavy ? 1 : RUNS,
+    ansible: useAnsible && (size < 100 || args.full),
+    ansibleVariants: VARIANTS,
+    ansibleRuns: { tuned: RUNS, plain: large ? 1 : RUNS },
+    convergeRuns: RUNS,
   };
 }
 
@@ -251,25 +292,52 @@ async function observeSuite(bench, budget) {
   // what is left once the crypto is equal. On bare hosts only: there the handshake is most of the work.
   const floorX25519 = scriptFloor(bench, { name: "probe-x25519", input: probe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: probeFinished });
   const ansible = budget.ansible ? budget.ansibleVariants : [];
-  const noReemit = { reemit_argv: ["true"] };
-  await rounds({ ...what, work: "plan" }, RUNS, [
+  const nothingToConverge = { converge_argv: {} };
+  // A simulated host's first CLI call starts its resident simulator (test/sim/README.md, "Two
+  // modes"): one unmeasured probe of every host, over SSH as every tool calls, starts them all.
+  if (bench.kind === "sim") await runFloor(bench, floor);
+  await rounds(bench, { ...what, work: "plan" }, RUNS, [
     { tool: "nemoclaw", once: () => nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost) },
     { tool: "floor", once: () => runFloor(bench, floor) },
     ...(bench.kind === "bare" ? [{ tool: "floor (curve25519)", once: () => runFloor(bench, floorX25519) }] : []),
-    ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: noReemit }) })),
+    ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: nothingToConverge }) })),
   ]);
   if (bench.kind === "bare") {
     // Its floor is the plan's: a no-op apply observes and plans, nothing more.
-    await rounds({ ...what, work: "no-op apply" }, RUNS, [
-      { tool: "nemoclaw", once: () => nemoclaw(bench, ["apply", "fleet.yaml", "--yes", "--json"], (sample) => applyOutcome(sample.stdout, 0)) },
-      ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: noReemit }) })),
+    await rounds(bench, { ...what, work: "no-op apply" }, RUNS, [
+      { tool: "nemoclaw", once: () => apply(bench, "fleet.yaml", 0) },
+      ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: nothingToConverge }) })),
     ]);
   }
 }
 
+/** What lost guard files plan on a sandbox whose agent gateway runs (besides the preflight). */
+const CONVERGE_STEP = "sandbox-gateway-restart";
+
 /**
- * An apply that converges every host (guard files lost in every sandbox → re-emitted), the
- * no-op apply after it, and backups. Sim fleets only.
+ * The commands nemoclaw plans for each host of a fleet whose sandboxes lost their guard files,
+ * checked to be the repair this suite measures (the preflight, then NemoClaw's gateway restart).
+ * @param {import("./lib/hosts.mjs").BenchFleet} bench
+ * @returns {Promise<{ argv: Record<string, string[][]>, stepsPerHost: number }>}
+ */
+async function convergeCommands(bench) {
+  bench.breakGuards();
+  const planned = await nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost);
+  /** @type {{ host: string, steps: { kind: string, commands: { argv: string[] }[] }[] }[]} */
+  const hosts = JSON.parse(planned.stdout).hosts;
+  const unexpected = hosts.filter((host) => !host.steps.some((step) => step.kind === CONVERGE_STEP) || host.steps.some((step) => step.kind !== CONVERGE_STEP && step.kind !== "preflight"));
+  if (unexpected.length > 0) {
+    throw new Error(`expected the preflight and ${CONVERGE_STEP} on every host; ${unexpected[0]?.host} has ${unexpected[0]?.steps.map((step) => step.kind).join(", ") || "none"}`);
+  }
+  return {
+    argv: Object.fromEntries(hosts.map((host) => [host.host, host.steps.flatMap((step) => step.commands.map((command) => command.argv))])),
+    stepsPerHost: hosts.reduce((sum, host) => sum + host.steps.length, 0) / hosts.length,
+  };
+}
+
+/**
+ * An apply that converges every host (guard files lost in every sandbox → NemoClaw relaunches
+ * the agent gateway, re-emitting them), the no-op apply after it, and backups. Sim fleets only.
  * @param {import("./lib/hosts.mjs").BenchFleet} bench
  * @param {Budget} budget
  */
@@ -277,31 +345,23 @@ async function simSuite(bench, budget) {
   const what = { hosts: bench.size, fleet: bench.kind };
   const ansible = budget.ansible ? budget.ansibleVariants : [];
 
-  // The re-emit command exactly as the product plans it.
-  bench.breakGuards();
-  const planned = await nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost);
-  const steps = JSON.parse(planned.stdout).hosts.flatMap((/** @type {{ steps: { kind: string, commands: { argv: string[] }[] }[] }} */ host) => host.steps);
-  const reemit = steps.find((/** @type {{ kind: string }} */ step) => step.kind === "guards-reemit");
-  // The schema preflight before a change runs no command of its own: it re-reads the probe's facts.
-  if (!reemit || steps.some((/** @type {{ kind: string }} */ step) => step.kind !== "guards-reemit" && step.kind !== "preflight")) {
-    throw new Error(`expected a guards-reemit step on every host, got ${steps.map((/** @type {{ kind: string }} */ step) => step.kind).join(", ") || "none"}`);
-  }
-  const reemitArgv = /** @type {string[]} */ (reemit.commands[0]?.argv);
+  // The commands exactly as the product plans them, host by host.
+  const converge = await convergeCommands(bench);
   const probe = readFileSync(bench.probeFile, "utf8");
   const convergeFloor = scriptFloor(bench, {
     name: "converge",
-    input: `${probe}\n${reemitArgv.map(shellQuote).join(" ")} && echo BENCH-CONVERGED\n`,
+    input: (host) => `${probe}\n${(converge.argv[host] ?? []).map((argv) => argv.map(shellQuote).join(" ")).join(" && ")} && echo BENCH-CONVERGED\n`,
     done: (output) => probeFinished(output) && output.includes("BENCH-CONVERGED"),
   });
-  const vars = { reemit_argv: reemitArgv };
+  const vars = { converge_argv: converge.argv };
   // The last tool of a round leaves the fleet converged, so the no-op apply finds nothing to do.
-  await rounds({ ...what, work: "converge apply" }, budget.convergeRuns, [
+  await rounds(bench, { ...what, work: "converge apply", stepsPerHost: converge.stepsPerHost }, budget.convergeRuns, [
     { tool: "floor", prepare: () => bench.breakGuards(), once: () => runFloor(bench, convergeFloor) },
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], prepare: () => bench.breakGuards(), once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: vars }) })),
-    { tool: "nemoclaw", prepare: () => bench.breakGuards(), once: () => nemoclaw(bench, ["apply", "fleet.yaml", "--yes", "--json"], (sample) => applyOutcome(sample.stdout, bench.size)) },
+    { tool: "nemoclaw", prepare: () => bench.breakGuards(), once: () => apply(bench, "fleet.yaml", bench.size) },
   ]);
-  await rounds({ ...what, work: "no-op apply" }, RUNS, [
-    { tool: "nemoclaw", once: () => nemoclaw(bench, ["apply", "fleet.yaml", "--yes", "--json"], (sample) => applyOutcome(sample.stdout, 0)) },
+  await rounds(bench, { ...what, work: "no-op apply" }, RUNS, [
+    { tool: "nemoclaw", once: () => apply(bench, "fleet.yaml", 0) },
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: vars }) })),
   ]);
 
@@ -334,7 +394,7 @@ async function simSuite(bench, budget) {
     command: () => ["sh", "-s"],
     input: `{\n${readFileSync(bench.backupProbeFile, "utf8")}\n} >/dev/null 2>&1\n${snapshotScript}`,
   });
-  await rounds({ ...what, work: "backup", mib: bench.size * WORKSPACE_MIB }, RUNS, [
+  await rounds(bench, { ...what, work: "backup", mib: bench.size * WORKSPACE_MIB }, RUNS, [
     {
       tool: "nemoclaw",
       prepare: emptyStore,
@@ -371,10 +431,11 @@ async function startupSuite() {
 /**
  * A bench script in its own process (so its peak RSS is its own), reporting JSON on stdout.
  * @param {string} script
+ * @param {string[]} scriptArgs
  * @param {NodeJS.ProcessEnv} env
  */
-async function childBench(script, env) {
-  const sample = await timed(["node", "--expose-gc", join(ROOT, "bench", script), "--json"], { cwd: ROOT, env: { ...process.env, NCF_BENCH_DIST: DIST, ...env }, scratch: work, keepOutput: true });
+async function childBench(script, scriptArgs, env) {
+  const sample = await timed(["node", "--expose-gc", join(ROOT, "bench", script), ...scriptArgs, "--json"], { cwd: ROOT, env: { ...process.env, NCF_BENCH_DIST: DIST, ...env }, scratch: work, keepOutput: true });
   if (sample.code !== 0) throw new Error(`${script} exited ${sample.code}:\n${sample.stderr}`);
   return JSON.parse(sample.stdout.trim().split("\n").pop() ?? "{}");
 }
@@ -405,15 +466,23 @@ try {
     say("\n## start-up");
     await startupSuite();
   }
-  if (ONLY.has("plan-1000")) {
-    say("\n## planning 1,000 hosts × 10 sandboxes in process");
-    const plan = await childBench("plan-1000.bench.mjs", {});
-    results.push({ work: "plan 1,000 hosts", tool: "nemoclaw (in process)", ...plan });
-    say(`  planFleet median ${fmtMs(plan.planMs)} (cpu ${fmtMs(plan.planCpuMs)}), render ${fmtMs(plan.renderHumanMs)} human / ${fmtMs(plan.renderJsonMs)} JSON, peak RSS ${plan.peakRssMb} MB`);
+  if (ONLY.has("planning")) {
+    for (const { hosts, runs } of PLANNING) {
+      say(`\n## planning ${hosts.toLocaleString("en")} hosts × 10 sandboxes in process`);
+      const plan = await childBench("plan.bench.mjs", ["--hosts", String(hosts), "--runs", String(runs)], {});
+      results.push({ work: "plan in process", tool: "nemoclaw (in process)", ...plan });
+      say(`  planFleet median ${fmtMs(plan.planMs)} (cpu ${fmtMs(plan.planCpuMs)}) for ${plan.steps} steps, render ${fmtMs(plan.renderHumanMs)} human / ${fmtMs(plan.renderJsonMs)} JSON, peak RSS ${plan.peakRssMb} MB`);
+    }
+  }
+  if (ONLY.has("sim-calls")) {
+    say("\n## one simulated CLI call");
+    const calls = await childBench("sim-calls.bench.mjs", [], {});
+    results.push({ work: "simulated call", ...calls });
+    for (const line of calls.results) say(`  ${line.mode.padEnd(9)} ${line.command.padEnd(40)} ${fmtMs(line.wallMs)} wall, ${fmtMs(line.cpuMs)} cpu per call`);
   }
   if (ONLY.has("stream")) {
     say(`\n## one ${STREAM_MIB} MiB sandbox stream`);
-    const stream = await childBench("backup-throughput.bench.mjs", { NCF_BENCH_BACKUP_MIB: String(STREAM_MIB) });
+    const stream = await childBench("backup-throughput.bench.mjs", [], { NCF_BENCH_BACKUP_MIB: String(STREAM_MIB) });
     results.push({ work: "backup stream", ...stream });
     for (const line of stream.results) say(`  ${line.label.padEnd(40)} ${fmtMs(line.ms).padStart(9)}  ${line.mibPerSecond.toFixed(1).padStart(7)} MiB/s  ${Math.round((line.mibPerSecond / stream.results[0].mibPerSecond) * 100)}% of floor`);
   }
@@ -422,7 +491,7 @@ try {
     for (const size of SIZES) {
       if (interrupted) break;
       say(`\n## ${kind} fleet, ${size} hosts`);
-      const budget = budgetFor(kind, size);
+      const budget = budgetFor(size);
       // Nothing of the bench runs now: whatever keeps the CPUs busy is other work on the machine.
       const busy = round(await cpuBusyShare(2000), 2);
       otherWork.push(busy);

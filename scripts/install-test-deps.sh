@@ -4,8 +4,9 @@
 # for the bastion tests), passwd (one user per test host), ansible-core (`ansible-inventory` and
 # `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), zsh and fish
 # (the completion scripts are run in the real shells), prometheus (its `promtool` checks the
-# metrics files and the example alert rules) and chromium (the report page is opened in headless
-# Chromium). Does nothing when they are present; needs root otherwise.
+# metrics files and the example alert rules), chromium (the report page is opened in headless
+# Chromium) and a C compiler with the C library's headers (the simulator's native client,
+# test/sim/lib/client.c). Does nothing when they are present; needs root otherwise.
 set -euo pipefail
 
 missing=()
@@ -18,6 +19,7 @@ command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v cc >/dev/null 2>&1 && [ -e /usr/include/stdio.h ] || missing+=(gcc libc6-dev)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

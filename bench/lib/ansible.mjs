@@ -72,7 +72,7 @@ export async function closeControlMasters(bench) {
 /**
  * One timed `ansible-playbook` run.
  * @param {import("./hosts.mjs").BenchFleet} bench
- * @param {{ playbook: "observe" | "apply" | "backup", variant: "tuned" | "plain", extraVars: Record<string, string | string[]> }} run
+ * @param {{ playbook: "observe" | "apply" | "backup", variant: "tuned" | "plain", extraVars: Record<string, ExtraVar> }} run
  */
 export async function runPlaybook(bench, run) {
   const varsFile = join(bench.dir, `${run.playbook}.vars.yml`);
@@ -89,17 +89,25 @@ export async function runPlaybook(bench, run) {
   }
 }
 
+/** @typedef {string | ExtraVar[] | { [key: string]: ExtraVar }} ExtraVar */
+
 /**
  * Extra variables as YAML with every string marked `!unsafe`: the commands carry Go templates
  * (`{{.ID}}`) that Jinja must pass through untouched. A JSON string is a valid YAML double-quoted
- * scalar, so JSON.stringify does the quoting.
- * @param {Record<string, string | string[]>} vars
+ * scalar, so JSON.stringify does the quoting; lists and mappings are written in flow style.
+ * @param {Record<string, ExtraVar>} vars
  */
 function unsafeYaml(vars) {
   return Object.entries(vars)
-    .map(([name, value]) =>
-      Array.isArray(value) ? `${name}:\n${value.map((item) => `  - !unsafe ${JSON.stringify(item)}`).join("\n")}` : `${name}: !unsafe ${JSON.stringify(value)}`,
-    )
-    .join("\n")
-    .concat("\n");
+    .map(([name, value]) => `${name}: ${unsafeValue(value)}\n`)
+    .join("");
+}
+
+/** @param {ExtraVar} value @returns {string} */
+function unsafeValue(value) {
+  if (typeof value === "string") return `!unsafe ${JSON.stringify(value)}`;
+  if (Array.isArray(value)) return `[${value.map(unsafeValue).join(", ")}]`;
+  return `{${Object.entries(value)
+    .map(([key, item]) => `${JSON.stringify(key)}: ${unsafeValue(item)}`)
+    .join(", ")}}`;
 }

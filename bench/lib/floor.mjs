@@ -50,16 +50,18 @@ function sshCommand(fleet, host, extraOptions) {
  */
 
 /**
- * Every host at once: `ssh host sh -s < input > out/<host>`.
+ * Every host at once: `ssh host sh -s < input > out/<host>`, the same input for every host or
+ * each host's own.
  * @param {import("./hosts.mjs").BenchFleet} bench
- * @param {{ name: string, input: string, extraOptions?: string[], done: (output: string) => boolean }} spec
+ * @param {{ name: string, input: string | ((host: string) => string), extraOptions?: string[], done: (output: string) => boolean }} spec
  * @returns {FloorScript}
  */
 export function scriptFloor(bench, spec) {
-  const inputFile = join(bench.dir, `${spec.name}.input.sh`);
-  writeFileSync(inputFile, spec.input);
+  const { input } = spec;
+  const inputOf = (/** @type {string} */ host) => join(bench.dir, typeof input === "string" ? `${spec.name}.input.sh` : `${spec.name}.${host}.input.sh`);
+  for (const host of bench.fleet.hosts) writeFileSync(inputOf(host.name), typeof input === "string" ? input : input(host.name));
   const outputOf = (/** @type {string} */ host) => join(bench.dir, "out", `${spec.name}.${host}`);
-  const lines = bench.fleet.hosts.map((host) => `${sshCommand(bench.fleet, host, spec.extraOptions ?? [])} sh -s < ${shellQuote(inputFile)} > ${shellQuote(outputOf(host.name))} 2>&1 &`);
+  const lines = bench.fleet.hosts.map((host) => `${sshCommand(bench.fleet, host, spec.extraOptions ?? [])} sh -s < ${shellQuote(inputOf(host.name))} > ${shellQuote(outputOf(host.name))} 2>&1 &`);
   return writeFloor(bench, spec.name, lines, (host) => spec.done(readOutput(outputOf(host))), outputOf);
 }
 

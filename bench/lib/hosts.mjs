@@ -6,7 +6,9 @@
  *    measured is the tool itself (connection setup, round trips, its own CPU), or
  *  - "sim":  the OpenShell/NemoClaw simulator (test/sim) on each host, one gateway with one
  *    sandbox, so the probe does what it does on a real DGX host: 17 CLI calls, one of them
- *    inside the sandbox. Every simulated CLI call is a node process on this same machine.
+ *    inside the sandbox. The simulator runs in its resident mode (test/sim/README.md, "Two
+ *    modes"): a CLI call costs a native client and a few milliseconds of a resident process per
+ *    host, as a native CLI would, all on this same machine.
  *
  * Beside the fleet it writes the fleet file, the probe script the product sends (built by the
  * product's own code, so the floor runs exactly the same script), and the helpers that put a
@@ -35,7 +37,14 @@ const NONCE = "0123456789abcdef0123456789abcdef";
  * @property {() => void} breakGuards  remove the guard files in every sandbox
  * @property {(mib: number) => void} fillWorkspaces  put mib MiB of random data in every sandbox's workspace
  * @property {(host: import("../../test/fleet/index.mjs").TestHost) => string} sandboxRoot
+ * @property {() => Promise<SshCounts>} sshCounts  what the hosts' sshd processes logged so far, all hosts together
  * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @typedef {object} SshCounts
+ * @property {number} connections  TCP connections accepted
+ * @property {number} sessions     commands started (exec sessions)
  */
 
 /** @param {number} index */
@@ -104,6 +113,10 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
           closeSync(fd);
           chownSync(file, host.uid, host.gid);
         }
+      },
+      async sshCounts() {
+        const counts = await Promise.all(fleet.hosts.map(async (host) => [await fleet.connectionCount(host.name), await fleet.execCount(host.name)]));
+        return { connections: counts.reduce((sum, [c = 0]) => sum + c, 0), sessions: counts.reduce((sum, [, e = 0]) => sum + e, 0) };
       },
       // Once, however many ask (an interrupt and the suite's own end can race).
       stop: () => (stopping ??= fleet.stop()),

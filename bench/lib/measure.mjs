@@ -26,6 +26,9 @@ export const runningChildren = new Set();
  * @property {number | null} code
  * @property {string} stdout
  * @property {string} stderr
+ * @property {number} [sessionsPerHost]     SSH commands the hosts' sshd started, per host (bench/lib/hosts.mjs sshCounts)
+ * @property {number} [connectionsPerHost]  SSH connections the hosts' sshd accepted, per host
+ * @property {number | null} [reportedSessionsPerHost]  the sessions the tool itself reported, per host (null: it does not report them)
  */
 
 /**
@@ -93,12 +96,23 @@ export function median(values) {
 export function summarize(samples) {
   const walls = samples.map((s) => s.wallMs);
   const cpus = samples.flatMap((s) => (s.cpuMs === null ? [] : [s.cpuMs]));
+  /** The median of a per-host count, null when no sample has it. @param {(s: Sample) => number | null | undefined} of */
+  const perHost = (of) => {
+    const values = samples.flatMap((s) => {
+      const value = of(s);
+      return typeof value === "number" ? [value] : [];
+    });
+    return values.length > 0 ? round(median(values), 1) : null;
+  };
   return {
     runs: samples.length,
     medianMs: round(median(walls)),
     minMs: round(Math.min(...walls)),
     maxMs: round(Math.max(...walls)),
     medianCpuMs: cpus.length > 0 ? round(median(cpus)) : null,
+    sessionsPerHost: perHost((s) => s.sessionsPerHost),
+    connectionsPerHost: perHost((s) => s.connectionsPerHost),
+    reportedSessionsPerHost: perHost((s) => s.reportedSessionsPerHost),
     load1: samples.map((s) => round(s.load1, 2)),
     samplesMs: walls.map((w) => round(w)),
   };

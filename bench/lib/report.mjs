@@ -46,8 +46,33 @@ function ratio(a, b, suffix = "") {
 }
 
 /**
- * @typedef {{ work: string, tool: string, hosts?: number, fleet?: string, mib?: number, stats?: { medianMs: number, medianCpuMs: number | null, runs: number } }} Entry
+ * @typedef {{ medianMs: number, medianCpuMs: number | null, runs: number, sessionsPerHost?: number | null, connectionsPerHost?: number | null, reportedSessionsPerHost?: number | null }} Stats
+ * @typedef {{ work: string, tool: string, hosts?: number, fleet?: string, mib?: number, stepsPerHost?: number, stats?: Stats }} Entry
  */
+
+/** In-process planning targets by fleet size (issue 14). */
+const PLANNING_TARGETS = /** @type {Record<number, { ms: string, rss: string }>} */ ({ 1000: { ms: "< 1 s", rss: "< 300 MB" }, 10000: { ms: "< 5 s", rss: "< 1 GB" } });
+
+/**
+ * Least-squares line through (N, median time): the time each added host costs (slope) and the
+ * fixed cost of a run (intercept). Null with fewer than two sizes.
+ * @param {[number, number][]} points  (hosts, ms)
+ */
+function growthLine(points) {
+  if (points.length < 2) return null;
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  if (sxx === 0) return null;
+  const slope = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0) / sxx;
+  return { slopeMs: slope, fixedMs: meanY - slope * meanX };
+}
+
+/** @param {number | null | undefined} value */
+function count(value) {
+  return value === null || value === undefined ? "—" : String(value);
+}
 
 /**
  * @param {{ results: Record<string, unknown>[] }} report
@@ -55,12 +80,14 @@ function ratio(a, b, suffix = "") {
 export function formatTable(report) {
   const entries = /** @type {Entry[]} */ (report.results);
   const lines = [];
+  /** @type {Map<string, FleetRow>} */
   const fleetRows = new Map();
   for (const entry of entries) {
     if (entry.hosts === undefined || !entry.stats) continue;
     const key = `${entry.fleet}|${entry.hosts}|${entry.work}`;
-    if (!fleetRows.has(key)) fleetRows.set(key, { fleet: entry.fleet, hosts: entry.hosts, work: entry.work, mib: entry.mib, tools: new Map() });
-    fleetRows.get(key).tools.set(entry.tool, entry.stats);
+    const row = fleetRows.get(key) ?? { fleet: entry.fleet ?? "", hosts: entry.hosts, work: entry.work, mib: entry.mib, stepsPerHost: entry.stepsPerHost, tools: new Map() };
+    row.tools.set(entry.tool, entry.stats);
+    fleetRows.set(key, row);
   }
   if (fleetRows.size > 0) {
     lines.push(
@@ -79,6 +106,7 @@ export function formatTable(report) {
         `| ${row.work} | ${row.fleet} | ${row.hosts} | ${seconds(ours)} | ${seconds(floor)} | ${ratio(ours, floor)} | ${seconds(x25519)} | ${ratio(ours, x25519)} | ${seconds(get("ansible tuned"))} | ${ratio(get("ansible tuned"), ours, "×")} | ${seconds(get("ansible plain"))} | ${ratio(get("ansible plain"), ours, "×")} | ${Math.min(...runs)}–${Math.max(...runs)} |`,
       );
     }
+    lines.push(...sessionsTable([...fleetRows.values()]), ...growthTable([...fleetRows.values()]));
     const backups = [...fleetRows.values()].filter((row) => row.mib !== undefined);
     if (backups.length > 0) {
       lines.push(
@@ -89,7 +117,7 @@ export function formatTable(report) {
       for (const row of backups) {
         const rate = (/** @type {string} */ tool) => {
           const ms = row.tools.get(tool)?.medianMs;
-          return ms === undefined ? undefined : row.mib / (ms / 1000);
+          return ms === undefined ? undefined : (row.mib ?? 0) / (ms / 1000);
         };
         const mibs = (/** @type {number | undefined} */ value) => (value === undefined ? "—" : `${value.toFixed(1)} MiB/s`);
         lines.push(
@@ -104,14 +132,32 @@ export function formatTable(report) {
     for (const entry of failed) lines.push(`- ${entry.work}, ${entry.fleet} N=${entry.hosts}, ${entry.tool}: ${entry.failures?.length} × ${entry.failures?.[0]?.split("\n")[0]}`);
   }
   const startup = entries.filter((entry) => entry.work === "start-up" && entry.stats);
-  const plan1000 = /** @type {Record<string, number> | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "plan 1,000 hosts")));
+  const planning = /** @type {Record<string, number>[]} */ (/** @type {unknown} */ (entries.filter((entry) => entry.work === "plan in process")));
   const stream = /** @type {{ results?: { label: string, mibPerSecond: number }[] } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "backup stream")));
-  if (startup.length > 0 || plan1000 || stream?.results) {
+  const calls = /** @type {{ results?: { mode: string, command: string, wallMs: number, cpuMs: number }[] } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "simulated call")));
+  if (calls?.results) {
+    const native = calls.results.find((line) => line.mode === "native");
+    const commands = [...new Set(calls.results.filter((line) => line.mode !== "native").map((line) => line.command))];
+    const cost = (/** @type {string} */ mode, /** @type {string} */ command) => {
+      const line = calls.results?.find((candidate) => candidate.mode === mode && candidate.command === command);
+      return line ? `${line.cpuMs.toFixed(1)} ms (${line.wallMs.toFixed(1)} ms)` : "—";
+    };
+    lines.push(
+      "",
+      "| one simulated call: CPU (wall) | per process | resident | a native program behind a sh shim |",
+      "|---|--:|--:|--:|",
+      ...commands.map((command) => `| \`${command}\` | ${cost("process", command)} | ${cost("resident", command)} | ${native ? `${native.cpuMs.toFixed(1)} ms (${native.wallMs.toFixed(1)} ms)` : "—"} |`),
+    );
+  }
+  if (startup.length > 0 || planning.length > 0 || stream?.results) {
     lines.push("", "| measure | result | target |", "|---|--:|--:|");
     for (const entry of startup) lines.push(`| ${entry.tool} (median of ${entry.stats?.runs}) | ${Math.round(entry.stats?.medianMs ?? 0)} ms | ${entry.tool.startsWith("nemoclaw") ? "< 150 ms" : ""} |`);
-    if (plan1000) {
-      lines.push(`| plan 1,000 hosts × 10 sandboxes (median) | ${Math.round(plan1000.planMs ?? 0)} ms | < 1 s |`);
-      lines.push(`| … peak RSS | ${plan1000.peakRssMb} MB | < 300 MB |`);
+    for (const plan of planning) {
+      const hosts = plan.hosts ?? 0;
+      const target = PLANNING_TARGETS[hosts];
+      lines.push(`| plan ${hosts.toLocaleString("en")} hosts × 10 sandboxes, ${plan.steps} steps (median; CPU) | ${Math.round(plan.planMs ?? 0)} ms; ${Math.round(plan.planCpuMs ?? 0)} ms | ${target?.ms ?? ""} |`);
+      lines.push(`| … rendered for people / as JSON | ${Math.round(plan.renderHumanMs ?? 0)} / ${Math.round(plan.renderJsonMs ?? 0)} ms | |`);
+      lines.push(`| … peak RSS | ${plan.peakRssMb} MB | ${target?.rss ?? ""} |`);
     }
     if (stream?.results) {
       // The first two lines are the floors: OpenSSH's defaults, and the same cipher and hash as ours.
@@ -124,4 +170,68 @@ export function formatTable(report) {
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * @typedef {{ fleet: string, hosts: number, work: string, mib?: number, stepsPerHost?: number, tools: Map<string, Stats> }} FleetRow
+ */
+
+/**
+ * SSH per host as the hosts' sshd counted it (commands started / connections accepted), and the
+ * count nemoclaw's own apply events give once they do (bench/run.mjs reportedSessionsPerHost).
+ * @param {FleetRow[]} rows
+ */
+function sessionsTable(rows) {
+  const counted = rows.filter((row) => row.mib === undefined && [...row.tools.values()].some((stats) => typeof stats.sessionsPerHost === "number"));
+  if (counted.length === 0) return [];
+  const ssh = (/** @type {FleetRow} */ row, /** @type {string} */ tool) => {
+    const stats = row.tools.get(tool);
+    return typeof stats?.sessionsPerHost === "number" ? `${stats.sessionsPerHost} / ${stats.connectionsPerHost}` : "—";
+  };
+  return [
+    "",
+    "| SSH per host (sshd's count) | fleet | N | steps | nemoclaw: commands / connections | reported by nemoclaw | floor | Ansible tuned | Ansible plain |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ...counted.map(
+      (row) =>
+        `| ${row.work} | ${row.fleet} | ${row.hosts} | ${count(row.stepsPerHost)} | ${ssh(row, "nemoclaw")} | ${count(row.tools.get("nemoclaw")?.reportedSessionsPerHost)} | ${ssh(row, "floor")} | ${ssh(row, "ansible tuned")} | ${ssh(row, "ansible plain")} |`,
+    ),
+  ];
+}
+
+/**
+ * nemoclaw's time per host at each fleet size, and the lines through them: what each added host
+ * costs in time and in nemoclaw's own CPU (which other work on the machine distorts least), and
+ * what a run costs however small the fleet.
+ * @param {FleetRow[]} rows
+ */
+function growthTable(rows) {
+  /** @type {Map<string, { work: string, fleet: string, points: [number, number][], cpuPoints: [number, number][] }>} */
+  const growth = new Map();
+  for (const row of rows) {
+    const stats = row.tools.get("nemoclaw");
+    if (stats === undefined || row.mib !== undefined) continue;
+    const key = `${row.work}|${row.fleet}`;
+    const entry = growth.get(key) ?? { work: row.work, fleet: row.fleet, points: [], cpuPoints: [] };
+    entry.points.push([row.hosts, stats.medianMs]);
+    if (stats.medianCpuMs !== null) entry.cpuPoints.push([row.hosts, stats.medianCpuMs]);
+    growth.set(key, entry);
+  }
+  const grown = [...growth.values()].filter((entry) => entry.points.length >= 2);
+  if (grown.length === 0) return [];
+  const sizes = [...new Set(rows.map((row) => row.hosts))].sort((a, b) => a - b);
+  return [
+    "",
+    `| growth (nemoclaw) | fleet | ${sizes.map((size) => `per host at N = ${size}`).join(" | ")} | each added host | fixed cost | CPU: each added host |`,
+    `|---|---|${sizes.map(() => "--:|").join("")}--:|--:|--:|`,
+    ...grown.map((entry) => {
+      const line = growthLine(entry.points);
+      const cpu = growthLine(entry.cpuPoints);
+      const perHost = sizes.map((size) => {
+        const ms = entry.points.find(([hosts]) => hosts === size)?.[1];
+        return ms === undefined ? "—" : `${Math.round(ms / size)} ms`;
+      });
+      return `| ${entry.work} | ${entry.fleet} | ${perHost.join(" | ")} | ${line ? `${Math.round(line.slopeMs)} ms` : "—"} | ${line ? seconds(line.fixedMs) : "—"} | ${cpu ? `${cpu.slopeMs.toFixed(1)} ms` : "—"} |`;
+    }),
+  ];
 }

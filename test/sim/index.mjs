@@ -8,8 +8,10 @@ import { chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, r
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { simPaths } from "./lib/paths.mjs";
-import { killRecorded, recordedPids } from "./lib/processes.mjs";
+import { nativeClient } from "./lib/native-client.mjs";
+import { killRecorded, recordedPids, stopResidentProcesses } from "./lib/processes.mjs";
 import { agentRunning } from "./lib/sandbox.mjs";
+import { launcherFor } from "./lib/shims.mjs";
 import { gatewayRunning, loadState } from "./lib/state.mjs";
 import { isRecordedProcessAlive } from "./lib/util.mjs";
 import { FOREIGN_UID } from "./lib/sandbox.mjs";
@@ -20,15 +22,19 @@ const INSTALL_MAIN = join(dirname(fileURLToPath(import.meta.url)), "lib", "insta
 const MANAGED = [".fleet-sim", ".nemoclaw", ".config/openshell", ".local/state/nemoclaw", ".local/bin/openshell", ".local/bin/openshell-gateway", ".local/bin/nemoclaw"];
 
 /** Parts of the simulator's own directory that change on every call, not with host state. */
-const VOLATILE = new Set([".fleet-sim/calls.log", ".fleet-sim/pids", ".fleet-sim/state.lock"]);
+const VOLATILE = new Set([".fleet-sim/calls.log", ".fleet-sim/pids", ".fleet-sim/state.lock", ".fleet-sim/server"]);
+
+/** @typedef {"resident" | "process"} SimMode */
 
 /**
  * Build a simulated host in `home` from a scenario. When running as root with `uid`/`gid`, the
- * host is built (and its processes started) as that user.
- * @param {{ home: string; scenario?: import("./lib/install.mjs").Scenario; uid?: number; gid?: number }} options
+ * host is built (and its processes started) as that user. `mode` is how each simulated command
+ * runs (README "Two modes"); default FLEET_SIM_MODE, else resident.
+ * @param {{ home: string; scenario?: import("./lib/install.mjs").Scenario; uid?: number; gid?: number; mode?: SimMode }} options
  * @returns {Promise<{ binDir: string }>}
  */
-export async function installSimulator({ home, scenario = {}, uid, gid }) {
+export async function installSimulator({ home, scenario = {}, uid, gid, mode = defaultMode() }) {
+  const launcher = launcherFor(mode === "resident" ? { mode, client: await nativeClient() } : { mode });
   const root = process.getuid?.() === 0;
   const owner = root && uid !== undefined ? { uid, gid: gid ?? uid } : null;
   mkdirSync(home, { recursive: true });
@@ -41,21 +47,29 @@ export async function installSimulator({ home, scenario = {}, uid, gid }) {
       chownSync(join(home, dir), owner.uid, owner.gid);
     }
   }
-  const result = await runInstaller(home, scenario, owner, root);
+  const result = await runInstaller(home, scenario, launcher, owner, root);
   for (const path of result.foreignOwned) lchownSync(path, FOREIGN_UID, FOREIGN_UID);
   return { binDir: result.binDir };
+}
+
+/** @returns {SimMode} */
+function defaultMode() {
+  const mode = process.env.FLEET_SIM_MODE ?? "resident";
+  if (mode !== "resident" && mode !== "process") throw new Error(`fleet-sim: FLEET_SIM_MODE is "${mode}"; use "resident" (the default) or "process"`);
+  return mode;
 }
 
 /**
  * @param {string} home
  * @param {object} scenario
+ * @param {string[]} launcher
  * @param {{ uid: number; gid: number } | null} owner
  * @param {boolean} canChown
  * @returns {Promise<{ binDir: string; foreignOwned: string[] }>}
  */
-function runInstaller(home, scenario, owner, canChown) {
+function runInstaller(home, scenario, launcher, owner, canChown) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [INSTALL_MAIN, home, String(canChown)], {
+    const child = spawn(process.execPath, [INSTALL_MAIN, home, String(canChown), JSON.stringify(launcher)], {
       stdio: ["pipe", "pipe", "pipe"],
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
       ...(owner ?? {}),
@@ -74,12 +88,14 @@ function runInstaller(home, scenario, owner, canChown) {
 }
 
 /**
- * Kill exactly the processes the simulator recorded for this home (gateways, sandbox
- * namespaces, in-sandbox OpenClaw gateways, lock holders).
+ * Kill exactly the processes the simulator recorded for this home (its resident process, gateways,
+ * sandbox namespaces, in-sandbox OpenClaw gateways, lock holders).
  * @param {{ home: string }} options
  */
 export async function stopSimulator({ home }) {
-  await killRecorded(simPaths(home));
+  const paths = simPaths(home);
+  await stopResidentProcesses(paths);
+  await killRecorded(paths);
 }
 
 /**

@@ -1,6 +1,10 @@
 // @ts-check
-// The one program every simulated binary runs: `entry.mjs <home> <tool> <version> args…`.
-import { runTool } from "./runtime.mjs";
+// The per-process mode's program (lib/call.mjs): `entry.mjs <home> <tool> <version> args…`, one
+// Node process per simulated command.
+import { currentCall } from "./call.mjs";
+import { simPaths } from "./paths.mjs";
+import { dropToHomeOwner, runTool } from "./runtime.mjs";
 
 const [home = "", tool = "", version = "-", ...args] = process.argv.slice(2);
-process.exitCode = await runTool({ home, tool, version, args });
+dropToHomeOwner(simPaths(home).sim);
+process.exitCode = await runTool({ home, tool, version, args }, currentCall());

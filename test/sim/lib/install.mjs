@@ -23,7 +23,7 @@ import { startDaemon } from "./processes.mjs";
 import { saveUsageNoticeAcceptance, writeRegistry } from "./registry.mjs";
 import { agentLockPath, GUARD_PATHS, PRELOADS, sandboxRoot, startHolder, stopHolder } from "./sandbox.mjs";
 import { createSandbox } from "./sandboxes.mjs";
-import { linkInstalledTools, writeNemoClawSource, writeShim } from "./shims.mjs";
+import { linkInstalledTools, writeLauncher, writeNemoClawSource, writeShim } from "./shims.mjs";
 import { containerByName, saveState } from "./state.mjs";
 import { deadPid, isRecordedProcessAlive, sleep, uuid } from "./util.mjs";
 import { atLeast, isClusterEra, maxMigration } from "./versions.mjs";
@@ -96,13 +96,14 @@ const PROTOBUF_DEFAULT = "failed to decode Protobuf message: Sandbox.metadata: S
 /**
  * @param {string} home
  * @param {Scenario} scenario
- * @param {{ canChown: boolean }} options
+ * @param {{ canChown: boolean; launcher: string[] }} options
  * @returns {Promise<{ binDir: string; foreignOwned: string[] }>}
  */
 export async function install(home, scenario, options) {
   const paths = simPaths(home);
   for (const dir of [paths.sim, paths.binDir, paths.sandboxesDir, paths.localBin]) mkdirSync(dir, { recursive: true });
   writeFileSync(paths.callsLog, "");
+  writeLauncher(paths, options.launcher);
   const arch = scenario.arch ?? "aarch64";
   const release = selectReleases(scenario);
   const cliVersion = release.openshell;
@@ -393,8 +394,8 @@ function installRegistryLock(paths, spec) {
 
 /** Run as a child process: scenario JSON on stdin, result JSON on stdout. */
 export async function main() {
-  const [home = "", canChown = "false"] = process.argv.slice(2);
+  const [home = "", canChown = "false", launcher = "[]"] = process.argv.slice(2);
   const scenario = JSON.parse(readFileSync(0, "utf8"));
-  const result = await install(home, scenario, { canChown: canChown === "true" });
+  const result = await install(home, scenario, { canChown: canChown === "true", launcher: JSON.parse(launcher) });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -16,6 +16,10 @@ export function simPaths(home) {
     stateLock: join(sim, "state.lock"),
     callsLog: join(sim, "calls.log"),
     pidsDir: join(sim, "pids"),
+    /** How the shims start a simulated command (lib/shims.mjs): the argv before `<home> <tool> <version>`. */
+    launcher: join(sim, "launcher.json"),
+    /** The resident mode's socket, pid files and log (lib/server.mjs). */
+    serverDir: join(sim, "server"),
     /** Host tools (docker, nvidia-smi, uname, curl) and links to the installed CLIs. */
     binDir: join(sim, "bin"),
     sandboxesDir: join(sim, "sandboxes"),
@@ -71,4 +75,13 @@ export function sandboxDir(paths, gateway, sandbox) {
 /** @param {SimPaths} paths @param {string} name */
 export function gatewayMetadataPath(paths, name) {
   return join(paths.gatewaysDir, name, "metadata.json");
+}
+
+/**
+ * A resident process's pid record (lib/server.mjs), which stopSimulator kills by pid and start time.
+ * @param {SimPaths} paths
+ * @param {number} pid
+ */
+export function serverPidFile(paths, pid) {
+  return join(paths.serverDir, `pid-${pid}.json`);
 }

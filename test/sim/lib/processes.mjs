@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { serverPidFile } from "./paths.mjs";
 import { isRecordedProcessAlive, processStartTime, sleep } from "./util.mjs";
 
 /**
@@ -68,18 +69,51 @@ export function startDaemon(paths, command, args, options) {
 
 /**
  * Kill the recorded processes that are still the ones we started, then forget them all.
- * SIGTERM first (a gateway shuts down), SIGKILL for what is left (pid-namespace init).
  * @param {{ pidsDir: string }} paths
  */
 export async function killRecorded(paths) {
-  const alive = recordedPids(paths).filter((record) => isRecordedProcessAlive(record));
+  await terminate(recordedPids(paths));
+  rmSync(paths.pidsDir, { recursive: true, force: true });
+}
+
+/**
+ * Stop the host's resident processes (lib/server.mjs): SIGTERM lets them finish the calls they
+ * serve, what still runs 2 s later is killed.
+ * @param {import("./paths.mjs").SimPaths} paths
+ */
+export async function stopResidentProcesses(paths) {
+  /** @type {string[]} */
+  let entries = [];
+  try {
+    entries = readdirSync(paths.serverDir).filter((entry) => /^pid-\d+\.json$/.test(entry));
+  } catch {
+    return;
+  }
+  /** @type {{ pid: number; startTime: number }[]} */
+  const records = [];
+  for (const entry of entries) {
+    try {
+      records.push(JSON.parse(readFileSync(join(paths.serverDir, entry), "utf8")));
+    } catch {
+      // Removed by its process as it exited.
+    }
+  }
+  await terminate(records);
+  for (const record of records) rmSync(serverPidFile(paths, record.pid), { force: true });
+}
+
+/**
+ * SIGTERM first (a gateway shuts down), SIGKILL for what is left (pid-namespace init).
+ * @param {{ pid: number; startTime: number }[]} records
+ */
+async function terminate(records) {
+  const alive = records.filter((record) => isRecordedProcessAlive(record));
   for (const record of alive) signal(record.pid, "SIGTERM");
   const deadline = Date.now() + 2000;
   while (Date.now() < deadline && alive.some((record) => isRecordedProcessAlive(record))) await sleep(20);
   for (const record of alive) if (isRecordedProcessAlive(record)) signal(record.pid, "SIGKILL");
   const killDeadline = Date.now() + 5000;
   while (Date.now() < killDeadline && alive.some((record) => isRecordedProcessAlive(record))) await sleep(10);
-  rmSync(paths.pidsDir, { recursive: true, force: true });
 }
 
 /** @param {number} pid @param {NodeJS.Signals} name */

@@ -5,6 +5,7 @@
 
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { currentCall } from "./call.mjs";
 import { isPidAlive, sleep, SimExit, writeFileAtomic } from "./util.mjs";
 
 /**
@@ -58,7 +59,7 @@ export async function updateRegistry(paths, change, writeErr) {
   for (let attempt = 0; attempt < 120 && !acquired; attempt++) {
     try {
       mkdirSync(paths.registryLock, { mode: 0o700 });
-      writeFileSync(join(paths.registryLock, "owner"), `${process.pid}\n`, { mode: 0o600 });
+      writeFileSync(join(paths.registryLock, "owner"), `${currentCall().pid}\n`, { mode: 0o600 });
       acquired = true;
     } catch (error) {
       if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;

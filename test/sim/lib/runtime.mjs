@@ -1,8 +1,9 @@
 // @ts-check
-// Entry logic shared by every shim: drop to the home's owner, record the call, apply the
-// scenario's per-command delay, run the tool, turn SimExit into an exit code.
+// Entry logic shared by every simulated command, in either mode (lib/call.mjs): record the call,
+// apply the scenario's per-command delay, run the tool, turn SimExit into an exit code.
 
 import { appendFileSync, existsSync, readFileSync, statSync } from "node:fs";
+import { runInCall } from "./call.mjs";
 import { simPaths } from "./paths.mjs";
 import { SimExit, sleep } from "./util.mjs";
 
@@ -15,6 +16,7 @@ import { SimExit, sleep } from "./util.mjs";
  * @property {NodeJS.ProcessEnv} env
  * @property {(text: string) => void} out
  * @property {(text: string) => void} err
+ * @property {import("./call.mjs").Call} call the caller's process: working directory, stdin
  */
 
 const TOOL_MODULES = /** @type {Record<string, string>} */ ({
@@ -31,13 +33,22 @@ const TOOL_MODULES = /** @type {Record<string, string>} */ ({
 
 /**
  * @param {{ home: string; tool: string; version: string; args: string[] }} invocation
+ * @param {import("./call.mjs").Call} call
  * @returns {Promise<number>}
  */
-export async function runTool(invocation) {
+export function runTool(invocation, call) {
+  return runInCall(call, () => runToolInCall(invocation, call));
+}
+
+/**
+ * @param {{ home: string; tool: string; version: string; args: string[] }} invocation
+ * @param {import("./call.mjs").Call} call
+ * @returns {Promise<number>}
+ */
+async function runToolInCall(invocation, call) {
   const paths = simPaths(invocation.home);
-  dropToHomeOwner(paths.sim);
   const delayMs = scenarioDelay(paths.state, invocation.tool, invocation.args);
-  logCall(paths.callsLog, invocation, delayMs);
+  logCall(paths.callsLog, invocation, call, delayMs);
   if (delayMs > 0) await sleep(delayMs);
   /** @type {ToolContext} */
   const ctx = {
@@ -45,9 +56,10 @@ export async function runTool(invocation) {
     tool: invocation.tool,
     version: invocation.version,
     args: invocation.args,
-    env: process.env,
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    env: call.env,
+    out: call.out,
+    err: call.err,
+    call,
   };
   const modulePath = TOOL_MODULES[invocation.tool];
   if (!modulePath) {
@@ -69,7 +81,7 @@ export async function runTool(invocation) {
  * that user so every file the tools create keeps the owner the real tools would give it.
  * @param {string} simDir
  */
-function dropToHomeOwner(simDir) {
+export function dropToHomeOwner(simDir) {
   if (process.getuid?.() !== 0 || !existsSync(simDir)) return;
   const { uid, gid } = statSync(simDir);
   if (uid === 0) return;
@@ -99,16 +111,17 @@ function scenarioDelay(statePath, tool, args) {
  * their values, which may be secrets).
  * @param {string} callsLog
  * @param {{ tool: string; args: string[] }} invocation
+ * @param {import("./call.mjs").Call} call
  * @param {number} delayMs
  */
-function logCall(callsLog, invocation, delayMs) {
+function logCall(callsLog, invocation, call, delayMs) {
   if (!existsSync(callsLog.slice(0, callsLog.lastIndexOf("/")))) return;
   const entry = {
     ts: new Date().toISOString(),
-    pid: process.pid,
+    pid: call.pid,
     tool: invocation.tool,
     argv: invocation.args,
-    env: Object.keys(process.env).sort(),
+    env: Object.keys(call.env).sort(),
     ...(delayMs > 0 ? { delayMs } : {}),
   };
   appendFileSync(callsLog, `${JSON.stringify(entry)}\n`);

@@ -21,6 +21,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { currentCall, exitCode, spawnHelper } from "./call.mjs";
 import { sandboxDir } from "./paths.mjs";
 import { recordPid } from "./processes.mjs";
 import {
@@ -271,11 +272,12 @@ export function holderAlive(sandbox) {
  * Who may enter the tree: its owner (mapped to root inside). Root enters as the owner too,
  * so files keep one consistent owner whoever runs the simulated command.
  * @param {string} root
+ * @returns {{ uid: number; gid: number } | undefined} undefined: as ourselves
  */
 function enterCredentials(root) {
   const { uid, gid } = statSync(root);
   const self = process.getuid?.() ?? 0;
-  if (self === uid) return {};
+  if (self === uid) return undefined;
   if (self === 0) return { uid, gid };
   throw new Error(`fleet-sim: the sandbox at ${root} belongs to uid ${uid}; uid ${self} cannot enter it`);
 }
@@ -324,69 +326,54 @@ function insideCommand(extra, workdir, argv) {
 }
 
 /**
- * Start a command inside the sandbox and hand back the child process.
+ * The command line that runs `argv` inside the sandbox (joining its namespace when it has one),
+ * and who runs it.
  * @param {SimPaths} paths
  * @param {string} gateway
  * @param {Sandbox} sandbox
  * @param {string[]} argv
- * @param {{ env?: Record<string, string>; workdir?: string; stdio: import("node:child_process").StdioOptions }} options
+ * @param {{ env?: Record<string, string>; workdir?: string }} options
  */
-export function spawnInSandbox(paths, gateway, sandbox, argv, options) {
+function sandboxCommand(paths, gateway, sandbox, argv, options) {
   const root = sandboxRoot(paths, gateway, sandbox.name);
   const inside = insideCommand(options.env ?? {}, options.workdir ?? "/sandbox", argv);
   const credentials = enterCredentials(root);
   if (holderAlive(sandbox) && sandbox.holder) {
     // nsenter does not take its child down with it; the death signal does.
-    const args = ["--target", String(sandbox.holder.initPid), "--user", "--mount", "--pid", "--root", "--wd", "--preserve-credentials", "setpriv", "--pdeathsig", "KILL", "--", ...inside];
-    return spawn("nsenter", args, { stdio: options.stdio, ...credentials });
+    return { argv: ["nsenter", "--target", String(sandbox.holder.initPid), "--user", "--mount", "--pid", "--root", "--wd", "--preserve-credentials", "setpriv", "--pdeathsig", "KILL", "--", ...inside], credentials };
   }
-  return spawn("unshare", unshareArgs(paths, gateway, sandbox, inside, { pidNamespace: true }), {
-    stdio: options.stdio,
-    ...credentials,
-  });
+  return { argv: ["unshare", ...unshareArgs(paths, gateway, sandbox, inside, { pidNamespace: true })], credentials };
 }
 
 /**
- * Run a command inside the sandbox to completion; resolves with its exit code (128+n for a signal).
+ * Start a command inside the sandbox as a helper of the call (lib/call.mjs: its stderr goes to
+ * the caller's) and hand back the child process.
+ * @param {SimPaths} paths
+ * @param {string} gateway
+ * @param {Sandbox} sandbox
+ * @param {string[]} argv
+ * @param {Omit<import("./call.mjs").HelperOptions, "credentials">} stdio
+ */
+export function spawnInSandbox(paths, gateway, sandbox, argv, stdio) {
+  const command = sandboxCommand(paths, gateway, sandbox, argv, {});
+  return spawnHelper(/** @type {string} */ (command.argv[0]), command.argv.slice(1), { ...stdio, credentials: command.credentials });
+}
+
+/**
+ * Run a command inside the sandbox to completion on the caller's stdout and stderr; resolves
+ * with its exit code (128+n for a signal).
  * @param {SimPaths} paths
  * @param {string} gateway
  * @param {Sandbox} sandbox
  * @param {string[]} argv
  * @param {{ env?: Record<string, string>; workdir?: string; stdin?: Buffer | "inherit" | "ignore" }} [options]
  */
-export function execInSandbox(paths, gateway, sandbox, argv, options = {}) {
-  const stdin = options.stdin ?? "ignore";
-  const child = spawnInSandbox(paths, gateway, sandbox, argv, {
-    ...options,
-    stdio: [Buffer.isBuffer(stdin) ? "pipe" : stdin, "inherit", "inherit"],
-  });
-  if (Buffer.isBuffer(stdin) && child.stdin) {
-    child.stdin.on("error", () => {});
-    child.stdin.end(stdin);
-  }
+export async function execInSandbox(paths, gateway, sandbox, argv, options = {}) {
+  const command = sandboxCommand(paths, gateway, sandbox, argv, options);
   // A caller's timeout kills the CLI; take the command in the sandbox with it (unshare ignores
   // SIGTERM while it waits, so SIGKILL; its --kill-child and nsenter's death signal do the rest).
-  for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT", "SIGHUP"])) {
-    process.once(signal, () => {
-      child.kill("SIGKILL");
-      process.exit(128 + signalNumber(signal));
-    });
-  }
-  return exitCodeOf(child);
-}
-
-/** @param {import("node:child_process").ChildProcess} child @returns {Promise<number>} */
-export function exitCodeOf(child) {
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
-  });
-}
-
-/** @param {NodeJS.Signals | null} signal */
-function signalNumber(signal) {
-  const numbers = /** @type {Record<string, number>} */ ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 });
-  return signal ? (numbers[signal] ?? 1) : 1;
+  const exit = await currentCall().run(command.argv, { stdin: options.stdin ?? "ignore", credentials: command.credentials, killOnSignal: true });
+  return exitCode(exit);
 }
 
 /**
@@ -402,11 +389,10 @@ export async function startHolder(paths, gateway, sandbox, options) {
   stopHolder(sandbox);
   const root = sandboxRoot(paths, gateway, sandbox.name);
   const init = insideCommand({ PATH: `/opt/openclaw/bin:${SANDBOX_PATH}` }, "/", ["/bin/sh", SANDBOX_INIT]);
-  const credentials = enterCredentials(root);
   const child = spawn("unshare", unshareArgs(paths, gateway, sandbox, init, { pidNamespace: true }), {
     detached: true,
     stdio: "ignore",
-    ...credentials,
+    ...enterCredentials(root),
   });
   child.unref();
   const unsharePid = /** @type {number} */ (child.pid);

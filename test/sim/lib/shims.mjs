@@ -1,15 +1,47 @@
 // @ts-check
-// The simulated executables: tiny `#!/bin/sh` scripts that exec the one shared entry with the
+// The simulated executables: tiny `#!/bin/sh` scripts that exec the host's launcher with the
 // tool's name and the version this particular binary prints. Replacing a binary (an upgrade)
 // writes a new file under a temporary name and renames it, like a real installer.
 
-import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { simPaths } from "./paths.mjs";
 import { policyYaml } from "./policy.mjs";
 import { writeFileAtomic } from "./util.mjs";
 
-const ENTRY = join(dirname(fileURLToPath(import.meta.url)), "entry.mjs");
+const LIB_DIR = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * What starts a simulated command, before `<home> <tool> <version> args…` (README "Two modes"):
+ * a Node process per command (`node entry.mjs`), or the native client of the host's resident
+ * process (`fleet-sim-client node <lib dir>`).
+ * @param {{ mode: "process" } | { mode: "resident"; client: string }} how
+ * @returns {string[]}
+ */
+export function launcherFor(how) {
+  return how.mode === "process" ? [process.execPath, join(LIB_DIR, "entry.mjs")] : [how.client, process.execPath, LIB_DIR];
+}
+
+/**
+ * The host keeps its launcher, so binaries an installer writes later start the same way.
+ * @param {import("./paths.mjs").SimPaths} paths
+ * @param {string[]} launcher
+ */
+export function writeLauncher(paths, launcher) {
+  writeFileAtomic(paths.launcher, `${JSON.stringify(launcher)}\n`, 0o644);
+}
+
+/**
+ * `exec <launcher> <home> <tool> <version> "$@"`
+ * @param {string} home
+ * @param {string} tool
+ * @param {string} version
+ */
+function launch(home, tool, version) {
+  const launcher = /** @type {string[]} */ (JSON.parse(readFileSync(simPaths(home).launcher, "utf8")));
+  return `exec ${[...launcher, home, tool, version].map(shellQuote).join(" ")} "$@"\n`;
+}
 
 /** @param {string} text */
 function shellQuote(text) {
@@ -22,7 +54,7 @@ function shellQuote(text) {
  * @param {string} version
  */
 export function shimScript(home, tool, version) {
-  return `#!/bin/sh\n# fleet-sim shim: ${tool} ${version}\nexec ${shellQuote(process.execPath)} ${shellQuote(ENTRY)} ${shellQuote(home)} ${tool} ${version} "$@"\n`;
+  return `#!/bin/sh\n# fleet-sim shim: ${tool} ${version}\n${launch(home, tool, version)}`;
 }
 
 /**
@@ -57,7 +89,7 @@ export function writeNemoClawSource(paths) {
  * @param {string} home
  */
 export function installerScript(home) {
-  return `#!/bin/sh\n# Install OpenShell from a GitHub release.\nset -e\nexec ${shellQuote(process.execPath)} ${shellQuote(ENTRY)} ${shellQuote(home)} openshell-installer - "$@"\n`;
+  return `#!/bin/sh\n# Install OpenShell from a GitHub release.\nset -e\n${launch(home, "openshell-installer", "-")}`;
 }
 
 /**
@@ -89,7 +121,7 @@ export function linkInstalledTools(paths) {
  * @param {string} home
  */
 export function nemoclawInstallerScript(home) {
-  return `#!/bin/sh\n# NemoClaw installer bootstrap.\nset -e\nexec ${shellQuote(process.execPath)} ${shellQuote(ENTRY)} ${shellQuote(home)} nemoclaw-installer - "$@"\n`;
+  return `#!/bin/sh\n# NemoClaw installer bootstrap.\nset -e\n${launch(home, "nemoclaw-installer", "-")}`;
 }
 
 /** @param {string} path */

@@ -5,6 +5,7 @@
 
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { currentCall } from "./call.mjs";
 import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./util.mjs";
 
 /**
@@ -144,7 +145,7 @@ async function acquireLock(lockDir) {
   for (;;) {
     try {
       mkdirSync(lockDir);
-      writeFileSync(join(lockDir, "owner"), `${process.pid}\n`);
+      writeFileSync(join(lockDir, "owner"), `${currentCall().pid}\n`);
       return;
     } catch (error) {
       if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;

@@ -16,6 +16,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { currentCall } from "./call.mjs";
 
 /** Thrown by a tool to end with a given exit code after printing what it wanted. */
 export class SimExit extends Error {
@@ -82,9 +83,23 @@ function sortKeys(value) {
   return value;
 }
 
-/** @param {number} ms */
+/**
+ * Wait for `ms`, unless the call is aborted (its caller was killed): then never, as the
+ * simulated process is gone.
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
 export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const { signal } = currentCall();
+  return new Promise((resolve) => {
+    if (signal.aborted) return;
+    const stop = () => clearTimeout(timer);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", stop, { once: true });
+  });
 }
 
 /**

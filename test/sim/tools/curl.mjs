@@ -4,6 +4,7 @@
 // to resolve — the way curl reports each.
 
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { installerScript, nemoclawInstallerScript } from "../lib/shims.mjs";
 import { gatewayAnswers, gatewayByPort, loadState } from "../lib/state.mjs";
 
@@ -46,7 +47,7 @@ export function run(ctx) {
   }
   /** @param {string} body */
   const respond = (body) => {
-    if (output && output !== "/dev/null") writeFileSync(output, body);
+    if (output && output !== "/dev/null") writeFileSync(resolve(ctx.call.cwd, output), body);
     else if (!output) ctx.out(body);
     if (writeOut) ctx.out(writeOut.replace("%{http_code}", "200").replace("%{url_effective}", url ?? ""));
     return 0;

@@ -10,7 +10,7 @@
 // Field failures are fault knobs: a fatal error that still exits 0 (NC#10369), exit 1 after a
 // successful upgrade (NC#11153), restores that fail (NC#10546).
 
-import { spawnSync } from "node:child_process";
+import { helperExit, spawnHelper } from "../lib/call.mjs";
 import { binaryVersion, writeActiveGateway } from "../lib/gateways.mjs";
 import { ensureGateway, resolveOpenshell } from "../lib/nemoclaw-core.mjs";
 import { installOpenshellPin } from "../lib/openshell-install.mjs";
@@ -110,14 +110,14 @@ export async function run(ctx) {
       const runner = atLeast(target, NC.strictBackupAll) ? await installNemoclaw(ctx, target, info) : existingCli;
       if (!runner) return error("Pre-upgrade backup failed. Resolve every reported sandbox backup failure and rerun the installer.");
       if (atLeast(target, NC.strictBackupAll)) info("Deferring OpenShell CLI installation until after pre-upgrade backup.");
-      const code = runNested(ctx, runner, ["backup-all"], { NEMOCLAW_REQUIRE_ALL_SANDBOX_BACKUPS: "1" });
+      const code = await runNested(ctx, runner, ["backup-all"], { NEMOCLAW_REQUIRE_ALL_SANDBOX_BACKUPS: "1" });
       if (code !== 0) {
         return error(legacy ? "Pre-upgrade backup failed. Aborting before retiring the legacy OpenShell gateway." : "Pre-upgrade backup failed. Resolve every reported sandbox backup failure and rerun the installer.");
       }
     }
     if (legacy && compareVersions(pin.pin, "0.0.37") >= 0) {
       info(`Retiring OpenShell ${before.version} gateway before installing current OpenShell…`);
-      const destroyed = runNested(ctx, before.path, ["gateway", "destroy", "-g", "nemoclaw"], {}) === 0 || runNested(ctx, before.path, ["gateway", "destroy"], {}) === 0;
+      const destroyed = (await runNested(ctx, before.path, ["gateway", "destroy", "-g", "nemoclaw"], {})) === 0 || (await runNested(ctx, before.path, ["gateway", "destroy"], {})) === 0;
       if (!destroyed) warn("Could not destroy the legacy OpenShell gateway before upgrade; onboarding will clean up stale runtime state.");
     }
   }
@@ -133,7 +133,7 @@ export async function run(ctx) {
     info(`openshell ${pin.pin} installed`);
   }
   const installed = /** @type {{ path: string; version: string }} */ (resolveOpenshell(ctx));
-  const version = spawnSync(ctx.paths.nemoclawBin, ["--version"], { env: ctx.env, encoding: "utf8" }).stdout.trim();
+  const version = (await captureStdout(ctx.paths.nemoclawBin, ["--version"])).trim();
   if (!/^nemoclaw\s+v\d+\.\d+\.\d+(-\S+)?(\+\S+)?$/.test(version)) return error("NemoClaw CLI verification failed.");
 
   ctx.out("\n[3/3] Onboarding\n  ──────────────────────────────────────────────────\n");
@@ -143,7 +143,7 @@ export async function run(ctx) {
     // back on the new binary and migrate their databases forward.
     if (!isClusterEra(installed.version)) await restartGateways(ctx, installed);
     info("Recovering and upgrading pre-existing sandboxes before onboarding…");
-    const code = runNested(ctx, ctx.paths.nemoclawBin, ["upgrade-sandboxes", "--auto"], { NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE: "1" });
+    const code = await runNested(ctx, ctx.paths.nemoclawBin, ["upgrade-sandboxes", "--auto"], { NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE: "1" });
     if (code === 0) info("Existing sandboxes recovered; skipping generic onboarding.");
     else {
       warn("One or more existing sandboxes could not be recovered automatically.");
@@ -152,12 +152,12 @@ export async function run(ctx) {
     }
   } else {
     info("Running nemoclaw onboard…");
-    const code = runNested(ctx, ctx.paths.nemoclawBin, ["onboard", "--non-interactive", "--yes-i-accept-third-party-software", ...(atLeast(target, NC.onboardYes) ? ["--yes"] : [])], {});
+    const code = await runNested(ctx, ctx.paths.nemoclawBin, ["onboard", "--non-interactive", "--yes-i-accept-third-party-software", ...(atLeast(target, NC.onboardYes) ? ["--yes"] : [])], {});
     if (code !== 0) return error("Onboarding did not complete successfully.");
   }
   if (failed) return error("Installation incomplete: one or more existing sandboxes failed to upgrade. See the recovery guidance above.");
   info("=== Installation complete ===");
-  ctx.out(`\n  NemoClaw  (${Math.max(1, Math.round(process.uptime()))}s)\n`);
+  ctx.out(`\n  NemoClaw  (${Math.max(1, Math.round((Date.now() - ctx.call.startedAtMs) / 1000))}s)\n`);
   ctx.out(registered.length > 0 ? "  Existing sandboxes were recovered and upgraded.\n  No new sandbox onboarding was needed.\n" : "  Your OpenClaw Sandbox is live.\n");
   return faults.failsAfterSuccess ? 1 : 0;
 }
@@ -208,15 +208,30 @@ async function restartGateways(ctx, cli) {
 }
 
 /**
- * A nested command of the installer, as a real process of the installed CLI.
+ * A nested command of the installer, as a real process of the installed CLI on the installer's
+ * stdout and stderr. Exit status 1 when a signal ended it.
  * @param {ToolContext} ctx
  * @param {string} program
  * @param {string[]} args
  * @param {Record<string, string>} env
  */
-function runNested(ctx, program, args, env) {
-  const result = spawnSync(program, args, { env: { ...ctx.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
-  return result.status ?? 1;
+async function runNested(ctx, program, args, env) {
+  const result = await ctx.call.run([program, ...args], { env: { ...ctx.env, ...env }, stdin: "ignore" });
+  return result.code ?? 1;
+}
+
+/**
+ * What a nested command prints on stdout (its stderr is dropped).
+ * @param {string} program
+ * @param {string[]} args
+ */
+async function captureStdout(program, args) {
+  const child = spawnHelper(program, args, { stdout: "pipe", stderr: "ignore" });
+  /** @type {Buffer[]} */
+  const chunks = [];
+  child.stdout?.on("data", (chunk) => chunks.push(chunk));
+  await helperExit(child);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The manual upgrade path the installer prints (scripts/install.sh:1904-1921). @param {ToolContext} ctx */

@@ -135,7 +135,7 @@ export async function onboard(ctx, args) {
   }
   const fromFlag = value("from");
   if (fromFlag !== undefined) {
-    const path = resolve(fromFlag);
+    const path = resolve(ctx.call.cwd, fromFlag);
     if (!existsSync(path)) die(ctx, `  --from path not found: ${path}`);
     if (!statSync(path).isFile()) die(ctx, `  --from must point to a Dockerfile: ${path}`);
   }
@@ -179,7 +179,7 @@ export async function onboard(ctx, args) {
     const recordedFrom = previous.metadata?.fromDockerfile ?? null;
     const requestedFrom = fromFlag ?? fromEnv ?? null;
     if (requestedFrom && !recordedFrom) conflicts.push(`  Session was started without --from; add --from '${requestedFrom}' to resume it.`);
-    else if (requestedFrom && recordedFrom && resolve(requestedFrom) !== resolve(recordedFrom)) conflicts.push(`  Session was started with --from '${recordedFrom}', not '${requestedFrom}'.`);
+    else if (requestedFrom && recordedFrom && resolve(ctx.call.cwd, requestedFrom) !== resolve(ctx.call.cwd, recordedFrom)) conflicts.push(`  Session was started with --from '${recordedFrom}', not '${requestedFrom}'.`);
     if (conflicts.length > 0) die(ctx, `${conflicts.join("\n")}\n  Run: nemoclaw onboard              # start a fresh onboarding session\n  Or rerun with the original settings to continue that session.`);
   }
   const session = resume ? previous : null;

@@ -3,18 +3,17 @@
 // download, ssh-config — after clap has parsed them (tools/openshell.mjs). Commands inside a
 // sandbox run for real in its namespace (lib/sandbox.mjs).
 
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { isatty } from "node:tty";
 import { bold, cyan, dimmed, green, grpcStatus, mietteError, red, TRANSPORT_REFUSED, yellow } from "../lib/ansi.mjs";
+import { helperExit, spawnHelper } from "../lib/call.mjs";
 import { isPresent, valueOf, valuesOf } from "../lib/clap.mjs";
 import { clusterDeployText, deployClusterGateway } from "../lib/gateways.mjs";
 import { buildImage, resolveCommunityImage } from "../lib/images.mjs";
 import { checkFormat, connect, fail, resolveGateway, tryResolveGateway } from "../lib/openshell-context.mjs";
 import { policyObject, policyYaml, styleYamlLine } from "../lib/policy.mjs";
 import { createSandbox, deleteSandbox, sandboxNameProblem, startSandbox, stopSandbox } from "../lib/sandboxes.mjs";
-import { exitCodeOf, execInSandbox, spawnInSandbox } from "../lib/sandbox.mjs";
+import { execInSandbox, spawnInSandbox } from "../lib/sandbox.mjs";
 import { gatewayAnswers, gatewayByPort, loadState, reportedPhase, updateState } from "../lib/state.mjs";
 import { atLeast, DOCKERFILE_FROM_REMOVED, isClusterEra, SINCE } from "../lib/versions.mjs";
 import { formatEpochMs, sortedJson } from "../lib/util.mjs";
@@ -249,7 +248,7 @@ async function create(ctx, globals, m) {
   const { state, gateway } = connect(ctx, target, refused);
 
   const policy = valueOf(m, "policy") ?? ctx.env.OPENSHELL_SANDBOX_POLICY;
-  if (policy && !existsSync(policy)) {
+  if (policy && !existsSync(resolve(ctx.call.cwd, policy))) {
     fail(ctx, mietteError(`failed to read sandbox policy from ${policy}`, [`No such file or directory (os error 2)`]));
   }
   const requested = valueOf(m, "name");
@@ -333,7 +332,7 @@ async function bootstrapGateway(ctx, allowed) {
  */
 async function resolveFrom(ctx, state, gateway, from) {
   if (!from) return "ghcr.io/nvidia/openshell-community/sandboxes/base:latest";
-  const path = resolve(from);
+  const path = resolve(ctx.call.cwd, from);
   let dockerfile = null;
   if (existsSync(path) && statSync(path).isFile()) {
     if (!basename(path).toLowerCase().includes("dockerfile")) {
@@ -384,30 +383,11 @@ async function resolveFrom(ctx, state, gateway, from) {
  * The stdin payload `sandbox exec` sends (read fully when stdin is not a terminal).
  * @param {ToolContext} ctx
  */
-function readStdinPayload(ctx) {
-  if (isatty(0)) return Buffer.alloc(0);
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let total = 0;
-  const buffer = Buffer.alloc(65536);
-  for (;;) {
-    let n = 0;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
-      if (code === "EAGAIN") continue;
-      if (code === "EOF" || code === "EBADF") break;
-      throw error;
-    }
-    if (n === 0) break;
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-    total += n;
-    if (total > MAX_STDIN_PAYLOAD) {
-      fail(ctx, mietteError(`stdin payload exceeds ${MAX_STDIN_PAYLOAD} byte limit; pipe smaller inputs or use \`sandbox upload\``));
-    }
-  }
-  return Buffer.concat(chunks);
+async function readStdinPayload(ctx) {
+  if (ctx.call.stdinIsTerminal) return Buffer.alloc(0);
+  const payload = await ctx.call.readStdin(MAX_STDIN_PAYLOAD);
+  if (payload === null) fail(ctx, mietteError(`stdin payload exceeds ${MAX_STDIN_PAYLOAD} byte limit; pipe smaller inputs or use \`sandbox upload\``));
+  return /** @type {Buffer} */ (payload);
 }
 
 /**
@@ -423,7 +403,7 @@ async function exec(ctx, globals, m) {
   const sandbox = requireSandbox(ctx, gateway, name);
   const phase = reportedPhase(state, sandbox);
   if (phase !== "Ready") fail(ctx, mietteError(`sandbox '${name}' is not ready (phase: ${phase}); wait for it to reach Ready state`));
-  const stdin = readStdinPayload(ctx);
+  const stdin = await readStdinPayload(ctx);
   /** @type {Record<string, string>} */
   const env = Object.fromEntries(valuesOf(m, "envs").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
   const code = await execInSandbox(ctx.paths, gateway.name, sandbox, command, {
@@ -443,18 +423,16 @@ async function exec(ctx, globals, m) {
  * @param {string | undefined} dest
  */
 async function uploadInto(ctx, gatewayName, sandbox, local, dest) {
-  const source = resolve(local);
+  const source = resolve(ctx.call.cwd, local);
   if (!existsSync(source)) fail(ctx, mietteError(`local path does not exist: ${local}`));
   const isFilePath = statSync(source).isFile() && dest !== undefined && !dest.endsWith("/");
   const remote = isFilePath
     ? ["/bin/sh", "-c", 'mkdir -p "$(dirname "$1")" && cat > "$1"', "sh", /** @type {string} */ (dest)]
     : ["/bin/sh", "-c", 'mkdir -p "$1" && cat | tar xf - -C "$1"', "sh", dest ?? "."];
-  const inside = spawnInSandbox(ctx.paths, gatewayName, sandbox, remote, { stdio: ["pipe", "ignore", "inherit"] });
-  const producer = isFilePath
-    ? spawn("cat", [source], { stdio: ["ignore", "pipe", "inherit"] })
-    : spawn("tar", ["cf", "-", "-C", dirname(source), basename(source)], { stdio: ["ignore", "pipe", "inherit"] });
+  const inside = spawnInSandbox(ctx.paths, gatewayName, sandbox, remote, { stdin: "pipe" });
+  const producer = isFilePath ? spawnHelper("cat", [source], { stdout: "pipe" }) : spawnHelper("tar", ["cf", "-", "-C", dirname(source), basename(source)], { stdout: "pipe" });
   if (producer.stdout && inside.stdin) producer.stdout.pipe(inside.stdin);
-  const [, code] = await Promise.all([exitCodeOf(producer), exitCodeOf(inside)]);
+  const [, code] = await Promise.all([helperExit(producer), helperExit(inside)]);
   if (code !== 0) fail(ctx, mietteError(`ssh tar extract exited with status ${code}`));
 }
 
@@ -466,7 +444,7 @@ async function upload(ctx, globals, m) {
   const { gateway } = connect(ctx, resolveGateway(ctx, globals));
   checkProtobuf(ctx, gateway);
   const sandbox = requireSandbox(ctx, gateway, name);
-  if (!existsSync(resolve(local))) fail(ctx, mietteError(`local path does not exist: ${local}`));
+  if (!existsSync(resolve(ctx.call.cwd, local))) fail(ctx, mietteError(`local path does not exist: ${local}`));
   ctx.err(`Uploading ${local} -> sandbox:${dest ?? "~"}\n`);
   await uploadInto(ctx, gateway.name, sandbox, local, dest);
   ctx.err(`${bold(green("✓"))} Upload complete\n`);
@@ -481,11 +459,11 @@ async function upload(ctx, globals, m) {
  * @param {string[]} argv
  */
 async function captureInSandbox(ctx, gatewayName, sandbox, argv) {
-  const child = spawnInSandbox(ctx.paths, gatewayName, sandbox, argv, { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawnInSandbox(ctx.paths, gatewayName, sandbox, argv, { stdout: "pipe", stderr: "ignore" });
   /** @type {Buffer[]} */
   const chunks = [];
   child.stdout?.on("data", (chunk) => chunks.push(chunk));
-  const code = await exitCodeOf(child);
+  const code = await helperExit(child);
   return { code, stdout: Buffer.concat(chunks).toString("utf8") };
 }
 
@@ -505,15 +483,15 @@ async function download(ctx, globals, m) {
     fail(ctx, mietteError(`sandbox source path '${path}' resolves to '${resolved}', outside the sandbox workspace (${root})`));
   }
   const isDir = (await captureInSandbox(ctx, gateway.name, sandbox, ["/bin/sh", "-c", 'test -d "$1"', "sh", resolved])).code === 0;
-  const destination = resolve(dest ?? ".");
+  const destination = resolve(ctx.call.cwd, dest ?? ".");
   const remote = isDir ? ["tar", "cf", "-", "-C", resolved, "."] : ["tar", "cf", "-", "-C", dirname(resolved), "--", basename(resolved)];
   const intoDir = isDir || (existsSync(destination) && statSync(destination).isDirectory());
   const extractDir = intoDir ? destination : mkdtempSync(join(dirname(destination), ".download-"));
   mkdirSync(extractDir, { recursive: true });
-  const inside = spawnInSandbox(ctx.paths, gateway.name, sandbox, remote, { stdio: ["ignore", "pipe", "inherit"] });
-  const consumer = spawn("tar", ["xf", "-", "-C", extractDir], { stdio: ["pipe", "ignore", "inherit"] });
+  const inside = spawnInSandbox(ctx.paths, gateway.name, sandbox, remote, { stdout: "pipe" });
+  const consumer = spawnHelper("tar", ["xf", "-", "-C", extractDir], { stdin: "pipe" });
   if (inside.stdout && consumer.stdin) inside.stdout.pipe(consumer.stdin);
-  const [code] = await Promise.all([exitCodeOf(inside), exitCodeOf(consumer)]);
+  const [code] = await Promise.all([helperExit(inside), helperExit(consumer)]);
   if (!intoDir) {
     renameSync(join(extractDir, basename(resolved)), destination);
     rmSync(extractDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installSimulator, stopSimulator } from "../../sim/index.mjs";
+import { nativeClient } from "../../sim/lib/native-client.mjs";
 
 export type Scenario = NonNullable<Parameters<typeof installSimulator>[0]["scenario"]>;
 
@@ -36,10 +37,12 @@ export interface AsUser {
  * Install from a process running as `asUser` itself (not root handing over a uid), the way a
  * developer without privileges uses the simulator.
  */
-function installAsUser(home: string, scenario: Scenario, asUser: AsUser): Promise<{ binDir: string }> {
+async function installAsUser(home: string, scenario: Scenario, asUser: AsUser, mode: SimMode | undefined): Promise<{ binDir: string }> {
+  // The resident mode's client is compiled into the checkout, which that user may not be able to write.
+  if ((mode ?? process.env.FLEET_SIM_MODE) !== "process") await nativeClient();
   const script = `import(${JSON.stringify(INDEX)}).then(async (sim) => process.stdout.write(JSON.stringify(await sim.installSimulator(JSON.parse(process.argv[1])))))`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", script, JSON.stringify({ home, scenario })], { ...asUser, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-e", script, JSON.stringify({ home, scenario, ...(mode ? { mode } : {}) })], { ...asUser, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk) => (out += chunk));
@@ -51,11 +54,16 @@ function installAsUser(home: string, scenario: Scenario, asUser: AsUser): Promis
 
 const INDEX = fileURLToPath(new URL("../../sim/index.mjs", import.meta.url));
 
-export async function startHost(scenario: Scenario, asUser?: AsUser, options: { installUnprivileged?: boolean } = {}): Promise<SimHost> {
+/** How each simulated command runs (test/sim/README.md, "Two modes"); by default FLEET_SIM_MODE's. */
+export type SimMode = "resident" | "process";
+
+export async function startHost(scenario: Scenario, asUser?: AsUser, options: { installUnprivileged?: boolean; mode?: SimMode } = {}): Promise<SimHost> {
   const home = mkdtempSync(join(tmpdir(), "fleet-sim-test-"));
   if (asUser && options.installUnprivileged) chownSync(home, asUser.uid, asUser.gid);
   const { binDir } =
-    asUser && options.installUnprivileged ? await installAsUser(home, scenario, asUser) : await installSimulator({ home, scenario, ...(asUser ?? {}) });
+    asUser && options.installUnprivileged
+      ? await installAsUser(home, scenario, asUser, options.mode)
+      : await installSimulator({ home, scenario, ...(asUser ?? {}), ...(options.mode ? { mode: options.mode } : {}) });
   const baseEnv = { HOME: home, PATH: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: "C.UTF-8" };
   const run = (program: string, args: string[], options: { env?: Record<string, string>; input?: Buffer | string } = {}) =>
     new Promise<RunResult>((resolve, reject) => {

@@ -1,24 +1,29 @@
 /**
- * Planning 1,000 hosts × 10 sandboxes, with a realistic mix of work (lost guards, preset changes,
- * missing sandboxes, one drifted host in fifty, scheduled backups), then rendering it for people
- * and as JSON. The planner is pure, so this is the whole cost of `nemoclaw plan` after observation.
+ * Planning N hosts × 10 sandboxes (1,000 by default), with a realistic mix of work (lost guards,
+ * preset changes, missing sandboxes, one drifted host in fifty, scheduled backups), then rendering
+ * it for people and as JSON. The planner is pure, so this is the whole cost of `nemoclaw plan`
+ * after observation.
  *
- *   node --expose-gc bench/plan-1000.bench.mjs [--json]   (bench/run.mjs runs it in its own
- *   process, so the peak RSS it reports is planning's own; NCF_BENCH_DIST picks the build)
+ *   node --expose-gc bench/plan.bench.mjs [--hosts N] [--runs R] [--json]   (bench/run.mjs runs
+ *   it in its own process, so the peak RSS it reports is planning's own; NCF_BENCH_DIST picks the build)
  */
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const DIST = process.env.NCF_BENCH_DIST ?? fileURLToPath(new URL("../dist", import.meta.url));
-const JSON_OUTPUT = process.argv.includes("--json");
+const { values: args } = parseArgs({ options: { hosts: { type: "string", default: "1000" }, runs: { type: "string", default: "5" }, json: { type: "boolean", default: false } } });
+const JSON_OUTPUT = args.json;
 const { planFleet } = await import(join(DIST, "plan", "planner.js"));
 const { renderPlanHuman } = await import(join(DIST, "report", "plan-human.js"));
 const { renderPlanJson } = await import(join(DIST, "report", "plan-json.js"));
 const { createColors } = await import(join(DIST, "report", "color.js"));
 
-const HOSTS = 1000;
+const HOSTS = Number(args.hosts);
 const SANDBOXES = 10;
+const RUNS = Number(args.runs);
+if (!Number.isInteger(HOSTS) || HOSTS < 1 || !Number.isInteger(RUNS) || RUNS < 1) throw new Error("--hosts and --runs take positive whole numbers");
 const known = (value) => ({ state: "known", value });
 const source = (path) => ({ file: "/srv/fleet/fleet.yaml", line: 1, column: 1, path });
 const guardFile = (path, present = true) => ({ path, present, owner: "root", group: "root", mode: "444", type: "regular file" });
@@ -70,7 +75,7 @@ function observedHost(index) {
     name: `agent-${s}`, gatewayName: "nemoclaw", gatewayPort: 8080, agent: "openclaw", agentVersion: "2026.6.10",
     provider: "nvidia-prod", model: "nvidia/nemotron-3-super-120b-a12b", endpointUrl: null, credentialEnv: "NVIDIA_INFERENCE_API_KEY",
     policyTier: "balanced", policies: ["pypi"], gpuMode: "auto", fromDockerfile: null, imageTag: null, openshellVersion: "0.0.72",
-    openshellDriver: "docker", nemoclawVersion: "0.1.0", createdAt: null,
+    openshellDriver: "docker", nemoclawVersion: "0.0.76", createdAt: null,
   }));
   return {
     host: name,
@@ -82,7 +87,7 @@ function observedHost(index) {
     docker: known({ reachable: true, serverVersion: "28.3.2", error: null }),
     openshell: known({ installed: true, version: "0.0.72", path: "/usr/bin/openshell" }),
     gatewayBinary: known({ installed: true, version: "0.0.72", path: "/usr/bin/openshell-gateway" }),
-    nemoclaw: known({ installed: true, version: "0.1.0", path: "/usr/bin/nemoclaw" }),
+    nemoclaw: known({ installed: true, version: "0.0.76", path: "/usr/bin/nemoclaw" }),
     activeGateway: known("nemoclaw"),
     gateways: known([{
       name: "nemoclaw", port: 8080, endpoint: "http://127.0.0.1:8080", driver: "host-process", registered: true,
@@ -113,12 +118,14 @@ const catalogue = { nightly: Object.fromEntries(hosts.map((host, i) => [host.nam
 const options = { limit: null, hosts: hosts.map((host) => host.name), pruneUnmanaged: false, now: new Date("2026-11-22T09:30:00Z"), toolVersion: "bench", backupCatalogue: catalogue };
 
 /** Wall time and this process's CPU time (the latter is what a busy machine distorts least). */
-function time(label, fn, runs = 5) {
+function time(label, fn, runs = RUNS) {
   fn();
   const wall = [];
   const cpu = [];
   let result;
   for (let run = 0; run < runs; run += 1) {
+    // The previous run's result is garbage before the next run starts, as in one `nemoclaw plan`.
+    result = undefined;
     globalThis.gc?.();
     const start = performance.now();
     const startCpu = process.cpuUsage();
