@@ -9,7 +9,7 @@
 
 import type { HostLockInfo } from "../observe/types.js";
 import type { FieldChange } from "../plan/fact-values.js";
-import type { StepKind } from "../plan/types.js";
+import type { HeldBackStep, Risk, StepKind } from "../plan/types.js";
 
 export type { FieldChange };
 
@@ -128,6 +128,10 @@ export type ApplyEventBody =
       journal: string | null;
       /** Steps planned per host, in execution order (ids). */
       steps: Record<string, string[]>;
+      /** `--max-risk`, when the run has a ceiling (absent in journals written before it existed). */
+      maxRisk?: Risk | null;
+      /** Per host, the steps the ceiling holds back: pending, not run (absent in older journals). */
+      heldBack?: Record<string, HeldBackStep[]>;
     }
   | { type: "wave-started"; wave: number; waves: number; hosts: string[] }
   | {

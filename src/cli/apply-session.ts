@@ -21,7 +21,8 @@ import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
 import { planFleet } from "../plan/planner.js";
-import type { BackupCatalogue, Plan, SandboxAddress } from "../plan/types.js";
+import type { BackupCatalogue, Plan, Risk, SandboxAddress } from "../plan/types.js";
+import { withRiskCeiling } from "../plan/risk-ceiling.js";
 import { colorsFor, type Colors } from "../report/color.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
@@ -57,6 +58,8 @@ export interface ApplySessionOptions {
   /** `<sandbox>@<host>`, repeatable: --replace and --target. */
   replace?: string[];
   target?: string[];
+  /** --max-risk: steps above it are held back and reported as pending. */
+  maxRisk?: Risk;
   /** --lock-timeout, in ms: how long to wait for a host lock another run holds. */
   lockTimeout?: number;
   /** False with --no-color. */
@@ -156,6 +159,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
       }
       plan = narrowed.plan;
     }
+    if (options.maxRisk) plan = withRiskCeiling(plan, options.maxRisk);
     // Every fleet host is known to the pool (only used ones are connected): a bastion may be a fleet host.
     const pool = deps.openPool(fleet.hosts);
     // A stale host is re-planned to show how its steps would differ; backups the saved plan has
@@ -177,7 +181,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
   const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: deps.observeHost });
   const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), catalogue));
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   const leftLocks = observed.hosts.filter((host) => {
     const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;

@@ -9,7 +9,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
-import { withCommonOptions } from "./common.js";
+import { MAX_RISK_HELP, riskCeiling, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 
 function positiveInteger(value: string): number {
@@ -57,7 +57,7 @@ first (\`nemoclaw unlock\` removes a dead run's lock). Every run
 is journaled (\`nemoclaw history\`). Ctrl-C once lets running steps finish and starts nothing new;
 twice aborts them.
 
-Exit codes: 0 done, 4 unreachable hosts, 5 failed hosts, 6 stale plan, 7 host lock held,
+Exit codes: 0 done, 2 steps held back by --max-risk (changes pending), 4 unreachable hosts, 5 failed hosts, 6 stale plan, 7 host lock held,
 8 schema preflight refused, 130 interrupted (see docs/exit-codes.md and docs/apply.md).
 
 Examples:
@@ -66,7 +66,8 @@ Examples:
   nemoclaw plan fleet.yaml -o plan.json && nemoclaw apply plan.json
   nemoclaw apply fleet.yaml --yes --json > run.jsonl
   nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host
-  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first`;
+  nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first
+  nemoclaw apply fleet.yaml --max-risk safe --yes      # only safe repairs; the rest stays pending (exit 2)`;
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -82,6 +83,7 @@ export function register(program: Command): void {
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
     .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
     .option("--target <sandbox@host>", "apply only this sandbox's steps and the steps they need (repeatable)", collectAddress)
+    .option("--max-risk <risk>", MAX_RISK_HELP, riskCeiling)
     .option("--lock-timeout <duration>", "wait this long (30s, 5m, 1h30m) for a host lock another run holds before refusing the host (default: 0, refuse at once)", durationMs)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)

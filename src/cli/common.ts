@@ -3,7 +3,9 @@
  * `--list-hosts`, the vault password options, `--json`. This module stays free of heavy imports:
  * it is loaded for `--help` and `--version` too.
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
+import { isRisk } from "../plan/risk-ceiling.js";
+import type { Risk } from "../plan/types.js";
 
 export interface CommonOptions {
   inventory: string[];
@@ -58,3 +60,11 @@ export function withVaultOptions(command: Command): Command {
       process.env.ANSIBLE_VAULT_IDENTITY_LIST = [...(existing ? [existing] : []), ...identities].join(",");
     });
 }
+
+/** `--max-risk safe|disruptive|destructive`: the riskiest step that may run. */
+export function riskCeiling(value: string): Risk {
+  if (!isRisk(value)) throw new InvalidArgumentError("expected safe, disruptive or destructive");
+  return value;
+}
+
+export const MAX_RISK_HELP = "run only steps at or below this risk (safe, disruptive, destructive) and the steps they need; the rest are held back as pending";

@@ -8,10 +8,10 @@ import type { Command } from "commander";
 import type { FleetInputDeps } from "./fleet-input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import type { BackupCatalogue, PlanOptions, SandboxAddress } from "../plan/types.js";
+import type { BackupCatalogue, PlanOptions, Risk, SandboxAddress } from "../plan/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
-import { type CommonOptions, withCommonOptions } from "./common.js";
+import { type CommonOptions, MAX_RISK_HELP, riskCeiling, withCommonOptions } from "./common.js";
 import { FLEET_ARGUMENT_HELP } from "./fleet-default.js";
 import { collectAddress, resolveSandboxAddresses } from "./sandbox-addresses.js";
 import type { Output } from "./session-deps.js";
@@ -23,6 +23,8 @@ export interface PlanCommandOptions extends CommonOptions {
   /** `<sandbox>@<host>`, repeatable. */
   replace?: string[];
   target?: string[];
+  /** --max-risk: steps above it are held back (shown as pending). */
+  maxRisk?: Risk;
   /** False with --no-color. */
   color: boolean;
 }
@@ -42,7 +44,7 @@ export interface PlanCommandDeps extends FleetInputDeps {
 /** The planner's options for a plan made now from the command line's selection. */
 export function planOptionsFor(
   fleet: DesiredFleet,
-  selection: { limit: string | undefined; hosts: string[]; prune: boolean; replace?: SandboxAddress[]; targets?: SandboxAddress[] },
+  selection: { limit: string | undefined; hosts: string[]; prune: boolean; replace?: SandboxAddress[]; targets?: SandboxAddress[]; maxRisk?: Risk | undefined },
   now: Date,
   backupCatalogue: BackupCatalogue | undefined,
 ): PlanOptions {
@@ -52,6 +54,7 @@ export function planOptionsFor(
     pruneUnmanaged: selection.prune || fleet.apply.pruneUnmanaged,
     ...(selection.replace && selection.replace.length > 0 ? { replace: selection.replace } : {}),
     ...(selection.targets ? { targets: selection.targets } : {}),
+    ...(selection.maxRisk ? { maxRisk: selection.maxRisk } : {}),
     now,
     toolVersion: TOOL_VERSION,
     ...(backupCatalogue ? { backupCatalogue } : {}),
@@ -77,6 +80,7 @@ Examples:
   nemoclaw plan fleet.yaml --detailed-exitcode; [ $? -ne 2 ] || echo "changes pending"
   nemoclaw plan fleet.yaml --target coder@spark-02        # only that sandbox's steps (and what they need)
   nemoclaw plan fleet.yaml --replace coder@spark-02       # recreate it, verified backup first
+  nemoclaw plan fleet.yaml --max-risk safe                # what an unattended apply would run, and hold back
   nemoclaw plan fleet.yaml --json | jq '.summary'`;
 
 export function register(program: Command): void {
@@ -91,6 +95,7 @@ export function register(program: Command): void {
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
     .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
     .option("--target <sandbox@host>", "plan only this sandbox's steps and the steps they need (repeatable)", collectAddress)
+    .option("--max-risk <risk>", MAX_RISK_HELP, riskCeiling)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (fleetFile: string | undefined, options: PlanCommandOptions) => {
@@ -128,7 +133,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   } finally {
     await deps.close();
   }
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), backupCatalogue));
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
   if (options.out && !options.json) {

@@ -22,8 +22,10 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
     case "run-started": {
       const hosts = event.selection.hosts.length;
       const withWork = event.waves.flat().length;
+      const held = Object.values(event.heldBack ?? {}).flat().length;
       return [
         `${colors.bold(`apply ${event.runId}`)}: ${hosts} host${hosts === 1 ? "" : "s"}, ${withWork} with changes, ${event.waves.length} wave${event.waves.length === 1 ? "" : "s"} (concurrency ${event.concurrency}, max fail ${event.maxFailPercentage}%)`,
+        ...(held > 0 ? [colors.yellow(`${held} step${held === 1 ? "" : "s"} held back by --max-risk ${event.maxRisk ?? ""} (pending; see the recap)`)] : []),
         ...(event.journal ? [colors.dim(`journal: ${event.journal}`)] : []),
       ];
     }
