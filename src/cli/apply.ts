@@ -7,6 +7,7 @@
 import { collectAddress } from "./sandbox-addresses.js";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
+import { parseDuration } from "../config/duration.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
 import { MAX_RISK_HELP, riskCeiling, withCommonOptions } from "./common.js";
@@ -24,17 +25,13 @@ function percentage(value: string): number {
   return number;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
 /** A duration as Terraform's -lock-timeout takes it (Go's form): 30s, 5m, 1h30m, 500ms; 0 for none. */
 export function durationMs(value: string): number {
-  const text = value.trim();
-  if (text === "0") return 0;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) {
-    throw new InvalidArgumentError(/^\d+(\.\d+)?$/.test(text) ? `give a unit: ${text}s, ${text}m or ${text}h` : "expected a duration such as 30s, 5m or 1h30m");
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
-  return Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * (DURATION_UNITS_MS[unit as string] as number), 0));
 }
 
 function waves(value: string): WaveSpec[] {
