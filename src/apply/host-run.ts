@@ -20,6 +20,7 @@ import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
 import { runStep, type StepContext, type StepRunResult } from "./steps.js";
+import { gateHealth } from "./health-gate.js";
 
 interface HostEnd {
   status: HostStatus;
@@ -315,7 +316,8 @@ export class HostRun {
       } else failed += 1;
     }
     if (failed > 0) return this.finish({ status: "failed", message: `${failed} step${failed === 1 ? "" : "s"} failed` });
-    return this.finish({ status: "ok" });
+    const gate = await gateHealth(this.run, { host: desired, connection, succeeded: ordered.filter((step) => succeeded.has(step.id)), backups: context.backups });
+    return this.finish(gate ?? { status: "ok" });
   }
 
   private async runOne(step: Step, context: StepContext): Promise<StepRunResult> {

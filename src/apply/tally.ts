@@ -38,6 +38,10 @@ export interface HostState {
   notes: { level: "info" | "warning"; message: string }[];
   /** Steps a risk ceiling (`--max-risk`) kept from running: pending. */
   heldBack: HeldBackStep[];
+  /** While the health gate waits: for which sandboxes, and until when (ISO time). */
+  gating: { sandboxes: string[]; until: string } | null;
+  /** The health gate's verdict, once it has one. */
+  healthGate: EventOf<"health-gate-finished"> | null;
 }
 
 export interface RunSummary {
@@ -106,6 +110,8 @@ function newHost(host: string, stepIds: string[]): HostState {
     reclaimed: null,
     notes: [],
     heldBack: [],
+    gating: null,
+    healthGate: null,
   };
 }
 
@@ -224,6 +230,15 @@ export class RunTally {
           stepDrift: event.stepDrift,
           holder: event.holder,
         });
+        return;
+      }
+      case "health-gate-started":
+        this.host(event.host).gating = { sandboxes: event.sandboxes, until: new Date(Date.parse(event.at) + event.timeoutMs).toISOString() };
+        return;
+      case "health-gate-finished": {
+        const host = this.host(event.host);
+        host.gating = null;
+        host.healthGate = event;
         return;
       }
       case "run-interrupting":

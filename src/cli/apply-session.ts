@@ -313,6 +313,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           lockTimeoutMs: options.lockTimeout ?? 0,
           leftLocks: prepared.leftLocks,
           retry: DEFAULT_RETRY_POLICY,
+          healthGate: fleet.apply.healthGate,
           journalPath: journal.path,
           toolVersion: TOOL_VERSION,
         },

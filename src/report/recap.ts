@@ -46,6 +46,11 @@ function hostDetail(host: HostState, colors: Colors): string[] {
     if (step.hint) lines.push(...labelled("hint: ", step.hint, `${pad}  `, colors.yellow));
   }
   for (const note of host.notes) lines.push(`${pad}${note.level === "warning" ? colors.yellow("warning: ") : ""}${note.message}`);
+  if (host.healthGate && host.healthGate.status !== "healthy") {
+    for (const sandbox of host.healthGate.sandboxes.filter((candidate) => !candidate.healthy)) {
+      lines.push(...indent(lastLines(sandbox.output, 3), `${pad}${colors.dim(`${sandbox.sandbox} | `)}`));
+    }
+  }
   for (const step of host.heldBack) lines.push(`${pad}${colors.yellow("pending")} ${step.id} [${step.risk}]: held back, ${step.because}`);
   if (host.status === "locked" && host.holder) lines.push(`${pad}held by ${describeHolder(host.holder)}`);
   if (host.status === "blocked" && host.block) lines.push(...host.block.map((line) => (line === "" ? "" : `    ${line}`)));

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { TransportError } from "../../../src/transport/types.js";
 import { parseWaves } from "../../../src/apply/waves.js";
 import { command, gateway, hostPlan, observed, plan, step } from "./fixtures.js";
-import { harness } from "./harness.js";
+import { expectValidEvents, harness } from "./harness.js";
 import { formatRecap } from "../../../src/report/recap.js";
 import { createColors } from "../../../src/report/color.js";
 
@@ -678,6 +678,7 @@ describe("applyPlan: a risk ceiling", () => {
     const recap = formatRecap(summary, createColors(false)).join("\n");
     expect(recap).toContain("pending sandbox-gateway-restart:alice [disruptive]: held back, disruptive is above --max-risk safe");
     expect(recap).toContain("exit 2 (changes pending: steps held back)");
+    expectValidEvents(h.events);
   });
 
   it("a failure elsewhere is still the run's exit code", async () => {
