@@ -45,6 +45,7 @@ import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
 import { confirmationFor, explainChange, hostsOutsideFleet, narrowPlan } from "../apply/source.js";
+import { notifierFor } from "./notify.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -267,6 +268,7 @@ export async function runApplySession(source: string | undefined, options: Apply
     }
     // The journal first: a record is on disk before any view shows it.
     events.subscribe((event) => journal.write(event));
+    const notifier = await notifierFor(fleet.notify, events, redactor, deps);
     const view = createView(options, deps, plan, colors.out);
     events.subscribe(view.onEvent);
     const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
@@ -320,6 +322,7 @@ export async function runApplySession(source: string | undefined, options: Apply
       );
       await view.finish();
       if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
+      await notifier?.finish();
       return summary.exitCode;
     } finally {
       stopListening();
