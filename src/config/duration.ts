@@ -1,16 +1,17 @@
 /**
- * Durations as Terraform's `-lock-timeout` and Go write them: `30s`, `5m`, `1h30m`, `500ms`, `0`.
+ * Durations as Terraform's `-lock-timeout` and Go write them: `30s`, `5m`, `1h30m`, `500ms`, `0`
+ * (and days, `30d`, for how long to keep journals).
  * The command line (`--lock-timeout`, `--older-than`, `--every`) and the fleet file
  * (`apply.healthGate.timeout`) read them the same way.
  */
 
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Milliseconds, or throws with what to write instead. */
 export function parseDuration(value: string): number {
   const text = value.trim();
   if (text === "0") return 0;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|d|h|m|s)/g)];
   if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) {
     throw new Error(/^\d+(\.\d+)?$/.test(text) ? `give a unit: ${text}s, ${text}m or ${text}h` : "expected a duration such as 30s, 5m or 1h30m");
   }
