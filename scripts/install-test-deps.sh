@@ -2,9 +2,10 @@
 # Installs what the tests need on a Debian/Ubuntu machine: the OpenSSH server and client (real
 # test hosts, and `ssh -G` to compare ~/.ssh/config resolution with), iproute2 (network namespaces
 # for the bastion tests), passwd (one user per test host), ansible-core (`ansible-inventory` and
-# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), and zsh and
-# fish (the completion scripts are run in the real shells). Does nothing when they are present;
-# needs root otherwise.
+# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), zsh and
+# fish (the completion scripts are run in the real shells), systemd (`systemd-analyze verify` and
+# `calendar` check the units `nemoclaw schedule` writes) and util-linux (`flock`, which those units
+# run). Does nothing when they are present; needs root otherwise.
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,8 @@ command -v newusers >/dev/null 2>&1 || missing+=(passwd)
 command -v ansible-inventory >/dev/null 2>&1 && command -v ansible >/dev/null 2>&1 || missing+=(ansible-core)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

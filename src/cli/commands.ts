@@ -8,6 +8,7 @@ import { register as registerHistory } from "./history.js";
 import { register as registerInit } from "./init.js";
 import { register as registerInventory } from "./inventory.js";
 import { register as registerPlan } from "./plan.js";
+import { register as registerSchedule } from "./schedule.js";
 import { register as registerShow } from "./show.js";
 import { register as registerUnlock } from "./unlock.js";
 import { register as registerValidate } from "./validate.js";
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerFacts(program);
   registerBackup(program);
   registerHistory(program);
+  registerSchedule(program);
   registerUnlock(program);
   registerInventory(program);
   registerInit(program);

@@ -18,14 +18,16 @@ export function parseDuration(value: string): number {
   return Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * (UNITS_MS[unit as string] as number), 0));
 }
 
-/** A duration the way it is written: `5m`, `1h30m`, `45s`, `250ms`. */
+/** A duration the way it is written: `5m`, `1h30m`, `45s`, `30d`, `250ms`. */
 export function formatDurationSetting(ms: number): string {
   if (ms % 1_000 !== 0) return `${ms}ms`;
   let seconds = ms / 1_000;
+  const days = Math.floor(seconds / 86_400);
+  seconds -= days * 86_400;
   const hours = Math.floor(seconds / 3_600);
   seconds -= hours * 3_600;
   const minutes = Math.floor(seconds / 60);
   seconds -= minutes * 60;
-  const text = `${hours ? `${hours}h` : ""}${minutes ? `${minutes}m` : ""}${seconds ? `${seconds}s` : ""}`;
+  const text = `${days ? `${days}d` : ""}${hours ? `${hours}h` : ""}${minutes ? `${minutes}m` : ""}${seconds ? `${seconds}s` : ""}`;
   return text === "" ? "0" : text;
 }
