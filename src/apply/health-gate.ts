@@ -151,7 +151,7 @@ class Gate {
     events.emit({ type: "health-gate-finished", host, status, durationMs: deps.now().getTime() - started, attempts, sandboxes, backups });
     if (status === "healthy") return null;
     if (status === "interrupted") return { status: "interrupted", message: "interrupted during the health gate" };
-    const what = failing.map((sandbox) => `${sandbox.sandbox} (gateway ${sandbox.gateway}) is not healthy by ${sandbox.check}: ${sandbox.detail}`).join("; ");
+    const what = failing.map((sandbox) => `${sandbox.sandbox} (gateway ${sandbox.gateway}) is not healthy by ${sandbox.check}: ${sandbox.detail.replace(/\.$/, "")}`).join("; ");
     return { status: "failed", message: `health gate: after ${formatDurationSetting(timeoutMs)}, ${what}. ${this.backupAdvice(failing.map((sandbox) => sandbox.sandbox), backups)}` };
   }
 

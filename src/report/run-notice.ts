@@ -27,8 +27,8 @@ export interface RunNotice {
   durationMs: number | null;
   /** Null until the run has finished. */
   exitCode: number | null;
-  /** Host names by outcome (only outcomes that occurred); `running` while the run goes on. */
-  hosts: Partial<Record<HostStatus | "running", string[]>>;
+  /** Host names by outcome (only outcomes that occurred); `running` and `not-started` while the run goes on. */
+  hosts: Partial<Record<HostStatus | "running" | "not-started", string[]>>;
   /** Hosts that did not end well, with why and the steps that failed. */
   problems: { host: string; status: HostStatus; message: string | null; failedSteps: { id: string; error: string | null }[] }[];
   /** NemoClaw's schema preflight blocks, line for line. */
@@ -44,15 +44,17 @@ export interface RunNotice {
 function pendingOf(host: HostState): RunNotice["pending"][number]["steps"] {
   const held = host.heldBack.map((step) => ({ id: step.id, risk: step.risk, because: `held back: ${step.because}` }));
   const notStarted = host.status === "skipped" || host.status === "interrupted" || host.status === null ? host.steps.filter((step) => step.status === "pending") : [];
-  return [...held, ...notStarted.map((step) => ({ id: step.id, risk: null, because: `not started: ${host.message ?? "the run stopped first"}` }))];
+  const why = host.message === null ? "not started yet" : host.message.startsWith("not started") ? host.message : `not started: ${host.message}`;
+  return [...held, ...notStarted.map((step) => ({ id: step.id, risk: null, because: why }))];
 }
 
 const GOOD: ReadonlySet<HostStatus> = new Set(["ok", "no-changes"]);
 
 export function runNotice(summary: RunSummary, event: RunNotice["event"]): RunNotice {
   const hosts: RunNotice["hosts"] = {};
-  for (const status of [...HOST_STATUSES, "running" as const]) {
-    const names = summary.hosts.filter((host) => (host.status ?? "running") === status).map((host) => host.host);
+  const outcome = (host: HostState) => host.status ?? (host.started ? "running" : "not-started");
+  for (const status of [...HOST_STATUSES, "running" as const, "not-started" as const]) {
+    const names = summary.hosts.filter((host) => outcome(host) === status).map((host) => host.host);
     if (names.length > 0) hosts[status] = names;
   }
   return {

@@ -64,7 +64,7 @@ describe("the health gate", () => {
     expect(gate.attempts).toBe(6);
     const message = h.ofType("host-finished").find((event) => event.host === "b")!.message!;
     expect(message).toBe(
-      `health gate: after 1m, alice (gateway nemoclaw) is not healthy by \`nemoclaw alice status --json\` (phase and the in-sandbox inference route): inference: ${UNREACHABLE}. ` +
+      `health gate: after 1m, alice (gateway nemoclaw) is not healthy by \`nemoclaw alice status --json\` (phase and the in-sandbox inference route): inference: ${UNREACHABLE} ` +
         "The backups taken before the change: alice: backup b-alice at /backups/b/alice (verified). Restore with `nemoclaw backup restore b/alice /fleet/fleet.yaml` (policy backups) or `nemoclaw <sandbox> snapshot restore <label>` on the host (NemoClaw snapshots).",
     );
     expect(summary.exitCode).toBe(5);

@@ -115,7 +115,7 @@ describe("webhook notices", () => {
         { host: "a", status: "healthy" },
         { host: "b", status: "unhealthy", sandboxes: [{ sandbox: "alice", gateway: "nemoclaw", healthy: false, detail: `inference: ${UNREACHABLE}` }] },
       ],
-      pending: [{ host: "c", steps: [{ id: "policy-add:alice", risk: null, because: expect.stringMatching(/^not started: not started: wave 2 exceeded/) }] }],
+      pending: [{ host: "c", steps: [{ id: "policy-add:alice", risk: null, because: expect.stringMatching(/^not started: wave 2 exceeded/) }] }],
       stopped: { wave: 2, skipped: ["c"] },
     });
     expect((received[0]!.body as { exitCode: unknown }).exitCode).toBeNull();
