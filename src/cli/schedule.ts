@@ -132,8 +132,9 @@ export function register(program: Command): void {
 function run(program: string, args: string[], input?: string): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     const child = execFile(program, args, { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 127) : 0;
-      done({ code, output: `${stdout}${stderr}`.trim() || (error && code === 127 ? error.message : "") });
+      const status = (error as { code?: unknown } | null)?.code;
+      if (status === "ENOENT") return done({ code: 127, output: `${program} is not installed on this machine` });
+      done({ code: error ? (typeof status === "number" ? status : 1) : 0, output: `${stdout}${stderr}`.trim() || (error?.message ?? "") });
     });
     child.stdin?.end(input);
   });
@@ -462,8 +463,13 @@ async function cronAction(
     : [];
   const block = crontabBlock(entries, setting);
   if (action === "show") {
-    const current = crontabBlockOf(await deps.crontab.read(), fleet.name, fleet.sourceFile);
-    const state = current === null ? "not installed" : current === block ? "installed" : "installed, but differs from this (run install --cron again)";
+    let state: string;
+    try {
+      const current = crontabBlockOf(await deps.crontab.read(), fleet.name, fleet.sourceFile);
+      state = current === null ? "not installed" : current === block ? "installed" : "installed, but differs from this (run install --cron again)";
+    } catch (error) {
+      state = `not known: ${(error as Error).message}`;
+    }
     if (options.json) {
       deps.stdout.write(`${JSON.stringify({ fleet: { name: fleet.name, file: fleet.sourceFile }, kind: "cron", envFile: envFileReport(fleet, paths.envFile), jobs, crontab: { block, state }, notes: [...notes, ...cronNotes] }, null, 2)}\n`);
       return ExitCode.Ok;
