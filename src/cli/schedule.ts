@@ -102,14 +102,31 @@ Examples:
   nemoclaw schedule install fleet.yaml --cron              # where systemd is absent
   nemoclaw schedule remove fleet.yaml`;
 
+const ACTIONS = {
+  install: {
+    description: "write the scheduled jobs (systemd user units, or crontab lines with --cron) and enable them",
+    help: "0 written and enabled (or written, with --no-enable), 1 not written or not enabled (the message says why and what to run), 3 invalid fleet file",
+    examples: ["nemoclaw schedule install fleet.yaml", "nemoclaw schedule install fleet.yaml --every 10m --max-risk safe", "nemoclaw schedule install fleet.yaml --no-enable --unit-dir ./units      # to deploy them with your own tooling", "nemoclaw schedule install fleet.yaml --cron"],
+  },
+  show: {
+    description: "print the scheduled jobs install writes, and whether they are installed as written",
+    help: "0 shown, 1 error, 3 invalid fleet file",
+    examples: ["nemoclaw schedule show fleet.yaml", "nemoclaw schedule show fleet.yaml --cron", "nemoclaw schedule show fleet.yaml --json | jq '.jobs[].argv'"],
+  },
+  remove: {
+    description: "disable and delete the scheduled jobs of the fleet (the environment file is kept)",
+    help: "0 removed (or there were none), 1 deleted but systemd could not be told, 3 invalid fleet file",
+    examples: ["nemoclaw schedule remove fleet.yaml", "nemoclaw schedule remove fleet.yaml --cron"],
+  },
+} as const;
+
 export function register(program: Command): void {
-  const schedule = program.command("schedule").description("run the fleet unattended: safe repairs every few minutes and each backup policy on its schedule (systemd units or crontab)");
+  const schedule = program
+    .command("schedule")
+    .description("run the fleet unattended: safe repairs every few minutes and each backup policy on its schedule (systemd units or crontab)")
+    .addHelpText("after", HELP_AFTER);
   for (const action of ["install", "show", "remove"] as const) {
-    const description = {
-      install: "write the scheduled jobs (systemd user units, or crontab lines with --cron) and enable them",
-      show: "print the scheduled jobs install writes, and whether they are installed as written",
-      remove: "disable and delete the scheduled jobs of the fleet (the environment file is kept)",
-    }[action];
+    const { description, help, examples } = ACTIONS[action];
     withCommonOptions(schedule.command(action).argument("[fleet]", `fleet file (default: ./${DEFAULT_FLEET_FILE})`).description(description))
       .option("--every <duration>", "how often the apply runs (1m at least)", positiveDuration(60_000, "--every"), 300_000)
       .option("--max-risk <risk>", "the riskiest step a scheduled apply may run", riskCeiling, "safe" as Risk)
@@ -119,8 +136,7 @@ export function register(program: Command): void {
       .option("--no-enable", "write the units but do not run systemctl")
       .option("--unit-dir <dir>", "where the systemd units go (default: ~/.config/systemd/user)")
       .option("--env-file <file>", "the file the runs read secrets from (default: ~/.config/nemoclaw-fleet/<fleet>.env)")
-      .option("--no-color", "no colours in the output")
-      .addHelpText("after", HELP_AFTER)
+      .addHelpText("after", `\nExit codes: ${help} (see docs/exit-codes.md).\n\nExamples:\n${examples.map((example) => `  ${example}`).join("\n")}`)
       .action(async (fleetFile: string | undefined, options: ScheduleOptions) => {
         const { loadFleetFrom } = await import("./fleet-input.js");
         const { selectHosts } = await import("../config/selectors.js");
