@@ -350,30 +350,33 @@ export async function runSchedule(action: "install" | "show" | "remove", named: 
     return fail("flock (util-linux) is not on PATH: the scheduled runs take it so that they never overlap; install util-linux");
   }
   try {
-    if (options.cron) return await cronAction(action, fleet, jobs, notes, setting, paths, options, deps, fail);
-    return await systemdAction(action, fleet, jobs, notes, setting, paths, options, deps, fail);
+    const request: ScheduleRequest = { action, fleet, jobs, notes, setting, paths, options, deps, fail };
+    return await (options.cron ? cronAction(request) : systemdAction(request));
   } catch (error) {
     return fail((error as Error).message);
   }
 }
 
-type Fail = (message: string) => ExitCodeValue;
+/** One `schedule` action with everything it works from. */
+interface ScheduleRequest {
+  action: "install" | "show" | "remove";
+  fleet: DesiredFleet;
+  jobs: ScheduledJob[];
+  notes: string[];
+  setting: ScheduleSetting;
+  paths: Paths;
+  options: ScheduleOptions;
+  deps: ScheduleDeps;
+  /** Say why on stderr; exit 1. */
+  fail(message: string): ExitCodeValue;
+}
 
 function timersOf(units: readonly string[]): string[] {
   return units.filter((name) => name.endsWith(".timer"));
 }
 
-async function systemdAction(
-  action: "install" | "show" | "remove",
-  fleet: DesiredFleet,
-  jobs: ScheduledJob[],
-  notes: string[],
-  setting: ScheduleSetting,
-  paths: Paths,
-  options: ScheduleOptions,
-  deps: ScheduleDeps,
-  fail: Fail,
-): Promise<ExitCodeValue> {
+async function systemdAction(request: ScheduleRequest): Promise<ExitCodeValue> {
+  const { action, fleet, jobs, notes, setting, paths, options, deps, fail } = request;
   const files = unitFiles(jobs, fleet, setting, paths.unitDir);
   if (action === "show") {
     const state = (file: UnitFile) => {
@@ -451,17 +454,8 @@ async function systemdAction(
   return ExitCode.Ok;
 }
 
-async function cronAction(
-  action: "install" | "show" | "remove",
-  fleet: DesiredFleet,
-  jobs: ScheduledJob[],
-  notes: string[],
-  setting: ScheduleSetting,
-  paths: Paths,
-  options: ScheduleOptions,
-  deps: ScheduleDeps,
-  fail: Fail,
-): Promise<ExitCodeValue> {
+async function cronAction(request: ScheduleRequest): Promise<ExitCodeValue> {
+  const { action, fleet, jobs, notes, setting, paths, options, deps, fail } = request;
   // Each job's cron time: an interval cron can keep, or a backup check every 15 minutes.
   const entries: { job: ScheduledJob; cron: string }[] = [];
   for (const job of jobs) {

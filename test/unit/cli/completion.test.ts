@@ -51,7 +51,7 @@ describe("completion of commands and options", () => {
   it("offers the commands, with their descriptions, and never the hidden one", async () => {
     const { fake } = data();
     const result = await complete(program(), [], "", fake);
-    expect(result.candidates.map((candidate) => candidate.value)).toEqual(["validate", "plan", "show", "apply", "facts", "backup", "history", "unlock", "inventory", "init", "completion"]);
+    expect(result.candidates.map((candidate) => candidate.value)).toEqual(["validate", "plan", "show", "apply", "facts", "backup", "history", "schedule", "unlock", "inventory", "init", "completion"]);
     expect(result.candidates.find((candidate) => candidate.value === "show")?.description).toBe("show a saved plan as `plan` printed it, or as JSON");
     expect(await offered("nemoclaw backup p")).toEqual({ values: ["prune"], directive: "none", asked: [] });
   });
