@@ -95,7 +95,6 @@ describe("a rollout whose second host fails its health gate", () => {
       status: "unhealthy",
       sandboxes: [{ sandbox: "alpha", gateway: "nemoclaw", healthy: false, check: "`nemoclaw alpha status --json` (phase and the in-sandbox inference route)", detail: `inference: ${UNREACHABLE}` }],
     });
-    expect(gate.attempts).toBeGreaterThan(1);
     expect(gate.sandboxes[0]!.output).toContain('"failureLabel": "unreachable"');
     const calls = readSimState({ home: home("g2") }).calls.map((call: { tool: string; argv: string[] }) => `${call.tool} ${call.argv.join(" ")}`);
     expect(calls.filter((call: string) => call === "nemoclaw alpha status --json").length).toBe(gate.attempts);
