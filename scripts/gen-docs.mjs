@@ -27,6 +27,7 @@ const SECTIONS = [
   ["sandbox", "sandboxes[]"],
   ["backupPolicy", "backupPolicies[]"],
   ["applySettings", "apply"],
+  ["notifySettings", "notify"],
   ["selector", "Host selectors"],
 ];
 
@@ -98,7 +99,7 @@ function anchorOf(definition) {
   return definition.toLowerCase();
 }
 
-const LINKED = new Set(["hostSettings", "host", "openshell", "gateway", "sandbox", "backupPolicy", "applySettings", "selector", "metadata"]);
+const LINKED = new Set(["hostSettings", "host", "openshell", "gateway", "sandbox", "backupPolicy", "applySettings", "notifySettings", "selector", "metadata"]);
 
 /** @param {Schema} node @param {Schema} defs @returns {string} */
 function typeText(node, defs) {

@@ -5,8 +5,10 @@
 # `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), zsh and fish
 # (the completion scripts are run in the real shells), prometheus (its `promtool` checks the
 # metrics files and the example alert rules), chromium (the report page is opened in headless
-# Chromium) and a C compiler with the C library's headers (the simulator's native client,
-# test/sim/lib/client.c). Does nothing when they are present; needs root otherwise.
+# Chromium), a C compiler with the C library's headers (the simulator's native client,
+# test/sim/lib/client.c), systemd (`systemd-analyze verify` and `calendar` check the units
+# `nemoclaw schedule` writes) and util-linux (`flock`, which those units run). Does nothing when
+# they are present; needs root otherwise.
 set -euo pipefail
 
 missing=()
@@ -20,6 +22,8 @@ command -v fish >/dev/null 2>&1 || missing+=(fish)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v cc >/dev/null 2>&1 && [ -e /usr/include/stdio.h ] || missing+=(gcc libc6-dev)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -7,13 +7,13 @@ export const ExitCode = {
   Ok: 0,
   /** Unexpected error (bug, I/O error on the controller, bad command-line usage). */
   Error: 1,
-  /** `plan --detailed-exitcode`: changes pending. `backup due`: at least one policy is due. */
+  /** Changes pending: `plan --detailed-exitcode` with changes; `apply --max-risk` held steps back (the rest ran). `backup due`: at least one policy is due. */
   Changes: 2,
   /** The fleet file, inventory or plan file is invalid. */
   ValidationError: 3,
   /** One or more hosts could not be reached (and none failed otherwise). */
   Unreachable: 4,
-  /** One or more hosts failed a step. */
+  /** One or more hosts failed a step, or a sandbox they changed failed its health gate. */
   Failed: 5,
   /** A saved plan is stale for one or more hosts; those hosts were refused. */
   StalePlan: 6,

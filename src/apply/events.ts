@@ -9,7 +9,7 @@
 
 import type { HostLockInfo } from "../observe/types.js";
 import type { FieldChange } from "../plan/fact-values.js";
-import type { StepKind } from "../plan/types.js";
+import type { HeldBackStep, Risk, StepKind } from "../plan/types.js";
 
 export type { FieldChange };
 
@@ -17,11 +17,11 @@ export const EVENTS_FORMAT_VERSION = 1;
 
 /** How a host ended up. Each maps to one exit code (see exitCodeForHostStatus). */
 export type HostStatus =
-  /** Every step ran and its postcondition held. */
+  /** Every step ran and its postcondition held (and, with a health gate, every sandbox they changed is healthy). */
   | "ok"
   /** Nothing to do on this host. */
   | "no-changes"
-  /** A step failed (its dependents were skipped). */
+  /** A step failed (its dependents were skipped), or a changed sandbox failed the health gate. */
   | "failed"
   /** The host could not be reached (before or during the run). */
   | "unreachable"
@@ -107,6 +107,19 @@ export interface StepOutcome {
   notes: string[];
 }
 
+/** One sandbox as the health gate last saw it. */
+export interface HealthGateSandbox {
+  sandbox: string;
+  gateway: string;
+  healthy: boolean;
+  /** The check, as the user would run it, with what it proves on this release. */
+  check: string;
+  /** One line: what the check saw. */
+  detail: string;
+  /** The check's output (bounded, secrets scrubbed); empty for the observed phase. */
+  output: string;
+}
+
 /** The outcome of a step before anything is known about it. */
 export function emptyOutcome(): StepOutcome {
   return { attempts: 0, exitCode: null, output: "", error: null, failureKind: null, hint: null, postcondition: null, notes: [] };
@@ -128,6 +141,10 @@ export type ApplyEventBody =
       journal: string | null;
       /** Steps planned per host, in execution order (ids). */
       steps: Record<string, string[]>;
+      /** `--max-risk`, when the run has a ceiling (absent in journals written before it existed). */
+      maxRisk?: Risk | null;
+      /** Per host, the steps the ceiling holds back: pending, not run (absent in older journals). */
+      heldBack?: Record<string, HeldBackStep[]>;
     }
   | { type: "wave-started"; wave: number; waves: number; hosts: string[] }
   | {
@@ -193,6 +210,20 @@ export type ApplyEventBody =
       stepDrift: StepDrift | null;
       /** Who holds the lock (status locked). */
       holder: HostLockInfo | null;
+    }
+  /** `apply.healthGate`: the host's steps are done; the sandboxes they changed must become healthy within `timeoutMs`. */
+  | { type: "health-gate-started"; host: string; sandboxes: string[]; timeoutMs: number }
+  | {
+      type: "health-gate-finished";
+      host: string;
+      /** unhealthy: a sandbox was still not healthy when the time ran out (the host fails). */
+      status: "healthy" | "unhealthy" | "interrupted";
+      durationMs: number;
+      /** Rounds of checks. */
+      attempts: number;
+      sandboxes: HealthGateSandbox[];
+      /** Where the backups this run took of the unhealthy sandboxes before changing them are. */
+      backups: string[];
     }
   | { type: "run-interrupting"; stage: "draining" | "aborting" }
   | {

@@ -52,6 +52,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     maxFailPercentage: options.maxFailPercentage,
     journal: options.journalPath,
     steps: Object.fromEntries(plan.hosts.map((hostPlan) => [hostPlan.host, stepOrder(hostPlan)])),
+    maxRisk: plan.options.maxRisk ?? null,
+    heldBack: Object.fromEntries(plan.hosts.flatMap((hostPlan) => (hostPlan.heldBack?.length ? [[hostPlan.host, hostPlan.heldBack]] : []))),
   });
 
   // Hosts with nothing to run (no changes, unreachable, blocked) are reported at once.

@@ -132,3 +132,66 @@ export function latestRunOfEachKind(dir: string): { kind: RunKind; summary: RunS
   }
   return [...found].map(([kind, summary]) => ({ kind, summary }));
 }
+
+/** When a run started, from its id (`20261122T083000Z-3fa2c1`); null for a file not named by a run id. */
+export function runStartOf(runId: string): Date | null {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(runId);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  return new Date(Date.UTC(year as number, (month as number) - 1, day, hour, minute, second));
+}
+
+export interface PruneRequest {
+  /** Keep at most this many of the newest runs. */
+  keep?: number;
+  /** Remove runs that started longer ago than this. */
+  olderThanMs?: number;
+  now: Date;
+  /** Only say what would be removed. */
+  dryRun: boolean;
+  /** A run without its end record is kept while its process may still be writing it. */
+  stillRunning(header: { machine: string; pid: number }): boolean;
+  remove(path: string): void;
+}
+
+export interface PruneResult {
+  removed: { runId: string; journal: string }[];
+  /** Runs a bound would remove that are kept because they may still be running. */
+  running: string[];
+  kept: number;
+}
+
+/**
+ * Bound the journal directory: runs beyond the newest `keep`, and runs older than `olderThanMs`,
+ * are removed — except a run that has not finished and whose process may still be running.
+ */
+export function pruneRuns(dir: string, request: PruneRequest): PruneResult {
+  const files = listJournalFiles(dir).reverse();
+  const removed: PruneResult["removed"] = [];
+  const running: string[] = [];
+  files.forEach((path, index) => {
+    const runId = runIdOf(path);
+    const started = runStartOf(runId);
+    const beyondKeep = request.keep !== undefined && index >= request.keep;
+    const tooOld = request.olderThanMs !== undefined && started !== null && request.now.getTime() - started.getTime() > request.olderThanMs;
+    if (!beyondKeep && !tooOld) return;
+    if (mayBeRunning(path, request)) {
+      running.push(runId);
+      return;
+    }
+    if (!request.dryRun) request.remove(path);
+    removed.push({ runId, journal: path });
+  });
+  return { removed, running, kept: files.length - removed.length };
+}
+
+function mayBeRunning(path: string, request: PruneRequest): boolean {
+  let summary: RunSummary;
+  try {
+    summary = readRun(path).summary;
+  } catch {
+    return false;
+  }
+  if (summary.complete || summary.header === null) return false;
+  return request.stillRunning(summary.header.identity);
+}

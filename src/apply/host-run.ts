@@ -22,6 +22,7 @@ import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
 import { runStep, type StepContext, type StepRunResult } from "./steps.js";
+import { gateHealth } from "./health-gate.js";
 
 interface HostEnd {
   status: HostStatus;
@@ -327,8 +328,9 @@ export class HostRun {
         this.skipSteps([step], `not run: ${blocker} did not succeed`);
         continue;
       }
-      // The last step's round trip also releases the lock, once its commands succeed.
-      this.releaseWithLastStep = index === ordered.length - 1;
+      // The last step's round trip also releases the lock, once its commands succeed — unless a
+      // health gate is still to run under it (docs/apply.md#health-gates).
+      this.releaseWithLastStep = index === ordered.length - 1 && !this.run.options.healthGate;
       const outcome = await this.runOne(step, context);
       if (outcome.block) {
         this.skipSteps(ordered.slice(index + 1), "not run: the schema preflight refused this host");
@@ -343,7 +345,8 @@ export class HostRun {
       } else failed += 1;
     }
     if (failed > 0) return this.finish({ status: "failed", message: `${failed} step${failed === 1 ? "" : "s"} failed` });
-    return this.finish({ status: "ok" });
+    const gate = await gateHealth(this.run, { host: desired, connection, succeeded: ordered.filter((step) => succeeded.has(step.id)), backups: context.backups });
+    return this.finish(gate ?? { status: "ok" });
   }
 
   private async runOne(step: Step, context: StepContext): Promise<StepRunResult> {

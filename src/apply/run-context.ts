@@ -64,6 +64,8 @@ export interface ApplyOptions {
    */
   leftLocks?: readonly string[];
   retry: RetryPolicy;
+  /** `apply.healthGate`: the sandboxes a host's steps changed must be healthy within this long; absent or null: no gate. */
+  healthGate?: { timeoutMs: number } | null;
   journalPath: string | null;
   toolVersion: string;
 }

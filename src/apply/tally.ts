@@ -4,7 +4,7 @@
  * so all three agree by construction, also about where an interrupted or crashed run stopped.
  */
 
-import type { StepKind } from "../plan/types.js";
+import type { HeldBackStep, StepKind } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { ApplyEvent, ChangedFact, EventOf, HostStatus, StepDrift, StepOutcome, StepStatus, StoppedStep } from "./events.js";
 import { emptyOutcome, HOST_STATUSES } from "./events.js";
@@ -36,6 +36,12 @@ export interface HostState {
   waitingForLock: { holder: HostLockInfo; until: string } | null;
   reclaimed: { holder: HostLockInfo; reason: string } | null;
   notes: { level: "info" | "warning"; message: string }[];
+  /** Steps a risk ceiling (`--max-risk`) kept from running: pending. */
+  heldBack: HeldBackStep[];
+  /** While the health gate waits: for which sandboxes, and until when (ISO time). */
+  gating: { sandboxes: string[]; until: string } | null;
+  /** The health gate's verdict, once it has one. */
+  healthGate: EventOf<"health-gate-finished"> | null;
 }
 
 export interface RunSummary {
@@ -103,6 +109,9 @@ function newHost(host: string, stepIds: string[]): HostState {
     waitingForLock: null,
     reclaimed: null,
     notes: [],
+    heldBack: [],
+    gating: null,
+    healthGate: null,
   };
 }
 
@@ -149,7 +158,9 @@ export class RunTally {
     switch (event.type) {
       case "run-started":
         this.header = event;
-        for (const host of event.selection.hosts) this.hosts.set(host, newHost(host, event.steps[host] ?? []));
+        for (const host of event.selection.hosts) {
+          this.hosts.set(host, { ...newHost(host, event.steps[host] ?? []), heldBack: event.heldBack?.[host] ?? [] });
+        }
         return;
       case "wave-started":
         return;
@@ -221,6 +232,15 @@ export class RunTally {
         });
         return;
       }
+      case "health-gate-started":
+        this.host(event.host).gating = { sandboxes: event.sandboxes, until: new Date(Date.parse(event.at) + event.timeoutMs).toISOString() };
+        return;
+      case "health-gate-finished": {
+        const host = this.host(event.host);
+        host.gating = null;
+        host.healthGate = event;
+        return;
+      }
       case "run-interrupting":
         this.interrupted = true;
         return;
@@ -259,9 +279,10 @@ export class RunTally {
     };
   }
 
-  /** The run's exit code from the host outcomes so far (used to write run-finished). */
+  /** The run's exit code from the host outcomes so far (used to write run-finished); held-back steps are changes pending. */
   exitCode(): ExitCodeValue {
     const codes: ExitCodeValue[] = [...this.hosts.values()].map((host) => (host.status ? exitCodeForHostStatus(host.status) : ExitCode.Ok));
+    if ([...this.hosts.values()].some((host) => host.heldBack.length > 0)) codes.push(ExitCode.Changes);
     if (this.interrupted) codes.push(ExitCode.Interrupted);
     return mostSevere(codes);
   }

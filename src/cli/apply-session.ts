@@ -22,7 +22,8 @@ import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
 import { planFleet } from "../plan/planner.js";
-import type { BackupCatalogue, Plan, SandboxAddress } from "../plan/types.js";
+import type { BackupCatalogue, Plan, Risk, SandboxAddress } from "../plan/types.js";
+import { withRiskCeiling } from "../plan/risk-ceiling.js";
 import { colorsFor, type Colors } from "../report/color.js";
 import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
@@ -47,6 +48,7 @@ import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
 import { confirmationFor, explainChange, hostsOutsideFleet, narrowPlan } from "../apply/source.js";
+import { notifierFor } from "./notify.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -60,6 +62,8 @@ export interface ApplySessionOptions {
   /** `<sandbox>@<host>`, repeatable: --replace and --target. */
   replace?: string[];
   target?: string[];
+  /** --max-risk: steps above it are held back and reported as pending. */
+  maxRisk?: Risk;
   /** --lock-timeout, in ms: how long to wait for a host lock another run holds. */
   lockTimeout?: number;
   /** False with --no-color. */
@@ -163,6 +167,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
       }
       plan = narrowed.plan;
     }
+    if (options.maxRisk) plan = withRiskCeiling(plan, options.maxRisk);
     // Every fleet host is known to the pool (only used ones are connected): a bastion may be a fleet host.
     const pool = deps.openPool(fleet.hosts);
     // A stale host is re-planned to show how its steps would differ; backups the saved plan has
@@ -184,7 +189,7 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
   const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: deps.observeHost });
   const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), catalogue));
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), catalogue));
   if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
   const leftLocks = observed.hosts.filter((host) => {
     const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;
@@ -272,6 +277,7 @@ export async function runApplySession(source: string | undefined, options: Apply
     }
     // The journal first: a record is on disk before any view shows it.
     events.subscribe((event) => journal.write(event));
+    const notifier = await notifierFor(fleet.notify, events, redactor, deps);
     const view = createView(options, deps, plan, colors.out);
     events.subscribe(view.onEvent);
     const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
@@ -319,12 +325,14 @@ export async function runApplySession(source: string | undefined, options: Apply
           lockTimeoutMs: options.lockTimeout ?? 0,
           leftLocks: prepared.leftLocks,
           retry: DEFAULT_RETRY_POLICY,
+          healthGate: fleet.apply.healthGate,
           journalPath: journal.path,
           toolVersion: TOOL_VERSION,
         },
       );
       await view.finish();
       if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
+      await notifier?.finish();
       return mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
     } finally {
       stopListening();

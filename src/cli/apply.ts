@@ -7,6 +7,7 @@
 import { withScopeOptions } from "./sandbox-addresses.js";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
+import { parseDuration } from "../config/duration.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
 import { wholeNumber, withCommonOptions } from "./common.js";
@@ -19,17 +20,13 @@ function percentage(value: string): number {
   return number;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
 /** A duration as Terraform's -lock-timeout takes it (Go's form): 30s, 5m, 1h30m, 500ms; 0 for none. */
 export function durationMs(value: string): number {
-  const text = value.trim();
-  if (text === "0") return 0;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) {
-    throw new InvalidArgumentError(/^\d+(\.\d+)?$/.test(text) ? `give a unit: ${text}s, ${text}m or ${text}h` : "expected a duration such as 30s, 5m or 1h30m");
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
-  return Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * (DURATION_UNITS_MS[unit as string] as number), 0));
 }
 
 function waves(value: string): WaveSpec[] {
@@ -52,7 +49,7 @@ first (\`nemoclaw unlock\` removes a dead run's lock). Every run
 is journaled (\`nemoclaw history\`). Ctrl-C once lets running steps finish and starts nothing new;
 twice aborts them.
 
-Exit codes: 0 done, 4 unreachable hosts, 5 failed hosts, 6 stale plan, 7 host lock held,
+Exit codes: 0 done, 2 steps held back by --max-risk (changes pending), 4 unreachable hosts, 5 failed hosts, 6 stale plan, 7 host lock held,
 8 schema preflight refused, 130 interrupted (see docs/exit-codes.md and docs/apply.md).
 
 Examples:
@@ -62,6 +59,7 @@ Examples:
   nemoclaw apply fleet.yaml --yes --json > run.jsonl
   nemoclaw apply plan.json --lock-timeout 10m          # wait for a run that holds a host
   nemoclaw apply fleet.yaml --replace coder@spark-02   # recreate one sandbox, verified backup first
+  nemoclaw apply fleet.yaml --max-risk safe --yes      # only safe repairs; the rest stays pending (exit 2)
   nemoclaw apply plan.json --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-apply.prom`;
 
 export function register(program: Command): void {

@@ -7,6 +7,7 @@
 import { EventBus } from "../apply/events.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
 import { Redactor } from "../apply/redact.js";
+import { notifierFor } from "./notify.js";
 import { backupFreshness, catalogueOf, duePolicies, readStores, type RecordFilter, type StoreContents } from "../backup/catalogue.js";
 import { BackupStores } from "../backup/destinations.js";
 import { PreflightRefusedError } from "../backup/errors.js";
@@ -166,14 +167,16 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   }
   const runId = newRunId(context.deps.now());
   let journal: JournalWriter;
+  const redactor = new Redactor();
   try {
-    journal = JournalWriter.open(context.deps.journalDir, runId, new Redactor());
+    journal = JournalWriter.open(context.deps.journalDir, runId, redactor);
   } catch (error) {
     context.warn(`nemoclaw backup run: cannot write the run journal in ${context.deps.journalDir}: ${(error as Error).message}; nothing was backed up\n`);
     return ExitCode.Error;
   }
   const bus = new EventBus(runId, context.deps.now);
   bus.subscribe((event) => journal.write(event));
+  const notifier = await notifierFor(context.fleet.notify, bus, redactor, context.deps);
   const recorded = new BackupRunEvents(bus, context.deps.now);
   recorded.runStarted({
     toolVersion: TOOL_VERSION,
@@ -219,6 +222,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     const exitCode = interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
     recorded.runFinished(report, exitCode, interrupt.signal.aborted);
     context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
+    await notifier?.finish();
     return mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", recorded.summary()), context.deps)]);
   } finally {
     interrupt.dispose();

@@ -9,6 +9,7 @@ import { register as registerInit } from "./init.js";
 import { register as registerInventory } from "./inventory.js";
 import { register as registerPlan } from "./plan.js";
 import { register as registerReport } from "./report.js";
+import { register as registerSchedule } from "./schedule.js";
 import { register as registerShow } from "./show.js";
 import { register as registerUnlock } from "./unlock.js";
 import { register as registerValidate } from "./validate.js";
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerBackup(program);
   registerReport(program);
   registerHistory(program);
+  registerSchedule(program);
   registerUnlock(program);
   registerInventory(program);
   registerInit(program);

@@ -91,11 +91,15 @@ export async function complete(program: Command, words: readonly string[], curre
     return option && takesValue(option) ? values(valueKind(option), current.slice(prefix.length), prefix, read, data) : NOTHING;
   }
   if (current.startsWith("-")) return { candidates: optionCandidates(read.command, current), directive: "none" };
-  const subcommands = visibleCommands(read.command);
-  if (subcommands.length > 0) {
-    return { candidates: subcommands.filter((sub) => sub.name().startsWith(current)).map((sub) => ({ value: sub.name(), description: describe(sub.description()) })), directive: "none" };
-  }
+  const subcommands = visibleCommands(read.command)
+    .filter((sub) => sub.name().startsWith(current))
+    .map((sub) => ({ value: sub.name(), description: describe(sub.description()) }));
   const argument = argumentAt(read.command, read.words.filter((word) => word.kind === "positional").length);
+  // A command with subcommands takes no file; one with an argument too (`history [run]`, `history prune`) offers both.
+  if (visibleCommands(read.command).length > 0) {
+    const named = argument === undefined ? [] : (await values(ARGUMENT_VALUES[argument.name()] ?? "none", current, "", read, data)).candidates;
+    return { candidates: [...named, ...subcommands], directive: "none" };
+  }
   if (argument === undefined) return NOTHING;
   return values(ARGUMENT_VALUES[argument.name()] ?? "files", current, "", read, data);
 }

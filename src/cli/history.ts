@@ -1,9 +1,12 @@
 /**
  * `nemoclaw history [run]`: past runs — applies and backup runs — from their journals: the list,
- * or one run's hosts and steps (`last` for the latest). Reads only the controller's journal
- * directory.
+ * or one run's hosts and steps (`last` for the latest). `nemoclaw history prune` bounds them.
+ * Works only on the controller's journal directory.
  */
-import type { Command } from "commander";
+import { rmSync } from "node:fs";
+import { InvalidArgumentError, type Command } from "commander";
+import type { RunIdentity } from "../apply/events.js";
+import { parseDuration } from "../config/duration.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { wholeNumber } from "./common.js";
 import type { Output } from "./session-deps.js";
@@ -21,8 +24,35 @@ export interface HistoryDeps {
   env: NodeJS.ProcessEnv;
 }
 
+export interface PruneOptions {
+  keep?: number;
+  olderThan?: number;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export interface PruneDeps extends HistoryDeps {
+  now(): Date;
+  identity: RunIdentity;
+  pidAlive(pid: number): boolean;
+}
+
+function keepCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number (0 or more)");
+  return number;
+}
+
+function age(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}, or days: 30d`);
+  }
+}
+
 export function register(program: Command): void {
-  program
+  const history = program
     .command("history")
     .argument("[run]", "a run id (or a unique prefix of one, or `last`) to show in full")
     .description("list past runs (applies and backup runs), or show one run's hosts and steps, from the run journals")
@@ -48,6 +78,63 @@ Examples:
       const { processDeps } = await import("./session-deps.js");
       process.exitCode = await runHistoryCommand(run, options, processDeps());
     });
+
+  history
+    .command("prune")
+    .description("remove old run journals: beyond the newest --keep runs, or older than --older-than (never a run still under way)")
+    .option("--keep <count>", "keep at most this many of the newest runs", keepCount)
+    .option("--older-than <age>", "remove runs that started longer ago than this (30d, 12h, 90m)", age)
+    .option("--dry-run", "only list what would be removed", false)
+    .option("--json", "machine-readable output", false)
+    .addHelpText(
+      "after",
+      `
+With both options a run goes when either says so. A journal without its end record whose run may
+still be going (its process is alive, or it ran on another machine) is kept and named.
+
+Exit codes: 0 pruned (or nothing to prune), 1 bad usage (see docs/exit-codes.md).
+
+Examples:
+  nemoclaw history prune --keep 200
+  nemoclaw history prune --older-than 30d --dry-run
+  nemoclaw history prune --keep 1000 --older-than 90d      # what \`nemoclaw schedule\` units run after each apply`,
+    )
+    .action(async (options: PruneOptions) => {
+      const [{ processDeps }, { localPidAlive }] = await Promise.all([import("./session-deps.js"), import("../host/system/process.js")]);
+      process.exitCode = await runHistoryPrune(options, { ...processDeps(), pidAlive: localPidAlive });
+    });
+}
+
+export async function runHistoryPrune(options: PruneOptions, deps: PruneDeps): Promise<ExitCodeValue> {
+  const [{ pruneRuns }, { ExitCode }] = await Promise.all([import("../apply/history.js"), import("../exit-codes.js")]);
+  if (options.keep === undefined && options.olderThan === undefined) {
+    deps.stderr.write("nemoclaw history prune: say what to keep: --keep <count>, --older-than <age>, or both\n");
+    return ExitCode.Error;
+  }
+  let result: ReturnType<typeof pruneRuns>;
+  try {
+    result = pruneRuns(deps.journalDir, {
+      ...(options.keep !== undefined ? { keep: options.keep } : {}),
+      ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
+      now: deps.now(),
+      dryRun: options.dryRun,
+      stillRunning: (header) => header.machine !== deps.identity.machine || deps.pidAlive(header.pid),
+      remove: (path) => rmSync(path, { force: true }),
+    });
+  } catch (error) {
+    deps.stderr.write(`nemoclaw history prune: ${(error as Error).message}\n`);
+    return ExitCode.Error;
+  }
+  if (options.json) {
+    deps.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, ...result }, null, 2)}\n`);
+    return ExitCode.Ok;
+  }
+  const count = (n: number) => `${n} run journal${n === 1 ? "" : "s"}`;
+  const verb = options.dryRun ? "Would remove" : "Removed";
+  const span = result.removed.length > 0 ? ` (${result.removed.at(-1)?.runId} … ${result.removed[0]?.runId})` : "";
+  deps.stdout.write(`${verb} ${count(result.removed.length)}${span}; ${count(result.kept)} kept in ${deps.journalDir}.\n`);
+  if (result.running.length > 0) deps.stdout.write(`Kept ${count(result.running.length)} of runs that may still be going: ${result.running.join(", ")}\n`);
+  return ExitCode.Ok;
 }
 
 export async function runHistoryCommand(run: string | undefined, options: HistoryOptions, deps: HistoryDeps): Promise<ExitCodeValue> {

@@ -31,15 +31,17 @@ Every command reads ./fleet.yaml when no fleet file is named (with -i and no fle
 inventories alone), and explains itself with \`nemoclaw <command> --help\`. Documentation: docs/
 in the package (docs/README.md).
 
-Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode) or a backup
-due, 3 invalid fleet file, inventory or plan file, 4 unreachable hosts, 5 failed hosts, 6 stale
-plan, 7 host lock held, 8 schema preflight refused, 130 interrupted (docs/exit-codes.md).
+Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode, steps apply
+--max-risk held back) or a backup due, 3 invalid fleet file, inventory or plan file, 4 unreachable
+hosts, 5 failed hosts (a step, or a health gate), 6 stale plan, 7 host lock held, 8 schema
+preflight refused, 130 interrupted (docs/exit-codes.md).
 
 Examples:
   nemoclaw init -i inventory/hosts.ini -o fleet.yaml   # a fleet file from what the hosts run
   nemoclaw plan -o plan.json                           # what would change, saved
   nemoclaw apply plan.json                             # exactly that, nothing else
-  nemoclaw backup run --due                            # backups whose schedule is due`,
+  nemoclaw backup run --due                            # backups whose schedule is due
+  nemoclaw schedule install                            # safe repairs every 5m, backups on schedule`,
   );
 
   // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.

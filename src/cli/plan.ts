@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import type { FleetInputDeps } from "./fleet-input.js";
 import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
-import type { BackupCatalogue, PlanOptions, SandboxAddress } from "../plan/types.js";
+import type { BackupCatalogue, PlanOptions, Risk, SandboxAddress } from "../plan/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
@@ -24,6 +24,8 @@ export interface PlanCommandOptions extends CommonOptions, MetricsOption {
   /** `<sandbox>@<host>`, repeatable. */
   replace?: string[];
   target?: string[];
+  /** --max-risk: steps above it are held back (shown as pending). */
+  maxRisk?: Risk;
   /** False with --no-color. */
   color: boolean;
 }
@@ -43,7 +45,7 @@ export interface PlanCommandDeps extends FleetInputDeps {
 /** The planner's options for a plan made now from the command line's selection. */
 export function planOptionsFor(
   fleet: DesiredFleet,
-  selection: { limit: string | undefined; hosts: string[]; prune: boolean; replace?: SandboxAddress[]; targets?: SandboxAddress[] },
+  selection: { limit: string | undefined; hosts: string[]; prune: boolean; replace?: SandboxAddress[]; targets?: SandboxAddress[]; maxRisk?: Risk | undefined },
   now: Date,
   backupCatalogue: BackupCatalogue | undefined,
 ): PlanOptions {
@@ -53,6 +55,7 @@ export function planOptionsFor(
     pruneUnmanaged: selection.prune || fleet.apply.pruneUnmanaged,
     ...(selection.replace && selection.replace.length > 0 ? { replace: selection.replace } : {}),
     ...(selection.targets ? { targets: selection.targets } : {}),
+    ...(selection.maxRisk ? { maxRisk: selection.maxRisk } : {}),
     now,
     toolVersion: TOOL_VERSION,
     ...(backupCatalogue ? { backupCatalogue } : {}),
@@ -78,6 +81,7 @@ Examples:
   nemoclaw plan fleet.yaml --detailed-exitcode; [ $? -ne 2 ] || echo "changes pending"
   nemoclaw plan fleet.yaml --target coder@spark-02        # only that sandbox's steps (and what they need)
   nemoclaw plan fleet.yaml --replace coder@spark-02       # recreate it, verified backup first
+  nemoclaw plan fleet.yaml --max-risk safe                # what an unattended apply would run, and hold back
   nemoclaw plan fleet.yaml --json | jq '.summary'
   nemoclaw plan --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-plan.prom   # from a timer`;
 
@@ -140,7 +144,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   } finally {
     await deps.close();
   }
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune }, deps.now(), backupCatalogue));
+  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
   if (options.out && !options.json) {

@@ -3,23 +3,31 @@
  * each names a sandbox the fleet file puts on a selected host, checked before anything is observed.
  * `--target` also narrows the hosts to those it names.
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import type { DesiredFleet } from "../config/types.js";
 import { closest } from "../config/suggest.js";
 import { parseSandboxAddress } from "../plan/rules/targets.js";
-import type { SandboxAddress } from "../plan/types.js";
+import { isRisk } from "../plan/risk-ceiling.js";
+import type { Risk, SandboxAddress } from "../plan/types.js";
 
 /** Commander's collector for a repeatable option. */
 function collectAddress(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** What plan and apply may change beyond the fleet file's differences: --prune, --replace, --target. */
+/** `--max-risk safe|disruptive|destructive`: the riskiest step that may run. */
+export function riskCeiling(value: string): Risk {
+  if (!isRisk(value)) throw new InvalidArgumentError("expected safe, disruptive or destructive");
+  return value;
+}
+
+/** What plan and apply may change beyond the fleet file's differences: --prune, --replace, --target, --max-risk. */
 export function withScopeOptions(command: Command, verb: "plan" | "apply"): Command {
   return command
     .option("--prune", "also delete sandboxes that are not in the fleet file (never a protected name)", false)
     .option("--replace <sandbox@host>", "recreate this sandbox although its settings match, verified backup first (repeatable)", collectAddress)
-    .option("--target <sandbox@host>", `${verb} only this sandbox's steps and the steps they need (repeatable)`, collectAddress);
+    .option("--target <sandbox@host>", `${verb} only this sandbox's steps and the steps they need (repeatable)`, collectAddress)
+    .option("--max-risk <risk>", "run only steps at or below this risk (safe, disruptive, destructive) and the steps they need; the rest are held back as pending", riskCeiling);
 }
 
 export interface AddressedSelection {

@@ -20,6 +20,16 @@ export interface HostPool {
   closeAll(): Promise<void>;
 }
 
+/** POST a JSON body; resolves to the HTTP status, throws when there is no answer. */
+export type PostJson = (url: string, body: string) => Promise<number>;
+
+/** A webhook POST with Node's fetch: 10 s at most, no redirects (a webhook URL is exact). */
+export const postWithFetch: PostJson = async (url, body) => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(10_000), redirect: "error" });
+  await response.arrayBuffer().catch(() => undefined);
+  return response.status;
+};
+
 export interface ProcessDeps {
   stdout: Output;
   stderr: Output;
@@ -29,6 +39,8 @@ export interface ProcessDeps {
   journalDir: string;
   /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
+  /** How a run's notice reaches the fleet file's webhook. */
+  postWebhook: PostJson;
 }
 
 export function processDeps(): ProcessDeps {
@@ -39,6 +51,7 @@ export function processDeps(): ProcessDeps {
     now: () => new Date(),
     identity: { user: userInfo().username, machine: hostname(), pid: process.pid },
     journalDir: journalDir(),
+    postWebhook: postWithFetch,
     onInterrupt(handler) {
       process.on("SIGINT", handler);
       process.on("SIGTERM", handler);

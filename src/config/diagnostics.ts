@@ -98,12 +98,13 @@ export class DiagnosticBag {
 
 /**
  * A source line with the values of password-like assignments masked: `ansible_password=…`,
- * `ansible_become_pass: …`, `"vault_token": "…"` (any name holding "pass", "secret" or "token").
- * Inventories write such values in the clear; excerpts must not carry them to logs.
+ * `ansible_become_pass: …`, `"vault_token": "…"` (any name holding "pass", "secret" or "token"),
+ * and a `webhook:` URL (which carries its token). Inventories write such values in the clear;
+ * excerpts must not carry them to logs.
  */
 export function maskSecretAssignments(line: string): string {
   return line.replace(
-    /(["']?)([\w.-]*(?:pass|secret|token)[\w.-]*)\1(\s*)([=:])(\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*)(.*)/gi,
+    /(["']?)([\w.-]*(?:pass|secret|token|webhook)[\w.-]*)\1(\s*)([=:])(\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*)(.*)/gi,
     (whole, quote: string, name: string, before: string, separator: string, after: string, value: string, rest: string) => {
       if (value === "" || value.startsWith("!vault")) return whole;
       // A YAML value runs to the end of the line (up to a comment, or the end of a flow mapping).

@@ -170,6 +170,7 @@ export interface FleetFile {
    */
   backupPolicies?: BackupPolicy[];
   apply?: ApplySettings;
+  notify?: NotifySettings;
 }
 /**
  * Names the fleet in plans, journals and locks.
@@ -470,4 +471,30 @@ export interface ApplySettings {
    * Seconds a host lock lasts; an older lock whose holder is gone is taken over.
    */
   lockTtl?: number;
+  /**
+   * Gate each wave on the health of what it changed: after a host's steps, every sandbox they changed must be healthy by its NemoClaw release's own account within `timeout` — `nemoclaw <sandbox> status --json` (phase and, from v0.0.78, the in-sandbox inference route; from v0.0.56 its fields), or the phase `openshell sandbox list` reports on older releases and hosts without NemoClaw. A sandbox that is not fails its host, which stops later waves like any failed host (see `maxFailPercentage`). Without this setting apply checks each step's own effect only.
+   */
+  healthGate?: {
+    /**
+     * How long the changed sandboxes may take to become healthy: a duration (`90s`, `5m`, `1h30m`) or whole seconds. Checked at once, then again with growing pauses (2 s doubling to 30 s).
+     */
+    timeout: string | number;
+  };
+}
+/**
+ * A webhook told about each run: at the end of every `nemoclaw apply` and `nemoclaw backup run` (as `when` says), and at once when a health gate stops a rollout. It receives hosts by outcome, preflight blocks verbatim and what is still pending — never a secret. A webhook that fails is a warning; it never changes the run's result.
+ */
+export interface NotifySettings {
+  /**
+   * Where to POST: a secret reference holding the URL (`env:NAME` or `file:PATH`), or the `https://` URL itself. Webhook URLs carry their token, so either way the URL is treated as a secret: never printed, journaled or sent anywhere else (messages name its host only).
+   */
+  webhook: string;
+  /**
+   * `json`: the run summary as JSON (`kind: nemoclaw-fleet-run`); `slack`: a Slack-compatible message (`{"text": …}`, also read by Mattermost and Rocket.Chat).
+   */
+  format?: "json" | "slack";
+  /**
+   * Which runs are reported: `always`; `changes`: runs that changed or failed something (not runs where every host had nothing to do, nor runs whose only news is steps `--max-risk` still holds back, which would repeat every scheduled run); `problems`: runs that did not succeed (exit codes other than 0 and 2). A stopped rollout is always reported.
+   */
+  when?: "always" | "changes" | "problems";
 }

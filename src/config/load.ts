@@ -14,6 +14,7 @@ import { needsValue } from "./hosts/inventory-layer.js";
 import { API_V1, API_V1ALPHA1, migrateV1alpha1 } from "./migrate.js";
 import { nameProblem } from "./names.js";
 import { buildApplySettings, DEFAULT_APPLY } from "./resources/apply-settings.js";
+import { buildNotifySettings } from "./resources/notify.js";
 import { buildBackupPolicies } from "./resources/backups.js";
 import type { BuildContext } from "./resources/context.js";
 import { placeGateways } from "./resources/gateways.js";
@@ -111,7 +112,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   const groups = inventory.tree();
   let fleet: DesiredFleet;
   if (fleetDoc === undefined) {
-    fleet = { apiVersion: API_V1, name: "inventory", sourceFile: "<inventory>", sourceDigest: "", hosts, groups, backupPolicies: [], apply: DEFAULT_APPLY };
+    fleet = { apiVersion: API_V1, name: "inventory", sourceFile: "<inventory>", sourceDigest: "", hosts, groups, backupPolicies: [], apply: DEFAULT_APPLY, notify: null };
   } else {
     const ctx: BuildContext = {
       yaml: fleetDoc.yaml,
@@ -137,6 +138,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
       groups,
       backupPolicies,
       apply,
+      notify: buildNotifySettings(ctx),
     };
     reportSchemaIssues(fleetDoc.issues, fleetDoc.yaml, bag);
   }

@@ -199,6 +199,18 @@ export interface ApplySettings {
   pruneUnmanaged: boolean;
   /** Lease length for per-host locks; a lock older than this whose holder is gone is reclaimed. */
   lockTtlMs: number;
+  /** After a host's steps, the sandboxes they changed must be healthy within this long; null: no health gate. */
+  healthGate: { timeoutMs: number } | null;
+}
+
+/** Where a run is reported (`notify:`): a webhook URL that is always treated as a secret. */
+export interface NotifySettings {
+  /** A reference to the URL, or the URL written in the file. */
+  webhook: { ref: SecretRef } | { url: string };
+  format: "json" | "slack";
+  /** always; changes: runs that changed or failed something; problems: runs that did not succeed. */
+  when: "always" | "changes" | "problems";
+  source: SourceRef;
 }
 
 /** An inventory group as Ansible keeps it: its own hosts and child groups, in declaration order. */
@@ -220,4 +232,6 @@ export interface DesiredFleet {
   groups?: FleetGroup[];
   backupPolicies: DesiredBackupPolicy[];
   apply: ApplySettings;
+  /** `notify:`; null when runs are not reported anywhere. */
+  notify: NotifySettings | null;
 }

@@ -5,6 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import type { Connection, RemoteCommand, RemoteProcess } from "../transport/types.js";
+import { type CommandOutcome, type PlannedCommand, remoteCommand } from "./command.js";
 import { stripAnsi } from "./output.js";
 
 export class HostCommandError extends Error {
@@ -44,6 +45,26 @@ export async function runChecked(connection: Connection, command: RemoteCommand,
     throw new HostCommandError(connection.host, what, `${exitStatus(result.exitCode, result.signal)}: ${outputTail(output)}`);
   }
   return result.stdout.toString("utf8");
+}
+
+/**
+ * Run one planned command that carries no secret in a session of its own, and give back its
+ * outcome judged by the command's own exit codes; a transport failure is the outcome's error.
+ */
+export async function runForOutcome(connection: Connection, command: PlannedCommand, options: { timeoutMs: number; signal?: AbortSignal }): Promise<CommandOutcome> {
+  try {
+    const result = await connection.run(remoteCommand(command), { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    return {
+      exitCode: result.exitCode,
+      ok: !result.timedOut && result.exitCode !== null && (command.okExitCodes ?? [0]).includes(result.exitCode),
+      stdout: result.stdout.toString("utf8"),
+      stderr: result.stderr.toString("utf8"),
+      timedOut: result.timedOut,
+      error: null,
+    };
+  } catch (error) {
+    return { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: false, error };
+  }
 }
 
 /** Collect a stream's text, keeping only the last `limit` characters. */

@@ -15,7 +15,8 @@ import { planSandboxes } from "./rules/sandboxes.js";
 import { planSettings } from "./rules/settings.js";
 import { narrowToTargets } from "./rules/targets.js";
 import { planUnmanaged } from "./rules/unmanaged.js";
-import type { HostPlan, HostPlanStatus, PlannedCommand } from "./types.js";
+import { holdBackAbove } from "./risk-ceiling.js";
+import type { HeldBackStep, HostPlan, HostPlanStatus, PlannedCommand } from "./types.js";
 import { versionCore } from "./versions.js";
 
 export function planHost(ctx: HostContext): HostPlan {
@@ -27,9 +28,20 @@ export function planHost(ctx: HostContext): HostPlan {
   const skipPreflight = runRules(ctx);
   if (ctx.blocked) return finish(ctx, "blocked");
   narrowToTargets(ctx);
+  const heldBack = holdBackAboveCeiling(ctx);
   if (ctx.steps.steps.length > 0 && ctx.steps.trustsSandboxState && !skipPreflight.fresh) addPreflight(ctx, skipPreflight.gateways);
-  const status: HostPlanStatus = ctx.steps.steps.length > 0 ? "changes" : ctx.unknownFacts > 0 ? "unknown" : "no-changes";
-  return finish(ctx, status);
+  const pending = ctx.steps.steps.length > 0 || heldBack.length > 0;
+  const status: HostPlanStatus = pending ? "changes" : ctx.unknownFacts > 0 ? "unknown" : "no-changes";
+  return finish(ctx, status, heldBack);
+}
+
+/** With `--max-risk`, the steps above it (and what needs them) leave the plan and are listed as held back. */
+function holdBackAboveCeiling(ctx: HostContext): HeldBackStep[] {
+  const ceiling = ctx.options.maxRisk;
+  if (ceiling === undefined) return [];
+  const { kept, held } = holdBackAbove(ctx.steps.steps, ceiling);
+  ctx.steps.retain(kept);
+  return held;
 }
 
 /** Runs the rules; reports what the preflight must leave out (a fresh host, crashed gateways). */
@@ -108,13 +120,14 @@ function addPreflight(ctx: HostContext, skip: ReadonlySet<string>): void {
   });
 }
 
-function finish(ctx: HostContext, status: HostPlanStatus): HostPlan {
+function finish(ctx: HostContext, status: HostPlanStatus, heldBack: HeldBackStep[] = []): HostPlan {
   const steps = status === "blocked" || status === "unreachable" ? [] : ctx.steps.steps;
   const keys = factKeysOf({ steps });
   return {
     host: ctx.host.name,
     status,
     steps,
+    ...(heldBack.length > 0 ? { heldBack } : {}),
     ...(status === "blocked" && ctx.block ? { block: ctx.block } : {}),
     notes: ctx.notes,
     fingerprints: factFingerprints(ctx.observed, keys),

@@ -7,7 +7,8 @@ import type { DesiredFleet, DesiredHost } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import { FleetMemo, HostContext } from "./context.js";
 import { planHost } from "./host-planner.js";
-import { type HostPlan, PLAN_FORMAT_VERSION, type Plan, type PlanOptions, type PlanSummary } from "./types.js";
+import { summarize } from "./summary.js";
+import { type HostPlan, PLAN_FORMAT_VERSION, type Plan, type PlanOptions } from "./types.js";
 
 export function planFleet(desired: DesiredFleet, observed: ObservedFleet, options: PlanOptions): Plan {
   const desiredHosts = new Map(desired.hosts.map((host) => [host.name, host]));
@@ -31,6 +32,7 @@ export function planFleet(desired: DesiredFleet, observed: ObservedFleet, option
       pruneUnmanaged: options.pruneUnmanaged,
       replace: (options.replace ?? []).map(formatSandboxAddress),
       targets: options.targets === undefined ? null : options.targets.map(formatSandboxAddress),
+      ...(options.maxRisk ? { maxRisk: options.maxRisk } : {}),
     },
     hosts,
     summary: summarize(hosts),
@@ -39,29 +41,4 @@ export function planFleet(desired: DesiredFleet, observed: ObservedFleet, option
 
 function notObserved(host: DesiredHost): HostPlan {
   return { host: host.name, status: "unknown", steps: [], notes: [{ level: "warning", message: "the host was not observed" }], fingerprints: {} };
-}
-
-export function summarize(hosts: readonly HostPlan[]): PlanSummary {
-  const summary: PlanSummary = {
-    hosts: hosts.length,
-    hostsWithChanges: 0,
-    blocked: 0,
-    unreachable: 0,
-    unknown: 0,
-    steps: 0,
-    byRisk: { safe: 0, disruptive: 0, destructive: 0 },
-    byFidelity: { exact: 0, predicted: 0 },
-  };
-  for (const host of hosts) {
-    if (host.status === "changes") summary.hostsWithChanges += 1;
-    if (host.status === "blocked") summary.blocked += 1;
-    if (host.status === "unreachable") summary.unreachable += 1;
-    if (host.status === "unknown") summary.unknown += 1;
-    for (const step of host.steps) {
-      summary.steps += 1;
-      summary.byRisk[step.risk] += 1;
-      summary.byFidelity[step.fidelity] += 1;
-    }
-  }
-  return summary;
 }

@@ -12,6 +12,9 @@ export const PLAN_FORMAT_VERSION = 1;
 
 export type Risk = "safe" | "disruptive" | "destructive";
 
+/** Risks from least to most: a ceiling keeps the steps at or below it (`--max-risk`). */
+export const RISKS: readonly Risk[] = ["safe", "disruptive", "destructive"];
+
 /** exact: fully determined by observed facts; predicted: depends on the outcome of an earlier step. */
 export type Fidelity = "exact" | "predicted";
 
@@ -117,10 +120,23 @@ export interface HostNote {
   excerpt?: string;
 }
 
+/** A step a risk ceiling (`--max-risk`) keeps from running: still pending, with why. */
+export interface HeldBackStep {
+  id: string;
+  kind: StepKind;
+  risk: Risk;
+  /** The planner's reason for the step. */
+  summary: string;
+  /** Why it is held back: above the ceiling, or it needs a step that is. */
+  because: string;
+}
+
 export interface HostPlan {
   host: string;
   status: HostPlanStatus;
   steps: Step[];
+  /** Steps `--max-risk` holds back (pending); absent when nothing is. */
+  heldBack?: HeldBackStep[];
   block?: PreflightBlock;
   notes: HostNote[];
   /** fact key → sha256 of its canonical JSON, for every fact any step depends on. */
@@ -142,6 +158,8 @@ export interface PlanSummary {
   steps: number;
   byRisk: Record<Risk, number>;
   byFidelity: Record<Fidelity, number>;
+  /** Steps held back by `--max-risk`; absent when none is. */
+  heldBack?: number;
 }
 
 /** Latest fleet backup time (ISO 8601) per backup policy → host → sandbox; input for "backups due". */
@@ -167,6 +185,8 @@ export interface PlanOptions {
   toolVersion: string;
   /** Without a catalogue no backup is planned as due (policies are then evaluated by `backup due`). */
   backupCatalogue?: BackupCatalogue;
+  /** `--max-risk`: steps above it, and steps that need them, are held back (pending). */
+  maxRisk?: Risk;
 }
 
 export interface Plan {
@@ -178,7 +198,7 @@ export interface Plan {
   /** The selection this plan was made for; applying it can never widen it. */
   selection: { limit: string | null; hosts: string[] };
   /** `replace` and `targets` as `<sandbox>@<host>`; absent in plans written before they existed. */
-  options: { pruneUnmanaged: boolean; replace?: string[]; targets?: string[] | null };
+  options: { pruneUnmanaged: boolean; replace?: string[]; targets?: string[] | null; maxRisk?: Risk };
   hosts: HostPlan[];
   summary: PlanSummary;
 }

@@ -5,7 +5,7 @@
  * fidelity and the blocked, unreachable and incomplete hosts.
  */
 import { diffLines } from "diff";
-import type { HostNote, Plan, Step, TextDiff } from "../plan/types.js";
+import type { HeldBackStep, HostNote, Plan, Step, TextDiff } from "../plan/types.js";
 import type { Colors } from "./color.js";
 
 export interface HumanOptions {
@@ -30,6 +30,12 @@ export function renderPlanHuman(plan: Plan, options: HumanOptions): string {
   if (steps.length > 0) {
     out.push("", colors.bold("Changes"));
     steps.forEach(({ item: step, hosts }, index) => out.push(...renderStep(step, index + 1, listHosts(hosts), hosts.length, colors)));
+  }
+
+  const held = group(plan.hosts.flatMap((host) => (host.heldBack ?? []).map((step) => ({ host: host.host, item: step }))), (step) => JSON.stringify(step));
+  if (held.length > 0) {
+    out.push("", colors.bold(`Held back by ${ceilingText(plan)} (pending)`));
+    for (const { item: step, hosts } of held) out.push(...renderHeldBack(step, listHosts(hosts), colors));
   }
 
   const notes = group(plan.hosts.flatMap((host) => host.notes.map((note) => ({ host: host.host, item: note }))), noteKey);
@@ -84,6 +90,14 @@ function diffBlock(diff: TextDiff, colors: Colors): string[] {
   return lines;
 }
 
+function renderHeldBack(step: HeldBackStep, hosts: string, colors: Colors): string[] {
+  return [`  ${colors.bold(step.id)}  [${riskColor(step.risk, colors)(step.risk)}] on ${hosts}`, colors.dim(`     why: ${step.summary}`), colors.dim(`     held back: ${step.because}`)];
+}
+
+function ceilingText(plan: Plan): string {
+  return plan.options.maxRisk ? `--max-risk ${plan.options.maxRisk}` : "the risk ceiling";
+}
+
 function renderNote(note: HostNote, hosts: string, colors: Colors): string[] {
   const label = note.level === "warning" ? colors.yellow("warning") : colors.blue("info");
   const lines = [`  ${label} ${hosts}: ${note.message}`];
@@ -102,17 +116,20 @@ function summaryLine(plan: Plan, colors: Colors): string {
   const tail = trouble
     .filter(([, hosts]) => hosts.length > 0)
     .map(([label, hosts, paint]) => paint(`${hosts.length} ${label} (${hostList(hosts, 8)})`));
+  const held = summary.heldBack ? [colors.yellow(`${count(summary.heldBack, "step")} held back by ${ceilingText(plan)}`)] : [];
   if (summary.steps === 0) {
     const clean = summary.hosts - summary.blocked - summary.unreachable - summary.unknown;
     const head = clean > 0 ? `No changes: ${count(clean, "host")} ${clean === 1 ? "matches" : "match"} the fleet file.` : "No changes planned.";
-    return `${colors.bold(head)}${tail.length > 0 ? ` ${tail.join(", ")}.` : ""}`;
+    const rest = [...held, ...tail];
+    return `${colors.bold(held.length > 0 ? "Nothing to run within the risk ceiling." : head)}${rest.length > 0 ? ` ${rest.join(", ")}.` : ""}`;
   }
   const risks = (["safe", "disruptive", "destructive"] as const)
     .filter((risk) => summary.byRisk[risk] > 0)
     .map((risk) => riskColor(risk, colors)(`${summary.byRisk[risk]} ${risk}`));
   const fidelity = [`${summary.byFidelity.exact} exact`, ...(summary.byFidelity.predicted > 0 ? [colors.cyan(`${summary.byFidelity.predicted} predicted`)] : [])];
   const head = colors.bold(`Plan: ${count(summary.steps, "step")} on ${summary.hostsWithChanges} of ${count(summary.hosts, "host")}`);
-  return `${head} — ${risks.join(", ")}; ${fidelity.join(", ")}.${tail.length > 0 ? ` ${tail.join(", ")}.` : ""}`;
+  const rest = [...held, ...tail];
+  return `${head} — ${risks.join(", ")}; ${fidelity.join(", ")}.${rest.length > 0 ? ` ${rest.join(", ")}.` : ""}`;
 }
 
 function riskColor(risk: Step["risk"], colors: Colors) {

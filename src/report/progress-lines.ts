@@ -2,7 +2,7 @@
  * The plain progress view: one or a few lines per event, for logs, CI and any output that is not
  * a terminal. Every line names its host, so interleaved hosts stay readable with `grep`.
  */
-import type { ApplyEvent } from "../apply/events.js";
+import type { ApplyEvent, EventOf } from "../apply/events.js";
 import { describeHolder } from "../apply/lock.js";
 import type { Colors } from "./color.js";
 import { formatDuration, hostStatusPaint, indent, labelled, lastLines, staleLines, STEP_MARK, stepStatusPaint } from "./progress-format.js";
@@ -16,14 +16,30 @@ function firstLine(command: string): string {
   return lines.length === 1 ? command : `${lines[0]} … (${lines.length - 1} more lines; see the journal)`;
 }
 
+/** The gate's verdict: each sandbox with the check's account; for a failed one its output and the backups taken before. */
+export function healthGateLines(event: EventOf<"health-gate-finished">, tag: string, colors: Colors): string[] {
+  const pad = "    ";
+  const head = event.status === "healthy" ? colors.green(`${STEP_MARK.ok} health gate passed`) : event.status === "interrupted" ? colors.yellow("health gate interrupted") : colors.red(`${STEP_MARK.failed} health gate failed`);
+  const lines = [`${tag} ${head} (${formatDuration(event.durationMs)}, ${event.attempts} round${event.attempts === 1 ? "" : "s"})`];
+  for (const sandbox of event.sandboxes) {
+    const mark = sandbox.healthy ? colors.green(STEP_MARK.ok) : colors.red(STEP_MARK.failed);
+    lines.push(`${pad}${mark} ${sandbox.gateway}/${sandbox.sandbox}: ${sandbox.detail}`, colors.dim(`${pad}  by ${sandbox.check}`));
+    if (!sandbox.healthy) lines.push(...indent(lastLines(sandbox.output, FAILED_OUTPUT_LINES), `${pad}  ${colors.dim("| ")}`));
+  }
+  if (event.backups.length > 0) lines.push(`${pad}backups taken before the change:`, ...indent(event.backups, `${pad}  `));
+  return lines;
+}
+
 export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
   const tag = (host: string) => colors.bold(`[${host}]`);
   switch (event.type) {
     case "run-started": {
       const hosts = event.selection.hosts.length;
       const withWork = event.waves.flat().length;
+      const held = Object.values(event.heldBack ?? {}).flat().length;
       return [
         `${colors.bold(`apply ${event.runId}`)}: ${hosts} host${hosts === 1 ? "" : "s"}, ${withWork} with changes, ${event.waves.length} wave${event.waves.length === 1 ? "" : "s"} (concurrency ${event.concurrency}, max fail ${event.maxFailPercentage}%)`,
+        ...(held > 0 ? [colors.yellow(`${held} step${held === 1 ? "" : "s"} held back by --max-risk ${event.maxRisk ?? ""} (pending; see the recap)`)] : []),
         ...(event.journal ? [colors.dim(`journal: ${event.journal}`)] : []),
       ];
     }
@@ -75,6 +91,10 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
       lines.push(...indent(staleLines(event.changedFacts, event.stepDrift), "    "));
       return lines;
     }
+    case "health-gate-started":
+      return [`${tag(event.host)} health gate: waiting up to ${formatDuration(event.timeoutMs)} for ${event.sandboxes.join(", ")} to be healthy`];
+    case "health-gate-finished":
+      return healthGateLines(event, tag(event.host), colors);
     case "run-interrupting":
       return [
         colors.yellow(

@@ -59,6 +59,10 @@ function runningTitle(host: HostState, now: Date, wave: number | null): string {
     const left = formatDuration(Math.max(0, Date.parse(until) - now.getTime()));
     return `${host.host}: waiting for the host lock of run ${holder.runId} (${holder.user}@${holder.machine}), ${left} left`;
   }
+  if (host.gating) {
+    const left = formatDuration(Math.max(0, Date.parse(host.gating.until) - now.getTime()));
+    return `${host.host}: health gate: waiting for ${host.gating.sandboxes.join(", ")} to be healthy, ${left} left`;
+  }
   const index = host.steps.findIndex((step) => step.status === "running");
   if (index === -1) return `${host.host}: preparing (lock, facts)`;
   const step = host.steps[index] as HostState["steps"][number];

@@ -12,6 +12,7 @@ import { formatDuration, hostStatusPaint, indent, labelled, lastLines, staleLine
 
 const EXIT_MEANING: Record<number, string> = {
   0: "success",
+  2: "changes pending: steps held back",
   4: "unreachable hosts",
   5: "failed hosts",
   6: "stale plan",
@@ -27,6 +28,7 @@ function stepCounts(host: HostState): string {
     const n = count(status);
     if (n > 0) parts.push(`${n} ${status === "pending" ? "not started" : status}`);
   }
+  if (host.heldBack.length > 0) parts.push(`${host.heldBack.length} held back`);
   return parts.join(", ");
 }
 
@@ -44,6 +46,12 @@ function hostDetail(host: HostState, colors: Colors): string[] {
     if (step.hint) lines.push(...labelled("hint: ", step.hint, `${pad}  `, colors.yellow));
   }
   for (const note of host.notes) lines.push(`${pad}${note.level === "warning" ? colors.yellow("warning: ") : ""}${note.message}`);
+  if (host.healthGate && host.healthGate.status !== "healthy") {
+    for (const sandbox of host.healthGate.sandboxes.filter((candidate) => !candidate.healthy)) {
+      lines.push(...indent(lastLines(sandbox.output, 3), `${pad}${colors.dim(`${sandbox.sandbox} | `)}`));
+    }
+  }
+  for (const step of host.heldBack) lines.push(`${pad}${colors.yellow("pending")} ${step.id} [${step.risk}]: held back, ${step.because}`);
   if (host.status === "locked" && host.holder) lines.push(`${pad}held by ${describeHolder(host.holder)}`);
   if (host.status === "blocked" && host.block) lines.push(...host.block.map((line) => (line === "" ? "" : `    ${line}`)));
   lines.push(...indent(staleLines(host.changedFacts, host.stepDrift), pad));
@@ -59,7 +67,7 @@ export function formatRecap(summary: RunSummary, colors: Colors): string[] {
     const columns = [
       `  ${host.host.padEnd(width)}`,
       paint(status.padEnd(12)),
-      host.steps.length > 0 ? stepCounts(host) : "",
+      host.steps.length > 0 || host.heldBack.length > 0 ? stepCounts(host) : "",
       host.durationMs ? colors.dim(formatDuration(host.durationMs)) : "",
     ];
     lines.push(columns.filter(Boolean).join("  "));

@@ -25,7 +25,7 @@ describe("the compiled CLI", () => {
 
   it("lists every command in --help, and each command explains itself", async () => {
     const { stdout } = await nemoclaw("--help");
-    const commands = ["validate", "facts", "plan", "show", "apply", "backup", "report", "history", "unlock", "inventory", "init", "completion"];
+    const commands = ["validate", "facts", "plan", "show", "apply", "backup", "report", "history", "schedule", "unlock", "inventory", "init", "completion"];
     for (const command of commands) expect(stdout).toContain(command);
     for (const command of commands) {
       const help = await nemoclaw(command, "--help");

@@ -97,6 +97,25 @@ const SCENARIOS: Record<string, RecipeScenario> = {
     },
   },
 
+  /** Two Sparks on NemoClaw v0.0.124: spark-01 after a reboot, spark-02 with a guard of the wrong mode beside its running agent. */
+  unattended: {
+    inventory: "inventory/hosts.yml",
+    hosts: [
+      {
+        name: "spark-01",
+        groups: ["spark"],
+        scenario: { nemoclaw: { version: "0.0.124" }, gateways: [{ port: 8080, sandboxes: [{ name: "assistant", guards: { missing: "all" }, staleLock: true, agentGateway: "stopped" }] }] },
+      },
+      { name: "spark-02", groups: ["spark"], scenario: { nemoclaw: { version: "0.0.124" }, gateways: [{ port: 8080, sandboxes: [{ name: "assistant", guards: { wrongMode: ["/tmp/nemoclaw-proxy-env.sh"] } }] }] } },
+    ],
+    verify(context) {
+      for (const host of ["spark-01", "spark-02"]) expect(liveSandboxes(context, host), host).toEqual(["nemoclaw/assistant Ready"]);
+      expect(sandboxFile(context, "spark-01", "nemoclaw", "assistant", "tmp/nemoclaw-proxy-env.sh")).not.toBeNull();
+      // The disruptive repair ran once, in the run a person started, after the scheduled runs held it back.
+      expect(calls(context, "spark-02").filter((call) => call === "nemoclaw assistant gateway restart")).toHaveLength(1);
+    },
+  },
+
   /** Two Sparks; spark-01 also runs a second gateway on port 8081 (NemoClaw's backup-all misses it). */
   "sandboxes-to-back-up": {
     inventory: "inventory/hosts.yml",

@@ -69,7 +69,7 @@ describe("the npm package", () => {
     expect((await cli(["--version"])).stdout.trim()).toBe(PACKAGE.version);
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["validate", "plan", "apply", "facts", "backup", "history", "unlock", "init", "completion"]) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    for (const command of ["validate", "plan", "apply", "facts", "backup", "history", "schedule", "unlock", "init", "completion"]) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 
   it("validates the example playbook with the schema from the package", async () => {

@@ -1,6 +1,7 @@
 /** `apply:` rollout settings, with defaults. */
 import type { ApplySettings, WaveSpec } from "../types.js";
 import type { BuildContext } from "./context.js";
+import { parseDuration } from "../duration.js";
 
 export const DEFAULT_APPLY: ApplySettings = {
   concurrency: 32,
@@ -9,6 +10,7 @@ export const DEFAULT_APPLY: ApplySettings = {
   stepTimeoutMs: 900_000,
   pruneUnmanaged: false,
   lockTtlMs: 3_600_000,
+  healthGate: null,
 };
 
 export function buildApplySettings(ctx: BuildContext): ApplySettings {
@@ -32,5 +34,19 @@ export function buildApplySettings(ctx: BuildContext): ApplySettings {
     stepTimeoutMs: raw.stepTimeout === undefined ? DEFAULT_APPLY.stepTimeoutMs : raw.stepTimeout * 1000,
     pruneUnmanaged: raw.pruneUnmanaged ?? DEFAULT_APPLY.pruneUnmanaged,
     lockTtlMs: raw.lockTtl === undefined ? DEFAULT_APPLY.lockTtlMs : raw.lockTtl * 1000,
+    healthGate: raw.healthGate === undefined ? null : healthGate(raw.healthGate.timeout, ctx),
   };
+}
+
+/** `healthGate.timeout`: whole seconds or a duration (the schema checked the shape). */
+function healthGate(timeout: string | number, ctx: BuildContext): { timeoutMs: number } | null {
+  if (typeof timeout === "number") return { timeoutMs: timeout * 1000 };
+  try {
+    const timeoutMs = parseDuration(timeout);
+    if (timeoutMs >= 1_000) return { timeoutMs };
+    ctx.bag.error(ctx.yaml.ref(["apply", "healthGate", "timeout"]), `${timeout} is too short: give the sandboxes at least 1s to become healthy`);
+  } catch (error) {
+    ctx.bag.error(ctx.yaml.ref(["apply", "healthGate", "timeout"]), `"${timeout}": ${(error as Error).message}`);
+  }
+  return null;
 }

@@ -136,8 +136,10 @@ export const NEMOCLAW_SINCE = {
   resources: "0.0.52",
   /** `onboard --recreate-sandbox` backs the workspace up first and restores it (#4197); before, it deletes without a backup. */
   recreateKeepsState: "0.0.53",
-  /** `<sb> status --json` (#4323). */
+  /** `<sb> status --json` (#4323). Its exit code ignores phase and inference health (NC@d50338aa:src/commands/sandbox/status.ts). */
   sandboxStatusJson: "0.0.56",
+  /** `<sb> status` proves the in-sandbox inference route (`https://inference.local/v1/models`) and exits non-zero when it cannot (≈v0.0.78). */
+  statusProvesInference: "0.0.78",
   /** The host-mediated gateway controller: `recover` relaunches only a stopped agent gateway (#5874). */
   gatewayControl: "0.0.70",
   /** `<sb> gateway restart` (#5874; the v0.0.71 release notes are the first to describe it). */

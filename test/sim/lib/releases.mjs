@@ -143,6 +143,8 @@ export const NC = {
   observability: "0.0.76",
   strictBackupAll: "0.0.76",
   inferenceSetOnboardKeys: "0.0.76",
+  /** `<sb> status` treats the in-sandbox `https://inference.local/v1/models` check as authoritative and exits non-zero when it fails (real-cli-2026-12 §12, ≈v0.0.78). */
+  statusInferenceRoute: "0.0.78",
   /** `openrouter` provider key (#6461). */
   openrouter: "0.0.79",
   /** `<sb> stop` / `<sb> start` (NC#6748, 2026-07-13). */

@@ -164,7 +164,7 @@ function status(ctx, entry, parsed) {
     phase: sandbox && gatewayState === "present" ? reportedPhase(state, sandbox) : null,
     gatewayState,
     agentGatewayRunning: sandbox ? agentRunning(sandbox) : false,
-    inferenceHealth: gateway?.inference ? { ok: answers, probed: true, providerLabel: gateway.inference.provider, endpoint: null, detail: answers ? "reachable" : "unreachable" } : null,
+    inferenceHealth: inferenceHealth(ctx, state, entry.name, { gateway, answers, present: Boolean(sandbox) && gatewayState === "present" }),
     rpcIssue: issue ? { kind: issue.kind } : null,
     openshellDriver: entry.openshellDriver ?? null,
     openshellVersion: entry.openshellVersion ?? null,
@@ -173,9 +173,11 @@ function status(ctx, entry, parsed) {
     terminalRuntimeHealth: null,
     dockerPaused: false,
   };
-  // Exit 1 unless present with no RPC issue and no failure layer; phase and inference health do
-  // not change it (NC@d50338aa:src/commands/sandbox/status.ts).
-  const exitCode = gatewayState === "present" && !failureLayer ? 0 : 1;
+  // Exit 1 unless present with no RPC issue and no failure layer; phase does not change it
+  // (NC@d50338aa:src/commands/sandbox/status.ts); from ≈v0.0.78 a failed inference route does
+  // (real-cli-2026-12 §12).
+  const routeFailed = atLeast(ctx.version, NC.statusInferenceRoute) && report.inferenceHealth?.ok === false;
+  const exitCode = gatewayState === "present" && !failureLayer && !routeFailed ? 0 : 1;
   if (flag(parsed, "json")) {
     say(ctx, JSON.stringify(report, null, 2));
     return exitCode;
@@ -191,12 +193,44 @@ function status(ctx, entry, parsed) {
   say(ctx, `    Agent:     ${report.agent} (${report.agentGatewayRunning ? "gateway running" : "gateway not running"})`);
   say(ctx, `    OpenShell: ${report.openshellVersion ?? "unknown"} (${report.openshellDriver ?? "unknown"} driver)`);
   say(ctx, `    Policies:  ${report.policies.join(", ") || "none"}`);
+  if (report.inferenceHealth) say(ctx, `    Inference: ${report.inferenceHealth.ok ? "healthy" : "unhealthy"} (${report.inferenceHealth.detail})`);
   if (gatewayState === "missing") {
     say(ctx);
     say(ctx, `  Sandbox '${entry.name}' is registered locally, but is not present in the live OpenShell gateway.`);
     say(ctx, "  Your local registry entry has been preserved — nothing was removed.");
   }
   return exitCode;
+}
+
+/** The in-sandbox route check's texts (NC@d50338aa:src/lib/actions/sandbox/process-recovery.ts:395-437). */
+const INFERENCE_ENDPOINT = "https://inference.local/v1/models";
+
+/**
+ * `inferenceHealth` of `<sb> status`. Up to ≈v0.0.77 it is a host-side reachability probe of the
+ * provider (NC@d50338aa:src/lib/inference/health.ts), which cannot see a sandbox whose own route is
+ * broken; from ≈v0.0.78 the in-sandbox `https://inference.local/v1/models` check is authoritative.
+ * @param {ToolContext} ctx
+ * @param {import("../lib/state.mjs").SimState} state
+ * @param {string} name
+ * @param {{ gateway: Gateway | undefined; answers: boolean; present: boolean }} live
+ */
+function inferenceHealth(ctx, state, name, live) {
+  if (!atLeast(ctx.version, NC.statusInferenceRoute) || !live.present) {
+    const route = live.gateway?.inference;
+    return route ? { ok: live.answers, probed: true, providerLabel: route.provider, endpoint: null, detail: live.answers ? "reachable" : "unreachable" } : null;
+  }
+  const providerLabel = live.gateway?.inference?.provider ?? "Inference gateway chain";
+  if ((state.options.inferenceBroken ?? []).includes(name)) {
+    return {
+      ok: false,
+      probed: true,
+      providerLabel,
+      endpoint: INFERENCE_ENDPOINT,
+      detail: `Inference gateway unreachable on ${INFERENCE_ENDPOINT} from inside the sandbox. DNS may have failed or the openclaw gateway / auth proxy is not running.`,
+      failureLabel: "unreachable",
+    };
+  }
+  return { ok: true, probed: true, providerLabel, endpoint: INFERENCE_ENDPOINT, detail: `Inference gateway responded HTTP 200 on ${INFERENCE_ENDPOINT} (full chain reachable).` };
 }
 
 // ─── rebuild ──────────────────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import { GLOBAL_COMMANDS, sandboxActions } from "../lib/nemoclaw-cli.mjs";
 import { say, uncaught } from "../lib/nemoclaw-core.mjs";
 import { readRegistry, updateRegistry } from "../lib/registry.mjs";
 import { NC } from "../lib/releases.mjs";
-import { gatewayAnswers, loadState } from "../lib/state.mjs";
+import { gatewayAnswers, loadState, updateState } from "../lib/state.mjs";
 import { atLeast } from "../lib/versions.mjs";
 import { backupAll, inference, list, upgradeSandboxes } from "./nemoclaw-maintenance.mjs";
 import { onboard } from "./nemoclaw-onboard.mjs";
@@ -112,7 +112,27 @@ async function dispatchSandbox(ctx, name, action, args) {
     else ctx.err("  Run 'nemoclaw onboard' to create one.\n");
     return 1;
   }
-  return runSandboxAction(ctx, name, action, args);
+  const code = await runSandboxAction(ctx, name, action, args);
+  if (code === 0 && CHANGING_ACTIONS.has(action)) await breakInferenceIfFaulted(ctx, name);
+  return code;
+}
+
+/** Sandbox actions that change a sandbox (relaunch, recreate, re-policy, re-route it). */
+const CHANGING_ACTIONS = new Set(["rebuild", "recover", "gateway", "policy-add", "policy-remove", "inference", "start"]);
+
+/**
+ * The `inferenceBreaksOnChange` fault: once NemoClaw has changed the sandbox, its in-sandbox
+ * inference route stops answering (the field's "upgraded, exited 0, no longer answers inference").
+ * @param {ToolContext} ctx
+ * @param {string} name
+ */
+async function breakInferenceIfFaulted(ctx, name) {
+  if (!(loadState(ctx.paths).options.inferenceBreaksOnChange ?? []).includes(name)) return;
+  await updateState(ctx.paths, (state) => {
+    const broken = new Set(state.options.inferenceBroken ?? []);
+    broken.add(name);
+    state.options.inferenceBroken = [...broken];
+  });
 }
 
 /**

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { TransportError } from "../../../src/transport/types.js";
 import { parseWaves } from "../../../src/apply/waves.js";
 import { command, gateway, hostPlan, observed, plan, step } from "./fixtures.js";
-import { harness } from "./harness.js";
+import { expectValidEvents, harness } from "./harness.js";
+import { formatRecap } from "../../../src/report/recap.js";
+import { createColors } from "../../../src/report/color.js";
 
 /** A cluster-era sandbox as NemoClaw creates it (no GPU flag, --no-bootstrap on OpenShell 0.0.36). */
 const CLUSTER_ERA_TARGET = { sandbox: "alice", gateway: "nemoclaw", agent: "openclaw", gpu: false, openshell: "0.0.36" };
@@ -657,5 +659,32 @@ describe("applyPlan: stale registry recovery", () => {
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe("applyPlan: a risk ceiling", () => {
+  it("held-back steps are pending in the header, the tally and the recap; the run exits 2 (changes pending)", async () => {
+    const h = harness({ hosts: ["a", "b"] });
+    const held = { id: "sandbox-gateway-restart:alice", kind: "sandbox-gateway-restart" as const, risk: "disruptive" as const, summary: "a guard has mode 644", because: "disruptive is above --max-risk safe" };
+    const ceiling = plan([hostPlan("a", [step("lock-clear:bob")]), hostPlan("b", [], { status: "changes", heldBack: [held] })]);
+    const summary = await h.run({ ...ceiling, options: { ...ceiling.options, maxRisk: "safe" } });
+    expect(h.ofType("run-started")[0]).toMatchObject({ maxRisk: "safe", heldBack: { b: [held] } });
+    expect(h.calls.map((call) => `${call.host} ${call.argv.join(" ")}`)).toEqual(["a echo lock-clear:bob"]);
+    expect(summary.hosts.map((host) => [host.host, host.status, host.heldBack.map((entry) => entry.id)])).toEqual([
+      ["a", "ok", []],
+      ["b", "no-changes", ["sandbox-gateway-restart:alice"]],
+    ]);
+    expect(summary.exitCode).toBe(2);
+    const recap = formatRecap(summary, createColors(false)).join("\n");
+    expect(recap).toContain("pending sandbox-gateway-restart:alice [disruptive]: held back, disruptive is above --max-risk safe");
+    expect(recap).toContain("exit 2 (changes pending: steps held back)");
+    expectValidEvents(h.events);
+  });
+
+  it("a failure elsewhere is still the run's exit code", async () => {
+    const h = harness({ hosts: ["a", "b"], respond: () => ({ exitCode: 1 }) });
+    const held = { id: "x", kind: "sandbox-rebuild" as const, risk: "disruptive" as const, summary: "s", because: "b" };
+    const summary = await h.run(plan([hostPlan("a", [step("policy-add:bob")]), hostPlan("b", [], { status: "changes", heldBack: [held] })]));
+    expect(summary.exitCode).toBe(5);
   });
 });

@@ -74,7 +74,8 @@ export function fleet(hostNames: string[]): DesiredFleet {
     sourceDigest: "sha256:abc",
     hosts: hostNames.map(desiredHost),
     backupPolicies: [],
-    apply: { concurrency: 4, waves: [], maxFailPercentage: 0, stepTimeoutMs: 60_000, pruneUnmanaged: false, lockTtlMs: 60_000 },
+    apply: { concurrency: 4, waves: [], maxFailPercentage: 0, stepTimeoutMs: 60_000, pruneUnmanaged: false, lockTtlMs: 60_000, healthGate: null },
+    notify: null,
   };
 }
 

@@ -2,6 +2,10 @@
  * An executor wired to fakes: scripted command answers per host, an in-memory lock table, a
  * programmable observation and a recording backup service. Every event is collected.
  */
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { expect } from "vitest";
 import type { BackupRecord, BackupService } from "../../../src/backup/service.js";
 import { RunControl } from "../../../src/apply/control.js";
 import { EventBus, type ApplyEvent, type EventOf } from "../../../src/apply/events.js";
@@ -63,6 +67,8 @@ export interface Harness {
   backups: string[];
   restores: string[];
   released: string[];
+  /** Every pause the run asked for (ms); each advances the run's clock. */
+  sleeps: number[];
   control: RunControl;
   deps: ApplyDeps;
   run(plan: Plan): Promise<RunSummary>;
@@ -115,6 +121,9 @@ export function harness(options: HarnessOptions): Harness {
   const backups: string[] = [];
   const restores: string[] = [];
   const released: string[] = [];
+  const sleeps: number[] = [];
+  // The run's clock: it moves only when the run sleeps, so deadlines are reached without waiting.
+  let clock = Date.parse("2026-11-22T10:00:00.000Z");
   const attempts = new Map<string, number>();
   const bus = new EventBus("run-test", () => new Date("2026-11-22T10:00:00.000Z"));
   bus.subscribe((event) => events.push(event));
@@ -220,8 +229,11 @@ export function harness(options: HarnessOptions): Harness {
     },
     identity: { user: "ops", machine: "ctl", pid: 1 },
     pidAlive: () => true,
-    now: () => new Date("2026-11-22T10:00:00.000Z"),
-    sleep: async () => {},
+    now: () => new Date(clock),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
     random: () => 0.5,
     events: bus,
     redactor: new Redactor(),
@@ -248,6 +260,7 @@ export function harness(options: HarnessOptions): Harness {
     backups,
     restores,
     released,
+    sleeps,
     control,
     deps,
     run: (plan) => applyPlan(plan, deps, applyOptions),
@@ -259,4 +272,12 @@ export function harness(options: HarnessOptions): Harness {
     },
     hostStatus: (host) => ofType("host-finished").find((event) => event.host === host)?.status,
   };
+}
+
+/** Every event follows schemas/events.schema.json. */
+export function expectValidEvents(events: readonly ApplyEvent[]): void {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(new URL("../../../schemas/events.schema.json", import.meta.url), "utf8")));
+  for (const event of events) expect(validate(event), `${event.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
 }

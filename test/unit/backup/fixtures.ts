@@ -52,7 +52,8 @@ export function fleet(hosts: DesiredHost[], policies: DesiredBackupPolicy[], sou
     sourceDigest: "sha256:abc",
     hosts,
     backupPolicies: policies,
-    apply: { concurrency: 4, waves: [], maxFailPercentage: 0, stepTimeoutMs: 60_000, pruneUnmanaged: false, lockTtlMs: 60_000 },
+    apply: { concurrency: 4, waves: [], maxFailPercentage: 0, stepTimeoutMs: 60_000, pruneUnmanaged: false, lockTtlMs: 60_000, healthGate: null },
+    notify: null,
   };
 }
 

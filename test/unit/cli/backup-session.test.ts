@@ -63,6 +63,7 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     now: () => new Date("2026-07-10T02:00:00Z"),
     identity: { user: "ops", machine: "ctl", pid: 4242 },
     journalDir: join(dir, "runs"),
+    postWebhook: () => Promise.reject(new Error("no webhook in these tests")),
     onInterrupt: (handler) => {
       interrupt = handler;
       return () => (interrupt = null);

@@ -51,7 +51,7 @@ describe("completion of commands and options", () => {
   it("offers the commands, with their descriptions, and never the hidden one", async () => {
     const { fake } = data();
     const result = await complete(program(), [], "", fake);
-    expect(result.candidates.map((candidate) => candidate.value)).toEqual(["validate", "plan", "show", "apply", "facts", "backup", "report", "history", "unlock", "inventory", "init", "completion"]);
+    expect(result.candidates.map((candidate) => candidate.value)).toEqual(["validate", "plan", "show", "apply", "facts", "backup", "report", "history", "schedule", "unlock", "inventory", "init", "completion"]);
     expect(result.candidates.find((candidate) => candidate.value === "show")?.description).toBe("show a saved plan as `plan` printed it, or as JSON");
     expect(await offered("nemoclaw backup p")).toEqual({ values: ["prune"], directive: "none", asked: [] });
   });
@@ -92,7 +92,8 @@ describe("completion of names", () => {
     expect((await offered("nemoclaw unlock spark-01 s")).values).toEqual(["spark-01", "spark-02", "station-01"]);
     expect((await offered("nemoclaw backup list --host sp")).values).toEqual(["spark-01", "spark-02"]);
     expect((await offered("nemoclaw backup run --policy ")).values).toEqual(["nightly", "weekly"]);
-    expect((await offered("nemoclaw history ")).values).toEqual(["last", "20261122T090000Z-bbbbbb", "20261121T090000Z-aaaaaa"]);
+    expect((await offered("nemoclaw history ")).values).toEqual(["last", "20261122T090000Z-bbbbbb", "20261121T090000Z-aaaaaa", "prune"]);
+    expect((await offered("nemoclaw history pr")).values).toEqual(["prune"]);
     expect((await offered("nemoclaw history 20261121")).values).toEqual(["20261121T090000Z-aaaaaa"]);
     expect((await offered("nemoclaw inventory fleet.yaml s")).values).toEqual(["spark"]);
     expect((await offered("nemoclaw completion ")).values).toEqual(["bash", "zsh", "fish"]);

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../../src/apply/events.js";
 import { JournalWriter } from "../../../src/apply/journal.js";
 import { Redactor } from "../../../src/apply/redact.js";
-import { runHistoryCommand } from "../../../src/cli/history.js";
+import { runHistoryCommand, runHistoryPrune } from "../../../src/cli/history.js";
+import { listJournalFiles } from "../../../src/apply/journal.js";
 import { runUnlockCommand } from "../../../src/cli/unlock.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { serializeLock } from "../../../src/host/system/fleet-lock.js";
@@ -79,6 +80,57 @@ describe("nemoclaw history", () => {
     const s = streams();
     expect(await runHistoryCommand("nope", { json: false, last: 20, color: false }, { journalDir: dir, ...s })).toBe(ExitCode.Error);
     expect(s.err()).toContain('nemoclaw history: no run "nope"');
+  });
+});
+
+describe("nemoclaw history prune", () => {
+  /** A run that never wrote its end record, by this machine's pid 4242. */
+  function recordUnfinished(runId: string): void {
+    const writer = JournalWriter.open(dir, runId, new Redactor());
+    const bus = new EventBus(runId, () => new Date("2026-11-22T10:00:00Z"));
+    bus.subscribe((event) => writer.write(event));
+    new BackupRunEvents(bus, () => new Date()).runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 4242 }, fleet: backupFleet([], []), policies: [], limit: null, hosts: [], sandboxes: [], concurrency: 1, journal: writer.path });
+    writer.close();
+  }
+  const runs = () => listJournalFiles(dir).map((path) => path.slice(dir.length + 1, -".jsonl".length));
+  const prune = (options: Partial<Parameters<typeof runHistoryPrune>[0]>, alive: number[] = []) => {
+    const s = streams();
+    const deps = { journalDir: dir, ...s, now: () => new Date("2026-11-22T12:00:00Z"), identity: { user: "ops", machine: "ctl", pid: 1 }, pidAlive: (pid: number) => alive.includes(pid) };
+    return runHistoryPrune({ dryRun: false, json: false, ...options }, deps).then((code) => ({ code, out: s.out(), err: s.err() }));
+  };
+
+  it("keeps the newest runs, removes the older ones, and says which", async () => {
+    for (const id of ["20261120T080000Z-aaaaaa", "20261121T080000Z-bbbbbb", "20261122T080000Z-cccccc"]) recordBackupRun(id);
+    const dry = await prune({ keep: 1, dryRun: true });
+    expect(dry.out).toBe(`Would remove 2 run journals (20261120T080000Z-aaaaaa … 20261121T080000Z-bbbbbb); 1 run journal kept in ${dir}.\n`);
+    expect(runs()).toHaveLength(3);
+    expect((await prune({ keep: 1 })).code).toBe(ExitCode.Ok);
+    expect(runs()).toEqual(["20261122T080000Z-cccccc"]);
+  });
+
+  it("removes runs older than an age; with both bounds either one removes", async () => {
+    for (const id of ["20261101T080000Z-aaaaaa", "20261121T080000Z-bbbbbb", "20261122T080000Z-cccccc", "20261122T090000Z-dddddd"]) recordBackupRun(id);
+    await prune({ olderThan: 7 * 86_400_000 });
+    expect(runs()).toEqual(["20261121T080000Z-bbbbbb", "20261122T080000Z-cccccc", "20261122T090000Z-dddddd"]);
+    await prune({ olderThan: 7 * 86_400_000, keep: 2 });
+    expect(runs()).toEqual(["20261122T080000Z-cccccc", "20261122T090000Z-dddddd"]);
+  });
+
+  it("never removes a run that may still be writing its journal; a crashed one goes", async () => {
+    recordUnfinished("20261101T080000Z-aaaaaa");
+    recordBackupRun("20261122T080000Z-cccccc");
+    const kept = await prune({ keep: 0 }, [4242]);
+    expect(kept.out).toContain("Kept 1 run journal of runs that may still be going: 20261101T080000Z-aaaaaa");
+    expect(runs()).toEqual(["20261101T080000Z-aaaaaa"]);
+    const json = await prune({ keep: 0, json: true });
+    expect(JSON.parse(json.out)).toMatchObject({ dryRun: false, removed: [{ runId: "20261101T080000Z-aaaaaa" }], running: [], kept: 0 });
+    expect(runs()).toEqual([]);
+  });
+
+  it("asks for a bound", async () => {
+    const result = await prune({});
+    expect(result.code).toBe(ExitCode.Error);
+    expect(result.err).toBe("nemoclaw history prune: say what to keep: --keep <count>, --older-than <age>, or both\n");
   });
 });
 

@@ -250,8 +250,41 @@ apply:
       stepTimeoutMs: 60_000,
       pruneUnmanaged: false,
       lockTtlMs: 3_600_000,
+      healthGate: null,
     });
+    expect(fleet.notify).toBeNull();
     expect(fleet.name).toBe("fleet");
+  });
+});
+
+describe("health gates and notifications", () => {
+  it("reads a health gate's timeout as a duration or whole seconds, and the webhook as a reference or a URL", async () => {
+    const base = tree({
+      "a.yaml": `${HEADER}hosts: [{ name: spark-01 }]\napply: { healthGate: { timeout: 2m30s } }\nnotify: { webhook: "env:HOOK_URL", format: slack }\n`,
+      "b.yaml": `${HEADER}hosts: [{ name: spark-01 }]\napply: { healthGate: { timeout: 45 } }\nnotify:\n  webhook: https://hooks.example.com/services/T000/B000/abc123\n  when: problems\n`,
+    });
+    const a = (await loadFleet({ fleetFile: "a.yaml", cwd: base })).fleet;
+    expect(a.apply.healthGate).toEqual({ timeoutMs: 150_000 });
+    expect(a.notify).toMatchObject({ webhook: { ref: { kind: "env", name: "HOOK_URL" } }, format: "slack", when: "changes" });
+    const b = (await loadFleet({ fleetFile: "b.yaml", cwd: base })).fleet;
+    expect(b.apply.healthGate).toEqual({ timeoutMs: 45_000 });
+    expect(b.notify).toMatchObject({ webhook: { url: "https://hooks.example.com/services/T000/B000/abc123" }, format: "json", when: "problems" });
+  });
+
+  it("refuses a timeout without a unit or too short, and a webhook that is neither, at their lines, never echoing the URL", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]\napply:\n  healthGate: { timeout: 500ms }\nnotify:\n  webhook: "ftp://user:hunter2@example.com/hook"\n`,
+      "unit.yaml": `${HEADER}hosts: [{ name: spark-01 }]\napply:\n  healthGate: { timeout: "5" }\n`,
+    });
+    const error = (await loadFleet({ fleetFile: "fleet.yaml", cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+    expect(error).toBeInstanceOf(FleetValidationError);
+    expect(error.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`)).toEqual([
+      "fleet.yaml:5: apply.healthGate.timeout: 500ms is too short: give the sandboxes at least 1s to become healthy",
+      "fleet.yaml:7: notify.webhook: must be a secret reference (env:NAME or file:PATH) or an http(s) URL",
+    ]);
+    expect(JSON.stringify(error.diagnostics)).not.toContain("hunter2");
+    const unit = (await loadFleet({ fleetFile: "unit.yaml", cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+    expect(unit.diagnostics.map((d) => d.message)).toEqual([`"5": give a unit: 5s, 5m or 5h`]);
   });
 });
 

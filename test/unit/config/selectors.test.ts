@@ -31,7 +31,8 @@ const fleet: DesiredFleet = {
   sourceDigest: "",
   hosts,
   backupPolicies: [],
-  apply: { concurrency: 1, waves: [], maxFailPercentage: 0, stepTimeoutMs: 1, pruneUnmanaged: false, lockTtlMs: 1 },
+  apply: { concurrency: 1, waves: [], maxFailPercentage: 0, stepTimeoutMs: 1, pruneUnmanaged: false, lockTtlMs: 1, healthGate: null },
+    notify: null,
 };
 
 const select = (pattern: string) => selectWith(hosts, { kind: "pattern", pattern });

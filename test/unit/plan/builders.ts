@@ -97,7 +97,8 @@ export function fleet(hosts: DesiredHost[], overrides: Partial<DesiredFleet> = {
     sourceDigest: "sha256:0000",
     hosts,
     backupPolicies: [],
-    apply: { concurrency: 10, waves: [], maxFailPercentage: 0, stepTimeoutMs: 600_000, pruneUnmanaged: false, lockTtlMs: 600_000 },
+    apply: { concurrency: 10, waves: [], maxFailPercentage: 0, stepTimeoutMs: 600_000, pruneUnmanaged: false, lockTtlMs: 600_000, healthGate: null },
+    notify: null,
     ...overrides,
   };
 }

@@ -173,6 +173,6 @@ describe("nemoclaw plan", () => {
     const program = new Command("nemoclaw");
     register(program);
     const plan = program.commands.find((command) => command.name() === "plan")!;
-    expect(plan.options.map((option) => option.long)).toEqual(["--inventory", "--limit", "--list-hosts", "--json", "--vault-password-file", "--vault-id", "--metrics-file", "--out", "--detailed-exitcode", "--prune", "--replace", "--target", "--no-color"]);
+    expect(plan.options.map((option) => option.long)).toEqual(["--inventory", "--limit", "--list-hosts", "--json", "--vault-password-file", "--vault-id", "--metrics-file", "--out", "--detailed-exitcode", "--prune", "--replace", "--target", "--max-risk", "--no-color"]);
   });
 });

@@ -315,3 +315,34 @@ describe("registry lock", { timeout: 60_000 }, () => {
     expect(readdirSync(join(h.home, ".nemoclaw"))).not.toContain("sandboxes.json.lock");
   });
 });
+
+describe("inference route", { timeout: 60_000 }, () => {
+  it("from v0.0.78 status proves the in-sandbox route and exits 1 when it fails; the fault breaks it once NemoClaw changes the sandbox", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.124" }, gateways: [{ sandboxes: [{ name: "alpha" }, { name: "beta" }] }], faults: { inferenceBreaksOnChange: ["alpha"] } });
+    const before = await h.run("nemoclaw", ["alpha", "status", "--json"]);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout)).toMatchObject({ phase: "Ready", gatewayState: "present", inferenceHealth: { ok: true, endpoint: "https://inference.local/v1/models" } });
+    expect((await h.run("nemoclaw", ["alpha", "policy-add", "npm", "--yes"])).code).toBe(0);
+    const after = await h.run("nemoclaw", ["alpha", "status", "--json"]);
+    expect(after.code).toBe(1);
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      phase: "Ready",
+      inferenceHealth: {
+        ok: false,
+        failureLabel: "unreachable",
+        detail: "Inference gateway unreachable on https://inference.local/v1/models from inside the sandbox. DNS may have failed or the openclaw gateway / auth proxy is not running.",
+      },
+    });
+    expect((await h.run("nemoclaw", ["alpha", "status"])).code).toBe(1);
+    // Only the faulted sandbox, and only once changed.
+    expect((await h.run("nemoclaw", ["beta", "status", "--json"])).code).toBe(0);
+  });
+
+  it("before v0.0.78 the host-side probe cannot see a broken in-sandbox route: status exits 0", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.76" }, gateways: [{ sandboxes: [{ name: "alpha" }] }], faults: { inferenceBreaksOnChange: ["alpha"] } });
+    expect((await h.run("nemoclaw", ["alpha", "policy-add", "npm", "--yes"])).code).toBe(0);
+    const status = await h.run("nemoclaw", ["alpha", "status", "--json"]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).inferenceHealth).toBeNull();
+  });
+});

@@ -1,0 +1,30 @@
+/** `notify:` — the webhook a run is reported to. Its URL is a secret whether referenced or written out. */
+import { parseSecretRef } from "../secrets.js";
+import type { NotifySettings } from "../types.js";
+import type { BuildContext } from "./context.js";
+
+export function buildNotifySettings(ctx: BuildContext): NotifySettings | null {
+  const raw = ctx.checked.data.notify;
+  if (raw === undefined) return null;
+  const at = ctx.yaml.ref(["notify", "webhook"]);
+  const ref = parseSecretRef(raw.webhook);
+  const settings = { format: raw.format ?? "json", when: raw.when ?? "changes", source: ctx.yaml.ref(["notify"]) } as const;
+  if (ref !== undefined) return { webhook: { ref }, ...settings };
+  const problem = webhookUrlProblem(raw.webhook);
+  if (problem === null) return { webhook: { url: raw.webhook.trim() }, ...settings };
+  // Anything but an http(s) URL the schema already reported; the value is never repeated (it may carry a token).
+  if (/^https?:\/\//.test(raw.webhook)) ctx.bag.error(at, problem);
+  return null;
+}
+
+/** Why a text is not a webhook URL we can POST to (said without the URL, which may carry a token); null when it is one. */
+export function webhookUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return "the webhook is not a valid URL";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `the webhook URL must be http or https, not ${url.protocol.replace(/:$/, "")}`;
+  return null;
+}

@@ -1,0 +1,142 @@
+/**
+ * What a webhook is told about a run (`notify:`): a JSON summary — hosts by outcome, what went
+ * wrong and where, preflight blocks verbatim, health gate verdicts, what is still pending — and the
+ * same as a Slack-compatible message. Built from the run's fold of its events (RunTally), so it
+ * says what the recap and `nemoclaw history` say. It carries no command lines and no output but
+ * the health gate's one-line verdicts; the caller scrubs it of every secret the run resolved.
+ */
+import type { HostStatus } from "../apply/events.js";
+import { HOST_STATUSES } from "../apply/events.js";
+import type { HostState, RunSummary } from "../apply/tally.js";
+import type { NotifySettings } from "../config/types.js";
+import type { Risk } from "../plan/types.js";
+import { formatDuration } from "./progress-format.js";
+
+export const RUN_NOTICE_VERSION = 1;
+
+export interface RunNotice {
+  kind: "nemoclaw-fleet-run";
+  version: typeof RUN_NOTICE_VERSION;
+  /** run-finished: the run's end; rollout-stopped: a health gate stopped the later waves (the run goes on to its end). */
+  event: "run-finished" | "rollout-stopped";
+  runId: string;
+  /** apply of a fresh plan (fleet), of a saved plan (plan-file), or `backup run` (backup). */
+  source: string | null;
+  fleet: { name: string; file: string } | null;
+  startedAt: string | null;
+  durationMs: number | null;
+  /** Null until the run has finished. */
+  exitCode: number | null;
+  /** Host names by outcome (only outcomes that occurred); `running` and `not-started` while the run goes on. */
+  hosts: Partial<Record<HostStatus | "running" | "not-started", string[]>>;
+  /** Hosts that did not end well, with why and the steps that failed. */
+  problems: { host: string; status: HostStatus; message: string | null; failedSteps: { id: string; error: string | null }[] }[];
+  /** NemoClaw's schema preflight blocks, line for line. */
+  blocks: { host: string; lines: string[] }[];
+  healthGates: { host: string; status: string; sandboxes: { sandbox: string; gateway: string; healthy: boolean; detail: string }[]; backups: string[] }[];
+  /** Steps still to do: held back by the risk ceiling, or never started (a stopped rollout, an interruption). */
+  pending: { host: string; steps: { id: string; risk: Risk | null; because: string }[] }[];
+  /** The wave whose failures stopped the later ones. */
+  stopped: { wave: number; failPercentage: number; maxFailPercentage: number; skipped: string[] } | null;
+  journal: string | null;
+}
+
+function pendingOf(host: HostState): RunNotice["pending"][number]["steps"] {
+  const held = host.heldBack.map((step) => ({ id: step.id, risk: step.risk, because: `held back: ${step.because}` }));
+  const notStarted = host.status === "skipped" || host.status === "interrupted" || host.status === null ? host.steps.filter((step) => step.status === "pending") : [];
+  const why = host.message === null ? "not started yet" : host.message.startsWith("not started") ? host.message : `not started: ${host.message}`;
+  return [...held, ...notStarted.map((step) => ({ id: step.id, risk: null, because: why }))];
+}
+
+const GOOD: ReadonlySet<HostStatus> = new Set(["ok", "no-changes"]);
+
+export function runNotice(summary: RunSummary, event: RunNotice["event"]): RunNotice {
+  const hosts: RunNotice["hosts"] = {};
+  const outcome = (host: HostState) => host.status ?? (host.started ? "running" : "not-started");
+  for (const status of [...HOST_STATUSES, "running" as const, "not-started" as const]) {
+    const names = summary.hosts.filter((host) => outcome(host) === status).map((host) => host.host);
+    if (names.length > 0) hosts[status] = names;
+  }
+  return {
+    kind: "nemoclaw-fleet-run",
+    version: RUN_NOTICE_VERSION,
+    event,
+    runId: summary.runId,
+    source: summary.header?.source ?? null,
+    fleet: summary.header ? { name: summary.header.fleet.name, file: summary.header.fleet.file } : null,
+    startedAt: summary.startedAt,
+    durationMs: summary.durationMs,
+    exitCode: summary.complete ? summary.exitCode : null,
+    hosts,
+    problems: summary.hosts
+      .filter((host) => host.status !== null && !GOOD.has(host.status) && host.status !== "skipped")
+      .map((host) => ({
+        host: host.host,
+        status: host.status as HostStatus,
+        message: host.message,
+        failedSteps: host.steps.filter((step) => step.status === "failed").map((step) => ({ id: step.id, error: step.error })),
+      })),
+    blocks: summary.hosts.flatMap((host) => (host.block ? [{ host: host.host, lines: host.block }] : [])),
+    healthGates: summary.hosts.flatMap((host) =>
+      host.healthGate
+        ? [
+            {
+              host: host.host,
+              status: host.healthGate.status,
+              sandboxes: host.healthGate.sandboxes.map(({ sandbox, gateway, healthy, detail }) => ({ sandbox, gateway, healthy, detail })),
+              backups: host.healthGate.backups,
+            },
+          ]
+        : [],
+    ),
+    pending: summary.hosts.map((host) => ({ host: host.host, steps: pendingOf(host) })).filter((entry) => entry.steps.length > 0),
+    stopped: summary.threshold ? { wave: summary.threshold.wave, failPercentage: summary.threshold.failPercentage, maxFailPercentage: summary.threshold.maxFailPercentage, skipped: summary.threshold.skipped } : null,
+    journal: summary.header?.journal ?? null,
+  };
+}
+
+/**
+ * Whether a finished run is worth a message. `changes`: something ran or went wrong — not a run
+ * where every host had nothing to do, nor one whose only news is steps still held back (a
+ * scheduled run would repeat it every few minutes).
+ */
+export function worthNotifying(summary: RunSummary, when: NotifySettings["when"]): boolean {
+  const trouble = summary.exitCode !== 0 && summary.exitCode !== 2;
+  switch (when) {
+    case "always":
+      return true;
+    case "problems":
+      return trouble;
+    case "changes":
+      return trouble || summary.hosts.some((host) => host.status !== null && host.status !== "no-changes");
+  }
+}
+
+/** Slack's three characters that must be escaped in message text. */
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+const EXIT_WORDS: Record<number, string> = { 0: "succeeded", 2: "changes pending", 4: "hosts unreachable", 5: "failed", 6: "stale plan", 7: "host lock held", 8: "preflight refused", 130: "interrupted" };
+
+/** The notice as a Slack-compatible message (`text` in Slack's mrkdwn). */
+export function slackMessage(notice: RunNotice): { text: string } {
+  const what = notice.source === "backup" ? "backup run" : "apply";
+  const fleet = notice.fleet ? ` on fleet \`${escapeSlack(notice.fleet.name)}\`` : "";
+  const verdict =
+    notice.event === "rollout-stopped"
+      ? "*rollout stopped by a health gate*"
+      : `*${EXIT_WORDS[notice.exitCode ?? -1] ?? `exit ${notice.exitCode}`}* (exit ${notice.exitCode})`;
+  const lines = [`nemoclaw ${what}${fleet} (run ${notice.runId}): ${verdict}${notice.durationMs !== null ? ` in ${formatDuration(notice.durationMs)}` : ""}`];
+  for (const [status, names] of Object.entries(notice.hosts)) lines.push(`• ${status}: ${escapeSlack((names ?? []).join(", "))}`);
+  for (const problem of notice.problems) lines.push(`• *${escapeSlack(problem.host)}* ${problem.status}: ${escapeSlack(problem.message ?? "")}`);
+  if (notice.stopped) {
+    lines.push(`Later waves stopped after wave ${notice.stopped.wave} (${notice.stopped.failPercentage.toFixed(0)}% of its hosts failed, at most ${notice.stopped.maxFailPercentage}% allowed); not started: ${escapeSlack(notice.stopped.skipped.join(", "))}`);
+  }
+  for (const entry of notice.pending) {
+    lines.push(`Pending on ${escapeSlack(entry.host)}: ${escapeSlack(entry.steps.map((step) => `${step.id}${step.risk ? ` (${step.risk})` : ""}`).join(", "))}`);
+  }
+  for (const block of notice.blocks) lines.push(`Blocked on ${escapeSlack(block.host)}:`, "```", escapeSlack(block.lines.join("\n")), "```");
+  if (notice.journal) lines.push(`Journal: \`${escapeSlack(notice.journal)}\``);
+  return { text: lines.join("\n") };
+}

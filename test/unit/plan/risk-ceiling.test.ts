@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { holdBackAbove, withRiskCeiling } from "../../../src/plan/risk-ceiling.js";
+import { renderPlanHuman } from "../../../src/report/plan-human.js";
+import { planExitCode } from "../../../src/report/plan-json.js";
+import { colorsFor } from "../../../src/report/color.js";
+import { hostPlan, plan, step } from "../apply/fixtures.js";
+import { converged, GUARD_PATHS, guardFile, hostPlanOf, liveSandbox, known, planOf, safeGuards, type Scenario } from "./builders.js";
+
+const NO_COLOR = colorsFor({ isTTY: false }, false, {});
+
+/** spark-01's sandbox after a reboot: a guard gone, a stale lock, the agent down. */
+function afterReboot(s: Scenario): void {
+  liveSandbox(s.observed).guards = known(
+    safeGuards({
+      files: [guardFile(GUARD_PATHS.proxyEnv, { present: false, owner: null, group: null, mode: null, type: null }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)],
+      locks: [{ path: "/tmp/openclaw-1000/gateway.8f2a.lock", pid: 77, stale: true }],
+      agentGatewayPids: [],
+    }),
+  );
+}
+
+function wrongModeWhileRunning(s: Scenario): void {
+  liveSandbox(s.observed).guards = known(safeGuards({ files: [guardFile(GUARD_PATHS.proxyEnv, { mode: "644" }), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)] }));
+}
+
+describe("--max-risk in the planner", () => {
+  it("a reboot's repair is safe: everything runs under --max-risk safe, nothing is held back", () => {
+    const s = converged();
+    afterReboot(s);
+    const host = hostPlanOf(s, { maxRisk: "safe" });
+    expect(host.steps.map((candidate) => candidate.id)).toEqual(["preflight:spark-01", "lock-clear:assistant", "sandbox-recover:assistant"]);
+    expect(host.heldBack).toBeUndefined();
+  });
+
+  it("a disruptive repair is held back with why, the preflight is not run for nothing, and the plan records the ceiling", () => {
+    const s = converged();
+    wrongModeWhileRunning(s);
+    const whole = planOf(s, { maxRisk: "safe" });
+    const host = whole.hosts[0]!;
+    expect(host.steps).toEqual([]);
+    expect(host.status).toBe("changes");
+    expect(host.heldBack).toEqual([
+      {
+        id: "sandbox-gateway-restart:assistant",
+        kind: "sandbox-gateway-restart",
+        risk: "disruptive",
+        summary: expect.stringMatching(/^\/tmp\/nemoclaw-proxy-env.sh has mode 644/),
+        because: "disruptive is above --max-risk safe",
+      },
+    ]);
+    expect(host.fingerprints).toEqual({});
+    expect(whole.options.maxRisk).toBe("safe");
+    expect(whole.summary).toMatchObject({ steps: 0, heldBack: 1, hostsWithChanges: 1 });
+    expect(planExitCode(whole, { detailed: true })).toBe(2);
+    const text = renderPlanHuman(whole, { colors: NO_COLOR });
+    expect(text).toContain("Held back by --max-risk safe (pending)");
+    expect(text).toContain("sandbox-gateway-restart:assistant  [disruptive] on spark-01");
+    expect(text).toContain("held back: disruptive is above --max-risk safe");
+    expect(text).toContain("Nothing to run within the risk ceiling. 1 step held back by --max-risk safe.");
+  });
+
+  it("--max-risk disruptive lets the same repair run", () => {
+    const s = converged();
+    wrongModeWhileRunning(s);
+    const host = hostPlanOf(s, { maxRisk: "disruptive" });
+    expect(host.steps.map((candidate) => candidate.id)).toEqual(["preflight:spark-01", "sandbox-gateway-restart:assistant"]);
+    expect(host.heldBack).toBeUndefined();
+  });
+});
+
+describe("holdBackAbove", () => {
+  const preflight = step("preflight:h", [], { kind: "preflight" });
+  const backup = step("backup:alice", ["preflight:h"], { kind: "backup", params: { purposes: ["before-disruptive"] } });
+  const recreate = step("sandbox-recreate:alice", ["backup:alice"], { kind: "sandbox-recreate", risk: "disruptive" });
+  const presets = step("policy-add:alice", ["sandbox-recreate:alice"]);
+  const other = step("policy-add:bob", ["preflight:h"]);
+
+  it("holds back what needs a held-back step, and a backup taken only for it", () => {
+    const { kept, held } = holdBackAbove([preflight, backup, recreate, presets, other], "safe");
+    expect([...kept]).toEqual(["preflight:h", "policy-add:bob"]);
+    expect(held.map((entry) => [entry.id, entry.because])).toEqual([
+      ["backup:alice", "only needed by steps that are held back"],
+      ["sandbox-recreate:alice", "disruptive is above --max-risk safe"],
+      ["policy-add:alice", "needs sandbox-recreate:alice, which is held back"],
+    ]);
+  });
+
+  it("keeps a backup that is due by schedule although the change it was also for is held back", () => {
+    const due = { ...backup, params: { purposes: ["due", "before-disruptive"] } };
+    const { kept } = holdBackAbove([preflight, due, recreate], "safe");
+    expect([...kept]).toEqual(["preflight:h", "backup:alice"]);
+  });
+
+  it("holds back the preflight when every step it guards is held back", () => {
+    const { kept, held } = holdBackAbove([preflight, backup, recreate], "safe");
+    expect([...kept]).toEqual([]);
+    expect(held.map((entry) => entry.id)).toEqual(["preflight:h", "backup:alice", "sandbox-recreate:alice"]);
+  });
+
+  it("a destructive ceiling holds nothing back", () => {
+    const retire = step("gateway-retire:nemoclaw", ["preflight:h"], { kind: "gateway-retire", risk: "destructive" });
+    expect(holdBackAbove([preflight, retire, recreate], "destructive").held).toEqual([]);
+  });
+});
+
+describe("withRiskCeiling on a saved plan", () => {
+  it("drops the held-back steps from the run, lists them, keeps the tighter ceiling and recounts", () => {
+    const saved = plan([
+      hostPlan("a", [step("preflight:a", [], { kind: "preflight" }), step("sandbox-rebuild:alice", ["preflight:a"], { kind: "sandbox-rebuild", risk: "disruptive" }), step("policy-add:bob", ["preflight:a"])]),
+      hostPlan("b", [step("policy-add:carol")]),
+    ]);
+    const narrowed = withRiskCeiling({ ...saved, options: { ...saved.options, maxRisk: "disruptive" } }, "safe");
+    expect(narrowed.options.maxRisk).toBe("safe");
+    expect(narrowed.hosts[0]!.steps.map((candidate) => candidate.id)).toEqual(["preflight:a", "policy-add:bob"]);
+    expect(narrowed.hosts[0]!.heldBack?.map((entry) => entry.id)).toEqual(["sandbox-rebuild:alice"]);
+    expect(narrowed.hosts[1]).toBe(saved.hosts[1]);
+    expect(narrowed.summary).toMatchObject({ steps: 3, heldBack: 1 });
+    expect(withRiskCeiling(narrowed, "destructive").options.maxRisk).toBe("safe");
+  });
+});
