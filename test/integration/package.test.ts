@@ -41,7 +41,8 @@ async function cli(args: string[], cwd = dir): Promise<{ code: number; stdout: s
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ncf-package-"));
-  const packed = await run("npm", ["pack", "--pack-destination", dir, "--json"], { cwd: ROOT, env: npmEnv() });
+  // --ignore-scripts: prepack would rebuild, emptying dist/ under the tests that run beside this one.
+  const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"], { cwd: ROOT, env: npmEnv() });
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = join(dir, info!.filename);
   packedFiles = info!.files.map((file) => file.path);
