@@ -21,7 +21,7 @@ import { serializeLock } from "../host/system/fleet-lock.js";
 import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
-import { runStep, type StepContext, type StepRunResult } from "./steps.js";
+import { endsWithItsCommands, runStep, type StepContext, type StepRunResult } from "./steps.js";
 import { gateHealth } from "./health-gate.js";
 
 interface HostEnd {
@@ -128,6 +128,7 @@ export class HostRun {
   private async executeHost(): Promise<HostStatus> {
     const early = plannedOutcome(this.hostPlan);
     if (early) {
+      await (await this.run.deps.refreshLocks?.take(this.name))?.lease.release().catch(() => undefined);
       if (early.status === "no-changes") await this.removeLeftLock();
       return this.finish(early);
     }
@@ -179,11 +180,17 @@ export class HostRun {
 
   /**
    * Take the host lock and observe the host in one round trip (the observation then trusted for
-   * the staleness check and the preflight, both right before the first change). A lock that is
-   * held, or whose taking did not report, goes the long way: acquire (reclaiming a dead run's
-   * lock, waiting with --lock-timeout), then observe on its own.
+   * the staleness check and the preflight, both right before the first change) — or take over
+   * the lock and observation the plan's own round trip made. A lock that is held, or whose taking
+   * did not report, goes the long way: acquire (reclaiming a dead run's lock, waiting with
+   * --lock-timeout), then observe on its own.
    */
   private async lockAndObserve(desired: DesiredHost, connection: Connection): Promise<AcquireResult> {
+    const taken = await this.run.deps.refreshLocks?.take(this.name);
+    if (taken) {
+      if (!taken.observed.unreachable) this.observation = taken.observed;
+      return { acquired: true, lease: taken.lease, reclaimed: null };
+    }
     const options = this.lockOptions();
     const mine = lockFor(options);
     const trip = await this.run.deps.runAndObserve(desired, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
@@ -328,9 +335,9 @@ export class HostRun {
         this.skipSteps([step], `not run: ${blocker} did not succeed`);
         continue;
       }
-      // The last step's round trip also releases the lock, once its commands succeed — unless a
-      // health gate is still to run under it (docs/apply.md#health-gates).
-      this.releaseWithLastStep = index === ordered.length - 1 && !this.run.options.healthGate;
+      // The last step's round trip also releases the lock, once its commands succeed — unless the
+      // step does more after it, or a health gate is still to run under it (docs/apply.md#health-gates).
+      this.releaseWithLastStep = index === ordered.length - 1 && endsWithItsCommands(step) && !this.run.options.healthGate;
       const outcome = await this.runOne(step, context);
       if (outcome.block) {
         this.skipSteps(ordered.slice(index + 1), "not run: the schema preflight refused this host");

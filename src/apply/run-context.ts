@@ -13,6 +13,7 @@ import type { RunControl } from "./control.js";
 import type { ChangedFact, EventBus, RunIdentity, RunSource } from "./events.js";
 import type { AcquireResult, LockOptions, PidAlive } from "./lock.js";
 import type { Redactor } from "./redact.js";
+import type { RefreshLock } from "./refresh-locks.js";
 import type { RunAndObserve } from "./round-trip.js";
 import type { RetryPolicy } from "./retry.js";
 import type { Sleeper } from "./steps.js";
@@ -38,6 +39,8 @@ export interface ApplyDeps {
    */
   replan(host: string, observed: ObservedHost): HostPlan | null;
   acquireLock(connection: Connection, options: LockOptions): Promise<AcquireResult>;
+  /** Locks taken in the plan's own observation (src/apply/refresh-locks.ts); absent for a saved plan. */
+  refreshLocks?: { take(host: string): Promise<RefreshLock | undefined> };
   identity: RunIdentity;
   pidAlive: PidAlive;
   now(): Date;

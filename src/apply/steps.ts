@@ -25,7 +25,7 @@ import { outputExcerpt } from "./command.js";
 import { type ApplyEventBody, emptyOutcome, type StepOutcome } from "./events.js";
 import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
-import { clearStaleShields, restoreRegistryEntry, snapshotRegistry, snapshotShields } from "../host/nemoclaw/registry-edit.js";
+import { clearStaleShields, restoreRegistryEntry, snapshotForRecovery } from "../host/nemoclaw/registry-edit.js";
 import { checkLabelledSnapshot } from "../host/nemoclaw/snapshots.js";
 import { backoffDelay, transientReason, type RetryPolicy } from "./retry.js";
 
@@ -348,8 +348,7 @@ async function sandboxIsLive(context: StepContext, step: Step): Promise<boolean>
  */
 async function runStaleRecover(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const sandbox = step.target.name;
-  const registry = await snapshotRegistry(context.connection);
-  const shields = await snapshotShields(context.connection, sandbox);
+  const { registry, shields } = await snapshotForRecovery(context.connection, sandbox);
   const recreated = await runCommandStep(step, context, deadline);
   if (recreated.status !== "ok") {
     const restoreNote = await restoreRegistryEntry(context.connection, registry, sandbox).catch(
@@ -360,6 +359,18 @@ async function runStaleRecover(step: Step, context: StepContext, deadline: numbe
   const cleared = await clearStaleShields(context.connection, sandbox, shields);
   if (cleared?.mustReapply) context.emit({ type: "host-note", host: context.host.name, level: "warning", message: cleared.note });
   return { ...recreated, notes: [...recreated.notes, "recovered from a stale registry entry", ...(cleared ? [cleared.note] : [])] };
+}
+
+/**
+ * Kinds that do more on the host after their commands' round trip (a restore through the backup
+ * service, a stale-entry recovery's shields clean-up, a snapshot's verification, a policy backup's
+ * stream): such a step's commands must never release the host lock.
+ */
+const WORK_AFTER_COMMANDS = new Set<Step["kind"]>(["backup", "restore", "sandbox-stale-recover", "preflight"]);
+
+/** Whether the step's last action is its commands' round trip, which may then also release the host lock. */
+export function endsWithItsCommands(step: Step): boolean {
+  return !WORK_AFTER_COMMANDS.has(step.kind);
 }
 
 async function runByKind(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {

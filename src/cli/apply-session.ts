@@ -18,6 +18,7 @@ import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/t
 import { observeFleet } from "../observe/fleet.js";
 import { observeHost } from "../observe/host.js";
 import { runAndObserve, type RunAndObserve } from "../apply/round-trip.js";
+import { RefreshLocks } from "../apply/refresh-locks.js";
 import type { ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
@@ -100,13 +101,15 @@ interface Prepared {
   catalogue: BackupCatalogue | undefined;
   /** Hosts the plan's observation found locked by a run of this machine that is gone. */
   leftLocks: string[];
+  /** The locks the plan's observation took (a fleet file's plan only). */
+  refreshLocks?: RefreshLocks;
 }
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-async function prepare(source: string | undefined, options: ApplySessionOptions, deps: SessionDeps, colors: { out: Colors; err: Colors }): Promise<Prepared | ExitCodeValue> {
+async function prepare(source: string | undefined, runId: string, options: ApplySessionOptions, deps: SessionDeps, colors: { out: Colors; err: Colors }): Promise<Prepared | ExitCodeValue> {
   const validationFailed = (error: unknown): ExitCodeValue => {
     if (error instanceof FleetValidationError) {
       deps.stderr.write(formatDiagnostics(error.diagnostics, { color: colors.err.enabled }));
@@ -187,15 +190,28 @@ async function prepare(source: string | undefined, options: ApplySessionOptions,
   const { hosts } = addressed;
   const pool = deps.openPool(fleet.hosts);
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
-  const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: deps.observeHost });
-  const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
-  const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), catalogue));
-  if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
-  const leftLocks = observed.hosts.filter((host) => {
-    const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;
-    return lock !== null && lock.machine === deps.identity.machine && !localPidAlive(lock.pid);
-  });
-  return { fleet, plan, pool, savedPlan: false, catalogue, leftLocks: leftLocks.map((host) => host.host) };
+  // Each host is locked in the round trip that observes it for the plan (src/apply/refresh-locks.ts).
+  const refreshLocks = new RefreshLocks(
+    { identity: deps.identity, runId, ttlMs: fleet.apply.lockTtlMs, clock: { now: deps.now }, pidAlive: localPidAlive },
+    deps.runAndObserve,
+  );
+  try {
+    const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: refreshLocks.observeHost });
+    const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
+    const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), catalogue));
+    // Hosts with nothing to do are unlocked at once, before the plan is shown.
+    await refreshLocks.releaseUnless((host) => (plan.hosts.find((candidate) => candidate.host === host)?.steps.length ?? 0) > 0);
+    if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
+    const leftLocks = observed.hosts.filter((host) => {
+      const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;
+      return lock !== null && lock.machine === deps.identity.machine && !localPidAlive(lock.pid);
+    });
+    return { fleet, plan, pool, savedPlan: false, catalogue, leftLocks: leftLocks.map((host) => host.host), refreshLocks };
+  } catch (error) {
+    await refreshLocks.releaseRest();
+    await pool.closeAll();
+    throw error;
+  }
 }
 
 /** The --replace and --target a plan was made with, to plan a host again the same way. */
@@ -258,14 +274,15 @@ export async function runApplySession(source: string | undefined, options: Apply
   const colors = { out: colorsFor(deps.stdout, options.color, deps.env), err: colorsFor(deps.stderr, options.color, deps.env) };
   const badPath = checkMetricsFile("apply", options.metricsFile, deps.stderr);
   if (badPath !== null) return badPath;
-  const prepared = await prepare(source, options, deps, colors);
+  // The run id is chosen first: the locks the plan's observation takes carry it.
+  const runId = newRunId(deps.now());
+  const prepared = await prepare(source, runId, options, deps, colors);
   if (typeof prepared === "number") return prepared;
   const { fleet, plan, pool } = prepared;
   try {
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
 
-    const runId = newRunId(deps.now());
     const redactor = new Redactor();
     const events = new EventBus(runId, deps.now);
     let journal: JournalWriter;
@@ -306,6 +323,7 @@ export async function runApplySession(source: string | undefined, options: Apply
               ...(prepared.catalogue ? { backupCatalogue: prepared.catalogue } : {}),
             }).hosts[0] ?? null,
           acquireLock: acquireHostLock,
+          ...(prepared.refreshLocks ? { refreshLocks: prepared.refreshLocks } : {}),
           identity: deps.identity,
           pidAlive: localPidAlive,
           now: deps.now,
@@ -339,6 +357,7 @@ export async function runApplySession(source: string | undefined, options: Apply
       journal.close();
     }
   } finally {
+    await prepared.refreshLocks?.releaseRest();
     await pool.closeAll();
   }
 }

@@ -137,6 +137,18 @@ describe("apply converges the fleet", () => {
     for (const event of first.events) expect(validate(event), `${event.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
   });
 
+  it("opens at most steps + 2 SSH sessions per changed host: the plan's observation takes the lock, each step is one round trip", () => {
+    const changed = ["spark-01", "spark-02", "spark-04", "spark-05"];
+    for (const host of changed) {
+      const started = first.events.find((event): event is EventOf<"host-started"> => event.type === "host-started" && event.host === host);
+      const { sessions } = hostFinished(host);
+      expect(sessions, host).not.toBeNull();
+      expect(sessions!, `${host}: ${sessions} sessions for ${started?.steps} steps`).toBeLessThanOrEqual(started!.steps + 2);
+    }
+    // The refused host was locked by the observation and unlocked without another probe.
+    expect(hostFinished("spark-03").sessions).toBeLessThanOrEqual(2);
+  });
+
   it("releases every host lock", () => {
     for (const host of fleet.hosts) expect(existsSync(lockFile(host.home)), host.name).toBe(false);
     expect(first.events.filter((event) => event.type === "lock-acquired").length).toBe(first.events.filter((event) => event.type === "lock-released").length);

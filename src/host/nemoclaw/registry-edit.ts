@@ -10,6 +10,7 @@
  * content was computed from.
  */
 
+import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { quote } from "../../transport/shell.js";
 import type { Connection } from "../../transport/types.js";
@@ -25,11 +26,30 @@ export interface RegistrySnapshot {
   raw: string | null;
 }
 
+/** A marker line first, so an absent file and an empty file are told apart without trimming the content. */
+function printFile(path: string): string {
+  return `f="${path}"\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n`;
+}
+
+function readPrinted(out: string): string | null {
+  return out.startsWith("ABSENT") ? null : out.slice("PRESENT\n".length);
+}
+
 export async function snapshotRegistry(connection: Connection): Promise<RegistrySnapshot> {
-  // A marker line first, so an absent file and an empty file are told apart without trimming the content.
-  const out = await runChecked(connection, { script: `f="${REGISTRY}"\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n` }, "reading ~/.nemoclaw/sandboxes.json", SCRIPT_OPTIONS);
-  if (out.startsWith("ABSENT")) return { raw: null };
-  return { raw: out.slice("PRESENT\n".length) };
+  return { raw: readPrinted(await runChecked(connection, { script: printFile(REGISTRY) }, "reading ~/.nemoclaw/sandboxes.json", SCRIPT_OPTIONS)) };
+}
+
+/**
+ * The registry and a sandbox's shields state in one round trip (what a stale-entry recovery must
+ * be able to put back), the two apart by a random boundary line no file can contain.
+ */
+export async function snapshotForRecovery(connection: Connection, name: string): Promise<{ registry: RegistrySnapshot; shields: ShieldsSnapshot }> {
+  const boundary = `--nemoclaw-fleet-${randomBytes(12).toString("hex")}--`;
+  const script = `${printFile(REGISTRY)}printf '\\n%s\\n' ${quote(boundary)}\n${printFile(shieldsPath(name))}`;
+  const out = await runChecked(connection, { script }, `reading ~/.nemoclaw/sandboxes.json and the shields state of ${name}`, SCRIPT_OPTIONS);
+  const at = out.indexOf(`\n${boundary}\n`);
+  if (at < 0) throw new Error(`reading the registry and shields state of ${name}: the answer was cut short`);
+  return { registry: { raw: readPrinted(out.slice(0, at)) }, shields: { raw: readPrinted(out.slice(at + boundary.length + 2)) } };
 }
 
 function registryDocument(raw: string): RegistryDocument {
@@ -112,11 +132,6 @@ export interface ShieldsSnapshot {
 
 function shieldsPath(name: string): string {
   return `$HOME/.nemoclaw/state/shields-${name}.json`;
-}
-
-export async function snapshotShields(connection: Connection, name: string): Promise<ShieldsSnapshot> {
-  const out = await runChecked(connection, { script: `f=${`"${shieldsPath(name)}"`}\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n` }, `reading shields state of ${name}`, SCRIPT_OPTIONS);
-  return { raw: out.startsWith("ABSENT") ? null : out.slice("PRESENT\n".length) };
 }
 
 export interface ShieldsClearing {

@@ -53,6 +53,23 @@ describe("applyPlan: order, results and locks", () => {
     expect(summary.exitCode).toBe(8);
   });
 
+  it("takes over the lock and observation the plan's own observation made: no second lock, no second probe", async () => {
+    const h = harness({ hosts: ["a", "quiet"], refreshLocked: ["a", "quiet"] });
+    const summary = await h.run(plan([hostPlan("a", [step("first"), step("second", ["first"])]), hostPlan("quiet", [])]));
+    expect(summary.exitCode).toBe(0);
+    expect(h.refreshTaken.sort()).toEqual(["a", "quiet"]);
+    // One round trip per step, each checked by the observation it carries; none to lock or observe first.
+    expect(h.trips.filter((trip) => trip.host === "a").map((trip) => [trip.argv.map((argv) => argv[1]), trip.releases])).toEqual([
+      [["first"], false],
+      [["second"], true],
+    ]);
+    expect(h.observations.get("a")).toBe(2);
+    expect(h.ofType("lock-acquired").map((event) => event.host)).toEqual(["a"]);
+    // The host with nothing to do gives its plan-time lock back.
+    expect(h.released).toContain("quiet");
+    expect(h.observations.get("quiet")).toBeUndefined();
+  });
+
   it("a failed step skips what depends on it, independent steps still run, exit 5", async () => {
     const h = harness({
       hosts: ["a"],
@@ -650,6 +667,9 @@ describe("applyPlan: stale registry recovery", () => {
     try {
       const h = harness({ hosts: ["a"], home });
       await h.run(plan([hostPlan("a", [recover()])]));
+      // The recreate's round trip keeps the host lock: the shields clean-up after it still needs it.
+      expect(h.trips.map((trip) => trip.releases)).toEqual([false, false]);
+      expect(h.released).toEqual(["a"]);
       const event = h.stepEvent("a", "sandbox-stale-recover:alice");
       expect(event.status).toBe("ok");
       expect(event.notes).toContain("recovered from a stale registry entry");

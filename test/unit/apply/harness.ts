@@ -59,6 +59,15 @@ export interface HarnessOptions {
   backupVerified?: boolean | null;
   backupFails?: boolean;
   options?: Partial<ApplyOptions>;
+  /** Hosts whose lock the plan's own observation took (src/apply/refresh-locks.ts). */
+  refreshLocked?: string[];
+}
+
+/** One round trip a host run asked for: its commands, and whether it also released the lock. */
+export interface Trip {
+  host: string;
+  argv: string[][];
+  releases: boolean;
 }
 
 export interface Harness {
@@ -67,6 +76,11 @@ export interface Harness {
   backups: string[];
   restores: string[];
   released: string[];
+  trips: Trip[];
+  /** Hosts whose plan-time lock a host run took over. */
+  refreshTaken: string[];
+  /** How many times each host was observed. */
+  observations: Map<string, number>;
   /** Every pause the run asked for (ms); each advances the run's clock. */
   sleeps: number[];
   control: RunControl;
@@ -121,6 +135,14 @@ export function harness(options: HarnessOptions): Harness {
   const backups: string[] = [];
   const restores: string[] = [];
   const released: string[] = [];
+  const trips: Trip[] = [];
+  const refreshTaken: string[] = [];
+  const observations = new Map<string, number>();
+  const observe = (host: string): ObservedHost => {
+    observations.set(host, (observations.get(host) ?? 0) + 1);
+    return options.observe?.(host, calls) ?? observed(host);
+  };
+  const refreshLeases = new Map((options.refreshLocked ?? []).map((host) => [host, fakeLease(host, released)]));
   const sleeps: number[] = [];
   // The run's clock: it moves only when the run sleeps, so deadlines are reached without waiting.
   let clock = Date.parse("2026-11-22T10:00:00.000Z");
@@ -202,8 +224,20 @@ export function harness(options: HarnessOptions): Harness {
         return connection(host);
       },
     },
-    observeHost: async (host) => options.observe?.(host.name, calls) ?? observed(host.name),
-    runAndObserve: commandsThenObserve((host) => options.observe?.(host, calls) ?? observed(host)),
+    observeHost: async (host) => observe(host.name),
+    runAndObserve: (host, conn, request) => {
+      trips.push({ host: host.name, argv: request.commands.map((command) => command.argv), releases: request.releaseLock !== undefined });
+      return commandsThenObserve(observe)(host, conn, request);
+    },
+    refreshLocks: {
+      take: async (host) => {
+        const lease = refreshLeases.get(host);
+        refreshLeases.delete(host);
+        if (!lease) return undefined;
+        refreshTaken.push(host);
+        return { lease, observed: options.observe?.(host, calls) ?? observed(host) };
+      },
+    },
     backup,
     resolveSecret: async (ref) => {
       const key = ref.kind === "env" ? ref.name : ref.path;
@@ -260,6 +294,9 @@ export function harness(options: HarnessOptions): Harness {
     backups,
     restores,
     released,
+    trips,
+    refreshTaken,
+    observations,
     sleeps,
     control,
     deps,

@@ -7,7 +7,7 @@ import {
   restoreRegistryEntry,
   restoredRegistryContent,
   snapshotRegistry,
-  snapshotShields,
+  snapshotForRecovery,
 } from "../../../src/host/nemoclaw/registry-edit.js";
 import { LocalShell } from "../apply/local-shell.js";
 
@@ -93,7 +93,7 @@ describe("registry and shields on a real shell", () => {
     const timer = join(home, ".nemoclaw", "state", "shields-timer-alice.json");
     writeFileSync(shields, '{"shieldsDown":false,"updatedAt":"2026-11-01T00:00:00Z"}');
     writeFileSync(timer, "{}");
-    const before = await snapshotShields(shell.asConnection(), "alice");
+    const before = (await snapshotForRecovery(shell.asConnection(), "alice")).shields;
     const cleared = await clearStaleShields(shell.asConnection(), "alice", before);
     expect(cleared?.mustReapply).toBe(true);
     expect(cleared?.note).toContain("must be re-applied (`nemoclaw alice shields up`)");
@@ -104,13 +104,22 @@ describe("registry and shields on a real shell", () => {
   it("leaves shields state the recreate rewrote", async () => {
     const shields = join(home, ".nemoclaw", "state", "shields-alice.json");
     writeFileSync(shields, '{"shieldsDown":false}');
-    const before = await snapshotShields(shell.asConnection(), "alice");
+    const before = (await snapshotForRecovery(shell.asConnection(), "alice")).shields;
     writeFileSync(shields, '{"shieldsDown":true}');
     expect((await clearStaleShields(shell.asConnection(), "alice", before))?.note).toContain("left as is");
     expect(existsSync(shields)).toBe(true);
   });
 
+  it("reads the registry and the shields state in one round trip, byte for byte, absent told from empty", async () => {
+    writeFileSync(registryPath(), "{\n  \"sandboxes\": {}\n}\n\n");
+    writeFileSync(join(home, ".nemoclaw", "state", "shields-alice.json"), "");
+    const read = await snapshotForRecovery(shell.asConnection(), "alice");
+    expect(read).toEqual({ registry: { raw: "{\n  \"sandboxes\": {}\n}\n\n" }, shields: { raw: "" } });
+    rmSync(registryPath());
+    expect(await snapshotForRecovery(shell.asConnection(), "bob")).toEqual({ registry: { raw: null }, shields: { raw: null } });
+  });
+
   it("has nothing to clear without shields state", async () => {
-    expect(await clearStaleShields(shell.asConnection(), "alice", await snapshotShields(shell.asConnection(), "alice"))).toBeNull();
+    expect(await clearStaleShields(shell.asConnection(), "alice", (await snapshotForRecovery(shell.asConnection(), "alice")).shields)).toBeNull();
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * Host locks taken in the plan's own observation (as Terraform holds its state lock from refresh
+ * to apply): `apply fleet.yaml` observes each host in the round trip that creates its lock, so a
+ * host with changes is neither observed again nor locked again before its first step — nothing
+ * can change between the observation the plan was made from and the change, and one probe per
+ * host is saved. Leases are renewed here until the host's run takes them over; whatever is not
+ * taken (hosts with nothing to do, a refused confirmation, later waves that never start) is
+ * released at the end of the session.
+ */
+import type { DesiredHost } from "../config/types.js";
+import { serializeLock } from "../host/system/fleet-lock.js";
+import type { ObservedHost } from "../observe/types.js";
+import type { Connection } from "../transport/types.js";
+import { type HostLease, leaseOn, type LockOptions, lockFor } from "./lock.js";
+import type { RunAndObserve } from "./round-trip.js";
+
+export interface RefreshLock {
+  lease: HostLease;
+  /** The observation made in the round trip that created the lock. */
+  observed: ObservedHost;
+}
+
+export class RefreshLocks {
+  private readonly held = new Map<string, RefreshLock>();
+  private timer: NodeJS.Timeout | null = null;
+  private beating: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: LockOptions,
+    private readonly runAndObserve: RunAndObserve,
+  ) {}
+
+  /**
+   * Observe a host while creating its lock. A lock another run holds (or one that did not
+   * report) is left alone: that host's run takes the lock the long way, and observes again.
+   */
+  readonly observeHost = async (host: DesiredHost, connection: Connection): Promise<ObservedHost> => {
+    const mine = lockFor(this.options);
+    const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
+    if (trip.lockCreated?.created) {
+      this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed });
+      this.startHeartbeat();
+    }
+    return trip.observed;
+  };
+
+  /**
+   * The host's lock and observation, now the host's run's to renew and release; undefined when
+   * none was taken or another run took it over meanwhile. Waits for a renewal under way, so that
+   * the lease is never renewed from two places at once.
+   */
+  async take(host: string): Promise<RefreshLock | undefined> {
+    await this.beating;
+    const lock = this.held.get(host);
+    this.held.delete(host);
+    return lock;
+  }
+
+  /** Release at once the locks of hosts the plan has nothing to do on. */
+  async releaseUnless(hasWork: (host: string) => boolean): Promise<void> {
+    await this.release([...this.held.keys()].filter((host) => !hasWork(host)));
+  }
+
+  /** Release every lock no host run took. */
+  async releaseRest(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.release([...this.held.keys()]);
+  }
+
+  /** A release that fails leaves the lock to its lease's expiry (and to this machine's dead-run reclaim). */
+  private async release(hosts: string[]): Promise<void> {
+    await this.beating;
+    const locks = hosts.flatMap((host) => {
+      const lock = this.held.get(host);
+      this.held.delete(host);
+      return lock ? [lock] : [];
+    });
+    await Promise.all(locks.map((lock) => lock.lease.release().catch(() => undefined)));
+  }
+
+  /** Renew the held leases every third of their length, as a host run does for its own. */
+  private startHeartbeat(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.beating = this.beating.then(() => Promise.all([...this.held].map(([host, lock]) => this.renew(host, lock))).then(() => undefined));
+    }, Math.max(1_000, Math.floor(this.options.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  /** A lease another run took over is forgotten: the host's run then goes the long way and finds the holder. */
+  private async renew(host: string, lock: RefreshLock): Promise<void> {
+    const ours = await lock.lease.renew().catch(() => true);
+    if (!ours) this.held.delete(host);
+  }
+}
