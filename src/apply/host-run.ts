@@ -21,7 +21,9 @@ import { serializeLock } from "../host/system/fleet-lock.js";
 import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
-import { endsWithItsCommands, runStep, type StepContext, type StepRunResult } from "./steps.js";
+import { checkedBySandbox, endsWithItsCommands, runStep, type StepContext, type StepRunResult } from "./steps.js";
+import type { RoundTripRequest } from "./round-trip.js";
+import { checkTargetFor } from "../observe/sandbox-check.js";
 import { gateHealth } from "./health-gate.js";
 
 interface HostEnd {
@@ -64,6 +66,8 @@ export class HostRun {
   private lease: HostLease | null = null;
   /** Set while the host's last step runs: its round trip releases the lock once its commands succeed. */
   private releaseWithLastStep = false;
+  /** The step whose commands the next round trip runs. */
+  private running: Step | null = null;
   private releasedWithLastStep = false;
 
   constructor(
@@ -338,6 +342,7 @@ export class HostRun {
       // The last step's round trip also releases the lock, once its commands succeed — unless the
       // step does more after it, or a health gate is still to run under it (docs/apply.md#health-gates).
       this.releaseWithLastStep = index === ordered.length - 1 && endsWithItsCommands(step) && !this.run.options.healthGate;
+      this.running = step;
       const outcome = await this.runOne(step, context);
       if (outcome.block) {
         this.skipSteps(ordered.slice(index + 1), "not run: the schema preflight refused this host");
@@ -399,12 +404,14 @@ export class HostRun {
     options: { timeoutMs: number; signal: AbortSignal },
   ): Promise<CommandOutcome[]> {
     const release = this.releaseWithLastStep && this.lease !== null ? this.lease.content : undefined;
+    const check = this.targetedCheck();
     const answer = await this.run.deps.runAndObserve(desired, connection, {
       commands,
       secrets,
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       ...(release !== undefined ? { releaseLock: release } : {}),
+      ...(check ? { check } : {}),
     });
     this.observation = answer.observed.unreachable ? null : answer.observed;
     if (answer.lockReleased === "swapped") {
@@ -413,6 +420,17 @@ export class HostRun {
       this.run.events.emit({ type: "lock-released", host: this.name });
     }
     return answer.outcomes;
+  }
+
+  /**
+   * A step that changes one sandbox's inside only is checked by reading that sandbox again on top
+   * of the last observation, not by observing the whole host (docs/apply.md#what-each-step-does).
+   */
+  private targetedCheck(): RoundTripRequest["check"] | undefined {
+    const step = this.running;
+    if (step === null || !checkedBySandbox(step) || this.observation === null) return undefined;
+    const target = checkTargetFor(this.observation, step.target.gateway ?? "nemoclaw", step.target.name);
+    return target ? { previous: this.observation, target } : undefined;
   }
 
   private stepContext(desired: DesiredHost, connection: Connection, secrets: Map<string, string>): StepContext {

@@ -1,6 +1,6 @@
 /**
  * One round trip per step (docs/performance.md): a step's commands, then the observation that
- * checks them, in ONE exec — and, on the host's first round trip, the host lock taken before the
+ * checks them (the whole host, or for a step that changes one sandbox only, that sandbox), in ONE exec — and, on the host's first round trip, the host lock taken before the
  * observation; on its last, the lock released after it once every command succeeded. Apply then
  * opens about one SSH session per step, plus one for the plan's observation and one to lock and
  * observe again right before the first change.
@@ -18,7 +18,9 @@ import {
   releaseLockFragment,
   type SwapLockAnswer,
 } from "../host/system/fleet-lock.js";
-import { observeHostWith } from "../observe/host.js";
+import { known } from "../host/output.js";
+import { checkSandboxWith, observeHostWith } from "../observe/host.js";
+import type { SandboxCheckTarget } from "../observe/probe.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 
@@ -33,6 +35,11 @@ export interface RoundTripRequest {
   /** Time the commands may take (the observation has its own bound). */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Check only this sandbox after the commands instead of observing the whole host: the answer's
+   * observation is `previous` with the sandbox read again (src/observe/sandbox-check.ts).
+   */
+  check?: { previous: ObservedHost; target: SandboxCheckTarget };
 }
 
 export interface RoundTripAnswer {
@@ -52,18 +59,21 @@ export const runAndObserve: RunAndObserve = async (host, connection, request) =>
   const batch = commandBatch(request.commands, request.secrets, request.timeoutMs);
   const before = `${request.createLock !== undefined ? createLockFragment(request.createLock) : ""}${batch.fragment}`;
   const after = request.releaseLock !== undefined ? ifBatchSucceeded(releaseLockFragment(request.releaseLock)) : undefined;
-  const trip = await observeHostWith(host, connection, {
+  const work = {
     before,
     ...(after !== undefined ? { after } : {}),
     secretEnv: batch.secretEnv,
     extraTimeoutMs: request.timeoutMs,
     ...(request.signal ? { signal: request.signal } : {}),
-  });
+  };
+  const trip = request.check ? await checkSandboxWith(host, connection, work, request.check.previous, request.check.target) : await observeHostWith(host, connection, work);
   const stopped = trip.stopped ?? { timedOut: false, error: null };
+  const lockCreated = request.createLock !== undefined ? readCreateLockSection(trip.probe?.get(LOCK_CREATE_SECTION)) : null;
   return {
     outcomes: trip.probe === null ? failedBeforeRunning(request.commands, stopped) : readCommandBatch(trip.probe, request, stopped),
-    observed: trip.observed,
-    lockCreated: request.createLock !== undefined ? readCreateLockSection(trip.probe?.get(LOCK_CREATE_SECTION)) : null,
+    // The host as this round trip found it: the lock it created itself was not there.
+    observed: lockCreated?.created && !trip.observed.unreachable ? { ...trip.observed, fleetLock: known(null) } : trip.observed,
+    lockCreated,
     lockReleased: request.releaseLock !== undefined ? readReleaseLockSection(trip.probe?.get(LOCK_RELEASE_SECTION)) : null,
   };
 };

@@ -368,6 +368,19 @@ async function runStaleRecover(step: Step, context: StepContext, deadline: numbe
  */
 const WORK_AFTER_COMMANDS = new Set<Step["kind"]>(["backup", "restore", "sandbox-stale-recover", "preflight"]);
 
+/**
+ * Kinds whose commands change nothing but one sandbox's inside — its stale gateway locks, and the
+ * running agent gateway `<sb> gateway restart` relaunches after re-emitting the guard chain
+ * (real-cli-2026-12 §5; src/plan/rules/guards.ts): their effect is checked by reading that sandbox
+ * again, not the whole host. `recover` is not one: on a cold boot it may start the OpenShell
+ * gateway too (§14, NC#7418), so the host is observed whole after it.
+ */
+const CHANGES_ONE_SANDBOX = new Set<Step["kind"]>(["lock-clear", "sandbox-gateway-restart"]);
+
+export function checkedBySandbox(step: Step): boolean {
+  return CHANGES_ONE_SANDBOX.has(step.kind) && step.target.kind === "sandbox";
+}
+
 /** Whether the step's last action is its commands' round trip, which may then also release the host lock. */
 export function endsWithItsCommands(step: Step): boolean {
   return !WORK_AFTER_COMMANDS.has(step.kind);

@@ -272,16 +272,21 @@ function sandboxesOf(found: Evidence, list: ProbeSection | undefined): Fact<Obse
       ? unknown("the OpenShell CLI is not installed, so sandboxes could not be listed")
       : unknown(`the probe ended before listing sandboxes on ${found.name}`);
   }
+  return listedSandboxes(list, found.answers?.guards ?? new Map());
+}
+
+/** A gateway's `sandbox list` answer, each sandbox with what the probe saw inside it. */
+export function listedSandboxes(list: ProbeSection, guards: ReadonlyMap<string, ProbeSection>): Fact<ObservedSandbox[]> {
   const rows = parseSandboxList(captured(list));
   if (rows.state === "unknown") return rows;
   return known(
     rows.value.map((row) => {
-      const guards = found.answers?.guards.get(row.name);
+      const inside = guards.get(row.name);
       return {
         name: row.name,
         phase: row.phase,
         createdAt: row.createdAt,
-        guards: guards === undefined ? unknown(`the probe did not enter sandbox ${row.name}`) : parseSandboxGuards(captured(guards)),
+        guards: inside === undefined ? unknown(`the probe did not enter sandbox ${row.name}`) : parseSandboxGuards(captured(inside)),
       };
     }),
   );

@@ -13,7 +13,8 @@ import { excerptOf, unknown } from "../host/output.js";
 import { parseProbeOutput, type ProbeOutput } from "../host/probe/sections.js";
 import { readFleetLock, readGpus, readSystem } from "../host/system/probe.js";
 import { assembleGateways } from "./gateways.js";
-import { AFTER_NEMOCLAW_FILES, buildProbeScript, newProbeNonce } from "./probe.js";
+import { AFTER_NEMOCLAW_FILES, buildProbeScript, buildSandboxCheckScript, newProbeNonce, type ProbeInput, type SandboxCheckTarget } from "./probe.js";
+import { withSandboxChecked } from "./sandbox-check.js";
 import type { Fact, ObservedHost } from "./types.js";
 
 /** Generous: a host with several gateways and sandboxes runs dozens of bounded commands. */
@@ -54,19 +55,45 @@ export interface RoundTripResult {
 
 /** Observe the host in one round trip together with other work (taking the lock, a step's commands). */
 export async function observeHostWith(host: DesiredHost, connection: Connection, trip: RoundTrip, options: ObserveOptions = {}): Promise<RoundTripResult> {
-  const now = options.now ?? (() => new Date());
-  const observedAt = now().toISOString();
-  const started = performance.now();
-  const timeoutMs = (options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) + (trip.extraTimeoutMs ?? 0);
-  const nonce = newProbeNonce();
-  const script = buildProbeScript({
-    nonce,
+  const input = probeInput(host, trip, options);
+  return runProbe(host.name, connection, buildProbeScript(input), input.nonce, trip, options, (probe, meta) => assembleHost(host.name, probe, meta));
+}
+
+/**
+ * A step's round trip with a targeted check instead of the whole probe (src/observe/sandbox-check.ts):
+ * the host as `previous` saw it, with one gateway's sandbox list and one sandbox read again.
+ */
+export async function checkSandboxWith(host: DesiredHost, connection: Connection, trip: RoundTrip, previous: ObservedHost, target: SandboxCheckTarget, options: ObserveOptions = {}): Promise<RoundTripResult> {
+  const input = probeInput(host, trip, options);
+  return runProbe(host.name, connection, buildSandboxCheckScript(input, target), input.nonce, trip, options, (probe, meta) => withSandboxChecked(previous, probe, target, meta));
+}
+
+function probeInput(host: DesiredHost, trip: RoundTrip, options: ObserveOptions): ProbeInput {
+  return {
+    nonce: newProbeNonce(),
     gatewayNames: host.gateways.map((gateway) => gateway.name),
     ...(options.commandTimeoutSec !== undefined ? { commandTimeoutSec: options.commandTimeoutSec } : {}),
     ...(options.sandboxGuards !== undefined ? { sandboxGuards: options.sandboxGuards } : {}),
     ...(trip.before !== undefined ? { before: trip.before } : {}),
     ...(trip.after !== undefined ? { after: trip.after } : {}),
-  });
+  };
+}
+
+type ProbeMeta = Pick<ObservedHost, "observedAt" | "durationMs" | "unreachable">;
+
+async function runProbe(
+  hostName: string,
+  connection: Connection,
+  script: string,
+  nonce: string,
+  trip: RoundTrip,
+  options: ObserveOptions,
+  assemble: (probe: ProbeOutput, meta: ProbeMeta) => ObservedHost,
+): Promise<RoundTripResult> {
+  const now = options.now ?? (() => new Date());
+  const observedAt = now().toISOString();
+  const started = performance.now();
+  const timeoutMs = (options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) + (trip.extraTimeoutMs ?? 0);
   const elapsed = () => Math.round(performance.now() - started);
   const secretEnv = trip.secretEnv && Object.keys(trip.secretEnv).length > 0 ? { secretEnv: trip.secretEnv } : {};
   try {
@@ -81,12 +108,12 @@ export async function observeHostWith(host: DesiredHost, connection: Connection,
       problem = { kind: "probe-failed", message: `the probe ${ending} before it finished${stderr ? `: ${stderr}` : ""}` };
     }
     return {
-      observed: assembleHost(host.name, probe, { observedAt, durationMs: elapsed(), unreachable: problem }),
+      observed: assemble(probe, { observedAt, durationMs: elapsed(), unreachable: problem }),
       probe,
       stopped: result.timedOut ? { timedOut: true, error: null } : null,
     };
   } catch (error) {
-    return { observed: unreachableHost(host.name, causeOf(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
+    return { observed: unreachableHost(hostName, causeOf(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
   }
 }
 

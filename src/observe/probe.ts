@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { CLUSTER_PROBE, DOCKER_PROBE } from "../host/docker/probe.js";
 import { GUARD_PROBE_SCRIPT } from "../host/nemoclaw/guards.js";
 import { NEMOCLAW_BINARY_PROBE, NEMOCLAW_FILES_PROBE, NEMOCLAW_GATEWAY_STATE_PROBE } from "../host/nemoclaw/probe.js";
-import { OPENSHELL_BINARIES_PROBE, OPENSHELL_CONFIG_PROBE, OPENSHELL_GATEWAYS_PROBE } from "../host/openshell/probe.js";
+import { OPENSHELL_BINARIES_PROBE, OPENSHELL_CONFIG_PROBE, OPENSHELL_GATEWAYS_PROBE, SANDBOX_CHECK_PROBE } from "../host/openshell/probe.js";
 import { PROBE_END, PROBE_FRAMEWORK, PROBE_SAFE_NAME } from "../host/probe/shell.js";
 import { FLEET_LOCK_PROBE, SYSTEM_PROBE } from "../host/system/probe.js";
 import { quote } from "../transport/shell.js";
@@ -57,12 +57,15 @@ export function newProbeNonce(): string {
   return randomBytes(16).toString("hex");
 }
 
-export function buildProbeScript(input: ProbeInput): string {
+function checkedName(name: string, what: string): string {
+  if (!PROBE_SAFE_NAME.test(name)) throw new Error(`invalid ${what} name for the probe: ${JSON.stringify(name)}`);
+  return name;
+}
+
+function header(input: ProbeInput): string[] {
   if (!/^[0-9a-f]{16,}$/.test(input.nonce)) throw new Error("probe nonce must be at least 16 lowercase hex digits");
-  for (const name of input.gatewayNames) {
-    if (!PROBE_SAFE_NAME.test(name)) throw new Error(`invalid gateway name for the probe: ${JSON.stringify(name)}`);
-  }
-  const header = [
+  for (const name of input.gatewayNames) checkedName(name, "gateway");
+  return [
     "# nemoclaw fleet probe (read-only)",
     `NCF_NONCE=${quote(input.nonce)}`,
     `NCF_DESIRED=${quote(input.gatewayNames.join(" "))}`,
@@ -71,7 +74,31 @@ export function buildProbeScript(input: ProbeInput): string {
     `NCF_GUARD_SCRIPT=${quote(GUARD_PROBE_SCRIPT)}`,
     `NCF_GUARDS=${input.sandboxGuards === false ? 0 : 1}`,
   ];
-  return [header.join("\n"), PROBE_FRAMEWORK, input.before ?? "", ...FRAGMENTS, input.after ?? ""].join("\n");
+}
+
+export function buildProbeScript(input: ProbeInput): string {
+  return [header(input).join("\n"), PROBE_FRAMEWORK, input.before ?? "", ...FRAGMENTS, input.after ?? ""].join("\n");
+}
+
+/** The one sandbox a targeted check reads again, and the OpenShell version the host last reported. */
+export interface SandboxCheckTarget {
+  gateway: string;
+  sandbox: string;
+  openshellVersion: string;
+}
+
+/**
+ * The targeted check (docs/apply.md): instead of the whole probe, only the gateway's sandbox list
+ * and the one sandbox from inside, with the same framework and sections.
+ */
+export function buildSandboxCheckScript(input: ProbeInput, target: SandboxCheckTarget): string {
+  const lines = [
+    ...header(input),
+    `NCF_CHECK_GW=${quote(checkedName(target.gateway, "gateway"))}`,
+    `NCF_CHECK_SB=${quote(checkedName(target.sandbox, "sandbox"))}`,
+    `NCF_OS_VER=${quote(target.openshellVersion)}`,
+  ];
+  return [lines.join("\n"), PROBE_FRAMEWORK, input.before ?? "", SANDBOX_CHECK_PROBE, PROBE_END, input.after ?? ""].join("\n");
 }
 
 function positiveSeconds(value: number): number {

@@ -39,6 +39,8 @@ beforeAll(async () => {
       { name: "spark-03", scenario: { gateways: [{ port: 8080, version: "0.0.71", sandboxes: [{ name: "alice" }] }] } },
       { name: "spark-04", scenario: { openshell: { version: "0.0.36" }, gateways: [{ port: 8080, sandboxes: [] }], faults: { arm64UploadFailure: true } } },
       { name: "spark-05", scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "dave", live: false, registered: true }] }], shields: { dave: "up" } } },
+      // Guards lost while the agent gateway runs: NemoClaw's gateway restart, checked by reading alice again.
+      { name: "spark-06", scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "alice", guards: { missing: "all" } }] }] } },
     ],
   });
   fleetFile = writeFleetFile(
@@ -47,7 +49,7 @@ beforeAll(async () => {
     fleet.inventoryPath,
     [
       "sandboxes:",
-      sandboxYaml("alice", 'hosts: "spark-01,spark-02,spark-03"', "    policy: { presets: [npm] }\n"),
+      sandboxYaml("alice", 'hosts: "spark-01,spark-02,spark-03,spark-06"', "    policy: { presets: [npm] }\n"),
       sandboxYaml("bob", "host: spark-01"),
       // NemoClaw v0.0.38 (the cluster era) has no sandbox GPU setting: carol leaves it to NemoClaw.
       sandboxYaml("carol", "host: spark-04", "    imageRefWorkaround: true\n").replace('    gpu: "off"\n', ""),
@@ -76,12 +78,13 @@ function hostFinished(host: string): EventOf<"host-finished"> {
 describe("apply converges the fleet", () => {
   it("converges every host that can converge; the drifted host is refused (exit 8)", () => {
     expect(first.code, first.stderr).toBe(8);
-    expect(Object.fromEntries(["spark-01", "spark-02", "spark-03", "spark-04", "spark-05"].map((host) => [host, hostFinished(host).status]))).toEqual({
+    expect(Object.fromEntries(["spark-01", "spark-02", "spark-03", "spark-04", "spark-05", "spark-06"].map((host) => [host, hostFinished(host).status]))).toEqual({
       "spark-01": "ok",
       "spark-02": "ok",
       "spark-03": "blocked",
       "spark-04": "ok",
       "spark-05": "ok",
+      "spark-06": "ok",
     });
   });
 
@@ -96,6 +99,16 @@ describe("apply converges the fleet", () => {
     expect(calls.some((call) => /^openshell sandbox create --policy \S+\/\.nemoclaw\/source\/nemoclaw-blueprint\/policies\/openclaw-sandbox\.yaml --from localhost:5000\/\S+ --name carol --no-bootstrap -- env /.test(call))).toBe(true);
   });
 
+  it("relaunches a running agent gateway whose guards are gone with NemoClaw's gateway restart, its effect read back from the sandbox alone", () => {
+    const restart = first.events.find((event): event is EventOf<"step-finished"> => event.type === "step-finished" && event.host === "spark-06" && event.kind === "sandbox-gateway-restart");
+    expect(restart?.status).toBe("ok");
+    // Every full probe asks `openshell --version`; the restart's targeted check only lists the
+    // gateway's sandboxes (and enters alice) — so one listing more than full probes.
+    const calls = readSimState({ home: home("spark-06") }).calls.map((call) => `${call.tool} ${call.argv.join(" ")}`);
+    const fullProbes = calls.filter((call) => call === "openshell --version").length;
+    expect(calls.filter((call) => call.startsWith("openshell sandbox list -g nemoclaw")).length).toBe(fullProbes + 1);
+  });
+
   it("recovers the stale registry entry and says shields must be re-applied", () => {
     const note = first.events.find((event): event is EventOf<"host-note"> => event.type === "host-note" && event.host === "spark-05");
     expect(note?.message).toContain("must be re-applied");
@@ -108,6 +121,7 @@ describe("apply converges the fleet", () => {
       "spark-02": { status: "no-changes", steps: [] },
       "spark-04": { status: "no-changes", steps: [] },
       "spark-05": { status: "no-changes", steps: [] },
+      "spark-06": { status: "no-changes", steps: [] },
       "spark-03": { status: "blocked", steps: [] },
     });
   });
@@ -138,7 +152,7 @@ describe("apply converges the fleet", () => {
   });
 
   it("opens at most steps + 2 SSH sessions per changed host: the plan's observation takes the lock, each step is one round trip", () => {
-    const changed = ["spark-01", "spark-02", "spark-04", "spark-05"];
+    const changed = ["spark-01", "spark-02", "spark-04", "spark-05", "spark-06"];
     for (const host of changed) {
       const started = first.events.find((event): event is EventOf<"host-started"> => event.type === "host-started" && event.host === host);
       const { sessions } = hostFinished(host);

@@ -13,21 +13,25 @@ import { type GatewayListEntry, parseGatewayList } from "./gateway-list.js";
 import { type GatewayMetadata, parseGatewayMetadata } from "./gateway-metadata.js";
 import { OPENSHELL_SINCE } from "./releases.js";
 
-/** Sets NCF_OS (the CLI's path), NCF_OS_VER and `ncf_os_ge`; asks each gateway binary for its version. */
-export const OPENSHELL_BINARIES_PROBE = shell`
+/** Sets NCF_OS (the CLI's path, found the way NemoClaw finds it) and `ncf_os_ge`, which compares NCF_OS_VER. */
+const LOCATE_OPENSHELL = shell`
 NCF_OS=
+ncf_find "\${NEMOCLAW_OPENSHELL_BIN:-}" openshell "$HOME/.local/bin/openshell" /opt/homebrew/bin/openshell /usr/local/bin/openshell /usr/bin/openshell && NCF_OS=$NCF_FOUND
+ncf_os_ge() { # installed openshell >= $1 (false when its version is unknown)
+  [ -n "$NCF_OS_VER" ] || return 1
+  awk -v a="$NCF_OS_VER" -v b="$1" 'BEGIN { split(a, x, "."); split(b, y, "."); for (i = 1; i <= 3; i++) { if (x[i] + 0 > y[i] + 0) exit 0; if (x[i] + 0 < y[i] + 0) exit 1 } exit 0 }'
+}
+`;
+
+/** Sets NCF_OS, NCF_OS_VER and `ncf_os_ge`; asks each gateway binary for its version. */
+export const OPENSHELL_BINARIES_PROBE = `${LOCATE_OPENSHELL}${shell`
 NCF_OS_VER=
-if ncf_find "\${NEMOCLAW_OPENSHELL_BIN:-}" openshell "$HOME/.local/bin/openshell" /opt/homebrew/bin/openshell /usr/local/bin/openshell /usr/bin/openshell; then
-  NCF_OS=$NCF_FOUND
+if [ -n "$NCF_OS" ]; then
   ncf_run openshell-version "$NCF_OS" "$NCF_T" "$NCF_OS" --version
   if [ "$NCF_RC" = 0 ]; then
     NCF_OS_VER=$(printf '%s\n' "$NCF_OUT" | sed -n 's/^[^0-9]*\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1)
   fi
 else ncf_absent openshell-version '' 'openshell not installed'; fi
-ncf_os_ge() { # installed openshell >= $1 (false when its version is unknown)
-  [ -n "$NCF_OS_VER" ] || return 1
-  awk -v a="$NCF_OS_VER" -v b="$1" 'BEGIN { split(a, x, "."); split(b, y, "."); for (i = 1; i <= 3; i++) { if (x[i] + 0 > y[i] + 0) exit 0; if (x[i] + 0 < y[i] + 0) exit 1 } exit 0 }'
-}
 
 NCF_SEEN=
 ncf_gateway_binary() {
@@ -43,7 +47,7 @@ ncf_gateway_binary "$HOME/.local/bin/openshell-gateway"
 ncf_gateway_binary /usr/local/bin/openshell-gateway
 ncf_gateway_binary /usr/bin/openshell-gateway
 [ -n "$NCF_SEEN" ] || ncf_absent gateway-binary-version '' 'openshell-gateway not installed'
-`;
+`}`;
 
 /** The CLI's configuration: the user layer, then the read-only system layer of ≥ 0.0.62. */
 export const OPENSHELL_CONFIG_PROBE = shell`
@@ -64,8 +68,8 @@ for ncf_d in /etc/openshell/gateways/*; do
 done
 `;
 
-/** Per gateway in NCF_GWS: status, info, the sandbox list, and (when NCF_GUARDS=1) each sandbox from inside. */
-export const OPENSHELL_GATEWAYS_PROBE = shell`
+/** `ncf_openshell`: one CLI call, in JSON from the release that has it; `ncf_sandbox_names`: names in a sandbox list. */
+const OPENSHELL_CALLS = shell`
 ncf_openshell() { # section key json-since args...: JSON from that version on, else the table
   ncf_s=$1; ncf_k=$2; ncf_j=$3; shift 3
   if ncf_os_ge "$ncf_j"; then
@@ -83,6 +87,10 @@ ncf_sandbox_names() { # names in a sandbox list (table or pretty JSON), for fan-
     !hdr && ($1 == "NAME" || $1 == "WORKSPACE") { hdr = 1; col = ($1 == "WORKSPACE") ? 2 : 1; next }
     hdr && NF > 0 { print $col }'
 }
+`;
+
+/** Per gateway in NCF_GWS: status, info, the sandbox list, and (when NCF_GUARDS=1) each sandbox from inside. */
+export const OPENSHELL_GATEWAYS_PROBE = `${OPENSHELL_CALLS}${shell`
 if [ -n "$NCF_OS" ]; then
   if [ -z "$NCF_OS_VER" ] || ncf_os_ge ${OPENSHELL_SINCE.gatewayList}; then ncf_openshell gateway-list '' ${OPENSHELL_SINCE.gatewayListJson} gateway list
   else ncf_absent gateway-list '' 'gateway list needs OpenShell ${OPENSHELL_SINCE.gatewayList} or later'; fi
@@ -99,7 +107,22 @@ if [ -n "$NCF_OS" ]; then
   done
   set +f
 fi
-`;
+`}`;
+
+/**
+ * The targeted check after a step that changes one sandbox only (docs/apply.md): the gateway's
+ * sandbox list (the sandbox's phase) and, when it is listed, the sandbox from inside — the same
+ * sections the full probe prints for them. NCF_CHECK_GW, NCF_CHECK_SB and NCF_OS_VER (the version
+ * the host's last full observation read) are set by the script's header.
+ */
+export const SANDBOX_CHECK_PROBE = `${LOCATE_OPENSHELL}${OPENSHELL_CALLS}${shell`
+if [ -n "$NCF_OS" ]; then
+  ncf_openshell sandbox-list "$NCF_CHECK_GW" ${OPENSHELL_SINCE.sandboxListJson} sandbox list -g "$NCF_CHECK_GW"
+  if [ "$NCF_RC" = 0 ] && ncf_sandbox_names "$NCF_OUT" | grep -qxF -- "$NCF_CHECK_SB"; then
+    ncf_run sandbox-guards "$NCF_CHECK_GW $NCF_CHECK_SB" "$NCF_TX" "$NCF_OS" sandbox exec -g "$NCF_CHECK_GW" -n "$NCF_CHECK_SB" -- sh -c "$NCF_GUARD_SCRIPT"
+  fi
+else ncf_absent sandbox-list "$NCF_CHECK_GW" 'openshell not installed'; fi
+`}`;
 
 /** The first located binary in NemoClaw's resolution order (the probe reports them in it). */
 export function readBinary(probe: ProbeOutput, section: string, tool: string): Fact<BinaryFacts> {

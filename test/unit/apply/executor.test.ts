@@ -70,6 +70,14 @@ describe("applyPlan: order, results and locks", () => {
     expect(h.observations.get("quiet")).toBeUndefined();
   });
 
+  it("checks a lock clear and a gateway restart by reading their sandbox again; other steps by observing the host", async () => {
+    const h = harness({ hosts: ["a"], refreshLocked: ["a"] });
+    const sandboxStep = (kind: "lock-clear" | "sandbox-gateway-restart" | "sandbox-recover", after: string[] = []) =>
+      step(`${kind}:alice`, after, { kind, target: { kind: "sandbox", name: "alice", gateway: "nemoclaw" } });
+    await h.run(plan([hostPlan("a", [sandboxStep("lock-clear"), sandboxStep("sandbox-gateway-restart", ["lock-clear:alice"]), sandboxStep("sandbox-recover", ["sandbox-gateway-restart:alice"])])]));
+    expect(h.trips.map((trip) => trip.checks)).toEqual(["nemoclaw/alice", "nemoclaw/alice", null]);
+  });
+
   it("a failed step skips what depends on it, independent steps still run, exit 5", async () => {
     const h = harness({
       hosts: ["a"],

@@ -68,6 +68,8 @@ export interface Trip {
   host: string;
   argv: string[][];
   releases: boolean;
+  /** `gateway/sandbox` when the round trip checks that sandbox only instead of observing the host. */
+  checks: string | null;
 }
 
 export interface Harness {
@@ -226,7 +228,8 @@ export function harness(options: HarnessOptions): Harness {
     },
     observeHost: async (host) => observe(host.name),
     runAndObserve: (host, conn, request) => {
-      trips.push({ host: host.name, argv: request.commands.map((command) => command.argv), releases: request.releaseLock !== undefined });
+      const checks = request.check ? `${request.check.target.gateway}/${request.check.target.sandbox}` : null;
+      trips.push({ host: host.name, argv: request.commands.map((command) => command.argv), releases: request.releaseLock !== undefined, checks });
       return commandsThenObserve(observe)(host, conn, request);
     },
     refreshLocks: {

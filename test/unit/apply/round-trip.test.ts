@@ -63,9 +63,11 @@ describe("runAndObserve", () => {
     const first = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0 });
     expect(first.lockCreated).toEqual({ created: true });
     expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
-    expect(first.observed.fleetLock).toEqual({ state: "known", value: JSON.parse(LOCK) });
+    // Its own observation shows the host as it found it: not locked (so a plan made from it notes no lock).
+    expect(first.observed.fleetLock).toEqual({ state: "known", value: null });
     const second = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK.replace("r1", "r2"), timeoutMs: 0 });
     expect(second.lockCreated).toEqual({ created: false, current: LOCK });
+    expect(second.observed.fleetLock).toEqual({ state: "known", value: JSON.parse(LOCK) });
   });
 
   it("releases the lock after the observation only when every command succeeded", async () => {

@@ -9,7 +9,8 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assembleHost } from "../../../src/observe/host.js";
-import { buildProbeScript, newProbeNonce } from "../../../src/observe/probe.js";
+import { buildProbeScript, buildSandboxCheckScript, newProbeNonce } from "../../../src/observe/probe.js";
+import { checkTargetFor, withSandboxChecked } from "../../../src/observe/sandbox-check.js";
 import { parseProbeOutput } from "../../../src/host/probe/sections.js";
 import type { ObservedGateway, ObservedHost } from "../../../src/observe/types.js";
 
@@ -284,6 +285,42 @@ describe("probe on a fake host", () => {
     expect(nemoclaw.runningVersion).toEqual({ state: "known", value: "0.0.69" });
     if (nemoclaw.sandboxes.state !== "known") throw new Error(nemoclaw.sandboxes.reason);
     expect(nemoclaw.sandboxes.value[0]).toMatchObject({ name: "alpha", phase: "Ready", guards: { state: "unknown", reason: expect.stringMatching(/did not enter/) } });
+  });
+
+  it("a targeted check reads one sandbox again: the gateway's list and that sandbox's inside, nothing else", { timeout: 60_000 }, () => {
+    const nonce = newProbeNonce();
+    const previous = observe(runProbe("/bin/sh", buildProbeScript({ nonce, gatewayNames: ["nemoclaw"], commandTimeoutSec: 2 }), env).stdout, nonce);
+    const target = checkTargetFor(previous, "nemoclaw", "alpha");
+    expect(target).toEqual({ gateway: "nemoclaw", sandbox: "alpha", openshellVersion: "0.0.72" });
+
+    // Meanwhile the stale lock was cleared and the missing guard came back.
+    const guard = join(dir, "sandbox-root/tmp/nemoclaw-ciao-network-guard.js");
+    const stale = join(dir, "sandbox-root/tmp/openclaw-1000/gateway.dead0002.lock");
+    write(guard, "", 0o444);
+    rmSync(stale);
+    try {
+      const checkNonce = newProbeNonce();
+      const result = runProbe("/bin/sh", buildSandboxCheckScript({ nonce: checkNonce, gatewayNames: ["nemoclaw"], commandTimeoutSec: 2 }, target!), env);
+      expect(result.stderr).toBe("");
+      const probe = parseProbeOutput(result.stdout, checkNonce);
+      expect(probe.finished).toBe(true);
+      // Only the list and the one sandbox: no versions, no other gateway, no other sandbox.
+      expect(probe.sections.map((section) => `${section.name} ${section.key}`.trim())).toEqual(["meta", "sandbox-list nemoclaw", "sandbox-guards nemoclaw alpha", "done"]);
+
+      const checked = withSandboxChecked(previous, probe, target!, { observedAt: "2026-07-08T00:01:00.000Z", durationMs: 1, unreachable: null });
+      const sandboxes = gateway(checked, "nemoclaw").sandboxes;
+      if (sandboxes.state !== "known" || sandboxes.value[0]?.guards.state !== "known") throw new Error("alpha's guards unknown");
+      expect(sandboxes.value[0].guards.value.files.find((file) => file.path === "/tmp/nemoclaw-ciao-network-guard.js")?.present).toBe(true);
+      expect(sandboxes.value[0].guards.value.locks.map((lock) => lock.path)).toEqual(["/tmp/openclaw-1000/gateway.live0001.lock"]);
+      // Everything else is the last full observation's.
+      const before = gateway(previous, "nemoclaw").sandboxes;
+      expect(sandboxes.value[1]).toEqual(before.state === "known" ? before.value[1] : "unknown before");
+      expect({ ...checked, gateways: null, observedAt: null }).toEqual({ ...previous, gateways: null, observedAt: null });
+      expect(gateway(checked, "legacy")).toEqual(gateway(previous, "legacy"));
+    } finally {
+      write(stale, JSON.stringify({ pid: 2147483645, createdAt: "2026-06-01T10:00:00Z" }));
+      rmSync(guard);
+    }
   });
 
   it("one exec: the script needs nothing but its own stdin", () => {
