@@ -23,7 +23,7 @@ import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
 import { checkedBySandbox, endsWithItsCommands, runStep, type StepContext, type StepRunResult } from "./steps.js";
 import type { RoundTripRequest } from "./round-trip.js";
-import { checkTargetFor } from "../observe/sandbox-check.js";
+import { checkedSandboxRead, checkTargetFor } from "../observe/sandbox-check.js";
 import { gateHealth } from "./health-gate.js";
 
 interface HostEnd {
@@ -413,7 +413,9 @@ export class HostRun {
       ...(release !== undefined ? { releaseLock: release } : {}),
       ...(check ? { check } : {}),
     });
-    this.observation = answer.observed.unreachable ? null : answer.observed;
+    // A check that could not read its sandbox leaves the judgement to a full observation.
+    const judged = check ? checkedSandboxRead(answer.observed, check.target) : !answer.observed.unreachable;
+    this.observation = judged ? answer.observed : null;
     if (answer.lockReleased === "swapped") {
       this.lease?.released();
       this.releasedWithLastStep = true;

@@ -14,6 +14,9 @@ import type { Connection } from "../transport/types.js";
 import { type HostLease, leaseOn, type LockOptions, lockFor } from "./lock.js";
 import type { RunAndObserve } from "./round-trip.js";
 
+/** Transport failures that come before anything is sent: no lock can have been created. */
+const NEVER_CONNECTED = new Set(["unreachable", "auth-failed", "host-key-unknown", "host-key-changed"]);
+
 export interface RefreshLock {
   lease: HostLease;
   /** The observation made in the round trip that created the lock. */
@@ -22,6 +25,8 @@ export interface RefreshLock {
 
 export class RefreshLocks {
   private readonly held = new Map<string, RefreshLock>();
+  /** Locks whose creation did not report: released at the end, never handed to a host's run. */
+  private readonly unconfirmed: HostLease[] = [];
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> = Promise.resolve();
 
@@ -40,6 +45,10 @@ export class RefreshLocks {
     if (trip.lockCreated?.created) {
       this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed });
       this.startHeartbeat();
+    } else if (trip.lockCreated === null && !NEVER_CONNECTED.has(trip.observed.unreachable?.kind ?? "")) {
+      // The script was sent but the answer was lost: the lock may have been created all the same.
+      // Release it at the end (a release removes it only while it still reads what this run wrote).
+      this.unconfirmed.push(leaseOn(connection, mine, this.options));
     }
     return trip.observed;
   };
@@ -53,7 +62,11 @@ export class RefreshLocks {
     await this.beating;
     const lock = this.held.get(host);
     this.held.delete(host);
-    return lock;
+    if (lock === undefined) return undefined;
+    // Renewed once more, and only handed over if it is still ours: the prompt may have outlasted
+    // the lease (a sleeping laptop, a dropped network) and another run taken the host meanwhile.
+    const ours = await lock.lease.renew().catch(() => false);
+    return ours ? lock : undefined;
   }
 
   /** Release at once the locks of hosts the plan has nothing to do on. */
@@ -65,7 +78,8 @@ export class RefreshLocks {
   async releaseRest(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.release([...this.held.keys()]);
+    const unconfirmed = this.unconfirmed.splice(0);
+    await Promise.all([this.release([...this.held.keys()]), ...unconfirmed.map((lease) => lease.release().catch(() => undefined))]);
   }
 
   /** A release that fails leaves the lock to its lease's expiry (and to this machine's dead-run reclaim). */
@@ -88,7 +102,11 @@ export class RefreshLocks {
     this.timer.unref();
   }
 
-  /** A lease another run took over is forgotten: the host's run then goes the long way and finds the holder. */
+  /**
+   * A lease another run took over is forgotten: the host's run then goes the long way and finds
+   * the holder. A renewal that does not answer is tried again at the next beat (and once more
+   * when the host's run takes the lease).
+   */
   private async renew(host: string, lock: RefreshLock): Promise<void> {
     const ours = await lock.lease.renew().catch(() => true);
     if (!ours) this.held.delete(host);

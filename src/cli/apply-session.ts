@@ -103,7 +103,28 @@ interface Prepared {
   leftLocks: string[];
   /** The locks the plan's observation took (a fleet file's plan only). */
   refreshLocks?: RefreshLocks;
+  /** Ends the handling of Ctrl-C that gives those locks back before the run starts. */
+  stopEarlyInterrupt?: () => void;
 }
+
+/**
+ * Until the run takes over Ctrl-C (and SIGTERM), an interruption while hosts are observed, the plan
+ * is shown or the answer awaited gives the plan's locks back before the process ends: it would
+ * otherwise leave every observed host locked for the lease.
+ */
+function releaseOnInterrupt(locks: RefreshLocks, deps: SessionDeps): () => void {
+  let interrupted = false;
+  return deps.onInterrupt(() => {
+    if (interrupted) return;
+    interrupted = true;
+    deps.stderr.write("\nInterrupted; nothing was changed. Giving the host locks back…\n");
+    const bounded = new Promise((resolve) => setTimeout(resolve, RELEASE_ON_INTERRUPT_MS).unref());
+    void Promise.race([locks.releaseRest(), bounded]).finally(() => deps.exit(ExitCode.Interrupted));
+  });
+}
+
+/** How long an interrupted session waits for its locks to be given back before it ends anyway. */
+const RELEASE_ON_INTERRUPT_MS = 10_000;
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -195,6 +216,7 @@ async function prepare(source: string | undefined, runId: string, options: Apply
     { identity: deps.identity, runId, ttlMs: fleet.apply.lockTtlMs, clock: { now: deps.now }, pidAlive: localPidAlive },
     deps.runAndObserve,
   );
+  const stopEarlyInterrupt = releaseOnInterrupt(refreshLocks, deps);
   try {
     const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: refreshLocks.observeHost });
     const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
@@ -206,8 +228,9 @@ async function prepare(source: string | undefined, runId: string, options: Apply
       const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;
       return lock !== null && lock.machine === deps.identity.machine && !localPidAlive(lock.pid);
     });
-    return { fleet, plan, pool, savedPlan: false, catalogue, leftLocks: leftLocks.map((host) => host.host), refreshLocks };
+    return { fleet, plan, pool, savedPlan: false, catalogue, leftLocks: leftLocks.map((host) => host.host), refreshLocks, stopEarlyInterrupt };
   } catch (error) {
+    stopEarlyInterrupt();
     await refreshLocks.releaseRest();
     await pool.closeAll();
     throw error;
@@ -298,6 +321,7 @@ export async function runApplySession(source: string | undefined, options: Apply
     const view = createView(options, deps, plan, colors.out);
     events.subscribe(view.onEvent);
     const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
+    prepared.stopEarlyInterrupt?.();
     const stopListening = deps.onInterrupt(() => control.interrupt());
     try {
       const summary = await applyPlan(
@@ -357,6 +381,7 @@ export async function runApplySession(source: string | undefined, options: Apply
       journal.close();
     }
   } finally {
+    prepared.stopEarlyInterrupt?.();
     await prepared.refreshLocks?.releaseRest();
     await pool.closeAll();
   }

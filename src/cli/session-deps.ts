@@ -41,6 +41,8 @@ export interface ProcessDeps {
   onInterrupt(handler: () => void): () => void;
   /** How a run's notice reaches the fleet file's webhook. */
   postWebhook: PostJson;
+  /** End the process now (an interruption before a run starts, once its locks are given back). */
+  exit(code: number): void;
 }
 
 export function processDeps(): ProcessDeps {
@@ -52,6 +54,7 @@ export function processDeps(): ProcessDeps {
     identity: { user: userInfo().username, machine: hostname(), pid: process.pid },
     journalDir: journalDir(),
     postWebhook: postWithFetch,
+    exit: (code) => process.exit(code),
     onInterrupt(handler) {
       process.on("SIGINT", handler);
       process.on("SIGTERM", handler);

@@ -19,6 +19,13 @@ export function checkTargetFor(previous: ObservedHost, gateway: string, sandbox:
   return { gateway, sandbox, openshellVersion: version };
 }
 
+/** Whether the check read the sandbox's inside: if not, only a full observation can judge the step. */
+export function checkedSandboxRead(observed: ObservedHost, target: SandboxCheckTarget): boolean {
+  if (observed.unreachable || observed.gateways.state !== "known") return false;
+  const sandboxes = observed.gateways.value.find((gateway) => gateway.name === target.gateway)?.sandboxes;
+  return sandboxes?.state === "known" && sandboxes.value.some((sandbox) => sandbox.name === target.sandbox && sandbox.guards.state === "known");
+}
+
 export function withSandboxChecked(
   previous: ObservedHost,
   probe: ProbeOutput,

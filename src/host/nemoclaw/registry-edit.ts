@@ -28,7 +28,8 @@ export interface RegistrySnapshot {
 
 /** A marker line first, so an absent file and an empty file are told apart without trimming the content. */
 function printFile(path: string): string {
-  return `f="${path}"\nif [ -f "$f" ]; then echo PRESENT; cat "$f"; else echo ABSENT; fi\n`;
+  // A file that is there but cannot be read fails the whole read: an empty snapshot would pass for its content.
+  return `f="${path}"\nif [ -f "$f" ]; then echo PRESENT; cat "$f" || exit 1; else echo ABSENT; fi\n`;
 }
 
 function readPrinted(out: string): string | null {

@@ -84,6 +84,16 @@ describe("RefreshLocks", () => {
     }
   });
 
+  it("hands over a lease only once it is renewed: a lock another run took while the plan waited goes the long way", async () => {
+    const locks = new RefreshLocks(options, createThenObserve);
+    await locks.observeHost(host, connection);
+    const thief = `${serializeLock({ runId: "run-thief", user: "eve", machine: "controller-c", pid: 9, startedAt: T0.toISOString(), expiresAt: "2026-11-22T11:00:00.000Z" })}\n`;
+    writeFileSync(lockPath(), thief);
+    expect(await locks.take("spark-01")).toBeUndefined();
+    await locks.releaseRest();
+    expect(readFileSync(lockPath(), "utf8")).toBe(thief);
+  });
+
   it("renews the leases it holds, and forgets one another run took over meanwhile", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let now = T0.getTime();

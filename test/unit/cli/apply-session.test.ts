@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listRuns } from "../../../src/apply/history.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import { listJournalFiles } from "../../../src/apply/journal.js";
-import { serializeLock } from "../../../src/host/system/fleet-lock.js";
+import { createLockFile, serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
@@ -33,7 +33,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const OPTIONS: ApplySessionOptions = { inventory: [], json: false, yes: false, prune: false, color: false };
 
 /** One host whose sandbox lacks the preset the fleet file asks for: one policy-add to do. */
-function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {}, setup: (scenario: Scenario) => void = () => {}) {
+function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: () => Promise<string | null>; locking?: boolean } = {}, setup: (scenario: Scenario) => void = () => {}) {
   const scenario = converged();
   scenario.host.sandboxes[0]!.policy.presets = ["npm"];
   setup(scenario);
@@ -55,6 +55,10 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {},
     if (ran.some((argv) => argv.includes("policy-add"))) registryEntries(observed)[0]!.policies = ["npm"];
     return observed;
   };
+  const interrupts: (() => void)[] = [];
+  let exited: (code: number) => void = () => undefined;
+  const exitCode = new Promise<number>((resolve) => (exited = resolve));
+  const observeOnly = commandsThenObserve(() => observe());
   const deps: SessionDeps = {
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
@@ -63,7 +67,11 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {},
     identity: { user: "ops", machine: "ctl", pid: process.pid },
     journalDir: join(dir, "runs"),
     postWebhook: () => Promise.reject(new Error("no webhook in these tests")),
-    onInterrupt: () => () => undefined,
+    onInterrupt: (handler) => {
+      interrupts.push(handler);
+      return () => void interrupts.splice(interrupts.indexOf(handler), 1);
+    },
+    exit: (code) => exited(code),
     loadFleet: async () => ({ fleet: scenario.fleet, warnings: [] }),
     selectHosts: (fleet) => fleet.hosts.map((host) => host.name),
     openPool: () => ({ get: async () => connection, closeAll: async () => undefined }),
@@ -72,7 +80,11 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {},
       return {};
     },
     observeHost: async () => observe(),
-    runAndObserve: commandsThenObserve(() => observe()),
+    // With `locking`, the lock part of a round trip runs for real (the same script), in the test's HOME.
+    runAndObserve: async (host, conn, request) => {
+      const answer = await observeOnly(host, conn, request);
+      return answers.locking && request.createLock !== undefined ? { ...answer, lockCreated: await createLockFile(conn, request.createLock, 10_000) } : answer;
+    },
     backupService: () => ({
       backupSandbox: async () => {
         throw new Error("no backups in this test");
@@ -80,10 +92,11 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null } = {},
       restoreSandbox: async () => undefined,
     }),
     resolveSecret: async () => "nvapi-secret",
-    ask: async () => (answers.answer === undefined ? "" : answers.answer),
+    ask: answers.ask ?? (async () => (answers.answer === undefined ? "" : answers.answer)),
     stdinIsTTY: answers.stdinIsTTY ?? false,
   };
-  return { deps, ran, scenario, out: () => out, err: () => err, catalogueReads: () => catalogueReads };
+  const interrupt = () => [...interrupts].forEach((handler) => handler());
+  return { deps, ran, scenario, out: () => out, err: () => err, catalogueReads: () => catalogueReads, interrupt, exitCode };
 }
 
 /** What `nemoclaw plan` makes of the session's fleet and host. */
@@ -113,6 +126,31 @@ describe("apply as a use case", () => {
     expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Interrupted);
     expect(s.err()).toContain("Interrupted; nothing was changed.");
     expect(s.ran).toEqual([]);
+  });
+
+  it("holds the host's lock from the plan's observation through the question, and gives it back when the answer is no", async () => {
+    const lock = join(dir, ".nemoclaw-fleet", "lock.json");
+    let lockedWhileAsking = false;
+    const s = session({ stdinIsTTY: true, locking: true, ask: async () => ((lockedWhileAsking = existsSync(lock)), "no") });
+    expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Error);
+    expect(lockedWhileAsking).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("Ctrl-C or SIGTERM while the plan waits for its answer gives the host locks back, then ends (exit 130)", async () => {
+    const lock = join(dir, ".nemoclaw-fleet", "lock.json");
+    let s: ReturnType<typeof session>;
+    const asked = new Promise<void>((resolve) => {
+      s = session({ stdinIsTTY: true, locking: true, ask: () => (resolve(), new Promise(() => undefined)) });
+    });
+    void runApplySession("fleet.yaml", OPTIONS, s!.deps);
+    await asked;
+    expect(existsSync(lock)).toBe(true);
+    s!.interrupt();
+    expect(await s!.exitCode).toBe(ExitCode.Interrupted);
+    expect(existsSync(lock)).toBe(false);
+    expect(s!.err()).toContain("Interrupted; nothing was changed. Giving the host locks back");
+    expect(s!.ran).toEqual([]);
   });
 
   it("with --yes --json runs the step, prints the event stream and journals the run", async () => {

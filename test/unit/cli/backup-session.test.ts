@@ -64,6 +64,7 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     identity: { user: "ops", machine: "ctl", pid: 4242 },
     journalDir: join(dir, "runs"),
     postWebhook: () => Promise.reject(new Error("no webhook in these tests")),
+    exit: () => undefined,
     onInterrupt: (handler) => {
       interrupt = handler;
       return () => (interrupt = null);

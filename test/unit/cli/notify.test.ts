@@ -64,6 +64,7 @@ function processDeps(env: NodeJS.ProcessEnv = {}): ProcessDeps & { warnings: str
     identity: { user: "ops", machine: "ctl", pid: 1 },
     journalDir: "/nonexistent",
     onInterrupt: () => () => undefined,
+    exit: () => undefined,
     postWebhook: postWithFetch,
   };
 }
