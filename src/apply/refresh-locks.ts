@@ -23,8 +23,13 @@ export interface RefreshLock {
   observed: ObservedHost;
 }
 
+interface HeldLock extends RefreshLock {
+  /** When the lease was last known to be ours (created or renewed), ms. */
+  confirmedAt: number;
+}
+
 export class RefreshLocks {
-  private readonly held = new Map<string, RefreshLock>();
+  private readonly held = new Map<string, HeldLock>();
   /** Locks whose creation did not report: released at the end, never handed to a host's run. */
   private readonly unconfirmed: HostLease[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -43,7 +48,7 @@ export class RefreshLocks {
     const mine = lockFor(this.options);
     const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
     if (trip.lockCreated?.created) {
-      this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed });
+      this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed, confirmedAt: this.now() });
       this.startHeartbeat();
     } else if (trip.lockCreated === null && !NEVER_CONNECTED.has(trip.observed.unreachable?.kind ?? "")) {
       // The script was sent but the answer was lost: the lock may have been created all the same.
@@ -63,10 +68,16 @@ export class RefreshLocks {
     const lock = this.held.get(host);
     this.held.delete(host);
     if (lock === undefined) return undefined;
-    // Renewed once more, and only handed over if it is still ours: the prompt may have outlasted
-    // the lease (a sleeping laptop, a dropped network) and another run taken the host meanwhile.
+    // A live lease is nobody else's to take. One not confirmed for half its length may have run
+    // out while the plan waited (a sleeping laptop, a dropped network) and another run taken the
+    // host: it is renewed first, and handed over only if it is still ours.
+    if (this.now() - lock.confirmedAt < this.options.ttlMs / 2) return { lease: lock.lease, observed: lock.observed };
     const ours = await lock.lease.renew().catch(() => false);
-    return ours ? lock : undefined;
+    return ours ? { lease: lock.lease, observed: lock.observed } : undefined;
+  }
+
+  private now(): number {
+    return this.options.clock.now().getTime();
   }
 
   /** Release at once the locks of hosts the plan has nothing to do on. */
@@ -107,8 +118,10 @@ export class RefreshLocks {
    * the holder. A renewal that does not answer is tried again at the next beat (and once more
    * when the host's run takes the lease).
    */
-  private async renew(host: string, lock: RefreshLock): Promise<void> {
-    const ours = await lock.lease.renew().catch(() => true);
-    if (!ours) this.held.delete(host);
+  private async renew(host: string, lock: HeldLock): Promise<void> {
+    const renewedAt = this.now();
+    const ours = await lock.lease.renew().catch(() => null);
+    if (ours === false) this.held.delete(host);
+    else if (ours === true) lock.confirmedAt = renewedAt;
   }
 }

@@ -84,9 +84,18 @@ describe("RefreshLocks", () => {
     }
   });
 
-  it("hands over a lease only once it is renewed: a lock another run took while the plan waited goes the long way", async () => {
-    const locks = new RefreshLocks(options, createThenObserve);
+  it("hands over a lease that may have run out only once it is renewed: a lock another run took while the plan waited goes the long way", async () => {
+    let now = T0.getTime();
+    const locks = new RefreshLocks({ ...options, clock: { now: () => new Date(now) } }, createThenObserve);
     await locks.observeHost(host, connection);
+    // A live lease is handed over as it is.
+    now += 1_000;
+    const live = await locks.take("spark-01");
+    expect(live).toBeDefined();
+    await live!.lease.release();
+    await locks.observeHost(host, connection);
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-now");
+    now += 5_000;
     const thief = `${serializeLock({ runId: "run-thief", user: "eve", machine: "controller-c", pid: 9, startedAt: T0.toISOString(), expiresAt: "2026-11-22T11:00:00.000Z" })}\n`;
     writeFileSync(lockPath(), thief);
     expect(await locks.take("spark-01")).toBeUndefined();
