@@ -30,6 +30,8 @@ export interface GateInput {
   succeeded: readonly Step[];
   /** Backups this run took on the host, by the id of the step that took them. */
   backups: ReadonlyMap<string, TakenBackup>;
+  /** Sandboxes with a step --max-risk held back: still pending, so not judged. */
+  pending: ReadonlySet<string>;
 }
 
 /** How the host ends when the gate does not pass; null when it passes (or there is no gate). */
@@ -43,14 +45,23 @@ interface Target {
 /** Steps that only read (backups, the preflight, the release check) or remove the sandbox change nothing to check. */
 const NOT_A_CHANGE = new Set<Step["kind"]>(["preflight", "backup", "release-verify", "sandbox-delete", "gateway-retire"]);
 
-/** The sandboxes the steps changed: each step's own sandbox; a gateway's sandboxes for a gateway step; all of them for an install. */
-export function changedSandboxes(host: DesiredHost, steps: readonly Step[]): Target[] {
+/**
+ * The sandboxes the steps changed: each step's own sandbox; the sandboxes a gateway step names
+ * (an inference change), else all of a gateway's for a gateway step; all of them for an install.
+ * Sandboxes still pending (a step of theirs held back) are not judged.
+ */
+export function changedSandboxes(host: DesiredHost, steps: readonly Step[], pending: ReadonlySet<string> = new Set()): Target[] {
   const targets = new Map<string, Target>();
-  const add = (sandbox: string, gateway: string) => targets.set(`${gateway}/${sandbox}`, { sandbox, gateway });
+  const add = (sandbox: string, gateway: string) => {
+    if (!pending.has(sandbox)) targets.set(`${gateway}/${sandbox}`, { sandbox, gateway });
+  };
   for (const step of steps) {
     if (NOT_A_CHANGE.has(step.kind)) continue;
+    const named = step.params?.sandboxes;
     if (step.target.kind === "sandbox") add(step.target.name, step.target.gateway ?? "nemoclaw");
-    else {
+    else if (step.target.kind === "gateway" && Array.isArray(named)) {
+      for (const sandbox of named) if (typeof sandbox === "string") add(sandbox, step.target.name);
+    } else {
       const gateway = step.target.kind === "gateway" ? step.target.name : null;
       for (const sandbox of host.sandboxes) if (gateway === null || sandbox.gateway === gateway) add(sandbox.name, sandbox.gateway);
     }
@@ -117,7 +128,7 @@ class Gate {
   async pass(timeoutMs: number): Promise<GateVerdict> {
     const { deps, control, events } = this.run;
     const host = this.input.host.name;
-    const targets = changedSandboxes(this.input.host, this.input.succeeded);
+    const targets = changedSandboxes(this.input.host, this.input.succeeded, this.input.pending);
     if (targets.length === 0) return null;
     const started = deps.now().getTime();
     const deadline = started + timeoutMs;

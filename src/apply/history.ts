@@ -2,6 +2,7 @@
  * Past runs, read back from their journals: a listing (`nemoclaw history`) and one run in full
  * (`nemoclaw history <run>`), both folded with the same RunTally the live run used.
  */
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { HostStatus, RunSource } from "./events.js";
 import { listJournalFiles, readJournal } from "./journal.js";
@@ -185,13 +186,24 @@ export function pruneRuns(dir: string, request: PruneRequest): PruneResult {
   return { removed, running, kept: files.length - removed.length };
 }
 
+/** A journal without its first record yet is a run that may be starting: kept while it was written lately. */
+const STARTING_RUN_MS = 3_600_000;
+
 function mayBeRunning(path: string, request: PruneRequest): boolean {
+  const startingLately = () => {
+    try {
+      return request.now.getTime() - statSync(path).mtimeMs < STARTING_RUN_MS;
+    } catch {
+      return false;
+    }
+  };
   let summary: RunSummary;
   try {
     summary = readRun(path).summary;
   } catch {
-    return false;
+    return startingLately();
   }
-  if (summary.complete || summary.header === null) return false;
+  if (summary.complete) return false;
+  if (summary.header === null) return startingLately();
   return request.stillRunning(summary.header.identity);
 }

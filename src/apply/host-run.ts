@@ -357,7 +357,8 @@ export class HostRun {
       } else failed += 1;
     }
     if (failed > 0) return this.finish({ status: "failed", message: `${failed} step${failed === 1 ? "" : "s"} failed` });
-    const gate = await gateHealth(this.run, { host: desired, connection, succeeded: ordered.filter((step) => succeeded.has(step.id)), backups: context.backups });
+    const pending = new Set((this.hostPlan.heldBack ?? []).flatMap((step) => (step.sandbox === undefined ? [] : [step.sandbox])));
+    const gate = await gateHealth(this.run, { host: desired, connection, succeeded: ordered.filter((step) => succeeded.has(step.id)), backups: context.backups, pending });
     return this.finish(gate ?? { status: "ok" });
   }
 

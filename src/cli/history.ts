@@ -97,7 +97,7 @@ Exit codes: 0 pruned (or nothing to prune), 1 bad usage (see docs/exit-codes.md)
 Examples:
   nemoclaw history prune --keep 200
   nemoclaw history prune --older-than 30d --dry-run
-  nemoclaw history prune --keep 1000 --older-than 90d      # what \`nemoclaw schedule\` units run after each apply`,
+  nemoclaw history prune --older-than 30d                  # what \`nemoclaw schedule\` units run after each apply (--keep-history)`,
     )
     .action(async (options: PruneOptions) => {
       const [{ processDeps }, { localPidAlive }] = await Promise.all([import("./session-deps.js"), import("../host/system/process.js")]);

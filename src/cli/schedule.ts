@@ -512,8 +512,8 @@ function prepareRunFiles(fleet: DesiredFleet, paths: Paths, deps: ScheduleDeps):
   const names = environmentNames(fleet);
   const text = [
     `# Secrets for the scheduled runs of fleet ${fleet.name} (${fleet.sourceFile}).`,
-    "# Read by the systemd units (EnvironmentFile=) and sourced by the crontab lines, so write",
-    "# plain NAME=value lines: no quotes, no spaces around =, no spaces in values. Keep it 0600.",
+    "# Read by the systemd units (EnvironmentFile=) and, line by line and literally, by the crontab",
+    "# lines, so write plain NAME=value lines: no quotes, no spaces around =. Keep it 0600.",
     ...(names.length > 0 ? ["# The fleet file reads these references:", ...names.map((name) => `#${name}=`)] : ["# The fleet file reads no env: references."]),
     "",
   ].join("\n");

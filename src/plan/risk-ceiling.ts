@@ -25,7 +25,7 @@ function onlyForDependents(step: Step): boolean {
 }
 
 function heldBack(step: Step, because: string): HeldBackStep {
-  return { id: step.id, kind: step.kind, risk: step.risk, summary: step.reason.summary, because };
+  return { id: step.id, kind: step.kind, risk: step.risk, summary: step.reason.summary, because, ...(step.target.kind === "sandbox" ? { sandbox: step.target.name } : {}) };
 }
 
 /**

@@ -129,6 +129,8 @@ export interface HeldBackStep {
   summary: string;
   /** Why it is held back: above the ceiling, or it needs a step that is. */
   because: string;
+  /** The sandbox the step is for, when it is for one (its health gate leaves it out: it is still pending). */
+  sandbox?: string;
 }
 
 export interface HostPlan {

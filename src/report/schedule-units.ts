@@ -39,11 +39,29 @@ export interface ScheduleSetting {
 
 // ---- systemd ------------------------------------------------------------------------------------
 
-/** One word as systemd reads command lines and assignments: `%` and `$` escaped, quoted when it must be. */
+/** One word of a systemd command line (ExecStart=): `%` and `$` escaped, quoted when it must be. */
 export function systemdWord(word: string): string {
-  const escaped = word.replace(/%/g, "%%").replace(/\$/g, "$$$$");
+  return systemdQuoted(word.replace(/\$/g, "$$$$"));
+}
+
+/** One `Environment=` assignment: systemd removes its quotes and expands `%`, never `$`. */
+function systemdAssignment(text: string): string {
+  return systemdQuoted(text);
+}
+
+function systemdQuoted(text: string): string {
+  const escaped = text.replace(/%/g, "%%");
   if (escaped !== "" && /^[A-Za-z0-9_@%+=:,./$-]+$/.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * A path setting (WorkingDirectory=, EnvironmentFile=): systemd takes the rest of the line as the
+ * path, expanding `%` and removing no quotes, so only `%` is escaped (spaces stay as they are).
+ */
+export function systemdPath(path: string): string {
+  if (/[\n\r]/.test(path)) throw new Error(`${JSON.stringify(path)}: a path with a line break cannot be written in a systemd unit`);
+  return path.replace(/%/g, "%%");
 }
 
 function systemdCommand(argv: readonly string[]): string {
@@ -81,9 +99,9 @@ export function serviceUnit(job: ScheduledJob, setting: ScheduleSetting): string
     "",
     "[Service]",
     "Type=oneshot",
-    `WorkingDirectory=${systemdWord(setting.workingDirectory)}`,
-    ...setting.environment.map(([name, value]) => `Environment=${systemdWord(`${name}=${value}`)}`),
-    `EnvironmentFile=${systemdWord(setting.envFile)}`,
+    `WorkingDirectory=${systemdPath(setting.workingDirectory)}`,
+    ...setting.environment.map(([name, value]) => `Environment=${systemdAssignment(`${name}=${value}`)}`),
+    `EnvironmentFile=${systemdPath(setting.envFile)}`,
     `ExecStart=${systemdCommand(job.argv)}`,
     ...job.after.map((argv) => `ExecStopPost=${systemdCommand(argv)}`),
     `SuccessExitStatus=${job.successExitCodes.join(" ")}`,
@@ -162,7 +180,10 @@ export function everyAsCron(ms: number): { cron: string } | { problem: string } 
 export function crontabBlock(entries: { job: ScheduledJob; cron: string }[], setting: ScheduleSetting): string {
   const begin = `# BEGIN nemoclaw fleet ${setting.fleetName} (${setting.fleetFile})`;
   const environment = setting.environment.map(([name, value]) => `${name}=${quote(value)}`).join(" ");
-  const prefix = `cd ${quote(setting.workingDirectory)} && set -a && . ${quote(setting.envFile)} && set +a && ${environment}`;
+  // The secrets file is read line by line and taken literally, as systemd's EnvironmentFile= takes
+  // it: sourcing it with sh would run `&`, `;`, `$(…)` or backquotes in a value.
+  const readEnvFile = `while IFS= read -r l || [ -n "$l" ]; do case $l in ''|'#'*) ;; *) export "$l" ;; esac; done < ${quote(setting.envFile)}`;
+  const prefix = `cd ${quote(setting.workingDirectory)} && { ${readEnvFile}; } && ${environment}`;
   // crontab(5): an unescaped `%` ends the command (the rest becomes its stdin).
   const lines = entries.map(({ job, cron }) => {
     const after = job.after.map((argv) => `; ${environment} ${renderArgv(argv)} >/dev/null`).join("");

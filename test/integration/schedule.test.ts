@@ -34,8 +34,11 @@ function exec(program: string, args: string[], options: { env?: NodeJS.ProcessEn
   });
 }
 
-/** A unit's command line as systemd splits it: words, double quotes with backslash escapes, `%%` and `$$`. */
-function systemdWords(line: string): string[] {
+/**
+ * A unit's command line as systemd splits it: words, double quotes with backslash escapes, `%%`
+ * and (in command lines, not in `Environment=`) `$$`.
+ */
+function systemdWords(line: string, dollars = true): string[] {
   const words: string[] = [];
   let word = "";
   let quoted = false;
@@ -61,7 +64,12 @@ function systemdWords(line: string): string[] {
     inWord = true;
   }
   if (inWord) words.push(word);
-  return words.map((text) => text.replace(/%%/g, "%").replace(/\$\$/g, "$"));
+  return words.map((text) => (dollars ? text.replace(/\$\$/g, "$") : text).replace(/%%/g, "%"));
+}
+
+/** A path setting as systemd reads it: the rest of the line, `%%` for `%`, no quotes removed. */
+function systemdPath(value: string): string {
+  return value.replace(/%%/g, "%");
 }
 
 interface Unit {
@@ -76,19 +84,19 @@ function readService(name: string): Unit {
   const lines = readFileSync(join(units, name), "utf8").split("\n");
   const values = (key: string) => lines.filter((line) => line.startsWith(`${key}=`)).map((line) => line.slice(key.length + 1));
   const environment: NodeJS.ProcessEnv = { HOME: process.env.HOME, USER: "root", LOGNAME: "root" };
-  for (const assignment of values("Environment").map((text) => systemdWords(text)[0] as string)) {
+  for (const assignment of values("Environment").map((text) => systemdWords(text, false)[0] as string)) {
     const at = assignment.indexOf("=");
     environment[assignment.slice(0, at)] = assignment.slice(at + 1);
   }
-  for (const line of readFileSync(systemdWords(values("EnvironmentFile")[0] as string)[0] as string, "utf8").split("\n")) {
+  for (const line of readFileSync(systemdPath(values("EnvironmentFile")[0] as string), "utf8").split("\n")) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (match) environment[match[1] as string] = match[2];
   }
   return {
     execStart: systemdWords(values("ExecStart")[0] as string),
-    execStopPost: values("ExecStopPost").map(systemdWords),
+    execStopPost: values("ExecStopPost").map((line) => systemdWords(line)),
     environment,
-    workingDirectory: systemdWords(values("WorkingDirectory")[0] as string)[0] as string,
+    workingDirectory: systemdPath(values("WorkingDirectory")[0] as string),
   };
 }
 

@@ -126,4 +126,14 @@ describe("changedSandboxes", () => {
     expect(names([step("gateway-recover:nemoclaw-8081", [], { kind: "gateway-recover", target: { kind: "gateway", name: "nemoclaw-8081" } })])).toEqual(["nemoclaw-8081/bob"]);
     expect(names([step("nemoclaw-install:a", [], { kind: "nemoclaw-install", target: { kind: "host", name: "a" } })])).toEqual(["nemoclaw/alice", "nemoclaw-8081/bob"]);
   });
+
+  it("an inference change, only the sandboxes it names; never a sandbox whose own step --max-risk held back", () => {
+    const host = desiredHost("a");
+    const desired = (name: string) => ({ ...host.sandboxes[0]!, name, gateway: "nemoclaw" }) as (typeof host.sandboxes)[number];
+    host.sandboxes = [desired("alice"), desired("bob")];
+    const inference = step("inference-set:nemoclaw", [], { kind: "inference-set", target: { kind: "gateway", name: "nemoclaw" }, params: { gateway: "nemoclaw", sandboxes: ["bob"] } });
+    expect(changedSandboxes(host, [inference]).map((target) => target.sandbox)).toEqual(["bob"]);
+    const gatewayStart = step("gateway-start:nemoclaw", [], { kind: "gateway-start", target: { kind: "gateway", name: "nemoclaw" } });
+    expect(changedSandboxes(host, [gatewayStart], new Set(["alice"])).map((target) => target.sandbox)).toEqual(["bob"]);
+  });
 });

@@ -1,5 +1,5 @@
 /** `nemoclaw history` and `nemoclaw unlock` as use cases, on injected streams and a temp journal directory / HOME. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -124,6 +124,20 @@ describe("nemoclaw history prune", () => {
     expect(runs()).toEqual(["20261101T080000Z-aaaaaa"]);
     const json = await prune({ keep: 0, json: true });
     expect(JSON.parse(json.out)).toMatchObject({ dryRun: false, removed: [{ runId: "20261101T080000Z-aaaaaa" }], running: [], kept: 0 });
+    expect(runs()).toEqual([]);
+  });
+
+  it("keeps a journal whose run has not written its first record yet, unless it has not been touched for an hour", async () => {
+    const starting = JournalWriter.open(dir, "20261122T115900Z-eeeeee", new Redactor());
+    starting.close();
+    const pruneAt = (now: string) => {
+      const s = streams();
+      return runHistoryPrune({ dryRun: false, json: false, keep: 0 }, { journalDir: dir, ...s, now: () => new Date(now), identity: { user: "ops", machine: "ctl", pid: 1 }, pidAlive: () => false });
+    };
+    const written = statSync(starting.path).mtime;
+    await pruneAt(new Date(written.getTime() + 60_000).toISOString());
+    expect(runs()).toEqual(["20261122T115900Z-eeeeee"]);
+    await pruneAt(new Date(written.getTime() + 2 * 3_600_000).toISOString());
     expect(runs()).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 /** `nemoclaw schedule`: the units and crontab lines it writes, and install/show/remove on a temp home with systemctl and crontab faked. */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,10 @@ import { loadFleet } from "../../../src/config/load.js";
 import { selectHosts } from "../../../src/config/selectors.js";
 import { runSchedule, type ScheduleDeps, type ScheduleOptions } from "../../../src/cli/schedule.js";
 import { ExitCode } from "../../../src/exit-codes.js";
-import { crontabBlockOf, everyAsCron, onCalendarOf, systemdWord, withCrontabBlock } from "../../../src/report/schedule-units.js";
+import { crontabBlock, crontabBlockOf, everyAsCron, onCalendarOf, type ScheduledJob, type ScheduleSetting, serviceUnit, systemdWord, withCrontabBlock } from "../../../src/report/schedule-units.js";
+
+const JOB: ScheduledJob = { id: "apply", unit: "nemoclaw-lab-apply", description: "nemoclaw apply of lab", timing: { kind: "every", ms: 300_000 }, argv: ["/usr/bin/node", "/opt/nemoclaw/main.js", "apply"], after: [], successExitCodes: [0, 2, 75] };
+const SETTING: ScheduleSetting = { fleetName: "lab", fleetFile: "/srv/fleet.yaml", workingDirectory: "/srv", environment: [], envFile: "/home/me/lab.env", removeWith: "nemoclaw schedule remove" };
 
 const cron = (text: string): CronSchedule => {
   const parsed = parseCron(text);
@@ -37,6 +41,32 @@ describe("quoting", () => {
     expect(systemdWord("100%")).toBe("100%%");
     expect(systemdWord("$HOME")).toBe("$$HOME");
     expect(systemdWord('/srv/my fleet/"x".yaml')).toBe('"/srv/my fleet/\\"x\\".yaml"');
+  });
+
+  it("systemd path settings are taken to the end of the line (only % escaped); Environment= is quoted, $ left alone", () => {
+    const unit = serviceUnit(JOB, { ...SETTING, workingDirectory: "/srv/My Fleet/50%", envFile: "/home/me/.config/nemoclaw/lab env", environment: [["PATH", "/opt/my bin:/usr/bin"], ["TAG", "a$b"]] });
+    expect(unit).toContain("\nWorkingDirectory=/srv/My Fleet/50%%\n");
+    expect(unit).toContain("\nEnvironmentFile=/home/me/.config/nemoclaw/lab env\n");
+    expect(unit).toContain('\nEnvironment="PATH=/opt/my bin:/usr/bin"\n');
+    expect(unit).toContain("\nEnvironment=TAG=a$b\n");
+    expect(() => serviceUnit(JOB, { ...SETTING, workingDirectory: "/srv/a\nb" })).toThrow(/line break/);
+  });
+
+  it("a crontab line reads the secrets file literally, as systemd does: nothing in a value runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-cron-"));
+    try {
+      const envFile = join(dir, "secrets env");
+      writeFileSync(join(dir, "ran"), "");
+      writeFileSync(envFile, `# the webhook\nHOOK=https://hooks.example/x?a=1&b=2\n\nKEY=nv$(touch ${join(dir, "pwned")});x\`y\``);
+      const job = { ...JOB, argv: ["sh", "-c", 'printf "%s|%s" "$HOOK" "$KEY"'], after: [] };
+      const line = crontabBlock([{ job, cron: "* * * * *" }], { ...SETTING, workingDirectory: dir, envFile, environment: [["NO_COLOR", "1"]] }).split("\n")[2] as string;
+      const command = line.split(" ").slice(5).join(" ").replace(/\\%/g, "%");
+      const out = execFileSync("sh", ["-c", command], { encoding: "utf8" });
+      expect(out).toBe(`https://hooks.example/x?a=1&b=2|nv$(touch ${join(dir, "pwned")});x\`y\``);
+      expect(existsSync(join(dir, "pwned"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("an interval as a crontab field, or why cron cannot keep it", () => {
@@ -206,7 +236,7 @@ describe("schedule install --cron", () => {
     const block = crontabBlockOf(s.crontab(), "lab", fleetFile())!;
     const lines = block.split("\n");
     expect(s.crontab().startsWith("MAILTO=ops\n# BEGIN nemoclaw fleet lab")).toBe(true);
-    expect(lines[2]).toMatch(new RegExp(`^\\*/5 \\* \\* \\* \\* cd ${dir} && set -a && \\. ${dir}/home/\\.config/nemoclaw-fleet/lab\\.env && set \\+a && PATH=.* XDG_STATE_HOME=${dir}/home/\\.local/state NO_COLOR=1 ${dir}/bin/flock --verbose --wait 300 --conflict-exit-code 75 .* apply ${fleetFile()} --max-risk safe --yes --lock-timeout 5m; .* history prune --older-than 30d >/dev/null$`));
+    expect(lines[2]).toMatch(new RegExp(`^\\*/5 \\* \\* \\* \\* cd ${dir} && \\{ while IFS= read -r l .* done < ${dir}/home/\\.config/nemoclaw-fleet/lab\\.env; \\} && PATH=.* XDG_STATE_HOME=${dir}/home/\\.local/state NO_COLOR=1 ${dir}/bin/flock --verbose --wait 300 --conflict-exit-code 75 .* apply ${fleetFile()} --max-risk safe --yes --lock-timeout 5m; .* history prune --older-than 30d >/dev/null$`));
     expect(lines[3]).toMatch(/^\*\/15 \* \* \* \* .* backup run .* --policy nightly --due$/);
     expect(s.out()).toContain("note: cron reads times in this machine's time zone while backup schedules are UTC");
     expect(await runSchedule("remove", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Ok);

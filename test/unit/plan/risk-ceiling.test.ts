@@ -46,6 +46,7 @@ describe("--max-risk in the planner", () => {
         risk: "disruptive",
         summary: expect.stringMatching(/^\/tmp\/nemoclaw-proxy-env.sh has mode 644/),
         because: "disruptive is above --max-risk safe",
+        sandbox: "assistant",
       },
     ]);
     expect(host.fingerprints).toEqual({});
