@@ -5,6 +5,7 @@
  * taken before a change — is not run for nothing. Pure: the planner applies it while planning, and
  * `apply plan.json --max-risk` to a saved plan.
  */
+import { factKeysOf } from "./fingerprint.js";
 import { summarize } from "./summary.js";
 import { type HeldBackStep, type Plan, type Risk, RISKS, type Step } from "./types.js";
 
@@ -59,7 +60,17 @@ export function withRiskCeiling(plan: Plan, ceiling: Risk): Plan {
   const hosts = plan.hosts.map((host) => {
     const { kept, held } = holdBackAbove(host.steps, ceiling);
     if (held.length === 0) return host;
-    return { ...host, steps: host.steps.filter((step) => kept.has(step.id)), heldBack: [...(host.heldBack ?? []), ...held] };
+    const steps = host.steps.filter((step) => kept.has(step.id));
+    // Only the facts the steps that still run depend on decide whether the host is stale.
+    const keys = new Set(factKeysOf({ steps }));
+    const only = <T>(values: Record<string, T>) => Object.fromEntries(Object.entries(values).filter(([key]) => keys.has(key)));
+    return {
+      ...host,
+      steps,
+      heldBack: [...(host.heldBack ?? []), ...held],
+      fingerprints: only(host.fingerprints),
+      ...(host.factValues ? { factValues: only(host.factValues) } : {}),
+    };
   });
   const tighter = plan.options.maxRisk !== undefined && !above(plan.options.maxRisk, ceiling) ? plan.options.maxRisk : ceiling;
   return { ...plan, options: { ...plan.options, maxRisk: tighter }, hosts, summary: summarize(hosts) };

@@ -118,4 +118,13 @@ describe("withRiskCeiling on a saved plan", () => {
     expect(narrowed.summary).toMatchObject({ steps: 3, heldBack: 1 });
     expect(withRiskCeiling(narrowed, "destructive").options.maxRisk).toBe("safe");
   });
+
+  it("keeps only the fingerprints of facts the steps that still run depend on", () => {
+    const rebuild = step("sandbox-rebuild:alice", [], { kind: "sandbox-rebuild", risk: "disruptive", facts: ["sandbox:nemoclaw/alice"] });
+    const add = step("policy-add:bob", [], { facts: ["registry:bob"] });
+    const saved = plan([hostPlan("a", [rebuild, add], { fingerprints: { "sandbox:nemoclaw/alice": "1", "registry:bob": "2" }, factValues: { "sandbox:nemoclaw/alice": {}, "registry:bob": {} } })]);
+    const narrowed = withRiskCeiling(saved, "safe").hosts[0]!;
+    expect(narrowed.fingerprints).toEqual({ "registry:bob": "2" });
+    expect(Object.keys(narrowed.factValues ?? {})).toEqual(["registry:bob"]);
+  });
 });
