@@ -26,6 +26,8 @@ export interface RefreshLock {
 interface HeldLock extends RefreshLock {
   /** When the lease was last known to be ours (created or renewed), ms. */
   confirmedAt: number;
+  /** A renewal found another run's lock in its place. */
+  lost?: boolean;
 }
 
 export class RefreshLocks {
@@ -64,10 +66,11 @@ export class RefreshLocks {
    * the lease is never renewed from two places at once.
    */
   async take(host: string): Promise<RefreshLock | undefined> {
-    await this.beating;
+    // Out of the heartbeat's hands first, then wait for a beat that may already be renewing it.
     const lock = this.held.get(host);
     this.held.delete(host);
-    if (lock === undefined) return undefined;
+    await this.beating;
+    if (lock === undefined || lock.lost) return undefined;
     // A live lease is nobody else's to take. One not confirmed for half its length may have run
     // out while the plan waited (a sleeping laptop, a dropped network) and another run taken the
     // host: it is renewed first, and handed over only if it is still ours.
@@ -95,12 +98,12 @@ export class RefreshLocks {
 
   /** A release that fails leaves the lock to its lease's expiry (and to this machine's dead-run reclaim). */
   private async release(hosts: string[]): Promise<void> {
-    await this.beating;
     const locks = hosts.flatMap((host) => {
       const lock = this.held.get(host);
       this.held.delete(host);
       return lock ? [lock] : [];
     });
+    await this.beating;
     await Promise.all(locks.map((lock) => lock.lease.release().catch(() => undefined)));
   }
 
@@ -108,7 +111,9 @@ export class RefreshLocks {
   private startHeartbeat(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.beating = this.beating.then(() => Promise.all([...this.held].map(([host, lock]) => this.renew(host, lock))).then(() => undefined));
+      // The locks held when the beat fires: one taken meanwhile is handed over only after this beat.
+      const locks = [...this.held];
+      this.beating = this.beating.then(() => Promise.all(locks.map(([host, lock]) => this.renew(host, lock))).then(() => undefined));
     }, Math.max(1_000, Math.floor(this.options.ttlMs / 3)));
     this.timer.unref();
   }
@@ -121,7 +126,9 @@ export class RefreshLocks {
   private async renew(host: string, lock: HeldLock): Promise<void> {
     const renewedAt = this.now();
     const ours = await lock.lease.renew().catch(() => null);
-    if (ours === false) this.held.delete(host);
-    else if (ours === true) lock.confirmedAt = renewedAt;
+    if (ours === false) {
+      lock.lost = true;
+      this.held.delete(host);
+    } else if (ours === true) lock.confirmedAt = renewedAt;
   }
 }
