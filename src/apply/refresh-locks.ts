@@ -36,6 +36,10 @@ export class RefreshLocks {
   private readonly unconfirmed: HostLease[] = [];
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> = Promise.resolve();
+  /** Observations under way: the end of the session waits for them, so none locks a host after it. */
+  private readonly observing = new Set<Promise<unknown>>();
+  /** Set by `releaseRest`: a lock created after it is given back at once. */
+  private closed = false;
 
   constructor(
     private readonly options: LockOptions,
@@ -46,9 +50,20 @@ export class RefreshLocks {
    * Observe a host while creating its lock. A lock another run holds (or one that did not
    * report) is left alone: that host's run takes the lock the long way, and observes again.
    */
-  readonly observeHost = async (host: DesiredHost, connection: Connection): Promise<ObservedHost> => {
+  readonly observeHost = (host: DesiredHost, connection: Connection): Promise<ObservedHost> => {
+    const work = this.observeLocking(host, connection);
+    this.observing.add(work);
+    return work.finally(() => this.observing.delete(work));
+  };
+
+  private async observeLocking(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
     const mine = lockFor(this.options);
     const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
+    if (this.closed) {
+      // The session ended (Ctrl-C) while this host was being observed: its lock goes straight back.
+      if (trip.lockCreated?.created !== false) await leaseOn(connection, mine, this.options).release().catch(() => undefined);
+      return trip.observed;
+    }
     if (trip.lockCreated?.created) {
       this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed, confirmedAt: this.now() });
       this.startHeartbeat();
@@ -58,7 +73,7 @@ export class RefreshLocks {
       this.unconfirmed.push(leaseOn(connection, mine, this.options));
     }
     return trip.observed;
-  };
+  }
 
   /**
    * The host's lock and observation, now the host's run's to renew and release; undefined when
@@ -88,10 +103,12 @@ export class RefreshLocks {
     await this.release([...this.held.keys()].filter((host) => !hasWork(host)));
   }
 
-  /** Release every lock no host run took. */
+  /** Release every lock no host run took, after the observations still under way. */
   async releaseRest(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.observing]);
     const unconfirmed = this.unconfirmed.splice(0);
     await Promise.all([this.release([...this.held.keys()]), ...unconfirmed.map((lease) => lease.release().catch(() => undefined))]);
   }

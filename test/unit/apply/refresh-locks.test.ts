@@ -103,6 +103,22 @@ describe("RefreshLocks", () => {
     expect(readFileSync(lockPath(), "utf8")).toBe(thief);
   });
 
+  it("an observation still under way when the session ends gives its lock straight back", async () => {
+    let proceed: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (proceed = resolve));
+    const slow: RunAndObserve = async (h, conn, request) => {
+      await gate;
+      return createThenObserve(h, conn, request);
+    };
+    const locks = new RefreshLocks(options, slow);
+    const observing = locks.observeHost(host, connection);
+    const ending = locks.releaseRest();
+    proceed();
+    await Promise.all([observing, ending]);
+    expect(existsSync(lockPath())).toBe(false);
+    expect(await locks.take("spark-01")).toBeUndefined();
+  });
+
   it("renews the leases it holds, and forgets one another run took over meanwhile", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let now = T0.getTime();
