@@ -14,7 +14,7 @@ import { listJournalFiles } from "../../../src/apply/journal.js";
 import { createLockFile, serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
 import { ExitCode } from "../../../src/exit-codes.js";
-import type { ObservedHost } from "../../../src/observe/types.js";
+import type { HostLockInfo, ObservedHost } from "../../../src/observe/types.js";
 import type { Connection, RemoteCommand, RunResult } from "../../../src/transport/types.js";
 import { planFleet } from "../../../src/plan/planner.js";
 import type { Plan } from "../../../src/plan/types.js";
@@ -182,15 +182,22 @@ describe("apply --target and --replace", () => {
 });
 
 describe("a lock a crashed run of this machine left", () => {
-  it("is removed on a host that has nothing to do, so it locks no other controller out", async () => {
-    // A pid no process has: the run that took the lock was killed.
-    const holder = { runId: "20261122T090000Z-dead00", user: "ops", machine: "ctl", pid: 2 ** 22 + 17, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+  /** A host with nothing to do whose lock file names `holder`, as the plan's observation saw it. */
+  function convergedHostLockedBy(holder: HostLockInfo) {
     const s = session({}, (scenario) => {
       scenario.host.sandboxes[0]!.policy.presets = [];
       scenario.observed.fleetLock = { state: "known", value: holder };
     });
     mkdirSync(join(dir, ".nemoclaw-fleet"), { mode: 0o700 });
     writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), `${serializeLock(holder)}\n`);
+    return s;
+  }
+
+
+  it("is removed on a host that has nothing to do, so it locks no other controller out", async () => {
+    // A pid no process has: the run that took the lock was killed.
+    const holder = { runId: "20261122T090000Z-dead00", user: "ops", machine: "ctl", pid: 2 ** 22 + 17, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const s = convergedHostLockedBy(holder);
     expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() })).toBe(ExitCode.Ok);
     expect(s.ran).toEqual([]);
     expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(false);
@@ -200,12 +207,7 @@ describe("a lock a crashed run of this machine left", () => {
 
   it("is left alone when its run is still alive", async () => {
     const holder = { runId: "20261122T090000Z-live00", user: "ops", machine: "ctl", pid: process.pid, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
-    const s = session({}, (scenario) => {
-      scenario.host.sandboxes[0]!.policy.presets = [];
-      scenario.observed.fleetLock = { state: "known", value: holder };
-    });
-    mkdirSync(join(dir, ".nemoclaw-fleet"), { mode: 0o700 });
-    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), `${serializeLock(holder)}\n`);
+    const s = convergedHostLockedBy(holder);
     expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() })).toBe(ExitCode.Ok);
     expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(true);
   });

@@ -2,23 +2,15 @@
 
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hostStateDigest, readSimState } from "../../sim/index.mjs";
-import { type Scenario, type SimHost, startHost, stripAnsi } from "./harness.js";
+import { hostsPerTest, stripAnsi } from "./harness.js";
 
 const REFUSED = "Error:   × transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n";
 const HTTP_REFUSED = "Error:   × client error (Connect)\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n";
 const DAEMON_DOWN = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n";
 
-let host: SimHost | undefined;
-async function use(scenario: Scenario) {
-  host = await startHost(scenario);
-  return host;
-}
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-});
+const use = hostsPerTest();
 
 const recovery = (command: string) => [
   "",

@@ -1,6 +1,7 @@
 // Runs the simulator's shims the way a host would: HOME and PATH set, output captured raw.
 
 import { spawn } from "node:child_process";
+import { afterEach } from "vitest";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,6 +65,7 @@ export async function startHost(scenario: Scenario, asUser?: AsUser, options: { 
     asUser && options.installUnprivileged
       ? await installAsUser(home, scenario, asUser, options.mode)
       : await installSimulator({ home, scenario, ...(asUser ?? {}), ...(options.mode ? { mode: options.mode } : {}) });
+  let stopping: Promise<void> | undefined;
   const baseEnv = { HOME: home, PATH: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: "C.UTF-8" };
   const run = (program: string, args: string[], options: { env?: Record<string, string>; input?: Buffer | string } = {}) =>
     new Promise<RunResult>((resolve, reject) => {
@@ -88,10 +90,26 @@ export async function startHost(scenario: Scenario, asUser?: AsUser, options: { 
     binDir,
     run,
     sh: (script, options) => run("/bin/sh", ["-c", script], options),
-    async stop() {
-      await stopSimulator({ home });
-      rmSync(home, { recursive: true, force: true });
+    stop() {
+      stopping ??= stopSimulator({ home }).then(() => rmSync(home, { recursive: true, force: true }));
+      return stopping;
     },
+  };
+}
+
+/**
+ * `use(scenario)` starts a simulated host that is stopped after the test (hosts a test stops
+ * itself are stopped once). Call at the top of a test file.
+ */
+export function hostsPerTest(): (scenario: Scenario) => Promise<SimHost> {
+  const started: SimHost[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((host) => host.stop()));
+  });
+  return async (scenario) => {
+    const host = await startHost(scenario);
+    started.push(host);
+    return host;
   };
 }
 

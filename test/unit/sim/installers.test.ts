@@ -5,19 +5,11 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readSimState } from "../../sim/index.mjs";
-import { type Scenario, type SimHost, startHost, stripAnsi } from "./harness.js";
+import { hostsPerTest, stripAnsi } from "./harness.js";
 
-let host: SimHost | undefined;
-async function use(scenario: Scenario) {
-  host = await startHost(scenario);
-  return host;
-}
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-});
+const use = hostsPerTest();
 
 const INSTALL = "curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash";
 const HEADLESS = { NEMOCLAW_NON_INTERACTIVE: "1", NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE: "1" };
@@ -68,7 +60,6 @@ describe("NemoClaw installer", { timeout: 180_000 }, () => {
     expect((await failing.run("nemoclaw", ["--version"])).stdout).toBe("nemoclaw v0.0.105\n");
     expect((await failing.run("openshell", ["--version"])).stdout).toBe("openshell 0.0.72\n");
     await failing.stop();
-    host = undefined;
 
     const lying = await use({ nemoclaw: { version: "0.0.76" }, gateways: [{ sandboxes: [{ name: "alpha" }] }], faults: { installer: { failsAfterSuccess: true } } });
     const done = await lying.sh(INSTALL, { env: { ...HEADLESS, NEMOCLAW_INSTALL_TAG: "v0.0.105" } });

@@ -5,19 +5,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readSimState } from "../../sim/index.mjs";
-import { type Scenario, type SimHost, startHost, stripAnsi } from "./harness.js";
+import { hostsPerTest, type SimHost, stripAnsi } from "./harness.js";
 
-let host: SimHost | undefined;
-async function use(scenario: Scenario) {
-  host = await startHost(scenario);
-  return host;
-}
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-});
+const use = hostsPerTest();
 
 const ONBOARD = ["onboard", "--non-interactive", "--yes-i-accept-third-party-software"];
 const registry = (h: SimHost) => JSON.parse(readFileSync(join(h.home, ".nemoclaw/sandboxes.json"), "utf8"));
@@ -154,7 +146,6 @@ describe("onboard", { timeout: 120_000 }, () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("\n  ✗ openshell 0.0.72 is above the maximum supported by this NemoClaw release.\n    blueprint.yaml max_openshell_version: 0.0.44\n");
     await above.stop();
-    host = undefined;
     const below = await use({ nemoclaw: { version: "0.0.76" }, openshell: { version: "0.0.71" } });
     const upgraded = await below.run("nemoclaw", ONBOARD, { env: { NEMOCLAW_PROVIDER: "ollama", NEMOCLAW_SANDBOX_NAME: "alpha" } });
     expect(upgraded.code).toBe(0);
@@ -288,7 +279,6 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     expect(await h.run("nemoclaw", ["alpha", "status", "--json"])).toMatchObject({ code: 2, stderr: "  Nonexistent flag: --json\nSee more help with --help\n" });
     expect(await h.run("nemoclaw", ["alpha", "policy-add", "pypi", "--yes", "extra"])).toMatchObject({ code: 2, stderr: "  Unexpected argument: extra\nSee more help with --help\n" });
     await h.stop();
-    host = undefined;
     const old = await use({ nemoclaw: { version: "0.0.33" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
     expect((await old.run("nemoclaw", ["alpha", "policy-add", "pypi", "--yes", "--bogus"])).code).toBe(0);
   });
