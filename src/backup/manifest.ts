@@ -3,11 +3,9 @@
  * beside its archive. Manifests read back from a store are validated against the schema, so a
  * hand-edited or truncated one is reported instead of silently trusted.
  */
-import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
 import { snapshotRelativePath } from "../host/nemoclaw/snapshots.js";
+import generatedValidator from "./manifest-validator.generated.js";
 import { isStoreComponent } from "./names.js";
 
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -38,19 +36,8 @@ export interface BackupManifest {
   verified: VerificationResult | null;
 }
 
-let compiled: ValidateFunction<BackupManifest> | undefined;
-
-/** Compiled on first use: every command that merely loads the backup modules would pay ~100 ms. */
-function validator(): ValidateFunction<BackupManifest> {
-  if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(new URL("../../schemas/backup-manifest.schema.json", import.meta.url), "utf8")) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    // ajv-formats is CommonJS: under NodeNext its default import is the module object.
-    addFormats.default(ajv, ["date-time"]);
-    compiled = ajv.compile<BackupManifest>(schema);
-  }
-  return compiled;
-}
+/** schemas/backup-manifest.schema.json, compiled ahead of time by scripts/gen-validator.mjs. */
+const validate = generatedValidator as unknown as ValidateFunction<BackupManifest>;
 
 export class ManifestError extends Error {
   constructor(
@@ -70,7 +57,6 @@ export function parseManifest(text: string, location: string): BackupManifest {
   } catch (error) {
     throw new ManifestError(location, [`not JSON (${(error as Error).message})`]);
   }
-  const validate = validator();
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
     throw new ManifestError(location, problems);

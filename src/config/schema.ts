@@ -3,10 +3,9 @@
  * ajv's errors into positioned, human messages, and prunes the invalid parts so the rest of
  * the file can still be checked in the same run: every error is reported at once.
  */
-import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { FleetFile } from "./fleet-file.generated.js";
+import generatedValidator from "./fleet-validator.generated.js";
 import type { Path, PathSegment, Target } from "./source.js";
 import { literalSecret } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
@@ -22,22 +21,8 @@ export interface SchemaIssue {
 
 const SECRET_DEFINITIONS = new Set(["SecretReference", "Passphrase"]);
 
-let compiled: ValidateFunction | undefined;
-
-export function fleetSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL("../../schemas/fleet.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
-}
-
-function validator(): ValidateFunction {
-  if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    addFormats.default(ajv, ["uri"]);
-    // VS Code's keyword for a readable pattern error; ajv only needs to know it exists.
-    ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
-    compiled = ajv.compile(fleetSchema());
-  }
-  return compiled;
-}
+/** The schema compiled ahead of time by scripts/gen-validator.mjs (all errors, verbose). */
+const validate = generatedValidator as unknown as ValidateFunction;
 
 /**
  * The fleet file after schema checking. Invalid values were removed (and list items whose
@@ -61,7 +46,6 @@ export class CheckedFleet {
 const PRUNING = new Set(["type", "required", "enum", "const"]);
 
 export function checkFleetSchema(data: unknown): { issues: SchemaIssue[]; checked?: CheckedFleet } {
-  const validate = validator();
   validate(data);
   const issues = (validate.errors ?? []).flatMap((e) => toIssue(e, data));
   const originalIndices = new WeakMap<object, number[]>();

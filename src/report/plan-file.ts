@@ -9,11 +9,11 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { plannedCommand } from "../host/command.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/types.js";
 import { writeFileAtomically } from "./output-file.js";
+import generatedValidator from "./plan-validator.generated.js";
 
 export const PLAN_KIND = "nemoclaw-fleet-plan";
 
@@ -28,17 +28,8 @@ export class PlanFileError extends Error {
   }
 }
 
-let validator: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(new URL("../../schemas/plan.schema.json", import.meta.url), "utf8")) as object;
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats.default(ajv);
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
+/** schemas/plan.schema.json, compiled ahead of time by scripts/gen-validator.mjs. */
+const validate = generatedValidator as unknown as ValidateFunction;
 
 /** The problems that make `value` not a Plan (empty when it is one). */
 export function planProblems(value: unknown): string[] {
@@ -46,7 +37,6 @@ export function planProblems(value: unknown): string[] {
   if (typeof value === "object" && value !== null && version !== undefined && version !== PLAN_FORMAT_VERSION) {
     return [`formatVersion ${JSON.stringify(version)} is not supported (this nemoclaw reads ${PLAN_FORMAT_VERSION})`];
   }
-  const validate = schemaValidator();
   if (!validate(value)) return (validate.errors ?? []).map(describeSchemaError);
   return consistencyProblems(value as Plan);
 }

@@ -1,6 +1,6 @@
 /**
  * Files generated from a single source of truth must match a fresh generation: the fleet file
- * types (from the schema), docs/fleet-file.md (from the schema) and docs/exit-codes.md (from
+ * types and the compiled validators (from the schemas), docs/fleet-file.md (from the schema) and docs/exit-codes.md (from
  * src/exit-codes.ts). Regenerate with `npm run gen:types` and `node scripts/gen-docs.mjs`.
  */
 import { readFileSync } from "node:fs";
@@ -8,11 +8,16 @@ import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { EXIT_CODES_DOC, FLEET_DOC, renderDocs } from "../../../scripts/gen-docs.mjs";
 import { generateFleetTypes, OUTPUT_PATH } from "../../../scripts/gen-types.mjs";
+import { generateValidator, outputPath, VALIDATORS } from "../../../scripts/gen-validator.mjs";
 
 describe("generated files", () => {
   // json-schema-to-typescript formats with prettier, which takes seconds on a busy machine.
   it("src/config/fleet-file.generated.ts matches the schema", { timeout: 60_000 }, async () => {
     expect(readFileSync(OUTPUT_PATH, "utf8")).toBe(await generateFleetTypes());
+  });
+
+  it.each(VALIDATORS.map((spec) => [spec.output, spec]))("%s matches its schema", async (_output, spec) => {
+    expect(readFileSync(outputPath(spec), "utf8")).toBe(await generateValidator(spec));
   });
 
   it("docs/fleet-file.md and docs/exit-codes.md match their sources", async () => {
