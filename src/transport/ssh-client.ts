@@ -139,6 +139,11 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
       fail(error);
     });
     client.on("close", () => fail(new Error("connection closed during the SSH handshake")));
+    // ssh2 writes every SSH packet on its own; with Nagle's algorithm on, a packet written before
+    // the last one was acknowledged waits for the peer's delayed ACK (40 ms on Linux), several
+    // times per handshake and per command (docs/performance.md). A jump host's channel has no
+    // TCP socket of its own, and ssh2 then does nothing.
+    client.on("connect", () => client.setNoDelay(true));
     client.connect({
       host: endpoint.address,
       port: endpoint.port,
