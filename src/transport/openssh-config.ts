@@ -7,7 +7,11 @@
  * Without an `ssh` binary, the built-in reader (ssh-config.ts) answers instead.
  */
 import { execFile } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { homedir, userInfo } from "node:os";
+import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
 import { Limiter } from "./limiter.js";
+import { configGivesEveryHostAlike, type ConfigReader, SYSTEM_SSH_CONFIG } from "./ssh-config-alike.js";
 import { HONOURED_KEYWORDS, IRRELEVANT_KEYWORDS, type SshConfigResult } from "./ssh-config.js";
 
 export interface OpenSshQuery {
@@ -19,7 +23,19 @@ export interface OpenSshQuery {
   port?: number;
 }
 
-const SYSTEM_SSH_CONFIG = "/etc/ssh/ssh_config";
+/** A name no host has, for the settings that are not any host's own. */
+const NO_HOST = "nemoclaw-defaults.invalid";
+
+/** The files as ssh reads them: `~` is the account's home from the password database, not $HOME (ssh.c). */
+function accountFiles(): ConfigReader {
+  let home: string;
+  try {
+    home = userInfo().homedir;
+  } catch {
+    home = homedir();
+  }
+  return { home, readText: (path) => readTextFile(path, MAX_SOURCE_BYTES), listDir: (path) => readdir(path) };
+}
 
 /** Runs `ssh ARGS` and returns its stdout; rejects with code ENOENT when there is no ssh. */
 export type SshRunner = (args: string[]) => Promise<string>;
@@ -32,14 +48,22 @@ export const runSsh: SshRunner = (args) =>
     });
   });
 
-/** Answers `ssh -G` queries, at most four at once, each alias once. */
+/**
+ * Answers `ssh -G` queries, at most four at once, each alias once. When the configuration gives
+ * every host the same settings (ssh-config-alike.ts), one `ssh -G` answers for all of them.
+ */
 export class OpenSshConfig {
   private baseline: Promise<Map<string, string[]>> | undefined;
   private systemBaseline: Promise<Map<string, string[]>> | undefined;
+  /** Per `-F` file (the empty key: none), the settings every host shares, or null when they differ by host. */
+  private readonly shared = new Map<string, Promise<Map<string, string[]> | null>>();
   private readonly answers = new Map<string, Promise<SshConfigResult>>();
   private readonly limiter = new Limiter(4);
 
-  constructor(private readonly run: SshRunner = runSsh) {}
+  constructor(
+    private readonly run: SshRunner = runSsh,
+    private readonly files: ConfigReader = accountFiles(),
+  ) {}
 
   lookup(query: OpenSshQuery): Promise<SshConfigResult> {
     const key = JSON.stringify(query);
@@ -52,14 +76,13 @@ export class OpenSshConfig {
   }
 
   private async resolve(query: OpenSshQuery): Promise<SshConfigResult> {
-    this.baseline ??= this.limiter.run(() => this.run(["-G", "-F", "/dev/null", "nemoclaw-defaults.invalid"])).then(parseSshG);
-    const args = ["-G", ...(query.configFile === undefined ? [] : ["-F", query.configFile]), ...(query.user === undefined ? [] : ["-l", query.user]), ...(query.port === undefined ? [] : ["-p", String(query.port)]), "--", query.alias];
+    this.baseline ??= this.limiter.run(() => this.run(["-G", "-F", "/dev/null", NO_HOST])).then(parseSshG);
     // What the distribution's /etc/ssh/ssh_config sets for every host (Debian: SendEnv, GSSAPIAuthentication)
     // is not the user's choice: a keyword nemoclaw cannot honour is reported only when set beyond it.
     this.systemBaseline ??= this.limiter
-      .run(() => this.run(["-G", "-F", SYSTEM_SSH_CONFIG, "nemoclaw-defaults.invalid"]))
+      .run(() => this.run(["-G", "-F", SYSTEM_SSH_CONFIG, NO_HOST]))
       .then(parseSshG, () => this.baseline!);
-    const [defaults, system, settings] = await Promise.all([this.baseline, this.systemBaseline, this.limiter.run(() => this.run(args)).then(parseSshG)]);
+    const [defaults, system, settings] = await Promise.all([this.baseline, this.systemBaseline, this.settingsOf(query)]);
     const set = (keyword: string): string[] | undefined => {
       const value = settings.get(keyword);
       return value === undefined || sameValues(value, defaults.get(keyword)) ? undefined : value;
@@ -92,6 +115,38 @@ export class OpenSshConfig {
     }
     return result;
   }
+
+  /** What `ssh -G` prints for the host, from the settings all hosts share when they do. */
+  private async settingsOf(query: OpenSshQuery): Promise<Map<string, string[]>> {
+    const configArgs = query.configFile === undefined ? [] : ["-F", query.configFile];
+    const key = query.configFile ?? "";
+    let shared = this.shared.get(key);
+    if (shared === undefined) {
+      // When that one query fails, each host's own query reports the failure under the host's name.
+      shared = configGivesEveryHostAlike(query.configFile, this.files).then((alike) =>
+        alike ? this.limiter.run(() => this.run(["-G", ...configArgs, "--", NO_HOST])).then(parseSshG, () => null) : null,
+      );
+      this.shared.set(key, shared);
+    }
+    const settings = await shared;
+    if (settings !== null) return asHost(settings, query);
+    const args = ["-G", ...configArgs, ...(query.user === undefined ? [] : ["-l", query.user]), ...(query.port === undefined ? [] : ["-p", String(query.port)]), "--", query.alias];
+    return this.limiter.run(() => this.run(args)).then(parseSshG);
+  }
+}
+
+/**
+ * The shared settings as `ssh -G` prints them for this host: its alias as given, the host name
+ * in lower case (ssh.c lowercases it when no HostName is set), and `-l`/`-p` over the
+ * configuration's User and Port, as on ssh's command line.
+ */
+function asHost(shared: Map<string, string[]>, query: OpenSshQuery): Map<string, string[]> {
+  const settings = new Map(shared);
+  settings.set("host", [query.alias]);
+  settings.set("hostname", [query.alias.toLowerCase()]);
+  if (query.user !== undefined) settings.set("user", [query.user]);
+  if (query.port !== undefined) settings.set("port", [String(query.port)]);
+  return settings;
 }
 
 /** `ssh -G` output: one `keyword value` per line; some keywords repeat (identityfile, certificatefile). */

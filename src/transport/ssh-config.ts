@@ -159,7 +159,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
 }
 
 /** Split `Keyword value`, `Keyword=value` and double-quoted arguments; null for blanks and comments. */
-function splitLine(raw: string): { keyword: string; args: string[] } | null {
+export function splitLine(raw: string): { keyword: string; args: string[] } | null {
   const line = raw.trim();
   if (line === "" || line.startsWith("#")) return null;
   const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
@@ -175,14 +175,14 @@ function splitLine(raw: string): { keyword: string; args: string[] } | null {
   return { keyword: keyword.toLowerCase(), args };
 }
 
-function expandTilde(path: string, home: string): string {
+export function expandTilde(path: string, home: string): string {
   if (path === "~") return home;
   if (path.startsWith("~/")) return join(home, path.slice(2));
   return path;
 }
 
 /** Expand `*` and `?` in any path component (Include's glob(3) use). */
-async function expandGlob(path: string, listDir: (path: string) => Promise<string[]>): Promise<string[]> {
+export async function expandGlob(path: string, listDir: (path: string) => Promise<string[]>): Promise<string[]> {
   if (!/[*?]/.test(path)) return [path];
   const parts = path.split("/");
   let current = [parts[0] === "" ? "/" : (parts[0] ?? "")];

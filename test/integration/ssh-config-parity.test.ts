@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SshConnectionSettings } from "../../src/config/types.js";
-import { parseSshG } from "../../src/transport/openssh-config.js";
+import { readFile, readdir } from "node:fs/promises";
+import { OpenSshConfig, parseSshG, runSsh } from "../../src/transport/openssh-config.js";
 import { expandIdentityFiles } from "../../src/transport/ssh-config.js";
 import { defaultEndpointContext, RouteResolver } from "../../src/transport/ssh-endpoint.js";
 
@@ -132,5 +133,34 @@ describe("Match, which only OpenSSH evaluates", () => {
     await resolver.resolve("a", settings("a"));
     await resolver.resolve("b", settings("b"));
     expect(warnings).toEqual([expect.stringMatching(/^ssh config sets certificatefile .*id_cert\.pub for a; nemoclaw cannot honour certificatefile/)]);
+  });
+});
+
+describe("one ssh -G for every host, when the configuration gives them all the same settings", () => {
+  it("answers each host as ssh -G does for that host", async () => {
+    const dir = path.dirname(config);
+    mkdirSync(path.join(dir, "alike.d"));
+    writeFileSync(path.join(dir, "alike.d", "10-site"), "Port 2202\nServerAliveInterval 7\nCertificateFile ~/.ssh/id_cert.pub\n");
+    const file = `${config}-alike`;
+    writeFileSync(file, [`Include ${path.join(dir, "alike.d")}/*`, "Host *", "  IdentityFile ~/.ssh/common", "  ProxyJump ops@gate.lab:2200", "  User fleet", ""].join("\n"));
+    const calls: string[][] = [];
+    const counted = (args: string[]) => {
+      calls.push(args);
+      return runSsh(args);
+    };
+    const accountFiles = { home, readText: (p: string) => readFile(p, "utf8"), listDir: (p: string) => readdir(p) };
+    const shared = new OpenSshConfig(counted, accountFiles);
+    // The same file read with a Host block that selects none of these hosts: each host is asked about on its own.
+    const hostByHost = new OpenSshConfig(runSsh, { ...accountFiles, readText: async (p) => `${await readFile(p, "utf8")}${p === file ? "Host none-of-these\n" : ""}` });
+    const queries = [
+      { alias: "spark-01" },
+      { alias: "Spark-02.Lab", user: "nvidia" },
+      { alias: "10.1.2.3", port: 2222 },
+      { alias: "spark-04", user: "root", port: 22 },
+    ];
+    for (const query of queries) {
+      expect(await shared.lookup({ ...query, configFile: file })).toEqual(await hostByHost.lookup({ ...query, configFile: file }));
+    }
+    expect(calls.filter((args) => args.includes(file))).toEqual([["-G", "-F", file, "--", "nemoclaw-defaults.invalid"]]);
   });
 });
