@@ -5,7 +5,8 @@
  * can change between the observation the plan was made from and the change, and one probe per
  * host is saved. Leases are renewed here until the host's run takes them over; whatever is not
  * taken (hosts with nothing to do, a refused confirmation, later waves that never start) is
- * released at the end of the session.
+ * released at the end of the session. A host the plan will have nothing to do on is unlocked as
+ * soon as it is observed, while the other hosts are still being observed.
  */
 import type { DesiredHost } from "../config/types.js";
 import { serializeLock } from "../host/system/fleet-lock.js";
@@ -41,9 +42,14 @@ export class RefreshLocks {
   /** Set by `releaseRest`: a lock created after it is given back at once. */
   private closed = false;
 
+  /**
+   * @param nothingToDo  whether the plan has no step for the host, judged from its observation
+   *   alone; a host it is unsure of (false, or a rejection) keeps its lock until the plan is made.
+   */
   constructor(
     private readonly options: LockOptions,
     private readonly runAndObserve: RunAndObserve,
+    private readonly nothingToDo: (observed: ObservedHost) => Promise<boolean> = async () => false,
   ) {}
 
   /**
@@ -67,6 +73,7 @@ export class RefreshLocks {
     if (trip.lockCreated?.created) {
       this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed, confirmedAt: this.now() });
       this.startHeartbeat();
+      if (await this.nothingToDo(trip.observed).catch(() => false)) await this.release([host.name]);
     } else if (trip.lockCreated === null && !NEVER_CONNECTED.has(trip.observed.unreachable?.kind ?? "")) {
       // The script was sent but the answer was lost: the lock may have been created all the same.
       // Release it at the end (a release removes it only while it still reads what this run wrote).

@@ -19,7 +19,7 @@ import { observeFleet } from "../observe/fleet.js";
 import { observeHost } from "../observe/host.js";
 import { runAndObserve, type RunAndObserve } from "../apply/round-trip.js";
 import { RefreshLocks } from "../apply/refresh-locks.js";
-import type { ObservedHost } from "../observe/types.js";
+import type { ObservedFleet, ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
 import { planFleet } from "../plan/planner.js";
@@ -211,17 +211,23 @@ async function prepare(source: string | undefined, runId: string, options: Apply
   const { hosts } = addressed;
   const pool = deps.openPool(fleet.hosts);
   deps.stderr.write(`Observing ${plural(hosts.length, "host")}…\n`);
-  // Each host is locked in the round trip that observes it for the plan (src/apply/refresh-locks.ts).
+  // The stores' catalogue is read beside the observations: planning a host needs it when backups are scheduled.
+  const catalogueRead = catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
+  const planOf = (selected: string[], observed: ObservedFleet, catalogue: BackupCatalogue | undefined) =>
+    planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, hosts: selected, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), catalogue));
+  // Each host is locked in the round trip that observes it for the plan (src/apply/refresh-locks.ts),
+  // and unlocked right away when its own plan has no step (a host's plan depends on its observation only).
   const refreshLocks = new RefreshLocks(
     { identity: deps.identity, runId, ttlMs: fleet.apply.lockTtlMs, clock: { now: deps.now }, pidAlive: localPidAlive },
     deps.runAndObserve,
+    async (seen) => planOf([seen.host], { hosts: [seen] }, await catalogueRead).hosts[0]?.steps.length === 0,
   );
   const stopEarlyInterrupt = releaseOnInterrupt(refreshLocks, deps);
   try {
     const observed = await observeFleet(fleet, hosts, { pool, concurrency: options.concurrency ?? fleet.apply.concurrency, observeHost: refreshLocks.observeHost });
-    const catalogue = await catalogueIfScheduled(fleet, () => deps.readCatalogue(fleet, pool), (text) => deps.stderr.write(text));
-    const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), catalogue));
-    // Hosts with nothing to do are unlocked at once, before the plan is shown.
+    const catalogue = await catalogueRead;
+    const plan = planOf(hosts, observed, catalogue);
+    // Hosts with nothing to do that are still locked (judged at another moment) are unlocked before the plan is shown.
     await refreshLocks.releaseUnless((host) => (plan.hosts.find((candidate) => candidate.host === host)?.steps.length ?? 0) > 0);
     if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
     const leftLocks = observed.hosts.filter((host) => {

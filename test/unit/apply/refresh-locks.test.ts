@@ -84,6 +84,33 @@ describe("RefreshLocks", () => {
     }
   });
 
+  it("unlocks a host its own plan has nothing for as soon as it is observed; an unsure judgement keeps the lock for the plan", async () => {
+    const other = mkdtempSync(join(tmpdir(), "ncf-refresh-"));
+    const third = mkdtempSync(join(tmpdir(), "ncf-refresh-"));
+    try {
+      const judged: string[] = [];
+      const locks = new RefreshLocks(options, createThenObserve, async (seen) => {
+        judged.push(seen.host);
+        if (seen.host === "unsure") throw new Error("no catalogue");
+        return seen.host === "quiet";
+      });
+      const [quiet, busy, unsure] = fleet(["quiet", "busy", "unsure"]).hosts;
+      await locks.observeHost(quiet!, new LocalShell("quiet", home) as unknown as Connection);
+      expect(existsSync(lockPath())).toBe(false);
+      await locks.observeHost(busy!, new LocalShell("busy", other) as unknown as Connection);
+      await locks.observeHost(unsure!, new LocalShell("unsure", third) as unknown as Connection);
+      expect(judged).toEqual(["quiet", "busy", "unsure"]);
+      expect(await locks.take("quiet")).toBeUndefined();
+      expect((await locks.take("busy"))?.lease.info.runId).toBe("run-now");
+      expect(existsSync(join(third, ".nemoclaw-fleet", "lock.json"))).toBe(true);
+      await locks.releaseRest();
+      expect(existsSync(join(third, ".nemoclaw-fleet", "lock.json"))).toBe(false);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+      rmSync(third, { recursive: true, force: true });
+    }
+  });
+
   it("hands over a lease that may have run out only once it is renewed: a lock another run took while the plan waited goes the long way", async () => {
     let now = T0.getTime();
     const locks = new RefreshLocks({ ...options, clock: { now: () => new Date(now) } }, createThenObserve);
