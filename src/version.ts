@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
+import packageJson from "../package.json" with { type: "json" };
 
-/** The tool's version, read from package.json (one level above both src/ and dist/). */
-export const TOOL_VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+/** The tool's version, from package.json (imported, so the bundled CLI carries it within). */
+export const TOOL_VERSION: string = packageJson.version;
