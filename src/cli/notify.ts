@@ -1,7 +1,8 @@
 /**
  * Telling the fleet file's webhook (`notify:`) about a run: once at its end (as `when` says) and
  * at once when a health gate stops a rollout. The URL is a secret: resolved before the run,
- * registered with the run's redactor, and named in messages by its origin only. Every notice is
+ * registered with the run's redactor, and named in messages by its reference (`env:HOOK`), or by
+ * its origin when the fleet file itself holds the URL. Every notice is
  * scrubbed of the run's secrets before it leaves. A webhook that fails is a warning on stderr and
  * never changes the run's exit code.
  */
@@ -25,9 +26,11 @@ export interface NotifyDeps {
 /** One more try after this pause for a failure that may pass (no answer, 429, 5xx). */
 const RETRY_AFTER_MS = 2_000;
 
-function originOf(url: string): string {
+/** How messages name the webhook: no part of a referenced URL (a provider may put its token in the host name). */
+function webhookName(webhook: NotifySettings["webhook"]): string {
+  if ("ref" in webhook) return `the webhook ${formatSecretRef(webhook.ref)}`;
   try {
-    return new URL(url).origin;
+    return `the webhook at ${new URL(webhook.url).origin}`;
   } catch {
     return "the webhook";
   }
@@ -107,7 +110,7 @@ export class RunNotifier {
       }
       if (attempt === 1) await this.deps.sleep(RETRY_AFTER_MS);
     }
-    this.deps.stderr.write(`warning: notify: the webhook at ${originOf(this.url)} did not take the ${notice.event === "rollout-stopped" ? "stopped-rollout" : "run"} notice: ${failure}; the run's result is unchanged\n`);
+    this.deps.stderr.write(`warning: notify: ${webhookName(this.settings.webhook)} did not take the ${notice.event === "rollout-stopped" ? "stopped-rollout" : "run"} notice: ${failure}; the run's result is unchanged\n`);
   }
 }
 

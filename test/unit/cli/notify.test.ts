@@ -163,6 +163,21 @@ describe("webhook notices", () => {
     expect(deps.warnings.join("")).not.toContain(TOKEN);
   });
 
+  it("a referenced webhook that fails is named by its reference, never by a part of its URL", async () => {
+    answers = [500, 500];
+    const deps = processDeps();
+    const notifier = await RunNotifier.open(settings({ webhook: { ref: { kind: "env", name: "HOOK" } }, when: "always" }), "run-x", new Redactor(), {
+      // A provider whose token is the host name.
+      resolveSecret: async () => "https://hook-t0001-secret42.hooks.example/services/x",
+      post: async () => 500,
+      stderr: deps.stderr,
+      sleep: async () => {},
+    });
+    await notifier!.finish();
+    expect(deps.warnings).toEqual(["warning: notify: the webhook env:HOOK did not take the run notice: it answered HTTP 500; the run's result is unchanged\n"]);
+    expect(deps.warnings.join("")).not.toContain("secret42");
+  });
+
   it("a webhook nobody answers is a warning", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
