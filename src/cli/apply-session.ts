@@ -348,6 +348,8 @@ export async function runApplySession(source: string | undefined, options: Apply
               hosts: [host],
               pruneUnmanaged: plan.options.pruneUnmanaged,
               ...savedAddresses(plan),
+              // The ceiling the steps were narrowed to, so a held-back step is not reported as drift.
+              ...(plan.options.maxRisk ? { maxRisk: plan.options.maxRisk } : {}),
               now: deps.now(),
               toolVersion: TOOL_VERSION,
               ...(prepared.catalogue ? { backupCatalogue: prepared.catalogue } : {}),

@@ -21,7 +21,7 @@ import type { Plan } from "../../../src/plan/types.js";
 import { writePlanFile } from "../../../src/report/plan-file.js";
 import { LocalShell } from "../apply/local-shell.js";
 import { commandsThenObserve } from "../apply/harness.js";
-import { converged, desiredSandbox, NOW, planOf, policy, registryEntries, type Scenario } from "../plan/builders.js";
+import { converged, desiredSandbox, gateway, NOW, observedSandbox, planOf, policy, registryEntries, registryEntry, type Scenario } from "../plan/builders.js";
 import { secretRefsOf } from "../../../src/apply/command.js";
 
 let dir: string;
@@ -260,6 +260,28 @@ describe("apply of a saved plan file", () => {
     registryEntries(s.scenario.observed)[0]!.policies = [];
     expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.Failed);
     expect(s.out()).toContain("environment variable NV_KEY is not set (needed by sandbox-create:coder)");
+  });
+
+  it("explains a stale host of a plan narrowed by --max-risk with the same ceiling: a held-back step is not said to be added", async () => {
+    // Besides the policy-add, a second sandbox that --replace recreates (disruptive).
+    const s = session({}, (scenario) => {
+      scenario.host.sandboxes.push(desiredSandbox("coder"));
+      registryEntries(scenario.observed).push(registryEntry("coder"));
+      const live = gateway(scenario.observed).sandboxes;
+      if (live.state === "known") live.value.push(observedSandbox("coder"));
+    });
+    const file = join(dir, "narrowed.json");
+    const saved = planOf(s.scenario, { replace: [{ host: "spark-01", sandbox: "coder" }] });
+    const recreate = saved.hosts[0]!.steps.find((step) => step.risk === "disruptive");
+    expect(recreate?.id).toBeDefined();
+    writePlanFile(file, saved);
+    registryEntries(s.scenario.observed)[0]!.policies = ["pypi"];
+    expect(await runApplySession(file, { ...OPTIONS, json: true, maxRisk: "safe" }, s.deps)).toBe(ExitCode.StalePlan);
+    const events = s.out().trim().split("\n").map((line) => JSON.parse(line) as { type: string; stepDrift?: { removed: { id: string }[]; added: { id: string }[] } });
+    const drift = events.find((event) => event.type === "host-finished")?.stepDrift;
+    expect(drift?.added.map((step) => step.id)).not.toContain(recreate!.id);
+    expect(drift?.removed.map((step) => step.id)).toEqual([]);
+    expect(s.ran).toEqual([]);
   });
 
   it("refuses a file that is not a usable plan as a validation error (exit 3), naming the problem", async () => {
