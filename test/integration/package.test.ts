@@ -63,6 +63,8 @@ describe("the npm package", () => {
       expect(packedFiles, file).toContain(file);
     }
     expect(packedFiles.filter((file) => /^(src|test|scripts)\/|\.test\.js$/.test(file))).toEqual([]);
+    // The bundled CLI only: tsc's single modules stay in the checkout, for scripts and the benchmark.
+    expect(packedFiles.filter((file) => file.startsWith("dist/") && !/^dist\/cli\/(main\.js|chunks\/)/.test(file))).toEqual([]);
   });
 
   it("installs a nemoclaw command that starts and lists every command", async () => {
