@@ -6,7 +6,8 @@
  * host is saved. Leases are renewed here until the host's run takes them over; whatever is not
  * taken (hosts with nothing to do, a refused confirmation, later waves that never start) is
  * released at the end of the session. A host the plan will have nothing to do on is unlocked as
- * soon as it is observed, while the other hosts are still being observed.
+ * soon as it is observed, in the observation's own session (the probe waits for the answer), while
+ * the other hosts are still being observed.
  */
 import type { DesiredHost } from "../config/types.js";
 import { serializeLock } from "../host/system/fleet-lock.js";
@@ -64,7 +65,15 @@ export class RefreshLocks {
 
   private async observeLocking(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
     const mine = lockFor(this.options);
-    const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
+    // Asked in the observation's own session, so a host with nothing to do is unlocked without another one.
+    let giveBack: boolean | undefined;
+    const releaseLockIf = async (observed: ObservedHost): Promise<boolean> => {
+      giveBack = this.closed || (await this.nothingToDo(observed).catch(() => false));
+      return giveBack;
+    };
+    const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), releaseLockIf, timeoutMs: 0 });
+    // Released in that session ("changed": it is not this run's lock any more).
+    if (trip.lockReleased === "swapped" || trip.lockReleased === "changed") return trip.observed;
     if (this.closed) {
       // The session ended (Ctrl-C) while this host was being observed: its lock goes straight back.
       if (trip.lockCreated?.created !== false) await leaseOn(connection, mine, this.options).release().catch(() => undefined);
@@ -73,7 +82,8 @@ export class RefreshLocks {
     if (trip.lockCreated?.created) {
       this.held.set(host.name, { lease: leaseOn(connection, mine, this.options), observed: trip.observed, confirmedAt: this.now() });
       this.startHeartbeat();
-      if (await this.nothingToDo(trip.observed).catch(() => false)) await this.release([host.name]);
+      // Not released in the session (no answer in time, or the release did not report): released now.
+      if (giveBack ?? (await this.nothingToDo(trip.observed).catch(() => false))) await this.release([host.name]);
     } else if (trip.lockCreated === null && !NEVER_CONNECTED.has(trip.observed.unreachable?.kind ?? "")) {
       // The script was sent but the answer was lost: the lock may have been created all the same.
       // Release it at the end (a release removes it only while it still reads what this run wrote).

@@ -19,7 +19,7 @@ import {
   type SwapLockAnswer,
 } from "../host/system/fleet-lock.js";
 import { known } from "../host/output.js";
-import { checkSandboxWith, observeHostWith } from "../observe/host.js";
+import { checkSandboxWith, observeHostWith, type RoundTrip } from "../observe/host.js";
 import type { SandboxCheckTarget } from "../observe/probe.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
@@ -32,6 +32,12 @@ export interface RoundTripRequest {
   createLock?: string;
   /** Remove the host lock (while it still reads this) after the observation, if every command succeeded. */
   releaseLock?: string;
+  /**
+   * With `createLock`: asked, in the same session, once the host is observed with the lock created;
+   * true removes that lock again before the session ends (a host the plan has nothing to do on),
+   * saving the session a release would otherwise open.
+   */
+  releaseLockIf?: (observed: ObservedHost) => Promise<boolean>;
   /** Time the commands may take (the observation has its own bound). */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -59,9 +65,11 @@ export const runAndObserve: RunAndObserve = async (host, connection, request) =>
   const batch = commandBatch(request.commands, request.secrets, request.timeoutMs);
   const before = `${request.createLock !== undefined ? createLockFragment(request.createLock) : ""}${batch.fragment}`;
   const after = request.releaseLock !== undefined ? ifBatchSucceeded(releaseLockFragment(request.releaseLock)) : undefined;
+  const ask = request.createLock !== undefined && request.releaseLockIf !== undefined ? askToRelease(request.createLock, request.releaseLockIf) : undefined;
   const work = {
     before,
     ...(after !== undefined ? { after } : {}),
+    ...(ask !== undefined ? { ask } : {}),
     secretEnv: batch.secretEnv,
     extraTimeoutMs: request.timeoutMs,
     ...(request.signal ? { signal: request.signal } : {}),
@@ -71,12 +79,27 @@ export const runAndObserve: RunAndObserve = async (host, connection, request) =>
   const lockCreated = request.createLock !== undefined ? readCreateLockSection(trip.probe?.get(LOCK_CREATE_SECTION)) : null;
   return {
     outcomes: trip.probe === null ? failedBeforeRunning(request.commands, stopped) : readCommandBatch(trip.probe, request, stopped),
-    // The host as this round trip found it: the lock it created itself was not there.
-    observed: lockCreated?.created && !trip.observed.unreachable ? { ...trip.observed, fleetLock: known(null) } : trip.observed,
+    observed: lockCreated?.created ? withoutOwnLock(trip.observed) : trip.observed,
     lockCreated,
-    lockReleased: request.releaseLock !== undefined ? readReleaseLockSection(trip.probe?.get(LOCK_RELEASE_SECTION)) : null,
+    lockReleased: request.releaseLock !== undefined || ask !== undefined ? readReleaseLockSection(trip.probe?.get(LOCK_RELEASE_SECTION)) : null,
   };
 };
+
+/** The host as a round trip that created the lock found it: that lock was not there. */
+function withoutOwnLock(observed: ObservedHost): ObservedHost {
+  return observed.unreachable ? observed : { ...observed, fleetLock: known(null) };
+}
+
+/** The question that releases a lock just created when `releaseIf` says so; anything else keeps it. */
+function askToRelease(content: string, releaseIf: (observed: ObservedHost) => Promise<boolean>): NonNullable<RoundTrip["ask"]> {
+  return {
+    then: `case $NCF_ANSWER in release) ${releaseLockFragment(content)};; esac`,
+    answer: async (observed, probe) => {
+      if (readCreateLockSection(probe.get(LOCK_CREATE_SECTION))?.created !== true || observed.unreachable) return "keep";
+      return (await releaseIf(withoutOwnLock(observed))) ? "release" : "keep";
+    },
+  };
+}
 
 /** Nothing came back: the first command is reported as not run, with the transport's error. */
 function failedBeforeRunning(commands: readonly PlannedCommand[], stopped: { timedOut: boolean; error: unknown }): CommandOutcome[] {

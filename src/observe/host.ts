@@ -11,6 +11,8 @@ import { readHostBackups, readNemoClawCli, readRegistry, readShields } from "../
 import { readActiveGateway, readGatewayBinary, readOpenShellCli } from "../host/openshell/probe.js";
 import { excerptOf, unknown } from "../host/output.js";
 import { parseProbeOutput, type ProbeOutput } from "../host/probe/sections.js";
+import { askedMarker } from "../host/probe/shell.js";
+import { runAnswering } from "../transport/execution.js";
 import { readFleetLock, readGpus, readSystem } from "../host/system/probe.js";
 import { assembleGateways } from "./gateways.js";
 import { AFTER_NEMOCLAW_FILES, buildProbeScript, buildSandboxCheckScript, newProbeNonce, type ProbeInput, type SandboxCheckTarget } from "./probe.js";
@@ -43,7 +45,18 @@ export interface RoundTrip {
   /** Time `before` may take, added to the probe's bound. */
   extraTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * A question the caller answers from this very observation, in the same session: once the probe
+   * has reported everything, it waits for one line, computed by `answer` from what it found, and
+   * runs `then` (shell) with it in NCF_ANSWER. An answer that fails, or takes longer than
+   * ANSWER_WAIT_MS, reaches the probe as none (NCF_ANSWER empty), so `then` must make empty mean
+   * "do nothing".
+   */
+  ask?: { then: string; answer: (observed: ObservedHost, probe: ProbeOutput) => Promise<string> };
 }
+
+/** How long a probe waits for its caller's answer; the caller only plans one host. */
+export const ANSWER_WAIT_MS = 15_000;
 
 export interface RoundTripResult {
   observed: ObservedHost;
@@ -76,6 +89,7 @@ function probeInput(host: DesiredHost, trip: RoundTrip, options: ObserveOptions)
     ...(options.sandboxGuards !== undefined ? { sandboxGuards: options.sandboxGuards } : {}),
     ...(trip.before !== undefined ? { before: trip.before } : {}),
     ...(trip.after !== undefined ? { after: trip.after } : {}),
+    ...(trip.ask !== undefined ? { ask: trip.ask.then } : {}),
   };
 }
 
@@ -97,7 +111,19 @@ async function runProbe(
   const elapsed = () => Math.round(performance.now() - started);
   const secretEnv = trip.secretEnv && Object.keys(trip.secretEnv).length > 0 ? { secretEnv: trip.secretEnv } : {};
   try {
-    const result = await connection.run({ script, ...secretEnv }, { timeoutMs, ...(trip.signal ? { signal: trip.signal } : {}) });
+    const command = { script, ...secretEnv };
+    const runOptions = { timeoutMs, ...(trip.signal ? { signal: trip.signal } : {}) };
+    const ask = trip.ask;
+    const result =
+      ask === undefined
+        ? await connection.run(command, runOptions)
+        : await runAnswering(connection, command, runOptions, {
+            asked: askedMarker(nonce),
+            answer: (soFar) => {
+              const probe = parseProbeOutput(soFar.toString("utf8"), nonce);
+              return withinAnswerWait(ask.answer(assemble(probe, { observedAt, durationMs: elapsed(), unreachable: null }), probe));
+            },
+          });
     const probe = parseProbeOutput(result.stdout.toString("utf8"), nonce);
     let problem: ObservedHost["unreachable"] = null;
     if (result.timedOut) {
@@ -115,6 +141,14 @@ async function runProbe(
   } catch (error) {
     return { observed: unreachableHost(hostName, causeOf(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
   }
+}
+
+function withinAnswerWait(answer: Promise<string>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no answer in time")), ANSWER_WAIT_MS);
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
 function causeOf(error: unknown): { kind: string; message: string } {

@@ -10,7 +10,7 @@ import { CLUSTER_PROBE, DOCKER_PROBE } from "../host/docker/probe.js";
 import { GUARD_PROBE_SCRIPT } from "../host/nemoclaw/guards.js";
 import { NEMOCLAW_BINARY_PROBE, NEMOCLAW_FILES_PROBE, NEMOCLAW_GATEWAY_STATE_PROBE } from "../host/nemoclaw/probe.js";
 import { OPENSHELL_BINARIES_PROBE, OPENSHELL_CONFIG_PROBE, OPENSHELL_GATEWAYS_PROBE, SANDBOX_CHECK_PROBE } from "../host/openshell/probe.js";
-import { PROBE_END, PROBE_FRAMEWORK, PROBE_SAFE_NAME } from "../host/probe/shell.js";
+import { askFragment, PROBE_END, PROBE_FRAMEWORK, PROBE_SAFE_NAME } from "../host/probe/shell.js";
 import { FLEET_LOCK_PROBE, SYSTEM_PROBE } from "../host/system/probe.js";
 import { quote } from "../transport/shell.js";
 
@@ -34,6 +34,8 @@ export interface ProbeInput {
    */
   before?: string;
   after?: string;
+  /** Shell run last, with the caller's answer in NCF_ANSWER (`askFragment`). */
+  ask?: string;
 }
 
 /** The section printed right after NemoClaw's files: once it is there, they were all listed. */
@@ -77,7 +79,7 @@ function header(input: ProbeInput): string[] {
 }
 
 export function buildProbeScript(input: ProbeInput): string {
-  return [header(input).join("\n"), PROBE_FRAMEWORK, input.before ?? "", ...FRAGMENTS, input.after ?? ""].join("\n");
+  return [header(input).join("\n"), PROBE_FRAMEWORK, input.before ?? "", ...FRAGMENTS, input.after ?? "", asking(input)].join("\n");
 }
 
 /** The one sandbox a targeted check reads again, and the OpenShell version the host last reported. */
@@ -98,7 +100,11 @@ export function buildSandboxCheckScript(input: ProbeInput, target: SandboxCheckT
     `NCF_CHECK_SB=${quote(checkedName(target.sandbox, "sandbox"))}`,
     `NCF_OS_VER=${quote(target.openshellVersion)}`,
   ];
-  return [lines.join("\n"), PROBE_FRAMEWORK, input.before ?? "", SANDBOX_CHECK_PROBE, PROBE_END, input.after ?? ""].join("\n");
+  return [lines.join("\n"), PROBE_FRAMEWORK, input.before ?? "", SANDBOX_CHECK_PROBE, PROBE_END, input.after ?? "", asking(input)].join("\n");
+}
+
+function asking(input: ProbeInput): string {
+  return input.ask !== undefined ? askFragment(input.ask) : "";
 }
 
 function positiveSeconds(value: number): number {

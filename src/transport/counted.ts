@@ -3,7 +3,7 @@
  * session (a channel on the host's one connection). A connection wrapped here counts them, so a run
  * can report how many it opened per host (docs/performance.md).
  */
-import type { Connection, RemoteCommand, RemoteProcess, RunOptions, RunResult } from "./types.js";
+import type { Connection, RemoteCommand, RemoteProcess, RunOptions, RunResult, SpawnOptions } from "./types.js";
 
 export class CountedConnection implements Connection {
   private opened = 0;
@@ -24,7 +24,7 @@ export class CountedConnection implements Connection {
     return this.inner.run(command, options);
   }
 
-  spawn(command: RemoteCommand, options?: Parameters<Connection["spawn"]>[1]): Promise<RemoteProcess> {
+  spawn(command: RemoteCommand, options?: SpawnOptions): Promise<RemoteProcess> {
     this.opened += 1;
     return this.inner.spawn(command, options);
   }

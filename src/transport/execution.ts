@@ -5,7 +5,7 @@
 import type { Readable, Writable } from "node:stream";
 import { firstLine } from "./errors.js";
 import { assertEnvName } from "./shell.js";
-import { TransportError, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions } from "./types.js";
 
 /** Reject what can never run correctly, before anything is sent to a host. */
 export function checkCommand(host: string, command: RemoteCommand, stdin?: RunOptions["stdin"]): void {
@@ -69,10 +69,10 @@ function collect(stream: Readable, onChunk: ((chunk: Buffer) => void) | undefine
 /** `Connection.run` in terms of `Connection.spawn`. */
 export async function runToCompletion(
   host: string,
-  start: (options: Omit<RunOptions, "stdin" | "onStdout" | "onStderr">) => Promise<RemoteProcess>,
+  start: (options: SpawnOptions) => Promise<RemoteProcess>,
   options: RunOptions,
 ): Promise<RunResult> {
-  const spawnOptions: Omit<RunOptions, "stdin" | "onStdout" | "onStderr"> = {};
+  const spawnOptions: SpawnOptions = {};
   if (options.timeoutMs !== undefined) spawnOptions.timeoutMs = options.timeoutMs;
   if (options.signal !== undefined) spawnOptions.signal = options.signal;
   const child = await start(spawnOptions);
@@ -89,4 +89,46 @@ export async function runToCompletion(
     throw new TransportError("command-failed", host, `reading the command's input failed: ${firstLine(inputError.message)}`, { cause: inputError });
   }
   return result;
+}
+
+/** A question a script asks its caller on stdout, answered with one line on its input. */
+export interface ScriptQuestion {
+  /** Text the script prints once it waits for the answer. */
+  asked: string;
+  /** The answer, from the output so far; one line without its newline. */
+  answer: (stdoutSoFar: Buffer) => Promise<string>;
+}
+
+/**
+ * `Connection.run` for a script that asks its caller one question (SpawnOptions.scriptInputOpen):
+ * the answer is written once the question is on stdout, then the input is closed. A script that
+ * ends without asking, or an answer that fails, closes the input with nothing written.
+ */
+export async function runAnswering(connection: Connection, command: RemoteCommand, options: SpawnOptions, question: ScriptQuestion): Promise<RunResult> {
+  const child = await connection.spawn(command, { ...options, scriptInputOpen: true });
+  child.stdin.on("error", () => undefined); // a script killed before it asked
+  const asked = Buffer.from(question.asked);
+  const chunks: Buffer[] = [];
+  let tail = Buffer.alloc(0);
+  let answering: Promise<void> | null = null;
+  const reply = async (): Promise<void> => {
+    const line = await question.answer(Buffer.concat(chunks)).catch(() => null);
+    // No answer (or one that is not one line) closes the input with nothing written: the script reads none.
+    if (line === null || /[\r\n]/.test(line)) child.stdin.end();
+    else child.stdin.end(`${line}\n`);
+  };
+  const stdout = collect(child.stdout, (chunk) => {
+    chunks.push(chunk);
+    if (answering !== null) return;
+    // The question may straddle chunks: look in the new chunk and the text just before it.
+    const window = Buffer.concat([tail, chunk]);
+    if (window.includes(asked)) answering = reply();
+    else tail = window.subarray(Math.max(0, window.length - asked.length + 1));
+  });
+  const stderr = collect(child.stderr, undefined);
+  const outcome = await child.done.finally(() => {
+    if (answering === null) child.stdin.end();
+  });
+  await answering;
+  return { ...outcome, stdout: await stdout, stderr: await stderr };
 }

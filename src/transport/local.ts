@@ -16,7 +16,7 @@ import { finished, pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { firstLine } from "./errors.js";
 import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
-import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions } from "./types.js";
 
 export interface LocalConnectionOptions {
   /** Non-secret environment for every command (the host's `environment`). */
@@ -24,8 +24,6 @@ export interface LocalConnectionOptions {
   /** How long a timed-out or cancelled command gets after SIGTERM before SIGKILL. */
   killGraceMs?: number;
 }
-
-type SpawnOptions = Omit<RunOptions, "stdin" | "onStdout" | "onStderr">;
 
 /**
  * What a local command inherits: where programs and the user's files are, who the user is, the
@@ -81,7 +79,10 @@ export class LocalConnection implements Connection {
     // Ended by hand below: a missing command gets a shell-like message first.
     child.stderr.pipe(stderr, { end: false });
     const stderrDrained = finished(child.stderr).catch(() => undefined);
-    if ("script" in command) child.stdin.end(command.script);
+    if ("script" in command) {
+      if (options.scriptInputOpen === true) child.stdin.write(command.script);
+      else child.stdin.end(command.script);
+    }
 
     let timedOut = false;
     let cancelled = false;

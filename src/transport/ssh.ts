@@ -11,7 +11,7 @@ import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "
 import { Limiter } from "./limiter.js";
 import { endClient } from "./ssh-client.js";
 import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
-import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult } from "./types.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions } from "./types.js";
 
 export interface SshConnectionOptions {
   /** Non-secret environment for every command (the host's `environment`). */
@@ -23,8 +23,6 @@ export interface SshConnectionOptions {
   /** Called by `close()`, e.g. to close jump connections this connection owns. */
   onClose?: () => Promise<void> | void;
 }
-
-type SpawnOptions = Omit<RunOptions, "stdin" | "onStdout" | "onStderr">;
 
 /** The shell text and the stdin prefix for a command, built only through shell.ts. */
 export function renderRemoteCommand(command: RemoteCommand, environment: Record<string, string>): { text: string; stdinPrefix: string } {
@@ -143,8 +141,8 @@ export class SshConnection implements Connection {
       release();
       throw error;
     }
-    // A script is the whole of the shell's input, so its stdin ends with it.
-    return this.supervise(client, channel, stdinPrefix, "script" in command, options, release);
+    // A script is the whole of the shell's input, so its stdin ends with it (unless an answer follows).
+    return this.supervise(client, channel, stdinPrefix, "script" in command && options.scriptInputOpen !== true, options, release);
   }
 
   private supervise(

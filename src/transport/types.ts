@@ -26,6 +26,16 @@ export interface RunOptions {
   onStderr?: (chunk: Buffer) => void;
 }
 
+export interface SpawnOptions extends Omit<RunOptions, "stdin" | "onStdout" | "onStderr"> {
+  /**
+   * For a script: keep the shell's input open after the script, for an answer the script reads
+   * once it has asked (src/observe/host.ts); the caller writes it and ends the input. The answer
+   * must be sent only after the script has printed its question, which it does only once the shell
+   * has read the whole script, so the shell never takes the answer for more script.
+   */
+  scriptInputOpen?: boolean;
+}
+
 export interface RunResult {
   /** Null when the command ended by a signal or was killed. */
   exitCode: number | null;
@@ -52,7 +62,7 @@ export interface Connection {
   /** Run to completion, buffering stdout and stderr (they are also streamed to the callbacks). */
   run(command: RemoteCommand, options?: RunOptions): Promise<RunResult>;
   /** Start a command and hand back its streams. */
-  spawn(command: RemoteCommand, options?: Omit<RunOptions, "stdin" | "onStdout" | "onStderr">): Promise<RemoteProcess>;
+  spawn(command: RemoteCommand, options?: SpawnOptions): Promise<RemoteProcess>;
   /** Write a stream to a remote file atomically (temporary name, then rename). */
   upload(source: Readable, remotePath: string, options?: { mode?: number; signal?: AbortSignal }): Promise<void>;
   /** Read a remote file as a stream. */

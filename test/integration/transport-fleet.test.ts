@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DesiredHost } from "../../src/config/types.js";
 import { openConnection, routeResolverFor } from "../../src/transport/connect.js";
+import { runAnswering } from "../../src/transport/execution.js";
 import { JumpHosts } from "../../src/transport/jump-hosts.js";
 import { ConnectionPool, mapHosts } from "../../src/transport/pool.js";
 import { TransportError } from "../../src/transport/types.js";
@@ -278,6 +279,25 @@ describe("streams, files and secrets", () => {
     expect(argvHolders).toEqual([]);
     expect(readFileSync(`/proc/${pid}/environ`).toString().split("\0")).toContain(`API_TOKEN=${secret}`);
     controller.abort();
+  });
+
+  it("answers a script's question over SSH in the same session, after its secret prelude; a script that never asks is not waited on", async () => {
+    const connection = await pool.get("work-2");
+    const script = 'echo "seen=$FLEET_SITE"\n{ echo ASKING; IFS= read -r answer || answer=none; echo "answer=$answer token=$TOKEN"; }\n';
+    let heard = "";
+    const result = await runAnswering(connection, { script, secretEnv: { TOKEN: "t-1" } }, { timeoutMs: 20_000 }, {
+      asked: "ASKING\n",
+      answer: async (soFar) => {
+        heard = soFar.toString();
+        await sleep(200);
+        return "ok";
+      },
+    });
+    expect(heard).toBe("seen=lab one\nASKING\n");
+    expect(result.stdout.toString()).toBe("seen=lab one\nASKING\nanswer=ok token=t-1\n");
+    expect(result.exitCode).toBe(0);
+    const never = await runAnswering(connection, { script: "echo done; exit 4\n" }, { timeoutMs: 20_000 }, { asked: "ASKING\n", answer: async () => "unused" });
+    expect([never.exitCode, never.timedOut, never.stdout.toString()]).toEqual([4, false, "done\n"]);
   });
 
   it("applies the host environment to every command", async () => {

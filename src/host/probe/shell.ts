@@ -84,3 +84,22 @@ openshell_gateway_env=\${OPENSHELL_GATEWAY:-}"
 
 /** The last section: a probe that printed it ran to its end. */
 export const PROBE_END = `ncf_emit done '' 0 ''\n`;
+
+/** The section a probe prints when it waits for its caller's answer (see `askFragment`). */
+export const PROBE_ASK = "ask";
+
+/**
+ * The probe's last command when its caller answers from what the probe found, in the same session
+ * (SpawnOptions.scriptInputOpen): the question is printed as the `ask` section, one line is read
+ * from stdin into NCF_ANSWER (empty when the input ends without one), and `then` runs with it. It
+ * is one `{ … }` group, so the shell has read all of it before it asks, and the answer reaches
+ * `read`, never the shell's parser.
+ */
+export function askFragment(then: string): string {
+  return `{ ncf_emit ${PROBE_ASK} '' 0 ''\nIFS= read -r NCF_ANSWER || NCF_ANSWER=\n${then}\n}\n`;
+}
+
+/** What the probe prints once it waits for the answer: the end of its `ask` section. */
+export function askedMarker(nonce: string): string {
+  return `@@NCF ${nonce} END ${PROBE_ASK} rc=0\n`;
+}

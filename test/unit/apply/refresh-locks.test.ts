@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LockOptions } from "../../../src/apply/lock.js";
 import { RefreshLocks } from "../../../src/apply/refresh-locks.js";
-import type { RunAndObserve } from "../../../src/apply/round-trip.js";
+import { type RunAndObserve, runAndObserve } from "../../../src/apply/round-trip.js";
+import { CountedConnection } from "../../../src/transport/counted.js";
+import { LocalConnection } from "../../../src/transport/local.js";
 import { createLockFile, parseLock, serializeLock } from "../../../src/host/system/fleet-lock.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { fleet, observed } from "./fixtures.js";
@@ -108,6 +110,27 @@ describe("RefreshLocks", () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
       rmSync(third, { recursive: true, force: true });
+    }
+  });
+
+  it("with the real round trip, a host with nothing to do is unlocked in the session that observed it; one with work keeps its lock", async () => {
+    const other = mkdtempSync(join(tmpdir(), "ncf-refresh-"));
+    try {
+      const locks = new RefreshLocks(options, runAndObserve, async (seen) => seen.host === "quiet");
+      const [quiet, busy] = fleet(["quiet", "busy"]).hosts;
+      const quietConnection = new CountedConnection(new LocalConnection("quiet", { environment: { HOME: home } }));
+      const busyConnection = new CountedConnection(new LocalConnection("busy", { environment: { HOME: other } }));
+      const seen = await locks.observeHost(quiet!, quietConnection);
+      expect(seen.fleetLock).toEqual({ state: "known", value: null });
+      expect(existsSync(lockPath())).toBe(false);
+      expect(quietConnection.sessions).toBe(1);
+      expect(await locks.take("quiet")).toBeUndefined();
+      await locks.observeHost(busy!, busyConnection);
+      expect(busyConnection.sessions).toBe(1);
+      expect((await locks.take("busy"))?.lease.info.runId).toBe("run-now");
+      expect(parseLock(readFileSync(join(other, ".nemoclaw-fleet", "lock.json"), "utf8"))?.runId).toBe("run-now");
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 

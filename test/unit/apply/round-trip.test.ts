@@ -11,6 +11,7 @@ import { runAndObserve } from "../../../src/apply/round-trip.js";
 import { plannedCommand } from "../../../src/host/command.js";
 import { CountedConnection } from "../../../src/transport/counted.js";
 import { LocalConnection } from "../../../src/transport/local.js";
+import type { ObservedHost } from "../../../src/observe/types.js";
 import { desiredHost } from "../plan/builders.js";
 
 let home: string;
@@ -78,6 +79,65 @@ describe("runAndObserve", () => {
     const done = await runAndObserve(host, connection, { commands: [plannedCommand(["true"])], secrets: new Map(), releaseLock: LOCK, timeoutMs: 30_000 });
     expect(done.lockReleased).toBe("swapped");
     expect(existsSync(join(home, ".nemoclaw-fleet"))).toBe(false);
+  });
+
+  it("gives the lock it created back in the same session when the caller, having seen the whole observation, says so", async () => {
+    const seen: ObservedHost[] = [];
+    const answer = await runAndObserve(host, connection, {
+      commands: [],
+      secrets: new Map(),
+      createLock: LOCK,
+      timeoutMs: 0,
+      releaseLockIf: async (observed) => {
+        seen.push(observed);
+        // The probe waits for the answer, the lock still in place.
+        expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return true;
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.system.state).toBe("known");
+    expect(seen[0]?.gateways.state).toBe("known");
+    expect(seen[0]?.fleetLock).toEqual({ state: "known", value: null });
+    expect(answer.lockCreated).toEqual({ created: true });
+    expect(answer.lockReleased).toBe("swapped");
+    expect(answer.observed.unreachable).toBeNull();
+    expect(existsSync(join(home, ".nemoclaw-fleet"))).toBe(false);
+    expect(connection.sessions).toBe(1);
+  });
+
+  it("keeps the lock when the caller says no or its answer fails, and never asks about a lock it did not create", async () => {
+    const kept = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0, releaseLockIf: async () => false });
+    expect(kept.lockReleased).toBeNull();
+    expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
+    let asked = false;
+    const theirs = await runAndObserve(host, connection, {
+      commands: [],
+      secrets: new Map(),
+      createLock: LOCK.replace("r1", "r2"),
+      timeoutMs: 0,
+      releaseLockIf: async () => {
+        asked = true;
+        return true;
+      },
+    });
+    expect(asked).toBe(false);
+    expect(theirs.lockCreated).toEqual({ created: false, current: LOCK });
+    expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
+    rmSync(join(home, ".nemoclaw-fleet"), { recursive: true });
+    const failed = await runAndObserve(host, connection, {
+      commands: [],
+      secrets: new Map(),
+      createLock: LOCK,
+      timeoutMs: 0,
+      releaseLockIf: () => Promise.reject(new Error("no catalogue")),
+    });
+    expect(failed.lockCreated).toEqual({ created: true });
+    expect(failed.lockReleased).toBeNull();
+    expect(failed.observed.unreachable).toBeNull();
+    expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
+    expect(connection.sessions).toBe(3);
   });
 
   it("reports a command cut off by the round trip's deadline as timed out", async () => {
