@@ -195,8 +195,13 @@ async function abandoned(lock) {
 
 /** @param {number[]} uids */
 async function stopProcessesOf(uids) {
-  const owned = (await listProcesses()).filter((p) => uids.includes(p.uid));
-  await terminate(owned.map((p) => ({ pid: p.pid, start: p.start })));
+  // Again until none is left: a shell ended by one round may have started a child (a watchdog's
+  // `sleep`) after the list was read, and that child outlives it.
+  for (let round = 0; round < 20; round++) {
+    const owned = (await listProcesses()).filter((p) => uids.includes(p.uid));
+    if (owned.length === 0) return;
+    await terminate(owned.map((p) => ({ pid: p.pid, start: p.start })));
+  }
 }
 
 /** @param {string} namespace */

@@ -71,6 +71,11 @@ take_mutex() {
   trap 'rmdir "$mutex" 2>/dev/null' EXIT
 }
 current() { cat "$lock" 2>/dev/null; }
+# Whether the lock is exactly the one line $1, read by the shell itself (no process started).
+is_current() {
+  [ -f "$lock" ] || return 1
+  { IFS= read -r first && ! IFS= read -r more && [ -z "$more" ]; } < "$lock" && [ "$first" = "$1" ]
+}
 `;
 
 /** Create the lock if no lock exists; print ACQUIRED, or HELD and the holder's lock. */
@@ -94,9 +99,8 @@ function swapScript(expected: string, replacement: string | null): string {
   const write =
     replacement === null
       ? `rm -f "$lock"
-rmdir "$mutex" 2>/dev/null
+rmdir "$mutex" "$dir" 2>/dev/null
 trap - EXIT
-rmdir "$dir" 2>/dev/null
 echo SWAPPED`
       : `tmp="$dir/.lock.$$.tmp"
 printf '%s\\n' ${quote(replacement)} > "$tmp" || exit 3
@@ -105,7 +109,7 @@ echo SWAPPED`;
   return `${PROLOGUE}
 [ -d "$dir" ] || { echo CHANGED; exit 0; }
 take_mutex || { echo BUSY; exit 0; }
-if [ "$(current)" != ${quote(expected)} ]; then echo CHANGED; current; exit 0; fi
+is_current ${quote(expected)} || { echo CHANGED; current; exit 0; }
 ${write}
 `;
 }

@@ -252,4 +252,14 @@ describe("readHostLock / removeHostLock", () => {
     expect(await removeHostLock(shell.asConnection(), again.raw)).toBe(true);
     expect(await readHostLock(shell.asConnection())).toEqual({ present: false });
   });
+
+  it("removes a lock only while its file is exactly that one line: anything before, after or around it is another lock", async () => {
+    const line = serializeLock(holder());
+    for (const text of [`${line}\nextra\n`, `${line}\n\n`, line, `x${line}\n`]) {
+      mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });
+      writeFileSync(lockPath(), text);
+      expect(await removeHostLock(shell.asConnection(), line), JSON.stringify(text)).toBe(false);
+      expect(readFileSync(lockPath(), "utf8")).toBe(text);
+    }
+  });
 });
