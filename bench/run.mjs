@@ -303,9 +303,17 @@ async function observeSuite(bench, budget) {
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: nothingToConverge }) })),
   ]);
   if (bench.kind === "bare") {
-    // Its floor is the plan's: a no-op apply observes and plans, nothing more.
+    // Its floor is the plan's (a no-op apply observes and plans), and beside it the same probe
+    // with the host lock taken before and given back after, which an apply must also do.
+    const locked = scriptFloor(bench, {
+      name: "locked-probe-x25519",
+      input: readFileSync(bench.lockedProbeFile, "utf8"),
+      extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"],
+      done: (output) => probeFinished(output) && /\nSWAPPED\n@@NCF [0-9a-f]+ END lock-release rc=0/.test(output),
+    });
     await rounds(bench, { ...what, work: "no-op apply" }, RUNS, [
       { tool: "nemoclaw", once: () => apply(bench, "fleet.yaml", 0) },
+      { tool: "floor (curve25519) + lock", once: () => runFloor(bench, locked) },
       ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: nothingToConverge }) })),
     ]);
   }

@@ -33,6 +33,7 @@ const NONCE = "0123456789abcdef0123456789abcdef";
  * @property {string} dir              fleet.yaml, probe.sh and scratch files live here
  * @property {import("../../test/fleet/index.mjs").TestFleet} fleet
  * @property {string} probeFile
+ * @property {string} lockedProbeFile  the probe taking the host lock before and giving it back after, as a no-op apply does
  * @property {string} backupProbeFile
  * @property {() => void} breakGuards  remove the guard files in every sandbox
  * @property {(mib: number) => void} fillWorkspaces  put mib MiB of random data in every sandbox's workspace
@@ -86,6 +87,12 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
     const { buildProbeScript } = await import(join(dist, "observe", "probe.js"));
     const probeFile = join(dir, "probe.sh");
     writeFileSync(probeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [] }));
+    // A no-op apply's work on a host: the lock created before the probe and released after it (the
+    // product releases it in the same session once its plan shows nothing to do, docs/apply.md).
+    const { createLockFragment, releaseLockFragment } = await import(join(dist, "host", "system", "fleet-lock.js"));
+    const lockedProbeFile = join(dir, "locked-probe.sh");
+    const lock = JSON.stringify({ runId: "bench-floor", user: "bench", machine: "bench", pid: 1, startedAt: "2026-01-01T00:00:00.000Z", expiresAt: "2099-01-01T00:00:00.000Z" });
+    writeFileSync(lockedProbeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [], before: createLockFragment(lock), after: releaseLockFragment(lock) }));
     // What `backup run` sends first: the same probe without entering the sandboxes.
     const backupProbeFile = join(dir, "backup-probe.sh");
     writeFileSync(backupProbeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [], sandboxGuards: false }));
@@ -100,6 +107,7 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
       dir,
       fleet,
       probeFile,
+      lockedProbeFile,
       backupProbeFile,
       sandboxRoot,
       breakGuards() {

@@ -106,7 +106,7 @@ export function formatTable(report) {
         `| ${row.work} | ${row.fleet} | ${row.hosts} | ${seconds(ours)} | ${seconds(floor)} | ${ratio(ours, floor)} | ${seconds(x25519)} | ${ratio(ours, x25519)} | ${seconds(get("ansible tuned"))} | ${ratio(get("ansible tuned"), ours, "×")} | ${seconds(get("ansible plain"))} | ${ratio(get("ansible plain"), ours, "×")} | ${Math.min(...runs)}–${Math.max(...runs)} |`,
       );
     }
-    lines.push(...sessionsTable([...fleetRows.values()]), ...growthTable([...fleetRows.values()]));
+    lines.push(...lockedFloorTable([...fleetRows.values()]), ...sessionsTable([...fleetRows.values()]), ...growthTable([...fleetRows.values()]));
     const backups = [...fleetRows.values()].filter((row) => row.mib !== undefined);
     if (backups.length > 0) {
       lines.push(
@@ -175,6 +175,29 @@ export function formatTable(report) {
 /**
  * @typedef {{ fleet: string, hosts: number, work: string, mib?: number, stepsPerHost?: number, tools: Map<string, Stats> }} FleetRow
  */
+
+/**
+ * The no-op apply against the floor that also does what an apply must: the probe with the host
+ * lock created before it and given back after it (bench/run.mjs observeSuite).
+ * @param {FleetRow[]} rows
+ */
+function lockedFloorTable(rows) {
+  const locked = rows.filter((row) => row.tools.has(LOCKED_FLOOR));
+  if (locked.length === 0) return [];
+  return [
+    "",
+    "| no-op apply against the probe with the lock taken and given back | fleet | N | nemoclaw | that floor, curve25519 | ours ÷ it |",
+    "|---|---|--:|--:|--:|--:|",
+    ...locked.map((row) => {
+      const ours = row.tools.get("nemoclaw")?.medianMs;
+      const floor = row.tools.get(LOCKED_FLOOR)?.medianMs;
+      return `| ${row.work} | ${row.fleet} | ${row.hosts} | ${seconds(ours)} | ${seconds(floor)} | ${ratio(ours, floor)} |`;
+    }),
+  ];
+}
+
+/** The no-op apply's own floor (bench/run.mjs). */
+const LOCKED_FLOOR = "floor (curve25519) + lock";
 
 /**
  * SSH per host as the hosts' sshd counted it (commands started / connections accepted), and the

@@ -105,20 +105,13 @@ export function register(program: Command): void {
 }
 
 export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { ExitCode, mostSevere }, { fleetStatus }, { observedFamilies, planFamilies }, { outputPathProblem }] =
-    await Promise.all([
-      import("../plan/planner.js"),
-      import("../report/plan-file.js"),
-      import("../report/plan-human.js"),
-      import("../report/plan-json.js"),
-      import("../report/color.js"),
-      import("./fleet-input.js"),
-      import("../backup/catalogue.js"),
-      import("../exit-codes.js"),
-      import("../report/fleet-status.js"),
-      import("../report/fleet-metrics.js"),
-      import("../report/output-file.js"),
-    ]);
+  const [{ colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { ExitCode, mostSevere }, { outputPathProblem }] = await Promise.all([
+    import("../report/color.js"),
+    import("./fleet-input.js"),
+    import("../backup/catalogue.js"),
+    import("../exit-codes.js"),
+    import("../report/output-file.js"),
+  ]);
   const badPath = checkMetricsFile("plan", options.metricsFile, deps.stderr);
   if (badPath !== null) return badPath;
   const badOut = options.out === undefined ? null : outputPathProblem(options.out);
@@ -138,12 +131,19 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
   let observed: ObservedFleet;
   let backupCatalogue: BackupCatalogue | undefined;
+  let planning: Promise<PlanningModules> | undefined;
   try {
-    observed = await deps.observe(fleet, hosts);
+    const observing = deps.observe(fleet, hosts);
+    // What planning and rendering need loads while the hosts answer, not before they are asked.
+    planning = loadPlanningModules();
+    observed = await observing;
     backupCatalogue = await catalogueIfScheduled(fleet, () => deps.catalogue(fleet), (text) => deps.stderr.write(text));
   } finally {
     await deps.close();
+    // A failed observation throws before planning: its modules' loading is not waited for.
+    planning?.catch(() => undefined);
   }
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await planning;
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
@@ -161,6 +161,19 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   );
   return mostSevere([planExitCode(plan, { detailed: options.detailedExitcode }), metrics]);
 }
+
+function loadPlanningModules() {
+  return Promise.all([
+    import("../plan/planner.js"),
+    import("../report/plan-file.js"),
+    import("../report/plan-human.js"),
+    import("../report/plan-json.js"),
+    import("../report/fleet-status.js"),
+    import("../report/fleet-metrics.js"),
+  ]);
+}
+
+type PlanningModules = Awaited<ReturnType<typeof loadPlanningModules>>;
 
 async function defaultDeps(): Promise<PlanCommandDeps> {
   const [{ loadFleetFrom }, { selectHosts }, { ConnectionPool }, { observeFleet }, { readCatalogue }] = await Promise.all([

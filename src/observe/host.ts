@@ -10,7 +10,7 @@ import { readDocker } from "../host/docker/probe.js";
 import { readHostBackups, readNemoClawCli, readRegistry, readShields } from "../host/nemoclaw/probe.js";
 import { readActiveGateway, readGatewayBinary, readOpenShellCli } from "../host/openshell/probe.js";
 import { excerptOf, unknown } from "../host/output.js";
-import { parseProbeOutput, type ProbeOutput } from "../host/probe/sections.js";
+import { parseProbeOutput, ProbeOutput } from "../host/probe/sections.js";
 import { askedMarker } from "../host/probe/shell.js";
 import { runAnswering } from "../transport/execution.js";
 import { readFleetLock, readGpus, readSystem } from "../host/system/probe.js";
@@ -114,6 +114,8 @@ async function runProbe(
     const command = { script, ...secretEnv };
     const runOptions = { timeoutMs, ...(trip.signal ? { signal: trip.signal } : {}) };
     const ask = trip.ask;
+    // What the probe had reported when it asked: parsed and assembled once, for the answer and the result.
+    const question: { reported?: { probe: ProbeOutput; observed: ObservedHost; bytes: number } } = {};
     const result =
       ask === undefined
         ? await connection.run(command, runOptions)
@@ -121,9 +123,17 @@ async function runProbe(
             asked: askedMarker(nonce),
             answer: (soFar) => {
               const probe = parseProbeOutput(soFar.toString("utf8"), nonce);
-              return withinAnswerWait(ask.answer(assemble(probe, { observedAt, durationMs: elapsed(), unreachable: null }), probe));
+              const observed = assemble(probe, { observedAt, durationMs: elapsed(), unreachable: null });
+              question.reported = { probe, observed, bytes: soFar.length };
+              return withinAnswerWait(ask.answer(observed, probe));
             },
           });
+    const asked = question.reported;
+    if (asked !== undefined && !result.timedOut) {
+      // The observation was complete before the question; only what answered it is new.
+      const after = parseProbeOutput(result.stdout.subarray(asked.bytes).toString("utf8"), nonce);
+      return { observed: asked.observed, probe: new ProbeOutput([...asked.probe.sections, ...after.sections], asked.probe.finished), stopped: null };
+    }
     const probe = parseProbeOutput(result.stdout.toString("utf8"), nonce);
     let problem: ObservedHost["unreachable"] = null;
     if (result.timedOut) {
