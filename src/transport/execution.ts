@@ -112,7 +112,12 @@ export async function runAnswering(connection: Connection, command: RemoteComman
   let tail = Buffer.alloc(0);
   let answering: Promise<void> | null = null;
   const reply = async (): Promise<void> => {
-    const line = await question.answer(Buffer.concat(chunks)).catch(() => null);
+    let line: string | null;
+    try {
+      line = await question.answer(Buffer.concat(chunks));
+    } catch {
+      line = null;
+    }
     // No answer (or one that is not one line) closes the input with nothing written: the script reads none.
     if (line === null || /[\r\n]/.test(line)) child.stdin.end();
     else child.stdin.end(`${line}\n`);
