@@ -3,7 +3,8 @@
  * put it back after a recreate. The backup service (src/backup/service.ts) provides it; the
  * composition root hands it in, so apply never depends on how backups are stored.
  */
-import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
+import type { DesiredHost } from "../config/types.js";
+import type { SandboxBackupRequest } from "../host/sandbox-backup.js";
 import type { Connection } from "../transport/types.js";
 
 /** A backup as apply reports and reuses it. */
@@ -18,15 +19,7 @@ export interface TakenBackup {
 }
 
 export interface SandboxBackups {
-  backupSandbox(request: {
-    host: DesiredHost;
-    connection: Connection;
-    sandbox: string;
-    gateway: string;
-    policy: DesiredBackupPolicy;
-    runId: string;
-    signal?: AbortSignal;
-  }): Promise<TakenBackup>;
+  backupSandbox(request: SandboxBackupRequest): Promise<TakenBackup>;
   /** `record` is a backup this same service took. */
   restoreSandbox(request: { record: TakenBackup; host: DesiredHost; connection: Connection; sandbox: string; signal?: AbortSignal }): Promise<void>;
 }

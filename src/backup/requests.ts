@@ -1,19 +1,13 @@
 /** What the backup service is asked to do: back up one sandbox, or put a backup back into one. */
-import type { DesiredBackupPolicy, DesiredHost } from "../config/types.js";
+import type { DesiredHost } from "../config/types.js";
 import type { Releases } from "../host/nemoclaw/commands.js";
 import { releasesOf } from "../host/nemoclaw/releases.js";
+import type { SandboxBackupRequest } from "../host/sandbox-backup.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import type { BackupRecord } from "./record.js";
 
-export interface BackupRequest {
-  host: DesiredHost;
-  connection: Connection;
-  sandbox: string;
-  gateway: string;
-  policy: DesiredBackupPolicy;
-  runId: string;
-  signal?: AbortSignal;
+export interface BackupRequest extends SandboxBackupRequest {
   onProgress?: (bytes: number) => void;
   /** The host as just observed; observed afresh when absent. */
   observed?: ObservedHost;
