@@ -107,15 +107,16 @@ async function runProbe(
   const now = options.now ?? (() => new Date());
   const observedAt = now().toISOString();
   const started = performance.now();
-  const timeoutMs = (options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) + (trip.extraTimeoutMs ?? 0);
+  // A probe that asks may wait for its answer as well.
+  const timeoutMs = (options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) + (trip.extraTimeoutMs ?? 0) + (trip.ask ? ANSWER_WAIT_MS : 0);
   const elapsed = () => Math.round(performance.now() - started);
   const secretEnv = trip.secretEnv && Object.keys(trip.secretEnv).length > 0 ? { secretEnv: trip.secretEnv } : {};
+  const ask = trip.ask;
+  // What the probe had reported when it asked: parsed and assembled once, for the answer and the result.
+  const question: { reported?: { probe: ProbeOutput; observed: ObservedHost; bytes: number } } = {};
   try {
     const command = { script, ...secretEnv };
     const runOptions = { timeoutMs, ...(trip.signal ? { signal: trip.signal } : {}) };
-    const ask = trip.ask;
-    // What the probe had reported when it asked: parsed and assembled once, for the answer and the result.
-    const question: { reported?: { probe: ProbeOutput; observed: ObservedHost; bytes: number } } = {};
     const result =
       ask === undefined
         ? await connection.run(command, runOptions)
@@ -129,10 +130,11 @@ async function runProbe(
             },
           });
     const asked = question.reported;
-    if (asked !== undefined && !result.timedOut) {
+    if (asked !== undefined) {
       // The observation was complete before the question; only what answered it is new.
       const after = parseProbeOutput(result.stdout.subarray(asked.bytes).toString("utf8"), nonce);
-      return { observed: asked.observed, probe: new ProbeOutput([...asked.probe.sections, ...after.sections], asked.probe.finished), stopped: null };
+      const probe = new ProbeOutput([...asked.probe.sections, ...after.sections], asked.probe.finished);
+      return { observed: asked.observed, probe, stopped: result.timedOut ? { timedOut: true, error: null } : null };
     }
     const probe = parseProbeOutput(result.stdout.toString("utf8"), nonce);
     let problem: ObservedHost["unreachable"] = null;
@@ -149,6 +151,9 @@ async function runProbe(
       stopped: result.timedOut ? { timedOut: true, error: null } : null,
     };
   } catch (error) {
+    // Lost while the probe waited for its answer: the host was observed all the same.
+    const asked = question.reported;
+    if (asked !== undefined) return { observed: asked.observed, probe: asked.probe, stopped: { timedOut: false, error } };
     return { observed: unreachableHost(hostName, causeOf(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
   }
 }

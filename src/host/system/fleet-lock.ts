@@ -74,7 +74,7 @@ current() { cat "$lock" 2>/dev/null; }
 # Whether the lock is exactly the one line $1, read by the shell itself (no process started).
 is_current() {
   [ -f "$lock" ] || return 1
-  { IFS= read -r first && ! IFS= read -r more && [ -z "$more" ]; } < "$lock" && [ "$first" = "$1" ]
+  { IFS= read -r first && ! IFS= read -r more && [ -z "$more" ] && [ "$first" = "$1" ]; } < "$lock" 2>/dev/null
 }
 `;
 

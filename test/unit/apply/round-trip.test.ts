@@ -140,6 +140,27 @@ describe("runAndObserve", () => {
     expect(connection.sessions).toBe(3);
   });
 
+  it("keeps the observation when the session is cancelled while the probe waits for its answer; the lock stays for a release of its own", async () => {
+    const controller = new AbortController();
+    const answer = await runAndObserve(host, connection, {
+      commands: [],
+      secrets: new Map(),
+      createLock: LOCK,
+      timeoutMs: 0,
+      signal: controller.signal,
+      releaseLockIf: async () => {
+        controller.abort();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return true;
+      },
+    });
+    expect(answer.observed.unreachable).toBeNull();
+    expect(answer.observed.system.state).toBe("known");
+    expect(answer.lockCreated).toEqual({ created: true });
+    expect(answer.lockReleased).toBeNull();
+    expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
+  });
+
   it("reports a command cut off by the round trip's deadline as timed out", async () => {
     const answer = await runAndObserve(host, connection, { commands: [plannedCommand(["sleep", "30"])], secrets: new Map(), timeoutMs: 200 });
     expect(answer.outcomes).toMatchObject([{ ok: false, exitCode: null }]);
