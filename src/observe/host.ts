@@ -56,7 +56,7 @@ export interface RoundTrip {
 }
 
 /** How long a probe waits for its caller's answer; the caller only plans one host. */
-export const ANSWER_WAIT_MS = 15_000;
+const ANSWER_WAIT_MS = 15_000;
 
 export interface RoundTripResult {
   observed: ObservedHost;

@@ -86,7 +86,7 @@ openshell_gateway_env=\${OPENSHELL_GATEWAY:-}"
 export const PROBE_END = `ncf_emit done '' 0 ''\n`;
 
 /** The section a probe prints when it waits for its caller's answer (see `askFragment`). */
-export const PROBE_ASK = "ask";
+const PROBE_ASK = "ask";
 
 /**
  * The probe's last command when its caller answers from what the probe found, in the same session
