@@ -31,7 +31,8 @@ export interface PlanCommandOptions extends CommonOptions, MetricsOption {
 }
 
 export interface PlanCommandDeps extends FleetInputDeps {
-  observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
+  /** `onConnected` is called as each host's connection opens, before its probe runs. */
+  observe(fleet: DesiredFleet, hosts: string[], onConnected: () => void): Promise<ObservedFleet>;
   /** The latest backup per policy, host and sandbox, read from the policies' stores. */
   catalogue(fleet: DesiredFleet): Promise<BackupCatalogue>;
   /** Release connections opened for observation and the stores. */
@@ -132,18 +133,18 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   let observed: ObservedFleet;
   let backupCatalogue: BackupCatalogue | undefined;
   let planning: Promise<PlanningModules> | undefined;
+  // What planning and rendering need loads while the hosts run their probes: not before they are
+  // asked, nor while the first connections are being set up (ssh2 loads then).
+  const loadPlanning = (): Promise<PlanningModules> => (planning ??= loadPlanningModules());
   try {
-    const observing = deps.observe(fleet, hosts);
-    // What planning and rendering need loads while the hosts answer, not before they are asked.
-    planning = loadPlanningModules();
-    observed = await observing;
+    observed = await deps.observe(fleet, hosts, loadPlanning);
     backupCatalogue = await catalogueIfScheduled(fleet, () => deps.catalogue(fleet), (text) => deps.stderr.write(text));
   } finally {
     await deps.close();
     // A failed observation throws before planning: its modules' loading is not waited for.
     planning?.catch(() => undefined);
   }
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await planning;
+  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await loadPlanning();
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
   if (options.out) writePlanFile(options.out, plan);
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
@@ -189,7 +190,7 @@ async function defaultDeps(): Promise<PlanCommandDeps> {
   return {
     load: loadFleetFrom,
     select: selectHosts,
-    observe: (fleet, hosts) => observeFleet(fleet, hosts, { pool: connections(fleet), concurrency: fleet.apply.concurrency }),
+    observe: (fleet, hosts, onConnected) => observeFleet(fleet, hosts, { pool: connections(fleet), concurrency: fleet.apply.concurrency, onConnected }),
     catalogue: (fleet) => readCatalogue(fleet, { pool: connections(fleet) }),
     close: async () => pool?.closeAll(),
     now: () => new Date(),

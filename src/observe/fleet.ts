@@ -13,6 +13,8 @@ export interface ObserveFleetDeps {
   concurrency: number;
   /** Called as each host is observed (progress output). */
   onHost?: (host: ObservedHost) => void;
+  /** Called when a host's connection is open, before its probe runs. */
+  onConnected?: (host: string) => void;
   observe?: ObserveOptions;
   /** How one host is observed (default: the one-round-trip probe). */
   observeHost?: (host: DesiredHost, connection: Connection, options?: ObserveOptions) => Promise<ObservedHost>;
@@ -26,7 +28,9 @@ export async function observeFleet(fleet: DesiredFleet, hostNames: string[], dep
     if (host === undefined) throw new Error(`host "${name}" is not in the fleet`);
     let observed: ObservedHost;
     try {
-      observed = await (deps.observeHost ?? observeHost)(host, await deps.pool.get(name), deps.observe);
+      const connection = await deps.pool.get(name);
+      deps.onConnected?.(name);
+      observed = await (deps.observeHost ?? observeHost)(host, connection, deps.observe);
     } catch (error) {
       const cause = error instanceof TransportError ? { kind: error.kind, message: error.cause_ } : { kind: "error", message: String(error instanceof Error ? error.message : error) };
       observed = unreachableHost(name, cause, now().toISOString(), 0);

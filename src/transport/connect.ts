@@ -9,6 +9,7 @@ import type { SecretResolver } from "./ssh-auth.js";
 import { dial, dialWithRetry, type RetryPolicy } from "./ssh-client.js";
 import { defaultEndpointContext, RouteResolver, type Route } from "./ssh-endpoint.js";
 import { SshConnection } from "./ssh.js";
+import { loadSsh2 } from "./ssh2-module.js";
 import type { Connection } from "./types.js";
 
 export interface ConnectOptions {
@@ -88,7 +89,10 @@ export async function openConnection(host: DesiredHost, options: ConnectOptions 
     const { LocalConnection } = await import("./local.js");
     return new LocalConnection(host.name, { environment: host.environment, ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
   }
-  const route: Route = await routeResolverFor(options).resolve(host.name, host.connection);
+  const routing = routeResolverFor(options).resolve(host.name, host.connection);
+  // ssh2 loads while `ssh -G` answers; a load that fails fails the dial, with its reason.
+  loadSsh2().catch(() => undefined);
+  const route: Route = await routing;
   const resolveSecret = defaultSecretResolver(options);
   const ownJumps = options.jumpHosts ? null : new JumpHosts({ concurrency: options.jumpConcurrency ?? 8, retry: retryPolicy(options), resolveSecret });
   const jumpHosts = options.jumpHosts ?? (ownJumps as JumpHosts);

@@ -4,10 +4,10 @@
  * (a secret reference), and every key that had to be skipped is remembered for the error message.
  */
 import { readRegularFile } from "../config/source.js";
-// ssh2 is CommonJS: Node's ESM loader only sees the exports its lexer can detect, and `utils` is not one.
-import ssh2, { type AnyAuthMethod, type ParsedKey } from "ssh2";
+import type { AnyAuthMethod, ParsedKey } from "ssh2";
 import type { SecretRef } from "../config/types.js";
 import type { SshEndpoint } from "./ssh-endpoint.js";
+import { loadSsh2 } from "./ssh2-module.js";
 import { TransportError } from "./types.js";
 
 export type SecretResolver = (ref: SecretRef) => Promise<string>;
@@ -34,7 +34,8 @@ export async function planAuth(host: string, endpoint: SshEndpoint, resolveSecre
       if (!endpoint.defaultIdentities) notes.push(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message}`);
       continue;
     }
-    let parsed = ssh2.utils.parseKey(data);
+    const { utils } = await loadSsh2();
+    let parsed = utils.parseKey(data);
     if (parsed instanceof Error && /no passphrase given/i.test(parsed.message)) {
       if (endpoint.passphrase === undefined) {
         notes.push(`${file}: encrypted and no passphrase configured (load it into the agent or set passphrase)`);
@@ -44,7 +45,7 @@ export async function planAuth(host: string, endpoint: SshEndpoint, resolveSecre
       passphrase ??= resolveSecret(ref).catch((error: unknown) => {
         throw new TransportError("auth-failed", host, `passphrase for ${file}: ${(error as Error).message}`, { cause: error });
       });
-      parsed = ssh2.utils.parseKey(data, await passphrase);
+      parsed = utils.parseKey(data, await passphrase);
       if (parsed instanceof Error) {
         notes.push(`${file}: the configured passphrase does not decrypt it`);
         continue;

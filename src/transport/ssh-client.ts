@@ -5,7 +5,7 @@
  */
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client, type ServerHostKeyAlgorithm } from "ssh2";
+import type { Client, ServerHostKeyAlgorithm } from "ssh2";
 import { classifyConnectError, isRetryableConnectError } from "./errors.js";
 import {
   appendKnownHost,
@@ -20,6 +20,7 @@ import {
 } from "./known-hosts.js";
 import { authHandlerFor, planAuth, type SecretResolver } from "./ssh-auth.js";
 import { describeEndpoint, type SshEndpoint } from "./ssh-endpoint.js";
+import { loadSsh2 } from "./ssh2-module.js";
 import { TransportError } from "./types.js";
 
 export interface DialOptions {
@@ -115,6 +116,7 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
   const entries = await readKnownHostsFiles(endpoint.knownHostsFiles);
   const algorithms = hostKeyAlgorithmsFor(knownKeyTypes(entries, knownHostsName(endpoint.address, endpoint.port)));
 
+  const { Client } = await loadSsh2();
   const client = new Client();
   let refusal: TransportError | null = null;
   return new Promise<Client>((resolve, reject) => {

@@ -1,14 +1,22 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
+const COUNT_SSH2 = join(root, "test/support/count-ssh2.cjs");
 
 async function nemoclaw(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return node(["dist/cli/main.js", ...args]);
+}
+
+async function node(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run("node", ["dist/cli/main.js", ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    const { stdout, stderr } = await run("node", args, { cwd: root, env: { ...process.env, NO_COLOR: "1", ...env } });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -43,8 +51,22 @@ describe("the compiled CLI", () => {
 
   it("loads every command module, including the SSH transport, without the test runner's loader", async () => {
     // Contacting a host that does not exist forces the transport, observe and plan modules to load.
-    const result = await nemoclaw("plan", "playbooks/dgx-lab.yaml", "--limit", "spark-01", "--json");
+    const result = await node(["-r", COUNT_SSH2, "dist/cli/main.js", "plan", "playbooks/dgx-lab.yaml", "--limit", "spark-01", "--json"]);
     expect(result.stderr).not.toMatch(/not in cache|SyntaxError|Cannot find module/);
+    expect(result.stderr).toMatch(/ssh2 modules loaded: [1-9]/);
     expect(JSON.parse(result.stdout)).toMatchObject({ kind: "nemoclaw-fleet-plan" });
+  });
+
+  it("plans a fleet of local hosts without loading the SSH client", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-cli-local-"));
+    try {
+      writeFileSync(join(dir, "fleet.yaml"), "apiVersion: nemoclaw.dev/v1\nkind: Fleet\nmetadata: { name: local-one }\nhosts:\n  - name: spark-local\n    connection: local\n");
+      const result = await node(["-r", COUNT_SSH2, "dist/cli/main.js", "plan", join(dir, "fleet.yaml")], { HOME: dir, XDG_STATE_HOME: join(dir, "state") });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("No changes: 1 host matches the fleet file.");
+      expect(result.stderr).toContain("ssh2 modules loaded: 0\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -127,4 +127,24 @@ describe("observeFleet", () => {
     expect(observed.hosts[2]!.unreachable?.message).toBe("connect ECONNREFUSED 10.0.0.2:22");
     expect(seen.sort()).toEqual(["a", "b", "c"]);
   });
+
+  it("reports each open connection before the host's probe runs, and none for a host it could not reach", async () => {
+    const hosts = ["a", "b"].map((name) => desiredHost(name));
+    const events: string[] = [];
+    await observeFleet({ hosts } as DesiredFleet, ["a", "b"], {
+      concurrency: 1,
+      pool: {
+        get: async (name) => {
+          if (name === "b") throw new TransportError("unreachable", "b", "connect ECONNREFUSED 10.0.0.2:22");
+          return localSh(name);
+        },
+      },
+      onConnected: (name) => events.push(`connected ${name}`),
+      observeHost: async (host, connection, options) => {
+        events.push(`probe ${host.name}`);
+        return observeHost(host, connection, options);
+      },
+    });
+    expect(events).toEqual(["connected a", "probe a"]);
+  });
 });
