@@ -10,6 +10,7 @@ import type { BackupCatalogue } from "../plan/types.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import type { BackupRecord } from "./record.js";
 import type { BackupStore, InvalidEntry } from "./store.js";
+import { byCodeUnits } from "../config/order.js";
 
 export interface RecordFilter {
   hosts?: string[];
@@ -161,7 +162,7 @@ function seriesOf(fleet: DesiredFleet, policy: DesiredBackupPolicy, stored: Iter
     }
   }
   for (const { host, sandbox } of stored) keys.set(`${host}/${sandbox}`, { host, sandbox });
-  return [...keys.values()].sort((a, b) => a.host.localeCompare(b.host) || a.sandbox.localeCompare(b.sandbox));
+  return [...keys.values()].sort((a, b) => byCodeUnits(a.host, b.host) || byCodeUnits(a.sandbox, b.sandbox));
 }
 
 /** A series is due when the schedule fired and it has no usable backup since. */

@@ -9,6 +9,7 @@ import type { BackupRecord } from "./record.js";
 import { applyRetention, hasRetentionRules } from "./retention.js";
 import type { BackupStore } from "./store.js";
 import type { StoreContents } from "./catalogue.js";
+import { byCodeUnits } from "../config/order.js";
 
 export interface PruneDecision {
   record: BackupRecord;
@@ -51,7 +52,7 @@ export function planPrune(contents: readonly StoreContents[], policies: readonly
         const key = `${record.host}/${record.sandbox}`;
         groups.set(key, [...(groups.get(key) ?? []), record]);
       }
-      for (const [key, records] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [key, records] of [...groups.entries()].sort(([a], [b]) => byCodeUnits(a, b))) {
         const [host = "", sandbox = ""] = key.split("/");
         const decisions = applyRetention(
           records.map((record) => ({ id: record.id, createdAt: new Date(record.manifest.createdAt), verified: record.verified, record })),

@@ -6,6 +6,7 @@
  * holds one copy known to restore. Buckets are calendar periods in UTC.
  */
 import type { Retention } from "../config/types.js";
+import { byCodeUnits } from "../config/order.js";
 
 export interface RetentionCandidate {
   id: string;
@@ -55,7 +56,7 @@ export function hasRetentionRules(retention: Retention): boolean {
  * With no rules at all nothing is removed (restic refuses to forget without a policy, too).
  */
 export function applyRetention<T extends RetentionCandidate>(series: readonly T[], retention: Retention): RetentionDecision<T>[] {
-  const newestFirst = [...series].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+  const newestFirst = [...series].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || byCodeUnits(b.id, a.id));
   const rules = rulesOf(retention);
   const lastBucket = new Map<Rule, string>();
   const newestVerified = newestFirst.find((item) => item.verified === true);

@@ -5,6 +5,7 @@
  * prefix of either that picks exactly one backup (`@2026-07-10`).
  */
 import type { BackupRecord } from "./record.js";
+import { byCodeUnits } from "../config/order.js";
 
 export interface BackupReference {
   host: string;
@@ -24,7 +25,7 @@ export function parseBackupReference(text: string, what = "backup"): BackupRefer
 export function selectBackup(records: readonly BackupRecord[], reference: BackupReference): BackupRecord {
   const series = records
     .filter((record) => record.host === reference.host && record.sandbox === reference.sandbox)
-    .sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.location.localeCompare(b.location));
+    .sort((a, b) => byCodeUnits(b.timestamp, a.timestamp) || byCodeUnits(a.location, b.location));
   const name = `${reference.host}/${reference.sandbox}`;
   if (series.length === 0) throw new Error(`no backups of ${name} in the fleet's backup stores`);
   if (reference.at === null) return series[0]!;

@@ -16,6 +16,7 @@ import { isAbandoned, ownedName, ownerOf, type PartialOwner } from "./owner.js";
 import { recordOf, type BackupRecord } from "./record.js";
 import { TarFormatError } from "./tar.js";
 import { archiveProblems, layoutProblems } from "./verify.js";
+import { byCodeUnits } from "../config/order.js";
 
 export interface StoredDirectory {
   /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
@@ -145,7 +146,7 @@ export class BackupStore {
         invalid.push({ location, problem: error.problems.join("; ") });
       }
     }
-    records.sort((a, b) => a.host.localeCompare(b.host) || a.sandbox.localeCompare(b.sandbox) || b.timestamp.localeCompare(a.timestamp));
+    records.sort((a, b) => byCodeUnits(a.host, b.host) || byCodeUnits(a.sandbox, b.sandbox) || byCodeUnits(b.timestamp, a.timestamp));
     return { records, invalid, partials: scan.partials };
   }
 

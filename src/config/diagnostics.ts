@@ -3,6 +3,7 @@
  * jump straight to it (`file:line:col: path: message`, the format editors and CI annotate).
  */
 import type { SourceRef } from "./types.js";
+import { byCodeUnits } from "./order.js";
 
 export interface Diagnostic {
   file: string;
@@ -143,7 +144,7 @@ export function formatDiagnostics(diagnostics: Diagnostic[], options: { color: b
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      byCodeUnits(a.file, b.file) ||
       a.line - b.line ||
       a.column - b.column ||
       (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),

@@ -26,6 +26,7 @@ import { didYouMean } from "./suggest.js";
 import { versionWithin } from "./openshell-version.js";
 import type { ReleaseRules, TargetRelease } from "./release-rules.js";
 import type { DesiredFleet, DesiredHost, SourceRef } from "./types.js";
+import { byCodeUnits } from "./order.js";
 
 export interface LoadOptions {
   fleetFile?: string;
@@ -246,7 +247,7 @@ function fleetName(checked: CheckedFleet, yaml: YamlSource, absPath: string, bag
 /** One digest over every file read, so a plan can tell whether its sources changed since. */
 function digestOf(registry: SourceRegistry): string {
   const hash = createHash("sha256");
-  for (const source of registry.all().sort((a, b) => a.absPath.localeCompare(b.absPath))) {
+  for (const source of registry.all().sort((a, b) => byCodeUnits(a.absPath, b.absPath))) {
     hash.update(source.absPath).update("\0").update(source.text).update("\0");
   }
   return hash.digest("hex");

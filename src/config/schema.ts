@@ -9,6 +9,7 @@ import generatedValidator from "./fleet-validator.generated.js";
 import type { Path, PathSegment, Target } from "./source.js";
 import { literalSecret } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
+import { byCodeUnits } from "./order.js";
 
 export interface SchemaIssue {
   path: Path;
@@ -185,7 +186,7 @@ function sortForRemoval(paths: PathSegment[][]): PathSegment[][] {
       const [x, y] = [a[i]!, b[i]!];
       if (x === y) continue;
       if (typeof x === "number" && typeof y === "number") return y - x;
-      return String(y).localeCompare(String(x));
+      return byCodeUnits(String(y), String(x));
     }
     return b.length - a.length;
   };

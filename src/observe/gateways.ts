@@ -27,6 +27,7 @@ import { known, portOfEndpoint, unknown } from "../host/output.js";
 import { captured, type ProbeOutput, type ProbeSection } from "../host/probe/sections.js";
 import { isGatewayProcess, type ProcessView } from "../host/system/process.js";
 import type { BinaryFacts, Fact, GatewayHealth, ObservedGateway, ObservedSandbox } from "./types.js";
+import { byCodeUnits } from "../config/order.js";
 
 export interface GatewayContext {
   /** The installed OpenShell CLI; its version decides the era when nothing else does. */
@@ -84,7 +85,7 @@ export function assembleGateways(probe: ProbeOutput, context: GatewayContext): F
   }
 
   const gateways = [...evidence.values()]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byCodeUnits(a.name, b.name))
     .map((found) => observeGateway(found, context, containers));
   return known(gateways);
 }

@@ -9,6 +9,7 @@ import { DEFAULT_GATEWAY_PORT, portForGatewayName } from "../config/names.js";
 import { compareOpenShellVersions, parseOpenShellVersion, versionWithin } from "../config/openshell-version.js";
 import { defaultCredentialEnv, providerOptionKey } from "../host/nemoclaw/providers.js";
 import type { ObservedFleet, ObservedHost, RegistryEntry } from "../observe/types.js";
+import { byCodeUnits } from "../config/order.js";
 
 /** What one host told us about its releases. */
 export type HostOpenShell =
@@ -87,7 +88,7 @@ export function releasesOf(observed: ObservedHost): HostOpenShell {
 function newerFirst(a: string, b: string): number {
   const [va, vb] = [parseOpenShellVersion(a), parseOpenShellVersion(b)];
   const byRelease = va && vb ? compareOpenShellVersions(vb, va) : 0;
-  return byRelease || b.localeCompare(a);
+  return byRelease || byCodeUnits(b, a);
 }
 
 /** The value most entries have; a tie goes to the newer release. */
@@ -219,6 +220,6 @@ export function importedSandboxes(observed: ObservedFleet): { declared: Imported
       }
     }
   }
-  const byName = <T extends { name: string; gateway: string }>(a: T, b: T) => a.name.localeCompare(b.name) || a.gateway.localeCompare(b.gateway);
+  const byName = <T extends { name: string; gateway: string }>(a: T, b: T) => byCodeUnits(a.name, b.name) || byCodeUnits(a.gateway, b.gateway);
   return { declared: [...declared.values()].sort(byName), unregistered: [...unregistered.values()].sort(byName) };
 }

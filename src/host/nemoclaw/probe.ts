@@ -15,6 +15,7 @@ import { parseRegistry, type Registry } from "./registry.js";
 import { parsePidFile, parseRuntimeMarker, type RuntimeMarker } from "./runtime-marker.js";
 import { parseShieldsFile, sandboxOfShieldsFile, type ShieldsState } from "./shields.js";
 import { type HostBackup, parseBackupManifest, SNAPSHOT_MANIFEST } from "./snapshots.js";
+import { byCodeUnits } from "../../config/order.js";
 
 /** The `nemoclaw` CLI, a node script: node usually sits beside it (nvm) even when not on a non-login PATH. */
 export const NEMOCLAW_BINARY_PROBE = shell`
@@ -119,7 +120,7 @@ export function readShields(probe: ProbeOutput, registry: Fact<Registry>, listed
       if (!states.has(entry.name)) states.set(entry.name, { sandbox: entry.name, mode: "mutable_default" });
     }
   }
-  return known([...states.values()].sort((a, b) => a.sandbox.localeCompare(b.sandbox)));
+  return known([...states.values()].sort((a, b) => byCodeUnits(a.sandbox, b.sandbox)));
 }
 
 /** Snapshots with a valid manifest; a directory without one is not a backup. `listedBefore` as for shields. */
@@ -132,7 +133,7 @@ export function readHostBackups(probe: ProbeOutput, listedBefore: string): Fact<
     const backup = parseBackupManifest(section.body, `${home}/.nemoclaw/rebuild-backups/${section.key}`);
     if (backup.state === "known") backups.push(backup.value);
   }
-  return known(backups.sort((a, b) => a.sandbox.localeCompare(b.sandbox) || a.timestamp.localeCompare(b.timestamp)));
+  return known(backups.sort((a, b) => byCodeUnits(a.sandbox, b.sandbox) || byCodeUnits(a.timestamp, b.timestamp)));
 }
 
 /** What one host-process gateway's state directory showed. */
