@@ -73,6 +73,9 @@ describe("parseHostEntry", () => {
     ["spark-[01:02]:2200", { names: ["spark-01", "spark-02"], port: 2200 }],
     ["fe80::1", { names: ["fe80::1"] }],
     ["[fe80::1]:2222", { names: ["fe80::1"], port: 2222 }],
+    // Names beyond ASCII are names too, as in Ansible's Unicode pattern; a label cannot end in "-".
+    ["Spärk-01:2222", { names: ["Spärk-01"], port: 2222 }],
+    ["spark-:2222", { names: ["spark-:2222"] }],
     // Ansible's range rules: an empty begin is 0, letters run a-z then A-Z, padding needs equal widths.
     ["n[:2]", { names: ["n0", "n1", "n2"] }],
     ["n[y:B]", { names: ["ny", "nz", "nA", "nB"] }],
