@@ -1,31 +1,37 @@
 /** The command list, in the order `nemoclaw --help` shows it. Each module registers itself. */
 import type { Command } from "commander";
-import { register as registerApply } from "./apply.js";
-import { register as registerBackup } from "./backup.js";
-import { register as registerCompletion } from "./completion.js";
-import { register as registerFacts } from "./facts.js";
-import { register as registerHistory } from "./history.js";
-import { register as registerInit } from "./init.js";
-import { register as registerInventory } from "./inventory.js";
-import { register as registerPlan } from "./plan.js";
-import { register as registerReport } from "./report.js";
-import { register as registerSchedule } from "./schedule.js";
-import { register as registerShow } from "./show.js";
-import { register as registerUnlock } from "./unlock.js";
-import { register as registerValidate } from "./validate.js";
 
-export function registerCommands(program: Command): void {
-  registerValidate(program);
-  registerPlan(program);
-  registerShow(program);
-  registerApply(program);
-  registerFacts(program);
-  registerBackup(program);
-  registerReport(program);
-  registerHistory(program);
-  registerSchedule(program);
-  registerUnlock(program);
-  registerInventory(program);
-  registerInit(program);
-  registerCompletion(program);
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/** Each top-level command's module, by the command's name. */
+const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import("./validate.js"),
+  plan: () => import("./plan.js"),
+  show: () => import("./show.js"),
+  apply: () => import("./apply.js"),
+  facts: () => import("./facts.js"),
+  backup: () => import("./backup.js"),
+  report: () => import("./report.js"),
+  history: () => import("./history.js"),
+  schedule: () => import("./schedule.js"),
+  unlock: () => import("./unlock.js"),
+  inventory: () => import("./inventory.js"),
+  init: () => import("./init.js"),
+  completion: () => import("./completion.js"),
+};
+
+/**
+ * Registers the command the first word names, and only that one: the others' modules need not load
+ * (about 15 ms of every run, docs/performance.md). Everything else registers every command: `--help`,
+ * `help`, a mistyped command (so commander can suggest the right one), and completion, which reads
+ * every command's definition.
+ */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const first = args[0];
+  const alone = first !== undefined && first !== "completion" && Object.hasOwn(COMMAND_MODULES, first);
+  const names = alone ? [first] : Object.keys(COMMAND_MODULES);
+  const modules = await Promise.all(names.map((name) => COMMAND_MODULES[name]!()));
+  for (const module of modules) module.register(program);
 }

@@ -23,7 +23,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false });
 
-  registerCommands(program);
+  await registerCommands(program, args);
   program.addHelpText(
     "after",
     `

@@ -133,11 +133,15 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   let observed: ObservedFleet;
   let backupCatalogue: BackupCatalogue | undefined;
   let planning: Promise<PlanningModules> | undefined;
-  // What planning and rendering need loads while the hosts run their probes: not before they are
-  // asked, nor while the first connections are being set up (ssh2 loads then).
   const loadPlanning = (): Promise<PlanningModules> => (planning ??= loadPlanningModules());
+  // What planning and rendering need loads once every connection is open, while the probes run:
+  // earlier, its loading would hold up the handshakes, which are work for the same thread.
+  let connected = 0;
+  const onConnected = (): void => {
+    if (++connected === hosts.length) void loadPlanning();
+  };
   try {
-    observed = await deps.observe(fleet, hosts, loadPlanning);
+    observed = await deps.observe(fleet, hosts, onConnected);
     backupCatalogue = await catalogueIfScheduled(fleet, () => deps.catalogue(fleet), (text) => deps.stderr.write(text));
   } finally {
     await deps.close();

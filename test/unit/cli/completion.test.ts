@@ -9,9 +9,11 @@ import { registerCommands } from "../../../src/cli/commands.js";
 import { complete, type CompletionData } from "../../../src/cli/complete.js";
 import { bashCompletion, fishCompletion, formatCompletion, shellWords, zshCompletion } from "../../../src/cli/completion.js";
 
+const root = new Command("nemoclaw");
+await registerCommands(root, []);
+
+/** Every command, registered once: nothing here changes a definition. */
 function program(): Command {
-  const root = new Command("nemoclaw");
-  registerCommands(root);
   return root;
 }
 

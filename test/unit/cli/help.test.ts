@@ -15,10 +15,30 @@ function helpOf(command: Command): string {
   return text;
 }
 
-describe("--help", () => {
-  const program = new Command("nemoclaw");
-  registerCommands(program);
+const program = new Command("nemoclaw");
+await registerCommands(program, []);
 
+describe("registerCommands", () => {
+  const registered = async (args: string[]) => {
+    const root = new Command("nemoclaw");
+    await registerCommands(root, args);
+    return root.commands.map((command) => command.name());
+  };
+
+  it("registers only the command the first word names", async () => {
+    expect(await registered(["plan", "fleet.yaml", "--limit", "spark-01"])).toEqual(["plan"]);
+    expect(await registered(["backup", "run", "--due"])).toEqual(["backup"]);
+  });
+
+  it("registers every command, in --help's order, for help, a mistyped command and completion", async () => {
+    const every = ["validate", "plan", "show", "apply", "facts", "backup", "report", "history", "schedule", "unlock", "inventory", "init", "completion", "__complete"];
+    for (const args of [[], ["--help"], ["help", "plan"], ["plna"], ["completion", "bash"], ["__complete", "--", "nemoclaw", "pl"]]) {
+      expect(await registered(args), args.join(" ")).toEqual(every);
+    }
+  });
+});
+
+describe("--help", () => {
   it.each(commandsOf(program).map(({ path, command }) => [path.join(" "), command] as const))("nemoclaw %s --help has exit codes and examples of itself", (path, command) => {
     const help = helpOf(command);
     expect(help).toMatch(/\nExit codes: 0 /);

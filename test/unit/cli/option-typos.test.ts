@@ -4,9 +4,11 @@ import { describe, expect, it } from "vitest";
 import { registerCommands } from "../../../src/cli/commands.js";
 import { optionTypo } from "../../../src/cli/option-typos.js";
 
+const root = new Command("nemoclaw").version("0.0.0", "-V, --version");
+await registerCommands(root, []);
+
+/** Every command, registered once: nothing here changes a definition. */
 function program(): Command {
-  const root = new Command("nemoclaw").version("0.0.0", "-V, --version");
-  registerCommands(root);
   return root;
 }
 
