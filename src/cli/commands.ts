@@ -24,13 +24,13 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
 
 /**
  * Registers the command the first word names, and only that one: the others' modules need not load
- * (about 15 ms of every run, docs/performance.md). Everything else registers every command: `--help`,
- * `help`, a mistyped command (so commander can suggest the right one), and completion, which reads
- * every command's definition.
+ * (about 15 ms of every run, docs/performance.md). Any other first word registers every command:
+ * `--help`, `help`, a mistyped command (so commander can suggest the right one), and the shells'
+ * `__complete`, which reads every command's definition.
  */
 export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
   const first = args[0];
-  const alone = first !== undefined && first !== "completion" && Object.hasOwn(COMMAND_MODULES, first);
+  const alone = first !== undefined && Object.hasOwn(COMMAND_MODULES, first);
   const names = alone ? [first] : Object.keys(COMMAND_MODULES);
   const modules = await Promise.all(names.map((name) => COMMAND_MODULES[name]!()));
   for (const module of modules) module.register(program);

@@ -31,8 +31,8 @@ export interface PlanCommandOptions extends CommonOptions, MetricsOption {
 }
 
 export interface PlanCommandDeps extends FleetInputDeps {
-  /** `onConnected` is called as each host's connection opens, before its probe runs. */
-  observe(fleet: DesiredFleet, hosts: string[], onConnected: () => void): Promise<ObservedFleet>;
+  /** `onConnectionSettled` is called as each host's connection opens or fails, before its probe runs. */
+  observe(fleet: DesiredFleet, hosts: string[], onConnectionSettled: () => void): Promise<ObservedFleet>;
   /** The latest backup per policy, host and sandbox, read from the policies' stores. */
   catalogue(fleet: DesiredFleet): Promise<BackupCatalogue>;
   /** Release connections opened for observation and the stores. */
@@ -133,20 +133,26 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   let observed: ObservedFleet;
   let backupCatalogue: BackupCatalogue | undefined;
   let planning: Promise<PlanningModules> | undefined;
-  const loadPlanning = (): Promise<PlanningModules> => (planning ??= loadPlanningModules());
-  // What planning and rendering need loads once every connection is open, while the probes run:
-  // earlier, its loading would hold up the handshakes, which are work for the same thread.
-  let connected = 0;
-  const onConnected = (): void => {
-    if (++connected === hosts.length) void loadPlanning();
+  const loadPlanning = (): Promise<PlanningModules> => {
+    if (planning === undefined) {
+      planning = loadPlanningModules();
+      // Awaited below; until then (and when the observation fails first) a failure is not unhandled.
+      planning.catch(() => undefined);
+    }
+    return planning;
+  };
+  // What planning and rendering need loads once every host's connection is open or has failed,
+  // while the probes run: earlier, its loading would hold up the handshakes, work for the same
+  // thread. With more hosts than apply.concurrency that is the last batch's; it costs little then.
+  let settled = 0;
+  const onConnectionSettled = (): void => {
+    if (++settled === hosts.length) void loadPlanning();
   };
   try {
-    observed = await deps.observe(fleet, hosts, onConnected);
+    observed = await deps.observe(fleet, hosts, onConnectionSettled);
     backupCatalogue = await catalogueIfScheduled(fleet, () => deps.catalogue(fleet), (text) => deps.stderr.write(text));
   } finally {
     await deps.close();
-    // A failed observation throws before planning: its modules' loading is not waited for.
-    planning?.catch(() => undefined);
   }
   const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await loadPlanning();
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
@@ -194,7 +200,7 @@ async function defaultDeps(): Promise<PlanCommandDeps> {
   return {
     load: loadFleetFrom,
     select: selectHosts,
-    observe: (fleet, hosts, onConnected) => observeFleet(fleet, hosts, { pool: connections(fleet), concurrency: fleet.apply.concurrency, onConnected }),
+    observe: (fleet, hosts, onConnectionSettled) => observeFleet(fleet, hosts, { pool: connections(fleet), concurrency: fleet.apply.concurrency, onConnectionSettled }),
     catalogue: (fleet) => readCatalogue(fleet, { pool: connections(fleet) }),
     close: async () => pool?.closeAll(),
     now: () => new Date(),

@@ -13,8 +13,8 @@ export interface ObserveFleetDeps {
   concurrency: number;
   /** Called as each host is observed (progress output). */
   onHost?: (host: ObservedHost) => void;
-  /** Called when a host's connection is open, before its probe runs. */
-  onConnected?: (host: string) => void;
+  /** Called when the attempt to connect to a host is over (open or failed), before its probe runs. */
+  onConnectionSettled?: (host: string) => void;
   observe?: ObserveOptions;
   /** How one host is observed (default: the one-round-trip probe). */
   observeHost?: (host: DesiredHost, connection: Connection, options?: ObserveOptions) => Promise<ObservedHost>;
@@ -26,11 +26,15 @@ export async function observeFleet(fleet: DesiredFleet, hostNames: string[], dep
   const results = await mapHosts(hostNames, deps.concurrency, async (name) => {
     const host = hostsByName.get(name);
     if (host === undefined) throw new Error(`host "${name}" is not in the fleet`);
+    const connection = await deps.pool.get(name).then(
+      (opened) => ({ opened }),
+      (error: unknown) => ({ error }),
+    );
+    deps.onConnectionSettled?.(name);
     let observed: ObservedHost;
     try {
-      const connection = await deps.pool.get(name);
-      deps.onConnected?.(name);
-      observed = await (deps.observeHost ?? observeHost)(host, connection, deps.observe);
+      if ("error" in connection) throw connection.error;
+      observed = await (deps.observeHost ?? observeHost)(host, connection.opened, deps.observe);
     } catch (error) {
       const cause = error instanceof TransportError ? { kind: error.kind, message: error.cause_ } : { kind: "error", message: String(error instanceof Error ? error.message : error) };
       observed = unreachableHost(name, cause, now().toISOString(), 0);

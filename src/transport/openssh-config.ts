@@ -122,11 +122,10 @@ export class OpenSshConfig {
     const key = query.configFile ?? "";
     let shared = this.shared.get(key);
     if (shared === undefined) {
-      // Asked at once, beside the reading of the files: the answer is ready when the files say it
-      // serves, and its process runs while the first connection loads ssh2. When that one query
-      // fails, each host's own query reports the failure under the host's name.
-      const answer = this.limiter.run(() => this.run(["-G", ...configArgs, "--", NO_HOST])).then(parseSshG, () => null);
-      shared = Promise.all([configGivesEveryHostAlike(query.configFile, this.files), answer]).then(([alike, settings]) => (alike ? settings : null));
+      // When that one query fails, each host's own query reports the failure under the host's name.
+      shared = configGivesEveryHostAlike(query.configFile, this.files).then((alike) =>
+        alike ? this.limiter.run(() => this.run(["-G", ...configArgs, "--", NO_HOST])).then(parseSshG, () => null) : null,
+      );
       this.shared.set(key, shared);
     }
     const settings = await shared;

@@ -28,11 +28,12 @@ describe("registerCommands", () => {
   it("registers only the command the first word names", async () => {
     expect(await registered(["plan", "fleet.yaml", "--limit", "spark-01"])).toEqual(["plan"]);
     expect(await registered(["backup", "run", "--due"])).toEqual(["backup"]);
+    expect(await registered(["completion", "bash"])).toEqual(["completion", "__complete"]);
   });
 
   it("registers every command, in --help's order, for help, a mistyped command and completion", async () => {
     const every = ["validate", "plan", "show", "apply", "facts", "backup", "report", "history", "schedule", "unlock", "inventory", "init", "completion", "__complete"];
-    for (const args of [[], ["--help"], ["help", "plan"], ["plna"], ["completion", "bash"], ["__complete", "--", "nemoclaw", "pl"]]) {
+    for (const args of [[], ["--help"], ["help", "plan"], ["plna"], ["__complete", "--", "nemoclaw", "pl"]]) {
       expect(await registered(args), args.join(" ")).toEqual(every);
     }
   });

@@ -128,7 +128,7 @@ describe("observeFleet", () => {
     expect(seen.sort()).toEqual(["a", "b", "c"]);
   });
 
-  it("reports each open connection before the host's probe runs, and none for a host it could not reach", async () => {
+  it("reports each host's connection, open or failed, before the host's probe runs", async () => {
     const hosts = ["a", "b"].map((name) => desiredHost(name));
     const events: string[] = [];
     await observeFleet({ hosts } as DesiredFleet, ["a", "b"], {
@@ -139,12 +139,12 @@ describe("observeFleet", () => {
           return localSh(name);
         },
       },
-      onConnected: (name) => events.push(`connected ${name}`),
+      onConnectionSettled: (name) => events.push(`connection ${name}`),
       observeHost: async (host, connection, options) => {
         events.push(`probe ${host.name}`);
         return observeHost(host, connection, options);
       },
     });
-    expect(events).toEqual(["connected a", "probe a"]);
+    expect(events).toEqual(["connection a", "probe a", "connection b"]);
   });
 });

@@ -73,26 +73,6 @@ describe("OpenSshConfig", () => {
     expect(third).toEqual({ identityFiles: ["~/.ssh/fleet"], proxyJump: "gate.lab", unsupported: [] });
   });
 
-  it("starts the query every host may share before the configuration files are read, and does not use it when they differ by host", async () => {
-    const calls: string[][] = [];
-    const ssh = fakeSsh({ builtIn: BUILT_IN, system: DEBIAN, host: "user nvidia\nport 22\nhostname spark-01.lab\n" });
-    let release = (): void => undefined;
-    const filesRead = new Promise<void>((resolve) => (release = resolve));
-    const config = new OpenSshConfig(
-      async (args) => {
-        calls.push(args);
-        return ssh(args);
-      },
-      { ...BY_HOST, readText: async (path) => filesRead.then(() => BY_HOST.readText(path)) },
-    );
-    const answer = config.lookup({ alias: "spark-01" });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toContainEqual(["-G", "--", "nemoclaw-defaults.invalid"]);
-    release();
-    expect(await answer).toMatchObject({ hostName: "spark-01.lab", user: "nvidia" });
-    expect(calls).toContainEqual(["-G", "--", "spark-01"]);
-  });
-
   it("asks host by host when the configuration's settings depend on the host, or when the shared query fails", async () => {
     for (const [reader, failShared] of [
       [BY_HOST, false],
