@@ -29,7 +29,6 @@ import { colorsFor, type Colors } from "../report/color.js";
 import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 import { renderPlanHuman } from "../report/plan-human.js";
 import { chooseProgressMode, jsonLinesView, plainLinesView, type ProgressView } from "../report/progress.js";
-import { ListrView } from "../report/progress-listr.js";
 import { formatRecap } from "../report/recap.js";
 import { ConnectionPool } from "../transport/pool.js";
 import type { Connection } from "../transport/types.js";
@@ -287,15 +286,18 @@ async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps:
   }
 }
 
-function createView(options: ApplySessionOptions, deps: SessionDeps, plan: Plan, colors: Colors): ProgressView {
+async function createView(options: ApplySessionOptions, deps: SessionDeps, plan: Plan, colors: Colors): Promise<ProgressView> {
   const write = (text: string) => void deps.stdout.write(text);
   switch (chooseProgressMode({ json: options.json, isTTY: deps.stdout.isTTY === true && plan.summary.steps > 0 })) {
     case "json":
       return jsonLinesView(write);
     case "lines":
       return plainLinesView(write, colors);
-    case "live":
+    case "live": {
+      // listr2 loads only for a terminal that shows it, not for cron, CI or --json runs.
+      const { ListrView } = await import("../report/progress-listr.js");
       return new ListrView(colors);
+    }
   }
 }
 
@@ -324,7 +326,7 @@ export async function runApplySession(source: string | undefined, options: Apply
     // The journal first: a record is on disk before any view shows it.
     events.subscribe((event) => journal.write(event));
     const notifier = await notifierFor(fleet.notify, events, redactor, deps);
-    const view = createView(options, deps, plan, colors.out);
+    const view = await createView(options, deps, plan, colors.out);
     events.subscribe(view.onEvent);
     const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
     prepared.stopEarlyInterrupt?.();
