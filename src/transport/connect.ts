@@ -5,7 +5,7 @@
  */
 import type { DesiredHost, HostKeyChecking } from "../config/types.js";
 import { JumpHosts } from "./jump-hosts.js";
-import type { SecretResolver } from "./ssh-auth.js";
+import { IdentityKeys, type SecretResolver } from "./ssh-auth.js";
 import { dial, dialWithRetry, type RetryPolicy } from "./ssh-client.js";
 import { defaultEndpointContext, RouteResolver, type Route } from "./ssh-endpoint.js";
 import { SshConnection } from "./ssh.js";
@@ -21,6 +21,8 @@ export interface ConnectOptions {
   agent?: boolean | string;
   /** Resolves passphrase references; defaults to the fleet's `env:`/`file:` resolver. */
   resolveSecret?: SecretResolver;
+  /** Identity files shared by the run's connections; without it the connection reads its own. */
+  identities?: IdentityKeys;
   /** Jump host connections to share; without it the connection keeps its own. */
   jumpHosts?: JumpHosts;
   /** Every fleet host, so a jump through a fleet host reuses its settings. */
@@ -61,6 +63,10 @@ export function defaultSecretResolver(options: ConnectOptions): SecretResolver {
   );
 }
 
+export function identityKeysFor(options: ConnectOptions): IdentityKeys {
+  return options.identities ?? new IdentityKeys(defaultSecretResolver(options));
+}
+
 export function routeResolverFor(options: ConnectOptions): RouteResolver {
   if (options.routes) return options.routes;
   const fleet = new Map((options.fleetHosts ?? []).map((host) => [host.name, host]));
@@ -93,12 +99,12 @@ export async function openConnection(host: DesiredHost, options: ConnectOptions 
   // ssh2 loads while `ssh -G` answers; a load that fails fails the dial, with its reason.
   loadSsh2().catch(() => undefined);
   const route: Route = await routing;
-  const resolveSecret = defaultSecretResolver(options);
-  const ownJumps = options.jumpHosts ? null : new JumpHosts({ concurrency: options.jumpConcurrency ?? 8, retry: retryPolicy(options), resolveSecret });
+  const identities = identityKeysFor(options);
+  const ownJumps = options.jumpHosts ? null : new JumpHosts({ concurrency: options.jumpConcurrency ?? 8, retry: retryPolicy(options), identities });
   const jumpHosts = options.jumpHosts ?? (ownJumps as JumpHosts);
   const dialTarget = () =>
     dialWithRetry(
-      () => jumpHosts.through(host.name, route.jumps, route.target, (sock) => dial(route.target, { host: host.name, resolveSecret, ...(sock ? { sock } : {}) })),
+      () => jumpHosts.through(host.name, route.jumps, route.target, (sock) => dial(route.target, { host: host.name, identities, ...(sock ? { sock } : {}) })),
       retryPolicy(options),
       options.signal,
     );

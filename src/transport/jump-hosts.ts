@@ -10,7 +10,7 @@ import { firstLine } from "./errors.js";
 import { Limiter } from "./limiter.js";
 import { dial, dialWithRetry, endClient, type RetryPolicy } from "./ssh-client.js";
 import { describeEndpoint, type SshEndpoint } from "./ssh-endpoint.js";
-import type { SecretResolver } from "./ssh-auth.js";
+import type { IdentityKeys } from "./ssh-auth.js";
 import { TransportError } from "./types.js";
 
 interface SharedJump {
@@ -22,7 +22,7 @@ export interface JumpHostOptions {
   /** Forwarded connections being set up at once through one jump host. */
   concurrency: number;
   retry: RetryPolicy;
-  resolveSecret: SecretResolver;
+  identities: IdentityKeys;
 }
 
 export class JumpHosts {
@@ -52,7 +52,7 @@ export class JumpHosts {
     const hop = chain[chain.length - 1] as SshEndpoint;
     const before = chain.slice(0, -1);
     const opened = dialWithRetry(
-      () => this.through(host, before, hop, (sock) => dial(hop, { host, asBastion: true, resolveSecret: this.options.resolveSecret, ...(sock ? { sock } : {}) })),
+      () => this.through(host, before, hop, (sock) => dial(hop, { host, asBastion: true, identities: this.options.identities, ...(sock ? { sock } : {}) })),
       this.options.retry,
     ).then((client) => {
       // A dropped jump connection is dialled again by the next host that needs it.

@@ -4,13 +4,14 @@
  * its own slot.
  */
 import type { DesiredHost } from "../config/types.js";
-import { defaultSecretResolver, openConnection, retryPolicy, routeResolverFor, type ConnectOptions } from "./connect.js";
+import { identityKeysFor, openConnection, retryPolicy, routeResolverFor, type ConnectOptions } from "./connect.js";
 import { JumpHosts } from "./jump-hosts.js";
+import type { IdentityKeys } from "./ssh-auth.js";
 import type { RouteResolver } from "./ssh-endpoint.js";
 import { CountedConnection } from "./counted.js";
 import type { Connection } from "./types.js";
 
-export type PoolOptions = Omit<ConnectOptions, "jumpHosts" | "fleetHosts" | "routes">;
+export type PoolOptions = Omit<ConnectOptions, "jumpHosts" | "fleetHosts" | "routes" | "identities">;
 
 export class ConnectionPool {
   private readonly hosts: Map<string, DesiredHost>;
@@ -18,6 +19,7 @@ export class ConnectionPool {
   private readonly counted = new Map<string, CountedConnection>();
   private readonly jumpHosts: JumpHosts;
   private readonly routes: RouteResolver;
+  private readonly identities: IdentityKeys;
   private closed = false;
 
   constructor(
@@ -26,11 +28,8 @@ export class ConnectionPool {
   ) {
     this.hosts = new Map(hosts.map((host) => [host.name, host]));
     this.routes = routeResolverFor({ ...options, fleetHosts: hosts });
-    this.jumpHosts = new JumpHosts({
-      concurrency: options.jumpConcurrency ?? 8,
-      retry: retryPolicy(options),
-      resolveSecret: defaultSecretResolver(options),
-    });
+    this.identities = identityKeysFor(options);
+    this.jumpHosts = new JumpHosts({ concurrency: options.jumpConcurrency ?? 8, retry: retryPolicy(options), identities: this.identities });
   }
 
   /**
@@ -43,7 +42,7 @@ export class ConnectionPool {
     if (existing) return existing;
     const host = this.hosts.get(hostName);
     if (!host) return Promise.reject(new Error(`unknown host ${JSON.stringify(hostName)}`));
-    const opening = openConnection(host, { ...this.options, jumpHosts: this.jumpHosts, routes: this.routes }).then((connection) => {
+    const opening = openConnection(host, { ...this.options, jumpHosts: this.jumpHosts, routes: this.routes, identities: this.identities }).then((connection) => {
       const counted = new CountedConnection(connection);
       this.counted.set(hostName, counted);
       return counted;

@@ -21,42 +21,93 @@ export interface AuthPlan {
   notes: string[];
 }
 
-export async function planAuth(host: string, endpoint: SshEndpoint, resolveSecret: SecretResolver): Promise<AuthPlan> {
-  const methods: AnyAuthMethod[] = [];
-  const notes: string[] = [];
-  if (endpoint.agentSocket !== null) methods.push({ type: "agent", username: endpoint.user, agent: endpoint.agentSocket });
-  let passphrase: Promise<string> | undefined;
-  for (const file of endpoint.identityFiles) {
+/** What one identity file gives, the same for every host that names it with the same passphrase. */
+export type Identity =
+  | { kind: "key"; key: ParsedKey }
+  /** Could not be read: reported only for files the fleet or ~/.ssh/config named. */
+  | { kind: "unreadable"; note: string }
+  | { kind: "skipped"; note: string }
+  | { kind: "passphrase-failed"; error: unknown };
+
+/**
+ * The identity files of one run, each read and decrypted once, and each passphrase resolved once.
+ * Decrypting an OpenSSH key runs bcrypt-pbkdf in JavaScript (about 0.3 s of CPU for ssh-keygen's
+ * default 16 rounds); done once per host it held up every other host's handshake.
+ */
+export class IdentityKeys {
+  private readonly identities = new Map<string, Promise<Identity>>();
+  private readonly passphrases = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly resolveSecret: SecretResolver,
+    private readonly readKeyFile: (file: string) => Promise<Buffer> = (file) => readRegularFile(file, MAX_KEY_BYTES),
+  ) {}
+
+  identity(file: string, passphrase: SecretRef | undefined): Promise<Identity> {
+    const key = JSON.stringify([file, passphrase ?? null]);
+    let identity = this.identities.get(key);
+    if (identity === undefined) {
+      identity = this.load(file, passphrase);
+      this.identities.set(key, identity);
+    }
+    return identity;
+  }
+
+  private async load(file: string, passphraseRef: SecretRef | undefined): Promise<Identity> {
     let data: Buffer;
     try {
-      data = await readRegularFile(file, MAX_KEY_BYTES);
+      data = await this.readKeyFile(file);
     } catch (error) {
-      if (!endpoint.defaultIdentities) notes.push(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message}`);
-      continue;
+      return { kind: "unreadable", note: `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message}` };
     }
     const { utils } = await loadSsh2();
     let parsed = utils.parseKey(data);
     if (parsed instanceof Error && /no passphrase given/i.test(parsed.message)) {
-      if (endpoint.passphrase === undefined) {
-        notes.push(`${file}: encrypted and no passphrase configured (load it into the agent or set passphrase)`);
-        continue;
+      if (passphraseRef === undefined) return { kind: "skipped", note: `${file}: encrypted and no passphrase configured (load it into the agent or set passphrase)` };
+      let passphrase: string;
+      try {
+        passphrase = await this.passphrase(passphraseRef);
+      } catch (error) {
+        return { kind: "passphrase-failed", error };
       }
-      const ref = endpoint.passphrase;
-      passphrase ??= resolveSecret(ref).catch((error: unknown) => {
-        throw new TransportError("auth-failed", host, `passphrase for ${file}: ${(error as Error).message}`, { cause: error });
-      });
-      parsed = utils.parseKey(data, await passphrase);
-      if (parsed instanceof Error) {
-        notes.push(`${file}: the configured passphrase does not decrypt it`);
-        continue;
-      }
+      parsed = utils.parseKey(data, passphrase);
+      if (parsed instanceof Error) return { kind: "skipped", note: `${file}: the configured passphrase does not decrypt it` };
     }
-    if (parsed instanceof Error) {
-      notes.push(`${file}: not a private key ssh2 can read (${parsed.message})`);
-      continue;
+    if (parsed instanceof Error) return { kind: "skipped", note: `${file}: not a private key ssh2 can read (${parsed.message})` };
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    return key === undefined ? { kind: "skipped", note: `${file}: holds no key` } : { kind: "key", key };
+  }
+
+  private passphrase(ref: SecretRef): Promise<string> {
+    const key = JSON.stringify(ref);
+    let passphrase = this.passphrases.get(key);
+    if (passphrase === undefined) {
+      passphrase = this.resolveSecret(ref);
+      this.passphrases.set(key, passphrase);
     }
-    const key: ParsedKey | undefined = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (key) methods.push({ type: "publickey", username: endpoint.user, key });
+    return passphrase;
+  }
+}
+
+export async function planAuth(host: string, endpoint: SshEndpoint, identities: IdentityKeys): Promise<AuthPlan> {
+  const methods: AnyAuthMethod[] = [];
+  const notes: string[] = [];
+  if (endpoint.agentSocket !== null) methods.push({ type: "agent", username: endpoint.user, agent: endpoint.agentSocket });
+  for (const file of endpoint.identityFiles) {
+    const identity = await identities.identity(file, endpoint.passphrase);
+    switch (identity.kind) {
+      case "key":
+        methods.push({ type: "publickey", username: endpoint.user, key: identity.key });
+        break;
+      case "unreadable":
+        if (!endpoint.defaultIdentities) notes.push(identity.note);
+        break;
+      case "skipped":
+        notes.push(identity.note);
+        break;
+      case "passphrase-failed":
+        throw new TransportError("auth-failed", host, `passphrase for ${file}: ${(identity.error as Error).message}`, { cause: identity.error });
+    }
   }
   return { methods, notes };
 }

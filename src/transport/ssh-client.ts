@@ -18,7 +18,7 @@ import {
   type HostKey,
   type KnownHostEntry,
 } from "./known-hosts.js";
-import { authHandlerFor, planAuth, type SecretResolver } from "./ssh-auth.js";
+import { authHandlerFor, planAuth, type IdentityKeys } from "./ssh-auth.js";
 import { describeEndpoint, type SshEndpoint } from "./ssh-endpoint.js";
 import { loadSsh2 } from "./ssh2-module.js";
 import { TransportError } from "./types.js";
@@ -30,7 +30,8 @@ export interface DialOptions {
   sock?: Duplex;
   /** Set when the endpoint is a jump host, so messages say which hop failed. */
   asBastion?: boolean;
-  resolveSecret: SecretResolver;
+  /** The run's identity files, each read and decrypted once. */
+  identities: IdentityKeys;
 }
 
 /** ssh2's host key algorithms, in its default order. */
@@ -108,7 +109,7 @@ export async function judgeHostKey(
 
 export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise<Client> {
   const context = where(endpoint, options.asBastion);
-  const plan = await planAuth(options.host, endpoint, options.resolveSecret);
+  const plan = await planAuth(options.host, endpoint, options.identities);
   if (plan.methods.length === 0) {
     const detail = plan.notes.length > 0 ? plan.notes.join("; ") : "no agent and no identity file";
     throw new TransportError("auth-failed", options.host, `${context}: no credentials to offer: ${detail}`);

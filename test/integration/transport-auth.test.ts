@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DesiredHost, SecretRef, SshConnectionSettings } from "../../src/config/types.js";
 import { openConnection, type ConnectOptions } from "../../src/transport/connect.js";
+import { ConnectionPool } from "../../src/transport/pool.js";
 import { TransportError } from "../../src/transport/types.js";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
 
@@ -102,6 +103,24 @@ describe("authentication", () => {
     const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], passphrase: { kind: "env", name: "DGX_KEY_PASSPHRASE" } });
     expect(await whoami(host, { resolveSecret })).toBe(userOf("keys-1"));
     expect(asked).toEqual([{ kind: "env", name: "DGX_KEY_PASSPHRASE" }]);
+  });
+
+  it("decrypts an encrypted key once per run for every host that uses it", async () => {
+    let asked = 0;
+    const resolveSecret = async () => {
+      asked += 1;
+      return PASSPHRASE;
+    };
+    const names = ["keys-1", "hk-1", "hk-2"];
+    const hosts = names.map((name) => hostWith(name, { identityFiles: [keys.id_encrypted!], passphrase: { kind: "env", name: "DGX_KEY_PASSPHRASE" }, agent: false }));
+    const pool = new ConnectionPool(hosts, { home: emptyHome, retries: 0, resolveSecret });
+    try {
+      const users = await Promise.all(names.map(async (name) => (await (await pool.get(name)).run({ argv: ["id", "-un"] })).stdout.toString().trim()));
+      expect(users).toEqual(names.map(userOf));
+      expect(asked).toBe(1);
+    } finally {
+      await pool.closeAll();
+    }
   });
 
   it("uses an encrypted key through an agent that holds it, without its passphrase", async () => {

@@ -12,6 +12,7 @@ import type { DesiredHost } from "../../src/config/types.js";
 import { openConnection, routeResolverFor } from "../../src/transport/connect.js";
 import { runAnswering } from "../../src/transport/execution.js";
 import { JumpHosts } from "../../src/transport/jump-hosts.js";
+import { IdentityKeys } from "../../src/transport/ssh-auth.js";
 import { ConnectionPool, mapHosts } from "../../src/transport/pool.js";
 import { TransportError } from "../../src/transport/types.js";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
@@ -120,7 +121,7 @@ describe("bastion", () => {
   });
 
   it("sets up at most the per-bastion limit of forwarded connections at once", async () => {
-    const jumps = new JumpHosts({ concurrency: 2, retry: { retries: 0, backoffMs: 0 }, resolveSecret: async () => "" });
+    const jumps = new JumpHosts({ concurrency: 2, retry: { retries: 0, backoffMs: 0 }, identities: new IdentityKeys(async () => "") });
     const routes = routeResolverFor({ fleetHosts: fleet.hosts.map((h) => host(h.name)) });
     let active = 0;
     let peak = 0;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveSecret } from "../../../src/config/secrets.js";
 import { readKnownHostsFiles } from "../../../src/transport/known-hosts.js";
-import { planAuth } from "../../../src/transport/ssh-auth.js";
+import { IdentityKeys, planAuth } from "../../../src/transport/ssh-auth.js";
 import { loadSshConfig } from "../../../src/transport/ssh-config.js";
 import type { SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
 
@@ -27,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("files that are not regular files", () => {
   it("an identity file that is a FIFO is skipped with the reason, not read", async () => {
     const endpoint = { user: "ops", agentSocket: null, identityFiles: [fifo, "/dev/zero"], defaultIdentities: false } as unknown as SshEndpoint;
-    const plan = await planAuth("spark-01", endpoint, async () => "");
+    const plan = await planAuth("spark-01", endpoint, new IdentityKeys(async () => ""));
     expect(plan.methods).toEqual([]);
     expect(plan.notes).toEqual([`${fifo}: is not a regular file (a FIFO); refusing to read it`, "/dev/zero: is not a regular file (a character device); refusing to read it"]);
   });
