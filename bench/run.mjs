@@ -6,7 +6,8 @@
  *   planning       planning 1,000 and 10,000 hosts × 10 sandboxes in process: time and peak RSS
  *   sim-calls      what one simulated CLI call costs in each simulator mode, beside a native program
  *   stream         one 128 MiB sandbox streamed into the store, against `ssh host tar | sha256sum`
- *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself
+ *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself;
+ *                  plan again with the fleet key encrypted (what its passphrase costs)
  *   sim fleets     N sshd hosts with the OpenShell/NemoClaw simulator: plan, an apply that
  *                  converges every host, the no-op apply after it, and `backup run` of N × 10 MiB
  *
@@ -30,7 +31,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ansibleVersion, closeControlMasters, runPlaybook, VARIANTS } from "./lib/ansible.mjs";
 import { hashFloor, scriptFloor, shellQuote } from "./lib/floor.mjs";
-import { SANDBOX, startBenchFleet } from "./lib/hosts.mjs";
+import { KEY_PASSPHRASE, KEY_PASSPHRASE_ENV, SANDBOX, startBenchFleet } from "./lib/hosts.mjs";
 import { killRunningChildren, median, round, summarize, timed } from "./lib/measure.mjs";
 import { cpuBusyShare, formatTable } from "./lib/report.mjs";
 
@@ -114,7 +115,7 @@ function record(entry) {
   results.push(entry);
   const s = /** @type {ReturnType<typeof summarize>} */ (entry.stats);
   const ssh = s.sessionsPerHost !== null ? `  ssh/host ${s.connectionsPerHost} conn, ${s.sessionsPerHost} cmd${s.reportedSessionsPerHost !== null ? ` (tool says ${s.reportedSessionsPerHost})` : ""}` : "";
-  say(`  ${String(entry.work).padEnd(16)} N=${String(entry.hosts ?? "-").padEnd(3)} ${String(entry.tool).padEnd(24)} median ${fmtMs(s.medianMs)}  [${s.samplesMs.map(fmtMs).join(", ")}]${s.medianCpuMs !== null ? `  cpu ${fmtMs(s.medianCpuMs)}` : ""}${ssh}`);
+  say(`  ${String(entry.work).padEnd(20)} N=${String(entry.hosts ?? "-").padEnd(3)} ${String(entry.tool).padEnd(24)} median ${fmtMs(s.medianMs)}  [${s.samplesMs.map(fmtMs).join(", ")}]${s.medianCpuMs !== null ? `  cpu ${fmtMs(s.medianCpuMs)}` : ""}${ssh}`);
 }
 
 /** @param {number} ms */
@@ -129,7 +130,7 @@ function fmtMs(ms) {
  */
 function cliEnv(bench) {
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, NVIDIA_API_KEY: "nvapi-bench-not-a-key", XDG_STATE_HOME: join(bench.dir, "state"), NO_COLOR: "1" };
+  const env = { ...process.env, NVIDIA_API_KEY: "nvapi-bench-not-a-key", [KEY_PASSPHRASE_ENV]: KEY_PASSPHRASE, XDG_STATE_HOME: join(bench.dir, "state"), NO_COLOR: "1" };
   delete env.SSH_AUTH_SOCK;
   delete env.FORCE_COLOR;
   return env;
@@ -303,6 +304,10 @@ async function observeSuite(bench, budget) {
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: nothingToConverge }) })),
   ]);
   if (bench.kind === "bare") {
+    // The same plan with the key encrypted: decrypting it is a fixed cost of the run, not one per host.
+    await rounds(bench, { ...what, work: "plan, key passphrase" }, RUNS, [
+      { tool: "nemoclaw", once: () => nemoclaw(bench, ["plan", bench.passphraseFleetFile, "--json"], planObservedEveryHost) },
+    ]);
     // Its floor is the plan's (a no-op apply observes and plans), and beside it the same probe
     // with the host lock taken before and given back after, which an apply must also do.
     const locked = scriptFloor(bench, {

@@ -14,15 +14,19 @@
  * product's own code, so the floor runs exactly the same script), and the helpers that put a
  * host back into the state a measurement starts from.
  */
-import { chmodSync, chownSync, closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startFleet } from "../../test/fleet/index.mjs";
 
 export const SANDBOX = "assistant";
 export const GATEWAY = "nemoclaw";
 /** The guard files a sandbox loses in a pod recreate (design scenario 2); apply re-emits them. */
 export const GUARD_FILES = ["nemoclaw-proxy-env.sh", "nemoclaw-sandbox-safety-net.js", "nemoclaw-ciao-network-guard.js"];
+/** The passphrase of the fleet key's encrypted copy (passphrase.yaml reads it from this variable). */
+export const KEY_PASSPHRASE_ENV = "BENCH_KEY_PASSPHRASE";
+export const KEY_PASSPHRASE = "bench key passphrase";
 /** A fixed nonce: the floor must send byte for byte what the product sends. */
 const NONCE = "0123456789abcdef0123456789abcdef";
 
@@ -31,6 +35,7 @@ const NONCE = "0123456789abcdef0123456789abcdef";
  * @property {"bare" | "sim"} kind
  * @property {number} size
  * @property {string} dir              fleet.yaml, probe.sh and scratch files live here
+ * @property {string} passphraseFleetFile  fleet.yaml, with the fleet key encrypted (its passphrase in $BENCH_KEY_PASSPHRASE)
  * @property {import("../../test/fleet/index.mjs").TestFleet} fleet
  * @property {string} probeFile
  * @property {string} lockedProbeFile  the probe taking the host lock before and giving it back after, as a no-op apply does
@@ -56,18 +61,34 @@ function hostName(index) {
 /**
  * @param {"bare" | "sim"} kind
  * @param {number} size
+ * @param {{ inventory: string, passphrase?: string }} access  the inventory file, and the key's passphrase reference
  */
-function fleetYaml(kind, size) {
-  const lines = ["apiVersion: nemoclaw.dev/v1", "kind: Fleet", `metadata: { name: bench-${kind}-${size} }`, "inventory: [fleet/inventory.yml]", `apply: { concurrency: ${size} }`];
+function fleetYaml(kind, size, { inventory, passphrase }) {
+  const lines = ["apiVersion: nemoclaw.dev/v1", "kind: Fleet", `metadata: { name: bench-${kind}-${size} }`, `inventory: [${inventory}]`, `apply: { concurrency: ${size} }`];
+  const defaults = [...(passphrase ? [`  passphrase: "${passphrase}"`] : []), ...(kind === "sim" ? ['  openshell: { version: "0.0.72" }'] : [])];
+  if (defaults.length > 0) lines.push(`defaults:\n${defaults.join("\n")}`);
   if (kind === "sim") {
     lines.push(
-      'defaults:\n  openshell: { version: "0.0.72" }',
       "gateways:\n  - port: 8080",
       `sandboxes:\n  - name: ${SANDBOX}\n    hosts: all\n    provider: build\n    model: nvidia/nemotron-3-super-120b-a12b\n    credential: env:NVIDIA_API_KEY`,
       "backupPolicies:\n  - name: bench\n    destination: { path: ./store }\n    verify: true",
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The fleet's inventory with the fleet key encrypted as ssh-keygen encrypts it (bcrypt-pbkdf,
+ * 16 rounds): what a passphrase costs a run. Returns its path relative to the bench directory.
+ * @param {import("../../test/fleet/index.mjs").TestFleet} fleet
+ */
+function encryptedKeyInventory(fleet) {
+  const key = `${fleet.identityFile}_passphrase`;
+  copyFileSync(fleet.identityFile, key);
+  chmodSync(key, 0o600);
+  execFileSync("ssh-keygen", ["-q", "-p", "-f", key, "-P", "", "-N", KEY_PASSPHRASE]);
+  writeFileSync(join(dirname(fleet.inventoryPath), "inventory-passphrase.yml"), readFileSync(fleet.inventoryPath, "utf8").replaceAll(fleet.identityFile, key));
+  return "fleet/inventory-passphrase.yml";
 }
 
 /**
@@ -83,7 +104,9 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
   }));
   const fleet = await startFleet({ dir: join(dir, "fleet"), hosts });
   try {
-    writeFileSync(join(dir, "fleet.yaml"), fleetYaml(kind, size));
+    writeFileSync(join(dir, "fleet.yaml"), fleetYaml(kind, size, { inventory: "fleet/inventory.yml" }));
+    const passphraseFleetFile = join(dir, "passphrase.yaml");
+    writeFileSync(passphraseFleetFile, fleetYaml(kind, size, { inventory: encryptedKeyInventory(fleet), passphrase: `env:${KEY_PASSPHRASE_ENV}` }));
     const { buildProbeScript } = await import(join(dist, "observe", "probe.js"));
     const probeFile = join(dir, "probe.sh");
     writeFileSync(probeFile, buildProbeScript({ nonce: NONCE, gatewayNames: kind === "sim" ? [GATEWAY] : [] }));
@@ -105,6 +128,7 @@ export async function startBenchFleet({ kind, size, dir, dist }) {
       kind,
       size,
       dir,
+      passphraseFleetFile,
       fleet,
       probeFile,
       lockedProbeFile,
