@@ -91,11 +91,24 @@ export function entryMatchesName(names: string, name: string): boolean {
   return matched;
 }
 
-function hashedNameMatches(hashed: string, name: string): boolean {
+/** A hashed name `|1|salt|hash`, decoded once: the salt is the HMAC-SHA1 key, the hash its digest of the name. */
+interface HashedName {
+  salt: Buffer;
+  hash: string;
+}
+
+function decodeHashedName(hashed: string): HashedName | null {
   const [, , salt, hash] = hashed.split("|");
-  if (salt === undefined || hash === undefined) return false;
-  const digest = createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64");
-  return digest === hash;
+  return salt === undefined || hash === undefined ? null : { salt: Buffer.from(salt, "base64"), hash };
+}
+
+function hashedNameMatches(hashed: string, name: string): boolean {
+  const decoded = decodeHashedName(hashed);
+  return decoded !== null && hashOf(decoded, name);
+}
+
+function hashOf(hashed: HashedName, name: string): boolean {
+  return createHmac("sha1", hashed.salt).update(name).digest("base64") === hashed.hash;
 }
 
 /** OpenSSH's pattern language: `*` and `?`, case-insensitive host names. */
@@ -112,12 +125,17 @@ export function globMatches(pattern: string, text: string): boolean {
  * Where to look for a name: entries listing only literal names are indexed by them, the rest
  * (wildcards, negations, hashed names) are always tried. Every dial of a run looks up one name in
  * the same entries, so without the index a fleet of N hosts in a known_hosts of N lines costs N²
- * pattern matches (seconds at 1,000 hosts).
+ * pattern matches (seconds at 1,000 hosts). A hashed name cannot be indexed (each has its own
+ * salt), so every lookup computes one HMAC per hashed line, as OpenSSH does: the salts are
+ * decoded once, and each name's entries are kept, because a dial looks its name up twice (the key
+ * types to offer, then the verdict).
  */
 interface EntryIndex {
   literal: Map<string, number[]>;
-  patterns: number[];
+  /** Positions of the entries always tried, each hashed name decoded. */
+  patterns: { position: number; hashed: HashedName | null }[];
   revoked: KnownHostEntry[];
+  byName: Map<string, readonly KnownHostEntry[]>;
 }
 
 const indexes = new WeakMap<readonly KnownHostEntry[], EntryIndex>();
@@ -125,14 +143,18 @@ const indexes = new WeakMap<readonly KnownHostEntry[], EntryIndex>();
 function indexOf(entries: readonly KnownHostEntry[]): EntryIndex {
   let index = indexes.get(entries);
   if (index) return index;
-  index = { literal: new Map(), patterns: [], revoked: [] };
+  index = { literal: new Map(), patterns: [], revoked: [], byName: new Map() };
   entries.forEach((entry, position) => {
     if (entry.marker === "revoked") {
       index.revoked.push(entry);
       return;
     }
-    if (entry.names.startsWith("|1|") || /[*?!]/.test(entry.names)) {
-      index.patterns.push(position);
+    if (entry.names.startsWith("|1|")) {
+      index.patterns.push({ position, hashed: decodeHashedName(entry.names) });
+      return;
+    }
+    if (/[*?!]/.test(entry.names)) {
+      index.patterns.push({ position, hashed: null });
       return;
     }
     for (const name of new Set(entry.names.toLowerCase().split(","))) {
@@ -146,10 +168,17 @@ function indexOf(entries: readonly KnownHostEntry[]): EntryIndex {
 }
 
 /** The (unrevoked) entries whose names cover `name`, in file order. */
-function entriesForName(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+function entriesForName(entries: readonly KnownHostEntry[], name: string): readonly KnownHostEntry[] {
   const index = indexOf(entries);
-  const positions = [...(index.literal.get(name.toLowerCase()) ?? []), ...index.patterns].sort((a, b) => a - b);
-  return positions.map((position) => entries[position] as KnownHostEntry).filter((entry) => entryMatchesName(entry.names, name));
+  const known = index.byName.get(name);
+  if (known) return known;
+  const literal = (index.literal.get(name.toLowerCase()) ?? []).filter((position) => entryMatchesName((entries[position] as KnownHostEntry).names, name));
+  const patterns = index.patterns
+    .filter(({ position, hashed }) => (hashed ? hashOf(hashed, name) : entryMatchesName((entries[position] as KnownHostEntry).names, name)))
+    .map(({ position }) => position);
+  const found = [...literal, ...patterns].sort((a, b) => a - b).map((position) => entries[position] as KnownHostEntry);
+  index.byName.set(name, found);
+  return found;
 }
 
 /**
@@ -165,7 +194,7 @@ export function verifyHostKey(entries: KnownHostEntry[], name: string, presented
   if (match) return { status: "match", entry: match };
   const sameType = forName.find((entry) => entry.key.type === presented.type);
   if (sameType) return { status: "changed", known: sameType };
-  return { status: "unknown", otherTypes: forName };
+  return { status: "unknown", otherTypes: [...forName] };
 }
 
 /** Key types listed for a name, so the handshake can prefer an algorithm whose key is known. */

@@ -100,6 +100,20 @@ describe("known_hosts", () => {
     expect(changed.status === "changed" && changed.known.line).toBe(1);
   });
 
+  it("answers a name the same every time; a hashed line covers only the exact name it was hashed from", () => {
+    const entries = parseKnownHosts(
+      [`${HASHED_SPARK_2222} ssh-ed25519 ${ED_A}`, `[spark-01.lab]:2222 ecdsa-sha2-nistp256 ${ECDSA}`, `|1|broken ssh-ed25519 ${ED_B}`, `[*.lab]:2222 ssh-ed25519 ${ED_B}`].join("\n"),
+      "kh",
+    );
+    for (let lookup = 0; lookup < 2; lookup++) {
+      expect(knownKeyTypes(entries, "[spark-01.lab]:2222")).toEqual(["ssh-ed25519", "ecdsa-sha2-nistp256"]);
+      expect(verifyHostKey(entries, "[spark-01.lab]:2222", key(ED_A))).toMatchObject({ status: "match", entry: { line: 1 } });
+      // In capitals the literal and wildcard lines still cover it, the hashed one does not (as in OpenSSH).
+      expect(verifyHostKey(entries, "[SPARK-01.lab]:2222", key(ED_A))).toMatchObject({ status: "changed", known: { line: 4 } });
+      expect(knownKeyTypes(entries, "[spark-02.lab]:2222")).toEqual(["ssh-ed25519"]);
+    }
+  });
+
   it("reads a known_hosts file again once it changed", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "known-hosts-")), "known_hosts");
     writeFileSync(file, `spark-01 ssh-ed25519 ${ED_A}\n`);
