@@ -5,6 +5,7 @@
  *   start-up       `nemoclaw --version`, beside a bare `node -e 0`
  *   planning       planning 1,000 and 10,000 hosts × 10 sandboxes in process: time and peak RSS
  *   sim-calls      what one simulated CLI call costs in each simulator mode, beside a native program
+ *   known-hosts    100 hosts' host key checks against a hashed known_hosts of 1,000 lines
  *   stream         one 128 MiB sandbox streamed into the store, against `ssh host tar | sha256sum`
  *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself;
  *                  plan again with the fleet key encrypted (what its passphrase costs)
@@ -20,7 +21,7 @@
  * Every fleet, process and ControlPersist master it starts is stopped at the end, on failure and
  * on Ctrl-C. Speed is measured here, never asserted in tests.
  *
- *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,sim-calls,stream,bare,sim]
+ *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,sim-calls,known-hosts,stream,bare,sim]
  *                      [--no-ansible] [--full] [--dist DIR] [--out FILE]
  */
 import { execFileSync } from "node:child_process";
@@ -49,7 +50,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: "string", default: "10,50,100" },
     runs: { type: "string", default: "3" },
-    only: { type: "string", default: "startup,planning,sim-calls,stream,bare,sim" },
+    only: { type: "string", default: "startup,planning,sim-calls,known-hosts,stream,bare,sim" },
     "no-ansible": { type: "boolean", default: false },
     full: { type: "boolean", default: false },
     dist: { type: "string", default: join(ROOT, "dist") },
@@ -492,6 +493,12 @@ try {
     const calls = await childBench("sim-calls.bench.mjs", [], {});
     results.push({ work: "simulated call", ...calls });
     for (const line of calls.results) say(`  ${line.mode.padEnd(9)} ${line.command.padEnd(40)} ${fmtMs(line.wallMs)} wall, ${fmtMs(line.cpuMs)} cpu per call`);
+  }
+  if (ONLY.has("known-hosts")) {
+    say("\n## host key checks against a hashed known_hosts");
+    const checks = await childBench("known-hosts.bench.mjs", [], {});
+    results.push({ work: "known_hosts checks", ...checks });
+    say(`  ${checks.hosts} hosts against ${checks.lines} hashed lines: median ${fmtMs(checks.medianMs)} (cpu ${fmtMs(checks.medianCpuMs)})`);
   }
   if (ONLY.has("stream")) {
     say(`\n## one ${STREAM_MIB} MiB sandbox stream`);

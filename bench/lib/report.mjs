@@ -134,6 +134,7 @@ export function formatTable(report) {
   const startup = entries.filter((entry) => entry.work === "start-up" && entry.stats);
   const planning = /** @type {Record<string, number>[]} */ (/** @type {unknown} */ (entries.filter((entry) => entry.work === "plan in process")));
   const stream = /** @type {{ results?: { label: string, mibPerSecond: number }[] } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "backup stream")));
+  const checks = /** @type {{ hosts: number, lines: number, medianMs: number, medianCpuMs: number } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "known_hosts checks")));
   const calls = /** @type {{ results?: { mode: string, command: string, wallMs: number, cpuMs: number }[] } | undefined} */ (/** @type {unknown} */ (entries.find((entry) => entry.work === "simulated call")));
   if (calls?.results) {
     const native = calls.results.find((line) => line.mode === "native");
@@ -149,7 +150,7 @@ export function formatTable(report) {
       ...commands.map((command) => `| \`${command}\` | ${cost("process", command)} | ${cost("resident", command)} | ${native ? `${native.cpuMs.toFixed(1)} ms (${native.wallMs.toFixed(1)} ms)` : "—"} |`),
     );
   }
-  if (startup.length > 0 || planning.length > 0 || stream?.results) {
+  if (startup.length > 0 || planning.length > 0 || stream?.results || checks) {
     lines.push("", "| measure | result | target |", "|---|--:|--:|");
     for (const entry of startup) lines.push(`| ${entry.tool} (median of ${entry.stats?.runs}) | ${Math.round(entry.stats?.medianMs ?? 0)} ms | ${entry.tool.startsWith("nemoclaw") ? "< 150 ms" : ""} |`);
     for (const plan of planning) {
@@ -159,6 +160,7 @@ export function formatTable(report) {
       lines.push(`| … rendered for people / as JSON | ${Math.round(plan.renderHumanMs ?? 0)} / ${Math.round(plan.renderJsonMs ?? 0)} ms | |`);
       lines.push(`| … peak RSS | ${plan.peakRssMb} MB | ${target?.rss ?? ""} |`);
     }
+    if (checks) lines.push(`| host key checks: ${checks.hosts} hosts against ${checks.lines.toLocaleString("en")} hashed known_hosts lines (median; CPU) | ${Math.round(checks.medianMs)} ms; ${Math.round(checks.medianCpuMs)} ms | |`);
     if (stream?.results) {
       // The first two lines are the floors: OpenSSH's defaults, and the same cipher and hash as ours.
       const [floor, fair] = stream.results.map((line) => line.mibPerSecond);
