@@ -3,7 +3,7 @@
  * patterns, hashed `|1|salt|hash` entries, `@revoked` markers. `@cert-authority` lines are skipped
  * because host certificates are not supported (the host's own key must be listed).
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { mkdir, open } from "node:fs/promises";
 import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
 import { dirname } from "node:path";
@@ -237,21 +237,28 @@ export function formatKnownHostsLine(name: string, key: HostKey): string {
   return `${name} ${key.type} ${key.blob.toString("base64")}`;
 }
 
+/** The name as HashKnownHosts writes it: `|1|salt|HMAC-SHA1(salt, name)`, a fresh 20-byte salt each time. */
+export function hashKnownHostsName(name: string): string {
+  const salt = randomBytes(20);
+  return `|1|${salt.toString("base64")}|${createHmac("sha1", salt).update(name).digest("base64")}`;
+}
+
 const appendQueues = new Map<string, Promise<void>>();
 
 /**
  * Record a key for `accept-new`. The line goes out in one O_APPEND write so concurrent writers
  * (other processes) never interleave partial lines; writers in this process queue per file, and
- * a line already present is not written twice.
+ * a line already present (under its name or hashed) is not written twice. With `hashName`, the
+ * name is written hashed, as ssh does under HashKnownHosts.
  */
-export function appendKnownHost(file: string, name: string, key: HostKey): Promise<void> {
+export function appendKnownHost(file: string, name: string, key: HostKey, options: { hashName?: boolean } = {}): Promise<void> {
   const previous = appendQueues.get(file) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => appendOnce(file, name, key));
+  const next = previous.catch(() => undefined).then(() => appendOnce(file, name, key, options.hashName === true));
   appendQueues.set(file, next);
   return next;
 }
 
-async function appendOnce(file: string, name: string, key: HostKey): Promise<void> {
+async function appendOnce(file: string, name: string, key: HostKey, hashName: boolean): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const handle = await open(file, "a+", 0o600);
   try {
@@ -261,7 +268,7 @@ async function appendOnce(file: string, name: string, key: HostKey): Promise<voi
       return;
     }
     const separator = current === "" || current.endsWith("\n") ? "" : "\n";
-    await handle.write(`${separator}${formatKnownHostsLine(name, key)}\n`);
+    await handle.write(`${separator}${formatKnownHostsLine(hashName ? hashKnownHostsName(name) : name, key)}\n`);
     await handle.sync();
   } finally {
     await handle.close();

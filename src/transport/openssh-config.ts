@@ -103,6 +103,8 @@ export class OpenSshConfig {
     if (knownHosts !== undefined) result.knownHostsFiles = knownHosts.flatMap((line) => line.split(/\s+/)).filter((f) => f !== "");
     const strict = first("stricthostkeychecking");
     if (strict !== undefined) result.strictHostKeyChecking = strict;
+    // Debian's /etc/ssh/ssh_config sets it, and `ssh -G` reads that file too.
+    if (first("hashknownhosts") === "yes") result.hashKnownHosts = true;
     const connectTimeout = Number(first("connecttimeout"));
     if (Number.isInteger(connectTimeout) && connectTimeout > 0) result.connectTimeoutSec = connectTimeout;
     const keepalive = Number(first("serveraliveinterval"));

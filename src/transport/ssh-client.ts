@@ -94,7 +94,7 @@ export async function judgeHostKey(
         if (file === undefined) {
           return new TransportError("host-key-unknown", host, `${context}: accept-new needs a known_hosts file to record ${presented} in`);
         }
-        await appendKnownHost(file, name, key);
+        await appendKnownHost(file, name, key, { hashName: endpoint.hashKnownHosts });
         return null;
       }
       const others = verdict.otherTypes.length > 0 ? `; known_hosts lists only ${[...new Set(verdict.otherTypes.map((entry) => entry.key.type))].join(", ")} keys for it` : "";

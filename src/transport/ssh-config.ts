@@ -31,6 +31,8 @@ export interface SshConfigResult {
   knownHostsFiles?: string[];
   /** As written or as `ssh -G` prints it: yes/true, no/false, ask, accept-new. */
   strictHostKeyChecking?: string;
+  /** HashKnownHosts yes: keys recorded for accept-new go in under a hashed name, as ssh records them. */
+  hashKnownHosts?: boolean;
   connectTimeoutSec?: number;
   serverAliveIntervalSec?: number;
   identityAgent?: string;
@@ -49,6 +51,7 @@ export const HONOURED_KEYWORDS = new Set([
   "proxycommand",
   "userknownhostsfile",
   "stricthostkeychecking",
+  "hashknownhosts",
   "connecttimeout",
   "serveraliveinterval",
   "identityagent",
@@ -73,7 +76,6 @@ export const IRRELEVANT_KEYWORDS = new Set([
   "forwardx11timeout",
   "forwardx11trusted",
   "gatewayports",
-  "hashknownhosts",
   "ipqos",
   "kbdinteractiveauthentication",
   "localcommand",
@@ -260,6 +262,9 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         break;
       case "stricthostkeychecking":
         result.strictHostKeyChecking ??= entry.value.toLowerCase();
+        break;
+      case "hashknownhosts":
+        result.hashKnownHosts ??= entry.value.toLowerCase() === "yes";
         break;
       case "connecttimeout":
         if (/^\d+$/.test(entry.value)) result.connectTimeoutSec ??= Number(entry.value);

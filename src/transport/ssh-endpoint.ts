@@ -24,6 +24,8 @@ export interface SshEndpoint {
   passphrase?: SecretRef;
   hostKeyChecking: HostKeyChecking;
   knownHostsFiles: string[];
+  /** Record accept-new keys under a hashed name (ssh_config's HashKnownHosts). */
+  hashKnownHosts: boolean;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
 }
@@ -207,6 +209,7 @@ export class RouteResolver {
       agentSocket: this.agentSocket(overrides.agent ?? (trust.agent === true && config?.identityAgent !== undefined ? identityAgent(config.identityAgent) : trust.agent)),
       hostKeyChecking: overrides.hostKeyChecking ?? (!isWritten(trust, "hostKeyChecking") && config?.strictHostKeyChecking === "accept-new" ? "accept-new" : trust.hostKeyChecking),
       knownHostsFiles: (overrides.knownHostsFiles ?? (!isWritten(trust, "knownHostsFiles") && config?.knownHostsFiles !== undefined ? config.knownHostsFiles : trust.knownHostsFiles)).map((file) => expandHome(file, home)),
+      hashKnownHosts: config?.hashKnownHosts === true,
       connectTimeoutMs: !isWritten(trust, "connectTimeout") && config?.connectTimeoutSec !== undefined ? config.connectTimeoutSec * 1000 : trust.connectTimeoutMs,
       keepaliveIntervalMs: !isWritten(trust, "keepaliveInterval") && config?.serverAliveIntervalSec !== undefined ? config.serverAliveIntervalSec * 1000 : trust.keepaliveIntervalMs,
     };

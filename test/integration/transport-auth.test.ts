@@ -179,6 +179,23 @@ describe("host keys", () => {
     expect(await whoami(hostWith("hk-1", { knownHostsFiles: [file] }))).toBe(userOf("hk-1"));
   });
 
+  it("records a new key under a hashed name where ~/.ssh/config sets HashKnownHosts", async () => {
+    const home = join(work, "hashing-home");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    writeFileSync(join(home, ".ssh", "config"), "Host *\n  HashKnownHosts yes\n");
+    const file = join(work, "known_hosts_hashing");
+    const hk1 = fleet.hosts.find((h) => h.name === "hk-1")!;
+    const asConfigured = { knownHostsFiles: [file], useSshConfig: true, explicit: { port: true, user: true } };
+    expect(await whoami(hostWith("hk-1", { ...asConfigured, hostKeyChecking: "accept-new" }), { home })).toBe(userOf("hk-1"));
+    const recorded = readFileSync(file, "utf8");
+    expect(recorded).toMatch(/^\|1\|\S+ ssh-ed25519 \S+\n$/);
+    expect(recorded).not.toContain("127.0.0.1");
+    // OpenSSH finds it, and nemoclaw knows the host strictly from it.
+    expect(execFileSync("ssh-keygen", ["-F", `[127.0.0.1]:${hk1.port}`, "-f", file], { encoding: "utf8" })).toContain(readFileSync(hk1.hostKeyFile, "utf8").split(" ")[1]);
+    expect(await whoami(hostWith("hk-1", asConfigured), { home })).toBe(userOf("hk-1"));
+    expect(readFileSync(file, "utf8")).toBe(recorded);
+  });
+
   it("matches hashed known_hosts entries", async () => {
     const hashed = join(work, "known_hosts_hashed");
     copyFileSync(fleet.knownHostsFile, hashed);

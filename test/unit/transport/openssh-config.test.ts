@@ -2,6 +2,9 @@
  * Reading `ssh -G`: what is reported as not honoured, against OpenSSH's defaults and the
  * distribution's; and one `ssh -G` for every host when the configuration gives them all the same settings.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OpenSshConfig } from "../../../src/transport/openssh-config.js";
 import type { ConfigReader } from "../../../src/transport/ssh-config-alike.js";
@@ -51,6 +54,26 @@ describe("OpenSshConfig", () => {
   it("without a system ssh_config, compares with OpenSSH's own defaults", async () => {
     const config = new OpenSshConfig(fakeSsh({ builtIn: BUILT_IN, system: null, host: DEBIAN }), BY_HOST);
     expect((await config.lookup({ alias: "spark-01" })).unsupported).toEqual(["sendenv LANG,LC_*", "gssapiauthentication yes"]);
+  });
+
+  it("takes HashKnownHosts from OpenSSH's own ssh -G", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nemoclaw-openssh-hash-"));
+    try {
+      const hashing = join(dir, "hashing");
+      const plain = join(dir, "plain");
+      writeFileSync(hashing, "Host spark-*\n  HashKnownHosts yes\n");
+      writeFileSync(plain, "Host spark-*\n  HashKnownHosts no\n");
+      const everyHost = join(dir, "every-host");
+      writeFileSync(everyHost, "Host *\n  HashKnownHosts yes\n");
+      const config = new OpenSshConfig();
+      expect((await config.lookup({ alias: "spark-01", configFile: hashing })).hashKnownHosts).toBe(true);
+      expect((await config.lookup({ alias: "dgx-01", configFile: hashing })).hashKnownHosts).toBeUndefined();
+      expect((await config.lookup({ alias: "spark-01", configFile: plain })).hashKnownHosts).toBeUndefined();
+      // Every host alike: one shared `ssh -G` answers for all of them.
+      expect((await config.lookup({ alias: "dgx-01", configFile: everyHost })).hashKnownHosts).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("asks ssh -G once for every host when the configuration gives them all the same settings", async () => {

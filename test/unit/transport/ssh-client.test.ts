@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { keyTypeOfBlob, parseKnownHosts, type HostKey } from "../../../src/transport/known-hosts.js";
+import { keyTypeOfBlob, parseKnownHosts, verifyHostKey, type HostKey } from "../../../src/transport/known-hosts.js";
 import { hostKeyAlgorithmsFor, judgeHostKey } from "../../../src/transport/ssh-client.js";
 import type { SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
 
@@ -26,6 +27,7 @@ function endpoint(change: Partial<SshEndpoint> = {}): SshEndpoint {
     agentSocket: null,
     hostKeyChecking: "strict",
     knownHostsFiles: ["/home/op/.ssh/known_hosts"],
+    hashKnownHosts: false,
     connectTimeoutMs: 10_000,
     keepaliveIntervalMs: 15_000,
     ...change,
@@ -59,6 +61,23 @@ describe("judgeHostKey", () => {
     const accepted = await judgeHostKey("spark-02", endpoint({ address: "10.0.0.12", port: 22, hostKeyChecking: "accept-new", knownHostsFiles: [file] }), [], key(NEW), "x");
     expect(accepted).toBeNull();
     expect(readFileSync(file, "utf8")).toBe(`10.0.0.12 ssh-ed25519 ${NEW}\n`);
+  });
+});
+
+describe("accept-new under HashKnownHosts", () => {
+  it("records the key under a hashed name that ssh-keygen finds and nemoclaw matches", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "judge-")), "known_hosts");
+    const hashing = endpoint({ address: "10.0.0.12", port: 2222, hostKeyChecking: "accept-new", knownHostsFiles: [file], hashKnownHosts: true });
+    expect(await judgeHostKey("spark-02", hashing, [], key(NEW), "x")).toBeNull();
+    const recorded = readFileSync(file, "utf8");
+    expect(recorded).toMatch(/^\|1\|[A-Za-z0-9+/]{27}=\|[A-Za-z0-9+/]{27}= ssh-ed25519 \S+\n$/);
+    expect(recorded).not.toContain("10.0.0.12");
+    // OpenSSH's own lookup finds it under the name ssh would look up.
+    expect(execFileSync("ssh-keygen", ["-F", "[10.0.0.12]:2222", "-f", file], { encoding: "utf8" })).toContain(NEW);
+    expect(verifyHostKey(parseKnownHosts(recorded, file), "[10.0.0.12]:2222", key(NEW)).status).toBe("match");
+    // Seen again (a second run racing the first): not recorded twice, though every hash has its own salt.
+    expect(await judgeHostKey("spark-02", hashing, [], key(NEW), "x")).toBeNull();
+    expect(readFileSync(file, "utf8")).toBe(recorded);
   });
 });
 

@@ -91,12 +91,13 @@ describe("ssh_config", () => {
     });
   });
 
-  it("honours the known_hosts, host key, timeout and agent keywords, and names the ones it cannot honour", async () => {
+  it("honours the known_hosts, host key, hashing, timeout and agent keywords, and names the ones it cannot honour", async () => {
     const files = {
       "/home/op/.ssh/config": [
         "Host *",
         "  UserKnownHostsFile ~/.ssh/kh_lab /etc/kh",
         "  StrictHostKeyChecking accept-new",
+        "  HashKnownHosts yes",
         "  ConnectTimeout 7",
         "  ServerAliveInterval 30",
         "  IdentityAgent none",
@@ -109,6 +110,7 @@ describe("ssh_config", () => {
       identityFiles: [],
       knownHostsFiles: ["/home/op/.ssh/kh_lab", "/etc/kh"],
       strictHostKeyChecking: "accept-new",
+      hashKnownHosts: true,
       connectTimeoutSec: 7,
       serverAliveIntervalSec: 30,
       identityAgent: "none",

@@ -102,6 +102,13 @@ describe("RouteResolver", () => {
     expect(target.knownHostsFiles).toEqual(["/tmp/kh"]);
   });
 
+  it("hashes the names of keys recorded for accept-new where the config sets HashKnownHosts", async () => {
+    const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig("Host spark-*\n  HashKnownHosts yes\n"), localUser: "op", env: {} }));
+    expect((await resolver.resolve("spark-01", settings())).target.hashKnownHosts).toBe(true);
+    expect((await resolver.resolve("dgx-01", settings({ address: "dgx-01" }))).target.hashKnownHosts).toBe(false);
+    expect((await resolver.resolve("spark-01", settings({ useSshConfig: false }))).target.hashKnownHosts).toBe(false);
+  });
+
   it("uses no agent when its socket does not exist", async () => {
     const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(""), env: { SSH_AUTH_SOCK: "/nonexistent/agent" } }));
     expect((await resolver.resolve("h", settings({ agent: true }))).target.agentSocket).toBeNull();
