@@ -44,13 +44,7 @@ export class IdentityKeys {
   ) {}
 
   identity(file: string, passphrase: SecretRef | undefined): Promise<Identity> {
-    const key = JSON.stringify([file, passphrase ?? null]);
-    let identity = this.identities.get(key);
-    if (identity === undefined) {
-      identity = this.load(file, passphrase);
-      this.identities.set(key, identity);
-    }
-    return identity;
+    return remembered(this.identities, JSON.stringify([file, passphrase ?? null]), () => this.load(file, passphrase));
   }
 
   private async load(file: string, passphraseRef: SecretRef | undefined): Promise<Identity> {
@@ -79,14 +73,18 @@ export class IdentityKeys {
   }
 
   private passphrase(ref: SecretRef): Promise<string> {
-    const key = JSON.stringify(ref);
-    let passphrase = this.passphrases.get(key);
-    if (passphrase === undefined) {
-      passphrase = this.resolveSecret(ref);
-      this.passphrases.set(key, passphrase);
-    }
-    return passphrase;
+    return remembered(this.passphrases, JSON.stringify(ref), () => this.resolveSecret(ref));
   }
+}
+
+/** The value kept under `key`, made and kept on first use. */
+function remembered<T>(kept: Map<string, T>, key: string, make: () => T): T {
+  let value = kept.get(key);
+  if (value === undefined) {
+    value = make();
+    kept.set(key, value);
+  }
+  return value;
 }
 
 export async function planAuth(host: string, endpoint: SshEndpoint, identities: IdentityKeys): Promise<AuthPlan> {
