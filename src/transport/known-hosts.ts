@@ -104,10 +104,10 @@ function decodeHashedName(hashed: string): HashedName | null {
 
 function hashedNameMatches(hashed: string, name: string): boolean {
   const decoded = decodeHashedName(hashed);
-  return decoded !== null && hashOf(decoded, name);
+  return decoded !== null && hashedNameCovers(decoded, name);
 }
 
-function hashOf(hashed: HashedName, name: string): boolean {
+function hashedNameCovers(hashed: HashedName, name: string): boolean {
   return createHmac("sha1", hashed.salt).update(name).digest("base64") === hashed.hash;
 }
 
@@ -174,7 +174,7 @@ function entriesForName(entries: readonly KnownHostEntry[], name: string): reado
   if (known) return known;
   const literal = (index.literal.get(name.toLowerCase()) ?? []).filter((position) => entryMatchesName((entries[position] as KnownHostEntry).names, name));
   const patterns = index.patterns
-    .filter(({ position, hashed }) => (hashed ? hashOf(hashed, name) : entryMatchesName((entries[position] as KnownHostEntry).names, name)))
+    .filter(({ position, hashed }) => (hashed ? hashedNameCovers(hashed, name) : entryMatchesName((entries[position] as KnownHostEntry).names, name)))
     .map(({ position }) => position);
   const found = [...literal, ...patterns].sort((a, b) => a - b).map((position) => entries[position] as KnownHostEntry);
   index.byName.set(name, found);

@@ -180,8 +180,14 @@ export class RouteResolver {
           user: spec.user ?? config.user ?? this.context.localUser,
           identityFiles: config.identityFiles.length > 0 ? config.identityFiles : target.identityFiles,
         };
-        const hostName = config.hostName === undefined ? undefined : { hostName: config.hostName, identityFiles: [], unsupported: [] };
-        return this.endpoint(spec.host, hopSettings, target, hostName);
+        // Its address and known_hosts hashing from the config; the rest is in hopSettings already.
+        const own: SshConfigResult = {
+          identityFiles: [],
+          unsupported: [],
+          ...(config.hostName === undefined ? {} : { hostName: config.hostName }),
+          ...(config.hashKnownHosts === true ? { hashKnownHosts: true } : {}),
+        };
+        return this.endpoint(spec.host, hopSettings, target, own);
       }),
     );
   }

@@ -103,8 +103,14 @@ describe("RouteResolver", () => {
   });
 
   it("hashes the names of keys recorded for accept-new where the config sets HashKnownHosts", async () => {
-    const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig("Host spark-*\n  HashKnownHosts yes\n"), localUser: "op", env: {} }));
-    expect((await resolver.resolve("spark-01", settings())).target.hashKnownHosts).toBe(true);
+    const config = ["Host spark-* gate", "  HashKnownHosts yes", "Host spark-*", "  ProxyJump gate,plain", ""].join("\n");
+    const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(config), localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", settings());
+    expect(route.target.hashKnownHosts).toBe(true);
+    expect(route.jumps.map((jump) => [jump.label, jump.hashKnownHosts])).toEqual([
+      ["gate", true],
+      ["plain", false],
+    ]);
     expect((await resolver.resolve("dgx-01", settings({ address: "dgx-01" }))).target.hashKnownHosts).toBe(false);
     expect((await resolver.resolve("spark-01", settings({ useSshConfig: false }))).target.hashKnownHosts).toBe(false);
   });
