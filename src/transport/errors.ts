@@ -16,9 +16,24 @@ const UNREACHABLE_CODES: Record<string, string> = {
   EPIPE: "connection closed",
 };
 
+/**
+ * The host ended authentication (RFC 4253 disconnect reasons 14 and 15). OpenSSH's sshd, after
+ * MaxAuthTries failed keys, sends "Too many authentication failures" as a protocol error (2)
+ * instead (auth.c, auth_maxtries_exceeded). Neither is a network failure, nor worth a retry
+ * that would only fail the same way.
+ */
+const AUTH_DISCONNECTS: Record<number, string> = {
+  14: "the host ended authentication",
+  15: "the host refused the user name",
+};
+const TOO_MANY_FAILURES = /^Too many authentication failures/i;
+const TOO_MANY_KEYS_HINT =
+  "every key offered counts against sshd's MaxAuthTries: name the host's key in identityFile (its agent copy is then offered first) or set IdentitiesOnly yes in ~/.ssh/config";
+
 interface Ssh2Error extends Error {
   level?: string;
-  code?: string;
+  /** A socket error's code, or the SSH disconnect reason the host sent. */
+  code?: string | number;
   /** Channel open failures carry the SSH reason code. */
   reason?: number;
 }
@@ -32,7 +47,12 @@ export function classifyConnectError(host: string, where: string, error: unknown
   const err = error as Ssh2Error;
   const message = firstLine(err?.message ?? String(error));
   const code = err?.code;
-  if (code !== undefined && UNREACHABLE_CODES[code] !== undefined) {
+  if (typeof code === "number") {
+    const tooMany = TOO_MANY_FAILURES.test(message);
+    const ended = AUTH_DISCONNECTS[code] ?? (tooMany ? AUTH_DISCONNECTS[14] : undefined);
+    if (ended !== undefined) return new TransportError("auth-failed", host, `${where}: ${ended}: ${message}${tooMany ? ` (${TOO_MANY_KEYS_HINT})` : ""}`, { cause: error });
+  }
+  if (typeof code === "string" && UNREACHABLE_CODES[code] !== undefined) {
     return new TransportError("unreachable", host, `${where}: ${UNREACHABLE_CODES[code]}`, { cause: error });
   }
   if (err?.level === "client-timeout") {

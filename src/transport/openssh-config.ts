@@ -109,6 +109,7 @@ export class OpenSshConfig {
     if (Number.isInteger(connectTimeout) && connectTimeout > 0) result.connectTimeoutSec = connectTimeout;
     const keepalive = Number(first("serveraliveinterval"));
     if (Number.isInteger(keepalive) && keepalive >= 0 && first("serveraliveinterval") !== undefined) result.serverAliveIntervalSec = keepalive;
+    if (first("identitiesonly") === "yes") result.identitiesOnly = true;
     const agent = first("identityagent");
     if (agent !== undefined) result.identityAgent = agent;
     for (const [keyword, values] of settings) {

@@ -1,10 +1,11 @@
 /**
- * Which credentials to offer, in OpenSSH's order: the agent's keys, then identity files.
- * Never prompts: an encrypted key is used through the agent or with the configured passphrase
- * (a secret reference), and every key that had to be skipped is remembered for the error message.
+ * Which credentials to offer, in OpenSSH's order: the agent's keys (those of the identity files
+ * first), then identity files. Never prompts: an encrypted key is used through the agent or with
+ * the configured passphrase (a secret reference), and every key that had to be skipped is
+ * remembered for the error message.
  */
 import { readRegularFile } from "../config/source.js";
-import type { AnyAuthMethod, ParsedKey } from "ssh2";
+import type { AnyAuthMethod, BaseAgent, IdentityCallback, ParsedKey, PublicKeyEntry } from "ssh2";
 import type { SecretRef } from "../config/types.js";
 import type { SshEndpoint } from "./ssh-endpoint.js";
 import { loadSsh2 } from "./ssh2-module.js";
@@ -37,6 +38,7 @@ export type Identity =
 export class IdentityKeys {
   private readonly identities = new Map<string, Promise<Identity>>();
   private readonly passphrases = new Map<string, Promise<string>>();
+  private readonly publicKeys = new Map<string, Promise<Buffer | null>>();
 
   constructor(
     private readonly resolveSecret: SecretResolver,
@@ -45,6 +47,23 @@ export class IdentityKeys {
 
   identity(file: string, passphrase: SecretRef | undefined): Promise<Identity> {
     return remembered(this.identities, JSON.stringify([file, passphrase ?? null]), () => this.load(file, passphrase));
+  }
+
+  /**
+   * The file's public key (SSH wire format) without decrypting it: from the key itself when it is
+   * not encrypted, else from `FILE.pub` beside it; null when neither is readable.
+   */
+  publicKey(file: string): Promise<Buffer | null> {
+    return remembered(this.publicKeys, file, async () => {
+      const { utils } = await loadSsh2();
+      for (const candidate of [file, `${file}.pub`]) {
+        const data = await this.readKeyFile(candidate).catch(() => null);
+        const parsed = data === null ? null : utils.parseKey(data);
+        const key = Array.isArray(parsed) ? parsed[0] : parsed;
+        if (key && !(key instanceof Error)) return key.getPublicSSH();
+      }
+      return null;
+    });
   }
 
   private async load(file: string, passphraseRef: SecretRef | undefined): Promise<Identity> {
@@ -90,7 +109,10 @@ function remembered<T>(kept: Map<string, T>, key: string, make: () => T): T {
 export async function planAuth(host: string, endpoint: SshEndpoint, identities: IdentityKeys): Promise<AuthPlan> {
   const methods: AnyAuthMethod[] = [];
   const notes: string[] = [];
-  if (endpoint.agentSocket !== null) methods.push({ type: "agent", username: endpoint.user, agent: endpoint.agentSocket });
+  if (endpoint.agentSocket !== null) {
+    const own = (await Promise.all(endpoint.identityFiles.map((file) => identities.publicKey(file)))).filter((key): key is Buffer => key !== null);
+    methods.push({ type: "agent", username: endpoint.user, agent: await identityFirstAgent(endpoint.agentSocket, own, endpoint.identitiesOnly) });
+  }
   for (const file of endpoint.identityFiles) {
     const identity = await identities.identity(file, endpoint.passphrase);
     switch (identity.kind) {
@@ -108,6 +130,48 @@ export async function planAuth(host: string, endpoint: SshEndpoint, identities: 
     }
   }
   return { methods, notes };
+}
+
+/**
+ * The agent's keys in the order OpenSSH offers them (sshconnect2.c, pubkey_prepare): those of the
+ * identity files first, in the agent's order, then the others, which IdentitiesOnly leaves out.
+ * Each key offered counts against sshd's MaxAuthTries (6 by default), so an agent holding many
+ * keys must not offer the others before the host's own.
+ */
+export function agentKeyOrder<K>(keys: readonly K[], blobOf: (key: K) => Buffer | null, own: readonly Buffer[], identitiesOnly: boolean): K[] {
+  const isOwn = (key: K): boolean => {
+    const blob = blobOf(key);
+    return blob !== null && own.some((ownBlob) => ownBlob.equals(blob));
+  };
+  const first = keys.filter(isOwn);
+  return identitiesOnly ? first : [...first, ...keys.filter((key) => !isOwn(key))];
+}
+
+/** An agent key's public blob (ssh2's OpenSSH agent client lists parsed keys). */
+function publicBlobOf(entry: ParsedKey | PublicKeyEntry): Buffer | null {
+  return "getPublicSSH" in entry ? entry.getPublicSSH() : null;
+}
+
+type IdentityFirstAgent = new (socket: string, own: readonly Buffer[], identitiesOnly: boolean) => BaseAgent;
+let identityFirstAgentClass: IdentityFirstAgent | undefined;
+
+/** ssh2's OpenSSH agent client, its keys listed in agentKeyOrder's order. */
+async function identityFirstAgent(socket: string, own: readonly Buffer[], identitiesOnly: boolean): Promise<BaseAgent> {
+  const { OpenSSHAgent } = await loadSsh2();
+  identityFirstAgentClass ??= class extends OpenSSHAgent {
+    constructor(
+      socket: string,
+      private readonly own: readonly Buffer[],
+      private readonly identitiesOnly: boolean,
+    ) {
+      super(socket);
+    }
+
+    override getIdentities(callback: IdentityCallback<ParsedKey>): void {
+      super.getIdentities((error, keys) => (error || !keys ? callback(error, keys) : callback(null, agentKeyOrder(keys, publicBlobOf, this.own, this.identitiesOnly))));
+    }
+  };
+  return new identityFirstAgentClass(socket, own, identitiesOnly);
 }
 
 /** The ssh2 auth handler that walks the plan once, then gives up (no password, no prompt). */

@@ -36,6 +36,8 @@ export interface SshConfigResult {
   connectTimeoutSec?: number;
   serverAliveIntervalSec?: number;
   identityAgent?: string;
+  /** IdentitiesOnly yes: of the agent's keys, offer only those of the identity files. */
+  identitiesOnly?: boolean;
   /** Keywords set for the host that nemoclaw cannot honour, as `keyword value`. */
   unsupported: string[];
 }
@@ -55,6 +57,7 @@ export const HONOURED_KEYWORDS = new Set([
   "connecttimeout",
   "serveraliveinterval",
   "identityagent",
+  "identitiesonly",
 ]);
 
 /** Keywords that only matter to an interactive ssh, a tunnel or a multiplexer: nothing changes for nemoclaw. */
@@ -271,6 +274,9 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         break;
       case "serveraliveinterval":
         if (/^\d+$/.test(entry.value)) result.serverAliveIntervalSec ??= Number(entry.value);
+        break;
+      case "identitiesonly":
+        result.identitiesOnly ??= entry.value.toLowerCase() === "yes";
         break;
       case "identityagent":
         result.identityAgent ??= entry.value;

@@ -21,6 +21,8 @@ export interface SshEndpoint {
   defaultIdentities: boolean;
   /** Agent socket path, or null when agent auth is off or no agent is running. */
   agentSocket: string | null;
+  /** Offer only the agent's keys that belong to `identityFiles` (ssh_config's IdentitiesOnly). */
+  identitiesOnly: boolean;
   passphrase?: SecretRef;
   hostKeyChecking: HostKeyChecking;
   knownHostsFiles: string[];
@@ -180,12 +182,13 @@ export class RouteResolver {
           user: spec.user ?? config.user ?? this.context.localUser,
           identityFiles: config.identityFiles.length > 0 ? config.identityFiles : target.identityFiles,
         };
-        // Its address and known_hosts hashing from the config; the rest is in hopSettings already.
+        // Its address, known_hosts hashing and agent keys from the config; the rest is in hopSettings already.
         const own: SshConfigResult = {
           identityFiles: [],
           unsupported: [],
           ...(config.hostName === undefined ? {} : { hostName: config.hostName }),
           ...(config.hashKnownHosts === true ? { hashKnownHosts: true } : {}),
+          ...(config.identitiesOnly === true ? { identitiesOnly: true } : {}),
         };
         return this.endpoint(spec.host, hopSettings, target, own);
       }),
@@ -213,6 +216,7 @@ export class RouteResolver {
       identityFiles: identityFiles.length > 0 ? identityFiles : DEFAULT_IDENTITIES.map((name) => join(home, ".ssh", name)),
       defaultIdentities: identityFiles.length === 0,
       agentSocket: this.agentSocket(overrides.agent ?? (trust.agent === true && config?.identityAgent !== undefined ? identityAgent(config.identityAgent) : trust.agent)),
+      identitiesOnly: config?.identitiesOnly === true,
       hostKeyChecking: overrides.hostKeyChecking ?? (!isWritten(trust, "hostKeyChecking") && config?.strictHostKeyChecking === "accept-new" ? "accept-new" : trust.hostKeyChecking),
       knownHostsFiles: (overrides.knownHostsFiles ?? (!isWritten(trust, "knownHostsFiles") && config?.knownHostsFiles !== undefined ? config.knownHostsFiles : trust.knownHostsFiles)).map((file) => expandHome(file, home)),
       hashKnownHosts: config?.hashKnownHosts === true,

@@ -3,7 +3,7 @@
  * RSA, encrypted with a passphrase), known_hosts policies (strict, accept-new, hashed entries,
  * @revoked, a changed key), and ~/.ssh/config including a ProxyJump chain.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -157,6 +157,44 @@ describe("authentication", () => {
     expect(error).toBeInstanceOf(TransportError);
     expect(error.kind).toBe("auth-failed");
     expect(error.message).toMatch(/^keys-1: auth-failed: /);
+  });
+});
+
+describe("an agent holding many keys (sshd allows 6 tries)", () => {
+  let socket: string;
+  let agent: ChildProcess;
+  const addToAgent = (file: string) => execFileSync("ssh-add", ["-q", file], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "ignore" });
+
+  beforeAll(async () => {
+    socket = join(work, "crowded-agent.sock");
+    agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(20);
+    for (let i = 0; i < 7; i++) {
+      keygen(`id_crowd_${i}`, "ed25519");
+      addToAgent(keys[`id_crowd_${i}`]!);
+    }
+  });
+  afterAll(() => agent?.kill());
+
+  it("offers the agent's copy of the host's identity file before its other keys, as ssh does", async () => {
+    addToAgent(keys.id_ecdsa!);
+    try {
+      expect(await whoami(hostWith("keys-1", { identityFiles: [keys.id_ecdsa!], agent: socket }))).toBe(userOf("keys-1"));
+    } finally {
+      execFileSync("ssh-add", ["-q", "-d", keys.id_ecdsa!], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "ignore" });
+    }
+  });
+
+  it("offers none of the agent's other keys where ~/.ssh/config sets IdentitiesOnly", async () => {
+    const home = join(work, "identities-only-home");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    writeFileSync(join(home, ".ssh", "config"), "Host *\n  IdentitiesOnly yes\n");
+    const host = hostWith("keys-1", { identityFiles: [keys.id_rsa!], agent: socket, useSshConfig: true, explicit: { port: true, user: true } });
+    expect(await whoami(host, { home })).toBe(userOf("keys-1"));
+    // Without it, the agent's seven keys come first and sshd gives up before the identity file.
+    const error = (await whoami(host, { home: emptyHome }).catch((e: unknown) => e)) as TransportError;
+    expect(error.kind).toBe("auth-failed");
+    expect(error.message).toContain("Too many authentication failures (every key offered counts against sshd's MaxAuthTries");
   });
 });
 

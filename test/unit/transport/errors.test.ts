@@ -16,6 +16,15 @@ describe("classifyConnectError", () => {
     [ssh2Error("Timed out while waiting for handshake", { level: "client-timeout" }), "unreachable", "no SSH handshake within the connect timeout"],
     [ssh2Error("All configured authentication methods failed", { level: "client-authentication" }), "auth-failed", "All configured authentication methods failed"],
     [ssh2Error("Connection lost before handshake", { level: "protocol" }), "unreachable", "Connection lost before handshake"],
+    [
+      // What OpenSSH's sshd sends after MaxAuthTries: a protocol error.
+      ssh2Error("Too many authentication failures", { code: 2 }),
+      "auth-failed",
+      "the host ended authentication: Too many authentication failures (every key offered counts against sshd's MaxAuthTries: name the host's key in identityFile (its agent copy is then offered first) or set IdentitiesOnly yes in ~/.ssh/config)",
+    ],
+    [ssh2Error("No more authentication methods available", { code: 14 }), "auth-failed", "the host ended authentication: No more authentication methods available"],
+    [ssh2Error("Illegal user name", { code: 15 }), "auth-failed", "the host refused the user name: Illegal user name"],
+    [ssh2Error("Protocol error", { code: 2 }), "unreachable", "Protocol error"],
   ])("classifies %s", (error, kind, cause) => {
     const classified = classifyConnectError("spark-01", where, error);
     expect(classified.kind).toBe(kind);

@@ -3,12 +3,12 @@
  * hosts name them; what it reports stays per host (errors name the host that asked).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SecretRef } from "../../../src/config/types.js";
-import { IdentityKeys, planAuth } from "../../../src/transport/ssh-auth.js";
+import { agentKeyOrder, IdentityKeys, planAuth } from "../../../src/transport/ssh-auth.js";
 import type { SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
 import { TransportError } from "../../../src/transport/types.js";
 
@@ -117,6 +117,34 @@ describe("identity files in one run", () => {
   it("never asks for a passphrase when no key is encrypted", async () => {
     const { identities, asked } = counting(async () => PASSPHRASE);
     await planAuth("spark-01", endpoint([plain], ENV_PASSPHRASE), identities);
+    expect(asked).toEqual([]);
+  });
+});
+
+describe("the agent's keys", () => {
+  const blob = (n: number): Buffer => Buffer.from([n]);
+  const keys = [1, 2, 3, 4].map((n) => ({ n, blob: blob(n) }));
+  const blobOf = (key: { blob: Buffer | null }): Buffer | null => key.blob;
+
+  it("offers the identity files' keys first, in the agent's order, then the others", () => {
+    expect(agentKeyOrder(keys, blobOf, [blob(4), blob(2)], false).map((key) => key.n)).toEqual([2, 4, 1, 3]);
+  });
+
+  it("offers only the identity files' keys under IdentitiesOnly, and none when it holds none of them", () => {
+    expect(agentKeyOrder(keys, blobOf, [blob(3)], true).map((key) => key.n)).toEqual([3]);
+    expect(agentKeyOrder(keys, blobOf, [blob(9)], true)).toEqual([]);
+    expect(agentKeyOrder([...keys, { n: 5, blob: null }], blobOf, [], false).map((key) => key.n)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("knows an identity file's public key without its passphrase: from the key, else from FILE.pub", async () => {
+    const { identities, asked } = counting(async () => PASSPHRASE);
+    const publicOf = (file: string): string => Buffer.from(readFileSync(`${file}.pub`, "utf8").split(" ")[1]!, "base64").toString("hex");
+    expect((await identities.publicKey(plain))?.toString("hex")).toBe(publicOf(plain));
+    expect((await identities.publicKey(encrypted))?.toString("hex")).toBe(publicOf(encrypted));
+    const lonely = join(dir, "id_encrypted_without_pub");
+    copyFileSync(encrypted, lonely);
+    expect(await identities.publicKey(lonely)).toBeNull();
+    expect(await identities.publicKey(join(dir, "id_missing"))).toBeNull();
     expect(asked).toEqual([]);
   });
 });

@@ -56,18 +56,19 @@ describe("OpenSshConfig", () => {
     expect((await config.lookup({ alias: "spark-01" })).unsupported).toEqual(["sendenv LANG,LC_*", "gssapiauthentication yes"]);
   });
 
-  it("takes HashKnownHosts from OpenSSH's own ssh -G", async () => {
+  it("takes HashKnownHosts and IdentitiesOnly from OpenSSH's own ssh -G", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nemoclaw-openssh-hash-"));
     try {
       const hashing = join(dir, "hashing");
       const plain = join(dir, "plain");
-      writeFileSync(hashing, "Host spark-*\n  HashKnownHosts yes\n");
+      writeFileSync(hashing, "Host spark-*\n  HashKnownHosts yes\n  IdentitiesOnly yes\n");
       writeFileSync(plain, "Host spark-*\n  HashKnownHosts no\n");
       const everyHost = join(dir, "every-host");
       writeFileSync(everyHost, "Host *\n  HashKnownHosts yes\n");
       const config = new OpenSshConfig();
-      expect((await config.lookup({ alias: "spark-01", configFile: hashing })).hashKnownHosts).toBe(true);
-      expect((await config.lookup({ alias: "dgx-01", configFile: hashing })).hashKnownHosts).toBeUndefined();
+      expect(await config.lookup({ alias: "spark-01", configFile: hashing })).toMatchObject({ hashKnownHosts: true, identitiesOnly: true });
+      expect(await config.lookup({ alias: "dgx-01", configFile: hashing })).not.toHaveProperty("hashKnownHosts");
+      expect(await config.lookup({ alias: "dgx-01", configFile: hashing })).not.toHaveProperty("identitiesOnly");
       expect((await config.lookup({ alias: "spark-01", configFile: plain })).hashKnownHosts).toBeUndefined();
       // Every host alike: one shared `ssh -G` answers for all of them.
       expect((await config.lookup({ alias: "dgx-01", configFile: everyHost })).hashKnownHosts).toBe(true);

@@ -25,6 +25,7 @@ function endpoint(change: Partial<SshEndpoint> = {}): SshEndpoint {
     identityFiles: [],
     defaultIdentities: true,
     agentSocket: null,
+    identitiesOnly: false,
     hostKeyChecking: "strict",
     knownHostsFiles: ["/home/op/.ssh/known_hosts"],
     hashKnownHosts: false,

@@ -91,13 +91,14 @@ describe("ssh_config", () => {
     });
   });
 
-  it("honours the known_hosts, host key, hashing, timeout and agent keywords, and names the ones it cannot honour", async () => {
+  it("honours the known_hosts, host key, hashing, timeout and agent keywords (IdentitiesOnly too), and names the ones it cannot honour", async () => {
     const files = {
       "/home/op/.ssh/config": [
         "Host *",
         "  UserKnownHostsFile ~/.ssh/kh_lab /etc/kh",
         "  StrictHostKeyChecking accept-new",
         "  HashKnownHosts yes",
+        "  IdentitiesOnly yes",
         "  ConnectTimeout 7",
         "  ServerAliveInterval 30",
         "  IdentityAgent none",
@@ -114,6 +115,7 @@ describe("ssh_config", () => {
       connectTimeoutSec: 7,
       serverAliveIntervalSec: 30,
       identityAgent: "none",
+      identitiesOnly: true,
       proxyCommand: "ssh -W %h:%p bastion",
       unsupported: ["certificatefile ~/.ssh/id_cert.pub"],
     });

@@ -102,14 +102,15 @@ describe("RouteResolver", () => {
     expect(target.knownHostsFiles).toEqual(["/tmp/kh"]);
   });
 
-  it("hashes the names of keys recorded for accept-new where the config sets HashKnownHosts", async () => {
-    const config = ["Host spark-* gate", "  HashKnownHosts yes", "Host spark-*", "  ProxyJump gate,plain", ""].join("\n");
+  it("takes HashKnownHosts and IdentitiesOnly from the config, for its jump hosts too", async () => {
+    const config = ["Host spark-* gate", "  HashKnownHosts yes", "  IdentitiesOnly yes", "Host spark-*", "  ProxyJump gate,plain", ""].join("\n");
     const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(config), localUser: "op", env: {} }));
     const route = await resolver.resolve("spark-01", settings());
     expect(route.target.hashKnownHosts).toBe(true);
-    expect(route.jumps.map((jump) => [jump.label, jump.hashKnownHosts])).toEqual([
-      ["gate", true],
-      ["plain", false],
+    expect(route.target.identitiesOnly).toBe(true);
+    expect(route.jumps.map((jump) => [jump.label, jump.hashKnownHosts, jump.identitiesOnly])).toEqual([
+      ["gate", true, true],
+      ["plain", false, false],
     ]);
     expect((await resolver.resolve("dgx-01", settings({ address: "dgx-01" }))).target.hashKnownHosts).toBe(false);
     expect((await resolver.resolve("spark-01", settings({ useSshConfig: false }))).target.hashKnownHosts).toBe(false);
