@@ -39,6 +39,7 @@ export class IdentityKeys {
   private readonly identities = new Map<string, Promise<Identity>>();
   private readonly passphrases = new Map<string, Promise<string>>();
   private readonly publicKeys = new Map<string, Promise<Buffer | null>>();
+  private readonly files = new Map<string, Promise<Buffer>>();
 
   constructor(
     private readonly resolveSecret: SecretResolver,
@@ -57,7 +58,7 @@ export class IdentityKeys {
     return remembered(this.publicKeys, file, async () => {
       const { utils } = await loadSsh2();
       for (const candidate of [file, `${file}.pub`]) {
-        const data = await this.readKeyFile(candidate).catch(() => null);
+        const data = await this.bytes(candidate).catch(() => null);
         const parsed = data === null ? null : utils.parseKey(data);
         const key = Array.isArray(parsed) ? parsed[0] : parsed;
         if (key && !(key instanceof Error)) return key.getPublicSSH();
@@ -69,7 +70,7 @@ export class IdentityKeys {
   private async load(file: string, passphraseRef: SecretRef | undefined): Promise<Identity> {
     let data: Buffer;
     try {
-      data = await this.readKeyFile(file);
+      data = await this.bytes(file);
     } catch (error) {
       return { kind: "unreadable", note: `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message}` };
     }
@@ -89,6 +90,11 @@ export class IdentityKeys {
     if (parsed instanceof Error) return { kind: "skipped", note: `${file}: not a private key ssh2 can read (${parsed.message})` };
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     return key === undefined ? { kind: "skipped", note: `${file}: holds no key` } : { kind: "key", key };
+  }
+
+  /** A key file's bytes, read once however many identities and public keys come from it. */
+  private bytes(file: string): Promise<Buffer> {
+    return remembered(this.files, file, () => this.readKeyFile(file));
   }
 
   private passphrase(ref: SecretRef): Promise<string> {

@@ -137,7 +137,7 @@ describe("the agent's keys", () => {
   });
 
   it("knows an identity file's public key without its passphrase: from the key, else from FILE.pub", async () => {
-    const { identities, asked } = counting(async () => PASSPHRASE);
+    const { identities, asked, reads } = counting(async () => PASSPHRASE);
     const publicOf = (file: string): string => Buffer.from(readFileSync(`${file}.pub`, "utf8").split(" ")[1]!, "base64").toString("hex");
     expect((await identities.publicKey(plain))?.toString("hex")).toBe(publicOf(plain));
     expect((await identities.publicKey(encrypted))?.toString("hex")).toBe(publicOf(encrypted));
@@ -146,5 +146,8 @@ describe("the agent's keys", () => {
     expect(await identities.publicKey(lonely)).toBeNull();
     expect(await identities.publicKey(join(dir, "id_missing"))).toBeNull();
     expect(asked).toEqual([]);
+    // The key itself is read once, for its public key and for authentication alike.
+    await planAuth("spark-01", endpoint([plain]), identities);
+    expect(reads.get(plain)).toBe(1);
   });
 });
