@@ -45,6 +45,10 @@ export type ConnectTimeout = number;
  */
 export type KeepaliveInterval = number;
 /**
+ * Of the SSH agent's keys, offer only those of `identityFile` (like OpenSSH's IdentitiesOnly); keeps an agent holding many keys from using up the host's MaxAuthTries. `IdentitiesOnly yes` in `~/.ssh/config` turns it on too.
+ */
+export type IdentitiesOnly = boolean;
+/**
  * Let `~/.ssh/config` fill in HostName, User, Port, IdentityFile and ProxyJump.
  */
 export type SshConfig = boolean;
@@ -196,6 +200,7 @@ export interface HostSettings {
   knownHostsFile?: KnownHostsFile;
   connectTimeout?: ConnectTimeout;
   keepaliveInterval?: KeepaliveInterval;
+  identitiesOnly?: IdentitiesOnly;
   sshConfig?: SshConfig;
   connection?: Connection;
   environment?: Environment;
@@ -267,6 +272,7 @@ export interface Host {
   knownHostsFile?: KnownHostsFile;
   connectTimeout?: ConnectTimeout;
   keepaliveInterval?: KeepaliveInterval;
+  identitiesOnly?: IdentitiesOnly;
   sshConfig?: SshConfig;
   connection?: Connection;
   environment?: Environment;

@@ -64,6 +64,8 @@ export interface SshConnectionSettings {
   knownHostsFiles: string[];
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
+  /** Offer only the agent keys of `identityFiles` (OpenSSH's IdentitiesOnly; ~/.ssh/config may turn it on too). */
+  identitiesOnly: boolean;
   /** Whether ~/.ssh/config may fill in HostName, User, Port, IdentityFile and ProxyJump. */
   useSshConfig: boolean;
   explicit?: WrittenSettings;

@@ -28,7 +28,7 @@ const AUTH_DISCONNECTS: Record<number, string> = {
 };
 const TOO_MANY_FAILURES = /^Too many authentication failures/i;
 const TOO_MANY_KEYS_HINT =
-  "every key offered counts against sshd's MaxAuthTries: name the host's key in identityFile (its agent copy is then offered first) or set IdentitiesOnly yes in ~/.ssh/config";
+  "every key offered counts against sshd's MaxAuthTries: name the host's key in identityFile (its agent copy is then offered first) or set identitiesOnly: true";
 
 interface Ssh2Error extends Error {
   level?: string;

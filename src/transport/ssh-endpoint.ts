@@ -216,7 +216,7 @@ export class RouteResolver {
       identityFiles: identityFiles.length > 0 ? identityFiles : DEFAULT_IDENTITIES.map((name) => join(home, ".ssh", name)),
       defaultIdentities: identityFiles.length === 0,
       agentSocket: this.agentSocket(overrides.agent ?? (trust.agent === true && config?.identityAgent !== undefined ? identityAgent(config.identityAgent) : trust.agent)),
-      identitiesOnly: config?.identitiesOnly === true,
+      identitiesOnly: trust.identitiesOnly || config?.identitiesOnly === true,
       hostKeyChecking: overrides.hostKeyChecking ?? (!isWritten(trust, "hostKeyChecking") && config?.strictHostKeyChecking === "accept-new" ? "accept-new" : trust.hostKeyChecking),
       knownHostsFiles: (overrides.knownHostsFiles ?? (!isWritten(trust, "knownHostsFiles") && config?.knownHostsFiles !== undefined ? config.knownHostsFiles : trust.knownHostsFiles)).map((file) => expandHome(file, home)),
       hashKnownHosts: config?.hashKnownHosts === true,

@@ -630,6 +630,7 @@ function fleetHandle(state) {
           knownHostsFiles: [state.knownHostsFile],
           connectTimeoutMs: 5000,
           keepaliveIntervalMs: 15000,
+          identitiesOnly: false,
           useSshConfig: false,
         },
         groups: host.groups,

@@ -77,6 +77,7 @@ function settings(address: string): SshConnectionSettings {
     knownHostsFiles: ["~/.ssh/known_hosts"],
     connectTimeoutMs: 10_000,
     keepaliveIntervalMs: 15_000,
+    identitiesOnly: false,
     useSshConfig: true,
     explicit: { port: false, user: false },
   };

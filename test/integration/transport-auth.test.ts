@@ -185,12 +185,14 @@ describe("an agent holding many keys (sshd allows 6 tries)", () => {
     }
   });
 
-  it("offers none of the agent's other keys where ~/.ssh/config sets IdentitiesOnly", async () => {
+  it("offers none of the agent's other keys under IdentitiesOnly (~/.ssh/config or the fleet file)", async () => {
     const home = join(work, "identities-only-home");
     mkdirSync(join(home, ".ssh"), { recursive: true });
     writeFileSync(join(home, ".ssh", "config"), "Host *\n  IdentitiesOnly yes\n");
     const host = hostWith("keys-1", { identityFiles: [keys.id_rsa!], agent: socket, useSshConfig: true, explicit: { port: true, user: true } });
     expect(await whoami(host, { home })).toBe(userOf("keys-1"));
+    // The fleet file's identitiesOnly does the same without any ssh config.
+    expect(await whoami(hostWith("keys-1", { identityFiles: [keys.id_rsa!], agent: socket, identitiesOnly: true }))).toBe(userOf("keys-1"));
     // Without it, the agent's seven keys come first and sshd gives up before the identity file.
     const error = (await whoami(host, { home: emptyHome }).catch((e: unknown) => e)) as TransportError;
     expect(error.kind).toBe("auth-failed");

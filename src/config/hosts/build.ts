@@ -162,6 +162,7 @@ function toDesiredHost(name: string, groups: string[], layer: SettingsLayer, sou
           knownHostsFiles: layer.knownHostsFiles?.value ?? [resolveLocalPath("~/.ssh/known_hosts", "/")],
           connectTimeoutMs: (layer.connectTimeout?.value ?? 10) * 1000,
           keepaliveIntervalMs: (layer.keepaliveInterval?.value ?? 15) * 1000,
+          identitiesOnly: layer.identitiesOnly?.value ?? false,
           useSshConfig: layer.sshConfig?.value ?? true,
           explicit: {
             port: layer.port !== undefined,

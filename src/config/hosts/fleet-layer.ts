@@ -64,6 +64,7 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
   }
   if (raw.connectTimeout !== undefined) layer.connectTimeout = located("connectTimeout", raw.connectTimeout);
   if (raw.keepaliveInterval !== undefined) layer.keepaliveInterval = located("keepaliveInterval", raw.keepaliveInterval);
+  if (raw.identitiesOnly !== undefined) layer.identitiesOnly = located("identitiesOnly", raw.identitiesOnly);
   if (raw.sshConfig !== undefined) layer.sshConfig = located("sshConfig", raw.sshConfig);
   if (raw.connection !== undefined) layer.connection = located("connection", raw.connection);
   if (raw.openshell?.version !== undefined) {

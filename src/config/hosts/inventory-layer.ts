@@ -208,6 +208,10 @@ function readSshOption(
     case "serveraliveinterval":
       if (/^\d+$/.test(value)) layer.keepaliveInterval = { value: Number(value), source };
       return;
+    case "identitiesonly":
+      if (/^(yes|no)$/i.test(value)) layer.identitiesOnly = { value: value.toLowerCase() === "yes", source };
+      else ignored.push(`-o ${option}`);
+      return;
     case "identityfile":
       layer.identityFiles = { value: [resolveLocalPath(value, ctx.baseDirOf(source))], source };
       return;

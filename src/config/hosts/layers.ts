@@ -33,6 +33,7 @@ export interface SettingsLayer {
   connectTimeout?: Located<number>;
   /** Seconds. */
   keepaliveInterval?: Located<number>;
+  identitiesOnly?: Located<boolean>;
   sshConfig?: Located<boolean>;
   connection?: Located<"ssh" | "local">;
   openshellVersion?: Located<string>;

@@ -155,6 +155,16 @@ hosts:
     ]);
   });
 
+  it("reads IdentitiesOnly from Ansible's ssh arguments and identitiesOnly from the fleet file", async () => {
+    const base = tree({
+      "hosts.ini": ["a ansible_ssh_common_args='-o IdentitiesOnly=yes'", "b ansible_ssh_common_args='-o IdentitiesOnly=maybe'", "c"].join("\n"),
+      "fleet.yaml": `${HEADER}inventory: [hosts.ini]\nhosts:\n  - { name: c, identitiesOnly: true }\n`,
+    });
+    const { fleet, warnings } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(["a", "b", "c"].map((name) => ssh(fleet, name).identitiesOnly)).toEqual([true, false, true]);
+    expect(warnings.map((warning) => warning.message)).toEqual(["ansible_ssh_common_args: ignoring -o IdentitiesOnly=maybe (nemoclaw uses its own SSH client)"]);
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [

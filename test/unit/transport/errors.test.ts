@@ -20,7 +20,7 @@ describe("classifyConnectError", () => {
       // What OpenSSH's sshd sends after MaxAuthTries: a protocol error.
       ssh2Error("Too many authentication failures", { code: 2 }),
       "auth-failed",
-      "the host ended authentication: Too many authentication failures (every key offered counts against sshd's MaxAuthTries: name the host's key in identityFile (its agent copy is then offered first) or set IdentitiesOnly yes in ~/.ssh/config)",
+      "the host ended authentication: Too many authentication failures (every key offered counts against sshd's MaxAuthTries: name the host's key in identityFile (its agent copy is then offered first) or set identitiesOnly: true)",
     ],
     [ssh2Error("No more authentication methods available", { code: 14 }), "auth-failed", "the host ended authentication: No more authentication methods available"],
     [ssh2Error("Illegal user name", { code: 15 }), "auth-failed", "the host refused the user name: Illegal user name"],

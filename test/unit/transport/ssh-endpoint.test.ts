@@ -18,6 +18,7 @@ function settings(change: Partial<SshConnectionSettings> = {}): SshConnectionSet
     knownHostsFiles: ["~/.ssh/known_hosts"],
     connectTimeoutMs: 10_000,
     keepaliveIntervalMs: 15_000,
+    identitiesOnly: false,
     useSshConfig: true,
     ...change,
   };
@@ -108,6 +109,8 @@ describe("RouteResolver", () => {
     const route = await resolver.resolve("spark-01", settings());
     expect(route.target.hashKnownHosts).toBe(true);
     expect(route.target.identitiesOnly).toBe(true);
+    // The fleet file or inventory turns it on without any ssh config.
+    expect((await resolver.resolve("dgx-01", settings({ address: "dgx-01", useSshConfig: false, identitiesOnly: true }))).target.identitiesOnly).toBe(true);
     expect(route.jumps.map((jump) => [jump.label, jump.hashKnownHosts, jump.identitiesOnly])).toEqual([
       ["gate", true, true],
       ["plain", false, false],
