@@ -355,17 +355,19 @@ export class SshConnection implements Connection {
  * target can redirect the write; `mv -T` renames over the target itself, so a symbolic link or a
  * directory at the target is replaced or refused, never written through. With a mode the file stays
  * private until chmod, so a secret is never briefly world-readable; without one it gets the
- * umask's usual mode.
+ * umask's usual mode. The traps are set before mktemp: a TERM (a cancelled upload) that arrived
+ * between mktemp and the traps would kill the shell without removing the file; trapped, it waits
+ * for the assignment and the EXIT trap removes it.
  */
 const ATOMIC_WRITE_SCRIPT = [
   "set -e",
-  'target=$1; mode=$2',
+  'target=$1; mode=$2; tmp=',
+  "trap 'if [ -n \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT",
+  "trap 'exit 143' TERM",
+  "trap 'exit 130' INT",
   'case $target in */*) dir=${target%/*}/ ;; *) dir= ;; esac',
   'if [ -z "$mode" ]; then mode=$(printf %o $(( 0666 & ~0$(umask) ))); fi',
   'tmp=$(mktemp -- "${dir}.${target##*/}.nemoclaw-tmp.XXXXXXXX")',
-  "trap 'rm -f -- \"$tmp\"' EXIT",
-  "trap 'exit 143' TERM",
-  "trap 'exit 130' INT",
   'cat > "$tmp"',
   'chmod "$mode" "$tmp"',
   'mv -f -T -- "$tmp" "$target"',
