@@ -40,6 +40,7 @@ export class IdentityKeys {
   private readonly passphrases = new Map<string, Promise<string>>();
   private readonly publicKeys = new Map<string, Promise<Buffer | null>>();
   private readonly files = new Map<string, Promise<Buffer>>();
+  private readonly agentKeys = new Map<string, Promise<Buffer[]>>();
 
   constructor(
     private readonly resolveSecret: SecretResolver,
@@ -64,6 +65,16 @@ export class IdentityKeys {
         if (key && !(key instanceof Error)) return key.getPublicSSH();
       }
       return null;
+    });
+  }
+
+  /** The public keys an agent holds, asked once per run; none when it cannot be asked. */
+  heldBy(socket: string): Promise<Buffer[]> {
+    return remembered(this.agentKeys, socket, async () => {
+      const { OpenSSHAgent } = await loadSsh2();
+      return new Promise<Buffer[]>((resolve) =>
+        new OpenSSHAgent(socket).getIdentities((error, keys) => resolve(error || !keys ? [] : keys.map(publicBlobOf).filter((blob): blob is Buffer => blob !== null))),
+      );
     });
   }
 
@@ -115,11 +126,18 @@ function remembered<T>(kept: Map<string, T>, key: string, make: () => T): T {
 export async function planAuth(host: string, endpoint: SshEndpoint, identities: IdentityKeys): Promise<AuthPlan> {
   const methods: AnyAuthMethod[] = [];
   const notes: string[] = [];
+  let held: Buffer[] = [];
+  const publicKeys = new Map<string, Buffer | null>();
   if (endpoint.agentSocket !== null) {
-    const own = (await Promise.all(endpoint.identityFiles.map((file) => identities.publicKey(file)))).filter((key): key is Buffer => key !== null);
+    for (const file of endpoint.identityFiles) publicKeys.set(file, await identities.publicKey(file));
+    const own = [...publicKeys.values()].filter((key): key is Buffer => key !== null);
     methods.push({ type: "agent", username: endpoint.user, agent: await identityFirstAgent(endpoint.agentSocket, own, endpoint.identitiesOnly) });
+    held = await identities.heldBy(endpoint.agentSocket);
   }
   for (const file of endpoint.identityFiles) {
+    // A key the agent holds is offered through the agent only, as ssh does: never decrypted here.
+    const publicKey = publicKeys.get(file);
+    if (publicKey && held.some((blob) => blob.equals(publicKey))) continue;
     const identity = await identities.identity(file, endpoint.passphrase);
     switch (identity.kind) {
       case "key":

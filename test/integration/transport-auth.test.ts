@@ -123,7 +123,7 @@ describe("authentication", () => {
     }
   });
 
-  it("uses an encrypted key through an agent that holds it, without its passphrase", async () => {
+  it("uses an encrypted key through an agent that holds it, never decrypting the file", async () => {
     const socket = join(work, "encrypted-agent.sock");
     const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
     try {
@@ -133,6 +133,15 @@ describe("authentication", () => {
       execFileSync("ssh-add", ["-q", keys.id_encrypted!], { env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force", DISPLAY: ":0" }, stdio: "ignore" });
       const host = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], agent: socket });
       expect(await whoami(host)).toBe(userOf("keys-1"));
+      // With a passphrase configured as well, the agent's copy is used and the file is never decrypted.
+      let asked = 0;
+      const resolveSecret = async () => {
+        asked += 1;
+        return PASSPHRASE;
+      };
+      const withPassphrase = hostWith("keys-1", { identityFiles: [keys.id_encrypted!], agent: socket, passphrase: { kind: "env", name: "DGX_KEY_PASSPHRASE" } });
+      expect(await whoami(withPassphrase, { resolveSecret })).toBe(userOf("keys-1"));
+      expect(asked).toBe(0);
     } finally {
       agent.kill();
     }
