@@ -13,6 +13,9 @@ import { TransportError } from "./types.js";
 
 export type SecretResolver = (ref: SecretRef) => Promise<string>;
 
+/** How long listing an agent's keys may take; a local agent answers in milliseconds. */
+const AGENT_ANSWER_MS = 5_000;
+
 /** A private key is a few kilobytes; anything this large is not one (nor a FIFO, a device or a directory). */
 const MAX_KEY_BYTES = 1024 * 1024;
 
@@ -45,6 +48,7 @@ export class IdentityKeys {
   constructor(
     private readonly resolveSecret: SecretResolver,
     private readonly readKeyFile: (file: string) => Promise<Buffer> = (file) => readRegularFile(file, MAX_KEY_BYTES),
+    private readonly agentAnswerMs = AGENT_ANSWER_MS,
   ) {}
 
   identity(file: string, passphrase: SecretRef | undefined): Promise<Identity> {
@@ -68,13 +72,20 @@ export class IdentityKeys {
     });
   }
 
-  /** The public keys an agent holds, asked once per run; none when it cannot be asked. */
+  /**
+   * The public keys an agent holds, asked once per run; none when it cannot be asked or does not
+   * answer in time (then its keys' files are offered as well).
+   */
   heldBy(socket: string): Promise<Buffer[]> {
     return remembered(this.agentKeys, socket, async () => {
       const { OpenSSHAgent } = await loadSsh2();
-      return new Promise<Buffer[]>((resolve) =>
-        new OpenSSHAgent(socket).getIdentities((error, keys) => resolve(error || !keys ? [] : keys.map(publicBlobOf).filter((blob): blob is Buffer => blob !== null))),
-      );
+      return new Promise<Buffer[]>((resolve) => {
+        const timer = setTimeout(() => resolve([]), this.agentAnswerMs);
+        new OpenSSHAgent(socket).getIdentities((error, keys) => {
+          clearTimeout(timer);
+          resolve(error || !keys ? [] : keys.map(publicBlobOf).filter((blob): blob is Buffer => blob !== null));
+        });
+      });
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,5 +150,23 @@ describe("the agent's keys", () => {
     // The key itself is read once, for its public key and for authentication alike.
     await planAuth("spark-01", endpoint([plain]), identities);
     expect(reads.get(plain)).toBe(1);
+  });
+});
+
+describe("asking the agent", () => {
+  it("counts an agent that cannot be reached, or does not answer, as holding no keys", async () => {
+    const silent = join(dir, "silent-agent.sock");
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => server.listen(silent, resolve));
+    try {
+      const identities = new IdentityKeys(async () => PASSPHRASE, (file) => Promise.resolve(readFileSync(file)), 50);
+      expect(await identities.heldBy(silent)).toEqual([]);
+      expect(accepted).toHaveLength(1);
+      expect(await identities.heldBy(join(dir, "no-agent.sock"))).toEqual([]);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
