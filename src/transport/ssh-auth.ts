@@ -34,9 +34,10 @@ export type Identity =
   | { kind: "passphrase-failed"; error: unknown };
 
 /**
- * The identity files of one run, each read and decrypted once, and each passphrase resolved once.
- * Decrypting an OpenSSH key runs bcrypt-pbkdf in JavaScript (about 0.3 s of CPU for ssh-keygen's
- * default 16 rounds); done once per host it held up every other host's handshake.
+ * The identity files of one run: each read once, its public key and its decrypted key worked out
+ * once, each passphrase resolved once and each agent's key list asked once, for every host and
+ * jump host. Decrypting an OpenSSH key runs bcrypt-pbkdf in JavaScript (about 0.3 s of CPU for
+ * ssh-keygen's default 16 rounds); done once per host it held up every other host's handshake.
  */
 export class IdentityKeys {
   private readonly identities = new Map<string, Promise<Identity>>();
