@@ -125,10 +125,11 @@ export class OpenSshConfig {
     const key = query.configFile ?? "";
     let shared = this.shared.get(key);
     if (shared === undefined) {
+      // Asked while the files are read, not after: the answer is then ready by the time ssh2 has
+      // loaded, and on a configuration that depends on the host it is dropped (one `ssh -G` lost).
       // When that one query fails, each host's own query reports the failure under the host's name.
-      shared = configGivesEveryHostAlike(query.configFile, this.files).then((alike) =>
-        alike ? this.limiter.run(() => this.run(["-G", ...configArgs, "--", NO_HOST])).then(parseSshG, () => null) : null,
-      );
+      const sharedAnswer = this.limiter.run(() => this.run(["-G", ...configArgs, "--", NO_HOST])).then(parseSshG, () => null);
+      shared = configGivesEveryHostAlike(query.configFile, this.files).then((alike) => (alike ? sharedAnswer : null));
       this.shared.set(key, shared);
     }
     const settings = await shared;

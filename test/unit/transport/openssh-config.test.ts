@@ -97,6 +97,27 @@ describe("OpenSshConfig", () => {
     expect(third).toEqual({ identityFiles: ["~/.ssh/fleet"], proxyJump: "gate.lab", unsupported: [] });
   });
 
+  it("asks the shared ssh -G while the configuration files are still being read", async () => {
+    const calls: string[][] = [];
+    let release = (): void => undefined;
+    const filesRead = new Promise<void>((resolve) => (release = resolve));
+    const slowFiles = files("Host *\n  IdentityFile ~/.ssh/fleet\n");
+    const ssh = fakeSsh({ builtIn: BUILT_IN, system: DEBIAN, host: "user ops\nport 22\nidentityfile ~/.ssh/fleet\n" });
+    const config = new OpenSshConfig(
+      async (args) => {
+        calls.push(args);
+        return ssh(args);
+      },
+      { ...slowFiles, readText: async (path) => filesRead.then(() => slowFiles.readText(path)) },
+    );
+    const answer = config.lookup({ alias: "spark-01" });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toContainEqual(["-G", "--", "nemoclaw-defaults.invalid"]);
+    release();
+    expect(await answer).toEqual({ identityFiles: ["~/.ssh/fleet"], unsupported: [] });
+    expect(calls.filter((args) => !args.includes("-F"))).toEqual([["-G", "--", "nemoclaw-defaults.invalid"]]);
+  });
+
   it("asks host by host when the configuration's settings depend on the host, or when the shared query fails", async () => {
     for (const [reader, failShared] of [
       [BY_HOST, false],
