@@ -31,7 +31,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ansibleVersion, closeControlMasters, runPlaybook, VARIANTS } from "./lib/ansible.mjs";
-import { hashFloor, scriptFloor, shellQuote } from "./lib/floor.mjs";
+import { hashFloor, scriptFloor, shellQuote, ssh2Floor } from "./lib/floor.mjs";
 import { KEY_PASSPHRASE, KEY_PASSPHRASE_ENV, SANDBOX, startBenchFleet } from "./lib/hosts.mjs";
 import { killRunningChildren, median, round, summarize, timed } from "./lib/measure.mjs";
 import { cpuBusyShare, formatTable } from "./lib/report.mjs";
@@ -293,6 +293,8 @@ async function observeSuite(bench, budget) {
   // connection; ssh2 negotiates curve25519-sha256. The same floor with that key exchange shows
   // what is left once the crypto is equal. On bare hosts only: there the handshake is most of the work.
   const floorX25519 = scriptFloor(bench, { name: "probe-x25519", input: probe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: probeFinished });
+  // The same probe from one Node process over ssh2: what that takes beyond floorX25519 is Node's and ssh2's, not ours.
+  const floorSsh2 = ssh2Floor(bench, { name: "probe-ssh2", input: probe, done: probeFinished });
   const ansible = budget.ansible ? budget.ansibleVariants : [];
   const nothingToConverge = { converge_argv: {} };
   // A simulated host's first CLI call starts its resident simulator (test/sim/README.md, "Two
@@ -301,7 +303,12 @@ async function observeSuite(bench, budget) {
   await rounds(bench, { ...what, work: "plan" }, RUNS, [
     { tool: "nemoclaw", once: () => nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost) },
     { tool: "floor", once: () => runFloor(bench, floor) },
-    ...(bench.kind === "bare" ? [{ tool: "floor (curve25519)", once: () => runFloor(bench, floorX25519) }] : []),
+    ...(bench.kind === "bare"
+      ? [
+          { tool: "floor (curve25519)", once: () => runFloor(bench, floorX25519) },
+          { tool: "floor (Node + ssh2)", once: () => runFloor(bench, floorSsh2) },
+        ]
+      : []),
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: nothingToConverge }) })),
   ]);
   if (bench.kind === "bare") {
@@ -311,15 +318,14 @@ async function observeSuite(bench, budget) {
     ]);
     // Its floor is the plan's (a no-op apply observes and plans), and beside it the same probe
     // with the host lock taken before and given back after, which an apply must also do.
-    const locked = scriptFloor(bench, {
-      name: "locked-probe-x25519",
-      input: readFileSync(bench.lockedProbeFile, "utf8"),
-      extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"],
-      done: (output) => probeFinished(output) && /\nSWAPPED\n@@NCF [0-9a-f]+ END lock-release rc=0/.test(output),
-    });
+    const lockedProbe = readFileSync(bench.lockedProbeFile, "utf8");
+    const lockedFinished = (/** @type {string} */ output) => probeFinished(output) && /\nSWAPPED\n@@NCF [0-9a-f]+ END lock-release rc=0/.test(output);
+    const locked = scriptFloor(bench, { name: "locked-probe-x25519", input: lockedProbe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: lockedFinished });
+    const lockedSsh2 = ssh2Floor(bench, { name: "locked-probe-ssh2", input: lockedProbe, done: lockedFinished });
     await rounds(bench, { ...what, work: "no-op apply" }, RUNS, [
       { tool: "nemoclaw", once: () => apply(bench, "fleet.yaml", 0) },
       { tool: "floor (curve25519) + lock", once: () => runFloor(bench, locked) },
+      { tool: "floor (Node + ssh2) + lock", once: () => runFloor(bench, lockedSsh2) },
       ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "apply", variant, extraVars: nothingToConverge }) })),
     ]);
   }

@@ -6,6 +6,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * @param {string} word
@@ -63,6 +64,24 @@ export function scriptFloor(bench, spec) {
   const outputOf = (/** @type {string} */ host) => join(bench.dir, "out", `${spec.name}.${host}`);
   const lines = bench.fleet.hosts.map((host) => `${sshCommand(bench.fleet, host, spec.extraOptions ?? [])} sh -s < ${shellQuote(inputOf(host.name))} > ${shellQuote(outputOf(host.name))} 2>&1 &`);
   return writeFloor(bench, spec.name, lines, (host) => spec.done(readOutput(outputOf(host))), outputOf);
+}
+
+/**
+ * The same as `scriptFloor` with one input for every host, done by one Node process over ssh2
+ * (ssh2-floor.mjs) instead of one `ssh` per host.
+ * @param {import("./hosts.mjs").BenchFleet} bench
+ * @param {{ name: string, input: string, done: (output: string) => boolean }} spec
+ * @returns {FloorScript}
+ */
+export function ssh2Floor(bench, spec) {
+  const input = join(bench.dir, `${spec.name}.input.sh`);
+  writeFileSync(input, spec.input);
+  const outputOf = (/** @type {string} */ host) => join(bench.dir, "out", `${spec.name}.${host}`);
+  const specFile = join(bench.dir, `${spec.name}.json`);
+  const hosts = bench.fleet.hosts.map((host) => ({ address: host.address, port: host.port, user: host.user, output: outputOf(host.name) }));
+  writeFileSync(specFile, JSON.stringify({ identityFile: bench.fleet.identityFile, knownHostsFile: bench.fleet.knownHostsFile, input, hosts }));
+  const line = [process.execPath, fileURLToPath(new URL("ssh2-floor.mjs", import.meta.url)), specFile].map(shellQuote).join(" ");
+  return writeFloor(bench, spec.name, [line], (host) => spec.done(readOutput(outputOf(host))), outputOf);
 }
 
 /**

@@ -100,13 +100,13 @@ export function formatTable(report) {
       const get = (/** @type {string} */ tool) => (row.tools.get(tool) ?? (row.work === "no-op apply" && tool.startsWith("floor") ? planRow?.tools.get(tool) : undefined))?.medianMs;
       const ours = get("nemoclaw");
       const floor = get("floor");
-      const x25519 = get("floor (curve25519)");
+      const x25519 = get(X25519_FLOOR);
       const runs = [...row.tools.values()].map((stats) => stats.runs);
       lines.push(
         `| ${row.work} | ${row.fleet} | ${row.hosts} | ${seconds(ours)} | ${seconds(floor)} | ${ratio(ours, floor)} | ${seconds(x25519)} | ${ratio(ours, x25519)} | ${seconds(get("ansible tuned"))} | ${ratio(get("ansible tuned"), ours, "×")} | ${seconds(get("ansible plain"))} | ${ratio(get("ansible plain"), ours, "×")} | ${Math.min(...runs)}–${Math.max(...runs)} |`,
       );
     }
-    lines.push(...lockedFloorTable([...fleetRows.values()]), ...sessionsTable([...fleetRows.values()]), ...growthTable([...fleetRows.values()]));
+    lines.push(...lockedFloorTable([...fleetRows.values()]), ...stackFloorTable([...fleetRows.values()]), ...sessionsTable([...fleetRows.values()]), ...growthTable([...fleetRows.values()]));
     const backups = [...fleetRows.values()].filter((row) => row.mib !== undefined);
     if (backups.length > 0) {
       lines.push(
@@ -198,8 +198,31 @@ function lockedFloorTable(rows) {
   ];
 }
 
+/** The floors of bench/run.mjs observeSuite that use curve25519, as ssh2 does. */
+const X25519_FLOOR = "floor (curve25519)";
+const SSH2_FLOOR = "floor (Node + ssh2)";
 /** The no-op apply's own floor (bench/run.mjs). */
-const LOCKED_FLOOR = "floor (curve25519) + lock";
+const LOCKED_FLOOR = `${X25519_FLOOR} + lock`;
+
+/**
+ * The same work split in two: what Node and ssh2 cost over OpenSSH (one Node process doing only
+ * the SSH part, bench/lib/ssh2-floor.mjs), and what nemoclaw costs over that.
+ * @param {FleetRow[]} rows
+ */
+function stackFloorTable(rows) {
+  const measured = rows.flatMap((row) => {
+    const [openssh, ssh2] = row.work === "no-op apply" ? [LOCKED_FLOOR, `${SSH2_FLOOR} + lock`] : [X25519_FLOOR, SSH2_FLOOR];
+    const stack = row.tools.get(ssh2)?.medianMs;
+    return stack === undefined ? [] : [{ row, stack, openssh: row.tools.get(openssh)?.medianMs, ours: row.tools.get("nemoclaw")?.medianMs }];
+  });
+  if (measured.length === 0) return [];
+  return [
+    "",
+    "| against a floor of Node + ssh2 | fleet | N | nemoclaw | OpenSSH floor, curve25519 | Node + ssh2 floor | its ÷ OpenSSH's | ours ÷ Node + ssh2 |",
+    "|---|---|--:|--:|--:|--:|--:|--:|",
+    ...measured.map(({ row, stack, openssh, ours }) => `| ${row.work} | ${row.fleet} | ${row.hosts} | ${seconds(ours)} | ${seconds(openssh)} | ${seconds(stack)} | ${ratio(stack, openssh)} | ${ratio(ours, stack)} |`),
+  ];
+}
 
 /**
  * SSH per host as the hosts' sshd counted it (commands started / connections accepted), and the
