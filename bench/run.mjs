@@ -387,9 +387,14 @@ async function simSuite(bench, budget) {
 
   bench.fillWorkspaces(WORKSPACE_MIB);
   const store = join(bench.dir, "store");
+  // Every tool starts with nothing left for the disk to write back: `backup run` fsyncs each
+  // archive, so it would otherwise wait for what the tool before it wrote (Ansible's fetch, the
+  // workspaces just filled), which the floors, writing nothing, never do.
+  const settleDisk = () => execFileSync("sync");
   const emptyStore = () => {
     rmSync(store, { recursive: true, force: true });
     mkdirSync(store, { recursive: true });
+    settleDisk();
   };
   // The floor streams the workspace itself; "floor + snapshot" first has NemoClaw snapshot it,
   // as `backup run` and the playbook do, then streams the snapshot and removes it.
@@ -425,9 +430,9 @@ async function simSuite(bench, budget) {
           return done.length === bench.size ? null : `${done.length} of ${bench.size} sandboxes backed up`;
         }),
     },
-    { tool: "floor", once: () => runFloor(bench, backupFloor) },
-    { tool: "floor + snapshot", once: () => runFloor(bench, snapshotFloor) },
-    { tool: "floor + preflight + snapshot", once: () => runFloor(bench, preflightFloor) },
+    { tool: "floor", prepare: settleDisk, once: () => runFloor(bench, backupFloor) },
+    { tool: "floor + snapshot", prepare: settleDisk, once: () => runFloor(bench, snapshotFloor) },
+    { tool: "floor + preflight + snapshot", prepare: settleDisk, once: () => runFloor(bench, preflightFloor) },
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], prepare: emptyStore, once: () => runPlaybook(bench, { playbook: "backup", variant, extraVars: { sandbox: SANDBOX, store } }) })),
   ]);
   emptyStore();
