@@ -289,12 +289,17 @@ async function observeSuite(bench, budget) {
   const what = { hosts: bench.size, fleet: bench.kind };
   const probe = readFileSync(bench.probeFile, "utf8");
   const floor = scriptFloor(bench, { name: "probe", input: probe, done: probeFinished });
-  // OpenSSH's default key exchange (sntrup761x25519) costs its client ~0.1 s of CPU per
-  // connection; ssh2 negotiates curve25519-sha256. The same floor with that key exchange shows
-  // what is left once the crypto is equal. On bare hosts only: there the handshake is most of the work.
-  const floorX25519 = scriptFloor(bench, { name: "probe-x25519", input: probe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: probeFinished });
-  // The same probe from one Node process over ssh2: what that takes beyond floorX25519 is Node's and ssh2's, not ours.
-  const floorSsh2 = ssh2Floor(bench, { name: "probe-ssh2", input: probe, done: probeFinished });
+  /** @type {{ tool: string, once: () => Promise<import("./lib/measure.mjs").Sample> }[]} */
+  const bareFloors = [];
+  if (bench.kind === "bare") {
+    // OpenSSH's default key exchange (sntrup761x25519) costs its client ~0.1 s of CPU per
+    // connection; ssh2 negotiates curve25519-sha256. The same floor with that key exchange shows
+    // what is left once the crypto is equal. On bare hosts only: there the handshake is most of the work.
+    const x25519 = scriptFloor(bench, { name: "probe-x25519", input: probe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: probeFinished });
+    // The same probe from one Node process over ssh2: what that takes beyond x25519 is Node's and ssh2's, not ours.
+    const stack = ssh2Floor(bench, { name: "probe-ssh2", input: probe, done: probeFinished });
+    bareFloors.push({ tool: "floor (curve25519)", once: () => runFloor(bench, x25519) }, { tool: "floor (Node + ssh2)", once: () => runFloor(bench, stack) });
+  }
   const ansible = budget.ansible ? budget.ansibleVariants : [];
   const nothingToConverge = { converge_argv: {} };
   // A simulated host's first CLI call starts its resident simulator (test/sim/README.md, "Two
@@ -303,12 +308,7 @@ async function observeSuite(bench, budget) {
   await rounds(bench, { ...what, work: "plan" }, RUNS, [
     { tool: "nemoclaw", once: () => nemoclaw(bench, ["plan", "fleet.yaml", "--json"], planObservedEveryHost) },
     { tool: "floor", once: () => runFloor(bench, floor) },
-    ...(bench.kind === "bare"
-      ? [
-          { tool: "floor (curve25519)", once: () => runFloor(bench, floorX25519) },
-          { tool: "floor (Node + ssh2)", once: () => runFloor(bench, floorSsh2) },
-        ]
-      : []),
+    ...bareFloors,
     ...ansible.map((variant) => ({ tool: `ansible ${variant}`, rounds: budget.ansibleRuns[variant], once: () => runPlaybook(bench, { playbook: "observe", variant, extraVars: nothingToConverge }) })),
   ]);
   if (bench.kind === "bare") {
