@@ -1,62 +1,18 @@
 #!/usr/bin/env node
 /**
- * Entry point. Each command lives in its own module under src/cli/ and registers itself here;
- * the heavy parts (ssh2, ajv, listr2) load only when a command actually runs, so `--version`
- * and `--help` start fast. A lone `--version` is answered before commander and the command
- * modules load at all: scripts and shell prompts call it most.
+ * Entry point. A lone `--version` is answered before anything else loads: scripts and shell
+ * prompts call it most. Every other run turns on the code cache, then loads the CLI from its
+ * CommonJS bundle (scripts/post-build.mjs), in which each command's part still loads only when
+ * that command runs, and ssh2, ajv and listr2 only when a command needs them.
  */
+import { createRequire } from "node:module";
 import { TOOL_VERSION } from "../version.js";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else {
-  const [{ Command }, { registerCommands }, { FinishedEarly }, { optionTypo }] = await Promise.all([
-    import("commander"),
-    import("./commands.js"),
-    import("./common.js"),
-    import("./option-typos.js"),
-  ]);
-  const program = new Command("nemoclaw")
-    .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
-    .version(TOOL_VERSION, "-V, --version")
-    .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: false });
-
-  await registerCommands(program, args);
-  program.addHelpText(
-    "after",
-    `
-Every command reads ./fleet.yaml when no fleet file is named (with -i and no fleet file, the
-inventories alone), and explains itself with \`nemoclaw <command> --help\`. Documentation: docs/
-in the package (docs/README.md).
-
-Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode, steps apply
---max-risk held back) or a backup due, 3 invalid fleet file, inventory or plan file, 4 unreachable
-hosts, 5 failed hosts (a step, or a health gate), 6 stale plan, 7 host lock held, 8 schema
-preflight refused, 130 interrupted (docs/exit-codes.md).
-
-Examples:
-  nemoclaw init -i inventory/hosts.ini -o fleet.yaml   # a fleet file from what the hosts run
-  nemoclaw plan -o plan.json                           # what would change, saved
-  nemoclaw apply plan.json                             # exactly that, nothing else
-  nemoclaw backup run --due                            # backups whose schedule is due
-  nemoclaw schedule install                            # safe repairs every 5m, backups on schedule`,
-  );
-
-  // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.
-  const typo = optionTypo(program, args);
-  if (typo !== null) {
-    process.stderr.write(`${typo}\n`);
-    process.exitCode = 1;
-  } else {
-    program.parseAsync(process.argv).catch((error: unknown) => {
-      if (error instanceof FinishedEarly) {
-        process.exitCode = error.exitCode;
-        return;
-      }
-      process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    });
-  }
+  const require = createRequire(import.meta.url);
+  (require("./chunks/code-cache.cjs") as typeof import("./code-cache.js")).enableCodeCache(process.env);
+  await (require("./chunks/cli.cjs") as typeof import("./run.js")).runCli(args);
 }
