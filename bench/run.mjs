@@ -71,6 +71,9 @@ if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(RUNS) 
 const liveFleets = new Set();
 const work = mkdtempSync(join(tmpdir(), "nemoclaw-bench-"));
 chmodSync(work, 0o755); // as root each host is its own user, and sshd reads its authorized keys as that user
+// The bench's own code cache (src/cli/code-cache.ts), empty at the start: results do not depend on
+// what earlier runs on this machine left. The first run of each command fills it.
+const CODE_CACHE_HOME = join(work, "cache");
 let interrupted = false;
 for (const signal of /** @type {NodeJS.Signals[]} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
   process.on(signal, () => {
@@ -131,7 +134,8 @@ function fmtMs(ms) {
  */
 function cliEnv(bench) {
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, NVIDIA_API_KEY: "nvapi-bench-not-a-key", [KEY_PASSPHRASE_ENV]: KEY_PASSPHRASE, XDG_STATE_HOME: join(bench.dir, "state"), NO_COLOR: "1" };
+  const env = { ...process.env, NVIDIA_API_KEY: "nvapi-bench-not-a-key", [KEY_PASSPHRASE_ENV]: KEY_PASSPHRASE, XDG_STATE_HOME: join(bench.dir, "state"), XDG_CACHE_HOME: CODE_CACHE_HOME, NO_COLOR: "1" };
+  delete env.NODE_DISABLE_COMPILE_CACHE;
   delete env.SSH_AUTH_SOCK;
   delete env.FORCE_COLOR;
   return env;
@@ -451,6 +455,38 @@ async function startupSuite() {
   }
   record({ work: "start-up", tool: "nemoclaw --version", stats: summarize(ours) });
   record({ work: "start-up", tool: "node -e 0", stats: summarize(bare) });
+  await codeCacheSuite();
+}
+
+/**
+ * What the code cache saves a whole run, on a plan of one local host: with no cache, on a run that
+ * finds the cache empty (and fills it: a run after an install or an upgrade), and on one that finds it full.
+ */
+async function codeCacheSuite() {
+  const dir = join(work, "code-cache-suite");
+  const cacheHome = join(dir, "cache");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "fleet.yaml"), "apiVersion: nemoclaw.dev/v1\nkind: Fleet\nmetadata: { name: one-local-host }\nhosts:\n  - name: local\n    connection: local\n");
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env, XDG_STATE_HOME: join(dir, "state"), XDG_CACHE_HOME: cacheHome, NO_COLOR: "1" };
+  delete env.NODE_DISABLE_COMPILE_CACHE;
+  const plan = (/** @type {NodeJS.ProcessEnv} */ runEnv) => timed(["node", CLI, "plan", "fleet.yaml"], { cwd: dir, env: runEnv, scratch: work });
+  /** @type {import("./lib/measure.mjs").Sample[]} */
+  const off = [];
+  /** @type {import("./lib/measure.mjs").Sample[]} */
+  const empty = [];
+  /** @type {import("./lib/measure.mjs").Sample[]} */
+  const full = [];
+  await plan(env);
+  for (let run = 0; run < STARTUP_RUNS; run += 1) {
+    off.push(await plan({ ...env, NODE_DISABLE_COMPILE_CACHE: "1" }));
+    full.push(await plan(env));
+    rmSync(cacheHome, { recursive: true, force: true });
+    empty.push(await plan(env));
+  }
+  record({ work: "start-up", tool: "nemoclaw plan, one local host, code cache off", stats: summarize(off) });
+  record({ work: "start-up", tool: "nemoclaw plan, one local host, code cache empty (filled by the run)", stats: summarize(empty) });
+  record({ work: "start-up", tool: "nemoclaw plan, one local host, code cache full", stats: summarize(full) });
 }
 
 /**

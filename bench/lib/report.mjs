@@ -152,7 +152,7 @@ export function formatTable(report) {
   }
   if (startup.length > 0 || planning.length > 0 || stream?.results || checks) {
     lines.push("", "| measure | result | target |", "|---|--:|--:|");
-    for (const entry of startup) lines.push(`| ${entry.tool} (median of ${entry.stats?.runs}) | ${Math.round(entry.stats?.medianMs ?? 0)} ms | ${entry.tool.startsWith("nemoclaw") ? "< 150 ms" : ""} |`);
+    for (const entry of startup) lines.push(`| ${entry.tool} (median of ${entry.stats?.runs}; CPU) | ${Math.round(entry.stats?.medianMs ?? 0)} ms; ${Math.round(entry.stats?.medianCpuMs ?? 0)} ms | ${entry.tool === "nemoclaw --version" ? "< 150 ms" : ""} |`);
     for (const plan of planning) {
       const hosts = plan.hosts ?? 0;
       const target = PLANNING_TARGETS[hosts];
