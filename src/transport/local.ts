@@ -134,13 +134,17 @@ export class LocalConnection implements Connection {
 
   async upload(source: Readable, remotePath: string, options: { mode?: number; signal?: AbortSignal } = {}): Promise<void> {
     const temporary = join(dirname(remotePath), `.${basename(remotePath)}.tmp-${randomBytes(6).toString("hex")}`);
+    const sink = createWriteStream(temporary, { flags: "wx", mode: options.mode ?? 0o666 });
     try {
-      await pipeline(source, createWriteStream(temporary, { flags: "wx", mode: options.mode ?? 0o666 }), {
+      await pipeline(source, sink, {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (options.mode !== undefined) await chmod(temporary, options.mode);
       await rename(temporary, remotePath);
     } catch (error) {
+      // A source that fails at once can stop the copy while the file is still being opened: the
+      // file appears when the open completes, so it is removed only once the stream has closed.
+      await finished(sink).catch(() => undefined);
       await rm(temporary, { force: true });
       if (options.signal?.aborted) throw cancelledError(this.host, options.signal);
       throw new TransportError("command-failed", this.host, `upload to ${remotePath} failed: ${firstLine(String((error as Error).message))}`, { cause: error });
