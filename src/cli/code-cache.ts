@@ -25,11 +25,19 @@ import { Script } from "node:vm";
 
 const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** The directories below the cache home that lead to the cache, the cache last. */
+const BELOW_CACHE_HOME = ["nemoclaw-fleet", "code-cache"];
+
+/** `${XDG_CACHE_HOME:-~/.cache}`, or null when the cache is off or there is no home. */
+function cacheHomeFor(env: NodeJS.ProcessEnv, home: string): string | null {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return null;
+  return env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : home ? join(home, ".cache") : null;
+}
+
 /** `${XDG_CACHE_HOME:-~/.cache}/nemoclaw-fleet/code-cache`, or null when the cache is off or there is no home. */
 export function codeCacheDir(env: NodeJS.ProcessEnv, home: string): string | null {
-  if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  const cacheHome = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : home ? join(home, ".cache") : null;
-  return cacheHome === null ? null : join(cacheHome, "nemoclaw-fleet", "code-cache");
+  const cacheHome = cacheHomeFor(env, home);
+  return cacheHome === null ? null : join(cacheHome, ...BELOW_CACHE_HOME);
 }
 
 interface CommonJsModule {
@@ -48,13 +56,14 @@ type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: CommonJ
  * (where the compiled code is saved) are given by tests.
  */
 export function enableCodeCache(env: NodeJS.ProcessEnv, loader: ModuleStatics = Module as unknown as ModuleStatics, atExit: (save: () => void) => void = (save) => process.once("exit", save)): void {
-  let dir: string | null;
+  let cacheHome: string | null;
   try {
-    dir = codeCacheDir(env, homedir());
+    cacheHome = cacheHomeFor(env, homedir());
   } catch {
     return;
   }
-  if (dir === null || !cacheIsPrivate(dirname(dirname(dir)), process.getuid?.())) return;
+  if (cacheHome === null || !cacheIsPrivate(cacheHome, process.getuid?.())) return;
+  const dir = join(cacheHome, ...BELOW_CACHE_HOME);
   if (typeof loader.enableCompileCache === "function") {
     try {
       loader.enableCompileCache(dir);
@@ -74,7 +83,7 @@ export function enableCodeCache(env: NodeJS.ProcessEnv, loader: ModuleStatics = 
  * a run as root with a user's HOME (`sudo -E`) leaves that user's home alone.
  */
 export function cacheIsPrivate(cacheHome: string, uid: number | undefined): boolean {
-  const levels = [cacheHome, join(cacheHome, "nemoclaw-fleet"), join(cacheHome, "nemoclaw-fleet", "code-cache")];
+  const levels = [cacheHome, ...BELOW_CACHE_HOME.map((_, depth) => join(cacheHome, ...BELOW_CACHE_HOME.slice(0, depth + 1)))];
   for (const [index, path] of levels.entries()) {
     let stats;
     try {

@@ -83,7 +83,8 @@ interface Unit {
 function readService(name: string): Unit {
   const lines = readFileSync(join(units, name), "utf8").split("\n");
   const values = (key: string) => lines.filter((line) => line.startsWith(`${key}=`)).map((line) => line.slice(key.length + 1));
-  const environment: NodeJS.ProcessEnv = { HOME: process.env.HOME, USER: "root", LOGNAME: "root" };
+  // What the user's service manager adds; the code cache stays the test run's own (global-setup.ts).
+  const environment: NodeJS.ProcessEnv = { HOME: process.env.HOME, USER: "root", LOGNAME: "root", XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
   for (const assignment of values("Environment").map((text) => systemdWords(text, false)[0] as string)) {
     const at = assignment.indexOf("=");
     environment[assignment.slice(0, at)] = assignment.slice(at + 1);
