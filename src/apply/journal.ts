@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { xdgBaseDir } from "../config/xdg.js";
 import type { ApplyEvent } from "./events.js";
 import type { Redactor } from "./redact.js";
 
@@ -18,8 +19,7 @@ export function newRunId(now: Date, random: () => string = () => randomBytes(3).
 }
 
 export function journalDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(home, ".local", "state");
-  return join(stateHome, "nemoclaw-fleet", "runs");
+  return join(xdgBaseDir("XDG_STATE_HOME", env, home), "nemoclaw-fleet", "runs");
 }
 
 export function journalPath(dir: string, runId: string): string {

@@ -22,6 +22,7 @@ import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { Script } from "node:vm";
+import { xdgBaseDir } from "../config/xdg.js";
 
 const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -31,7 +32,8 @@ const BELOW_CACHE_HOME = ["nemoclaw-fleet", "code-cache"];
 /** `${XDG_CACHE_HOME:-~/.cache}`, or null when the cache is off or there is no home. */
 function cacheHomeFor(env: NodeJS.ProcessEnv, home: string): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  return env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : home ? join(home, ".cache") : null;
+  const cacheHome = xdgBaseDir("XDG_CACHE_HOME", env, home);
+  return isAbsolute(cacheHome) ? cacheHome : null;
 }
 
 /** `${XDG_CACHE_HOME:-~/.cache}/nemoclaw-fleet/code-cache`, or null when the cache is off or there is no home. */

@@ -16,6 +16,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseCron } from "../config/cron.js";
 import { formatDurationSetting, parseDuration } from "../config/duration.js";
+import { xdgBaseDir } from "../config/xdg.js";
 import type { DesiredFleet, SecretRef } from "../config/types.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { Risk } from "../plan/types.js";
@@ -192,8 +193,8 @@ interface Paths {
 
 function pathsFor(fleet: DesiredFleet, options: ScheduleOptions, env: NodeJS.ProcessEnv): Paths {
   const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : homedir();
-  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, ".config");
-  const stateHome = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : join(home, ".local", "state");
+  const configHome = xdgBaseDir("XDG_CONFIG_HOME", env, home);
+  const stateHome = xdgBaseDir("XDG_STATE_HOME", env, home);
   return {
     unitDir: resolve(options.unitDir ?? join(configHome, "systemd", "user")),
     envFile: resolve(options.envFile ?? join(configHome, "nemoclaw-fleet", `${fleet.name}.env`)),
