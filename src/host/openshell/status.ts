@@ -81,6 +81,9 @@ export function parseOpenShellStatus(run: Captured): Fact<GatewayStatusReport> {
     if (/^Connected\b/i.test(status)) return report("connected", null);
     if (/^Disconnected\b/i.test(status)) return report("disconnected", error?.line ?? `Status: ${status}`);
     if (/^Error\b/i.test(status)) return report("error", error?.line ?? `Status: ${status}`);
+    // No gateway, or an unknown `-g`: a block with this Status line, exit 0, in every release
+    // (OS@v0.0.72:crates/openshell-cli/src/main.rs:2090-2099, OS@v0.0.111:main.rs:2378-2386).
+    if (/^No gateway configured\b/i.test(status)) return report("not_configured", `Status: ${status}`);
     return unknown(`openshell status printed an unknown status "${status}"`, run.output);
   }
   if (error?.kind === "no-gateway-configured" || error?.kind === "no-active-gateway") return report("not_configured", error.line);

@@ -64,6 +64,8 @@ describe("openshell status", () => {
     ["status/connection-refused.txt", 1, { state: "unreachable", gateway: "nemoclaw", detail: expect.stringMatching(/Connection refused/) }],
     ["status/no-gateway-configured.txt", 1, { state: "not_configured" }],
     ["status/no-gateway-configured.txt", 0, { state: "not_configured" }],
+    // What `status` itself prints for no or an unknown gateway, exit 0, every release (OS@v0.0.72:crates/openshell-cli/src/main.rs:2090-2099).
+    ["status/text-no-gateway.txt", 0, { state: "not_configured", gateway: null }],
     ["status/no-active-gateway.txt", 1, { state: "not_configured" }],
     ["errors/handshake.txt", 1, { state: "unreachable" }],
   ])("%s (exit %i)", (path, exitCode, expected) => {
