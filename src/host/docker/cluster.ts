@@ -1,8 +1,9 @@
 /**
  * Cluster-era gateway containers (`openshell-cluster-<gw>`, ≤0.0.36): `docker ps -a --filter
- * name=^openshell-cluster- --format {{.Names}}`, then per container `docker inspect --type
- * container --format` with image, running and `{{json .NetworkSettings.Ports}}` on three lines,
- * and `{{.State.Health.Status}}` separately (it fails on a container without a health check).
+ * name=^openshell-cluster-` with each container's name and OpenShell label, then per container
+ * `docker inspect --type container --format` with image, running and
+ * `{{json .NetworkSettings.Ports}}` on three lines, and `{{.State.Health.Status}}` separately (it
+ * fails on a container without a health check).
  */
 import type { Fact } from "../output.js";
 import { type Captured, describeExit, extractJson, isRecord, known, nonEmptyLines, stripAnsi, unknown } from "../output.js";
@@ -14,14 +15,22 @@ export function clusterContainerName(gateway: string): string {
   return `${CLUSTER_CONTAINER_PREFIX}${gateway}`;
 }
 
-/** Gateway names of the cluster containers `docker ps -a` lists. */
+/**
+ * `docker ps` rows as `<name>/<managed-by label>`. From 0.0.37 to 0.0.87 a sandbox's container is
+ * `openshell-<sandbox>-<id>` (OS@v0.0.72:crates/openshell-driver-docker/src/lib.rs:2912-2942), so
+ * a sandbox named `cluster-…` matches the cluster prefix too; only its label tells it apart (the
+ * cluster container of ≤0.0.36 has none). A container name never holds a `/`.
+ */
+export const CLUSTER_PS_FORMAT = `{{.Names}}/{{.Label "openshell.ai/managed-by"}}`;
+
+/** Gateway names of the cluster containers `docker ps -a` lists, leaving out OpenShell's sandboxes. */
 export function parseClusterContainerNames(run: Captured): Fact<string[]> {
   if (run.exitCode !== 0) return unknown(`docker ps ${describeExit(run.exitCode)}`, run.output);
   const names: string[] = [];
   for (const line of nonEmptyLines(run.output)) {
-    const name = line.trim();
-    if (!name.startsWith(CLUSTER_CONTAINER_PREFIX)) return unknown("docker ps printed a line that is not a cluster container name", run.output);
-    names.push(name.slice(CLUSTER_CONTAINER_PREFIX.length));
+    const row = /^(\S+?)\/(.*)$/.exec(line.trim());
+    if (row === null || !row[1]!.startsWith(CLUSTER_CONTAINER_PREFIX)) return unknown("docker ps printed a line that is not a cluster container name", run.output);
+    if (row[2] === "") names.push(row[1]!.slice(CLUSTER_CONTAINER_PREFIX.length));
   }
   return known(names);
 }

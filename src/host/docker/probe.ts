@@ -7,7 +7,7 @@ import type { ProbeOutput } from "../probe/sections.js";
 import { captured } from "../probe/sections.js";
 import { shell } from "../probe/shell.js";
 import { type Fact, known, unknown } from "../output.js";
-import { CLUSTER_CONTAINER_PREFIX, type ClusterContainer, parseClusterContainerNames, parseClusterHealth, parseClusterInspect } from "./cluster.js";
+import { CLUSTER_CONTAINER_PREFIX, CLUSTER_PS_FORMAT, type ClusterContainer, parseClusterContainerNames, parseClusterHealth, parseClusterInspect } from "./cluster.js";
 import { type DockerFacts, parseDockerInfo } from "./info.js";
 
 export const DOCKER_PROBE = shell`
@@ -20,13 +20,17 @@ if ncf_find '' docker /usr/bin/docker /usr/local/bin/docker; then
 else ncf_absent docker-info '' 'docker not installed'; fi
 `;
 
-/** Lists the cluster containers; each one's gateway joins NCF_GWS. */
+/**
+ * Lists the cluster containers; each one's gateway joins NCF_GWS. A row with OpenShell's sandbox
+ * label (`<name>/openshell`) is a sandbox whose name starts with `cluster-`, not a gateway.
+ */
 export const CLUSTER_PROBE = shell`
 if [ -n "$NCF_DOCKER_OK" ]; then
-  ncf_run cluster-ps '' "$NCF_T" "$NCF_DOCKER" ps -a --filter name=^${CLUSTER_CONTAINER_PREFIX} --format '{{.Names}}'
+  ncf_run cluster-ps '' "$NCF_T" "$NCF_DOCKER" ps -a --filter name=^${CLUSTER_CONTAINER_PREFIX} --format '${CLUSTER_PS_FORMAT}'
   if [ "$NCF_RC" = 0 ]; then
     set -f
     for ncf_c in $NCF_OUT; do
+      case $ncf_c in */) ncf_c=\${ncf_c%/} ;; *) continue ;; esac
       ncf_g=\${ncf_c#${CLUSTER_CONTAINER_PREFIX}}
       [ "$ncf_g" != "$ncf_c" ] && ncf_valid "$ncf_g" || continue
       ncf_add_gw "$ncf_g"

@@ -90,6 +90,8 @@ describe("docker", () => {
   it("cluster containers, inspect and health", () => {
     expect(parseClusterContainerNames(ran("docker/ps-cluster.txt"))).toEqual({ state: "known", value: ["nemoclaw", "nemoclaw-8081"] });
     expect(parseClusterContainerNames({ output: "", exitCode: 0 })).toEqual({ state: "known", value: [] });
+    // Rows are <name>/<OpenShell's label>; a row without the separator is not ours to guess at.
+    expect(parseClusterContainerNames({ output: "openshell-cluster-nemoclaw\n", exitCode: 0 }).state).toBe("unknown");
     expect(parseClusterContainerNames(ran("errors/docker-down.txt", 1)).state).toBe("unknown");
     expect(parseClusterInspect(ran("docker/inspect-cluster-0.0.36.txt"))).toEqual({
       state: "known",
