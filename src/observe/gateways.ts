@@ -79,7 +79,7 @@ export function assembleGateways(probe: ProbeOutput, context: GatewayContext): F
     gateway.status = status;
     gateway.rawOutputs.push(answers.status!.body);
     if (answers.info !== undefined) {
-      gateway.info = parseGatewayInfo(captured(answers.info));
+      gateway.info = infoFor(name, parseGatewayInfo(captured(answers.info)));
       gateway.rawOutputs.push(answers.info.body);
     }
   }
@@ -101,6 +101,12 @@ function markerOf(found: Evidence): RuntimeMarker | null {
 /** NemoClaw wrote a runtime marker for this gateway (readable or not). */
 function hasMarker(found: Evidence): boolean {
   return (found.stateDir?.marker ?? null) !== null;
+}
+
+/** An answer about another gateway (an exported OPENSHELL_GATEWAY can redirect the call) says nothing about this one. */
+function infoFor(gateway: string, info: Fact<GatewayInfoResult>): Fact<GatewayInfoResult> {
+  if (info.state !== "known" || info.value.kind !== "info" || info.value.report.gateway === null || info.value.report.gateway === gateway) return info;
+  return unknown(`openshell gateway info answered for gateway "${info.value.report.gateway}", not "${gateway}"`);
 }
 
 function containerOf(found: Evidence): ClusterContainer | null {

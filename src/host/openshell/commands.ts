@@ -20,5 +20,8 @@ export function gatewayStop(gateway: string): PlannedCommand {
 
 /** Cluster era only (the command is gone from 0.0.37): removes container, volume and metadata. */
 export function gatewayDestroy(gateway: string): PlannedCommand {
-  return plannedCommand(["openshell", "gateway", "destroy", "-g", gateway]);
+  // `--name`, not `-g`: the subcommand's own name option reads OPENSHELL_GATEWAY and wins over the
+  // global -g (OS@v0.0.36:crates/openshell-cli/src/main.rs:846, 1747-1749), so a host that
+  // exports it would have its other gateway destroyed.
+  return plannedCommand(["openshell", "gateway", "destroy", "--name", gateway]);
 }

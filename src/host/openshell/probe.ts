@@ -97,7 +97,9 @@ if [ -n "$NCF_OS" ]; then
   set -f
   for ncf_g in $NCF_GWS; do
     ncf_openshell status "$ncf_g" ${OPENSHELL_SINCE.statusJson} status -g "$ncf_g"
-    ncf_openshell gateway-info "$ncf_g" ${OPENSHELL_SINCE.gatewayInfoLive} gateway info -g "$ncf_g"
+    # Before the live form, info's own --name reads OPENSHELL_GATEWAY and wins over -g (OS@v0.0.72:crates/openshell-cli/src/main.rs:1107, 2055-2057).
+    if [ -z "$NCF_OS_VER" ] || ncf_os_ge ${OPENSHELL_SINCE.gatewayInfoLive}; then ncf_openshell gateway-info "$ncf_g" ${OPENSHELL_SINCE.gatewayInfoLive} gateway info -g "$ncf_g"
+    else ncf_openshell gateway-info "$ncf_g" ${OPENSHELL_SINCE.gatewayInfoLive} gateway info --name "$ncf_g"; fi
     ncf_openshell sandbox-list "$ncf_g" ${OPENSHELL_SINCE.sandboxListJson} sandbox list -g "$ncf_g"
     [ "$NCF_RC" = 0 ] && [ "$NCF_GUARDS" = 1 ] || continue
     for ncf_sb in $(ncf_sandbox_names "$NCF_OUT"); do

@@ -91,7 +91,7 @@ describe("probe on a fake host", () => {
         "  'status -g legacy') printf 'Server Status\\n\\n  Gateway: legacy\\n  Server: https://127.0.0.1:8090\\n  Status: Connected\\n' ;;",
         "  'status -g nemoclaw-8081') printf 'Error:   × transport error\\n  ╰─▶ tcp connect error: Connection refused (os error 111)\\n' >&2; exit 1 ;;",
         "  'status -g nemoclaw-9000') printf 'Error:   × No gateway metadata found\\n' >&2; exit 1 ;;",
-        "  'gateway info -g '*) printf 'Gateway Info\\n\\n  Gateway: %s\\n  Gateway endpoint: http://127.0.0.1:8080\\n' \"$4\" ;;",
+        "  'gateway info --name '*) printf 'Gateway Info\\n\\n  Gateway: %s\\n  Gateway endpoint: http://127.0.0.1:8080\\n' \"$4\" ;;",
         "  'sandbox list -g nemoclaw -o json') printf '[\\n  {\\n    \"created_at\": \"2026-07-01 10:00:00\",\\n    \"labels\": {\\n      \"name\": \"decoy\"\\n    },\\n    \"name\": \"alpha\",\\n    \"phase\": \"Ready\"\\n  },\\n  {\\n    \"created_at\": \"2026-07-01 11:00:00\",\\n    \"labels\": {},\\n    \"name\": \"beta\",\\n    \"phase\": \"Provisioning\"\\n  }\\n]\\n' ;;",
         "  'sandbox list -g legacy -o json') printf 'No sandboxes found.' ;;",
         "  'sandbox list -g nemoclaw-8081 -o json') echo 'Error:   × tcp connect error: Connection refused' >&2; exit 1 ;;",

@@ -346,7 +346,7 @@ const cases: Case[] = [
     ],
     commands: [
       "docker inspect --type container --format '{{.Config.Image}}' openshell-cluster-nemoclaw",
-      "openshell gateway destroy -g nemoclaw",
+      "openshell gateway destroy --name nemoclaw",
       "env NEMOCLAW_INSTALL_TAG=v0.0.80 NEMOCLAW_NON_INTERACTIVE=1 NEMOCLAW_OPENSHELL_UPGRADE_PREPARED=1",
       "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
       "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
