@@ -1,7 +1,8 @@
 /**
  * `openshell sandbox list -g <gw> [-o json]`. Table in every version (≤0.0.36 adds NAMESPACE,
  * `--all-workspaces` a leading WORKSPACE; phases are coloured even when piped) and JSON from
- * 0.0.44 (`workspace`/`annotations` from 0.0.92; keys sorted). `No sandboxes found.` is empty.
+ * 0.0.44 (`annotations` from 0.0.84, OS@v0.0.84:crates/openshell-cli/src/run.rs:3446; `workspace`
+ * from 0.0.88, OS@v0.0.88:run.rs:3651; keys sorted). `No sandboxes found.` is empty.
  */
 import type { Fact } from "../output.js";
 import { classifyOpenShellError, describeOpenShellError } from "./errors.js";
