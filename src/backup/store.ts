@@ -184,7 +184,8 @@ export class BackupStore {
       return recordOf(committed, this.label);
     } catch (error) {
       request.source.destroy();
-      inspector.destroy();
+      // With the error, so the backend's writer stops as for a failed source, not a finished one.
+      inspector.destroy(error instanceof Error ? error : new Error(String(error)));
       await writing.catch(() => undefined);
       await this.backend.remove(partial).catch(() => undefined);
       throw error;

@@ -3,7 +3,7 @@
  * supervised (see `renderSupervised`) so a timeout or cancel ends the remote process group, not
  * just the channel: TERM through a signal request and a `kill` on a second channel, then KILL.
  */
-import { PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
+import { finished, PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, ClientChannel } from "ssh2";
 import { assertSucceeded, firstLine } from "./errors.js";
@@ -294,7 +294,11 @@ export class SshConnection implements Connection {
     // A source can fail (or be used up) while the channel opens; piping it then would wait forever.
     if (source.errored || source.destroyed || source.readableEnded) fail(source.errored ?? new Error("the source stream was already closed"));
     else {
-      source.once("error", fail);
+      // A source destroyed without an error never ends stdin either: `finished` reports that
+      // premature close like an error, where an error listener alone would wait forever.
+      finished(source, { writable: false }, (error) => {
+        if (error) fail(error);
+      });
       source.pipe(child.stdin);
     }
     const outcome = await child.done;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DesiredHost } from "../../src/config/types.js";
@@ -332,6 +332,20 @@ describe("streams, files and secrets", () => {
     });
     await expect(connection.upload(failing, `${home}/config.txt`)).rejects.toMatchObject({ kind: "command-failed" });
     const after = await connection.run({ argv: ["sh", "-c", 'cat "$1"; ls -a "$2"', "sh", `${home}/config.txt`, home] });
+    expect(after.stdout.toString()).toContain("old contents\n");
+    expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
+  });
+
+  it("fails, leaving the old file, when the source is closed before its end without an error", { timeout: 30_000 }, async () => {
+    const connection = await pool.get("work-1");
+    const home = fleet.hosts.find((h) => h.name === "work-1")!.home;
+    await connection.upload(Readable.from([Buffer.from("old contents\n")]), `${home}/quiet.txt`);
+    const source = new PassThrough();
+    const uploading = connection.upload(source, `${home}/quiet.txt`);
+    source.write(Buffer.from("partial new contents"));
+    setTimeout(() => source.destroy(), 200);
+    await expect(uploading).rejects.toMatchObject({ kind: "command-failed", message: expect.stringMatching(/reading the source failed: Premature close/) });
+    const after = await connection.run({ argv: ["sh", "-c", 'cat "$1"; ls -a "$2"', "sh", `${home}/quiet.txt`, home] });
     expect(after.stdout.toString()).toContain("old contents\n");
     expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
   });
