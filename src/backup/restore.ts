@@ -159,7 +159,7 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
 
     const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${SNAPSHOT_MANIFEST}`)!;
     const retargeted = Buffer.from(retargetSnapshotManifest(nemoclawManifest.toString("utf8"), { sandboxName: target, backupPath: placed }), "utf8");
-    await connection.upload(Readable.from([retargeted]), `${staging}/tree/${root}/${SNAPSHOT_MANIFEST}`, { mode: 0o600, ...options });
+    await connection.upload(Readable.from([retargeted]), `${staging}/tree/${root}/${SNAPSHOT_MANIFEST}`, { mode: 0o600, bytes: retargeted.length, ...options });
     const ready = subtree(staged, root);
     ready.set(SNAPSHOT_MANIFEST, { type: "file", size: retargeted.length, link: "", sha256: createHash("sha256").update(retargeted).digest("hex") });
 

@@ -42,7 +42,9 @@ export class SshStoreBackend implements StoreBackend {
   }
 
   async writeText(path: string, text: string): Promise<void> {
-    await this.connection.upload(Readable.from([Buffer.from(text, "utf8")]), this.resolve(path), { mode: 0o600 });
+    const data = Buffer.from(text, "utf8");
+    // The size, so a manifest rewrite cut short (say by `backup verify` being killed) keeps the old one.
+    await this.connection.upload(Readable.from([data]), this.resolve(path), { mode: 0o600, bytes: data.length });
   }
 
   async readStream(path: string, signal?: AbortSignal): Promise<Readable> {

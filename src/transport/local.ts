@@ -16,7 +16,7 @@ import { finished, pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { firstLine } from "./errors.js";
 import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
-import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions } from "./types.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions, type UploadOptions } from "./types.js";
 
 export interface LocalConnectionOptions {
   /** Non-secret environment for every command (the host's `environment`). */
@@ -132,13 +132,14 @@ export class LocalConnection implements Connection {
     return { stdin: child.stdin, stdout, stderr, done, kill: terminate };
   }
 
-  async upload(source: Readable, remotePath: string, options: { mode?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async upload(source: Readable, remotePath: string, options: UploadOptions = {}): Promise<void> {
     const temporary = join(dirname(remotePath), `.${basename(remotePath)}.tmp-${randomBytes(6).toString("hex")}`);
     const sink = createWriteStream(temporary, { flags: "wx", mode: options.mode ?? 0o666 });
     try {
       await pipeline(source, sink, {
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      if (options.bytes !== undefined && sink.bytesWritten !== options.bytes) throw new Error(`only ${sink.bytesWritten} of ${options.bytes} bytes arrived; the old file is kept`);
       if (options.mode !== undefined) await chmod(temporary, options.mode);
       await rename(temporary, remotePath);
     } catch (error) {

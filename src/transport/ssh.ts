@@ -11,7 +11,7 @@ import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "
 import { Limiter } from "./limiter.js";
 import { endClient } from "./ssh-client.js";
 import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
-import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions } from "./types.js";
+import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions, type UploadOptions } from "./types.js";
 
 export interface SshConnectionOptions {
   /** Non-secret environment for every command (the host's `environment`). */
@@ -280,9 +280,10 @@ export class SshConnection implements Connection {
     return { stdin: channel, stdout, stderr, done, kill: () => void terminate() };
   }
 
-  async upload(source: Readable, remotePath: string, options: { mode?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async upload(source: Readable, remotePath: string, options: UploadOptions = {}): Promise<void> {
     const mode = options.mode === undefined ? "" : options.mode.toString(8);
-    const child = await this.spawn({ argv: ["sh", "-c", ATOMIC_WRITE_SCRIPT, "sh", remotePath, mode] }, options.signal ? { signal: options.signal } : {});
+    const bytes = options.bytes === undefined ? "" : String(options.bytes);
+    const child = await this.spawn({ argv: ["sh", "-c", ATOMIC_WRITE_SCRIPT, "sh", remotePath, mode, bytes] }, options.signal ? { signal: options.signal } : {});
     const stderr = collectText(child.stderr);
     child.stdout.resume();
     let sourceError: Error | undefined;
@@ -359,13 +360,15 @@ export class SshConnection implements Connection {
  * target can redirect the write; `mv -T` renames over the target itself, so a symbolic link or a
  * directory at the target is replaced or refused, never written through. With a mode the file stays
  * private until chmod, so a secret is never briefly world-readable; without one it gets the
- * umask's usual mode. The traps are set before mktemp: a TERM (a cancelled upload) that arrived
- * between mktemp and the traps would kill the shell without removing the file; trapped, it waits
- * for the assignment and the EXIT trap removes it.
+ * umask's usual mode. With a size, a file that did not receive exactly that many bytes (the
+ * input ended early because the controller or its connection went away) is not renamed. The traps
+ * are set before mktemp: a TERM (a cancelled upload) that arrived between mktemp and the traps
+ * would kill the shell without removing the file; trapped, it waits for the assignment and the
+ * EXIT trap removes it.
  */
 const ATOMIC_WRITE_SCRIPT = [
   "set -e",
-  'target=$1; mode=$2; tmp=',
+  'target=$1; mode=$2; size=$3; tmp=',
   "trap 'if [ -n \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
@@ -373,6 +376,8 @@ const ATOMIC_WRITE_SCRIPT = [
   'if [ -z "$mode" ]; then mode=$(printf %o $(( 0666 & ~0$(umask) ))); fi',
   'tmp=$(mktemp -- "${dir}.${target##*/}.nemoclaw-tmp.XXXXXXXX")',
   'cat > "$tmp"',
+  'got=$(wc -c < "$tmp")',
+  'if [ -n "$size" ] && [ $((got)) -ne "$size" ]; then echo "only $((got)) of $size bytes arrived; the old file is kept" >&2; exit 1; fi',
   'chmod "$mode" "$tmp"',
   'mv -f -T -- "$tmp" "$target"',
   "trap - EXIT",

@@ -57,6 +57,17 @@ export interface RemoteProcess {
   kill(): void;
 }
 
+export interface UploadOptions {
+  mode?: number;
+  signal?: AbortSignal;
+  /**
+   * The exact size the source delivers, when known: the old file stays unless that many bytes
+   * arrived. Over SSH a dropped connection ends the remote input just as a finished upload does,
+   * so without it a controller killed mid-upload can leave a truncated file in place.
+   */
+  bytes?: number;
+}
+
 export interface Connection {
   readonly host: string;
   /** Run to completion, buffering stdout and stderr (they are also streamed to the callbacks). */
@@ -64,7 +75,7 @@ export interface Connection {
   /** Start a command and hand back its streams. */
   spawn(command: RemoteCommand, options?: SpawnOptions): Promise<RemoteProcess>;
   /** Write a stream to a remote file atomically (temporary name, then rename). */
-  upload(source: Readable, remotePath: string, options?: { mode?: number; signal?: AbortSignal }): Promise<void>;
+  upload(source: Readable, remotePath: string, options?: UploadOptions): Promise<void>;
   /** Read a remote file as a stream. */
   download(remotePath: string, options?: { signal?: AbortSignal }): Promise<Readable>;
   close(): Promise<void>;

@@ -350,6 +350,21 @@ describe("streams, files and secrets", () => {
     expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
   });
 
+  it("keeps the old file when fewer bytes arrive than the upload announced", async () => {
+    const connection = await pool.get("work-1");
+    const home = fleet.hosts.find((h) => h.name === "work-1")!.home;
+    await connection.upload(Readable.from([Buffer.from("old contents\n")]), `${home}/sized.txt`);
+    // What a controller killed mid-upload leaves: the input simply ends early.
+    await expect(connection.upload(Readable.from([Buffer.from("new con")]), `${home}/sized.txt`, { bytes: 13 })).rejects.toMatchObject({
+      kind: "command-failed",
+      message: expect.stringMatching(/only 7 of 13 bytes arrived/),
+    });
+    await connection.upload(Readable.from([Buffer.from("new contents\n")]), `${home}/sized.txt`, { bytes: 13 });
+    const after = await connection.run({ argv: ["sh", "-c", 'cat "$1"; ls -a "$2"', "sh", `${home}/sized.txt`, home] });
+    expect(after.stdout.toString()).toContain("new contents\n");
+    expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
+  });
+
   it("never writes through a symbolic link at the target", async () => {
     const connection = await pool.get("work-1");
     const home = fleet.hosts.find((h) => h.name === "work-1")!.home;

@@ -94,6 +94,15 @@ describe("LocalConnection", () => {
     expect(readdirSync(dir)).toEqual(["config.json"]);
   });
 
+  it("keeps the old file when fewer bytes arrive than the upload announced", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "local-upload-"));
+    const target = join(dir, "manifest.json");
+    writeFileSync(target, "old");
+    await expect(connection.upload(Readable.from([Buffer.from("new con")]), target, { bytes: 13 })).rejects.toThrow(/only 7 of 13 bytes arrived/);
+    expect(readFileSync(target, "utf8")).toBe("old");
+    expect(readdirSync(dir)).toEqual(["manifest.json"]);
+  });
+
   it("never writes through a symbolic link at the target", async () => {
     const dir = mkdtempSync(join(tmpdir(), "local-upload-"));
     mkdirSync(join(dir, "victim-dir"));
