@@ -146,6 +146,12 @@ export const NEMOCLAW_SINCE = {
   gatewayRestart: "0.0.71",
   /** Docker-driver gateways run with JWT auth: `NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0` is refused. */
   gatewayJwt: "0.0.71",
+  /**
+   * With sandboxes registered, the installer brings them up with `upgrade-sandboxes --auto` and does
+   * not onboard (#6132, 2026-07-01); before, it onboards and then runs `upgrade-sandboxes --auto`
+   * (NC@3337cb20:scripts/install.sh:2728-2745).
+   */
+  installerRecoversFirst: "0.0.72",
   /** `rebuild` needs the third-party notice accepted (`NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1`) (#5876). */
   rebuildConsent: "0.0.74",
   /** `openrouter` as a NEMOCLAW_PROVIDER key (#6461). */

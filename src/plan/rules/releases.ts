@@ -13,6 +13,7 @@ import { gatewayDestroy } from "../../host/openshell/commands.js";
 import { installNemoClaw, onboard, type OnboardSettings, shields } from "../../host/nemoclaw/commands.js";
 import {
   describePin,
+  nemoclawHas,
   nemoclawHasShields,
   nemoclawRelease,
   NEWEST_NEMOCLAW,
@@ -220,6 +221,13 @@ function addInstallStep(
   // The installer's onboard runs the new release: its settings are checked and built for it.
   ctx.release = release;
   const first = installerOnboard(ctx);
+  // With sandboxes registered, an installer of v0.0.72 or later runs `upgrade-sandboxes --auto`
+  // instead of onboard, in its own environment (NC@d50338aa:scripts/install.sh:2254-2275,
+  // 2855-2864): one sandbox's onboard selection there would be taken up by every rebuild it makes
+  // (CPU and RAM in every release, real-cli-2026-12 §4.1), so it goes only to an installer that
+  // onboards. An older one onboards first, and needs it to reuse that sandbox rather than make
+  // NemoClaw's default one.
+  const installerOnboards = (ctx.registry?.entries ?? []).length === 0 || !nemoclawHas(target.version, "installerRecoversFirst");
   const step = ctx.steps.add({
     kind: "nemoclaw-install",
     target: hostTarget(ctx),
@@ -231,7 +239,13 @@ function addInstallStep(
     risk: options.risk,
     dependsOn: options.dependsOn,
     facts: ["nemoclaw", "openshell", ...options.facts],
-    commands: [installNemoClaw(target.version, { legacyRetired: options.legacy.retired, legacyManaged: options.legacy.managed, onboard: first ? { settings: first.settings, release } : null })],
+    commands: [
+      installNemoClaw(target.version, {
+        legacyRetired: options.legacy.retired,
+        legacyManaged: options.legacy.managed,
+        onboard: first && installerOnboards ? { settings: first.settings, release } : null,
+      }),
+    ],
     params: { nemoclaw: target.version, openshell: target.pin, ...(first ? { [options.onboardedParam]: first.settings.sandbox, gateway: first.gateway } : {}) },
     trustsSandboxState: options.fresh !== true,
     hint: `The installer's exit code is not trusted either way: the step is judged by the releases the host runs afterwards. ${options.hint}`,

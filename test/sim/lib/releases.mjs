@@ -142,6 +142,8 @@ export const NC = {
   /** `--observability` (#6340), strict backup-all (#6362), onboard keys in `inference set` (#6321). */
   observability: "0.0.76",
   strictBackupAll: "0.0.76",
+  /** With sandboxes registered the installer runs `upgrade-sandboxes --auto` instead of onboard (#6132, 2026-07-01); before, onboard and then `upgrade-sandboxes --auto`. */
+  installerRecoversFirst: "0.0.72",
   inferenceSetOnboardKeys: "0.0.76",
   /** `<sb> status` treats the in-sandbox `https://inference.local/v1/models` check as authoritative and exits non-zero when it fails (real-cli-2026-12 §12, ≈v0.0.78). */
   statusInferenceRoute: "0.0.78",

@@ -138,7 +138,20 @@ export async function run(ctx) {
 
   ctx.out("\n[3/3] Onboarding\n  ──────────────────────────────────────────────────\n");
   let failed = false;
-  if (registered.length > 0) {
+  if (registered.length > 0 && !atLeast(target, NC.installerRecoversFirst)) {
+    // Before #6132: onboard first (reusing or creating the sandbox its environment names), then
+    // the stale sandboxes are rebuilt in the same environment (NC@3337cb20:scripts/install.sh:2728-2745).
+    if (!isClusterEra(installed.version)) await restartGateways(ctx, installed);
+    info("Running nemoclaw onboard…");
+    const onboarded = await runNested(ctx, ctx.paths.nemoclawBin, ["onboard", "--non-interactive", "--yes-i-accept-third-party-software", ...(atLeast(target, NC.onboardYes) ? ["--yes"] : [])], {});
+    if (onboarded !== 0) return error("Onboarding did not complete successfully.");
+    info("Checking for sandboxes that need upgrading…");
+    if ((await runNested(ctx, ctx.paths.nemoclawBin, ["upgrade-sandboxes", "--auto"], {})) !== 0) {
+      warn("One or more existing sandboxes could not be upgraded automatically.");
+      warn("Review the messages above — affected sandboxes may need 'nemoclaw onboard --resume' or 'nemoclaw <name> rebuild', and any backup path shown above can restore workspace state.");
+      failed = true;
+    }
+  } else if (registered.length > 0) {
     // Onboard's gateway step, as the recreate's inner onboard runs it: NemoClaw's gateways come
     // back on the new binary and migrate their databases forward.
     if (!isClusterEra(installed.version)) await restartGateways(ctx, installed);

@@ -267,12 +267,13 @@ const cases: Case[] = [
     ],
     commands: [
       "env OPENSHELL_GATEWAY=nemoclaw nemoclaw assistant snapshot create --name fleet-20261122T093000Z",
-      "env NEMOCLAW_INSTALL_TAG=v0.0.90 NEMOCLAW_NON_INTERACTIVE=1",
-      "NEMOCLAW_SANDBOX_NAME=assistant NEMOCLAW_AGENT=openclaw sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'",
+      // With a sandbox registered the installer recovers it instead of onboarding, in its own
+      // environment: no sandbox's onboard selection goes there.
+      "env NEMOCLAW_INSTALL_TAG=v0.0.90 NEMOCLAW_NON_INTERACTIVE=1 NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1 sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'",
       "nemoclaw onboard --non-interactive --fresh --name assistant --agent openclaw --recreate-sandbox",
       "nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes",
     ],
-    neverCommands: ["NEMOCLAW_ACCEPT_EXPERIMENTAL_OPENSHELL_UPGRADE", "gateway destroy", "kill ", "OPENSHELL_VERSION", "rebuild"],
+    neverCommands: ["NEMOCLAW_ACCEPT_EXPERIMENTAL_OPENSHELL_UPGRADE", "gateway destroy", "kill ", "OPENSHELL_VERSION", "rebuild", "NEMOCLAW_SANDBOX_NAME", "NEMOCLAW_AGENT"],
     check: (plan) => {
       const restore = plan.steps.find((step) => step.kind === "restore")!;
       expect(restore.params).toMatchObject({ when: "sandbox-missing", recreateIfMissing: true, from: "backup:assistant" });
@@ -286,6 +287,16 @@ const cases: Case[] = [
       expect(verify.params).toEqual({ nemoclaw: "0.0.90", openshell: "0.0.85", gateways: ["nemoclaw"], sandboxes: ["assistant"] });
       expect(verify.dependsOn).toEqual(["nemoclaw-install:spark-01", "restore:assistant"]);
     },
+  },
+  {
+    name: "an upgrade to a release before v0.0.72 gives the installer the sandbox its onboard must reuse",
+    setup: (s) => {
+      runs(s, "0.0.60", "0.0.44");
+      choose(s, "0.0.70");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "nemoclaw-install:spark-01 disruptive exact", "restore:assistant disruptive predicted", "release-verify:spark-01 safe predicted"],
+    commands: ["env NEMOCLAW_INSTALL_TAG=v0.0.70 NEMOCLAW_NON_INTERACTIVE=1", "NEMOCLAW_SANDBOX_NAME=assistant NEMOCLAW_AGENT=openclaw sh -c 'curl -fsSL https://www.nvidia.com/nemoclaw.sh | bash'"],
   },
   {
     name: "in-era upgrade backs up to the covering policy's store",

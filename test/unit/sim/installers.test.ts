@@ -52,6 +52,25 @@ describe("NemoClaw installer", { timeout: 180_000 }, () => {
     expect((await h.run("openshell", ["sandbox", "exec", "-n", "alpha", "--", "cat", "/sandbox/.openclaw/workspace/notes.md"])).stdout).toBe("keep me\n");
   });
 
+  it("before v0.0.72 onboards the sandbox its environment names, then upgrades the stale ones; from v0.0.72 it only recovers them", async () => {
+    const older = await use({ arch: "x86_64", nemoclaw: { version: "0.0.60" }, gateways: [{ sandboxes: [{ name: "alpha", files: notes }] }] });
+    const before = await older.sh(INSTALL, { env: { ...HEADLESS, NEMOCLAW_INSTALL_TAG: "v0.0.70", NEMOCLAW_SANDBOX_NAME: "alpha", NVIDIA_INFERENCE_API_KEY: "nvapi-test" } });
+    expect(before.code, before.stdout + before.stderr).toBe(0);
+    const olderCalls = readSimState({ home: older.home }).calls.map((call) => `${call.tool} ${call.argv.join(" ")}`);
+    const onboardAt = olderCalls.findIndex((call) => call.startsWith("nemoclaw onboard --non-interactive"));
+    expect(onboardAt).toBeGreaterThanOrEqual(0);
+    expect(olderCalls.indexOf("nemoclaw upgrade-sandboxes --auto")).toBeGreaterThan(onboardAt);
+    expect(Object.keys(JSON.parse(readFileSync(join(older.home, ".nemoclaw/sandboxes.json"), "utf8")).sandboxes)).toEqual(["alpha"]);
+    await older.stop();
+
+    const newer = await use({ arch: "x86_64", nemoclaw: { version: "0.0.76" }, gateways: [{ sandboxes: [{ name: "alpha", files: notes }] }] });
+    const after = await newer.sh(INSTALL, { env: { ...HEADLESS, NEMOCLAW_INSTALL_TAG: "v0.0.105" } });
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    const newerCalls = readSimState({ home: newer.home }).calls.map((call) => `${call.tool} ${call.argv.join(" ")}`);
+    expect(newerCalls.filter((call) => call.startsWith("nemoclaw onboard"))).toEqual([]);
+    expect(newerCalls).toContain("nemoclaw upgrade-sandboxes --auto");
+  });
+
   it("field failures: a fatal error that exits 0, and exit 1 after a successful upgrade", async () => {
     const failing = await use({ nemoclaw: { version: "0.0.76" }, gateways: [{ sandboxes: [{ name: "alpha" }] }], faults: { backupFails: ["alpha"], installer: { fatalExitsZero: true } } });
     const fatal = await failing.sh(INSTALL, { env: { ...HEADLESS, NEMOCLAW_INSTALL_TAG: "v0.0.105" } });
