@@ -167,7 +167,8 @@ export type ApplyEventBody =
   | { type: "host-started"; host: string; steps: number }
   /** Another run holds the host's lock; this run waits for it (`--lock-timeout`) for at most `timeoutMs`. */
   | { type: "lock-waiting"; host: string; holder: HostLockInfo; timeoutMs: number }
-  | { type: "lock-acquired"; host: string; reclaimed: { holder: HostLockInfo; reason: string } | null }
+  /** `reclaimed.holder` is null when the lock taken over was an empty file (no holder named). */
+  | { type: "lock-acquired"; host: string; reclaimed: { holder: HostLockInfo | null; reason: string } | null }
   | { type: "lock-released"; host: string }
   | { type: "host-note"; host: string; level: "info" | "warning"; message: string }
   | {

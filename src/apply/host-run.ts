@@ -17,7 +17,7 @@ import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
 import { stepDrift } from "./source.js";
 import type { AcquireResult, HostLease, LockOptions, LockWait } from "./lock.js";
 import { describeHolder, leaseOn, lockFor } from "./lock.js";
-import { serializeLock } from "../host/system/fleet-lock.js";
+import { lockText } from "../host/system/fleet-lock.js";
 import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
 import type { RunContext } from "./run-context.js";
@@ -197,7 +197,7 @@ export class HostRun {
     }
     const options = this.lockOptions();
     const mine = lockFor(options);
-    const trip = await this.run.deps.runAndObserve(desired, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), timeoutMs: 0 });
+    const trip = await this.run.deps.runAndObserve(desired, connection, { commands: [], secrets: new Map(), createLock: lockText(mine), timeoutMs: 0 });
     if (trip.lockCreated?.created) {
       if (!trip.observed.unreachable) this.observation = trip.observed;
       return { acquired: true, lease: leaseOn(connection, mine, options), reclaimed: null };

@@ -2,9 +2,10 @@
  * Per-host lease locks on the fleet lock file (src/host/system/fleet-lock.ts): a lock left by a
  * dead run is reclaimed — at once when it was taken on this machine and its holder pid is gone,
  * otherwise once its lease has expired — and a held lease is renewed by the run's heartbeat.
- * A live holder is refused at once, or waited for up to a limit (`--lock-timeout`).
+ * A live holder is refused at once, or waited for up to a limit (`--lock-timeout`). A lock file
+ * that names no holder is never judged live or dead by its content: see `acquireOnce`.
  */
-import { createLockFile, LOCK_FILE, parseLock, readLockFile, serializeLock, swapLockFile, type HostLockInfo } from "../host/system/fleet-lock.js";
+import { createLockFile, LOCK_FILE, lockText, parseLock, readLockFile, swapLockFile, type HostLockInfo } from "../host/system/fleet-lock.js";
 import type { Connection } from "../transport/types.js";
 import type { RunIdentity } from "./events.js";
 
@@ -44,8 +45,11 @@ export interface HostLease {
   released(): void;
 }
 
+/** A lock taken over: its holder (null for an empty lock file, which names none) and why it was safe to. */
+export type Reclaimed = { holder: HostLockInfo | null; reason: string };
+
 export type AcquireResult =
-  | { acquired: true; lease: HostLease; reclaimed: { holder: HostLockInfo; reason: string } | null }
+  | { acquired: true; lease: HostLease; reclaimed: Reclaimed | null }
   /** `waitedMs`: how long a live holder was waited for before giving up (with LockOptions.wait). */
   | { acquired: false; holder: HostLockInfo | null; reason: string; waitedMs?: number };
 
@@ -89,7 +93,7 @@ class Lease implements HostLease {
     readonly info: HostLockInfo,
     private readonly options: LockOptions,
   ) {
-    this.content = serializeLock(info);
+    this.content = lockText(info);
   }
 
   get current(): HostLockInfo {
@@ -98,7 +102,7 @@ class Lease implements HostLease {
 
   async renew(): Promise<boolean> {
     if (this.gone) return true;
-    const next = serializeLock({ ...this.current, expiresAt: new Date(this.options.clock.now().getTime() + this.options.ttlMs).toISOString() });
+    const next = lockText({ ...this.current, expiresAt: new Date(this.options.clock.now().getTime() + this.options.ttlMs).toISOString() });
     const answer = await swapLockFile(this.connection, this.content, next, this.options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     if (answer === "swapped") this.content = next;
     // Busy: another operation holds the mutex for a moment; the lease stays ours until the next beat.
@@ -143,28 +147,49 @@ export async function acquireHostLock(connection: Connection, options: LockOptio
   }
 }
 
+/**
+ * One attempt at the lock. A lock file naming no holder is judged by what it can be:
+ * - empty: no writer ever makes one (the text is complete before it is linked), but a power cut
+ *   right after the link can leave one (ext4 may bring the new file back empty). It has no owner
+ *   and no expiry, so it is reclaimed once the file is older than a lease — any run that made it
+ *   has lost its lock by then (its heartbeat compares the text) — and refused before that;
+ * - anything else unparseable: never reclaimed automatically (it may be a lock of another
+ *   version, or someone's edit); the user is told to inspect it and `nemoclaw unlock --force` it.
+ * Either way the swap is compare-and-swap on the exact bytes seen (docs/apply.md#locks).
+ */
 async function acquireOnce(connection: Connection, options: LockOptions): Promise<AcquireResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  let reclaimed: { holder: HostLockInfo; reason: string } | null = null;
+  let reclaimed: Reclaimed | null = null;
   for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round += 1) {
     const now = options.clock.now();
     const mine = lockFor(options);
-    const created = await createLockFile(connection, serializeLock(mine), timeoutMs);
+    const created = await createLockFile(connection, lockText(mine), timeoutMs, options.ttlMs);
     if (created.created) return { acquired: true, lease: new Lease(connection, mine, options), reclaimed };
-    if (created.current === "") continue; // released between our link and our read
-    const holder = parseLock(created.current);
-    if (!holder) {
-      return { acquired: false, holder: null, reason: `${LOCK_FILE} is not a valid lock (${created.current.slice(0, 120)}); inspect it and remove it with \`nemoclaw unlock --force\`` };
+    const current = created.current;
+    if (!current.present) continue; // released between our link and our read
+    let takeover: Reclaimed;
+    if (current.text === "") {
+      const lease = `${Math.ceil(options.ttlMs / 60_000)} min`;
+      if (!current.aged) {
+        return { acquired: false, holder: null, reason: `${LOCK_FILE} is empty (a crash while a run was taking the lock?); it is reclaimed once it is older than the lease (${lease}), or remove it with \`nemoclaw unlock --force\`` };
+      }
+      takeover = { holder: null, reason: `${LOCK_FILE} was empty and older than the lease (${lease})` };
+    } else {
+      const holder = parseLock(current.text);
+      if (!holder) {
+        return { acquired: false, holder: null, reason: `${LOCK_FILE} is not a valid lock (${JSON.stringify(current.text.slice(0, 120))}); inspect it and remove it with \`nemoclaw unlock --force\`` };
+      }
+      if (holder.runId === options.runId) {
+        // Our own lock from an earlier round whose answer we lost.
+        return { acquired: true, lease: new Lease(connection, holder, options), reclaimed };
+      }
+      const assessment = assessHolder(holder, options.identity, now, options.pidAlive);
+      if (!assessment.reclaimable) return { acquired: false, holder, reason: assessment.reason };
+      takeover = { holder, reason: assessment.reason };
     }
-    if (holder.runId === options.runId) {
-      // Our own lock from an earlier round whose answer we lost.
-      return { acquired: true, lease: new Lease(connection, holder, options), reclaimed };
-    }
-    const assessment = assessHolder(holder, options.identity, now, options.pidAlive);
-    if (!assessment.reclaimable) return { acquired: false, holder, reason: assessment.reason };
-    const swapped = await swapLockFile(connection, created.current, serializeLock(mine), timeoutMs);
+    const swapped = await swapLockFile(connection, current.text, lockText(mine), timeoutMs);
     if (swapped === "swapped") {
-      return { acquired: true, lease: new Lease(connection, mine, options), reclaimed: { holder, reason: assessment.reason } };
+      return { acquired: true, lease: new Lease(connection, mine, options), reclaimed: takeover };
     }
     // Someone else changed the lock first (another reclaimer won, or it was released): look again.
     reclaimed = null;

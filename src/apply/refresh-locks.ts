@@ -10,7 +10,7 @@
  * the other hosts are still being observed.
  */
 import type { DesiredHost } from "../config/types.js";
-import { serializeLock } from "../host/system/fleet-lock.js";
+import { lockText } from "../host/system/fleet-lock.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import { type HostLease, leaseOn, type LockOptions, lockFor } from "./lock.js";
@@ -71,7 +71,7 @@ export class RefreshLocks {
       giveBack = this.closed || (await this.nothingToDo(observed).catch(() => false));
       return giveBack;
     };
-    const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: serializeLock(mine), releaseLockIf, timeoutMs: 0 });
+    const trip = await this.runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: lockText(mine), releaseLockIf, timeoutMs: 0 });
     // Released in that session ("changed": it is not this run's lock any more).
     if (trip.lockReleased === "swapped" || trip.lockReleased === "changed") return trip.observed;
     if (this.closed) {

@@ -34,7 +34,7 @@ export interface HostState {
   holder: HostLockInfo | null;
   /** While the host waits for another run's lock: whose, and until when (ISO time). */
   waitingForLock: { holder: HostLockInfo; until: string } | null;
-  reclaimed: { holder: HostLockInfo; reason: string } | null;
+  reclaimed: { holder: HostLockInfo | null; reason: string } | null;
   notes: { level: "info" | "warning"; message: string }[];
   /** Steps a risk ceiling (`--max-risk`) kept from running: pending. */
   heldBack: HeldBackStep[];

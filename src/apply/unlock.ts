@@ -34,10 +34,11 @@ export async function unlockHost(host: string, connect: () => Promise<Connection
   if (!lock.present) return { host, result: "no-lock" };
   let reason: string;
   if (lock.holder === null) {
-    if (!force) {
-      return { host, result: "refused", holder: null, reason: `the lock file is not a valid lock (${lock.raw.slice(0, 120)}); --force removes it` };
-    }
-    reason = "forced (invalid lock file)";
+    // No holder to judge: an empty file (a crash while a run took the lock) or one that is not a
+    // lock at all. Removed only with --force; removal still compares the exact bytes shown.
+    const what = lock.raw === "" ? "the lock file is empty" : `the lock file is not a valid lock (${JSON.stringify(lock.raw.slice(0, 120))})`;
+    if (!force) return { host, result: "refused", holder: null, reason: `${what}; --force removes it` };
+    reason = `forced (${lock.raw === "" ? "empty" : "invalid"} lock file)`;
   } else {
     const assessment = assessHolder(lock.holder, deps.identity, deps.now(), deps.pidAlive);
     if (!assessment.reclaimable && !force) {

@@ -1,9 +1,11 @@
 /**
  * Grandfather-father-son retention, restic's `forget` semantics: walk a series newest first; each
  * rule (last/daily/weekly/monthly) keeps the newest backup of every bucket it has not seen yet,
- * until its count runs out. A backup is kept when any rule keeps it. On top of that, the newest
- * backup that passed verification is never removed, whatever the rules say, so a series always
- * holds one copy known to restore. Buckets are calendar periods in UTC.
+ * until its count runs out. A backup is kept when any rule keeps it. A backup whose verification
+ * failed is no backup anyone could restore (catalogue.ts): it takes no rule's slot, so known-broken
+ * copies never push usable ones out, and no rule keeps it. On top of the rules, the newest backup
+ * that passed verification is never removed — or, while none has, the newest one not known bad —
+ * so a series always holds its best copy (docs/backups.md#prune). Buckets are calendar periods in UTC.
  */
 import type { Retention } from "../config/types.js";
 import { byCodeUnits } from "../config/order.js";
@@ -60,19 +62,20 @@ export function applyRetention<T extends RetentionCandidate>(series: readonly T[
   const rules = rulesOf(retention);
   const lastBucket = new Map<Rule, string>();
   const newestVerified = newestFirst.find((item) => item.verified === true);
+  const protectedItem = newestVerified ?? newestFirst.find((item) => item.verified === null);
 
   return newestFirst.map((item, index) => {
     const reasons: string[] = [];
     if (rules.length === 0) reasons.push("no retention rules");
     for (const rule of rules) {
-      if (rule.count <= 0) continue;
+      if (rule.count <= 0 || item.verified === false) continue;
       const bucket = rule.bucket(item.createdAt, index);
       if (bucket === lastBucket.get(rule)) continue;
       lastBucket.set(rule, bucket);
       rule.count -= 1;
       reasons.push(rule.reason);
     }
-    if (item === newestVerified) reasons.push("newest verified");
+    if (item === protectedItem) reasons.push(newestVerified ? "newest verified" : "newest unverified");
     return { item, keep: reasons.length > 0, reasons };
   });
 }

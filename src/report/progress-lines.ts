@@ -59,7 +59,7 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
       return [`${tag(event.host)} ${colors.yellow("waiting")} up to ${formatDuration(event.timeoutMs)} for the host lock of ${describeHolder(event.holder)}`];
     case "lock-acquired":
       return event.reclaimed
-        ? [`${tag(event.host)} ${colors.yellow("reclaimed the host lock")} of ${describeHolder(event.reclaimed.holder)}: ${event.reclaimed.reason}`]
+        ? [`${tag(event.host)} ${colors.yellow("reclaimed the host lock")}${event.reclaimed.holder ? ` of ${describeHolder(event.reclaimed.holder)}` : ""}: ${event.reclaimed.reason}`]
         : [];
     case "lock-released":
       return [];

@@ -35,7 +35,7 @@ function stepCounts(host: HostState): string {
 function hostDetail(host: HostState, colors: Colors): string[] {
   const pad = "      ";
   const lines: string[] = [];
-  if (host.reclaimed) lines.push(`${pad}reclaimed the lock of ${describeHolder(host.reclaimed.holder)} (${host.reclaimed.reason})`);
+  if (host.reclaimed) lines.push(`${pad}reclaimed the lock${host.reclaimed.holder ? ` of ${describeHolder(host.reclaimed.holder)}` : ""} (${host.reclaimed.reason})`);
   for (const step of host.steps) {
     if (step.status !== "failed" && step.status !== "cancelled") continue;
     lines.push(`${pad}${stepStatusPaint(step.status, colors)(STEP_MARK[step.status])} ${step.id}: ${step.error ?? step.status}`);

@@ -8,7 +8,9 @@
  * - swap (renew, release, reclaim) changes an existing lock only while holding a small mutex
  *   (`mkdir lock.mutex`, atomic) and only if the lock still has the exact content the caller
  *   expects — a compare-and-swap, so two reclaimers can never both win and a heartbeat can never
- *   overwrite a lock someone else took over.
+ *   overwrite a lock someone else took over. "Exact" is byte for byte: the text a caller was
+ *   shown is the file's whole content, untrimmed, so a lock file in any shape (empty after a power
+ *   cut, edited by hand) can still be swapped or removed by whoever was shown it (docs/apply.md#locks).
  *
  * Each operation is one shell script, one round trip.
  */
@@ -31,10 +33,15 @@ export interface HostLockInfo {
   expiresAt: string;
 }
 
-/** The lock file's content: one line of JSON, fields in a fixed order so content comparison is exact. */
+/** The lock as one line of JSON, fields in a fixed order so content comparison is exact. */
 export function serializeLock(info: HostLockInfo): string {
   const { runId, user, machine, pid, startedAt, expiresAt } = info;
   return JSON.stringify({ runId, user, machine, pid, startedAt, expiresAt });
+}
+
+/** The lock file's whole text as this module writes it: the line and its newline. */
+export function lockText(info: HostLockInfo): string {
+  return `${serializeLock(info)}\n`;
 }
 
 export function parseLock(text: string): HostLockInfo | null {
@@ -49,6 +56,7 @@ export function parseLock(text: string): HostLockInfo | null {
 }
 
 export function parseFleetLock(text: string): Fact<HostLockInfo> {
+  if (text.trim() === "") return unknown("lock.json is empty (a crash while a run took the lock?)", text);
   const lock = parseLock(text.trim());
   return lock ? known(lock) : unknown("lock.json is not a fleet lock {runId,user,machine,pid,startedAt,expiresAt}", text);
 }
@@ -70,30 +78,47 @@ take_mutex() {
   done
   trap 'rmdir "$mutex" 2>/dev/null' EXIT
 }
-current() { cat "$lock" 2>/dev/null; }
-# Whether the lock is exactly the one line $1, read by the shell itself (no process started).
+# Whether the bytes of the lock file are exactly $1; the x keeps trailing newlines, which a
+# command substitution would drop.
 is_current() {
   [ -f "$lock" ] || return 1
-  { IFS= read -r first && ! IFS= read -r more && [ -z "$more" ] && [ "$first" = "$1" ]; } < "$lock" 2>/dev/null
+  text=$(cat "$lock" 2>/dev/null && printf x) || return 1
+  [ "$text" = "$1x" ]
+}
+# The lock as it is now: ABSENT, UNREADABLE, or PRESENT and then its exact bytes, an empty file
+# included; PRESENT AGED when it was last written more than $1 minutes ago.
+show() {
+  if text=$(cat "$lock" 2>/dev/null && printf x); then
+    aged=""
+    [ -n "\${1:-}" ] && [ -n "$(find "$lock" -maxdepth 0 -mmin +"$1" 2>/dev/null)" ] && aged=" AGED"
+    printf 'PRESENT%s\n%s' "$aged" "\${text%x}"
+  elif [ -e "$lock" ]; then echo UNREADABLE
+  else echo ABSENT
+  fi
 }
 `;
 
-/** Create the lock if no lock exists; print ACQUIRED, or HELD and the holder's lock. */
-function createScript(content: string): string {
+/** Minutes (rounded up) after which a lock file counts as aged; "" asks for no age. */
+function agedMinutes(agedAfterMs: number | undefined): string {
+  return agedAfterMs === undefined ? "" : String(Math.max(1, Math.ceil(agedAfterMs / 60_000)));
+}
+
+/** Create the lock (its whole text) if no lock exists; print ACQUIRED, or HELD and what `show` says. */
+function createScript(text: string, agedAfterMs?: number): string {
   return `${PROLOGUE}
 mkdir -p "$dir" || exit 3
 tmp="$dir/.lock.$$.tmp"
-printf '%s\\n' ${quote(content)} > "$tmp" || exit 3
+printf '%s' ${quote(text)} > "$tmp" || exit 3
 if ln "$tmp" "$lock" 2>/dev/null; then rm -f "$tmp"; echo ACQUIRED; exit 0; fi
 rm -f "$tmp"
 echo HELD
-current
+show ${quote(agedMinutes(agedAfterMs))}
 `;
 }
 
 /**
- * Compare-and-swap on an existing lock: if it still reads exactly `expected`, replace it with
- * `replacement` (or remove it when replacement is null). Prints SWAPPED, or CHANGED and what the lock is now.
+ * Compare-and-swap on an existing lock: if its bytes are still exactly `expected`, replace them with
+ * `replacement` (or remove the lock when replacement is null). Prints SWAPPED, CHANGED or BUSY.
  */
 function swapScript(expected: string, replacement: string | null): string {
   const write =
@@ -103,19 +128,19 @@ rmdir "$mutex" "$dir" 2>/dev/null
 trap - EXIT
 echo SWAPPED`
       : `tmp="$dir/.lock.$$.tmp"
-printf '%s\\n' ${quote(replacement)} > "$tmp" || exit 3
+printf '%s' ${quote(replacement)} > "$tmp" || exit 3
 mv -f "$tmp" "$lock" || exit 3
 echo SWAPPED`;
   return `${PROLOGUE}
 [ -d "$dir" ] || { echo CHANGED; exit 0; }
 take_mutex || { echo BUSY; exit 0; }
-is_current ${quote(expected)} || { echo CHANGED; current; exit 0; }
+is_current ${quote(expected)} || { echo CHANGED; exit 0; }
 ${write}
 `;
 }
 
 const READ_SCRIPT = `${PROLOGUE}
-if [ -f "$lock" ]; then echo PRESENT; current; else echo ABSENT; fi
+show
 `;
 
 interface ScriptAnswer {
@@ -127,26 +152,49 @@ async function runScript(connection: Connection, script: string, timeoutMs: numb
   return splitAnswer(await runChecked(connection, { script }, "lock operation", { timeoutMs }));
 }
 
-/** The status word on the first line, the lock's text after it. */
+/** The status word on the first line; everything after it, byte for byte (the lock's text is never trimmed). */
 function splitAnswer(stdout: string): ScriptAnswer {
   const newline = stdout.indexOf("\n");
   const status = (newline === -1 ? stdout : stdout.slice(0, newline)).trim();
-  return { status, rest: newline === -1 ? "" : stdout.slice(newline + 1).trim() };
+  return { status, rest: newline === -1 ? "" : stdout.slice(newline + 1) };
 }
 
-export type CreateLockAnswer = { created: true } | { created: false; current: string };
+/**
+ * The lock file as a script found it. `text` is its exact content — "" for an empty file, which is
+ * not the same as no file; `aged`: last written longer ago than the age the caller asked about.
+ */
+export type LockFileState = { present: false } | { present: true; text: string; aged: boolean };
 
-/** Write `content` as the lock unless one exists; otherwise what the existing lock reads ("" if it vanished meanwhile). */
-export async function createLockFile(connection: Connection, content: string, timeoutMs: number): Promise<CreateLockAnswer> {
-  const answer = await runScript(connection, createScript(content), timeoutMs);
+/** What `show` printed; null when the file exists but cannot be read (or the answer is not one). */
+function readShown(output: string): LockFileState | null {
+  const answer = splitAnswer(output);
+  if (answer.status === "ABSENT") return { present: false };
+  if (answer.status === "PRESENT" || answer.status === "PRESENT AGED") return { present: true, text: answer.rest, aged: answer.status === "PRESENT AGED" };
+  return null;
+}
+
+function shownOrThrow(connection: Connection, output: string): LockFileState {
+  const shown = readShown(output);
+  if (shown === null) throw new Error(`${connection.host}: ~/${LOCK_FILE} exists but cannot be read: ${output.trim().slice(0, 120)}`);
+  return shown;
+}
+
+export type CreateLockAnswer = { created: true } | { created: false; current: LockFileState };
+
+/**
+ * Write `text` as the lock unless one exists; otherwise the existing lock as found (absent if it
+ * vanished meanwhile), aged when last written more than `agedAfterMs` ago.
+ */
+export async function createLockFile(connection: Connection, text: string, timeoutMs: number, agedAfterMs?: number): Promise<CreateLockAnswer> {
+  const answer = await runScript(connection, createScript(text, agedAfterMs), timeoutMs);
   if (answer.status === "ACQUIRED") return { created: true };
   if (answer.status !== "HELD") throw new Error(`${connection.host}: unexpected answer from the lock script: ${answer.status}`);
-  return { created: false, current: answer.rest };
+  return { created: false, current: shownOrThrow(connection, answer.rest) };
 }
 
 export type SwapLockAnswer = "swapped" | "busy" | "changed";
 
-/** Compare-and-swap: replace (or, with null, remove) the lock only while it still reads `expected`. */
+/** Compare-and-swap: replace (or, with null, remove) the lock only while its bytes are still exactly `expected`. */
 export async function swapLockFile(connection: Connection, expected: string, replacement: string | null, timeoutMs: number): Promise<SwapLockAnswer> {
   const answer = await runScript(connection, swapScript(expected, replacement), timeoutMs);
   return answer.status === "SWAPPED" ? "swapped" : answer.status === "BUSY" ? "busy" : "changed";
@@ -155,10 +203,11 @@ export async function swapLockFile(connection: Connection, expected: string, rep
 /**
  * The same lock operations as fragments of a round trip that also observes the host (the probe's
  * framework, ncf_emit): each runs in a subshell, so its `exit` ends only the operation, and reports
- * its answer as one section.
+ * its answer as one section. The x keeps the substitution from dropping the lock text's trailing
+ * newlines, which the compare-and-swap needs byte for byte.
  */
 function lockFragment(section: string, script: string): string {
-  return `ncf_lk_out=$( ( ${script} ) 2>/dev/null ); ncf_emit ${section} '' "$?" "$ncf_lk_out"\n`;
+  return `ncf_lk_out=$( ( ${script} ) 2>/dev/null; ncf_lk_rc=$?; printf x; exit "$ncf_lk_rc" ); ncf_emit ${section} '' "$?" "\${ncf_lk_out%x}"\n`;
 }
 
 export const LOCK_CREATE_SECTION = "lock-create";
@@ -179,7 +228,8 @@ export function readCreateLockSection(section: ProbeSection | undefined): Create
   if (section === undefined || !section.complete || section.exitCode !== 0) return null;
   const answer = splitAnswer(section.body);
   if (answer.status === "ACQUIRED") return { created: true };
-  return answer.status === "HELD" ? { created: false, current: answer.rest } : null;
+  const current = answer.status === "HELD" ? readShown(answer.rest) : null;
+  return current === null ? null : { created: false, current };
 }
 
 /** What a lock-release section answered; null when it did not report. */
@@ -189,8 +239,8 @@ export function readReleaseLockSection(section: ProbeSection | undefined): SwapL
   return status === "SWAPPED" ? "swapped" : status === "BUSY" ? "busy" : status === "CHANGED" ? "changed" : null;
 }
 
-/** The lock file's content, or null when there is none. */
+/** The lock file's exact content ("" when empty), or null when there is none. */
 export async function readLockFile(connection: Connection, timeoutMs: number): Promise<string | null> {
-  const answer = await runScript(connection, READ_SCRIPT, timeoutMs);
-  return answer.status === "ABSENT" ? null : answer.rest;
+  const shown = shownOrThrow(connection, await runChecked(connection, { script: READ_SCRIPT }, "lock operation", { timeoutMs }));
+  return shown.present ? shown.text : null;
 }

@@ -87,6 +87,30 @@ describe("unlock", () => {
     expect(unlockExitCode([again])).toBe(0);
   });
 
+  it.each([
+    ["an empty file", ""],
+    ["a lease without its trailing newline", serializeLock(live)],
+    ["a lease and a blank line", `${serializeLock(live)}\n\n`],
+    ["a lease with a trailing space", `${serializeLock(live)} \n`],
+    ["multi-line garbage", "{\"runId\":\nnot a lock\n\n"],
+  ])("removes a lock file that is %s with --force", async (_shape, text) => {
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { recursive: true });
+    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), text);
+    const shell = new LocalShell("h", dir).asConnection();
+    const forced = await unlockHost("h", async () => shell, true, me);
+    expect(forced).toMatchObject({ result: "removed", raw: text });
+    expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(false);
+    expect(unlockExitCode([forced])).toBe(0);
+  });
+
+  it("refuses an empty lock file without --force, saying it is empty", async () => {
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { recursive: true });
+    writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), "");
+    const shell = new LocalShell("h", dir).asConnection();
+    expect(await unlockHost("h", async () => shell, false, me)).toMatchObject({ result: "refused", holder: null, reason: expect.stringMatching(/empty.*--force/) });
+    expect(readFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe("");
+  });
+
   it("reports an unreachable host apart", async () => {
     const outcome = await unlockHost("h", async () => Promise.reject(new Error("connect ECONNREFUSED")), false, me);
     expect(outcome).toEqual({ host: "h", result: "unreachable", message: "connect ECONNREFUSED" });

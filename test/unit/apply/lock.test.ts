@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -101,7 +101,7 @@ describe("acquireHostLock (real sh)", () => {
     const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-3", pidAlive: (pid) => pid !== 777 }));
     expect(result.acquired).toBe(true);
     if (!result.acquired) return;
-    expect(result.reclaimed?.holder.runId).toBe("run-old");
+    expect(result.reclaimed?.holder?.runId).toBe("run-old");
     expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-3");
   });
 
@@ -139,6 +139,62 @@ describe("acquireHostLock (real sh)", () => {
     const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-5" }));
     expect(result).toMatchObject({ acquired: false, holder: null });
     expect(readFileSync(lockPath(), "utf8")).toBe("garbage\n");
+  });
+});
+
+describe("acquireHostLock on a damaged lock file (real sh)", () => {
+  const expired = serializeLock(holder({ expiresAt: "2026-11-22T09:00:01.000Z" }));
+  /** Write the lock file exactly as given, last changed `ageMs` ago (host time). */
+  function plantText(text: string, ageMs = 0): void {
+    mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });
+    writeFileSync(lockPath(), text);
+    const at = (Date.now() - ageMs) / 1000;
+    utimesSync(lockPath(), at, at);
+  }
+
+  it.each([
+    ["without its trailing newline", expired],
+    ["followed by a blank line", `${expired}\n\n`],
+    ["with a trailing space", `${expired} \n`],
+  ])("reclaims an expired lease written %s", async (_shape, text) => {
+    plantText(text);
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-d" }));
+    expect(result.acquired && result.reclaimed?.reason).toContain("expired");
+    expect(readFileSync(lockPath(), "utf8")).toBe(`${serializeLock({ ...holder(), runId: "run-d", user: "ops", machine: "controller-a", pid: 4242, startedAt: "2026-11-22T10:00:00.000Z", expiresAt: "2026-11-22T10:01:00.000Z" })}\n`);
+  });
+
+  it.each([
+    ["without its trailing newline", serializeLock(holder())],
+    ["followed by a blank line", `${serializeLock(holder())}\n\n`],
+    ["with a trailing space", `${serializeLock(holder())} \n`],
+  ])("still refuses a live lease written %s, and leaves it alone", async (_shape, text) => {
+    plantText(text);
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-d" }));
+    expect(result).toMatchObject({ acquired: false, holder: holder() });
+    expect(readFileSync(lockPath(), "utf8")).toBe(text);
+  });
+
+  it("reclaims an empty lock file (a crash right after the lock was created) once it is older than the lease", async () => {
+    plantText("", 3_600_000);
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-e" }));
+    expect(result).toMatchObject({ acquired: true, reclaimed: { holder: null, reason: expect.stringContaining("empty") } });
+    expect(parseLock(readFileSync(lockPath(), "utf8"))?.runId).toBe("run-e");
+  });
+
+  it("refuses a recent empty lock file, saying what it is and how to remove it, without touching it", async () => {
+    plantText("");
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-e" }));
+    expect(result).toMatchObject({ acquired: false, holder: null });
+    expect(!result.acquired && result.reason).toMatch(/empty.*nemoclaw unlock --force/);
+    expect(readFileSync(lockPath(), "utf8")).toBe("");
+  });
+
+  it("refuses multi-line garbage at once (no retries), pointing to `nemoclaw unlock --force`, however old it is", async () => {
+    plantText("{\"runId\":\nnot a lock\n\n", 3_600_000);
+    const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-g" }));
+    expect(result).toMatchObject({ acquired: false, holder: null });
+    expect(!result.acquired && result.reason).toContain("nemoclaw unlock --force");
+    expect(shell.runs).toHaveLength(1);
   });
 });
 
@@ -253,13 +309,20 @@ describe("readHostLock / removeHostLock", () => {
     expect(await readHostLock(shell.asConnection())).toEqual({ present: false });
   });
 
-  it("removes a lock only while its file is exactly that one line: anything before, after or around it is another lock", async () => {
+  it("removes a lock only while its file is byte for byte what was read: a newline, blank line or space more or less is another lock", async () => {
     const line = serializeLock(holder());
-    for (const text of [`${line}\nextra\n`, `${line}\n\n`, line, `x${line}\n`]) {
+    const shapes = [`${line}\n`, `${line}\nextra\n`, `${line}\n\n`, line, `${line} \n`, `x${line}\n`, ""];
+    for (const text of shapes) {
       mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });
       writeFileSync(lockPath(), text);
-      expect(await removeHostLock(shell.asConnection(), line), JSON.stringify(text)).toBe(false);
-      expect(readFileSync(lockPath(), "utf8")).toBe(text);
+      for (const other of shapes.filter((shape) => shape !== text)) {
+        expect(await removeHostLock(shell.asConnection(), other), `${JSON.stringify(other)} on ${JSON.stringify(text)}`).toBe(false);
+        expect(readFileSync(lockPath(), "utf8")).toBe(text);
+      }
+      const read = await readHostLock(shell.asConnection());
+      expect(read).toMatchObject({ present: true, raw: text });
+      expect(await removeHostLock(shell.asConnection(), text), JSON.stringify(text)).toBe(true);
+      expect(existsSync(lockPath())).toBe(false);
     }
   });
 });

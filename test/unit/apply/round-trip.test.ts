@@ -18,6 +18,8 @@ let home: string;
 let connection: CountedConnection;
 const host = desiredHost("spark-01");
 const LOCK = '{"runId":"r1","user":"ops","machine":"ctl","pid":1,"startedAt":"t","expiresAt":"t"}';
+/** The lock file's whole text, as the lock scripts write and compare it. */
+const TEXT = `${LOCK}\n`;
 
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), "nemoclaw-round-trip-"));
@@ -61,22 +63,22 @@ describe("runAndObserve", () => {
   });
 
   it("takes the host lock before observing, and a second taker finds it held", async () => {
-    const first = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0 });
+    const first = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: TEXT, timeoutMs: 0 });
     expect(first.lockCreated).toEqual({ created: true });
     expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
     // Its own observation shows the host as it found it: not locked (so a plan made from it notes no lock).
     expect(first.observed.fleetLock).toEqual({ state: "known", value: null });
-    const second = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK.replace("r1", "r2"), timeoutMs: 0 });
-    expect(second.lockCreated).toEqual({ created: false, current: LOCK });
+    const second = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: TEXT.replace("r1", "r2"), timeoutMs: 0 });
+    expect(second.lockCreated).toEqual({ created: false, current: { present: true, text: TEXT, aged: false } });
     expect(second.observed.fleetLock).toEqual({ state: "known", value: JSON.parse(LOCK) });
   });
 
   it("releases the lock after the observation only when every command succeeded", async () => {
-    await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0 });
-    const failed = await runAndObserve(host, connection, { commands: [plannedCommand(["false"])], secrets: new Map(), releaseLock: LOCK, timeoutMs: 30_000 });
+    await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: TEXT, timeoutMs: 0 });
+    const failed = await runAndObserve(host, connection, { commands: [plannedCommand(["false"])], secrets: new Map(), releaseLock: TEXT, timeoutMs: 30_000 });
     expect(failed.lockReleased).toBeNull();
     expect(existsSync(join(home, ".nemoclaw-fleet", "lock.json"))).toBe(true);
-    const done = await runAndObserve(host, connection, { commands: [plannedCommand(["true"])], secrets: new Map(), releaseLock: LOCK, timeoutMs: 30_000 });
+    const done = await runAndObserve(host, connection, { commands: [plannedCommand(["true"])], secrets: new Map(), releaseLock: TEXT, timeoutMs: 30_000 });
     expect(done.lockReleased).toBe("swapped");
     expect(existsSync(join(home, ".nemoclaw-fleet"))).toBe(false);
   });
@@ -86,7 +88,7 @@ describe("runAndObserve", () => {
     const answer = await runAndObserve(host, connection, {
       commands: [],
       secrets: new Map(),
-      createLock: LOCK,
+      createLock: TEXT,
       timeoutMs: 0,
       releaseLockIf: async (observed) => {
         seen.push(observed);
@@ -108,14 +110,14 @@ describe("runAndObserve", () => {
   });
 
   it("keeps the lock when the caller says no or its answer fails, and never asks about a lock it did not create", async () => {
-    const kept = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: LOCK, timeoutMs: 0, releaseLockIf: async () => false });
+    const kept = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: TEXT, timeoutMs: 0, releaseLockIf: async () => false });
     expect(kept.lockReleased).toBeNull();
     expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
     let asked = false;
     const theirs = await runAndObserve(host, connection, {
       commands: [],
       secrets: new Map(),
-      createLock: LOCK.replace("r1", "r2"),
+      createLock: TEXT.replace("r1", "r2"),
       timeoutMs: 0,
       releaseLockIf: async () => {
         asked = true;
@@ -123,13 +125,13 @@ describe("runAndObserve", () => {
       },
     });
     expect(asked).toBe(false);
-    expect(theirs.lockCreated).toEqual({ created: false, current: LOCK });
+    expect(theirs.lockCreated).toEqual({ created: false, current: { present: true, text: TEXT, aged: false } });
     expect(readFileSync(join(home, ".nemoclaw-fleet", "lock.json"), "utf8")).toBe(`${LOCK}\n`);
     rmSync(join(home, ".nemoclaw-fleet"), { recursive: true });
     const failed = await runAndObserve(host, connection, {
       commands: [],
       secrets: new Map(),
-      createLock: LOCK,
+      createLock: TEXT,
       timeoutMs: 0,
       releaseLockIf: () => Promise.reject(new Error("no catalogue")),
     });
@@ -145,7 +147,7 @@ describe("runAndObserve", () => {
     const answer = await runAndObserve(host, connection, {
       commands: [],
       secrets: new Map(),
-      createLock: LOCK,
+      createLock: TEXT,
       timeoutMs: 0,
       signal: controller.signal,
       releaseLockIf: async () => {

@@ -51,6 +51,18 @@ describe("the events contract", () => {
   });
 });
 
+describe("an empty lock file taken over", () => {
+  it("is a valid lock-acquired event without a holder, and the line view says why it was taken", () => {
+    const at = "2026-11-22T10:00:00.000Z";
+    const reason = ".nemoclaw-fleet/lock.json was empty and older than the lease (60 min)";
+    const event: ApplyEvent = { v: 1, runId: "r", seq: 1, at, type: "lock-acquired", host: "a", reclaimed: { holder: null, reason } } as ApplyEvent;
+    expectValidEvents([event]);
+    let out = "";
+    plainLinesView((text) => (out += text), plain).onEvent(event);
+    expect(out).toContain(`[a] reclaimed the host lock: ${reason}`);
+  });
+});
+
 describe("the plain line view", () => {
   it("names the host on every line, shows commands, failures with output and hints, refusals and the threshold", async () => {
     let out = "";
