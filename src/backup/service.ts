@@ -4,7 +4,9 @@
  *
  * A backup: schema preflight on the host → `nemoclaw <sandbox> snapshot create` (NemoClaw's own
  * engine) with the sandbox's gateway pinned in OPENSHELL_GATEWAY, per-port ones included, and the
- * host's active gateway selected again if NemoClaw switched it → the snapshot directory streamed
+ * host's active gateway selected again if NemoClaw switched it; on a release that refuses a
+ * snapshot while shields are up (up to v0.0.116) and a sandbox whose shields are up, they are
+ * lowered just for the snapshot and put back up right after it → the snapshot directory streamed
  * as a tar straight into the store, hashed and test-read in flight, committed only when complete
  * → the host's copy of the snapshot removed (the store holds it now).
  */
@@ -17,6 +19,7 @@ import { currentOwner, type PartialOwner } from "./owner.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
+import { shieldsBlockSnapshot, withShieldsLowered } from "../host/nemoclaw/shields.js";
 import { createSnapshot, removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
 import { reselectGateway, selectedGateway } from "../host/openshell/active-gateway.js";
 import { succeeded } from "../host/run.js";
@@ -25,7 +28,7 @@ import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
 import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
-import type { BackupRequest, ObserveHost, RestoreRequest } from "./requests.js";
+import { type BackupRequest, hostReleases, type ObserveHost, type RestoreRequest } from "./requests.js";
 import { restoreBackup } from "./restore.js";
 import { BackupIntegrityError } from "./store.js";
 
@@ -120,6 +123,16 @@ function buildManifest(
   };
 }
 
+/**
+ * The sandbox's shields are up on a release that refuses a snapshot under them. Shields already
+ * lowered (by a planned step, or by hand) are left to whoever lowered them.
+ */
+function shieldsNeedLowering(observed: ObservedHost, sandbox: string): boolean {
+  const release = hostReleases(observed);
+  const state = observed.shields.state === "known" ? observed.shields.value.find((entry) => entry.sandbox === sandbox) : undefined;
+  return release !== null && shieldsBlockSnapshot(release.nemoclaw, state);
+}
+
 export function createBackupService(deps: BackupServiceDeps): BackupService {
   const now = deps.now ?? (() => new Date());
   const observe = deps.observeHost ?? observeForBackup;
@@ -140,19 +153,28 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     const options = request.signal ? { signal: request.signal } : {};
     // NemoClaw's snapshot may select the sandbox's gateway as the host's active one; put it back.
     const active = await selectedGateway(request.connection, options);
-    let snapshot: HostSnapshot;
-    try {
-      snapshot = await createSnapshot(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), options);
-    } catch (error) {
-      await reselectGateway(request.connection, active, options).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await reselectGateway(request.connection, active, options);
-    } catch (error) {
-      await removeSnapshot(request.connection, snapshot).catch(() => undefined);
-      throw error;
-    }
+    const snapshot = await withShieldsLowered(
+      request.connection,
+      request.sandbox,
+      shieldsNeedLowering(observed, request.sandbox),
+      async (): Promise<HostSnapshot> => {
+        let made: HostSnapshot;
+        try {
+          made = await createSnapshot(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), options);
+        } catch (error) {
+          await reselectGateway(request.connection, active, options).catch(() => undefined);
+          throw error;
+        }
+        try {
+          await reselectGateway(request.connection, active, options);
+        } catch (error) {
+          await removeSnapshot(request.connection, made).catch(() => undefined);
+          throw error;
+        }
+        return made;
+      },
+      { ...options, undo: (made) => removeSnapshot(request.connection, made) },
+    );
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");

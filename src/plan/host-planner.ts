@@ -5,7 +5,7 @@ import { openshellVersion } from "../host/openshell/commands.js";
 import { type HostContext, known } from "./context.js";
 import { factFingerprints, factKey, factKeysOf } from "./fingerprint.js";
 import { factValues } from "./fact-values.js";
-import { planDueBackups } from "./rules/backups.js";
+import { planDueBackups, planShieldsAfterBackups } from "./rules/backups.js";
 import { hostTarget } from "./rules/common.js";
 import { planGateways } from "./rules/gateways.js";
 import { planGuards } from "./rules/guards.js";
@@ -58,6 +58,7 @@ function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<str
     planGateways(ctx);
     planSandboxes(ctx);
     planDueBackups(ctx);
+    planShieldsAfterBackups(ctx);
     return { fresh: true, gateways: none.gateways };
   }
   const crashed = planFatalMigrations(ctx);
@@ -70,6 +71,8 @@ function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<str
   planDueBackups(ctx);
   planSettings(ctx);
   planUnmanaged(ctx);
+  // Last: shields lowered for any backup above go back up after everything else.
+  planShieldsAfterBackups(ctx);
   return { fresh: false, gateways: crashed };
 }
 

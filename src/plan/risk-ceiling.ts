@@ -2,7 +2,8 @@
  * A risk ceiling (`--max-risk safe|disruptive|destructive`): the steps at or below it run, the rest
  * stay pending. A step that needs a held-back step is held back too (its dependency will not have
  * happened), and a step that exists only for held-back steps — the preflight re-check, a backup
- * taken before a change — is not run for nothing. Pure: the planner applies it while planning, and
+ * taken before a change, shields lowered for that backup — is not run for nothing, nor is the step
+ * that would only undo it (`params.undoes`: shields put back up). Pure: the planner applies it while planning, and
  * `apply plan.json --max-risk` to a saved plan.
  */
 import { factKeysOf } from "./fingerprint.js";
@@ -20,9 +21,16 @@ function above(risk: Risk, ceiling: Risk): boolean {
 /** Steps whose only purpose is the steps that depend on them. */
 function onlyForDependents(step: Step): boolean {
   if (step.kind === "preflight") return true;
+  if (step.kind === "shields" && step.params?.temporary === true) return true;
   if (step.kind !== "backup") return false;
   const purposes = step.params?.purposes;
   return Array.isArray(purposes) && !purposes.includes("due");
+}
+
+/** The step whose effect this one only puts back (shields raised after a backup lowered them), if any. */
+function undoes(step: Step): string | null {
+  const undone = step.params?.undoes;
+  return typeof undone === "string" ? undone : null;
 }
 
 function heldBack(step: Step, because: string): HeldBackStep {
@@ -46,10 +54,14 @@ export function holdBackAbove(steps: readonly Step[], ceiling: Risk): { kept: Se
   // Dependents come later in the plan: walking backwards, each step's dependents are settled first.
   for (const step of [...steps].reverse()) {
     if (held.has(step.id) || !onlyForDependents(step)) continue;
-    const dependents = steps.filter((other) => other.dependsOn.includes(step.id));
+    const dependents = steps.filter((other) => other.dependsOn.includes(step.id) && undoes(other) !== step.id);
     if (dependents.length > 0 && dependents.every((other) => held.has(other.id))) {
       held.set(step.id, heldBack(step, "only needed by steps that are held back"));
     }
+  }
+  for (const step of steps) {
+    const undone = undoes(step);
+    if (undone !== null && held.has(undone) && !held.has(step.id)) held.set(step.id, heldBack(step, `only undoes ${undone}, which is held back`));
   }
   const kept = new Set(steps.filter((step) => !held.has(step.id)).map((step) => step.id));
   return { kept, held: steps.filter((step) => held.has(step.id)).map((step) => held.get(step.id) as HeldBackStep) };

@@ -2,9 +2,14 @@
  * `~/.nemoclaw/state/shields-<name>.json`, read as NemoClaw reads it (real-cli-2026-12 §6,
  * `shields/index.ts:706-712`): no file, or a file without `shieldsDown` → `mutable_default`;
  * `shieldsDown: true` → `temporarily_unlocked`; `shieldsDown: false` → `locked`; a file that is
- * not a JSON object → `error`.
+ * not a JSON object → `error`. And the shields window a snapshot needs on releases that have them.
  */
+import type { Connection } from "../../transport/types.js";
+import { remoteCommand } from "../command.js";
 import { extractJson, isRecord } from "../output.js";
+import { runChecked, type RunCheckedOptions } from "../run.js";
+import { shields } from "./commands.js";
+import { nemoclawSnapshotRefusedUnderShields } from "./releases.js";
 
 export interface ShieldsState {
   sandbox: string;
@@ -24,4 +29,70 @@ export function sandboxOfShieldsFile(fileName: string): string | null {
   const match = /^shields-(.+)\.json$/.exec(fileName);
   if (!match || /^(?:timer|transition|transition-lock)-/.test(match[1]!)) return null;
   return match[1]!;
+}
+
+/**
+ * Whether shields must be lowered before NemoClaw `release` snapshots the sandbox: it refuses a
+ * snapshot while they are up (`nemoclawSnapshotRefusedUnderShields`), and `shields down` lifts a
+ * lockdown (`locked`). A corrupt state file (`error`) is refused too (NemoClaw's `isShieldsDown`
+ * fails closed on it, NC@d50338aa:src/lib/shields/index.ts:3240-3247), but is not something the
+ * tool lowers: NemoClaw's refusal then says why.
+ */
+export function shieldsBlockSnapshot(release: string, state: ShieldsState | undefined): boolean {
+  return nemoclawSnapshotRefusedUnderShields(release) && state?.mode === "locked";
+}
+
+/** How long putting shields back up may take; it runs even after the caller's signal fired. */
+const RAISE_TIMEOUT_MS = 120_000;
+
+/**
+ * Shields that were lowered for a snapshot and could not be put back up. NemoClaw locks them again
+ * itself when the temporary `shields down` ends (300 s by default, real-cli-2026-12 §6).
+ */
+export class ShieldsLeftDownError extends Error {
+  constructor(
+    readonly host: string,
+    readonly sandbox: string,
+    raising: string,
+    cause: unknown,
+  ) {
+    const before = cause === undefined ? "" : `${cause instanceof Error ? cause.message : String(cause)}; then `;
+    super(
+      `${before}${host}: the shields of ${sandbox} were lowered for its snapshot and are still DOWN: putting them back up failed (${raising}); ` +
+        `NemoClaw locks them again when its shields-down timeout ends, or run \`nemoclaw ${sandbox} shields up\` on ${host}`,
+    );
+    this.name = "ShieldsLeftDownError";
+  }
+}
+
+/**
+ * Runs `work` (which takes a NemoClaw snapshot of `sandbox`) with the shields lowered when
+ * `lower` says the release needs it: `nemoclaw <sb> shields down` first, and `shields up` after,
+ * whether `work` succeeded or not. When they cannot be put back up, `undo` takes back what `work`
+ * made and a ShieldsLeftDownError says the shields are down (with `work`'s own error, if any).
+ */
+export async function withShieldsLowered<T>(
+  connection: Connection,
+  sandbox: string,
+  lower: boolean,
+  work: () => Promise<T>,
+  options: RunCheckedOptions & { undo?: (made: T) => Promise<void> } = {},
+): Promise<T> {
+  if (!lower) return work();
+  const { undo, ...run } = options;
+  await runChecked(connection, remoteCommand(shields(sandbox, "down")), `nemoclaw ${sandbox} shields down (NemoClaw refuses a snapshot while they are up)`, run);
+  let outcome: { made: T } | { error: unknown };
+  try {
+    outcome = { made: await work() };
+  } catch (error) {
+    outcome = { error };
+  }
+  try {
+    await runChecked(connection, remoteCommand(shields(sandbox, "up")), `nemoclaw ${sandbox} shields up`, { timeoutMs: RAISE_TIMEOUT_MS });
+  } catch (error) {
+    if ("made" in outcome) await undo?.(outcome.made).catch(() => undefined);
+    throw new ShieldsLeftDownError(connection.host, sandbox, error instanceof Error ? error.message : String(error), "error" in outcome ? outcome.error : undefined);
+  }
+  if ("error" in outcome) throw outcome.error;
+  return outcome.made;
 }

@@ -3,13 +3,22 @@
  * by the fleet backup engine, verified); a sandbox no policy covers is snapshotted with NemoClaw's
  * own engine into ~/.nemoclaw/rebuild-backups on the host, so a gateway retire or recreate is
  * never planned without a backup, policy or not (design scenario 3).
+ *
+ * NemoClaw up to v0.0.116 refuses a snapshot while a sandbox's shields are up (real-cli-2026-12 §6,
+ * §14.4), whichever engine takes it: so every backup of a sandbox whose shields are up is preceded
+ * by a temporary `shields down`, and once the plan's other steps have run a `shields up` puts them
+ * back — it waits only for the `shields down`, so it runs even when the backup or the disruptive
+ * step after it fails.
  */
 import type { DesiredBackupPolicy } from "../../config/types.js";
-import { snapshotCreate, snapshotRestore } from "../../host/nemoclaw/commands.js";
-import type { HostContext, LiveSandbox } from "../context.js";
+import { shields, snapshotCreate, snapshotRestore } from "../../host/nemoclaw/commands.js";
+import { nemoclawHasShields } from "../../host/nemoclaw/releases.js";
+import { shieldsBlockSnapshot } from "../../host/nemoclaw/shields.js";
+import { type HostContext, known, type LiveSandbox } from "../context.js";
 import { factKey } from "../fingerprint.js";
+import { StepList } from "../steps.js";
 import type { PlannedCommand, Step } from "../types.js";
-import { sandboxTarget } from "./common.js";
+import { sandboxTarget, sourceOf } from "./common.js";
 
 export type BackupPurpose = "release-upgrade" | "before-disruptive" | "before-delete" | "due";
 
@@ -30,6 +39,11 @@ export interface BackupRequest {
   verify?: boolean;
   dependsOn?: (Step | undefined)[];
   detail?: string;
+  /**
+   * False when the sandbox is made by an earlier step of this plan: the shields observed then
+   * belong to the sandbox it replaces, so none are lowered for this backup.
+   */
+  shieldsObserved?: boolean;
 }
 
 export function planBackup(ctx: HostContext, request: BackupRequest): Step {
@@ -41,6 +55,7 @@ export function planBackup(ctx: HostContext, request: BackupRequest): Step {
     if (request.verify) existing.params!.verify = true;
     return existing;
   }
+  const lowered = request.shieldsObserved === false ? undefined : lowerShieldsForBackup(ctx, sandbox, gateway, request.dependsOn ?? []);
   const label = ctx.memo.snapshotLabel;
   const commands: PlannedCommand[] = policy ? [] : [snapshotCreate(sandbox, label, gateway)];
   return ctx.steps.add({
@@ -53,7 +68,7 @@ export function planBackup(ctx: HostContext, request: BackupRequest): Step {
       observed: { fact: factKey.sandbox(gateway, sandbox), value: "live" },
     },
     risk: "safe",
-    dependsOn: request.dependsOn ?? [],
+    dependsOn: [...(request.dependsOn ?? []), lowered],
     facts: [factKey.sandbox(gateway, sandbox), factKey.registryEntry(sandbox)],
     commands,
     params: {
@@ -68,6 +83,84 @@ export function planBackup(ctx: HostContext, request: BackupRequest): Step {
       ? `No sandbox data was changed; check the backup store of policy ${policy.name} and re-run.`
       : `No sandbox data was changed; \`nemoclaw ${sandbox} snapshot list\` shows the snapshots on the host.`,
   });
+}
+
+const LOWERED_QUALIFIER = "backup";
+const RAISED_QUALIFIER = "after-backup";
+
+/**
+ * NemoClaw refuses a snapshot while shields are up (real-cli-2026-12 §6): lower them for the
+ * backup, on the release the host runs while the backup is taken. One step per sandbox, whatever
+ * number of backups it gets; it waits for what the first backup waits for.
+ */
+function lowerShieldsForBackup(ctx: HostContext, sandbox: string, gateway: string, after: (Step | undefined)[]): Step | undefined {
+  const target = sandboxTarget(sandbox, gateway);
+  const existing = ctx.steps.get(StepList.idOf("shields", target, LOWERED_QUALIFIER));
+  if (existing) return existing;
+  if (ctx.release === null) return undefined;
+  const state = known(ctx.observed.shields)?.find((entry) => entry.sandbox === sandbox);
+  if (!shieldsBlockSnapshot(ctx.release.nemoclaw, state)) return undefined;
+  return ctx.steps.add({
+    kind: "shields",
+    target,
+    qualifier: LOWERED_QUALIFIER,
+    reason: {
+      summary: `lower shields of ${sandbox} so NemoClaw can snapshot it ("Cannot create snapshot while shields are up"); \`shields down\` is temporary`,
+      observed: { fact: factKey.shields(sandbox), value: "up" },
+    },
+    risk: "safe",
+    dependsOn: after,
+    facts: [factKey.shields(sandbox)],
+    commands: [shields(sandbox, "down")],
+    params: { sandbox, posture: "down", temporary: true },
+    hint: `NemoClaw refuses the backup of ${sandbox} while its shields are up; nothing was changed.`,
+  });
+}
+
+/** The `shields down` a backup of this sandbox needs in this plan, if any. */
+export function shieldsLoweredForBackup(ctx: HostContext, sandbox: string, gateway: string): Step | undefined {
+  return ctx.steps.get(StepList.idOf("shields", sandboxTarget(sandbox, gateway), LOWERED_QUALIFIER));
+}
+
+/**
+ * The last rule: shields lowered for a backup go back up, after every other step of the plan
+ * (the disruptive step the backup was for included), waiting only for the `shields down`, so a
+ * failed backup or recreate does not leave them down. Not when the sandbox is deleted by this
+ * plan, when the fleet file wants its shields down, or when the release the host ends on has no
+ * shields (an upgrade past v0.0.116: NemoClaw retires the shields state itself, §6).
+ */
+export function planShieldsAfterBackups(ctx: HostContext): void {
+  const lowered = ctx.steps.steps.filter((step) => step.kind === "shields" && step.id === StepList.idOf("shields", step.target, LOWERED_QUALIFIER));
+  for (const step of lowered) {
+    const sandbox = step.target.name;
+    const desired = ctx.desiredSandbox(sandbox);
+    const backups = ctx.steps.steps.filter((other) => other.kind === "backup" && other.dependsOn.includes(step.id));
+    if (desired?.shields === "down" || ctx.steps.steps.some((other) => other.kind === "sandbox-delete" && other.target.name === sandbox)) continue;
+    if (ctx.release === null || !nemoclawHasShields(ctx.release.nemoclaw)) {
+      const stay = `If it fails, the shields of ${sandbox} (lowered by ${step.id}) stay down until NemoClaw's shields-down timeout ends; \`nemoclaw ${sandbox} shields up\` locks them at once.`;
+      for (const backup of backups) backup.hint = `${backup.hint ?? ""} ${stay}`.trim();
+      continue;
+    }
+    const raised = ctx.steps.add({
+      kind: "shields",
+      target: step.target,
+      qualifier: RAISED_QUALIFIER,
+      reason: {
+        summary: `put the shields of ${sandbox} back up: ${step.id} lowered them for its backup`,
+        ...(desired?.shields === "up" ? { desired: { field: "shields", value: "up", source: sourceOf(desired, "shields") } } : {}),
+        observed: { fact: factKey.shields(sandbox), value: "up" },
+      },
+      risk: "safe",
+      dependsOn: [step],
+      facts: [factKey.shields(sandbox)],
+      commands: [shields(sandbox, "up")],
+      // What it undoes: a risk ceiling that holds the shields down back holds this back too.
+      params: { sandbox, posture: "up", undoes: step.id },
+      hint: `The shields of ${sandbox} are still down: NemoClaw locks them again when its shields-down timeout ends; \`nemoclaw ${sandbox} shields up\` does it at once.`,
+    });
+    const back = `The shields of ${sandbox} were lowered for it (${step.id}); ${raised.id} puts them back up even when this step fails.`;
+    for (const backup of backups) backup.hint = `${backup.hint ?? ""} ${back}`.trim();
+  }
 }
 
 export interface RestoreRequest {
@@ -145,6 +238,7 @@ export function planDueBackups(ctx: HostContext): void {
         purpose: "due",
         policy,
         dependsOn: [after],
+        shieldsObserved: after === undefined,
         detail: `policy ${policy.name}: ${last === undefined ? "no backup yet" : `last ${last}, scheduled ${due.toISOString()}`}${after === undefined ? "" : `; taken once ${after.id} has run`}`,
       });
     }

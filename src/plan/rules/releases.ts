@@ -10,11 +10,10 @@
  */
 import { versionAtLeast } from "../../config/openshell-version.js";
 import { gatewayDestroy } from "../../host/openshell/commands.js";
-import { installNemoClaw, onboard, type OnboardSettings, shields } from "../../host/nemoclaw/commands.js";
+import { installNemoClaw, onboard, type OnboardSettings } from "../../host/nemoclaw/commands.js";
 import {
   describePin,
   nemoclawHas,
-  nemoclawHasShields,
   nemoclawRelease,
   NEWEST_NEMOCLAW,
   pinAccepts,
@@ -335,7 +334,8 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
 /**
  * Moving a NemoClaw host to another release (design scenario 3, real-cli-2026-12 §8.5): every
  * live sandbox on every gateway gets a verified backup first (shields lowered for it where the
- * release has them); crossing from the cluster era, the old cluster gateways are retired with the
+ * release has them, and put back up at the end where the new release still has them: planBackup,
+ * planShieldsAfterBackups); crossing from the cluster era, the old cluster gateways are retired with the
  * old CLI after those backups; then NemoClaw's installer at the target release; then every desired
  * gateway is brought up on the new OpenShell, any sandbox that did not survive is recreated and
  * restored from this run's backup, and the result is verified by observation.
@@ -353,12 +353,9 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
 
   const backups = new Map<string, Step>();
   for (const { gateway, sandbox } of live) {
-    const lowered = lowerShieldsForBackup(ctx, sandbox.name, gateway.name, running.nemoclaw);
     const policy = ctx.coveringPolicies(sandbox.name)[0] ?? null;
-    backups.set(
-      sandbox.name,
-      planBackup(ctx, { sandbox: sandbox.name, gateway: gateway.name, purpose: "release-upgrade", policy, verify: true, detail: move, dependsOn: [lowered] }),
-    );
+    // Still on the running release here: its shields are lowered for the backup where it has them.
+    backups.set(sandbox.name, planBackup(ctx, { sandbox: sandbox.name, gateway: gateway.name, purpose: "release-upgrade", policy, verify: true, detail: move }));
   }
   const allBackups = [...backups.values()];
   const retired: Step[] = [];
@@ -442,26 +439,6 @@ function legacyManaged(ctx: HostContext): string[] {
 
 function isLegacyEntry(entry: RegistryEntry): boolean {
   return (entry.nemoclawVersion === null || entry.nemoclawVersion.trim() === "") && entry.fromDockerfile === null;
-}
-
-/**
- * NemoClaw refuses a snapshot while shields are up (real-cli-2026-12 §6): lower them for the
- * backup; `shields down` is temporary and NemoClaw locks them again after its timeout.
- */
-function lowerShieldsForBackup(ctx: HostContext, sandbox: string, gateway: string, release: string): Step | undefined {
-  if (!nemoclawHasShields(release)) return undefined;
-  const mode = known(ctx.observed.shields)?.find((state) => state.sandbox === sandbox)?.mode;
-  if (mode !== "locked") return undefined;
-  return ctx.steps.add({
-    kind: "shields",
-    target: { kind: "sandbox", name: sandbox, gateway },
-    qualifier: "backup",
-    reason: { summary: `lower shields of ${sandbox} so NemoClaw can snapshot it ("Cannot create snapshot while shields are up"); they lock again after NemoClaw's timeout`, observed: { fact: factKey.shields(sandbox), value: "up" } },
-    risk: "safe",
-    facts: [factKey.shields(sandbox)],
-    commands: [shields(sandbox, "down")],
-    params: { sandbox, posture: "down", temporary: true },
-  });
 }
 
 function restoreAfterUpgrade(ctx: HostContext, name: string, observedGateway: string, backup: Step, recreated: boolean): Step | undefined {

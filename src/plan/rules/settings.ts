@@ -18,7 +18,7 @@ import { factKey } from "../fingerprint.js";
 import { gatewayProviderName, providerOptionKey, sameProvider } from "../../host/nemoclaw/providers.js";
 import type { RegistryEntry } from "../../observe/types.js";
 import type { PlannedCommand, Step, TextDiff } from "../types.js";
-import { planBackup, planRestore } from "./backups.js";
+import { planBackup, planRestore, shieldsLoweredForBackup } from "./backups.js";
 import { gatewayTarget, onboardSettingsFor, sandboxTarget, sourceOf } from "./common.js";
 import { planSandboxCreate } from "./sandboxes.js";
 import { isReplacementRequested } from "./targets.js";
@@ -173,6 +173,8 @@ function planShields(ctx: HostContext, release: string, desired: DesiredSandbox,
     ctx.note("warning", `shields: ${wanted} for ${desired.name} cannot be applied: NemoClaw v${release} has no shields (removed after v${NEMOCLAW_UNTIL.shields}); remove shields: from the fleet file`, { target });
     return;
   }
+  // Lowered for a backup in this plan: planShieldsAfterBackups puts them back up unless the file wants them down.
+  if (shieldsLoweredForBackup(ctx, desired.name, desired.gateway)) return;
   const fact = factKey.shields(desired.name);
   let current: ShieldsPosture;
   if (state.kind === "recovering") {

@@ -12,6 +12,7 @@ import { BackupRefusedError } from "../../../src/backup/errors.js";
 import { PreflightRefusedError } from "../../../src/backup/errors.js";
 import { createBackupService } from "../../../src/backup/service.js";
 import { BackupIntegrityError } from "../../../src/backup/store.js";
+import { ShieldsLeftDownError } from "../../../src/host/nemoclaw/shields.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { LocalConnection } from "../../../src/transport/local.js";
 import type { BackupDestination } from "../../../src/config/types.js";
@@ -24,7 +25,14 @@ set -e
 name="$1"; shift
 echo "$name $*" >> "$HOME/nemoclaw.calls"
 case "$1 $2" in
+  "shields down")
+    echo down > "$HOME/shields-$name"; echo "  Config unlocked for $name (auto-lockdown in: 5m)" ;;
+  "shields up")
+    if [ -f "$HOME/fail-shields-up" ]; then echo "  Failed to lock $name" >&2; exit 1; fi
+    echo up > "$HOME/shields-$name"; echo "  Lockdown active for $name" ;;
   "snapshot create")
+    if [ "$(cat "$HOME/shields-$name" 2>/dev/null)" = up ]; then echo "  Cannot create snapshot while shields are up." >&2; exit 1; fi
+    if [ -f "$HOME/fail-snapshot" ]; then echo "  Snapshot failed." >&2; exit 1; fi
     echo "OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
     # As NemoClaw does since #5225: select the sandbox's registered gateway first.
     gw=nemoclaw; [ -f "$HOME/sandboxes/$name.gateway" ] && gw=$(cat "$HOME/sandboxes/$name.gateway")
@@ -153,6 +161,53 @@ describe("BackupService", () => {
     expect(record.gateway).toBe("nemoclaw-8081");
     expect(readFileSync(join(homes["spark-01"], "nemoclaw.env"), "utf8")).toBe("OPENSHELL_GATEWAY=nemoclaw-8081\n");
     expect(readFileSync(active, "utf8")).toBe("nemoclaw");
+  });
+
+  describe("shields up on a release that refuses snapshots under them (up to v0.0.116)", () => {
+    const withShields = (nemoclawVersion: string) => ({
+      ...healthy(),
+      "spark-01": { ...observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])], { nemoclawVersion }), shields: { state: "known" as const, value: [{ sandbox: "alice", mode: "locked" as const }] } },
+    });
+    const shieldsOf = (home: string) => readFileSync(join(home, "shields-alice"), "utf8").trim();
+    const calls = (home: string) => readFileSync(join(home, "nemoclaw.calls"), "utf8");
+    const stored = async (stores: BackupStores, destination: BackupDestination) => (await (await stores.open(destination)).list()).records;
+
+    it("lowers them just for NemoClaw's snapshot and puts them back up", async () => {
+      const { homes, backup } = setup(withShields("0.0.80"));
+      writeFileSync(join(homes["spark-01"], "shields-alice"), "up\n");
+      const record = await backup("alice");
+      expect(record).toMatchObject({ sandbox: "alice", verified: true });
+      expect(calls(homes["spark-01"])).toBe("alice shields down\nalice snapshot create --name fleet-run-1\nalice shields up\n");
+      expect(shieldsOf(homes["spark-01"])).toBe("up");
+    });
+
+    it("puts them back up when the snapshot fails", async () => {
+      const { homes, backup, stores, desired } = setup(withShields("0.0.80"));
+      writeFileSync(join(homes["spark-01"], "shields-alice"), "up\n");
+      writeFileSync(join(homes["spark-01"], "fail-snapshot"), "");
+      await expect(backup("alice")).rejects.toThrow(/spark-01: nemoclaw alice snapshot create: exit 1: Snapshot failed\./);
+      expect(calls(homes["spark-01"])).toBe("alice shields down\nalice snapshot create --name fleet-run-1\nalice shields up\n");
+      expect(shieldsOf(homes["spark-01"])).toBe("up");
+      expect(await stored(stores, desired.backupPolicies[0]!.destination)).toEqual([]);
+    });
+
+    it("when they cannot be put back up, fails saying they are down, and leaves no snapshot behind", async () => {
+      const { homes, backup, stores, desired } = setup(withShields("0.0.80"));
+      writeFileSync(join(homes["spark-01"], "shields-alice"), "up\n");
+      writeFileSync(join(homes["spark-01"], "fail-shields-up"), "");
+      const failure = backup("alice");
+      await expect(failure).rejects.toThrow(ShieldsLeftDownError);
+      await expect(failure).rejects.toThrow(/spark-01: the shields of alice were lowered for its snapshot and are still DOWN: .*Failed to lock alice.*run `nemoclaw alice shields up` on spark-01/);
+      expect(shieldsOf(homes["spark-01"])).toBe("down");
+      expect(readdirSync(join(homes["spark-01"], ".nemoclaw/rebuild-backups/alice"))).toEqual([]);
+      expect(await stored(stores, desired.backupPolicies[0]!.destination)).toEqual([]);
+    });
+
+    it("lowers nothing on v0.0.124, which has no shields", async () => {
+      const { homes, backup } = setup(withShields("0.0.124"));
+      await backup("alice");
+      expect(calls(homes["spark-01"])).toBe("alice snapshot create --name fleet-run-1\n");
+    });
   });
 
   it("refuses a drifted host before NemoClaw is run, and stores nothing", async () => {

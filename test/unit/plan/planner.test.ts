@@ -332,8 +332,22 @@ const cases: Case[] = [
       "nemoclaw-install:spark-01 disruptive exact",
       "restore:assistant disruptive predicted",
       "release-verify:spark-01 safe predicted",
+      "shields:assistant@after-backup safe exact",
     ],
-    commands: ["nemoclaw assistant shields down", "nemoclaw assistant snapshot create"],
+    commands: ["nemoclaw assistant shields down", "nemoclaw assistant snapshot create", "nemoclaw assistant shields up"],
+    // Put back up whatever happens to the upgrade: they wait only for the shields down.
+    check: (plan) => expect(plan.steps.at(-1)!.dependsOn).toEqual(["shields:assistant@backup"]),
+  },
+  {
+    name: "an upgrade past the last release with shields lowers them for the backup, and there is nothing to put back up after",
+    setup: (s) => {
+      choose(s, "0.0.124");
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant@backup safe exact", "backup:assistant safe exact", "nemoclaw-install:spark-01 disruptive exact", "restore:assistant disruptive predicted", "release-verify:spark-01 safe predicted"],
+    neverCommands: ["shields up"],
+    check: (plan) => expect(plan.steps[2]!.hint).toMatch(/the shields of assistant \(lowered by shields:assistant@backup\) stay down until NemoClaw's shields-down timeout ends/),
   },
   {
     name: "v0.0.38 → v0.0.80 (OpenShell 0.0.36 → 0.0.72): back up, retire the cluster gateway with the old CLI, install with the upgrade accepted, restore every sandbox",
@@ -716,6 +730,17 @@ const cases: Case[] = [
     neverCommands: ["gateway.2.lock"],
   },
   {
+    name: "a guard rebuild of a sandbox with shields up: shields down for its snapshot, back up after the rebuild",
+    setup: (s) => {
+      runs(s, "0.0.60", "0.0.44");
+      setGuards(s, { files: [guardFile(GUARD_PATHS.proxyEnv, MISSING), guardFile(GUARD_PATHS.safetyNet), guardFile(GUARD_PATHS.ciao)], agentGatewayPids: [] });
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant@backup safe exact", "backup:assistant safe exact", "sandbox-rebuild:assistant disruptive exact", "shields:assistant@after-backup safe exact"],
+    commands: ["nemoclaw assistant shields down", "nemoclaw assistant snapshot create", "nemoclaw assistant rebuild --yes", "nemoclaw assistant shields up"],
+  },
+  {
     name: "cluster era: locks are cleared in the pod's agent container; a missing guard means a rebuild",
     setup: (s) => {
       asCluster(s);
@@ -938,6 +963,25 @@ const cases: Case[] = [
     },
   },
   {
+    name: "shields up (v0.0.80) and a provider change: shields lowered before the backup NemoClaw would refuse, put back up after the recreate",
+    setup: (s) => {
+      Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined, shields: "up" });
+      s.fleet.backupPolicies.push(policy("nightly"));
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant@backup safe exact", "backup:assistant@nightly safe exact", "sandbox-recreate:assistant disruptive exact", "shields:assistant@after-backup safe exact"],
+    commands: ["nemoclaw assistant shields down", "--recreate-sandbox", "nemoclaw assistant shields up"],
+    check: (plan) => {
+      const [, down, backup, recreate, up] = plan.steps;
+      expect(backup!.dependsOn).toContain(down!.id);
+      expect(recreate!.dependsOn).toContain(backup!.id);
+      // Only the shields down: a failed backup or recreate does not keep them down.
+      expect(up!.dependsOn).toEqual([down!.id]);
+      expect(backup!.hint).toMatch(/shields:assistant@after-backup puts them back up even when this step fails/);
+    },
+  },
+  {
     name: "before v0.0.53 a recreate does not carry the sandbox's state: this run's backup is restored after it",
     setup: (s) => {
       runs(s, "0.0.50", "0.0.44");
@@ -1146,6 +1190,45 @@ const cases: Case[] = [
     status: "changes",
     steps: [PREFLIGHT, "backup:assistant@nightly safe exact"],
     check: (plan) => expect(plan.steps[1]!.reason.summary).toBe("backup due by schedule (policy nightly: no backup yet)"),
+  },
+  {
+    name: "a scheduled backup of a sandbox whose shields are up (v0.0.80): lowered for it, put back up after",
+    setup: (s) => {
+      s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" }));
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    options: { backupCatalogue: {} },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant@backup safe exact", "backup:assistant@nightly safe exact", "shields:assistant@after-backup safe exact"],
+    commands: ["nemoclaw assistant shields down", "nemoclaw assistant shields up"],
+    check: (plan) => {
+      expect(plan.steps[2]!.dependsOn).toContain("shields:assistant@backup");
+      expect(plan.steps[3]!.dependsOn).toEqual(["shields:assistant@backup"]);
+    },
+  },
+  {
+    name: "a scheduled backup where the fleet file wants shields down: lowered for the backup, and left down",
+    setup: (s) => {
+      s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" }));
+      s.host.sandboxes[0]!.shields = "down";
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    options: { backupCatalogue: {} },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant@backup safe exact", "backup:assistant@nightly safe exact"],
+    neverCommands: ["shields up"],
+  },
+  {
+    name: "v0.0.124 has no shields: a legacy locked state file lowers nothing for a scheduled backup",
+    setup: (s) => {
+      runs(s, "0.0.124", "0.0.116");
+      s.fleet.backupPolicies.push(policy("nightly", { schedule: "0 2 * * *" }));
+      s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    },
+    options: { backupCatalogue: {} },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant@nightly safe exact"],
+    neverCommands: ["shields"],
   },
   {
     name: "a backup newer than the last scheduled time is not due",

@@ -60,6 +60,15 @@ describe("--max-risk in the planner", () => {
     expect(text).toContain("Nothing to run within the risk ceiling. 1 step held back by --max-risk safe.");
   });
 
+  it("a recreate held back leaves the shields of its sandbox alone: no shields down for its backup, nothing to put back up", () => {
+    const s = converged();
+    Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined });
+    s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    const host = hostPlanOf(s, { maxRisk: "safe" });
+    expect(host.steps).toEqual([]);
+    expect(host.heldBack?.map((entry) => entry.id)).toEqual(["shields:assistant@backup", "backup:assistant", "sandbox-recreate:assistant", "shields:assistant@after-backup"]);
+  });
+
   it("--max-risk disruptive lets the same repair run", () => {
     const s = converged();
     wrongModeWhileRunning(s);
@@ -96,6 +105,24 @@ describe("holdBackAbove", () => {
     const { kept, held } = holdBackAbove([preflight, backup, recreate], "safe");
     expect([...kept]).toEqual([]);
     expect(held.map((entry) => entry.id)).toEqual(["preflight:h", "backup:alice", "sandbox-recreate:alice"]);
+  });
+
+  it("holds back shields lowered only for a held-back backup, and the step that would put them back up", () => {
+    const down = step("shields:alice@backup", ["preflight:h"], { kind: "shields", params: { sandbox: "alice", posture: "down", temporary: true } });
+    const shielded = { ...backup, dependsOn: ["preflight:h", down.id] };
+    const up = step("shields:alice@after-backup", [down.id], { kind: "shields", params: { sandbox: "alice", posture: "up", undoes: down.id } });
+    const { kept, held } = holdBackAbove([preflight, down, shielded, recreate, up], "safe");
+    expect([...kept]).toEqual([]);
+    expect(held.map((entry) => [entry.id, entry.because])).toEqual([
+      ["preflight:h", "only needed by steps that are held back"],
+      ["shields:alice@backup", "only needed by steps that are held back"],
+      ["backup:alice", "only needed by steps that are held back"],
+      ["sandbox-recreate:alice", "disruptive is above --max-risk safe"],
+      ["shields:alice@after-backup", "only undoes shields:alice@backup, which is held back"],
+    ]);
+    // A due backup keeps them: lowered, backed up, put back up.
+    const due = { ...shielded, params: { purposes: ["due", "before-disruptive"] } };
+    expect([...holdBackAbove([preflight, down, due, recreate, up], "safe").kept]).toEqual(["preflight:h", "shields:alice@backup", "backup:alice", "shields:alice@after-backup"]);
   });
 
   it("a destructive ceiling holds nothing back", () => {
