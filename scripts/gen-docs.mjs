@@ -185,6 +185,9 @@ inventory variables nemoclaw reads.
   (\`nemoclaw\`, port 8080). With one, sandboxes may only use the gateways it places on their host.
 - Host, group, policy and preset names, models, paths and devices reach NemoClaw's command line as
   single arguments: control characters and a leading \`-\` are refused.
+- A \`model\` is a model id as NemoClaw takes it: letters, digits and \`.\`, \`_\`, \`:\`, \`/\`, \`-\` only
+  (NemoClaw's onboard exits with \`Invalid NEMOCLAW_MODEL for provider …\` otherwise). \`provider:
+  routed\` takes no model: NemoClaw's router always serves \`nvidia-routed\`.
 
 ## Secrets
 

@@ -13,6 +13,8 @@ import { reportSettingProblems, resolveSelector, type BuildContext } from "./con
 import { implicitDefaultGateway } from "./gateways.js";
 import { resolveLocalPath } from "../hosts/layers.js";
 
+/** NemoClaw's `isSafeModelId` (NC@d50338aa:src/lib/validation.ts:255-257, checked by onboard/providers.ts:295-304; the same at v0.0.25). */
+const MODEL_ID = /^[A-Za-z0-9._:/-]+$/;
 const CPU = /^\d+(\.\d+)?m?$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P|k)?$/;
 
@@ -99,6 +101,12 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
     const value = raw[field];
     const problem = value === undefined ? undefined : argumentProblem(field, value);
     if (problem !== undefined) fail([field], problem);
+    else if (field === "model" && value !== undefined && !MODEL_ID.test(value)) {
+      fail(
+        ["model"],
+        `model "${value}" is not a model id NemoClaw takes: only letters, digits and . _ : / - (onboard exits 1 with "Invalid NEMOCLAW_MODEL for provider …")`,
+      );
+    }
   }
   if (raw.endpoint !== undefined && !/^https?:\/\//.test(raw.endpoint)) fail(["endpoint"], "endpoint must be an http:// or https:// URL");
 

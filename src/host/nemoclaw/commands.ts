@@ -91,21 +91,23 @@ export type OnboardMode =
  * `nemoclaw onboard --non-interactive [--fresh] --name <sb> --agent <a> [--from <Dockerfile>]
  * [--recreate-sandbox]` with the settings in its environment. `--fresh` (from v0.0.29) discards a
  * session another run left in progress, which a plain onboard would otherwise resume (from v0.0.66).
+ * Before v0.0.31 onboard has no `--name` (it refuses the option) and reads the sandbox name from
+ * `NEMOCLAW_SANDBOX_NAME`.
  */
 export function onboard(settings: OnboardSettings, release: Releases, mode: OnboardMode = "create"): PlannedCommand {
+  const nameFlag = nemoclawHas(release.nemoclaw, "onboardName");
   const argv = [
     "nemoclaw",
     "onboard",
     "--non-interactive",
     ...(nemoclawHas(release.nemoclaw, "onboardFresh") ? ["--fresh"] : []),
-    "--name",
-    settings.sandbox,
+    ...(nameFlag ? ["--name", settings.sandbox] : []),
     "--agent",
     settings.agent,
     ...(settings.from !== undefined ? ["--from", settings.from] : []),
     ...(mode === "recreate" ? ["--recreate-sandbox"] : []),
   ];
-  return plannedCommand(argv, onboardEnv(settings, release));
+  return plannedCommand(argv, { ...onboardEnv(settings, release), ...(nameFlag ? {} : literalEnv([["NEMOCLAW_SANDBOX_NAME", settings.sandbox]])) });
 }
 
 /** The same onboard continuing the session a failed run left (`--resume`, which excludes `--fresh`). */

@@ -31,7 +31,12 @@ const PROVIDERS: ProviderInfo[] = [
   { key: "vllm", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "nim-local", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null },
-  { key: "routed", credentialEnv: null },
+  // NemoClaw's model router (#2202): recorded as `nvidia-router` (the routed blueprint profile's
+  // provider_name, NC@d50338aa:src/lib/onboard.ts:3207, src/lib/onboard/providers.ts:181-182) and
+  // keyed by the NVIDIA key (routed-inference.ts resolveRoutedCredentialEnv, model-router.ts:44;
+  // `NVIDIA_API_KEY` in the blueprint before #5366). Not a NEMOCLAW_PROVIDER value before v0.0.36
+  // (absent from the `Valid values:` list of the v0.0.35 release-docs commit 3cc22df2).
+  { key: "routed", gatewayProvider: "nvidia-router", credentialEnv: "NVIDIA_INFERENCE_API_KEY", since: "0.0.36" },
   { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
   { key: "install-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },

@@ -9,7 +9,7 @@ import type { ReleaseRules, SettingProblem, TargetRelease } from "../../config/r
 import { closest } from "../../config/suggest.js";
 import type { DesiredGateway, DesiredSandbox } from "../../config/types.js";
 import { OPENSHELL_SINCE, OPENSHELL_UNTIL } from "../openshell/releases.js";
-import { KNOWN_PROVIDER_NAMES, providerAvailability, providerSince } from "./providers.js";
+import { KNOWN_PROVIDER_NAMES, providerAvailability, providerOptionKey, providerSince } from "./providers.js";
 import {
   nemoclawHas,
   nemoclawHasShields,
@@ -33,8 +33,27 @@ const KNOWN_PRESETS = new Set([
 ]);
 const PRESET_FAMILIES = [/^nous-/];
 
-/** `NEMOCLAW_AGENT` values and their aliases. */
-const AGENTS = new Set(["openclaw", "hermes", "langchain-deepagents-code", "nemohermes", "dcode", "deepagents", "langchain"]);
+/**
+ * The agents NemoClaw ships (the fleet file's schema takes these names only, never an alias), with
+ * the release each arrived in (absent: every supported release).
+ */
+const AGENTS: ReadonlyMap<string, keyof typeof NEMOCLAW_SINCE | undefined> = new Map([
+  ["openclaw", undefined],
+  ["hermes", undefined],
+  ["langchain-deepagents-code", "deepAgents"],
+]);
+
+/** An agent the release does not ship: onboard exits 1 with `  Unknown agent '<a>'. Available: <sorted list>` (NC@f373889b^:src/lib/onboard/legacy-command.ts:138-142). */
+function agentProblems(agent: string, target: TargetRelease | undefined): SettingProblem[] {
+  if (!AGENTS.has(agent)) return [problem(["agent"], `"${agent}" is not a NemoClaw agent (${[...AGENTS.keys()].join(", ")})`)];
+  const since = AGENTS.get(agent);
+  if (target === undefined || since === undefined || nemoclawHas(target.nemoclaw, since)) return [];
+  const available = [...AGENTS].filter(([, feature]) => feature === undefined || nemoclawHas(target.nemoclaw, feature)).map(([name]) => name).sort();
+  return [problem(["agent"], `agent ${agent} needs NemoClaw v${NEMOCLAW_SINCE[since]} or later; NemoClaw v${target.nemoclaw} refuses it ("Unknown agent '${agent}'. Available: ${available.join(", ")}")`)];
+}
+
+/** The router serves the routed blueprint profile's model, whatever NEMOCLAW_MODEL says (NC@d50338aa:src/lib/onboard.ts:3207-3208, nemoclaw-blueprint/blueprint.yaml:88-94). */
+const ROUTED_MODEL = "nvidia-routed";
 
 /** Ports NemoClaw keeps for itself (`src/lib/core/ports.ts`). */
 const RESERVED_PORTS = new Map([
@@ -50,8 +69,9 @@ function problem(field: SettingProblem["field"], message: string, severity: Sett
 
 function sandboxProblems(sandbox: Omit<DesiredSandbox, "host">, _gateway: DesiredGateway | undefined, target: TargetRelease | undefined): SettingProblem[] {
   const problems: SettingProblem[] = [];
-  if (!AGENTS.has(sandbox.agent.toLowerCase())) {
-    problems.push(problem(["agent"], `"${sandbox.agent}" is not a NemoClaw agent (openclaw, hermes, langchain-deepagents-code)`));
+  problems.push(...agentProblems(sandbox.agent, target));
+  if (sandbox.provider !== undefined && providerOptionKey(sandbox.provider) === "routed" && sandbox.model !== undefined && sandbox.model !== ROUTED_MODEL) {
+    problems.push(problem(["model"], `provider routed always serves NemoClaw's model ${ROUTED_MODEL} (its router picks the backing model), so model "${sandbox.model}" would never be recorded; remove model`));
   }
   if (sandbox.provider !== undefined && target === undefined && !KNOWN_PROVIDER_NAMES.includes(sandbox.provider)) {
     const suggestion = closest(sandbox.provider, KNOWN_PROVIDER_NAMES);

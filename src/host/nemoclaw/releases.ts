@@ -24,17 +24,16 @@ interface PinBand {
 
 /**
  * NemoClaw's pin (`nemoclaw-blueprint/blueprint.yaml` min/max and `scripts/install-openshell.sh`)
- * by release band. v0.0.25–v0.0.38 accepted the range 0.0.32–0.0.36 (the cluster era); v0.0.70 is
- * either 0.0.44 or 0.0.71 (the release notes and the pin commit disagree); the pin of
- * v0.0.112–v0.0.113 was never established.
+ * by release band. v0.0.25–v0.0.38 accepted the range 0.0.32–0.0.36 (the cluster era); v0.0.70
+ * pins 0.0.71 (#5596, d091ff0d, is an ancestor of the v0.0.70 release-docs commit 53d11a97, whose
+ * blueprint.yaml has min = max = 0.0.71); the pin of v0.0.112–v0.0.113 was never established.
  */
 const PIN_BANDS: readonly PinBand[] = [
   { from: "0.0.25", to: "0.0.38", pin: { min: "0.0.32", max: "0.0.36" } },
   { from: "0.0.39", to: "0.0.39", pin: { min: "0.0.37", max: "0.0.37" } },
   { from: "0.0.40", to: "0.0.48", pin: { min: "0.0.39", max: "0.0.39" } },
   { from: "0.0.49", to: "0.0.69", pin: { min: "0.0.44", max: "0.0.44" } },
-  { from: "0.0.70", to: "0.0.70", pin: { min: "0.0.44", max: "0.0.71" } },
-  { from: "0.0.71", to: "0.0.73", pin: { min: "0.0.71", max: "0.0.71" } },
+  { from: "0.0.70", to: "0.0.73", pin: { min: "0.0.71", max: "0.0.71" } },
   { from: "0.0.74", to: "0.0.83", pin: { min: "0.0.72", max: "0.0.72" } },
   { from: "0.0.84", to: "0.0.105", pin: { min: "0.0.85", max: "0.0.85" } },
   { from: "0.0.106", to: "0.0.111", pin: { min: "0.0.101", max: "0.0.101" } },
@@ -118,6 +117,12 @@ export function newestReleasePinning(openshell: string): string | null {
 export const NEMOCLAW_SINCE = {
   /** `onboard --fresh` (#2437). */
   onboardFresh: "0.0.29",
+  /**
+   * `onboard --name` (#2591, 730f28f9: after the v0.0.29 release-docs commit f86c405e, before v0.0.31's
+   * 9c7b78b1). Before, onboard refuses it (`  Unknown onboard option(s): --name, <sb>`, exit 1) and reads
+   * the name from NEMOCLAW_SANDBOX_NAME (NC@6966f4b7:src/lib/onboard-command.ts:30-35,90-96, src/lib/onboard.ts:3666-3670).
+   */
+  onboardName: "0.0.31",
   /** `<sb> recover` (#2960, v0.0.34 or v0.0.35). */
   recover: "0.0.35",
   /** `recover` restores the guards from the packaged preloads before relaunching (#5321). Before: it relaunches unguarded. */
@@ -126,9 +131,11 @@ export const NEMOCLAW_SINCE = {
   sandboxGpu: "0.0.39",
   /** `inference set --provider --model --sandbox` (#3319). */
   inferenceSet: "0.0.39",
+  /** The `langchain-deepagents-code` agent (#5197, f373889b; v0.0.66 release notes f07083ee). Before: `Unknown agent '…'. Available: hermes, openclaw`. */
+  deepAgents: "0.0.66",
   /** NVIDIA's key is read from `NVIDIA_INFERENCE_API_KEY`, `NVIDIA_API_KEY` staying an alias (#5366); before, only from `NVIDIA_API_KEY`. */
   nvidiaInferenceKey: "0.0.65",
-  /** `NEMOCLAW_GATEWAY_BIND_ADDRESS` (05-12). */
+  /** `NEMOCLAW_GATEWAY_BIND_ADDRESS` (#3425, 0a828dad, 05-12; v0.0.40 release-docs commit 8ac005e3). */
   bindAddress: "0.0.40",
   /** `snapshot restore --yes` (#3796). */
   snapshotRestoreYes: "0.0.49",
@@ -144,8 +151,12 @@ export const NEMOCLAW_SINCE = {
   gatewayControl: "0.0.70",
   /** `<sb> gateway restart` (#5874; the v0.0.71 release notes are the first to describe it). */
   gatewayRestart: "0.0.71",
-  /** Docker-driver gateways run with JWT auth: `NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0` is refused. */
-  gatewayJwt: "0.0.71",
+  /**
+   * Docker-driver gateways run with JWT auth: `NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0` is refused (#5596,
+   * d091ff0d, an ancestor of the v0.0.70 release-docs commit 53d11a97;
+   * NC@d50338aa:src/lib/onboard/docker-driver-gateway-env.ts:78-83).
+   */
+  gatewayJwt: "0.0.70",
   /**
    * With sandboxes registered, the installer brings them up with `upgrade-sandboxes --auto` and does
    * not onboard (#6132, 2026-07-01); before, it onboards and then runs `upgrade-sandboxes --auto`

@@ -58,7 +58,7 @@ export function commandSpec(version, id) {
           [NC.onboardGpu, "gpu", { type: "boolean", exclusive: exclusive(["no-gpu", "no-sandbox-gpu"]) }],
           [NC.onboardGpu, "no-gpu", { type: "boolean", exclusive: exclusive(["gpu", "sandbox-gpu"]) }],
           [ALL, "from", OPT],
-          [ALL, "name", OPT],
+          [NC.onboardName, "name", OPT],
           [NC.dockerDriver, "sandbox-gpu", { type: "boolean", exclusive: ["no-gpu", "no-sandbox-gpu"] }],
           [NC.dockerDriver, "no-sandbox-gpu", { type: "boolean", exclusive: ["gpu", "sandbox-gpu"] }],
           [NC.dockerDriver, "sandbox-gpu-device", { type: "option", dependsOn: ["sandbox-gpu"] }],

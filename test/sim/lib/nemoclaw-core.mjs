@@ -53,7 +53,7 @@ import { NC } from "./releases.mjs";
  */
 
 /**
- * @typedef {{ providerName: string; label: string; credentialEnv: string | null; model: string; type: string; local?: boolean }} ProviderInfo
+ * @typedef {{ providerName: string; label: string; credentialEnv: string | null; model: string; type: string; local?: boolean; fixedModel?: boolean }} ProviderInfo
  */
 
 /**
@@ -77,14 +77,21 @@ export function providerTable(version) {
     hermesProvider: { providerName: "hermes-provider", label: "Hermes Provider", credentialEnv: "OPENAI_API_KEY", model: "moonshotai/kimi-k2", type: "openai" },
     ollama: { providerName: "ollama-local", label: "Local Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
     custom: { providerName: "compatible-endpoint", label: "Other OpenAI-compatible endpoint", credentialEnv: "COMPATIBLE_API_KEY", model: "", type: "openai" },
-    "nim-local": { providerName: "nvidia-nim", label: "Local NIM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
+    // Local NIM is recorded as `vllm-local` (NC@d50338aa:src/lib/onboard.ts:3300, provider-recovery.ts:17-25;
+    // the same at 6966f4b7, v0.0.25); `nvidia-nim` is the legacy name of NVIDIA Endpoints.
+    "nim-local": { providerName: "vllm-local", label: "Local NIM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
     vllm: { providerName: "vllm-local", label: "Local vLLM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
-    routed: { providerName: "nvidia-router", label: "NVIDIA model router", credentialEnv: nvidiaKey, model: "nvidia/nemotron-3-super-120b-a12b", type: "nvidia" },
+    // The routed blueprint profile: provider `nvidia-router`, model `nvidia-routed` whatever NEMOCLAW_MODEL
+    // says, the NVIDIA key (NC@d50338aa:src/lib/onboard.ts:3196-3235, nemoclaw-blueprint/blueprint.yaml:88-94;
+    // `NVIDIA_API_KEY` there before #5366).
+    routed: { providerName: "nvidia-router", label: "Model Router", credentialEnv: nvidiaKey, model: "nvidia-routed", type: "openai", fixedModel: true },
     "install-vllm": { providerName: "vllm-local", label: "Managed vLLM", credentialEnv: null, model: "nvidia/nemotron-3-nano", type: "openai", local: true },
     "install-ollama": { providerName: "ollama-local", label: "Local Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
     "install-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
     "start-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
   };
+  // `routed` (#2202) is not a NEMOCLAW_PROVIDER value before v0.0.36.
+  if (!atLeast(version, NC.routed)) delete table.routed;
   if (atLeast(version, NC.openrouter)) {
     table.openrouter = { providerName: "openrouter-api", label: "OpenRouter", credentialEnv: "OPENROUTER_API_KEY", model: "openrouter/auto", type: "openai" };
   }
@@ -157,18 +164,70 @@ export function credentialValue(ctx, env, key, provider, fail) {
   return value;
 }
 
-/** Agents NemoClaw can put in a sandbox, with the aliases NEMOCLAW_AGENT and --agent accept. */
-export const AGENTS = /** @type {Record<string, { display: string; aliases: string[] }>} */ ({
-  openclaw: { display: "OpenClaw", aliases: [] },
-  hermes: { display: "Hermes", aliases: ["nemohermes"] },
-  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", aliases: ["dcode", "deepagents", "langchain"] },
+/** Agents NemoClaw can put in a sandbox, with (from v0.0.69) the aliases NEMOCLAW_AGENT and --agent accept. */
+export const AGENTS = /** @type {Record<string, { display: string; since?: string }>} */ ({
+  openclaw: { display: "OpenClaw" },
+  hermes: { display: "Hermes" },
+  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", since: NC.deepAgents },
 });
 
-/** @param {string} raw @returns {string | null} */
-export function agentName(raw) {
-  const key = raw.trim().toLowerCase();
-  for (const [name, agent] of Object.entries(AGENTS)) if (name === key || agent.aliases.includes(key)) return name;
-  return null;
+/** Normalized selector → agent (NC@d50338aa:src/lib/agent/aliases.ts:4-37). */
+const AGENT_ALIASES = /** @type {Record<string, string>} */ ({
+  nemoclaw: "openclaw", "nemo-claw": "openclaw", nemohermes: "hermes", "nemo-hermes": "hermes",
+  ...Object.fromEntries(
+    [
+      "nemo-deepagents", "nemo-deepagent", "nemodeepagents", "nemodeepagent", "dcode", "deepagent", "deepagents", "deep-agent", "deep-agents",
+      "deepagentcode", "deepagentscode", "deepagent-code", "deepagents-code", "deep-agent-code", "deep-agents-code", "langchain", "langchain-code",
+      "langchaindeepagent", "langchaindeepagents", "langchain-deepagent", "langchain-deepagents", "langchaindeepagentcode", "langchaindeepagentscode",
+      "langchain-deepagent-code", "langchain-deepagents-code", "langchain-deep-agent", "langchain-deep-agents", "langchain-deep-agent-code",
+      "langchain-deep-agents-code",
+    ].map((alias) => [alias, "langchain-deepagents-code"]),
+  ),
+});
+
+/**
+ * The agents a release ships, as `listAgents()` lists them: sorted (NC@d50338aa:src/lib/agent/defs.ts:95-103).
+ * @param {string} [version] NemoClaw release (absent: every agent)
+ */
+export function agentNames(version) {
+  return Object.entries(AGENTS)
+    .filter(([, agent]) => version === undefined || agent.since === undefined || atLeast(version, agent.since))
+    .map(([name]) => name)
+    .sort();
+}
+
+/**
+ * The canonical agent a selector names in a release, or null. Before v0.0.69 only exact names count.
+ * @param {string} raw
+ * @param {string} [version] NemoClaw release (absent: every agent and alias)
+ * @returns {string | null}
+ */
+export function agentName(raw, version) {
+  const available = agentNames(version);
+  if (version !== undefined && !atLeast(version, NC.agentAliases)) return available.includes(raw.trim()) ? raw.trim() : null;
+  // resolveAgentNameAlias (aliases.ts:47-64): exact, then normalized, then an alias of an available agent.
+  const trimmed = raw.trim();
+  if (!trimmed) return null;
+  if (available.includes(trimmed)) return trimmed;
+  const normalize = (/** @type {string} */ value) => value.trim().toLowerCase().replace(/[\s_]+/g, "-").replace(/-+/g, "-");
+  const key = normalize(trimmed);
+  const exact = available.find((name) => normalize(name) === key);
+  if (exact) return exact;
+  const target = AGENT_ALIASES[key];
+  return target && available.includes(target) ? target : null;
+}
+
+/**
+ * ` (aliases: …)` after the agent list of an unknown-agent refusal (NC@d50338aa:src/lib/agent/aliases.ts:67-80).
+ * @param {string} version
+ */
+export function agentAliasSuffix(version) {
+  const available = agentNames(version);
+  /** @type {string[]} */
+  const aliases = [];
+  if (available.includes("hermes")) aliases.push("nemohermes → hermes");
+  if (available.includes("langchain-deepagents-code")) aliases.push("nemo-deepagents/dcode/deepagents/deepagents-code/langchain → langchain-deepagents-code");
+  return aliases.length > 0 ? ` (aliases: ${aliases.join("; ")})` : "";
 }
 
 /** @param {unknown} agent registry value (null = OpenClaw) */

@@ -87,15 +87,25 @@ export const NC = {
   recover: "0.0.35",
   /** `onboard --fresh` (#2437). */
   onboardFresh: "0.0.29",
+  /**
+   * `onboard --name` (#2591, 730f28f9: after the v0.0.29 release-docs commit f86c405e, before v0.0.31's
+   * 9c7b78b1, so v0.0.30 or v0.0.31 ≈). Before, the hand parser refuses it as an unknown option and
+   * the name comes from NEMOCLAW_SANDBOX_NAME (NC@6966f4b7:src/lib/onboard-command.ts:30-35,90-96).
+   */
+  onboardName: "0.0.31",
   /** `onboard --control-ui-port` (#2411). */
   onboardControlUiPort: "0.0.31",
   /** `onboard --gpu/--no-gpu` (#2799). */
   onboardGpu: "0.0.36",
   /** `onboard --yes/-y`. */
   onboardYes: "0.0.38",
+  /** `routed` as a NEMOCLAW_PROVIDER key (#2202; absent from the v0.0.35 release-docs commit 3cc22df2, present at v0.0.36's 1be2e815). */
+  routed: "0.0.36",
   /** Docker-driver gateway, `--sandbox-gpu*` (#3001), `inference set` (#3319), `destroy --cleanup-gateway` (#3229). */
   dockerDriver: "0.0.39",
   inferenceSet: "0.0.39",
+  /** NEMOCLAW_GATEWAY_BIND_ADDRESS is read and checked (#3425, 0a828dad; first in the v0.0.40 release-docs commit 8ac005e3). */
+  bindAddress: "0.0.40",
   /** `inference get` (#3424). */
   inferenceGet: "0.0.40",
   /** The installer backs up with the existing CLI and retires a < 0.0.37 gateway (#3383). */
@@ -124,6 +134,16 @@ export const NC = {
   nvidiaInferenceKey: "0.0.65",
   /** Recovery restores guards from the packaged preloads (#5321). */
   recoverRestoresGuards: "0.0.64",
+  /** The `langchain-deepagents-code` agent (#5197, f373889b; first in the v0.0.66 release notes f07083ee). */
+  deepAgents: "0.0.66",
+  /**
+   * Agent aliases (`nemohermes`, `dcode`, …) and the `(aliases: …)` suffix of the unknown-agent refusal
+   * (#5881, 49f3163e; after v0.0.68's notes 4fae1c00, in v0.0.69's e727fecd). Before, `--agent` must
+   * name an agent exactly (NC@f373889b^:src/lib/onboard/legacy-command.ts:138-142).
+   */
+  agentAliases: "0.0.69",
+  /** An unknown NEMOCLAW_AGENT is refused cleanly instead of by an uncaught throw (#5973; v0.0.74). */
+  unknownAgentEnvClean: "0.0.74",
   /** An interrupted session resumes without --resume (#5487). */
   autoResume: "0.0.66",
   /** `onboard --agents` (#5440). */
@@ -132,6 +152,12 @@ export const NC = {
   rebuildIsolation: "0.0.69",
   /** `inference set --endpoint-url/--credential-env/--inference-api` (#5877). */
   inferenceSetEndpoint: "0.0.69",
+  /**
+   * The Docker-driver gateway runs with JWT auth and NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0 is refused
+   * (#5596, d091ff0d, an ancestor of the v0.0.70 release-docs commit 53d11a97;
+   * NC@d50338aa:src/lib/onboard/docker-driver-gateway-env.ts:78-83).
+   */
+  gatewayJwt: "0.0.70",
   /** Host-mediated gateway control: `recover` via nemoclaw-gateway-control, `<sb> gateway restart` (#5874). */
   gatewayControl: "0.0.70",
   /** NEMOCLAW_SKIP_UNREACHABLE_SANDBOX_BACKUP (#6199). */

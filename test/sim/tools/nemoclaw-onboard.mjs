@@ -10,9 +10,10 @@ import { bold, green } from "../lib/ansi.mjs";
 import { backupSandboxState, listBackups, restoreSandboxState } from "../lib/backups.mjs";
 import { OclifError, parseCommandLine } from "../lib/nemoclaw-cli.mjs";
 import {
-  AGENTS,
+  agentAliasSuffix,
   agentDisplay,
   agentName,
+  agentNames,
   applyPresets,
   createManagedSandbox,
   ensureGateway,
@@ -55,6 +56,9 @@ const HAND_PARSED = /** @type {Record<string, boolean>} */ ({
   "--yes-i-accept-third-party-software": false, "--control-ui-port": true,
 });
 
+/** Stand-in usage line: the hand parser printed its usage after a refusal. */
+const HAND_USAGE = "  Usage: nemoclaw onboard [--non-interactive] [--resume] [--recreate-sandbox] [--name <sandbox>] [--from <Dockerfile>] [--agent <agent>]";
+
 /** @param {ToolContext} ctx @param {string} text @returns {never} */
 function die(ctx, text) {
   ctx.err(`${text}\n`);
@@ -92,7 +96,11 @@ function parseFlags(ctx, args) {
     const arg = /** @type {string} */ (args[i]);
     const name = arg.split("=")[0] ?? arg;
     const takesValue = HAND_PARSED[name];
-    const exists = takesValue !== undefined && !(name === "--fresh" && !atLeast(ctx.version, NC.onboardFresh)) && !(name === "--control-ui-port" && !atLeast(ctx.version, NC.onboardControlUiPort));
+    const exists =
+      takesValue !== undefined &&
+      !(name === "--fresh" && !atLeast(ctx.version, NC.onboardFresh)) &&
+      !(name === "--name" && !atLeast(ctx.version, NC.onboardName)) &&
+      !(name === "--control-ui-port" && !atLeast(ctx.version, NC.onboardControlUiPort));
     if (!exists) {
       unknown.push(arg);
       continue;
@@ -104,8 +112,8 @@ function parseFlags(ctx, args) {
     } else flags.set(name.slice(2), true);
   }
   if (unknown.length > 0) {
-    // Stand-in usage line: the hand parser printed its usage after the refusal.
-    die(ctx, `  Unknown onboard option(s): ${unknown.join(", ")}\n  Usage: nemoclaw onboard [--non-interactive] [--resume] [--recreate-sandbox] [--name <sandbox>] [--from <Dockerfile>] [--agent <agent>]`);
+    // Before v0.0.31 `--name <sb>` is refused as `  Unknown onboard option(s): --name, <sb>` (its value is an unknown word too).
+    die(ctx, `  Unknown onboard option(s): ${unknown.join(", ")}\n${HAND_USAGE}`);
   }
   if (flags.get("resume") && flags.get("fresh")) die(ctx, "  --resume and --fresh are mutually exclusive.");
   return flags;
@@ -129,9 +137,17 @@ export async function onboard(ctx, args) {
   // 1. Agent and --from, before anything else (NC@d50338aa:src/lib/onboard/command.ts:60-104).
   const flagAgent = value("agent");
   const rawAgent = (flagAgent ?? env.NEMOCLAW_AGENT ?? "").trim();
-  const agent = rawAgent ? agentName(rawAgent) : null;
+  const agent = rawAgent ? agentName(rawAgent, ctx.version) : null;
   if (rawAgent && !agent) {
-    die(ctx, `  Unknown agent '${rawAgent}'${flagAgent === undefined ? " (from NEMOCLAW_AGENT)" : ""}. Available: ${Object.keys(AGENTS).join(", ")} (aliases: ${Object.values(AGENTS).flatMap((a) => a.aliases).join(", ")})`);
+    const available = agentNames(ctx.version);
+    if (atLeast(ctx.version, NC.agentAliases)) {
+      die(ctx, `  Unknown agent '${rawAgent}'${flagAgent === undefined ? " (from NEMOCLAW_AGENT)" : ""}. Available: ${available.join(", ")}${agentAliasSuffix(ctx.version)}`);
+    }
+    // Before #5881 the hand-written check takes exact names (NC@f373889b^:src/lib/onboard/legacy-command.ts:138-142);
+    // an unknown NEMOCLAW_AGENT is thrown from resolveAgentName (agent/defs.ts:583-588) until #5973.
+    if (flagAgent !== undefined) die(ctx, `  Unknown agent '${flagAgent}'. Available: ${available.join(", ")}\n${HAND_USAGE}`);
+    if (!atLeast(ctx.version, NC.unknownAgentEnvClean)) uncaught(ctx, `Unknown agent '${env.NEMOCLAW_AGENT}' (from NEMOCLAW_AGENT). Available: ${available.join(", ")}`);
+    die(ctx, `  Unknown agent '${rawAgent}' (from NEMOCLAW_AGENT). Available: ${available.join(", ")}`);
   }
   const fromFlag = value("from");
   if (fromFlag !== undefined) {
@@ -226,7 +242,8 @@ export async function onboard(ctx, args) {
   // [2/8] Gateway.
   step(ctx, "[2/8] Starting OpenShell gateway");
   writeSession(ctx, { lastStepStarted: "gateway" });
-  if (env.NEMOCLAW_GATEWAY_BIND_ADDRESS?.trim() === "0.0.0.0" && !isClusterEra(cli.version)) {
+  // Refused from #5596 (v0.0.70); from #3425 (v0.0.40) until then 0.0.0.0 is taken.
+  if (env.NEMOCLAW_GATEWAY_BIND_ADDRESS?.trim() === "0.0.0.0" && !isClusterEra(cli.version) && atLeast(ctx.version, NC.gatewayJwt)) {
     uncaught(ctx, "NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0 is not supported for the OpenShell Docker-driver gateway while gateway JWT auth is active. Remove the override, or use NEMOCLAW_DASHBOARD_BIND for dashboard exposure.");
   }
   await updateState(ctx.paths, (state) => ensureGateway(ctx, state, { name: gatewayName, port, cli }));
@@ -235,10 +252,14 @@ export async function onboard(ctx, args) {
   step(ctx, "[3/8] Configuring inference provider");
   const key = providerKey(ctx, env.NEMOCLAW_PROVIDER) ?? session?.provider ?? "build";
   const provider = /** @type {import("../lib/nemoclaw-core.mjs").ProviderInfo} */ (providerTable(ctx.version)[key]);
-  const model = env.NEMOCLAW_MODEL ?? session?.model ?? provider.model;
-  if (!/^[A-Za-z0-9._:/-]+$/.test(model)) {
-    failStep(ctx, "inference", `  Invalid NEMOCLAW_MODEL for provider '${key}': ${model}\n  Model values may only contain letters, numbers, '.', '_', ':', '/', and '-'.`);
+  // getNonInteractiveModel: trimmed, empty = unset, then isSafeModelId (NC@d50338aa:src/lib/onboard/providers.ts:295-304,
+  // src/lib/validation.ts:255-257; the same at 6966f4b7:src/lib/onboard.ts:2856-2864).
+  const requestedModel = (env.NEMOCLAW_MODEL ?? "").trim() || null;
+  if (requestedModel !== null && !/^[A-Za-z0-9._:/-]+$/.test(requestedModel)) {
+    failStep(ctx, "inference", `  Invalid NEMOCLAW_MODEL for provider '${key}': ${requestedModel}\n  Model values may only contain letters, numbers, '.', '_', ':', '/', and '-'.`);
   }
+  // The router serves the blueprint's model whatever was asked for (handleRoutedSelection: `state.model = bp.model`).
+  const model = provider.fixedModel ? provider.model : (requestedModel ?? session?.model ?? provider.model);
   const endpointUrl = env.NEMOCLAW_ENDPOINT_URL ?? session?.endpointUrl ?? null;
   const credential = credentialValue(ctx, env, key, provider, (message) => failStep(ctx, "inference", message));
   if (key === "custom" && !endpointUrl) failStep(ctx, "inference", "  NEMOCLAW_ENDPOINT_URL is required for the OpenAI-compatible endpoint provider.");

@@ -72,7 +72,8 @@ function checkEnvironment(ctx) {
     const reserved = /** @type {Record<number, string>} */ ({ 8000: "vLLM / NIM inference", 11434: "Ollama inference", 11435: "Ollama auth proxy", 11436: "Bedrock Runtime adapter" })[port];
     if (reserved) uncaught(ctx, `Invalid port: NEMOCLAW_GATEWAY_PORT="${port}" — must not overlap the ${reserved} default port (${port})`);
   }
-  const bind = ctx.env.NEMOCLAW_GATEWAY_BIND_ADDRESS;
+  // Read (and checked) from #3425 (v0.0.40); earlier releases ignore the variable.
+  const bind = atLeast(ctx.version, NC.bindAddress) ? ctx.env.NEMOCLAW_GATEWAY_BIND_ADDRESS : undefined;
   if (bind !== undefined && bind !== "" && !["127.0.0.1", "0.0.0.0"].includes(bind.trim())) {
     uncaught(ctx, `Invalid gateway bind address: NEMOCLAW_GATEWAY_BIND_ADDRESS="${bind}" — must be either 127.0.0.1 or 0.0.0.0`);
   }

@@ -48,7 +48,8 @@ describe("the fleet schema for editors", () => {
     const sandbox = (schema.definitions?.sandbox?.properties ?? {}) as Record<string, Schema>;
     const providers = sandbox.provider?.examples as string[];
     const presets = (sandbox.policy?.properties?.presets?.items?.examples ?? []) as string[];
-    for (const provider of providers) expect(NEMOCLAW_RELEASE_RULES.sandboxProblems(desiredSandbox("a", { provider }), undefined, undefined), provider).toEqual([]);
+    // No model: `routed` serves NemoClaw's own model and refuses another.
+    for (const provider of providers) expect(NEMOCLAW_RELEASE_RULES.sandboxProblems(desiredSandbox("a", { provider, model: undefined }), undefined, undefined), provider).toEqual([]);
     expect(NEMOCLAW_RELEASE_RULES.sandboxProblems(desiredSandbox("a", { policy: { presets } }), undefined, undefined)).toEqual([]);
   });
 });

@@ -810,15 +810,68 @@ const cases: Case[] = [
     notes: [/sandbox coder \(\/srv\/fleet\/fleet.yaml:10\) is not planned: gpuDevice: OpenShell 0.0.72 \(run by NemoClaw v0.0.80\) has no sandbox create --gpu-device/],
   },
   {
-    name: "the oldest releases: no --fresh before v0.0.29, no GPU, resources or bind settings sent",
+    name: "the oldest releases: no --fresh before v0.0.29, no --name before v0.0.31 (the name goes in NEMOCLAW_SANDBOX_NAME), no GPU, resources or bind settings sent",
     setup: (s) => {
       asCluster(s, "0.0.32", "0.0.27");
       s.host.sandboxes.push(desiredSandbox("coder"));
     },
     status: "changes",
     steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
-    commands: ["nemoclaw onboard --non-interactive --name coder --agent openclaw"],
-    neverCommands: ["--fresh", "NEMOCLAW_SANDBOX_GPU", "NEMOCLAW_CPU", "NEMOCLAW_GATEWAY_BIND_ADDRESS"],
+    commands: ["NEMOCLAW_SANDBOX_NAME=coder", "nemoclaw onboard --non-interactive --agent openclaw"],
+    neverCommands: ["--fresh", "--name", "NEMOCLAW_SANDBOX_GPU", "NEMOCLAW_CPU", "NEMOCLAW_GATEWAY_BIND_ADDRESS"],
+  },
+  {
+    name: "from v0.0.31 onboard takes --name, and the name is not also sent in the environment",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.31");
+      s.host.sandboxes.push(desiredSandbox("coder"));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
+    commands: ["nemoclaw onboard --non-interactive --fresh --name coder --agent openclaw"],
+    neverCommands: ["NEMOCLAW_SANDBOX_NAME"],
+  },
+  {
+    name: "routed: a new sandbox's key travels in the NVIDIA variable the release reads (NVIDIA_API_KEY before v0.0.65)",
+    setup: (s) => {
+      runs(s, "0.0.60", "0.0.44");
+      s.host.sandboxes.push(desiredSandbox("router", { provider: "routed", model: undefined }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:router safe exact"],
+    commands: ["NEMOCLAW_PROVIDER=routed NVIDIA_API_KEY=<secret env:NVIDIA_KEY>"],
+    notes: [/different inference routes/],
+  },
+  {
+    name: "routed: from v0.0.65 the key travels in NVIDIA_INFERENCE_API_KEY",
+    setup: (s) => {
+      s.host.sandboxes.push(desiredSandbox("router", { provider: "routed", model: undefined }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:router safe exact"],
+    commands: ["NEMOCLAW_PROVIDER=routed NVIDIA_INFERENCE_API_KEY=<secret env:NVIDIA_KEY>"],
+    notes: [/different inference routes/],
+  },
+  {
+    name: "routed, converged: NemoClaw records the router as nvidia-router, which is the same provider, so nothing is planned",
+    setup: (s) => {
+      Object.assign(s.host.sandboxes[0]!, { provider: "routed", model: undefined });
+      Object.assign(registryEntries(s.observed)[0]!, { provider: "nvidia-router", model: "nvidia-routed", endpointUrl: "http://host.openshell.internal:4000/v1" });
+    },
+    status: "no-changes",
+    steps: [],
+    check: (plan) => expect(plan.notes).toEqual([]),
+  },
+  {
+    name: "routed, converged, with the key variable named: still no backup and recreate",
+    setup: (s) => {
+      Object.assign(s.host.sandboxes[0]!, { provider: "routed", model: undefined, credentialEnv: "NVIDIA_INFERENCE_API_KEY" });
+      Object.assign(registryEntries(s.observed)[0]!, { provider: "nvidia-router", model: "nvidia-routed", endpointUrl: "http://host.openshell.internal:4000/v1" });
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["--recreate-sandbox", "snapshot create"],
+    check: (plan) => expect(plan.notes).toEqual([]),
   },
   {
     name: "credentialEnv names the variable the key travels in; an OpenAI sandbox defaults to OPENAI_API_KEY",

@@ -52,7 +52,9 @@ describe("onboard", { timeout: 120_000 }, () => {
       stderr: "  The following errors occurred:\n  --fresh=true cannot also be provided when using --resume\n  --resume=true cannot also be provided when using --fresh\nSee more help with --help\n",
     });
     expect(await onboard({ NEMOCLAW_AGENT: "claude" })).toMatchObject({ code: 1 });
-    expect((await onboard({ NEMOCLAW_AGENT: "claude" })).stderr).toMatch(/^ {2}Unknown agent 'claude' \(from NEMOCLAW_AGENT\)\. Available: openclaw, hermes, langchain-deepagents-code/);
+    expect((await onboard({ NEMOCLAW_AGENT: "claude" })).stderr).toBe(
+      "  Unknown agent 'claude' (from NEMOCLAW_AGENT). Available: hermes, langchain-deepagents-code, openclaw (aliases: nemohermes → hermes; nemo-deepagents/dcode/deepagents/deepagents-code/langchain → langchain-deepagents-code)\n",
+    );
     expect(await onboard({ NEMOCLAW_SANDBOX_NAME: "My_Box" })).toMatchObject({
       code: 1,
       stderr: "  Invalid sandbox name: 'My_Box'. Allowed format: 1-63 characters, lowercase, starts with a letter, letters/numbers/internal hyphens only, ends with letter/number.\n  Try: my-box\n",
@@ -163,6 +165,88 @@ describe("onboard", { timeout: 120_000 }, () => {
     expect(registry(h).sandboxes.alpha.openshellDriver).toBe("kubernetes");
     // v0.0.38 knows `recover` (the in-sandbox script through openshell sandbox exec).
     expect((await h.run("nemoclaw", ["alpha", "recover"])).stdout).toBe("  Probe complete: OpenClaw gateway is running in 'alpha'.\n");
+  });
+});
+
+describe("onboard, per release", { timeout: 120_000 }, () => {
+  const ollama = { NEMOCLAW_PROVIDER: "ollama" };
+
+  it("before v0.0.31 refuses --name as an unknown option and takes the name from NEMOCLAW_SANDBOX_NAME; v0.0.31 takes --name", async () => {
+    const old = await use({ nemoclaw: { version: "0.0.30" } });
+    const refused = await old.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: ollama });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split("\n")[0]).toBe("  Unknown onboard option(s): --name, alpha");
+    expect((await old.run("nemoclaw", ONBOARD, { env: { ...ollama, NEMOCLAW_SANDBOX_NAME: "alpha" } })).code).toBe(0);
+    expect(Object.keys(registry(old).sandboxes)).toEqual(["alpha"]);
+    await old.stop();
+    const current = await use({ nemoclaw: { version: "0.0.31" } });
+    expect((await current.run("nemoclaw", [...ONBOARD, "--name", "beta"], { env: ollama })).code).toBe(0);
+    expect(Object.keys(registry(current).sandboxes)).toEqual(["beta"]);
+  });
+
+  it("langchain-deepagents-code only from v0.0.66, agent aliases only from v0.0.69, with each release's refusal", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.65" } });
+    const refused = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--agent", "langchain-deepagents-code"], { env: ollama });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split("\n")[0]).toBe("  Unknown agent 'langchain-deepagents-code'. Available: hermes, openclaw");
+    const fromEnv = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { ...ollama, NEMOCLAW_AGENT: "langchain-deepagents-code" } });
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.stderr.split("\n")[0]).toBe("Error: Unknown agent 'langchain-deepagents-code' (from NEMOCLAW_AGENT). Available: hermes, openclaw");
+    await h.stop();
+    const v66 = await use({ nemoclaw: { version: "0.0.66" } });
+    const alias = await v66.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--agent", "dcode"], { env: ollama });
+    expect(alias.code).toBe(1);
+    expect(alias.stderr.split("\n")[0]).toBe("  Unknown agent 'dcode'. Available: hermes, langchain-deepagents-code, openclaw");
+    expect((await v66.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--agent", "langchain-deepagents-code"], { env: ollama })).code).toBe(0);
+    expect(registry(v66).sandboxes.alpha.agent).toBe("langchain-deepagents-code");
+    await v66.stop();
+    const v69 = await use({ nemoclaw: { version: "0.0.69" } });
+    expect((await v69.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--agent", "Deep_Agents"], { env: ollama })).code).toBe(0);
+    expect(registry(v69).sandboxes.alpha.agent).toBe("langchain-deepagents-code");
+  });
+
+  it("records Local NIM as vllm-local and the router as nvidia-router with its own model; routed only from v0.0.36", async () => {
+    const h = await use({ arch: "x86_64" });
+    expect((await h.run("nemoclaw", [...ONBOARD, "--name", "nim"], { env: { NEMOCLAW_PROVIDER: "nim-local" } })).code).toBe(0);
+    expect(registry(h).sandboxes.nim.provider).toBe("vllm-local");
+    const missingKey = await h.run("nemoclaw", [...ONBOARD, "--name", "router"], { env: { NEMOCLAW_PROVIDER: "routed" } });
+    expect(missingKey.code).toBe(1);
+    expect(missingKey.stderr.endsWith("  NVIDIA_INFERENCE_API_KEY (or NEMOCLAW_PROVIDER_KEY) is required for Model Router in non-interactive mode.\n")).toBe(true);
+    const routed = await h.run("nemoclaw", [...ONBOARD, "--name", "router"], { env: { NEMOCLAW_PROVIDER: "routed", NEMOCLAW_MODEL: "meta/llama-3.3-70b-instruct", NVIDIA_INFERENCE_API_KEY: "nvapi-k" } });
+    expect(routed.code).toBe(0);
+    expect(registry(h).sandboxes.router).toMatchObject({ provider: "nvidia-router", model: "nvidia-routed", credentialEnv: "NVIDIA_INFERENCE_API_KEY" });
+    await h.stop();
+    const old = await use({ nemoclaw: { version: "0.0.35" } });
+    const refused = await old.run("nemoclaw", [...ONBOARD, "--name", "router"], { env: { NEMOCLAW_PROVIDER: "routed", NVIDIA_API_KEY: "nvapi-k" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.endsWith(
+      "  Unsupported NEMOCLAW_PROVIDER: routed\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, hermes-provider, ollama, custom, nim-local, vllm, install-vllm, install-ollama, install-windows-ollama, start-windows-ollama\n",
+    )).toBe(true);
+  });
+
+  it("refuses a model id outside [A-Za-z0-9._:/-] and takes a blank NEMOCLAW_MODEL as unset", async () => {
+    const h = await use({});
+    const refused = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { ...ollama, NEMOCLAW_MODEL: "gpt 5" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.endsWith("  Invalid NEMOCLAW_MODEL for provider 'ollama': gpt 5\n  Model values may only contain letters, numbers, '.', '_', ':', '/', and '-'.\n")).toBe(true);
+    expect((await h.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { ...ollama, NEMOCLAW_MODEL: "  " } })).code).toBe(0);
+    expect(registry(h).sandboxes.alpha.model).toBe("nemotron-3-nano:30b");
+  });
+
+  it("NEMOCLAW_GATEWAY_BIND_ADDRESS: ignored before v0.0.40, 0.0.0.0 taken until v0.0.69, refused from v0.0.70", async () => {
+    const wildcard = { ...ollama, NEMOCLAW_GATEWAY_BIND_ADDRESS: "0.0.0.0" };
+    const v39 = await use({ nemoclaw: { version: "0.0.39" } });
+    expect((await v39.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { ...ollama, NEMOCLAW_GATEWAY_BIND_ADDRESS: "10.0.0.1" } })).code).toBe(0);
+    await v39.stop();
+    const v69 = await use({ nemoclaw: { version: "0.0.69" } });
+    expect((await v69.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: wildcard })).code).toBe(0);
+    await v69.stop();
+    const v70 = await use({ nemoclaw: { version: "0.0.70" } });
+    const refused = await v70.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: wildcard });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split("\n")).toContain(
+      "Error: NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0 is not supported for the OpenShell Docker-driver gateway while gateway JWT auth is active. Remove the override, or use NEMOCLAW_DASHBOARD_BIND for dashboard exposure.",
+    );
   });
 });
 
