@@ -148,11 +148,11 @@ async function prepare(source: string | undefined, runId: string, options: Apply
     return { fleet, inputs: fleetInputs(fleet, sources) };
   };
 
-  if (source !== undefined && isPlanFile(source)) {
+  if (source !== undefined && (await isPlanFile(source))) {
     let plan: Plan;
     let fleet: DesiredFleet;
     try {
-      plan = readPlanFile(source);
+      plan = await readPlanFile(source);
     } catch (error) {
       return validationFailed(error);
     }

@@ -175,7 +175,7 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
   let planSource = "made now from these facts";
   if (options.fromPlan !== undefined) {
     try {
-      plan = readPlanFile(options.fromPlan, { requireDigest: false });
+      plan = await readPlanFile(options.fromPlan, { requireDigest: false });
     } catch (error) {
       if (!(error instanceof PlanFileError)) throw error;
       deps.stderr.write(`${error.message}\n`);
