@@ -10,6 +10,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, w
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { xdgBaseDir } from "../config/xdg.js";
+import { isReadableEvent } from "./event-shape.js";
 import type { ApplyEvent } from "./events.js";
 import type { Redactor } from "./redact.js";
 
@@ -69,7 +70,7 @@ export interface JournalContents {
 }
 
 function isEvent(value: unknown): value is ApplyEvent {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === "string";
+  return isReadableEvent(value);
 }
 
 /**
@@ -105,7 +106,16 @@ export function readJournal(path: string): JournalContents {
   }
 }
 
-/** Journal files in the directory, oldest first (run ids sort by start time). */
+/** A run id as newRunId makes them (`20261122T083000Z-3fa2c1`): only such names are journals. */
+export function isRunId(name: string): boolean {
+  return /^\d{8}T\d{6}Z-[0-9a-f]+$/.test(name);
+}
+
+/**
+ * Journal files in the directory, oldest first (run ids sort by start time). A file not named by a
+ * run id (`notes.jsonl`, an editor's backup) is not a journal: it is never listed, picked as
+ * `last`, or pruned.
+ */
 export function listJournalFiles(dir: string): string[] {
   let names: string[];
   try {
@@ -115,7 +125,7 @@ export function listJournalFiles(dir: string): string[] {
     throw error;
   }
   return names
-    .filter((name) => name.endsWith(".jsonl"))
+    .filter((name) => name.endsWith(".jsonl") && isRunId(name.slice(0, -".jsonl".length)))
     .sort()
     .map((name) => join(dir, name));
 }

@@ -258,8 +258,9 @@ export class RunTally {
 
   summary(): RunSummary {
     const hosts = [...this.hosts.values()];
-    // A journal without run-finished belongs to a run that died: it counts as interrupted.
-    const crashed = !this.finished && this.header !== null;
+    // A journal without run-finished belongs to a run that died: it counts as interrupted — also
+    // when not even its run-started header was written or could be read. Never Ok: nothing says it was.
+    const crashed = !this.finished;
     const exitCode = this.finished
       ? (this.finished.exitCode as ExitCodeValue)
       : mostSevere([this.exitCode(), crashed ? ExitCode.Interrupted : ExitCode.Ok]);

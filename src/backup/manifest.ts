@@ -11,6 +11,8 @@ import { isStoreComponent } from "./names.js";
 export const MANIFEST_FORMAT_VERSION = 1;
 export const ARCHIVE_FILE = "backup.tar";
 export const MANIFEST_FILE = "manifest.json";
+/** A manifest is a few hundred bytes; one larger than this is refused unread (not a manifest). */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export interface VerificationResult {
   at: string;

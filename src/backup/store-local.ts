@@ -4,28 +4,43 @@
  * points at missing bytes.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
-import { MANIFEST_FILE } from "./manifest.js";
-import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory } from "./store.js";
+import { readRegularFile, SourceReadError } from "../config/source.js";
+import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
+import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory, UnreadableEntry } from "./store.js";
 
-async function entriesOf(path: string): Promise<{ name: string; isDirectory: boolean }[]> {
+interface DirectoryEntry {
+  name: string;
+  isDirectory: boolean;
+}
+
+/** A directory's entries (none when it is gone or not a directory), or why it cannot be read. */
+async function entriesOf(path: string): Promise<DirectoryEntry[] | { problem: string }> {
   try {
     const entries = await readdir(path, { withFileTypes: true });
     return entries.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
+    return { problem: `cannot be read (${code === "EACCES" ? "permission denied" : (code ?? (error as Error).message)})` };
   }
 }
 
-async function readIfPresent(path: string): Promise<string | null> {
+/**
+ * A manifest's text, read as fleet files are (src/config/source.ts): opened without blocking and
+ * refused unless it is a regular file of at most MAX_MANIFEST_BYTES — a FIFO, a device or a
+ * directory named manifest.json is an invalid entry, not a listing that hangs or fails. Null text
+ * when there is none.
+ */
+async function readManifest(path: string): Promise<{ manifestText: string | null; manifestProblem?: string }> {
   try {
-    return await readFile(path, "utf8");
+    return { manifestText: (await readRegularFile(path, MAX_MANIFEST_BYTES)).toString("utf8") };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    if (!(error instanceof SourceReadError)) throw error;
+    if (error.code === "ENOENT") return { manifestText: null };
+    return { manifestText: null, manifestProblem: error.message.startsWith("is ") ? error.message : `cannot be read (${error.message})` };
   }
 }
 
@@ -56,29 +71,41 @@ export class LocalStoreBackend implements StoreBackend {
   async scan(): Promise<StoreScan> {
     const directories: StoredDirectory[] = [];
     const partials: PartialEntry[] = [];
+    const unreadable: UnreadableEntry[] = [];
     const notePartial = async (path: string) => {
       const info = await stat(this.resolve(path)).catch(() => null);
       partials.push({ path, modifiedMs: info ? info.mtimeMs : null });
     };
-    for (const host of await entriesOf(this.root)) {
+    // One directory that cannot be read is reported and skipped; only the root itself failing fails the listing.
+    const listed = async (path: string): Promise<DirectoryEntry[]> => {
+      const entries = await entriesOf(this.resolve(path));
+      if (!("problem" in entries)) return entries;
+      unreadable.push({ path, problem: entries.problem });
+      return [];
+    };
+    const hosts = await entriesOf(this.root);
+    if ("problem" in hosts) throw new Error(`${this.root} ${hosts.problem}`);
+    for (const host of hosts) {
       if (!host.isDirectory || host.name.startsWith(".")) continue;
-      for (const sandbox of await entriesOf(this.resolve(host.name))) {
+      for (const sandbox of await listed(host.name)) {
         if (!sandbox.isDirectory || sandbox.name.startsWith(".")) continue;
-        for (const backup of await entriesOf(this.resolve(`${host.name}/${sandbox.name}`))) {
+        for (const backup of await listed(`${host.name}/${sandbox.name}`)) {
           const path = `${host.name}/${sandbox.name}/${backup.name}`;
           if (backup.name.startsWith(".partial-")) {
             await notePartial(path);
             continue;
           }
           if (!backup.isDirectory || backup.name.startsWith(".")) continue;
-          directories.push({ path, manifestText: await readIfPresent(this.resolve(`${path}/${MANIFEST_FILE}`)) });
-          for (const inner of await entriesOf(this.resolve(path))) {
-            if (inner.name.startsWith(".partial-")) await notePartial(`${path}/${inner.name}`);
+          directories.push({ path, ...(await readManifest(this.resolve(`${path}/${MANIFEST_FILE}`))) });
+          // A backup directory that cannot be listed is already reported through its manifest.
+          const inner = await entriesOf(this.resolve(path));
+          for (const entry of "problem" in inner ? [] : inner) {
+            if (entry.name.startsWith(".partial-")) await notePartial(`${path}/${entry.name}`);
           }
         }
       }
     }
-    return { directories, partials };
+    return { directories, partials, unreadable };
   }
 
   async makeDirectory(path: string): Promise<void> {

@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { Connection } from "../transport/types.js";
 import { listTree, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
-import { MANIFEST_FILE } from "./manifest.js";
+import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { StoreBackend, StoreScan } from "./store.js";
 
 export class SshStoreBackend implements StoreBackend {
@@ -26,10 +26,15 @@ export class SshStoreBackend implements StoreBackend {
   }
 
   async scan(): Promise<StoreScan> {
-    const listing = await listTree(this.connection, this.root, MANIFEST_FILE);
+    const listing = await listTree(this.connection, this.root, MANIFEST_FILE, MAX_MANIFEST_BYTES);
     return {
-      directories: listing.directories.map((directory) => ({ path: directory.path, manifestText: directory.markerText })),
+      directories: listing.directories.map((directory) => ({
+        path: directory.path,
+        manifestText: directory.markerText,
+        ...(directory.markerProblem === undefined ? {} : { manifestProblem: directory.markerProblem }),
+      })),
       partials: listing.partials,
+      unreadable: listing.unreadable,
     };
   }
 

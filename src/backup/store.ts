@@ -21,8 +21,17 @@ import { byCodeUnits } from "../config/order.js";
 export interface StoredDirectory {
   /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
   path: string;
-  /** manifest.json's text, or null when the directory has none. */
+  /** manifest.json's text, or null when the directory has none (or it could not be read: see manifestProblem). */
   manifestText: string | null;
+  /** Why manifest.json is there but could not be read (not a regular file, too large, no permission). */
+  manifestProblem?: string;
+}
+
+/** A directory in the store that could not be listed (the rest of the store still is). */
+export interface UnreadableEntry {
+  /** Relative to the store root. */
+  path: string;
+  problem: string;
 }
 
 export interface PartialEntry {
@@ -35,6 +44,8 @@ export interface PartialEntry {
 export interface StoreScan {
   directories: StoredDirectory[];
   partials: PartialEntry[];
+  /** Directories below the root that could not be read; each is listed as an invalid entry. */
+  unreadable?: UnreadableEntry[];
 }
 
 /** The file operations a store needs; all paths are relative to the store root. */
@@ -121,13 +132,17 @@ export class BackupStore {
   async list(): Promise<StoreListing> {
     const scan = await this.backend.scan();
     const records: BackupRecord[] = [];
-    const invalid: InvalidEntry[] = [];
+    const invalid: InvalidEntry[] = (scan.unreadable ?? []).map((entry) => ({ location: `${this.label}/${entry.path}`, problem: entry.problem }));
     for (const directory of scan.directories) {
       const location = `${this.label}/${directory.path}`;
       const [host, sandbox, timestamp, extra] = directory.path.split("/");
       if (extra !== undefined || !host || !sandbox || !timestamp || ![host, sandbox, timestamp].every(isStoreComponent)) continue;
       if (!isSnapshotTimestamp(timestamp)) {
         invalid.push({ location, problem: "directory name is not a snapshot timestamp" });
+        continue;
+      }
+      if (directory.manifestProblem !== undefined) {
+        invalid.push({ location, problem: `${MANIFEST_FILE} ${directory.manifestProblem}` });
         continue;
       }
       if (directory.manifestText === null) {

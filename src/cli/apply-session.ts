@@ -11,7 +11,8 @@ import { catalogueIfScheduled, readCatalogue } from "../backup/catalogue.js";
 import { preflight } from "../plan/preflight.js";
 import { createBackupService, type BackupService } from "../backup/service.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
-import { loadFleetFrom, readFleetInput } from "./fleet-input.js";
+import { fleetInputs, loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
+import type { InputFile } from "../report/output-file.js";
 import { resolveSecret } from "../config/secrets.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
@@ -75,7 +76,7 @@ export interface ApplySessionOptions {
 export interface SessionDeps extends ProcessDeps {
   /** Latest backup per policy/host/sandbox, for scheduled backups (as `nemoclaw plan` reads it). */
   readCatalogue(fleet: DesiredFleet, pool: HostPool): Promise<BackupCatalogue>;
-  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[]; sources?: string[] }>;
   selectHosts(fleet: DesiredFleet, limit: string | undefined): string[];
   openPool(hosts: DesiredHost[]): HostPool;
   observeHost(host: DesiredHost, connection: Connection): Promise<ObservedHost>;
@@ -141,26 +142,29 @@ async function prepare(source: string | undefined, runId: string, options: Apply
     }
     throw error;
   };
-  const load = async (fleetFile: string | undefined): Promise<DesiredFleet> => {
-    const { fleet, warnings } = await deps.loadFleet(fleetFile, options.inventory);
+  const load = async (fleetFile: string | undefined): Promise<{ fleet: DesiredFleet; inputs: InputFile[] }> => {
+    const { fleet, warnings, sources } = await deps.loadFleet(fleetFile, options.inventory);
     if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: colors.err.enabled }));
-    return fleet;
+    return { fleet, inputs: fleetInputs(fleet, sources) };
   };
 
-  if (source !== undefined && isPlanFile(source)) {
+  if (source !== undefined && (await isPlanFile(source))) {
     let plan: Plan;
     let fleet: DesiredFleet;
     try {
-      plan = readPlanFile(source);
+      plan = await readPlanFile(source);
     } catch (error) {
       return validationFailed(error);
     }
+    let inputs: InputFile[];
     try {
-      fleet = await load(plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file);
+      ({ fleet, inputs } = await load(plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file));
     } catch (error) {
       deps.stderr.write(`${source}: the plan was made from ${plan.fleet.file} (fleet.file), which apply reads for the hosts' settings:\n`);
       return validationFailed(error);
     }
+    const clash = refuseOverwritingInputs("apply", [{ option: "--metrics-file", path: options.metricsFile }], [{ path: source, what: "the plan file" }, ...inputs], deps.stderr);
+    if (clash !== null) return clash;
     const outside = hostsOutsideFleet(plan, fleet.hosts.map((host) => host.name));
     if (outside.length > 0) {
       deps.stderr.write(`${source}: not a usable plan file:\n  names host(s) that are not in ${plan.fleet.file}: ${outside.join(", ")}; nothing was applied\n`);
@@ -201,6 +205,8 @@ async function prepare(source: string | undefined, runId: string, options: Apply
 
   const input = await readFleetInput(source, { inventories: options.inventory, limit: options.limit, color: colors.err.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
   if (typeof input === "number") return input;
+  const clash = refuseOverwritingInputs("apply", [{ option: "--metrics-file", path: options.metricsFile }], input.inputs, deps.stderr);
+  if (clash !== null) return clash;
   const { fleet } = input;
   const addressed = resolveSandboxAddresses(fleet, input.hosts, { ...(options.replace ? { replace: options.replace } : {}), ...(options.target ? { target: options.target } : {}) });
   if ("problems" in addressed) {

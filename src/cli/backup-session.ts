@@ -30,7 +30,7 @@ import { ConnectionPool, mapHosts } from "../transport/pool.js";
 import { TransportError } from "../transport/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CommonOptions } from "./common.js";
-import { loadFleetFrom, readFleetInput } from "./fleet-input.js";
+import { loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
 import { checkMetricsFile, type MetricsOption, writeMetrics } from "./metrics-option.js";
 import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 
@@ -52,7 +52,7 @@ export interface RunCommandOptions extends BackupOptions {
 }
 
 export interface BackupSessionDeps extends ProcessDeps {
-  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  loadFleet(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[]; sources?: string[] }>;
   selectHosts(fleet: DesiredFleet, limit: string | undefined): string[];
   openPool(hosts: DesiredHost[]): HostPool;
   openStores(fleet: DesiredFleet, pool: HostPool): BackupStores;
@@ -103,6 +103,8 @@ export async function withContext(
   if (badPath !== null) return badPath;
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
   if (typeof input === "number") return input;
+  const clash = refuseOverwritingInputs("backup", [{ option: "--metrics-file", path: options.metricsFile }], input.inputs, deps.stderr);
+  if (clash !== null) return clash;
   const { fleet, hosts } = input;
   const unknown = options.policy.filter((name) => !fleet.backupPolicies.some((policy) => policy.name === name));
   if (fleet.backupPolicies.length === 0 || unknown.length > 0) {

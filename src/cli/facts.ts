@@ -58,7 +58,7 @@ export function register(program: Command): void {
 }
 
 export async function runFactsCommand(fleetFile: string | undefined, options: FactsCommandOptions, deps: FactsCommandDeps): Promise<ExitCodeValue> {
-  const [{ renderFactsHuman }, { renderFactsJson, factsExitCode }, { colorsFor }, { readFleetInput }, { fleetStatus }, { observedFamilies }, { mostSevere }] = await Promise.all([
+  const [{ renderFactsHuman }, { renderFactsJson, factsExitCode }, { colorsFor }, { readFleetInput, refuseOverwritingInputs }, { fleetStatus }, { observedFamilies }, { mostSevere }] = await Promise.all([
     import("../report/facts-human.js"),
     import("../report/facts-json.js"),
     import("../report/color.js"),
@@ -71,6 +71,8 @@ export async function runFactsCommand(fleetFile: string | undefined, options: Fa
   if (badPath !== null) return badPath;
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
+  const clash = refuseOverwritingInputs("facts", [{ option: "--metrics-file", path: options.metricsFile }], input.inputs, deps.stderr);
+  if (clash !== null) return clash;
   const { fleet, hosts } = input;
   if (!options.json) deps.stderr.write(`Observing ${hosts.length} host${hosts.length === 1 ? "" : "s"}…\n`);
   const observed = await deps.observe(fleet, hosts);

@@ -8,15 +8,18 @@ import { ExitCode } from "../exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
 import { limitWarnings } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
+import { inputClash, type InputFile } from "../report/output-file.js";
 import { DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
 
 export interface FleetInput {
   fleet: DesiredFleet;
   hosts: string[];
+  /** The files read: the fleet file, its inventories and variables files (outputs must not overwrite them). */
+  inputs: InputFile[];
 }
 
 export interface FleetInputDeps {
-  load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }>;
+  load(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[]; sources?: string[] }>;
   select(fleet: DesiredFleet, limit: string | undefined): string[];
   stderr: { write(text: string): unknown };
 }
@@ -28,12 +31,12 @@ export async function readFleetInput(
 ): Promise<FleetInput | typeof ExitCode.ValidationError> {
   const fleetFile = fleetFileFor(named, options.inventories);
   try {
-    const { fleet, warnings } = await deps.load(fleetFile, options.inventories);
+    const { fleet, warnings, sources } = await deps.load(fleetFile, options.inventories);
     if (warnings.length > 0) deps.stderr.write(formatDiagnostics(warnings, { color: options.color }));
     const hosts = deps.select(fleet, options.limit);
     // Like Ansible, say which parts of --limit matched nothing (the limit as a whole matched something).
     for (const warning of limitWarnings(fleet, options.limit)) deps.stderr.write(`warning: ${warning}\n`);
-    return { fleet, hosts };
+    return { fleet, hosts, inputs: fleetInputs(fleet, sources) };
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
     deps.stderr.write(formatDiagnostics(error.diagnostics, { color: options.color }));
@@ -42,8 +45,30 @@ export async function readFleetInput(
   }
 }
 
+/** The files a loaded fleet was read from, each named as the user knows it. */
+export function fleetInputs(fleet: DesiredFleet, sources: readonly string[] | undefined): InputFile[] {
+  const files = sources ?? (typeof fleet.sourceFile === "string" && !fleet.sourceFile.startsWith("<") ? [fleet.sourceFile] : []);
+  return files.map((path) => ({ path, what: path === fleet.sourceFile ? "the fleet file" : "an inventory or variables file" }));
+}
+
+/**
+ * Null when none of `outputs` (option and path) is one of the files the command reads; otherwise
+ * says which on stderr and returns exit 1, before anything is written.
+ */
+export function refuseOverwritingInputs(command: string, outputs: ReadonlyArray<{ option: string; path: string | undefined | null }>, inputs: readonly InputFile[], stderr: { write(text: string): unknown }): typeof ExitCode.Error | null {
+  for (const { option, path } of outputs) {
+    if (path === undefined || path === null || path === "-") continue;
+    const clash = inputClash(path, inputs);
+    if (clash !== null) {
+      stderr.write(`nemoclaw ${command}: ${option} ${path}: ${clash}\n`);
+      return ExitCode.Error;
+    }
+  }
+  return null;
+}
+
 /** loadFleet with the signature FleetInputDeps.load takes. */
-export async function loadFleetFrom(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }> {
+export async function loadFleetFrom(fleetFile: string | undefined, inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[]; sources: string[] }> {
   const [{ loadFleet }, { NEMOCLAW_RELEASE_RULES }] = await Promise.all([import("../config/load.js"), import("../host/nemoclaw/release-rules.js")]);
   return loadFleet({ ...(fleetFile ? { fleetFile } : {}), inventories, releaseRules: NEMOCLAW_RELEASE_RULES });
 }

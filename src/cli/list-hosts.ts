@@ -71,8 +71,8 @@ function defaultDeps(): ListHostsDeps {
     load: loadFleetFrom,
     savedPlan: async (source) => {
       const { isPlanFile, readPlanFile } = await import("../report/plan-file.js");
-      if (!isPlanFile(source)) return undefined;
-      const plan = readPlanFile(source);
+      if (!(await isPlanFile(source))) return undefined;
+      const plan = await readPlanFile(source);
       return { fleetFile: plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file, hosts: plan.selection.hosts };
     },
     stdout: process.stdout,

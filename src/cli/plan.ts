@@ -106,7 +106,7 @@ export function register(program: Command): void {
 }
 
 export async function runPlanCommand(fleetFile: string | undefined, options: PlanCommandOptions, deps: PlanCommandDeps): Promise<ExitCodeValue> {
-  const [{ colorsFor }, { readFleetInput }, { catalogueIfScheduled }, { ExitCode, mostSevere }, { outputPathProblem }] = await Promise.all([
+  const [{ colorsFor }, { readFleetInput, refuseOverwritingInputs }, { catalogueIfScheduled }, { ExitCode, mostSevere }, { outputPathProblem }] = await Promise.all([
     import("../report/color.js"),
     import("./fleet-input.js"),
     import("../backup/catalogue.js"),
@@ -122,6 +122,8 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   }
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);
   if (typeof input === "number") return input;
+  const clash = refuseOverwritingInputs("plan", [{ option: "-o", path: options.out }, { option: "--metrics-file", path: options.metricsFile }], input.inputs, deps.stderr);
+  if (clash !== null) return clash;
   const { fleet } = input;
   const addressed = resolveSandboxAddresses(fleet, input.hosts, { ...(options.replace ? { replace: options.replace } : {}), ...(options.target ? { target: options.target } : {}) });
   if ("problems" in addressed) {

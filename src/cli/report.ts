@@ -94,7 +94,7 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
   const [
     { ExitCode },
     { outputPathProblem, writeFileAtomically },
-    { readFleetInput },
+    { readFleetInput, refuseOverwritingInputs },
     { FactsFileError, readFactsFile },
     { PlanFileError, readPlanFile },
     { hostsOutsideFleet },
@@ -143,6 +143,12 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
 
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: false }, deps);
   if (typeof input === "number") return input;
+  const readToo = [
+    ...(options.fromPlan === undefined ? [] : [{ path: options.fromPlan, what: "the plan file (--from-plan)" }]),
+    ...(options.fromFacts === undefined ? [] : [{ path: options.fromFacts, what: "the facts file (--from-facts)" }]),
+  ];
+  const clash = refuseOverwritingInputs("report", [{ option: "--html", path: htmlPath }, { option: "--metrics-file", path: options.metricsFile }], [...input.inputs, ...readToo], deps.stderr);
+  if (clash !== null) return clash;
   const { fleet } = input;
   const selected = new Set(input.hosts);
   const fleetHosts = fleet.hosts.map((host) => host.name);
@@ -169,7 +175,7 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
   let planSource = "made now from these facts";
   if (options.fromPlan !== undefined) {
     try {
-      plan = readPlanFile(options.fromPlan, { requireDigest: false });
+      plan = await readPlanFile(options.fromPlan, { requireDigest: false });
     } catch (error) {
       if (!(error instanceof PlanFileError)) throw error;
       deps.stderr.write(`${error.message}\n`);

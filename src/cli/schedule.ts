@@ -49,7 +49,8 @@ export interface ScheduleOptions extends CommonOptions {
   /** False with --no-enable: write the units, leave systemctl to the user. */
   enable: boolean;
   unitDir?: string;
-  envFile?: string;
+  /** --secrets-file. */
+  secretsFile?: string;
 }
 
 export interface ScheduleDeps extends FleetInputDeps {
@@ -93,7 +94,7 @@ installed as written); remove disables and deletes them. The jobs:
 
 Runs of one fleet never overlap: each takes the fleet's flock, waiting for it (the apply for one
 interval, a backup for an hour) or skipping with exit 75. Secrets stay out of the units: the runs
-read them from --env-file (created empty, mode 0600), in NAME=value lines.
+read them from --secrets-file (created empty, mode 0600), in NAME=value lines.
 
 Exit codes: 0 done, 1 a job cannot be written or enabled (the message says why), 3 invalid fleet
 file (see docs/exit-codes.md and docs/recipes/unattended-operation.md).
@@ -137,7 +138,8 @@ export function register(program: Command): void {
       .option("--cron", "crontab lines instead of systemd units (where systemd is absent)", false)
       .option("--no-enable", "write the units but do not run systemctl")
       .option("--unit-dir <dir>", "where the systemd units go (default: ~/.config/systemd/user)")
-      .option("--env-file <file>", "the file the runs read secrets from (default: ~/.config/nemoclaw-fleet/<fleet>.env)")
+      // Not --env-file: Node 20 takes that from anywhere on the command line, before nemoclaw runs.
+      .option("--secrets-file <file>", "the file the runs read secrets from, NAME=value lines (default: ~/.config/nemoclaw-fleet/<fleet>.env)")
       .addHelpText("after", `\nExit codes: ${help} (see docs/exit-codes.md).\n\nExamples:\n${examples.map((example) => `  ${example}`).join("\n")}`)
       .action(async (fleetFile: string | undefined, options: ScheduleOptions) => {
         const { loadFleetFrom } = await import("./fleet-input.js");
@@ -197,7 +199,7 @@ function pathsFor(fleet: DesiredFleet, options: ScheduleOptions, env: NodeJS.Pro
   const stateHome = xdgBaseDir("XDG_STATE_HOME", env, home);
   return {
     unitDir: resolve(options.unitDir ?? join(configHome, "systemd", "user")),
-    envFile: resolve(options.envFile ?? join(configHome, "nemoclaw-fleet", `${fleet.name}.env`)),
+    envFile: resolve(options.secretsFile ?? join(configHome, "nemoclaw-fleet", `${fleet.name}.env`)),
     stateHome,
     lock: join(stateHome, "nemoclaw-fleet", "schedule", `${fleet.name}.lock`),
     flock: which("flock", env.PATH),

@@ -16,7 +16,7 @@ export interface ShowOptions {
 
 export interface ShowDeps {
   /** The plan in the file; throws PlanFileError when it is not a usable plan file. */
-  readPlan(path: string): Plan;
+  readPlan(path: string): Promise<Plan>;
   stdout: Output;
   stderr: Output;
   env: NodeJS.ProcessEnv;
@@ -56,7 +56,7 @@ export async function runShowCommand(file: string, options: ShowOptions, deps: S
   ]);
   let plan: Plan;
   try {
-    plan = deps.readPlan(file);
+    plan = await deps.readPlan(file);
   } catch (error) {
     if (!(error instanceof PlanFileError)) throw error;
     deps.stderr.write(`nemoclaw show: ${error.message}\n`);

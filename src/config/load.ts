@@ -47,14 +47,16 @@ export interface FleetInspection {
   /** The inventories as read, for `nemoclaw inventory`. */
   inventory?: LoadedInventory;
   diagnostics: Diagnostic[];
+  /** Absolute paths of every file read (fleet file, inventories, variables files), so no output overwrites one. */
+  sources: string[];
 }
 
 /** Loads and checks a fleet; throws FleetValidationError (with every problem) when anything is wrong. */
-export async function loadFleet(options: LoadOptions): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[] }> {
-  const { fleet, diagnostics } = await inspectFleet(options);
+export async function loadFleet(options: LoadOptions): Promise<{ fleet: DesiredFleet; warnings: Diagnostic[]; sources: string[] }> {
+  const { fleet, diagnostics, sources } = await inspectFleet(options);
   const warnings = diagnostics.filter((d) => d.severity === "warning");
   if (fleet === undefined || diagnostics.some((d) => d.severity === "error")) throw new FleetValidationError(diagnostics);
-  return { fleet, warnings };
+  return { fleet, warnings, sources };
 }
 
 const COMMAND_LINE = "<command line>";
@@ -65,7 +67,12 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   const registry = new SourceRegistry(cwd);
   const bag = new DiagnosticBag(registry);
   let loaded: LoadedInventory | undefined;
-  const finish = (fleet?: DesiredFleet): FleetInspection => ({ ...(fleet === undefined ? {} : { fleet }), ...(loaded === undefined ? {} : { inventory: loaded }), diagnostics: bag.items });
+  const finish = (fleet?: DesiredFleet): FleetInspection => ({
+    ...(fleet === undefined ? {} : { fleet }),
+    ...(loaded === undefined ? {} : { inventory: loaded }),
+    diagnostics: bag.items,
+    sources: registry.all().map((source) => source.absPath),
+  });
 
   let fleetDoc: { yaml: YamlSource; checked: CheckedFleet; issues: SchemaIssue[]; absPath: string } | undefined;
   if (options.fleetFile !== undefined) {

@@ -19,8 +19,17 @@ export class OutputPathError extends Error {
   }
 }
 
-/** Why `path` cannot be written as a file (its directory missing, not a directory, not writable, or `path` a directory), or null. */
-export function outputPathProblem(path: string): string | null {
+/** A file the command reads, and how to name it to the user ("the fleet file", "the plan file"). */
+export interface InputFile {
+  path: string;
+  what: string;
+}
+
+/**
+ * Why `path` cannot be written as a file (its directory missing, not a directory, not writable,
+ * `path` a directory, or `path` one of the files the command reads), or null.
+ */
+export function outputPathProblem(path: string, inputs: readonly InputFile[] = []): string | null {
   const directory = dirname(resolve(path));
   let directoryStat;
   try {
@@ -39,7 +48,35 @@ export function outputPathProblem(path: string): string | null {
     if (target.isDirectory()) return "is a directory; name a file in it";
     if (!target.isFile()) return "exists and is not a regular file";
   } catch {
-    // Not there yet: it will be created.
+    // Not there yet: it will be created (so it is none of the inputs).
+    return null;
+  }
+  return inputClash(path, inputs);
+}
+
+/**
+ * Why writing `path` would overwrite one of `inputs` (the same file, whatever the spelling: a
+ * relative path, a symbolic link or a hard link), or null. Inputs that cannot be examined are no
+ * clash: reading them fails on its own.
+ */
+export function inputClash(path: string, inputs: readonly InputFile[]): string | null {
+  let target;
+  try {
+    target = statSync(path);
+  } catch {
+    return null;
+  }
+  for (const input of inputs) {
+    let info;
+    try {
+      info = statSync(input.path);
+    } catch {
+      continue;
+    }
+    if (info.dev === target.dev && info.ino === target.ino) {
+      const shown = resolve(input.path) === resolve(path) ? "" : ` (${input.path})`;
+      return `is ${input.what}${shown} this command reads; refusing to overwrite it — write to another file`;
+    }
   }
   return null;
 }

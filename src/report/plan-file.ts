@@ -8,8 +8,8 @@
  * The plan itself is made in src/plan, which does no I/O.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { MAX_SOURCE_BYTES, readTextFile, SourceReadError } from "../config/source.js";
 import { plannedCommand } from "../host/command.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/types.js";
 import { writeFileAtomically } from "./output-file.js";
@@ -64,16 +64,18 @@ function withDerivedDisplays(plan: Plan): Plan {
 }
 
 /**
- * A plan file, checked. `apply` needs the digest `plan -o` writes; a reader that only shows a plan
+ * A plan file, checked (a regular file of at most MAX_PLAN_BYTES: a FIFO, a device or a directory
+ * is refused without being read). `apply` needs the digest `plan -o` writes; a reader that only shows a plan
  * (`report --from-plan`) also takes `plan --json` output, which has none. A digest that does not
  * match is refused either way: an edited plan is not the plan that was made.
  */
-export function readPlanFile(path: string, options: { requireDigest: boolean } = { requireDigest: true }): Plan {
+export async function readPlanFile(path: string, options: { requireDigest: boolean } = { requireDigest: true }): Promise<Plan> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = await readPlanText(path);
   } catch (error) {
-    throw new PlanFileError(path, [`cannot be read: ${(error as Error).message}`]);
+    if (!(error instanceof SourceReadError)) throw error;
+    throw new PlanFileError(path, [error.message.startsWith("is ") ? error.message : `cannot be read: ${error.message}`]);
   }
   let value: unknown;
   try {
@@ -140,14 +142,18 @@ function consistencyProblems(plan: Plan): string[] {
  * Whether `path` is meant as a saved plan rather than a fleet file (YAML): JSON with the plan's
  * kind, or with a plan's formatVersion and no fleet apiVersion — and, when it is not even JSON,
  * text that names the plan's kind or starts like a JSON object without a fleet's apiVersion. So
- * a damaged or cut-short plan is reported as a broken plan file, not read as a fleet file.
+ * a damaged or cut-short plan is reported as a broken plan file, not read as a fleet file. A file
+ * that exists but cannot be read (no permission, not a regular file, too large) counts as a plan
+ * when its name ends in .json, so the error names a plan file; otherwise the fleet loader says why.
  */
-export function isPlanFile(path: string): boolean {
+export async function isPlanFile(path: string): Promise<boolean> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return false;
+    text = await readPlanText(path);
+  } catch (error) {
+    if (!(error instanceof SourceReadError)) throw error;
+    // What cannot be read cannot tell; a .json file is taken for a plan so its reader names it one.
+    return error.code !== "ENOENT" && /\.json$/i.test(path);
   }
   if (!text.trimStart().startsWith("{")) return false;
   try {
@@ -157,4 +163,12 @@ export function isPlanFile(path: string): boolean {
   } catch {
     return text.includes(`"${PLAN_KIND}"`) || !/\bapiVersion\b/.test(text);
   }
+}
+
+/** Plan files are read whole, as fleet files are; anything larger is refused. */
+export const MAX_PLAN_BYTES = MAX_SOURCE_BYTES;
+
+/** The text of a plan file, read as fleet files are read (src/config/source.ts): a regular file, not too large, UTF-8. */
+function readPlanText(path: string): Promise<string> {
+  return readTextFile(path, MAX_PLAN_BYTES);
 }

@@ -112,38 +112,62 @@ export async function removePath(connection: Connection, path: string): Promise<
 }
 
 export interface TreeListing {
-  /** Directories three levels down, with the content of their `marker` file when it exists. */
-  directories: Array<{ path: string; markerText: string | null }>;
+  /**
+   * Directories three levels down, with the content of their `marker` file when it exists, or why
+   * it could not be read (not a regular file, no permission, larger than the limit).
+   */
+  directories: Array<{ path: string; markerText: string | null; markerProblem?: string }>;
   /** Entries three or four levels down whose name starts with `.partial-`, with their mtime. */
   partials: Array<{ path: string; modifiedMs: number | null }>;
+  /** Directories one or two levels down that cannot be read (what is below them is not listed). */
+  unreadable: Array<{ path: string; problem: string }>;
 }
 
 /**
  * Prints, relative to the root ($1): `P <tab> mtime <tab> path` for each partial entry,
- * `M <tab> path <tab> base64(marker)` for each directory with a marker file, `D <tab> path` for one
- * without. Each record is framed by a per-call nonce ($2) so no file content can forge one.
+ * `U <tab> path` for a directory one or two levels down that cannot be read, `M <tab> path <tab>
+ * base64(marker)` for each directory with a readable regular marker file (at most $4 bytes of it),
+ * `X <tab> path <tab> problem` for one whose marker cannot be read or is not a regular file (a FIFO
+ * is never opened), `D <tab> path` for one without. Each record is framed by a per-call nonce ($2)
+ * so no file content can forge one. One bad entry never fails the listing.
  */
 const LIST_TREE_SCRIPT = `
 [ -d "$1" ] || exit 0
 cd -- "$1" || exit 1
-find . -mindepth 3 -maxdepth 4 -name '.partial-*' -printf "$2 P\\t%T@\\t%P\\n"
+find . -mindepth 3 -maxdepth 4 -name '.partial-*' -printf "$2 P\\t%T@\\t%P\\n" 2>/dev/null
+for d in */ */*/; do
+  [ -d "$d" ] || continue
+  [ -r "$d" ] && [ -x "$d" ] || printf '%s U\\t%s\\n' "$2" "\${d%/}"
+done
 for d in */*/*/; do
   [ -d "$d" ] || continue
-  if [ -f "\${d}$3" ]; then
-    printf '%s M\\t%s\\t' "$2" "\${d%/}"
-    base64 -w0 < "\${d}$3" || exit 1
-    printf '\\n'
+  f="\${d}$3"
+  if [ ! -x "$d" ]; then
+    printf '%s X\\t%s\\t%s\\n' "$2" "\${d%/}" "cannot be read (permission denied)"
+  elif [ -f "$f" ]; then
+    if [ -r "$f" ]; then
+      printf '%s M\\t%s\\t' "$2" "\${d%/}"
+      head -c "$4" < "$f" | base64 -w0
+      printf '\\n'
+    else
+      printf '%s X\\t%s\\t%s\\n' "$2" "\${d%/}" "cannot be read (permission denied)"
+    fi
+  elif [ -e "$f" ] || [ -h "$f" ]; then
+    printf '%s X\\t%s\\t%s\\n' "$2" "\${d%/}" "is not a regular file; refusing to read it"
   else
     printf '%s D\\t%s\\n' "$2" "\${d%/}"
   fi
 done
 `;
 
-/** One round trip listing a three-level tree (a backup store: host/sandbox/timestamp). */
-export async function listTree(connection: Connection, root: string, marker: string): Promise<TreeListing> {
+/**
+ * One round trip listing a three-level tree (a backup store: host/sandbox/timestamp). A marker
+ * file over `maxMarkerBytes` is reported, not read whole.
+ */
+export async function listTree(connection: Connection, root: string, marker: string, maxMarkerBytes: number): Promise<TreeListing> {
   const nonce = randomBytes(8).toString("hex");
-  const output = await runChecked(connection, { argv: ["sh", "-c", LIST_TREE_SCRIPT, "sh", root, nonce, marker] }, `listing ${root}`);
-  const listing: TreeListing = { directories: [], partials: [] };
+  const output = await runChecked(connection, { argv: ["sh", "-c", LIST_TREE_SCRIPT, "sh", root, nonce, marker, String(maxMarkerBytes + 1)] }, `listing ${root}`);
+  const listing: TreeListing = { directories: [], partials: [], unreadable: [] };
   for (const line of output.split("\n")) {
     if (!line.startsWith(`${nonce} `)) continue;
     const [kind, first, second] = line.slice(nonce.length + 1).split("\t");
@@ -151,7 +175,16 @@ export async function listTree(connection: Connection, root: string, marker: str
       const seconds = Number(first);
       listing.partials.push({ path: second, modifiedMs: Number.isFinite(seconds) ? seconds * 1000 : null });
     } else if (kind === "M" && first && second !== undefined) {
-      listing.directories.push({ path: first, markerText: Buffer.from(second, "base64").toString("utf8") });
+      const bytes = Buffer.from(second, "base64");
+      listing.directories.push(
+        bytes.length > maxMarkerBytes
+          ? { path: first, markerText: null, markerProblem: `is larger than ${maxMarkerBytes} bytes; refusing to read it` }
+          : { path: first, markerText: bytes.toString("utf8") },
+      );
+    } else if (kind === "X" && first && second) {
+      listing.directories.push({ path: first, markerText: null, markerProblem: second });
+    } else if (kind === "U" && first) {
+      listing.unreadable.push({ path: first, problem: "cannot be read (permission denied)" });
     } else if (kind === "D" && first) {
       listing.directories.push({ path: first, markerText: null });
     }

@@ -29,8 +29,8 @@ describe("journal location and run ids", () => {
 describe("JournalWriter", () => {
   it("writes one JSON line per event, file 0600 in a 0700 directory, readable back", () => {
     const runs = join(dir, "runs");
-    const writer = JournalWriter.open(runs, "run-1", new Redactor());
-    const bus = new EventBus("run-1");
+    const writer = JournalWriter.open(runs, "20261122T083000Z-3fa2c1", new Redactor());
+    const bus = new EventBus("20261122T083000Z-3fa2c1");
     bus.subscribe((event) => writer.write(event));
     bus.emit({ type: "host-started", host: "a", steps: 2 });
     bus.emit({ type: "lock-released", host: "a" });

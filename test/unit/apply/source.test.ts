@@ -16,17 +16,17 @@ describe("isPlanFile", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("tells a saved plan from a fleet file by its kind", () => {
+  it("tells a saved plan from a fleet file by its kind", async () => {
     const saved = join(dir, "plan.json");
     writeFileSync(saved, JSON.stringify(plan([])));
     const fleet = join(dir, "fleet.yaml");
     writeFileSync(fleet, "apiVersion: nemoclaw.dev/v1\nkind: Fleet\n");
     const jsonFleet = join(dir, "fleet.json");
     writeFileSync(jsonFleet, '{"apiVersion":"nemoclaw.dev/v1","kind":"Fleet"}');
-    expect(isPlanFile(saved)).toBe(true);
-    expect(isPlanFile(fleet)).toBe(false);
-    expect(isPlanFile(jsonFleet)).toBe(false);
-    expect(isPlanFile(join(dir, "missing.json"))).toBe(false);
+    expect(await isPlanFile(saved)).toBe(true);
+    expect(await isPlanFile(fleet)).toBe(false);
+    expect(await isPlanFile(jsonFleet)).toBe(false);
+    expect(await isPlanFile(join(dir, "missing.json"))).toBe(false);
   });
 });
 

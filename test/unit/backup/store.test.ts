@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupIntegrityError, BackupStore, partialName } from "../../../src/backup/store.js";
+import { MAX_MANIFEST_BYTES } from "../../../src/backup/manifest.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
 import { LocalConnection } from "../../../src/transport/local.js";
@@ -162,6 +164,44 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     const listing = await store().list();
     expect(listing.records).toHaveLength(1);
     expect(listing.invalid.map((i) => i.problem)).toEqual(["manifest.json is missing", expect.stringMatching(/not JSON/)]);
+  });
+
+  it("lists a manifest.json that is a directory as invalid and still lists the rest", async () => {
+    await writeBackup();
+    mkdirSync(join(root, "spark-01/alice/2026-12-01T00-00-09-000Z/manifest.json"), { recursive: true });
+    const listing = await store().list();
+    expect(listing.records.map((record) => record.timestamp)).toEqual([TIMESTAMP]);
+    expect(listing.invalid).toEqual([{ location: expect.stringMatching(/spark-01\/alice\/2026-12-01T00-00-09-000Z$/), problem: expect.stringMatching(/^manifest\.json is (a directory|not a regular file)/) }]);
+  });
+
+  it("never opens a FIFO named manifest.json (the listing does not hang), and refuses an oversized manifest unread", async () => {
+    await writeBackup();
+    const fifoDir = join(root, "spark-01/alice/2026-12-01T00-00-09-000Z");
+    mkdirSync(fifoDir, { recursive: true });
+    execFileSync("mkfifo", [join(fifoDir, "manifest.json")]);
+    const hugeDir = join(root, "spark-01/bob/2026-12-01T00-00-09-000Z");
+    mkdirSync(hugeDir, { recursive: true });
+    writeFileSync(join(hugeDir, "manifest.json"), "{");
+    truncateSync(join(hugeDir, "manifest.json"), MAX_MANIFEST_BYTES + 1);
+    const listing = await store().list();
+    expect(listing.records.map((record) => record.timestamp)).toEqual([TIMESTAMP]);
+    expect(listing.invalid.map((entry) => entry.problem).sort()).toEqual([
+      expect.stringMatching(/^manifest\.json is (1048577 bytes|larger than 1048576 bytes)/),
+      expect.stringMatching(/^manifest\.json is not a regular file/),
+    ]);
+  }, 20_000);
+
+  it.skipIf(process.getuid?.() === 0)("lists a host directory it cannot read as invalid and still lists the other hosts", async () => {
+    await writeBackup();
+    mkdirSync(join(root, "spark-02/alice/2026-12-01T00-00-09-000Z"), { recursive: true });
+    chmodSync(join(root, "spark-02"), 0);
+    try {
+      const listing = await store().list();
+      expect(listing.records.map((record) => record.host)).toEqual(["spark-01"]);
+      expect(listing.invalid).toEqual([{ location: expect.stringMatching(/\/spark-02$/), problem: "cannot be read (permission denied)" }]);
+    } finally {
+      chmodSync(join(root, "spark-02"), 0o700);
+    }
   });
 
   it("removes a backup out of sight first", async () => {

@@ -4,6 +4,7 @@
  * lock scripts for real in a temp HOME and records every other command. Checks what a user sees
  * and what reaches the host.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import { listJournalFiles } from "../../../src/apply/journal.js";
 import { createLockFile, serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { runApplySession, type ApplySessionOptions, type SessionDeps } from "../../../src/cli/apply-session.js";
+import { loadFleetFrom } from "../../../src/cli/fleet-input.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import type { HostLockInfo, ObservedHost } from "../../../src/observe/types.js";
 import type { Connection, RemoteCommand, RunResult } from "../../../src/transport/types.js";
@@ -103,6 +105,29 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: 
 function runPlanForTest(s: ReturnType<typeof session>): Plan {
   return planFleet(s.scenario.fleet, { hosts: [structuredClone(s.scenario.observed)] }, { limit: null, hosts: ["spark-01"], pruneUnmanaged: false, now: NOW, toolVersion: "0.1.0" });
 }
+
+describe("apply with a plan file that is not a regular file", () => {
+  it("a FIFO named .json is refused as a plan file (exit 3) instead of waiting on it; nothing is loaded or contacted", async () => {
+    const fifo = join(dir, "fifo.json");
+    execFileSync("mkfifo", [fifo]);
+    const s = session();
+    const loaded: (string | undefined)[] = [];
+    s.deps.loadFleet = async (file) => {
+      loaded.push(file);
+      throw new Error("the fleet must not be loaded");
+    };
+    expect(await runApplySession(fifo, { ...OPTIONS, yes: true }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${fifo}: not a usable plan file:\n  is not a regular file (a FIFO); refusing to read it`);
+    expect(loaded).toEqual([]);
+  });
+
+  it("a device is refused by the fleet loader's own check (exit 3), not read", async () => {
+    const s = session();
+    s.deps.loadFleet = loadFleetFrom;
+    expect(await runApplySession("/dev/zero", { ...OPTIONS, yes: true }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toMatch(/\/dev\/zero.*is not a regular file \(a character device\); refusing to read it/);
+  });
+});
 
 describe("apply as a use case", () => {
   it("without a terminal and without --yes shows the plan, refuses, and touches nothing (exit 1)", async () => {

@@ -17,7 +17,7 @@ describe("readFleetInput", () => {
   it("prints the loader's warnings and hands back the fleet and the --limit selection", async () => {
     const { deps, stderr } = harness(async () => ({ fleet, warnings: [diagnostic("warning", "ansible_become is ignored")] }));
     const input = await readFleetInput("fleet.yaml", { inventories: [], limit: "spark-*", color: false }, deps);
-    expect(input).toEqual({ fleet, hosts: ["spark-*"] });
+    expect(input).toEqual({ fleet, hosts: ["spark-*"], inputs: [] });
     expect(stderr()).toContain("fleet.yaml:3:5: hosts[0].port: warning: ansible_become is ignored");
   });
 

@@ -48,3 +48,27 @@ describe("--help", () => {
     for (const example of examples) expect(example.trim(), path).toMatch(new RegExp(`^(.*\\b)?nemoclaw ${path}\\b`));
   });
 });
+
+describe("option names", () => {
+  /**
+   * Node 20 reads these from anywhere on its command line — after the script name too — before any
+   * JavaScript runs: `nemoclaw schedule show --env-file new.env` died with `node: new.env: not
+   * found` (exit 9), and with a file that exists Node would load it into nemoclaw's environment.
+   */
+  const TAKEN_BY_NODE = ["--env-file"];
+
+  it("no command has an option Node itself would take from the command line", () => {
+    const clashes = commandsOf(program).flatMap(({ path, command }) =>
+      command.options.filter((option) => option.long !== undefined && TAKEN_BY_NODE.includes(option.long)).map((option) => `nemoclaw ${path.join(" ")} ${option.long}`),
+    );
+    expect(clashes).toEqual([]);
+  });
+
+  it("schedule names the secrets file with --secrets-file", () => {
+    const schedule = program.commands.find((command) => command.name() === "schedule")!;
+    for (const action of ["install", "show", "remove"]) {
+      const command = schedule.commands.find((candidate) => candidate.name() === action)!;
+      expect(command.options.map((option) => option.long), action).toContain("--secrets-file");
+    }
+  });
+});

@@ -76,6 +76,59 @@ describe("nemoclaw history", () => {
     expect(one.out()).toContain("✗ backup:alice@nightly: snapshot failed");
   });
 
+  it.each([
+    ["a run-started without its selection", (line: Record<string, unknown>) => ({ type: line.type, v: 1, runId: line.runId, seq: 1, at: line.at })],
+    ["a run-started whose fleet is null", (line: Record<string, unknown>) => ({ ...line, fleet: null })],
+  ])("lists a journal with %s as damaged and shows the run from the other lines (no JavaScript error)", async (_what, damage) => {
+    recordBackupRun("20261122T080000Z-aaaaaa");
+    const path = join(dir, "20261122T080000Z-aaaaaa.jsonl");
+    const [first, ...rest] = readFileSync(path, "utf8").split("\n");
+    writeFileSync(path, [JSON.stringify(damage(JSON.parse(first!) as Record<string, unknown>)), ...rest].join("\n"));
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    expect(list.out()).toMatch(/^20261122T080000Z-aaaaaa .*damaged journal: line 1 is not a readable event/);
+    expect(list.out()).not.toMatch(/Cannot read properties/);
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.err()).toContain("damaged journal: line 1 is not a readable event; the run is shown from the lines that could be read");
+    expect(one.out()).toContain("✗ backup:alice@nightly: snapshot failed");
+  });
+
+  it.each([
+    ["empty", ""],
+    ["binary", "\u0000\u0001\u00ff\u0000garbage\u0000"],
+  ])("never reports a run whose journal is %s as a success", async (_what, text) => {
+    writeFileSync(join(dir, "20261122T080000Z-aaaaaa.jsonl"), text);
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.out()).not.toContain("exit 0 (success)");
+    expect(one.out()).toContain("the run ended without finishing");
+    const json = streams();
+    expect(await runHistoryCommand("last", { json: true, last: 20, color: false }, { journalDir: dir, ...json })).toBe(ExitCode.Ok);
+    const run = JSON.parse(json.out()) as { complete: boolean; exitCode: number };
+    expect(run.complete).toBe(false);
+    expect(run.exitCode).not.toBe(0);
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: true, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    expect(JSON.parse(list.out())).toMatchObject([{ runId: "20261122T080000Z-aaaaaa", complete: false }]);
+    expect((JSON.parse(list.out()) as { exitCode: number }[])[0]!.exitCode).not.toBe(0);
+  });
+
+  it("ignores files in the journal directory that are not named by a run id: never listed, never `last`", async () => {
+    recordBackupRun("20261122T080000Z-aaaaaa");
+    writeFileSync(join(dir, "not-a-run.jsonl"), "{}\n");
+    writeFileSync(join(dir, "zz-notes.jsonl"), "");
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    expect(list.out().trim().split("\n")).toEqual([expect.stringMatching(/^20261122T080000Z-aaaaaa {2}backup run/)]);
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.out()).toContain("RECAP 20261122T080000Z-aaaaaa (backup run)");
+    const named = streams();
+    expect(await runHistoryCommand("not-a-run", { json: false, last: 20, color: false }, { journalDir: dir, ...named })).toBe(ExitCode.Error);
+    expect(named.err()).toContain('nemoclaw history: no run "not-a-run"');
+  });
+
   it("names an unknown run on stderr and exits 1", async () => {
     const s = streams();
     expect(await runHistoryCommand("nope", { json: false, last: 20, color: false }, { journalDir: dir, ...s })).toBe(ExitCode.Error);

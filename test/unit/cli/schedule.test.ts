@@ -142,6 +142,17 @@ const unitDir = () => join(dir, "home", ".config", "systemd", "user");
 const fleetFile = () => join(dir, "fleet.yaml");
 
 describe("schedule install, show, remove (systemd)", () => {
+  it("--secrets-file names the file the runs read secrets from: created by install, named in the units", async () => {
+    const s = setup();
+    const secrets = join(dir, "keys", "lab secrets.env");
+    expect(await runSchedule("install", fleetFile(), options({ secretsFile: secrets }), s.deps)).toBe(ExitCode.Ok);
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(unitDir(), "nemoclaw-lab-apply.service"), "utf8")).toContain(`EnvironmentFile=${secrets}\n`);
+    const shown = setup();
+    expect(await runSchedule("show", fleetFile(), options({ secretsFile: secrets }), shown.deps)).toBe(ExitCode.Ok);
+    expect(shown.out()).toContain(`from ${secrets}`);
+  });
+
   it("writes a service and a timer per job, with absolute paths and no secret, and enables the timers", async () => {
     const s = setup();
     expect(await runSchedule("install", fleetFile(), options(), s.deps)).toBe(ExitCode.Ok);

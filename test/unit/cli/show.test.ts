@@ -47,7 +47,7 @@ describe("nemoclaw show", () => {
     const printed = await savedPlan(file);
     const s = streams();
     expect(await runShowCommand(file, { json: false, color: false }, { readPlan: readPlanFile, ...s })).toBe(ExitCode.Ok);
-    const plan = readPlanFile(file);
+    const plan = await readPlanFile(file);
     expect(s.out()).toBe(`Saved plan ${file}: made ${plan.createdAt} by nemoclaw ${plan.toolVersion} from ${plan.fleet.file}\n${printed}`);
     expect(printed).toContain("policy-add  sandbox assistant @ nemoclaw");
     expect(s.err()).toBe(`Run \`nemoclaw apply ${file}\` to carry it out; hosts whose facts changed since are refused as stale.\n`);

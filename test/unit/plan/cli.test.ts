@@ -61,7 +61,7 @@ describe("nemoclaw plan --replace and --target", () => {
       ["spark-01", []],
       ["spark-02", ["preflight:spark-02", "backup:assistant", "sandbox-recreate:assistant"]],
     ]);
-    expect(readPlanFile(join(dir, "plan.json")).options).toMatchObject({ replace: ["assistant@spark-02"], targets: null });
+    expect((await readPlanFile(join(dir, "plan.json"))).options).toMatchObject({ replace: ["assistant@spark-02"], targets: null });
   });
 
   it("--target observes only the hosts it names and plans only that sandbox's steps", async () => {
@@ -116,7 +116,7 @@ describe("nemoclaw plan", () => {
     await runPlanCommand("fleet.yaml", options({ json: true, out: file, limit: "spark-*" }), deps);
     const printed = JSON.parse(out.join("")) as Plan;
     expect(printed.selection).toEqual({ limit: "spark-*", hosts: ["spark-01"] });
-    expect(readPlanFile(file)).toEqual(printed);
+    expect(await readPlanFile(file)).toEqual(printed);
     expect(readFileSync(file, "utf8")).toBe(`${JSON.stringify({ ...printed, planDigest: planDigest(printed) }, null, 2)}\n`);
   });
 

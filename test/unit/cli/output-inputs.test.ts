@@ -1,0 +1,181 @@
+/**
+ * Outputs never overwrite inputs: `plan -o`, `report --html`, and `--metrics-file` on plan,
+ * report and apply refuse (exit 1, naming the option and the file) a path that is the fleet file,
+ * one of its inventories or variables files, or the plan file being applied — however the path is
+ * spelled (relative, through a symbolic link) — before any host is contacted; the input is left
+ * as it was.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadFleetFrom } from "../../../src/cli/fleet-input.js";
+import { runPlanCommand, type PlanCommandDeps } from "../../../src/cli/plan.js";
+import { runReportCommand, type ReportCommandDeps } from "../../../src/cli/report.js";
+import { runApplySession, type SessionDeps } from "../../../src/cli/apply-session.js";
+import { selectHosts } from "../../../src/config/selectors.js";
+import { ExitCode } from "../../../src/exit-codes.js";
+import { writePlanFile } from "../../../src/report/plan-file.js";
+import { converged, NOW, planOf } from "../plan/builders.js";
+
+let dir: string;
+let fleetFile: string;
+let inventory: string;
+let vars: string;
+const FLEET = `apiVersion: nemoclaw.dev/v1
+kind: Fleet
+metadata: { name: lab }
+inventory: [hosts.ini]
+gateways:
+  - port: 8080
+`;
+const INVENTORY = "[lab]\nspark-01 ansible_host=127.0.0.1\n";
+const VARS = "ansible_user: ops\n";
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "output-inputs-"));
+  fleetFile = join(dir, "fleet.yaml");
+  inventory = join(dir, "hosts.ini");
+  vars = join(dir, "group_vars", "lab.yml");
+  writeFileSync(fleetFile, FLEET);
+  writeFileSync(inventory, INVENTORY);
+  mkdirSync(join(dir, "group_vars"));
+  writeFileSync(vars, VARS);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function unchanged(): void {
+  expect(readFileSync(fleetFile, "utf8")).toBe(FLEET);
+  expect(readFileSync(inventory, "utf8")).toBe(INVENTORY);
+  expect(readFileSync(vars, "utf8")).toBe(VARS);
+}
+
+const noHosts = () => {
+  throw new Error("no host may be contacted");
+};
+
+function planDeps() {
+  let err = "";
+  const deps: PlanCommandDeps = {
+    load: loadFleetFrom,
+    select: (fleet, limit) => selectHosts(fleet, limit),
+    observe: noHosts,
+    catalogue: noHosts,
+    close: async () => undefined,
+    now: () => NOW,
+    stdout: { write: () => true },
+    stderr: { write: (text: string) => (err += text) },
+    env: {},
+  };
+  return { deps, err: () => err };
+}
+
+const planOptions = { inventory: [], json: false, detailedExitcode: false, prune: false, color: false };
+
+describe("plan -o and --metrics-file never overwrite what the plan is made from", () => {
+  it.each([
+    ["the fleet file", () => fleetFile, /-o \S+fleet\.yaml: is the fleet file this command reads; refusing to overwrite it/],
+    ["an inventory", () => inventory, /-o \S+hosts\.ini: is an inventory or variables file this command reads; refusing to overwrite it/],
+    ["a variables file", () => vars, /-o \S+lab\.yml: is an inventory or variables file this command reads/],
+    ["a symbolic link to the fleet file", () => link(fleetFile), /-o \S+link: is the fleet file \(\S+fleet\.yaml\) this command reads/],
+  ])("-o %s: exit 1, nothing contacted or written", async (_what, out, message) => {
+    const h = planDeps();
+    expect(await runPlanCommand(fleetFile, { ...planOptions, out: out() }, h.deps)).toBe(ExitCode.Error);
+    expect(h.err()).toMatch(message);
+    unchanged();
+  });
+
+  it("--metrics-file the fleet file: exit 1", async () => {
+    const h = planDeps();
+    expect(await runPlanCommand(fleetFile, { ...planOptions, metricsFile: fleetFile }, h.deps)).toBe(ExitCode.Error);
+    expect(h.err()).toMatch(/--metrics-file \S+fleet\.yaml: is the fleet file this command reads/);
+    unchanged();
+  });
+});
+
+function link(target: string): string {
+  const path = join(dir, "link");
+  symlinkSync(target, path);
+  return path;
+}
+
+describe("report --html and --metrics-file never overwrite the fleet file or the saved plan it shows", () => {
+  function reportDeps() {
+    let err = "";
+    const deps: ReportCommandDeps = {
+      load: loadFleetFrom,
+      select: (fleet, limit) => selectHosts(fleet, limit),
+      observe: noHosts,
+      readStores: noHosts,
+      close: async () => undefined,
+      now: () => NOW,
+      journalDir: join(dir, "runs"),
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (err += text) },
+      env: {},
+    };
+    return { deps, err: () => err };
+  }
+
+  it("--html the fleet file: exit 1", async () => {
+    const h = reportDeps();
+    expect(await runReportCommand(fleetFile, { inventory: [], json: false, runs: 10, html: fleetFile }, h.deps)).toBe(ExitCode.Error);
+    expect(h.err()).toMatch(/nemoclaw report: --html \S+fleet\.yaml: is the fleet file this command reads; refusing to overwrite it/);
+    unchanged();
+  });
+
+  it("--metrics-file the --from-plan file: exit 1", async () => {
+    const plan = join(dir, "plan.json");
+    writeFileSync(plan, "{}\n");
+    const h = reportDeps();
+    const options = { inventory: [], json: true, runs: 10, fromPlan: plan, metricsFile: plan };
+    expect(await runReportCommand(fleetFile, options, h.deps)).toBe(ExitCode.Error);
+    expect(h.err()).toMatch(/--metrics-file \S+plan\.json: is the plan file \(--from-plan\) this command reads/);
+    expect(readFileSync(plan, "utf8")).toBe("{}\n");
+  });
+});
+
+describe("apply --metrics-file never overwrites the fleet file or the plan being applied", () => {
+  function applyDeps() {
+    let err = "";
+    const deps = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (err += text) },
+      env: {},
+      now: () => NOW,
+      identity: { user: "ops", machine: "ctl", pid: process.pid },
+      journalDir: join(dir, "runs"),
+      loadFleet: loadFleetFrom,
+      selectHosts: (fleet, limit) => selectHosts(fleet, limit),
+      openPool: noHosts,
+      readCatalogue: noHosts,
+    } as Partial<SessionDeps> as SessionDeps;
+    return { deps, err: () => err };
+  }
+  const options = { inventory: [], json: false, yes: true, prune: false, color: false };
+
+  it("applying the fleet file: exit 1", async () => {
+    const h = applyDeps();
+    expect(await runApplySession(fleetFile, { ...options, metricsFile: fleetFile }, h.deps)).toBe(ExitCode.Error);
+    expect(h.err()).toMatch(/nemoclaw apply: --metrics-file \S+fleet\.yaml: is the fleet file this command reads; refusing to overwrite it/);
+    unchanged();
+  });
+
+  it("applying a saved plan: neither the plan file nor the fleet file it names", async () => {
+    const planFile = join(dir, "plan.json");
+    const plan = planOf(converged());
+    writePlanFile(planFile, { ...plan, fleet: { ...plan.fleet, file: fleetFile } });
+    const saved = readFileSync(planFile, "utf8");
+    for (const [target, what] of [
+      [planFile, "the plan file"],
+      [fleetFile, "the fleet file"],
+      [inventory, "an inventory or variables file"],
+    ] as const) {
+      const h = applyDeps();
+      expect(await runApplySession(planFile, { ...options, metricsFile: target }, h.deps)).toBe(ExitCode.Error);
+      expect(h.err()).toContain(`--metrics-file ${target}: is ${what} this command reads; refusing to overwrite it`);
+    }
+    expect(readFileSync(planFile, "utf8")).toBe(saved);
+    unchanged();
+  });
+});
