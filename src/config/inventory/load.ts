@@ -19,7 +19,7 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
-import { parseYaml, SourceFile, SourceReadError, type SourceRegistry } from "../source.js";
+import { isNestingProblem, parseYaml, SourceFile, SourceReadError, type SourceRegistry } from "../source.js";
 import type { SourceRef } from "../types.js";
 import { readIniInventory } from "./ini.js";
 import { Inventory } from "./model.js";
@@ -147,7 +147,10 @@ async function readAsYaml(source: SourceFile, extension: string, ctx: ReadContex
     else readYamlInventory(yaml, ctx.inventory, bag);
     return true;
   }
-  if (extension === "" || data === null || readsAsIni(source, ctx)) return false;
+  // Too deep to tell whether it is a mapping of groups: the nesting is the problem to report
+  // (unless the file is plainly INI).
+  const tooDeep = yaml === undefined && scratch.errors.some((e) => isNestingProblem(e.message));
+  if ((extension === "" && !tooDeep) || data === null || readsAsIni(source, ctx)) return false;
   if (yaml === undefined) bag.absorb(scratch);
   else bag.error(yaml.ref([]), "a YAML inventory is a mapping of groups, usually starting with all:");
   return true;

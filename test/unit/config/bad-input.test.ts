@@ -1,0 +1,129 @@
+/**
+ * Hostile or mistaken input in fleet files and inventories is reported at its file, line and
+ * column, as a validation error: never a crash, a stack overflow or a bare library message.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runValidateCommand } from "../../../src/cli/validate.js";
+import { hostVariables } from "../../../src/config/inventory/export.js";
+import { inspectFleet } from "../../../src/config/load.js";
+import { validateFleet } from "../../../src/config/validate.js";
+import { ExitCode } from "../../../src/exit-codes.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "nemoclaw-bad-"));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+const FLEET_HEAD = "apiVersion: nemoclaw.dev/v1\nkind: Fleet\nmetadata: { name: t }\n";
+
+async function inspect(dir: string, options: { fleetFile?: string; inventories?: string[] }) {
+  const inspection = await inspectFleet({ cwd: dir, vaultIds: [], ...options });
+  const loaded = inspection.inventory;
+  return {
+    inspection,
+    // An inventory that fails to read leaves the fleet without hosts; that follow-on error is not checked here.
+    errors: inspection.diagnostics.filter((d) => d.severity === "error" && !d.message.startsWith("the fleet has no hosts")).map((d) => `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ""}${d.message}`),
+    vars: (host: string) => hostVariables({ inventory: loaded!.inventory, sourceCount: loaded!.sourceDirs.length }, host),
+  };
+}
+
+async function validate(dir: string, fleetFile: string, inventory: string[] = [], json = false) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runValidateCommand(
+    fleetFile,
+    { inventory, json, color: false },
+    {
+      validate: (request) => validateFleet({ ...request, cwd: dir }),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+    },
+  );
+  return { code, stdout, stderr };
+}
+
+const nested = (depth: number, inner = ""): string => "[".repeat(depth) + inner + "]".repeat(depth);
+
+describe("nesting deeper than 100 levels", () => {
+  // `{"g":{"hosts":["h1"],"vars":{"x":` opens 3 mappings; the 101st collection is the 98th "[".
+  const JSON_HEAD = '{"g":{"hosts":["h1"],"vars":{"x":';
+
+  it("is refused in a JSON inventory at the first collection too deep, instead of aborting Node", async () => {
+    const dir = tree({ "deep.json": `${JSON_HEAD}${nested(1000)}}}}` });
+    const { errors } = await inspect(dir, { inventories: ["deep.json"] });
+    expect(errors).toEqual([`deep.json:1:${JSON_HEAD.length + 98}: nesting deeper than 100 levels (lists and mappings inside each other); refusing to read further`]);
+  });
+
+  it("is refused in an extension-less inventory rather than read as INI", async () => {
+    const dir = tree({ deep: `${JSON_HEAD}${nested(1000)}}}}` });
+    const { errors } = await inspect(dir, { inventories: ["deep"] });
+    expect(errors).toEqual([expect.stringMatching(/^deep:1:\d+: nesting deeper than 100 levels/)]);
+  });
+
+  it("is refused in a fleet file (flow and block nesting) with exit code 3", async () => {
+    const flow = tree({ "fleet.yaml": `${FLEET_HEAD}defaults:\n  vars:\n    x: ${nested(3000)}\n` });
+    const result = await validate(flow, "fleet.yaml");
+    expect(result.code).toBe(ExitCode.ValidationError);
+    // defaults, vars, then the lists: the 101st collection is the 98th "[".
+    expect(result.stderr).toContain(`fleet.yaml:6:${"    x: ".length + 98}: nesting deeper than 100 levels`);
+    expect(result.stderr).not.toContain("call stack");
+
+    const block = tree({ "fleet.yaml": `${FLEET_HEAD}defaults:\n  vars:\n    x:\n      ${"- ".repeat(3000)}leaf\n` });
+    const { errors } = await inspect(block, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual([expect.stringMatching(/^fleet\.yaml:7:\d+: nesting deeper than 100 levels/)]);
+  });
+
+  it("is refused in YAML inventories and group_vars/host_vars files", async () => {
+    const dir = tree({
+      "inv/hosts.yml": `all:\n  hosts:\n    h1:\n      x: ${nested(500)}\n`,
+      "inv/more": "h1\n",
+      "inv/group_vars/all.yml": `y:\n${"  ".repeat(1)}${"- ".repeat(500)}z\n`,
+      "inv/host_vars/h1.json": `{"z": ${nested(500)}}`,
+    });
+    const { errors } = await inspect(dir, { inventories: ["inv"] });
+    expect(errors).toEqual([
+      expect.stringMatching(/^inv\/hosts\.yml:4:\d+: nesting deeper than 100 levels/),
+      expect.stringMatching(/^inv\/group_vars\/all\.yml:2:\d+: nesting deeper than 100 levels/),
+      expect.stringMatching(/^inv\/host_vars\/h1\.json:1:\d+: nesting deeper than 100 levels/),
+    ]);
+  });
+
+  it("stops reading at the limit, so a file of brackets costs no more than its first hundred", async () => {
+    const dir = tree({ "deep.json": `${JSON_HEAD}${nested(2_000_000)}}}}` });
+    const started = Date.now();
+    const { errors } = await inspect(dir, { inventories: ["deep.json"] });
+    expect(errors).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("reads nesting up to the limit", async () => {
+    // 3 mappings + 97 lists = 100 levels.
+    const dir = tree({ "ok.json": `${JSON_HEAD}${nested(97, "1")}}}}` });
+    const { errors, vars } = await inspect(dir, { inventories: ["ok.json"] });
+    expect(errors).toEqual([]);
+    let x = vars("h1").x;
+    for (let i = 0; i < 97; i++) x = (x as unknown[])[0];
+    expect(x).toBe(1);
+  });
+
+  it("refuses an alias inside its own anchor (a value containing itself) instead of overflowing the stack", async () => {
+    const dir = tree({ "inv.yml": "all:\n  hosts:\n    h1:\n      x: &a [*a]\n" });
+    const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toEqual(["inv.yml:4:14: a YAML alias refers to the anchor it is inside, so the value would contain itself"]);
+  });
+});
