@@ -126,4 +126,20 @@ describe("nesting deeper than 100 levels", () => {
     const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
     expect(errors).toEqual(["inv.yml:4:14: a YAML alias refers to the anchor it is inside, so the value would contain itself"]);
   });
+
+  it("is refused in an INI value at its line and variable, instead of overflowing the stack", async () => {
+    const dir = tree({ hosts: `h1 x=${nested(3000)}\n[g]\nh2\n[g:vars]\ny=${"(".repeat(150)}1${")".repeat(150)}\n` });
+    const { errors } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([
+      "hosts:1:4: [ungrouped].h1.x: the value nests lists, tuples or dicts deeper than 100 levels",
+      "hosts:5:1: [g:vars].y: the value nests lists, tuples or dicts deeper than 100 levels",
+    ]);
+  });
+
+  it("reads an INI value nested up to the limit", async () => {
+    const dir = tree({ hosts: `h1 x=${nested(100, "1")}\n` });
+    const { errors, vars } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([]);
+    expect(JSON.stringify(vars("h1").x)).toBe(nested(100, "1"));
+  });
 });
