@@ -288,7 +288,9 @@ export function isNestingProblem(message: string): boolean {
  * Parses YAML, reporting syntax errors at their position. Fleet files are YAML 1.2 and refuse
  * duplicate keys. Inventories (`version` 1.1) are read as Ansible reads them (yaml-schema.ts): a
  * duplicate key is a warning and the last value wins. `json` reads JSON as Python's json module.
- * Nesting deeper than MAX_NESTING is refused before the document is built.
+ * Nesting deeper than MAX_NESTING is refused before the document is built; merge keys (`<<`)
+ * must take mappings; and any other problem turning the document into data is reported at a
+ * position, never thrown.
  */
 export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1" | "1.2" | "json"): YamlSource | undefined {
   const options =
@@ -321,6 +323,7 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
   }
   if (version !== "1.2") warnAboutDuplicateKeys(doc, source, bag);
   if (refuseComplexKeys(doc, source, bag)) return undefined;
+  if (refuseBadMerges(doc, source, bag)) return undefined;
   const yaml = new YamlSource(source, doc);
   const at = (offset: number): SourceRef => {
     const { line, column } = source.position(offset);
@@ -335,7 +338,9 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
       bag.error(at(firstAliasOffset(doc)), `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes): refusing what looks like an alias bomb`);
     } else if (error instanceof RangeError) {
       bag.error(at(firstAliasOffset(doc)), `YAML aliases nest too deep once expanded (over ${MAX_NESTING} levels, or an alias inside its own anchor)`);
-    } else throw error;
+    } else {
+      bag.error(at(rangeStart(doc.contents) ?? 0), `cannot read this YAML: ${firstLine(message)}`);
+    }
     return undefined;
   }
   const expanded = expandedNesting(data);
@@ -461,6 +466,36 @@ function expandedNesting(root: unknown): "deep" | "cycle" | undefined {
     depthOf.set(top.node, depth);
   }
   return undefined;
+}
+
+/**
+ * A merge key (`<<`) takes a mapping, an alias of one, or a list of those; anything else is an
+ * error at the merge key (the YAML library would throw while converting). Returns whether there was one.
+ */
+function refuseBadMerges(doc: Document, source: SourceFile, bag: DiagnosticBag): boolean {
+  let found = false;
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+  const describe = (node: unknown): string => {
+    if (isSeq(node)) return "a list";
+    if (!isScalar(node) || node.value === null || node.value === undefined) return "nothing";
+    return typeof node.value === "number" || typeof node.value === "bigint" ? "a number" : `a ${typeof node.value}`;
+  };
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || typeof pair.key.value !== "symbol" || pair.key.value.description !== "<<") return;
+      const value = resolve(pair.value);
+      const sources = isSeq(value) ? value.items.map(resolve) : [value];
+      const bad = sources.find((item) => !isMap(item));
+      if (bad === undefined) return;
+      found = true;
+      const { line, column } = source.position(rangeStart(pair.key) ?? 0);
+      bag.error(
+        source.ref(line, column, ""),
+        `a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given ${isSeq(value) && bad !== undefined ? `a list holding ${describe(bad)}` : describe(bad)}`,
+      );
+    },
+  });
+  return found;
 }
 
 /**

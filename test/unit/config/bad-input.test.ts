@@ -143,3 +143,51 @@ describe("nesting deeper than 100 levels", () => {
     expect(JSON.stringify(vars("h1").x)).toBe(nested(100, "1"));
   });
 });
+
+describe("YAML merge keys (<<) that are not mappings", () => {
+  it("are errors at the merge key in a fleet file, exit 3, with a JSON report on stdout", async () => {
+    const dir = tree({
+      "fleet.yaml": `${FLEET_HEAD}x: &five 5\ndefaults:\n  <<: *five\nhosts:\n  - name: a\n    <<: [{ user: bob }, 3]\n  - name: b\n    <<: 5\n`,
+    });
+    const { errors } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual([
+      "fleet.yaml:6:3: a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given a number",
+      "fleet.yaml:9:5: a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given a list holding a number",
+      "fleet.yaml:11:5: a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given a number",
+    ]);
+    const result = await validate(dir, "fleet.yaml", [], true);
+    expect(result.code).toBe(ExitCode.ValidationError);
+    const report = JSON.parse(result.stdout) as { valid: boolean; errors: { line: number; column: number }[] };
+    expect(report.valid).toBe(false);
+    expect(report.errors.map((e) => [e.line, e.column])).toEqual([
+      [6, 3],
+      [9, 5],
+      [11, 5],
+    ]);
+  });
+
+  it("are errors at the merge key in a YAML inventory and in group_vars/host_vars files", async () => {
+    const dir = tree({
+      "inv/hosts.yml": "all:\n  hosts:\n    h1:\n      <<: 5\n",
+      "inv/more": "h2\n",
+      "inv/group_vars/all.yml": "s: &s text\n<<: *s\n",
+      "inv/host_vars/h2.yml": "<<:\n",
+    });
+    const { errors } = await inspect(dir, { inventories: ["inv"] });
+    expect(errors).toEqual([
+      "inv/hosts.yml:4:7: a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given a number",
+      "inv/group_vars/all.yml:2:1: a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given a string",
+      "inv/host_vars/h2.yml:1:1: a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given nothing",
+    ]);
+  });
+
+  it("still merge mappings, aliases of them and lists of those", async () => {
+    const dir = tree({
+      "inv.yml": "all:\n  vars:\n    base: &base { a: 1 }\n    more: &more { b: 2 }\n  hosts:\n    h1:\n      <<: *base\n    h2:\n      <<: [*base, *more, { c: 3 }]\n",
+    });
+    const { errors, vars } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toEqual([]);
+    expect(vars("h1")).toMatchObject({ a: 1 });
+    expect(vars("h2")).toMatchObject({ a: 1, b: 2, c: 3 });
+  });
+});
