@@ -191,3 +191,63 @@ describe("YAML merge keys (<<) that are not mappings", () => {
     expect(vars("h2")).toMatchObject({ a: 1, b: 2, c: 3 });
   });
 });
+
+describe("host addresses and key files", () => {
+  const SETTINGS = "give the port as ansible_port";
+
+  it("refuses empty, blank and decorated addresses and empty key files in an INI inventory, at the variable", async () => {
+    const dir = tree({
+      hosts: [
+        "h1 ansible_host=[2001:db8::5]:22",
+        "h2 ansible_host=",
+        'h3 ansible_host="  "',
+        "h4 ansible_ssh_private_key_file=",
+        "h5 ansible_host=10.0.0.1:2222",
+        "h6 ansible_host=root@10.0.0.1",
+        "h7 ansible_host=2001:db8::5 ansible_private_key_file=' '",
+        "h8 ansible_host=[2001:db8::5]",
+        "",
+      ].join("\n"),
+    });
+    const { errors } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([
+      `hosts:1:4: [ungrouped].h1.ansible_host: ansible_host "[2001:db8::5]:22" has brackets and a port glued on; write the bare address (2001:db8::5) and ${SETTINGS}`,
+      "hosts:2:4: [ungrouped].h2.ansible_host: ansible_host must not be empty (leave it out to connect to the host's name)",
+      "hosts:3:4: [ungrouped].h3.ansible_host: ansible_host must not be blank (leave it out to connect to the host's name)",
+      "hosts:4:4: [ungrouped].h4.ansible_ssh_private_key_file: ansible_ssh_private_key_file must not be empty",
+      `hosts:5:4: [ungrouped].h5.ansible_host: ansible_host "10.0.0.1:2222" has a port glued on; write the bare host name or address (10.0.0.1) and ${SETTINGS}`,
+      'hosts:6:4: [ungrouped].h6.ansible_host: ansible_host "root@10.0.0.1" has a user glued on; write the bare host name or address and give the user as ansible_user',
+      "hosts:7:29: [ungrouped].h7.ansible_private_key_file: ansible_private_key_file must not be blank",
+      `hosts:8:4: [ungrouped].h8.ansible_host: ansible_host "[2001:db8::5]" has brackets glued on; write the bare address (2001:db8::5) and ${SETTINGS}`,
+    ]);
+  });
+
+  it("refuses the same in a YAML inventory", async () => {
+    const dir = tree({ "inv.yml": 'all:\n  hosts:\n    h1:\n      ansible_ssh_host: "  "\n    h2:\n      ansible_host: "[::1]:22"\n' });
+    const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toEqual([
+      "inv.yml:4:25: all.hosts.h1.ansible_ssh_host: ansible_ssh_host must not be blank (leave it out to connect to the host's name)",
+      `inv.yml:6:21: all.hosts.h2.ansible_host: ansible_host "[::1]:22" has brackets and a port glued on; write the bare address (::1) and ${SETTINGS}`,
+    ]);
+  });
+
+  it("refuses the same in the fleet file, naming port and user as the fleet file spells them", async () => {
+    const dir = tree({
+      "fleet.yaml": `${FLEET_HEAD}hosts:\n  - name: a\n    address: "  "\n  - name: b\n    address: "[::1]:22"\n  - name: c\n    address: spark:22\n    identityFile: " "\n  - name: d\n    identityFile: [~/.ssh/k, "  "]\n`,
+    });
+    const { errors } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual([
+      "fleet.yaml:6:14: hosts[0].address: address must not be blank (leave it out to connect to the host's name)",
+      'fleet.yaml:8:14: hosts[1].address: address "[::1]:22" has brackets and a port glued on; write the bare address (::1) and give the port as port',
+      'fleet.yaml:10:14: hosts[2].address: address "spark:22" has a port glued on; write the bare host name or address (spark) and give the port as port',
+      "fleet.yaml:11:19: hosts[2].identityFile: identityFile must not be blank",
+      "fleet.yaml:13:30: hosts[3].identityFile[1]: identityFile must not be blank",
+    ]);
+  });
+
+  it("accepts host names, IPv4 and IPv6 addresses (with a zone) as they are", async () => {
+    const dir = tree({ hosts: "h1 ansible_host=spark-01.lab.example\nh2 ansible_host=10.0.0.1\nh3 ansible_host=2001:db8::5\nh4 ansible_host=fe80::1%eth0\n" });
+    const { errors } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([]);
+  });
+});
