@@ -2,7 +2,7 @@
  * Hostile or mistaken input in fleet files and inventories is reported at its file, line and
  * column, as a validation error: never a crash, a stack overflow or a bare library message.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -249,5 +249,23 @@ describe("host addresses and key files", () => {
     const dir = tree({ hosts: "h1 ansible_host=spark-01.lab.example\nh2 ansible_host=10.0.0.1\nh3 ansible_host=2001:db8::5\nh4 ansible_host=fe80::1%eth0\n" });
     const { errors } = await inspect(dir, { inventories: ["hosts"] });
     expect(errors).toEqual([]);
+  });
+});
+
+describe("symlink loops in group_vars/ and host_vars/", () => {
+  it("reports a directory symlink leading back to a directory being read once, and does not follow it", async () => {
+    const dir = tree({ "inv/hosts": "[g]\nh1\n", "inv/group_vars/g/a.yml": "a: 1\n" });
+    symlinkSync("..", path.join(dir, "inv/group_vars/g/up"));
+    const { errors, vars } = await inspect(dir, { inventories: ["inv"] });
+    expect(errors).toEqual(["inv/group_vars/g/up:1:1: this path leads back to inv/group_vars, a directory already being read (a symlink loop); it is not followed"]);
+    expect(vars("h1")).toMatchObject({ a: 1 });
+  });
+
+  it("reports a variables file that is a symlink to itself instead of skipping it silently", async () => {
+    const dir = tree({ "inv/hosts": "[g]\nh1\n" });
+    mkdirSync(path.join(dir, "inv/group_vars"));
+    symlinkSync("g.yml", path.join(dir, "inv/group_vars/g.yml"));
+    const { errors } = await inspect(dir, { inventories: ["inv"] });
+    expect(errors).toEqual(["inv/group_vars/g.yml:1:1: this symlink loops back to itself; its variables cannot be read"]);
   });
 });
