@@ -269,3 +269,18 @@ describe("symlink loops in group_vars/ and host_vars/", () => {
     expect(errors).toEqual(["inv/group_vars/g.yml:1:1: this symlink loops back to itself; its variables cannot be read"]);
   });
 });
+
+describe("a fleet file beside its inventory", () => {
+  it("is not read as an inventory when the fleet file lists its own directory", async () => {
+    const dir = tree({ "fleet.yaml": `${FLEET_HEAD}inventory: [.]\n`, hosts: "[g]\nh1\n" });
+    const { errors, inspection } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual([]);
+    expect(inspection.fleet?.hosts.map((h) => h.name)).toEqual(["h1"]);
+  });
+
+  it("is an error at the entry when listed as an inventory itself", async () => {
+    const dir = tree({ "fleet.yaml": `${FLEET_HEAD}inventory: [fleet.yaml]\n` });
+    const { errors } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual(["fleet.yaml:4:13: inventory[0]: inventory fleet.yaml is this fleet file, not an inventory; list the inventory file or directory"]);
+  });
+});
