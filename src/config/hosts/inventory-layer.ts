@@ -49,7 +49,10 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
   const { bag } = ctx;
   for (const [name, written] of vars) {
     if (holdsVault(written.value) && !PASSWORDS.includes(name) && !name.startsWith("ansible_become")) {
-      if (needsValue(name)) bag.error(written.source, `${name} is vault-encrypted; give --vault-password-file (or --vault-id) so nemoclaw can read it`);
+      // A value that a given password failed to open was already reported where it is written.
+      if (needsValue(name)) {
+        if (!bag.hasErrorAt(written.source.file, written.source.path)) bag.error(written.source, `${name} is vault-encrypted; give --vault-password-file (or --vault-id) so nemoclaw can read it`);
+      }
       else bag.warning(written.source, `${name} is vault-encrypted and not decrypted (nemoclaw does not need it); it is left out of the host's variables`);
       continue;
     }
