@@ -199,6 +199,14 @@ describe("vault", () => {
     const { errors } = await inspect(dir, ["inv.yml"], [{ label: "default", file: path.join(dir, "wrong.txt") }]);
     expect(errors).toEqual([`inv.yml:4:28: ansible_host: cannot decrypt this vault value: none of the vault passwords given (${path.join(dir, "wrong.txt")}) decrypts it`]);
   });
+
+  it("refuses a directory as the password file instead of running it", async () => {
+    const dir = tree({ "inv.yml": `all:\n  hosts:\n    s1:\n      ansible_host: !vault |\n${encrypt("x").split("\n").map((line) => `        ${line}`).join("\n")}\n` });
+    const passwords = path.join(dir, "passwords");
+    mkdirSync(passwords);
+    const { errors } = await inspect(dir, ["inv.yml"], [{ label: "default", file: passwords }]);
+    expect(errors).toEqual([`inv.yml:4:28: ansible_host: cannot decrypt this vault value: vault password file ${passwords} is a directory, not a file`]);
+  });
 });
 
 describe("bounds", () => {
