@@ -153,6 +153,9 @@ inventory: [../inventory/dgx-lab.ini]
 \`playbooks/dgx-lab.yaml\` is a complete example. \`nemoclaw validate <file>\` checks a fleet file and its
 inventories without contacting any host and reports every problem at once, as
 \`file:line:col: path: message\`.
+
+Lists and mappings may nest at most 100 levels deep, counting aliases as expanded (deeper is an
+error at the first level too deep; real fleet files use a handful).
 `;
 
 const EPILOGUE = `## Where host settings come from

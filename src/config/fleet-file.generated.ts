@@ -255,7 +255,7 @@ export interface Vars {
 export interface Host {
   name: HostName;
   /**
-   * Address to connect to (default: the name). Like Ansible's `ansible_host`.
+   * Address to connect to (default: the name): the bare host name or IP address, without a port (set `port`), brackets or `user@`. Like Ansible's `ansible_host`.
    */
   address?: string;
   /**

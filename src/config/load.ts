@@ -97,7 +97,11 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
     requests.push({ path: path.resolve(cwd, inventory), from: { file: COMMAND_LINE, line: 1, column: 1, path: `-i ${inventory}` } });
   }
   const keyring = new VaultKeyring(options.vaultIds ?? vaultIdentitiesFromEnv(process.env));
-  loaded = await loadInventories(requests, registry, bag, { vault: keyring, ...(options.run === undefined ? {} : { run: options.run }) });
+  loaded = await loadInventories(requests, registry, bag, {
+    vault: keyring,
+    ...(options.run === undefined ? {} : { run: options.run }),
+    ...(fleetDoc === undefined ? {} : { fleetFile: fleetDoc.absPath }),
+  });
   const { inventory } = loaded;
   const varMaps = [...inventory.groups.values(), ...inventory.hosts.values()].flatMap((e) => [e.vars, ...e.fileVars.filter((v) => v !== undefined)]);
   await decryptInlineVaults(varMaps, keyring, needsValue, bag);

@@ -6,7 +6,7 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, Parser, visit, YAMLParseError, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from "yaml";
 import { pythonJsonTags, pyyamlTags } from "./inventory/yaml-schema.js";
 import type { DiagnosticBag, SourceTexts } from "./diagnostics.js";
 import type { SourceRef } from "./types.js";
@@ -270,19 +270,42 @@ function rangeStart(node: unknown): number | undefined {
 export const MAX_ALIAS_COUNT = 1000;
 
 /**
+ * Lists and mappings nested deeper than this are refused. The YAML reader, and much that handles
+ * the data after it, recurses once per level: far deeper input would exhaust the stack (or abort
+ * Node outright) instead of being reported. Real fleet files and inventories nest a handful of
+ * levels.
+ */
+export const MAX_NESTING = 100;
+
+const NESTING_PROBLEM = `nesting deeper than ${MAX_NESTING} levels (lists and mappings inside each other); refusing to read further`;
+
+/** Whether a diagnostic from parseYaml is the nesting limit (the file could not be read far enough to tell its shape). */
+export function isNestingProblem(message: string): boolean {
+  return message === NESTING_PROBLEM;
+}
+
+/**
  * Parses YAML, reporting syntax errors at their position. Fleet files are YAML 1.2 and refuse
  * duplicate keys. Inventories (`version` 1.1) are read as Ansible reads them (yaml-schema.ts): a
  * duplicate key is a warning and the last value wins. `json` reads JSON as Python's json module.
+ * Nesting deeper than MAX_NESTING is refused before the document is built; merge keys (`<<`)
+ * must take mappings; and any other problem turning the document into data is reported at a
+ * position, never thrown.
  */
 export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1" | "1.2" | "json"): YamlSource | undefined {
-  const lineCounter = new LineCounter();
   const options =
     version === "1.2"
       ? { version, uniqueKeys: true }
       : version === "1.1"
         ? { version, schema: "yaml-1.1", customTags: pyyamlTags, uniqueKeys: false }
         : { version: "1.2" as const, schema: "json", customTags: pythonJsonTags, uniqueKeys: false };
-  const doc = parseDocument(source.text, { ...options, lineCounter, prettyErrors: false, merge: version !== "json" });
+  const parsed = parseDocumentWithinDepth(source.text, { ...options, prettyErrors: false, merge: version !== "json" });
+  if (typeof parsed === "number") {
+    const { line, column } = source.position(parsed);
+    bag.error(source.ref(line, column, ""), NESTING_PROBLEM);
+    return undefined;
+  }
+  const doc = parsed;
   for (const warning of doc.warnings) {
     const { line, column } = source.position(warning.pos[0]);
     bag.warning(source.ref(line, column, ""), firstLine(warning.message));
@@ -300,16 +323,179 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
   }
   if (version !== "1.2") warnAboutDuplicateKeys(doc, source, bag);
   if (refuseComplexKeys(doc, source, bag)) return undefined;
+  if (refuseBadMerges(doc, source, bag)) return undefined;
   const yaml = new YamlSource(source, doc);
+  const at = (offset: number): SourceRef => {
+    const { line, column } = source.position(offset);
+    return source.ref(line, column, "");
+  };
+  let data: unknown;
   try {
-    yaml.toJS();
+    data = yaml.toJS();
   } catch (error) {
-    if (!(error instanceof ReferenceError)) throw error;
-    const { line, column } = source.position(firstAliasOffset(doc));
-    bag.error(source.ref(line, column, ""), `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes): refusing what looks like an alias bomb`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ReferenceError && /alias count/i.test(message)) {
+      bag.error(at(firstAliasOffset(doc)), `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes): refusing what looks like an alias bomb`);
+    } else if (error instanceof RangeError) {
+      bag.error(at(firstAliasOffset(doc)), `YAML aliases nest too deep once expanded (over ${MAX_NESTING} levels, or an alias inside its own anchor)`);
+    } else {
+      bag.error(at(rangeStart(doc.contents) ?? 0), `cannot read this YAML: ${firstLine(message)}`);
+    }
+    return undefined;
+  }
+  const expanded = expandedNesting(data);
+  if (expanded !== undefined) {
+    bag.error(
+      at(firstAliasOffset(doc)),
+      expanded === "cycle"
+        ? "a YAML alias refers to the anchor it is inside, so the value would contain itself"
+        : `YAML aliases nest deeper than ${MAX_NESTING} levels once expanded`,
+    );
     return undefined;
   }
   return yaml;
+}
+
+type ParseDocumentOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+/**
+ * What yaml's parseDocument does (first document; later ones are an error), with nesting measured
+ * before anything is composed, because composing recurses: the parser is fed one token at a time
+ * and stops at the first collection opened deeper than MAX_NESTING (so a file of nothing but `[`
+ * costs no more than its first hundred), and each document's syntax tree is measured again before
+ * it is composed. The offset of the first collection nested too deep, or the document.
+ */
+function parseDocumentWithinDepth(text: string, options: ParseDocumentOptions): Document.Parsed | number {
+  let tooDeep: number | undefined;
+  const parser = new Parser();
+  function* measured(): Generator<CST.Token> {
+    for (const lexeme of new Lexer().lex(text)) {
+      for (const token of parser.next(lexeme)) {
+        tooDeep = firstTooDeep(token);
+        if (tooDeep !== undefined) return;
+        yield token;
+      }
+      // The parser's stack holds the open nodes; it exceeds MAX_NESTING only when collections might.
+      if (parser.stack.length > MAX_NESTING) {
+        tooDeep = openTooDeep(parser.stack);
+        if (tooDeep !== undefined) return;
+      }
+    }
+    for (const token of parser.end()) {
+      tooDeep = firstTooDeep(token);
+      if (tooDeep !== undefined) return;
+      yield token;
+    }
+  }
+  const composer = new Composer(options);
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(measured(), true, text.length)) {
+    if (tooDeep !== undefined) break;
+    if (doc === undefined) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+      break;
+    }
+  }
+  return tooDeep ?? doc!;
+}
+
+function isCollection(token: CST.Token): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
+  return token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection";
+}
+
+/** Offset of the collection opened past MAX_NESTING among the parser's open nodes, if any. */
+function openTooDeep(stack: readonly CST.Token[]): number | undefined {
+  let depth = 0;
+  for (const token of stack) {
+    if (isCollection(token) && ++depth > MAX_NESTING) return token.offset;
+  }
+  return undefined;
+}
+
+/** Offset of the first collection nested deeper than MAX_NESTING in a syntax tree (walked without recursion). */
+function firstTooDeep(root: CST.Token): number | undefined {
+  const stack: [CST.Token, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === "document") {
+      if (token.value !== undefined) stack.push([token.value, depth]);
+    } else if (isCollection(token)) {
+      if (depth + 1 > MAX_NESTING) return token.offset;
+      // Pushed last-first, so the tree is walked in document order and the first offset found is the earliest.
+      for (let i = token.items.length - 1; i >= 0; i--) {
+        const item = token.items[i]!;
+        if (item.value !== undefined) stack.push([item.value, depth + 1]);
+        if ("key" in item && item.key !== undefined && item.key !== null) stack.push([item.key, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether data with aliases expanded nests deeper than MAX_NESTING, or contains itself (an alias
+ * inside its own anchor). Aliases share objects, so each is measured once (walked without recursion).
+ */
+function expandedNesting(root: unknown): "deep" | "cycle" | undefined {
+  const depthOf = new Map<object, number>();
+  const open = new Set<object>();
+  const children = (value: object): object[] => Object.values(value).filter((child): child is object => child !== null && typeof child === "object");
+  if (root === null || typeof root !== "object") return undefined;
+  const stack: { node: object; entered: boolean }[] = [{ node: root, entered: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (!top.entered) {
+      if (depthOf.has(top.node)) {
+        stack.pop();
+        continue;
+      }
+      top.entered = true;
+      open.add(top.node);
+      for (const child of children(top.node)) {
+        if (open.has(child)) return "cycle";
+        if (!depthOf.has(child)) stack.push({ node: child, entered: false });
+      }
+      continue;
+    }
+    stack.pop();
+    open.delete(top.node);
+    let depth = 1;
+    for (const child of children(top.node)) depth = Math.max(depth, 1 + (depthOf.get(child) ?? 0));
+    if (depth > MAX_NESTING) return "deep";
+    depthOf.set(top.node, depth);
+  }
+  return undefined;
+}
+
+/**
+ * A merge key (`<<`) takes a mapping, an alias of one, or a list of those; anything else is an
+ * error at the merge key (the YAML library would throw while converting). Returns whether there was one.
+ */
+function refuseBadMerges(doc: Document, source: SourceFile, bag: DiagnosticBag): boolean {
+  let found = false;
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+  const describe = (node: unknown): string => {
+    if (isSeq(node)) return "a list";
+    if (!isScalar(node) || node.value === null || node.value === undefined) return "nothing";
+    return typeof node.value === "number" || typeof node.value === "bigint" ? "a number" : `a ${typeof node.value}`;
+  };
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || typeof pair.key.value !== "symbol" || pair.key.value.description !== "<<") return;
+      const value = resolve(pair.value);
+      const sources = isSeq(value) ? value.items.map(resolve) : [value];
+      const bad = sources.find((item) => !isMap(item));
+      if (bad === undefined) return;
+      found = true;
+      const { line, column } = source.position(rangeStart(pair.key) ?? 0);
+      bag.error(
+        source.ref(line, column, ""),
+        `a merge key (<<) takes a mapping, an alias of one, or a list of those; this one is given ${isSeq(value) && bad !== undefined ? `a list holding ${describe(bad)}` : describe(bad)}`,
+      );
+    },
+  });
+  return found;
 }
 
 /**

@@ -5,7 +5,7 @@ import { argumentProblem, controlCharacterProblem } from "../names.js";
 import { parseOpenShellVersion } from "../openshell-version.js";
 import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
 import type { Path, YamlSource } from "../source.js";
-import { emptyLayer, parseProxyJump, resolveLocalPath, type Located, type SettingsLayer } from "./layers.js";
+import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, type Located, type SettingsLayer } from "./layers.js";
 
 export interface FleetLayerContext {
   yaml: YamlSource;
@@ -22,7 +22,7 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
   const paths = (field: string, value: string | string[]): string[] | undefined => {
     const list = Array.isArray(value) ? value : [value];
     for (const [i, item] of list.entries()) {
-      const problem = argumentProblem(field, item);
+      const problem = pathProblem(field, item) ?? argumentProblem(field, item);
       if (problem !== undefined) {
         bag.error(yaml.ref(Array.isArray(value) ? [...at, field, i] : [...at, field]), problem);
         return undefined;
@@ -32,7 +32,7 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
   };
 
   if (raw.address !== undefined) {
-    const problem = argumentProblem("address", raw.address);
+    const problem = addressProblem("address", raw.address, { port: "port", user: "user" }) ?? argumentProblem("address", raw.address);
     if (problem === undefined) layer.address = located("address", raw.address);
     else bag.error(yaml.ref([...at, "address"]), problem);
   }

@@ -13,7 +13,7 @@ import { parseOpenShellVersion } from "../openshell-version.js";
 import { closest } from "../suggest.js";
 import type { SourceRef } from "../types.js";
 import { labelProblem, nemoclawVersionProblem, openshellVersionProblem } from "./fleet-layer.js";
-import { emptyLayer, parseProxyJump, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
+import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
 
 export interface InventoryLayerContext {
   bag: DiagnosticBag;
@@ -34,6 +34,8 @@ const PASSWORDS = [
   "ansible_become_password",
   "ansible_sudo_pass",
 ];
+/** Where an inventory gives the port and user that an ansible_host must not carry. */
+const INVENTORY_SETTINGS = { port: "ansible_port", user: "ansible_user" };
 const NEMOCLAW_VARS = ["nemoclaw_labels", "nemoclaw_version", "nemoclaw_openshell_version"];
 const CONNECTION = new Set([...ADDRESS, ...PORT, ...USER, ...KEY_FILE, ...SSH_ARGS, "ansible_connection"]);
 
@@ -47,7 +49,10 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
   const { bag } = ctx;
   for (const [name, written] of vars) {
     if (holdsVault(written.value) && !PASSWORDS.includes(name) && !name.startsWith("ansible_become")) {
-      if (needsValue(name)) bag.error(written.source, `${name} is vault-encrypted; give --vault-password-file (or --vault-id) so nemoclaw can read it`);
+      // A value that a given password failed to open was already reported where it is written.
+      if (needsValue(name)) {
+        if (!bag.hasErrorAt(written.source.file, written.source.path)) bag.error(written.source, `${name} is vault-encrypted; give --vault-password-file (or --vault-id) so nemoclaw can read it`);
+      }
       else bag.warning(written.source, `${name} is vault-encrypted and not decrypted (nemoclaw does not need it); it is left out of the host's variables`);
       continue;
     }
@@ -55,7 +60,7 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
     const { value, source } = variable;
     if (ADDRESS.includes(name)) {
       const text = scalarText(value);
-      const problem = text === undefined ? `${name} must be a host name or address` : argumentProblem(name, text);
+      const problem = text === undefined ? `${name} must be a host name or address` : (addressProblem(name, text, INVENTORY_SETTINGS) ?? argumentProblem(name, text));
       if (problem !== undefined) bag.error(source, problem);
       else layer.address = { value: text!, source };
     } else if (PORT.includes(name)) {
@@ -68,7 +73,7 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       else layer.user = { value: text, source };
     } else if (KEY_FILE.includes(name)) {
       const text = scalarText(value);
-      const problem = text === undefined ? `${name} must be a file path` : argumentProblem(name, text);
+      const problem = text === undefined ? `${name} must be a file path` : (pathProblem(name, text) ?? argumentProblem(name, text));
       if (problem !== undefined) bag.error(source, problem);
       else layer.identityFiles = { value: [resolveLocalPath(text!, ctx.baseDirOf(source))], source };
     } else if (name === "ansible_connection") {

@@ -62,6 +62,36 @@ export function mergeLayers(layers: SettingsLayer[]): SettingsLayer {
   return merged;
 }
 
+/**
+ * What is wrong with an address to connect to (`address`, `ansible_host`), if anything: it must
+ * not be empty or blank, and must be the bare host name or address, without the brackets, port or
+ * user that only belong in an ssh destination (they would be glued on a second time when
+ * connecting). Control characters and a leading "-" are refused by argumentProblem.
+ * `portSetting` names where the port goes instead.
+ */
+export function addressProblem(what: string, value: string, settings: { port: string; user: string }): string | undefined {
+  if (value === "") return `${what} must not be empty (leave it out to connect to the host's name)`;
+  if (value.trim() === "") return `${what} must not be blank (leave it out to connect to the host's name)`;
+  if (/\s/.test(value)) return `${what} ${JSON.stringify(value)} contains a space; write the bare host name or address`;
+  if (value.startsWith("[") || value.includes("]")) {
+    const bare = /^\[([^\]]*)\]/.exec(value)?.[1];
+    return `${what} ${JSON.stringify(value)} has brackets${/\]:\d*$/.test(value) ? " and a port" : ""} glued on; write the bare address${bare === undefined ? "" : ` (${bare})`} and give the port as ${settings.port}`;
+  }
+  if (value.includes("@")) return `${what} ${JSON.stringify(value)} has a user glued on; write the bare host name or address and give the user as ${settings.user}`;
+  // An IPv6 address has at least two colons; one colon is a port glued on (or a typo).
+  if (value.split(":").length === 2) {
+    return `${what} ${JSON.stringify(value)} has a port glued on; write the bare host name or address (${value.slice(0, value.indexOf(":"))}) and give the port as ${settings.port}`;
+  }
+  return undefined;
+}
+
+/** What is wrong with a local file path setting, if anything: empty or blank would mean a directory. */
+export function pathProblem(what: string, value: string): string | undefined {
+  if (value === "") return `${what} must not be empty`;
+  if (value.trim() === "") return `${what} must not be blank`;
+  return undefined;
+}
+
 /** `~/x` is in the home directory of the user running nemoclaw; relative paths are relative to the file that wrote them. */
 export function resolveLocalPath(value: string, baseDir: string): string {
   if (value === "~") return os.homedir();

@@ -5,6 +5,7 @@
  * boolean, `x='a b'` the string `a b`, `labels="{'site': 'sjc'}"` a dict, and `x=yes` or
  * `x=022` stay strings. Floats are kept as Python floats and big integers exactly (values.ts).
  */
+import { MAX_NESTING } from "../source.js";
 import { PyFloat } from "./values.js";
 
 /** POSIX shell-like word splitting with `#` comments (Python's shlex.split(comments=True)). */
@@ -44,7 +45,17 @@ export function shlexSplit(line: string): string[] | string {
   return words;
 }
 
-/** Ansible's `_parse_value`: a Python literal when the text is one, otherwise the text itself. */
+/** A value whose lists, tuples and dicts nest deeper than MAX_NESTING (the parser recurses per level). */
+export class IniValueTooDeep extends Error {
+  constructor() {
+    super(`the value nests lists, tuples or dicts deeper than ${MAX_NESTING} levels`);
+  }
+}
+
+/**
+ * Ansible's `_parse_value`: a Python literal when the text is one, otherwise the text itself.
+ * Throws IniValueTooDeep for a literal nested deeper than MAX_NESTING.
+ */
 export function parseIniValue(text: string): unknown {
   const parser = new LiteralParser(text);
   try {
@@ -60,6 +71,8 @@ const NOT_A_LITERAL = Symbol("not a literal");
 
 class LiteralParser {
   private pos = 0;
+  /** Lists, tuples and dicts open around the current position. */
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -108,9 +121,12 @@ class LiteralParser {
     if (ch === undefined) throw NOT_A_LITERAL;
     if (ch === "'" || ch === '"') return this.parseStrings();
     if (/[rRuU]/.test(ch) && (this.text[this.pos + 1] === "'" || this.text[this.pos + 1] === '"')) return this.parseStrings();
-    if (ch === "[") return this.parseSequence("]");
-    if (ch === "(") return this.parseSequence(")");
-    if (ch === "{") return this.parseBraces();
+    if (ch === "[" || ch === "(" || ch === "{") {
+      if (++this.depth > MAX_NESTING) throw new IniValueTooDeep();
+      const value = ch === "{" ? this.parseBraces() : this.parseSequence(ch === "[" ? "]" : ")");
+      this.depth--;
+      return value;
+    }
     if (ch === "-" || ch === "+" || /[0-9.]/.test(ch)) return this.parseNumber();
     for (const [word, value] of [
       ["True", true],

@@ -8,7 +8,7 @@ import type { DiagnosticBag } from "../diagnostics.js";
 import type { SourceFile } from "../source.js";
 import type { SourceRef } from "../types.js";
 import { parseHostEntry } from "./host-pattern.js";
-import { parseIniValue, shlexSplit } from "./ini-values.js";
+import { IniValueTooDeep, parseIniValue, shlexSplit } from "./ini-values.js";
 import type { Inventory } from "./model.js";
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -92,8 +92,11 @@ export function readIniInventory(source: SourceFile, inventory: Inventory, bag: 
         return;
       }
       const key = line.slice(0, equals).trim();
-      const problem = inventory.setGroupVar(group, key, { value: parseIniValue(line.slice(equals + 1).trim()), source: at(column, `[${group}:vars].${key}`) });
-      if (problem !== undefined) bag.error(at(column, `[${group}:vars].${key}`), problem);
+      const varAt = at(column, `[${group}:vars].${key}`);
+      const value = readValue(line.slice(equals + 1).trim(), varAt, bag);
+      if (value === UNREADABLE) return;
+      const problem = inventory.setGroupVar(group, key, { value, source: varAt });
+      if (problem !== undefined) bag.error(varAt, problem);
       return;
     }
 
@@ -149,7 +152,9 @@ function readHostLine(rawLine: string, line: string, column: number, group: stri
       return;
     }
     const key = assignment.slice(0, equals);
-    variables.push([key, parseIniValue(assignment.slice(equals + 1)), at(assignmentColumn, `[${group}].${pattern}.${key}`)]);
+    const varAt = at(assignmentColumn, `[${group}].${pattern}.${key}`);
+    const value = readValue(assignment.slice(equals + 1), varAt, bag);
+    if (value !== UNREADABLE) variables.push([key, value, varAt]);
   }
   for (const name of entry.names) {
     const hostAt = at(column, `[${group}].${name}`);
@@ -159,6 +164,19 @@ function readHostLine(rawLine: string, line: string, column: number, group: stri
     // Ansible takes the port only from the entry that creates the host.
     if (isNew && entry.port !== undefined) host.vars.set("ansible_port", { value: entry.port, source: hostAt });
     for (const [key, value, source] of variables) host.vars.set(key, { value, source });
+  }
+}
+
+const UNREADABLE = Symbol("unreadable value");
+
+/** A variable's value as Ansible reads it, or UNREADABLE after reporting why. */
+function readValue(text: string, at: SourceRef, bag: DiagnosticBag): unknown {
+  try {
+    return parseIniValue(text);
+  } catch (error) {
+    if (!(error instanceof IniValueTooDeep)) throw error;
+    bag.error(at, error.message);
+    return UNREADABLE;
   }
 }
 

@@ -13,13 +13,13 @@
  * A directory is read entry by entry in name order, recursing into subdirectories and skipping
  * what Ansible skips: hidden entries, `group_vars`, `host_vars`, `vars_plugins`, and names ending
  * in .pyc .pyo .swp .bak ~ .rpm .md .txt .rst .orig .ini .cfg .retry (INVENTORY_IGNORE_EXTS).
- * Vault-encrypted files are decrypted with the keyring; then `group_vars/` and `host_vars/` beside
- * each source (vars-files.ts).
+ * The fleet file itself is skipped there (`inventory: [.]`). Vault-encrypted files are decrypted
+ * with the keyring; then `group_vars/` and `host_vars/` beside each source (vars-files.ts).
  */
 import { access, constants, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
-import { parseYaml, SourceFile, SourceReadError, type SourceRegistry } from "../source.js";
+import { isNestingProblem, parseYaml, SourceFile, SourceReadError, type SourceRegistry } from "../source.js";
 import type { SourceRef } from "../types.js";
 import { readIniInventory } from "./ini.js";
 import { Inventory } from "./model.js";
@@ -39,6 +39,8 @@ export interface InventoryOptions {
   vault?: VaultKeyring;
   /** Runs inventory scripts and ansible-inventory. */
   run?: CommandRunner;
+  /** The fleet file (absolute path): an inventory directory holding it is read without it. */
+  fleetFile?: string;
 }
 
 export interface LoadedInventory {
@@ -51,6 +53,7 @@ const YAML_EXTENSIONS = new Set([".yml", ".yaml", ".json"]);
 const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
 
 interface ReadContext {
+  fleetFile: string | undefined;
   inventory: Inventory;
   registry: SourceRegistry;
   bag: DiagnosticBag;
@@ -61,7 +64,7 @@ interface ReadContext {
 export async function loadInventories(requests: InventoryRequest[], registry: SourceRegistry, bag: DiagnosticBag, options: InventoryOptions = {}): Promise<LoadedInventory> {
   const root: SourceRef = requests[0]?.from ?? { file: "<inventory>", line: 1, column: 1, path: "" };
   const inventory = new Inventory(root);
-  const ctx: ReadContext = { inventory, registry, bag, vault: options.vault ?? new VaultKeyring([]), run: options.run ?? runCommand };
+  const ctx: ReadContext = { fleetFile: options.fleetFile, inventory, registry, bag, vault: options.vault ?? new VaultKeyring([]), run: options.run ?? runCommand };
   const sourceDirs: string[] = [];
   for (const request of requests) {
     const info = await stat(request.path).catch(() => undefined);
@@ -70,7 +73,10 @@ export async function loadInventories(requests: InventoryRequest[], registry: So
       continue;
     }
     if (info.isDirectory()) await readDirectory(request.path, ctx);
-    else if (info.isFile()) await readInventoryFile(request.path, ctx);
+    else if (info.isFile() && request.path === options.fleetFile) {
+      bag.error(request.from, `inventory ${registry.displayName(request.path)} is this fleet file, not an inventory; list the inventory file or directory`);
+      continue;
+    } else if (info.isFile()) await readInventoryFile(request.path, ctx);
     else {
       bag.error(request.from, `inventory ${registry.displayName(request.path)} is not a regular file or directory; refusing to read it`);
       continue;
@@ -89,7 +95,8 @@ async function readDirectory(dir: string, ctx: ReadContext): Promise<void> {
     const full = path.join(dir, name);
     const info = await stat(full).catch(() => undefined);
     if (info?.isDirectory()) await readDirectory(full, ctx);
-    else if (info?.isFile()) await readInventoryFile(full, ctx);
+    // The fleet file may live in the inventory directory (`inventory: [.]`); it is not an inventory.
+    else if (info?.isFile() && full !== ctx.fleetFile) await readInventoryFile(full, ctx);
   }
 }
 
@@ -147,7 +154,10 @@ async function readAsYaml(source: SourceFile, extension: string, ctx: ReadContex
     else readYamlInventory(yaml, ctx.inventory, bag);
     return true;
   }
-  if (extension === "" || data === null || readsAsIni(source, ctx)) return false;
+  // Too deep to tell whether it is a mapping of groups: the nesting is the problem to report
+  // (unless the file is plainly INI).
+  const tooDeep = yaml === undefined && scratch.errors.some((e) => isNestingProblem(e.message));
+  if ((extension === "" && !tooDeep) || data === null || readsAsIni(source, ctx)) return false;
   if (yaml === undefined) bag.absorb(scratch);
   else bag.error(yaml.ref([]), "a YAML inventory is a mapping of groups, usually starting with all:");
   return true;

@@ -8,6 +8,7 @@
  * Files are JSON or YAML (read as Ansible reads them), may be vault-encrypted (decrypted with the
  * keyring; without a password they are skipped with a warning), and must hold a mapping.
  */
+import type { Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
@@ -33,7 +34,7 @@ export async function applyVarsFiles(sourceDirs: readonly string[], inventory: I
       const entities = kind === "group" ? [...inventory.groups.values()] : [...inventory.hosts.values()];
       for (const entity of entities) {
         if (entity.name.startsWith("/")) continue;
-        const files = await findVarsFiles(varsDir, entity.name);
+        const files = await findVarsFiles(varsDir, entity.name, ctx);
         if (files.length === 0) continue;
         const vars: VarMap = (entity.fileVars[index] ??= new Map());
         for (const file of files) await readVarsFile(file, vars, ctx);
@@ -53,27 +54,54 @@ async function existingDir(dir: string, ctx: VarsContext): Promise<string | unde
   return realpath(dir);
 }
 
-async function findVarsFiles(dir: string, name: string): Promise<string[]> {
+async function findVarsFiles(dir: string, name: string, ctx: VarsContext): Promise<string[]> {
   for (const extension of EXTENSIONS) {
     const candidate = path.join(dir, name + extension);
-    const info = await stat(candidate).catch(() => undefined);
+    const info = await statOrReport(candidate, ctx);
     if (info === undefined) continue;
-    return info.isDirectory() ? filesUnder(candidate) : [candidate];
+    // `dir` (group_vars/ itself) counts as being read: NAME/up -> .. leads back into it.
+    return info.isDirectory() ? filesUnder(candidate, ctx, new Set([dir, await realpath(candidate)])) : [candidate];
   }
   return [];
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
+/**
+ * Files of a vars directory, in name order. `reading` holds the real paths of the directories
+ * being read (this one and those around it): a symlink back to one of them is reported once and
+ * not followed, instead of being walked until the system refuses.
+ */
+async function filesUnder(dir: string, ctx: VarsContext, reading: Set<string>): Promise<string[]> {
   const found: string[] = [];
   for (const name of (await readdir(dir)).sort()) {
     if (name.startsWith(".") || name.endsWith("~")) continue;
     const full = path.join(dir, name);
     const extension = path.extname(name);
-    const info = await stat(full).catch(() => undefined);
-    if (info?.isDirectory() && extension === "") found.push(...(await filesUnder(full)));
-    else if (info?.isFile() && EXTENSIONS.includes(extension)) found.push(full);
+    const info = await statOrReport(full, ctx);
+    if (info?.isDirectory() && extension === "") {
+      const real = await realpath(full);
+      if (reading.has(real)) {
+        ctx.bag.error(
+          { file: ctx.registry.displayName(full), line: 1, column: 1, path: "" },
+          `this path leads back to ${ctx.registry.displayName(real)}, a directory already being read (a symlink loop); it is not followed`,
+        );
+        continue;
+      }
+      found.push(...(await filesUnder(full, ctx, new Set([...reading, real]))));
+    } else if (info?.isFile() && EXTENSIONS.includes(extension)) found.push(full);
   }
   return found;
+}
+
+/** What a vars path is, or undefined when there is nothing there; a symlink loop is an error (Ansible skips it silently). */
+async function statOrReport(file: string, ctx: VarsContext): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") {
+      ctx.bag.error({ file: ctx.registry.displayName(file), line: 1, column: 1, path: "" }, "this symlink loops back to itself; its variables cannot be read");
+    }
+    return undefined;
+  }
 }
 
 async function readVarsFile(file: string, into: VarMap, ctx: VarsContext): Promise<void> {

@@ -6,7 +6,7 @@
  * surrounding whitespace, is. The cryptography is the ansible-vault package's.
  */
 import { execFile } from "node:child_process";
-import { access, constants } from "node:fs/promises";
+import { access, constants, stat } from "node:fs/promises";
 import { Vault } from "ansible-vault";
 import type { DiagnosticBag } from "../diagnostics.js";
 import { readTextFile } from "../source.js";
@@ -98,10 +98,17 @@ export class VaultKeyring {
 }
 
 async function readVaultPassword(file: string): Promise<string> {
-  const executable = await access(file, constants.X_OK).then(
-    () => true,
+  // Only a regular file is run as a script; a directory or device is refused by readTextFile.
+  const isFile = await stat(file).then(
+    (info) => info.isFile(),
     () => false,
   );
+  const executable =
+    isFile &&
+    (await access(file, constants.X_OK).then(
+      () => true,
+      () => false,
+    ));
   let password: string;
   if (executable) {
     password = await new Promise<string>((resolve, reject) => {

@@ -189,6 +189,24 @@ describe("vault", () => {
     const s1 = withPassword.inspection.fleet!.hosts[0]!;
     expect(s1.connection.kind === "ssh" && s1.connection.address).toBe("10.1.2.3");
   });
+
+  it("reports a value the given password cannot open once, without asking for a password again", async () => {
+    const block = encrypt("10.1.2.3")
+      .split("\n")
+      .map((line) => `        ${line}`)
+      .join("\n");
+    const dir = tree({ "inv.yml": `all:\n  hosts:\n    s1:\n      ansible_host: !vault |\n${block}\n`, "wrong.txt": "wrong\n" });
+    const { errors } = await inspect(dir, ["inv.yml"], [{ label: "default", file: path.join(dir, "wrong.txt") }]);
+    expect(errors).toEqual([`inv.yml:4:28: ansible_host: cannot decrypt this vault value: none of the vault passwords given (${path.join(dir, "wrong.txt")}) decrypts it`]);
+  });
+
+  it("refuses a directory as the password file instead of running it", async () => {
+    const dir = tree({ "inv.yml": `all:\n  hosts:\n    s1:\n      ansible_host: !vault |\n${encrypt("x").split("\n").map((line) => `        ${line}`).join("\n")}\n` });
+    const passwords = path.join(dir, "passwords");
+    mkdirSync(passwords);
+    const { errors } = await inspect(dir, ["inv.yml"], [{ label: "default", file: passwords }]);
+    expect(errors).toEqual([`inv.yml:4:28: ansible_host: cannot decrypt this vault value: vault password file ${passwords} is a directory, not a file`]);
+  });
 });
 
 describe("bounds", () => {
