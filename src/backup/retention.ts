@@ -3,7 +3,9 @@
  * rule (last/daily/weekly/monthly) keeps the newest backup of every bucket it has not seen yet,
  * until its count runs out. A backup is kept when any rule keeps it. A backup whose verification
  * failed is no backup anyone could restore (catalogue.ts): it takes no rule's slot, so known-broken
- * copies never push usable ones out, and no rule keeps it. On top of the rules, the newest backup
+ * copies never push usable ones out, and no rule keeps it; it is kept only while no newer backup
+ * has passed verification (a damaged archive may be all that is left to salvage by hand, and a
+ * newer good one makes it worthless). On top of the rules, the newest backup
  * that passed verification is never removed — or, while none has, the newest one not known bad —
  * so a series always holds its best copy (docs/backups.md#prune). Buckets are calendar periods in UTC.
  */
@@ -76,6 +78,7 @@ export function applyRetention<T extends RetentionCandidate>(series: readonly T[
       reasons.push(rule.reason);
     }
     if (item === protectedItem) reasons.push(newestVerified ? "newest verified" : "newest unverified");
+    if (item.verified === false && (newestVerified === undefined || newestVerified.createdAt < item.createdAt)) reasons.push("failed, nothing newer verified");
     return { item, keep: reasons.length > 0, reasons };
   });
 }

@@ -51,14 +51,25 @@ describe("applyRetention", () => {
   it("gives known-broken backups no rule slot: keepLast 2 over [failed, failed, unverified, unverified] keeps the two unverified", () => {
     const times = nightly(4);
     const decisions = applyRetention(series(times, (i) => (i < 2 ? false : null)), { keepLast: 2 });
-    expect(kept(decisions)).toEqual([times[2], times[3]]);
-    expect(decisions.map((d) => d.reasons)).toEqual([[], [], ["last", "newest unverified"], ["last"]]);
+    expect(decisions.map((d) => d.reasons)).toEqual([
+      ["failed, nothing newer verified"],
+      ["failed, nothing newer verified"],
+      ["last", "newest unverified"],
+      ["last"],
+    ]);
+  });
+
+  it("removes a failed backup once a newer one has passed verification, and keeps it until then", () => {
+    const times = nightly(4);
+    const decisions = applyRetention(series(times, (i) => (i === 0 ? false : i === 1 ? true : i === 2 ? false : null)), { keepLast: 1 });
+    expect(decisions.map((d) => d.reasons)).toEqual([["failed, nothing newer verified"], ["last", "newest verified"], [], []]);
   });
 
   it("keeps no failed backup by a daily, weekly or monthly rule; the bucket goes to the newest usable backup in it", () => {
     const times = ["2026-07-31T02:00:00.000Z", "2026-07-31T01:00:00.000Z", "2026-07-30T02:00:00.000Z"];
     const decisions = applyRetention(series(times, (i) => (i === 0 ? false : true)), { keepDaily: 1, keepWeekly: 1, keepMonthly: 1 });
-    expect(kept(decisions)).toEqual([times[1]]);
+    expect(kept(decisions)).toEqual([times[0], times[1]]);
+    expect(decisions[0]?.reasons).toEqual(["failed, nothing newer verified"]);
     expect(decisions[1]?.reasons).toEqual(["daily", "weekly", "monthly", "newest verified"]);
   });
 
@@ -66,17 +77,16 @@ describe("applyRetention", () => {
     const times = nightly(4);
     // The rules keep only the newest (failed); the newest never-verified one is kept on top.
     const decisions = applyRetention(series(times, (i) => (i === 0 ? false : null)), { keepMonthly: 1 });
-    expect(kept(decisions)).toEqual([times[1]]);
+    expect(kept(decisions)).toEqual([times[0], times[1]]);
     expect(decisions[1]?.reasons).toEqual(["monthly", "newest unverified"]);
-    // Every backup failed: nothing is usable, nothing is protected, the rules keep none of them.
-    expect(kept(applyRetention(series(times, () => false), { keepLast: 2 }))).toEqual([]);
+    // Every backup failed: no rule keeps any, and none is deleted while nothing newer is verified.
+    expect(applyRetention(series(times, () => false), { keepLast: 2 }).map((d) => d.reasons)).toEqual(times.map(() => ["failed, nothing newer verified"]));
   });
 
   it("protects the newest verified backup rather than a newer unverified one, which the rule keeps past a failed one", () => {
     const times = nightly(4);
     const decisions = applyRetention(series(times, (i) => (i === 0 ? false : i === 2 ? true : null)), { keepLast: 1 });
-    expect(kept(decisions)).toEqual([times[1], times[2]]);
-    expect(decisions.map((d) => d.reasons)).toEqual([[], ["last"], ["newest verified"], []]);
+    expect(decisions.map((d) => d.reasons)).toEqual([["failed, nothing newer verified"], ["last"], ["newest verified"], []]);
   });
 
   it("removes nothing without rules", () => {
