@@ -23,7 +23,7 @@ const STEP_STATUSES = ["ok", "failed", "skipped", "cancelled"];
 const GATE_STATUSES = ["healthy", "unhealthy", "interrupted"];
 
 function isIdentity(value: unknown): boolean {
-  return isObject(value) && isString(value.user) && isString(value.machine) && isNumber(value.pid);
+  return isObject(value) && isString(value.user) && isString(value.machine) && isNumber(value.pid) && (value.pidScope === undefined || isNullable(value.pidScope, isString));
 }
 
 function isStoppedStep(value: unknown): boolean {

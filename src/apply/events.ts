@@ -43,9 +43,11 @@ export type StepStatus = "ok" | "failed" | "skipped" | "cancelled";
 
 export interface RunIdentity {
   user: string;
-  /** The controller machine (os.hostname()), used with pid to tell whether a lock holder is alive. */
+  /** The controller machine (os.hostname()), for people to read. */
   machine: string;
   pid: number;
+  /** Where the pid can be looked up (src/config/pid-scope.ts); null when the controller cannot tell. */
+  pidScope: string | null;
 }
 
 /** A fact whose fingerprint changed between the saved plan and the host now. */

@@ -4,7 +4,8 @@
  */
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import type { HostStatus, RunSource } from "./events.js";
+import { samePidScope } from "../config/pid-scope.js";
+import type { HostStatus, RunIdentity, RunSource } from "./events.js";
 import { listJournalFiles, readJournal } from "./journal.js";
 import { RunTally, type RunSummary } from "./tally.js";
 
@@ -142,6 +143,17 @@ export function runStartOf(runId: string): Date | null {
   return new Date(Date.UTC(year as number, (month as number) - 1, day, hour, minute, second));
 }
 
+/** A run header's identity: journals of older releases have no pidScope. */
+export type JournalIdentity = Omit<RunIdentity, "pidScope"> & { pidScope?: string | null };
+
+/**
+ * Whether this controller can ask if a run's process still exists: the same pid scope, or, for a
+ * journal written before pid scopes were recorded, the same machine name.
+ */
+export function runPidCanBeAsked(header: JournalIdentity, me: RunIdentity): boolean {
+  return header.pidScope === undefined ? header.machine === me.machine : samePidScope(header.pidScope, me.pidScope);
+}
+
 export interface PruneRequest {
   /** Keep at most this many of the newest runs. */
   keep?: number;
@@ -151,7 +163,7 @@ export interface PruneRequest {
   /** Only say what would be removed. */
   dryRun: boolean;
   /** A run without its end record is kept while its process may still be writing it. */
-  stillRunning(header: { machine: string; pid: number }): boolean;
+  stillRunning(header: JournalIdentity): boolean;
   remove(path: string): void;
 }
 

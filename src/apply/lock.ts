@@ -1,11 +1,13 @@
 /**
  * Per-host lease locks on the fleet lock file (src/host/system/fleet-lock.ts): a lock left by a
- * dead run is reclaimed — at once when it was taken on this machine and its holder pid is gone,
+ * dead run is reclaimed — at once when it was taken in this controller's pid scope (the same boot
+ * and pid namespace, src/config/pid-scope.ts) and its holder pid is gone,
  * otherwise once its lease has expired — and a held lease is renewed by the run's heartbeat.
  * A live holder is refused at once, or waited for up to a limit (`--lock-timeout`). A lock file
  * that names no holder is never judged live or dead by its content: see `acquireOnce`.
  */
 import { createLockFile, LOCK_FILE, lockText, parseLock, readLockFile, swapLockFile, type HostLockInfo } from "../host/system/fleet-lock.js";
+import { samePidScope } from "../config/pid-scope.js";
 import type { Connection } from "../transport/types.js";
 import type { RunIdentity } from "./events.js";
 
@@ -19,7 +21,7 @@ export type HolderAssessment = { reclaimable: true; reason: string } | { reclaim
 
 /** Whether a holder's lease may be taken over, and why (shown to the user either way). */
 export function assessHolder(holder: HostLockInfo, me: RunIdentity, now: Date, pidAlive: PidAlive): HolderAssessment {
-  if (holder.machine === me.machine && !pidAlive(holder.pid)) {
+  if (samePidScope(holder.pidScope, me.pidScope) && !pidAlive(holder.pid)) {
     return { reclaimable: true, reason: `its run (pid ${holder.pid} on ${holder.machine}) is no longer running` };
   }
   const expires = Date.parse(holder.expiresAt);
@@ -124,7 +126,16 @@ class Lease implements HostLease {
 /** The lock this run takes on a host now, for a round trip that creates it while it observes. */
 export function lockFor(options: LockOptions): HostLockInfo {
   const now = options.clock.now();
-  return { runId: options.runId, ...options.identity, startedAt: now.toISOString(), expiresAt: new Date(now.getTime() + options.ttlMs).toISOString() };
+  const { user, machine, pid, pidScope } = options.identity;
+  return {
+    runId: options.runId,
+    user,
+    machine,
+    pid,
+    startedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + options.ttlMs).toISOString(),
+    ...(pidScope !== null ? { pidScope } : {}),
+  };
 }
 
 /** The lease on a lock such a round trip created. */

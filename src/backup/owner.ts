@@ -1,16 +1,21 @@
 /**
  * Who is writing a temporary entry — a partial backup in a store, a restore's staging directory
- * on a host — encoded in its name (`<pid>-<random>@<machine>`), so a later run can tell whether
- * the writer died: on this machine by asking whether its process still exists, elsewhere only
- * once nothing in the entry has changed for a day (that writer cannot be asked). An entry of a
- * live writer, here or on another controller, is therefore never taken for a leftover.
+ * on a host — encoded in its name (`<pid>-<random>@<machine>~<scope>`), so a later run can tell
+ * whether the writer died: in this controller's pid scope (the same boot and pid namespace,
+ * src/config/pid-scope.ts) by asking whether its process still exists, elsewhere only once nothing
+ * in the entry has changed for a day (that writer cannot be asked). An entry of a live writer, here
+ * or on another controller — even one with the same hostname — is therefore never taken for a
+ * leftover.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { currentPidScope } from "../config/pid-scope.js";
 
 export interface PartialOwner {
   machine: string;
   pid: number;
+  /** Null when the controller cannot tell its pid scope: its entries are then judged by age only. */
+  pidScope: string | null;
 }
 
 /** An entry from another machine (or of unknown origin) is only presumed abandoned after this long. */
@@ -19,21 +24,23 @@ export const FOREIGN_ENTRY_MAX_AGE_MS = 24 * 3_600_000;
 const OWNED_NAME = /^(\d+)-[0-9a-f]+@(.+)$/;
 
 export function currentOwner(): PartialOwner {
-  return { machine: hostname(), pid: process.pid };
+  return { machine: hostname(), pid: process.pid, pidScope: currentPidScope() };
 }
 
-function machineTag(machine: string): string {
-  return machine.replace(/[^A-Za-z0-9._-]/g, "_");
+/** The machine name, made safe for a file name, and a short digest of the pid scope. */
+function ownerTag(owner: PartialOwner): string {
+  const machine = owner.machine.replace(/[^A-Za-z0-9._-]/g, "_");
+  return owner.pidScope === null ? machine : `${machine}~${createHash("sha256").update(owner.pidScope).digest("hex").slice(0, 12)}`;
 }
 
 /** A fresh name for an entry this owner writes. */
 export function ownedName(owner: PartialOwner): string {
-  return `${owner.pid}-${randomBytes(4).toString("hex")}@${machineTag(owner.machine)}`;
+  return `${owner.pid}-${randomBytes(4).toString("hex")}@${ownerTag(owner)}`;
 }
 
-export function ownerOf(name: string): PartialOwner | null {
-  const match = OWNED_NAME.exec(name);
-  return match ? { pid: Number(match[1]), machine: match[2]! } : null;
+/** Whether a name is one `ownedName` makes. */
+export function isOwnedName(name: string): boolean {
+  return OWNED_NAME.test(name);
 }
 
 export interface AbandonedCheck {
@@ -49,7 +56,10 @@ export interface AbandonedCheck {
  * is the entry's latest change, when known.
  */
 export function isAbandoned(name: string, modifiedMs: number | null, check: AbandonedCheck): boolean {
-  const owner = ownerOf(name);
-  if (owner !== null && owner.machine === machineTag(check.self.machine)) return owner.pid !== check.self.pid && !check.isAlive(owner.pid);
+  const owned = OWNED_NAME.exec(name);
+  if (owned !== null && check.self.pidScope !== null && owned[2] === ownerTag(check.self)) {
+    const pid = Number(owned[1]);
+    return pid !== check.self.pid && !check.isAlive(pid);
+  }
   return modifiedMs !== null && check.now().getTime() - modifiedMs > FOREIGN_ENTRY_MAX_AGE_MS;
 }

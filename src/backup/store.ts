@@ -12,7 +12,7 @@ import { ArchiveInspector, inspectArchive, type ArchiveInspection } from "./insp
 import { ARCHIVE_FILE, MANIFEST_FILE, ManifestError, parseManifest, serializeManifest, type BackupManifest } from "./manifest.js";
 import { isSnapshotTimestamp } from "../host/nemoclaw/snapshots.js";
 import { assertStoreComponent, isStoreComponent } from "./names.js";
-import { isAbandoned, ownedName, ownerOf, type PartialOwner } from "./owner.js";
+import { isAbandoned, isOwnedName, ownedName, type PartialOwner } from "./owner.js";
 import { recordOf, type BackupRecord } from "./record.js";
 import { TarFormatError } from "./tar.js";
 import { archiveProblems, layoutProblems } from "./verify.js";
@@ -258,7 +258,7 @@ export class BackupStore {
     const removed: string[] = [];
     for (const partial of partials) {
       const name = posix.basename(partial.path);
-      if (!name.startsWith(PARTIAL_PREFIX) || ownerOf(name.slice(PARTIAL_PREFIX.length)) === null) continue;
+      if (!name.startsWith(PARTIAL_PREFIX) || !isOwnedName(name.slice(PARTIAL_PREFIX.length))) continue;
       if (!isAbandoned(name.slice(PARTIAL_PREFIX.length), partial.modifiedMs, { self: this.owner, now: options.now, isAlive: options.isAlive })) continue;
       await this.backend.remove(partial.path);
       removed.push(`${this.label}/${partial.path}`);

@@ -20,6 +20,7 @@ import { observeFleet } from "../observe/fleet.js";
 import { observeHost } from "../observe/host.js";
 import { runAndObserve, type RunAndObserve } from "../apply/round-trip.js";
 import { RefreshLocks } from "../apply/refresh-locks.js";
+import { samePidScope } from "../config/pid-scope.js";
 import type { ObservedFleet, ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
 import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
@@ -237,7 +238,7 @@ async function prepare(source: string | undefined, runId: string, options: Apply
     if (!options.json) deps.stdout.write(renderPlanHuman(plan, { colors: colors.out }));
     const leftLocks = observed.hosts.filter((host) => {
       const lock = host.fleetLock.state === "known" ? host.fleetLock.value : null;
-      return lock !== null && lock.machine === deps.identity.machine && !localPidAlive(lock.pid);
+      return lock !== null && samePidScope(lock.pidScope, deps.identity.pidScope) && !localPidAlive(lock.pid);
     });
     return { fleet, plan, pool, savedPlan: false, catalogue, leftLocks: leftLocks.map((host) => host.host), refreshLocks, stopEarlyInterrupt };
   } catch (error) {

@@ -106,7 +106,7 @@ Examples:
 }
 
 export async function runHistoryPrune(options: PruneOptions, deps: PruneDeps): Promise<ExitCodeValue> {
-  const [{ pruneRuns }, { ExitCode }] = await Promise.all([import("../apply/history.js"), import("../exit-codes.js")]);
+  const [{ pruneRuns, runPidCanBeAsked }, { ExitCode }] = await Promise.all([import("../apply/history.js"), import("../exit-codes.js")]);
   if (options.keep === undefined && options.olderThan === undefined) {
     deps.stderr.write("nemoclaw history prune: say what to keep: --keep <count>, --older-than <age>, or both\n");
     return ExitCode.Error;
@@ -118,7 +118,7 @@ export async function runHistoryPrune(options: PruneOptions, deps: PruneDeps): P
       ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
       now: deps.now(),
       dryRun: options.dryRun,
-      stillRunning: (header) => header.machine !== deps.identity.machine || deps.pidAlive(header.pid),
+      stillRunning: (header) => !runPidCanBeAsked(header, deps.identity) || deps.pidAlive(header.pid),
       remove: (path) => rmSync(path, { force: true }),
     });
   } catch (error) {

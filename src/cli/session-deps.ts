@@ -4,6 +4,7 @@
  * reaches it. `processDeps()` wires them to this process.
  */
 import { hostname, userInfo } from "node:os";
+import { currentPidScope } from "../config/pid-scope.js";
 import type { RunIdentity } from "../apply/events.js";
 import { journalDir } from "../apply/journal.js";
 import type { Connection } from "../transport/types.js";
@@ -51,7 +52,7 @@ export function processDeps(): ProcessDeps {
     stderr: process.stderr,
     env: process.env,
     now: () => new Date(),
-    identity: { user: userInfo().username, machine: hostname(), pid: process.pid },
+    identity: { user: userInfo().username, machine: hostname(), pid: process.pid, pidScope: currentPidScope() },
     journalDir: journalDir(),
     postWebhook: postWithFetch,
     exit: (code) => process.exit(code),

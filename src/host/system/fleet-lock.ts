@@ -31,12 +31,14 @@ export interface HostLockInfo {
   pid: number;
   startedAt: string;
   expiresAt: string;
+  /** Where `pid` can be looked up (src/config/pid-scope.ts); absent in locks of older releases. */
+  pidScope?: string;
 }
 
 /** The lock as one line of JSON, fields in a fixed order so content comparison is exact. */
 export function serializeLock(info: HostLockInfo): string {
-  const { runId, user, machine, pid, startedAt, expiresAt } = info;
-  return JSON.stringify({ runId, user, machine, pid, startedAt, expiresAt });
+  const { runId, user, machine, pid, startedAt, expiresAt, pidScope } = info;
+  return JSON.stringify({ runId, user, machine, pid, startedAt, expiresAt, ...(pidScope !== undefined ? { pidScope } : {}) });
 }
 
 /** The lock file's whole text as this module writes it: the line and its newline. */
@@ -49,6 +51,7 @@ export function parseLock(text: string): HostLockInfo | null {
     const value = JSON.parse(text) as Partial<HostLockInfo>;
     const strings = [value.runId, value.user, value.machine, value.startedAt, value.expiresAt];
     if (strings.some((field) => typeof field !== "string") || typeof value.pid !== "number") return null;
+    if (value.pidScope !== undefined && typeof value.pidScope !== "string") return null;
     return value as HostLockInfo;
   } catch {
     return null;

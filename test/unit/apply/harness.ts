@@ -264,7 +264,7 @@ export function harness(options: HarnessOptions): Harness {
       if (holder) return { acquired: false, holder, reason: `its lease is live until ${holder.expiresAt}`, ...(lockOptions.wait ? { waitedMs: lockOptions.wait.timeoutMs } : {}) };
       return { acquired: true, lease: fakeLease(conn.host, released), reclaimed: null };
     },
-    identity: { user: "ops", machine: "ctl", pid: 1 },
+    identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" },
     pidAlive: () => true,
     now: () => new Date(clock),
     sleep: async (ms) => {

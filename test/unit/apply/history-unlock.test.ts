@@ -59,7 +59,7 @@ describe("history", () => {
 });
 
 describe("unlock", () => {
-  const me = { identity: { user: "ops", machine: "ctl", pid: 1 }, now: () => new Date("2026-11-22T10:00:00Z"), pidAlive: () => true };
+  const me = { identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, now: () => new Date("2026-11-22T10:00:00Z"), pidAlive: () => true };
   const live = { runId: "r-live", user: "alice", machine: "other", pid: 5, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" };
   const plant = (home: string, text: string) => {
     mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });

@@ -17,7 +17,7 @@ const T0 = new Date("2026-11-22T10:00:00.000Z");
 
 function options(overrides: Partial<LockOptions> & { runId: string }): LockOptions {
   return {
-    identity: { user: "ops", machine: "controller-a", pid: 4242 },
+    identity: { user: "ops", machine: "controller-a", pid: 4242, pidScope: "boot-1:4026531836" },
     ttlMs: 60_000,
     clock: { now: () => T0 },
     pidAlive: () => true,
@@ -53,13 +53,21 @@ function plant(info: HostLockInfo): void {
 }
 
 describe("assessHolder", () => {
-  const me = { user: "ops", machine: "controller-a", pid: 1 };
-  it("reclaims at once when the holder ran on this machine and its pid is gone", () => {
-    const result = assessHolder(holder({ machine: "controller-a" }), me, T0, () => false);
+  const me = { user: "ops", machine: "controller-a", pid: 1, pidScope: "boot-1:4026531836" };
+  it("reclaims at once when the holder ran in this controller's pid scope and its pid is gone", () => {
+    const result = assessHolder(holder({ machine: "controller-a", pidScope: me.pidScope }), me, T0, () => false);
     expect(result).toEqual({ reclaimable: true, reason: "its run (pid 777 on controller-a) is no longer running" });
   });
   it("does not judge a pid on another machine; waits for the lease", () => {
-    expect(assessHolder(holder(), me, T0, () => false).reclaimable).toBe(false);
+    expect(assessHolder(holder({ pidScope: "boot-2:4026531836" }), me, T0, () => false).reclaimable).toBe(false);
+  });
+  it("does not judge a pid of another controller with the same hostname (a clone, a container)", () => {
+    expect(assessHolder(holder({ machine: "controller-a", pidScope: "boot-1:4026532999" }), me, T0, () => false).reclaimable).toBe(false);
+    expect(assessHolder(holder({ machine: "controller-a", pidScope: "boot-2:4026531836" }), me, T0, () => false).reclaimable).toBe(false);
+  });
+  it("does not judge a pid recorded without a scope (an older release) or when this controller has none", () => {
+    expect(assessHolder(holder({ machine: "controller-a" }), me, T0, () => false).reclaimable).toBe(false);
+    expect(assessHolder(holder({ machine: "controller-a", pidScope: me.pidScope }), { ...me, pidScope: null }, T0, () => false).reclaimable).toBe(false);
   });
   it("reclaims an expired lease from any machine", () => {
     const result = assessHolder(holder({ expiresAt: "2026-11-22T09:59:59.000Z" }), me, T0, () => true);
@@ -67,7 +75,7 @@ describe("assessHolder", () => {
     expect(result.reason).toContain("expired");
   });
   it("keeps a live lease of a live run on this machine", () => {
-    expect(assessHolder(holder({ machine: "controller-a" }), me, T0, () => true).reclaimable).toBe(false);
+    expect(assessHolder(holder({ machine: "controller-a", pidScope: me.pidScope }), me, T0, () => true).reclaimable).toBe(false);
   });
 });
 
@@ -83,6 +91,7 @@ describe("acquireHostLock (real sh)", () => {
       pid: 4242,
       startedAt: "2026-11-22T10:00:00.000Z",
       expiresAt: "2026-11-22T10:01:00.000Z",
+      pidScope: "boot-1:4026531836",
     });
     expect(statSync(lockPath()).mode & 0o777).toBe(0o600);
     expect(statSync(join(home, ".nemoclaw-fleet")).mode & 0o777).toBe(0o700);
@@ -97,7 +106,7 @@ describe("acquireHostLock (real sh)", () => {
   });
 
   it("reclaims a lock whose holder pid on this machine is dead", async () => {
-    plant(holder({ machine: "controller-a" }));
+    plant(holder({ machine: "controller-a", pidScope: "boot-1:4026531836" }));
     const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-3", pidAlive: (pid) => pid !== 777 }));
     expect(result.acquired).toBe(true);
     if (!result.acquired) return;
@@ -114,7 +123,7 @@ describe("acquireHostLock (real sh)", () => {
   it("lets exactly one of many concurrent reclaimers win (compare-and-swap)", async () => {
     plant(holder({ expiresAt: "2026-11-22T09:00:01.000Z" }));
     const contenders = Array.from({ length: 6 }, (_, index) =>
-      acquireHostLock(new LocalShell("spark-01", home).asConnection(), options({ runId: `run-c${index}`, identity: { user: "ops", machine: `m${index}`, pid: 100 + index } })),
+      acquireHostLock(new LocalShell("spark-01", home).asConnection(), options({ runId: `run-c${index}`, identity: { user: "ops", machine: `m${index}`, pid: 100 + index, pidScope: null } })),
     );
     const results = await Promise.all(contenders);
     const winners = results.filter((result) => result.acquired);
@@ -160,7 +169,7 @@ describe("acquireHostLock on a damaged lock file (real sh)", () => {
     plantText(text);
     const result = await acquireHostLock(shell.asConnection(), options({ runId: "run-d" }));
     expect(result.acquired && result.reclaimed?.reason).toContain("expired");
-    expect(readFileSync(lockPath(), "utf8")).toBe(`${serializeLock({ ...holder(), runId: "run-d", user: "ops", machine: "controller-a", pid: 4242, startedAt: "2026-11-22T10:00:00.000Z", expiresAt: "2026-11-22T10:01:00.000Z" })}\n`);
+    expect(readFileSync(lockPath(), "utf8")).toBe(`${serializeLock({ ...holder(), runId: "run-d", user: "ops", machine: "controller-a", pid: 4242, startedAt: "2026-11-22T10:00:00.000Z", expiresAt: "2026-11-22T10:01:00.000Z", pidScope: "boot-1:4026531836" })}\n`);
   });
 
   it.each([

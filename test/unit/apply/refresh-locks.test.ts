@@ -14,7 +14,7 @@ import { LocalShell } from "./local-shell.js";
 
 const T0 = new Date("2026-11-22T10:00:00.000Z");
 const options: LockOptions = {
-  identity: { user: "ops", machine: "controller-a", pid: 4242 },
+  identity: { user: "ops", machine: "controller-a", pid: 4242, pidScope: "boot-1:4026531836" },
   runId: "run-now",
   ttlMs: 3_000,
   clock: { now: () => T0 },

@@ -153,7 +153,7 @@ describe("the recap", () => {
     const at = "2026-11-22T10:00:00.000Z";
     const base = { v: 1 as const, runId: "r", at };
     const events: ApplyEvent[] = [
-      { ...base, seq: 1, type: "run-started", toolVersion: "0.1.0", identity: { user: "u", machine: "m", pid: 1 }, fleet: { name: "f", file: "f.yaml", digest: "d" }, planHash: "0".repeat(64), source: "fleet", selection: { limit: null, hosts: ["a"] }, waves: [["a"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two", "three"] } },
+      { ...base, seq: 1, type: "run-started", toolVersion: "0.1.0", identity: { user: "u", machine: "m", pid: 1, pidScope: "boot-1:4026531836" }, fleet: { name: "f", file: "f.yaml", digest: "d" }, planHash: "0".repeat(64), source: "fleet", selection: { limit: null, hosts: ["a"] }, waves: [["a"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two", "three"] } },
       { ...base, seq: 2, type: "host-started", host: "a", steps: 3 },
       { ...base, seq: 3, type: "step-started", host: "a", step: "one", kind: "policy-add", target: "x", commands: [], attempt: 1 },
       { ...base, seq: 4, type: "step-finished", host: "a", step: "one", kind: "policy-add", status: "ok", durationMs: 5, attempts: 1, exitCode: 0, output: "", error: null, failureKind: null, hint: null, postcondition: null, notes: [] },
@@ -181,7 +181,7 @@ describe("the live view", () => {
   it("after a Ctrl-C, says at once on every line what the interruption does to that host", () => {
     const tally = new RunTally("r");
     const base = { v: 1 as const, runId: "r", at: "2026-11-22T10:00:00.000Z" };
-    tally.apply({ ...base, seq: 1, type: "run-started", toolVersion: "0", identity: { user: "u", machine: "m", pid: 1 }, fleet: { name: "f", file: "f", digest: "d" }, planHash: "h", source: "fleet", selection: { limit: null, hosts: ["a", "b", "c"] }, waves: [["a", "b"], ["c"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two"], b: ["x"], c: ["y"] } });
+    tally.apply({ ...base, seq: 1, type: "run-started", toolVersion: "0", identity: { user: "u", machine: "m", pid: 1, pidScope: "boot-1:4026531836" }, fleet: { name: "f", file: "f", digest: "d" }, planHash: "h", source: "fleet", selection: { limit: null, hosts: ["a", "b", "c"] }, waves: [["a", "b"], ["c"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: ["one", "two"], b: ["x"], c: ["y"] } });
     tally.apply({ ...base, seq: 2, type: "host-started", host: "a", steps: 2 });
     tally.apply({ ...base, seq: 3, type: "step-started", host: "a", step: "one", kind: "sandbox-create", target: "x", commands: [], attempt: 1 });
     tally.apply({ ...base, seq: 4, type: "host-started", host: "b", steps: 1 });

@@ -11,6 +11,7 @@ import { BackupStores } from "../../../src/backup/destinations.js";
 import { BackupRefusedError } from "../../../src/backup/errors.js";
 import { PreflightRefusedError } from "../../../src/backup/errors.js";
 import { createBackupService } from "../../../src/backup/service.js";
+import { ownedName } from "../../../src/backup/owner.js";
 import { BackupIntegrityError } from "../../../src/backup/store.js";
 import { ShieldsLeftDownError } from "../../../src/host/nemoclaw/shields.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
@@ -336,12 +337,15 @@ describe("BackupService restores only what verify approved", () => {
   });
 
   it("sweeps staging that killed restores left, and never a live restore's", async () => {
+    const owner = { machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" };
     const { homes, backup, desired, connections, stores } = setup(healthy());
     const record = await backup("alice");
-    const service = createBackupService({ fleet: desired, pool: { get: async (host) => connections[host]! }, stores, observeHost: async (host) => healthy()[host.name as "spark-01"]!, owner: { machine: "ctl", pid: 1 }, isAlive: (pid) => pid === 4242 });
+    const service = createBackupService({ fleet: desired, pool: { get: async (host) => connections[host]! }, stores, observeHost: async (host) => healthy()[host.name as "spark-01"]!, owner, isAlive: (pid) => pid === 4242 });
     const staging = join(homes["spark-02"], ".nemoclaw-fleet/restore");
     const old = new Date(Date.now() - 2 * 24 * 3_600_000);
-    const leftovers = { "999-0a0b@ctl": null, "4242-0a0b@ctl": null, "77-0a0b@other": null, "78-0a0b@other": old, "5f2c9a1b3d4e": old, "5f2c9a1b3d4f": null };
+    const dead = ownedName({ ...owner, pid: 999 });
+    const alive = ownedName({ ...owner, pid: 4242 });
+    const leftovers = { [dead]: null, [alive]: null, "77-0a0b@other": null, "78-0a0b@other": old, "5f2c9a1b3d4e": old, "5f2c9a1b3d4f": null };
     for (const [name, time] of Object.entries(leftovers)) {
       mkdirSync(join(staging, name), { recursive: true });
       writeFileSync(join(staging, name, "backup.tar"), "x");
@@ -351,6 +355,6 @@ describe("BackupService restores only what verify approved", () => {
       }
     }
     await service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
-    expect(readdirSync(staging).sort()).toEqual(["4242-0a0b@ctl", "5f2c9a1b3d4f", "77-0a0b@other"]);
+    expect(readdirSync(staging).sort()).toEqual([alive, "5f2c9a1b3d4f", "77-0a0b@other"].sort());
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupIntegrityError, BackupStore, partialName } from "../../../src/backup/store.js";
+import { ownedName } from "../../../src/backup/owner.js";
 import { MAX_MANIFEST_BYTES } from "../../../src/backup/manifest.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
@@ -15,7 +16,7 @@ import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./he
 let work: string;
 let nemoclaw: string;
 let root: string;
-const owner = { machine: "controller-1", pid: process.pid };
+const owner = { machine: "controller-1", pid: process.pid, pidScope: "boot-1:4026531836" };
 const now = () => new Date("2026-07-10T02:00:05.000Z");
 
 /** The same store logic over both backends: a local directory, and a directory behind a Connection. */
@@ -213,17 +214,21 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
   it("cleans partial entries whose writer is gone, and only those", async () => {
     const series = join(root, "spark-01/alice");
     mkdirSync(series, { recursive: true });
-    const deadHere = ".partial-999999-aaaa@controller-1";
-    const aliveHere = ".partial-4242-bbbb@controller-1";
+    const here = (pid: number) => `.partial-${ownedName({ ...owner, pid })}`;
+    const deadHere = here(999999);
+    const aliveHere = here(4242);
     const oldElsewhere = ".partial-7-cccc@laptop";
     const youngElsewhere = ".partial-8-dddd@laptop";
-    for (const name of [deadHere, aliveHere, oldElsewhere, youngElsewhere, ".unrelated"]) mkdirSync(join(series, name));
+    // Same hostname, another boot or pid namespace (a clone, a container), and an older release's name: asked by age only.
+    const youngClone = ".partial-999998-eeee@controller-1~0123456789ab";
+    const youngUnscoped = ".partial-999997-ffff@controller-1";
+    for (const name of [deadHere, aliveHere, oldElsewhere, youngElsewhere, youngClone, youngUnscoped, ".unrelated"]) mkdirSync(join(series, name));
     const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
     utimesSync(join(series, oldElsewhere), twoDaysAgo, twoDaysAgo);
     utimesSync(join(series, youngElsewhere), now(), now());
     const removed = await store().cleanPartials({ now, isAlive: (pid) => pid === 4242 });
     const label = store().label;
     expect(removed.sort()).toEqual([`${label}/spark-01/alice/${deadHere}`, `${label}/spark-01/alice/${oldElsewhere}`].sort());
-    expect(readdirSync(series).sort()).toEqual([aliveHere, youngElsewhere, ".unrelated"].sort());
+    expect(readdirSync(series).sort()).toEqual([aliveHere, youngElsewhere, youngClone, youngUnscoped, ".unrelated"].sort());
   });
 });

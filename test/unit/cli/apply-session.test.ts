@@ -66,7 +66,7 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: 
     stderr: { write: (text: string) => (err += text) },
     env: {},
     now: () => NOW,
-    identity: { user: "ops", machine: "ctl", pid: process.pid },
+    identity: { user: "ops", machine: "ctl", pid: process.pid, pidScope: "boot-1:4026531836" },
     journalDir: join(dir, "runs"),
     postWebhook: () => Promise.reject(new Error("no webhook in these tests")),
     onInterrupt: (handler) => {
@@ -221,7 +221,7 @@ describe("a lock a crashed run of this machine left", () => {
 
   it("is removed on a host that has nothing to do, so it locks no other controller out", async () => {
     // A pid no process has: the run that took the lock was killed.
-    const holder = { runId: "20261122T090000Z-dead00", user: "ops", machine: "ctl", pid: 2 ** 22 + 17, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const holder = { runId: "20261122T090000Z-dead00", user: "ops", machine: "ctl", pid: 2 ** 22 + 17, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), pidScope: "boot-1:4026531836" };
     const s = convergedHostLockedBy(holder);
     expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() })).toBe(ExitCode.Ok);
     expect(s.ran).toEqual([]);
@@ -230,8 +230,16 @@ describe("a lock a crashed run of this machine left", () => {
     expect(notes).toEqual([expect.objectContaining({ message: expect.stringMatching(/^removed the lock run 20261122T090000Z-dead00 left: its run \(pid \d+ on ctl\) is no longer running$/) })]);
   });
 
+  it("is left alone when it was taken by another controller with the same hostname", async () => {
+    const holder = { runId: "20261122T090000Z-clone0", user: "ops", machine: "ctl", pid: 2 ** 22 + 17, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), pidScope: "boot-2:4026531836" };
+    const s = convergedHostLockedBy(holder);
+    await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() });
+    expect(s.ran).toEqual([]);
+    expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(true);
+  });
+
   it("is left alone when its run is still alive", async () => {
-    const holder = { runId: "20261122T090000Z-live00", user: "ops", machine: "ctl", pid: process.pid, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const holder = { runId: "20261122T090000Z-live00", user: "ops", machine: "ctl", pid: process.pid, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), pidScope: "boot-1:4026531836" };
     const s = convergedHostLockedBy(holder);
     expect(await runApplySession("fleet.yaml", { ...OPTIONS, yes: true, json: true }, { ...s.deps, now: () => new Date() })).toBe(ExitCode.Ok);
     expect(existsSync(join(dir, ".nemoclaw-fleet", "lock.json"))).toBe(true);

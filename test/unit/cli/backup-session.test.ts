@@ -25,7 +25,7 @@ import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "../b
 import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "../backup/helpers.js";
 import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
 
-const owner = { machine: "ctl", pid: 4242 };
+const owner = { machine: "ctl", pid: 4242, pidScope: "boot-1:4026531836" };
 
 let dir: string;
 beforeEach(() => {
@@ -61,7 +61,7 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     stderr: { write: (text: string) => (err += text) },
     env: {},
     now: () => new Date("2026-07-10T02:00:00Z"),
-    identity: { user: "ops", machine: "ctl", pid: 4242 },
+    identity: { user: "ops", machine: "ctl", pid: 4242, pidScope: "boot-1:4026531836" },
     journalDir: join(dir, "runs"),
     postWebhook: () => Promise.reject(new Error("no webhook in these tests")),
     exit: () => undefined,

@@ -35,7 +35,7 @@ function recordBackupRun(runId: string): void {
   bus.subscribe((event) => writer.write(event));
   const events = new BackupRunEvents(bus, now);
   const desired = backupFleet([], []);
-  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1 }, fleet: desired, policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
+  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: desired, policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
   events.onRunEvent({ type: "host-start", host: "spark-01" });
   events.onRunEvent({ type: "host-plan", host: "spark-01", steps: [{ id: "backup:alice@nightly", sandbox: "alice", gateway: "nemoclaw", policy: "nightly" }] });
   const outcome = { host: "spark-01", sandbox: "alice", gateway: "nemoclaw", policy: "nightly", status: "failed" as const, reason: "snapshot failed" };
@@ -142,13 +142,13 @@ describe("nemoclaw history prune", () => {
     const writer = JournalWriter.open(dir, runId, new Redactor());
     const bus = new EventBus(runId, () => new Date("2026-11-22T10:00:00Z"));
     bus.subscribe((event) => writer.write(event));
-    new BackupRunEvents(bus, () => new Date()).runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 4242 }, fleet: backupFleet([], []), policies: [], limit: null, hosts: [], sandboxes: [], concurrency: 1, journal: writer.path });
+    new BackupRunEvents(bus, () => new Date()).runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 4242, pidScope: "boot-1:4026531836" }, fleet: backupFleet([], []), policies: [], limit: null, hosts: [], sandboxes: [], concurrency: 1, journal: writer.path });
     writer.close();
   }
   const runs = () => listJournalFiles(dir).map((path) => path.slice(dir.length + 1, -".jsonl".length));
   const prune = (options: Partial<Parameters<typeof runHistoryPrune>[0]>, alive: number[] = []) => {
     const s = streams();
-    const deps = { journalDir: dir, ...s, now: () => new Date("2026-11-22T12:00:00Z"), identity: { user: "ops", machine: "ctl", pid: 1 }, pidAlive: (pid: number) => alive.includes(pid) };
+    const deps = { journalDir: dir, ...s, now: () => new Date("2026-11-22T12:00:00Z"), identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, pidAlive: (pid: number) => alive.includes(pid) };
     return runHistoryPrune({ dryRun: false, json: false, ...options }, deps).then((code) => ({ code, out: s.out(), err: s.err() }));
   };
 
@@ -185,7 +185,7 @@ describe("nemoclaw history prune", () => {
     starting.close();
     const pruneAt = (now: string) => {
       const s = streams();
-      return runHistoryPrune({ dryRun: false, json: false, keep: 0 }, { journalDir: dir, ...s, now: () => new Date(now), identity: { user: "ops", machine: "ctl", pid: 1 }, pidAlive: () => false });
+      return runHistoryPrune({ dryRun: false, json: false, keep: 0 }, { journalDir: dir, ...s, now: () => new Date(now), identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, pidAlive: () => false });
     };
     const written = statSync(starting.path).mtime;
     await pruneAt(new Date(written.getTime() + 60_000).toISOString());
@@ -206,7 +206,7 @@ describe("nemoclaw unlock", () => {
     ...s,
     loadFleet: async () => ({ fleet: fleet(["a"]), warnings: [] }),
     openPool: () => ({ get: async () => new LocalShell("a", dir).asConnection(), closeAll: async () => undefined }),
-    identity: { user: "ops", machine: "ctl", pid: 1 },
+    identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" },
     now: () => new Date("2026-11-22T10:00:00Z"),
     pidAlive: () => false,
   });
@@ -214,7 +214,7 @@ describe("nemoclaw unlock", () => {
   it("removes a dead run's lock and says whose it was", async () => {
     mkdirSync(join(dir, ".nemoclaw-fleet"));
     const lock = join(dir, ".nemoclaw-fleet", "lock.json");
-    writeFileSync(lock, `${serializeLock({ runId: "r-old", user: "ops", machine: "ctl", pid: 999, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z" })}\n`);
+    writeFileSync(lock, `${serializeLock({ runId: "r-old", user: "ops", machine: "ctl", pid: 999, startedAt: "2026-11-22T09:00:00Z", expiresAt: "2026-11-22T11:00:00Z", pidScope: "boot-1:4026531836" })}\n`);
     const s = streams();
     expect(await runUnlockCommand(["a"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.Ok);
     expect(existsSync(lock)).toBe(false);

@@ -61,7 +61,7 @@ function processDeps(env: NodeJS.ProcessEnv = {}): ProcessDeps & { warnings: str
     stderr: { write: (text: string) => warnings.push(text) },
     env,
     now: () => new Date("2026-11-22T10:00:00Z"),
-    identity: { user: "ops", machine: "ctl", pid: 1 },
+    identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" },
     journalDir: "/nonexistent",
     onInterrupt: () => () => undefined,
     exit: () => undefined,
@@ -140,7 +140,7 @@ describe("webhook notices", () => {
     redactor.add("nvapi-leaked-SECRET-value");
     const bus = new EventBus("run-secret");
     const notifier = await notifierFor({ ...settings(), webhook: { ref: { kind: "env", name: "HOOK" } } }, bus, redactor, deps);
-    bus.emit({ type: "run-started", toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1 }, fleet: { name: "lab", file: "/f.yaml", digest: "x" }, planHash: "0".repeat(64), source: "fleet", selection: { limit: null, hosts: ["a"] }, waves: [["a"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: [] } });
+    bus.emit({ type: "run-started", toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: { name: "lab", file: "/f.yaml", digest: "x" }, planHash: "0".repeat(64), source: "fleet", selection: { limit: null, hosts: ["a"] }, waves: [["a"]], concurrency: 1, maxFailPercentage: 0, journal: null, steps: { a: [] } });
     bus.emit({ type: "host-finished", host: "a", status: "failed", durationMs: 1, sessions: 2, message: `echoed nvapi-leaked-SECRET-value and ${base}/services/${TOKEN}`, block: null, changedFacts: null, stepDrift: null, holder: null });
     bus.emit({ type: "run-finished", exitCode: 5, durationMs: 1, interrupted: false, stoppedAt: [], hosts: { ok: 0, "no-changes": 0, failed: 1, unreachable: 0, blocked: 0, stale: 0, locked: 0, skipped: 0, interrupted: 0 } });
     await notifier!.finish();

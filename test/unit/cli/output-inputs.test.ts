@@ -143,7 +143,7 @@ describe("apply --metrics-file never overwrites the fleet file or the plan being
       stderr: { write: (text: string) => (err += text) },
       env: {},
       now: () => NOW,
-      identity: { user: "ops", machine: "ctl", pid: process.pid },
+      identity: { user: "ops", machine: "ctl", pid: process.pid, pidScope: "boot-1:4026531836" },
       journalDir: join(dir, "runs"),
       loadFleet: loadFleetFrom,
       selectHosts: (fleet, limit) => selectHosts(fleet, limit),

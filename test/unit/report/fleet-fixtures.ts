@@ -85,7 +85,7 @@ export function runEvents(source: RunSource): ApplyEventBody[] {
     {
       type: "run-started",
       toolVersion: "0.1.0",
-      identity: { user: "ops", machine: "ctl-01", pid: 1 },
+      identity: { user: "ops", machine: "ctl-01", pid: 1, pidScope: "boot-1:4026531836" },
       fleet: { name: "lab", file: "/srv/fleet/fleet.yaml", digest: "sha256:x" },
       planHash: "x",
       source,
