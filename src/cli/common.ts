@@ -59,9 +59,19 @@ export function withVaultOptions(command: Command): Command {
     });
 }
 
-/** An option value that must be a whole number of at least 1 (`--runs`, `--last`, `--concurrency`). */
+/** An option value that must be a whole number of at least 1 (`--runs`, `--last`). */
 export function wholeNumber(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  const number = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return number;
+}
+
+/** The most hosts worked on at once, as the fleet file's `apply.concurrency` allows. */
+export const MAX_CONCURRENCY = 1024;
+
+/** `--concurrency`: bounded as the fleet file's `apply.concurrency` is, 1 to 1024. */
+export function concurrency(value: string): number {
+  const number = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!(number >= 1 && number <= MAX_CONCURRENCY)) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONCURRENCY} (as apply.concurrency in the fleet file)`);
   return number;
 }
