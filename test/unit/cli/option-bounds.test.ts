@@ -99,3 +99,23 @@ describe("counts", () => {
     expect(message).toContain("expected a whole number of at least 1");
   });
 });
+
+describe("schedule --every", () => {
+  it.each(["99999999999999h", "25h", "2d"])("--every %s is refused: a day at most, the longest interval cron keeps too", async (value) => {
+    const { exitCode, message } = await usageError(["schedule", "install", "fleet.yaml", "--every", value]);
+    expect(exitCode).toBe(1);
+    expect(message).toContain(`option '--every <duration>' argument '${value}' is invalid. --every must be at most 1d`);
+  });
+
+  it("--help shows the defaults as durations are written", async () => {
+    const program = new Command("nemoclaw");
+    await registerCommands(program, ["schedule"]);
+    let help = "";
+    const install = program.commands[0]!.commands.find((command) => command.name() === "install")!;
+    install.configureOutput({ writeOut: (text) => (help += text) }).outputHelp();
+    const flat = help.replace(/\s+/g, " ");
+    expect(flat).toContain("how often the apply runs (1m to 1d) (default: 5m)");
+    expect(flat).toContain("older than this (1h at least) (default: 30d)");
+    expect(flat).not.toMatch(/default: \d{4,}/);
+  });
+});
