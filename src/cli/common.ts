@@ -26,6 +26,14 @@ export function withCommonOptions(command: Command): Command {
       .option("--list-hosts", "print the hosts --limit selects, as `ansible --list-hosts` does, and exit; contacts no host")
       .option("--json", "machine-readable output (see docs/json-output.md)", false),
   ).hook("preAction", async (thisCommand, actionCommand) => {
+    const { limit } = actionCommand.opts<CommonOptions>();
+    if (limit !== undefined) {
+      // A malformed pattern is bad usage (exit 1), said as commander says it of any option value;
+      // a well-formed one that selects no host is told with the fleet (exit 3).
+      const { limitSyntaxProblem } = await import("../config/patterns.js");
+      const problem = limitSyntaxProblem(limit);
+      if (problem !== null) actionCommand.error(`error: option '-l, --limit <pattern>' argument '${limit}' is invalid. ${problem}`, { exitCode: 1, code: "commander.invalidArgument" });
+    }
     if (actionCommand.opts<CommonOptions>().listHosts !== true) return;
     const { listHostsInstead } = await import("./list-hosts.js");
     // The command's own action must not run: contacting hosts is exactly what was not asked for.

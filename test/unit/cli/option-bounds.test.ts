@@ -119,3 +119,35 @@ describe("schedule --every", () => {
     expect(flat).not.toMatch(/default: \d{4,}/);
   });
 });
+
+describe("malformed selections are bad usage (exit 1), naming the option", () => {
+  it.each([
+    ["plan", "--replace", "foo"],
+    ["apply", "--replace", "coder@"],
+    ["plan", "--target", "@spark-01"],
+    ["apply", "--target", "spark-01"],
+  ])("nemoclaw %s %s %s", async (command, option, value) => {
+    const { exitCode, message } = await usageError([command, "fleet.yaml", option, value]);
+    expect(exitCode).toBe(1);
+    expect(message).toContain(`option '${option} <sandbox@host>' argument '${value}' is invalid. expected <sandbox>@<host>`);
+  });
+
+  it.each([
+    ["plan", "~["],
+    ["apply", "spark:!"],
+    ["backup run", "@retry.txt,~["],
+    ["validate", "~("],
+    ["facts", "~["],
+  ])("nemoclaw %s --limit %s", async (command, value) => {
+    const { exitCode, message } = await usageError([...command.split(" "), "fleet.yaml", "--limit", value]);
+    expect(exitCode).toBe(1);
+    expect(message).toContain(`option '-l, --limit <pattern>' argument '${value}' is invalid. `);
+    expect(message).not.toContain("<command line>");
+  });
+
+  it("--list-hosts with a malformed --limit is refused the same way", async () => {
+    const { exitCode, message } = await usageError(["plan", "fleet.yaml", "--list-hosts", "--limit", "~["]);
+    expect(exitCode).toBe(1);
+    expect(message).toContain(`argument '~[' is invalid. "~[" has a "[" without a closing "]"`);
+  });
+});
