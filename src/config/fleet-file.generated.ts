@@ -492,7 +492,7 @@ export interface ApplySettings {
  */
 export interface NotifySettings {
   /**
-   * Where to POST: a secret reference holding the URL (`env:NAME` or `file:PATH`), or the `https://` URL itself. Webhook URLs carry their token, so either way the URL is treated as a secret: never printed, journaled or sent anywhere else (messages name its host only).
+   * Where to POST: a secret reference holding the URL (`env:NAME` or `file:PATH`), or the `https://` URL itself (`http://` only to this machine: `localhost`, `127.0.0.1`, `[::1]`). Webhook URLs carry their token, so either way the URL is treated as a secret: never printed, journaled or sent anywhere else (messages name its host only).
    */
   webhook: string;
   /**
