@@ -321,6 +321,13 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     }
     return undefined;
   }
+  // A `%YAML 1.1` directive would turn `yes` into true: a fleet file is YAML 1.2, whatever it says.
+  if (version === "1.2" && doc.directives?.yaml.explicit === true && doc.directives.yaml.version !== "1.2") {
+    const directive = /^%YAML\b/m.exec(source.text);
+    const { line, column } = source.position(directive?.index ?? 0);
+    bag.error(source.ref(line, column, ""), `%YAML ${doc.directives.yaml.version}: a fleet file is YAML 1.2 (\`yes\` and \`no\` are strings; write true and false); remove the directive`);
+    return undefined;
+  }
   if (version !== "1.2") warnAboutDuplicateKeys(doc, source, bag);
   if (refuseComplexKeys(doc, source, bag)) return undefined;
   if (refuseBadMerges(doc, source, bag)) return undefined;
