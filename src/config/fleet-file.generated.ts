@@ -400,7 +400,7 @@ export interface BackupPolicy {
    */
   sandboxes?: string[];
   /**
-   * Five-field cron expression (minute hour day-of-month month day-of-week), e.g. `0 2 * * *`.
+   * Five-field cron expression (minute hour day-of-month month day-of-week), e.g. `0 2 * * *`, evaluated in UTC. One that never fires (`0 0 31 2 *`: February has no 31st) is an error.
    */
   schedule?: string;
   /**
