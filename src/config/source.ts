@@ -57,7 +57,7 @@ export async function readRegularFile(absPath: string, maxBytes: number): Promis
     handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "EIO";
-    throw new SourceReadError(code === "ENOENT" ? "does not exist" : code === "EACCES" ? "permission denied" : `cannot be opened (${code})`, code);
+    throw new SourceReadError(code === "ENOENT" ? "does not exist" : code === "EACCES" ? "cannot be read: permission denied" : `cannot be opened (${code})`, code);
   }
   try {
     const info = await handle.stat();
