@@ -139,8 +139,9 @@ function defaultText(raw, resolved) {
   return value === undefined ? "" : `\`${JSON.stringify(value)}\``;
 }
 
-const INTRO = `A fleet file is YAML (1.2: \`yes\`/\`no\` are strings; write \`true\`/\`false\`). Start it with the
-modeline below and editors that use yaml-language-server complete and check it as you type:
+const INTRO = `A fleet file is YAML (1.2: \`yes\`/\`no\` are strings; write \`true\`/\`false\`; a \`%YAML 1.1\` directive
+is refused at its line). Start it with the modeline below and editors that use
+yaml-language-server complete and check it as you type:
 
 \`\`\`yaml
 # yaml-language-server: $schema=../schemas/fleet.schema.json

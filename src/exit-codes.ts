@@ -5,11 +5,11 @@
 export const ExitCode = {
   /** Success; for `plan`, nothing to do. */
   Ok: 0,
-  /** Unexpected error (bug, I/O error on the controller, bad command-line usage). */
+  /** Unexpected error (bug, I/O error on the controller), or bad command-line usage: an unknown option, or an option value that cannot be read (`--limit '~['`, `--replace foo`, `--concurrency 0`). */
   Error: 1,
   /** Changes pending: `plan --detailed-exitcode` with changes; `apply --max-risk` held steps back (the rest ran). `backup due`: at least one policy is due. */
   Changes: 2,
-  /** The fleet file, inventory or plan file is invalid. */
+  /** The fleet file, inventory or plan file is invalid, or a well-formed `--limit`, `--policy`, `--replace` or `--target` names nothing the fleet has (`--limit` matching no host). */
   ValidationError: 3,
   /** One or more hosts could not be reached (and none failed otherwise). */
   Unreachable: 4,

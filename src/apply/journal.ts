@@ -6,9 +6,9 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { xdgBaseDir } from "../config/xdg.js";
 import { isReadableEvent } from "./event-shape.js";
 import type { ApplyEvent } from "./events.js";
@@ -21,6 +21,30 @@ export function newRunId(now: Date, random: () => string = () => randomBytes(3).
 
 export function journalDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   return join(xdgBaseDir("XDG_STATE_HOME", env, home), "nemoclaw-fleet", "runs");
+}
+
+/**
+ * ENOTDIR (or EEXIST from mkdir) on the journal directory, said as what is wrong: which path is a
+ * file, and when it is XDG_STATE_HOME itself, that variable. Any other error is returned as it is.
+ */
+export function notADirectory(error: unknown, dir: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== "ENOTDIR" && code !== "EEXIST") return error;
+  let blocker: string | undefined;
+  for (let path = resolve(dir); ; path = dirname(path)) {
+    try {
+      if (!statSync(path).isDirectory()) blocker = path;
+      break;
+    } catch {
+      if (dirname(path) === path) break;
+    }
+  }
+  if (blocker === undefined) return error;
+  const state = env.XDG_STATE_HOME;
+  if (state !== undefined && resolve(state) === blocker) {
+    return new Error(`XDG_STATE_HOME is ${state}, which is not a directory; point it at a directory (run journals are kept in $XDG_STATE_HOME/nemoclaw-fleet/runs)`);
+  }
+  return new Error(`${blocker} is not a directory, so run journals cannot be kept in ${dir}`);
 }
 
 export function journalPath(dir: string, runId: string): string {
@@ -39,7 +63,11 @@ export class JournalWriter {
   }
 
   static open(dir: string, runId: string, redactor: Redactor): JournalWriter {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw notADirectory(error, dir);
+    }
     const path = journalPath(dir, runId);
     // "ax": a run id is never reused; an existing file means something is badly wrong.
     const fd = openSync(path, "ax", 0o600);
@@ -122,7 +150,7 @@ export function listJournalFiles(dir: string): string[] {
     names = readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
+    throw notADirectory(error, dir);
   }
   return names
     .filter((name) => name.endsWith(".jsonl") && isRunId(name.slice(0, -".jsonl".length)))

@@ -38,7 +38,7 @@ export async function unlockHost(host: string, connect: () => Promise<Connection
     // lock at all. Removed only with --force; removal still compares the exact bytes shown.
     const what = lock.raw === "" ? "the lock file is empty" : `the lock file is not a valid lock (${JSON.stringify(lock.raw.slice(0, 120))})`;
     if (!force) return { host, result: "refused", holder: null, reason: `${what}; --force removes it` };
-    reason = `forced (${lock.raw === "" ? "empty" : "invalid"} lock file)`;
+    reason = "--force";
   } else {
     const assessment = assessHolder(lock.holder, deps.identity, deps.now(), deps.pidAlive);
     if (!assessment.reclaimable && !force) {

@@ -15,12 +15,14 @@ export function parseWaves(text: string): WaveSpec[] {
     throw new Error(`--waves '${text}': expected a comma-separated list such as 1,25%,100%`);
   }
   return parts.map((part) => {
-    const match = /^(\d+)(%?)$/.exec(part);
-    const size = match ? Number(match[1]) : NaN;
-    if (!match || size <= 0 || (match[2] === "%" && size > 100)) {
-      throw new Error(`--waves '${text}': '${part}' is not a positive host count or a percentage from 1% to 100%`);
+    // As the fleet file's apply.waves: a whole host count, or a percentage above 0% and at most 100%.
+    const match = /^(?:(\d+)|(\d+(?:\.\d+)?)%)$/.exec(part);
+    const percent = match?.[2] !== undefined;
+    const size = match ? Number(match[1] ?? match[2]) : NaN;
+    if (!match || !(size > 0) || (percent ? size > 100 : !Number.isSafeInteger(size))) {
+      throw new Error(`--waves '${text}': '${part}' is not a positive host count or a percentage above 0% and at most 100%`);
     }
-    return { size, unit: match[2] === "%" ? "percent" : "hosts" };
+    return { size, unit: percent ? "percent" : "hosts" };
   });
 }
 

@@ -10,7 +10,7 @@ import { parseWaves } from "../apply/waves.js";
 import { parseDuration } from "../config/duration.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
-import { wholeNumber, withCommonOptions } from "./common.js";
+import { concurrency, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { withMetricsOption } from "./metrics-option.js";
 
@@ -72,7 +72,7 @@ export function register(program: Command): void {
     ),
   )
     .option("-y, --yes", "apply without asking for confirmation", false)
-    .option("--concurrency <n>", "hosts changed at once (default: apply.concurrency)", wholeNumber)
+    .option("--concurrency <n>", "hosts changed at once, 1 to 1024 (default: apply.concurrency)", concurrency)
     .option("--waves <sizes>", "rolling waves, e.g. 1,25%,100% (default: apply.waves)", waves)
     .option("--max-fail-percentage <n>", "stop later waves when more than this share of a wave's hosts fail (default: apply.maxFailPercentage)", percentage);
   withScopeOptions(command, "apply")

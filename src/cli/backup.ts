@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
-import { withCommonOptions } from "./common.js";
+import { concurrency, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { withMetricsOption } from "./metrics-option.js";
 
@@ -66,7 +66,7 @@ export function register(program: Command): void {
     ),
   )
     .option("--strict", "fail on any sandbox that is not Ready, and stop at the first host the schema preflight refuses", false)
-    .option("--concurrency <n>", "hosts backed up at once (default: apply.concurrency)")
+    .option("--concurrency <n>", "hosts backed up at once, 1 to 1024 (default: apply.concurrency)", concurrency)
     .option("--due", "only the policies whose schedule is due", false)
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
     .addHelpText(

@@ -26,6 +26,14 @@ export function withCommonOptions(command: Command): Command {
       .option("--list-hosts", "print the hosts --limit selects, as `ansible --list-hosts` does, and exit; contacts no host")
       .option("--json", "machine-readable output (see docs/json-output.md)", false),
   ).hook("preAction", async (thisCommand, actionCommand) => {
+    const { limit } = actionCommand.opts<CommonOptions>();
+    if (limit !== undefined) {
+      // A malformed pattern is bad usage (exit 1), said as commander says it of any option value;
+      // a well-formed one that selects no host is told with the fleet (exit 3).
+      const { limitSyntaxProblem } = await import("../config/patterns.js");
+      const problem = limitSyntaxProblem(limit);
+      if (problem !== null) actionCommand.error(`error: option '-l, --limit <pattern>' argument '${limit}' is invalid. ${problem}`, { exitCode: 1, code: "commander.invalidArgument" });
+    }
     if (actionCommand.opts<CommonOptions>().listHosts !== true) return;
     const { listHostsInstead } = await import("./list-hosts.js");
     // The command's own action must not run: contacting hosts is exactly what was not asked for.
@@ -59,9 +67,19 @@ export function withVaultOptions(command: Command): Command {
     });
 }
 
-/** An option value that must be a whole number of at least 1 (`--runs`, `--last`, `--concurrency`). */
+/** An option value that must be a whole number of at least 1 (`--runs`, `--last`). */
 export function wholeNumber(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  const number = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return number;
+}
+
+/** The most hosts worked on at once, as the fleet file's `apply.concurrency` allows. */
+export const MAX_CONCURRENCY = 1024;
+
+/** `--concurrency`: bounded as the fleet file's `apply.concurrency` is, 1 to 1024. */
+export function concurrency(value: string): number {
+  const number = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!(number >= 1 && number <= MAX_CONCURRENCY)) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONCURRENCY} (as apply.concurrency in the fleet file)`);
   return number;
 }

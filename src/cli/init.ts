@@ -56,6 +56,17 @@ function fleetNameArgument(value: string): string {
   return value;
 }
 
+/**
+ * `--schema`: written into the file's first comment line, where nothing can be quoted, so a
+ * control character (a line break would end the comment and add YAML of its own) is refused.
+ */
+function schemaArgument(value: string): string {
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(value);
+  if (control !== null) throw new InvalidArgumentError(`it has a control character (${JSON.stringify(control[0])}), which cannot be written into the fleet file's comment line`);
+  if (value.trim() === "") throw new InvalidArgumentError("expected a URL or a path");
+  return value;
+}
+
 /** The fleet schema's \`$id\`: the same reference on every machine, unlike the installed file's path. */
 export const FLEET_SCHEMA_URL = "https://nemoclaw.dev/schemas/fleet.schema.json";
 
@@ -96,7 +107,7 @@ export function register(program: Command): void {
     .option("--force", "replace the --out file when it exists", false)
     .option("--openshell <version>", "pin this OpenShell version instead of observing the hosts", versionArgument)
     .option("--name <fleet>", "fleet name (default: the first inventory's file name)", fleetNameArgument)
-    .option("--schema <url-or-path>", `the \`$schema\` reference editors read (default: ${FLEET_SCHEMA_URL})`)
+    .option("--schema <url-or-path>", `the \`$schema\` reference editors read (default: ${FLEET_SCHEMA_URL})`, schemaArgument)
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (options: InitCommandOptions) => {

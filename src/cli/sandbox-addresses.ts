@@ -10,8 +10,10 @@ import { parseSandboxAddress } from "../plan/rules/targets.js";
 import { isRisk } from "../plan/risk-ceiling.js";
 import type { Risk, SandboxAddress } from "../plan/types.js";
 
-/** Commander's collector for a repeatable option. */
+/** Commander's collector for a repeatable `<sandbox>@<host>` option: one that is not is bad usage. */
 function collectAddress(value: string, previous: string[] = []): string[] {
+  const address = parseSandboxAddress(value);
+  if ("problem" in address) throw new InvalidArgumentError(`expected <sandbox>@<host>, such as coder@spark-02`);
   return [...previous, value];
 }
 

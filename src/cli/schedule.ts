@@ -13,7 +13,7 @@ import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { parseCron } from "../config/cron.js";
 import { formatDurationSetting, parseDuration } from "../config/duration.js";
 import { xdgBaseDir } from "../config/xdg.js";
@@ -70,17 +70,27 @@ const BACKUP_LOCK_WAIT_S = 3600;
 /** A skipped run: the fleet's schedule lock was held for longer than the job waits (flock --conflict-exit-code). */
 const SKIPPED = 75;
 
-function positiveDuration(minimumMs: number, what: string) {
+/** The longest --every: a day, the longest interval cron can keep (its steps restart every day). */
+export const MAX_EVERY_MS = 86_400_000;
+
+function positiveDuration(minimumMs: number, what: string, maximumMs = Infinity) {
   return (value: string): number => {
     let ms: number;
     try {
       ms = parseDuration(value);
     } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
+      const tooLong = (error as Error).message.startsWith("too long") && maximumMs !== Infinity;
+      throw new InvalidArgumentError(tooLong ? `${what} must be at most ${formatDurationSetting(maximumMs)}` : (error as Error).message);
     }
     if (ms < minimumMs) throw new InvalidArgumentError(`${what} must be at least ${formatDurationSetting(minimumMs)}`);
+    if (ms > maximumMs) throw new InvalidArgumentError(`${what} must be at most ${formatDurationSetting(maximumMs)}`);
     return ms;
   };
+}
+
+/** An option whose default is a duration, shown in --help as users write it (5m, 30d). */
+function durationOption(flags: string, description: string, parse: (value: string) => number, defaultMs: number): Option {
+  return new Option(flags, description).argParser(parse).default(defaultMs, formatDurationSetting(defaultMs));
 }
 
 const HELP_AFTER = `
@@ -131,10 +141,10 @@ export function register(program: Command): void {
   for (const action of ["install", "show", "remove"] as const) {
     const { description, help, examples } = ACTIONS[action];
     withCommonOptions(schedule.command(action).argument("[fleet]", `fleet file (default: ./${DEFAULT_FLEET_FILE})`).description(description))
-      .option("--every <duration>", "how often the apply runs (1m at least)", positiveDuration(60_000, "--every"), 300_000)
+      .addOption(durationOption("--every <duration>", "how often the apply runs (1m to 1d)", positiveDuration(60_000, "--every", MAX_EVERY_MS), 300_000))
       .option("--max-risk <risk>", "the riskiest step a scheduled apply may run", riskCeiling, "safe" as Risk)
       .option("--lock-timeout <duration>", "how long a scheduled apply waits for a host lock another run holds (default: one interval)", positiveDuration(0, "--lock-timeout"))
-      .option("--keep-history <age>", "after each scheduled apply, remove run journals older than this", positiveDuration(3_600_000, "--keep-history"), 30 * 86_400_000)
+      .addOption(durationOption("--keep-history <age>", "after each scheduled apply, remove run journals older than this (1h at least)", positiveDuration(3_600_000, "--keep-history"), 30 * 86_400_000))
       .option("--cron", "crontab lines instead of systemd units (where systemd is absent)", false)
       .option("--no-enable", "write the units but do not run systemctl")
       .option("--unit-dir <dir>", "where the systemd units go (default: ~/.config/systemd/user)")

@@ -66,6 +66,8 @@ export function parseCron(expression: string): CronParseResult {
     sets.push(result);
   }
   const daysOfWeek = [...new Set(sets[4]!.map((d) => (d === 7 ? 0 : d)))].sort((a, b) => a - b);
+  const never = neverFires(sets[2]!, sets[3]!, parts[2] !== "*", parts[4] !== "*");
+  if (never !== null) return { ok: false, message: never };
   return {
     ok: true,
     schedule: {
@@ -78,6 +80,25 @@ export function parseCron(expression: string): CronParseResult {
       dayOfWeekRestricted: parts[4] !== "*",
     },
   };
+}
+
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** The most days each month has (February's 29th comes in leap years). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Why a schedule never fires (`0 0 31 2 *`: February has no 31st), or null when it fires. Only the
+ * day of the month can miss every month it is given; with the day of the week restricted too,
+ * crontab(5) fires on either, and every weekday comes round.
+ */
+function neverFires(daysOfMonth: readonly number[], months: readonly number[], dayOfMonthRestricted: boolean, dayOfWeekRestricted: boolean): string | null {
+  if (!dayOfMonthRestricted || dayOfWeekRestricted) return null;
+  const first = Math.min(...daysOfMonth);
+  if (months.some((month) => first <= (MONTH_DAYS[month - 1] as number))) return null;
+  const names = months.map((month) => MONTH_NAMES[month - 1] as string);
+  const list = (items: readonly string[]) => (items.length === 1 ? (items[0] as string) : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`);
+  const days = `day ${list(daysOfMonth.map(String))}`;
+  return `this schedule never fires: ${names.length === 1 ? `${names[0]} has no ${days}` : `none of ${list(names)} has a ${days}`}`;
 }
 
 /** The values a field allows, or a message saying what is wrong with it. */

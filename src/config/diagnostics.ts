@@ -116,8 +116,13 @@ export function maskSecretAssignments(line: string): string {
 }
 
 function formatLocation(d: Diagnostic): string {
+  // A problem with an option (--limit, -i) names the option, not a position on a command line.
+  if (d.file === COMMAND_LINE) return d.path === "" || d.message.startsWith(d.path) ? "" : `${d.path}: `;
   return `${d.file}:${d.line}:${d.column}: ${d.path === "" ? "" : `${d.path}: `}`;
 }
+
+/** The `file` of a diagnostic about the command line itself (an option), not a file. */
+export const COMMAND_LINE = "<command line>";
 
 const RED = "\u001b[31m";
 const YELLOW = "\u001b[33m";

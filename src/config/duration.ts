@@ -15,8 +15,13 @@ export function parseDuration(value: string): number {
   if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) {
     throw new Error(/^\d+(\.\d+)?$/.test(text) ? `give a unit: ${text}s, ${text}m or ${text}h` : "expected a duration such as 30s, 5m or 1h30m");
   }
-  return Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * (UNITS_MS[unit as string] as number), 0));
+  const ms = Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * (UNITS_MS[unit as string] as number), 0));
+  if (!(ms <= MAX_DURATION_MS)) throw new Error(`too long: at most ${formatDurationSetting(MAX_DURATION_MS)} (ten years)`);
+  return ms;
 }
+
+/** The longest duration anything takes: ten years (a journal's age, a wait, a timeout). */
+export const MAX_DURATION_MS = 3650 * 86_400_000;
 
 /** A duration the way it is written: `5m`, `1h30m`, `45s`, `30d`, `250ms`. */
 export function formatDurationSetting(ms: number): string {

@@ -400,7 +400,7 @@ export interface BackupPolicy {
    */
   sandboxes?: string[];
   /**
-   * Five-field cron expression (minute hour day-of-month month day-of-week), e.g. `0 2 * * *`.
+   * Five-field cron expression (minute hour day-of-month month day-of-week), e.g. `0 2 * * *`, evaluated in UTC. One that never fires (`0 0 31 2 *`: February has no 31st) is an error.
    */
   schedule?: string;
   /**
@@ -492,7 +492,7 @@ export interface ApplySettings {
  */
 export interface NotifySettings {
   /**
-   * Where to POST: a secret reference holding the URL (`env:NAME` or `file:PATH`), or the `https://` URL itself. Webhook URLs carry their token, so either way the URL is treated as a secret: never printed, journaled or sent anywhere else (messages name its host only).
+   * Where to POST: a secret reference holding the URL (`env:NAME` or `file:PATH`), or the `https://` URL itself (`http://` only to this machine: `localhost`, `127.0.0.1`, `[::1]`). Webhook URLs carry their token, so either way the URL is treated as a secret: never printed, journaled or sent anywhere else (messages name its host only).
    */
   webhook: string;
   /**

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { isMap } from "yaml";
-import { DiagnosticBag, FleetValidationError, type Diagnostic } from "./diagnostics.js";
+import { COMMAND_LINE, DiagnosticBag, FleetValidationError, type Diagnostic } from "./diagnostics.js";
 import { buildHosts } from "./hosts/build.js";
 import { loadInventories, type InventoryRequest, type LoadedInventory } from "./inventory/load.js";
 import type { CommandRunner } from "./inventory/script.js";
@@ -59,7 +59,6 @@ export async function loadFleet(options: LoadOptions): Promise<{ fleet: DesiredF
   return { fleet, warnings, sources };
 }
 
-const COMMAND_LINE = "<command line>";
 
 /** Like loadFleet, but returns the diagnostics instead of throwing (for `nemoclaw validate`). */
 export async function inspectFleet(options: LoadOptions): Promise<FleetInspection> {

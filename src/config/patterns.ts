@@ -56,6 +56,21 @@ export function splitHostPattern(pattern: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 
+/**
+ * What is malformed in a `--limit` as written (null when nothing is), before any fleet is read:
+ * its `@file` parts are read later, with the fleet.
+ */
+export function limitSyntaxProblem(limit: string): string | null {
+  try {
+    const parts = splitHostPattern(limit).filter((part) => !part.startsWith("@"));
+    if (parts.length > 0 || !/@/.test(limit)) parseHostPattern(parts);
+    return null;
+  } catch (error) {
+    if (error instanceof PatternError) return error.message;
+    throw error;
+  }
+}
+
 /** Splits and checks a pattern; throws PatternError when a term cannot be read. */
 export function parseHostPattern(pattern: string | readonly string[]): PatternTerm[] {
   const parts = typeof pattern === "string" ? splitHostPattern(pattern) : pattern.flatMap(splitHostPattern);

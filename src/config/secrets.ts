@@ -40,7 +40,7 @@ export function secretRefProblem(value: string): string | undefined {
   if (value.startsWith("env:")) {
     return ENV_NAME.test(value.slice(4))
       ? undefined
-      : `"env:" must be followed by an environment variable name (letters, digits, "_"; not starting with a digit)`;
+      : `${JSON.stringify(value)}: after env: comes an environment variable name (letters, digits and "_", not starting with a digit)`;
   }
   if (value.startsWith("file:")) return value.length > 5 ? undefined : `"file:" must be followed by a path`;
   // Where only a reference is allowed, a long unbroken token is a pasted key too.

@@ -4,7 +4,7 @@
  * and backup policies.
  */
 import { readFileSync } from "node:fs";
-import { FleetValidationError } from "./diagnostics.js";
+import { COMMAND_LINE, FleetValidationError } from "./diagnostics.js";
 import { evaluatePattern, parseHostPattern, PatternError, splitHostPattern, type PatternTerm, type PatternUniverse } from "./patterns.js";
 import { closest } from "./suggest.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost, FleetGroup, HostSelector } from "./types.js";
@@ -145,7 +145,7 @@ export function selectLimit(fleet: DesiredFleet, limit: string | undefined, read
   const all = universe.groupHosts("all");
   if (limit === undefined) return { hosts: fleet.hosts.map((h) => h.name), listed: [...all], warnings: [] };
   const fail = (message: string): never => {
-    throw new FleetValidationError([{ file: "<command line>", line: 1, column: 1, path: "--limit", message, severity: "error" }], message);
+    throw new FleetValidationError([{ file: COMMAND_LINE, line: 1, column: 1, path: "--limit", message, severity: "error" }], message);
   };
   let result;
   try {

@@ -57,7 +57,7 @@ export async function readRegularFile(absPath: string, maxBytes: number): Promis
     handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "EIO";
-    throw new SourceReadError(code === "ENOENT" ? "does not exist" : code === "EACCES" ? "permission denied" : `cannot be opened (${code})`, code);
+    throw new SourceReadError(code === "ENOENT" ? "does not exist" : code === "EACCES" ? "cannot be read: permission denied" : `cannot be opened (${code})`, code);
   }
   try {
     const info = await handle.stat();
@@ -319,6 +319,13 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
       const { line, column } = source.position(error.pos[0]);
       bag.error(source.ref(line, column, ""), `YAML syntax error: ${firstLine(error.message)}`);
     }
+    return undefined;
+  }
+  // A `%YAML 1.1` directive would turn `yes` into true: a fleet file is YAML 1.2, whatever it says.
+  if (version === "1.2" && doc.directives?.yaml.explicit === true && doc.directives.yaml.version !== "1.2") {
+    const directive = /^%YAML\b/m.exec(source.text);
+    const { line, column } = source.position(directive?.index ?? 0);
+    bag.error(source.ref(line, column, ""), `%YAML ${doc.directives.yaml.version}: a fleet file is YAML 1.2 (\`yes\` and \`no\` are strings; write true and false); remove the directive`);
     return undefined;
   }
   if (version !== "1.2") warnAboutDuplicateKeys(doc, source, bag);

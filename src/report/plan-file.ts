@@ -75,7 +75,7 @@ export async function readPlanFile(path: string, options: { requireDigest: boole
     text = await readPlanText(path);
   } catch (error) {
     if (!(error instanceof SourceReadError)) throw error;
-    throw new PlanFileError(path, [error.message.startsWith("is ") ? error.message : `cannot be read: ${error.message}`]);
+    throw new PlanFileError(path, [/^(is|cannot) /.test(error.message) ? error.message : `cannot be read: ${error.message}`]);
   }
   let value: unknown;
   try {

@@ -39,8 +39,21 @@ export function fleetNameFrom(fileName: string): string {
   return stem !== "" && fleetNameError(stem) === undefined ? stem : "fleet";
 }
 
+/**
+ * Text for a comment line: control characters (a line break above all) written as escapes, so a
+ * value from the command line, the inventory or a host can never end the comment and add YAML.
+ */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => {
+    if (char === "\n") return "\\n";
+    if (char === "\r") return "\\r";
+    if (char === "\t") return "\\t";
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}
+
 function listHosts(hosts: string[]): string {
-  return hosts.length <= 6 ? hosts.join(", ") : `${hosts.slice(0, 5).join(", ")} and ${hosts.length - 5} more`;
+  return commentText(hosts.length <= 6 ? hosts.join(", ") : `${hosts.slice(0, 5).join(", ")} and ${hosts.length - 5} more`);
 }
 
 type Scalar = (value: string) => string;
@@ -74,12 +87,12 @@ function placement(hosts: string[], groups: Record<string, string[]>, scalar: Sc
  */
 export function renderStarterFleet(starter: StarterFleet, scalar: Scalar): string {
   const lines = [
-    `# yaml-language-server: $schema=${starter.schema}`,
+    `# yaml-language-server: $schema=${commentText(starter.schema)}`,
     "#",
-    `# Fleet file for the hosts in ${starter.inventories.join(", ")}, started by \`nemoclaw init\` on ${starter.date}.`,
+    `# Fleet file for the hosts in ${commentText(starter.inventories.join(", "))}, started by \`nemoclaw init\` on ${starter.date}.`,
     "# The hosts stay in the inventory; this file says what should run on them — to begin with, what",
     "# they run now, so the first plan changes nothing.",
-    `# Check it with \`nemoclaw validate ${starter.fileName}\`; see what would change with \`nemoclaw plan ${starter.fileName}\`.`,
+    `# Check it with \`nemoclaw validate ${commentText(starter.fileName)}\`; see what would change with \`nemoclaw plan ${commentText(starter.fileName)}\`.`,
     "apiVersion: nemoclaw.dev/v1",
     "kind: Fleet",
     "metadata:",
@@ -132,7 +145,7 @@ function defaultsLines(starter: StarterFleet): string[] {
   }
   if (pins.unpinned.length > 0) {
     lines.push("  # NemoClaw is not pinned (nemoclaw.version), because on some hosts it could not be:");
-    lines.push(...pins.unpinned.map((host) => `  #   ${host.host}: ${host.reason}`));
+    lines.push(...pins.unpinned.map((host) => `  #   ${commentText(host.host)}: ${commentText(host.reason)}`));
   }
   lines.push(`  openshell: { version: ${quotedVersion(pins.openshell)} }`);
   return lines;
@@ -161,7 +174,7 @@ function gatewayLines(starter: StarterFleet, scalar: Scalar): string[] {
   const without = observed.filter((host) => !running.includes(host));
   if (without.length > 0 && running.length > 0) lines.push(`    # not running yet on ${listHosts(without)}: plan starts it there with the first sandbox declared on it`);
   for (const gateway of starter.gateways.filter((candidate) => candidate.port !== DEFAULT_GATEWAY_PORT)) {
-    lines.push(`  - port: ${gateway.port}                        # ${gateway.name}`, `    ${placement(gateway.hosts, starter.groups, scalar, "pattern")}`);
+    lines.push(`  - port: ${gateway.port}                        # ${commentText(gateway.name)}`, `    ${placement(gateway.hosts, starter.groups, scalar, "pattern")}`);
   }
   return lines;
 }
@@ -170,7 +183,7 @@ function sandboxLines(starter: StarterFleet, scalar: Scalar): string[] {
   const unregistered = starter.unregistered.length === 0 ? [] : [
     "# Live on a gateway but not in NemoClaw's registry, so not imported (plan notes them, and never",
     "# deletes a sandbox the file does not name unless you ask with --prune):",
-    ...starter.unregistered.map((sandbox) => `#   ${sandbox.name} (gateway ${sandbox.gateway}) on ${listHosts(sandbox.hosts)}`),
+    ...starter.unregistered.map((sandbox) => `#   ${commentText(sandbox.name)} (gateway ${commentText(sandbox.gateway)}) on ${listHosts(sandbox.hosts)}`),
   ];
   if (starter.sandboxes.length === 0) {
     return [
@@ -216,6 +229,6 @@ function sandboxEntry(sandbox: ImportedSandbox, groups: Record<string, string[]>
     `    ${placement(sandbox.hosts, groups, scalar)}`,
     ...fields.flatMap(([field, value]) => (value === undefined ? [] : [`    ${field}: ${scalar(value)}`])),
     ...(policy.length === 0 ? [] : [`    policy: { ${policy.join(", ")} }`]),
-    ...sandbox.notes.map((note) => `    # ${note}`),
+    ...sandbox.notes.map((note) => `    # ${commentText(note)}`),
   ];
 }

@@ -33,17 +33,38 @@ export type CommandRunner = (file: string, args: string[]) => Promise<CommandRes
 const SCRIPT_TIMEOUT_MS = 300_000;
 const MAX_SCRIPT_OUTPUT = 256 * 1024 * 1024;
 
-export const runCommand: CommandRunner = (file, args) =>
-  new Promise((resolve) => {
-    execFile(file, args, { encoding: "buffer", timeout: SCRIPT_TIMEOUT_MS, maxBuffer: MAX_SCRIPT_OUTPUT, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-      const result: CommandResult = { code, stdout, stderr: stderr.toString("utf8") };
-      if (error !== null && code === null) {
-        result.failure = error.killed ? `did not finish within ${SCRIPT_TIMEOUT_MS / 1000} s` : String(error.code ?? error.message);
-      }
-      resolve(result);
+/** A runner with these limits: how long a command may run, and how much it may print on either stream. */
+export function commandRunner(limits: { timeoutMs: number; maxOutputBytes: number }): CommandRunner {
+  return (file, args) =>
+    new Promise((resolve) => {
+      execFile(file, args, { encoding: "buffer", timeout: limits.timeoutMs, maxBuffer: limits.maxOutputBytes, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+        const result: CommandResult = { code, stdout, stderr: stderr.toString("utf8") };
+        if (error !== null && code === null) {
+          result.failure =
+            error.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER"
+              ? `printed more than ${byteSize(limits.maxOutputBytes)}, the most nemoclaw reads from it, and was stopped`
+              : error.killed
+                ? `did not finish within ${limits.timeoutMs / 1000} s and was stopped`
+                : String(error.code ?? error.message);
+        }
+        resolve(result);
+      });
     });
-  });
+}
+
+function byteSize(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+export const runCommand: CommandRunner = commandRunner({ timeoutMs: SCRIPT_TIMEOUT_MS, maxOutputBytes: MAX_SCRIPT_OUTPUT });
+
+/** Why a command could not run, as a sentence's end: an error code is said in words where it can be. */
+function failureText(failure: string): string {
+  if (!/^[A-Z0-9_]+$/.test(failure)) return failure;
+  const words: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied (is it executable?)", ENOEXEC: "not an executable this machine can run" };
+  return `could not run: ${words[failure] ?? failure}`;
+}
 
 /** Whether parsed JSON/YAML has the shape of inventory-script output rather than a YAML inventory. */
 export function looksLikeScriptJson(data: unknown): boolean {
@@ -99,7 +120,7 @@ async function runForJson(file: string, args: string[], label: string, ctx: Scri
 function outputSource(result: CommandResult, label: string, ctx: ScriptContext, from: SourceFile): SourceFile | undefined {
   const at = from.ref(1, 1, "");
   if (result.failure !== undefined) {
-    ctx.bag.error(at, `${label} could not run: ${result.failure}`);
+    ctx.bag.error(at, `${label} ${failureText(result.failure)}`);
     return undefined;
   }
   if (result.code !== 0) {

@@ -25,6 +25,16 @@ export function webhookUrlProblem(text: string): string | null {
   } catch {
     return "the webhook is not a valid URL";
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `the webhook URL must be http or https, not ${url.protocol.replace(/:$/, "")}`;
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `the webhook URL must be https, not ${url.protocol.replace(/:$/, "")}`;
+  // The URL carries its token and the body a run's summary: in clear text only to this machine.
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    return `the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to ${url.hostname}`;
+  }
   return null;
+}
+
+/** localhost, 127.0.0.0/8 or ::1: a relay on this machine, where nothing crosses the network. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return host === "localhost" || host.endsWith(".localhost") || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "[::1]";
 }

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findRun, listRuns } from "../../../src/apply/history.js";
-import { JournalWriter } from "../../../src/apply/journal.js";
+import { JournalWriter, listJournalFiles } from "../../../src/apply/journal.js";
+import { formatUnlockOutcome } from "../../../src/report/recap-unlock.js";
+import { createColors } from "../../../src/report/color.js";
 import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { unlockExitCode, unlockHost } from "../../../src/apply/unlock.js";
 import { Redactor } from "../../../src/apply/redact.js";
@@ -103,6 +105,17 @@ describe("unlock", () => {
     expect(unlockExitCode([forced])).toBe(0);
   });
 
+  it.each([
+    ["", "h: removed the empty lock file (--force)"],
+    ["null", 'h: removed the lock file that is not a valid lock ("null") (--force)'],
+  ])("says what it removed when the lock file %j names no holder", async (text, line) => {
+    plant(dir, text);
+    if (text === "") writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), "");
+    const shell = new LocalShell("h", dir).asConnection();
+    const forced = await unlockHost("h", async () => shell, true, me);
+    expect(formatUnlockOutcome(forced, createColors(false))).toBe(line);
+  });
+
   it("refuses an empty lock file without --force, saying it is empty", async () => {
     mkdirSync(join(dir, ".nemoclaw-fleet"), { recursive: true });
     writeFileSync(join(dir, ".nemoclaw-fleet", "lock.json"), "");
@@ -115,5 +128,24 @@ describe("unlock", () => {
     const outcome = await unlockHost("h", async () => Promise.reject(new Error("connect ECONNREFUSED")), false, me);
     expect(outcome).toEqual({ host: "h", result: "unreachable", message: "connect ECONNREFUSED" });
     expect(unlockExitCode([outcome])).toBe(4);
+  });
+});
+
+describe("the journal directory", () => {
+  it("named by an XDG_STATE_HOME that is a file is said to be so, naming the variable", () => {
+    const file = join(dir, "state");
+    writeFileSync(file, "");
+    const runs = join(file, "nemoclaw-fleet", "runs");
+    const expected = `XDG_STATE_HOME is ${file}, which is not a directory; point it at a directory (run journals are kept in $XDG_STATE_HOME/nemoclaw-fleet/runs)`;
+    const saved = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = file;
+    try {
+      expect(() => JournalWriter.open(runs, "20261122T080000Z-aaaaaa", new Redactor())).toThrow(expected);
+      expect(() => listJournalFiles(runs)).toThrow(expected);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = saved;
+    }
+    expect(() => listJournalFiles(runs)).toThrow(`${file} is not a directory, so run journals cannot be kept in ${runs}`);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { hostProcessGateway, known, observedHost, observedSandbox, registryEntry, NOW } from "../plan/builders.js";
@@ -15,6 +16,7 @@ import type { ObservedFleet, ObservedHost } from "../../../src/observe/types.js"
 import { fleetNameFrom, renderStarterFleet } from "../../../src/report/starter-fleet.js";
 import { choosePins } from "../../../src/report/starter-import.js";
 import { FLEET_SCHEMA_URL, runInitCommand, type InitCommandDeps, type InitCommandOptions } from "../../../src/cli/init.js";
+import { registerCommands } from "../../../src/cli/commands.js";
 
 const SCHEMA = fileURLToPath(new URL("../../../schemas/fleet.schema.json", import.meta.url));
 const pinOf = (version: string) => NEMOCLAW_RELEASE_RULES.pinOf(version);
@@ -404,6 +406,53 @@ describe("the starter file's text", () => {
     expect(render(["b", "a"])).toEqual({ port: 8081, hosts: "spark" });
     expect(render(["a", "c"])).toEqual({ port: 8081, hosts: { names: ["a", "c"] } });
     expect(render(["c"])).toEqual({ port: 8081, hosts: "c" });
+  });
+
+  it("never lets a value end a comment line: line breaks and other control characters are written as escapes", () => {
+    const evil = "x\nhosts: [{ name: evil, address: 6.6.6.6 }]\r\u2028";
+    const hosts = [
+      { host: "a", status: "installed" as const, version: "0.0.72", nemoclaw: null },
+      { host: "b", status: "unknown" as const, reason: `nemoclaw --version said ${evil}` },
+    ];
+    const text = renderStarterFleet(
+      {
+        name: "lab",
+        inventories: [`hosts${evil}.ini`],
+        schema: `https://example.com/${evil}`,
+        pins: { ...choosePins(hosts, pinOf)!, source: "observed" },
+        hosts,
+        gateways: [{ port: 8081, name: `gw${evil}`, hosts: ["a"] }],
+        sandboxes: [{ name: "assistant", gateway: "nemoclaw", hosts: ["a"], settings: { presets: [] }, notes: [`note${evil}`] }],
+        unregistered: [{ name: `scratch${evil}`, gateway: `gw${evil}`, hosts: ["a"] }],
+        groups: { all: ["a", "b"] },
+        date: "2026-11-22",
+        fileName: `fleet${evil}.yaml`,
+      },
+      (value) => JSON.stringify(value),
+    );
+    expect(text).not.toMatch(/^hosts:/m);
+    // Only the inventory's path keeps them, inside its quoted scalar.
+    expect(text.replace(JSON.stringify(`hosts${evil}.ini`), "")).not.toMatch(/[\r\u2028]/);
+    const file = parse(text);
+    expect(file.hosts).toBeUndefined();
+    expect(file.inventory).toEqual([`hosts${evil}.ini`]);
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/x\\nhosts: [{ name: evil, address: 6.6.6.6 }]\\r\\u2028");
+  });
+
+  it("refuses a --schema with a line break, which would add YAML to the file, as bad usage naming the option", async () => {
+    const program = new Command("nemoclaw");
+    await registerCommands(program, ["init"]);
+    let message = "";
+    for (const command of [program, ...program.commands]) {
+      command.exitOverride().configureOutput({ writeErr: (text) => (message += text) });
+      command.action(() => Promise.reject(new Error("init ran")));
+    }
+    const schema = "x\nhosts: [{ name: evil, address: 6.6.6.6 }]";
+    const error = await program.parseAsync(["init", "-i", "inventory/lab.ini", "--schema", schema], { from: "user" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).exitCode).toBe(1);
+    expect(message).toContain("option '--schema <url-or-path>' argument");
+    expect(message).toContain('it has a control character ("\\n"), which cannot be written into the fleet file\'s comment line');
   });
 
   it("names the fleet after the inventory file", () => {

@@ -208,12 +208,14 @@ describe("webhook notices", () => {
   });
 
   it("a reference that cannot be resolved, or is no URL, is a warning and nothing is sent", async () => {
-    const deps = processDeps({ NOT_A_URL: "hooks.example.com/x" });
+    const deps = processDeps({ NOT_A_URL: "hooks.example.com/x", PLAIN_HTTP: "http://hooks.example.com/x/hunter2" });
     expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "MISSING" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
     expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "NOT_A_URL" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
+    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "PLAIN_HTTP" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
     expect(deps.warnings).toEqual([
       "warning: notify: secret env:MISSING: environment variable MISSING is not set; this run is not reported\n",
       "warning: notify: env:NOT_A_URL: the webhook is not a valid URL; this run is not reported\n",
+      "warning: notify: env:PLAIN_HTTP: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to hooks.example.com; this run is not reported\n",
     ]);
   });
 });

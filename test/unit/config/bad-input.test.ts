@@ -144,6 +144,21 @@ describe("nesting deeper than 100 levels", () => {
   });
 });
 
+describe("a %YAML directive", () => {
+  it("other than 1.2 is refused at its line in a fleet file (exit 3): %YAML 1.1 would make yes a boolean", async () => {
+    const dir = tree({
+      "fleet.yaml": `# a fleet\n%YAML 1.1\n---\n${FLEET_HEAD}hosts: [{ name: a, labels: { gpu: yes } }]\n`,
+      "plain.yaml": `%YAML 1.2\n---\n${FLEET_HEAD}hosts: [{ name: a, labels: { gpu: yes } }]\n`,
+    });
+    const { errors } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual(["fleet.yaml:2:1: %YAML 1.1: a fleet file is YAML 1.2 (`yes` and `no` are strings; write true and false); remove the directive"]);
+    expect((await validate(dir, "fleet.yaml")).code).toBe(ExitCode.ValidationError);
+    const plain = await inspect(dir, { fleetFile: "plain.yaml" });
+    expect(plain.errors).toEqual([]);
+    expect(plain.inspection.fleet?.hosts[0]?.labels).toEqual({ gpu: "yes" });
+  });
+});
+
 describe("YAML merge keys (<<) that are not mappings", () => {
   it("are errors at the merge key in a fleet file, exit 3, with a JSON report on stdout", async () => {
     const dir = tree({

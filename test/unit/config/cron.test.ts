@@ -18,6 +18,10 @@ describe("parseCron", () => {
     });
   });
 
+  it("takes a day that only some months have, a leap day, and a missing day when the weekday may match instead", () => {
+    for (const expression of ["0 0 31 * *", "0 0 31 1,2 *", "0 0 29 2 *", "0 0 31 2 mon"]) expect(parseCron(expression).ok, expression).toBe(true);
+  });
+
   it("treats 7 as Sunday and a/n as a to the end in steps of n", () => {
     const result = parseCron("5/20 0 * * 7");
     expect(result.ok && result.schedule.minutes).toEqual([5, 25, 45]);
@@ -39,6 +43,9 @@ describe("parseCron", () => {
     ["1,,2 * * * *", /empty list item/],
     ["*/2/3 * * * *", /more than one "\/"/],
     ["@hourly", /write "0 \* \* \* \*" instead of @hourly/],
+    ["0 0 31 2 *", /^this schedule never fires: February has no day 31$/],
+    ["0 0 30,31 feb *", /^this schedule never fires: February has no day 30 or 31$/],
+    ["0 0 31 4,6,9,11 *", /^this schedule never fires: none of April, June, September or November has a day 31$/],
   ])("rejects %j", (expression, message) => {
     const result = parseCron(expression);
     expect(result.ok).toBe(false);

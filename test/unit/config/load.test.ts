@@ -296,6 +296,23 @@ describe("health gates and notifications", () => {
     const unit = (await loadFleet({ fleetFile: "unit.yaml", cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
     expect(unit.diagnostics.map((d) => d.message)).toEqual([`"5": give a unit: 5s, 5m or 5h`]);
   });
+
+  it("takes an http:// webhook only to this machine: anywhere else its token and the run's summary would cross the network in clear", async () => {
+    const fleet = (webhook: string) => `${HEADER}hosts: [{ name: spark-01 }]\nnotify:\n  webhook: "${webhook}"\n`;
+    const base = tree({
+      "remote.yaml": fleet("http://hooks.example.com/services/T000/B000/hunter2"),
+      "v4.yaml": fleet("http://127.0.0.1:9093/hook"),
+      "name.yaml": fleet("http://localhost:8080/hook"),
+      "v6.yaml": fleet("http://[::1]:8080/hook"),
+    });
+    const error = (await loadFleet({ fleetFile: "remote.yaml", cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+    expect(error).toBeInstanceOf(FleetValidationError);
+    expect(error.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`)).toEqual([
+      "remote.yaml:5: notify.webhook: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to hooks.example.com",
+    ]);
+    expect(JSON.stringify(error.diagnostics)).not.toContain("hunter2");
+    for (const file of ["v4.yaml", "name.yaml", "v6.yaml"]) expect((await loadFleet({ fleetFile: file, cwd: base })).fleet.notify?.webhook).toHaveProperty("url");
+  });
 });
 
 describe("nemoclaw.dev/v1alpha1", () => {

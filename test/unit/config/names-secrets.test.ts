@@ -81,6 +81,10 @@ describe("secret references", () => {
     expect(secretRefProblem("env:OK")).toBeUndefined();
   });
 
+  it("quotes a malformed reference as it was written", () => {
+    expect(secretRefProblem("env:lower-case bad")).toBe('"env:lower-case bad": after env: comes an environment variable name (letters, digits and "_", not starting with a digit)');
+  });
+
   it("resolves from the environment or a file, naming only the reference when that fails", async () => {
     expect(await resolveSecret({ kind: "env", name: "K" }, { env: { K: "value" } })).toBe("value");
     expect(await resolveSecret({ kind: "file", path: "/k" }, { readFile: async () => "from-file\n" })).toBe("from-file");
