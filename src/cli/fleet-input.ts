@@ -46,9 +46,10 @@ export async function readFleetInput(
 }
 
 /** The files a loaded fleet was read from, each named as the user knows it. */
-export function fleetInputs(fleet: DesiredFleet, sources: readonly string[] | undefined): InputFile[] {
-  const files = sources ?? (typeof fleet.sourceFile === "string" && !fleet.sourceFile.startsWith("<") ? [fleet.sourceFile] : []);
-  return files.map((path) => ({ path, what: path === fleet.sourceFile ? "the fleet file" : "an inventory or variables file" }));
+export function fleetInputs(fleet: Pick<DesiredFleet, "sourceFile"> | undefined, sources: readonly string[] | undefined): InputFile[] {
+  const fleetFile = fleet?.sourceFile;
+  const files = sources ?? (typeof fleetFile === "string" && !fleetFile.startsWith("<") ? [fleetFile] : []);
+  return files.map((path) => ({ path, what: path === fleetFile ? "the fleet file" : "an inventory or variables file" }));
 }
 
 /**

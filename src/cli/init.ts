@@ -16,6 +16,7 @@ import type { DesiredFleet } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
+import { fleetInputs, refuseOverwritingInputs } from "./fleet-input.js";
 
 export interface InitCommandOptions extends CommonOptions {
   out?: string;
@@ -29,7 +30,8 @@ export interface InitCommandOptions extends CommonOptions {
 }
 
 export interface InitCommandDeps {
-  load(inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string }>;
+  /** `sources`: every file read, which `-o` must not overwrite. */
+  load(inventories: string[]): Promise<{ fleet: DesiredFleet; warnings: string; sources?: string[] }>;
   select(fleet: DesiredFleet, limit: string | undefined): string[];
   observe(fleet: DesiredFleet, hosts: string[]): Promise<ObservedFleet>;
   /** The OpenShell versions a NemoClaw release runs (src/host/nemoclaw/release-rules.ts). */
@@ -136,6 +138,9 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     const loaded = await deps.load(options.inventory);
     if (loaded.warnings) deps.stderr.write(loaded.warnings);
     fleet = loaded.fleet;
+    // --force replaces an existing file, never one this command reads.
+    const clash = refuseOverwritingInputs("init", [{ option: "-o", path: outPath }], fleetInputs(fleet, loaded.sources), deps.stderr);
+    if (clash !== null) return clash;
     selected = deps.select(fleet, options.limit);
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
@@ -230,8 +235,8 @@ async function defaultDeps(): Promise<InitCommandDeps> {
   ]);
   return {
     async load(inventories) {
-      const { fleet, warnings } = await loadFleet({ inventories });
-      return { fleet, warnings: warnings.length > 0 ? formatDiagnostics(warnings, { color: false }) : "" };
+      const { fleet, warnings, sources } = await loadFleet({ inventories });
+      return { fleet, warnings: warnings.length > 0 ? formatDiagnostics(warnings, { color: false }) : "", sources };
     },
     select: selectHosts,
     observe: observeSelected,

@@ -8,6 +8,7 @@ import type { FleetInspection, LoadOptions } from "../config/load.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { withVaultOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE, DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
+import { fleetInputs, refuseOverwritingInputs } from "./fleet-input.js";
 
 export interface InventoryCommandOptions {
   inventory: string[];
@@ -134,7 +135,11 @@ export async function runInventoryCommand(fleetOrGroup: string | undefined, grou
     return ExitCode.Ok;
   }
   const text = `${pythonJson(inventoryList(view, { export: options.export === true, hosts: universe.groupHosts("all") }))}\n`;
-  if (options.output !== undefined) await deps.writeFile(options.output, text);
+  if (options.output !== undefined) {
+    const clash = refuseOverwritingInputs("inventory", [{ option: "--output", path: options.output }], fleetInputs(inspection.fleet, inspection.sources), deps.stderr);
+    if (clash !== null) return clash;
+    await deps.writeFile(options.output, text);
+  }
   else deps.stdout.write(text);
   return ExitCode.Ok;
 }

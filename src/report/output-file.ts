@@ -26,10 +26,10 @@ export interface InputFile {
 }
 
 /**
- * Why `path` cannot be written as a file (its directory missing, not a directory, not writable,
- * `path` a directory, or `path` one of the files the command reads), or null.
+ * Why `path` cannot be written as a file (its directory missing, not a directory, not writable, or
+ * `path` a directory), or null. Whether it is one of the command's inputs is `inputClash`'s to say.
  */
-export function outputPathProblem(path: string, inputs: readonly InputFile[] = []): string | null {
+export function outputPathProblem(path: string): string | null {
   const directory = dirname(resolve(path));
   let directoryStat;
   try {
@@ -48,10 +48,9 @@ export function outputPathProblem(path: string, inputs: readonly InputFile[] = [
     if (target.isDirectory()) return "is a directory; name a file in it";
     if (!target.isFile()) return "exists and is not a regular file";
   } catch {
-    // Not there yet: it will be created (so it is none of the inputs).
-    return null;
+    // Not there yet: it will be created.
   }
-  return inputClash(path, inputs);
+  return null;
 }
 
 /**

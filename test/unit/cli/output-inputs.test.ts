@@ -1,6 +1,6 @@
 /**
- * Outputs never overwrite inputs: `plan -o`, `report --html`, and `--metrics-file` on plan,
- * report and apply refuse (exit 1, naming the option and the file) a path that is the fleet file,
+ * Outputs never overwrite inputs: `plan -o`, `report --html`, `--metrics-file` on plan, report
+ * and apply, `inventory --output` and `init -o` refuse (exit 1, naming the option and the file) a path that is the fleet file,
  * one of its inventories or variables files, or the plan file being applied — however the path is
  * spelled (relative, through a symbolic link) — before any host is contacted; the input is left
  * as it was.
@@ -13,6 +13,8 @@ import { loadFleetFrom } from "../../../src/cli/fleet-input.js";
 import { runPlanCommand, type PlanCommandDeps } from "../../../src/cli/plan.js";
 import { runReportCommand, type ReportCommandDeps } from "../../../src/cli/report.js";
 import { runApplySession, type SessionDeps } from "../../../src/cli/apply-session.js";
+import { runInitCommand } from "../../../src/cli/init.js";
+import { runInventoryCommand } from "../../../src/cli/inventory.js";
 import { selectHosts } from "../../../src/config/selectors.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { writePlanFile } from "../../../src/report/plan-file.js";
@@ -176,6 +178,50 @@ describe("apply --metrics-file never overwrites the fleet file or the plan being
       expect(h.err()).toContain(`--metrics-file ${target}: is ${what} this command reads; refusing to overwrite it`);
     }
     expect(readFileSync(planFile, "utf8")).toBe(saved);
+    unchanged();
+  });
+});
+
+describe("inventory --output and init -o never overwrite an inventory they read", () => {
+  it("inventory --list --output the inventory: exit 1", async () => {
+    const { inspectFleet } = await import("../../../src/config/load.js");
+    let err = "";
+    const writes: string[] = [];
+    const code = await runInventoryCommand(undefined, undefined, { inventory: [inventory], list: true, output: inventory, color: false }, {
+      inspect: inspectFleet,
+      writeFile: async (path) => void writes.push(path),
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (err += text) },
+      env: {},
+    });
+    expect(code).toBe(ExitCode.Error);
+    expect(err).toMatch(/nemoclaw inventory: --output \S+hosts\.ini: is an inventory or variables file this command reads; refusing to overwrite it/);
+    expect(writes).toEqual([]);
+    unchanged();
+  });
+
+  it("init -o the inventory, even with --force: exit 1", async () => {
+    let err = "";
+    const code = await runInitCommand({ inventory: [inventory], out: inventory, force: true, openshell: "0.0.116", color: false, json: false }, {
+      load: async (inventories) => {
+        const { fleet, sources } = await loadFleetFrom(undefined, inventories);
+        return { fleet, warnings: "", sources };
+      },
+      select: (fleet, limit) => selectHosts(fleet, limit),
+      observe: noHosts,
+      pinOf: () => ({ problem: "not used: --openshell is given" }),
+      cwd: dir,
+      exists: () => true,
+      writeFile: () => {
+        throw new Error("nothing may be written");
+      },
+      today: () => NOW,
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (err += text) },
+      env: {},
+    });
+    expect(code).toBe(ExitCode.Error);
+    expect(err).toMatch(/nemoclaw init: -o \S+hosts\.ini: is an inventory or variables file this command reads; refusing to overwrite it/);
     unchanged();
   });
 });
