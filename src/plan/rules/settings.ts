@@ -173,8 +173,17 @@ function planShields(ctx: HostContext, release: string, desired: DesiredSandbox,
     ctx.note("warning", `shields: ${wanted} for ${desired.name} cannot be applied: NemoClaw v${release} has no shields (removed after v${NEMOCLAW_UNTIL.shields}); remove shields: from the fleet file`, { target });
     return;
   }
-  // Lowered for a backup in this plan: planShieldsAfterBackups puts them back up unless the file wants them down.
-  if (shieldsLoweredForBackup(ctx, desired.name, desired.gateway)) return;
+  // Lowered for a backup in this plan: planShieldsAfterBackups puts them back up unless the file
+  // wants them down, and then that lowering is the file's own change too, which runs even when
+  // --max-risk holds the backup back.
+  const lowered = shieldsLoweredForBackup(ctx, desired.name, desired.gateway);
+  if (lowered) {
+    if (wanted === "down") {
+      lowered.params = { ...lowered.params, temporary: false };
+      lowered.reason = { ...lowered.reason, desired: { field: "shields", value: "down", source: sourceOf(desired, "shields") } };
+    }
+    return;
+  }
   const fact = factKey.shields(desired.name);
   let current: ShieldsPosture;
   if (state.kind === "recovering") {

@@ -69,6 +69,16 @@ describe("--max-risk in the planner", () => {
     expect(host.heldBack?.map((entry) => entry.id)).toEqual(["shields:assistant@backup", "backup:assistant", "sandbox-recreate:assistant", "shields:assistant@after-backup"]);
   });
 
+  it("a recreate held back still lowers the shields the fleet file wants down", () => {
+    const s = converged();
+    Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined, shields: "down" });
+    s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
+    const host = hostPlanOf(s, { maxRisk: "safe" });
+    expect(host.steps.map((candidate) => candidate.id)).toEqual(["preflight:spark-01", "shields:assistant@backup"]);
+    expect(host.steps[1]!.reason.desired).toMatchObject({ field: "shields", value: "down" });
+    expect(host.heldBack?.map((entry) => entry.id)).toEqual(["backup:assistant", "sandbox-recreate:assistant"]);
+  });
+
   it("--max-risk disruptive lets the same repair run", () => {
     const s = converged();
     wrongModeWhileRunning(s);
