@@ -47,7 +47,8 @@ export interface FilterOptions extends BackupOptions {
 export interface RunCommandOptions extends BackupOptions {
   sandbox: string[];
   strict: boolean;
-  concurrency?: string;
+  /** Checked by the option's parser (1 to 1024). */
+  concurrency?: number;
   due: boolean;
 }
 
@@ -152,11 +153,7 @@ function filterOf(context: Context, options: FilterOptions): RecordFilter {
 }
 
 export async function runCommand(context: Context, options: RunCommandOptions): Promise<ExitCodeValue> {
-  const concurrency = options.concurrency === undefined ? context.fleet.apply.concurrency : Number(options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    context.warn(`nemoclaw backup run: --concurrency must be a positive whole number, got ${options.concurrency}\n`);
-    return ExitCode.Error;
-  }
+  const concurrency = options.concurrency ?? context.fleet.apply.concurrency;
   let policies = context.policies;
   if (options.due) {
     const { contents } = await readStores(context.stores, policies);

@@ -38,8 +38,8 @@ export interface PruneDeps extends HistoryDeps {
 }
 
 function keepCount(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number (0 or more)");
+  const number = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number)) throw new InvalidArgumentError("expected a whole number (0 or more)");
   return number;
 }
 

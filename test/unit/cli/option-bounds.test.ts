@@ -51,6 +51,14 @@ describe("--concurrency", () => {
   });
 });
 
+describe("history prune --keep", () => {
+  it.each(["99999999999999999999", "1e3", "-1", "2.5"])("--keep %s is refused, naming the option, exit 1", async (value) => {
+    const { exitCode, message } = await usageError(["history", "prune", "--keep", value]);
+    expect(exitCode).toBe(1);
+    expect(message).toContain(`option '--keep <count>' argument '${value}' is invalid`);
+  });
+});
+
 describe("--waves", () => {
   it("takes what the fleet file's apply.waves takes: host counts and percentages above 0% up to 100%", () => {
     expect(parseWaves("1,12.5%,100%")).toEqual([
