@@ -123,6 +123,33 @@ class Lease implements HostLease {
   }
 }
 
+/**
+ * Runs `work` on a host while holding its lease: renewed every third of the lease, released when
+ * the work ends (whatever the outcome). A lease another run took over (ours had lapsed) aborts
+ * the work through its signal, which also follows `signal`.
+ */
+export async function whileHolding<T>(lease: HostLease, ttlMs: number, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const stop = new AbortController();
+  const follow = () => stop.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener("abort", follow, { once: true });
+  const heartbeat = setInterval(() => {
+    lease.renew().then(
+      (ours) => {
+        if (!ours) stop.abort(new Error("the host lock was taken over by another run"));
+      },
+      () => undefined, // a failed renewal is retried on the next beat; the lease lasts until then
+    );
+  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+  try {
+    return await work(stop.signal);
+  } finally {
+    clearInterval(heartbeat);
+    signal?.removeEventListener("abort", follow);
+    await lease.release().catch(() => undefined);
+  }
+}
+
 /** The lock this run takes on a host now, for a round trip that creates it while it observes. */
 export function lockFor(options: LockOptions): HostLockInfo {
   const now = options.clock.now();

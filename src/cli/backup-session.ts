@@ -6,6 +6,7 @@
  */
 import { EventBus } from "../apply/events.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
+import { acquireHostLock, describeHolder, whileHolding } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { notifierFor } from "./notify.js";
 import { backupFreshness, catalogueOf, duePolicies, readStores, type RecordFilter, type StoreContents } from "../backup/catalogue.js";
@@ -293,11 +294,26 @@ export async function restoreCommand(context: Context, source: string, options: 
     return ExitCode.Error;
   }
   const subject = { record, target: { host: target.host, sandbox: target.sandbox } };
-  if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
   const interrupt = interruptSignal(context.deps);
   try {
+    const connection = await context.pool.get(host.name);
+    // A restore changes the sandbox: it holds the host lock, as apply does (docs/apply.md#locks).
+    const lock = await acquireHostLock(connection, {
+      identity: context.deps.identity,
+      runId: newRunId(context.deps.now()),
+      ttlMs: context.fleet.apply.lockTtlMs,
+      clock: { now: context.deps.now },
+      pidAlive: context.deps.pidAlive,
+    });
+    if (!lock.acquired) {
+      const message = `${target.host} is locked: ${lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason}`;
+      if (options.json) context.write(json.restoreJson({ ...subject, ok: false, error: message }));
+      else context.warn(`nemoclaw backup restore: ${message}\n`);
+      return ExitCode.LockHeld;
+    }
+    if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
-    await service.restoreSandbox({ record, host, connection: await context.pool.get(host.name), sandbox: target.sandbox, signal: interrupt.signal });
+    await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, (signal) => service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal }), interrupt.signal);
     context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
     return ExitCode.Ok;
   } catch (error) {

@@ -243,6 +243,27 @@ describe("backup restore", () => {
     expect(readFileSync(file, "utf8")).toBe(notes("spark-01", "alice"));
   });
 
+  it("holds the host lock while it restores, and refuses a host another run holds (exit 7)", async () => {
+    const lockDir = join(host("spark-04").home, ".nemoclaw-fleet");
+    const lockFile = join(lockDir, "lock.json");
+    const holder = { runId: "20261207T120000Z-abcdef", user: "ops", machine: "elsewhere", pid: 4242, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+    writeFileSync(lockFile, `${JSON.stringify(holder)}\n`);
+    const file = sandboxPath("spark-04", "nemoclaw", "bob", "workspace/notes.md");
+    writeFileSync(file, "changed by the run that holds the lock\n");
+    const refused = await cli(["backup", "restore", "spark-04/bob", fleetFile, "--policy", "nightly"]);
+    expect(refused.code).toBe(7);
+    expect(refused.stderr).toContain("spark-04 is locked: run 20261207T120000Z-abcdef by ops@elsewhere (pid 4242)");
+    expect(readFileSync(file, "utf8")).toBe("changed by the run that holds the lock\n");
+    rmSync(lockFile);
+
+    const run = await cli(["backup", "restore", "spark-04/bob", fleetFile, "--policy", "nightly"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(notes("spark-04", "bob"));
+    // Released at the end: the next run finds the host free.
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
   it("refuses a corrupted backup, a missing target and a drifted target", async () => {
     const corrupted = await cli(["backup", "restore", "station-01/bob", fleetFile, "--policy", "nightly", "--to", "station-02/bob"]);
     expect(corrupted.code).toBe(5);

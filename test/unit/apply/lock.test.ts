@@ -1,13 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { HostLockInfo } from "../../../src/observe/types.js";
 import {
   acquireHostLock,
   assessHolder,
   readHostLock,
   removeHostLock,
+  whileHolding,
+  type HostLease,
   type LockOptions,
 } from "../../../src/apply/lock.js";
 import { parseLock, serializeLock } from "../../../src/host/system/fleet-lock.js";
@@ -332,6 +334,54 @@ describe("readHostLock / removeHostLock", () => {
       expect(read).toMatchObject({ present: true, raw: text });
       expect(await removeHostLock(shell.asConnection(), text), JSON.stringify(text)).toBe(true);
       expect(existsSync(lockPath())).toBe(false);
+    }
+  });
+});
+
+describe("whileHolding", () => {
+  function fakeLease(renewals: boolean[]) {
+    const calls: string[] = [];
+    const lease: HostLease = {
+      info: holder(),
+      content: "",
+      renew: async () => {
+        calls.push("renew");
+        return renewals.shift() ?? true;
+      },
+      release: async () => void calls.push("release"),
+      released: () => undefined,
+    };
+    return { lease, calls };
+  }
+
+  it("renews the lease every third of it while the work runs, and releases it after, also on failure", async () => {
+    vi.useFakeTimers();
+    try {
+      const { lease, calls } = fakeLease([]);
+      const work = whileHolding(lease, 30_000, () => new Promise<string>((resolve) => setTimeout(() => resolve("done"), 25_000)));
+      await vi.advanceTimersByTimeAsync(25_000);
+      await expect(work).resolves.toBe("done");
+      expect(calls).toEqual(["renew", "renew", "release"]);
+
+      const failing = fakeLease([]);
+      await expect(whileHolding(failing.lease, 30_000, () => Promise.reject(new Error("restore failed")))).rejects.toThrow("restore failed");
+      expect(failing.calls).toEqual(["release"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("aborts the work when another run took the lease over", async () => {
+    vi.useFakeTimers();
+    try {
+      const { lease, calls } = fakeLease([false]);
+      const work = whileHolding(lease, 30_000, (signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))));
+      const settled = expect(work).rejects.toThrow("the host lock was taken over by another run");
+      await vi.advanceTimersByTimeAsync(10_000);
+      await settled;
+      expect(calls).toEqual(["renew", "release"]);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
