@@ -9,9 +9,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currentOwner, ownedName } from "../../src/backup/owner.js";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
 import { hostStateDigest } from "../sim/index.mjs";
 import { ATTACKS, craftedSnapshot, sha256, type Attack } from "../unit/backup/crafted-tar.js";
@@ -125,7 +126,7 @@ describe("restore", () => {
     // A staging directory of a restore from this machine whose process is gone, and a live one from elsewhere.
     const dead = spawnSync("true").pid!;
     const { uid, gid } = host("spark-02");
-    for (const name of [`${dead}-0badf00d@${hostname()}`, "4242-0a0b0c0d@other-controller"]) {
+    for (const name of [ownedName({ ...currentOwner(), pid: dead }), "4242-0a0b0c0d@other-controller"]) {
       mkdirSync(join(stagingRoot(), name), { recursive: true });
       writeFileSync(join(stagingRoot(), name, "backup.tar"), "x".repeat(4096));
       chownSync(join(stagingRoot(), name), uid, gid);
