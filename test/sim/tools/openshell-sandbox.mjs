@@ -102,7 +102,6 @@ function colorPhase(phase) {
   if (phase === "Error") return red(phase);
   if (phase === "Provisioning") return yellow(phase);
   if (phase === "Deleting") return dimmed(phase);
-  if (phase === "Stopped" || phase === "Stopping" || phase === "Starting") return yellow(phase);
   return phase;
 }
 

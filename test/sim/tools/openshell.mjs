@@ -167,8 +167,11 @@ function gatewayInfo(ctx, globals, m) {
       fail(ctx, mietteError(`No gateway metadata found for '${name}'.\n${hint}`));
     }
     let text = `${bold(cyan("Gateway Info"))}\n\n  ${dimmed("Gateway:")} ${metadata.name}\n  ${dimmed("Gateway endpoint:")} ${metadata.gateway_endpoint}\n`;
-    if (metadata.remote_host) text += `  ${dimmed("Remote host:")} ${metadata.remote_host}\n`;
-    if (metadata.resolved_host) text += `  ${dimmed("Resolved host:")} ${metadata.resolved_host}\n`;
+    // OS@v0.0.72:crates/openshell-cli/src/run.rs:1543-1552 (the same from 0.0.24 to 0.0.84).
+    if (metadata.is_remote) {
+      text += metadata.remote_host ? `  ${dimmed("Remote host:")} ${metadata.remote_host}\n` : `  ${dimmed("Type:")} External registration\n`;
+      if (metadata.resolved_host) text += `  ${dimmed("Resolved host:")} ${metadata.resolved_host}\n`;
+    }
     ctx.out(text);
     return 0;
   }

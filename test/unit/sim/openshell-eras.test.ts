@@ -134,6 +134,22 @@ describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
     );
   });
 
+  it("shows a remote gateway's host or its external registration in local gateway info, and nothing of the kind for a local one", async () => {
+    const register = (name: string, metadata: object) =>
+      host.sh(`mkdir -p "$HOME/.config/openshell/gateways/${name}" && printf '%s' '${JSON.stringify({ name, gateway_endpoint: "https://10.0.0.5:8443", ...metadata })}' > "$HOME/.config/openshell/gateways/${name}/metadata.json"`);
+    await register("external", { is_remote: true });
+    await register("tunnelled", { is_remote: true, remote_host: "ops@10.0.0.5", resolved_host: "10.0.0.5" });
+    await register("stray", { is_remote: false, remote_host: "ops@10.0.0.5" });
+    try {
+      const info = async (name: string) => stripAnsi((await host.run("openshell", ["gateway", "info", "--name", name])).stdout);
+      expect(await info("external")).toBe("Gateway Info\n\n  Gateway: external\n  Gateway endpoint: https://10.0.0.5:8443\n  Type: External registration\n");
+      expect(await info("tunnelled")).toBe("Gateway Info\n\n  Gateway: tunnelled\n  Gateway endpoint: https://10.0.0.5:8443\n  Remote host: ops@10.0.0.5\n  Resolved host: 10.0.0.5\n");
+      expect(await info("stray")).toBe("Gateway Info\n\n  Gateway: stray\n  Gateway endpoint: https://10.0.0.5:8443\n");
+    } finally {
+      await host.sh('cd "$HOME/.config/openshell/gateways" && rm -r external tunnelled stray');
+    }
+  });
+
   it("emits the v0.0.44–0.0.91 JSON fields, keys sorted", async () => {
     const result = await host.run("openshell", ["sandbox", "list", "-o", "json"]);
     const rows = JSON.parse(result.stdout);
@@ -292,5 +308,19 @@ describe("OpenShell 0.0.101 (JSON everywhere, workspaces)", { timeout: 120_000 }
     await host.run("rm", ["-f", `${host.home}/.config/openshell/active_gateway`]);
     const none = await host.run("openshell", ["status", "-o", "json"]);
     expect(none).toMatchObject({ code: 0, stdout: '{\n  "status": "not_configured"\n}\n' });
+  });
+});
+
+describe("OpenShell 0.0.111 (stop and start)", { timeout: 120_000 }, () => {
+  let host: SimHost;
+  beforeAll(async () => {
+    host = await startHost({ openshell: { version: "0.0.111" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha", createdAt: CREATED }] }] });
+  }, 120_000);
+  afterAll(() => host.stop());
+
+  it("prints a stopped sandbox's phase without colour, as it prints every phase but Ready, Error, Provisioning and Deleting", async () => {
+    expect((await host.run("openshell", ["sandbox", "stop", "alpha"])).code).toBe(0);
+    const table = await host.run("openshell", ["sandbox", "list"]);
+    expect(table.stdout).toMatch(/\nalpha +\S+ \S+ +Stopped\n$/);
   });
 });
