@@ -16,7 +16,7 @@ import { secretRefsOf } from "./command.js";
 import type { ChangedFact, HostStatus, StepDrift } from "./events.js";
 import { stepDrift } from "./source.js";
 import type { AcquireResult, HostLease, LockOptions, LockWait } from "./lock.js";
-import { describeHolder, leaseOn, lockFor } from "./lock.js";
+import { describeHolder, leaseOn, lockFor, startLeaseHeartbeat } from "./lock.js";
 import { lockText } from "../host/system/fleet-lock.js";
 import { unlockHost } from "./unlock.js";
 import { blockingDependency, orderSteps } from "./order.js";
@@ -262,22 +262,12 @@ export class HostRun {
 
   /** Renew the lease every third of its length; a lease someone else took over stops the host. */
   private startHeartbeat(lease: HostLease): () => Promise<void> {
-    let pending: Promise<void> = Promise.resolve();
-    const interval = Math.max(1_000, Math.floor(this.run.options.lockTtlMs / 3));
-    const timer = setInterval(() => {
-      pending = pending.then(async () => {
-        try {
-          if (!(await lease.renew())) this.lockLost = "the host lock was taken over by another run";
-        } catch (error) {
-          this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `lock heartbeat failed: ${errorText(error)}` });
-        }
-      });
-    }, interval);
-    timer.unref();
-    return async () => {
-      clearInterval(timer);
-      await pending;
-    };
+    return startLeaseHeartbeat(lease, this.run.options.lockTtlMs, {
+      onLost: () => {
+        this.lockLost = "the host lock was taken over by another run";
+      },
+      onError: (error) => this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `lock heartbeat failed: ${errorText(error)}` }),
+    });
   }
 
   private async observe(desired: DesiredHost, connection: Connection): Promise<ObservedHost> {

@@ -124,28 +124,48 @@ class Lease implements HostLease {
 }
 
 /**
- * Runs `work` on a host while holding its lease: renewed every third of the lease, released when
- * the work ends (whatever the outcome). A lease another run took over (ours had lapsed) aborts
- * the work through its signal, which also follows `signal`.
+ * Renews a lease every third of its length, one renewal at a time (a slow round trip never
+ * overlaps the next, whose expected bytes it would change). `onLost` hears of a lease another run
+ * took over, `onError` of a renewal that failed (retried on the next beat). The returned stop
+ * waits for a renewal in flight, so a release after it compares against the lock as it is.
+ */
+export function startLeaseHeartbeat(lease: HostLease, ttlMs: number, handlers: { onLost(): void; onError(error: unknown): void }): () => Promise<void> {
+  let pending: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    pending = pending.then(async () => {
+      try {
+        if (!(await lease.renew())) handlers.onLost();
+      } catch (error) {
+        handlers.onError(error);
+      }
+    });
+  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await pending;
+  };
+}
+
+/**
+ * Runs `work` on a host while holding its lease: renewed by a heartbeat, released when the work
+ * ends (whatever the outcome). A lease another run took over (ours had lapsed) aborts the work
+ * through its signal, which also follows `signal`.
  */
 export async function whileHolding<T>(lease: HostLease, ttlMs: number, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const stop = new AbortController();
   const follow = () => stop.abort(signal?.reason);
   if (signal?.aborted) follow();
   else signal?.addEventListener("abort", follow, { once: true });
-  const heartbeat = setInterval(() => {
-    lease.renew().then(
-      (ours) => {
-        if (!ours) stop.abort(new Error("the host lock was taken over by another run"));
-      },
-      () => undefined, // a failed renewal is retried on the next beat; the lease lasts until then
-    );
-  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+  const stopHeartbeat = startLeaseHeartbeat(lease, ttlMs, {
+    onLost: () => stop.abort(new Error("the host lock was taken over by another run")),
+    onError: () => undefined, // retried on the next beat; the lease lasts until then
+  });
   try {
     return await work(stop.signal);
   } finally {
-    clearInterval(heartbeat);
     signal?.removeEventListener("abort", follow);
+    await stopHeartbeat();
     await lease.release().catch(() => undefined);
   }
 }

@@ -296,6 +296,7 @@ export async function restoreCommand(context: Context, source: string, options: 
   const subject = { record, target: { host: target.host, sandbox: target.sandbox } };
   const interrupt = interruptSignal(context.deps);
   try {
+    const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const connection = await context.pool.get(host.name);
     // A restore changes the sandbox: it holds the host lock, as apply does (docs/apply.md#locks).
     const lock = await acquireHostLock(connection, {
@@ -312,7 +313,6 @@ export async function restoreCommand(context: Context, source: string, options: 
       return ExitCode.LockHeld;
     }
     if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-    const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, (signal) => service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal }), interrupt.signal);
     context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
     return ExitCode.Ok;

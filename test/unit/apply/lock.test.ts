@@ -371,6 +371,36 @@ describe("whileHolding", () => {
     }
   });
 
+  it("renews one at a time, and releases only after the renewal in flight has ended", async () => {
+    vi.useFakeTimers();
+    try {
+      const calls: string[] = [];
+      let inFlight = 0;
+      const lease: HostLease = {
+        info: holder(),
+        content: "",
+        renew: async () => {
+          inFlight += 1;
+          calls.push(`renew (${inFlight} in flight)`);
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          inFlight -= 1;
+          calls.push("renewed");
+          return true;
+        },
+        release: async () => void calls.push(inFlight === 0 ? "release" : "release while renewing"),
+        released: () => undefined,
+      };
+      const work = whileHolding(lease, 3_000, () => new Promise<string>((resolve) => setTimeout(() => resolve("done"), 4_500)));
+      await vi.advanceTimersByTimeAsync(8_000);
+      await expect(work).resolves.toBe("done");
+      expect(calls.filter((call) => call.startsWith("renew ("))).toEqual(calls.filter((call) => call === "renew (1 in flight)"));
+      expect(calls.at(-1)).toBe("release");
+      expect(calls.at(-2)).toBe("renewed");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("aborts the work when another run took the lease over", async () => {
     vi.useFakeTimers();
     try {
