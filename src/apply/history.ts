@@ -162,8 +162,12 @@ export interface PruneRequest {
   now: Date;
   /** Only say what would be removed. */
   dryRun: boolean;
-  /** A run without its end record is kept while its process may still be writing it. */
-  stillRunning(header: JournalIdentity): boolean;
+  /**
+   * Whether the process of a run without its end record is alive; null when this controller
+   * cannot ask (another machine, boot or pid namespace): such a run counts as gone once its
+   * journal has been silent for a day.
+   */
+  stillRunning(header: JournalIdentity): boolean | null;
   remove(path: string): void;
 }
 
@@ -200,15 +204,18 @@ export function pruneRuns(dir: string, request: PruneRequest): PruneResult {
 
 /** A journal without its first record yet is a run that may be starting: kept while it was written lately. */
 const STARTING_RUN_MS = 3_600_000;
+/** A run whose process cannot be asked is taken for gone once its journal is silent this long. */
+const SILENT_RUN_MS = 24 * 3_600_000;
 
 function mayBeRunning(path: string, request: PruneRequest): boolean {
-  const startingLately = () => {
+  const writtenWithin = (ms: number) => {
     try {
-      return request.now.getTime() - statSync(path).mtimeMs < STARTING_RUN_MS;
+      return request.now.getTime() - statSync(path).mtimeMs < ms;
     } catch {
       return false;
     }
   };
+  const startingLately = () => writtenWithin(STARTING_RUN_MS);
   let summary: RunSummary;
   try {
     summary = readRun(path).summary;
@@ -217,5 +224,5 @@ function mayBeRunning(path: string, request: PruneRequest): boolean {
   }
   if (summary.complete) return false;
   if (summary.header === null) return startingLately();
-  return request.stillRunning(summary.header.identity);
+  return request.stillRunning(summary.header.identity) ?? writtenWithin(SILENT_RUN_MS);
 }

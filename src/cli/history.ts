@@ -118,7 +118,7 @@ export async function runHistoryPrune(options: PruneOptions, deps: PruneDeps): P
       ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
       now: deps.now(),
       dryRun: options.dryRun,
-      stillRunning: (header) => !runPidCanBeAsked(header, deps.identity) || deps.pidAlive(header.pid),
+      stillRunning: (header) => (runPidCanBeAsked(header, deps.identity) ? deps.pidAlive(header.pid) : null),
       remove: (path) => rmSync(path, { force: true }),
     });
   } catch (error) {

@@ -180,6 +180,20 @@ describe("nemoclaw history prune", () => {
     expect(runs()).toEqual([]);
   });
 
+  it("keeps a run of another boot, machine or pid namespace while its journal was written in the last day", async () => {
+    recordUnfinished("20261101T080000Z-aaaaaa");
+    const elsewhere = (now: Date) => {
+      const s = streams();
+      const identity = { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-2:4026531836" };
+      return runHistoryPrune({ dryRun: false, json: false, keep: 0 }, { journalDir: dir, ...s, now: () => now, identity, pidAlive: () => false });
+    };
+    const written = statSync(join(dir, "20261101T080000Z-aaaaaa.jsonl")).mtime.getTime();
+    await elsewhere(new Date(written + 3_600_000));
+    expect(runs()).toEqual(["20261101T080000Z-aaaaaa"]);
+    await elsewhere(new Date(written + 25 * 3_600_000));
+    expect(runs()).toEqual([]);
+  });
+
   it("keeps a journal whose run has not written its first record yet, unless it has not been touched for an hour", async () => {
     const starting = JournalWriter.open(dir, "20261122T115900Z-eeeeee", new Redactor());
     starting.close();
