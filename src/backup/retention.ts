@@ -3,9 +3,10 @@
  * rule (last/daily/weekly/monthly) keeps the newest backup of every bucket it has not seen yet,
  * until its count runs out. A backup is kept when any rule keeps it. A backup whose verification
  * failed is no backup anyone could restore (catalogue.ts): it takes no rule's slot, so known-broken
- * copies never push usable ones out, and no rule keeps it; it is kept only while no newer backup
- * has passed verification (a damaged archive may be all that is left to salvage by hand, and a
- * newer good one makes it worthless). On top of the rules, the newest backup
+ * copies never push usable ones out, and no rule keeps it. Only the newest failed one is kept,
+ * and only while no newer backup has passed verification (a damaged archive may be all that is
+ * left to salvage by hand; a newer good one makes it worthless, and older damaged ones add
+ * nothing). On top of the rules, the newest backup
  * that passed verification is never removed — or, while none has, the newest one not known bad —
  * so a series always holds its best copy (docs/backups.md#prune). Buckets are calendar periods in UTC.
  */
@@ -65,6 +66,8 @@ export function applyRetention<T extends RetentionCandidate>(series: readonly T[
   const lastBucket = new Map<Rule, string>();
   const newestVerified = newestFirst.find((item) => item.verified === true);
   const protectedItem = newestVerified ?? newestFirst.find((item) => item.verified === null);
+  const newestFailed = newestFirst.find((item) => item.verified === false);
+  const salvage = newestFailed !== undefined && (newestVerified === undefined || newestVerified.createdAt < newestFailed.createdAt) ? newestFailed : undefined;
 
   return newestFirst.map((item, index) => {
     const reasons: string[] = [];
@@ -78,7 +81,7 @@ export function applyRetention<T extends RetentionCandidate>(series: readonly T[
       reasons.push(rule.reason);
     }
     if (item === protectedItem) reasons.push(newestVerified ? "newest verified" : "newest unverified");
-    if (item.verified === false && (newestVerified === undefined || newestVerified.createdAt < item.createdAt)) reasons.push("failed, nothing newer verified");
+    if (item === salvage) reasons.push("failed, nothing newer verified");
     return { item, keep: reasons.length > 0, reasons };
   });
 }

@@ -51,12 +51,7 @@ describe("applyRetention", () => {
   it("gives known-broken backups no rule slot: keepLast 2 over [failed, failed, unverified, unverified] keeps the two unverified", () => {
     const times = nightly(4);
     const decisions = applyRetention(series(times, (i) => (i < 2 ? false : null)), { keepLast: 2 });
-    expect(decisions.map((d) => d.reasons)).toEqual([
-      ["failed, nothing newer verified"],
-      ["failed, nothing newer verified"],
-      ["last", "newest unverified"],
-      ["last"],
-    ]);
+    expect(decisions.map((d) => d.reasons)).toEqual([["failed, nothing newer verified"], [], ["last", "newest unverified"], ["last"]]);
   });
 
   it("removes a failed backup once a newer one has passed verification, and keeps it until then", () => {
@@ -79,8 +74,8 @@ describe("applyRetention", () => {
     const decisions = applyRetention(series(times, (i) => (i === 0 ? false : null)), { keepMonthly: 1 });
     expect(kept(decisions)).toEqual([times[0], times[1]]);
     expect(decisions[1]?.reasons).toEqual(["monthly", "newest unverified"]);
-    // Every backup failed: no rule keeps any, and none is deleted while nothing newer is verified.
-    expect(applyRetention(series(times, () => false), { keepLast: 2 }).map((d) => d.reasons)).toEqual(times.map(() => ["failed, nothing newer verified"]));
+    // Every backup failed: no rule keeps any; the newest stays for salvage, the older ones add nothing.
+    expect(applyRetention(series(times, () => false), { keepLast: 2 }).map((d) => d.reasons)).toEqual([["failed, nothing newer verified"], [], [], []]);
   });
 
   it("protects the newest verified backup rather than a newer unverified one, which the rule keeps past a failed one", () => {
