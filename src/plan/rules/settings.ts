@@ -180,7 +180,11 @@ function planShields(ctx: HostContext, release: string, desired: DesiredSandbox,
   if (lowered) {
     if (wanted === "down") {
       lowered.params = { ...lowered.params, temporary: false };
-      lowered.reason = { ...lowered.reason, desired: { field: "shields", value: "down", source: sourceOf(desired, "shields") } };
+      lowered.reason = {
+        ...lowered.reason,
+        summary: "shields up → down (the fleet file wants them down, and NemoClaw needs them down to snapshot it)",
+        desired: { field: "shields", value: "down", source: sourceOf(desired, "shields") },
+      };
     }
     return;
   }

@@ -75,7 +75,7 @@ describe("--max-risk in the planner", () => {
     s.observed.shields = known([{ sandbox: "assistant", mode: "locked" }]);
     const host = hostPlanOf(s, { maxRisk: "safe" });
     expect(host.steps.map((candidate) => candidate.id)).toEqual(["preflight:spark-01", "shields:assistant@backup"]);
-    expect(host.steps[1]!.reason.desired).toMatchObject({ field: "shields", value: "down" });
+    expect(host.steps[1]!.reason).toMatchObject({ summary: expect.stringMatching(/^shields up → down \(the fleet file wants them down/), desired: { field: "shields", value: "down" } });
     expect(host.heldBack?.map((entry) => entry.id)).toEqual(["backup:assistant", "sandbox-recreate:assistant"]);
   });
 
