@@ -307,6 +307,7 @@ export async function restoreCommand(context: Context, source: string, options: 
       pidAlive: context.deps.pidAlive,
     });
     if (!lock.acquired) {
+      if (interrupt.signal.aborted) return ExitCode.Interrupted;
       const message = `${target.host} is locked: ${lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason}`;
       if (options.json) context.write(json.restoreJson({ ...subject, ok: false, error: message }));
       else context.warn(`nemoclaw backup restore: ${message}\n`);
