@@ -19,7 +19,7 @@ import { currentOwner, type PartialOwner } from "./owner.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
-import { shieldsBlockSnapshot, withShieldsLowered } from "../host/nemoclaw/shields.js";
+import { ShieldsLeftDownError, shieldsBlockSnapshot, withShieldsLowered } from "../host/nemoclaw/shields.js";
 import { createSnapshot, removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
 import { reselectGateway, selectedGateway } from "../host/openshell/active-gateway.js";
 import { succeeded } from "../host/run.js";
@@ -153,7 +153,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     const options = request.signal ? { signal: request.signal } : {};
     // NemoClaw's snapshot may select the sandbox's gateway as the host's active one; put it back.
     const active = await selectedGateway(request.connection, options);
-    const snapshot = await withShieldsLowered(
+    const { made: snapshot, leftDown } = await withShieldsLowered(
       request.connection,
       request.sandbox,
       shieldsNeedLowering(observed, request.sandbox),
@@ -173,13 +173,14 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         }
         return made;
       },
-      { ...options, undo: (made) => removeSnapshot(request.connection, made) },
+      options,
     );
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");
+      let record: BackupRecord;
       try {
-        return await store.write({
+        record = await store.write({
           host: hostName,
           sandbox: request.sandbox,
           timestamp: snapshot.timestamp,
@@ -195,8 +196,11 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       } catch (error) {
         tar.kill();
         await streamed.catch(() => undefined);
-        throw error;
+        throw leftDown === null ? error : new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, error);
       }
+      // The backup is good and kept; the sandbox still fails, for its shields are left down.
+      if (leftDown !== null) throw new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, undefined, record.location);
+      return record;
     } finally {
       await removeSnapshot(request.connection, snapshot).catch(() => undefined);
     }

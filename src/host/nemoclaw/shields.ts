@@ -53,12 +53,14 @@ export class ShieldsLeftDownError extends Error {
   constructor(
     readonly host: string,
     readonly sandbox: string,
-    raising: string,
+    readonly raising: string,
     cause: unknown,
+    /** Where the backup taken under the lowered shields went, when it was kept. */
+    kept?: string,
   ) {
     const before = cause === undefined ? "" : `${cause instanceof Error ? cause.message : String(cause)}; then `;
     super(
-      `${before}${host}: the shields of ${sandbox} were lowered for its snapshot and are still DOWN: putting them back up failed (${raising}); ` +
+      `${before}${host}: ${kept === undefined ? "" : `backed up to ${kept}, but `}the shields of ${sandbox} were lowered for its snapshot and are still DOWN: putting them back up failed (${raising}); ` +
         `NemoClaw locks them again when its shields-down timeout ends, or run \`nemoclaw ${sandbox} shields up\` on ${host}`,
     );
     this.name = "ShieldsLeftDownError";
@@ -68,31 +70,31 @@ export class ShieldsLeftDownError extends Error {
 /**
  * Runs `work` (which takes a NemoClaw snapshot of `sandbox`) with the shields lowered when
  * `lower` says the release needs it: `nemoclaw <sb> shields down` first, and `shields up` after,
- * whether `work` succeeded or not. When they cannot be put back up, `undo` takes back what `work`
- * made and a ShieldsLeftDownError says the shields are down (with `work`'s own error, if any).
+ * whether `work` succeeded or not. A failed `work` throws (a ShieldsLeftDownError with its error
+ * when the shields stay down too). A successful one is returned with `leftDown` set when the shields
+ * could not be put back up, so its snapshot can still be kept before the caller reports them.
  */
 export async function withShieldsLowered<T>(
   connection: Connection,
   sandbox: string,
   lower: boolean,
   work: () => Promise<T>,
-  options: RunCheckedOptions & { undo?: (made: T) => Promise<void> } = {},
-): Promise<T> {
-  if (!lower) return work();
-  const { undo, ...run } = options;
-  await runChecked(connection, remoteCommand(shields(sandbox, "down")), `nemoclaw ${sandbox} shields down (NemoClaw refuses a snapshot while they are up)`, run);
+  options: RunCheckedOptions = {},
+): Promise<{ made: T; leftDown: ShieldsLeftDownError | null }> {
+  if (!lower) return { made: await work(), leftDown: null };
+  await runChecked(connection, remoteCommand(shields(sandbox, "down")), `nemoclaw ${sandbox} shields down (NemoClaw refuses a snapshot while they are up)`, options);
   let outcome: { made: T } | { error: unknown };
   try {
     outcome = { made: await work() };
   } catch (error) {
     outcome = { error };
   }
+  let leftDown: ShieldsLeftDownError | null = null;
   try {
     await runChecked(connection, remoteCommand(shields(sandbox, "up")), `nemoclaw ${sandbox} shields up`, { timeoutMs: RAISE_TIMEOUT_MS });
   } catch (error) {
-    if ("made" in outcome) await undo?.(outcome.made).catch(() => undefined);
-    throw new ShieldsLeftDownError(connection.host, sandbox, error instanceof Error ? error.message : String(error), "error" in outcome ? outcome.error : undefined);
+    leftDown = new ShieldsLeftDownError(connection.host, sandbox, error instanceof Error ? error.message : String(error), "error" in outcome ? outcome.error : undefined);
   }
-  if ("error" in outcome) throw outcome.error;
-  return outcome.made;
+  if ("error" in outcome) throw leftDown ?? outcome.error;
+  return { made: outcome.made, leftDown };
 }

@@ -192,15 +192,25 @@ describe("BackupService", () => {
       expect(await stored(stores, desired.backupPolicies[0]!.destination)).toEqual([]);
     });
 
-    it("when they cannot be put back up, fails saying they are down, and leaves no snapshot behind", async () => {
+    it("when they cannot be put back up, keeps the backup and fails saying the shields are down", async () => {
       const { homes, backup, stores, desired } = setup(withShields("0.0.80"));
       writeFileSync(join(homes["spark-01"], "shields-alice"), "up\n");
       writeFileSync(join(homes["spark-01"], "fail-shields-up"), "");
       const failure = backup("alice");
       await expect(failure).rejects.toThrow(ShieldsLeftDownError);
-      await expect(failure).rejects.toThrow(/spark-01: the shields of alice were lowered for its snapshot and are still DOWN: .*Failed to lock alice.*run `nemoclaw alice shields up` on spark-01/);
+      await expect(failure).rejects.toThrow(/spark-01: backed up to \S+alice\/\S+, but the shields of alice were lowered for its snapshot and are still DOWN: .*Failed to lock alice.*run `nemoclaw alice shields up` on spark-01/);
       expect(shieldsOf(homes["spark-01"])).toBe("down");
+      // The host's snapshot was only the copy's source; the copy is in the store, verified.
       expect(readdirSync(join(homes["spark-01"], ".nemoclaw/rebuild-backups/alice"))).toEqual([]);
+      expect(await stored(stores, desired.backupPolicies[0]!.destination)).toHaveLength(1);
+    });
+
+    it("when the snapshot fails and the shields cannot be put back up either, says both", async () => {
+      const { homes, backup, stores, desired } = setup(withShields("0.0.80"));
+      writeFileSync(join(homes["spark-01"], "shields-alice"), "up\n");
+      writeFileSync(join(homes["spark-01"], "fail-snapshot"), "");
+      writeFileSync(join(homes["spark-01"], "fail-shields-up"), "");
+      await expect(backup("alice")).rejects.toThrow(/snapshot create: exit 1: Snapshot failed\.; then spark-01: the shields of alice were lowered for its snapshot and are still DOWN/);
       expect(await stored(stores, desired.backupPolicies[0]!.destination)).toEqual([]);
     });
 
