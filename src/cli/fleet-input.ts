@@ -8,6 +8,7 @@ import { ExitCode } from "../exit-codes.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
 import { limitWarnings } from "../config/selectors.js";
 import type { DesiredFleet } from "../config/types.js";
+import { vaultIdentitiesFromEnv } from "../config/inventory/vault.js";
 import { inputClash, type InputFile } from "../report/output-file.js";
 import { DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
 
@@ -45,11 +46,16 @@ export async function readFleetInput(
   }
 }
 
-/** The files a loaded fleet was read from, each named as the user knows it. */
+/**
+ * The files a loaded fleet was read from, each named as the user knows it, and the vault password
+ * files it was given (--vault-password-file and --vault-id put them in Ansible's variables, which
+ * the loader reads too).
+ */
 export function fleetInputs(fleet: Pick<DesiredFleet, "sourceFile"> | undefined, sources: readonly string[] | undefined): InputFile[] {
   const fleetFile = fleet?.sourceFile;
   const files = sources ?? (typeof fleetFile === "string" && !fleetFile.startsWith("<") ? [fleetFile] : []);
-  return files.map((path) => ({ path, what: path === fleetFile ? "the fleet file" : "an inventory or variables file" }));
+  const vaultFiles = vaultIdentitiesFromEnv(process.env).map((identity) => ({ path: identity.file, what: "a vault password file" }));
+  return [...files.map((path) => ({ path, what: path === fleetFile ? "the fleet file" : "an inventory or variables file" })), ...vaultFiles];
 }
 
 /**

@@ -87,6 +87,20 @@ describe("plan -o and --metrics-file never overwrite what the plan is made from"
     unchanged();
   });
 
+  it("--metrics-file a vault password file it was given: exit 1", async () => {
+    const secret = join(dir, "vault-pass");
+    writeFileSync(secret, "s3cret\n");
+    process.env.ANSIBLE_VAULT_PASSWORD_FILE = secret;
+    try {
+      const h = planDeps();
+      expect(await runPlanCommand(fleetFile, { ...planOptions, metricsFile: secret }, h.deps)).toBe(ExitCode.Error);
+      expect(h.err()).toMatch(/--metrics-file \S+vault-pass: is a vault password file this command reads; refusing to overwrite it/);
+      expect(readFileSync(secret, "utf8")).toBe("s3cret\n");
+    } finally {
+      delete process.env.ANSIBLE_VAULT_PASSWORD_FILE;
+    }
+  });
+
   it("--metrics-file the fleet file: exit 1", async () => {
     const h = planDeps();
     expect(await runPlanCommand(fleetFile, { ...planOptions, metricsFile: fleetFile }, h.deps)).toBe(ExitCode.Error);
