@@ -466,7 +466,7 @@ export interface ApplySettings {
    */
   maxFailPercentage?: number;
   /**
-   * Seconds one step may take on a host.
+   * Seconds one step may take on a host, a week at most.
    */
   stepTimeout?: number;
   /**
@@ -474,7 +474,7 @@ export interface ApplySettings {
    */
   pruneUnmanaged?: boolean;
   /**
-   * Seconds a host lock lasts; an older lock whose holder is gone is taken over.
+   * Seconds a host lock lasts, a day at most; an older lock whose holder is gone is taken over.
    */
   lockTtl?: number;
   /**

@@ -281,6 +281,16 @@ describe("health gates and notifications", () => {
     expect(b.notify).toMatchObject({ webhook: { url: "https://hooks.example.com/services/T000/B000/abc123" }, format: "json", when: "problems" });
   });
 
+  it("refuses a step timeout over a week and a lock lease over a day, which no timer could keep", async () => {
+    const base = tree({ "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]\napply:\n  stepTimeout: 3000000\n  lockTtl: 90000\n` });
+    const error = (await loadFleet({ fleetFile: "fleet.yaml", cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+    expect(error).toBeInstanceOf(FleetValidationError);
+    expect(error.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`)).toEqual([
+      "fleet.yaml:5: apply.stepTimeout: 3000000 is out of range 1-604800",
+      "fleet.yaml:6: apply.lockTtl: 90000 is out of range 60-86400",
+    ]);
+  });
+
   it("refuses a timeout without a unit or too short, and a webhook that is neither, at their lines, never echoing the URL", async () => {
     const base = tree({
       "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]\napply:\n  healthGate: { timeout: 500ms }\nnotify:\n  webhook: "ftp://user:hunter2@example.com/hook"\n`,
