@@ -185,17 +185,6 @@ export function nemoclawHasShields(version: string): boolean {
   return versionAtLeast(NEMOCLAW_UNTIL.shields, version);
 }
 
-/**
- * Whether the release refuses `<sb> snapshot create` while the sandbox's shields are up: exit 1,
- * `  Cannot create snapshot while shields are up.` (NC@d50338aa:src/lib/actions/sandbox/snapshot.ts:512-519,
- * real-cli-2026-12 §6, §14.4). Every release that has shields does; from v0.0.117 shields are
- * gone from NemoClaw (#10722), and with them `shields down`, so nothing can or need be lowered
- * (what a later release does with a legacy shields state file is not established, §15).
- */
-export function nemoclawSnapshotRefusedUnderShields(version: string): boolean {
-  return nemoclawHasShields(version);
-}
-
 /** How `<sb> recover` treats missing guard files (real-cli-2026-12 §5). */
 export type RecoverBehaviour =
   /** No `recover` command at all. */

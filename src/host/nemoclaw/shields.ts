@@ -9,7 +9,7 @@ import { remoteCommand } from "../command.js";
 import { extractJson, isRecord } from "../output.js";
 import { runChecked, type RunCheckedOptions } from "../run.js";
 import { shields } from "./commands.js";
-import { nemoclawSnapshotRefusedUnderShields } from "./releases.js";
+import { nemoclawHasShields } from "./releases.js";
 
 export interface ShieldsState {
   sandbox: string;
@@ -32,14 +32,17 @@ export function sandboxOfShieldsFile(fileName: string): string | null {
 }
 
 /**
- * Whether shields must be lowered before NemoClaw `release` snapshots the sandbox: it refuses a
- * snapshot while they are up (`nemoclawSnapshotRefusedUnderShields`), and `shields down` lifts a
+ * Whether shields must be lowered before NemoClaw `release` snapshots the sandbox. Every release
+ * that has shields refuses a snapshot while they are up: exit 1, `  Cannot create snapshot while
+ * shields are up.` (NC@d50338aa:src/lib/actions/sandbox/snapshot.ts:512-519, real-cli-2026-12 §6,
+ * §14.4); from v0.0.117 shields are gone (#10722), and with them `shields down` (what a later
+ * release does with a legacy shields state file is not established, §15). `shields down` lifts a
  * lockdown (`locked`). A corrupt state file (`error`) is refused too (NemoClaw's `isShieldsDown`
  * fails closed on it, NC@d50338aa:src/lib/shields/index.ts:3240-3247), but is not something the
  * tool lowers: NemoClaw's refusal then says why.
  */
 export function shieldsBlockSnapshot(release: string, state: ShieldsState | undefined): boolean {
-  return nemoclawSnapshotRefusedUnderShields(release) && state?.mode === "locked";
+  return nemoclawHasShields(release) && state?.mode === "locked";
 }
 
 /** How long putting shields back up may take; it runs even after the caller's signal fired. */

@@ -94,15 +94,14 @@ const RAISED_QUALIFIER = "after-backup";
  * number of backups it gets; it waits for what the first backup waits for.
  */
 function lowerShieldsForBackup(ctx: HostContext, sandbox: string, gateway: string, after: (Step | undefined)[]): Step | undefined {
-  const target = sandboxTarget(sandbox, gateway);
-  const existing = ctx.steps.get(StepList.idOf("shields", target, LOWERED_QUALIFIER));
+  const existing = shieldsLoweredForBackup(ctx, sandbox, gateway);
   if (existing) return existing;
   if (ctx.release === null) return undefined;
   const state = known(ctx.observed.shields)?.find((entry) => entry.sandbox === sandbox);
   if (!shieldsBlockSnapshot(ctx.release.nemoclaw, state)) return undefined;
   return ctx.steps.add({
     kind: "shields",
-    target,
+    target: sandboxTarget(sandbox, gateway),
     qualifier: LOWERED_QUALIFIER,
     reason: {
       summary: `lower shields of ${sandbox} so NemoClaw can snapshot it ("Cannot create snapshot while shields are up"); \`shields down\` is temporary`,
