@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { asUnprivileged, withUnprivilegedCommands } from "../../support/unprivileged.js";
 import { BackupIntegrityError, BackupStore, partialName } from "../../../src/backup/store.js";
 import { ownedName } from "../../../src/backup/owner.js";
 import { MAX_MANIFEST_BYTES } from "../../../src/backup/manifest.js";
@@ -22,12 +23,16 @@ const now = () => new Date("2026-07-10T02:00:05.000Z");
 /** The same store logic over both backends: a local directory, and a directory behind a Connection. */
 const BACKENDS = {
   "a local directory": () => new LocalStoreBackend(root, () => partialName(owner)),
-  "a directory on a host (SSH backend over a local connection)": () => new SshStoreBackend(new LocalConnection("store-host"), root),
+  "a directory on a host (SSH backend over a local connection)": (unprivileged = false) => {
+    const connection = new LocalConnection("store-host");
+    return new SshStoreBackend(unprivileged ? withUnprivilegedCommands(connection) : connection, root);
+  },
 };
 let backend: keyof typeof BACKENDS;
 
-function store(): BackupStore {
-  return new BackupStore(BACKENDS[backend](), owner);
+/** `unprivileged`: the SSH backend's commands run as a plain user even when the tests run as root. */
+function store(unprivileged = false): BackupStore {
+  return new BackupStore(BACKENDS[backend](unprivileged), owner);
 }
 
 async function writeBackup(target = store(), sandbox = "alice", verify = true) {
@@ -192,12 +197,12 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     ]);
   }, 20_000);
 
-  it.skipIf(process.getuid?.() === 0)("lists a host directory it cannot read as invalid and still lists the other hosts", async () => {
+  it("lists a host directory it cannot read as invalid and still lists the other hosts", async () => {
     await writeBackup();
     mkdirSync(join(root, "spark-02/alice/2026-12-01T00-00-09-000Z"), { recursive: true });
     chmodSync(join(root, "spark-02"), 0);
     try {
-      const listing = await store().list();
+      const listing = await asUnprivileged([work], () => store(true).list());
       expect(listing.records.map((record) => record.host)).toEqual(["spark-01"]);
       expect(listing.invalid).toEqual([{ location: expect.stringMatching(/\/spark-02$/), problem: "cannot be read (permission denied)" }]);
     } finally {

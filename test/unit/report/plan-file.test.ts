@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { asUnprivileged } from "../../support/unprivileged.js";
 import { isPlanFile, MAX_PLAN_BYTES, PlanFileError, planDigest, planProblems, readPlanFile, writePlanFile } from "../../../src/report/plan-file.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { choose, converged, liveSandbox, known, planOf, safeGuards } from "../plan/builders.js";
@@ -169,11 +170,13 @@ describe("plan files that are not regular files, or too large", () => {
     await expectPlanFileError(huge, new RegExp(`huge\\.json: not a usable plan file:\n {2}is ${MAX_PLAN_BYTES + 1} bytes; files over ${MAX_PLAN_BYTES} bytes are refused`));
   });
 
-  it.skipIf(process.getuid?.() === 0)("a .json file that cannot be read is named a plan file", async () => {
+  it("a .json file that cannot be read is named a plan file", async () => {
     const locked = join(dir, "locked.json");
     writePlanFile(locked, samplePlan());
     chmodSync(locked, 0);
-    expect(await isPlanFile(locked)).toBe(true);
-    await expectPlanFileError(locked, /locked\.json: not a usable plan file:\n {2}cannot be read: permission denied/);
+    await asUnprivileged([dir], async () => {
+      expect(await isPlanFile(locked)).toBe(true);
+      await expectPlanFileError(locked, /locked\.json: not a usable plan file:\n {2}cannot be read: permission denied/);
+    });
   });
 });
