@@ -1,5 +1,5 @@
 /** `nemoclaw schedule`: the units and crontab lines it writes, and install/show/remove on a temp home with systemctl and crontab faked. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { loadFleet } from "../../../src/config/load.js";
 import { selectHosts } from "../../../src/config/selectors.js";
 import { runSchedule, type ScheduleDeps, type ScheduleOptions } from "../../../src/cli/schedule.js";
 import { ExitCode } from "../../../src/exit-codes.js";
-import { crontabBlock, crontabBlockOf, everyAsCron, onCalendarOf, type ScheduledJob, type ScheduleSetting, serviceUnit, systemdWord, withCrontabBlock } from "../../../src/report/schedule-units.js";
+import { CRON_COMMAND_MAX_BYTES, crontabBlock, crontabBlockOf, crontabCommand, everyAsCron, onCalendarOf, type ScheduledJob, type ScheduleSetting, serviceUnit, systemdWord, withCrontabBlock } from "../../../src/report/schedule-units.js";
 
 const JOB: ScheduledJob = { id: "apply", unit: "nemoclaw-lab-apply", description: "nemoclaw apply of lab", timing: { kind: "every", ms: 300_000 }, argv: ["/usr/bin/node", "/opt/nemoclaw/main.js", "apply"], after: [], successExitCodes: [0, 2, 75] };
 const SETTING: ScheduleSetting = { fleetName: "lab", fleetFile: "/srv/fleet.yaml", workingDirectory: "/srv", environment: [], envFile: "/home/me/lab.env", removeWith: "nemoclaw schedule remove" };
@@ -67,6 +67,43 @@ describe("quoting", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a crontab line skips what is not a NAME=value line of the secrets file, as systemd does, and still runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-cron-"));
+    try {
+      const envFile = join(dir, "secrets.env");
+      // An indented comment, a line of spaces, `export` (systemd ignores the line), padding around a line.
+      writeFileSync(envFile, `  # the key\n   \nexport OTHER=1\n  KEY=a=b c  \nnot a line\n=x\nHOOK=h`);
+      const job = { ...JOB, argv: ["sh", "-c", 'printf "%s|%s|%s" "$KEY" "$HOOK" "\${OTHER-unset}"'], after: [["sh", "-c", "echo after >&2"]] };
+      const line = crontabBlock([{ job, cron: "* * * * *" }], { ...SETTING, workingDirectory: dir, envFile, environment: [["NO_COLOR", "1"]], program: ["sh", "-c"] }).split("\n")[2] as string;
+      const result = spawnSync("sh", ["-c", crontabCommand(line).replace(/\\%/g, "%")], { encoding: "utf8" });
+      expect(result).toMatchObject({ status: 0, stdout: "a=b c|h|unset", stderr: "after\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a crontab line says its environment once: a usual setting stays within the 998 bytes Debian's cron takes", () => {
+    const home = "/home/operator";
+    const node = `${home}/.nvm/versions/node/v20.18.1/bin`;
+    const cli = `${home}/.nvm/versions/node/v20.18.1/lib/node_modules/nemoclaw-fleet/dist/cli/main.js`;
+    const job: ScheduledJob = {
+      ...JOB,
+      argv: ["/usr/bin/flock", "--verbose", "--wait", "300", "--conflict-exit-code", "75", `${home}/.local/state/nemoclaw-fleet/schedule/dgx-lab.lock`, `${node}/node`, cli, "apply", `${home}/fleets/dgx-lab/fleet.yaml`, "-i", `${home}/fleets/dgx-lab/inventory/hosts.yml`, "--max-risk", "safe", "--yes", "--lock-timeout", "5m"],
+      after: [[`${node}/node`, cli, "history", "prune", "--older-than", "30d"]],
+    };
+    const setting: ScheduleSetting = {
+      ...SETTING,
+      program: [`${node}/node`, cli],
+      workingDirectory: `${home}/fleets/dgx-lab`,
+      envFile: `${home}/.config/nemoclaw-fleet/dgx-lab.env`,
+      environment: [["PATH", `${node}:${home}/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin`], ["XDG_STATE_HOME", `${home}/.local/state`], ["NO_COLOR", "1"]],
+    };
+    const line = crontabBlock([{ job, cron: "*/5 * * * *" }], setting).split("\n")[2] as string;
+    expect(Buffer.byteLength(crontabCommand(line))).toBeLessThanOrEqual(CRON_COMMAND_MAX_BYTES);
+    expect(line.split(setting.environment[0]![1]).length).toBe(2);
+    expect(line.split(cli).length).toBe(2);
   });
 
   it("an interval as a crontab field, or why cron cannot keep it", () => {
@@ -175,6 +212,11 @@ describe("schedule install, show, remove (systemd)", () => {
     expect(readFileSync(envFile, "utf8")).toContain("#HOOK_URL=\n#NV_KEY=\n");
     expect(s.err()).toBe(`Created ${envFile} (mode 0600): put HOOK_URL, NV_KEY in it.\n`);
     expect(s.out()).toContain(`warning: ${envFile} does not set HOOK_URL, NV_KEY`);
+    // A shell's `export` line is no NAME=value line: systemd ignores it, and show says it is missing.
+    writeFileSync(envFile, "NV_KEY=nvapi-secret-value-1234\nexport HOOK_URL=https://hooks.example.com/x\n", { mode: 0o600 });
+    const exported = setup();
+    expect(await runSchedule("show", fleetFile(), options(), exported.deps)).toBe(ExitCode.Ok);
+    expect(exported.out()).toContain(`warning: ${envFile} does not set HOOK_URL\n`);
     writeFileSync(envFile, "NV_KEY=nvapi-secret-value-1234\nHOOK_URL=https://hooks.example.com/x\n", { mode: 0o600 });
     // Installing again keeps the user's file and says nothing is missing.
     const again = setup();
@@ -247,11 +289,27 @@ describe("schedule install --cron", () => {
     const block = crontabBlockOf(s.crontab(), "lab", fleetFile())!;
     const lines = block.split("\n");
     expect(s.crontab().startsWith("MAILTO=ops\n# BEGIN nemoclaw fleet lab")).toBe(true);
-    expect(lines[2]).toMatch(new RegExp(`^\\*/5 \\* \\* \\* \\* cd ${dir} && \\{ while IFS= read -r l .* done < ${dir}/home/\\.config/nemoclaw-fleet/lab\\.env; \\} && PATH=.* XDG_STATE_HOME=${dir}/home/\\.local/state NO_COLOR=1 ${dir}/bin/flock --verbose --wait 300 --conflict-exit-code 75 .* apply ${fleetFile()} --max-risk safe --yes --lock-timeout 5m; .* history prune --older-than 30d >/dev/null$`));
+    expect(lines[2]).toBe(
+      `*/5 * * * * cd ${dir} && { while read -r l||[ "$l" ];do n=\${l\\%\\%=*};case $n in ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*);;*)[ "$n" = "$l" ]||export "$l";;esac;done<${dir}/home/.config/nemoclaw-fleet/lab.env; } && ` +
+        `export PATH=${dir}/bin:/usr/bin:/bin XDG_STATE_HOME=${dir}/home/.local/state NO_COLOR=1 && set -- /usr/bin/node /opt/nemoclaw/dist/cli/main.js && ` +
+        `{ ${dir}/bin/flock --verbose --wait 300 --conflict-exit-code 75 ${dir}/home/.local/state/nemoclaw-fleet/schedule/lab.lock "$@" apply ${fleetFile()} --max-risk safe --yes --lock-timeout 5m; "$@" history prune --older-than 30d >/dev/null; }`,
+    );
     expect(lines[3]).toMatch(/^\*\/15 \* \* \* \* .* backup run .* --policy nightly --due$/);
     expect(s.out()).toContain("note: cron reads times in this machine's time zone while backup schedules are UTC");
     expect(await runSchedule("remove", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Ok);
     expect(s.crontab()).toBe("MAILTO=ops\n");
+  });
+
+  it("says which line is longer than Debian's cron takes, and why crontab refused it", async () => {
+    const s = setup();
+    s.deps.env.PATH = `${join(dir, "bin")}:${"/opt/a-very-long-tool-directory/bin:".repeat(20)}/usr/bin:/bin`;
+    s.deps.crontab.write = async () => {
+      throw new Error('crontab -: "-":3: command too long\nerrors in crontab file, can\'t install.');
+    };
+    expect(await runSchedule("show", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Ok);
+    expect(s.out()).toMatch(/^note: the command of the apply line is \d+ bytes, the backup-nightly line is \d+ bytes; Debian's and Ubuntu's cron refuses a command over 998 bytes: shorten it/m);
+    expect(await runSchedule("install", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Error);
+    expect(s.err()).toMatch(/^nemoclaw schedule install: crontab -: "-":3: command too long\nerrors in crontab file, can't install.\n  the command of the apply line is \d+ bytes/m);
   });
 
   it("refuses an interval cron cannot keep", async () => {
