@@ -54,7 +54,10 @@ function systemdAssignment(text: string): string {
 function systemdQuoted(text: string): string {
   const escaped = text.replace(/%/g, "%%");
   if (escaped !== "" && /^[A-Za-z0-9_@%+=:,./$-]+$/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  // systemd unescapes C escapes in these words (systemd.syntax(7), "Quoting"): a line break or
+  // another control character is written as \xHH, never raw (a raw one would end the line).
+  const control = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  return `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\x00-\x1f\x7f]/g, control)}"`;
 }
 
 /**
@@ -213,6 +216,8 @@ export function crontabBlock(entries: { job: ScheduledJob; cron: string }[], set
   ].join(" && ");
   // crontab(5): an unescaped `%` ends the command (the rest becomes its stdin).
   const lines = entries.map(({ job, cron }) => {
+    const broken = [...job.argv, ...job.after.flat(), setting.workingDirectory, setting.envFile, ...setting.environment.flat()].find((word) => /[\n\r]/.test(word));
+    if (broken !== undefined) throw new Error(`${JSON.stringify(broken)}: a word with a line break cannot be written in a crontab line`);
     const command = job.after.length === 0 ? render(job.argv) : `{ ${[render(job.argv), ...job.after.map((argv) => `${render(argv)} >/dev/null`)].join("; ")}; }`;
     return `${cron} ${prefix} && ${command}`.replace(/%/g, "\\%");
   });

@@ -41,6 +41,9 @@ describe("quoting", () => {
     expect(systemdWord("100%")).toBe("100%%");
     expect(systemdWord("$HOME")).toBe("$$HOME");
     expect(systemdWord('/srv/my fleet/"x".yaml')).toBe('"/srv/my fleet/\\"x\\".yaml"');
+    // A line break is written as a C escape, which systemd unescapes: the unit keeps its lines.
+    expect(systemdWord("spark-01\nExecStartPre=/bin/true")).toBe('"spark-01\\x0aExecStartPre=/bin/true"');
+    expect(serviceUnit({ ...JOB, argv: ["/usr/bin/node", "a\tb\r\n"] }, SETTING)).toContain('\nExecStart=/usr/bin/node "a\\x09b\\x0d\\x0a"\n');
   });
 
   it("systemd path settings are taken to the end of the line (only % escaped); Environment= is quoted, $ left alone", () => {
@@ -104,6 +107,11 @@ describe("quoting", () => {
     expect(Buffer.byteLength(crontabCommand(line))).toBeLessThanOrEqual(CRON_COMMAND_MAX_BYTES);
     expect(line.split(setting.environment[0]![1]).length).toBe(2);
     expect(line.split(cli).length).toBe(2);
+  });
+
+  it("a crontab line refuses a word with a line break: cron would read the rest as another line", () => {
+    const job = { ...JOB, argv: ["/usr/bin/node", "--limit", "spark-01\n* * * * * touch /tmp/x"] };
+    expect(() => crontabBlock([{ job, cron: "* * * * *" }], SETTING)).toThrow('"spark-01\\n* * * * * touch /tmp/x": a word with a line break cannot be written in a crontab line');
   });
 
   it("an interval as a crontab field, or why cron cannot keep it", () => {
