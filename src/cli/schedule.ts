@@ -37,6 +37,7 @@ import { type CommonOptions, withCommonOptions } from "./common.js";
 import { riskCeiling } from "./sandbox-addresses.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { readFleetInput, type FleetInputDeps } from "./fleet-input.js";
+import { renderArgv } from "../transport/shell.js";
 import type { Output } from "./session-deps.js";
 
 export interface ScheduleOptions extends CommonOptions {
@@ -292,7 +293,12 @@ function settingFor(fleet: DesiredFleet, options: ScheduleOptions, paths: Paths,
     ],
     envFile: paths.envFile,
     program: [deps.nodePath, deps.cliPath],
-    removeWith: `nemoclaw schedule remove ${fleet.sourceFile}${options.cron ? " --cron" : ""}`,
+    // A command to paste: quoted, with what locates this fleet's jobs (its inventories, the unit directory).
+    removeWith: renderArgv([
+      "nemoclaw", "schedule", "remove", fleet.sourceFile,
+      ...options.inventory.flatMap((inventory) => ["-i", resolve(inventory)]),
+      ...(options.cron ? ["--cron"] : options.unitDir !== undefined ? ["--unit-dir", paths.unitDir] : []),
+    ]),
   };
 }
 

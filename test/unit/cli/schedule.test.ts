@@ -187,6 +187,21 @@ const unitDir = () => join(dir, "home", ".config", "systemd", "user");
 const fleetFile = () => join(dir, "fleet.yaml");
 
 describe("schedule install, show, remove (systemd)", () => {
+  it("the units say how to remove them as a command to paste: the path quoted, the unit directory named", async () => {
+    const s = setup();
+    const spaced = join(dir, "my fleets");
+    mkdirSync(spaced);
+    writeFileSync(join(spaced, "fleet.yaml"), readFileSync(fleetFile(), "utf8"));
+    const units = join(dir, "deploy units");
+    expect(await runSchedule("install", join(spaced, "fleet.yaml"), options({ unitDir: units, enable: false }), s.deps)).toBe(ExitCode.Ok);
+    const removeWith = `nemoclaw schedule remove '${spaced}/fleet.yaml' --unit-dir '${units}'`;
+    expect(readFileSync(join(units, "nemoclaw-lab-apply.service"), "utf8")).toContain(`; remove with \`${removeWith}\`.\n`);
+    // That command, run, finds them.
+    const removed = setup();
+    expect(await runSchedule("remove", join(spaced, "fleet.yaml"), options({ unitDir: units, enable: false }), removed.deps)).toBe(ExitCode.Ok);
+    expect(readdirSync(units)).toEqual([]);
+  });
+
   it("--secrets-file names the file the runs read secrets from: created by install, named in the units", async () => {
     const s = setup();
     const secrets = join(dir, "keys", "lab secrets.env");
