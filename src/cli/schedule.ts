@@ -21,8 +21,10 @@ import type { DesiredFleet, SecretRef } from "../config/types.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { Risk } from "../plan/types.js";
 import {
+  CRON_COMMAND_MAX_BYTES,
   crontabBlock,
   crontabBlockOf,
+  crontabCommand,
   describeTiming,
   everyAsCron,
   serviceUnit,
@@ -35,6 +37,7 @@ import { type CommonOptions, withCommonOptions } from "./common.js";
 import { riskCeiling } from "./sandbox-addresses.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { readFleetInput, type FleetInputDeps } from "./fleet-input.js";
+import { renderArgv } from "../transport/shell.js";
 import type { Output } from "./session-deps.js";
 
 export interface ScheduleOptions extends CommonOptions {
@@ -277,7 +280,8 @@ function jobsFor(fleet: DesiredFleet, options: ScheduleOptions, paths: Paths, de
   return { jobs, notes };
 }
 
-function settingFor(fleet: DesiredFleet, options: ScheduleOptions, paths: Paths, env: NodeJS.ProcessEnv): ScheduleSetting {
+function settingFor(fleet: DesiredFleet, options: ScheduleOptions, paths: Paths, deps: ScheduleDeps): ScheduleSetting {
+  const { env } = deps;
   return {
     fleetName: fleet.name,
     fleetFile: fleet.sourceFile,
@@ -288,7 +292,13 @@ function settingFor(fleet: DesiredFleet, options: ScheduleOptions, paths: Paths,
       ["NO_COLOR", "1"],
     ],
     envFile: paths.envFile,
-    removeWith: `nemoclaw schedule remove ${fleet.sourceFile}${options.cron ? " --cron" : ""}`,
+    program: [deps.nodePath, deps.cliPath],
+    // A command to paste: quoted, with what locates this fleet's jobs (its inventories, the unit directory).
+    removeWith: renderArgv([
+      "nemoclaw", "schedule", "remove", fleet.sourceFile,
+      ...options.inventory.flatMap((inventory) => ["-i", resolve(inventory)]),
+      ...(options.cron ? ["--cron"] : options.unitDir !== undefined ? ["--unit-dir", paths.unitDir] : []),
+    ]),
   };
 }
 
@@ -355,7 +365,7 @@ export async function runSchedule(action: "install" | "show" | "remove", named: 
   const { fleet } = input;
   const paths = pathsFor(fleet, options, deps.env);
   const { jobs, notes } = jobsFor(fleet, options, paths, deps);
-  const setting = settingFor(fleet, options, paths, deps.env);
+  const setting = settingFor(fleet, options, paths, deps);
   const fail = (message: string): ExitCodeValue => {
     deps.stderr.write(`nemoclaw schedule ${action}: ${message}\n`);
     return ExitCode.Error;
@@ -482,10 +492,21 @@ async function cronAction(request: ScheduleRequest): Promise<ExitCodeValue> {
     if ("problem" in cron) return fail(cron.problem);
     entries.push({ job, cron: cron.cron });
   }
-  const cronNotes = jobs.some((job) => job.timing.kind === "calendar")
+  const cronNotes: string[] = jobs.some((job) => job.timing.kind === "calendar")
     ? ["cron reads times in this machine's time zone while backup schedules are UTC: each backup line checks every 15 minutes, and `--due` backs up when the policy's schedule (UTC) says"]
     : [];
   const block = crontabBlock(entries, setting);
+  const tooLong = block
+    .split("\n")
+    .slice(2, -1)
+    .map((line, index) => ({ job: (entries[index] as { job: ScheduledJob }).job.id, bytes: Buffer.byteLength(crontabCommand(line)) }))
+    .filter(({ bytes }) => bytes > CRON_COMMAND_MAX_BYTES);
+  if (tooLong.length > 0) {
+    cronNotes.push(
+      `the command of ${tooLong.map(({ job, bytes }) => `the ${job} line is ${bytes} bytes`).join(", ")}; Debian's and Ubuntu's cron refuses a command over ${CRON_COMMAND_MAX_BYTES} bytes: ` +
+        "shorten it with a shorter PATH, fleet file, inventory or --secrets-file path, or use the systemd units",
+    );
+  }
   if (action === "show") {
     let state: string;
     try {
@@ -512,7 +533,11 @@ async function cronAction(request: ScheduleRequest): Promise<ExitCodeValue> {
     return ExitCode.Ok;
   }
   prepareRunFiles(fleet, paths, deps);
-  await deps.crontab.write(withCrontabBlock(crontab, fleet.name, fleet.sourceFile, block));
+  try {
+    await deps.crontab.write(withCrontabBlock(crontab, fleet.name, fleet.sourceFile, block));
+  } catch (error) {
+    return fail(`${(error as Error).message}${tooLong.length > 0 ? `\n  ${cronNotes.at(-1)}` : ""}`);
+  }
   deps.stdout.write(`Installed ${entries.length} crontab line${entries.length === 1 ? "" : "s"} for fleet ${fleet.name} (\`crontab -l\` shows them).\n${[...cronNotes.map((note) => `note: ${note}`), ...envFileLines(fleet, paths.envFile)].join("\n")}\n`);
   return ExitCode.Ok;
 }
@@ -535,11 +560,15 @@ function prepareRunFiles(fleet: DesiredFleet, paths: Paths, deps: ScheduleDeps):
   deps.stderr.write(`Created ${paths.envFile} (mode 0600)${names.length > 0 ? `: put ${names.join(", ")} in it` : ""}.\n`);
 }
 
-/** Which of the fleet's env: references the environment file sets (names only, never values), and whether others can read it. */
+/**
+ * Which of the fleet's env: references the environment file sets (names only, never values), and
+ * whether others can read it. `export NAME=…` sets nothing: systemd ignores the line ("invalid
+ * variable name"), and so do the crontab lines.
+ */
 function envFileReport(fleet: DesiredFleet, envFile: string): { path: string; exists: boolean; needs: string[]; missing: string[]; readableByOthers: boolean } {
   const needs = environmentNames(fleet);
   const text = readIfExists(envFile);
-  const set = new Set((text ?? "").split("\n").flatMap((line) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1] ?? []));
+  const set = new Set((text ?? "").split("\n").flatMap((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1] ?? []));
   let readableByOthers = false;
   try {
     readableByOthers = (statSync(envFile).mode & 0o077) !== 0;

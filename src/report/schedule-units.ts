@@ -33,6 +33,8 @@ export interface ScheduleSetting {
   environment: [string, string][];
   /** The user's own file of secret values (EnvironmentFile= / sourced by sh). */
   envFile: string;
+  /** The words every run's command starts with (node and this CLI's script): crontab lines say them once. */
+  program?: readonly string[];
   /** How the units or lines are removed, for the header comment. */
   removeWith: string;
 }
@@ -52,7 +54,10 @@ function systemdAssignment(text: string): string {
 function systemdQuoted(text: string): string {
   const escaped = text.replace(/%/g, "%%");
   if (escaped !== "" && /^[A-Za-z0-9_@%+=:,./$-]+$/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  // systemd unescapes C escapes in these words (systemd.syntax(7), "Quoting"): a line break or
+  // another control character is written as \xHH, never raw (a raw one would end the line).
+  const control = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  return `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\x00-\x1f\x7f]/g, control)}"`;
 }
 
 /**
@@ -176,18 +181,45 @@ export function everyAsCron(ms: number): { cron: string } | { problem: string } 
   return { problem: `cron cannot run a job every ${formatDurationSetting(ms)}: its steps restart every hour and every day; choose one of ${choices} (systemd timers take any interval)` };
 }
 
+/**
+ * The most bytes Debian's cron (3.0pl1, the cron of Debian and Ubuntu) takes in a line's command:
+ * `crontab` refuses a longer one ("command too long ... can't install"), checked with its 3.0pl1-162.
+ */
+export const CRON_COMMAND_MAX_BYTES = 998;
+
+/** The command part of a crontab line (after its five time fields), as cron reads it. */
+export function crontabCommand(line: string): string {
+  return line.split(" ").slice(5).join(" ");
+}
+
 /** The block `schedule install --cron` keeps in the user's crontab, between its marker lines. */
 export function crontabBlock(entries: { job: ScheduledJob; cron: string }[], setting: ScheduleSetting): string {
   const begin = `# BEGIN nemoclaw fleet ${setting.fleetName} (${setting.fleetFile})`;
   const environment = setting.environment.map(([name, value]) => `${name}=${quote(value)}`).join(" ");
   // The secrets file is read line by line and taken literally, as systemd's EnvironmentFile= takes
-  // it: sourcing it with sh would run `&`, `;`, `$(…)` or backquotes in a value.
-  const readEnvFile = `while IFS= read -r l || [ -n "$l" ]; do case $l in ''|'#'*) ;; *) export "$l" ;; esac; done < ${quote(setting.envFile)}`;
-  const prefix = `cd ${quote(setting.workingDirectory)} && { ${readEnvFile}; } && ${environment}`;
+  // it: sourcing it with sh would run `&`, `;`, `$(…)` or backquotes in a value. Like systemd, a
+  // line is trimmed, and one that is not NAME=value (a comment, indented or not, a blank line,
+  // `export NAME=…`) is skipped: exporting it would end the shell, and with it every run.
+  const readEnvFile = `while read -r l||[ "$l" ];do n=\${l%%=*};case $n in ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*);;*)[ "$n" = "$l" ]||export "$l";;esac;done<${quote(setting.envFile)}`;
+  // Each part is said once, for the run and what follows it: Debian's cron refuses a long command.
+  // The program every run starts with (node and this CLI's script) becomes "$@".
+  const program = setting.program ?? [];
+  const render = (argv: readonly string[]): string => {
+    const at = program.length === 0 ? -1 : argv.findIndex((_, index) => program.every((word, offset) => argv[index + offset] === word));
+    return at === -1 ? renderArgv(argv) : [...argv.slice(0, at).map(quote), '"$@"', ...argv.slice(at + program.length).map(quote)].join(" ");
+  };
+  const prefix = [
+    `cd ${quote(setting.workingDirectory)}`,
+    `{ ${readEnvFile}; }`,
+    ...(environment === "" ? [] : [`export ${environment}`]),
+    ...(program.length === 0 ? [] : [`set -- ${renderArgv(program)}`]),
+  ].join(" && ");
   // crontab(5): an unescaped `%` ends the command (the rest becomes its stdin).
   const lines = entries.map(({ job, cron }) => {
-    const after = job.after.map((argv) => `; ${environment} ${renderArgv(argv)} >/dev/null`).join("");
-    return `${cron} ${prefix} ${renderArgv(job.argv)}${after}`.replace(/%/g, "\\%");
+    const broken = [...job.argv, ...job.after.flat(), setting.workingDirectory, setting.envFile, ...setting.environment.flat()].find((word) => /[\n\r]/.test(word));
+    if (broken !== undefined) throw new Error(`${JSON.stringify(broken)}: a word with a line break cannot be written in a crontab line`);
+    const command = job.after.length === 0 ? render(job.argv) : `{ ${[render(job.argv), ...job.after.map((argv) => `${render(argv)} >/dev/null`)].join("; ")}; }`;
+    return `${cron} ${prefix} && ${command}`.replace(/%/g, "\\%");
   });
   return [
     begin,

@@ -1,5 +1,5 @@
 /** `nemoclaw schedule`: the units and crontab lines it writes, and install/show/remove on a temp home with systemctl and crontab faked. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { loadFleet } from "../../../src/config/load.js";
 import { selectHosts } from "../../../src/config/selectors.js";
 import { runSchedule, type ScheduleDeps, type ScheduleOptions } from "../../../src/cli/schedule.js";
 import { ExitCode } from "../../../src/exit-codes.js";
-import { crontabBlock, crontabBlockOf, everyAsCron, onCalendarOf, type ScheduledJob, type ScheduleSetting, serviceUnit, systemdWord, withCrontabBlock } from "../../../src/report/schedule-units.js";
+import { CRON_COMMAND_MAX_BYTES, crontabBlock, crontabBlockOf, crontabCommand, everyAsCron, onCalendarOf, type ScheduledJob, type ScheduleSetting, serviceUnit, systemdWord, withCrontabBlock } from "../../../src/report/schedule-units.js";
 
 const JOB: ScheduledJob = { id: "apply", unit: "nemoclaw-lab-apply", description: "nemoclaw apply of lab", timing: { kind: "every", ms: 300_000 }, argv: ["/usr/bin/node", "/opt/nemoclaw/main.js", "apply"], after: [], successExitCodes: [0, 2, 75] };
 const SETTING: ScheduleSetting = { fleetName: "lab", fleetFile: "/srv/fleet.yaml", workingDirectory: "/srv", environment: [], envFile: "/home/me/lab.env", removeWith: "nemoclaw schedule remove" };
@@ -41,6 +41,9 @@ describe("quoting", () => {
     expect(systemdWord("100%")).toBe("100%%");
     expect(systemdWord("$HOME")).toBe("$$HOME");
     expect(systemdWord('/srv/my fleet/"x".yaml')).toBe('"/srv/my fleet/\\"x\\".yaml"');
+    // A line break is written as a C escape, which systemd unescapes: the unit keeps its lines.
+    expect(systemdWord("spark-01\nExecStartPre=/bin/true")).toBe('"spark-01\\x0aExecStartPre=/bin/true"');
+    expect(serviceUnit({ ...JOB, argv: ["/usr/bin/node", "a\tb\r\n"] }, SETTING)).toContain('\nExecStart=/usr/bin/node "a\\x09b\\x0d\\x0a"\n');
   });
 
   it("systemd path settings are taken to the end of the line (only % escaped); Environment= is quoted, $ left alone", () => {
@@ -67,6 +70,48 @@ describe("quoting", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a crontab line skips what is not a NAME=value line of the secrets file, as systemd does, and still runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-cron-"));
+    try {
+      const envFile = join(dir, "secrets.env");
+      // An indented comment, a line of spaces, `export` (systemd ignores the line), padding around a line.
+      writeFileSync(envFile, `  # the key\n   \nexport OTHER=1\n  KEY=a=b c  \nnot a line\n=x\nHOOK=h`);
+      const job = { ...JOB, argv: ["sh", "-c", 'printf "%s|%s|%s" "$KEY" "$HOOK" "\${OTHER-unset}"'], after: [["sh", "-c", "echo after >&2"]] };
+      const line = crontabBlock([{ job, cron: "* * * * *" }], { ...SETTING, workingDirectory: dir, envFile, environment: [["NO_COLOR", "1"]], program: ["sh", "-c"] }).split("\n")[2] as string;
+      const result = spawnSync("sh", ["-c", crontabCommand(line).replace(/\\%/g, "%")], { encoding: "utf8" });
+      expect(result).toMatchObject({ status: 0, stdout: "a=b c|h|unset", stderr: "after\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a crontab line says its environment once: a usual setting stays within the 998 bytes Debian's cron takes", () => {
+    const home = "/home/operator";
+    const node = `${home}/.nvm/versions/node/v20.18.1/bin`;
+    const cli = `${home}/.nvm/versions/node/v20.18.1/lib/node_modules/nemoclaw-fleet/dist/cli/main.js`;
+    const job: ScheduledJob = {
+      ...JOB,
+      argv: ["/usr/bin/flock", "--verbose", "--wait", "300", "--conflict-exit-code", "75", `${home}/.local/state/nemoclaw-fleet/schedule/dgx-lab.lock`, `${node}/node`, cli, "apply", `${home}/fleets/dgx-lab/fleet.yaml`, "-i", `${home}/fleets/dgx-lab/inventory/hosts.yml`, "--max-risk", "safe", "--yes", "--lock-timeout", "5m"],
+      after: [[`${node}/node`, cli, "history", "prune", "--older-than", "30d"]],
+    };
+    const setting: ScheduleSetting = {
+      ...SETTING,
+      program: [`${node}/node`, cli],
+      workingDirectory: `${home}/fleets/dgx-lab`,
+      envFile: `${home}/.config/nemoclaw-fleet/dgx-lab.env`,
+      environment: [["PATH", `${node}:${home}/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin`], ["XDG_STATE_HOME", `${home}/.local/state`], ["NO_COLOR", "1"]],
+    };
+    const line = crontabBlock([{ job, cron: "*/5 * * * *" }], setting).split("\n")[2] as string;
+    expect(Buffer.byteLength(crontabCommand(line))).toBeLessThanOrEqual(CRON_COMMAND_MAX_BYTES);
+    expect(line.split(setting.environment[0]![1]).length).toBe(2);
+    expect(line.split(cli).length).toBe(2);
+  });
+
+  it("a crontab line refuses a word with a line break: cron would read the rest as another line", () => {
+    const job = { ...JOB, argv: ["/usr/bin/node", "--limit", "spark-01\n* * * * * touch /tmp/x"] };
+    expect(() => crontabBlock([{ job, cron: "* * * * *" }], SETTING)).toThrow('"spark-01\\n* * * * * touch /tmp/x": a word with a line break cannot be written in a crontab line');
   });
 
   it("an interval as a crontab field, or why cron cannot keep it", () => {
@@ -142,6 +187,21 @@ const unitDir = () => join(dir, "home", ".config", "systemd", "user");
 const fleetFile = () => join(dir, "fleet.yaml");
 
 describe("schedule install, show, remove (systemd)", () => {
+  it("the units say how to remove them as a command to paste: the path quoted, the unit directory named", async () => {
+    const s = setup();
+    const spaced = join(dir, "my fleets");
+    mkdirSync(spaced);
+    writeFileSync(join(spaced, "fleet.yaml"), readFileSync(fleetFile(), "utf8"));
+    const units = join(dir, "deploy units");
+    expect(await runSchedule("install", join(spaced, "fleet.yaml"), options({ unitDir: units, enable: false }), s.deps)).toBe(ExitCode.Ok);
+    const removeWith = `nemoclaw schedule remove '${spaced}/fleet.yaml' --unit-dir '${units}'`;
+    expect(readFileSync(join(units, "nemoclaw-lab-apply.service"), "utf8")).toContain(`; remove with \`${removeWith}\`.\n`);
+    // That command, run, finds them.
+    const removed = setup();
+    expect(await runSchedule("remove", join(spaced, "fleet.yaml"), options({ unitDir: units, enable: false }), removed.deps)).toBe(ExitCode.Ok);
+    expect(readdirSync(units)).toEqual([]);
+  });
+
   it("--secrets-file names the file the runs read secrets from: created by install, named in the units", async () => {
     const s = setup();
     const secrets = join(dir, "keys", "lab secrets.env");
@@ -175,6 +235,11 @@ describe("schedule install, show, remove (systemd)", () => {
     expect(readFileSync(envFile, "utf8")).toContain("#HOOK_URL=\n#NV_KEY=\n");
     expect(s.err()).toBe(`Created ${envFile} (mode 0600): put HOOK_URL, NV_KEY in it.\n`);
     expect(s.out()).toContain(`warning: ${envFile} does not set HOOK_URL, NV_KEY`);
+    // A shell's `export` line is no NAME=value line: systemd ignores it, and show says it is missing.
+    writeFileSync(envFile, "NV_KEY=nvapi-secret-value-1234\nexport HOOK_URL=https://hooks.example.com/x\n", { mode: 0o600 });
+    const exported = setup();
+    expect(await runSchedule("show", fleetFile(), options(), exported.deps)).toBe(ExitCode.Ok);
+    expect(exported.out()).toContain(`warning: ${envFile} does not set HOOK_URL\n`);
     writeFileSync(envFile, "NV_KEY=nvapi-secret-value-1234\nHOOK_URL=https://hooks.example.com/x\n", { mode: 0o600 });
     // Installing again keeps the user's file and says nothing is missing.
     const again = setup();
@@ -247,11 +312,27 @@ describe("schedule install --cron", () => {
     const block = crontabBlockOf(s.crontab(), "lab", fleetFile())!;
     const lines = block.split("\n");
     expect(s.crontab().startsWith("MAILTO=ops\n# BEGIN nemoclaw fleet lab")).toBe(true);
-    expect(lines[2]).toMatch(new RegExp(`^\\*/5 \\* \\* \\* \\* cd ${dir} && \\{ while IFS= read -r l .* done < ${dir}/home/\\.config/nemoclaw-fleet/lab\\.env; \\} && PATH=.* XDG_STATE_HOME=${dir}/home/\\.local/state NO_COLOR=1 ${dir}/bin/flock --verbose --wait 300 --conflict-exit-code 75 .* apply ${fleetFile()} --max-risk safe --yes --lock-timeout 5m; .* history prune --older-than 30d >/dev/null$`));
+    expect(lines[2]).toBe(
+      `*/5 * * * * cd ${dir} && { while read -r l||[ "$l" ];do n=\${l\\%\\%=*};case $n in ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*);;*)[ "$n" = "$l" ]||export "$l";;esac;done<${dir}/home/.config/nemoclaw-fleet/lab.env; } && ` +
+        `export PATH=${dir}/bin:/usr/bin:/bin XDG_STATE_HOME=${dir}/home/.local/state NO_COLOR=1 && set -- /usr/bin/node /opt/nemoclaw/dist/cli/main.js && ` +
+        `{ ${dir}/bin/flock --verbose --wait 300 --conflict-exit-code 75 ${dir}/home/.local/state/nemoclaw-fleet/schedule/lab.lock "$@" apply ${fleetFile()} --max-risk safe --yes --lock-timeout 5m; "$@" history prune --older-than 30d >/dev/null; }`,
+    );
     expect(lines[3]).toMatch(/^\*\/15 \* \* \* \* .* backup run .* --policy nightly --due$/);
     expect(s.out()).toContain("note: cron reads times in this machine's time zone while backup schedules are UTC");
     expect(await runSchedule("remove", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Ok);
     expect(s.crontab()).toBe("MAILTO=ops\n");
+  });
+
+  it("says which line is longer than Debian's cron takes, and why crontab refused it", async () => {
+    const s = setup();
+    s.deps.env.PATH = `${join(dir, "bin")}:${"/opt/a-very-long-tool-directory/bin:".repeat(20)}/usr/bin:/bin`;
+    s.deps.crontab.write = async () => {
+      throw new Error('crontab -: "-":3: command too long\nerrors in crontab file, can\'t install.');
+    };
+    expect(await runSchedule("show", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Ok);
+    expect(s.out()).toMatch(/^note: the command of the apply line is \d+ bytes, the backup-nightly line is \d+ bytes; Debian's and Ubuntu's cron refuses a command over 998 bytes: shorten it/m);
+    expect(await runSchedule("install", fleetFile(), options({ cron: true }), s.deps)).toBe(ExitCode.Error);
+    expect(s.err()).toMatch(/^nemoclaw schedule install: crontab -: "-":3: command too long\nerrors in crontab file, can't install.\n  the command of the apply line is \d+ bytes/m);
   });
 
   it("refuses an interval cron cannot keep", async () => {
