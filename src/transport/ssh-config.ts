@@ -29,6 +29,8 @@ export interface SshConfigResult {
   /** The raw ProxyCommand value (`none` already removed). */
   proxyCommand?: string;
   knownHostsFiles?: string[];
+  /** GlobalKnownHostsFile, when it is not OpenSSH's default (`none` already removed: an empty list). */
+  globalKnownHostsFiles?: string[];
   /** As written or as `ssh -G` prints it: yes/true, no/false, ask, accept-new. */
   strictHostKeyChecking?: string;
   /** HashKnownHosts yes: keys recorded for accept-new go in under a hashed name, as ssh records them. */
@@ -52,6 +54,7 @@ export const HONOURED_KEYWORDS = new Set([
   "proxyjump",
   "proxycommand",
   "userknownhostsfile",
+  "globalknownhostsfile",
   "stricthostkeychecking",
   "hashknownhosts",
   "connecttimeout",
@@ -261,7 +264,10 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         }
         break;
       case "userknownhostsfile":
-        result.knownHostsFiles ??= entry.value.split(/\s+/).map((file) => expandTilde(file, context.home));
+        result.knownHostsFiles ??= knownHostsFileList(entry.value).map((file) => expandTilde(file, context.home));
+        break;
+      case "globalknownhostsfile":
+        result.globalKnownHostsFiles ??= knownHostsFileList(entry.value).map((file) => expandTilde(file, context.home));
         break;
       case "stricthostkeychecking":
         result.strictHostKeyChecking ??= entry.value.toLowerCase();
@@ -294,6 +300,18 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
   const remoteUser = result.user ?? context.localUser;
   result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser);
   return result;
+}
+
+/** OpenSSH's GlobalKnownHostsFile default (ssh_config(5)): read after the user's files, never written. */
+export const DEFAULT_GLOBAL_KNOWN_HOSTS_FILES = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
+
+/**
+ * A UserKnownHostsFile or GlobalKnownHostsFile value as a list of files: several separated by
+ * whitespace, and `none` for no file at all (ssh_config(5)), not a file named "none".
+ */
+export function knownHostsFileList(value: string): string[] {
+  const files = value.split(/\s+/).filter((file) => file !== "");
+  return files.length === 1 && files[0]!.toLowerCase() === "none" ? [] : files;
 }
 
 /** IdentityFile values with `~` and the `%d %u %h %r %%` tokens expanded, as ssh does. */

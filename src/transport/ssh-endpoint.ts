@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { jumpFromProxyCommand } from "../config/hosts/inventory-layer.js";
 import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings, WrittenSettings } from "../config/types.js";
 import { OpenSshConfig } from "./openssh-config.js";
-import { expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
+import { DEFAULT_GLOBAL_KNOWN_HOSTS_FILES, expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
 
 export interface SshEndpoint {
   /** Name used in messages: the fleet host, or the jump host as written. */
@@ -26,6 +26,8 @@ export interface SshEndpoint {
   passphrase?: SecretRef;
   hostKeyChecking: HostKeyChecking;
   knownHostsFiles: string[];
+  /** Read after `knownHostsFiles`, never written: ssh_config's GlobalKnownHostsFile (/etc/ssh/ssh_known_hosts by default). */
+  globalKnownHostsFiles: string[];
   /** Record accept-new keys under a hashed name (ssh_config's HashKnownHosts). */
   hashKnownHosts: boolean;
   connectTimeoutMs: number;
@@ -188,6 +190,7 @@ export class RouteResolver {
           unsupported: [],
           ...(config.hostName === undefined ? {} : { hostName: config.hostName }),
           ...(config.hashKnownHosts === true ? { hashKnownHosts: true } : {}),
+          ...(config.globalKnownHostsFiles === undefined ? {} : { globalKnownHostsFiles: config.globalKnownHostsFiles }),
           ...(config.identitiesOnly === true ? { identitiesOnly: true } : {}),
         };
         return this.endpoint(spec.host, hopSettings, target, own);
@@ -219,6 +222,7 @@ export class RouteResolver {
       identitiesOnly: trust.identitiesOnly || config?.identitiesOnly === true,
       hostKeyChecking: overrides.hostKeyChecking ?? (!isWritten(trust, "hostKeyChecking") && config?.strictHostKeyChecking === "accept-new" ? "accept-new" : trust.hostKeyChecking),
       knownHostsFiles: (overrides.knownHostsFiles ?? (!isWritten(trust, "knownHostsFiles") && config?.knownHostsFiles !== undefined ? config.knownHostsFiles : trust.knownHostsFiles)).map((file) => expandHome(file, home)),
+      globalKnownHostsFiles: (config?.globalKnownHostsFiles ?? DEFAULT_GLOBAL_KNOWN_HOSTS_FILES).map((file) => expandHome(file, home)),
       hashKnownHosts: config?.hashKnownHosts === true,
       connectTimeoutMs: !isWritten(trust, "connectTimeout") && config?.connectTimeoutSec !== undefined ? config.connectTimeoutSec * 1000 : trust.connectTimeoutMs,
       keepaliveIntervalMs: !isWritten(trust, "keepaliveInterval") && config?.serverAliveIntervalSec !== undefined ? config.serverAliveIntervalSec * 1000 : trust.keepaliveIntervalMs,

@@ -205,7 +205,8 @@ function readSshOption(
       else ctx.bag.warning(source, `${name}: StrictHostKeyChecking=${value} is not honoured; nemoclaw always verifies host keys (set hostKeyChecking: accept-new to trust new hosts on first contact)`);
       return;
     case "userknownhostsfile":
-      layer.knownHostsFiles = { value: value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
+      // `none` is no file at all (ssh_config(5)), not a file named "none" beside the inventory.
+      layer.knownHostsFiles = { value: /^none$/i.test(value) ? [] : value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
       return;
     case "connecttimeout":
       if (/^\d+$/.test(value)) layer.connectTimeout = { value: Number(value), source };

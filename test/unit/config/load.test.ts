@@ -165,6 +165,15 @@ hosts:
     expect(warnings.map((warning) => warning.message)).toEqual(["ansible_ssh_common_args: ignoring -o IdentitiesOnly=maybe (nemoclaw uses its own SSH client)"]);
   });
 
+  it("reads UserKnownHostsFile from Ansible's ssh arguments, none as no file", async () => {
+    const base = tree({
+      "hosts.ini": ["a ansible_ssh_common_args='-o UserKnownHostsFile=none'", "b ansible_ssh_common_args='-o UserKnownHostsFile=\"kh /etc/kh\"'"].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect(ssh(fleet, "a").knownHostsFiles).toEqual([]);
+    expect(ssh(fleet, "b").knownHostsFiles).toEqual([path.join(base, "kh"), "/etc/kh"]);
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [
