@@ -47,6 +47,7 @@ export function needsValue(name: string): boolean {
 export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): SettingsLayer {
   const layer = emptyLayer();
   const { bag } = ctx;
+  const sshArgs: InventoryVar[] = [];
   for (const [name, written] of vars) {
     if (holdsVault(written.value) && !PASSWORDS.includes(name) && !name.startsWith("ansible_become")) {
       // A value that a given password failed to open was already reported where it is written.
@@ -80,7 +81,7 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       readConnection(variable, layer, bag);
     } else if (SSH_ARGS.includes(name)) {
       if (typeof value !== "string") bag.error(source, `${name} must be a string of ssh options`);
-      else readSshArgs(name, value, source, layer, ctx);
+      else sshArgs[SSH_ARGS.indexOf(name)] = variable;
     } else if (PASSWORDS.includes(name)) {
       // Dropped, not kept as a variable: reports and plans show host variables.
       bag.warning(source, `${name} is ignored: nemoclaw authenticates with keys or an SSH agent, never passwords`);
@@ -104,6 +105,14 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
     } else {
       layer.vars[name] = { value, source };
     }
+  }
+  // Ansible's ssh connection puts ansible_port, ansible_ssh_private_key_file and ansible_user on
+  // ssh's command line as -o options before ansible_ssh_common_args, then ansible_ssh_extra_args
+  // (ansible-core 2.14, plugins/connection/ssh.py, _build_command), and ssh keeps the first value
+  // it is given for each option (ssh_config(5)): those variables win, then the common arguments.
+  const given = new Set<string>([...(layer.port ? ["port"] : []), ...(layer.user ? ["user"] : [])]);
+  for (const args of sshArgs) {
+    if (args !== undefined) readSshArgs(SSH_ARGS[sshArgs.indexOf(args)]!, args.value as string, args.source, layer, ctx, given);
   }
   return layer;
 }
@@ -134,8 +143,12 @@ function readLabels({ value, source }: InventoryVar, layer: SettingsLayer, bag: 
 /** ssh options that take an argument, so the argument is not mistaken for an option. */
 const SSH_OPTIONS_WITH_ARGUMENT = new Set(["-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-L", "-m", "-O", "-Q", "-R", "-S", "-W", "-w"]);
 
-/** Reads the options nemoclaw can honour from Ansible's extra ssh arguments, and says which it ignores. */
-function readSshArgs(name: string, text: string, source: SourceRef, layer: SettingsLayer, ctx: InventoryLayerContext): void {
+/**
+ * Reads the options nemoclaw can honour from Ansible's extra ssh arguments, and says which it
+ * ignores. As ssh, the first value of an option wins (`given` holds the options already set);
+ * identity files accumulate.
+ */
+function readSshArgs(name: string, text: string, source: SourceRef, layer: SettingsLayer, ctx: InventoryLayerContext, given: Set<string>): void {
   const { bag } = ctx;
   const tokens = shlexSplit(text);
   if (typeof tokens === "string") {
@@ -145,7 +158,10 @@ function readSshArgs(name: string, text: string, source: SourceRef, layer: Setti
   const ignored: string[] = [];
   const setJump = (hops: HopSpec[] | string): void => {
     if (typeof hops === "string") bag.error(source, `${name}: ${hops}`);
-    else layer.proxyJump = { value: hops, source };
+    else if (firstTime(given, "proxy")) layer.proxyJump = { value: hops, source };
+  };
+  const addIdentityFile = (file: string): void => {
+    layer.identityFiles = { value: [...(layer.identityFiles?.value ?? []), resolveLocalPath(file, ctx.baseDirOf(source))], source };
   };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -154,20 +170,20 @@ function readSshArgs(name: string, text: string, source: SourceRef, layer: Setti
     const argument = (): string | undefined => attached ?? tokens[++i];
     if (flag === "-o") {
       const option = argument();
-      if (option !== undefined) readSshOption(name, option, source, layer, ctx, setJump, ignored);
+      if (option !== undefined) readSshOption(name, option, source, layer, ctx, setJump, addIdentityFile, ignored, given);
     } else if (flag === "-J") {
       const jump = argument();
       if (jump !== undefined) setJump(parseProxyJump(jump));
     } else if (flag === "-i") {
       const file = argument();
-      if (file !== undefined) layer.identityFiles = { value: [resolveLocalPath(file, ctx.baseDirOf(source))], source };
+      if (file !== undefined) addIdentityFile(file);
     } else if (flag === "-p") {
       const port = Number(argument());
-      if (Number.isInteger(port) && port >= 1 && port <= 65535) layer.port = { value: port, source };
-      else bag.error(source, `${name}: -p needs a port number`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) bag.error(source, `${name}: -p needs a port number`);
+      else if (firstTime(given, "port")) layer.port = { value: port, source };
     } else if (flag === "-l") {
       const user = argument();
-      if (user !== undefined) layer.user = { value: user, source };
+      if (user !== undefined && firstTime(given, "user")) layer.user = { value: user, source };
     } else {
       if (SSH_OPTIONS_WITH_ARGUMENT.has(flag) && attached === undefined) i++;
       ignored.push(token);
@@ -183,7 +199,9 @@ function readSshOption(
   layer: SettingsLayer,
   ctx: InventoryLayerContext,
   setJump: (hops: HopSpec[] | string) => void,
+  addIdentityFile: (file: string) => void,
   ignored: string[],
+  given: Set<string>,
 ): void {
   const match = /^\s*([A-Za-z]+)\s*(?:=|\s)\s*(.*)$/.exec(option);
   if (match === null) {
@@ -192,6 +210,8 @@ function readSshOption(
   }
   const key = match[1]!.toLowerCase();
   const value = match[2]!.trim();
+  const once = ["stricthostkeychecking", "userknownhostsfile", "connecttimeout", "serveraliveinterval", "identitiesonly", "port", "user"];
+  if (once.includes(key) && !firstTime(given, key)) return;
   switch (key) {
     case "proxyjump":
       setJump(parseProxyJump(value));
@@ -219,7 +239,7 @@ function readSshOption(
       else ignored.push(`-o ${option}`);
       return;
     case "identityfile":
-      layer.identityFiles = { value: [resolveLocalPath(value, ctx.baseDirOf(source))], source };
+      addIdentityFile(value);
       return;
     case "port":
       if (/^\d+$/.test(value)) layer.port = { value: Number(value), source };
@@ -230,6 +250,13 @@ function readSshOption(
     default:
       ignored.push(`-o ${option}`);
   }
+}
+
+/** True the first time an option is given (then it is marked given): later values are not used. */
+function firstTime(given: Set<string>, option: string): boolean {
+  if (given.has(option)) return false;
+  given.add(option);
+  return true;
 }
 
 /**

@@ -174,6 +174,22 @@ hosts:
     expect(ssh(fleet, "b").knownHostsFiles).toEqual([path.join(base, "kh"), "/etc/kh"]);
   });
 
+  it("keeps the first value of each ssh option, as ssh does with the command line Ansible builds", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-o User=first -o User=second -p 2201 -p 2202 -o StrictHostKeyChecking=yes -o StrictHostKeyChecking=accept-new'",
+        // ansible_user and ansible_port go before the ssh arguments (-o User=, -o Port=), wherever they are written.
+        "b ansible_ssh_common_args='-l cmd -o Port=2400' ansible_user=inv ansible_port=2300 ansible_ssh_private_key_file=/k/inv",
+        "c ansible_ssh_extra_args='-J second.example.com -i /k/extra' ansible_ssh_common_args='-o ProxyJump=first.example.com -i /k/common'",
+      ].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect([ssh(fleet, "a").user, ssh(fleet, "a").port, ssh(fleet, "a").hostKeyChecking]).toEqual(["first", 2201, "strict"]);
+    expect([ssh(fleet, "b").user, ssh(fleet, "b").port, ssh(fleet, "b").identityFiles]).toEqual(["inv", 2300, ["/k/inv"]]);
+    expect(ssh(fleet, "c").proxyJump.map((hop) => hop.address)).toEqual(["first.example.com"]);
+    expect(ssh(fleet, "c").identityFiles).toEqual(["/k/common", "/k/extra"]);
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [
