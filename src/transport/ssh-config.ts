@@ -7,6 +7,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
+import { hostname } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { globMatches } from "./known-hosts.js";
 
@@ -113,6 +114,8 @@ export interface SshConfigContext {
   home: string;
   /** Local user name, for `%u`. */
   localUser: string;
+  /** For `${VAR}` in IdentityFile; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
   readText?: (path: string) => Promise<string>;
   listDir?: (path: string) => Promise<string[]>;
 }
@@ -298,7 +301,7 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
   const hostName = result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias;
   if (result.hostName) result.hostName = hostName;
   const remoteUser = result.user ?? context.localUser;
-  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser);
+  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser, { alias, ...(result.port === undefined ? {} : { port: result.port }) });
   return result;
 }
 
@@ -314,13 +317,49 @@ export function knownHostsFileList(value: string): string[] {
   return files.length === 1 && files[0]!.toLowerCase() === "none" ? [] : files;
 }
 
-/** IdentityFile values with `~` and the `%d %u %h %r %%` tokens expanded, as ssh does. */
-export function expandIdentityFiles(files: readonly string[], context: SshConfigContext, hostName: string, remoteUser: string): string[] {
-  return files.map((file) => expandTilde(expandTokens(file, { ...context, alias: hostName, remoteUser }), context.home));
+/** What an IdentityFile's `%n` and `%p` stand for: the name the host was looked up by, and the port dialled. */
+export interface IdentityFileTarget {
+  alias?: string;
+  port?: number;
 }
 
-function expandTokens(value: string, tokens: SshConfigContext & { alias: string; remoteUser: string }): string {
-  return value.replace(/%([%dhur])/g, (_, token: string) => {
+/**
+ * IdentityFile values as ssh expands them (ssh_config(5), "TOKENS"; OpenSSH 9.2 ssh.c,
+ * load_public_identity_files): `~`, `${VAR}` from the environment, and the tokens `%%`, `%d`
+ * (local home), `%h` (host name dialled), `%i` (local uid), `%L`/`%l` (local host name, short and
+ * full), `%n` (the name as given), `%p` (port), `%r` (remote user), `%u` (local user). `%C`, `%k`
+ * and `%j` are left as written.
+ */
+export function expandIdentityFiles(files: readonly string[], context: SshConfigContext, hostName: string, remoteUser: string, target: IdentityFileTarget = {}): string[] {
+  const tokens = { ...context, alias: hostName, remoteUser, original: target.alias ?? hostName, port: target.port ?? 22 };
+  return files.map((file) => expandTilde(expandEnvironment(expandTokens(file, tokens), context.env ?? process.env), context.home));
+}
+
+/** `${NAME}` from the environment; a variable that is not set is left as written (ssh refuses the file). */
+function expandEnvironment(value: string, env: NodeJS.ProcessEnv): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (written, name: string) => env[name] ?? written);
+}
+
+function identityToken(token: string, tokens: { original: string; port: number }): string | undefined {
+  switch (token) {
+    case "n":
+      return tokens.original;
+    case "p":
+      return String(tokens.port);
+    case "l":
+      return hostname();
+    case "L":
+      return hostname().split(".")[0] ?? "";
+    case "i":
+      return String(process.getuid?.() ?? "");
+    default:
+      return undefined;
+  }
+}
+
+function expandTokens(value: string, tokens: SshConfigContext & { alias: string; remoteUser: string; original?: string; port?: number }): string {
+  return value.replace(/%([%dhurnplLi])/g, (written, token: string) => {
+    if ("nplLi".includes(token)) return tokens.original === undefined ? written : (identityToken(token, { original: tokens.original, port: tokens.port ?? 22 }) ?? written);
     switch (token) {
       case "%":
         return "%";

@@ -129,7 +129,8 @@ export class RouteResolver {
           ...(written.port ? { port: settings.port } : {}),
         });
         const remoteUser = answer.user ?? (written.user ? settings.user : this.context.localUser);
-        result = { ...answer, identityFiles: expandIdentityFiles(answer.identityFiles, this.sshConfigContext(), answer.hostName ?? alias, remoteUser) };
+        const port = written.port ? settings.port : (answer.port ?? 22);
+        result = { ...answer, identityFiles: expandIdentityFiles(answer.identityFiles, this.sshConfigContext(), answer.hostName ?? alias, remoteUser, { alias, port }) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
         this.builtIn = true;
@@ -154,7 +155,7 @@ export class RouteResolver {
   }
 
   private sshConfigContext(): SshConfigContext {
-    return { home: this.context.home, localUser: this.context.localUser };
+    return { home: this.context.home, localUser: this.context.localUser, env: this.context.env };
   }
 
   /** A hop from the fleet: the hop's own address and keys, auth and trust settings of its fleet host when it is one. */

@@ -117,6 +117,23 @@ describe.each([
   });
 });
 
+describe("IdentityFile tokens and ${VAR}, expanded as ssh expands them", () => {
+  // ssh -G prints IdentityFile as written, but expands UserKnownHostsFile with the same tokens
+  // (OpenSSH 9.2 ssh.c, DEFAULT_CLIENT_PERCENT_EXPAND_ARGS): ask it about the same text there.
+  const written = "~/.ssh/id_%n_%p_%h_%r_%u_%l_%L_%i_%%_${HOME}";
+  it.each([
+    ["through ssh -G", true],
+    ["with the built-in reader", false],
+  ])("%s", async (_, useOpenSsh) => {
+    const file = `${config}-tokens`;
+    writeFileSync(file, ["Host tok-*", "  HostName %h.dgx.lab", "  User nvidia", "  Port 2222", `  IdentityFile ${written}`, ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: process.env, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const route = await resolver.resolve("tok-1", settings("tok-1"));
+    const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", file, "-o", `UserKnownHostsFile ${written}`, "tok-1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    expect(route.target.identityFiles).toEqual(bySsh.get("userknownhostsfile"));
+  });
+});
+
 describe("Match, which only OpenSSH evaluates", () => {
   it.each(["spark-01", "special", "plain"])("%s", async (alias) => {
     const warnings: string[] = [];
