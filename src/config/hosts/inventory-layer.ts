@@ -259,6 +259,9 @@ function firstTime(given: Set<string>, option: string): boolean {
   return true;
 }
 
+/** ssh's options that take an argument (ssh(1), SYNOPSIS; OpenSSH 9.2 ssh.c, the getopt string). */
+const SSH_FLAGS_WITH_ARGUMENT = "BbcDEeFIiJLlmOoPpQRSWw";
+
 /**
  * The common bastion forms of ProxyCommand: `ssh -W %h:%p [-p port] [-l user] [user@]bastion`
  * and `ssh [user@]bastion nc %h %p`. Anything else cannot be reproduced and is refused.
@@ -274,16 +277,27 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
   let chain: HopSpec[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token === "-p") port = Number(tokens[++i]);
-    else if (token === "-l") user = tokens[++i];
-    else if (token === "-J") {
-      const nested = parseProxyJump(tokens[++i] ?? "");
-      if (typeof nested === "string") return nested;
-      chain = nested;
-    } else if (token === "-W" || token === "-o" || token === "-i" || token === "-F") i++;
-    else if (token.startsWith("-")) continue;
-    else if (destination === undefined) destination = token;
+    if (!token.startsWith("-") || token === "-") {
+      destination ??= token;
+      continue;
+    }
+    // As ssh's getopt reads them: flags may be bundled (-qW), and an option's argument may be
+    // glued on (-p2222, -lops) or be the next word.
+    for (let at = 1; at < token.length; at++) {
+      const flag = token[at]!;
+      if (!SSH_FLAGS_WITH_ARGUMENT.includes(flag)) continue;
+      const argument = at + 1 < token.length ? token.slice(at + 1) : tokens[++i];
+      if (flag === "p") port = Number(argument);
+      else if (flag === "l") user = argument;
+      else if (flag === "J") {
+        const nested = parseProxyJump(argument ?? "");
+        if (typeof nested === "string") return nested;
+        chain = nested;
+      }
+      break;
+    }
   }
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) return `ProxyCommand "${command}": -p needs a port number`;
   if (destination === undefined) return `ProxyCommand "${command}" names no jump host`;
   const hop = parseProxyJump(destination);
   if (typeof hop === "string") return hop;

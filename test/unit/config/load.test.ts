@@ -195,11 +195,14 @@ hosts:
       "hosts.ini": [
         "a ansible_ssh_common_args='-J ops@gw.example.com:2200'",
         "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -p 2201 ops@gw.example.com\"'",
+        // ssh's getopt: bundled flags and arguments glued to their option.
+        "c ansible_ssh_common_args='-o ProxyCommand=\"ssh -p2202 -lops -qW %h:%p gw.example.com\"'",
       ].join("\n"),
     });
     const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
     expect(ssh(fleet, "a").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2200, user: "ops" }]);
     expect(ssh(fleet, "b").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2201, user: "ops" }]);
+    expect(ssh(fleet, "c").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2202, user: "ops" }]);
   });
 });
 
