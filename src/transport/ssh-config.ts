@@ -9,7 +9,6 @@ import { readdir } from "node:fs/promises";
 import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
 import { hostname } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { globMatches } from "./known-hosts.js";
 
 export interface SshConfigLine {
   /** Host patterns of the enclosing block; null for lines before the first Host (they apply to all). */
@@ -212,7 +211,7 @@ export async function expandGlob(path: string, listDir: (path: string) => Promis
         continue;
       }
       for (const name of names.sort()) {
-        if (!name.startsWith(".") && globMatches(part, name)) next.push(join(base, name));
+        if (!name.startsWith(".") && globMatchesExactly(part, name)) next.push(join(base, name));
       }
     }
     current = next;
@@ -220,13 +219,23 @@ export async function expandGlob(path: string, listDir: (path: string) => Promis
   return current;
 }
 
+/**
+ * `*` and `?` matched with case, as ssh matches Host patterns against the name as given
+ * (`Host Spark-*` selects `ssh Spark-01`, not `ssh spark-01`) and as glob(3) matches Include's
+ * file names; known_hosts names, unlike these, match without case (known-hosts.ts).
+ */
+function globMatchesExactly(pattern: string, text: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".");
+  return new RegExp(`^${source}$`, "s").test(text);
+}
+
 /** Whether a Host line's patterns select `alias` (any positive match and no negated match). */
 export function hostPatternsMatch(patterns: string[], alias: string): boolean {
   let matched = false;
   for (const pattern of patterns) {
     if (pattern.startsWith("!")) {
-      if (globMatches(pattern.slice(1), alias)) return false;
-    } else if (globMatches(pattern, alias)) {
+      if (globMatchesExactly(pattern.slice(1), alias)) return false;
+    } else if (globMatchesExactly(pattern, alias)) {
       matched = true;
     }
   }
@@ -298,8 +307,9 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         break;
     }
   }
-  const hostName = result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias;
-  if (result.hostName) result.hostName = hostName;
+  // ssh dials the name in lower case, HostName or not (ssh.c lowercases it; `ssh -G` prints it so).
+  const hostName = (result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias).toLowerCase();
+  if (result.hostName !== undefined || hostName !== alias) result.hostName = hostName;
   const remoteUser = result.user ?? context.localUser;
   result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser, { alias, ...(result.port === undefined ? {} : { port: result.port }) });
   return result;

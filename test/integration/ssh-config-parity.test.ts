@@ -45,6 +45,8 @@ beforeAll(() => {
       "  Port 2222",
       "Host !spark-02 *.example.com",
       "  User example",
+      "Host Upper-*",
+      "  HostName %h.Lab",
       "Host bare",
       "  HostName 10.9.0.1",
       "  IdentityFile %d/.ssh/bare",
@@ -99,7 +101,8 @@ function openssh(file: string, alias: string) {
   };
 }
 
-const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other"];
+// Host patterns match with case, against the name as given; the name dialled is in lower case.
+const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other", "SPARK-03", "Upper-1"];
 
 describe.each([
   ["through ssh -G", true],
