@@ -13,7 +13,7 @@ import { parseOpenShellVersion } from "../openshell-version.js";
 import { closest } from "../suggest.js";
 import type { SourceRef } from "../types.js";
 import { labelProblem, nemoclawVersionProblem, openshellVersionProblem } from "./fleet-layer.js";
-import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
+import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, SSH_ARGS_KEYS, type HopSpec, type SettingsLayer, type SshArgsSettings } from "./layers.js";
 
 export interface InventoryLayerContext {
   bag: DiagnosticBag;
@@ -106,14 +106,18 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       layer.vars[name] = { value, source };
     }
   }
-  // Ansible's ssh connection puts ansible_port, ansible_ssh_private_key_file and ansible_user on
-  // ssh's command line as -o options before ansible_ssh_common_args, then ansible_ssh_extra_args
-  // (ansible-core 2.14, plugins/connection/ssh.py, _build_command), and ssh keeps the first value
-  // it is given for each option (ssh_config(5)): those variables win, then the common arguments.
-  const given = new Set<string>([...(layer.port ? ["port"] : []), ...(layer.user ? ["user"] : [])]);
-  for (const args of sshArgs) {
-    if (args !== undefined) readSshArgs(SSH_ARGS[sshArgs.indexOf(args)]!, args.value as string, args.source, layer, ctx, given);
-  }
+  // Each of Ansible's ssh argument variables is kept apart: like any variable, the one of the most
+  // specific level replaces the others whole, and ansible_port, ansible_user and the key file win
+  // over what they set (mergeLayers, layers.ts).
+  layer.inventory = true;
+  sshArgs.forEach((args, index) => {
+    if (args === undefined) return;
+    const target = emptyLayer();
+    readSshArgs(SSH_ARGS[index]!, args.value as string, args.source, target, ctx, new Set());
+    const settings: SshArgsSettings = {};
+    for (const key of SSH_ARGS_KEYS) if (target[key] !== undefined) (settings as Record<string, unknown>)[key] = target[key];
+    (layer.sshArgs ??= {})[index === 0 ? "common" : "extra"] = settings;
+  });
   return layer;
 }
 

@@ -190,6 +190,28 @@ hosts:
     expect(ssh(fleet, "c").identityFiles).toEqual(["/k/common", "/k/extra"]);
   });
 
+  it("takes a host's ssh arguments instead of its groups', as Ansible takes the most specific variable", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "[all:vars]",
+        "ansible_ssh_common_args='-J ops@bastion.example.com -o ConnectTimeout=5'",
+        "[dgx]",
+        // An empty value is the usual way to take a host out of a group-wide jump.
+        "outside.example.com ansible_ssh_common_args=''",
+        "spark-01 ansible_ssh_common_args='-o ServerAliveInterval=30 -p 2400'",
+        "spark-02 ansible_ssh_extra_args='-J other.example.com -o ConnectTimeout=9'",
+        "[dgx:vars]",
+        "ansible_port=2300",
+      ].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect(ssh(fleet, "outside.example.com")).toMatchObject({ proxyJump: [], connectTimeoutMs: 10_000, port: 2300 });
+    // ansible_port, from a group, still goes before the host's -p on ssh's command line.
+    expect(ssh(fleet, "spark-01")).toMatchObject({ proxyJump: [], keepaliveIntervalMs: 30_000, port: 2300 });
+    // The group's common arguments come before the host's extra ones: their -J and ConnectTimeout win.
+    expect(ssh(fleet, "spark-02")).toMatchObject({ proxyJump: [{ address: "bastion.example.com" }], connectTimeoutMs: 5_000 });
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [
