@@ -224,8 +224,9 @@ function readSshOption(
       setJump(jumpFromProxyCommand(value));
       return;
     case "stricthostkeychecking":
-      if (value === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
-      else if (value === "yes") layer.hostKeyChecking = { value: "strict", source };
+      // ssh reads these values without case, "true" as "yes" (OpenSSH readconf.c, multistate_strict_hostkey).
+      if (value.toLowerCase() === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
+      else if (/^(yes|true)$/i.test(value)) layer.hostKeyChecking = { value: "strict", source };
       else ctx.bag.warning(source, `${name}: StrictHostKeyChecking=${value} is not honoured; nemoclaw always verifies host keys (set hostKeyChecking: accept-new to trust new hosts on first contact)`);
       return;
     case "userknownhostsfile":

@@ -212,6 +212,15 @@ hosts:
     expect(ssh(fleet, "spark-02")).toMatchObject({ proxyJump: [{ address: "bastion.example.com" }], connectTimeoutMs: 5_000 });
   });
 
+  it("reads StrictHostKeyChecking values as ssh does, without case", async () => {
+    const base = tree({
+      "hosts.ini": ["a ansible_ssh_common_args='-o StrictHostKeyChecking=Accept-New'", "b ansible_ssh_common_args='-o StrictHostKeyChecking=true'"].join("\n"),
+    });
+    const { fleet, warnings } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect([ssh(fleet, "a").hostKeyChecking, ssh(fleet, "b").hostKeyChecking, ssh(fleet, "b").explicit?.hostKeyChecking]).toEqual(["accept-new", "strict", true]);
+    expect(warnings).toEqual([]);
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [
