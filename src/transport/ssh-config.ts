@@ -13,6 +13,12 @@ import { isAbsolute, join } from "node:path";
 export interface SshConfigLine {
   /** Host patterns of the enclosing block; null for lines before the first Host (they apply to all). */
   patterns: string[] | null;
+  /**
+   * For a line of an included file, the patterns of each Host block the Include was written in:
+   * all must select the host too (ssh reads a file included under a block that does not apply as
+   * one whose Host lines never match; readconf.c, SSHCONF_NEVERMATCH).
+   */
+  within?: string[][];
   keyword: string;
   value: string;
   file: string;
@@ -128,7 +134,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
   const sshDir = join(context.home, ".ssh");
   const lines: SshConfigLine[] = [];
 
-  async function parseFile(path: string, inherited: string[] | null, depth: number): Promise<void> {
+  async function parseFile(path: string, inherited: string[] | null, within: string[][], depth: number): Promise<void> {
     if (depth > 16) throw new Error(`${path}: Include nested too deeply`);
     let text: string;
     try {
@@ -138,6 +144,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
       throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
     }
     let patterns = inherited;
+    const guard = within.length === 0 ? {} : { within };
     const rawLines = text.split(/\r?\n/);
     for (let index = 0; index < rawLines.length; index++) {
       const parsed = splitLine(rawLines[index] ?? "");
@@ -148,23 +155,23 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
         patterns = args;
       } else if (keyword === "match") {
         patterns = args.length === 1 && args[0]?.toLowerCase() === "all" ? ["*"] : NEVER;
-        if (patterns === NEVER) lines.push({ patterns: ["*"], keyword: "match", value: args.join(" "), file: path, line: index + 1 });
+        if (patterns === NEVER) lines.push({ patterns: ["*"], ...guard, keyword: "match", value: args.join(" "), file: path, line: index + 1 });
       } else if (keyword === "include") {
         for (const pattern of args) {
           const expanded = expandTilde(pattern, context.home);
           const absolute = isAbsolute(expanded) ? expanded : join(sshDir, expanded);
           for (const included of await expandGlob(absolute, listDir)) {
-            await parseFile(included, patterns, depth + 1);
+            await parseFile(included, patterns, patterns === null ? within : [...within, patterns], depth + 1);
           }
         }
       } else {
         if (args.length === 0) throw new Error(`${where}: ${keyword} needs a value`);
-        lines.push({ patterns, keyword, value: args.join(" "), file: path, line: index + 1 });
+        lines.push({ patterns, ...guard, keyword, value: args.join(" "), file: path, line: index + 1 });
       }
     }
   }
 
-  await parseFile(file, null, 0);
+  await parseFile(file, null, [], 0);
   return lines;
 }
 
@@ -249,6 +256,7 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
   const rawIdentityFiles: string[] = [];
   for (const entry of lines) {
     if (entry.patterns !== null && !hostPatternsMatch(entry.patterns, alias)) continue;
+    if (entry.within !== undefined && !entry.within.every((patterns) => hostPatternsMatch(patterns, alias))) continue;
     const where = `${entry.file}:${entry.line}`;
     switch (entry.keyword) {
       case "hostname":

@@ -31,6 +31,8 @@ beforeAll(() => {
   config = path.join(dir, "config");
   mkdirSync(path.join(dir, "conf.d"));
   writeFileSync(path.join(dir, "conf.d", "10-lab"), ["Host lab-*", "  User labuser", "  Port 2201", ""].join("\n"));
+  // Included under a Host block: read only for the hosts that block selects, its own Host lines included.
+  writeFileSync(path.join(dir, "under-host"), ["User from-include", "Host *", "  Port 2299", ""].join("\n"));
   writeFileSync(
     config,
     [
@@ -51,6 +53,8 @@ beforeAll(() => {
       "  HostName 10.9.0.1",
       "  IdentityFile %d/.ssh/bare",
       "  ProxyJump none",
+      "Host scoped-*",
+      `  Include ${path.join(dir, "under-host")}`,
       "Host *",
       "  IdentityFile ~/.ssh/common",
       "",
@@ -102,7 +106,7 @@ function openssh(file: string, alias: string) {
 }
 
 // Host patterns match with case, against the name as given; the name dialled is in lower case.
-const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other", "SPARK-03", "Upper-1"];
+const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other", "SPARK-03", "Upper-1", "scoped-1"];
 
 describe.each([
   ["through ssh -G", true],
