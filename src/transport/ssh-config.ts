@@ -319,7 +319,11 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
   const hostName = (result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias).toLowerCase();
   if (result.hostName !== undefined || hostName !== alias) result.hostName = hostName;
   const remoteUser = result.user ?? context.localUser;
-  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser, { alias, ...(result.port === undefined ? {} : { port: result.port }) });
+  const target = { alias, ...(result.port === undefined ? {} : { port: result.port }) };
+  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser, target);
+  // ssh expands UserKnownHostsFile and GlobalKnownHostsFile with the same tokens (`ssh -G` prints them expanded).
+  if (result.knownHostsFiles !== undefined) result.knownHostsFiles = expandIdentityFiles(result.knownHostsFiles, context, hostName, remoteUser, target);
+  if (result.globalKnownHostsFiles !== undefined) result.globalKnownHostsFiles = expandIdentityFiles(result.globalKnownHostsFiles, context, hostName, remoteUser, target);
   return result;
 }
 

@@ -139,6 +139,18 @@ describe("IdentityFile tokens and ${VAR}, expanded as ssh expands them", () => {
     const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", file, "-o", `UserKnownHostsFile ${written}`, "tok-1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
     expect(route.target.identityFiles).toEqual(bySsh.get("userknownhostsfile"));
   });
+
+  it.each([
+    ["through ssh -G", true],
+    ["with the built-in reader", false],
+  ])("in UserKnownHostsFile, %s", async (_, useOpenSsh) => {
+    const file = `${config}-known-hosts-tokens`;
+    writeFileSync(file, ["Host tok-*", "  HostName %h.dgx.lab", "  User nvidia", "  Port 2222", `  UserKnownHostsFile ${written} ~/.ssh/kh_%h`, ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: process.env, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const route = await resolver.resolve("tok-1", { ...settings("tok-1"), explicit: { port: false, user: false, knownHostsFiles: false } });
+    const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", file, "tok-1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    expect(route.target.knownHostsFiles).toEqual(bySsh.get("userknownhostsfile")![0]!.split(" "));
+  });
 });
 
 describe("Match, which only OpenSSH evaluates", () => {
