@@ -279,11 +279,14 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
   let user: string | undefined;
   let port: number | undefined;
   let destination: string | undefined;
+  let forward: string | undefined;
+  const remoteCommand: string[] = [];
   let chain: HopSpec[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (!token.startsWith("-") || token === "-") {
-      destination ??= token;
+      if (destination === undefined) destination = token;
+      else remoteCommand.push(token);
       continue;
     }
     // As ssh's getopt reads them: flags may be bundled (-qW), and an option's argument may be
@@ -294,6 +297,7 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
       const argument = at + 1 < token.length ? token.slice(at + 1) : tokens[++i];
       if (flag === "p") port = Number(argument);
       else if (flag === "l") user = argument;
+      else if (flag === "W") forward = argument;
       else if (flag === "J") {
         const nested = parseProxyJump(argument ?? "");
         if (typeof nested === "string") return nested;
@@ -304,6 +308,9 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
   }
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) return `ProxyCommand "${command}": -p needs a port number`;
   if (destination === undefined) return `ProxyCommand "${command}" names no jump host`;
+  // Only a jump to the host itself can be done as a jump host: `-W %h:%p` or a command given %h and %p.
+  const toTheHost = forward !== undefined ? /^(%h|\[%h\]):%p$/.test(forward) : remoteCommand.includes("%h") && remoteCommand.includes("%p");
+  if (!toTheHost) return `ProxyCommand "${command}" does not forward to the host's own address (%h:%p), so it cannot be used as a jump host; use ProxyJump (or -J) instead`;
   const hop = parseProxyJump(destination);
   if (typeof hop === "string") return hop;
   const last = hop[0]!;

@@ -235,6 +235,22 @@ hosts:
     expect(ssh(fleet, "b").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2201, user: "ops" }]);
     expect(ssh(fleet, "c").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2202, user: "ops" }]);
   });
+
+  it("refuses a ProxyCommand that forwards somewhere other than the host itself", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-o ProxyCommand=\"ssh -W 10.0.0.5:22 gw.example.com\"'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh gw.example.com nc 10.0.0.5 22\"'",
+        "c ansible_ssh_common_args='-o ProxyCommand=\"ssh gw.example.com nc -w 120 %h %p\"'",
+        "d ansible_ssh_common_args='-o ProxyCommand=\"ssh -W [%h]:%p gw.example.com\"'",
+      ].join("\n"),
+    });
+    const error = (await loadFleet({ inventories: ["hosts.ini"], cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+    expect(error.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining(`ProxyCommand "ssh -W 10.0.0.5:22 gw.example.com" does not forward to the host's own address (%h:%p)`),
+      expect.stringContaining(`ProxyCommand "ssh gw.example.com nc 10.0.0.5 22" does not forward to the host's own address (%h:%p)`),
+    ]);
+  });
 });
 
 describe("placement", () => {
