@@ -207,15 +207,20 @@ const parsedFiles = new Map<string, { text: string; entries: KnownHostEntry[] }>
 /** The last combined list per file list, reused while every file is unchanged (so is its index). */
 const combinedLists = new Map<string, { parts: KnownHostEntry[][]; all: KnownHostEntry[] }>();
 
-/** Every entry of the files, in order. Files are read on every call; unchanged ones are not parsed again. */
-export async function readKnownHostsFiles(files: readonly string[]): Promise<KnownHostEntry[]> {
+/**
+ * Every entry of the files, then of the system-wide files, in order. Files are read on every call;
+ * unchanged ones are not parsed again. A system-wide file that cannot be read is passed over, as
+ * ssh passes over a GlobalKnownHostsFile it cannot open (it is not the user's to fix).
+ */
+export async function readKnownHostsFiles(files: readonly string[], systemFiles: readonly string[] = []): Promise<KnownHostEntry[]> {
   const parts: KnownHostEntry[][] = [];
-  for (const file of files) {
+  const paths = [...files, ...systemFiles];
+  for (const [position, file] of paths.entries()) {
     let text: string;
     try {
       text = await readTextFile(file, MAX_SOURCE_BYTES);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" || position >= files.length) continue;
       throw new Error(`known_hosts file ${file}: ${(error as Error).message}`, { cause: error });
     }
     let parsed = parsedFiles.get(file);
@@ -225,7 +230,7 @@ export async function readKnownHostsFiles(files: readonly string[]): Promise<Kno
     }
     parts.push(parsed.entries);
   }
-  const key = files.join("\n");
+  const key = paths.join("\n");
   const previous = combinedLists.get(key);
   if (previous && previous.parts.length === parts.length && previous.parts.every((part, i) => part === parts[i])) return previous.all;
   const all = parts.flat();

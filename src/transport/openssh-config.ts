@@ -12,7 +12,7 @@ import { homedir, userInfo } from "node:os";
 import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
 import { Limiter } from "./limiter.js";
 import { configGivesEveryHostAlike, type ConfigReader, SYSTEM_SSH_CONFIG } from "./ssh-config-alike.js";
-import { HONOURED_KEYWORDS, IRRELEVANT_KEYWORDS, type SshConfigResult } from "./ssh-config.js";
+import { HONOURED_KEYWORDS, IRRELEVANT_KEYWORDS, knownHostsFileList, type SshConfigResult } from "./ssh-config.js";
 
 export interface OpenSshQuery {
   alias: string;
@@ -100,7 +100,9 @@ export class OpenSshConfig {
     const proxyCommand = first("proxycommand");
     if (proxyCommand !== undefined && proxyCommand.toLowerCase() !== "none") result.proxyCommand = proxyCommand;
     const knownHosts = set("userknownhostsfile");
-    if (knownHosts !== undefined) result.knownHostsFiles = knownHosts.flatMap((line) => line.split(/\s+/)).filter((f) => f !== "");
+    if (knownHosts !== undefined) result.knownHostsFiles = knownHostsFileList(knownHosts.join(" "));
+    const globalKnownHosts = set("globalknownhostsfile");
+    if (globalKnownHosts !== undefined) result.globalKnownHostsFiles = knownHostsFileList(globalKnownHosts.join(" "));
     const strict = first("stricthostkeychecking");
     if (strict !== undefined) result.strictHostKeyChecking = strict;
     // Debian's /etc/ssh/ssh_config sets it, and `ssh -G` reads that file too.

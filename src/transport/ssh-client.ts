@@ -114,7 +114,8 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
     const detail = plan.notes.length > 0 ? plan.notes.join("; ") : "no agent and no identity file";
     throw new TransportError("auth-failed", options.host, `${context}: no credentials to offer: ${detail}`);
   }
-  const entries = await readKnownHostsFiles(endpoint.knownHostsFiles);
+  // As ssh: the user's files, then the system-wide ones (GlobalKnownHostsFile); a key listed in any of them is known.
+  const entries = await readKnownHostsFiles(endpoint.knownHostsFiles, endpoint.globalKnownHostsFiles);
   const algorithms = hostKeyAlgorithmsFor(knownKeyTypes(entries, knownHostsName(endpoint.address, endpoint.port)));
 
   const { Client } = await loadSsh2();

@@ -7,12 +7,18 @@
  */
 import { readdir } from "node:fs/promises";
 import { MAX_SOURCE_BYTES, readTextFile } from "../config/source.js";
+import { hostname } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { globMatches } from "./known-hosts.js";
 
 export interface SshConfigLine {
   /** Host patterns of the enclosing block; null for lines before the first Host (they apply to all). */
   patterns: string[] | null;
+  /**
+   * For a line of an included file, the patterns of each Host block the Include was written in:
+   * all must select the host too (ssh reads a file included under a block that does not apply as
+   * one whose Host lines never match; readconf.c, SSHCONF_NEVERMATCH).
+   */
+  within?: string[][];
   keyword: string;
   value: string;
   file: string;
@@ -29,6 +35,8 @@ export interface SshConfigResult {
   /** The raw ProxyCommand value (`none` already removed). */
   proxyCommand?: string;
   knownHostsFiles?: string[];
+  /** GlobalKnownHostsFile, when it is not OpenSSH's default (`none` already removed: an empty list). */
+  globalKnownHostsFiles?: string[];
   /** As written or as `ssh -G` prints it: yes/true, no/false, ask, accept-new. */
   strictHostKeyChecking?: string;
   /** HashKnownHosts yes: keys recorded for accept-new go in under a hashed name, as ssh records them. */
@@ -52,6 +60,7 @@ export const HONOURED_KEYWORDS = new Set([
   "proxyjump",
   "proxycommand",
   "userknownhostsfile",
+  "globalknownhostsfile",
   "stricthostkeychecking",
   "hashknownhosts",
   "connecttimeout",
@@ -110,6 +119,8 @@ export interface SshConfigContext {
   home: string;
   /** Local user name, for `%u`. */
   localUser: string;
+  /** For `${VAR}` in IdentityFile; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
   readText?: (path: string) => Promise<string>;
   listDir?: (path: string) => Promise<string[]>;
 }
@@ -123,7 +134,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
   const sshDir = join(context.home, ".ssh");
   const lines: SshConfigLine[] = [];
 
-  async function parseFile(path: string, inherited: string[] | null, depth: number): Promise<void> {
+  async function parseFile(path: string, inherited: string[] | null, within: string[][], depth: number): Promise<void> {
     if (depth > 16) throw new Error(`${path}: Include nested too deeply`);
     let text: string;
     try {
@@ -133,6 +144,7 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
       throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
     }
     let patterns = inherited;
+    const guard = within.length === 0 ? {} : { within };
     const rawLines = text.split(/\r?\n/);
     for (let index = 0; index < rawLines.length; index++) {
       const parsed = splitLine(rawLines[index] ?? "");
@@ -143,23 +155,23 @@ export async function loadSshConfig(file: string, context: SshConfigContext): Pr
         patterns = args;
       } else if (keyword === "match") {
         patterns = args.length === 1 && args[0]?.toLowerCase() === "all" ? ["*"] : NEVER;
-        if (patterns === NEVER) lines.push({ patterns: ["*"], keyword: "match", value: args.join(" "), file: path, line: index + 1 });
+        if (patterns === NEVER) lines.push({ patterns: ["*"], ...guard, keyword: "match", value: args.join(" "), file: path, line: index + 1 });
       } else if (keyword === "include") {
         for (const pattern of args) {
           const expanded = expandTilde(pattern, context.home);
           const absolute = isAbsolute(expanded) ? expanded : join(sshDir, expanded);
           for (const included of await expandGlob(absolute, listDir)) {
-            await parseFile(included, patterns, depth + 1);
+            await parseFile(included, patterns, patterns === null ? within : [...within, patterns], depth + 1);
           }
         }
       } else {
         if (args.length === 0) throw new Error(`${where}: ${keyword} needs a value`);
-        lines.push({ patterns, keyword, value: args.join(" "), file: path, line: index + 1 });
+        lines.push({ patterns, ...guard, keyword, value: args.join(" "), file: path, line: index + 1 });
       }
     }
   }
 
-  await parseFile(file, null, 0);
+  await parseFile(file, null, [], 0);
   return lines;
 }
 
@@ -206,7 +218,7 @@ export async function expandGlob(path: string, listDir: (path: string) => Promis
         continue;
       }
       for (const name of names.sort()) {
-        if (!name.startsWith(".") && globMatches(part, name)) next.push(join(base, name));
+        if (!name.startsWith(".") && globMatchesExactly(part, name)) next.push(join(base, name));
       }
     }
     current = next;
@@ -214,13 +226,23 @@ export async function expandGlob(path: string, listDir: (path: string) => Promis
   return current;
 }
 
+/**
+ * `*` and `?` matched with case, as ssh matches Host patterns against the name as given
+ * (`Host Spark-*` selects `ssh Spark-01`, not `ssh spark-01`) and as glob(3) matches Include's
+ * file names; known_hosts names, unlike these, match without case (known-hosts.ts).
+ */
+function globMatchesExactly(pattern: string, text: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".");
+  return new RegExp(`^${source}$`, "s").test(text);
+}
+
 /** Whether a Host line's patterns select `alias` (any positive match and no negated match). */
 export function hostPatternsMatch(patterns: string[], alias: string): boolean {
   let matched = false;
   for (const pattern of patterns) {
     if (pattern.startsWith("!")) {
-      if (globMatches(pattern.slice(1), alias)) return false;
-    } else if (globMatches(pattern, alias)) {
+      if (globMatchesExactly(pattern.slice(1), alias)) return false;
+    } else if (globMatchesExactly(pattern, alias)) {
       matched = true;
     }
   }
@@ -234,6 +256,7 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
   const rawIdentityFiles: string[] = [];
   for (const entry of lines) {
     if (entry.patterns !== null && !hostPatternsMatch(entry.patterns, alias)) continue;
+    if (entry.within !== undefined && !entry.within.every((patterns) => hostPatternsMatch(patterns, alias))) continue;
     const where = `${entry.file}:${entry.line}`;
     switch (entry.keyword) {
       case "hostname":
@@ -261,7 +284,10 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         }
         break;
       case "userknownhostsfile":
-        result.knownHostsFiles ??= entry.value.split(/\s+/).map((file) => expandTilde(file, context.home));
+        result.knownHostsFiles ??= knownHostsFileList(entry.value).map((file) => expandTilde(file, context.home));
+        break;
+      case "globalknownhostsfile":
+        result.globalKnownHostsFiles ??= knownHostsFileList(entry.value).map((file) => expandTilde(file, context.home));
         break;
       case "stricthostkeychecking":
         result.strictHostKeyChecking ??= entry.value.toLowerCase();
@@ -289,20 +315,73 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
         break;
     }
   }
-  const hostName = result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias;
-  if (result.hostName) result.hostName = hostName;
+  // ssh dials the name in lower case, HostName or not (ssh.c lowercases it; `ssh -G` prints it so).
+  const hostName = (result.hostName ? expandTokens(result.hostName, { ...context, alias, remoteUser: "" }) : alias).toLowerCase();
+  if (result.hostName !== undefined || hostName !== alias) result.hostName = hostName;
   const remoteUser = result.user ?? context.localUser;
-  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser);
+  const target = { alias, ...(result.port === undefined ? {} : { port: result.port }) };
+  result.identityFiles = expandIdentityFiles(rawIdentityFiles, context, hostName, remoteUser, target);
+  // ssh expands UserKnownHostsFile and GlobalKnownHostsFile with the same tokens (`ssh -G` prints them expanded).
+  if (result.knownHostsFiles !== undefined) result.knownHostsFiles = expandIdentityFiles(result.knownHostsFiles, context, hostName, remoteUser, target);
+  if (result.globalKnownHostsFiles !== undefined) result.globalKnownHostsFiles = expandIdentityFiles(result.globalKnownHostsFiles, context, hostName, remoteUser, target);
   return result;
 }
 
-/** IdentityFile values with `~` and the `%d %u %h %r %%` tokens expanded, as ssh does. */
-export function expandIdentityFiles(files: readonly string[], context: SshConfigContext, hostName: string, remoteUser: string): string[] {
-  return files.map((file) => expandTilde(expandTokens(file, { ...context, alias: hostName, remoteUser }), context.home));
+/** OpenSSH's GlobalKnownHostsFile default (ssh_config(5)): read after the user's files, never written. */
+export const DEFAULT_GLOBAL_KNOWN_HOSTS_FILES = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
+
+/**
+ * A UserKnownHostsFile or GlobalKnownHostsFile value as a list of files: several separated by
+ * whitespace, and `none` for no file at all (ssh_config(5)), not a file named "none".
+ */
+export function knownHostsFileList(value: string): string[] {
+  const files = value.split(/\s+/).filter((file) => file !== "");
+  return files.length === 1 && files[0]!.toLowerCase() === "none" ? [] : files;
 }
 
-function expandTokens(value: string, tokens: SshConfigContext & { alias: string; remoteUser: string }): string {
-  return value.replace(/%([%dhur])/g, (_, token: string) => {
+/** What an IdentityFile's `%n` and `%p` stand for: the name the host was looked up by, and the port dialled. */
+export interface IdentityFileTarget {
+  alias?: string;
+  port?: number;
+}
+
+/**
+ * IdentityFile values as ssh expands them (ssh_config(5), "TOKENS"; OpenSSH 9.2 ssh.c,
+ * load_public_identity_files): `~`, `${VAR}` from the environment, and the tokens `%%`, `%d`
+ * (local home), `%h` (host name dialled), `%i` (local uid), `%L`/`%l` (local host name, short and
+ * full), `%n` (the name as given), `%p` (port), `%r` (remote user), `%u` (local user). `%C`, `%k`
+ * and `%j` are left as written.
+ */
+export function expandIdentityFiles(files: readonly string[], context: SshConfigContext, hostName: string, remoteUser: string, target: IdentityFileTarget = {}): string[] {
+  const tokens = { ...context, alias: hostName, remoteUser, original: target.alias ?? hostName, port: target.port ?? 22 };
+  return files.map((file) => expandTilde(expandEnvironment(expandTokens(file, tokens), context.env ?? process.env), context.home));
+}
+
+/** `${NAME}` from the environment; a variable that is not set is left as written (ssh refuses the file). */
+function expandEnvironment(value: string, env: NodeJS.ProcessEnv): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (written, name: string) => env[name] ?? written);
+}
+
+function identityToken(token: string, tokens: { original: string; port: number }): string | undefined {
+  switch (token) {
+    case "n":
+      return tokens.original;
+    case "p":
+      return String(tokens.port);
+    case "l":
+      return hostname();
+    case "L":
+      return hostname().split(".")[0] ?? "";
+    case "i":
+      return String(process.getuid?.() ?? "");
+    default:
+      return undefined;
+  }
+}
+
+function expandTokens(value: string, tokens: SshConfigContext & { alias: string; remoteUser: string; original?: string; port?: number }): string {
+  return value.replace(/%([%dhurnplLi])/g, (written, token: string) => {
+    if ("nplLi".includes(token)) return tokens.original === undefined ? written : (identityToken(token, { original: tokens.original, port: tokens.port ?? 22 }) ?? written);
     switch (token) {
       case "%":
         return "%";

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { jumpFromProxyCommand } from "../config/hosts/inventory-layer.js";
 import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings, WrittenSettings } from "../config/types.js";
 import { OpenSshConfig } from "./openssh-config.js";
-import { expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
+import { TransportError } from "./types.js";
+import { DEFAULT_GLOBAL_KNOWN_HOSTS_FILES, expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
 
 export interface SshEndpoint {
   /** Name used in messages: the fleet host, or the jump host as written. */
@@ -26,10 +27,18 @@ export interface SshEndpoint {
   passphrase?: SecretRef;
   hostKeyChecking: HostKeyChecking;
   knownHostsFiles: string[];
+  /** Read after `knownHostsFiles`, never written: ssh_config's GlobalKnownHostsFile (/etc/ssh/ssh_known_hosts by default). */
+  globalKnownHostsFiles: string[];
   /** Record accept-new keys under a hashed name (ssh_config's HashKnownHosts). */
   hashKnownHosts: boolean;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
+}
+
+/** A jump host, with what ~/.ssh/config says about it (undefined when the config is not read). */
+interface Hop {
+  endpoint: SshEndpoint;
+  config: SshConfigResult | undefined;
 }
 
 export interface Route {
@@ -98,19 +107,40 @@ export class RouteResolver {
   async resolve(hostName: string, settings: SshConnectionSettings): Promise<Route> {
     const config = settings.useSshConfig ? await this.lookup(settings.address, settings, hostName) : undefined;
     const target = this.endpoint(hostName, settings, settings, config);
-    let jumps: SshEndpoint[];
-    if (settings.proxyJump.length > 0 || (config?.proxyJump === undefined && config?.proxyCommand === undefined)) {
-      jumps = await Promise.all(settings.proxyJump.map((hop) => this.fleetHop(hop, settings)));
-    } else if (config.proxyJump !== undefined) {
-      jumps = await this.configHops(config.proxyJump, settings);
-    } else {
-      const hops = jumpFromProxyCommand(config.proxyCommand!);
-      if (typeof hops === "string") {
-        this.warnOnce(`proxycommand ${hostName}`, `~/.ssh/config: ${hostName}: ${hops}; connecting directly`);
-        jumps = [];
-      } else jumps = await this.configHops(hops.map((h) => `${h.user === undefined ? "" : `${h.user}@`}${h.host}${h.port === undefined ? "" : `:${h.port}`}`).join(","), settings);
+    const hops =
+      settings.proxyJump.length > 0 || config === undefined
+        ? await Promise.all(settings.proxyJump.map((hop) => this.fleetHop(hop, settings)))
+        : await this.jumpsOfConfig(config, hostName, settings);
+    return { jumps: await this.withFirstHopJumps(hops, settings, [hostName]), target };
+  }
+
+  /** The jump hosts a host's own ProxyJump or ProxyCommand in ~/.ssh/config names. */
+  private async jumpsOfConfig(config: SshConfigResult, label: string, settings: SshConnectionSettings): Promise<Hop[]> {
+    if (config.proxyJump !== undefined) return this.configHops(config.proxyJump, settings);
+    if (config.proxyCommand === undefined) return [];
+    const hops = jumpFromProxyCommand(config.proxyCommand);
+    if (typeof hops === "string") {
+      this.warnOnce(`proxycommand ${label}`, `~/.ssh/config: ${label}: ${hops}; connecting directly`);
+      return [];
     }
-    return { jumps, target };
+    return this.configHops(hops.map((h) => `${h.user === undefined ? "" : `${h.user}@`}${h.host}${h.port === undefined ? "" : `:${h.port}`}`).join(","), settings);
+  }
+
+  /**
+   * ssh reaches the first jump host of a chain with that host's own ProxyJump or ProxyCommand
+   * from the configuration (ssh.c turns `ProxyJump a,b` into `ssh -J a -W %h:%p b`: only `a` is
+   * dialled without a -J of its own), so a bastion behind a gateway is reached through the gateway.
+   */
+  private async withFirstHopJumps(hops: Hop[], settings: SshConnectionSettings, through: string[]): Promise<SshEndpoint[]> {
+    const endpoints = hops.map((hop) => hop.endpoint);
+    const first = hops[0];
+    if (first?.config === undefined || (first.config.proxyJump === undefined && first.config.proxyCommand === undefined)) return endpoints;
+    const label = first.endpoint.label;
+    if (through.includes(label) || through.length > 16) {
+      throw new TransportError("unreachable", through[0]!, `~/.ssh/config: the jump hosts' ProxyJump loops: ${[...through, label].join(" -> ")}`);
+    }
+    const before = await this.jumpsOfConfig(first.config, label, settings);
+    return [...(await this.withFirstHopJumps(before, settings, [...through, label])), ...endpoints];
   }
 
   private async lookup(alias: string, settings: SshConnectionSettings, label: string): Promise<SshConfigResult> {
@@ -127,7 +157,8 @@ export class RouteResolver {
           ...(written.port ? { port: settings.port } : {}),
         });
         const remoteUser = answer.user ?? (written.user ? settings.user : this.context.localUser);
-        result = { ...answer, identityFiles: expandIdentityFiles(answer.identityFiles, this.sshConfigContext(), answer.hostName ?? alias, remoteUser) };
+        const port = written.port ? settings.port : (answer.port ?? 22);
+        result = { ...answer, identityFiles: expandIdentityFiles(answer.identityFiles, this.sshConfigContext(), answer.hostName ?? alias, remoteUser, { alias, port }) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
         this.builtIn = true;
@@ -152,11 +183,11 @@ export class RouteResolver {
   }
 
   private sshConfigContext(): SshConfigContext {
-    return { home: this.context.home, localUser: this.context.localUser };
+    return { home: this.context.home, localUser: this.context.localUser, env: this.context.env };
   }
 
   /** A hop from the fleet: the hop's own address and keys, auth and trust settings of its fleet host when it is one. */
-  private async fleetHop(hop: JumpHop, target: SshConnectionSettings): Promise<SshEndpoint> {
+  private async fleetHop(hop: JumpHop, target: SshConnectionSettings): Promise<Hop> {
     const base = (hop.fleetHost !== undefined ? this.context.fleetHost(hop.fleetHost) : undefined) ?? target;
     const hopSettings: SshConnectionSettings = {
       ...base,
@@ -167,11 +198,11 @@ export class RouteResolver {
       ...(hop.explicit ? { explicit: hop.explicit } : {}),
     };
     const config = base.useSshConfig ? await this.lookup(hop.address, hopSettings, hop.host) : undefined;
-    return this.endpoint(hop.host, hopSettings, base, config);
+    return { endpoint: this.endpoint(hop.host, hopSettings, base, config), config };
   }
 
   /** Hops named by ProxyJump in ~/.ssh/config: each is looked up in the config again, as ssh does. */
-  private async configHops(proxyJump: string, target: SshConnectionSettings): Promise<SshEndpoint[]> {
+  private async configHops(proxyJump: string, target: SshConnectionSettings): Promise<Hop[]> {
     return Promise.all(
       parseProxyJump(proxyJump).map(async (spec) => {
         const config = await this.lookup(spec.host, { ...target, explicit: { port: spec.port !== undefined, user: spec.user !== undefined }, ...(spec.port === undefined ? {} : { port: spec.port }), ...(spec.user === undefined ? {} : { user: spec.user }) }, spec.host);
@@ -188,9 +219,10 @@ export class RouteResolver {
           unsupported: [],
           ...(config.hostName === undefined ? {} : { hostName: config.hostName }),
           ...(config.hashKnownHosts === true ? { hashKnownHosts: true } : {}),
+          ...(config.globalKnownHostsFiles === undefined ? {} : { globalKnownHostsFiles: config.globalKnownHostsFiles }),
           ...(config.identitiesOnly === true ? { identitiesOnly: true } : {}),
         };
-        return this.endpoint(spec.host, hopSettings, target, own);
+        return { endpoint: this.endpoint(spec.host, hopSettings, target, own), config };
       }),
     );
   }
@@ -219,6 +251,7 @@ export class RouteResolver {
       identitiesOnly: trust.identitiesOnly || config?.identitiesOnly === true,
       hostKeyChecking: overrides.hostKeyChecking ?? (!isWritten(trust, "hostKeyChecking") && config?.strictHostKeyChecking === "accept-new" ? "accept-new" : trust.hostKeyChecking),
       knownHostsFiles: (overrides.knownHostsFiles ?? (!isWritten(trust, "knownHostsFiles") && config?.knownHostsFiles !== undefined ? config.knownHostsFiles : trust.knownHostsFiles)).map((file) => expandHome(file, home)),
+      globalKnownHostsFiles: (config?.globalKnownHostsFiles ?? DEFAULT_GLOBAL_KNOWN_HOSTS_FILES).map((file) => expandHome(file, home)),
       hashKnownHosts: config?.hashKnownHosts === true,
       connectTimeoutMs: !isWritten(trust, "connectTimeout") && config?.connectTimeoutSec !== undefined ? config.connectTimeoutSec * 1000 : trust.connectTimeoutMs,
       keepaliveIntervalMs: !isWritten(trust, "keepaliveInterval") && config?.serverAliveIntervalSec !== undefined ? config.serverAliveIntervalSec * 1000 : trust.keepaliveIntervalMs,

@@ -31,6 +31,8 @@ beforeAll(() => {
   config = path.join(dir, "config");
   mkdirSync(path.join(dir, "conf.d"));
   writeFileSync(path.join(dir, "conf.d", "10-lab"), ["Host lab-*", "  User labuser", "  Port 2201", ""].join("\n"));
+  // Included under a Host block: read only for the hosts that block selects, its own Host lines included.
+  writeFileSync(path.join(dir, "under-host"), ["User from-include", "Host *", "  Port 2299", ""].join("\n"));
   writeFileSync(
     config,
     [
@@ -45,10 +47,14 @@ beforeAll(() => {
       "  Port 2222",
       "Host !spark-02 *.example.com",
       "  User example",
+      "Host Upper-*",
+      "  HostName %h.Lab",
       "Host bare",
       "  HostName 10.9.0.1",
       "  IdentityFile %d/.ssh/bare",
       "  ProxyJump none",
+      "Host scoped-*",
+      `  Include ${path.join(dir, "under-host")}`,
       "Host *",
       "  IdentityFile ~/.ssh/common",
       "",
@@ -99,7 +105,8 @@ function openssh(file: string, alias: string) {
   };
 }
 
-const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other"];
+// Host patterns match with case, against the name as given; the name dialled is in lower case.
+const ALIASES = ["spark-01", "spark-02", "lab-7", "www.example.com", "bare", "other", "SPARK-03", "Upper-1", "scoped-1"];
 
 describe.each([
   ["through ssh -G", true],
@@ -114,6 +121,35 @@ describe.each([
     expect(route.jumps.map((j) => `${j.user}@${j.address}:${j.port}`).join(",") || undefined).toBe(
       expected.proxyJump === undefined ? undefined : expected.proxyJump.split(",").map((hop) => (hop.includes("@") ? hop : `${localUser}@${hop}`)).map((hop) => (/:\d+$/.test(hop) ? hop : `${hop}:22`)).join(","),
     );
+  });
+});
+
+describe("IdentityFile tokens and ${VAR}, expanded as ssh expands them", () => {
+  // ssh -G prints IdentityFile as written, but expands UserKnownHostsFile with the same tokens
+  // (OpenSSH 9.2 ssh.c, DEFAULT_CLIENT_PERCENT_EXPAND_ARGS): ask it about the same text there.
+  const written = "~/.ssh/id_%n_%p_%h_%r_%u_%l_%L_%i_%%_${HOME}";
+  it.each([
+    ["through ssh -G", true],
+    ["with the built-in reader", false],
+  ])("%s", async (_, useOpenSsh) => {
+    const file = `${config}-tokens`;
+    writeFileSync(file, ["Host tok-*", "  HostName %h.dgx.lab", "  User nvidia", "  Port 2222", `  IdentityFile ${written}`, ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: process.env, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const route = await resolver.resolve("tok-1", settings("tok-1"));
+    const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", file, "-o", `UserKnownHostsFile ${written}`, "tok-1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    expect(route.target.identityFiles).toEqual(bySsh.get("userknownhostsfile"));
+  });
+
+  it.each([
+    ["through ssh -G", true],
+    ["with the built-in reader", false],
+  ])("in UserKnownHostsFile, %s", async (_, useOpenSsh) => {
+    const file = `${config}-known-hosts-tokens`;
+    writeFileSync(file, ["Host tok-*", "  HostName %h.dgx.lab", "  User nvidia", "  Port 2222", `  UserKnownHostsFile ${written} ~/.ssh/kh_%h`, ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: process.env, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const route = await resolver.resolve("tok-1", { ...settings("tok-1"), explicit: { port: false, user: false, knownHostsFiles: false } });
+    const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", file, "tok-1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    expect(route.target.knownHostsFiles).toEqual(bySsh.get("userknownhostsfile")![0]!.split(" "));
   });
 });
 

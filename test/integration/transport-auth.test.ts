@@ -245,6 +245,38 @@ describe("host keys", () => {
     expect(readFileSync(file, "utf8")).toBe(recorded);
   });
 
+  it("knows a host listed only in a GlobalKnownHostsFile, as ssh does, and never writes there", async () => {
+    const home = join(work, "global-home");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    const global = join(work, "ssh_known_hosts_global");
+    copyFileSync(fleet.knownHostsFile, global);
+    writeFileSync(join(home, ".ssh", "config"), `Host *\n  GlobalKnownHostsFile ${join(work, "unreadable-dir")}/x ${global}\n`);
+    mkdirSync(join(work, "unreadable-dir", "x"), { recursive: true });
+    const empty = join(work, "known_hosts_user_empty");
+    writeFileSync(empty, "");
+    const asConfigured = { knownHostsFiles: [empty], useSshConfig: true, explicit: { port: true, user: true } };
+    expect(await whoami(hostWith("hk-1", asConfigured), { home })).toBe(userOf("hk-1"));
+    expect(readFileSync(empty, "utf8")).toBe("");
+  });
+
+  it("takes UserKnownHostsFile none as no file: accept-new records nothing, in no file named none", async () => {
+    const home = join(work, "none-home");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    writeFileSync(join(home, ".ssh", "config"), "Host *\n  UserKnownHostsFile none\n  StrictHostKeyChecking accept-new\n  GlobalKnownHostsFile none\n");
+    const cwd = process.cwd();
+    const dir = mkdtempSync(join(work, "cwd-"));
+    process.chdir(dir);
+    try {
+      const host = hostWith("hk-1", { useSshConfig: true, explicit: { port: true, user: true, knownHostsFiles: false, hostKeyChecking: false } });
+      const error = (await whoami(host, { home }).catch((e: unknown) => e)) as TransportError;
+      expect(error.kind).toBe("host-key-unknown");
+      expect(error.message).toContain("accept-new needs a known_hosts file");
+      expect(existsSync(join(dir, "none"))).toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("matches hashed known_hosts entries", async () => {
     const hashed = join(work, "known_hosts_hashed");
     copyFileSync(fleet.knownHostsFile, hashed);

@@ -13,7 +13,7 @@ import { parseOpenShellVersion } from "../openshell-version.js";
 import { closest } from "../suggest.js";
 import type { SourceRef } from "../types.js";
 import { labelProblem, nemoclawVersionProblem, openshellVersionProblem } from "./fleet-layer.js";
-import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
+import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, SSH_ARGS_KEYS, type HopSpec, type SettingsLayer, type SshArgsSettings } from "./layers.js";
 
 export interface InventoryLayerContext {
   bag: DiagnosticBag;
@@ -47,6 +47,7 @@ export function needsValue(name: string): boolean {
 export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): SettingsLayer {
   const layer = emptyLayer();
   const { bag } = ctx;
+  const sshArgs: InventoryVar[] = [];
   for (const [name, written] of vars) {
     if (holdsVault(written.value) && !PASSWORDS.includes(name) && !name.startsWith("ansible_become")) {
       // A value that a given password failed to open was already reported where it is written.
@@ -80,7 +81,7 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       readConnection(variable, layer, bag);
     } else if (SSH_ARGS.includes(name)) {
       if (typeof value !== "string") bag.error(source, `${name} must be a string of ssh options`);
-      else readSshArgs(name, value, source, layer, ctx);
+      else sshArgs[SSH_ARGS.indexOf(name)] = variable;
     } else if (PASSWORDS.includes(name)) {
       // Dropped, not kept as a variable: reports and plans show host variables.
       bag.warning(source, `${name} is ignored: nemoclaw authenticates with keys or an SSH agent, never passwords`);
@@ -105,6 +106,18 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       layer.vars[name] = { value, source };
     }
   }
+  // Each of Ansible's ssh argument variables is kept apart: like any variable, the one of the most
+  // specific level replaces the others whole, and ansible_port, ansible_user and the key file win
+  // over what they set (mergeLayers, layers.ts).
+  layer.inventory = true;
+  sshArgs.forEach((args, index) => {
+    if (args === undefined) return;
+    const target = emptyLayer();
+    readSshArgs(SSH_ARGS[index]!, args.value as string, args.source, target, ctx, new Set());
+    const settings: SshArgsSettings = {};
+    for (const key of SSH_ARGS_KEYS) if (target[key] !== undefined) (settings as Record<string, unknown>)[key] = target[key];
+    (layer.sshArgs ??= {})[index === 0 ? "common" : "extra"] = settings;
+  });
   return layer;
 }
 
@@ -134,8 +147,12 @@ function readLabels({ value, source }: InventoryVar, layer: SettingsLayer, bag: 
 /** ssh options that take an argument, so the argument is not mistaken for an option. */
 const SSH_OPTIONS_WITH_ARGUMENT = new Set(["-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-L", "-m", "-O", "-Q", "-R", "-S", "-W", "-w"]);
 
-/** Reads the options nemoclaw can honour from Ansible's extra ssh arguments, and says which it ignores. */
-function readSshArgs(name: string, text: string, source: SourceRef, layer: SettingsLayer, ctx: InventoryLayerContext): void {
+/**
+ * Reads the options nemoclaw can honour from Ansible's extra ssh arguments, and says which it
+ * ignores. As ssh, the first value of an option wins (`given` holds the options already set);
+ * identity files accumulate.
+ */
+function readSshArgs(name: string, text: string, source: SourceRef, layer: SettingsLayer, ctx: InventoryLayerContext, given: Set<string>): void {
   const { bag } = ctx;
   const tokens = shlexSplit(text);
   if (typeof tokens === "string") {
@@ -145,7 +162,10 @@ function readSshArgs(name: string, text: string, source: SourceRef, layer: Setti
   const ignored: string[] = [];
   const setJump = (hops: HopSpec[] | string): void => {
     if (typeof hops === "string") bag.error(source, `${name}: ${hops}`);
-    else layer.proxyJump = { value: hops, source };
+    else if (firstTime(given, "proxy")) layer.proxyJump = { value: hops, source };
+  };
+  const addIdentityFile = (file: string): void => {
+    layer.identityFiles = { value: [...(layer.identityFiles?.value ?? []), resolveLocalPath(file, ctx.baseDirOf(source))], source };
   };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -154,20 +174,20 @@ function readSshArgs(name: string, text: string, source: SourceRef, layer: Setti
     const argument = (): string | undefined => attached ?? tokens[++i];
     if (flag === "-o") {
       const option = argument();
-      if (option !== undefined) readSshOption(name, option, source, layer, ctx, setJump, ignored);
+      if (option !== undefined) readSshOption(name, option, source, layer, ctx, setJump, addIdentityFile, ignored, given);
     } else if (flag === "-J") {
       const jump = argument();
       if (jump !== undefined) setJump(parseProxyJump(jump));
     } else if (flag === "-i") {
       const file = argument();
-      if (file !== undefined) layer.identityFiles = { value: [resolveLocalPath(file, ctx.baseDirOf(source))], source };
+      if (file !== undefined) addIdentityFile(file);
     } else if (flag === "-p") {
       const port = Number(argument());
-      if (Number.isInteger(port) && port >= 1 && port <= 65535) layer.port = { value: port, source };
-      else bag.error(source, `${name}: -p needs a port number`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) bag.error(source, `${name}: -p needs a port number`);
+      else if (firstTime(given, "port")) layer.port = { value: port, source };
     } else if (flag === "-l") {
       const user = argument();
-      if (user !== undefined) layer.user = { value: user, source };
+      if (user !== undefined && firstTime(given, "user")) layer.user = { value: user, source };
     } else {
       if (SSH_OPTIONS_WITH_ARGUMENT.has(flag) && attached === undefined) i++;
       ignored.push(token);
@@ -183,7 +203,9 @@ function readSshOption(
   layer: SettingsLayer,
   ctx: InventoryLayerContext,
   setJump: (hops: HopSpec[] | string) => void,
+  addIdentityFile: (file: string) => void,
   ignored: string[],
+  given: Set<string>,
 ): void {
   const match = /^\s*([A-Za-z]+)\s*(?:=|\s)\s*(.*)$/.exec(option);
   if (match === null) {
@@ -192,6 +214,8 @@ function readSshOption(
   }
   const key = match[1]!.toLowerCase();
   const value = match[2]!.trim();
+  const once = ["stricthostkeychecking", "userknownhostsfile", "connecttimeout", "serveraliveinterval", "identitiesonly", "port", "user"];
+  if (once.includes(key) && !firstTime(given, key)) return;
   switch (key) {
     case "proxyjump":
       setJump(parseProxyJump(value));
@@ -200,12 +224,14 @@ function readSshOption(
       setJump(jumpFromProxyCommand(value));
       return;
     case "stricthostkeychecking":
-      if (value === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
-      else if (value === "yes") layer.hostKeyChecking = { value: "strict", source };
+      // ssh reads these values without case, "true" as "yes" (OpenSSH readconf.c, multistate_strict_hostkey).
+      if (value.toLowerCase() === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
+      else if (/^(yes|true)$/i.test(value)) layer.hostKeyChecking = { value: "strict", source };
       else ctx.bag.warning(source, `${name}: StrictHostKeyChecking=${value} is not honoured; nemoclaw always verifies host keys (set hostKeyChecking: accept-new to trust new hosts on first contact)`);
       return;
     case "userknownhostsfile":
-      layer.knownHostsFiles = { value: value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
+      // `none` is no file at all (ssh_config(5)), not a file named "none" beside the inventory.
+      layer.knownHostsFiles = { value: /^none$/i.test(value) ? [] : value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
       return;
     case "connecttimeout":
       if (/^\d+$/.test(value)) layer.connectTimeout = { value: Number(value), source };
@@ -218,7 +244,7 @@ function readSshOption(
       else ignored.push(`-o ${option}`);
       return;
     case "identityfile":
-      layer.identityFiles = { value: [resolveLocalPath(value, ctx.baseDirOf(source))], source };
+      addIdentityFile(value);
       return;
     case "port":
       if (/^\d+$/.test(value)) layer.port = { value: Number(value), source };
@@ -230,6 +256,16 @@ function readSshOption(
       ignored.push(`-o ${option}`);
   }
 }
+
+/** True the first time an option is given (then it is marked given): later values are not used. */
+function firstTime(given: Set<string>, option: string): boolean {
+  if (given.has(option)) return false;
+  given.add(option);
+  return true;
+}
+
+/** ssh's options that take an argument (ssh(1), SYNOPSIS; OpenSSH 9.2 ssh.c, the getopt string). */
+const SSH_FLAGS_WITH_ARGUMENT = "BbcDEeFIiJLlmOoPpQRSWw";
 
 /**
  * The common bastion forms of ProxyCommand: `ssh -W %h:%p [-p port] [-l user] [user@]bastion`
@@ -243,20 +279,38 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
   let user: string | undefined;
   let port: number | undefined;
   let destination: string | undefined;
+  let forward: string | undefined;
+  const remoteCommand: string[] = [];
   let chain: HopSpec[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token === "-p") port = Number(tokens[++i]);
-    else if (token === "-l") user = tokens[++i];
-    else if (token === "-J") {
-      const nested = parseProxyJump(tokens[++i] ?? "");
-      if (typeof nested === "string") return nested;
-      chain = nested;
-    } else if (token === "-W" || token === "-o" || token === "-i" || token === "-F") i++;
-    else if (token.startsWith("-")) continue;
-    else if (destination === undefined) destination = token;
+    if (!token.startsWith("-") || token === "-") {
+      if (destination === undefined) destination = token;
+      else remoteCommand.push(token);
+      continue;
+    }
+    // As ssh's getopt reads them: flags may be bundled (-qW), and an option's argument may be
+    // glued on (-p2222, -lops) or be the next word.
+    for (let at = 1; at < token.length; at++) {
+      const flag = token[at]!;
+      if (!SSH_FLAGS_WITH_ARGUMENT.includes(flag)) continue;
+      const argument = at + 1 < token.length ? token.slice(at + 1) : tokens[++i];
+      if (flag === "p") port = Number(argument);
+      else if (flag === "l") user = argument;
+      else if (flag === "W") forward = argument;
+      else if (flag === "J") {
+        const nested = parseProxyJump(argument ?? "");
+        if (typeof nested === "string") return nested;
+        chain = nested;
+      }
+      break;
+    }
   }
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) return `ProxyCommand "${command}": -p needs a port number`;
   if (destination === undefined) return `ProxyCommand "${command}" names no jump host`;
+  // Only a jump to the host itself can be done as a jump host: `-W %h:%p` or a command given %h and %p.
+  const toTheHost = forward !== undefined ? /^(%h|\[%h\]):%p$/.test(forward) : remoteCommand.includes("%h") && remoteCommand.includes("%p");
+  if (!toTheHost) return `ProxyCommand "${command}" does not forward to the host's own address (%h:%p), so it cannot be used as a jump host; use ProxyJump (or -J) instead`;
   const hop = parseProxyJump(destination);
   if (typeof hop === "string") return hop;
   const last = hop[0]!;

@@ -42,7 +42,18 @@ export interface SettingsLayer {
   environment: Record<string, Located<string>>;
   labels: Record<string, Located<string>>;
   vars: Record<string, Located<unknown>>;
+  /**
+   * An inventory level's ansible_ssh_common_args and ansible_ssh_extra_args: what each sets, kept
+   * apart from the level's own settings (an empty string sets nothing, and still replaces).
+   */
+  sshArgs?: { common?: SshArgsSettings; extra?: SshArgsSettings };
+  /** Built from an inventory's variables: its settings win over any level's ssh arguments. */
+  inventory?: boolean;
 }
+
+/** The settings Ansible's ssh argument variables can carry (-p, -l, -J, -i, -o …). */
+export const SSH_ARGS_KEYS = ["port", "user", "proxyJump", "identityFiles", "knownHostsFiles", "hostKeyChecking", "connectTimeout", "keepaliveInterval", "identitiesOnly"] as const;
+export type SshArgsSettings = Pick<SettingsLayer, (typeof SSH_ARGS_KEYS)[number]>;
 
 export function emptyLayer(): SettingsLayer {
   return { environment: {}, labels: {}, vars: {} };
@@ -53,12 +64,42 @@ type ScalarKey = Exclude<keyof SettingsLayer, "environment" | "labels" | "vars">
 /** Later layers win, field by field; environment, labels and vars merge key by key. */
 export function mergeLayers(layers: SettingsLayer[]): SettingsLayer {
   const merged = emptyLayer();
-  for (const layer of layers) {
+  const scalars = merged as unknown as Record<ScalarKey, unknown>;
+  // Ansible resolves ansible_ssh_common_args and ansible_ssh_extra_args like any variable: the
+  // most specific level's value replaces the others whole (so `ansible_ssh_common_args=''` on a
+  // host drops a group's -J). Its ssh command line then holds ansible_port, the key file and
+  // ansible_user as -o options, the common arguments, the extra ones (ansible-core 2.14,
+  // plugins/connection/ssh.py, _build_command), and ssh keeps the first value of each option
+  // and every identity file.
+  const winner = { common: -1, extra: -1 };
+  layers.forEach((layer, index) => {
+    if (layer.sshArgs?.common !== undefined) winner.common = index;
+    if (layer.sshArgs?.extra !== undefined) winner.extra = index;
+  });
+  const inventorySets = new Set(layers.filter((layer) => layer.inventory === true).flatMap((layer) => SSH_ARGS_KEYS.filter((key) => layer[key] !== undefined)));
+  const commonSets = new Set(SSH_ARGS_KEYS.filter((key) => winner.common >= 0 && layers[winner.common]!.sshArgs!.common![key] !== undefined));
+  let identityFromArgs = false;
+  layers.forEach((layer, index) => {
     for (const key of Object.keys(layer) as (keyof SettingsLayer)[]) {
       if (key === "environment" || key === "labels" || key === "vars") Object.assign(merged[key], layer[key]);
-      else if (layer[key] !== undefined) (merged as unknown as Record<ScalarKey, unknown>)[key] = layer[key];
+      else if (key === "sshArgs" || key === "inventory") continue;
+      else if (layer[key] !== undefined) scalars[key] = layer[key];
     }
-  }
+    for (const which of ["common", "extra"] as const) {
+      const args = winner[which] === index ? layer.sshArgs?.[which] : undefined;
+      if (args === undefined) continue;
+      for (const key of SSH_ARGS_KEYS) {
+        const value = args[key];
+        if (value === undefined) continue;
+        if (key === "identityFiles") {
+          const files = value as Located<string[]>;
+          const before = inventorySets.has(key) || identityFromArgs ? (merged.identityFiles?.value ?? []) : [];
+          merged.identityFiles = { value: [...before, ...files.value], source: files.source };
+          identityFromArgs = true;
+        } else if (!inventorySets.has(key) && !(which === "extra" && commonSets.has(key))) scalars[key] = value;
+      }
+    }
+  });
   return merged;
 }
 

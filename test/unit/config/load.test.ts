@@ -165,16 +165,91 @@ hosts:
     expect(warnings.map((warning) => warning.message)).toEqual(["ansible_ssh_common_args: ignoring -o IdentitiesOnly=maybe (nemoclaw uses its own SSH client)"]);
   });
 
+  it("reads UserKnownHostsFile from Ansible's ssh arguments, none as no file", async () => {
+    const base = tree({
+      "hosts.ini": ["a ansible_ssh_common_args='-o UserKnownHostsFile=none'", "b ansible_ssh_common_args='-o UserKnownHostsFile=\"kh /etc/kh\"'"].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect(ssh(fleet, "a").knownHostsFiles).toEqual([]);
+    expect(ssh(fleet, "b").knownHostsFiles).toEqual([path.join(base, "kh"), "/etc/kh"]);
+  });
+
+  it("keeps the first value of each ssh option, as ssh does with the command line Ansible builds", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-o User=first -o User=second -p 2201 -p 2202 -o StrictHostKeyChecking=yes -o StrictHostKeyChecking=accept-new'",
+        // ansible_user and ansible_port go before the ssh arguments (-o User=, -o Port=), wherever they are written.
+        "b ansible_ssh_common_args='-l cmd -o Port=2400' ansible_user=inv ansible_port=2300 ansible_ssh_private_key_file=/k/inv",
+        "c ansible_ssh_extra_args='-J second.example.com -i /k/extra' ansible_ssh_common_args='-o ProxyJump=first.example.com -i /k/common'",
+      ].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect([ssh(fleet, "a").user, ssh(fleet, "a").port, ssh(fleet, "a").hostKeyChecking]).toEqual(["first", 2201, "strict"]);
+    expect([ssh(fleet, "b").user, ssh(fleet, "b").port, ssh(fleet, "b").identityFiles]).toEqual(["inv", 2300, ["/k/inv"]]);
+    expect(ssh(fleet, "c").proxyJump.map((hop) => hop.address)).toEqual(["first.example.com"]);
+    expect(ssh(fleet, "c").identityFiles).toEqual(["/k/common", "/k/extra"]);
+  });
+
+  it("takes a host's ssh arguments instead of its groups', as Ansible takes the most specific variable", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "[all:vars]",
+        "ansible_ssh_common_args='-J ops@bastion.example.com -o ConnectTimeout=5'",
+        "[dgx]",
+        // An empty value is the usual way to take a host out of a group-wide jump.
+        "outside.example.com ansible_ssh_common_args=''",
+        "spark-01 ansible_ssh_common_args='-o ServerAliveInterval=30 -p 2400'",
+        "spark-02 ansible_ssh_extra_args='-J other.example.com -o ConnectTimeout=9'",
+        "[dgx:vars]",
+        "ansible_port=2300",
+      ].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect(ssh(fleet, "outside.example.com")).toMatchObject({ proxyJump: [], connectTimeoutMs: 10_000, port: 2300 });
+    // ansible_port, from a group, still goes before the host's -p on ssh's command line.
+    expect(ssh(fleet, "spark-01")).toMatchObject({ proxyJump: [], keepaliveIntervalMs: 30_000, port: 2300 });
+    // The group's common arguments come before the host's extra ones: their -J and ConnectTimeout win.
+    expect(ssh(fleet, "spark-02")).toMatchObject({ proxyJump: [{ address: "bastion.example.com" }], connectTimeoutMs: 5_000 });
+  });
+
+  it("reads StrictHostKeyChecking values as ssh does, without case", async () => {
+    const base = tree({
+      "hosts.ini": ["a ansible_ssh_common_args='-o StrictHostKeyChecking=Accept-New'", "b ansible_ssh_common_args='-o StrictHostKeyChecking=true'"].join("\n"),
+    });
+    const { fleet, warnings } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect([ssh(fleet, "a").hostKeyChecking, ssh(fleet, "b").hostKeyChecking, ssh(fleet, "b").explicit?.hostKeyChecking]).toEqual(["accept-new", "strict", true]);
+    expect(warnings).toEqual([]);
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [
         "a ansible_ssh_common_args='-J ops@gw.example.com:2200'",
         "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -p 2201 ops@gw.example.com\"'",
+        // ssh's getopt: bundled flags and arguments glued to their option.
+        "c ansible_ssh_common_args='-o ProxyCommand=\"ssh -p2202 -lops -qW %h:%p gw.example.com\"'",
       ].join("\n"),
     });
     const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
     expect(ssh(fleet, "a").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2200, user: "ops" }]);
     expect(ssh(fleet, "b").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2201, user: "ops" }]);
+    expect(ssh(fleet, "c").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2202, user: "ops" }]);
+  });
+
+  it("refuses a ProxyCommand that forwards somewhere other than the host itself", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-o ProxyCommand=\"ssh -W 10.0.0.5:22 gw.example.com\"'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh gw.example.com nc 10.0.0.5 22\"'",
+        "c ansible_ssh_common_args='-o ProxyCommand=\"ssh gw.example.com nc -w 120 %h %p\"'",
+        "d ansible_ssh_common_args='-o ProxyCommand=\"ssh -W [%h]:%p gw.example.com\"'",
+      ].join("\n"),
+    });
+    const error = (await loadFleet({ inventories: ["hosts.ini"], cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+    expect(error.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining(`ProxyCommand "ssh -W 10.0.0.5:22 gw.example.com" does not forward to the host's own address (%h:%p)`),
+      expect.stringContaining(`ProxyCommand "ssh gw.example.com nc 10.0.0.5 22" does not forward to the host's own address (%h:%p)`),
+    ]);
   });
 });
 

@@ -77,6 +77,24 @@ describe("OpenSshConfig", () => {
     }
   });
 
+  it("takes UserKnownHostsFile none as no file and GlobalKnownHostsFile from OpenSSH's own ssh -G", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nemoclaw-openssh-kh-"));
+    try {
+      const file = join(dir, "config");
+      writeFileSync(file, "Host spark-*\n  UserKnownHostsFile none\n  GlobalKnownHostsFile /etc/ssh/fleet_known_hosts\nHost dgx-*\n  GlobalKnownHostsFile none\n");
+      const config = new OpenSshConfig();
+      const spark = await config.lookup({ alias: "spark-01", configFile: file });
+      expect(spark).toMatchObject({ knownHostsFiles: [], globalKnownHostsFiles: ["/etc/ssh/fleet_known_hosts"], unsupported: [] });
+      expect(await config.lookup({ alias: "dgx-01", configFile: file })).toMatchObject({ globalKnownHostsFiles: [], unsupported: [] });
+      // OpenSSH's defaults (~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts and their "2" files) are not configured values.
+      const other = await config.lookup({ alias: "other", configFile: file });
+      expect(other).not.toHaveProperty("knownHostsFiles");
+      expect(other).not.toHaveProperty("globalKnownHostsFiles");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("asks ssh -G once for every host when the configuration gives them all the same settings", async () => {
     const calls: string[][] = [];
     const anyHost = "host nemoclaw-defaults.invalid\nuser ops\nhostname nemoclaw-defaults.invalid\nport 22\nidentityfile ~/.ssh/fleet\nproxyjump gate.lab\n";

@@ -28,6 +28,7 @@ function endpoint(change: Partial<SshEndpoint> = {}): SshEndpoint {
     identitiesOnly: false,
     hostKeyChecking: "strict",
     knownHostsFiles: ["/home/op/.ssh/known_hosts"],
+    globalKnownHostsFiles: [],
     hashKnownHosts: false,
     connectTimeoutMs: 10_000,
     keepaliveIntervalMs: 15_000,

@@ -119,6 +119,37 @@ describe("RouteResolver", () => {
     expect((await resolver.resolve("spark-01", settings({ useSshConfig: false }))).target.hashKnownHosts).toBe(false);
   });
 
+  it("reaches the first jump host through its own ProxyJump or ProxyCommand, as ssh does", async () => {
+    const config = [
+      "Host spark-*",
+      "  ProxyJump bastion",
+      "Host bastion",
+      "  HostName 10.1.1.1",
+      "  User bop",
+      "  ProxyJump gw.corp:2222,inner",
+      // Only the first hop of a chain is dialled with its own jumps: inner gets -J gw.corp from ssh.
+      "Host inner",
+      "  ProxyJump elsewhere",
+      "Host gw.corp",
+      "  ProxyCommand ssh -W %h:%p -l ops outer",
+      "Host loop-*",
+      "  ProxyJump a",
+      "Host a",
+      "  ProxyJump b",
+      "Host b",
+      "  ProxyJump a",
+      "",
+    ].join("\n");
+    const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(config), localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", settings());
+    expect(route.jumps.map((jump) => `${jump.user}@${jump.address}:${jump.port}`)).toEqual(["ops@outer:22", "op@gw.corp:2222", "op@inner:22", "bop@10.1.1.1:22"]);
+    // A fleet's own jump host is looked up the same way.
+    const fleetJump = await resolver.resolve("dgx-01", settings({ address: "dgx-01", proxyJump: [{ host: "bastion", address: "bastion", port: 22, user: "bop", identityFiles: [] }] }));
+    expect(fleetJump.jumps.map((jump) => jump.address)).toEqual(["outer", "gw.corp", "inner", "10.1.1.1"]);
+    const loop = (await resolver.resolve("loop-1", settings({ address: "loop-1" })).catch((e: unknown) => e)) as Error;
+    expect(loop.message).toBe("loop-1: unreachable: ~/.ssh/config: the jump hosts' ProxyJump loops: loop-1 -> a -> b -> a");
+  });
+
   it("uses no agent when its socket does not exist", async () => {
     const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(""), env: { SSH_AUTH_SOCK: "/nonexistent/agent" } }));
     expect((await resolver.resolve("h", settings({ agent: true }))).target.agentSocket).toBeNull();
