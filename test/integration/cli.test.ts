@@ -49,6 +49,20 @@ describe("the compiled CLI", () => {
     expect(result.stderr).toBe("nemoclaw plan: -out=plan.json is not an option (one dash takes one letter: it would be read as -o 'ut=plan.json'); write -o plan.json or --out=plan.json\n");
   });
 
+  it("gives an option after a subcommand to that subcommand: history prune --json prints JSON (docs/json-output.md)", async () => {
+    const state = mkdtempSync(join(tmpdir(), "ncf-cli-state-"));
+    try {
+      const result = await node(["dist/cli/main.js", "history", "prune", "--keep", "5", "--dry-run", "--json"], { XDG_STATE_HOME: state });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ dryRun: true, removed: [], running: [], kept: 0 });
+      // history's own --json, before its subcommand word, still reaches history.
+      const listing = await node(["dist/cli/main.js", "history", "--json"], { XDG_STATE_HOME: state });
+      expect(JSON.parse(listing.stdout)).toEqual([]);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+
   it("loads every command module, including the SSH transport, without the test runner's loader", async () => {
     // Contacting a host that does not exist forces the transport, observe and plan modules to load.
     const result = await node(["-r", COUNT_SSH2, "dist/cli/main.js", "plan", "playbooks/dgx-lab.yaml", "--limit", "spark-01", "--json"]);
