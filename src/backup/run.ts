@@ -7,6 +7,7 @@
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { globToRegExp, hostMatches, policyCovers } from "../config/selectors.js";
+import { byCodeUnits } from "../config/order.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
@@ -54,6 +55,12 @@ export interface RunReport {
   cleaned: string[];
   /** Stores that could not be tidied (their backups then fail on their own). */
   storeProblems: string[];
+  /**
+   * The `--sandbox` globs that matched no sandbox the policies cover on any host whose sandboxes
+   * could be listed (a typo backs up nothing, so it is an error: exit 3), with the names those
+   * hosts have, to say what was meant. Empty when no host could be listed: nothing can be told then.
+   */
+  unmatchedSandboxes: { globs: string[]; available: string[] };
 }
 
 /** A backup a run will attempt on a host: one sandbox to one policy's store. */
@@ -171,6 +178,11 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const wanted = options.sandboxes?.map((glob) => ({ glob, pattern: globToRegExp(glob) }));
+  /** Globs that named a sandbox somewhere, and every sandbox name the listed hosts had. */
+  const matchedGlobs = new Set<string>();
+  const available = new Set<string>();
+  let listedHosts = 0;
 
   const backupHost = async (name: string): Promise<HostOutcome> => {
     const host = hostsByName.get(name)!;
@@ -198,8 +210,12 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
 
     const { candidates, problems } = backupCandidates(options.policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
     outcome.problems.push(...problems);
-    const wanted = options.sandboxes?.map(globToRegExp);
-    const selected = candidates.filter((entry) => wanted === undefined || wanted.some((glob) => glob.test(entry.sandbox)));
+    if (problems.length === 0) listedHosts++;
+    for (const entry of candidates) {
+      available.add(entry.sandbox);
+      for (const { glob, pattern } of wanted ?? []) if (pattern.test(entry.sandbox)) matchedGlobs.add(glob);
+    }
+    const selected = candidates.filter((entry) => wanted === undefined || wanted.some(({ pattern }) => pattern.test(entry.sandbox)));
     deps.onEvent?.({
       type: "host-plan",
       host: name,
@@ -256,7 +272,17 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     if (result?.ok) return result.value;
     return { host: name, status: "failed", problems: [errorMessage(result?.error ?? "no result")], sandboxes: [] };
   });
-  return { runId: options.runId, startedAt, finishedAt: deps.now().toISOString(), policies: options.policies.map((p) => p.name), hosts, cleaned, storeProblems };
+  const unmatched = listedHosts === 0 ? [] : (options.sandboxes ?? []).filter((glob) => !matchedGlobs.has(glob));
+  return {
+    runId: options.runId,
+    startedAt,
+    finishedAt: deps.now().toISOString(),
+    policies: options.policies.map((p) => p.name),
+    hosts,
+    cleaned,
+    storeProblems,
+    unmatchedSandboxes: { globs: unmatched, available: unmatched.length === 0 ? [] : [...available].sort(byCodeUnits) },
+  };
 }
 
 export function runExitCode(report: RunReport): ExitCodeValue {
@@ -275,5 +301,7 @@ export function runExitCode(report: RunReport): ExitCodeValue {
         return ExitCode.Failed;
     }
   });
+  // A --sandbox naming nothing is a selection that names nothing, as a --limit matching no host.
+  if (report.unmatchedSandboxes.globs.length > 0) codes.push(ExitCode.ValidationError);
   return mostSevere(codes);
 }

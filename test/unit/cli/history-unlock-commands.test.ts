@@ -42,7 +42,7 @@ function recordBackupRun(runId: string): void {
   events.onRunEvent({ type: "sandbox-done", outcome });
   const host = { host: "spark-01", status: "failed" as const, problems: [], sandboxes: [outcome] };
   events.onRunEvent({ type: "host-done", outcome: host });
-  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [] }, 5, false);
+  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unmatchedSandboxes: { globs: [], available: [] } }, 5, false);
   writer.close();
 }
 
