@@ -80,7 +80,10 @@ export async function runUnlockCommand(hosts: string[], options: UnlockOptions, 
   }
   const unknown = hosts.filter((host) => !fleet.hosts.some((candidate) => candidate.name === host));
   if (unknown.length > 0) {
-    deps.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}\n`);
+    // Every other command names its fleet file as an argument; unlock's arguments are hosts.
+    const file = unknown.find((name) => /\.(ya?ml|json)$/i.test(name));
+    const hint = file === undefined ? "" : `; unlock's arguments are hosts: name the fleet file with --fleet (nemoclaw unlock ${hosts.filter((host) => host !== file).join(" ") || "<host>"} --fleet ${file})`;
+    deps.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}${hint}\n`);
     return ExitCode.ValidationError;
   }
   const pool = deps.openPool(fleet.hosts.filter((host) => hosts.includes(host.name)));

@@ -240,4 +240,10 @@ describe("nemoclaw unlock", () => {
     expect(await runUnlockCommand(["zz"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.ValidationError);
     expect(s.err()).toBe("nemoclaw unlock: not in /fleet/fleet.yaml: zz\n");
   });
+
+  it("says to name a fleet file with --fleet when one is given as an argument, as other commands take it", async () => {
+    const s = streams();
+    expect(await runUnlockCommand(["a", "lab.yaml"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.ValidationError);
+    expect(s.err()).toBe("nemoclaw unlock: not in /fleet/fleet.yaml: lab.yaml; unlock's arguments are hosts: name the fleet file with --fleet (nemoclaw unlock a --fleet lab.yaml)\n");
+  });
 });
