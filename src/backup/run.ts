@@ -45,6 +45,9 @@ export interface HostOutcome {
   sandboxes: SandboxOutcome[];
 }
 
+/** The reason of a sandbox outcome the interrupt kept from being backed up (it starts with this). */
+export const INTERRUPTED = "interrupted";
+
 export interface RunReport {
   runId: string;
   startedAt: string;
@@ -234,7 +237,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
               : "declared in the fleet file but not live on any gateway";
         result = { ...base, status: strict ? "failed" : "skipped", reason };
       } else if (signal.aborted) {
-        result = { ...base, status: "skipped", reason: options.signal?.aborted ? "interrupted" : "--strict stopped the run" };
+        result = { ...base, status: "skipped", reason: options.signal?.aborted ? INTERRUPTED : "--strict stopped the run" };
       } else {
         deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, gateway: candidate.gateway ?? "", policy: candidate.policy.name });
         try {
@@ -252,7 +255,9 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
           result = { ...base, status: "backed-up", record };
         } catch (error) {
           if (error instanceof PreflightRefusedError) outcome.block = error.block;
-          result = { ...base, status: "failed", reason: errorMessage(error) };
+          // Ctrl-C cancelled it in flight (its partial copy removed): not backed up because of the
+          // interrupt, as the sandboxes after it, not a failure; what it was doing stays in the reason.
+          result = options.signal?.aborted ? { ...base, status: "skipped", reason: `${INTERRUPTED}: ${errorMessage(error)}` } : { ...base, status: "failed", reason: errorMessage(error) };
         }
       }
       outcome.sandboxes.push(result);

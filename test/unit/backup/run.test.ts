@@ -24,12 +24,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>) {
+function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>, before?: (request: BackupRequest) => Promise<void>) {
   const calls: BackupRequest[] = [];
   const events: RunEvent[] = [];
   const service: BackupService = {
     async backupSandbox(request) {
       calls.push(request);
+      await before?.(request);
       return recordOf(manifestFor(request.host.name, request.sandbox, { sizeBytes: 10, sha256: "a".repeat(64) }, { policy: request.policy.name }), "/store");
     },
     async restoreSandbox() {
@@ -136,6 +137,20 @@ describe("runBackups", () => {
     const unlisted = await harness(desired, { "spark-01": new Error("connect ECONNREFUSED"), "spark-02": new Error("connect ECONNREFUSED") }).run({ sandboxes: ["alcie"] });
     expect(unlisted.unmatchedSandboxes.globs).toEqual([]);
     expect(runExitCode(unlisted)).toBe(ExitCode.Unreachable);
+  });
+
+  it("a backup Ctrl-C cancels in flight is skipped as interrupted, keeping what it was doing, not failed", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const interrupt = new AbortController();
+    const { run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice"), sandbox("bob")])]) }, async () => {
+      interrupt.abort();
+      throw new Error("spark-01: cancelled: command cancelled");
+    });
+    const report = await run({ signal: interrupt.signal });
+    expect(report.hosts[0]!.sandboxes.map((s) => [s.sandbox, s.status, s.reason])).toEqual([
+      ["alice", "skipped", "interrupted: spark-01: cancelled: command cancelled"],
+      ["bob", "skipped", "interrupted"],
+    ]);
   });
 
   it("refuses a drifted host with the block and writes nothing for it, while others go on", async () => {
