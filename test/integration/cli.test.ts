@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { Vault } from "ansible-vault";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -60,6 +61,22 @@ describe("the compiled CLI", () => {
       expect(JSON.parse(listing.stdout)).toEqual([]);
     } finally {
       rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  it("unlock reads a vault-encrypted inventory with --vault-password-file, as every command that works on hosts (README)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-cli-vault-"));
+    try {
+      const password = "correct horse";
+      writeFileSync(join(dir, "pw"), `${password}\n`);
+      writeFileSync(join(dir, "hosts.yml"), new Vault({ password }).encryptSync("all:\n  hosts:\n    spark-01: { ansible_host: 127.0.0.1, ansible_port: 1, ansible_user: nobody }\n", ""));
+      const result = await nemoclaw("unlock", "spark-01", "-i", join(dir, "hosts.yml"), "--vault-password-file", join(dir, "pw"), "--json");
+      expect(result.stderr).not.toContain("unknown option");
+      // Read, so the host is known and tried: nothing listens on port 1.
+      expect(result.code, result.stderr).toBe(4);
+      expect(JSON.parse(result.stdout)).toMatchObject([{ host: "spark-01", result: "unreachable" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
