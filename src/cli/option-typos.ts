@@ -36,6 +36,12 @@ const HABITS: Record<string, { from: string; instead: (where: string) => string 
   diff: { from: "Ansible's", instead: () => "`nemoclaw plan` shows each change with its reason and exact command lines (and the fields that differ)" },
   forks: { from: "Ansible's", instead: concurrency },
   parallelism: { from: "Terraform's", instead: concurrency },
+  ...Object.fromEntries(
+    ["v", "vv", "vvv", "vvvv", "verbose"].map((name) => [
+      name,
+      { from: "Ansible's verbosity", instead: () => "nemoclaw has no verbosity levels: every step shows its command lines, and a failed one its output tail and hint; the journal keeps them all (`nemoclaw history last`, docs/journal.md)" },
+    ]),
+  ),
 };
 
 /** A Terraform or Ansible option the command does not have, with what to write instead; null otherwise. */

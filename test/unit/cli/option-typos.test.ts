@@ -62,6 +62,10 @@ describe("Terraform and Ansible options", () => {
     expect(typo("apply --forks 10")).toBe("nemoclaw apply: --forks is Ansible's option, not nemoclaw's; write --concurrency");
     expect(typo("backup run -parallelism=4")).toBe("nemoclaw backup run: -parallelism=4 is Terraform's option, not nemoclaw's; write --concurrency");
     expect(typo("facts --forks=5")).toContain("`apply --concurrency` and `backup run --concurrency` set how many hosts");
+    expect(typo("apply fleet.yaml -vvv")).toBe(
+      "nemoclaw apply: -vvv is Ansible's verbosity option, not nemoclaw's; nemoclaw has no verbosity levels: every step shows its command lines, and a failed one its output tail and hint; the journal keeps them all (`nemoclaw history last`, docs/journal.md)",
+    );
+    expect(typo("plan -v")).toContain("nemoclaw plan: -v is Ansible's verbosity option");
   });
 
   it("leaves the command's own options and option values alone", () => {
