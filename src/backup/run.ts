@@ -7,6 +7,7 @@
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { globToRegExp, hostMatches, policyCovers } from "../config/selectors.js";
+import { byCodeUnits } from "../config/order.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
@@ -44,6 +45,9 @@ export interface HostOutcome {
   sandboxes: SandboxOutcome[];
 }
 
+/** The reason of a sandbox outcome the interrupt kept from being backed up (it starts with this). */
+export const INTERRUPTED = "interrupted";
+
 export interface RunReport {
   runId: string;
   startedAt: string;
@@ -54,6 +58,12 @@ export interface RunReport {
   cleaned: string[];
   /** Stores that could not be tidied (their backups then fail on their own). */
   storeProblems: string[];
+  /**
+   * The `--sandbox` globs that matched no sandbox the policies cover on any host whose sandboxes
+   * could be listed (a typo backs up nothing, so it is an error: exit 3), with the names those
+   * hosts have, to say what was meant. Empty when no host could be listed: nothing can be told then.
+   */
+  unmatchedSandboxes: { globs: string[]; available: string[] };
 }
 
 /** A backup a run will attempt on a host: one sandbox to one policy's store. */
@@ -171,6 +181,11 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const wanted = options.sandboxes?.map((glob) => ({ glob, pattern: globToRegExp(glob) }));
+  /** Globs that named a sandbox somewhere, and every sandbox name the listed hosts had. */
+  const matchedGlobs = new Set<string>();
+  const available = new Set<string>();
+  let listedHosts = 0;
 
   const backupHost = async (name: string): Promise<HostOutcome> => {
     const host = hostsByName.get(name)!;
@@ -198,8 +213,12 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
 
     const { candidates, problems } = backupCandidates(options.policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
     outcome.problems.push(...problems);
-    const wanted = options.sandboxes?.map(globToRegExp);
-    const selected = candidates.filter((entry) => wanted === undefined || wanted.some((glob) => glob.test(entry.sandbox)));
+    if (problems.length === 0) listedHosts++;
+    for (const entry of candidates) {
+      available.add(entry.sandbox);
+      for (const { glob, pattern } of wanted ?? []) if (pattern.test(entry.sandbox)) matchedGlobs.add(glob);
+    }
+    const selected = candidates.filter((entry) => wanted === undefined || wanted.some(({ pattern }) => pattern.test(entry.sandbox)));
     deps.onEvent?.({
       type: "host-plan",
       host: name,
@@ -218,7 +237,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
               : "declared in the fleet file but not live on any gateway";
         result = { ...base, status: strict ? "failed" : "skipped", reason };
       } else if (signal.aborted) {
-        result = { ...base, status: "skipped", reason: options.signal?.aborted ? "interrupted" : "--strict stopped the run" };
+        result = { ...base, status: "skipped", reason: options.signal?.aborted ? INTERRUPTED : "--strict stopped the run" };
       } else {
         deps.onEvent?.({ type: "sandbox-start", host: name, sandbox: candidate.sandbox, gateway: candidate.gateway ?? "", policy: candidate.policy.name });
         try {
@@ -236,7 +255,9 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
           result = { ...base, status: "backed-up", record };
         } catch (error) {
           if (error instanceof PreflightRefusedError) outcome.block = error.block;
-          result = { ...base, status: "failed", reason: errorMessage(error) };
+          // Ctrl-C cancelled it in flight (its partial copy removed): not backed up because of the
+          // interrupt, as the sandboxes after it, not a failure; what it was doing stays in the reason.
+          result = options.signal?.aborted ? { ...base, status: "skipped", reason: `${INTERRUPTED}: ${errorMessage(error)}` } : { ...base, status: "failed", reason: errorMessage(error) };
         }
       }
       outcome.sandboxes.push(result);
@@ -256,7 +277,17 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     if (result?.ok) return result.value;
     return { host: name, status: "failed", problems: [errorMessage(result?.error ?? "no result")], sandboxes: [] };
   });
-  return { runId: options.runId, startedAt, finishedAt: deps.now().toISOString(), policies: options.policies.map((p) => p.name), hosts, cleaned, storeProblems };
+  const unmatched = listedHosts === 0 ? [] : (options.sandboxes ?? []).filter((glob) => !matchedGlobs.has(glob));
+  return {
+    runId: options.runId,
+    startedAt,
+    finishedAt: deps.now().toISOString(),
+    policies: options.policies.map((p) => p.name),
+    hosts,
+    cleaned,
+    storeProblems,
+    unmatchedSandboxes: { globs: unmatched, available: unmatched.length === 0 ? [] : [...available].sort(byCodeUnits) },
+  };
 }
 
 export function runExitCode(report: RunReport): ExitCodeValue {
@@ -275,5 +306,7 @@ export function runExitCode(report: RunReport): ExitCodeValue {
         return ExitCode.Failed;
     }
   });
+  // A --sandbox naming nothing is a selection that names nothing, as a --limit matching no host.
+  if (report.unmatchedSandboxes.globs.length > 0) codes.push(ExitCode.ValidationError);
   return mostSevere(codes);
 }

@@ -191,7 +191,8 @@ async function prepare(source: string | undefined, runId: string, options: Apply
       }
       if (narrowed.plan.hosts.length === 0) {
         deps.stderr.write(`nemoclaw apply: --limit '${options.limit}' selects none of the plan's hosts (${plan.selection.hosts.join(", ")})\n`);
-        return ExitCode.Error;
+        // A well-formed --limit that selects nothing: exit 3, as one matching no host of the fleet.
+        return ExitCode.ValidationError;
       }
       plan = narrowed.plan;
     }

@@ -68,7 +68,8 @@ export function readWords(program: Command, args: readonly string[]): ReadWords 
     if (sub) {
       command = sub;
       path.push(sub.name());
-      options = [...sub.options, ...options];
+      // Options are positional (run.ts): after a command word only that command's own are read.
+      options = [...sub.options];
       words.push({ kind: "command", text });
     } else {
       words.push({ kind: "positional", text });

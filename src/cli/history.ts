@@ -59,6 +59,9 @@ export function register(program: Command): void {
     .option("-n, --last <count>", "how many runs to list", wholeNumber, 20)
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
+    // `history prune --json` is prune's own --json (with the program's positional options, run.ts):
+    // otherwise commander hands an option both commands define to `history`, and prune printed text.
+    .enablePositionalOptions()
     .addHelpText(
       "after",
       `

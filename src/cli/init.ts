@@ -105,7 +105,7 @@ export function register(program: Command): void {
       .command("init")
       .description("write a fleet file for the hosts of an Ansible inventory, declaring what they run now"),
   )
-    .option("-o, --out <file>", "write the fleet file here (atomically) instead of to stdout")
+    .option("-o, --out <file>", "write the fleet file here (atomically) instead of to stdout (- is stdout)")
     .option("--force", "replace the --out file when it exists", false)
     .option("--openshell <version>", "pin this OpenShell version instead of observing the hosts", versionArgument)
     .option("--name <fleet>", "fleet name (default: the first inventory's file name)", fleetNameArgument)
@@ -129,6 +129,8 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     return code;
   };
   if (options.inventory.length === 0) return fail("give the Ansible inventory to start from with -i <inventory>");
+  // `-o -` is stdout, as without -o (and as `report --html -`), not a file named "-".
+  if (options.out === "-") delete options.out;
   const outPath = options.out === undefined ? undefined : path.resolve(deps.cwd, options.out);
   if (outPath !== undefined && !options.force && deps.exists(outPath)) return fail(`${options.out} exists; pass --force to replace it`);
 

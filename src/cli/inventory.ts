@@ -66,7 +66,7 @@ export function register(program: Command): void {
     .option("--graph", "the group tree from `all`, or from [group] (ansible-inventory --graph)")
     .option("--host <name>", "one host's variables after precedence, as JSON (ansible-inventory --host)")
     .option("--export", "with --list: group variables on their groups, hosts with only their own (ansible-inventory --export)")
-    .option("--output <file>", "with --list: write to this file instead of stdout")
+    .option("--output <file>", "with --list: write to this file instead of stdout (- is stdout)")
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (fleet: string | undefined, group: string | undefined, options: InventoryCommandOptions) => {
@@ -135,7 +135,8 @@ export async function runInventoryCommand(fleetOrGroup: string | undefined, grou
     return ExitCode.Ok;
   }
   const text = `${pythonJson(inventoryList(view, { export: options.export === true, hosts: universe.groupHosts("all") }))}\n`;
-  if (options.output !== undefined) {
+  // `--output -` is stdout, as without it (and as `report --html -`), not a file named "-".
+  if (options.output !== undefined && options.output !== "-") {
     const clash = refuseOverwritingInputs("inventory", [{ option: "--output", path: options.output }], fleetInputs(inspection.fleet, inspection.sources), deps.stderr);
     if (clash !== null) return clash;
     await deps.writeFile(options.output, text);

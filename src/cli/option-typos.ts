@@ -24,6 +24,35 @@ function meant(option: Option, value: string | undefined): string {
 }
 
 /**
+ * Options of Terraform and Ansible that users coming from them type, and what nemoclaw has
+ * instead; only said when the command has no option of that name.
+ */
+const concurrency = (where: string) =>
+  where === "nemoclaw apply" || where === "nemoclaw backup run" ? "write --concurrency" : "`apply --concurrency` and `backup run --concurrency` set how many hosts are worked on at once";
+
+const HABITS: Record<string, { from: string; instead: (where: string) => string }> = {
+  "auto-approve": { from: "Terraform's", instead: () => "apply asks unless given --yes (-y): write --yes" },
+  check: { from: "Ansible's dry-run", instead: () => "`nemoclaw plan` shows what apply would change, in order and why, and changes nothing" },
+  diff: { from: "Ansible's", instead: () => "`nemoclaw plan` shows each change with its reason and exact command lines (and the fields that differ)" },
+  forks: { from: "Ansible's", instead: concurrency },
+  parallelism: { from: "Terraform's", instead: concurrency },
+  ...Object.fromEntries(
+    ["v", "vv", "vvv", "vvvv", "verbose"].map((name) => [
+      name,
+      { from: "Ansible's verbosity", instead: () => "nemoclaw has no verbosity levels: every step shows its command lines, and a failed one its output tail and hint; the journal keeps them all (`nemoclaw history last`, docs/journal.md)" },
+    ]),
+  ),
+};
+
+/** A Terraform or Ansible option the command does not have, with what to write instead; null otherwise. */
+function habit(where: string, options: readonly Option[], text: string): string | null {
+  const name = text.replace(/^--?/, "").replace(/=.*$/, "");
+  const known = HABITS[name];
+  if (!Object.hasOwn(HABITS, name) || !known || options.some((option) => longName(option) === name)) return null;
+  return `${where}: ${text} is ${known.from} option, not nemoclaw's; ${known.instead(where)}`;
+}
+
+/**
  * The first single-dash word of `args` (the words after `nemoclaw`) that is a long option written
  * with one dash, or a short option joined to its value by `=`; null when there is none. The message
  * names the word, what it would have meant, and what to write instead.
@@ -32,7 +61,10 @@ export function optionTypo(program: Command, args: readonly string[]): string | 
   const { path, options, words } = readWords(program, args);
   const where = ["nemoclaw", ...path].join(" ");
   for (const [index, word] of words.entries()) {
-    if (word.kind !== "option" || word.text.startsWith("--")) continue;
+    if (word.kind !== "option") continue;
+    const habitual = word.option ? null : habit(where, options, word.text);
+    if (habitual !== null) return habitual;
+    if (word.text.startsWith("--")) continue;
     const body = word.text.slice(1);
     const equals = body.indexOf("=");
     const name = equals < 0 ? body : body.slice(0, equals);

@@ -117,7 +117,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   if (badPath !== null) return badPath;
   const badOut = options.out === undefined ? null : outputPathProblem(options.out);
   if (badOut !== null) {
-    deps.stderr.write(`nemoclaw plan: -o ${options.out}: ${badOut}\n`);
+    deps.stderr.write(`nemoclaw plan: -o ${options.out}: ${badOut}${options.out === "-" ? "; --json prints the plan on stdout" : ""}\n`);
     return ExitCode.Error;
   }
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: colorsFor(deps.stderr, options.color, deps.env).enabled }, deps);

@@ -13,6 +13,10 @@ export async function runCli(args: readonly string[]): Promise<void> {
     .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
     .version(TOOL_VERSION, "-V, --version")
     .showSuggestionAfterError(true)
+    // An option after a command word belongs to that command, as in git or terraform: without this
+    // commander hands the words after `history prune` to `history` first, and an option both define
+    // (`--json`) went to `history` (history.ts enables the same for its subcommand).
+    .enablePositionalOptions()
     .configureHelp({ sortSubcommands: false });
 
   await registerCommands(program, args);

@@ -7,6 +7,7 @@ import type { UnlockDeps } from "../apply/unlock.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import type { DesiredFleet, DesiredHost } from "../config/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
+import { withVaultOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE, DEFAULTED_HINT, fleetFileFor } from "./fleet-default.js";
 import type { HostPool, Output } from "./session-deps.js";
 
@@ -31,12 +32,13 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function register(program: Command): void {
-  program
-    .command("unlock")
+  // The vault options too (README: every command that works on hosts): a vault-encrypted inventory
+  // or variables file is read for the hosts' connection settings as the other commands read it.
+  withVaultOptions(program.command("unlock"))
     .argument("<hosts...>", "hosts whose fleet lock to remove")
     .description("show and remove the fleet lock (~/.nemoclaw-fleet/lock.json) that a run left on hosts")
     .option("-f, --fleet <file>", `fleet file with the hosts' connection settings (default: ./${DEFAULT_FLEET_FILE}; with -i and no --fleet, the inventories alone)`)
-    .option("-i, --inventory <path>", "Ansible inventory (YAML or INI); repeatable", collect, [])
+    .option("-i, --inventory <path>", "Ansible inventory: INI, YAML, JSON, a directory, an inventory script or a plugin file; repeatable", collect, [])
     .option("--force", "remove a lock even while its lease is live (only when you know its run is gone)", false)
     .option("--json", "machine-readable output", false)
     .option("--no-color", "no colours in the output")
@@ -80,7 +82,10 @@ export async function runUnlockCommand(hosts: string[], options: UnlockOptions, 
   }
   const unknown = hosts.filter((host) => !fleet.hosts.some((candidate) => candidate.name === host));
   if (unknown.length > 0) {
-    deps.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}\n`);
+    // Every other command names its fleet file as an argument; unlock's arguments are hosts.
+    const file = unknown.find((name) => /\.(ya?ml|json)$/i.test(name));
+    const hint = file === undefined ? "" : `; unlock's arguments are hosts: name the fleet file with --fleet (nemoclaw unlock ${hosts.filter((host) => host !== file).join(" ") || "<host>"} --fleet ${file})`;
+    deps.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}${hint}\n`);
     return ExitCode.ValidationError;
   }
   const pool = deps.openPool(fleet.hosts.filter((host) => hosts.includes(host.name)));

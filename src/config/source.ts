@@ -400,7 +400,7 @@ function parseDocumentWithinDepth(text: string, options: ParseDocumentOptions): 
     if (tooDeep !== undefined) break;
     if (doc === undefined) doc = next;
     else {
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "a second YAML document starts here; the file must hold one (remove this --- and what follows, or move it to a file of its own)"));
       break;
     }
   }

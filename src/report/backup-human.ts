@@ -82,6 +82,11 @@ export function renderRunReport(report: RunReport, colors: Colors): string {
   }
   for (const cleaned of report.cleaned) lines.push(`Removed the leftovers of an interrupted run: ${cleaned}`);
   for (const problem of report.storeProblems) lines.push(`${colors.yellow("!")} ${problem}`);
+  const { globs, available } = report.unmatchedSandboxes;
+  for (const glob of globs) {
+    const there = available.length > 0 ? `the policies cover ${available.join(", ")}` : "the policies cover none there";
+    lines.push(`${colors.red("✗")} --sandbox '${glob}' matches no sandbox the policies cover on the selected hosts (${there}); nothing was backed up for it`);
+  }
   lines.push(colors.bold(`Backup run ${report.runId} (${report.policies.join(", ")}):`));
   for (const host of report.hosts) {
     const paint = host.status === "ok" ? colors.green : host.status === "not-started" ? colors.yellow : colors.red;

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { ApplyEventBody, EventBus, HostStatus, RunIdentity } from "../apply/events.js";
 import { RunTally, type RunSummary } from "../apply/tally.js";
-import { backupStepId, type HostOutcome, type RunEvent, type RunReport, type SandboxOutcome } from "../backup/run.js";
+import { backupStepId, INTERRUPTED, type HostOutcome, type RunEvent, type RunReport, type SandboxOutcome } from "../backup/run.js";
 import { snapshotLabel } from "../backup/service.js";
 import type { DesiredFleet } from "../config/types.js";
 import { snapshotCreate } from "../host/nemoclaw/commands.js";
@@ -34,6 +34,11 @@ const HOST_STATUS: Record<HostOutcome["status"], HostStatus> = {
 
 function stepStatus(outcome: SandboxOutcome): "ok" | "failed" | "skipped" {
   return outcome.status === "backed-up" ? "ok" : outcome.status;
+}
+
+/** Kept from being backed up by Ctrl-C (cancelled in flight, or never started). */
+function keptByInterrupt(outcome: SandboxOutcome): boolean {
+  return outcome.status === "skipped" && (outcome.reason ?? "").startsWith(INTERRUPTED);
 }
 
 /** Emits a backup run's events on `bus` as the run goes, and folds them as apply's runs are folded. */
@@ -105,12 +110,14 @@ export class BackupRunEvents {
         const outcome = event.outcome;
         const record = outcome.record;
         const step = backupStepId(outcome.sandbox, outcome.policy);
+        // Ctrl-C: the backup in flight was cancelled; the ones after it are skipped (not started).
+        const inFlight = this.started.has(`${outcome.host} ${step}`);
         this.emit({
           type: "step-finished",
           host: outcome.host,
           step,
           kind: "backup",
-          status: stepStatus(outcome),
+          status: keptByInterrupt(outcome) && inFlight ? "cancelled" : stepStatus(outcome),
           durationMs: this.since(`${outcome.host} ${step}`),
           attempts: outcome.status === "backed-up" || outcome.status === "failed" ? 1 : 0,
           exitCode: null,
@@ -130,7 +137,7 @@ export class BackupRunEvents {
         this.emit({
           type: "host-finished",
           host: host.host,
-          status: HOST_STATUS[host.status],
+          status: host.status !== "not-started" && host.sandboxes.some(keptByInterrupt) ? "interrupted" : HOST_STATUS[host.status],
           durationMs: this.since(host.host),
           sessions: null,
           message: host.problems.length > 0 ? host.problems.join("; ") : null,
@@ -159,7 +166,16 @@ export class BackupRunEvents {
       exitCode,
       durationMs: this.now().getTime() - this.startedAt,
       interrupted,
-      stoppedAt: interrupted ? this.tally.openWork() : [],
+      // Per host stopped part-way: the backup in flight, and those the interrupt kept from starting
+      // (the tally knows a backup run's steps only once they are reported).
+      stoppedAt: interrupted
+        ? this.tally.openWork().map((open) => ({
+            ...open,
+            notStarted: (report.hosts.find((host) => host.host === open.host)?.sandboxes ?? [])
+              .filter((outcome) => keptByInterrupt(outcome) && !this.started.has(`${outcome.host} ${backupStepId(outcome.sandbox, outcome.policy)}`))
+              .map((outcome) => backupStepId(outcome.sandbox, outcome.policy)),
+          }))
+        : [],
       hosts: this.tally.hostCounts(),
     });
   }

@@ -30,6 +30,8 @@ export interface InputFile {
  * `path` a directory), or null. Whether it is one of the command's inputs is `inputClash`'s to say.
  */
 export function outputPathProblem(path: string): string | null {
+  // Where "-" means stdout (`report --html -`, `init -o -`, `inventory --output -`) it never gets here.
+  if (path === "-") return `"-" is not stdout here: it would write a file named "-"; name a file (./- for one named so)`;
   const directory = dirname(resolve(path));
   let directoryStat;
   try {

@@ -13,6 +13,7 @@ import { formatDuration, hostStatusPaint, indent, labelled, lastLines, staleLine
 const EXIT_MEANING: Record<number, string> = {
   0: "success",
   2: "changes pending: steps held back",
+  3: "a selection named nothing",
   4: "unreachable hosts",
   5: "failed hosts",
   6: "stale plan",

@@ -117,7 +117,7 @@ function escapeSlack(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const EXIT_WORDS: Record<number, string> = { 0: "succeeded", 2: "changes pending", 4: "hosts unreachable", 5: "failed", 6: "stale plan", 7: "host lock held", 8: "preflight refused", 130: "interrupted" };
+const EXIT_WORDS: Record<number, string> = { 0: "succeeded", 2: "changes pending", 3: "a selection named nothing", 4: "hosts unreachable", 5: "failed", 6: "stale plan", 7: "host lock held", 8: "preflight refused", 130: "interrupted" };
 
 /** The notice as a Slack-compatible message (`text` in Slack's mrkdwn). */
 export function slackMessage(notice: RunNotice): { text: string } {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { Vault } from "ansible-vault";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -47,6 +48,36 @@ describe("the compiled CLI", () => {
     const result = await nemoclaw("plan", "playbooks/dgx-lab.yaml", "-out=plan.json");
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("nemoclaw plan: -out=plan.json is not an option (one dash takes one letter: it would be read as -o 'ut=plan.json'); write -o plan.json or --out=plan.json\n");
+  });
+
+  it("gives an option after a subcommand to that subcommand: history prune --json prints JSON (docs/json-output.md)", async () => {
+    const state = mkdtempSync(join(tmpdir(), "ncf-cli-state-"));
+    try {
+      const result = await node(["dist/cli/main.js", "history", "prune", "--keep", "5", "--dry-run", "--json"], { XDG_STATE_HOME: state });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ dryRun: true, removed: [], running: [], kept: 0 });
+      // history's own --json, before its subcommand word, still reaches history.
+      const listing = await node(["dist/cli/main.js", "history", "--json"], { XDG_STATE_HOME: state });
+      expect(JSON.parse(listing.stdout)).toEqual([]);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  it("unlock reads a vault-encrypted inventory with --vault-password-file, as every command that works on hosts (README)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-cli-vault-"));
+    try {
+      const password = "correct horse";
+      writeFileSync(join(dir, "pw"), `${password}\n`);
+      writeFileSync(join(dir, "hosts.yml"), new Vault({ password }).encryptSync("all:\n  hosts:\n    spark-01: { ansible_host: 127.0.0.1, ansible_port: 1, ansible_user: nobody }\n", ""));
+      const result = await nemoclaw("unlock", "spark-01", "-i", join(dir, "hosts.yml"), "--vault-password-file", join(dir, "pw"), "--json");
+      expect(result.stderr).not.toContain("unknown option");
+      // Read, so the host is known and tried: nothing listens on port 1.
+      expect(result.code, result.stderr).toBe(4);
+      expect(JSON.parse(result.stdout)).toMatchObject([{ host: "spark-01", result: "unreachable" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("loads every command module, including the SSH transport, without the test runner's loader", async () => {

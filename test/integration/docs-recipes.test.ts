@@ -147,6 +147,22 @@ const SCENARIOS: Record<string, RecipeScenario> = {
     },
   },
 
+  /** docs/getting-started.md's fleet: two Sparks on NemoClaw v0.0.124 in the group spark, each running assistant. */
+  "getting-started": {
+    inventory: "inventory/hosts.ini",
+    hosts: ["spark-01", "spark-02"].map((name) => ({
+      name,
+      groups: ["spark"],
+      scenario: { nemoclaw: { version: "0.0.124" }, gateways: [{ port: 8080, sandboxes: [{ name: "assistant", files: notes(`work on ${name}\n`) }] }] },
+    })),
+    verify(context) {
+      for (const host of ["spark-01", "spark-02"]) {
+        expect(liveSandboxes(context, host), host).toEqual(["nemoclaw/assistant Ready"]);
+        expect(readdirSync(join(context.dir, "backups", host, "assistant")).filter((name) => !name.startsWith(".")).length, host).toBeGreaterThan(0);
+      }
+    },
+  },
+
   /** Hosts an Ansible INI inventory already lists: two Sparks on NemoClaw v0.0.76 (OpenShell 0.0.72), a Station still on v0.0.73 (0.0.71). */
   "existing-ansible-hosts": {
     inventory: "inventory/hosts.ini",
@@ -281,6 +297,45 @@ const recipes = readdirSync(RECIPES)
   .filter((name) => name.endsWith(".md"))
   .sort()
   .map((name) => readRecipe(`docs/recipes/${name}`, readFileSync(join(RECIPES, name), "utf8")));
+
+/**
+ * docs/getting-started.md from its fourth section on, as a new user follows it: the inventory
+ * commands, the example fleet file, validate and plan, the saved-plan route §5 gives for a reviewed
+ * change (the interactive `apply fleet.yaml` asks for `yes` on a terminal, which a test has not),
+ * and the backup commands.
+ */
+function gettingStarted(): Recipe {
+  const file = "docs/getting-started.md";
+  const text = readFileSync(fileURLToPath(new URL("../../docs/getting-started.md", import.meta.url)), "utf8");
+  const section = (heading: string) => {
+    const start = text.indexOf(`\n## ${heading}`);
+    if (start === -1) throw new Error(`${file}: no section '${heading}'`);
+    const end = text.indexOf("\n## ", start + 1);
+    return text.slice(start, end === -1 ? undefined : end);
+  };
+  const blocks = (part: string, language: string) => [...part.matchAll(/^```(\S+)\n([\s\S]*?)^```$/gm)].filter((match) => match[1] === language).map((match) => match[2] as string);
+  const four = section("4. ");
+  const five = section("5. ");
+  const reviewed = /`(nemoclaw plan fleet\.yaml -o plan\.json)`, then\s+`(nemoclaw apply plan\.json)`/.exec(five);
+  if (!reviewed) throw new Error(`${file}: section 5 no longer gives the saved-plan route`);
+  const interactive = /^(export |nemoclaw apply fleet\.yaml)/;
+  const run = (script: string): Extract<Block, { kind: "run" }> => ({ kind: "run", script, exit: 0, outputs: [], line: 0 });
+  return {
+    file,
+    scenario: "getting-started",
+    blocks: [
+      { ...run(blocks(four, "sh")[0] ?? ""), outputs: ["inventory/hosts.ini is valid: 2 hosts", "Wrote fleet.yaml: 2 hosts from inventory/hosts.ini, NemoClaw 0.0.124"] },
+      { kind: "file", name: "fleet.yaml", text: blocks(four, "yaml")[0] ?? "", line: 0 },
+      { ...run((blocks(five, "sh")[0] ?? "").split("\n").filter((line) => !interactive.test(line)).join("\n")), outputs: ["fleet.yaml is valid: 2 hosts, 2 gateways, 2 sandboxes, 1 backup policy"] },
+      run(`${reviewed[1]}\n${reviewed[2]}`),
+      { ...run(blocks(section("6. "), "sh")[0] ?? ""), outputs: ["verified"] },
+    ],
+  };
+}
+
+describe("docs/getting-started.md", () => {
+  it("runs as written from 'A fleet file from your inventory' on, against the fleet it describes", () => runRecipe(gettingStarted()), 900_000);
+});
 
 describe("docs/recipes", () => {
   it("has recipes, each with commands to run", () => {

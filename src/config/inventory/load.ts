@@ -69,7 +69,9 @@ export async function loadInventories(requests: InventoryRequest[], registry: So
   for (const request of requests) {
     const info = await stat(request.path).catch(() => undefined);
     if (info === undefined) {
-      bag.error(request.from, `inventory ${registry.displayName(request.path)} does not exist`);
+      // Ansible's `-i 'spark-01,spark-02,'` (a host list, not a file) is not read (docs/inventories.md).
+      const hostList = request.path.includes(",") ? "; a comma-separated host list (Ansible's -i 'a,b,') is not read: list the hosts in an INI file, or under hosts: in the fleet file" : "";
+      bag.error(request.from, `inventory ${registry.displayName(request.path)} does not exist${hostList}`);
       continue;
     }
     if (info.isDirectory()) await readDirectory(request.path, ctx);

@@ -33,12 +33,16 @@ export function buildBackupPolicies(ctx: BuildContext): DesiredBackupPolicy[] {
 
     const globs = raw.sandboxes ?? ["*"];
     const names = new Set((placement?.hosts ?? []).flatMap((h) => h.sandboxes.map((s) => s.name)));
-    if (placement !== undefined && names.size === 0) bag.warning(yaml.ref([...at, "name"]), `backup policy "${raw.name}" covers no sandbox: its hosts run none`);
+    // The file's sandboxes only: `backup run` also backs up what the hosts run without the file
+    // naming it (docs/backups.md), which validate, contacting no host, cannot know.
+    if (placement !== undefined && names.size === 0) {
+      bag.warning(yaml.ref([...at, "name"]), `backup policy "${raw.name}" covers no sandbox this file declares on its hosts; backup run will back up only the sandboxes they are found running`);
+    }
     globs.forEach((glob, i) => {
       const problem = globProblem(glob) ?? argumentProblem("sandbox glob", glob);
       if (problem !== undefined) return fail(["sandboxes", i], problem);
       if (names.size > 0 && ![...names].some((n) => globToRegExp(glob).test(n))) {
-        bag.warning(yaml.ref([...at, "sandboxes", i]), `"${glob}" matches no sandbox on the policy's hosts${didYouMean(glob, names)}`);
+        bag.warning(yaml.ref([...at, "sandboxes", i]), `"${glob}" matches no sandbox this file declares on the policy's hosts${didYouMean(glob, names)}`);
       }
     });
 

@@ -13,6 +13,10 @@ import { mapHosts } from "../../../src/transport/pool.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "./fixtures.js";
 import { manifestFor } from "./helpers.js";
+import { renderRunReport } from "../../../src/report/backup-human.js";
+import { createColors } from "../../../src/report/color.js";
+
+const plain = createColors(false);
 
 let dir: string;
 beforeEach(() => {
@@ -20,12 +24,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>) {
+function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>, before?: (request: BackupRequest) => Promise<void>) {
   const calls: BackupRequest[] = [];
   const events: RunEvent[] = [];
   const service: BackupService = {
     async backupSandbox(request) {
       calls.push(request);
+      await before?.(request);
       return recordOf(manifestFor(request.host.name, request.sandbox, { sizeBytes: 10, sha256: "a".repeat(64) }, { policy: request.policy.name }), "/store");
     },
     async restoreSandbox() {
@@ -112,6 +117,40 @@ describe("runBackups", () => {
     const report = await run({ sandboxes: ["al*"] });
     expect(calls.map((call) => call.sandbox)).toEqual(["alice", "alina"]);
     expect(report.hosts[0]!.sandboxes.map((s) => s.sandbox)).toEqual(["alice", "alina"]);
+  });
+
+  it("a --sandbox that matches no sandbox the policies cover is an error (exit 3) naming what there is, not a silent success", async () => {
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice"), sandbox("bob")])]),
+      "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("carol")])]),
+    });
+    const typo = await run({ sandboxes: ["alcie", "bob"] });
+    expect(calls.map((call) => call.sandbox)).toEqual(["bob"]);
+    expect(typo.unmatchedSandboxes).toEqual({ globs: ["alcie"], available: ["alice", "bob", "carol"] });
+    expect(runExitCode(typo)).toBe(ExitCode.ValidationError);
+    expect(renderRunReport(typo, plain)).toContain("✗ --sandbox 'alcie' matches no sandbox the policies cover on the selected hosts (the policies cover alice, bob, carol); nothing was backed up for it");
+    // A glob that matches on one host only is fine; so is one whose hosts could not be listed at all.
+    const matched = await run({ sandboxes: ["car*"] });
+    expect(matched.unmatchedSandboxes.globs).toEqual([]);
+    expect(runExitCode(matched)).toBe(ExitCode.Ok);
+    const unlisted = await harness(desired, { "spark-01": new Error("connect ECONNREFUSED"), "spark-02": new Error("connect ECONNREFUSED") }).run({ sandboxes: ["alcie"] });
+    expect(unlisted.unmatchedSandboxes.globs).toEqual([]);
+    expect(runExitCode(unlisted)).toBe(ExitCode.Unreachable);
+  });
+
+  it("a backup Ctrl-C cancels in flight is skipped as interrupted, keeping what it was doing, not failed", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const interrupt = new AbortController();
+    const { run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice"), sandbox("bob")])]) }, async () => {
+      interrupt.abort();
+      throw new Error("spark-01: cancelled: command cancelled");
+    });
+    const report = await run({ signal: interrupt.signal });
+    expect(report.hosts[0]!.sandboxes.map((s) => [s.sandbox, s.status, s.reason])).toEqual([
+      ["alice", "skipped", "interrupted: spark-01: cancelled: command cancelled"],
+      ["bob", "skipped", "interrupted"],
+    ]);
   });
 
   it("refuses a drifted host with the block and writes nothing for it, while others go on", async () => {

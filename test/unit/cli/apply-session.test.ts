@@ -317,6 +317,16 @@ describe("apply of a saved plan file", () => {
     expect(s.ran).toEqual([]);
   });
 
+  it("a --limit that selects none of a saved plan's hosts names nothing to apply: exit 3, as a --limit matching no host", async () => {
+    const s = session();
+    const file = join(dir, "plan.json");
+    writePlanFile(file, planOf(s.scenario));
+    s.deps.selectHosts = () => ["spark-09"];
+    expect(await runApplySession(file, { ...OPTIONS, limit: "spark-09" }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("nemoclaw apply: --limit 'spark-09' selects none of the plan's hosts (spark-01)");
+    expect(s.ran).toEqual([]);
+  });
+
   it("refuses a file that is not a usable plan as a validation error (exit 3), naming the problem", async () => {
     const s = session();
     const file = join(dir, "plan.json");

@@ -128,7 +128,10 @@ describe("backup run as a use case", () => {
     expect(await running).toBe(ExitCode.Interrupted);
     const summary = summarizeJournal(listJournalFiles(join(dir, "runs"))[0]!);
     expect(summary.interrupted).toBe(true);
-    expect(summary.hosts[0]?.steps[0]).toMatchObject({ id: "backup:alice@nightly", status: "failed", error: "cancelled" });
+    // Cancelled in flight, not failed: the host was interrupted there (docs/journal.md).
+    expect(summary.hosts[0]?.steps[0]).toMatchObject({ id: "backup:alice@nightly", status: "cancelled", error: "interrupted: cancelled" });
+    expect(summary.hosts[0]?.status).toBe("interrupted");
+    expect(summary.stoppedAt).toEqual([{ host: "spark-01", step: "backup:alice@nightly", notStarted: [] }]);
   });
 
   it("refuses an unknown policy on its own stderr with the validation exit code, writing no journal", async () => {

@@ -42,11 +42,45 @@ function recordBackupRun(runId: string): void {
   events.onRunEvent({ type: "sandbox-done", outcome });
   const host = { host: "spark-01", status: "failed" as const, problems: [], sandboxes: [outcome] };
   events.onRunEvent({ type: "host-done", outcome: host });
-  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [] }, 5, false);
+  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unmatchedSandboxes: { globs: [], available: [] } }, 5, false);
+  writer.close();
+}
+
+/** A backup run Ctrl-C stopped while alice's backup was in flight, before bob's. */
+function recordInterruptedBackupRun(runId: string): void {
+  const now = () => new Date("2026-07-10T02:00:00Z");
+  const writer = JournalWriter.open(dir, runId, new Redactor());
+  const bus = new EventBus(runId, now);
+  bus.subscribe((event) => writer.write(event));
+  const events = new BackupRunEvents(bus, now);
+  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: backupFleet([], []), policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
+  events.onRunEvent({ type: "host-start", host: "spark-01" });
+  const steps = ["alice", "bob"].map((sandbox) => ({ id: `backup:${sandbox}@nightly`, sandbox, gateway: "nemoclaw", policy: "nightly" }));
+  events.onRunEvent({ type: "host-plan", host: "spark-01", steps });
+  events.onRunEvent({ type: "sandbox-start", host: "spark-01", sandbox: "alice", gateway: "nemoclaw", policy: "nightly" });
+  const base = { host: "spark-01", gateway: "nemoclaw", policy: "nightly", status: "skipped" as const };
+  const alice = { ...base, sandbox: "alice", reason: "interrupted: spark-01: cancelled: command cancelled" };
+  const bob = { ...base, sandbox: "bob", reason: "interrupted" };
+  events.onRunEvent({ type: "sandbox-done", outcome: alice });
+  events.onRunEvent({ type: "sandbox-done", outcome: bob });
+  const host = { host: "spark-01", status: "ok" as const, problems: [], sandboxes: [alice, bob] };
+  events.onRunEvent({ type: "host-done", outcome: host });
+  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unmatchedSandboxes: { globs: [], available: [] } }, 130, true);
   writer.close();
 }
 
 describe("nemoclaw history", () => {
+  it("shows where an interrupted backup run stopped: the backup in flight and the ones not started (docs/journal.md)", async () => {
+    recordInterruptedBackupRun("20261122T090000Z-bbbbbb");
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    expect(list.out()).toMatch(/1 host \(1 interrupted\) {2}exit 130/);
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.out()).toContain("interrupted; stopped at:\n  spark-01: during backup:alice@nightly; not started: backup:bob@nightly\n");
+  });
+
+
   it("lists backup runs beside applies and shows one in full", async () => {
     recordBackupRun("20261122T080000Z-aaaaaa");
     const list = streams();
@@ -239,5 +273,11 @@ describe("nemoclaw unlock", () => {
     const s = streams();
     expect(await runUnlockCommand(["zz"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.ValidationError);
     expect(s.err()).toBe("nemoclaw unlock: not in /fleet/fleet.yaml: zz\n");
+  });
+
+  it("says to name a fleet file with --fleet when one is given as an argument, as other commands take it", async () => {
+    const s = streams();
+    expect(await runUnlockCommand(["a", "lab.yaml"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.ValidationError);
+    expect(s.err()).toBe("nemoclaw unlock: not in /fleet/fleet.yaml: lab.yaml; unlock's arguments are hosts: name the fleet file with --fleet (nemoclaw unlock a --fleet lab.yaml)\n");
   });
 });

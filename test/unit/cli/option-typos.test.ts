@@ -52,3 +52,25 @@ describe("single-dash long options", () => {
     }
   });
 });
+
+describe("Terraform and Ansible options", () => {
+  it("says what nemoclaw has instead of -auto-approve, --check, --diff, --forks and -parallelism", () => {
+    expect(typo("apply fleet.yaml -auto-approve")).toBe("nemoclaw apply: -auto-approve is Terraform's option, not nemoclaw's; apply asks unless given --yes (-y): write --yes");
+    expect(typo("apply --auto-approve")).toBe("nemoclaw apply: --auto-approve is Terraform's option, not nemoclaw's; apply asks unless given --yes (-y): write --yes");
+    expect(typo("apply fleet.yaml --check")).toBe("nemoclaw apply: --check is Ansible's dry-run option, not nemoclaw's; `nemoclaw plan` shows what apply would change, in order and why, and changes nothing");
+    expect(typo("apply --diff")).toContain("nemoclaw apply: --diff is Ansible's option, not nemoclaw's; `nemoclaw plan` shows each change");
+    expect(typo("apply --forks 10")).toBe("nemoclaw apply: --forks is Ansible's option, not nemoclaw's; write --concurrency");
+    expect(typo("backup run -parallelism=4")).toBe("nemoclaw backup run: -parallelism=4 is Terraform's option, not nemoclaw's; write --concurrency");
+    expect(typo("facts --forks=5")).toContain("`apply --concurrency` and `backup run --concurrency` set how many hosts");
+    expect(typo("apply fleet.yaml -vvv")).toBe(
+      "nemoclaw apply: -vvv is Ansible's verbosity option, not nemoclaw's; nemoclaw has no verbosity levels: every step shows its command lines, and a failed one its output tail and hint; the journal keeps them all (`nemoclaw history last`, docs/journal.md)",
+    );
+    expect(typo("plan -v")).toContain("nemoclaw plan: -v is Ansible's verbosity option");
+  });
+
+  it("leaves the command's own options and option values alone", () => {
+    expect(typo("apply --yes --concurrency 4")).toBeNull();
+    expect(typo("apply --limit check")).toBeNull();
+    expect(typo("backup run --sandbox diff")).toBeNull();
+  });
+});

@@ -239,3 +239,49 @@ describe("inventory --output and init -o never overwrite an inventory they read"
     unchanged();
   });
 });
+
+describe('"-" as an output: stdout where a command prints there anyway, refused where it would be a file named "-"', () => {
+  it("init -o - and inventory --output - print on stdout and write no file", async () => {
+    const { inspectFleet } = await import("../../../src/config/load.js");
+    let out = "";
+    const writes: string[] = [];
+    const init = await runInitCommand({ inventory: [inventory], out: "-", force: false, openshell: "0.0.116", color: false, json: false }, {
+      load: async (inventories) => {
+        const { fleet, sources } = await loadFleetFrom(undefined, inventories);
+        return { fleet, warnings: "", sources };
+      },
+      select: (fleet, limit) => selectHosts(fleet, limit),
+      observe: noHosts,
+      pinOf: () => ({ problem: "not used: --openshell is given" }),
+      cwd: dir,
+      exists: () => true,
+      writeFile: (path: string) => void writes.push(path),
+      today: () => NOW,
+      stdout: { write: (text: string) => (out += text) },
+      stderr: { write: () => true },
+      env: {},
+    });
+    expect(init).toBe(ExitCode.Ok);
+    expect(out).toContain("apiVersion: nemoclaw.dev/v1");
+    out = "";
+    const listed = await runInventoryCommand(undefined, undefined, { inventory: [inventory], list: true, output: "-", color: false }, {
+      inspect: inspectFleet,
+      writeFile: async (path) => void writes.push(path),
+      stdout: { write: (text: string) => (out += text) },
+      stderr: { write: () => true },
+      env: {},
+    });
+    expect(listed).toBe(ExitCode.Ok);
+    expect(JSON.parse(out)).toHaveProperty("_meta");
+    expect(writes).toEqual([]);
+  });
+
+  it("plan -o - and --metrics-file - are refused (exit 1), saying what to write instead", async () => {
+    const h = planDeps();
+    expect(await runPlanCommand(fleetFile, { ...planOptions, out: "-" }, h.deps)).toBe(ExitCode.Error);
+    expect(h.err()).toBe('nemoclaw plan: -o -: "-" is not stdout here: it would write a file named "-"; name a file (./- for one named so); --json prints the plan on stdout\n');
+    const m = planDeps();
+    expect(await runPlanCommand(fleetFile, { ...planOptions, metricsFile: "-" }, m.deps)).toBe(ExitCode.Error);
+    expect(m.err()).toContain('--metrics-file -: "-" is not stdout here');
+  });
+});

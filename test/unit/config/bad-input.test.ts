@@ -299,3 +299,11 @@ describe("a fleet file beside its inventory", () => {
     expect(errors).toEqual(["fleet.yaml:4:13: inventory[0]: inventory fleet.yaml is this fleet file, not an inventory; list the inventory file or directory"]);
   });
 });
+
+describe("a second YAML document", () => {
+  it("is refused at its ---, saying what to do, not with the YAML library's advice to its programmer", async () => {
+    const dir = tree({ "fleet.yaml": `${FLEET_HEAD}hosts: [{ name: a, connection: local }]\n---\nhosts: []\n` });
+    const { errors } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual(["fleet.yaml:5:1: YAML syntax error: a second YAML document starts here; the file must hold one (remove this --- and what follows, or move it to a file of its own)"]);
+  });
+});

@@ -294,6 +294,15 @@ sandboxes:
     expect(host(fleet, "spark-02").gateways).toEqual([]);
   });
 
+  it("a backup policy over hosts whose sandboxes the file does not declare warns without claiming the hosts run none", async () => {
+    // backup run covers what the hosts run, declared or not (docs/backups.md); validate cannot see that.
+    const base = tree({ "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]\nbackupPolicies:\n  - name: nightly\n` });
+    const { warnings } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      'backup policy "nightly" covers no sandbox this file declares on its hosts; backup run will back up only the sandboxes they are found running',
+    ]);
+  });
+
   it("fills in defaults for sandboxes, backup policies and apply settings", async () => {
     const base = tree({
       "fleet.yaml": `${HEADER}hosts: [{ name: spark-01 }]

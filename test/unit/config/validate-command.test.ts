@@ -80,6 +80,12 @@ describe("nemoclaw validate", () => {
     });
   });
 
+  it("says that Ansible's comma-separated host list is not an inventory here", async () => {
+    const { code, stderr } = await run(undefined, { inventory: ["spark-01,spark-02,"] });
+    expect(code).toBe(ExitCode.ValidationError);
+    expect(stderr).toContain("-i spark-01,spark-02,: inventory spark-01,spark-02, does not exist; a comma-separated host list (Ansible's -i 'a,b,') is not read: list the hosts in an INI file, or under hosts: in the fleet file");
+  });
+
   it("says that ./fleet.yaml was read when it is missing", async () => {
     const { code, stderr } = await run(undefined);
     expect(code).toBe(ExitCode.ValidationError);
