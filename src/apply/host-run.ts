@@ -173,8 +173,10 @@ export class HostRun {
       return await this.executeLocked(ordered, desired, connection);
     } finally {
       await stopHeartbeat();
-      // Released already when the host's last round trip took the lock away with it.
-      if (!this.releasedWithLastStep) await acquired.lease.release().then(
+      // Released already when the host's last round trip took the lock away with it; told here all
+      // the same, so the lock is given back after the host finished in every event stream.
+      if (this.releasedWithLastStep) this.run.events.emit({ type: "lock-released", host: this.name });
+      else await acquired.lease.release().then(
         () => this.run.events.emit({ type: "lock-released", host: this.name }),
         (error: unknown) =>
           this.run.events.emit({ type: "host-note", host: this.name, level: "warning", message: `could not release the host lock: ${errorText(error)}` }),
@@ -410,7 +412,6 @@ export class HostRun {
     if (answer.lockReleased === "swapped") {
       this.lease?.released();
       this.releasedWithLastStep = true;
-      this.run.events.emit({ type: "lock-released", host: this.name });
     }
     return answer.outcomes;
   }

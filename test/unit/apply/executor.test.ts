@@ -34,6 +34,12 @@ describe("applyPlan: order, results and locks", () => {
     expect(h.events.map((event) => event.seq)).toEqual(h.events.map((_, index) => index + 1));
   });
 
+  it("tells of a lock given back with the last step after that step and the host have finished, as for any host", async () => {
+    const h = harness({ hosts: ["a"] });
+    await h.run(plan([hostPlan("a", [step("first"), step("second", ["first"])])]));
+    expect(h.events.filter((event) => "host" in event && event.host === "a").map((event) => event.type).slice(-4)).toEqual(["step-started", "step-finished", "host-finished", "lock-released"]);
+  });
+
   it("does not lock or touch hosts with nothing to do, and reports planned unreachable and blocked hosts apart", async () => {
     const h = harness({ hosts: ["quiet", "down", "drift"] });
     const block = ["", "  OpenShell gateway schema preflight failed before applying fleet changes.", "  No sandbox data was changed."];

@@ -95,13 +95,14 @@ export interface Harness {
 
 function fakeLease(host: string, released: string[]): HostLease {
   const info: HostLockInfo = { runId: "run-test", user: "ops", machine: "ctl", pid: 1, startedAt: "t", expiresAt: "t" };
-  return { info, content: "fake", renew: async () => true, release: async () => void released.push(host), released: () => undefined };
+  return { info, content: "fake", renew: async () => true, release: async () => void released.push(host), released: () => void released.push(host) };
 }
 
 /**
  * A stand-in for the round trip: each command through the connection on its own (so tests see
  * every call), stopping at the first that fails, then the observation. The lock is taken by
- * `acquireLock` instead (the lock part does not report), and released at the end.
+ * `acquireLock` instead (the lock part does not report), and released with the last step's
+ * commands when they all succeed, otherwise at the end.
  */
 export function commandsThenObserve(observe: (host: string) => ObservedHost): RunAndObserve {
   return async (host, connection, request) => {
@@ -127,7 +128,9 @@ export function commandsThenObserve(observe: (host: string) => ObservedHost): Ru
       outcomes.push(outcome);
       if (!outcome.ok) break;
     }
-    return { outcomes, observed: observe(host.name), lockCreated: null, lockReleased: null };
+    // As the real round trip: the lock goes with the commands only when every one succeeded.
+    const released = request.releaseLock !== undefined && outcomes.length === request.commands.length && outcomes.every((outcome) => outcome.ok);
+    return { outcomes, observed: observe(host.name), lockCreated: null, lockReleased: released ? "swapped" : null };
   };
 }
 
