@@ -157,7 +157,7 @@ export function register(program: Command): void {
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
     .addHelpText(
       "after",
-      helpAfter("0 restored, 1 no such backup, host or sandbox, 3 invalid fleet file or --policy, 4 the host or store could not be reached, 5 the restore failed, 7 another run holds the host lock, 8 schema preflight refused, 130 interrupted", [
+      helpAfter("0 restored, 1 no such backup or host, 3 invalid fleet file or --policy, 4 the host or store could not be reached, 5 the restore failed or was refused (e.g. the target sandbox is missing, not Ready or runs another agent), 7 another run holds the host lock, 8 schema preflight refused, 130 interrupted", [
         "nemoclaw backup restore spark-01/alice                # the newest backup",
         "nemoclaw backup restore spark-01/alice@2026-07-10 fleet.yaml",
         "nemoclaw backup restore spark-01/alice --to spark-02/alice",
