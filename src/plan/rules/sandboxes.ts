@@ -8,7 +8,7 @@ import { DEFAULT_GATEWAY_NAME } from "../../config/names.js";
 import type { DesiredSandbox } from "../../config/types.js";
 import { onboard, type OnboardMode, type OnboardSettings, rebuild, type Releases } from "../../host/nemoclaw/commands.js";
 import type { WorkaroundTarget } from "../../host/nemoclaw/image-ref-workaround.js";
-import { nemoclawHas } from "../../host/nemoclaw/releases.js";
+import { NEMOCLAW_SINCE, nemoclawHas } from "../../host/nemoclaw/releases.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { Step } from "../types.js";
@@ -153,6 +153,14 @@ function planStaleRecovery(ctx: HostContext, release: Releases, sandbox: Desired
       `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; \`nemoclaw ${sandbox.name} rebuild --yes\` or \`nemoclaw ${sandbox.name} destroy --yes\` by hand`,
       { target, fact: factKey.registryEntry(sandbox.name) },
     );
+  if (!nemoclawHas(release.nemoclaw, "staleRecovery")) {
+    ctx.note(
+      "warning",
+      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery is not planned: NemoClaw v${release.nemoclaw}'s rebuild refuses a sandbox its gateway does not have (\`Sandbox '${sandbox.name}' is not running. Cannot back up state.\`), recreating from the registry needs v${NEMOCLAW_SINCE.staleRecovery} or later. The registry entry is preserved; move the host to a newer release (nemoclaw.version) and apply again`,
+      { target, fact: factKey.registryEntry(sandbox.name) },
+    );
+    return;
+  }
   if (gateway !== DEFAULT_GATEWAY_NAME) {
     refuse(`it belongs to the per-port gateway ${gateway}, not the default ${DEFAULT_GATEWAY_NAME}`);
     return;

@@ -902,6 +902,17 @@ const cases: Case[] = [
       }),
   },
   {
+    name: "stale entry before v0.0.63: that release's rebuild refuses an absent sandbox, so nothing is planned and the note says why",
+    setup: (s) => {
+      runs(s, "0.0.50", "0.0.44");
+      withoutLiveSandbox(s);
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["rebuild"],
+    notes: [/stale recovery is not planned: NemoClaw v0\.0\.50's rebuild refuses a sandbox its gateway does not have .*needs v0\.0\.63 or later/],
+  },
+  {
     name: "stale entry refused while another gateway is active",
     setup: (s) => {
       withoutLiveSandbox(s);
