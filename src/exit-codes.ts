@@ -29,7 +29,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * When a run ends with several kinds of trouble, the most severe wins, in this order:
- * failed > preflight refused > stale plan > lock held > unreachable > changes > ok.
+ * interrupted > error > validation error > failed > preflight refused > stale plan > lock held >
+ * unreachable > changes > ok.
  */
 const SEVERITY: ExitCodeValue[] = [
   ExitCode.Interrupted,
