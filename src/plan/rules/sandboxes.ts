@@ -147,10 +147,12 @@ function planSandbox(ctx: HostContext, release: Releases, sandbox: DesiredSandbo
 function planStaleRecovery(ctx: HostContext, release: Releases, sandbox: DesiredSandbox, entry: NonNullable<ReturnType<HostContext["registryEntry"]>>): void {
   const target = sandboxTarget(sandbox.name, sandbox.gateway);
   const gateway = entry.gatewayName;
+  // NemoClaw's rebuild itself refuses both cases and points at the gateway switch first
+  // (printWrongGatewayActiveGuidance, NC@9708c264:src/lib/actions/sandbox/gateway-state.ts:329-347).
   const refuse = (why: string) =>
     ctx.note(
       "warning",
-      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; \`nemoclaw ${sandbox.name} rebuild --yes\` or \`nemoclaw ${sandbox.name} destroy --yes\` by hand`,
+      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; by hand on the host, \`openshell gateway select ${gateway}\`, then \`nemoclaw ${sandbox.name} rebuild --yes\` (or \`nemoclaw ${sandbox.name} destroy --yes\` if it should go)`,
       { target, fact: factKey.registryEntry(sandbox.name) },
     );
   if (!nemoclawHas(release.nemoclaw, "staleRecovery")) {

@@ -933,7 +933,7 @@ const cases: Case[] = [
     },
     status: "no-changes",
     steps: [],
-    notes: [/stale recovery refused: it belongs to the per-port gateway nemoclaw-8081/],
+    notes: [/stale recovery refused: it belongs to the per-port gateway nemoclaw-8081.*by hand on the host, `openshell gateway select nemoclaw-8081`, then `nemoclaw assistant rebuild --yes`/],
   },
   {
     name: "stale entry on an unhealthy named gateway: recover the gateway first, judge the sandbox after",
