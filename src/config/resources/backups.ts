@@ -33,7 +33,7 @@ export function buildBackupPolicies(ctx: BuildContext): DesiredBackupPolicy[] {
 
     const globs = raw.sandboxes ?? ["*"];
     const names = new Set((placement?.hosts ?? []).flatMap((h) => h.sandboxes.map((s) => s.name)));
-    if (placement !== undefined && names.size === 0) bag.warning(yaml.ref([...at, "name"]), `backup policy "${raw.name}" covers no sandbox: its hosts run none`);
+    if (placement !== undefined && names.size === 0) bag.warning(yaml.ref([...at, "name"]), `backup policy "${raw.name}" covers no sandbox the fleet file places on its hosts (backup run still backs up the sandboxes it finds live there)`);
     globs.forEach((glob, i) => {
       const problem = globProblem(glob) ?? argumentProblem("sandbox glob", glob);
       if (problem !== undefined) return fail(["sandboxes", i], problem);

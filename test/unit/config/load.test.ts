@@ -165,6 +165,17 @@ hosts:
     expect(warnings.map((warning) => warning.message)).toEqual(["ansible_ssh_common_args: ignoring -o IdentitiesOnly=maybe (nemoclaw uses its own SSH client)"]);
   });
 
+  it("a backup policy over hosts the file places no sandbox on warns without claiming the hosts run none (backup run covers live sandboxes)", async () => {
+    const base = tree({
+      "hosts.ini": "a\n",
+      "fleet.yaml": `${HEADER}inventory: [hosts.ini]\nbackupPolicies:\n  - name: nightly\n    destination: { path: ./backups }\n`,
+    });
+    const { warnings } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      'backup policy "nightly" covers no sandbox the fleet file places on its hosts (backup run still backs up the sandboxes it finds live there)',
+    ]);
+  });
+
   it("reads -J and ProxyCommand jump hosts from Ansible's ssh arguments", async () => {
     const base = tree({
       "hosts.ini": [
