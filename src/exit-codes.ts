@@ -21,7 +21,7 @@ export const ExitCode = {
   LockHeld: 7,
   /** The schema preflight refused state-touching work on one or more hosts. */
   PreflightRefused: 8,
-  /** Interrupted (SIGINT/SIGTERM); the journal records where the run stopped. */
+  /** Interrupted (SIGINT/SIGTERM, or SIGHUP when the terminal goes away); the journal records where the run stopped. */
   Interrupted: 130,
 } as const;
 
