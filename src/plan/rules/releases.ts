@@ -343,8 +343,11 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
 function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: string }, target: { version: string; pin: OpenShellPin }): void {
   const from = running.openshell;
   const to = target.pin.max;
-  const retire = driverOfVersion(from) === "cluster-container";
-  const crossesClusterEra = retire && driverOfVersion(to) === "host-process";
+  // Only leaving the cluster era retires its gateways (docs/releases.md, step 4): the new
+  // host-process OpenShell cannot take them over. Within the era the gateway — and the volume that
+  // holds every sandbox — is kept; NemoClaw's own installer retires nothing there either.
+  const crossesClusterEra = driverOfVersion(from) === "cluster-container" && driverOfVersion(to) === "host-process";
+  const retire = crossesClusterEra;
   const live = ctx.liveSandboxes();
   if (!upgradeIsSafe(ctx, running, target, retire, live)) return;
   const move = sameVersion(running.nemoclaw, target.version)

@@ -385,6 +385,17 @@ const cases: Case[] = [
     },
   },
   {
+    name: "v0.0.30 → v0.0.38 stays in the cluster era (OpenShell 0.0.36 both): the cluster gateway and its volume are kept, never retired",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.30");
+      choose(s, "0.0.38");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "nemoclaw-install:spark-01 disruptive exact", "restore:assistant disruptive predicted", "release-verify:spark-01 safe predicted"],
+    neverCommands: ["gateway destroy", "NEMOCLAW_OPENSHELL_UPGRADE_PREPARED"],
+    check: (plan) => expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "sandbox-missing" }),
+  },
+  {
     name: "sandboxes from before NemoClaw recorded image provenance are confirmed to its installer by name, when the fleet file builds them from its image",
     setup: (s) => {
       asCluster(s, "0.0.36");
