@@ -284,7 +284,7 @@ const cases: Case[] = [
       expect(install.reason.summary).toBe("NemoClaw v0.0.80 → v0.0.90 (OpenShell 0.0.72 → 0.0.85)");
       const verify = plan.steps.find((step) => step.kind === "release-verify")!;
       expect(verify.commands).toEqual([]);
-      expect(verify.params).toEqual({ nemoclaw: "0.0.90", openshell: "0.0.85", gateways: ["nemoclaw"], sandboxes: ["assistant"] });
+      expect(verify.params).toEqual({ nemoclaw: "0.0.90", openshell: "0.0.85", openshellPin: { min: "0.0.85", max: "0.0.85" }, gateways: ["nemoclaw"], sandboxes: ["assistant"] });
       expect(verify.dependsOn).toEqual(["nemoclaw-install:spark-01", "restore:assistant"]);
     },
   },
