@@ -21,7 +21,7 @@ export const ExitCode = {
   LockHeld: 7,
   /** The schema preflight refused state-touching work on one or more hosts. */
   PreflightRefused: 8,
-  /** Interrupted (SIGINT/SIGTERM); the journal records where the run stopped. */
+  /** Interrupted (SIGINT/SIGTERM, or SIGHUP when the terminal goes away); the journal records where the run stopped. */
   Interrupted: 130,
 } as const;
 
@@ -29,7 +29,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * When a run ends with several kinds of trouble, the most severe wins, in this order:
- * failed > preflight refused > stale plan > lock held > unreachable > changes > ok.
+ * interrupted > error > validation error > failed > preflight refused > stale plan > lock held >
+ * unreachable > changes > ok.
  */
 const SEVERITY: ExitCodeValue[] = [
   ExitCode.Interrupted,

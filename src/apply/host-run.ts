@@ -451,7 +451,7 @@ export class HostRun {
       verifiedBackups: new Set(),
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
-      preflight: (observed, wording) => this.run.deps.preflight(observed, wording),
+      preflight: (observed, wording, ignore) => this.run.deps.preflight(observed, wording, ignore),
       replan: (observed) => this.run.deps.replan(this.name, observed),
     };
   }

@@ -117,13 +117,16 @@ function nemoclawInstalled(step: Step, observed: ObservedHost): PostconditionRes
  */
 function releaseVerified(step: Step, observed: ObservedHost, replanned: HostPlan | null): PostconditionResult {
   const version = String(step.params?.nemoclaw);
-  const openshell = String(step.params?.openshell);
+  const pin = step.params?.openshellPin as OpenShellPin | undefined;
   const running = runningReleases(observed);
-  const expected = `NemoClaw v${version} with OpenShell ${openshell}`;
+  const expected = `NemoClaw v${version} with ${pin ? describePin(pin) : `OpenShell ${String(step.params?.openshell)}`}`;
   if ("seen" in running) return { holds: false, expected, seen: running.seen };
-  if (!sameCore(running.nemoclaw, version) || !sameCore(running.openshell, openshell)) {
+  const openshellHolds = pin ? pinAccepts(pin, running.openshell) : sameCore(running.openshell, String(step.params?.openshell));
+  if (!sameCore(running.nemoclaw, version) || !openshellHolds) {
     return { holds: false, expected, seen: `NemoClaw v${running.nemoclaw} with OpenShell ${running.openshell}` };
   }
+  // Gateways must run the OpenShell the host now has (the pin's newest, or one it kept).
+  const openshell = running.openshell;
   for (const name of stringList(step.params?.gateways)) {
     const found = observedGateway(observed, name);
     if ("holds" in found) return found;

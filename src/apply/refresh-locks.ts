@@ -40,6 +40,8 @@ export class RefreshLocks {
   private beating: Promise<void> = Promise.resolve();
   /** Observations under way: the end of the session waits for them, so none locks a host after it. */
   private readonly observing = new Set<Promise<unknown>>();
+  /** The lease each observation under way creates, to give back if the session cannot wait for it. */
+  private readonly inFlight = new Map<Promise<unknown>, HostLease>();
   /** Set by `releaseRest`: a lock created after it is given back at once. */
   private closed = false;
 
@@ -58,13 +60,28 @@ export class RefreshLocks {
    * report) is left alone: that host's run takes the lock the long way, and observes again.
    */
   readonly observeHost = (host: DesiredHost, connection: Connection): Promise<ObservedHost> => {
-    const work = this.observeLocking(host, connection);
+    const mine = lockFor(this.options);
+    const work = this.observeLocking(host, connection, mine);
     this.observing.add(work);
-    return work.finally(() => this.observing.delete(work));
+    this.inFlight.set(work, leaseOn(connection, mine, this.options));
+    return work.finally(() => {
+      this.observing.delete(work);
+      this.inFlight.delete(work);
+    });
   };
 
-  private async observeLocking(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
-    const mine = lockFor(this.options);
+  /**
+   * The session is ending before some observations answered (an interrupted plan whose wait ran
+   * out): give their locks back in a session of their own. The lock is the first thing the
+   * observation's script does, and a release removes it only while it still reads what this run
+   * wrote, so nothing another run holds is touched.
+   */
+  async releaseInFlight(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.inFlight.values()].map((lease) => lease.release().catch(() => undefined)));
+  }
+
+  private async observeLocking(host: DesiredHost, connection: Connection, mine: ReturnType<typeof lockFor>): Promise<ObservedHost> {
     // Asked in the observation's own session, so a host with nothing to do is unlocked without another one.
     let giveBack: boolean | undefined;
     const releaseLockIf = async (observed: ObservedHost): Promise<boolean> => {

@@ -28,7 +28,7 @@ export interface ApplyDeps {
   backup: SandboxBackups;
   resolveSecret(ref: SecretRef): Promise<string>;
   /** The schema preflight (src/backup/preflight.ts): NemoClaw's exact block when the CLI and a running gateway disagree. */
-  preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;
+  preflight(observed: ObservedHost, wording: { action: string; command: string }, ignore?: ReadonlySet<string>): PreflightOutcome;
   /** Fingerprints of the given fact keys (src/plan/fingerprint.ts). */
   fingerprints(observed: ObservedHost, keys: string[]): Record<string, string>;
   /** How a changed fact differs from the value the plan recorded (undefined: none recorded), for the stale-plan report. */

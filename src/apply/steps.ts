@@ -75,7 +75,7 @@ export interface StepContext {
   backup: SandboxBackups;
   backupPolicy(name: string): DesiredBackupPolicy | undefined;
   /** The schema preflight on an observation, worded with the step's action and command. */
-  preflight(observed: ObservedHost, wording: { action: string; command: string }): PreflightOutcome;
+  preflight(observed: ObservedHost, wording: { action: string; command: string }, ignore?: ReadonlySet<string>): PreflightOutcome;
 }
 
 class StepFailure extends Error {
@@ -251,7 +251,11 @@ async function carryOutImageRefWorkaround(
 async function runPreflight(step: Step, context: StepContext): Promise<StepRunResult> {
   const observed = await context.observe();
   const wording = { action: stringParam(step, "action") ?? "applying fleet changes", command: stringParam(step, "command") ?? "nemoclaw apply" };
-  const outcome = context.preflight(observed, wording);
+  // A crashed gateway the plan handles is left out only while it still shows its migration error.
+  const planned = Array.isArray(step.params?.crashedGateways) ? step.params.crashedGateways.filter((name): name is string => typeof name === "string") : [];
+  const gateways = observed.gateways.state === "known" ? observed.gateways.value : [];
+  const ignore = new Set(planned.filter((name) => gateways.some((gateway) => gateway.name === name && gateway.health.fatalMigration !== null)));
+  const outcome = context.preflight(observed, wording, ignore);
   switch (outcome.state) {
     case "clean":
       return result({ status: "ok", notes: [`OpenShell ${outcome.openshellVersion}: the CLI and every running gateway agree`] });

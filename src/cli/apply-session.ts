@@ -119,8 +119,12 @@ function releaseOnInterrupt(locks: RefreshLocks, deps: SessionDeps): () => void 
     if (interrupted) return;
     interrupted = true;
     deps.stderr.write("\nInterrupted; nothing was changed. Giving the host locks back…\n");
-    const bounded = new Promise((resolve) => setTimeout(resolve, RELEASE_ON_INTERRUPT_MS).unref());
-    void Promise.race([locks.releaseRest(), bounded]).finally(() => deps.exit(ExitCode.Interrupted));
+    const after = (ms: number) => new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ms).unref());
+    void Promise.race([locks.releaseRest(), after(RELEASE_ON_INTERRUPT_MS)])
+      // Observations that did not answer in time would keep their hosts locked for the lease:
+      // their locks are given back directly (bounded too: an unreachable host keeps its lock).
+      .then((outcome) => (outcome === "late" ? Promise.race([locks.releaseInFlight(), after(RELEASE_ON_INTERRUPT_MS)]) : undefined))
+      .finally(() => deps.exit(ExitCode.Interrupted));
   });
 }
 

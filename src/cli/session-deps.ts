@@ -38,7 +38,7 @@ export interface ProcessDeps {
   now(): Date;
   identity: RunIdentity;
   journalDir: string;
-  /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
+  /** Call `handler` on SIGINT/SIGTERM/SIGHUP until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
   /** How a run's notice reaches the fleet file's webhook. */
   postWebhook: PostJson;
@@ -57,11 +57,21 @@ export function processDeps(): ProcessDeps {
     postWebhook: postWithFetch,
     exit: (code) => process.exit(code),
     onInterrupt(handler) {
+      // A hangup (the terminal or the SSH session to this machine went away) would otherwise end
+      // the process on the spot, mid-step, leaving host locks and a journal without its end. It
+      // stops the run like SIGTERM; the terminal is gone, so output that can no longer be written
+      // is dropped instead of ending the process (the journal is a file and keeps everything).
+      const hangup = () => {
+        for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+        handler();
+      };
       process.on("SIGINT", handler);
       process.on("SIGTERM", handler);
+      process.on("SIGHUP", hangup);
       return () => {
         process.off("SIGINT", handler);
         process.off("SIGTERM", handler);
+        process.off("SIGHUP", hangup);
       };
     },
   };

@@ -439,7 +439,7 @@ export interface BackupPolicy {
    */
   verify?: boolean;
   /**
-   * Back a sandbox up before any disruptive step on it (rebuild, gateway restart, upgrade).
+   * Where the backup before a rebuild or recreate of a sandbox goes: with true (the default) into this policy's store; when no covering policy has it, NemoClaw's own snapshot on the host is taken instead, so that backup is never skipped. A release upgrade backs every sandbox up into its first covering policy whatever this says; restarting a sandbox's agent (`gateway restart`, to re-emit its guards) keeps its files and takes no backup.
    */
   beforeDisruptive?: boolean;
   /**

@@ -165,7 +165,7 @@ export interface DesiredBackupPolicy {
   retention: Retention;
   destination: BackupDestination;
   verify: boolean;
-  /** Take a backup of a sandbox before any disruptive step on it. */
+  /** The backup before a rebuild or recreate goes to this policy (else NemoClaw's own snapshot on the host). */
   beforeDisruptive: boolean;
   /** Fail the run when any selected sandbox could not be backed up. */
   strict: boolean;

@@ -116,6 +116,9 @@ function addPreflight(ctx: HostContext, skip: ReadonlySet<string>): void {
     params: {
       installedVersion: installed,
       gateways: running.map((gateway) => ({ name: gateway.name, driver: gateway.driver })),
+      // Gateways that crashed on a migration and that this plan handles (restarts, or leaves
+      // alone with a note): apply's re-check leaves them out while their log still shows it.
+      ...(skip.size > 0 ? { crashedGateways: [...skip].sort() } : {}),
       action: wording.action,
       command: wording.command,
     },

@@ -193,22 +193,40 @@ export type PreflightOutcome =
 /**
  * The preflight right before state-touching work on a freshly observed host (apply's first step,
  * each backup and restore): clean, refused with the block worded for the caller, or unknown —
- * a host whose versions cannot be read is not trusted either.
+ * a host whose versions cannot be read is not trusted either. A gateway process that still runs
+ * while its log shows a fatal migration error is not healthy whatever its version (design §2,
+ * scenario 1): it refuses too, with the block naming the version it runs. `ignore` names gateways
+ * the plan itself repairs (apply's preflight leaves out a crashed gateway its plan restarts,
+ * as the planner did: src/plan/rules/openshell.ts).
  */
-export function preflight(observed: ObservedHost, wording: PreflightWording): PreflightOutcome {
+export function preflight(observed: ObservedHost, wording: PreflightWording, ignore: ReadonlySet<string> = new Set()): PreflightOutcome {
   if (observed.unreachable) return { state: "unknown", reason: `unreachable: ${observed.unreachable.message}` };
   const openshell = observed.openshell;
   if (openshell.state === "unknown") return { state: "unknown", reason: `OpenShell CLI version unknown: ${openshell.reason}` };
   if (!openshell.value.installed) return { state: "unknown", reason: "OpenShell is not installed" };
   if (openshell.value.version === null) return { state: "unknown", reason: "the installed OpenShell CLI did not report a version" };
   const installed = openshell.value.version;
-  const check = checkSchema(observed, installed);
+  const check = checkSchema(observed, installed, ignore);
   switch (check.state) {
-    case "clean":
+    case "clean": {
+      const crashed = liveCrashedGateway(observed, ignore);
+      if (crashed) return { state: "refused", block: preflightBlock({ kind: "drift", drift: gatewayDrift(crashed.gateway, crashed.version, installed) }, installed, wording) };
       return { state: "clean", openshellVersion: installed };
+    }
     case "issue":
       return { state: "refused", block: preflightBlock(check.issue, installed, wording) };
     case "unknown":
       return { state: "unknown", reason: `${check.fact}: ${check.reason}` };
   }
+}
+
+/** A gateway whose process still answers although its log shows a fatal migration error. */
+function liveCrashedGateway(observed: ObservedHost, ignore: ReadonlySet<string>): { gateway: ObservedGateway; version: string } | null {
+  if (observed.gateways.state === "unknown") return null;
+  for (const gateway of observed.gateways.value) {
+    if (ignore.has(gateway.name) || gateway.health.fatalMigration === null) continue;
+    const running = gateway.runningVersion;
+    if (running.state === "known" && running.value !== null) return { gateway, version: running.value };
+  }
+  return null;
 }

@@ -126,6 +126,19 @@ describe("Ctrl-C", () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(planSteps(await planOf(fleetFile, { cwd: dir, env }, ["--limit", "h1"]))).toEqual({ h1: { status: "no-changes", steps: [] } });
   });
+
+  it("a hangup (the terminal or SSH session went away) stops the run like SIGTERM: the step finishes, locks released, the journal ends, exit 130", async () => {
+    const fleetFile = fleetWith(["gina"]);
+    const run = apply(fleetFile);
+    await run.waitFor("step-started", (event) => event.step === "sandbox-create:gina" && event.host === "h1");
+    run.child.kill("SIGHUP");
+    const ended = await run.finished();
+    expect(ended.code, ended.stderr).toBe(130);
+    expect(run.ofType("step-finished").find((event) => event.step === "sandbox-create:gina")?.status).toBe("ok");
+    expect(existsSync(lockFile(home("h1")))).toBe(false);
+    const journal = journalEvents(journalFiles(join(dir, "state")).at(-1)!);
+    expect(journal.at(-1)).toMatchObject({ type: "run-finished", interrupted: true, exitCode: 130 });
+  });
 });
 
 describe("a killed run", () => {

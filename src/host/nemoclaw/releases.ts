@@ -127,6 +127,12 @@ export const NEMOCLAW_SINCE = {
   recover: "0.0.35",
   /** `recover` restores the guards from the packaged preloads before relaunching (#5321). Before: it relaunches unguarded. */
   recoverRestoresGuards: "0.0.64",
+  /**
+   * `<sb> rebuild --yes` recreates a sandbox registered but absent from its healthy gateway from the
+   * registry metadata (#5034, fc3c0a90; first in the v0.0.63 release notes). Before, it refuses with
+   * `Sandbox '<sb>' is not running. Cannot back up state.` (NC@fc3c0a90^:src/lib/actions/sandbox/rebuild.ts:494-498).
+   */
+  staleRecovery: "0.0.63",
   /** `NEMOCLAW_SANDBOX_GPU`, `NEMOCLAW_SANDBOX_GPU_DEVICE`, `--sandbox-gpu` (#3001). */
   sandboxGpu: "0.0.39",
   /** `inference set --provider --model --sandbox` (#3319). */

@@ -343,8 +343,11 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
 function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: string }, target: { version: string; pin: OpenShellPin }): void {
   const from = running.openshell;
   const to = target.pin.max;
-  const retire = driverOfVersion(from) === "cluster-container";
-  const crossesClusterEra = retire && driverOfVersion(to) === "host-process";
+  // Only leaving the cluster era retires its gateways (docs/releases.md, step 4): the new
+  // host-process OpenShell cannot take them over. Within the era the gateway — and the volume that
+  // holds every sandbox — is kept; NemoClaw's own installer retires nothing there either.
+  const crossesClusterEra = driverOfVersion(from) === "cluster-container" && driverOfVersion(to) === "host-process";
+  const retire = crossesClusterEra;
   const live = ctx.liveSandboxes();
   if (!upgradeIsSafe(ctx, running, target, retire, live)) return;
   const move = sameVersion(running.nemoclaw, target.version)
@@ -411,7 +414,7 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
     kind: "release-verify",
     target: hostTarget(ctx),
     reason: {
-      summary: `verify by observation that the host runs NemoClaw v${target.version} and OpenShell ${to}, every gateway of the fleet file is healthy on it, and every sandbox that was live is Ready with its guards`,
+      summary: `verify by observation that the host runs NemoClaw v${target.version} and ${describePin(target.pin)}, every gateway of the fleet file is healthy on it, and every sandbox that was live is Ready with its guards`,
       desired: { field: "nemoclaw.version", value: target.version, source: sourceOfRelease(ctx) },
     },
     risk: "safe",
@@ -421,6 +424,9 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
     params: {
       nemoclaw: target.version,
       openshell: to,
+      // NemoClaw's installer keeps an installed OpenShell its pin accepts (a range up to v0.0.38);
+      // the host is on the release then as well, as nemoclaw-install's own check says.
+      openshellPin: target.pin,
       gateways: ctx.host.gateways.map((gateway) => gateway.name),
       sandboxes: live.map(({ sandbox }) => sandbox.name),
     },

@@ -8,7 +8,7 @@ import { DEFAULT_GATEWAY_NAME } from "../../config/names.js";
 import type { DesiredSandbox } from "../../config/types.js";
 import { onboard, type OnboardMode, type OnboardSettings, rebuild, type Releases } from "../../host/nemoclaw/commands.js";
 import type { WorkaroundTarget } from "../../host/nemoclaw/image-ref-workaround.js";
-import { nemoclawHas } from "../../host/nemoclaw/releases.js";
+import { NEMOCLAW_SINCE, nemoclawHas } from "../../host/nemoclaw/releases.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import type { Step } from "../types.js";
@@ -147,12 +147,22 @@ function planSandbox(ctx: HostContext, release: Releases, sandbox: DesiredSandbo
 function planStaleRecovery(ctx: HostContext, release: Releases, sandbox: DesiredSandbox, entry: NonNullable<ReturnType<HostContext["registryEntry"]>>): void {
   const target = sandboxTarget(sandbox.name, sandbox.gateway);
   const gateway = entry.gatewayName;
+  // NemoClaw's rebuild itself refuses both cases and points at the gateway switch first
+  // (printWrongGatewayActiveGuidance, NC@9708c264:src/lib/actions/sandbox/gateway-state.ts:329-347).
   const refuse = (why: string) =>
     ctx.note(
       "warning",
-      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; \`nemoclaw ${sandbox.name} rebuild --yes\` or \`nemoclaw ${sandbox.name} destroy --yes\` by hand`,
+      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery refused: ${why}. The registry entry is preserved; by hand on the host, \`openshell gateway select ${gateway}\`, then \`nemoclaw ${sandbox.name} rebuild --yes\` (or \`nemoclaw ${sandbox.name} destroy --yes\` if it should go)`,
       { target, fact: factKey.registryEntry(sandbox.name) },
     );
+  if (!nemoclawHas(release.nemoclaw, "staleRecovery")) {
+    ctx.note(
+      "warning",
+      `sandbox ${sandbox.name} is registered but absent from gateway ${gateway}; stale recovery is not planned: NemoClaw v${release.nemoclaw}'s rebuild refuses a sandbox its gateway does not have (\`Sandbox '${sandbox.name}' is not running. Cannot back up state.\`), recreating from the registry needs v${NEMOCLAW_SINCE.staleRecovery} or later. The registry entry is preserved; move the host to a newer release (nemoclaw.version) and apply again`,
+      { target, fact: factKey.registryEntry(sandbox.name) },
+    );
+    return;
+  }
   if (gateway !== DEFAULT_GATEWAY_NAME) {
     refuse(`it belongs to the per-port gateway ${gateway}, not the default ${DEFAULT_GATEWAY_NAME}`);
     return;

@@ -134,6 +134,12 @@ export const NC = {
   nvidiaInferenceKey: "0.0.65",
   /** Recovery restores guards from the packaged preloads (#5321). */
   recoverRestoresGuards: "0.0.64",
+  /**
+   * `<sb> rebuild --yes` recreates a sandbox registered but absent from its healthy gateway (#5034,
+   * fc3c0a90; first in the v0.0.63 release notes). Before, it refuses: `Sandbox '<sb>' is not running.
+   * Cannot back up state.` (NC@fc3c0a90^:src/lib/actions/sandbox/rebuild.ts:494-498).
+   */
+  staleRecovery: "0.0.63",
   /** The `langchain-deepagents-code` agent (#5197, f373889b; first in the v0.0.66 release notes f07083ee). */
   deepAgents: "0.0.66",
   /**

@@ -280,6 +280,9 @@ async function rebuild(ctx, entry, parsed) {
   if (!gateway || !answers) {
     die(ctx, `  Unable to verify sandbox '${entry.name}' against the live OpenShell gateway.\n  Check \`openshell status\` and the active gateway, then retry.`);
   }
+  if (!sandbox && !atLeast(ctx.version, NC.staleRecovery)) {
+    die(ctx, `  Sandbox '${entry.name}' is not running. Cannot back up state.\n  Start it first or recreate with \`nemoclaw onboard --recreate-sandbox\`.`);
+  }
   // The inner onboard reads the environment minus what this release isolates.
   const isolated = new Set(isolatedVariables(ctx.version));
   /** @param {string} name */

@@ -87,6 +87,18 @@ describe("postconditions of the steps that only lead to a later step", () => {
     });
   });
 
+  it("release-verify holds when NemoClaw's installer kept an OpenShell the target's pin accepts (v0.0.25 → v0.0.38 on 0.0.32)", () => {
+    const scenario = converged();
+    asCluster(scenario, "0.0.32", "0.0.25");
+    choose(scenario, "0.0.38");
+    const verify = hostPlanOf(scenario).steps.find((candidate) => candidate.kind === "release-verify")!;
+    // nemoclaw-install already holds here (its check takes the pin); so must the verify.
+    const upgraded = after(scenario, (host) => runs({ ...scenario, observed: host }, "0.0.38", "0.0.32"));
+    expect(checkPostcondition(verify, upgraded.observed, upgraded.replanned)).toEqual({ holds: true });
+    const outside = after(scenario, (host) => runs({ ...scenario, observed: host }, "0.0.38", "0.0.29"));
+    expect(checkPostcondition(verify, outside.observed, outside.replanned)).toEqual({ holds: false, expected: "NemoClaw v0.0.38 with OpenShell 0.0.32–0.0.36", seen: "NemoClaw v0.0.38 with OpenShell 0.0.29" });
+  });
+
   it("openshell-install on a host without NemoClaw holds when the CLI reports the pinned version", () => {
     const scenario = converged();
     scenario.host.sandboxes = [];

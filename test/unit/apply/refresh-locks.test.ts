@@ -57,6 +57,23 @@ describe("RefreshLocks", () => {
     expect(existsSync(lockPath())).toBe(true);
   });
 
+  it("gives back the lock of an observation that has not answered when the session cannot wait for it (an interrupted plan)", async () => {
+    let answer: () => void = () => undefined;
+    const hangs: RunAndObserve = async (h, c, request) => {
+      const lockCreated = request.createLock === undefined ? null : await createLockFile(c, request.createLock, 10_000);
+      await new Promise<void>((resolve) => (answer = resolve));
+      return { outcomes: [], observed: observed(h.name), lockCreated, lockReleased: null };
+    };
+    const locks = new RefreshLocks(options, hangs);
+    const seen = locks.observeHost(host, connection);
+    await vi.waitFor(() => expect(existsSync(lockPath())).toBe(true));
+    await locks.releaseInFlight();
+    expect(existsSync(lockPath())).toBe(false);
+    answer();
+    await seen;
+    expect(existsSync(lockPath())).toBe(false);
+  });
+
   it("leaves another run's lock alone: that host's run goes the long way", async () => {
     mkdirSync(join(home, ".nemoclaw-fleet"));
     const theirs = `${serializeLock({ runId: "run-other", user: "bob", machine: "controller-b", pid: 7, startedAt: T0.toISOString(), expiresAt: "2026-11-22T11:00:00.000Z" })}\n`;

@@ -196,6 +196,14 @@ describe("host files", () => {
     expect(fatalMigrationLine(fixture("files/gateway-log-clean.log"))).toBeNull();
   });
 
+  it("gateway log: a crash before the latest start is history (NemoClaw appends to the log on every start)", () => {
+    const crashed = fixture("files/gateway-log-migration.log");
+    const restarted = `${crashed.trimEnd()}\n2026-07-08T09:20:00.000Z  INFO openshell_server::cli: Starting OpenShell server bind=127.0.0.1:8080\n2026-07-08T09:20:00.100Z  INFO openshell_server: Server listening address=127.0.0.1:8080\n`;
+    expect(fatalMigrationLine(restarted)).toBeNull();
+    // Restarted and crashed again: the new crash counts.
+    expect(fatalMigrationLine(`${restarted}${crashed}`)).toMatch(/migration 6 was previously applied/);
+  });
+
   it("shields state files", () => {
     expect(parseShieldsFile("a", '{"shieldsDown":true,"shieldsDownAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "temporarily_unlocked" });
     expect(parseShieldsFile("a", '{"shieldsDown":false}')).toEqual({ sandbox: "a", mode: "locked" });

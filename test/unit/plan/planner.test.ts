@@ -284,7 +284,7 @@ const cases: Case[] = [
       expect(install.reason.summary).toBe("NemoClaw v0.0.80 → v0.0.90 (OpenShell 0.0.72 → 0.0.85)");
       const verify = plan.steps.find((step) => step.kind === "release-verify")!;
       expect(verify.commands).toEqual([]);
-      expect(verify.params).toEqual({ nemoclaw: "0.0.90", openshell: "0.0.85", gateways: ["nemoclaw"], sandboxes: ["assistant"] });
+      expect(verify.params).toEqual({ nemoclaw: "0.0.90", openshell: "0.0.85", openshellPin: { min: "0.0.85", max: "0.0.85" }, gateways: ["nemoclaw"], sandboxes: ["assistant"] });
       expect(verify.dependsOn).toEqual(["nemoclaw-install:spark-01", "restore:assistant"]);
     },
   },
@@ -383,6 +383,17 @@ const cases: Case[] = [
       expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "always", recreateIfMissing: true });
       expect(plan.steps.find((step) => step.kind === "nemoclaw-install")!.reason.summary).toMatch(/out of the cluster era/);
     },
+  },
+  {
+    name: "v0.0.30 → v0.0.38 stays in the cluster era (OpenShell 0.0.36 both): the cluster gateway and its volume are kept, never retired",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.30");
+      choose(s, "0.0.38");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "nemoclaw-install:spark-01 disruptive exact", "restore:assistant disruptive predicted", "release-verify:spark-01 safe predicted"],
+    neverCommands: ["gateway destroy", "NEMOCLAW_OPENSHELL_UPGRADE_PREPARED"],
+    check: (plan) => expect(plan.steps.find((step) => step.id === "restore:assistant")!.params).toMatchObject({ when: "sandbox-missing" }),
   },
   {
     name: "sandboxes from before NemoClaw recorded image provenance are confirmed to its installer by name, when the fleet file builds them from its image",
@@ -902,6 +913,17 @@ const cases: Case[] = [
       }),
   },
   {
+    name: "stale entry before v0.0.63: that release's rebuild refuses an absent sandbox, so nothing is planned and the note says why",
+    setup: (s) => {
+      runs(s, "0.0.50", "0.0.44");
+      withoutLiveSandbox(s);
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["rebuild"],
+    notes: [/stale recovery is not planned: NemoClaw v0\.0\.50's rebuild refuses a sandbox its gateway does not have .*needs v0\.0\.63 or later/],
+  },
+  {
     name: "stale entry refused while another gateway is active",
     setup: (s) => {
       withoutLiveSandbox(s);
@@ -922,7 +944,7 @@ const cases: Case[] = [
     },
     status: "no-changes",
     steps: [],
-    notes: [/stale recovery refused: it belongs to the per-port gateway nemoclaw-8081/],
+    notes: [/stale recovery refused: it belongs to the per-port gateway nemoclaw-8081.*by hand on the host, `openshell gateway select nemoclaw-8081`, then `nemoclaw assistant rebuild --yes`/],
   },
   {
     name: "stale entry on an unhealthy named gateway: recover the gateway first, judge the sandbox after",

@@ -40,6 +40,25 @@ describe("backup preflight", () => {
     ]);
   });
 
+  it("refuses a gateway that still answers while its log shows a fatal migration, whatever its version (design §2.1)", () => {
+    const fatal = "Error:   × execution error: migration error: migration 6 was previously applied but is missing in the resolved migrations";
+    const crashed = gateway("nemoclaw", [sandbox("a")], "0.0.72", {
+      health: { status: "unhealthy", reason: `the gateway log shows a fatal migration error: ${fatal}`, fatalMigration: fatal, protobufMismatch: null },
+    });
+    const outcome = preflight(observedHost("h", [crashed]), BACKUP_PREFLIGHT);
+    expect(outcome.state).toBe("refused");
+    expect(outcome.state === "refused" && outcome.block.lines.slice(1, 4)).toEqual([
+      "  OpenShell gateway schema preflight failed before backing up sandboxes.",
+      "  Installed OpenShell: 0.0.72",
+      "  Running gateway binary: /home/u/.local/bin/openshell-gateway (0.0.72)",
+    ]);
+    // Apply's re-check leaves out a crashed gateway its plan restarts.
+    expect(preflight(observedHost("h", [crashed]), BACKUP_PREFLIGHT, new Set(["nemoclaw"]))).toEqual({ state: "clean", openshellVersion: "0.0.72" });
+    // A crashed gateway whose process is gone runs nothing that could be trusted or drift.
+    const dead = { ...crashed, runningVersion: { state: "known" as const, value: null } };
+    expect(preflight(observedHost("h", [dead]), BACKUP_PREFLIGHT)).toEqual({ state: "clean", openshellVersion: "0.0.72" });
+  });
+
   it("does not trust a host whose OpenShell version is unknown", () => {
     const observed = observedHost("h", []);
     observed.openshell = { state: "known", value: { installed: false, version: null, path: null } };

@@ -265,6 +265,15 @@ describe("sandbox faults", { timeout: 60_000 }, () => {
     expect(stripAnsi((await h.run("openshell", ["sandbox", "list"])).stdout)).toMatch(/\nghost +\S+ \S+ +Ready\n/);
   });
 
+  it("before v0.0.63 rebuild refuses a sandbox absent from its gateway and changes nothing", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.50" }, gateways: [{ sandboxes: [{ name: "alpha" }, { name: "ghost", live: false }] }] });
+    const before = await hostStateDigest({ home: h.home });
+    const rebuild = await h.run("nemoclaw", ["ghost", "rebuild", "--yes"]);
+    expect(rebuild.code).toBe(1);
+    expect(rebuild.stderr).toBe("  Sandbox 'ghost' is not running. Cannot back up state.\n  Start it first or recreate with `nemoclaw onboard --recreate-sandbox`.\n");
+    expect(await hostStateDigest({ home: h.home })).toBe(before);
+  });
+
   it("the arm64 image-tar upload 404, NemoClaw's hints, and the local-registry workaround", async () => {
     const h = await use({ arch: "aarch64", openshell: { version: "0.0.36" }, gateways: [{}], faults: { arm64UploadFailure: true } });
     writeFileSync(join(h.home, "Dockerfile"), "FROM ghcr.io/nvidia/openshell-community/sandboxes/base:latest\nRUN true\n");
