@@ -49,7 +49,9 @@ function hostDetail(host: HostState, colors: Colors): string[] {
   for (const note of host.notes) lines.push(`${pad}${note.level === "warning" ? colors.yellow("warning: ") : ""}${note.message}`);
   if (host.healthGate && host.healthGate.status !== "healthy") {
     for (const sandbox of host.healthGate.sandboxes.filter((candidate) => !candidate.healthy)) {
-      lines.push(...indent(lastLines(sandbox.output, 3), `${pad}${colors.dim(`${sandbox.sandbox} | `)}`));
+      // Cut short, the gate judged nothing: what the last check saw, not its raw output as a failure's evidence.
+      if (host.healthGate.status === "interrupted") lines.push(`${pad}${sandbox.sandbox}: not yet healthy when interrupted: ${sandbox.detail}`);
+      else lines.push(...indent(lastLines(sandbox.output, 3), `${pad}${colors.dim(`${sandbox.sandbox} | `)}`));
     }
   }
   for (const step of host.heldBack) lines.push(`${pad}${colors.yellow("pending")} ${step.id} [${step.risk}]: held back, ${step.because}`);
@@ -83,9 +85,12 @@ export function formatRecap(summary: RunSummary, colors: Colors): string[] {
     lines.push(colors.red(`wave ${summary.threshold.wave} exceeded the maximum failure percentage (${summary.threshold.failPercentage.toFixed(0)}% > ${summary.threshold.maxFailPercentage}%); ${summary.threshold.skipped.length} host(s) not started`));
   }
   if (summary.interrupted) {
-    lines.push(colors.yellow(summary.complete ? "interrupted; stopped at:" : "the run ended without finishing (killed or crashed); last known state:"));
+    if (summary.stoppedAt.length === 0) lines.push(colors.yellow(summary.complete ? "interrupted; no host was part-way through its work" : "the run ended without finishing (killed or crashed)"));
+    else lines.push(colors.yellow(summary.complete ? "interrupted; stopped at:" : "the run ended without finishing (killed or crashed); last known state:"));
     for (const stop of summary.stoppedAt) {
-      const where = stop.step ? `during ${stop.step}` : "between steps";
+      const state = summary.hosts.find((host) => host.host === stop.host);
+      const gating = state !== undefined && (state.gating !== null || state.healthGate?.status === "interrupted");
+      const where = stop.step ? `during ${stop.step}` : gating ? "during the health gate" : "between steps";
       lines.push(`  ${stop.host}: ${where}${stop.notStarted.length ? `; not started: ${stop.notStarted.join(", ")}` : ""}`);
     }
   }

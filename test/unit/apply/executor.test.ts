@@ -620,6 +620,23 @@ describe("applyPlan: interruption", () => {
     expect(summary.exitCode).toBe(130);
   });
 
+  it("a Ctrl-C after every started host had finished its work says so instead of an empty list", async () => {
+    let h: ReturnType<typeof harness>;
+    h = harness({
+      hosts: ["a", "b"],
+      options: { concurrency: 1 },
+      respond: () => {
+        h.control.interrupt();
+        return {};
+      },
+    });
+    const summary = await h.run(plan([hostPlan("a", [step("one")]), hostPlan("b", [step("two")])]));
+    expect(summary.stoppedAt).toEqual([]);
+    const recap = formatRecap(summary, createColors(false)).join("\n");
+    expect(recap).toContain("interrupted; no host was part-way through its work\n");
+    expect(recap).not.toContain("stopped at:");
+  });
+
   it("second Ctrl-C aborts the running command and marks the step cancelled", async () => {
     let h: ReturnType<typeof harness>;
     h = harness({

@@ -80,6 +80,26 @@ describe("the health gate", () => {
     expect(lines).toContain("backups taken before the change:\n      alice: backup b-alice at /backups/b/alice (verified)");
   });
 
+  it("interrupted while it waits, the recap says the host stopped in the health gate and why each sandbox was not yet healthy", async () => {
+    const h = harness({
+      hosts: ["a"],
+      observe: onRelease("0.0.124"),
+      options: { healthGate: { timeoutMs: 300_000 } },
+      respond: (call) => {
+        if (!isStatus(call)) return {};
+        h.control.interrupt();
+        return { exitCode: 1, stdout: status({ ok: false, detail: UNREACHABLE }) };
+      },
+    });
+    const summary = await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+    expect(h.hostStatus("a")).toBe("interrupted");
+    const recap = formatRecap(summary, createColors(false)).join("\n");
+    expect(recap).toContain("interrupted during the health gate");
+    expect(recap).toContain(`alice: not yet healthy when interrupted: inference: ${UNREACHABLE}`);
+    expect(recap).not.toContain("alice | {");
+    expect(recap).toContain("interrupted; stopped at:\n  a: during the health gate\n");
+  });
+
   it("on a release without status --json it reads the observed phase, observing the host again each round", async () => {
     let observations = 0;
     const h = harness({
