@@ -9,42 +9,41 @@ import { factKey } from "../fingerprint.js";
 import { planBackup } from "./backups.js";
 import { sandboxTarget } from "./common.js";
 
+/** Why `--prune` would keep an unmanaged sandbox, or null when it would delete it. */
+function pruneRefusal(ctx: HostContext, name: string, gateway: string): string | null {
+  if (ctx.protectedNames.has(name)) return "the name is protected in the fleet file";
+  if (!ctx.registryEntry(name)) return "it is not registered with NemoClaw, so `nemoclaw destroy` cannot remove it";
+  const outlook = ctx.gateways.get(gateway);
+  const healthy = outlook ? outlook.state === "ready" : ctx.observedGateway(gateway)?.health.status === "healthy";
+  if (!healthy || !ctx.nemoclawInstalled) return `its gateway ${gateway} is not healthy in this plan`;
+  const policies = ctx.coveringPolicies(name);
+  if (policies.length > 0 && ctx.liveSandbox(name)?.sandbox.phase !== "Ready") {
+    return `backup ${policies.map((policy) => policy.name).join(", ")} covers it but it is not live and Ready, so it cannot be backed up first`;
+  }
+  return null;
+}
+
 export function planUnmanaged(ctx: HostContext): void {
   const prune = ctx.options.pruneUnmanaged;
   const registered = ctx.registry?.entries ?? [];
   const names = new Set([...registered.map((entry) => entry.name), ...ctx.liveSandboxes().map((live) => live.sandbox.name)]);
   for (const name of names) {
     if (ctx.desiredSandbox(name)) continue;
-    const entry = ctx.registryEntry(name);
     const live = ctx.liveSandbox(name);
-    const gateway = entry?.gatewayName ?? live!.gateway.name;
+    const gateway = ctx.registryEntry(name)?.gatewayName ?? live!.gateway.name;
     const target = sandboxTarget(name, gateway);
+    // Said the same way with and without --prune, so the plan without it tells what --prune would do.
+    const refusal = pruneRefusal(ctx, name, gateway);
     if (!prune) {
-      const consequence = ctx.protectedNames.has(name) ? "its name is protected, so --prune never deletes it" : "--prune would delete it";
+      const consequence = refusal === null ? "--prune would delete it" : `--prune would not delete it: ${refusal}`;
       ctx.note("info", `sandbox ${name} (gateway ${gateway}) is not in the fleet file; ${consequence}`, { target });
       continue;
     }
-    const refuse = (why: string) => ctx.note("warning", `sandbox ${name} is not in the fleet file but is not deleted: ${why}`, { target });
-    if (ctx.protectedNames.has(name)) {
-      refuse("the name is protected in the fleet file");
+    if (refusal !== null) {
+      ctx.note("warning", `sandbox ${name} is not in the fleet file but is not deleted: ${refusal}`, { target });
       continue;
     }
-    if (!entry) {
-      refuse("it is not registered with NemoClaw, so `nemoclaw destroy` cannot remove it");
-      continue;
-    }
-    const outlook = ctx.gateways.get(gateway);
-    const healthy = outlook ? outlook.state === "ready" : ctx.observedGateway(gateway)?.health.status === "healthy";
-    if (!healthy || !ctx.nemoclawInstalled) {
-      refuse(`its gateway ${gateway} is not healthy in this plan`);
-      continue;
-    }
-    const policies = ctx.coveringPolicies(name);
-    if (policies.length > 0 && live?.sandbox.phase !== "Ready") {
-      refuse(`backup ${policies.map((policy) => policy.name).join(", ")} covers it but it is not live and Ready, so it cannot be backed up first`);
-      continue;
-    }
-    const backups = policies.map((policy) => planBackup(ctx, { sandbox: name, gateway, purpose: "before-delete", policy }));
+    const backups = ctx.coveringPolicies(name).map((policy) => planBackup(ctx, { sandbox: name, gateway, purpose: "before-delete", policy }));
     ctx.steps.add({
       kind: "sandbox-delete",
       target,

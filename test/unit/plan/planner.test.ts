@@ -1196,6 +1196,18 @@ const cases: Case[] = [
     notes: [/sandbox vault is not in the fleet file but is not deleted: the name is protected in the fleet file/],
   },
 
+  {
+    name: "without --prune, the note says when --prune would keep it, and why",
+    setup: (s) => {
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), { ...observedSandbox("scratch"), phase: "Provisioning" }]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("scratch"));
+      s.fleet.backupPolicies.push(policy("nightly", { sandboxNames: ["scr*"] }));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox scratch \(gateway nemoclaw\) is not in the fleet file; --prune would not delete it: backup nightly covers it but it is not live and Ready/],
+  },
+
   // ── --replace and --target ────────────────────────────────────────────────────────────────
   {
     name: "--replace recreates a sandbox whose settings match, after a verified backup",
