@@ -32,6 +32,7 @@ import { TransportError } from "../transport/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CommonOptions } from "./common.js";
 import { loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
+import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { checkMetricsFile, type MetricsOption, writeMetrics } from "./metrics-option.js";
 import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
 
@@ -94,8 +95,9 @@ interface Context {
   warn(text: string): void;
 }
 
+/** `named`: the fleet file the user gave, if any (./fleet.yaml otherwise: the policies live in a fleet file, never in inventories). */
 export async function withContext(
-  fleetFile: string,
+  named: string | undefined,
   options: BackupOptions,
   deps: BackupSessionDeps,
   action: (context: Context) => Promise<ExitCodeValue>,
@@ -103,8 +105,12 @@ export async function withContext(
   const errColors = colorsFor(deps.stderr, options.color, deps.env);
   const badPath = checkMetricsFile("backup", options.metricsFile, deps.stderr);
   if (badPath !== null) return badPath;
+  const fleetFile = named ?? DEFAULT_FLEET_FILE;
   const input = await readFleetInput(fleetFile, { inventories: options.inventory, limit: options.limit, color: errColors.enabled }, { load: deps.loadFleet, select: deps.selectHosts, stderr: deps.stderr });
-  if (typeof input === "number") return input;
+  if (typeof input === "number") {
+    if (named === undefined) deps.stderr.write(`(no fleet file was named, so ./${DEFAULT_FLEET_FILE} was read; backup commands take their policies from a fleet file: name it, as in \`nemoclaw backup list lab.yaml\`)\n`);
+    return input;
+  }
   const clash = refuseOverwritingInputs("backup", [{ option: "--metrics-file", path: options.metricsFile }], input.inputs, deps.stderr);
   if (clash !== null) return clash;
   const { fleet, hosts } = input;

@@ -10,7 +10,7 @@ import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { withMetricsOption } from "./metrics-option.js";
 
 /** Backups always need a fleet file: the policies live there. */
-const FLEET_FILE = "fleet file with the backup policies";
+const FLEET_FILE = `fleet file with the backup policies (default: ./${DEFAULT_FLEET_FILE})`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -61,7 +61,7 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("run")
-        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+        .argument("[fleet]", FLEET_FILE)
         .description("back up every live sandbox the policies cover, on every gateway of every selected host"),
     ),
   )
@@ -79,14 +79,14 @@ export function register(program: Command): void {
         "nemoclaw backup run --due --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-backup-run.prom",
       ]),
     )
-    .action(async (fleetFile: string, options: RunCommandOptions) => {
+    .action(async (fleetFile: string | undefined, options: RunCommandOptions) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.runCommand(context, options));
     });
 
   withFilters(
     withBackupOptions(
-      backup.command("list").argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE).description("backups in the stores: age, size, verified or not"),
+      backup.command("list").argument("[fleet]", FLEET_FILE).description("backups in the stores: age, size, verified or not"),
     ),
   )
     .addHelpText(
@@ -97,7 +97,7 @@ export function register(program: Command): void {
         "nemoclaw backup list --json | jq '.stores[].records[] | {host, sandbox, timestamp, verified}'",
       ]),
     )
-    .action(async (fleetFile: string, options: FilterOptions) => {
+    .action(async (fleetFile: string | undefined, options: FilterOptions) => {
     const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.listCommand(context, options));
   });
@@ -107,7 +107,7 @@ export function register(program: Command): void {
       withBackupOptions(
         backup
           .command("verify")
-          .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+          .argument("[fleet]", FLEET_FILE)
           .description("re-hash backups and test-read them (tar listing, NemoClaw manifest); records the result"),
       ),
     ),
@@ -121,7 +121,7 @@ export function register(program: Command): void {
         "nemoclaw backup verify --latest --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-backups.prom",
       ]),
     )
-    .action(async (fleetFile: string, options: FilterOptions & { latest: boolean }) => {
+    .action(async (fleetFile: string | undefined, options: FilterOptions & { latest: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.verifyCommand(context, options));
     });
@@ -130,7 +130,7 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("prune")
-        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+        .argument("[fleet]", FLEET_FILE)
         .description("delete backups each policy's retention (keepLast/Daily/Weekly/Monthly) no longer keeps"),
     ),
   )
@@ -142,7 +142,7 @@ export function register(program: Command): void {
         "nemoclaw backup prune fleet.yaml --policy nightly",
       ]),
     )
-    .action(async (fleetFile: string, options: FilterOptions & { dryRun: boolean }) => {
+    .action(async (fleetFile: string | undefined, options: FilterOptions & { dryRun: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.pruneCommand(context, options));
     });
@@ -151,7 +151,7 @@ export function register(program: Command): void {
     backup
       .command("restore")
       .argument("<backup>", "<host>/<sandbox>[@<time>]: the newest backup, or the one at that time")
-      .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+      .argument("[fleet]", FLEET_FILE)
       .description("restore a backup into its sandbox, or with --to into another sandbox on any host"),
   )
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
@@ -163,7 +163,7 @@ export function register(program: Command): void {
         "nemoclaw backup restore spark-01/alice --to spark-02/alice",
       ]),
     )
-    .action(async (source: string, fleetFile: string, options: BackupOptions & { to?: string }) => {
+    .action(async (source: string, fleetFile: string | undefined, options: BackupOptions & { to?: string }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.restoreCommand(context, source, options));
     });
@@ -172,7 +172,7 @@ export function register(program: Command): void {
     withBackupOptions(
       backup
         .command("due")
-        .argument("[fleet]", FLEET_FILE, DEFAULT_FLEET_FILE)
+        .argument("[fleet]", FLEET_FILE)
         .description("which policies are due by their cron schedule (exit 2 when one is, for cron and systemd timers)"),
     ),
   )
@@ -184,7 +184,7 @@ export function register(program: Command): void {
         "nemoclaw backup due --metrics-file /var/lib/prometheus/node-exporter/nemoclaw-backups.prom",
       ]),
     )
-    .action(async (fleetFile: string, options: BackupOptions) => {
+    .action(async (fleetFile: string | undefined, options: BackupOptions) => {
     const session = await import("./backup-session.js");
     process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.dueCommand(context, options));
   });

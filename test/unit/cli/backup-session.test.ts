@@ -18,6 +18,7 @@ import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { type BackupSessionDeps, dueCommand, runCommand, verifyCommand, withContext } from "../../../src/cli/backup-session.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
+import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { mapHosts } from "../../../src/transport/pool.js";
 import type { Connection } from "../../../src/transport/types.js";
@@ -147,6 +148,29 @@ describe("backup run as a use case", () => {
     const s = session(desired, { observed: {} });
     expect(await s.due()).toBe(ExitCode.Changes);
     expect(s.out()).toContain("nightly");
+  });
+});
+
+describe("the fleet file a backup command reads", () => {
+  const missing = async (fleetFile: string) => {
+    throw new FleetValidationError([{ file: fleetFile, line: 1, column: 1, path: "", message: "fleet file does not exist", severity: "error" }]);
+  };
+  const options = { inventory: ["hosts.ini"], json: false, policy: [] as string[], color: false };
+
+  it("when none was named and ./fleet.yaml is missing, says that backup policies come from a fleet file", async () => {
+    const s = session(fleet([], []), { observed: {} });
+    s.deps.loadFleet = missing;
+    expect(await withContext(undefined, options, s.deps, async () => ExitCode.Ok)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("fleet.yaml:1:1: fleet file does not exist");
+    expect(s.err()).toContain("(no fleet file was named, so ./fleet.yaml was read; backup commands take their policies from a fleet file: name it, as in `nemoclaw backup list lab.yaml`)");
+  });
+
+  it("a named one that is missing is only reported", async () => {
+    const s = session(fleet([], []), { observed: {} });
+    s.deps.loadFleet = missing;
+    expect(await withContext("lab.yaml", options, s.deps, async () => ExitCode.Ok)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("lab.yaml:1:1: fleet file does not exist");
+    expect(s.err()).not.toContain("no fleet file was named");
   });
 });
 
