@@ -92,7 +92,11 @@ export function planReleases(ctx: HostContext): boolean {
 /** The NemoClaw the host runs: absent, a release to plan with, or one the tool cannot plan with (then a note says why). */
 function installedNemoClaw(ctx: HostContext): InstalledNemoClaw {
   const fact = ctx.observed.nemoclaw;
-  if (fact.state === "unknown" || !fact.value.installed) return { state: "absent" };
+  // A `nemoclaw` that was found but could not be read is not an absent one: taking it for absent
+  // would put OpenShell's own installer on a NemoClaw host (real-cli-2026-12 §8.5.1), or run
+  // NemoClaw's installer with no backups and no downgrade check (noteHostConditions says why).
+  if (fact.state === "unknown") return { state: "unusable" };
+  if (!fact.value.installed) return { state: "absent" };
   const version = fact.value.version;
   if (version === null) {
     ctx.unknown("nemoclaw", { reason: "installed, but `nemoclaw --version` printed no release", excerpt: fact.value.path ?? "" }, "nothing that depends on its release is planned");

@@ -553,6 +553,42 @@ const cases: Case[] = [
     steps: [],
     notes: [/NemoClaw is not installed: sandboxes cannot be managed/],
   },
+  {
+    // `nemoclaw --version` failing (node not on a non-login PATH) is not "NemoClaw is absent": OpenShell's
+    // own installer must never run on a NemoClaw host (real-cli-2026-12 §8.5.1).
+    name: "an unreadable NemoClaw is not an absent one: no OpenShell installer for an openshell.version pin",
+    setup: (s) => {
+      s.observed.nemoclaw = unknown("nemoclaw at /usr/local/bin/nemoclaw: `--version` exited 127");
+      s.host.openshell = { version: "0.0.85" };
+      s.observed.gateways = known([]);
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["OPENSHELL_VERSION", "install.sh"],
+    notes: [/nemoclaw is unknown .*exited 127.*nothing is planned for this host/],
+  },
+  {
+    name: "an unreadable NemoClaw is not an absent one: no NemoClaw installer without backups or a downgrade check",
+    setup: (s) => {
+      s.observed.nemoclaw = unknown("nemoclaw at /usr/local/bin/nemoclaw: `--version` exited 127");
+      choose(s, "0.0.85");
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["NEMOCLAW_INSTALL_TAG"],
+  },
+  {
+    name: "an unreadable NemoClaw beside a missing OpenShell: nothing is installed either",
+    setup: (s) => {
+      s.observed.nemoclaw = unknown("nemoclaw at /usr/local/bin/nemoclaw: `--version` exited 127");
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.host.openshell = { version: "0.0.85" };
+      s.observed.gateways = known([]);
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["OPENSHELL_VERSION", "NEMOCLAW_INSTALL_TAG"],
+  },
 
   // ── Gateways ──────────────────────────────────────────────────────────────────────────────
   {
