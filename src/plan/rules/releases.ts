@@ -146,7 +146,7 @@ function planBareOpenShellInstall(ctx: HostContext): boolean {
     },
     risk: "safe",
     facts: ["openshell"],
-    commands: [installOpenShell(pin, { acknowledgeBreaking: false })],
+    commands: [installOpenShell(pin, { acknowledgeBreaking: false, installer: ctx.host.openshell?.installer })],
     trustsSandboxState: false,
     hint: "OpenShell's installer needs root or passwordless sudo on the host; it registers and selects its own gateway `openshell` on port 17670.",
   });
@@ -329,7 +329,7 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
     },
     risk: "disruptive",
     facts: ["openshell", "gateways"],
-    commands: [installOpenShell(pin, { acknowledgeBreaking: driverOfVersion(installed) !== driverOfVersion(pin) })],
+    commands: [installOpenShell(pin, { acknowledgeBreaking: driverOfVersion(installed) !== driverOfVersion(pin), installer: ctx.host.openshell?.installer })],
     hint: "OpenShell's installer needs root or passwordless sudo on the host; afterwards its own gateway `openshell` is the active one.",
   });
   ctx.version = pin;

@@ -533,6 +533,22 @@ const cases: Case[] = [
     commands: ["env OPENSHELL_VERSION=v0.0.72 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh | sh'"],
   },
   {
+    name: "a host without NemoClaw gets OpenShell's installer from openshell.installer when the file names one",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.72", installer: "https://mirror.lab.example/openshell/install.sh?ref=v0.0.72&x='y'" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: ["openshell-install:spark-01 safe exact"],
+    neverCommands: ["raw.githubusercontent.com"],
+    check: (plan) => expect(plan.steps[0]!.commands[0]!.argv[2]).toBe(`curl -LsSf 'https://mirror.lab.example/openshell/install.sh?ref=v0.0.72&x='"'"'y'"'"'' | sh`),
+  },
+  {
     name: "OpenShell missing beside NemoClaw and no release chosen: a note, nothing planned",
     setup: (s) => {
       s.observed.openshell = known({ installed: false, version: null, path: null });
