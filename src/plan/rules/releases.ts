@@ -494,7 +494,38 @@ function upgradeIsSafe(ctx: HostContext, running: { nemoclaw: string; openshell:
       refusals.push(`sandbox ${sandbox.name} has a name OpenShell ${target.pin.max} refuses (at most 19 characters, no "--"); rename it first`);
     }
   }
+  refusals.push(...installerBackupRefusals(ctx, target, retire));
   if (refusals.length === 0) return true;
   ctx.note("warning", `NemoClaw stays at v${running.nemoclaw} (the fleet file chooses v${target.version}): ${refusals.join("; ")}`, { fact: "nemoclaw", target: hostTarget(ctx) });
   return false;
+}
+
+/**
+ * From v0.0.76 NemoClaw's installer backs up with the target's `backup-all` before anything else,
+ * strictly: a registered sandbox that is not Ready on the gateway `backup-all` sees (the active
+ * one) is skipped, the backup fails and the installer stops — after it has put the target's
+ * NemoClaw CLI beside the old OpenShell, a mix whose onboard refuses that OpenShell. Sandboxes on
+ * a per-port gateway are always skipped there (real-cli-2026-12 §7.2, §14.4). Leaving the cluster
+ * era the installer is told the backup is done (NEMOCLAW_OPENSHELL_UPGRADE_PREPARED) and skips it.
+ */
+function installerBackupRefusals(ctx: HostContext, target: { version: string }, retire: boolean): string[] {
+  if (!nemoclawHas(target.version, "installerStrictBackup")) return [];
+  if (retire && ctx.observedGateways().length > 0) return [];
+  const entries = ctx.registry?.entries ?? [];
+  if (entries.length === 0) return [];
+  const activeFact = ctx.observed.activeGateway;
+  if (activeFact.state === "unknown") {
+    return [`the active OpenShell gateway is unknown (${activeFact.reason}), and NemoClaw v${target.version}'s installer backs up only the sandboxes Ready on it`];
+  }
+  const active = activeFact.value;
+  const skipped = entries.flatMap((entry) => {
+    const live = ctx.liveSandbox(entry.name);
+    if (live === undefined) return [`${entry.name} (not running)`];
+    if (live.gateway.name !== active) return [`${entry.name} (on gateway ${live.gateway.name})`];
+    return live.sandbox.phase === "Ready" ? [] : [`${entry.name} (${live.sandbox.phase})`];
+  });
+  if (skipped.length === 0) return [];
+  return [
+    `NemoClaw v${target.version}'s installer first runs a strict \`backup-all\`, which sees only the active gateway (${active ?? "none"}) and stops the upgrade when a registered sandbox is not Ready there — it would skip ${skipped.join(", ")}, leaving the new NemoClaw CLI beside OpenShell ${ctx.version ?? "as installed"}; move those sandboxes off first (docs/releases.md#how-a-release-upgrade-runs)`,
+  ];
 }

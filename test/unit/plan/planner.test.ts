@@ -289,6 +289,56 @@ const cases: Case[] = [
     },
   },
   {
+    // NC@d50338aa:scripts/install.sh:1776-1789 + src/lib/actions/maintenance.ts:139-148 (#6362, v0.0.76).
+    name: "an upgrade to v0.0.76 or later is refused while a registered sandbox sits on a per-port gateway: the installer's strict backup-all would stop it",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+      s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("nemoclaw-8081", { sandboxes: known([observedSandbox("coder")]) })]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("coder", { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }));
+      runs(s, "0.0.74", "0.0.72");
+      choose(s, "0.0.76");
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["NEMOCLAW_INSTALL_TAG", "snapshot create"],
+    notes: [/NemoClaw stays at v0.0.74 .*NemoClaw v0.0.76's installer first runs a strict `backup-all`, which sees only the active gateway \(nemoclaw\) .*coder \(on gateway nemoclaw-8081\)/],
+  },
+  {
+    name: "the same host upgrades to v0.0.75, whose installer's backup-all skips what it does not see",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+      s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("nemoclaw-8081", { sandboxes: known([observedSandbox("coder")]) })]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("coder", { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }));
+      runs(s, "0.0.74", "0.0.72");
+      choose(s, "0.0.75");
+    },
+    status: "changes",
+    commands: ["nemoclaw assistant snapshot create", "nemoclaw coder snapshot create", "NEMOCLAW_INSTALL_TAG=v0.0.75"],
+    steps: [
+      PREFLIGHT,
+      "backup:assistant safe exact",
+      "backup:coder safe exact",
+      "nemoclaw-install:spark-01 disruptive exact",
+      "gateway-start:nemoclaw-8081 safe predicted",
+      "restore:assistant disruptive predicted",
+      "restore:coder disruptive predicted",
+      "release-verify:spark-01 safe predicted",
+    ],
+  },
+  {
+    name: "an upgrade to v0.0.76 or later is refused while a registered sandbox is not running",
+    setup: (s) => {
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("gone"));
+      choose(s, "0.0.124");
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["NEMOCLAW_INSTALL_TAG"],
+    notes: [/it would skip gone \(not running\)/],
+  },
+  {
     name: "an upgrade to a release before v0.0.72 gives the installer the sandbox its onboard must reuse",
     setup: (s) => {
       runs(s, "0.0.60", "0.0.44");
