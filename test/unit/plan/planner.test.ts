@@ -315,7 +315,14 @@ const cases: Case[] = [
       choose(s, "0.0.75");
     },
     status: "changes",
-    commands: ["nemoclaw assistant snapshot create", "nemoclaw coder snapshot create", "NEMOCLAW_INSTALL_TAG=v0.0.75"],
+    // Restores pinned to each sandbox's gateway, as the snapshots were: before #5225 (≈v0.0.65) NemoClaw looked the sandbox up on the selected gateway.
+    commands: [
+      "nemoclaw assistant snapshot create",
+      "nemoclaw coder snapshot create",
+      "NEMOCLAW_INSTALL_TAG=v0.0.75",
+      "env OPENSHELL_GATEWAY=nemoclaw nemoclaw assistant snapshot restore",
+      "env OPENSHELL_GATEWAY=nemoclaw-8081 nemoclaw coder snapshot restore",
+    ],
     steps: [
       PREFLIGHT,
       "backup:assistant safe exact",
