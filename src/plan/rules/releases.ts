@@ -231,6 +231,7 @@ function addInstallStep(
   // onboards. An older one onboards first, and needs it to reuse that sandbox rather than make
   // NemoClaw's default one.
   const installerOnboards = (ctx.registry?.entries ?? []).length === 0 || !nemoclawHas(target.version, "installerRecoversFirst");
+  noteDroppedResources(ctx, target.version, first && installerOnboards ? first.settings : null);
   const step = ctx.steps.add({
     kind: "nemoclaw-install",
     target: hostTarget(ctx),
@@ -528,4 +529,27 @@ function installerBackupRefusals(ctx: HostContext, target: { version: string }, 
   return [
     `NemoClaw v${target.version}'s installer first runs a strict \`backup-all\`, which sees only the active gateway (${active ?? "none"}) and stops the upgrade when a registered sandbox is not Ready there — it would skip ${skipped.join(", ")}, leaving the new NemoClaw CLI beside OpenShell ${ctx.version ?? "as installed"}; move those sandboxes off first (docs/releases.md#how-a-release-upgrade-runs)`,
   ];
+}
+
+/**
+ * NemoClaw's installer brings the registered sandboxes up with `upgrade-sandboxes --auto`, a
+ * `rebuild` of each stale one in the installer's own environment. CPU and memory are not recorded
+ * (NEMOCLAW_CPU / NEMOCLAW_RAM are read on every rebuild, real-cli-2026-12 §4.1), so a sandbox
+ * whose limits differ from what that environment carries comes back with other limits — none, or
+ * those of the sandbox the installer onboards — and the tool does not observe limits to notice.
+ */
+function noteDroppedResources(ctx: HostContext, target: string, onboarded: OnboardSettings | null): void {
+  if (!nemoclawHas(target, "resources")) return;
+  const carried = `${onboarded?.cpu ?? ""}/${onboarded?.memory ?? ""}`;
+  const affected = (ctx.registry?.entries ?? []).flatMap((entry) => {
+    const resources = ctx.desiredSandbox(entry.name)?.resources;
+    if (resources === undefined || entry.name === onboarded?.sandbox) return [];
+    return `${resources.cpu ?? ""}/${resources.memory ?? ""}` === carried ? [] : [entry.name];
+  });
+  if (affected.length === 0) return;
+  ctx.note(
+    "warning",
+    `NemoClaw's installer rebuilds the sandboxes it finds stale without their CPU/memory limits (NEMOCLAW_CPU/NEMOCLAW_RAM are not recorded), so ${affected.join(", ")} may come back ${onboarded ? `with the limits of ${onboarded.sandbox}` : "without limits"}; nemoclaw does not observe the limits: after the upgrade, run \`NEMOCLAW_CPU=… NEMOCLAW_RAM=… nemoclaw <sandbox> rebuild --yes\` for each`,
+    { fact: "nemoclaw", target: hostTarget(ctx) },
+  );
 }

@@ -346,6 +346,17 @@ const cases: Case[] = [
     notes: [/it would skip gone \(not running\)/],
   },
   {
+    // NEMOCLAW_CPU/RAM are read on every rebuild and never recorded (real-cli-2026-12 §4.1): the installer's upgrade-sandboxes --auto drops them.
+    name: "an upgrade warns that the installer's rebuilds drop a sandbox's CPU/memory limits",
+    setup: (s) => {
+      s.host.sandboxes[0]!.resources = { cpu: "4", memory: "16Gi" };
+      choose(s, "0.0.90");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "nemoclaw-install:spark-01 disruptive exact", "restore:assistant disruptive predicted", "release-verify:spark-01 safe predicted"],
+    notes: [/NemoClaw's installer rebuilds the sandboxes it finds stale without their CPU\/memory limits .*so assistant may come back without limits/],
+  },
+  {
     name: "an upgrade to a release before v0.0.72 gives the installer the sandbox its onboard must reuse",
     setup: (s) => {
       runs(s, "0.0.60", "0.0.44");
