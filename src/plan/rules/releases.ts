@@ -8,7 +8,7 @@
  * directions in the field. There is no downgrade: gateway databases migrate forward only.
  * Hosts without NemoClaw keep an OpenShell pin, installed with OpenShell's own installer.
  */
-import { versionAtLeast } from "../../config/openshell-version.js";
+import { DEFAULT_OPENSHELL_INSTALLER, versionAtLeast } from "../../config/openshell-version.js";
 import { gatewayDestroy } from "../../host/openshell/commands.js";
 import { installNemoClaw, onboard, type OnboardSettings } from "../../host/nemoclaw/commands.js";
 import {
@@ -136,6 +136,7 @@ function planBareOpenShellInstall(ctx: HostContext): boolean {
     ctx.note("warning", "Neither NemoClaw nor OpenShell is installed, and the fleet file names no nemoclaw.version (or openshell.version) for this host; nothing is planned for it");
     return false;
   }
+  if (installerCannotInstall(ctx, pin)) return false;
   ctx.installStep = ctx.steps.add({
     kind: "openshell-install",
     target: hostTarget(ctx),
@@ -161,6 +162,24 @@ function pinnedOpenShell(ctx: HostContext): string | null | undefined {
   const core = versionCore(pin);
   if (core === null) ctx.note("warning", `openshell.version ${JSON.stringify(pin)} is not an x.y.z version; nothing is planned for this host`);
   return core ?? undefined;
+}
+
+/**
+ * OpenShell's current installer installs release packages, and releases up to 0.0.36 published
+ * tarballs only (their release workflow builds no .deb: OS@v0.0.36:.github/workflows/release-tag.yml;
+ * packages start with 0.0.37), so it fails on them with `no Debian package found for
+ * architecture` (OS@2f7fb655:install.sh:559-570,885-901). Such a pin needs that release's own
+ * installer in openshell.installer. True (with a note) when the install cannot work.
+ */
+function installerCannotInstall(ctx: HostContext, pin: string): boolean {
+  const installer = ctx.host.openshell?.installer ?? DEFAULT_OPENSHELL_INSTALLER;
+  if (installer !== DEFAULT_OPENSHELL_INSTALLER || driverOfVersion(pin) !== "cluster-container") return false;
+  ctx.note(
+    "warning",
+    `openshell.version ${pin} is not installed: OpenShell's current installer installs release packages, and releases up to 0.0.36 have none ("no Debian package found for architecture"); set openshell.installer to that release's own installer (https://raw.githubusercontent.com/NVIDIA/OpenShell/v${pin}/install.sh) or pin 0.0.37 or later`,
+    { fact: "openshell" },
+  );
+  return true;
 }
 
 /** The sandbox NemoClaw's installer onboards (its `onboard` runs with this sandbox's settings), and the gateway it lands on. */
@@ -311,6 +330,7 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
     ctx.note("warning", `openshell.version pins ${pin}, lower than the installed ${installed}: refused — an older gateway must never start on a database a newer one migrated`, { fact: "openshell" });
     return;
   }
+  if (installerCannotInstall(ctx, pin)) return;
   const gateways = ctx.observedGateways().filter((gateway) => known(gateway.runningVersion) !== null);
   if (gateways.length > 0) {
     ctx.note(

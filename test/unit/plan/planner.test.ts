@@ -601,6 +601,37 @@ const cases: Case[] = [
     commands: ["env OPENSHELL_VERSION=v0.0.72 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh | sh'"],
   },
   {
+    // OS@v0.0.36:.github/workflows/release-tag.yml builds no .deb; OS@2f7fb655:install.sh:885-901 then fails.
+    name: "a cluster-era OpenShell pin is not installed with OpenShell's current installer, which has no package for it",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.36" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/openshell.version 0.0.36 is not installed: OpenShell's current installer installs release packages, and releases up to 0.0.36 have none .*OpenShell\/v0.0.36\/install.sh/],
+  },
+  {
+    name: "a cluster-era OpenShell pin is installed with the installer of that release when openshell.installer names it",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.36", installer: "https://raw.githubusercontent.com/NVIDIA/OpenShell/v0.0.36/install.sh" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: ["openshell-install:spark-01 safe exact", "gateway-start:nemoclaw safe predicted"],
+    commands: ["env OPENSHELL_VERSION=v0.0.36 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/v0.0.36/install.sh | sh'"],
+  },
+  {
     name: "a host without NemoClaw gets OpenShell's installer from openshell.installer when the file names one",
     setup: (s) => {
       s.host.openshell = { version: "0.0.72", installer: "https://mirror.lab.example/openshell/install.sh?ref=v0.0.72&x='y'" };
