@@ -449,6 +449,7 @@ export class HostRun {
       runCommands: (commands, options) => this.runCommands(desired, connection, secrets, commands, options),
       backups,
       verifiedBackups: new Set(),
+      partialRestores: new Set(),
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
       preflight: (observed, wording, ignore) => this.run.deps.preflight(observed, wording, ignore),

@@ -134,7 +134,10 @@ function releaseVerified(step: Step, observed: ObservedHost, replanned: HostPlan
     const wanted = `gateway ${name} healthy on OpenShell ${openshell}`;
     if (gateway === null) return { holds: false, expected: wanted, seen: `gateway ${name} not found` };
     if (gateway.health.status !== "healthy") return { holds: false, expected: wanted, seen: `gateway ${name} ${gateway.health.status} (${gateway.health.reason})` };
-    const runs = gateway.runningVersion.state === "known" ? gateway.runningVersion.value : null;
+    // A version that cannot be read does not prove the new one: after an upgrade it is typically the
+    // old gateway still running from the binary the installer replaced (NC#10541, real-cli-2026-12 §8.3).
+    if (gateway.runningVersion.state === "unknown") return { holds: false, expected: wanted, seen: `gateway ${name}: ${gateway.runningVersion.reason}` };
+    const runs = gateway.runningVersion.value;
     if (runs !== null && !sameCore(runs, openshell)) return { holds: false, expected: wanted, seen: `gateway ${name} runs OpenShell ${runs}` };
   }
   for (const name of stringList(step.params?.sandboxes)) {

@@ -27,6 +27,7 @@ import { checkPostcondition } from "./postconditions.js";
 import type { Redactor } from "./redact.js";
 import { clearStaleShields, restoreRegistryEntry, snapshotForRecovery } from "../host/nemoclaw/registry-edit.js";
 import { checkLabelledSnapshot } from "../host/nemoclaw/snapshots.js";
+import { partialRestoreHint, partialRestores } from "../host/nemoclaw/restore-warnings.js";
 import { backoffDelay, transientReason, type RetryPolicy } from "./retry.js";
 
 export interface StepRunResult extends StepOutcome {
@@ -72,6 +73,8 @@ export interface StepContext {
   backups: Map<string, TakenBackup>;
   /** Ids of this run's backup steps whose backup was verified (a step may require them). */
   verifiedBackups: Set<string>;
+  /** Sandboxes NemoClaw's installer recreated but restored only partly (their restore step always runs). */
+  partialRestores: Set<string>;
   backup: SandboxBackups;
   backupPolicy(name: string): DesiredBackupPolicy | undefined;
   /** The schema preflight on an observation, worded with the step's action and command. */
@@ -164,7 +167,7 @@ function stringParam(step: Step, name: string): string | null {
 async function runCommandStep(step: Step, context: StepContext, deadline: number): Promise<StepRunResult> {
   const run = await runCommands(step, context, deadline);
   const output = outputExcerpt(run.output, context.redactor);
-  if (run.ok) return result({ status: "ok", exitCode: run.exitCode, output, attempts: run.attempts });
+  if (run.ok) return checkRestoredState(step, context, run, output);
   const failed = run.failed as CommandOutcome;
   const cancelled = context.abort.aborted;
   const base = {
@@ -182,6 +185,34 @@ async function runCommandStep(step: Step, context: StepContext, deadline: number
     return carryOutImageRefWorkaround(step, context, deadline, advice.workaround, run.output);
   }
   return result({ ...base, failureKind: advice.kind, hint: advice.hint });
+}
+
+/**
+ * A recreate or rebuild NemoClaw reports as a partial restore exits 0 with a fresh sandbox Ready:
+ * the step fails, naming the backup that holds the state. After NemoClaw's installer the sandbox
+ * is remembered instead, so that this run's restore step puts its backup back even though the
+ * sandbox survived (runRestore).
+ */
+function checkRestoredState(step: Step, context: StepContext, run: CommandsRun, output: string): StepRunResult {
+  const ok = result({ status: "ok", exitCode: run.exitCode, output, attempts: run.attempts });
+  const partial = partialRestores(run.output);
+  if (partial.length === 0) return ok;
+  if (step.kind === "nemoclaw-install") {
+    const names = partial.map((restore) => restore.sandbox).filter((name): name is string => name !== null);
+    for (const name of names) context.partialRestores.add(name);
+    return { ...ok, notes: [...ok.notes, ...partial.map((restore) => `NemoClaw's installer restored ${restore.sandbox ?? "a sandbox"} only partly (state kept in ${restore.backup})`)] };
+  }
+  if (!CREATES_SANDBOX.has(step.kind)) return ok;
+  const sandbox = step.target.name;
+  const mine = partial.find((restore) => restore.sandbox === sandbox) ?? partial[0]!;
+  return result({
+    status: "failed",
+    exitCode: run.exitCode,
+    output,
+    attempts: run.attempts,
+    error: `NemoClaw recreated ${sandbox} but put its workspace back only partly ("partial restore"); the sandbox runs without its previous state`,
+    hint: partialRestoreHint(sandbox, mine),
+  });
 }
 
 interface CreateFailureAdvice {
@@ -325,7 +356,7 @@ async function runRestore(step: Step, context: StepContext, deadline: number): P
   const sandbox = step.target.name;
   const recreates = step.params?.recreateIfMissing === true;
   const live = recreates ? await sandboxIsLive(context, step) : false;
-  if (step.params?.when === "sandbox-missing" && live) {
+  if (step.params?.when === "sandbox-missing" && live && !context.partialRestores.has(sandbox)) {
     return result({ status: "ok", notes: [`${sandbox} survived; nothing to restore`] });
   }
   const ran = await runCommandStep(live ? { ...step, commands: step.commands.slice(1) } : step, context, deadline);

@@ -45,12 +45,12 @@ function targetAgent(observed: ObservedHost, sandbox: string): string | null | u
   return entry.agent ?? DEFAULT_AGENT;
 }
 
-function liveSandboxPhase(observed: ObservedHost, sandbox: string): string | null {
+function liveSandbox(observed: ObservedHost, sandbox: string): { gateway: string; phase: string } | null {
   if (observed.gateways.state !== "known") return null;
   for (const gateway of observed.gateways.value) {
     if (gateway.sandboxes.state !== "known") continue;
     const found = gateway.sandboxes.value.find((candidate) => candidate.name === sandbox);
-    if (found) return found.phase;
+    if (found) return { gateway: gateway.name, phase: found.phase };
   }
   return null;
 }
@@ -118,8 +118,9 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
   const outcome = preflight(observed, RESTORE_PREFLIGHT);
   if (outcome.state === "refused") throw new PreflightRefusedError(host, outcome.block);
   if (outcome.state === "unknown") throw new BackupRefusedError(host, `cannot check OpenShell versions before restoring: ${outcome.reason}`);
-  const phase = liveSandboxPhase(observed, target);
-  if (phase === null) {
+  const live = liveSandbox(observed, target);
+  const phase = live?.phase ?? null;
+  if (live === null) {
     throw new BackupRefusedError(host, `sandbox ${target} does not exist on ${host}; create it first (e.g. with \`nemoclaw apply\`), then restore into it`);
   }
   if (phase !== "Ready") throw new BackupRefusedError(host, `sandbox ${target} is not Ready (phase ${phase}); NemoClaw can only restore into a running sandbox`);
@@ -170,7 +171,7 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
         throw new BackupRefusedError(host, `${placed} already exists and is not this backup (${existing.join("; ")}); move it away or restore another backup`);
       }
     }
-    await restoreSnapshot(connection, target, timestamp, release, options);
+    await restoreSnapshot(connection, target, timestamp, release, live.gateway, options);
   } finally {
     await removePath(connection, staging).catch(() => undefined);
   }

@@ -21,6 +21,16 @@ const ERR = "batch-err";
 /** `batch-timeout <i>`: the step's deadline passed before or while command i ran. */
 const TIMEOUT = "batch-timeout";
 
+/**
+ * Where NemoClaw's installer puts `nemoclaw` (its shim) and, without a TTY or a writable
+ * /usr/local/bin, `openshell` too: `~/.local/bin`, which its installer adds to PATH only in the
+ * shell profile, so a non-login SSH session lacks it (real-cli-2026-12 §8.2;
+ * NC@d50338aa:scripts/install.sh:912,1119-1169,1188-1235). The observation finds the tools there
+ * (PATH first, then ~/.local/bin); the commands run against them must find the same ones, so the
+ * directory is appended to PATH: a tool already on PATH still wins.
+ */
+export const TOOL_PATH = 'case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) PATH="${PATH:+$PATH:}$HOME/.local/bin"; export PATH ;; esac';
+
 export interface CommandBatch {
   /** Shell source for the probe framework (it uses `ncf_emit`). */
   fragment: string;
@@ -35,6 +45,7 @@ export interface CommandBatch {
 export function commandBatch(commands: readonly PlannedCommand[], secrets: ResolvedSecrets, timeoutMs: number): CommandBatch {
   const secretEnv: Record<string, string> = {};
   const lines = [
+    TOOL_PATH,
     "ncf_b_dir=$(mktemp -d 2>/dev/null) || { echo 'cannot make a temporary directory' >&2; exit 3; }",
     "ncf_b_ok=1",
     // The step's deadline, for every command together; `timeout` (NCF_TO) enforces it where the host has one.

@@ -7,6 +7,7 @@ import type { Readable } from "node:stream";
 import type { Connection, RemoteCommand, RemoteProcess } from "../transport/types.js";
 import { type CommandOutcome, type PlannedCommand, remoteCommand } from "./command.js";
 import { stripAnsi } from "./output.js";
+import { TOOL_PATH } from "./batch.js";
 
 export class HostCommandError extends Error {
   constructor(
@@ -34,9 +35,18 @@ export interface RunCheckedOptions {
   timeoutMs?: number;
 }
 
+/** The tools NemoClaw may have installed only in ~/.local/bin (see TOOL_PATH). */
+const INSTALLED_TOOLS = new Set(["nemoclaw", "openshell"]);
+
+/** `nemoclaw …` / `openshell …` run with ~/.local/bin appended to PATH, as the observation finds them (TOOL_PATH). */
+export function withToolPath(command: RemoteCommand): RemoteCommand {
+  if (!("argv" in command) || !INSTALLED_TOOLS.has(command.argv[0] ?? "")) return command;
+  return { ...command, argv: ["sh", "-c", `${TOOL_PATH}; exec "$@"`, "sh", ...command.argv] };
+}
+
 /** Run to completion; stdout when it exits 0, a HostCommandError otherwise. */
 export async function runChecked(connection: Connection, command: RemoteCommand, what: string, options: RunCheckedOptions = {}): Promise<string> {
-  const result = await connection.run(command, {
+  const result = await connection.run(withToolPath(command), {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
@@ -53,7 +63,7 @@ export async function runChecked(connection: Connection, command: RemoteCommand,
  */
 export async function runForOutcome(connection: Connection, command: PlannedCommand, options: { timeoutMs: number; signal?: AbortSignal }): Promise<CommandOutcome> {
   try {
-    const result = await connection.run(remoteCommand(command), { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    const result = await connection.run(withToolPath(remoteCommand(command)), { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
     return {
       exitCode: result.exitCode,
       ok: !result.timedOut && result.exitCode !== null && (command.okExitCodes ?? [0]).includes(result.exitCode),

@@ -78,7 +78,7 @@ function runRules(ctx: HostContext): { fresh: boolean; gateways: ReadonlySet<str
 
 function noteHostConditions(ctx: HostContext): void {
   const { nemoclaw, registry, fleetLock } = ctx.observed;
-  if (nemoclaw.state === "unknown") ctx.unknown("nemoclaw", nemoclaw, "sandboxes are not planned");
+  if (nemoclaw.state === "unknown") ctx.unknown("nemoclaw", nemoclaw, "nothing is planned for this host: neither NemoClaw's nor OpenShell's installer may run beside a NemoClaw that cannot be read");
   else if (!nemoclaw.value.installed && ctx.host.nemoclaw === undefined) {
     ctx.note("warning", "NemoClaw is not installed: sandboxes cannot be managed on this host (set nemoclaw.version to install it)", { fact: "nemoclaw" });
   }

@@ -175,9 +175,17 @@ export function snapshotCreate(sandbox: string, label: string, gateway?: string)
   return plannedCommand(["nemoclaw", sandbox, "snapshot", "create", "--name", label], literalEnv([["OPENSHELL_GATEWAY", gateway]]));
 }
 
-/** `--yes` exists from v0.0.49; before, restore asks nothing in a non-interactive run. */
-export function snapshotRestore(sandbox: string, label: string, release: Releases): PlannedCommand {
-  return plannedCommand(["nemoclaw", sandbox, "snapshot", "restore", label, ...(nemoclawHas(release.nemoclaw, "snapshotRestoreYes") ? ["--yes"] : [])]);
+/**
+ * `--yes` exists from v0.0.49; before, restore asks nothing in a non-interactive run. Pinned to the
+ * sandbox's gateway like snapshotCreate: before #5225 (4aa341ce, ≈v0.0.65) NemoClaw's snapshot
+ * commands looked the sandbox up on the selected gateway, so a per-port gateway's sandbox is
+ * "not running" unless `OPENSHELL_GATEWAY` names its gateway.
+ */
+export function snapshotRestore(sandbox: string, label: string, release: Releases, gateway?: string): PlannedCommand {
+  return plannedCommand(
+    ["nemoclaw", sandbox, "snapshot", "restore", label, ...(nemoclawHas(release.nemoclaw, "snapshotRestoreYes") ? ["--yes"] : [])],
+    literalEnv([["OPENSHELL_GATEWAY", gateway]]),
+  );
 }
 
 /** NemoClaw's installer (`scripts/install.sh` behind https://www.nvidia.com/nemoclaw.sh). */

@@ -169,6 +169,14 @@ export const NEMOCLAW_SINCE = {
    * (NC@3337cb20:scripts/install.sh:2728-2745).
    */
   installerRecoversFirst: "0.0.72",
+  /**
+   * The installer's pre-upgrade backup is strict: it installs the target's CLI (OpenShell deferred)
+   * and runs its `backup-all` with NEMOCLAW_REQUIRE_ALL_SANDBOX_BACKUPS=1, which exits 1 when any
+   * registered sandbox is not Ready on the selected gateway; the installer then stops (#6362,
+   * af9743db, first in the v0.0.76 release notes 0662be42; NC@d50338aa:scripts/install.sh:1755-1789,
+   * 2010-2018, src/lib/actions/maintenance.ts:31-55,139-148).
+   */
+  installerStrictBackup: "0.0.76",
   /** `rebuild` needs the third-party notice accepted (`NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1`) (#5876). */
   rebuildConsent: "0.0.74",
   /** `openrouter` as a NEMOCLAW_PROVIDER key (#6461). */

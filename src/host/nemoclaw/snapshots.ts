@@ -254,6 +254,6 @@ export async function placeSnapshot(connection: Connection, from: string, snapsh
   return output.trim() === "placed" ? "placed" : "exists";
 }
 
-export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, release: Releases, options: RunCheckedOptions = {}): Promise<void> {
-  await runChecked(connection, remoteCommand(snapshotRestore(sandbox, timestamp, release)), `nemoclaw ${sandbox} snapshot restore ${timestamp}`, options);
+export async function restoreSnapshot(connection: Connection, sandbox: string, timestamp: string, release: Releases, gateway: string, options: RunCheckedOptions = {}): Promise<void> {
+  await runChecked(connection, remoteCommand(snapshotRestore(sandbox, timestamp, release, gateway)), `nemoclaw ${sandbox} snapshot restore ${timestamp}`, options);
 }

@@ -1,5 +1,6 @@
 /** Plain host commands: stopping a host-process gateway and running the OpenShell installer. */
 import { DEFAULT_OPENSHELL_INSTALLER } from "../../config/openshell-version.js";
+import { quote } from "../../transport/shell.js";
 import { literalEnv, plannedCommand, type PlannedCommand } from "../command.js";
 
 /** SIGTERM to the observed gateway pid; the executor checks the process is the one observed. */
@@ -8,12 +9,14 @@ export function killProcess(pid: number): PlannedCommand {
 }
 
 /**
- * OpenShell's installer, pinned. Crossing 0.0.36 → 0.0.37 the installer refuses unless the
- * breaking upgrade is acknowledged, which the plan only does after the old gateways are retired.
+ * OpenShell's installer, pinned: the script at `installer` (the fleet file's `openshell.installer`,
+ * an https:// URL, quoted for the shell) run with `OPENSHELL_VERSION`. Crossing 0.0.36 → 0.0.37 the
+ * installer refuses unless the breaking upgrade is acknowledged, which the plan only does after
+ * the old gateways are retired.
  */
-export function installOpenShell(version: string, options: { acknowledgeBreaking: boolean }): PlannedCommand {
+export function installOpenShell(version: string, options: { acknowledgeBreaking: boolean; installer?: string }): PlannedCommand {
   return plannedCommand(
-    ["sh", "-c", `curl -LsSf ${DEFAULT_OPENSHELL_INSTALLER} | sh`],
+    ["sh", "-c", `curl -LsSf ${quote(options.installer ?? DEFAULT_OPENSHELL_INSTALLER)} | sh`],
     literalEnv([
       ["OPENSHELL_VERSION", `v${version}`],
       ["OPENSHELL_ACK_BREAKING_UPGRADE", options.acknowledgeBreaking ? "1" : undefined],

@@ -179,7 +179,7 @@ export function planRestore(ctx: HostContext, request: RestoreRequest): Step {
   const label = backup.params?.snapshot;
   const commands: PlannedCommand[] = [
     ...(request.recreateIfMissing ? [request.recreateIfMissing] : []),
-    ...(typeof label === "string" && ctx.release !== null ? [snapshotRestore(sandbox, label, ctx.release)] : []),
+    ...(typeof label === "string" && ctx.release !== null ? [snapshotRestore(sandbox, label, ctx.release, gateway)] : []),
   ];
   return ctx.steps.add({
     kind: "restore",

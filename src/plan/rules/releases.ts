@@ -8,7 +8,7 @@
  * directions in the field. There is no downgrade: gateway databases migrate forward only.
  * Hosts without NemoClaw keep an OpenShell pin, installed with OpenShell's own installer.
  */
-import { versionAtLeast } from "../../config/openshell-version.js";
+import { DEFAULT_OPENSHELL_INSTALLER, versionAtLeast } from "../../config/openshell-version.js";
 import { gatewayDestroy } from "../../host/openshell/commands.js";
 import { installNemoClaw, onboard, type OnboardSettings } from "../../host/nemoclaw/commands.js";
 import {
@@ -92,7 +92,11 @@ export function planReleases(ctx: HostContext): boolean {
 /** The NemoClaw the host runs: absent, a release to plan with, or one the tool cannot plan with (then a note says why). */
 function installedNemoClaw(ctx: HostContext): InstalledNemoClaw {
   const fact = ctx.observed.nemoclaw;
-  if (fact.state === "unknown" || !fact.value.installed) return { state: "absent" };
+  // A `nemoclaw` that was found but could not be read is not an absent one: taking it for absent
+  // would put OpenShell's own installer on a NemoClaw host (real-cli-2026-12 §8.5.1), or run
+  // NemoClaw's installer with no backups and no downgrade check (noteHostConditions says why).
+  if (fact.state === "unknown") return { state: "unusable" };
+  if (!fact.value.installed) return { state: "absent" };
   const version = fact.value.version;
   if (version === null) {
     ctx.unknown("nemoclaw", { reason: "installed, but `nemoclaw --version` printed no release", excerpt: fact.value.path ?? "" }, "nothing that depends on its release is planned");
@@ -132,6 +136,7 @@ function planBareOpenShellInstall(ctx: HostContext): boolean {
     ctx.note("warning", "Neither NemoClaw nor OpenShell is installed, and the fleet file names no nemoclaw.version (or openshell.version) for this host; nothing is planned for it");
     return false;
   }
+  if (installerCannotInstall(ctx, pin)) return false;
   ctx.installStep = ctx.steps.add({
     kind: "openshell-install",
     target: hostTarget(ctx),
@@ -142,7 +147,7 @@ function planBareOpenShellInstall(ctx: HostContext): boolean {
     },
     risk: "safe",
     facts: ["openshell"],
-    commands: [installOpenShell(pin, { acknowledgeBreaking: false })],
+    commands: [installOpenShell(pin, { acknowledgeBreaking: false, installer: ctx.host.openshell?.installer })],
     trustsSandboxState: false,
     hint: "OpenShell's installer needs root or passwordless sudo on the host; it registers and selects its own gateway `openshell` on port 17670.",
   });
@@ -157,6 +162,24 @@ function pinnedOpenShell(ctx: HostContext): string | null | undefined {
   const core = versionCore(pin);
   if (core === null) ctx.note("warning", `openshell.version ${JSON.stringify(pin)} is not an x.y.z version; nothing is planned for this host`);
   return core ?? undefined;
+}
+
+/**
+ * OpenShell's current installer installs release packages, and releases up to 0.0.36 published
+ * tarballs only (their release workflow builds no .deb: OS@v0.0.36:.github/workflows/release-tag.yml;
+ * packages start with 0.0.37), so it fails on them with `no Debian package found for
+ * architecture` (OS@2f7fb655:install.sh:559-570,885-901). Such a pin needs that release's own
+ * installer in openshell.installer. True (with a note) when the install cannot work.
+ */
+function installerCannotInstall(ctx: HostContext, pin: string): boolean {
+  const installer = ctx.host.openshell?.installer ?? DEFAULT_OPENSHELL_INSTALLER;
+  if (installer !== DEFAULT_OPENSHELL_INSTALLER || driverOfVersion(pin) !== "cluster-container") return false;
+  ctx.note(
+    "warning",
+    `openshell.version ${pin} is not installed: OpenShell's current installer installs release packages, and releases up to 0.0.36 have none ("no Debian package found for architecture"); set openshell.installer to that release's own installer (https://raw.githubusercontent.com/NVIDIA/OpenShell/v${pin}/install.sh) or pin 0.0.37 or later`,
+    { fact: "openshell" },
+  );
+  return true;
 }
 
 /** The sandbox NemoClaw's installer onboards (its `onboard` runs with this sandbox's settings), and the gateway it lands on. */
@@ -227,6 +250,7 @@ function addInstallStep(
   // onboards. An older one onboards first, and needs it to reuse that sandbox rather than make
   // NemoClaw's default one.
   const installerOnboards = (ctx.registry?.entries ?? []).length === 0 || !nemoclawHas(target.version, "installerRecoversFirst");
+  noteDroppedResources(ctx, target.version, first && installerOnboards ? first.settings : null);
   const step = ctx.steps.add({
     kind: "nemoclaw-install",
     target: hostTarget(ctx),
@@ -306,6 +330,7 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
     ctx.note("warning", `openshell.version pins ${pin}, lower than the installed ${installed}: refused — an older gateway must never start on a database a newer one migrated`, { fact: "openshell" });
     return;
   }
+  if (installerCannotInstall(ctx, pin)) return;
   const gateways = ctx.observedGateways().filter((gateway) => known(gateway.runningVersion) !== null);
   if (gateways.length > 0) {
     ctx.note(
@@ -325,7 +350,7 @@ function planBareOpenShellPin(ctx: HostContext, installed: string): void {
     },
     risk: "disruptive",
     facts: ["openshell", "gateways"],
-    commands: [installOpenShell(pin, { acknowledgeBreaking: driverOfVersion(installed) !== driverOfVersion(pin) })],
+    commands: [installOpenShell(pin, { acknowledgeBreaking: driverOfVersion(installed) !== driverOfVersion(pin), installer: ctx.host.openshell?.installer })],
     hint: "OpenShell's installer needs root or passwordless sudo on the host; afterwards its own gateway `openshell` is the active one.",
   });
   ctx.version = pin;
@@ -496,7 +521,61 @@ function upgradeIsSafe(ctx: HostContext, running: { nemoclaw: string; openshell:
       refusals.push(`sandbox ${sandbox.name} has a name OpenShell ${target.pin.max} refuses (at most 19 characters, no "--"); rename it first`);
     }
   }
+  refusals.push(...installerBackupRefusals(ctx, target, retire));
   if (refusals.length === 0) return true;
   ctx.note("warning", `NemoClaw stays at v${running.nemoclaw} (the fleet file chooses v${target.version}): ${refusals.join("; ")}`, { fact: "nemoclaw", target: hostTarget(ctx) });
   return false;
+}
+
+/**
+ * From v0.0.76 NemoClaw's installer backs up with the target's `backup-all` before anything else,
+ * strictly: a registered sandbox that is not Ready on the gateway `backup-all` sees (the active
+ * one) is skipped, the backup fails and the installer stops — after it has put the target's
+ * NemoClaw CLI beside the old OpenShell, a mix whose onboard refuses that OpenShell. Sandboxes on
+ * a per-port gateway are always skipped there (real-cli-2026-12 §7.2, §14.4). Leaving the cluster
+ * era the installer is told the backup is done (NEMOCLAW_OPENSHELL_UPGRADE_PREPARED) and skips it.
+ */
+function installerBackupRefusals(ctx: HostContext, target: { version: string }, retire: boolean): string[] {
+  if (!nemoclawHas(target.version, "installerStrictBackup")) return [];
+  if (retire && ctx.observedGateways().length > 0) return [];
+  const entries = ctx.registry?.entries ?? [];
+  if (entries.length === 0) return [];
+  const activeFact = ctx.observed.activeGateway;
+  if (activeFact.state === "unknown") {
+    return [`the active OpenShell gateway is unknown (${activeFact.reason}), and NemoClaw v${target.version}'s installer backs up only the sandboxes Ready on it`];
+  }
+  const active = activeFact.value;
+  const skipped = entries.flatMap((entry) => {
+    const live = ctx.liveSandbox(entry.name);
+    if (live === undefined) return [`${entry.name} (not running)`];
+    if (live.gateway.name !== active) return [`${entry.name} (on gateway ${live.gateway.name})`];
+    return live.sandbox.phase === "Ready" ? [] : [`${entry.name} (${live.sandbox.phase})`];
+  });
+  if (skipped.length === 0) return [];
+  return [
+    `NemoClaw v${target.version}'s installer first runs a strict \`backup-all\`, which sees only the active gateway (${active ?? "none"}) and stops the upgrade when a registered sandbox is not Ready there — it would skip ${skipped.join(", ")}, leaving the new NemoClaw CLI beside OpenShell ${ctx.version ?? "as installed"}; move those sandboxes off first (docs/releases.md#how-a-release-upgrade-runs)`,
+  ];
+}
+
+/**
+ * NemoClaw's installer brings the registered sandboxes up with `upgrade-sandboxes --auto`, a
+ * `rebuild` of each stale one in the installer's own environment. CPU and memory are not recorded
+ * (NEMOCLAW_CPU / NEMOCLAW_RAM are read on every rebuild, real-cli-2026-12 §4.1), so a sandbox
+ * whose limits differ from what that environment carries comes back with other limits — none, or
+ * those of the sandbox the installer onboards — and the tool does not observe limits to notice.
+ */
+function noteDroppedResources(ctx: HostContext, target: string, onboarded: OnboardSettings | null): void {
+  if (!nemoclawHas(target, "resources")) return;
+  const carried = `${onboarded?.cpu ?? ""}/${onboarded?.memory ?? ""}`;
+  const affected = (ctx.registry?.entries ?? []).flatMap((entry) => {
+    const resources = ctx.desiredSandbox(entry.name)?.resources;
+    if (resources === undefined || entry.name === onboarded?.sandbox) return [];
+    return `${resources.cpu ?? ""}/${resources.memory ?? ""}` === carried ? [] : [entry.name];
+  });
+  if (affected.length === 0) return;
+  ctx.note(
+    "warning",
+    `NemoClaw's installer rebuilds the sandboxes it finds stale without their CPU/memory limits (NEMOCLAW_CPU/NEMOCLAW_RAM are not recorded), so ${affected.join(", ")} may come back ${onboarded ? `with the limits of ${onboarded.sandbox}` : "without limits"}; nemoclaw does not observe the limits: after the upgrade, run \`NEMOCLAW_CPU=… NEMOCLAW_RAM=… nemoclaw <sandbox> rebuild --yes\` for each`,
+    { fact: "nemoclaw", target: hostTarget(ctx) },
+  );
 }

@@ -130,6 +130,8 @@ export const NC = {
   inferenceSetHint: "0.0.56",
   /** The `Set with:` lines after a missing NVIDIA key (#4426). */
   missingKeyHints: "0.0.54",
+  /** `snapshot create|restore` find the sandbox on its registered gateway, not the selected one (#5225, 4aa341ce; first in v0.0.65's notes f54046de). */
+  snapshotOwnGateway: "0.0.65",
   /** NVIDIA_INFERENCE_API_KEY replaces NVIDIA_API_KEY, which stays a legacy alias (#5366). */
   nvidiaInferenceKey: "0.0.65",
   /** Recovery restores guards from the packaged preloads (#5321). */

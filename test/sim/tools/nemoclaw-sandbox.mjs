@@ -28,6 +28,7 @@ import { entryGatewayName, hasAcceptedUsageNotice, readRegistry, updateRegistry 
 import { NC } from "../lib/releases.mjs";
 import { agentRunning, sandboxRoot } from "../lib/sandbox.mjs";
 import { deleteSandbox, startContainer, stopContainer } from "../lib/sandboxes.mjs";
+import { readActiveGateway } from "../lib/gateways.mjs";
 import { containerByName, gatewayAnswers, loadState, reportedPhase, updateState } from "../lib/state.mjs";
 import { readJsonIfExists, SimExit, writeFileAtomic } from "../lib/util.mjs";
 import { atLeast } from "../lib/versions.mjs";
@@ -599,7 +600,7 @@ async function snapshot(ctx, entry, args) {
     return 0;
   }
   const cli = requireOpenshell(ctx);
-  const { answers, sandbox } = liveContext(ctx, entry);
+  const { answers, sandbox } = snapshotLiveContext(ctx, entry);
   if (sub === "create") {
     const label = /** @type {string | undefined} */ (flag(parsed, "name"));
     refuseOnRpcIssue(ctx, loadState(ctx.paths), { gatewayName, cliVersion: cli.version, action: `snapshotting sandbox '${entry.name}'`, command: `nemoclaw ${entry.name} snapshot create` });
@@ -640,6 +641,19 @@ async function snapshot(ctx, entry, args) {
   restoreSandboxState(sandboxRoot(ctx.paths, gatewayName, entry.name), manifest);
   say(ctx, `  ✓ Restored ${manifest.backedUpDirs.length} directories, ${manifest.stateFiles.length} files`);
   return 0;
+}
+
+/**
+ * Where `snapshot create|restore` looks for the sandbox: from #5225 (≈v0.0.65) on its registered
+ * gateway; before, `openshell sandbox list` without `-g`, i.e. on the selected gateway
+ * (OPENSHELL_GATEWAY, else the active one; NC@4aa341ce^:src/lib/actions/sandbox/snapshot.ts:353-357,419-462).
+ * @param {ToolContext} ctx @param {RegistryEntry} entry
+ */
+function snapshotLiveContext(ctx, entry) {
+  const live = liveContext(ctx, entry);
+  if (atLeast(ctx.version, NC.snapshotOwnGateway)) return live;
+  const selected = ctx.env.OPENSHELL_GATEWAY?.trim() || readActiveGateway(ctx.paths);
+  return selected === live.gatewayName ? live : { ...live, sandbox: undefined };
 }
 
 /**

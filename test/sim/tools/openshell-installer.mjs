@@ -77,6 +77,13 @@ If you have already backed up and cleaned up the old runtime, rerun with:
     warn("continuing because OPENSHELL_ACK_BREAKING_UPGRADE=1 is set");
   }
 
+  // Releases up to 0.0.36 published tarballs only (their release workflow builds no .deb, OS@v0.0.36:
+  // .github/workflows/release-tag.yml; packages start with 0.0.37's build-deb), so the package
+  // installer finds no Debian package in their checksums (OS@2f7fb655:install.sh:559-570,885-901).
+  if (isClusterEra(version)) {
+    info(`downloading ${tag} release checksums...`);
+    return error(`no Debian package found for architecture: ${state.host.arch === "aarch64" || state.host.arch === "arm64" ? "arm64" : "amd64"}`);
+  }
   // Root steps: as root, or through sudo (`as_root`, install.sh:383-391).
   if (process.getuid?.() !== 0) {
     if (state.host.sudo === "absent") return error("this installer needs root privileges; rerun as root or install sudo");

@@ -503,6 +503,45 @@ describe("applyPlan: backups", () => {
     expect(h.stepEvent("a", "backup:alice@nightly").notes[0]).toContain("verified");
   });
 
+  it("a recreate NemoClaw reports as a partial restore fails its step, naming the backup that holds the state", async () => {
+    const warning = "  Restoring workspace state from pre-recreate backup...\n  Warning: partial restore. Manual recovery: /home/op/.nemoclaw/rebuild-backups/alice/2026-11-22T10-00-01-318Z\n";
+    const h = harness({ hosts: ["a"], respond: (call) => (call.argv[0] === "nemoclaw" ? { stderr: warning } : {}) });
+    const recreate = step("sandbox-recreate:alice", [], { kind: "sandbox-recreate", risk: "disruptive", commands: [command(["nemoclaw", "onboard", "--non-interactive", "--recreate-sandbox"])] });
+    const summary = await h.run(plan([hostPlan("a", [recreate, step("policy-add:alice", ["sandbox-recreate:alice"])])]));
+    expect(h.stepEvent("a", "sandbox-recreate:alice")).toMatchObject({
+      status: "failed",
+      error: 'NemoClaw recreated alice but put its workspace back only partly ("partial restore"); the sandbox runs without its previous state',
+      hint: expect.stringContaining('nemoclaw alice snapshot restore "2026-11-22T10-00-01-318Z"'),
+    });
+    expect(h.stepEvent("a", "policy-add:alice").status).toBe("skipped");
+    expect(summary.exitCode).toBe(5);
+  });
+
+  it("a sandbox NemoClaw's installer rebuilt with a partial restore gets this run's backup back, though it survived", async () => {
+    const warning = "  ⚠ Sandbox 'alice' rebuilt but some post-restore steps were incomplete\n    State restore was incomplete — backup available at: /home/op/.nemoclaw/rebuild-backups/alice/2026-11-22T10-00-01-318Z\n";
+    const h = harness({ hosts: ["a"], respond: (call) => (call.argv[0] === "sh" ? { stdout: warning } : {}) });
+    await h.run(
+      plan([
+        hostPlan("a", [
+          step("backup:alice@nightly", [], { kind: "backup", commands: [], params: { policy: "nightly", verify: true } }),
+          step("nemoclaw-install:a", ["backup:alice@nightly"], {
+            kind: "nemoclaw-install",
+            target: { kind: "host", name: "a" },
+            commands: [command(["sh", "-c", "install"])],
+            params: { nemoclaw: "0.0.76", openshell: { min: "0.0.72", max: "0.0.72" } },
+          }),
+          step("restore:alice", ["nemoclaw-install:a"], {
+            kind: "restore",
+            commands: [command(["nemoclaw", "onboard", "--recreate-sandbox"])],
+            params: { from: "backup:alice@nightly", policy: "nightly", when: "sandbox-missing", recreateIfMissing: true },
+          }),
+        ]),
+      ]),
+    );
+    expect(h.stepEvent("a", "nemoclaw-install:a").notes).toContain("NemoClaw's installer restored alice only partly (state kept in /home/op/.nemoclaw/rebuild-backups/alice/2026-11-22T10-00-01-318Z)");
+    expect(h.restores).toEqual(["a/alice<-b-alice"]);
+  });
+
   it("a failed backup refuses the disruptive step that needed it", async () => {
     const h = harness({ hosts: ["a"], backupFails: true });
     const summary = await h.run(plan([hostPlan("a", backupThenRebuild())]));

@@ -15,6 +15,7 @@ import { Redactor } from "../../../src/apply/redact.js";
 import type { RunAndObserve } from "../../../src/apply/round-trip.js";
 import { formatSecretRef } from "../../../src/config/secrets.js";
 import type { CommandOutcome } from "../../../src/host/command.js";
+import { TOOL_PATH } from "../../../src/host/batch.js";
 import { DEFAULT_RETRY_POLICY } from "../../../src/apply/retry.js";
 import type { HostLockInfo, ObservedHost } from "../../../src/observe/types.js";
 import type { HostPlan, Plan } from "../../../src/plan/types.js";
@@ -163,9 +164,11 @@ export function harness(options: HarnessOptions): Harness {
         if (!options.home) throw new Error("scripts are not expected through the fake connection");
         return new LocalShell(host, options.home).run(command);
       }
-      const call: Call = { host, argv: command.argv, env: command.env ?? {}, secretEnv: command.secretEnv ?? {}, timeoutMs: runOptions.timeoutMs };
+      // The tool itself, without the ~/.local/bin PATH fallback it is run with (src/host/run.ts withToolPath).
+      const argv = command.argv[0] === "sh" && command.argv[2] === `${TOOL_PATH}; exec "$@"` ? command.argv.slice(4) : command.argv;
+      const call: Call = { host, argv, env: command.env ?? {}, secretEnv: command.secretEnv ?? {}, timeoutMs: runOptions.timeoutMs };
       calls.push(call);
-      const key = `${host} ${command.argv.join(" ")}`;
+      const key = `${host} ${argv.join(" ")}`;
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
       const answer = (await options.respond?.(call, attempt)) ?? {};

@@ -73,6 +73,12 @@ describe("postconditions of the steps that only lead to a later step", () => {
     expect(checkPostcondition(verify, upgraded.observed, null)).toEqual({ holds: false, expected: "gateway nemoclaw healthy on OpenShell 0.0.85", seen: "gateway nemoclaw runs OpenShell 0.0.72" });
     gateway(upgraded.observed).runningVersion = known("0.0.85");
 
+    // The old gateway still running from the binary the installer replaced (NC#10541): not proven upgraded.
+    const replaced = "the running gateway (pid 4242) was started from a binary that has since been replaced; its version cannot be read";
+    gateway(upgraded.observed).runningVersion = { state: "unknown", reason: replaced, excerpt: "" };
+    expect(checkPostcondition(verify, upgraded.observed, null)).toEqual({ holds: false, expected: "gateway nemoclaw healthy on OpenShell 0.0.85", seen: `gateway nemoclaw: ${replaced}` });
+    gateway(upgraded.observed).runningVersion = known("0.0.85");
+
     liveSandbox(upgraded.observed).phase = "Provisioning";
     expect(checkPostcondition(verify, upgraded.observed, null)).toEqual({ holds: false, expected: "sandbox assistant Ready on gateway nemoclaw", seen: "sandbox assistant is Provisioning" });
     liveSandbox(upgraded.observed).phase = "Ready";

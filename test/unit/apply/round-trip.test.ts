@@ -3,12 +3,13 @@
  * environment, stopping at the first that fails, the host lock taken before and released after,
  * and the observation in the same exec.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAndObserve } from "../../../src/apply/round-trip.js";
 import { plannedCommand } from "../../../src/host/command.js";
+import { runChecked, runForOutcome } from "../../../src/host/run.js";
 import { CountedConnection } from "../../../src/transport/counted.js";
 import { LocalConnection } from "../../../src/transport/local.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
@@ -48,6 +49,25 @@ describe("runAndObserve", () => {
     expect(answer.observed.unreachable).toBeNull();
     expect(answer.observed.system.state).toBe("known");
     expect(connection.sessions).toBe(1);
+  });
+
+  it("finds nemoclaw and openshell in ~/.local/bin, where NemoClaw's installer puts them off a non-login PATH, as the observation does", async () => {
+    const bin = join(home, ".local", "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "nemoclaw"), "#!/bin/sh\necho \"nemoclaw v0.0.124 $*\"\n", { mode: 0o755 });
+    writeFileSync(join(bin, "openshell"), "#!/bin/sh\necho 'openshell 0.0.116'\n", { mode: 0o755 });
+    const answer = await runAndObserve(host, connection, {
+      commands: [plannedCommand(["nemoclaw", "assistant", "recover"]), plannedCommand(["openshell", "--version"])],
+      secrets: new Map(),
+      timeoutMs: 30_000,
+    });
+    expect(answer.outcomes.map((outcome) => [outcome.exitCode, outcome.stdout])).toEqual([
+      [0, "nemoclaw v0.0.124 assistant recover\n"],
+      [0, "openshell 0.0.116\n"],
+    ]);
+    expect(await runChecked(connection, { argv: ["nemoclaw", "assistant", "snapshot", "list"] }, "listing")).toBe("nemoclaw v0.0.124 assistant snapshot list\n");
+    const outcome = await runForOutcome(connection, plannedCommand(["openshell", "--version"]), { timeoutMs: 30_000 });
+    expect([outcome.ok, outcome.stdout]).toEqual([true, "openshell 0.0.116\n"]);
   });
 
   it("hands a secret to exactly the command that names it, never to the others or the observation", async () => {

@@ -289,6 +289,74 @@ const cases: Case[] = [
     },
   },
   {
+    // NC@d50338aa:scripts/install.sh:1776-1789 + src/lib/actions/maintenance.ts:139-148 (#6362, v0.0.76).
+    name: "an upgrade to v0.0.76 or later is refused while a registered sandbox sits on a per-port gateway: the installer's strict backup-all would stop it",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+      s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("nemoclaw-8081", { sandboxes: known([observedSandbox("coder")]) })]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("coder", { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }));
+      runs(s, "0.0.74", "0.0.72");
+      choose(s, "0.0.76");
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["NEMOCLAW_INSTALL_TAG", "snapshot create"],
+    notes: [/NemoClaw stays at v0.0.74 .*NemoClaw v0.0.76's installer first runs a strict `backup-all`, which sees only the active gateway \(nemoclaw\) .*coder \(on gateway nemoclaw-8081\)/],
+  },
+  {
+    name: "the same host upgrades to v0.0.75, whose installer's backup-all skips what it does not see",
+    setup: (s) => {
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+      s.observed.gateways = known([hostProcessGateway(), hostProcessGateway("nemoclaw-8081", { sandboxes: known([observedSandbox("coder")]) })]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("coder", { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }));
+      runs(s, "0.0.74", "0.0.72");
+      choose(s, "0.0.75");
+    },
+    status: "changes",
+    // Restores pinned to each sandbox's gateway, as the snapshots were: before #5225 (≈v0.0.65) NemoClaw looked the sandbox up on the selected gateway.
+    commands: [
+      "nemoclaw assistant snapshot create",
+      "nemoclaw coder snapshot create",
+      "NEMOCLAW_INSTALL_TAG=v0.0.75",
+      "env OPENSHELL_GATEWAY=nemoclaw nemoclaw assistant snapshot restore",
+      "env OPENSHELL_GATEWAY=nemoclaw-8081 nemoclaw coder snapshot restore",
+    ],
+    steps: [
+      PREFLIGHT,
+      "backup:assistant safe exact",
+      "backup:coder safe exact",
+      "nemoclaw-install:spark-01 disruptive exact",
+      "gateway-start:nemoclaw-8081 safe predicted",
+      "restore:assistant disruptive predicted",
+      "restore:coder disruptive predicted",
+      "release-verify:spark-01 safe predicted",
+    ],
+  },
+  {
+    name: "an upgrade to v0.0.76 or later is refused while a registered sandbox is not running",
+    setup: (s) => {
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("gone"));
+      choose(s, "0.0.124");
+    },
+    status: "no-changes",
+    steps: [],
+    neverCommands: ["NEMOCLAW_INSTALL_TAG"],
+    notes: [/it would skip gone \(not running\)/],
+  },
+  {
+    // NEMOCLAW_CPU/RAM are read on every rebuild and never recorded (real-cli-2026-12 §4.1): the installer's upgrade-sandboxes --auto drops them.
+    name: "an upgrade warns that the installer's rebuilds drop a sandbox's CPU/memory limits",
+    setup: (s) => {
+      s.host.sandboxes[0]!.resources = { cpu: "4", memory: "16Gi" };
+      choose(s, "0.0.90");
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "backup:assistant safe exact", "nemoclaw-install:spark-01 disruptive exact", "restore:assistant disruptive predicted", "release-verify:spark-01 safe predicted"],
+    notes: [/NemoClaw's installer rebuilds the sandboxes it finds stale without their CPU\/memory limits .*so assistant may come back without limits/],
+  },
+  {
     name: "an upgrade to a release before v0.0.72 gives the installer the sandbox its onboard must reuse",
     setup: (s) => {
       runs(s, "0.0.60", "0.0.44");
@@ -544,6 +612,53 @@ const cases: Case[] = [
     commands: ["env OPENSHELL_VERSION=v0.0.72 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/main/install.sh | sh'"],
   },
   {
+    // OS@v0.0.36:.github/workflows/release-tag.yml builds no .deb; OS@2f7fb655:install.sh:885-901 then fails.
+    name: "a cluster-era OpenShell pin is not installed with OpenShell's current installer, which has no package for it",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.36" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/openshell.version 0.0.36 is not installed: OpenShell's current installer installs release packages, and releases up to 0.0.36 have none .*OpenShell\/v0.0.36\/install.sh/],
+  },
+  {
+    name: "a cluster-era OpenShell pin is installed with the installer of that release when openshell.installer names it",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.36", installer: "https://raw.githubusercontent.com/NVIDIA/OpenShell/v0.0.36/install.sh" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: ["openshell-install:spark-01 safe exact", "gateway-start:nemoclaw safe predicted"],
+    commands: ["env OPENSHELL_VERSION=v0.0.36 sh -c 'curl -LsSf https://raw.githubusercontent.com/NVIDIA/OpenShell/v0.0.36/install.sh | sh'"],
+  },
+  {
+    name: "a host without NemoClaw gets OpenShell's installer from openshell.installer when the file names one",
+    setup: (s) => {
+      s.host.openshell = { version: "0.0.72", installer: "https://mirror.lab.example/openshell/install.sh?ref=v0.0.72&x='y'" };
+      s.host.sandboxes = [];
+      s.observed.nemoclaw = known({ installed: false, version: null, path: null });
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.observed.gatewayBinary = known({ installed: false, version: null, path: null });
+      s.observed.gateways = known([]);
+      onlyRegistry(s);
+    },
+    status: "changes",
+    steps: ["openshell-install:spark-01 safe exact"],
+    neverCommands: ["raw.githubusercontent.com"],
+    check: (plan) => expect(plan.steps[0]!.commands[0]!.argv[2]).toBe(`curl -LsSf 'https://mirror.lab.example/openshell/install.sh?ref=v0.0.72&x='"'"'y'"'"'' | sh`),
+  },
+  {
     name: "OpenShell missing beside NemoClaw and no release chosen: a note, nothing planned",
     setup: (s) => {
       s.observed.openshell = known({ installed: false, version: null, path: null });
@@ -563,6 +678,42 @@ const cases: Case[] = [
     status: "no-changes",
     steps: [],
     notes: [/NemoClaw is not installed: sandboxes cannot be managed/],
+  },
+  {
+    // `nemoclaw --version` failing (node not on a non-login PATH) is not "NemoClaw is absent": OpenShell's
+    // own installer must never run on a NemoClaw host (real-cli-2026-12 §8.5.1).
+    name: "an unreadable NemoClaw is not an absent one: no OpenShell installer for an openshell.version pin",
+    setup: (s) => {
+      s.observed.nemoclaw = unknown("nemoclaw at /usr/local/bin/nemoclaw: `--version` exited 127");
+      s.host.openshell = { version: "0.0.85" };
+      s.observed.gateways = known([]);
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["OPENSHELL_VERSION", "install.sh"],
+    notes: [/nemoclaw is unknown .*exited 127.*nothing is planned for this host/],
+  },
+  {
+    name: "an unreadable NemoClaw is not an absent one: no NemoClaw installer without backups or a downgrade check",
+    setup: (s) => {
+      s.observed.nemoclaw = unknown("nemoclaw at /usr/local/bin/nemoclaw: `--version` exited 127");
+      choose(s, "0.0.85");
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["NEMOCLAW_INSTALL_TAG"],
+  },
+  {
+    name: "an unreadable NemoClaw beside a missing OpenShell: nothing is installed either",
+    setup: (s) => {
+      s.observed.nemoclaw = unknown("nemoclaw at /usr/local/bin/nemoclaw: `--version` exited 127");
+      s.observed.openshell = known({ installed: false, version: null, path: null });
+      s.host.openshell = { version: "0.0.85" };
+      s.observed.gateways = known([]);
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["OPENSHELL_VERSION", "NEMOCLAW_INSTALL_TAG"],
   },
 
   // ── Gateways ──────────────────────────────────────────────────────────────────────────────

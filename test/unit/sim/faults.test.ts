@@ -197,6 +197,26 @@ describe("gateway faults", { timeout: 60_000 }, () => {
     const other = await h.run("openshell", ["sandbox", "list", "-g", "nemoclaw-8081"]);
     expect(stripAnsi(other.stdout)).toContain("beta ");
   });
+
+  it("before v0.0.65 snapshots find a per-port gateway's sandbox only when OPENSHELL_GATEWAY names that gateway; from v0.0.65 on its own", async () => {
+    const gateways = [
+      { port: 8080, sandboxes: [{ name: "alpha" }] },
+      { port: 8081, sandboxes: [{ name: "beta" }] },
+    ];
+    const old = await use({ nemoclaw: { version: "0.0.64" }, gateways, activeGateway: "nemoclaw" });
+    expect(await old.run("nemoclaw", ["beta", "snapshot", "create", "--name", "one"])).toMatchObject({
+      code: 1,
+      stdout: "  Creating snapshot of 'beta' (--name one)...\n",
+      stderr: "  Sandbox 'beta' is not running. Cannot create snapshot.\n",
+    });
+    const pinned = { env: { OPENSHELL_GATEWAY: "nemoclaw-8081" } };
+    expect((await old.run("nemoclaw", ["beta", "snapshot", "create", "--name", "one"], pinned)).code).toBe(0);
+    expect(await old.run("nemoclaw", ["beta", "snapshot", "restore", "one", "--yes"])).toMatchObject({ code: 1, stderr: "  Sandbox 'beta' is not running. Cannot restore snapshot.\n" });
+    expect((await old.run("nemoclaw", ["beta", "snapshot", "restore", "one", "--yes"], pinned)).code).toBe(0);
+    await old.stop();
+    const current = await use({ nemoclaw: { version: "0.0.65" }, gateways, activeGateway: "nemoclaw" });
+    expect((await current.run("nemoclaw", ["beta", "snapshot", "create", "--name", "one"])).code).toBe(0);
+  });
 });
 
 describe("sandbox faults", { timeout: 60_000 }, () => {
