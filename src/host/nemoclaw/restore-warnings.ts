@@ -5,7 +5,10 @@
  *   Manual recovery: <backup>` (NC@d50338aa:src/lib/onboard/created-sandbox-finalization.ts:56-65);
  * - `<sb> rebuild` (and the installer's `upgrade-sandboxes --auto`): `  ⚠ Sandbox '<sb>' rebuilt but
  *   some post-restore steps were incomplete` then `    State restore was incomplete — backup
- *   available at: <backup>` (NC@d50338aa:src/lib/actions/sandbox/rebuild-finalization.ts:125-132).
+ *   available at: <backup>` (NC@d50338aa:src/lib/actions/sandbox/rebuild-finalization.ts:125-132);
+ *   up to ≈v0.0.59 (before #4610, 9eb020e4, first in the v0.0.60 release notes 1f0b4c5e) it was
+ *   `  ⚠ Sandbox '<sb>' rebuilt but state restore was incomplete` then `    Backup available at:
+ *   <backup>` (NC@f9cb3447:src/lib/actions/sandbox/rebuild.ts:907-910, NC@8aefa9d6:src/nemoclaw.ts:1671).
  * The backup is `~/.nemoclaw/rebuild-backups/<sandbox>/<timestamp>` (real-cli-2026-12 §4.2, §7.1).
  */
 import { stripAnsi } from "../output.js";
@@ -19,7 +22,12 @@ export interface PartialRestore {
   timestamp: string | null;
 }
 
-const WARNINGS = [/^\s*Warning: partial restore\. Manual recovery: (\S+)\s*$/gm, /^\s*State restore was incomplete — backup available at: (\S+)\s*$/gm];
+/** The rest of the line is the path (a home directory may hold a space). */
+const WARNINGS = [
+  /^\s*Warning: partial restore\. Manual recovery: (\S.*?)\s*$/gm,
+  /^\s*State restore was incomplete — backup available at: (\S.*?)\s*$/gm,
+  /^\s*Backup available at: (\S.*?)\s*$/gm,
+];
 const STORE = /\/rebuild-backups\/([^/\s]+)\/([^/\s]+)\/?$/;
 
 export function partialRestores(output: string): PartialRestore[] {

@@ -126,6 +126,13 @@ export const NC = {
   recreateBackup: "0.0.53",
   /** `<sb> status --json` (#4323). */
   statusJson: "0.0.56",
+  /**
+   * A rebuild whose restore was partial ends `rebuilt but some post-restore steps were incomplete` /
+   * `State restore was incomplete — backup available at: <path>` (#4610, 9eb020e4; first in the v0.0.60
+   * release notes 1f0b4c5e). Before: `rebuilt but state restore was incomplete` / `Backup available
+   * at: <path>` (NC@f9cb3447:src/lib/actions/sandbox/rebuild.ts:907-910).
+   */
+  rebuildPostRestoreSteps: "0.0.60",
   /** A bare `inference set` prints the OpenShell hint (#4566). */
   inferenceSetHint: "0.0.56",
   /** The `Set with:` lines after a missing NVIDIA key (#4426). */

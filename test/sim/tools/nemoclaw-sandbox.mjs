@@ -363,8 +363,11 @@ async function rebuild(ctx, entry, parsed) {
   if (manifest) {
     say(ctx);
     say(ctx, "  Restoring workspace state...");
-    if (loadState(ctx.paths).options.restoreFails.includes(entry.name)) restored = false;
-    else {
+    if (loadState(ctx.paths).options.restoreFails.includes(entry.name)) {
+      restored = false;
+      // Every release (NC@f9cb3447:src/lib/actions/sandbox/rebuild.ts:836-842, NC@d50338aa:src/lib/actions/sandbox/rebuild-restore-phase.ts:195-201).
+      ctx.err(`  Partial restore: none\n  Failed: ${manifest.backedUpDirs.join(", ")}\n  Manual restore available from: ${manifest.backupPath}\n`);
+    } else {
       restoreSandboxState(sandboxRoot(ctx.paths, gatewayName, entry.name), manifest);
       say(ctx, `  ✓ State restored (${manifest.backedUpDirs.length} directories, ${manifest.stateFiles.length} files)`);
     }
@@ -396,8 +399,13 @@ async function rebuild(ctx, entry, parsed) {
   );
   if (!restored && manifest) {
     say(ctx);
-    say(ctx, `  ⚠ Sandbox '${entry.name}' rebuilt but some post-restore steps were incomplete`);
-    say(ctx, `    State restore was incomplete — backup available at: ${manifest.backupPath}`);
+    if (atLeast(ctx.version, NC.rebuildPostRestoreSteps)) {
+      say(ctx, `  ⚠ Sandbox '${entry.name}' rebuilt but some post-restore steps were incomplete`);
+      say(ctx, `    State restore was incomplete — backup available at: ${manifest.backupPath}`);
+    } else {
+      say(ctx, `  ⚠ Sandbox '${entry.name}' rebuilt but state restore was incomplete`);
+      say(ctx, `    Backup available at: ${manifest.backupPath}`);
+    }
     return 0;
   }
   say(ctx);

@@ -273,6 +273,21 @@ describe("rebuild", { timeout: 120_000 }, () => {
     expect(rebuilt.stdout).not.toContain("Ignoring ambient");
     expect(registry(h).sandboxes.alpha.agent).toBe("hermes");
   });
+
+  it("a partial restore is reported in each release's words: up to v0.0.59 `state restore was incomplete` / `Backup available at:`", async () => {
+    for (const [version, last] of [
+      ["0.0.59", ["  ⚠ Sandbox 'alpha' rebuilt but state restore was incomplete", "    Backup available at: "]],
+      ["0.0.60", ["  ⚠ Sandbox 'alpha' rebuilt but some post-restore steps were incomplete", "    State restore was incomplete — backup available at: "]],
+    ] as const) {
+      const h = await use({ nemoclaw: { version }, gateways: [{ sandboxes: [{ name: "alpha" }] }], faults: { restoreFails: ["alpha"] } });
+      const rebuilt = await h.run("nemoclaw", ["alpha", "rebuild", "--yes"]);
+      expect(rebuilt.code).toBe(0);
+      const backup = join(h.home, ".nemoclaw/rebuild-backups/alpha", readdirSync(join(h.home, ".nemoclaw/rebuild-backups/alpha"))[0]!);
+      expect(stripAnsi(rebuilt.stdout).trimEnd().split("\n").slice(-2)).toEqual([last[0], `${last[1]}${backup}`]);
+      expect(rebuilt.stderr).toContain(`  Partial restore: none\n  Failed: `);
+      expect(rebuilt.stderr).toContain(`\n  Manual restore available from: ${backup}\n`);
+    }
+  });
 });
 
 describe("recover, gateway restart, stop/start, per release", { timeout: 120_000 }, () => {
