@@ -1,6 +1,6 @@
 /**
  * NemoClaw's registry `~/.nemoclaw/sandboxes.json` (nemoclaw-surface §3.2), read here and only
- * here, and its gateway binding rule (§6.3): `gatewayPort` wins (8080 → `nemoclaw`, P →
+ * here, and its gateway binding rule (§6.3): a valid `gatewayPort` wins (8080 → `nemoclaw`, P →
  * `nemoclaw-P`); else `gatewayName` must be `nemoclaw` or `nemoclaw-<port>` (not `nemoclaw-8080`);
  * neither → `nemoclaw`; anything else is invalid and NemoClaw fails closed — so does this reader
  * (the registry becomes unknown).
@@ -96,16 +96,19 @@ export function parseRegistry(text: string, locked: boolean): Fact<Registry> {
   return known({ defaultSandbox: stringOrNull(json.defaultSandbox), entries, locked });
 }
 
+/**
+ * NemoClaw's `resolveSandboxGatewayName` (NC@d50338aa:src/lib/onboard/gateway-binding.ts:111-142):
+ * a valid `gatewayPort` first, then a valid `gatewayName` (even beside an invalid port), then the
+ * default when neither is present; anything else fails closed.
+ */
 function gatewayBinding(entry: Record<string, unknown>): { name: string; port: number } | null {
   const port = entry.gatewayPort;
-  if (port !== undefined && port !== null) {
-    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) return null;
-    return { name: gatewayNameForPort(port), port };
-  }
+  if (typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535) return { name: gatewayNameForPort(port), port };
   const name = entry.gatewayName;
-  if (name === undefined || name === null) return { name: DEFAULT_GATEWAY_NAME, port: DEFAULT_GATEWAY_PORT };
   const namedPort = typeof name === "string" ? portForGatewayName(name) : undefined;
-  return namedPort === undefined ? null : { name: name as string, port: namedPort };
+  if (namedPort !== undefined) return { name: name as string, port: namedPort };
+  const present = (value: unknown) => value !== undefined && value !== null;
+  return present(port) || present(name) ? null : { name: DEFAULT_GATEWAY_NAME, port: DEFAULT_GATEWAY_PORT };
 }
 
 /** `sandboxGpuMode` as recorded; older entries only carry the `gpuEnabled` boolean. */

@@ -169,12 +169,15 @@ describe("host files", () => {
     [{ gatewayPort: 8081 }, { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }],
     [{ gatewayPort: 8080, gatewayName: "nemoclaw-9000" }, { gatewayName: "nemoclaw", gatewayPort: 8080 }],
     [{ gatewayName: "nemoclaw-9000" }, { gatewayName: "nemoclaw-9000", gatewayPort: 9000 }],
+    // An invalid port beside a valid name: NemoClaw takes the name (NC@d50338aa:src/lib/onboard/gateway-binding.ts:117-129).
+    [{ gatewayPort: "8081", gatewayName: "nemoclaw-8081" }, { gatewayName: "nemoclaw-8081", gatewayPort: 8081 }],
+    [{ gatewayPort: 0, gatewayName: "nemoclaw" }, { gatewayName: "nemoclaw", gatewayPort: 8080 }],
   ])("gateway binding %j", (binding, expected) => {
     const text = JSON.stringify({ sandboxes: { a: { name: "a", ...binding } } });
     expect(parseRegistry(text, false)).toMatchObject({ state: "known", value: { entries: [expected] } });
   });
 
-  it.each([{ gatewayName: "nemoclaw-8080" }, { gatewayName: "prod" }, { gatewayPort: "8080" }, { gatewayPort: 70000 }])(
+  it.each([{ gatewayName: "nemoclaw-8080" }, { gatewayName: "prod" }, { gatewayPort: "8080" }, { gatewayPort: 70000 }, { gatewayPort: 70000, gatewayName: "prod" }, { gatewayName: "" }])(
     "an invalid binding %j fails closed",
     (binding) => {
       const text = JSON.stringify({ sandboxes: { a: { name: "a", ...binding } } });
