@@ -250,7 +250,19 @@ function healthOf(found: Evidence, driver: GatewayDriver | "unknown", liveProces
       if (driver === "cluster-container" && containerHealth !== null && containerHealth !== "healthy") {
         return health("unhealthy", `container health check reports ${containerHealth}`);
       }
+      // Reachable, but the CLI's credentials are refused: nothing can be read or changed through it,
+      // and restarting the gateway would not help.
+      const authentication = report.authentication;
+      if (authentication !== null && authentication.status !== "authenticated" && authentication.status !== "not_required" && authentication.status !== "unverified") {
+        return health("unknown", `the gateway answers, but authentication ${authentication.status === "failed" ? "failed" : `is ${authentication.status}`}${authentication.detail ? `: ${authentication.detail}` : ""}`);
+      }
       const info = found.info?.state === "known" && found.info.value.kind === "info" ? found.info.value.report : null;
+      // `healthy`, `degraded`, `unhealthy`, or `unknown` for ServiceStatus::Unspecified and any status
+      // the CLI does not know (OS@v0.0.111:crates/openshell-cli/src/commands/gateway.rs:350-356);
+      // a status this tool does not know is not a reason to restart the gateway either.
+      if (info?.form === "live" && info.status !== null && info.status !== "healthy" && info.status !== "degraded" && info.status !== "unhealthy") {
+        return health("unknown", `the gateway reports its own status as ${info.status}`);
+      }
       if (info?.form === "live" && info.status !== null && info.status !== "healthy") {
         return health("unhealthy", `the gateway reports itself ${info.status}`);
       }

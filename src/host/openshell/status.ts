@@ -25,6 +25,26 @@ export interface GatewayStatusReport {
   version: string | null;
   /** The error line behind a non-connected state. */
   detail: string | null;
+  /**
+   * The `Authentication:` verdict of ≥0.0.91 (`authenticated`, `not_required`, `failed`,
+   * `unverified`) and its parenthesised reason; null when the release prints none
+   * (OS@v0.0.111:crates/openshell-cli/src/commands/gateway.rs:263-315).
+   */
+  authentication: { status: string; detail: string | null } | null;
+}
+
+/** `Authenticated (mTLS transport)`, `Failed (<error>)` … as the text form prints them. */
+function authenticationOfText(value: string | undefined): GatewayStatusReport["authentication"] {
+  if (value === undefined) return null;
+  const match = /^(Authenticated|Not required|Failed|Unverified)\b\s*(?:\((.*)\))?\s*$/.exec(value);
+  if (match === null) return { status: "unknown", detail: value };
+  return { status: match[1]!.toLowerCase().replace(" ", "_"), detail: match[2] ?? null };
+}
+
+function authenticationOfJson(value: unknown): GatewayStatusReport["authentication"] {
+  if (!isRecord(value)) return null;
+  const detail = stringOrNull(value.error) ?? stringOrNull(value.reason) ?? stringOrNull(value.provider) ?? stringOrNull(value.mode);
+  return { status: stringOrNull(value.status) ?? "unknown", detail };
 }
 
 const JSON_STATES = new Set(["connected", "connected_http", "error", "disconnected", "not_configured"]);
@@ -39,6 +59,7 @@ export function parseOpenShellStatus(run: Captured): Fact<GatewayStatusReport> {
       server: stringOrNull(json.server),
       version: stringOrNull(json.version),
       detail: stringOrNull(json.error),
+      authentication: authenticationOfJson(json.authentication),
     });
   }
 
@@ -50,6 +71,7 @@ export function parseOpenShellStatus(run: Captured): Fact<GatewayStatusReport> {
       server: fields.get("Server") ?? null,
       version: fields.get("Version") ?? null,
       detail,
+      authentication: authenticationOfText(fields.get("Authentication")),
     });
 
   const error = classifyOpenShellError(run.output);

@@ -286,6 +286,21 @@ describe("host-process gateways (≥0.0.37)", () => {
     expect(gateway.health).toMatchObject({ status: "unhealthy", reason: "the gateway reports itself degraded" });
   });
 
+  it.each(["status/text-auth-failed.txt", "status/json-auth-failed.json"])(
+    "a gateway that answers but refuses the CLI's credentials (%s, OS@v0.0.111:commands/gateway.rs:164-170,282-286) is unknown, not healthy",
+    (path) => {
+      const gateway = onlyGateway(assemble(hostProcessGateway([{ name: "status", key: "nemoclaw", body: fixture(path) }])));
+      expect(gateway.health).toMatchObject({ status: "unknown", reason: "the gateway answers, but authentication failed: invalid token" });
+    },
+  );
+
+  it("a live gateway whose status is unknown (ServiceStatus::Unspecified) is unknown, not restarted as unhealthy", () => {
+    const gateway = onlyGateway(assemble(hostProcessGateway([
+      { name: "gateway-info", key: "nemoclaw", body: fixture("gateway-info/live.txt").replace("Gateway: openshell", "Gateway: nemoclaw").replace("healthy", "unknown") },
+    ])));
+    expect(gateway.health).toMatchObject({ status: "unknown", reason: "the gateway reports its own status as unknown" });
+  });
+
   it("status answering for another gateway is not this gateway's health", () => {
     const gateway = onlyGateway(assemble(hostProcessGateway([{ name: "status", key: "nemoclaw", body: fixture("status/text-head.txt").replace("Gateway: nemoclaw", "Gateway: nemoclaw-8081") }])));
     expect(gateway.health).toMatchObject({ status: "unknown", reason: expect.stringMatching(/nemoclaw-8081/) });
