@@ -78,6 +78,9 @@ export function readSandboxStatus(result: { exitCode: number | null; stdout: str
   if (isRecord(report.rpcIssue)) problems.push(`OpenShell RPC issue ${text(report.rpcIssue.kind) ?? "unknown"}`);
   if (text(report.failureLayer)) problems.push(`failure layer ${String(report.failureLayer)}`);
   if (isRecord(report.terminalRuntimeHealth) && report.terminalRuntimeHealth.kind === "degraded") problems.push("agent runtime degraded (OOM kills)");
+  // A paused Docker-driver container runs nothing, whatever phase OpenShell reports; NemoClaw's exit
+  // code ignores it (NC@d50338aa:src/lib/actions/sandbox/status-snapshot.ts:99-105, src/commands/sandbox/status.ts).
+  if (report.dockerPaused === true) problems.push("its container is paused (`docker unpause` it)");
   const inference = inferenceFailure(report.inferenceHealth);
   if (inference !== null) problems.push(`inference: ${inference}`);
   // From v0.0.78 a non-zero exit is NemoClaw's own verdict, even for a reason not in the fields read above.

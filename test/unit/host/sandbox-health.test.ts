@@ -67,6 +67,13 @@ describe("readSandboxStatus", () => {
     expect(readSandboxStatus({ exitCode: 0, stdout: report({ inferenceHealth: null }), stderr: "" }, "status-json")).toEqual({ healthy: true, detail: "Ready" });
   });
 
+  it("a paused container is unhealthy though its phase is Ready and NemoClaw exits 0", () => {
+    expect(readSandboxStatus({ exitCode: 0, stdout: report({ dockerPaused: true }), stderr: "" }, "status-json-inference")).toEqual({
+      healthy: false,
+      detail: "its container is paused (`docker unpause` it)",
+    });
+  });
+
   it("names every problem the report has", () => {
     const stdout = report({ gatewayState: "gateway_error", phase: null, rpcIssue: { kind: "image_drift" }, failureLayer: "sandbox_container_stopped", inferenceHealth: null });
     expect(readSandboxStatus({ exitCode: 1, stdout, stderr: "" }, "status-json").detail).toBe(
