@@ -312,6 +312,26 @@ describe("host keys", () => {
   });
 });
 
+describe("jump host connections shared by the hosts behind them", () => {
+  it("are shared only by hosts that verify and authenticate the jump host alike", async () => {
+    const far = fleet.fleetHost("far-1") as DesiredHost;
+    if (far.connection.kind !== "ssh") throw new Error("expected ssh");
+    // The same bastion, written as a plain hop: host B's known_hosts does not list it, host A's does.
+    const empty = join(work, "shared-jump-empty");
+    writeFileSync(empty, "");
+    const a: DesiredHost = { ...far, name: "far-a" };
+    const b: DesiredHost = { ...far, name: "far-b", connection: { ...far.connection, knownHostsFiles: [empty] } };
+    const pool = new ConnectionPool([a, b], { home: emptyHome, retries: 0 });
+    try {
+      await expect(pool.get("far-b")).rejects.toMatchObject({ kind: "host-key-unknown", host: "far-b" });
+      const connection = await pool.get("far-a");
+      expect((await connection.run({ argv: ["id", "-un"] })).stdout.toString().trim()).toBe(userOf("far-1"));
+    } finally {
+      await pool.closeAll();
+    }
+  });
+});
+
 describe("~/.ssh/config", () => {
   it("fills in HostName, Port, User, IdentityFile and a ProxyJump chain", async () => {
     const home = join(work, "config-home");
