@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import { jumpFromProxyCommand } from "../config/hosts/inventory-layer.js";
+import type { HopSpec } from "../config/hosts/layers.js";
 import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings, WrittenSettings } from "../config/types.js";
 import { OpenSshConfig } from "./openssh-config.js";
 import { TransportError } from "./types.js";
@@ -118,14 +119,14 @@ export class RouteResolver {
 
   /** The jump hosts a host's own ProxyJump or ProxyCommand in ~/.ssh/config names. */
   private async jumpsOfConfig(config: SshConfigResult, label: string, settings: SshConnectionSettings): Promise<Hop[]> {
-    if (config.proxyJump !== undefined) return this.configHops(config.proxyJump, settings);
+    if (config.proxyJump !== undefined) return this.configHops(parseProxyJump(config.proxyJump), settings);
     if (config.proxyCommand === undefined) return [];
     const hops = jumpFromProxyCommand(config.proxyCommand);
     if (typeof hops === "string") {
       this.warnOnce(`proxycommand ${label}`, `~/.ssh/config: ${label}: ${hops}; connecting directly`);
       return [];
     }
-    return this.configHops(hops.map((h) => `${h.user === undefined ? "" : `${h.user}@`}${h.host}${h.port === undefined ? "" : `:${h.port}`}`).join(","), settings);
+    return this.configHops(hops, settings);
   }
 
   /**
@@ -196,7 +197,12 @@ export class RouteResolver {
   private async fleetHop(hop: JumpHop, target: SshConnectionSettings): Promise<Hop> {
     const fleetHost = hop.fleetHost !== undefined ? this.context.fleetHost(hop.fleetHost) : undefined;
     if (fleetHost === undefined) {
-      const spec = { host: hop.address, ...(hop.explicit?.port === false ? {} : { port: hop.port }), ...(hop.explicit?.user === false ? {} : { user: hop.user }) };
+      const spec = {
+        host: hop.address,
+        ...(hop.explicit?.port === false ? {} : { port: hop.port }),
+        ...(hop.explicit?.user === false ? {} : { user: hop.user }),
+        ...(hop.ownIdentityFiles === undefined ? {} : { identityFiles: hop.ownIdentityFiles }),
+      };
       return this.ownHop(hop.host, spec, target, { identityFiles: hop.identityFiles, knownHostsFiles: target.knownHostsFiles });
     }
     const hopSettings: SshConnectionSettings = {
@@ -211,9 +217,9 @@ export class RouteResolver {
     return { endpoint: this.endpoint(hop.host, hopSettings, fleetHost, config), config };
   }
 
-  /** Hops named by ProxyJump in ~/.ssh/config: each is looked up in the config again, as ssh does. */
-  private async configHops(proxyJump: string, target: SshConnectionSettings): Promise<Hop[]> {
-    return Promise.all(parseProxyJump(proxyJump).map((spec) => this.ownHop(spec.host, spec, target, { identityFiles: [], knownHostsFiles: [DEFAULT_KNOWN_HOSTS_FILE] })));
+  /** Hops named by ProxyJump (or a ProxyCommand) in ~/.ssh/config: each is looked up in the config again, as ssh does. */
+  private async configHops(specs: HopSpec[], target: SshConnectionSettings): Promise<Hop[]> {
+    return Promise.all(specs.map((spec) => this.ownHop(spec.host, spec, target, { identityFiles: [], knownHostsFiles: [DEFAULT_KNOWN_HOSTS_FILE] })));
   }
 
   /**
@@ -227,7 +233,7 @@ export class RouteResolver {
    * what the config leaves unset falls back to `fallback` and OpenSSH's defaults (the local user,
    * port 22, strict checking), the timeouts and agent to the target's.
    */
-  private async ownHop(label: string, spec: { host: string; port?: number; user?: string }, target: SshConnectionSettings, fallback: { identityFiles: string[]; knownHostsFiles: string[] }): Promise<Hop> {
+  private async ownHop(label: string, spec: HopSpec, target: SshConnectionSettings, fallback: { identityFiles: string[]; knownHostsFiles: string[] }): Promise<Hop> {
     const asked: SshConnectionSettings = {
       ...target,
       address: spec.host,
@@ -241,7 +247,8 @@ export class RouteResolver {
       address: spec.host,
       port: spec.port ?? config?.port ?? 22,
       user: spec.user ?? config?.user ?? this.context.localUser,
-      identityFiles: (config?.identityFiles.length ?? 0) > 0 ? [] : fallback.identityFiles,
+      // Its own -i files, then its config's (endpoint() appends them); the fallback only without either.
+      identityFiles: spec.identityFiles ?? ((config?.identityFiles.length ?? 0) > 0 ? [] : fallback.identityFiles),
       agent: target.agent,
       ...(target.passphrase === undefined ? {} : { passphrase: target.passphrase }),
       proxyJump: [],

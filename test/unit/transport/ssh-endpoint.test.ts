@@ -201,6 +201,17 @@ describe("RouteResolver", () => {
     });
   });
 
+  it("offers a ProxyCommand's -i key to its jump host, before the jump host's config keys", async () => {
+    const home = homeWithConfig(["Host spark-*", "  ProxyCommand ssh -i ~/.ssh/gw_key -W %h:%p ops@gw.lab", "Host gw.lab", "  IdentityFile ~/.ssh/gw_config", ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", settings({ identityFiles: ["/keys/fleet"] }));
+    expect(route.jumps.map((j) => [j.label, j.identityFiles])).toEqual([["gw.lab", [join(home, ".ssh/gw_key"), join(home, ".ssh/gw_config")]]]);
+    // From an inventory: its own key instead of the fleet's.
+    const hop = { host: "jump.lab", address: "jump.lab", port: 22, user: "op", identityFiles: ["/keys/fleet"], ownIdentityFiles: ["/keys/jump"], explicit: { port: false, user: false } };
+    const fromInventory = await resolver.resolve("dgx-01", settings({ address: "dgx-01", identityFiles: ["/keys/fleet"], proxyJump: [hop] }));
+    expect(fromInventory.jumps.map((j) => j.identityFiles)).toEqual([["/keys/jump"]]);
+  });
+
   it("uses no agent when its socket does not exist", async () => {
     const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(""), env: { SSH_AUTH_SOCK: "/nonexistent/agent" } }));
     expect((await resolver.resolve("h", settings({ agent: true }))).target.agentSocket).toBeNull();
