@@ -88,7 +88,8 @@ export async function runUnlockCommand(hosts: string[], options: UnlockOptions, 
     deps.stderr.write(`nemoclaw unlock: not in ${fleet.sourceFile}: ${unknown.join(", ")}${hint}\n`);
     return ExitCode.ValidationError;
   }
-  const pool = deps.openPool(fleet.hosts.filter((host) => hosts.includes(host.name)));
+  // Every fleet host, not only those named: a jump through a fleet host is dialled with its settings.
+  const pool = deps.openPool(fleet.hosts);
   try {
     const outcomes = await Promise.all(hosts.map((host) => unlockHost(host, () => pool.get(host), options.force, deps)));
     const colors = colorsFor(deps.stdout, options.color, deps.env);

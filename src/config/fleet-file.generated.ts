@@ -25,7 +25,7 @@ export type Agent = boolean | string;
  */
 export type Passphrase = string;
 /**
- * Jump host(s) in order, as `host`, `user@host:port` or a comma-separated chain. A fleet host name reuses that host's connection settings.
+ * Jump host(s) in order, as `host`, `user@host:port` or a comma-separated chain. A fleet host name reuses that host's connection settings; any other jump host is resolved as `ssh -J` resolves it, with its own `~/.ssh/config` settings (docs/ssh.md).
  */
 export type ProxyJump = string | string[];
 /**

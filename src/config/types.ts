@@ -42,6 +42,8 @@ export interface JumpHop {
   port: number;
   user: string;
   identityFiles: string[];
+  /** Key files given to the jump's own ssh (`-i` in a ProxyCommand): offered first, whatever else applies. */
+  ownIdentityFiles?: string[];
   /** When the hop is itself a fleet host, its name (so its connection settings and key are reused). */
   fleetHost?: string;
   explicit?: WrittenSettings;

@@ -46,7 +46,7 @@ export class JumpHosts {
 
   private jump(host: string, chain: SshEndpoint[]): Promise<SharedJump> {
     if (this.closed) return Promise.reject(new TransportError("cancelled", host, "the connection pool is closed"));
-    const key = chain.map(describeEndpoint).join(" > ");
+    const key = chain.map(sharingKey).join(" > ");
     const existing = this.jumps.get(key);
     if (existing) return existing;
     const hop = chain[chain.length - 1] as SshEndpoint;
@@ -71,6 +71,16 @@ export class JumpHosts {
     this.jumps.clear();
     await Promise.all(all.map((jump) => jump.then(({ client }) => endClient(client), () => undefined)));
   }
+}
+
+/**
+ * Hosts share a jump connection only when they would dial the jump host alike: same address,
+ * user and port, and the same host key policy, known_hosts files and credentials. Otherwise the
+ * first host's verdict (a key its known_hosts lists, or a refusal) would decide for the others.
+ */
+function sharingKey(endpoint: SshEndpoint): string {
+  const { label: _label, connectTimeoutMs: _connect, keepaliveIntervalMs: _keepalive, acceptNewHint: _hint, ...dialled } = endpoint;
+  return JSON.stringify(dialled);
 }
 
 function forward(host: string, client: Client, jump: SshEndpoint, target: SshEndpoint): Promise<Duplex> {

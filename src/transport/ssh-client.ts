@@ -101,7 +101,7 @@ export async function judgeHostKey(
       return new TransportError(
         "host-key-unknown",
         host,
-        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use hostKeyChecking: accept-new`,
+        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use ${endpoint.acceptNewHint ?? "hostKeyChecking: accept-new"}`,
       );
     }
   }

@@ -327,6 +327,9 @@ export function resolveSshConfig(lines: SshConfigLine[], alias: string, context:
   return result;
 }
 
+/** The user's known_hosts file when neither the fleet nor the ssh configuration names one. */
+export const DEFAULT_KNOWN_HOSTS_FILE = "~/.ssh/known_hosts";
+
 /** OpenSSH's GlobalKnownHostsFile default (ssh_config(5)): read after the user's files, never written. */
 export const DEFAULT_GLOBAL_KNOWN_HOSTS_FILES = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
 

@@ -6,10 +6,11 @@ import { existsSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import { jumpFromProxyCommand } from "../config/hosts/inventory-layer.js";
+import type { HopSpec } from "../config/hosts/layers.js";
 import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings, WrittenSettings } from "../config/types.js";
 import { OpenSshConfig } from "./openssh-config.js";
 import { TransportError } from "./types.js";
-import { DEFAULT_GLOBAL_KNOWN_HOSTS_FILES, expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
+import { DEFAULT_GLOBAL_KNOWN_HOSTS_FILES, DEFAULT_KNOWN_HOSTS_FILE, expandIdentityFiles, loadSshConfig, parseProxyJump, resolveSshConfig, type SshConfigContext, type SshConfigLine, type SshConfigResult } from "./ssh-config.js";
 
 export interface SshEndpoint {
   /** Name used in messages: the fleet host, or the jump host as written. */
@@ -33,6 +34,8 @@ export interface SshEndpoint {
   hashKnownHosts: boolean;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
+  /** How to trust this endpoint's key on first contact, when that is not `hostKeyChecking: accept-new`. */
+  acceptNewHint?: string;
 }
 
 /** A jump host, with what ~/.ssh/config says about it (undefined when the config is not read). */
@@ -116,14 +119,14 @@ export class RouteResolver {
 
   /** The jump hosts a host's own ProxyJump or ProxyCommand in ~/.ssh/config names. */
   private async jumpsOfConfig(config: SshConfigResult, label: string, settings: SshConnectionSettings): Promise<Hop[]> {
-    if (config.proxyJump !== undefined) return this.configHops(config.proxyJump, settings);
+    if (config.proxyJump !== undefined) return this.configHops(parseProxyJump(config.proxyJump), settings);
     if (config.proxyCommand === undefined) return [];
     const hops = jumpFromProxyCommand(config.proxyCommand);
     if (typeof hops === "string") {
       this.warnOnce(`proxycommand ${label}`, `~/.ssh/config: ${label}: ${hops}; connecting directly`);
       return [];
     }
-    return this.configHops(hops.map((h) => `${h.user === undefined ? "" : `${h.user}@`}${h.host}${h.port === undefined ? "" : `:${h.port}`}`).join(","), settings);
+    return this.configHops(hops, settings);
   }
 
   /**
@@ -186,45 +189,81 @@ export class RouteResolver {
     return { home: this.context.home, localUser: this.context.localUser, env: this.context.env };
   }
 
-  /** A hop from the fleet: the hop's own address and keys, auth and trust settings of its fleet host when it is one. */
+  /**
+   * A hop from the fleet file or inventory. A fleet host is reached with that host's own settings;
+   * any other hop is resolved on its own, as `ssh -J` resolves it (see `ownHop`), with the
+   * fleet's known_hosts and identity files only where its ~/.ssh/config names none.
+   */
   private async fleetHop(hop: JumpHop, target: SshConnectionSettings): Promise<Hop> {
-    const base = (hop.fleetHost !== undefined ? this.context.fleetHost(hop.fleetHost) : undefined) ?? target;
+    const fleetHost = hop.fleetHost !== undefined ? this.context.fleetHost(hop.fleetHost) : undefined;
+    if (fleetHost === undefined) {
+      const spec = {
+        host: hop.address,
+        ...(hop.explicit?.port === false ? {} : { port: hop.port }),
+        ...(hop.explicit?.user === false ? {} : { user: hop.user }),
+        ...(hop.ownIdentityFiles === undefined ? {} : { identityFiles: hop.ownIdentityFiles }),
+      };
+      return this.ownHop(hop.host, spec, target, { identityFiles: hop.identityFiles, knownHostsFiles: target.knownHostsFiles });
+    }
     const hopSettings: SshConnectionSettings = {
-      ...base,
+      ...fleetHost,
       address: hop.address,
       port: hop.port,
       user: hop.user,
       identityFiles: hop.identityFiles,
       ...(hop.explicit ? { explicit: hop.explicit } : {}),
     };
-    const config = base.useSshConfig ? await this.lookup(hop.address, hopSettings, hop.host) : undefined;
-    return { endpoint: this.endpoint(hop.host, hopSettings, base, config), config };
+    const config = fleetHost.useSshConfig ? await this.lookup(hop.address, hopSettings, hop.host) : undefined;
+    return { endpoint: this.endpoint(hop.host, hopSettings, fleetHost, config), config };
   }
 
-  /** Hops named by ProxyJump in ~/.ssh/config: each is looked up in the config again, as ssh does. */
-  private async configHops(proxyJump: string, target: SshConnectionSettings): Promise<Hop[]> {
-    return Promise.all(
-      parseProxyJump(proxyJump).map(async (spec) => {
-        const config = await this.lookup(spec.host, { ...target, explicit: { port: spec.port !== undefined, user: spec.user !== undefined }, ...(spec.port === undefined ? {} : { port: spec.port }), ...(spec.user === undefined ? {} : { user: spec.user }) }, spec.host);
-        const hopSettings: SshConnectionSettings = {
-          ...target,
-          address: spec.host,
-          port: spec.port ?? config.port ?? 22,
-          user: spec.user ?? config.user ?? this.context.localUser,
-          identityFiles: config.identityFiles.length > 0 ? config.identityFiles : target.identityFiles,
-        };
-        // Its address, known_hosts hashing and agent keys from the config; the rest is in hopSettings already.
-        const own: SshConfigResult = {
-          identityFiles: [],
-          unsupported: [],
-          ...(config.hostName === undefined ? {} : { hostName: config.hostName }),
-          ...(config.hashKnownHosts === true ? { hashKnownHosts: true } : {}),
-          ...(config.globalKnownHostsFiles === undefined ? {} : { globalKnownHostsFiles: config.globalKnownHostsFiles }),
-          ...(config.identitiesOnly === true ? { identitiesOnly: true } : {}),
-        };
-        return { endpoint: this.endpoint(spec.host, hopSettings, target, own), config };
-      }),
-    );
+  /** Hops named by ProxyJump (or a ProxyCommand) in ~/.ssh/config: each is looked up in the config again, as ssh does. */
+  private async configHops(specs: HopSpec[], target: SshConnectionSettings): Promise<Hop[]> {
+    return Promise.all(specs.map((spec) => this.ownHop(spec.host, spec, target, { identityFiles: [], knownHostsFiles: [DEFAULT_KNOWN_HOSTS_FILE] })));
+  }
+
+  /**
+   * A jump host that is not a fleet host, with its own settings. OpenSSH dials a jump host with a
+   * separate `ssh` that gets only the hop's own user and port (`-l`, `-p`) and the `-F` file from
+   * the command line (ssh.c builds `ssh [-l U] [-p P] [-F F] -W '[%h]:%p' hop`; `ssh -v -J` prints
+   * it), so the target's `-l`, `-i`, `-o UserKnownHostsFile=…`, `-o StrictHostKeyChecking=…`,
+   * `-o ConnectTimeout=…` never reach it: it reads them from its own ~/.ssh/config (`ssh -G hop`).
+   * Here the same: user, port, identity files, IdentitiesOnly, known_hosts files, host key policy
+   * (accept-new only when its own config says so), agent and timeouts come from the hop's config;
+   * what the config leaves unset falls back to `fallback` and OpenSSH's defaults (the local user,
+   * port 22, strict checking), the timeouts and agent to the target's.
+   */
+  private async ownHop(label: string, spec: HopSpec, target: SshConnectionSettings, fallback: { identityFiles: string[]; knownHostsFiles: string[] }): Promise<Hop> {
+    const asked: SshConnectionSettings = {
+      ...target,
+      address: spec.host,
+      port: spec.port ?? 22,
+      user: spec.user ?? this.context.localUser,
+      explicit: { port: spec.port !== undefined, user: spec.user !== undefined },
+    };
+    const config = target.useSshConfig ? await this.lookup(spec.host, asked, label) : undefined;
+    const hopSettings: SshConnectionSettings = {
+      kind: "ssh",
+      address: spec.host,
+      port: spec.port ?? config?.port ?? 22,
+      user: spec.user ?? config?.user ?? this.context.localUser,
+      // Its own -i files, then its config's (endpoint() appends them); the fallback only without either.
+      identityFiles: spec.identityFiles ?? ((config?.identityFiles.length ?? 0) > 0 ? [] : fallback.identityFiles),
+      agent: target.agent,
+      ...(target.passphrase === undefined ? {} : { passphrase: target.passphrase }),
+      proxyJump: [],
+      hostKeyChecking: "strict",
+      knownHostsFiles: fallback.knownHostsFiles,
+      connectTimeoutMs: target.connectTimeoutMs,
+      keepaliveIntervalMs: target.keepaliveIntervalMs,
+      identitiesOnly: false,
+      useSshConfig: target.useSshConfig,
+      // Port and user are settled above; everything else the hop's config may set.
+      explicit: { port: true, user: true, knownHostsFiles: false, hostKeyChecking: false, connectTimeout: false, keepaliveInterval: false },
+    };
+    const endpoint = this.endpoint(label, hopSettings, hopSettings, config);
+    endpoint.acceptNewHint = `StrictHostKeyChecking accept-new for ${spec.host} in ~/.ssh/config`;
+    return { endpoint, config };
   }
 
   /**

@@ -124,6 +124,58 @@ describe.each([
   });
 });
 
+describe.each([
+  ["through ssh -G", true],
+  ["with the built-in reader", false],
+])("each jump host is resolved as its own ssh resolves it (ssh -G <hop>) %s", (_, useOpenSsh) => {
+  // ssh runs `ssh [-l U] [-p P] -F FILE -W '[%h]:%p' hop` for a jump host: only the hop's own
+  // user and port from the command line, everything else from the configuration.
+  it.each([
+    ["from ~/.ssh/config", "spark-1", [] as SshConnectionSettings["proxyJump"]],
+    ["from an inventory's -J", "10.0.0.9", [{ host: "jump-a", address: "jump-a", port: 22, user: "nvidia", identityFiles: ["/keys/fleet"], explicit: { port: false, user: false } }, { host: "jump-b", address: "jump-b", port: 2022, user: "ops", identityFiles: ["/keys/fleet"], explicit: { port: true, user: true } }]],
+  ])("%s", async (_, alias, proxyJump) => {
+    const file = `${config}-jumps`;
+    writeFileSync(
+      file,
+      [
+        "Host spark-*",
+        "  ProxyJump jump-a,ops@jump-b:2022",
+        "Host jump-a",
+        "  HostName 10.9.9.1",
+        "  User jumper",
+        "  Port 2200",
+        "  IdentityFile ~/.ssh/jump_%r",
+        "  UserKnownHostsFile ~/.ssh/jump_known",
+        "  StrictHostKeyChecking accept-new",
+        "  ConnectTimeout 4",
+        "Host jump-b",
+        "  ConnectTimeout 6",
+        "",
+      ].join("\n"),
+    );
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: {}, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const target: SshConnectionSettings = { ...settings(alias), user: "nvidia", identityFiles: ["/keys/fleet"], hostKeyChecking: "accept-new", knownHostsFiles: ["/fleet/known_hosts"], proxyJump, explicit: { port: false, user: true, knownHostsFiles: true, hostKeyChecking: true, connectTimeout: true } };
+    const route = await resolver.resolve(alias, target);
+    const hops: [string, string[]][] = [["jump-a", []], ["jump-b", ["-l", "ops", "-p", "2022"]]];
+    expect(route.jumps.map((jump) => jump.label)).toEqual(hops.map(([hop]) => hop));
+    for (const [index, [hop, args]] of hops.entries()) {
+      const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", file, ...args, hop], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+      const defaults = parseSshG(execFileSync("ssh", ["-G", "-F", "/dev/null", hop], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+      const configured = (key: string) => (bySsh.get(key)!.join() === defaults.get(key)!.join() ? undefined : bySsh.get(key)!);
+      const [hostName, user, port] = ["hostname", "user", "port"].map((k) => bySsh.get(k)![0]!);
+      const jump = route.jumps[index]!;
+      expect({ address: jump.address, user: jump.user, port: jump.port }).toEqual({ address: hostName, user, port: Number(port) });
+      const identities = configured("identityfile");
+      if (identities === undefined) expect(proxyJump.length > 0 ? jump.identityFiles : jump.defaultIdentities).toEqual(proxyJump.length > 0 ? ["/keys/fleet"] : true);
+      else expect(jump.identityFiles).toEqual(expandIdentityFiles(identities, { home, localUser }, hostName!, user!));
+      const knownHosts = configured("userknownhostsfile")?.[0]?.split(" ");
+      expect(jump.knownHostsFiles).toEqual(knownHosts ?? (proxyJump.length > 0 ? ["/fleet/known_hosts"] : [path.join(home, ".ssh/known_hosts")]));
+      expect(jump.hostKeyChecking).toBe(bySsh.get("stricthostkeychecking")![0] === "accept-new" ? "accept-new" : "strict");
+      expect(jump.connectTimeoutMs).toBe(Number(bySsh.get("connecttimeout")![0]) * 1000);
+    }
+  });
+});
+
 describe("IdentityFile tokens and ${VAR}, expanded as ssh expands them", () => {
   // ssh -G prints IdentityFile as written, but expands UserKnownHostsFile with the same tokens
   // (OpenSSH 9.2 ssh.c, DEFAULT_CLIENT_PERCENT_EXPAND_ARGS): ask it about the same text there.

@@ -312,6 +312,26 @@ describe("host keys", () => {
   });
 });
 
+describe("jump host connections shared by the hosts behind them", () => {
+  it("are shared only by hosts that verify and authenticate the jump host alike", async () => {
+    const far = fleet.fleetHost("far-1") as DesiredHost;
+    if (far.connection.kind !== "ssh") throw new Error("expected ssh");
+    // The same bastion, written as a plain hop: host B's known_hosts does not list it, host A's does.
+    const empty = join(work, "shared-jump-empty");
+    writeFileSync(empty, "");
+    const a: DesiredHost = { ...far, name: "far-a" };
+    const b: DesiredHost = { ...far, name: "far-b", connection: { ...far.connection, knownHostsFiles: [empty] } };
+    const pool = new ConnectionPool([a, b], { home: emptyHome, retries: 0 });
+    try {
+      await expect(pool.get("far-b")).rejects.toMatchObject({ kind: "host-key-unknown", host: "far-b" });
+      const connection = await pool.get("far-a");
+      expect((await connection.run({ argv: ["id", "-un"] })).stdout.toString().trim()).toBe(userOf("far-1"));
+    } finally {
+      await pool.closeAll();
+    }
+  });
+});
+
 describe("~/.ssh/config", () => {
   it("fills in HostName, Port, User, IdentityFile and a ProxyJump chain", async () => {
     const home = join(work, "config-home");
@@ -332,6 +352,8 @@ describe("~/.ssh/config", () => {
         `  HostName ${bastion.address}`,
         `  Port=${bastion.port}`,
         `  User ${bastion.user}`,
+        // The jump host's own known_hosts file: the target's knownHostsFiles are not the jump's (ssh -J).
+        `  UserKnownHostsFile ${fleet.knownHostsFile}`,
         "",
       ].join("\n"),
     );
@@ -348,5 +370,59 @@ describe("~/.ssh/config", () => {
     const forwardsBefore = await fleet.forwardCount();
     expect(await whoami(host, { home })).toBe(far.user);
     expect(await fleet.forwardCount()).toBe(forwardsBefore + 1);
+  });
+
+  describe("a jump host named in ~/.ssh/config is verified and authenticated with its own settings, as ssh -J does", () => {
+    /** known_hosts lines of the test fleet for one host. */
+    const knownLinesOf = (name: string): string => {
+      const test = name === "bastion" ? fleet.bastion! : fleet.hosts.find((h) => h.name === name)!;
+      const blob = readFileSync(test.hostKeyFile, "utf8").split(/\s+/)[1]!;
+      return `${readFileSync(fleet.knownHostsFile, "utf8").split("\n").filter((line) => line.includes(blob)).join("\n")}\n`;
+    };
+    const jumpHome = (name: string, bastionLines: string[]): string => {
+      const home = join(work, name);
+      mkdirSync(join(home, ".ssh"), { recursive: true });
+      copyFileSync(keys.id_ecdsa!, join(home, ".ssh", "lab_key"));
+      const far = fleet.hosts.find((h) => h.name === "far-1")!;
+      const bastion = fleet.bastion!;
+      writeFileSync(
+        join(home, ".ssh", "config"),
+        ["Host lab-far", `  HostName ${far.address}`, `  Port ${far.port}`, `  User ${far.user}`, "  ProxyJump lab-bastion", "Host lab-bastion", `  HostName ${bastion.address}`, `  Port ${bastion.port}`, `  User ${bastion.user}`, "  IdentityFile ~/.ssh/lab_key", "  GlobalKnownHostsFile none", ...bastionLines, ""].join("\n"),
+      );
+      return home;
+    };
+    const farThroughConfig = (change: Partial<SshConnectionSettings>) =>
+      hostWith("far-1", { address: "lab-far", proxyJump: [], useSshConfig: true, explicit: { port: false, user: false }, ...change });
+
+    it("its UserKnownHostsFile and IdentityFile, not the target's", async () => {
+      const home = jumpHome("own-known-hosts", ["  IdentitiesOnly yes", "  UserKnownHostsFile ~/.ssh/bastion_known"]);
+      writeFileSync(join(home, ".ssh", "bastion_known"), knownLinesOf("bastion"));
+      // The target's known_hosts lists only the target; its identity file is the fleet's.
+      const farOnly = join(home, "far_known");
+      writeFileSync(farOnly, knownLinesOf("far-1"));
+      expect(await whoami(farThroughConfig({ knownHostsFiles: [farOnly], agent: false }), { home })).toBe(userOf("far-1"));
+    });
+
+    it("never the target's accept-new: an unknown jump host is refused, named, and not recorded", async () => {
+      const home = jumpHome("no-accept-new", ["  UserKnownHostsFile ~/.ssh/bastion_known"]);
+      writeFileSync(join(home, ".ssh", "bastion_known"), "");
+      const targetKnown = join(home, "target_known");
+      writeFileSync(targetKnown, "");
+      const error = (await whoami(farThroughConfig({ hostKeyChecking: "accept-new", knownHostsFiles: [targetKnown], agent: false }), { home }).catch((e: unknown) => e)) as TransportError;
+      expect(error).toBeInstanceOf(TransportError);
+      expect(error.kind).toBe("host-key-unknown");
+      expect(error.host).toBe("far-1");
+      expect(error.message).toMatch(/^far-1: host-key-unknown: via jump host lab-bastion \(.*\): host key for lab-bastion \(.*\) is not in .*bastion_known: .* or use StrictHostKeyChecking accept-new for lab-bastion in ~\/\.ssh\/config$/);
+      expect(readFileSync(targetKnown, "utf8")).toBe("");
+      expect(readFileSync(join(home, ".ssh", "bastion_known"), "utf8")).toBe("");
+      // Its own StrictHostKeyChecking accept-new records it, in its own file.
+      const accepting = jumpHome("own-accept-new", ["  UserKnownHostsFile ~/.ssh/bastion_known", "  StrictHostKeyChecking accept-new"]);
+      writeFileSync(join(accepting, ".ssh", "bastion_known"), "");
+      const farKnown = join(accepting, "far_known");
+      writeFileSync(farKnown, knownLinesOf("far-1"));
+      expect(await whoami(farThroughConfig({ knownHostsFiles: [farKnown], agent: false }), { home: accepting })).toBe(userOf("far-1"));
+      expect(readFileSync(join(accepting, ".ssh", "bastion_known"), "utf8")).toContain(readFileSync(fleet.bastion!.hostKeyFile, "utf8").split(/\s+/)[1]);
+      expect(readFileSync(farKnown, "utf8")).toBe(knownLinesOf("far-1"));
+    });
   });
 });

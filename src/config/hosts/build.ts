@@ -17,7 +17,7 @@ import { closest } from "../suggest.js";
 import type { ConnectionSettings, DesiredHost, JumpHop, SourceRef, SshConnectionSettings } from "../types.js";
 import { fleetLayer } from "./fleet-layer.js";
 import { inventoryLayer, type InventoryLayerContext } from "./inventory-layer.js";
-import { formatHop, mergeLayers, resolveLocalPath, type SettingsLayer } from "./layers.js";
+import { formatHop, mergeLayers, resolveLocalPath, type HopSpec, type SettingsLayer } from "./layers.js";
 
 export interface FleetSource {
   checked: CheckedFleet;
@@ -233,6 +233,7 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
           port: hop.port ?? 22,
           user: hop.user ?? settings.user,
           identityFiles: settings.identityFiles,
+          ...(hop.identityFiles === undefined ? {} : { ownIdentityFiles: hop.identityFiles }),
           explicit: { port: hop.port !== undefined, user: hop.user !== undefined },
         });
       }
@@ -241,7 +242,7 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
     return chain;
   };
 
-  const jumpThroughFleetHost = (hop: { host: string; user?: string; port?: number }, jumpHost: DesiredHost, visiting: string[], source: SourceRef): JumpHop[] | undefined => {
+  const jumpThroughFleetHost = (hop: HopSpec, jumpHost: DesiredHost, visiting: string[], source: SourceRef): JumpHop[] | undefined => {
     if (visiting.includes(jumpHost.name)) {
       bag.error(source, `proxyJump loop: ${[...visiting, jumpHost.name].join(" -> ")}`);
       return undefined;
@@ -258,7 +259,7 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
         address: jump.address,
         port: hop.port ?? jump.port,
         user: hop.user ?? jump.user,
-        identityFiles: jump.identityFiles,
+        identityFiles: [...new Set([...(hop.identityFiles ?? []), ...jump.identityFiles])],
         fleetHost: jumpHost.name,
         explicit: { port: hop.port !== undefined || (jump.explicit?.port ?? true), user: hop.user !== undefined || (jump.explicit?.user ?? true) },
       },

@@ -220,9 +220,12 @@ function readSshOption(
     case "proxyjump":
       setJump(parseProxyJump(value));
       return;
-    case "proxycommand":
-      setJump(jumpFromProxyCommand(value));
+    case "proxycommand": {
+      const hops = jumpFromProxyCommand(value);
+      // Key files of the jump's own ssh are relative to the inventory, as the target's are.
+      setJump(typeof hops === "string" ? hops : hops.map((hop) => (hop.identityFiles === undefined ? hop : { ...hop, identityFiles: hop.identityFiles.map((file) => resolveLocalPath(file, ctx.baseDirOf(source))) })));
       return;
+    }
     case "stricthostkeychecking":
       // ssh reads these values without case, "true" as "yes" (OpenSSH readconf.c, multistate_strict_hostkey).
       if (value.toLowerCase() === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
@@ -268,7 +271,7 @@ function firstTime(given: Set<string>, option: string): boolean {
 const SSH_FLAGS_WITH_ARGUMENT = "BbcDEeFIiJLlmOoPpQRSWw";
 
 /**
- * The common bastion forms of ProxyCommand: `ssh -W %h:%p [-p port] [-l user] [user@]bastion`
+ * The common bastion forms of ProxyCommand: `ssh -W %h:%p [-p port] [-l user] [-i key] [user@]bastion`
  * and `ssh [user@]bastion nc %h %p`. Anything else cannot be reproduced and is refused.
  */
 export function jumpFromProxyCommand(command: string): HopSpec[] | string {
@@ -282,6 +285,7 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
   let forward: string | undefined;
   const remoteCommand: string[] = [];
   let chain: HopSpec[] = [];
+  const identityFiles: string[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (!token.startsWith("-") || token === "-") {
@@ -298,6 +302,7 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
       if (flag === "p") port = Number(argument);
       else if (flag === "l") user = argument;
       else if (flag === "W") forward = argument;
+      else if (flag === "i" && argument !== undefined) identityFiles.push(argument);
       else if (flag === "J") {
         const nested = parseProxyJump(argument ?? "");
         if (typeof nested === "string") return nested;
@@ -316,6 +321,11 @@ export function jumpFromProxyCommand(command: string): HopSpec[] | string {
   const last = hop[0]!;
   return [
     ...chain,
-    { host: last.host, ...((user ?? last.user) === undefined ? {} : { user: user ?? last.user! }), ...((port ?? last.port) === undefined ? {} : { port: port ?? last.port! }) },
+    {
+      host: last.host,
+      ...((user ?? last.user) === undefined ? {} : { user: user ?? last.user! }),
+      ...((port ?? last.port) === undefined ? {} : { port: port ?? last.port! }),
+      ...(identityFiles.length === 0 ? {} : { identityFiles }),
+    },
   ];
 }

@@ -17,6 +17,8 @@ export interface HopSpec {
   host: string;
   user?: string;
   port?: number;
+  /** `-i` files of a ProxyCommand's own ssh: this jump host's keys, before its config's. */
+  identityFiles?: string[];
 }
 
 export interface SettingsLayer {

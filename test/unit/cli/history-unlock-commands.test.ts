@@ -269,6 +269,22 @@ describe("nemoclaw unlock", () => {
     expect(s.out()).toContain("r-old");
   });
 
+  it("opens its connections knowing every fleet host, so a jump through a fleet host uses that host's settings", async () => {
+    mkdirSync(join(dir, ".nemoclaw-fleet"), { recursive: true });
+    const s = streams();
+    const given: string[][] = [];
+    const withBastion = {
+      ...deps(s),
+      loadFleet: async () => ({ fleet: fleet(["a", "bastion"]), warnings: [] }),
+      openPool: (hosts: { name: string }[]) => {
+        given.push(hosts.map((host) => host.name));
+        return deps(s).openPool();
+      },
+    };
+    expect(await runUnlockCommand(["a"], { inventory: [], force: false, json: false, color: false }, withBastion)).toBe(ExitCode.Ok);
+    expect(given).toEqual([["a", "bastion"]]);
+  });
+
   it("refuses a host that is not in the fleet (exit 3)", async () => {
     const s = streams();
     expect(await runUnlockCommand(["zz"], { inventory: [], force: false, json: false, color: false }, deps(s))).toBe(ExitCode.ValidationError);

@@ -228,12 +228,16 @@ hosts:
         "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -p 2201 ops@gw.example.com\"'",
         // ssh's getopt: bundled flags and arguments glued to their option.
         "c ansible_ssh_common_args='-o ProxyCommand=\"ssh -p2202 -lops -qW %h:%p gw.example.com\"'",
+        // The jump's own key: ssh -i for the bastion, relative to the inventory as the host's own are.
+        "d ansible_ssh_private_key_file=keys/host.pem ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -i keys/bastion.pem ubuntu@gw.example.com\"'",
       ].join("\n"),
     });
     const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
     expect(ssh(fleet, "a").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2200, user: "ops" }]);
     expect(ssh(fleet, "b").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2201, user: "ops" }]);
     expect(ssh(fleet, "c").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2202, user: "ops" }]);
+    expect(ssh(fleet, "d").proxyJump).toMatchObject([{ address: "gw.example.com", user: "ubuntu", ownIdentityFiles: [path.join(base, "keys/bastion.pem")] }]);
+    expect(ssh(fleet, "a").proxyJump[0]!.ownIdentityFiles).toBeUndefined();
   });
 
   it("refuses a ProxyCommand that forwards somewhere other than the host itself", async () => {

@@ -59,7 +59,8 @@ describe("RouteResolver", () => {
       knownHostsFiles: [join(home, ".ssh/known_hosts")],
     });
     expect(route.jumps.map((j) => [j.label, j.address, j.port, j.user, j.identityFiles])).toEqual([
-      ["gate.lab", "gate.lab", 2200, "ops", [join(home, ".ssh/fleet")]],
+      // ssh -J passes no -i to the jump host: without IdentityFile of its own it gets ssh's defaults.
+      ["gate.lab", "gate.lab", 2200, "ops", ["id_ed25519", "id_ecdsa", "id_rsa"].map((name) => join(home, ".ssh", name))],
       ["inner", "10.9.0.1", 22, "op", [join(home, ".ssh/inner")]],
     ]);
   });
@@ -148,6 +149,67 @@ describe("RouteResolver", () => {
     expect(fleetJump.jumps.map((jump) => jump.address)).toEqual(["outer", "gw.corp", "inner", "10.1.1.1"]);
     const loop = (await resolver.resolve("loop-1", settings({ address: "loop-1" })).catch((e: unknown) => e)) as Error;
     expect(loop.message).toBe("loop-1: unreachable: ~/.ssh/config: the jump hosts' ProxyJump loops: loop-1 -> a -> b -> a");
+  });
+
+  describe("a jump host that is not a fleet host has its own settings, as the jump's own ssh has", () => {
+    // `ssh -v -l nvidia -i key -o UserKnownHostsFile=… -o StrictHostKeyChecking=accept-new -J gate
+    // target` runs `ssh -W '[target]:22' gate`: none of the target's options reach the jump host.
+    const config = [
+      "Host gate",
+      "  HostName 10.1.1.1",
+      "  User gateop",
+      "  Port 2200",
+      "  IdentityFile ~/.ssh/gate_key",
+      "  IdentitiesOnly yes",
+      "  UserKnownHostsFile ~/.ssh/gate_known",
+      "  StrictHostKeyChecking accept-new",
+      "  ConnectTimeout 3",
+      "  ServerAliveInterval 7",
+      "  IdentityAgent none",
+      "Host spark-*",
+      "  ProxyJump gate,plain.lab",
+      "",
+    ].join("\n");
+    // The target's settings, all of them written by the fleet file or inventory.
+    const target = (change: Partial<SshConnectionSettings> = {}) =>
+      settings({ user: "nvidia", identityFiles: ["/keys/fleet"], agent: true, hostKeyChecking: "accept-new", knownHostsFiles: ["/fleet/known_hosts"], connectTimeoutMs: 30_000, identitiesOnly: true, ...change });
+
+    it("named by ProxyJump in ~/.ssh/config", async () => {
+      const home = homeWithConfig(config);
+      const socket = join(home, "agent.sock");
+      writeFileSync(socket, "");
+      const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: { SSH_AUTH_SOCK: socket } }));
+      const route = await resolver.resolve("spark-01", target());
+      expect(route.target).toMatchObject({ user: "nvidia", hostKeyChecking: "accept-new", knownHostsFiles: ["/fleet/known_hosts"], agentSocket: socket });
+      expect(route.jumps.map(({ label, address, port, user, identityFiles, identitiesOnly, hostKeyChecking, knownHostsFiles, connectTimeoutMs, keepaliveIntervalMs, agentSocket }) => ({ label, address, port, user, identityFiles, identitiesOnly, hostKeyChecking, knownHostsFiles, connectTimeoutMs, keepaliveIntervalMs, agentSocket }))).toEqual([
+        { label: "gate", address: "10.1.1.1", port: 2200, user: "gateop", identityFiles: [join(home, ".ssh/gate_key")], identitiesOnly: true, hostKeyChecking: "accept-new", knownHostsFiles: [join(home, ".ssh/gate_known")], connectTimeoutMs: 3000, keepaliveIntervalMs: 7000, agentSocket: null },
+        // Nothing configured: ssh's defaults and strict checking, never the target's accept-new, user or keys.
+        { label: "plain.lab", address: "plain.lab", port: 22, user: "op", identityFiles: ["id_ed25519", "id_ecdsa", "id_rsa"].map((name) => join(home, ".ssh", name)), identitiesOnly: false, hostKeyChecking: "strict", knownHostsFiles: [join(home, ".ssh/known_hosts")], connectTimeoutMs: 30_000, keepaliveIntervalMs: 15_000, agentSocket: socket },
+      ]);
+    });
+
+    it("written in the fleet file or an inventory (-J), looked up in ~/.ssh/config as ssh does", async () => {
+      const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(config), localUser: "op", env: {} }));
+      const hop = (host: string, user?: string) => ({ host, address: host, port: 22, user: user ?? "nvidia", identityFiles: ["/keys/fleet"], explicit: { port: false, user: user !== undefined } });
+      const route = await resolver.resolve("dgx-01", target({ address: "dgx-01", proxyJump: [hop("gate"), hop("plain.lab"), hop("named.lab", "ops")] }));
+      expect(route.jumps.map((j) => [j.label, `${j.user}@${j.address}:${j.port}`, j.identityFiles, j.hostKeyChecking, j.knownHostsFiles])).toEqual([
+        ["gate", "gateop@10.1.1.1:2200", [join(resolver.context.home, ".ssh/gate_key")], "accept-new", [join(resolver.context.home, ".ssh/gate_known")]],
+        // Without a Host block of its own: the local user (ssh passes no -l), strict checking; the fleet's keys and known_hosts files.
+        ["plain.lab", "op@plain.lab:22", ["/keys/fleet"], "strict", ["/fleet/known_hosts"]],
+        ["named.lab", "ops@named.lab:22", ["/keys/fleet"], "strict", ["/fleet/known_hosts"]],
+      ]);
+    });
+  });
+
+  it("offers a ProxyCommand's -i key to its jump host, before the jump host's config keys", async () => {
+    const home = homeWithConfig(["Host spark-*", "  ProxyCommand ssh -i ~/.ssh/gw_key -W %h:%p ops@gw.lab", "Host gw.lab", "  IdentityFile ~/.ssh/gw_config", ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", settings({ identityFiles: ["/keys/fleet"] }));
+    expect(route.jumps.map((j) => [j.label, j.identityFiles])).toEqual([["gw.lab", [join(home, ".ssh/gw_key"), join(home, ".ssh/gw_config")]]]);
+    // From an inventory: its own key instead of the fleet's.
+    const hop = { host: "jump.lab", address: "jump.lab", port: 22, user: "op", identityFiles: ["/keys/fleet"], ownIdentityFiles: ["/keys/jump"], explicit: { port: false, user: false } };
+    const fromInventory = await resolver.resolve("dgx-01", settings({ address: "dgx-01", identityFiles: ["/keys/fleet"], proxyJump: [hop] }));
+    expect(fromInventory.jumps.map((j) => j.identityFiles)).toEqual([["/keys/jump"]]);
   });
 
   it("uses no agent when its socket does not exist", async () => {
