@@ -115,6 +115,13 @@ export function newestReleasePinning(openshell: string): string | null {
 
 /** First release with each feature the tool relies on. */
 export const NEMOCLAW_SINCE = {
+  /**
+   * Shields down is a sandbox's default (#2227, 5956a612, 2026-04-29; first in the v0.0.32
+   * release-docs commit ba2b4c1c, not in v0.0.31's 9c7b78b1). Before, config starts locked and a
+   * sandbox without a shields state file, or whose file lacks `shieldsDown: true`, is UP
+   * (`  Shields: UP`, NC@5956a612^:src/lib/shields.ts:643-652).
+   */
+  shieldsDownByDefault: "0.0.32",
   /** `onboard --fresh` (#2437). */
   onboardFresh: "0.0.29",
   /**

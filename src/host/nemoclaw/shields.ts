@@ -33,9 +33,10 @@ export function sandboxOfShieldsFile(fileName: string): string | null {
 
 /**
  * Whether shields must be lowered before NemoClaw `release` snapshots the sandbox. Every release
- * that has shields refuses a snapshot while they are up: exit 1, `  Cannot create snapshot while
- * shields are up.` (NC@d50338aa:src/lib/actions/sandbox/snapshot.ts:512-519, real-cli-2026-12 §6,
- * §14.4); from v0.0.117 shields are gone (#10722), and with them `shields down` (what a later
+ * that has shields fails a snapshot while they are up, with exit 1: from v0.0.56 it refuses with
+ * `  Cannot create snapshot while shields are up.` (#4508, 488fb3c4, first in the v0.0.56 release
+ * notes; NC@d50338aa:src/lib/actions/sandbox/snapshot.ts:512-519, real-cli-2026-12 §6, §14.4), before
+ * that the copy of the locked state fails with `  Snapshot failed.`; only the exit code is read. From v0.0.117 shields are gone (#10722), and with them `shields down` (what a later
  * release does with a legacy shields state file is not established, §15). `shields down` lifts a
  * lockdown (`locked`). A corrupt state file (`error`) is refused too (NemoClaw's `isShieldsDown`
  * fails closed on it, NC@d50338aa:src/lib/shields/index.ts:3240-3247), but is not something the

@@ -189,10 +189,12 @@ function planShields(ctx: HostContext, release: string, desired: DesiredSandbox,
     return;
   }
   const fact = factKey.shields(desired.name);
+  // Without a state file (or `shieldsDown` in it) shields are down from v0.0.32, up before.
+  const byDefault: ShieldsPosture = nemoclawHas(release, "shieldsDownByDefault") ? "down" : "up";
   let current: ShieldsPosture;
   if (state.kind === "recovering") {
-    // Stale recovery clears the lost sandbox's shields state: the new one starts mutable.
-    current = "down";
+    // Stale recovery clears the lost sandbox's shields state: the new one starts at the default.
+    current = byDefault;
   } else {
     if (ctx.observed.shields.state === "unknown") {
       ctx.unknown(fact, ctx.observed.shields, `shields of ${desired.name} are not changed`, target);
@@ -203,7 +205,7 @@ function planShields(ctx: HostContext, release: string, desired: DesiredSandbox,
       ctx.note("warning", `the shields state of ${desired.name} is unreadable; shields are not changed`, { target, fact });
       return;
     }
-    current = mode === "locked" ? "up" : "down";
+    current = mode === "locked" ? "up" : mode === "mutable_default" ? byDefault : "down";
   }
   if (current === wanted) return;
   ctx.steps.add({

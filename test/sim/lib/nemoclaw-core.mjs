@@ -598,7 +598,7 @@ function defaultImageBuild(state, tag) {
 /**
  * The arm64 image-reference workaround (`printSandboxCreateRecoveryHints`, #3266/#4934, reference
  * §11): step 3 is NemoClaw's own create command with the registry image and a policy placeholder,
- * without `--no-bootstrap`. The lead-in lines are stand-ins.
+ * without `--no-bootstrap`. The first lines are NemoClaw's (NC@e2db5ed7:src/lib/build-context.ts); the rest are stand-ins.
  * @param {ToolContext} ctx
  * @param {{ name: string; imageTag: string; argv?: string[] }} options
  */
@@ -611,7 +611,9 @@ export function printArm64Hints(ctx, options) {
   ctx.err(
     [
       "",
-      "  Sandbox creation failed: OpenShell could not upload the sandbox image into the gateway (failed to upload image tar into container).",
+      "  Hint: OpenShell built the sandbox image but failed to upload the image tar into the gateway container",
+      "        (Docker 404 'container does not exist'). The gateway container is healthy — this is the",
+      "        OpenShell large-tar upload path failing, not a missing gateway.",
       "  On Linux arm64 the image-tar upload path can fail although the gateway is healthy.",
       "  Workaround: serve the image from a local registry and create the sandbox from the image reference:",
       "    1. docker run -d -p 5000:5000 --restart=always --name registry registry:2",

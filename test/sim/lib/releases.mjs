@@ -194,6 +194,15 @@ export const NC = {
   sandboxStopStart: "0.0.80",
   /** NemoClaw's own ≤ 19 chars / no `--` sandbox-name rule (#8523, from its 0.0.99 pin, first released with 0.0.101). */
   shortSandboxNames: "0.0.106",
+  /**
+   * After a failed create whose output shows OpenShell's image-tar upload failure, the image-reference
+   * workaround hints (#4934, e2db5ed7, 2026-06-09; first in the v0.0.61 release notes 4f7642ed). Before,
+   * that failure is not classified and only `Recovery: nemoclaw onboard --resume` follows
+   * (NC@e2db5ed7^:src/lib/build-context.ts:46-87).
+   */
+  imageUploadHints: "0.0.61",
+  /** `Cannot create snapshot while shields are up.` (#4508, 488fb3c4; first in the v0.0.56 release notes 23bcf776). Before, the copy fails: `Snapshot failed.` */
+  snapshotShieldsWording: "0.0.56",
   /** Shields removed from core by #10722 (2026-08-31); the first release without them is taken to be v0.0.117. */
   shieldsRemoved: "0.0.117",
 };

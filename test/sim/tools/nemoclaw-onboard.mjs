@@ -309,7 +309,7 @@ export async function onboard(ctx, args) {
   }
   if (!outcome.ok) {
     writeFailureDiagnostics(ctx, name, "output" in outcome ? outcome.output : "");
-    if ("argv" in outcome && outcome.imageTag) printArm64HintsIfArm(ctx, name, outcome.imageTag);
+    if ("argv" in outcome && outcome.imageTag) printArm64HintsIfArm(ctx, name, outcome.imageTag, "output" in outcome ? String(outcome.output) : "");
     failStep(ctx, "sandbox", "  ✗ Sandbox creation failed.");
   }
   if (manifest) {

@@ -351,7 +351,7 @@ async function rebuild(ctx, entry, parsed) {
       },
       ctx.err,
     );
-    printArm64HintsIfArm(ctx, entry.name, outcome.imageTag);
+    printArm64HintsIfArm(ctx, entry.name, outcome.imageTag, "output" in outcome ? String(outcome.output) : "");
     if (manifest) {
       ctx.err(`\n  Recreate failed after sandbox was destroyed.\n  Backup is preserved at: ${manifest.backupPath}\n\n  To recover manually:\n    1. Fix the issue above (missing credential, Docker problem, etc.)\n    2. Run: nemoclaw onboard --resume\n       This will recreate sandbox '${entry.name}'.\n    3. Then restore your workspace state:\n       nemoclaw ${entry.name} snapshot restore "${manifest.timestamp}"\n\n`);
     } else {
@@ -446,10 +446,18 @@ export function resourcesFromEnv(ctx, cliVersion) {
   return { cpu: selected.cpu || null, memory: selected.memory || null };
 }
 
-/** @param {ToolContext} ctx @param {string} name @param {string} imageTag */
-export function printArm64HintsIfArm(ctx, name, imageTag) {
+/**
+ * NemoClaw's hints after a failed create (`printSandboxCreateRecoveryHints`): the image-reference
+ * workaround only when the output shows OpenShell's image-tar upload failure (its classifier's
+ * `image_upload_container_missing`, NC@e2db5ed7:src/lib/validation.ts), and only from the release
+ * that has it; before, that failure is unclassified and gets the generic recovery lines.
+ * @param {ToolContext} ctx @param {string} name @param {string} imageTag @param {string} output
+ */
+export function printArm64HintsIfArm(ctx, name, imageTag, output) {
   const state = loadState(ctx.paths);
-  if (["aarch64", "arm64"].includes(state.host.arch)) printArm64Hints(ctx, { name, imageTag });
+  if (!["aarch64", "arm64"].includes(state.host.arch) || !/failed to upload image tar into container/.test(output)) return;
+  if (atLeast(ctx.version, NC.imageUploadHints)) printArm64Hints(ctx, { name, imageTag });
+  else ctx.err("  Recovery: nemoclaw onboard --resume\n  Or:      nemoclaw onboard\n");
 }
 
 // ─── destroy ──────────────────────────────────────────────────────────────────────────────
@@ -617,7 +625,12 @@ async function snapshot(ctx, entry, args) {
     if (!answers || !sandbox) die(ctx, `  Sandbox '${entry.name}' is not running. Cannot create snapshot.`);
     if (!atLeast(ctx.version, NC.shieldsRemoved)) {
       const mode = shieldsMode(ctx, entry.name);
-      if (mode === "locked" || mode === "corrupt") die(ctx, `  Cannot create snapshot while shields are up.\n  Run \`nemoclaw ${entry.name} shields down\` first, then retry.`);
+      if (atLeast(ctx.version, NC.snapshotShieldsWording)) {
+        if (mode === "locked" || mode === "corrupt") die(ctx, `  Cannot create snapshot while shields are up.\n  Run \`nemoclaw ${entry.name} shields down\` first, then retry.`);
+      } else if (mode === "locked") {
+        // Before #4508 the state file is not consulted; copying the locked state fails ("previously exited 1 with the generic wording `Snapshot failed. Failed directories: ...`").
+        die(ctx, "  Snapshot failed.\n  Failed directories: workspace");
+      }
     }
     const state = loadState(ctx.paths);
     if (state.options.backupFails.includes(entry.name)) die(ctx, "  Snapshot failed.\n  Failed directories: workspace");

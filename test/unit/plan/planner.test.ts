@@ -1189,6 +1189,36 @@ const cases: Case[] = [
     },
   },
   {
+    // #2227 made shields down the default from v0.0.32; before, a sandbox without a state file is UP.
+    name: "before v0.0.32 a sandbox without a shields state file has its shields up: shields: down lowers them",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.30");
+      Object.assign(s.host.sandboxes[0]!, { shields: "down" });
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant safe exact"],
+    commands: ["nemoclaw assistant shields down"],
+  },
+  {
+    name: "before v0.0.32 shields: up on a sandbox without a shields state file is already met",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.30");
+      Object.assign(s.host.sandboxes[0]!, { shields: "up" });
+    },
+    status: "no-changes",
+    steps: [],
+  },
+  {
+    name: "from v0.0.32 a sandbox without a shields state file has its shields down: shields: up raises them",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.32");
+      Object.assign(s.host.sandboxes[0]!, { shields: "up" });
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "shields:assistant safe exact"],
+    commands: ["nemoclaw assistant shields up"],
+  },
+  {
     name: "shields up (v0.0.80) and a provider change: shields lowered before the backup NemoClaw would refuse, put back up after the recreate",
     setup: (s) => {
       Object.assign(s.host.sandboxes[0]!, { provider: "openai", model: "gpt-5.4", endpoint: undefined, shields: "up" });

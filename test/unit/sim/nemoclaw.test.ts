@@ -345,6 +345,15 @@ describe("recover, gateway restart, stop/start, per release", { timeout: 120_000
 });
 
 describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
+  it("before v0.0.56 a snapshot under raised shields fails as the copy does, without naming shields", async () => {
+    // #4508 (488fb3c4) added the shields wording; it is first in the v0.0.56 release notes (23bcf776).
+    const h = await use({ nemoclaw: { version: "0.0.55" }, gateways: [{ sandboxes: [{ name: "alpha" }] }], shields: { alpha: "up" } });
+    const create = await h.run("nemoclaw", ["alpha", "snapshot", "create"]);
+    expect(create).toMatchObject({ code: 1, stderr: "  Snapshot failed.\n  Failed directories: workspace\n" });
+    expect((await h.run("nemoclaw", ["alpha", "shields", "down"])).code).toBe(0);
+    expect((await h.run("nemoclaw", ["alpha", "snapshot", "create"])).code).toBe(0);
+  });
+
   it("snapshots are refused while shields are up; a state file without shieldsDown is the mutable default", async () => {
     const h = await use({ gateways: [{ sandboxes: [{ name: "alpha" }] }], shields: { alpha: "up" } });
     expect((await h.run("nemoclaw", ["alpha", "shields", "status"])).stdout).toBe("  Shields: UP (lockdown active)\n");
