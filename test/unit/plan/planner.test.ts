@@ -278,6 +278,8 @@ const cases: Case[] = [
       const restore = plan.steps.find((step) => step.kind === "restore")!;
       expect(restore.params).toMatchObject({ when: "sandbox-missing", recreateIfMissing: true, from: "backup:assistant" });
       expect(plan.steps.find((step) => step.kind === "backup")!.params).toMatchObject({ verify: true, purposes: ["release-upgrade"] });
+      // The snapshot's label is the plan's: once taken, a saved plan is stale on it.
+      expect(plan.steps.find((step) => step.kind === "backup")!.facts).toContain("snapshot:assistant/fleet-20261122T093000Z");
       const install = plan.steps.find((step) => step.kind === "nemoclaw-install")!;
       expect(install.dependsOn).toEqual(["backup:assistant"]);
       expect(install.params).toMatchObject({ nemoclaw: "0.0.90", openshell: { min: "0.0.85", max: "0.0.85" } });
