@@ -282,6 +282,8 @@ const cases: Case[] = [
       expect(plan.steps.find((step) => step.kind === "backup")!.facts).toContain("snapshot:assistant/fleet-20261122T093000Z");
       const install = plan.steps.find((step) => step.kind === "nemoclaw-install")!;
       expect(install.dependsOn).toEqual(["backup:assistant"]);
+      // No policy covers it: its backup is NemoClaw's snapshot on the host, which only NemoClaw restores.
+      expect(install.hint).toMatch(/The verified backups of this run are kept; `nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes` on the host puts assistant back\.$/);
       expect(install.params).toMatchObject({ nemoclaw: "0.0.90", openshell: { min: "0.0.85", max: "0.0.85" } });
       expect(install.reason.summary).toBe("NemoClaw v0.0.80 → v0.0.90 (OpenShell 0.0.72 → 0.0.85)");
       const verify = plan.steps.find((step) => step.kind === "release-verify")!;
