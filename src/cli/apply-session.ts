@@ -44,6 +44,7 @@ import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
 import { EventBus } from "../apply/events.js";
 import { applyPlan } from "../apply/executor.js";
+import { openHealthGates } from "../apply/history.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
 import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
@@ -323,6 +324,7 @@ export async function runApplySession(source: string | undefined, options: Apply
   if (typeof prepared === "number") return prepared;
   const { fleet, plan, pool } = prepared;
   try {
+    warnOfOpenHealthGates(plan, deps);
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
 
@@ -406,6 +408,31 @@ export async function runApplySession(source: string | undefined, options: Apply
     prepared.stopEarlyInterrupt?.();
     await prepared.refreshLocks?.releaseRest();
     await pool.closeAll();
+  }
+}
+
+/**
+ * A health gate judges only what its run changed (docs/apply.md#health-gates): a host whose last
+ * gate failed has nothing to do in the next apply, which checks nothing there. Say so before it
+ * runs, from this machine's journals.
+ */
+function warnOfOpenHealthGates(plan: Plan, deps: SessionDeps): void {
+  let open: ReturnType<typeof openHealthGates>;
+  try {
+    open = openHealthGates(deps.journalDir, plan.hosts.map((host) => host.host));
+  } catch {
+    return; // the journal directory itself is reported when this run's journal is opened
+  }
+  const others = plan.hosts.length > 1;
+  for (const gate of open) {
+    const sandboxes = gate.sandboxes.length > 0 ? ` (${gate.sandboxes.join(", ")} not healthy)` : "";
+    const verdict = gate.status === "interrupted" ? "was interrupted" : "failed";
+    const changes = (plan.hosts.find((host) => host.host === gate.host)?.steps.length ?? 0) > 0;
+    deps.stderr.write(
+      `warning: ${gate.host}: the health gate of run ${gate.runId} ${verdict}${sandboxes}, and no run has checked it since; ` +
+        `this run ${changes ? "checks only the sandboxes it changes" : "has nothing to do there and checks nothing"}` +
+        `${others ? ", and does not hold the other hosts back for it" : ""}: check it first (\`nemoclaw history ${gate.runId}\`)\n`,
+    );
   }
 }
 
