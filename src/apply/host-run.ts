@@ -459,7 +459,7 @@ export class HostRun {
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
       preflight: (observed, wording, ignore) => this.run.deps.preflight(observed, wording, ignore),
-      replan: (observed) => this.run.deps.replan(this.name, observed),
+      replan: (observed) => this.run.deps.replan(this.name, observed, true),
     };
   }
 }

@@ -255,11 +255,15 @@ async function prepare(source: string | undefined, runId: string, options: Apply
   }
 }
 
-/** The --replace and --target a plan was made with, to plan a host again the same way. */
-function savedAddresses(plan: Plan): { replace?: SandboxAddress[]; targets?: SandboxAddress[] } {
+/**
+ * The --replace and --target a plan was made with, to plan a host again the same way; after the
+ * run's steps, without --replace: the replacements are done, and asked for again they would be
+ * planned again, failing every replace's postcondition.
+ */
+function savedAddresses(plan: Plan, afterSteps = false): { replace?: SandboxAddress[]; targets?: SandboxAddress[] } {
   const parse = (texts: string[]) => texts.map(parseSandboxAddress).filter((address): address is SandboxAddress => !("problem" in address));
   return {
-    ...(plan.options.replace && plan.options.replace.length > 0 ? { replace: parse(plan.options.replace) } : {}),
+    ...(!afterSteps && plan.options.replace && plan.options.replace.length > 0 ? { replace: parse(plan.options.replace) } : {}),
     ...(plan.options.targets ? { targets: parse(plan.options.targets) } : {}),
   };
 }
@@ -358,12 +362,12 @@ export async function runApplySession(source: string | undefined, options: Apply
           preflight,
           fingerprints: factFingerprints,
           explainChange,
-          replan: (host, observed) =>
+          replan: (host, observed, afterSteps = false) =>
             planFleet(fleet, { hosts: [observed] }, {
               limit: null,
               hosts: [host],
               pruneUnmanaged: plan.options.pruneUnmanaged,
-              ...savedAddresses(plan),
+              ...savedAddresses(plan, afterSteps),
               // The ceiling the steps were narrowed to, so a held-back step is not reported as drift.
               ...(plan.options.maxRisk ? { maxRisk: plan.options.maxRisk } : {}),
               now: deps.now(),

@@ -18,6 +18,7 @@ let fleet: TestFleet;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let planFile: string;
+let fleetFile: string;
 
 const host = (name: string) => fleet.hosts.find((candidate) => candidate.name === name)!;
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const stuck = { nemoclaw: { version: "0.0.80" }, gateways: [{ port: 8080, sandboxes: [{ name: "alice" }] }], faults: { installer: { nodeTooOld: true } } };
   fleet = await startFleet({ dir: join(dir, "fleet"), hosts: [...["p1", "p2", "p3"].map((name) => ({ name, scenario })), { name: "p4", scenario: stuck }] });
   env = cliEnv(join(dir, "state"));
-  const fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `sandboxes:\n${sandboxYaml("alice", 'hosts: "p1,p2,p3"', "    policy: { presets: [npm] }\n")}`);
+  fleetFile = writeFleetFile(dir, "fleet.yaml", fleet.inventoryPath, `sandboxes:\n${sandboxYaml("alice", 'hosts: "p1,p2,p3"', "    policy: { presets: [npm] }\n")}`);
   planFile = join(dir, "plan.json");
   const saved = await runCli(["plan", fleetFile, "--limit", "p1,p2", "-o", planFile], { cwd: dir, env });
   expect(saved.code, saved.stderr).toBe(0);
@@ -105,5 +106,16 @@ describe("applying a saved plan", () => {
     expect(again.ofType("step-started")).toEqual([]);
     expect(readSimState({ home: host("p4").home }).calls.slice(calls).some((call: { argv: string[] }) => call.argv.includes("snapshot"))).toBe(false);
     expect(await hostStateDigest({ home: host("p4").home })).toBe(before);
+  });
+
+  it("--replace: the replacement done is not asked for again when its step is checked (exit 0, and nothing left to do)", async () => {
+    const run = new CliProcess(["apply", fleetFile, "--limit", "p3", "--replace", "alice@p3", "--yes", "--json"], { cwd: dir, env });
+    const ended = await run.finished();
+    expect(ended.code, ended.stderr).toBe(0);
+    expect(run.ofType("step-finished").find((event) => event.step === "sandbox-recreate:alice")).toMatchObject({ host: "p3", status: "ok" });
+    const onboards = readSimState({ home: host("p3").home }).calls.filter((call: { argv: string[] }) => call.argv.includes("--recreate-sandbox"));
+    expect(onboards).toHaveLength(1);
+    const again = await runCli(["plan", fleetFile, "--limit", "p3"], { cwd: dir, env });
+    expect(again.stdout).toContain("No changes");
   });
 });
