@@ -431,10 +431,12 @@ function warnOfOpenHealthGates(plan: Plan, deps: SessionDeps): void {
   for (const gate of open) {
     const sandboxes = gate.sandboxes.length > 0 ? ` (${gate.sandboxes.join(", ")} not healthy)` : "";
     const verdict = gate.status === "interrupted" ? "was interrupted" : "failed";
-    const changes = (plan.hosts.find((host) => host.host === gate.host)?.steps.length ?? 0) > 0;
+    const hostPlan = plan.hosts.find((host) => host.host === gate.host);
+    const thisRun =
+      hostPlan?.status === "changes" ? "checks only the sandboxes it changes" : hostPlan?.status === "no-changes" ? "has nothing to do there and checks nothing" : "does not check it";
     deps.stderr.write(
       `warning: ${gate.host}: the health gate of run ${gate.runId} ${verdict}${sandboxes}, and no run has checked it since; ` +
-        `this run ${changes ? "checks only the sandboxes it changes" : "has nothing to do there and checks nothing"}` +
+        `this run ${thisRun}` +
         `${others ? ", and does not hold the other hosts back for it" : ""}: check it first (\`nemoclaw history ${gate.runId}\`)\n`,
     );
   }
