@@ -135,6 +135,47 @@ export function latestRunOfEachKind(dir: string): { kind: RunKind; summary: RunS
   return [...found].map(([kind, summary]) => ({ kind, summary }));
 }
 
+/** A host whose last health gate (in this machine's journals) did not pass, and nothing since judged it. */
+export interface OpenHealthGate {
+  host: string;
+  runId: string;
+  status: "unhealthy" | "interrupted";
+  /** The sandboxes the gate did not find healthy. */
+  sandboxes: string[];
+}
+
+/**
+ * Hosts among `hosts` whose newest apply that did anything there (ran a step or a health gate),
+ * among this machine's newest `depth` journals, ended with a gate that did not pass. A gate judges
+ * only what its run changed (docs/apply.md#health-gates): the next apply finds nothing to do on
+ * such a host and checks nothing, so it is told instead. A journal that cannot be read is passed over.
+ */
+export function openHealthGates(dir: string, hosts: readonly string[], depth = 50): OpenHealthGate[] {
+  const pending = new Set(hosts);
+  const found: OpenHealthGate[] = [];
+  for (const path of listJournalFiles(dir).reverse().slice(0, depth)) {
+    if (pending.size === 0) break;
+    let summary: RunSummary;
+    try {
+      summary = readRun(path).summary;
+    } catch {
+      continue;
+    }
+    if (summary.header === null || runKind(summary.header.source) !== "apply") continue;
+    for (const host of summary.hosts) {
+      if (!pending.has(host.host)) continue;
+      const gate = host.healthGate;
+      const ranSteps = host.steps.some((step) => step.status !== "pending" && step.status !== "skipped");
+      if (gate === null && !ranSteps) continue;
+      pending.delete(host.host);
+      if (gate !== null && gate.status !== "healthy") {
+        found.push({ host: host.host, runId: summary.runId, status: gate.status, sandboxes: gate.sandboxes.filter((sandbox) => !sandbox.healthy).map((sandbox) => sandbox.sandbox) });
+      }
+    }
+  }
+  return found.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
+
 /** When a run started, from its id (`20261122T083000Z-3fa2c1`); null for a file not named by a run id. */
 export function runStartOf(runId: string): Date | null {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(runId);

@@ -287,9 +287,15 @@ export class HostRun {
     if (changed.length === 0) return null;
     const changedFacts = changed.map((key) => this.run.deps.explainChange(observed, key, this.hostPlan.factValues?.[key]));
     const replanned = this.run.deps.replan(this.name, observed);
+    // A snapshot the plan itself names already exists: this plan was applied here before.
+    const taken = changed.filter((key) => key.startsWith("snapshot:")).map((key) => {
+      const [sandbox, label] = key.slice("snapshot:".length).split("/");
+      return `${label} of ${sandbox}`;
+    });
+    const applied = taken.length > 0 ? `; this plan was already applied here (its snapshot ${taken.join(", ")} exists), and a saved plan runs once` : "";
     return {
       status: "stale",
-      message: `the host changed since the plan was made (${changed.join(", ")}); re-run \`nemoclaw plan\``,
+      message: `the host changed since the plan was made (${changed.join(", ")})${applied}; re-run \`nemoclaw plan\``,
       changedFacts,
       stepDrift: replanned ? stepDrift(this.hostPlan, replanned) : null,
     };
@@ -453,7 +459,7 @@ export class HostRun {
       backup: this.run.deps.backup,
       backupPolicy: (name) => this.run.deps.fleet.backupPolicies.find((policy) => policy.name === name),
       preflight: (observed, wording, ignore) => this.run.deps.preflight(observed, wording, ignore),
-      replan: (observed) => this.run.deps.replan(this.name, observed),
+      replan: (observed) => this.run.deps.replan(this.name, observed, true),
     };
   }
 }

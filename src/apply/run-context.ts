@@ -36,8 +36,10 @@ export interface ApplyDeps {
   /**
    * Plan one host afresh from an observation with the plan's own rules and options: checks each
    * step's postcondition and shows how a stale plan's steps would differ. Null when not possible.
+   * `afterSteps`: planned after this run's own steps, so without its one-off requests (`--replace`:
+   * a replacement done is not asked for again, or every replace would fail its postcondition).
    */
-  replan(host: string, observed: ObservedHost): HostPlan | null;
+  replan(host: string, observed: ObservedHost, afterSteps?: boolean): HostPlan | null;
   acquireLock(connection: Connection, options: LockOptions): Promise<AcquireResult>;
   /** Locks taken in the plan's own observation (src/apply/refresh-locks.ts); absent for a saved plan. */
   refreshLocks?: { take(host: string): Promise<RefreshLock | undefined> };

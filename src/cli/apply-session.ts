@@ -44,6 +44,7 @@ import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
 import { EventBus } from "../apply/events.js";
 import { applyPlan } from "../apply/executor.js";
+import { openHealthGates } from "../apply/history.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
 import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
@@ -254,11 +255,15 @@ async function prepare(source: string | undefined, runId: string, options: Apply
   }
 }
 
-/** The --replace and --target a plan was made with, to plan a host again the same way. */
-function savedAddresses(plan: Plan): { replace?: SandboxAddress[]; targets?: SandboxAddress[] } {
+/**
+ * The --replace and --target a plan was made with, to plan a host again the same way; after the
+ * run's steps, without --replace: the replacements are done, and asked for again they would be
+ * planned again, failing every replace's postcondition.
+ */
+function savedAddresses(plan: Plan, afterSteps = false): { replace?: SandboxAddress[]; targets?: SandboxAddress[] } {
   const parse = (texts: string[]) => texts.map(parseSandboxAddress).filter((address): address is SandboxAddress => !("problem" in address));
   return {
-    ...(plan.options.replace && plan.options.replace.length > 0 ? { replace: parse(plan.options.replace) } : {}),
+    ...(!afterSteps && plan.options.replace && plan.options.replace.length > 0 ? { replace: parse(plan.options.replace) } : {}),
     ...(plan.options.targets ? { targets: parse(plan.options.targets) } : {}),
   };
 }
@@ -323,6 +328,7 @@ export async function runApplySession(source: string | undefined, options: Apply
   if (typeof prepared === "number") return prepared;
   const { fleet, plan, pool } = prepared;
   try {
+    warnOfOpenHealthGates(plan, deps);
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
 
@@ -356,12 +362,12 @@ export async function runApplySession(source: string | undefined, options: Apply
           preflight,
           fingerprints: factFingerprints,
           explainChange,
-          replan: (host, observed) =>
+          replan: (host, observed, afterSteps = false) =>
             planFleet(fleet, { hosts: [observed] }, {
               limit: null,
               hosts: [host],
               pruneUnmanaged: plan.options.pruneUnmanaged,
-              ...savedAddresses(plan),
+              ...savedAddresses(plan, afterSteps),
               // The ceiling the steps were narrowed to, so a held-back step is not reported as drift.
               ...(plan.options.maxRisk ? { maxRisk: plan.options.maxRisk } : {}),
               now: deps.now(),
@@ -406,6 +412,33 @@ export async function runApplySession(source: string | undefined, options: Apply
     prepared.stopEarlyInterrupt?.();
     await prepared.refreshLocks?.releaseRest();
     await pool.closeAll();
+  }
+}
+
+/**
+ * A health gate judges only what its run changed (docs/apply.md#health-gates): a host whose last
+ * gate failed has nothing to do in the next apply, which checks nothing there. Say so before it
+ * runs, from this machine's journals.
+ */
+function warnOfOpenHealthGates(plan: Plan, deps: SessionDeps): void {
+  let open: ReturnType<typeof openHealthGates>;
+  try {
+    open = openHealthGates(deps.journalDir, plan.hosts.map((host) => host.host));
+  } catch {
+    return; // the journal directory itself is reported when this run's journal is opened
+  }
+  const others = plan.hosts.length > 1;
+  for (const gate of open) {
+    const sandboxes = gate.sandboxes.length > 0 ? ` (${gate.sandboxes.join(", ")} not healthy)` : "";
+    const verdict = gate.status === "interrupted" ? "was interrupted" : "failed";
+    const hostPlan = plan.hosts.find((host) => host.host === gate.host);
+    const thisRun =
+      hostPlan?.status === "changes" ? "checks only the sandboxes it changes" : hostPlan?.status === "no-changes" ? "has nothing to do there and checks nothing" : "does not check it";
+    deps.stderr.write(
+      `warning: ${gate.host}: the health gate of run ${gate.runId} ${verdict}${sandboxes}, and no run has checked it since; ` +
+        `this run ${thisRun}` +
+        `${others ? ", and does not hold the other hosts back for it" : ""}: check it first (\`nemoclaw history ${gate.runId}\`)\n`,
+    );
   }
 }
 

@@ -28,8 +28,17 @@ const TIMEOUT = "batch-timeout";
  * NC@d50338aa:scripts/install.sh:912,1119-1169,1188-1235). The observation finds the tools there
  * (PATH first, then ~/.local/bin); the commands run against them must find the same ones, so the
  * directory is appended to PATH: a tool already on PATH still wins.
+ *
+ * A `nemoclaw` installed with npm but without the ~/.local/bin shim — under ~/.npm-global/bin, or
+ * under nvm (~/.nvm/versions/node/<v>/bin) — is found by the observation next
+ * (src/host/nemoclaw/probe.ts, NEMOCLAW_BINARY_PROBE), which runs it with its own directory first
+ * on PATH: it is a Node script, and the `node` beside it is the one it was installed with. When no
+ * `nemoclaw` is on PATH, commands get that same directory first, so what was observed is what runs.
  */
-export const TOOL_PATH = 'case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) PATH="${PATH:+$PATH:}$HOME/.local/bin"; export PATH ;; esac';
+export const TOOL_PATH =
+  'case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) PATH="${PATH:+$PATH:}$HOME/.local/bin"; export PATH ;; esac; ' +
+  'command -v nemoclaw >/dev/null 2>&1 || for ncf_nd in "$HOME/.npm-global/bin" "$HOME"/.nvm/versions/node/*/bin; do ' +
+  'if [ -f "$ncf_nd/nemoclaw" ] && [ -x "$ncf_nd/nemoclaw" ]; then PATH="$ncf_nd:$PATH"; export PATH; break; fi; done';
 
 export interface CommandBatch {
   /** Shell source for the probe framework (it uses `ncf_emit`). */

@@ -10,6 +10,9 @@
  *   sandbox:<gw>/<name>      one live sandbox, guards included
  *   registry:<name>          one row of ~/.nemoclaw/sandboxes.json
  *   shields:<name>           one sandbox's shields state
+ *   snapshot:<name>/<label>  the NemoClaw snapshot of that sandbox named <label> (null: none), so a
+ *                            saved plan whose snapshot was already taken is stale, not re-run
+ *                            into NemoClaw's "Snapshot name … already exists"
  * A missing resource fingerprints as `null`, an unknown fact as its unknown record.
  */
 import { hash } from "node:crypto";
@@ -42,6 +45,7 @@ export const factKey = {
   sandbox: (gateway: string, sandbox: string) => `sandbox:${gateway}/${sandbox}`,
   registryEntry: (sandbox: string) => `registry:${sandbox}`,
   shields: (sandbox: string) => `shields:${sandbox}`,
+  snapshot: (sandbox: string, label: string) => `snapshot:${sandbox}/${label}`,
 };
 
 /** The observed value a fact key stands for (what gets fingerprinted). */
@@ -63,6 +67,10 @@ export function factValue(observed: ObservedHost, key: string): unknown {
       return withKnown(observed.registry, (registry) => registry.entries.find((entry) => entry.name === rest) ?? null);
     case "shields":
       return withKnown(observed.shields, (states) => states.find((state) => state.sandbox === rest) ?? null);
+    case "snapshot": {
+      const [sandboxName, label] = splitOnce(rest, "/");
+      return withKnown(observed.hostBackups, (backups) => backups.find((backup) => backup.sandbox === sandboxName && backup.name === label) ?? null);
+    }
     default:
       throw new Error(`unknown fact key ${JSON.stringify(key)}`);
   }

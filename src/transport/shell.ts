@@ -62,7 +62,10 @@ export const PROCESS_GROUP_MARKER = "nemoclaw-fleet-pgid:";
  *   only the leader, and sshd refuses it for root logins);
  * - a watchdog in the same group polls the sshd session process (`$PPID`) and kills the group
  *   when that process is gone, so a dropped connection or a crashed controller leaves nothing
- *   running. It holds none of the session's pipes, so it never delays the channel's close. It
+ *   running. `$$` is also the session id, and the whole session is killed too: GNU `timeout`
+ *   (which bounds each command of a step, src/host/batch.ts) moves itself and its command into a
+ *   process group of its own when it is not a session leader, out of reach of `kill -- -$$`
+ *   (coreutils timeout.c: `setpgid (0, 0)` unless --foreground); `pkill -s` reaches it. It holds none of the session's pipes, so it never delays the channel's close. It
  *   looks often at first and then every `pollSeconds`, so after the many short commands of a run
  *   it goes away almost at once (`sleep 1` where fractional sleeps are not supported).
  */
@@ -70,14 +73,18 @@ export function renderSupervised(command: string, pollSeconds = 5): string {
   if (!Number.isInteger(pollSeconds) || pollSeconds < 1) throw new Error(`invalid watchdog interval: ${pollSeconds}`);
   const watchdog =
     `(trap '' INT HUP; n=0; while kill -0 $$ 2>/dev/null; do ` +
-    `kill -0 $PPID 2>/dev/null || { kill -s KILL -- -$$ 2>/dev/null; exit 0; }; ` +
+    `kill -0 $PPID 2>/dev/null || { pkill -KILL -s $$ 2>/dev/null; kill -s KILL -- -$$ 2>/dev/null; exit 0; }; ` +
     `case $n in 0) t=0.1;; 1) t=0.5;; *) t=${pollSeconds};; esac; n=$((n+1)); sleep $t 2>/dev/null || sleep 1; done)` +
     ` </dev/null >/dev/null 2>&1 &`;
   return `echo ${PROCESS_GROUP_MARKER}$$ >&2; ${watchdog} exec ${command}`;
 }
 
-/** `kill` for a supervised command's process group, run on a separate channel. */
+/**
+ * `kill` for a supervised command's process group, run on a separate channel; the group id is
+ * also its session id, and the session is signalled as well (`pkill -s`, where the host has it),
+ * for the process groups `timeout` made inside it (see `renderSupervised`).
+ */
 export function renderKillProcessGroup(pgid: number, signal: "TERM" | "KILL"): string {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`invalid process group id: ${pgid}`);
-  return renderArgv(["kill", "-s", signal, "--", `-${pgid}`]);
+  return `${renderArgv(["pkill", `-${signal}`, "-s", String(pgid)])} 2>/dev/null; ${renderArgv(["kill", "-s", signal, "--", `-${pgid}`])}`;
 }

@@ -4,6 +4,8 @@
  * inference once it is changed (the simulator's inferenceBreaksOnChange fault), so NemoClaw's own
  * `status` fails it, and the rollout stops there — the third host is never touched. A webhook on a
  * local HTTP server hears of the stopped rollout at once and of the run at its end, with no secret.
+ * The next apply has nothing to do on the failed host, and says before it runs that its gate is
+ * still open and that the rollout will not wait for it.
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -22,6 +24,8 @@ const received: { path: string; body: Record<string, unknown> }[] = [];
 let run: CliProcess;
 let ended: { code: number | null; stderr: string; stdout: string };
 let untouched: string;
+let fleetFile: string;
+let hook: string;
 
 const home = (name: string) => fleet.hosts.find((host) => host.name === name)!.home;
 const HOOK_PATH = "/hooks/T0001/B0002/tokenFROMtheURL";
@@ -39,7 +43,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}${HOOK_PATH}`;
+  hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}${HOOK_PATH}`;
   const scenario = (faulty: boolean) => ({
     nemoclaw: { version: "0.0.124" },
     gateways: [{ port: 8080, sandboxes: [{ name: "alpha", presets: ["npm"] }] }],
@@ -47,7 +51,7 @@ beforeAll(async () => {
   });
   fleet = await startFleet({ dir: join(dir, "fleet"), hosts: [{ name: "g1", scenario: scenario(false) }, { name: "g2", scenario: scenario(true) }, { name: "g3", scenario: scenario(false) }] });
   untouched = await hostStateDigest({ home: home("g3") });
-  const fleetFile = writeFleetFile(
+  fleetFile = writeFleetFile(
     dir,
     "fleet.yaml",
     fleet.inventoryPath,
@@ -116,5 +120,19 @@ describe("a rollout whose second host fails its health gate", () => {
     expect(bodies).not.toContain(SECRET);
     expect(bodies).not.toContain("tokenFROMtheURL");
     expect(ended.stderr).not.toContain("tokenFROMtheURL");
+  });
+});
+
+describe("the next apply after a failed gate", () => {
+  it("has nothing to do on the failed host, and warns first that its gate failed and nothing checked it since", async () => {
+    const again = new CliProcess(["apply", fleetFile, "--yes", "--json", "--limit", "g1,g2"], { cwd: dir, env: { ...cliEnv(join(dir, "state")), HOOK_URL: hook } });
+    const done = await again.finished();
+    expect(done.code, done.stderr).toBe(0);
+    expect(Object.fromEntries(again.ofType("host-finished").map((event) => [event.host, event.status]))).toEqual({ g1: "no-changes", g2: "no-changes" });
+    const runId = run.ofType("run-started")[0]!.runId;
+    expect(done.stderr).toContain(
+      `warning: g2: the health gate of run ${runId} failed (alpha not healthy), and no run has checked it since; this run has nothing to do there and checks nothing, and does not hold the other hosts back for it: check it first (\`nemoclaw history ${runId}\`)`,
+    );
+    expect(done.stderr).not.toContain("warning: g1:");
   });
 });

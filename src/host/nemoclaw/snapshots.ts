@@ -18,6 +18,8 @@ export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
 export interface HostBackup {
   sandbox: string;
   timestamp: string;
+  /** The `--name` it was created with (the manifest's `name`, NC@d50338aa:src/lib/state/sandbox.ts:967-997); null without one. */
+  name: string | null;
   path: string;
   agentType: string | null;
   agentVersion: string | null;
@@ -33,6 +35,7 @@ export function parseBackupManifest(text: string, directory: string): Fact<HostB
   return known({
     sandbox: json.sandboxName,
     timestamp: stringOrNull(json.timestamp) ?? segments.at(-1) ?? "",
+    name: stringOrNull(json.name),
     path: directory,
     agentType: stringOrNull(json.agentType),
     agentVersion: stringOrNull(json.agentVersion),

@@ -69,7 +69,10 @@ export function planBackup(ctx: HostContext, request: BackupRequest): Step {
     },
     risk: "safe",
     dependsOn: [...(request.dependsOn ?? []), lowered],
-    facts: [factKey.sandbox(gateway, sandbox), factKey.registryEntry(sandbox)],
+    // The label is the plan's: once this snapshot exists, NemoClaw refuses the same label again
+    // ("Snapshot name '…' already exists", NC@d50338aa:src/lib/state/sandbox.ts:985-996), so a saved
+    // plan applied a second time is stale on this fact and refused before anything runs.
+    facts: [factKey.sandbox(gateway, sandbox), factKey.registryEntry(sandbox), ...(policy ? [] : [factKey.snapshot(sandbox, label)])],
     commands,
     params: {
       sandbox,

@@ -415,7 +415,7 @@ function planUpgrade(ctx: HostContext, running: { nemoclaw: string; openshell: s
     dependsOn: [...allBackups, ...retired],
     legacy: { retired: retired.length > 0, managed: legacyManaged(ctx) },
     onboardedParam: "sandbox",
-    hint: "The verified backups of this run are kept; `nemoclaw backup restore` puts one back.",
+    hint: releaseBackupsHint(allBackups),
   });
 
   const driver = driverOfVersion(to);
@@ -578,4 +578,19 @@ function noteDroppedResources(ctx: HostContext, target: string, onboarded: Onboa
     `NemoClaw's installer rebuilds the sandboxes it finds stale without their CPU/memory limits (NEMOCLAW_CPU/NEMOCLAW_RAM are not recorded), so ${affected.join(", ")} may come back ${onboarded ? `with the limits of ${onboarded.sandbox}` : "without limits"}; nemoclaw does not observe the limits: after the upgrade, run \`NEMOCLAW_CPU=… NEMOCLAW_RAM=… nemoclaw <sandbox> rebuild --yes\` for each`,
     { fact: "nemoclaw", target: hostTarget(ctx) },
   );
+}
+
+/**
+ * Where the verified backups of a release change are, and how each goes back: a policy backup is
+ * in its store (`nemoclaw backup restore`, docs/backups.md); a sandbox no policy covers has only
+ * NemoClaw's snapshot on the host, which `nemoclaw backup restore` does not know — NemoClaw's own
+ * `snapshot restore <label>` puts it back.
+ */
+function releaseBackupsHint(backups: readonly Step[]): string {
+  if (backups.length === 0) return "No sandbox was live, so there was nothing to back up.";
+  const snapshots = backups.filter((step) => typeof step.params?.snapshot === "string");
+  const parts = ["The verified backups of this run are kept"];
+  if (snapshots.length < backups.length) parts.push("`nemoclaw backup restore <host>/<sandbox>` puts a policy backup back");
+  for (const step of snapshots) parts.push(`\`nemoclaw ${step.target.name} snapshot restore ${String(step.params?.snapshot)} --yes\` on the host puts ${step.target.name} back`);
+  return `${parts.join("; ")}.`;
 }

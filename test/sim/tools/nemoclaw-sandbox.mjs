@@ -678,18 +678,20 @@ function snapshotLiveContext(ctx, entry) {
 }
 
 /**
- * Snapshot names (NC@d50338aa:src/lib/state/sandbox.ts:588-605,967-997).
+ * Snapshot names (NC@d50338aa:src/lib/state/sandbox.ts:588-605,967-997): invalid, `v<N>` in any case
+ * (VERSION_SELECTOR_RE is case-insensitive), or already taken by this sandbox.
  * @param {ToolContext} ctx
  * @param {string} sandbox
  * @param {string} label
  * @param {import("../lib/backups.mjs").RebuildManifest[]} backups
  */
 function checkSnapshotName(ctx, sandbox, label, backups) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(label) || /^v\d+$/.test(label)) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(label)) {
     die(ctx, `  Invalid snapshot name '${label}'. Use 1–63 chars from [A-Za-z0-9._-], starting with an alphanumeric.`);
   }
+  if (/^v\d+$/i.test(label)) die(ctx, `  Snapshot name '${label}' conflicts with the auto-assigned version format (v<N>). Pick a different name.`);
   const existing = backups.find((manifest) => manifest.name === label);
-  if (existing) die(ctx, `  Snapshot name '${label}' already exists for '${sandbox}' (at ${existing.timestamp}).`);
+  if (existing) die(ctx, `  Snapshot name '${label}' already exists for '${sandbox}' (at ${existing.timestamp}). Pick a different name or delete the existing snapshot.`);
 }
 
 // ─── shields ──────────────────────────────────────────────────────────────────────────────

@@ -219,12 +219,13 @@ describe("host files", () => {
   });
 
   it("backup manifests", () => {
-    const manifest = JSON.stringify({ version: 1, sandboxName: "alpha", timestamp: "2026-04-21T07:35:55.987Z", agentType: "openclaw", agentVersion: "2026.6.10" });
+    const manifest = JSON.stringify({ version: 1, sandboxName: "alpha", name: "fleet-20260421T073555Z", timestamp: "2026-04-21T07:35:55.987Z", agentType: "openclaw", agentVersion: "2026.6.10" });
     expect(parseBackupManifest(manifest, "/home/u/.nemoclaw/rebuild-backups/alpha/2026-04-21T07-35-55-987Z")).toEqual({
       state: "known",
       value: {
         sandbox: "alpha",
         timestamp: "2026-04-21T07:35:55.987Z",
+        name: "fleet-20260421T073555Z",
         path: "/home/u/.nemoclaw/rebuild-backups/alpha/2026-04-21T07-35-55-987Z",
         agentType: "openclaw",
         agentVersion: "2026.6.10",

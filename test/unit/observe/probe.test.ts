@@ -199,6 +199,7 @@ describe("probe on a fake host", () => {
         {
           sandbox: "alpha",
           timestamp: "2026-07-01T10:00:00.000Z",
+          name: null,
           path: `${home}/.nemoclaw/rebuild-backups/alpha/2026-07-01T10-00-00-000Z`,
           agentType: "openclaw",
           agentVersion: "2026.6.10",

@@ -49,6 +49,17 @@ describe("fact fingerprints", () => {
     expect(factFingerprints(after, ["registry:assistant"])).not.toEqual(factFingerprints(converged().observed, ["registry:assistant"]));
   });
 
+  it("a NemoClaw snapshot is found by sandbox and label: null until one of that name exists", () => {
+    const observed = converged().observed;
+    const key = "snapshot:assistant/fleet-20261122T093000Z";
+    expect(factValue(observed, key)).toBeNull();
+    const backup = { sandbox: "assistant", timestamp: "2026-11-22T09:30:01.000Z", name: "fleet-20261122T093000Z", path: "/home/u/.nemoclaw/rebuild-backups/assistant/2026-11-22T09-30-01-000Z", agentType: "openclaw", agentVersion: null };
+    observed.hostBackups = known([{ ...backup, name: "other" }, { ...backup, sandbox: "coder" }]);
+    expect(factValue(observed, key)).toBeNull();
+    observed.hostBackups = known([backup]);
+    expect(factValue(observed, key)).toEqual(backup);
+  });
+
   it("missing resources fingerprint as null and unknown facts as their record", () => {
     const observed = converged().observed;
     expect(factValue(observed, "sandbox:nemoclaw/ghost")).toBeNull();

@@ -278,8 +278,12 @@ const cases: Case[] = [
       const restore = plan.steps.find((step) => step.kind === "restore")!;
       expect(restore.params).toMatchObject({ when: "sandbox-missing", recreateIfMissing: true, from: "backup:assistant" });
       expect(plan.steps.find((step) => step.kind === "backup")!.params).toMatchObject({ verify: true, purposes: ["release-upgrade"] });
+      // The snapshot's label is the plan's: once taken, a saved plan is stale on it.
+      expect(plan.steps.find((step) => step.kind === "backup")!.facts).toContain("snapshot:assistant/fleet-20261122T093000Z");
       const install = plan.steps.find((step) => step.kind === "nemoclaw-install")!;
       expect(install.dependsOn).toEqual(["backup:assistant"]);
+      // No policy covers it: its backup is NemoClaw's snapshot on the host, which only NemoClaw restores.
+      expect(install.hint).toMatch(/The verified backups of this run are kept; `nemoclaw assistant snapshot restore fleet-20261122T093000Z --yes` on the host puts assistant back\.$/);
       expect(install.params).toMatchObject({ nemoclaw: "0.0.90", openshell: { min: "0.0.85", max: "0.0.85" } });
       expect(install.reason.summary).toBe("NemoClaw v0.0.80 → v0.0.90 (OpenShell 0.0.72 → 0.0.85)");
       const verify = plan.steps.find((step) => step.kind === "release-verify")!;

@@ -368,6 +368,14 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     });
     expect((await h.run("nemoclaw", ["alpha", "shields", "down"])).stdout).toBe("  Config unlocked for alpha (auto-lockdown in: 5m)\n");
     expect((await h.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "before"])).code).toBe(0);
+    // NemoClaw's texts for a taken label and a version-like one (NC@d50338aa:src/lib/state/sandbox.ts:596-603,985-996).
+    const taken = await h.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "before"]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^ {2}Snapshot name 'before' already exists for 'alpha' \(at \S+\)\. Pick a different name or delete the existing snapshot\.\n$/);
+    expect(await h.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "V2"])).toMatchObject({
+      code: 1,
+      stderr: "  Snapshot name 'V2' conflicts with the auto-assigned version format (v<N>). Pick a different name.\n",
+    });
     await h.run("sh", ["-c", `printf '{"updatedAt":"x"}' > ${h.home}/.nemoclaw/state/shields-alpha.json`]);
     expect((await h.run("nemoclaw", ["alpha", "shields", "status"])).stdout.split("\n")[0]).toBe("  Shields: NOT CONFIGURED (default mutable state)");
     const list = await h.run("nemoclaw", ["alpha", "snapshot", "list"]);

@@ -37,8 +37,23 @@ describe("renderSupervised", () => {
     expect(pids.filter(alive)).toEqual([]);
   });
 
-  it("renders a group kill only for a real process group", () => {
-    expect(renderKillProcessGroup(4242, "TERM")).toBe("kill -s TERM -- -4242");
+  it("kills what `timeout` started in a process group of its own, once the parent is gone", async () => {
+    // A step's commands run under `timeout` (src/host/batch.ts), which leaves the session leader's group.
+    const inner = "sleep 300 & echo $! $$; wait";
+    const text = renderSupervised(renderArgv(["sh", "-c", `timeout -k 2 300 sh -c '${inner}'; echo done`]), 1);
+    const parent = spawn("sh", ["-c", 'setsid sh -c "$1" & wait', "sh", text], { stdio: ["ignore", "pipe", "ignore"] });
+    const pids = await new Promise<number[]>((resolve) => parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split(" ").map(Number))));
+    expect(pids.every(alive)).toBe(true);
+    parent.kill("SIGKILL");
+    const deadline = Date.now() + 4_000;
+    while (pids.some(alive) && Date.now() < deadline) await sleep(50);
+    const left = pids.filter(alive);
+    for (const pid of left) process.kill(pid, "SIGKILL");
+    expect(left).toEqual([]);
+  });
+
+  it("renders a group kill only for a real process group, reaching the whole session too", () => {
+    expect(renderKillProcessGroup(4242, "TERM")).toBe("pkill -TERM -s 4242 2>/dev/null; kill -s TERM -- -4242");
     expect(() => renderKillProcessGroup(1, "KILL")).toThrow("invalid process group id: 1");
   });
 
