@@ -25,6 +25,16 @@ describe("backup references", () => {
     expect(selectBackup(records, parseBackupReference("spark-01/alice@2026-07-09")).timestamp).toBe("2026-07-09T02-00-00-000Z");
   });
 
+  it("reads an ISO time with a zone as the same instant, cut to the precision given", () => {
+    const pick = (at: string) => selectBackup(records, parseBackupReference(`spark-01/alice@${at}`)).timestamp;
+    expect(pick("2026-07-10T04:00:00.123+02:00")).toBe("2026-07-10T02-00-00-123Z");
+    expect(pick("2026-07-10T02:00:00Z")).toBe("2026-07-10T02-00-00-123Z");
+    expect(pick("2026-07-09T21:00-0500")).toBe("2026-07-10T02-00-00-123Z");
+    // Across midnight: 01:00 on July 8th in +03:00 is 22:00 on July 7th in UTC, no backup then.
+    expect(() => pick("2026-07-08T01:00+03:00")).toThrow(/no backup of spark-01\/alice at 2026-07-08T01:00\+03:00/);
+    expect(pick("2026-07-08T05:00+03:00")).toBe("2026-07-08T02-00-00-000Z");
+  });
+
   it("explains ambiguous and unknown times", () => {
     expect(() => selectBackup(records, parseBackupReference("spark-01/alice@2026-07-10"))).toThrow(/matches 2 backups/);
     expect(() => selectBackup(records, parseBackupReference("spark-01/alice@2025"))).toThrow(/no backup of spark-01\/alice at 2025; newest first: 2026-07-10T14/);
