@@ -640,7 +640,45 @@ async function snapshot(ctx, entry, args) {
   say(ctx, `  Restoring snapshot into '${entry.name}'...`);
   restoreSandboxState(sandboxRoot(ctx.paths, gatewayName, entry.name), manifest);
   say(ctx, `  ✓ Restored ${manifest.backedUpDirs.length} directories, ${manifest.stateFiles.length} files`);
+  await reconcileSnapshotPresets(ctx, entry, gatewayName, manifest);
   return 0;
+}
+
+/**
+ * After the files, restore makes the sandbox's policy presets the snapshot's `policyPresets`,
+ * adding and removing presets; a snapshot without that field (from before it was recorded) leaves
+ * them alone (#2328, 09bcd0af, before the v0.0.25 release prep 6966f4b7;
+ * NC@d50338aa:src/lib/actions/sandbox/snapshot.ts reconcileSnapshotPolicyPresets). Custom policies
+ * (`customPolicies`, #5104) are not simulated: the simulator has none.
+ * @param {ToolContext} ctx @param {RegistryEntry} entry @param {string} gatewayName @param {import("../lib/backups.mjs").RebuildManifest} manifest
+ */
+async function reconcileSnapshotPresets(ctx, entry, gatewayName, manifest) {
+  if (!Array.isArray(manifest.policyPresets)) return;
+  const wanted = manifest.policyPresets;
+  const current = entry.policies ?? [];
+  const toAdd = wanted.filter((preset) => !current.includes(preset));
+  const toRemove = current.filter((preset) => !wanted.includes(preset));
+  if (toAdd.length === 0 && toRemove.length === 0) return;
+  const summary = [...(toAdd.length > 0 ? [`add ${toAdd.join(", ")}`] : []), ...(toRemove.length > 0 ? [`remove ${toRemove.join(", ")}`] : [])];
+  say(ctx, `  Reconciling policy presets on '${entry.name}': ${summary.join("; ")}`);
+  await updateState(ctx.paths, (state) => {
+    const live = state.gateways[gatewayName]?.sandboxes[entry.name];
+    if (!live) return;
+    for (const preset of toRemove) {
+      live.presets = live.presets.filter((p) => p !== preset);
+      live.policyVersion += 1;
+      live.resourceVersion += 1;
+    }
+    applyPresets(ctx, live, toAdd, { quiet: true });
+  });
+  await updateRegistry(
+    ctx.paths,
+    (registry) => {
+      const row = registry.sandboxes[entry.name];
+      if (row) row.policies = [...wanted];
+    },
+    ctx.err,
+  );
 }
 
 /**
