@@ -3,7 +3,7 @@
  * backup, into the sandbox named, while the target keeps its own network policy (NemoClaw's own
  * restore would make the target's presets the snapshot's, docs/backups.md#restore).
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +34,8 @@ beforeAll(async () => {
     dir: join(dir, "fleet"),
     hosts: [
       { name: "spark-01", scenario: { gateways: [{ port: 8080, sandboxes: [sandbox("alice", "spark-01", ["pypi", "npm"])] }] } },
-      { name: "spark-02", scenario: { gateways: [{ port: 8080, sandboxes: [sandbox("bob", "spark-02", ["github"])] }] } },
+      // alice on spark-02 too: the same sandbox name on another host.
+      { name: "spark-02", scenario: { gateways: [{ port: 8080, sandboxes: [sandbox("bob", "spark-02", ["github"]), sandbox("alice", "spark-02", [])] }] } },
     ],
   });
   fleetFile = writeFleetFile(
@@ -47,7 +48,14 @@ beforeAll(async () => {
       sandboxYaml("bob", 'hosts: "spark-02"', '    policy: { presets: ["github"] }\n'),
       "backupPolicies:",
       "  - name: nightly",
-      "    destination: { path: ./backups }",
+      '    destination: { path: "./local store ü" }',
+      // A second policy into the same destination, for alice only.
+      "  - name: hourly",
+      '    sandboxes: ["alice"]',
+      "    retention: { keepLast: 1 }",
+      '    destination: { path: "./local store ü" }',
+      "  - name: offsite",
+      `    destination: { host: spark-02, path: ${JSON.stringify(join(host("spark-02").home, "off site ü/ß"))} }`,
       "",
     ].join("\n"),
   );
@@ -61,10 +69,59 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+type Listed = { stores: { store: string; records: { id: string; host: string; sandbox: string; policy: string; verified: boolean | null }[] }[] };
+
+describe("stores", () => {
+  it("keeps the same sandbox name of two hosts, and two policies in one destination, apart", async () => {
+    const run = await cli(["backup", "list", fleetFile, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(run.stdout) as Listed;
+    const local = listed.stores.find((store) => store.store.endsWith("local store ü"))!;
+    expect(local.records.map((record) => `${record.policy}:${record.host}/${record.sandbox}`).sort()).toEqual(
+      ["hourly:spark-01/alice", "hourly:spark-02/alice", "nightly:spark-01/alice", "nightly:spark-02/alice", "nightly:spark-02/bob"],
+    );
+    const offsite = listed.stores.find((store) => store.store.startsWith("spark-02:"))!;
+    expect(offsite.store).toBe(`spark-02:${join(host("spark-02").home, "off site ü/ß")}`);
+    expect(offsite.records.map((record) => `${record.host}/${record.sandbox}`).sort()).toEqual(["spark-01/alice", "spark-02/alice", "spark-02/bob"]);
+    expect([...local.records, ...offsite.records].every((record) => record.verified === true)).toBe(true);
+  });
+
+  it("re-reads every archive on verify, local and over SSH, and finds one changed on the SSH store", async () => {
+    const ok = await cli(["backup", "verify", fleetFile, "--json"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as { results: unknown[] }).results).toHaveLength(8);
+    const series = join(host("spark-02").home, "off site ü/ß", "spark-02", "bob");
+    const [timestamp] = readdirSync(series);
+    const archive = join(series, timestamp!, "backup.tar");
+    const bytes = readFileSync(archive);
+    const at = bytes.indexOf("bob on spark-02");
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(archive, bytes);
+    const bad = await cli(["backup", "verify", fleetFile, "--policy", "offsite", "--json"]);
+    expect(bad.code).toBe(5);
+    const failed = (JSON.parse(bad.stdout) as { results: { id: string; ok: boolean }[] }).results.filter((result) => !result.ok);
+    expect(failed.map((result) => result.id)).toEqual([`spark-02/bob/${timestamp}`]);
+  });
+
+  it("prunes each policy's own backups in a shared destination, as the dry run said", async () => {
+    expect((await cli(["backup", "run", fleetFile, "--policy", "hourly", "--limit", "spark-01"])).code).toBe(0);
+    type PruneJson = { remove: string[]; removed: string[] | null };
+    const preview = JSON.parse((await cli(["backup", "prune", fleetFile, "--dry-run", "--json"])).stdout) as PruneJson;
+    expect(preview.remove).toHaveLength(1);
+    expect(preview.remove[0]).toMatch(/^spark-01\/alice\//);
+    const pruned = await cli(["backup", "prune", fleetFile, "--json"]);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect((JSON.parse(pruned.stdout) as PruneJson).removed).toEqual(preview.remove);
+    const listed = JSON.parse((await cli(["backup", "list", fleetFile, "--json", "--host", "spark-01"])).stdout) as Listed;
+    const local = listed.stores.find((store) => store.store.endsWith("local store ü"))!;
+    expect(local.records.map((record) => record.policy).sort()).toEqual(["hourly", "nightly"]);
+  });
+});
+
 describe("backup restore --to another sandbox", () => {
   it("brings the workspace and leaves the target's network policy as it is", async () => {
     expect(livePresets("spark-02", "bob")).toEqual(["github"]);
-    const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--to", "spark-02/bob"]);
+    const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "offsite", "--to", "spark-02/bob"]);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(workspaceFile("spark-02", "bob"), "utf8")).toBe("alice on spark-01\n");
     // Without this, bob would gain alice's egress (pypi, npm) and lose its own (github).
