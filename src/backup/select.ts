@@ -41,14 +41,19 @@ function zonedInstant(text: string): string | null {
   return fraction !== undefined ? utc : utc.slice(0, second !== undefined ? 19 : 16);
 }
 
-/** Pick the referenced backup among records (any order); errors say what exists instead. */
+/**
+ * Pick the referenced backup among records (any order); errors say what exists instead. Without a
+ * time, the newest that has not failed verification (docs/backups.md#restore).
+ */
 export function selectBackup(records: readonly BackupRecord[], reference: BackupReference): BackupRecord {
   const series = records
     .filter((record) => record.host === reference.host && record.sandbox === reference.sandbox)
     .sort((a, b) => byCodeUnits(b.timestamp, a.timestamp) || byCodeUnits(a.location, b.location));
   const name = `${reference.host}/${reference.sandbox}`;
   if (series.length === 0) throw new Error(`no backups of ${name} in the fleet's backup stores`);
-  if (reference.at === null) return series[0]!;
+  // The newest one not known bad: a backup whose verification failed would only fail the restore
+  // (its checks are verify's), while an older good one is there. With none usable, the newest.
+  if (reference.at === null) return series.find((record) => record.verified !== false) ?? series[0]!;
   const wanted = zonedInstant(reference.at) ?? reference.at.replace(/[:.]/g, "-");
   const exact = series.filter((record) => record.timestamp === wanted);
   const matches = exact.length > 0 ? exact : series.filter((record) => record.timestamp.startsWith(wanted));

@@ -19,6 +19,16 @@ describe("backup references", () => {
     expect(selectBackup(records, parseBackupReference("spark-01/alice")).timestamp).toBe("2026-07-10T14-00-00-000Z");
   });
 
+  it("without a time, passes over newer backups that failed verification", () => {
+    const failed = (record: (typeof records)[number]) => ({ ...record, verified: false });
+    const [july8, july10a, july10b, july9] = records;
+    const mixed = [july8!, july10a!, failed(july10b!), failed(july9!)];
+    expect(selectBackup(mixed, parseBackupReference("spark-01/alice")).timestamp).toBe("2026-07-10T02-00-00-123Z");
+    // Asked for by time, a failed one is still what is named; with none usable, the newest.
+    expect(selectBackup(mixed, parseBackupReference("spark-01/alice@2026-07-10T14")).timestamp).toBe("2026-07-10T14-00-00-000Z");
+    expect(selectBackup(mixed.map(failed), parseBackupReference("spark-01/alice")).timestamp).toBe("2026-07-10T14-00-00-000Z");
+  });
+
   it("accepts the listed timestamp, its ISO form, or a unique prefix", () => {
     expect(selectBackup(records, parseBackupReference("spark-01/alice@2026-07-10T02-00-00-123Z")).timestamp).toBe("2026-07-10T02-00-00-123Z");
     expect(selectBackup(records, parseBackupReference("spark-01/alice@2026-07-10T02:00:00.123Z")).timestamp).toBe("2026-07-10T02-00-00-123Z");
