@@ -36,6 +36,8 @@ beforeAll(async () => {
       { name: "spark-01", scenario: { gateways: [{ port: 8080, sandboxes: [sandbox("alice", "spark-01", ["pypi", "npm"])] }] } },
       // alice on spark-02 too: the same sandbox name on another host.
       { name: "spark-02", scenario: { gateways: [{ port: 8080, sandboxes: [sandbox("bob", "spark-02", ["github"]), sandbox("alice", "spark-02", [])] }] } },
+      // NemoClaw v0.0.31: its snapshots name writableDir, and it reads no other kind.
+      { name: "spark-03", scenario: { nemoclaw: { version: "0.0.31" }, gateways: [{ port: 8080, sandboxes: [sandbox("carol", "spark-03", [])] }] } },
     ],
   });
   fleetFile = writeFleetFile(
@@ -46,6 +48,7 @@ beforeAll(async () => {
       "sandboxes:",
       sandboxYaml("alice", 'hosts: "spark-01"', '    policy: { presets: ["pypi", "npm"] }\n'),
       sandboxYaml("bob", 'hosts: "spark-02"', '    policy: { presets: ["github"] }\n'),
+      sandboxYaml("carol", 'hosts: "spark-03"'),
       "backupPolicies:",
       "  - name: nightly",
       '    destination: { path: "./local store ü" }',
@@ -78,18 +81,18 @@ describe("stores", () => {
     const listed = JSON.parse(run.stdout) as Listed;
     const local = listed.stores.find((store) => store.store.endsWith("local store ü"))!;
     expect(local.records.map((record) => `${record.policy}:${record.host}/${record.sandbox}`).sort()).toEqual(
-      ["hourly:spark-01/alice", "hourly:spark-02/alice", "nightly:spark-01/alice", "nightly:spark-02/alice", "nightly:spark-02/bob"],
+      ["hourly:spark-01/alice", "hourly:spark-02/alice", "nightly:spark-01/alice", "nightly:spark-02/alice", "nightly:spark-02/bob", "nightly:spark-03/carol"],
     );
     const offsite = listed.stores.find((store) => store.store.startsWith("spark-02:"))!;
     expect(offsite.store).toBe(`spark-02:${join(host("spark-02").home, "off site ü/ß")}`);
-    expect(offsite.records.map((record) => `${record.host}/${record.sandbox}`).sort()).toEqual(["spark-01/alice", "spark-02/alice", "spark-02/bob"]);
+    expect(offsite.records.map((record) => `${record.host}/${record.sandbox}`).sort()).toEqual(["spark-01/alice", "spark-02/alice", "spark-02/bob", "spark-03/carol"]);
     expect([...local.records, ...offsite.records].every((record) => record.verified === true)).toBe(true);
   });
 
   it("re-reads every archive on verify, local and over SSH, and finds one changed on the SSH store", async () => {
     const ok = await cli(["backup", "verify", fleetFile, "--json"]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect((JSON.parse(ok.stdout) as { results: unknown[] }).results).toHaveLength(8);
+    expect((JSON.parse(ok.stdout) as { results: unknown[] }).results).toHaveLength(10);
     const series = join(host("spark-02").home, "off site ü/ß", "spark-02", "bob");
     const [timestamp] = readdirSync(series);
     const archive = join(series, timestamp!, "backup.tar");
@@ -129,5 +132,24 @@ describe("backup restore --to another sandbox", () => {
     expect(registered("spark-02", "bob")).toEqual(["github"]);
     const plan = await cli(["plan", fleetFile, "--limit", "spark-02", "--json"]);
     expect(plan.stdout).not.toMatch(/policy-(add|remove)/);
+  });
+});
+
+describe("backup restore across NemoClaw releases", () => {
+  it("refuses a newer snapshot an older NemoClaw cannot read, before anything is placed", async () => {
+    const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-03/carol"]);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain("cannot be restored there: it was taken by NemoClaw v0.0.32 or later (its rebuild-manifest.json names `dir`, not `writableDir`), which NemoClaw v0.0.31 cannot read; upgrade NemoClaw on spark-03 first");
+    expect(readFileSync(workspaceFile("spark-03", "carol"), "utf8")).toBe("carol on spark-03\n");
+    const snapshots = join(host("spark-03").home, ".nemoclaw/rebuild-backups/carol");
+    expect(readdirSync(snapshots)).toEqual([]);
+    expect(readdirSync(join(host("spark-03").home, ".nemoclaw-fleet/restore"))).toEqual([]);
+  });
+
+  it("restores that release's own snapshot", async () => {
+    writeFileSync(workspaceFile("spark-03", "carol"), "damaged\n");
+    const run = await cli(["backup", "restore", "spark-03/carol", fleetFile, "--policy", "nightly"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(workspaceFile("spark-03", "carol"), "utf8")).toBe("carol on spark-03\n");
   });
 });

@@ -12,6 +12,7 @@ import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.j
 import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js";
 import { remoteCommand } from "../command.js";
 import { type Releases, snapshotCreate, snapshotRestore } from "./commands.js";
+import { nemoclawHas } from "./releases.js";
 
 export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
 
@@ -134,6 +135,17 @@ export function formatSnapshotTimestamp(date: Date): string {
 export function retargetSnapshotManifest(text: string, target: { sandboxName: string; backupPath: string }): string {
   const { policyPresets: _presets, customPolicies: _custom, ...raw } = JSON.parse(text) as Record<string, unknown>;
   return `${JSON.stringify({ ...raw, sandboxName: target.sandboxName, backupPath: target.backupPath }, null, 2)}\n`;
+}
+
+/**
+ * Why a NemoClaw release cannot restore this snapshot, or null: before v0.0.32 NemoClaw only reads
+ * manifests that name `writableDir`, which later releases no longer write (NEMOCLAW_SINCE.snapshotDir).
+ */
+export function snapshotRestoreProblem(text: string, nemoclaw: string): string | null {
+  if (nemoclawHas(nemoclaw, "snapshotDir")) return null;
+  const json = JSON.parse(text) as Record<string, unknown>;
+  if (typeof json.writableDir === "string") return null;
+  return `it was taken by NemoClaw v0.0.32 or later (its ${SNAPSHOT_MANIFEST} names \`dir\`, not \`writableDir\`), which NemoClaw v${nemoclaw} cannot read`;
 }
 
 export interface HostSnapshot {

@@ -311,6 +311,7 @@ async function rebuild(ctx, entry, parsed) {
   if (sandbox) {
     say(ctx, "  Backing up sandbox state...");
     const backup = backupSandboxState(ctx.paths, sandboxRoot(ctx.paths, gatewayName, entry.name), {
+      version: ctx.version,
       sandbox: entry.name,
       agentVersion: typeof entry.agentVersion === "string" ? entry.agentVersion : null,
       presets,
@@ -321,7 +322,7 @@ async function rebuild(ctx, entry, parsed) {
     say(ctx, "  Deleting old sandbox...");
   } else {
     say(ctx, `⚠ Sandbox '${entry.name}' is registered locally but absent from the live OpenShell gateway.`);
-    const prepared = ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1" ? listBackups(ctx.paths, entry.name).at(-1) : undefined;
+    const prepared = ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1" ? listBackups(ctx.paths, entry.name, ctx.version).at(-1) : undefined;
     if (prepared) {
       manifest = prepared;
       say(ctx, `  Using prepared pre-upgrade backup: ${prepared.backupPath}`);
@@ -581,7 +582,7 @@ async function snapshot(ctx, entry, args) {
   }
   const parsed = parseOrExit(ctx, `sandbox:snapshot:${sub}`, [entry.name, ...rest]);
   const gatewayName = entryGatewayName(entry);
-  const backups = listBackups(ctx.paths, entry.name);
+  const backups = listBackups(ctx.paths, entry.name, ctx.version);
   if (sub === "list") {
     if (backups.length === 0) {
       say(ctx, `  No snapshots found for '${entry.name}'.`);
@@ -614,12 +615,13 @@ async function snapshot(ctx, entry, args) {
     const state = loadState(ctx.paths);
     if (state.options.backupFails.includes(entry.name)) die(ctx, "  Snapshot failed.\n  Failed directories: workspace");
     const result = backupSandboxState(ctx.paths, sandboxRoot(ctx.paths, gatewayName, entry.name), {
+      version: ctx.version,
       sandbox: entry.name,
       agentVersion: typeof entry.agentVersion === "string" ? entry.agentVersion : null,
       presets: entry.policies ?? [],
       label,
     });
-    const version = listBackups(ctx.paths, entry.name).findIndex((manifest) => manifest.timestamp === result.manifest.timestamp) + 1;
+    const version = listBackups(ctx.paths, entry.name, ctx.version).findIndex((manifest) => manifest.timestamp === result.manifest.timestamp) + 1;
     say(ctx, `  ✓ Snapshot v${version}${label ? ` name=${label}` : ""} created (${result.dirs} directories, ${result.files} files)`);
     say(ctx, `    ${result.manifest.backupPath}`);
     return 0;
