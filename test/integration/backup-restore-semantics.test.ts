@@ -121,6 +121,15 @@ describe("stores", () => {
   });
 });
 
+describe("backup verify --latest", () => {
+  it("verifies the newest backup of each policy's series, also when two policies share a destination", async () => {
+    const run = await cli(["backup", "verify", fleetFile, "--latest", "--host", "spark-01", "--policy", "nightly", "--policy", "hourly", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = (JSON.parse(run.stdout) as { results: { record: { policy: string; host: string; sandbox: string } }[] }).results;
+    expect(results.map(({ record }) => `${record.policy}:${record.host}/${record.sandbox}`).sort()).toEqual(["hourly:spark-01/alice", "nightly:spark-01/alice"]);
+  });
+});
+
 describe("backup restore --to another sandbox", () => {
   it("brings the workspace and leaves the target's network policy as it is", async () => {
     expect(livePresets("spark-02", "bob")).toEqual(["github"]);
