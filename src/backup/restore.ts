@@ -18,7 +18,7 @@ import { isValidSandboxName } from "../config/names.js";
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
-import { placeSnapshot, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir } from "../host/nemoclaw/snapshots.js";
+import { placeSnapshot, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir, snapshotRestoreProblem } from "../host/nemoclaw/snapshots.js";
 import { describeTree, extractArchive, homeOf, listEntryAges, makePrivateDirectory, removePath } from "../host/system/files.js";
 import type { Connection } from "../transport/types.js";
 import { ArchiveInspector, type ArchiveInspection } from "./inspect.js";
@@ -151,6 +151,10 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
     const inspection = await uploadVetted(connection, store, record, `${staging}/backup.tar`, request.signal);
     const problems = archiveProblems(record.manifest, inspection);
     if (problems.length > 0) throw new BackupIntegrityError(record.location, problems);
+    const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${SNAPSHOT_MANIFEST}`)!;
+    // A newer snapshot an older NemoClaw cannot read: refused before anything is unpacked or placed.
+    const unreadable = snapshotRestoreProblem(nemoclawManifest.toString("utf8"), release.nemoclaw);
+    if (unreadable !== null) throw new BackupRefusedError(host, `backup ${record.id} cannot be restored there: ${unreadable}; upgrade NemoClaw on ${host} first`);
 
     // Unpack with GNU tar into the empty staging tree, then check that tree against what was approved.
     await extractArchive(connection, `${staging}/backup.tar`, `${staging}/tree`, root, options);
@@ -158,7 +162,6 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
     const differences = treeDifferences(expectedTree(inspection.entries), staged);
     if (differences.length > 0) throw new BackupIntegrityError(record.location, [`unpacked on ${host}, the archive differs from what was verified: ${differences.join("; ")}`]);
 
-    const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${SNAPSHOT_MANIFEST}`)!;
     const retargeted = Buffer.from(retargetSnapshotManifest(nemoclawManifest.toString("utf8"), { sandboxName: target, backupPath: placed }), "utf8");
     await connection.upload(Readable.from([retargeted]), `${staging}/tree/${root}/${SNAPSHOT_MANIFEST}`, { mode: 0o600, bytes: retargeted.length, ...options });
     const ready = subtree(staged, root);

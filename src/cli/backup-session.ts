@@ -248,7 +248,9 @@ export async function verifyCommand(context: Context, options: FilterOptions & {
   for (const store of contents) {
     const seen = new Set<string>();
     for (const record of store.records) {
-      const series = `${record.host}/${record.sandbox}`;
+      // A series is one policy's backups of one sandbox (docs/backups.md#prune): two policies
+      // sharing a destination each have their newest.
+      const series = `${record.policy}/${record.host}/${record.sandbox}`;
       if (options.latest && seen.has(series)) continue;
       seen.add(series);
       const outcome = await (await context.stores.storeOf(record)).verify(record, { now: context.deps.now });

@@ -112,7 +112,7 @@ export function register(program: Command): void {
       ),
     ),
   )
-    .option("--latest", "only the newest backup of each host/sandbox", false)
+    .option("--latest", "only the newest backup of each policy and host/sandbox", false)
     .addHelpText(
       "after",
       helpAfter("0 every backup verified, 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup failed verification", [

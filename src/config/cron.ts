@@ -66,7 +66,11 @@ export function parseCron(expression: string): CronParseResult {
     sets.push(result);
   }
   const daysOfWeek = [...new Set(sets[4]!.map((d) => (d === 7 ? 0 : d)))].sort((a, b) => a - b);
-  const never = neverFires(sets[2]!, sets[3]!, parts[2] !== "*", parts[4] !== "*");
+  // crontab(5): a day field is restricted when it does not contain "*": cron (Vixie, cronie) flags a
+  // field that starts with "*" as unrestricted, so `*/2` still needs the other day field to match too.
+  const dayOfMonthRestricted = !parts[2]!.startsWith("*");
+  const dayOfWeekRestricted = !parts[4]!.startsWith("*");
+  const never = neverFires(sets[2]!, sets[3]!, dayOfMonthRestricted, dayOfWeekRestricted);
   if (never !== null) return { ok: false, message: never };
   return {
     ok: true,
@@ -76,8 +80,8 @@ export function parseCron(expression: string): CronParseResult {
       daysOfMonth: sets[2]!,
       months: sets[3]!,
       daysOfWeek,
-      dayOfMonthRestricted: parts[2] !== "*",
-      dayOfWeekRestricted: parts[4] !== "*",
+      dayOfMonthRestricted,
+      dayOfWeekRestricted,
     },
   };
 }

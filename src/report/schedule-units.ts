@@ -163,8 +163,8 @@ export function onCalendarOf(schedule: CronSchedule): string[] {
   const weekdays = schedule.daysOfWeek.length === 7 ? "" : `${schedule.daysOfWeek.map((day) => WEEKDAYS[day]).join(",")} `;
   const event = (dow: string, dom: string) => `${dow}*-${months}-${dom} ${time} UTC`;
   if (schedule.dayOfMonthRestricted && schedule.dayOfWeekRestricted) return [event("", days), event(weekdays, "*")];
-  if (schedule.dayOfWeekRestricted) return [event(weekdays, "*")];
-  return [event("", days)];
+  // Otherwise both must match, as in systemd (`*/2` with a weekday: the odd days that are that weekday).
+  return [event(weekdays, days)];
 }
 
 // ---- cron ---------------------------------------------------------------------------------------

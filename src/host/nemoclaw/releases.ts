@@ -150,6 +150,13 @@ export const NEMOCLAW_SINCE = {
   nvidiaInferenceKey: "0.0.65",
   /** `NEMOCLAW_GATEWAY_BIND_ADDRESS` (#3425, 0a828dad, 05-12; v0.0.40 release-docs commit 8ac005e3). */
   bindAddress: "0.0.40",
+  /**
+   * Snapshot manifests name the agent's state directory `dir`, and restore reads `dir` or the older
+   * `writableDir` (#2227, 5956a612: after the v0.0.31 release docs 9c7b78b1, before v0.0.32's
+   * ba2b4c1c). Before, a manifest without `writableDir` is no snapshot at all: `snapshot restore`
+   * cannot find it (NC@9c7b78b1:src/lib/sandbox-state.ts isRebuildManifest, readManifest).
+   */
+  snapshotDir: "0.0.32",
   /** `snapshot restore --yes` (#3796). */
   snapshotRestoreYes: "0.0.49",
   /** `NEMOCLAW_CPU`, `NEMOCLAW_RAM`, `NEMOCLAW_RESOURCE_PROFILE`. */

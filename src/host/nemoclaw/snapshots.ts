@@ -12,6 +12,7 @@ import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.j
 import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js";
 import { remoteCommand } from "../command.js";
 import { type Releases, snapshotCreate, snapshotRestore } from "./commands.js";
+import { nemoclawHas } from "./releases.js";
 
 export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
 
@@ -124,10 +125,30 @@ export function formatSnapshotTimestamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, "-");
 }
 
-/** The same snapshot as seen by the target: NemoClaw checks a snapshot's sandboxName and backupPath. */
+/**
+ * The same snapshot as seen by the target: NemoClaw checks a snapshot's sandboxName and backupPath.
+ * Its restore also makes the target's policy presets the snapshot's `policyPresets` (adding and
+ * removing) and its custom policies the snapshot's `customPolicies`, on every supported release
+ * (#2328, 09bcd0af, before the v0.0.25 release prep; custom policies from #5104;
+ * NC@d50338aa:src/lib/actions/sandbox/snapshot.ts reconcileSnapshotPolicyPresets and
+ * reconcileSnapshotCustomPolicies), while it leaves them alone for a snapshot that records neither.
+ * Both are left out, so a restore puts back the workspace and never the network policy of another
+ * sandbox or another time: the fleet file's `presets` stay authoritative (docs/backups.md#restore).
+ */
 export function retargetSnapshotManifest(text: string, target: { sandboxName: string; backupPath: string }): string {
-  const raw = JSON.parse(text) as Record<string, unknown>;
+  const { policyPresets: _presets, customPolicies: _custom, ...raw } = JSON.parse(text) as Record<string, unknown>;
   return `${JSON.stringify({ ...raw, sandboxName: target.sandboxName, backupPath: target.backupPath }, null, 2)}\n`;
+}
+
+/**
+ * Why a NemoClaw release cannot restore this snapshot, or null: before v0.0.32 NemoClaw only reads
+ * manifests that name `writableDir`, which later releases no longer write (NEMOCLAW_SINCE.snapshotDir).
+ */
+export function snapshotRestoreProblem(text: string, nemoclaw: string): string | null {
+  if (nemoclawHas(nemoclaw, "snapshotDir")) return null;
+  const json = JSON.parse(text) as Record<string, unknown>;
+  if (typeof json.writableDir === "string") return null;
+  return `it was taken by NemoClaw v0.0.32 or later (its ${SNAPSHOT_MANIFEST} names \`dir\`, not \`writableDir\`), which NemoClaw v${nemoclaw} cannot read`;
 }
 
 export interface HostSnapshot {

@@ -6,7 +6,9 @@
 
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { NC } from "./releases.mjs";
 import { sha256, writeFileAtomic } from "./util.mjs";
+import { atLeast } from "./versions.mjs";
 
 /** OpenClaw's manifest `state_dirs` under `/sandbox/.openclaw`. */
 const STATE_DIRS = ["agents", "extensions", "workspace", "skills", "hooks", "identity", "devices", "canvas", "cron", "memory", "telegram", "wechat", "whatsapp", "credentials"];
@@ -15,13 +17,13 @@ const CONFIG_DIR = "/sandbox/.openclaw";
 
 /**
  * @typedef {import("./paths.mjs").SimPaths} SimPaths
- * @typedef {{ version: 1; sandboxName: string; timestamp: string; agentType: string; agentVersion: string | null; expectedVersion: string | null; stateDirs: string[]; backedUpDirs: string[]; stateFiles: {path: string; strategy: string}[]; dir: string; backupPath: string; blueprintDigest: string | null; policyPresets: string[]; customPolicies: unknown[]; name?: string }} RebuildManifest
+ * @typedef {{ version: 1; sandboxName: string; timestamp: string; agentType: string; agentVersion: string | null; expectedVersion: string | null; stateDirs: string[]; backedUpDirs: string[]; stateFiles: {path: string; strategy: string}[]; dir?: string; writableDir?: string; backupPath: string; blueprintDigest: string | null; policyPresets: string[]; customPolicies: unknown[]; name?: string }} RebuildManifest
  */
 
 /**
  * @param {SimPaths} paths
  * @param {string} root the sandbox root on the host
- * @param {{ sandbox: string; agentVersion: string | null; presets: string[]; label?: string }} options
+ * @param {{ sandbox: string; agentVersion: string | null; presets: string[]; label?: string; version?: string }} options `version`: the NemoClaw release writing it (default: a current one)
  */
 export function backupSandboxState(paths, root, options) {
   const configDir = join(root, CONFIG_DIR);
@@ -58,7 +60,7 @@ export function backupSandboxState(paths, root, options) {
     stateDirs: STATE_DIRS,
     backedUpDirs,
     stateFiles: STATE_FILES.map((path) => ({ path, strategy: "copy" })),
-    dir: CONFIG_DIR,
+    ...(options.version === undefined || atLeast(options.version, NC.snapshotDir) ? { dir: CONFIG_DIR } : { writableDir: "/sandbox/.openclaw-data" }),
     backupPath: finalPath,
     blueprintDigest: sha256("nemoclaw-blueprint"),
     policyPresets: options.presets,
@@ -72,12 +74,16 @@ export function backupSandboxState(paths, root, options) {
 }
 
 /**
- * Backups of one sandbox, oldest first (`v1` … `vN` are assigned in this order).
+ * Backups of one sandbox, oldest first (`v1` … `vN` are assigned in this order). A manifest the
+ * reading release cannot take is no snapshot for it (`version`: that release; default a current one).
  * @param {SimPaths} paths
  * @param {string} sandbox
+ * @param {string} [version]
  * @returns {RebuildManifest[]}
  */
-export function listBackups(paths, sandbox) {
+export function listBackups(paths, sandbox, version) {
+  const readable = (/** @type {RebuildManifest} */ manifest) =>
+    version === undefined || atLeast(version, NC.snapshotDir) ? typeof manifest.dir === "string" || typeof manifest.writableDir === "string" : typeof manifest.writableDir === "string";
   const dir = join(paths.backupsDir, sandbox);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -85,7 +91,8 @@ export function listBackups(paths, sandbox) {
     .sort()
     .flatMap((entry) => {
       try {
-        return [JSON.parse(readFileSync(join(dir, entry, "rebuild-manifest.json"), "utf8"))];
+        const manifest = JSON.parse(readFileSync(join(dir, entry, "rebuild-manifest.json"), "utf8"));
+        return readable(manifest) ? [manifest] : [];
       } catch {
         return [];
       }

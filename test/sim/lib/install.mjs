@@ -201,7 +201,7 @@ export async function install(home, scenario, options) {
   for (const backup of scenario.backups ?? []) {
     const gateway = Object.values(state.gateways).find((g) => g.sandboxes[backup.sandbox]);
     const root = gateway ? sandboxRoot(paths, gateway.name, backup.sandbox) : join(paths.sim, "empty");
-    backupSandboxState(paths, root, { sandbox: backup.sandbox, agentVersion: state.options.openclawVersion, presets: [] });
+    backupSandboxState(paths, root, { sandbox: backup.sandbox, agentVersion: state.options.openclawVersion, presets: [], ...(state.nemoclaw ? { version: state.nemoclaw.version } : {}) });
     await sleep(2);
   }
   const active = scenario.activeGateway === undefined ? (Object.keys(state.gateways)[0] ?? null) : scenario.activeGateway;

@@ -77,6 +77,13 @@ export function nemoclawFor(openshell) {
  * Evidence: NC@d50338aa history mapped to releases by their release-notes commits.
  */
 export const NC = {
+  /**
+   * Snapshot manifests name the state directory `dir` (/sandbox/.openclaw) and restore reads `dir`
+   * or `writableDir` (#2227, 5956a612: after the v0.0.31 release docs 9c7b78b1, before v0.0.32's
+   * ba2b4c1c). Before, they name `writableDir` (/sandbox/.openclaw-data) and a manifest without it
+   * is no snapshot at all (NC@9c7b78b1:src/lib/sandbox-state.ts isRebuildManifest, readManifest).
+   */
+  snapshotDir: "0.0.32",
   /** `list --json` (#2147). */
   listJson: "0.0.32",
   /** Per-sandbox actions became strict oclif commands (#2775–#2970); before, unknown flags were ignored. */

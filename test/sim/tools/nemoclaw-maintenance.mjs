@@ -96,6 +96,7 @@ export async function backupAll(ctx, args) {
       continue;
     }
     const result = backupSandboxState(ctx.paths, sandboxRoot(ctx.paths, live.name, sandbox.name), {
+      version: ctx.version,
       sandbox: entry.name,
       agentVersion: typeof entry.agentVersion === "string" ? entry.agentVersion : null,
       presets: entry.policies ?? [],
@@ -145,7 +146,7 @@ export async function upgradeSandboxes(ctx, args) {
     }
     if (!sandbox) {
       // Absent from the gateway: recoverable only from a validated pre-upgrade backup.
-      if (ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1" && listBackups(ctx.paths, entry.name).length > 0) prepared.push(entry);
+      if (ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1" && listBackups(ctx.paths, entry.name, ctx.version).length > 0) prepared.push(entry);
       continue;
     }
     if (entry.agentVersion !== expected) stale.push({ entry, running: reportedPhase(state, sandbox) === "Ready" });
@@ -153,7 +154,7 @@ export async function upgradeSandboxes(ctx, args) {
   if (prepared.length > 0) {
     say(ctx);
     say(ctx, "  Prepared backup recovery:");
-    for (const entry of prepared) say(ctx, `    ${entry.name}  ${/** @type {{ timestamp: string }} */ (listBackups(ctx.paths, entry.name).at(-1)).timestamp}  (non-Ready)`);
+    for (const entry of prepared) say(ctx, `    ${entry.name}  ${/** @type {{ timestamp: string }} */ (listBackups(ctx.paths, entry.name, ctx.version).at(-1)).timestamp}  (non-Ready)`);
   }
   if (stale.length === 0 && prepared.length === 0) {
     say(ctx, "  All sandboxes are up to date.");

@@ -514,7 +514,7 @@ function decideSandbox(ctx, options) {
 function backupBeforeRecreate(ctx, name, gatewayName, entry) {
   if (!atLeast(ctx.version, NC.recreateBackup) || ctx.env.NEMOCLAW_RECREATE_WITHOUT_BACKUP === "1") return null;
   if (ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1") {
-    const latest = listBackups(ctx.paths, name).at(-1);
+    const latest = listBackups(ctx.paths, name, ctx.version).at(-1);
     if (latest) return latest;
   }
   const state = loadState(ctx.paths);
@@ -529,6 +529,7 @@ function backupBeforeRecreate(ctx, name, gatewayName, entry) {
     throw new SimExit(1);
   }
   const result = backupSandboxState(ctx.paths, sandboxRoot(ctx.paths, gatewayName, name), {
+    version: ctx.version,
     sandbox: name,
     agentVersion: typeof entry?.agentVersion === "string" ? entry.agentVersion : null,
     presets: entry?.policies ?? [],

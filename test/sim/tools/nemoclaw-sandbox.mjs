@@ -311,6 +311,7 @@ async function rebuild(ctx, entry, parsed) {
   if (sandbox) {
     say(ctx, "  Backing up sandbox state...");
     const backup = backupSandboxState(ctx.paths, sandboxRoot(ctx.paths, gatewayName, entry.name), {
+      version: ctx.version,
       sandbox: entry.name,
       agentVersion: typeof entry.agentVersion === "string" ? entry.agentVersion : null,
       presets,
@@ -321,7 +322,7 @@ async function rebuild(ctx, entry, parsed) {
     say(ctx, "  Deleting old sandbox...");
   } else {
     say(ctx, `⚠ Sandbox '${entry.name}' is registered locally but absent from the live OpenShell gateway.`);
-    const prepared = ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1" ? listBackups(ctx.paths, entry.name).at(-1) : undefined;
+    const prepared = ctx.env.NEMOCLAW_RESTORE_LATEST_BACKUP_ON_RECREATE === "1" ? listBackups(ctx.paths, entry.name, ctx.version).at(-1) : undefined;
     if (prepared) {
       manifest = prepared;
       say(ctx, `  Using prepared pre-upgrade backup: ${prepared.backupPath}`);
@@ -597,7 +598,7 @@ async function snapshot(ctx, entry, args) {
   }
   const parsed = parseOrExit(ctx, `sandbox:snapshot:${sub}`, [entry.name, ...rest]);
   const gatewayName = entryGatewayName(entry);
-  const backups = listBackups(ctx.paths, entry.name);
+  const backups = listBackups(ctx.paths, entry.name, ctx.version);
   if (sub === "list") {
     if (backups.length === 0) {
       say(ctx, `  No snapshots found for '${entry.name}'.`);
@@ -635,12 +636,13 @@ async function snapshot(ctx, entry, args) {
     const state = loadState(ctx.paths);
     if (state.options.backupFails.includes(entry.name)) die(ctx, "  Snapshot failed.\n  Failed directories: workspace");
     const result = backupSandboxState(ctx.paths, sandboxRoot(ctx.paths, gatewayName, entry.name), {
+      version: ctx.version,
       sandbox: entry.name,
       agentVersion: typeof entry.agentVersion === "string" ? entry.agentVersion : null,
       presets: entry.policies ?? [],
       label,
     });
-    const version = listBackups(ctx.paths, entry.name).findIndex((manifest) => manifest.timestamp === result.manifest.timestamp) + 1;
+    const version = listBackups(ctx.paths, entry.name, ctx.version).findIndex((manifest) => manifest.timestamp === result.manifest.timestamp) + 1;
     say(ctx, `  ✓ Snapshot v${version}${label ? ` name=${label}` : ""} created (${result.dirs} directories, ${result.files} files)`);
     say(ctx, `    ${result.manifest.backupPath}`);
     return 0;
@@ -661,7 +663,45 @@ async function snapshot(ctx, entry, args) {
   say(ctx, `  Restoring snapshot into '${entry.name}'...`);
   restoreSandboxState(sandboxRoot(ctx.paths, gatewayName, entry.name), manifest);
   say(ctx, `  ✓ Restored ${manifest.backedUpDirs.length} directories, ${manifest.stateFiles.length} files`);
+  await reconcileSnapshotPresets(ctx, entry, gatewayName, manifest);
   return 0;
+}
+
+/**
+ * After the files, restore makes the sandbox's policy presets the snapshot's `policyPresets`,
+ * adding and removing presets; a snapshot without that field (from before it was recorded) leaves
+ * them alone (#2328, 09bcd0af, before the v0.0.25 release prep 6966f4b7;
+ * NC@d50338aa:src/lib/actions/sandbox/snapshot.ts reconcileSnapshotPolicyPresets). Custom policies
+ * (`customPolicies`, #5104) are not simulated: the simulator has none.
+ * @param {ToolContext} ctx @param {RegistryEntry} entry @param {string} gatewayName @param {import("../lib/backups.mjs").RebuildManifest} manifest
+ */
+async function reconcileSnapshotPresets(ctx, entry, gatewayName, manifest) {
+  if (!Array.isArray(manifest.policyPresets)) return;
+  const wanted = manifest.policyPresets;
+  const current = entry.policies ?? [];
+  const toAdd = wanted.filter((preset) => !current.includes(preset));
+  const toRemove = current.filter((preset) => !wanted.includes(preset));
+  if (toAdd.length === 0 && toRemove.length === 0) return;
+  const summary = [...(toAdd.length > 0 ? [`add ${toAdd.join(", ")}`] : []), ...(toRemove.length > 0 ? [`remove ${toRemove.join(", ")}`] : [])];
+  say(ctx, `  Reconciling policy presets on '${entry.name}': ${summary.join("; ")}`);
+  await updateState(ctx.paths, (state) => {
+    const live = state.gateways[gatewayName]?.sandboxes[entry.name];
+    if (!live) return;
+    for (const preset of toRemove) {
+      live.presets = live.presets.filter((p) => p !== preset);
+      live.policyVersion += 1;
+      live.resourceVersion += 1;
+    }
+    applyPresets(ctx, live, toAdd, { quiet: true });
+  });
+  await updateRegistry(
+    ctx.paths,
+    (registry) => {
+      const row = registry.sandboxes[entry.name];
+      if (row) row.policies = [...wanted];
+    },
+    ctx.err,
+  );
 }
 
 /**

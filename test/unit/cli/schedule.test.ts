@@ -30,6 +30,8 @@ describe("cron schedules as systemd calendar events (UTC)", () => {
     ["0 0 1 */3 *", ["*-01/3-01 00:00:00 UTC"]],
     // crontab(5): both day fields restricted means either day: two events, fired at their union.
     ["30 3 1,15 * sun", ["*-*-01,15 03:30:00 UTC", "Sun *-*-* 03:30:00 UTC"]],
+    // A day field starting with * is not restricted (cron's star flag): both must match.
+    ["0 0 */2 * mon", ["Mon *-*-01/2 00:00:00 UTC"]],
   ])("%s", (text, expected) => {
     expect(onCalendarOf(cron(text))).toEqual(expected);
   });

@@ -86,6 +86,17 @@ describe("previousFireTime", () => {
     expect(previous("0 0 * * mon", "2026-07-15T12:00:00Z")).toBe("2026-07-13T00:00:00.000Z");
   });
 
+  it("takes a day field that starts with * as unrestricted, as cron does: then both day fields must match", () => {
+    // crontab(5): restricted means not containing "*"; cron flags `*/2` as a star field.
+    // 2026-07-13 is a Monday (odd), 2026-07-20 a Monday (even), 2026-07-15 a Wednesday (odd).
+    expect(parseCron("0 0 */2 * mon")).toMatchObject({ ok: true, schedule: { dayOfMonthRestricted: false, dayOfWeekRestricted: true } });
+    expect(previous("0 0 */2 * mon", "2026-07-21T12:00:00Z")).toBe("2026-07-13T00:00:00.000Z");
+    expect(previous("0 0 */2 * mon", "2026-07-16T12:00:00Z")).toBe("2026-07-13T00:00:00.000Z");
+    expect(previous("0 0 1-31 * mon", "2026-07-16T12:00:00Z")).toBe("2026-07-16T00:00:00.000Z");
+    // `*/2` weekdays are Sun, Tue, Thu, Sat: July 13th is a Monday, June 13th a Saturday.
+    expect(previous("0 0 13 * */2", "2026-07-16T12:00:00Z")).toBe("2026-06-13T00:00:00.000Z");
+  });
+
   it("finds leap days years back", () => {
     expect(previous("0 0 29 2 *", "2027-03-01T00:00:00Z")).toBe("2024-02-29T00:00:00.000Z");
   });
