@@ -15,8 +15,17 @@ export interface Captured {
   exitCode: number | null;
 }
 
-/** Colour and other CSI sequences (OpenShell colours tables even when piped; progress output moves the cursor). */
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/**
+ * Every escape sequence a terminal acts on (ECMA-48): CSI (colour, cursor moves — OpenShell colours
+ * tables even when piped; progress output moves the cursor), the control strings OSC, DCS, SOS, PM
+ * and APC (window titles, clipboard writes, hyperlinks), and the other two-character escapes;
+ * also in their 8-bit (C1) forms.
+ */
+const ESCAPE_SEQUENCE =
+  /(?:\x1b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\x07\x1b\u009c]*(?:\x07|\x1b\\|\u009c)|\x1b[ -/]*[0-~]/g;
+/** Control characters left over (a lone ESC, backspace, bell, C1): never passed on to a terminal. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const REPLACEMENT = "\ufffd";
 const EXCERPT_MAX = 400;
 
 /**
@@ -29,8 +38,27 @@ export function describeExit(exitCode: number | null): string {
   return `exited ${exitCode}`;
 }
 
+/**
+ * What a host printed, made safe to read and to show: escape sequences removed, and every other
+ * control character but tab, line feed and carriage return shown as U+FFFD, so no output of a
+ * host (or text decoded from its JSON, see `extractJson`) can act on the operator's terminal.
+ */
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
+  return text.replace(ESCAPE_SEQUENCE, "").replace(CONTROL, REPLACEMENT);
+}
+
+/** Every string in a JSON value with its control characters (tab and line breaks aside) shown as U+FFFD. */
+export function withoutControlCharacters(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(CONTROL, REPLACEMENT);
+  if (Array.isArray(value)) return value.map(withoutControlCharacters);
+  if (isRecord(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(copy, key.replace(CONTROL, REPLACEMENT), { value: withoutControlCharacters(item), enumerable: true, writable: true, configurable: true });
+    }
+    return copy;
+  }
+  return value;
 }
 
 export function known<T>(value: T): Fact<T> {
@@ -70,9 +98,16 @@ export function firstLineMatching(text: string, pattern: RegExp): string | null 
 /**
  * Parse JSON that may be surrounded by other lines (warnings on stderr before it, a miette
  * error after it): the whole text first, then the span from the first line opening `[`/`{` to
- * the last line closing `]`/`}`. Undefined when there is no JSON.
+ * the last line closing `]`/`}`. Undefined when there is no JSON. Strings come back without
+ * control characters (`\u001b` escapes decode to a raw ESC), as `stripAnsi` leaves text;
+ * `extractExactJson` keeps them, for a file that is written back.
  */
 export function extractJson(text: string): unknown {
+  const json = extractExactJson(text);
+  return json === undefined ? undefined : withoutControlCharacters(json);
+}
+
+export function extractExactJson(text: string): unknown {
   const clean = stripAnsi(text).trim();
   const whole = tryJson(clean);
   if (whole !== undefined) return whole;
