@@ -24,9 +24,11 @@ export interface RunOptions {
   stdin?: string | Buffer | Readable;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /** Stop the command once it printed more than this (stdout and stderr together); default MAX_COMMAND_OUTPUT_BYTES. */
+  maxOutputBytes?: number;
 }
 
-export interface SpawnOptions extends Omit<RunOptions, "stdin" | "onStdout" | "onStderr"> {
+export interface SpawnOptions extends Omit<RunOptions, "stdin" | "onStdout" | "onStderr" | "maxOutputBytes"> {
   /**
    * For a script: keep the shell's input open after the script, for an answer the script reads
    * once it has asked (src/observe/host.ts); the caller writes it and ends the input. The answer
