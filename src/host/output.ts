@@ -4,6 +4,8 @@
  * stderr, so every parser works on the ANSI-stripped, merged text.
  */
 
+import { terminalSafe, withoutControls } from "../transport/terminal-text.js";
+
 export type Fact<T> =
   | { state: "known"; value: T }
   | { state: "unknown"; reason: string; excerpt: string };
@@ -15,17 +17,6 @@ export interface Captured {
   exitCode: number | null;
 }
 
-/**
- * Every escape sequence a terminal acts on (ECMA-48): CSI (colour, cursor moves — OpenShell colours
- * tables even when piped; progress output moves the cursor), the control strings OSC, DCS, SOS, PM
- * and APC (window titles, clipboard writes, hyperlinks), and the other two-character escapes;
- * also in their 8-bit (C1) forms.
- */
-const ESCAPE_SEQUENCE =
-  /(?:\x1b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\x07\x1b\u009c]*(?:\x07|\x1b\\|\u009c)|\x1b[ -/]*[0-~]/g;
-/** Control characters left over (a lone ESC, backspace, bell, C1): never passed on to a terminal. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const REPLACEMENT = "\ufffd";
 const EXCERPT_MAX = 400;
 
 /**
@@ -44,17 +35,17 @@ export function describeExit(exitCode: number | null): string {
  * host (or text decoded from its JSON, see `extractJson`) can act on the operator's terminal.
  */
 export function stripAnsi(text: string): string {
-  return text.replace(ESCAPE_SEQUENCE, "").replace(CONTROL, REPLACEMENT);
+  return terminalSafe(text);
 }
 
 /** Every string in a JSON value with its control characters (tab and line breaks aside) shown as U+FFFD. */
 export function withoutControlCharacters(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(CONTROL, REPLACEMENT);
+  if (typeof value === "string") return withoutControls(value);
   if (Array.isArray(value)) return value.map(withoutControlCharacters);
   if (isRecord(value)) {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(copy, key.replace(CONTROL, REPLACEMENT), { value: withoutControlCharacters(item), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, withoutControls(key), { value: withoutControlCharacters(item), enumerable: true, writable: true, configurable: true });
     }
     return copy;
   }
