@@ -17,6 +17,7 @@ import { recordOf, type BackupRecord } from "./record.js";
 import { TarFormatError } from "./tar.js";
 import { archiveProblems, layoutProblems } from "./verify.js";
 import { byCodeUnits } from "../config/order.js";
+import { terminalSafe } from "../transport/terminal-text.js";
 
 export interface StoredDirectory {
   /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
@@ -209,7 +210,8 @@ export class BackupStore {
 
   /** Re-hash and test-read a backup, and record the result in its manifest. */
   async verify(record: BackupRecord, options: { now: () => Date; signal?: AbortSignal }): Promise<VerifyOutcome> {
-    const problems = await this.storedArchiveProblems(record, options.signal);
+    // Kept in the manifest, whose text may hold no control character (manifest.ts): one line each.
+    const problems = (await this.storedArchiveProblems(record, options.signal)).map((problem) => terminalSafe(problem).replace(/[\t\r\n]+/g, " "));
     const verified = { at: options.now().toISOString(), ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
     const manifest: BackupManifest = { ...record.manifest, verified };
     try {
