@@ -38,18 +38,32 @@ export function stripAnsi(text: string): string {
   return terminalSafe(text);
 }
 
-/** Every string in a JSON value with its control characters (tab and line breaks aside) shown as U+FFFD. */
+/**
+ * Every string in a JSON value with its control characters (tab and line breaks aside) shown as
+ * U+FFFD. Without recursion: JSON.parse reads nesting far deeper than the call stack allows.
+ */
 export function withoutControlCharacters(value: unknown): unknown {
-  if (typeof value === "string") return withoutControls(value);
-  if (Array.isArray(value)) return value.map(withoutControlCharacters);
-  if (isRecord(value)) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(copy, withoutControls(key), { value: withoutControlCharacters(item), enumerable: true, writable: true, configurable: true });
+  const shell = (item: unknown): unknown => (typeof item === "string" ? withoutControls(item) : Array.isArray(item) ? [] : isRecord(item) ? {} : item);
+  const root = shell(value);
+  const pending: Array<[unknown, unknown]> = [[value, root]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [source, copy] = next;
+    if (Array.isArray(source)) {
+      for (const item of source) {
+        const made = shell(item);
+        (copy as unknown[]).push(made);
+        if (made !== item) pending.push([item, made]);
+      }
+    } else if (isRecord(source)) {
+      for (const [key, item] of Object.entries(source)) {
+        const made = shell(item);
+        // defineProperty: a "__proto__" key stays a plain property, as JSON.parse made it.
+        Object.defineProperty(copy, withoutControls(key), { value: made, enumerable: true, writable: true, configurable: true });
+        if (made !== item) pending.push([item, made]);
+      }
     }
-    return copy;
   }
-  return value;
+  return root;
 }
 
 export function known<T>(value: T): Fact<T> {

@@ -41,6 +41,16 @@ describe("host output shown to the operator", () => {
     expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
   });
 
+  it("reads JSON nested deeper than the call stack without failing (a host decides how deep)", () => {
+    const depth = 200_000;
+    const deep = `{"sandboxes":{"a":{"name":"a","x":${"[".repeat(depth)}"\\u001b"${"]".repeat(depth)}}}}`;
+    let inner = (extractJson(deep) as { sandboxes: { a: { x: unknown } } }).sandboxes.a.x;
+    for (let level = 0; level < depth; level += 1) inner = (inner as unknown[])[0];
+    expect(inner).toBe("\ufffd");
+    expect(parseRegistry(deep, false).state).toBe("known");
+    expect(parseFleetLock(`{"runId":"r","user":"u","machine":"m","pid":1,"startedAt":"s","expiresAt":"e","x":${"[".repeat(depth)}${"]".repeat(depth)}}`).state).toBe("known");
+  });
+
   it("shows registry fields and lock holders without control characters, but writes the registry back exactly", () => {
     const registry = JSON.stringify({ sandboxes: { alpha: { name: "alpha", model: `m${ESC}]0;PWNED\u0007`, provider: "nvidia" } } });
     const parsed = parseRegistry(registry, false);
