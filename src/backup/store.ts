@@ -133,7 +133,8 @@ export class BackupStore {
   async list(): Promise<StoreListing> {
     const scan = await this.backend.scan();
     const records: BackupRecord[] = [];
-    const invalid: InvalidEntry[] = (scan.unreadable ?? []).map((entry) => ({ location: `${this.label}/${entry.path}`, problem: entry.problem }));
+    // Its name is the store's to choose (and any name there is someone else's to choose): shown terminal-safe.
+    const invalid: InvalidEntry[] = (scan.unreadable ?? []).map((entry) => ({ location: terminalSafe(`${this.label}/${entry.path}`), problem: entry.problem }));
     for (const directory of scan.directories) {
       const location = `${this.label}/${directory.path}`;
       const [host, sandbox, timestamp, extra] = directory.path.split("/");
