@@ -7,6 +7,7 @@ import type { ValidateFunction } from "ajv";
 import { snapshotRelativePath } from "../host/nemoclaw/snapshots.js";
 import generatedValidator from "./manifest-validator.generated.js";
 import { isStoreComponent } from "./names.js";
+import { terminalSafe } from "../transport/terminal-text.js";
 
 export const MANIFEST_FORMAT_VERSION = 1;
 export const ARCHIVE_FILE = "backup.tar";
@@ -57,15 +58,28 @@ export function parseManifest(text: string, location: string): BackupManifest {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ManifestError(location, [`not JSON (${(error as Error).message})`]);
+    // V8 quotes the text it could not parse, as the store holds it.
+    throw new ManifestError(location, [`not JSON (${terminalSafe((error as Error).message)})`]);
   }
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
     throw new ManifestError(location, problems);
   }
-  const problems = pathProblems(value);
+  const problems = [...controlProblems(value, ""), ...pathProblems(value)];
   if (problems.length > 0) throw new ManifestError(location, problems);
   return value;
+}
+
+/**
+ * A store may be writable by someone else (docs/security.md): its manifests' text is shown by
+ * `backup list` and others, so no string in one may carry a control character (an escape sequence
+ * would act on the terminal).
+ */
+function controlProblems(value: unknown, at: string): string[] {
+  if (typeof value === "string") return /[\u0000-\u001f\u007f-\u009f]/.test(value) ? [`${at || "/"} ${JSON.stringify(value)} contains a control character`] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => controlProblems(item, `${at}/${index}`));
+  if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([key, item]) => controlProblems(item, `${at}/${key}`));
+  return [];
 }
 
 /** The paths a manifest names must be the ones its host, sandbox and timestamp make: nothing else can be joined into a path. */

@@ -10,6 +10,7 @@
  * as a tar straight into the store, hashed and test-read in flight, committed only when complete
  * → the host's copy of the snapshot removed (the store holds it now).
  */
+import { type Readable, Transform } from "node:stream";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { isValidSandboxName } from "../config/names.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
@@ -22,7 +23,7 @@ import { BackupRefusedError } from "./errors.js";
 import { ShieldsLeftDownError, shieldsBlockSnapshot, withShieldsLowered } from "../host/nemoclaw/shields.js";
 import { createSnapshot, removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
 import { reselectGateway, selectedGateway } from "../host/openshell/active-gateway.js";
-import { succeeded } from "../host/run.js";
+import { HostCommandError, succeeded } from "../host/run.js";
 import type { ArchiveInspection } from "./inspect.js";
 import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
 import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
@@ -54,6 +55,42 @@ export interface BackupServiceDeps {
   owner?: PartialOwner;
   /** Liveness of a pid on this machine (default: a signal-0 probe). */
   isAlive?: (pid: number) => boolean;
+  /** How long a snapshot's stream may send nothing before the backup is stopped (SNAPSHOT_STREAM_IDLE_MS). */
+  streamIdleMs?: number;
+}
+
+/**
+ * How long the snapshot stream may send nothing. NemoClaw's snapshot is already on the host's disk
+ * when `tar` streams it, so a healthy host never pauses this long; without a bound a host that
+ * stops sending (a hung disk, a compromised host) would hold `backup run` forever.
+ */
+export const SNAPSHOT_STREAM_IDLE_MS = 10 * 60_000;
+
+/**
+ * `source` passed through, calling `onIdle` once when no data has moved for `ms` (the host sent
+ * nothing, or the store took nothing). A pass-through rather than a listener on `source`, so the
+ * stream keeps its backpressure and loses nothing before the store reads it.
+ */
+function watchIdle(source: Readable, ms: number, onIdle: () => void): { stream: Readable; fired: () => boolean; stop: () => void } {
+  let fired = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      fired = true;
+      onIdle();
+    }, ms);
+  };
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      arm();
+      callback(null, chunk);
+    },
+  });
+  source.once("error", (error) => stream.destroy(error));
+  source.pipe(stream);
+  arm();
+  return { stream, fired: () => fired, stop: () => clearTimeout(timer) };
 }
 
 /**
@@ -177,6 +214,8 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     );
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
+      const idleMs = deps.streamIdleMs ?? SNAPSHOT_STREAM_IDLE_MS;
+      const idle = watchIdle(tar.stdout, idleMs, () => tar.kill());
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");
       let record: BackupRecord;
       try {
@@ -184,7 +223,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
           host: hostName,
           sandbox: request.sandbox,
           timestamp: snapshot.timestamp,
-          source: tar.stdout,
+          source: idle.stream,
           sourceDone: streamed,
           verify: request.policy.verify,
           now,
@@ -193,10 +232,13 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
           manifestFor: (archive, inspection) =>
             buildManifest(request, { snapshot, gateway: live.gateway, cliVersion: outcome.openshellVersion, createdAt: now().toISOString() }, archive, inspection),
         });
-      } catch (error) {
+      } catch (caught) {
         tar.kill();
         await streamed.catch(() => undefined);
+        const error = idle.fired() ? new HostCommandError(hostName, "streaming the snapshot", `no data moved for ${Math.round(idleMs / 1000)} s, so it was stopped`) : caught;
         throw leftDown === null ? error : new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, error);
+      } finally {
+        idle.stop();
       }
       // The backup is good and kept; the sandbox still fails, for its shields are left down.
       if (leftDown !== null) throw new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, undefined, record.location);

@@ -17,6 +17,7 @@ import { recordOf, type BackupRecord } from "./record.js";
 import { TarFormatError } from "./tar.js";
 import { archiveProblems, layoutProblems } from "./verify.js";
 import { byCodeUnits } from "../config/order.js";
+import { terminalSafe } from "../transport/terminal-text.js";
 
 export interface StoredDirectory {
   /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
@@ -132,7 +133,8 @@ export class BackupStore {
   async list(): Promise<StoreListing> {
     const scan = await this.backend.scan();
     const records: BackupRecord[] = [];
-    const invalid: InvalidEntry[] = (scan.unreadable ?? []).map((entry) => ({ location: `${this.label}/${entry.path}`, problem: entry.problem }));
+    // Its name is the store's to choose (and any name there is someone else's to choose): shown terminal-safe.
+    const invalid: InvalidEntry[] = (scan.unreadable ?? []).map((entry) => ({ location: terminalSafe(`${this.label}/${entry.path}`), problem: entry.problem }));
     for (const directory of scan.directories) {
       const location = `${this.label}/${directory.path}`;
       const [host, sandbox, timestamp, extra] = directory.path.split("/");
@@ -209,7 +211,8 @@ export class BackupStore {
 
   /** Re-hash and test-read a backup, and record the result in its manifest. */
   async verify(record: BackupRecord, options: { now: () => Date; signal?: AbortSignal }): Promise<VerifyOutcome> {
-    const problems = await this.storedArchiveProblems(record, options.signal);
+    // Kept in the manifest, whose text may hold no control character (manifest.ts): one line each.
+    const problems = (await this.storedArchiveProblems(record, options.signal)).map((problem) => terminalSafe(problem).replace(/[\t\r\n]+/g, " "));
     const verified = { at: options.now().toISOString(), ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
     const manifest: BackupManifest = { ...record.manifest, verified };
     try {

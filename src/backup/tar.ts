@@ -171,7 +171,7 @@ const FRAMING_KEYS = ["path", "linkpath", "size"];
 
 function paxProblems(records: Map<string, string>, global: boolean): void {
   for (const key of records.keys()) {
-    if (key.startsWith("GNU.sparse.") || key === "GNU.dumpdir") throw new TarFormatError(`unsupported pax record ${key}`);
+    if (key.startsWith("GNU.sparse.") || key === "GNU.dumpdir") throw new TarFormatError(`unsupported pax record ${JSON.stringify(key)}`);
     if (global && FRAMING_KEYS.includes(key)) throw new TarFormatError(`a global pax header sets ${key} for every entry that follows`);
   }
   const size = records.get("size");

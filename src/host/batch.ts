@@ -70,7 +70,7 @@ export function commandBatch(commands: readonly PlannedCommand[], secrets: Resol
       secretEnv[name] = resolved;
     }
   }
-  for (const name of Object.keys(secretEnv)) lines.push(`ncf_s_${name}=\${${name}-}; unset ${name}`);
+  lines.push(...secretCapture(Object.keys(secretEnv)));
   commands.forEach((command, index) => {
     const assignments: string[] = [];
     const literal: string[] = [];
@@ -95,6 +95,19 @@ export function commandBatch(commands: readonly PlannedCommand[], secrets: Resol
   });
   lines.push(`rm -rf -- "$ncf_b_dir"`, ...Object.keys(secretEnv).map((name) => `unset ncf_s_${name}`));
   return { fragment: `${lines.join("\n")}\n`, secretEnv };
+}
+
+/**
+ * Moves each secret from the environment into a shell variable (`ncf_s_<NAME>`) and unsets it, so
+ * no command started afterwards inherits it. The probe does this first thing (src/observe/probe.ts),
+ * before its own commands (`timeout`, `id`) run; the batch does it again, keeping a value already
+ * moved.
+ */
+export function secretCapture(names: readonly string[]): string[] {
+  return names.map((name) => {
+    assertEnvName(name);
+    return `ncf_s_${name}=\${ncf_s_${name}-\${${name}-}}; unset ${name}`;
+  });
 }
 
 /** Shell that runs after the batch (and the observation) only when every command of the batch succeeded. */

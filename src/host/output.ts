@@ -4,6 +4,8 @@
  * stderr, so every parser works on the ANSI-stripped, merged text.
  */
 
+import { terminalSafe, withoutControls } from "../transport/terminal-text.js";
+
 export type Fact<T> =
   | { state: "known"; value: T }
   | { state: "unknown"; reason: string; excerpt: string };
@@ -15,8 +17,6 @@ export interface Captured {
   exitCode: number | null;
 }
 
-/** Colour and other CSI sequences (OpenShell colours tables even when piped; progress output moves the cursor). */
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const EXCERPT_MAX = 400;
 
 /**
@@ -29,8 +29,41 @@ export function describeExit(exitCode: number | null): string {
   return `exited ${exitCode}`;
 }
 
+/**
+ * What a host printed, made safe to read and to show: escape sequences removed, and every other
+ * control character but tab, line feed and carriage return shown as U+FFFD, so no output of a
+ * host (or text decoded from its JSON, see `extractJson`) can act on the operator's terminal.
+ */
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
+  return terminalSafe(text);
+}
+
+/**
+ * Every string in a JSON value with its control characters (tab and line breaks aside) shown as
+ * U+FFFD. Without recursion: JSON.parse reads nesting far deeper than the call stack allows.
+ */
+export function withoutControlCharacters(value: unknown): unknown {
+  const shell = (item: unknown): unknown => (typeof item === "string" ? withoutControls(item) : Array.isArray(item) ? [] : isRecord(item) ? {} : item);
+  const root = shell(value);
+  const pending: Array<[unknown, unknown]> = [[value, root]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [source, copy] = next;
+    if (Array.isArray(source)) {
+      for (const item of source) {
+        const made = shell(item);
+        (copy as unknown[]).push(made);
+        if (made !== item) pending.push([item, made]);
+      }
+    } else if (isRecord(source)) {
+      for (const [key, item] of Object.entries(source)) {
+        const made = shell(item);
+        // defineProperty: a "__proto__" key stays a plain property, as JSON.parse made it.
+        Object.defineProperty(copy, withoutControls(key), { value: made, enumerable: true, writable: true, configurable: true });
+        if (made !== item) pending.push([item, made]);
+      }
+    }
+  }
+  return root;
 }
 
 export function known<T>(value: T): Fact<T> {
@@ -70,9 +103,16 @@ export function firstLineMatching(text: string, pattern: RegExp): string | null 
 /**
  * Parse JSON that may be surrounded by other lines (warnings on stderr before it, a miette
  * error after it): the whole text first, then the span from the first line opening `[`/`{` to
- * the last line closing `]`/`}`. Undefined when there is no JSON.
+ * the last line closing `]`/`}`. Undefined when there is no JSON. Strings come back without
+ * control characters (`\u001b` escapes decode to a raw ESC), as `stripAnsi` leaves text;
+ * `extractExactJson` keeps them, for a file that is written back.
  */
 export function extractJson(text: string): unknown {
+  const json = extractExactJson(text);
+  return json === undefined ? undefined : withoutControlCharacters(json);
+}
+
+export function extractExactJson(text: string): unknown {
   const clean = stripAnsi(text).trim();
   const whole = tryJson(clean);
   if (whole !== undefined) return whole;

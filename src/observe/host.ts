@@ -88,6 +88,7 @@ function probeInput(host: DesiredHost, trip: RoundTrip, options: ObserveOptions)
     ...(options.commandTimeoutSec !== undefined ? { commandTimeoutSec: options.commandTimeoutSec } : {}),
     ...(options.sandboxGuards !== undefined ? { sandboxGuards: options.sandboxGuards } : {}),
     ...(trip.before !== undefined ? { before: trip.before } : {}),
+    ...(trip.secretEnv !== undefined ? { secretNames: Object.keys(trip.secretEnv) } : {}),
     ...(trip.after !== undefined ? { after: trip.after } : {}),
     ...(trip.ask !== undefined ? { ask: trip.ask.then } : {}),
   };

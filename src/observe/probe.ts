@@ -10,6 +10,7 @@ import { CLUSTER_PROBE, DOCKER_PROBE } from "../host/docker/probe.js";
 import { GUARD_PROBE_SCRIPT } from "../host/nemoclaw/guards.js";
 import { NEMOCLAW_BINARY_PROBE, NEMOCLAW_FILES_PROBE, NEMOCLAW_GATEWAY_STATE_PROBE } from "../host/nemoclaw/probe.js";
 import { OPENSHELL_BINARIES_PROBE, OPENSHELL_CONFIG_PROBE, OPENSHELL_GATEWAYS_PROBE, SANDBOX_CHECK_PROBE } from "../host/openshell/probe.js";
+import { secretCapture } from "../host/batch.js";
 import { askFragment, PROBE_END, PROBE_FRAMEWORK, PROBE_SAFE_NAME } from "../host/probe/shell.js";
 import { FLEET_LOCK_PROBE, SYSTEM_PROBE } from "../host/system/probe.js";
 import { quote } from "../transport/shell.js";
@@ -34,6 +35,8 @@ export interface ProbeInput {
    */
   before?: string;
   after?: string;
+  /** Environment variables carrying secrets for `before`: taken out of the environment first thing. */
+  secretNames?: readonly string[];
   /** Shell run last, with the caller's answer in NCF_ANSWER (`askFragment`). */
   ask?: string;
 }
@@ -69,6 +72,7 @@ function header(input: ProbeInput): string[] {
   for (const name of input.gatewayNames) checkedName(name, "gateway");
   return [
     "# nemoclaw fleet probe (read-only)",
+    ...secretCapture(input.secretNames ?? []),
     `NCF_NONCE=${quote(input.nonce)}`,
     `NCF_DESIRED=${quote(input.gatewayNames.join(" "))}`,
     `NCF_T=${positiveSeconds(input.commandTimeoutSec ?? 15)}`,

@@ -52,11 +52,46 @@ export function feedStdin(stdin: Writable, input: RunOptions["stdin"], onInputEr
   }
 }
 
-/** Collect a stream into one Buffer, passing each chunk to `onChunk` as it arrives. */
-function collect(stream: Readable, onChunk: ((chunk: Buffer) => void) | undefined): Promise<Buffer> {
+/**
+ * The most output nemoclaw keeps from one command, stdout and stderr together. An observation of a
+ * large host, or a step's installer log, prints a few megabytes; without a bound a host that
+ * prints without end would fill the controller's memory and end the run for the whole fleet.
+ */
+export const MAX_COMMAND_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/** What one command may still print before it is stopped (shared by its stdout and stderr). */
+class OutputBudget {
+  private used = 0;
+  exceeded = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly onExceeded: () => void,
+  ) {}
+
+  /** False once the command has printed more than the limit (it is then stopped, once). */
+  take(bytes: number): boolean {
+    if (this.exceeded) return false;
+    this.used += bytes;
+    if (this.used <= this.limit) return true;
+    this.exceeded = true;
+    this.onExceeded();
+    return false;
+  }
+
+  check(host: string): void {
+    if (this.exceeded) {
+      throw new TransportError("command-failed", host, `the command printed more than ${this.limit / (1024 * 1024)} MiB, the most nemoclaw reads from one command, and was stopped`);
+    }
+  }
+}
+
+/** Collect a stream into one Buffer, passing each chunk to `onChunk` as it arrives; past the budget, chunks are dropped. */
+function collect(stream: Readable, onChunk: ((chunk: Buffer) => void) | undefined, budget?: OutputBudget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => {
+      if (budget !== undefined && !budget.take(chunk.length)) return;
       chunks.push(chunk);
       onChunk?.(chunk);
     });
@@ -76,8 +111,9 @@ export async function runToCompletion(
   if (options.timeoutMs !== undefined) spawnOptions.timeoutMs = options.timeoutMs;
   if (options.signal !== undefined) spawnOptions.signal = options.signal;
   const child = await start(spawnOptions);
-  const stdout = collect(child.stdout, options.onStdout);
-  const stderr = collect(child.stderr, options.onStderr);
+  const budget = new OutputBudget(options.maxOutputBytes ?? MAX_COMMAND_OUTPUT_BYTES, () => child.kill());
+  const stdout = collect(child.stdout, options.onStdout, budget);
+  const stderr = collect(child.stderr, options.onStderr, budget);
   let inputError: Error | undefined;
   feedStdin(child.stdin, options.stdin, (error) => {
     inputError = error;
@@ -85,6 +121,7 @@ export async function runToCompletion(
   });
   const outcome = await child.done;
   const result = { ...outcome, stdout: await stdout, stderr: await stderr };
+  budget.check(host);
   if (inputError) {
     throw new TransportError("command-failed", host, `reading the command's input failed: ${firstLine(inputError.message)}`, { cause: inputError });
   }
@@ -106,6 +143,7 @@ export interface ScriptQuestion {
  */
 export async function runAnswering(connection: Connection, command: RemoteCommand, options: SpawnOptions, question: ScriptQuestion): Promise<RunResult> {
   const child = await connection.spawn(command, { ...options, scriptInputOpen: true });
+  const budget = new OutputBudget(MAX_COMMAND_OUTPUT_BYTES, () => child.kill());
   child.stdin.on("error", () => undefined); // a script killed before it asked
   const asked = Buffer.from(question.asked);
   const chunks: Buffer[] = [];
@@ -129,11 +167,13 @@ export async function runAnswering(connection: Connection, command: RemoteComman
     const window = Buffer.concat([tail, chunk]);
     if (window.includes(asked)) answering = reply();
     else tail = window.subarray(Math.max(0, window.length - asked.length + 1));
-  });
-  const stderr = collect(child.stderr, undefined);
+  }, budget);
+  const stderr = collect(child.stderr, undefined, budget);
   const outcome = await child.done.finally(() => {
     if (answering === null) child.stdin.end();
   });
   await answering;
-  return { ...outcome, stdout: await stdout, stderr: await stderr };
+  const result = { ...outcome, stdout: await stdout, stderr: await stderr };
+  budget.check(connection.host);
+  return result;
 }

@@ -248,33 +248,38 @@ export function hashKnownHostsName(name: string): string {
   return `|1|${salt.toString("base64")}|${createHmac("sha1", salt).update(name).digest("base64")}`;
 }
 
-const appendQueues = new Map<string, Promise<void>>();
+const appendQueues = new Map<string, Promise<HostKeyVerdict | null>>();
 
 /**
  * Record a key for `accept-new`. The line goes out in one O_APPEND write so concurrent writers
  * (other processes) never interleave partial lines; writers in this process queue per file, and
  * a line already present (under its name or hashed) is not written twice. With `hashName`, the
  * name is written hashed, as ssh does under HashKnownHosts.
+ *
+ * The file is judged again right before writing: when, since the caller read it, another
+ * connection or process recorded a different key of the same type for the name (or revoked this
+ * one), nothing is written and that verdict is returned, so two keys are never both trusted.
  */
-export function appendKnownHost(file: string, name: string, key: HostKey, options: { hashName?: boolean } = {}): Promise<void> {
-  const previous = appendQueues.get(file) ?? Promise.resolve();
+export function appendKnownHost(file: string, name: string, key: HostKey, options: { hashName?: boolean } = {}): Promise<HostKeyVerdict | null> {
+  const previous = appendQueues.get(file) ?? Promise.resolve(null);
   const next = previous.catch(() => undefined).then(() => appendOnce(file, name, key, options.hashName === true));
   appendQueues.set(file, next);
   return next;
 }
 
-async function appendOnce(file: string, name: string, key: HostKey, hashName: boolean): Promise<void> {
+async function appendOnce(file: string, name: string, key: HostKey, hashName: boolean): Promise<HostKeyVerdict | null> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const handle = await open(file, "a+", 0o600);
   try {
     const current = await handle.readFile("utf8");
     const existing = parseKnownHosts(current, file);
-    if (existing.some((entry) => entry.marker === null && entryMatchesName(entry.names, name) && entry.key.blob.equals(key.blob))) {
-      return;
-    }
+    const verdict = verifyHostKey(existing, name, key);
+    if (verdict.status === "match") return null;
+    if (verdict.status !== "unknown") return verdict;
     const separator = current === "" || current.endsWith("\n") ? "" : "\n";
     await handle.write(`${separator}${formatKnownHostsLine(hashName ? hashKnownHostsName(name) : name, key)}\n`);
     await handle.sync();
+    return null;
   } finally {
     await handle.close();
   }

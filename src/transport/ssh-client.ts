@@ -69,8 +69,14 @@ export async function judgeHostKey(
   context: string,
 ): Promise<TransportError | null> {
   const name = knownHostsName(endpoint.address, endpoint.port);
-  const verdict = verifyHostKey(entries, name, key);
+  let verdict = verifyHostKey(entries, name, key);
   const presented = `${fingerprint(key.blob)} (${key.type})`;
+  if (verdict.status === "unknown" && endpoint.hostKeyChecking === "accept-new" && endpoint.knownHostsFiles[0] !== undefined) {
+    // Recorded, unless the file has meanwhile gained another key for the name: judged as that.
+    const raced = await appendKnownHost(endpoint.knownHostsFiles[0], name, key, { hashName: endpoint.hashKnownHosts });
+    if (raced === null) return null;
+    verdict = raced;
+  }
   switch (verdict.status) {
     case "match":
       return null;
@@ -90,12 +96,8 @@ export async function judgeHostKey(
     }
     case "unknown": {
       if (endpoint.hostKeyChecking === "accept-new") {
-        const file = endpoint.knownHostsFiles[0];
-        if (file === undefined) {
-          return new TransportError("host-key-unknown", host, `${context}: accept-new needs a known_hosts file to record ${presented} in`);
-        }
-        await appendKnownHost(file, name, key, { hashName: endpoint.hashKnownHosts });
-        return null;
+        // With a file to record it in, the key was recorded (or judged again) above.
+        return new TransportError("host-key-unknown", host, `${context}: accept-new needs a known_hosts file to record ${presented} in`);
       }
       const others = verdict.otherTypes.length > 0 ? `; known_hosts lists only ${[...new Set(verdict.otherTypes.map((entry) => entry.key.type))].join(", ")} keys for it` : "";
       return new TransportError(

@@ -4,6 +4,7 @@
  */
 
 import type { Readable, Writable } from "node:stream";
+import { terminalSafe } from "./terminal-text.js";
 
 /**
  * What to run. Commands are argument lists; a `script` is POSIX sh source sent on stdin to
@@ -24,9 +25,11 @@ export interface RunOptions {
   stdin?: string | Buffer | Readable;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /** Stop the command once it printed more than this (stdout and stderr together); default MAX_COMMAND_OUTPUT_BYTES. */
+  maxOutputBytes?: number;
 }
 
-export interface SpawnOptions extends Omit<RunOptions, "stdin" | "onStdout" | "onStderr"> {
+export interface SpawnOptions extends Omit<RunOptions, "stdin" | "onStdout" | "onStderr" | "maxOutputBytes"> {
   /**
    * For a script: keep the shell's input open after the script, for an answer the script reads
    * once it has asked (src/observe/host.ts); the caller writes it and ends the input. The answer
@@ -101,14 +104,20 @@ export type TransportErrorKind =
   | "cancelled";
 
 export class TransportError extends Error {
+  /** One line a human can act on; never contains secret values. */
+  readonly cause_: string;
+
   constructor(
     readonly kind: TransportErrorKind,
     readonly host: string,
-    /** One line a human can act on; never contains secret values. */
-    readonly cause_: string,
+    cause: string,
     options?: { cause?: unknown },
   ) {
-    super(`${host}: ${kind}: ${cause_}`, options);
+    // Causes can carry what the other end sent (an SSH server's disconnect message, before its
+    // key is even checked): nothing in them may act on the terminal that shows them.
+    const safe = terminalSafe(cause);
+    super(`${host}: ${kind}: ${safe}`, options);
+    this.cause_ = safe;
     this.name = "TransportError";
   }
 }

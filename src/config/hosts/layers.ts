@@ -116,6 +116,11 @@ export function addressProblem(what: string, value: string, settings: { port: st
   if (value === "") return `${what} must not be empty (leave it out to connect to the host's name)`;
   if (value.trim() === "") return `${what} must not be blank (leave it out to connect to the host's name)`;
   if (/\s/.test(value)) return `${what} ${JSON.stringify(value)} contains a space; write the bare host name or address`;
+  // What `ssh` itself refuses in a destination since the fix for CVE-2023-51385 (OpenSSH 9.6, and
+  // backported: Debian 12's 9.2p1-2+deb12u2 and later answer "hostname contains invalid
+  // characters"): the address reaches `ssh -G`, whose `Match exec` may hand it to a shell.
+  const shellish = /['`"$\\;&<>|(){},]/.exec(value);
+  if (shellish !== null) return `${what} ${JSON.stringify(value)} contains ${JSON.stringify(shellish[0])}, which no host name or address has (ssh refuses it too)`;
   if (value.startsWith("[") || value.includes("]")) {
     const bare = /^\[([^\]]*)\]/.exec(value)?.[1];
     return `${what} ${JSON.stringify(value)} has brackets${/\]:\d*$/.test(value) ? " and a port" : ""} glued on; write the bare address${bare === undefined ? "" : ` (${bare})`} and give the port as ${settings.port}`;

@@ -54,7 +54,7 @@ export async function snapshotForRecovery(connection: Connection, name: string):
 }
 
 function registryDocument(raw: string): RegistryDocument {
-  const parsed = parseRegistryDocument(raw);
+  const parsed = parseRegistryDocument(raw, true);
   if ("problem" in parsed) throw new Error(`~/.nemoclaw/sandboxes.json: ${parsed.problem}`);
   return parsed.document;
 }

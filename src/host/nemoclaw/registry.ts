@@ -7,7 +7,7 @@
  */
 import type { Fact } from "../output.js";
 import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT, gatewayNameForPort, portForGatewayName } from "../../config/names.js";
-import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
+import { extractExactJson, extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
 
 /** The file as NemoClaw writes it: the rows under `sandboxes`, the default, and whatever else it keeps. */
 export interface RegistryDocument {
@@ -22,8 +22,9 @@ export interface RegistryDocument {
  * is not a JSON object is a problem here (NemoClaw would fall back to an empty registry, which
  * would make every registered sandbox look absent).
  */
-export function parseRegistryDocument(text: string): { document: RegistryDocument } | { problem: string } {
-  const json = extractJson(text);
+export function parseRegistryDocument(text: string, exact = false): { document: RegistryDocument } | { problem: string } {
+  // `exact` keeps every string as NemoClaw wrote it, for a document that is written back.
+  const json = exact ? extractExactJson(text) : extractJson(text);
   if (json === undefined) return { problem: "sandboxes.json is not valid JSON" };
   if (!isRecord(json)) return { problem: "sandboxes.json is not a JSON object" };
   return { document: json as RegistryDocument };

@@ -6,6 +6,7 @@
  * audit and sanitisation hold; this module finds the snapshot it made, streams it, and puts
  * snapshots back.
  */
+import { terminalSafe } from "../../transport/terminal-text.js";
 import type { Connection, RemoteProcess } from "../../transport/types.js";
 import type { Fact } from "../output.js";
 import { extractJson, isRecord, known, stringOrNull, unknown } from "../output.js";
@@ -74,7 +75,8 @@ export function snapshotManifestProblems(text: string, relativeDir: string): str
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return [`${where} is not JSON (${(error as Error).message})`];
+    // V8 quotes the text it could not parse, as the archive spelled it.
+    return [`${where} is not JSON (${terminalSafe((error as Error).message)})`];
   }
   if (!isRecord(json)) return [`${where} is not a NemoClaw backup manifest`];
   const problems: string[] = [];

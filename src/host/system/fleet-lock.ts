@@ -18,7 +18,7 @@ import type { ProbeSection } from "../probe/sections.js";
 import { quote } from "../../transport/shell.js";
 import type { Connection } from "../../transport/types.js";
 import type { Fact } from "../output.js";
-import { known, unknown } from "../output.js";
+import { known, unknown, withoutControlCharacters } from "../output.js";
 import { runChecked } from "../run.js";
 
 export const LOCK_DIR = ".nemoclaw-fleet";
@@ -48,7 +48,8 @@ export function lockText(info: HostLockInfo): string {
 
 export function parseLock(text: string): HostLockInfo | null {
   try {
-    const value = JSON.parse(text) as Partial<HostLockInfo>;
+    // The holder's user and machine are shown to the operator: no control characters (output.ts).
+    const value = withoutControlCharacters(JSON.parse(text)) as Partial<HostLockInfo>;
     const strings = [value.runId, value.user, value.machine, value.startedAt, value.expiresAt];
     if (strings.some((field) => typeof field !== "string") || typeof value.pid !== "number") return null;
     if (value.pidScope !== undefined && typeof value.pidScope !== "string") return null;

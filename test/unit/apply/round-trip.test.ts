@@ -82,6 +82,27 @@ describe("runAndObserve", () => {
     expect(answer.outcomes.map((outcome) => outcome.stdout)).toEqual(["nvapi-xyz\n", "unset unset\n"]);
   });
 
+  it("takes the secret out of the environment before the probe's own first commands (timeout, id), not only before the step's", async () => {
+    const bin = join(home, "spy");
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ["id", "timeout", "mktemp", "date"]) {
+      writeFileSync(join(bin, tool), `#!/bin/sh
+printf '%s [%s] %s\\n' ${tool} "$*" "\${NV_KEY-unset}" >> ${join(home, "seen")}
+PATH=${process.env.PATH}; exec ${tool} "$@"\n`, { mode: 0o755 });
+    }
+    const spied = new CountedConnection(new LocalConnection("spark-01", { environment: { HOME: home, PATH: `${bin}:${process.env.PATH}` } }));
+    const answer = await runAndObserve(host, spied, {
+      commands: [plannedCommand(["sh", "-c", 'printf %s "${NV_KEY-unset}"'], { NV_KEY: { secret: { kind: "env", name: "SRC" } } })],
+      secrets: new Map([["env:SRC", "nvapi-xyz"]]),
+      timeoutMs: 30_000,
+    });
+    expect(answer.outcomes.map((outcome) => outcome.stdout)).toEqual(["nvapi-xyz\n"]);
+    const seen = readFileSync(join(home, "seen"), "utf8").trim().split("\n");
+    expect(seen.some((line) => line.startsWith("id "))).toBe(true);
+    // `timeout` starts the step's command itself, with the secret it hands on; no other process has it.
+    expect(seen.filter((line) => line.endsWith("nvapi-xyz") && !line.includes("${NV_KEY-unset}"))).toEqual([]);
+  });
+
   it("takes the host lock before observing, and a second taker finds it held", async () => {
     const first = await runAndObserve(host, connection, { commands: [], secrets: new Map(), createLock: TEXT, timeoutMs: 0 });
     expect(first.lockCreated).toEqual({ created: true });

@@ -3,6 +3,7 @@
  * stand-in `nemoclaw` on PATH whose snapshot create/restore copy a sandbox's state directory the
  * way NemoClaw lays snapshots out, and a local store.
  */
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,7 +101,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function setup(observed: Record<string, ObservedHost>) {
+function setup(observed: Record<string, ObservedHost>, options: { streamIdleMs?: number } = {}) {
   const homes = {
     "spark-01": makeHome("spark-01", { alice: { "notes.md": "alice's notes\n", "deep/dir/state.json": '{"k":1}' }, bob: { "b.txt": "bob" } }),
     "spark-02": makeHome("spark-02", { carol: { "old.txt": "carol's old state" } }),
@@ -112,7 +113,7 @@ function setup(observed: Record<string, ObservedHost>) {
   const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [nightly]);
   const pool = { get: async (host: string) => connections[host]! };
   const stores = new BackupStores(desired, pool);
-  const service = createBackupService({ fleet: desired, pool, stores, observeHost: async (host) => observed[host.name]! });
+  const service = createBackupService({ fleet: desired, pool, stores, observeHost: async (host) => observed[host.name]!, ...options });
   const backup = (sandboxName: string) =>
     service.backupSandbox({ host: desired.hosts[0]!, connection: connections["spark-01"]!, sandbox: sandboxName, gateway: "nemoclaw", policy: nightly, runId: "run-1" });
   return { homes, connections, desired, service, stores, backup };
@@ -141,6 +142,18 @@ describe("BackupService", () => {
     expect(readTree(join(homes["spark-01"], "sandboxes/alice"))).toEqual(before);
     expect(existsSync(join(homes["spark-01"], ".nemoclaw-fleet/restore")) && readdirSync(join(homes["spark-01"], ".nemoclaw-fleet/restore"))).toEqual([]);
   });
+
+  it("stops a snapshot stream that sends nothing, instead of waiting for it forever", async () => {
+    // A host whose tar starts and then sends nothing (a hung disk, or a compromised host).
+    writeFileSync(join(bin, "tar"), `#!/bin/sh\ncase "$1" in -cf) exec sleep 600 ;; esac\nexec ${spawnSync("sh", ["-c", "command -v tar"], { encoding: "utf8" }).stdout.trim()} "$@"\n`, { mode: 0o755 });
+    const { homes, backup } = setup(healthy(), { streamIdleMs: 1_000 });
+    const started = Date.now();
+    await expect(backup("alice")).rejects.toThrow("spark-01: streaming the snapshot: no data moved for 1 s, so it was stopped");
+    expect(Date.now() - started).toBeLessThan(20_000);
+    // Nothing half-written is left in the store, and the host's snapshot copy is removed.
+    expect(existsSync(join(dir, "store")) ? readTree(join(dir, "store")) : {}).toEqual({});
+    expect(readdirSync(join(homes["spark-01"], ".nemoclaw/rebuild-backups/alice"))).toEqual([]);
+  }, 30_000);
 
   it("restores onto another host and sandbox, re-targeting NemoClaw's manifest", async () => {
     const { homes, backup, service, desired, connections } = setup(healthy());

@@ -210,6 +210,19 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     }
   });
 
+  it("shows an unreadable directory's name without the escape sequences it may hold", async () => {
+    await writeBackup();
+    const named = join(root, "spark-\u001b]0;PWNED\u0007");
+    mkdirSync(named, { recursive: true });
+    chmodSync(named, 0);
+    try {
+      const listing = await asUnprivileged([work], () => store(true).list());
+      expect(listing.invalid).toEqual([{ location: expect.stringMatching(/\/spark-$/), problem: "cannot be read (permission denied)" }]);
+    } finally {
+      chmodSync(named, 0o700);
+    }
+  });
+
   it("removes a backup out of sight first", async () => {
     const record = await writeBackup();
     await store().remove(record);

@@ -136,6 +136,8 @@ describe("TarReader on crafted archives", () => {
     ]);
     for (const flag of ["S", "D", "M", "V"]) expect(() => feed(archive(entry({ name: `${root}/s`, type: flag })), 512)).toThrow(/unsupported entry type/);
     expect(() => feed(archive(pax({ "GNU.sparse.major": "1" }), file(`${root}/s`, "")), 512)).toThrow(/unsupported pax record/);
+    // The keyword comes from the archive: shown escaped, never raw on the terminal.
+    expect(() => feed(archive(pax({ "GNU.sparse.\u001b]0;PWNED\u0007": "1" }), file(`${root}/s`, "")), 512)).toThrow('unsupported pax record "GNU.sparse.\\u001b]0;PWNED\\u0007"');
   });
 
   it("refuses entries without data that declare a size, and global headers that rename or resize", () => {

@@ -86,4 +86,25 @@ describe("verify", () => {
     expect(read({ snapshot: { ...good.snapshot, path: "rebuild-backups/../.." } })).toThrow(/snapshot\/path "rebuild-backups\/\.\.\/\.\." is not rebuild-backups\/alice\//);
     expect(read({ host: "..", id: `../alice/${TIMESTAMP}` })).toThrow(/\/host "\.\." cannot be a path component/);
   });
+
+  it("shows a NemoClaw manifest that is not JSON without the escape sequences V8 quotes from it", async () => {
+    const data = archive(directory(root), file(`${root}/rebuild-manifest.json`, "\u001b]0;PWNED\u0007 x"));
+    const problems = (await problemsOf(data)).join("\n");
+    expect(problems).toMatch(/rebuild-manifest\.json is not JSON/);
+    expect(problems).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(() => parseManifest("\u001b]8;;http://evil.example/\u001b\\x", "m.json")).toThrow(/not JSON/);
+    try {
+      parseManifest("\u001b]8;;http://evil.example/\u001b\\x", "m.json");
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+  });
+
+  it("refuses a backup manifest with a control character in any text, which `backup list` would show raw", () => {
+    const good = manifestFor("spark-01", "alice", { sizeBytes: 1, sha256: "0".repeat(64) });
+    const read = (changes: object) => () => parseManifest(JSON.stringify({ ...good, ...changes }), "m.json");
+    expect(read({ policy: "nightly\u001b]0;PWNED\u0007" })).toThrow('/policy "nightly\\u001b]0;PWNED\\u0007" contains a control character');
+    expect(read({ runId: "r\u009b2J" })).toThrow(/\/runId .* contains a control character/);
+    expect(read({ agent: { ...good.agent, type: "openclaw\u001b[8m" } })).toThrow(/\/agent\/type .* contains a control character/);
+  });
 });

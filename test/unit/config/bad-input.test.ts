@@ -237,6 +237,16 @@ describe("host addresses and key files", () => {
     ]);
   });
 
+  it("refuses an ansible_host with characters ssh refuses in a host name, which a shell would act on", async () => {
+    const dir = tree({ hosts: ["h1 ansible_host='$(touch /tmp/x)'", "h2 ansible_host=a;b", "h3 ansible_host=a`id`", "h4 ansible_host=spark-04.lab.example", "h5 ansible_host=fe80::1%eth0", ""].join("\n") });
+    const { errors } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([
+      'hosts:1:4: [ungrouped].h1.ansible_host: ansible_host "$(touch /tmp/x)" contains a space; write the bare host name or address',
+      'hosts:2:4: [ungrouped].h2.ansible_host: ansible_host "a;b" contains ";", which no host name or address has (ssh refuses it too)',
+      'hosts:3:4: [ungrouped].h3.ansible_host: ansible_host "a`id`" contains "`", which no host name or address has (ssh refuses it too)',
+    ]);
+  });
+
   it("refuses the same in a YAML inventory", async () => {
     const dir = tree({ "inv.yml": 'all:\n  hosts:\n    h1:\n      ansible_ssh_host: "  "\n    h2:\n      ansible_host: "[::1]:22"\n' });
     const { errors } = await inspect(dir, { inventories: ["inv.yml"] });

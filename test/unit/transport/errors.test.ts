@@ -81,3 +81,12 @@ describe("assertSucceeded", () => {
     expect(timedOut?.message).toBe("h: timeout: probe: timed out after 30000 ms");
   });
 });
+
+describe("what the other end sent, in an error", () => {
+  it("never carries an escape sequence to the terminal (an SSH disconnect message arrives before the host key is checked)", () => {
+    const disconnect = Object.assign(new Error("bye\u001b]0;PWNED\u0007\u001b]8;;http://evil.example/\u001b\\click\u001b]8;;\u001b\\\u001b[2J\u0007"), { code: 2 });
+    const error = classifyConnectError("spark-01", "nvidia@10.0.0.11:22", disconnect);
+    expect(error.message).toBe("spark-01: unreachable: nvidia@10.0.0.11:22: byeclick\ufffd");
+    expect(error.cause_).toBe("nvidia@10.0.0.11:22: byeclick\ufffd");
+  });
+});

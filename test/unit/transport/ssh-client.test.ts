@@ -90,3 +90,18 @@ describe("hostKeyAlgorithmsFor", () => {
     expect(hostKeyAlgorithmsFor([])).toHaveLength(7);
   });
 });
+
+describe("accept-new racing another writer", () => {
+  it("refuses a key when, since known_hosts was read, another key of its type was recorded for the host", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "judge-")), "known_hosts");
+    const accepting = endpoint({ address: "10.0.0.12", port: 22, hostKeyChecking: "accept-new", knownHostsFiles: [file] });
+    // Both connections read known_hosts before either recorded a key (entries: []).
+    expect(await judgeHostKey("spark-02", accepting, [], key(OLD), "x")).toBeNull();
+    const second = await judgeHostKey("spark-02", accepting, [], key(NEW), "x");
+    expect(second?.kind).toBe("host-key-changed");
+    expect(second?.message).toContain(`known_hosts has ${OLD_FINGERPRINT} (ssh-ed25519, ${file}:1)`);
+    expect(readFileSync(file, "utf8")).toBe(`10.0.0.12 ssh-ed25519 ${OLD}\n`);
+    // The key recorded first is accepted again.
+    expect(await judgeHostKey("spark-02", accepting, [], key(OLD), "x")).toBeNull();
+  });
+});
