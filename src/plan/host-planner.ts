@@ -18,11 +18,12 @@ import { planUnmanaged } from "./rules/unmanaged.js";
 import { holdBackAbove } from "./risk-ceiling.js";
 import type { HeldBackStep, HostPlan, HostPlanStatus, PlannedCommand } from "./types.js";
 import { versionCore } from "./versions.js";
+import { unreachableLabel } from "../observe/unreachable.js";
 
 export function planHost(ctx: HostContext): HostPlan {
   const { observed } = ctx;
   if (observed.unreachable) {
-    ctx.note("warning", `unreachable (${observed.unreachable.kind}): ${observed.unreachable.message}`);
+    ctx.note("warning", `${unreachableLabel(observed.unreachable)}: ${observed.unreachable.message}`);
     return finish(ctx, "unreachable");
   }
   const skipPreflight = runRules(ctx);

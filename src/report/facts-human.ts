@@ -7,6 +7,7 @@ import { compareOpenShellVersions, parseOpenShellVersion } from "../config/opens
 import { sandboxGuardProblems } from "../host/nemoclaw/guard-safety.js";
 import type { BinaryFacts, Fact, GatewayHealthStatus, ObservedFleet, ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Colors } from "./color.js";
+import { unreachableLabel } from "../observe/unreachable.js";
 
 export function renderFactsHuman(observed: ObservedFleet, options: { colors: Colors }): string {
   const c = options.colors;
@@ -16,10 +17,10 @@ export function renderFactsHuman(observed: ObservedFleet, options: { colors: Col
 
 function renderHost(host: ObservedHost, c: Colors): string {
   if (host.unreachable !== null && host.system.state === "unknown") {
-    return `${c.bold(host.host)}  ${c.red(`✗ unreachable (${host.unreachable.kind})`)}: ${host.unreachable.message}\n`;
+    return `${c.bold(host.host)}  ${c.red(`✗ ${unreachableLabel(host.unreachable)}`)}: ${host.unreachable.message}\n`;
   }
   const lines = [`${c.bold(host.host)}  ${show(host.system, c, (system) => [system.arch, system.dgxModel, system.os?.prettyName, system.kernel && `kernel ${system.kernel}`].filter(Boolean).join(" · "))}`];
-  if (host.unreachable !== null) lines.push(`  ${c.red(`✗ incomplete (${host.unreachable.kind})`)}: ${host.unreachable.message}`);
+  if (host.unreachable !== null) lines.push(`  ${c.red(`✗ ${unreachableLabel(host.unreachable, "incomplete")}`)}: ${host.unreachable.message}`);
   lines.push(row("GPUs", show(host.gpus, c, (gpus) => (gpus.length === 0 ? c.dim("none") : gpus.map((gpu) => `${gpu.name}${gpu.driverVersion ? ` (driver ${gpu.driverVersion})` : ""}`).join(", ")))));
   lines.push(row("Docker", show(host.docker, c, (docker) => (docker.reachable ? `${docker.serverVersion ?? "reachable"}` : c.red(`not reachable: ${docker.error ?? "unknown error"}`)))));
   lines.push(row("OpenShell", [binary("CLI", host.openshell, c), binary("gateway binary", host.gatewayBinary, c)].join(" · ")));

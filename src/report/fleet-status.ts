@@ -9,6 +9,7 @@ import { sandboxGuardProblems } from "../host/nemoclaw/guard-safety.js";
 import type { BinaryFacts, Fact, GatewayHealthStatus, HostLockInfo, ObservedFleet, ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import { APPLY_PREFLIGHT_ACTION, preflight } from "../plan/preflight.js";
 import type { HostPlan, HostPlanStatus, Plan, PreflightBlock, Risk } from "../plan/types.js";
+import { unreachableLabel } from "../observe/unreachable.js";
 
 /** A host against the fleet file: ok (matches), drift (changes pending), blocked (schema preflight), unreachable, unknown (facts missing). */
 export type HostState = "ok" | "drift" | "blocked" | "unreachable" | "unknown";
@@ -207,7 +208,7 @@ function stateExplanation(state: HostState | null, plan: HostPlan | undefined, o
   const unreachable = observed?.unreachable;
   switch (state) {
     case null:
-      return unreachable ? `unreachable (${unreachable.kind}): ${unreachable.message}` : "observed; no plan to compare with the fleet file";
+      return unreachable ? `${unreachableLabel(unreachable)}: ${unreachable.message}` : "observed; no plan to compare with the fleet file";
     case "ok":
       return "matches the fleet file";
     case "drift": {
@@ -222,7 +223,7 @@ function stateExplanation(state: HostState | null, plan: HostPlan | undefined, o
       return `the schema preflight refuses state-touching work: installed OpenShell ${block.installedVersion}${running}`;
     }
     case "unreachable":
-      return unreachable ? `unreachable (${unreachable.kind}): ${unreachable.message}` : (plan?.notes[0]?.message ?? "unreachable");
+      return unreachable ? `${unreachableLabel(unreachable)}: ${unreachable.message}` : (plan?.notes[0]?.message ?? "unreachable");
     case "unknown": {
       const unknownFacts = plan?.notes.filter((note) => note.fact !== undefined).map((note) => note.message) ?? [];
       return `facts needed to plan are unknown${unknownFacts.length > 0 ? `: ${unknownFacts.join("; ")}` : ""}`;

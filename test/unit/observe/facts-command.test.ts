@@ -85,7 +85,7 @@ describe("nemoclaw facts", () => {
       "alpha  Ready  /tmp/nemoclaw-proxy-env.sh is missing; /tmp/nemoclaw-sandbox-safety-net.js has mode 644, not 0444; stale gateway lock /tmp/openclaw-998/gateway.3f2a9c1d.lock (pid 41 is gone) · agent gateway not running",
     );
     expect(text).toContain("Registry   2 sandboxes, default alpha\n        alpha → nemoclaw\n        ghost → nemoclaw (not on its gateway)\n");
-    expect(text).toContain("spark-02  ✗ unreachable (unreachable): connect ECONNREFUSED 10.0.0.2:22");
+    expect(text).toContain("spark-02  ✗ unreachable: connect ECONNREFUSED 10.0.0.2:22");
     expect(text.trimEnd().split("\n").at(-1)).toBe("2 hosts, 1 unreachable, 1 gateway (1 healthy), 1 sandbox, 1 with guard problems");
   });
 
