@@ -10,6 +10,7 @@ export function formatRunList(runs: readonly RunListing[], colors: Colors): stri
   return runs.map((run) => {
     const outcomes = HOST_STATUSES.filter((status) => run.outcomes[status])
       .map((status: HostStatus) => hostStatusPaint(status, colors)(`${run.outcomes[status]} ${status}`))
+      .concat(unfinishedHosts(run) > 0 ? [colors.yellow(`${unfinishedHosts(run)} unfinished`)] : [])
       .join(", ");
     const state = run.damaged !== null ? colors.red(`damaged journal: ${run.damaged}`) : run.complete ? `exit ${run.exitCode}` : colors.yellow("did not finish");
     const who = run.user && run.machine ? `${run.user}@${run.machine}` : "?";
@@ -25,4 +26,10 @@ export function formatRunList(runs: readonly RunListing[], colors: Colors): stri
       .filter(Boolean)
       .join("  ");
   });
+}
+
+/** Hosts of a run with no outcome in its journal (the run was killed before they finished), so the counts add up to its hosts. */
+export function unfinishedHosts(run: RunListing): number {
+  const finished = Object.values(run.outcomes).reduce((sum, count) => sum + (count ?? 0), 0);
+  return Math.max(0, run.hosts - finished);
 }

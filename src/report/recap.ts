@@ -80,6 +80,9 @@ export function formatRecap(summary: RunSummary, colors: Colors): string[] {
   const counts = new Map<HostStatus, number>();
   for (const host of summary.hosts) if (host.status) counts.set(host.status, (counts.get(host.status) ?? 0) + 1);
   const totals = HOST_STATUSES.filter((status) => counts.has(status)).map((status) => hostStatusPaint(status, colors)(`${counts.get(status)} ${status}`));
+  // A run killed before a host finished leaves that host without an outcome: counted too, so the totals add up.
+  const unfinished = summary.hosts.filter((host) => host.status === null).length;
+  if (unfinished > 0) totals.push(colors.yellow(`${unfinished} unfinished`));
   lines.push("", `fleet: ${summary.hosts.length} host${summary.hosts.length === 1 ? "" : "s"}${totals.length ? ` — ${totals.join(", ")}` : ""}`);
   if (summary.threshold) {
     lines.push(colors.red(`wave ${summary.threshold.wave} exceeded the maximum failure percentage (${summary.threshold.failPercentage.toFixed(0)}% > ${summary.threshold.maxFailPercentage}%); ${summary.threshold.skipped.length} host(s) not started`));

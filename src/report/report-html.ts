@@ -15,6 +15,7 @@ import type { GatewayView, HostState, HostView, LockView, SandboxState, SandboxV
 import { HOST_STATES } from "./fleet-status.js";
 import { Html, html } from "./html.js";
 import { formatDuration } from "./progress-format.js";
+import { unfinishedHosts } from "./recap-history.js";
 
 /** Everything the page shows; `nemoclaw report --json` prints it as it is. */
 export interface FleetReport {
@@ -187,8 +188,9 @@ ${policy.series.map(
 )}</section>`;
 }
 
-function runOutcomes(outcomes: Partial<Record<HostStatus, number>>): Html {
-  return html`${(Object.entries(outcomes) as [HostStatus, number][]).map(([status, count]) => html`${badge(RUN_TONE[status], `run-${status}`, `${count} ${status}`)} `)}`;
+function runOutcomes(run: RunListing): Html {
+  const unfinished = unfinishedHosts(run);
+  return html`${(Object.entries(run.outcomes) as [HostStatus, number][]).map(([status, count]) => html`${badge(RUN_TONE[status], `run-${status}`, `${count} ${status}`)} `)}${unfinished > 0 ? html`${badge("warn", "run-unfinished", `${unfinished} unfinished`)} ` : ""}`;
 }
 
 function runsSection(runs: readonly RunListing[], latest: FleetReport["latestRuns"]): Html {
@@ -198,7 +200,7 @@ function runsSection(runs: readonly RunListing[], latest: FleetReport["latestRun
       : html`<table class="runs"><thead><tr><th>Run</th><th>Kind</th><th>By</th><th>Hosts</th><th>Outcome</th><th>Took</th></tr></thead><tbody>
 ${runs.map(
   (run) => html`<tr data-run="${run.runId}"><td><code>${run.runId}</code></td><td>${runKind(run.source)}</td><td>${run.user ?? "?"}@${run.machine ?? "?"}</td>
-<td>${runOutcomes(run.outcomes)}</td>
+<td>${runOutcomes(run)}</td>
 <td>${run.damaged !== null ? html`<span class="tone-bad">damaged journal: ${run.damaged}</span>` : run.complete ? `exit ${run.exitCode}` : html`<span class="tone-warn">did not finish</span>`}</td>
 <td>${formatDuration(run.durationMs)}</td></tr>`,
 )}</tbody></table>`;
@@ -206,9 +208,11 @@ ${runs.map(
 ${latest.map(
   ({ kind, summary }) => html`<article class="latest-run" data-kind="${kind}"><h3>Latest ${kind}: <code>${summary.runId}</code>${summary.finishedAt ? ` finished ${summary.finishedAt}` : ", did not finish"} (exit ${summary.exitCode})</h3>
 <ul class="run-hosts">${summary.hosts.map((host) => {
-    const status = host.status ?? "interrupted";
+    // No outcome: the run was killed before this host finished (the terminal recap's "unfinished"; status null in --json).
+    const status = host.status ?? "unfinished";
+    const tone = host.status === null ? "warn" : RUN_TONE[host.status];
     const failed = host.steps.filter((step) => step.status === "failed");
-    return html`<li data-host="${host.host}" data-status="${status}">${badge(RUN_TONE[status], `run-${status}`, status)} <strong>${host.host}</strong> ${plural(host.steps.filter((step) => step.status === "ok").length, "step")} ok${failed.length > 0 ? html`; failed: ${failed.map((step) => html`<code>${step.id}</code> ${step.error ?? ""} `)}` : ""}${host.message ? html` <span class="why">${host.message}</span>` : ""}</li>`;
+    return html`<li data-host="${host.host}" data-status="${status}">${badge(tone, `run-${status}`, status)} <strong>${host.host}</strong> ${plural(host.steps.filter((step) => step.status === "ok").length, "step")} ok${failed.length > 0 ? html`; failed: ${failed.map((step) => html`<code>${step.id}</code> ${step.error ?? ""} `)}` : ""}${host.message ? html` <span class="why">${host.message}</span>` : ""}</li>`;
   })}</ul></article>`,
 )}</section>`;
 }

@@ -81,6 +81,25 @@ describe("nemoclaw history", () => {
   });
 
 
+  it("counts a host a killed run never finished as unfinished, so the totals add up to the run's hosts", async () => {
+    // A backup run SIGKILLed while spark-01 was under way: no host-done, no end record.
+    const runId = "20261122T070000Z-cccccc";
+    const now = () => new Date("2026-07-10T02:00:00Z");
+    const writer = JournalWriter.open(dir, runId, new Redactor());
+    const bus = new EventBus(runId, now);
+    bus.subscribe((event) => writer.write(event));
+    const events = new BackupRunEvents(bus, now);
+    events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: backupFleet([], []), policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
+    events.onRunEvent({ type: "host-start", host: "spark-01" });
+    writer.close();
+    const list = streams();
+    expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
+    expect(list.out()).toMatch(/1 host \(1 unfinished\) {2}did not finish/);
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: dir, ...one })).toBe(ExitCode.Ok);
+    expect(one.out()).toContain("\nfleet: 1 host — 1 unfinished\n");
+  });
+
   it("lists backup runs beside applies and shows one in full", async () => {
     recordBackupRun("20261122T080000Z-aaaaaa");
     const list = streams();

@@ -5,11 +5,13 @@
  * can inject markup. (test/integration/report.test.ts opens the real demo's page in Chromium.)
  */
 import { describe, expect, it } from "vitest";
+import { EventBus } from "../../../src/apply/events.js";
 import type { RunListing } from "../../../src/apply/history.js";
+import { RunTally } from "../../../src/apply/tally.js";
 import { fleetStatus } from "../../../src/report/fleet-status.js";
 import { escapeHtml, html } from "../../../src/report/html.js";
 import { type FleetReport, renderReportHtml } from "../../../src/report/report-html.js";
-import { demoFleet, FRESH_ASSISTANT, HOSTILE, nightlyFreshness, NOW, STALE_LOCK } from "./fleet-fixtures.js";
+import { demoFleet, FRESH_ASSISTANT, HOSTILE, nightlyFreshness, NOW, runEvents, STALE_LOCK } from "./fleet-fixtures.js";
 
 function demoReport(): FleetReport {
   const { fleet, observed, plan } = demoFleet();
@@ -133,5 +135,23 @@ describe("the report page", () => {
 
   it("counts the hosts by state in the header", () => {
     expect(page).toMatch(/<ul class="counts"><li><span class="badge tone-warn state-drift">.*3 drift<\/span><\/li><li><span class="badge tone-bad state-blocked">.*1 blocked<\/span><\/li><li><span class="badge tone-down state-unreachable">.*1 unreachable/);
+  });
+});
+
+describe("a run killed before every host finished, on the page", () => {
+  // The journal of a SIGKILLed run: station-01 started, never finished; no run-finished record.
+  const bus = new EventBus("20261122T100000Z-dead01", () => NOW);
+  const tally = new RunTally(bus.runId);
+  bus.subscribe((event) => tally.apply(event));
+  for (const body of runEvents("fleet").filter((body) => body.type !== "run-finished" && !(body.type === "host-finished" && body.host === "station-01"))) bus.emit(body);
+  const summary = tally.summary();
+  const run: RunListing = { runId: summary.runId, startedAt: null, user: "ops", machine: "ctl-01", fleet: "/srv/fleet/fleet.yaml", source: "fleet", hosts: 2, outcomes: { failed: 1 }, exitCode: summary.exitCode, complete: false, damaged: null, durationMs: null, journal: "/j" };
+  const page = renderReportHtml({ ...demoReport(), runs: [run], latestRuns: [{ kind: "apply", summary }] });
+
+  it("calls the host without an outcome unfinished, as the recap does (not interrupted), and counts it with the run's hosts", () => {
+    expect(summary.hosts.find((host) => host.host === "station-01")?.status).toBeNull();
+    expect(tagWith(page, "status", "unfinished")).toContain('data-host="station-01"');
+    expect(page).not.toContain('data-status="interrupted"');
+    expect(textFrom(page, "run", run.runId, "tr")).toMatch(/1 failed.*1 unfinished.*did not finish/);
   });
 });
