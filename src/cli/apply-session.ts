@@ -305,7 +305,13 @@ async function confirmed(prepared: Prepared, options: ApplySessionOptions, deps:
 
 async function createView(options: ApplySessionOptions, deps: SessionDeps, plan: Plan, colors: Colors): Promise<ProgressView> {
   const write = (text: string) => void deps.stdout.write(text);
-  switch (chooseProgressMode({ json: options.json, isTTY: deps.stdout.isTTY === true && plan.summary.steps > 0 })) {
+  const mode = chooseProgressMode({
+    json: options.json,
+    isTTY: deps.stdout.isTTY === true && plan.summary.steps > 0,
+    hosts: plan.summary.hostsWithChanges,
+    ...(deps.stdout.rows === undefined ? {} : { rows: deps.stdout.rows }),
+  });
+  switch (mode) {
     case "json":
       return jsonLinesView(write);
     case "lines":

@@ -12,6 +12,8 @@ import type { Connection } from "../transport/types.js";
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** The terminal's height, when it is one. */
+  rows?: number;
 }
 
 export interface HostPool {

@@ -14,9 +14,19 @@ export interface ProgressView {
   finish(): Promise<void>;
 }
 
-export function chooseProgressMode(options: { json: boolean; isTTY: boolean }): ProgressMode {
+/** Lines the live view needs besides one per host: listr2's spacing and a wrapped title or two. */
+const LIVE_VIEW_MARGIN = 3;
+
+/**
+ * `hosts`: hosts with work; `rows`: the terminal's height, when known. The live view draws one
+ * line per host and keeps only what fits on screen, so a run with more hosts than the terminal
+ * has rows gets plain lines, which scroll and lose nothing (a failed host stays in sight).
+ */
+export function chooseProgressMode(options: { json: boolean; isTTY: boolean; hosts?: number; rows?: number }): ProgressMode {
   if (options.json) return "json";
-  return options.isTTY ? "live" : "lines";
+  if (!options.isTTY) return "lines";
+  const fits = options.rows === undefined || options.hosts === undefined || options.hosts + LIVE_VIEW_MARGIN <= options.rows;
+  return fits ? "live" : "lines";
 }
 
 export function jsonLinesView(write: (text: string) => void): ProgressView {

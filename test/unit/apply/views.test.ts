@@ -222,6 +222,11 @@ describe("choosing a view", () => {
     expect(chooseProgressMode({ json: false, isTTY: true })).toBe("live");
     expect(chooseProgressMode({ json: false, isTTY: false })).toBe("lines");
   });
+  it("a terminal too short for one line per host gets plain lines, which lose no host off screen", () => {
+    expect(chooseProgressMode({ json: false, isTTY: true, hosts: 17, rows: 20 })).toBe("live");
+    expect(chooseProgressMode({ json: false, isTTY: true, hosts: 60, rows: 20 })).toBe("lines");
+    expect(chooseProgressMode({ json: true, isTTY: true, hosts: 60, rows: 20 })).toBe("json");
+  });
   it("formats durations compactly", () => {
     expect([450, 1_250, 59_940, 65_000, 3_725_000].map(formatDuration)).toEqual(["450ms", "1.3s", "59.9s", "1m05s", "1h02m"]);
   });
