@@ -73,7 +73,7 @@ export function formatRecap(summary: RunSummary, colors: Colors): string[] {
       host.steps.length > 0 || host.heldBack.length > 0 ? stepCounts(host) : "",
       host.durationMs ? colors.dim(formatDuration(host.durationMs)) : "",
     ];
-    lines.push(columns.filter(Boolean).join("  "));
+    lines.push(columns.filter(Boolean).join("  ").trimEnd());
     if (host.message && host.status !== "ok") lines.push(`      ${host.message}`);
     lines.push(...hostDetail(host, colors));
   }
