@@ -22,6 +22,7 @@ const SECTIONS = [
   ["metadata", "metadata"],
   ["hostSettings", "Host settings: `defaults`, `groups.<name>`"],
   ["host", "hosts[]"],
+  ["nemoclaw", "nemoclaw"],
   ["openshell", "openshell"],
   ["gateway", "gateways[]"],
   ["sandbox", "sandboxes[]"],
@@ -99,7 +100,7 @@ function anchorOf(definition) {
   return definition.toLowerCase();
 }
 
-const LINKED = new Set(["hostSettings", "host", "openshell", "gateway", "sandbox", "backupPolicy", "applySettings", "notifySettings", "selector", "metadata"]);
+const LINKED = new Set(["hostSettings", "host", "nemoclaw", "openshell", "gateway", "sandbox", "backupPolicy", "applySettings", "notifySettings", "selector", "metadata"]);
 
 /** @param {Schema} node @param {Schema} defs @returns {string} */
 function typeText(node, defs) {

@@ -9,10 +9,10 @@
  * Heavy modules load inside the action so `--help` and `--version` stay fast.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { parseOpenShellVersion } from "../config/openshell-version.js";
+import { parseOpenShellVersion, versionWithin } from "../config/openshell-version.js";
 import { fleetNameError, fleetNameFrom, renderStarterFleet, type StarterFleet } from "../report/starter-fleet.js";
 import { choosePins, commonestVersion, importedGateways, importedSandboxes, releasesOf, type HostOpenShell, type PinOf } from "../report/starter-import.js";
-import type { DesiredFleet } from "../config/types.js";
+import type { DesiredFleet, SourceRef } from "../config/types.js";
 import type { ObservedFleet } from "../observe/types.js";
 import type { ExitCodeValue } from "../exit-codes.js";
 import { type CommonOptions, withCommonOptions } from "./common.js";
@@ -83,7 +83,8 @@ selected host is observed once (read-only) and the file declares what they run n
     presets and image, and a credential reference (env:<the variable NemoClaw reads on the host>)
 so the first \`nemoclaw plan\` changes nothing. With --openshell no host is contacted and only that
 pin is written. --limit observes only the hosts it selects; the file still covers the whole
-inventory.
+inventory. The pins go under defaults:, which an inventory's nemoclaw_version and
+nemoclaw_openshell_version override: where those differ, a warning names the variable.
 
 The file starts with a \`# yaml-language-server: $schema=\` line for editors, pointing at the
 schema's URL (${FLEET_SCHEMA_URL}), the same on every machine; --schema writes another
@@ -166,6 +167,8 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     return fail("no selected host reported an installed OpenShell version; pin one with --openshell <version>", code);
   }
 
+  for (const warning of inventoryPinConflicts(fleet, pins, deps.pinOf)) deps.stderr.write(`warning: ${warning}\n`);
+
   const baseDir = outPath === undefined ? deps.cwd : path.dirname(outPath);
   const relative = (target: string) => path.relative(baseDir, path.resolve(deps.cwd, target)) || ".";
   const groups: Record<string, string[]> = { all: fleet.hosts.map((host) => host.name) };
@@ -224,6 +227,45 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     );
   }
   return unreachable.length > 0 ? ExitCode.Unreachable : ExitCode.Ok;
+}
+
+/**
+ * The file declares its pins under `defaults:`, which the inventory's own `nemoclaw_version` and
+ * `nemoclaw_openshell_version` override (docs/fleet-file.md#where-host-settings-come-from). Where
+ * they differ from the pin the file declares, the hosts would not get it (and a NemoClaw pin beside
+ * an OpenShell version it does not run fails validation): say so, at the inventory variable.
+ */
+function inventoryPinConflicts(fleet: DesiredFleet, pins: { openshell: string; nemoclaw: string | null; overrides: { host: string }[] }, pinOf: PinOf): string[] {
+  const overridden = new Set(pins.overrides.map((pin) => pin.host));
+  const range = pins.nemoclaw === null ? undefined : pinOf(pins.nemoclaw);
+  const conflicts = new Map<string, { at: SourceRef | undefined; what: string; hosts: string[] }>();
+  const note = (at: SourceRef | undefined, what: string, host: string) => {
+    const key = `${at === undefined ? "" : `${at.file}:${at.line}:${at.column}`}\0${what}`;
+    const entry = conflicts.get(key) ?? { at, what, hosts: [] };
+    entry.hosts.push(host);
+    conflicts.set(key, entry);
+  };
+  for (const host of fleet.hosts) {
+    if (overridden.has(host.name)) continue;
+    if (pins.nemoclaw !== null && host.nemoclaw !== undefined && host.nemoclaw.version !== pins.nemoclaw) {
+      note(host.nemoclaw.source, `NemoClaw v${host.nemoclaw.version}, not the v${pins.nemoclaw} this file declares`, host.name);
+    }
+    const openshell = host.openshell?.version;
+    if (openshell === undefined) continue;
+    if (pins.nemoclaw === null) {
+      if (openshell !== pins.openshell) note(host.openshell?.source, `OpenShell ${openshell}, not the ${pins.openshell} this file declares`, host.name);
+    } else if (range !== undefined && "min" in range && !versionWithin(openshell, range.min, range.max) && host.nemoclaw === undefined) {
+      note(host.openshell?.source, `OpenShell ${openshell}, which NemoClaw v${pins.nemoclaw} (declared by this file) does not run`, host.name);
+    }
+  }
+  return [...conflicts.values()].map(({ at, what, hosts }) => {
+    const where = at === undefined ? "the inventory" : `${at.file}:${at.line}:${at.column}: ${at.path}`;
+    const shown = hosts.length > 3 ? `${hosts.slice(0, 3).join(", ")} and ${hosts.length - 3} more` : hosts.join(", ");
+    return (
+      `${where} pins ${what} for ${shown}; inventory variables win over the fleet file's defaults ` +
+      "(docs/fleet-file.md#where-host-settings-come-from): remove the variable, or change the pin in the file to match"
+    );
+  });
 }
 
 async function defaultDeps(): Promise<InitCommandDeps> {

@@ -66,7 +66,7 @@ export function register(program: Command): void {
     .option("--graph", "the group tree from `all`, or from [group] (ansible-inventory --graph)")
     .option("--host <name>", "one host's variables after precedence, as JSON (ansible-inventory --host)")
     .option("--export", "with --list: group variables on their groups, hosts with only their own (ansible-inventory --export)")
-    .option("--output <file>", "with --list: write to this file instead of stdout (- is stdout)")
+    .option("--output <file>", "write the result to this file instead of stdout (- is stdout)")
     .option("--no-color", "no colours in the output")
     .addHelpText("after", HELP_AFTER)
     .action(async (fleet: string | undefined, group: string | undefined, options: InventoryCommandOptions) => {
@@ -119,8 +119,7 @@ export async function runInventoryCommand(fleetOrGroup: string | undefined, grou
 
   if (options.graph) {
     if (!loaded.inventory.groups.has(graphStart)) return fail(`--graph starts at a group, and there is no group "${graphStart}"`);
-    deps.stdout.write(`${inventoryGraph(view, graphStart)}\n`);
-    return ExitCode.Ok;
+    return emit(`${inventoryGraph(view, graphStart)}\n`);
   }
   if (options.host !== undefined) {
     let hosts: string[];
@@ -131,18 +130,27 @@ export async function runInventoryCommand(fleetOrGroup: string | undefined, grou
       return fail(`--host '${options.host}': ${error.message}`);
     }
     if (hosts.length !== 1) return fail(`--host needs exactly one host, and '${options.host}' ${hosts.length === 0 ? "names none" : `names ${hosts.length}`}`);
-    deps.stdout.write(`${pythonJson(hostVariables(view, hosts[0]!))}\n`);
-    return ExitCode.Ok;
+    return emit(`${pythonJson(hostVariables(view, hosts[0]!))}\n`);
   }
-  const text = `${pythonJson(inventoryList(view, { export: options.export === true, hosts: universe.groupHosts("all") }))}\n`;
-  // `--output -` is stdout, as without it (and as `report --html -`), not a file named "-".
-  if (options.output !== undefined && options.output !== "-") {
+  return emit(`${pythonJson(inventoryList(view, { export: options.export === true, hosts: universe.groupHosts("all") }))}\n`);
+
+  // --output applies to --list, --graph and --host alike, as in ansible-inventory (ansible-core
+  // 2.14 lib/ansible/cli/inventory.py, run(): whichever result, then the output file).
+  async function emit(text: string): Promise<ExitCodeValue> {
+    // `--output -` is stdout, as without it (and as `report --html -`), not a file named "-".
+    if (options.output === undefined || options.output === "-") {
+      deps.stdout.write(text);
+      return ExitCode.Ok;
+    }
     const clash = refuseOverwritingInputs("inventory", [{ option: "--output", path: options.output }], fleetInputs(inspection.fleet, inspection.sources), deps.stderr);
     if (clash !== null) return clash;
-    await deps.writeFile(options.output, text);
+    try {
+      await deps.writeFile(options.output, text);
+    } catch (error) {
+      return fail(`cannot write --output ${options.output}: ${(error as Error).message}`);
+    }
+    return ExitCode.Ok;
   }
-  else deps.stdout.write(text);
-  return ExitCode.Ok;
 }
 
 async function defaultDeps(): Promise<InventoryCommandDeps> {

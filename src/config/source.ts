@@ -242,8 +242,20 @@ export class YamlSource {
   private child(node: unknown, segment: PathSegment): { key: unknown; value: unknown } | undefined {
     const resolved = isAlias(node) ? node.resolve(this.doc) : node;
     if (isMap(resolved)) {
-      const pair = resolved.items.find((item) => keyText(item.key) === String(segment));
-      return pair === undefined ? undefined : { key: pair.key, value: pair.value };
+      const pair = resolved.items.find((item) => !isMergeKey(item.key) && keyText(item.key) === String(segment));
+      if (pair !== undefined) return { key: pair.key, value: pair.value };
+      // Not written here: a merge key (`<<: *anchor`) may bring it in, and then the error belongs
+      // where the anchor wrote it. Keys written in the mapping win over merged ones, and of several
+      // merged mappings the first that has the key wins (YAML 1.1 merge key type).
+      for (const merge of resolved.items) {
+        if (!isMergeKey(merge.key)) continue;
+        const value = isAlias(merge.value) ? merge.value.resolve(this.doc) : merge.value;
+        for (const source of isSeq(value) ? value.items : [value]) {
+          const found = this.child(source, segment);
+          if (found !== undefined) return found;
+        }
+      }
+      return undefined;
     }
     if (isSeq(resolved) && typeof segment === "number") {
       const item = resolved.items[segment];
@@ -251,6 +263,10 @@ export class YamlSource {
     }
     return undefined;
   }
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol" && key.value.description === "<<";
 }
 
 function keyText(key: unknown): string | undefined {

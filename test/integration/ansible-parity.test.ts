@@ -5,7 +5,7 @@
  * installs Ansible (Debian's ansible-core); without it these tests fail and say so.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,6 +142,21 @@ describe.each(["ini/hosts", "yaml/inv.yml", "dir", "script/inv.py"])("%s: nemocl
     expect(theirs.code, theirs.stderr).toBe(0);
     expect(ours.code, ours.stderr).toBe(0);
     expect(ours.stdout).toBe(theirs.stdout);
+  });
+});
+
+describe("--output", () => {
+  it.each([["--list"], ["--graph"], ["--host", "spark-05"]])("%s %s writes the file ansible-inventory writes, and nothing on stdout", async (...args) => {
+    const flags = args.filter((a): a is string => typeof a === "string");
+    const [ours, theirs] = await Promise.all([
+      nemoclaw(dir, ["inventory", "-i", "ini/hosts", ...flags, "--output", "ours.out"]),
+      ansibleInventory(dir, ["-i", "ini/hosts", ...flags, "--output", "theirs.out"]),
+    ]);
+    expect(theirs.code, theirs.stderr).toBe(0);
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(ours.stdout).toBe("");
+    // ansible-inventory leaves the file without its final line break; ours ends in one.
+    expect(readFileSync(path.join(dir, "ours.out"), "utf8")).toBe(`${readFileSync(path.join(dir, "theirs.out"), "utf8")}\n`);
   });
 });
 

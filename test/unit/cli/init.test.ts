@@ -270,6 +270,28 @@ describe("nemoclaw init", () => {
     expect(file.hosts).toBeUndefined();
   });
 
+  it("warns, at the inventory variable, when the inventory pins hosts to another release than the file's defaults", async () => {
+    writeFileSync(join(dir, "inventory", "lab.ini"), `${INVENTORY}\n[spark:vars]\nnemoclaw_openshell_version=0.0.44\n`);
+    const flag = harness(() => {
+      throw new Error("observed a host");
+    });
+    expect(await runInitCommand(options({ out: "fleet.yaml", openshell: "0.0.80" }), flag.deps)).toBe(0);
+    expect(flag.stderr()).toContain(
+      "warning: inventory/lab.ini:13:1: [spark:vars].nemoclaw_openshell_version pins OpenShell 0.0.44, not the 0.0.80 this file declares for spark-01, spark-02, spark-04; inventory variables win over the fleet file's defaults",
+    );
+    // Observed: the Sparks run NemoClaw v0.0.83, which does not run OpenShell 0.0.44.
+    const observed = harness();
+    expect(await runInitCommand(options({ out: "observed.yaml" }), observed.deps)).toBe(0);
+    expect(observed.stderr()).toContain(
+      "warning: inventory/lab.ini:13:1: [spark:vars].nemoclaw_openshell_version pins OpenShell 0.0.44, which NemoClaw v0.0.83 (declared by this file) does not run for spark-01, spark-02, spark-04;",
+    );
+    // Without the variable, no warning.
+    writeFileSync(join(dir, "inventory", "lab.ini"), INVENTORY);
+    const clean = harness();
+    expect(await runInitCommand(options({ out: "clean.yaml" }), clean.deps)).toBe(0);
+    expect(clean.stderr()).not.toContain("warning:");
+  });
+
   it("prints to stdout with paths relative to the current directory, or a JSON summary", async () => {
     const plain = harness();
     expect(await runInitCommand(options(), plain.deps)).toBe(0);

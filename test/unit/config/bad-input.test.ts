@@ -207,6 +207,34 @@ describe("YAML merge keys (<<) that are not mappings", () => {
   });
 });
 
+describe("errors in values a merge key (<<) brings in", () => {
+  it("point where the anchor wrote the value, not at the mapping that merges it", async () => {
+    const dir = tree({
+      "fleet.yaml": [
+        FLEET_HEAD.trimEnd(),
+        "hosts: [{ name: h1 }]",
+        "sandboxes:",
+        "  - &base",
+        "    name: one",
+        "    host: h1",
+        "    gpu: sometimes",
+        "  - <<: *base",
+        "    name: two",
+        "  - <<: [{ gpuu: on }, *base]",
+        "    name: three",
+        "    gpu: off",
+        "",
+      ].join("\n"),
+    });
+    const { errors } = await inspect(dir, { fleetFile: "fleet.yaml" });
+    expect(errors).toEqual([
+      // sandboxes[1] inherits the same bad value from line 9; one error, where it is written.
+      'fleet.yaml:9:10: sandboxes[0].gpu: "sometimes" is not one of "auto", "on", "off"',
+      'fleet.yaml:12:12: sandboxes[2].gpuu: unknown field "gpuu"; did you mean "gpu"?',
+    ]);
+  });
+});
+
 describe("host addresses and key files", () => {
   const SETTINGS = "give the port as ansible_port";
 

@@ -40,4 +40,19 @@ describe("generated files", () => {
     const fields = [...Object.keys(schema.properties), ...Object.values(schema.definitions).flatMap((d) => Object.keys(d.properties ?? {}))];
     for (const field of fields) expect(doc).toContain(`| \`${field}\``);
   });
+
+  it("docs/fleet-file.md gives every mapping of the schema its own section listing its fields", () => {
+    const doc = readFileSync(FLEET_DOC, "utf8");
+    const schema = JSON.parse(readFileSync(new URL("../../../schemas/fleet.schema.json", import.meta.url), "utf8")) as {
+      definitions: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    for (const [name, definition] of Object.entries(schema.definitions)) {
+      if (definition.properties === undefined) continue;
+      const start = doc.indexOf(`<a id="${name.toLowerCase()}"></a>`);
+      expect(start, `a section for ${name}`).toBeGreaterThan(-1);
+      const next = doc.indexOf("<a id=", start + 1);
+      const section = doc.slice(start, next === -1 ? undefined : next);
+      for (const field of Object.keys(definition.properties)) expect(section, `${name}.${field}`).toContain(`| \`${field}\``);
+    }
+  });
 });
