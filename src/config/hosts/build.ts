@@ -215,15 +215,17 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
     for (const hop of written.value) {
       if (hop.host === host.name) continue;
       const jumpHost = byName.get(hop.host);
+      // A bare name near a fleet host's is a typo. Any other is dialled as `ssh -J` would dial it:
+      // a `Host` alias of ~/.ssh/config, or a name DNS resolves (docs/ssh.md).
+      const typoOf = jumpHost === undefined && isBareName(hop.host) ? closest(hop.host, byName.keys()) : undefined;
       if (jumpHost !== undefined) {
         const hopChain = jumpThroughFleetHost(hop, jumpHost, [...visiting, host.name], written.source);
         if (hopChain === undefined) return [];
         chain.push(...hopChain);
-      } else if (isBareName(hop.host)) {
-        const suggestion = closest(hop.host, byName.keys());
+      } else if (typoOf !== undefined) {
         bag.error(
           written.source,
-          `proxyJump "${formatHop(hop)}" names no fleet host${suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`}; declare it under hosts: or write its full DNS name or address`,
+          `proxyJump "${formatHop(hop)}" names no fleet host (did you mean "${typoOf}"?); declare it under hosts: or write its full DNS name or address`,
         );
         return [];
       } else {

@@ -155,6 +155,18 @@ hosts:
     ]);
   });
 
+  it("dials a bare name that is no fleet host as ssh -J would (a ~/.ssh/config alias), and refuses only a near miss of a fleet host", async () => {
+    const base = tree({
+      "fleet.yaml": `${HEADER}hosts:
+  - name: spark-01
+    proxyJump: jumpbox
+`,
+    });
+    const { fleet } = await loadFleet({ fleetFile: "fleet.yaml", cwd: base });
+    expect(ssh(fleet, "spark-01").proxyJump).toMatchObject([{ host: "jumpbox", address: "jumpbox", port: 22 }]);
+    expect(ssh(fleet, "spark-01").proxyJump[0]).not.toHaveProperty("fleetHost");
+  });
+
   it("reads IdentitiesOnly from Ansible's ssh arguments and identitiesOnly from the fleet file", async () => {
     const base = tree({
       "hosts.ini": ["a ansible_ssh_common_args='-o IdentitiesOnly=yes'", "b ansible_ssh_common_args='-o IdentitiesOnly=maybe'", "c"].join("\n"),
