@@ -23,7 +23,7 @@ export interface IdleWatch {
 
 /**
  * `source` passed through, calling `onIdle` once when no data has moved for `ms` (the source sent
- * nothing, or the reader took nothing). A pass-through rather than a listener on `source`, so the
+ * nothing, or the reader took nothing) before the source ended. A pass-through rather than a listener on `source`, so the
  * stream keeps its backpressure and loses nothing before the reader reads it.
  */
 export function watchIdle(source: Readable, ms: number, onIdle: () => void): IdleWatch {
@@ -40,6 +40,11 @@ export function watchIdle(source: Readable, ms: number, onIdle: () => void): Idl
     transform(chunk: Buffer, _encoding, callback) {
       arm();
       callback(null, chunk);
+    },
+    // All data has moved: what the reader does after (a commit, a re-read) is not this watch's to time.
+    flush(callback) {
+      clearTimeout(timer);
+      callback();
     },
   });
   source.once("error", (error) => stream.destroy(error));
