@@ -6,8 +6,11 @@
 
 import { TransportError } from "../transport/types.js";
 import { classifySandboxCreateFailure, isTransientCreateFailure } from "../host/nemoclaw/create-failure.js";
+import { isGatewayRestartBusy, SUPERVISOR_BUSY } from "../host/nemoclaw/supervisor-busy.js";
 
 export interface AttemptOutcome {
+  /** The command that failed, as run. */
+  argv: readonly string[];
   /** The command finished with an exit code that counts as failure. */
   exitCode: number | null;
   stdout: string;
@@ -28,11 +31,8 @@ export function transientReason(outcome: AttemptOutcome): string | null {
     }
     return null;
   }
-  // NemoClaw's privileged gateway control: retry only when stdout is empty and stderr is exactly the marker.
-  const stderr = outcome.stderr.trim();
-  if (outcome.stdout.trim() === "" && (stderr === "SUPERVISOR_BUSY" || stderr === "SUPERVISOR_UNAVAILABLE")) {
-    return stderr;
-  }
+  // Another lifecycle request holds the sandbox's gateway supervisor: exactly NemoClaw's own report of it.
+  if (isGatewayRestartBusy(outcome.argv, outcome)) return SUPERVISOR_BUSY;
   if (outcome.createsSandbox) {
     const { kind } = classifySandboxCreateFailure(`${outcome.stdout}\n${outcome.stderr}`);
     if (isTransientCreateFailure(kind)) return kind;

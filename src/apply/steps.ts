@@ -147,7 +147,7 @@ async function runCommands(step: Step, context: StepContext, deadline: number): 
     if (next === step.commands.length) break;
     const failed = outcomes.at(-1) ?? { exitCode: null, ok: false, stdout: "", stderr: "", timedOut: false, error: new Error("the command did not run") };
     const command = step.commands[next]!;
-    const reason = transientReason({ ...failed, createsSandbox: CREATES_SANDBOX.has(step.kind) });
+    const reason = transientReason({ ...failed, argv: command.argv, createsSandbox: CREATES_SANDBOX.has(step.kind) });
     if (reason === null || attempt >= context.retry.maxAttempts || context.stopping() || context.abort.aborted) {
       return { ok: false, failed, failedDisplay: command.display, output, attempts, exitCode };
     }

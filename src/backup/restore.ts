@@ -13,7 +13,7 @@
  * is refused. Every restore first removes staging directories that killed runs left behind.
  */
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { isValidSandboxName } from "../config/names.js";
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
@@ -22,12 +22,14 @@ import { placeSnapshot, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANI
 import { describeTree, extractArchive, homeOf, listEntryAges, makePrivateDirectory, removePath } from "../host/system/files.js";
 import type { Connection } from "../transport/types.js";
 import { ArchiveInspector, type ArchiveInspection } from "./inspect.js";
+import { idleDetail, watchIdle } from "./idle.js";
 import { isStoreComponent } from "./names.js";
 import { isAbandoned, ownedName, type PartialOwner } from "./owner.js";
 import type { BackupRecord } from "./record.js";
 import { expectedTree, subtree, treeDifferences } from "./restore-tree.js";
 import { TarFormatError } from "./tar.js";
 import { hostReleases } from "./requests.js";
+import { HostCommandError } from "../host/run.js";
 import { RESTORE_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { ObserveHost, RestoreRequest } from "./requests.js";
@@ -63,6 +65,8 @@ export interface RestoreDeps {
   now: () => Date;
   /** Liveness of a pid on this machine. */
   isAlive: (pid: number) => boolean;
+  /** How long the archive's copy from the store to the host may move nothing before it is stopped. */
+  streamIdleMs: number;
 }
 
 /** Where restores stage archives on a host, one private directory per run. */
@@ -90,20 +94,41 @@ export async function sweepStaging(connection: Connection, root: string, deps: P
   return removed;
 }
 
-/** Copies the archive to the host while reading it; a stream that is not a readable tar is an integrity problem, not a crash. */
-async function uploadVetted(connection: Connection, store: BackupStore, record: BackupRecord, to: string, signal?: AbortSignal): Promise<ArchiveInspection> {
+/**
+ * Copies the archive to the host while reading it; a stream that is not a readable tar is an
+ * integrity problem, not a crash. The copy passes through the same idle watch as a backup's
+ * stream (./idle.ts), armed before the store is even opened: a store (or host) that moves no data
+ * for `idleMs` has both ends stopped, so the upload never renames anything into place.
+ */
+async function uploadVetted(
+  connection: Connection,
+  store: BackupStore,
+  record: BackupRecord,
+  to: string,
+  idle: { ms: number; stalled: () => Error },
+  signal?: AbortSignal,
+): Promise<ArchiveInspection> {
   const inspector = new ArchiveInspector();
   let unreadable: TarFormatError | null = null;
   inspector.on("error", (error) => {
     if (error instanceof TarFormatError) unreadable = error;
   });
-  const source = await store.openArchive(record, signal);
-  source.on("error", (error) => inspector.destroy(error));
+  const stop = new AbortController();
+  const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const passage = new PassThrough();
+  const watch = watchIdle(passage, idle.ms, () => stop.abort());
+  watch.stream.on("error", (error) => inspector.destroy(error));
   try {
-    await connection.upload(source.pipe(inspector), to, { mode: 0o600, ...(signal ? { signal } : {}) });
+    const source = await store.openArchive(record, stopped);
+    source.on("error", (error) => passage.destroy(error));
+    source.pipe(passage);
+    await connection.upload(watch.stream.pipe(inspector), to, { mode: 0o600, signal: stopped });
   } catch (error) {
+    if (watch.fired() && !signal?.aborted) throw idle.stalled();
     if (unreadable !== null) throw new BackupIntegrityError(record.location, [`archive unreadable: ${(unreadable as TarFormatError).message}`]);
     throw error;
+  } finally {
+    watch.stop();
   }
   return inspector.inspection();
 }
@@ -148,7 +173,13 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
     await makePrivateDirectory(connection, stagingRoot);
     await makePrivateDirectory(connection, staging);
     await makePrivateDirectory(connection, `${staging}/tree`);
-    const inspection = await uploadVetted(connection, store, record, `${staging}/backup.tar`, request.signal);
+    const stalled = (): Error =>
+      new HostCommandError(
+        host,
+        `restoring ${record.id} into sandbox ${target}`,
+        `the copy from store ${store.label} stalled: ${idleDetail(deps.streamIdleMs)} (a hung store or host), so it was stopped; nothing was placed on ${host}`,
+      );
+    const inspection = await uploadVetted(connection, store, record, `${staging}/backup.tar`, { ms: deps.streamIdleMs, stalled }, request.signal);
     const problems = archiveProblems(record.manifest, inspection);
     if (problems.length > 0) throw new BackupIntegrityError(record.location, problems);
     const nemoclawManifest = inspection.nemoclawManifests.get(`${root}/${SNAPSHOT_MANIFEST}`)!;

@@ -10,7 +10,6 @@
  * as a tar straight into the store, hashed and test-read in flight, committed only when complete
  * → the host's copy of the snapshot removed (the store holds it now).
  */
-import { type Readable, Transform } from "node:stream";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { isValidSandboxName } from "../config/names.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
@@ -32,6 +31,7 @@ import type { BackupRecord } from "./record.js";
 import { type BackupRequest, hostReleases, type ObserveHost, type RestoreRequest } from "./requests.js";
 import { restoreBackup } from "./restore.js";
 import { BackupIntegrityError } from "./store.js";
+import { idleDetail, STREAM_IDLE_MS, watchIdle } from "./idle.js";
 
 export type { BackupManifest } from "./manifest.js";
 export type { BackupRecord } from "./record.js";
@@ -55,42 +55,8 @@ export interface BackupServiceDeps {
   owner?: PartialOwner;
   /** Liveness of a pid on this machine (default: a signal-0 probe). */
   isAlive?: (pid: number) => boolean;
-  /** How long a snapshot's stream may send nothing before the backup is stopped (SNAPSHOT_STREAM_IDLE_MS). */
+  /** How long an archive stream (a backup's or a restore's) may move nothing before it is stopped (STREAM_IDLE_MS). */
   streamIdleMs?: number;
-}
-
-/**
- * How long the snapshot stream may send nothing. NemoClaw's snapshot is already on the host's disk
- * when `tar` streams it, so a healthy host never pauses this long; without a bound a host that
- * stops sending (a hung disk, a compromised host) would hold `backup run` forever.
- */
-export const SNAPSHOT_STREAM_IDLE_MS = 10 * 60_000;
-
-/**
- * `source` passed through, calling `onIdle` once when no data has moved for `ms` (the host sent
- * nothing, or the store took nothing). A pass-through rather than a listener on `source`, so the
- * stream keeps its backpressure and loses nothing before the store reads it.
- */
-function watchIdle(source: Readable, ms: number, onIdle: () => void): { stream: Readable; fired: () => boolean; stop: () => void } {
-  let fired = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      fired = true;
-      onIdle();
-    }, ms);
-  };
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      arm();
-      callback(null, chunk);
-    },
-  });
-  source.once("error", (error) => stream.destroy(error));
-  source.pipe(stream);
-  arm();
-  return { stream, fired: () => fired, stop: () => clearTimeout(timer) };
 }
 
 /**
@@ -214,7 +180,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     );
     try {
       const tar = await streamSnapshot(request.connection, snapshot, request.signal);
-      const idleMs = deps.streamIdleMs ?? SNAPSHOT_STREAM_IDLE_MS;
+      const idleMs = deps.streamIdleMs ?? STREAM_IDLE_MS;
       const idle = watchIdle(tar.stdout, idleMs, () => tar.kill());
       const streamed = succeeded(request.connection, tar, "streaming the snapshot");
       let record: BackupRecord;
@@ -235,7 +201,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       } catch (caught) {
         tar.kill();
         await streamed.catch(() => undefined);
-        const error = idle.fired() ? new HostCommandError(hostName, "streaming the snapshot", `no data moved for ${Math.round(idleMs / 1000)} s, so it was stopped`) : caught;
+        const error = idle.fired() ? new HostCommandError(hostName, "streaming the snapshot", `${idleDetail(idleMs)}, so it was stopped`) : caught;
         throw leftDown === null ? error : new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, error);
       } finally {
         idle.stop();
@@ -250,6 +216,6 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   return {
     backupSandbox,
-    restoreSandbox: (request) => restoreBackup({ stores, observe, now, owner: deps.owner ?? currentOwner(), isAlive: deps.isAlive ?? localPidAlive }, request),
+    restoreSandbox: (request) => restoreBackup({ stores, observe, now, owner: deps.owner ?? currentOwner(), isAlive: deps.isAlive ?? localPidAlive, streamIdleMs: deps.streamIdleMs ?? STREAM_IDLE_MS }, request),
   };
 }

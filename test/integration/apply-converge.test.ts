@@ -40,7 +40,8 @@ beforeAll(async () => {
       { name: "spark-04", scenario: { openshell: { version: "0.0.36" }, gateways: [{ port: 8080, sandboxes: [] }], faults: { arm64UploadFailure: true } } },
       { name: "spark-05", scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "dave", live: false, registered: true }] }], shields: { dave: "up" } } },
       // Guards lost while the agent gateway runs: NemoClaw's gateway restart, checked by reading alice again.
-      { name: "spark-06", scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "alice", guards: { missing: "all" } }] }] } },
+      // Its first try finds the gateway supervisor busy with another lifecycle request.
+      { name: "spark-06", scenario: { gateways: [{ port: 8080, sandboxes: [{ name: "alice", guards: { missing: "all" } }] }], faults: { supervisorBusy: ["alice"] } } },
     ],
   });
   fleetFile = writeFleetFile(
@@ -101,12 +102,16 @@ describe("apply converges the fleet", () => {
 
   it("relaunches a running agent gateway whose guards are gone with NemoClaw's gateway restart, its effect read back from the sandbox alone", () => {
     const restart = first.events.find((event): event is EventOf<"step-finished"> => event.type === "step-finished" && event.host === "spark-06" && event.kind === "sandbox-gateway-restart");
-    expect(restart?.status).toBe("ok");
+    expect(restart).toMatchObject({ status: "ok", attempts: 2 });
+    // NemoClaw's SUPERVISOR_BUSY report is waited out and the restart tried again.
+    expect(first.events.filter((event) => event.type === "step-retrying" && event.host === "spark-06")).toMatchObject([{ step: restart!.step, attempt: 2, reason: "SUPERVISOR_BUSY" }]);
     // Every full probe asks `openshell --version`; the restart's targeted check only lists the
-    // gateway's sandboxes (and enters alice) — so one listing more than full probes.
+    // gateway's sandboxes (and enters alice), once per round trip of the restart — so one listing
+    // more than full probes for each of its two attempts.
     const calls = readSimState({ home: home("spark-06") }).calls.map((call) => `${call.tool} ${call.argv.join(" ")}`);
     const fullProbes = calls.filter((call) => call === "openshell --version").length;
-    expect(calls.filter((call) => call.startsWith("openshell sandbox list -g nemoclaw")).length).toBe(fullProbes + 1);
+    expect(calls.filter((call) => call === "nemoclaw alice gateway restart")).toHaveLength(2);
+    expect(calls.filter((call) => call.startsWith("openshell sandbox list -g nemoclaw")).length).toBe(fullProbes + 2);
   });
 
   it("recovers the stale registry entry and says shields must be re-applied", () => {

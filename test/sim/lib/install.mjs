@@ -81,7 +81,7 @@ import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, openshellPin } from
  * @property {{ owner?: "alive" | "dead"; ageSeconds?: number }} [registryLock]
  * @property {Record<string, "up" | "down">} [shields]
  * @property {{ sandbox: string }[]} [backups]
- * @property {{ arm64UploadFailure?: boolean; slow?: { match: string; delayMs: number }[]; backupFails?: string[]; partialBackup?: string[]; restoreFails?: string[]; inferenceBreaksOnChange?: string[]; installer?: { fatalExitsZero?: boolean; failsAfterSuccess?: boolean; nodeTooOld?: boolean } }} [faults]
+ * @property {{ arm64UploadFailure?: boolean; slow?: { match: string; delayMs: number }[]; backupFails?: string[]; partialBackup?: string[]; restoreFails?: string[]; supervisorBusy?: string[]; inferenceBreaksOnChange?: string[]; installer?: { fatalExitsZero?: boolean; failsAfterSuccess?: boolean; nodeTooOld?: boolean } }} [faults]
  * @property {"stdout" | "stderr"} [statusOutput]
  * @property {number} [agentUid]
  * @property {string} [openclawVersion]
@@ -138,6 +138,7 @@ export async function install(home, scenario, options) {
       backupFails: scenario.faults?.backupFails ?? [],
       partialBackup: scenario.faults?.partialBackup ?? [],
       restoreFails: scenario.faults?.restoreFails ?? [],
+      supervisorBusy: scenario.faults?.supervisorBusy ?? [],
       inferenceBreaksOnChange: scenario.faults?.inferenceBreaksOnChange ?? [],
       inferenceBroken: [],
       installer: {

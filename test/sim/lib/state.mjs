@@ -106,6 +106,7 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {string[]} backupFails sandboxes whose state backups fail (backup-all, snapshot, pre-recreate)
  * @property {string[]} partialBackup sandboxes whose pre-recreate backup is partial
  * @property {string[]} restoreFails sandboxes whose restore after a recreate is partial
+ * @property {string[]} supervisorBusy sandboxes whose gateway supervisor another lifecycle request holds: each entry makes one `gateway restart` report SUPERVISOR_BUSY
  * @property {string[]} inferenceBreaksOnChange sandboxes whose in-sandbox inference route stops answering once NemoClaw changes them
  * @property {string[]} inferenceBroken sandboxes whose in-sandbox inference route does not answer (`https://inference.local/v1/models`)
  * @property {{ fatalExitsZero: boolean; failsAfterSuccess: boolean; nodeTooOld: boolean }} installer field failures of the NemoClaw installer

@@ -536,14 +536,15 @@ async function recover(ctx, entry) {
 
 /**
  * `<sb> gateway restart [--quiet]` (≥ ≈v0.0.70): a forced relaunch that restores the whole
- * guard chain first (NC@d50338aa:src/lib/actions/sandbox/gateway-restart.ts:227-370).
+ * guard chain first (NC@d50338aa:src/lib/actions/sandbox/gateway-restart.ts:227-370). Failure
+ * details are printed two spaces in (printGatewayRestartFailure).
  * @param {ToolContext} ctx @param {RegistryEntry} entry @param {OclifResult} parsed
  */
 async function gatewayRestart(ctx, entry, parsed) {
   const quiet = Boolean(flag(parsed, "quiet"));
   const agent = typeof entry.agent === "string" && entry.agent ? entry.agent : "openclaw";
   const failLayer = (/** @type {string} */ layer, /** @type {string[]} */ details) => {
-    ctx.err(`  Failure layer: ${layer} - gateway restart failed for '${entry.name}'.\n${details.map((line) => `    ${line}\n`).join("")}`);
+    ctx.err(`  Failure layer: ${layer} - gateway restart failed for '${entry.name}'.\n${details.map((line) => `  ${line}\n`).join("")}`);
     return 1;
   };
   if (agent !== "openclaw" && agent !== "hermes") {
@@ -553,8 +554,19 @@ async function gatewayRestart(ctx, entry, parsed) {
   if (live.gateway.driver === "cluster-container") return failLayer("privileged control unavailable", ["SUPERVISOR_UNAVAILABLE"]);
   if (!quiet) {
     say(ctx);
-    say(ctx, `  Restarting ${agentDisplay(agent)} gateway in '${entry.name}'...`);
+    // getAgentDisplayName: the manifest's display_name ("Hermes Agent", NC@9708c264:agents/hermes/manifest.yaml).
+    say(ctx, `  Restarting ${agent === "hermes" ? "Hermes Agent" : agentDisplay(agent)} gateway in '${entry.name}'...`);
   }
+  // Another lifecycle request holds the supervisor: the controller's bare SUPERVISOR_BUSY, reported
+  // under the "privileged control unavailable" layer (NC@9708c264:src/lib/actions/sandbox/gateway-restart.ts,
+  // classifyGatewayRestartFailure); NemoClaw does not retry it itself.
+  const busy = await updateState(ctx.paths, async (state) => {
+    const pending = state.options.supervisorBusy ?? [];
+    const index = pending.indexOf(entry.name);
+    if (index >= 0) pending.splice(index, 1);
+    return index >= 0;
+  });
+  if (busy) return failLayer("privileged control unavailable", ["SUPERVISOR_BUSY"]);
   const outcome = await updateState(ctx.paths, async (state) => {
     const gateway = /** @type {Gateway} */ (state.gateways[live.gatewayName]);
     return recoverAgent(ctx, state, gateway, /** @type {Sandbox} */ (gateway.sandboxes[entry.name]), { mode: "guard-chain", force: true });

@@ -301,15 +301,35 @@ describe("applyPlan: preflight", () => {
 });
 
 describe("applyPlan: retries", () => {
-  it("retries SUPERVISOR_BUSY with empty stdout, with backoff events", async () => {
-    const h = harness({ hosts: ["a"], respond: (_call, attempt) => (attempt === 1 ? { exitCode: 1, stderr: "SUPERVISOR_BUSY\n" } : { stdout: "recovered" }) });
-    await h.run(plan([hostPlan("a", [step("lock-clear:alice", [], { commands: [command(["nemoclaw", "alice", "recover"])] })])]));
+  // NemoClaw's own report of a busy gateway supervisor (NC@9708c264:src/lib/actions/sandbox/gateway-restart.ts).
+  const BUSY_STDOUT = "\n  Restarting OpenClaw gateway in 'alice'...\n";
+  const BUSY_STDERR = "  Failure layer: privileged control unavailable - gateway restart failed for 'alice'.\n  SUPERVISOR_BUSY\n";
+  const restartStep = () => step("gateway-restart:alice", [], { commands: [command(["nemoclaw", "alice", "gateway", "restart"])] });
+
+  it("retries gateway restart when NemoClaw reports SUPERVISOR_BUSY, with backoff events", async () => {
+    const h = harness({ hosts: ["a"], respond: (_call, attempt) => (attempt === 1 ? { exitCode: 1, stdout: BUSY_STDOUT, stderr: BUSY_STDERR } : { stdout: "restarted" }) });
+    await h.run(plan([hostPlan("a", [restartStep()])]));
     expect(h.calls).toHaveLength(2);
-    expect(h.ofType("step-retrying")).toMatchObject([{ step: "lock-clear:alice", attempt: 2, reason: "SUPERVISOR_BUSY" }]);
-    expect(h.stepEvent("a", "lock-clear:alice")).toMatchObject({ status: "ok", attempts: 2 });
+    expect(h.ofType("step-retrying")).toMatchObject([{ step: "gateway-restart:alice", attempt: 2, reason: "SUPERVISOR_BUSY" }]);
+    expect(h.stepEvent("a", "gateway-restart:alice")).toMatchObject({ status: "ok", attempts: 2 });
   });
 
-  it("does not retry SUPERVISOR_BUSY when stdout is not empty, nor an unknown failure", async () => {
+  it.each([
+    ["the bare controller marker, which no host command prints", { exitCode: 1, stderr: "SUPERVISOR_BUSY\n" }],
+    ["SUPERVISOR_UNAVAILABLE (an image older than the controller)", { exitCode: 1, stdout: BUSY_STDOUT, stderr: BUSY_STDERR.replace("SUPERVISOR_BUSY", "SUPERVISOR_UNAVAILABLE") }],
+    ["another sandbox's report", { exitCode: 1, stdout: BUSY_STDOUT.replace("alice", "bob"), stderr: BUSY_STDERR.replace("alice", "bob") }],
+    ["more output than the report", { exitCode: 1, stdout: BUSY_STDOUT, stderr: `${BUSY_STDERR}  GATEWAY_FAILED\n` }],
+    ["another exit code", { exitCode: 2, stdout: BUSY_STDOUT, stderr: BUSY_STDERR }],
+  ])("does not retry gateway restart on %s", async (_name, response) => {
+    const h = harness({ hosts: ["a"], respond: () => response });
+    await h.run(plan([hostPlan("a", [restartStep()])]));
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it("does not retry NemoClaw's busy report from another command, nor an unknown failure", async () => {
+    const recover = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stdout: BUSY_STDOUT, stderr: BUSY_STDERR }) });
+    await recover.run(plan([hostPlan("a", [step("lock-clear:alice", [], { commands: [command(["nemoclaw", "alice", "recover"])] })])]));
+    expect(recover.calls).toHaveLength(1);
     const h = harness({ hosts: ["a"], respond: () => ({ exitCode: 1, stdout: "partial", stderr: "SUPERVISOR_BUSY" }) });
     await h.run(plan([hostPlan("a", [step("x")])]));
     expect(h.calls).toHaveLength(1);

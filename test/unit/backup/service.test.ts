@@ -7,13 +7,14 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BackupStores } from "../../../src/backup/destinations.js";
 import { BackupRefusedError } from "../../../src/backup/errors.js";
 import { PreflightRefusedError } from "../../../src/backup/errors.js";
 import { createBackupService } from "../../../src/backup/service.js";
 import { ownedName } from "../../../src/backup/owner.js";
-import { BackupIntegrityError } from "../../../src/backup/store.js";
+import { BackupIntegrityError, BackupStore } from "../../../src/backup/store.js";
 import { ShieldsLeftDownError } from "../../../src/host/nemoclaw/shields.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { LocalConnection } from "../../../src/transport/local.js";
@@ -341,6 +342,35 @@ describe("BackupService restores only what verify approved", () => {
     await expect(restoring).rejects.toThrow(/archive unreadable: archive is truncated/);
     expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
   });
+
+  it.each(["after part of the archive", "before sending anything"])("stops a restore whose store stalls %s, leaving nothing on the host", async (when) => {
+    const { homes, backup, service, desired, connections, stores } = setup(healthy(), { streamIdleMs: 1_000 });
+    const record = await backup("alice");
+    const label = (await stores.storeOf(record)).label;
+    const archive = readFileSync(join(dir, "store/spark-01/alice", record.timestamp, "backup.tar"));
+    // A store that stops sending (a hung disk or network): the stream neither ends nor fails until stopped.
+    const stall = vi.spyOn(BackupStore.prototype, "openArchive").mockImplementation(async (_record, signal) => {
+      const cancelled = () => new Error("cancelled");
+      if (when === "before sending anything") await new Promise((_resolve, reject) => signal?.addEventListener("abort", () => reject(cancelled()), { once: true }));
+      const stream = new PassThrough();
+      stream.write(archive.subarray(0, 2048));
+      signal?.addEventListener("abort", () => stream.destroy(cancelled()), { once: true });
+      return stream;
+    });
+    try {
+      const before = { home: homeDigest(homes["spark-02"]), carol: readTree(join(homes["spark-02"], "sandboxes/carol")) };
+      const started = Date.now();
+      await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" })).rejects.toThrow(
+        `spark-02: restoring ${record.id} into sandbox carol: the copy from store ${label} stalled: no data moved for 1 s (a hung store or host), so it was stopped; nothing was placed on spark-02`,
+      );
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect({ home: homeDigest(homes["spark-02"]), carol: readTree(join(homes["spark-02"], "sandboxes/carol")) }).toEqual(before);
+      expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
+      expect(existsSync(join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol"))).toBe(false);
+    } finally {
+      stall.mockRestore();
+    }
+  }, 30_000);
 
   it("completes when re-run after an interruption left the snapshot placed", async () => {
     const { homes, backup, service, desired, connections } = setup(healthy());

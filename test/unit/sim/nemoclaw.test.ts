@@ -331,8 +331,24 @@ describe("recover, gateway restart, stop/start, per release", { timeout: 120_000
     expect((await inSandbox(h, "alpha", "stat -c '%U %a' /tmp/nemoclaw-proxy-env.sh /tmp/nemoclaw-seccomp-guard.js")).stdout).toBe("root 444\nroot 444\n");
     const refused = await h.run("nemoclaw", ["beta", "gateway", "restart", "--quiet"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr.split("\n").slice(0, 2)).toEqual(["  Failure layer: launch failure - gateway restart failed for 'beta'.", "    GATEWAY_GUARDS_MISSING"]);
+    expect(refused.stderr.split("\n").slice(0, 2)).toEqual(["  Failure layer: launch failure - gateway restart failed for 'beta'.", "  GATEWAY_GUARDS_MISSING"]);
     expect(await h.run("nemoclaw", ["alpha", "stop"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^ {2}Unknown action: stop\n/) });
+  });
+
+  it("gateway restart reports a busy supervisor as NemoClaw does, once per queued fault", async () => {
+    const h = await use({ gateways: [{ sandboxes: [{ name: "alpha" }, { name: "beta" }] }], faults: { supervisorBusy: ["alpha", "beta"] } });
+    // NC@9708c264:src/lib/actions/sandbox/gateway-restart.ts (restartSandboxGatewayWithDeps, printGatewayRestartFailure).
+    expect(await h.run("nemoclaw", ["alpha", "gateway", "restart"])).toMatchObject({
+      code: 1,
+      stdout: "\n  Restarting OpenClaw gateway in 'alpha'...\n",
+      stderr: "  Failure layer: privileged control unavailable - gateway restart failed for 'alpha'.\n  SUPERVISOR_BUSY\n",
+    });
+    expect(await h.run("nemoclaw", ["beta", "gateway", "restart", "--quiet"])).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "  Failure layer: privileged control unavailable - gateway restart failed for 'beta'.\n  SUPERVISOR_BUSY\n",
+    });
+    expect(await h.run("nemoclaw", ["alpha", "gateway", "restart"])).toMatchObject({ code: 0, stdout: expect.stringContaining("✓ Gateway restarted") });
   });
 
   it("<sb> stop and start from v0.0.80", async () => {
