@@ -7,7 +7,8 @@
 # metrics files and the example alert rules), chromium (the report page is opened in headless
 # Chromium), a C compiler with the C library's headers (the simulator's native client,
 # test/sim/lib/client.c), systemd (`systemd-analyze verify` and `calendar` check the units
-# `nemoclaw schedule` writes) and util-linux (`flock`, which those units run). Does nothing when
+# `nemoclaw schedule` writes) and util-linux (`flock`, which those units run, and `setpriv`, with
+# which the permission tests run as nobody when the tests run as root). Does nothing when
 # they are present; needs root otherwise.
 set -euo pipefail
 
@@ -23,7 +24,7 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v cc >/dev/null 2>&1 && [ -e /usr/include/stdio.h ] || missing+=(gcc libc6-dev)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
-command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+{ command -v flock && command -v setpriv; } >/dev/null 2>&1 || missing+=(util-linux)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
