@@ -334,7 +334,8 @@ export async function runApplySession(source: string | undefined, options: Apply
   if (typeof prepared === "number") return prepared;
   const { fleet, plan, pool } = prepared;
   try {
-    warnOfOpenHealthGates(plan, deps);
+    // Only fleets with a gate pay for reading past journals: a run without one is not slowed.
+    if (fleet.apply.healthGate !== null) warnOfOpenHealthGates(plan, deps);
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
 

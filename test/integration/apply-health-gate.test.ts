@@ -7,7 +7,7 @@
  * The next apply has nothing to do on the failed host, and says before it runs that its gate is
  * still open and that the rollout will not wait for it.
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -134,5 +134,15 @@ describe("the next apply after a failed gate", () => {
       `warning: g2: the health gate of run ${runId} failed (alpha not healthy), and no run has checked it since; this run has nothing to do there and checks nothing, and does not hold the other hosts back for it: check it first (\`nemoclaw history ${runId}\`)`,
     );
     expect(done.stderr).not.toContain("warning: g1:");
+  });
+
+  it("is not told of past gates by a fleet file without a gate, which reads no past journals", async () => {
+    const ungated = join(dir, "ungated.yaml");
+    writeFileSync(ungated, readFileSync(fleetFile, "utf8").replace("  healthGate: { timeout: 15s }\n", ""));
+    const again = new CliProcess(["apply", ungated, "--yes", "--json", "--limit", "g1,g2"], { cwd: dir, env: { ...cliEnv(join(dir, "state")), HOOK_URL: hook } });
+    const done = await again.finished();
+    expect(done.code, done.stderr).toBe(0);
+    expect(readFileSync(ungated, "utf8")).not.toContain("healthGate");
+    expect(done.stderr).not.toContain("health gate of run");
   });
 });
