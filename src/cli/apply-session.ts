@@ -13,7 +13,7 @@ import { createBackupService, type BackupService } from "../backup/service.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
 import { fleetInputs, loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
 import type { InputFile } from "../report/output-file.js";
-import { resolveSecret } from "../config/secrets.js";
+import { formatSecretRef, resolveSecret } from "../config/secrets.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
 import { observeFleet } from "../observe/fleet.js";
@@ -52,6 +52,7 @@ import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
 import { confirmationFor, explainChange, hostsOutsideFleet, narrowPlan } from "../apply/source.js";
 import { notifierFor } from "./notify.js";
+import { readRunSecrets, type SecretProblem } from "../apply/secrets.js";
 
 export interface ApplySessionOptions {
   inventory: string[];
@@ -336,6 +337,13 @@ export async function runApplySession(source: string | undefined, options: Apply
   try {
     // Only fleets with a gate pay for reading past journals: a run without one is not slowed.
     if (fleet.apply.healthGate !== null) warnOfOpenHealthGates(plan, deps);
+    // Every secret the steps need is read before anything runs: one that cannot be is the file's
+    // mistake, refused for the whole run (exit 3), not a failure of each host that needs it.
+    const secrets = await readRunSecrets(plan, fleet, deps.resolveSecret);
+    if ("problems" in secrets) {
+      reportSecretProblems(secrets.problems, source ?? fleet.sourceFile, colors.err, deps);
+      return ExitCode.ValidationError;
+    }
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
 
@@ -365,7 +373,7 @@ export async function runApplySession(source: string | undefined, options: Apply
           observeHost: deps.observeHost,
           runAndObserve: deps.runAndObserve,
           backup: deps.backupService(fleet, pool),
-          resolveSecret: deps.resolveSecret,
+          resolveSecret: async (ref) => secrets.values.get(formatSecretRef(ref)) ?? deps.resolveSecret(ref),
           preflight,
           fingerprints: factFingerprints,
           explainChange,
@@ -420,6 +428,14 @@ export async function runApplySession(source: string | undefined, options: Apply
     await prepared.refreshLocks?.releaseRest();
     await pool.closeAll();
   }
+}
+
+function reportSecretProblems(problems: SecretProblem[], source: string, colors: Colors, deps: SessionDeps): void {
+  const located = problems.flatMap((problem) => (problem.at ? [{ ...problem.at, message: problem.message, severity: "error" as const }] : []));
+  if (located.length > 0) deps.stderr.write(formatDiagnostics(located, { color: colors.enabled }));
+  // A saved plan's reference its fleet file no longer writes: named by the plan.
+  for (const problem of problems) if (!problem.at) deps.stderr.write(`${source}: ${problem.message}\n`);
+  deps.stderr.write("nemoclaw apply: a secret the plan needs cannot be read; nothing was changed\n");
 }
 
 /**

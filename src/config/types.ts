@@ -105,6 +105,8 @@ export interface DesiredSandbox {
   model?: string;
   endpoint?: string;
   credential?: SecretRef;
+  /** Where the fleet file wrote `credential`, so a secret apply cannot read is reported there. */
+  credentialSource?: SourceRef;
   /** Environment variable NemoClaw reads the provider key from on the host (e.g. NVIDIA_INFERENCE_API_KEY). */
   credentialEnv?: string;
   policy: { tier?: PolicyTier; presets: string[] };

@@ -153,7 +153,7 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
     ...(raw.provider === undefined ? {} : { provider: raw.provider }),
     ...(raw.model === undefined ? {} : { model: raw.model }),
     ...(raw.endpoint === undefined ? {} : { endpoint: raw.endpoint }),
-    ...(credential === undefined ? {} : { credential }),
+    ...(credential === undefined ? {} : { credential, credentialSource: yaml.ref([...at, "credential"]) }),
     ...(raw.credentialEnv === undefined ? {} : { credentialEnv: raw.credentialEnv }),
     policy: { ...(raw.policy?.tier === undefined ? {} : { tier: raw.policy.tier }), presets },
     gpu: raw.gpu ?? "auto",

@@ -130,6 +130,24 @@ describe("apply with a plan file that is not a regular file", () => {
 });
 
 describe("apply as a use case", () => {
+  it("a secret its steps need that cannot be read refuses the run before the question (exit 3); a run whose steps do not need it goes on", async () => {
+    const credentialSource = { file: "fleet.yaml", line: 14, column: 17, path: "sandboxes[1].credential" };
+    const s = session({ stdinIsTTY: true, answer: "yes" }, (scenario) => scenario.host.sandboxes.push(desiredSandbox("coder", { credentialSource })));
+    const asked: string[] = [];
+    s.deps.ask = async (question) => (asked.push(question), "yes");
+    s.deps.resolveSecret = async () => {
+      throw new Error("secret env:NVIDIA_KEY: environment variable NVIDIA_KEY is not set");
+    };
+    expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain("fleet.yaml:14:17: sandboxes[1].credential: secret env:NVIDIA_KEY: environment variable NVIDIA_KEY is not set; needed by sandbox-create:coder on spark-01");
+    expect(asked).toEqual([]);
+    expect(s.ran).toEqual([]);
+    expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
+    // --target leaves the create out: the other sandbox's step runs without the secret.
+    expect(await runApplySession("fleet.yaml", { ...OPTIONS, target: ["assistant@spark-01"] }, s.deps)).toBe(ExitCode.Ok);
+    expect(s.ran.some((argv) => argv.includes("policy-add"))).toBe(true);
+  });
+
   it("without a terminal and without --yes shows the plan, refuses, and touches nothing (exit 1)", async () => {
     const s = session();
     expect(await runApplySession("fleet.yaml", OPTIONS, s.deps)).toBe(ExitCode.Error);
@@ -279,20 +297,28 @@ describe("apply of a saved plan file", () => {
     expect(s.ran).toEqual([]);
   });
 
-  it("is stale (exit 6) even when a secret its steps need is missing", async () => {
-    const s = session({}, (scenario) => scenario.host.sandboxes.push(desiredSandbox("coder")));
+  it("a secret its steps need that cannot be read refuses the run up front (exit 3), where the fleet file writes it; nothing is run", async () => {
+    const credentialSource = { file: "fleet.yaml", line: 14, column: 17, path: "sandboxes[1].credential" };
+    const s = session({}, (scenario) => scenario.host.sandboxes.push(desiredSandbox("coder", { credentialSource })));
     const file = join(dir, "secret.json");
     const saved = planOf(s.scenario);
     expect(secretRefsOf(saved.hosts[0]!.steps)).toEqual([{ kind: "env", name: "NVIDIA_KEY" }]);
     writePlanFile(file, saved);
-    registryEntries(s.scenario.observed)[0]!.policies = ["pypi"];
     s.deps.resolveSecret = async () => {
-      throw new Error("secret env:NV_KEY: environment variable NV_KEY is not set");
+      throw new Error("secret env:NVIDIA_KEY: environment variable NVIDIA_KEY is not set");
     };
-    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.StalePlan);
-    registryEntries(s.scenario.observed)[0]!.policies = [];
-    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.Failed);
-    expect(s.out()).toContain("environment variable NV_KEY is not set (needed by sandbox-create:coder)");
+    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(
+      "fleet.yaml:14:17: sandboxes[1].credential: secret env:NVIDIA_KEY: environment variable NVIDIA_KEY is not set; needed by sandbox-create:coder on spark-01",
+    );
+    expect(s.err()).toContain("nothing was changed");
+    // A fleet file that no longer writes the reference: the plan file is named instead.
+    delete s.scenario.host.sandboxes[1]!.credential;
+    expect(await runApplySession(file, { ...OPTIONS, json: true }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${file}: secret env:NVIDIA_KEY: environment variable NVIDIA_KEY is not set; needed by sandbox-create:coder on spark-01`);
+    expect(s.out()).toBe("");
+    expect(s.ran).toEqual([]);
+    expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
   });
 
   it("explains a stale host of a plan narrowed by --max-risk with the same ceiling: a held-back step is not said to be added", async () => {

@@ -340,6 +340,8 @@ apply:
       imageRefWorkaround: false,
       policy: { presets: [] },
       credential: { kind: "file", path: path.join(base, "keys/nvidia") },
+      // Where apply reports the secret when it cannot be read.
+      credentialSource: { line: 5, column: 52, path: "sandboxes[0].credential" },
     });
     expect(fleet.backupPolicies[0]).toMatchObject({
       hosts: { kind: "pattern", pattern: "all" },
