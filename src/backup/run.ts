@@ -12,7 +12,7 @@ import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
-import type { BackupStores, HostConnections } from "./destinations.js";
+import { localStorePath, type BackupStores, type HostConnections } from "./destinations.js";
 import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
@@ -56,7 +56,7 @@ export interface RunReport {
   hosts: HostOutcome[];
   /** Leftovers of interrupted runs removed from the stores. */
   cleaned: string[];
-  /** Stores that could not be tidied (their backups then fail on their own). */
+  /** Stores that could not be opened, tidied or written: the policies writing there were not run (exit 1). */
   storeProblems: string[];
   /**
    * The `--sandbox` globs that matched no sandbox the policies cover on any host whose sandboxes
@@ -165,19 +165,26 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   const startedAt = deps.now().toISOString();
   const cleaned: string[] = [];
   const storeProblems: string[] = [];
-  for (const { destination } of deps.stores.destinationsOf(options.policies)) {
+  // A store that cannot be written is found before any host is touched: its policies are not run,
+  // rather than each of their sandboxes snapshotted on its host and then failing.
+  const policies: DesiredBackupPolicy[] = [];
+  for (const { destination, policies: writers } of deps.stores.destinationsOf(options.policies)) {
     try {
       const store = await deps.stores.open(destination);
       cleaned.push(...(await store.cleanPartials({ now: deps.now, isAlive: deps.isAlive })));
+      await store.checkWritable();
+      policies.push(...writers);
     } catch (error) {
-      storeProblems.push(errorMessage(error));
+      const where = destination.kind === "local" ? localStorePath(deps.fleet, destination.path) : `${destination.host}:${destination.path}`;
+      const names = writers.map((policy) => `"${policy.name}"`).join(", ");
+      storeProblems.push(`backup store ${where} cannot be written (${errorMessage(error)}); nothing was backed up for policy ${names}`);
     }
   }
 
   const hostsByName = new Map(deps.fleet.hosts.map((host) => [host.name, host]));
   const hostNames = options.hosts.filter((name) => {
     const host = hostsByName.get(name);
-    return host !== undefined && options.policies.some((policy) => hostMatches(host, policy.hosts));
+    return host !== undefined && policies.some((policy) => hostMatches(host, policy.hosts));
   });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -211,7 +218,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     }
     if (check.state === "unknown" && !withoutOpenShell) return { ...outcome, status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
 
-    const { candidates, problems } = backupCandidates(options.policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
+    const { candidates, problems } = backupCandidates(policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
     outcome.problems.push(...problems);
     if (problems.length === 0) listedHosts++;
     for (const entry of candidates) {
@@ -306,6 +313,8 @@ export function runExitCode(report: RunReport): ExitCodeValue {
         return ExitCode.Failed;
     }
   });
+  // A store nothing could be written to is an I/O error on the controller's side of the run.
+  if (report.storeProblems.length > 0) codes.push(ExitCode.Error);
   // A --sandbox naming nothing is a selection that names nothing, as a --limit matching no host.
   if (report.unmatchedSandboxes.globs.length > 0) codes.push(ExitCode.ValidationError);
   return mostSevere(codes);

@@ -253,6 +253,17 @@ export class BackupStore {
   }
 
   /**
+   * Make and remove an empty partial entry at the store's root: a store this run cannot write to
+   * (a path through a file, no permission, a read-only mount) is known before any sandbox is
+   * snapshotted for it.
+   */
+  async checkWritable(): Promise<void> {
+    const probe = partialName(this.owner);
+    await this.backend.makeDirectory(probe);
+    await this.backend.remove(probe);
+  }
+
+  /**
    * Remove partial entries whose writer is gone: on this machine, when its process no longer
    * exists; from elsewhere, once older than a day (that writer cannot be asked).
    */

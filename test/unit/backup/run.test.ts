@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -107,6 +107,28 @@ describe("runBackups", () => {
       "station-01/bob:nightly",
       "station-01/bob:stations",
     ]);
+  });
+
+  it("a store that cannot be written is found before any host is touched: its policy is not run (exit 1), the others are", async () => {
+    writeFileSync(join(dir, "a-file"), "");
+    const broken = join(dir, "a-file", "store");
+    const desired = fleet(
+      [desiredHost("spark-01")],
+      [policy("nightly", { destination: { kind: "local", path: broken } }), policy("weekly", { destination: { kind: "local", path: join(dir, "ok") } })],
+    );
+    const { calls, run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) });
+    const report = await run();
+    expect(calls.map((call) => call.policy.name)).toEqual(["weekly"]);
+    expect(report.storeProblems).toEqual([expect.stringMatching(new RegExp(`^backup store ${broken} cannot be written \\(ENOTDIR.*\\); nothing was backed up for policy "nightly"$`))]);
+    expect(runExitCode(report)).toBe(ExitCode.Error);
+    // The probe leaves nothing behind in a store it could write.
+    expect(readdirSync(join(dir, "ok"))).toEqual([]);
+    // With no writable store, no host is contacted at all.
+    const only = harness(fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: broken } })]), { "spark-01": new Error("must not be contacted") });
+    const refused = await only.run();
+    expect(refused.hosts).toEqual([]);
+    expect(only.calls).toEqual([]);
+    expect(runExitCode(refused)).toBe(ExitCode.Error);
   });
 
   it("backs up only the sandboxes named by --sandbox", async () => {
