@@ -38,13 +38,20 @@ export async function readRunSecrets(plan: Plan, fleet: DesiredFleet, resolve: (
   const values = new Map<string, string>();
   const problems: SecretProblem[] = [];
   for (const [key, { ref, steps }] of users) {
+    let problem: string;
     try {
-      values.set(key, await resolve(ref));
+      const value = await resolve(ref);
+      // Step secrets reach the host one per line on stdin (src/transport/shell.ts encodeSecretLines).
+      if (!/[\r\n]/.test(value)) {
+        values.set(key, value);
+        continue;
+      }
+      problem = `secret ${key}: the value holds more than one line; a provider key is one line`;
     } catch (error) {
-      const needed = steps.map((step) => `${step.id} on ${step.host}`).join(", ");
-      const at = writtenAt(fleet, key, steps.map((step) => step.host));
-      problems.push({ ...(at ? { at } : {}), message: `${(error as Error).message}; needed by ${needed}` });
+      problem = (error as Error).message;
     }
+    const at = writtenAt(fleet, key, steps.map((step) => step.host));
+    problems.push({ ...(at ? { at } : {}), message: `${problem}; needed by ${steps.map((step) => `${step.id} on ${step.host}`).join(", ")}` });
   }
   return problems.length > 0 ? { problems } : { values };
 }

@@ -74,7 +74,8 @@ export interface SecretDeps {
 export async function resolveSecret(ref: SecretRef, deps: SecretDeps = {}): Promise<string> {
   if (ref.kind === "env") {
     const value = (deps.env ?? process.env)[ref.name];
-    if (value === undefined || value === "") throw new Error(`secret ${formatSecretRef(ref)}: environment variable ${ref.name} is not set`);
+    if (value === undefined) throw new Error(`secret ${formatSecretRef(ref)}: environment variable ${ref.name} is not set`);
+    if (value === "") throw new Error(`secret ${formatSecretRef(ref)}: environment variable ${ref.name} is empty`);
     return value;
   }
   // A secret is a line or a few of text: a FIFO, a device or a large file is refused, never waited on.

@@ -89,6 +89,7 @@ describe("secret references", () => {
     expect(await resolveSecret({ kind: "env", name: "K" }, { env: { K: "value" } })).toBe("value");
     expect(await resolveSecret({ kind: "file", path: "/k" }, { readFile: async () => "from-file\n" })).toBe("from-file");
     await expect(resolveSecret({ kind: "env", name: "MISSING" }, { env: {} })).rejects.toThrow("secret env:MISSING: environment variable MISSING is not set");
+    await expect(resolveSecret({ kind: "env", name: "EMPTY" }, { env: { EMPTY: "" } })).rejects.toThrow("secret env:EMPTY: environment variable EMPTY is empty");
     const enoent = Object.assign(new Error("ENOENT: /k"), { code: "ENOENT" });
     await expect(resolveSecret({ kind: "file", path: "/k" }, { readFile: () => Promise.reject(enoent) })).rejects.toThrow("secret file:/k: cannot read the file: ENOENT: /k");
     await expect(resolveSecret({ kind: "file", path: "/k" }, { readFile: async () => "\n" })).rejects.toThrow("the file is empty");
