@@ -70,6 +70,21 @@ export function hostsOutsideFleet(plan: Plan, fleetHosts: readonly string[]): st
   return [...new Set([...plan.selection.hosts, ...plan.hosts.map((hostPlan) => hostPlan.host)])].filter((host) => !known.has(host));
 }
 
+/**
+ * The backup steps of a saved plan whose policy the fleet file no longer defines (renamed or
+ * removed since): each would fail at its step, after the host's earlier steps ran, so the plan is
+ * refused before any host is touched. As `<step> on <host> (policy <name>)`.
+ */
+export function policiesOutsideFleet(plan: Plan, fleetPolicies: readonly string[]): string[] {
+  const known = new Set(fleetPolicies);
+  return plan.hosts.flatMap((hostPlan) =>
+    hostPlan.steps.flatMap((step) => {
+      const policy = step.params?.policy;
+      return typeof policy === "string" && !known.has(policy) ? [`${step.id} on ${hostPlan.host} (policy ${policy})`] : [];
+    }),
+  );
+}
+
 /** Whether carrying out the plan needs the user's yes, and how to get it. */
 export type Confirmation = { kind: "not-needed" } | { kind: "given" } | { kind: "ask" } | { kind: "refuse"; reason: string };
 

@@ -50,7 +50,7 @@ import { localPidAlive } from "../host/system/process.js";
 import { acquireHostLock } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { DEFAULT_RETRY_POLICY } from "../apply/retry.js";
-import { confirmationFor, explainChange, hostsOutsideFleet, narrowPlan } from "../apply/source.js";
+import { confirmationFor, explainChange, hostsOutsideFleet, narrowPlan, policiesOutsideFleet } from "../apply/source.js";
 import { notifierFor } from "./notify.js";
 import { readRunSecrets, type SecretProblem } from "../apply/secrets.js";
 
@@ -175,6 +175,14 @@ async function prepare(source: string | undefined, runId: string, options: Apply
     const outside = hostsOutsideFleet(plan, fleet.hosts.map((host) => host.name));
     if (outside.length > 0) {
       deps.stderr.write(`${source}: not a usable plan file:\n  names host(s) that are not in ${plan.fleet.file}: ${outside.join(", ")}; nothing was applied\n`);
+      return ExitCode.ValidationError;
+    }
+    const policies = fleet.backupPolicies.map((policy) => policy.name);
+    const lostPolicies = policiesOutsideFleet(plan, policies);
+    if (lostPolicies.length > 0) {
+      deps.stderr.write(
+        `${source}: not a usable plan file:\n  backs up to policies ${plan.fleet.file} no longer defines (it has: ${policies.join(", ") || "none"}): ${lostPolicies.join(", ")}; re-run \`nemoclaw plan\`; nothing was applied\n`,
+      );
       return ExitCode.ValidationError;
     }
     if (fleet.sourceDigest !== plan.fleet.digest) {

@@ -343,6 +343,22 @@ describe("apply of a saved plan file", () => {
     expect(s.ran).toEqual([]);
   });
 
+  it("a backup step whose policy the fleet file no longer defines refuses the plan before any host is touched (exit 3)", async () => {
+    const s = session();
+    const file = join(dir, "renamed.json");
+    const saved = planOf(s.scenario);
+    const first = saved.hosts[0]!.steps[0]!;
+    saved.hosts[0]!.steps.unshift({ ...first, id: "backup:assistant@nightly", kind: "backup", commands: [], dependsOn: [], params: { policy: "nightly" } });
+    writePlanFile(file, saved);
+    s.deps.observeHost = async () => {
+      throw new Error("no host may be contacted");
+    };
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain(`${file}: not a usable plan file:\n  backs up to policies`);
+    expect(s.err()).toContain("(it has: none): backup:assistant@nightly on spark-01 (policy nightly); re-run `nemoclaw plan`; nothing was applied");
+    expect(s.ran).toEqual([]);
+  });
+
   it("a --limit that selects none of a saved plan's hosts names nothing to apply: exit 3, as a --limit matching no host", async () => {
     const s = session();
     const file = join(dir, "plan.json");
