@@ -68,6 +68,26 @@ export class BackupStores {
     return [...grouped.values()];
   }
 
+  /**
+   * Of these policies, those whose store this run can write to, and one problem for each store it
+   * cannot (src/backup/store.ts checkWritable): found before any sandbox is snapshotted for it.
+   */
+  async writable(policies: readonly DesiredBackupPolicy[]): Promise<{ policies: DesiredBackupPolicy[]; problems: string[] }> {
+    const writable: DesiredBackupPolicy[] = [];
+    const problems: string[] = [];
+    for (const { destination, policies: writers } of this.destinationsOf(policies)) {
+      try {
+        await (await this.open(destination)).checkWritable();
+        writable.push(...writers);
+      } catch (error) {
+        const where = destination.kind === "local" ? localStorePath(this.fleet, destination.path) : `${destination.host}:${destination.path}`;
+        const names = writers.map((policy) => `"${policy.name}"`).join(", ");
+        problems.push(`backup store ${where} of policy ${names} cannot be written: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { policies: writable, problems };
+  }
+
   /** The store a record was read from or written to (it must have been opened in this run). */
   async storeOf(record: BackupRecord): Promise<BackupStore> {
     for (const pending of this.opened.values()) {

@@ -12,7 +12,7 @@ import type { ObservedHost } from "../observe/types.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
-import { localStorePath, type BackupStores, type HostConnections } from "./destinations.js";
+import type { BackupStores, HostConnections } from "./destinations.js";
 import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
@@ -164,20 +164,15 @@ function errorMessage(error: unknown): string {
 export async function runBackups(options: RunOptions, deps: RunDeps): Promise<RunReport> {
   const startedAt = deps.now().toISOString();
   const cleaned: string[] = [];
-  const storeProblems: string[] = [];
   // A store that cannot be written is found before any host is touched: its policies are not run,
   // rather than each of their sandboxes snapshotted on its host and then failing.
-  const policies: DesiredBackupPolicy[] = [];
-  for (const { destination, policies: writers } of deps.stores.destinationsOf(options.policies)) {
+  const { policies, problems: storeProblems } = await deps.stores.writable(options.policies);
+  for (const { destination } of deps.stores.destinationsOf(policies)) {
     try {
       const store = await deps.stores.open(destination);
       cleaned.push(...(await store.cleanPartials({ now: deps.now, isAlive: deps.isAlive })));
-      await store.checkWritable();
-      policies.push(...writers);
     } catch (error) {
-      const where = destination.kind === "local" ? localStorePath(deps.fleet, destination.path) : `${destination.host}:${destination.path}`;
-      const names = writers.map((policy) => `"${policy.name}"`).join(", ");
-      storeProblems.push(`backup store ${where} cannot be written (${errorMessage(error)}); nothing was backed up for policy ${names}`);
+      storeProblems.push(errorMessage(error));
     }
   }
 

@@ -10,12 +10,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { catalogueIfScheduled, readCatalogue } from "../backup/catalogue.js";
 import { preflight } from "../plan/preflight.js";
 import { createBackupService, type BackupService } from "../backup/service.js";
+import { BackupStores } from "../backup/destinations.js";
 import { FleetValidationError, formatDiagnostics, type Diagnostic } from "../config/diagnostics.js";
 import { fleetInputs, loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
 import type { InputFile } from "../report/output-file.js";
 import { formatSecretRef, resolveSecret } from "../config/secrets.js";
 import { selectHosts } from "../config/selectors.js";
-import type { DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
+import type { DesiredBackupPolicy, DesiredFleet, DesiredHost, SecretRef, WaveSpec } from "../config/types.js";
 import { observeFleet } from "../observe/fleet.js";
 import { observeHost } from "../observe/host.js";
 import { runAndObserve, type RunAndObserve } from "../apply/round-trip.js";
@@ -86,6 +87,8 @@ export interface SessionDeps extends ProcessDeps {
   /** A step's commands with the observation that checks them (and the lock), in one round trip. */
   runAndObserve: RunAndObserve;
   backupService(fleet: DesiredFleet, pool: HostPool): BackupService;
+  /** A problem for each store of these policies this run cannot write to. */
+  unwritableStores(fleet: DesiredFleet, pool: HostPool, policies: DesiredBackupPolicy[]): Promise<string[]>;
   resolveSecret(ref: SecretRef): Promise<string>;
   /** Ask on the terminal; the answer line, or null when the user pressed Ctrl-C instead. */
   ask(question: string): Promise<string | null>;
@@ -277,6 +280,12 @@ function savedAddresses(plan: Plan, afterSteps = false): { replace?: SandboxAddr
   };
 }
 
+/** The fleet's backup policies the plan's backup steps write to. */
+function backupPoliciesOf(plan: Plan, fleet: DesiredFleet): DesiredBackupPolicy[] {
+  const named = new Set(plan.hosts.flatMap((host) => host.steps.flatMap((step) => (step.kind === "backup" && typeof step.params?.policy === "string" ? [step.params.policy] : []))));
+  return fleet.backupPolicies.filter((policy) => named.has(policy.name));
+}
+
 function hasDueBackups(plan: Plan): boolean {
   return plan.hosts.some((host) => host.steps.some((step) => step.kind === "backup" && (step.params?.purposes as string[] | undefined)?.includes("due")));
 }
@@ -351,6 +360,14 @@ export async function runApplySession(source: string | undefined, options: Apply
     if ("problems" in secrets) {
       reportSecretProblems(secrets.problems, source ?? fleet.sourceFile, colors.err, deps);
       return ExitCode.ValidationError;
+    }
+    // So is every store the backup steps write to: a backup that cannot be stored fails its step
+    // after the host's earlier steps ran, and stops its disruptive step.
+    const stores = await deps.unwritableStores(fleet, pool, backupPoliciesOf(plan, fleet));
+    if (stores.length > 0) {
+      for (const problem of stores) deps.stderr.write(`nemoclaw apply: ${problem}\n`);
+      deps.stderr.write("nemoclaw apply: the plan backs up to a store that cannot be written; nothing was changed\n");
+      return ExitCode.Error;
     }
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
@@ -483,6 +500,7 @@ export function defaultSessionDeps(): SessionDeps {
     observeHost: (host, connection) => observeHost(host, connection),
     runAndObserve,
     backupService: (fleet, pool) => createBackupService({ fleet, pool }),
+    unwritableStores: async (fleet, pool, policies) => (await new BackupStores(fleet, pool).writable(policies)).problems,
     resolveSecret: (ref) => resolveSecret(ref),
     async ask(question) {
       const terminal = createInterface({ input: process.stdin, output: process.stderr });

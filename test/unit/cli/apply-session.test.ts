@@ -25,6 +25,7 @@ import { LocalShell } from "../apply/local-shell.js";
 import { commandsThenObserve } from "../apply/harness.js";
 import { converged, desiredSandbox, gateway, NOW, observedSandbox, planOf, policy, registryEntries, registryEntry, type Scenario } from "../plan/builders.js";
 import { secretRefsOf } from "../../../src/apply/command.js";
+import { BackupStores } from "../../../src/backup/destinations.js";
 
 let dir: string;
 beforeEach(() => {
@@ -94,6 +95,7 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: 
       restoreSandbox: async () => undefined,
     }),
     resolveSecret: async () => "nvapi-secret",
+    unwritableStores: async (fleet, pool, policies) => (await new BackupStores(fleet, pool).writable(policies)).problems,
     ask: answers.ask ?? (async () => (answers.answer === undefined ? "" : answers.answer)),
     stdinIsTTY: answers.stdinIsTTY ?? false,
   };
@@ -341,6 +343,25 @@ describe("apply of a saved plan file", () => {
     expect(drift?.added.map((step) => step.id)).not.toContain(recreate!.id);
     expect(drift?.removed.map((step) => step.id)).toEqual([]);
     expect(s.ran).toEqual([]);
+  });
+
+  it("a backup step whose store cannot be written refuses the plan before any host is touched (exit 1)", async () => {
+    writeFileSync(join(dir, "a-file"), "");
+    const store = join(dir, "a-file", "store");
+    const s = session({}, (scenario) => scenario.fleet.backupPolicies.push(policy("nightly", { destination: { kind: "local", path: store } })));
+    const file = join(dir, "unwritable.json");
+    const saved = planOf(s.scenario);
+    const first = saved.hosts[0]!.steps[0]!;
+    saved.hosts[0]!.steps.unshift({ ...first, id: "backup:assistant@nightly", kind: "backup", commands: [], dependsOn: [], params: { policy: "nightly" } });
+    writePlanFile(file, saved);
+    s.deps.observeHost = async () => {
+      throw new Error("no host may be contacted");
+    };
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.Error);
+    expect(s.err()).toContain(`nemoclaw apply: backup store ${store} of policy "nightly" cannot be written: ENOTDIR`);
+    expect(s.err()).toContain("nothing was changed");
+    expect(s.ran).toEqual([]);
+    expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
   });
 
   it("a backup step whose policy the fleet file no longer defines refuses the plan before any host is touched (exit 3)", async () => {
