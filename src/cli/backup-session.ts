@@ -21,6 +21,7 @@ import type { Diagnostic } from "../config/diagnostics.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
+import { didYouMean } from "../config/suggest.js";
 import { localPidAlive } from "../host/system/process.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
@@ -289,8 +290,10 @@ export async function restoreCommand(context: Context, source: string, options: 
   }
   const host = context.fleet.hosts.find((candidate) => candidate.name === target.host);
   if (!host) {
-    context.warn(`nemoclaw backup restore: ${target.host} is not a host of this fleet\n`);
-    return ExitCode.Error;
+    const names = context.fleet.hosts.map((candidate) => candidate.name);
+    context.warn(`nemoclaw backup restore: ${target.host} is not a host of this fleet${didYouMean(target.host, names)}; nothing was restored\n`);
+    // A well-formed name the fleet does not have, as a --limit or --target naming nothing (docs/exit-codes.md).
+    return ExitCode.ValidationError;
   }
   const { contents } = await readStores(context.stores, context.policies, { hosts: [reference.host], sandboxes: [reference.sandbox] });
   for (const store of contents.filter((entry) => entry.error !== undefined)) context.warn(`! ${store.store}: ${store.error}\n`);

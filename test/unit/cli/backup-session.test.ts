@@ -15,7 +15,7 @@ import { recordOf } from "../../../src/backup/record.js";
 import type { BackupService } from "../../../src/backup/service.js";
 import { BackupStore, partialName } from "../../../src/backup/store.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
-import { type BackupSessionDeps, dueCommand, runCommand, verifyCommand, withContext } from "../../../src/cli/backup-session.js";
+import { type BackupSessionDeps, dueCommand, restoreCommand, runCommand, verifyCommand, withContext } from "../../../src/cli/backup-session.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
@@ -90,6 +90,22 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     due: () => withContext("fleet.yaml", options, deps, (context) => dueCommand(context, options)),
   };
 }
+
+describe("backup restore as a use case", () => {
+  it("a target host the fleet does not have is refused before any store or host is read (exit 3), with the name meant", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const s = session(desired, { observed: {} });
+    s.deps.openStores = (fleetValue, pool) =>
+      Object.assign(new BackupStores(fleetValue, pool), {
+        open: () => {
+          throw new Error("no store may be opened");
+        },
+      });
+    const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false };
+    expect(await withContext("fleet.yaml", options, s.deps, (context) => restoreCommand(context, "spark-01/alice", { ...options, to: "sprak-01/alice" }))).toBe(ExitCode.ValidationError);
+    expect(s.err()).toContain('nemoclaw backup restore: sprak-01 is not a host of this fleet; did you mean "spark-01"?; nothing was restored');
+  });
+});
 
 describe("backup run as a use case", () => {
   it("backs up, prints the report on its own stdout, and journals the run so history lists it as a backup run", async () => {
