@@ -184,6 +184,24 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
     expect(Object.keys(registry(current).sandboxes)).toEqual(["beta"]);
   });
 
+  it("before v0.0.57 onboard on another port keeps to the one gateway nemoclaw and records no gateway; from v0.0.57 it runs nemoclaw-<port>", async () => {
+    const port8081 = { ...ollama, NEMOCLAW_GATEWAY_PORT: "8081" };
+    const old = await use({ nemoclaw: { version: "0.0.56" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha" }] }] });
+    expect((await old.run("nemoclaw", [...ONBOARD, "--name", "beta"], { env: port8081 })).code).toBe(0);
+    const oldState = readSimState({ home: old.home });
+    expect(Object.keys(oldState.gateways)).toEqual(["nemoclaw"]);
+    expect(Object.keys(oldState.gateways.nemoclaw?.sandboxes ?? {}).sort()).toEqual(["alpha", "beta"]);
+    expect(registry(old).sandboxes.beta).not.toHaveProperty("gatewayName");
+    expect(registry(old).sandboxes.beta).not.toHaveProperty("gatewayPort");
+    await old.stop();
+    const current = await use({ nemoclaw: { version: "0.0.57" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha" }] }] });
+    expect((await current.run("nemoclaw", [...ONBOARD, "--name", "beta"], { env: port8081 })).code).toBe(0);
+    const state = readSimState({ home: current.home });
+    expect(Object.keys(state.gateways).sort()).toEqual(["nemoclaw", "nemoclaw-8081"]);
+    expect(Object.keys(state.gateways["nemoclaw-8081"]?.sandboxes ?? {})).toEqual(["beta"]);
+    expect(registry(current).sandboxes.beta).toMatchObject({ gatewayName: "nemoclaw-8081", gatewayPort: 8081 });
+  });
+
   it("langchain-deepagents-code only from v0.0.66, agent aliases only from v0.0.69, with each release's refusal", async () => {
     const h = await use({ nemoclaw: { version: "0.0.65" } });
     const refused = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--agent", "langchain-deepagents-code"], { env: ollama });
