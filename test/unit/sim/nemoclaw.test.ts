@@ -423,7 +423,7 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     expect((await h.run("nemoclaw", ["alpha", "snapshot", "create"])).code).toBe(0);
   });
 
-  it("refuses unknown flags from v0.0.34 (snapshot restore --yes only from v0.0.49) and ignored them before", async () => {
+  it("refuses unknown flags from v0.0.34 (snapshot restore --yes only from v0.0.49) and ignored them before, except in snapshot create", async () => {
     const h = await use({ nemoclaw: { version: "0.0.48" }, gateways: [{ sandboxes: [{ name: "alpha" }] }], backups: [{ sandbox: "alpha" }] });
     expect(await h.run("nemoclaw", ["alpha", "snapshot", "restore", "v1", "--yes"])).toMatchObject({ code: 2, stderr: "  Nonexistent flag: --yes\nSee more help with --help\n" });
     expect(await h.run("nemoclaw", ["alpha", "status", "--json"])).toMatchObject({ code: 2, stderr: "  Nonexistent flag: --json\nSee more help with --help\n" });
@@ -431,6 +431,10 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     await h.stop();
     const old = await use({ nemoclaw: { version: "0.0.33" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
     expect((await old.run("nemoclaw", ["alpha", "policy-add", "pypi", "--yes", "--bogus"])).code).toBe(0);
+    // Before oclif, `snapshot create` had the one hand parser that refuses (NC@954e6c2b:src/nemoclaw.ts:3328-3344).
+    expect(await old.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "before", "--yes"])).toMatchObject({ code: 1, stdout: "", stderr: "  Unknown flag: --yes\n" });
+    expect(await old.run("nemoclaw", ["alpha", "snapshot", "create", "--name"])).toMatchObject({ code: 1, stdout: "", stderr: "  --name requires a value\n" });
+    expect((await old.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "before"])).code).toBe(0);
   });
 
   it("policy presets: add, list, remove; re-adding or removing an absent preset exits 1", async () => {
