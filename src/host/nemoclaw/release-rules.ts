@@ -6,6 +6,7 @@
  */
 import { versionAtLeast, versionWithin } from "../../config/openshell-version.js";
 import type { ReleaseRules, SettingProblem, TargetRelease } from "../../config/release-rules.js";
+import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT } from "../../config/names.js";
 import { closest } from "../../config/suggest.js";
 import type { DesiredGateway, DesiredSandbox } from "../../config/types.js";
 import { OPENSHELL_SINCE, OPENSHELL_UNTIL } from "../openshell/releases.js";
@@ -129,8 +130,14 @@ function gatewayProblems(gateway: DesiredGateway, target: TargetRelease | undefi
   if (gateway.bind !== "127.0.0.1" && gateway.bind !== "0.0.0.0") {
     problems.push(problem(["bind"], `NemoClaw takes only 127.0.0.1 or 0.0.0.0 as the gateway bind address ("Invalid gateway bind address"), not ${gateway.bind}`));
   }
-  if (target === undefined || gateway.bind === "127.0.0.1") return problems;
+  if (target === undefined) return problems;
   const release = `NemoClaw v${target.nemoclaw}`;
+  if (port !== DEFAULT_GATEWAY_PORT && !nemoclawHas(target.nemoclaw, "perPortGateways")) {
+    problems.push(
+      problem(["port"], `a gateway on port ${port} (${gateway.name}) needs NemoClaw v${NEMOCLAW_SINCE.perPortGateways} or later (#4645); ${release} runs every port's sandboxes on its one gateway ${DEFAULT_GATEWAY_NAME}, so onboarding there would reuse or restart ${DEFAULT_GATEWAY_NAME} and never make ${gateway.name}`),
+    );
+  }
+  if (gateway.bind === "127.0.0.1") return problems;
   if (!nemoclawHas(target.nemoclaw, "bindAddress")) {
     problems.push(problem(["bind"], `a gateway bind address needs NemoClaw v${NEMOCLAW_SINCE.bindAddress} or later (NEMOCLAW_GATEWAY_BIND_ADDRESS); ${release} listens on 127.0.0.1`));
   } else if (gateway.bind === "0.0.0.0" && nemoclawHas(target.nemoclaw, "gatewayJwt")) {

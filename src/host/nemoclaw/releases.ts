@@ -148,6 +148,14 @@ export const NEMOCLAW_SINCE = {
   deepAgents: "0.0.66",
   /** NVIDIA's key is read from `NVIDIA_INFERENCE_API_KEY`, `NVIDIA_API_KEY` staying an alias (#5366); before, only from `NVIDIA_API_KEY`. */
   nvidiaInferenceKey: "0.0.65",
+  /**
+   * A gateway per port: onboard with `NEMOCLAW_GATEWAY_PORT=P` (P ≠ 8080) runs gateway `nemoclaw-P`
+   * with its own state (#4645 for #4422, 3f4d8e60; "binds gateway state by port" in the v0.0.57
+   * release notes be33a6a1, not in v0.0.56's 23bcf776). Before, the gateway is `nemoclaw` on every
+   * port (NC@3f4d8e60^:src/lib/onboard.ts:575, NC@e0ab181d:src/lib/onboard.ts:368), so onboarding on
+   * another port reuses or restarts the one gateway and never makes `nemoclaw-P`.
+   */
+  perPortGateways: "0.0.57",
   /** `NEMOCLAW_GATEWAY_BIND_ADDRESS` (#3425, 0a828dad, 05-12; v0.0.40 release-docs commit 8ac005e3). */
   bindAddress: "0.0.40",
   /**

@@ -7,6 +7,7 @@
 import type { DesiredGateway, GatewayDriver } from "../../config/types.js";
 import { killProcess } from "../../host/system/commands.js";
 import { onboard } from "../../host/nemoclaw/commands.js";
+import { NEMOCLAW_RELEASE_RULES } from "../../host/nemoclaw/release-rules.js";
 import { gatewayStart, gatewayStop } from "../../host/openshell/commands.js";
 import { type HostContext, known } from "../context.js";
 import { factKey } from "../fingerprint.js";
@@ -30,6 +31,13 @@ export interface StartRequest {
 
 /** Plans starting a desired gateway, or notes why it cannot be; returns the step. */
 export function planGatewayStart(ctx: HostContext, gateway: DesiredGateway, request: StartRequest): Step | undefined {
+  const refused = ctx.release === null ? [] : NEMOCLAW_RELEASE_RULES.gatewayProblems(gateway, ctx.release).filter((problem) => problem.severity === "error");
+  if (refused.length > 0) {
+    ctx.note("warning", `gateway ${gateway.name} (${gateway.source.file}:${gateway.source.line}) is not started: ${refused.map((problem) => `${problem.field.join(".")}: ${problem.message}`).join("; ")}`, {
+      target: gatewayTarget(gateway.name),
+    });
+    return undefined;
+  }
   let command: PlannedCommand;
   let sandbox: string | undefined;
   if (request.driver === "cluster-container") {

@@ -220,6 +220,7 @@ export function parseCommandLine(version, id, argv) {
   const spec = commandSpec(version, id);
   if (!spec) throw new Error(`fleet-sim: ${id} does not exist in NemoClaw v${version}`);
   if (atLeast(version, NC.strictFlags)) return parseOclif(argv, spec, { validationPrinted: atLeast(version, NC.flagValidationPrinted) });
+  if (id === "sandbox:snapshot:create") handParsedSnapshotCreate(argv.slice(1));
   /** @type {string[]} */
   const kept = [];
   for (let i = 0; i < argv.length; i++) {
@@ -236,6 +237,21 @@ export function parseCommandLine(version, id, argv) {
   }
   const lenient = { ...spec, args: [...spec.args, ...Array.from({ length: Math.max(0, kept.filter((a) => !a.startsWith("-")).length - spec.args.length) }, (_, i) => ({ name: `ignored${i}` }))] };
   return parseOclif(kept, lenient, { validationPrinted: true });
+}
+
+/**
+ * The one hand-written parser before oclif that refuses what it does not know: `snapshot create`
+ * takes only `--name <value>` (NC@6966f4b7:src/nemoclaw.ts:3028-3044, the same up to v0.0.33's
+ * 954e6c2b; oclif from #2798, c98aa29d).
+ * @param {string[]} flags the arguments after the sandbox name
+ */
+function handParsedSnapshotCreate(flags) {
+  for (let i = 0; i < flags.length; i++) {
+    const flag = /** @type {string} */ (flags[i]);
+    if (flag !== "--name") throw new OclifError(`  Unknown flag: ${flag}\n`, 1);
+    if (i + 1 >= flags.length || /** @type {string} */ (flags[i + 1]).startsWith("--")) throw new OclifError("  --name requires a value\n", 1);
+    i++;
+  }
 }
 
 export { OclifError };

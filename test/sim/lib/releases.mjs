@@ -134,6 +134,13 @@ export const NC = {
   /** `<sb> status --json` (#4323). */
   statusJson: "0.0.56",
   /**
+   * A gateway per port: onboard with NEMOCLAW_GATEWAY_PORT=P runs `nemoclaw-P` and records
+   * `gatewayName`/`gatewayPort` in the registry (#4645, 3f4d8e60; "binds gateway state by port" in the
+   * v0.0.57 release notes be33a6a1). Before, the gateway is `nemoclaw` on every port
+   * (NC@3f4d8e60^:src/lib/onboard.ts:575) and the registry records neither.
+   */
+  perPortGateways: "0.0.57",
+  /**
    * A rebuild whose restore was partial ends `rebuilt but some post-restore steps were incomplete` /
    * `State restore was incomplete — backup available at: <path>` (#4610, 9eb020e4; first in the v0.0.60
    * release notes 1f0b4c5e). Before: `rebuilt but state restore was incomplete` / `Backup available

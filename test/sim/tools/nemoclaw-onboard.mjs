@@ -202,7 +202,10 @@ export async function onboard(ctx, args) {
   const name = requestedName ?? session?.sandboxName ?? "my-assistant";
   if (requestedName === undefined) checkSandboxName(ctx, name, "--name");
   const port = Number(env.NEMOCLAW_GATEWAY_PORT || session?.gatewayPort || 8080);
-  const gatewayName = nemoclawGatewayName(port);
+  // Before v0.0.57 the port changes only where `nemoclaw` listens when onboard starts it; a running
+  // `nemoclaw` is reused as in the cluster era (NC@e0ab181d:src/lib/onboard.ts:4199-4210). The
+  // host-process restart on the new port that #4422 reports is not modelled.
+  const gatewayName = nemoclawGatewayName(atLeast(ctx.version, NC.perPortGateways) ? port : 8080);
   const from = fromFlag ?? fromEnv ?? session?.metadata?.fromDockerfile ?? null;
   const recreateRequested = Boolean(flags.get("recreate-sandbox")) || env.NEMOCLAW_RECREATE_SANDBOX === "1";
   const gpuRequest = gpuSelection(ctx, flags);
@@ -374,8 +377,7 @@ export async function onboard(ctx, args) {
         fromDockerfile: from,
         imageTag: sandbox?.image ?? outcome.imageTag,
         dashboardPort: 18789,
-        gatewayName,
-        gatewayPort: port,
+        ...(atLeast(ctx.version, NC.perPortGateways) ? { gatewayName, gatewayPort: port } : {}),
       };
       registry.defaultSandbox ??= name;
     },

@@ -801,6 +801,30 @@ const cases: Case[] = [
     commands: ["NEMOCLAW_GATEWAY_PORT=8081", "--name coder"],
   },
   {
+    name: "before v0.0.57 NemoClaw has one gateway for every port: a per-port gateway and its sandbox are not planned",
+    setup: (s) => {
+      runs(s, "0.0.56", "0.0.44");
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/gateway nemoclaw-8081 \(.*\) is not started: port: a gateway on port 8081 \(nemoclaw-8081\) needs NemoClaw v0\.0\.57 or later \(#4645\); NemoClaw v0\.0\.56 runs every port's sandboxes on its one gateway nemoclaw/],
+    neverCommands: ["NEMOCLAW_GATEWAY_PORT=8081"],
+  },
+  {
+    name: "in the cluster era too: OpenShell would start a cluster gateway nemoclaw-8081, but NemoClaw's onboard never puts a sandbox on it",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.38");
+      s.host.gateways.push(desiredGateway(8081));
+      s.host.sandboxes.push(desiredSandbox("coder", { gateway: "nemoclaw-8081" }));
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/gateway nemoclaw-8081 \(.*\) is not started: port: .*NemoClaw v0\.0\.38 runs every port's sandboxes on its one gateway nemoclaw/],
+    neverCommands: ["gateway start", "NEMOCLAW_GATEWAY_PORT=8081"],
+  },
+  {
     name: "a driver the file asks for that differs from the running one is never changed in place",
     setup: (s) => {
       s.host.gateways[0]!.driver = "cluster-container";

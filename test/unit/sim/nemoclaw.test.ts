@@ -184,6 +184,24 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
     expect(Object.keys(registry(current).sandboxes)).toEqual(["beta"]);
   });
 
+  it("before v0.0.57 onboard on another port keeps to the one gateway nemoclaw and records no gateway; from v0.0.57 it runs nemoclaw-<port>", async () => {
+    const port8081 = { ...ollama, NEMOCLAW_GATEWAY_PORT: "8081" };
+    const old = await use({ nemoclaw: { version: "0.0.56" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha" }] }] });
+    expect((await old.run("nemoclaw", [...ONBOARD, "--name", "beta"], { env: port8081 })).code).toBe(0);
+    const oldState = readSimState({ home: old.home });
+    expect(Object.keys(oldState.gateways)).toEqual(["nemoclaw"]);
+    expect(Object.keys(oldState.gateways.nemoclaw?.sandboxes ?? {}).sort()).toEqual(["alpha", "beta"]);
+    expect(registry(old).sandboxes.beta).not.toHaveProperty("gatewayName");
+    expect(registry(old).sandboxes.beta).not.toHaveProperty("gatewayPort");
+    await old.stop();
+    const current = await use({ nemoclaw: { version: "0.0.57" }, gateways: [{ port: 8080, sandboxes: [{ name: "alpha" }] }] });
+    expect((await current.run("nemoclaw", [...ONBOARD, "--name", "beta"], { env: port8081 })).code).toBe(0);
+    const state = readSimState({ home: current.home });
+    expect(Object.keys(state.gateways).sort()).toEqual(["nemoclaw", "nemoclaw-8081"]);
+    expect(Object.keys(state.gateways["nemoclaw-8081"]?.sandboxes ?? {})).toEqual(["beta"]);
+    expect(registry(current).sandboxes.beta).toMatchObject({ gatewayName: "nemoclaw-8081", gatewayPort: 8081 });
+  });
+
   it("langchain-deepagents-code only from v0.0.66, agent aliases only from v0.0.69, with each release's refusal", async () => {
     const h = await use({ nemoclaw: { version: "0.0.65" } });
     const refused = await h.run("nemoclaw", [...ONBOARD, "--name", "alpha", "--agent", "langchain-deepagents-code"], { env: ollama });
@@ -405,7 +423,7 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     expect((await h.run("nemoclaw", ["alpha", "snapshot", "create"])).code).toBe(0);
   });
 
-  it("refuses unknown flags from v0.0.34 (snapshot restore --yes only from v0.0.49) and ignored them before", async () => {
+  it("refuses unknown flags from v0.0.34 (snapshot restore --yes only from v0.0.49) and ignored them before, except in snapshot create", async () => {
     const h = await use({ nemoclaw: { version: "0.0.48" }, gateways: [{ sandboxes: [{ name: "alpha" }] }], backups: [{ sandbox: "alpha" }] });
     expect(await h.run("nemoclaw", ["alpha", "snapshot", "restore", "v1", "--yes"])).toMatchObject({ code: 2, stderr: "  Nonexistent flag: --yes\nSee more help with --help\n" });
     expect(await h.run("nemoclaw", ["alpha", "status", "--json"])).toMatchObject({ code: 2, stderr: "  Nonexistent flag: --json\nSee more help with --help\n" });
@@ -413,6 +431,10 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     await h.stop();
     const old = await use({ nemoclaw: { version: "0.0.33" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
     expect((await old.run("nemoclaw", ["alpha", "policy-add", "pypi", "--yes", "--bogus"])).code).toBe(0);
+    // Before oclif, `snapshot create` had the one hand parser that refuses (NC@954e6c2b:src/nemoclaw.ts:3328-3344).
+    expect(await old.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "before", "--yes"])).toMatchObject({ code: 1, stdout: "", stderr: "  Unknown flag: --yes\n" });
+    expect(await old.run("nemoclaw", ["alpha", "snapshot", "create", "--name"])).toMatchObject({ code: 1, stdout: "", stderr: "  --name requires a value\n" });
+    expect((await old.run("nemoclaw", ["alpha", "snapshot", "create", "--name", "before"])).code).toBe(0);
   });
 
   it("policy presets: add, list, remove; re-adding or removing an absent preset exits 1", async () => {
