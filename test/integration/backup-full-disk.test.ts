@@ -23,9 +23,9 @@ let dir: string;
 let fleetFile: string;
 let env: NodeJS.ProcessEnv;
 
-function onFullDisk(args: string[]): Promise<Pick<CliRun, "code" | "stdout" | "stderr">> {
+function onFullDisk(args: string[], blocks = LIMIT_BLOCKS): Promise<Pick<CliRun, "code" | "stdout" | "stderr">> {
   return new Promise((done) => {
-    execFile("/bin/sh", ["-c", `ulimit -f ${LIMIT_BLOCKS} && exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd: dir, env }, (error, stdout, stderr) => {
+    execFile("/bin/sh", ["-c", `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd: dir, env }, (error, stdout, stderr) => {
       done({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 });
     });
   });
@@ -67,5 +67,16 @@ describe("a backup run on a full disk", () => {
     // The premise: the archive is larger than the limit the failed run had.
     expect(record.sizeBytes).toBeGreaterThan(LIMIT_BLOCKS * 512);
     expect(statSync(join(dir, "backups", record.id, "backup.tar")).size).toBe(record.sizeBytes);
+  });
+
+  it("with no room for the journal's first record: backs up nothing, exit 1 naming the journal", async () => {
+    const before = await listed();
+    const full = await onFullDisk(["backup", "run", fleetFile], 1);
+    expect(full.code, full.stderr).toBe(1);
+    expect(full.stderr).toMatch(new RegExp(`nemoclaw backup run: the run journal ${join(dir, "state")}/nemoclaw-fleet/runs/\\S+\\.jsonl cannot be written \\(EFBIG: file too large, write\\)`));
+    expect(full.stderr).toContain("the run was stopped for it (exit 1)");
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    expect(await listed()).toEqual(before);
+    expect(readdirSync(join(dir, "backups", "spark-01", "alice")).filter((name) => name.startsWith("."))).toEqual([]);
   });
 });
