@@ -2,11 +2,12 @@
  * The run journal: every event of a run as JSON Lines in
  * `${XDG_STATE_HOME:-~/.local/state}/nemoclaw-fleet/runs/<runId>.jsonl` (file 0600, dir 0700).
  * Each record is appended and fsync'ed before the run moves on, so a crash (even SIGKILL) loses
- * at most the record being written; readers tolerate a torn last line.
+ * at most the record being written; readers tolerate a torn last line. A record that cannot be
+ * written (a full disk) ends the journal: nothing after it is written, so it never has a gap.
  */
 
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { xdgBaseDir } from "../config/xdg.js";
@@ -53,16 +54,30 @@ export function journalPath(dir: string, runId: string): string {
 
 export class JournalWriter {
   private fd: number | null;
+  private failed: Error | null = null;
 
   private constructor(
     readonly path: string,
     fd: number,
     private readonly redactor: Redactor,
+    private readonly onFailure: (failure: Error) => void,
   ) {
     this.fd = fd;
   }
 
-  static open(dir: string, runId: string, redactor: Redactor): JournalWriter {
+  /**
+   * `onFailure` is told, once, when a record cannot be written; a run should then stop starting
+   * anything (its later events are not journaled) and end with an error that says so. Without
+   * one, the failure is thrown to the writer of the event.
+   */
+  static open(
+    dir: string,
+    runId: string,
+    redactor: Redactor,
+    onFailure: (failure: Error) => void = (failure) => {
+      throw failure;
+    },
+  ): JournalWriter {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (error) {
@@ -71,15 +86,26 @@ export class JournalWriter {
     const path = journalPath(dir, runId);
     // "ax": a run id is never reused; an existing file means something is badly wrong.
     const fd = openSync(path, "ax", 0o600);
-    return new JournalWriter(path, fd, redactor);
+    return new JournalWriter(path, fd, redactor, onFailure);
+  }
+
+  /** Why the journal stopped short of the run (a record could not be written), or null. */
+  get failure(): Error | null {
+    return this.failed;
   }
 
   /** Append one event and make it durable before returning. */
   write(event: ApplyEvent): void {
-    if (this.fd === null) return;
+    if (this.fd === null || this.failed !== null) return;
     const line = `${JSON.stringify(this.redactor.scrubValue(event))}\n`;
-    writeSync(this.fd, line);
-    fsyncSync(this.fd);
+    try {
+      // writeFileSync writes on until the line is out: one write(2) can stop short on a full disk.
+      writeFileSync(this.fd, line);
+      fsyncSync(this.fd);
+    } catch (error) {
+      this.failed = new Error(`the run journal ${this.path} cannot be written (${(error as Error).message}); it ends before this run does`, { cause: error });
+      this.onFailure(this.failed);
+    }
   }
 
   close(): void {

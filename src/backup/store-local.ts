@@ -4,7 +4,7 @@
  * points at missing bytes.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
 import { readRegularFile, SourceReadError } from "../config/source.js";
@@ -116,10 +116,24 @@ export class LocalStoreBackend implements StoreBackend {
     const handle = await open(this.resolve(path), "wx", 0o600);
     try {
       if (signal) addAbortSignal(signal, source);
-      for await (const chunk of source) await handle.write(chunk as Buffer);
+      for await (const chunk of source) await this.writeAll(handle, chunk as Buffer, path);
       await handle.sync();
     } finally {
       await handle.close();
+    }
+  }
+
+  /**
+   * One write(2) may take only part of a chunk, without an error, when the disk fills up (or
+   * RLIMIT_FSIZE is reached): a last chunk cut short so would commit a truncated archive under a
+   * manifest hashed from the stream. So write on until the chunk is out; the write after a short
+   * one fails with the reason (ENOSPC), named with the store and the file.
+   */
+  private async writeAll(handle: FileHandle, chunk: Buffer, path: string): Promise<void> {
+    try {
+      for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+    } catch (error) {
+      throw new Error(`${this.root}: cannot write ${path} (${(error as Error).message})`, { cause: error });
     }
   }
 

@@ -40,7 +40,7 @@ import { resolveSandboxAddresses } from "./sandbox-addresses.js";
 import { parseSandboxAddress } from "../plan/rules/targets.js";
 import { checkMetricsFile, writeMetrics } from "./metrics-option.js";
 import { runFamilies } from "../report/fleet-metrics.js";
-import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
+import { type HostPool, journalFailed, type ProcessDeps, processDeps } from "./session-deps.js";
 import { TOOL_VERSION } from "../version.js";
 import { RunControl } from "../apply/control.js";
 import { EventBus } from "../apply/events.js";
@@ -374,9 +374,15 @@ export async function runApplySession(source: string | undefined, options: Apply
 
     const redactor = new Redactor();
     const events = new EventBus(runId, deps.now);
+    const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
     let journal: JournalWriter;
     try {
-      journal = JournalWriter.open(deps.journalDir, runId, redactor);
+      // A run whose journal cannot be written (a full disk) stops as Ctrl-C stops it: nothing new
+      // starts, running steps finish. After the event being written, not inside it.
+      journal = JournalWriter.open(deps.journalDir, runId, redactor, (failure) => {
+        deps.stderr.write(`nemoclaw apply: ${failure.message}; stopping the run: nothing new starts\n`);
+        queueMicrotask(() => control.interrupt());
+      });
     } catch (error) {
       deps.stderr.write(`nemoclaw apply: cannot write the run journal in ${deps.journalDir}: ${(error as Error).message}; nothing was changed\n`);
       return ExitCode.Error;
@@ -386,7 +392,6 @@ export async function runApplySession(source: string | undefined, options: Apply
     const notifier = await notifierFor(fleet.notify, events, redactor, deps);
     const view = await createView(options, deps, plan, colors.out);
     events.subscribe(view.onEvent);
-    const control = new RunControl(DRAIN_MS, (stage) => events.emit({ type: "run-interrupting", stage }));
     prepared.stopEarlyInterrupt?.();
     const stopListening = deps.onInterrupt(() => control.interrupt());
     try {
@@ -443,7 +448,8 @@ export async function runApplySession(source: string | undefined, options: Apply
       await view.finish();
       if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
       await notifier?.finish();
-      return mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
+      const exitCode = mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
+      return journal.failure === null ? exitCode : journalFailed(journal.failure, "apply", deps.stderr);
     } finally {
       stopListening();
       journal.close();

@@ -35,7 +35,7 @@ import type { CommonOptions } from "./common.js";
 import { loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { checkMetricsFile, type MetricsOption, writeMetrics } from "./metrics-option.js";
-import { type HostPool, type ProcessDeps, processDeps } from "./session-deps.js";
+import { type HostPool, journalFailed, type ProcessDeps, processDeps } from "./session-deps.js";
 
 export interface BackupOptions extends CommonOptions, MetricsOption {
   policy: string[];
@@ -144,10 +144,11 @@ export async function withContext(
 }
 
 /** Ctrl-C / SIGTERM cancel the work in flight (remote commands are killed, partial backups removed). */
-function interruptSignal(deps: BackupSessionDeps): { signal: AbortSignal; dispose(): void } {
+/** Ctrl-C (or `abort()`, when the journal cannot be written) cancels the run. */
+function interruptSignal(deps: BackupSessionDeps): { signal: AbortSignal; abort(): void; dispose(): void } {
   const controller = new AbortController();
   const dispose = deps.onInterrupt(() => controller.abort());
-  return { signal: controller.signal, dispose };
+  return { signal: controller.signal, abort: () => controller.abort(), dispose };
 }
 
 function filterOf(context: Context, options: FilterOptions): RecordFilter {
@@ -175,9 +176,15 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   const runId = newRunId(context.deps.now());
   let journal: JournalWriter;
   const redactor = new Redactor();
+  const interrupt = interruptSignal(context.deps);
   try {
-    journal = JournalWriter.open(context.deps.journalDir, runId, redactor);
+    // A run whose journal cannot be written (a full disk) stops as Ctrl-C stops it.
+    journal = JournalWriter.open(context.deps.journalDir, runId, redactor, (failure) => {
+      context.warn(`nemoclaw backup run: ${failure.message}; stopping the run\n`);
+      queueMicrotask(() => interrupt.abort());
+    });
   } catch (error) {
+    interrupt.dispose();
     context.warn(`nemoclaw backup run: cannot write the run journal in ${context.deps.journalDir}: ${(error as Error).message}; nothing was backed up\n`);
     return ExitCode.Error;
   }
@@ -196,7 +203,6 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     concurrency,
     journal: journal.path,
   });
-  const interrupt = interruptSignal(context.deps);
   try {
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const report = await runBackups(
@@ -230,7 +236,8 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     recorded.runFinished(report, exitCode, interrupt.signal.aborted);
     context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
     await notifier?.finish();
-    return mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", recorded.summary()), context.deps)]);
+    const code = mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", recorded.summary()), context.deps)]);
+    return journal.failure === null ? code : journalFailed(journal.failure, "backup run", context.deps.stderr);
   } finally {
     interrupt.dispose();
     journal.close();

@@ -194,7 +194,7 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     try {
       deps.writeFile(outPath, text, options.force);
     } catch (error) {
-      return fail(`cannot write ${options.out}: ${(error as Error).message}`);
+      return fail(`-o ${(error as Error).message}`);
     }
   }
   if (options.json) {
@@ -269,13 +269,14 @@ function inventoryPinConflicts(fleet: DesiredFleet, pins: { openshell: string; n
 }
 
 async function defaultDeps(): Promise<InitCommandDeps> {
-  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { observeSelected }, fs, { NEMOCLAW_RELEASE_RULES }] = await Promise.all([
+  const [{ loadFleet }, { selectHosts }, { formatDiagnostics }, { observeSelected }, fs, { NEMOCLAW_RELEASE_RULES }, { writeFileAtomically }] = await Promise.all([
     import("../config/load.js"),
     import("../config/selectors.js"),
     import("../config/diagnostics.js"),
     import("../observe/fleet.js"),
     import("node:fs"),
     import("../host/nemoclaw/release-rules.js"),
+    import("../report/output-file.js"),
   ]);
   return {
     async load(inventories) {
@@ -287,17 +288,9 @@ async function defaultDeps(): Promise<InitCommandDeps> {
     pinOf: (version) => NEMOCLAW_RELEASE_RULES.pinOf(version),
     cwd: process.cwd(),
     exists: (path) => fs.existsSync(path),
-    writeFile(path, text, replace) {
-      const temporary = `${path}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, text, { mode: 0o644 });
-      try {
-        // link() refuses an existing name, so a file that appeared meanwhile is never clobbered.
-        if (replace) fs.renameSync(temporary, path);
-        else fs.linkSync(temporary, path);
-      } finally {
-        fs.rmSync(temporary, { force: true });
-      }
-    },
+    // Whole or not at all (a full disk leaves the previous file and no temporary behind), and without
+    // --force never over a file that appeared meanwhile.
+    writeFile: (path, text, replace) => writeFileAtomically(path, text, { mode: 0o644, replace }),
     today: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

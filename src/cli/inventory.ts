@@ -147,13 +147,14 @@ export async function runInventoryCommand(fleetOrGroup: string | undefined, grou
     try {
       await deps.writeFile(options.output, text);
     } catch (error) {
-      return fail(`cannot write --output ${options.output}: ${(error as Error).message}`);
+      // Names the file and why (a full disk); the previous file stays as it was.
+      return fail(`--output ${(error as Error).message}`);
     }
     return ExitCode.Ok;
   }
 }
 
 async function defaultDeps(): Promise<InventoryCommandDeps> {
-  const [{ inspectFleet }, { writeFile }] = await Promise.all([import("../config/load.js"), import("node:fs/promises")]);
-  return { inspect: inspectFleet, writeFile: (path, text) => writeFile(path, text), stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const [{ inspectFleet }, { writeFileAtomically }] = await Promise.all([import("../config/load.js"), import("../report/output-file.js")]);
+  return { inspect: inspectFleet, writeFile: async (path, text) => writeFileAtomically(path, text), stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

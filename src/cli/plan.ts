@@ -158,7 +158,15 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   }
   const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await loadPlanning();
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
-  if (options.out) writePlanFile(options.out, plan);
+  if (options.out) {
+    try {
+      writePlanFile(options.out, plan);
+    } catch (error) {
+      // An OutputPathError names the file and why (a full disk); the previous plan file stays as it was.
+      deps.stderr.write(`nemoclaw plan: -o ${(error as Error).message}\n`);
+      return ExitCode.Error;
+    }
+  }
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
   if (options.out && !options.json) {
     deps.stderr.write(plan.summary.steps > 0 ? `Saved the plan to ${options.out}; run \`nemoclaw apply ${options.out}\` to carry it out.\n` : `Saved the plan to ${options.out}; it has nothing to do.\n`);

@@ -10,7 +10,7 @@
  * the user owns (mode 0600).
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
@@ -38,6 +38,7 @@ import { riskCeiling } from "./sandbox-addresses.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { readFleetInput, type FleetInputDeps } from "./fleet-input.js";
 import { renderArgv } from "../transport/shell.js";
+import { writeFileAtomically } from "../report/output-file.js";
 import type { Output } from "./session-deps.js";
 
 export interface ScheduleOptions extends CommonOptions {
@@ -454,7 +455,8 @@ async function systemdAction(request: ScheduleRequest): Promise<ExitCodeValue> {
   const stale = installed.filter((name) => !files.some((file) => file.name === name));
   if (stale.length > 0 && options.enable) await deps.systemctl(["disable", "--now", ...timersOf(stale)]);
   for (const name of stale) rmSync(join(paths.unitDir, name), { force: true });
-  for (const file of files) writeFileSync(file.path, file.text, { mode: 0o644 });
+  // Each unit whole or not at all: a full disk leaves the one installed before, never half a unit.
+  for (const file of files) writeFileAtomically(file.path, file.text, { mode: 0o644 });
   prepareRunFiles(fleet, paths, deps);
   const timers = timersOf(files.map((file) => file.name));
   const wrote = `Wrote ${files.map((file) => file.name).join(", ")} to ${paths.unitDir}${stale.length > 0 ? ` (removed ${stale.join(", ")}, no longer in the fleet file)` : ""}.`;
@@ -555,8 +557,8 @@ function prepareRunFiles(fleet: DesiredFleet, paths: Paths, deps: ScheduleDeps):
     ...(names.length > 0 ? ["# The fleet file reads these references:", ...names.map((name) => `#${name}=`)] : ["# The fleet file reads no env: references."]),
     "",
   ].join("\n");
-  writeFileSync(paths.envFile, text, { mode: 0o600 });
-  chmodSync(paths.envFile, 0o600);
+  // Whole or not at all: a half-written template would be kept as "there" by the next install.
+  writeFileAtomically(paths.envFile, text, { mode: 0o600, replace: false });
   deps.stderr.write(`Created ${paths.envFile} (mode 0600)${names.length > 0 ? `: put ${names.join(", ")} in it` : ""}.\n`);
 }
 

@@ -7,6 +7,7 @@ import { hostname, userInfo } from "node:os";
 import { currentPidScope } from "../config/pid-scope.js";
 import type { RunIdentity } from "../apply/events.js";
 import { journalDir } from "../apply/journal.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
 
 export interface Output {
@@ -77,4 +78,13 @@ export function processDeps(): ProcessDeps {
       };
     },
   };
+}
+
+/**
+ * A run whose journal could not be written to the end was stopped for it: exit 1, an I/O error on
+ * the controller (docs/exit-codes.md), whatever its recap says, and the reason said again last.
+ */
+export function journalFailed(failure: Error, command: string, stderr: Output): ExitCodeValue {
+  stderr.write(`nemoclaw ${command}: ${failure.message}; the run was stopped for it (exit 1). Free space there; \`nemoclaw history\` shows the run as far as its journal got\n`);
+  return ExitCode.Error;
 }

@@ -5,7 +5,7 @@
  * collector, a browser, `nemoclaw apply`) never sees half a file.
  */
 import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** A path the tool cannot write, with why; the message names the path and the option it came from. */
@@ -84,24 +84,55 @@ export function inputClash(path: string, inputs: readonly InputFile[]): string |
 
 /**
  * Write `text` to `path` through a temporary file beside it (a dot name that no `*.prom` glob or
- * directory listing picks up), flushed to disk, then renamed over `path`. `mode`, when given, is
- * set whatever the umask (a metrics file must be readable by the exporter's user).
+ * directory listing picks up), flushed to disk, then renamed over `path` and the rename flushed
+ * too. `mode`, when given, is set whatever the umask (a metrics file must be readable by the
+ * exporter's user). On any failure — a full disk included — `path` keeps its previous contents.
+ * With `replace: false` an existing `path` is never replaced, not even one that appeared meanwhile
+ * (link(2) refuses an existing name where rename(2) would not).
  */
-export function writeFileAtomically(path: string, text: string, options: { mode?: number } = {}): void {
+export function writeFileAtomically(path: string, text: string, options: { mode?: number; replace?: boolean } = {}): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(3).toString("hex")}.tmp`);
   try {
-    const fd = openSync(temporary, "wx");
+    // Created with the mode already (less the umask, which fchmod then overrides): never readable by more than asked.
+    const fd = openSync(temporary, "wx", options.mode ?? 0o666);
     try {
       if (options.mode !== undefined) fchmodSync(fd, options.mode);
-      writeSync(fd, text);
+      // writeFileSync writes until every byte is out: one write(2) stops short when the disk
+      // fills up (or RLIMIT_FSIZE is reached) without an error, which would rename half a file in.
+      writeFileSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temporary, path);
+    if (options.replace === false) {
+      linkSync(temporary, path);
+      rmSync(temporary);
+    } else {
+      renameSync(temporary, path);
+    }
   } catch (error) {
     rmSync(temporary, { force: true });
     const problem = outputPathProblem(path);
-    throw new OutputPathError(path, problem ?? `cannot be written: ${(error as Error).message}`);
+    throw new OutputPathError(path, problem ?? `cannot be written (${(error as Error).message}); the previous file, if any, is unchanged`);
+  }
+  syncDirectory(dirname(path));
+}
+
+/**
+ * Flush a directory, so a rename into it survives a power cut (fsync(2): the file's own fsync does
+ * not make its directory entry durable). A directory we may write but not read (mode -wx) cannot be
+ * opened for that; the file is written all the same, so that is no failure.
+ */
+function syncDirectory(directory: string): void {
+  let fd: number;
+  try {
+    fd = openSync(directory, constants.O_RDONLY);
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -3,7 +3,7 @@
  * first one holds (naming the holder); Ctrl-C drains or aborts and the journal says where the run
  * stopped; a SIGKILLed run's locks are reclaimed by the next run, which converges.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +138,37 @@ describe("Ctrl-C", () => {
     expect(existsSync(lockFile(home("h1")))).toBe(false);
     const journal = journalEvents(journalFiles(join(dir, "state")).at(-1)!);
     expect(journal.at(-1)).toMatchObject({ type: "run-finished", interrupted: true, exitCode: 130 });
+  });
+});
+
+describe("a full disk under the journal", () => {
+  it("stops the run as Ctrl-C does: the running step finishes, nothing new starts, locks released; exit 1 naming the journal", async () => {
+    const fleetFile = fleetWith(["judy", "judy2"]);
+    // Files the CLI writes may reach 32 KiB; once the journal is past that, its next record fails
+    // as on a full disk. Blank lines are no records: readers skip them.
+    const limit = 32 * 1024;
+    const run = new CliProcess(["apply", fleetFile, "--yes", "--json"], { cwd: dir, env, fileSizeBlocks: limit / 512 });
+    await run.waitFor("step-started", (event) => event.step === "sandbox-create:judy" && event.host === "h1");
+    const journal = journalFiles(join(dir, "state")).at(-1)!;
+    appendFileSync(journal, `${" ".repeat(limit)}\n`);
+
+    const ended = await run.finished();
+    expect(ended.code, ended.stderr).toBe(1);
+    expect(ended.stderr).toContain(`nemoclaw apply: the run journal ${journal} cannot be written (EFBIG: file too large, write)`);
+    expect(ended.stderr).toContain("the run was stopped for it (exit 1)");
+    expect(ended.stderr).not.toMatch(/\n\s+at /);
+    // The events --json printed: the step in flight finished, the next one never started.
+    expect(run.ofType("step-finished").find((event) => event.step === "sandbox-create:judy")?.status).toBe("ok");
+    expect(run.ofType("step-started").some((event) => event.step === "sandbox-create:judy2")).toBe(false);
+    expect(existsSync(lockFile(home("h1")))).toBe(false);
+    // The journal ends where it could no longer be written, with no record after a gap.
+    expect(journalEvents(journal).at(-1)).toMatchObject({ type: "step-started", step: "sandbox-create:judy" });
+    const shown = await runCli(["history", run.ofType("run-started")[0]!.runId], { cwd: dir, env });
+    expect(shown.stdout).toContain("h1: during sandbox-create:judy");
+
+    const rerun = apply(fleetFile);
+    expect((await rerun.finished()).code).toBe(0);
+    expect(planSteps(await planOf(fleetFile, { cwd: dir, env }, ["--limit", "h1"]))).toEqual({ h1: { status: "no-changes", steps: [] } });
   });
 });
 

@@ -39,8 +39,11 @@ export class CliProcess {
   private readonly waiters: { test: (event: ApplyEvent) => boolean; resolve: (event: ApplyEvent) => void }[] = [];
   readonly events: ApplyEvent[] = [];
 
-  constructor(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  /** `fileSizeBlocks`: no file the CLI writes may grow past that many 512-byte blocks (`ulimit -f`), a full disk's stand-in. */
+  constructor(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; fileSizeBlocks?: number }) {
+    const [command, argv] =
+      options.fileSizeBlocks === undefined ? [process.execPath, [CLI, ...args]] : ["/bin/sh", ["-c", `ulimit -f ${options.fileSizeBlocks} && exec "$0" "$@"`, process.execPath, CLI, ...args]];
+    this.child = spawn(command, argv, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     this.child.stdin.end();
     let pending = "";
     this.child.stdout.on("data", (chunk: Buffer) => {
