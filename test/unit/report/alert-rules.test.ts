@@ -73,6 +73,35 @@ tests:
     expect(run.status).toBe(0);
   });
 
+  it("fire for a run that failed, never for an apply whose risk ceiling only held steps back (exit 2, a scheduled apply's success)", ({ skip }) => {
+    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
+    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
+    writeFileSync(
+      join(ruleDir, "runs.yml"),
+      `rule_files: [nemoclaw.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 5m
+    input_series:
+      - series: 'nemoclaw_run_exit_code{command="apply"}'
+        values: '2x10'
+      - series: 'nemoclaw_run_exit_code{command="backup run"}'
+        values: '5x10'
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: NemoclawRunFailed
+        exp_alerts:
+          - exp_labels: { severity: warning, command: backup run }
+            exp_annotations:
+              summary: "the last nemoclaw backup run exited 5"
+              description: "See \`nemoclaw history\` for each host and step."
+`,
+    );
+    const run = spawnSync("promtool", ["test", "rules", "runs.yml"], { cwd: ruleDir, encoding: "utf8" });
+    expect(`${run.stdout}${run.stderr}`).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+
   it("fire for a metrics file node_exporter names by its full path (1.3 and later) or by its name, and for no other file", ({ skip }) => {
     if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
     writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
