@@ -110,8 +110,13 @@ export function findRun(dir: string, wanted: string): { path: string } | { probl
 /** What a run was, as `nemoclaw history` names it. */
 export type RunKind = "apply" | "backup run";
 
-export function runKind(source: RunSource | null): RunKind {
+export function runKind(source: RunSource): RunKind {
   return source === "backup" ? "backup run" : "apply";
+}
+
+/** A listed run's kind, or `?` when its journal has no readable header to say (killed while writing it, or damaged). */
+export function listedRunKind(run: RunListing): RunKind | "?" {
+  return run.source === null ? "?" : runKind(run.source);
 }
 
 /**

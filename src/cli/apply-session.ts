@@ -24,7 +24,7 @@ import { RefreshLocks } from "../apply/refresh-locks.js";
 import { samePidScope } from "../config/pid-scope.js";
 import type { ObservedFleet, ObservedHost } from "../observe/types.js";
 import { factFingerprints } from "../plan/fingerprint.js";
-import { isPlanFile, PlanFileError, readPlanFile } from "../report/plan-file.js";
+import { applyPlanCommand, isPlanFile, PlanFileError, planFromInventoriesAlone, readPlanFile } from "../report/plan-file.js";
 import { planFleet } from "../plan/planner.js";
 import type { BackupCatalogue, Plan, Risk, SandboxAddress } from "../plan/types.js";
 import { withRiskCeiling } from "../plan/risk-ceiling.js";
@@ -166,9 +166,13 @@ async function prepare(source: string | undefined, runId: string, options: Apply
     } catch (error) {
       return validationFailed(error);
     }
+    if (planFromInventoriesAlone(plan) && options.inventory.length === 0) {
+      deps.stderr.write(`${source}: the plan was made from inventories alone (no fleet file), and apply reads them again for the hosts' settings: give them with -i, as in \`${applyPlanCommand(source, plan, null)}\`; nothing was applied\n`);
+      return ExitCode.ValidationError;
+    }
     let inputs: InputFile[];
     try {
-      ({ fleet, inputs } = await load(plan.fleet.file.startsWith("<") ? undefined : plan.fleet.file));
+      ({ fleet, inputs } = await load(planFromInventoriesAlone(plan) ? undefined : plan.fleet.file));
     } catch (error) {
       deps.stderr.write(`${source}: the plan was made from ${plan.fleet.file} (fleet.file), which apply reads for the hosts' settings:\n`);
       return validationFailed(error);

@@ -5,33 +5,27 @@
  * policies, run ids — the names in the fleet file, its inventories and the journal. File names only
  * where a file is wanted. Reading is quiet (no diagnostics) and never contacts a host.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import type { Argument, Command, Option } from "commander";
-import { journalDir } from "../apply/journal.js";
+import { journalDir, listJournalFiles } from "../apply/journal.js";
 import { optionNamed, readWords, takesValue, type ReadWords } from "./command-words.js";
 import { fleetFileFor } from "./fleet-default.js";
 
 export type ValueKind = "files" | "none" | "limit" | "hosts" | "groups" | "policies" | "runs" | "shells";
 
-/** The values options take, by option; an option not listed takes a value that is not completed. */
+/**
+ * The values options take that name things; any other option whose value its help calls a file,
+ * directory or path (`<file>`, `<dir>`, `<path>`, `<[label@]file>`) takes file names, and the
+ * rest take a value that is not completed. Read from the placeholder, so a new file option
+ * completes file names without being listed here.
+ */
 const OPTION_VALUES: Record<string, ValueKind> = {
   "--limit": "limit",
   "--host": "hosts",
   "--policy": "policies",
-  "--inventory": "files",
-  "--out": "files",
-  "--output": "files",
-  "--vault-password-file": "files",
-  "--vault-id": "files",
-  "--schema": "files",
-  "--fleet": "files",
-  "--metrics-file": "files",
-  "--html": "files",
-  "--from-facts": "files",
-  "--from-plan": "files",
-  "--journal-dir": "files",
 };
+const FILE_PLACEHOLDER = /<[^>]*\b(file|dir|path)>/;
 
 /** The values positional arguments take, by argument name; any other argument is a file. */
 const ARGUMENT_VALUES: Record<string, ValueKind> = {
@@ -105,7 +99,7 @@ export async function complete(program: Command, words: readonly string[], curre
 }
 
 function valueKind(option: Option): ValueKind {
-  return (option.long && OPTION_VALUES[option.long]) || "none";
+  return (option.long && OPTION_VALUES[option.long]) || (FILE_PLACEHOLDER.test(option.flags) ? "files" : "none");
 }
 
 function visibleCommands(command: Command): Command[] {
@@ -193,11 +187,10 @@ export function completionData(cwd: string, env: NodeJS.ProcessEnv): CompletionD
       return (await inspect(fleetFile, inventories))?.fleet?.backupPolicies.map((policy) => policy.name) ?? [];
     },
     runs() {
+      // The journals `history` lists, so no other file in the directory (notes.jsonl) is offered as a run.
       try {
-        return readdirSync(journalDir(env))
-          .filter((name) => name.endsWith(".jsonl"))
-          .map((name) => name.slice(0, -".jsonl".length))
-          .sort()
+        return listJournalFiles(journalDir(env))
+          .map((path) => basename(path, ".jsonl"))
           .reverse();
       } catch {
         return [];

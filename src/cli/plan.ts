@@ -156,7 +156,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   } finally {
     await deps.close();
   }
-  const [{ planFleet }, { writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await loadPlanning();
+  const [{ planFleet }, { applyPlanCommand, writePlanFile }, { renderPlanHuman }, { renderPlanJson, planExitCode }, { fleetStatus }, { observedFamilies, planFamilies }] = await loadPlanning();
   const plan = planFleet(fleet, observed, planOptionsFor(fleet, { ...addressed, limit: options.limit, prune: options.prune, maxRisk: options.maxRisk }, deps.now(), backupCatalogue));
   if (options.out) {
     try {
@@ -169,7 +169,7 @@ export async function runPlanCommand(fleetFile: string | undefined, options: Pla
   }
   deps.stdout.write(options.json ? renderPlanJson(plan) : renderPlanHuman(plan, { colors: colorsFor(deps.stdout, options.color, deps.env) }));
   if (options.out && !options.json) {
-    deps.stderr.write(plan.summary.steps > 0 ? `Saved the plan to ${options.out}; run \`nemoclaw apply ${options.out}\` to carry it out.\n` : `Saved the plan to ${options.out}; it has nothing to do.\n`);
+    deps.stderr.write(plan.summary.steps > 0 ? `Saved the plan to ${options.out}; run \`${applyPlanCommand(options.out, plan, options.inventory)}\` to carry it out.\n` : `Saved the plan to ${options.out}; it has nothing to do.\n`);
   }
   const metrics = await writeMetrics(
     "plan",

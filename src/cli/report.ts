@@ -51,7 +51,8 @@ and dark mode follow the browser; it prints cleanly.
 Without --from-facts the hosts are observed now (one read-only round trip each) and planned as
 \`nemoclaw plan\` would; --from-facts takes facts saved by \`nemoclaw facts --json\` instead, and
 --from-plan a plan saved by \`nemoclaw plan -o\` (or \`--json\`); with either, no host is contacted
-(the backup stores are still read). Default output: ./${DEFAULT_REPORT_FILE}; --html - writes to stdout.
+(the backup stores are still read), and each file must hold every host the report selects (save
+it with the same --limit). Default output: ./${DEFAULT_REPORT_FILE}; --html - writes to stdout.
 --metrics-file writes everything the page shows as Prometheus metrics too, so one timer serves
 both (docs/monitoring.md).
 
@@ -103,6 +104,7 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
     { planOptionsFor },
     { fleetStatus, HOST_STATES },
     { renderReportHtml },
+    { hostList },
     { latestRunOfEachKind, listRuns },
     { backupFamilies, observedFamilies, planFamilies, runFamilies },
     { mergeFamilies },
@@ -121,6 +123,7 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
     import("./plan.js"),
     import("../report/fleet-status.js"),
     import("../report/report-html.js"),
+    import("../report/plan-human.js"),
     import("../apply/history.js"),
     import("../report/fleet-metrics.js"),
     import("../report/metrics.js"),
@@ -151,6 +154,16 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
   if (clash !== null) return clash;
   const { fleet } = input;
   const selected = new Set(input.hosts);
+  // A saved file must cover every host the report selects: the page and the metrics are the fleet
+  // (or the --limit), so a host left out of the file is refused, never silently dropped.
+  const notCovered = (file: string, lacks: string, present: readonly string[], saveWith: string): ExitCodeValue | null => {
+    const missing = input.hosts.filter((host) => !present.includes(host));
+    if (missing.length === 0) return null;
+    return fail(
+      `${file}: ${lacks} for ${hostList(missing, 10)}, which the report selects; save it again for every host (${saveWith}, with the same --limit), or narrow the report with --limit`,
+      ExitCode.ValidationError,
+    );
+  };
   const fleetHosts = fleet.hosts.map((host) => host.name);
   const now = deps.now();
 
@@ -167,6 +180,8 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
     const outside = observed.hosts.map((host) => host.host).filter((host) => !fleetHosts.includes(host));
     if (outside.length > 0) return fail(`${options.fromFacts}: names host(s) that are not in ${fleet.sourceFile}: ${outside.join(", ")}`, ExitCode.ValidationError);
     observed = { hosts: observed.hosts.filter((host) => selected.has(host.host)) };
+    const uncovered = notCovered(options.fromFacts, "holds no facts", observed.hosts.map((host) => host.host), "`nemoclaw facts --json`");
+    if (uncovered !== null) return uncovered;
     const times = observed.hosts.map((host) => host.observedAt).sort();
     factsSource = `${options.fromFacts}${times.length > 0 ? ` (observed ${times[0]}${times.length > 1 && times.at(-1) !== times[0] ? ` to ${times.at(-1)}` : ""})` : ""}`;
   }
@@ -184,6 +199,8 @@ export async function runReportCommand(fleetFile: string | undefined, options: R
     const outside = hostsOutsideFleet(plan, fleetHosts);
     if (outside.length > 0) return fail(`${options.fromPlan}: names host(s) that are not in ${fleet.sourceFile}: ${outside.join(", ")}`, ExitCode.ValidationError);
     plan = { ...plan, hosts: plan.hosts.filter((host) => selected.has(host.host)) };
+    const uncovered = notCovered(options.fromPlan, "has no plan", plan.hosts.map((host) => host.host), "`nemoclaw plan -o`");
+    if (uncovered !== null) return uncovered;
     planSource = `${options.fromPlan} (made ${plan.createdAt})`;
   }
 

@@ -48,7 +48,7 @@ export function register(program: Command): void {
 }
 
 export async function runShowCommand(file: string, options: ShowOptions, deps: ShowDeps): Promise<ExitCodeValue> {
-  const [{ ExitCode }, { PlanFileError, planDigest }, { renderPlanHuman }, { colorsFor }] = await Promise.all([
+  const [{ ExitCode }, { applyPlanCommand, PlanFileError, planDigest, planFromInventoriesAlone }, { renderPlanHuman }, { colorsFor }] = await Promise.all([
     import("../exit-codes.js"),
     import("../report/plan-file.js"),
     import("../report/plan-human.js"),
@@ -71,6 +71,9 @@ export async function runShowCommand(file: string, options: ShowOptions, deps: S
   const colors = colorsFor(deps.stdout, options.color, deps.env);
   deps.stdout.write(`${colors.dim(`Saved plan ${file}: made ${plan.createdAt} by nemoclaw ${plan.toolVersion} from ${plan.fleet.file}`)}\n`);
   deps.stdout.write(renderPlanHuman(plan, { colors }));
-  if (plan.summary.steps > 0) deps.stderr.write(`Run \`nemoclaw apply ${file}\` to carry it out; hosts whose facts changed since are refused as stale.\n`);
+  if (plan.summary.steps > 0) {
+    const inventories = planFromInventoriesAlone(plan) ? " with the inventories it was made from (it has no fleet file)" : "";
+    deps.stderr.write(`Run \`${applyPlanCommand(file, plan, null)}\`${inventories} to carry it out; hosts whose facts changed since are refused as stale.\n`);
+  }
   return ExitCode.Ok;
 }

@@ -38,9 +38,14 @@ function renderHost(host: ObservedHost, c: Colors): string {
     for (const backup of backups) bySandbox.set(backup.sandbox, [...(bySandbox.get(backup.sandbox) ?? []), backup.timestamp]);
     return [...bySandbox].map(([sandbox, times]) => `${sandbox} ×${times.length} (latest ${times.sort().at(-1)})`).join(", ");
   })));
-  lines.push(row("Fleet lock", show(host.fleetLock, c, (lock) =>
-    lock === null ? c.dim("none") : c.yellow(`held by ${lock.user}@${lock.machine} (run ${lock.runId}, pid ${lock.pid}) since ${lock.startedAt}, expires ${lock.expiresAt}`),
-  )));
+  lines.push(row("Fleet lock", show(host.fleetLock, c, (lock) => {
+    if (lock === null) return c.dim("none");
+    const holder = `held by ${lock.user}@${lock.machine} (run ${lock.runId}, pid ${lock.pid}) since ${lock.startedAt}`;
+    // A lease that ran out before the host was observed is no run's any more: apply reclaims it (docs/apply.md, Locks).
+    return Date.parse(lock.expiresAt) < Date.parse(host.observedAt)
+      ? c.red(`${holder}; its lease expired ${lock.expiresAt}, so its run is gone or stuck: the next apply reclaims it, \`nemoclaw unlock ${host.host}\` removes it`)
+      : c.yellow(`${holder}, expires ${lock.expiresAt}`);
+  })));
   return `${lines.join("\n")}\n`;
 }
 

@@ -16,6 +16,12 @@ const GATEWAY_HEALTH = ["healthy", "unhealthy", "stopped", "unreachable", "unkno
 const SANDBOX_PHASES = ["Ready", "Provisioning", "Starting", "Stopping", "Stopped", "Deleting", "Error", "Unknown"] as const;
 const GUARD_STATES = ["ok", "problem", "unknown"] as const;
 const STEP_STATUSES = ["ok", "failed", "skipped", "cancelled", "pending"] as const;
+/**
+ * How a host of a run ended: its host-finished status, or `unfinished` when the journal has none
+ * (the run was killed first), as `nemoclaw history` and the report page count it (docs/journal.md),
+ * so both run families add up to the run's hosts.
+ */
+const RUN_HOST_STATES = [...HOST_STATUSES, "unfinished"] as const;
 
 /** A version as a label value: the version, "" when not installed, "unknown" when it could not be read. */
 function versionLabel(version: VersionState): string {
@@ -109,15 +115,16 @@ export function runFamilies(command: string, run: RunSummary): MetricFamily[] {
   const finished = seconds(run.finishedAt);
   const steps = run.hosts.flatMap((host) => host.steps);
   const one = (value: number | null): Sample[] => (value === null ? [] : [{ labels, value }]);
+  const ended = run.hosts.map((host) => ({ host: host.host, status: host.status ?? "unfinished" }));
   return [
     gauge("nemoclaw_run_info", "The latest run of the command (value 1): its id, for `nemoclaw history <run_id>`.", ["command", "run_id"], [{ labels: { command, run_id: run.runId }, value: 1 }]),
     gauge("nemoclaw_run_finished_timestamp_seconds", "When the latest run of the command finished, in seconds since the Unix epoch.", ["command"], one(finished)),
     gauge("nemoclaw_run_duration_seconds", "How long the latest run of the command took.", ["command"], one(run.durationMs === null ? null : run.durationMs / 1000)),
     gauge("nemoclaw_run_exit_code", "The latest run's exit code (docs/exit-codes.md): 0 ok, 4 unreachable, 5 failed, 8 preflight refused, 130 interrupted, …", ["command"], one(run.exitCode)),
-    gauge("nemoclaw_run_hosts", "Hosts of the latest run by how they ended.", ["command", "status"],
-      HOST_STATUSES.map((status) => ({ labels: { command, status }, value: run.hosts.filter((host) => host.status === status).length }))),
+    gauge("nemoclaw_run_hosts", "Hosts of the latest run by how they ended (unfinished: the run was killed before they did).", ["command", "status"],
+      RUN_HOST_STATES.map((status) => ({ labels: { command, status }, value: ended.filter((host) => host.status === status).length }))),
     gauge("nemoclaw_run_host_status", "How each host of the latest run ended (value 1 for its status, 0 for the others).", ["command", "host", "status"],
-      run.hosts.flatMap((host) => stateSet({ command, host: host.host }, "status", HOST_STATUSES, host.status ?? "interrupted"))),
+      ended.flatMap((host) => stateSet({ command, host: host.host }, "status", RUN_HOST_STATES, host.status))),
     gauge("nemoclaw_run_steps", "Steps of the latest run by how they ended (pending: never started).", ["command", "status"],
       STEP_STATUSES.map((status) => ({ labels: { command, status }, value: steps.filter((step) => step.status === status).length }))),
   ];

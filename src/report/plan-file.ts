@@ -12,6 +12,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { MAX_SOURCE_BYTES, readTextFile, SourceReadError } from "../config/source.js";
 import { plannedCommand } from "../host/command.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/types.js";
+import { renderArgv } from "../transport/shell.js";
 import { writeFileAtomically } from "./output-file.js";
 import generatedValidator from "./plan-validator.generated.js";
 
@@ -171,4 +172,20 @@ export const MAX_PLAN_BYTES = MAX_SOURCE_BYTES;
 /** The text of a plan file, read as fleet files are read (src/config/source.ts): a regular file, not too large, UTF-8. */
 function readPlanText(path: string): Promise<string> {
   return readTextFile(path, MAX_PLAN_BYTES);
+}
+
+/** Whether the plan was made from inventories alone (`-i`, no fleet file): its fleet file is a label, `<inventory>`. */
+export function planFromInventoriesAlone(plan: Pick<Plan, "fleet">): boolean {
+  return plan.fleet.file.startsWith("<");
+}
+
+/**
+ * The command that carries out a saved plan. apply reads the plan's fleet file again for the
+ * hosts' settings; a plan made from inventories alone has none, so apply needs the inventories
+ * again: those given (`inventories`), or `-i <inventory>` to fill in when they are not known.
+ */
+export function applyPlanCommand(planFile: string, plan: Pick<Plan, "fleet">, inventories: readonly string[] | null): string {
+  const apply = renderArgv(["nemoclaw", "apply", planFile]);
+  if (!planFromInventoriesAlone(plan)) return apply;
+  return inventories === null || inventories.length === 0 ? `${apply} -i <inventory>` : `${apply} ${renderArgv(inventories.flatMap((inventory) => ["-i", inventory]))}`;
 }

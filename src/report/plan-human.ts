@@ -156,7 +156,8 @@ function group<T>(entries: { host: string; item: T }[], key: (item: T) => string
   return [...groups.values()].map(({ item, hosts }) => ({ item, hosts: [...hosts] }));
 }
 
-function hostList(hosts: string[], max: number): string {
+/** Hosts named, the first `max` of them and how many more. */
+export function hostList(hosts: readonly string[], max: number): string {
   return hosts.length <= max ? hosts.join(", ") : `${hosts.slice(0, max).join(", ")} … and ${hosts.length - max} more`;
 }
 

@@ -1,5 +1,5 @@
 /** `nemoclaw history`: the list of past runs, newest first, one line each. */
-import { runKind, type RunListing } from "../apply/history.js";
+import { listedRunKind, type RunListing } from "../apply/history.js";
 import type { HostStatus } from "../apply/events.js";
 import { HOST_STATUSES } from "../apply/events.js";
 import type { Colors } from "./color.js";
@@ -16,7 +16,7 @@ export function formatRunList(runs: readonly RunListing[], colors: Colors): stri
     const who = run.user && run.machine ? `${run.user}@${run.machine}` : "?";
     return [
       colors.bold(run.runId),
-      runKind(run.source).padEnd(10),
+      listedRunKind(run).padEnd(10),
       who,
       run.fleet ?? "?",
       `${run.hosts} host${run.hosts === 1 ? "" : "s"}${outcomes ? ` (${outcomes})` : ""}`,

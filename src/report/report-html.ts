@@ -6,7 +6,7 @@
  * escaped by the `html` template (src/report/html.ts).
  */
 import type { HostStatus } from "../apply/events.js";
-import { type RunKind, runKind, type RunListing } from "../apply/history.js";
+import { listedRunKind, type RunKind, type RunListing } from "../apply/history.js";
 import type { RunSummary } from "../apply/tally.js";
 import type { FreshnessState, PolicyFreshness } from "../backup/catalogue.js";
 import type { Risk } from "../plan/types.js";
@@ -199,7 +199,7 @@ function runsSection(runs: readonly RunListing[], latest: FleetReport["latestRun
       ? html`<p class="quiet">No runs recorded yet.</p>`
       : html`<table class="runs"><thead><tr><th>Run</th><th>Kind</th><th>By</th><th>Hosts</th><th>Outcome</th><th>Took</th></tr></thead><tbody>
 ${runs.map(
-  (run) => html`<tr data-run="${run.runId}"><td><code>${run.runId}</code></td><td>${runKind(run.source)}</td><td>${run.user ?? "?"}@${run.machine ?? "?"}</td>
+  (run) => html`<tr data-run="${run.runId}"><td><code>${run.runId}</code></td><td>${listedRunKind(run)}</td><td>${run.user ?? "?"}@${run.machine ?? "?"}</td>
 <td>${runOutcomes(run)}</td>
 <td>${run.damaged !== null ? html`<span class="tone-bad">damaged journal: ${run.damaged}</span>` : run.complete ? `exit ${run.exitCode}` : html`<span class="tone-warn">did not finish</span>`}</td>
 <td>${formatDuration(run.durationMs)}</td></tr>`,

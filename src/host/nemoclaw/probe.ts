@@ -11,7 +11,7 @@ import { shell } from "../probe/shell.js";
 import type { BinaryFacts } from "../binary-version.js";
 import { type Fact, known, unknown } from "../output.js";
 import { parseProcessView, type ProcessView } from "../system/process.js";
-import { parseRegistry, type Registry } from "./registry.js";
+import { parseRegistry, type Registry, registryLockAbandoned } from "./registry.js";
 import { parsePidFile, parseRuntimeMarker, type RuntimeMarker } from "./runtime-marker.js";
 import { parseShieldsFile, sandboxOfShieldsFile, type ShieldsState } from "./shields.js";
 import { type HostBackup, parseBackupManifest, SNAPSHOT_MANIFEST } from "./snapshots.js";
@@ -27,9 +27,9 @@ else ncf_absent nemoclaw-version '' 'nemoclaw not installed'; fi
 export const NEMOCLAW_FILES_PROBE = shell`
 NCF_NC=$HOME/.nemoclaw
 ncf_file registry '' "$NCF_NC/sandboxes.json"
-if [ -d "$NCF_NC/sandboxes.json.lock" ]; then
-  ncf_emit registry-lock '' 0 "$(cat "$NCF_NC/sandboxes.json.lock/owner" 2>/dev/null)"
-else ncf_absent registry-lock '' 'not locked'; fi
+if [ ! -d "$NCF_NC/sandboxes.json.lock" ]; then ncf_absent registry-lock '' 'not locked'
+elif ${registryLockAbandoned("$NCF_NC/sandboxes.json.lock")}; then ncf_emit registry-lock '' 0 stale
+else ncf_emit registry-lock '' 0 held; fi
 for ncf_f in "$NCF_NC"/state/shields-*.json; do
   ncf_k=\${ncf_f##*/}
   [ -f "$ncf_f" ] && ncf_valid "$ncf_k" || continue
@@ -94,7 +94,8 @@ export function readNemoClawCli(probe: ProbeOutput): Fact<BinaryFacts> {
 
 export function readRegistry(probe: ProbeOutput): Fact<Registry> {
   const lock = probe.get("registry-lock");
-  const locked = lock !== undefined && !lock.absent;
+  // A lock a dead command left is one NemoClaw breaks at once: nothing holds the registry.
+  const locked = lock !== undefined && !lock.absent && lock.body.trim() === "held";
   return probe.fact("registry", "", (section) => {
     if (section.absent) return known({ defaultSandbox: null, entries: [], locked });
     if (section.exitCode !== 0) return unknown("sandboxes.json could not be read", section.body);

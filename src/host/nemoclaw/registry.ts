@@ -55,8 +55,22 @@ export interface RegistryEntry {
 export interface Registry {
   defaultSandbox: string | null;
   entries: RegistryEntry[];
-  /** The registry lock directory exists (another NemoClaw command may be writing). */
+  /**
+   * NemoClaw's registry lock is held: its directory exists and is not one a dead command left
+   * (registryLockAbandoned), so a NemoClaw command would wait for it.
+   */
   locked: boolean;
+}
+
+/**
+ * A shell condition, true when the registry lock directory `dir` (`sandboxes.json.lock`) is one
+ * every NemoClaw release with the lock breaks at once: its `owner` pid is not running, or it has
+ * no owner and is older than 10 s (LOCK_STALE_MS; #1033, NC@a1a93c21:bin/lib/registry.js). A live
+ * owner's lock is held: only from #4922 (2026-06-08; NC@9708c264:src/lib/state/registry.ts,
+ * classifyExistingLock) does NemoClaw also break it after 10 s, before it waits for it.
+ */
+export function registryLockAbandoned(dir: string): string {
+  return `{ ncf_lo="$(cat "${dir}/owner" 2>/dev/null || true)"; if [ -n "$ncf_lo" ]; then [ ! -d "/proc/$ncf_lo" ]; else ncf_ln="$(date +%s)"; [ $((ncf_ln - $(stat -c %Y "${dir}" 2>/dev/null || echo "$ncf_ln"))) -gt 10 ]; fi; }`;
 }
 
 export function parseRegistry(text: string, locked: boolean): Fact<Registry> {

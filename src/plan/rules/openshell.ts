@@ -6,6 +6,7 @@
  *   3. CLI/gateway drift or protobuf mismatch → blocked with NemoClaw's preflight block, no steps.
  */
 import { killProcess } from "../../host/system/commands.js";
+import { renderArgv } from "../../transport/shell.js";
 import type { HostContext } from "../context.js";
 import { factKey } from "../fingerprint.js";
 import { APPLY_PREFLIGHT_ACTION, checkSchema, gatewayDrift, preflightBlock, type PreflightWording } from "../preflight.js";
@@ -13,8 +14,14 @@ import { compareVersions, sameVersion, versionCore } from "../versions.js";
 import { gatewayTarget } from "./common.js";
 import { planGatewayStart } from "./gateways.js";
 
+/**
+ * The block's "Rerun `<command>`" names the fleet file, quoted as a shell would need it. A fleet
+ * read from inventories alone has no file (its label, `<inventory>`, is no command to run), so the
+ * block keeps NemoClaw's own "Rerun the command" (NemoClaw's `formatOpenShellStateRpcIssue`).
+ */
 export function preflightWording(ctx: HostContext): PreflightWording {
-  return { action: APPLY_PREFLIGHT_ACTION, command: `nemoclaw apply ${ctx.fleet.sourceFile}` };
+  const file = ctx.fleet.sourceFile;
+  return file.startsWith("<") ? { action: APPLY_PREFLIGHT_ACTION } : { action: APPLY_PREFLIGHT_ACTION, command: renderArgv(["nemoclaw", "apply", file]) };
 }
 
 /**

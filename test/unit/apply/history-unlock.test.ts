@@ -6,6 +6,7 @@ import { findRun, listRuns } from "../../../src/apply/history.js";
 import { JournalWriter, listJournalFiles } from "../../../src/apply/journal.js";
 import { formatUnlockOutcome } from "../../../src/report/recap-unlock.js";
 import { createColors } from "../../../src/report/color.js";
+import { formatRunList } from "../../../src/report/recap-history.js";
 import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { unlockExitCode, unlockHost } from "../../../src/apply/unlock.js";
 import { Redactor } from "../../../src/apply/redact.js";
@@ -57,6 +58,17 @@ describe("history", () => {
     // Killed right after the first step finished, mid-way through writing the next record.
     writeFileSync(path, `${lines.slice(0, cut + 1).join("\n")}\n{"v":1,"type":"host-fin`);
     expect(listRuns(dir, 5)[0]).toMatchObject({ complete: false, exitCode: 130 });
+  });
+
+  it("never names the kind of a run killed before its header was written: a backup run could be one too", async () => {
+    await recordRun("20261122T100000Z-cccccc", false);
+    const header = readFileSync(join(dir, "20261122T100000Z-cccccc.jsonl"), "utf8").split("\n")[0] as string;
+    writeFileSync(join(dir, "20261122T110000Z-dddddd.jsonl"), header.slice(0, 40));
+    writeFileSync(join(dir, "20261122T120000Z-eeeeee.jsonl"), "");
+    const lines = formatRunList(listRuns(dir, 5), createColors(false));
+    expect(lines[0]).toMatch(/^20261122T120000Z-eeeeee {2}\? +\? {2}\? {2}0 hosts {2}did not finish$/);
+    expect(lines[1]).toMatch(/^20261122T110000Z-dddddd {2}\? +\? {2}\? {2}0 hosts {2}did not finish$/);
+    expect(lines[2]).toMatch(/^20261122T100000Z-cccccc {2}apply /);
   });
 });
 

@@ -431,6 +431,27 @@ describe("apply of a saved plan file", () => {
     expect(s.ran).toEqual([]);
   });
 
+  it("a plan made from inventories alone needs them again: without -i it says so (exit 3), with them it runs", async () => {
+    const file = await savedPlan((plan) => (plan.fleet.file = "<inventory>"));
+    const s = session();
+    let loaded = 0;
+    const load = s.deps.loadFleet;
+    s.deps.loadFleet = async (...args) => {
+      loaded += 1;
+      return load(...args);
+    };
+    expect(await runApplySession(file, { ...OPTIONS, yes: true }, s.deps)).toBe(ExitCode.ValidationError);
+    expect(s.err()).toBe(
+      `${file}: the plan was made from inventories alone (no fleet file), and apply reads them again for the hosts' settings: give them with -i, as in \`nemoclaw apply ${file} -i <inventory>\`; nothing was applied\n`,
+    );
+    expect(loaded).toBe(0);
+    expect(s.ran).toEqual([]);
+
+    const given = session();
+    expect(await runApplySession(file, { ...OPTIONS, yes: true, inventory: ["hosts.ini"] }, given.deps)).toBe(ExitCode.Ok);
+    expect(given.ran.some((argv) => argv.includes("policy-add"))).toBe(true);
+  });
+
   it("refuses, as a whole and before anything runs, a plan naming a host that is not in the fleet (exit 3)", async () => {
     const file = await savedPlan((plan) => {
       const other = structuredClone(plan.hosts[0]!);

@@ -1,12 +1,12 @@
 /** What completion offers for the word being typed, from the real command definitions and fake names. */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { registerCommands } from "../../../src/cli/commands.js";
-import { complete, type CompletionData } from "../../../src/cli/complete.js";
+import { complete, completionData, type CompletionData } from "../../../src/cli/complete.js";
 import { bashCompletion, fishCompletion, formatCompletion, shellWords, zshCompletion } from "../../../src/cli/completion.js";
 
 const root = new Command("nemoclaw");
@@ -108,6 +108,28 @@ describe("completion of names", () => {
     expect((await offered("nemoclaw show ")).directive).toBe("files");
     expect(await offered("nemoclaw apply --concurrency ")).toMatchObject({ values: [], directive: "none" });
     expect(await offered("nemoclaw backup restore ")).toMatchObject({ values: [], directive: "none" });
+  });
+
+  it("file names for every option whose value is a file, directory or path, as its help says", async () => {
+    expect((await offered("nemoclaw schedule install --secrets-file ")).directive).toBe("files");
+    expect((await offered("nemoclaw schedule show --unit-dir ")).directive).toBe("files");
+    expect((await offered("nemoclaw report --journal-dir ")).directive).toBe("files");
+    expect((await offered("nemoclaw init --schema ")).directive).toBe("files");
+    expect((await offered("nemoclaw plan --vault-id ")).directive).toBe("files");
+    expect(await offered("nemoclaw backup restore spark-01/alice --to ")).toMatchObject({ values: [], directive: "none" });
+    expect(await offered("nemoclaw plan --target ")).toMatchObject({ values: [], directive: "none" });
+  });
+
+  it("run ids are the journals `history` lists, never another file in the journal directory", () => {
+    const home = mkdtempSync(join(tmpdir(), "ncf-completion-"));
+    const runs = join(home, "state", "nemoclaw-fleet", "runs");
+    mkdirSync(runs, { recursive: true });
+    for (const name of ["20261121T090000Z-aaaaaa.jsonl", "20261122T090000Z-bbbbbb.jsonl", "notes.jsonl", "20261122T090000Z-bbbbbb.jsonl~"]) writeFileSync(join(runs, name), "");
+    try {
+      expect(completionData(home, { XDG_STATE_HOME: join(home, "state") }).runs()).toEqual(["20261122T090000Z-bbbbbb", "20261121T090000Z-aaaaaa"]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

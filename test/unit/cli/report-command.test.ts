@@ -130,6 +130,30 @@ describe("nemoclaw report", () => {
     expect(edited.err()).toContain("does not match its planDigest");
   });
 
+  it("refuses facts or a plan that leave out a host the report selects, instead of a page without it", async () => {
+    const h = harness();
+    const facts = { hosts: h.observed.hosts.filter((host) => host.host === "spark-01") };
+    writeFileSync(join(dir, "facts.json"), JSON.stringify(facts));
+    const html = join(dir, "fleet.html");
+    expect(await runReportCommand("fleet.yaml", options({ html, fromFacts: join(dir, "facts.json") }), h.deps)).toBe(ExitCode.ValidationError);
+    expect(h.err()).toBe(
+      `nemoclaw report: ${join(dir, "facts.json")}: holds no facts for spark-02, spark-03, station-01, spark-09, which the report selects; save it again for every host (\`nemoclaw facts --json\`, with the same --limit), or narrow the report with --limit\n`,
+    );
+    expect(existsSync(html)).toBe(false);
+
+    const partial = harness();
+    writePlanFile(join(dir, "plan.json"), { ...partial.plan, hosts: partial.plan.hosts.filter((host) => host.host !== "station-01") });
+    expect(await runReportCommand("fleet.yaml", options({ html, fromPlan: join(dir, "plan.json") }), partial.deps)).toBe(ExitCode.ValidationError);
+    expect(partial.err()).toContain(`${join(dir, "plan.json")}: has no plan for station-01, which the report selects`);
+    expect(existsSync(html)).toBe(false);
+
+    // The same facts with the --limit they were saved with make the page.
+    const narrowed = harness();
+    narrowed.deps.select = () => ["spark-01"];
+    expect(await runReportCommand("fleet.yaml", options({ html, fromFacts: join(dir, "facts.json"), limit: "spark-01" }), narrowed.deps)).toBe(ExitCode.Ok);
+    expect(narrowed.contacted).toEqual([]);
+  });
+
   it("--metrics-file writes everything the page shows: the fleet, the plan, the backups and the latest run of each kind", async ({ skip }) => {
     const h = harness();
     const runs = join(dir, "runs");

@@ -21,11 +21,15 @@ function streams() {
   };
 }
 
-/** Save a plan with one pending change the way `nemoclaw plan -o` does; returns it as plan printed it. */
-async function savedPlan(file: string): Promise<string> {
+/**
+ * Save a plan with one pending change the way `nemoclaw plan -o` does; returns it as plan printed
+ * it. `inventories`: planned from those inventories alone (`-i`, no fleet file).
+ */
+async function savedPlan(file: string, inventories: string[] = [], planned = streams()): Promise<string> {
   const scenario = converged();
   scenario.host.sandboxes[0]!.policy = { presets: ["pypi"] };
-  const s = streams();
+  if (inventories.length > 0) scenario.fleet.sourceFile = "<inventory>";
+  const s = planned;
   const deps: PlanCommandDeps = {
     load: async () => ({ fleet: scenario.fleet, warnings: [] }),
     select: (fleet) => fleet.hosts.map((host) => host.name),
@@ -35,7 +39,7 @@ async function savedPlan(file: string): Promise<string> {
     now: () => NOW,
     ...s,
   };
-  expect(await runPlanCommand("fleet.yaml", { inventory: [], json: false, detailedExitcode: false, prune: false, color: false, out: file }, deps)).toBe(ExitCode.Ok);
+  expect(await runPlanCommand(inventories.length > 0 ? undefined : "fleet.yaml", { inventory: inventories, json: false, detailedExitcode: false, prune: false, color: false, out: file }, deps)).toBe(ExitCode.Ok);
   return s.out();
 }
 
@@ -51,6 +55,18 @@ describe("nemoclaw show", () => {
     expect(s.out()).toBe(`Saved plan ${file}: made ${plan.createdAt} by nemoclaw ${plan.toolVersion} from ${plan.fleet.file}\n${printed}`);
     expect(printed).toContain("policy-add  sandbox assistant @ nemoclaw");
     expect(s.err()).toBe(`Run \`nemoclaw apply ${file}\` to carry it out; hosts whose facts changed since are refused as stale.\n`);
+  });
+
+  it("a plan made from inventories alone is applied with them again, and plan and show say so", async () => {
+    const file = join(dir, "inventory plan.json");
+    const planned = streams();
+    await savedPlan(file, ["lab/hosts.ini", "extra.ini"], planned);
+    expect(planned.err()).toContain(`Saved the plan to ${file}; run \`nemoclaw apply '${file}' -i lab/hosts.ini -i extra.ini\` to carry it out.\n`);
+    const s = streams();
+    expect(await runShowCommand(file, { json: false, color: false }, { readPlan: readPlanFile, ...s })).toBe(ExitCode.Ok);
+    expect(s.err()).toBe(
+      `Run \`nemoclaw apply '${file}' -i <inventory>\` with the inventories it was made from (it has no fleet file) to carry it out; hosts whose facts changed since are refused as stale.\n`,
+    );
   });
 
   it("--json prints the plan file's JSON", async () => {

@@ -4,7 +4,7 @@
  * sectioning, bounded commands, missing binaries, odd output, then the full parse.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,7 +115,8 @@ describe("probe on a fake host", () => {
     write(join(home, ".config/openshell/gateways/nemoclaw/metadata.json"), '{"name":"nemoclaw","gateway_endpoint":"http://127.0.0.1:8080","is_remote":false,"gateway_port":8080}');
     write(join(home, ".nemoclaw/sandboxes.json"), '{"defaultSandbox":"alpha","sandboxes":{"alpha":{"name":"alpha","gatewayName":"nemoclaw","gatewayPort":8080,"policies":["pypi"]},"ghost":{"name":"ghost","gatewayPort":8081}}}');
     mkdirSync(join(home, ".nemoclaw/sandboxes.json.lock"), { recursive: true });
-    write(join(home, ".nemoclaw/sandboxes.json.lock/owner"), "99999\n");
+    // Held by a live NemoClaw command (a live owner, taken just now).
+    write(join(home, ".nemoclaw/sandboxes.json.lock/owner"), `${process.pid}\n`);
     write(join(home, ".nemoclaw/state/shields-alpha.json"), '{"shieldsDown":true}');
     write(join(home, ".nemoclaw/state/shields-timer-alpha.json"), '{"pid":1}');
     write(
@@ -365,6 +366,33 @@ describe("probe on a bare host", () => {
       expect(host.hostBackups).toEqual({ state: "known", value: [] });
       // The gateway the file wants answered nothing and left no trace: no gateway.
       expect(host.gateways).toEqual({ state: "known", value: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("probe of NemoClaw's registry lock", () => {
+  // Every NemoClaw release with the lock breaks sandboxes.json.lock at once when its owner pid is
+  // not running, or when it has no owner and is older than 10 s (#1033): such a lock holds nothing.
+  // A live owner's lock is held (only releases from #4922 also break it by age).
+  it.each([
+    ["a live owner, taken just now: held", `${process.pid}\n`, 0, true],
+    ["an owner that is no longer running: not held", "2147483645\n", 0, false],
+    ["a live owner, taken a minute ago: held", `${process.pid}\n`, 60, true],
+    ["no owner yet, taken just now: held", null, 0, true],
+    ["no owner, taken a minute ago: not held", null, 60, false],
+  ])("%s", (_name, owner, ageSeconds, held) => {
+    const dir = mkdtempSync(join(tmpdir(), "ncf-reglock-"));
+    try {
+      const lock = join(dir, "home", ".nemoclaw", "sandboxes.json.lock");
+      mkdirSync(lock, { recursive: true });
+      if (owner !== null) write(join(lock, "owner"), owner);
+      const when = new Date(Date.now() - ageSeconds * 1000);
+      utimesSync(lock, when, when);
+      const nonce = newProbeNonce();
+      const result = runProbe("/bin/sh", buildProbeScript({ nonce, gatewayNames: [], commandTimeoutSec: 1 }), { HOME: join(dir, "home"), PATH: "/usr/bin:/bin" });
+      expect(observe(result.stdout, nonce).registry).toEqual({ state: "known", value: { defaultSandbox: null, entries: [], locked: held } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -101,6 +101,29 @@ const cases: Case[] = [
     },
   },
   {
+    name: "the block's rerun command quotes a fleet file path a shell would split",
+    setup: (s) => {
+      gateway(s.observed).runningVersion = known("0.0.71");
+      s.fleet.sourceFile = "/srv/my fleet/fleet.yaml";
+    },
+    status: "blocked",
+    steps: [],
+    check: (plan) => expect(plan.block?.lines).toContain("    2. Rerun `nemoclaw apply '/srv/my fleet/fleet.yaml'` after `openshell status` reports a healthy NemoClaw gateway."),
+  },
+  {
+    name: "without a fleet file (-i alone) the block says NemoClaw's own 'Rerun the command', never the <inventory> label",
+    setup: (s) => {
+      gateway(s.observed).runningVersion = known("0.0.71");
+      s.fleet.sourceFile = "<inventory>";
+    },
+    status: "blocked",
+    steps: [],
+    check: (plan) => {
+      expect(plan.block?.lines).toContain("    2. Rerun the command after `openshell status` reports a healthy NemoClaw gateway.");
+      expect(plan.block?.lines.join("\n")).not.toContain("<inventory>");
+    },
+  },
+  {
     name: "cluster image drift blocks the host",
     setup: (s) => {
       asCluster(s, "0.0.36");

@@ -160,6 +160,21 @@ describe("a run as metrics", () => {
     if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
     expect(checkMetrics(renderExposition(runFamilies("backup run", summary())))).toEqual({ code: 0, output: "" });
   });
+
+  it("counts a host a killed run never finished as unfinished in both families, so they agree and add up to the run's hosts", () => {
+    // The journal of a SIGKILLed run: station-01 never finished, and there is no run-finished record.
+    const bus = new EventBus("20261122T100000Z-dead01", () => NOW);
+    const tally = new RunTally(bus.runId);
+    bus.subscribe((event) => tally.apply(event));
+    for (const body of runEvents("fleet").filter((body) => body.type !== "run-finished" && !(body.type === "host-finished" && body.host === "station-01"))) bus.emit(body);
+    const run = tally.summary();
+    const families = parseExposition(renderExposition(runFamilies("apply", run)));
+    expect(stateOf(families, "nemoclaw_run_host_status", { command: "apply", host: "station-01" }, "status")).toBe("unfinished");
+    expect(valueOf(families, "nemoclaw_run_hosts", { command: "apply", status: "unfinished" })).toBe(1);
+    expect(valueOf(families, "nemoclaw_run_hosts", { command: "apply", status: "interrupted" })).toBe(0);
+    const counted = families.get("nemoclaw_run_hosts")?.samples.reduce((sum, sample) => sum + sample.value, 0);
+    expect(counted).toBe(run.hosts.length);
+  });
 });
 
 describe("backups as metrics", () => {

@@ -154,4 +154,10 @@ describe("a run killed before every host finished, on the page", () => {
     expect(page).not.toContain('data-status="interrupted"');
     expect(textFrom(page, "run", run.runId, "tr")).toMatch(/1 failed.*1 unfinished.*did not finish/);
   });
+
+  it("names no kind for a run whose journal has no header (killed while writing it): it may have been a backup run", () => {
+    const headless: RunListing = { ...run, runId: "20261122T110000Z-dead02", user: null, machine: null, fleet: null, source: null, hosts: 0, outcomes: {} };
+    const listed = renderReportHtml({ ...demoReport(), runs: [headless], latestRuns: [] });
+    expect(textFrom(listed, "run", headless.runId, "tr")).toMatch(/^20261122T110000Z-dead02\s*\?\s*\?@\?/);
+  });
 });
