@@ -5,7 +5,7 @@
 export const ExitCode = {
   /** Success; for `plan`, nothing to do. */
   Ok: 0,
-  /** Unexpected error (bug, I/O error on the controller: a run journal or a backup store that cannot be written), or bad command-line usage: an unknown option, or an option value that cannot be read (`--limit '~['`, `--replace foo`, `--concurrency 0`). */
+  /** Unexpected error (bug, I/O error on the controller: a run journal or a backup store that cannot be written, or its own stdout: a full disk under `> file` makes an exit that would have been 0 a 1, said on stderr, while a reader that went away, as `| head`, changes nothing), or bad command-line usage: an unknown option, or an option value that cannot be read (`--limit '~['`, `--replace foo`, `--concurrency 0`). */
   Error: 1,
   /** Changes pending: `plan --detailed-exitcode` with changes; `apply --max-risk` held steps back (the rest ran). `backup due`: at least one policy is due. */
   Changes: 2,

@@ -7,8 +7,10 @@ import { TOOL_VERSION } from "../version.js";
 import { registerCommands } from "./commands.js";
 import { FinishedEarly } from "./common.js";
 import { optionTypo } from "./option-typos.js";
+import { guardStandardStreams } from "./standard-streams.js";
 
 export async function runCli(args: readonly string[]): Promise<void> {
+  guardStandardStreams();
   const program = new Command("nemoclaw")
     .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
     .version(TOOL_VERSION, "-V, --version")

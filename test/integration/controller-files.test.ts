@@ -5,7 +5,7 @@
  * file, exit 1 (docs/exit-codes.md: an I/O error on the controller), keep the previous file as it
  * was and leave no temporary behind.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,11 +30,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The CLI, with files limited to 1 KiB on a "full disk" (dash counts `ulimit -f` in 512-byte blocks). */
-function nemoclaw(args: string[], { fullDisk = true } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+function nemoclaw(args: string[], { fullDisk = true, stdoutFile = "" } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", HOME: dir, XDG_STATE_HOME: join(dir, "state"), XDG_CONFIG_HOME: join(dir, "config"), NODE_DISABLE_COMPILE_CACHE: "1" };
   delete env.SSH_AUTH_SOCK;
   return new Promise((done) => {
-    execFile("/bin/sh", ["-c", `${fullDisk ? "ulimit -f 2 && " : ""}exec node "$0" "$@"`, join(root, "dist/cli/main.js"), ...args], { cwd: dir, env }, (error, stdout, stderr) => {
+    execFile("/bin/sh", ["-c", `${fullDisk ? "ulimit -f 2 && " : ""}exec node "$0" "$@"${stdoutFile ? ` > ${stdoutFile}` : ""}`, join(root, "dist/cli/main.js"), ...args], { cwd: dir, env }, (error, stdout, stderr) => {
       done({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 });
     });
   });
@@ -88,5 +88,25 @@ describe("a full disk on the controller never leaves half a file in place of a g
     const result = await nemoclaw([...install, "--every", "10m"]);
     expectKeptWhole(result, unit, { before, shown: join(dir, unit) });
     expect(result.stderr).toContain("nemoclaw schedule install: ");
+  });
+});
+
+describe("nemoclaw's own stdout", () => {
+  it("into a file on a full disk: the command says its output is incomplete and exits 1, with no stack trace", async () => {
+    // One write of the whole inventory, which a file takes only in part on a full disk.
+    const result = await nemoclaw(["inventory", "-i", "hosts.ini", "--list"], { stdoutFile: "inventory.json" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("nemoclaw: stdout could not be written (EFBIG: file too large, write); what it shows is incomplete\n");
+  });
+
+  it("into a pipe whose reader went away: nothing more is said and the command's own exit code stands", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", HOME: dir, XDG_STATE_HOME: join(dir, "state"), NODE_DISABLE_COMPILE_CACHE: "1" };
+    const child = spawn(process.execPath, [join(root, "dist/cli/main.js"), "inventory", "-i", "hosts.ini", "--list"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // `| head` that has read all it wanted before nemoclaw writes
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });
