@@ -450,7 +450,9 @@ export async function runApplySession(source: string | undefined, options: Apply
         },
       );
       await view.finish();
-      if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
+      // A journal that could not be written to the end makes the run exit 1 (journalFailed): the recap says so too.
+      const recapped = journal.failure === null ? summary : { ...summary, exitCode: ExitCode.Error };
+      if (!options.json) deps.stdout.write(`\n${formatRecap(recapped, colors.out).join("\n")}\n`);
       await notifier?.finish();
       const exitCode = mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
       return journal.failure === null ? exitCode : journalFailed(journal.failure, "apply", deps.stderr);

@@ -172,6 +172,27 @@ describe("a full disk under the journal", () => {
   });
 });
 
+describe("a full disk under the journal, without --json", () => {
+  it("the recap's exit line says 1, as the process exits, not the interruption's 130", async () => {
+    const fleetFile = fleetWith(["judy3", "judy4"]);
+    const limit = 32 * 1024;
+    const journalsBefore = new Set(journalFiles(join(dir, "state")));
+    const run = new CliProcess(["apply", fleetFile, "--yes"], { cwd: dir, env, fileSizeBlocks: limit / 512 });
+    // No events on stdout here: the journal tells when the first onboard is under way.
+    let journal: string | undefined;
+    while (journal === undefined) {
+      await new Promise((done) => setTimeout(done, 100));
+      journal = journalFiles(join(dir, "state")).find((file) => !journalsBefore.has(file) && journalEvents(file).some((event) => event.type === "step-started" && event.step === "sandbox-create:judy3"));
+    }
+    appendFileSync(journal, `${" ".repeat(limit)}\n`);
+
+    const ended = await run.finished();
+    expect(ended.code, ended.stderr).toBe(1);
+    expect(ended.stdout).toMatch(/\nexit 1 \(error\)/);
+    expect(ended.stdout).not.toContain("exit 130");
+  });
+});
+
 describe("a killed run", () => {
   it("leaves its lock, which the next run from this machine reclaims at once; that run converges", async () => {
     const fleetFile = fleetWith(["erin"]);
