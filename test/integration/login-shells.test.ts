@@ -54,6 +54,9 @@ const REFUSING = [
   { name: "false-host", shell: "/bin/false", says: "no output" },
 ].filter((host) => existsSync(host.shell));
 
+/** A profile pointing TMPDIR at a directory that does not exist. */
+const BAD_TMPDIR = { name: "tmpdir-host", shell: "/bin/bash", files: { ".bashrc": "export TMPDIR=/nonexistent/tmp\n" } };
+
 const notes = (hostName: string) => `notes of alice on ${hostName}\n${"x".repeat(3000)}\n`;
 
 let fleet: TestFleet;
@@ -76,9 +79,9 @@ beforeAll(async () => {
   const scenario = (name: string) => ({ gateways: [{ port: 8080, sandboxes: [{ name: "alice", files: { "/sandbox/.openclaw/workspace/notes.md": notes(name) } }] }] });
   fleet = await startFleet({
     dir: join(dir, "fleet"),
-    hosts: [...SHELLS, ...REFUSING].map((host) => ({ name: host.name, scenario: scenario(host.name), loginShell: host.shell })),
+    hosts: [...SHELLS, BAD_TMPDIR, ...REFUSING].map((host) => ({ name: host.name, scenario: scenario(host.name), loginShell: host.shell })),
   });
-  for (const host of SHELLS) {
+  for (const host of [...SHELLS, BAD_TMPDIR]) {
     const account = fleet.hosts.find((candidate) => candidate.name === host.name)!;
     for (const [path, text] of Object.entries(host.files)) {
       const file = join(account.home, path);
@@ -155,6 +158,16 @@ describe.skipIf(!root)("hosts with other login shells and chatty startup files",
     const plan = await cli(["plan", fleetFile, "--detailed-exitcode", "--limit", shellHosts]);
     expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(0);
     expect(plan.stdout).toContain("No changes");
+  });
+
+  it("names the host's TMPDIR when a step cannot make its temporary directory there, and works with the host's environment:", async () => {
+    const failed = await cli(["apply", fleetFile, "--yes", "--limit", BAD_TMPDIR.name]);
+    expect(failed.code, `${failed.stdout}\n${failed.stderr}`).toBe(4);
+    expect(failed.stdout).toContain("cannot make a temporary directory in /nonexistent/tmp (TMPDIR on the host; the host's environment: in the fleet file can set another)");
+    const body = readFileSync(fleetFile, "utf8").replace(/^apiVersion.*\n|^kind.*\n|^metadata.*\n|^inventory.*\n/gm, "");
+    const withTmp = writeFleetFile(dir, "fleet-tmp.yaml", fleet.inventoryPath, `hosts:\n  - name: ${BAD_TMPDIR.name}\n    environment: { TMPDIR: /tmp }\n${body}`);
+    const applied = await cli(["apply", withTmp, "--yes", "--limit", BAD_TMPDIR.name]);
+    expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0);
   });
 
   it("backs up byte-exact streams past the banners and restores them", async () => {
