@@ -84,7 +84,7 @@ describe("renderSupervised", () => {
 
 describe("renderForLoginShell", () => {
   // sshd runs a command as `<login shell> -c TEXT`; each of these must hand sh exactly TEXT.
-  const shells = ["/bin/sh", "/bin/bash", "/usr/bin/zsh", "/usr/bin/fish", "/usr/bin/tcsh"];
+  const shells = ["/bin/sh", "/bin/bash", "/usr/bin/zsh", "/usr/bin/fish", "/usr/bin/tcsh", "/bin/ksh"];
   const text = [
     `printf '%s|' "it's" 'a\\\\b' 'c\\' '!x' 'y!' "$((1+2))" '~' '*' "\\$HOME"`,
     "printf '%s\\n' 'two",
