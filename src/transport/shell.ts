@@ -73,9 +73,10 @@ export function renderForLoginShell(text: string): string {
 }
 
 /**
- * Wrap shell text for a remote login shell so the command can always be stopped:
+ * Wrap shell text (run by `sh` through `renderForLoginShell`) so the command can always be stopped:
  * - sshd makes the session shell a session leader and the text ends in `exec`, so `$$` is both
- *   the command's pid and its process group; it is reported on stderr (one marker line) so a
+ *   the command's pid and its process group; it is reported on stderr (one marker line, also
+ *   printed on stdout, where it ends the login shell's startup output) so a
  *   `kill -- -<pgid>` on another channel reaches the whole group (an SSH signal request reaches
  *   only the leader, and sshd refuses it for root logins);
  * - a watchdog in the same group polls the sshd session process (`$PPID`) and kills the group
