@@ -93,7 +93,8 @@ class MarkerFilter extends Transform {
 /**
  * The command ended without the supervisor's first line: the login shell did not run it at all.
  * `/usr/sbin/nologin` and `/bin/false` exit 1 (nologin saying "This account is currently not
- * available."); nothing ran, so the host is unreachable for nemoclaw, and the message says why.
+ * available."), and sshd's ForceCommand or a key's `command=` runs something else instead; nothing
+ * of nemoclaw's ran, so the host is unreachable for it, and the message says why.
  */
 function loginShellRefused(host: string, exitCode: number | null, signal: string | null, output: string): TransportError {
   const said = output.trim().split("\n").find((line) => line.trim() !== "");
@@ -101,7 +102,7 @@ function loginShellRefused(host: string, exitCode: number | null, signal: string
   return new TransportError(
     "unreachable",
     host,
-    `the login user's shell did not run the command (${status}${said ? `: ${said.trim()}` : ", no output"}); nemoclaw needs a login shell that runs commands (sh, bash, dash, zsh, ksh, fish or tcsh), not nologin or false`,
+    `the host ran no command (${status}${said ? `: ${said.trim()}` : ", no output"}): the login user's shell must run commands (sh, bash, dash, zsh, ksh, fish or tcsh; not nologin or false), and no ForceCommand or command= key option may replace them`,
   );
 }
 

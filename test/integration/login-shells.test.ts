@@ -131,7 +131,7 @@ describe.skipIf(!root)("hosts with other login shells and chatty startup files",
       const observed = hosts.find((candidate) => candidate.host === host.name)!;
       expect(observed.unreachable, host.name).toEqual({
         kind: "unreachable",
-        message: `the login user's shell did not run the command (exit 1${host.says === "no output" ? ", no output" : `: ${host.says}`}); nemoclaw needs a login shell that runs commands (sh, bash, dash, zsh, ksh, fish or tcsh), not nologin or false`,
+        message: `the host ran no command (exit 1${host.says === "no output" ? ", no output" : `: ${host.says}`}): the login user's shell must run commands (sh, bash, dash, zsh, ksh, fish or tcsh; not nologin or false), and no ForceCommand or command= key option may replace them`,
       });
     }
   });
