@@ -2,8 +2,9 @@
 # Installs what the tests need on a Debian/Ubuntu machine: the OpenSSH server and client (real
 # test hosts, and `ssh -G` to compare ~/.ssh/config resolution with), iproute2 (network namespaces
 # for the bastion tests), passwd (one user per test host), ansible-core (`ansible-inventory` and
-# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), zsh and fish
-# (the completion scripts are run in the real shells), prometheus (its `promtool` checks the
+# `ansible --list-hosts`, which the inventory and pattern tests compare nemoclaw with), zsh, fish,
+# tcsh and ksh (the completion scripts are run in the real shells; test hosts' users get them as
+# login shells), prometheus (its `promtool` checks the
 # metrics files and the example alert rules), chromium (the report page is opened in headless
 # Chromium), a C compiler with the C library's headers (the simulator's native client,
 # test/sim/lib/client.c), systemd (`systemd-analyze verify` and `calendar` check the units
@@ -20,6 +21,8 @@ command -v newusers >/dev/null 2>&1 || missing+=(passwd)
 command -v ansible-inventory >/dev/null 2>&1 && command -v ansible >/dev/null 2>&1 || missing+=(ansible-core)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
+command -v tcsh >/dev/null 2>&1 || missing+=(tcsh)
+command -v ksh >/dev/null 2>&1 || missing+=(ksh)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v cc >/dev/null 2>&1 && [ -e /usr/include/stdio.h ] || missing+=(gcc libc6-dev)

@@ -5,7 +5,7 @@
  */
 import type { HostLockInfo } from "../observe/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
-import type { Connection } from "../transport/types.js";
+import { TransportError, type Connection } from "../transport/types.js";
 import type { RunIdentity } from "./events.js";
 import { assessHolder, readHostLock, removeHostLock, type PidAlive } from "./lock.js";
 
@@ -22,6 +22,12 @@ export interface UnlockDeps {
   pidAlive: PidAlive;
 }
 
+/** Why the lock could not be read; a transport error without the "<host>: unreachable:" its view prints before it. */
+function unreachableMessage(error: unknown): string {
+  if (!(error instanceof TransportError)) return error instanceof Error ? error.message : String(error);
+  return error.kind === "unreachable" ? error.cause_ : `${error.kind}: ${error.cause_}`;
+}
+
 export async function unlockHost(host: string, connect: () => Promise<Connection>, force: boolean, deps: UnlockDeps): Promise<UnlockOutcome> {
   let connection: Connection;
   let lock: Awaited<ReturnType<typeof readHostLock>>;
@@ -29,7 +35,7 @@ export async function unlockHost(host: string, connect: () => Promise<Connection
     connection = await connect();
     lock = await readHostLock(connection);
   } catch (error) {
-    return { host, result: "unreachable", message: error instanceof Error ? error.message : String(error) };
+    return { host, result: "unreachable", message: unreachableMessage(error) };
   }
   if (!lock.present) return { host, result: "no-lock" };
   let reason: string;

@@ -9,6 +9,7 @@ import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/t
 import { globToRegExp, hostMatches, policyCovers } from "../config/selectors.js";
 import { byCodeUnits } from "../config/order.js";
 import type { ObservedHost } from "../observe/types.js";
+import { unreachableCause, unreachableLabel } from "../observe/unreachable.js";
 import type { PreflightBlock } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
 import type { Connection } from "../transport/types.js";
@@ -157,6 +158,11 @@ export function backupCandidates(
   return { candidates, problems };
 }
 
+/** `unreachable: <cause>`, or `unreachable (<kind>): <cause>`, as facts and plan name it. */
+function unreachableProblem(cause: { kind: string; message: string }): string {
+  return `${unreachableLabel(cause)}: ${cause.message}`;
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -200,9 +206,9 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       connection = await deps.pool.get(name);
       observed = await deps.observeHost(host, connection);
     } catch (error) {
-      return { ...outcome, status: "unreachable", problems: [errorMessage(error)] };
+      return { ...outcome, status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
     }
-    if (observed.unreachable) return { ...outcome, status: "unreachable", problems: [`${observed.unreachable.kind}: ${observed.unreachable.message}`] };
+    if (observed.unreachable) return { ...outcome, status: "unreachable", problems: [unreachableProblem(observed.unreachable)] };
     // Without OpenShell nothing can be live: only sandboxes the fleet file puts there are reported
     // (skipped), and a host with nothing selected has simply nothing to do.
     const withoutOpenShell = observed.openshell.state === "known" && !observed.openshell.value.installed;

@@ -55,7 +55,8 @@ export function commandBatch(commands: readonly PlannedCommand[], secrets: Resol
   const secretEnv: Record<string, string> = {};
   const lines = [
     TOOL_PATH,
-    "ncf_b_dir=$(mktemp -d 2>/dev/null) || { echo 'cannot make a temporary directory' >&2; exit 3; }",
+    // mktemp honours TMPDIR, which the login user's startup files may point anywhere (docs/ssh.md).
+    'ncf_b_dir=$(mktemp -d 2>/dev/null) || { echo "cannot make a temporary directory in ${TMPDIR:-/tmp}${TMPDIR:+ (TMPDIR on the host; the host\'s environment: in the fleet file can set another)}" >&2; exit 3; }',
     "ncf_b_ok=1",
     // The step's deadline, for every command together; `timeout` (NCF_TO) enforces it where the host has one.
     `ncf_b_end=$(( $(date +%s) + ${Math.max(1, Math.ceil(timeoutMs / 1000))} ))`,

@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { DesiredHost } from "../config/types.js";
-import { type Connection, TransportError } from "../transport/types.js";
+import type { Connection } from "../transport/types.js";
 import { readDocker } from "../host/docker/probe.js";
 import { readHostBackups, readNemoClawCli, readRegistry, readShields } from "../host/nemoclaw/probe.js";
 import { readActiveGateway, readGatewayBinary, readOpenShellCli } from "../host/openshell/probe.js";
@@ -18,6 +18,7 @@ import { assembleGateways } from "./gateways.js";
 import { AFTER_NEMOCLAW_FILES, buildProbeScript, buildSandboxCheckScript, newProbeNonce, type ProbeInput, type SandboxCheckTarget } from "./probe.js";
 import { withSandboxChecked } from "./sandbox-check.js";
 import type { Fact, ObservedHost } from "./types.js";
+import { unreachableCause } from "./unreachable.js";
 
 /** Generous: a host with several gateways and sandboxes runs dozens of bounded commands. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 180_000;
@@ -155,7 +156,7 @@ async function runProbe(
     // Lost while the probe waited for its answer: the host was observed all the same.
     const asked = question.reported;
     if (asked !== undefined) return { observed: asked.observed, probe: asked.probe, stopped: { timedOut: false, error } };
-    return { observed: unreachableHost(hostName, causeOf(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
+    return { observed: unreachableHost(hostName, unreachableCause(error), observedAt, elapsed()), probe: null, stopped: { timedOut: false, error } };
   }
 }
 
@@ -165,11 +166,6 @@ function withinAnswerWait(answer: Promise<string>): Promise<string> {
     timer = setTimeout(() => reject(new Error("no answer in time")), ANSWER_WAIT_MS);
   });
   return Promise.race([answer, late]).finally(() => clearTimeout(timer));
-}
-
-function causeOf(error: unknown): { kind: string; message: string } {
-  if (error instanceof TransportError) return { kind: error.kind, message: error.cause_ };
-  return { kind: "error", message: error instanceof Error ? error.message : String(error) };
 }
 
 /** An ObservedHost for a host that was not observed at all: every fact unknown, saying why. */

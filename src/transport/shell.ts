@@ -51,13 +51,32 @@ export function encodeSecretLines(values: readonly string[]): string {
   return values.map((value) => `${value}\n`).join("");
 }
 
-/** Prefix of the stderr line through which a supervised remote command reports its process group. */
+/**
+ * Prefix of the line a supervised remote command prints first on stderr, carrying its process
+ * group, and on stdout: what the login shell's startup files printed before it is theirs, not the
+ * command's, and is dropped (src/transport/ssh.ts).
+ */
 export const PROCESS_GROUP_MARKER = "nemoclaw-fleet-pgid:";
 
 /**
- * Wrap shell text for a remote login shell so the command can always be stopped:
+ * sshd runs every command as `<login shell> -c TEXT` (OpenSSH session.c, do_child), and the login
+ * shell may be fish or tcsh as well as a POSIX one. TEXT is POSIX sh, so it is handed to `sh` as
+ * the argument of a fixed bootstrap that every one of these shells reads alike: a single-quoted
+ * word holding none of the characters some shell reads specially inside one — fish unescapes
+ * `\\` and `\'`, csh expands `!` and refuses a newline — each written as a `printf %b` octal
+ * escape (`\0NNN`) that sh decodes back to exactly TEXT. `exec` keeps the pid, so `$$` is still
+ * the session leader (see `renderSupervised`).
+ */
+export function renderForLoginShell(text: string): string {
+  const word = text.replace(/[\\'!\n]/g, (c) => `\\0${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
+  return `exec sh -c 'eval "$(printf %b "$1")"' sh '${word}'`;
+}
+
+/**
+ * Wrap shell text (run by `sh` through `renderForLoginShell`) so the command can always be stopped:
  * - sshd makes the session shell a session leader and the text ends in `exec`, so `$$` is both
- *   the command's pid and its process group; it is reported on stderr (one marker line) so a
+ *   the command's pid and its process group; it is reported on stderr (one marker line, also
+ *   printed on stdout, where it ends the login shell's startup output) so a
  *   `kill -- -<pgid>` on another channel reaches the whole group (an SSH signal request reaches
  *   only the leader, and sshd refuses it for root logins);
  * - a watchdog in the same group polls the sshd session process (`$PPID`) and kills the group
@@ -76,7 +95,7 @@ export function renderSupervised(command: string, pollSeconds = 5): string {
     `kill -0 $PPID 2>/dev/null || { pkill -KILL -s $$ 2>/dev/null; kill -s KILL -- -$$ 2>/dev/null; exit 0; }; ` +
     `case $n in 0) t=0.1;; 1) t=0.5;; *) t=${pollSeconds};; esac; n=$((n+1)); sleep $t 2>/dev/null || sleep 1; done)` +
     ` </dev/null >/dev/null 2>&1 &`;
-  return `echo ${PROCESS_GROUP_MARKER}$$ >&2; ${watchdog} exec ${command}`;
+  return `echo ${PROCESS_GROUP_MARKER}$$ >&2; echo ${PROCESS_GROUP_MARKER}$$; ${watchdog} exec ${command}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { assertSucceeded, firstLine } from "./errors.js";
 import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
 import { Limiter } from "./limiter.js";
 import { endClient } from "./ssh-client.js";
-import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
+import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderForLoginShell, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
 import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions, type UploadOptions } from "./types.js";
 
 export interface SshConnectionOptions {
@@ -36,12 +36,28 @@ export function renderRemoteCommand(command: RemoteCommand, environment: Record<
   return { text, stdinPrefix: secrets + script };
 }
 
-/** Removes the process-group marker line from stderr and reports the id it carries. */
+/**
+ * Removes the supervisor's marker line (see `renderSupervised`) from stdout or stderr, and with it
+ * whatever came before: the login shell's startup files (`.bashrc`, `.zshenv`, `config.fish`)
+ * print their banners ahead of the command, and they must not reach a parser or a backup's byte
+ * stream. Reports the process group id the line carries. Without the line (the login shell never
+ * ran the command, or printed more than 64 KiB first) everything is passed on as it came.
+ */
 class MarkerFilter extends Transform {
   private pending: Buffer | null = Buffer.alloc(0);
 
-  constructor(private readonly onProcessGroup: (pgid: number) => void) {
+  constructor(private readonly onProcessGroup: (pgid: number) => void = () => undefined) {
     super();
+  }
+
+  /** Still looking for the marker line: it has not come, nor has too much output before it. */
+  get waiting(): boolean {
+    return this.pending !== null;
+  }
+
+  /** What came before the marker line, while it has not come. */
+  get unmarked(): string {
+    return this.pending?.toString("utf8") ?? "";
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -57,7 +73,8 @@ class MarkerFilter extends Transform {
       this.pending = null;
       const pgid = Number(data.subarray(at + marker.length, lineEnd).toString("latin1"));
       if (Number.isInteger(pgid) && pgid > 1) this.onProcessGroup(pgid);
-      callback(null, Buffer.concat([data.subarray(0, at), data.subarray(lineEnd + 1)]));
+      const rest = data.subarray(lineEnd + 1);
+      callback(null, rest.length > 0 ? rest : undefined);
     } else if (data.length > 65536) {
       // Something printed a lot before the marker; stop looking rather than hold output back.
       this.pending = null;
@@ -71,6 +88,22 @@ class MarkerFilter extends Transform {
   override _flush(callback: TransformCallback): void {
     callback(null, this.pending && this.pending.length > 0 ? this.pending : undefined);
   }
+}
+
+/**
+ * The command ended without the supervisor's first line: the login shell did not run it at all.
+ * `/usr/sbin/nologin` and `/bin/false` exit 1 (nologin saying "This account is currently not
+ * available."), and sshd's ForceCommand or a key's `command=` runs something else instead; nothing
+ * of nemoclaw's ran, so the host is unreachable for it, and the message says why.
+ */
+function loginShellRefused(host: string, exitCode: number | null, signal: string | null, output: string): TransportError {
+  const said = output.trim().split("\n").find((line) => line.trim() !== "");
+  const status = exitCode === null ? `killed by ${signal ?? "a signal"}` : `exit ${exitCode}`;
+  return new TransportError(
+    "unreachable",
+    host,
+    `the host ran no command (${status}${said ? `: ${said.trim()}` : ", no output"}): the login user's shell must run commands (sh, bash, dash, zsh, ksh, fish or tcsh; not nologin or false), and no ForceCommand or command= key option may replace them`,
+  );
 }
 
 export class SshConnection implements Connection {
@@ -198,7 +231,8 @@ export class SshConnection implements Connection {
       processGroup = pgid;
       if (pendingSignal) void killGroup(pendingSignal);
     });
-    channel.pipe(stdout);
+    const stdoutFilter = new MarkerFilter();
+    channel.pipe(stdoutFilter).pipe(stdout);
     channel.stderr.pipe(markerFilter).pipe(stderr);
     let exitReported = false;
     // ssh2 emits 'close' with the exit status or signal (the 'exit' event itself may already have
@@ -235,7 +269,7 @@ export class SshConnection implements Connection {
           if (ended) return;
         }
         // sshd keeps a channel open until its process exits; stop waiting for this one.
-        channel.unpipe(stdout);
+        stdoutFilter.unpipe(stdout);
         markerFilter.unpipe(stderr);
         stdout.end();
         stderr.end();
@@ -269,6 +303,9 @@ export class SshConnection implements Connection {
         if (this.closing) throw new TransportError("cancelled", this.host, "the connection was closed while the command ran");
         // Not "unreachable": that kind promises nothing ran, and this command may have.
         throw new TransportError("command-failed", this.host, "the connection was lost while the command ran; it may or may not have completed");
+      }
+      if (how === "closed" && !terminating && markerFilter.waiting) {
+        throw loginShellRefused(this.host, exitCode, exitSignal, `${stdoutFilter.unmarked}\n${markerFilter.unmarked}`);
       }
       // Abandoned (the channel outlived TERM and KILL): no exit status to report.
       return { exitCode, signal: exitSignal, durationMs: Date.now() - started, timedOut };
@@ -405,7 +442,7 @@ async function openExec(host: string, client: Client, text: string): Promise<Cli
 function execOnce(client: Client, text: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(text, (error, channel) => (error ? reject(error) : resolve(channel)));
+      client.exec(renderForLoginShell(text), (error, channel) => (error ? reject(error) : resolve(channel)));
     } catch (error) {
       reject(error as Error);
     }

@@ -32,6 +32,7 @@ import { createUsers, deleteUsers, fleetUsers, userName } from "./users.mjs";
  * @property {string[]} [groups]
  * @property {Record<string, string>} [labels]
  * @property {boolean} [loginAsRoot]  as root: log in as root instead of a per-host user (sshd refuses signal requests then)
+ * @property {string} [loginShell]    as root: the per-host user's login shell (default bash, else sh); without root every host logs in as you, with your shell
  */
 
 /**
@@ -379,7 +380,12 @@ async function buildFleet(state, options) {
   const accounts = {};
   const rootLogins = new Set(root ? specs.filter((h) => h.loginAsRoot).map((h) => h.name) : []);
   const ownUsers = root ? names.filter((name) => !rootLogins.has(name)) : [];
-  const wanted = ownUsers.map((name, index) => ({ name: userName(runId, index), home: homes[name] ?? "", shell: existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh" }));
+  const defaultShell = existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh";
+  const wanted = ownUsers.map((name, index) => ({
+    name: userName(runId, index),
+    home: homes[name] ?? "",
+    shell: specs.find((h) => h.name === name)?.loginShell ?? defaultShell,
+  }));
   state.users = wanted.map((u) => u.name);
   await saveState(state);
   const ids = await createUsers(wanted);

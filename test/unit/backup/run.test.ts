@@ -10,10 +10,10 @@ import type { DesiredFleet } from "../../../src/config/types.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { mapHosts } from "../../../src/transport/pool.js";
-import type { Connection } from "../../../src/transport/types.js";
+import { TransportError, type Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "./fixtures.js";
 import { manifestFor } from "./helpers.js";
-import { renderRunReport } from "../../../src/report/backup-human.js";
+import { renderRunEvent, renderRunReport } from "../../../src/report/backup-human.js";
 import { createColors } from "../../../src/report/color.js";
 
 const plain = createColors(false);
@@ -236,15 +236,23 @@ describe("runBackups", () => {
   });
 
   it("reports unreachable hosts and gateways whose sandboxes cannot be listed", async () => {
-    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02"), desiredHost("spark-03"), desiredHost("spark-04")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
     const { run } = harness(desired, {
-      "spark-01": new Error("spark-01: unreachable: connect ECONNREFUSED"),
+      "spark-01": new TransportError("unreachable", "spark-01", "nvidia@10.0.0.11:22: connection refused"),
       "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("alice")]), gateway("nemoclaw-8081", null)]),
+      "spark-03": { ...observedHost("spark-03", []), unreachable: { kind: "unreachable", message: "the host ran no command (exit 1, no output)" } },
+      "spark-04": { ...observedHost("spark-04", []), unreachable: { kind: "probe-failed", message: "the probe exited 2 before it finished" } },
     });
     const report = await run();
-    expect(report.hosts[0]).toMatchObject({ status: "unreachable", problems: ["spark-01: unreachable: connect ECONNREFUSED"] });
+    expect(report.hosts[0]).toMatchObject({ status: "unreachable", problems: ["unreachable: nvidia@10.0.0.11:22: connection refused"] });
     expect(report.hosts[1]).toMatchObject({ status: "failed", problems: ["gateway nemoclaw-8081: sandboxes could not be listed (sandbox list timed out)"] });
     expect(report.hosts[1]?.sandboxes.map((s) => s.status)).toEqual(["backed-up"]);
     expect(runExitCode(report)).toBe(ExitCode.Failed);
+    // Each says "unreachable" once, with its kind as facts and plan name it.
+    expect([0, 2, 3].map((index) => renderRunEvent({ type: "host-done", outcome: report.hosts[index]! }, plain))).toEqual([
+      "✗ spark-01: unreachable: nvidia@10.0.0.11:22: connection refused\n",
+      "✗ spark-03: unreachable: the host ran no command (exit 1, no output)\n",
+      "✗ spark-04: unreachable (probe-failed): the probe exited 2 before it finished\n",
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import { runHistoryCommand, runHistoryPrune } from "../../../src/cli/history.js"
 import { listJournalFiles } from "../../../src/apply/journal.js";
 import { runUnlockCommand } from "../../../src/cli/unlock.js";
 import { ExitCode } from "../../../src/exit-codes.js";
+import { TransportError } from "../../../src/transport/types.js";
 import { serializeLock } from "../../../src/host/system/fleet-lock.js";
 import { BackupRunEvents } from "../../../src/report/backup-run-events.js";
 import { fleet as backupFleet } from "../backup/fixtures.js";
@@ -302,6 +303,13 @@ describe("nemoclaw unlock", () => {
     };
     expect(await runUnlockCommand(["a"], { inventory: [], force: false, json: false, color: false }, withBastion)).toBe(ExitCode.Ok);
     expect(given).toEqual([["a", "bastion"]]);
+  });
+
+  it("says a host is unreachable once, with the transport's cause (exit 4)", async () => {
+    const s = streams();
+    const down = { ...deps(s), openPool: () => ({ get: async () => Promise.reject(new TransportError("unreachable", "a", "ops@10.0.0.1:22: connection refused")), closeAll: async () => undefined }) };
+    expect(await runUnlockCommand(["a"], { inventory: [], force: false, json: false, color: false }, down)).toBe(ExitCode.Unreachable);
+    expect(s.out()).toBe("a: unreachable: ops@10.0.0.1:22: connection refused\n");
   });
 
   it("refuses a host that is not in the fleet (exit 3)", async () => {
