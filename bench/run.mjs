@@ -323,7 +323,7 @@ async function observeSuite(bench, budget) {
     // Its floor is the plan's (a no-op apply observes and plans), and beside it the same probe
     // with the host lock taken before and given back after, which an apply must also do.
     const lockedProbe = readFileSync(bench.lockedProbeFile, "utf8");
-    const lockedFinished = (/** @type {string} */ output) => probeFinished(output) && /\nSWAPPED\n@@NCF [0-9a-f]+ END lock-release rc=0/.test(output);
+    const lockedFinished = (/** @type {string} */ output) => probeFinished(output) && /\nSWAPPED\n+@@NCF [0-9a-f]+ END lock-release rc=0/.test(output);
     const locked = scriptFloor(bench, { name: "locked-probe-x25519", input: lockedProbe, extraOptions: ["-o", "KexAlgorithms=curve25519-sha256"], done: lockedFinished });
     const lockedSsh2 = ssh2Floor(bench, { name: "locked-probe-ssh2", input: lockedProbe, done: lockedFinished });
     await rounds(bench, { ...what, work: "no-op apply" }, RUNS, [
