@@ -166,7 +166,9 @@ export async function runHistoryCommand(run: string | undefined, options: Histor
     deps.stderr.write(`nemoclaw history: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.Error;
   }
-  const { summary, damaged } = read;
+  const { damaged } = read;
+  // The journal is where it was read now: the path its run recorded goes stale when journals are moved.
+  const summary = read.summary.header ? { ...read.summary, header: { ...read.summary.header, journal: found.path } } : read.summary;
   if (damaged !== null) deps.stderr.write(`warning: ${found.path}: damaged journal: ${damaged}; the run is shown from the lines that could be read\n`);
   deps.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRecap(summary, colors).join("\n")}\n`);
   return ExitCode.Ok;

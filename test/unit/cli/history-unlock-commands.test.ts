@@ -112,6 +112,20 @@ describe("nemoclaw history", () => {
     expect(one.out()).toContain("✗ backup:alice@nightly: snapshot failed");
   });
 
+  it("names the journal where it was read, not where its run wrote it, once journals are moved", async () => {
+    recordBackupRun("20261122T080000Z-aaaaaa");
+    const moved = join(dir, "moved");
+    mkdirSync(moved);
+    writeFileSync(join(moved, "20261122T080000Z-aaaaaa.jsonl"), readFileSync(join(dir, "20261122T080000Z-aaaaaa.jsonl")));
+    rmSync(join(dir, "20261122T080000Z-aaaaaa.jsonl"));
+    const one = streams();
+    expect(await runHistoryCommand("last", { json: false, last: 20, color: false }, { journalDir: moved, ...one })).toBe(ExitCode.Ok);
+    expect(one.out()).toContain(`journal: ${join(moved, "20261122T080000Z-aaaaaa.jsonl")}\n`);
+    const json = streams();
+    expect(await runHistoryCommand("last", { json: true, last: 20, color: false }, { journalDir: moved, ...json })).toBe(ExitCode.Ok);
+    expect(JSON.parse(json.out()).header.journal).toBe(join(moved, "20261122T080000Z-aaaaaa.jsonl"));
+  });
+
   it("lists a journal whose first line is damaged as damaged, and every other run as before", async () => {
     recordBackupRun("20261122T080000Z-aaaaaa");
     recordBackupRun("20261122T090000Z-bbbbbb");
