@@ -56,8 +56,10 @@ export interface RunReport {
   hosts: HostOutcome[];
   /** Leftovers of interrupted runs removed from the stores. */
   cleaned: string[];
-  /** Stores that could not be opened, tidied or written: the policies writing there were not run (exit 1). */
+  /** Stores that could not be tidied or written: the policies writing there were not run (exit 1). */
   storeProblems: string[];
+  /** Stores on a host that could not be reached: the policies writing there were not run (exit 4). */
+  unreachableStores: string[];
   /**
    * The `--sandbox` globs that matched no sandbox the policies cover on any host whose sandboxes
    * could be listed (a typo backs up nothing, so it is an error: exit 3), with the names those
@@ -166,7 +168,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   const cleaned: string[] = [];
   // A store that cannot be written is found before any host is touched: its policies are not run,
   // rather than each of their sandboxes snapshotted on its host and then failing.
-  const { policies, problems: storeProblems } = await deps.stores.writable(options.policies);
+  const { policies, problems: storeProblems, unreachable: unreachableStores } = await deps.stores.writable(options.policies);
   for (const { destination } of deps.stores.destinationsOf(policies)) {
     try {
       const store = await deps.stores.open(destination);
@@ -288,6 +290,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     hosts,
     cleaned,
     storeProblems,
+    unreachableStores,
     unmatchedSandboxes: { globs: unmatched, available: unmatched.length === 0 ? [] : [...available].sort(byCodeUnits) },
   };
 }
@@ -310,6 +313,8 @@ export function runExitCode(report: RunReport): ExitCodeValue {
   });
   // A store nothing could be written to is an I/O error on the controller's side of the run.
   if (report.storeProblems.length > 0) codes.push(ExitCode.Error);
+  // A store whose host cannot be reached is an unreachable host, as `backup list` and `verify` say (exit 4).
+  if (report.unreachableStores.length > 0) codes.push(ExitCode.Unreachable);
   // A --sandbox naming nothing is a selection that names nothing, as a --limit matching no host.
   if (report.unmatchedSandboxes.globs.length > 0) codes.push(ExitCode.ValidationError);
   return mostSevere(codes);

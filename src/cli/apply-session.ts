@@ -500,7 +500,10 @@ export function defaultSessionDeps(): SessionDeps {
     observeHost: (host, connection) => observeHost(host, connection),
     runAndObserve,
     backupService: (fleet, pool) => createBackupService({ fleet, pool }),
-    unwritableStores: async (fleet, pool, policies) => (await new BackupStores(fleet, pool).writable(policies)).problems,
+    unwritableStores: async (fleet, pool, policies) => {
+      const { problems, unreachable } = await new BackupStores(fleet, pool).writable(policies);
+      return [...unreachable, ...problems];
+    },
     resolveSecret: (ref) => resolveSecret(ref),
     async ask(question) {
       const terminal = createInterface({ input: process.stdin, output: process.stderr });

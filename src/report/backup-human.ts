@@ -81,7 +81,7 @@ export function renderRunReport(report: RunReport, colors: Colors): string {
     lines.push(colors.bold(`${host.host}:`), ...host.block!.lines, "");
   }
   for (const cleaned of report.cleaned) lines.push(`Removed the leftovers of an interrupted run: ${cleaned}`);
-  for (const problem of report.storeProblems) lines.push(`${colors.yellow("!")} ${problem}`);
+  for (const problem of [...report.unreachableStores, ...report.storeProblems]) lines.push(`${colors.yellow("!")} ${problem}`);
   const { globs, available } = report.unmatchedSandboxes;
   for (const glob of globs) {
     const there = available.length > 0 ? `the policies cover ${available.join(", ")}` : "the policies cover none there";

@@ -10,7 +10,7 @@ import type { DesiredFleet } from "../../../src/config/types.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { mapHosts } from "../../../src/transport/pool.js";
-import type { Connection } from "../../../src/transport/types.js";
+import { TransportError, type Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "./fixtures.js";
 import { manifestFor } from "./helpers.js";
 import { renderRunReport } from "../../../src/report/backup-human.js";
@@ -129,6 +129,23 @@ describe("runBackups", () => {
     expect(refused.hosts).toEqual([]);
     expect(only.calls).toEqual([]);
     expect(runExitCode(refused)).toBe(ExitCode.Error);
+  });
+
+  it("a store on a host that cannot be reached is not run and exits 4, as backup list and verify do; the others are run", async () => {
+    const desired = fleet(
+      [desiredHost("spark-01")],
+      [policy("offsite", { destination: { kind: "ssh", host: "store-01", path: "/srv/backups" } }), policy("nightly", { destination: { kind: "local", path: dir } })],
+    );
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]),
+      "store-01": new TransportError("unreachable", "store-01", "nobody@192.0.2.1:22: connection refused"),
+    });
+    const report = await run();
+    expect(calls.map((call) => call.policy.name)).toEqual(["nightly"]);
+    expect(report.unreachableStores).toEqual(['backup store store-01:/srv/backups of policy "offsite" could not be reached: store-01: unreachable: nobody@192.0.2.1:22: connection refused']);
+    expect(report.storeProblems).toEqual([]);
+    expect(runExitCode(report)).toBe(ExitCode.Unreachable);
+    expect(renderRunReport(report, plain)).toContain("! backup store store-01:/srv/backups of policy \"offsite\" could not be reached");
   });
 
   it("backs up only the sandboxes named by --sandbox", async () => {
