@@ -2,12 +2,10 @@
  * Monitoring against the demo's fleet (scripts/demo-fleet.mjs: spark-01 healthy, spark-02 guards
  * lost with a stale gateway lock, spark-03 a stale registry entry, station-01 schema drift) on
  * real sshd hosts: every command's --metrics-file checked by the real `promtool check metrics`
- * and read back; the alert rules of docs/monitoring.md checked by `promtool check rules` and
- * made to fire by `promtool test rules`; the report page before and after apply opened in one
+ * and read back (the alert rules of docs/monitoring.md: test/unit/report/alert-rules.test.ts); the report page before and after apply opened in one
  * headless Chromium, its DOM, colours (light, dark, print) and network requests checked, and a
  * screenshot kept in .test-output/report/.
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -18,7 +16,7 @@ import type { Plan } from "../../src/plan/types.js";
 import { DEMO_KEY, DRIFTED, HOSTS, sshdInstalled, startHosts } from "../../scripts/demo-fleet.mjs";
 import { Browser, CHROMIUM_MISSING, type Page } from "../support/chromium.js";
 import { parseExposition, stateOf, valueOf, type ParsedFamily } from "../support/exposition.js";
-import { checkMetrics, promtool, PROMTOOL_MISSING } from "../support/promtool.js";
+import { checkMetrics, PROMTOOL_MISSING } from "../support/promtool.js";
 import { runCli, type CliRun } from "./apply-support.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../.test-output/report/", import.meta.url));
@@ -187,69 +185,6 @@ describe("metrics files of the demo fleet", () => {
     const run = await runCli(["plan", "fleet.yaml", "--metrics-file", missing], { cwd: dir, env });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`nemoclaw plan: --metrics-file ${missing}: directory ${join(dir, "no-such-dir")} does not exist\n`);
-  });
-});
-
-describe("the alert rules of docs/monitoring.md", () => {
-  const rules = /## Alert rules[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readFileSync(fileURLToPath(new URL("../../docs/monitoring.md", import.meta.url)), "utf8"))?.[1] ?? "";
-  const ruleDir = mkdtempSync(join(tmpdir(), "ncf-rules-"));
-  afterAll(() => rmSync(ruleDir, { recursive: true, force: true }));
-
-  it("pass promtool check rules", ({ skip }) => {
-    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
-    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
-    const run = promtool(["check", "rules", join(ruleDir, "nemoclaw.rules.yml")]);
-    expect(run.output).toContain("SUCCESS: 6 rules found");
-    expect(run.code).toBe(0);
-  });
-
-  it("fire for a backup older than its policy and for a blocked host, and not before", ({ skip }) => {
-    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
-    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
-    // promtool evaluates from the Unix epoch: time() is the evaluation time in seconds.
-    writeFileSync(
-      join(ruleDir, "test.yml"),
-      `rule_files: [nemoclaw.rules.yml]
-evaluation_interval: 1m
-tests:
-  - interval: 5m
-    input_series:
-      - series: 'nemoclaw_backup_last_verified_timestamp_seconds{policy="nightly",host="spark-01",sandbox="assistant"}'
-        values: '0x400'
-      - series: 'nemoclaw_backup_last_verified_timestamp_seconds{policy="nightly",host="spark-02",sandbox="assistant"}'
-        values: '86400x400'
-      - series: 'nemoclaw_backup_policy_interval_seconds{policy="nightly"}'
-        values: '86400x400'
-      - series: 'nemoclaw_host_state{host="station-01",state="blocked"}'
-        values: '1x400'
-      - series: 'nemoclaw_host_state{host="spark-01",state="blocked"}'
-        values: '0x400'
-    alert_rule_test:
-      - eval_time: 25h
-        alertname: NemoclawBackupOlderThanPolicy
-        exp_alerts: []
-      - eval_time: 26h
-        alertname: NemoclawBackupOlderThanPolicy
-        exp_alerts:
-          - exp_labels: { severity: warning, policy: nightly, host: spark-01, sandbox: assistant }
-            exp_annotations:
-              summary: "spark-01/assistant: no verified backup within policy nightly"
-              description: "The newest verified backup is 1d 2h 0m 0s old. See \`nemoclaw backup due\` and \`nemoclaw history\`."
-      - eval_time: 5m
-        alertname: NemoclawHostBlocked
-        exp_alerts: []
-      - eval_time: 15m
-        alertname: NemoclawHostBlocked
-        exp_alerts:
-          - exp_labels: { severity: critical, host: station-01, state: blocked }
-            exp_annotations:
-              summary: "station-01: blocked by NemoClaw's schema preflight"
-              description: "The installed OpenShell CLI and a running gateway differ; nothing that trusts sandbox state runs there. Run \`nemoclaw onboard --resume\` on the host; \`nemoclaw plan\` shows the block."
-`,
-    );
-    const run = spawnSync("promtool", ["test", "rules", "test.yml"], { cwd: ruleDir, encoding: "utf8" });
-    expect(`${run.stdout}${run.stderr}`).toContain("SUCCESS");
-    expect(run.status).toBe(0);
   });
 });
 

@@ -1,0 +1,135 @@
+/**
+ * The example alert rules of docs/monitoring.md, as written there: valid for `promtool check
+ * rules`, and made to fire (and not before) by `promtool test rules` on the series the metrics
+ * files hold.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { promtool, PROMTOOL_MISSING } from "../../support/promtool.js";
+
+describe("the alert rules of docs/monitoring.md", () => {
+  const rules = /## Alert rules[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readFileSync(fileURLToPath(new URL("../../../docs/monitoring.md", import.meta.url)), "utf8"))?.[1] ?? "";
+  const ruleDir = mkdtempSync(join(tmpdir(), "ncf-rules-"));
+  afterAll(() => rmSync(ruleDir, { recursive: true, force: true }));
+
+  it("pass promtool check rules", ({ skip }) => {
+    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
+    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
+    const run = promtool(["check", "rules", join(ruleDir, "nemoclaw.rules.yml")]);
+    expect(run.output).toContain("SUCCESS: 8 rules found");
+    expect(run.code).toBe(0);
+  });
+
+  it("fire for a backup older than its policy and for a blocked host, and not before", ({ skip }) => {
+    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
+    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
+    // promtool evaluates from the Unix epoch: time() is the evaluation time in seconds.
+    writeFileSync(
+      join(ruleDir, "test.yml"),
+      `rule_files: [nemoclaw.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 5m
+    input_series:
+      - series: 'nemoclaw_backup_last_verified_timestamp_seconds{policy="nightly",host="spark-01",sandbox="assistant"}'
+        values: '0x400'
+      - series: 'nemoclaw_backup_last_verified_timestamp_seconds{policy="nightly",host="spark-02",sandbox="assistant"}'
+        values: '86400x400'
+      - series: 'nemoclaw_backup_policy_interval_seconds{policy="nightly"}'
+        values: '86400x400'
+      - series: 'nemoclaw_host_state{host="station-01",state="blocked"}'
+        values: '1x400'
+      - series: 'nemoclaw_host_state{host="spark-01",state="blocked"}'
+        values: '0x400'
+    alert_rule_test:
+      - eval_time: 25h
+        alertname: NemoclawBackupOlderThanPolicy
+        exp_alerts: []
+      - eval_time: 26h
+        alertname: NemoclawBackupOlderThanPolicy
+        exp_alerts:
+          - exp_labels: { severity: warning, policy: nightly, host: spark-01, sandbox: assistant }
+            exp_annotations:
+              summary: "spark-01/assistant: no verified backup within policy nightly"
+              description: "The newest verified backup is 1d 2h 0m 0s old. See \`nemoclaw backup due\` and \`nemoclaw history\`."
+      - eval_time: 5m
+        alertname: NemoclawHostBlocked
+        exp_alerts: []
+      - eval_time: 15m
+        alertname: NemoclawHostBlocked
+        exp_alerts:
+          - exp_labels: { severity: critical, host: station-01, state: blocked }
+            exp_annotations:
+              summary: "station-01: blocked by NemoClaw's schema preflight"
+              description: "The installed OpenShell CLI and a running gateway differ; nothing that trusts sandbox state runs there. Run \`nemoclaw onboard --resume\` on the host; \`nemoclaw plan\` shows the block."
+`,
+    );
+    const run = spawnSync("promtool", ["test", "rules", "test.yml"], { cwd: ruleDir, encoding: "utf8" });
+    expect(`${run.stdout}${run.stderr}`).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+
+  it("tell an unattended apply that keeps failing or stopped running from one that only holds steps back", ({ skip }) => {
+    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
+    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
+    // What node_exporter scrapes each minute from `nemoclaw report --metrics-file` (the journal's
+    // latest runs): instance "held" has a disruptive step held back (exit 2) while its scheduled apply
+    // runs every 5m; "broken" fails every run; "stopped" last finished a run at the epoch.
+    writeFileSync(
+      join(ruleDir, "test.yml"),
+      `rule_files: [nemoclaw.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'nemoclaw_run_exit_code{command="apply",instance="held"}'
+        values: '2x600'
+      - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="held"}'
+        values: '0+60x600'
+      - series: 'nemoclaw_run_exit_code{command="apply",instance="broken"}'
+        values: '5x600'
+      - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="broken"}'
+        values: '0+60x600'
+      - series: 'nemoclaw_run_exit_code{command="apply",instance="stopped"}'
+        values: '0x600'
+      - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="stopped"}'
+        values: '0x600'
+    alert_rule_test:
+      - eval_time: 10h
+        alertname: NemoclawRunFailed
+        exp_alerts:
+          - exp_labels: { severity: warning, command: apply, instance: broken }
+            exp_annotations:
+              summary: "the last nemoclaw apply exited 5"
+              description: "See \`nemoclaw history\` for each host and step."
+      - eval_time: 50m
+        alertname: NemoclawRepairsKeepFailing
+        exp_alerts: []
+      - eval_time: 10h
+        alertname: NemoclawRepairsKeepFailing
+        exp_alerts:
+          - exp_labels: { severity: critical, command: apply, instance: broken }
+            exp_annotations:
+              summary: "every nemoclaw apply for an hour has failed (the last exited 5)"
+              description: "Unattended repairs are not getting through. See \`nemoclaw history\` for each host and step."
+      - eval_time: 59m
+        alertname: NemoclawScheduleStopped
+        exp_alerts: []
+      - eval_time: 10h
+        alertname: NemoclawScheduleStopped
+        exp_alerts:
+          - exp_labels: { severity: critical, command: apply, instance: stopped }
+            exp_annotations:
+              summary: "no nemoclaw apply has finished for 10h 0m 0s"
+              description: "The scheduled apply stopped running, is skipped (exit 75), or stops before it starts (exit 1 or 3). See \`journalctl --user -u 'nemoclaw-*-apply.service'\` or the crontab's mail."
+`,
+    );
+    const run = spawnSync("promtool", ["test", "rules", "test.yml"], { cwd: ruleDir, encoding: "utf8" });
+    expect(`${run.stdout}${run.stderr}`).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+});
