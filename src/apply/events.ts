@@ -237,7 +237,12 @@ export type ApplyEventBody =
       /** Where an interrupted run stopped, per host that had work left. */
       stoppedAt: StoppedStep[];
       hosts: Record<HostStatus, number>;
-    };
+    }
+  /**
+   * After run-finished, with `notify:` in the fleet file: how the run's webhook notices went.
+   * `webhook` names it without a secret (its reference, or the origin of a URL in the file).
+   */
+  | { type: "notify-finished"; webhook: string; delivered: number; problems: string[] };
 
 export type ApplyEventType = ApplyEventBody["type"];
 

@@ -442,8 +442,8 @@ export async function runApplySession(source: string | undefined, options: Apply
       );
       await view.finish();
       if (!options.json) deps.stdout.write(`\n${formatRecap(summary, colors.out).join("\n")}\n`);
-      await notifier?.finish();
-      return mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
+      const notify = (await notifier?.finish()) ?? null;
+      return mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", { ...summary, notify }), deps)]);
     } finally {
       stopListening();
       journal.close();

@@ -229,8 +229,8 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     const exitCode = interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
     recorded.runFinished(report, exitCode, interrupt.signal.aborted);
     context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
-    await notifier?.finish();
-    return mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", recorded.summary()), context.deps)]);
+    const notify = (await notifier?.finish()) ?? null;
+    return mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", { ...recorded.summary(), notify }), context.deps)]);
   } finally {
     interrupt.dispose();
     journal.close();

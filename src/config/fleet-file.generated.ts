@@ -488,7 +488,7 @@ export interface ApplySettings {
   };
 }
 /**
- * A webhook told about each run: at the end of every `nemoclaw apply` and `nemoclaw backup run` (as `when` says), and at once when a health gate stops a rollout. It receives hosts by outcome, preflight blocks verbatim and what is still pending — never a secret. A webhook that fails is a warning; it never changes the run's result.
+ * A webhook told about each run: at the end of every `nemoclaw apply` and `nemoclaw backup run` (as `when` says), and at once when a health gate stops a rollout. It receives hosts by outcome, preflight blocks verbatim and what is still pending — never a secret. A webhook that fails, or whose reference cannot be read, is a warning and never changes the run's result; the run's journal records it (notify-finished), and so does the metric nemoclaw_run_notify_failures.
  */
 export interface NotifySettings {
   /**

@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EventBus } from "../../../src/apply/events.js";
+import { EventBus, type ApplyEvent } from "../../../src/apply/events.js";
 import { Redactor } from "../../../src/apply/redact.js";
 import { parseWaves } from "../../../src/apply/waves.js";
 import type { NotifySettings } from "../../../src/config/types.js";
@@ -89,6 +89,7 @@ async function gatedRollout(notify: NotifySettings, deps: ProcessDeps & { warnin
     post: postWithFetch,
     stderr: deps.stderr,
     sleep: async (ms) => void pauses.push(ms),
+    record: () => undefined,
   });
   h.deps.events.subscribe(notifier!.onEvent);
   await h.run(plan([hostPlan("a", [step("policy-add:alice")]), hostPlan("b", [step("policy-add:alice")]), hostPlan("c", [step("policy-add:alice")])]));
@@ -166,14 +167,17 @@ describe("webhook notices", () => {
   it("a referenced webhook that fails is named by its reference, never by a part of its URL", async () => {
     answers = [500, 500];
     const deps = processDeps();
+    const recorded: unknown[] = [];
     const notifier = await RunNotifier.open(settings({ webhook: { ref: { kind: "env", name: "HOOK" } }, when: "always" }), "run-x", new Redactor(), {
       // A provider whose token is the host name.
       resolveSecret: async () => "https://hook-t0001-secret42.hooks.example/services/x",
       post: async () => 500,
       stderr: deps.stderr,
       sleep: async () => {},
+      record: (body) => void recorded.push(body),
     });
     await notifier!.finish();
+    expect(recorded).toEqual([{ type: "notify-finished", webhook: "env:HOOK", delivered: 0, problems: ["the webhook env:HOOK did not take the run notice: it answered HTTP 500"] }]);
     expect(deps.warnings).toEqual(["warning: notify: the webhook env:HOOK did not take the run notice: it answered HTTP 500; the run's result is unchanged\n"]);
     expect(deps.warnings.join("")).not.toContain("secret42");
   });
@@ -184,7 +188,7 @@ describe("webhook notices", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const deps = processDeps();
-    const notifier = await RunNotifier.open(settings({ webhook: { url: `http://127.0.0.1:${port}/hook/${TOKEN}` }, when: "always" }), "run-x", new Redactor(), { resolveSecret: () => Promise.reject(new Error("unused")), post: postWithFetch, stderr: deps.stderr, sleep: async () => {} });
+    const notifier = await RunNotifier.open(settings({ webhook: { url: `http://127.0.0.1:${port}/hook/${TOKEN}` }, when: "always" }), "run-x", new Redactor(), { resolveSecret: () => Promise.reject(new Error("unused")), post: postWithFetch, stderr: deps.stderr, sleep: async () => {}, record: () => undefined });
     await notifier!.finish();
     expect(deps.warnings).toHaveLength(1);
     expect(deps.warnings[0]).toMatch(new RegExp(`^warning: notify: the webhook at http://127\\.0\\.0\\.1:${port} did not take the run notice: it could not be reached \\(fetch failed\\)`));
@@ -207,15 +211,37 @@ describe("webhook notices", () => {
     expect(await noticeOf("changes", [hostPlan("a", [], { status: "changes", heldBack: [held] })])).toBe(0);
   });
 
-  it("a reference that cannot be resolved, or is no URL, is a warning and nothing is sent", async () => {
+  it("a reference that cannot be resolved, or is no URL, is a warning, nothing is sent, and the run's journal says why", async () => {
     const deps = processDeps({ NOT_A_URL: "hooks.example.com/x", PLAIN_HTTP: "http://hooks.example.com/x/hunter2" });
-    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "MISSING" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
-    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "NOT_A_URL" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
-    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "PLAIN_HTTP" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
+    const recorded = async (name: string) => {
+      const bus = new EventBus("r");
+      const events: ApplyEvent[] = [];
+      bus.subscribe((event) => events.push(event));
+      const notifier = await notifierFor(settings({ webhook: { ref: { kind: "env", name } }, when: "always" }), bus, new Redactor(), deps);
+      await notifier!.finish();
+      return events.map(({ type, ...rest }) => (type === "notify-finished" ? { webhook: (rest as { webhook: string }).webhook, delivered: (rest as { delivered: number }).delivered, problems: (rest as { problems: string[] }).problems } : type));
+    };
+    expect(await recorded("MISSING")).toEqual([{ webhook: "env:MISSING", delivered: 0, problems: ["secret env:MISSING: environment variable MISSING is not set; this run was not reported"] }]);
+    expect(await recorded("NOT_A_URL")).toEqual([{ webhook: "env:NOT_A_URL", delivered: 0, problems: ["env:NOT_A_URL: not a usable webhook URL; this run was not reported"] }]);
+    expect(await recorded("PLAIN_HTTP")).toEqual([{ webhook: "env:PLAIN_HTTP", delivered: 0, problems: ["env:PLAIN_HTTP: not a usable webhook URL; this run was not reported"] }]);
+    expect(received).toEqual([]);
     expect(deps.warnings).toEqual([
       "warning: notify: secret env:MISSING: environment variable MISSING is not set; this run is not reported\n",
       "warning: notify: env:NOT_A_URL: the webhook is not a valid URL; this run is not reported\n",
       "warning: notify: env:PLAIN_HTTP: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to hooks.example.com; this run is not reported\n",
     ]);
   });
+
+  it("a delivered notice is counted in the journal, after run-finished", async () => {
+    const h = harness({ hosts: ["a"] });
+    const events: ApplyEvent[] = [];
+    h.deps.events.subscribe((event) => events.push(event));
+    const notifier = await notifierFor(settings({ when: "always" }), h.deps.events, h.deps.redactor, processDeps());
+    await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+    await notifier!.finish();
+    expect(events.slice(-2).map((event) => event.type)).toEqual(["run-finished", "notify-finished"]);
+    expect(events.at(-1)).toMatchObject({ webhook: base, delivered: 1, problems: [] });
+    expect(received).toHaveLength(1);
+  });
+
 });

@@ -20,7 +20,7 @@ describe("the alert rules of docs/monitoring.md", () => {
     if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
     writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
     const run = promtool(["check", "rules", join(ruleDir, "nemoclaw.rules.yml")]);
-    expect(run.output).toContain("SUCCESS: 8 rules found");
+    expect(run.output).toContain("SUCCESS: 9 rules found");
     expect(run.code).toBe(0);
   });
 
@@ -78,7 +78,7 @@ tests:
     writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
     // What node_exporter scrapes each minute from `nemoclaw report --metrics-file` (the journal's
     // latest runs): instance "held" has a disruptive step held back (exit 2) while its scheduled apply
-    // runs every 5m; "broken" fails every run; "stopped" last finished a run at the epoch.
+    // runs every 5m; "broken" fails every run and its webhook is down; "stopped" last finished a run at the epoch.
     writeFileSync(
       join(ruleDir, "test.yml"),
       `rule_files: [nemoclaw.rules.yml]
@@ -94,6 +94,10 @@ tests:
         values: '5x600'
       - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="broken"}'
         values: '0+60x600'
+      - series: 'nemoclaw_run_notify_failures{command="apply",instance="broken"}'
+        values: '1x600'
+      - series: 'nemoclaw_run_notify_failures{command="apply",instance="held"}'
+        values: '0x600'
       - series: 'nemoclaw_run_exit_code{command="apply",instance="stopped"}'
         values: '0x600'
       - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="stopped"}'
@@ -116,6 +120,13 @@ tests:
             exp_annotations:
               summary: "every nemoclaw apply for an hour has failed (the last exited 5)"
               description: "Unattended repairs are not getting through. See \`nemoclaw history\` for each host and step."
+      - eval_time: 10h
+        alertname: NemoclawNotifyFailing
+        exp_alerts:
+          - exp_labels: { severity: warning, command: apply, instance: broken }
+            exp_annotations:
+              summary: "the last nemoclaw apply could not tell its webhook (1 notice(s) lost)"
+              description: "\`nemoclaw history last --json\` has the reason in its notify field; the run itself went on."
       - eval_time: 59m
         alertname: NemoclawScheduleStopped
         exp_alerts: []
