@@ -12,10 +12,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { formatSecretRef, resolveSecret } from "../config/secrets.js";
 import type { NotifySettings, SecretRef } from "../config/types.js";
 import { webhookUrlProblem } from "../config/resources/notify.js";
-import type { ApplyEvent, EventBus, EventOf } from "../apply/events.js";
+import type { ApplyEvent, EventBus, EventOf, NoticeState } from "../apply/events.js";
 import type { Redactor } from "../apply/redact.js";
 import { RunTally, type RunSummary } from "../apply/tally.js";
-import { runNotice, slackMessage, worthNotifying, type RunNotice } from "../report/run-notice.js";
+import { noticeDecision, runNotice, slackMessage, type RunNotice } from "../report/run-notice.js";
+import { previousNoticeState } from "../apply/history.js";
 import type { Output, PostJson, ProcessDeps } from "./session-deps.js";
 
 export interface NotifyDeps {
@@ -25,6 +26,9 @@ export interface NotifyDeps {
   sleep(ms: number): Promise<void>;
   /** Puts how the notices went into the run's event stream (its journal), once they are all sent. */
   record(body: Omit<EventOf<"notify-finished">, "v" | "runId" | "seq" | "at">): void;
+  /** What the previous run of the same job recorded (its journal), or null. */
+  previous(run: EventOf<"run-started">): NoticeState | null;
+  now(): Date;
 }
 
 /** One more try after this pause for a failure that may pass (no answer, 429, 5xx). */
@@ -98,25 +102,30 @@ export class RunNotifier {
     if (event.type !== "threshold-exceeded") return;
     const wave = new Set(this.waveHosts.get(event.wave) ?? []);
     const gated = this.tally.summary().hosts.some((host) => wave.has(host.host) && host.healthGate?.status === "unhealthy");
-    if (gated) this.queue(runNotice(this.tally.summary(), "rollout-stopped"));
+    if (gated) void this.queue(runNotice(this.tally.summary(), "rollout-stopped"));
   };
 
-  private queue(notice: RunNotice): void {
-    this.sending = this.sending.then(() => this.send(notice));
+  /** Whether the notice arrived, once it has been sent after those before it. */
+  private queue(notice: RunNotice): Promise<boolean> {
+    const sent = this.sending.then(() => this.send(notice));
+    this.sending = sent.then(() => undefined);
+    return sent;
   }
 
   /** After the run: its notice when `when` asks for it, and every send still under way; then how they went, recorded and returned. */
   async finish(): Promise<RunSummary["notify"]> {
     const summary = this.tally.summary();
-    if (worthNotifying(summary, this.settings.when)) this.queue(runNotice(summary, "run-finished"));
+    const previous = summary.header ? this.deps.previous(summary.header) : null;
+    const decision = noticeDecision(summary, this.settings.when, previous, this.deps.now());
+    const delivered = decision.send ? await this.queue(runNotice(summary, "run-finished", decision.trouble)) : false;
     await this.sending;
-    const outcome = { webhook: webhookLabel(this.settings.webhook), delivered: this.delivered, problems: [...this.problems] };
+    const outcome = { webhook: webhookLabel(this.settings.webhook), delivered: this.delivered, problems: [...this.problems], ...decision.state(delivered) };
     this.deps.record({ type: "notify-finished", ...outcome });
     return outcome;
   }
 
-  private async send(notice: RunNotice): Promise<void> {
-    if (this.url === null) return;
+  private async send(notice: RunNotice): Promise<boolean> {
+    if (this.url === null) return false;
     const payload = this.redactor.scrubValue(this.settings.format === "slack" ? slackMessage(notice) : notice);
     const body = JSON.stringify(payload);
     let failure = "";
@@ -125,7 +134,7 @@ export class RunNotifier {
         const status = await this.deps.post(this.url, body);
         if (status >= 200 && status < 300) {
           this.delivered += 1;
-          return;
+          return true;
         }
         failure = `it answered HTTP ${status}`;
         if (status !== 429 && status < 500) break;
@@ -137,6 +146,7 @@ export class RunNotifier {
     const problem = `${webhookName(this.settings.webhook)} did not take the ${notice.event === "rollout-stopped" ? "stopped-rollout" : "run"} notice: ${failure}`;
     this.problems.push(problem);
     this.deps.stderr.write(`warning: notify: ${problem}; the run's result is unchanged\n`);
+    return false;
   }
 }
 
@@ -148,6 +158,8 @@ export async function notifierFor(settings: NotifySettings | null, bus: EventBus
     stderr: deps.stderr,
     sleep: (ms) => sleep(ms),
     record: (body) => void bus.emit(body),
+    previous: (run) => previousNoticeState(deps.journalDir, run),
+    now: deps.now,
   });
   if (notifier) bus.subscribe(notifier.onEvent);
   return notifier;

@@ -143,9 +143,9 @@ describe("a run as metrics", () => {
   }
 
   it("counts the webhook notices that did not arrive, as the journal recorded them, and says nothing without a webhook", () => {
-    const failing = summary({ type: "notify-finished", webhook: "env:HOOK", delivered: 0, problems: ["the webhook env:HOOK did not take the run notice: it answered HTTP 500"] });
+    const failing = summary({ type: "notify-finished", webhook: "env:HOOK", delivered: 0, problems: ["the webhook env:HOOK did not take the run notice: it answered HTTP 500"], trouble: "exit 5 spark-02:failed", since: null, told: null });
     expect(valueOf(parseExposition(renderExposition(runFamilies("apply", failing))), "nemoclaw_run_notify_failures", { command: "apply" })).toBe(1);
-    const delivered = summary({ type: "notify-finished", webhook: "env:HOOK", delivered: 1, problems: [] });
+    const delivered = summary({ type: "notify-finished", webhook: "env:HOOK", delivered: 1, problems: [], trouble: null, since: null, told: null });
     expect(valueOf(parseExposition(renderExposition(runFamilies("apply", delivered))), "nemoclaw_run_notify_failures", { command: "apply" })).toBe(0);
     expect(renderExposition(runFamilies("apply", summary()))).not.toContain("nemoclaw_run_notify_failures");
   });
