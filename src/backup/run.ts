@@ -34,7 +34,7 @@ export interface SandboxOutcome {
   record?: BackupRecord;
 }
 
-export type HostStatus = "ok" | "refused" | "unreachable" | "failed" | "not-started";
+export type HostStatus = "ok" | "refused" | "unreachable" | "locked" | "failed" | "not-started";
 
 export interface HostOutcome {
   host: string;
@@ -100,6 +100,12 @@ export interface RunDeps {
   now: () => Date;
   isAlive: (pid: number) => boolean;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Run a host's backups holding its fleet lock, as apply and restore hold it while they change
+   * the host (docs/apply.md#locks), so a backup never snapshots a sandbox another run is changing;
+   * `held: false` with whose lock it is when another run holds it.
+   */
+  holdHost<T>(connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<{ held: true; value: T } | { held: false; reason: string }>;
 }
 
 export interface RunOptions {
@@ -228,6 +234,20 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       host: name,
       steps: selected.map((entry) => ({ id: backupStepId(entry.sandbox, entry.policy.name), sandbox: entry.sandbox, gateway: entry.gateway, policy: entry.policy.name })),
     });
+    // Only a host with a sandbox to snapshot is locked: skipping the others changes nothing.
+    if (selected.some((candidate) => candidate.phase === "Ready")) {
+      const held = await deps.holdHost(connection, (leased) => backupSelected(host, connection, observed, selected, outcome, withoutOpenShell, leased), signal);
+      if (!held.held) return { ...outcome, status: "locked", problems: [held.reason] };
+    } else {
+      await backupSelected(host, connection, observed, selected, outcome, withoutOpenShell, signal);
+    }
+    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
+    return outcome;
+  };
+
+  /** Back up the selected sandboxes of one host, one after another, into `outcome`; `signal` stops them (an interrupt, --strict, a lost lock). */
+  const backupSelected = async (host: DesiredHost, connection: Connection, observed: ObservedHost, selected: Candidate[], outcome: HostOutcome, withoutOpenShell: boolean, signal: AbortSignal): Promise<void> => {
+    const name = host.name;
     for (const candidate of selected) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;
@@ -267,8 +287,6 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       outcome.sandboxes.push(result);
       deps.onEvent?.({ type: "sandbox-done", outcome: result });
     }
-    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
-    return outcome;
   };
 
   const results = await deps.mapHosts(hostNames, options.concurrency, async (name) => {
@@ -304,6 +322,8 @@ export function runExitCode(report: RunReport): ExitCodeValue {
         return ExitCode.PreflightRefused;
       case "unreachable":
         return ExitCode.Unreachable;
+      case "locked":
+        return ExitCode.LockHeld;
       case "not-started":
         // Only a refusal under --strict or an interrupt leaves hosts unstarted; those set the code.
         return ExitCode.Ok;

@@ -66,6 +66,7 @@ export function renderRunEvent(event: RunEvent, colors: Colors): string | null {
   const host = event.outcome;
   if (host.status === "refused") return `${colors.red("✗")} ${host.host}: refused by the schema preflight, nothing written for it\n`;
   if (host.status === "unreachable") return `${colors.red("✗")} ${host.host}: unreachable: ${host.problems.join("; ")}\n`;
+  if (host.status === "locked") return `${colors.red("✗")} ${host.host}: locked, nothing backed up: ${host.problems.join("; ")}\n`;
   if (host.problems.length > 0) return host.problems.map((problem) => `${colors.red("✗")} ${host.host}: ${problem}\n`).join("");
   return null;
 }
