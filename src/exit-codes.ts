@@ -11,7 +11,7 @@ export const ExitCode = {
   Changes: 2,
   /** The fleet file, inventory or plan file is invalid, or a well-formed `--limit`, `--policy`, `--replace` or `--target` names nothing the fleet has (`--limit` matching no host, or none of a saved plan's hosts), or a `backup run --sandbox` glob matches no sandbox the policies cover on the hosts. */
   ValidationError: 3,
-  /** One or more hosts could not be reached (and none failed otherwise). */
+  /** One or more hosts could not be reached (and none failed otherwise), a backup store's host among them. */
   Unreachable: 4,
   /** One or more hosts failed a step, or a sandbox they changed failed its health gate. */
   Failed: 5,

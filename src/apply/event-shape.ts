@@ -52,6 +52,8 @@ const SHAPES: Record<string, (event: Fields) => boolean> = {
   "host-finished": (e) => (HOST_STATUSES as readonly unknown[]).includes(e.status),
   "health-gate-started": (e) => isStrings(e.sandboxes) && isNumber(e.timeoutMs),
   "health-gate-finished": (e) => GATE_STATUSES.includes(e.status as string) && Array.isArray(e.sandboxes),
+  "notify-finished": (e) =>
+    isString(e.webhook) && isNumber(e.delivered) && isStrings(e.problems) && [e.trouble, e.since, e.told].every((field) => isNullable(field, isString)),
   "run-finished": (e) => Number.isInteger(e.exitCode) && isNumber(e.durationMs) && typeof e.interrupted === "boolean" && Array.isArray(e.stoppedAt) && e.stoppedAt.every(isStoppedStep),
 };
 

@@ -237,7 +237,24 @@ export type ApplyEventBody =
       /** Where an interrupted run stopped, per host that had work left. */
       stoppedAt: StoppedStep[];
       hosts: Record<HostStatus, number>;
-    };
+    }
+  /**
+   * After run-finished, with `notify:` in the fleet file: how the run's webhook notices went.
+   * `webhook` names it without a secret (its reference, or the origin of a URL in the file); the
+   * notice state is what the next run of the same job decides by (src/report/run-notice.ts).
+   */
+  | ({ type: "notify-finished"; webhook: string; delivered: number; problems: string[] } & NoticeState);
+
+/**
+ * What the webhook was last told of a job's trouble, carried from run to run in the journal: the
+ * trouble (null: the run ended well), since when it has lasted, and when a notice of it last
+ * arrived (null: none has).
+ */
+export interface NoticeState {
+  trouble: string | null;
+  since: string | null;
+  told: string | null;
+}
 
 export type ApplyEventType = ApplyEventBody["type"];
 

@@ -5,7 +5,7 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { samePidScope } from "../config/pid-scope.js";
-import type { HostStatus, RunIdentity, RunSource } from "./events.js";
+import type { EventOf, HostStatus, NoticeState, RunIdentity, RunSource } from "./events.js";
 import { listJournalFiles, readJournal } from "./journal.js";
 import { RunTally, type RunSummary } from "./tally.js";
 
@@ -138,6 +138,35 @@ export function latestRunOfEachKind(dir: string): { kind: RunKind; summary: RunS
     if (found.size === 2) break;
   }
   return [...found].map(([kind, summary]) => ({ kind, summary }));
+}
+
+/**
+ * Whether two runs are the same job, as a schedule runs it again and again: the same kind and
+ * fleet file and `--limit`, and the same `--max-risk` (an apply) or policies, hosts and sandboxes
+ * (a backup run, whose planHash is of that selection: src/report/backup-run-events.ts).
+ */
+function sameJob(a: EventOf<"run-started">, b: EventOf<"run-started">): boolean {
+  if (runKind(a.source) !== runKind(b.source) || a.fleet.file !== b.fleet.file || a.selection.limit !== b.selection.limit) return false;
+  return a.source === "backup" ? a.planHash === b.planHash : (a.maxRisk ?? null) === (b.maxRisk ?? null);
+}
+
+/**
+ * What the webhook was told by the newest earlier run of the same job (among the newest `depth`
+ * journals), or null: none found, or it recorded no notice (no `notify:`, or it did not finish).
+ */
+export function previousNoticeState(dir: string, run: EventOf<"run-started">, depth = 50): NoticeState | null {
+  for (const path of listJournalFiles(dir).reverse().slice(0, depth)) {
+    if (runIdOf(path) === run.runId) continue;
+    let summary: RunSummary;
+    try {
+      summary = readRun(path).summary;
+    } catch {
+      continue;
+    }
+    if (summary.header === null || !sameJob(summary.header, run)) continue;
+    return summary.notify ? { trouble: summary.notify.trouble, since: summary.notify.since, told: summary.notify.told } : null;
+  }
+  return null;
 }
 
 /** A host whose last health gate (in this machine's journals) did not pass, and nothing since judged it. */

@@ -6,7 +6,7 @@
 
 import type { HeldBackStep, StepKind } from "../plan/types.js";
 import { ExitCode, mostSevere, type ExitCodeValue } from "../exit-codes.js";
-import type { ApplyEvent, ChangedFact, EventOf, HostStatus, StepDrift, StepOutcome, StepStatus, StoppedStep } from "./events.js";
+import type { ApplyEvent, ChangedFact, EventOf, HostStatus, NoticeState, StepDrift, StepOutcome, StepStatus, StoppedStep } from "./events.js";
 import { emptyOutcome, HOST_STATUSES } from "./events.js";
 import type { HostLockInfo } from "../observe/types.js";
 
@@ -58,6 +58,8 @@ export interface RunSummary {
   stoppedAt: StoppedStep[];
   exitCode: ExitCodeValue;
   durationMs: number | null;
+  /** How the webhook notices went (`notify:`); null without a webhook, or before the run told it. */
+  notify: ({ webhook: string; delivered: number; problems: string[] } & NoticeState) | null;
 }
 
 export function exitCodeForHostStatus(status: HostStatus): ExitCodeValue {
@@ -122,6 +124,7 @@ export class RunTally {
   private threshold: EventOf<"threshold-exceeded"> | null = null;
   private interrupted = false;
   private finished: EventOf<"run-finished"> | null = null;
+  private notify: EventOf<"notify-finished"> | null = null;
   private firstAt: string | null = null;
   private lastAt: string | null = null;
 
@@ -248,6 +251,9 @@ export class RunTally {
         this.finished = event;
         this.interrupted ||= event.interrupted;
         return;
+      case "notify-finished":
+        this.notify = event;
+        return;
     }
   }
 
@@ -277,6 +283,9 @@ export class RunTally {
       stoppedAt: this.finished ? this.finished.stoppedAt : this.openWork(),
       exitCode,
       durationMs: this.finished?.durationMs ?? (this.firstAt && this.lastAt ? Date.parse(this.lastAt) - Date.parse(this.firstAt) : null),
+      notify: this.notify
+        ? { webhook: this.notify.webhook, delivered: this.notify.delivered, problems: this.notify.problems, trouble: this.notify.trouble, since: this.notify.since, told: this.notify.told }
+        : null,
     };
   }
 

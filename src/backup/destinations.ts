@@ -69,23 +69,33 @@ export class BackupStores {
   }
 
   /**
-   * Of these policies, those whose store this run can write to, and one problem for each store it
-   * cannot (src/backup/store.ts checkWritable): found before any sandbox is snapshotted for it.
+   * Of these policies, those whose store this run can write to; one problem for each store it
+   * cannot write to (src/backup/store.ts checkWritable), and apart from those, one for each store
+   * on a host it cannot reach (its connection failed): both found before any sandbox is
+   * snapshotted for it. The two differ in exit code (docs/backups.md: 1 and 4).
    */
-  async writable(policies: readonly DesiredBackupPolicy[]): Promise<{ policies: DesiredBackupPolicy[]; problems: string[] }> {
+  async writable(policies: readonly DesiredBackupPolicy[]): Promise<{ policies: DesiredBackupPolicy[]; problems: string[]; unreachable: string[] }> {
     const writable: DesiredBackupPolicy[] = [];
     const problems: string[] = [];
+    const unreachable: string[] = [];
     for (const { destination, policies: writers } of this.destinationsOf(policies)) {
+      const where = destination.kind === "local" ? localStorePath(this.fleet, destination.path) : `${destination.host}:${destination.path}`;
+      const names = writers.map((policy) => `"${policy.name}"`).join(", ");
+      let store: BackupStore;
       try {
-        await (await this.open(destination)).checkWritable();
+        store = await this.open(destination);
+      } catch (error) {
+        unreachable.push(`backup store ${where} of policy ${names} could not be reached: ${errorText(error)}`);
+        continue;
+      }
+      try {
+        await store.checkWritable();
         writable.push(...writers);
       } catch (error) {
-        const where = destination.kind === "local" ? localStorePath(this.fleet, destination.path) : `${destination.host}:${destination.path}`;
-        const names = writers.map((policy) => `"${policy.name}"`).join(", ");
-        problems.push(`backup store ${where} of policy ${names} cannot be written: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(`backup store ${where} of policy ${names} cannot be written: ${errorText(error)}`);
       }
     }
-    return { policies: writable, problems };
+    return { policies: writable, problems, unreachable };
   }
 
   /** The store a record was read from or written to (it must have been opened in this run). */
@@ -96,4 +106,8 @@ export class BackupStores {
     }
     throw new Error(`backup ${record.id}: its store (${record.location}) is not a destination of this fleet file`);
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

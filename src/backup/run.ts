@@ -35,7 +35,7 @@ export interface SandboxOutcome {
   record?: BackupRecord;
 }
 
-export type HostStatus = "ok" | "refused" | "unreachable" | "failed" | "not-started";
+export type HostStatus = "ok" | "refused" | "unreachable" | "locked" | "failed" | "not-started";
 
 export interface HostOutcome {
   host: string;
@@ -57,8 +57,10 @@ export interface RunReport {
   hosts: HostOutcome[];
   /** Leftovers of interrupted runs removed from the stores. */
   cleaned: string[];
-  /** Stores that could not be opened, tidied or written: the policies writing there were not run (exit 1). */
+  /** Stores that could not be tidied or written: the policies writing there were not run (exit 1). */
   storeProblems: string[];
+  /** Stores on a host that could not be reached: the policies writing there were not run (exit 4). */
+  unreachableStores: string[];
   /**
    * The `--sandbox` globs that matched no sandbox the policies cover on any host whose sandboxes
    * could be listed (a typo backs up nothing, so it is an error: exit 3), with the names those
@@ -99,6 +101,12 @@ export interface RunDeps {
   now: () => Date;
   isAlive: (pid: number) => boolean;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Run a host's backups holding its fleet lock, as apply and restore hold it while they change
+   * the host (docs/apply.md#locks), so a backup never snapshots a sandbox another run is changing;
+   * `held: false` with whose lock it is when another run holds it.
+   */
+  holdHost<T>(connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<{ held: true; value: T } | { held: false; reason: string }>;
 }
 
 export interface RunOptions {
@@ -172,7 +180,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   const cleaned: string[] = [];
   // A store that cannot be written is found before any host is touched: its policies are not run,
   // rather than each of their sandboxes snapshotted on its host and then failing.
-  const { policies, problems: storeProblems } = await deps.stores.writable(options.policies);
+  const { policies, problems: storeProblems, unreachable: unreachableStores } = await deps.stores.writable(options.policies);
   for (const { destination } of deps.stores.destinationsOf(policies)) {
     try {
       const store = await deps.stores.open(destination);
@@ -232,6 +240,20 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       host: name,
       steps: selected.map((entry) => ({ id: backupStepId(entry.sandbox, entry.policy.name), sandbox: entry.sandbox, gateway: entry.gateway, policy: entry.policy.name })),
     });
+    // Only a host with a sandbox to snapshot is locked: skipping the others changes nothing.
+    if (selected.some((candidate) => candidate.phase === "Ready")) {
+      const held = await deps.holdHost(connection, (leased) => backupSelected(host, connection, observed, selected, outcome, withoutOpenShell, leased), signal);
+      if (!held.held) return { ...outcome, status: "locked", problems: [held.reason] };
+    } else {
+      await backupSelected(host, connection, observed, selected, outcome, withoutOpenShell, signal);
+    }
+    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
+    return outcome;
+  };
+
+  /** Back up the selected sandboxes of one host, one after another, into `outcome`; `signal` stops them (an interrupt, --strict, a lost lock). */
+  const backupSelected = async (host: DesiredHost, connection: Connection, observed: ObservedHost, selected: Candidate[], outcome: HostOutcome, withoutOpenShell: boolean, signal: AbortSignal): Promise<void> => {
+    const name = host.name;
     for (const candidate of selected) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;
@@ -271,8 +293,6 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
       outcome.sandboxes.push(result);
       deps.onEvent?.({ type: "sandbox-done", outcome: result });
     }
-    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
-    return outcome;
   };
 
   const results = await deps.mapHosts(hostNames, options.concurrency, async (name) => {
@@ -294,6 +314,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     hosts,
     cleaned,
     storeProblems,
+    unreachableStores,
     unmatchedSandboxes: { globs: unmatched, available: unmatched.length === 0 ? [] : [...available].sort(byCodeUnits) },
   };
 }
@@ -307,6 +328,8 @@ export function runExitCode(report: RunReport): ExitCodeValue {
         return ExitCode.PreflightRefused;
       case "unreachable":
         return ExitCode.Unreachable;
+      case "locked":
+        return ExitCode.LockHeld;
       case "not-started":
         // Only a refusal under --strict or an interrupt leaves hosts unstarted; those set the code.
         return ExitCode.Ok;
@@ -316,6 +339,8 @@ export function runExitCode(report: RunReport): ExitCodeValue {
   });
   // A store nothing could be written to is an I/O error on the controller's side of the run.
   if (report.storeProblems.length > 0) codes.push(ExitCode.Error);
+  // A store whose host cannot be reached is an unreachable host, as `backup list` and `verify` say (exit 4).
+  if (report.unreachableStores.length > 0) codes.push(ExitCode.Unreachable);
   // A --sandbox naming nothing is a selection that names nothing, as a --limit matching no host.
   if (report.unmatchedSandboxes.globs.length > 0) codes.push(ExitCode.ValidationError);
   return mostSevere(codes);

@@ -453,8 +453,8 @@ export async function runApplySession(source: string | undefined, options: Apply
       // A journal that could not be written to the end makes the run exit 1 (journalFailed): the recap says so too.
       const recapped = journal.failure === null ? summary : { ...summary, exitCode: ExitCode.Error };
       if (!options.json) deps.stdout.write(`\n${formatRecap(recapped, colors.out).join("\n")}\n`);
-      await notifier?.finish();
-      const exitCode = mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", summary), deps)]);
+      const notify = (await notifier?.finish()) ?? null;
+      const exitCode = mostSevere([summary.exitCode, await writeMetrics("apply", options.metricsFile, () => runFamilies("apply", { ...summary, notify }), deps)]);
       return journal.failure === null ? exitCode : journalFailed(journal.failure, "apply", deps.stderr);
     } finally {
       stopListening();
@@ -512,7 +512,10 @@ export function defaultSessionDeps(): SessionDeps {
     observeHost: (host, connection) => observeHost(host, connection),
     runAndObserve,
     backupService: (fleet, pool) => createBackupService({ fleet, pool }),
-    unwritableStores: async (fleet, pool, policies) => (await new BackupStores(fleet, pool).writable(policies)).problems,
+    unwritableStores: async (fleet, pool, policies) => {
+      const { problems, unreachable } = await new BackupStores(fleet, pool).writable(policies);
+      return [...unreachable, ...problems];
+    },
     resolveSecret: (ref) => resolveSecret(ref),
     async ask(question) {
       const terminal = createInterface({ input: process.stdin, output: process.stderr });

@@ -29,7 +29,7 @@ import { BackupRunEvents } from "../report/backup-run-events.js";
 import { colorsFor, type Colors } from "../report/color.js";
 import { backupFamilies, runFamilies } from "../report/fleet-metrics.js";
 import { ConnectionPool, mapHosts } from "../transport/pool.js";
-import { TransportError } from "../transport/types.js";
+import { TransportError, type Connection } from "../transport/types.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CommonOptions } from "./common.js";
 import { loadFleetFrom, readFleetInput, refuseOverwritingInputs } from "./fleet-input.js";
@@ -65,6 +65,8 @@ export interface BackupSessionDeps extends ProcessDeps {
   mapHosts: MapHosts;
   /** Liveness of a pid on this machine (partial backups of dead runs are removed). */
   pidAlive(pid: number): boolean;
+  /** Takes a host's fleet lock (src/apply/lock.ts), held while a backup run or a restore works there. */
+  acquireHostLock: typeof acquireHostLock;
 }
 
 export function defaultBackupDeps(): BackupSessionDeps {
@@ -78,6 +80,7 @@ export function defaultBackupDeps(): BackupSessionDeps {
     observeHost: observeForBackup,
     mapHosts,
     pidAlive: localPidAlive,
+    acquireHostLock,
   };
 }
 
@@ -224,6 +227,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
         mapHosts: context.deps.mapHosts,
         now: context.deps.now,
         isAlive: context.deps.pidAlive,
+        holdHost: (connection, work, signal) => holdHostLock(context, runId, connection, work, signal),
         onEvent: (event) => {
           recorded.onRunEvent(event);
           if (options.json) return;
@@ -235,8 +239,8 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     const exitCode = interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
     recorded.runFinished(report, exitCode, interrupt.signal.aborted);
     context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
-    await notifier?.finish();
-    const code = mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", recorded.summary()), context.deps)]);
+    const notify = (await notifier?.finish()) ?? null;
+    const code = mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", { ...recorded.summary(), notify }), context.deps)]);
     return journal.failure === null ? code : journalFailed(journal.failure, "backup run", context.deps.stderr);
   } finally {
     interrupt.dispose();
@@ -317,22 +321,17 @@ export async function restoreCommand(context: Context, source: string, options: 
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const connection = await context.pool.get(host.name);
     // A restore changes the sandbox: it holds the host lock, as apply does (docs/apply.md#locks).
-    const lock = await acquireHostLock(connection, {
-      identity: context.deps.identity,
-      runId: newRunId(context.deps.now()),
-      ttlMs: context.fleet.apply.lockTtlMs,
-      clock: { now: context.deps.now },
-      pidAlive: context.deps.pidAlive,
-    });
-    if (!lock.acquired) {
+    const held = await holdHostLock(context, newRunId(context.deps.now()), connection, (signal) => {
+      if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
+      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal });
+    }, interrupt.signal);
+    if (!held.held) {
       if (interrupt.signal.aborted) return ExitCode.Interrupted;
-      const message = `${target.host} is locked: ${lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason}`;
+      const message = `${target.host} is locked: ${held.reason}`;
       if (options.json) context.write(json.restoreJson({ ...subject, ok: false, error: message }));
       else context.warn(`nemoclaw backup restore: ${message}\n`);
       return ExitCode.LockHeld;
     }
-    if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-    await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, (signal) => service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal }), interrupt.signal);
     context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
     return ExitCode.Ok;
   } catch (error) {
@@ -347,6 +346,22 @@ export async function restoreCommand(context: Context, source: string, options: 
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * Runs `work` on a host holding its fleet lock (docs/apply.md#locks), renewed while it runs and
+ * released after; or, when another run holds it, whose lock it is and why it stands.
+ */
+async function holdHostLock<T>(context: Context, runId: string, connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<{ held: true; value: T } | { held: false; reason: string }> {
+  const lock = await context.deps.acquireHostLock(connection, {
+    identity: context.deps.identity,
+    runId,
+    ttlMs: context.fleet.apply.lockTtlMs,
+    clock: { now: context.deps.now },
+    pidAlive: context.deps.pidAlive,
+  });
+  if (!lock.acquired) return { held: false, reason: lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason };
+  return { held: true, value: await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, work, signal) };
 }
 
 /** The stores against the policies, as `backup due` and `backup verify` write them with --metrics-file. */

@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
     .addHelpText(
       "after",
-      helpAfter("0 every backup taken (and verified where asked), 3 invalid fleet file, inventory, --limit or --policy, or a --sandbox matching no sandbox the policies cover, 4 unreachable hosts, 5 a backup failed, 8 schema preflight refused, 130 interrupted", [
+      helpAfter("0 every backup taken (and verified where asked), 3 invalid fleet file, inventory, --limit or --policy, or a --sandbox matching no sandbox the policies cover, 1 a store that cannot be written, 4 unreachable hosts or a store on one, 5 a backup failed, 7 another run holds a host's lock, 8 schema preflight refused, 130 interrupted", [
         "nemoclaw backup run                                  # every policy of ./fleet.yaml",
         "nemoclaw backup run fleet.yaml --policy nightly --limit spark",
         "nemoclaw backup run fleet.yaml --due                 # from cron or a systemd timer",

@@ -488,7 +488,7 @@ export interface ApplySettings {
   };
 }
 /**
- * A webhook told about each run: at the end of every `nemoclaw apply` and `nemoclaw backup run` (as `when` says), and at once when a health gate stops a rollout. It receives hosts by outcome, preflight blocks verbatim and what is still pending — never a secret. A webhook that fails is a warning; it never changes the run's result.
+ * A webhook told about each run: at the end of every `nemoclaw apply` and `nemoclaw backup run` (as `when` says), and at once when a health gate stops a rollout. It receives hosts by outcome, preflight blocks verbatim and what is still pending — never a secret. A webhook that fails, or whose reference cannot be read, is a warning and never changes the run's result; the run's journal records it (notify-finished), and so does the metric nemoclaw_run_notify_failures.
  */
 export interface NotifySettings {
   /**
@@ -500,7 +500,7 @@ export interface NotifySettings {
    */
   format?: "json" | "slack";
   /**
-   * Which runs are reported: `always`; `changes`: runs that changed or failed something (not runs where every host had nothing to do, nor runs whose only news is steps `--max-risk` still holds back, which would repeat every scheduled run); `problems`: runs that did not succeed (exit codes other than 0 and 2). A stopped rollout is always reported.
+   * Which runs are reported: `always`; `changes`: runs where a host changed something, or whose trouble changed (not runs where every host had nothing to do, nor runs whose only news is steps `--max-risk` still holds back, which would repeat every scheduled run); `problems`: runs whose trouble changed. A trouble (an exit code other than 0 and 2, with the hosts that ended badly) is told when it starts or becomes another, again while it lasts only if that notice did not arrive or once a day, and when a run of the same job ends well after it (recovered). A stopped rollout is always reported.
    */
   when?: "always" | "changes" | "problems";
 }

@@ -66,6 +66,7 @@ export function renderRunEvent(event: RunEvent, colors: Colors): string | null {
   const host = event.outcome;
   if (host.status === "refused") return `${colors.red("✗")} ${host.host}: refused by the schema preflight, nothing written for it\n`;
   if (host.status === "unreachable") return `${colors.red("✗")} ${host.host}: ${host.problems.join("; ")}\n`;
+  if (host.status === "locked") return `${colors.red("✗")} ${host.host}: locked, nothing backed up: ${host.problems.join("; ")}\n`;
   if (host.problems.length > 0) return host.problems.map((problem) => `${colors.red("✗")} ${host.host}: ${problem}\n`).join("");
   return null;
 }
@@ -81,7 +82,7 @@ export function renderRunReport(report: RunReport, colors: Colors): string {
     lines.push(colors.bold(`${host.host}:`), ...host.block!.lines, "");
   }
   for (const cleaned of report.cleaned) lines.push(`Removed the leftovers of an interrupted run: ${cleaned}`);
-  for (const problem of report.storeProblems) lines.push(`${colors.yellow("!")} ${problem}`);
+  for (const problem of [...report.unreachableStores, ...report.storeProblems]) lines.push(`${colors.yellow("!")} ${problem}`);
   const { globs, available } = report.unmatchedSandboxes;
   for (const glob of globs) {
     const there = available.length > 0 ? `the policies cover ${available.join(", ")}` : "the policies cover none there";

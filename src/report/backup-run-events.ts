@@ -28,6 +28,7 @@ const HOST_STATUS: Record<HostOutcome["status"], HostStatus> = {
   ok: "ok",
   refused: "blocked",
   unreachable: "unreachable",
+  locked: "locked",
   failed: "failed",
   "not-started": "skipped",
 };

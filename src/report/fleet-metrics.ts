@@ -127,6 +127,8 @@ export function runFamilies(command: string, run: RunSummary): MetricFamily[] {
       ended.flatMap((host) => stateSet({ command, host: host.host }, "status", RUN_HOST_STATES, host.status))),
     gauge("nemoclaw_run_steps", "Steps of the latest run by how they ended (pending: never started).", ["command", "status"],
       STEP_STATUSES.map((status) => ({ labels: { command, status }, value: steps.filter((step) => step.status === status).length }))),
+    gauge("nemoclaw_run_notify_failures", "Webhook notices of the latest run that did not arrive, or 1 when its webhook reference could not be read; absent without notify:.", ["command"],
+      one(run.notify === null ? null : run.notify.problems.length)),
   ];
 }
 

@@ -104,6 +104,8 @@ export function formatEventLines(event: ApplyEvent, colors: Colors): string[] {
         ),
       ];
     case "run-finished":
+    // Its problems were warnings on stderr as they happened.
+    case "notify-finished":
       return [];
   }
 }

@@ -99,6 +99,8 @@ export function formatRecap(summary: RunSummary, colors: Colors): string[] {
   }
   const meaning = EXIT_MEANING[summary.exitCode] ?? "error";
   lines.push(`exit ${summary.exitCode} (${meaning})${summary.durationMs !== null ? `, ${formatDuration(summary.durationMs)}` : ""}`);
+  // Known once the run has ended, so only a recap read back from the journal has it.
+  for (const problem of summary.notify?.problems ?? []) lines.push(colors.yellow(`notify: ${problem}`));
   if (summary.header?.journal) lines.push(colors.dim(`journal: ${summary.header.journal}`));
   return lines;
 }

@@ -5,7 +5,7 @@
  * says what the recap and `nemoclaw history` say. It carries no command lines and no output but
  * the health gate's one-line verdicts; the caller scrubs it of every secret the run resolved.
  */
-import type { HostStatus } from "../apply/events.js";
+import type { HostStatus, NoticeState } from "../apply/events.js";
 import { HOST_STATUSES } from "../apply/events.js";
 import type { HostState, RunSummary } from "../apply/tally.js";
 import type { NotifySettings } from "../config/types.js";
@@ -36,6 +36,12 @@ export interface RunNotice {
   healthGates: { host: string; status: string; sandboxes: { sandbox: string; gateway: string; healthy: boolean; detail: string }[]; backups: string[] }[];
   /** Steps still to do: held back by the risk ceiling, or never started (a stopped rollout, an interruption). */
   pending: { host: string; steps: { id: string; risk: Risk | null; because: string }[] }[];
+  /**
+   * The run's trouble against the previous run of the same job: `new`, `continuing` (the same
+   * hosts and exit code since `since`: told again once a day), or `recovered` (the trouble that
+   * began at `since` is gone). Null when there is none to tell, and in a stopped-rollout notice.
+   */
+  trouble: { state: "new" | "continuing" | "recovered"; since: string } | null;
   /** The wave whose failures stopped the later ones. */
   stopped: { wave: number; failPercentage: number; maxFailPercentage: number; skipped: string[] } | null;
   journal: string | null;
@@ -50,7 +56,7 @@ function pendingOf(host: HostState): RunNotice["pending"][number]["steps"] {
 
 const GOOD: ReadonlySet<HostStatus> = new Set(["ok", "no-changes"]);
 
-export function runNotice(summary: RunSummary, event: RunNotice["event"]): RunNotice {
+export function runNotice(summary: RunSummary, event: RunNotice["event"], trouble: RunNotice["trouble"] = null): RunNotice {
   const hosts: RunNotice["hosts"] = {};
   const outcome = (host: HostState) => host.status ?? (host.started ? "running" : "not-started");
   for (const status of [...HOST_STATUSES, "running" as const, "not-started" as const]) {
@@ -90,26 +96,62 @@ export function runNotice(summary: RunSummary, event: RunNotice["event"]): RunNo
         : [],
     ),
     pending: summary.hosts.map((host) => ({ host: host.host, steps: pendingOf(host) })).filter((entry) => entry.steps.length > 0),
+    trouble,
     stopped: summary.threshold ? { wave: summary.threshold.wave, failPercentage: summary.threshold.failPercentage, maxFailPercentage: summary.threshold.maxFailPercentage, skipped: summary.threshold.skipped } : null,
     journal: summary.header?.journal ?? null,
   };
 }
 
+/** A trouble that lasts is told again once a day. */
+export const REMIND_AFTER_MS = 86_400_000;
+
 /**
- * Whether a finished run is worth a message. `changes`: something ran or went wrong — not a run
- * where every host had nothing to do, nor one whose only news is steps still held back (a
- * scheduled run would repeat it every few minutes).
+ * A run's trouble, to tell one trouble from another: its exit code and the hosts that ended badly,
+ * with how; null for a run that ended well (exit 0, or 2: steps held back).
  */
-export function worthNotifying(summary: RunSummary, when: NotifySettings["when"]): boolean {
-  const trouble = summary.exitCode !== 0 && summary.exitCode !== 2;
-  switch (when) {
-    case "always":
-      return true;
-    case "problems":
-      return trouble;
-    case "changes":
-      return trouble || summary.hosts.some((host) => host.status !== null && host.status !== "no-changes");
-  }
+export function troubleOf(summary: RunSummary): string | null {
+  if (summary.exitCode === 0 || summary.exitCode === 2) return null;
+  const hosts = summary.hosts
+    .filter((host) => host.status !== null && !GOOD.has(host.status) && host.status !== "skipped")
+    .map((host) => `${host.host}:${host.status}`)
+    .sort();
+  return [`exit ${summary.exitCode}`, ...hosts].join(" ");
+}
+
+export interface NoticeDecision {
+  send: boolean;
+  /** What the notice says of the trouble: new, still there since `since`, or gone; null when neither. */
+  trouble: RunNotice["trouble"];
+  /** The state to record, given whether the notice (if sent) arrived. */
+  state(delivered: boolean): NoticeState;
+}
+
+/**
+ * Whether a finished run is worth a message, given what the webhook was told of the previous run
+ * of the same job (null: nothing known). `always`: every run. `changes`: a host changed something,
+ * or the trouble changed; `problems`: the trouble changed. The trouble changes when it starts, when it is
+ * another (other hosts, another exit code), and when it ends (recovered); the same trouble again
+ * is told only when its last notice did not arrive, and once a day while it lasts — a scheduled
+ * run would otherwise repeat it every few minutes. Steps held back are never news by themselves.
+ */
+export function noticeDecision(summary: RunSummary, when: NotifySettings["when"], previous: NoticeState | null, now: Date): NoticeDecision {
+  const trouble = troubleOf(summary);
+  const at = now.toISOString();
+  const same = trouble !== null && previous?.trouble === trouble;
+  const since = trouble === null ? null : same ? (previous?.since ?? at) : at;
+  const lastTold = same ? (previous?.told ?? null) : null;
+  let told: RunNotice["trouble"] = null;
+  if (trouble !== null && !same) told = { state: "new", since: at };
+  else if (trouble !== null && (lastTold === null || now.getTime() - Date.parse(lastTold) >= REMIND_AFTER_MS)) told = { state: "continuing", since: since ?? at };
+  else if (trouble === null && previous?.trouble != null) told = { state: "recovered", since: previous.since ?? at };
+  // A host that ended in trouble is the trouble's news, not a change.
+  const changed = summary.hosts.some((host) => host.status === "ok");
+  const send = when === "always" || told !== null || (when === "changes" && changed);
+  return {
+    send,
+    trouble: told ?? (trouble !== null ? { state: "continuing", since: since ?? at } : null),
+    state: (delivered) => ({ trouble, since, told: trouble === null ? null : send && delivered ? at : lastTold }),
+  };
 }
 
 /** Slack's three characters that must be escaped in message text. */
@@ -119,6 +161,12 @@ function escapeSlack(text: string): string {
 
 const EXIT_WORDS: Record<number, string> = { 0: "succeeded", 2: "changes pending", 3: "a selection named nothing", 4: "hosts unreachable", 5: "failed", 6: "stale plan", 7: "host lock held", 8: "preflight refused", 130: "interrupted" };
 
+const TROUBLE_WORDS: Record<NonNullable<RunNotice["trouble"]>["state"], (since: string) => string> = {
+  new: () => "",
+  continuing: (since) => `, the same trouble since ${since}`,
+  recovered: (since) => `, *recovered* from the trouble since ${since}`,
+};
+
 /** The notice as a Slack-compatible message (`text` in Slack's mrkdwn). */
 export function slackMessage(notice: RunNotice): { text: string } {
   const what = notice.source === "backup" ? "backup run" : "apply";
@@ -126,7 +174,7 @@ export function slackMessage(notice: RunNotice): { text: string } {
   const verdict =
     notice.event === "rollout-stopped"
       ? "*rollout stopped by a health gate*"
-      : `*${EXIT_WORDS[notice.exitCode ?? -1] ?? `exit ${notice.exitCode}`}* (exit ${notice.exitCode})`;
+      : `*${EXIT_WORDS[notice.exitCode ?? -1] ?? `exit ${notice.exitCode}`}* (exit ${notice.exitCode})${TROUBLE_WORDS[notice.trouble?.state ?? "new"](notice.trouble?.since ?? "")}`;
   const lines = [`nemoclaw ${what}${fleet} (run ${notice.runId}): ${verdict}${notice.durationMs !== null ? ` in ${formatDuration(notice.durationMs)}` : ""}`];
   for (const [status, names] of Object.entries(notice.hosts)) lines.push(`• ${status}: ${escapeSlack((names ?? []).join(", "))}`);
   for (const problem of notice.problems) lines.push(`• *${escapeSlack(problem.host)}* ${problem.status}: ${escapeSlack(problem.message ?? "")}`);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findRun, listRuns } from "../../../src/apply/history.js";
+import { findRun, listRuns, previousNoticeState } from "../../../src/apply/history.js";
+import type { ApplyEvent, EventOf, NoticeState } from "../../../src/apply/events.js";
 import { JournalWriter, listJournalFiles } from "../../../src/apply/journal.js";
 import { formatUnlockOutcome } from "../../../src/report/recap-unlock.js";
 import { createColors } from "../../../src/report/color.js";
@@ -39,6 +40,32 @@ describe("history", () => {
     ]);
     expect(runs[0]).toMatchObject({ user: "ops", machine: "ctl", fleet: "/fleet/fleet.yaml", complete: true, hosts: 2 });
     expect(listRuns(dir, 1)).toHaveLength(1);
+  });
+
+  it("gives a run what the webhook was told by the newest earlier run of the same job, and only of the same job", async () => {
+    /** A run with `--limit limit`, and the notice state it recorded (none: no notify:). */
+    const recordJob = async (runId: string, limit: string | null, state: NoticeState | null): Promise<EventOf<"run-started">> => {
+      const h = harness({ hosts: ["a"] });
+      const writer = JournalWriter.open(dir, runId, new Redactor());
+      let header: EventOf<"run-started"> | null = null;
+      h.deps.events.subscribe((event) => {
+        const written = (event.type === "run-started" ? { ...event, runId, selection: { ...event.selection, limit } } : { ...event, runId }) as ApplyEvent;
+        if (written.type === "run-started") header = written;
+        writer.write(written);
+      });
+      await h.run(plan([hostPlan("a", [step("x")])]));
+      if (state) writer.write({ type: "notify-finished", webhook: "env:HOOK", delivered: 1, problems: [], ...state, v: 1, runId, seq: 99, at: "2026-11-22T10:00:00.000Z" });
+      writer.close();
+      return header!;
+    };
+    const failing = { trouble: "exit 5 a:failed", since: "2026-11-22T08:00:00.000Z", told: "2026-11-22T08:00:00.000Z" };
+    await recordJob("20261122T080000Z-aaaaaa", null, failing);
+    // A person's run of another selection in between is another job.
+    await recordJob("20261122T081000Z-bbbbbb", "a", { trouble: null, since: null, told: null });
+    const current = await recordJob("20261122T082000Z-cccccc", null, null);
+    expect(previousNoticeState(dir, current)).toEqual(failing);
+    // The run itself is never its own previous run; a job with no earlier run has nothing.
+    expect(previousNoticeState(dir, { ...current, selection: { ...current.selection, limit: "b" } })).toBeNull();
   });
 
   it("finds a run by id, unique prefix or `last`, and says why not otherwise", async () => {

@@ -24,6 +24,7 @@ describe("backup human output", () => {
       policies: ["nightly"],
       cleaned: [],
       storeProblems: [],
+      unreachableStores: [],
       unmatchedSandboxes: { globs: [], available: [] },
       hosts: [
         { host: "spark-09", status: "refused", problems: [], sandboxes: [], block: { driver: "host-process", installedVersion: "0.0.72", runningVersion: "0.0.43", gateway: "nemoclaw", lines: ["", "  OpenShell gateway schema preflight failed before backing up sandboxes.", "  No sandbox data was changed."] } },

@@ -24,8 +24,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>, before?: (request: BackupRequest) => Promise<void>) {
+function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | Error>, before?: (request: BackupRequest) => Promise<void>, lockedBy: Record<string, string> = {}) {
   const calls: BackupRequest[] = [];
+  /** Hosts whose lock the run held, in the order it took them. */
+  const held: string[] = [];
   const events: RunEvent[] = [];
   const service: BackupService = {
     async backupSandbox(request) {
@@ -54,10 +56,16 @@ function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | 
     now: () => new Date("2026-07-10T02:00:00Z"),
     isAlive: () => false,
     onEvent: (event: RunEvent) => events.push(event),
+    async holdHost<T>(connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal) {
+      const holder = lockedBy[connection.host];
+      if (holder !== undefined) return { held: false as const, reason: holder };
+      held.push(connection.host);
+      return { held: true as const, value: await work(signal) };
+    },
   };
   const run = (options: Partial<Parameters<typeof runBackups>[0]> = {}) =>
     runBackups({ policies: desired.backupPolicies, hosts: desired.hosts.map((h) => h.name), strict: false, concurrency: 4, runId: "run-1", ...options }, deps);
-  return { calls, events, run };
+  return { calls, events, held, run };
 }
 
 describe("runBackups", () => {
@@ -129,6 +137,49 @@ describe("runBackups", () => {
     expect(refused.hosts).toEqual([]);
     expect(only.calls).toEqual([]);
     expect(runExitCode(refused)).toBe(ExitCode.Error);
+  });
+
+  it("a store on a host that cannot be reached is not run and exits 4, as backup list and verify do; the others are run", async () => {
+    const desired = fleet(
+      [desiredHost("spark-01")],
+      [policy("offsite", { destination: { kind: "ssh", host: "store-01", path: "/srv/backups" } }), policy("nightly", { destination: { kind: "local", path: dir } })],
+    );
+    const { calls, run } = harness(desired, {
+      "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]),
+      "store-01": new TransportError("unreachable", "store-01", "nobody@192.0.2.1:22: connection refused"),
+    });
+    const report = await run();
+    expect(calls.map((call) => call.policy.name)).toEqual(["nightly"]);
+    expect(report.unreachableStores).toEqual(['backup store store-01:/srv/backups of policy "offsite" could not be reached: store-01: unreachable: nobody@192.0.2.1:22: connection refused']);
+    expect(report.storeProblems).toEqual([]);
+    expect(runExitCode(report)).toBe(ExitCode.Unreachable);
+    expect(renderRunReport(report, plain)).toContain("! backup store store-01:/srv/backups of policy \"offsite\" could not be reached");
+  });
+
+  it("backs up a host holding its lock; a host another run holds is locked (exit 7) with nothing backed up, the others go on", async () => {
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02"), desiredHost("spark-03")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const holder = "locked by run 20261122T081500Z-9b0e11 by alice@ctl-02 (pid 5120) (its lease runs until 08:40)";
+    const { calls, held, run } = harness(
+      desired,
+      {
+        "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]),
+        "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("bob")])]),
+        // Nothing Ready to snapshot: nothing to hold the lock for.
+        "spark-03": observedHost("spark-03", [gateway("nemoclaw", [sandbox("carol", "Provisioning")])]),
+      },
+      undefined,
+      { "spark-02": holder, "spark-03": holder },
+    );
+    const report = await run();
+    expect(calls.map((call) => `${call.host.name}/${call.sandbox}`)).toEqual(["spark-01/alice"]);
+    expect(held).toEqual(["spark-01"]);
+    expect(report.hosts.map((host) => [host.host, host.status, host.problems])).toEqual([
+      ["spark-01", "ok", []],
+      ["spark-02", "locked", [holder]],
+      ["spark-03", "ok", []],
+    ]);
+    expect(runExitCode(report)).toBe(ExitCode.LockHeld);
+    expect(renderRunEvent({ type: "host-done", outcome: report.hosts[1]! }, plain)).toBe(`✗ spark-02: locked, nothing backed up: ${holder}\n`);
   });
 
   it("backs up only the sandboxes named by --sandbox", async () => {

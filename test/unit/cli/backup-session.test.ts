@@ -20,6 +20,7 @@ import type { DesiredFleet } from "../../../src/config/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
+import type { HostLockInfo } from "../../../src/host/system/fleet-lock.js";
 import { mapHosts } from "../../../src/transport/pool.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "../backup/fixtures.js";
@@ -38,6 +39,8 @@ interface Scripted {
   observed: Record<string, ObservedHost>;
   /** Resolves only when the run is aborted (to test Ctrl-C). */
   hang?: boolean;
+  /** Hosts whose fleet lock another run holds, and that run. */
+  lockedBy?: Record<string, HostLockInfo>;
 }
 
 function session(desired: DesiredFleet, scripted: Scripted) {
@@ -45,6 +48,7 @@ function session(desired: DesiredFleet, scripted: Scripted) {
   let err = "";
   let interrupt: (() => void) | null = null;
   const backedUp: string[] = [];
+  const locks: string[] = [];
   const service: BackupService = {
     async backupSandbox(request) {
       if (scripted.hang) {
@@ -78,11 +82,16 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     observeHost: async (host) => scripted.observed[host.name]!,
     mapHosts,
     pidAlive: () => false,
+    acquireHostLock: async (connection, lockOptions) =>
+      scripted.lockedBy?.[connection.host]
+        ? { acquired: false, holder: scripted.lockedBy[connection.host]!, reason: "its lease runs until 02:10" }
+        : { acquired: true, reclaimed: null, lease: { info: { user: "ops", machine: "ctl", pid: 4242, runId: lockOptions.runId, startedAt: "", expiresAt: "" }, content: "", renew: async () => true, release: async () => void locks.push(`released ${connection.host}`), released: () => undefined } },
   };
   const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, sandbox: [] as string[], strict: false, due: false };
   return {
     deps,
     backedUp,
+    locks,
     out: () => out,
     err: () => err,
     interrupt: () => interrupt?.(),
@@ -122,6 +131,23 @@ describe("backup run as a use case", () => {
     expect(run).toMatchObject({ source: "backup", hosts: 1, outcomes: { ok: 1 }, exitCode: 0, complete: true });
     const summary = summarizeJournal(journal!);
     expect(summary.hosts[0]?.steps.map((step) => [step.id, step.kind, step.status])).toEqual([["backup:alice@nightly", "backup", "ok"]]);
+  });
+
+  it("holds each host's fleet lock while it backs up there; a host another run holds is journaled as locked (exit 7), the others are backed up", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }]), desiredHost("spark-02", [{ name: "bob" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const holder: HostLockInfo = { runId: "20260710T015500Z-9b0e11", user: "alice", machine: "ctl-02", pid: 5120, startedAt: "2026-07-10T01:55:00.000Z", expiresAt: "2026-07-10T02:10:00.000Z" };
+    const s = session(desired, {
+      observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]), "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("bob")])]) },
+      lockedBy: { "spark-02": holder },
+    });
+    expect(await s.run()).toBe(ExitCode.LockHeld);
+    expect(s.backedUp).toEqual(["spark-01/alice"]);
+    expect(s.locks).toEqual(["released spark-01"]);
+    const summary = summarizeJournal(listJournalFiles(join(dir, "runs"))[0]!);
+    expect(summary.hosts.map((host) => [host.host, host.status])).toEqual([["spark-01", "ok"], ["spark-02", "locked"]]);
+    expect(summary.hosts[1]?.message).toBe("run 20260710T015500Z-9b0e11 by alice@ctl-02 (pid 5120), started 2026-07-10T01:55:00.000Z, lease until 2026-07-10T02:10:00.000Z (its lease runs until 02:10)");
+    expect(s.err()).toContain("✗ spark-02: locked, nothing backed up: run 20260710T015500Z-9b0e11 by alice@ctl-02");
+    expect(s.out()).toContain("  spark-02: locked\n");
   });
 
   it("journals a host the schema preflight refuses as blocked, with NemoClaw's block, and exits 8", async () => {

@@ -43,7 +43,7 @@ function recordBackupRun(runId: string): void {
   events.onRunEvent({ type: "sandbox-done", outcome });
   const host = { host: "spark-01", status: "failed" as const, problems: [], sandboxes: [outcome] };
   events.onRunEvent({ type: "host-done", outcome: host });
-  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unmatchedSandboxes: { globs: [], available: [] } }, 5, false);
+  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unreachableStores: [], unmatchedSandboxes: { globs: [], available: [] } }, 5, false);
   writer.close();
 }
 
@@ -66,7 +66,7 @@ function recordInterruptedBackupRun(runId: string): void {
   events.onRunEvent({ type: "sandbox-done", outcome: bob });
   const host = { host: "spark-01", status: "ok" as const, problems: [], sandboxes: [alice, bob] };
   events.onRunEvent({ type: "host-done", outcome: host });
-  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unmatchedSandboxes: { globs: [], available: [] } }, 130, true);
+  events.runFinished({ runId, startedAt: "", finishedAt: "", policies: ["nightly"], hosts: [host], cleaned: [], storeProblems: [], unreachableStores: [], unmatchedSandboxes: { globs: [], available: [] } }, 130, true);
   writer.close();
 }
 

@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EventBus } from "../../../src/apply/events.js";
+import { EventBus, type ApplyEvent, type NoticeState } from "../../../src/apply/events.js";
 import { Redactor } from "../../../src/apply/redact.js";
 import { parseWaves } from "../../../src/apply/waves.js";
 import type { NotifySettings } from "../../../src/config/types.js";
@@ -89,6 +89,9 @@ async function gatedRollout(notify: NotifySettings, deps: ProcessDeps & { warnin
     post: postWithFetch,
     stderr: deps.stderr,
     sleep: async (ms) => void pauses.push(ms),
+    record: () => undefined,
+    previous: () => null,
+    now: () => new Date(),
   });
   h.deps.events.subscribe(notifier!.onEvent);
   await h.run(plan([hostPlan("a", [step("policy-add:alice")]), hostPlan("b", [step("policy-add:alice")]), hostPlan("c", [step("policy-add:alice")])]));
@@ -166,14 +169,19 @@ describe("webhook notices", () => {
   it("a referenced webhook that fails is named by its reference, never by a part of its URL", async () => {
     answers = [500, 500];
     const deps = processDeps();
+    const recorded: unknown[] = [];
     const notifier = await RunNotifier.open(settings({ webhook: { ref: { kind: "env", name: "HOOK" } }, when: "always" }), "run-x", new Redactor(), {
       // A provider whose token is the host name.
       resolveSecret: async () => "https://hook-t0001-secret42.hooks.example/services/x",
       post: async () => 500,
       stderr: deps.stderr,
       sleep: async () => {},
+      record: (body) => void recorded.push(body),
+      previous: () => null,
+      now: () => new Date("2026-11-22T10:00:00Z"),
     });
     await notifier!.finish();
+    expect(recorded).toEqual([{ type: "notify-finished", webhook: "env:HOOK", delivered: 0, problems: ["the webhook env:HOOK did not take the run notice: it answered HTTP 500"], trouble: "exit 130", since: "2026-11-22T10:00:00.000Z", told: null }]);
     expect(deps.warnings).toEqual(["warning: notify: the webhook env:HOOK did not take the run notice: it answered HTTP 500; the run's result is unchanged\n"]);
     expect(deps.warnings.join("")).not.toContain("secret42");
   });
@@ -184,7 +192,7 @@ describe("webhook notices", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const deps = processDeps();
-    const notifier = await RunNotifier.open(settings({ webhook: { url: `http://127.0.0.1:${port}/hook/${TOKEN}` }, when: "always" }), "run-x", new Redactor(), { resolveSecret: () => Promise.reject(new Error("unused")), post: postWithFetch, stderr: deps.stderr, sleep: async () => {} });
+    const notifier = await RunNotifier.open(settings({ webhook: { url: `http://127.0.0.1:${port}/hook/${TOKEN}` }, when: "always" }), "run-x", new Redactor(), { resolveSecret: () => Promise.reject(new Error("unused")), post: postWithFetch, stderr: deps.stderr, sleep: async () => {}, record: () => undefined, previous: () => null, now: () => new Date() });
     await notifier!.finish();
     expect(deps.warnings).toHaveLength(1);
     expect(deps.warnings[0]).toMatch(new RegExp(`^warning: notify: the webhook at http://127\\.0\\.0\\.1:${port} did not take the run notice: it could not be reached \\(fetch failed\\)`));
@@ -207,15 +215,78 @@ describe("webhook notices", () => {
     expect(await noticeOf("changes", [hostPlan("a", [], { status: "changes", heldBack: [held] })])).toBe(0);
   });
 
-  it("a reference that cannot be resolved, or is no URL, is a warning and nothing is sent", async () => {
+  it("a trouble that lasts is told when it starts, again when that notice did not arrive, once a day while it lasts, and when it ends", async () => {
+    /** One scheduled run of the same job, `failing` or not, at `at`, after a run that recorded `previous`. */
+    const scheduled = async (when: NotifySettings["when"], failing: boolean, at: string, previous: NoticeState | null) => {
+      received = [];
+      const h = harness({ hosts: ["a"], respond: () => (failing ? { exitCode: 1 } : {}) });
+      let state: NoticeState | null = null;
+      const notifier = await RunNotifier.open(settings({ when }), "run", h.deps.redactor, {
+        resolveSecret: () => Promise.reject(new Error("unused")),
+        post: postWithFetch,
+        stderr: { write: () => true },
+        sleep: async () => {},
+        record: ({ trouble, since, told }) => void (state = { trouble, since, told }),
+        previous: () => previous,
+        now: () => new Date(at),
+      });
+      h.deps.events.subscribe(notifier!.onEvent);
+      await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+      await notifier!.finish();
+      return { state: state as NoticeState | null, told: received.map((request) => (request.body as { trouble: unknown }).trouble) };
+    };
+    const T0 = "2026-11-22T10:00:00.000Z";
+    // The webhook is down when the trouble starts: nothing arrives, so nothing counts as told.
+    answers = [503, 503];
+    const first = await scheduled("problems", true, T0, null);
+    // (tried twice: a 503 may pass)
+    expect(first).toEqual({ state: { trouble: "exit 5 a:failed", since: T0, told: null }, told: [{ state: "new", since: T0 }, { state: "new", since: T0 }] });
+    const retried = await scheduled("problems", true, "2026-11-22T10:05:00.000Z", first.state);
+    expect(retried).toEqual({ state: { trouble: "exit 5 a:failed", since: T0, told: "2026-11-22T10:05:00.000Z" }, told: [{ state: "continuing", since: T0 }] });
+    // The same trouble five minutes later: not told again, under either setting.
+    const quiet = await scheduled("problems", true, "2026-11-22T10:10:00.000Z", retried.state);
+    expect(quiet).toEqual({ state: retried.state, told: [] });
+    expect((await scheduled("changes", true, "2026-11-22T10:10:00.000Z", retried.state)).told).toEqual([]);
+    expect((await scheduled("always", true, "2026-11-22T10:10:00.000Z", retried.state)).told).toEqual([{ state: "continuing", since: T0 }]);
+    // A day after it was last told, it is told again; then its end is told, once.
+    const reminded = await scheduled("problems", true, "2026-11-23T10:05:00.000Z", quiet.state);
+    expect(reminded).toEqual({ state: { trouble: "exit 5 a:failed", since: T0, told: "2026-11-23T10:05:00.000Z" }, told: [{ state: "continuing", since: T0 }] });
+    const recovered = await scheduled("problems", false, "2026-11-23T10:10:00.000Z", reminded.state);
+    expect(recovered).toEqual({ state: { trouble: null, since: null, told: null }, told: [{ state: "recovered", since: T0 }] });
+    expect((await scheduled("problems", false, "2026-11-23T10:15:00.000Z", recovered.state)).told).toEqual([]);
+  });
+
+  it("a reference that cannot be resolved, or is no URL, is a warning, nothing is sent, and the run's journal says why", async () => {
     const deps = processDeps({ NOT_A_URL: "hooks.example.com/x", PLAIN_HTTP: "http://hooks.example.com/x/hunter2" });
-    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "MISSING" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
-    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "NOT_A_URL" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
-    expect(await notifierFor(settings({ webhook: { ref: { kind: "env", name: "PLAIN_HTTP" } } }), new EventBus("r"), new Redactor(), deps)).toBeNull();
+    const recorded = async (name: string) => {
+      const bus = new EventBus("r");
+      const events: ApplyEvent[] = [];
+      bus.subscribe((event) => events.push(event));
+      const notifier = await notifierFor(settings({ webhook: { ref: { kind: "env", name } }, when: "always" }), bus, new Redactor(), deps);
+      await notifier!.finish();
+      return events.map(({ type, ...rest }) => (type === "notify-finished" ? { webhook: (rest as { webhook: string }).webhook, delivered: (rest as { delivered: number }).delivered, problems: (rest as { problems: string[] }).problems } : type));
+    };
+    expect(await recorded("MISSING")).toEqual([{ webhook: "env:MISSING", delivered: 0, problems: ["secret env:MISSING: environment variable MISSING is not set; this run was not reported"] }]);
+    expect(await recorded("NOT_A_URL")).toEqual([{ webhook: "env:NOT_A_URL", delivered: 0, problems: ["env:NOT_A_URL: not a usable webhook URL; this run was not reported"] }]);
+    expect(await recorded("PLAIN_HTTP")).toEqual([{ webhook: "env:PLAIN_HTTP", delivered: 0, problems: ["env:PLAIN_HTTP: not a usable webhook URL; this run was not reported"] }]);
+    expect(received).toEqual([]);
     expect(deps.warnings).toEqual([
       "warning: notify: secret env:MISSING: environment variable MISSING is not set; this run is not reported\n",
       "warning: notify: env:NOT_A_URL: the webhook is not a valid URL; this run is not reported\n",
       "warning: notify: env:PLAIN_HTTP: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to hooks.example.com; this run is not reported\n",
     ]);
   });
+
+  it("a delivered notice is counted in the journal, after run-finished", async () => {
+    const h = harness({ hosts: ["a"] });
+    const events: ApplyEvent[] = [];
+    h.deps.events.subscribe((event) => events.push(event));
+    const notifier = await notifierFor(settings({ when: "always" }), h.deps.events, h.deps.redactor, processDeps());
+    await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+    await notifier!.finish();
+    expect(events.slice(-2).map((event) => event.type)).toEqual(["run-finished", "notify-finished"]);
+    expect(events.at(-1)).toMatchObject({ webhook: base, delivered: 1, problems: [] });
+    expect(received).toHaveLength(1);
+  });
+
 });

@@ -20,7 +20,7 @@ describe("the alert rules of docs/monitoring.md", () => {
     if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
     writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
     const run = promtool(["check", "rules", join(ruleDir, "nemoclaw.rules.yml")]);
-    expect(run.output).toContain("SUCCESS: 6 rules found");
+    expect(run.output).toContain("SUCCESS: 9 rules found");
     expect(run.code).toBe(0);
   });
 
@@ -138,6 +138,77 @@ tests:
 `,
     );
     const run = spawnSync("promtool", ["test", "rules", "stale.yml"], { cwd: ruleDir, encoding: "utf8" });
+    expect(`${run.stdout}${run.stderr}`).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+
+  it("tell an unattended apply that keeps failing or stopped running from one that only holds steps back", ({ skip }) => {
+    if (PROMTOOL_MISSING) skip(PROMTOOL_MISSING);
+    writeFileSync(join(ruleDir, "nemoclaw.rules.yml"), rules);
+    // What node_exporter scrapes each minute from `nemoclaw report --metrics-file` (the journal's
+    // latest runs): instance "held" has a disruptive step held back (exit 2) while its scheduled apply
+    // runs every 5m; "broken" fails every run and its webhook is down; "stopped" last finished a run at the epoch.
+    writeFileSync(
+      join(ruleDir, "test.yml"),
+      `rule_files: [nemoclaw.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'nemoclaw_run_exit_code{command="apply",instance="held"}'
+        values: '2x600'
+      - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="held"}'
+        values: '0+60x600'
+      - series: 'nemoclaw_run_exit_code{command="apply",instance="broken"}'
+        values: '5x600'
+      - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="broken"}'
+        values: '0+60x600'
+      - series: 'nemoclaw_run_notify_failures{command="apply",instance="broken"}'
+        values: '1x600'
+      - series: 'nemoclaw_run_notify_failures{command="apply",instance="held"}'
+        values: '0x600'
+      - series: 'nemoclaw_run_exit_code{command="apply",instance="stopped"}'
+        values: '0x600'
+      - series: 'nemoclaw_run_finished_timestamp_seconds{command="apply",instance="stopped"}'
+        values: '0x600'
+    alert_rule_test:
+      - eval_time: 10h
+        alertname: NemoclawRunFailed
+        exp_alerts:
+          - exp_labels: { severity: warning, command: apply, instance: broken }
+            exp_annotations:
+              summary: "the last nemoclaw apply exited 5"
+              description: "See \`nemoclaw history\` for each host and step."
+      - eval_time: 50m
+        alertname: NemoclawRepairsKeepFailing
+        exp_alerts: []
+      - eval_time: 10h
+        alertname: NemoclawRepairsKeepFailing
+        exp_alerts:
+          - exp_labels: { severity: critical, command: apply, instance: broken }
+            exp_annotations:
+              summary: "every nemoclaw apply for an hour has failed (the last exited 5)"
+              description: "Unattended repairs are not getting through. See \`nemoclaw history\` for each host and step."
+      - eval_time: 10h
+        alertname: NemoclawNotifyFailing
+        exp_alerts:
+          - exp_labels: { severity: warning, command: apply, instance: broken }
+            exp_annotations:
+              summary: "the last nemoclaw apply could not tell its webhook (1 notice(s) lost)"
+              description: "\`nemoclaw history last --json\` has the reason in its notify field; the run itself went on."
+      - eval_time: 59m
+        alertname: NemoclawScheduleStopped
+        exp_alerts: []
+      - eval_time: 10h
+        alertname: NemoclawScheduleStopped
+        exp_alerts:
+          - exp_labels: { severity: critical, command: apply, instance: stopped }
+            exp_annotations:
+              summary: "no nemoclaw apply has finished for 10h 0m 0s"
+              description: "The scheduled apply stopped running, is skipped (exit 75), or stops before it starts (exit 1 or 3). See \`journalctl --user -u 'nemoclaw-*-apply.service'\` or the crontab's mail."
+`,
+    );
+    const run = spawnSync("promtool", ["test", "rules", "test.yml"], { cwd: ruleDir, encoding: "utf8" });
     expect(`${run.stdout}${run.stderr}`).toContain("SUCCESS");
     expect(run.status).toBe(0);
   });

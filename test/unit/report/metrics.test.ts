@@ -134,13 +134,21 @@ describe("the fleet as metrics", () => {
 });
 
 describe("a run as metrics", () => {
-  function summary() {
+  function summary(...after: Parameters<EventBus["emit"]>[0][]) {
     const bus = new EventBus("20261122T090000Z-abc123", () => NOW);
     const tally = new RunTally(bus.runId);
     bus.subscribe((event) => tally.apply(event));
-    for (const body of runEvents("fleet")) bus.emit(body);
+    for (const body of [...runEvents("fleet"), ...after]) bus.emit(body);
     return tally.summary();
   }
+
+  it("counts the webhook notices that did not arrive, as the journal recorded them, and says nothing without a webhook", () => {
+    const failing = summary({ type: "notify-finished", webhook: "env:HOOK", delivered: 0, problems: ["the webhook env:HOOK did not take the run notice: it answered HTTP 500"], trouble: "exit 5 spark-02:failed", since: null, told: null });
+    expect(valueOf(parseExposition(renderExposition(runFamilies("apply", failing))), "nemoclaw_run_notify_failures", { command: "apply" })).toBe(1);
+    const delivered = summary({ type: "notify-finished", webhook: "env:HOOK", delivered: 1, problems: [], trouble: null, since: null, told: null });
+    expect(valueOf(parseExposition(renderExposition(runFamilies("apply", delivered))), "nemoclaw_run_notify_failures", { command: "apply" })).toBe(0);
+    expect(renderExposition(runFamilies("apply", summary()))).not.toContain("nemoclaw_run_notify_failures");
+  });
 
   it("tells the outcome, the duration and each host's status of the latest run", () => {
     const text = renderExposition(runFamilies("apply", summary()));
