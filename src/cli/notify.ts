@@ -72,8 +72,8 @@ export class RunNotifier {
   /** A notifier for this run, or null without `notify:`. A URL that cannot be had is a warning, and recorded at the end. */
   static async open(settings: NotifySettings | null, runId: string, redactor: Redactor, deps: NotifyDeps): Promise<RunNotifier | null> {
     if (settings === null) return null;
-    const unusable = (problem: string, detail = problem): RunNotifier => {
-      deps.stderr.write(`warning: notify: ${detail}; this run is not reported\n`);
+    const unusable = (problem: string): RunNotifier => {
+      deps.stderr.write(`warning: notify: ${problem}; this run is not reported\n`);
       const notifier = new RunNotifier(settings, null, redactor, deps, runId);
       notifier.problems.push(`${problem}; this run was not reported`);
       return notifier;
@@ -88,8 +88,8 @@ export class RunNotifier {
       }
       const problem = webhookUrlProblem(url);
       const name = formatSecretRef(settings.webhook.ref);
-      // The journal does not repeat the detail: it can name the host of a URL that is a secret.
-      if (problem !== null) return unusable(`${name}: not a usable webhook URL`, `${name}: ${problem}`);
+      // The problem names no part of the URL, which is a secret: the journal gets it as it is.
+      if (problem !== null) return unusable(`${name}: ${problem}`);
     }
     redactor.add(url);
     return new RunNotifier(settings, url, redactor, deps, runId);

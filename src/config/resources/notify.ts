@@ -28,7 +28,7 @@ export function webhookUrlProblem(text: string): string | null {
   if (url.protocol !== "https:" && url.protocol !== "http:") return `the webhook URL must be https, not ${url.protocol.replace(/:$/, "")}`;
   // The URL carries its token and the body a run's summary: in clear text only to this machine.
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    return `the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to ${url.hostname}`;
+    return `the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to another machine`;
   }
   return null;
 }

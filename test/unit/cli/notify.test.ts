@@ -267,13 +267,13 @@ describe("webhook notices", () => {
       return events.map(({ type, ...rest }) => (type === "notify-finished" ? { webhook: (rest as { webhook: string }).webhook, delivered: (rest as { delivered: number }).delivered, problems: (rest as { problems: string[] }).problems } : type));
     };
     expect(await recorded("MISSING")).toEqual([{ webhook: "env:MISSING", delivered: 0, problems: ["secret env:MISSING: environment variable MISSING is not set; this run was not reported"] }]);
-    expect(await recorded("NOT_A_URL")).toEqual([{ webhook: "env:NOT_A_URL", delivered: 0, problems: ["env:NOT_A_URL: not a usable webhook URL; this run was not reported"] }]);
-    expect(await recorded("PLAIN_HTTP")).toEqual([{ webhook: "env:PLAIN_HTTP", delivered: 0, problems: ["env:PLAIN_HTTP: not a usable webhook URL; this run was not reported"] }]);
+    expect(await recorded("NOT_A_URL")).toEqual([{ webhook: "env:NOT_A_URL", delivered: 0, problems: ["env:NOT_A_URL: the webhook is not a valid URL; this run was not reported"] }]);
+    expect(await recorded("PLAIN_HTTP")).toEqual([{ webhook: "env:PLAIN_HTTP", delivered: 0, problems: ["env:PLAIN_HTTP: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to another machine; this run was not reported"] }]);
     expect(received).toEqual([]);
     expect(deps.warnings).toEqual([
       "warning: notify: secret env:MISSING: environment variable MISSING is not set; this run is not reported\n",
       "warning: notify: env:NOT_A_URL: the webhook is not a valid URL; this run is not reported\n",
-      "warning: notify: env:PLAIN_HTTP: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to hooks.example.com; this run is not reported\n",
+      "warning: notify: env:PLAIN_HTTP: the webhook URL must be https (http only to this machine: localhost, 127.0.0.1 or [::1]), not http to another machine; this run is not reported\n",
     ]);
   });
 
