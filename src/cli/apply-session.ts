@@ -87,8 +87,8 @@ export interface SessionDeps extends ProcessDeps {
   /** A step's commands with the observation that checks them (and the lock), in one round trip. */
   runAndObserve: RunAndObserve;
   backupService(fleet: DesiredFleet, pool: HostPool): BackupService;
-  /** A problem for each store of these policies this run cannot write to. */
-  unwritableStores(fleet: DesiredFleet, pool: HostPool, policies: DesiredBackupPolicy[]): Promise<string[]>;
+  /** A problem for each store of these policies this run cannot write to, and for each on a host it cannot reach. */
+  unwritableStores(fleet: DesiredFleet, pool: HostPool, policies: DesiredBackupPolicy[]): Promise<{ problems: string[]; unreachable: string[] }>;
   resolveSecret(ref: SecretRef): Promise<string>;
   /** Ask on the terminal; the answer line, or null when the user pressed Ctrl-C instead. */
   ask(question: string): Promise<string | null>;
@@ -367,11 +367,13 @@ export async function runApplySession(source: string | undefined, options: Apply
     }
     // So is every store the backup steps write to: a backup that cannot be stored fails its step
     // after the host's earlier steps ran, and stops its disruptive step.
+    // A store on a host that cannot be reached is exit 4, as `backup run` says it (docs/backups.md).
     const stores = await deps.unwritableStores(fleet, pool, backupPoliciesOf(plan, fleet));
-    if (stores.length > 0) {
-      for (const problem of stores) deps.stderr.write(`nemoclaw apply: ${problem}\n`);
-      deps.stderr.write("nemoclaw apply: the plan backs up to a store that cannot be written; nothing was changed\n");
-      return ExitCode.Error;
+    if (stores.problems.length + stores.unreachable.length > 0) {
+      for (const problem of [...stores.unreachable, ...stores.problems]) deps.stderr.write(`nemoclaw apply: ${problem}\n`);
+      const written = stores.problems.length > 0;
+      deps.stderr.write(`nemoclaw apply: the plan backs up to a store that cannot be ${written ? "written" : "reached"}; nothing was changed\n`);
+      return written ? ExitCode.Error : ExitCode.Unreachable;
     }
     const refusal = await confirmed(prepared, options, deps);
     if (refusal !== null) return refusal;
@@ -512,10 +514,7 @@ export function defaultSessionDeps(): SessionDeps {
     observeHost: (host, connection) => observeHost(host, connection),
     runAndObserve,
     backupService: (fleet, pool) => createBackupService({ fleet, pool }),
-    unwritableStores: async (fleet, pool, policies) => {
-      const { problems, unreachable } = await new BackupStores(fleet, pool).writable(policies);
-      return [...unreachable, ...problems];
-    },
+    unwritableStores: async (fleet, pool, policies) => await new BackupStores(fleet, pool).writable(policies),
     resolveSecret: (ref) => resolveSecret(ref),
     async ask(question) {
       const terminal = createInterface({ input: process.stdin, output: process.stderr });

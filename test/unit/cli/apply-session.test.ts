@@ -95,7 +95,7 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: 
       restoreSandbox: async () => undefined,
     }),
     resolveSecret: async () => "nvapi-secret",
-    unwritableStores: async (fleet, pool, policies) => (await new BackupStores(fleet, pool).writable(policies)).problems,
+    unwritableStores: async (fleet, pool, policies) => await new BackupStores(fleet, pool).writable(policies),
     ask: answers.ask ?? (async () => (answers.answer === undefined ? "" : answers.answer)),
     stdinIsTTY: answers.stdinIsTTY ?? false,
   };
@@ -362,6 +362,23 @@ describe("apply of a saved plan file", () => {
     expect(s.err()).toContain("nothing was changed");
     expect(s.ran).toEqual([]);
     expect(listJournalFiles(join(dir, "runs"))).toEqual([]);
+  });
+
+  it("a backup step whose store is on a host that cannot be reached refuses the plan before any host is touched (exit 4, as backup run)", async () => {
+    const s = session({}, (scenario) => scenario.fleet.backupPolicies.push(policy("nightly", { destination: { kind: "ssh", host: "vault-01", path: "/srv/backups" } })));
+    const file = join(dir, "unreachable-store.json");
+    const saved = planOf(s.scenario);
+    const first = saved.hosts[0]!.steps[0]!;
+    saved.hosts[0]!.steps.unshift({ ...first, id: "backup:assistant@nightly", kind: "backup", commands: [], dependsOn: [], params: { policy: "nightly" } });
+    writePlanFile(file, saved);
+    s.deps.unwritableStores = async () => ({ problems: [], unreachable: ['backup store vault-01:/srv/backups of policy "nightly" could not be reached: connect ECONNREFUSED'] });
+    s.deps.observeHost = async () => {
+      throw new Error("no host may be contacted");
+    };
+    expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.Unreachable);
+    expect(s.err()).toContain('nemoclaw apply: backup store vault-01:/srv/backups of policy "nightly" could not be reached: connect ECONNREFUSED\n');
+    expect(s.err()).toContain("nemoclaw apply: the plan backs up to a store that cannot be reached; nothing was changed\n");
+    expect(s.ran).toEqual([]);
   });
 
   it("a backup step whose policy the fleet file no longer defines refuses the plan before any host is touched (exit 3)", async () => {
