@@ -772,6 +772,72 @@ const cases: Case[] = [
     commands: ["openshell gateway stop --name nemoclaw", "openshell gateway start --name nemoclaw --port 8080"],
   },
   {
+    name: "missing cluster gateway on a DGX, NemoClaw v0.0.36+: started as its onboard starts it, with --gpu and the pinned cluster image",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.36");
+      s.observed.gateways = known([]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["env OPENSHELL_CLUSTER_IMAGE=ghcr.io/nvidia/openshell/cluster:0.0.36 IMAGE_TAG=0.0.36 openshell gateway start --name nemoclaw --port 8080 --gpu"],
+    check: (plan) => expect(plan.steps[1]!.facts).toContain("gpus"),
+  },
+  {
+    name: "missing cluster gateway, NemoClaw before v0.0.36: its onboard never passed --gpu",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.35");
+      s.observed.gateways = known([]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["env OPENSHELL_CLUSTER_IMAGE=ghcr.io/nvidia/openshell/cluster:0.0.36 IMAGE_TAG=0.0.36 openshell gateway start --name nemoclaw --port 8080"],
+    neverCommands: ["--gpu"],
+  },
+  {
+    name: "missing cluster gateway on a host whose nvidia-smi NemoClaw would not count as an NVIDIA GPU (no memory, not unified): no --gpu",
+    setup: (s) => {
+      asCluster(s);
+      s.observed.gateways = known([]);
+      s.observed.gpus = known([{ name: "NVIDIA Tesla T4", memoryMiB: null, driverVersion: null, uuid: null }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    neverCommands: ["--gpu"],
+  },
+  {
+    name: "missing cluster gateway on a discrete-GPU host: --gpu",
+    setup: (s) => {
+      asCluster(s);
+      s.observed.gateways = known([]);
+      s.observed.gpus = known([{ name: "NVIDIA RTX PRO 6000 Blackwell Workstation Edition", memoryMiB: 97887, driverVersion: "580.95", uuid: null }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["--port 8080 --gpu"],
+  },
+  {
+    name: "missing cluster gateway while nvidia-smi cannot be read: not started, since a gateway without the GPU cannot take GPU sandboxes",
+    setup: (s) => {
+      asCluster(s);
+      s.observed.gateways = known([]);
+      s.observed.gpus = unknown("nvidia-smi exited 9");
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["gateway start"],
+    notes: [/gpus is unknown \(nvidia-smi exited 9\); gateway nemoclaw is not started: NemoClaw v0\.0\.38 gives a cluster gateway the GPU/],
+  },
+  {
+    name: "unhealthy cluster gateway on a DGX: restarted as NemoClaw starts it (--gpu is ignored when the container is resumed)",
+    setup: (s) => {
+      asCluster(s);
+      gateway(s.observed).health = { status: "unhealthy", reason: "HEALTHCHECK_NODE_PRESSURE: DiskPressure", fatalMigration: null, protobufMismatch: null };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["openshell gateway stop --name nemoclaw", "openshell gateway start --name nemoclaw --port 8080 --gpu"],
+  },
+  {
     name: "unreachable host-process gateway: stop the observed pid, restart through NemoClaw",
     setup: (s) => {
       gateway(s.observed).health = { status: "unreachable", reason: "Connection refused", fatalMigration: null, protobufMismatch: null };
