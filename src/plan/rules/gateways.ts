@@ -7,7 +7,7 @@
 import type { DesiredGateway, GatewayDriver } from "../../config/types.js";
 import { killProcess } from "../../host/system/commands.js";
 import { onboard } from "../../host/nemoclaw/commands.js";
-import { clusterGatewayGpuDetected, clusterGatewayStart } from "../../host/nemoclaw/cluster-gateway.js";
+import { clusterGatewayGpuDetected, clusterGatewayStart, nemoclawSeesNvidiaGpu } from "../../host/nemoclaw/cluster-gateway.js";
 import { NEMOCLAW_RELEASE_RULES } from "../../host/nemoclaw/release-rules.js";
 import { gatewayStart, gatewayStop } from "../../host/openshell/commands.js";
 import { type HostContext, known } from "../context.js";
@@ -129,6 +129,7 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
     return;
   }
   const driver = observed.driver === "unknown" ? null : observed.driver;
+  if (observed.gpuPassthrough === false) noteGpuLessGateway(ctx, gateway.name);
   if (gateway.driver !== undefined && driver !== null && gateway.driver !== driver) {
     ctx.note(
       "warning",
@@ -185,6 +186,22 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
     ...(observed.pid !== null && driver === "host-process" ? { params: { stopPid: observed.pid } } : {}),
     hint: startHint(driver, gateway.name),
   });
+}
+
+/**
+ * A cluster gateway created without `--gpu` on a host where NemoClaw v0.0.36+ gives it the GPU: its
+ * sandboxes have no GPU, and NemoClaw's onboard refuses to reuse it, so no sandbox can be created
+ * on it (NC@e0ab181d:src/lib/onboard.ts:9851-9868). Only NemoClaw's own fix, which destroys the
+ * gateway, repairs it; the tool does not plan that.
+ */
+function noteGpuLessGateway(ctx: HostContext, gateway: string): void {
+  const gpus = known(ctx.observed.gpus);
+  if (ctx.release === null || !clusterGatewayGpuDetected(ctx.release) || gpus === null || !nemoclawSeesNvidiaGpu(gpus)) return;
+  ctx.note(
+    "warning",
+    `gateway ${gateway} was started without GPU passthrough on a host with an NVIDIA GPU: its sandboxes cannot use the GPU, and NemoClaw v${ctx.release.nemoclaw}'s onboard refuses to reuse it ("Existing gateway was started without GPU passthrough."), so no sandbox can be created on it. NemoClaw's fix destroys the gateway and every sandbox on it: back them up (\`nemoclaw backup run\`), run \`nemoclaw <sandbox> destroy --yes\` for each, then \`nemoclaw onboard --gpu\` on the host, and restore (docs/releases.md)`,
+    { target: gatewayTarget(gateway), fact: factKey.gateway(gateway) },
+  );
 }
 
 function startHint(driver: GatewayDriver, gateway: string): string {

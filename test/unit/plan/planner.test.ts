@@ -838,6 +838,27 @@ const cases: Case[] = [
     commands: ["openshell gateway stop --name nemoclaw", "openshell gateway start --name nemoclaw --port 8080 --gpu"],
   },
   {
+    name: "a running cluster gateway without GPU passthrough on a DGX, v0.0.36+: a warning with NemoClaw's fix, nothing destroyed",
+    setup: (s) => {
+      asCluster(s);
+      gateway(s.observed).gpuPassthrough = false;
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/gateway nemoclaw was started without GPU passthrough on a host with an NVIDIA GPU: .*NemoClaw v0\.0\.38's onboard refuses to reuse it .*`nemoclaw onboard --gpu`/],
+    neverCommands: ["destroy", "--recreate"],
+  },
+  {
+    name: "a cluster gateway without GPU passthrough is as NemoClaw before v0.0.36 makes it: no warning",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.35");
+      gateway(s.observed).gpuPassthrough = false;
+    },
+    status: "no-changes",
+    steps: [],
+    check: (plan) => expect(plan.notes.map((note) => note.message).join("\n")).not.toContain("GPU passthrough"),
+  },
+  {
     name: "unreachable host-process gateway: stop the observed pid, restart through NemoClaw",
     setup: (s) => {
       gateway(s.observed).health = { status: "unreachable", reason: "Connection refused", fatalMigration: null, protobufMismatch: null };
