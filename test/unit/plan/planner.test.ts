@@ -1051,6 +1051,22 @@ const cases: Case[] = [
 
   // ── Sandbox presence (scenarios 4, 5) ─────────────────────────────────────────────────────
   {
+    name: "cluster era on a DGX: the image-reference workaround creates the sandbox with --gpu where NemoClaw v0.0.36+ would, never before",
+    setup: (s) => {
+      asCluster(s);
+      s.host.sandboxes.push(desiredSandbox("coder", { from: "/srv/images/coder/Dockerfile", imageRefWorkaround: true }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
+    check: (plan) => {
+      expect(plan.steps[1]!.params).toMatchObject({ imageRefTarget: { sandbox: "coder", gpu: true, openshell: "0.0.36" } });
+      const older = converged();
+      asCluster(older, "0.0.36", "0.0.35");
+      older.host.sandboxes.push(desiredSandbox("coder", { from: "/srv/images/coder/Dockerfile", imageRefWorkaround: true }));
+      expect(hostPlanOf(older).steps[1]!.params).toMatchObject({ imageRefTarget: { sandbox: "coder", gpu: false } });
+    },
+  },
+  {
     name: "missing sandbox: onboard with the file's settings as v0.0.60 takes them, the key as a secret",
     setup: (s) => {
       runs(s, "0.0.60", "0.0.44");
