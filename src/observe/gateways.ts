@@ -142,6 +142,7 @@ function observeGateway(found: Evidence, context: GatewayContext, containers: Fa
     registered: found.metadata !== null || found.listEntry !== null,
     runningVersion,
     image: container?.image ?? null,
+    ...(container !== null ? { gpuPassthrough: container.gpuPassthrough } : {}),
     binary: driver === "host-process" ? (liveProcess?.argv[0] ?? marker?.gatewayBin ?? null) : null,
     binaryVersion: binaryVersionOf(found, driver, liveProcess, runningVersion),
     pid: liveProcess?.pid ?? null,

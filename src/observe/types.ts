@@ -54,6 +54,8 @@ export interface ObservedGateway {
   runningVersion: Fact<string | null>;
   /** Cluster era: the container image, e.g. `ghcr.io/nvidia/openshell/cluster:0.0.36`. */
   image: string | null;
+  /** Cluster era: whether the container was created with GPU passthrough (`gateway start --gpu`); absent without a container, null when docker did not say. */
+  gpuPassthrough?: boolean | null;
   /** Host-process era: the path of the binary actually running (or, when none runs, the one NemoClaw's marker recorded). */
   binary: string | null;
   /**

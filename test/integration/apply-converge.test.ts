@@ -96,8 +96,8 @@ describe("apply converges the fleet", () => {
     expect(carol?.notes.join("\n")).toContain("with the image-reference workaround");
     const calls = readSimState({ home: home("spark-04") }).calls.map((call) => `${call.tool} ${call.argv.join(" ")}`);
     expect(calls.some((call) => /^docker push localhost:5000\//.test(call))).toBe(true);
-    // NemoClaw's base policy, and --no-bootstrap on the cluster driver (real-cli-2026-12 §11).
-    expect(calls.some((call) => /^openshell sandbox create --policy \S+\/\.nemoclaw\/source\/nemoclaw-blueprint\/policies\/openclaw-sandbox\.yaml --from localhost:5000\/\S+ --name carol --no-bootstrap -- env /.test(call))).toBe(true);
+    // NemoClaw's base policy, --gpu as v0.0.38 gives it on a GB10 host, and --no-bootstrap on the cluster driver (real-cli-2026-12 §11).
+    expect(calls.some((call) => /^openshell sandbox create --policy \S+\/\.nemoclaw\/source\/nemoclaw-blueprint\/policies\/openclaw-sandbox\.yaml --from localhost:5000\/\S+ --name carol --gpu --no-bootstrap -- env /.test(call))).toBe(true);
   });
 
   it("relaunches a running agent gateway whose guards are gone with NemoClaw's gateway restart, its effect read back from the sandbox alone", () => {

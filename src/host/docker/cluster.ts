@@ -1,9 +1,9 @@
 /**
  * Cluster-era gateway containers (`openshell-cluster-<gw>`, ≤0.0.36): `docker ps -a --filter
  * name=^openshell-cluster-` with each container's name and OpenShell label, then per container
- * `docker inspect --type container --format` with image, running and
- * `{{json .NetworkSettings.Ports}}` on three lines, and `{{.State.Health.Status}}` separately (it
- * fails on a container without a health check).
+ * `docker inspect --type container --format` with image, running, `{{json .NetworkSettings.Ports}}`
+ * and `{{json .HostConfig.DeviceRequests}}` on four lines, and `{{.State.Health.Status}}` separately
+ * (it fails on a container without a health check).
  */
 import type { Fact } from "../output.js";
 import { type Captured, describeExit, extractJson, isRecord, known, nonEmptyLines, stripAnsi, unknown } from "../output.js";
@@ -40,14 +40,21 @@ export interface ClusterContainer {
   running: boolean;
   /** Host ports published by the container. */
   hostPorts: number[];
+  /**
+   * The container asks Docker for GPUs (`gateway start --gpu`), by NemoClaw's own test: device
+   * requests other than `null` or `[]` (NC@e0ab181d:src/lib/onboard.ts:9854-9862); null when the
+   * line is missing.
+   */
+  gpuPassthrough: boolean | null;
 }
 
 export function parseClusterInspect(run: Captured): Fact<ClusterContainer> {
   const lines = stripAnsi(run.output).replace(/\r/g, "").split("\n").map((line) => line.trim());
   if (run.exitCode !== 0) return unknown(`docker inspect ${describeExit(run.exitCode)}`, run.output);
-  const [image, running, ports] = lines;
+  const [image, running, ports, devices] = lines;
   if (!image || (running !== "true" && running !== "false")) return unknown("docker inspect did not print image and running state", run.output);
-  return known({ image, running: running === "true", hostPorts: hostPortsOf(ports ?? "") });
+  const gpuPassthrough = devices === undefined || devices === "" ? null : devices !== "null" && devices !== "[]";
+  return known({ image, running: running === "true", hostPorts: hostPortsOf(ports ?? ""), gpuPassthrough });
 }
 
 /** `{"30051/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"}]}` → [8080]. */

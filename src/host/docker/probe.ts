@@ -36,7 +36,8 @@ if [ -n "$NCF_DOCKER_OK" ]; then
       ncf_add_gw "$ncf_g"
       ncf_run cluster-inspect "$ncf_g" "$NCF_T" "$NCF_DOCKER" inspect --type container --format '{{.Config.Image}}
 {{.State.Running}}
-{{json .NetworkSettings.Ports}}' "$ncf_c"
+{{json .NetworkSettings.Ports}}
+{{json .HostConfig.DeviceRequests}}' "$ncf_c"
       ncf_run cluster-health "$ncf_g" "$NCF_T" "$NCF_DOCKER" inspect --type container --format '{{.State.Health.Status}}' "$ncf_c"
     done
     set +f

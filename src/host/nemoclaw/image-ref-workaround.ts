@@ -24,7 +24,7 @@ export interface WorkaroundTarget {
   sandbox: string;
   gateway: string;
   agent: string;
-  /** NemoClaw passes `--gpu` for a GPU sandbox (from v0.0.39, when GPU moved from the gateway to the sandbox). */
+  /** NemoClaw passes `--gpu` for a GPU sandbox (v0.0.36–v0.0.38 with the gateway's GPU passthrough, then by the sandbox's GPU mode). */
   gpu: boolean;
   gpuDevice?: string;
   cpu?: string;

@@ -140,6 +140,13 @@ export const NEMOCLAW_SINCE = {
    * `Sandbox '<sb>' is not running. Cannot back up state.` (NC@fc3c0a90^:src/lib/actions/sandbox/rebuild.ts:494-498).
    */
   staleRecovery: "0.0.63",
+  /**
+   * Cluster era: onboard starts its gateway with `openshell gateway start --gpu` when it sees an
+   * NVIDIA GPU (cluster-gateway.ts), and refuses to reuse a running gateway whose container has no
+   * GPU device request (#2799, aceeff3a: after the v0.0.35 release-docs commit 3cc22df2, in v0.0.36's
+   * 1be2e815; NC@e0ab181d:src/lib/onboard.ts:4241-4246, 9771-9782, 9851-9868). Before, never `--gpu`.
+   */
+  clusterGatewayGpu: "0.0.36",
   /** `NEMOCLAW_SANDBOX_GPU`, `NEMOCLAW_SANDBOX_GPU_DEVICE`, `--sandbox-gpu` (#3001). */
   sandboxGpu: "0.0.39",
   /** `inference set --provider --model --sandbox` (#3319). */

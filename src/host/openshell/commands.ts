@@ -1,5 +1,5 @@
 /** Command lines for the `openshell` CLI (reference: openshell-surface §2, nemoclaw-surface §2.2). */
-import { plannedCommand, type PlannedCommand } from "../command.js";
+import { type CommandEnv, plannedCommand, type PlannedCommand } from "../command.js";
 
 export function openshellVersion(): PlannedCommand {
   return plannedCommand(["openshell", "--version"]);
@@ -9,8 +9,9 @@ export function openshellVersion(): PlannedCommand {
  * Cluster era (≤ 0.0.36): starts a gateway, or resumes a stopped one from its existing volume.
  * Never `--recreate`: that destroys the container AND the volume.
  */
-export function gatewayStart(gateway: string, port: number): PlannedCommand {
-  return plannedCommand(["openshell", "gateway", "start", "--name", gateway, "--port", String(port)]);
+export function gatewayStart(gateway: string, port: number, options: { gpu?: boolean; env?: CommandEnv } = {}): PlannedCommand {
+  // `--gpu` is in every release that has `gateway start` (OS@v0.0.1…v0.0.36:crates/openshell-cli/src/main.rs).
+  return plannedCommand(["openshell", "gateway", "start", "--name", gateway, "--port", String(port), ...(options.gpu ? ["--gpu"] : [])], options.env);
 }
 
 /** Cluster era: stops the container only; state stays in the volume. */

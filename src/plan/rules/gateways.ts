@@ -7,6 +7,7 @@
 import type { DesiredGateway, GatewayDriver } from "../../config/types.js";
 import { killProcess } from "../../host/system/commands.js";
 import { onboard } from "../../host/nemoclaw/commands.js";
+import { clusterGatewayGpuDetected, clusterGatewayStart, nemoclawSeesNvidiaGpu } from "../../host/nemoclaw/cluster-gateway.js";
 import { NEMOCLAW_RELEASE_RULES } from "../../host/nemoclaw/release-rules.js";
 import { gatewayStart, gatewayStop } from "../../host/openshell/commands.js";
 import { type HostContext, known } from "../context.js";
@@ -40,8 +41,12 @@ export function planGatewayStart(ctx: HostContext, gateway: DesiredGateway, requ
   }
   let command: PlannedCommand;
   let sandbox: string | undefined;
+  const facts = [factKey.gateway(gateway.name), "openshell", ...(request.facts ?? [])];
   if (request.driver === "cluster-container") {
-    command = gatewayStart(gateway.name, gateway.port);
+    const start = clusterStart(ctx, gateway);
+    if (start === undefined) return undefined;
+    command = start;
+    if (ctx.release !== null && clusterGatewayGpuDetected(ctx.release)) facts.push("gpus");
   } else {
     if (!ctx.nemoclawInstalled || ctx.release === null) {
       ctx.note("warning", `gateway ${gateway.name} cannot be started: NemoClaw is not installed`, { target: gatewayTarget(gateway.name) });
@@ -66,13 +71,33 @@ export function planGatewayStart(ctx: HostContext, gateway: DesiredGateway, requ
     reason: request.reason,
     risk: request.risk,
     dependsOn: [ctx.installStep, ...(request.dependsOn ?? [])],
-    facts: [factKey.gateway(gateway.name), "openshell", ...(request.facts ?? [])],
+    facts,
     commands: [...(request.before ?? []), command],
     params: { gateway: gateway.name, port: gateway.port, driver: request.driver, ...(sandbox ? { sandbox } : {}), ...request.params },
     ...(request.hint ? { hint: request.hint } : {}),
   });
   ctx.gateways.set(gateway.name, { state: "starting", driver: request.driver, step });
   return step;
+}
+
+/**
+ * A cluster-era gateway starts as the host's NemoClaw release starts it (cluster-gateway.ts): from
+ * v0.0.36 with `--gpu` when nvidia-smi shows an NVIDIA GPU, so its sandboxes get the GPU and
+ * NemoClaw's next onboard accepts it. Without NemoClaw, as OpenShell's own default.
+ */
+function clusterStart(ctx: HostContext, gateway: DesiredGateway): PlannedCommand | undefined {
+  if (ctx.release === null) return gatewayStart(gateway.name, gateway.port);
+  const gpus = ctx.observed.gpus;
+  if (gpus.state === "unknown" && clusterGatewayGpuDetected(ctx.release)) {
+    ctx.unknown(
+      "gpus",
+      gpus,
+      `gateway ${gateway.name} is not started: NemoClaw v${ctx.release.nemoclaw} gives a cluster gateway the GPU when nvidia-smi shows one, and one started without it cannot take GPU sandboxes`,
+      gatewayTarget(gateway.name),
+    );
+    return undefined;
+  }
+  return clusterGatewayStart(gateway.name, gateway.port, ctx.release, known(gpus) ?? []);
 }
 
 /** Gateways an earlier rule (upgrade, migration recovery) has not already decided. */
@@ -104,6 +129,7 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
     return;
   }
   const driver = observed.driver === "unknown" ? null : observed.driver;
+  if (observed.gpuPassthrough === false) noteGpuLessGateway(ctx, gateway.name);
   if (gateway.driver !== undefined && driver !== null && gateway.driver !== driver) {
     ctx.note(
       "warning",
@@ -160,6 +186,22 @@ function planGateway(ctx: HostContext, gateway: DesiredGateway): void {
     ...(observed.pid !== null && driver === "host-process" ? { params: { stopPid: observed.pid } } : {}),
     hint: startHint(driver, gateway.name),
   });
+}
+
+/**
+ * A cluster gateway created without `--gpu` on a host where NemoClaw v0.0.36+ gives it the GPU: its
+ * sandboxes have no GPU, and NemoClaw's onboard refuses to reuse it, so no sandbox can be created
+ * on it (NC@e0ab181d:src/lib/onboard.ts:9851-9868). Only NemoClaw's own fix, which destroys the
+ * gateway, repairs it; the tool does not plan that.
+ */
+function noteGpuLessGateway(ctx: HostContext, gateway: string): void {
+  const gpus = known(ctx.observed.gpus);
+  if (ctx.release === null || !clusterGatewayGpuDetected(ctx.release) || gpus === null || !nemoclawSeesNvidiaGpu(gpus)) return;
+  ctx.note(
+    "warning",
+    `gateway ${gateway} was started without GPU passthrough on a host with an NVIDIA GPU: its sandboxes cannot use the GPU, and NemoClaw v${ctx.release.nemoclaw}'s onboard refuses to reuse it ("Existing gateway was started without GPU passthrough."), so no sandbox can be created on it. NemoClaw's fix destroys the gateway and every sandbox on it: back them up (\`nemoclaw backup run\`), run \`nemoclaw <sandbox> destroy --yes\` for each, then \`nemoclaw onboard --gpu\` on the host, and restore (docs/releases.md)`,
+    { target: gatewayTarget(gateway), fact: factKey.gateway(gateway) },
+  );
 }
 
 function startHint(driver: GatewayDriver, gateway: string): string {

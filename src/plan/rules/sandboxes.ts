@@ -7,6 +7,7 @@
 import { DEFAULT_GATEWAY_NAME } from "../../config/names.js";
 import type { DesiredSandbox } from "../../config/types.js";
 import { onboard, type OnboardMode, type OnboardSettings, rebuild, type Releases } from "../../host/nemoclaw/commands.js";
+import { clusterGatewayGpuDetected, nemoclawSeesNvidiaGpu } from "../../host/nemoclaw/cluster-gateway.js";
 import type { WorkaroundTarget } from "../../host/nemoclaw/image-ref-workaround.js";
 import { NEMOCLAW_SINCE, nemoclawHas } from "../../host/nemoclaw/releases.js";
 import { type HostContext, known } from "../context.js";
@@ -60,9 +61,12 @@ export function planSandboxCreate(
 
 /** The sandbox as NemoClaw would create it, for the image-reference workaround's own create. */
 function workaroundTarget(ctx: HostContext, release: Releases, sandbox: DesiredSandbox, settings: OnboardSettings): WorkaroundTarget {
-  const hostHasGpu = (known(ctx.observed.gpus)?.length ?? 0) > 0;
-  // Up to v0.0.38 NemoClaw gave the GPU to the gateway and created sandboxes without `--gpu`.
-  const gpu = nemoclawHas(release.nemoclaw, "sandboxGpu") && (settings.gpu === "on" || (settings.gpu === "auto" && hostHasGpu));
+  const gpus = known(ctx.observed.gpus) ?? [];
+  // From v0.0.39 the sandbox's GPU mode decides. v0.0.36–v0.0.38 create a sandbox with `--gpu`
+  // exactly when they give the gateway the GPU (NC@e0ab181d:src/lib/onboard.ts:5390-5392); before, never.
+  const gpu = nemoclawHas(release.nemoclaw, "sandboxGpu")
+    ? settings.gpu === "on" || (settings.gpu === "auto" && gpus.length > 0)
+    : clusterGatewayGpuDetected(release) && nemoclawSeesNvidiaGpu(gpus);
   return {
     sandbox: sandbox.name,
     gateway: sandbox.gateway,

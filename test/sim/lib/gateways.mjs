@@ -260,7 +260,7 @@ export function stopHostProcessGateway(gateway) {
  * report the `openshell-cluster-<name>` container (OS@v0.0.36:crates/openshell-bootstrap/src/lib.rs:294-548).
  * @param {SimPaths} paths
  * @param {SimState} state
- * @param {{ name: string; port: number; image: string; recreate: boolean; plaintext?: boolean }} options
+ * @param {{ name: string; port: number; image: string; recreate: boolean; plaintext?: boolean; gpu?: boolean }} options
  * @returns {ClusterDeploy}
  */
 export function deployClusterGateway(paths, state, options) {
@@ -279,8 +279,9 @@ export function deployClusterGateway(paths, state, options) {
   const scheme = options.plaintext ? "http" : "https";
   let endpoint = `${scheme}://127.0.0.1:${port}`;
   if (resuming && current) {
-    // On resume the existing container is reused as is: no image upgrade.
-    const container = existing ?? createClusterContainer(state, options.name, current.port, options.image, now);
+    // On resume the existing container is reused as is: no image upgrade, no GPU change (`--gpu`
+    // only reaches a container created now, OS@v0.0.36:crates/openshell-bootstrap/src/docker.rs:507-567).
+    const container = existing ?? createClusterContainer(state, options.name, current.port, options.image, now, options.gpu ?? false);
     container.running = true;
     container.startedAtMs = now;
     container.health = "healthy";
@@ -291,7 +292,7 @@ export function deployClusterGateway(paths, state, options) {
     current.container = container.name;
     endpoint = current.endpoint;
   } else {
-    const container = createClusterContainer(state, options.name, port, options.image, now);
+    const container = createClusterContainer(state, options.name, port, options.image, now, options.gpu ?? false);
     const record = newGateway({
       name: options.name,
       port,
@@ -314,8 +315,9 @@ export function deployClusterGateway(paths, state, options) {
  * @param {number} port
  * @param {string} image
  * @param {number} now
+ * @param {boolean} gpu
  */
-function createClusterContainer(state, name, port, image, now) {
+function createClusterContainer(state, name, port, image, now, gpu) {
   /** @type {import("./state.mjs").Container} */
   const container = {
     id: randomHex(32),
@@ -332,6 +334,7 @@ function createClusterContainer(state, name, port, image, now) {
     ports: { "30051/tcp": [{ HostIp: "0.0.0.0", HostPort: String(port) }] },
     health: "healthy",
     restartPolicy: "unless-stopped",
+    gpu,
     gateway: name,
   };
   state.docker.containers.push(container);

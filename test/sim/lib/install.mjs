@@ -27,7 +27,7 @@ import { linkInstalledTools, writeLauncher, writeNemoClawSource, writeShim } fro
 import { containerByName, saveState } from "./state.mjs";
 import { deadPid, isRecordedProcessAlive, sleep, uuid } from "./util.mjs";
 import { atLeast, isClusterEra, maxMigration } from "./versions.mjs";
-import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, openshellPin } from "./releases.mjs";
+import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, onboardGivesGatewayGpu, openshellPin } from "./releases.mjs";
 
 /**
  * @typedef {import("./state.mjs").SimState} SimState
@@ -64,6 +64,7 @@ import { bundledOpenclaw, DEFAULT_NEMOCLAW, NC, nemoclawFor, openshellPin } from
  * @property {boolean} [registered]
  * @property {string} [binary]
  * @property {string} [image]
+ * @property {boolean} [gpu] cluster era: the container has GPU passthrough (`gateway start --gpu`); by default as the host's NemoClaw would have started it
  * @property {ScenarioSandbox[]} [sandboxes]
  *
  * @typedef {object} Scenario
@@ -261,7 +262,9 @@ async function installGateway(paths, state, spec, cliVersion, cliGatewayBin) {
   const status = spec.state ?? (spec.fatalMigration !== undefined ? "crashed" : "running");
   if (driver === "cluster-container") {
     const image = spec.image ?? `ghcr.io/nvidia/openshell/cluster:${version}`;
-    deployClusterGateway(paths, state, { name, port, image, recreate: false });
+    // As the host's NemoClaw would have started it, unless the scenario says otherwise.
+    const gpu = spec.gpu ?? (state.nemoclaw !== null && onboardGivesGatewayGpu(state.nemoclaw.version, state.host));
+    deployClusterGateway(paths, state, { name, port, image, recreate: false, gpu });
     const container = containerByName(state, `openshell-cluster-${name}`);
     if (container && status !== "running") {
       container.running = false;

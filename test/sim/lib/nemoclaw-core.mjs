@@ -42,7 +42,7 @@ import { createSandbox } from "./sandboxes.mjs";
 import { containerByName, gatewayRunning } from "./state.mjs";
 import { collapseWhitespace, isRecordedProcessAlive, processCmdline, sha256, sleep, SimExit } from "./util.mjs";
 import { atLeast, DOCKERFILE_FROM_REMOVED, isClusterEra } from "./versions.mjs";
-import { NC } from "./releases.mjs";
+import { NC, nvidiaGpuDetected } from "./releases.mjs";
 
 /**
  * @typedef {import("./runtime.mjs").ToolContext} ToolContext
@@ -408,7 +408,7 @@ export function refuseOnRpcIssue(ctx, state, options) {
  * host process (Docker driver) from ≥0.0.37, cluster container before. Registers and selects it.
  * @param {ToolContext} ctx
  * @param {SimState} state
- * @param {{ name: string; port: number; cli: { path: string; version: string } }} options
+ * @param {{ name: string; port: number; cli: { path: string; version: string }; gpuFlag?: "gpu" | "no-gpu" }} options
  * @returns {Promise<Gateway>}
  */
 export async function ensureGateway(ctx, state, options) {
@@ -416,7 +416,12 @@ export async function ensureGateway(ctx, state, options) {
   if (isClusterEra(options.cli.version)) {
     const image = ctx.env.OPENSHELL_CLUSTER_IMAGE || `ghcr.io/nvidia/openshell/cluster:${options.cli.version}`;
     const container = containerByName(state, `openshell-cluster-${options.name}`);
+    const gpu = clusterGatewayGpu(ctx, state, options.gpuFlag);
     if (container?.running && clusterImageVersion(container.image) === options.cli.version && existing) {
+      if (gpu && !container.gpu) {
+        ctx.err("  Existing gateway was started without GPU passthrough.\n  To enable GPU, destroy the existing sandbox and gateway, then re-onboard:\n    nemoclaw <name> destroy --yes && nemoclaw onboard --gpu\n");
+        throw new SimExit(1);
+      }
       say(ctx, "  [reuse] Skipping gateway (running)");
       say(ctx, "  Reusing healthy NemoClaw gateway.");
       return existing;
@@ -425,7 +430,7 @@ export async function ensureGateway(ctx, state, options) {
       say(ctx, `  Recreating gateway container with ${image} (existing gateway state is preserved)...`);
       state.docker.containers = state.docker.containers.filter((c) => c !== container);
     } else say(ctx, "  Starting gateway cluster...");
-    deployClusterGateway(ctx.paths, state, { name: options.name, port: options.port, image, recreate: false });
+    deployClusterGateway(ctx.paths, state, { name: options.name, port: options.port, image, recreate: false, gpu });
     say(ctx, "  Waiting for gateway health...");
     say(ctx, "  ✓ Gateway is healthy");
     return /** @type {Gateway} */ (state.gateways[options.name]);
@@ -457,6 +462,26 @@ export async function ensureGateway(ctx, state, options) {
   say(ctx, "  ✓ Docker-driver gateway is healthy");
   registerHostGateway(ctx, options.name, options.port);
   return result.gateway;
+}
+
+/**
+ * Cluster era from v0.0.36 (#2799): onboard passes `gateway start --gpu` on a host where it detects
+ * an NVIDIA GPU (releases.mjs), unless `--no-gpu`; `--gpu` without one fails; and a running gateway
+ * without GPU passthrough is refused, not reused (NC@e0ab181d:src/lib/onboard.ts:9771-9787, 9851-9868).
+ * @param {ToolContext} ctx
+ * @param {SimState} state
+ * @param {"gpu" | "no-gpu" | undefined} flag
+ */
+function clusterGatewayGpu(ctx, state, flag) {
+  if (!atLeast(ctx.version, NC.onboardGpu) || flag === "no-gpu") return false;
+  const detected = nvidiaGpuDetected(state.host);
+  if (flag === "gpu" && !detected) {
+    ctx.err("  GPU passthrough requires an NVIDIA GPU detected by nvidia-smi.\n  Install NVIDIA drivers and the Container Toolkit, or rerun with --no-gpu.\n");
+    throw new SimExit(1);
+  }
+  if (flag === "gpu") say(ctx, "  GPU passthrough requested; passing --gpu to OpenShell gateway and sandbox creation.");
+  else if (detected) say(ctx, "  NVIDIA GPU detected; enabling OpenShell GPU passthrough. Use --no-gpu to opt out.");
+  return detected || flag === "gpu";
 }
 
 /**

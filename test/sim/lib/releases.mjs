@@ -233,3 +233,20 @@ export function bundledOpenclaw(nemoclaw) {
   if (atLeast(nemoclaw, "0.0.29")) return "2026.4.9";
   return "2026.4.2";
 }
+
+/**
+ * NemoClaw's onboard gives a cluster-era gateway the GPU (`gateway start --gpu`) from v0.0.36 when
+ * `nim.detectGpu()` says `nvidia`: nvidia-smi answers with a GPU whose memory.total is a number, or
+ * a unified-memory one by name (#2799; NC@e0ab181d:src/lib/onboard.ts:9771-9782,
+ * src/lib/inference/nim.ts:23, 132-231).
+ * @param {string} nemoclaw
+ * @param {import("./state.mjs").SimState["host"]} host
+ */
+export function onboardGivesGatewayGpu(nemoclaw, host) {
+  return atLeast(nemoclaw, NC.onboardGpu) && nvidiaGpuDetected(host);
+}
+
+/** @param {import("./state.mjs").SimState["host"]} host */
+export function nvidiaGpuDetected(host) {
+  return !host.nvidiaSmiFails && (host.gpus ?? []).some((gpu) => gpu.memoryMiB !== null || /GB10|Thor|Orin|Xavier/i.test(gpu.name));
+}

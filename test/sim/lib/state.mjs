@@ -26,6 +26,7 @@ import { isPidAlive, isRecordedProcessAlive, sleep, writeFileAtomic } from "./ut
  * @property {Record<string, {HostIp: string; HostPort: string}[]>} ports
  * @property {"healthy" | "unhealthy" | "starting" | null} health
  * @property {string} restartPolicy
+ * @property {boolean} [gpu] a cluster container created by `gateway start --gpu`: its HostConfig.DeviceRequests asks for every NVIDIA GPU
  * @property {string} [gateway]
  * @property {string} [sandbox]
  *

@@ -17,6 +17,11 @@ import { humanDuration, randomHex, SimExit, sha256 } from "../lib/util.mjs";
  * @typedef {import("../lib/state.mjs").Container} Container
  */
 
+/**
+ * What `gateway start --gpu` asks Docker for when the daemon has no CDI spec directories (the sim's
+ * daemon has none): every NVIDIA GPU through the legacy runtime hook (OS@v0.0.36:crates/openshell-bootstrap/src/docker.rs:635-660).
+ */
+const GPU_DEVICE_REQUESTS = [{ Driver: "nvidia", Count: -1, DeviceIDs: null, Capabilities: [["gpu", "utility", "compute"]], Options: null }];
 const DAEMON_DOWN = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n";
 
 /** @param {ToolContext} ctx */
@@ -314,7 +319,7 @@ function inspectObject(state, c) {
     Image: image?.id ?? `sha256:${sha256(c.image)}`,
     Name: `/${c.name}`,
     RestartCount: 0,
-    HostConfig: { RestartPolicy: { Name: c.restartPolicy, MaximumRetryCount: 0 }, Privileged: c.role === "cluster" },
+    HostConfig: { RestartPolicy: { Name: c.restartPolicy, MaximumRetryCount: 0 }, Privileged: c.role === "cluster", DeviceRequests: c.gpu ? GPU_DEVICE_REQUESTS : null },
     Config: { Hostname: c.id.slice(0, 12), Image: c.image, Labels: c.labels, Cmd: [c.command] },
     NetworkSettings: { Ports: c.ports },
   };

@@ -249,7 +249,7 @@ export async function onboard(ctx, args) {
   if (env.NEMOCLAW_GATEWAY_BIND_ADDRESS?.trim() === "0.0.0.0" && !isClusterEra(cli.version) && atLeast(ctx.version, NC.gatewayJwt)) {
     uncaught(ctx, "NEMOCLAW_GATEWAY_BIND_ADDRESS=0.0.0.0 is not supported for the OpenShell Docker-driver gateway while gateway JWT auth is active. Remove the override, or use NEMOCLAW_DASHBOARD_BIND for dashboard exposure.");
   }
-  await updateState(ctx.paths, (state) => ensureGateway(ctx, state, { name: gatewayName, port, cli }));
+  await updateState(ctx.paths, (state) => ensureGateway(ctx, state, { name: gatewayName, port, cli, ...(flags.get("gpu") ? { gpuFlag: "gpu" } : flags.get("no-gpu") ? { gpuFlag: "no-gpu" } : {}) }));
 
   // [3/8] Provider and model.
   step(ctx, "[3/8] Configuring inference provider");

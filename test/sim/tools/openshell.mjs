@@ -340,7 +340,7 @@ async function clusterStart(ctx, m) {
   requireDocker(ctx);
   const port = Number(valueOf(m, "port") ?? 8080);
   const image = ctx.env.OPENSHELL_CLUSTER_IMAGE || `ghcr.io/nvidia/openshell/cluster:${ctx.env.IMAGE_TAG || ctx.version}`;
-  const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port, image, recreate: isPresent(m, "recreate"), plaintext: isPresent(m, "plaintext") }));
+  const result = await updateState(ctx.paths, (s) => deployClusterGateway(ctx.paths, s, { name, port, image, recreate: isPresent(m, "recreate"), plaintext: isPresent(m, "plaintext"), gpu: isPresent(m, "gpu") }));
   ctx.err(clusterDeployText(name, result));
   return 0;
 }

@@ -95,13 +95,16 @@ describe("docker", () => {
     expect(parseClusterContainerNames(ran("errors/docker-down.txt", 1)).state).toBe("unknown");
     expect(parseClusterInspect(ran("docker/inspect-cluster-0.0.36.txt"))).toEqual({
       state: "known",
-      value: { image: "ghcr.io/nvidia/openshell/cluster:0.0.36", running: true, hostPorts: [8080] },
+      value: { image: "ghcr.io/nvidia/openshell/cluster:0.0.36", running: true, hostPorts: [8080], gpuPassthrough: true },
     });
     expect(parseClusterInspect(ran("docker/inspect-cluster-patched.txt"))).toEqual({
       state: "known",
-      value: { image: "nemoclaw-cluster:0.0.36-fuse-overlayfs-aa8b8487", running: false, hostPorts: [] },
+      value: { image: "nemoclaw-cluster:0.0.36-fuse-overlayfs-aa8b8487", running: false, hostPorts: [], gpuPassthrough: false },
     });
     expect(parseClusterInspect(ran("docker/inspect-no-such-container.txt", 1)).state).toBe("unknown");
+    // NemoClaw's own test: any device request but `null` or `[]` is GPU passthrough; a missing line says nothing.
+    expect(parseClusterInspect({ output: "img:1\ntrue\n{}\n[]\n", exitCode: 0 })).toMatchObject({ value: { gpuPassthrough: false } });
+    expect(parseClusterInspect({ output: "img:1\ntrue\n{}\n", exitCode: 0 })).toMatchObject({ value: { image: "img:1", gpuPassthrough: null } });
     expect(parseClusterHealth({ output: "healthy\n", exitCode: 0 })).toBe("healthy");
     expect(parseClusterHealth({ output: 'template: :1:14: executing "" at <.State.Health.Status>: nil pointer evaluating *types.Health.Status\n', exitCode: 1 })).toBeNull();
   });

@@ -33,7 +33,7 @@ function clusterGateway(image: string, running: boolean, status: string, extra: 
       NO_GATEWAY_BINARY,
       { name: "gateway-metadata", key: "user nemoclaw", body: fixture("files/metadata-era-a.json") },
       { name: "cluster-ps", body: "openshell-cluster-nemoclaw/" },
-      { name: "cluster-inspect", key: "nemoclaw", body: `${image}\n${running}\n{"30051/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"}]}` },
+      { name: "cluster-inspect", key: "nemoclaw", body: `${image}\n${running}\n{"30051/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"}]}\nnull` },
       { name: "cluster-health", key: "nemoclaw", body: running ? "healthy" : "unhealthy" },
       { name: "gateway-list", body: "gateway list needs OpenShell 0.0.37 or later", rc: "absent" },
       { name: "status", key: "nemoclaw", body: status, rc: /refused/.test(status) ? 1 : 0 },

@@ -74,7 +74,7 @@ describe("probe on a fake host", () => {
         "  info) echo 27.3.1 ;;",
         // A sandbox named cluster-agent (OpenShell 0.0.37–0.0.87 names its container openshell-<sandbox>-<id>) is not a gateway.
         "  ps) case \"$6\" in *Label*) printf 'openshell-cluster-legacy/\\nopenshell-cluster-agent-5b0e8c1d-2f4a-4c6e-9d1b-7a3e2f1c0d9b/openshell\\n' ;; *) printf 'openshell-cluster-legacy\\nopenshell-cluster-agent-5b0e8c1d-2f4a-4c6e-9d1b-7a3e2f1c0d9b\\n' ;; esac ;;",
-        '  inspect) case "$4" in *Health*) echo healthy ;; *) printf \'ghcr.io/nvidia/openshell/cluster:0.0.36\\ntrue\\n{"30051/tcp":[{"HostIp":"0.0.0.0","HostPort":"8090"}]}\\n\' ;; esac ;;',
+        '  inspect) case "$4" in *Health*) echo healthy ;; *) printf \'ghcr.io/nvidia/openshell/cluster:0.0.36\\ntrue\\n{"30051/tcp":[{"HostIp":"0.0.0.0","HostPort":"8090"}]}\\nnull\\n\' ;; esac ;;',
         "esac",
       ].join("\n"),
     );

@@ -795,6 +795,93 @@ const cases: Case[] = [
     commands: ["openshell gateway stop --name nemoclaw", "openshell gateway start --name nemoclaw --port 8080"],
   },
   {
+    name: "missing cluster gateway on a DGX, NemoClaw v0.0.36+: started as its onboard starts it, with --gpu and the pinned cluster image",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.36");
+      s.observed.gateways = known([]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["env OPENSHELL_CLUSTER_IMAGE=ghcr.io/nvidia/openshell/cluster:0.0.36 IMAGE_TAG=0.0.36 openshell gateway start --name nemoclaw --port 8080 --gpu"],
+    check: (plan) => expect(plan.steps[1]!.facts).toContain("gpus"),
+  },
+  {
+    name: "missing cluster gateway, NemoClaw before v0.0.36: its onboard never passed --gpu",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.35");
+      s.observed.gateways = known([]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["env OPENSHELL_CLUSTER_IMAGE=ghcr.io/nvidia/openshell/cluster:0.0.36 IMAGE_TAG=0.0.36 openshell gateway start --name nemoclaw --port 8080"],
+    neverCommands: ["--gpu"],
+  },
+  {
+    name: "missing cluster gateway on a host whose nvidia-smi NemoClaw would not count as an NVIDIA GPU (no memory, not unified): no --gpu",
+    setup: (s) => {
+      asCluster(s);
+      s.observed.gateways = known([]);
+      s.observed.gpus = known([{ name: "NVIDIA Tesla T4", memoryMiB: null, driverVersion: null, uuid: null }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    neverCommands: ["--gpu"],
+  },
+  {
+    name: "missing cluster gateway on a discrete-GPU host: --gpu",
+    setup: (s) => {
+      asCluster(s);
+      s.observed.gateways = known([]);
+      s.observed.gpus = known([{ name: "NVIDIA RTX PRO 6000 Blackwell Workstation Edition", memoryMiB: 97887, driverVersion: "580.95", uuid: null }]);
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-start:nemoclaw safe exact"],
+    commands: ["--port 8080 --gpu"],
+  },
+  {
+    name: "missing cluster gateway while nvidia-smi cannot be read: not started, since a gateway without the GPU cannot take GPU sandboxes",
+    setup: (s) => {
+      asCluster(s);
+      s.observed.gateways = known([]);
+      s.observed.gpus = unknown("nvidia-smi exited 9");
+    },
+    status: "unknown",
+    steps: [],
+    neverCommands: ["gateway start"],
+    notes: [/gpus is unknown \(nvidia-smi exited 9\); gateway nemoclaw is not started: NemoClaw v0\.0\.38 gives a cluster gateway the GPU/],
+  },
+  {
+    name: "unhealthy cluster gateway on a DGX: restarted as NemoClaw starts it (--gpu is ignored when the container is resumed)",
+    setup: (s) => {
+      asCluster(s);
+      gateway(s.observed).health = { status: "unhealthy", reason: "HEALTHCHECK_NODE_PRESSURE: DiskPressure", fatalMigration: null, protobufMismatch: null };
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "gateway-recover:nemoclaw disruptive exact"],
+    commands: ["openshell gateway stop --name nemoclaw", "openshell gateway start --name nemoclaw --port 8080 --gpu"],
+  },
+  {
+    name: "a running cluster gateway without GPU passthrough on a DGX, v0.0.36+: a warning with NemoClaw's fix, nothing destroyed",
+    setup: (s) => {
+      asCluster(s);
+      gateway(s.observed).gpuPassthrough = false;
+    },
+    status: "no-changes",
+    steps: [],
+    notes: [/gateway nemoclaw was started without GPU passthrough on a host with an NVIDIA GPU: .*NemoClaw v0\.0\.38's onboard refuses to reuse it .*`nemoclaw onboard --gpu`/],
+    neverCommands: ["destroy", "--recreate"],
+  },
+  {
+    name: "a cluster gateway without GPU passthrough is as NemoClaw before v0.0.36 makes it: no warning",
+    setup: (s) => {
+      asCluster(s, "0.0.36", "0.0.35");
+      gateway(s.observed).gpuPassthrough = false;
+    },
+    status: "no-changes",
+    steps: [],
+    check: (plan) => expect(plan.notes.map((note) => note.message).join("\n")).not.toContain("GPU passthrough"),
+  },
+  {
     name: "unreachable host-process gateway: stop the observed pid, restart through NemoClaw",
     setup: (s) => {
       gateway(s.observed).health = { status: "unreachable", reason: "Connection refused", fatalMigration: null, protobufMismatch: null };
@@ -986,6 +1073,22 @@ const cases: Case[] = [
   },
 
   // ── Sandbox presence (scenarios 4, 5) ─────────────────────────────────────────────────────
+  {
+    name: "cluster era on a DGX: the image-reference workaround creates the sandbox with --gpu where NemoClaw v0.0.36+ would, never before",
+    setup: (s) => {
+      asCluster(s);
+      s.host.sandboxes.push(desiredSandbox("coder", { from: "/srv/images/coder/Dockerfile", imageRefWorkaround: true }));
+    },
+    status: "changes",
+    steps: [PREFLIGHT, "sandbox-create:coder safe exact"],
+    check: (plan) => {
+      expect(plan.steps[1]!.params).toMatchObject({ imageRefTarget: { sandbox: "coder", gpu: true, openshell: "0.0.36" } });
+      const older = converged();
+      asCluster(older, "0.0.36", "0.0.35");
+      older.host.sandboxes.push(desiredSandbox("coder", { from: "/srv/images/coder/Dockerfile", imageRefWorkaround: true }));
+      expect(hostPlanOf(older).steps[1]!.params).toMatchObject({ imageRefTarget: { sandbox: "coder", gpu: false } });
+    },
+  },
   {
     name: "missing sandbox: onboard with the file's settings as v0.0.60 takes them, the key as a secret",
     setup: (s) => {

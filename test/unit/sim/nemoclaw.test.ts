@@ -168,6 +168,44 @@ describe("onboard", { timeout: 120_000 }, () => {
   });
 });
 
+describe("onboard, the cluster gateway's GPU", { timeout: 120_000 }, () => {
+  const env = { NEMOCLAW_SANDBOX_NAME: "alpha", NEMOCLAW_PROVIDER: "ollama" };
+  const deviceRequests = async (h: SimHost) =>
+    (await h.run("docker", ["inspect", "--type", "container", "--format", "{{json .HostConfig.DeviceRequests}}", "openshell-cluster-nemoclaw"])).stdout;
+
+  it("from v0.0.36 a detected NVIDIA GPU (GB10 by name) starts the gateway with --gpu; before, never", async () => {
+    const h = await use({ openshell: { version: "0.0.36" } });
+    const result = await h.run("nemoclaw", ONBOARD, { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("  NVIDIA GPU detected; enabling OpenShell GPU passthrough. Use --no-gpu to opt out.\n");
+    expect(await deviceRequests(h)).toBe('[{"Driver":"nvidia","Count":-1,"DeviceIDs":null,"Capabilities":[["gpu","utility","compute"]],"Options":null}]\n');
+    await h.stop();
+    const old = await use({ nemoclaw: { version: "0.0.35" }, openshell: { version: "0.0.36" } });
+    expect((await old.run("nemoclaw", ONBOARD, { env })).code).toBe(0);
+    expect(await deviceRequests(old)).toBe("null\n");
+  });
+
+  it("--no-gpu starts it without; a host nvidia-smi cannot read gets none either", async () => {
+    const h = await use({ openshell: { version: "0.0.36" } });
+    expect((await h.run("nemoclaw", [...ONBOARD, "--no-gpu"], { env })).code).toBe(0);
+    expect(await deviceRequests(h)).toBe("null\n");
+    await h.stop();
+    const failing = await use({ openshell: { version: "0.0.36" }, nvidiaSmi: "fails" });
+    expect((await failing.run("nemoclaw", ONBOARD, { env })).code).toBe(0);
+    expect(await deviceRequests(failing)).toBe("null\n");
+  });
+
+  it("refuses to reuse a running gateway that was started without GPU passthrough", async () => {
+    const h = await use({ openshell: { version: "0.0.36" }, gateways: [{ port: 8080, gpu: false }] });
+    const result = await h.run("nemoclaw", ONBOARD, { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "  Existing gateway was started without GPU passthrough.\n  To enable GPU, destroy the existing sandbox and gateway, then re-onboard:\n    nemoclaw <name> destroy --yes && nemoclaw onboard --gpu\n",
+    );
+    expect((await h.run("openshell", ["sandbox", "list"])).stdout).not.toContain("alpha");
+  });
+});
+
 describe("onboard, per release", { timeout: 120_000 }, () => {
   const ollama = { NEMOCLAW_PROVIDER: "ollama" };
 

@@ -115,6 +115,18 @@ describe("OpenShell 0.0.36 (cluster-container era)", { timeout: 120_000 }, () =>
     expect(status.code).toBe(0);
     expect(status.stdout).toBe(`${TITLE("Gateway Status")}\n\n  ${DIM("Status:")} No gateway configured.\n\nDeploy a gateway with: ${DIM("openshell gateway start")}\n`);
   });
+
+  it("gives a gateway the GPU only when gateway start creates its container with --gpu; a resume keeps what the container has", async () => {
+    const requests = async () => (await host.run("docker", ["inspect", "--type", "container", "--format", "{{json .HostConfig.DeviceRequests}}", "openshell-cluster-gpu"])).stdout;
+    expect((await host.run("openshell", ["gateway", "start", "--name", "gpu", "--port", "8090", "--gpu"])).code).toBe(0);
+    expect(await requests()).toBe('[{"Driver":"nvidia","Count":-1,"DeviceIDs":null,"Capabilities":[["gpu","utility","compute"]],"Options":null}]\n');
+    expect((await host.run("openshell", ["gateway", "stop", "--name", "gpu"])).code).toBe(0);
+    expect((await host.run("openshell", ["gateway", "start", "--name", "gpu", "--port", "8090"])).code).toBe(0);
+    expect(await requests()).not.toBe("null\n");
+    expect((await host.run("openshell", ["gateway", "destroy", "--name", "gpu"])).code).toBe(0);
+    expect((await host.run("openshell", ["gateway", "start", "--name", "gpu", "--port", "8090"])).code).toBe(0);
+    expect(await requests()).toBe("null\n");
+  });
 });
 
 describe("OpenShell 0.0.72 (host-process era)", { timeout: 120_000 }, () => {
