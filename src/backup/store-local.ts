@@ -4,7 +4,7 @@
  * points at missing bytes.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
 import { readRegularFile, SourceReadError } from "../config/source.js";
@@ -44,6 +44,24 @@ async function readManifest(path: string): Promise<{ manifestText: string | null
   }
 }
 
+/**
+ * A partial entry's latest modification and the bytes of its files, walked without following
+ * links; what cannot be read counts for nothing (the entry itself unreadable: both unknown).
+ */
+async function partialEntry(root: string, path: string): Promise<PartialEntry> {
+  let modifiedMs: number | null = null;
+  let sizeBytes = 0;
+  const walk = async (at: string): Promise<boolean> => {
+    const info = await lstat(at).catch(() => null);
+    if (info === null) return false;
+    modifiedMs = Math.max(modifiedMs ?? 0, info.mtimeMs);
+    if (info.isFile()) sizeBytes += info.size;
+    if (info.isDirectory()) for (const name of await readdir(at).catch(() => [])) await walk(join(at, name));
+    return true;
+  };
+  return (await walk(join(root, path))) ? { path, modifiedMs, sizeBytes } : { path, modifiedMs: null, sizeBytes: null };
+}
+
 async function syncDirectory(path: string): Promise<void> {
   const handle = await open(path, constants.O_RDONLY);
   try {
@@ -72,10 +90,7 @@ export class LocalStoreBackend implements StoreBackend {
     const directories: StoredDirectory[] = [];
     const partials: PartialEntry[] = [];
     const unreadable: UnreadableEntry[] = [];
-    const notePartial = async (path: string) => {
-      const info = await stat(this.resolve(path)).catch(() => null);
-      partials.push({ path, modifiedMs: info ? info.mtimeMs : null });
-    };
+    const notePartial = async (path: string) => void partials.push(await partialEntry(this.root, path));
     // One directory that cannot be read is reported and skipped; only the root itself failing fails the listing.
     const listed = async (path: string): Promise<DirectoryEntry[]> => {
       const entries = await entriesOf(this.resolve(path));
