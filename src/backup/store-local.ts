@@ -3,11 +3,11 @@
  * them visible, and the directory after it, so a power cut cannot leave a committed backup that
  * points at missing bytes.
  */
-import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
 import { readRegularFile, SourceReadError } from "../config/source.js";
+import { syncPath } from "../transport/local.js";
 import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory, UnreadableEntry } from "./store.js";
 
@@ -60,15 +60,6 @@ async function partialEntry(root: string, path: string): Promise<PartialEntry> {
     return true;
   };
   return (await walk(join(root, path))) ? { path, modifiedMs, sizeBytes } : { path, modifiedMs: null, sizeBytes: null };
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export class LocalStoreBackend implements StoreBackend {
@@ -171,7 +162,7 @@ export class LocalStoreBackend implements StoreBackend {
       await rm(temporary, { force: true });
       throw error;
     }
-    await syncDirectory(dirname(target));
+    await syncPath(dirname(target));
   }
 
   async readStream(path: string): Promise<Readable> {
@@ -185,7 +176,7 @@ export class LocalStoreBackend implements StoreBackend {
     // rename(2) would silently replace an empty directory; a backup never overwrites anything.
     if (await stat(target).then(() => true, () => false)) throw new Error(`${target} already exists`);
     await rename(this.resolve(from), target);
-    await syncDirectory(dirname(target));
+    await syncPath(dirname(target));
   }
 
   async remove(path: string): Promise<void> {

@@ -107,6 +107,14 @@ export async function moveDirectory(connection: Connection, from: string, to: st
   if (stillThere.exitCode === 0) throw new HostCommandError(connection.host, `moving ${from}`, `${to} already exists`);
 }
 
+/**
+ * Flush a file or directory to disk (`sync FILE`: fsync(2), GNU coreutils ≥ 8.24; older ones
+ * flush every file system instead, as docs/backups.md says).
+ */
+export async function flushPath(connection: Connection, path: string): Promise<void> {
+  await runChecked(connection, { argv: ["sync", "--", path] }, `flushing ${path} to disk`);
+}
+
 export async function removePath(connection: Connection, path: string): Promise<void> {
   await runChecked(connection, { argv: ["rm", "-rf", "--", path] }, `removing ${path}`);
 }

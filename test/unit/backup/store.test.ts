@@ -12,6 +12,7 @@ import { MAX_MANIFEST_BYTES } from "../../../src/backup/manifest.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
 import { LocalConnection } from "../../../src/transport/local.js";
+import type { Connection } from "../../../src/transport/types.js";
 import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
 
 let work: string;
@@ -297,5 +298,38 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     expect(readdirSync(series).sort()).toEqual([alive, TIMESTAMP].sort());
     expect(readdirSync(join(series, TIMESTAMP)).sort()).toEqual(["backup.tar", "manifest.json"]);
     expect((await target.list()).records.map((entry) => entry.id)).toEqual([record.id]);
+  });
+});
+
+describe("BackupStore on a host", () => {
+  it("flushes each file before it becomes visible and each directory a backup is renamed into", async () => {
+    const local = new LocalConnection("store-host");
+    const calls: string[] = [];
+    // The same connection, recording what the store asks of it.
+    const recording: Connection = {
+      host: local.host,
+      run: (command, options) => {
+        if ("argv" in command && ["mv", "sync"].includes(command.argv[0]!)) calls.push(command.argv.join(" ").replaceAll(root, "<root>"));
+        return local.run(command, options);
+      },
+      spawn: (command, options) => local.spawn(command, options),
+      upload: (source, path, options) => {
+        calls.push(`upload ${path.replace(root, "<root>").replace(/\.partial-[^/]+/, ".partial")}${options?.durable ? " durable" : ""}`);
+        return local.upload(source, path, options);
+      },
+      download: (path, options) => local.download(path, options),
+      close: () => local.close(),
+    };
+    backend = "a directory on a host (SSH backend over a local connection)";
+    const record = await writeBackup(new BackupStore(new SshStoreBackend(recording, root), owner));
+    expect(calls.map((call) => call.replace(/\.partial-[^/ ]+/, ".partial"))).toEqual([
+      "upload <root>/spark-01/alice/.partial/backup.tar durable",
+      "upload <root>/spark-01/alice/.partial/manifest.json durable",
+      `mv -T -n -- <root>/spark-01/alice/.partial <root>/spark-01/alice/${TIMESTAMP}`,
+      "sync -- <root>/spark-01/alice",
+    ]);
+    calls.length = 0;
+    await new BackupStore(new SshStoreBackend(recording, root), owner).verify(record, { now });
+    expect(calls).toEqual([`upload <root>/spark-01/alice/${TIMESTAMP}/manifest.json durable`]);
   });
 });
