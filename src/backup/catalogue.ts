@@ -9,7 +9,7 @@ import type { DesiredBackupPolicy, DesiredFleet } from "../config/types.js";
 import type { BackupCatalogue } from "../plan/types.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import type { BackupRecord } from "./record.js";
-import type { BackupStore, InvalidEntry } from "./store.js";
+import type { BackupStore, InvalidEntry, Leftover, Liveness } from "./store.js";
 import { byCodeUnits } from "../config/order.js";
 
 export interface RecordFilter {
@@ -25,15 +25,22 @@ export interface StoreContents {
   policies: string[];
   records: BackupRecord[];
   invalid: InvalidEntry[];
+  /**
+   * Partial entries killed runs left (src/backup/store.ts `leftovers`), in the series the filter
+   * selects; judged only when readStores is given a Liveness, otherwise none.
+   */
+  leftovers: Leftover[];
   /** Set when the store could not be read at all. */
   error?: string;
 }
 
 export function matchesFilter(record: BackupRecord, filter: RecordFilter): boolean {
-  if (filter.hosts && !filter.hosts.includes(record.host)) return false;
-  if (filter.sandboxes && !filter.sandboxes.some((glob) => globToRegExp(glob).test(record.sandbox))) return false;
-  if (filter.policies && !filter.policies.includes(record.policy)) return false;
-  return true;
+  return inFilteredSeries(record.host, record.sandbox, filter) && (!filter.policies || filter.policies.includes(record.policy));
+}
+
+function inFilteredSeries(host: string, sandbox: string, filter: RecordFilter): boolean {
+  if (filter.hosts && !filter.hosts.includes(host)) return false;
+  return !filter.sandboxes || filter.sandboxes.some((glob) => globToRegExp(glob).test(sandbox));
 }
 
 /** Read every destination of these policies once (stores shared by policies are read once). */
@@ -41,6 +48,7 @@ export async function readStores(
   stores: BackupStores,
   policies: readonly DesiredBackupPolicy[],
   filter: RecordFilter = {},
+  liveness?: Liveness,
 ): Promise<{ contents: StoreContents[]; stores: Map<string, BackupStore> }> {
   const opened = new Map<string, BackupStore>();
   const contents: StoreContents[] = [];
@@ -50,10 +58,18 @@ export async function readStores(
       const store = await stores.open(destination);
       opened.set(store.label, store);
       const listing = await store.list();
-      contents.push({ store: store.label, policies: names, records: listing.records.filter((record) => matchesFilter(record, filter)), invalid: listing.invalid });
+      // A partial entry (`host/sandbox/…`) has no policy: only its series is filtered.
+      const partials = listing.partials.filter((partial) => inFilteredSeries(partial.path.split("/")[0]!, partial.path.split("/")[1] ?? "", filter));
+      contents.push({
+        store: store.label,
+        policies: names,
+        records: listing.records.filter((record) => matchesFilter(record, filter)),
+        invalid: listing.invalid,
+        leftovers: liveness ? store.leftovers(partials, liveness) : [],
+      });
     } catch (error) {
       const label = destination.kind === "local" ? destination.path : `${destination.host}:${destination.path}`;
-      contents.push({ store: label, policies: names, records: [], invalid: [], error: error instanceof Error ? error.message : String(error) });
+      contents.push({ store: label, policies: names, records: [], invalid: [], leftovers: [], error: error instanceof Error ? error.message : String(error) });
     }
   }
   return { contents, stores: opened };

@@ -1,13 +1,14 @@
 /**
  * `nemoclaw backup prune`: each policy's retention applied to its own series (one per host and
  * sandbox) in its own destination; backups other policies took are never touched, even in a
- * shared store. The plan computed here is both what `--dry-run` prints and exactly what a real
- * prune deletes.
+ * shared store. It also removes what killed runs left in those stores (partial entries whose
+ * writer is gone, src/backup/store.ts `leftovers`), which take space and no policy's place. The
+ * plan computed here is both what `--dry-run` prints and exactly what a real prune deletes.
  */
 import type { DesiredBackupPolicy } from "../config/types.js";
 import type { BackupRecord } from "./record.js";
 import { applyRetention, hasRetentionRules } from "./retention.js";
-import type { BackupStore } from "./store.js";
+import type { BackupStore, Leftover } from "./store.js";
 import type { StoreContents } from "./catalogue.js";
 import { byCodeUnits } from "../config/order.js";
 
@@ -31,6 +32,8 @@ export interface PrunePlan {
   remove: BackupRecord[];
   /** Policies left alone, with why. */
   skipped: { policy: string; reason: string }[];
+  /** Leftovers of killed runs in the stores read, with their store's label. */
+  leftovers: { store: string; leftover: Leftover }[];
 }
 
 export function planPrune(contents: readonly StoreContents[], policies: readonly DesiredBackupPolicy[]): PrunePlan {
@@ -62,25 +65,44 @@ export function planPrune(contents: readonly StoreContents[], policies: readonly
       }
     }
   }
-  return { series, remove: series.flatMap((entry) => entry.decisions.filter((d) => !d.keep).map((d) => d.record)), skipped };
+  const leftovers = contents.flatMap((store) => store.leftovers.map((leftover) => ({ store: store.store, leftover })));
+  return { series, remove: series.flatMap((entry) => entry.decisions.filter((d) => !d.keep).map((d) => d.record)), skipped, leftovers };
 }
 
 export interface PruneResult {
   removed: BackupRecord[];
   failed: { record: BackupRecord; error: string }[];
+  leftoversRemoved: Leftover[];
+  leftoversFailed: { leftover: Leftover; error: string }[];
 }
 
-/** Delete exactly the plan's backups; one failure does not stop the others. */
-export async function executePrune(plan: PrunePlan, storeOf: (record: BackupRecord) => Promise<BackupStore>): Promise<PruneResult> {
-  const removed: BackupRecord[] = [];
-  const failed: { record: BackupRecord; error: string }[] = [];
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Delete exactly the plan's backups and leftovers; one failure does not stop the others. */
+export async function executePrune(
+  plan: PrunePlan,
+  stores: { storeOf(record: BackupRecord): Promise<BackupStore>; labelled(label: string): BackupStore | undefined },
+): Promise<PruneResult> {
+  const result: PruneResult = { removed: [], failed: [], leftoversRemoved: [], leftoversFailed: [] };
   for (const record of plan.remove) {
     try {
-      await (await storeOf(record)).remove(record);
-      removed.push(record);
+      await (await stores.storeOf(record)).remove(record);
+      result.removed.push(record);
     } catch (error) {
-      failed.push({ record, error: error instanceof Error ? error.message : String(error) });
+      result.failed.push({ record, error: messageOf(error) });
     }
   }
-  return { removed, failed };
+  for (const { store, leftover } of plan.leftovers) {
+    try {
+      const opened = stores.labelled(store);
+      if (opened === undefined) throw new Error(`its store ${store} was not read`);
+      await opened.removeLeftover(leftover);
+      result.leftoversRemoved.push(leftover);
+    } catch (error) {
+      result.leftoversFailed.push({ leftover, error: messageOf(error) });
+    }
+  }
+  return result;
 }

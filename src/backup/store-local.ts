@@ -3,11 +3,11 @@
  * them visible, and the directory after it, so a power cut cannot leave a committed backup that
  * points at missing bytes.
  */
-import { constants } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
 import { readRegularFile, SourceReadError } from "../config/source.js";
+import { syncPath } from "../transport/local.js";
 import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory, UnreadableEntry } from "./store.js";
 
@@ -44,13 +44,22 @@ async function readManifest(path: string): Promise<{ manifestText: string | null
   }
 }
 
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/**
+ * A partial entry's latest modification and the bytes of its files, walked without following
+ * links; what cannot be read counts for nothing (the entry itself unreadable: both unknown).
+ */
+async function partialEntry(root: string, path: string): Promise<PartialEntry> {
+  let modifiedMs: number | null = null;
+  let sizeBytes = 0;
+  const walk = async (at: string): Promise<boolean> => {
+    const info = await lstat(at).catch(() => null);
+    if (info === null) return false;
+    modifiedMs = Math.max(modifiedMs ?? 0, info.mtimeMs);
+    if (info.isFile()) sizeBytes += info.size;
+    if (info.isDirectory()) for (const name of await readdir(at).catch(() => [])) await walk(join(at, name));
+    return true;
+  };
+  return (await walk(join(root, path))) ? { path, modifiedMs, sizeBytes } : { path, modifiedMs: null, sizeBytes: null };
 }
 
 export class LocalStoreBackend implements StoreBackend {
@@ -72,10 +81,7 @@ export class LocalStoreBackend implements StoreBackend {
     const directories: StoredDirectory[] = [];
     const partials: PartialEntry[] = [];
     const unreadable: UnreadableEntry[] = [];
-    const notePartial = async (path: string) => {
-      const info = await stat(this.resolve(path)).catch(() => null);
-      partials.push({ path, modifiedMs: info ? info.mtimeMs : null });
-    };
+    const notePartial = async (path: string) => void partials.push(await partialEntry(this.root, path));
     // One directory that cannot be read is reported and skipped; only the root itself failing fails the listing.
     const listed = async (path: string): Promise<DirectoryEntry[]> => {
       const entries = await entriesOf(this.resolve(path));
@@ -156,7 +162,7 @@ export class LocalStoreBackend implements StoreBackend {
       await rm(temporary, { force: true });
       throw error;
     }
-    await syncDirectory(dirname(target));
+    await syncPath(dirname(target));
   }
 
   async readStream(path: string): Promise<Readable> {
@@ -170,7 +176,7 @@ export class LocalStoreBackend implements StoreBackend {
     // rename(2) would silently replace an empty directory; a backup never overwrites anything.
     if (await stat(target).then(() => true, () => false)) throw new Error(`${target} already exists`);
     await rename(this.resolve(from), target);
-    await syncDirectory(dirname(target));
+    await syncPath(dirname(target));
   }
 
   async remove(path: string): Promise<void> {

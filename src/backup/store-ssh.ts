@@ -2,12 +2,15 @@
  * A backup store in a directory on a fleet host, reached over the same Connection as everything
  * else: archives go up with the transport's atomic upload and come back with download; listing,
  * renames and removals are plain coreutils/findutils commands (a fleet host is a Linux machine).
- * Listing the whole store is one command, so `backup list` costs one round trip per store.
+ * Listing the whole store is one command, so `backup list` costs one round trip per store. As in
+ * a local store, files are flushed to disk before the rename that makes them visible and
+ * directories after it (durable uploads, `sync`), so a power cut on the store host cannot leave a
+ * committed backup, or a rewritten manifest, pointing at missing bytes.
  */
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { Connection } from "../transport/types.js";
-import { listTree, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
+import { flushPath, listTree, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
 import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { StoreBackend, StoreScan } from "./store.js";
 
@@ -43,13 +46,13 @@ export class SshStoreBackend implements StoreBackend {
   }
 
   async writeStream(path: string, source: Readable, signal?: AbortSignal): Promise<void> {
-    await this.connection.upload(source, this.resolve(path), { mode: 0o600, ...(signal ? { signal } : {}) });
+    await this.connection.upload(source, this.resolve(path), { mode: 0o600, durable: true, ...(signal ? { signal } : {}) });
   }
 
   async writeText(path: string, text: string): Promise<void> {
     const data = Buffer.from(text, "utf8");
     // The size, so a manifest rewrite cut short (say by `backup verify` being killed) keeps the old one.
-    await this.connection.upload(Readable.from([data]), this.resolve(path), { mode: 0o600, bytes: data.length });
+    await this.connection.upload(Readable.from([data]), this.resolve(path), { mode: 0o600, bytes: data.length, durable: true });
   }
 
   async readStream(path: string, signal?: AbortSignal): Promise<Readable> {
@@ -58,6 +61,7 @@ export class SshStoreBackend implements StoreBackend {
 
   async rename(from: string, to: string): Promise<void> {
     await moveDirectory(this.connection, this.resolve(from), this.resolve(to));
+    await flushPath(this.connection, posix.dirname(this.resolve(to)));
   }
 
   async remove(path: string): Promise<void> {

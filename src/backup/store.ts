@@ -4,7 +4,7 @@
  * backends). Nothing partial is ever visible: a backup is assembled in a `.partial-…` directory
  * beside its series and renamed into place only once the archive is complete, hashed, test-read
  * and its manifest written; deletions rename into a `.partial-…` name first. Dot names are never
- * listed, and the next run removes the ones whose writer is gone.
+ * listed; the next run, and `backup prune`, remove the ones whose writer is gone.
  */
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
@@ -38,8 +38,22 @@ export interface UnreadableEntry {
 export interface PartialEntry {
   /** Relative to the store root. */
   path: string;
-  /** Last modification (ms since the epoch), when the backend can tell. */
+  /**
+   * The latest modification anywhere in it (ms since the epoch), when the backend can tell: a
+   * writer streaming into its archive changes the file, not the directory holding it.
+   */
   modifiedMs: number | null;
+  /** Bytes of the files in it, when the backend can tell. */
+  sizeBytes: number | null;
+}
+
+/** A partial entry whose writer is gone (owner.ts isAbandoned): what killed runs leave in a store. */
+export interface Leftover {
+  /** `<store label>/<path>`, terminal-safe. */
+  location: string;
+  /** Relative to the store root. */
+  path: string;
+  sizeBytes: number | null;
 }
 
 export interface StoreScan {
@@ -118,6 +132,12 @@ export interface VerifyOutcome {
 
 function isMissingFile(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+}
+
+/** How to tell a writer is gone: the time, and whether a pid on this machine is alive. */
+export interface Liveness {
+  now: () => Date;
+  isAlive: (pid: number) => boolean;
 }
 
 export class BackupStore {
@@ -264,18 +284,30 @@ export class BackupStore {
   }
 
   /**
-   * Remove partial entries whose writer is gone: on this machine, when its process no longer
-   * exists; from elsewhere, once older than a day (that writer cannot be asked).
+   * The partial entries whose writer is gone: on this machine, when its process no longer exists;
+   * from elsewhere, once nothing in it has changed for a day (that writer cannot be asked). A live
+   * run's entry, here or on another controller, is never one.
    */
-  async cleanPartials(options: { now: () => Date; isAlive: (pid: number) => boolean; partials?: PartialEntry[] }): Promise<string[]> {
-    const partials = options.partials ?? (await this.backend.scan()).partials;
-    const removed: string[] = [];
-    for (const partial of partials) {
+  leftovers(partials: readonly PartialEntry[], liveness: Liveness): Leftover[] {
+    return partials.flatMap((partial) => {
       const name = posix.basename(partial.path);
-      if (!name.startsWith(PARTIAL_PREFIX) || !isOwnedName(name.slice(PARTIAL_PREFIX.length))) continue;
-      if (!isAbandoned(name.slice(PARTIAL_PREFIX.length), partial.modifiedMs, { self: this.owner, now: options.now, isAlive: options.isAlive })) continue;
-      await this.backend.remove(partial.path);
-      removed.push(`${this.label}/${partial.path}`);
+      if (!name.startsWith(PARTIAL_PREFIX) || !isOwnedName(name.slice(PARTIAL_PREFIX.length))) return [];
+      if (!isAbandoned(name.slice(PARTIAL_PREFIX.length), partial.modifiedMs, { self: this.owner, ...liveness })) return [];
+      // Names in the store are anyone's to choose: the location is shown terminal-safe.
+      return [{ location: terminalSafe(`${this.label}/${partial.path}`), path: partial.path, sizeBytes: partial.sizeBytes }];
+    });
+  }
+
+  async removeLeftover(leftover: Leftover): Promise<void> {
+    await this.backend.remove(leftover.path);
+  }
+
+  /** Remove the leftovers of killed runs (see `leftovers`); their locations. */
+  async cleanPartials(liveness: Liveness): Promise<string[]> {
+    const removed: string[] = [];
+    for (const leftover of this.leftovers((await this.backend.scan()).partials, liveness)) {
+      await this.removeLeftover(leftover);
+      removed.push(leftover.location);
     }
     return removed;
   }

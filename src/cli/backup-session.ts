@@ -16,7 +16,7 @@ import { executePrune, planPrune } from "../backup/prune.js";
 import { type MapHosts, runBackups, runExitCode } from "../backup/run.js";
 import { parseBackupReference, selectBackup } from "../backup/select.js";
 import { type BackupService, createBackupService, type ObserveHost, observeForBackup } from "../backup/service.js";
-import type { VerifyOutcome } from "../backup/store.js";
+import type { Liveness, VerifyOutcome } from "../backup/store.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
@@ -248,8 +248,13 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   }
 }
 
+/** How list and prune tell a partial entry's writer is gone (src/backup/owner.ts). */
+function livenessOf(context: Context): Liveness {
+  return { now: context.deps.now, isAlive: context.deps.pidAlive };
+}
+
 export async function listCommand(context: Context, options: FilterOptions): Promise<ExitCodeValue> {
-  const { contents } = await readStores(context.stores, context.policies, filterOf(context, options));
+  const { contents } = await readStores(context.stores, context.policies, filterOf(context, options), livenessOf(context));
   context.write(options.json ? json.listingJson(contents) : human.renderListing(contents, context.deps.now(), context.colors));
   return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
 }
@@ -280,11 +285,11 @@ export async function verifyCommand(context: Context, options: FilterOptions & {
 }
 
 export async function pruneCommand(context: Context, options: FilterOptions & { dryRun: boolean }): Promise<ExitCodeValue> {
-  const { contents } = await readStores(context.stores, context.policies, filterOf(context, options));
+  const { contents, stores } = await readStores(context.stores, context.policies, filterOf(context, options), livenessOf(context));
   const plan = planPrune(contents, context.policies);
-  const result = options.dryRun ? null : await executePrune(plan, (record) => context.stores.storeOf(record));
+  const result = options.dryRun ? null : await executePrune(plan, { storeOf: (record) => context.stores.storeOf(record), labelled: (label) => stores.get(label) });
   context.write(options.json ? json.pruneJson(plan, result) : human.renderPrune(plan, result, context.colors));
-  if (result && result.failed.length > 0) return ExitCode.Failed;
+  if (result && result.failed.length + result.leftoversFailed.length > 0) return ExitCode.Failed;
   return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
 }
 

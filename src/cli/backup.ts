@@ -131,13 +131,13 @@ export function register(program: Command): void {
       backup
         .command("prune")
         .argument("[fleet]", FLEET_FILE)
-        .description("delete backups each policy's retention (keepLast/Daily/Weekly/Monthly) no longer keeps"),
+        .description("delete backups each policy's retention (keepLast/Daily/Weekly/Monthly) no longer keeps, and what killed runs left in the stores"),
     ),
   )
     .option("--dry-run", "show what would be deleted, delete nothing", false)
     .addHelpText(
       "after",
-      helpAfter("0 pruned (or shown with --dry-run), 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup could not be deleted", [
+      helpAfter("0 pruned (or shown with --dry-run), 3 invalid fleet file or --policy, 4 a store could not be read, 5 a backup or leftover could not be deleted", [
         "nemoclaw backup prune --dry-run",
         "nemoclaw backup prune fleet.yaml --policy nightly",
       ]),

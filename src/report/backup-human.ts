@@ -8,7 +8,7 @@ import type { PolicyDue, StoreContents } from "../backup/catalogue.js";
 import type { PrunePlan, PruneResult } from "../backup/prune.js";
 import type { BackupRecord } from "../backup/record.js";
 import type { HostOutcome, RunEvent, RunReport, SandboxOutcome } from "../backup/run.js";
-import type { VerifyOutcome } from "../backup/store.js";
+import type { Leftover, VerifyOutcome } from "../backup/store.js";
 import type { Colors } from "./color.js";
 import { formatDuration } from "./progress-format.js";
 
@@ -120,6 +120,9 @@ export function renderListing(contents: readonly StoreContents[], now: Date, col
       lines.push(...table(rows, colors).map((line) => `  ${line}`));
     }
     for (const entry of store.invalid) lines.push(`  ${colors.red("invalid")}: ${entry.location}: ${entry.problem}`);
+    if (store.leftovers.length > 0) {
+      lines.push(`  ${colors.yellow("leftovers")}: ${store.leftovers.length} partial entr${store.leftovers.length === 1 ? "y" : "ies"} of interrupted runs (${leftoverBytes(store.leftovers)}); \`nemoclaw backup prune\` removes them`);
+    }
     lines.push("");
   }
   return `${lines.join("\n")}`;
@@ -139,6 +142,13 @@ export function renderVerifySummary(results: readonly VerifyOutcome[], colors: C
   return `${results.length - bad} of ${results.length} backup(s) verified${failed}${notWritten}\n`;
 }
 
+/** What leftovers of killed runs take: the bytes of their files, and how many could not be measured. */
+function leftoverBytes(leftovers: readonly Leftover[]): string {
+  const unknown = leftovers.filter((leftover) => leftover.sizeBytes === null).length;
+  const bytes = formatBytes(leftovers.reduce((sum, leftover) => sum + (leftover.sizeBytes ?? 0), 0));
+  return unknown === 0 ? bytes : `${bytes}, and ${unknown} of unknown size`;
+}
+
 export function renderPrune(plan: PrunePlan, result: PruneResult | null, colors: Colors): string {
   const lines: string[] = [];
   for (const series of plan.series) {
@@ -148,12 +158,23 @@ export function renderPrune(plan: PrunePlan, result: PruneResult | null, colors:
       lines.push(`  ${mark} ${decision.record.timestamp}${decision.keep ? colors.dim(`  ${decision.reasons.join(", ")}`) : ""}`);
     }
   }
+  if (plan.leftovers.length > 0) lines.push(colors.bold("Leftovers of interrupted runs (partial entries whose writer is gone):"));
+  for (const { leftover } of plan.leftovers) {
+    const size = leftover.sizeBytes === null ? "size unknown" : formatBytes(leftover.sizeBytes);
+    lines.push(`  ${colors.red((result ? "remove" : "would remove").padEnd(12))} ${leftover.location}${colors.dim(`  ${size}`)}`);
+  }
   for (const skipped of plan.skipped) lines.push(`${colors.yellow("-")} policy ${skipped.policy}: ${skipped.reason}`);
+  const leftovers = plan.leftovers.map((entry) => entry.leftover);
   if (result) {
     for (const failure of result.failed) lines.push(`${colors.red("✗")} ${failure.record.location}: ${failure.error}`);
+    for (const failure of result.leftoversFailed) lines.push(`${colors.red("✗")} ${failure.leftover.location}: ${failure.error}`);
     lines.push(`Deleted ${result.removed.length} of ${plan.remove.length} backup(s).`);
+    if (leftovers.length > 0) {
+      lines.push(`Removed ${result.leftoversRemoved.length} of ${leftovers.length} leftover(s) of interrupted runs, freeing ${leftoverBytes(result.leftoversRemoved)}.`);
+    }
   } else {
-    lines.push(`Would delete ${plan.remove.length} backup(s) (dry run; nothing was changed).`);
+    const alsoLeftovers = leftovers.length > 0 ? ` and remove ${leftovers.length} leftover(s) of interrupted runs (${leftoverBytes(leftovers)})` : "";
+    lines.push(`Would delete ${plan.remove.length} backup(s)${alsoLeftovers} (dry run; nothing was changed).`);
   }
   return `${lines.join("\n")}\n`;
 }

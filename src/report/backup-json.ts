@@ -51,6 +51,10 @@ export function pruneJson(plan: PrunePlan, result: PruneResult | null): string {
     remove: plan.remove.map(id),
     removed: result ? result.removed.map(id) : null,
     failed: result ? result.failed.map((failure) => ({ id: failure.record.id, error: failure.error })) : [],
+    leftovers: plan.leftovers.map(({ store, leftover }) => ({ store, location: leftover.location, sizeBytes: leftover.sizeBytes })),
+    leftoversRemoved: result ? result.leftoversRemoved.map((leftover) => leftover.location) : null,
+    leftoversFailed: result ? result.leftoversFailed.map((failure) => ({ location: failure.leftover.location, error: failure.error })) : [],
+    freedBytes: result ? result.leftoversRemoved.reduce((sum, leftover) => sum + (leftover.sizeBytes ?? 0), 0) : null,
     skipped: plan.skipped,
   });
 }

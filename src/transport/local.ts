@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, rename, rm } from "node:fs/promises";
+import { chmod, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
@@ -141,7 +141,9 @@ export class LocalConnection implements Connection {
       });
       if (options.bytes !== undefined && sink.bytesWritten !== options.bytes) throw new Error(`only ${sink.bytesWritten} of ${options.bytes} bytes arrived; the old file is kept`);
       if (options.mode !== undefined) await chmod(temporary, options.mode);
+      if (options.durable) await syncPath(temporary);
       await rename(temporary, remotePath);
+      if (options.durable) await syncPath(dirname(remotePath));
     } catch (error) {
       // A source that fails at once can stop the copy while the file is still being opened: the
       // file appears when the open completes, so it is removed only once the stream has closed.
@@ -166,5 +168,18 @@ export class LocalConnection implements Connection {
 
   async close(): Promise<void> {
     // Nothing is held open between commands.
+  }
+}
+
+/**
+ * fsync(2) a file or a directory by its path: a descriptor opened for this flushes what was
+ * written through another, and a directory's own flush makes a rename into it durable.
+ */
+export async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -318,9 +318,7 @@ export class SshConnection implements Connection {
   }
 
   async upload(source: Readable, remotePath: string, options: UploadOptions = {}): Promise<void> {
-    const mode = options.mode === undefined ? "" : options.mode.toString(8);
-    const bytes = options.bytes === undefined ? "" : String(options.bytes);
-    const child = await this.spawn({ argv: ["sh", "-c", ATOMIC_WRITE_SCRIPT, "sh", remotePath, mode, bytes] }, options.signal ? { signal: options.signal } : {});
+    const child = await this.spawn(atomicWriteCommand(remotePath, options), options.signal ? { signal: options.signal } : {});
     const stderr = collectText(child.stderr);
     child.stdout.resume();
     let sourceError: Error | undefined;
@@ -395,7 +393,10 @@ export class SshConnection implements Connection {
  * Write stdin to a temporary file beside the target, then rename it into place. The temporary file
  * is made by mktemp (a fresh random name, created exclusively, 0600), so nothing planted beside the
  * target can redirect the write; `mv -T` renames over the target itself, so a symbolic link or a
- * directory at the target is replaced or refused, never written through. With a mode the file stays
+ * directory at the target is replaced or refused, never written through. Durable (UploadOptions),
+ * `sync FILE` fsyncs the file before the rename and the directory after: GNU coreutils ≥ 8.24 and
+ * BusyBox's sync take operands; older ones warn that they ignore them and flush every file system
+ * instead — still durable, only slower. With a mode the file stays
  * private until chmod, so a secret is never briefly world-readable; without one it gets the
  * umask's usual mode. With a size, a file that did not receive exactly that many bytes (the
  * input ended early because the controller or its connection went away) is not renamed. The traps
@@ -405,7 +406,7 @@ export class SshConnection implements Connection {
  */
 const ATOMIC_WRITE_SCRIPT = [
   "set -e",
-  'target=$1; mode=$2; size=$3; tmp=',
+  'target=$1; mode=$2; size=$3; durable=$4; tmp=',
   "trap 'if [ -n \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
@@ -416,9 +417,18 @@ const ATOMIC_WRITE_SCRIPT = [
   'got=$(wc -c < "$tmp")',
   'if [ -n "$size" ] && [ $((got)) -ne "$size" ]; then echo "only $((got)) of $size bytes arrived; the old file is kept" >&2; exit 1; fi',
   'chmod "$mode" "$tmp"',
+  'if [ -n "$durable" ]; then sync -- "$tmp"; fi',
   'mv -f -T -- "$tmp" "$target"',
   "trap - EXIT",
+  'if [ -n "$durable" ]; then sync -- "${dir:-.}"; fi',
 ].join("\n");
+
+/** The command an upload runs on the host: ATOMIC_WRITE_SCRIPT with the target and the options it honours. */
+export function atomicWriteCommand(remotePath: string, options: Pick<UploadOptions, "mode" | "bytes" | "durable">): { argv: string[] } {
+  const mode = options.mode === undefined ? "" : options.mode.toString(8);
+  const bytes = options.bytes === undefined ? "" : String(options.bytes);
+  return { argv: ["sh", "-c", ATOMIC_WRITE_SCRIPT, "sh", remotePath, mode, bytes, options.durable ? "1" : ""] };
+}
 
 /**
  * Open a session channel and exec `text`. sshd frees a closed session's slot a moment after the

@@ -69,6 +69,12 @@ export interface UploadOptions {
    * so without it a controller killed mid-upload can leave a truncated file in place.
    */
   bytes?: number;
+  /**
+   * Flush the file to disk before the rename that makes it visible, and its directory after, so
+   * a power cut on the host cannot leave the name pointing at an empty or short file (fsync(2):
+   * a rename alone is no such promise). A backup store's files ask for it; it costs a flush each.
+   */
+  durable?: boolean;
 }
 
 export interface Connection {

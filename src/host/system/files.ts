@@ -107,6 +107,14 @@ export async function moveDirectory(connection: Connection, from: string, to: st
   if (stillThere.exitCode === 0) throw new HostCommandError(connection.host, `moving ${from}`, `${to} already exists`);
 }
 
+/**
+ * Flush a file or directory to disk (`sync FILE`: fsync(2), GNU coreutils ≥ 8.24; older ones
+ * flush every file system instead, as docs/backups.md says).
+ */
+export async function flushPath(connection: Connection, path: string): Promise<void> {
+  await runChecked(connection, { argv: ["sync", "--", path] }, `flushing ${path} to disk`);
+}
+
 export async function removePath(connection: Connection, path: string): Promise<void> {
   await runChecked(connection, { argv: ["rm", "-rf", "--", path] }, `removing ${path}`);
 }
@@ -117,14 +125,18 @@ export interface TreeListing {
    * it could not be read (not a regular file, no permission, larger than the limit).
    */
   directories: Array<{ path: string; markerText: string | null; markerProblem?: string }>;
-  /** Entries three or four levels down whose name starts with `.partial-`, with their mtime. */
-  partials: Array<{ path: string; modifiedMs: number | null }>;
+  /**
+   * Entries three or four levels down whose name starts with `.partial-` (not below another such
+   * entry), with the latest mtime anywhere in them and the bytes of their files.
+   */
+  partials: Array<{ path: string; modifiedMs: number | null; sizeBytes: number | null }>;
   /** Directories one or two levels down that cannot be read (what is below them is not listed). */
   unreadable: Array<{ path: string; problem: string }>;
 }
 
 /**
- * Prints, relative to the root ($1): `P <tab> mtime <tab> path` for each partial entry,
+ * Prints, relative to the root ($1): `P <tab> mtime <tab> type <tab> size <tab> path` for each
+ * partial entry and everything in it (summed up by the caller),
  * `U <tab> path` for a directory one or two levels down that cannot be read, `M <tab> path <tab>
  * base64(marker)` for each directory with a readable regular marker file (at most $4 bytes of it),
  * `X <tab> path <tab> problem` for one whose marker cannot be read or is not a regular file (a FIFO
@@ -134,7 +146,7 @@ export interface TreeListing {
 const LIST_TREE_SCRIPT = `
 [ -d "$1" ] || exit 0
 cd -- "$1" || exit 1
-find . -mindepth 3 -maxdepth 4 -name '.partial-*' -printf "$2 P\\t%T@\\t%P\\n" 2>/dev/null
+find . -mindepth 3 -maxdepth 5 -path './*/*/.partial-*' -printf "$2 P\\t%T@\\t%y\\t%s\\t%P\\n" 2>/dev/null
 for d in */ */*/; do
   [ -d "$d" ] || continue
   [ -r "$d" ] && [ -x "$d" ] || printf '%s U\\t%s\\n' "$2" "\${d%/}"
@@ -168,12 +180,19 @@ export async function listTree(connection: Connection, root: string, marker: str
   const nonce = randomBytes(8).toString("hex");
   const output = await runChecked(connection, { argv: ["sh", "-c", LIST_TREE_SCRIPT, "sh", root, nonce, marker, String(maxMarkerBytes + 1)] }, `listing ${root}`);
   const listing: TreeListing = { directories: [], partials: [], unreadable: [] };
+  const partials = new Map<string, { path: string; modifiedMs: number | null; sizeBytes: number | null }>();
   for (const line of output.split("\n")) {
     if (!line.startsWith(`${nonce} `)) continue;
-    const [kind, first, second] = line.slice(nonce.length + 1).split("\t");
-    if (kind === "P" && first !== undefined && second) {
+    const [kind, first, second, ...rest] = line.slice(nonce.length + 1).split("\t");
+    if (kind === "P" && first !== undefined && rest.length >= 2) {
+      const path = partialRoot(rest.slice(1).join("\t"));
+      if (path === null) continue;
       const seconds = Number(first);
-      listing.partials.push({ path: second, modifiedMs: Number.isFinite(seconds) ? seconds * 1000 : null });
+      const size = Number(rest[0]);
+      const entry = partials.get(path) ?? { path, modifiedMs: null, sizeBytes: 0 };
+      if (Number.isFinite(seconds)) entry.modifiedMs = Math.max(entry.modifiedMs ?? 0, seconds * 1000);
+      if (second === "f" && entry.sizeBytes !== null) entry.sizeBytes = Number.isFinite(size) ? entry.sizeBytes + size : null;
+      partials.set(path, entry);
     } else if (kind === "M" && first && second !== undefined) {
       const bytes = Buffer.from(second, "base64");
       listing.directories.push(
@@ -189,5 +208,18 @@ export async function listTree(connection: Connection, root: string, marker: str
       listing.directories.push({ path: first, markerText: null });
     }
   }
+  listing.partials.push(...partials.values());
   return listing;
+}
+
+/**
+ * The partial entry a listed path is or lies in: `host/sandbox/.partial-…` or
+ * `host/sandbox/<backup>/.partial-…`, under host and sandbox directories that are not dot names
+ * themselves (as the local store lists them); null for anything else.
+ */
+function partialRoot(path: string): string | null {
+  const parts = path.split("/");
+  if (parts.length < 3 || parts[0]!.startsWith(".") || parts[1]!.startsWith(".")) return null;
+  const at = parts[2]!.startsWith(".partial-") ? 3 : parts[3]?.startsWith(".partial-") && !parts[2]!.startsWith(".") ? 4 : 0;
+  return at === 0 ? null : parts.slice(0, at).join("/");
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { backupFreshness, catalogueOf, duePolicies, readStores } from "../../../src/backup/catalogue.js";
 import { BackupStores } from "../../../src/backup/destinations.js";
+import { currentOwner, ownedName } from "../../../src/backup/owner.js";
 import { executePrune, planPrune } from "../../../src/backup/prune.js";
 import { formatSnapshotTimestamp } from "../../../src/host/nemoclaw/snapshots.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
@@ -119,7 +120,7 @@ describe("freshness", () => {
 
   it("leaves a policy without a schedule fresh once verified, and every series unknown when its store cannot be read", () => {
     const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("manual")]);
-    const [manual] = backupFreshness(desired, desired.backupPolicies, [{ store: "/gone", policies: ["manual"], records: [], invalid: [], error: "ENOENT" }], new Date("2026-07-10T05:00:00Z"));
+    const [manual] = backupFreshness(desired, desired.backupPolicies, [{ store: "/gone", policies: ["manual"], records: [], invalid: [], leftovers: [], error: "ENOENT" }], new Date("2026-07-10T05:00:00Z"));
     expect(manual).toMatchObject({ schedule: null, firedAt: null, intervalSeconds: null, stores: [{ store: "/gone", error: "ENOENT" }], series: [{ sandbox: "alice", state: "unknown" }] });
   });
 });
@@ -150,7 +151,7 @@ describe("prune", () => {
     const kept = plan.series.find((s) => s.policy === "nightly" && s.sandbox === "alice")!.decisions.filter((d) => d.keep);
     expect(kept.map((d) => d.reasons)).toEqual([["last"], ["last"], ["newest verified"]]);
 
-    const result = await executePrune(plan, (record) => stores.storeOf(record));
+    const result = await executePrune(plan, { storeOf: (record) => stores.storeOf(record), labelled: () => undefined });
     expect(ids(result.removed)).toEqual(ids(plan.remove));
     expect(result.failed).toEqual([]);
 
@@ -158,6 +159,33 @@ describe("prune", () => {
     const remaining = after.contents.flatMap((c) => c.records);
     expect(remaining).toHaveLength(5 + 3 + 2 - 3);
     expect(planPrune(after.contents, desired.backupPolicies).remove).toEqual([]);
+  });
+
+  it("removes the leftovers of killed runs in the series it selects, and says what they took", async () => {
+    const store = join(dir, "store");
+    const desired = fleet([desiredHost("spark-01"), desiredHost("spark-02")], [policy("forever", { destination: { kind: "local", path: store } })]);
+    await seed(desired, "forever", "spark-01", "alice", nightly(1));
+    const named = (pid: number) => `.partial-${ownedName({ ...currentOwner(), pid })}`;
+    const deadName = named(999999);
+    const mine = join(store, "spark-01", "alice", deadName);
+    const other = join(store, "spark-02", "bob", named(999998));
+    const running = join(store, "spark-01", "alice", named(4242));
+    for (const [path, bytes] of [[mine, 4096], [other, 10], [running, 20]] as const) {
+      mkdirSync(path, { recursive: true });
+      writeFileSync(join(path, "backup.tar"), "x".repeat(bytes));
+    }
+    const liveness = { now: () => new Date(), isAlive: (pid: number) => pid === 4242 };
+    const stores = new BackupStores(desired, noConnections);
+    const read = await readStores(stores, desired.backupPolicies, { hosts: ["spark-01"] }, liveness);
+    const plan = planPrune(read.contents, desired.backupPolicies);
+    expect(plan.remove).toEqual([]);
+    expect(plan.leftovers).toEqual([{ store, leftover: { location: mine, path: `spark-01/alice/${deadName}`, sizeBytes: 4096 } }]);
+    const result = await executePrune(plan, { storeOf: (record) => stores.storeOf(record), labelled: (label) => read.stores.get(label) });
+    expect(result.leftoversRemoved.map((leftover) => leftover.location)).toEqual([mine]);
+    expect(result.leftoversFailed).toEqual([]);
+    expect([existsSync(mine), existsSync(other), existsSync(running)]).toEqual([false, true, true]);
+    // Without a way to tell a writer is gone (due, report), nothing is judged a leftover.
+    expect((await readStores(stores, desired.backupPolicies)).contents.flatMap((contents) => contents.leftovers)).toEqual([]);
   });
 
   it("leaves policies without retention rules alone", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { recordOf } from "../../../src/backup/record.js";
 import type { RunReport } from "../../../src/backup/run.js";
-import { formatAge, formatBytes, renderDue, renderPrune, renderRunEvent, renderRunReport } from "../../../src/report/backup-human.js";
+import { formatAge, formatBytes, renderDue, renderListing, renderPrune, renderRunEvent, renderRunReport } from "../../../src/report/backup-human.js";
 import { pruneJson } from "../../../src/report/backup-json.js";
 import { createColors } from "../../../src/report/color.js";
 import { manifestFor } from "./helpers.js";
@@ -53,13 +53,34 @@ describe("backup human output", () => {
   it("shows the prune plan and the same ids in JSON for preview and result", () => {
     const keep = record("2026-07-10T02-00-00-123Z");
     const gone = record("2026-07-09T02-00-00-123Z");
-    const plan = { series: [{ store: "/store", policy: "nightly", host: "spark-01", sandbox: "alice", decisions: [{ record: keep, keep: true, reasons: ["last"] }, { record: gone, keep: false, reasons: [] }] }], remove: [gone], skipped: [] };
+    const plan = { series: [{ store: "/store", policy: "nightly", host: "spark-01", sandbox: "alice", decisions: [{ record: keep, keep: true, reasons: ["last"] }, { record: gone, keep: false, reasons: [] }] }], remove: [gone], skipped: [], leftovers: [] };
     expect(renderPrune(plan, null, plain)).toContain("  would delete 2026-07-09T02-00-00-123Z\nWould delete 1 backup(s) (dry run; nothing was changed).");
     const preview = JSON.parse(pruneJson(plan, null)) as { remove: string[]; removed: null };
-    const done = JSON.parse(pruneJson(plan, { removed: [gone], failed: [] })) as { remove: string[]; removed: string[] };
+    const done = JSON.parse(pruneJson(plan, { removed: [gone], failed: [], leftoversRemoved: [], leftoversFailed: [] })) as { remove: string[]; removed: string[] };
     expect(preview.remove).toEqual([gone.id]);
     expect(preview.removed).toBeNull();
     expect(done.removed).toEqual(preview.remove);
+  });
+
+  it("shows the leftovers of killed runs a prune removes, and the bytes it freed", () => {
+    const leftover = { location: "/store/spark-01/alice/.partial-7-cccc@laptop", path: "spark-01/alice/.partial-7-cccc@laptop", sizeBytes: 3 * 1024 * 1024 };
+    const plan = { series: [], remove: [], skipped: [], leftovers: [{ store: "/store", leftover }] };
+    expect(renderPrune(plan, null, plain)).toBe(
+      [
+        "Leftovers of interrupted runs (partial entries whose writer is gone):",
+        "  would remove /store/spark-01/alice/.partial-7-cccc@laptop  3.0 MiB",
+        "Would delete 0 backup(s) and remove 1 leftover(s) of interrupted runs (3.0 MiB) (dry run; nothing was changed).",
+        "",
+      ].join("\n"),
+    );
+    const result = { removed: [], failed: [], leftoversRemoved: [leftover], leftoversFailed: [] };
+    expect(renderPrune(plan, result, plain)).toContain("Deleted 0 of 0 backup(s).\nRemoved 1 of 1 leftover(s) of interrupted runs, freeing 3.0 MiB.\n");
+    const done = JSON.parse(pruneJson(plan, result)) as { leftovers: unknown[]; leftoversRemoved: string[]; freedBytes: number };
+    expect(done.leftovers).toEqual([{ store: "/store", location: leftover.location, sizeBytes: leftover.sizeBytes }]);
+    expect(done.leftoversRemoved).toEqual([leftover.location]);
+    expect(done.freedBytes).toBe(leftover.sizeBytes);
+    const listing = renderListing([{ store: "/store", policies: ["nightly"], records: [], invalid: [], leftovers: [leftover, { ...leftover, sizeBytes: null }] }], new Date(), plain);
+    expect(listing).toContain("  leftovers: 2 partial entries of interrupted runs (3.0 MiB, and 1 of unknown size); `nemoclaw backup prune` removes them\n");
   });
 
   it("lists what is due", () => {

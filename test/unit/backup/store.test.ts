@@ -12,6 +12,7 @@ import { MAX_MANIFEST_BYTES } from "../../../src/backup/manifest.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
 import { LocalConnection } from "../../../src/transport/local.js";
+import type { Connection } from "../../../src/transport/types.js";
 import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
 
 let work: string;
@@ -248,5 +249,87 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     const label = store().label;
     expect(removed.sort()).toEqual([`${label}/spark-01/alice/${deadHere}`, `${label}/spark-01/alice/${oldElsewhere}`].sort());
     expect(readdirSync(series).sort()).toEqual([aliveHere, youngElsewhere, youngClone, youngUnscoped, ".unrelated"].sort());
+  });
+
+  it("never takes an entry another controller is still writing into for a leftover, however old its directory", async () => {
+    const series = join(root, "spark-01/alice");
+    const busy = join(series, ".partial-7-cccc@laptop");
+    mkdirSync(busy, { recursive: true });
+    // A long upload: the archive grows while the directory holding it keeps its creation time.
+    writeFileSync(join(busy, "backup.tar"), "x".repeat(1000));
+    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    utimesSync(busy, twoDaysAgo, twoDaysAgo);
+    utimesSync(join(busy, "backup.tar"), now(), now());
+    expect(await store().cleanPartials({ now, isAlive: () => false })).toEqual([]);
+    expect(readdirSync(series)).toEqual([".partial-7-cccc@laptop"]);
+  });
+
+  it("tells the leftovers of killed runs with the bytes they take, and removes just those", async () => {
+    const record = await writeBackup();
+    const series = join(root, "spark-01/alice");
+    const dead = `.partial-${ownedName({ ...owner, pid: 999999 })}`;
+    const alive = `.partial-${ownedName({ ...owner, pid: 4242 })}`;
+    const oldElsewhere = ".partial-7-cccc@laptop";
+    for (const name of [dead, alive, oldElsewhere]) mkdirSync(join(series, name));
+    writeFileSync(join(series, dead, "backup.tar"), "x".repeat(3000));
+    writeFileSync(join(series, alive, "backup.tar"), "x".repeat(5000));
+    writeFileSync(join(series, oldElsewhere, "backup.tar"), "x".repeat(700));
+    writeFileSync(join(series, oldElsewhere, ".manifest.json.nemoclaw-tmp.abcdefgh"), "x".repeat(11));
+    // A manifest rewrite killed halfway leaves its temporary file inside the committed backup.
+    const deadInBackup = `${TIMESTAMP}/.partial-${ownedName({ ...owner, pid: 999998 })}`;
+    writeFileSync(join(series, deadInBackup), "x".repeat(42));
+    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    for (const path of [join(oldElsewhere, "backup.tar"), join(oldElsewhere, ".manifest.json.nemoclaw-tmp.abcdefgh"), oldElsewhere]) utimesSync(join(series, path), twoDaysAgo, twoDaysAgo);
+    const liveness = { now, isAlive: (pid: number) => pid === 4242 };
+    const target = store();
+    const listing = await target.list();
+    expect(listing.records.map((entry) => entry.id)).toEqual([record.id]);
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    const leftovers = target.leftovers(listing.partials, liveness).sort(byPath);
+    const at = (path: string) => `${target.label}/spark-01/alice/${path}`;
+    expect(leftovers).toEqual(
+      [
+        { location: at(dead), path: `spark-01/alice/${dead}`, sizeBytes: 3000 },
+        { location: at(oldElsewhere), path: `spark-01/alice/${oldElsewhere}`, sizeBytes: 711 },
+        { location: at(deadInBackup), path: `spark-01/alice/${deadInBackup}`, sizeBytes: 42 },
+      ].sort(byPath),
+    );
+    for (const leftover of leftovers) await target.removeLeftover(leftover);
+    expect(readdirSync(series).sort()).toEqual([alive, TIMESTAMP].sort());
+    expect(readdirSync(join(series, TIMESTAMP)).sort()).toEqual(["backup.tar", "manifest.json"]);
+    expect((await target.list()).records.map((entry) => entry.id)).toEqual([record.id]);
+  });
+});
+
+describe("BackupStore on a host", () => {
+  it("flushes each file before it becomes visible and each directory a backup is renamed into", async () => {
+    const local = new LocalConnection("store-host");
+    const calls: string[] = [];
+    // The same connection, recording what the store asks of it.
+    const recording: Connection = {
+      host: local.host,
+      run: (command, options) => {
+        if ("argv" in command && ["mv", "sync"].includes(command.argv[0]!)) calls.push(command.argv.join(" ").replaceAll(root, "<root>"));
+        return local.run(command, options);
+      },
+      spawn: (command, options) => local.spawn(command, options),
+      upload: (source, path, options) => {
+        calls.push(`upload ${path.replace(root, "<root>").replace(/\.partial-[^/]+/, ".partial")}${options?.durable ? " durable" : ""}`);
+        return local.upload(source, path, options);
+      },
+      download: (path, options) => local.download(path, options),
+      close: () => local.close(),
+    };
+    backend = "a directory on a host (SSH backend over a local connection)";
+    const record = await writeBackup(new BackupStore(new SshStoreBackend(recording, root), owner));
+    expect(calls.map((call) => call.replace(/\.partial-[^/ ]+/, ".partial"))).toEqual([
+      "upload <root>/spark-01/alice/.partial/backup.tar durable",
+      "upload <root>/spark-01/alice/.partial/manifest.json durable",
+      `mv -T -n -- <root>/spark-01/alice/.partial <root>/spark-01/alice/${TIMESTAMP}`,
+      "sync -- <root>/spark-01/alice",
+    ]);
+    calls.length = 0;
+    await new BackupStore(new SshStoreBackend(recording, root), owner).verify(record, { now });
+    expect(calls).toEqual([`upload <root>/spark-01/alice/${TIMESTAMP}/manifest.json durable`]);
   });
 });
