@@ -7,10 +7,9 @@
 import { withScopeOptions } from "./sandbox-addresses.js";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseWaves } from "../apply/waves.js";
-import { parseDuration } from "../config/duration.js";
 import type { ApplySessionOptions } from "./apply-session.js";
 import type { WaveSpec } from "../config/types.js";
-import { concurrency, withCommonOptions } from "./common.js";
+import { concurrency, durationMs, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { withMetricsOption } from "./metrics-option.js";
 
@@ -18,15 +17,6 @@ function percentage(value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number) || number < 0 || number > 100) throw new InvalidArgumentError("expected a percentage from 0 to 100");
   return number;
-}
-
-/** A duration as Terraform's -lock-timeout takes it (Go's form): 30s, 5m, 1h30m, 500ms; 0 for none. */
-export function durationMs(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
 }
 
 function waves(value: string): WaveSpec[] {

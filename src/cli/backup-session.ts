@@ -4,6 +4,7 @@
  * the outcome to an exit code. `backup run` is journaled like an apply, so `nemoclaw history` shows
  * it. src/cli/backup.ts only defines the commands and calls these with `defaultBackupDeps()`.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { EventBus } from "../apply/events.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
 import { acquireHostLock, describeHolder, whileHolding } from "../apply/lock.js";
@@ -18,10 +19,12 @@ import { parseBackupReference, selectBackup } from "../backup/select.js";
 import { type BackupService, createBackupService, type ObserveHost, observeForBackup } from "../backup/service.js";
 import type { Liveness, VerifyOutcome } from "../backup/store.js";
 import type { Diagnostic } from "../config/diagnostics.js";
+import { formatDurationSetting } from "../config/duration.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
 import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 import { didYouMean } from "../config/suggest.js";
+import type { HostLockInfo } from "../host/system/fleet-lock.js";
 import { localPidAlive } from "../host/system/process.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
@@ -53,6 +56,8 @@ export interface RunCommandOptions extends BackupOptions {
   /** Checked by the option's parser (1 to 1024). */
   concurrency?: number;
   due: boolean;
+  /** --lock-timeout, in ms: how long to wait for a host lock another run holds before leaving that host out. */
+  lockTimeout: number;
 }
 
 export interface BackupSessionDeps extends ProcessDeps {
@@ -227,7 +232,13 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
         mapHosts: context.deps.mapHosts,
         now: context.deps.now,
         isAlive: context.deps.pidAlive,
-        holdHost: (connection, work, signal) => holdHostLock(context, runId, connection, work, signal),
+        holdHost: (connection, work, signal) =>
+          holdHostLock(context, runId, connection, work, signal, {
+            timeoutMs: options.lockTimeout,
+            onWait: (holder) => {
+              if (!options.json) context.warn(`${connection.host}: waiting up to ${formatDurationSetting(options.lockTimeout)} for the host lock of ${describeHolder(holder)}\n`);
+            },
+          }),
         onEvent: (event) => {
           recorded.onRunEvent(event);
           if (options.json) return;
@@ -355,15 +366,33 @@ export async function restoreCommand(context: Context, source: string, options: 
 
 /**
  * Runs `work` on a host holding its fleet lock (docs/apply.md#locks), renewed while it runs and
- * released after; or, when another run holds it, whose lock it is and why it stands.
+ * released after; or, when another run holds it (past `wait`, when given), whose lock it is and
+ * why it stands.
  */
-async function holdHostLock<T>(context: Context, runId: string, connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<{ held: true; value: T } | { held: false; reason: string }> {
+async function holdHostLock<T>(
+  context: Context,
+  runId: string,
+  connection: Connection,
+  work: (signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal,
+  wait?: { timeoutMs: number; onWait(holder: HostLockInfo): void },
+): Promise<{ held: true; value: T } | { held: false; reason: string }> {
   const lock = await context.deps.acquireHostLock(connection, {
     identity: context.deps.identity,
     runId,
     ttlMs: context.fleet.apply.lockTtlMs,
     clock: { now: context.deps.now },
     pidAlive: context.deps.pidAlive,
+    ...(wait !== undefined && wait.timeoutMs > 0
+      ? {
+          wait: {
+            timeoutMs: wait.timeoutMs,
+            sleep: (ms: number) => sleep(ms, undefined, { signal }).catch(() => undefined),
+            stopped: () => signal.aborted,
+            onWait: wait.onWait,
+          },
+        }
+      : {}),
   });
   if (!lock.acquired) return { held: false, reason: lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason };
   return { held: true, value: await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, work, signal) };

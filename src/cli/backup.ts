@@ -3,11 +3,18 @@
  * checksums and restore. This module only defines the commands and their options; each action
  * calls src/cli/backup-session.ts, loaded inside the action so `--help` and `--version` stay fast.
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { BackupOptions, FilterOptions, RunCommandOptions } from "./backup-session.js";
-import { concurrency, withCommonOptions } from "./common.js";
+import { concurrency, durationMs, withCommonOptions } from "./common.js";
 import { DEFAULT_FLEET_FILE } from "./fleet-default.js";
 import { withMetricsOption } from "./metrics-option.js";
+
+/**
+ * A backup run waits this long by default for a host lock another run holds: it mostly runs from a
+ * timer, which fires on the same minute as the scheduled apply's (whose lock lasts seconds), and a
+ * host left out is not backed up until its policy fires again.
+ */
+export const DEFAULT_BACKUP_LOCK_TIMEOUT_MS = 5 * 60_000;
 
 /** Backups always need a fleet file: the policies live there. */
 const FLEET_FILE = `fleet file with the backup policies (default: ./${DEFAULT_FLEET_FILE})`;
@@ -69,6 +76,11 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "hosts backed up at once, 1 to 1024 (default: apply.concurrency)", concurrency)
     .option("--due", "only the policies whose schedule is due", false)
     .option("--sandbox <glob>", "only sandboxes matching this name or glob; repeatable", collect, [])
+    .addOption(
+      new Option("--lock-timeout <duration>", "wait this long (30s, 5m, 1h30m) for a host lock another run holds before leaving that host out; 0 leaves it out at once")
+        .argParser(durationMs)
+        .default(DEFAULT_BACKUP_LOCK_TIMEOUT_MS, "5m"),
+    )
     .addHelpText(
       "after",
       helpAfter("0 every backup taken (and verified where asked), 3 invalid fleet file, inventory, --limit or --policy, or a --sandbox matching no sandbox the policies cover, 1 a store that cannot be written, 4 unreachable hosts or a store on one, 5 a backup failed, 7 another run holds a host's lock, 8 schema preflight refused, 130 interrupted", [

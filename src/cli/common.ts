@@ -4,6 +4,7 @@
  * it is loaded for `--help` and `--version` too.
  */
 import { type Command, InvalidArgumentError } from "commander";
+import { parseDuration } from "../config/duration.js";
 
 export interface CommonOptions {
   inventory: string[];
@@ -76,6 +77,15 @@ export function wholeNumber(value: string): number {
 
 /** The most hosts worked on at once, as the fleet file's `apply.concurrency` allows. */
 export const MAX_CONCURRENCY = 1024;
+
+/** A duration as Terraform's -lock-timeout takes it (Go's form): 30s, 5m, 1h30m, 500ms; 0 for none. */
+export function durationMs(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
 
 /** `--concurrency`: bounded as the fleet file's `apply.concurrency` is, 1 to 1024. */
 export function concurrency(value: string): number {

@@ -1,6 +1,6 @@
 /** `nemoclaw apply` option values. */
 import { describe, expect, it } from "vitest";
-import { durationMs } from "../../../src/cli/apply.js";
+import { durationMs } from "../../../src/cli/common.js";
 
 describe("--lock-timeout durations", () => {
   it("reads Go's duration form, as Terraform's -lock-timeout does", () => {

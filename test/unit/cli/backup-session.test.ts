@@ -16,6 +16,7 @@ import type { BackupService } from "../../../src/backup/service.js";
 import { BackupStore, partialName } from "../../../src/backup/store.js";
 import { LocalStoreBackend } from "../../../src/backup/store-local.js";
 import { type BackupSessionDeps, dueCommand, restoreCommand, runCommand, verifyCommand, withContext } from "../../../src/cli/backup-session.js";
+import { DEFAULT_BACKUP_LOCK_TIMEOUT_MS } from "../../../src/cli/backup.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
@@ -41,6 +42,8 @@ interface Scripted {
   hang?: boolean;
   /** Hosts whose fleet lock another run holds, and that run. */
   lockedBy?: Record<string, HostLockInfo>;
+  /** The holders give their locks back while a run that waits for them waits. */
+  releasedWhileWaiting?: boolean;
 }
 
 function session(desired: DesiredFleet, scripted: Scripted) {
@@ -82,12 +85,17 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     observeHost: async (host) => scripted.observed[host.name]!,
     mapHosts,
     pidAlive: () => false,
-    acquireHostLock: async (connection, lockOptions) =>
-      scripted.lockedBy?.[connection.host]
-        ? { acquired: false, holder: scripted.lockedBy[connection.host]!, reason: "its lease runs until 02:10" }
-        : { acquired: true, reclaimed: null, lease: { info: { user: "ops", machine: "ctl", pid: 4242, runId: lockOptions.runId, startedAt: "", expiresAt: "" }, content: "", renew: async () => true, release: async () => void locks.push(`released ${connection.host}`), released: () => undefined } },
+    acquireHostLock: async (connection, lockOptions) => {
+      const holder = scripted.lockedBy?.[connection.host];
+      if (holder !== undefined && lockOptions.wait !== undefined) {
+        lockOptions.wait.onWait?.(holder);
+        locks.push(`waited up to ${lockOptions.wait.timeoutMs} ms for ${connection.host}`);
+      }
+      if (holder !== undefined && !(lockOptions.wait !== undefined && scripted.releasedWhileWaiting)) return { acquired: false, holder, reason: "its lease runs until 02:10" };
+      return { acquired: true, reclaimed: null, lease: { info: { user: "ops", machine: "ctl", pid: 4242, runId: lockOptions.runId, startedAt: "", expiresAt: "" }, content: "", renew: async () => true, release: async () => void locks.push(`released ${connection.host}`), released: () => undefined } };
+    },
   };
-  const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, sandbox: [] as string[], strict: false, due: false };
+  const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, sandbox: [] as string[], strict: false, due: false, lockTimeout: 0 };
   return {
     deps,
     backedUp,
@@ -148,6 +156,16 @@ describe("backup run as a use case", () => {
     expect(summary.hosts[1]?.message).toBe("run 20260710T015500Z-9b0e11 by alice@ctl-02 (pid 5120), started 2026-07-10T01:55:00.000Z, lease until 2026-07-10T02:10:00.000Z (its lease runs until 02:10)");
     expect(s.err()).toContain("✗ spark-02: locked, nothing backed up: run 20260710T015500Z-9b0e11 by alice@ctl-02");
     expect(s.out()).toContain("  spark-02: locked\n");
+  });
+
+  it("waits for a host lock another run holds, saying so, and backs the host up once it is given back (--lock-timeout, default 5m)", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const holder: HostLockInfo = { runId: "20260710T020000Z-5c0a7e", user: "ops", machine: "ctl", pid: 5120, startedAt: "2026-07-10T02:00:00.000Z", expiresAt: "2026-07-10T02:15:00.000Z" };
+    const s = session(desired, { observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) }, lockedBy: { "spark-01": holder }, releasedWhileWaiting: true });
+    expect(await s.run({ lockTimeout: DEFAULT_BACKUP_LOCK_TIMEOUT_MS })).toBe(ExitCode.Ok);
+    expect(s.backedUp).toEqual(["spark-01/alice"]);
+    expect(s.locks).toEqual(["waited up to 300000 ms for spark-01", "released spark-01"]);
+    expect(s.err()).toContain("spark-01: waiting up to 5m for the host lock of run 20260710T020000Z-5c0a7e by ops@ctl (pid 5120)");
   });
 
   it("journals a host the schema preflight refuses as blocked, with NemoClaw's block, and exits 8", async () => {

@@ -4,8 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
-import { concurrency } from "../../../src/cli/common.js";
-import { durationMs } from "../../../src/cli/apply.js";
+import { concurrency, durationMs } from "../../../src/cli/common.js";
 import { registerCommands } from "../../../src/cli/commands.js";
 import { parseWaves } from "../../../src/apply/waves.js";
 
