@@ -9,7 +9,7 @@ export const ExitCode = {
   Error: 1,
   /** Changes pending: `plan --detailed-exitcode` with changes; `apply --max-risk` held steps back (the rest ran). `backup due`: at least one policy is due. */
   Changes: 2,
-  /** The fleet file, inventory or plan file is invalid, or a well-formed `--limit`, `--policy`, `--replace` or `--target` names nothing the fleet has (`--limit` matching no host, or none of a saved plan's hosts), or a `backup run --sandbox` glob matches no sandbox the policies cover on the hosts. */
+  /** The fleet file, inventory or plan file is invalid, or a well-formed `--limit`, `--policy`, `--replace` or `--target` names nothing the fleet has (`--limit` matching no host, or none of a saved plan's hosts), or a `backup run --sandbox` glob matches no sandbox the policies cover on the hosts, or a `backup restore` target host the fleet does not have, or a secret the steps of an `apply` need cannot be read (unset, empty, missing or of more than one line; nothing is changed). */
   ValidationError: 3,
   /** One or more hosts could not be reached (and none failed otherwise), a backup store's host among them. */
   Unreachable: 4,

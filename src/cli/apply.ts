@@ -39,9 +39,11 @@ first (\`nemoclaw unlock\` removes a dead run's lock). Every run
 is journaled (\`nemoclaw history\`). Ctrl-C once lets running steps finish and starts nothing new;
 twice aborts them.
 
-Exit codes: 0 done, 1 bad usage or confirmation refused, 2 steps held back by --max-risk (changes pending), 3 invalid fleet file,
-inventory, plan file or --limit, 4 unreachable hosts, 5 failed hosts, 6 stale plan, 7 host lock held,
-8 schema preflight refused, 130 interrupted (see docs/exit-codes.md and docs/apply.md).
+Exit codes: 0 done, 1 bad usage, confirmation refused, or the journal or a backup step's store
+cannot be written, 2 steps held back by --max-risk (changes pending), 3 invalid fleet file,
+inventory, plan file or --limit, or a secret the steps need cannot be read (nothing changed),
+4 unreachable hosts (a backup step's store among them), 5 failed hosts, 6 stale plan, 7 host lock
+held, 8 schema preflight refused, 130 interrupted (see docs/exit-codes.md and docs/apply.md).
 
 Examples:
   nemoclaw apply fleet.yaml

@@ -45,8 +45,9 @@ Backups live in each policy's destination as <destination>/<host>/<sandbox>/<tim
 backup.tar (NemoClaw's own snapshot layout, restorable by hand with \`nemoclaw <sandbox> snapshot
 restore\`) and manifest.json (schemas/backup-manifest.schema.json). See docs/backups.md.
 
-Exit codes: 0 ok, 2 (\`due\`) a policy is due, 4 unreachable hosts, 5 failures, 8 schema preflight
-refused (see docs/exit-codes.md).
+Exit codes: 0 ok, 1 bad usage or a store that cannot be written, 2 (\`due\`) a policy is due,
+3 invalid fleet file or option value, 4 unreachable hosts or stores, 5 failures, 7 host lock held,
+8 schema preflight refused, 130 interrupted (see docs/exit-codes.md and docs/backups.md).
 
 Examples:
   nemoclaw backup run fleet.yaml                       # every policy, every covered sandbox
@@ -169,7 +170,7 @@ export function register(program: Command): void {
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
     .addHelpText(
       "after",
-      helpAfter("0 restored, 1 no such backup or host, 3 invalid fleet file or --policy, 4 the host or store could not be reached, 5 the restore failed or was refused (e.g. the target sandbox is missing, not Ready or runs another agent), 7 another run holds the host lock, 8 schema preflight refused, 130 interrupted", [
+      helpAfter("0 restored, 1 no such backup, 3 invalid fleet file or --policy, or a target host not in the fleet, 4 the host or store could not be reached, 5 the restore failed or was refused (e.g. the target sandbox is missing, not Ready or runs another agent), 7 another run holds the host lock, 8 schema preflight refused, 130 interrupted", [
         "nemoclaw backup restore spark-01/alice                # the newest backup",
         "nemoclaw backup restore spark-01/alice@2026-07-10 fleet.yaml",
         "nemoclaw backup restore spark-01/alice --to spark-02/alice",

@@ -30,9 +30,9 @@ inventories alone), and explains itself with \`nemoclaw <command> --help\`. Docu
 in the package (docs/README.md).
 
 Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode, steps apply
---max-risk held back) or a backup due, 3 invalid fleet file, inventory or plan file, 4 unreachable
-hosts, 5 failed hosts (a step, or a health gate), 6 stale plan, 7 host lock held, 8 schema
-preflight refused, 130 interrupted (docs/exit-codes.md).
+--max-risk held back) or a backup due, 3 invalid fleet file, inventory or plan file (or a secret
+apply needs that cannot be read), 4 unreachable hosts, 5 failed hosts (a step, or a health gate),
+6 stale plan, 7 host lock held, 8 schema preflight refused, 130 interrupted (docs/exit-codes.md).
 
 Examples:
   nemoclaw init -i inventory/hosts.ini -o fleet.yaml   # a fleet file from what the hosts run
