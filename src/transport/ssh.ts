@@ -40,53 +40,67 @@ export function renderRemoteCommand(command: RemoteCommand, environment: Record<
  * Removes the supervisor's marker line (see `renderSupervised`) from stdout or stderr, and with it
  * whatever came before: the login shell's startup files (`.bashrc`, `.zshenv`, `config.fish`)
  * print their banners ahead of the command, and they must not reach a parser or a backup's byte
- * stream. Reports the process group id the line carries. Without the line (the login shell never
- * ran the command, or printed more than 64 KiB first) everything is passed on as it came.
+ * stream. Reports the process group id the line carries. The supervisor prints the line before the
+ * command starts, so all that comes before it is the startup files', however much: it is dropped
+ * as it arrives, keeping only its start (for the message when the line never comes, see
+ * `loginShellRefused`) and the few bytes at its end where the line may be beginning.
  */
 class MarkerFilter extends Transform {
-  private pending: Buffer | null = Buffer.alloc(0);
+  private static readonly marker = Buffer.from(PROCESS_GROUP_MARKER);
+  /** The marker line is the marker, a pid and a newline: a marker without its newline this far on is not ours. */
+  private static readonly lineBytes = PROCESS_GROUP_MARKER.length + 24;
+  private static readonly excerptBytes = 4096;
+  private looking = true;
+  private excerpt = Buffer.alloc(0);
+  private tail = Buffer.alloc(0);
 
   constructor(private readonly onProcessGroup: (pgid: number) => void = () => undefined) {
     super();
   }
 
-  /** Still looking for the marker line: it has not come, nor has too much output before it. */
+  /** Still looking for the marker line. */
   get waiting(): boolean {
-    return this.pending !== null;
+    return this.looking;
   }
 
-  /** What came before the marker line, while it has not come. */
+  /** The start of what came before the marker line, while it has not come. */
   get unmarked(): string {
-    return this.pending?.toString("utf8") ?? "";
+    return this.kept().toString("utf8");
+  }
+
+  private kept(): Buffer {
+    return this.looking ? Buffer.concat([this.excerpt, this.tail]) : Buffer.alloc(0);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.pending === null) {
+    if (!this.looking) {
       callback(null, chunk);
       return;
     }
-    const data = Buffer.concat([this.pending, chunk]);
-    const marker = Buffer.from(PROCESS_GROUP_MARKER);
-    const at = data.indexOf(marker);
+    const data = Buffer.concat([this.tail, chunk]);
+    const at = data.indexOf(MarkerFilter.marker);
     const lineEnd = at >= 0 ? data.indexOf(0x0a, at) : -1;
-    if (at >= 0 && lineEnd >= 0) {
-      this.pending = null;
-      const pgid = Number(data.subarray(at + marker.length, lineEnd).toString("latin1"));
+    if (lineEnd >= 0) {
+      this.looking = false;
+      this.excerpt = this.tail = Buffer.alloc(0);
+      const pgid = Number(data.subarray(at + MarkerFilter.marker.length, lineEnd).toString("latin1"));
       if (Number.isInteger(pgid) && pgid > 1) this.onProcessGroup(pgid);
       const rest = data.subarray(lineEnd + 1);
       callback(null, rest.length > 0 ? rest : undefined);
-    } else if (data.length > 65536) {
-      // Something printed a lot before the marker; stop looking rather than hold output back.
-      this.pending = null;
-      callback(null, data);
-    } else {
-      this.pending = data;
-      callback();
+      return;
     }
+    const partialLine = at >= 0 && data.length - at <= MarkerFilter.lineBytes;
+    const keep = partialLine ? at : Math.max(0, data.length - (MarkerFilter.marker.length - 1));
+    if (this.excerpt.length < MarkerFilter.excerptBytes) {
+      this.excerpt = Buffer.concat([this.excerpt, data.subarray(0, keep)], Math.min(this.excerpt.length + keep, MarkerFilter.excerptBytes));
+    }
+    this.tail = data.subarray(keep);
+    callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(null, this.pending && this.pending.length > 0 ? this.pending : undefined);
+    const kept = this.kept();
+    callback(null, kept.length > 0 ? kept : undefined);
   }
 }
 

@@ -1,9 +1,12 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Duplex, type Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Client } from "ssh2";
 import { describe, expect, it } from "vitest";
-import { atomicWriteCommand, renderRemoteCommand } from "../../../src/transport/ssh.js";
+import { atomicWriteCommand, renderRemoteCommand, SshConnection } from "../../../src/transport/ssh.js";
 
 describe("renderRemoteCommand", () => {
   it("renders argv with the host environment and the command's env", () => {
@@ -61,5 +64,83 @@ describe("atomicWriteCommand", () => {
 
   it("flushes nothing otherwise", () => {
     expect(upload(false).log).toEqual([]);
+  });
+});
+
+/**
+ * An ssh2 session channel played by a local process: sshd's `<login shell> -c TEXT` in a session
+ * of its own, as sshd starts it (setsid), the login shell here being sh after `startup` ran.
+ */
+class LocalChannel extends Duplex {
+  readonly stderr: Readable;
+
+  constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    super({ emitClose: false }); // 'close' is the command's end, with its status, as ssh2 reports it
+    this.stderr = child.stderr;
+    child.stdin.on("error", () => undefined);
+    child.stdout.on("data", (chunk: Buffer) => this.push(chunk));
+    child.stdout.on("end", () => this.push(null));
+    child.on("close", (code, signal) => this.emit("close", code ?? undefined, signal?.replace(/^SIG/, "")));
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.child.stdin.write(chunk, () => callback());
+  }
+
+  override _final(callback: () => void): void {
+    this.child.stdin.end();
+    callback();
+  }
+
+  signal(name: string): void {
+    this.child.kill(`SIG${name}` as NodeJS.Signals);
+  }
+
+  close(): void {}
+}
+
+function localClient(startup: string): Client {
+  const client = {
+    exec(text: string, callback: (error: Error | undefined, channel: LocalChannel) => void): void {
+      callback(undefined, new LocalChannel(spawn("sh", ["-c", `${startup}\neval "$1"`, "sh", text], { detached: true })));
+    },
+    on: () => client,
+    once: () => client,
+    end: () => undefined,
+  };
+  return client as unknown as Client;
+}
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+describe("SshConnection past the login shell's startup output", () => {
+  // More than the 64 KiB after which the filter once gave up and passed the banner on.
+  const banner = 'i=0; while [ $i -lt 5000 ]; do echo "Welcome to DGX, message of the day line $i"; echo "startup warning $i" >&2; i=$((i+1)); done';
+
+  it("drops any amount of it from stdout and stderr, and still finds the process group to kill", async () => {
+    const connection = new SshConnection("spark-1", localClient(banner), () => Promise.reject(new Error("no redial")), { killGraceMs: 200 });
+    const home = await connection.run({ argv: ["sh", "-c", 'printf "%s" "$HOME"; echo oops >&2'] });
+    expect(home.stdout.toString()).toBe(process.env.HOME ?? "");
+    expect(home.stderr.toString()).toBe("oops\n");
+
+    let printed = "";
+    const timedOut = await connection.run({ argv: ["sh", "-c", "sleep 300 & echo $!; wait"] }, { timeoutMs: 500, onStdout: (chunk) => (printed += chunk.toString()) });
+    expect(timedOut.timedOut).toBe(true);
+    const background = Number(printed.trim());
+    expect(background).toBeGreaterThan(1);
+    try {
+      for (let waited = 0; alive(background) && waited < 3000; waited += 50) await sleep(50);
+      expect(alive(background)).toBe(false);
+    } finally {
+      if (alive(background)) process.kill(background, "SIGKILL");
+    }
   });
 });
