@@ -62,19 +62,15 @@ export function processDeps(): ProcessDeps {
     onInterrupt(handler) {
       // A hangup (the terminal or the SSH session to this machine went away) would otherwise end
       // the process on the spot, mid-step, leaving host locks and a journal without its end. It
-      // stops the run like SIGTERM; the terminal is gone, so output that can no longer be written
-      // is dropped instead of ending the process (the journal is a file and keeps everything).
-      const hangup = () => {
-        for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
-        handler();
-      };
+      // stops the run like SIGTERM; output the gone terminal can no longer take is dropped
+      // (src/cli/standard-streams.ts), and the journal is a file and keeps everything.
       process.on("SIGINT", handler);
       process.on("SIGTERM", handler);
-      process.on("SIGHUP", hangup);
+      process.on("SIGHUP", handler);
       return () => {
         process.off("SIGINT", handler);
         process.off("SIGTERM", handler);
-        process.off("SIGHUP", hangup);
+        process.off("SIGHUP", handler);
       };
     },
   };
