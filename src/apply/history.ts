@@ -151,8 +151,10 @@ function sameJob(a: EventOf<"run-started">, b: EventOf<"run-started">): boolean 
 }
 
 /**
- * What the webhook was told by the newest earlier run of the same job (among the newest `depth`
- * journals), or null: none found, or it recorded no notice (no `notify:`, or it did not finish).
+ * What the webhook was told by the newest earlier run of the same job that finished (among the
+ * newest `depth` journals), or null: none found, or it recorded no notice (no `notify:`). A run
+ * killed before its end (no run-finished) told nothing, so the one before it still says what the
+ * webhook knows: skipping it keeps a trouble's recovery, and its daily reminder, from being lost.
  */
 export function previousNoticeState(dir: string, run: EventOf<"run-started">, depth = 50): NoticeState | null {
   for (const path of listJournalFiles(dir).reverse().slice(0, depth)) {
@@ -163,7 +165,7 @@ export function previousNoticeState(dir: string, run: EventOf<"run-started">, de
     } catch {
       continue;
     }
-    if (summary.header === null || !sameJob(summary.header, run)) continue;
+    if (summary.header === null || !summary.complete || !sameJob(summary.header, run)) continue;
     return summary.notify ? { trouble: summary.notify.trouble, since: summary.notify.since, told: summary.notify.told } : null;
   }
   return null;

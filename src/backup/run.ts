@@ -122,6 +122,15 @@ export interface RunOptions {
   sandboxes?: string[];
 }
 
+/** A host's backups as one observation of it says: what to snapshot, and what could not be listed. */
+interface Planned {
+  observed: ObservedHost;
+  withoutOpenShell: boolean;
+  candidates: Candidate[];
+  problems: string[];
+  selected: Candidate[];
+}
+
 interface Candidate {
   sandbox: string;
   gateway: string | null;
@@ -206,7 +215,8 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   const backupHost = async (name: string): Promise<HostOutcome> => {
     const host = hostsByName.get(name)!;
     const outcome: HostOutcome = { host: name, status: "ok", problems: [], sandboxes: [] };
-    if (signal.aborted) return { ...outcome, status: "not-started", problems: [options.signal?.aborted ? "interrupted" : "not started: --strict stopped the run"] };
+    const notStarted = (): HostOutcome => ({ ...outcome, status: "not-started", problems: [options.signal?.aborted ? INTERRUPTED : "not started: --strict stopped the run"] });
+    if (signal.aborted) return notStarted();
     deps.onEvent?.({ type: "host-start", host: name });
     let connection: Connection;
     let observed: ObservedHost;
@@ -216,44 +226,80 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     } catch (error) {
       return { ...outcome, status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
     }
-    if (observed.unreachable) return { ...outcome, status: "unreachable", problems: [unreachableProblem(observed.unreachable)] };
+    const first = planHost(host, observed);
+    if (!("selected" in first)) return { ...outcome, ...first };
+    if (!first.selected.some((candidate) => candidate.phase === "Ready")) {
+      // Nothing to snapshot, so nothing to hold the lock for: skipping the others changes nothing.
+      await backupSelected(host, connection, first, outcome, signal);
+    } else {
+      // What to back up is read again under the lock: the first look may have been taken while
+      // another run (an apply we then waited for) was still changing the host.
+      const held = await deps.holdHost(
+        connection,
+        async (leased): Promise<Partial<HostOutcome> | null> => {
+          let locked: ObservedHost;
+          try {
+            locked = await deps.observeHost(host, connection);
+          } catch (error) {
+            return { status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
+          }
+          const planned = planHost(host, locked);
+          if (!("selected" in planned)) return planned;
+          await backupSelected(host, connection, planned, outcome, leased);
+          return null;
+        },
+        signal,
+      );
+      if (!held.held) {
+        // Still waiting for the lock when the run was stopped: not started, as the hosts after it.
+        if (signal.aborted) return notStarted();
+        return { ...outcome, status: "locked", problems: [held.reason] };
+      }
+      if (held.value !== null) return { ...outcome, ...held.value };
+    }
+    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
+    return outcome;
+  };
+
+  /**
+   * What one observation of a host says to back up there, or why nothing is (unreachable, refused
+   * by the preflight); what it lists counts for --sandbox's check even when the host is then locked.
+   */
+  const planHost = (host: DesiredHost, observed: ObservedHost): Planned | Partial<HostOutcome> => {
+    if (observed.unreachable) return { status: "unreachable", problems: [unreachableProblem(observed.unreachable)] };
     // Without OpenShell nothing can be live: only sandboxes the fleet file puts there are reported
     // (skipped), and a host with nothing selected has simply nothing to do.
     const withoutOpenShell = observed.openshell.state === "known" && !observed.openshell.value.installed;
     const check = preflight(observed, BACKUP_PREFLIGHT);
     if (check.state === "refused") {
       if (options.strict) stop.abort();
-      return { ...outcome, status: "refused", block: check.block };
+      return { status: "refused", block: check.block };
     }
-    if (check.state === "unknown" && !withoutOpenShell) return { ...outcome, status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
+    if (check.state === "unknown" && !withoutOpenShell) return { status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
 
     const { candidates, problems } = backupCandidates(policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
-    outcome.problems.push(...problems);
     if (problems.length === 0) listedHosts++;
     for (const entry of candidates) {
       available.add(entry.sandbox);
       for (const { glob, pattern } of wanted ?? []) if (pattern.test(entry.sandbox)) matchedGlobs.add(glob);
     }
     const selected = candidates.filter((entry) => wanted === undefined || wanted.some(({ pattern }) => pattern.test(entry.sandbox)));
+    return { observed, withoutOpenShell, candidates, problems, selected };
+  };
+
+  /**
+   * Back up a host's plan (announced only now that it is the one carried out), one sandbox after another, into `outcome`; `signal` stops them (an interrupt,
+   * --strict, a lost lock).
+   */
+  const backupSelected = async (host: DesiredHost, connection: Connection, planned: Planned, outcome: HostOutcome, signal: AbortSignal): Promise<void> => {
+    const name = host.name;
+    const { observed, withoutOpenShell, problems, selected } = planned;
+    outcome.problems.push(...problems);
     deps.onEvent?.({
       type: "host-plan",
       host: name,
       steps: selected.map((entry) => ({ id: backupStepId(entry.sandbox, entry.policy.name), sandbox: entry.sandbox, gateway: entry.gateway, policy: entry.policy.name })),
     });
-    // Only a host with a sandbox to snapshot is locked: skipping the others changes nothing.
-    if (selected.some((candidate) => candidate.phase === "Ready")) {
-      const held = await deps.holdHost(connection, (leased) => backupSelected(host, connection, observed, selected, outcome, withoutOpenShell, leased), signal);
-      if (!held.held) return { ...outcome, status: "locked", problems: [held.reason] };
-    } else {
-      await backupSelected(host, connection, observed, selected, outcome, withoutOpenShell, signal);
-    }
-    if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
-    return outcome;
-  };
-
-  /** Back up the selected sandboxes of one host, one after another, into `outcome`; `signal` stops them (an interrupt, --strict, a lost lock). */
-  const backupSelected = async (host: DesiredHost, connection: Connection, observed: ObservedHost, selected: Candidate[], outcome: HostOutcome, withoutOpenShell: boolean, signal: AbortSignal): Promise<void> => {
-    const name = host.name;
     for (const candidate of selected) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;

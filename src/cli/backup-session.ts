@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { EventBus } from "../apply/events.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
-import { acquireHostLock, describeHolder, whileHolding } from "../apply/lock.js";
+import { acquireHostLock, describeHolder, type Reclaimed, whileHolding } from "../apply/lock.js";
 import { Redactor } from "../apply/redact.js";
 import { notifierFor } from "./notify.js";
 import { backupFreshness, catalogueOf, duePolicies, readStores, type RecordFilter, type StoreContents } from "../backup/catalogue.js";
@@ -236,8 +236,10 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
           holdHostLock(context, runId, connection, work, signal, {
             timeoutMs: options.lockTimeout,
             onWait: (holder) => {
+              recorded.lockWaiting(connection.host, holder, options.lockTimeout);
               if (!options.json) context.warn(`${connection.host}: waiting up to ${formatDurationSetting(options.lockTimeout)} for the host lock of ${describeHolder(holder)}\n`);
             },
+            onAcquired: (reclaimed) => recorded.lockAcquired(connection.host, reclaimed),
           }),
         onEvent: (event) => {
           recorded.onRunEvent(event);
@@ -375,7 +377,7 @@ async function holdHostLock<T>(
   connection: Connection,
   work: (signal: AbortSignal) => Promise<T>,
   signal: AbortSignal,
-  wait?: { timeoutMs: number; onWait(holder: HostLockInfo): void },
+  wait?: { timeoutMs: number; onWait(holder: HostLockInfo): void; onAcquired(reclaimed: Reclaimed | null): void },
 ): Promise<{ held: true; value: T } | { held: false; reason: string }> {
   const lock = await context.deps.acquireHostLock(connection, {
     identity: context.deps.identity,
@@ -395,6 +397,7 @@ async function holdHostLock<T>(
       : {}),
   });
   if (!lock.acquired) return { held: false, reason: lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason };
+  wait?.onAcquired(lock.reclaimed);
   return { held: true, value: await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, work, signal) };
 }
 

@@ -6,11 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import type { ApplyEventBody, EventBus, HostStatus, RunIdentity } from "../apply/events.js";
+import type { Reclaimed } from "../apply/lock.js";
 import { RunTally, type RunSummary } from "../apply/tally.js";
 import { backupStepId, INTERRUPTED, type HostOutcome, type RunEvent, type RunReport, type SandboxOutcome } from "../backup/run.js";
 import { snapshotLabel } from "../backup/service.js";
 import type { DesiredFleet } from "../config/types.js";
 import { snapshotCreate } from "../host/nemoclaw/commands.js";
+import type { HostLockInfo } from "../host/system/fleet-lock.js";
 
 export interface BackupRunHeader {
   toolVersion: string;
@@ -150,6 +152,16 @@ export class BackupRunEvents {
         return;
       }
     }
+  }
+
+  /** A host waits for another run's lock (`--lock-timeout`), as apply journals it. */
+  lockWaiting(host: string, holder: HostLockInfo, timeoutMs: number): void {
+    this.emit({ type: "lock-waiting", host, holder, timeoutMs });
+  }
+
+  /** The host's lock is this run's now; `reclaimed` when it was taken over from a run that is gone. */
+  lockAcquired(host: string, reclaimed: Reclaimed | null): void {
+    this.emit({ type: "lock-acquired", host, reclaimed });
   }
 
   /** The run folded so far, as `nemoclaw history` folds its journal. */

@@ -29,6 +29,22 @@ async function recordRun(runId: string, fail: boolean): Promise<void> {
   writer.close();
 }
 
+/** A run with `--limit limit`, and the notice state it recorded (none: no notify:). */
+async function recordJob(runId: string, limit: string | null, state: NoticeState | null): Promise<EventOf<"run-started">> {
+  const h = harness({ hosts: ["a"] });
+  const writer = JournalWriter.open(dir, runId, new Redactor());
+  let header: EventOf<"run-started"> | null = null;
+  h.deps.events.subscribe((event) => {
+    const written = (event.type === "run-started" ? { ...event, runId, selection: { ...event.selection, limit } } : { ...event, runId }) as ApplyEvent;
+    if (written.type === "run-started") header = written;
+    writer.write(written);
+  });
+  await h.run(plan([hostPlan("a", [step("x")])]));
+  if (state) writer.write({ type: "notify-finished", webhook: "env:HOOK", delivered: 1, problems: [], ...state, v: 1, runId, seq: 99, at: "2026-11-22T10:00:00.000Z" });
+  writer.close();
+  return header!;
+}
+
 describe("history", () => {
   it("lists runs newest first with who, outcome and exit code", async () => {
     await recordRun("20261122T080000Z-aaaaaa", false);
@@ -43,21 +59,6 @@ describe("history", () => {
   });
 
   it("gives a run what the webhook was told by the newest earlier run of the same job, and only of the same job", async () => {
-    /** A run with `--limit limit`, and the notice state it recorded (none: no notify:). */
-    const recordJob = async (runId: string, limit: string | null, state: NoticeState | null): Promise<EventOf<"run-started">> => {
-      const h = harness({ hosts: ["a"] });
-      const writer = JournalWriter.open(dir, runId, new Redactor());
-      let header: EventOf<"run-started"> | null = null;
-      h.deps.events.subscribe((event) => {
-        const written = (event.type === "run-started" ? { ...event, runId, selection: { ...event.selection, limit } } : { ...event, runId }) as ApplyEvent;
-        if (written.type === "run-started") header = written;
-        writer.write(written);
-      });
-      await h.run(plan([hostPlan("a", [step("x")])]));
-      if (state) writer.write({ type: "notify-finished", webhook: "env:HOOK", delivered: 1, problems: [], ...state, v: 1, runId, seq: 99, at: "2026-11-22T10:00:00.000Z" });
-      writer.close();
-      return header!;
-    };
     const failing = { trouble: "exit 5 a:failed", since: "2026-11-22T08:00:00.000Z", told: "2026-11-22T08:00:00.000Z" };
     await recordJob("20261122T080000Z-aaaaaa", null, failing);
     // A person's run of another selection in between is another job.
@@ -66,6 +67,18 @@ describe("history", () => {
     expect(previousNoticeState(dir, current)).toEqual(failing);
     // The run itself is never its own previous run; a job with no earlier run has nothing.
     expect(previousNoticeState(dir, { ...current, selection: { ...current.selection, limit: "b" } })).toBeNull();
+  });
+
+  it("looks past a run of the same job that was killed before it could tell the webhook anything", async () => {
+    const failing = { trouble: "exit 5 a:failed", since: "2026-11-22T08:00:00.000Z", told: "2026-11-22T08:00:00.000Z" };
+    await recordJob("20261122T080000Z-aaaaaa", null, failing);
+    // The next scheduled run was killed (a reboot, systemd's stop timeout): no run-finished, no notice.
+    await recordJob("20261122T080500Z-bbbbbb", null, null);
+    const killed = join(dir, "20261122T080500Z-bbbbbb.jsonl");
+    writeFileSync(killed, readFileSync(killed, "utf8").split("\n").filter((line) => !line.includes('"run-finished"')).join("\n"));
+    const current = await recordJob("20261122T081000Z-cccccc", null, null);
+    // The webhook still knows only the trouble: a good run now is told as recovered from it.
+    expect(previousNoticeState(dir, current)).toEqual(failing);
   });
 
   it("finds a run by id, unique prefix or `last`, and says why not otherwise", async () => {

@@ -65,7 +65,7 @@ function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | 
   };
   const run = (options: Partial<Parameters<typeof runBackups>[0]> = {}) =>
     runBackups({ policies: desired.backupPolicies, hosts: desired.hosts.map((h) => h.name), strict: false, concurrency: 4, runId: "run-1", ...options }, deps);
-  return { calls, events, held, run };
+  return { calls, events, held, run, deps };
 }
 
 describe("runBackups", () => {
@@ -180,6 +180,35 @@ describe("runBackups", () => {
     ]);
     expect(runExitCode(report)).toBe(ExitCode.LockHeld);
     expect(renderRunEvent({ type: "host-done", outcome: report.hosts[1]! }, plain)).toBe(`✗ spark-02: locked, nothing backed up: ${holder}\n`);
+  });
+
+  it("backs up what the host has once its lock is held, not what it had before another run let go of it", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const observed: Record<string, ObservedHost> = { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) };
+    const afterApply = observedHost("spark-01", [gateway("nemoclaw", [sandbox("dave")])]);
+    const { calls, deps, run } = harness(desired, observed);
+    // The lock was another run's (an apply that replaced alice with dave); it is ours once that run is done.
+    deps.holdHost = async <T>(_connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal) => {
+      observed["spark-01"] = afterApply;
+      return { held: true as const, value: await work(signal) };
+    };
+    const report = await run();
+    expect(calls.map((call) => `${call.host.name}/${call.sandbox}`)).toEqual(["spark-01/dave"]);
+    expect(calls[0]!.observed).toBe(afterApply);
+    expect(report.hosts[0]!.sandboxes.map((s) => [s.sandbox, s.status])).toEqual([["dave", "backed-up"]]);
+  });
+
+  it("a host whose lock it was still waiting for when interrupted is not started, not locked", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const interrupt = new AbortController();
+    const { calls, deps, run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) });
+    deps.holdHost = async () => {
+      interrupt.abort();
+      return { held: false as const, reason: "run 20261122T081500Z-9b0e11 by alice@ctl-02 (pid 5120) (its lease is live until 08:40)" };
+    };
+    const report = await run({ signal: interrupt.signal });
+    expect(calls).toEqual([]);
+    expect(report.hosts.map((host) => [host.host, host.status, host.problems])).toEqual([["spark-01", "not-started", ["interrupted"]]]);
   });
 
   it("backs up only the sandboxes named by --sandbox", async () => {

@@ -134,7 +134,7 @@ describe("backup run as a use case", () => {
 
     const [journal] = listJournalFiles(join(dir, "runs"));
     const types = readJournal(journal!).events.map((event) => event.type);
-    expect(types).toEqual(["run-started", "host-started", "step-started", "step-finished", "host-finished", "run-finished"]);
+    expect(types).toEqual(["run-started", "lock-acquired", "host-started", "step-started", "step-finished", "host-finished", "run-finished"]);
     const [run] = listRuns(join(dir, "runs"), 10);
     expect(run).toMatchObject({ source: "backup", hosts: 1, outcomes: { ok: 1 }, exitCode: 0, complete: true });
     const summary = summarizeJournal(journal!);
@@ -166,6 +166,20 @@ describe("backup run as a use case", () => {
     expect(s.backedUp).toEqual(["spark-01/alice"]);
     expect(s.locks).toEqual(["waited up to 300000 ms for spark-01", "released spark-01"]);
     expect(s.err()).toContain("spark-01: waiting up to 5m for the host lock of run 20260710T020000Z-5c0a7e by ops@ctl (pid 5120)");
+  });
+
+  it("journals the wait for a host lock, also with --json, so history shows whose lock the host waits for", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const holder: HostLockInfo = { runId: "20260710T020000Z-5c0a7e", user: "ops", machine: "ctl", pid: 5120, startedAt: "2026-07-10T02:00:00.000Z", expiresAt: "2026-07-10T02:15:00.000Z" };
+    const s = session(desired, { observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) }, lockedBy: { "spark-01": holder }, releasedWhileWaiting: true });
+    expect(await s.run({ json: true, lockTimeout: DEFAULT_BACKUP_LOCK_TIMEOUT_MS })).toBe(ExitCode.Ok);
+    const { events } = readJournal(listJournalFiles(join(dir, "runs"))[0]!);
+    const lockEvents = events.filter((event) => event.type.startsWith("lock-"));
+    expect(lockEvents).toMatchObject([
+      { type: "lock-waiting", host: "spark-01", holder, timeoutMs: DEFAULT_BACKUP_LOCK_TIMEOUT_MS },
+      { type: "lock-acquired", host: "spark-01", reclaimed: null },
+    ]);
+    expect(summarizeJournal(listJournalFiles(join(dir, "runs"))[0]!).hosts[0]).toMatchObject({ status: "ok", waitingForLock: null });
   });
 
   it("journals a host the schema preflight refuses as blocked, with NemoClaw's block, and exits 8", async () => {
