@@ -68,7 +68,8 @@ export const PROCESS_GROUP_MARKER = "nemoclaw-fleet-pgid:";
  * the session leader (see `renderSupervised`).
  */
 export function renderForLoginShell(text: string): string {
-  const word = text.replace(/[\\'!\n]/g, (c) => `\\0${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
+  // `set --` first: TEXT sees no positional parameters, as under `sh -c TEXT`, not the word itself.
+  const word = `set --\n${text}`.replace(/[\\'!\n]/g, (c) => `\\0${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
   return `exec sh -c 'eval "$(printf %b "$1")"' sh '${word}'`;
 }
 

@@ -90,6 +90,7 @@ describe("renderForLoginShell", () => {
     "printf '%s\\n' 'two",
     "lines'; echo \"bang!\" \\",
     "  continued",
+    'echo "$#:$1"',
   ].join("\n");
 
   for (const shell of shells) {
