@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
-// Generates docs/fleet-file.md from schemas/fleet.schema.json and docs/exit-codes.md from
-// src/exit-codes.ts, so the reference pages cannot drift from what the code accepts and
-// returns. Unit tests regenerate both and compare them with the committed files.
-//   node scripts/gen-docs.mjs
+// Generates docs/fleet-file.md from schemas/fleet.schema.json, docs/exit-codes.md from
+// src/exit-codes.ts and docs/cli.md from the commander program the CLI runs (dist/cli/run.js, so
+// build first: `npm run gen:docs` does), so the reference pages cannot drift from what the code
+// accepts and returns. Unit tests regenerate them and compare them with the committed files.
+//   npm run gen:docs
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
@@ -12,6 +13,7 @@ const at = (/** @type {string} */ relative) => fileURLToPath(new URL(relative, r
 
 export const FLEET_DOC = at("docs/fleet-file.md");
 export const EXIT_CODES_DOC = at("docs/exit-codes.md");
+export const CLI_DOC = at("docs/cli.md");
 
 /* ------------------------------------------------------------------ fleet file */
 
@@ -248,16 +250,195 @@ function oneLine(text) {
   return text.replace(/\s*\n\s*\*\s*/g, " ").trim();
 }
 
+/* ------------------------------------------------------------------ command reference */
+
+/** @typedef {import("commander").Command} Command */
+/** @typedef {import("commander").Option} Option */
+
+/**
+ * The narrative page (under docs/) that explains each top-level command; its subcommands share it.
+ * test/unit/cli/help-docs.test.ts holds each page to naming every option of its commands.
+ * @type {Record<string, string>}
+ */
+export const COMMAND_PAGES = {
+  validate: "getting-started.md",
+  plan: "plan.md",
+  show: "plan.md",
+  apply: "apply.md",
+  unlock: "apply.md",
+  facts: "facts.md",
+  backup: "backups.md",
+  report: "monitoring.md",
+  history: "journal.md",
+  schedule: "recipes/unattended-operation.md",
+  inventory: "inventories.md",
+  init: "recipes/ansible-inventory.md",
+  completion: "getting-started.md",
+};
+
+/** @param {Command} command */
+const isHidden = (command) => /** @type {{ _hidden?: boolean }} */ (/** @type {unknown} */ (command))._hidden === true;
+
+/** Every visible command under `command`, depth first, in the order --help lists them. @param {Command} command @returns {Command[]} */
+function visibleCommands(command) {
+  return command.commands.filter((sub) => !isHidden(sub)).flatMap((sub) => [sub, ...visibleCommands(sub)]);
+}
+
+/** `nemoclaw backup run`. @param {Command} command */
+function pathOf(command) {
+  /** @type {string[]} */
+  const names = [];
+  for (let at = /** @type {Command | null} */ (command); at; at = at.parent) names.unshift(at.name());
+  return names.join(" ");
+}
+
+/** GitHub's anchor for a heading. @param {string} heading */
+function anchor(heading) {
+  return heading.toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-");
+}
+
+/**
+ * Text from --help for a Markdown table cell or paragraph: `<`, `*` and `|` outside code spans
+ * would become HTML, emphasis or a column break.
+ * @param {string} text
+ */
+function inline(text) {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\*|]/g, (c) => `\\${c}`).replace(/</g, "&lt;")))
+    .join("");
+}
+
+/** What --help gives as an option's default, by commander's own rule (Help.optionDescription). @param {Option} option */
+function optionDefault(option) {
+  if (option.defaultValue === undefined) return "";
+  const shown = option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === "boolean");
+  return shown ? `\`${option.defaultValueDescription ?? JSON.stringify(option.defaultValue)}\`` : "";
+}
+
+/**
+ * A command's text after its options (`addHelpText("after", …)`), as written: taken from the help
+ * event commander writes it on, so no terminal width wraps it.
+ * @param {Command} command
+ */
+function helpAfter(command) {
+  let text = "";
+  // A Command is an EventEmitter (commander's lib/command.js), which its typings leave out.
+  const events = /** @type {import("node:events").EventEmitter} */ (/** @type {unknown} */ (command));
+  events.emit("afterHelp", { error: false, command, write: (/** @type {string} */ chunk) => (text += chunk) });
+  return text;
+}
+
+/**
+ * The help's closing text in Markdown: prose paragraphs (with their `  - item` and `  term  text`
+ * lists), the exit codes and the examples.
+ * @param {string} text
+ */
+function renderHelpAfter(text) {
+  const out = [];
+  for (const block of text.trim().split(/\n\s*\n/)) {
+    if (block.startsWith("Examples:")) {
+      const examples = block.split("\n").slice(1).map((line) => line.replace(/^ {2}/, ""));
+      out.push("**Examples:**", "", "```sh", ...examples, "```", "");
+    } else if (block.startsWith("Exit codes:")) {
+      out.push(`**Exit codes:** ${inline(block.slice("Exit codes:".length).replace(/\s+/g, " ").trim())}`, "");
+    } else {
+      // Paragraphs and list items, each joined onto one line before escaping: a code span may
+      // run over the help's line break.
+      /** @type {{ item: boolean, text: string }[]} */
+      const parts = [];
+      for (const line of block.split("\n")) {
+        const last = parts[parts.length - 1];
+        const term = /^ {2}(\S+) {2,}(.*)$/.exec(line);
+        if (line.startsWith("  - ")) parts.push({ item: true, text: line.slice(4).trim() });
+        else if (term !== null) parts.push({ item: true, text: `\`${term[1]}\`: ${term[2]}` });
+        else if (last !== undefined && (last.item ? line.startsWith("    ") : true)) last.text += ` ${line.trim()}`;
+        else parts.push({ item: false, text: line.trim() });
+      }
+      parts.forEach((part, index) => {
+        const previous = parts[index - 1];
+        if (previous !== undefined && !(previous.item && part.item)) out.push("");
+        out.push(`${part.item ? "- " : ""}${inline(part.text)}`);
+      });
+      out.push("");
+    }
+  }
+  return out;
+}
+
+/** @param {Command} command @param {Command} program */
+function commandSection(command, program) {
+  const help = command.createHelp();
+  const path = pathOf(command);
+  const top = command.parent === program ? command : /** @type {Command} */ (command.parent);
+  const page = command === program ? "../README.md" : COMMAND_PAGES[top.name()];
+  if (page === undefined) throw new Error(`scripts/gen-docs.mjs: COMMAND_PAGES has no page for \`${path}\``);
+  const out = [`## ${path}`, "", inline(command.description()), "", "```sh", help.commandUsage(command), "```", ""];
+  out.push(`Explained in [${page.replace(/^\.\.\//, "")}](${page}).`, "");
+  const args = help.visibleArguments(command);
+  if (args.length > 0) {
+    out.push("| Argument | Description | Default |", "| --- | --- | --- |");
+    for (const argument of args) {
+      const fallback = argument.defaultValue === undefined ? "" : `\`${argument.defaultValueDescription ?? JSON.stringify(argument.defaultValue)}\``;
+      out.push(`| \`${help.argumentTerm(argument)}\` | ${inline(argument.description)} | ${fallback} |`);
+    }
+    out.push("");
+  }
+  out.push("| Option | Description | Default |", "| --- | --- | --- |");
+  for (const option of help.visibleOptions(command)) out.push(`| \`${option.flags}\` | ${inline(option.description)} | ${optionDefault(option)} |`);
+  out.push("");
+  const subcommands = command.commands.filter((sub) => !isHidden(sub));
+  if (subcommands.length > 0) {
+    out.push("| Command | Description |", "| --- | --- |");
+    for (const sub of subcommands) out.push(`| [${sub.name()}](#${anchor(pathOf(sub))}) | ${inline(sub.description())} |`);
+    out.push("");
+  }
+  out.push(...renderHelpAfter(helpAfter(command)));
+  return out.join("\n");
+}
+
+/**
+ * docs/cli.md: every visible command of `program` (the CLI's, src/cli/run.ts buildProgram), one
+ * section each, from the command and option objects rather than --help's text, which commander
+ * wraps to the terminal's width.
+ * @param {Command} program
+ */
+export function renderCliDoc(program) {
+  const commands = [program, ...visibleCommands(program)];
+  const out = [
+    "# Command reference",
+    "",
+    "<!-- Generated from the CLI's commands (src/cli/) by scripts/gen-docs.mjs; edit the commands, not this page. -->",
+    "",
+    "Every `nemoclaw` command and subcommand with its arguments, options and defaults, exit codes and",
+    "examples, as its `--help` gives them, and the page that explains it. Options many commands share",
+    "(`-i`, `--limit`, `--list-hosts`, the vault options, `--json`) are described in the",
+    "[README](../README.md#commands); every exit code in [exit-codes.md](exit-codes.md).",
+    "",
+    ...commands.slice(1).map((command) => `${"  ".repeat(pathOf(command).split(" ").length - 2)}- [${pathOf(command)}](#${anchor(pathOf(command))})`),
+    "",
+    ...commands.map((command) => commandSection(command, program)),
+  ];
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}
+
 /* ------------------------------------------------------------------ main */
 
-export async function renderDocs() {
+/** @param {Command} program the CLI's (src/cli/run.ts buildProgram([])) */
+export async function renderDocs(program) {
   const schema = JSON.parse(await readFile(at("schemas/fleet.schema.json"), "utf8"));
   const exitCodes = await readFile(at("src/exit-codes.ts"), "utf8");
-  return { [FLEET_DOC]: renderFleetFileDoc(schema), [EXIT_CODES_DOC]: renderExitCodesDoc(exitCodes) };
+  return { [FLEET_DOC]: renderFleetFileDoc(schema), [EXIT_CODES_DOC]: renderExitCodesDoc(exitCodes), [CLI_DOC]: renderCliDoc(program) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const [file, text] of Object.entries(await renderDocs())) {
+  const built = at("dist/cli/run.js");
+  /** @type {{ buildProgram(args: string[]): Promise<Command> }} */
+  const cli = await import(built).catch(() => {
+    process.stderr.write(`gen-docs: cannot load ${built}: run \`npm run build\` first (\`npm run gen:docs\` does)\n`);
+    process.exit(1);
+  });
+  for (const [file, text] of Object.entries(await renderDocs(await cli.buildProgram([])))) {
     await writeFile(file, text);
     process.stdout.write(`wrote ${file}\n`);
   }

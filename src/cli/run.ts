@@ -11,6 +11,29 @@ import { guardStandardStreams } from "./standard-streams.js";
 
 export async function runCli(args: readonly string[]): Promise<void> {
   guardStandardStreams();
+  const program = await buildProgram(args);
+  // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.
+  const typo = optionTypo(program, args);
+  if (typo !== null) {
+    process.stderr.write(`${typo}\n`);
+    process.exitCode = 1;
+  } else {
+    program.parseAsync(process.argv).catch((error: unknown) => {
+      if (error instanceof FinishedEarly) {
+        process.exitCode = error.exitCode;
+        return;
+      }
+      process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+  }
+}
+
+/**
+ * The program `nemoclaw` runs, with the commands `args` need (every command for an empty list):
+ * scripts/gen-docs.mjs writes docs/cli.md from it.
+ */
+export async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command("nemoclaw")
     .description("Declarative fleet management for NVIDIA NemoClaw: plan, apply and back up OpenShell gateways and sandboxes across DGX hosts.")
     .version(TOOL_VERSION, "-V, --version")
@@ -41,20 +64,5 @@ Examples:
   nemoclaw backup run --due                            # backups whose schedule is due
   nemoclaw schedule install                            # safe repairs every 5m, backups on schedule`,
   );
-
-  // `-out=plan.json` would be read as `-o 'ut=plan.json'`: refused before commander reads it.
-  const typo = optionTypo(program, args);
-  if (typo !== null) {
-    process.stderr.write(`${typo}\n`);
-    process.exitCode = 1;
-  } else {
-    program.parseAsync(process.argv).catch((error: unknown) => {
-      if (error instanceof FinishedEarly) {
-        process.exitCode = error.exitCode;
-        return;
-      }
-      process.stderr.write(`nemoclaw: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    });
-  }
+  return program;
 }
