@@ -18,6 +18,7 @@ import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
 import type { BackupService, ObserveHost } from "./service.js";
+import type { LockRelease } from "./requests.js";
 
 export type MapHosts = <T>(
   hostNames: string[],
@@ -113,8 +114,8 @@ export interface RunDeps {
   waitForHost(connection: Connection, signal: AbortSignal): Promise<{ lock: HostLock } | { reason: string }>;
 }
 
-/** A host's fleet lock, held by this run. */
-export interface HostLock {
+/** A host's fleet lock, held by this run; its last backup there gives it back with its snapshot's removal. */
+export interface HostLock extends LockRelease {
   /** Run `work` holding it (its lease renewed meanwhile), then release it; a lost lease aborts `work`'s signal, which follows `signal`. */
   hold<T>(work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T>;
 }
@@ -245,10 +246,11 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     let ended: Partial<HostOutcome> | null;
     if (look.lock !== null) {
       // The look was taken under the lock: it is what is backed up, without a second one.
-      ended = await look.lock.hold((leased) => backupPlanned(host, connection, first, outcome, leased), signal);
+      const lock = look.lock;
+      ended = await lock.hold((leased) => backupPlanned(host, connection, first, outcome, leased, lock), signal);
     } else if (!needsLock(first)) {
       // Nothing to snapshot, so nothing to hold the lock for: skipping the others changes nothing.
-      ended = await backupPlanned(host, connection, first, outcome, signal);
+      ended = await backupPlanned(host, connection, first, outcome, signal, null);
     } else {
       // Another run holds the lock: wait for it, then look again under it, for that run (an apply)
       // may have changed the host since the first look.
@@ -265,7 +267,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
         } catch (error) {
           return { status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
         }
-        return backupPlanned(host, connection, counted(planHost(host, locked)), outcome, leased);
+        return backupPlanned(host, connection, counted(planHost(host, locked)), outcome, leased, waited.lock);
       }, signal);
     }
     if (ended !== null) return { ...outcome, ...ended };
@@ -274,9 +276,9 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
   };
 
   /** Back up what a look planned, or say why nothing is (its outcome then). */
-  const backupPlanned = async (host: DesiredHost, connection: Connection, planned: Planned | Partial<HostOutcome>, outcome: HostOutcome, leased: AbortSignal): Promise<Partial<HostOutcome> | null> => {
+  const backupPlanned = async (host: DesiredHost, connection: Connection, planned: Planned | Partial<HostOutcome>, outcome: HostOutcome, leased: AbortSignal, lock: HostLock | null): Promise<Partial<HostOutcome> | null> => {
     if (!("selected" in planned)) return planned;
-    await backupSelected(host, connection, planned, outcome, leased);
+    await backupSelected(host, connection, planned, outcome, leased, lock);
     return null;
   };
 
@@ -318,18 +320,19 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
 
   /**
    * Back up a host's plan (announced only now that it is the one carried out), one sandbox after another, into `outcome`; `signal` stops them (an interrupt,
-   * --strict, a lost lock).
+   * --strict, a lost lock). The last snapshot's removal gives `lock` back: nothing is run on the host after it.
    */
-  const backupSelected = async (host: DesiredHost, connection: Connection, planned: Planned, outcome: HostOutcome, signal: AbortSignal): Promise<void> => {
+  const backupSelected = async (host: DesiredHost, connection: Connection, planned: Planned, outcome: HostOutcome, signal: AbortSignal, lock: HostLock | null): Promise<void> => {
     const name = host.name;
     const { observed, withoutOpenShell, problems, selected } = planned;
+    const last = selected.findLastIndex((candidate) => candidate.phase === "Ready");
     outcome.problems.push(...problems);
     deps.onEvent?.({
       type: "host-plan",
       host: name,
       steps: selected.map((entry) => ({ id: backupStepId(entry.sandbox, entry.policy.name), sandbox: entry.sandbox, gateway: entry.gateway, policy: entry.policy.name })),
     });
-    for (const candidate of selected) {
+    for (const [index, candidate] of selected.entries()) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;
       let result: SandboxOutcome;
@@ -355,6 +358,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
             runId: options.runId,
             signal,
             observed,
+            ...(lock !== null && index === last ? { releaseLock: lock } : {}),
             onProgress: (bytes) => deps.onEvent?.({ type: "sandbox-progress", host: name, sandbox: candidate.sandbox, policy: candidate.policy.name, bytes }),
           });
           result = { ...base, status: "backed-up", record };

@@ -213,7 +213,8 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       if (leftDown !== null) throw new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, undefined, record.location);
       return record;
     } finally {
-      await removeSnapshot(request.connection, snapshot).catch(() => undefined);
+      const released = await removeSnapshot(request.connection, snapshot, request.releaseLock?.content).catch(() => null);
+      if (released === "swapped") request.releaseLock?.released();
     }
   }
 

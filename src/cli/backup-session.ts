@@ -383,7 +383,13 @@ function lockOptions(context: Context, runId: string): LockOptions {
 
 /** A lease this run holds, as the backup core uses it: renewed while work runs, released after (docs/apply.md#locks). */
 function held(context: Context, lease: HostLease): HostLock {
-  return { hold: (work, signal) => whileHolding(lease, context.fleet.apply.lockTtlMs, work, signal) };
+  return {
+    hold: (work, signal) => whileHolding(lease, context.fleet.apply.lockTtlMs, work, signal),
+    get content() {
+      return lease.content;
+    },
+    released: () => lease.released(),
+  };
 }
 
 /**

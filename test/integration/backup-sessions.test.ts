@@ -1,8 +1,9 @@
 /**
  * What `nemoclaw backup run` costs a host in SSH sessions (docs/performance.md), as its journal's
- * host-finished records count them: the host lock is taken in the round trip of the host's look,
- * so a host with one Ready sandbox needs no second look and no separate lock round trip, and a
- * host with nothing to snapshot is looked at once and left unlocked.
+ * host-finished records count them: the host lock is taken in the round trip of the host's look
+ * and given back with the last command there, so a host with one Ready sandbox needs no second
+ * look and no lock round trip of its own, and a host with nothing to snapshot is looked at once
+ * and left unlocked.
  */
 import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,11 +52,11 @@ afterAll(async () => {
 });
 
 describe("backup run's SSH sessions per host", () => {
-  it("backs up one Ready sandbox in 9 sessions: its look and lock in one, 7 for the snapshot, 1 to release the lock", () => {
+  it("backs up one Ready sandbox in 8 sessions: its look and lock in one, 7 for the snapshot, the last of which gives the lock back", () => {
     expect(run.code, run.stderr).toBe(0);
     // The snapshot's 7: NemoClaw's `snapshot create`, its snapshot list read before and after it,
     // the active gateway read before and after it, the tar stream, the removal of the host's copy.
-    expect(hostFinished("spark-01")).toMatchObject({ status: "ok", sessions: 9 });
+    expect(hostFinished("spark-01")).toMatchObject({ status: "ok", sessions: 8 });
     expect(existsSync(join(host("spark-01").home, ".nemoclaw-fleet", "lock.json"))).toBe(false);
   });
 

@@ -46,7 +46,7 @@ function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | 
       return { host } as Connection;
     },
   };
-  const holding: HostLock = { hold: (work, signal) => work(signal) };
+  const holding: HostLock = { hold: (work, signal) => work(signal), content: "the lock's text\n", released: () => undefined };
   const deps = {
     fleet: desired,
     pool,
@@ -189,6 +189,17 @@ describe("runBackups", () => {
     expect(renderRunEvent({ type: "host-done", outcome: report.hosts[1]! }, plain)).toBe(`✗ spark-02: locked, nothing backed up: ${holder}\n`);
   });
 
+  it("gives the host lock back with the last snapshot's removal on the host: only the last Ready sandbox's backup carries it", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const { calls, run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice"), sandbox("bob"), sandbox("carol", "Provisioning")])]) });
+    const report = await run();
+    expect(report.hosts.map((host) => host.status)).toEqual(["ok"]);
+    expect(calls.map((call) => [call.sandbox, call.releaseLock?.content ?? null])).toEqual([
+      ["alice", null],
+      ["bob", "the lock's text\n"],
+    ]);
+  });
+
   it("backs up what the host has once its lock is held, not what it had before another run let go of it", async () => {
     const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
     const observed: Record<string, ObservedHost> = { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) };
@@ -197,7 +208,7 @@ describe("runBackups", () => {
     // The lock was another run's (an apply that replaced alice with dave); it is ours once that run is done.
     deps.waitForHost = async () => {
       observed["spark-01"] = afterApply;
-      return { lock: { hold: (work, signal) => work(signal) } };
+      return { lock: { hold: (work, signal) => work(signal), content: "the lock's text\n", released: () => undefined } };
     };
     const report = await run();
     expect(calls.map((call) => `${call.host.name}/${call.sandbox}`)).toEqual(["spark-01/dave"]);
