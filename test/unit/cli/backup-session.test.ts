@@ -187,7 +187,15 @@ describe("backup run as a use case", () => {
     s.deps.acquireHostLock = async (connection) => {
       throw new Error(`${connection.host}'s lock was taken in a round trip of its own`);
     };
+    const looks: unknown[] = [];
+    const look = s.deps.runAndObserve;
+    s.deps.runAndObserve = (host, connection, request) => {
+      looks.push(request.observe);
+      return look(host, connection, request);
+    };
     expect(await s.run()).toBe(ExitCode.Ok);
+    // The backup probe: no guard checks inside the sandboxes (observeForBackup's).
+    expect(looks).toEqual([{ sandboxGuards: false }, { sandboxGuards: false }]);
     expect(s.backedUp).toEqual(["spark-01/alice"]);
     expect(s.locks).toEqual(["locked spark-01 in its look", "locked and released spark-02 in its look", "released spark-01"]);
     const { events } = readJournal(listJournalFiles(join(dir, "runs"))[0]!);
