@@ -14,10 +14,7 @@ import { lockText } from "../host/system/fleet-lock.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import { type HostLease, leaseOn, type LockOptions, lockFor } from "./lock.js";
-import type { RunAndObserve } from "./round-trip.js";
-
-/** Transport failures that come before anything is sent: no lock can have been created. */
-const NEVER_CONNECTED = new Set(["unreachable", "auth-failed", "host-key-unknown", "host-key-changed"]);
+import { lockUnconfirmed, type RunAndObserve } from "./round-trip.js";
 
 export interface RefreshLock {
   lease: HostLease;
@@ -101,7 +98,7 @@ export class RefreshLocks {
       this.startHeartbeat();
       // Not released in the session (no answer in time, or the release did not report): released now.
       if (giveBack ?? (await this.nothingToDo(trip.observed).catch(() => false))) await this.release([host.name]);
-    } else if (trip.lockCreated === null && !NEVER_CONNECTED.has(trip.observed.unreachable?.kind ?? "")) {
+    } else if (lockUnconfirmed(trip)) {
       // The script was sent but the answer was lost: the lock may have been created all the same.
       // Release it at the end (a release removes it only while it still reads what this run wrote).
       this.unconfirmed.push(leaseOn(connection, mine, this.options));

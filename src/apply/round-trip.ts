@@ -19,7 +19,7 @@ import {
   type SwapLockAnswer,
 } from "../host/system/fleet-lock.js";
 import { known } from "../host/output.js";
-import { checkSandboxWith, observeHostWith, type RoundTrip } from "../observe/host.js";
+import { checkSandboxWith, observeHostWith, type ObserveOptions, type RoundTrip } from "../observe/host.js";
 import type { SandboxCheckTarget } from "../observe/probe.js";
 import type { ObservedHost } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
@@ -46,6 +46,8 @@ export interface RoundTripRequest {
    * observation is `previous` with the sandbox read again (src/observe/sandbox-check.ts).
    */
   check?: { previous: ObservedHost; target: SandboxCheckTarget };
+  /** How the host is observed (backup run's look skips the sandbox guard checks: src/backup/service.ts BACKUP_OBSERVE). */
+  observe?: ObserveOptions;
 }
 
 export interface RoundTripAnswer {
@@ -74,7 +76,9 @@ export const runAndObserve: RunAndObserve = async (host, connection, request) =>
     extraTimeoutMs: request.timeoutMs,
     ...(request.signal ? { signal: request.signal } : {}),
   };
-  const trip = request.check ? await checkSandboxWith(host, connection, work, request.check.previous, request.check.target) : await observeHostWith(host, connection, work);
+  const trip = request.check
+    ? await checkSandboxWith(host, connection, work, request.check.previous, request.check.target, request.observe)
+    : await observeHostWith(host, connection, work, request.observe);
   const stopped = trip.stopped ?? { timedOut: false, error: null };
   const lockCreated = request.createLock !== undefined ? readCreateLockSection(trip.probe?.get(LOCK_CREATE_SECTION)) : null;
   return {
@@ -84,6 +88,14 @@ export const runAndObserve: RunAndObserve = async (host, connection, request) =>
     lockReleased: request.releaseLock !== undefined || ask !== undefined ? readReleaseLockSection(trip.probe?.get(LOCK_RELEASE_SECTION)) : null,
   };
 };
+
+/** Transport failures that come before anything is sent: no lock can have been created. */
+const NEVER_CONNECTED = new Set(["unreachable", "auth-failed", "host-key-unknown", "host-key-changed"]);
+
+/** A round trip that asked for the lock, whose answer was lost after its script was sent: the lock may exist all the same. */
+export function lockUnconfirmed(answer: RoundTripAnswer): boolean {
+  return answer.lockCreated === null && !NEVER_CONNECTED.has(answer.observed.unreachable?.kind ?? "");
+}
 
 /** The host as a round trip that created the lock found it: that lock was not there. */
 function withoutOwnLock(observed: ObservedHost): ObservedHost {

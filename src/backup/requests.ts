@@ -11,6 +11,14 @@ export interface BackupRequest extends SandboxBackupRequest {
   onProgress?: (bytes: number) => void;
   /** The host as just observed; observed afresh when absent. */
   observed?: ObservedHost;
+  /** The host's lock, given back with the removal of this backup's snapshot: the run's last command on the host. */
+  releaseLock?: LockRelease;
+}
+
+/** A held host lock as the last command on the host gives it back: its text now, and to be told it is gone. */
+export interface LockRelease {
+  readonly content: string;
+  released(): void;
 }
 
 export interface RestoreRequest {

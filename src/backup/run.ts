@@ -18,6 +18,7 @@ import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
 import type { BackupService, ObserveHost } from "./service.js";
+import type { LockRelease } from "./requests.js";
 
 export type MapHosts = <T>(
   hostNames: string[],
@@ -102,11 +103,21 @@ export interface RunDeps {
   isAlive: (pid: number) => boolean;
   onEvent?: (event: RunEvent) => void;
   /**
-   * Run a host's backups holding its fleet lock, as apply and restore hold it while they change
-   * the host (docs/apply.md#locks), so a backup never snapshots a sandbox another run is changing;
-   * `held: false` with whose lock it is when another run holds it.
+   * Look at a host taking its fleet lock in the same round trip, as apply does (docs/apply.md#locks,
+   * docs/performance.md), so that a backup never snapshots a sandbox another run is changing and
+   * the look it backs up from is taken under the lock. `keep` is asked about that look before the
+   * round trip ends: false gives the lock back in it (a host with nothing Ready to snapshot is not
+   * left locked). `lock` is null when it was given back, or another run holds it.
    */
-  holdHost<T>(connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<{ held: true; value: T } | { held: false; reason: string }>;
+  lookAtHost(host: DesiredHost, connection: Connection, keep: (observed: ObservedHost) => boolean): Promise<{ observed: ObservedHost; lock: HostLock | null }>;
+  /** Take the lock another run held at the look, waiting for it (--lock-timeout); or whose lock it is and why it stands. */
+  waitForHost(connection: Connection, signal: AbortSignal): Promise<{ lock: HostLock } | { reason: string }>;
+}
+
+/** A host's fleet lock, held by this run; its last backup there gives it back with its snapshot's removal. */
+export interface HostLock extends LockRelease {
+  /** Run `work` holding it (its lease renewed meanwhile), then release it; a lost lease aborts `work`'s signal, which follows `signal`. */
+  hold<T>(work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T>;
 }
 
 export interface RunOptions {
@@ -180,6 +191,11 @@ function unreachableProblem(cause: { kind: string; message: string }): string {
   return `${unreachableLabel(cause)}: ${cause.message}`;
 }
 
+/** Whether a look has a sandbox to snapshot: only then is the host's lock held. */
+function needsLock(planned: Planned | Partial<HostOutcome>): boolean {
+  return "selected" in planned && planned.selected.some((candidate) => candidate.phase === "Ready");
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -219,51 +235,57 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     if (signal.aborted) return notStarted();
     deps.onEvent?.({ type: "host-start", host: name });
     let connection: Connection;
-    let observed: ObservedHost;
+    let look: { observed: ObservedHost; lock: HostLock | null };
     try {
       connection = await deps.pool.get(name);
-      observed = await deps.observeHost(host, connection);
+      look = await deps.lookAtHost(host, connection, (observed) => needsLock(planHost(host, observed)));
     } catch (error) {
       return { ...outcome, status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
     }
-    const first = planHost(host, observed);
-    if (!("selected" in first)) return { ...outcome, ...first };
-    if (!first.selected.some((candidate) => candidate.phase === "Ready")) {
+    const first = counted(planHost(host, look.observed));
+    let ended: Partial<HostOutcome> | null;
+    if (look.lock !== null) {
+      // The look was taken under the lock: it is what is backed up, without a second one.
+      const lock = look.lock;
+      ended = await lock.hold((leased) => backupPlanned(host, connection, first, outcome, leased, lock), signal);
+    } else if (!needsLock(first)) {
       // Nothing to snapshot, so nothing to hold the lock for: skipping the others changes nothing.
-      await backupSelected(host, connection, first, outcome, signal);
+      ended = await backupPlanned(host, connection, first, outcome, signal, null);
     } else {
-      // What to back up is read again under the lock: the first look may have been taken while
-      // another run (an apply we then waited for) was still changing the host.
-      const held = await deps.holdHost(
-        connection,
-        async (leased): Promise<Partial<HostOutcome> | null> => {
-          let locked: ObservedHost;
-          try {
-            locked = await deps.observeHost(host, connection);
-          } catch (error) {
-            return { status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
-          }
-          const planned = planHost(host, locked);
-          if (!("selected" in planned)) return planned;
-          await backupSelected(host, connection, planned, outcome, leased);
-          return null;
-        },
-        signal,
-      );
-      if (!held.held) {
+      // Another run holds the lock: wait for it, then look again under it, for that run (an apply)
+      // may have changed the host since the first look.
+      const waited = await deps.waitForHost(connection, signal);
+      if (!("lock" in waited)) {
         // Still waiting for the lock when the run was stopped: not started, as the hosts after it.
         if (signal.aborted) return notStarted();
-        return { ...outcome, status: "locked", problems: [held.reason] };
+        return { ...outcome, status: "locked", problems: [waited.reason] };
       }
-      if (held.value !== null) return { ...outcome, ...held.value };
+      ended = await waited.lock.hold(async (leased) => {
+        let locked: ObservedHost;
+        try {
+          locked = await deps.observeHost(host, connection);
+        } catch (error) {
+          return { status: "unreachable", problems: [unreachableProblem(unreachableCause(error))] };
+        }
+        return backupPlanned(host, connection, counted(planHost(host, locked)), outcome, leased, waited.lock);
+      }, signal);
     }
+    if (ended !== null) return { ...outcome, ...ended };
     if (outcome.problems.length > 0 || outcome.sandboxes.some((sandbox) => sandbox.status === "failed")) outcome.status = "failed";
     return outcome;
   };
 
+  /** Back up what a look planned, or say why nothing is (its outcome then). */
+  const backupPlanned = async (host: DesiredHost, connection: Connection, planned: Planned | Partial<HostOutcome>, outcome: HostOutcome, leased: AbortSignal, lock: HostLock | null): Promise<Partial<HostOutcome> | null> => {
+    if (!("selected" in planned)) return planned;
+    await backupSelected(host, connection, planned, outcome, leased, lock);
+    return null;
+  };
+
   /**
    * What one observation of a host says to back up there, or why nothing is (unreachable, refused
-   * by the preflight); what it lists counts for --sandbox's check even when the host is then locked.
+   * by the preflight). Asked within the look's round trip too (whether to keep the lock), so it
+   * only reads; `counted` records what the run goes by.
    */
   const planHost = (host: DesiredHost, observed: ObservedHost): Planned | Partial<HostOutcome> => {
     if (observed.unreachable) return { status: "unreachable", problems: [unreachableProblem(observed.unreachable)] };
@@ -271,36 +293,46 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
     // (skipped), and a host with nothing selected has simply nothing to do.
     const withoutOpenShell = observed.openshell.state === "known" && !observed.openshell.value.installed;
     const check = preflight(observed, BACKUP_PREFLIGHT);
-    if (check.state === "refused") {
-      if (options.strict) stop.abort();
-      return { status: "refused", block: check.block };
-    }
+    if (check.state === "refused") return { status: "refused", block: check.block };
     if (check.state === "unknown" && !withoutOpenShell) return { status: "failed", problems: [`cannot check OpenShell versions: ${check.reason}`] };
 
     const { candidates, problems } = backupCandidates(policies, host, withoutOpenShell ? { ...observed, gateways: { state: "known", value: [] } } : observed);
-    if (problems.length === 0) listedHosts++;
-    for (const entry of candidates) {
-      available.add(entry.sandbox);
-      for (const { glob, pattern } of wanted ?? []) if (pattern.test(entry.sandbox)) matchedGlobs.add(glob);
-    }
     const selected = candidates.filter((entry) => wanted === undefined || wanted.some(({ pattern }) => pattern.test(entry.sandbox)));
     return { observed, withoutOpenShell, candidates, problems, selected };
   };
 
   /**
-   * Back up a host's plan (announced only now that it is the one carried out), one sandbox after another, into `outcome`; `signal` stops them (an interrupt,
-   * --strict, a lost lock).
+   * A plan the run goes by: a refusal stops --strict; what it lists counts for --sandbox's check,
+   * even when the host is then locked.
    */
-  const backupSelected = async (host: DesiredHost, connection: Connection, planned: Planned, outcome: HostOutcome, signal: AbortSignal): Promise<void> => {
+  const counted = (planned: Planned | Partial<HostOutcome>): Planned | Partial<HostOutcome> => {
+    if (!("candidates" in planned)) {
+      if (planned.status === "refused" && options.strict) stop.abort();
+      return planned;
+    }
+    if (planned.problems.length === 0) listedHosts++;
+    for (const entry of planned.candidates) {
+      available.add(entry.sandbox);
+      for (const { glob, pattern } of wanted ?? []) if (pattern.test(entry.sandbox)) matchedGlobs.add(glob);
+    }
+    return planned;
+  };
+
+  /**
+   * Back up a host's plan (announced only now that it is the one carried out), one sandbox after another, into `outcome`; `signal` stops them (an interrupt,
+   * --strict, a lost lock). The last snapshot's removal gives `lock` back: nothing is run on the host after it.
+   */
+  const backupSelected = async (host: DesiredHost, connection: Connection, planned: Planned, outcome: HostOutcome, signal: AbortSignal, lock: HostLock | null): Promise<void> => {
     const name = host.name;
     const { observed, withoutOpenShell, problems, selected } = planned;
+    const last = selected.findLastIndex((candidate) => candidate.phase === "Ready");
     outcome.problems.push(...problems);
     deps.onEvent?.({
       type: "host-plan",
       host: name,
       steps: selected.map((entry) => ({ id: backupStepId(entry.sandbox, entry.policy.name), sandbox: entry.sandbox, gateway: entry.gateway, policy: entry.policy.name })),
     });
-    for (const candidate of selected) {
+    for (const [index, candidate] of selected.entries()) {
       const base = { host: name, sandbox: candidate.sandbox, gateway: candidate.gateway, policy: candidate.policy.name };
       const strict = options.strict || candidate.policy.strict;
       let result: SandboxOutcome;
@@ -326,6 +358,7 @@ export async function runBackups(options: RunOptions, deps: RunDeps): Promise<Ru
             runId: options.runId,
             signal,
             observed,
+            ...(lock !== null && index === last ? { releaseLock: lock } : {}),
             onProgress: (bytes) => deps.onEvent?.({ type: "sandbox-progress", host: name, sandbox: candidate.sandbox, policy: candidate.policy.name, bytes }),
           });
           result = { ...base, status: "backed-up", record };

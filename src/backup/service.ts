@@ -66,8 +66,11 @@ export interface BackupServiceDeps {
  */
 export async function observeForBackup(host: DesiredHost, connection: Connection): Promise<ObservedHost> {
   const { observeHost } = await import("../observe/host.js");
-  return observeHost(host, connection, { sandboxGuards: false });
+  return observeHost(host, connection, BACKUP_OBSERVE);
 }
+
+/** How a backup or restore observes a host (observeForBackup; `backup run`'s look that takes the lock too). */
+export const BACKUP_OBSERVE = { sandboxGuards: false } as const;
 
 export interface LiveSandbox {
   gateway: ObservedGateway;
@@ -210,7 +213,8 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       if (leftDown !== null) throw new ShieldsLeftDownError(hostName, request.sandbox, leftDown.raising, undefined, record.location);
       return record;
     } finally {
-      await removeSnapshot(request.connection, snapshot).catch(() => undefined);
+      const released = await removeSnapshot(request.connection, snapshot, request.releaseLock?.content).catch(() => null);
+      if (released === "swapped") request.releaseLock?.released();
     }
   }
 

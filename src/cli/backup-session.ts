@@ -7,24 +7,26 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { EventBus } from "../apply/events.js";
 import { JournalWriter, newRunId } from "../apply/journal.js";
-import { acquireHostLock, describeHolder, type Reclaimed, whileHolding } from "../apply/lock.js";
+import { acquireHostLock, describeHolder, type HostLease, leaseOn, lockFor, type LockOptions, type Reclaimed, whileHolding } from "../apply/lock.js";
+import { lockUnconfirmed, runAndObserve, type RunAndObserve } from "../apply/round-trip.js";
 import { Redactor } from "../apply/redact.js";
 import { notifierFor } from "./notify.js";
 import { backupFreshness, catalogueOf, duePolicies, readStores, type RecordFilter, type StoreContents } from "../backup/catalogue.js";
 import { BackupStores } from "../backup/destinations.js";
 import { PreflightRefusedError } from "../backup/errors.js";
 import { executePrune, planPrune } from "../backup/prune.js";
-import { type MapHosts, runBackups, runExitCode } from "../backup/run.js";
+import { type HostLock, type MapHosts, runBackups, runExitCode } from "../backup/run.js";
 import { parseBackupReference, selectBackup } from "../backup/select.js";
-import { type BackupService, createBackupService, type ObserveHost, observeForBackup } from "../backup/service.js";
+import { BACKUP_OBSERVE, type BackupService, createBackupService, type ObserveHost, observeForBackup } from "../backup/service.js";
 import type { Liveness, VerifyOutcome } from "../backup/store.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { formatDurationSetting } from "../config/duration.js";
 import { selectHosts } from "../config/selectors.js";
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
+import type { ObservedHost } from "../observe/types.js";
 import { ExitCode, type ExitCodeValue, mostSevere } from "../exit-codes.js";
 import { didYouMean } from "../config/suggest.js";
-import type { HostLockInfo } from "../host/system/fleet-lock.js";
+import { type HostLockInfo, lockText } from "../host/system/fleet-lock.js";
 import { localPidAlive } from "../host/system/process.js";
 import * as human from "../report/backup-human.js";
 import * as json from "../report/backup-json.js";
@@ -72,6 +74,8 @@ export interface BackupSessionDeps extends ProcessDeps {
   pidAlive(pid: number): boolean;
   /** Takes a host's fleet lock (src/apply/lock.ts), held while a backup run or a restore works there. */
   acquireHostLock: typeof acquireHostLock;
+  /** One round trip to a host (src/apply/round-trip.ts): `backup run` takes the host lock in its look. */
+  runAndObserve: RunAndObserve;
 }
 
 export function defaultBackupDeps(): BackupSessionDeps {
@@ -86,6 +90,7 @@ export function defaultBackupDeps(): BackupSessionDeps {
     mapHosts,
     pidAlive: localPidAlive,
     acquireHostLock,
+    runAndObserve,
   };
 }
 
@@ -199,7 +204,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
   const bus = new EventBus(runId, context.deps.now);
   bus.subscribe((event) => journal.write(event));
   const notifier = await notifierFor(context.fleet.notify, bus, redactor, context.deps);
-  const recorded = new BackupRunEvents(bus, context.deps.now);
+  const recorded = new BackupRunEvents(bus, context.deps.now, (host) => context.pool.sessionsOpened?.(host) ?? null);
   recorded.runStarted({
     toolVersion: TOOL_VERSION,
     identity: context.deps.identity,
@@ -232,8 +237,13 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
         mapHosts: context.deps.mapHosts,
         now: context.deps.now,
         isAlive: context.deps.pidAlive,
-        holdHost: (connection, work, signal) =>
-          holdHostLock(context, runId, connection, work, signal, {
+        lookAtHost: async (host, connection, keep) => {
+          const look = await lookLocking(context, runId, host, connection, keep);
+          if (look.lock !== null) recorded.lockAcquired(host.name, null);
+          return look;
+        },
+        waitForHost: (connection, signal) =>
+          takeHostLock(context, runId, connection, signal, {
             timeoutMs: options.lockTimeout,
             onWait: (holder) => {
               recorded.lockWaiting(connection.host, holder, options.lockTimeout);
@@ -339,17 +349,18 @@ export async function restoreCommand(context: Context, source: string, options: 
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const connection = await context.pool.get(host.name);
     // A restore changes the sandbox: it holds the host lock, as apply does (docs/apply.md#locks).
-    const held = await holdHostLock(context, newRunId(context.deps.now()), connection, (signal) => {
-      if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal });
-    }, interrupt.signal);
-    if (!held.held) {
+    const taken = await takeHostLock(context, newRunId(context.deps.now()), connection, interrupt.signal);
+    if (!("lock" in taken)) {
       if (interrupt.signal.aborted) return ExitCode.Interrupted;
-      const message = `${target.host} is locked: ${held.reason}`;
+      const message = `${target.host} is locked: ${taken.reason}`;
       if (options.json) context.write(json.restoreJson({ ...subject, ok: false, error: message }));
       else context.warn(`nemoclaw backup restore: ${message}\n`);
       return ExitCode.LockHeld;
     }
+    await taken.lock.hold((signal) => {
+      if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
+      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal });
+    }, interrupt.signal);
     context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
     return ExitCode.Ok;
   } catch (error) {
@@ -366,25 +377,60 @@ export async function restoreCommand(context: Context, source: string, options: 
   }
 }
 
+function lockOptions(context: Context, runId: string): LockOptions {
+  return { identity: context.deps.identity, runId, ttlMs: context.fleet.apply.lockTtlMs, clock: { now: context.deps.now }, pidAlive: context.deps.pidAlive };
+}
+
+/** A lease this run holds, as the backup core uses it: renewed while work runs, released after (docs/apply.md#locks). */
+function held(context: Context, lease: HostLease): HostLock {
+  return {
+    hold: (work, signal) => whileHolding(lease, context.fleet.apply.lockTtlMs, work, signal),
+    get content() {
+      return lease.content;
+    },
+    released: () => lease.released(),
+  };
+}
+
 /**
- * Runs `work` on a host holding its fleet lock (docs/apply.md#locks), renewed while it runs and
- * released after; or, when another run holds it (past `wait`, when given), whose lock it is and
- * why it stands.
+ * `backup run`'s look at a host (the backup probe) with the host's lock created in the same round
+ * trip, as apply's (docs/performance.md): kept when `keep` says the look has something to snapshot,
+ * given back in that round trip otherwise. A lock another run holds is left to `takeHostLock`.
  */
-async function holdHostLock<T>(
+async function lookLocking(context: Context, runId: string, host: DesiredHost, connection: Connection, keep: (observed: ObservedHost) => boolean): Promise<{ observed: ObservedHost; lock: HostLock | null }> {
+  const options = lockOptions(context, runId);
+  const mine = lockFor(options);
+  const lease = leaseOn(connection, mine, options);
+  const trip = await context.deps.runAndObserve(host, connection, {
+    commands: [],
+    secrets: new Map(),
+    createLock: lockText(mine),
+    releaseLockIf: async (observed) => !keep(observed),
+    timeoutMs: 0,
+    observe: BACKUP_OBSERVE,
+  });
+  // "changed": it is not this run's lock any more.
+  if (trip.lockReleased === "swapped" || trip.lockReleased === "changed") return { observed: trip.observed, lock: null };
+  if (trip.lockCreated?.created && keep(trip.observed)) return { observed: trip.observed, lock: held(context, lease) };
+  // Not given back in the round trip (no answer in time, the release did not report), or the
+  // answer was lost after the script was sent: removed now, only while it still reads ours.
+  if (trip.lockCreated?.created || lockUnconfirmed(trip)) await lease.release().catch(() => undefined);
+  return { observed: trip.observed, lock: null };
+}
+
+/**
+ * Take a host's fleet lock (docs/apply.md#locks), reclaiming a dead run's; with `wait`, a live
+ * holder is waited for up to its limit. Otherwise whose lock it is and why it stands.
+ */
+async function takeHostLock(
   context: Context,
   runId: string,
   connection: Connection,
-  work: (signal: AbortSignal) => Promise<T>,
   signal: AbortSignal,
   wait?: { timeoutMs: number; onWait(holder: HostLockInfo): void; onAcquired(reclaimed: Reclaimed | null): void },
-): Promise<{ held: true; value: T } | { held: false; reason: string }> {
+): Promise<{ lock: HostLock } | { reason: string }> {
   const lock = await context.deps.acquireHostLock(connection, {
-    identity: context.deps.identity,
-    runId,
-    ttlMs: context.fleet.apply.lockTtlMs,
-    clock: { now: context.deps.now },
-    pidAlive: context.deps.pidAlive,
+    ...lockOptions(context, runId),
     ...(wait !== undefined && wait.timeoutMs > 0
       ? {
           wait: {
@@ -396,9 +442,9 @@ async function holdHostLock<T>(
         }
       : {}),
   });
-  if (!lock.acquired) return { held: false, reason: lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason };
+  if (!lock.acquired) return { reason: lock.holder ? `${describeHolder(lock.holder)} (${lock.reason})` : lock.reason };
   wait?.onAcquired(lock.reclaimed);
-  return { held: true, value: await whileHolding(lock.lease, context.fleet.apply.lockTtlMs, work, signal) };
+  return { lock: held(context, lock.lease) };
 }
 
 /** The stores against the policies, as `backup due` and `backup verify` write them with --metrics-file. */

@@ -54,6 +54,8 @@ export class BackupRunEvents {
   constructor(
     private readonly bus: EventBus,
     private readonly now: () => Date,
+    /** SSH sessions opened on a host so far, as apply's host-finished counts them (docs/performance.md). */
+    private readonly sessionsOf: (host: string) => number | null = () => null,
   ) {
     this.tally = new RunTally(bus.runId);
     this.startedAt = now().getTime();
@@ -142,7 +144,7 @@ export class BackupRunEvents {
           host: host.host,
           status: host.status !== "not-started" && host.sandboxes.some(keptByInterrupt) ? "interrupted" : HOST_STATUS[host.status],
           durationMs: this.since(host.host),
-          sessions: null,
+          sessions: this.sessionsOf(host.host),
           message: host.problems.length > 0 ? host.problems.join("; ") : null,
           block: host.block?.lines ?? null,
           changedFacts: null,

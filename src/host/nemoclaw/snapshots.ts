@@ -14,6 +14,7 @@ import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js"
 import { remoteCommand } from "../command.js";
 import { type Releases, snapshotCreate, snapshotRestore } from "./commands.js";
 import { nemoclawHas } from "./releases.js";
+import { runThenReleaseLock, type SwapLockAnswer } from "../system/fleet-lock.js";
 
 export const SNAPSHOT_MANIFEST = "rebuild-manifest.json";
 
@@ -247,8 +248,16 @@ export async function streamSnapshot(connection: Connection, snapshot: HostSnaps
   return connection.spawn({ argv: ["tar", "-cf", "-", "-C", nemoclawDir(snapshot.home), "--", relative] }, signal ? { signal } : {});
 }
 
-export async function removeSnapshot(connection: Connection, snapshot: HostSnapshot): Promise<void> {
-  await runChecked(connection, { argv: ["rm", "-rf", "--", snapshotDir(snapshot)] }, "removing the host copy of the snapshot");
+/**
+ * Remove the host's copy of a snapshot; with `releaseLock` (the host lock's text), give the lock
+ * back in the same session, as the run's last command there (null: not released).
+ */
+export async function removeSnapshot(connection: Connection, snapshot: HostSnapshot, releaseLock?: string): Promise<SwapLockAnswer | null> {
+  const argv = ["rm", "-rf", "--", snapshotDir(snapshot)];
+  const what = "removing the host copy of the snapshot";
+  if (releaseLock !== undefined) return runThenReleaseLock(connection, argv, releaseLock, what);
+  await runChecked(connection, { argv }, what);
+  return null;
 }
 
 /**

@@ -239,8 +239,23 @@ export function readCreateLockSection(section: ProbeSection | undefined): Create
 /** What a lock-release section answered; null when it did not report. */
 export function readReleaseLockSection(section: ProbeSection | undefined): SwapLockAnswer | null {
   if (section === undefined || !section.complete || section.exitCode !== 0) return null;
-  const { status } = splitAnswer(section.body);
+  return releaseAnswer(section.body);
+}
+
+function releaseAnswer(output: string): SwapLockAnswer | null {
+  const { status } = splitAnswer(output);
   return status === "SWAPPED" ? "swapped" : status === "BUSY" ? "busy" : status === "CHANGED" ? "changed" : null;
+}
+
+/**
+ * Run `argv` and, once it succeeded, remove the lock while it still reads `expected`, in one
+ * session: a run's last command on a host gives the lock back with it (docs/performance.md). The
+ * command's output goes to stderr, so stdout is the release's answer alone; a command that fails
+ * fails as `what`, and leaves the lock to a release of its own.
+ */
+export async function runThenReleaseLock(connection: Connection, argv: readonly string[], expected: string, what: string): Promise<SwapLockAnswer | null> {
+  const script = `"$@" >&2 || exit\n( ${swapScript(expected, null)} ) 2>/dev/null\n`;
+  return releaseAnswer(await runChecked(connection, { argv: ["sh", "-c", script, "sh", ...argv] }, what));
 }
 
 /** The lock file's exact content ("" when empty), or null when there is none. */

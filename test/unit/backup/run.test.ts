@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupStores } from "../../../src/backup/destinations.js";
 import { recordOf } from "../../../src/backup/record.js";
-import { runBackups, runExitCode, type RunEvent } from "../../../src/backup/run.js";
+import { type HostLock, runBackups, runExitCode, type RunEvent } from "../../../src/backup/run.js";
 import type { BackupRequest, BackupService } from "../../../src/backup/service.js";
 import type { DesiredFleet } from "../../../src/config/types.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
@@ -46,6 +46,7 @@ function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | 
       return { host } as Connection;
     },
   };
+  const holding: HostLock = { hold: (work, signal) => work(signal), content: "the lock's text\n", released: () => undefined };
   const deps = {
     fleet: desired,
     pool,
@@ -56,11 +57,17 @@ function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | 
     now: () => new Date("2026-07-10T02:00:00Z"),
     isAlive: () => false,
     onEvent: (event: RunEvent) => events.push(event),
-    async holdHost<T>(connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal) {
+    async lookAtHost(host: { name: string }, _connection: Connection, keep: (observed: ObservedHost) => boolean) {
+      const look = observed[host.name] as ObservedHost;
+      if (lockedBy[host.name] !== undefined || !keep(look)) return { observed: look, lock: null };
+      held.push(host.name);
+      return { observed: look, lock: holding };
+    },
+    async waitForHost(connection: Connection, _signal: AbortSignal): Promise<{ lock: HostLock } | { reason: string }> {
       const holder = lockedBy[connection.host];
-      if (holder !== undefined) return { held: false as const, reason: holder };
+      if (holder !== undefined) return { reason: holder };
       held.push(connection.host);
-      return { held: true as const, value: await work(signal) };
+      return { lock: holding };
     },
   };
   const run = (options: Partial<Parameters<typeof runBackups>[0]> = {}) =>
@@ -182,15 +189,26 @@ describe("runBackups", () => {
     expect(renderRunEvent({ type: "host-done", outcome: report.hosts[1]! }, plain)).toBe(`✗ spark-02: locked, nothing backed up: ${holder}\n`);
   });
 
+  it("gives the host lock back with the last snapshot's removal on the host: only the last Ready sandbox's backup carries it", async () => {
+    const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
+    const { calls, run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice"), sandbox("bob"), sandbox("carol", "Provisioning")])]) });
+    const report = await run();
+    expect(report.hosts.map((host) => host.status)).toEqual(["ok"]);
+    expect(calls.map((call) => [call.sandbox, call.releaseLock?.content ?? null])).toEqual([
+      ["alice", null],
+      ["bob", "the lock's text\n"],
+    ]);
+  });
+
   it("backs up what the host has once its lock is held, not what it had before another run let go of it", async () => {
     const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
     const observed: Record<string, ObservedHost> = { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) };
     const afterApply = observedHost("spark-01", [gateway("nemoclaw", [sandbox("dave")])]);
-    const { calls, deps, run } = harness(desired, observed);
+    const { calls, deps, run } = harness(desired, observed, undefined, { "spark-01": "an apply's" });
     // The lock was another run's (an apply that replaced alice with dave); it is ours once that run is done.
-    deps.holdHost = async <T>(_connection: Connection, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal) => {
+    deps.waitForHost = async () => {
       observed["spark-01"] = afterApply;
-      return { held: true as const, value: await work(signal) };
+      return { lock: { hold: (work, signal) => work(signal), content: "the lock's text\n", released: () => undefined } };
     };
     const report = await run();
     expect(calls.map((call) => `${call.host.name}/${call.sandbox}`)).toEqual(["spark-01/dave"]);
@@ -201,10 +219,10 @@ describe("runBackups", () => {
   it("a host whose lock it was still waiting for when interrupted is not started, not locked", async () => {
     const desired = fleet([desiredHost("spark-01")], [policy("nightly", { destination: { kind: "local", path: dir } })]);
     const interrupt = new AbortController();
-    const { calls, deps, run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) });
-    deps.holdHost = async () => {
+    const { calls, deps, run } = harness(desired, { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]) }, undefined, { "spark-01": "another run's" });
+    deps.waitForHost = async () => {
       interrupt.abort();
-      return { held: false as const, reason: "run 20261122T081500Z-9b0e11 by alice@ctl-02 (pid 5120) (its lease is live until 08:40)" };
+      return { reason: "run 20261122T081500Z-9b0e11 by alice@ctl-02 (pid 5120) (its lease is live until 08:40)" };
     };
     const report = await run({ signal: interrupt.signal });
     expect(calls).toEqual([]);

@@ -46,7 +46,7 @@ async function backupRun(sim: SimHost) {
   const service = createBackupService({ fleet: desired, pool, stores, observeHost: observeForBackup });
   return runBackups(
     { policies: [nightly], hosts: ["sim-01"], strict: false, concurrency: 1, runId: "run-1" },
-    { fleet: desired, pool, observeHost: observeForBackup, service, stores, mapHosts, now: () => new Date(), isAlive: () => false, holdHost: async (_connection, work, signal) => ({ held: true, value: await work(signal) }) },
+    { fleet: desired, pool, observeHost: observeForBackup, service, stores, mapHosts, now: () => new Date(), isAlive: () => false, lookAtHost: async (host, connection) => ({ observed: await observeForBackup(host, connection), lock: { hold: (work, signal) => work(signal), content: "", released: () => undefined } }), waitForHost: async () => ({ reason: "not used" }) },
   );
 }
 

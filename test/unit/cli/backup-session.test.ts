@@ -21,9 +21,9 @@ import type { DesiredFleet } from "../../../src/config/types.js";
 import { ExitCode } from "../../../src/exit-codes.js";
 import { FleetValidationError } from "../../../src/config/diagnostics.js";
 import type { ObservedHost } from "../../../src/observe/types.js";
-import type { HostLockInfo } from "../../../src/host/system/fleet-lock.js";
+import { type HostLockInfo, lockText } from "../../../src/host/system/fleet-lock.js";
 import { mapHosts } from "../../../src/transport/pool.js";
-import type { Connection } from "../../../src/transport/types.js";
+import type { Connection, RemoteCommand } from "../../../src/transport/types.js";
 import { desiredHost, fleet, gateway, observedHost, policy, sandbox } from "../backup/fixtures.js";
 import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "../backup/helpers.js";
 import { parseExposition, stateOf, valueOf } from "../../support/exposition.js";
@@ -64,6 +64,15 @@ function session(desired: DesiredFleet, scripted: Scripted) {
       throw new Error("not used");
     },
   };
+  /** A host whose only commands are the lock's own: a release (compare-and-swap to nothing) is recorded. */
+  const connectionTo = (host: string) =>
+    ({
+      host,
+      run: async (command: RemoteCommand) => {
+        if ("script" in command && command.script.includes('rm -f "$lock"')) locks.push(`released ${host}`);
+        return { exitCode: 0, signal: null, stdout: Buffer.from("SWAPPED\n"), stderr: Buffer.alloc(0), durationMs: 0, timedOut: false };
+      },
+    }) as unknown as Connection;
   const deps: BackupSessionDeps = {
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
@@ -79,7 +88,7 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     },
     loadFleet: async () => ({ fleet: desired, warnings: [] }),
     selectHosts: (fleetValue) => fleetValue.hosts.map((host) => host.name),
-    openPool: () => ({ get: async (host: string) => ({ host }) as Connection, closeAll: async () => undefined }),
+    openPool: () => ({ get: async (host: string) => connectionTo(host), closeAll: async () => undefined }),
     openStores: (fleetValue, pool) => new BackupStores(fleetValue, pool),
     backupService: () => service,
     observeHost: async (host) => scripted.observed[host.name]!,
@@ -93,6 +102,15 @@ function session(desired: DesiredFleet, scripted: Scripted) {
       }
       if (holder !== undefined && !(lockOptions.wait !== undefined && scripted.releasedWhileWaiting)) return { acquired: false, holder, reason: "its lease runs until 02:10" };
       return { acquired: true, reclaimed: null, lease: { info: { user: "ops", machine: "ctl", pid: 4242, runId: lockOptions.runId, startedAt: "", expiresAt: "" }, content: "", renew: async () => true, release: async () => void locks.push(`released ${connection.host}`), released: () => undefined } };
+    },
+    // The look that takes the lock: refused by a holder, or created and kept or given back as the run answers.
+    runAndObserve: async (host, _connection, request) => {
+      const observed = scripted.observed[host.name]!;
+      const holder = scripted.lockedBy?.[host.name];
+      if (holder !== undefined) return { outcomes: [], observed, lockCreated: { created: false, current: { present: true, text: lockText(holder), aged: false } }, lockReleased: null };
+      const giveBack = (await request.releaseLockIf?.(observed)) ?? false;
+      locks.push(`${giveBack ? "locked and released" : "locked"} ${host.name} in its look`);
+      return { outcomes: [], observed, lockCreated: { created: true }, lockReleased: giveBack ? "swapped" : null };
     },
   };
   const options = { inventory: [] as string[], json: false, policy: [] as string[], color: false, sandbox: [] as string[], strict: false, due: false, lockTimeout: 0 };
@@ -150,12 +168,38 @@ describe("backup run as a use case", () => {
     });
     expect(await s.run()).toBe(ExitCode.LockHeld);
     expect(s.backedUp).toEqual(["spark-01/alice"]);
-    expect(s.locks).toEqual(["released spark-01"]);
+    expect(s.locks).toEqual(["locked spark-01 in its look", "released spark-01"]);
     const summary = summarizeJournal(listJournalFiles(join(dir, "runs"))[0]!);
     expect(summary.hosts.map((host) => [host.host, host.status])).toEqual([["spark-01", "ok"], ["spark-02", "locked"]]);
     expect(summary.hosts[1]?.message).toBe("run 20260710T015500Z-9b0e11 by alice@ctl-02 (pid 5120), started 2026-07-10T01:55:00.000Z, lease until 2026-07-10T02:10:00.000Z (its lease runs until 02:10)");
     expect(s.err()).toContain("✗ spark-02: locked, nothing backed up: run 20260710T015500Z-9b0e11 by alice@ctl-02");
     expect(s.out()).toContain("  spark-02: locked\n");
+  });
+
+  it("takes each host's lock in the round trip of its look: kept where a sandbox is Ready (no second look), given back in it where none is", async () => {
+    const desired = fleet([desiredHost("spark-01", [{ name: "alice" }]), desiredHost("spark-02", [{ name: "bob" }])], [policy("nightly", { destination: { kind: "local", path: join(dir, "store") } })]);
+    const s = session(desired, {
+      observed: { "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("alice")])]), "spark-02": observedHost("spark-02", [gateway("nemoclaw", [sandbox("bob", "Provisioning")])]) },
+    });
+    s.deps.observeHost = async (host) => {
+      throw new Error(`${host.name} was looked at a second time`);
+    };
+    s.deps.acquireHostLock = async (connection) => {
+      throw new Error(`${connection.host}'s lock was taken in a round trip of its own`);
+    };
+    const looks: unknown[] = [];
+    const look = s.deps.runAndObserve;
+    s.deps.runAndObserve = (host, connection, request) => {
+      looks.push(request.observe);
+      return look(host, connection, request);
+    };
+    expect(await s.run()).toBe(ExitCode.Ok);
+    // The backup probe: no guard checks inside the sandboxes (observeForBackup's).
+    expect(looks).toEqual([{ sandboxGuards: false }, { sandboxGuards: false }]);
+    expect(s.backedUp).toEqual(["spark-01/alice"]);
+    expect(s.locks).toEqual(["locked spark-01 in its look", "locked and released spark-02 in its look", "released spark-01"]);
+    const { events } = readJournal(listJournalFiles(join(dir, "runs"))[0]!);
+    expect(events.filter((event) => event.type === "lock-acquired").map((event) => "host" in event && event.host)).toEqual(["spark-01"]);
   });
 
   it("waits for a host lock another run holds, saying so, and backs the host up once it is given back (--lock-timeout, default 5m)", async () => {

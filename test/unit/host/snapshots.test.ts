@@ -1,9 +1,9 @@
 /** Finding and checking the snapshot NemoClaw made under a label, on a real shell with a scratch HOME. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkLabelledSnapshot } from "../../../src/host/nemoclaw/snapshots.js";
+import { checkLabelledSnapshot, removeSnapshot } from "../../../src/host/nemoclaw/snapshots.js";
 import { LocalConnection } from "../../../src/transport/local.js";
 
 let home: string;
@@ -46,5 +46,37 @@ describe("checkLabelledSnapshot", () => {
 
   it("says so when the sandbox has no snapshots at all", async () => {
     await expect(checkLabelledSnapshot(connection, "nobody", "fleet-1")).rejects.toThrow("no snapshot of nobody with a manifest naming fleet-1 was found");
+  });
+});
+
+describe("removeSnapshot", () => {
+  const lock = () => join(home, ".nemoclaw-fleet", "lock.json");
+  const ours = '{"runId":"run-1"}\n';
+  const timestamp = "2026-11-22T10-00-00-000Z";
+  const copy = () => ({ home, sandbox: "alice", timestamp });
+  beforeEach(() => {
+    snapshot("alice", timestamp, null);
+    mkdirSync(join(home, ".nemoclaw-fleet"), { recursive: true });
+  });
+
+  it("gives the host lock back in the same session, while it still reads what this run wrote", async () => {
+    writeFileSync(lock(), ours);
+    expect(await removeSnapshot(connection, copy(), ours)).toBe("swapped");
+    expect(existsSync(join(home, ".nemoclaw", "rebuild-backups", "alice", timestamp))).toBe(false);
+    expect(existsSync(lock())).toBe(false);
+  });
+
+  it("leaves a lock another run took over, and removes the copy all the same", async () => {
+    writeFileSync(lock(), '{"runId":"run-2"}\n');
+    expect(await removeSnapshot(connection, copy(), ours)).toBe("changed");
+    expect(existsSync(join(home, ".nemoclaw", "rebuild-backups", "alice", timestamp))).toBe(false);
+    expect(readFileSync(lock(), "utf8")).toBe('{"runId":"run-2"}\n');
+  });
+
+  it("without a lock to give back, only removes the copy", async () => {
+    writeFileSync(lock(), ours);
+    expect(await removeSnapshot(connection, copy())).toBeNull();
+    expect(existsSync(join(home, ".nemoclaw", "rebuild-backups", "alice", timestamp))).toBe(false);
+    expect(readFileSync(lock(), "utf8")).toBe(ours);
   });
 });
