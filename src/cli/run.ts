@@ -50,7 +50,7 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
     `
 Every command reads ./fleet.yaml when no fleet file is named (with -i and no fleet file, the
 inventories alone), and explains itself with \`nemoclaw <command> --help\`. Documentation: docs/
-in the package (docs/README.md).
+in the package (docs/README.md; every command and option in docs/cli.md).
 
 Exit codes: 0 ok, 1 error or bad usage, 2 changes pending (plan --detailed-exitcode, steps apply
 --max-risk held back) or a backup due, 3 invalid fleet file, inventory or plan file (or a secret
