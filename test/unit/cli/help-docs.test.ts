@@ -10,6 +10,7 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { COMMAND_PAGES } from "../../../scripts/gen-docs.mjs";
 import { registerCommands } from "../../../src/cli/commands.js";
+import { commandsOf, helpOf } from "../../support/commands.js";
 
 const read = (file: string) => readFileSync(new URL(`../../../${file}`, import.meta.url), "utf8");
 
@@ -18,18 +19,6 @@ const PAGES: Record<string, string> = Object.fromEntries(Object.entries(COMMAND_
 
 /** Options many commands share, documented once, in README.md's paragraph on them. */
 const SHARED = ["--inventory", "--limit", "--list-hosts", "--vault-password-file", "--vault-id", "--json", "--no-color"];
-
-function commandsOf(command: Command, path: string[] = []): { path: string[]; command: Command }[] {
-  const visible = command.commands.filter((sub) => !(sub as unknown as { _hidden?: boolean })._hidden);
-  return visible.flatMap((sub) => [{ path: [...path, sub.name()], command: sub }, ...commandsOf(sub, [...path, sub.name()])]);
-}
-
-function helpOf(command: Command): string {
-  let text = "";
-  command.configureOutput({ writeOut: (chunk) => (text += chunk) });
-  command.outputHelp();
-  return text;
-}
 
 const program = new Command("nemoclaw");
 await registerCommands(program, []);

@@ -2,18 +2,7 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { registerCommands } from "../../../src/cli/commands.js";
-
-function commandsOf(command: Command, path: string[] = []): { path: string[]; command: Command }[] {
-  const visible = command.commands.filter((sub) => !(sub as unknown as { _hidden?: boolean })._hidden);
-  return visible.flatMap((sub) => [{ path: [...path, sub.name()], command: sub }, ...commandsOf(sub, [...path, sub.name()])]);
-}
-
-function helpOf(command: Command): string {
-  let text = "";
-  command.configureOutput({ writeOut: (chunk) => (text += chunk) });
-  command.outputHelp();
-  return text;
-}
+import { commandsOf, helpOf } from "../../support/commands.js";
 
 const program = new Command("nemoclaw");
 await registerCommands(program, []);
