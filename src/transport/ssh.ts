@@ -334,7 +334,7 @@ export class SshConnection implements Connection {
   async upload(source: Readable, remotePath: string, options: UploadOptions = {}): Promise<void> {
     const child = await this.spawn(atomicWriteCommand(remotePath, options), options.signal ? { signal: options.signal } : {});
     const stderr = collectText(child.stderr);
-    child.stdout.resume();
+    const announced = collectText(child.stdout);
     let sourceError: Error | undefined;
     const fail = (error: Error): void => {
       sourceError = error;
@@ -352,10 +352,25 @@ export class SshConnection implements Connection {
       source.pipe(child.stdin);
     }
     const outcome = await child.done;
+    if (sourceError || outcome.exitCode !== 0) await this.removeUploadLeftover((await announced).split("\n")[0] ?? "");
     if (sourceError) {
       throw new TransportError("command-failed", this.host, `upload to ${remotePath}: reading the source failed: ${firstLine(sourceError.message)}`, { cause: sourceError });
     }
     assertSucceeded(this.host, `upload to ${remotePath}`, { ...outcome, stdout: Buffer.alloc(0), stderr: Buffer.from(await stderr) });
+  }
+
+  /**
+   * A failed upload's temporary file, if it is still there: its script's EXIT trap removes it, but
+   * not when the upload had to be killed (a TERM not honoured within the grace, as on a loaded host).
+   * Best effort: the upload's own failure is what is reported.
+   */
+  private async removeUploadLeftover(temporary: string): Promise<void> {
+    if (!/\.nemoclaw-tmp\.[A-Za-z0-9]{8}$/.test(temporary)) return;
+    try {
+      await this.run({ argv: ["rm", "-f", "--", temporary] }, { timeoutMs: 10_000 });
+    } catch {
+      // the connection is gone too: nothing more can be done from here
+    }
   }
 
   async download(remotePath: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
@@ -416,7 +431,8 @@ export class SshConnection implements Connection {
  * input ended early because the controller or its connection went away) is not renamed. The traps
  * are set before mktemp: a TERM (a cancelled upload) that arrived between mktemp and the traps
  * would kill the shell without removing the file; trapped, it waits for the assignment and the
- * EXIT trap removes it.
+ * EXIT trap removes it. The temporary file's name is printed on stdout: a cancelled upload that
+ * had to be killed (no trap runs then) removes it by name afterwards.
  */
 const ATOMIC_WRITE_SCRIPT = [
   "set -e",
@@ -427,6 +443,7 @@ const ATOMIC_WRITE_SCRIPT = [
   'case $target in */*) dir=${target%/*}/ ;; *) dir= ;; esac',
   'if [ -z "$mode" ]; then mode=$(printf %o $(( 0666 & ~0$(umask) ))); fi',
   'tmp=$(mktemp -- "${dir}.${target##*/}.nemoclaw-tmp.XXXXXXXX")',
+  'printf \'%s\\n\' "$tmp"',
   'cat > "$tmp"',
   'got=$(wc -c < "$tmp")',
   'if [ -n "$size" ] && [ $((got)) -ne "$size" ]; then echo "only $((got)) of $size bytes arrived; the old file is kept" >&2; exit 1; fi',

@@ -336,6 +336,27 @@ describe("streams, files and secrets", () => {
     expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
   });
 
+  it("removes the temporary file of a failed upload it had to kill, when no trap could remove it", async () => {
+    // A grace of 1 ms: the TERM is followed by KILL at once, as on a host too loaded to honour TERM in time.
+    const hurried = new ConnectionPool([fleet.fleetHost("work-1") as DesiredHost], { killGraceMs: 1 });
+    try {
+      const connection = await hurried.get("work-1");
+      const home = fleet.hosts.find((h) => h.name === "work-1")!.home;
+      await connection.upload(Readable.from([Buffer.from("old contents\n")]), `${home}/hurried.txt`);
+      const stalled = new PassThrough();
+      const uploading = connection.upload(stalled, `${home}/hurried.txt`);
+      stalled.write(Buffer.from("partial new contents"));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the temporary file is there and being written
+      stalled.destroy(new Error("disk read error"));
+      await expect(uploading).rejects.toMatchObject({ kind: "command-failed" });
+      const after = await connection.run({ argv: ["sh", "-c", 'cat "$1"; ls -a "$2"', "sh", `${home}/hurried.txt`, home] });
+      expect(after.stdout.toString()).toContain("old contents\n");
+      expect(after.stdout.toString()).not.toContain("hurried.txt.nemoclaw-tmp");
+    } finally {
+      await hurried.closeAll();
+    }
+  });
+
   it("fails, leaving the old file, when the source is closed before its end without an error", { timeout: 30_000 }, async () => {
     const connection = await pool.get("work-1");
     const home = fleet.hosts.find((h) => h.name === "work-1")!.home;
