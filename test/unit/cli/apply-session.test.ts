@@ -345,11 +345,9 @@ describe("apply of a saved plan file", () => {
     expect(s.ran).toEqual([]);
   });
 
-  it("a backup step whose store cannot be written refuses the plan before any host is touched (exit 1)", async () => {
-    writeFileSync(join(dir, "a-file"), "");
-    const store = join(dir, "a-file", "store");
-    const s = session({}, (scenario) => scenario.fleet.backupPolicies.push(policy("nightly", { destination: { kind: "local", path: store } })));
-    const file = join(dir, "unwritable.json");
+  /** A saved plan of the session's fleet with a backup step to policy nightly first; no host may be observed for it. */
+  function savedPlanWithBackupStep(s: ReturnType<typeof session>, name: string): string {
+    const file = join(dir, name);
     const saved = planOf(s.scenario);
     const first = saved.hosts[0]!.steps[0]!;
     saved.hosts[0]!.steps.unshift({ ...first, id: "backup:assistant@nightly", kind: "backup", commands: [], dependsOn: [], params: { policy: "nightly" } });
@@ -357,6 +355,14 @@ describe("apply of a saved plan file", () => {
     s.deps.observeHost = async () => {
       throw new Error("no host may be contacted");
     };
+    return file;
+  }
+
+  it("a backup step whose store cannot be written refuses the plan before any host is touched (exit 1)", async () => {
+    writeFileSync(join(dir, "a-file"), "");
+    const store = join(dir, "a-file", "store");
+    const s = session({}, (scenario) => scenario.fleet.backupPolicies.push(policy("nightly", { destination: { kind: "local", path: store } })));
+    const file = savedPlanWithBackupStep(s, "unwritable.json");
     expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.Error);
     expect(s.err()).toContain(`nemoclaw apply: backup store ${store} of policy "nightly" cannot be written: ENOTDIR`);
     expect(s.err()).toContain("nothing was changed");
@@ -366,15 +372,8 @@ describe("apply of a saved plan file", () => {
 
   it("a backup step whose store is on a host that cannot be reached refuses the plan before any host is touched (exit 4, as backup run)", async () => {
     const s = session({}, (scenario) => scenario.fleet.backupPolicies.push(policy("nightly", { destination: { kind: "ssh", host: "vault-01", path: "/srv/backups" } })));
-    const file = join(dir, "unreachable-store.json");
-    const saved = planOf(s.scenario);
-    const first = saved.hosts[0]!.steps[0]!;
-    saved.hosts[0]!.steps.unshift({ ...first, id: "backup:assistant@nightly", kind: "backup", commands: [], dependsOn: [], params: { policy: "nightly" } });
-    writePlanFile(file, saved);
+    const file = savedPlanWithBackupStep(s, "unreachable-store.json");
     s.deps.unwritableStores = async () => ({ problems: [], unreachable: ['backup store vault-01:/srv/backups of policy "nightly" could not be reached: connect ECONNREFUSED'] });
-    s.deps.observeHost = async () => {
-      throw new Error("no host may be contacted");
-    };
     expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.Unreachable);
     expect(s.err()).toContain('nemoclaw apply: backup store vault-01:/srv/backups of policy "nightly" could not be reached: connect ECONNREFUSED\n');
     expect(s.err()).toContain("nemoclaw apply: the plan backs up to a store that cannot be reached; nothing was changed\n");
@@ -383,14 +382,7 @@ describe("apply of a saved plan file", () => {
 
   it("a backup step whose policy the fleet file no longer defines refuses the plan before any host is touched (exit 3)", async () => {
     const s = session();
-    const file = join(dir, "renamed.json");
-    const saved = planOf(s.scenario);
-    const first = saved.hosts[0]!.steps[0]!;
-    saved.hosts[0]!.steps.unshift({ ...first, id: "backup:assistant@nightly", kind: "backup", commands: [], dependsOn: [], params: { policy: "nightly" } });
-    writePlanFile(file, saved);
-    s.deps.observeHost = async () => {
-      throw new Error("no host may be contacted");
-    };
+    const file = savedPlanWithBackupStep(s, "renamed.json");
     expect(await runApplySession(file, OPTIONS, s.deps)).toBe(ExitCode.ValidationError);
     expect(s.err()).toContain(`${file}: not a usable plan file:\n  backs up to policies`);
     expect(s.err()).toContain("(it has: none): backup:assistant@nightly on spark-01 (policy nightly); re-run `nemoclaw plan`; nothing was applied");
