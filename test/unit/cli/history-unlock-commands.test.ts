@@ -29,15 +29,20 @@ function streams() {
   return { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (err += text) }, env: {}, out: () => out, err: () => err };
 }
 
-function recordBackupRun(runId: string): void {
+/** A backup run's journal, started for spark-01 under policy nightly; the caller records the rest and closes it. */
+function startBackupRun(runId: string): { writer: JournalWriter; events: BackupRunEvents } {
   const now = () => new Date("2026-07-10T02:00:00Z");
   const writer = JournalWriter.open(dir, runId, new Redactor());
   const bus = new EventBus(runId, now);
   bus.subscribe((event) => writer.write(event));
   const events = new BackupRunEvents(bus, now);
-  const desired = backupFleet([], []);
-  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: desired, policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
+  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: backupFleet([], []), policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
   events.onRunEvent({ type: "host-start", host: "spark-01" });
+  return { writer, events };
+}
+
+function recordBackupRun(runId: string): void {
+  const { writer, events } = startBackupRun(runId);
   events.onRunEvent({ type: "host-plan", host: "spark-01", steps: [{ id: "backup:alice@nightly", sandbox: "alice", gateway: "nemoclaw", policy: "nightly" }] });
   const outcome = { host: "spark-01", sandbox: "alice", gateway: "nemoclaw", policy: "nightly", status: "failed" as const, reason: "snapshot failed" };
   events.onRunEvent({ type: "sandbox-done", outcome });
@@ -49,13 +54,7 @@ function recordBackupRun(runId: string): void {
 
 /** A backup run Ctrl-C stopped while alice's backup was in flight, before bob's. */
 function recordInterruptedBackupRun(runId: string): void {
-  const now = () => new Date("2026-07-10T02:00:00Z");
-  const writer = JournalWriter.open(dir, runId, new Redactor());
-  const bus = new EventBus(runId, now);
-  bus.subscribe((event) => writer.write(event));
-  const events = new BackupRunEvents(bus, now);
-  events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: backupFleet([], []), policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
-  events.onRunEvent({ type: "host-start", host: "spark-01" });
+  const { writer, events } = startBackupRun(runId);
   const steps = ["alice", "bob"].map((sandbox) => ({ id: `backup:${sandbox}@nightly`, sandbox, gateway: "nemoclaw", policy: "nightly" }));
   events.onRunEvent({ type: "host-plan", host: "spark-01", steps });
   events.onRunEvent({ type: "sandbox-start", host: "spark-01", sandbox: "alice", gateway: "nemoclaw", policy: "nightly" });
@@ -84,15 +83,7 @@ describe("nemoclaw history", () => {
 
   it("counts a host a killed run never finished as unfinished, so the totals add up to the run's hosts", async () => {
     // A backup run SIGKILLed while spark-01 was under way: no host-done, no end record.
-    const runId = "20261122T070000Z-cccccc";
-    const now = () => new Date("2026-07-10T02:00:00Z");
-    const writer = JournalWriter.open(dir, runId, new Redactor());
-    const bus = new EventBus(runId, now);
-    bus.subscribe((event) => writer.write(event));
-    const events = new BackupRunEvents(bus, now);
-    events.runStarted({ toolVersion: "0.1.0", identity: { user: "ops", machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" }, fleet: backupFleet([], []), policies: ["nightly"], limit: null, hosts: ["spark-01"], sandboxes: [], concurrency: 1, journal: writer.path });
-    events.onRunEvent({ type: "host-start", host: "spark-01" });
-    writer.close();
+    startBackupRun("20261122T070000Z-cccccc").writer.close();
     const list = streams();
     expect(await runHistoryCommand(undefined, { json: false, last: 20, color: false }, { journalDir: dir, ...list })).toBe(ExitCode.Ok);
     expect(list.out()).toMatch(/1 host \(1 unfinished\) {2}did not finish/);
