@@ -116,7 +116,7 @@ export class RunNotifier {
   async finish(): Promise<RunSummary["notify"]> {
     const summary = this.tally.summary();
     const previous = summary.header ? this.deps.previous(summary.header) : null;
-    const decision = noticeDecision(summary, this.settings.when, previous, this.deps.now());
+    const decision = noticeDecision(summary, this.settings, previous, this.deps.now());
     const delivered = decision.send ? await this.queue(runNotice(summary, "run-finished", decision.trouble)) : false;
     await this.sending;
     const outcome = { webhook: webhookLabel(this.settings.webhook), delivered: this.delivered, problems: [...this.problems], ...decision.state(delivered) };

@@ -500,7 +500,11 @@ export interface NotifySettings {
    */
   format?: "json" | "slack";
   /**
-   * Which runs are reported: `always`; `changes`: runs where a host changed something, or whose trouble changed (not runs where every host had nothing to do, nor runs whose only news is steps `--max-risk` still holds back, which would repeat every scheduled run); `problems`: runs whose trouble changed. A trouble (an exit code other than 0 and 2, with the hosts that ended badly) is told when it starts or becomes another, again while it lasts only if that notice did not arrive or once a day, and when a run of the same job ends well after it (recovered). A stopped rollout is always reported.
+   * Which runs are reported: `always`; `changes`: runs where a host changed something, or whose trouble changed (not runs where every host had nothing to do, nor runs whose only news is steps `--max-risk` still holds back, which would repeat every scheduled run); `problems`: runs whose trouble changed. A trouble (an exit code other than 0 and 2, with the hosts that ended badly) is told when it starts or becomes another, again while it lasts only if that notice did not arrive or `remindEvery` has passed since it was last told, and when a run of the same job ends well after it (recovered). A stopped rollout is always reported.
    */
   when?: "always" | "changes" | "problems";
+  /**
+   * How long a trouble that lasts goes untold before it is told again (a reminder, `"state": "continuing"`): a duration (`4h`, `1d`, `1h30m`) or whole seconds, at least 1m. A last notice whose time is later than now (the controller's clock was set back) counts as due, so a clock change never silences a reminder.
+   */
+  remindEvery?: string | number;
 }

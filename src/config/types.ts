@@ -216,6 +216,8 @@ export interface NotifySettings {
   format: "json" | "slack";
   /** always; changes: runs that changed or failed something; problems: runs that did not succeed. */
   when: "always" | "changes" | "problems";
+  /** How long a lasting trouble goes untold before it is told again (`remindEvery`). */
+  remindAfterMs: number;
   source: SourceRef;
 }
 

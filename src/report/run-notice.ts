@@ -38,7 +38,7 @@ export interface RunNotice {
   pending: { host: string; steps: { id: string; risk: Risk | null; because: string }[] }[];
   /**
    * The run's trouble against the previous run of the same job: `new`, `continuing` (the same
-   * hosts and exit code since `since`: told again once a day), or `recovered` (the trouble that
+   * hosts and exit code since `since`: told again every `remindEvery`), or `recovered` (the trouble that
    * began at `since` is gone). Null when there is none to tell, and in a stopped-rollout notice.
    */
   trouble: { state: "new" | "continuing" | "recovered"; since: string } | null;
@@ -102,9 +102,6 @@ export function runNotice(summary: RunSummary, event: RunNotice["event"], troubl
   };
 }
 
-/** A trouble that lasts is told again once a day. */
-export const REMIND_AFTER_MS = 86_400_000;
-
 /**
  * A run's trouble, to tell one trouble from another: its exit code and the hosts that ended badly,
  * with how; null for a run that ended well (exit 0, or 2: steps held back).
@@ -127,14 +124,26 @@ export interface NoticeDecision {
 }
 
 /**
+ * Whether a reminder of a lasting trouble is due: never told, told `remindAfterMs` ago or more, or
+ * told "later" than now — the clock was set back since (an NTP step, a wrong RTC after a reboot),
+ * and waiting for it to catch up would silence the trouble for as long as it was off.
+ */
+function reminderDue(lastTold: string | null, remindAfterMs: number, now: Date): boolean {
+  if (lastTold === null) return true;
+  const elapsed = now.getTime() - Date.parse(lastTold);
+  return !(elapsed >= 0 && elapsed < remindAfterMs);
+}
+
+/**
  * Whether a finished run is worth a message, given what the webhook was told of the previous run
  * of the same job (null: nothing known). `always`: every run. `changes`: a host changed something,
  * or the trouble changed; `problems`: the trouble changed. The trouble changes when it starts, when it is
  * another (other hosts, another exit code), and when it ends (recovered); the same trouble again
- * is told only when its last notice did not arrive, and once a day while it lasts — a scheduled
+ * is told only when its last notice did not arrive, and every `remindEvery` while it lasts — a scheduled
  * run would otherwise repeat it every few minutes. Steps held back are never news by themselves.
  */
-export function noticeDecision(summary: RunSummary, when: NotifySettings["when"], previous: NoticeState | null, now: Date): NoticeDecision {
+export function noticeDecision(summary: RunSummary, settings: Pick<NotifySettings, "when" | "remindAfterMs">, previous: NoticeState | null, now: Date): NoticeDecision {
+  const { when, remindAfterMs } = settings;
   const trouble = troubleOf(summary);
   const at = now.toISOString();
   const same = trouble !== null && previous?.trouble === trouble;
@@ -142,7 +151,7 @@ export function noticeDecision(summary: RunSummary, when: NotifySettings["when"]
   const lastTold = same ? (previous?.told ?? null) : null;
   let told: RunNotice["trouble"] = null;
   if (trouble !== null && !same) told = { state: "new", since: at };
-  else if (trouble !== null && (lastTold === null || now.getTime() - Date.parse(lastTold) >= REMIND_AFTER_MS)) told = { state: "continuing", since: since ?? at };
+  else if (trouble !== null && reminderDue(lastTold, remindAfterMs, now)) told = { state: "continuing", since: since ?? at };
   else if (trouble === null && previous?.trouble != null) told = { state: "recovered", since: previous.since ?? at };
   // A host that ended in trouble is the trouble's news, not a change.
   const changed = summary.hosts.some((host) => host.status === "ok");

@@ -50,7 +50,7 @@ beforeEach(() => {
 const TOKEN = "T0001/B0002/hookTOKENabc123";
 
 function settings(overrides: Partial<NotifySettings> = {}): NotifySettings {
-  return { webhook: { url: `${base}/services/${TOKEN}` }, format: "json", when: "changes", source: { file: "/fleet/fleet.yaml", line: 20, column: 1, path: "notify" }, ...overrides };
+  return { webhook: { url: `${base}/services/${TOKEN}` }, format: "json", when: "changes", remindAfterMs: 86_400_000, source: { file: "/fleet/fleet.yaml", line: 20, column: 1, path: "notify" }, ...overrides };
 }
 
 function processDeps(env: NodeJS.ProcessEnv = {}): ProcessDeps & { warnings: string[] } {
@@ -96,6 +96,26 @@ async function gatedRollout(notify: NotifySettings, deps: ProcessDeps & { warnin
   h.deps.events.subscribe(notifier!.onEvent);
   await h.run(plan([hostPlan("a", [step("policy-add:alice")]), hostPlan("b", [step("policy-add:alice")]), hostPlan("c", [step("policy-add:alice")])]));
   await notifier!.finish();
+}
+
+/** One scheduled run of the same job, `failing` or not, at `at`, after a run that recorded `previous`: what it recorded and what the webhook was told. */
+async function scheduled(when: NotifySettings["when"], failing: boolean, at: string, previous: NoticeState | null, overrides: Partial<NotifySettings> = {}) {
+  received = [];
+  const h = harness({ hosts: ["a"], respond: () => (failing ? { exitCode: 1 } : {}) });
+  let state: NoticeState | null = null;
+  const notifier = await RunNotifier.open(settings({ when, ...overrides }), "run", h.deps.redactor, {
+    resolveSecret: () => Promise.reject(new Error("unused")),
+    post: postWithFetch,
+    stderr: { write: () => true },
+    sleep: async () => {},
+    record: ({ trouble, since, told }) => void (state = { trouble, since, told }),
+    previous: () => previous,
+    now: () => new Date(at),
+  });
+  h.deps.events.subscribe(notifier!.onEvent);
+  await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
+  await notifier!.finish();
+  return { state: state as NoticeState | null, told: received.map((request) => (request.body as { trouble: unknown }).trouble) };
 }
 
 describe("webhook notices", () => {
@@ -216,25 +236,6 @@ describe("webhook notices", () => {
   });
 
   it("a trouble that lasts is told when it starts, again when that notice did not arrive, once a day while it lasts, and when it ends", async () => {
-    /** One scheduled run of the same job, `failing` or not, at `at`, after a run that recorded `previous`. */
-    const scheduled = async (when: NotifySettings["when"], failing: boolean, at: string, previous: NoticeState | null) => {
-      received = [];
-      const h = harness({ hosts: ["a"], respond: () => (failing ? { exitCode: 1 } : {}) });
-      let state: NoticeState | null = null;
-      const notifier = await RunNotifier.open(settings({ when }), "run", h.deps.redactor, {
-        resolveSecret: () => Promise.reject(new Error("unused")),
-        post: postWithFetch,
-        stderr: { write: () => true },
-        sleep: async () => {},
-        record: ({ trouble, since, told }) => void (state = { trouble, since, told }),
-        previous: () => previous,
-        now: () => new Date(at),
-      });
-      h.deps.events.subscribe(notifier!.onEvent);
-      await h.run(plan([hostPlan("a", [step("policy-add:alice")])]));
-      await notifier!.finish();
-      return { state: state as NoticeState | null, told: received.map((request) => (request.body as { trouble: unknown }).trouble) };
-    };
     const T0 = "2026-11-22T10:00:00.000Z";
     // The webhook is down when the trouble starts: nothing arrives, so nothing counts as told.
     answers = [503, 503];
@@ -254,6 +255,23 @@ describe("webhook notices", () => {
     const recovered = await scheduled("problems", false, "2026-11-23T10:10:00.000Z", reminded.state);
     expect(recovered).toEqual({ state: { trouble: null, since: null, told: null }, told: [{ state: "recovered", since: T0 }] });
     expect((await scheduled("problems", false, "2026-11-23T10:15:00.000Z", recovered.state)).told).toEqual([]);
+  });
+
+  it("reminds of a lasting trouble as often as remindEvery says", async () => {
+    const T0 = "2026-11-22T10:00:00.000Z";
+    const told = { trouble: "exit 5 a:failed", since: T0, told: T0 };
+    const everyFourHours = { remindAfterMs: 4 * 3_600_000 };
+    expect((await scheduled("problems", true, "2026-11-22T13:55:00.000Z", told, everyFourHours)).told).toEqual([]);
+    expect((await scheduled("problems", true, "2026-11-22T14:00:00.000Z", told, everyFourHours)).told).toEqual([{ state: "continuing", since: T0 }]);
+  });
+
+  it("a clock set back never silences a reminder: a last notice later than now is due", async () => {
+    // Told at 10:00 by a clock that ran a day ahead; corrected, the next run's clock says the day before.
+    const told = { trouble: "exit 5 a:failed", since: "2026-11-23T09:00:00.000Z", told: "2026-11-23T10:00:00.000Z" };
+    const after = await scheduled("problems", true, "2026-11-22T10:05:00.000Z", told);
+    expect(after).toEqual({ state: { ...told, told: "2026-11-22T10:05:00.000Z" }, told: [{ state: "continuing", since: told.since }] });
+    // Told again by the corrected clock, the trouble goes quiet until the next reminder is due.
+    expect((await scheduled("problems", true, "2026-11-22T10:10:00.000Z", after.state)).told).toEqual([]);
   });
 
   it("a reference that cannot be resolved, or is no URL, is a warning, nothing is sent, and the run's journal says why", async () => {

@@ -409,6 +409,30 @@ describe("health gates and notifications", () => {
     expect(unit.diagnostics.map((d) => d.message)).toEqual([`"5": give a unit: 5s, 5m or 5h`]);
   });
 
+  it("reads notify.remindEvery as a duration or whole seconds (a day without it), and refuses one too short or without a unit at its line", async () => {
+    const fleet = (remind: string) => `${HEADER}hosts: [{ name: spark-01 }]\nnotify:\n  webhook: "env:HOOK"\n${remind}`;
+    const base = tree({
+      "default.yaml": fleet(""),
+      "hours.yaml": fleet("  remindEvery: 4h\n"),
+      "seconds.yaml": fleet("  remindEvery: 7200\n"),
+      "short.yaml": fleet("  remindEvery: 30s\n"),
+      "unit.yaml": fleet('  remindEvery: "12"\n'),
+      "few.yaml": fleet("  remindEvery: 30\n"),
+    });
+    const remindAfterMs = async (file: string) => (await loadFleet({ fleetFile: file, cwd: base })).fleet.notify?.remindAfterMs;
+    expect(await remindAfterMs("default.yaml")).toBe(86_400_000);
+    expect(await remindAfterMs("hours.yaml")).toBe(4 * 3_600_000);
+    expect(await remindAfterMs("seconds.yaml")).toBe(7_200_000);
+    const refused = async (file: string) => {
+      const error = (await loadFleet({ fleetFile: file, cwd: base }).catch((e: unknown) => e)) as FleetValidationError;
+      expect(error).toBeInstanceOf(FleetValidationError);
+      return error.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`);
+    };
+    expect(await refused("short.yaml")).toEqual(["short.yaml:6: notify.remindEvery: 30s is too short: remind at most every 1m (`when: always` tells every run)"]);
+    expect(await refused("unit.yaml")).toEqual([`unit.yaml:6: notify.remindEvery: "12": give a unit: 12s, 12m or 12h`]);
+    expect(await refused("few.yaml")).toEqual([expect.stringMatching(/^few\.yaml:6: notify\.remindEvery: .*60/)]);
+  });
+
   it("takes an http:// webhook only to this machine: anywhere else its token and the run's summary would cross the network in clear", async () => {
     const fleet = (webhook: string) => `${HEADER}hosts: [{ name: spark-01 }]\nnotify:\n  webhook: "${webhook}"\n`;
     const base = tree({
