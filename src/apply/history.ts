@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { samePidScope } from "../config/pid-scope.js";
 import type { EventOf, HostStatus, NoticeState, RunIdentity, RunSource } from "./events.js";
-import { listJournalFiles, readJournal } from "./journal.js";
+import { listJournalFiles, readJournal, readJournalHead } from "./journal.js";
 import { RunTally, type RunSummary } from "./tally.js";
 
 export interface RunListing {
@@ -151,21 +151,27 @@ function sameJob(a: EventOf<"run-started">, b: EventOf<"run-started">): boolean 
 }
 
 /**
- * What the webhook was told by the newest earlier run of the same job that finished (among the
- * newest `depth` journals), or null: none found, or it recorded no notice (no `notify:`). A run
- * killed before its end (no run-finished) told nothing, so the one before it still says what the
- * webhook knows: skipping it keeps a trouble's recovery, and its daily reminder, from being lost.
+ * What the webhook was told by the newest earlier run of the same job that finished, or null: none
+ * found, or it recorded no notice (no `notify:`). Every journal of this machine is looked at, newest
+ * first — however many runs of other jobs came between (backup policies, other `--limit`s), so a
+ * trouble's recovery is never told to nobody — but only by its first record until one is of the
+ * same job (`history prune`, which the schedule runs, bounds how many there are). A run killed
+ * before its end (no run-finished) told nothing, so the one before it still says what the webhook
+ * knows: skipping it keeps a trouble's recovery, and its reminders, from being lost. A journal that
+ * cannot be read is passed over.
  */
-export function previousNoticeState(dir: string, run: EventOf<"run-started">, depth = 50): NoticeState | null {
-  for (const path of listJournalFiles(dir).reverse().slice(0, depth)) {
+export function previousNoticeState(dir: string, run: EventOf<"run-started">): NoticeState | null {
+  for (const path of listJournalFiles(dir).reverse()) {
     if (runIdOf(path) === run.runId) continue;
     let summary: RunSummary;
     try {
+      const head = readJournalHead(path);
+      if (head?.type !== "run-started" || !sameJob(head, run)) continue;
       summary = readRun(path).summary;
     } catch {
       continue;
     }
-    if (summary.header === null || !summary.complete || !sameJob(summary.header, run)) continue;
+    if (!summary.complete) continue;
     return summary.notify ? { trouble: summary.notify.trouble, since: summary.notify.since, told: summary.notify.told } : null;
   }
   return null;

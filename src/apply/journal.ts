@@ -7,7 +7,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { xdgBaseDir } from "../config/xdg.js";
@@ -151,6 +151,37 @@ export function parseJournal(text: string): JournalContents {
   });
   return { events, torn, damagedLines };
 }
+
+/**
+ * A journal's first record — a run's `run-started`, which says what job it is — read without the
+ * rest of the file, so that finding one job's runs among many costs a line per journal. Null when
+ * the first line is not a readable event (a run killed while writing it, a damaged file).
+ */
+export function readJournalHead(path: string): ApplyEvent | null {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = Buffer.alloc(HEAD_CHUNK_BYTES);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      const end = chunk.subarray(0, read).indexOf(0x0a);
+      chunks.push(chunk.subarray(0, end === -1 ? read : end));
+      if (end !== -1 || read === 0) break;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      return null;
+    }
+    return isEvent(value) ? value : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A run-started record names every host's steps: a large fleet's takes more than one read. */
+const HEAD_CHUNK_BYTES = 65_536;
 
 export function readJournal(path: string): JournalContents {
   try {

@@ -81,6 +81,21 @@ describe("history", () => {
     expect(previousNoticeState(dir, current)).toEqual(failing);
   });
 
+  it("finds the same job's previous run however many runs of other jobs came between", async () => {
+    const failing = { trouble: "exit 5 a:failed", since: "2026-11-22T08:00:00.000Z", told: "2026-11-22T08:00:00.000Z" };
+    await recordJob("20261122T080000Z-aaaaaa", null, failing);
+    // A busy night: a hundred runs of another job (a backup policy, another --limit) since.
+    await recordJob("20261122T080100Z-000000", "b", { trouble: null, since: null, told: null });
+    const other = readFileSync(join(dir, "20261122T080100Z-000000.jsonl"), "utf8");
+    for (let index = 1; index < 100; index += 1) {
+      const runId = `20261122T08${String(2 + Math.floor(index / 60)).padStart(2, "0")}${String(index % 60).padStart(2, "0")}Z-${String(index).padStart(6, "0")}`;
+      writeFileSync(join(dir, `${runId}.jsonl`), other.replaceAll("20261122T080100Z-000000", runId));
+    }
+    const current = await recordJob("20261122T090000Z-cccccc", null, null);
+    // Without it, the trouble's end would be told to nobody.
+    expect(previousNoticeState(dir, current)).toEqual(failing);
+  });
+
   it("finds a run by id, unique prefix or `last`, and says why not otherwise", async () => {
     await recordRun("20261122T080000Z-aaaaaa", false);
     await recordRun("20261122T090000Z-bbbbbb", false);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../../src/apply/events.js";
-import { JournalWriter, journalDir, listJournalFiles, newRunId, parseJournal, readJournal } from "../../../src/apply/journal.js";
+import { JournalWriter, journalDir, listJournalFiles, newRunId, parseJournal, readJournal, readJournalHead } from "../../../src/apply/journal.js";
 import { Redactor } from "../../../src/apply/redact.js";
 import { RunTally } from "../../../src/apply/tally.js";
 import { command, hostPlan, plan, step } from "./fixtures.js";
@@ -58,6 +58,17 @@ describe("JournalWriter", () => {
     appendFileSync(path, `\n{}\n${JSON.stringify({ type: "lock-released", host: "b" })}\n`);
     expect(readJournal(path)).toMatchObject({ torn: false, damagedLines: [2, 3], events: [{ host: "a" }, { host: "b" }] });
     expect(parseJournal("")).toEqual({ events: [], torn: false, damagedLines: [] });
+  });
+
+  it("reads a journal's first record alone, however long its line; null when it is torn or no event", () => {
+    const path = join(dir, "run.jsonl");
+    const long = { type: "host-started", host: "h".repeat(200_000), steps: 1 };
+    writeFileSync(path, `${JSON.stringify(long)}\n{"type":"host-fin`);
+    expect(readJournalHead(path)).toEqual(long);
+    writeFileSync(path, `{"type":"host-sta`);
+    expect(readJournalHead(path)).toBeNull();
+    writeFileSync(path, "");
+    expect(readJournalHead(path)).toBeNull();
   });
 });
 
