@@ -1,16 +1,18 @@
 /**
  * The run journal: every event of a run as JSON Lines in
  * `${XDG_STATE_HOME:-~/.local/state}/nemoclaw-fleet/runs/<runId>.jsonl` (file 0600, dir 0700).
- * Each record is appended and fsync'ed before the run moves on, so a crash (even SIGKILL) loses
- * at most the record being written; readers tolerate a torn last line. A record that cannot be
+ * The directory is flushed once the file is made, and each record is appended and fsync'ed before
+ * the run moves on, so a crash (even SIGKILL, or a power cut) loses at most the record being written; readers tolerate a torn last line. A record that cannot be
  * written (a full disk) ends the journal: nothing after it is written, so it never has a gap.
  */
 
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import * as nodeFs from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { xdgBaseDir } from "../config/xdg.js";
+import { syncNewName, type DirectorySyncFs } from "../transport/directory-sync.js";
 import { isReadableEvent } from "./event-shape.js";
 import type { ApplyEvent } from "./events.js";
 import type { Redactor } from "./redact.js";
@@ -52,6 +54,9 @@ export function journalPath(dir: string, runId: string): string {
   return join(dir, `${runId}.jsonl`);
 }
 
+/** The file-system calls a journal is written with: the real ones, or a recording wrapper in tests. */
+export type JournalFs = DirectorySyncFs & Pick<typeof nodeFs, "mkdirSync" | "writeFileSync">;
+
 export class JournalWriter {
   private fd: number | null;
   private failed: Error | null = null;
@@ -61,6 +66,7 @@ export class JournalWriter {
     fd: number,
     private readonly redactor: Redactor,
     private readonly onFailure: (failure: Error) => void,
+    private readonly fs: JournalFs,
   ) {
     this.fd = fd;
   }
@@ -77,16 +83,25 @@ export class JournalWriter {
     onFailure: (failure: Error) => void = (failure) => {
       throw failure;
     },
+    fs: JournalFs = nodeFs,
   ): JournalWriter {
+    let created: string | undefined;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      created = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (error) {
       throw notADirectory(error, dir);
     }
     const path = journalPath(dir, runId);
     // "ax": a run id is never reused; an existing file means something is badly wrong.
-    const fd = openSync(path, "ax", 0o600);
-    return new JournalWriter(path, fd, redactor, onFailure);
+    const fd = fs.openSync(path, "ax", 0o600);
+    // The records' fsyncs keep their bytes, not the file's name: without this, a power cut can lose the whole journal.
+    try {
+      syncNewName(path, created, fs);
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
+    return new JournalWriter(path, fd, redactor, onFailure, fs);
   }
 
   /** Why the journal stopped short of the run (a record could not be written), or null. */
@@ -100,8 +115,8 @@ export class JournalWriter {
     const line = `${JSON.stringify(this.redactor.scrubValue(event))}\n`;
     try {
       // writeFileSync writes on until the line is out: one write(2) can stop short on a full disk.
-      writeFileSync(this.fd, line);
-      fsyncSync(this.fd);
+      this.fs.writeFileSync(this.fd, line);
+      this.fs.fsyncSync(this.fd);
     } catch (error) {
       this.failed = new Error(`the run journal ${this.path} cannot be written (${(error as Error).message}); it ends before this run does`, { cause: error });
       this.onFailure(this.failed);
@@ -110,7 +125,7 @@ export class JournalWriter {
 
   close(): void {
     if (this.fd === null) return;
-    closeSync(this.fd);
+    this.fs.closeSync(this.fd);
     this.fd = null;
   }
 }

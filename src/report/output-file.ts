@@ -9,6 +9,7 @@ import { accessSync, closeSync, constants, fchmodSync, fsyncSync, linkSync, lsta
 import { basename, dirname, join, resolve } from "node:path";
 import { currentOwner, isAbandoned, isOwnedName, ownedName, type PartialOwner } from "../backup/owner.js";
 import { localPidAlive } from "../host/system/process.js";
+import { syncDirectory } from "../transport/directory-sync.js";
 
 /** A path the tool cannot write, with why; the message names the path and the option it came from. */
 export class OutputPathError extends Error {
@@ -157,24 +158,5 @@ function removeKilledWrites(path: string, owner: PartialOwner): void {
     } catch {
       // Gone meanwhile (another write removed it first), or not ours to remove.
     }
-  }
-}
-
-/**
- * Flush a directory, so a rename into it survives a power cut (fsync(2): the file's own fsync does
- * not make its directory entry durable). A directory we may write but not read (mode -wx) cannot be
- * opened for that; the file is written all the same, so that is no failure.
- */
-function syncDirectory(directory: string): void {
-  let fd: number;
-  try {
-    fd = openSync(directory, constants.O_RDONLY);
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -1,3 +1,4 @@
+import * as nodeFs from "node:fs";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,47 @@ describe("JournalWriter", () => {
       [2, "lock-released"],
     ]);
     expect(listJournalFiles(runs)).toEqual([writer.path]);
+  });
+
+  it("flushes the directory after creating the journal, and each directory it made on the way, so a power cut cannot lose the journal's name", () => {
+    const calls: string[] = [];
+    const names = new Map<number, string>();
+    const shown = (path: string) => (path === dir ? "<tmp>" : path.replace(`${dir}/`, ""));
+    const fs = {
+      ...nodeFs,
+      mkdirSync: ((path: string, options: nodeFs.MakeDirectoryOptions) => {
+        calls.push(`mkdir ${shown(path)}`);
+        return nodeFs.mkdirSync(path, options);
+      }) as typeof nodeFs.mkdirSync,
+      openSync: ((path: string, flags: string | number, mode?: number) => {
+        const fd = nodeFs.openSync(path, flags, mode);
+        names.set(fd, shown(path));
+        calls.push(`open ${shown(path)}`);
+        return fd;
+      }) as typeof nodeFs.openSync,
+      fsyncSync: (fd: number) => {
+        calls.push(`fsync ${names.get(fd)}`);
+        nodeFs.fsyncSync(fd);
+      },
+    };
+    const runs = join(dir, "state", "nemoclaw-fleet", "runs");
+    JournalWriter.open(runs, "20261122T083000Z-3fa2c1", new Redactor(), undefined, fs).close();
+    expect(calls).toEqual([
+      "mkdir state/nemoclaw-fleet/runs",
+      "open state/nemoclaw-fleet/runs/20261122T083000Z-3fa2c1.jsonl",
+      "open state/nemoclaw-fleet/runs",
+      "fsync state/nemoclaw-fleet/runs",
+      "open state/nemoclaw-fleet",
+      "fsync state/nemoclaw-fleet",
+      "open state",
+      "fsync state",
+      "open <tmp>",
+      "fsync <tmp>",
+    ]);
+    // The directory there already: only it is flushed.
+    calls.length = 0;
+    JournalWriter.open(runs, "20261122T083500Z-3fa2c2", new Redactor(), undefined, fs).close();
+    expect(calls.filter((call) => call.startsWith("fsync"))).toEqual(["fsync state/nemoclaw-fleet/runs"]);
   });
 
   it("never reuses a run's journal", () => {
