@@ -1,12 +1,14 @@
 /**
  * A backup store in a directory on the controller. Files are fsynced before the rename that makes
- * them visible, and the directory after it, so a power cut cannot leave a committed backup that
- * points at missing bytes.
+ * them visible, and the directory after it, and each directory made is flushed into its parent, so a
+ * power cut cannot leave a committed backup that points at missing bytes, nor lose one.
  */
 import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
 import { readRegularFile, SourceReadError } from "../config/source.js";
+import * as nodeFs from "node:fs";
+import { syncNewName, type DirectorySyncFs } from "../transport/directory-sync.js";
 import { syncPath } from "../transport/local.js";
 import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory, UnreadableEntry } from "./store.js";
@@ -67,6 +69,8 @@ export class LocalStoreBackend implements StoreBackend {
     private readonly root: string,
     /** A fresh temporary (dot-prefixed) file name for atomic replacement. */
     private readonly temporaryName: () => string,
+    /** How directories are flushed: the real calls, or a recording wrapper in tests. */
+    private readonly syncFs: DirectorySyncFs = nodeFs,
   ) {}
 
   get label(): string {
@@ -114,8 +118,14 @@ export class LocalStoreBackend implements StoreBackend {
     return { directories, partials, unreadable };
   }
 
+  /**
+   * A backup's first directories (its host's, its sandbox's) are made here: their names are flushed
+   * too, or a power cut could take a committed backup away with the directory that holds it.
+   */
   async makeDirectory(path: string): Promise<void> {
-    await mkdir(this.resolve(path), { recursive: true, mode: 0o700 });
+    const target = this.resolve(path);
+    const created = await mkdir(target, { recursive: true, mode: 0o700 });
+    if (created !== undefined) syncNewName(target, created, this.syncFs);
   }
 
   async writeStream(path: string, source: Readable, signal?: AbortSignal): Promise<void> {

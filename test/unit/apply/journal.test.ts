@@ -1,4 +1,3 @@
-import * as nodeFs from "node:fs";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { Redactor } from "../../../src/apply/redact.js";
 import { RunTally } from "../../../src/apply/tally.js";
 import { command, hostPlan, plan, step } from "./fixtures.js";
 import { harness } from "./harness.js";
+import { recordingFs } from "../../support/recording-fs.js";
 
 let dir: string;
 beforeEach(() => {
@@ -48,26 +48,7 @@ describe("JournalWriter", () => {
   });
 
   it("flushes the directory after creating the journal, and each directory it made on the way, so a power cut cannot lose the journal's name", () => {
-    const calls: string[] = [];
-    const names = new Map<number, string>();
-    const shown = (path: string) => (path === dir ? "<tmp>" : path.replace(`${dir}/`, ""));
-    const fs = {
-      ...nodeFs,
-      mkdirSync: ((path: string, options: nodeFs.MakeDirectoryOptions) => {
-        calls.push(`mkdir ${shown(path)}`);
-        return nodeFs.mkdirSync(path, options);
-      }) as typeof nodeFs.mkdirSync,
-      openSync: ((path: string, flags: string | number, mode?: number) => {
-        const fd = nodeFs.openSync(path, flags, mode);
-        names.set(fd, shown(path));
-        calls.push(`open ${shown(path)}`);
-        return fd;
-      }) as typeof nodeFs.openSync,
-      fsyncSync: (fd: number) => {
-        calls.push(`fsync ${names.get(fd)}`);
-        nodeFs.fsyncSync(fd);
-      },
-    };
+    const { fs, calls } = recordingFs((path) => (path === dir ? "<tmp>" : path.replace(`${dir}/`, "")));
     const runs = join(dir, "state", "nemoclaw-fleet", "runs");
     JournalWriter.open(runs, "20261122T083000Z-3fa2c1", new Redactor(), undefined, fs).close();
     expect(calls).toEqual([

@@ -14,6 +14,7 @@ import { SshStoreBackend } from "../../../src/backup/store-ssh.js";
 import { LocalConnection } from "../../../src/transport/local.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { diskFull, manifestFor, tarStream, TIMESTAMP, writeSnapshot } from "./helpers.js";
+import { recordingFs } from "../../support/recording-fs.js";
 
 let work: string;
 let nemoclaw: string;
@@ -298,6 +299,15 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     expect(readdirSync(series).sort()).toEqual([alive, TIMESTAMP].sort());
     expect(readdirSync(join(series, TIMESTAMP)).sort()).toEqual(["backup.tar", "manifest.json"]);
     expect((await target.list()).records.map((entry) => entry.id)).toEqual([record.id]);
+  });
+});
+
+describe("BackupStore in a local directory", () => {
+  it("flushes the name of each directory it makes for a backup into its parent, up to the store's root", async () => {
+    const { fs, calls } = recordingFs((path) => path.replace(root, "<root>").replace(/\.partial-[^/]+/, ".partial"));
+    mkdirSync(root, { recursive: true });
+    await writeBackup(new BackupStore(new LocalStoreBackend(root, () => partialName(owner), fs), owner));
+    expect(calls.filter((call) => call.startsWith("fsync"))).toEqual(["fsync <root>/spark-01/alice", "fsync <root>/spark-01", "fsync <root>"]);
   });
 });
 
