@@ -5,7 +5,8 @@
  *
  * Writes honour NemoClaw's own lock protocol (`sandboxes.json.lock/` made with mkdir, `owner`
  * holding a live pid; stale when the owner is dead or the lock is older than 10 s; retried every
- * 100 ms up to 120 times) and are atomic (temporary file in the same directory, then rename,
+ * 100 ms up to 120 times) and are atomic and durable (temporary file in the same directory,
+ * flushed with `sync FILE`, then rename, then the directory flushed: docs/backups.md on `sync`;
  * mode 0600), and are compare-and-swap: the file is replaced only if it still reads what the new
  * content was computed from.
  */
@@ -107,7 +108,9 @@ trap 'rm -rf "$lockdir"' EXIT
 printf '%s\\n' "$$" > "$lockdir/owner"
 if ! ${unchanged}; then echo CHANGED; exit 0; fi
 tmp="$f.tmp.$$"
-printf '%s' ${quote(next)} > "$tmp" && chmod 600 "$tmp" && mv -f "$tmp" "$f" || { rm -f "$tmp"; exit 3; }
+printf '%s' ${quote(next)} > "$tmp" && chmod 600 "$tmp" && sync -- "$tmp" && mv -f "$tmp" "$f" || { rm -f "$tmp"; exit 3; }
+# The entry is back either way; flushing the directory keeps the rename across a power cut.
+sync -- "\${f%/*}" || true
 echo WRITTEN
 `;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,6 +63,34 @@ describe("registry and shields on a real shell", () => {
     expect(readFileSync(registryPath(), "utf8")).toBe(original);
     expect(statSync(registryPath()).mode & 0o777).toBe(0o600);
     expect(existsSync(lockDir())).toBe(false);
+  });
+
+  it("flushes the restored registry before the rename that puts it in place, and its directory after", async () => {
+    writeFileSync(registryPath(), original, { mode: 0o600 });
+    const snapshot = await snapshotRegistry(shell.asConnection());
+    writeFileSync(registryPath(), registryText({ defaultSandbox: null, sandboxes: {} }));
+    // sync and mv as the host has them, each call written down first.
+    const bin = join(home, "bin");
+    const log = join(home, "calls.log");
+    mkdirSync(bin);
+    for (const tool of ["sync", "mv"]) {
+      const real = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+      writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+    }
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      await restoreRegistryEntry(shell.asConnection(), snapshot, "alice");
+    } finally {
+      process.env.PATH = path;
+    }
+    const registry = registryPath();
+    expect(readFileSync(log, "utf8").trim().split("\n").map((line) => line.replace(/\.tmp\.\d+/, ".tmp"))).toEqual([
+      `sync -- ${registry}.tmp`,
+      `mv -f ${registry}.tmp ${registry}`,
+      `sync -- ${join(home, ".nemoclaw")}`,
+    ]);
+    expect(readFileSync(registry, "utf8")).toBe(original);
   });
 
   it("breaks a lock whose owner is dead, as NemoClaw does", async () => {
