@@ -62,10 +62,14 @@ function systemdQuoted(text: string): string {
 
 /**
  * A path setting (WorkingDirectory=, EnvironmentFile=): systemd takes the rest of the line as the
- * path, expanding `%` and removing no quotes, so only `%` is escaped (spaces stay as they are).
+ * path, expanding `%` and removing no quotes, so only `%` is escaped (spaces inside stay as they
+ * are). It strips the whitespace that ends a line, though, and has no escape for it (systemd 252's
+ * `systemd-analyze verify` takes `WorkingDirectory=~   ` as `~`): a path ending in a space would
+ * name another directory, so it is refused like one with a line break.
  */
 export function systemdPath(path: string): string {
   if (/[\n\r]/.test(path)) throw new Error(`${JSON.stringify(path)}: a path with a line break cannot be written in a systemd unit`);
+  if (/\s$/.test(path)) throw new Error(`${JSON.stringify(path)}: systemd drops the spaces that end a setting, so a path ending in a space cannot be written in a systemd unit; rename it, or use --cron`);
   return path.replace(/%/g, "%%");
 }
 

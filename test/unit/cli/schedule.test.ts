@@ -55,6 +55,9 @@ describe("quoting", () => {
     expect(unit).toContain('\nEnvironment="PATH=/opt/my bin:/usr/bin"\n');
     expect(unit).toContain("\nEnvironment=TAG=a$b\n");
     expect(() => serviceUnit(JOB, { ...SETTING, workingDirectory: "/srv/a\nb" })).toThrow(/line break/);
+    // systemd strips a line's trailing whitespace: "/srv/fleet " would be read as "/srv/fleet".
+    expect(() => serviceUnit(JOB, { ...SETTING, workingDirectory: "/srv/fleet " })).toThrow('"/srv/fleet ": systemd drops the spaces that end a setting, so a path ending in a space cannot be written in a systemd unit; rename it, or use --cron');
+    expect(() => serviceUnit(JOB, { ...SETTING, envFile: "/home/me/lab.env\t" })).toThrow(/ending in a space/);
   });
 
   it("a crontab line reads the secrets file literally, as systemd does: nothing in a value runs", () => {
