@@ -4,13 +4,14 @@
  * renames and removals are plain coreutils/findutils commands (a fleet host is a Linux machine).
  * Listing the whole store is one command, so `backup list` costs one round trip per store. As in
  * a local store, files are flushed to disk before the rename that makes them visible and
- * directories after it (durable uploads, `sync`), so a power cut on the store host cannot leave a
- * committed backup, or a rewritten manifest, pointing at missing bytes.
+ * directories after it (durable uploads, `sync`), and each directory made into its parent, so a
+ * power cut on the store host cannot leave a committed backup, or a rewritten manifest, pointing
+ * at missing bytes, nor lose one.
  */
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { Connection } from "../transport/types.js";
-import { flushPath, listTree, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
+import { flushPaths, listTree, makePrivateDirectory, moveDirectory, removePath } from "../host/system/files.js";
 import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { StoreBackend, StoreScan } from "./store.js";
 
@@ -41,8 +42,15 @@ export class SshStoreBackend implements StoreBackend {
     };
   }
 
+  /**
+   * `mkdir -p` may make a backup's host and sandbox directories: each name is flushed into its
+   * parent, up to the store's root, or a power cut could take a committed backup away with them.
+   */
   async makeDirectory(path: string): Promise<void> {
     await makePrivateDirectory(this.connection, this.resolve(path));
+    const above = path.split("/").slice(0, -1);
+    const parents = above.map((_, index) => this.resolve(above.slice(0, above.length - index).join("/")));
+    await flushPaths(this.connection, [...parents, this.root] as const);
   }
 
   async writeStream(path: string, source: Readable, signal?: AbortSignal): Promise<void> {
@@ -61,7 +69,7 @@ export class SshStoreBackend implements StoreBackend {
 
   async rename(from: string, to: string): Promise<void> {
     await moveDirectory(this.connection, this.resolve(from), this.resolve(to));
-    await flushPath(this.connection, posix.dirname(this.resolve(to)));
+    await flushPaths(this.connection, [posix.dirname(this.resolve(to))]);
   }
 
   async remove(path: string): Promise<void> {

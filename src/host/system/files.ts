@@ -108,11 +108,11 @@ export async function moveDirectory(connection: Connection, from: string, to: st
 }
 
 /**
- * Flush a file or directory to disk (`sync FILE`: fsync(2), GNU coreutils ≥ 8.24; older ones
- * flush every file system instead, as docs/backups.md says).
+ * Flush files or directories to disk, in one command (`sync FILE…`: fsync(2) of each, GNU
+ * coreutils ≥ 8.24; older ones flush every file system instead, as docs/backups.md says).
  */
-export async function flushPath(connection: Connection, path: string): Promise<void> {
-  await runChecked(connection, { argv: ["sync", "--", path] }, `flushing ${path} to disk`);
+export async function flushPaths(connection: Connection, paths: readonly [...string[], string]): Promise<void> {
+  await runChecked(connection, { argv: ["sync", "--", ...paths] }, `flushing ${paths.join(", ")} to disk`);
 }
 
 export async function removePath(connection: Connection, path: string): Promise<void> {

@@ -312,7 +312,7 @@ describe("BackupStore in a local directory", () => {
 });
 
 describe("BackupStore on a host", () => {
-  it("flushes each file before it becomes visible and each directory a backup is renamed into", async () => {
+  it("flushes each directory it makes into its parent, each file before it becomes visible, and each directory a backup is renamed into", async () => {
     const local = new LocalConnection("store-host");
     const calls: string[] = [];
     // The same connection, recording what the store asks of it.
@@ -333,6 +333,7 @@ describe("BackupStore on a host", () => {
     backend = "a directory on a host (SSH backend over a local connection)";
     const record = await writeBackup(new BackupStore(new SshStoreBackend(recording, root), owner));
     expect(calls.map((call) => call.replace(/\.partial-[^/ ]+/, ".partial"))).toEqual([
+      "sync -- <root>/spark-01/alice <root>/spark-01 <root>",
       "upload <root>/spark-01/alice/.partial/backup.tar durable",
       "upload <root>/spark-01/alice/.partial/manifest.json durable",
       `mv -T -n -- <root>/spark-01/alice/.partial <root>/spark-01/alice/${TIMESTAMP}`,
