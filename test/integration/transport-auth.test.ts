@@ -83,7 +83,7 @@ describe("authentication", () => {
 
   it("refuses to connect without any credential and says why", async () => {
     const host = hostWith("keys-1", { identityFiles: [], agent: false });
-    await expect(whoami(host)).rejects.toMatchObject({ kind: "auth-failed", host: "keys-1" });
+    await expect(whoami(host)).rejects.toMatchObject({ kind: "auth-failed", host: "keys-1", cause_: expect.stringMatching(/: no credentials to offer: no agent and no identity file$/) });
   });
 
   it.each(["id_ecdsa", "id_rsa"])("authenticates with an identity file (%s)", async (name) => {
