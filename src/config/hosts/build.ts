@@ -32,6 +32,7 @@ export interface HostBuildInput {
   fleet?: FleetSource;
   bag: DiagnosticBag;
   baseDirOf: InventoryLayerContext["baseDirOf"];
+  workingDir: string;
 }
 
 /** Hosts without gateways and sandboxes (placement comes later), in inventory order then fleet order. */
@@ -47,7 +48,7 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
   checkInventoryNames(inventory, bag);
   warnAboutEmptyFleetGroups(input);
 
-  const inventoryContext: InventoryLayerContext = { bag, baseDirOf: input.baseDirOf };
+  const inventoryContext: InventoryLayerContext = { bag, baseDirOf: input.baseDirOf, workingDir: input.workingDir };
   // One layer per variable map, built once: a group's variables are checked where they are
   // written, even for groups without hosts, and shared by every host of the group.
   const layers = new Map<VarMap, SettingsLayer>();

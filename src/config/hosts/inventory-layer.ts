@@ -4,6 +4,7 @@
  * `ansible_ssh_common_args`/`ansible_ssh_extra_args`, and nemoclaw's own `nemoclaw_labels` and
  * `nemoclaw_version`, `nemoclaw_openshell_version`. Every other variable is kept as a host variable.
  */
+import { existsSync } from "node:fs";
 import type { DiagnosticBag } from "../diagnostics.js";
 import { shlexSplit } from "../inventory/ini-values.js";
 import type { InventoryVar, VarMap } from "../inventory/model.js";
@@ -17,8 +18,10 @@ import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPa
 
 export interface InventoryLayerContext {
   bag: DiagnosticBag;
-  /** Directory of the file a variable was written in (relative key paths resolve against it). */
+  /** Directory of the file a variable was written in. */
   baseDirOf(source: SourceRef): string;
+  /** Where nemoclaw runs: relative key and known_hosts paths resolve against it, as ssh run by Ansible resolves them. */
+  workingDir: string;
 }
 
 const ADDRESS = ["ansible_host", "ansible_ssh_host"];
@@ -76,7 +79,7 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       const text = scalarText(value);
       const problem = text === undefined ? `${name} must be a file path` : (pathProblem(name, text) ?? argumentProblem(name, text));
       if (problem !== undefined) bag.error(source, problem);
-      else layer.identityFiles = { value: [resolveLocalPath(text!, ctx.baseDirOf(source))], source };
+      else layer.identityFiles = { value: [keyFilePath(name, text!, source, ctx)], source };
     } else if (name === "ansible_connection") {
       readConnection(variable, layer, bag);
     } else if (SSH_ARGS.includes(name)) {
@@ -119,6 +122,21 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
     (layer.sshArgs ??= {})[index === 0 ? "common" : "extra"] = settings;
   });
   return layer;
+}
+
+/**
+ * A key file as ssh run by Ansible finds it: Ansible passes the path as written, `~` expanded
+ * (ansible-core 2.14, plugins/connection/ssh.py: `-o IdentityFile="…"`; `ansible -vvvv` prints
+ * it), so a relative path is relative to the working directory, not to the inventory. Where only
+ * the inventory's folder has the file, that is almost surely what was meant: said in a warning.
+ */
+function keyFilePath(name: string, value: string, source: SourceRef, ctx: InventoryLayerContext): string {
+  const resolved = resolveLocalPath(value, ctx.workingDir);
+  const besideInventory = resolveLocalPath(value, ctx.baseDirOf(source));
+  if (resolved !== besideInventory && !existsSync(resolved) && existsSync(besideInventory)) {
+    ctx.bag.warning(source, `${name} ${value} is relative to the working directory, as Ansible reads it, and ${resolved} does not exist (${besideInventory} beside the inventory does); write the path from the working directory, or an absolute one`);
+  }
+  return resolved;
 }
 
 function scalarText(value: unknown): string | undefined {
@@ -165,7 +183,7 @@ function readSshArgs(name: string, text: string, source: SourceRef, layer: Setti
     else if (firstTime(given, "proxy")) layer.proxyJump = { value: hops, source };
   };
   const addIdentityFile = (file: string): void => {
-    layer.identityFiles = { value: [...(layer.identityFiles?.value ?? []), resolveLocalPath(file, ctx.baseDirOf(source))], source };
+    layer.identityFiles = { value: [...(layer.identityFiles?.value ?? []), keyFilePath(name, file, source, ctx)], source };
   };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -222,8 +240,8 @@ function readSshOption(
       return;
     case "proxycommand": {
       const hops = jumpFromProxyCommand(value);
-      // Key files of the jump's own ssh are relative to the inventory, as the target's are.
-      setJump(typeof hops === "string" ? hops : hops.map((hop) => (hop.identityFiles === undefined ? hop : { ...hop, identityFiles: hop.identityFiles.map((file) => resolveLocalPath(file, ctx.baseDirOf(source))) })));
+      // The jump's own ssh runs in the same working directory, so its key files resolve as the target's do.
+      setJump(typeof hops === "string" ? hops : hops.map((hop) => (hop.identityFiles === undefined ? hop : { ...hop, identityFiles: hop.identityFiles.map((file) => keyFilePath(name, file, source, ctx)) })));
       return;
     }
     case "stricthostkeychecking":
@@ -234,7 +252,7 @@ function readSshOption(
       return;
     case "userknownhostsfile":
       // `none` is no file at all (ssh_config(5)), not a file named "none" beside the inventory.
-      layer.knownHostsFiles = { value: /^none$/i.test(value) ? [] : value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
+      layer.knownHostsFiles = { value: /^none$/i.test(value) ? [] : value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.workingDir)), source };
       return;
     case "connecttimeout":
       if (/^\d+$/.test(value)) layer.connectTimeout = { value: Number(value), source };

@@ -252,6 +252,24 @@ hosts:
     expect(ssh(fleet, "a").proxyJump[0]!.ownIdentityFiles).toBeUndefined();
   });
 
+  it("reads relative key and known_hosts paths from the working directory, as Ansible hands them to ssh as written", async () => {
+    const base = tree({
+      "inv/hosts.ini": [
+        "a ansible_ssh_private_key_file=keys/id ansible_ssh_common_args='-i keys/extra -o UserKnownHostsFile=kh'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -i keys/jump gw.example.com\"'",
+      ].join("\n"),
+      // Only beside the inventory: where nemoclaw used to look, and where it now points.
+      "inv/keys/id": "",
+    });
+    const { fleet, warnings } = await loadFleet({ inventories: ["inv/hosts.ini"], cwd: base });
+    expect(ssh(fleet, "a").identityFiles).toEqual([path.join(base, "keys/id"), path.join(base, "keys/extra")]);
+    expect(ssh(fleet, "a").knownHostsFiles).toEqual([path.join(base, "kh")]);
+    expect(ssh(fleet, "b").proxyJump[0]!.ownIdentityFiles).toEqual([path.join(base, "keys/jump")]);
+    expect(warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      `inv/hosts.ini:1: ansible_ssh_private_key_file keys/id is relative to the working directory, as Ansible reads it, and ${path.join(base, "keys/id")} does not exist (${path.join(base, "inv/keys/id")} beside the inventory does); write the path from the working directory, or an absolute one`,
+    ]);
+  });
+
   it("refuses a ProxyCommand that forwards somewhere other than the host itself", async () => {
     const base = tree({
       "hosts.ini": [
