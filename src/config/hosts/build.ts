@@ -230,13 +230,15 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
         );
         return [];
       } else {
+        // Dialled as a host of its own, as `ssh -J` dials it: only what the hop itself says (a
+        // ProxyCommand's -i, -F, -o) and its own ~/.ssh/config, never the target's keys or files.
+        const { identityFiles, user: _user, port: _port, ...options } = hop;
         chain.push({
-          host: hop.host,
+          ...options,
           address: hop.host,
           port: hop.port ?? 22,
           user: hop.user ?? settings.user,
-          identityFiles: settings.identityFiles,
-          ...(hop.identityFiles === undefined ? {} : { ownIdentityFiles: hop.identityFiles }),
+          identityFiles: identityFiles ?? [],
           explicit: { port: hop.port !== undefined, user: hop.user !== undefined },
         });
       }
