@@ -175,6 +175,24 @@ describe.each([
       expect(jump.connectTimeoutMs).toBe(Number(bySsh.get("connecttimeout")![0]) * 1000);
     }
   });
+
+  it("reads a ProxyCommand's -F file for its jump host, as that ssh reads it", async () => {
+    const own = `${config}-bastion`;
+    writeFileSync(own, ["Host jump-c", "  HostName 10.9.9.3", "  User cuser", "  Port 2300", "  IdentityFile ~/.ssh/jump_c", "  UserKnownHostsFile ~/.ssh/jump_c_known", ""].join("\n"));
+    const file = `${config}-proxy-f`;
+    writeFileSync(file, ["Host spark-*", `  ProxyCommand ssh -q -F ${own} -W %h:%p jump-c`, "Host jump-c", "  User not-this-one", ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: {}, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const [jump] = (await resolver.resolve("spark-1", settings("spark-1"))).jumps;
+    const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", own, "jump-c"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    const [hostName, user, port] = ["hostname", "user", "port"].map((k) => bySsh.get(k)![0]!);
+    expect({ address: jump!.address, user: jump!.user, port: jump!.port, knownHostsFiles: jump!.knownHostsFiles, identityFiles: jump!.identityFiles }).toEqual({
+      address: hostName,
+      user,
+      port: Number(port),
+      knownHostsFiles: bySsh.get("userknownhostsfile")![0]!.split(" "),
+      identityFiles: expandIdentityFiles(bySsh.get("identityfile")!, { home, localUser }, hostName!, user!),
+    });
+  });
 });
 
 describe("IdentityFile tokens and ${VAR}, expanded as ssh expands them", () => {
