@@ -115,6 +115,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
       const file = registry.absPath(source.file);
       return file === undefined ? cwd : path.dirname(file);
     },
+    workingDir: cwd,
   });
   const targets = options.releaseRules === undefined ? new Map<string, TargetRelease>() : checkReleases(hosts, options.releaseRules, bag);
   const rootRef: SourceRef = fleetDoc?.yaml.ref([]) ?? requests[0]?.from ?? { file: COMMAND_LINE, line: 1, column: 1, path: "" };

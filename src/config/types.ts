@@ -35,15 +35,29 @@ export interface WrittenSettings {
   keepaliveInterval?: boolean;
 }
 
-export interface JumpHop {
+/**
+ * What a ProxyCommand tells its own ssh about the jump host (`-F`, `-o …`): that jump host's own
+ * settings, which nothing else gives it (OpenSSH dials a jump host as a host of its own).
+ */
+export interface HopOptions {
+  knownHostsFiles?: string[];
+  hostKeyChecking?: HostKeyChecking;
+  identitiesOnly?: boolean;
+  /** `-F`: the ssh configuration read for the jump host instead of ~/.ssh/config. */
+  configFile?: string;
+}
+
+export interface JumpHop extends HopOptions {
   /** Host name as declared in the fleet or inventory, or a raw address. */
   host: string;
   address: string;
   port: number;
   user: string;
+  /**
+   * Key files of the jump host itself: a fleet host's, and those given to the jump's own ssh
+   * (`-i` in a ProxyCommand), offered first. Never the target's.
+   */
   identityFiles: string[];
-  /** Key files given to the jump's own ssh (`-i` in a ProxyCommand): offered first, whatever else applies. */
-  ownIdentityFiles?: string[];
   /** When the hop is itself a fleet host, its name (so its connection settings and key are reused). */
   fleetHost?: string;
   explicit?: WrittenSettings;

@@ -18,7 +18,7 @@ import {
   type HostKey,
   type KnownHostEntry,
 } from "./known-hosts.js";
-import { authHandlerFor, planAuth, type IdentityKeys } from "./ssh-auth.js";
+import { authHandlerFor, planAuth, type AuthPlan, type IdentityKeys } from "./ssh-auth.js";
 import { describeEndpoint, type SshEndpoint } from "./ssh-endpoint.js";
 import { loadSsh2 } from "./ssh2-module.js";
 import { TransportError } from "./types.js";
@@ -112,10 +112,6 @@ export async function judgeHostKey(
 export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise<Client> {
   const context = where(endpoint, options.asBastion);
   const plan = await planAuth(options.host, endpoint, options.identities);
-  if (plan.methods.length === 0) {
-    const detail = plan.notes.length > 0 ? plan.notes.join("; ") : "no agent and no identity file";
-    throw new TransportError("auth-failed", options.host, `${context}: no credentials to offer: ${detail}`);
-  }
   // As ssh: the user's files, then the system-wide ones (GlobalKnownHostsFile); a key listed in any of them is known.
   const entries = await readKnownHostsFiles(endpoint.knownHostsFiles, endpoint.globalKnownHostsFiles);
   const algorithms = hostKeyAlgorithmsFor(knownKeyTypes(entries, knownHostsName(endpoint.address, endpoint.port)));
@@ -130,7 +126,7 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
       settled = true;
       client.end();
       const classified = refusal ?? classifyConnectError(options.host, context, error);
-      reject(classified.kind === "auth-failed" && plan.notes.length > 0 ? withNotes(classified, plan.notes) : classified);
+      reject(classified.kind === "auth-failed" ? authFailure(classified, plan, context) : classified);
     };
     client.on("ready", () => {
       settled = true;
@@ -184,8 +180,18 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
   });
 }
 
-function withNotes(error: TransportError, notes: string[]): TransportError {
-  return new TransportError(error.kind, error.host, `${error.cause_} (${notes.join("; ")})`, { cause: error.cause });
+/**
+ * An authentication failure, with why keys were skipped. With nothing to offer, the connection
+ * was still made first, as ssh makes it, so a closed port or a wrong host key is reported as
+ * such, not as missing credentials.
+ */
+function authFailure(error: TransportError, plan: AuthPlan, context: string): TransportError {
+  if (plan.methods.length === 0) {
+    const detail = plan.notes.length > 0 ? plan.notes.join("; ") : "no agent and no identity file";
+    return new TransportError("auth-failed", error.host, `${context}: no credentials to offer: ${detail}`, { cause: error.cause });
+  }
+  if (plan.notes.length === 0) return error;
+  return new TransportError(error.kind, error.host, `${error.cause_} (${plan.notes.join("; ")})`, { cause: error.cause });
 }
 
 export interface RetryPolicy {

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
-import { jumpFromProxyCommand } from "../config/hosts/inventory-layer.js";
+import { jumpFromProxyCommand } from "../config/hosts/proxy-command.js";
 import type { HopSpec } from "../config/hosts/layers.js";
 import type { HostKeyChecking, JumpHop, SecretRef, SshConnectionSettings, WrittenSettings } from "../config/types.js";
 import { OpenSshConfig } from "./openssh-config.js";
@@ -101,7 +101,8 @@ function safeUserName(): string {
  * reader when there is no `ssh`), each alias once.
  */
 export class RouteResolver {
-  private configLines: Promise<SshConfigLine[]> | undefined;
+  /** The built-in reader's lines, per configuration file (~/.ssh/config, or a ProxyCommand's `-F`). */
+  private readonly configLines = new Map<string, Promise<SshConfigLine[]>>();
   private builtIn = false;
   private readonly warned = new Set<string>();
 
@@ -121,12 +122,15 @@ export class RouteResolver {
   private async jumpsOfConfig(config: SshConfigResult, label: string, settings: SshConnectionSettings): Promise<Hop[]> {
     if (config.proxyJump !== undefined) return this.configHops(parseProxyJump(config.proxyJump), settings);
     if (config.proxyCommand === undefined) return [];
-    const hops = jumpFromProxyCommand(config.proxyCommand);
-    if (typeof hops === "string") {
-      this.warnOnce(`proxycommand ${label}`, `~/.ssh/config: ${label}: ${hops}; connecting directly`);
+    const jump = jumpFromProxyCommand(config.proxyCommand);
+    if (typeof jump === "string") {
+      this.warnOnce(`proxycommand ${label}`, `~/.ssh/config: ${label}: ${jump}; connecting directly`);
       return [];
     }
-    return this.configHops(hops, settings);
+    if (jump.ignored.length > 0) {
+      this.warnOnce(`proxycommand ${config.proxyCommand}`, `~/.ssh/config: ${label}: ProxyCommand: ignoring ${jump.ignored.join(" ")} for jump host ${jump.hops.at(-1)!.host} (nemoclaw uses its own SSH client)`);
+    }
+    return this.configHops(jump.hops, settings);
   }
 
   /**
@@ -146,7 +150,7 @@ export class RouteResolver {
     return [...(await this.withFirstHopJumps(before, settings, [...through, label])), ...endpoints];
   }
 
-  private async lookup(alias: string, settings: SshConnectionSettings, label: string): Promise<SshConfigResult> {
+  private async lookup(alias: string, settings: SshConnectionSettings, label: string, configFile = this.context.sshConfigFile): Promise<SshConfigResult> {
     const { openssh } = this.context;
     let result: SshConfigResult | undefined;
     // ssh -G resolves `~` and relative Includes against the account's home, so another home needs the built-in reader.
@@ -155,7 +159,7 @@ export class RouteResolver {
       try {
         const answer = await openssh.lookup({
           alias,
-          ...(this.context.sshConfigFile === join(homedir(), ".ssh", "config") ? {} : { configFile: this.context.sshConfigFile }),
+          ...(configFile === join(homedir(), ".ssh", "config") ? {} : { configFile }),
           ...(written.user ? { user: settings.user } : {}),
           ...(written.port ? { port: settings.port } : {}),
         });
@@ -168,8 +172,9 @@ export class RouteResolver {
       }
     }
     if (result === undefined) {
-      this.configLines ??= loadSshConfig(this.context.sshConfigFile, this.sshConfigContext());
-      result = resolveSshConfig(await this.configLines, alias, this.sshConfigContext());
+      let lines = this.configLines.get(configFile);
+      if (lines === undefined) this.configLines.set(configFile, (lines = loadSshConfig(configFile, this.sshConfigContext())));
+      result = resolveSshConfig(await lines, alias, this.sshConfigContext());
     }
     for (const setting of result.unsupported) {
       const keyword = setting.split(" ")[0]!;
@@ -191,19 +196,20 @@ export class RouteResolver {
 
   /**
    * A hop from the fleet file or inventory. A fleet host is reached with that host's own settings;
-   * any other hop is resolved on its own, as `ssh -J` resolves it (see `ownHop`), with the
-   * fleet's known_hosts and identity files only where its ~/.ssh/config names none.
+   * any other hop is resolved on its own, as `ssh -J` resolves it (see `ownHop`).
    */
   private async fleetHop(hop: JumpHop, target: SshConnectionSettings): Promise<Hop> {
     const fleetHost = hop.fleetHost !== undefined ? this.context.fleetHost(hop.fleetHost) : undefined;
     if (fleetHost === undefined) {
-      const spec = {
-        host: hop.address,
-        ...(hop.explicit?.port === false ? {} : { port: hop.port }),
-        ...(hop.explicit?.user === false ? {} : { user: hop.user }),
-        ...(hop.ownIdentityFiles === undefined ? {} : { identityFiles: hop.ownIdentityFiles }),
+      const { host: label, address, port, user, identityFiles, explicit, fleetHost: _none, ...options } = hop;
+      const spec: HopSpec = {
+        ...options,
+        host: address,
+        ...(explicit?.port === false ? {} : { port }),
+        ...(explicit?.user === false ? {} : { user }),
+        ...(identityFiles.length === 0 ? {} : { identityFiles }),
       };
-      return this.ownHop(hop.host, spec, target, { identityFiles: hop.identityFiles, knownHostsFiles: target.knownHostsFiles });
+      return this.ownHop(label, spec, target);
     }
     const hopSettings: SshConnectionSettings = {
       ...fleetHost,
@@ -219,21 +225,23 @@ export class RouteResolver {
 
   /** Hops named by ProxyJump (or a ProxyCommand) in ~/.ssh/config: each is looked up in the config again, as ssh does. */
   private async configHops(specs: HopSpec[], target: SshConnectionSettings): Promise<Hop[]> {
-    return Promise.all(specs.map((spec) => this.ownHop(spec.host, spec, target, { identityFiles: [], knownHostsFiles: [DEFAULT_KNOWN_HOSTS_FILE] })));
+    return Promise.all(specs.map((spec) => this.ownHop(spec.host, spec, target)));
   }
 
   /**
    * A jump host that is not a fleet host, with its own settings. OpenSSH dials a jump host with a
    * separate `ssh` that gets only the hop's own user and port (`-l`, `-p`) and the `-F` file from
-   * the command line (ssh.c builds `ssh [-l U] [-p P] [-F F] -W '[%h]:%p' hop`; `ssh -v -J` prints
-   * it), so the target's `-l`, `-i`, `-o UserKnownHostsFile=…`, `-o StrictHostKeyChecking=…`,
-   * `-o ConnectTimeout=…` never reach it: it reads them from its own ~/.ssh/config (`ssh -G hop`).
-   * Here the same: user, port, identity files, IdentitiesOnly, known_hosts files, host key policy
-   * (accept-new only when its own config says so), agent and timeouts come from the hop's config;
-   * what the config leaves unset falls back to `fallback` and OpenSSH's defaults (the local user,
-   * port 22, strict checking), the timeouts and agent to the target's.
+   * the command line (OpenSSH 9.2 ssh.c builds `ssh [-l U] [-p P] [-F F] -W '[%h]:%p' hop`;
+   * `ssh -v -J` prints it), so the target's `-l`, `-i`, `-o UserKnownHostsFile=…`,
+   * `-o StrictHostKeyChecking=…`, `-o IdentityAgent=…`, `-o ConnectTimeout=…` never reach it: it
+   * reads them from its own ~/.ssh/config (`ssh -G hop`), and Ansible's `-o IdentityFile=` for the
+   * target does not reach it either. Here the same: user, port, identity files, IdentitiesOnly,
+   * known_hosts files, host key policy and agent come from what the hop itself says (a
+   * ProxyCommand's own options) and its config, else OpenSSH's defaults (the local user, port 22,
+   * the default identities, ~/.ssh/known_hosts, strict checking, $SSH_AUTH_SOCK). Only the
+   * timeouts and the passphrase reference, which ssh has no command-line twin for, are the target's.
    */
-  private async ownHop(label: string, spec: HopSpec, target: SshConnectionSettings, fallback: { identityFiles: string[]; knownHostsFiles: string[] }): Promise<Hop> {
+  private async ownHop(label: string, spec: HopSpec, target: SshConnectionSettings): Promise<Hop> {
     const asked: SshConnectionSettings = {
       ...target,
       address: spec.host,
@@ -241,25 +249,26 @@ export class RouteResolver {
       user: spec.user ?? this.context.localUser,
       explicit: { port: spec.port !== undefined, user: spec.user !== undefined },
     };
-    const config = target.useSshConfig ? await this.lookup(spec.host, asked, label) : undefined;
+    const configFile = spec.configFile === undefined ? undefined : expandHome(spec.configFile, this.context.home);
+    const config = target.useSshConfig || configFile !== undefined ? await this.lookup(spec.host, asked, label, configFile) : undefined;
     const hopSettings: SshConnectionSettings = {
       kind: "ssh",
       address: spec.host,
       port: spec.port ?? config?.port ?? 22,
       user: spec.user ?? config?.user ?? this.context.localUser,
-      // Its own -i files, then its config's (endpoint() appends them); the fallback only without either.
-      identityFiles: spec.identityFiles ?? ((config?.identityFiles.length ?? 0) > 0 ? [] : fallback.identityFiles),
-      agent: target.agent,
+      // Its own -i files, then its config's (endpoint() appends them, and falls back to the defaults).
+      identityFiles: spec.identityFiles ?? [],
+      agent: true,
       ...(target.passphrase === undefined ? {} : { passphrase: target.passphrase }),
       proxyJump: [],
-      hostKeyChecking: "strict",
-      knownHostsFiles: fallback.knownHostsFiles,
+      hostKeyChecking: spec.hostKeyChecking ?? "strict",
+      knownHostsFiles: spec.knownHostsFiles ?? [DEFAULT_KNOWN_HOSTS_FILE],
       connectTimeoutMs: target.connectTimeoutMs,
       keepaliveIntervalMs: target.keepaliveIntervalMs,
-      identitiesOnly: false,
+      identitiesOnly: spec.identitiesOnly ?? false,
       useSshConfig: target.useSshConfig,
-      // Port and user are settled above; everything else the hop's config may set.
-      explicit: { port: true, user: true, knownHostsFiles: false, hostKeyChecking: false, connectTimeout: false, keepaliveInterval: false },
+      // Port and user are settled above; the rest its config may set, where the hop's own options do not.
+      explicit: { port: true, user: true, knownHostsFiles: spec.knownHostsFiles !== undefined, hostKeyChecking: spec.hostKeyChecking !== undefined, connectTimeout: false, keepaliveInterval: false },
     };
     const endpoint = this.endpoint(label, hopSettings, hopSettings, config);
     endpoint.acceptNewHint = `StrictHostKeyChecking accept-new for ${spec.host} in ~/.ssh/config`;

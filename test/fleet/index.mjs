@@ -563,7 +563,8 @@ async function startAgent(state) {
 
 /**
  * The Ansible inventory (YAML): connection variables per host, groups as children, labels as
- * `nemoclaw_labels`, the jump through the bastion as `-o ProxyJump`.
+ * `nemoclaw_labels`, the jump through the bastion as a ProxyCommand that gives the bastion its own
+ * key and known_hosts file (as with Ansible: a `-J` jump host gets none of the target's options).
  * @param {FleetState} state
  */
 function inventoryYaml(state) {
@@ -578,7 +579,7 @@ function inventoryYaml(state) {
     if (Object.keys(host.labels).length > 0) vars.nemoclaw_labels = host.labels;
     if (host.behindBastion && state.bastion) {
       const b = state.bastion;
-      vars.ansible_ssh_common_args = `${common} -o ProxyJump=${b.user}@${b.address}:${b.port}`;
+      vars.ansible_ssh_common_args = `${common} -o ProxyCommand="ssh -W %h:%p -i ${state.identityFile} ${common} -p ${b.port} ${b.user}@${b.address}"`;
     }
     hosts[host.name] = vars;
     for (const group of host.groups) {
@@ -630,7 +631,7 @@ function fleetHandle(state) {
           agent: false,
           proxyJump:
             host.behindBastion && bastion
-              ? [{ host: BASTION_NAME, address: bastion.address, port: bastion.port, user: bastion.user, identityFiles: [state.identityFile] }]
+              ? [{ host: BASTION_NAME, address: bastion.address, port: bastion.port, user: bastion.user, identityFiles: [state.identityFile], knownHostsFiles: [state.knownHostsFile] }]
               : [],
           hostKeyChecking: /** @type {const} */ ("strict"),
           knownHostsFiles: [state.knownHostsFile],

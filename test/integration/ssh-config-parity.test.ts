@@ -132,7 +132,7 @@ describe.each([
   // user and port from the command line, everything else from the configuration.
   it.each([
     ["from ~/.ssh/config", "spark-1", [] as SshConnectionSettings["proxyJump"]],
-    ["from an inventory's -J", "10.0.0.9", [{ host: "jump-a", address: "jump-a", port: 22, user: "nvidia", identityFiles: ["/keys/fleet"], explicit: { port: false, user: false } }, { host: "jump-b", address: "jump-b", port: 2022, user: "ops", identityFiles: ["/keys/fleet"], explicit: { port: true, user: true } }]],
+    ["from an inventory's -J", "10.0.0.9", [{ host: "jump-a", address: "jump-a", port: 22, user: "nvidia", identityFiles: [], explicit: { port: false, user: false } }, { host: "jump-b", address: "jump-b", port: 2022, user: "ops", identityFiles: [], explicit: { port: true, user: true } }]],
   ])("%s", async (_, alias, proxyJump) => {
     const file = `${config}-jumps`;
     writeFileSync(
@@ -166,13 +166,32 @@ describe.each([
       const jump = route.jumps[index]!;
       expect({ address: jump.address, user: jump.user, port: jump.port }).toEqual({ address: hostName, user, port: Number(port) });
       const identities = configured("identityfile");
-      if (identities === undefined) expect(proxyJump.length > 0 ? jump.identityFiles : jump.defaultIdentities).toEqual(proxyJump.length > 0 ? ["/keys/fleet"] : true);
+      // Never the target's /keys/fleet or /fleet/known_hosts: the jump's own ssh gets no -i and no -o.
+      if (identities === undefined) expect(jump.defaultIdentities).toBe(true);
       else expect(jump.identityFiles).toEqual(expandIdentityFiles(identities, { home, localUser }, hostName!, user!));
       const knownHosts = configured("userknownhostsfile")?.[0]?.split(" ");
-      expect(jump.knownHostsFiles).toEqual(knownHosts ?? (proxyJump.length > 0 ? ["/fleet/known_hosts"] : [path.join(home, ".ssh/known_hosts")]));
+      expect(jump.knownHostsFiles).toEqual(knownHosts ?? [path.join(home, ".ssh/known_hosts")]);
       expect(jump.hostKeyChecking).toBe(bySsh.get("stricthostkeychecking")![0] === "accept-new" ? "accept-new" : "strict");
       expect(jump.connectTimeoutMs).toBe(Number(bySsh.get("connecttimeout")![0]) * 1000);
     }
+  });
+
+  it("reads a ProxyCommand's -F file for its jump host, as that ssh reads it", async () => {
+    const own = `${config}-bastion`;
+    writeFileSync(own, ["Host jump-c", "  HostName 10.9.9.3", "  User cuser", "  Port 2300", "  IdentityFile ~/.ssh/jump_c", "  UserKnownHostsFile ~/.ssh/jump_c_known", ""].join("\n"));
+    const file = `${config}-proxy-f`;
+    writeFileSync(file, ["Host spark-*", `  ProxyCommand ssh -q -F ${own} -W %h:%p jump-c`, "Host jump-c", "  User not-this-one", ""].join("\n"));
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser, env: {}, sshConfigFile: file, ...(useOpenSsh ? {} : { openssh: false }), warn: () => {} }));
+    const [jump] = (await resolver.resolve("spark-1", settings("spark-1"))).jumps;
+    const bySsh = parseSshG(execFileSync("ssh", ["-G", "-F", own, "jump-c"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    const [hostName, user, port] = ["hostname", "user", "port"].map((k) => bySsh.get(k)![0]!);
+    expect({ address: jump!.address, user: jump!.user, port: jump!.port, knownHostsFiles: jump!.knownHostsFiles, identityFiles: jump!.identityFiles }).toEqual({
+      address: hostName,
+      user,
+      port: Number(port),
+      knownHostsFiles: bySsh.get("userknownhostsfile")![0]!.split(" "),
+      identityFiles: expandIdentityFiles(bySsh.get("identityfile")!, { home, localUser }, hostName!, user!),
+    });
   });
 });
 

@@ -3,13 +3,14 @@
  * RSA, encrypted with a passphrase), known_hosts policies (strict, accept-new, hashed entries,
  * @revoked, a changed key), and ~/.ssh/config including a ProxyJump chain.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadFleet } from "../../src/config/load.js";
 import type { DesiredHost, SecretRef, SshConnectionSettings } from "../../src/config/types.js";
 import { openConnection, type ConnectOptions } from "../../src/transport/connect.js";
 import { ConnectionPool } from "../../src/transport/pool.js";
@@ -83,7 +84,7 @@ describe("authentication", () => {
 
   it("refuses to connect without any credential and says why", async () => {
     const host = hostWith("keys-1", { identityFiles: [], agent: false });
-    await expect(whoami(host)).rejects.toMatchObject({ kind: "auth-failed", host: "keys-1" });
+    await expect(whoami(host)).rejects.toMatchObject({ kind: "auth-failed", host: "keys-1", cause_: expect.stringMatching(/: no credentials to offer: no agent and no identity file$/) });
   });
 
   it.each(["id_ecdsa", "id_rsa"])("authenticates with an identity file (%s)", async (name) => {
@@ -426,3 +427,41 @@ describe("~/.ssh/config", () => {
     });
   });
 });
+
+describe("an inventory's jump host, dialled as Ansible's ssh dials it", () => {
+  /** The real `ansible` (scripts/install-test-deps.sh installs it) running `id -un` on far-1; the raw module needs no Python on the host. */
+  const ansibleOnFar = (inventory: string): Promise<{ code: number; output: string }> =>
+    new Promise((resolve) => {
+      // No ControlMaster: a persistent master would outlive the test and carry the next run past its jump host.
+      const env = { ...process.env, ANSIBLE_HOME: join(work, "ansible"), ANSIBLE_SSH_ARGS: "-C -o ControlMaster=no", ANSIBLE_LOCAL_TEMP: join(work, "ansible", "tmp"), ANSIBLE_NOCOLOR: "1" };
+      execFile("ansible", ["-i", inventory, "far-1", "-m", "raw", "-a", "id -un"], { cwd: work, env }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr });
+      });
+    });
+  const farFromInventory = async (inventory: string): Promise<DesiredHost> => {
+    const { fleet: loaded } = await loadFleet({ inventories: [inventory], cwd: work });
+    return loaded.hosts.find((h) => h.name === "far-1")!;
+  };
+
+  it("reaches the host through a ProxyCommand that gives the bastion its own key and known_hosts file, as ansible does", async () => {
+    expect(await whoami(await farFromInventory(fleet.inventoryPath))).toBe(userOf("far-1"));
+    const ansible = await ansibleOnFar(fleet.inventoryPath);
+    expect([ansible.code, ansible.output]).toEqual([0, expect.stringContaining(userOf("far-1"))]);
+  });
+
+  it("gives a -J jump host none of the target's key and known_hosts file: both refuse the unknown bastion", async () => {
+    const far = fleet.hosts.find((h) => h.name === "far-1")!;
+    const bastion = fleet.bastion!;
+    const inventory = join(work, "jump-without-own-settings.ini");
+    writeFileSync(
+      inventory,
+      `far-1 ansible_host=${far.address} ansible_port=${far.port} ansible_user=${far.user} ansible_ssh_private_key_file=${fleet.identityFile} ansible_ssh_common_args='-o UserKnownHostsFile=${fleet.knownHostsFile} -o StrictHostKeyChecking=yes -J ${bastion.user}@${bastion.address}:${bastion.port}'\n`,
+    );
+    const error = (await whoami(await farFromInventory(inventory)).catch((e: unknown) => e)) as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.message).toMatch(new RegExp(`^far-1: host-key-unknown: via jump host ${bastion.address} \\(.*\\): host key for ${bastion.address} .* is not in ${join(emptyHome, ".ssh", "known_hosts")}: `));
+    const ansible = await ansibleOnFar(inventory);
+    expect([ansible.code, ansible.output]).toEqual([4, expect.stringContaining("Host key verification failed")]);
+  });
+});
+

@@ -32,6 +32,7 @@ export interface HostBuildInput {
   fleet?: FleetSource;
   bag: DiagnosticBag;
   baseDirOf: InventoryLayerContext["baseDirOf"];
+  workingDir: string;
 }
 
 /** Hosts without gateways and sandboxes (placement comes later), in inventory order then fleet order. */
@@ -47,7 +48,7 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
   checkInventoryNames(inventory, bag);
   warnAboutEmptyFleetGroups(input);
 
-  const inventoryContext: InventoryLayerContext = { bag, baseDirOf: input.baseDirOf };
+  const inventoryContext: InventoryLayerContext = { bag, baseDirOf: input.baseDirOf, workingDir: input.workingDir };
   // One layer per variable map, built once: a group's variables are checked where they are
   // written, even for groups without hosts, and shared by every host of the group.
   const layers = new Map<VarMap, SettingsLayer>();
@@ -229,13 +230,15 @@ function resolveJumpHosts(hosts: DesiredHost[], layers: Map<string, SettingsLaye
         );
         return [];
       } else {
+        // Dialled as a host of its own, as `ssh -J` dials it: only what the hop itself says (a
+        // ProxyCommand's -i, -F, -o) and its own ~/.ssh/config, never the target's keys or files.
+        const { identityFiles, user: _user, port: _port, ...options } = hop;
         chain.push({
-          host: hop.host,
+          ...options,
           address: hop.host,
           port: hop.port ?? 22,
           user: hop.user ?? settings.user,
-          identityFiles: settings.identityFiles,
-          ...(hop.identityFiles === undefined ? {} : { ownIdentityFiles: hop.identityFiles }),
+          identityFiles: identityFiles ?? [],
           explicit: { port: hop.port !== undefined, user: hop.user !== undefined },
         });
       }

@@ -4,6 +4,7 @@
  * `ansible_ssh_common_args`/`ansible_ssh_extra_args`, and nemoclaw's own `nemoclaw_labels` and
  * `nemoclaw_version`, `nemoclaw_openshell_version`. Every other variable is kept as a host variable.
  */
+import { existsSync } from "node:fs";
 import type { DiagnosticBag } from "../diagnostics.js";
 import { shlexSplit } from "../inventory/ini-values.js";
 import type { InventoryVar, VarMap } from "../inventory/model.js";
@@ -13,12 +14,15 @@ import { parseOpenShellVersion } from "../openshell-version.js";
 import { closest } from "../suggest.js";
 import type { SourceRef } from "../types.js";
 import { labelProblem, nemoclawVersionProblem, openshellVersionProblem } from "./fleet-layer.js";
+import { hostKeyCheckingOf, jumpFromProxyCommand } from "./proxy-command.js";
 import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPath, SSH_ARGS_KEYS, type HopSpec, type SettingsLayer, type SshArgsSettings } from "./layers.js";
 
 export interface InventoryLayerContext {
   bag: DiagnosticBag;
-  /** Directory of the file a variable was written in (relative key paths resolve against it). */
+  /** Directory of the file a variable was written in. */
   baseDirOf(source: SourceRef): string;
+  /** Where nemoclaw runs: relative key and known_hosts paths resolve against it, as ssh run by Ansible resolves them. */
+  workingDir: string;
 }
 
 const ADDRESS = ["ansible_host", "ansible_ssh_host"];
@@ -76,7 +80,7 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
       const text = scalarText(value);
       const problem = text === undefined ? `${name} must be a file path` : (pathProblem(name, text) ?? argumentProblem(name, text));
       if (problem !== undefined) bag.error(source, problem);
-      else layer.identityFiles = { value: [resolveLocalPath(text!, ctx.baseDirOf(source))], source };
+      else layer.identityFiles = { value: [keyFilePath(name, text!, source, ctx)], source };
     } else if (name === "ansible_connection") {
       readConnection(variable, layer, bag);
     } else if (SSH_ARGS.includes(name)) {
@@ -119,6 +123,21 @@ export function inventoryLayer(vars: VarMap, ctx: InventoryLayerContext): Settin
     (layer.sshArgs ??= {})[index === 0 ? "common" : "extra"] = settings;
   });
   return layer;
+}
+
+/**
+ * A key file as ssh run by Ansible finds it: Ansible passes the path as written, `~` expanded
+ * (ansible-core 2.14, plugins/connection/ssh.py: `-o IdentityFile="…"`; `ansible -vvvv` prints
+ * it), so a relative path is relative to the working directory, not to the inventory. Where only
+ * the inventory's folder has the file, that is almost surely what was meant: said in a warning.
+ */
+function keyFilePath(name: string, value: string, source: SourceRef, ctx: InventoryLayerContext): string {
+  const resolved = resolveLocalPath(value, ctx.workingDir);
+  const besideInventory = resolveLocalPath(value, ctx.baseDirOf(source));
+  if (resolved !== besideInventory && !existsSync(resolved) && existsSync(besideInventory)) {
+    ctx.bag.warning(source, `${name} ${value} is relative to the working directory, as Ansible reads it, and ${resolved} does not exist (${besideInventory} beside the inventory does); write the path from the working directory, or an absolute one`);
+  }
+  return resolved;
 }
 
 function scalarText(value: unknown): string | undefined {
@@ -165,7 +184,7 @@ function readSshArgs(name: string, text: string, source: SourceRef, layer: Setti
     else if (firstTime(given, "proxy")) layer.proxyJump = { value: hops, source };
   };
   const addIdentityFile = (file: string): void => {
-    layer.identityFiles = { value: [...(layer.identityFiles?.value ?? []), resolveLocalPath(file, ctx.baseDirOf(source))], source };
+    layer.identityFiles = { value: [...(layer.identityFiles?.value ?? []), keyFilePath(name, file, source, ctx)], source };
   };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -221,20 +240,32 @@ function readSshOption(
       setJump(parseProxyJump(value));
       return;
     case "proxycommand": {
-      const hops = jumpFromProxyCommand(value);
-      // Key files of the jump's own ssh are relative to the inventory, as the target's are.
-      setJump(typeof hops === "string" ? hops : hops.map((hop) => (hop.identityFiles === undefined ? hop : { ...hop, identityFiles: hop.identityFiles.map((file) => resolveLocalPath(file, ctx.baseDirOf(source))) })));
+      const jump = jumpFromProxyCommand(value);
+      if (typeof jump === "string") {
+        setJump(jump);
+        return;
+      }
+      // The jump's own ssh runs in the same working directory, so its files resolve as the target's do.
+      setJump(jump.hops.map((hop) => ({
+        ...hop,
+        ...(hop.identityFiles === undefined ? {} : { identityFiles: hop.identityFiles.map((file) => keyFilePath(name, file, source, ctx)) }),
+        ...(hop.knownHostsFiles === undefined ? {} : { knownHostsFiles: hop.knownHostsFiles.map((file) => resolveLocalPath(file, ctx.workingDir)) }),
+        ...(hop.configFile === undefined ? {} : { configFile: resolveLocalPath(hop.configFile, ctx.workingDir) }),
+      })));
+      if (jump.ignored.length > 0) {
+        ctx.bag.warning(source, `${name}: ProxyCommand: ignoring ${jump.ignored.join(" ")} for jump host ${jump.hops.at(-1)!.host} (nemoclaw uses its own SSH client)`);
+      }
       return;
     }
-    case "stricthostkeychecking":
-      // ssh reads these values without case, "true" as "yes" (OpenSSH readconf.c, multistate_strict_hostkey).
-      if (value.toLowerCase() === "accept-new") layer.hostKeyChecking = { value: "accept-new", source };
-      else if (/^(yes|true)$/i.test(value)) layer.hostKeyChecking = { value: "strict", source };
+    case "stricthostkeychecking": {
+      const policy = hostKeyCheckingOf(value);
+      if (policy !== undefined) layer.hostKeyChecking = { value: policy, source };
       else ctx.bag.warning(source, `${name}: StrictHostKeyChecking=${value} is not honoured; nemoclaw always verifies host keys (set hostKeyChecking: accept-new to trust new hosts on first contact)`);
       return;
+    }
     case "userknownhostsfile":
       // `none` is no file at all (ssh_config(5)), not a file named "none" beside the inventory.
-      layer.knownHostsFiles = { value: /^none$/i.test(value) ? [] : value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.baseDirOf(source))), source };
+      layer.knownHostsFiles = { value: /^none$/i.test(value) ? [] : value.split(/\s+/).map((f) => resolveLocalPath(f, ctx.workingDir)), source };
       return;
     case "connecttimeout":
       if (/^\d+$/.test(value)) layer.connectTimeout = { value: Number(value), source };
@@ -265,67 +296,4 @@ function firstTime(given: Set<string>, option: string): boolean {
   if (given.has(option)) return false;
   given.add(option);
   return true;
-}
-
-/** ssh's options that take an argument (ssh(1), SYNOPSIS; OpenSSH 9.2 ssh.c, the getopt string). */
-const SSH_FLAGS_WITH_ARGUMENT = "BbcDEeFIiJLlmOoPpQRSWw";
-
-/**
- * The common bastion forms of ProxyCommand: `ssh -W %h:%p [-p port] [-l user] [-i key] [user@]bastion`
- * and `ssh [user@]bastion nc %h %p`. Anything else cannot be reproduced and is refused.
- */
-export function jumpFromProxyCommand(command: string): HopSpec[] | string {
-  const tokens = shlexSplit(command);
-  if (typeof tokens === "string" || tokens.length === 0 || !/(^|\/)ssh$/.test(tokens[0]!)) {
-    return `ProxyCommand "${command}" is not supported; use ProxyJump (or -J) instead`;
-  }
-  let user: string | undefined;
-  let port: number | undefined;
-  let destination: string | undefined;
-  let forward: string | undefined;
-  const remoteCommand: string[] = [];
-  let chain: HopSpec[] = [];
-  const identityFiles: string[] = [];
-  for (let i = 1; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (!token.startsWith("-") || token === "-") {
-      if (destination === undefined) destination = token;
-      else remoteCommand.push(token);
-      continue;
-    }
-    // As ssh's getopt reads them: flags may be bundled (-qW), and an option's argument may be
-    // glued on (-p2222, -lops) or be the next word.
-    for (let at = 1; at < token.length; at++) {
-      const flag = token[at]!;
-      if (!SSH_FLAGS_WITH_ARGUMENT.includes(flag)) continue;
-      const argument = at + 1 < token.length ? token.slice(at + 1) : tokens[++i];
-      if (flag === "p") port = Number(argument);
-      else if (flag === "l") user = argument;
-      else if (flag === "W") forward = argument;
-      else if (flag === "i" && argument !== undefined) identityFiles.push(argument);
-      else if (flag === "J") {
-        const nested = parseProxyJump(argument ?? "");
-        if (typeof nested === "string") return nested;
-        chain = nested;
-      }
-      break;
-    }
-  }
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) return `ProxyCommand "${command}": -p needs a port number`;
-  if (destination === undefined) return `ProxyCommand "${command}" names no jump host`;
-  // Only a jump to the host itself can be done as a jump host: `-W %h:%p` or a command given %h and %p.
-  const toTheHost = forward !== undefined ? /^(%h|\[%h\]):%p$/.test(forward) : remoteCommand.includes("%h") && remoteCommand.includes("%p");
-  if (!toTheHost) return `ProxyCommand "${command}" does not forward to the host's own address (%h:%p), so it cannot be used as a jump host; use ProxyJump (or -J) instead`;
-  const hop = parseProxyJump(destination);
-  if (typeof hop === "string") return hop;
-  const last = hop[0]!;
-  return [
-    ...chain,
-    {
-      host: last.host,
-      ...((user ?? last.user) === undefined ? {} : { user: user ?? last.user! }),
-      ...((port ?? last.port) === undefined ? {} : { port: port ?? last.port! }),
-      ...(identityFiles.length === 0 ? {} : { identityFiles }),
-    },
-  ];
 }

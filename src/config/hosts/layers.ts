@@ -5,15 +5,15 @@
  */
 import os from "node:os";
 import path from "node:path";
-import type { HostKeyChecking, SecretRef, SourceRef } from "../types.js";
+import type { HopOptions, HostKeyChecking, SecretRef, SourceRef } from "../types.js";
 
 export interface Located<T> {
   value: T;
   source: SourceRef;
 }
 
-/** One hop of a ProxyJump chain as written: `[user@]host[:port]`. */
-export interface HopSpec {
+/** One hop of a ProxyJump chain as written: `[user@]host[:port]`, or a ProxyCommand's with its own ssh options. */
+export interface HopSpec extends HopOptions {
   host: string;
   user?: string;
   port?: number;

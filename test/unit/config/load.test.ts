@@ -248,8 +248,56 @@ hosts:
     expect(ssh(fleet, "a").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2200, user: "ops" }]);
     expect(ssh(fleet, "b").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2201, user: "ops" }]);
     expect(ssh(fleet, "c").proxyJump).toMatchObject([{ address: "gw.example.com", port: 2202, user: "ops" }]);
-    expect(ssh(fleet, "d").proxyJump).toMatchObject([{ address: "gw.example.com", user: "ubuntu", ownIdentityFiles: [path.join(base, "keys/bastion.pem")] }]);
-    expect(ssh(fleet, "a").proxyJump[0]!.ownIdentityFiles).toBeUndefined();
+    expect(ssh(fleet, "d").proxyJump).toMatchObject([{ address: "gw.example.com", user: "ubuntu", identityFiles: [path.join(base, "keys/bastion.pem")] }]);
+    // A jump host gets none of the target's keys (ansible_ssh_private_key_file is the target's -o IdentityFile).
+    expect(ssh(fleet, "a").proxyJump[0]!.identityFiles).toEqual([]);
+  });
+
+  it("reads relative key and known_hosts paths from the working directory, as Ansible hands them to ssh as written", async () => {
+    const base = tree({
+      "inv/hosts.ini": [
+        "a ansible_ssh_private_key_file=keys/id ansible_ssh_common_args='-i keys/extra -o UserKnownHostsFile=kh'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -i keys/jump gw.example.com\"'",
+      ].join("\n"),
+      // Only beside the inventory: where nemoclaw used to look, and where it now points.
+      "inv/keys/id": "",
+    });
+    const { fleet, warnings } = await loadFleet({ inventories: ["inv/hosts.ini"], cwd: base });
+    expect(ssh(fleet, "a").identityFiles).toEqual([path.join(base, "keys/id"), path.join(base, "keys/extra")]);
+    expect(ssh(fleet, "a").knownHostsFiles).toEqual([path.join(base, "kh")]);
+    expect(ssh(fleet, "b").proxyJump[0]!.identityFiles).toEqual([path.join(base, "keys/jump")]);
+    expect(warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      `inv/hosts.ini:1: ansible_ssh_private_key_file keys/id is relative to the working directory, as Ansible reads it, and ${path.join(base, "keys/id")} does not exist (${path.join(base, "inv/keys/id")} beside the inventory does); write the path from the working directory, or an absolute one`,
+    ]);
+  });
+
+  it("gives a ProxyCommand's jump host the options of its own ssh, and names those it cannot honour", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-o ProxyCommand=\"ssh -q -F cfg -o UserKnownHostsFile=kh -o StrictHostKeyChecking=accept-new -o IdentitiesOnly=yes -o User=ops -o Port=2200 -o IdentityFile=keys/j -o BatchMode=yes -W %h:%p gw.example.com\"'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -4 -c aes128-ctr -o Ciphers=aes256-ctr -W %h:%p gw.example.com\"'",
+      ].join("\n"),
+    });
+    const { fleet, warnings } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    expect(ssh(fleet, "a").proxyJump).toEqual([
+      {
+        host: "gw.example.com",
+        address: "gw.example.com",
+        port: 2200,
+        user: "ops",
+        identityFiles: [path.join(base, "keys/j")],
+        knownHostsFiles: [path.join(base, "kh")],
+        hostKeyChecking: "accept-new",
+        identitiesOnly: true,
+        configFile: path.join(base, "cfg"),
+        explicit: { port: true, user: true },
+      },
+    ]);
+    // The target's own settings are untouched by its jump host's.
+    expect([ssh(fleet, "a").hostKeyChecking, ssh(fleet, "a").identitiesOnly]).toEqual(["strict", false]);
+    expect(warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      "hosts.ini:2: ansible_ssh_common_args: ProxyCommand: ignoring -4 -c aes128-ctr -o Ciphers=aes256-ctr for jump host gw.example.com (nemoclaw uses its own SSH client)",
+    ]);
   });
 
   it("refuses a ProxyCommand that forwards somewhere other than the host itself", async () => {

@@ -1,11 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { keyTypeOfBlob, parseKnownHosts, verifyHostKey, type HostKey } from "../../../src/transport/known-hosts.js";
-import { hostKeyAlgorithmsFor, judgeHostKey } from "../../../src/transport/ssh-client.js";
+import { IdentityKeys } from "../../../src/transport/ssh-auth.js";
+import { dial, hostKeyAlgorithmsFor, judgeHostKey } from "../../../src/transport/ssh-client.js";
 import type { SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
+import { TransportError } from "../../../src/transport/types.js";
 
 const OLD = "AAAAC3NzaC1lZDI1NTE5AAAAIALcYe4SwyhtMsy8e5a7S5wKKJMgVHZV/J1+IaFzfVqJ";
 const OLD_FINGERPRINT = "SHA256:mag0NMnmGlO/yxdJnE1TP/r5S+kEWhpPG4ErdEU4R0o";
@@ -103,5 +106,28 @@ describe("accept-new racing another writer", () => {
     expect(readFileSync(file, "utf8")).toBe(`10.0.0.12 ssh-ed25519 ${OLD}\n`);
     // The key recorded first is accepted again.
     expect(await judgeHostKey("spark-02", accepting, [], key(OLD), "x")).toBeNull();
+  });
+});
+
+describe("dial", () => {
+  /** A loopback port nothing listens on: bound, then closed. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  it("reports a closed port as unreachable even with no key to offer, as ssh does (it connects before it authenticates)", async () => {
+    const port = await closedPort();
+    const home = mkdtempSync(join(tmpdir(), "dial-"));
+    const noKeys = endpoint({ address: "127.0.0.1", port, identityFiles: [join(home, "id_ed25519")], knownHostsFiles: [join(home, "known_hosts")] });
+    const error = await dial(noKeys, { host: "spark-01", identities: new IdentityKeys(async () => "") }).then(
+      () => undefined,
+      (e: unknown) => e as TransportError,
+    );
+    expect(error).toBeInstanceOf(TransportError);
+    expect([error!.kind, error!.message]).toEqual(["unreachable", `spark-01: unreachable: nvidia@127.0.0.1:${port}: connection refused`]);
   });
 });

@@ -189,15 +189,34 @@ describe("RouteResolver", () => {
     });
 
     it("written in the fleet file or an inventory (-J), looked up in ~/.ssh/config as ssh does", async () => {
-      const resolver = new RouteResolver(defaultEndpointContext({ home: homeWithConfig(config), localUser: "op", env: {} }));
-      const hop = (host: string, user?: string) => ({ host, address: host, port: 22, user: user ?? "nvidia", identityFiles: ["/keys/fleet"], explicit: { port: false, user: user !== undefined } });
+      const home = homeWithConfig(config);
+      const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
+      const hop = (host: string, user?: string) => ({ host, address: host, port: 22, user: user ?? "nvidia", identityFiles: [], explicit: { port: false, user: user !== undefined } });
       const route = await resolver.resolve("dgx-01", target({ address: "dgx-01", proxyJump: [hop("gate"), hop("plain.lab"), hop("named.lab", "ops")] }));
+      const defaults = ["id_ed25519", "id_ecdsa", "id_rsa"].map((name) => join(home, ".ssh", name));
       expect(route.jumps.map((j) => [j.label, `${j.user}@${j.address}:${j.port}`, j.identityFiles, j.hostKeyChecking, j.knownHostsFiles])).toEqual([
-        ["gate", "gateop@10.1.1.1:2200", [join(resolver.context.home, ".ssh/gate_key")], "accept-new", [join(resolver.context.home, ".ssh/gate_known")]],
-        // Without a Host block of its own: the local user (ssh passes no -l), strict checking; the fleet's keys and known_hosts files.
-        ["plain.lab", "op@plain.lab:22", ["/keys/fleet"], "strict", ["/fleet/known_hosts"]],
-        ["named.lab", "ops@named.lab:22", ["/keys/fleet"], "strict", ["/fleet/known_hosts"]],
+        ["gate", "gateop@10.1.1.1:2200", [join(home, ".ssh/gate_key")], "accept-new", [join(home, ".ssh/gate_known")]],
+        // Without a Host block of its own: the local user (ssh passes no -l), strict checking, and
+        // OpenSSH's default keys and known_hosts file, never the target's (ssh -v -J shows the hop's
+        // ssh gets no -i and no -o UserKnownHostsFile).
+        ["plain.lab", "op@plain.lab:22", defaults, "strict", [join(home, ".ssh/known_hosts")]],
+        ["named.lab", "ops@named.lab:22", defaults, "strict", [join(home, ".ssh/known_hosts")]],
       ]);
+    });
+
+    it("uses the agent of its own config, else $SSH_AUTH_SOCK, whatever the target's agent setting", async () => {
+      const home = homeWithConfig(config);
+      const socket = join(home, "agent.sock");
+      const targetAgent = join(home, "target-agent.sock");
+      writeFileSync(socket, "");
+      writeFileSync(targetAgent, "");
+      const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: { SSH_AUTH_SOCK: socket } }));
+      const hop = (host: string) => ({ host, address: host, port: 22, user: "nvidia", identityFiles: [], explicit: { port: false, user: false } });
+      for (const agent of [false, targetAgent]) {
+        const route = await resolver.resolve("dgx-01", target({ address: "dgx-01", agent, proxyJump: [hop("gate"), hop("plain.lab")] }));
+        // gate's config says IdentityAgent none; plain.lab has no config: the environment's agent, as its own ssh would use.
+        expect([route.target.agentSocket, ...route.jumps.map((j) => j.agentSocket)]).toEqual([agent === false ? null : targetAgent, null, socket]);
+      }
     });
   });
 
@@ -206,10 +225,24 @@ describe("RouteResolver", () => {
     const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {} }));
     const route = await resolver.resolve("spark-01", settings({ identityFiles: ["/keys/fleet"] }));
     expect(route.jumps.map((j) => [j.label, j.identityFiles])).toEqual([["gw.lab", [join(home, ".ssh/gw_key"), join(home, ".ssh/gw_config")]]]);
-    // From an inventory: its own key instead of the fleet's.
-    const hop = { host: "jump.lab", address: "jump.lab", port: 22, user: "op", identityFiles: ["/keys/fleet"], ownIdentityFiles: ["/keys/jump"], explicit: { port: false, user: false } };
+    // From an inventory: its own key, never the fleet's.
+    const hop = { host: "jump.lab", address: "jump.lab", port: 22, user: "op", identityFiles: ["/keys/jump"], explicit: { port: false, user: false } };
     const fromInventory = await resolver.resolve("dgx-01", settings({ address: "dgx-01", identityFiles: ["/keys/fleet"], proxyJump: [hop] }));
     expect(fromInventory.jumps.map((j) => j.identityFiles)).toEqual([["/keys/jump"]]);
+  });
+
+  it("reads a ProxyCommand's -F file and -o options for its jump host, and warns once, naming the host and the options it ignores", async () => {
+    const home = homeWithConfig(["Host spark-*", "  ProxyCommand ssh -q -F ~/.ssh/lab_config -o UserKnownHostsFile=~/.ssh/gw_known -o StrictHostKeyChecking=accept-new -o ForwardX11=yes -b 10.0.0.9 -W %h:%p gw.lab", ""].join("\n"));
+    writeFileSync(join(home, ".ssh", "lab_config"), ["Host gw.lab", "  User labop", "  IdentityFile ~/.ssh/lab_key", ""].join("\n"));
+    const warnings: string[] = [];
+    const resolver = new RouteResolver(defaultEndpointContext({ home, localUser: "op", env: {}, warn: (message) => warnings.push(message) }));
+    for (const name of ["spark-01", "spark-02"]) {
+      const route = await resolver.resolve(name, settings({ address: name }));
+      expect(route.jumps.map((j) => [j.label, `${j.user}@${j.address}:${j.port}`, j.identityFiles, j.hostKeyChecking, j.knownHostsFiles])).toEqual([
+        ["gw.lab", "labop@gw.lab:22", [join(home, ".ssh/lab_key")], "accept-new", [join(home, ".ssh/gw_known")]],
+      ]);
+    }
+    expect(warnings).toEqual(["~/.ssh/config: spark-01: ProxyCommand: ignoring -o ForwardX11=yes -b 10.0.0.9 for jump host gw.lab (nemoclaw uses its own SSH client)"]);
   });
 
   it("uses no agent when its socket does not exist", async () => {
