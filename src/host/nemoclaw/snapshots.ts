@@ -264,7 +264,10 @@ export async function removeSnapshot(connection: Connection, snapshot: HostSnaps
  * Moves a snapshot directory into NemoClaw's store in one rename, creating the sandbox's snapshot
  * directory (0700) when needed. Like NemoClaw itself, it refuses a store reached through a symbolic
  * link; `mv -T -n` renames onto the target path itself and never replaces anything there.
- * Prints `placed`, or `exists` when the target path is already taken (the source is then left).
+ * Every file and directory of the snapshot is flushed to disk first and the directory it lands in
+ * after (`sync FILE…`, as a store on a host flushes: docs/backups.md#the-store), so a power cut
+ * right after a restore cannot leave NemoClaw a snapshot of empty or truncated files under its
+ * name. Prints `placed`, or `exists` when the target path is already taken (the source is then left).
  */
 const PLACE_SNAPSHOT = `
 set -e
@@ -275,8 +278,9 @@ for p in "$@"; do
   if [ ! -d "$p" ]; then echo "$p is not a directory" >&2; exit 3; fi
 done
 if [ -e "$to" ] || [ -L "$to" ]; then echo exists; exit 0; fi
+find "$from" \\( -type f -o -type d \\) -exec sync -- {} +
 mv -T -n -- "$from" "$to" || :
-if [ ! -e "$from" ]; then echo placed
+if [ ! -e "$from" ]; then sync -- "\${to%/*}"; echo placed
 elif [ -e "$to" ] || [ -L "$to" ]; then echo exists
 else echo "cannot move $from to $to" >&2; exit 1
 fi

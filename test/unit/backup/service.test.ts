@@ -144,6 +144,28 @@ describe("BackupService", () => {
     expect(existsSync(join(homes["spark-01"], ".nemoclaw-fleet/restore")) && readdirSync(join(homes["spark-01"], ".nemoclaw-fleet/restore"))).toEqual([]);
   });
 
+  it("flushes every file and directory of the restored snapshot to disk before placing it, and its new directory after", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const home = homes["spark-01"];
+    const snapshots = join(home, ".nemoclaw/rebuild-backups/alice");
+    // A `sync` that records each path it is given and whether the snapshot was in place yet.
+    writeFileSync(
+      join(bin, "sync"),
+      `#!/bin/sh\nfor a in "$@"; do [ "$a" = -- ] && continue; if [ -e "${snapshots}/${record.timestamp}" ]; then w=after; else w=before; fi; echo "$w $a" >> "$HOME/sync.log"; done\n`,
+      { mode: 0o755 },
+    );
+    await service.restoreSandbox({ record, host: desired.hosts[0]!, connection: connections["spark-01"]!, sandbox: "alice" });
+    const log = readFileSync(join(home, "sync.log"), "utf8").trim().split("\n");
+    const staged = `/tree/${record.manifest.snapshot.path}`;
+    const flushedBefore = log.filter((line) => line.startsWith("before ")).map((line) => line.slice(line.indexOf(staged) + staged.length) || "/");
+    const placed = join(snapshots, record.timestamp);
+    const entries = (at: string, prefix: string): string[] =>
+      readdirSync(at, { withFileTypes: true }).flatMap((entry) => [`${prefix}/${entry.name}`, ...(entry.isDirectory() ? entries(join(at, entry.name), `${prefix}/${entry.name}`) : [])]);
+    expect(flushedBefore.sort()).toEqual(["/", ...entries(placed, "")].sort());
+    expect(log.filter((line) => line.startsWith("after "))).toEqual([`after ${snapshots}`]);
+  });
+
   it("stops a snapshot stream that sends nothing, instead of waiting for it forever", async () => {
     // A host whose tar starts and then sends nothing (a hung disk, or a compromised host).
     writeFileSync(join(bin, "tar"), `#!/bin/sh\ncase "$1" in -cf) exec sleep 600 ;; esac\nexec ${spawnSync("sh", ["-c", "command -v tar"], { encoding: "utf8" }).stdout.trim()} "$@"\n`, { mode: 0o755 });
