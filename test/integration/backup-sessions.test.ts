@@ -43,7 +43,7 @@ beforeAll(async () => {
     fleet.inventoryPath,
     ["backupPolicies:", "  - name: nightly", '    schedule: "0 2 * * *"', "    retention: { keepLast: 2 }", "    destination: { path: ./backups }", ""].join("\n"),
   );
-  run = await runCli(["backup", "run", fleetFile], { cwd: dir, env: cliEnv(join(dir, "state")) });
+  run = await runCli(["backup", "run", fleetFile, "--json"], { cwd: dir, env: cliEnv(join(dir, "state")) });
 }, 300_000);
 
 afterAll(async () => {
@@ -63,5 +63,12 @@ describe("backup run's SSH sessions per host", () => {
   it("looks at a host with nothing to snapshot once, and leaves it unlocked", () => {
     expect(hostFinished("spark-02")).toMatchObject({ status: "ok", sessions: 1 });
     expect(existsSync(join(host("spark-02").home, ".nemoclaw-fleet", "lock.json"))).toBe(false);
+  });
+
+  it("gives each host's sessions in --json, as its journal counts them", () => {
+    const report = JSON.parse(run.stdout) as { hosts: { host: string; status: string; sessions: number | null }[] };
+    expect(report.hosts.map(({ host, status, sessions }) => ({ host, status, sessions }))).toEqual(
+      ["spark-01", "spark-02"].map((name) => ({ host: name, status: "ok", sessions: hostFinished(name).sessions })),
+    );
   });
 });
