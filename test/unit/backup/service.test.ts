@@ -35,11 +35,11 @@ case "$1 $2" in
     echo up > "$HOME/shields-$name"; echo "  Lockdown active for $name" ;;
   "snapshot create")
     if [ "$(cat "$HOME/shields-$name" 2>/dev/null)" = up ]; then echo "  Cannot create snapshot while shields are up." >&2; exit 1; fi
-    if [ -f "$HOME/fail-snapshot" ]; then echo "  Snapshot failed." >&2; exit 1; fi
     echo "OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
     # As NemoClaw does since #5225: select the sandbox's registered gateway first.
     gw=nemoclaw; [ -f "$HOME/sandboxes/$name.gateway" ] && gw=$(cat "$HOME/sandboxes/$name.gateway")
-    openshell gateway select "$gw" >/dev/null
+    openshell gateway select "$gw" >/dev/null 2>&1
+    if [ -f "$HOME/fail-snapshot" ]; then echo "  Snapshot failed." >&2; exit 1; fi
     ts=$(date -u +%Y-%m-%dT%H-%M-%S-%3NZ)
     d="$HOME/.nemoclaw/rebuild-backups/$name/$ts"
     mkdir -p "$d/workspace"
@@ -197,6 +197,17 @@ describe("BackupService", () => {
     const record = await backup("alice");
     expect(record.gateway).toBe("nemoclaw-8081");
     expect(readFileSync(join(homes["spark-01"], "nemoclaw.env"), "utf8")).toBe("OPENSHELL_GATEWAY=nemoclaw-8081\n");
+    expect(readFileSync(active, "utf8")).toBe("nemoclaw");
+  });
+
+  it("puts the host's active gateway back when the snapshot fails after NemoClaw selected the sandbox's", async () => {
+    const { homes, backup } = setup({ ...healthy(), "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("bob")]), gateway("nemoclaw-8081", [sandbox("alice")])]) });
+    const active = join(homes["spark-01"], ".config/openshell/active_gateway");
+    mkdirSync(join(homes["spark-01"], ".config/openshell"), { recursive: true });
+    writeFileSync(active, "nemoclaw");
+    writeFileSync(join(homes["spark-01"], "sandboxes/alice.gateway"), "nemoclaw-8081");
+    writeFileSync(join(homes["spark-01"], "fail-snapshot"), "");
+    await expect(backup("alice")).rejects.toThrow(/snapshot create/);
     expect(readFileSync(active, "utf8")).toBe("nemoclaw");
   });
 
