@@ -58,8 +58,12 @@ export async function readStores(
       const store = await stores.open(destination);
       opened.set(store.label, store);
       const listing = await store.list();
-      // A partial entry (`host/sandbox/…`) has no policy: only its series is filtered.
-      const partials = listing.partials.filter((partial) => inFilteredSeries(partial.path.split("/")[0]!, partial.path.split("/")[1] ?? "", filter));
+      // A partial entry (`host/sandbox/…`) has no policy: only its series is filtered. A write
+      // check's at the store's root belongs to no series: only a read that names none counts it.
+      const partials = listing.partials.filter((partial) => {
+        const [host, sandbox] = partial.path.split("/");
+        return sandbox === undefined ? !filter.hosts && !filter.sandboxes : inFilteredSeries(host!, sandbox, filter);
+      });
       contents.push({
         store: store.label,
         policies: names,

@@ -20,8 +20,8 @@ import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
 import { BackupRefusedError } from "./errors.js";
 import { ShieldsLeftDownError, shieldsBlockSnapshot, withShieldsLowered } from "../host/nemoclaw/shields.js";
-import { createSnapshot, removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
-import { reselectGateway, selectedGateway } from "../host/openshell/active-gateway.js";
+import { removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
+import { createSnapshotKeepingGateway, readSnapshotSurroundings } from "../host/snapshot-create.js";
 import { HostCommandError, succeeded } from "../host/run.js";
 import type { ArchiveInspection } from "./inspect.js";
 import { MANIFEST_FORMAT_VERSION, type BackupManifest } from "./manifest.js";
@@ -157,28 +157,13 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
     const store = await stores.open(request.policy.destination);
     const options = request.signal ? { signal: request.signal } : {};
-    // NemoClaw's snapshot may select the sandbox's gateway as the host's active one; put it back.
-    const active = await selectedGateway(request.connection, options);
+    // NemoClaw's snapshot may select the sandbox's gateway as the host's active one; it is put back.
+    const before = await readSnapshotSurroundings(request.connection, request.sandbox, options);
     const { made: snapshot, leftDown } = await withShieldsLowered(
       request.connection,
       request.sandbox,
       shieldsNeedLowering(observed, request.sandbox),
-      async (): Promise<HostSnapshot> => {
-        let made: HostSnapshot;
-        try {
-          made = await createSnapshot(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), options);
-        } catch (error) {
-          await reselectGateway(request.connection, active, options).catch(() => undefined);
-          throw error;
-        }
-        try {
-          await reselectGateway(request.connection, active, options);
-        } catch (error) {
-          await removeSnapshot(request.connection, made).catch(() => undefined);
-          throw error;
-        }
-        return made;
-      },
+      () => createSnapshotKeepingGateway(request.connection, request.sandbox, live.gateway.name, snapshotLabel(request.runId), before, options),
       options,
     );
     try {

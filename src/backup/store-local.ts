@@ -10,6 +10,7 @@ import { readRegularFile, SourceReadError } from "../config/source.js";
 import * as nodeFs from "node:fs";
 import { syncNewName, type DirectorySyncFs } from "../transport/directory-sync.js";
 import { syncPath } from "../transport/local.js";
+import { isUploadTemporaryName } from "../transport/upload-temporary.js";
 import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from "./manifest.js";
 import type { PartialEntry, StoreBackend, StoreScan, StoredDirectory, UnreadableEntry } from "./store.js";
 
@@ -96,6 +97,8 @@ export class LocalStoreBackend implements StoreBackend {
     const hosts = await entriesOf(this.root);
     if ("problem" in hosts) throw new Error(`${this.root} ${hosts.problem}`);
     for (const host of hosts) {
+      // A write check's probe (store.ts checkWritable) that a killed run left.
+      if (host.name.startsWith(".partial-")) await notePartial(host.name);
       if (!host.isDirectory || host.name.startsWith(".")) continue;
       for (const sandbox of await listed(host.name)) {
         if (!sandbox.isDirectory || sandbox.name.startsWith(".")) continue;
@@ -109,8 +112,9 @@ export class LocalStoreBackend implements StoreBackend {
           directories.push({ path, ...(await readManifest(this.resolve(`${path}/${MANIFEST_FILE}`))) });
           // A backup directory that cannot be listed is already reported through its manifest.
           const inner = await entriesOf(this.resolve(path));
+          // A manifest rewrite's temporary file (ours, or an upload's into a store shared with a host).
           for (const entry of "problem" in inner ? [] : inner) {
-            if (entry.name.startsWith(".partial-")) await notePartial(`${path}/${entry.name}`);
+            if (entry.name.startsWith(".partial-") || isUploadTemporaryName(entry.name)) await notePartial(`${path}/${entry.name}`);
           }
         }
       }

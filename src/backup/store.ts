@@ -18,6 +18,7 @@ import { TarFormatError } from "./tar.js";
 import { archiveProblems, layoutProblems } from "./verify.js";
 import { byCodeUnits } from "../config/order.js";
 import { terminalSafe } from "../transport/terminal-text.js";
+import { isUploadTemporaryName } from "../transport/upload-temporary.js";
 
 export interface StoredDirectory {
   /** `<host>/<sandbox>/<timestamp>` relative to the store root. */
@@ -275,7 +276,7 @@ export class BackupStore {
   /**
    * Make and remove an empty partial entry at the store's root: a store this run cannot write to
    * (a path through a file, no permission, a read-only mount) is known before any sandbox is
-   * snapshotted for it.
+   * snapshotted for it. A run killed in between leaves it for `leftovers` to sweep.
    */
   async checkWritable(): Promise<void> {
     const probe = partialName(this.owner);
@@ -286,13 +287,17 @@ export class BackupStore {
   /**
    * The partial entries whose writer is gone: on this machine, when its process no longer exists;
    * from elsewhere, once nothing in it has changed for a day (that writer cannot be asked). A live
-   * run's entry, here or on another controller, is never one.
+   * run's entry, here or on another controller, is never one. Partial entries are a series'
+   * `.partial-…` entries, a write check's at the root, and the temporary files of manifest
+   * rewrites killed mid-upload (no writer named: a day unchanged).
    */
   leftovers(partials: readonly PartialEntry[], liveness: Liveness): Leftover[] {
     return partials.flatMap((partial) => {
       const name = posix.basename(partial.path);
-      if (!name.startsWith(PARTIAL_PREFIX) || !isOwnedName(name.slice(PARTIAL_PREFIX.length))) return [];
-      if (!isAbandoned(name.slice(PARTIAL_PREFIX.length), partial.modifiedMs, { self: this.owner, ...liveness })) return [];
+      const owned = name.startsWith(PARTIAL_PREFIX) ? name.slice(PARTIAL_PREFIX.length) : null;
+      if (owned === null ? !isUploadTemporaryName(name) : !isOwnedName(owned)) return [];
+      // An upload's temporary names no writer: like another controller's entry, it goes by age alone.
+      if (!isAbandoned(owned ?? name, partial.modifiedMs, { self: this.owner, ...liveness })) return [];
       // Names in the store are anyone's to choose: the location is shown terminal-safe.
       return [{ location: terminalSafe(`${this.label}/${partial.path}`), path: partial.path, sizeBytes: partial.sizeBytes }];
     });

@@ -261,7 +261,7 @@ export async function runCommand(context: Context, options: RunCommandOptions): 
     );
     const exitCode = interrupt.signal.aborted ? ExitCode.Interrupted : runExitCode(report);
     recorded.runFinished(report, exitCode, interrupt.signal.aborted);
-    context.write(options.json ? json.runJson(report) : human.renderRunReport(report, context.colors));
+    context.write(options.json ? json.runJson(report, (host) => recorded.sessionsRecorded(host)) : human.renderRunReport(report, context.colors));
     const notify = (await notifier?.finish()) ?? null;
     const code = mostSevere([exitCode, await writeMetrics("backup run", options.metricsFile, () => runFamilies("backup run", { ...recorded.summary(), notify }), context.deps)]);
     return journal.failure === null ? code : journalFailed(journal.failure, "backup run", context.deps.stderr);

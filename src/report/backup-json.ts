@@ -13,8 +13,9 @@ function document(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-export function runJson(report: RunReport): string {
-  return document(report);
+/** The run's report, each host with the SSH sessions its journal's host-finished record counts (as apply's JSON has them). */
+export function runJson(report: RunReport, sessionsOf: (host: string) => number | null): string {
+  return document({ ...report, hosts: report.hosts.map(({ host, status, ...rest }) => ({ host, status, sessions: sessionsOf(host), ...rest })) });
 }
 
 export function listingJson(contents: readonly StoreContents[]): string {

@@ -50,6 +50,8 @@ export class BackupRunEvents {
   /** When each host and each step began (ms), for durations. */
   private readonly started = new Map<string, number>();
   private readonly startedAt: number;
+  /** The sessions each host-finished record counted. */
+  private readonly sessions = new Map<string, number | null>();
 
   constructor(
     private readonly bus: EventBus,
@@ -139,12 +141,13 @@ export class BackupRunEvents {
       }
       case "host-done": {
         const host = event.outcome;
+        this.sessions.set(host.host, this.sessionsOf(host.host));
         this.emit({
           type: "host-finished",
           host: host.host,
           status: host.status !== "not-started" && host.sandboxes.some(keptByInterrupt) ? "interrupted" : HOST_STATUS[host.status],
           durationMs: this.since(host.host),
-          sessions: this.sessionsOf(host.host),
+          sessions: this.sessions.get(host.host) ?? null,
           message: host.problems.length > 0 ? host.problems.join("; ") : null,
           block: host.block?.lines ?? null,
           changedFacts: null,
@@ -164,6 +167,11 @@ export class BackupRunEvents {
   /** The host's lock is this run's now; `reclaimed` when it was taken over from a run that is gone. */
   lockAcquired(host: string, reclaimed: Reclaimed | null): void {
     this.emit({ type: "lock-acquired", host, reclaimed });
+  }
+
+  /** The SSH sessions the host's host-finished record counted; null before it or where not counted. */
+  sessionsRecorded(host: string): number | null {
+    return this.sessions.get(host) ?? null;
   }
 
   /** The run folded so far, as `nemoclaw history` folds its journal. */

@@ -7,7 +7,6 @@
  * file, then the command's own (and the one secret its step needs). Whatever else the controller's
  * shell holds — cloud credentials, tokens, other API keys — never reaches a command.
  */
-import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { chmod, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -16,6 +15,7 @@ import { finished, pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { firstLine } from "./errors.js";
 import { cancelledError, checkCommand, normalizeSignal, runToCompletion } from "./execution.js";
+import { uploadTemporaryName } from "./upload-temporary.js";
 import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions, type UploadOptions } from "./types.js";
 
 export interface LocalConnectionOptions {
@@ -133,7 +133,7 @@ export class LocalConnection implements Connection {
   }
 
   async upload(source: Readable, remotePath: string, options: UploadOptions = {}): Promise<void> {
-    const temporary = join(dirname(remotePath), `.${basename(remotePath)}.tmp-${randomBytes(6).toString("hex")}`);
+    const temporary = join(dirname(remotePath), uploadTemporaryName(basename(remotePath)));
     const sink = createWriteStream(temporary, { flags: "wx", mode: options.mode ?? 0o666 });
     try {
       await pipeline(source, sink, {

@@ -4,6 +4,7 @@
  * just the channel: TERM through a signal request and a `kill` on a second channel, then KILL.
  */
 import { finished, PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
+import { posix } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, ClientChannel } from "ssh2";
 import { assertSucceeded, firstLine } from "./errors.js";
@@ -12,6 +13,7 @@ import { Limiter } from "./limiter.js";
 import { endClient } from "./ssh-client.js";
 import { encodeSecretLines, PROCESS_GROUP_MARKER, renderArgv, renderForLoginShell, renderKillProcessGroup, renderSecretPrelude, renderSupervised } from "./shell.js";
 import { TransportError, type Connection, type RemoteCommand, type RemoteProcess, type RunOptions, type RunResult, type SpawnOptions, type UploadOptions } from "./types.js";
+import { isUploadTemporaryName, UPLOAD_TEMPORARY_TEMPLATE_SUFFIX } from "./upload-temporary.js";
 
 export interface SshConnectionOptions {
   /** Non-secret environment for every command (the host's `environment`). */
@@ -365,7 +367,7 @@ export class SshConnection implements Connection {
    * Best effort: the upload's own failure is what is reported.
    */
   private async removeUploadLeftover(temporary: string): Promise<void> {
-    if (!/\.nemoclaw-tmp\.[A-Za-z0-9]{8}$/.test(temporary)) return;
+    if (!isUploadTemporaryName(posix.basename(temporary))) return;
     try {
       await this.run({ argv: ["rm", "-f", "--", temporary] }, { timeoutMs: 10_000 });
     } catch {
@@ -431,8 +433,12 @@ export class SshConnection implements Connection {
  * input ended early because the controller or its connection went away) is not renamed. The traps
  * are set before mktemp: a TERM (a cancelled upload) that arrived between mktemp and the traps
  * would kill the shell without removing the file; trapped, it waits for the assignment and the
- * EXIT trap removes it. The temporary file's name is printed on stdout: a cancelled upload that
- * had to be killed (no trap runs then) removes it by name afterwards.
+ * EXIT trap removes it. SIGPIPE is ignored: when the controller is killed mid-upload, sshd leaves
+ * the script running with its input ended and nobody reading its output, and the message about
+ * the short input would otherwise kill the shell with SIGPIPE before the EXIT trap could run; now
+ * that write fails and the script exits through the trap. The temporary file's name is printed
+ * on stdout: a cancelled upload that had to be killed (no trap runs then) removes it by name
+ * afterwards; one left where nobody could (the host lost power) is a store's leftover to sweep.
  */
 const ATOMIC_WRITE_SCRIPT = [
   "set -e",
@@ -440,9 +446,10 @@ const ATOMIC_WRITE_SCRIPT = [
   "trap 'if [ -n \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
+  "trap '' PIPE",
   'case $target in */*) dir=${target%/*}/ ;; *) dir= ;; esac',
   'if [ -z "$mode" ]; then mode=$(printf %o $(( 0666 & ~0$(umask) ))); fi',
-  'tmp=$(mktemp -- "${dir}.${target##*/}.nemoclaw-tmp.XXXXXXXX")',
+  `tmp=$(mktemp -- "\${dir}.\${target##*/}${UPLOAD_TEMPORARY_TEMPLATE_SUFFIX}")`,
   'printf \'%s\\n\' "$tmp"',
   'cat > "$tmp"',
   'got=$(wc -c < "$tmp")',

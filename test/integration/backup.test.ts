@@ -6,7 +6,7 @@
  * content back byte-exact on the same and on another host, and `due` for timers.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -209,6 +209,31 @@ describe("backup prune", () => {
     for (const id of preview.remove) expect(existsSync(join(dir, "backups", id))).toBe(false);
     for (const sandbox of SANDBOXES) expect(readdirSync(join(dir, "backups", "spark-01", sandbox))).toHaveLength(2);
     expect((await json<PruneJson>(["backup", "prune", fleetFile, "--dry-run"])).remove).toEqual([]);
+  });
+  it("removes from a store on a fleet host what killed runs left: a write check at its root, a manifest upload's temporary a day old", async () => {
+    const offsite = join(host("station-02").home, "offsite-backups");
+    const [record] = records(await json<{ stores: StoreContents[] }>(["backup", "list", fleetFile, "--policy", "offsite"]));
+    const backupDir = join(offsite, record!.id);
+    // Left by another controller two days ago: a run killed during its write check, and a
+    // `backup verify` whose manifest upload the store host never finished (it lost power).
+    const probe = ".partial-7-cccc@laptop";
+    const stale = ".manifest.json.nemoclaw-tmp.Ab3dE6gH";
+    // A verify writing its manifest right now.
+    const fresh = ".manifest.json.nemoclaw-tmp.Zy9xW8vU";
+    mkdirSync(join(offsite, probe));
+    for (const name of [stale, fresh]) writeFileSync(join(backupDir, name), "{}");
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    for (const path of [join(offsite, probe), join(backupDir, stale)]) utimesSync(path, twoDaysAgo, twoDaysAgo);
+    type LeftoverJson = { leftovers: { location: string }[]; leftoversRemoved: string[] | null };
+    const label = `station-02:${offsite}`;
+    const expected = [`${label}/${probe}`, `${label}/${record!.id}/${stale}`];
+    const preview = await json<LeftoverJson>(["backup", "prune", fleetFile, "--policy", "offsite", "--dry-run"]);
+    expect(preview.leftovers.map((leftover) => leftover.location).sort()).toEqual(expected);
+    const pruned = await json<LeftoverJson>(["backup", "prune", fleetFile, "--policy", "offsite"]);
+    expect(pruned.leftoversRemoved?.sort()).toEqual(expected);
+    expect(readdirSync(offsite)).toEqual(["spark-01"]);
+    expect(readdirSync(backupDir).sort()).toEqual([fresh, "backup.tar", "manifest.json"].sort());
+    rmSync(join(backupDir, fresh));
   });
 });
 

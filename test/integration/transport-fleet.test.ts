@@ -4,7 +4,8 @@
  * the remote process, binary streams, secrets, atomic uploads.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { PassThrough, Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -369,6 +370,33 @@ describe("streams, files and secrets", () => {
     const after = await connection.run({ argv: ["sh", "-c", 'cat "$1"; ls -a "$2"', "sh", `${home}/quiet.txt`, home] });
     expect(after.stdout.toString()).toContain("old contents\n");
     expect(after.stdout.toString()).not.toContain("nemoclaw-tmp");
+  });
+
+  it("leaves no temporary file on the host when the controller is SIGKILLed mid-upload", async () => {
+    const home = fleet.hosts.find((h) => h.name === "work-1")!.home;
+    const target = `${home}/killed.json`;
+    const temporaries = () => readdirSync(home).filter((name) => name.startsWith(".killed.json.nemoclaw-tmp."));
+    // A controller of its own, killed while its upload of a known size is half sent.
+    const controller = [
+      `import { ConnectionPool } from ${JSON.stringify(new URL("../../dist/transport/pool.js", import.meta.url).href)};`,
+      'import { PassThrough } from "node:stream";',
+      `const connection = await new ConnectionPool([${JSON.stringify(fleet.fleetHost("work-1"))}]).get("work-1");`,
+      "const source = new PassThrough();",
+      `connection.upload(source, ${JSON.stringify(target)}, { bytes: 100 }).catch(() => undefined);`,
+      'source.write("{\\"half\\":");',
+    ].join("\n");
+    const child = spawn(process.execPath, ["--input-type=module", "-e", controller], { stdio: "ignore" });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const until = async (condition: () => boolean): Promise<boolean> => {
+      for (let waited = 0; waited < 300 && !condition(); waited += 1) await sleep(100);
+      return condition();
+    };
+    expect(await until(() => temporaries().length === 1)).toBe(true);
+    child.kill("SIGKILL");
+    await exited;
+    // sshd ends the upload's input and nothing reads its output any more: the host cleans up on its own.
+    expect(await until(() => temporaries().length === 0)).toBe(true);
+    expect(existsSync(target)).toBe(false);
   });
 
   it("keeps the old file when fewer bytes arrive than the upload announced", async () => {

@@ -179,29 +179,39 @@ export function snapshotDir(snapshot: HostSnapshot): string {
   return `${nemoclawDir(snapshot.home)}/${snapshotRelativePath(snapshot.sandbox, snapshot.timestamp)}`;
 }
 
-/** Home directory first, then the sandbox's snapshot directory names (none when it has none). */
-const LIST_SNAPSHOTS = 'printf "%s\\n" "$HOME"; d="$HOME/.nemoclaw/rebuild-backups/$1"; if [ -d "$d" ]; then ls -1A -- "$d"; fi';
+/**
+ * Prints the home directory first, then the sandbox's ($1) snapshot directory names (none when it
+ * has none). A script of its own, so another read can share its session (src/host/snapshot-create.ts).
+ */
+export const SNAPSHOT_LISTING_SCRIPT = 'printf "%s\\n" "$HOME"; d="$HOME/.nemoclaw/rebuild-backups/$1"; if [ -d "$d" ]; then ls -1A -- "$d"; fi';
 
-async function listSnapshots(connection: Connection, sandbox: string, options: RunCheckedOptions): Promise<{ home: string; timestamps: Set<string> }> {
-  const output = await runChecked(connection, { argv: ["sh", "-c", LIST_SNAPSHOTS, "sh", sandbox] }, "listing NemoClaw snapshots", options);
+/** A sandbox's snapshot directories at one moment, and the home they are under. */
+export interface SnapshotListing {
+  home: string;
+  timestamps: Set<string>;
+}
+
+export function parseSnapshotListing(host: string, output: string): SnapshotListing {
   const [home = "", ...names] = output.split("\n");
-  if (!home.startsWith("/")) throw new HostCommandError(connection.host, "finding the home directory", `HOME is ${JSON.stringify(home)}`);
+  if (!home.startsWith("/")) throw new HostCommandError(host, "finding the home directory", `HOME is ${JSON.stringify(home)}`);
   return { home, timestamps: new Set(names.filter(isSnapshotTimestamp)) };
 }
 
 /**
  * `nemoclaw <sandbox> snapshot create --name <label>` with the sandbox's gateway pinned in
- * `OPENSHELL_GATEWAY` (real-cli-2026-12 §14.4, §14.8), then the directory it made: the one new
- * snapshot directory of that sandbox (NemoClaw picks the timestamp; its output format is not relied on).
+ * `OPENSHELL_GATEWAY` (real-cli-2026-12 §14.4, §14.8). NemoClaw picks the timestamp and its output
+ * format is not relied on: the snapshot is told by `newSnapshot` from listings before and after.
  */
-export async function createSnapshot(connection: Connection, sandbox: string, gateway: string, label: string, options: RunCheckedOptions = {}): Promise<HostSnapshot> {
-  const before = await listSnapshots(connection, sandbox, options);
+export async function runSnapshotCreate(connection: Connection, sandbox: string, gateway: string, label: string, options: RunCheckedOptions = {}): Promise<void> {
   await runChecked(connection, remoteCommand(snapshotCreate(sandbox, label, gateway)), `nemoclaw ${sandbox} snapshot create`, options);
-  const after = await listSnapshots(connection, sandbox, options);
+}
+
+/** The one snapshot directory of the sandbox that `after` has and `before` had not. */
+export function newSnapshot(host: string, sandbox: string, before: SnapshotListing, after: SnapshotListing): HostSnapshot {
   const created = [...after.timestamps].filter((timestamp) => !before.timestamps.has(timestamp));
   if (created.length !== 1) {
     throw new HostCommandError(
-      connection.host,
+      host,
       `nemoclaw ${sandbox} snapshot create`,
       created.length === 0 ? "no new snapshot directory appeared" : `several snapshots appeared at once (${created.join(", ")}); retry`,
     );
@@ -264,7 +274,10 @@ export async function removeSnapshot(connection: Connection, snapshot: HostSnaps
  * Moves a snapshot directory into NemoClaw's store in one rename, creating the sandbox's snapshot
  * directory (0700) when needed. Like NemoClaw itself, it refuses a store reached through a symbolic
  * link; `mv -T -n` renames onto the target path itself and never replaces anything there.
- * Prints `placed`, or `exists` when the target path is already taken (the source is then left).
+ * Every file and directory of the snapshot is flushed to disk first and the directory it lands in
+ * after (`sync FILE…`, as a store on a host flushes: docs/backups.md#the-store), so a power cut
+ * right after a restore cannot leave NemoClaw a snapshot of empty or truncated files under its
+ * name. Prints `placed`, or `exists` when the target path is already taken (the source is then left).
  */
 const PLACE_SNAPSHOT = `
 set -e
@@ -275,8 +288,9 @@ for p in "$@"; do
   if [ ! -d "$p" ]; then echo "$p is not a directory" >&2; exit 3; fi
 done
 if [ -e "$to" ] || [ -L "$to" ]; then echo exists; exit 0; fi
+find "$from" \\( -type f -o -type d \\) -exec sync -- {} +
 mv -T -n -- "$from" "$to" || :
-if [ ! -e "$from" ]; then echo placed
+if [ ! -e "$from" ]; then sync -- "\${to%/*}"; echo placed
 elif [ -e "$to" ] || [ -L "$to" ]; then echo exists
 else echo "cannot move $from to $to" >&2; exit 1
 fi

@@ -10,21 +10,27 @@
 import type { Connection } from "../../transport/types.js";
 import { runChecked, type RunCheckedOptions } from "../run.js";
 
-const READ_ACTIVE = 'f="${XDG_CONFIG_HOME:-$HOME/.config}/openshell/active_gateway"; if [ -f "$f" ]; then cat -- "$f"; fi';
+/** Prints the selected gateway's name, or nothing. A script of its own, so another read can share its session. */
+export const ACTIVE_GATEWAY_SCRIPT = 'f="${XDG_CONFIG_HOME:-$HOME/.config}/openshell/active_gateway"; if [ -f "$f" ]; then cat -- "$f"; fi';
 
-/** The user's selected gateway, or null when none is selected. */
-export async function selectedGateway(connection: Connection, options: RunCheckedOptions = {}): Promise<string | null> {
-  const output = await runChecked(connection, { argv: ["sh", "-c", READ_ACTIVE] }, "reading the active OpenShell gateway", options);
+/** What ACTIVE_GATEWAY_SCRIPT printed: the selected gateway, or null when none is selected. */
+export function parseActiveGateway(output: string): string | null {
   const name = output.trim();
   return name === "" ? null : name;
 }
 
+/** The user's selected gateway, or null when none is selected. */
+export async function selectedGateway(connection: Connection, options: RunCheckedOptions = {}): Promise<string | null> {
+  return parseActiveGateway(await runChecked(connection, { argv: ["sh", "-c", ACTIVE_GATEWAY_SCRIPT] }, "reading the active OpenShell gateway", options));
+}
+
 /**
- * Puts the selection back to `previous` when something changed it. Nothing is done when no gateway
- * was selected before: OpenShell has no command that unselects one.
+ * Puts the selection back to `previous` when something changed it: `current` is the selection now
+ * when the caller has just read it, else it is read here. Nothing is done when no gateway was
+ * selected before: OpenShell has no command that unselects one.
  */
-export async function reselectGateway(connection: Connection, previous: string | null, options: RunCheckedOptions = {}): Promise<void> {
+export async function reselectGateway(connection: Connection, previous: string | null, options: RunCheckedOptions = {}, current?: string | null): Promise<void> {
   if (previous === null) return;
-  if ((await selectedGateway(connection, options)) === previous) return;
+  if ((current === undefined ? await selectedGateway(connection, options) : current) === previous) return;
   await runChecked(connection, { argv: ["openshell", "gateway", "select", previous] }, `selecting the OpenShell gateway ${previous} again`, options);
 }

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Connection } from "../../transport/types.js";
+import { isUploadTemporaryName } from "../../transport/upload-temporary.js";
 import { HostCommandError, runChecked, type RunCheckedOptions } from "../run.js";
 
 /** The login user's home directory (absolute). */
@@ -127,7 +128,8 @@ export interface TreeListing {
   directories: Array<{ path: string; markerText: string | null; markerProblem?: string }>;
   /**
    * Entries three or four levels down whose name starts with `.partial-` (not below another such
-   * entry), with the latest mtime anywhere in them and the bytes of their files.
+   * entry), one at the root (a write check's), and uploads' temporary files four levels down (in a
+   * backup directory), with the latest mtime anywhere in them and the bytes of their files.
    */
   partials: Array<{ path: string; modifiedMs: number | null; sizeBytes: number | null }>;
   /** Directories one or two levels down that cannot be read (what is below them is not listed). */
@@ -136,7 +138,8 @@ export interface TreeListing {
 
 /**
  * Prints, relative to the root ($1): `P <tab> mtime <tab> type <tab> size <tab> path` for each
- * partial entry and everything in it (summed up by the caller),
+ * partial entry and everything in it (summed up by the caller), for a `.partial-` entry at the
+ * root, and for an upload's temporary file in a backup directory (partialRoot keeps just those),
  * `U <tab> path` for a directory one or two levels down that cannot be read, `M <tab> path <tab>
  * base64(marker)` for each directory with a readable regular marker file (at most $4 bytes of it),
  * `X <tab> path <tab> problem` for one whose marker cannot be read or is not a regular file (a FIFO
@@ -146,7 +149,7 @@ export interface TreeListing {
 const LIST_TREE_SCRIPT = `
 [ -d "$1" ] || exit 0
 cd -- "$1" || exit 1
-find . -mindepth 3 -maxdepth 5 -path './*/*/.partial-*' -printf "$2 P\\t%T@\\t%y\\t%s\\t%P\\n" 2>/dev/null
+find . -mindepth 1 -maxdepth 5 \\( -path './*/*/.partial-*' -o -path './.partial-*' -o -path './*/*/*/.*.nemoclaw-tmp.*' \\) -printf "$2 P\\t%T@\\t%y\\t%s\\t%P\\n" 2>/dev/null
 for d in */ */*/; do
   [ -d "$d" ] || continue
   [ -r "$d" ] && [ -x "$d" ] || printf '%s U\\t%s\\n' "$2" "\${d%/}"
@@ -213,13 +216,15 @@ export async function listTree(connection: Connection, root: string, marker: str
 }
 
 /**
- * The partial entry a listed path is or lies in: `host/sandbox/.partial-…` or
- * `host/sandbox/<backup>/.partial-…`, under host and sandbox directories that are not dot names
- * themselves (as the local store lists them); null for anything else.
+ * The partial entry a listed path is or lies in: `.partial-…` at the root, `host/sandbox/.partial-…`,
+ * or `host/sandbox/<backup>/.partial-…` or an upload's temporary file there, under host and sandbox
+ * directories that are not dot names themselves (as the local store lists them); null for anything else.
  */
 function partialRoot(path: string): string | null {
   const parts = path.split("/");
+  if (parts.length === 1) return parts[0]!.startsWith(".partial-") ? path : null;
   if (parts.length < 3 || parts[0]!.startsWith(".") || parts[1]!.startsWith(".")) return null;
-  const at = parts[2]!.startsWith(".partial-") ? 3 : parts[3]?.startsWith(".partial-") && !parts[2]!.startsWith(".") ? 4 : 0;
+  const inBackup = parts[3] !== undefined && !parts[2]!.startsWith(".") && (parts[3].startsWith(".partial-") || isUploadTemporaryName(parts[3]));
+  const at = parts[2]!.startsWith(".partial-") ? 3 : inBackup ? 4 : 0;
   return at === 0 ? null : parts.slice(0, at).join("/");
 }

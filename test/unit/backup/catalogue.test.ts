@@ -188,6 +188,21 @@ describe("prune", () => {
     expect((await readStores(stores, desired.backupPolicies)).contents.flatMap((contents) => contents.leftovers)).toEqual([]);
   });
 
+  it("counts a write check left at a store's root only when no host or sandbox narrows the read", async () => {
+    const store = join(dir, "store");
+    const desired = fleet([desiredHost("spark-01")], [policy("forever", { destination: { kind: "local", path: store } })]);
+    await seed(desired, "forever", "spark-01", "alice", nightly(1));
+    const probe = `.partial-${ownedName({ ...currentOwner(), pid: 999999 })}`;
+    mkdirSync(join(store, probe));
+    const liveness = { now: () => new Date(), isAlive: () => false };
+    const stores = new BackupStores(desired, noConnections);
+    const leftovers = async (filter: Parameters<typeof readStores>[2]) =>
+      (await readStores(stores, desired.backupPolicies, filter, liveness)).contents.flatMap((contents) => contents.leftovers.map((leftover) => leftover.path));
+    expect(await leftovers({})).toEqual([probe]);
+    expect(await leftovers({ sandboxes: ["*"] })).toEqual([]);
+    expect(await leftovers({ hosts: ["spark-01"] })).toEqual([]);
+  });
+
   it("leaves policies without retention rules alone", async () => {
     const desired = fleet([desiredHost("spark-01")], [policy("forever", { destination: { kind: "local", path: join(dir, "store") } })]);
     await seed(desired, "forever", "spark-01", "alice", nightly(3));

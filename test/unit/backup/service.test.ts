@@ -35,11 +35,11 @@ case "$1 $2" in
     echo up > "$HOME/shields-$name"; echo "  Lockdown active for $name" ;;
   "snapshot create")
     if [ "$(cat "$HOME/shields-$name" 2>/dev/null)" = up ]; then echo "  Cannot create snapshot while shields are up." >&2; exit 1; fi
-    if [ -f "$HOME/fail-snapshot" ]; then echo "  Snapshot failed." >&2; exit 1; fi
     echo "OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
     # As NemoClaw does since #5225: select the sandbox's registered gateway first.
     gw=nemoclaw; [ -f "$HOME/sandboxes/$name.gateway" ] && gw=$(cat "$HOME/sandboxes/$name.gateway")
-    openshell gateway select "$gw" >/dev/null
+    openshell gateway select "$gw" >/dev/null 2>&1
+    if [ -f "$HOME/fail-snapshot" ]; then echo "  Snapshot failed." >&2; exit 1; fi
     ts=$(date -u +%Y-%m-%dT%H-%M-%S-%3NZ)
     d="$HOME/.nemoclaw/rebuild-backups/$name/$ts"
     mkdir -p "$d/workspace"
@@ -144,6 +144,28 @@ describe("BackupService", () => {
     expect(existsSync(join(homes["spark-01"], ".nemoclaw-fleet/restore")) && readdirSync(join(homes["spark-01"], ".nemoclaw-fleet/restore"))).toEqual([]);
   });
 
+  it("flushes every file and directory of the restored snapshot to disk before placing it, and its new directory after", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const home = homes["spark-01"];
+    const snapshots = join(home, ".nemoclaw/rebuild-backups/alice");
+    // A `sync` that records each path it is given and whether the snapshot was in place yet.
+    writeFileSync(
+      join(bin, "sync"),
+      `#!/bin/sh\nfor a in "$@"; do [ "$a" = -- ] && continue; if [ -e "${snapshots}/${record.timestamp}" ]; then w=after; else w=before; fi; echo "$w $a" >> "$HOME/sync.log"; done\n`,
+      { mode: 0o755 },
+    );
+    await service.restoreSandbox({ record, host: desired.hosts[0]!, connection: connections["spark-01"]!, sandbox: "alice" });
+    const log = readFileSync(join(home, "sync.log"), "utf8").trim().split("\n");
+    const staged = `/tree/${record.manifest.snapshot.path}`;
+    const flushedBefore = log.filter((line) => line.startsWith("before ")).map((line) => line.slice(line.indexOf(staged) + staged.length) || "/");
+    const placed = join(snapshots, record.timestamp);
+    const entries = (at: string, prefix: string): string[] =>
+      readdirSync(at, { withFileTypes: true }).flatMap((entry) => [`${prefix}/${entry.name}`, ...(entry.isDirectory() ? entries(join(at, entry.name), `${prefix}/${entry.name}`) : [])]);
+    expect(flushedBefore.sort()).toEqual(["/", ...entries(placed, "")].sort());
+    expect(log.filter((line) => line.startsWith("after "))).toEqual([`after ${snapshots}`]);
+  });
+
   it("stops a snapshot stream that sends nothing, instead of waiting for it forever", async () => {
     // A host whose tar starts and then sends nothing (a hung disk, or a compromised host).
     writeFileSync(join(bin, "tar"), `#!/bin/sh\ncase "$1" in -cf) exec sleep 600 ;; esac\nexec ${spawnSync("sh", ["-c", "command -v tar"], { encoding: "utf8" }).stdout.trim()} "$@"\n`, { mode: 0o755 });
@@ -175,6 +197,17 @@ describe("BackupService", () => {
     const record = await backup("alice");
     expect(record.gateway).toBe("nemoclaw-8081");
     expect(readFileSync(join(homes["spark-01"], "nemoclaw.env"), "utf8")).toBe("OPENSHELL_GATEWAY=nemoclaw-8081\n");
+    expect(readFileSync(active, "utf8")).toBe("nemoclaw");
+  });
+
+  it("puts the host's active gateway back when the snapshot fails after NemoClaw selected the sandbox's", async () => {
+    const { homes, backup } = setup({ ...healthy(), "spark-01": observedHost("spark-01", [gateway("nemoclaw", [sandbox("bob")]), gateway("nemoclaw-8081", [sandbox("alice")])]) });
+    const active = join(homes["spark-01"], ".config/openshell/active_gateway");
+    mkdirSync(join(homes["spark-01"], ".config/openshell"), { recursive: true });
+    writeFileSync(active, "nemoclaw");
+    writeFileSync(join(homes["spark-01"], "sandboxes/alice.gateway"), "nemoclaw-8081");
+    writeFileSync(join(homes["spark-01"], "fail-snapshot"), "");
+    await expect(backup("alice")).rejects.toThrow(/snapshot create/);
     expect(readFileSync(active, "utf8")).toBe("nemoclaw");
   });
 

@@ -300,6 +300,33 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     expect(readdirSync(join(series, TIMESTAMP)).sort()).toEqual(["backup.tar", "manifest.json"]);
     expect((await target.list()).records.map((entry) => entry.id)).toEqual([record.id]);
   });
+
+  it("sweeps the write check a killed run left at the root and an upload's temporary a day old, never a live one", async () => {
+    const record = await writeBackup();
+    const backupDir = join(root, "spark-01/alice", TIMESTAMP);
+    // checkWritable's probe, left by a run killed between its mkdir and its removal.
+    const deadProbe = `.partial-${ownedName({ ...owner, pid: 999999 })}`;
+    const liveProbe = `.partial-${ownedName({ ...owner, pid: 4242 })}`;
+    for (const name of [deadProbe, liveProbe]) mkdirSync(join(root, name));
+    // A `backup verify` killed while it rewrote the manifest over SSH (a host that lost power): mktemp's name.
+    const stale = ".manifest.json.nemoclaw-tmp.Ab3dE6gH";
+    const fresh = ".manifest.json.nemoclaw-tmp.Zy9xW8vU";
+    for (const name of [stale, fresh, ".keep"]) writeFileSync(join(backupDir, name), "x".repeat(11));
+    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    utimesSync(join(backupDir, stale), twoDaysAgo, twoDaysAgo);
+    utimesSync(join(backupDir, fresh), now(), now());
+    const target = store();
+    const liveness = { now, isAlive: (pid: number) => pid === 4242 };
+    const leftovers = target.leftovers((await target.list()).partials, liveness);
+    expect(leftovers.map((leftover) => [leftover.path, leftover.sizeBytes]).sort()).toEqual([
+      [deadProbe, 0],
+      [`spark-01/alice/${TIMESTAMP}/${stale}`, 11],
+    ]);
+    expect((await target.cleanPartials(liveness)).sort()).toEqual([`${target.label}/${deadProbe}`, `${target.label}/spark-01/alice/${TIMESTAMP}/${stale}`]);
+    expect(readdirSync(root).sort()).toEqual([liveProbe, "spark-01"].sort());
+    expect(readdirSync(backupDir).sort()).toEqual([".keep", fresh, "backup.tar", "manifest.json"].sort());
+    expect((await target.list()).records.map((entry) => entry.id)).toEqual([record.id]);
+  });
 });
 
 describe("BackupStore in a local directory", () => {

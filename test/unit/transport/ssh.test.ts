@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Duplex, type Readable } from "node:stream";
@@ -64,6 +64,27 @@ describe("atomicWriteCommand", () => {
 
   it("flushes nothing otherwise", () => {
     expect(upload(false).log).toEqual([]);
+  });
+
+  it("removes its temporary file when the controller vanishes mid-upload: input cut short, nobody reading its output", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atomic-write-"));
+    try {
+      const target = join(dir, "manifest.json");
+      writeFileSync(target, "old\n");
+      const [file, ...args] = atomicWriteCommand(target, { mode: 0o600, bytes: 100, durable: true }).argv;
+      const child = spawn(file!, args, { stdio: ["pipe", "pipe", "pipe"] });
+      // What sshd leaves the command of a controller that was SIGKILLed: the temporary file is
+      // made and announced, then the input ends early and the output pipes have no reader.
+      await new Promise((resolve) => child.stdout.once("data", resolve));
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.stdin.end('{"half":');
+      await new Promise((resolve) => child.once("close", resolve));
+      expect(readdirSync(dir)).toEqual(["manifest.json"]);
+      expect(readFileSync(target, "utf8")).toBe("old\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
