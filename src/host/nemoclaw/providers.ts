@@ -30,17 +30,22 @@ const PROVIDERS: ProviderInfo[] = [
   { key: "ollama", gatewayProvider: "ollama-local", credentialEnv: null },
   { key: "vllm", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "nim-local", gatewayProvider: "vllm-local", credentialEnv: null },
-  { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null },
+  // #3320 (ee06654a, 2026-05-11): the key `hermesProvider` with its aliases hermes, hermes-provider,
+  // hermesprovider, nous and nous-portal; first in the v0.0.39 release-docs commit 51be394d, absent
+  // from v0.0.38's e0ab181d (src/lib/onboard/providers.ts `validProviders`).
+  { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null, since: "0.0.39" },
   // NemoClaw's model router (#2202): recorded as `nvidia-router` (the routed blueprint profile's
   // provider_name, NC@d50338aa:src/lib/onboard.ts:3207, src/lib/onboard/providers.ts:181-182) and
   // keyed by the NVIDIA key (routed-inference.ts resolveRoutedCredentialEnv, model-router.ts:44;
   // `NVIDIA_API_KEY` in the blueprint before #5366). Not a NEMOCLAW_PROVIDER value before v0.0.36
   // (absent from the `Valid values:` list of the v0.0.35 release-docs commit 3cc22df2).
   { key: "routed", gatewayProvider: "nvidia-router", credentialEnv: "NVIDIA_INFERENCE_API_KEY", since: "0.0.36" },
-  { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null },
-  { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
-  { key: "install-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
-  { key: "start-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
+  // #3007 (6ed1714c, 2026-05-05): the managed local-inference keys, first in the v0.0.35 release-docs
+  // commit 3cc22df2, absent from v0.0.34's 64dd957e (src/lib/onboard-providers.ts `validProviders`).
+  { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null, since: "0.0.35" },
+  { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null, since: "0.0.35" },
+  { key: "install-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null, since: "0.0.35" },
+  { key: "start-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null, since: "0.0.35" },
   // #6461: openrouter, its provider openrouter-api and key OPENROUTER_API_KEY.
   { key: "openrouter", gatewayProvider: "openrouter-api", credentialEnv: "OPENROUTER_API_KEY", since: "0.0.79" },
   { key: "llama-cpp", credentialEnv: null, since: "0.0.124", sinceUncertain: true },
