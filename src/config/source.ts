@@ -357,8 +357,11 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     data = yaml.toJS();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const unresolved = error instanceof ReferenceError && !/alias count/i.test(message) ? firstUnresolvedAlias(doc) : undefined;
     if (error instanceof ReferenceError && /alias count/i.test(message)) {
       bag.error(at(firstAliasOffset(doc)), `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes): refusing what looks like an alias bomb`);
+    } else if (unresolved !== undefined) {
+      bag.error(at(unresolved.offset), `YAML alias *${unresolved.name} names no anchor: set &${unresolved.name} on a value before it (an alias only refers back)`);
     } else if (error instanceof RangeError) {
       bag.error(at(firstAliasOffset(doc)), `YAML aliases nest too deep once expanded (over ${MAX_NESTING} levels, or an alias inside its own anchor)`);
     } else {
@@ -567,6 +570,19 @@ function firstAliasOffset(doc: Document): number {
     },
   });
   return offset;
+}
+
+/** The first alias whose anchor is not set before it (yaml reports it only when converting, at no position). */
+function firstUnresolvedAlias(doc: Document): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return undefined;
+      found = { name: alias.source, offset: rangeStart(alias) ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

@@ -159,6 +159,17 @@ describe("a %YAML directive", () => {
   });
 });
 
+describe("a YAML alias without its anchor", () => {
+  it("is refused at the alias, in fleet files and inventories", async () => {
+    const dir = tree({
+      "fleet.yaml": `${FLEET_HEAD}hosts:\n  - name: h1\n    labels: { rack: *rack }\n  - name: h2\n    labels: { rack: &rack a }\n`,
+      "inv.yml": "all:\n  hosts:\n    h3:\n      x: *nope\n",
+    });
+    expect((await inspect(dir, { fleetFile: "fleet.yaml" })).errors).toEqual(["fleet.yaml:6:21: YAML alias *rack names no anchor: set &rack on a value before it (an alias only refers back)"]);
+    expect((await inspect(dir, { inventories: ["inv.yml"] })).errors).toContain("inv.yml:4:10: YAML alias *nope names no anchor: set &nope on a value before it (an alias only refers back)");
+  });
+});
+
 describe("YAML merge keys (<<) that are not mappings", () => {
   it("are errors at the merge key in a fleet file, exit 3, with a JSON report on stdout", async () => {
     const dir = tree({
