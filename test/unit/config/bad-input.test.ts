@@ -170,6 +170,17 @@ describe("a YAML alias without its anchor", () => {
   });
 });
 
+describe("an INI line that starts with a bracket", () => {
+  it("is a host with its port when the bracket closes before the end, as Ansible reads it, and a section header otherwise", async () => {
+    const dir = tree({ hosts: "[g]\n[fe80::1]:2222\n[bad group] # comment\n" });
+    const { errors } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([
+      'hosts:3:1: invalid section header "[bad group] # comment"; expected [group], [group:vars] or [group:children] (no spaces)',
+      'hosts:2:1: [g].fe80::1: host name "fe80::1" may only contain letters, digits, ".", "_" and "-", starting with a letter or digit (found ":")',
+    ]);
+  });
+});
+
 describe("YAML merge keys (<<) that are not mappings", () => {
   it("are errors at the merge key in a fleet file, exit 3, with a JSON report on stdout", async () => {
     const dir = tree({
