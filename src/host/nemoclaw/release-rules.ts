@@ -10,7 +10,7 @@ import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT } from "../../config/names.j
 import { closest } from "../../config/suggest.js";
 import type { DesiredGateway, DesiredSandbox } from "../../config/types.js";
 import { OPENSHELL_SINCE, OPENSHELL_UNTIL } from "../openshell/releases.js";
-import { KNOWN_PROVIDER_NAMES, providerAvailability, providerOptionKey, providerSince } from "./providers.js";
+import { KNOWN_PROVIDER_NAMES, providerAvailability, providerOptionKey, providerReleases } from "./providers.js";
 import {
   nemoclawHas,
   nemoclawHasShields,
@@ -97,7 +97,7 @@ function sandboxProblems(sandbox: Omit<DesiredSandbox, "host">, _gateway: Desire
   if (sandbox.provider !== undefined) {
     const availability = providerAvailability(sandbox.provider, target.nemoclaw);
     if (availability === "unknown-name") problems.push(problem(["provider"], `${release} does not take provider "${sandbox.provider}" ("Unsupported NEMOCLAW_PROVIDER")`));
-    if (availability === "too-old") problems.push(problem(["provider"], `provider "${sandbox.provider}" needs NemoClaw v${providerSince(sandbox.provider)} or later; the host runs ${release}`));
+    if (availability === "too-old") problems.push(problem(["provider"], `provider "${sandbox.provider}" needs NemoClaw ${providerReleases(sandbox.provider)}; the host runs ${release}`));
     if (availability === "unsure") problems.push(problem(["provider"], `provider "${sandbox.provider}" arrived in a NemoClaw release after July 2026 that is not established; ${release} may refuse it`, "warning"));
   }
   if (sandbox.gpu !== "auto" && !nemoclawHas(target.nemoclaw, "sandboxGpu")) {

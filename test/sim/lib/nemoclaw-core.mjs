@@ -91,10 +91,12 @@ export function providerTable(version) {
     "start-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
   };
   // `routed` (#2202) is not a NEMOCLAW_PROVIDER value before v0.0.36, the managed local keys (#3007)
-  // not before v0.0.35, `hermesProvider` (#3320) not before v0.0.39.
+  // not before v0.0.35 (install-ollama was one up to v0.0.25 as well), `hermesProvider` (#3320) not
+  // before v0.0.39.
   if (!atLeast(version, NC.routed)) delete table.routed;
   if (!atLeast(version, NC.managedInferenceKeys)) {
-    for (const key of ["install-vllm", "install-ollama", "install-windows-ollama", "start-windows-ollama"]) delete table[key];
+    for (const key of ["install-vllm", "install-windows-ollama", "start-windows-ollama"]) delete table[key];
+    if (!atLeast(NC.installOllamaUntil, version)) delete table["install-ollama"];
   }
   if (!atLeast(version, NC.hermesProvider)) delete table.hermesProvider;
   if (atLeast(version, NC.openrouter)) {

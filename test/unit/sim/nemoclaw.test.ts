@@ -280,7 +280,7 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
     )).toBe(true);
   });
 
-  it("takes the managed local provider keys only from v0.0.35 and the Hermes provider only from v0.0.39, with each release's Valid values line", async () => {
+  it("takes the managed local provider keys only from v0.0.35 (install-ollama up to v0.0.25 too) and the Hermes provider only from v0.0.39, with each release's Valid values line", async () => {
     const refusal = async (version: string, provider: string) => {
       const h = await use({ nemoclaw: { version } });
       const result = await h.run("nemoclaw", [...ONBOARD], { env: { NEMOCLAW_PROVIDER: provider, NEMOCLAW_SANDBOX_NAME: "alpha" } });
@@ -296,6 +296,11 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
     expect(v38.stderr.endsWith(
       "  Unsupported NEMOCLAW_PROVIDER: nous-portal\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, routed, install-vllm, install-ollama, install-windows-ollama, start-windows-ollama\n",
     )).toBe(true);
+    // install-ollama was a key up to v0.0.25 as well (NC@6966f4b7:src/lib/onboard.ts:2847-2850).
+    const v25 = await refusal("0.0.25", "install-vllm");
+    expect(v25.stderr.endsWith("  Unsupported NEMOCLAW_PROVIDER: install-vllm\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, install-ollama\n")).toBe(true);
+    expect((await refusal("0.0.25", "install-ollama")).stderr).not.toContain("Unsupported NEMOCLAW_PROVIDER");
+    expect((await refusal("0.0.30", "install-ollama")).stderr).toContain("  Unsupported NEMOCLAW_PROVIDER: install-ollama\n");
     const v39 = await use({ nemoclaw: { version: "0.0.39" } });
     expect((await v39.run("nemoclaw", [...ONBOARD], { env: { NEMOCLAW_PROVIDER: "nous-portal", NEMOCLAW_SANDBOX_NAME: "alpha", OPENAI_API_KEY: "sk-test" } })).stderr).not.toContain("Unsupported NEMOCLAW_PROVIDER");
     await v39.stop();
@@ -312,6 +317,11 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
 
   it("NEMOCLAW_GATEWAY_BIND_ADDRESS: ignored before v0.0.40, 0.0.0.0 taken until v0.0.69, refused from v0.0.70", async () => {
     const wildcard = { ...ollama, NEMOCLAW_GATEWAY_BIND_ADDRESS: "0.0.0.0" };
+    // install-ollama was a key up to v0.0.25 as well (NC@6966f4b7:src/lib/onboard.ts:2847-2850).
+    const v25 = await refusal("0.0.25", "install-vllm");
+    expect(v25.stderr.endsWith("  Unsupported NEMOCLAW_PROVIDER: install-vllm\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, install-ollama\n")).toBe(true);
+    expect((await refusal("0.0.25", "install-ollama")).stderr).not.toContain("Unsupported NEMOCLAW_PROVIDER");
+    expect((await refusal("0.0.30", "install-ollama")).stderr).toContain("  Unsupported NEMOCLAW_PROVIDER: install-ollama\n");
     const v39 = await use({ nemoclaw: { version: "0.0.39" } });
     expect((await v39.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { ...ollama, NEMOCLAW_GATEWAY_BIND_ADDRESS: "10.0.0.1" } })).code).toBe(0);
     await v39.stop();
