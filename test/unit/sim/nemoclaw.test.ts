@@ -317,11 +317,6 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
 
   it("NEMOCLAW_GATEWAY_BIND_ADDRESS: ignored before v0.0.40, 0.0.0.0 taken until v0.0.69, refused from v0.0.70", async () => {
     const wildcard = { ...ollama, NEMOCLAW_GATEWAY_BIND_ADDRESS: "0.0.0.0" };
-    // install-ollama was a key up to v0.0.25 as well (NC@6966f4b7:src/lib/onboard.ts:2847-2850).
-    const v25 = await refusal("0.0.25", "install-vllm");
-    expect(v25.stderr.endsWith("  Unsupported NEMOCLAW_PROVIDER: install-vllm\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, install-ollama\n")).toBe(true);
-    expect((await refusal("0.0.25", "install-ollama")).stderr).not.toContain("Unsupported NEMOCLAW_PROVIDER");
-    expect((await refusal("0.0.30", "install-ollama")).stderr).toContain("  Unsupported NEMOCLAW_PROVIDER: install-ollama\n");
     const v39 = await use({ nemoclaw: { version: "0.0.39" } });
     expect((await v39.run("nemoclaw", [...ONBOARD, "--name", "alpha"], { env: { ...ollama, NEMOCLAW_GATEWAY_BIND_ADDRESS: "10.0.0.1" } })).code).toBe(0);
     await v39.stop();
