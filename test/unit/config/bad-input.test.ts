@@ -181,6 +181,24 @@ describe("an INI line that starts with a bracket", () => {
   });
 });
 
+describe("YAML inventory keys that are not text", () => {
+  it("refuses host names YAML reads as numbers, booleans or null, as Ansible does, at the key", async () => {
+    const dir = tree({ "inv.yml": 'all:\n  hosts:\n    10:\n    yes:\n    ~:\n    "11":\n' });
+    const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toEqual([
+      "inv.yml:3:5: all.hosts.10: host name 10 is read as the number 10; put it in quotes (Ansible requires host names to be text)",
+      "inv.yml:4:5: all.hosts.true: host name yes is read as the boolean true; put it in quotes (Ansible requires host names to be text)",
+      'inv.yml:5:5: all.hosts[""]: host name ~ is read as null (no name); put it in quotes (Ansible requires host names to be text)',
+    ]);
+  });
+
+  it("refuses a key read as a Python float instead of naming it [object Object]", async () => {
+    const dir = tree({ "inv.yml": "all:\n  hosts:\n    h1:\n      1.5: x\n" });
+    const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toContain("inv.yml:4:7: the key 1.5 is not read as text (it is a number); put it in quotes");
+  });
+});
+
 describe("YAML merge keys (<<) that are not mappings", () => {
   it("are errors at the merge key in a fleet file, exit 3, with a JSON report on stdout", async () => {
     const dir = tree({
