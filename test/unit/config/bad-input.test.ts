@@ -181,6 +181,16 @@ describe("an INI line that starts with a bracket", () => {
   });
 });
 
+describe("an inventory that cannot be read", () => {
+  it("is the one error, not followed by the fleet having no hosts", async () => {
+    const dir = tree({ "inv.yml": "all:\n  hosts:\n    h1:\n      x: *nope\n", "empty.yml": "all:\n" });
+    const messages = async (inventories: string[]) => (await inspectFleet({ cwd: dir, vaultIds: [], inventories })).diagnostics.map((d) => d.message);
+    expect(await messages(["inv.yml"])).toEqual(["YAML alias *nope names no anchor: set &nope on a value before it (an alias only refers back)"]);
+    expect(await messages(["missing.ini"])).toEqual(["inventory missing.ini does not exist"]);
+    expect(await messages(["empty.yml"])).toEqual([expect.stringContaining("the fleet has no hosts")]);
+  });
+});
+
 describe("YAML inventory keys that are not text", () => {
   it("refuses host names YAML reads as numbers, booleans or null, as Ansible does, at the key", async () => {
     const dir = tree({ "inv.yml": 'all:\n  hosts:\n    10:\n    yes:\n    ~:\n    "11":\n' });
