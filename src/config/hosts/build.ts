@@ -60,7 +60,7 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
   const fleetGroupLayers = new Map<string, SettingsLayer>();
   const defaults: SettingsLayer[] = [];
   if (fleet !== undefined) {
-    const context = { yaml: fleet.yaml, baseDir: fleet.baseDir, bag };
+    const context = { yaml: fleet.yaml, checked: fleet.checked, baseDir: fleet.baseDir, bag };
     for (const [group, settings] of Object.entries(fleet.checked.data.groups ?? {})) fleetGroupLayers.set(group, fleetLayer(settings, ["groups", group], context));
     if (fleet.checked.data.defaults !== undefined) defaults.push(fleetLayer(fleet.checked.data.defaults, ["defaults"], context));
   }
@@ -103,7 +103,7 @@ function fleetHostEntries({ fleet, bag }: HostBuildInput): Map<string, FleetHost
       continue;
     }
     entries.set(host.name, {
-      layer: fleetLayer(host, at, { yaml, baseDir, bag }),
+      layer: fleetLayer(host, at, { yaml, checked, baseDir, bag }),
       groups: host.groups ?? [],
       source: yaml.ref(at),
       nameSource: yaml.ref([...at, "name"]),
