@@ -80,7 +80,8 @@ selected host is observed once (read-only) and the file declares what they run n
     openshell.version); hosts on other releases keep theirs
   - the gateways, by port, on the hosts that run them
   - the sandboxes NemoClaw's registry records, with agent, provider, model, policy tier and
-    presets and image, and a credential reference (env:<the variable NemoClaw reads on the host>)
+    presets and image, and a credential reference (env:<the variable NemoClaw reads on the host>);
+    one whose name nemoclaw cannot manage (a NemoClaw command word such as gc) only in a comment
 so the first \`nemoclaw plan\` changes nothing. With --openshell no host is contacted and only that
 pin is written. --limit observes only the hosts it selects; the file still covers the whole
 inventory. The pins go under defaults:, which an inventory's nemoclaw_version and
@@ -173,7 +174,7 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
   const relative = (target: string) => path.relative(baseDir, path.resolve(deps.cwd, target)) || ".";
   const groups: Record<string, string[]> = { all: fleet.hosts.map((host) => host.name) };
   for (const host of fleet.hosts) for (const group of host.groups) (groups[group] ??= []).push(host.name);
-  const { declared, unregistered } = observed ? importedSandboxes(observed) : { declared: [], unregistered: [] };
+  const { declared, unregistered, unaddressable } = observed ? importedSandboxes(observed) : { declared: [], unregistered: [], unaddressable: [] };
   const starter: StarterFleet = {
     name: options.name ?? fleetNameFrom(path.basename(options.inventory[0] as string)),
     inventories: options.inventory.map(relative),
@@ -183,6 +184,7 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
     gateways: observed ? importedGateways(observed) : [],
     sandboxes: declared,
     unregistered,
+    unaddressable,
     groups,
     date: deps.today().toISOString().slice(0, 10),
     fileName: options.out ?? "fleet.yaml",
@@ -212,6 +214,7 @@ export async function runInitCommand(options: InitCommandOptions, deps: InitComm
       gateways,
       sandboxes,
       unregistered,
+      unaddressable,
       yaml: text,
     };
     deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -96,6 +96,7 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
     requests.push({ path: path.resolve(cwd, inventory), from: { file: COMMAND_LINE, line: 1, column: 1, path: `-i ${inventory}` } });
   }
   const keyring = new VaultKeyring(options.vaultIds ?? vaultIdentitiesFromEnv(process.env));
+  const errorsBeforeInventories = bag.errors.length;
   loaded = await loadInventories(requests, registry, bag, {
     vault: keyring,
     ...(options.run === undefined ? {} : { run: options.run }),
@@ -119,7 +120,9 @@ export async function inspectFleet(options: LoadOptions): Promise<FleetInspectio
   });
   const targets = options.releaseRules === undefined ? new Map<string, TargetRelease>() : checkReleases(hosts, options.releaseRules, bag);
   const rootRef: SourceRef = fleetDoc?.yaml.ref([]) ?? requests[0]?.from ?? { file: COMMAND_LINE, line: 1, column: 1, path: "" };
-  if (hosts.length === 0) bag.error(rootRef, "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:");
+  // An inventory that could not be read says so itself; that it then gave no hosts is no news.
+  const inventoriesFailed = bag.errors.length > errorsBeforeInventories;
+  if (hosts.length === 0 && !inventoriesFailed) bag.error(rootRef, "the fleet has no hosts: list inventories under inventory: (or pass -i), or declare hosts:");
 
   const groups = inventory.tree();
   let fleet: DesiredFleet;

@@ -7,7 +7,11 @@
 
 /**
  * Words a sandbox may not be called, because `nemoclaw <name> …` would run the global command
- * instead: NemoClaw's RESERVED_SANDBOX_NAMES plus the other global commands of its CLI.
+ * instead: NemoClaw's RESERVED_SANDBOX_NAMES plus the other global commands of its CLI in any
+ * supported release (its dispatcher routes those first: NC@d50338aa:src/lib/cli/public-dispatch.ts
+ * GLOBAL_COMMANDS, with `version` from root:version's route aliases in public-route-metadata.ts;
+ * `completion` from v0.0.79 and `profiles` later, real-cli-2026-12 §2), whatever the release
+ * accepts as a name at onboard.
  */
 export const NEMOCLAW_COMMAND_WORDS: ReadonlySet<string> = new Set([
   "onboard",
@@ -33,6 +37,9 @@ export const NEMOCLAW_COMMAND_WORDS: ReadonlySet<string> = new Set([
   "resources",
   "tunnel",
   "internal",
+  "version",
+  "completion",
+  "profiles",
 ]);
 
 /** Why a sandbox name breaks NemoClaw's rule, or undefined when it is fine. */

@@ -8,6 +8,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, Parser, visit, YAMLParseError, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from "yaml";
 import { pythonJsonTags, pyyamlTags } from "./inventory/yaml-schema.js";
+import { PyFloat } from "./inventory/values.js";
 import type { DiagnosticBag, SourceTexts } from "./diagnostics.js";
 import type { SourceRef } from "./types.js";
 
@@ -223,6 +224,18 @@ export class YamlSource {
     return { file: this.source.file, line, column, path: formatPath(segments) };
   }
 
+  /** The key of the mapping entry at `segments` as written and as the YAML schema read it (a number for `10:`); undefined when it is no scalar. */
+  keyAt(segments: Path): { written: string; value: unknown } | undefined {
+    let node: unknown = this.doc.contents;
+    let key: unknown;
+    for (const segment of segments) {
+      const child = this.child(node, segment);
+      if (child === undefined) return undefined;
+      ({ key, value: node } = child);
+    }
+    return isScalar(key) ? { written: key.source ?? String(key.value), value: key.value } : undefined;
+  }
+
   private offsetOf(segments: Path, target: Target): number {
     let node: unknown = this.doc.contents;
     let best = rangeStart(node) ?? 0;
@@ -270,7 +283,8 @@ function isMergeKey(key: unknown): boolean {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  // As toJS names it: a null key (`~:` or an empty one) is "".
+  if (isScalar(key)) return key.value === null ? "" : String(key.value);
   return typeof key === "string" ? key : undefined;
 }
 
@@ -357,8 +371,11 @@ export function parseYaml(source: SourceFile, bag: DiagnosticBag, version: "1.1"
     data = yaml.toJS();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const unresolved = error instanceof ReferenceError && !/alias count/i.test(message) ? firstUnresolvedAlias(doc) : undefined;
     if (error instanceof ReferenceError && /alias count/i.test(message)) {
       bag.error(at(firstAliasOffset(doc)), `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes): refusing what looks like an alias bomb`);
+    } else if (unresolved !== undefined) {
+      bag.error(at(unresolved.offset), `YAML alias *${unresolved.name} names no anchor: set &${unresolved.name} on a value before it (an alias only refers back)`);
     } else if (error instanceof RangeError) {
       bag.error(at(firstAliasOffset(doc)), `YAML aliases nest too deep once expanded (over ${MAX_NESTING} levels, or an alias inside its own anchor)`);
     } else {
@@ -531,10 +548,17 @@ function refuseComplexKeys(doc: Document, source: SourceFile, bag: DiagnosticBag
   visit(doc, {
     Pair(_, pair) {
       const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if (!isMap(key) && !isSeq(key)) return;
+      // A scalar read as an object (an inventory's Python float, a !vault value) would become the key "[object Object]".
+      const objectScalar = isScalar(key) && typeof key.value === "object" && key.value !== null;
+      if (!isMap(key) && !isSeq(key) && !objectScalar) return;
       found = true;
       const { line, column } = source.position(rangeStart(pair.key) ?? 0);
-      bag.error(source.ref(line, column, ""), `a key must be a plain value, not a ${isMap(key) ? "mapping" : "list"} (YAML complex keys are not supported)`);
+      bag.error(
+        source.ref(line, column, ""),
+        objectScalar
+          ? `the key ${key.source} is not read as text${key.value instanceof PyFloat ? " (it is a number)" : ""}; put it in quotes`
+          : `a key must be a plain value, not a ${isMap(key) ? "mapping" : "list"} (YAML complex keys are not supported)`,
+      );
     },
   });
   return found;
@@ -567,6 +591,19 @@ function firstAliasOffset(doc: Document): number {
     },
   });
   return offset;
+}
+
+/** The first alias whose anchor is not set before it (yaml reports it only when converting, at no position). */
+function firstUnresolvedAlias(doc: Document): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return undefined;
+      found = { name: alias.source, offset: rangeStart(alias) ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

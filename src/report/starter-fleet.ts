@@ -5,7 +5,7 @@
  * command observes and writes.
  */
 import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT, nameProblem } from "../config/names.js";
-import type { FoundSandbox, HostOpenShell, ImportedGateway, ImportedSandbox, ReleasePins } from "./starter-import.js";
+import type { FoundSandbox, HostOpenShell, ImportedGateway, ImportedSandbox, ReleasePins, UnaddressableSandbox } from "./starter-import.js";
 
 export interface StarterFleet {
   name: string;
@@ -18,6 +18,8 @@ export interface StarterFleet {
   gateways: ImportedGateway[];
   sandboxes: ImportedSandbox[];
   unregistered: FoundSandbox[];
+  /** Registered sandboxes whose names a fleet file cannot declare. */
+  unaddressable: UnaddressableSandbox[];
   /** Every fleet host by group (`all` included), to place a sandbox by group where the hosts are exactly one. */
   groups: Record<string, string[]>;
   /** The date written into the file's header comment (YYYY-MM-DD). */
@@ -180,10 +182,17 @@ function gatewayLines(starter: StarterFleet, scalar: Scalar): string[] {
 }
 
 function sandboxLines(starter: StarterFleet, scalar: Scalar): string[] {
-  const unregistered = starter.unregistered.length === 0 ? [] : [
-    "# Live on a gateway but not in NemoClaw's registry, so not imported (plan notes them, and never",
-    "# deletes a sandbox the file does not name unless you ask with --prune):",
-    ...starter.unregistered.map((sandbox) => `#   ${commentText(sandbox.name)} (gateway ${commentText(sandbox.gateway)}) on ${listHosts(sandbox.hosts)}`),
+  const unregistered = [
+    ...(starter.unregistered.length === 0 ? [] : [
+      "# Live on a gateway but not in NemoClaw's registry, so not imported (plan notes them, and never",
+      "# deletes a sandbox the file does not name unless you ask with --prune):",
+      ...starter.unregistered.map((sandbox) => `#   ${commentText(sandbox.name)} (gateway ${commentText(sandbox.gateway)}) on ${listHosts(sandbox.hosts)}`),
+    ]),
+    ...(starter.unaddressable.length === 0 ? [] : [
+      "# Registered, but under a name nemoclaw cannot manage, so not imported (plan notes them and never",
+      "# deletes them); rename them with NemoClaw by hand to manage them here:",
+      ...starter.unaddressable.map((sandbox) => `#   ${commentText(sandbox.name)} (gateway ${commentText(sandbox.gateway)}) on ${listHosts(sandbox.hosts)}: ${commentText(sandbox.problem)}`),
+    ]),
   ];
   if (starter.sandboxes.length === 0) {
     return [

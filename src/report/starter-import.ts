@@ -5,7 +5,7 @@
  * records with what they run — agent, provider, model, policy tier and presets, image. Pure: the
  * command observes, this decides, starter-fleet.ts writes.
  */
-import { DEFAULT_GATEWAY_PORT, portForGatewayName } from "../config/names.js";
+import { DEFAULT_GATEWAY_PORT, portForGatewayName, sandboxNameProblem } from "../config/names.js";
 import { compareOpenShellVersions, parseOpenShellVersion, versionWithin } from "../config/openshell-version.js";
 import { defaultCredentialEnv, providerOptionKey } from "../host/nemoclaw/providers.js";
 import type { ObservedFleet, ObservedHost, RegistryEntry } from "../observe/types.js";
@@ -71,6 +71,11 @@ export interface FoundSandbox {
   name: string;
   gateway: string;
   hosts: string[];
+}
+
+/** A registered sandbox whose name a fleet file cannot declare (src/config/names.ts): named in a comment, with why. */
+export interface UnaddressableSandbox extends FoundSandbox {
+  problem: string;
 }
 
 export function releasesOf(observed: ObservedHost): HostOpenShell {
@@ -192,13 +197,23 @@ function settingsOf(entry: RegistryEntry): { settings: SandboxSettings; notes: s
  * The sandboxes NemoClaw's registries record, one entry per name, gateway and settings (with every
  * host that has them so), and the live sandboxes no registry records.
  */
-export function importedSandboxes(observed: ObservedFleet): { declared: ImportedSandbox[]; unregistered: FoundSandbox[] } {
+export function importedSandboxes(observed: ObservedFleet): { declared: ImportedSandbox[]; unregistered: FoundSandbox[]; unaddressable: UnaddressableSandbox[] } {
   const declared = new Map<string, ImportedSandbox>();
+  const unaddressable = new Map<string, UnaddressableSandbox>();
   const registered = new Set<string>();
   for (const host of observed.hosts) {
     if (host.registry.state !== "known") continue;
     for (const entry of host.registry.value.entries) {
       registered.add(`${host.host}\0${entry.name}`);
+      // NemoClaw takes some names nemoclaw cannot address (`gc`: `nemoclaw gc …` runs its gc command); declared, they would fail validation.
+      const problem = sandboxNameProblem(entry.name);
+      if (problem !== undefined) {
+        const key = `${entry.name}\0${entry.gatewayName}`;
+        const found = unaddressable.get(key) ?? { name: entry.name, gateway: entry.gatewayName, hosts: [], problem };
+        found.hosts.push(host.host);
+        unaddressable.set(key, found);
+        continue;
+      }
       const { settings, notes } = settingsOf(entry);
       const key = JSON.stringify([entry.name, entry.gatewayName, settings, notes]);
       const sandbox = declared.get(key) ?? { name: entry.name, gateway: entry.gatewayName, hosts: [], settings, notes };
@@ -221,5 +236,5 @@ export function importedSandboxes(observed: ObservedFleet): { declared: Imported
     }
   }
   const byName = <T extends { name: string; gateway: string }>(a: T, b: T) => byCodeUnits(a.name, b.name) || byCodeUnits(a.gateway, b.gateway);
-  return { declared: [...declared.values()].sort(byName), unregistered: [...unregistered.values()].sort(byName) };
+  return { declared: [...declared.values()].sort(byName), unregistered: [...unregistered.values()].sort(byName), unaddressable: [...unaddressable.values()].sort(byName) };
 }

@@ -42,7 +42,7 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
 
   for (const [name, entry] of fleetEntries) {
     inventory.host(name, entry.nameSource);
-    for (const group of entry.groups) inventory.addHostToGroup(name, group, entry.source);
+    for (const group of entry.groups) inventory.addHostToGroup(name, group.name, group.source);
   }
   inventory.reconcile();
   checkInventoryNames(inventory, bag);
@@ -61,7 +61,7 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
   const fleetGroupLayers = new Map<string, SettingsLayer>();
   const defaults: SettingsLayer[] = [];
   if (fleet !== undefined) {
-    const context = { yaml: fleet.yaml, baseDir: fleet.baseDir, bag };
+    const context = { yaml: fleet.yaml, checked: fleet.checked, baseDir: fleet.baseDir, bag };
     for (const [group, settings] of Object.entries(fleet.checked.data.groups ?? {})) fleetGroupLayers.set(group, fleetLayer(settings, ["groups", group], context));
     if (fleet.checked.data.defaults !== undefined) defaults.push(fleetLayer(fleet.checked.data.defaults, ["defaults"], context));
   }
@@ -87,7 +87,8 @@ export function buildHosts(input: HostBuildInput): DesiredHost[] {
 
 interface FleetHostEntry {
   layer: SettingsLayer;
-  groups: string[];
+  /** Each `groups` entry where it is written, so that a bad group name is reported there. */
+  groups: { name: string; source: SourceRef }[];
   source: SourceRef;
   nameSource: SourceRef;
 }
@@ -104,8 +105,8 @@ function fleetHostEntries({ fleet, bag }: HostBuildInput): Map<string, FleetHost
       continue;
     }
     entries.set(host.name, {
-      layer: fleetLayer(host, at, { yaml, baseDir, bag }),
-      groups: host.groups ?? [],
+      layer: fleetLayer(host, at, { yaml, checked, baseDir, bag }),
+      groups: checked.items(host.groups).map(([i, group]) => ({ name: group, source: yaml.ref([...at, "groups", i]) })),
       source: yaml.ref(at),
       nameSource: yaml.ref([...at, "name"]),
     });
@@ -120,7 +121,8 @@ function checkInventoryNames(inventory: Inventory, bag: DiagnosticBag): void {
   }
   for (const group of inventory.groups.values()) {
     const problem = nameProblem("group", group.name);
-    if (problem !== undefined) bag.error(group.source, problem);
+    // A fleet file's `groups:` entry may already have its schema error there.
+    if (problem !== undefined && !bag.hasErrorAt(group.source.file, group.source.path)) bag.error(group.source, problem);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Host settings written in the fleet file (`defaults`, `groups.<name>`, a `hosts` entry) as a layer. */
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { HostSettings } from "../fleet-file.generated.js";
+import type { CheckedFleet } from "../schema.js";
 import { argumentProblem, controlCharacterProblem } from "../names.js";
 import { parseOpenShellVersion } from "../openshell-version.js";
 import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
@@ -9,6 +10,8 @@ import { addressProblem, emptyLayer, parseProxyJump, pathProblem, resolveLocalPa
 
 export interface FleetLayerContext {
   yaml: YamlSource;
+  /** The schema-checked file: where list entries that survived the check were written. */
+  checked: CheckedFleet;
   /** Directory of the fleet file: relative paths resolve against it. */
   baseDir: string;
   bag: DiagnosticBag;
@@ -21,7 +24,7 @@ export function fleetLayer(raw: HostSettings & { address?: string }, at: Path, c
   const located = <T>(field: string, value: T): Located<T> => ({ value, source: yaml.ref([...at, field]) });
   const paths = (field: string, value: string | string[]): string[] | undefined => {
     const list = Array.isArray(value) ? value : [value];
-    for (const [i, item] of list.entries()) {
+    for (const [i, item] of Array.isArray(value) ? ctx.checked.items(value) : [[0, value] as const]) {
       const problem = pathProblem(field, item) ?? argumentProblem(field, item);
       if (problem !== undefined) {
         bag.error(yaml.ref(Array.isArray(value) ? [...at, field, i] : [...at, field]), problem);

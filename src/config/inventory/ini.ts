@@ -12,6 +12,7 @@ import { IniValueTooDeep, parseIniValue, shlexSplit } from "./ini-values.js";
 import type { Inventory } from "./model.js";
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+const SECTION_LIKE = /^\[[^\]]*\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
 
 interface Pending {
@@ -45,7 +46,9 @@ export function readIniInventory(source: SourceFile, inventory: Inventory, bag: 
     const at = (col: number, pathText: string) => source.ref(lineNumber, col, pathText);
 
     const section = SECTION.exec(line);
-    if (section !== null || line.startsWith("[")) {
+    // A bracketed line is a section header, good or bad; `[fe80::1]:22` goes on after its bracket, so
+    // Ansible reads it as a host with its port (ansible-core 2.14 plugins/inventory/ini.py `_parse`).
+    if (section !== null || SECTION_LIKE.test(line)) {
       if (section === null) {
         bag.error(at(column, ""), `invalid section header ${JSON.stringify(line)}; expected [group], [group:vars] or [group:children] (no spaces)`);
         group = undefined;

@@ -68,6 +68,13 @@ class GroupReader {
   private hosts(groupName: string, hosts: Record<string, unknown>, path: Path): void {
     for (const [pattern, vars] of Object.entries(hosts)) {
       const at = [...path, pattern];
+      // Ansible refuses `10:` or `yes:` ("Host pattern 10 must be a string", plugins/inventory/yaml.py
+      // `_parse_host`) instead of naming a host "10" or "True".
+      const key = this.yaml.keyAt(at);
+      if (key !== undefined && typeof key.value !== "string") {
+        this.bag.error(this.yaml.ref(at, "key"), `host name ${key.written} is read as ${describeKey(key.value)}; put it in quotes (Ansible requires host names to be text)`);
+        continue;
+      }
       const entry = parseHostEntry(pattern);
       if (typeof entry === "string") {
         this.bag.error(this.yaml.ref(at, "key"), `invalid host ${entry}`);
@@ -96,6 +103,12 @@ class GroupReader {
       if (loop !== undefined) this.bag.error(this.yaml.ref(at, "key"), loop);
     }
   }
+}
+
+function describeKey(key: unknown): string {
+  if (key === null) return "null (no name)";
+  if (typeof key === "boolean") return `the boolean ${String(key)}`;
+  return `the number ${String(key)}`;
 }
 
 /** Variables from a mapping (host entries, group_vars/host_vars files). */

@@ -38,13 +38,17 @@ export function buildBackupPolicies(ctx: BuildContext): DesiredBackupPolicy[] {
     if (placement !== undefined && names.size === 0) {
       bag.warning(yaml.ref([...at, "name"]), `backup policy "${raw.name}" covers no sandbox this file declares on its hosts; backup run will back up only the sandboxes they are found running`);
     }
-    globs.forEach((glob, i) => {
+    // By each glob's place in the file, which an entry the schema check dropped does not shift.
+    for (const [i, glob] of ctx.checked.items(globs)) {
       const problem = globProblem(glob) ?? argumentProblem("sandbox glob", glob);
-      if (problem !== undefined) return fail(["sandboxes", i], problem);
+      if (problem !== undefined) {
+        fail(["sandboxes", i], problem);
+        continue;
+      }
       if (names.size > 0 && ![...names].some((n) => globToRegExp(glob).test(n))) {
         bag.warning(yaml.ref([...at, "sandboxes", i]), `"${glob}" matches no sandbox this file declares on the policy's hosts${didYouMean(glob, names)}`);
       }
-    });
+    }
 
     if (raw.schedule !== undefined) {
       const cron = parseCron(raw.schedule);

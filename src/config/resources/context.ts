@@ -27,16 +27,18 @@ export interface BuildContext {
 
 /**
  * Report a setting's release problems at its field, once per message: an entry placed on many
- * hosts of the same release is told once.
+ * hosts of the same release is told once. What no release would take is checked only where a host
+ * names no release: where every host does, each release says it more precisely.
  */
 export function reportSettingProblems(ctx: BuildContext, at: Path, check: (target: TargetRelease | undefined) => SettingProblem[], hosts: DesiredHost[]): void {
   if (ctx.releaseRules === undefined) return;
   const seen = new Set<string>();
-  const targets = new Map<string, TargetRelease | undefined>([["", undefined]]);
+  const targets = new Map<string, TargetRelease | undefined>();
   for (const host of hosts) {
     const target = ctx.targets.get(host.name);
-    if (target !== undefined) targets.set(`${target.nemoclaw}/${target.openshell}`, target);
+    targets.set(target === undefined ? "" : `${target.nemoclaw}/${target.openshell}`, target);
   }
+  if (targets.size === 0) targets.set("", undefined);
   for (const target of targets.values()) {
     for (const found of check(target)) {
       const key = `${found.field.join(".")}\0${found.message}`;

@@ -8,6 +8,7 @@ import { argumentProblem, DEFAULT_GATEWAY_NAME, ENV_NAME, nameProblem, sandboxNa
 import { apiKeyShape, literalSecret, parseSecretRef, secretRefProblem } from "../secrets.js";
 import { formatPath, type Path } from "../source.js";
 import { didYouMean } from "../suggest.js";
+import type { SettingProblem } from "../release-rules.js";
 import type { DesiredHost, DesiredSandbox, SecretRef } from "../types.js";
 import { reportSettingProblems, resolveSelector, type BuildContext } from "./context.js";
 import { implicitDefaultGateway } from "./gateways.js";
@@ -26,7 +27,10 @@ export function placeSandboxes(ctx: BuildContext): void {
     const sandbox = sandboxFields(raw, at, ctx);
     const hosts = placement(raw, at, ctx);
     if (sandbox === undefined || hosts === undefined) continue;
-    reportSettingProblems(ctx, at, (target) => ctx.releaseRules!.sandboxProblems(sandbox, undefined, target), hosts);
+    const presetIndex = ctx.checked.items(raw.policy?.presets).map(([index]) => index);
+    const inFile = (field: SettingProblem["field"]): SettingProblem["field"] =>
+      field[0] === "policy" && field[1] === "presets" && typeof field[2] === "number" ? ["policy", "presets", presetIndex[field[2]] ?? field[2]] : field;
+    reportSettingProblems(ctx, at, (target) => ctx.releaseRules!.sandboxProblems(sandbox, undefined, target).map((found) => ({ ...found, field: inFile(found.field) })), hosts);
     for (const host of hosts) {
       const gateway = host.gateways.find((g) => g.name === sandbox.gateway);
       if (gateway === undefined) {
@@ -129,10 +133,11 @@ function sandboxFields(raw: Sandbox, at: Path, ctx: BuildContext): Omit<DesiredS
   }
 
   const presets = raw.policy?.presets ?? [];
-  presets.forEach((preset, i) => {
+  // Entries the schema check dropped (`1.5`) keep the others at their place in the file.
+  ctx.checked.items(presets).forEach(([index, preset], i) => {
     const problem = nameProblem("preset", preset);
-    if (problem !== undefined) fail(["policy", "presets", i], problem);
-    else if (presets.indexOf(preset) !== i) fail(["policy", "presets", i], `preset "${preset}" is listed twice`);
+    if (problem !== undefined) fail(["policy", "presets", index], problem);
+    else if (presets.indexOf(preset) !== i) fail(["policy", "presets", index], `preset "${preset}" is listed twice`);
   });
 
   if (raw.from !== undefined) {

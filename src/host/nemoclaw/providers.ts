@@ -18,6 +18,8 @@ interface ProviderInfo {
   since?: string;
   /** The first release is not established (added after the sources that were read): warn, do not refuse. */
   sinceUncertain?: boolean;
+  /** Also taken by every supported release up to this one, before a gap that ends at `since`. */
+  earlyUntil?: string;
 }
 
 const PROVIDERS: ProviderInfo[] = [
@@ -30,17 +32,24 @@ const PROVIDERS: ProviderInfo[] = [
   { key: "ollama", gatewayProvider: "ollama-local", credentialEnv: null },
   { key: "vllm", gatewayProvider: "vllm-local", credentialEnv: null },
   { key: "nim-local", gatewayProvider: "vllm-local", credentialEnv: null },
-  { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null },
+  // #3320 (ee06654a, 2026-05-11): the key `hermesProvider` with its aliases hermes, hermes-provider,
+  // hermesprovider, nous and nous-portal; first in the v0.0.39 release-docs commit 51be394d, absent
+  // from v0.0.38's e0ab181d (src/lib/onboard/providers.ts `validProviders`).
+  { key: "hermes-provider", gatewayProvider: "hermes-provider", credentialEnv: null, since: "0.0.39" },
   // NemoClaw's model router (#2202): recorded as `nvidia-router` (the routed blueprint profile's
   // provider_name, NC@d50338aa:src/lib/onboard.ts:3207, src/lib/onboard/providers.ts:181-182) and
   // keyed by the NVIDIA key (routed-inference.ts resolveRoutedCredentialEnv, model-router.ts:44;
   // `NVIDIA_API_KEY` in the blueprint before #5366). Not a NEMOCLAW_PROVIDER value before v0.0.36
   // (absent from the `Valid values:` list of the v0.0.35 release-docs commit 3cc22df2).
   { key: "routed", gatewayProvider: "nvidia-router", credentialEnv: "NVIDIA_INFERENCE_API_KEY", since: "0.0.36" },
-  { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null },
-  { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
-  { key: "install-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
-  { key: "start-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null },
+  // #3007 (6ed1714c, 2026-05-05): the managed local-inference keys, first in the v0.0.35 release-docs
+  // commit 3cc22df2, absent from v0.0.34's 64dd957e (src/lib/onboard-providers.ts `validProviders`).
+  // install-ollama was a key before (#380, 5ee32b9e; NC@6966f4b7, v0.0.25, src/lib/onboard.ts:2834-2850)
+  // until #2495 (7da86fa3, 2026-04-27) dropped it, in v0.0.26-v0.0.29: taken as gone after v0.0.25.
+  { key: "install-vllm", gatewayProvider: "vllm-local", credentialEnv: null, since: "0.0.35" },
+  { key: "install-ollama", gatewayProvider: "ollama-local", credentialEnv: null, since: "0.0.35", earlyUntil: "0.0.25" },
+  { key: "install-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null, since: "0.0.35" },
+  { key: "start-windows-ollama", gatewayProvider: "ollama-local", credentialEnv: null, since: "0.0.35" },
   // #6461: openrouter, its provider openrouter-api and key OPENROUTER_API_KEY.
   { key: "openrouter", gatewayProvider: "openrouter-api", credentialEnv: "OPENROUTER_API_KEY", since: "0.0.79" },
   { key: "llama-cpp", credentialEnv: null, since: "0.0.124", sinceUncertain: true },
@@ -103,9 +112,14 @@ export function providerAvailability(name: string, nemoclaw: string): "known" | 
   const provider = lookup(name);
   if (provider === undefined) return "unknown-name";
   if (provider.since === undefined || versionAtLeast(nemoclaw, provider.since)) return "known";
+  if (provider.earlyUntil !== undefined && versionAtLeast(provider.earlyUntil, nemoclaw)) return "known";
   return provider.sinceUncertain ? "unsure" : "too-old";
 }
 
-export function providerSince(name: string): string | undefined {
-  return lookup(name)?.since;
+/** The releases that take a provider, in words (`v0.0.79 or later`); undefined when every release does. */
+export function providerReleases(name: string): string | undefined {
+  const provider = lookup(name);
+  if (provider?.since === undefined) return undefined;
+  const later = `v${provider.since} or later`;
+  return provider.earlyUntil === undefined ? later : `v${provider.earlyUntil} or older, or ${later}`;
 }

@@ -10,7 +10,7 @@ import { DEFAULT_GATEWAY_NAME, DEFAULT_GATEWAY_PORT } from "../../config/names.j
 import { closest } from "../../config/suggest.js";
 import type { DesiredGateway, DesiredSandbox } from "../../config/types.js";
 import { OPENSHELL_SINCE, OPENSHELL_UNTIL } from "../openshell/releases.js";
-import { KNOWN_PROVIDER_NAMES, providerAvailability, providerOptionKey, providerSince } from "./providers.js";
+import { KNOWN_PROVIDER_NAMES, providerAvailability, providerOptionKey, providerReleases } from "./providers.js";
 import {
   nemoclawHas,
   nemoclawHasShields,
@@ -68,6 +68,11 @@ function problem(field: SettingProblem["field"], message: string, severity: Sett
   return { field, message, severity };
 }
 
+function providerSuggestion(provider: string): string {
+  const suggestion = closest(provider, KNOWN_PROVIDER_NAMES);
+  return suggestion === undefined ? "" : `; did you mean "${suggestion}"?`;
+}
+
 function sandboxProblems(sandbox: Omit<DesiredSandbox, "host">, _gateway: DesiredGateway | undefined, target: TargetRelease | undefined): SettingProblem[] {
   const problems: SettingProblem[] = [];
   problems.push(...agentProblems(sandbox.agent, target));
@@ -75,8 +80,7 @@ function sandboxProblems(sandbox: Omit<DesiredSandbox, "host">, _gateway: Desire
     problems.push(problem(["model"], `provider routed always serves NemoClaw's model ${ROUTED_MODEL} (its router picks the backing model), so model "${sandbox.model}" would never be recorded; remove model`));
   }
   if (sandbox.provider !== undefined && target === undefined && !KNOWN_PROVIDER_NAMES.includes(sandbox.provider)) {
-    const suggestion = closest(sandbox.provider, KNOWN_PROVIDER_NAMES);
-    problems.push(problem(["provider"], `"${sandbox.provider}" is not a provider any NemoClaw release is known to take${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`}`, "warning"));
+    problems.push(problem(["provider"], `"${sandbox.provider}" is not a provider any NemoClaw release is known to take${providerSuggestion(sandbox.provider)}`, "warning"));
   }
   for (const [index, preset] of sandbox.policy.presets.entries()) {
     if (!KNOWN_PRESETS.has(preset) && !PRESET_FAMILIES.some((family) => family.test(preset))) {
@@ -96,8 +100,8 @@ function sandboxProblems(sandbox: Omit<DesiredSandbox, "host">, _gateway: Desire
   }
   if (sandbox.provider !== undefined) {
     const availability = providerAvailability(sandbox.provider, target.nemoclaw);
-    if (availability === "unknown-name") problems.push(problem(["provider"], `${release} does not take provider "${sandbox.provider}" ("Unsupported NEMOCLAW_PROVIDER")`));
-    if (availability === "too-old") problems.push(problem(["provider"], `provider "${sandbox.provider}" needs NemoClaw v${providerSince(sandbox.provider)} or later; the host runs ${release}`));
+    if (availability === "unknown-name") problems.push(problem(["provider"], `${release} does not take provider "${sandbox.provider}" ("Unsupported NEMOCLAW_PROVIDER")${providerSuggestion(sandbox.provider)}`));
+    if (availability === "too-old") problems.push(problem(["provider"], `provider "${sandbox.provider}" needs NemoClaw ${providerReleases(sandbox.provider)}; the host runs ${release}`));
     if (availability === "unsure") problems.push(problem(["provider"], `provider "${sandbox.provider}" arrived in a NemoClaw release after July 2026 that is not established; ${release} may refuse it`, "warning"));
   }
   if (sandbox.gpu !== "auto" && !nemoclawHas(target.nemoclaw, "sandboxGpu")) {

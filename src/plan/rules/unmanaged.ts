@@ -3,6 +3,7 @@
  * `--prune` (or `apply.pruneUnmanaged`), never when the name is protected anywhere in the file,
  * and after a backup to every policy that covers them.
  */
+import { sandboxNameProblem } from "../../config/names.js";
 import { destroy } from "../../host/nemoclaw/commands.js";
 import type { HostContext } from "../context.js";
 import { factKey } from "../fingerprint.js";
@@ -12,6 +13,10 @@ import { sandboxTarget } from "./common.js";
 /** Why `--prune` would keep an unmanaged sandbox, or null when it would delete it. */
 function pruneRefusal(ctx: HostContext, name: string, gateway: string): string | null {
   if (ctx.protectedNames.has(name)) return "the name is protected in the fleet file";
+  // `nemoclaw gc destroy --yes` would run NemoClaw's global `gc --yes` (image garbage collection)
+  // on releases whose hand-written dispatcher ignores the extra words (NC@6966f4b7:src/nemoclaw.ts:3693).
+  const unaddressable = sandboxNameProblem(name);
+  if (unaddressable !== undefined) return `\`nemoclaw ${name} destroy\` cannot address it (${unaddressable}); remove it by hand`;
   if (!ctx.registryEntry(name)) return "it is not registered with NemoClaw, so `nemoclaw destroy` cannot remove it";
   const outlook = ctx.gateways.get(gateway);
   const healthy = outlook ? outlook.state === "ready" : ctx.observedGateway(gateway)?.health.status === "healthy";

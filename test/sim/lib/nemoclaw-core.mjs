@@ -90,8 +90,15 @@ export function providerTable(version) {
     "install-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
     "start-windows-ollama": { providerName: "ollama-local", label: "Windows Ollama", credentialEnv: null, model: "nemotron-3-nano:30b", type: "openai", local: true },
   };
-  // `routed` (#2202) is not a NEMOCLAW_PROVIDER value before v0.0.36.
+  // `routed` (#2202) is not a NEMOCLAW_PROVIDER value before v0.0.36, the managed local keys (#3007)
+  // not before v0.0.35 (install-ollama was one up to v0.0.25 as well), `hermesProvider` (#3320) not
+  // before v0.0.39.
   if (!atLeast(version, NC.routed)) delete table.routed;
+  if (!atLeast(version, NC.managedInferenceKeys)) {
+    for (const key of ["install-vllm", "install-windows-ollama", "start-windows-ollama"]) delete table[key];
+    if (!atLeast(NC.installOllamaUntil, version)) delete table["install-ollama"];
+  }
+  if (!atLeast(version, NC.hermesProvider)) delete table.hermesProvider;
   if (atLeast(version, NC.openrouter)) {
     table.openrouter = { providerName: "openrouter-api", label: "OpenRouter", credentialEnv: "OPENROUTER_API_KEY", model: "openrouter/auto", type: "openai" };
   }
@@ -113,11 +120,9 @@ export function providerKey(ctx, raw) {
     cloud: "build",
     nim: "nim-local",
     anthropiccompatible: "anthropicCompatible",
-    hermes: "hermesProvider",
-    "hermes-provider": "hermesProvider",
-    hermesprovider: "hermesProvider",
-    nous: "hermesProvider",
-    "nous-portal": "hermesProvider",
+    ...(atLeast(ctx.version, NC.hermesProvider)
+      ? { hermes: "hermesProvider", "hermes-provider": "hermesProvider", hermesprovider: "hermesProvider", nous: "hermesProvider", "nous-portal": "hermesProvider" }
+      : {}),
     ...(atLeast(ctx.version, NC.openrouter) ? { "open-router": "openrouter", openrouterai: "openrouter" } : {}),
   };
   const normalized = aliases[key] ?? key;

@@ -106,10 +106,16 @@ export const NC = {
   onboardGpu: "0.0.36",
   /** `onboard --yes/-y`. */
   onboardYes: "0.0.38",
+  /** `install-vllm`, `install-ollama`, `install-windows-ollama`, `start-windows-ollama` as NEMOCLAW_PROVIDER keys (#3007; absent from the v0.0.34 release-docs commit 64dd957e, present at v0.0.35's 3cc22df2). */
+  managedInferenceKeys: "0.0.35",
+  /** `install-ollama` was a key before them too (#380; NC@6966f4b7, v0.0.25) until #2495 (7da86fa3, 04-27, in v0.0.26-v0.0.29) dropped it: taken as gone after v0.0.25. */
+  installOllamaUntil: "0.0.25",
   /** `routed` as a NEMOCLAW_PROVIDER key (#2202; absent from the v0.0.35 release-docs commit 3cc22df2, present at v0.0.36's 1be2e815). */
   routed: "0.0.36",
   /** Docker-driver gateway, `--sandbox-gpu*` (#3001), `inference set` (#3319), `destroy --cleanup-gateway` (#3229). */
   dockerDriver: "0.0.39",
+  /** `hermesProvider` as a NEMOCLAW_PROVIDER key, with its aliases hermes, hermes-provider, hermesprovider, nous, nous-portal (#3320; absent from the v0.0.38 release-docs commit e0ab181d, present at v0.0.39's 51be394d). */
+  hermesProvider: "0.0.39",
   inferenceSet: "0.0.39",
   /** NEMOCLAW_GATEWAY_BIND_ADDRESS is read and checked (#3425, 0a828dad; first in the v0.0.40 release-docs commit 8ac005e3). */
   bindAddress: "0.0.40",

@@ -212,6 +212,23 @@ describe("nemoclaw init", () => {
     expect(run.stderr()).toContain("Wrote fleet.yaml: 4 hosts from inventory/lab.ini, NemoClaw 0.0.83, OpenShell 0.0.72 (observed), 4 sandboxes imported.");
   });
 
+  it("leaves out, in a comment saying why, a registered sandbox whose name NemoClaw would read as its own command, so the file validates", async () => {
+    const withGc = (hosts: string[]) =>
+      lab()
+        .filter((host) => hosts.includes(host.host))
+        .map((host) => (host.host !== "spark-01" ? host : { ...host, registry: known({ defaultSandbox: "assistant", entries: [registryEntry("assistant"), registryEntry("gc")], locked: false }) }));
+    const run = harness(withGc);
+    expect(await runInitCommand(options({ out: "fleet.yaml" }), run.deps)).toBe(0);
+    const text = readFileSync(join(dir, "fleet.yaml"), "utf8");
+    expect(text).toContain('#   gc (gateway nemoclaw) on spark-01: "gc" is a NemoClaw command word and cannot name a sandbox');
+    expect(parse(text).sandboxes.map((sandbox: { name: string }) => sandbox.name)).not.toContain("gc");
+    const report = await validateFleet({ fleetFile: join(dir, "fleet.yaml"), cwd: dir });
+    expect(report.errors).toEqual([]);
+    const json = harness(withGc);
+    await runInitCommand(options({ json: true }), json.deps);
+    expect(JSON.parse(json.stdout()).unaddressable).toEqual([{ name: "gc", gateway: "nemoclaw", hosts: ["spark-01"], problem: '"gc" is a NemoClaw command word and cannot name a sandbox' }]);
+  });
+
   it("with no sandbox registered, keeps a commented example that validates once uncommented", async () => {
     const bare = (host: ObservedHost): ObservedHost => ({ ...host, gateways: known([hostProcessGateway("nemoclaw", { sandboxes: known([]) })]), registry: known({ defaultSandbox: null, entries: [], locked: false }) });
     const run = harness((hosts) => lab().filter((host) => hosts.includes(host.host) && host.host.startsWith("spark-0") && host.host !== "spark-04").map(bare));
@@ -388,6 +405,7 @@ describe("the starter file's text", () => {
         gateways: [{ port: 8081, name: "nemoclaw-8081", hosts: ["true", "1.5"] }],
         sandboxes: [{ name: "assistant", gateway: "nemoclaw", hosts: ["1.5"], settings: { model: "yes", presets: ["on"] }, notes: [] }],
         unregistered: [],
+        unaddressable: [],
         groups: { all: ["true", "1.5", "no"], "1.5": ["true", "1.5"] },
         date: "2026-11-22",
         fileName: "fleet.yaml",
@@ -417,6 +435,7 @@ describe("the starter file's text", () => {
             gateways: [{ port: 8081, name: "nemoclaw-8081", hosts: gatewayHosts }],
             sandboxes: [],
             unregistered: [],
+            unaddressable: [],
             groups: { all: ["a", "b", "c"], spark: ["a", "b"], rack: ["b", "c"] },
             date: "2026-11-22",
             fileName: "fleet.yaml",
@@ -446,6 +465,7 @@ describe("the starter file's text", () => {
         gateways: [{ port: 8081, name: `gw${evil}`, hosts: ["a"] }],
         sandboxes: [{ name: "assistant", gateway: "nemoclaw", hosts: ["a"], settings: { presets: [] }, notes: [`note${evil}`] }],
         unregistered: [{ name: `scratch${evil}`, gateway: `gw${evil}`, hosts: ["a"] }],
+        unaddressable: [{ name: `gc${evil}`, gateway: `gw${evil}`, hosts: ["a"], problem: `why${evil}` }],
         groups: { all: ["a", "b"] },
         date: "2026-11-22",
         fileName: `fleet${evil}.yaml`,

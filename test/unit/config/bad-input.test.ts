@@ -159,6 +159,56 @@ describe("a %YAML directive", () => {
   });
 });
 
+describe("a YAML alias without its anchor", () => {
+  it("is refused at the alias, in fleet files and inventories", async () => {
+    const dir = tree({
+      "fleet.yaml": `${FLEET_HEAD}hosts:\n  - name: h1\n    labels: { rack: *rack }\n  - name: h2\n    labels: { rack: &rack a }\n`,
+      "inv.yml": "all:\n  hosts:\n    h3:\n      x: *nope\n",
+    });
+    expect((await inspect(dir, { fleetFile: "fleet.yaml" })).errors).toEqual(["fleet.yaml:6:21: YAML alias *rack names no anchor: set &rack on a value before it (an alias only refers back)"]);
+    expect((await inspect(dir, { inventories: ["inv.yml"] })).errors).toContain("inv.yml:4:10: YAML alias *nope names no anchor: set &nope on a value before it (an alias only refers back)");
+  });
+});
+
+describe("an INI line that starts with a bracket", () => {
+  it("is a host with its port when the bracket closes before the end, as Ansible reads it, and a section header otherwise", async () => {
+    const dir = tree({ hosts: "[g]\n[fe80::1]:2222\n[bad group] # comment\n" });
+    const { errors } = await inspect(dir, { inventories: ["hosts"] });
+    expect(errors).toEqual([
+      'hosts:3:1: invalid section header "[bad group] # comment"; expected [group], [group:vars] or [group:children] (no spaces)',
+      'hosts:2:1: [g].fe80::1: host name "fe80::1" may only contain letters, digits, ".", "_" and "-", starting with a letter or digit (found ":")',
+    ]);
+  });
+});
+
+describe("an inventory that cannot be read", () => {
+  it("is the one error, not followed by the fleet having no hosts", async () => {
+    const dir = tree({ "inv.yml": "all:\n  hosts:\n    h1:\n      x: *nope\n", "empty.yml": "all:\n" });
+    const messages = async (inventories: string[]) => (await inspectFleet({ cwd: dir, vaultIds: [], inventories })).diagnostics.map((d) => d.message);
+    expect(await messages(["inv.yml"])).toEqual(["YAML alias *nope names no anchor: set &nope on a value before it (an alias only refers back)"]);
+    expect(await messages(["missing.ini"])).toEqual(["inventory missing.ini does not exist"]);
+    expect(await messages(["empty.yml"])).toEqual([expect.stringContaining("the fleet has no hosts")]);
+  });
+});
+
+describe("YAML inventory keys that are not text", () => {
+  it("refuses host names YAML reads as numbers, booleans or null, as Ansible does, at the key", async () => {
+    const dir = tree({ "inv.yml": 'all:\n  hosts:\n    10:\n    yes:\n    ~:\n    "11":\n' });
+    const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toEqual([
+      "inv.yml:3:5: all.hosts.10: host name 10 is read as the number 10; put it in quotes (Ansible requires host names to be text)",
+      "inv.yml:4:5: all.hosts.true: host name yes is read as the boolean true; put it in quotes (Ansible requires host names to be text)",
+      'inv.yml:5:5: all.hosts[""]: host name ~ is read as null (no name); put it in quotes (Ansible requires host names to be text)',
+    ]);
+  });
+
+  it("refuses a key read as a Python float instead of naming it [object Object]", async () => {
+    const dir = tree({ "inv.yml": "all:\n  hosts:\n    h1:\n      1.5: x\n" });
+    const { errors } = await inspect(dir, { inventories: ["inv.yml"] });
+    expect(errors).toContain("inv.yml:4:7: the key 1.5 is not read as text (it is a number); put it in quotes");
+  });
+});
+
 describe("YAML merge keys (<<) that are not mappings", () => {
   it("are errors at the merge key in a fleet file, exit 3, with a JSON report on stdout", async () => {
     const dir = tree({

@@ -19,6 +19,9 @@ describe("sandbox names (NemoClaw's rule)", () => {
     ["list", /command word/],
     ["setup-spark", /command word/],
     ["sandbox", /command word/],
+    ["version", /command word/],
+    ["completion", /command word/],
+    ["profiles", /command word/],
   ])("rejects %j", (name, message) => {
     expect(sandboxNameProblem(name)).toMatch(message);
   });

@@ -1532,6 +1532,17 @@ const cases: Case[] = [
   },
 
   {
+    name: "--prune never sends destroy for a registered name NemoClaw would read as one of its own commands",
+    setup: (s) => {
+      gateway(s.observed).sandboxes = known([observedSandbox("assistant"), observedSandbox("gc")]);
+      onlyRegistry(s, registryEntry("assistant"), registryEntry("gc"));
+    },
+    options: { pruneUnmanaged: true },
+    status: "no-changes",
+    steps: [],
+    notes: [/sandbox gc is not in the fleet file but is not deleted: `nemoclaw gc destroy` cannot address it \("gc" is a NemoClaw command word and cannot name a sandbox\); remove it by hand/],
+  },
+  {
     name: "without --prune, the note says when --prune would keep it, and why",
     setup: (s) => {
       gateway(s.observed).sandboxes = known([observedSandbox("assistant"), { ...observedSandbox("scratch"), phase: "Provisioning" }]);

@@ -276,8 +276,34 @@ describe("onboard, per release", { timeout: 120_000 }, () => {
     const refused = await old.run("nemoclaw", [...ONBOARD, "--name", "router"], { env: { NEMOCLAW_PROVIDER: "routed", NVIDIA_API_KEY: "nvapi-k" } });
     expect(refused.code).toBe(1);
     expect(refused.stderr.endsWith(
-      "  Unsupported NEMOCLAW_PROVIDER: routed\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, hermes-provider, ollama, custom, nim-local, vllm, install-vllm, install-ollama, install-windows-ollama, start-windows-ollama\n",
+      "  Unsupported NEMOCLAW_PROVIDER: routed\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, install-vllm, install-ollama, install-windows-ollama, start-windows-ollama\n",
     )).toBe(true);
+  });
+
+  it("takes the managed local provider keys only from v0.0.35 (install-ollama up to v0.0.25 too) and the Hermes provider only from v0.0.39, with each release's Valid values line", async () => {
+    const refusal = async (version: string, provider: string) => {
+      const h = await use({ nemoclaw: { version } });
+      const result = await h.run("nemoclaw", [...ONBOARD], { env: { NEMOCLAW_PROVIDER: provider, NEMOCLAW_SANDBOX_NAME: "alpha" } });
+      await h.stop();
+      return result;
+    };
+    // NC@64dd957e (v0.0.34) and NC@e0ab181d (v0.0.38): src/lib/onboard*/providers.ts `validProviders`.
+    const v34 = await refusal("0.0.34", "install-vllm");
+    expect(v34.code).toBe(1);
+    expect(v34.stderr.endsWith("  Unsupported NEMOCLAW_PROVIDER: install-vllm\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm\n")).toBe(true);
+    const v38 = await refusal("0.0.38", "Nous-Portal");
+    expect(v38.code).toBe(1);
+    expect(v38.stderr.endsWith(
+      "  Unsupported NEMOCLAW_PROVIDER: nous-portal\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, routed, install-vllm, install-ollama, install-windows-ollama, start-windows-ollama\n",
+    )).toBe(true);
+    // install-ollama was a key up to v0.0.25 as well (NC@6966f4b7:src/lib/onboard.ts:2847-2850).
+    const v25 = await refusal("0.0.25", "install-vllm");
+    expect(v25.stderr.endsWith("  Unsupported NEMOCLAW_PROVIDER: install-vllm\n  Valid values: build, openai, anthropic, anthropicCompatible, gemini, ollama, custom, nim-local, vllm, install-ollama\n")).toBe(true);
+    expect((await refusal("0.0.25", "install-ollama")).stderr).not.toContain("Unsupported NEMOCLAW_PROVIDER");
+    expect((await refusal("0.0.30", "install-ollama")).stderr).toContain("  Unsupported NEMOCLAW_PROVIDER: install-ollama\n");
+    const v39 = await use({ nemoclaw: { version: "0.0.39" } });
+    expect((await v39.run("nemoclaw", [...ONBOARD], { env: { NEMOCLAW_PROVIDER: "nous-portal", NEMOCLAW_SANDBOX_NAME: "alpha", OPENAI_API_KEY: "sk-test" } })).stderr).not.toContain("Unsupported NEMOCLAW_PROVIDER");
+    await v39.stop();
   });
 
   it("refuses a model id outside [A-Za-z0-9._:/-] and takes a blank NEMOCLAW_MODEL as unset", async () => {
