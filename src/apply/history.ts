@@ -187,27 +187,25 @@ export interface OpenHealthGate {
 }
 
 /**
- * Hosts among `hosts` whose newest apply that did anything there (ran a step or a health gate),
- * among this machine's newest `depth` journals, ended with a gate that did not pass. A gate judges
- * only what its run changed (docs/apply.md#health-gates): the next apply finds nothing to do on
- * such a host and checks nothing, so it is told instead. A journal that cannot be read is passed over.
+ * Hosts among `hosts` whose newest apply that did anything there (ran a step or a health gate), in
+ * this machine's journals, ended with a gate that did not pass. A gate judges only what its run
+ * changed (docs/apply.md#health-gates): the next apply finds nothing to do on such a host and checks
+ * nothing, so it is told instead. Every journal is looked at, newest first, however many runs did
+ * nothing since (a schedule's no-op applies every few minutes), but most only by their first record
+ * (appliedRun), and the look stops once every host has been settled.
  */
-export function openHealthGates(dir: string, hosts: readonly string[], depth = 50): OpenHealthGate[] {
+export function openHealthGates(dir: string, hosts: readonly string[]): OpenHealthGate[] {
   const pending = new Set(hosts);
   const found: OpenHealthGate[] = [];
-  for (const path of listJournalFiles(dir).reverse().slice(0, depth)) {
+  for (const path of listJournalFiles(dir).reverse()) {
     if (pending.size === 0) break;
-    let summary: RunSummary;
-    try {
-      summary = readRun(path).summary;
-    } catch {
-      continue;
-    }
-    if (summary.header === null || runKind(summary.header.source) !== "apply") continue;
+    const summary = appliedRun(path, pending);
+    if (summary === null) continue;
     for (const host of summary.hosts) {
       if (!pending.has(host.host)) continue;
       const gate = host.healthGate;
-      const ranSteps = host.steps.some((step) => step.status !== "pending" && step.status !== "skipped");
+      // Steps of a journal without its header may be a backup run's, which checks nothing.
+      const ranSteps = summary.header !== null && host.steps.some((step) => step.status !== "pending" && step.status !== "skipped");
       if (gate === null && !ranSteps) continue;
       pending.delete(host.host);
       if (gate !== null && gate.status !== "healthy") {
@@ -216,6 +214,22 @@ export function openHealthGates(dir: string, hosts: readonly string[], depth = 5
     }
   }
   return found.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
+
+/**
+ * A journal's run, read in full only when it may have done something on one of `hosts`: its first
+ * record says an apply planned steps there (a gate runs only after a host's steps:
+ * src/apply/host-run.ts), or cannot be read (torn or damaged: the rest may still hold a gate's
+ * verdict). Null for any other run, and for a journal that cannot be read at all.
+ */
+function appliedRun(path: string, hosts: ReadonlySet<string>): RunSummary | null {
+  try {
+    const head = readJournalHead(path);
+    if (head?.type === "run-started" && (runKind(head.source) !== "apply" || !Object.entries(head.steps).some(([host, steps]) => steps.length > 0 && hosts.has(host)))) return null;
+    return readRun(path).summary;
+  } catch {
+    return null;
+  }
 }
 
 /** When a run started, from its id (`20261122T083000Z-3fa2c1`); null for a file not named by a run id. */
