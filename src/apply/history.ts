@@ -272,31 +272,58 @@ export interface PruneResult {
   removed: { runId: string; journal: string }[];
   /** Runs a bound would remove that are kept because they may still be running. */
   running: string[];
+  /** Runs a bound would remove that are kept because a health gate of theirs is still open: apply warns of it (openHealthGates). */
+  openHealthGates: { runId: string; hosts: string[] }[];
   kept: number;
 }
 
 /**
  * Bound the journal directory: runs beyond the newest `keep`, and runs older than `olderThanMs`,
- * are removed — except a run that has not finished and whose process may still be running.
+ * are removed — except a run that has not finished and whose process may still be running, and a
+ * run whose failed health gate no later run has checked: its journal is what the next apply's
+ * warning names (docs/apply.md#health-gates), so a schedule's own pruning never silences it.
  */
 export function pruneRuns(dir: string, request: PruneRequest): PruneResult {
   const files = listJournalFiles(dir).reverse();
-  const removed: PruneResult["removed"] = [];
   const running: string[] = [];
+  const candidates: { path: string; summary: RunSummary | null }[] = [];
   files.forEach((path, index) => {
     const runId = runIdOf(path);
     const started = runStartOf(runId);
     const beyondKeep = request.keep !== undefined && index >= request.keep;
     const tooOld = request.olderThanMs !== undefined && started !== null && request.now.getTime() - started.getTime() > request.olderThanMs;
     if (!beyondKeep && !tooOld) return;
-    if (mayBeRunning(path, request)) {
-      running.push(runId);
-      return;
+    let summary: RunSummary | null;
+    try {
+      summary = readRun(path).summary;
+    } catch {
+      summary = null;
     }
+    if (mayBeRunning(path, summary, request)) running.push(runId);
+    else candidates.push({ path, summary });
+  });
+  const open = openGatesOf(dir, candidates.flatMap(({ summary }) => (summary === null ? [] : [summary])));
+  const removed: PruneResult["removed"] = [];
+  for (const { path } of candidates) {
+    const runId = runIdOf(path);
+    if (open.has(runId)) continue;
     if (!request.dryRun) request.remove(path);
     removed.push({ runId, journal: path });
-  });
-  return { removed, running, kept: files.length - removed.length };
+  }
+  const openHealthGates = [...open].map(([runId, hosts]) => ({ runId, hosts }));
+  return { removed, running, openHealthGates, kept: files.length - removed.length };
+}
+
+/** Among these runs, those whose failed gate on a host is still open, with the hosts: found before any journal goes. */
+function openGatesOf(dir: string, runs: readonly RunSummary[]): Map<string, string[]> {
+  const gated = new Set(runs.flatMap((run) => run.hosts.filter((host) => host.healthGate !== null && host.healthGate.status !== "healthy").map((host) => host.host)));
+  const candidates = new Set(runs.map((run) => run.runId));
+  const open = new Map<string, string[]>();
+  if (gated.size === 0) return open;
+  for (const gate of openHealthGates(dir, [...gated])) {
+    if (candidates.has(gate.runId)) open.set(gate.runId, [...(open.get(gate.runId) ?? []), gate.host]);
+  }
+  return open;
 }
 
 /** A journal without its first record yet is a run that may be starting: kept while it was written lately. */
@@ -304,7 +331,8 @@ const STARTING_RUN_MS = 3_600_000;
 /** A run whose process cannot be asked is taken for gone once its journal is silent this long. */
 const SILENT_RUN_MS = 24 * 3_600_000;
 
-function mayBeRunning(path: string, request: PruneRequest): boolean {
+/** `summary` is the journal's run, or null when it cannot be read. */
+function mayBeRunning(path: string, summary: RunSummary | null, request: PruneRequest): boolean {
   const writtenWithin = (ms: number) => {
     try {
       return request.now.getTime() - statSync(path).mtimeMs < ms;
@@ -313,12 +341,7 @@ function mayBeRunning(path: string, request: PruneRequest): boolean {
     }
   };
   const startingLately = () => writtenWithin(STARTING_RUN_MS);
-  let summary: RunSummary;
-  try {
-    summary = readRun(path).summary;
-  } catch {
-    return startingLately();
-  }
+  if (summary === null) return startingLately();
   if (summary.complete) return false;
   if (summary.header === null) return startingLately();
   return request.stillRunning(summary.header.identity) ?? writtenWithin(SILENT_RUN_MS);

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openHealthGates } from "../../../src/apply/history.js";
+import { listJournalFiles } from "../../../src/apply/journal.js";
+import { openHealthGates, pruneRuns, type PruneRequest } from "../../../src/apply/history.js";
+import { runHistoryPrune } from "../../../src/cli/history.js";
 
 let dir: string;
 beforeEach(() => {
@@ -111,3 +113,51 @@ describe("the open health gates an apply warns of", () => {
   });
 });
 
+describe("history prune and an open health gate", () => {
+  const runs = () => listJournalFiles(dir).map((path) => path.slice(dir.length + 1, -".jsonl".length));
+  const prune = (bounds: Pick<PruneRequest, "keep" | "olderThanMs">, dryRun = false) =>
+    pruneRuns(dir, { ...bounds, now: new Date("2026-12-09T00:00:00Z"), dryRun, stillRunning: () => false, remove: (path) => rmSync(path) });
+
+  it("keeps the journal of a failed gate that no run has checked since, and says so, however old it is", () => {
+    const failed = runIdAt(0);
+    record(failed, journalLines(failed, { a: "unhealthy", b: "healthy" }));
+    noOpApplies(5, 10);
+    const result = prune({ olderThanMs: 3_600_000 });
+    expect(result.openHealthGates).toEqual([{ runId: failed, hosts: ["a"] }]);
+    expect(result.removed).toHaveLength(10);
+    expect(runs()).toEqual([failed]);
+    // The next apply still warns of it.
+    expect(openHealthGates(dir, HOSTS).map((gate) => gate.runId)).toEqual([failed]);
+  });
+
+  it("`nemoclaw history prune` names the runs it keeps for it, with their hosts", async () => {
+    const failed = runIdAt(0);
+    record(failed, journalLines(failed, { a: "unhealthy", b: "interrupted" }));
+    noOpApplies(5, 2);
+    let out = "";
+    const deps = { journalDir: dir, stdout: { write: (text: string) => (out += text) }, stderr: { write: () => true }, env: {}, now: () => new Date("2026-12-09T00:00:00Z"), identity: { user: "ops", machine: "ctl", pid: 1, pidScope: null }, pidAlive: () => false };
+    await runHistoryPrune({ keep: 1, dryRun: false, json: false }, deps);
+    expect(out).toBe(
+      `Removed 1 run journal (${runIdAt(5)} … ${runIdAt(5)}); 2 run journals kept in ${dir}.\n` +
+        `Kept 1 run journal of runs whose health gate failed and no run has checked the host since: ${failed} (a, b)\n`,
+    );
+  });
+
+  it("lets it go once a later run checked the host, even when that run goes in the same prune", () => {
+    const failed = runIdAt(0);
+    record(failed, journalLines(failed, { a: "unhealthy" }));
+    record(runIdAt(5), journalLines(runIdAt(5), { a: "healthy" }));
+    noOpApplies(10, 3);
+    const result = prune({ keep: 0 });
+    expect(result).toMatchObject({ openHealthGates: [], kept: 0 });
+    expect(runs()).toEqual([]);
+  });
+
+  it("keeps it when its own first record is torn", () => {
+    const failed = runIdAt(0);
+    const lines = journalLines(failed, { a: "interrupted" });
+    record(failed, [lines[0]!.slice(0, 40), ...lines.slice(1)]);
+    noOpApplies(5, 3);
+    expect(prune({ keep: 1 }, true)).toMatchObject({ openHealthGates: [{ runId: failed, hosts: ["a"] }], kept: 2 });
+  });
+});
