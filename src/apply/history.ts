@@ -120,15 +120,20 @@ export function listedRunKind(run: RunListing): RunKind | "?" {
 }
 
 /**
- * The newest run of each kind, read in full, newest kind first: journals are read newest first
- * until one of each is found. A journal that cannot be read is passed over.
+ * The newest run of each kind, read in full, newest kind first: journals are looked at newest
+ * first until one of each is found — only as far as their first record (`report` runs on a timer,
+ * and on a machine that never ran one kind every journal is looked at) unless it is of a kind not
+ * found yet, or cannot be read (torn or damaged: the rest may still say). A journal that cannot be
+ * read is passed over. `read` reads one in full.
  */
-export function latestRunOfEachKind(dir: string): { kind: RunKind; summary: RunSummary }[] {
+export function latestRunOfEachKind(dir: string, read: (path: string) => RunSummary = summarizeJournal): { kind: RunKind; summary: RunSummary }[] {
   const found = new Map<RunKind, RunSummary>();
   for (const path of listJournalFiles(dir).reverse()) {
     let summary: RunSummary;
     try {
-      summary = readRun(path).summary;
+      const head = readJournalHead(path);
+      if (head?.type === "run-started" && found.has(runKind(head.source))) continue;
+      summary = read(path);
     } catch {
       continue;
     }

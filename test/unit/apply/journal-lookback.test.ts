@@ -1,9 +1,13 @@
+/**
+ * Lookbacks over this machine's journals that must not stop at a fixed depth: the open health
+ * gates apply warns of (and `history prune` keeps), and the report's latest run of each kind.
+ */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listJournalFiles } from "../../../src/apply/journal.js";
-import { openHealthGates, pruneRuns, type PruneRequest } from "../../../src/apply/history.js";
+import { latestRunOfEachKind, openHealthGates, pruneRuns, summarizeJournal, type PruneRequest } from "../../../src/apply/history.js";
 import { runHistoryPrune } from "../../../src/cli/history.js";
 
 let dir: string;
@@ -159,5 +163,27 @@ describe("history prune and an open health gate", () => {
     record(failed, [lines[0]!.slice(0, 40), ...lines.slice(1)]);
     noOpApplies(5, 3);
     expect(prune({ keep: 1 }, true)).toMatchObject({ openHealthGates: [{ runId: failed, hosts: ["a"] }], kept: 2 });
+  });
+});
+
+describe("the report's latest run of each kind", () => {
+  it("reads in full only the newest journal of each kind, however many of one kind came since the other", () => {
+    record(runIdAt(0, "backup"), journalLines(runIdAt(0, "backup"), { a: "steps" }, "backup"));
+    noOpApplies(5, 100);
+    const read: string[] = [];
+    const latest = latestRunOfEachKind(dir, (path) => (read.push(path), summarizeJournal(path)));
+    expect(latest.map(({ kind, summary }) => [kind, summary.runId])).toEqual([
+      ["apply", runIdAt(500)],
+      ["backup run", runIdAt(0, "backup")],
+    ]);
+    expect(read.map((path) => path.slice(dir.length + 1))).toEqual([`${runIdAt(500)}.jsonl`, `${runIdAt(0, "backup")}.jsonl`]);
+  });
+
+  it("reads a journal whose first record is torn in full, and passes over one without any", () => {
+    const backup = journalLines(runIdAt(0, "backup"), { a: "steps" }, "backup");
+    record(runIdAt(0, "backup"), backup);
+    noOpApplies(5, 2);
+    record(runIdAt(20), ["{torn", ...journalLines(runIdAt(20), {}).slice(1)]);
+    expect(latestRunOfEachKind(dir).map(({ summary }) => summary.runId)).toEqual([runIdAt(10), runIdAt(0, "backup")]);
   });
 });
