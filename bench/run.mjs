@@ -6,6 +6,7 @@
  *   planning       planning 1,000 and 10,000 hosts × 10 sandboxes in process: time and peak RSS
  *   sim-calls      what one simulated CLI call costs in each simulator mode, beside a native program
  *   known-hosts    100 hosts' host key checks against a hashed known_hosts of 1,000 lines
+ *   journals       apply's open-gate warning and the report's latest runs over 5,000 journals of 20 and 100 hosts
  *   stream         one 128 MiB sandbox streamed into the store, against `ssh host tar | sha256sum`
  *   bare fleets    N sshd hosts with nothing installed: plan and no-op apply measure the tool itself;
  *                  plan again with the fleet key encrypted (what its passphrase costs)
@@ -21,7 +22,7 @@
  * Every fleet, process and ControlPersist master it starts is stopped at the end, on failure and
  * on Ctrl-C. Speed is measured here, never asserted in tests.
  *
- *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,sim-calls,known-hosts,stream,bare,sim]
+ *   node bench/run.mjs [--sizes 10,50,100] [--runs 3] [--only startup,planning,sim-calls,known-hosts,journals,stream,bare,sim]
  *                      [--no-ansible] [--full] [--dist DIR] [--out FILE]
  */
 import { execFileSync } from "node:child_process";
@@ -50,7 +51,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: "string", default: "10,50,100" },
     runs: { type: "string", default: "3" },
-    only: { type: "string", default: "startup,planning,sim-calls,known-hosts,stream,bare,sim" },
+    only: { type: "string", default: "startup,planning,sim-calls,known-hosts,journals,stream,bare,sim" },
     "no-ansible": { type: "boolean", default: false },
     full: { type: "boolean", default: false },
     dist: { type: "string", default: join(ROOT, "dist") },
@@ -546,6 +547,16 @@ try {
     const checks = await childBench("known-hosts.bench.mjs", [], {});
     results.push({ work: "known_hosts checks", ...checks });
     say(`  ${checks.hosts} hosts against ${checks.lines} hashed lines: median ${fmtMs(checks.medianMs)} (cpu ${fmtMs(checks.medianCpuMs)})`);
+  }
+  if (ONLY.has("journals")) {
+    say("\n## lookbacks over 5,000 journals");
+    for (const hosts of [20, 100]) {
+      const lookback = await childBench("journal-lookback.bench.mjs", ["--hosts", String(hosts)], {});
+      results.push({ work: "journal lookback", ...lookback });
+      for (const name of ["openHealthGates", "latestRunOfEachKind", "everyJournalInFull"]) {
+        say(`  ${hosts} hosts, ${name.padEnd(20)} median ${fmtMs(lookback[name].medianMs)} (cpu ${fmtMs(lookback[name].medianCpuMs)})`);
+      }
+    }
   }
   if (ONLY.has("stream")) {
     say(`\n## one ${STREAM_MIB} MiB sandbox stream`);

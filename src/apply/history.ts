@@ -120,15 +120,20 @@ export function listedRunKind(run: RunListing): RunKind | "?" {
 }
 
 /**
- * The newest run of each kind, read in full, newest kind first: journals are read newest first
- * until one of each is found. A journal that cannot be read is passed over.
+ * The newest run of each kind, read in full, newest kind first: journals are looked at newest
+ * first until one of each is found — only as far as their first record (`report` runs on a timer,
+ * and on a machine that never ran one kind every journal is looked at) unless it is of a kind not
+ * found yet, or cannot be read (torn or damaged: the rest may still say). A journal that cannot be
+ * read is passed over. `read` reads one in full.
  */
-export function latestRunOfEachKind(dir: string): { kind: RunKind; summary: RunSummary }[] {
+export function latestRunOfEachKind(dir: string, read: (path: string) => RunSummary = summarizeJournal): { kind: RunKind; summary: RunSummary }[] {
   const found = new Map<RunKind, RunSummary>();
   for (const path of listJournalFiles(dir).reverse()) {
     let summary: RunSummary;
     try {
-      summary = readRun(path).summary;
+      const head = readJournalHead(path);
+      if (head?.type === "run-started" && found.has(runKind(head.source))) continue;
+      summary = read(path);
     } catch {
       continue;
     }
@@ -187,27 +192,25 @@ export interface OpenHealthGate {
 }
 
 /**
- * Hosts among `hosts` whose newest apply that did anything there (ran a step or a health gate),
- * among this machine's newest `depth` journals, ended with a gate that did not pass. A gate judges
- * only what its run changed (docs/apply.md#health-gates): the next apply finds nothing to do on
- * such a host and checks nothing, so it is told instead. A journal that cannot be read is passed over.
+ * Hosts among `hosts` whose newest apply that did anything there (ran a step or a health gate), in
+ * this machine's journals, ended with a gate that did not pass. A gate judges only what its run
+ * changed (docs/apply.md#health-gates): the next apply finds nothing to do on such a host and checks
+ * nothing, so it is told instead. Every journal is looked at, newest first, however many runs did
+ * nothing since (a schedule's no-op applies every few minutes), but most only by their first record
+ * (appliedRun), and the look stops once every host has been settled.
  */
-export function openHealthGates(dir: string, hosts: readonly string[], depth = 50): OpenHealthGate[] {
+export function openHealthGates(dir: string, hosts: readonly string[]): OpenHealthGate[] {
   const pending = new Set(hosts);
   const found: OpenHealthGate[] = [];
-  for (const path of listJournalFiles(dir).reverse().slice(0, depth)) {
+  for (const path of listJournalFiles(dir).reverse()) {
     if (pending.size === 0) break;
-    let summary: RunSummary;
-    try {
-      summary = readRun(path).summary;
-    } catch {
-      continue;
-    }
-    if (summary.header === null || runKind(summary.header.source) !== "apply") continue;
+    const summary = appliedRun(path, pending);
+    if (summary === null) continue;
     for (const host of summary.hosts) {
       if (!pending.has(host.host)) continue;
       const gate = host.healthGate;
-      const ranSteps = host.steps.some((step) => step.status !== "pending" && step.status !== "skipped");
+      // Steps of a journal without its header may be a backup run's, which checks nothing.
+      const ranSteps = summary.header !== null && host.steps.some((step) => step.status !== "pending" && step.status !== "skipped");
       if (gate === null && !ranSteps) continue;
       pending.delete(host.host);
       if (gate !== null && gate.status !== "healthy") {
@@ -216,6 +219,22 @@ export function openHealthGates(dir: string, hosts: readonly string[], depth = 5
     }
   }
   return found.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
+
+/**
+ * A journal's run, read in full only when it may have done something on one of `hosts`: its first
+ * record says an apply planned steps there (a gate runs only after a host's steps:
+ * src/apply/host-run.ts), or cannot be read (torn or damaged: the rest may still hold a gate's
+ * verdict). Null for any other run, and for a journal that cannot be read at all.
+ */
+function appliedRun(path: string, hosts: ReadonlySet<string>): RunSummary | null {
+  try {
+    const head = readJournalHead(path);
+    if (head?.type === "run-started" && (runKind(head.source) !== "apply" || !Object.entries(head.steps).some(([host, steps]) => steps.length > 0 && hosts.has(host)))) return null;
+    return readRun(path).summary;
+  } catch {
+    return null;
+  }
 }
 
 /** When a run started, from its id (`20261122T083000Z-3fa2c1`); null for a file not named by a run id. */
@@ -258,31 +277,58 @@ export interface PruneResult {
   removed: { runId: string; journal: string }[];
   /** Runs a bound would remove that are kept because they may still be running. */
   running: string[];
+  /** Runs a bound would remove that are kept because a health gate of theirs is still open: apply warns of it (openHealthGates). */
+  openHealthGates: { runId: string; hosts: string[] }[];
   kept: number;
 }
 
 /**
  * Bound the journal directory: runs beyond the newest `keep`, and runs older than `olderThanMs`,
- * are removed — except a run that has not finished and whose process may still be running.
+ * are removed — except a run that has not finished and whose process may still be running, and a
+ * run whose failed health gate no later run has checked: its journal is what the next apply's
+ * warning names (docs/apply.md#health-gates), so a schedule's own pruning never silences it.
  */
 export function pruneRuns(dir: string, request: PruneRequest): PruneResult {
   const files = listJournalFiles(dir).reverse();
-  const removed: PruneResult["removed"] = [];
   const running: string[] = [];
+  const candidates: { path: string; summary: RunSummary | null }[] = [];
   files.forEach((path, index) => {
     const runId = runIdOf(path);
     const started = runStartOf(runId);
     const beyondKeep = request.keep !== undefined && index >= request.keep;
     const tooOld = request.olderThanMs !== undefined && started !== null && request.now.getTime() - started.getTime() > request.olderThanMs;
     if (!beyondKeep && !tooOld) return;
-    if (mayBeRunning(path, request)) {
-      running.push(runId);
-      return;
+    let summary: RunSummary | null;
+    try {
+      summary = readRun(path).summary;
+    } catch {
+      summary = null;
     }
+    if (mayBeRunning(path, summary, request)) running.push(runId);
+    else candidates.push({ path, summary });
+  });
+  const open = openGatesOf(dir, candidates.flatMap(({ summary }) => (summary === null ? [] : [summary])));
+  const removed: PruneResult["removed"] = [];
+  for (const { path } of candidates) {
+    const runId = runIdOf(path);
+    if (open.has(runId)) continue;
     if (!request.dryRun) request.remove(path);
     removed.push({ runId, journal: path });
-  });
-  return { removed, running, kept: files.length - removed.length };
+  }
+  const openHealthGates = [...open].map(([runId, hosts]) => ({ runId, hosts }));
+  return { removed, running, openHealthGates, kept: files.length - removed.length };
+}
+
+/** Among these runs, those whose failed gate on a host is still open, with the hosts: found before any journal goes. */
+function openGatesOf(dir: string, runs: readonly RunSummary[]): Map<string, string[]> {
+  const gated = new Set(runs.flatMap((run) => run.hosts.filter((host) => host.healthGate !== null && host.healthGate.status !== "healthy").map((host) => host.host)));
+  const candidates = new Set(runs.map((run) => run.runId));
+  const open = new Map<string, string[]>();
+  if (gated.size === 0) return open;
+  for (const gate of openHealthGates(dir, [...gated])) {
+    if (candidates.has(gate.runId)) open.set(gate.runId, [...(open.get(gate.runId) ?? []), gate.host]);
+  }
+  return open;
 }
 
 /** A journal without its first record yet is a run that may be starting: kept while it was written lately. */
@@ -290,7 +336,8 @@ const STARTING_RUN_MS = 3_600_000;
 /** A run whose process cannot be asked is taken for gone once its journal is silent this long. */
 const SILENT_RUN_MS = 24 * 3_600_000;
 
-function mayBeRunning(path: string, request: PruneRequest): boolean {
+/** `summary` is the journal's run, or null when it cannot be read. */
+function mayBeRunning(path: string, summary: RunSummary | null, request: PruneRequest): boolean {
   const writtenWithin = (ms: number) => {
     try {
       return request.now.getTime() - statSync(path).mtimeMs < ms;
@@ -299,12 +346,7 @@ function mayBeRunning(path: string, request: PruneRequest): boolean {
     }
   };
   const startingLately = () => writtenWithin(STARTING_RUN_MS);
-  let summary: RunSummary;
-  try {
-    summary = readRun(path).summary;
-  } catch {
-    return startingLately();
-  }
+  if (summary === null) return startingLately();
   if (summary.complete) return false;
   if (summary.header === null) return startingLately();
   return request.stillRunning(summary.header.identity) ?? writtenWithin(SILENT_RUN_MS);

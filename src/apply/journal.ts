@@ -177,7 +177,9 @@ export function readJournalHead(path: string): ApplyEvent | null {
   try {
     const chunks: Buffer[] = [];
     for (;;) {
-      const chunk = Buffer.alloc(HEAD_CHUNK_BYTES);
+      // Uninitialised: only the bytes read are looked at, and zeroing 64 KiB for a head of a few KiB costs about as
+      // much as reading it (apply reads every journal's head for its health-gate warning: docs/apply.md#health-gates).
+      const chunk = Buffer.allocUnsafe(HEAD_CHUNK_BYTES);
       const read = readSync(fd, chunk, 0, chunk.length, null);
       const end = chunk.subarray(0, read).indexOf(0x0a);
       chunks.push(chunk.subarray(0, end === -1 ? read : end));

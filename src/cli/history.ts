@@ -93,7 +93,9 @@ Examples:
       "after",
       `
 With both options a run goes when either says so. A journal without its end record whose run may
-still be going (its process is alive, or it ran on another machine) is kept and named.
+still be going (its process is alive, or it ran on another machine) is kept and named, and so is
+a run whose health gate failed on a host that no later run has checked (apply warns of it; once a
+run checks the host, or the journal is removed by hand, it goes).
 
 Exit codes: 0 pruned (or nothing to prune), 1 bad usage (see docs/exit-codes.md).
 
@@ -137,6 +139,10 @@ export async function runHistoryPrune(options: PruneOptions, deps: PruneDeps): P
   const span = result.removed.length > 0 ? ` (${result.removed.at(-1)?.runId} … ${result.removed[0]?.runId})` : "";
   deps.stdout.write(`${verb} ${count(result.removed.length)}${span}; ${count(result.kept)} kept in ${deps.journalDir}.\n`);
   if (result.running.length > 0) deps.stdout.write(`Kept ${count(result.running.length)} of runs that may still be going: ${result.running.join(", ")}\n`);
+  if (result.openHealthGates.length > 0) {
+    const runs = result.openHealthGates.map((run) => `${run.runId} (${run.hosts.join(", ")})`).join(", ");
+    deps.stdout.write(`Kept ${count(result.openHealthGates.length)} of runs whose health gate failed and no run has checked the host since: ${runs}\n`);
+  }
   return ExitCode.Ok;
 }
 

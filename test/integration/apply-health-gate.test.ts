@@ -5,9 +5,10 @@
  * `status` fails it, and the rollout stops there — the third host is never touched. A webhook on a
  * local HTTP server hears of the stopped rollout at once and of the run at its end, with no secret.
  * The next apply has nothing to do on the failed host, and says before it runs that its gate is
- * still open and that the rollout will not wait for it.
+ * still open and that the rollout will not wait for it — still after 60 no-op runs, and after
+ * `history prune`, which keeps the journal the warning names.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,7 +16,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type TestFleet } from "../fleet/index.mjs";
 import { hostStateDigest, readSimState } from "../sim/index.mjs";
-import { CliProcess, cliEnv, SECRET, writeFleetFile } from "./apply-support.js";
+import { CliProcess, cliEnv, runCli, SECRET, writeFleetFile } from "./apply-support.js";
 
 let fleet: TestFleet;
 let dir: string;
@@ -144,5 +145,29 @@ describe("the next apply after a failed gate", () => {
     expect(done.code, done.stderr).toBe(0);
     expect(readFileSync(ungated, "utf8")).not.toContain("healthGate");
     expect(done.stderr).not.toContain("health gate of run");
+  });
+
+  it("still warns after more no-op runs than it once looked back over, and `history prune` keeps the journal it names", async () => {
+    const runs = join(dir, "state", "nemoclaw-fleet", "runs");
+    const failedRun = run.ofType("run-started")[0]!.runId;
+    // A schedule's no-op applies since the failure: the last one's journal, again and again.
+    const last = readdirSync(runs).sort().at(-1)!.slice(0, -".jsonl".length);
+    const noOp = readFileSync(join(runs, `${last}.jsonl`), "utf8");
+    for (let index = 0; index < 60; index += 1) {
+      const runId = `${last.slice(0, -6)}${(0xa00000 + index).toString(16)}`;
+      writeFileSync(join(runs, `${runId}.jsonl`), noOp.replaceAll(last, runId), { mode: 0o600 });
+    }
+    const env = { ...cliEnv(join(dir, "state")), HOOK_URL: hook };
+    const warning = `warning: g2: the health gate of run ${failedRun} failed (alpha not healthy), and no run has checked it since`;
+    const again = await runCli(["apply", fleetFile, "--yes", "--limit", "g1,g2"], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(warning);
+
+    const pruned = await runCli(["history", "prune", "--keep", "1"], { cwd: dir, env });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toContain(`Kept 1 run journal of runs whose health gate failed and no run has checked the host since: ${failedRun} (g2)`);
+    expect(readdirSync(runs)).toHaveLength(2);
+    const afterPrune = await runCli(["apply", fleetFile, "--yes", "--limit", "g1,g2"], { cwd: dir, env });
+    expect(afterPrune.stderr).toContain(warning);
   });
 });
