@@ -164,11 +164,15 @@ export function credentialValue(ctx, env, key, provider, fail) {
   return value;
 }
 
-/** Agents NemoClaw can put in a sandbox, with (from v0.0.69) the aliases NEMOCLAW_AGENT and --agent accept. */
-export const AGENTS = /** @type {Record<string, { display: string; since?: string }>} */ ({
-  openclaw: { display: "OpenClaw" },
-  hermes: { display: "Hermes" },
-  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", since: NC.deepAgents },
+/**
+ * Agents NemoClaw can put in a sandbox, with (from v0.0.69) the aliases NEMOCLAW_AGENT and --agent
+ * accept: each manifest's `display_name` and `runtime.kind` (default `gateway`),
+ * NC@9708c264:agents/<agent>/manifest.yaml.
+ */
+export const AGENTS = /** @type {Record<string, { display: string; runtime: "gateway" | "terminal"; since?: string }>} */ ({
+  openclaw: { display: "OpenClaw", runtime: "gateway" },
+  hermes: { display: "Hermes Agent", runtime: "gateway" },
+  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", runtime: "terminal", since: NC.deepAgents },
 });
 
 /** Normalized selector → agent (NC@d50338aa:src/lib/agent/aliases.ts:4-37). */
