@@ -766,7 +766,9 @@ function checkSnapshotName(ctx, sandbox, label, backups) {
 
 /**
  * The shields state of a sandbox (`~/.nemoclaw/state/shields-<sb>.json`): no file or a file
- * without `shieldsDown` → mutable default (NC@d50338aa:src/lib/shields/index.ts:706-712).
+ * without `shieldsDown` → mutable default (NC@d50338aa:src/lib/shields/index.ts:706-712); a file
+ * that is not JSON, or whose fields have the wrong types, is corrupt (`isShieldsState`, :869-882;
+ * `permanent`, `chattrApplied` and `fileHashes`, which only some releases check, are not).
  * @param {ToolContext} ctx
  * @param {string} name
  * @returns {"mutable_default" | "locked" | "temporarily_unlocked" | "corrupt"}
@@ -780,8 +782,15 @@ export function shieldsMode(ctx, name) {
   } catch {
     return "corrupt";
   }
-  if (state?.shieldsDown === true) return "temporarily_unlocked";
-  if (state?.shieldsDown === false) return "locked";
+  const typed = (/** @type {unknown} */ value, /** @type {string} */ type, nullable = true) =>
+    value === undefined || (nullable && value === null) || (typeof value === type && (type !== "number" || Number.isFinite(value)));
+  const shaped =
+    state !== null && typeof state === "object" && !Array.isArray(state) &&
+    typed(state.shieldsDown, "boolean", false) && typed(state.updatedAt, "string", false) && typed(state.shieldsDownTimeout, "number") &&
+    ["shieldsDownAt", "shieldsDownReason", "shieldsDownPolicy", "shieldsPolicySnapshotPath"].every((key) => typed(state[key], "string"));
+  if (!shaped) return "corrupt";
+  if (state.shieldsDown === true) return "temporarily_unlocked";
+  if (state.shieldsDown === false) return "locked";
   return "mutable_default";
 }
 

@@ -470,6 +470,17 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     expect((await h.run("nemoclaw", ["alpha", "snapshot", "create"])).code).toBe(0);
   });
 
+  it("a shields state file of the wrong shape is corrupt, as NemoClaw's isShieldsState says; a scenario's lowered shields are the real shape", async () => {
+    const h = await use({ gateways: [{ sandboxes: [{ name: "alpha" }, { name: "beta" }] }], shields: { alpha: "down" } });
+    const file = JSON.parse(readFileSync(join(h.home, ".nemoclaw/state/shields-alpha.json"), "utf8"));
+    expect(file).toMatchObject({ shieldsDown: true, shieldsDownTimeout: 300 });
+    expect((await h.run("nemoclaw", ["alpha", "shields", "status"])).stdout.split("\n")[0]).toBe("  Shields: DOWN (temporarily unlocked)");
+    // A duration string where NemoClaw keeps seconds (NC@d50338aa:src/lib/shields/index.ts:869-882).
+    await h.run("sh", ["-c", `printf '{"shieldsDown":true,"shieldsDownTimeout":"5m"}' > ${h.home}/.nemoclaw/state/shields-beta.json`]);
+    expect(await h.run("nemoclaw", ["beta", "shields", "status"])).toMatchObject({ code: 1, stderr: "  Shields: ERROR (state file is corrupt)\n" });
+    expect((await h.run("nemoclaw", ["beta", "snapshot", "create"])).stderr).toContain("Cannot create snapshot while shields are up.");
+  });
+
   it("snapshots are refused while shields are up; a state file without shieldsDown is the mutable default", async () => {
     const h = await use({ gateways: [{ sandboxes: [{ name: "alpha" }] }], shields: { alpha: "up" } });
     expect((await h.run("nemoclaw", ["alpha", "shields", "status"])).stdout).toBe("  Shields: UP (lockdown active)\n");
