@@ -10,6 +10,7 @@ import {
   AGENTS,
   agentDisplay,
   agentName,
+  agentProduct,
   applyPresets,
   createManagedSandbox,
   detectRpcIssue,
@@ -171,7 +172,7 @@ function status(ctx, entry, parsed) {
     schemaVersion: 1,
     name: entry.name,
     found: true,
-    ...since(NC.statusAgent, { agent, agentDisplayName: agentDisplay(agent), agentRuntime: AGENTS[agent]?.runtime ?? "unknown" }),
+    ...since(NC.statusAgent, { agent, agentDisplayName: agentProduct(agent), agentRuntime: AGENTS[agent]?.runtime ?? "unknown" }),
     model: route?.model || entry.model || "unknown",
     provider: route?.provider || entry.provider || "unknown",
     phase: present && sandbox ? reportedPhase(state, sandbox) : null,
@@ -571,7 +572,7 @@ async function gatewayRestart(ctx, entry, parsed) {
   if (live.gateway.driver === "cluster-container") return failLayer("privileged control unavailable", ["SUPERVISOR_UNAVAILABLE"]);
   if (!quiet) {
     say(ctx);
-    say(ctx, `  Restarting ${agentDisplay(agent)} gateway in '${entry.name}'...`);
+    say(ctx, `  Restarting ${agentProduct(agent)} gateway in '${entry.name}'...`);
   }
   // Another lifecycle request holds the supervisor: the controller's bare SUPERVISOR_BUSY, reported
   // under the "privileged control unavailable" layer (NC@9708c264:src/lib/actions/sandbox/gateway-restart.ts,
