@@ -375,8 +375,8 @@ async function installSandbox(paths, state, gateway, spec, options, foreignOwned
     fromDockerfile: null,
     imageTag: "openshell/sandbox-from:1778663150",
     dashboardPort: 18789,
-    gatewayName: gateway.name,
-    gatewayPort: gateway.port,
+    // Recorded by the releases with per-port gateways, as their onboard does (NC.perPortGateways).
+    ...(state.nemoclaw === null || atLeast(state.nemoclaw.version, NC.perPortGateways) ? { gatewayName: gateway.name, gatewayPort: gateway.port } : {}),
     ...(spec.registryEntry ?? {}),
   };
 }

@@ -447,6 +447,14 @@ describe("read formats: list --json and <sb> status --json", { timeout: 120_000 
     ]);
   });
 
+  it("a scenario's registry rows record gatewayName and gatewayPort only from v0.0.57, as onboard does", async () => {
+    const old = await use({ nemoclaw: { version: "0.0.56" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
+    expect(registry(old).sandboxes.alpha).not.toHaveProperty("gatewayName");
+    expect(registry(old).sandboxes.alpha).not.toHaveProperty("gatewayPort");
+    const perPort = await use({ nemoclaw: { version: "0.0.57" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
+    expect(registry(perPort).sandboxes.alpha).toMatchObject({ gatewayName: "nemoclaw", gatewayPort: 8080 });
+  });
+
   it("list --json rows carry every field with NemoClaw's fallbacks (NC@d50338aa:src/lib/inventory/index.ts:181-216)", async () => {
     const h = await use({ nemoclaw: { version: "0.0.124" }, gateways: [{ sandboxes: [{ name: "alpha", registryEntry: { sandboxGpuMode: "", dashboardPort: null } }] }] });
     const { sandboxes } = JSON.parse((await h.run("nemoclaw", ["list", "--json"])).stdout);
