@@ -2,7 +2,8 @@
  * `~/.nemoclaw/state/shields-<name>.json`, read as NemoClaw reads it (real-cli-2026-12 §6,
  * `shields/index.ts:706-712`): no file, or a file without `shieldsDown` → `mutable_default`;
  * `shieldsDown: true` → `temporarily_unlocked`; `shieldsDown: false` → `locked`; a file that is
- * not a JSON object → `error`. And the shields window a snapshot needs on releases that have them.
+ * not a JSON object, or whose fields have the wrong types, → `error` (NemoClaw: "state file is
+ * corrupt"). And the shields window a snapshot needs on releases that have them.
  */
 import type { Connection } from "../../transport/types.js";
 import { remoteCommand } from "../command.js";
@@ -16,9 +17,29 @@ export interface ShieldsState {
   mode: "mutable_default" | "locked" | "temporarily_unlocked" | "error";
 }
 
+/**
+ * The field types every release with shields checks before it trusts the file (`isShieldsState`,
+ * from #2422, NC@660c7afc:src/lib/shields.ts:162-174 to NC@d50338aa:src/lib/shields/index.ts:869-882);
+ * the keys only some releases check (`permanent`; `chattrApplied`, `fileHashes`) are left out.
+ */
+function hasShieldsStateShape(json: Record<string, unknown>): boolean {
+  const optional = (value: unknown, type: "boolean" | "string") => value === undefined || typeof value === type;
+  const nullable = (value: unknown, type: "string" | "number") =>
+    value === undefined || value === null || (typeof value === type && (type !== "number" || Number.isFinite(value)));
+  return (
+    optional(json.shieldsDown, "boolean") &&
+    nullable(json.shieldsDownAt, "string") &&
+    nullable(json.shieldsDownTimeout, "number") &&
+    nullable(json.shieldsDownReason, "string") &&
+    nullable(json.shieldsDownPolicy, "string") &&
+    nullable(json.shieldsPolicySnapshotPath, "string") &&
+    optional(json.updatedAt, "string")
+  );
+}
+
 export function parseShieldsFile(sandbox: string, text: string): ShieldsState {
   const json = extractJson(text);
-  if (!isRecord(json)) return { sandbox, mode: "error" };
+  if (!isRecord(json) || !hasShieldsStateShape(json)) return { sandbox, mode: "error" };
   if (json.shieldsDown === true) return { sandbox, mode: "temporarily_unlocked" };
   if (json.shieldsDown === false) return { sandbox, mode: "locked" };
   return { sandbox, mode: "mutable_default" };

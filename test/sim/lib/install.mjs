@@ -197,7 +197,8 @@ export async function install(home, scenario, options) {
   for (const [sandbox, posture] of Object.entries(scenario.shields ?? {})) {
     mkdirSync(paths.nemoclawStateDir, { recursive: true, mode: 0o700 });
     const now = new Date().toISOString();
-    const content = posture === "up" ? { shieldsDown: false, updatedAt: now } : { shieldsDown: true, shieldsDownAt: now, shieldsDownTimeout: "5m", shieldsDownReason: null, shieldsDownPolicy: "permissive", updatedAt: now };
+    // What `shields up` / `shields down` (300 s) write (NC@d50338aa:src/lib/shields/index.ts:2422-2433, 2659-2666).
+    const content = posture === "up" ? { shieldsDown: false, updatedAt: now } : { shieldsDown: true, shieldsDownAt: now, shieldsDownTimeout: 300, shieldsDownReason: null, shieldsDownPolicy: "permissive", updatedAt: now };
     writeFileSync(join(paths.nemoclawStateDir, `shields-${sandbox}.json`), `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   }
   for (const backup of scenario.backups ?? []) {
@@ -374,8 +375,8 @@ async function installSandbox(paths, state, gateway, spec, options, foreignOwned
     fromDockerfile: null,
     imageTag: "openshell/sandbox-from:1778663150",
     dashboardPort: 18789,
-    gatewayName: gateway.name,
-    gatewayPort: gateway.port,
+    // Recorded by the releases with per-port gateways, as their onboard does (NC.perPortGateways).
+    ...(state.nemoclaw === null || atLeast(state.nemoclaw.version, NC.perPortGateways) ? { gatewayName: gateway.name, gatewayPort: gateway.port } : {}),
     ...(spec.registryEntry ?? {}),
   };
 }

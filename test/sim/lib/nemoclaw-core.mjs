@@ -169,11 +169,16 @@ export function credentialValue(ctx, env, key, provider, fail) {
   return value;
 }
 
-/** Agents NemoClaw can put in a sandbox, with (from v0.0.69) the aliases NEMOCLAW_AGENT and --agent accept. */
-export const AGENTS = /** @type {Record<string, { display: string; since?: string }>} */ ({
-  openclaw: { display: "OpenClaw" },
-  hermes: { display: "Hermes" },
-  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", since: NC.deepAgents },
+/**
+ * Agents NemoClaw can put in a sandbox, with (from v0.0.69) the aliases NEMOCLAW_AGENT and --agent
+ * accept. `display` is `formatSandboxAgentName`'s (NC@9708c264:src/lib/onboard/sandbox-agent.ts:46-52);
+ * `product` and `runtime` are the manifest's `display_name` and `runtime.kind` (default `gateway`,
+ * NC@9708c264:agents/<agent>/manifest.yaml).
+ */
+export const AGENTS = /** @type {Record<string, { display: string; product: string; runtime: "gateway" | "terminal"; since?: string }>} */ ({
+  openclaw: { display: "OpenClaw", product: "OpenClaw", runtime: "gateway" },
+  hermes: { display: "Hermes", product: "Hermes Agent", runtime: "gateway" },
+  "langchain-deepagents-code": { display: "LangChain Deep Agents Code", product: "LangChain Deep Agents Code", runtime: "terminal", since: NC.deepAgents },
 });
 
 /** Normalized selector → agent (NC@d50338aa:src/lib/agent/aliases.ts:4-37). */
@@ -238,6 +243,11 @@ export function agentAliasSuffix(version) {
 /** @param {unknown} agent registry value (null = OpenClaw) */
 export function agentDisplay(agent) {
   return AGENTS[typeof agent === "string" && agent ? agent : "openclaw"]?.display ?? String(agent);
+}
+
+/** The agent's manifest `display_name` (`getAgentDisplayName`). @param {unknown} agent */
+export function agentProduct(agent) {
+  return AGENTS[typeof agent === "string" && agent ? agent : "openclaw"]?.product ?? String(agent);
 }
 
 /**

@@ -140,6 +140,17 @@ export const NC = {
   /** `<sb> status --json` (#4323). */
   statusJson: "0.0.56",
   /**
+   * Fields `<sb> status --json` gained, by the release-notes commit that first follows each merge:
+   * `failureLayer` (#4388, bb979ee8) and `dockerPaused` (#4600, 33f7285e) after v0.0.56's notes
+   * 23bcf776; `sandboxGpuProof` (#4599, b8e95315) after v0.0.57's be33a6a1; the agent fields
+   * (#5197, f373889b) before v0.0.66's f07083ee; `terminalRuntimeHealth` (#5818, 6679bad5) after
+   * v0.0.68's 4fae1c00.
+   */
+  statusFailureLayer: "0.0.57",
+  statusGpuProof: "0.0.58",
+  statusAgent: "0.0.66",
+  statusTerminalRuntime: "0.0.69",
+  /**
    * A gateway per port: onboard with NEMOCLAW_GATEWAY_PORT=P runs `nemoclaw-P` and records
    * `gatewayName`/`gatewayPort` in the registry (#4645, 3f4d8e60; "binds gateway state by port" in the
    * v0.0.57 release notes be33a6a1). Before, the gateway is `nemoclaw` on every port

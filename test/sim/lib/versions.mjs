@@ -48,6 +48,8 @@ export const SINCE = {
   resourceVersion: "0.0.44",
   gatewayListOutput: "0.0.47",
   gatewayListSource: "0.0.62",
+  /** `gateway list`: the remote host in JSON, and a REMOTE column when a registration has one (OS@v0.0.85:crates/openshell-cli/src/run.rs). */
+  gatewayListRemote: "0.0.85",
   gpuCount: "0.0.69",
   annotations: "0.0.84",
   liveGatewayInfo: "0.0.85",

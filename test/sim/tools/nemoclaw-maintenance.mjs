@@ -19,18 +19,39 @@ import { die, liveContext, parseOrExit, runSandboxAction } from "./nemoclaw-sand
  * @typedef {import("../lib/state.mjs").Gateway} Gateway
  */
 
-/** @param {ToolContext} ctx @param {string[]} args */
+/**
+ * `list`. A `--json` row is NemoClaw's projection of the registry entry, with every field present
+ * and its fallbacks (`buildSandboxInventoryRow`, NC@d50338aa:src/lib/inventory/index.ts:181-216);
+ * the GPU and OpenShell fields arrived with the Docker driver (#3001; before it,
+ * NC@eb15e55e^:src/lib/inventory-commands.ts:126-145). No SSH session is ever open on a simulated sandbox.
+ * @param {ToolContext} ctx @param {string[]} args
+ */
 export function list(ctx, args) {
   const parsed = parseOrExit(ctx, "list", args);
   const registry = readRegistry(ctx.paths);
-  const state = loadState(ctx.paths);
-  const rows = Object.values(registry.sandboxes).map((/** @type {RegistryEntry} */ entry) => {
-    const { name, model, provider, gpuEnabled, hostGpuDetected, sandboxGpuEnabled, sandboxGpuMode, sandboxGpuDevice, openshellDriver, openshellVersion, policies, agent, dashboardPort } = entry;
-    return {
-      name, model, provider, gpuEnabled, hostGpuDetected, sandboxGpuEnabled, sandboxGpuMode, sandboxGpuDevice, openshellDriver, openshellVersion,
-      policies: policies ?? [], agent: agent ?? null, dashboardPort, isDefault: registry.defaultSandbox === entry.name, activeSessionCount: null, connected: false,
-    };
-  });
+  const orNull = (/** @type {unknown} */ value) => (typeof value === "string" && value ? value : null);
+  const rows = Object.values(registry.sandboxes).map((/** @type {RegistryEntry} */ entry) => ({
+    name: entry.name,
+    model: orNull(entry.model),
+    provider: orNull(entry.provider),
+    gpuEnabled: entry.gpuEnabled === true,
+    ...(atLeast(ctx.version, NC.dockerDriver)
+      ? {
+          hostGpuDetected: entry.hostGpuDetected === true,
+          sandboxGpuEnabled: typeof entry.sandboxGpuEnabled === "boolean" ? entry.sandboxGpuEnabled : entry.gpuEnabled === true,
+          sandboxGpuMode: orNull(entry.sandboxGpuMode),
+          sandboxGpuDevice: orNull(entry.sandboxGpuDevice),
+          openshellDriver: orNull(entry.openshellDriver),
+          openshellVersion: orNull(entry.openshellVersion),
+        }
+      : {}),
+    policies: Array.isArray(entry.policies) ? entry.policies : [],
+    agent: orNull(entry.agent),
+    ...(entry.dashboardPort != null ? { dashboardPort: entry.dashboardPort } : {}),
+    isDefault: registry.defaultSandbox === entry.name,
+    activeSessionCount: null,
+    connected: false,
+  }));
   if (parsed.flags.get("json")) {
     const result = {
       ...(atLeast(ctx.version, NC.dockerDriver) ? { schemaVersion: 1 } : {}),
@@ -42,7 +63,6 @@ export function list(ctx, args) {
     say(ctx, JSON.stringify(result, null, 2));
     return 0;
   }
-  void state;
   if (rows.length === 0) {
     say(ctx, "  No sandboxes registered. Run 'nemoclaw onboard' to create one.");
     return 0;

@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { backupSandboxState, listBackups, restoreSandboxState } from "../lib/backups.mjs";
 import { OclifError, parseCommandLine } from "../lib/nemoclaw-cli.mjs";
 import {
+  AGENTS,
   agentDisplay,
   agentName,
+  agentProduct,
   applyPresets,
   createManagedSandbox,
   detectRpcIssue,
@@ -148,37 +150,53 @@ function requireLiveSandbox(ctx, entry) {
 
 // ─── status ───────────────────────────────────────────────────────────────────────────────
 
-/** @param {ToolContext} ctx @param {RegistryEntry} entry @param {OclifResult} parsed */
+/**
+ * `<sb> status`. The `--json` report has NemoClaw's fields in its order, each from the release that
+ * added it (NC@f6120bb4:src/lib/actions/sandbox/status.ts for v0.0.56; NC@d50338aa:src/lib/actions/sandbox/status-snapshot.ts:258-323
+ * for v0.0.76, kept for later releases): model and provider are the gateway's live route, else the
+ * registry's; the GPU and OpenShell fields are the registry's, with NemoClaw's fallbacks.
+ * @param {ToolContext} ctx @param {RegistryEntry} entry @param {OclifResult} parsed
+ */
 function status(ctx, entry, parsed) {
   const cli = resolveOpenshell(ctx);
   const { state, gatewayName, gateway, answers, sandbox } = liveContext(ctx, entry);
   const issue = cli ? detectRpcIssue(ctx, state, gatewayName, cli.version) : null;
   const gatewayState = issue ? "gateway_schema_mismatch" : !answers ? "gateway_error" : sandbox ? "present" : "missing";
+  const present = Boolean(sandbox) && gatewayState === "present";
   const container = sandbox?.container ? containerByName(state, sandbox.container) : undefined;
   const failureLayer = state.docker.daemon !== "running" ? "docker_unreachable" : container && !container.running && sandbox?.phase !== "Stopped" ? "sandbox_container_stopped" : null;
+  const agent = typeof entry.agent === "string" && entry.agent ? entry.agent : "openclaw";
+  const route = present ? gateway?.inference : undefined;
+  const since = (/** @type {string} */ release, /** @type {Record<string, unknown>} */ fields) => (atLeast(ctx.version, release) ? fields : {});
   const report = {
     schemaVersion: 1,
     name: entry.name,
     found: true,
-    agent: entry.agent ?? "openclaw",
-    gatewayName,
-    phase: sandbox && gatewayState === "present" ? reportedPhase(state, sandbox) : null,
+    ...since(NC.statusAgent, { agent, agentDisplayName: agentProduct(agent), agentRuntime: AGENTS[agent]?.runtime ?? "unknown" }),
+    model: route?.model || entry.model || "unknown",
+    provider: route?.provider || entry.provider || "unknown",
+    phase: present && sandbox ? reportedPhase(state, sandbox) : null,
     gatewayState,
-    agentGatewayRunning: sandbox ? agentRunning(sandbox) : false,
-    inferenceHealth: inferenceHealth(ctx, state, entry.name, { gateway, answers, present: Boolean(sandbox) && gatewayState === "present" }),
+    inferenceHealth: inferenceHealth(ctx, state, entry.name, { gateway, answers, present }),
     rpcIssue: issue ? { kind: issue.kind } : null,
-    openshellDriver: entry.openshellDriver ?? null,
-    openshellVersion: entry.openshellVersion ?? null,
-    policies: entry.policies ?? [],
-    failureLayer,
-    terminalRuntimeHealth: null,
-    dockerPaused: false,
+    hostGpuDetected: entry.hostGpuDetected === true,
+    sandboxGpuEnabled: typeof entry.sandboxGpuEnabled === "boolean" ? entry.sandboxGpuEnabled : entry.gpuEnabled === true,
+    sandboxGpuMode: entry.sandboxGpuMode || null,
+    sandboxGpuDevice: entry.sandboxGpuDevice || null,
+    ...since(NC.statusGpuProof, { sandboxGpuProof: entry.sandboxGpuProof || null }),
+    openshellDriver: entry.openshellDriver || "unknown",
+    openshellVersion: entry.openshellVersion || "unknown",
+    policies: (entry.policies ?? []).filter((policy) => typeof policy === "string"),
+    ...since(NC.statusFailureLayer, { failureLayer }),
+    ...since(NC.statusTerminalRuntime, { terminalRuntimeHealth: null }),
+    ...since(NC.statusFailureLayer, { dockerPaused: false }),
   };
-  // Exit 1 unless present with no RPC issue and no failure layer; phase does not change it
-  // (NC@d50338aa:src/commands/sandbox/status.ts); from ≈v0.0.78 a failed inference route does
-  // (real-cli-2026-12 §12).
+  // Exit 1 unless present with no RPC issue (and, from v0.0.57, no failure layer); phase does not
+  // change it (NC@d50338aa:src/commands/sandbox/status.ts); from ≈v0.0.78 a failed inference route
+  // does (real-cli-2026-12 §12).
+  const layerFails = atLeast(ctx.version, NC.statusFailureLayer) && failureLayer !== null;
   const routeFailed = atLeast(ctx.version, NC.statusInferenceRoute) && report.inferenceHealth?.ok === false;
-  const exitCode = gatewayState === "present" && !failureLayer && !routeFailed ? 0 : 1;
+  const exitCode = gatewayState === "present" && !layerFails && !routeFailed ? 0 : 1;
   if (flag(parsed, "json")) {
     say(ctx, JSON.stringify(report, null, 2));
     return exitCode;
@@ -191,8 +209,8 @@ function status(ctx, entry, parsed) {
   say(ctx, `  Sandbox: ${entry.name}`);
   say(ctx, `    Gateway:   ${gatewayName} (${answers ? "healthy" : "unreachable"})`);
   say(ctx, `    Phase:     ${report.phase ?? "not present on the gateway"}`);
-  say(ctx, `    Agent:     ${report.agent} (${report.agentGatewayRunning ? "gateway running" : "gateway not running"})`);
-  say(ctx, `    OpenShell: ${report.openshellVersion ?? "unknown"} (${report.openshellDriver ?? "unknown"} driver)`);
+  say(ctx, `    Agent:     ${agent} (${sandbox && agentRunning(sandbox) ? "gateway running" : "gateway not running"})`);
+  say(ctx, `    OpenShell: ${report.openshellVersion} (${report.openshellDriver} driver)`);
   say(ctx, `    Policies:  ${report.policies.join(", ") || "none"}`);
   if (report.inferenceHealth) say(ctx, `    Inference: ${report.inferenceHealth.ok ? "healthy" : "unhealthy"} (${report.inferenceHealth.detail})`);
   if (gatewayState === "missing") {
@@ -554,8 +572,7 @@ async function gatewayRestart(ctx, entry, parsed) {
   if (live.gateway.driver === "cluster-container") return failLayer("privileged control unavailable", ["SUPERVISOR_UNAVAILABLE"]);
   if (!quiet) {
     say(ctx);
-    // getAgentDisplayName: the manifest's display_name ("Hermes Agent", NC@9708c264:agents/hermes/manifest.yaml).
-    say(ctx, `  Restarting ${agent === "hermes" ? "Hermes Agent" : agentDisplay(agent)} gateway in '${entry.name}'...`);
+    say(ctx, `  Restarting ${agentProduct(agent)} gateway in '${entry.name}'...`);
   }
   // Another lifecycle request holds the supervisor: the controller's bare SUPERVISOR_BUSY, reported
   // under the "privileged control unavailable" layer (NC@9708c264:src/lib/actions/sandbox/gateway-restart.ts,
@@ -750,7 +767,9 @@ function checkSnapshotName(ctx, sandbox, label, backups) {
 
 /**
  * The shields state of a sandbox (`~/.nemoclaw/state/shields-<sb>.json`): no file or a file
- * without `shieldsDown` → mutable default (NC@d50338aa:src/lib/shields/index.ts:706-712).
+ * without `shieldsDown` → mutable default (NC@d50338aa:src/lib/shields/index.ts:706-712); a file
+ * that is not JSON, or whose fields have the wrong types, is corrupt (`isShieldsState`, :869-882;
+ * `permanent`, `chattrApplied` and `fileHashes`, which only some releases check, are not).
  * @param {ToolContext} ctx
  * @param {string} name
  * @returns {"mutable_default" | "locked" | "temporarily_unlocked" | "corrupt"}
@@ -764,8 +783,15 @@ export function shieldsMode(ctx, name) {
   } catch {
     return "corrupt";
   }
-  if (state?.shieldsDown === true) return "temporarily_unlocked";
-  if (state?.shieldsDown === false) return "locked";
+  const typed = (/** @type {unknown} */ value, /** @type {string} */ type, nullable = true) =>
+    value === undefined || (nullable && value === null) || (typeof value === type && (type !== "number" || Number.isFinite(value)));
+  const shaped =
+    state !== null && typeof state === "object" && !Array.isArray(state) &&
+    typed(state.shieldsDown, "boolean", false) && typed(state.updatedAt, "string", false) && typed(state.shieldsDownTimeout, "number") &&
+    ["shieldsDownAt", "shieldsDownReason", "shieldsDownPolicy", "shieldsPolicySnapshotPath"].every((key) => typed(state[key], "string"));
+  if (!shaped) return "corrupt";
+  if (state.shieldsDown === true) return "temporarily_unlocked";
+  if (state.shieldsDown === false) return "locked";
   return "mutable_default";
 }
 

@@ -221,7 +221,7 @@ function printGatewayList(ctx, globals, format) {
       name: g.name,
       type: typeOf(g),
       ...(withSource ? { source: "user" } : {}),
-      ...(atLeast(ctx.version, SINCE.liveGatewayInfo)
+      ...(atLeast(ctx.version, SINCE.gatewayListRemote)
         ? { is_remote: g.is_remote, remote_host: g.remote_host ?? null, resolved_host: g.resolved_host ?? null }
         : {}),
     }));
@@ -236,15 +236,29 @@ function printGatewayList(ctx, globals, format) {
   const endpointWidth = Math.max(8, ...gateways.map((g) => g.gateway_endpoint.length));
   const typeWidth = Math.max(4, ...gateways.map((g) => typeOf(g).length));
   const sourceWidth = 6;
+  // From 0.0.85 a REMOTE column follows AUTH (padded then) when any registration names a remote
+  // host (OS@v0.0.111:crates/openshell-cli/src/commands/gateway.rs:1288-1348, gateway_remote_label :1374-1383).
+  const remotes = atLeast(ctx.version, SINCE.gatewayListRemote) ? gateways.map(remoteLabel) : [];
+  const showRemote = remotes.some((label) => label !== null);
+  const authWidth = Math.max(4, ...gateways.map((g) => authOf(g).length));
+  const remoteWidth = Math.max(6, ...remotes.map((label) => label?.length ?? 0));
   let text = `  ${bold("NAME".padEnd(nameWidth))}  ${bold("ENDPOINT".padEnd(endpointWidth))}  ${bold("TYPE".padEnd(typeWidth))}  `;
-  text += withSource ? `${bold("SOURCE".padEnd(sourceWidth))}  ${bold("AUTH")}\n` : `${bold("AUTH")}\n`;
-  for (const g of gateways) {
+  if (showRemote) text += `${bold("SOURCE".padEnd(sourceWidth))}  ${bold("AUTH".padEnd(authWidth))}  ${bold("REMOTE".padEnd(remoteWidth))}\n`;
+  else text += withSource ? `${bold("SOURCE".padEnd(sourceWidth))}  ${bold("AUTH")}\n` : `${bold("AUTH")}\n`;
+  gateways.forEach((g, index) => {
     const isActive = g.name === active;
     let line = `${isActive ? "*" : " "} ${g.name.padEnd(nameWidth)}  ${g.gateway_endpoint.padEnd(endpointWidth)}  ${typeOf(g).padEnd(typeWidth)}  `;
-    line += withSource ? `${"user".padEnd(sourceWidth)}  ${authOf(g)}` : authOf(g);
+    if (showRemote) line += `${"user".padEnd(sourceWidth)}  ${authOf(g).padEnd(authWidth)}  ${(remotes[index] ?? "-").padEnd(remoteWidth)}`;
+    else line += withSource ? `${"user".padEnd(sourceWidth)}  ${authOf(g)}` : authOf(g);
     text += `${isActive ? green(line) : line}\n`;
-  }
+  });
   ctx.out(text);
+}
+
+/** `user@alias -> 10.0.0.5`, or whichever of the two is recorded. @param {import("../lib/gateways.mjs").GatewayMetadata} g */
+function remoteLabel(g) {
+  if (g.remote_host && g.resolved_host && g.remote_host !== g.resolved_host) return `${g.remote_host} -> ${g.resolved_host}`;
+  return g.remote_host ?? g.resolved_host ?? null;
 }
 
 /**

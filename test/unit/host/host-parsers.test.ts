@@ -214,6 +214,13 @@ describe("host files", () => {
     expect(parseShieldsFile("a", '{"shieldsDown":true,"shieldsDownAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "temporarily_unlocked" });
     expect(parseShieldsFile("a", '{"shieldsDown":false}')).toEqual({ sandbox: "a", mode: "locked" });
     expect(parseShieldsFile("a", "garbage")).toEqual({ sandbox: "a", mode: "error" });
+    // A JSON object of the wrong shape is as corrupt to NemoClaw as garbage (isShieldsState,
+    // NC@d50338aa:src/lib/shields/index.ts:869-882): it says "ERROR (state file is corrupt)".
+    expect(parseShieldsFile("a", '{"shieldsDown":true,"shieldsDownAt":"2026-07-01T00:00:00Z","shieldsDownTimeout":"5m"}')).toEqual({ sandbox: "a", mode: "error" });
+    expect(parseShieldsFile("a", '{"shieldsDown":"false"}')).toEqual({ sandbox: "a", mode: "error" });
+    // What `shields down --timeout 300` writes (:2659-2666) and `shields up` after it (:2422-2433).
+    expect(parseShieldsFile("a", '{"shieldsDown":true,"shieldsDownAt":"2026-07-01T00:00:00Z","shieldsDownTimeout":300,"shieldsDownReason":null,"shieldsDownPolicy":"permissive","shieldsPolicySnapshotPath":"/x/policy.yaml","updatedAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "temporarily_unlocked" });
+    expect(parseShieldsFile("a", '{"shieldsDown":false,"shieldsDownAt":null,"shieldsDownTimeout":null,"shieldsDownReason":null,"shieldsDownPolicy":null,"chattrApplied":true,"fileHashes":{},"updatedAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "locked" });
     // NemoClaw reads a state file without shieldsDown as the mutable default, not as locked.
     expect(parseShieldsFile("a", '{"updatedAt":"2026-07-01T00:00:00Z"}')).toEqual({ sandbox: "a", mode: "mutable_default" });
     expect(sandboxOfShieldsFile("shields-my-assistant.json")).toBe("my-assistant");

@@ -438,7 +438,59 @@ describe("recover, gateway restart, stop/start, per release", { timeout: 120_000
     expect((await h.run("nemoclaw", ["alpha", "stop"])).code).toBe(0);
     expect(stripAnsi((await h.run("openshell", ["sandbox", "list"])).stdout)).toMatch(/alpha +\S+ \S+ +Provisioning\n/);
     expect((await h.run("nemoclaw", ["alpha", "start"])).code).toBe(0);
-    expect(JSON.parse((await h.run("nemoclaw", ["alpha", "status", "--json"])).stdout)).toMatchObject({ phase: "Ready", agentGatewayRunning: true });
+    expect(JSON.parse((await h.run("nemoclaw", ["alpha", "status", "--json"])).stdout)).toMatchObject({ phase: "Ready" });
+    expect((await h.run("nemoclaw", ["alpha", "status"])).stdout).toMatch(/Agent: +openclaw \(gateway running\)/);
+  });
+});
+
+describe("read formats: list --json and <sb> status --json", { timeout: 120_000 }, () => {
+  // The report's keys in NemoClaw's order (NC@d50338aa:src/lib/actions/sandbox/status-snapshot.ts:296-323).
+  const STATUS_KEYS_V76 = [
+    "schemaVersion", "name", "found", "agent", "agentDisplayName", "agentRuntime", "model", "provider", "phase", "gatewayState",
+    "inferenceHealth", "rpcIssue", "hostGpuDetected", "sandboxGpuEnabled", "sandboxGpuMode", "sandboxGpuDevice", "sandboxGpuProof",
+    "openshellDriver", "openshellVersion", "policies", "failureLayer", "terminalRuntimeHealth", "dockerPaused",
+  ];
+
+  it("status --json has the report's fields in NemoClaw's order, with its fallbacks (v0.0.124)", async () => {
+    const h = await use({
+      nemoclaw: { version: "0.0.124" },
+      gateways: [{ sandboxes: [{ name: "alpha" }, { name: "hermes1", registryEntry: { agent: "hermes", openshellDriver: null, openshellVersion: null } }] }],
+    });
+    const alpha = JSON.parse((await h.run("nemoclaw", ["alpha", "status", "--json"])).stdout);
+    expect(Object.keys(alpha)).toEqual(STATUS_KEYS_V76);
+    expect(alpha).toMatchObject({ agent: "openclaw", agentDisplayName: "OpenClaw", agentRuntime: "gateway", provider: "nvidia-prod", hostGpuDetected: false, sandboxGpuEnabled: false, sandboxGpuDevice: null, sandboxGpuProof: null });
+    const hermes = JSON.parse((await h.run("nemoclaw", ["hermes1", "status", "--json"])).stdout);
+    // agents/hermes/manifest.yaml's display_name; openshellDriver/-Version are always strings.
+    expect(hermes).toMatchObject({ agent: "hermes", agentDisplayName: "Hermes Agent", openshellDriver: "unknown", openshellVersion: "unknown" });
+  });
+
+  it("status --json of v0.0.56 is #4323's report: no agent, failure layer, GPU proof or runtime fields", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.56" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
+    const report = JSON.parse((await h.run("nemoclaw", ["alpha", "status", "--json"])).stdout);
+    expect(Object.keys(report)).toEqual([
+      "schemaVersion", "name", "found", "model", "provider", "phase", "gatewayState", "inferenceHealth", "rpcIssue",
+      "hostGpuDetected", "sandboxGpuEnabled", "sandboxGpuMode", "sandboxGpuDevice", "openshellDriver", "openshellVersion", "policies",
+    ]);
+  });
+
+  it("a scenario's registry rows record gatewayName and gatewayPort only from v0.0.57, as onboard does", async () => {
+    const old = await use({ nemoclaw: { version: "0.0.56" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
+    expect(registry(old).sandboxes.alpha).not.toHaveProperty("gatewayName");
+    expect(registry(old).sandboxes.alpha).not.toHaveProperty("gatewayPort");
+    const perPort = await use({ nemoclaw: { version: "0.0.57" }, gateways: [{ sandboxes: [{ name: "alpha" }] }] });
+    expect(registry(perPort).sandboxes.alpha).toMatchObject({ gatewayName: "nemoclaw", gatewayPort: 8080 });
+  });
+
+  it("list --json rows carry every field with NemoClaw's fallbacks (NC@d50338aa:src/lib/inventory/index.ts:181-216)", async () => {
+    const h = await use({ nemoclaw: { version: "0.0.124" }, gateways: [{ sandboxes: [{ name: "alpha", registryEntry: { sandboxGpuMode: "", dashboardPort: null } }] }] });
+    const { sandboxes } = JSON.parse((await h.run("nemoclaw", ["list", "--json"])).stdout);
+    expect(sandboxes).toEqual([
+      {
+        name: "alpha", model: "nvidia/nemotron-3-super-120b-a12b", provider: "nvidia-prod", gpuEnabled: false, hostGpuDetected: false, sandboxGpuEnabled: false,
+        sandboxGpuMode: null, sandboxGpuDevice: null, openshellDriver: "docker", openshellVersion: "0.0.116", policies: [], agent: null,
+        isDefault: true, activeSessionCount: null, connected: false,
+      },
+    ]);
   });
 });
 
@@ -450,6 +502,17 @@ describe("shields, snapshots and strict flags", { timeout: 120_000 }, () => {
     expect(create).toMatchObject({ code: 1, stderr: "  Snapshot failed.\n  Failed directories: workspace\n" });
     expect((await h.run("nemoclaw", ["alpha", "shields", "down"])).code).toBe(0);
     expect((await h.run("nemoclaw", ["alpha", "snapshot", "create"])).code).toBe(0);
+  });
+
+  it("a shields state file of the wrong shape is corrupt, as NemoClaw's isShieldsState says; a scenario's lowered shields are the real shape", async () => {
+    const h = await use({ gateways: [{ sandboxes: [{ name: "alpha" }, { name: "beta" }] }], shields: { alpha: "down" } });
+    const file = JSON.parse(readFileSync(join(h.home, ".nemoclaw/state/shields-alpha.json"), "utf8"));
+    expect(file).toMatchObject({ shieldsDown: true, shieldsDownTimeout: 300 });
+    expect((await h.run("nemoclaw", ["alpha", "shields", "status"])).stdout.split("\n")[0]).toBe("  Shields: DOWN (temporarily unlocked)");
+    // A duration string where NemoClaw keeps seconds (NC@d50338aa:src/lib/shields/index.ts:869-882).
+    await h.run("sh", ["-c", `printf '{"shieldsDown":true,"shieldsDownTimeout":"5m"}' > ${h.home}/.nemoclaw/state/shields-beta.json`]);
+    expect(await h.run("nemoclaw", ["beta", "shields", "status"])).toMatchObject({ code: 1, stderr: "  Shields: ERROR (state file is corrupt)\n" });
+    expect((await h.run("nemoclaw", ["beta", "snapshot", "create"])).stderr).toContain("Cannot create snapshot while shields are up.");
   });
 
   it("snapshots are refused while shields are up; a state file without shieldsDown is the mutable default", async () => {

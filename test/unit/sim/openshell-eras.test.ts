@@ -335,4 +335,16 @@ describe("OpenShell 0.0.111 (stop and start)", { timeout: 120_000 }, () => {
     const table = await host.run("openshell", ["sandbox", "list"]);
     expect(table.stdout).toMatch(/\nalpha +\S+ \S+ +Stopped\n$/);
   });
+
+  it("adds a padded AUTH and a REMOTE column to the gateway table once a registration names a remote host (from 0.0.85)", async () => {
+    const add = await host.run("openshell", ["gateway", "add", "http://10.0.0.5:8080", "--remote", "ops@dgx-7", "--name", "far"]);
+    expect(add.code).toBe(0);
+    await host.run("openshell", ["gateway", "select", "nemoclaw"]);
+    // OS@v0.0.111:crates/openshell-cli/src/commands/gateway.rs:1301-1348 (AUTH padded to 9, REMOTE to its widest label).
+    expect((await host.run("openshell", ["gateway", "list"])).stdout).toBe(
+      `  ${B("NAME    ")}  ${B("ENDPOINT             ")}  ${B("TYPE  ")}  ${B("SOURCE")}  ${B("AUTH     ")}  ${B("REMOTE".padEnd(18))}\n` +
+        "  far       http://10.0.0.5:8080   remote  user    plaintext  ops@dgx-7 -> dgx-7\n" +
+        `${GREEN(`* nemoclaw  http://127.0.0.1:8080  local   user    plaintext  ${"-".padEnd(18)}`)}\n`,
+    );
+  });
 });
