@@ -55,7 +55,7 @@ describe("the compiled CLI", () => {
     try {
       const result = await node(["dist/cli/main.js", "history", "prune", "--keep", "5", "--dry-run", "--json"], { XDG_STATE_HOME: state });
       expect(result.code, result.stderr).toBe(0);
-      expect(JSON.parse(result.stdout)).toEqual({ dryRun: true, removed: [], running: [], kept: 0 });
+      expect(JSON.parse(result.stdout)).toEqual({ dryRun: true, removed: [], running: [], kept: 0, openHealthGates: [] });
       // history's own --json, before its subcommand word, still reaches history.
       const listing = await node(["dist/cli/main.js", "history", "--json"], { XDG_STATE_HOME: state });
       expect(JSON.parse(listing.stdout)).toEqual([]);
