@@ -103,10 +103,23 @@ export async function judgeHostKey(
       return new TransportError(
         "host-key-unknown",
         host,
-        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use ${endpoint.acceptNewHint ?? "hostKeyChecking: accept-new"}`,
+        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use ${endpoint.acceptNewHint ?? "hostKeyChecking: accept-new"}${await listedBehind(endpoint, name, key)}`,
       );
     }
   }
+}
+
+/**
+ * For a jump host whose key is unknown: where the known_hosts file of the host behind it lists the
+ * key, which is said, with what to do (docs/ssh.md#bastions-proxyjump); "" otherwise. A file that
+ * cannot be read adds nothing: the refusal stands as it is.
+ */
+async function listedBehind(endpoint: SshEndpoint, name: string, key: HostKey): Promise<string> {
+  if (endpoint.knownHostsFilesBehind === undefined || endpoint.knownHostsFilesBehind.length === 0) return "";
+  const verdict = verifyHostKey(await readKnownHostsFiles(endpoint.knownHostsFilesBehind).catch(() => []), name, key);
+  if (verdict.status !== "match") return "";
+  const file = verdict.entry.file;
+  return `. ${file} lists it, but that is the known_hosts file of the host behind it, and a jump host is checked against its own known_hosts files only, as ssh -J checks it: declare the jump host as a fleet host with knownHostsFile ${file} (and proxyJump: <its name> on the hosts behind it), or give it UserKnownHostsFile ${file} in a Host block of ~/.ssh/config`;
 }
 
 export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise<Client> {

@@ -36,6 +36,13 @@ export interface SshEndpoint {
   keepaliveIntervalMs: number;
   /** How to trust this endpoint's key on first contact, when that is not `hostKeyChecking: accept-new`. */
   acceptNewHint?: string;
+  /**
+   * For a jump host written in the fleet file or an inventory: the known_hosts files of the host
+   * behind it. It is never checked against them (as `ssh -J` does not: see `ownHop`); they are only
+   * read to say so when its key is unknown and they list it, the setup that worked when nemoclaw
+   * still lent them to such a hop.
+   */
+  knownHostsFilesBehind?: string[];
 }
 
 /** A jump host, with what ~/.ssh/config says about it (undefined when the config is not read). */
@@ -209,7 +216,9 @@ export class RouteResolver {
         ...(explicit?.user === false ? {} : { user }),
         ...(identityFiles.length === 0 ? {} : { identityFiles }),
       };
-      return this.ownHop(label, spec, target);
+      const own = await this.ownHop(label, spec, target);
+      own.endpoint.knownHostsFilesBehind = target.knownHostsFiles.map((file) => expandHome(file, this.context.home));
+      return own;
     }
     const hopSettings: SshConnectionSettings = {
       ...fleetHost,
