@@ -460,6 +460,8 @@ describe("an inventory's jump host, dialled as Ansible's ssh dials it", () => {
     const error = (await whoami(await farFromInventory(inventory)).catch((e: unknown) => e)) as TransportError;
     expect(error).toBeInstanceOf(TransportError);
     expect(error.message).toMatch(new RegExp(`^far-1: host-key-unknown: via jump host ${bastion.address} \\(.*\\): host key for ${bastion.address} .* is not in ${join(emptyHome, ".ssh", "known_hosts")}: `));
+    // The target's known_hosts file lists the bastion's key: the refusal says so, and what to do.
+    expect(error.message).toContain(`${fleet.knownHostsFile} lists it, but that is the known_hosts file of the host behind it`);
     const ansible = await ansibleOnFar(inventory);
     expect([ansible.code, ansible.output]).toEqual([4, expect.stringContaining("Host key verification failed")]);
   });
