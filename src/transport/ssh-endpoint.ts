@@ -37,12 +37,12 @@ export interface SshEndpoint {
   /** How to trust this endpoint's key on first contact, when that is not `hostKeyChecking: accept-new`. */
   acceptNewHint?: string;
   /**
-   * For a jump host written in the fleet file or an inventory: the known_hosts files of the host
-   * behind it. It is never checked against them (as `ssh -J` does not: see `ownHop`); they are only
-   * read to say so when its key is unknown and they list it, the setup that worked when nemoclaw
+   * For a jump host written in the fleet file or an inventory: the known_hosts and identity files
+   * of the host behind it. It is never given them (as `ssh -J` gives it nothing: see `ownHop`);
+   * they are only named when it refuses for want of them, the setup that worked when nemoclaw
    * still lent them to such a hop.
    */
-  knownHostsFilesBehind?: string[];
+  hostBehind?: { knownHostsFiles: string[]; identityFiles: string[] };
 }
 
 /** A jump host, with what ~/.ssh/config says about it (undefined when the config is not read). */
@@ -217,7 +217,10 @@ export class RouteResolver {
         ...(identityFiles.length === 0 ? {} : { identityFiles }),
       };
       const own = await this.ownHop(label, spec, target);
-      own.endpoint.knownHostsFilesBehind = target.knownHostsFiles.map((file) => expandHome(file, this.context.home));
+      own.endpoint.hostBehind = {
+        knownHostsFiles: target.knownHostsFiles.map((file) => expandHome(file, this.context.home)),
+        identityFiles: target.identityFiles.map((file) => expandHome(file, this.context.home)),
+      };
       return own;
     }
     const hopSettings: SshConnectionSettings = {
