@@ -55,7 +55,7 @@ export function journalPath(dir: string, runId: string): string {
 }
 
 /** The file-system calls a journal is written with: the real ones, or a recording wrapper in tests. */
-export type JournalFs = DirectorySyncFs & Pick<typeof nodeFs, "mkdirSync" | "writeFileSync">;
+export type JournalFs = DirectorySyncFs & Pick<typeof nodeFs, "mkdirSync" | "writeFileSync" | "rmSync">;
 
 export class JournalWriter {
   private fd: number | null;
@@ -98,7 +98,9 @@ export class JournalWriter {
     try {
       syncNewName(path, created, fs);
     } catch (error) {
+      // No run starts without its journal: the empty file would be listed as a run that never was.
       fs.closeSync(fd);
+      fs.rmSync(path, { force: true });
       throw error;
     }
     return new JournalWriter(path, fd, redactor, onFailure, fs);

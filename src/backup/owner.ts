@@ -3,8 +3,9 @@
  * on a host — encoded in its name (`<pid>-<random>@<machine>~<scope>`), so a later run can tell
  * whether the writer died: in this controller's pid scope (the same boot and pid namespace,
  * src/config/pid-scope.ts) by asking whether its process still exists, elsewhere only once nothing
- * in the entry has changed for a day (that writer cannot be asked). An entry of a live writer, here
- * or on another controller — even one with the same hostname — is therefore never taken for a
+ * in the entry has changed for a day (that writer cannot be asked), a day measured on the clock of
+ * the machine the entry is on. An entry of a live writer, here or on another controller — even one
+ * with the same hostname, even on a host whose clock is days off — is therefore never taken for a
  * leftover.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -53,13 +54,16 @@ export interface AbandonedCheck {
 
 /**
  * Whether an entry named `name` (without any prefix) was left by a writer that is gone. `modifiedMs`
- * is the entry's latest change, when known.
+ * is the entry's latest change, when known; `clockMs` the clock of the machine that stamped it, read
+ * when the entry was listed (a host's own `date`), when that is not this controller. Its age is taken
+ * on that clock: on the controller's, a host whose clock lags a day would make a live run's entry
+ * look a day old, and it would be deleted under that run.
  */
-export function isAbandoned(name: string, modifiedMs: number | null, check: AbandonedCheck): boolean {
+export function isAbandoned(name: string, modifiedMs: number | null, check: AbandonedCheck, clockMs: number | null = null): boolean {
   const owned = OWNED_NAME.exec(name);
   if (owned !== null && check.self.pidScope !== null && owned[2] === ownerTag(check.self)) {
     const pid = Number(owned[1]);
     return pid !== check.self.pid && !check.isAlive(pid);
   }
-  return modifiedMs !== null && check.now().getTime() - modifiedMs > FOREIGN_ENTRY_MAX_AGE_MS;
+  return modifiedMs !== null && (clockMs ?? check.now().getTime()) - modifiedMs > FOREIGN_ENTRY_MAX_AGE_MS;
 }

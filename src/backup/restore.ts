@@ -84,7 +84,7 @@ export async function sweepStaging(connection: Connection, root: string, deps: P
   try {
     for (const entry of await listEntryAges(connection, root)) {
       if (!isStoreComponent(entry.name)) continue;
-      if (!isAbandoned(entry.name, entry.modifiedMs, { self: deps.owner, now: deps.now, isAlive: deps.isAlive })) continue;
+      if (!isAbandoned(entry.name, entry.modifiedMs, { self: deps.owner, now: deps.now, isAlive: deps.isAlive }, entry.clockMs)) continue;
       await removePath(connection, `${root}/${entry.name}`);
       removed.push(`${root}/${entry.name}`);
     }

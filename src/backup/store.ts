@@ -46,6 +46,8 @@ export interface PartialEntry {
   modifiedMs: number | null;
   /** Bytes of the files in it, when the backend can tell. */
   sizeBytes: number | null;
+  /** The store host's clock when it was listed (ms), for a store on another machine: `modifiedMs` is on that clock. */
+  clockMs?: number | null;
 }
 
 /** A partial entry whose writer is gone (owner.ts isAbandoned): what killed runs leave in a store. */
@@ -297,7 +299,7 @@ export class BackupStore {
       const owned = name.startsWith(PARTIAL_PREFIX) ? name.slice(PARTIAL_PREFIX.length) : null;
       if (owned === null ? !isUploadTemporaryName(name) : !isOwnedName(owned)) return [];
       // An upload's temporary names no writer: like another controller's entry, it goes by age alone.
-      if (!isAbandoned(owned ?? name, partial.modifiedMs, { self: this.owner, ...liveness })) return [];
+      if (!isAbandoned(owned ?? name, partial.modifiedMs, { self: this.owner, ...liveness }, partial.clockMs ?? null)) return [];
       // Names in the store are anyone's to choose: the location is shown terminal-safe.
       return [{ location: terminalSafe(`${this.label}/${partial.path}`), path: partial.path, sizeBytes: partial.sizeBytes }];
     });

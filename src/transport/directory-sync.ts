@@ -11,8 +11,10 @@ import { dirname, resolve } from "node:path";
 export type DirectorySyncFs = Pick<typeof nodeFs, "openSync" | "fsyncSync" | "closeSync">;
 
 /**
- * Flush a directory. One we may write but not read (mode -wx) cannot be opened for that; what was
- * written in it stays written, so that is no failure.
+ * Flush a directory. One we may write but not read (mode -wx) cannot be opened for that, and a file
+ * system may have no flush for directories (fsync(2): EINVAL, "does not support synchronization",
+ * as some network file systems answer); what was written in it stays written, so neither is a
+ * failure (PostgreSQL's fsync_fname_ext passes over the same two).
  */
 export function syncDirectory(directory: string, fs: DirectorySyncFs = nodeFs): void {
   let fd: number;
@@ -23,6 +25,8 @@ export function syncDirectory(directory: string, fs: DirectorySyncFs = nodeFs): 
   }
   try {
     fs.fsyncSync(fd);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EINVAL") throw error;
   } finally {
     fs.closeSync(fd);
   }

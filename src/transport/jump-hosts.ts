@@ -79,7 +79,7 @@ export class JumpHosts {
  * first host's verdict (a key its known_hosts lists, or a refusal) would decide for the others.
  */
 function sharingKey(endpoint: SshEndpoint): string {
-  const { label: _label, connectTimeoutMs: _connect, keepaliveIntervalMs: _keepalive, acceptNewHint: _hint, ...dialled } = endpoint;
+  const { label: _label, connectTimeoutMs: _connect, keepaliveIntervalMs: _keepalive, acceptNewHint: _hint, hostBehind: _behind, ...dialled } = endpoint;
   return JSON.stringify(dialled);
 }
 

@@ -103,10 +103,23 @@ export async function judgeHostKey(
       return new TransportError(
         "host-key-unknown",
         host,
-        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use ${endpoint.acceptNewHint ?? "hostKeyChecking: accept-new"}`,
+        `${context}: host key for ${endpoint.label} (${name}) is not in ${endpoint.knownHostsFiles.join(", ") || "any known_hosts file"}: presented ${presented}${others}. Verify it and add it (ssh-keyscan), or use ${endpoint.acceptNewHint ?? "hostKeyChecking: accept-new"}${await listedBehind(endpoint, name, key)}`,
       );
     }
   }
+}
+
+/**
+ * For a jump host whose key is unknown: where the known_hosts file of the host behind it lists the
+ * key, which is said, with what to do (docs/ssh.md#bastions-proxyjump); "" otherwise. A file that
+ * cannot be read adds nothing: the refusal stands as it is.
+ */
+async function listedBehind(endpoint: SshEndpoint, name: string, key: HostKey): Promise<string> {
+  if (endpoint.hostBehind === undefined || endpoint.hostBehind.knownHostsFiles.length === 0) return "";
+  const verdict = verifyHostKey(await readKnownHostsFiles(endpoint.hostBehind.knownHostsFiles).catch(() => []), name, key);
+  if (verdict.status !== "match") return "";
+  const file = verdict.entry.file;
+  return `. ${file} lists it, but that is the known_hosts file of the host behind it, and a jump host is checked against its own known_hosts files only, as ssh -J checks it: declare the jump host as a fleet host with knownHostsFile ${file} (and proxyJump: <its name> on the hosts behind it), or give it UserKnownHostsFile ${file} in a Host block of ~/.ssh/config`;
 }
 
 export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise<Client> {
@@ -126,7 +139,7 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
       settled = true;
       client.end();
       const classified = refusal ?? classifyConnectError(options.host, context, error);
-      reject(classified.kind === "auth-failed" ? authFailure(classified, plan, context) : classified);
+      reject(classified.kind === "auth-failed" ? authFailure(classified, plan, context, endpoint) : classified);
     };
     client.on("ready", () => {
       settled = true;
@@ -185,13 +198,22 @@ export async function dial(endpoint: SshEndpoint, options: DialOptions): Promise
  * was still made first, as ssh makes it, so a closed port or a wrong host key is reported as
  * such, not as missing credentials.
  */
-function authFailure(error: TransportError, plan: AuthPlan, context: string): TransportError {
+function authFailure(error: TransportError, plan: AuthPlan, context: string, endpoint: SshEndpoint): TransportError {
+  const behind = keysBehind(endpoint);
   if (plan.methods.length === 0) {
     const detail = plan.notes.length > 0 ? plan.notes.join("; ") : "no agent and no identity file";
-    return new TransportError("auth-failed", error.host, `${context}: no credentials to offer: ${detail}`, { cause: error.cause });
+    return new TransportError("auth-failed", error.host, `${context}: no credentials to offer: ${detail}${behind}`, { cause: error.cause });
   }
-  if (plan.notes.length === 0) return error;
-  return new TransportError(error.kind, error.host, `${error.cause_} (${plan.notes.join("; ")})`, { cause: error.cause });
+  if (plan.notes.length === 0 && behind === "") return error;
+  const notes = plan.notes.length === 0 ? "" : ` (${plan.notes.join("; ")})`;
+  return new TransportError(error.kind, error.host, `${error.cause_}${notes}${behind}`, { cause: error.cause });
+}
+
+/** For a jump host the hosts behind it have keys for: that they are not offered to it, and what to do (docs/ssh.md#bastions-proxyjump). */
+function keysBehind(endpoint: SshEndpoint): string {
+  const files = endpoint.hostBehind?.identityFiles ?? [];
+  if (files.length === 0) return "";
+  return `. The key files of the host behind it (${files.join(", ")}) are not offered to a jump host, as ssh -J offers them none: declare the jump host as a fleet host with its identityFile (and proxyJump: <its name> on the hosts behind it), or give it IdentityFile in a Host block of ~/.ssh/config`;
 }
 
 export interface RetryPolicy {

@@ -36,6 +36,13 @@ export interface SshEndpoint {
   keepaliveIntervalMs: number;
   /** How to trust this endpoint's key on first contact, when that is not `hostKeyChecking: accept-new`. */
   acceptNewHint?: string;
+  /**
+   * For a jump host written in the fleet file or an inventory: the known_hosts and identity files
+   * of the host behind it. It is never given them (as `ssh -J` gives it nothing: see `ownHop`);
+   * they are only named when it refuses for want of them, the setup that worked when nemoclaw
+   * still lent them to such a hop.
+   */
+  hostBehind?: { knownHostsFiles: string[]; identityFiles: string[] };
 }
 
 /** A jump host, with what ~/.ssh/config says about it (undefined when the config is not read). */
@@ -209,7 +216,12 @@ export class RouteResolver {
         ...(explicit?.user === false ? {} : { user }),
         ...(identityFiles.length === 0 ? {} : { identityFiles }),
       };
-      return this.ownHop(label, spec, target);
+      const own = await this.ownHop(label, spec, target);
+      own.endpoint.hostBehind = {
+        knownHostsFiles: target.knownHostsFiles.map((file) => expandHome(file, this.context.home)),
+        identityFiles: target.identityFiles.map((file) => expandHome(file, this.context.home)),
+      };
+      return own;
     }
     const hopSettings: SshConnectionSettings = {
       ...fleetHost,

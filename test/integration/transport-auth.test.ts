@@ -460,8 +460,29 @@ describe("an inventory's jump host, dialled as Ansible's ssh dials it", () => {
     const error = (await whoami(await farFromInventory(inventory)).catch((e: unknown) => e)) as TransportError;
     expect(error).toBeInstanceOf(TransportError);
     expect(error.message).toMatch(new RegExp(`^far-1: host-key-unknown: via jump host ${bastion.address} \\(.*\\): host key for ${bastion.address} .* is not in ${join(emptyHome, ".ssh", "known_hosts")}: `));
+    // The target's known_hosts file lists the bastion's key: the refusal says so, and what to do.
+    expect(error.message).toContain(`${fleet.knownHostsFile} lists it, but that is the known_hosts file of the host behind it`);
     const ansible = await ansibleOnFar(inventory);
     expect([ansible.code, ansible.output]).toEqual([4, expect.stringContaining("Host key verification failed")]);
+  });
+
+  it("refuses a -J jump host that only the target's key would let in, naming that key file and what to do", async () => {
+    const far = fleet.hosts.find((h) => h.name === "far-1")!;
+    const bastion = fleet.bastion!;
+    // The bastion's host key is known to its own ssh (its ~/.ssh/config), its login key is not.
+    const home = join(work, "home-bastion-known");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    writeFileSync(join(home, ".ssh", "config"), `Host ${bastion.address}\n  UserKnownHostsFile ${fleet.knownHostsFile}\n  IdentityAgent none\n`);
+    const inventory = join(work, "jump-without-own-key.ini");
+    writeFileSync(
+      inventory,
+      `far-1 ansible_host=${far.address} ansible_port=${far.port} ansible_user=${far.user} ansible_ssh_private_key_file=${fleet.identityFile} ansible_ssh_common_args='-o UserKnownHostsFile=${fleet.knownHostsFile} -J ${bastion.user}@${bastion.address}:${bastion.port}'\n`,
+    );
+    const error = (await whoami(await farFromInventory(inventory), { home }).catch((e: unknown) => e)) as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.kind).toBe("auth-failed");
+    expect(error.message).toMatch(new RegExp(`^far-1: auth-failed: via jump host ${bastion.address} `));
+    expect(error.message).toContain(`The key files of the host behind it (${fleet.identityFile}) are not offered to a jump host`);
   });
 });
 

@@ -45,6 +45,8 @@ export function jumpFromProxyCommand(command: string): ProxyCommandJump | string
   const identityFiles: string[] = [];
   const ignored: string[] = [];
   let destination: string | undefined;
+  /** Whether a user was given (-l, -o User) before the destination: ssh then ignores the destination's user@. */
+  let userBeforeDestination = false;
   let forward: string | undefined;
   let chain: HopSpec[] | string | undefined;
   const remoteCommand: string[] = [];
@@ -66,8 +68,10 @@ export function jumpFromProxyCommand(command: string): ProxyCommandJump | string
     // ssh reads options before and right after the destination; from the first word of a remote
     // command on, every word is the command's (ssh.c, main: getopt again only up to a non-option).
     if (remoteCommand.length > 0 || !token.startsWith("-") || token === "-") {
-      if (destination === undefined) destination = token;
-      else remoteCommand.push(token);
+      if (destination === undefined) {
+        destination = token;
+        userBeforeDestination = own.user !== undefined;
+      } else remoteCommand.push(token);
       continue;
     }
     // As ssh's getopt reads them: flags may be bundled (-qW), and an option's argument may be
@@ -100,8 +104,10 @@ export function jumpFromProxyCommand(command: string): ProxyCommandJump | string
   const hop = parseProxyJump(destination);
   if (typeof hop === "string") return hop;
   const last = hop[0]!;
-  // -l and -o User win over user@ in the destination, as in ssh.c (the destination's user is taken only when none was given).
-  const user = own.user ?? last.user;
+  // The first user given wins, as ssh reads its command line in order (OpenSSH 9.2 ssh.c: the
+  // destination's user@ is taken only when no -l or -o User came before it, and a later -l or
+  // -o User only when it had none): `ssh -G -l a b@h` says a, `ssh -G b@h -l a` says b.
+  const user = userBeforeDestination ? own.user : (last.user ?? own.user);
   const port = own.port ?? last.port;
   return {
     hops: [

@@ -79,14 +79,30 @@ export async function describeTree(connection: Connection, dir: string, options:
   return tree;
 }
 
-/** The entries directly in a directory, each with the latest modification anywhere inside it (ms since the epoch). */
-export async function listEntryAges(connection: Connection, dir: string, options: RunCheckedOptions = {}): Promise<Array<{ name: string; modifiedMs: number | null }>> {
+/**
+ * The host's clock (ms since the epoch) from `date +%s`, read before the entries it dates: a file's
+ * mtime is stamped by the host's clock, so its age is measured on that clock, never the controller's
+ * (src/backup/owner.ts isAbandoned). Null when the output is no number.
+ */
+function hostClockMs(seconds: string): number | null {
+  const value = Number(seconds);
+  return seconds.trim() !== "" && Number.isFinite(value) ? value * 1000 : null;
+}
+
+/**
+ * The entries directly in a directory, each with the latest modification anywhere inside it (ms
+ * since the epoch), and the host's clock when they were listed (`clockMs`, on which they were stamped).
+ */
+export async function listEntryAges(connection: Connection, dir: string, options: RunCheckedOptions = {}): Promise<Array<{ name: string; modifiedMs: number | null; clockMs: number | null }>> {
   const script = `[ -d "$1" ] || exit 0
 cd -- "$1" || exit 1
+printf 'clock %s\\0' "$(date +%s)"
 find . -mindepth 1 -printf '%T@ %P\\0'`;
   const output = await runChecked(connection, { argv: ["sh", "-c", script, "sh", dir] }, `listing ${dir}`, options);
+  const records = output.split("\0");
+  const clockMs = records[0]?.startsWith("clock ") ? hostClockMs(records.shift()!.slice("clock ".length)) : null;
   const newest = new Map<string, number | null>();
-  for (const record of output.split("\0")) {
+  for (const record of records) {
     const space = record.indexOf(" ");
     if (space < 0) continue;
     const seconds = Number(record.slice(0, space));
@@ -95,7 +111,7 @@ find . -mindepth 1 -printf '%T@ %P\\0'`;
     const modified = Number.isFinite(seconds) ? seconds * 1000 : null;
     newest.set(name, modified === null ? previous : Math.max(previous ?? 0, modified));
   }
-  return [...newest].map(([name, modifiedMs]) => ({ name, modifiedMs }));
+  return [...newest].map(([name, modifiedMs]) => ({ name, modifiedMs, clockMs }));
 }
 
 /**
@@ -131,13 +147,14 @@ export interface TreeListing {
    * entry), one at the root (a write check's), and uploads' temporary files four levels down (in a
    * backup directory), with the latest mtime anywhere in them and the bytes of their files.
    */
-  partials: Array<{ path: string; modifiedMs: number | null; sizeBytes: number | null }>;
+  partials: Array<{ path: string; modifiedMs: number | null; sizeBytes: number | null; clockMs: number | null }>;
   /** Directories one or two levels down that cannot be read (what is below them is not listed). */
   unreadable: Array<{ path: string; problem: string }>;
 }
 
 /**
- * Prints, relative to the root ($1): `P <tab> mtime <tab> type <tab> size <tab> path` for each
+ * Prints `T <tab> seconds` (the host's clock, which stamps the mtimes: hostClockMs), then, relative to
+ * the root ($1): `P <tab> mtime <tab> type <tab> size <tab> path` for each
  * partial entry and everything in it (summed up by the caller), for a `.partial-` entry at the
  * root, and for an upload's temporary file in a backup directory (partialRoot keeps just those),
  * `U <tab> path` for a directory one or two levels down that cannot be read, `M <tab> path <tab>
@@ -149,6 +166,7 @@ export interface TreeListing {
 const LIST_TREE_SCRIPT = `
 [ -d "$1" ] || exit 0
 cd -- "$1" || exit 1
+printf '%s T\\t%s\\n' "$2" "$(date +%s)"
 find . -mindepth 1 -maxdepth 5 \\( -path './*/*/.partial-*' -o -path './.partial-*' -o -path './*/*/*/.*.nemoclaw-tmp.*' \\) -printf "$2 P\\t%T@\\t%y\\t%s\\t%P\\n" 2>/dev/null
 for d in */ */*/; do
   [ -d "$d" ] || continue
@@ -183,16 +201,19 @@ export async function listTree(connection: Connection, root: string, marker: str
   const nonce = randomBytes(8).toString("hex");
   const output = await runChecked(connection, { argv: ["sh", "-c", LIST_TREE_SCRIPT, "sh", root, nonce, marker, String(maxMarkerBytes + 1)] }, `listing ${root}`);
   const listing: TreeListing = { directories: [], partials: [], unreadable: [] };
-  const partials = new Map<string, { path: string; modifiedMs: number | null; sizeBytes: number | null }>();
+  const partials = new Map<string, { path: string; modifiedMs: number | null; sizeBytes: number | null; clockMs: number | null }>();
+  let clockMs: number | null = null;
   for (const line of output.split("\n")) {
     if (!line.startsWith(`${nonce} `)) continue;
     const [kind, first, second, ...rest] = line.slice(nonce.length + 1).split("\t");
-    if (kind === "P" && first !== undefined && rest.length >= 2) {
+    if (kind === "T" && first !== undefined) {
+      clockMs = hostClockMs(first);
+    } else if (kind === "P" && first !== undefined && rest.length >= 2) {
       const path = partialRoot(rest.slice(1).join("\t"));
       if (path === null) continue;
       const seconds = Number(first);
       const size = Number(rest[0]);
-      const entry = partials.get(path) ?? { path, modifiedMs: null, sizeBytes: 0 };
+      const entry = partials.get(path) ?? { path, modifiedMs: null, sizeBytes: 0, clockMs };
       if (Number.isFinite(seconds)) entry.modifiedMs = Math.max(entry.modifiedMs ?? 0, seconds * 1000);
       if (second === "f" && entry.sizeBytes !== null) entry.sizeBytes = Number.isFinite(size) ? entry.sizeBytes + size : null;
       partials.set(path, entry);

@@ -1,3 +1,4 @@
+import * as nodeFs from "node:fs";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,6 +68,30 @@ describe("JournalWriter", () => {
     calls.length = 0;
     JournalWriter.open(runs, "20261122T083500Z-3fa2c2", new Redactor(), undefined, fs).close();
     expect(calls.filter((call) => call.startsWith("fsync"))).toEqual(["fsync state/nemoclaw-fleet/runs"]);
+  });
+
+  it("starts on a file system that cannot flush a directory (fsync EINVAL), and leaves no empty journal when a flush fails", () => {
+    const failingDirectoryFlush = (code: string) => {
+      const directories = new Set<number>();
+      return {
+        ...nodeFs,
+        openSync: ((path: string, flags: nodeFs.OpenMode, mode?: nodeFs.Mode) => {
+          const fd = nodeFs.openSync(path, flags, mode);
+          if (nodeFs.statSync(path).isDirectory()) directories.add(fd);
+          return fd;
+        }) as typeof nodeFs.openSync,
+        fsyncSync: (fd: number) => {
+          if (directories.has(fd)) throw Object.assign(new Error(`${code}: fsync`), { code });
+          nodeFs.fsyncSync(fd);
+        },
+      };
+    };
+    const writer = JournalWriter.open(dir, "run-1", new Redactor(), undefined, failingDirectoryFlush("EINVAL"));
+    writer.write({ type: "lock-released", host: "a" } as never);
+    writer.close();
+    expect(readJournal(writer.path).events.map((event) => event.type)).toEqual(["lock-released"]);
+    expect(() => JournalWriter.open(dir, "run-2", new Redactor(), undefined, failingDirectoryFlush("EIO"))).toThrow(/EIO/);
+    expect(nodeFs.readdirSync(dir)).toEqual(["run-1.jsonl"]);
   });
 
   it("never reuses a run's journal", () => {

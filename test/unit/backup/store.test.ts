@@ -21,6 +21,11 @@ let nemoclaw: string;
 let root: string;
 const owner = { machine: "controller-1", pid: process.pid, pidScope: "boot-1:4026531836" };
 const now = () => new Date("2026-07-10T02:00:05.000Z");
+/**
+ * The clock that stamps files in the store, the real one for both backends: a leftover's age is
+ * measured on it (a store on a host reads the host's own `date`), so entries' times are set from it.
+ */
+let storeNow: Date;
 
 /** The same store logic over both backends: a local directory, and a directory behind a Connection. */
 const BACKENDS = {
@@ -62,6 +67,7 @@ function tree(dir = root, prefix = ""): string[] {
 }
 
 beforeEach(() => {
+  storeNow = new Date();
   work = mkdtempSync(join(tmpdir(), "store-test-"));
   nemoclaw = join(work, "home", ".nemoclaw");
   root = join(work, "backups");
@@ -243,10 +249,10 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     const youngClone = ".partial-999998-eeee@controller-1~0123456789ab";
     const youngUnscoped = ".partial-999997-ffff@controller-1";
     for (const name of [deadHere, aliveHere, oldElsewhere, youngElsewhere, youngClone, youngUnscoped, ".unrelated"]) mkdirSync(join(series, name));
-    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    const twoDaysAgo = new Date(storeNow.getTime() - 48 * 3_600_000);
     utimesSync(join(series, oldElsewhere), twoDaysAgo, twoDaysAgo);
-    utimesSync(join(series, youngElsewhere), now(), now());
-    const removed = await store().cleanPartials({ now, isAlive: (pid) => pid === 4242 });
+    utimesSync(join(series, youngElsewhere), storeNow, storeNow);
+    const removed = await store().cleanPartials({ now: () => storeNow, isAlive: (pid) => pid === 4242 });
     const label = store().label;
     expect(removed.sort()).toEqual([`${label}/spark-01/alice/${deadHere}`, `${label}/spark-01/alice/${oldElsewhere}`].sort());
     expect(readdirSync(series).sort()).toEqual([aliveHere, youngElsewhere, youngClone, youngUnscoped, ".unrelated"].sort());
@@ -258,10 +264,10 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     mkdirSync(busy, { recursive: true });
     // A long upload: the archive grows while the directory holding it keeps its creation time.
     writeFileSync(join(busy, "backup.tar"), "x".repeat(1000));
-    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    const twoDaysAgo = new Date(storeNow.getTime() - 48 * 3_600_000);
     utimesSync(busy, twoDaysAgo, twoDaysAgo);
-    utimesSync(join(busy, "backup.tar"), now(), now());
-    expect(await store().cleanPartials({ now, isAlive: () => false })).toEqual([]);
+    utimesSync(join(busy, "backup.tar"), storeNow, storeNow);
+    expect(await store().cleanPartials({ now: () => storeNow, isAlive: () => false })).toEqual([]);
     expect(readdirSync(series)).toEqual([".partial-7-cccc@laptop"]);
   });
 
@@ -279,9 +285,9 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     // A manifest rewrite killed halfway leaves its temporary file inside the committed backup.
     const deadInBackup = `${TIMESTAMP}/.partial-${ownedName({ ...owner, pid: 999998 })}`;
     writeFileSync(join(series, deadInBackup), "x".repeat(42));
-    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    const twoDaysAgo = new Date(storeNow.getTime() - 48 * 3_600_000);
     for (const path of [join(oldElsewhere, "backup.tar"), join(oldElsewhere, ".manifest.json.nemoclaw-tmp.abcdefgh"), oldElsewhere]) utimesSync(join(series, path), twoDaysAgo, twoDaysAgo);
-    const liveness = { now, isAlive: (pid: number) => pid === 4242 };
+    const liveness = { now: () => storeNow, isAlive: (pid: number) => pid === 4242 };
     const target = store();
     const listing = await target.list();
     expect(listing.records.map((entry) => entry.id)).toEqual([record.id]);
@@ -312,11 +318,11 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])("BackupStore i
     const stale = ".manifest.json.nemoclaw-tmp.Ab3dE6gH";
     const fresh = ".manifest.json.nemoclaw-tmp.Zy9xW8vU";
     for (const name of [stale, fresh, ".keep"]) writeFileSync(join(backupDir, name), "x".repeat(11));
-    const twoDaysAgo = new Date(now().getTime() - 48 * 3_600_000);
+    const twoDaysAgo = new Date(storeNow.getTime() - 48 * 3_600_000);
     utimesSync(join(backupDir, stale), twoDaysAgo, twoDaysAgo);
-    utimesSync(join(backupDir, fresh), now(), now());
+    utimesSync(join(backupDir, fresh), storeNow, storeNow);
     const target = store();
-    const liveness = { now, isAlive: (pid: number) => pid === 4242 };
+    const liveness = { now: () => storeNow, isAlive: (pid: number) => pid === 4242 };
     const leftovers = target.leftovers((await target.list()).partials, liveness);
     expect(leftovers.map((leftover) => [leftover.path, leftover.sizeBytes]).sort()).toEqual([
       [deadProbe, 0],
@@ -339,6 +345,25 @@ describe("BackupStore in a local directory", () => {
 });
 
 describe("BackupStore on a host", () => {
+  it("judges another writer's entry by its age on the store host's own clock, whatever the controller's says", async () => {
+    // The store host's clock is the real one here (the SSH backend runs `date` and `find` through a local connection).
+    backend = "a directory on a host (SSH backend over a local connection)";
+    const series = join(root, "spark-01/alice");
+    const young = ".partial-8-dddd@laptop";
+    const old = ".partial-7-cccc@laptop";
+    for (const name of [young, old]) mkdirSync(join(series, name), { recursive: true });
+    const hostNow = storeNow.getTime();
+    utimesSync(join(series, young), new Date(hostNow), new Date(hostNow));
+    utimesSync(join(series, old), new Date(hostNow - 48 * 3_600_000), new Date(hostNow - 48 * 3_600_000));
+    const target = store();
+    const partials = (await target.list()).partials;
+    const sweptWith = (controllerNow: number) => target.leftovers(partials, { now: () => new Date(controllerNow), isAlive: () => false }).map((leftover) => leftover.path);
+    // A host whose clock is three days behind: a live run's entry there is minutes old, not days.
+    expect(sweptWith(hostNow + 72 * 3_600_000)).toEqual([`spark-01/alice/${old}`]);
+    // A host whose clock is three days ahead: an entry two days old there is still a leftover.
+    expect(sweptWith(hostNow - 72 * 3_600_000)).toEqual([`spark-01/alice/${old}`]);
+  });
+
   it("flushes each directory it makes into its parent, each file before it becomes visible, and each directory a backup is renamed into", async () => {
     const local = new LocalConnection("store-host");
     const calls: string[] = [];

@@ -240,7 +240,7 @@ hosts:
         "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -p 2201 ops@gw.example.com\"'",
         // ssh's getopt: bundled flags and arguments glued to their option.
         "c ansible_ssh_common_args='-o ProxyCommand=\"ssh -p2202 -lops -qW %h:%p gw.example.com\"'",
-        // The jump's own key: ssh -i for the bastion, relative to the inventory as the host's own are.
+        // The jump's own key: ssh -i for the bastion, relative to the working directory as the host's own are.
         "d ansible_ssh_private_key_file=keys/host.pem ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q -i keys/bastion.pem ubuntu@gw.example.com\"'",
       ].join("\n"),
     });
@@ -269,6 +269,20 @@ hosts:
     expect(warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
       `inv/hosts.ini:1: ansible_ssh_private_key_file keys/id is relative to the working directory, as Ansible reads it, and ${path.join(base, "keys/id")} does not exist (${path.join(base, "inv/keys/id")} beside the inventory does); write the path from the working directory, or an absolute one`,
     ]);
+  });
+
+  it("takes a ProxyCommand jump host's user as its ssh does: the first given, -l or -o User before the destination, else its user@", async () => {
+    const base = tree({
+      "hosts.ini": [
+        "a ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p ubuntu@gw.example.com -l ops\"'",
+        "b ansible_ssh_common_args='-o ProxyCommand=\"ssh -l ops -W %h:%p ubuntu@gw.example.com\"'",
+        "c ansible_ssh_common_args='-o ProxyCommand=\"ssh -o User=ops -W %h:%p ubuntu@gw.example.com\"'",
+        "d ansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p gw.example.com -l ops\"'",
+      ].join("\n"),
+    });
+    const { fleet } = await loadFleet({ inventories: ["hosts.ini"], cwd: base });
+    // As `ssh -G -l ops ubuntu@gw` (ops) and `ssh -G ubuntu@gw -l ops` (ubuntu) print it (OpenSSH 9.2).
+    expect(["a", "b", "c", "d"].map((host) => ssh(fleet, host).proxyJump[0]!.user)).toEqual(["ubuntu", "ops", "ops", "ops"]);
   });
 
   it("gives a ProxyCommand's jump host the options of its own ssh, and names those it cannot honour", async () => {

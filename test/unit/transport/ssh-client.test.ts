@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { keyTypeOfBlob, parseKnownHosts, verifyHostKey, type HostKey } from "../../../src/transport/known-hosts.js";
 import { IdentityKeys } from "../../../src/transport/ssh-auth.js";
 import { dial, hostKeyAlgorithmsFor, judgeHostKey } from "../../../src/transport/ssh-client.js";
-import type { SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
+import { defaultEndpointContext, RouteResolver, type SshEndpoint } from "../../../src/transport/ssh-endpoint.js";
 import { TransportError } from "../../../src/transport/types.js";
 
 const OLD = "AAAAC3NzaC1lZDI1NTE5AAAAIALcYe4SwyhtMsy8e5a7S5wKKJMgVHZV/J1+IaFzfVqJ";
@@ -66,6 +66,40 @@ describe("judgeHostKey", () => {
     const accepted = await judgeHostKey("spark-02", endpoint({ address: "10.0.0.12", port: 22, hostKeyChecking: "accept-new", knownHostsFiles: [file] }), [], key(NEW), "x");
     expect(accepted).toBeNull();
     expect(readFileSync(file, "utf8")).toBe(`10.0.0.12 ssh-ed25519 ${NEW}\n`);
+  });
+});
+
+describe("a jump host written in the fleet file, whose key only the hosts behind it know", () => {
+  it("is refused naming the host's known_hosts file that lists its key, and how to give the jump host that file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "judge-behind-"));
+    mkdirSync(join(dir, ".ssh"));
+    const fleetKnownHosts = join(dir, "fleet_known_hosts");
+    writeFileSync(fleetKnownHosts, `bastion.lab ssh-ed25519 ${OLD}\n`);
+    const resolver = new RouteResolver(defaultEndpointContext({ home: dir, localUser: "op", env: {} }));
+    const route = await resolver.resolve("spark-01", {
+      kind: "ssh",
+      address: "10.0.0.11",
+      port: 22,
+      user: "nvidia",
+      identityFiles: [],
+      agent: false,
+      proxyJump: [{ host: "ops@bastion.lab", address: "bastion.lab", port: 22, user: "ops", identityFiles: [] }],
+      hostKeyChecking: "strict",
+      knownHostsFiles: [fleetKnownHosts],
+      connectTimeoutMs: 10_000,
+      keepaliveIntervalMs: 15_000,
+      identitiesOnly: false,
+      useSshConfig: true,
+    });
+    const jump = route.jumps[0]!;
+    expect(jump.knownHostsFiles).toEqual([join(dir, ".ssh/known_hosts")]);
+    const judged = (presented: string) => judgeHostKey("spark-01", jump, [], key(presented), "via jump host ops@bastion.lab");
+    const listed = await judged(OLD);
+    expect(listed?.kind).toBe("host-key-unknown");
+    expect(listed?.message).toContain(`${fleetKnownHosts} lists it, but that is the known_hosts file of the host behind it`);
+    expect(listed?.message).toContain(`declare the jump host as a fleet host with knownHostsFile ${fleetKnownHosts}`);
+    // A key the hosts' file does not list either: the refusal as for any host.
+    expect((await judged(NEW))?.message).not.toContain("lists it");
   });
 });
 
