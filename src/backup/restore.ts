@@ -9,8 +9,8 @@
  * to `nemoclaw <target> snapshot restore <timestamp>`: NemoClaw's own restore does the sandbox side.
  *
  * A restore interrupted after the rename finds its snapshot already placed the next time and goes
- * on with it, once the placed tree is checked to be exactly this backup; anything else at that path
- * is refused. Every restore first removes staging directories that killed runs left behind.
+ * on with it, once the placed tree is checked to be exactly this backup (or what an earlier build
+ * placed for it, whose manifest is then rewritten); anything else at that path is refused. Every restore first removes staging directories that killed runs left behind.
  */
 import { createHash } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
@@ -18,8 +18,8 @@ import { isValidSandboxName } from "../config/names.js";
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
-import { placeSnapshot, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir, snapshotRestoreProblem } from "../host/nemoclaw/snapshots.js";
-import { describeTree, extractArchive, homeOf, listEntryAges, makePrivateDirectory, removePath } from "../host/system/files.js";
+import { placeSnapshot, policyKeepingSnapshotManifest, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir, snapshotRestoreProblem } from "../host/nemoclaw/snapshots.js";
+import { describeTree, extractArchive, type TreeNode, homeOf, listEntryAges, makePrivateDirectory, removePath } from "../host/system/files.js";
 import type { Connection } from "../transport/types.js";
 import { ArchiveInspector, type ArchiveInspection } from "./inspect.js";
 import { idleDetail, watchIdle } from "./idle.js";
@@ -55,6 +55,11 @@ function liveSandbox(observed: ObservedHost, sandbox: string): { gateway: string
     if (found) return { gateway: gateway.name, phase: found.phase };
   }
   return null;
+}
+
+/** A snapshot tree with this manifest in it. */
+function withManifest(tree: ReadonlyMap<string, TreeNode>, manifest: Buffer): Map<string, TreeNode> {
+  return new Map(tree).set(SNAPSHOT_MANIFEST, { type: "file", size: manifest.length, link: "", sha256: createHash("sha256").update(manifest).digest("hex") });
 }
 
 export interface RestoreDeps {
@@ -193,15 +198,22 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
     const differences = treeDifferences(expectedTree(inspection.entries), staged);
     if (differences.length > 0) throw new BackupIntegrityError(record.location, [`unpacked on ${host}, the archive differs from what was verified: ${differences.join("; ")}`]);
 
-    const retargeted = Buffer.from(retargetSnapshotManifest(nemoclawManifest.toString("utf8"), { sandboxName: target, backupPath: placed }), "utf8");
-    await connection.upload(Readable.from([retargeted]), `${staging}/tree/${root}/${SNAPSHOT_MANIFEST}`, { mode: 0o600, bytes: retargeted.length, ...options });
-    const ready = subtree(staged, root);
-    ready.set(SNAPSHOT_MANIFEST, { type: "file", size: retargeted.length, link: "", sha256: createHash("sha256").update(retargeted).digest("hex") });
+    const snapshotTarget = { sandboxName: target, backupPath: placed };
+    const retargeted = Buffer.from(retargetSnapshotManifest(nemoclawManifest.toString("utf8"), snapshotTarget), "utf8");
+    const writeManifest = (into: string, durable: boolean) =>
+      connection.upload(Readable.from([retargeted]), `${into}/${SNAPSHOT_MANIFEST}`, { mode: 0o600, bytes: retargeted.length, durable, ...options });
+    await writeManifest(`${staging}/tree/${root}`, false);
+    const ready = withManifest(subtree(staged, root), retargeted);
 
     if ((await placeSnapshot(connection, `${staging}/tree/${root}`, snapshot, options)) === "exists") {
       // A restore of this backup that was interrupted after placing it, or someone else's snapshot.
-      const existing = treeDifferences(ready, await describeTree(connection, placed, options));
-      if (existing.length > 0) {
+      const found = await describeTree(connection, placed, options);
+      const existing = treeDifferences(ready, found);
+      const earlier = Buffer.from(policyKeepingSnapshotManifest(nemoclawManifest.toString("utf8"), snapshotTarget), "utf8");
+      if (existing.length > 0 && treeDifferences(withManifest(ready, earlier), found).length === 0) {
+        // Placed by an earlier build, with the backup's network policy in it: NemoClaw must not see that.
+        await writeManifest(placed, true);
+      } else if (existing.length > 0) {
         throw new BackupRefusedError(host, `${placed} already exists and is not this backup (${existing.join("; ")}); move it away or restore another backup`);
       }
     }

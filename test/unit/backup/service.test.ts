@@ -45,7 +45,7 @@ case "$1 $2" in
     mkdir -p "$d/workspace"
     cp -a "$HOME/sandboxes/$name/." "$d/workspace/"
     agent=openclaw; [ -f "$HOME/sandboxes/$name.agent" ] && agent=$(cat "$HOME/sandboxes/$name.agent")
-    printf '{"version":1,"sandboxName":"%s","timestamp":"%s","agentType":"%s","agentVersion":"2026.6.10","backupPath":"%s","name":"%s"}' "$name" "$ts" "$agent" "$d" "$4" > "$d/rebuild-manifest.json"
+    printf '{"version":1,"sandboxName":"%s","timestamp":"%s","agentType":"%s","agentVersion":"2026.6.10","backupPath":"%s","name":"%s","policyPresets":["pypi"],"customPolicies":[]}' "$name" "$ts" "$agent" "$d" "$4" > "$d/rebuild-manifest.json"
     echo "Snapshot created: $ts" ;;
   "snapshot restore")
     if [ -f "$HOME/fail-restore-once" ]; then rm -f "$HOME/fail-restore-once"; echo "Restore failed" >&2; exit 1; fi
@@ -420,6 +420,36 @@ describe("BackupService restores only what verify approved", () => {
     // Anything else at that path is never taken for the backup.
     writeFileSync(join(placed, "workspace", "notes.md"), "someone else's snapshot");
     await expect(restore()).rejects.toThrow(/already exists and is not this backup \(workspace\/notes\.md has other content\)/);
+  });
+
+  it("completes a re-run after an earlier build of this tool placed the snapshot with the backup's network policy in its manifest", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const restore = () => service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    const placed = join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol", record.timestamp);
+    const manifest = join(placed, "rebuild-manifest.json");
+    // What builds before the target kept its own network policy placed: the archive's manifest with
+    // only sandboxName and backupPath re-targeted, then killed before NemoClaw's restore ran.
+    const archive = join(dir, "store/spark-01/alice", record.timestamp, "backup.tar");
+    const original = JSON.parse(spawnSync("tar", ["-xOf", archive, `${record.manifest.snapshot.path}/rebuild-manifest.json`], { encoding: "utf8" }).stdout) as Record<string, unknown>;
+    expect(original.policyPresets).toEqual(["pypi"]);
+    const earlier = `${JSON.stringify({ ...original, sandboxName: "carol", backupPath: placed }, null, 2)}\n`;
+    writeFileSync(join(homes["spark-02"], "fail-restore-once"), "");
+    await expect(restore()).rejects.toThrow(/snapshot restore/);
+    writeFileSync(manifest, earlier);
+
+    await restore();
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(readTree(join(homes["spark-01"], "sandboxes/alice")));
+    // NemoClaw restored from a manifest without the source's policy, so carol keeps its own.
+    const now = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, unknown>;
+    expect(now).not.toHaveProperty("policyPresets");
+    expect(now).not.toHaveProperty("customPolicies");
+    expect(statSync(manifest).mode & 0o777).toBe(0o600);
+
+    // Only that manifest is taken for this backup's: one naming another policy is still refused.
+    writeFileSync(join(homes["spark-02"], "fail-restore-once"), "");
+    writeFileSync(manifest, earlier.replace('"pypi"', '"npm"'));
+    await expect(restore()).rejects.toThrow(/already exists and is not this backup \(rebuild-manifest\.json has other content\)/);
   });
 
   it("sweeps staging that killed restores left, and never a live restore's", async () => {
