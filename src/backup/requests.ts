@@ -29,6 +29,8 @@ export interface RestoreRequest {
   sandbox: string;
   signal?: AbortSignal;
   observed?: ObservedHost;
+  /** Told what the restore goes on despite (e.g. a newer agent's state into an older agent), before anything is placed. */
+  warn?: (message: string) => void;
 }
 
 export type ObserveHost = (host: DesiredHost, connection: Connection) => Promise<ObservedHost>;

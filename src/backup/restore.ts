@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
 import { isValidSandboxName } from "../config/names.js";
+import { compareOpenShellVersions, parseOpenShellVersion } from "../config/openshell-version.js";
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
@@ -39,12 +40,25 @@ import { archiveProblems } from "./verify.js";
 /** NemoClaw's default agent when a registry entry names none. */
 const DEFAULT_AGENT = "openclaw";
 
-/** The agent type the target sandbox runs, from NemoClaw's registry; null when not registered. */
-function targetAgent(observed: ObservedHost, sandbox: string): string | null | undefined {
+/** The agent the target sandbox runs, from NemoClaw's registry; null when not registered. */
+function targetAgent(observed: ObservedHost, sandbox: string): { type: string; version: string | null } | null | undefined {
   if (observed.registry.state !== "known") return undefined;
   const entry = observed.registry.value.entries.find((candidate) => candidate.name === sandbox);
   if (!entry) return null;
-  return entry.agent ?? DEFAULT_AGENT;
+  return { type: entry.agent ?? DEFAULT_AGENT, version: entry.agentVersion };
+}
+
+/**
+ * Whether the backup's agent (its manifest's `agent.version`, NemoClaw's `agentVersion`) is newer
+ * than the target's: NemoClaw's restore copies the state back without comparing versions
+ * (NC@d50338aa:src/lib/state/sandbox.ts restoreSandboxState), and its rebuild only ever restores
+ * an older agent's state into a newer one, so nothing promises an older agent reads a newer one's.
+ * False when either version is unknown or not x.y.z (OpenClaw's are dates, e.g. 2026.6.10).
+ */
+function isNewerAgent(backup: string | null, target: string | null): boolean {
+  const have = backup === null ? undefined : parseOpenShellVersion(backup);
+  const want = target === null ? undefined : parseOpenShellVersion(target);
+  return have !== undefined && want !== undefined && compareOpenShellVersions(have, want) > 0;
 }
 
 function liveSandbox(observed: ObservedHost, sandbox: string): { gateway: string; phase: string } | null {
@@ -157,8 +171,13 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
   const agent = targetAgent(observed, target);
   if (agent === undefined) throw new BackupRefusedError(host, "cannot read NemoClaw's registry to check the target's agent type");
   if (agent === null) throw new BackupRefusedError(host, `sandbox ${target} is not registered with NemoClaw on ${host}`);
-  if (agent !== record.manifest.agent.type) {
-    throw new BackupRefusedError(host, `backup ${record.id} holds a ${record.manifest.agent.type} agent, but ${target} runs ${agent}; refusing to restore across agent types`);
+  if (agent.type !== record.manifest.agent.type) {
+    throw new BackupRefusedError(host, `backup ${record.id} holds a ${record.manifest.agent.type} agent, but ${target} runs ${agent.type}; refusing to restore across agent types`);
+  }
+  if (isNewerAgent(record.manifest.agent.version, agent.version)) {
+    request.warn?.(
+      `backup ${record.id} holds the state of ${agent.type} ${record.manifest.agent.version}, newer than the ${agent.type} ${agent.version} that ${target} runs; NemoClaw restores it without a version check and an older agent may not read it: upgrade NemoClaw on ${host} first, or check ${target} after the restore (\`nemoclaw ${target} status\`)`,
+    );
   }
 
   const release = hostReleases(observed);

@@ -343,7 +343,12 @@ export async function restoreCommand(context: Context, source: string, options: 
     context.warn(`nemoclaw backup restore: ${(error as Error).message}\n`);
     return ExitCode.Error;
   }
-  const subject = { record, target: { host: target.host, sandbox: target.sandbox } };
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    if (!options.json) context.warn(`! ${target.host}: ${message}\n`);
+  };
+  const subject = { record, target: { host: target.host, sandbox: target.sandbox }, warnings };
   const interrupt = interruptSignal(context.deps);
   try {
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
@@ -359,7 +364,7 @@ export async function restoreCommand(context: Context, source: string, options: 
     }
     await taken.lock.hold((signal) => {
       if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal });
+      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal, warn });
     }, interrupt.signal);
     context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
     return ExitCode.Ok;
