@@ -5,6 +5,7 @@
  * size, layout) before anything is unpacked. GNU tar unpacks it into an empty directory there, and
  * the unpacked tree must be exactly what verify approved (names, types, links, content) before
  * anything moves. The snapshot's NemoClaw manifest is re-targeted (sandbox name and path), the
+ * target's current state kept as NemoClaw's own snapshot on the host (`keepPrevious`), the
  * snapshot moved into `~/.nemoclaw/rebuild-backups/<target>/<timestamp>` in one rename, and handed
  * to `nemoclaw <target> snapshot restore <timestamp>`: NemoClaw's own restore does the sandbox side.
  *
@@ -19,7 +20,8 @@ import { compareOpenShellVersions, parseOpenShellVersion } from "../config/opens
 import type { ObservedHost } from "../observe/types.js";
 import { BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
-import { placeSnapshot, policyKeepingSnapshotManifest, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir, snapshotRestoreProblem } from "../host/nemoclaw/snapshots.js";
+import { createSnapshotKeepingGateway, readSnapshotSurroundings } from "../host/snapshot-create.js";
+import { formatSnapshotTimestamp, type HostSnapshot, placeSnapshot, policyKeepingSnapshotManifest, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir, snapshotRestoreProblem } from "../host/nemoclaw/snapshots.js";
 import { describeTree, extractArchive, type TreeNode, homeOf, listEntryAges, makePrivateDirectory, removePath } from "../host/system/files.js";
 import type { Connection } from "../transport/types.js";
 import { ArchiveInspector, type ArchiveInspection } from "./inspect.js";
@@ -152,7 +154,17 @@ async function uploadVetted(
   return inspector.inspection();
 }
 
-export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest): Promise<void> {
+export interface RestoreOutcome {
+  /** The snapshot on the target's host that holds the state the restore replaced (`keepPrevious`). */
+  previous: HostSnapshot | null;
+}
+
+/** NemoClaw's `--name` for the snapshot of a target's state taken before a restore replaces it. */
+export function previousStateLabel(at: Date): string {
+  return `fleet-before-restore-${formatSnapshotTimestamp(at)}`;
+}
+
+export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest): Promise<RestoreOutcome> {
   const { record, connection } = request;
   const host = request.host.name;
   const target = request.sandbox;
@@ -224,6 +236,12 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
     await writeManifest(`${staging}/tree/${root}`, false);
     const ready = withManifest(subtree(staged, root), retargeted);
 
+    // The target's state goes next: NemoClaw's own snapshot keeps it on the host first, as its
+    // rebuild backs up before it replaces (real-cli-2026-12 §7.1); on releases with shields that
+    // needs them down, as the restore itself does.
+    const previous = request.keepPrevious
+      ? await createSnapshotKeepingGateway(connection, target, live.gateway, previousStateLabel(deps.now()), await readSnapshotSurroundings(connection, target, options), options)
+      : null;
     if ((await placeSnapshot(connection, `${staging}/tree/${root}`, snapshot, options)) === "exists") {
       // A restore of this backup that was interrupted after placing it, or someone else's snapshot.
       const found = await describeTree(connection, placed, options);
@@ -237,6 +255,7 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
       }
     }
     await restoreSnapshot(connection, target, timestamp, release, live.gateway, options);
+    return { previous };
   } finally {
     await removePath(connection, staging).catch(() => undefined);
   }

@@ -29,7 +29,7 @@ import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
 import { type BackupRequest, hostReleases, type ObserveHost, type RestoreRequest } from "./requests.js";
-import { restoreBackup } from "./restore.js";
+import { restoreBackup, type RestoreOutcome } from "./restore.js";
 import { BackupIntegrityError } from "./store.js";
 import { idleDetail, STREAM_IDLE_MS, watchIdle } from "./idle.js";
 
@@ -39,7 +39,7 @@ export type { BackupRequest, ObserveHost, RestoreRequest } from "./requests.js";
 
 export interface BackupService {
   backupSandbox(request: BackupRequest): Promise<BackupRecord>;
-  restoreSandbox(request: RestoreRequest): Promise<void>;
+  restoreSandbox(request: RestoreRequest): Promise<RestoreOutcome>;
 }
 
 

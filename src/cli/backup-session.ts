@@ -362,11 +362,16 @@ export async function restoreCommand(context: Context, source: string, options: 
       else context.warn(`nemoclaw backup restore: ${message}\n`);
       return ExitCode.LockHeld;
     }
-    await taken.lock.hold((signal) => {
+    const { previous } = await taken.lock.hold((signal) => {
       if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal, warn });
+      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal, warn, keepPrevious: true });
     }, interrupt.signal);
-    context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
+    const kept = previous?.timestamp ?? null;
+    context.write(
+      options.json
+        ? json.restoreJson({ ...subject, ok: true, previousSnapshot: kept })
+        : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n${kept === null ? "" : `Its state before the restore is kept on ${target.host} as NemoClaw snapshot ${kept}: \`nemoclaw ${target.sandbox} snapshot restore ${kept}\` there puts it back.\n`}`,
+    );
     return ExitCode.Ok;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -139,6 +139,10 @@ describe("backup restore --to another sandbox", () => {
     const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "offsite", "--to", "spark-02/bob"]);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(workspaceFile("spark-02", "bob"), "utf8")).toBe("alice on spark-01\n");
+    // bob's own workspace is not lost: NemoClaw's snapshot of it stays on spark-02, and the run says where.
+    const kept = /^Its state before the restore is kept on spark-02 as NemoClaw snapshot (\S+): `nemoclaw bob snapshot restore \1` there puts it back\.$/m.exec(run.stdout);
+    expect(kept, run.stdout).not.toBeNull();
+    expect(readFileSync(join(host("spark-02").home, ".nemoclaw/rebuild-backups/bob", kept![1]!, "workspace/notes.md"), "utf8")).toBe("bob on spark-02\n");
     // Without this, bob would gain alice's egress (pypi, npm) and lose its own (github).
     expect(livePresets("spark-02", "bob")).toEqual(["github"]);
     expect(registered("spark-02", "bob")).toEqual(["github"]);
@@ -168,8 +172,9 @@ describe("backup restore across NemoClaw releases", () => {
 
     const json = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--json"]);
     expect(json.code, json.stderr).toBe(0);
-    const outcome = JSON.parse(json.stdout) as { ok: boolean; warnings: string[] };
+    const outcome = JSON.parse(json.stdout) as { ok: boolean; warnings: string[]; previousSnapshot: string };
     expect(outcome.ok).toBe(true);
+    expect(readdirSync(join(host("spark-04").home, ".nemoclaw/rebuild-backups/dave"))).toContain(outcome.previousSnapshot);
     expect(outcome.warnings).toHaveLength(1);
     expect(outcome.warnings[0]).toContain(said);
 

@@ -208,6 +208,7 @@ export function harness(options: HarnessOptions): Harness {
     },
     async restoreSandbox(request) {
       restores.push(`${request.host.name}/${request.sandbox}<-${request.record.id}`);
+      return { previous: null };
     },
   };
 

@@ -452,6 +452,27 @@ describe("BackupService restores only what verify approved", () => {
     await expect(restore()).rejects.toThrow(/already exists and is not this backup \(rebuild-manifest\.json has other content\)/);
   });
 
+  it("keeps the target's state as a NemoClaw snapshot before replacing it, and replaces nothing when that fails", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const restore = () => service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol", keepPrevious: true });
+    const snapshots = join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol");
+
+    writeFileSync(join(homes["spark-02"], "fail-snapshot"), "");
+    await expect(restore()).rejects.toThrow(/snapshot create/);
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
+    expect(existsSync(snapshots) ? readdirSync(snapshots) : []).toEqual([]);
+    rmSync(join(homes["spark-02"], "fail-snapshot"));
+
+    const { previous } = await restore();
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(readTree(join(homes["spark-01"], "sandboxes/alice")));
+    expect(previous).not.toBeNull();
+    expect(readTree(join(snapshots, previous!.timestamp, "workspace"))).toEqual({ "old.txt": "carol's old state" });
+    expect(JSON.parse(readFileSync(join(snapshots, previous!.timestamp, "rebuild-manifest.json"), "utf8")).name).toMatch(/^fleet-before-restore-\d{4}-\d{2}-\d{2}T[\d-]+Z$/);
+    // The host's active gateway is left as it was (NemoClaw's snapshot selects the sandbox's own).
+    expect(readFileSync(join(homes["spark-02"], "nemoclaw.calls"), "utf8")).toMatch(/^carol snapshot create --name fleet-before-restore-/m);
+  });
+
   it("sweeps staging that killed restores left, and never a live restore's", async () => {
     const owner = { machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" };
     const { homes, backup, desired, connections, stores } = setup(healthy());

@@ -92,7 +92,7 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: 
       backupSandbox: async () => {
         throw new Error("no backups in this test");
       },
-      restoreSandbox: async () => undefined,
+      restoreSandbox: async () => ({ previous: null }),
     }),
     resolveSecret: async () => "nvapi-secret",
     unwritableStores: async (fleet, pool, policies) => await new BackupStores(fleet, pool).writable(policies),
