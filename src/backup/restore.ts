@@ -33,6 +33,7 @@ import { expectedTree, subtree, treeDifferences } from "./restore-tree.js";
 import { TarFormatError } from "./tar.js";
 import { hostReleases } from "./requests.js";
 import { HostCommandError } from "../host/run.js";
+import type { Releases } from "../host/nemoclaw/commands.js";
 import { RESTORE_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { ObserveHost, RestoreRequest } from "./requests.js";
@@ -164,7 +165,18 @@ export function previousStateLabel(at: Date): string {
   return `fleet-before-restore-${formatSnapshotTimestamp(at)}`;
 }
 
-export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest): Promise<RestoreOutcome> {
+/** Where a restore would go: the target's gateway and the releases its host runs. */
+export interface RestoreTarget {
+  gateway: string;
+  release: Releases;
+}
+
+/**
+ * Every check a restore makes before it touches the host (`backup restore --dry-run` stops here):
+ * the schema preflight, the target live, Ready, registered and running the backup's agent type,
+ * and the host's releases known. What it goes on despite is told to `request.warn`.
+ */
+export async function checkRestore(deps: Pick<RestoreDeps, "observe">, request: RestoreRequest): Promise<RestoreTarget> {
   const { record, connection } = request;
   const host = request.host.name;
   const target = request.sandbox;
@@ -194,6 +206,14 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
 
   const release = hostReleases(observed);
   if (release === null) throw new BackupRefusedError(host, "cannot tell which NemoClaw release runs there, so not how to call its snapshot restore");
+  return { gateway: live.gateway, release };
+}
+
+export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest): Promise<RestoreOutcome> {
+  const { record, connection } = request;
+  const host = request.host.name;
+  const target = request.sandbox;
+  const { gateway, release } = await checkRestore(deps, request);
 
   const store = await deps.stores.storeOf(record);
   const options = request.signal ? { signal: request.signal } : {};
@@ -240,7 +260,7 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
     // rebuild backs up before it replaces (real-cli-2026-12 §7.1); on releases with shields that
     // needs them down, as the restore itself does.
     const previous = request.keepPrevious
-      ? await createSnapshotKeepingGateway(connection, target, live.gateway, previousStateLabel(deps.now()), await readSnapshotSurroundings(connection, target, options), options)
+      ? await createSnapshotKeepingGateway(connection, target, gateway, previousStateLabel(deps.now()), await readSnapshotSurroundings(connection, target, options), options)
       : null;
     if ((await placeSnapshot(connection, `${staging}/tree/${root}`, snapshot, options)) === "exists") {
       // A restore of this backup that was interrupted after placing it, or someone else's snapshot.
@@ -254,7 +274,7 @@ export async function restoreBackup(deps: RestoreDeps, request: RestoreRequest):
         throw new BackupRefusedError(host, `${placed} already exists and is not this backup (${existing.join("; ")}); move it away or restore another backup`);
       }
     }
-    await restoreSnapshot(connection, target, timestamp, release, live.gateway, options);
+    await restoreSnapshot(connection, target, timestamp, release, gateway, options);
     return { previous };
   } finally {
     await removePath(connection, staging).catch(() => undefined);

@@ -29,7 +29,7 @@ import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
 import { type BackupRequest, hostReleases, type ObserveHost, type RestoreRequest } from "./requests.js";
-import { restoreBackup, type RestoreOutcome } from "./restore.js";
+import { checkRestore, restoreBackup, type RestoreOutcome, type RestoreTarget } from "./restore.js";
 import { BackupIntegrityError } from "./store.js";
 import { idleDetail, STREAM_IDLE_MS, watchIdle } from "./idle.js";
 
@@ -40,6 +40,8 @@ export type { BackupRequest, ObserveHost, RestoreRequest } from "./requests.js";
 export interface BackupService {
   backupSandbox(request: BackupRequest): Promise<BackupRecord>;
   restoreSandbox(request: RestoreRequest): Promise<RestoreOutcome>;
+  /** The checks a restore makes before it touches the host, and where it would go. */
+  checkRestore(request: RestoreRequest): Promise<RestoreTarget>;
 }
 
 
@@ -205,6 +207,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   return {
     backupSandbox,
+    checkRestore: (request) => checkRestore({ observe }, request),
     restoreSandbox: (request) => restoreBackup({ stores, observe, now, owner: deps.owner ?? currentOwner(), isAlive: deps.isAlive ?? localPidAlive, streamIdleMs: deps.streamIdleMs ?? STREAM_IDLE_MS }, request),
   };
 }

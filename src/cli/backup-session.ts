@@ -316,7 +316,7 @@ export async function pruneCommand(context: Context, options: FilterOptions & { 
   return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
 }
 
-export async function restoreCommand(context: Context, source: string, options: BackupOptions & { to?: string }): Promise<ExitCodeValue> {
+export async function restoreCommand(context: Context, source: string, options: BackupOptions & { to?: string; dryRun?: boolean }): Promise<ExitCodeValue> {
   let reference;
   let target;
   try {
@@ -353,6 +353,16 @@ export async function restoreCommand(context: Context, source: string, options: 
   try {
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const connection = await context.pool.get(host.name);
+    if (options.dryRun) {
+      // Only reads the host, as plan does: no lock.
+      const { gateway, release } = await service.checkRestore({ record, host, connection, sandbox: target.sandbox, signal: interrupt.signal, warn });
+      context.write(
+        options.json
+          ? json.restoreJson({ ...subject, ok: true, dryRun: true, gateway })
+          : `Would restore ${target.host}/${target.sandbox} (gateway ${gateway}, NemoClaw v${release.nemoclaw}) from ${record.id}, keeping its state as a NemoClaw snapshot first; the archive is checked as it is copied. Nothing was changed.\n`,
+      );
+      return ExitCode.Ok;
+    }
     // A restore changes the sandbox: it holds the host lock, as apply does (docs/apply.md#locks).
     const taken = await takeHostLock(context, newRunId(context.deps.now()), connection, interrupt.signal);
     if (!("lock" in taken)) {

@@ -165,9 +165,20 @@ describe("backup restore across NemoClaw releases", () => {
   it("warns, before NemoClaw restores it, that a newer agent's state goes into an older agent", async () => {
     const newer = "backup spark-01/alice/";
     const said = "holds the state of openclaw 2026.6.10, newer than the openclaw 2026.5.22 that dave runs; NemoClaw restores it without a version check and an older agent may not read it: upgrade NemoClaw on spark-04 first, or check dave after the restore (`nemoclaw dave status`)";
+    const pattern = new RegExp(`^! spark-04: ${newer}\\S+ ${said.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m");
+    // --dry-run says it first, and changes nothing.
+    const snapshots = join(host("spark-04").home, ".nemoclaw/rebuild-backups/dave");
+    const before = readdirSync(snapshots);
+    const dry = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(pattern);
+    expect(dry.stdout).toMatch(/^Would restore spark-04\/dave \(gateway nemoclaw, NemoClaw v0\.0\.52\) from spark-01\/alice\/\S+, keeping its state as a NemoClaw snapshot first; the archive is checked as it is copied\. Nothing was changed\.$/m);
+    expect(readFileSync(workspaceFile("spark-04", "dave"), "utf8")).toBe("dave on spark-04\n");
+    expect(readdirSync(snapshots)).toEqual(before);
+
     const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`^! spark-04: ${newer}\\S+ ${said.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+    expect(run.stderr).toMatch(pattern);
     expect(readFileSync(workspaceFile("spark-04", "dave"), "utf8")).toBe("alice on spark-01\n");
 
     const json = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--json"]);

@@ -210,6 +210,9 @@ export function harness(options: HarnessOptions): Harness {
       restores.push(`${request.host.name}/${request.sandbox}<-${request.record.id}`);
       return { previous: null };
     },
+    async checkRestore() {
+      throw new Error("apply never only checks a restore");
+    },
   };
 
   const desired = fleet(options.hosts);
