@@ -43,12 +43,12 @@ import { archiveProblems } from "./verify.js";
 /** NemoClaw's default agent when a registry entry names none. */
 const DEFAULT_AGENT = "openclaw";
 
-/** The agent the target sandbox runs, from NemoClaw's registry; null when not registered. */
-function targetAgent(observed: ObservedHost, sandbox: string): { type: string; version: string | null } | null | undefined {
+/** The target sandbox as NemoClaw's registry has it: its agent and gateway; null when not registered. */
+function targetAgent(observed: ObservedHost, sandbox: string): { type: string; version: string | null; gateway: string } | null | undefined {
   if (observed.registry.state !== "known") return undefined;
   const entry = observed.registry.value.entries.find((candidate) => candidate.name === sandbox);
   if (!entry) return null;
-  return { type: entry.agent ?? DEFAULT_AGENT, version: entry.agentVersion };
+  return { type: entry.agent ?? DEFAULT_AGENT, version: entry.agentVersion, gateway: entry.gatewayName };
 }
 
 /**
@@ -64,14 +64,13 @@ function isNewerAgent(backup: string | null, target: string | null): boolean {
   return have !== undefined && want !== undefined && compareOpenShellVersions(have, want) > 0;
 }
 
-function liveSandbox(observed: ObservedHost, sandbox: string): { gateway: string; phase: string } | null {
-  if (observed.gateways.state !== "known") return null;
-  for (const gateway of observed.gateways.value) {
-    if (gateway.sandboxes.state !== "known") continue;
-    const found = gateway.sandboxes.value.find((candidate) => candidate.name === sandbox);
-    if (found) return { gateway: gateway.name, phase: found.phase };
-  }
-  return null;
+/** Every gateway the sandbox is live on, with its phase there (OpenShell names are per gateway). */
+function liveSandboxes(observed: ObservedHost, sandbox: string): Array<{ gateway: string; phase: string }> {
+  if (observed.gateways.state !== "known") return [];
+  return observed.gateways.value.flatMap((gateway) => {
+    const found = gateway.sandboxes.state === "known" ? gateway.sandboxes.value.find((candidate) => candidate.name === sandbox) : undefined;
+    return found ? [{ gateway: gateway.name, phase: found.phase }] : [];
+  });
 }
 
 /** A snapshot tree with this manifest in it. */
@@ -186,15 +185,24 @@ export async function checkRestore(deps: Pick<RestoreDeps, "observe">, request: 
   const outcome = preflight(observed, RESTORE_PREFLIGHT);
   if (outcome.state === "refused") throw new PreflightRefusedError(host, outcome.block);
   if (outcome.state === "unknown") throw new BackupRefusedError(host, `cannot check OpenShell versions before restoring: ${outcome.reason}`);
-  const live = liveSandbox(observed, target);
-  const phase = live?.phase ?? null;
-  if (live === null) {
+  const everywhere = liveSandboxes(observed, target);
+  if (everywhere.length === 0) {
     throw new BackupRefusedError(host, `sandbox ${target} does not exist on ${host}; create it first (e.g. with \`nemoclaw apply\`), then restore into it`);
   }
-  if (phase !== "Ready") throw new BackupRefusedError(host, `sandbox ${target} is not Ready (phase ${phase}); NemoClaw can only restore into a running sandbox`);
   const agent = targetAgent(observed, target);
   if (agent === undefined) throw new BackupRefusedError(host, "cannot read NemoClaw's registry to check the target's agent type");
   if (agent === null) throw new BackupRefusedError(host, `sandbox ${target} is not registered with NemoClaw on ${host}`);
+  // NemoClaw restores into the sandbox on the gateway its registry names (NC@d50338aa:src/lib/actions/sandbox/snapshot.ts
+  // resolveSandboxGatewayName; before v0.0.65 the selected one, which is pinned to it): never one of the same name elsewhere.
+  const live = everywhere.find((candidate) => candidate.gateway === agent.gateway);
+  if (live === undefined) {
+    const others = everywhere.map((candidate) => candidate.gateway).join(", ");
+    throw new BackupRefusedError(
+      host,
+      `sandbox ${target} is registered with NemoClaw on gateway ${agent.gateway}, where it does not exist (the ${target} on ${others} is not NemoClaw's); recreate it there (e.g. with \`nemoclaw apply\`), then restore into it`,
+    );
+  }
+  if (live.phase !== "Ready") throw new BackupRefusedError(host, `sandbox ${target} is not Ready (phase ${live.phase}); NemoClaw can only restore into a running sandbox`);
   if (agent.type !== record.manifest.agent.type) {
     throw new BackupRefusedError(host, `backup ${record.id} holds a ${record.manifest.agent.type} agent, but ${target} runs ${agent.type}; refusing to restore across agent types`);
   }

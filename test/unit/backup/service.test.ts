@@ -48,6 +48,7 @@ case "$1 $2" in
     printf '{"version":1,"sandboxName":"%s","timestamp":"%s","agentType":"%s","agentVersion":"2026.6.10","backupPath":"%s","name":"%s","policyPresets":["pypi"],"customPolicies":[]}' "$name" "$ts" "$agent" "$d" "$4" > "$d/rebuild-manifest.json"
     echo "Snapshot created: $ts" ;;
   "snapshot restore")
+    echo "restore OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
     if [ -f "$HOME/fail-restore-once" ]; then rm -f "$HOME/fail-restore-once"; echo "Restore failed" >&2; exit 1; fi
     d="$HOME/.nemoclaw/rebuild-backups/$name/$3"
     grep -q "\\"sandboxName\\": \\"$name\\"" "$d/rebuild-manifest.json" || { echo "manifest is for another sandbox" >&2; exit 1; }
@@ -285,6 +286,22 @@ describe("BackupService", () => {
     observed["spark-02"] = observedHost("spark-02", [gateway("nemoclaw", [sandbox("carol")])], { agents: { carol: "hermes" } });
     await expect(restore("carol")).rejects.toThrow(BackupRefusedError);
     await expect(restore("carol")).rejects.toThrow(/holds a openclaw agent, but carol runs hermes/);
+  });
+
+  it("restores into the sandbox NemoClaw registered, on its gateway, when another gateway has one of the same name", async () => {
+    const observed = healthy();
+    // carol on nemoclaw was made with openshell alone; NemoClaw's is on nemoclaw-8081.
+    observed["spark-02"] = observedHost("spark-02", [gateway("nemoclaw", [sandbox("carol")]), gateway("nemoclaw-8081", [sandbox("carol")])], { agents: { carol: "openclaw" }, registeredOn: { carol: "nemoclaw-8081" } });
+    const { homes, backup, service, desired, connections } = setup(observed);
+    const record = await backup("alice");
+    await service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    expect(readFileSync(join(homes["spark-02"], "nemoclaw.env"), "utf8")).toBe("restore OPENSHELL_GATEWAY=nemoclaw-8081\n");
+
+    // NemoClaw's sandbox is not live on its gateway: the one of the same name elsewhere is not taken for it.
+    observed["spark-02"] = observedHost("spark-02", [gateway("nemoclaw", [sandbox("carol")]), gateway("nemoclaw-8081", [])], { agents: { carol: "openclaw" }, registeredOn: { carol: "nemoclaw-8081" } });
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" })).rejects.toThrow(
+      "spark-02: sandbox carol is registered with NemoClaw on gateway nemoclaw-8081, where it does not exist (the carol on nemoclaw is not NemoClaw's); recreate it there (e.g. with `nemoclaw apply`), then restore into it",
+    );
   });
 
   it("refuses a restore onto a host whose NemoClaw release it cannot tell, before anything is placed there", async () => {
