@@ -196,6 +196,13 @@ describe("backup restore across NemoClaw releases", () => {
     expect(readFileSync(workspaceFile("spark-02", "alice"), "utf8")).toBe("dave on spark-04\n");
   });
 
+  it("restores an older release's snapshot (writableDir) onto a newer release, which still reads it", async () => {
+    const run = await cli(["backup", "restore", "spark-03/carol", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { warnings: string[] }).warnings).toEqual([]);
+    expect(readFileSync(workspaceFile("spark-04", "dave"), "utf8")).toBe("carol on spark-03\n");
+  });
+
   it("restores that release's own snapshot", async () => {
     writeFileSync(workspaceFile("spark-03", "carol"), "damaged\n");
     const run = await cli(["backup", "restore", "spark-03/carol", fleetFile, "--policy", "nightly"]);
