@@ -480,6 +480,12 @@ describe("BackupService restores only what verify approved", () => {
     expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
     expect(existsSync(snapshots) ? readdirSync(snapshots) : []).toEqual([]);
     rmSync(join(homes["spark-02"], "fail-snapshot"));
+    // Shields up (releases before #10722): NemoClaw's refusal, and still nothing replaced or placed.
+    writeFileSync(join(homes["spark-02"], "shields-carol"), "up");
+    await expect(restore()).rejects.toThrow("Cannot create snapshot while shields are up.");
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
+    expect(existsSync(snapshots) ? readdirSync(snapshots) : []).toEqual([]);
+    rmSync(join(homes["spark-02"], "shields-carol"));
 
     const { previous } = await restore();
     expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(readTree(join(homes["spark-01"], "sandboxes/alice")));
