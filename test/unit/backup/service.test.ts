@@ -496,6 +496,26 @@ describe("BackupService restores only what verify approved", () => {
     expect(readFileSync(join(homes["spark-02"], "nemoclaw.calls"), "utf8")).toMatch(/^carol snapshot create --name fleet-before-restore-/m);
   });
 
+  it.each([
+    ["the archive's copy", (path: string) => path.endsWith("/backup.tar")],
+    ["the re-targeted manifest", (path: string) => path.endsWith("/rebuild-manifest.json")],
+  ])("stops on a full disk during %s with nothing placed, the target unchanged and staging removed", async (_what, full) => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const host = connections["spark-02"]!;
+    // The host's disk fills during that write: the file system's ENOSPC, as the transport reports it.
+    const upload = host.upload.bind(host);
+    vi.spyOn(host, "upload").mockImplementation(async (source, path, options) => {
+      if (!full(path)) return upload(source, path, options);
+      source.resume();
+      throw new Error(`ENOSPC: no space left on device, write '${path}'`);
+    });
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: host, sandbox: "carol", keepPrevious: true })).rejects.toThrow(/ENOSPC/);
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
+    expect(existsSync(join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol"))).toBe(false);
+    expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
+  });
+
   it("sweeps staging that killed restores left, and never a live restore's", async () => {
     const owner = { machine: "ctl", pid: 1, pidScope: "boot-1:4026531836" };
     const { homes, backup, desired, connections, stores } = setup(healthy());
