@@ -15,10 +15,9 @@
  */
 import { createHash } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
-import { isValidSandboxName } from "../config/names.js";
 import { compareOpenShellVersions, parseOpenShellVersion } from "../config/openshell-version.js";
 import type { ObservedHost } from "../observe/types.js";
-import { BackupRefusedError } from "./errors.js";
+import { assertSandboxName, BackupRefusedError } from "./errors.js";
 import type { BackupStores } from "./destinations.js";
 import { createSnapshotKeepingGateway, readSnapshotSurroundings } from "../host/snapshot-create.js";
 import { formatSnapshotTimestamp, type HostSnapshot, placeSnapshot, policyKeepingSnapshotManifest, restoreSnapshot, retargetSnapshotManifest, SNAPSHOT_MANIFEST, snapshotDir, snapshotRestoreProblem } from "../host/nemoclaw/snapshots.js";
@@ -179,7 +178,7 @@ export async function checkRestore(deps: Pick<RestoreDeps, "observe">, request: 
   const { record, connection } = request;
   const host = request.host.name;
   const target = request.sandbox;
-  if (!isValidSandboxName(target)) throw new BackupRefusedError(host, `${JSON.stringify(target)} is not a valid sandbox name`);
+  assertSandboxName(host, target);
 
   const observed = request.observed ?? (await deps.observe(request.host, connection));
   const outcome = preflight(observed, RESTORE_PREFLIGHT);

@@ -304,6 +304,14 @@ describe("BackupService", () => {
     );
   });
 
+  it("refuses a target name NemoClaw would not take, saying which rule it breaks", async () => {
+    const { backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "Carol" })).rejects.toThrow(
+      'spark-02: "Carol" is not a valid sandbox name: sandbox names are lowercase (try "carol")',
+    );
+  });
+
   it("refuses a restore onto a host whose NemoClaw release it cannot tell, before anything is placed there", async () => {
     const observed = healthy();
     const { backup, service, desired, connections, homes } = setup(observed);
