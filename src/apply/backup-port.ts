@@ -21,5 +21,5 @@ export interface TakenBackup {
 export interface SandboxBackups {
   backupSandbox(request: SandboxBackupRequest): Promise<TakenBackup>;
   /** `record` is a backup this same service took. */
-  restoreSandbox(request: { record: TakenBackup; host: DesiredHost; connection: Connection; sandbox: string; signal?: AbortSignal }): Promise<void>;
+  restoreSandbox(request: { record: TakenBackup; host: DesiredHost; connection: Connection; sandbox: string; signal?: AbortSignal }): Promise<unknown>;
 }

@@ -29,6 +29,13 @@ export interface RestoreRequest {
   sandbox: string;
   signal?: AbortSignal;
   observed?: ObservedHost;
+  /**
+   * Keep the target's state as it is now as a NemoClaw snapshot on its host before the backup
+   * replaces it (`nemoclaw backup restore`; apply restores a backup it just took of that sandbox).
+   */
+  keepPrevious?: boolean;
+  /** Told what the restore goes on despite (e.g. a newer agent's state into an older agent), before anything is placed. */
+  warn?: (message: string) => void;
 }
 
 export type ObserveHost = (host: DesiredHost, connection: Connection) => Promise<ObservedHost>;

@@ -11,14 +11,13 @@
  * → the host's copy of the snapshot removed (the store holds it now).
  */
 import type { DesiredBackupPolicy, DesiredFleet, DesiredHost } from "../config/types.js";
-import { isValidSandboxName } from "../config/names.js";
 import type { ObservedGateway, ObservedHost, ObservedSandbox } from "../observe/types.js";
 import type { Connection } from "../transport/types.js";
 import { localPidAlive } from "../host/system/process.js";
 import { currentOwner, type PartialOwner } from "./owner.js";
 import { TOOL_VERSION } from "../version.js";
 import { BackupStores, type HostConnections } from "./destinations.js";
-import { BackupRefusedError } from "./errors.js";
+import { assertSandboxName, BackupRefusedError } from "./errors.js";
 import { ShieldsLeftDownError, shieldsBlockSnapshot, withShieldsLowered } from "../host/nemoclaw/shields.js";
 import { removeSnapshot, snapshotRelativePath, streamSnapshot, type HostSnapshot, parseBackupManifest, SNAPSHOT_MANIFEST } from "../host/nemoclaw/snapshots.js";
 import { createSnapshotKeepingGateway, readSnapshotSurroundings } from "../host/snapshot-create.js";
@@ -29,7 +28,7 @@ import { BACKUP_PREFLIGHT, preflight } from "../plan/preflight.js";
 import { PreflightRefusedError } from "./errors.js";
 import type { BackupRecord } from "./record.js";
 import { type BackupRequest, hostReleases, type ObserveHost, type RestoreRequest } from "./requests.js";
-import { restoreBackup } from "./restore.js";
+import { checkRestore, restoreBackup, type RestoreOutcome, type RestoreTarget } from "./restore.js";
 import { BackupIntegrityError } from "./store.js";
 import { idleDetail, STREAM_IDLE_MS, watchIdle } from "./idle.js";
 
@@ -39,7 +38,9 @@ export type { BackupRequest, ObserveHost, RestoreRequest } from "./requests.js";
 
 export interface BackupService {
   backupSandbox(request: BackupRequest): Promise<BackupRecord>;
-  restoreSandbox(request: RestoreRequest): Promise<void>;
+  restoreSandbox(request: RestoreRequest): Promise<RestoreOutcome>;
+  /** The checks a restore makes before it touches the host, and where it would go. */
+  checkRestore(request: RestoreRequest): Promise<RestoreTarget>;
 }
 
 
@@ -146,7 +147,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   async function backupSandbox(request: BackupRequest): Promise<BackupRecord> {
     const hostName = request.host.name;
-    if (!isValidSandboxName(request.sandbox)) throw new BackupRefusedError(hostName, `${JSON.stringify(request.sandbox)} is not a valid sandbox name`);
+    assertSandboxName(hostName, request.sandbox);
     const observed = request.observed ?? (await observe(request.host, request.connection));
     const outcome = preflight(observed, BACKUP_PREFLIGHT);
     if (outcome.state === "refused") throw new PreflightRefusedError(hostName, outcome.block);
@@ -205,6 +206,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   return {
     backupSandbox,
+    checkRestore: (request) => checkRestore({ observe }, request),
     restoreSandbox: (request) => restoreBackup({ stores, observe, now, owner: deps.owner ?? currentOwner(), isAlive: deps.isAlive ?? localPidAlive, streamIdleMs: deps.streamIdleMs ?? STREAM_IDLE_MS }, request),
   };
 }

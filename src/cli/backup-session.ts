@@ -316,7 +316,7 @@ export async function pruneCommand(context: Context, options: FilterOptions & { 
   return contents.some((store) => store.error !== undefined) ? ExitCode.Unreachable : ExitCode.Ok;
 }
 
-export async function restoreCommand(context: Context, source: string, options: BackupOptions & { to?: string }): Promise<ExitCodeValue> {
+export async function restoreCommand(context: Context, source: string, options: BackupOptions & { to?: string; dryRun?: boolean }): Promise<ExitCodeValue> {
   let reference;
   let target;
   try {
@@ -343,11 +343,26 @@ export async function restoreCommand(context: Context, source: string, options: 
     context.warn(`nemoclaw backup restore: ${(error as Error).message}\n`);
     return ExitCode.Error;
   }
-  const subject = { record, target: { host: target.host, sandbox: target.sandbox } };
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    if (!options.json) context.warn(`! ${target.host}: ${message}\n`);
+  };
+  const subject = { record, target: { host: target.host, sandbox: target.sandbox }, warnings };
   const interrupt = interruptSignal(context.deps);
   try {
     const service = context.deps.backupService(context.fleet, context.pool, context.stores, context.deps.now);
     const connection = await context.pool.get(host.name);
+    if (options.dryRun) {
+      // Only reads the host, as plan does: no lock.
+      const { gateway, release } = await service.checkRestore({ record, host, connection, sandbox: target.sandbox, signal: interrupt.signal, warn });
+      context.write(
+        options.json
+          ? json.restoreJson({ ...subject, ok: true, dryRun: true, gateway })
+          : `Would restore ${target.host}/${target.sandbox} (gateway ${gateway}, NemoClaw v${release.nemoclaw}) from ${record.id}, keeping its state as a NemoClaw snapshot first; the archive is checked as it is copied. Nothing was changed.\n`,
+      );
+      return ExitCode.Ok;
+    }
     // A restore changes the sandbox: it holds the host lock, as apply does (docs/apply.md#locks).
     const taken = await takeHostLock(context, newRunId(context.deps.now()), connection, interrupt.signal);
     if (!("lock" in taken)) {
@@ -357,11 +372,16 @@ export async function restoreCommand(context: Context, source: string, options: 
       else context.warn(`nemoclaw backup restore: ${message}\n`);
       return ExitCode.LockHeld;
     }
-    await taken.lock.hold((signal) => {
+    const { previous } = await taken.lock.hold((signal) => {
       if (!options.json) context.warn(`Restoring ${record.location} into ${target.host}/${target.sandbox}…\n`);
-      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal });
+      return service.restoreSandbox({ record, host, connection, sandbox: target.sandbox, signal, warn, keepPrevious: true });
     }, interrupt.signal);
-    context.write(options.json ? json.restoreJson({ ...subject, ok: true }) : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n`);
+    const kept = previous?.timestamp ?? null;
+    context.write(
+      options.json
+        ? json.restoreJson({ ...subject, ok: true, previousSnapshot: kept })
+        : `Restored ${target.host}/${target.sandbox} from ${record.id}.\n${kept === null ? "" : `Its state before the restore is kept on ${target.host} as NemoClaw snapshot ${kept}: \`nemoclaw ${target.sandbox} snapshot restore ${kept}\` there puts it back.\n`}`,
+    );
     return ExitCode.Ok;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -168,15 +168,17 @@ export function register(program: Command): void {
       .description("restore a backup into its sandbox, or with --to into another sandbox on any host"),
   )
     .option("--to <host/sandbox>", "restore into this existing sandbox instead (same agent type)")
+    .option("--dry-run", "run every check on the target host and say what the restore would do (and warn about), change nothing", false)
     .addHelpText(
       "after",
-      helpAfter("0 restored, 1 no such backup, 3 invalid fleet file or --policy, or a target host not in the fleet, 4 the host or store could not be reached, 5 the restore failed or was refused (e.g. the target sandbox is missing, not Ready or runs another agent), 7 another run holds the host lock, 8 schema preflight refused, 130 interrupted", [
+      helpAfter("0 restored (or the checks passed with --dry-run), 1 no such backup, 3 invalid fleet file or --policy, or a target host not in the fleet, 4 the host or store could not be reached, 5 the restore failed or was refused (e.g. the target sandbox is missing, not Ready or runs another agent), 7 another run holds the host lock, 8 schema preflight refused, 130 interrupted", [
         "nemoclaw backup restore spark-01/alice                # the newest backup",
         "nemoclaw backup restore spark-01/alice@2026-07-10 fleet.yaml",
+        "nemoclaw backup restore spark-01/alice --to spark-02/alice --dry-run",
         "nemoclaw backup restore spark-01/alice --to spark-02/alice",
       ]),
     )
-    .action(async (source: string, fleetFile: string | undefined, options: BackupOptions & { to?: string }) => {
+    .action(async (source: string, fleetFile: string | undefined, options: BackupOptions & { to?: string; dryRun: boolean }) => {
       const session = await import("./backup-session.js");
       process.exitCode = await session.withContext(fleetFile, options, session.defaultBackupDeps(), (context) => session.restoreCommand(context, source, options));
     });

@@ -64,6 +64,6 @@ export function dueJson(dues: readonly PolicyDue[]): string {
   return document({ due: dues.some((due) => due.due), policies: dues });
 }
 
-export function restoreJson(outcome: { record: BackupRecord; target: { host: string; sandbox: string }; ok: boolean; error?: string; block?: string[] }): string {
+export function restoreJson(outcome: { record: BackupRecord; target: { host: string; sandbox: string }; warnings: string[]; ok: boolean; dryRun?: true; gateway?: string; previousSnapshot?: string | null; error?: string; block?: string[] }): string {
   return document(outcome);
 }

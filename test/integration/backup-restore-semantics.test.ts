@@ -38,6 +38,8 @@ beforeAll(async () => {
       { name: "spark-02", scenario: { gateways: [{ port: 8080, sandboxes: [sandbox("bob", "spark-02", ["github"]), sandbox("alice", "spark-02", [])] }] } },
       // NemoClaw v0.0.31: its snapshots name writableDir, and it reads no other kind.
       { name: "spark-03", scenario: { nemoclaw: { version: "0.0.31" }, gateways: [{ port: 8080, sandboxes: [sandbox("carol", "spark-03", [])] }] } },
+      // NemoClaw v0.0.52 bundles OpenClaw 2026.5.22, older than v0.0.76's 2026.6.10.
+      { name: "spark-04", scenario: { nemoclaw: { version: "0.0.52" }, gateways: [{ port: 8080, sandboxes: [sandbox("dave", "spark-04", [])] }] } },
     ],
   });
   fleetFile = writeFleetFile(
@@ -49,6 +51,7 @@ beforeAll(async () => {
       sandboxYaml("alice", 'hosts: "spark-01"', '    policy: { presets: ["pypi", "npm"] }\n'),
       sandboxYaml("bob", 'hosts: "spark-02"', '    policy: { presets: ["github"] }\n'),
       sandboxYaml("carol", 'hosts: "spark-03"'),
+      sandboxYaml("dave", 'hosts: "spark-04"'),
       "backupPolicies:",
       "  - name: nightly",
       '    destination: { path: "./local store ü" }',
@@ -81,18 +84,18 @@ describe("stores", () => {
     const listed = JSON.parse(run.stdout) as Listed;
     const local = listed.stores.find((store) => store.store.endsWith("local store ü"))!;
     expect(local.records.map((record) => `${record.policy}:${record.host}/${record.sandbox}`).sort()).toEqual(
-      ["hourly:spark-01/alice", "hourly:spark-02/alice", "nightly:spark-01/alice", "nightly:spark-02/alice", "nightly:spark-02/bob", "nightly:spark-03/carol"],
+      ["hourly:spark-01/alice", "hourly:spark-02/alice", "nightly:spark-01/alice", "nightly:spark-02/alice", "nightly:spark-02/bob", "nightly:spark-03/carol", "nightly:spark-04/dave"],
     );
     const offsite = listed.stores.find((store) => store.store.startsWith("spark-02:"))!;
     expect(offsite.store).toBe(`spark-02:${join(host("spark-02").home, "off site ü/ß")}`);
-    expect(offsite.records.map((record) => `${record.host}/${record.sandbox}`).sort()).toEqual(["spark-01/alice", "spark-02/alice", "spark-02/bob", "spark-03/carol"]);
+    expect(offsite.records.map((record) => `${record.host}/${record.sandbox}`).sort()).toEqual(["spark-01/alice", "spark-02/alice", "spark-02/bob", "spark-03/carol", "spark-04/dave"]);
     expect([...local.records, ...offsite.records].every((record) => record.verified === true)).toBe(true);
   });
 
   it("re-reads every archive on verify, local and over SSH, and finds one changed on the SSH store", async () => {
     const ok = await cli(["backup", "verify", fleetFile, "--json"]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect((JSON.parse(ok.stdout) as { results: unknown[] }).results).toHaveLength(10);
+    expect((JSON.parse(ok.stdout) as { results: unknown[] }).results).toHaveLength(12);
     const series = join(host("spark-02").home, "off site ü/ß", "spark-02", "bob");
     const [timestamp] = readdirSync(series);
     const archive = join(series, timestamp!, "backup.tar");
@@ -136,6 +139,10 @@ describe("backup restore --to another sandbox", () => {
     const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "offsite", "--to", "spark-02/bob"]);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(workspaceFile("spark-02", "bob"), "utf8")).toBe("alice on spark-01\n");
+    // bob's own workspace is not lost: NemoClaw's snapshot of it stays on spark-02, and the run says where.
+    const kept = /^Its state before the restore is kept on spark-02 as NemoClaw snapshot (\S+): `nemoclaw bob snapshot restore \1` there puts it back\.$/m.exec(run.stdout);
+    expect(kept, run.stdout).not.toBeNull();
+    expect(readFileSync(join(host("spark-02").home, ".nemoclaw/rebuild-backups/bob", kept![1]!, "workspace/notes.md"), "utf8")).toBe("bob on spark-02\n");
     // Without this, bob would gain alice's egress (pypi, npm) and lose its own (github).
     expect(livePresets("spark-02", "bob")).toEqual(["github"]);
     expect(registered("spark-02", "bob")).toEqual(["github"]);
@@ -153,6 +160,47 @@ describe("backup restore across NemoClaw releases", () => {
     const snapshots = join(host("spark-03").home, ".nemoclaw/rebuild-backups/carol");
     expect(readdirSync(snapshots)).toEqual([]);
     expect(readdirSync(join(host("spark-03").home, ".nemoclaw-fleet/restore"))).toEqual([]);
+  });
+
+  it("warns, before NemoClaw restores it, that a newer agent's state goes into an older agent", async () => {
+    const newer = "backup spark-01/alice/";
+    const said = "holds the state of openclaw 2026.6.10, newer than the openclaw 2026.5.22 that dave runs; NemoClaw restores it without a version check and an older agent may not read it: upgrade NemoClaw on spark-04 first, or check dave after the restore (`nemoclaw dave status`)";
+    const pattern = new RegExp(`^! spark-04: ${newer}\\S+ ${said.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m");
+    // --dry-run says it first, and changes nothing.
+    const snapshots = join(host("spark-04").home, ".nemoclaw/rebuild-backups/dave");
+    const before = readdirSync(snapshots);
+    const dry = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(pattern);
+    expect(dry.stdout).toMatch(/^Would restore spark-04\/dave \(gateway nemoclaw, NemoClaw v0\.0\.52\) from spark-01\/alice\/\S+, keeping its state as a NemoClaw snapshot first; the archive is checked as it is copied\. Nothing was changed\.$/m);
+    expect(readFileSync(workspaceFile("spark-04", "dave"), "utf8")).toBe("dave on spark-04\n");
+    expect(readdirSync(snapshots)).toEqual(before);
+
+    const run = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(pattern);
+    expect(readFileSync(workspaceFile("spark-04", "dave"), "utf8")).toBe("alice on spark-01\n");
+
+    const json = await cli(["backup", "restore", "spark-01/alice", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const outcome = JSON.parse(json.stdout) as { ok: boolean; warnings: string[]; previousSnapshot: string };
+    expect(outcome.ok).toBe(true);
+    expect(readdirSync(join(host("spark-04").home, ".nemoclaw/rebuild-backups/dave"))).toContain(outcome.previousSnapshot);
+    expect(outcome.warnings).toHaveLength(1);
+    expect(outcome.warnings[0]).toContain(said);
+
+    // An older agent's state into a newer one is what NemoClaw's own rebuild does: nothing to say.
+    const older = await cli(["backup", "restore", "spark-04/dave", fleetFile, "--policy", "nightly", "--to", "spark-02/alice", "--json"]);
+    expect(older.code, older.stderr).toBe(0);
+    expect((JSON.parse(older.stdout) as { warnings: string[] }).warnings).toEqual([]);
+    expect(readFileSync(workspaceFile("spark-02", "alice"), "utf8")).toBe("dave on spark-04\n");
+  });
+
+  it("restores an older release's snapshot (writableDir) onto a newer release, which still reads it", async () => {
+    const run = await cli(["backup", "restore", "spark-03/carol", fleetFile, "--policy", "nightly", "--to", "spark-04/dave", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { warnings: string[] }).warnings).toEqual([]);
+    expect(readFileSync(workspaceFile("spark-04", "dave"), "utf8")).toBe("carol on spark-03\n");
   });
 
   it("restores that release's own snapshot", async () => {

@@ -253,9 +253,15 @@ describe("backup restore", () => {
     const run = await cli(["backup", "restore", "spark-03/carol", fleetFile, "--to", "station-01/alice"]);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(sandboxPath("station-01", "nemoclaw", "alice", "workspace/notes.md"), "utf8")).toBe(notes("spark-03", "carol"));
-    const placed = readdirSync(join(host("station-01").home, ".nemoclaw/rebuild-backups/alice"));
+    const snapshots = join(host("station-01").home, ".nemoclaw/rebuild-backups/alice");
+    const named = (timestamp: string) => (JSON.parse(readFileSync(join(snapshots, timestamp, "rebuild-manifest.json"), "utf8")) as { name?: string }).name ?? "";
+    // Beside the placed backup, NemoClaw's snapshot of what alice held before.
+    const [kept, ...others] = readdirSync(snapshots).filter((timestamp) => named(timestamp).startsWith("fleet-before-restore-"));
+    expect(others).toEqual([]);
+    expect(run.stdout).toContain(`kept on station-01 as NemoClaw snapshot ${kept}:`);
+    const placed = readdirSync(snapshots).filter((timestamp) => timestamp !== kept);
     expect(placed).toHaveLength(1);
-    const manifest = JSON.parse(readFileSync(join(host("station-01").home, ".nemoclaw/rebuild-backups/alice", placed[0]!, "rebuild-manifest.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(snapshots, placed[0]!, "rebuild-manifest.json"), "utf8"));
     expect(manifest).toMatchObject({ sandboxName: "alice", timestamp: placed[0] });
     expect(readdirSync(join(host("station-01").home, ".nemoclaw-fleet/restore"))).toEqual([]);
   });

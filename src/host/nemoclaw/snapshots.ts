@@ -138,8 +138,26 @@ export function formatSnapshotTimestamp(date: Date): string {
  * Both are left out, so a restore puts back the workspace and never the network policy of another
  * sandbox or another time: the fleet file's `presets` stay authoritative (docs/backups.md#restore).
  */
-export function retargetSnapshotManifest(text: string, target: { sandboxName: string; backupPath: string }): string {
+export function retargetSnapshotManifest(text: string, target: SnapshotTarget): string {
   const { policyPresets: _presets, customPolicies: _custom, ...raw } = JSON.parse(text) as Record<string, unknown>;
+  return manifestText(raw, target);
+}
+
+export interface SnapshotTarget {
+  sandboxName: string;
+  backupPath: string;
+}
+
+/**
+ * The manifest builds of this tool before 2026-12-07 placed for the same target: re-targeted, the
+ * backup's `policyPresets` and `customPolicies` kept. A restore they placed and were stopped in
+ * before NemoClaw's restore ran is this backup still, once this manifest is rewritten.
+ */
+export function policyKeepingSnapshotManifest(text: string, target: SnapshotTarget): string {
+  return manifestText(JSON.parse(text) as Record<string, unknown>, target);
+}
+
+function manifestText(raw: Record<string, unknown>, target: SnapshotTarget): string {
   return `${JSON.stringify({ ...raw, sandboxName: target.sandboxName, backupPath: target.backupPath }, null, 2)}\n`;
 }
 

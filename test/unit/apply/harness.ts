@@ -208,6 +208,10 @@ export function harness(options: HarnessOptions): Harness {
     },
     async restoreSandbox(request) {
       restores.push(`${request.host.name}/${request.sandbox}<-${request.record.id}`);
+      return { previous: null };
+    },
+    async checkRestore() {
+      throw new Error("apply never only checks a restore");
     },
   };
 

@@ -78,11 +78,13 @@ export function gateway(name: string, sandboxes: ObservedSandbox[] | null, runni
   };
 }
 
-function registryEntry(name: string, agent: string | null): RegistryEntry {
+/** A registry row; `gatewayName` is where the fixture's sandbox is live (NemoClaw's default gateway when it is nowhere). */
+function registryEntry(name: string, agent: string | null, gatewayName = "nemoclaw"): RegistryEntry {
+  const port = /^nemoclaw-(\d+)$/.exec(gatewayName);
   return {
     name,
-    gatewayName: "nemoclaw",
-    gatewayPort: 8080,
+    gatewayName,
+    gatewayPort: port ? Number(port[1]) : 8080,
     agent,
     agentVersion: null,
     provider: null,
@@ -101,9 +103,15 @@ function registryEntry(name: string, agent: string | null): RegistryEntry {
   };
 }
 
-export function observedHost(host: string, gateways: ObservedGateway[], options: { cliVersion?: string; nemoclawVersion?: string; agents?: Record<string, string | null> } = {}): ObservedHost {
+export function observedHost(
+  host: string,
+  gateways: ObservedGateway[],
+  options: { cliVersion?: string; nemoclawVersion?: string; agents?: Record<string, string | null>; registeredOn?: Record<string, string> } = {},
+): ObservedHost {
   const unknownFact = { state: "unknown" as const, reason: "not needed", excerpt: "" };
   const names = gateways.flatMap((g) => (g.sandboxes.state === "known" ? g.sandboxes.value.map((s) => s.name) : []));
+  const liveOn = new Map(gateways.flatMap((g) => (g.sandboxes.state === "known" ? g.sandboxes.value.map((s) => [s.name, g.name] as const) : [])).reverse());
+  const gatewayOf = (name: string) => options.registeredOn?.[name] ?? liveOn.get(name);
   return {
     host,
     unreachable: null,
@@ -119,7 +127,7 @@ export function observedHost(host: string, gateways: ObservedGateway[], options:
     gateways: { state: "known", value: gateways },
     registry: {
       state: "known",
-      value: { defaultSandbox: null, locked: false, entries: Object.entries(options.agents ?? Object.fromEntries(names.map((n) => [n, null]))).map(([n, a]) => registryEntry(n, a)) },
+      value: { defaultSandbox: null, locked: false, entries: Object.entries(options.agents ?? Object.fromEntries(names.map((n) => [n, null]))).map(([n, a]) => registryEntry(n, a, gatewayOf(n))) },
     },
     shields: unknownFact,
     hostBackups: unknownFact,

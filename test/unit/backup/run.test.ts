@@ -38,6 +38,9 @@ function harness(desired: DesiredFleet, observed: Record<string, ObservedHost | 
     async restoreSandbox() {
       throw new Error("not used");
     },
+    async checkRestore() {
+      throw new Error("not used");
+    },
   };
   const pool = {
     async get(host: string): Promise<Connection> {

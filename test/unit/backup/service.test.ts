@@ -45,9 +45,10 @@ case "$1 $2" in
     mkdir -p "$d/workspace"
     cp -a "$HOME/sandboxes/$name/." "$d/workspace/"
     agent=openclaw; [ -f "$HOME/sandboxes/$name.agent" ] && agent=$(cat "$HOME/sandboxes/$name.agent")
-    printf '{"version":1,"sandboxName":"%s","timestamp":"%s","agentType":"%s","agentVersion":"2026.6.10","backupPath":"%s","name":"%s"}' "$name" "$ts" "$agent" "$d" "$4" > "$d/rebuild-manifest.json"
+    printf '{"version":1,"sandboxName":"%s","timestamp":"%s","agentType":"%s","agentVersion":"2026.6.10","backupPath":"%s","name":"%s","policyPresets":["pypi"],"customPolicies":[]}' "$name" "$ts" "$agent" "$d" "$4" > "$d/rebuild-manifest.json"
     echo "Snapshot created: $ts" ;;
   "snapshot restore")
+    echo "restore OPENSHELL_GATEWAY=\${OPENSHELL_GATEWAY-unset}" >> "$HOME/nemoclaw.env"
     if [ -f "$HOME/fail-restore-once" ]; then rm -f "$HOME/fail-restore-once"; echo "Restore failed" >&2; exit 1; fi
     d="$HOME/.nemoclaw/rebuild-backups/$name/$3"
     grep -q "\\"sandboxName\\": \\"$name\\"" "$d/rebuild-manifest.json" || { echo "manifest is for another sandbox" >&2; exit 1; }
@@ -287,6 +288,30 @@ describe("BackupService", () => {
     await expect(restore("carol")).rejects.toThrow(/holds a openclaw agent, but carol runs hermes/);
   });
 
+  it("restores into the sandbox NemoClaw registered, on its gateway, when another gateway has one of the same name", async () => {
+    const observed = healthy();
+    // carol on nemoclaw was made with openshell alone; NemoClaw's is on nemoclaw-8081.
+    observed["spark-02"] = observedHost("spark-02", [gateway("nemoclaw", [sandbox("carol")]), gateway("nemoclaw-8081", [sandbox("carol")])], { agents: { carol: "openclaw" }, registeredOn: { carol: "nemoclaw-8081" } });
+    const { homes, backup, service, desired, connections } = setup(observed);
+    const record = await backup("alice");
+    await service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    expect(readFileSync(join(homes["spark-02"], "nemoclaw.env"), "utf8")).toBe("restore OPENSHELL_GATEWAY=nemoclaw-8081\n");
+
+    // NemoClaw's sandbox is not live on its gateway: the one of the same name elsewhere is not taken for it.
+    observed["spark-02"] = observedHost("spark-02", [gateway("nemoclaw", [sandbox("carol")]), gateway("nemoclaw-8081", [])], { agents: { carol: "openclaw" }, registeredOn: { carol: "nemoclaw-8081" } });
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" })).rejects.toThrow(
+      "spark-02: sandbox carol is registered with NemoClaw on gateway nemoclaw-8081, where it does not exist (the carol on nemoclaw is not NemoClaw's); recreate it there (e.g. with `nemoclaw apply`), then restore into it",
+    );
+  });
+
+  it("refuses a target name NemoClaw would not take, saying which rule it breaks", async () => {
+    const { backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "Carol" })).rejects.toThrow(
+      'spark-02: "Carol" is not a valid sandbox name: sandbox names are lowercase (try "carol")',
+    );
+  });
+
   it("refuses a restore onto a host whose NemoClaw release it cannot tell, before anything is placed there", async () => {
     const observed = healthy();
     const { backup, service, desired, connections, homes } = setup(observed);
@@ -420,6 +445,83 @@ describe("BackupService restores only what verify approved", () => {
     // Anything else at that path is never taken for the backup.
     writeFileSync(join(placed, "workspace", "notes.md"), "someone else's snapshot");
     await expect(restore()).rejects.toThrow(/already exists and is not this backup \(workspace\/notes\.md has other content\)/);
+  });
+
+  it("completes a re-run after an earlier build of this tool placed the snapshot with the backup's network policy in its manifest", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const restore = () => service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol" });
+    const placed = join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol", record.timestamp);
+    const manifest = join(placed, "rebuild-manifest.json");
+    // What builds before the target kept its own network policy placed: the archive's manifest with
+    // only sandboxName and backupPath re-targeted, then killed before NemoClaw's restore ran.
+    const archive = join(dir, "store/spark-01/alice", record.timestamp, "backup.tar");
+    const original = JSON.parse(spawnSync("tar", ["-xOf", archive, `${record.manifest.snapshot.path}/rebuild-manifest.json`], { encoding: "utf8" }).stdout) as Record<string, unknown>;
+    expect(original.policyPresets).toEqual(["pypi"]);
+    const earlier = `${JSON.stringify({ ...original, sandboxName: "carol", backupPath: placed }, null, 2)}\n`;
+    writeFileSync(join(homes["spark-02"], "fail-restore-once"), "");
+    await expect(restore()).rejects.toThrow(/snapshot restore/);
+    writeFileSync(manifest, earlier);
+
+    await restore();
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(readTree(join(homes["spark-01"], "sandboxes/alice")));
+    // NemoClaw restored from a manifest without the source's policy, so carol keeps its own.
+    const now = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, unknown>;
+    expect(now).not.toHaveProperty("policyPresets");
+    expect(now).not.toHaveProperty("customPolicies");
+    expect(statSync(manifest).mode & 0o777).toBe(0o600);
+
+    // Only that manifest is taken for this backup's: one naming another policy is still refused.
+    writeFileSync(join(homes["spark-02"], "fail-restore-once"), "");
+    writeFileSync(manifest, earlier.replace('"pypi"', '"npm"'));
+    await expect(restore()).rejects.toThrow(/already exists and is not this backup \(rebuild-manifest\.json has other content\)/);
+  });
+
+  it("keeps the target's state as a NemoClaw snapshot before replacing it, and replaces nothing when that fails", async () => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const restore = () => service.restoreSandbox({ record, host: desired.hosts[1]!, connection: connections["spark-02"]!, sandbox: "carol", keepPrevious: true });
+    const snapshots = join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol");
+
+    writeFileSync(join(homes["spark-02"], "fail-snapshot"), "");
+    await expect(restore()).rejects.toThrow(/snapshot create/);
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
+    expect(existsSync(snapshots) ? readdirSync(snapshots) : []).toEqual([]);
+    rmSync(join(homes["spark-02"], "fail-snapshot"));
+    // Shields up (releases before #10722): NemoClaw's refusal, and still nothing replaced or placed.
+    writeFileSync(join(homes["spark-02"], "shields-carol"), "up");
+    await expect(restore()).rejects.toThrow("Cannot create snapshot while shields are up.");
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
+    expect(existsSync(snapshots) ? readdirSync(snapshots) : []).toEqual([]);
+    rmSync(join(homes["spark-02"], "shields-carol"));
+
+    const { previous } = await restore();
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual(readTree(join(homes["spark-01"], "sandboxes/alice")));
+    expect(previous).not.toBeNull();
+    expect(readTree(join(snapshots, previous!.timestamp, "workspace"))).toEqual({ "old.txt": "carol's old state" });
+    expect(JSON.parse(readFileSync(join(snapshots, previous!.timestamp, "rebuild-manifest.json"), "utf8")).name).toMatch(/^fleet-before-restore-\d{4}-\d{2}-\d{2}T[\d-]+Z$/);
+    // The host's active gateway is left as it was (NemoClaw's snapshot selects the sandbox's own).
+    expect(readFileSync(join(homes["spark-02"], "nemoclaw.calls"), "utf8")).toMatch(/^carol snapshot create --name fleet-before-restore-/m);
+  });
+
+  it.each([
+    ["the archive's copy", (path: string) => path.endsWith("/backup.tar")],
+    ["the re-targeted manifest", (path: string) => path.endsWith("/rebuild-manifest.json")],
+  ])("stops on a full disk during %s with nothing placed, the target unchanged and staging removed", async (_what, full) => {
+    const { homes, backup, service, desired, connections } = setup(healthy());
+    const record = await backup("alice");
+    const host = connections["spark-02"]!;
+    // The host's disk fills during that write: the file system's ENOSPC, as the transport reports it.
+    const upload = host.upload.bind(host);
+    vi.spyOn(host, "upload").mockImplementation(async (source, path, options) => {
+      if (!full(path)) return upload(source, path, options);
+      source.resume();
+      throw new Error(`ENOSPC: no space left on device, write '${path}'`);
+    });
+    await expect(service.restoreSandbox({ record, host: desired.hosts[1]!, connection: host, sandbox: "carol", keepPrevious: true })).rejects.toThrow(/ENOSPC/);
+    expect(readTree(join(homes["spark-02"], "sandboxes/carol"))).toEqual({ "old.txt": "carol's old state" });
+    expect(existsSync(join(homes["spark-02"], ".nemoclaw/rebuild-backups/carol"))).toBe(false);
+    expect(readdirSync(join(homes["spark-02"], ".nemoclaw-fleet/restore"))).toEqual([]);
   });
 
   it("sweeps staging that killed restores left, and never a live restore's", async () => {

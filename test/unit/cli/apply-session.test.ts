@@ -92,7 +92,10 @@ function session(answers: { stdinIsTTY?: boolean; answer?: string | null; ask?: 
       backupSandbox: async () => {
         throw new Error("no backups in this test");
       },
-      restoreSandbox: async () => undefined,
+      restoreSandbox: async () => ({ previous: null }),
+      checkRestore: async () => {
+        throw new Error("no restores in this test");
+      },
     }),
     resolveSecret: async () => "nvapi-secret",
     unwritableStores: async (fleet, pool, policies) => await new BackupStores(fleet, pool).writable(policies),

@@ -63,6 +63,9 @@ function session(desired: DesiredFleet, scripted: Scripted) {
     async restoreSandbox() {
       throw new Error("not used");
     },
+    async checkRestore() {
+      throw new Error("not used");
+    },
   };
   /** A host whose only commands are the lock's own: a release (compare-and-swap to nothing) is recorded. */
   const connectionTo = (host: string) =>
