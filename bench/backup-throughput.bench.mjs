@@ -27,7 +27,8 @@ const DIST = process.env.NCF_BENCH_DIST ?? fileURLToPath(new URL("../dist", impo
 const JSON_OUTPUT = process.argv.includes("--json");
 const { createBackupService } = await import(join(DIST, "backup", "service.js"));
 const { BackupStores } = await import(join(DIST, "backup", "destinations.js"));
-const { createSnapshot, removeSnapshot, streamSnapshot } = await import(join(DIST, "host", "nemoclaw", "snapshots.js"));
+const { removeSnapshot, streamSnapshot } = await import(join(DIST, "host", "nemoclaw", "snapshots.js"));
+const { createSnapshotKeepingGateway, readSnapshotSurroundings } = await import(join(DIST, "host", "snapshot-create.js"));
 const { succeeded } = await import(join(DIST, "host", "run.js"));
 const { ConnectionPool } = await import(join(DIST, "transport", "pool.js"));
 
@@ -75,7 +76,7 @@ try {
   closeSync(fd);
 
   const connection = await pool.get("spark-01");
-  const snapshot = await createSnapshot(connection, "alice", "nemoclaw", "bench");
+  const snapshot = await createSnapshotKeepingGateway(connection, "alice", "nemoclaw", "bench", await readSnapshotSurroundings(connection, "alice"));
   const relative = `rebuild-backups/${snapshot.sandbox}/${snapshot.timestamp}`;
 
   /**
