@@ -148,7 +148,7 @@ export function register(program: Command): void {
       .addOption(durationOption("--every <duration>", "how often the apply runs (1m to 1d)", positiveDuration(60_000, "--every", MAX_EVERY_MS), 300_000))
       .option("--max-risk <risk>", "the riskiest step a scheduled apply may run", riskCeiling, "safe" as Risk)
       .option("--lock-timeout <duration>", "how long a scheduled apply waits for a host lock another run holds (default: one interval)", positiveDuration(0, "--lock-timeout"))
-      .addOption(durationOption("--keep-history <age>", "after each scheduled apply, remove run journals older than this (1h at least)", positiveDuration(3_600_000, "--keep-history"), 30 * 86_400_000))
+      .addOption(durationOption("--keep-history <age>", "after each scheduled apply, remove run journals older than this (1h at least), except those of failed health gates no run has checked since", positiveDuration(3_600_000, "--keep-history"), 30 * 86_400_000))
       .option("--cron", "crontab lines instead of systemd units (where systemd is absent)", false)
       .option("--no-enable", "write the units but do not run systemctl")
       .option("--unit-dir <dir>", "where the systemd units go (default: ~/.config/systemd/user)")
