@@ -122,7 +122,7 @@ describe("schedule --every", () => {
     install.configureOutput({ writeOut: (text) => (help += text) }).outputHelp();
     const flat = help.replace(/\s+/g, " ");
     expect(flat).toContain("how often the apply runs (1m to 1d) (default: 5m)");
-    expect(flat).toContain("older than this (1h at least) (default: 30d)");
+    expect(flat).toContain("older than this (1h at least), except those of failed health gates no run has checked since (default: 30d)");
     expect(flat).not.toMatch(/default: \d{4,}/);
   });
 });
